@@ -1,0 +1,386 @@
+//! One function per subcommand: parse what the user typed into core calls.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use dossier_core::{Access, DocId, FieldKey, FieldValue, ImportEvent, ImportOptions, InitOptions, KdfParams, Library, Listing};
+
+use crate::exit;
+use crate::output::{self, Progress};
+use crate::unlock::{new_passphrase, open, unlock};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new, empty library.
+    Init {
+        /// Also keep the key in the OS keyring so this desktop opens it without a passphrase.
+        #[arg(long)]
+        keyring: bool,
+    },
+    /// Import files and folders (recursively) as new documents.
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Store files only; do not run processing jobs (text extraction, OCR, thumbnails).
+        #[arg(long)]
+        no_process: bool,
+        /// Import content already in the library as new documents anyway.
+        #[arg(long)]
+        allow_duplicates: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List documents.
+    Ls {
+        /// List the trash instead.
+        #[arg(long, conflicts_with = "all")]
+        trash: bool,
+        /// List active and trashed documents.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one document's metadata.
+    Show {
+        doc: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a document's content (or every document) to files.
+    Export(ExportArgs),
+    /// Add a file as a new version of a document.
+    AddVersion {
+        doc: String,
+        file: PathBuf,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a document's versions.
+    Versions {
+        doc: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make an old version current again (appends a new version with its content).
+    Restore { doc: String, version: u32 },
+    /// Add (+tag or tag) and remove (-tag) tags.
+    Tag {
+        doc: String,
+        #[arg(required = true, allow_hyphen_values = true, value_name = "+TAG|-TAG")]
+        changes: Vec<String>,
+    },
+    /// Set properties and fields: title, type, subject, subject_name, collection or any
+    /// custom name; `name=` clears a field.
+    Set {
+        doc: String,
+        #[arg(required = true, value_name = "FIELD=VALUE")]
+        assignments: Vec<String>,
+    },
+    /// Move a document to the trash.
+    Trash { doc: String },
+    /// Take a document out of the trash.
+    Untrash { doc: String },
+    /// Show the audit trail (of one document, or all).
+    Audit {
+        doc: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decrypt and check every chunk, pack, version and the audit chain.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counts and sizes.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage key slots and the OS keyring.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The document (id or unique id prefix).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    doc: Option<String>,
+    /// Version number (default: current).
+    #[arg(long, requires = "doc")]
+    version: Option<u32>,
+    /// Output file.
+    #[arg(short, long, requires = "doc")]
+    output: Option<PathBuf>,
+    /// Export the current version of every document into this folder, with manifest.json.
+    #[arg(long, value_name = "DIR")]
+    all: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// List key slots.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a passphrase slot (the new passphrase is asked for, or read from
+    /// DOSSIER_NEW_PASSPHRASE).
+    AddPassphrase {
+        #[arg(long, default_value = "passphrase")]
+        label: String,
+    },
+    /// Remove a key slot by id.
+    Remove { slot: String },
+    /// Keep the key in the OS keyring of this desktop.
+    KeyringStore,
+    /// Remove the key from the OS keyring of this desktop.
+    KeyringForget,
+}
+
+fn resolve(lib: &dossier_core::LockedLibrary, doc: &str) -> Result<DocId> {
+    Ok(lib.catalog().resolve(doc)?)
+}
+
+fn write(root: &Path) -> Result<Library> {
+    unlock(root, Access::Write)
+}
+
+pub fn run(root: &Path, cmd: Command) -> Result<u8> {
+    match cmd {
+        Command::Init { keyring } => {
+            let passphrase = new_passphrase()?;
+            let (lib, recovery) = Library::create(root, &InitOptions { passphrase, kdf: KdfParams::default() })?;
+            println!("Created a library in {}", root.display());
+            println!();
+            println!("Recovery key (shown only now; print it or write it down and keep it safe):");
+            println!();
+            println!("    {}", recovery.display().as_str());
+            println!();
+            println!("Anyone with this key or the passphrase can open the library. If both are lost, the");
+            println!("documents cannot be recovered by anyone.");
+            if keyring {
+                lib.store_in_keyring().context("keeping the key in the OS keyring")?;
+                println!("The key is kept in this desktop's keyring.");
+            }
+            Ok(0)
+        }
+        Command::Import { paths, no_process, allow_duplicates, json } => {
+            let mut lib = write(root)?;
+            let mut progress = Progress::new(!json);
+            let report = lib.import(&paths, &ImportOptions { allow_duplicates, workers: 0 }, &mut |e: ImportEvent<'_>| progress.import_event(&e))?;
+            progress.finish();
+            // Processing jobs (text, OCR, thumbnails) arrive with the search engine; until
+            // then there is nothing to run, with or without --no-process.
+            let _ = no_process;
+            if json {
+                output::json(&report)?;
+            } else {
+                output::import_report(&report);
+            }
+            Ok(if report.refused > 0 { exit::PARTIAL } else { 0 })
+        }
+        Command::Ls { trash, all, json } => {
+            let lib = open(root, Access::Read)?;
+            let which = if all { Listing::All } else if trash { Listing::Trashed } else { Listing::Active };
+            let docs = lib.catalog().list(which)?;
+            if json { output::json(&docs)? } else { output::documents(&docs) }
+            Ok(0)
+        }
+        Command::Show { doc, json } => {
+            let lib = open(root, Access::Read)?;
+            let id = resolve(&lib, &doc)?;
+            let detail = lib.catalog().document(id)?;
+            let versions = lib.catalog().versions(id)?;
+            if json {
+                output::json(&serde_json::json!({ "document": detail, "versions": versions }))?;
+            } else {
+                output::document(&detail, &versions);
+            }
+            Ok(0)
+        }
+        Command::Export(args) => {
+            let mut lib = write(root)?;
+            if let Some(dir) = args.all {
+                let r = lib.export_all(&dir)?;
+                println!("Exported {} documents ({}) to {}", r.documents, output::size(r.bytes), dir.display());
+                return Ok(0);
+            }
+            let doc = args.doc.context("give a document or --all DIR")?;
+            let id = resolve(&lib, &doc)?;
+            let out = args.output.context("give the output file with -o FILE")?;
+            let v = lib.export(id, args.version, &out)?;
+            println!("Exported version {} ({}) to {}", v.number, output::size(v.size), out.display());
+            Ok(0)
+        }
+        Command::AddVersion { doc, file, note, json } => {
+            let mut lib = write(root)?;
+            let id = resolve(&lib, &doc)?;
+            let outcome = lib.add_version(id, &file, note, &mut |_| {})?;
+            if json {
+                output::json(&outcome)?;
+            }
+            match outcome {
+                dossier_core::ImportOutcome::Imported { .. } => {
+                    if !json {
+                        let n = lib.catalog().versions(id)?.len();
+                        println!("Added version {n} to {}", lib.catalog().document(id)?.summary.title);
+                    }
+                    Ok(0)
+                }
+                other => {
+                    if !json {
+                        output::import_outcome(&other);
+                    }
+                    Ok(exit::PARTIAL)
+                }
+            }
+        }
+        Command::Versions { doc, json } => {
+            let lib = open(root, Access::Read)?;
+            let id = resolve(&lib, &doc)?;
+            let versions = lib.catalog().versions(id)?;
+            if json { output::json(&versions)? } else { output::versions(&versions) }
+            Ok(0)
+        }
+        Command::Restore { doc, version } => {
+            let mut lib = write(root)?;
+            let id = resolve(&lib, &doc)?;
+            lib.restore(id, version)?;
+            let n = lib.catalog().versions(id)?.len();
+            println!("Restored version {version} as version {n}");
+            Ok(0)
+        }
+        Command::Tag { doc, changes } => {
+            let mut lib = write(root)?;
+            let id = resolve(&lib, &doc)?;
+            let (mut add, mut remove) = (Vec::new(), Vec::new());
+            for c in changes {
+                if let Some(t) = c.strip_prefix('-') {
+                    remove.push(t.to_owned());
+                } else {
+                    add.push(c.strip_prefix('+').unwrap_or(&c).to_owned());
+                }
+            }
+            lib.tag(id, &add, &remove)?;
+            let tags = lib.catalog().document(id)?.summary.tags;
+            println!("Tags: {}", if tags.is_empty() { "(none)".into() } else { tags.join(", ") });
+            Ok(0)
+        }
+        Command::Set { doc, assignments } => {
+            let mut lib = write(root)?;
+            let id = resolve(&lib, &doc)?;
+            let mut parsed = Vec::new();
+            for a in &assignments {
+                let Some((k, v)) = a.split_once('=') else { bail!("{a:?} is not FIELD=VALUE") };
+                let value = (!v.is_empty()).then(|| FieldValue::parse_typed(v));
+                parsed.push((FieldKey::from_name(k)?, value));
+            }
+            for (k, v) in parsed {
+                lib.set_field(id, k, v)?;
+            }
+            Ok(0)
+        }
+        Command::Trash { doc } => {
+            let mut lib = write(root)?;
+            let id = resolve(&lib, &doc)?;
+            lib.trash(id)?;
+            println!("Moved to the trash (undo with `dossier untrash {}`)", &id.to_string()[..12]);
+            Ok(0)
+        }
+        Command::Untrash { doc } => {
+            let mut lib = write(root)?;
+            let id = resolve(&lib, &doc)?;
+            lib.untrash(id)?;
+            println!("Restored from the trash");
+            Ok(0)
+        }
+        Command::Audit { doc, json } => {
+            let lib = open(root, Access::Read)?;
+            let id = doc.map(|d| resolve(&lib, &d)).transpose()?;
+            let events = lib.catalog().audit(id)?;
+            if json { output::json(&events)? } else { output::audit(&events) }
+            Ok(0)
+        }
+        Command::Verify { json } => {
+            let lib = unlock(root, Access::Read)?;
+            let mut progress = Progress::new(!json);
+            progress.start_bytes(lib.stats()?.stored_bytes);
+            let report = lib.verify(&mut |n| progress.add(n))?;
+            progress.finish();
+            if json { output::json(&report)? } else { output::verify(&report) }
+            Ok(if report.is_clean() { 0 } else { exit::PARTIAL })
+        }
+        Command::Stats { json } => {
+            let lib = open(root, Access::Read)?;
+            let s = lib.stats()?;
+            if json { output::json(&s)? } else { output::stats(&s) }
+            Ok(0)
+        }
+        Command::Keys(k) => keys(root, k),
+    }
+}
+
+fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
+    match cmd {
+        KeysCommand::List { json } => {
+            let lib = open(root, Access::Read)?;
+            let kf = lib.key_file()?;
+            let slots: Vec<_> = kf
+                .slots
+                .iter()
+                .map(|s| serde_json::json!({ "id": s.id, "kind": s.kind_name(), "label": s.label, "created": output::time(s.created_ms) }))
+                .collect();
+            if json {
+                output::json(&slots)?;
+            } else {
+                for s in &kf.slots {
+                    println!("{}  {:<10}  {:<20}  {}", s.id, s.kind_name(), s.label, output::time(s.created_ms));
+                }
+            }
+            Ok(0)
+        }
+        KeysCommand::AddPassphrase { label } => {
+            let mut lib = write(root)?;
+            let new = match std::env::var("DOSSIER_NEW_PASSPHRASE") {
+                Ok(p) => zeroize::Zeroizing::new(p),
+                Err(_) => {
+                    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                        bail!("set DOSSIER_NEW_PASSPHRASE or run in a terminal to be asked for the new passphrase");
+                    }
+                    let a = zeroize::Zeroizing::new(rpassword::prompt_password("New passphrase: ")?);
+                    let b = zeroize::Zeroizing::new(rpassword::prompt_password("Repeat it: ")?);
+                    if *a != *b {
+                        bail!("the two passphrases differ; nothing was changed");
+                    }
+                    a
+                }
+            };
+            let id = lib.add_passphrase(&new, &label, KdfParams::default())?;
+            println!("Added passphrase slot {id}");
+            Ok(0)
+        }
+        KeysCommand::Remove { slot } => {
+            let mut lib = write(root)?;
+            lib.remove_slot(&slot)?;
+            println!("Removed key slot {slot}");
+            Ok(0)
+        }
+        KeysCommand::KeyringStore => {
+            let lib = unlock(root, Access::Read)?;
+            lib.store_in_keyring()?;
+            println!("The key is now kept in this desktop's keyring");
+            Ok(0)
+        }
+        KeysCommand::KeyringForget => {
+            let lib = open(root, Access::Read)?;
+            let removed = dossier_core::keys::OsKeyring.forget(lib.library_id())?;
+            println!("{}", if removed { "The key was removed from this desktop's keyring" } else { "The keyring held no key for this library" });
+            Ok(0)
+        }
+    }
+}

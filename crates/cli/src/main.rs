@@ -1,0 +1,59 @@
+//! `dossier`: the command line over `dossier-core`. Parses arguments, unlocks, calls one
+//! core function, prints. No reusable logic lives here.
+
+mod commands;
+mod output;
+mod unlock;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit codes scripts can rely on.
+pub mod exit {
+    /// Some inputs were refused (import) or damage was found (verify).
+    pub const PARTIAL: u8 = 1;
+    /// A usage error (clap also uses 2).
+    pub const USAGE: u8 = 2;
+    /// Any other error.
+    pub const ERROR: u8 = 3;
+    /// Another process holds the library's writer lock.
+    pub const IN_USE: u8 = 4;
+    /// The passphrase or recovery key was wrong or missing.
+    pub const LOCKED: u8 = 5;
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "dossier", version, about = "Dossier: an encrypted, searchable records library for schools")]
+struct Cli {
+    /// The library folder (default: $DOSSIER_LIBRARY, else the platform data folder).
+    #[arg(long, global = true, env = "DOSSIER_LIBRARY", value_name = "DIR")]
+    library: Option<PathBuf>,
+    #[command(subcommand)]
+    command: commands::Command,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let library = match cli.library.or_else(dossier_core::default_library_path) {
+        Some(l) => l,
+        None => {
+            eprintln!("error: no home folder to put the library in; give --library DIR");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    match commands::run(&library, cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            let code = match e.downcast_ref::<dossier_core::Error>() {
+                Some(dossier_core::Error::LibraryInUse { .. }) => exit::IN_USE,
+                Some(dossier_core::Error::WrongPassphrase | dossier_core::Error::MalformedRecoveryKey(_)) => exit::LOCKED,
+                None if e.downcast_ref::<unlock::NoSecret>().is_some() => exit::LOCKED,
+                _ => exit::ERROR,
+            };
+            ExitCode::from(code)
+        }
+    }
+}

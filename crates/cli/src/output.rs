@@ -1,0 +1,199 @@
+//! Human and JSON output, and progress bars (only when stdout is a terminal).
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use dossier_core::{AuditEntry, DocumentDetail, DocumentSummary, ImportEvent, ImportOutcome, ImportReport, LibraryStats, VerifyReport, VersionInfo};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+/// `1.4 MiB` style sizes.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", UNITS[u]) }
+}
+
+pub fn time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+}
+
+fn short_time(rfc3339: &str) -> String {
+    rfc3339.get(..16).map(|s| s.replace('T', " ")).unwrap_or_default()
+}
+
+fn short_id(id: &impl ToString) -> String {
+    id.to_string()[..12].to_owned()
+}
+
+pub fn documents(docs: &[DocumentSummary]) {
+    if docs.is_empty() {
+        println!("No documents.");
+        return;
+    }
+    println!("{:<12}  {:<40}  {:>10}  {:>3}  {:<16}  TYPE", "ID", "TITLE", "SIZE", "V", "UPDATED");
+    for d in docs {
+        let title: String = d.title.chars().take(40).collect();
+        println!(
+            "{:<12}  {:<40}  {:>10}  {:>3}  {:<16}  {}",
+            short_id(&d.id),
+            title,
+            size(d.size),
+            d.versions,
+            short_time(&d.updated),
+            d.doc_type.as_deref().unwrap_or(&d.mime)
+        );
+    }
+    println!("{} documents", docs.len());
+}
+
+pub fn document(d: &DocumentDetail, versions: &[VersionInfo]) {
+    let s = &d.summary;
+    println!("{}", s.title);
+    println!("  id           {}", s.id);
+    println!("  file         {} ({}, {})", s.file_name, s.mime, size(s.size));
+    if let Some(t) = &s.doc_type {
+        println!("  type         {t}");
+    }
+    if s.subject_id.is_some() || d.subject_name.is_some() {
+        println!("  subject      {} {}", s.subject_id.as_deref().unwrap_or(""), d.subject_name.as_deref().unwrap_or(""));
+    }
+    if let Some(c) = &d.collection {
+        println!("  collection   {c}");
+    }
+    if !s.tags.is_empty() {
+        println!("  tags         {}", s.tags.join(", "));
+    }
+    for (k, v) in &d.fields {
+        println!("  {k:<12} {}", v.display());
+    }
+    println!("  created      {}", short_time(&s.created));
+    println!("  updated      {}", short_time(&s.updated));
+    println!("  versions     {}", versions.len());
+    if s.trashed {
+        println!("  status       in the trash");
+    }
+    if s.concurrent_versions {
+        println!("  note         versions were added on two desktops at once; both are kept");
+    }
+}
+
+pub fn versions(vs: &[VersionInfo]) {
+    for v in vs {
+        let mark = if v.current { "*" } else { " " };
+        let note = v.note.as_deref().unwrap_or("");
+        println!("{mark}{:>3}  {}  {:>10}  {:<12}  {}  {note}", v.number, short_time(&v.created), size(v.size), v.author, v.file_name);
+    }
+}
+
+pub fn audit(events: &[AuditEntry]) {
+    for e in events {
+        let doc = e.doc.as_deref().map(|d| &d[..12]).unwrap_or("-");
+        println!("{}  {:<12}  {:<13}  {doc:<12}  {}", short_time(&e.time), e.user, e.action, e.detail.as_deref().unwrap_or(""));
+    }
+}
+
+pub fn import_outcome(o: &ImportOutcome) {
+    match o {
+        ImportOutcome::Imported { path, doc, .. } => println!("imported   {}  {}", short_id(doc), path.display()),
+        ImportOutcome::Duplicate { path, existing, existing_title } => {
+            println!("duplicate  {}  {} (already in the library as \"{existing_title}\")", short_id(existing), path.display())
+        }
+        ImportOutcome::Refused { path, reason } => println!("refused    {}: {reason}", path.display()),
+    }
+}
+
+pub fn import_report(r: &ImportReport) {
+    for o in &r.files {
+        if !matches!(o, ImportOutcome::Imported { .. }) || r.files.len() <= 50 {
+            import_outcome(o);
+        }
+    }
+    println!("{} imported ({}), {} duplicates, {} refused", r.imported, size(r.bytes), r.duplicates, r.refused);
+}
+
+pub fn verify(r: &VerifyReport) {
+    println!("Checked {} packs ({}), {} chunks, {} versions, {} audit events", r.packs, size(r.bytes), r.chunks, r.versions, r.audit_events);
+    for (p, why) in &r.damaged_packs {
+        println!("damaged pack {}: {why}", &p[..16]);
+    }
+    for (c, why) in &r.damaged_chunks {
+        println!("damaged chunk {}: {why}", &c[..16]);
+    }
+    for d in &r.affected_documents {
+        let vs: Vec<String> = d.versions.iter().map(u32::to_string).collect();
+        println!("affected document {} \"{}\" (versions {}): {}", short_id(&d.id), d.title, vs.join(", "), d.problem);
+    }
+    for p in &r.audit_problems {
+        println!("audit: {p}");
+    }
+    if r.is_clean() {
+        println!("No problems found.");
+    } else {
+        println!("DAMAGE FOUND: {} documents affected.", r.affected_documents.len());
+    }
+}
+
+pub fn stats(s: &LibraryStats) {
+    println!("documents      {}", s.documents);
+    println!("versions       {}", s.versions);
+    println!("content        {}", size(s.logical_bytes));
+    println!("stored         {}", size(s.stored_bytes));
+    println!("chunks         {}", s.chunks);
+    println!("packs          {}", s.packs);
+}
+
+/// A byte progress bar on a terminal; nothing otherwise.
+pub struct Progress {
+    bar: Option<ProgressBar>,
+}
+
+impl Progress {
+    pub fn new(wanted: bool) -> Self {
+        Self { bar: (wanted && std::io::stdout().is_terminal()).then(ProgressBar::hidden) }
+    }
+
+    pub fn start_bytes(&mut self, total: u64) {
+        if let Some(bar) = &mut self.bar {
+            *bar = ProgressBar::new(total);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+        }
+    }
+
+    pub fn add(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.inc(n);
+        }
+    }
+
+    pub fn import_event(&mut self, e: &ImportEvent<'_>) {
+        match e {
+            ImportEvent::Planned { bytes, .. } => self.start_bytes(*bytes),
+            ImportEvent::Bytes(n) => self.add(*n),
+            ImportEvent::Finished(o) => {
+                if let Some(b) = &self.bar {
+                    b.set_message(o.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+                }
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Opening and unlocking for the CLI: `DOSSIER_PASSPHRASE`, then the OS keyring, then a
+//! prompt on the terminal.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::Result;
+use dossier_core::keys::OsKeyring;
+use dossier_core::{Access, Library, LockedLibrary, Secret};
+use zeroize::Zeroizing;
+
+/// No passphrase could be obtained (no variable, no keyring entry, no terminal).
+#[derive(Debug)]
+pub struct NoSecret;
+
+impl std::fmt::Display for NoSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the library is locked: set DOSSIER_PASSPHRASE, keep the key in the OS keyring \
+             (`dossier keys keyring-store`), or run in a terminal to be asked",
+        )
+    }
+}
+
+impl std::error::Error for NoSecret {}
+
+/// Open without unlocking.
+pub fn open(root: &Path, access: Access) -> Result<LockedLibrary> {
+    Ok(LockedLibrary::open(root, access)?)
+}
+
+/// A new passphrase from the environment, or asked for twice on the terminal.
+pub fn new_passphrase() -> Result<Zeroizing<String>> {
+    if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
+        return Ok(Zeroizing::new(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!("no passphrase: set DOSSIER_PASSPHRASE or run in a terminal to be asked");
+    }
+    let first = Zeroizing::new(rpassword::prompt_password("New passphrase (at least 8 characters): ")?);
+    let again = Zeroizing::new(rpassword::prompt_password("Repeat the passphrase: ")?);
+    if *first != *again {
+        anyhow::bail!("the two passphrases differ; nothing was changed");
+    }
+    Ok(first)
+}
+
+/// Open and unlock, trying each source of the key in order.
+pub fn unlock(root: &Path, access: Access) -> Result<Library> {
+    let locked = open(root, access)?;
+    if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
+        return Ok(locked.unlock(&Secret::Passphrase(Zeroizing::new(p)))?);
+    }
+    match OsKeyring.load(locked.library_id()) {
+        Ok(Some(key)) => return Ok(locked.unlock_with_key(key)?),
+        Ok(None) => {}
+        // No keyring here (no Secret Service, or it is locked): fall back to asking.
+        Err(e) => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("note: {e}; asking for the passphrase instead");
+            }
+        }
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(NoSecret.into());
+    }
+    let input = Zeroizing::new(rpassword::prompt_password("Passphrase or recovery key: ")?);
+    Ok(locked.unlock(&Secret::from_input(&input)?)?)
+}

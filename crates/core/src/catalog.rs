@@ -1,0 +1,111 @@
+//! The catalog: `catalog.sqlite` in WAL mode, changed only by applying [`Op`]s.
+//!
+//! **Invariant:** every change to documents, versions, tags, fields, packs and audit goes
+//! through [`Catalog::commit`], which writes the operation to the journal (`ops`) and
+//! applies it in the same transaction. The tables are a projection of the journal.
+
+mod apply;
+mod query;
+pub mod schema;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use query::{AuditEntry, ChunkLocation, DocumentDetail, DocumentSummary, Listing, VersionInfo};
+
+use crate::error::Result;
+use crate::format::op::{Hlc, Op, OpKind, Stamp};
+use crate::ids::DeviceId;
+
+/// How the catalog is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogMode {
+    /// Migrate and allow writes (the caller holds the writer lock).
+    Write,
+    /// Read only; no migration.
+    Read,
+}
+
+/// The SQLite catalog of one library.
+#[derive(Debug)]
+pub struct Catalog {
+    conn: Connection,
+    device: DeviceId,
+    last: Hlc,
+}
+
+impl Catalog {
+    /// Open (and create, in write mode) the catalog at `path`.
+    pub fn open(path: &Path, device: DeviceId, mode: CatalogMode) -> Result<Self> {
+        let mut conn = match mode {
+            CatalogMode::Write => Connection::open(path)?,
+            CatalogMode::Read => Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?,
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        match mode {
+            CatalogMode::Write => {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                // FULL: a commit that returned survives power loss, not only a crash.
+                conn.pragma_update(None, "synchronous", "FULL")?;
+                conn.pragma_update(None, "foreign_keys", "ON")?;
+                schema::migrate(&mut conn)?;
+            }
+            CatalogMode::Read => schema::check_readable(&conn)?,
+        }
+        let last = conn
+            .query_row("SELECT max(stamp) FROM ops", [], |r| r.get::<_, Option<String>>(0))?
+            .map(|k| Stamp::parse(&k))
+            .transpose()?
+            .map(|s| s.hlc)
+            .unwrap_or(Hlc { wall_ms: 0, counter: 0 });
+        Ok(Self { conn, device, last })
+    }
+
+    /// This device's id.
+    pub fn device(&self) -> DeviceId {
+        self.device
+    }
+
+    /// A stamp later than every stamp this catalog has seen (hybrid logical clock).
+    pub fn next_stamp(&mut self) -> Stamp {
+        let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+        self.last = if now > self.last.wall_ms {
+            Hlc { wall_ms: now, counter: 0 }
+        } else {
+            Hlc { wall_ms: self.last.wall_ms, counter: self.last.counter + 1 }
+        };
+        Stamp { hlc: self.last, device: self.device }
+    }
+
+    /// Stamp `kinds` in order and commit them in one transaction.
+    pub fn commit(&mut self, kinds: Vec<OpKind>) -> Result<Vec<Op>> {
+        let ops: Vec<Op> = kinds.into_iter().map(|kind| Op { stamp: self.next_stamp(), kind }).collect();
+        self.apply_ops(&ops)?;
+        Ok(ops)
+    }
+
+    /// Apply already-stamped operations (local or, later, from other devices) in one
+    /// transaction; returns how many were new.
+    pub fn apply_ops(&mut self, ops: &[Op]) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut applied = 0;
+        for op in ops {
+            if op.stamp.hlc > self.last {
+                self.last = op.stamp.hlc;
+            }
+            if apply::apply(&tx, op)? {
+                applied += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests;

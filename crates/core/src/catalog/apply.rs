@@ -1,0 +1,218 @@
+//! Applying operations to the catalog tables. Each rule is order-independent where the
+//! merge rules require it, so the same set of operations gives the same tables whatever
+//! order they arrive in.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::error::Result;
+use crate::format::op::{FieldKey, Op, OpKind, Stamp};
+use crate::format::pack::decode_index;
+use crate::ids::{DocId, VersionId};
+
+/// Record `op` in the journal and apply it; `false` when it was already there.
+pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
+    let key = op.stamp.key();
+    let body = serde_json::to_string(op)?;
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO ops (stamp, kind, body) VALUES (?1, ?2, ?3)",
+        params![key, op.kind.name(), body],
+    )?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let s = &op.stamp;
+    match &op.kind {
+        OpKind::DocumentCreated { doc, title } => {
+            tx.execute(
+                "INSERT OR IGNORE INTO documents (id, created_stamp, created_ms, updated_ms, title)
+                 VALUES (?1, ?2, ?3, ?3, '')",
+                params![doc.to_string(), key, s.wall_ms()],
+            )?;
+            set_register(tx, *doc, &FieldKey::Title, Some(serde_json::to_string(title)?), s)?;
+            refresh(tx, *doc, s)?;
+        }
+        OpKind::VersionAdded { doc, version: v } => {
+            tx.execute(
+                "INSERT OR IGNORE INTO versions (id, doc, stamp, parents, manifest, size, content_hash, mime,
+                     file_name, file_mtime_ms, author, device, created_ms, note, restored_from)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                params![
+                    v.id.to_string(),
+                    doc.to_string(),
+                    key,
+                    serde_json::to_string(&v.parents)?,
+                    v.manifest.to_bytes(),
+                    i64::try_from(v.size).unwrap_or(i64::MAX),
+                    &v.content_hash.0[..],
+                    v.mime,
+                    v.file_name,
+                    v.file_mtime_ms,
+                    v.author,
+                    s.device.to_string(),
+                    s.wall_ms(),
+                    v.note,
+                    v.restored_from.map(|r| r.to_string()),
+                ],
+            )?;
+            refresh(tx, *doc, s)?;
+        }
+        OpKind::FieldSet { doc, key: field, value } => {
+            let value = value.as_ref().map(serde_json::to_string).transpose()?;
+            set_register(tx, *doc, field, value, s)?;
+            refresh(tx, *doc, s)?;
+        }
+        OpKind::TagAdded { doc, tag } => {
+            let dead: bool = tx
+                .query_row("SELECT 1 FROM tag_tombstones WHERE add_stamp = ?1", [&key], |_| Ok(true))
+                .optional()?
+                .unwrap_or(false);
+            if !dead {
+                tx.execute(
+                    "INSERT OR IGNORE INTO tags (doc, tag, add_stamp) VALUES (?1, ?2, ?3)",
+                    params![doc.to_string(), tag, key],
+                )?;
+            }
+            refresh(tx, *doc, s)?;
+        }
+        OpKind::TagRemoved { doc, tag, observed } => {
+            for add in observed {
+                let add = add.key();
+                tx.execute("INSERT OR IGNORE INTO tag_tombstones (add_stamp) VALUES (?1)", [&add])?;
+                tx.execute(
+                    "DELETE FROM tags WHERE doc = ?1 AND tag = ?2 AND add_stamp = ?3",
+                    params![doc.to_string(), tag, add],
+                )?;
+            }
+            refresh(tx, *doc, s)?;
+        }
+        OpKind::Trashed { doc, observed_head } => {
+            let v = serde_json::json!({ "trashed": observed_head.map(|h| h.to_string()) }).to_string();
+            set_register_raw(tx, *doc, "status", Some(v), s)?;
+            refresh(tx, *doc, s)?;
+        }
+        OpKind::Untrashed { doc } => {
+            set_register_raw(tx, *doc, "status", Some(r#"{"active":null}"#.into()), s)?;
+            refresh(tx, *doc, s)?;
+        }
+        OpKind::PackAdded { pack, size, index } => {
+            let entries = decode_index(index, pack)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO packs (id, size, chunks) VALUES (?1, ?2, ?3)",
+                params![&pack.0[..], i64::try_from(*size).unwrap_or(i64::MAX), entries.len() as i64],
+            )?;
+            let mut stmt = tx.prepare_cached(
+                "INSERT OR IGNORE INTO chunks (id, pack, offset, sealed_len, plain_len) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for e in entries {
+                stmt.execute(params![&e.chunk.0[..], &pack.0[..], e.offset, e.sealed_len, e.plain_len])?;
+            }
+        }
+        OpKind::Audit { event } => {
+            tx.execute(
+                "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    key,
+                    s.device.to_string(),
+                    event.user,
+                    event.action.as_str(),
+                    event.doc.map(|d| d.to_string()),
+                    event.version.map(|v| v.to_string()),
+                    event.detail,
+                    event.prev,
+                    &event.chain_hash(s)[..],
+                ],
+            )?;
+        }
+    }
+    Ok(true)
+}
+
+fn set_register(tx: &Transaction<'_>, doc: DocId, field: &FieldKey, value: Option<String>, s: &Stamp) -> Result<()> {
+    set_register_raw(tx, doc, &field.register(), value, s)
+}
+
+/// Last-writer-wins: keep the value with the greatest stamp.
+fn set_register_raw(tx: &Transaction<'_>, doc: DocId, key: &str, value: Option<String>, s: &Stamp) -> Result<()> {
+    tx.execute(
+        "INSERT INTO registers (doc, key, value, stamp) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (doc, key) DO UPDATE SET value = excluded.value, stamp = excluded.stamp
+         WHERE excluded.stamp > registers.stamp",
+        params![doc.to_string(), key, value, s.key()],
+    )?;
+    Ok(())
+}
+
+fn register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<String>> {
+    Ok(tx
+        .query_row("SELECT value FROM registers WHERE doc = ?1 AND key = ?2", params![doc, key], |r| {
+            r.get::<_, Option<String>>(0)
+        })
+        .optional()?
+        .flatten())
+}
+
+fn text_register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<String>> {
+    use crate::format::op::FieldValue;
+    Ok(match register(tx, doc, key)? {
+        None => None,
+        Some(json) => match serde_json::from_str::<FieldValue>(&json) {
+            Ok(v) => Some(v.display()),
+            Err(_) => serde_json::from_str::<String>(&json).ok(),
+        },
+    })
+}
+
+/// Recompute a document's projected columns from registers and versions.
+fn refresh(tx: &Transaction<'_>, doc: DocId, s: &Stamp) -> Result<()> {
+    let id = doc.to_string();
+    let exists: Option<i64> =
+        tx.query_row("SELECT 1 FROM documents WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+    if exists.is_none() {
+        // An edit that arrived before its document (possible once devices sync): the
+        // registers keep it; the projection is filled in when the document arrives.
+        return Ok(());
+    }
+    // Versions in stamp order: the last is current; a version whose parents do not
+    // include its predecessor was made concurrently and the document is flagged.
+    let mut stmt = tx.prepare_cached("SELECT id, parents FROM versions WHERE doc = ?1 ORDER BY stamp")?;
+    let rows: Vec<(String, String)> =
+        stmt.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut concurrent = false;
+    for pair in rows.windows(2) {
+        let parents: Vec<VersionId> = serde_json::from_str(&pair[1].1)?;
+        if !parents.iter().any(|p| p.to_string() == pair[0].0) {
+            concurrent = true;
+        }
+    }
+    let current = rows.last().map(|r| r.0.clone());
+    let trashed = match register(tx, &id, "status")? {
+        Some(json) => {
+            let v: serde_json::Value = serde_json::from_str(&json)?;
+            match v.get("trashed") {
+                Some(head) => head.as_str().map(str::to_owned) == current,
+                None => false,
+            }
+        }
+        None => false,
+    };
+    let title = text_register(tx, &id, "title")?.unwrap_or_default();
+    tx.execute(
+        "UPDATE documents SET title = ?2, doc_type = ?3, subject_id = ?4, subject_name = ?5, collection = ?6,
+             current_version = ?7, trashed = ?8, concurrent = ?9, updated_ms = max(updated_ms, ?10)
+         WHERE id = ?1",
+        params![
+            id,
+            title,
+            text_register(tx, &id, "type")?,
+            text_register(tx, &id, "subject_id")?,
+            text_register(tx, &id, "subject_name")?,
+            text_register(tx, &id, "collection")?,
+            current,
+            trashed,
+            concurrent,
+            s.wall_ms(),
+        ],
+    )?;
+    Ok(())
+}

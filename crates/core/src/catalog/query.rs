@@ -1,0 +1,391 @@
+//! Read queries over the catalog's projected tables.
+
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+use super::Catalog;
+use crate::error::{Error, Result};
+use crate::format::manifest::Manifest;
+use crate::format::op::{FieldValue, Stamp};
+use crate::ids::{ChunkId, ContentHash, DocId, PackId, VersionId};
+
+/// One row of `dossier ls`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentSummary {
+    pub id: DocId,
+    pub title: String,
+    /// Size of the current version in bytes.
+    pub size: u64,
+    pub mime: String,
+    pub file_name: String,
+    pub versions: u32,
+    /// RFC 3339 times.
+    pub created: String,
+    pub updated: String,
+    #[serde(rename = "type")]
+    pub doc_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub tags: Vec<String>,
+    pub trashed: bool,
+    pub concurrent_versions: bool,
+}
+
+/// Everything `dossier show` prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentDetail {
+    #[serde(flatten)]
+    pub summary: DocumentSummary,
+    pub subject_name: Option<String>,
+    pub collection: Option<String>,
+    pub fields: std::collections::BTreeMap<String, FieldValue>,
+    pub current_version: Option<VersionId>,
+}
+
+/// One version in `dossier versions`.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionInfo {
+    /// 1-based position in the document's history.
+    pub number: u32,
+    pub id: VersionId,
+    pub size: u64,
+    pub mime: String,
+    pub file_name: String,
+    pub created: String,
+    pub author: String,
+    pub device: String,
+    pub note: Option<String>,
+    pub restored_from: Option<u32>,
+    pub current: bool,
+    #[serde(skip)]
+    pub manifest: Manifest,
+    #[serde(skip)]
+    pub content_hash: ContentHash,
+    #[serde(skip)]
+    pub file_mtime_ms: Option<i64>,
+    #[serde(skip)]
+    pub restored_from_id: Option<VersionId>,
+}
+
+/// One audit event in `dossier audit`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditEntry {
+    pub time: String,
+    pub device: String,
+    pub user: String,
+    pub action: String,
+    pub doc: Option<String>,
+    pub version: Option<String>,
+    pub detail: Option<String>,
+    #[serde(skip)]
+    pub stamp: String,
+    #[serde(skip)]
+    pub prev: Vec<u8>,
+    #[serde(skip)]
+    pub hash: Vec<u8>,
+}
+
+/// Where a chunk is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkLocation {
+    pub pack: PackId,
+    pub offset: u64,
+    pub sealed_len: u32,
+    pub plain_len: u32,
+}
+
+pub(crate) fn rfc3339(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+const SUMMARY_SELECT: &str = "
+    SELECT d.id, d.title, d.created_ms, d.updated_ms, d.doc_type, d.subject_id, d.trashed, d.concurrent,
+           v.size, v.mime, v.file_name,
+           (SELECT count(*) FROM versions x WHERE x.doc = d.id),
+           (SELECT group_concat(tag, char(31)) FROM (SELECT DISTINCT tag FROM tags t WHERE t.doc = d.id ORDER BY tag)),
+           d.subject_name, d.collection, d.current_version
+    FROM documents d LEFT JOIN versions v ON v.id = d.current_version";
+
+fn summary(r: &Row<'_>) -> rusqlite::Result<DocumentSummary> {
+    let id: String = r.get(0)?;
+    let tags: Option<String> = r.get(12)?;
+    Ok(DocumentSummary {
+        id: id.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?,
+        title: r.get(1)?,
+        created: rfc3339(r.get(2)?),
+        updated: rfc3339(r.get(3)?),
+        doc_type: r.get(4)?,
+        subject_id: r.get(5)?,
+        trashed: r.get(6)?,
+        concurrent_versions: r.get(7)?,
+        size: r.get::<_, Option<i64>>(8)?.unwrap_or(0) as u64,
+        mime: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+        file_name: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
+        versions: r.get(11)?,
+        tags: tags.map(|t| t.split('\u{1f}').map(str::to_owned).collect()).unwrap_or_default(),
+    })
+}
+
+/// Which documents a listing includes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Listing {
+    #[default]
+    Active,
+    Trashed,
+    All,
+}
+
+impl Catalog {
+    /// Documents in creation order.
+    pub fn list(&self, which: Listing) -> Result<Vec<DocumentSummary>> {
+        let filter = match which {
+            Listing::Active => " WHERE d.trashed = 0",
+            Listing::Trashed => " WHERE d.trashed = 1",
+            Listing::All => "",
+        };
+        let mut stmt = self.conn.prepare(&format!("{SUMMARY_SELECT}{filter} ORDER BY d.id"))?;
+        let rows = stmt.query_map([], summary)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Resolve a full id or a unique prefix of one.
+    pub fn resolve(&self, reference: &str) -> Result<DocId> {
+        let r = reference.trim().to_ascii_lowercase().replace('-', "");
+        if r.is_empty() || !r.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Error::NoSuchDocument(reference.to_owned()));
+        }
+        let mut stmt = self.conn.prepare("SELECT id FROM documents WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")?;
+        let ids: Vec<String> = stmt.query_map([&r], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        match ids.len() {
+            0 => Err(Error::NoSuchDocument(reference.to_owned())),
+            1 => ids[0].parse(),
+            _ => {
+                let count: i64 = self.conn.query_row(
+                    "SELECT count(*) FROM documents WHERE id >= ?1 AND id < ?1 || 'g'",
+                    [&r],
+                    |row| row.get(0),
+                )?;
+                let count = count as usize;
+                Err(Error::AmbiguousDocument { prefix: reference.to_owned(), count })
+            }
+        }
+    }
+
+    /// Full detail of one document.
+    pub fn document(&self, doc: DocId) -> Result<DocumentDetail> {
+        let (summary, subject_name, collection, current) = self
+            .conn
+            .query_row(&format!("{SUMMARY_SELECT} WHERE d.id = ?1"), [doc.to_string()], |r| {
+                Ok((summary(r)?, r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(14)?, r.get::<_, Option<String>>(15)?))
+            })
+            .optional()?
+            .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))?;
+        let mut fields = std::collections::BTreeMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, value FROM registers WHERE doc = ?1 AND key LIKE 'field:%' AND value IS NOT NULL")?;
+        for row in stmt.query_map([doc.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (k, v) = row?;
+            fields.insert(k["field:".len()..].to_owned(), serde_json::from_str(&v)?);
+        }
+        Ok(DocumentDetail {
+            summary,
+            subject_name,
+            collection,
+            fields,
+            current_version: current.map(|c| c.parse()).transpose()?,
+        })
+    }
+
+    /// All versions of a document, oldest first, numbered from 1.
+    pub fn versions(&self, doc: DocId) -> Result<Vec<VersionInfo>> {
+        let current: Option<String> = self
+            .conn
+            .query_row("SELECT current_version FROM documents WHERE id = ?1", [doc.to_string()], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, size, mime, file_name, created_ms, author, device, note, restored_from, manifest, content_hash, file_mtime_ms
+             FROM versions WHERE doc = ?1 ORDER BY stamp",
+        )?;
+        let mut out: Vec<VersionInfo> = Vec::new();
+        let rows = stmt.query_map([doc.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, Option<String>>(8)?,
+                r.get::<_, Vec<u8>>(9)?,
+                r.get::<_, Vec<u8>>(10)?,
+                r.get::<_, Option<i64>>(11)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, size, mime, file_name, created, author, device, note, restored, manifest, hash, mtime) = row?;
+            let restored_from_id: Option<VersionId> = restored.map(|r| r.parse()).transpose()?;
+            let restored_from = restored_from_id.and_then(|r| out.iter().find(|v| v.id == r).map(|v| v.number));
+            out.push(VersionInfo {
+                number: out.len() as u32 + 1,
+                current: Some(&id) == current.as_ref(),
+                id: id.parse()?,
+                size: size as u64,
+                mime,
+                file_name,
+                created: rfc3339(created),
+                author,
+                device,
+                note,
+                restored_from,
+                restored_from_id,
+                manifest: Manifest::from_bytes(&manifest)?,
+                content_hash: ContentHash::from_slice(&hash)?,
+                file_mtime_ms: mtime,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The document (and its title) that already holds this exact content, if any.
+    pub fn find_content(&self, hash: &ContentHash) -> Result<Option<(DocId, String)>> {
+        self.conn
+            .query_row(
+                "SELECT d.id, d.title FROM versions v JOIN documents d ON d.id = v.doc
+                 WHERE v.content_hash = ?1 ORDER BY d.trashed, v.stamp LIMIT 1",
+                [&hash.0[..]],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(d, t)| Ok((d.parse()?, t)))
+            .transpose()
+    }
+
+    /// Where a chunk is stored, if the catalog knows it.
+    pub fn chunk(&self, id: &ChunkId) -> Result<Option<ChunkLocation>> {
+        let mut stmt = self.conn.prepare_cached("SELECT pack, offset, sealed_len, plain_len FROM chunks WHERE id = ?1")?;
+        stmt.query_row([&id.0[..]], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?
+            .map(|(p, o, s, l)| Ok(ChunkLocation { pack: PackId::from_slice(&p)?, offset: o as u64, sealed_len: s, plain_len: l }))
+            .transpose()
+    }
+
+    /// Every chunk id the catalog knows (for deduplication during import).
+    pub fn all_chunk_ids(&self) -> Result<std::collections::HashSet<ChunkId>> {
+        let mut stmt = self.conn.prepare("SELECT id FROM chunks")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+            .map(|b| Ok(ChunkId::from_slice(&b?)?))
+            .collect::<Result<_>>()?;
+        Ok(ids)
+    }
+
+    /// Every pack the catalog knows, with its size.
+    pub fn packs(&self) -> Result<Vec<(PackId, u64)>> {
+        let mut stmt = self.conn.prepare("SELECT id, size FROM packs ORDER BY id")?;
+        let packs = stmt
+            .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))?
+            .map(|row| {
+                let (id, size) = row?;
+                Ok((PackId::from_slice(&id)?, size as u64))
+            })
+            .collect::<Result<_>>()?;
+        Ok(packs)
+    }
+
+    /// Chunks stored in one pack, with their locations.
+    pub fn chunks_in_pack(&self, pack: &PackId) -> Result<Vec<(ChunkId, ChunkLocation)>> {
+        let mut stmt = self.conn.prepare("SELECT id, offset, sealed_len, plain_len FROM chunks WHERE pack = ?1 ORDER BY offset")?;
+        let rows = stmt
+            .query_map([&pack.0[..]], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?)))?
+            .map(|row| {
+                let (id, o, s, l) = row?;
+                Ok((ChunkId::from_slice(&id)?, ChunkLocation { pack: *pack, offset: o as u64, sealed_len: s, plain_len: l }))
+            })
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every version: (document, version id, version manifest, size).
+    pub fn all_versions(&self) -> Result<Vec<(DocId, VersionId, Manifest, u64)>> {
+        let mut stmt = self.conn.prepare("SELECT doc, id, manifest, size FROM versions ORDER BY doc, stamp")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?, r.get::<_, i64>(3)?)))?
+            .map(|row| {
+                let (d, v, m, s) = row?;
+                Ok((d.parse()?, v.parse()?, Manifest::from_bytes(&m)?, s as u64))
+            })
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The stamps of the current adds of `tag` on `doc` (what a removal observes).
+    pub fn tag_adds(&self, doc: DocId, tag: &str) -> Result<Vec<Stamp>> {
+        let mut stmt = self.conn.prepare("SELECT add_stamp FROM tags WHERE doc = ?1 AND tag = ?2")?;
+        let rows = stmt
+            .query_map(params![doc.to_string(), tag], |r| r.get::<_, String>(0))?
+            .map(|k| Stamp::parse(&k?))
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Audit events, oldest first, optionally of one document.
+    pub fn audit(&self, doc: Option<DocId>) -> Result<Vec<AuditEntry>> {
+        let sql = "SELECT stamp, device, user, action, doc, version, detail, prev, hash FROM audit
+                   WHERE ?1 IS NULL OR doc = ?1 ORDER BY stamp";
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt
+            .query_map([doc.map(|d| d.to_string())], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    AuditEntry {
+                        time: String::new(),
+                        device: r.get(1)?,
+                        user: r.get(2)?,
+                        action: r.get(3)?,
+                        doc: r.get(4)?,
+                        version: r.get(5)?,
+                        detail: r.get(6)?,
+                        stamp: r.get(0)?,
+                        prev: r.get(7)?,
+                        hash: r.get(8)?,
+                    },
+                ))
+            })?
+            .map(|row| {
+                let (stamp, mut e) = row?;
+                e.time = rfc3339(Stamp::parse(&stamp)?.wall_ms());
+                Ok(e)
+            })
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Hash of this device's latest audit event (zeros when none).
+    pub fn audit_head(&self) -> Result<Vec<u8>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT hash FROM audit WHERE device = ?1 ORDER BY stamp DESC LIMIT 1",
+                [self.device.to_string()],
+                |r| r.get::<_, Vec<u8>>(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| vec![0; 32]))
+    }
+
+    /// Counts for `dossier stats`: (documents, versions, logical bytes, chunks, packs).
+    pub fn counts(&self) -> Result<(u64, u64, u64, u64, u64)> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM versions),
+                    (SELECT coalesce(sum(size), 0) FROM versions), (SELECT count(*) FROM chunks),
+                    (SELECT count(*) FROM packs)",
+            [],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64, r.get::<_, i64>(3)? as u64, r.get::<_, i64>(4)? as u64)),
+        )?)
+    }
+}

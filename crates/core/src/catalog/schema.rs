@@ -1,0 +1,150 @@
+//! Versioned schema migrations of `catalog.sqlite` (`PRAGMA user_version`).
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Migrations in order; migration `i` takes the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: documents, versions, registers, tags, packs, chunks, journal, audit.
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    CREATE TABLE ops (
+        seq INTEGER PRIMARY KEY,
+        stamp TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        created_stamp TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        doc_type TEXT,
+        subject_id TEXT,
+        subject_name TEXT,
+        collection TEXT,
+        current_version TEXT,
+        trashed INTEGER NOT NULL DEFAULT 0,
+        concurrent INTEGER NOT NULL DEFAULT 0,
+        legal_hold INTEGER NOT NULL DEFAULT 0,
+        retention_until_ms INTEGER
+    ) STRICT;
+    CREATE TABLE registers (
+        doc TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT,
+        stamp TEXT NOT NULL,
+        PRIMARY KEY (doc, key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE tags (
+        doc TEXT NOT NULL,
+        tag TEXT NOT NULL,
+        add_stamp TEXT NOT NULL,
+        PRIMARY KEY (doc, tag, add_stamp)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE tag_tombstones (add_stamp TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+    CREATE TABLE versions (
+        id TEXT PRIMARY KEY,
+        doc TEXT NOT NULL,
+        stamp TEXT NOT NULL,
+        parents TEXT NOT NULL,
+        manifest BLOB NOT NULL,
+        size INTEGER NOT NULL,
+        content_hash BLOB NOT NULL,
+        mime TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_mtime_ms INTEGER,
+        author TEXT NOT NULL,
+        device TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        note TEXT,
+        restored_from TEXT
+    ) STRICT;
+    CREATE INDEX versions_by_doc ON versions(doc, stamp);
+    CREATE INDEX versions_by_hash ON versions(content_hash);
+    CREATE TABLE packs (id BLOB PRIMARY KEY, size INTEGER NOT NULL, chunks INTEGER NOT NULL) STRICT;
+    CREATE TABLE chunks (
+        id BLOB PRIMARY KEY,
+        pack BLOB NOT NULL,
+        offset INTEGER NOT NULL,
+        sealed_len INTEGER NOT NULL,
+        plain_len INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX chunks_by_pack ON chunks(pack);
+    CREATE TABLE audit (
+        stamp TEXT PRIMARY KEY,
+        device TEXT NOT NULL,
+        user TEXT NOT NULL,
+        action TEXT NOT NULL,
+        doc TEXT,
+        version TEXT,
+        detail TEXT,
+        prev BLOB NOT NULL,
+        hash BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX audit_by_doc ON audit(doc, stamp);
+    "#,
+];
+
+/// The schema version this build creates and understands.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// The schema version stored in the database.
+pub fn version(conn: &Connection) -> Result<u32> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Bring the schema up to [`SCHEMA_VERSION`], one transaction per step.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::TooNew { what: "catalog.sqlite", found, supported: SCHEMA_VERSION });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Refuse a catalog this build cannot read (read-only opens do not migrate).
+pub fn check_readable(conn: &Connection) -> Result<()> {
+    let found = version(conn)?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::TooNew { what: "catalog.sqlite", found, supported: SCHEMA_VERSION });
+    }
+    if found < SCHEMA_VERSION {
+        return Err(Error::Invalid(
+            "the catalog needs an upgrade; run any writing command (e.g. `dossier verify` after `dossier import`) first".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_an_empty_database_and_is_idempotent() {
+        let mut c = Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        assert_eq!(version(&c).unwrap(), SCHEMA_VERSION);
+        migrate(&mut c).unwrap();
+        let n: i64 = c
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 10);
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let mut c = Connection::open_in_memory().unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        assert!(matches!(migrate(&mut c), Err(Error::TooNew { .. })));
+    }
+}

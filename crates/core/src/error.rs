@@ -1,0 +1,129 @@
+//! The one error type of `dossier-core`, with typed sources.
+
+use std::path::PathBuf;
+
+use crate::ids::{ChunkId, PackId};
+
+/// Everything that can go wrong in the library engine.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A filesystem operation failed; `path` names what was being touched.
+    #[error("{action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The folder is not a Dossier library (no `library.json`).
+    #[error("{0} is not a Dossier library (no library.json); create one with `dossier init`")]
+    NotALibrary(PathBuf),
+
+    /// `init` was asked to create a library where one (or other files) already exist.
+    #[error("{0} already exists and is not empty; choose an empty or new folder")]
+    AlreadyExists(PathBuf),
+
+    /// Another process holds the library's writer lock.
+    #[error("library in use: {holder} holds the writer lock on {path}; close it and try again")]
+    LibraryInUse { path: PathBuf, holder: String },
+
+    /// The library (or its catalog) was written by a newer Dossier.
+    #[error("{what} has format version {found}, this Dossier understands up to {supported}; update Dossier")]
+    TooNew {
+        what: &'static str,
+        found: u32,
+        supported: u32,
+    },
+
+    /// A persisted file could not be parsed.
+    #[error("{path} is malformed: {source}")]
+    Json {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// Encoding or decoding an operation or record failed.
+    #[error("malformed record: {0}")]
+    Serde(#[from] serde_json::Error),
+
+    /// The catalog database reported an error.
+    #[error("catalog: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+
+    /// No key slot accepted the passphrase or recovery key.
+    #[error("wrong passphrase or recovery key: no key slot of this library accepts it")]
+    WrongPassphrase,
+
+    /// A recovery key was typed with a mistake (bad characters or checksum).
+    #[error("this recovery key is mistyped ({0}); check it against the printed copy")]
+    MalformedRecoveryKey(&'static str),
+
+    /// A key slot operation was refused.
+    #[error("{0}")]
+    KeySlot(&'static str),
+
+    /// The OS keyring is not available (no Secret Service, locked, not supported).
+    #[error("the OS keyring is unavailable: {0}")]
+    KeyringUnavailable(#[source] keyring_core::Error),
+
+    /// Password hashing failed (bad parameters).
+    #[error("key derivation failed: {0}")]
+    Kdf(argon2::Error),
+
+    /// Stored data failed an integrity check: authentication, hash or structure.
+    #[error("integrity failure in {object}: {detail}")]
+    Integrity { object: String, detail: &'static str },
+
+    /// A chunk referenced by a version is not in the store.
+    #[error("chunk {0} is missing from the store")]
+    MissingChunk(ChunkId),
+
+    /// A pack referenced by the catalog is missing from the store.
+    #[error("pack {0} is missing from the store")]
+    MissingPack(PackId),
+
+    /// A document reference did not match exactly one document.
+    #[error("no document matches {0:?}")]
+    NoSuchDocument(String),
+
+    /// A document id prefix matched several documents.
+    #[error("{prefix:?} matches {count} documents; give more of the id")]
+    AmbiguousDocument { prefix: String, count: usize },
+
+    /// The version number does not exist for this document.
+    #[error("document has no version {0}")]
+    NoSuchVersion(u32),
+
+    /// The input is not acceptable (clear reason given).
+    #[error("{0}")]
+    Invalid(String),
+
+    /// The content-defined chunker failed.
+    #[error("chunking {path}: {source}")]
+    Chunker {
+        path: PathBuf,
+        #[source]
+        source: fastcdc::v2020::Error,
+    },
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Attach a path and an action to an I/O error.
+pub(crate) trait IoContext<T> {
+    fn io(self, action: &'static str, path: impl Into<PathBuf>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn io(self, action: &'static str, path: impl Into<PathBuf>) -> Result<T> {
+        self.map_err(|source| Error::Io {
+            action,
+            path: path.into(),
+            source,
+        })
+    }
+}

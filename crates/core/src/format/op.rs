@@ -1,0 +1,309 @@
+//! Catalog operations: the unit of change. Every mutation of the catalog is an [`Op`]
+//! stamped with a hybrid logical clock and the device id, applied to the tables and kept
+//! in the journal. The sync engine exchanges exactly these, as JSON lines (encrypted).
+//!
+//! Merge rules (DESIGN section 8): fields are last-writer-wins registers ordered by
+//! [`Stamp`]; tags are an add-wins observed-remove set; versions a grow-only set; trash
+//! loses to any version its author did not see.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::manifest::Manifest;
+use crate::error::{Error, Result};
+use crate::ids::{ContentHash, DeviceId, DocId, PackId, VersionId};
+
+/// Hybrid logical clock value: wall-clock milliseconds plus a counter for ties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Hlc {
+    pub wall_ms: u64,
+    pub counter: u32,
+}
+
+/// A total order on operations: (HLC, device).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Stamp {
+    pub hlc: Hlc,
+    pub device: DeviceId,
+}
+
+impl Stamp {
+    /// Fixed-width text that sorts like the stamp itself (used as a SQLite key).
+    pub fn key(&self) -> String {
+        format!("{:012x}.{:08x}.{}", self.hlc.wall_ms, self.hlc.counter, self.device)
+    }
+
+    pub fn parse(key: &str) -> Result<Self> {
+        let bad = || Error::Invalid(format!("{key:?} is not an operation stamp"));
+        let mut parts = key.splitn(3, '.');
+        let wall_ms = u64::from_str_radix(parts.next().ok_or_else(bad)?, 16).map_err(|_| bad())?;
+        let counter = u32::from_str_radix(parts.next().ok_or_else(bad)?, 16).map_err(|_| bad())?;
+        let device = parts.next().ok_or_else(bad)?.parse()?;
+        Ok(Self { hlc: Hlc { wall_ms, counter }, device })
+    }
+
+    /// Milliseconds since the Unix epoch, as signed for SQL.
+    pub fn wall_ms(&self) -> i64 {
+        i64::try_from(self.hlc.wall_ms).unwrap_or(i64::MAX)
+    }
+}
+
+impl fmt::Debug for Stamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Stamp({})", self.key())
+    }
+}
+
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Stamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Stamp::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A typed field value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldValue {
+    Text(String),
+    Number(f64),
+    /// ISO date, `YYYY-MM-DD`.
+    Date(String),
+    Bool(bool),
+}
+
+impl FieldValue {
+    /// Parse a value typed on the command line: numbers, ISO dates and booleans are typed,
+    /// anything else is text.
+    pub fn parse_typed(s: &str) -> Self {
+        if let Ok(n) = s.parse::<f64>()
+            && n.is_finite()
+        {
+            return Self::Number(n);
+        }
+        if chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok() {
+            return Self::Date(s.to_owned());
+        }
+        match s {
+            "true" => Self::Bool(true),
+            "false" => Self::Bool(false),
+            _ => Self::Text(s.to_owned()),
+        }
+    }
+
+    /// Human form.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Text(s) | Self::Date(s) => s.clone(),
+            Self::Number(n) => n.to_string(),
+            Self::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// A register key: one of the built-in document properties or a custom field.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKey {
+    Title,
+    Type,
+    SubjectId,
+    SubjectName,
+    Collection,
+    Custom(String),
+}
+
+impl FieldKey {
+    /// Key used in the registers table.
+    pub fn register(&self) -> String {
+        match self {
+            Self::Title => "title".into(),
+            Self::Type => "type".into(),
+            Self::SubjectId => "subject_id".into(),
+            Self::SubjectName => "subject_name".into(),
+            Self::Collection => "collection".into(),
+            Self::Custom(n) => format!("field:{n}"),
+        }
+    }
+
+    /// From a user-typed name: built-in names map to their property.
+    pub fn from_name(name: &str) -> Result<Self> {
+        let name = name.trim();
+        if name.is_empty() || name.contains(['=', '\n']) {
+            return Err(Error::Invalid(format!("{name:?} is not a usable field name")));
+        }
+        Ok(match name.to_ascii_lowercase().as_str() {
+            "title" => Self::Title,
+            "type" => Self::Type,
+            "subject" | "subject_id" | "student" | "student_id" | "staff_id" => Self::SubjectId,
+            "subject_name" | "name" => Self::SubjectName,
+            "collection" | "folder" => Self::Collection,
+            _ => Self::Custom(name.to_owned()),
+        })
+    }
+}
+
+/// What a version records (immutable once added).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionRecord {
+    pub id: VersionId,
+    pub parents: Vec<VersionId>,
+    pub manifest: Manifest,
+    pub size: u64,
+    pub content_hash: ContentHash,
+    pub mime: String,
+    pub file_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_mtime_ms: Option<i64>,
+    /// OS user who added it.
+    pub author: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored_from: Option<VersionId>,
+}
+
+/// What an audit event says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Created,
+    VersionAdded,
+    Restored,
+    Edited,
+    Trashed,
+    Untrashed,
+    Exported,
+    Viewed,
+    KeysChanged,
+}
+
+impl AuditAction {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::VersionAdded => "version_added",
+            Self::Restored => "restored",
+            Self::Edited => "edited",
+            Self::Trashed => "trashed",
+            Self::Untrashed => "untrashed",
+            Self::Exported => "exported",
+            Self::Viewed => "viewed",
+            Self::KeysChanged => "keys_changed",
+        }
+    }
+}
+
+/// One audit event, hash-chained to the previous event of the same device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub user: String,
+    pub action: AuditAction,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc: Option<DocId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<VersionId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// Hash of the previous event of this device (zeros for the first).
+    #[serde(with = "super::b64")]
+    pub prev: Vec<u8>,
+}
+
+impl AuditEvent {
+    /// The chain hash of this event at `stamp`.
+    pub fn chain_hash(&self, stamp: &Stamp) -> [u8; 32] {
+        let mut h = blake3::Hasher::new_derive_key("dossier 2026-11 audit chain");
+        h.update(&self.prev);
+        h.update(stamp.key().as_bytes());
+        h.update(&serde_json::to_vec(self).expect("serialisable"));
+        *h.finalize().as_bytes()
+    }
+}
+
+/// The change an operation makes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum OpKind {
+    DocumentCreated { doc: DocId, title: String },
+    VersionAdded { doc: DocId, version: Box<VersionRecord> },
+    FieldSet { doc: DocId, key: FieldKey, value: Option<FieldValue> },
+    TagAdded { doc: DocId, tag: String },
+    /// Removes the adds of `tag` this device had seen; a concurrent add survives.
+    TagRemoved { doc: DocId, tag: String, observed: Vec<Stamp> },
+    /// Hides the document unless a version its author had not seen exists.
+    Trashed { doc: DocId, observed_head: Option<VersionId> },
+    Untrashed { doc: DocId },
+    /// A pack's index: which chunks it holds and where.
+    PackAdded {
+        pack: PackId,
+        size: u64,
+        #[serde(with = "super::b64")]
+        index: Vec<u8>,
+    },
+    Audit { event: AuditEvent },
+}
+
+impl OpKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::DocumentCreated { .. } => "document_created",
+            Self::VersionAdded { .. } => "version_added",
+            Self::FieldSet { .. } => "field_set",
+            Self::TagAdded { .. } => "tag_added",
+            Self::TagRemoved { .. } => "tag_removed",
+            Self::Trashed { .. } => "trashed",
+            Self::Untrashed { .. } => "untrashed",
+            Self::PackAdded { .. } => "pack_added",
+            Self::Audit { .. } => "audit",
+        }
+    }
+}
+
+/// One stamped operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Op {
+    pub stamp: Stamp,
+    #[serde(flatten)]
+    pub kind: OpKind,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamp_keys_sort_like_stamps() {
+        let d1: DeviceId = "00000000000000000000000000000001".parse().unwrap();
+        let d2: DeviceId = "00000000000000000000000000000002".parse().unwrap();
+        let mut stamps = vec![
+            Stamp { hlc: Hlc { wall_ms: 10, counter: 1 }, device: d1 },
+            Stamp { hlc: Hlc { wall_ms: 10, counter: 0 }, device: d2 },
+            Stamp { hlc: Hlc { wall_ms: 9, counter: 7 }, device: d2 },
+            Stamp { hlc: Hlc { wall_ms: 10, counter: 0 }, device: d1 },
+        ];
+        let mut keys: Vec<String> = stamps.iter().map(Stamp::key).collect();
+        stamps.sort();
+        keys.sort();
+        assert_eq!(keys, stamps.iter().map(Stamp::key).collect::<Vec<_>>());
+        for s in &stamps {
+            assert_eq!(Stamp::parse(&s.key()).unwrap(), *s);
+        }
+    }
+
+    #[test]
+    fn typed_values_parse() {
+        assert_eq!(FieldValue::parse_typed("12"), FieldValue::Number(12.0));
+        assert_eq!(FieldValue::parse_typed("2024-02-29"), FieldValue::Date("2024-02-29".into()));
+        assert_eq!(FieldValue::parse_typed("true"), FieldValue::Bool(true));
+        assert_eq!(FieldValue::parse_typed("NaN"), FieldValue::Text("NaN".into()));
+        assert_eq!(FieldValue::parse_typed("Grade 9"), FieldValue::Text("Grade 9".into()));
+    }
+}

@@ -1,0 +1,165 @@
+//! Newtype identifiers: documents, versions, devices, libraries, chunks and packs.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+
+macro_rules! uuid_id {
+    ($(#[$m:meta])* $name:ident, $new:ident) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A fresh identifier.
+            pub fn new() -> Self {
+                Self(Uuid::$new())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0.simple())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0.simple())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self> {
+                Uuid::parse_str(s)
+                    .map(Self)
+                    .map_err(|_| Error::Invalid(format!("{s:?} is not a valid {}", stringify!($name))))
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// A document (UUID v7, so ids sort by creation time).
+    DocId,
+    now_v7
+);
+uuid_id!(
+    /// An immutable version of a document (UUID v7).
+    VersionId,
+    now_v7
+);
+uuid_id!(
+    /// One desktop's identity within a library.
+    DeviceId,
+    new_v4
+);
+uuid_id!(
+    /// A library's identity, shared by every device that syncs it.
+    LibraryId,
+    new_v4
+);
+
+macro_rules! hash_id {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub [u8; 32]);
+
+        impl $name {
+            /// The id as lowercase hex.
+            pub fn to_hex(&self) -> String {
+                data_encoding::HEXLOWER.encode(&self.0)
+            }
+
+            /// Parse 64 hex digits.
+            pub fn from_hex(s: &str) -> Result<Self> {
+                let bytes = data_encoding::HEXLOWER_PERMISSIVE
+                    .decode(s.as_bytes())
+                    .map_err(|_| Error::Invalid(format!("{s:?} is not a hex {}", stringify!($name))))?;
+                Self::from_slice(&bytes)
+            }
+
+            /// From exactly 32 bytes.
+            pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+                let arr: [u8; 32] = bytes
+                    .try_into()
+                    .map_err(|_| Error::Invalid(format!("{} must be 32 bytes", stringify!($name))))?;
+                Ok(Self(arr))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.to_hex())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), &self.to_hex()[..16])
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(&self.to_hex())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                Self::from_hex(&s).map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+hash_id!(
+    /// Keyed BLAKE3 hash of a chunk's plaintext: equal content, equal id; reveals nothing
+    /// without the library key.
+    ChunkId
+);
+hash_id!(
+    /// BLAKE3 hash of a whole pack file's bytes (ciphertext), so a pack can be checked
+    /// without any key.
+    PackId
+);
+hash_id!(
+    /// Keyed BLAKE3 hash of a whole file's content, used to find duplicates.
+    ContentHash
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_ids_round_trip_through_hex_and_json() {
+        let id = ChunkId([7; 32]);
+        assert_eq!(ChunkId::from_hex(&id.to_hex()).unwrap(), id);
+        let json = serde_json::to_string(&id).unwrap();
+        assert_eq!(serde_json::from_str::<ChunkId>(&json).unwrap(), id);
+        assert!(ChunkId::from_hex("abcd").is_err());
+    }
+
+    #[test]
+    fn uuid_ids_parse_their_display_form() {
+        let d = DocId::new();
+        assert_eq!(d.to_string().parse::<DocId>().unwrap(), d);
+        assert!("nope".parse::<DocId>().is_err());
+    }
+}

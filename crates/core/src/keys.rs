@@ -1,0 +1,15 @@
+//! Keys: the master key, its subkeys, key slots that wrap it, recovery keys and the OS
+//! keyring.
+//!
+//! **Invariant:** the master key and subkeys exist only in memory, zeroized on drop; on
+//! disk the master key exists only wrapped in a key slot (or in the OS keyring).
+
+mod keyring;
+pub(crate) mod master;
+mod recovery;
+mod slots;
+
+pub use keyring::OsKeyring;
+pub use master::{Crypto, MasterKey};
+pub use recovery::RecoveryKey;
+pub use slots::{KdfParams, add_passphrase_slot, add_recovery_slot, remove_slot, unwrap_any};

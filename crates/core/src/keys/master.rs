@@ -1,0 +1,208 @@
+//! The master key and the ciphers derived from it.
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::ids::{ChunkId, ContentHash};
+
+/// BLAKE3 `derive_key` contexts, one per purpose. Never change these: ids and ciphertexts
+/// of existing libraries depend on them.
+mod context {
+    pub const CHUNK_ID: &str = "dossier 2026-11 chunk id";
+    pub const CONTENT_HASH: &str = "dossier 2026-11 content hash";
+    pub const CHUNK_SEAL: &str = "dossier 2026-11 chunk encryption";
+    pub const PACK_INDEX: &str = "dossier 2026-11 pack index encryption";
+    pub const KEY_CHECK: &str = "dossier 2026-11 key check";
+}
+
+/// Length of the random nonce prefixed to every sealed object.
+pub const NONCE_LEN: usize = 12;
+/// Length of the AES-GCM tag appended to every sealed object.
+pub const TAG_LEN: usize = 16;
+
+/// The library's 256-bit master key. Zeroized on drop; never printed.
+#[derive(Clone)]
+pub struct MasterKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MasterKey(..)")
+    }
+}
+
+impl MasterKey {
+    /// A new random key from the OS generator.
+    pub fn generate() -> Self {
+        let mut k = Zeroizing::new([0u8; 32]);
+        crate::fill_random(k.as_mut());
+        Self(k)
+    }
+
+    /// From raw bytes (unwrapped from a slot or the keyring).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let arr: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| Error::Integrity { object: "master key".into(), detail: "not 32 bytes" })?;
+        Ok(Self(Zeroizing::new(arr)))
+    }
+
+    /// The raw bytes, for wrapping into a slot or storing in the keyring.
+    pub(crate) fn expose(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    fn derive(&self, context: &str) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(blake3::derive_key(context, self.0.as_ref()))
+    }
+
+    /// A check value that identifies this key without revealing it.
+    pub fn check_value(&self) -> Vec<u8> {
+        self.derive(context::KEY_CHECK).to_vec()
+    }
+
+    /// Build the ciphers and hash keys used by the store.
+    pub fn crypto(&self) -> Crypto {
+        let cipher = |ctx| {
+            let k = self.derive(ctx);
+            Aes256Gcm::new_from_slice(k.as_ref()).expect("32-byte key")
+        };
+        Crypto {
+            chunk_id_key: self.derive(context::CHUNK_ID),
+            content_key: self.derive(context::CONTENT_HASH),
+            chunk: cipher(context::CHUNK_SEAL),
+            pack_index: cipher(context::PACK_INDEX),
+        }
+    }
+}
+
+/// Ciphers and keyed hashes of one unlocked library. Cheap to share by reference across
+/// worker threads.
+pub struct Crypto {
+    chunk_id_key: Zeroizing<[u8; 32]>,
+    content_key: Zeroizing<[u8; 32]>,
+    chunk: Aes256Gcm,
+    pack_index: Aes256Gcm,
+}
+
+impl std::fmt::Debug for Crypto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Crypto(..)")
+    }
+}
+
+/// What a sealed object is, for the associated data and for error messages.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SealKind {
+    PackIndex,
+}
+
+impl Crypto {
+    /// The id of a chunk: keyed BLAKE3 of its plaintext.
+    pub fn chunk_id(&self, plaintext: &[u8]) -> ChunkId {
+        ChunkId(*blake3::keyed_hash(&self.chunk_id_key, plaintext).as_bytes())
+    }
+
+    /// A streaming hasher for a whole file's content hash.
+    pub fn content_hasher(&self) -> ContentHasher {
+        ContentHasher(blake3::Hasher::new_keyed(&self.content_key))
+    }
+
+    /// Encrypt a chunk's stored form, binding it to its id.
+    pub(crate) fn seal_chunk(&self, id: &ChunkId, stored: &[u8]) -> Vec<u8> {
+        seal(&self.chunk, &id.0, stored)
+    }
+
+    /// Decrypt a chunk, checking it belongs to `id`.
+    pub(crate) fn open_chunk(&self, id: &ChunkId, sealed: &[u8]) -> Result<Vec<u8>> {
+        open(&self.chunk, &id.0, sealed).ok_or_else(|| Error::Integrity {
+            object: format!("chunk {id}"),
+            detail: "authentication failed (damaged or tampered)",
+        })
+    }
+
+    pub(crate) fn seal(&self, kind: SealKind, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+        seal(self.cipher(kind), aad, plain)
+    }
+
+    pub(crate) fn open(&self, kind: SealKind, aad: &[u8], sealed: &[u8], object: impl Into<String>) -> Result<Vec<u8>> {
+        open(self.cipher(kind), aad, sealed).ok_or_else(|| Error::Integrity {
+            object: object.into(),
+            detail: "authentication failed (damaged or tampered)",
+        })
+    }
+
+    fn cipher(&self, kind: SealKind) -> &Aes256Gcm {
+        match kind {
+            SealKind::PackIndex => &self.pack_index,
+        }
+    }
+}
+
+/// Keyed BLAKE3 over a whole file, fed as it streams.
+#[derive(Debug, Clone)]
+pub struct ContentHasher(blake3::Hasher);
+
+impl ContentHasher {
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+    pub fn finalize(&self) -> ContentHash {
+        ContentHash(*self.0.finalize().as_bytes())
+    }
+}
+
+/// `nonce || ciphertext || tag` with a fresh random nonce.
+pub(crate) fn seal(cipher: &Aes256Gcm, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+    let mut nonce = [0u8; NONCE_LEN];
+    crate::fill_random(&mut nonce);
+    let ct = cipher
+        .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad })
+        .expect("AES-GCM encryption of an in-memory buffer cannot fail");
+    let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&ct);
+    out
+}
+
+/// Inverse of [`seal`]; `None` when the data or the associated data do not authenticate.
+pub(crate) fn open(cipher: &Aes256Gcm, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>> {
+    if sealed.len() < NONCE_LEN + TAG_LEN {
+        return None;
+    }
+    let (nonce, ct) = sealed.split_at(NONCE_LEN);
+    cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad }).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_round_trip_and_are_bound_to_their_id() {
+        let c = MasterKey::generate().crypto();
+        let id = c.chunk_id(b"hello");
+        let sealed = c.seal_chunk(&id, b"hello");
+        assert_eq!(c.open_chunk(&id, &sealed).unwrap(), b"hello");
+        let other = c.chunk_id(b"other");
+        assert!(matches!(c.open_chunk(&other, &sealed), Err(Error::Integrity { .. })));
+        let mut flipped = sealed.clone();
+        flipped[20] ^= 1;
+        assert!(c.open_chunk(&id, &flipped).is_err());
+    }
+
+    #[test]
+    fn ids_depend_on_the_library_key() {
+        let a = MasterKey::generate().crypto();
+        let b = MasterKey::generate().crypto();
+        assert_eq!(a.chunk_id(b"x"), a.chunk_id(b"x"));
+        assert_ne!(a.chunk_id(b"x"), b.chunk_id(b"x"));
+    }
+
+    #[test]
+    fn debug_never_shows_key_bytes() {
+        let k = MasterKey::from_bytes(&[0xAB; 32]).unwrap();
+        assert_eq!(format!("{k:?}"), "MasterKey(..)");
+    }
+}

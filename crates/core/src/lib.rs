@@ -1,0 +1,29 @@
+//! `dossier-core`: Dossier's library engine. Synchronous by design (no async runtime, no
+//! network, no UI): an encrypted, deduplicating content store, a SQLite catalog changed
+//! only through stamped operations, and import/export/verify on top.
+
+pub mod catalog;
+mod error;
+pub mod format;
+mod ids;
+pub mod keys;
+mod library;
+mod sniff;
+pub mod store;
+
+pub use catalog::{AuditEntry, Catalog, DocumentDetail, DocumentSummary, Listing, VersionInfo};
+pub use error::{Error, Result};
+pub use format::op::{FieldKey, FieldValue};
+pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
+pub use keys::{KdfParams, RecoveryKey};
+pub use library::{
+    Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
+    Library, LibraryStats, LockedLibrary, Secret, VerifyReport, default_library_path,
+};
+pub use sniff::sniff;
+
+/// Fill `buf` from the operating system's secure random generator.
+pub(crate) fn fill_random(buf: &mut [u8]) {
+    use rand::TryRngCore;
+    rand::rngs::OsRng.try_fill_bytes(buf).expect("the OS random generator is available");
+}

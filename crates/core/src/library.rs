@@ -1,0 +1,331 @@
+//! A library on disk: create, open (read or write), unlock, and every operation on it.
+//!
+//! Lifecycle as types: [`LockedLibrary`] is open but has no key (catalog queries only);
+//! [`LockedLibrary::unlock`] gives a [`Library`] that can read and write content.
+//!
+//! **Invariant:** only a process holding the [`WriterLock`](lock::WriterLock) migrates the
+//! catalog, writes packs, commits operations or cleans up after a crash.
+
+mod edit;
+mod export;
+mod import;
+mod lock;
+mod verify;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+pub use export::{ExportAllReport, ExportedFile};
+pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
+pub use verify::{AffectedDocument, VerifyReport};
+
+use crate::catalog::{Catalog, CatalogMode};
+use crate::error::{Error, IoContext, Result};
+use crate::format::keyfile::{KEYFILE_FORMAT, KeyFile};
+use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
+use crate::format::op::{AuditAction, AuditEvent, OpKind};
+use crate::ids::{DeviceId, DocId, LibraryId, VersionId};
+use crate::keys::{self, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey};
+use crate::store::{Recovery, Store};
+
+/// What a user types to unlock a library.
+#[derive(Debug)]
+pub enum Secret {
+    Passphrase(Zeroizing<String>),
+    RecoveryKey(RecoveryKey),
+}
+
+impl Secret {
+    /// A prompt's answer: a recovery key if it has that shape, else a passphrase.
+    pub fn from_input(input: &str) -> Result<Self> {
+        if RecoveryKey::looks_like(input) {
+            Ok(Self::RecoveryKey(RecoveryKey::parse(input)?))
+        } else {
+            Ok(Self::Passphrase(Zeroizing::new(input.to_owned())))
+        }
+    }
+}
+
+/// Whether the library is opened for reading or holds the writer lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+/// Options for [`Library::create`].
+#[derive(Debug)]
+pub struct InitOptions {
+    pub passphrase: Zeroizing<String>,
+    pub kdf: KdfParams,
+}
+
+/// The default library folder in the platform's data directory.
+pub fn default_library_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "dossier").map(|d| d.data_dir().join("library"))
+}
+
+/// The OS user name, for authorship and audit.
+pub(crate) fn user_name() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    // Write next to the target, then rename: a crash never leaves a half-written file.
+    let tmp = path.with_extension("tmp");
+    {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut f = opts.open(&tmp).io("create", &tmp)?;
+        std::io::Write::write_all(&mut f, bytes).io("write", &tmp)?;
+        f.sync_all().io("sync", &tmp)?;
+    }
+    std::fs::rename(&tmp, path).io("rename", path)
+}
+
+/// An open library without its key.
+#[derive(Debug)]
+pub struct LockedLibrary {
+    root: PathBuf,
+    meta: LibraryJson,
+    catalog: Catalog,
+    lock: Option<lock::WriterLock>,
+    recovered: Recovery,
+}
+
+impl LockedLibrary {
+    /// Open the library at `root`. With [`Access::Write`] this takes the writer lock,
+    /// migrates the catalog and removes what an interrupted writer left behind.
+    pub fn open(root: &Path, access: Access) -> Result<Self> {
+        let meta_path = root.join("library.json");
+        if !meta_path.is_file() {
+            return Err(Error::NotALibrary(root.to_owned()));
+        }
+        let meta = LibraryJson::read(&meta_path)?;
+        let lock = match access {
+            Access::Write => Some(lock::WriterLock::acquire(root)?),
+            Access::Read => None,
+        };
+        let mode = if lock.is_some() { CatalogMode::Write } else { CatalogMode::Read };
+        let catalog = Catalog::open(&root.join("catalog.sqlite"), meta.device_id, mode)?;
+        let mut recovered = Recovery::default();
+        if lock.is_some() {
+            let known: std::collections::HashSet<_> = catalog.packs()?.into_iter().map(|(id, _)| id).collect();
+            recovered = Store::open(&root.join("store"))?.recover(|id| known.contains(id))?;
+        }
+        Ok(Self { root: root.to_owned(), meta, catalog, lock, recovered })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn library_id(&self) -> LibraryId {
+        self.meta.library_id
+    }
+
+    pub fn device_id(&self) -> DeviceId {
+        self.meta.device_id
+    }
+
+    /// The catalog, for queries.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// What opening cleaned up after an interrupted writer.
+    pub fn recovered(&self) -> Recovery {
+        self.recovered
+    }
+
+    /// True when this handle holds the writer lock.
+    pub fn is_writer(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    fn keys_path(&self) -> PathBuf {
+        self.root.join("keys.json")
+    }
+
+    /// The key slots (wrapped keys only).
+    pub fn key_file(&self) -> Result<KeyFile> {
+        let p = self.keys_path();
+        let bytes = std::fs::read(&p).io("read", &p)?;
+        let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|source| Error::Json { path: p.clone(), source })?;
+        if kf.format > KEYFILE_FORMAT {
+            return Err(Error::TooNew { what: "keys.json", found: kf.format, supported: KEYFILE_FORMAT });
+        }
+        if kf.library_id != self.meta.library_id {
+            return Err(Error::Integrity { object: "keys.json".into(), detail: "belongs to another library" });
+        }
+        Ok(kf)
+    }
+
+    /// Unlock with a passphrase or recovery key. A wrong secret changes nothing.
+    pub fn unlock(self, secret: &Secret) -> Result<Library> {
+        let key = keys::unwrap_any(&self.key_file()?, secret)?;
+        self.unlock_with_key(key)
+    }
+
+    /// Unlock with a raw master key, checked against the key file.
+    pub fn unlock_with_key(self, key: MasterKey) -> Result<Library> {
+        if self.key_file()?.key_check != key.check_value() {
+            return Err(Error::WrongPassphrase);
+        }
+        let store = if self.is_writer() { Store::open(&self.root.join("store"))? } else { Store::at(&self.root.join("store")) };
+        Ok(Library { crypto: Arc::new(key.crypto()), key, store, locked: self })
+    }
+}
+
+/// An open, unlocked library.
+#[derive(Debug)]
+pub struct Library {
+    locked: LockedLibrary,
+    key: MasterKey,
+    crypto: Arc<Crypto>,
+    store: Store,
+}
+
+impl std::ops::Deref for Library {
+    type Target = LockedLibrary;
+    fn deref(&self) -> &LockedLibrary {
+        &self.locked
+    }
+}
+
+/// Figures for `dossier stats`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LibraryStats {
+    pub documents: u64,
+    pub versions: u64,
+    /// Sum of all versions' sizes.
+    pub logical_bytes: u64,
+    /// Bytes on disk under `store/`.
+    pub stored_bytes: u64,
+    pub chunks: u64,
+    pub packs: u64,
+}
+
+impl LockedLibrary {
+    /// Counts and sizes.
+    pub fn stats(&self) -> Result<LibraryStats> {
+        let (documents, versions, logical_bytes, chunks, packs) = self.catalog.counts()?;
+        let stored_bytes = Store::at(&self.root.join("store")).disk_usage()?;
+        Ok(LibraryStats { documents, versions, logical_bytes, stored_bytes, chunks, packs })
+    }
+}
+
+impl Library {
+    /// Create a new library in `root` (which must not exist or be empty). Returns the
+    /// library, open for writing, and the recovery key to show the user once.
+    pub fn create(root: &Path, opts: &InitOptions) -> Result<(Library, RecoveryKey)> {
+        if root.exists() {
+            let mut entries = std::fs::read_dir(root).io("list", root)?;
+            if entries.next().is_some() {
+                return Err(Error::AlreadyExists(root.to_owned()));
+            }
+        }
+        std::fs::create_dir_all(root).io("create", root)?;
+        let meta = LibraryJson {
+            format: LIBRARY_FORMAT,
+            library_id: LibraryId::new(),
+            device_id: DeviceId::new(),
+            created_ms: chrono::Utc::now().timestamp_millis(),
+        };
+        let master = MasterKey::generate();
+        let recovery = RecoveryKey::generate();
+        let mut kf = KeyFile { format: KEYFILE_FORMAT, library_id: meta.library_id, key_check: master.check_value(), slots: vec![] };
+        keys::add_passphrase_slot(&mut kf, &master, &opts.passphrase, "passphrase", opts.kdf)?;
+        keys::add_recovery_slot(&mut kf, &master, &recovery, "recovery key");
+        write_private(&root.join("keys.json"), &serde_json::to_vec_pretty(&kf)?)?;
+        // library.json last: until it exists the folder is not a library.
+        let _lock = lock::WriterLock::acquire(root)?;
+        Store::open(&root.join("store"))?;
+        Catalog::open(&root.join("catalog.sqlite"), meta.device_id, CatalogMode::Write)?;
+        write_private(&root.join("library.json"), &meta.to_bytes())?;
+        drop(_lock);
+        let lib = LockedLibrary::open(root, Access::Write)?.unlock_with_key(master)?;
+        Ok((lib, recovery))
+    }
+
+    pub(crate) fn crypto(&self) -> &Crypto {
+        &self.crypto
+    }
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn writer(&mut self) -> Result<&mut Catalog> {
+        if !self.locked.is_writer() {
+            return Err(Error::Invalid("this library was opened read-only".into()));
+        }
+        Ok(&mut self.locked.catalog)
+    }
+
+    /// An audit operation chained to this device's previous event.
+    fn audit_op(&self, action: AuditAction, doc: Option<DocId>, version: Option<VersionId>, detail: Option<String>) -> Result<OpKind> {
+        Ok(OpKind::Audit {
+            event: AuditEvent { user: user_name(), action, doc, version, detail, prev: self.catalog.audit_head()? },
+        })
+    }
+
+    /// Commit operations, chaining audit events among them.
+    fn commit(&mut self, kinds: Vec<OpKind>) -> Result<()> {
+        // Audit events in one batch chain to each other: recompute `prev` in order.
+        let mut prev = self.catalog.audit_head()?;
+        let catalog = self.writer()?;
+        let mut ops = Vec::with_capacity(kinds.len());
+        for kind in kinds {
+            let mut op = crate::format::op::Op { stamp: catalog.next_stamp(), kind };
+            if let OpKind::Audit { event } = &mut op.kind {
+                event.prev = prev;
+                prev = event.chain_hash(&op.stamp).to_vec();
+            }
+            ops.push(op);
+        }
+        catalog.apply_ops(&ops)?;
+        Ok(())
+    }
+
+    // ----- keys -----
+
+    /// Add a passphrase slot; returns its id.
+    pub fn add_passphrase(&mut self, passphrase: &str, label: &str, kdf: KdfParams) -> Result<String> {
+        self.writer()?;
+        let mut kf = self.key_file()?;
+        let id = keys::add_passphrase_slot(&mut kf, &self.key, passphrase, label, kdf)?;
+        write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)?;
+        let op = self.audit_op(AuditAction::KeysChanged, None, None, Some(format!("added passphrase slot {id}")))?;
+        self.commit(vec![op])?;
+        Ok(id)
+    }
+
+    /// Remove a key slot by id (never the last one).
+    pub fn remove_slot(&mut self, id: &str) -> Result<()> {
+        self.writer()?;
+        let mut kf = self.key_file()?;
+        keys::remove_slot(&mut kf, id)?;
+        write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)?;
+        let op = self.audit_op(AuditAction::KeysChanged, None, None, Some(format!("removed key slot {id}")))?;
+        self.commit(vec![op])
+    }
+
+    /// Keep this library's key in the OS keyring.
+    pub fn store_in_keyring(&self) -> Result<()> {
+        OsKeyring.store(self.library_id(), &self.key)
+    }
+
+    /// Remove this library's key from the OS keyring; `false` when it was not there.
+    pub fn forget_keyring(&self) -> Result<bool> {
+        OsKeyring.forget(self.library_id())
+    }
+}

@@ -1,0 +1,120 @@
+//! Edits to existing documents: new versions, restore, tags, fields, trash.
+
+use std::path::Path;
+
+use super::Library;
+use super::import::{ImportEvent, ImportOptions, ImportOutcome, Target};
+use crate::error::{Error, Result};
+use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind, VersionRecord};
+use crate::ids::{DocId, VersionId};
+
+impl Library {
+    /// Add the content of `file` as a new version of `doc`.
+    pub fn add_version(&mut self, doc: DocId, file: &Path, note: Option<String>, progress: &mut dyn FnMut(ImportEvent<'_>)) -> Result<ImportOutcome> {
+        self.writer()?;
+        let meta = std::fs::metadata(file).map_err(|source| Error::Io { action: "read", path: file.to_owned(), source })?;
+        if !meta.is_file() {
+            return Err(Error::Invalid(format!("{} is not a file", file.display())));
+        }
+        let current = self.version(doc, None)?;
+        let target = Target::NewVersion { doc, parent: Some(current.id), current_hash: Some(current.content_hash), note };
+        let report = self.run_import(&[file.to_owned()], target, &ImportOptions { allow_duplicates: true, workers: 0 }, progress)?;
+        report.files.into_iter().next().ok_or_else(|| Error::Invalid(format!("{} was not read", file.display())))
+    }
+
+    /// Append a new version with the content of version `number` (no data is copied).
+    pub fn restore(&mut self, doc: DocId, number: u32) -> Result<VersionId> {
+        self.writer()?;
+        let old = self.version(doc, Some(number))?;
+        let current = self.version(doc, None)?;
+        if old.id == current.id {
+            return Err(Error::Invalid(format!("version {number} is already the current version")));
+        }
+        let id = VersionId::new();
+        let record = VersionRecord {
+            id,
+            parents: vec![current.id],
+            manifest: old.manifest.clone(),
+            size: old.size,
+            content_hash: old.content_hash,
+            mime: old.mime.clone(),
+            file_name: old.file_name.clone(),
+            file_mtime_ms: old.file_mtime_ms,
+            author: super::user_name(),
+            note: Some(format!("restored from version {number}")),
+            restored_from: Some(old.id),
+        };
+        let audit = self.audit_op(AuditAction::Restored, Some(doc), Some(id), Some(format!("version {number}")))?;
+        self.commit(vec![OpKind::VersionAdded { doc, version: Box::new(record) }, audit])?;
+        Ok(id)
+    }
+
+    /// Add and remove tags.
+    pub fn tag(&mut self, doc: DocId, add: &[String], remove: &[String]) -> Result<()> {
+        self.writer()?;
+        self.catalog().document(doc)?;
+        let clean = |t: &String| -> Result<String> {
+            let t = t.trim();
+            if t.is_empty() || t.contains(['\n', '\u{1f}']) {
+                return Err(Error::Invalid(format!("{t:?} is not a usable tag")));
+            }
+            Ok(t.to_owned())
+        };
+        let mut ops = Vec::new();
+        let mut detail = Vec::new();
+        for t in add {
+            let tag = clean(t)?;
+            detail.push(format!("+{tag}"));
+            ops.push(OpKind::TagAdded { doc, tag });
+        }
+        for t in remove {
+            let tag = clean(t)?;
+            let observed = self.catalog().tag_adds(doc, &tag)?;
+            detail.push(format!("-{tag}"));
+            ops.push(OpKind::TagRemoved { doc, tag, observed });
+        }
+        if ops.is_empty() {
+            return Err(Error::Invalid("give tags to add (+tag) or remove (-tag)".into()));
+        }
+        ops.push(self.audit_op(AuditAction::Edited, Some(doc), None, Some(format!("tags {}", detail.join(" "))))?);
+        self.commit(ops)
+    }
+
+    /// Set (or with `None`, clear) a property or custom field.
+    pub fn set_field(&mut self, doc: DocId, key: FieldKey, value: Option<FieldValue>) -> Result<()> {
+        self.writer()?;
+        self.catalog().document(doc)?;
+        if key == FieldKey::Title && value.as_ref().is_none_or(|v| v.display().trim().is_empty()) {
+            return Err(Error::Invalid("a document's title cannot be empty".into()));
+        }
+        let detail = format!("{}={}", key.register(), value.as_ref().map(FieldValue::display).unwrap_or_default());
+        let value = match (key.clone(), value) {
+            // Built-in properties are text.
+            (FieldKey::Custom(_), v) => v,
+            (_, v) => v.map(|v| FieldValue::Text(v.display())),
+        };
+        let audit = self.audit_op(AuditAction::Edited, Some(doc), None, Some(detail))?;
+        self.commit(vec![OpKind::FieldSet { doc, key, value }, audit])
+    }
+
+    /// Move a document to the trash (reversible).
+    pub fn trash(&mut self, doc: DocId) -> Result<()> {
+        self.writer()?;
+        let d = self.catalog().document(doc)?;
+        if d.summary.trashed {
+            return Err(Error::Invalid("this document is already in the trash".into()));
+        }
+        let audit = self.audit_op(AuditAction::Trashed, Some(doc), None, None)?;
+        self.commit(vec![OpKind::Trashed { doc, observed_head: d.current_version }, audit])
+    }
+
+    /// Take a document out of the trash.
+    pub fn untrash(&mut self, doc: DocId) -> Result<()> {
+        self.writer()?;
+        if !self.catalog().document(doc)?.summary.trashed {
+            return Err(Error::Invalid("this document is not in the trash".into()));
+        }
+        let audit = self.audit_op(AuditAction::Untrashed, Some(doc), None, None)?;
+        self.commit(vec![OpKind::Untrashed { doc }, audit])
+    }
+}

@@ -1,0 +1,156 @@
+//! Reading content back: one version to a file or writer, or every document to a folder
+//! with a `manifest.json`.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::Library;
+use crate::catalog::{DocumentDetail, Listing, VersionInfo};
+use crate::error::{Error, IoContext, Result};
+use crate::format::op::AuditAction;
+use crate::ids::DocId;
+use crate::store::{PackReader, open_chunk};
+
+/// One file written by [`Library::export_all`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportedFile {
+    /// File name inside the export folder.
+    pub file: String,
+    pub version: u32,
+    pub version_id: String,
+    pub original_file_name: String,
+    pub mime: String,
+    pub size: u64,
+    pub document: DocumentDetail,
+}
+
+/// Summary of [`Library::export_all`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportAllReport {
+    pub documents: usize,
+    pub bytes: u64,
+    pub manifest: PathBuf,
+}
+
+/// A file name safe on Windows, macOS and Linux.
+fn safe_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .collect();
+    let trimmed = cleaned.trim().trim_end_matches('.').to_owned();
+    if trimmed.is_empty() || trimmed == "." || trimmed == ".." { "document".into() } else { trimmed }
+}
+
+/// `name`, or `stem (2).ext`, `stem (3).ext`... whichever is free (case-insensitively, for
+/// case-insensitive file systems).
+fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
+    let p = Path::new(name);
+    let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| name.to_owned());
+    let ext = p.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let mut candidate = name.to_owned();
+    let mut n = 2;
+    while !used.insert(candidate.to_lowercase()) {
+        candidate = format!("{stem} ({n}){ext}");
+        n += 1;
+    }
+    candidate
+}
+
+impl Library {
+    /// Stream a version's content into `out`, checking every chunk and the whole-file hash.
+    pub fn write_version(&self, v: &VersionInfo, out: &mut dyn Write) -> Result<()> {
+        let mut reader = PackReader::new(self.store());
+        let mut hasher = self.crypto().content_hasher();
+        for (id, len) in &v.manifest.chunks {
+            let loc = self.catalog().chunk(id)?.ok_or(Error::MissingChunk(*id))?;
+            let sealed = reader.read(&loc)?;
+            let data = open_chunk(self.crypto(), id, &sealed, *len)?;
+            hasher.update(&data);
+            out.write_all(&data).map_err(|source| Error::Io { action: "write", path: PathBuf::from("<output>"), source })?;
+        }
+        if hasher.finalize() != v.content_hash {
+            return Err(Error::Integrity { object: format!("version {}", v.id), detail: "content does not match its hash" });
+        }
+        Ok(())
+    }
+
+    /// The version numbered `number` (1-based), or the current one.
+    pub fn version(&self, doc: DocId, number: Option<u32>) -> Result<VersionInfo> {
+        let versions = self.catalog().versions(doc)?;
+        match number {
+            Some(n) => versions.into_iter().find(|v| v.number == n).ok_or(Error::NoSuchVersion(n)),
+            None => versions.into_iter().find(|v| v.current).ok_or(Error::NoSuchVersion(0)),
+        }
+    }
+
+    fn write_file(&self, v: &VersionInfo, dest: &Path) -> Result<()> {
+        let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        // Write beside the destination and rename: a failed export leaves no partial file.
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).io("create a file in", dir)?;
+        self.write_version(v, tmp.as_file_mut())?;
+        tmp.as_file().sync_all().io("sync", tmp.path())?;
+        tmp.persist(dest).map_err(|e| Error::Io { action: "write", path: dest.to_owned(), source: e.error })?;
+        Ok(())
+    }
+
+    /// Export one version (default: current) of a document to `dest`.
+    pub fn export(&mut self, doc: DocId, number: Option<u32>, dest: &Path) -> Result<VersionInfo> {
+        self.writer()?;
+        let v = self.version(doc, number)?;
+        self.write_file(&v, dest)?;
+        let op = self.audit_op(AuditAction::Exported, Some(doc), Some(v.id), Some(format!("version {} to {}", v.number, dest.display())))?;
+        self.commit(vec![op])?;
+        Ok(v)
+    }
+
+    /// Export the current version of every active document into `dir`, under original file
+    /// names (clashes resolved), with `manifest.json` describing each.
+    pub fn export_all(&mut self, dir: &Path) -> Result<ExportAllReport> {
+        self.writer()?;
+        std::fs::create_dir_all(dir).io("create", dir)?;
+        let mut used: HashSet<String> = HashSet::from(["manifest.json".to_owned()]);
+        let mut files = Vec::new();
+        let mut audit = Vec::new();
+        let mut bytes = 0;
+        for doc in self.catalog().list(Listing::Active)? {
+            let v = self.version(doc.id, None)?;
+            let name = unique_name(&safe_name(&v.file_name), &mut used);
+            self.write_file(&v, &dir.join(&name))?;
+            bytes += v.size;
+            audit.push(self.audit_op(AuditAction::Exported, Some(doc.id), Some(v.id), Some(format!("version {} to {}", v.number, dir.join(&name).display())))?);
+            files.push(ExportedFile {
+                file: name,
+                version: v.number,
+                version_id: v.id.to_string(),
+                original_file_name: v.file_name.clone(),
+                mime: v.mime.clone(),
+                size: v.size,
+                document: self.catalog().document(doc.id)?,
+            });
+        }
+        let manifest = dir.join("manifest.json");
+        std::fs::write(&manifest, serde_json::to_vec_pretty(&files)?).io("write", &manifest)?;
+        self.commit(audit)?;
+        Ok(ExportAllReport { documents: files.len(), bytes, manifest })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_made_safe_and_unique() {
+        let mut used = HashSet::new();
+        assert_eq!(unique_name(&safe_name("a/b:c.pdf"), &mut used), "a_b_c.pdf");
+        assert_eq!(unique_name("Report.PDF", &mut used), "Report.PDF");
+        assert_eq!(unique_name("report.pdf", &mut used), "report (2).pdf");
+        assert_eq!(unique_name("report.pdf", &mut used), "report (3).pdf");
+        assert_eq!(safe_name(".."), "document");
+        assert_eq!(safe_name("notes. "), "notes");
+    }
+}

@@ -1,0 +1,482 @@
+//! Import: files and folders into documents, streaming through a parallel pipeline.
+//!
+//! ```text
+//! reader thread ──chunks──▶ workers (id, compress, seal) ──┐
+//!      │                                                  ├─▶ committer (this thread):
+//!      └──────────── file ends, refusals ─────────────────┘    reorder by sequence, append
+//!                                                               to packs, commit batches
+//! ```
+//!
+//! **Invariant:** a document is committed (and reported) only after every chunk it needs
+//! is in a pack that is durable on disk and recorded in the same or an earlier catalog
+//! transaction. A crash at any point loses only unreported work.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, bounded};
+use serde::Serialize;
+
+use super::{Library, user_name};
+use crate::error::{Error, Result};
+use crate::format::manifest::Manifest;
+use crate::format::op::{AuditAction, OpKind, VersionRecord};
+use crate::format::pack::encode_index;
+use crate::ids::{ChunkId, ContentHash, DocId, VersionId};
+use crate::keys::Crypto;
+use crate::keys::master::ContentHasher;
+use crate::sniff::{SNIFF_LEN, sniff};
+use crate::store::{PACK_TARGET, PackWriter, SealedChunk, seal_chunk};
+
+/// Content-defined chunking bounds (DESIGN section 4).
+pub const CHUNK_MIN: u32 = 16 * 1024;
+pub const CHUNK_AVG: u32 = 64 * 1024;
+pub const CHUNK_MAX: u32 = 256 * 1024;
+
+/// Commit at least this often so a long import keeps what it has done if interrupted.
+const COMMIT_INTERVAL: Duration = Duration::from_secs(2);
+const COMMIT_DOCS: usize = 1000;
+
+/// Options for [`Library::import`].
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Import content already in the library as a new document anyway.
+    pub allow_duplicates: bool,
+    /// Worker threads for hashing, compression and encryption; 0 means one per core.
+    pub workers: usize,
+}
+
+/// What happened to one file.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Imported { path: PathBuf, doc: DocId, version: VersionId, title: String, size: u64, mime: String },
+    Duplicate { path: PathBuf, existing: DocId, existing_title: String },
+    Refused { path: PathBuf, reason: String },
+}
+
+impl ImportOutcome {
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Imported { path, .. } | Self::Duplicate { path, .. } | Self::Refused { path, .. } => path,
+        }
+    }
+}
+
+/// Progress of an import, reported on the calling thread.
+#[derive(Debug)]
+pub enum ImportEvent<'a> {
+    /// Files found and their total size, before any is read.
+    Planned { files: u64, bytes: u64 },
+    /// More bytes have been processed.
+    Bytes(u64),
+    /// A file's final outcome (imported ones only once committed).
+    Finished(&'a ImportOutcome),
+}
+
+/// The outcome of every file, in the order they finished.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub imported: usize,
+    pub duplicates: usize,
+    pub refused: usize,
+    pub bytes: u64,
+    pub files: Vec<ImportOutcome>,
+}
+
+impl ImportReport {
+    fn push(&mut self, o: ImportOutcome) {
+        match &o {
+            ImportOutcome::Imported { size, .. } => {
+                self.imported += 1;
+                self.bytes += size;
+            }
+            ImportOutcome::Duplicate { .. } => self.duplicates += 1,
+            ImportOutcome::Refused { .. } => self.refused += 1,
+        }
+        self.files.push(o);
+    }
+}
+
+/// Where imported content goes.
+#[derive(Debug, Clone)]
+pub(super) enum Target {
+    NewDocuments,
+    NewVersion { doc: DocId, parent: Option<VersionId>, current_hash: Option<ContentHash>, note: Option<String> },
+}
+
+#[derive(Debug)]
+struct Planned {
+    path: PathBuf,
+    mtime_ms: Option<i64>,
+    size: u64,
+}
+
+fn refuse(path: &Path, reason: impl Into<String>) -> ImportOutcome {
+    ImportOutcome::Refused { path: path.to_owned(), reason: reason.into() }
+}
+
+fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
+        _ => format!("cannot read it: {e}"),
+    }
+}
+
+/// Expand folders (recursively, in name order) into files; refuse what cannot be imported.
+fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOutcome>) {
+    fn visit(path: &Path, top: bool, files: &mut Vec<Planned>, refused: &mut Vec<ImportOutcome>) {
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(e) => return refused.push(refuse(path, describe_io(&e))),
+        };
+        let meta = if meta.file_type().is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(m) if m.is_dir() && !top => {
+                    return refused.push(refuse(path, "a link to a folder inside an imported folder is not followed"));
+                }
+                Ok(m) => m,
+                Err(e) => return refused.push(refuse(path, format!("broken link: {}", describe_io(&e)))),
+            }
+        } else {
+            meta
+        };
+        if meta.is_dir() {
+            let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => return refused.push(refuse(path, format!("cannot list this folder: {}", describe_io(&e)))),
+            };
+            entries.sort();
+            for e in entries {
+                visit(&e, false, files, refused);
+            }
+        } else if !meta.is_file() {
+            refused.push(refuse(path, "not a regular file (a device, pipe or socket)"));
+        } else if meta.len() == 0 {
+            refused.push(refuse(path, "empty file (0 bytes)"));
+        } else {
+            let mtime_ms = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .and_then(|d| i64::try_from(d.as_millis()).ok());
+            files.push(Planned { path: path.to_owned(), mtime_ms, size: meta.len() });
+        }
+    }
+    for p in paths {
+        visit(p, true, files, refused);
+    }
+}
+
+/// Messages to the committer, each with a global sequence number.
+enum Msg {
+    Chunk { seq: u64, file: usize, id: ChunkId, len: u32, sealed: Option<SealedChunk> },
+    End { seq: u64, file: usize, hash: ContentHash, size: u64, head: Vec<u8> },
+    Failed { seq: u64, file: usize, reason: String },
+}
+
+impl Msg {
+    fn seq(&self) -> u64 {
+        match self {
+            Msg::Chunk { seq, .. } | Msg::End { seq, .. } | Msg::Failed { seq, .. } => *seq,
+        }
+    }
+}
+
+struct Work {
+    seq: u64,
+    file: usize,
+    data: Vec<u8>,
+}
+
+/// Feeds the content hash and keeps the first bytes for sniffing while chunking reads.
+struct Tap<R> {
+    inner: R,
+    hasher: ContentHasher,
+    head: Vec<u8>,
+    size: u64,
+}
+
+impl<R: Read> Read for Tap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        if self.head.len() < SNIFF_LEN {
+            let take = n.min(SNIFF_LEN - self.head.len());
+            self.head.extend_from_slice(&buf[..take]);
+        }
+        self.size += n as u64;
+        Ok(n)
+    }
+}
+
+fn read_files(planned: &[Planned], crypto: &Crypto, work: &Sender<Work>, out: &Sender<Msg>) {
+    let mut seq = 0u64;
+    let mut next = || {
+        seq += 1;
+        seq - 1
+    };
+    for (idx, p) in planned.iter().enumerate() {
+        let file = match File::open(&p.path) {
+            Ok(f) => f,
+            Err(e) => {
+                if out.send(Msg::Failed { seq: next(), file: idx, reason: describe_io(&e) }).is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let mut tap = Tap { inner: file, hasher: crypto.content_hasher(), head: Vec::new(), size: 0 };
+        let mut failed = None;
+        for chunk in fastcdc::v2020::StreamCDC::new(&mut tap, CHUNK_MIN, CHUNK_AVG, CHUNK_MAX) {
+            match chunk {
+                Ok(c) => {
+                    if work.send(Work { seq: next(), file: idx, data: c.data }).is_err() {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    failed = Some(format!("reading stopped part way: {e}"));
+                    break;
+                }
+            }
+        }
+        let msg = match failed {
+            Some(reason) => Msg::Failed { seq: next(), file: idx, reason },
+            None if tap.size == 0 => Msg::Failed { seq: next(), file: idx, reason: "empty file (0 bytes)".into() },
+            None => Msg::End { seq: next(), file: idx, hash: tap.hasher.finalize(), size: tap.size, head: std::mem::take(&mut tap.head) },
+        };
+        if out.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+fn seal_work(crypto: &Crypto, known: &HashSet<ChunkId>, work: &Receiver<Work>, out: &Sender<Msg>) {
+    for w in work {
+        let id = crypto.chunk_id(&w.data);
+        let sealed = (!known.contains(&id)).then(|| seal_chunk(crypto, id, &w.data));
+        if out.send(Msg::Chunk { seq: w.seq, file: w.file, id, len: w.data.len() as u32, sealed }).is_err() {
+            return;
+        }
+    }
+}
+
+/// A document waiting for its chunks' pack to be committed.
+struct PendingDoc {
+    ops: Vec<OpKind>,
+    outcome: ImportOutcome,
+}
+
+/// The committer's state (runs on the calling thread, owns the catalog).
+struct Committer<'l, 'p> {
+    lib: &'l mut Library,
+    target: Target,
+    opts: ImportOptions,
+    known: Arc<HashSet<ChunkId>>,
+    session: HashSet<ChunkId>,
+    pack: Option<PackWriter>,
+    pack_chunks: HashSet<ChunkId>,
+    manifests: HashMap<usize, Manifest>,
+    docs: Vec<PendingDoc>,
+    batch_hashes: HashMap<ContentHash, (DocId, String)>,
+    last_commit: Instant,
+    report: ImportReport,
+    progress: &'p mut dyn FnMut(ImportEvent<'_>),
+}
+
+impl Committer<'_, '_> {
+    fn handle(&mut self, msg: Msg, planned: &[Planned]) -> Result<()> {
+        match msg {
+            Msg::Chunk { file, id, len, sealed, .. } => {
+                self.manifests.entry(file).or_default().chunks.push((id, len));
+                (self.progress)(ImportEvent::Bytes(u64::from(len)));
+                if !self.known.contains(&id) && !self.session.contains(&id) {
+                    let sealed = sealed.ok_or(Error::MissingChunk(id))?;
+                    if self.pack.is_none() {
+                        self.pack = Some(self.lib.store().pack_writer()?);
+                    }
+                    let pack = self.pack.as_mut().expect("created above");
+                    pack.add(&sealed)?;
+                    self.session.insert(id);
+                    self.pack_chunks.insert(id);
+                    if pack.len() >= PACK_TARGET {
+                        self.commit()?;
+                    }
+                }
+            }
+            Msg::Failed { file, reason, .. } => {
+                self.manifests.remove(&file);
+                self.finish(refuse(&planned[file].path, reason));
+            }
+            Msg::End { file, hash, size, head, .. } => {
+                let manifest = self.manifests.remove(&file).unwrap_or_default();
+                self.file_done(&planned[file], manifest, hash, size, &head)?;
+            }
+        }
+        if !self.docs.is_empty() && (self.docs.len() >= COMMIT_DOCS || self.last_commit.elapsed() >= COMMIT_INTERVAL) {
+            self.commit()?;
+        }
+        Ok(())
+    }
+
+    fn file_done(&mut self, p: &Planned, manifest: Manifest, hash: ContentHash, size: u64, head: &[u8]) -> Result<()> {
+        let file_name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let mime = sniff(head, &file_name);
+        let version = VersionId::new();
+        let (doc, parents, note, title, mut ops) = match &self.target {
+            Target::NewDocuments => {
+                if !self.opts.allow_duplicates {
+                    let existing = match self.batch_hashes.get(&hash) {
+                        Some(found) => Some(found.clone()),
+                        None => self.lib.catalog().find_content(&hash)?,
+                    };
+                    if let Some((existing, existing_title)) = existing {
+                        self.finish(ImportOutcome::Duplicate { path: p.path.clone(), existing, existing_title });
+                        return Ok(());
+                    }
+                }
+                let doc = DocId::new();
+                let title = Path::new(&file_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or(file_name.clone());
+                let ops = vec![OpKind::DocumentCreated { doc, title: title.clone() }];
+                (doc, vec![], None, title, ops)
+            }
+            Target::NewVersion { doc, parent, current_hash, note } => {
+                if current_hash.as_ref() == Some(&hash) {
+                    self.finish(refuse(&p.path, "identical to the current version: nothing to add"));
+                    return Ok(());
+                }
+                let title = self.lib.catalog().document(*doc)?.summary.title;
+                (*doc, parent.iter().copied().collect(), note.clone(), title, vec![])
+            }
+        };
+        let created = matches!(self.target, Target::NewDocuments);
+        ops.push(OpKind::VersionAdded {
+            doc,
+            version: Box::new(VersionRecord {
+                id: version,
+                parents,
+                manifest,
+                size,
+                content_hash: hash,
+                mime: mime.clone(),
+                file_name: file_name.clone(),
+                file_mtime_ms: p.mtime_ms,
+                author: user_name(),
+                note,
+                restored_from: None,
+            }),
+        });
+        let action = if created { AuditAction::Created } else { AuditAction::VersionAdded };
+        ops.push(self.lib.audit_op(action, Some(doc), Some(version), Some(file_name))?);
+        self.batch_hashes.insert(hash, (doc, title.clone()));
+        self.docs.push(PendingDoc {
+            ops,
+            outcome: ImportOutcome::Imported { path: p.path.clone(), doc, version, title, size, mime },
+        });
+        Ok(())
+    }
+
+    fn finish(&mut self, o: ImportOutcome) {
+        (self.progress)(ImportEvent::Finished(&o));
+        self.report.push(o);
+    }
+
+    /// Make the open pack durable and commit it with every waiting document.
+    fn commit(&mut self) -> Result<()> {
+        let mut ops = Vec::new();
+        if let Some(pack) = self.pack.take() {
+            if !pack.is_empty() {
+                let done = pack.finish(self.lib.crypto())?;
+                ops.push(OpKind::PackAdded { pack: done.id, size: done.size, index: encode_index(&done.entries) });
+            }
+        }
+        let docs = std::mem::take(&mut self.docs);
+        for d in &docs {
+            ops.extend(d.ops.iter().cloned());
+        }
+        if !ops.is_empty() {
+            self.lib.commit(ops)?;
+        }
+        self.pack_chunks.clear();
+        self.batch_hashes.clear();
+        self.last_commit = Instant::now();
+        for d in docs {
+            self.finish(d.outcome);
+        }
+        Ok(())
+    }
+}
+
+impl Library {
+    /// Import files and folders as new documents.
+    pub fn import(&mut self, paths: &[PathBuf], opts: &ImportOptions, progress: &mut dyn FnMut(ImportEvent<'_>)) -> Result<ImportReport> {
+        self.run_import(paths, Target::NewDocuments, opts, progress)
+    }
+
+    pub(super) fn run_import(
+        &mut self,
+        paths: &[PathBuf],
+        target: Target,
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(ImportEvent<'_>),
+    ) -> Result<ImportReport> {
+        self.writer()?;
+        let mut planned = Vec::new();
+        let mut refused = Vec::new();
+        plan(paths, &mut planned, &mut refused);
+        progress(ImportEvent::Planned { files: planned.len() as u64, bytes: planned.iter().map(|p| p.size).sum() });
+        let known = Arc::new(self.catalog().all_chunk_ids()?);
+        let workers = if opts.workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) } else { opts.workers };
+        let crypto = Arc::clone(&self.crypto);
+        let mut c = Committer {
+            lib: self,
+            target,
+            opts: opts.clone(),
+            known: Arc::clone(&known),
+            session: HashSet::new(),
+            pack: None,
+            pack_chunks: HashSet::new(),
+            manifests: HashMap::new(),
+            docs: Vec::new(),
+            batch_hashes: HashMap::new(),
+            last_commit: Instant::now(),
+            report: ImportReport::default(),
+            progress,
+        };
+        for r in refused {
+            c.finish(r);
+        }
+        let planned = &planned;
+        std::thread::scope(|s| -> Result<()> {
+            let (work_tx, work_rx) = bounded::<Work>(workers * 4);
+            let (out_tx, out_rx) = bounded::<Msg>(workers * 8);
+            {
+                let (crypto, out_tx) = (Arc::clone(&crypto), out_tx.clone());
+                s.spawn(move || read_files(planned, &crypto, &work_tx, &out_tx));
+            }
+            for _ in 0..workers {
+                let (crypto, known, work_rx, out_tx) = (Arc::clone(&crypto), Arc::clone(&known), work_rx.clone(), out_tx.clone());
+                s.spawn(move || seal_work(&crypto, &known, &work_rx, &out_tx));
+            }
+            drop((work_rx, out_tx));
+            // Reorder by sequence so chunks are appended and files end in reading order.
+            let mut waiting: BTreeMap<u64, Msg> = BTreeMap::new();
+            let mut next = 0u64;
+            for msg in out_rx {
+                waiting.insert(msg.seq(), msg);
+                while let Some(m) = waiting.remove(&next) {
+                    next += 1;
+                    c.handle(m, planned)?;
+                }
+            }
+            c.commit()
+        })?;
+        Ok(c.report)
+    }
+}

@@ -1,0 +1,78 @@
+//! The exclusive writer lock of a library: an OS file lock on `library.lock`, with a
+//! description of the holder in `lock.json` so a second writer can say who holds it.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, IoContext, Result};
+
+/// Held while a process may write to the library; released on drop (and by the OS when
+/// the process dies, so a crash never leaves a stale lock).
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: File,
+    info: PathBuf,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Holder {
+    pid: u32,
+    program: String,
+    host: String,
+    since: String,
+}
+
+impl Holder {
+    fn current() -> Self {
+        let program = std::env::args()
+            .next()
+            .map(|a| Path::new(&a).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(a))
+            .unwrap_or_else(|| "unknown program".into());
+        Self { pid: std::process::id(), program, host: host_name(), since: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true) }
+    }
+
+    fn describe(&self) -> String {
+        format!("{} (process {}) on {} since {}", self.program, self.pid, self.host, self.since)
+    }
+}
+
+fn host_name() -> String {
+    ["HOSTNAME", "COMPUTERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|h| !h.is_empty()))
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()).filter(|h| !h.is_empty()))
+        .unwrap_or_else(|| "this computer".into())
+}
+
+impl WriterLock {
+    /// Take the lock or fail at once with [`Error::LibraryInUse`].
+    pub fn acquire(root: &Path) -> Result<Self> {
+        let path = root.join("library.lock");
+        let info = root.join("lock.json");
+        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).io("open", &path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let holder = std::fs::read(&info)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<Holder>(&b).ok())
+                    .map(|h| h.describe())
+                    .unwrap_or_else(|| "another process".into());
+                return Err(Error::LibraryInUse { path: root.to_owned(), holder });
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::Io { action: "lock", path, source: e }),
+        }
+        let holder = serde_json::to_vec_pretty(&Holder::current())?;
+        std::fs::write(&info, holder).io("write", &info)?;
+        Ok(Self { _file: file, info })
+    }
+}
+
+impl Drop for WriterLock {
+    fn drop(&mut self) {
+        // Best effort: a stale lock.json is harmless, the OS lock is what counts.
+        let _ = std::fs::remove_file(&self.info);
+    }
+}

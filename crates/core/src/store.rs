@@ -1,0 +1,174 @@
+//! The local content store under `store/`: immutable pack files of sealed chunks.
+//!
+//! Layout: `store/packs/<first two hex digits>/<pack id>` for finished packs and
+//! `store/tmp/` for packs being written. A pack is written to `tmp/`, flushed to disk and
+//! renamed into place before any catalog operation refers to it.
+//!
+//! **Invariant:** nothing under `store/` holds plaintext: every chunk and every pack index
+//! is AES-256-GCM sealed.
+
+mod chunk;
+mod pack_writer;
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+pub use chunk::{SealedChunk, open_chunk, seal_chunk};
+pub use pack_writer::{FinishedPack, PackWriter};
+
+use crate::catalog::ChunkLocation;
+use crate::error::{Error, IoContext, Result};
+use crate::ids::PackId;
+
+/// Target size of a pack; a pack is closed once it reaches this.
+pub const PACK_TARGET: u64 = 8 * 1024 * 1024;
+
+/// The `store/` folder of a library.
+#[derive(Debug, Clone)]
+pub struct Store {
+    root: PathBuf,
+}
+
+/// What [`Store::recover`] cleaned up after an interrupted run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Recovery {
+    pub temp_files: usize,
+    pub orphan_packs: usize,
+    pub bytes: u64,
+}
+
+impl Store {
+    /// Open (creating the folders if needed).
+    pub fn open(root: &Path) -> Result<Self> {
+        let this = Self { root: root.to_owned() };
+        std::fs::create_dir_all(this.packs_dir()).io("create", this.packs_dir())?;
+        std::fs::create_dir_all(this.tmp_dir()).io("create", this.tmp_dir())?;
+        Ok(this)
+    }
+
+    /// Open without creating anything (read-only use).
+    pub fn at(root: &Path) -> Self {
+        Self { root: root.to_owned() }
+    }
+
+    fn packs_dir(&self) -> PathBuf {
+        self.root.join("packs")
+    }
+
+    fn tmp_dir(&self) -> PathBuf {
+        self.root.join("tmp")
+    }
+
+    /// Where a finished pack lives.
+    pub fn pack_path(&self, id: &PackId) -> PathBuf {
+        let hex = id.to_hex();
+        self.packs_dir().join(&hex[..2]).join(hex)
+    }
+
+    /// Start a new pack in `tmp/`.
+    pub fn pack_writer(&self) -> Result<PackWriter> {
+        PackWriter::create(&self.tmp_dir(), self.packs_dir())
+    }
+
+    /// Every finished pack file on disk.
+    pub fn pack_files(&self) -> Result<Vec<(PackId, PathBuf)>> {
+        let mut out = Vec::new();
+        let dir = self.packs_dir();
+        if !dir.exists() {
+            return Ok(out);
+        }
+        for shard in std::fs::read_dir(&dir).io("list", &dir)? {
+            let shard = shard.io("list", &dir)?.path();
+            if !shard.is_dir() {
+                continue;
+            }
+            for f in std::fs::read_dir(&shard).io("list", &shard)? {
+                let p = f.io("list", &shard)?.path();
+                if let Some(id) = p.file_name().and_then(|n| n.to_str()).and_then(|n| PackId::from_hex(n).ok()) {
+                    out.push((id, p));
+                }
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Remove what an interrupted writer left: temporary packs, and finished packs the
+    /// catalog never recorded (written, then the process died before the commit).
+    /// Call only while holding the writer lock.
+    pub fn recover(&self, known: impl Fn(&PackId) -> bool) -> Result<Recovery> {
+        let mut r = Recovery::default();
+        let tmp = self.tmp_dir();
+        if tmp.exists() {
+            for f in std::fs::read_dir(&tmp).io("list", &tmp)? {
+                let p = f.io("list", &tmp)?.path();
+                r.bytes += p.metadata().map(|m| m.len()).unwrap_or(0);
+                std::fs::remove_file(&p).io("remove", &p)?;
+                r.temp_files += 1;
+            }
+        }
+        for (id, path) in self.pack_files()? {
+            if !known(&id) {
+                r.bytes += path.metadata().map(|m| m.len()).unwrap_or(0);
+                std::fs::remove_file(&path).io("remove", &path)?;
+                r.orphan_packs += 1;
+            }
+        }
+        Ok(r)
+    }
+
+    /// Bytes on disk under `store/`.
+    pub fn disk_usage(&self) -> Result<u64> {
+        fn walk(p: &Path) -> Result<u64> {
+            let mut total = 0;
+            for e in std::fs::read_dir(p).io("list", p)? {
+                let e = e.io("list", p)?;
+                let m = e.metadata().io("stat", e.path())?;
+                total += if m.is_dir() { walk(&e.path())? } else { m.len() };
+            }
+            Ok(total)
+        }
+        if self.root.exists() { walk(&self.root) } else { Ok(0) }
+    }
+}
+
+/// Reads sealed chunks, keeping a few pack files open.
+#[derive(Debug)]
+pub struct PackReader<'a> {
+    store: &'a Store,
+    open: HashMap<PackId, File>,
+}
+
+impl<'a> PackReader<'a> {
+    pub fn new(store: &'a Store) -> Self {
+        Self { store, open: HashMap::new() }
+    }
+
+    /// The sealed bytes of one chunk.
+    pub fn read(&mut self, loc: &ChunkLocation) -> Result<Vec<u8>> {
+        if !self.open.contains_key(&loc.pack) {
+            if self.open.len() >= 16 {
+                self.open.clear();
+            }
+            let path = self.store.pack_path(&loc.pack);
+            let f = File::open(&path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Error::MissingPack(loc.pack),
+                _ => Error::Io { action: "open", path: path.clone(), source: e },
+            })?;
+            self.open.insert(loc.pack, f);
+        }
+        let path = self.store.pack_path(&loc.pack);
+        let f = self.open.get_mut(&loc.pack).expect("inserted above");
+        f.seek(SeekFrom::Start(loc.offset)).io("seek", &path)?;
+        let mut buf = vec![0u8; loc.sealed_len as usize];
+        f.read_exact(&mut buf).map_err(|e| match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => {
+                Error::Integrity { object: format!("pack {}", loc.pack), detail: "truncated: a chunk lies past its end" }
+            }
+            _ => Error::Io { action: "read", path, source: e },
+        })?;
+        Ok(buf)
+    }
+}
