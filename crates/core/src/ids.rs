@@ -11,9 +11,21 @@ use crate::error::{Error, Result};
 macro_rules! uuid_id {
     ($(#[$m:meta])* $name:ident, $new:ident) => {
         $(#[$m])*
-        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub Uuid);
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                s.parse().map_err(serde::de::Error::custom)
+            }
+        }
 
         impl $name {
             /// A fresh identifier.
@@ -52,9 +64,10 @@ macro_rules! uuid_id {
 }
 
 uuid_id!(
-    /// A document (UUID v7, so ids sort by creation time).
+    /// A document (random UUID v4, so that a short prefix already identifies it; see
+    /// docs/decisions.md).
     DocId,
-    now_v7
+    new_v4
 );
 uuid_id!(
     /// An immutable version of a document (UUID v7).
