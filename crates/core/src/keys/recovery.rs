@@ -51,8 +51,8 @@ impl RecoveryKey {
     /// True when `s` has the shape of a recovery key (so a prompt can accept either a
     /// passphrase or a recovery key).
     pub fn looks_like(s: &str) -> bool {
-        let cleaned: String = s.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-        s.matches('-').count() >= 8 && cleaned.len() == 55 && cleaned.chars().all(|c| c.is_ascii_alphanumeric())
+        let groups: Vec<&str> = s.split(|c: char| c == '-' || c.is_whitespace()).filter(|g| !g.is_empty()).collect();
+        groups.len() == 11 && groups.iter().all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_alphanumeric()))
     }
 
     /// Parse the printable form; tolerant of case, spaces and dashes, strict about the

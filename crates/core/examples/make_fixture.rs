@@ -1,0 +1,40 @@
+//! Writes the format-compatibility fixture `tests/fixtures/library-v1` (run once when a
+//! format version is introduced, then never again for that version):
+//! `cargo run -p dossier-core --example make_fixture`.
+
+use std::path::Path;
+
+use dossier_core::{ImportOptions, InitOptions, KdfParams, Library};
+use zeroize::Zeroizing;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library-v1");
+    if root.exists() {
+        return Err(format!("{} exists; fixtures are written once per format version", root.display()).into());
+    }
+    let content = root.join("content");
+    std::fs::create_dir_all(&content)?;
+    std::fs::write(content.join("letter.txt"), "To the registrar: please find the transcript attached.\n")?;
+    let mut table = String::from("student_id,name,grade\n");
+    for i in 0..4000 {
+        table += &format!("{},Student {i},{}\n", 1_000_000 + i, i % 12 + 1);
+    }
+    std::fs::write(content.join("roster.csv"), table)?;
+    let mut noise = Vec::with_capacity(300_000);
+    let mut s = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..300_000 {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        noise.push(s as u8);
+    }
+    std::fs::write(content.join("scan.bin"), noise)?;
+    let kdf = KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
+    let (mut lib, _) = Library::create(&root.join("library"), &InitOptions { passphrase: Zeroizing::new("fixture passphrase".into()), kdf })?;
+    lib.import(&[content], &ImportOptions::default(), &mut |_| {})?;
+    drop(lib);
+    // Fold the WAL into the database so the fixture is one file.
+    let conn = rusqlite::Connection::open(root.join("library/catalog.sqlite"))?;
+    conn.pragma_update(None, "journal_mode", "DELETE")?;
+    Ok(())
+}

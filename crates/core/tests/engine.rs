@@ -1,0 +1,288 @@
+//! Integration tests of the library engine through its public API, on real files and a
+//! real SQLite catalog in temporary folders.
+
+use std::path::{Path, PathBuf};
+
+use dossier_core::{Access, Error, ImportOptions, ImportOutcome, InitOptions, KdfParams, Library, LockedLibrary, Secret};
+use zeroize::Zeroizing;
+
+const PASS: &str = "correct horse battery";
+/// Cheap Argon2 parameters so tests stay quick; production uses `KdfParams::default()`.
+const FAST: KdfParams = KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
+
+fn secret(p: &str) -> Secret {
+    Secret::Passphrase(Zeroizing::new(p.to_owned()))
+}
+
+fn create(dir: &Path) -> (Library, dossier_core::RecoveryKey) {
+    Library::create(&dir.join("lib"), &InitOptions { passphrase: Zeroizing::new(PASS.into()), kdf: FAST }).unwrap()
+}
+
+fn reopen(dir: &Path, access: Access) -> Library {
+    LockedLibrary::open(&dir.join("lib"), access).unwrap().unlock(&secret(PASS)).unwrap()
+}
+
+/// Deterministic pseudo-random bytes (xorshift), so sizes and dedup figures are stable.
+fn noise(len: usize, seed: u64) -> Vec<u8> {
+    let mut s = seed | 1;
+    (0..len)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s as u8
+        })
+        .collect()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn import(lib: &mut Library, paths: &[PathBuf], opts: &ImportOptions) -> dossier_core::ImportReport {
+    lib.import(paths, opts, &mut |_| {}).unwrap()
+}
+
+fn content(lib: &Library, doc: dossier_core::DocId, n: Option<u32>) -> Vec<u8> {
+    let v = lib.version(doc, n).unwrap();
+    let mut out = Vec::new();
+    lib.write_version(&v, &mut out).unwrap();
+    out
+}
+
+fn imported(r: &dossier_core::ImportReport) -> Vec<dossier_core::DocId> {
+    r.files.iter().filter_map(|o| if let ImportOutcome::Imported { doc, .. } = o { Some(*doc) } else { None }).collect()
+}
+
+#[test]
+fn import_and_read_back_round_trips_content_and_metadata() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let big = noise(3 * 1024 * 1024 + 17, 1);
+    let files = t.path().join("in");
+    write(&files, "a/scan.bin", &big);
+    write(&files, "a/b/letter.txt", b"Dear parent,\nyour child's transcript is attached.\n");
+    write(&files, "c.pdf", b"%PDF-1.4\n% a tiny broken pdf");
+    let r = import(&mut lib, &[files.clone()], &ImportOptions::default());
+    assert_eq!((r.imported, r.duplicates, r.refused), (3, 0, 0), "{r:?}");
+    let docs = lib.catalog().list(Default::default()).unwrap();
+    assert_eq!(docs.len(), 3);
+    let letter = docs.iter().find(|d| d.title == "letter").unwrap();
+    assert_eq!(letter.mime, "text/plain");
+    assert_eq!(letter.file_name, "letter.txt");
+    assert_eq!(docs.iter().find(|d| d.title == "c").unwrap().mime, "application/pdf");
+    let scan = docs.iter().find(|d| d.title == "scan").unwrap();
+    assert_eq!(scan.size, big.len() as u64);
+    assert_eq!(content(&lib, scan.id, None), big);
+    // Survives closing and reopening.
+    drop(lib);
+    let lib = reopen(t.path(), Access::Read);
+    assert_eq!(content(&lib, scan.id, Some(1)), big);
+    assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
+}
+
+#[test]
+fn duplicates_are_reported_and_not_stored_again() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let data = noise(500_000, 2);
+    let a = write(t.path(), "one.bin", &data);
+    let b = write(t.path(), "copy-of-one.bin", &data);
+    let first = import(&mut lib, &[a.clone()], &ImportOptions::default());
+    let stored = lib.stats().unwrap().stored_bytes;
+    let again = import(&mut lib, &[a.clone(), b.clone()], &ImportOptions::default());
+    assert_eq!((again.imported, again.duplicates), (0, 2));
+    let ImportOutcome::Duplicate { existing, .. } = &again.files[0] else { panic!("{again:?}") };
+    assert_eq!(*existing, imported(&first)[0]);
+    assert_eq!(lib.stats().unwrap().stored_bytes, stored);
+    // --allow-duplicates makes a new document without storing the content again.
+    let forced = import(&mut lib, &[b], &ImportOptions { allow_duplicates: true, workers: 0 });
+    assert_eq!(forced.imported, 1);
+    assert_eq!(lib.stats().unwrap().documents, 2);
+    assert!(lib.stats().unwrap().stored_bytes < stored + 4096);
+}
+
+#[test]
+fn unusable_inputs_are_refused_with_reasons_and_the_rest_imported() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let good = write(t.path(), "good.txt", b"fine");
+    let empty = write(t.path(), "empty.txt", b"");
+    let missing = t.path().join("missing.pdf");
+    let mut inputs = vec![good, empty, missing];
+    #[cfg(unix)]
+    {
+        let fifo = t.path().join("pipe");
+        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        inputs.push(fifo);
+    }
+    let r = import(&mut lib, &inputs, &ImportOptions::default());
+    assert_eq!(r.imported, 1);
+    let reasons: Vec<String> = r.files.iter().filter_map(|o| if let ImportOutcome::Refused { reason, .. } = o { Some(reason.clone()) } else { None }).collect();
+    assert!(reasons.iter().any(|r| r.contains("empty file")), "{reasons:?}");
+    assert!(reasons.iter().any(|r| r.contains("no such file")), "{reasons:?}");
+    #[cfg(unix)]
+    assert!(reasons.iter().any(|r| r.contains("not a regular file")), "{reasons:?}");
+}
+
+#[test]
+fn a_small_change_to_a_large_file_stores_little() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let mut data = noise(8 * 1024 * 1024, 3);
+    let f = write(t.path(), "big.bin", &data);
+    let doc = imported(&import(&mut lib, &[f.clone()], &ImportOptions::default()))[0];
+    let before = lib.stats().unwrap().stored_bytes;
+    data.extend_from_slice(&noise(4096, 4));
+    std::fs::write(&f, &data).unwrap();
+    let outcome = lib.add_version(doc, &f, Some("appended".into()), &mut |_| {}).unwrap();
+    assert!(matches!(outcome, ImportOutcome::Imported { .. }), "{outcome:?}");
+    let growth = lib.stats().unwrap().stored_bytes - before;
+    assert!(growth < data.len() as u64 / 20, "grew {growth} bytes for a 4 KiB append");
+    assert_eq!(content(&lib, doc, None), data);
+    assert_eq!(content(&lib, doc, Some(1)), data[..8 * 1024 * 1024]);
+    // Restoring version 1 appends version 3 with the old content and no new data.
+    let stored = lib.stats().unwrap().stored_bytes;
+    lib.restore(doc, 1).unwrap();
+    let versions = lib.catalog().versions(doc).unwrap();
+    assert_eq!(versions.len(), 3);
+    assert_eq!(versions[2].restored_from, Some(1));
+    assert!(versions[2].current);
+    assert_eq!(content(&lib, doc, None), data[..8 * 1024 * 1024]);
+    assert_eq!(lib.stats().unwrap().stored_bytes, stored);
+    // Adding identical content is refused.
+    std::fs::write(&f, &data[..8 * 1024 * 1024]).unwrap();
+    assert!(matches!(lib.add_version(doc, &f, None, &mut |_| {}).unwrap(), ImportOutcome::Refused { .. }));
+}
+
+#[test]
+fn a_flipped_byte_is_found_and_named() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let f = write(t.path(), "record.bin", &noise(300_000, 5));
+    let other = write(t.path(), "other.txt", b"other document");
+    import(&mut lib, &[f, other], &ImportOptions::default());
+    assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
+    let pack = walk(&t.path().join("lib/store/packs")).into_iter().next().unwrap();
+    let mut bytes = std::fs::read(&pack).unwrap();
+    bytes[100] ^= 0x40;
+    std::fs::write(&pack, &bytes).unwrap();
+    let report = lib.verify(&mut |_| {}).unwrap();
+    assert!(!report.is_clean());
+    assert_eq!(report.affected_documents.len(), 1, "{report:?}");
+    assert_eq!(report.affected_documents[0].title, "record");
+    assert!(!report.damaged_chunks.is_empty());
+    // Reading the damaged document fails as an integrity error, not garbage.
+    let doc = report.affected_documents[0].id;
+    let v = lib.version(doc, None).unwrap();
+    assert!(matches!(lib.write_version(&v, &mut Vec::new()), Err(Error::Integrity { .. })));
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn locks_keys_and_wrong_secrets() {
+    let t = tempfile::tempdir().unwrap();
+    let (lib, recovery) = create(t.path());
+    // A second writer is refused at once, naming the holder.
+    let err = LockedLibrary::open(&t.path().join("lib"), Access::Write).unwrap_err();
+    assert!(matches!(err, Error::LibraryInUse { .. }), "{err}");
+    assert!(err.to_string().contains("process"), "{err}");
+    // Readers are fine while a writer holds the lock.
+    LockedLibrary::open(&t.path().join("lib"), Access::Read).unwrap();
+    drop(lib);
+    let before = std::fs::read(t.path().join("lib/keys.json")).unwrap();
+    let locked = LockedLibrary::open(&t.path().join("lib"), Access::Write).unwrap();
+    assert!(matches!(locked.unlock(&secret("not the passphrase")), Err(Error::WrongPassphrase)));
+    assert_eq!(std::fs::read(t.path().join("lib/keys.json")).unwrap(), before);
+    // The recovery key opens it too, typed with spaces instead of dashes.
+    let typed = recovery.display().replace('-', " ");
+    let mut lib = LockedLibrary::open(&t.path().join("lib"), Access::Write).unwrap().unlock(&Secret::from_input(&typed).unwrap()).unwrap();
+    // A second passphrase works; removing the first leaves the second.
+    lib.add_passphrase("second passphrase", "clerk", FAST).unwrap();
+    let first = lib.key_file().unwrap().slots[0].id.clone();
+    lib.remove_slot(&first).unwrap();
+    drop(lib);
+    let lock = || LockedLibrary::open(&t.path().join("lib"), Access::Read).unwrap();
+    assert!(lock().unlock(&secret(PASS)).is_err());
+    lock().unlock(&secret("second passphrase")).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(t.path().join("lib/keys.json")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn opening_something_else_is_a_clear_error() {
+    let t = tempfile::tempdir().unwrap();
+    assert!(matches!(LockedLibrary::open(t.path(), Access::Read), Err(Error::NotALibrary(_))));
+    std::fs::write(t.path().join("x"), b"x").unwrap();
+    let r = Library::create(t.path(), &InitOptions { passphrase: Zeroizing::new(PASS.into()), kdf: FAST });
+    assert!(matches!(r, Err(Error::AlreadyExists(_))));
+}
+
+#[test]
+fn tags_fields_trash_and_audit() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let f = write(t.path(), "t.txt", b"transcript");
+    let doc = imported(&import(&mut lib, &[f], &ImportOptions::default()))[0];
+    lib.tag(doc, &["transcript".into(), "2024".into()], &[]).unwrap();
+    lib.tag(doc, &[], &["2024".into()]).unwrap();
+    use dossier_core::{FieldKey, FieldValue};
+    lib.set_field(doc, FieldKey::Type, Some(FieldValue::Text("Transcript".into()))).unwrap();
+    lib.set_field(doc, FieldKey::from_name("student").unwrap(), Some(FieldValue::parse_typed("1234567"))).unwrap();
+    lib.set_field(doc, FieldKey::from_name("grade").unwrap(), Some(FieldValue::parse_typed("9"))).unwrap();
+    let d = lib.catalog().document(doc).unwrap();
+    assert_eq!(d.summary.tags, vec!["transcript".to_owned()]);
+    assert_eq!(d.summary.doc_type.as_deref(), Some("Transcript"));
+    assert_eq!(d.summary.subject_id.as_deref(), Some("1234567"));
+    assert_eq!(d.fields.get("grade"), Some(&FieldValue::Number(9.0)));
+    lib.trash(doc).unwrap();
+    assert!(lib.catalog().list(Default::default()).unwrap().is_empty());
+    assert!(lib.trash(doc).is_err());
+    lib.untrash(doc).unwrap();
+    assert_eq!(lib.catalog().list(Default::default()).unwrap().len(), 1);
+    let actions: Vec<String> = lib.catalog().audit(Some(doc)).unwrap().into_iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["created", "edited", "edited", "edited", "edited", "edited", "trashed", "untrashed"]);
+    assert!(lib.verify(&mut |_| {}).unwrap().audit_problems.is_empty());
+}
+
+/// The format-1 library checked in under `tests/fixtures/library-v1` must keep opening and
+/// reading back byte-identical content in every later version of Dossier.
+#[test]
+fn format_1_fixture_still_reads() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library-v1");
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&fixture.join("library"), &t.path().join("lib"));
+    let lib = LockedLibrary::open(&t.path().join("lib"), Access::Write).unwrap().unlock(&secret("fixture passphrase")).unwrap();
+    let docs = lib.catalog().list(Default::default()).unwrap();
+    assert_eq!(docs.len(), 3);
+    for d in docs {
+        let expected = std::fs::read(fixture.join("content").join(&d.file_name)).unwrap();
+        assert_eq!(content(&lib, d.id, None), expected, "{}", d.file_name);
+    }
+    assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let dest = to.join(p.file_name().unwrap());
+        if p.is_dir() { copy_dir(&p, &dest) } else { std::fs::copy(&p, &dest).unwrap(); }
+    }
+}
