@@ -30,6 +30,10 @@ pub enum Command {
         allow_duplicates: bool,
         #[arg(long)]
         json: bool,
+        /// Report progress as JSON lines on stderr (for scripts and logs): one line per
+        /// finished file, and the bytes processed so far.
+        #[arg(long)]
+        progress_json: bool,
     },
     /// List documents.
     Ls {
@@ -169,10 +173,14 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
             }
             Ok(0)
         }
-        Command::Import { paths, no_process, allow_duplicates, json } => {
+        Command::Import { paths, no_process, allow_duplicates, json, progress_json } => {
             let mut lib = write(root)?;
-            let mut progress = Progress::new(!json);
-            let report = lib.import(&paths, &ImportOptions { allow_duplicates, workers: 0 }, &mut |e: ImportEvent<'_>| progress.import_event(&e))?;
+            let mut progress = Progress::new(!json && !progress_json);
+            let mut lines = output::EventLines::new(progress_json);
+            let report = lib.import(&paths, &ImportOptions { allow_duplicates, workers: 0 }, &mut |e: ImportEvent<'_>| {
+                progress.import_event(&e);
+                lines.import_event(&e);
+            })?;
             progress.finish();
             // Processing jobs (text, OCR, thumbnails) arrive with the search engine; until
             // then there is nothing to run, with or without --no-process.

@@ -197,3 +197,40 @@ impl Progress {
         }
     }
 }
+
+/// Progress as JSON lines on stderr, flushed at once so a reader sees each event live.
+pub struct EventLines {
+    on: bool,
+    bytes: u64,
+    reported: u64,
+}
+
+impl EventLines {
+    pub fn new(on: bool) -> Self {
+        Self { on, bytes: 0, reported: 0 }
+    }
+
+    fn emit(&self, v: serde_json::Value) {
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{v}");
+        let _ = err.flush();
+    }
+
+    pub fn import_event(&mut self, e: &ImportEvent<'_>) {
+        if !self.on {
+            return;
+        }
+        match e {
+            ImportEvent::Planned { files, bytes } => self.emit(serde_json::json!({ "event": "planned", "files": files, "bytes": bytes })),
+            ImportEvent::Bytes(n) => {
+                self.bytes += n;
+                if self.bytes - self.reported >= 1 << 20 {
+                    self.reported = self.bytes;
+                    self.emit(serde_json::json!({ "event": "bytes", "bytes": self.bytes }));
+                }
+            }
+            ImportEvent::Finished(o) => self.emit(serde_json::json!({ "event": "file", "outcome": o })),
+        }
+    }
+}
