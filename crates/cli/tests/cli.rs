@@ -97,7 +97,7 @@ fn every_command_on_a_small_library() {
     std::fs::create_dir_all(input.join("sub")).unwrap();
     std::fs::write(input.join("transcript.txt"), "Transcript of records for student 1234567\n").unwrap();
     std::fs::write(input.join("sub/letter.txt"), "Dear parent\n").unwrap();
-    std::fs::write(input.join("sub/letter-copy.txt"), "Dear parent\n").unwrap();
+    std::fs::write(input.join("sub/z-copy.txt"), "Dear parent\n").unwrap();
 
     let report = lib.json(&["import", "--json", input.to_str().unwrap()]);
     assert_eq!(report["imported"], 2);
