@@ -1,1 +1,46 @@
-//! x
+//! Helpers for Dossier's cross-process end-to-end tests: find the built `dossier` binary,
+//! make libraries, run commands.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Passphrase used by every end-to-end library.
+pub const PASS: &str = "correct horse battery";
+
+/// The `dossier` binary built in the same target folder as the running test.
+pub fn dossier_bin() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
+    let bin = dir.join(format!("dossier{}", std::env::consts::EXE_SUFFIX));
+    assert!(bin.is_file(), "{} is missing: build the workspace first (`cargo build --workspace`)", bin.display());
+    bin
+}
+
+/// The shared test corpus beside the project.
+pub fn corpus() -> PathBuf {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
+    assert!(p.is_dir(), "the shared corpus is missing at {}", p.display());
+    p
+}
+
+/// A `dossier` command on `library`, with the passphrase set and no terminal.
+pub fn dossier(library: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(dossier_bin());
+    c.arg("--library").arg(library).args(args).env("DOSSIER_PASSPHRASE", PASS).stdin(Stdio::null());
+    c
+}
+
+/// Every regular file under `dir`.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("readable folder") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.is_file() {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
