@@ -10,23 +10,38 @@ pub const PASS: &str = "correct horse battery";
 /// The `dossier` binary built in the same target folder as the running test.
 pub fn dossier_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(Path::parent).expect("target/<profile>/deps");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
     let bin = dir.join(format!("dossier{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.is_file(), "{} is missing: build the workspace first (`cargo build --workspace`)", bin.display());
+    assert!(
+        bin.is_file(),
+        "{} is missing: build the workspace first (`cargo build --workspace`)",
+        bin.display()
+    );
     bin
 }
 
 /// The shared test corpus beside the project.
 pub fn corpus() -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
-    assert!(p.is_dir(), "the shared corpus is missing at {}", p.display());
+    assert!(
+        p.is_dir(),
+        "the shared corpus is missing at {}",
+        p.display()
+    );
     p
 }
 
 /// A `dossier` command on `library`, with the passphrase set and no terminal.
 pub fn dossier(library: &Path, args: &[&str]) -> Command {
     let mut c = Command::new(dossier_bin());
-    c.arg("--library").arg(library).args(args).env("DOSSIER_PASSPHRASE", PASS).stdin(Stdio::null());
+    c.arg("--library")
+        .arg(library)
+        .args(args)
+        .env("DOSSIER_PASSPHRASE", PASS)
+        .stdin(Stdio::null());
     c
 }
 

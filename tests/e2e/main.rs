@@ -10,7 +10,11 @@ use serde_json::Value;
 
 fn json(library: &std::path::Path, args: &[&str]) -> Value {
     let out = dossier(library, args).output().unwrap();
-    assert!(out.status.success(), "dossier {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "dossier {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -34,11 +38,14 @@ fn imports_killed_at_random_moments_lose_nothing() {
         let lib = dir.path().join("library");
         assert!(dossier(&lib, &["init"]).output().unwrap().status.success());
         for _ in 0..8 {
-            let mut child = dossier(&lib, &["import", "--progress-json", corpus.to_str().unwrap()])
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
+            let mut child = dossier(
+                &lib,
+                &["import", "--progress-json", corpus.to_str().unwrap()],
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
             // About 700 events in a full import: kill anywhere in it, early ones included.
             let kill_after = rng.random_range(0..700usize);
             let mut acknowledged = Vec::new();
@@ -59,25 +66,65 @@ fn imports_killed_at_random_moments_lose_nothing() {
             kills += 1;
             // Opens, verifies clean, and keeps every acknowledged document.
             let verify = json(&lib, &["verify", "--json"]);
-            assert!(verify["affected_documents"].as_array().unwrap().is_empty(), "round {round}: {verify}");
-            assert!(verify["damaged_chunks"].as_array().unwrap().is_empty(), "round {round}: {verify}");
-            assert!(verify["damaged_packs"].as_array().unwrap().is_empty(), "round {round}: {verify}");
-            let listed: HashSet<String> =
-                json(&lib, &["ls", "--json"]).as_array().unwrap().iter().map(|d| d["id"].as_str().unwrap().to_owned()).collect();
+            assert!(
+                verify["affected_documents"].as_array().unwrap().is_empty(),
+                "round {round}: {verify}"
+            );
+            assert!(
+                verify["damaged_chunks"].as_array().unwrap().is_empty(),
+                "round {round}: {verify}"
+            );
+            assert!(
+                verify["damaged_packs"].as_array().unwrap().is_empty(),
+                "round {round}: {verify}"
+            );
+            let listed: HashSet<String> = json(&lib, &["ls", "--json"])
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_str().unwrap().to_owned())
+                .collect();
             for doc in &acknowledged {
-                assert!(listed.contains(doc), "acknowledged document {doc} lost after kill {kills}");
+                assert!(
+                    listed.contains(doc),
+                    "acknowledged document {doc} lost after kill {kills}"
+                );
             }
         }
         // A final, uninterrupted import completes: every distinct file exactly once.
-        let out = dossier(&lib, &["import", "--json", corpus.to_str().unwrap()]).output().unwrap();
+        let out = dossier(&lib, &["import", "--json", corpus.to_str().unwrap()])
+            .output()
+            .unwrap();
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(report["refused"].as_u64().unwrap(), report["files"].as_array().unwrap().iter().filter(|f| f["reason"] == "empty file (0 bytes)").count() as u64);
+        assert_eq!(
+            report["refused"].as_u64().unwrap(),
+            report["files"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["reason"] == "empty file (0 bytes)")
+                .count() as u64
+        );
         let stats = json(&lib, &["stats", "--json"]);
-        assert_eq!(stats["documents"].as_u64().unwrap(), distinct.len() as u64, "documents duplicated or missing");
+        assert_eq!(
+            stats["documents"].as_u64().unwrap(),
+            distinct.len() as u64,
+            "documents duplicated or missing"
+        );
         let verify = json(&lib, &["verify", "--json"]);
-        assert!(verify["affected_documents"].as_array().unwrap().is_empty() && verify["unreferenced_packs"] == 0, "{verify}");
+        assert!(
+            verify["affected_documents"].as_array().unwrap().is_empty()
+                && verify["unreferenced_packs"] == 0,
+            "{verify}"
+        );
         let exported = dir.path().join("export");
-        assert!(dossier(&lib, &["export", "--all", exported.to_str().unwrap()]).output().unwrap().status.success());
+        assert!(
+            dossier(&lib, &["export", "--all", exported.to_str().unwrap()])
+                .output()
+                .unwrap()
+                .status
+                .success()
+        );
         let got: HashSet<[u8; 32]> = walk(&exported)
             .iter()
             .filter(|p| p.file_name().unwrap() != "manifest.json")

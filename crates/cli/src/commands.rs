@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use dossier_core::{Access, DocId, FieldKey, FieldValue, ImportEvent, ImportOptions, InitOptions, KdfParams, Library, Listing};
+use dossier_core::{
+    Access, DocId, FieldKey, FieldValue, ImportEvent, ImportOptions, InitOptions, KdfParams,
+    Library, Listing,
+};
 
 use crate::exit;
 use crate::output::{self, Progress};
@@ -158,29 +161,51 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
     match cmd {
         Command::Init { keyring } => {
             let passphrase = new_passphrase()?;
-            let (lib, recovery) = Library::create(root, &InitOptions { passphrase, kdf: KdfParams::default() })?;
+            let (lib, recovery) = Library::create(
+                root,
+                &InitOptions {
+                    passphrase,
+                    kdf: KdfParams::default(),
+                },
+            )?;
             println!("Created a library in {}", root.display());
             println!();
             println!("Recovery key (shown only now; print it or write it down and keep it safe):");
             println!();
             println!("    {}", recovery.display().as_str());
             println!();
-            println!("Anyone with this key or the passphrase can open the library. If both are lost, the");
+            println!(
+                "Anyone with this key or the passphrase can open the library. If both are lost, the"
+            );
             println!("documents cannot be recovered by anyone.");
             if keyring {
-                lib.store_in_keyring().context("keeping the key in the OS keyring")?;
+                lib.store_in_keyring()
+                    .context("keeping the key in the OS keyring")?;
                 println!("The key is kept in this desktop's keyring.");
             }
             Ok(0)
         }
-        Command::Import { paths, no_process, allow_duplicates, json, progress_json } => {
+        Command::Import {
+            paths,
+            no_process,
+            allow_duplicates,
+            json,
+            progress_json,
+        } => {
             let mut lib = write(root)?;
             let mut progress = Progress::new(!json && !progress_json);
             let mut lines = output::EventLines::new(progress_json);
-            let report = lib.import(&paths, &ImportOptions { allow_duplicates, workers: 0 }, &mut |e: ImportEvent<'_>| {
-                progress.import_event(&e);
-                lines.import_event(&e);
-            })?;
+            let report = lib.import(
+                &paths,
+                &ImportOptions {
+                    allow_duplicates,
+                    workers: 0,
+                },
+                &mut |e: ImportEvent<'_>| {
+                    progress.import_event(&e);
+                    lines.import_event(&e);
+                },
+            )?;
             progress.finish();
             // Processing jobs (text, OCR, thumbnails) arrive with the search engine; until
             // then there is nothing to run, with or without --no-process.
@@ -194,9 +219,19 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
         }
         Command::Ls { trash, all, json } => {
             let lib = open(root, Access::Read)?;
-            let which = if all { Listing::All } else if trash { Listing::Trashed } else { Listing::Active };
+            let which = if all {
+                Listing::All
+            } else if trash {
+                Listing::Trashed
+            } else {
+                Listing::Active
+            };
             let docs = lib.catalog().list(which)?;
-            if json { output::json(&docs)? } else { output::documents(&docs) }
+            if json {
+                output::json(&docs)?
+            } else {
+                output::documents(&docs)
+            }
             Ok(0)
         }
         Command::Show { doc, json } => {
@@ -215,17 +250,32 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
             let mut lib = write(root)?;
             if let Some(dir) = args.all {
                 let r = lib.export_all(&dir)?;
-                println!("Exported {} documents ({}) to {}", r.documents, output::size(r.bytes), dir.display());
+                println!(
+                    "Exported {} documents ({}) to {}",
+                    r.documents,
+                    output::size(r.bytes),
+                    dir.display()
+                );
                 return Ok(0);
             }
             let doc = args.doc.context("give a document or --all DIR")?;
             let id = resolve(&lib, &doc)?;
             let out = args.output.context("give the output file with -o FILE")?;
             let v = lib.export(id, args.version, &out)?;
-            println!("Exported version {} ({}) to {}", v.number, output::size(v.size), out.display());
+            println!(
+                "Exported version {} ({}) to {}",
+                v.number,
+                output::size(v.size),
+                out.display()
+            );
             Ok(0)
         }
-        Command::AddVersion { doc, file, note, json } => {
+        Command::AddVersion {
+            doc,
+            file,
+            note,
+            json,
+        } => {
             let mut lib = write(root)?;
             let id = resolve(&lib, &doc)?;
             let outcome = lib.add_version(id, &file, note, &mut |_| {})?;
@@ -236,7 +286,10 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
                 dossier_core::ImportOutcome::Imported { .. } => {
                     if !json {
                         let n = lib.catalog().versions(id)?.len();
-                        println!("Added version {n} to {}", lib.catalog().document(id)?.summary.title);
+                        println!(
+                            "Added version {n} to {}",
+                            lib.catalog().document(id)?.summary.title
+                        );
                     }
                     Ok(0)
                 }
@@ -252,7 +305,11 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
             let lib = open(root, Access::Read)?;
             let id = resolve(&lib, &doc)?;
             let versions = lib.catalog().versions(id)?;
-            if json { output::json(&versions)? } else { output::versions(&versions) }
+            if json {
+                output::json(&versions)?
+            } else {
+                output::versions(&versions)
+            }
             Ok(0)
         }
         Command::Restore { doc, version } => {
@@ -276,7 +333,14 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
             }
             lib.tag(id, &add, &remove)?;
             let tags = lib.catalog().document(id)?.summary.tags;
-            println!("Tags: {}", if tags.is_empty() { "(none)".into() } else { tags.join(", ") });
+            println!(
+                "Tags: {}",
+                if tags.is_empty() {
+                    "(none)".into()
+                } else {
+                    tags.join(", ")
+                }
+            );
             Ok(0)
         }
         Command::Set { doc, assignments } => {
@@ -284,7 +348,9 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
             let id = resolve(&lib, &doc)?;
             let mut parsed = Vec::new();
             for a in &assignments {
-                let Some((k, v)) = a.split_once('=') else { bail!("{a:?} is not FIELD=VALUE") };
+                let Some((k, v)) = a.split_once('=') else {
+                    bail!("{a:?} is not FIELD=VALUE")
+                };
                 let value = (!v.is_empty()).then(|| FieldValue::parse_typed(v));
                 parsed.push((FieldKey::from_name(k)?, value));
             }
@@ -297,7 +363,10 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
             let mut lib = write(root)?;
             let id = resolve(&lib, &doc)?;
             lib.trash(id)?;
-            println!("Moved to the trash (undo with `dossier untrash {}`)", &id.to_string()[..12]);
+            println!(
+                "Moved to the trash (undo with `dossier untrash {}`)",
+                &id.to_string()[..12]
+            );
             Ok(0)
         }
         Command::Untrash { doc } => {
@@ -311,7 +380,11 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
             let lib = open(root, Access::Read)?;
             let id = doc.map(|d| resolve(&lib, &d)).transpose()?;
             let events = lib.catalog().audit(id)?;
-            if json { output::json(&events)? } else { output::audit(&events) }
+            if json {
+                output::json(&events)?
+            } else {
+                output::audit(&events)
+            }
             Ok(0)
         }
         Command::Verify { json } => {
@@ -320,13 +393,21 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
             progress.start_bytes(lib.stats()?.stored_bytes);
             let report = lib.verify(&mut |n| progress.add(n))?;
             progress.finish();
-            if json { output::json(&report)? } else { output::verify(&report) }
+            if json {
+                output::json(&report)?
+            } else {
+                output::verify(&report)
+            }
             Ok(if report.is_clean() { 0 } else { exit::PARTIAL })
         }
         Command::Stats { json } => {
             let lib = open(root, Access::Read)?;
             let s = lib.stats()?;
-            if json { output::json(&s)? } else { output::stats(&s) }
+            if json {
+                output::json(&s)?
+            } else {
+                output::stats(&s)
+            }
             Ok(0)
         }
         Command::Keys(k) => keys(root, k),
@@ -347,7 +428,13 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
                 output::json(&slots)?;
             } else {
                 for s in &kf.slots {
-                    println!("{}  {:<10}  {:<20}  {}", s.id, s.kind_name(), s.label, output::time(s.created_ms));
+                    println!(
+                        "{}  {:<10}  {:<20}  {}",
+                        s.id,
+                        s.kind_name(),
+                        s.label,
+                        output::time(s.created_ms)
+                    );
                 }
             }
             Ok(0)
@@ -358,9 +445,12 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
                 Ok(p) => zeroize::Zeroizing::new(p),
                 Err(_) => {
                     if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                        bail!("set DOSSIER_NEW_PASSPHRASE or run in a terminal to be asked for the new passphrase");
+                        bail!(
+                            "set DOSSIER_NEW_PASSPHRASE or run in a terminal to be asked for the new passphrase"
+                        );
                     }
-                    let a = zeroize::Zeroizing::new(rpassword::prompt_password("New passphrase: ")?);
+                    let a =
+                        zeroize::Zeroizing::new(rpassword::prompt_password("New passphrase: ")?);
                     let b = zeroize::Zeroizing::new(rpassword::prompt_password("Repeat it: ")?);
                     if *a != *b {
                         bail!("the two passphrases differ; nothing was changed");
@@ -387,7 +477,14 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
         KeysCommand::KeyringForget => {
             let lib = open(root, Access::Read)?;
             let removed = dossier_core::keys::OsKeyring.forget(lib.library_id())?;
-            println!("{}", if removed { "The key was removed from this desktop's keyring" } else { "The keyring held no key for this library" });
+            println!(
+                "{}",
+                if removed {
+                    "The key was removed from this desktop's keyring"
+                } else {
+                    "The keyring held no key for this library"
+                }
+            );
             Ok(0)
         }
     }

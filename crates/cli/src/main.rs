@@ -25,7 +25,11 @@ pub mod exit {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "dossier", version, about = "Dossier: an encrypted, searchable records library for schools")]
+#[command(
+    name = "dossier",
+    version,
+    about = "Dossier: an encrypted, searchable records library for schools"
+)]
 struct Cli {
     /// The library folder (default: $DOSSIER_LIBRARY, else the platform data folder).
     #[arg(long, global = true, env = "DOSSIER_LIBRARY", value_name = "DIR")]
@@ -49,7 +53,10 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             let code = match e.downcast_ref::<dossier_core::Error>() {
                 Some(dossier_core::Error::LibraryInUse { .. }) => exit::IN_USE,
-                Some(dossier_core::Error::WrongPassphrase | dossier_core::Error::MalformedRecoveryKey(_)) => exit::LOCKED,
+                Some(
+                    dossier_core::Error::WrongPassphrase
+                    | dossier_core::Error::MalformedRecoveryKey(_),
+                ) => exit::LOCKED,
                 None if e.downcast_ref::<unlock::NoSecret>().is_some() => exit::LOCKED,
                 _ => exit::ERROR,
             };

@@ -3,7 +3,10 @@
 use std::io::IsTerminal;
 
 use anyhow::Result;
-use dossier_core::{AuditEntry, DocumentDetail, DocumentSummary, ImportEvent, ImportOutcome, ImportReport, LibraryStats, VerifyReport, VersionInfo};
+use dossier_core::{
+    AuditEntry, DocumentDetail, DocumentSummary, ImportEvent, ImportOutcome, ImportReport,
+    LibraryStats, VerifyReport, VersionInfo,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -21,15 +24,24 @@ pub fn size(bytes: u64) -> String {
         v /= 1024.0;
         u += 1;
     }
-    if u == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", UNITS[u]) }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
 }
 
 pub fn time(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default()
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
 }
 
 fn short_time(rfc3339: &str) -> String {
-    rfc3339.get(..16).map(|s| s.replace('T', " ")).unwrap_or_default()
+    rfc3339
+        .get(..16)
+        .map(|s| s.replace('T', " "))
+        .unwrap_or_default()
 }
 
 fn short_id(id: &impl ToString) -> String {
@@ -41,7 +53,10 @@ pub fn documents(docs: &[DocumentSummary]) {
         println!("No documents.");
         return;
     }
-    println!("{:<12}  {:<40}  {:>10}  {:>3}  {:<16}  TYPE", "ID", "TITLE", "SIZE", "V", "UPDATED");
+    println!(
+        "{:<12}  {:<40}  {:>10}  {:>3}  {:<16}  TYPE",
+        "ID", "TITLE", "SIZE", "V", "UPDATED"
+    );
     for d in docs {
         let title: String = d.title.chars().take(40).collect();
         println!(
@@ -61,12 +76,21 @@ pub fn document(d: &DocumentDetail, versions: &[VersionInfo]) {
     let s = &d.summary;
     println!("{}", s.title);
     println!("  id           {}", s.id);
-    println!("  file         {} ({}, {})", s.file_name, s.mime, size(s.size));
+    println!(
+        "  file         {} ({}, {})",
+        s.file_name,
+        s.mime,
+        size(s.size)
+    );
     if let Some(t) = &s.doc_type {
         println!("  type         {t}");
     }
     if s.subject_id.is_some() || d.subject_name.is_some() {
-        println!("  subject      {} {}", s.subject_id.as_deref().unwrap_or(""), d.subject_name.as_deref().unwrap_or(""));
+        println!(
+            "  subject      {} {}",
+            s.subject_id.as_deref().unwrap_or(""),
+            d.subject_name.as_deref().unwrap_or("")
+        );
     }
     if let Some(c) = &d.collection {
         println!("  collection   {c}");
@@ -92,24 +116,49 @@ pub fn versions(vs: &[VersionInfo]) {
     for v in vs {
         let mark = if v.current { "*" } else { " " };
         let note = v.note.as_deref().unwrap_or("");
-        println!("{mark}{:>3}  {}  {:>10}  {:<12}  {}  {note}", v.number, short_time(&v.created), size(v.size), v.author, v.file_name);
+        println!(
+            "{mark}{:>3}  {}  {:>10}  {:<12}  {}  {note}",
+            v.number,
+            short_time(&v.created),
+            size(v.size),
+            v.author,
+            v.file_name
+        );
     }
 }
 
 pub fn audit(events: &[AuditEntry]) {
     for e in events {
         let doc = e.doc.as_deref().map(|d| &d[..12]).unwrap_or("-");
-        println!("{}  {:<12}  {:<13}  {doc:<12}  {}", short_time(&e.time), e.user, e.action, e.detail.as_deref().unwrap_or(""));
+        println!(
+            "{}  {:<12}  {:<13}  {doc:<12}  {}",
+            short_time(&e.time),
+            e.user,
+            e.action,
+            e.detail.as_deref().unwrap_or("")
+        );
     }
 }
 
 pub fn import_outcome(o: &ImportOutcome) {
     match o {
-        ImportOutcome::Imported { path, doc, .. } => println!("imported   {}  {}", short_id(doc), path.display()),
-        ImportOutcome::Duplicate { path, existing, existing_title } => {
-            println!("duplicate  {}  {} (already in the library as \"{existing_title}\")", short_id(existing), path.display())
+        ImportOutcome::Imported { path, doc, .. } => {
+            println!("imported   {}  {}", short_id(doc), path.display())
         }
-        ImportOutcome::Refused { path, reason } => println!("refused    {}: {reason}", path.display()),
+        ImportOutcome::Duplicate {
+            path,
+            existing,
+            existing_title,
+        } => {
+            println!(
+                "duplicate  {}  {} (already in the library as \"{existing_title}\")",
+                short_id(existing),
+                path.display()
+            )
+        }
+        ImportOutcome::Refused { path, reason } => {
+            println!("refused    {}: {reason}", path.display())
+        }
     }
 }
 
@@ -119,11 +168,24 @@ pub fn import_report(r: &ImportReport) {
             import_outcome(o);
         }
     }
-    println!("{} imported ({}), {} duplicates, {} refused", r.imported, size(r.bytes), r.duplicates, r.refused);
+    println!(
+        "{} imported ({}), {} duplicates, {} refused",
+        r.imported,
+        size(r.bytes),
+        r.duplicates,
+        r.refused
+    );
 }
 
 pub fn verify(r: &VerifyReport) {
-    println!("Checked {} packs ({}), {} chunks, {} versions, {} audit events", r.packs, size(r.bytes), r.chunks, r.versions, r.audit_events);
+    println!(
+        "Checked {} packs ({}), {} chunks, {} versions, {} audit events",
+        r.packs,
+        size(r.bytes),
+        r.chunks,
+        r.versions,
+        r.audit_events
+    );
     for (p, why) in &r.damaged_packs {
         println!("damaged pack {}: {why}", &p[..16]);
     }
@@ -132,7 +194,13 @@ pub fn verify(r: &VerifyReport) {
     }
     for d in &r.affected_documents {
         let vs: Vec<String> = d.versions.iter().map(u32::to_string).collect();
-        println!("affected document {} \"{}\" (versions {}): {}", short_id(&d.id), d.title, vs.join(", "), d.problem);
+        println!(
+            "affected document {} \"{}\" (versions {}): {}",
+            short_id(&d.id),
+            d.title,
+            vs.join(", "),
+            d.problem
+        );
     }
     for p in &r.audit_problems {
         println!("audit: {p}");
@@ -140,7 +208,10 @@ pub fn verify(r: &VerifyReport) {
     if r.is_clean() {
         println!("No problems found.");
     } else {
-        println!("DAMAGE FOUND: {} documents affected.", r.affected_documents.len());
+        println!(
+            "DAMAGE FOUND: {} documents affected.",
+            r.affected_documents.len()
+        );
     }
 }
 
@@ -160,15 +231,19 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(wanted: bool) -> Self {
-        Self { bar: (wanted && std::io::stdout().is_terminal()).then(ProgressBar::hidden) }
+        Self {
+            bar: (wanted && std::io::stdout().is_terminal()).then(ProgressBar::hidden),
+        }
     }
 
     pub fn start_bytes(&mut self, total: u64) {
         if let Some(bar) = &mut self.bar {
             *bar = ProgressBar::new(total);
             bar.set_style(
-                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
         }
     }
@@ -185,7 +260,12 @@ impl Progress {
             ImportEvent::Bytes(n) => self.add(*n),
             ImportEvent::Finished(o) => {
                 if let Some(b) = &self.bar {
-                    b.set_message(o.path().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+                    b.set_message(
+                        o.path()
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                    );
                 }
             }
         }
@@ -207,7 +287,11 @@ pub struct EventLines {
 
 impl EventLines {
     pub fn new(on: bool) -> Self {
-        Self { on, bytes: 0, reported: 0 }
+        Self {
+            on,
+            bytes: 0,
+            reported: 0,
+        }
     }
 
     fn emit(&self, v: serde_json::Value) {
@@ -222,7 +306,9 @@ impl EventLines {
             return;
         }
         match e {
-            ImportEvent::Planned { files, bytes } => self.emit(serde_json::json!({ "event": "planned", "files": files, "bytes": bytes })),
+            ImportEvent::Planned { files, bytes } => {
+                self.emit(serde_json::json!({ "event": "planned", "files": files, "bytes": bytes }))
+            }
             ImportEvent::Bytes(n) => {
                 self.bytes += n;
                 if self.bytes - self.reported >= 1 << 20 {
@@ -230,7 +316,9 @@ impl EventLines {
                     self.emit(serde_json::json!({ "event": "bytes", "bytes": self.bytes }));
                 }
             }
-            ImportEvent::Finished(o) => self.emit(serde_json::json!({ "event": "file", "outcome": o })),
+            ImportEvent::Finished(o) => {
+                self.emit(serde_json::json!({ "event": "file", "outcome": o }))
+            }
         }
     }
 }

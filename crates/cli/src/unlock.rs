@@ -37,7 +37,9 @@ pub fn new_passphrase() -> Result<Zeroizing<String>> {
     if !std::io::stdin().is_terminal() {
         anyhow::bail!("no passphrase: set DOSSIER_PASSPHRASE or run in a terminal to be asked");
     }
-    let first = Zeroizing::new(rpassword::prompt_password("New passphrase (at least 8 characters): ")?);
+    let first = Zeroizing::new(rpassword::prompt_password(
+        "New passphrase (at least 8 characters): ",
+    )?);
     let again = Zeroizing::new(rpassword::prompt_password("Repeat the passphrase: ")?);
     if *first != *again {
         anyhow::bail!("the two passphrases differ; nothing was changed");

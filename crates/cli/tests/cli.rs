@@ -11,7 +11,11 @@ const PASS: &str = "correct horse battery";
 
 fn corpus() -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/files");
-    assert!(p.is_dir(), "the shared corpus is missing at {}", p.display());
+    assert!(
+        p.is_dir(),
+        "the shared corpus is missing at {}",
+        p.display()
+    );
     p
 }
 
@@ -36,7 +40,11 @@ impl Lib {
 
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_dossier"));
-        c.arg("--library").arg(&self.path).args(args).env("DOSSIER_PASSPHRASE", PASS).stdin(Stdio::null());
+        c.arg("--library")
+            .arg(&self.path)
+            .args(args)
+            .env("DOSSIER_PASSPHRASE", PASS)
+            .stdin(Stdio::null());
         c
     }
 
@@ -46,7 +54,12 @@ impl Lib {
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "dossier {args:?} failed: {}{}", stdout(&out), stderr(&out));
+        assert!(
+            out.status.success(),
+            "dossier {args:?} failed: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
         stdout(&out)
     }
 
@@ -83,11 +96,18 @@ fn init_shows_a_recovery_key_and_refuses_to_overwrite() {
     let first = run();
     assert!(first.status.success());
     let text = stdout(&first);
-    let key = text.lines().find(|l| l.trim().matches('-').count() == 10).expect("a recovery key line");
+    let key = text
+        .lines()
+        .find(|l| l.trim().matches('-').count() == 10)
+        .expect("a recovery key line");
     assert_eq!(key.trim().len(), 65);
     let second = run();
     assert_eq!(code(&second), 3);
-    assert!(stderr(&second).contains("already exists"), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("already exists"),
+        "{}",
+        stderr(&second)
+    );
 }
 
 #[test]
@@ -95,26 +115,42 @@ fn every_command_on_a_small_library() {
     let lib = Lib::new();
     let input = lib.work().join("in");
     std::fs::create_dir_all(input.join("sub")).unwrap();
-    std::fs::write(input.join("transcript.txt"), "Transcript of records for student 1234567\n").unwrap();
+    std::fs::write(
+        input.join("transcript.txt"),
+        "Transcript of records for student 1234567\n",
+    )
+    .unwrap();
     std::fs::write(input.join("sub/letter.txt"), "Dear parent\n").unwrap();
     std::fs::write(input.join("sub/z-copy.txt"), "Dear parent\n").unwrap();
 
     let report = lib.json(&["import", "--json", input.to_str().unwrap()]);
     assert_eq!(report["imported"], 2);
     assert_eq!(report["duplicates"], 1);
-    let dup = report["files"].as_array().unwrap().iter().find(|f| f["status"] == "duplicate").unwrap();
+    let dup = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["status"] == "duplicate")
+        .unwrap();
     assert_eq!(dup["existing_title"], "letter");
 
     let docs = lib.json(&["ls", "--json"]);
     let docs = docs.as_array().unwrap();
     assert_eq!(docs.len(), 2);
-    for key in ["id", "title", "size", "mime", "versions", "created", "updated"] {
+    for key in [
+        "id", "title", "size", "mime", "versions", "created", "updated",
+    ] {
         assert!(docs[0].get(key).is_some(), "ls --json lacks {key}");
     }
     let t = docs.iter().find(|d| d["title"] == "transcript").unwrap();
     let id = t["id"].as_str().unwrap().to_owned();
     let prefix = &id[..8];
-    assert_eq!(t["size"], std::fs::metadata(input.join("transcript.txt")).unwrap().len());
+    assert_eq!(
+        t["size"],
+        std::fs::metadata(input.join("transcript.txt"))
+            .unwrap()
+            .len()
+    );
     assert_eq!(t["mime"], "text/plain");
 
     let shown = lib.json(&["show", prefix, "--json"]);
@@ -123,16 +159,38 @@ fn every_command_on_a_small_library() {
 
     lib.ok(&["tag", prefix, "+transcript", "+urgent", "grade9"]);
     lib.ok(&["tag", prefix, "-urgent"]);
-    lib.ok(&["set", prefix, "type=Transcript", "student=1234567", "term=2024-09-01"]);
+    lib.ok(&[
+        "set",
+        prefix,
+        "type=Transcript",
+        "student=1234567",
+        "term=2024-09-01",
+    ]);
     let shown = lib.json(&["show", &id, "--json"]);
-    assert_eq!(shown["document"]["tags"], serde_json::json!(["grade9", "transcript"]));
+    assert_eq!(
+        shown["document"]["tags"],
+        serde_json::json!(["grade9", "transcript"])
+    );
     assert_eq!(shown["document"]["type"], "Transcript");
     assert_eq!(shown["document"]["subject_id"], "1234567");
-    assert_eq!(shown["document"]["fields"]["term"], serde_json::json!({ "date": "2024-09-01" }));
+    assert_eq!(
+        shown["document"]["fields"]["term"],
+        serde_json::json!({ "date": "2024-09-01" })
+    );
 
     let v2 = lib.work().join("transcript-v2.txt");
-    std::fs::write(&v2, "Transcript of records for student 1234567\nAmended: grade 9 results\n").unwrap();
-    lib.ok(&["add-version", prefix, v2.to_str().unwrap(), "--note", "amended"]);
+    std::fs::write(
+        &v2,
+        "Transcript of records for student 1234567\nAmended: grade 9 results\n",
+    )
+    .unwrap();
+    lib.ok(&[
+        "add-version",
+        prefix,
+        v2.to_str().unwrap(),
+        "--note",
+        "amended",
+    ]);
     let versions = lib.json(&["versions", prefix, "--json"]);
     assert_eq!(versions.as_array().unwrap().len(), 2);
     assert_eq!(versions[1]["note"], "amended");
@@ -143,26 +201,58 @@ fn every_command_on_a_small_library() {
     assert_eq!(versions[2]["restored_from"], 1);
 
     let out = lib.work().join("out.txt");
-    lib.ok(&["export", prefix, "--version", "2", "-o", out.to_str().unwrap()]);
+    lib.ok(&[
+        "export",
+        prefix,
+        "--version",
+        "2",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&v2).unwrap());
     lib.ok(&["export", prefix, "-o", out.to_str().unwrap()]);
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "Transcript of records for student 1234567\n");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "Transcript of records for student 1234567\n"
+    );
 
     lib.ok(&["trash", prefix]);
     assert_eq!(lib.json(&["ls", "--json"]).as_array().unwrap().len(), 1);
-    assert_eq!(lib.json(&["ls", "--trash", "--json"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        lib.json(&["ls", "--trash", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     lib.ok(&["untrash", prefix]);
 
     let all = lib.work().join("all");
     lib.ok(&["export", "--all", all.to_str().unwrap()]);
-    let manifest: Value = serde_json::from_slice(&std::fs::read(all.join("manifest.json")).unwrap()).unwrap();
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(all.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest.as_array().unwrap().len(), 2);
-    assert_eq!(std::fs::read_to_string(all.join("letter.txt")).unwrap(), "Dear parent\n");
+    assert_eq!(
+        std::fs::read_to_string(all.join("letter.txt")).unwrap(),
+        "Dear parent\n"
+    );
 
     let audit = lib.json(&["audit", prefix, "--json"]);
-    let actions: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
     assert_eq!(actions.first(), Some(&"created"));
-    for a in ["edited", "version_added", "restored", "exported", "trashed", "untrashed"] {
+    for a in [
+        "edited",
+        "version_added",
+        "restored",
+        "exported",
+        "trashed",
+        "untrashed",
+    ] {
         assert!(actions.contains(&a), "audit lacks {a}: {actions:?}");
     }
 
@@ -179,7 +269,11 @@ fn every_command_on_a_small_library() {
     // Unknown and ambiguous references are clear errors.
     let out = lib.run(&["show", "zzzz"]);
     assert_eq!(code(&out), 3);
-    assert!(stderr(&out).contains("no document matches"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no document matches"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -198,9 +292,17 @@ fn bad_inputs_get_clear_errors_and_change_nothing() {
 
     // A wrong passphrase: exit 5, library untouched.
     let before = catalog();
-    let out = lib.cmd(&["import", f.to_str().unwrap()]).env("DOSSIER_PASSPHRASE", "wrong passphrase").output().unwrap();
+    let out = lib
+        .cmd(&["import", f.to_str().unwrap()])
+        .env("DOSSIER_PASSPHRASE", "wrong passphrase")
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 5);
-    assert!(stderr(&out).contains("wrong passphrase"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(catalog(), before);
 
     // A second writer: exit 4, naming the holder.
@@ -208,16 +310,29 @@ fn bad_inputs_get_clear_errors_and_change_nothing() {
     let out = lib.run(&["tag", "0", "+x"]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
     assert!(stderr(&out).contains("library in use"), "{}", stderr(&out));
-    assert!(stderr(&out).contains(&format!("process {}", std::process::id())), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("process {}", std::process::id())),
+        "{}",
+        stderr(&out)
+    );
     // Reading still works meanwhile.
     lib.ok(&["ls"]);
     drop(holder);
     assert_eq!(lib.json(&["stats", "--json"]), stats);
 
     // Not a library.
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier")).arg("--library").arg(lib.work()).arg("ls").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--library")
+        .arg(lib.work())
+        .arg("ls")
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 3);
-    assert!(stderr(&out).contains("not a Dossier library"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a Dossier library"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -233,7 +348,9 @@ fn the_corpus_imports_exports_identically_and_dedups() {
         }
     }
     assert_eq!(code(&out), if report["refused"] == 0 { 0 } else { 1 });
-    let stored = lib.json(&["stats", "--json"])["stored_bytes"].as_u64().unwrap();
+    let stored = lib.json(&["stats", "--json"])["stored_bytes"]
+        .as_u64()
+        .unwrap();
 
     let exported = lib.work().join("export");
     lib.ok(&["export", "--all", exported.to_str().unwrap()]);
@@ -248,25 +365,44 @@ fn the_corpus_imports_exports_identically_and_dedups() {
         let bytes = std::fs::read(&f).unwrap();
         if !bytes.is_empty() {
             files += 1;
-            assert!(hashes.contains(blake3::hash(&bytes).as_bytes()), "{} was not exported identically", f.display());
+            assert!(
+                hashes.contains(blake3::hash(&bytes).as_bytes()),
+                "{} was not exported identically",
+                f.display()
+            );
         }
     }
     assert!(files > 600);
-    assert!(lib.json(&["verify", "--json"])["affected_documents"].as_array().unwrap().is_empty());
+    assert!(
+        lib.json(&["verify", "--json"])["affected_documents"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     // A second import of the same corpus stores (almost) nothing.
     let again = lib.run(&["import", "--json", corpus.to_str().unwrap()]);
     let again: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(again["imported"], 0);
-    let grown = lib.json(&["stats", "--json"])["stored_bytes"].as_u64().unwrap() - stored;
-    assert!(grown * 100 < stored, "second import grew the store by {grown} bytes");
+    let grown = lib.json(&["stats", "--json"])["stored_bytes"]
+        .as_u64()
+        .unwrap()
+        - stored;
+    assert!(
+        grown * 100 < stored,
+        "second import grew the store by {grown} bytes"
+    );
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
-        if p.is_dir() { out.extend(walk(&p)) } else if p.is_file() { out.push(p) }
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else if p.is_file() {
+            out.push(p)
+        }
     }
     out
 }
@@ -275,7 +411,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn damage_is_reported_naming_the_document() {
     let lib = Lib::new();
     let f = lib.work().join("record.bin");
-    let data: Vec<u8> = (0..200_000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let data: Vec<u8> = (0..200_000u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     std::fs::write(&f, data).unwrap();
     lib.ok(&["import", f.to_str().unwrap()]);
     let pack = walk(&lib.path.join("store/packs")).remove(0);
@@ -287,7 +425,11 @@ fn damage_is_reported_naming_the_document() {
     assert!(stdout(&out).contains("\"record\""), "{}", stdout(&out));
     let out = lib.run(&["export", "--all", lib.work().join("x").to_str().unwrap()]);
     assert_eq!(code(&out), 3);
-    assert!(stderr(&out).contains("integrity failure"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("integrity failure"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// The OS keyring path against a real Secret Service. `.ci/run` starts a D-Bus session
@@ -295,18 +437,33 @@ fn damage_is_reported_naming_the_document() {
 #[test]
 fn keyring_keeps_the_key_for_this_desktop() {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI must run this test inside a D-Bus session with a Secret Service");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must run this test inside a D-Bus session with a Secret Service"
+        );
         eprintln!("no D-Bus session bus: run through .ci/run to test the keyring");
         return;
     }
     let lib = Lib::new();
     lib.ok(&["keys", "keyring-store"]);
     // No passphrase and no terminal: the keyring opens it.
-    let out = lib.cmd(&["verify", "--json"]).env_remove("DOSSIER_PASSPHRASE").output().unwrap();
+    let out = lib
+        .cmd(&["verify", "--json"])
+        .env_remove("DOSSIER_PASSPHRASE")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = lib.cmd(&["keys", "keyring-forget"]).env_remove("DOSSIER_PASSPHRASE").output().unwrap();
+    let out = lib
+        .cmd(&["keys", "keyring-forget"])
+        .env_remove("DOSSIER_PASSPHRASE")
+        .output()
+        .unwrap();
     assert!(stdout(&out).contains("removed"), "{}", stdout(&out));
-    let out = lib.cmd(&["verify"]).env_remove("DOSSIER_PASSPHRASE").output().unwrap();
+    let out = lib
+        .cmd(&["verify"])
+        .env_remove("DOSSIER_PASSPHRASE")
+        .output()
+        .unwrap();
     assert_eq!(code(&out), 5, "{}", stderr(&out));
 }
 
@@ -314,19 +471,30 @@ fn keyring_keeps_the_key_for_this_desktop() {
 fn without_a_keyring_the_passphrase_is_asked_for() {
     let lib = Lib::new();
     let no_bus = |c: &mut Command| {
-        c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/dossier-test-bus");
+        c.env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/dossier-test-bus",
+        );
     };
     let mut c = lib.cmd(&["keys", "keyring-store"]);
     no_bus(&mut c);
     let out = c.output().unwrap();
     assert_eq!(code(&out), 3);
-    assert!(stderr(&out).contains("keyring is unavailable"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("keyring is unavailable"),
+        "{}",
+        stderr(&out)
+    );
     let mut c = lib.cmd(&["verify"]);
     no_bus(&mut c);
     c.env_remove("DOSSIER_PASSPHRASE");
     let out = c.output().unwrap();
     assert_eq!(code(&out), 5);
-    assert!(stderr(&out).contains("DOSSIER_PASSPHRASE"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("DOSSIER_PASSPHRASE"),
+        "{}",
+        stderr(&out)
+    );
     let mut c = lib.cmd(&["verify"]);
     no_bus(&mut c);
     assert!(c.output().unwrap().status.success());
@@ -337,13 +505,20 @@ fn key_slots_can_be_added_and_removed() {
     let lib = Lib::new();
     let slots = lib.json(&["keys", "list", "--json"]);
     assert_eq!(slots.as_array().unwrap().len(), 2);
-    lib.cmd(&["keys", "add-passphrase", "--label", "clerk"]).env("DOSSIER_NEW_PASSPHRASE", "clerk passphrase").output().unwrap();
+    lib.cmd(&["keys", "add-passphrase", "--label", "clerk"])
+        .env("DOSSIER_NEW_PASSPHRASE", "clerk passphrase")
+        .output()
+        .unwrap();
     let slots = lib.json(&["keys", "list", "--json"]);
     assert_eq!(slots.as_array().unwrap().len(), 3);
     let first = slots[0]["id"].as_str().unwrap().to_owned();
     lib.ok(&["keys", "remove", &first]);
     let out = lib.run(&["verify"]);
     assert_eq!(code(&out), 5);
-    let out = lib.cmd(&["verify"]).env("DOSSIER_PASSPHRASE", "clerk passphrase").output().unwrap();
+    let out = lib
+        .cmd(&["verify"])
+        .env("DOSSIER_PASSPHRASE", "clerk passphrase")
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }

@@ -10,11 +10,18 @@ use zeroize::Zeroizing;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library-v1");
     if root.exists() {
-        return Err(format!("{} exists; fixtures are written once per format version", root.display()).into());
+        return Err(format!(
+            "{} exists; fixtures are written once per format version",
+            root.display()
+        )
+        .into());
     }
     let content = root.join("content");
     std::fs::create_dir_all(&content)?;
-    std::fs::write(content.join("letter.txt"), "To the registrar: please find the transcript attached.\n")?;
+    std::fs::write(
+        content.join("letter.txt"),
+        "To the registrar: please find the transcript attached.\n",
+    )?;
     let mut table = String::from("student_id,name,grade\n");
     for i in 0..4000 {
         table += &format!("{},Student {i},{}\n", 1_000_000 + i, i % 12 + 1);
@@ -29,8 +36,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         noise.push(s as u8);
     }
     std::fs::write(content.join("scan.bin"), noise)?;
-    let kdf = KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
-    let (mut lib, _) = Library::create(&root.join("library"), &InitOptions { passphrase: Zeroizing::new("fixture passphrase".into()), kdf })?;
+    let kdf = KdfParams {
+        m_cost_kib: 1024,
+        t_cost: 1,
+        p_cost: 1,
+    };
+    let (mut lib, _) = Library::create(
+        &root.join("library"),
+        &InitOptions {
+            passphrase: Zeroizing::new("fixture passphrase".into()),
+            kdf,
+        },
+    )?;
     lib.import(&[content], &ImportOptions::default(), &mut |_| {})?;
     drop(lib);
     // Fold the WAL into the database so the fixture is one file.

@@ -40,7 +40,10 @@ impl Catalog {
     pub fn open(path: &Path, device: DeviceId, mode: CatalogMode) -> Result<Self> {
         let mut conn = match mode {
             CatalogMode::Write => Connection::open(path)?,
-            CatalogMode::Read => Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?,
+            CatalogMode::Read => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
         };
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         match mode {
@@ -54,11 +57,16 @@ impl Catalog {
             CatalogMode::Read => schema::check_readable(&conn)?,
         }
         let last = conn
-            .query_row("SELECT max(stamp) FROM ops", [], |r| r.get::<_, Option<String>>(0))?
+            .query_row("SELECT max(stamp) FROM ops", [], |r| {
+                r.get::<_, Option<String>>(0)
+            })?
             .map(|k| Stamp::parse(&k))
             .transpose()?
             .map(|s| s.hlc)
-            .unwrap_or(Hlc { wall_ms: 0, counter: 0 });
+            .unwrap_or(Hlc {
+                wall_ms: 0,
+                counter: 0,
+            });
         Ok(Self { conn, device, last })
     }
 
@@ -71,16 +79,31 @@ impl Catalog {
     pub fn next_stamp(&mut self) -> Stamp {
         let now = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
         self.last = if now > self.last.wall_ms {
-            Hlc { wall_ms: now, counter: 0 }
+            Hlc {
+                wall_ms: now,
+                counter: 0,
+            }
         } else {
-            Hlc { wall_ms: self.last.wall_ms, counter: self.last.counter + 1 }
+            Hlc {
+                wall_ms: self.last.wall_ms,
+                counter: self.last.counter + 1,
+            }
         };
-        Stamp { hlc: self.last, device: self.device }
+        Stamp {
+            hlc: self.last,
+            device: self.device,
+        }
     }
 
     /// Stamp `kinds` in order and commit them in one transaction.
     pub fn commit(&mut self, kinds: Vec<OpKind>) -> Result<Vec<Op>> {
-        let ops: Vec<Op> = kinds.into_iter().map(|kind| Op { stamp: self.next_stamp(), kind }).collect();
+        let ops: Vec<Op> = kinds
+            .into_iter()
+            .map(|kind| Op {
+                stamp: self.next_stamp(),
+                kind,
+            })
+            .collect();
         self.apply_ops(&ops)?;
         Ok(ops)
     }

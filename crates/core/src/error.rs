@@ -30,7 +30,9 @@ pub enum Error {
     LibraryInUse { path: PathBuf, holder: String },
 
     /// The library (or its catalog) was written by a newer Dossier.
-    #[error("{what} has format version {found}, this Dossier understands up to {supported}; update Dossier")]
+    #[error(
+        "{what} has format version {found}, this Dossier understands up to {supported}; update Dossier"
+    )]
     TooNew {
         what: &'static str,
         found: u32,
@@ -75,7 +77,10 @@ pub enum Error {
 
     /// Stored data failed an integrity check: authentication, hash or structure.
     #[error("integrity failure in {object}: {detail}")]
-    Integrity { object: String, detail: &'static str },
+    Integrity {
+        object: String,
+        detail: &'static str,
+    },
 
     /// A chunk referenced by a version is not in the store.
     #[error("chunk {0} is missing from the store")]

@@ -22,6 +22,8 @@ pub(crate) mod b64 {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let s = String::deserialize(d)?;
-        BASE64.decode(s.as_bytes()).map_err(serde::de::Error::custom)
+        BASE64
+            .decode(s.as_bytes())
+            .map_err(serde::de::Error::custom)
     }
 }

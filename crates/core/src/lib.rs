@@ -17,13 +17,16 @@ pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
-    Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
-    Library, LibraryStats, LockedLibrary, Secret, VerifyReport, default_library_path,
+    Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions,
+    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LockedLibrary, Secret,
+    VerifyReport, default_library_path,
 };
 pub use sniff::sniff;
 
 /// Fill `buf` from the operating system's secure random generator.
 pub(crate) fn fill_random(buf: &mut [u8]) {
     use rand::TryRngCore;
-    rand::rngs::OsRng.try_fill_bytes(buf).expect("the OS random generator is available");
+    rand::rngs::OsRng
+        .try_fill_bytes(buf)
+        .expect("the OS random generator is available");
 }

@@ -114,14 +114,25 @@ impl LockedLibrary {
             Access::Write => Some(lock::WriterLock::acquire(root)?),
             Access::Read => None,
         };
-        let mode = if lock.is_some() { CatalogMode::Write } else { CatalogMode::Read };
+        let mode = if lock.is_some() {
+            CatalogMode::Write
+        } else {
+            CatalogMode::Read
+        };
         let catalog = Catalog::open(&root.join("catalog.sqlite"), meta.device_id, mode)?;
         let mut recovered = Recovery::default();
         if lock.is_some() {
-            let known: std::collections::HashSet<_> = catalog.packs()?.into_iter().map(|(id, _)| id).collect();
+            let known: std::collections::HashSet<_> =
+                catalog.packs()?.into_iter().map(|(id, _)| id).collect();
             recovered = Store::open(&root.join("store"))?.recover(|id| known.contains(id))?;
         }
-        Ok(Self { root: root.to_owned(), meta, catalog, lock, recovered })
+        Ok(Self {
+            root: root.to_owned(),
+            meta,
+            catalog,
+            lock,
+            recovered,
+        })
     }
 
     pub fn root(&self) -> &Path {
@@ -159,12 +170,22 @@ impl LockedLibrary {
     pub fn key_file(&self) -> Result<KeyFile> {
         let p = self.keys_path();
         let bytes = std::fs::read(&p).io("read", &p)?;
-        let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|source| Error::Json { path: p.clone(), source })?;
+        let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|source| Error::Json {
+            path: p.clone(),
+            source,
+        })?;
         if kf.format > KEYFILE_FORMAT {
-            return Err(Error::TooNew { what: "keys.json", found: kf.format, supported: KEYFILE_FORMAT });
+            return Err(Error::TooNew {
+                what: "keys.json",
+                found: kf.format,
+                supported: KEYFILE_FORMAT,
+            });
         }
         if kf.library_id != self.meta.library_id {
-            return Err(Error::Integrity { object: "keys.json".into(), detail: "belongs to another library" });
+            return Err(Error::Integrity {
+                object: "keys.json".into(),
+                detail: "belongs to another library",
+            });
         }
         Ok(kf)
     }
@@ -180,8 +201,17 @@ impl LockedLibrary {
         if self.key_file()?.key_check != key.check_value() {
             return Err(Error::WrongPassphrase);
         }
-        let store = if self.is_writer() { Store::open(&self.root.join("store"))? } else { Store::at(&self.root.join("store")) };
-        Ok(Library { crypto: Arc::new(key.crypto()), key, store, locked: self })
+        let store = if self.is_writer() {
+            Store::open(&self.root.join("store"))?
+        } else {
+            Store::at(&self.root.join("store"))
+        };
+        Ok(Library {
+            crypto: Arc::new(key.crypto()),
+            key,
+            store,
+            locked: self,
+        })
     }
 }
 
@@ -219,7 +249,14 @@ impl LockedLibrary {
     pub fn stats(&self) -> Result<LibraryStats> {
         let (documents, versions, logical_bytes, chunks, packs) = self.catalog.counts()?;
         let stored_bytes = Store::at(&self.root.join("store")).disk_usage()?;
-        Ok(LibraryStats { documents, versions, logical_bytes, stored_bytes, chunks, packs })
+        Ok(LibraryStats {
+            documents,
+            versions,
+            logical_bytes,
+            stored_bytes,
+            chunks,
+            packs,
+        })
     }
 }
 
@@ -242,14 +279,23 @@ impl Library {
         };
         let master = MasterKey::generate();
         let recovery = RecoveryKey::generate();
-        let mut kf = KeyFile { format: KEYFILE_FORMAT, library_id: meta.library_id, key_check: master.check_value(), slots: vec![] };
+        let mut kf = KeyFile {
+            format: KEYFILE_FORMAT,
+            library_id: meta.library_id,
+            key_check: master.check_value(),
+            slots: vec![],
+        };
         keys::add_passphrase_slot(&mut kf, &master, &opts.passphrase, "passphrase", opts.kdf)?;
         keys::add_recovery_slot(&mut kf, &master, &recovery, "recovery key");
         write_private(&root.join("keys.json"), &serde_json::to_vec_pretty(&kf)?)?;
         // library.json last: until it exists the folder is not a library.
         let _lock = lock::WriterLock::acquire(root)?;
         Store::open(&root.join("store"))?;
-        Catalog::open(&root.join("catalog.sqlite"), meta.device_id, CatalogMode::Write)?;
+        Catalog::open(
+            &root.join("catalog.sqlite"),
+            meta.device_id,
+            CatalogMode::Write,
+        )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;
         drop(_lock);
         let lib = LockedLibrary::open(root, Access::Write)?.unlock_with_key(master)?;
@@ -272,9 +318,22 @@ impl Library {
     }
 
     /// An audit operation chained to this device's previous event.
-    fn audit_op(&self, action: AuditAction, doc: Option<DocId>, version: Option<VersionId>, detail: Option<String>) -> Result<OpKind> {
+    fn audit_op(
+        &self,
+        action: AuditAction,
+        doc: Option<DocId>,
+        version: Option<VersionId>,
+        detail: Option<String>,
+    ) -> Result<OpKind> {
         Ok(OpKind::Audit {
-            event: AuditEvent { user: user_name(), action, doc, version, detail, prev: self.catalog.audit_head()? },
+            event: AuditEvent {
+                user: user_name(),
+                action,
+                doc,
+                version,
+                detail,
+                prev: self.catalog.audit_head()?,
+            },
         })
     }
 
@@ -285,7 +344,10 @@ impl Library {
         let catalog = self.writer()?;
         let mut ops = Vec::with_capacity(kinds.len());
         for kind in kinds {
-            let mut op = crate::format::op::Op { stamp: catalog.next_stamp(), kind };
+            let mut op = crate::format::op::Op {
+                stamp: catalog.next_stamp(),
+                kind,
+            };
             if let OpKind::Audit { event } = &mut op.kind {
                 event.prev = prev;
                 prev = event.chain_hash(&op.stamp).to_vec();
@@ -299,12 +361,22 @@ impl Library {
     // ----- keys -----
 
     /// Add a passphrase slot; returns its id.
-    pub fn add_passphrase(&mut self, passphrase: &str, label: &str, kdf: KdfParams) -> Result<String> {
+    pub fn add_passphrase(
+        &mut self,
+        passphrase: &str,
+        label: &str,
+        kdf: KdfParams,
+    ) -> Result<String> {
         self.writer()?;
         let mut kf = self.key_file()?;
         let id = keys::add_passphrase_slot(&mut kf, &self.key, passphrase, label, kdf)?;
         write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)?;
-        let op = self.audit_op(AuditAction::KeysChanged, None, None, Some(format!("added passphrase slot {id}")))?;
+        let op = self.audit_op(
+            AuditAction::KeysChanged,
+            None,
+            None,
+            Some(format!("added passphrase slot {id}")),
+        )?;
         self.commit(vec![op])?;
         Ok(id)
     }
@@ -315,7 +387,12 @@ impl Library {
         let mut kf = self.key_file()?;
         keys::remove_slot(&mut kf, id)?;
         write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)?;
-        let op = self.audit_op(AuditAction::KeysChanged, None, None, Some(format!("removed key slot {id}")))?;
+        let op = self.audit_op(
+            AuditAction::KeysChanged,
+            None,
+            None,
+            Some(format!("removed key slot {id}")),
+        )?;
         self.commit(vec![op])
     }
 

@@ -42,7 +42,9 @@ pub struct Recovery {
 impl Store {
     /// Open (creating the folders if needed).
     pub fn open(root: &Path) -> Result<Self> {
-        let this = Self { root: root.to_owned() };
+        let this = Self {
+            root: root.to_owned(),
+        };
         std::fs::create_dir_all(this.packs_dir()).io("create", this.packs_dir())?;
         std::fs::create_dir_all(this.tmp_dir()).io("create", this.tmp_dir())?;
         Ok(this)
@@ -50,7 +52,9 @@ impl Store {
 
     /// Open without creating anything (read-only use).
     pub fn at(root: &Path) -> Self {
-        Self { root: root.to_owned() }
+        Self {
+            root: root.to_owned(),
+        }
     }
 
     fn packs_dir(&self) -> PathBuf {
@@ -86,7 +90,11 @@ impl Store {
             }
             for f in std::fs::read_dir(&shard).io("list", &shard)? {
                 let p = f.io("list", &shard)?.path();
-                if let Some(id) = p.file_name().and_then(|n| n.to_str()).and_then(|n| PackId::from_hex(n).ok()) {
+                if let Some(id) = p
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(|n| PackId::from_hex(n).ok())
+                {
                     out.push((id, p));
                 }
             }
@@ -126,11 +134,19 @@ impl Store {
             for e in std::fs::read_dir(p).io("list", p)? {
                 let e = e.io("list", p)?;
                 let m = e.metadata().io("stat", e.path())?;
-                total += if m.is_dir() { walk(&e.path())? } else { m.len() };
+                total += if m.is_dir() {
+                    walk(&e.path())?
+                } else {
+                    m.len()
+                };
             }
             Ok(total)
         }
-        if self.root.exists() { walk(&self.root) } else { Ok(0) }
+        if self.root.exists() {
+            walk(&self.root)
+        } else {
+            Ok(0)
+        }
     }
 }
 
@@ -143,7 +159,10 @@ pub struct PackReader<'a> {
 
 impl<'a> PackReader<'a> {
     pub fn new(store: &'a Store) -> Self {
-        Self { store, open: HashMap::new() }
+        Self {
+            store,
+            open: HashMap::new(),
+        }
     }
 
     /// The sealed bytes of one chunk.
@@ -155,7 +174,11 @@ impl<'a> PackReader<'a> {
             let path = self.store.pack_path(&loc.pack);
             let f = File::open(&path).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => Error::MissingPack(loc.pack),
-                _ => Error::Io { action: "open", path: path.clone(), source: e },
+                _ => Error::Io {
+                    action: "open",
+                    path: path.clone(),
+                    source: e,
+                },
             })?;
             self.open.insert(loc.pack, f);
         }
@@ -164,10 +187,15 @@ impl<'a> PackReader<'a> {
         f.seek(SeekFrom::Start(loc.offset)).io("seek", &path)?;
         let mut buf = vec![0u8; loc.sealed_len as usize];
         f.read_exact(&mut buf).map_err(|e| match e.kind() {
-            std::io::ErrorKind::UnexpectedEof => {
-                Error::Integrity { object: format!("pack {}", loc.pack), detail: "truncated: a chunk lies past its end" }
-            }
-            _ => Error::Io { action: "read", path, source: e },
+            std::io::ErrorKind::UnexpectedEof => Error::Integrity {
+                object: format!("pack {}", loc.pack),
+                detail: "truncated: a chunk lies past its end",
+            },
+            _ => Error::Io {
+                action: "read",
+                path,
+                source: e,
+            },
         })?;
         Ok(buf)
     }

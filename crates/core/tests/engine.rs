@@ -3,23 +3,40 @@
 
 use std::path::{Path, PathBuf};
 
-use dossier_core::{Access, Error, ImportOptions, ImportOutcome, InitOptions, KdfParams, Library, LockedLibrary, Secret};
+use dossier_core::{
+    Access, Error, ImportOptions, ImportOutcome, InitOptions, KdfParams, Library, LockedLibrary,
+    Secret,
+};
 use zeroize::Zeroizing;
 
 const PASS: &str = "correct horse battery";
 /// Cheap Argon2 parameters so tests stay quick; production uses `KdfParams::default()`.
-const FAST: KdfParams = KdfParams { m_cost_kib: 1024, t_cost: 1, p_cost: 1 };
+const FAST: KdfParams = KdfParams {
+    m_cost_kib: 1024,
+    t_cost: 1,
+    p_cost: 1,
+};
 
 fn secret(p: &str) -> Secret {
     Secret::Passphrase(Zeroizing::new(p.to_owned()))
 }
 
 fn create(dir: &Path) -> (Library, dossier_core::RecoveryKey) {
-    Library::create(&dir.join("lib"), &InitOptions { passphrase: Zeroizing::new(PASS.into()), kdf: FAST }).unwrap()
+    Library::create(
+        &dir.join("lib"),
+        &InitOptions {
+            passphrase: Zeroizing::new(PASS.into()),
+            kdf: FAST,
+        },
+    )
+    .unwrap()
 }
 
 fn reopen(dir: &Path, access: Access) -> Library {
-    LockedLibrary::open(&dir.join("lib"), access).unwrap().unlock(&secret(PASS)).unwrap()
+    LockedLibrary::open(&dir.join("lib"), access)
+        .unwrap()
+        .unlock(&secret(PASS))
+        .unwrap()
 }
 
 /// Deterministic pseudo-random bytes (xorshift), so sizes and dedup figures are stable.
@@ -42,7 +59,11 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     p
 }
 
-fn import(lib: &mut Library, paths: &[PathBuf], opts: &ImportOptions) -> dossier_core::ImportReport {
+fn import(
+    lib: &mut Library,
+    paths: &[PathBuf],
+    opts: &ImportOptions,
+) -> dossier_core::ImportReport {
     lib.import(paths, opts, &mut |_| {}).unwrap()
 }
 
@@ -54,7 +75,16 @@ fn content(lib: &Library, doc: dossier_core::DocId, n: Option<u32>) -> Vec<u8> {
 }
 
 fn imported(r: &dossier_core::ImportReport) -> Vec<dossier_core::DocId> {
-    r.files.iter().filter_map(|o| if let ImportOutcome::Imported { doc, .. } = o { Some(*doc) } else { None }).collect()
+    r.files
+        .iter()
+        .filter_map(|o| {
+            if let ImportOutcome::Imported { doc, .. } = o {
+                Some(*doc)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 #[test]
@@ -64,7 +94,11 @@ fn import_and_read_back_round_trips_content_and_metadata() {
     let big = noise(3 * 1024 * 1024 + 17, 1);
     let files = t.path().join("in");
     write(&files, "a/scan.bin", &big);
-    write(&files, "a/b/letter.txt", b"Dear parent,\nyour child's transcript is attached.\n");
+    write(
+        &files,
+        "a/b/letter.txt",
+        b"Dear parent,\nyour child's transcript is attached.\n",
+    );
     write(&files, "c.pdf", b"%PDF-1.4\n% a tiny broken pdf");
     let r = import(&mut lib, &[files.clone()], &ImportOptions::default());
     assert_eq!((r.imported, r.duplicates, r.refused), (3, 0, 0), "{r:?}");
@@ -73,7 +107,10 @@ fn import_and_read_back_round_trips_content_and_metadata() {
     let letter = docs.iter().find(|d| d.title == "letter").unwrap();
     assert_eq!(letter.mime, "text/plain");
     assert_eq!(letter.file_name, "letter.txt");
-    assert_eq!(docs.iter().find(|d| d.title == "c").unwrap().mime, "application/pdf");
+    assert_eq!(
+        docs.iter().find(|d| d.title == "c").unwrap().mime,
+        "application/pdf"
+    );
     let scan = docs.iter().find(|d| d.title == "scan").unwrap();
     assert_eq!(scan.size, big.len() as u64);
     assert_eq!(content(&lib, scan.id, None), big);
@@ -95,11 +132,20 @@ fn duplicates_are_reported_and_not_stored_again() {
     let stored = lib.stats().unwrap().stored_bytes;
     let again = import(&mut lib, &[a.clone(), b.clone()], &ImportOptions::default());
     assert_eq!((again.imported, again.duplicates), (0, 2));
-    let ImportOutcome::Duplicate { existing, .. } = &again.files[0] else { panic!("{again:?}") };
+    let ImportOutcome::Duplicate { existing, .. } = &again.files[0] else {
+        panic!("{again:?}")
+    };
     assert_eq!(*existing, imported(&first)[0]);
     assert_eq!(lib.stats().unwrap().stored_bytes, stored);
     // --allow-duplicates makes a new document without storing the content again.
-    let forced = import(&mut lib, &[b], &ImportOptions { allow_duplicates: true, workers: 0 });
+    let forced = import(
+        &mut lib,
+        &[b],
+        &ImportOptions {
+            allow_duplicates: true,
+            workers: 0,
+        },
+    );
     assert_eq!(forced.imported, 1);
     assert_eq!(lib.stats().unwrap().documents, 2);
     assert!(lib.stats().unwrap().stored_bytes < stored + 4096);
@@ -116,16 +162,41 @@ fn unusable_inputs_are_refused_with_reasons_and_the_rest_imported() {
     #[cfg(unix)]
     {
         let fifo = t.path().join("pipe");
-        assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
         inputs.push(fifo);
     }
     let r = import(&mut lib, &inputs, &ImportOptions::default());
     assert_eq!(r.imported, 1);
-    let reasons: Vec<String> = r.files.iter().filter_map(|o| if let ImportOutcome::Refused { reason, .. } = o { Some(reason.clone()) } else { None }).collect();
-    assert!(reasons.iter().any(|r| r.contains("empty file")), "{reasons:?}");
-    assert!(reasons.iter().any(|r| r.contains("no such file")), "{reasons:?}");
+    let reasons: Vec<String> = r
+        .files
+        .iter()
+        .filter_map(|o| {
+            if let ImportOutcome::Refused { reason, .. } = o {
+                Some(reason.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
+    assert!(
+        reasons.iter().any(|r| r.contains("empty file")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("no such file")),
+        "{reasons:?}"
+    );
     #[cfg(unix)]
-    assert!(reasons.iter().any(|r| r.contains("not a regular file")), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r.contains("not a regular file")),
+        "{reasons:?}"
+    );
 }
 
 #[test]
@@ -138,10 +209,18 @@ fn a_small_change_to_a_large_file_stores_little() {
     let before = lib.stats().unwrap().stored_bytes;
     data.extend_from_slice(&noise(4096, 4));
     std::fs::write(&f, &data).unwrap();
-    let outcome = lib.add_version(doc, &f, Some("appended".into()), &mut |_| {}).unwrap();
-    assert!(matches!(outcome, ImportOutcome::Imported { .. }), "{outcome:?}");
+    let outcome = lib
+        .add_version(doc, &f, Some("appended".into()), &mut |_| {})
+        .unwrap();
+    assert!(
+        matches!(outcome, ImportOutcome::Imported { .. }),
+        "{outcome:?}"
+    );
     let growth = lib.stats().unwrap().stored_bytes - before;
-    assert!(growth < data.len() as u64 / 20, "grew {growth} bytes for a 4 KiB append");
+    assert!(
+        growth < data.len() as u64 / 20,
+        "grew {growth} bytes for a 4 KiB append"
+    );
     assert_eq!(content(&lib, doc, None), data);
     assert_eq!(content(&lib, doc, Some(1)), data[..8 * 1024 * 1024]);
     // Restoring version 1 appends version 3 with the old content and no new data.
@@ -155,7 +234,10 @@ fn a_small_change_to_a_large_file_stores_little() {
     assert_eq!(lib.stats().unwrap().stored_bytes, stored);
     // Adding identical content is refused.
     std::fs::write(&f, &data[..8 * 1024 * 1024]).unwrap();
-    assert!(matches!(lib.add_version(doc, &f, None, &mut |_| {}).unwrap(), ImportOutcome::Refused { .. }));
+    assert!(matches!(
+        lib.add_version(doc, &f, None, &mut |_| {}).unwrap(),
+        ImportOutcome::Refused { .. }
+    ));
 }
 
 #[test]
@@ -166,7 +248,10 @@ fn a_flipped_byte_is_found_and_named() {
     let other = write(t.path(), "other.txt", b"other document");
     import(&mut lib, &[f, other], &ImportOptions::default());
     assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
-    let pack = walk(&t.path().join("lib/store/packs")).into_iter().next().unwrap();
+    let pack = walk(&t.path().join("lib/store/packs"))
+        .into_iter()
+        .next()
+        .unwrap();
     let mut bytes = std::fs::read(&pack).unwrap();
     bytes[100] ^= 0x40;
     std::fs::write(&pack, &bytes).unwrap();
@@ -178,14 +263,21 @@ fn a_flipped_byte_is_found_and_named() {
     // Reading the damaged document fails as an integrity error, not garbage.
     let doc = report.affected_documents[0].id;
     let v = lib.version(doc, None).unwrap();
-    assert!(matches!(lib.write_version(&v, &mut Vec::new()), Err(Error::Integrity { .. })));
+    assert!(matches!(
+        lib.write_version(&v, &mut Vec::new()),
+        Err(Error::Integrity { .. })
+    ));
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+        if p.is_dir() {
+            out.extend(walk(&p))
+        } else {
+            out.push(p)
+        }
     }
     out.sort();
     out
@@ -204,13 +296,23 @@ fn locks_keys_and_wrong_secrets() {
     drop(lib);
     let before = std::fs::read(t.path().join("lib/keys.json")).unwrap();
     let locked = LockedLibrary::open(&t.path().join("lib"), Access::Write).unwrap();
-    assert!(matches!(locked.unlock(&secret("not the passphrase")), Err(Error::WrongPassphrase)));
-    assert_eq!(std::fs::read(t.path().join("lib/keys.json")).unwrap(), before);
+    assert!(matches!(
+        locked.unlock(&secret("not the passphrase")),
+        Err(Error::WrongPassphrase)
+    ));
+    assert_eq!(
+        std::fs::read(t.path().join("lib/keys.json")).unwrap(),
+        before
+    );
     // The recovery key opens it too, typed with spaces instead of dashes.
     let typed = recovery.display().replace('-', " ");
-    let mut lib = LockedLibrary::open(&t.path().join("lib"), Access::Write).unwrap().unlock(&Secret::from_input(&typed).unwrap()).unwrap();
+    let mut lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
+        .unwrap()
+        .unlock(&Secret::from_input(&typed).unwrap())
+        .unwrap();
     // A second passphrase works; removing the first leaves the second.
-    lib.add_passphrase("second passphrase", "clerk", FAST).unwrap();
+    lib.add_passphrase("second passphrase", "clerk", FAST)
+        .unwrap();
     let first = lib.key_file().unwrap().slots[0].id.clone();
     lib.remove_slot(&first).unwrap();
     drop(lib);
@@ -220,7 +322,10 @@ fn locks_keys_and_wrong_secrets() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(t.path().join("lib/keys.json")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(t.path().join("lib/keys.json"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
 }
@@ -228,9 +333,18 @@ fn locks_keys_and_wrong_secrets() {
 #[test]
 fn opening_something_else_is_a_clear_error() {
     let t = tempfile::tempdir().unwrap();
-    assert!(matches!(LockedLibrary::open(t.path(), Access::Read), Err(Error::NotALibrary(_))));
+    assert!(matches!(
+        LockedLibrary::open(t.path(), Access::Read),
+        Err(Error::NotALibrary(_))
+    ));
     std::fs::write(t.path().join("x"), b"x").unwrap();
-    let r = Library::create(t.path(), &InitOptions { passphrase: Zeroizing::new(PASS.into()), kdf: FAST });
+    let r = Library::create(
+        t.path(),
+        &InitOptions {
+            passphrase: Zeroizing::new(PASS.into()),
+            kdf: FAST,
+        },
+    );
     assert!(matches!(r, Err(Error::AlreadyExists(_))));
 }
 
@@ -240,12 +354,28 @@ fn tags_fields_trash_and_audit() {
     let (mut lib, _) = create(t.path());
     let f = write(t.path(), "t.txt", b"transcript");
     let doc = imported(&import(&mut lib, &[f], &ImportOptions::default()))[0];
-    lib.tag(doc, &["transcript".into(), "2024".into()], &[]).unwrap();
+    lib.tag(doc, &["transcript".into(), "2024".into()], &[])
+        .unwrap();
     lib.tag(doc, &[], &["2024".into()]).unwrap();
     use dossier_core::{FieldKey, FieldValue};
-    lib.set_field(doc, FieldKey::Type, Some(FieldValue::Text("Transcript".into()))).unwrap();
-    lib.set_field(doc, FieldKey::from_name("student").unwrap(), Some(FieldValue::parse_typed("1234567"))).unwrap();
-    lib.set_field(doc, FieldKey::from_name("grade").unwrap(), Some(FieldValue::parse_typed("9"))).unwrap();
+    lib.set_field(
+        doc,
+        FieldKey::Type,
+        Some(FieldValue::Text("Transcript".into())),
+    )
+    .unwrap();
+    lib.set_field(
+        doc,
+        FieldKey::from_name("student").unwrap(),
+        Some(FieldValue::parse_typed("1234567")),
+    )
+    .unwrap();
+    lib.set_field(
+        doc,
+        FieldKey::from_name("grade").unwrap(),
+        Some(FieldValue::parse_typed("9")),
+    )
+    .unwrap();
     let d = lib.catalog().document(doc).unwrap();
     assert_eq!(d.summary.tags, vec!["transcript".to_owned()]);
     assert_eq!(d.summary.doc_type.as_deref(), Some("Transcript"));
@@ -256,8 +386,26 @@ fn tags_fields_trash_and_audit() {
     assert!(lib.trash(doc).is_err());
     lib.untrash(doc).unwrap();
     assert_eq!(lib.catalog().list(Default::default()).unwrap().len(), 1);
-    let actions: Vec<String> = lib.catalog().audit(Some(doc)).unwrap().into_iter().map(|e| e.action).collect();
-    assert_eq!(actions, ["created", "edited", "edited", "edited", "edited", "edited", "trashed", "untrashed"]);
+    let actions: Vec<String> = lib
+        .catalog()
+        .audit(Some(doc))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "created",
+            "edited",
+            "edited",
+            "edited",
+            "edited",
+            "edited",
+            "trashed",
+            "untrashed"
+        ]
+    );
     assert!(lib.verify(&mut |_| {}).unwrap().audit_problems.is_empty());
 }
 
@@ -268,7 +416,10 @@ fn format_1_fixture_still_reads() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library-v1");
     let t = tempfile::tempdir().unwrap();
     copy_dir(&fixture.join("library"), &t.path().join("lib"));
-    let lib = LockedLibrary::open(&t.path().join("lib"), Access::Write).unwrap().unlock(&secret("fixture passphrase")).unwrap();
+    let lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
+        .unwrap()
+        .unlock(&secret("fixture passphrase"))
+        .unwrap();
     let docs = lib.catalog().list(Default::default()).unwrap();
     assert_eq!(docs.len(), 3);
     for d in docs {
@@ -283,6 +434,10 @@ fn copy_dir(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap() {
         let p = e.unwrap().path();
         let dest = to.join(p.file_name().unwrap());
-        if p.is_dir() { copy_dir(&p, &dest) } else { std::fs::copy(&p, &dest).unwrap(); }
+        if p.is_dir() {
+            copy_dir(&p, &dest)
+        } else {
+            std::fs::copy(&p, &dest).unwrap();
+        }
     }
 }

@@ -28,7 +28,13 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                  VALUES (?1, ?2, ?3, ?3, '')",
                 params![doc.to_string(), key, s.wall_ms()],
             )?;
-            set_register(tx, *doc, &FieldKey::Title, Some(serde_json::to_string(title)?), s)?;
+            set_register(
+                tx,
+                *doc,
+                &FieldKey::Title,
+                Some(serde_json::to_string(title)?),
+                s,
+            )?;
             refresh(tx, *doc, s)?;
         }
         OpKind::VersionAdded { doc, version: v } => {
@@ -56,14 +62,22 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             )?;
             refresh(tx, *doc, s)?;
         }
-        OpKind::FieldSet { doc, key: field, value } => {
+        OpKind::FieldSet {
+            doc,
+            key: field,
+            value,
+        } => {
             let value = value.as_ref().map(serde_json::to_string).transpose()?;
             set_register(tx, *doc, field, value, s)?;
             refresh(tx, *doc, s)?;
         }
         OpKind::TagAdded { doc, tag } => {
             let dead: bool = tx
-                .query_row("SELECT 1 FROM tag_tombstones WHERE add_stamp = ?1", [&key], |_| Ok(true))
+                .query_row(
+                    "SELECT 1 FROM tag_tombstones WHERE add_stamp = ?1",
+                    [&key],
+                    |_| Ok(true),
+                )
                 .optional()?
                 .unwrap_or(false);
             if !dead {
@@ -77,7 +91,10 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
         OpKind::TagRemoved { doc, tag, observed } => {
             for add in observed {
                 let add = add.key();
-                tx.execute("INSERT OR IGNORE INTO tag_tombstones (add_stamp) VALUES (?1)", [&add])?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO tag_tombstones (add_stamp) VALUES (?1)",
+                    [&add],
+                )?;
                 tx.execute(
                     "DELETE FROM tags WHERE doc = ?1 AND tag = ?2 AND add_stamp = ?3",
                     params![doc.to_string(), tag, add],
@@ -86,7 +103,8 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             refresh(tx, *doc, s)?;
         }
         OpKind::Trashed { doc, observed_head } => {
-            let v = serde_json::json!({ "trashed": observed_head.map(|h| h.to_string()) }).to_string();
+            let v =
+                serde_json::json!({ "trashed": observed_head.map(|h| h.to_string()) }).to_string();
             set_register_raw(tx, *doc, "status", Some(v), s)?;
             refresh(tx, *doc, s)?;
         }
@@ -98,13 +116,23 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             let entries = decode_index(index, pack)?;
             tx.execute(
                 "INSERT OR IGNORE INTO packs (id, size, chunks) VALUES (?1, ?2, ?3)",
-                params![&pack.0[..], i64::try_from(*size).unwrap_or(i64::MAX), entries.len() as i64],
+                params![
+                    &pack.0[..],
+                    i64::try_from(*size).unwrap_or(i64::MAX),
+                    entries.len() as i64
+                ],
             )?;
             let mut stmt = tx.prepare_cached(
                 "INSERT OR IGNORE INTO chunks (id, pack, offset, sealed_len, plain_len) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for e in entries {
-                stmt.execute(params![&e.chunk.0[..], &pack.0[..], e.offset, e.sealed_len, e.plain_len])?;
+                stmt.execute(params![
+                    &e.chunk.0[..],
+                    &pack.0[..],
+                    e.offset,
+                    e.sealed_len,
+                    e.plain_len
+                ])?;
             }
         }
         OpKind::Audit { event } => {
@@ -128,12 +156,24 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
     Ok(true)
 }
 
-fn set_register(tx: &Transaction<'_>, doc: DocId, field: &FieldKey, value: Option<String>, s: &Stamp) -> Result<()> {
+fn set_register(
+    tx: &Transaction<'_>,
+    doc: DocId,
+    field: &FieldKey,
+    value: Option<String>,
+    s: &Stamp,
+) -> Result<()> {
     set_register_raw(tx, doc, &field.register(), value, s)
 }
 
 /// Last-writer-wins: keep the value with the greatest stamp.
-fn set_register_raw(tx: &Transaction<'_>, doc: DocId, key: &str, value: Option<String>, s: &Stamp) -> Result<()> {
+fn set_register_raw(
+    tx: &Transaction<'_>,
+    doc: DocId,
+    key: &str,
+    value: Option<String>,
+    s: &Stamp,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO registers (doc, key, value, stamp) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (doc, key) DO UPDATE SET value = excluded.value, stamp = excluded.stamp
@@ -145,9 +185,11 @@ fn set_register_raw(tx: &Transaction<'_>, doc: DocId, key: &str, value: Option<S
 
 fn register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<String>> {
     Ok(tx
-        .query_row("SELECT value FROM registers WHERE doc = ?1 AND key = ?2", params![doc, key], |r| {
-            r.get::<_, Option<String>>(0)
-        })
+        .query_row(
+            "SELECT value FROM registers WHERE doc = ?1 AND key = ?2",
+            params![doc, key],
+            |r| r.get::<_, Option<String>>(0),
+        )
         .optional()?
         .flatten())
 }
@@ -166,8 +208,9 @@ fn text_register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<St
 /// Recompute a document's projected columns from registers and versions.
 fn refresh(tx: &Transaction<'_>, doc: DocId, s: &Stamp) -> Result<()> {
     let id = doc.to_string();
-    let exists: Option<i64> =
-        tx.query_row("SELECT 1 FROM documents WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+    let exists: Option<i64> = tx
+        .query_row("SELECT 1 FROM documents WHERE id = ?1", [&id], |r| r.get(0))
+        .optional()?;
     if exists.is_none() {
         // An edit that arrived before its document (possible once devices sync): the
         // registers keep it; the projection is filled in when the document arrives.
@@ -175,9 +218,11 @@ fn refresh(tx: &Transaction<'_>, doc: DocId, s: &Stamp) -> Result<()> {
     }
     // Versions in stamp order: the last is current; a version whose parents do not
     // include its predecessor was made concurrently and the document is flagged.
-    let mut stmt = tx.prepare_cached("SELECT id, parents FROM versions WHERE doc = ?1 ORDER BY stamp")?;
-    let rows: Vec<(String, String)> =
-        stmt.query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt =
+        tx.prepare_cached("SELECT id, parents FROM versions WHERE doc = ?1 ORDER BY stamp")?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut concurrent = false;
     for pair in rows.windows(2) {
         let parents: Vec<VersionId> = serde_json::from_str(&pair[1].1)?;

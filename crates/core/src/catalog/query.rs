@@ -111,7 +111,9 @@ fn summary(r: &Row<'_>) -> rusqlite::Result<DocumentSummary> {
     let id: String = r.get(0)?;
     let tags: Option<String> = r.get(12)?;
     Ok(DocumentSummary {
-        id: id.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?,
+        id: id.parse().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })?,
         title: r.get(1)?,
         created: rfc3339(r.get(2)?),
         updated: rfc3339(r.get(3)?),
@@ -123,7 +125,9 @@ fn summary(r: &Row<'_>) -> rusqlite::Result<DocumentSummary> {
         mime: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
         file_name: r.get::<_, Option<String>>(10)?.unwrap_or_default(),
         versions: r.get(11)?,
-        tags: tags.map(|t| t.split('\u{1f}').map(str::to_owned).collect()).unwrap_or_default(),
+        tags: tags
+            .map(|t| t.split('\u{1f}').map(str::to_owned).collect())
+            .unwrap_or_default(),
     })
 }
 
@@ -144,8 +148,12 @@ impl Catalog {
             Listing::Trashed => " WHERE d.trashed = 1",
             Listing::All => "",
         };
-        let mut stmt = self.conn.prepare(&format!("{SUMMARY_SELECT}{filter} ORDER BY d.id"))?;
-        let rows = stmt.query_map([], summary)?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SUMMARY_SELECT}{filter} ORDER BY d.id"))?;
+        let rows = stmt
+            .query_map([], summary)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
@@ -155,8 +163,12 @@ impl Catalog {
         if r.is_empty() || !r.chars().all(|c| c.is_ascii_hexdigit()) {
             return Err(Error::NoSuchDocument(reference.to_owned()));
         }
-        let mut stmt = self.conn.prepare("SELECT id FROM documents WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")?;
-        let ids: Vec<String> = stmt.query_map([&r], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM documents WHERE id >= ?1 AND id < ?1 || 'g' LIMIT 2")?;
+        let ids: Vec<String> = stmt
+            .query_map([&r], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         match ids.len() {
             0 => Err(Error::NoSuchDocument(reference.to_owned())),
             1 => ids[0].parse(),
@@ -167,7 +179,10 @@ impl Catalog {
                     |row| row.get(0),
                 )?;
                 let count = count as usize;
-                Err(Error::AmbiguousDocument { prefix: reference.to_owned(), count })
+                Err(Error::AmbiguousDocument {
+                    prefix: reference.to_owned(),
+                    count,
+                })
             }
         }
     }
@@ -176,16 +191,27 @@ impl Catalog {
     pub fn document(&self, doc: DocId) -> Result<DocumentDetail> {
         let (summary, subject_name, collection, current) = self
             .conn
-            .query_row(&format!("{SUMMARY_SELECT} WHERE d.id = ?1"), [doc.to_string()], |r| {
-                Ok((summary(r)?, r.get::<_, Option<String>>(13)?, r.get::<_, Option<String>>(14)?, r.get::<_, Option<String>>(15)?))
-            })
+            .query_row(
+                &format!("{SUMMARY_SELECT} WHERE d.id = ?1"),
+                [doc.to_string()],
+                |r| {
+                    Ok((
+                        summary(r)?,
+                        r.get::<_, Option<String>>(13)?,
+                        r.get::<_, Option<String>>(14)?,
+                        r.get::<_, Option<String>>(15)?,
+                    ))
+                },
+            )
             .optional()?
             .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))?;
         let mut fields = std::collections::BTreeMap::new();
         let mut stmt = self
             .conn
             .prepare("SELECT key, value FROM registers WHERE doc = ?1 AND key LIKE 'field:%' AND value IS NOT NULL")?;
-        for row in stmt.query_map([doc.to_string()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        for row in stmt.query_map([doc.to_string()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
             let (k, v) = row?;
             fields.insert(k["field:".len()..].to_owned(), serde_json::from_str(&v)?);
         }
@@ -202,7 +228,11 @@ impl Catalog {
     pub fn versions(&self, doc: DocId) -> Result<Vec<VersionInfo>> {
         let current: Option<String> = self
             .conn
-            .query_row("SELECT current_version FROM documents WHERE id = ?1", [doc.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT current_version FROM documents WHERE id = ?1",
+                [doc.to_string()],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))?;
         let mut stmt = self.conn.prepare(
@@ -227,9 +257,23 @@ impl Catalog {
             ))
         })?;
         for row in rows {
-            let (id, size, mime, file_name, created, author, device, note, restored, manifest, hash, mtime) = row?;
+            let (
+                id,
+                size,
+                mime,
+                file_name,
+                created,
+                author,
+                device,
+                note,
+                restored,
+                manifest,
+                hash,
+                mtime,
+            ) = row?;
             let restored_from_id: Option<VersionId> = restored.map(|r| r.parse()).transpose()?;
-            let restored_from = restored_from_id.and_then(|r| out.iter().find(|v| v.id == r).map(|v| v.number));
+            let restored_from =
+                restored_from_id.and_then(|r| out.iter().find(|v| v.id == r).map(|v| v.number));
             out.push(VersionInfo {
                 number: out.len() as u32 + 1,
                 current: Some(&id) == current.as_ref(),
@@ -267,11 +311,27 @@ impl Catalog {
 
     /// Where a chunk is stored, if the catalog knows it.
     pub fn chunk(&self, id: &ChunkId) -> Result<Option<ChunkLocation>> {
-        let mut stmt = self.conn.prepare_cached("SELECT pack, offset, sealed_len, plain_len FROM chunks WHERE id = ?1")?;
-        stmt.query_row([&id.0[..]], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?)))
-            .optional()?
-            .map(|(p, o, s, l)| Ok(ChunkLocation { pack: PackId::from_slice(&p)?, offset: o as u64, sealed_len: s, plain_len: l }))
-            .transpose()
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT pack, offset, sealed_len, plain_len FROM chunks WHERE id = ?1",
+        )?;
+        stmt.query_row([&id.0[..]], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+            ))
+        })
+        .optional()?
+        .map(|(p, o, s, l)| {
+            Ok(ChunkLocation {
+                pack: PackId::from_slice(&p)?,
+                offset: o as u64,
+                sealed_len: s,
+                plain_len: l,
+            })
+        })
+        .transpose()
     }
 
     /// Every chunk id the catalog knows (for deduplication during import).
@@ -286,7 +346,9 @@ impl Catalog {
 
     /// Every pack the catalog knows, with its size.
     pub fn packs(&self) -> Result<Vec<(PackId, u64)>> {
-        let mut stmt = self.conn.prepare("SELECT id, size FROM packs ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, size FROM packs ORDER BY id")?;
         let packs = stmt
             .query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))?
             .map(|row| {
@@ -299,12 +361,29 @@ impl Catalog {
 
     /// Chunks stored in one pack, with their locations.
     pub fn chunks_in_pack(&self, pack: &PackId) -> Result<Vec<(ChunkId, ChunkLocation)>> {
-        let mut stmt = self.conn.prepare("SELECT id, offset, sealed_len, plain_len FROM chunks WHERE pack = ?1 ORDER BY offset")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, offset, sealed_len, plain_len FROM chunks WHERE pack = ?1 ORDER BY offset",
+        )?;
         let rows = stmt
-            .query_map([&pack.0[..]], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([&pack.0[..]], |r| {
+                Ok((
+                    r.get::<_, Vec<u8>>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                ))
+            })?
             .map(|row| {
                 let (id, o, s, l) = row?;
-                Ok((ChunkId::from_slice(&id)?, ChunkLocation { pack: *pack, offset: o as u64, sealed_len: s, plain_len: l }))
+                Ok((
+                    ChunkId::from_slice(&id)?,
+                    ChunkLocation {
+                        pack: *pack,
+                        offset: o as u64,
+                        sealed_len: s,
+                        plain_len: l,
+                    },
+                ))
             })
             .collect::<Result<_>>()?;
         Ok(rows)
@@ -312,9 +391,18 @@ impl Catalog {
 
     /// Every version: (document, version id, version manifest, size).
     pub fn all_versions(&self) -> Result<Vec<(DocId, VersionId, Manifest, u64)>> {
-        let mut stmt = self.conn.prepare("SELECT doc, id, manifest, size FROM versions ORDER BY doc, stamp")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc, id, manifest, size FROM versions ORDER BY doc, stamp")?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?, r.get::<_, i64>(3)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
             .map(|row| {
                 let (d, v, m, s) = row?;
                 Ok((d.parse()?, v.parse()?, Manifest::from_bytes(&m)?, s as u64))
@@ -325,7 +413,9 @@ impl Catalog {
 
     /// The stamps of the current adds of `tag` on `doc` (what a removal observes).
     pub fn tag_adds(&self, doc: DocId, tag: &str) -> Result<Vec<Stamp>> {
-        let mut stmt = self.conn.prepare("SELECT add_stamp FROM tags WHERE doc = ?1 AND tag = ?2")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT add_stamp FROM tags WHERE doc = ?1 AND tag = ?2")?;
         let rows = stmt
             .query_map(params![doc.to_string(), tag], |r| r.get::<_, String>(0))?
             .map(|k| Stamp::parse(&k?))
@@ -385,7 +475,15 @@ impl Catalog {
                     (SELECT coalesce(sum(size), 0) FROM versions), (SELECT count(*) FROM chunks),
                     (SELECT count(*) FROM packs)",
             [],
-            |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64, r.get::<_, i64>(2)? as u64, r.get::<_, i64>(3)? as u64, r.get::<_, i64>(4)? as u64)),
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)? as u64,
+                    r.get::<_, i64>(1)? as u64,
+                    r.get::<_, i64>(2)? as u64,
+                    r.get::<_, i64>(3)? as u64,
+                    r.get::<_, i64>(4)? as u64,
+                ))
+            },
         )?)
     }
 }

@@ -100,7 +100,11 @@ pub fn version(conn: &Connection) -> Result<u32> {
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let found = version(conn)?;
     if found > SCHEMA_VERSION {
-        return Err(Error::TooNew { what: "catalog.sqlite", found, supported: SCHEMA_VERSION });
+        return Err(Error::TooNew {
+            what: "catalog.sqlite",
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
@@ -115,7 +119,11 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 pub fn check_readable(conn: &Connection) -> Result<()> {
     let found = version(conn)?;
     if found > SCHEMA_VERSION {
-        return Err(Error::TooNew { what: "catalog.sqlite", found, supported: SCHEMA_VERSION });
+        return Err(Error::TooNew {
+            what: "catalog.sqlite",
+            found,
+            supported: SCHEMA_VERSION,
+        });
     }
     if found < SCHEMA_VERSION {
         return Err(Error::Invalid(
@@ -136,7 +144,11 @@ mod tests {
         assert_eq!(version(&c).unwrap(), SCHEMA_VERSION);
         migrate(&mut c).unwrap();
         let n: i64 = c
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(n, 10);
     }
@@ -144,7 +156,8 @@ mod tests {
     #[test]
     fn refuses_a_newer_schema() {
         let mut c = Connection::open_in_memory().unwrap();
-        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
         assert!(matches!(migrate(&mut c), Err(Error::TooNew { .. })));
     }
 }

@@ -36,8 +36,16 @@ fn state(c: &Catalog) -> String {
     let mut out = String::new();
     for d in docs {
         let detail = c.document(d.id).unwrap();
-        let versions: Vec<_> = c.versions(d.id).unwrap().into_iter().map(|v| (v.id, v.current)).collect();
-        out += &format!("{:?} {:?} {:?} {:?} {:?} {:?}\n", d.title, d.tags, d.trashed, d.doc_type, detail.fields, versions);
+        let versions: Vec<_> = c
+            .versions(d.id)
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.id, v.current))
+            .collect();
+        out += &format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?}\n",
+            d.title, d.tags, d.trashed, d.doc_type, detail.fields, versions
+        );
     }
     out
 }
@@ -49,18 +57,65 @@ fn scenario() -> (Vec<Op>, DocId) {
     let mut ca = catalog(&dir, "a.sqlite", a);
     let doc = DocId::new();
     let v1 = version(doc, vec![], 1);
-    let OpKind::VersionAdded { version: r1, .. } = &v1 else { unreachable!() };
+    let OpKind::VersionAdded { version: r1, .. } = &v1 else {
+        unreachable!()
+    };
     let v1_id = r1.id;
-    let mut ops = ca.commit(vec![OpKind::DocumentCreated { doc, title: "Report".into() }, v1, OpKind::TagAdded { doc, tag: "x".into() }]).unwrap();
+    let mut ops = ca
+        .commit(vec![
+            OpKind::DocumentCreated {
+                doc,
+                title: "Report".into(),
+            },
+            v1,
+            OpKind::TagAdded {
+                doc,
+                tag: "x".into(),
+            },
+        ])
+        .unwrap();
     let mut cb = catalog(&dir, "b.sqlite", b);
     cb.apply_ops(&ops).unwrap();
     // Concurrently: A removes tag x and sets the type; B adds tag x again, sets the type,
     // adds a version and trashes.
     let observed = ca.tag_adds(doc, "x").unwrap();
-    ops.extend(ca.commit(vec![OpKind::TagRemoved { doc, tag: "x".into(), observed }, OpKind::FieldSet { doc, key: FieldKey::Type, value: Some(FieldValue::Text("Letter".into())) }]).unwrap());
-    ops.extend(cb.commit(vec![OpKind::TagAdded { doc, tag: "x".into() }, OpKind::FieldSet { doc, key: FieldKey::Type, value: Some(FieldValue::Text("Transcript".into())) }]).unwrap());
+    ops.extend(
+        ca.commit(vec![
+            OpKind::TagRemoved {
+                doc,
+                tag: "x".into(),
+                observed,
+            },
+            OpKind::FieldSet {
+                doc,
+                key: FieldKey::Type,
+                value: Some(FieldValue::Text("Letter".into())),
+            },
+        ])
+        .unwrap(),
+    );
+    ops.extend(
+        cb.commit(vec![
+            OpKind::TagAdded {
+                doc,
+                tag: "x".into(),
+            },
+            OpKind::FieldSet {
+                doc,
+                key: FieldKey::Type,
+                value: Some(FieldValue::Text("Transcript".into())),
+            },
+        ])
+        .unwrap(),
+    );
     ops.extend(ca.commit(vec![version(doc, vec![v1_id], 2)]).unwrap());
-    ops.extend(cb.commit(vec![OpKind::Trashed { doc, observed_head: Some(v1_id) }]).unwrap());
+    ops.extend(
+        cb.commit(vec![OpKind::Trashed {
+            doc,
+            observed_head: Some(v1_id),
+        }])
+        .unwrap(),
+    );
     (ops, doc)
 }
 

@@ -23,9 +23,16 @@ pub struct LibraryJson {
 impl LibraryJson {
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).io("read", path)?;
-        let this: Self = serde_json::from_slice(&bytes).map_err(|source| Error::Json { path: path.into(), source })?;
+        let this: Self = serde_json::from_slice(&bytes).map_err(|source| Error::Json {
+            path: path.into(),
+            source,
+        })?;
         if this.format > LIBRARY_FORMAT {
-            return Err(Error::TooNew { what: "library.json", found: this.format, supported: LIBRARY_FORMAT });
+            return Err(Error::TooNew {
+                what: "library.json",
+                found: this.format,
+                supported: LIBRARY_FORMAT,
+            });
         }
         Ok(this)
     }

@@ -33,12 +33,20 @@ impl Manifest {
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
         if bytes.len() % RECORD != 0 {
-            return Err(Error::Integrity { object: "version manifest".into(), detail: "length is not a whole number of records" });
+            return Err(Error::Integrity {
+                object: "version manifest".into(),
+                detail: "length is not a whole number of records",
+            });
         }
         Ok(Self {
             chunks: bytes
                 .chunks_exact(RECORD)
-                .map(|r| (ChunkId(r[..32].try_into().expect("32")), u32::from_le_bytes(r[32..].try_into().expect("4"))))
+                .map(|r| {
+                    (
+                        ChunkId(r[..32].try_into().expect("32")),
+                        u32::from_le_bytes(r[32..].try_into().expect("4")),
+                    )
+                })
                 .collect(),
         })
     }
@@ -53,7 +61,9 @@ impl Serialize for Manifest {
 impl<'de> Deserialize<'de> for Manifest {
     fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        let b = data_encoding::BASE64.decode(s.as_bytes()).map_err(serde::de::Error::custom)?;
+        let b = data_encoding::BASE64
+            .decode(s.as_bytes())
+            .map_err(serde::de::Error::custom)?;
         Manifest::from_bytes(&b).map_err(serde::de::Error::custom)
     }
 }
@@ -64,7 +74,9 @@ mod tests {
 
     #[test]
     fn round_trips_binary_and_json() {
-        let m = Manifest { chunks: vec![(ChunkId([3; 32]), 65536), (ChunkId([4; 32]), 12)] };
+        let m = Manifest {
+            chunks: vec![(ChunkId([3; 32]), 65536), (ChunkId([4; 32]), 12)],
+        };
         assert_eq!(Manifest::from_bytes(&m.to_bytes()).unwrap(), m);
         let j = serde_json::to_string(&m).unwrap();
         assert_eq!(serde_json::from_str::<Manifest>(&j).unwrap(), m);

@@ -31,7 +31,10 @@ pub struct Stamp {
 impl Stamp {
     /// Fixed-width text that sorts like the stamp itself (used as a SQLite key).
     pub fn key(&self) -> String {
-        format!("{:012x}.{:08x}.{}", self.hlc.wall_ms, self.hlc.counter, self.device)
+        format!(
+            "{:012x}.{:08x}.{}",
+            self.hlc.wall_ms, self.hlc.counter, self.device
+        )
     }
 
     pub fn parse(key: &str) -> Result<Self> {
@@ -40,7 +43,10 @@ impl Stamp {
         let wall_ms = u64::from_str_radix(parts.next().ok_or_else(bad)?, 16).map_err(|_| bad())?;
         let counter = u32::from_str_radix(parts.next().ok_or_else(bad)?, 16).map_err(|_| bad())?;
         let device = parts.next().ok_or_else(bad)?.parse()?;
-        Ok(Self { hlc: Hlc { wall_ms, counter }, device })
+        Ok(Self {
+            hlc: Hlc { wall_ms, counter },
+            device,
+        })
     }
 
     /// Milliseconds since the Unix epoch, as signed for SQL.
@@ -137,7 +143,9 @@ impl FieldKey {
     pub fn from_name(name: &str) -> Result<Self> {
         let name = name.trim();
         if name.is_empty() || name.contains(['=', '\n']) {
-            return Err(Error::Invalid(format!("{name:?} is not a usable field name")));
+            return Err(Error::Invalid(format!(
+                "{name:?} is not a usable field name"
+            )));
         }
         Ok(match name.to_ascii_lowercase().as_str() {
             "title" => Self::Title,
@@ -232,15 +240,37 @@ impl AuditEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum OpKind {
-    DocumentCreated { doc: DocId, title: String },
-    VersionAdded { doc: DocId, version: Box<VersionRecord> },
-    FieldSet { doc: DocId, key: FieldKey, value: Option<FieldValue> },
-    TagAdded { doc: DocId, tag: String },
+    DocumentCreated {
+        doc: DocId,
+        title: String,
+    },
+    VersionAdded {
+        doc: DocId,
+        version: Box<VersionRecord>,
+    },
+    FieldSet {
+        doc: DocId,
+        key: FieldKey,
+        value: Option<FieldValue>,
+    },
+    TagAdded {
+        doc: DocId,
+        tag: String,
+    },
     /// Removes the adds of `tag` this device had seen; a concurrent add survives.
-    TagRemoved { doc: DocId, tag: String, observed: Vec<Stamp> },
+    TagRemoved {
+        doc: DocId,
+        tag: String,
+        observed: Vec<Stamp>,
+    },
     /// Hides the document unless a version its author had not seen exists.
-    Trashed { doc: DocId, observed_head: Option<VersionId> },
-    Untrashed { doc: DocId },
+    Trashed {
+        doc: DocId,
+        observed_head: Option<VersionId>,
+    },
+    Untrashed {
+        doc: DocId,
+    },
     /// A pack's index: which chunks it holds and where.
     PackAdded {
         pack: PackId,
@@ -248,7 +278,9 @@ pub enum OpKind {
         #[serde(with = "super::b64")]
         index: Vec<u8>,
     },
-    Audit { event: AuditEvent },
+    Audit {
+        event: AuditEvent,
+    },
 }
 
 impl OpKind {
@@ -284,10 +316,34 @@ mod tests {
         let d1: DeviceId = "00000000000000000000000000000001".parse().unwrap();
         let d2: DeviceId = "00000000000000000000000000000002".parse().unwrap();
         let mut stamps = vec![
-            Stamp { hlc: Hlc { wall_ms: 10, counter: 1 }, device: d1 },
-            Stamp { hlc: Hlc { wall_ms: 10, counter: 0 }, device: d2 },
-            Stamp { hlc: Hlc { wall_ms: 9, counter: 7 }, device: d2 },
-            Stamp { hlc: Hlc { wall_ms: 10, counter: 0 }, device: d1 },
+            Stamp {
+                hlc: Hlc {
+                    wall_ms: 10,
+                    counter: 1,
+                },
+                device: d1,
+            },
+            Stamp {
+                hlc: Hlc {
+                    wall_ms: 10,
+                    counter: 0,
+                },
+                device: d2,
+            },
+            Stamp {
+                hlc: Hlc {
+                    wall_ms: 9,
+                    counter: 7,
+                },
+                device: d2,
+            },
+            Stamp {
+                hlc: Hlc {
+                    wall_ms: 10,
+                    counter: 0,
+                },
+                device: d1,
+            },
         ];
         let mut keys: Vec<String> = stamps.iter().map(Stamp::key).collect();
         stamps.sort();
@@ -301,9 +357,18 @@ mod tests {
     #[test]
     fn typed_values_parse() {
         assert_eq!(FieldValue::parse_typed("12"), FieldValue::Number(12.0));
-        assert_eq!(FieldValue::parse_typed("2024-02-29"), FieldValue::Date("2024-02-29".into()));
+        assert_eq!(
+            FieldValue::parse_typed("2024-02-29"),
+            FieldValue::Date("2024-02-29".into())
+        );
         assert_eq!(FieldValue::parse_typed("true"), FieldValue::Bool(true));
-        assert_eq!(FieldValue::parse_typed("NaN"), FieldValue::Text("NaN".into()));
-        assert_eq!(FieldValue::parse_typed("Grade 9"), FieldValue::Text("Grade 9".into()));
+        assert_eq!(
+            FieldValue::parse_typed("NaN"),
+            FieldValue::Text("NaN".into())
+        );
+        assert_eq!(
+            FieldValue::parse_typed("Grade 9"),
+            FieldValue::Text("Grade 9".into())
+        );
     }
 }

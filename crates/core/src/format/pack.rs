@@ -52,7 +52,10 @@ pub fn encode_index(entries: &[PackEntry]) -> Vec<u8> {
 /// Parse index entries (after opening).
 pub fn decode_index(bytes: &[u8], pack: &PackId) -> Result<Vec<PackEntry>> {
     if bytes.len() % ENTRY_LEN != 0 {
-        return Err(Error::Integrity { object: format!("pack {pack}"), detail: "index length is not a whole number of entries" });
+        return Err(Error::Integrity {
+            object: format!("pack {pack}"),
+            detail: "index length is not a whole number of entries",
+        });
     }
     Ok(bytes
         .chunks_exact(ENTRY_LEN)
@@ -75,7 +78,10 @@ pub fn trailer(index_len: u32) -> [u8; TRAILER_LEN] {
 
 /// Locate the sealed index in a whole pack file: returns its byte range.
 pub fn index_range(pack_bytes: &[u8], pack: &PackId) -> Result<std::ops::Range<usize>> {
-    let bad = |detail| Error::Integrity { object: format!("pack {pack}"), detail };
+    let bad = |detail| Error::Integrity {
+        object: format!("pack {pack}"),
+        detail,
+    };
     if pack_bytes.len() < PACK_MAGIC.len() + TRAILER_LEN || &pack_bytes[..8] != PACK_MAGIC {
         return Err(bad("not a Dossier pack (bad magic)"));
     }
@@ -85,7 +91,10 @@ pub fn index_range(pack_bytes: &[u8], pack: &PackId) -> Result<std::ops::Range<u
     }
     let len = u32::from_le_bytes(t[..4].try_into().expect("4 bytes")) as usize;
     let end = pack_bytes.len() - TRAILER_LEN;
-    let start = end.checked_sub(len).filter(|s| *s >= PACK_MAGIC.len()).ok_or(bad("index length out of range"))?;
+    let start = end
+        .checked_sub(len)
+        .filter(|s| *s >= PACK_MAGIC.len())
+        .ok_or(bad("index length out of range"))?;
     Ok(start..end)
 }
 
@@ -96,8 +105,18 @@ mod tests {
     #[test]
     fn index_entries_round_trip() {
         let entries = vec![
-            PackEntry { chunk: ChunkId([1; 32]), offset: 8, sealed_len: 100, plain_len: 70 },
-            PackEntry { chunk: ChunkId([2; 32]), offset: 108, sealed_len: 29, plain_len: 1 },
+            PackEntry {
+                chunk: ChunkId([1; 32]),
+                offset: 8,
+                sealed_len: 100,
+                plain_len: 70,
+            },
+            PackEntry {
+                chunk: ChunkId([2; 32]),
+                offset: 108,
+                sealed_len: 29,
+                plain_len: 1,
+            },
         ];
         let id = PackId([0; 32]);
         assert_eq!(decode_index(&encode_index(&entries), &id).unwrap(), entries);

@@ -20,29 +20,38 @@ pub struct OsKeyring;
 static STORE: OnceLock<std::result::Result<(), String>> = OnceLock::new();
 
 fn init_store() -> Result<()> {
-    let outcome = STORE.get_or_init(|| platform_store().map(keyring_core::set_default_store).map_err(|e| e.to_string()));
+    let outcome = STORE.get_or_init(|| {
+        platform_store()
+            .map(keyring_core::set_default_store)
+            .map_err(|e| e.to_string())
+    });
     match outcome {
         Ok(()) => Ok(()),
         // The first failure's detail was already rendered; report the same kind again.
-        Err(_) => Err(Error::KeyringUnavailable(keyring_core::Error::NoDefaultStore)),
+        Err(_) => Err(Error::KeyringUnavailable(
+            keyring_core::Error::NoDefaultStore,
+        )),
     }
 }
 
 #[cfg(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd"))]
 fn platform_store() -> keyring_core::Result<std::sync::Arc<keyring_core::CredentialStore>> {
-    let store: std::sync::Arc<keyring_core::CredentialStore> = zbus_secret_service_keyring_store::Store::new()?;
+    let store: std::sync::Arc<keyring_core::CredentialStore> =
+        zbus_secret_service_keyring_store::Store::new()?;
     Ok(store)
 }
 
 #[cfg(target_os = "macos")]
 fn platform_store() -> keyring_core::Result<std::sync::Arc<keyring_core::CredentialStore>> {
-    let store: std::sync::Arc<keyring_core::CredentialStore> = apple_native_keyring_store::keychain::Store::new()?;
+    let store: std::sync::Arc<keyring_core::CredentialStore> =
+        apple_native_keyring_store::keychain::Store::new()?;
     Ok(store)
 }
 
 #[cfg(target_os = "windows")]
 fn platform_store() -> keyring_core::Result<std::sync::Arc<keyring_core::CredentialStore>> {
-    let store: std::sync::Arc<keyring_core::CredentialStore> = windows_native_keyring_store::Store::new()?;
+    let store: std::sync::Arc<keyring_core::CredentialStore> =
+        windows_native_keyring_store::Store::new()?;
     Ok(store)
 }
 
@@ -66,7 +75,9 @@ impl OsKeyring {
     /// Store the library's master key so this desktop opens it without a passphrase.
     pub fn store(&self, library: LibraryId, key: &MasterKey) -> Result<()> {
         let encoded = Zeroizing::new(data_encoding::BASE64.encode(key.expose()));
-        entry(library)?.set_secret(encoded.as_bytes()).map_err(Error::KeyringUnavailable)
+        entry(library)?
+            .set_secret(encoded.as_bytes())
+            .map_err(Error::KeyringUnavailable)
     }
 
     /// The stored key, `None` when this library has no entry.
@@ -74,10 +85,13 @@ impl OsKeyring {
         match entry(library)?.get_secret() {
             Ok(secret) => {
                 let secret = Zeroizing::new(secret);
-                let bytes = Zeroizing::new(data_encoding::BASE64.decode(&secret).map_err(|_| Error::Integrity {
-                    object: "keyring entry".into(),
-                    detail: "not a Dossier key",
-                })?);
+                let bytes =
+                    Zeroizing::new(data_encoding::BASE64.decode(&secret).map_err(|_| {
+                        Error::Integrity {
+                            object: "keyring entry".into(),
+                            detail: "not a Dossier key",
+                        }
+                    })?);
                 Ok(Some(MasterKey::from_bytes(&bytes)?))
             }
             Err(keyring_core::Error::NoEntry) => Ok(None),

@@ -42,9 +42,10 @@ impl MasterKey {
 
     /// From raw bytes (unwrapped from a slot or the keyring).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let arr: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| Error::Integrity { object: "master key".into(), detail: "not 32 bytes" })?;
+        let arr: [u8; 32] = bytes.try_into().map_err(|_| Error::Integrity {
+            object: "master key".into(),
+            detail: "not 32 bytes",
+        })?;
         Ok(Self(Zeroizing::new(arr)))
     }
 
@@ -126,7 +127,13 @@ impl Crypto {
         seal(self.cipher(kind), aad, plain)
     }
 
-    pub(crate) fn open(&self, kind: SealKind, aad: &[u8], sealed: &[u8], object: impl Into<String>) -> Result<Vec<u8>> {
+    pub(crate) fn open(
+        &self,
+        kind: SealKind,
+        aad: &[u8],
+        sealed: &[u8],
+        object: impl Into<String>,
+    ) -> Result<Vec<u8>> {
         open(self.cipher(kind), aad, sealed).ok_or_else(|| Error::Integrity {
             object: object.into(),
             detail: "authentication failed (damaged or tampered)",
@@ -172,7 +179,9 @@ pub(crate) fn open(cipher: &Aes256Gcm, aad: &[u8], sealed: &[u8]) -> Option<Vec<
         return None;
     }
     let (nonce, ct) = sealed.split_at(NONCE_LEN);
-    cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad }).ok()
+    cipher
+        .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad })
+        .ok()
 }
 
 #[cfg(test)]
@@ -186,7 +195,10 @@ mod tests {
         let sealed = c.seal_chunk(&id, b"hello");
         assert_eq!(c.open_chunk(&id, &sealed).unwrap(), b"hello");
         let other = c.chunk_id(b"other");
-        assert!(matches!(c.open_chunk(&other, &sealed), Err(Error::Integrity { .. })));
+        assert!(matches!(
+            c.open_chunk(&other, &sealed),
+            Err(Error::Integrity { .. })
+        ));
         let mut flipped = sealed.clone();
         flipped[20] ^= 1;
         assert!(c.open_chunk(&id, &flipped).is_err());

@@ -51,8 +51,14 @@ impl RecoveryKey {
     /// True when `s` has the shape of a recovery key (so a prompt can accept either a
     /// passphrase or a recovery key).
     pub fn looks_like(s: &str) -> bool {
-        let groups: Vec<&str> = s.split(|c: char| c == '-' || c.is_whitespace()).filter(|g| !g.is_empty()).collect();
-        groups.len() == 11 && groups.iter().all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_alphanumeric()))
+        let groups: Vec<&str> = s
+            .split(|c: char| c == '-' || c.is_whitespace())
+            .filter(|g| !g.is_empty())
+            .collect();
+        groups.len() == 11
+            && groups
+                .iter()
+                .all(|g| g.len() == 5 && g.chars().all(|c| c.is_ascii_alphanumeric()))
     }
 
     /// Parse the printable form; tolerant of case, spaces and dashes, strict about the
@@ -71,13 +77,13 @@ impl RecoveryKey {
                 .collect(),
         );
         if cleaned.len() != 55 {
-            return Err(Error::MalformedRecoveryKey("it must have 55 letters and digits"));
+            return Err(Error::MalformedRecoveryKey(
+                "it must have 55 letters and digits",
+            ));
         }
-        let raw = Zeroizing::new(
-            BASE32_NOPAD
-                .decode(cleaned.as_bytes())
-                .map_err(|_| Error::MalformedRecoveryKey("it holds characters that are not used in recovery keys"))?,
-        );
+        let raw = Zeroizing::new(BASE32_NOPAD.decode(cleaned.as_bytes()).map_err(|_| {
+            Error::MalformedRecoveryKey("it holds characters that are not used in recovery keys")
+        })?);
         let mut key = Zeroizing::new([0u8; 32]);
         key.copy_from_slice(&raw[..32]);
         if checksum(&key) != raw[32..34] {
@@ -102,7 +108,10 @@ mod tests {
         let mut typo: Vec<char> = shown.chars().collect();
         typo[3] = if typo[3] == 'A' { 'B' } else { 'A' };
         let typo: String = typo.into_iter().collect();
-        assert!(matches!(RecoveryKey::parse(&typo), Err(Error::MalformedRecoveryKey(_))));
+        assert!(matches!(
+            RecoveryKey::parse(&typo),
+            Err(Error::MalformedRecoveryKey(_))
+        ));
         assert!(!RecoveryKey::looks_like("correct horse battery staple"));
     }
 }

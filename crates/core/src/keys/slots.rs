@@ -23,7 +23,11 @@ impl Default for KdfParams {
     /// 64 MiB, 3 passes: about a quarter of a second on a desktop, well above the OWASP
     /// minimum for Argon2id.
     fn default() -> Self {
-        Self { m_cost_kib: 64 * 1024, t_cost: 3, p_cost: 1 }
+        Self {
+            m_cost_kib: 64 * 1024,
+            t_cost: 3,
+            p_cost: 1,
+        }
     }
 }
 
@@ -43,11 +47,18 @@ fn aad(file: &KeyFile, slot_id: &str) -> Vec<u8> {
     a
 }
 
-fn argon2_key(passphrase: &str, salt: &[u8], m: u32, t: u32, p: u32) -> Result<Zeroizing<[u8; 32]>> {
+fn argon2_key(
+    passphrase: &str,
+    salt: &[u8],
+    m: u32,
+    t: u32,
+    p: u32,
+) -> Result<Zeroizing<[u8; 32]>> {
     let params = argon2::Params::new(m, t, p, Some(32)).map_err(Error::Kdf)?;
     let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut out = Zeroizing::new([0u8; 32]);
-    a.hash_password_into(passphrase.as_bytes(), salt, out.as_mut()).map_err(Error::Kdf)?;
+    a.hash_password_into(passphrase.as_bytes(), salt, out.as_mut())
+        .map_err(Error::Kdf)?;
     Ok(out)
 }
 
@@ -57,11 +68,23 @@ fn recovery_key(rk: &RecoveryKey, salt: &[u8]) -> Zeroizing<[u8; 32]> {
     Zeroizing::new(blake3::derive_key(RECOVERY_CONTEXT, &material))
 }
 
-fn push_slot(file: &mut KeyFile, master: &MasterKey, label: &str, kdf: SlotKdf, wrap_key: &[u8; 32]) -> String {
+fn push_slot(
+    file: &mut KeyFile,
+    master: &MasterKey,
+    label: &str,
+    kdf: SlotKdf,
+    wrap_key: &[u8; 32],
+) -> String {
     let id = data_encoding::HEXLOWER.encode(&random::<4>());
     let cipher = Aes256Gcm::new_from_slice(wrap_key).expect("32-byte key");
     let wrapped = seal(&cipher, &aad(file, &id), master.expose());
-    file.slots.push(KeySlot { id: id.clone(), label: label.to_owned(), created_ms: now_ms(), kdf, wrapped });
+    file.slots.push(KeySlot {
+        id: id.clone(),
+        label: label.to_owned(),
+        created_ms: now_ms(),
+        kdf,
+        wrapped,
+    });
     id
 }
 
@@ -77,7 +100,13 @@ pub fn add_passphrase_slot(
         return Err(Error::KeySlot("a passphrase needs at least 8 characters"));
     }
     let salt = random::<16>().to_vec();
-    let key = argon2_key(passphrase, &salt, params.m_cost_kib, params.t_cost, params.p_cost)?;
+    let key = argon2_key(
+        passphrase,
+        &salt,
+        params.m_cost_kib,
+        params.t_cost,
+        params.p_cost,
+    )?;
     let kdf = SlotKdf::Passphrase {
         m_cost_kib: params.m_cost_kib,
         t_cost: params.t_cost,
@@ -88,7 +117,12 @@ pub fn add_passphrase_slot(
 }
 
 /// Add a recovery-key slot; returns its id.
-pub fn add_recovery_slot(file: &mut KeyFile, master: &MasterKey, rk: &RecoveryKey, label: &str) -> String {
+pub fn add_recovery_slot(
+    file: &mut KeyFile,
+    master: &MasterKey,
+    rk: &RecoveryKey,
+    label: &str,
+) -> String {
     let salt = random::<16>().to_vec();
     let key = recovery_key(rk, &salt);
     push_slot(file, master, label, SlotKdf::Recovery { salt }, &key)
@@ -100,9 +134,13 @@ pub fn remove_slot(file: &mut KeyFile, id: &str) -> Result<KeySlot> {
         .slots
         .iter()
         .position(|s| s.id == id)
-        .ok_or(Error::KeySlot("no key slot has that id; see `dossier keys list`"))?;
+        .ok_or(Error::KeySlot(
+            "no key slot has that id; see `dossier keys list`",
+        ))?;
     if file.slots.len() == 1 {
-        return Err(Error::KeySlot("refusing to remove the last key slot: the library could never be opened again"));
+        return Err(Error::KeySlot(
+            "refusing to remove the last key slot: the library could never be opened again",
+        ));
     }
     Ok(file.slots.remove(pos))
 }
@@ -111,9 +149,15 @@ pub fn remove_slot(file: &mut KeyFile, id: &str) -> Result<KeySlot> {
 pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
     for slot in &file.slots {
         let key = match (&slot.kdf, secret) {
-            (SlotKdf::Passphrase { m_cost_kib, t_cost, p_cost, salt }, Secret::Passphrase(p)) => {
-                argon2_key(p, salt, *m_cost_kib, *t_cost, *p_cost)?
-            }
+            (
+                SlotKdf::Passphrase {
+                    m_cost_kib,
+                    t_cost,
+                    p_cost,
+                    salt,
+                },
+                Secret::Passphrase(p),
+            ) => argon2_key(p, salt, *m_cost_kib, *t_cost, *p_cost)?,
             (SlotKdf::Recovery { salt }, Secret::RecoveryKey(rk)) => recovery_key(rk, salt),
             _ => continue,
         };
@@ -131,10 +175,19 @@ mod tests {
     use super::*;
     use crate::ids::LibraryId;
 
-    const FAST: KdfParams = KdfParams { m_cost_kib: 256, t_cost: 1, p_cost: 1 };
+    const FAST: KdfParams = KdfParams {
+        m_cost_kib: 256,
+        t_cost: 1,
+        p_cost: 1,
+    };
 
     fn file() -> KeyFile {
-        KeyFile { format: 1, library_id: LibraryId::new(), key_check: vec![], slots: vec![] }
+        KeyFile {
+            format: 1,
+            library_id: LibraryId::new(),
+            key_check: vec![],
+            slots: vec![],
+        }
     }
 
     #[test]

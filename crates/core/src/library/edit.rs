@@ -10,16 +10,43 @@ use crate::ids::{DocId, VersionId};
 
 impl Library {
     /// Add the content of `file` as a new version of `doc`.
-    pub fn add_version(&mut self, doc: DocId, file: &Path, note: Option<String>, progress: &mut dyn FnMut(ImportEvent<'_>)) -> Result<ImportOutcome> {
+    pub fn add_version(
+        &mut self,
+        doc: DocId,
+        file: &Path,
+        note: Option<String>,
+        progress: &mut dyn FnMut(ImportEvent<'_>),
+    ) -> Result<ImportOutcome> {
         self.writer()?;
-        let meta = std::fs::metadata(file).map_err(|source| Error::Io { action: "read", path: file.to_owned(), source })?;
+        let meta = std::fs::metadata(file).map_err(|source| Error::Io {
+            action: "read",
+            path: file.to_owned(),
+            source,
+        })?;
         if !meta.is_file() {
             return Err(Error::Invalid(format!("{} is not a file", file.display())));
         }
         let current = self.version(doc, None)?;
-        let target = Target::NewVersion { doc, parent: Some(current.id), current_hash: Some(current.content_hash), note };
-        let report = self.run_import(&[file.to_owned()], target, &ImportOptions { allow_duplicates: true, workers: 0 }, progress)?;
-        report.files.into_iter().next().ok_or_else(|| Error::Invalid(format!("{} was not read", file.display())))
+        let target = Target::NewVersion {
+            doc,
+            parent: Some(current.id),
+            current_hash: Some(current.content_hash),
+            note,
+        };
+        let report = self.run_import(
+            &[file.to_owned()],
+            target,
+            &ImportOptions {
+                allow_duplicates: true,
+                workers: 0,
+            },
+            progress,
+        )?;
+        report
+            .files
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::Invalid(format!("{} was not read", file.display())))
     }
 
     /// Append a new version with the content of version `number` (no data is copied).
@@ -28,7 +55,9 @@ impl Library {
         let old = self.version(doc, Some(number))?;
         let current = self.version(doc, None)?;
         if old.id == current.id {
-            return Err(Error::Invalid(format!("version {number} is already the current version")));
+            return Err(Error::Invalid(format!(
+                "version {number} is already the current version"
+            )));
         }
         let id = VersionId::new();
         let record = VersionRecord {
@@ -44,8 +73,19 @@ impl Library {
             note: Some(format!("restored from version {number}")),
             restored_from: Some(old.id),
         };
-        let audit = self.audit_op(AuditAction::Restored, Some(doc), Some(id), Some(format!("version {number}")))?;
-        self.commit(vec![OpKind::VersionAdded { doc, version: Box::new(record) }, audit])?;
+        let audit = self.audit_op(
+            AuditAction::Restored,
+            Some(doc),
+            Some(id),
+            Some(format!("version {number}")),
+        )?;
+        self.commit(vec![
+            OpKind::VersionAdded {
+                doc,
+                version: Box::new(record),
+            },
+            audit,
+        ])?;
         Ok(id)
     }
 
@@ -74,20 +114,36 @@ impl Library {
             ops.push(OpKind::TagRemoved { doc, tag, observed });
         }
         if ops.is_empty() {
-            return Err(Error::Invalid("give tags to add (+tag) or remove (-tag)".into()));
+            return Err(Error::Invalid(
+                "give tags to add (+tag) or remove (-tag)".into(),
+            ));
         }
-        ops.push(self.audit_op(AuditAction::Edited, Some(doc), None, Some(format!("tags {}", detail.join(" "))))?);
+        ops.push(self.audit_op(
+            AuditAction::Edited,
+            Some(doc),
+            None,
+            Some(format!("tags {}", detail.join(" "))),
+        )?);
         self.commit(ops)
     }
 
     /// Set (or with `None`, clear) a property or custom field.
-    pub fn set_field(&mut self, doc: DocId, key: FieldKey, value: Option<FieldValue>) -> Result<()> {
+    pub fn set_field(
+        &mut self,
+        doc: DocId,
+        key: FieldKey,
+        value: Option<FieldValue>,
+    ) -> Result<()> {
         self.writer()?;
         self.catalog().document(doc)?;
         if key == FieldKey::Title && value.as_ref().is_none_or(|v| v.display().trim().is_empty()) {
             return Err(Error::Invalid("a document's title cannot be empty".into()));
         }
-        let detail = format!("{}={}", key.register(), value.as_ref().map(FieldValue::display).unwrap_or_default());
+        let detail = format!(
+            "{}={}",
+            key.register(),
+            value.as_ref().map(FieldValue::display).unwrap_or_default()
+        );
         let value = match (key.clone(), value) {
             // Built-in properties are text.
             (FieldKey::Custom(_), v) => v,
@@ -102,10 +158,18 @@ impl Library {
         self.writer()?;
         let d = self.catalog().document(doc)?;
         if d.summary.trashed {
-            return Err(Error::Invalid("this document is already in the trash".into()));
+            return Err(Error::Invalid(
+                "this document is already in the trash".into(),
+            ));
         }
         let audit = self.audit_op(AuditAction::Trashed, Some(doc), None, None)?;
-        self.commit(vec![OpKind::Trashed { doc, observed_head: d.current_version }, audit])
+        self.commit(vec![
+            OpKind::Trashed {
+                doc,
+                observed_head: d.current_version,
+            },
+            audit,
+        ])
     }
 
     /// Take a document out of the trash.

@@ -39,18 +39,34 @@ pub struct ExportAllReport {
 fn safe_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
-        .map(|c| if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect();
     let trimmed = cleaned.trim().trim_end_matches('.').to_owned();
-    if trimmed.is_empty() || trimmed == "." || trimmed == ".." { "document".into() } else { trimmed }
+    if trimmed.is_empty() || trimmed == "." || trimmed == ".." {
+        "document".into()
+    } else {
+        trimmed
+    }
 }
 
 /// `name`, or `stem (2).ext`, `stem (3).ext`... whichever is free (case-insensitively, for
 /// case-insensitive file systems).
 fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
     let p = Path::new(name);
-    let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| name.to_owned());
-    let ext = p.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_owned());
+    let ext = p
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
     let mut candidate = name.to_owned();
     let mut n = 2;
     while !used.insert(candidate.to_lowercase()) {
@@ -70,10 +86,17 @@ impl Library {
             let sealed = reader.read(&loc)?;
             let data = open_chunk(self.crypto(), id, &sealed, *len)?;
             hasher.update(&data);
-            out.write_all(&data).map_err(|source| Error::Io { action: "write", path: PathBuf::from("<output>"), source })?;
+            out.write_all(&data).map_err(|source| Error::Io {
+                action: "write",
+                path: PathBuf::from("<output>"),
+                source,
+            })?;
         }
         if hasher.finalize() != v.content_hash {
-            return Err(Error::Integrity { object: format!("version {}", v.id), detail: "content does not match its hash" });
+            return Err(Error::Integrity {
+                object: format!("version {}", v.id),
+                detail: "content does not match its hash",
+            });
         }
         Ok(())
     }
@@ -82,18 +105,31 @@ impl Library {
     pub fn version(&self, doc: DocId, number: Option<u32>) -> Result<VersionInfo> {
         let versions = self.catalog().versions(doc)?;
         match number {
-            Some(n) => versions.into_iter().find(|v| v.number == n).ok_or(Error::NoSuchVersion(n)),
-            None => versions.into_iter().find(|v| v.current).ok_or(Error::NoSuchVersion(0)),
+            Some(n) => versions
+                .into_iter()
+                .find(|v| v.number == n)
+                .ok_or(Error::NoSuchVersion(n)),
+            None => versions
+                .into_iter()
+                .find(|v| v.current)
+                .ok_or(Error::NoSuchVersion(0)),
         }
     }
 
     fn write_file(&self, v: &VersionInfo, dest: &Path) -> Result<()> {
-        let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = dest
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         // Write beside the destination and rename: a failed export leaves no partial file.
         let mut tmp = tempfile::NamedTempFile::new_in(dir).io("create a file in", dir)?;
         self.write_version(v, tmp.as_file_mut())?;
         tmp.as_file().sync_all().io("sync", tmp.path())?;
-        tmp.persist(dest).map_err(|e| Error::Io { action: "write", path: dest.to_owned(), source: e.error })?;
+        tmp.persist(dest).map_err(|e| Error::Io {
+            action: "write",
+            path: dest.to_owned(),
+            source: e.error,
+        })?;
         Ok(())
     }
 
@@ -102,7 +138,12 @@ impl Library {
         self.writer()?;
         let v = self.version(doc, number)?;
         self.write_file(&v, dest)?;
-        let op = self.audit_op(AuditAction::Exported, Some(doc), Some(v.id), Some(format!("version {} to {}", v.number, dest.display())))?;
+        let op = self.audit_op(
+            AuditAction::Exported,
+            Some(doc),
+            Some(v.id),
+            Some(format!("version {} to {}", v.number, dest.display())),
+        )?;
         self.commit(vec![op])?;
         Ok(v)
     }
@@ -121,7 +162,16 @@ impl Library {
             let name = unique_name(&safe_name(&v.file_name), &mut used);
             self.write_file(&v, &dir.join(&name))?;
             bytes += v.size;
-            audit.push(self.audit_op(AuditAction::Exported, Some(doc.id), Some(v.id), Some(format!("version {} to {}", v.number, dir.join(&name).display())))?);
+            audit.push(self.audit_op(
+                AuditAction::Exported,
+                Some(doc.id),
+                Some(v.id),
+                Some(format!(
+                    "version {} to {}",
+                    v.number,
+                    dir.join(&name).display()
+                )),
+            )?);
             files.push(ExportedFile {
                 file: name,
                 version: v.number,
@@ -135,7 +185,11 @@ impl Library {
         let manifest = dir.join("manifest.json");
         std::fs::write(&manifest, serde_json::to_vec_pretty(&files)?).io("write", &manifest)?;
         self.commit(audit)?;
-        Ok(ExportAllReport { documents: files.len(), bytes, manifest })
+        Ok(ExportAllReport {
+            documents: files.len(),
+            bytes,
+            manifest,
+        })
     }
 }
 

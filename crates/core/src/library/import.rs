@@ -54,15 +54,31 @@ pub struct ImportOptions {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ImportOutcome {
-    Imported { path: PathBuf, doc: DocId, version: VersionId, title: String, size: u64, mime: String },
-    Duplicate { path: PathBuf, existing: DocId, existing_title: String },
-    Refused { path: PathBuf, reason: String },
+    Imported {
+        path: PathBuf,
+        doc: DocId,
+        version: VersionId,
+        title: String,
+        size: u64,
+        mime: String,
+    },
+    Duplicate {
+        path: PathBuf,
+        existing: DocId,
+        existing_title: String,
+    },
+    Refused {
+        path: PathBuf,
+        reason: String,
+    },
 }
 
 impl ImportOutcome {
     pub fn path(&self) -> &Path {
         match self {
-            Self::Imported { path, .. } | Self::Duplicate { path, .. } | Self::Refused { path, .. } => path,
+            Self::Imported { path, .. }
+            | Self::Duplicate { path, .. }
+            | Self::Refused { path, .. } => path,
         }
     }
 }
@@ -106,7 +122,12 @@ impl ImportReport {
 #[derive(Debug, Clone)]
 pub(super) enum Target {
     NewDocuments,
-    NewVersion { doc: DocId, parent: Option<VersionId>, current_hash: Option<ContentHash>, note: Option<String> },
+    NewVersion {
+        doc: DocId,
+        parent: Option<VersionId>,
+        current_hash: Option<ContentHash>,
+        note: Option<String>,
+    },
 }
 
 #[derive(Debug)]
@@ -117,7 +138,10 @@ struct Planned {
 }
 
 fn refuse(path: &Path, reason: impl Into<String>) -> ImportOutcome {
-    ImportOutcome::Refused { path: path.to_owned(), reason: reason.into() }
+    ImportOutcome::Refused {
+        path: path.to_owned(),
+        reason: reason.into(),
+    }
 }
 
 fn describe_io(e: &std::io::Error) -> String {
@@ -138,10 +162,15 @@ fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOut
         let meta = if meta.file_type().is_symlink() {
             match std::fs::metadata(path) {
                 Ok(m) if m.is_dir() && !top => {
-                    return refused.push(refuse(path, "a link to a folder inside an imported folder is not followed"));
+                    return refused.push(refuse(
+                        path,
+                        "a link to a folder inside an imported folder is not followed",
+                    ));
                 }
                 Ok(m) => m,
-                Err(e) => return refused.push(refuse(path, format!("broken link: {}", describe_io(&e)))),
+                Err(e) => {
+                    return refused.push(refuse(path, format!("broken link: {}", describe_io(&e))));
+                }
             }
         } else {
             meta
@@ -149,14 +178,22 @@ fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOut
         if meta.is_dir() {
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-                Err(e) => return refused.push(refuse(path, format!("cannot list this folder: {}", describe_io(&e)))),
+                Err(e) => {
+                    return refused.push(refuse(
+                        path,
+                        format!("cannot list this folder: {}", describe_io(&e)),
+                    ));
+                }
             };
             entries.sort();
             for e in entries {
                 visit(&e, false, files, refused);
             }
         } else if !meta.is_file() {
-            refused.push(refuse(path, "not a regular file (a device, pipe or socket)"));
+            refused.push(refuse(
+                path,
+                "not a regular file (a device, pipe or socket)",
+            ));
         } else if meta.len() == 0 {
             refused.push(refuse(path, "empty file (0 bytes)"));
         } else {
@@ -165,7 +202,11 @@ fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOut
                 .ok()
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .and_then(|d| i64::try_from(d.as_millis()).ok());
-            files.push(Planned { path: path.to_owned(), mtime_ms, size: meta.len() });
+            files.push(Planned {
+                path: path.to_owned(),
+                mtime_ms,
+                size: meta.len(),
+            });
         }
     }
     for p in paths {
@@ -175,9 +216,25 @@ fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOut
 
 /// Messages to the committer, each with a global sequence number.
 enum Msg {
-    Chunk { seq: u64, file: usize, id: ChunkId, len: u32, sealed: Option<SealedChunk> },
-    End { seq: u64, file: usize, hash: ContentHash, size: u64, head: Vec<u8> },
-    Failed { seq: u64, file: usize, reason: String },
+    Chunk {
+        seq: u64,
+        file: usize,
+        id: ChunkId,
+        len: u32,
+        sealed: Option<SealedChunk>,
+    },
+    End {
+        seq: u64,
+        file: usize,
+        hash: ContentHash,
+        size: u64,
+        head: Vec<u8>,
+    },
+    Failed {
+        seq: u64,
+        file: usize,
+        reason: String,
+    },
 }
 
 impl Msg {
@@ -225,18 +282,37 @@ fn read_files(planned: &[Planned], crypto: &Crypto, work: &Sender<Work>, out: &S
         let file = match File::open(&p.path) {
             Ok(f) => f,
             Err(e) => {
-                if out.send(Msg::Failed { seq: next(), file: idx, reason: describe_io(&e) }).is_err() {
+                if out
+                    .send(Msg::Failed {
+                        seq: next(),
+                        file: idx,
+                        reason: describe_io(&e),
+                    })
+                    .is_err()
+                {
                     return;
                 }
                 continue;
             }
         };
-        let mut tap = Tap { inner: file, hasher: crypto.content_hasher(), head: Vec::new(), size: 0 };
+        let mut tap = Tap {
+            inner: file,
+            hasher: crypto.content_hasher(),
+            head: Vec::new(),
+            size: 0,
+        };
         let mut failed = None;
         for chunk in fastcdc::v2020::StreamCDC::new(&mut tap, CHUNK_MIN, CHUNK_AVG, CHUNK_MAX) {
             match chunk {
                 Ok(c) => {
-                    if work.send(Work { seq: next(), file: idx, data: c.data }).is_err() {
+                    if work
+                        .send(Work {
+                            seq: next(),
+                            file: idx,
+                            data: c.data,
+                        })
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -247,9 +323,23 @@ fn read_files(planned: &[Planned], crypto: &Crypto, work: &Sender<Work>, out: &S
             }
         }
         let msg = match failed {
-            Some(reason) => Msg::Failed { seq: next(), file: idx, reason },
-            None if tap.size == 0 => Msg::Failed { seq: next(), file: idx, reason: "empty file (0 bytes)".into() },
-            None => Msg::End { seq: next(), file: idx, hash: tap.hasher.finalize(), size: tap.size, head: std::mem::take(&mut tap.head) },
+            Some(reason) => Msg::Failed {
+                seq: next(),
+                file: idx,
+                reason,
+            },
+            None if tap.size == 0 => Msg::Failed {
+                seq: next(),
+                file: idx,
+                reason: "empty file (0 bytes)".into(),
+            },
+            None => Msg::End {
+                seq: next(),
+                file: idx,
+                hash: tap.hasher.finalize(),
+                size: tap.size,
+                head: std::mem::take(&mut tap.head),
+            },
         };
         if out.send(msg).is_err() {
             return;
@@ -261,7 +351,16 @@ fn seal_work(crypto: &Crypto, known: &HashSet<ChunkId>, work: &Receiver<Work>, o
     for w in work {
         let id = crypto.chunk_id(&w.data);
         let sealed = (!known.contains(&id)).then(|| seal_chunk(crypto, id, &w.data));
-        if out.send(Msg::Chunk { seq: w.seq, file: w.file, id, len: w.data.len() as u32, sealed }).is_err() {
+        if out
+            .send(Msg::Chunk {
+                seq: w.seq,
+                file: w.file,
+                id,
+                len: w.data.len() as u32,
+                sealed,
+            })
+            .is_err()
+        {
             return;
         }
     }
@@ -293,8 +392,18 @@ struct Committer<'l, 'p> {
 impl Committer<'_, '_> {
     fn handle(&mut self, msg: Msg, planned: &[Planned]) -> Result<()> {
         match msg {
-            Msg::Chunk { file, id, len, sealed, .. } => {
-                self.manifests.entry(file).or_default().chunks.push((id, len));
+            Msg::Chunk {
+                file,
+                id,
+                len,
+                sealed,
+                ..
+            } => {
+                self.manifests
+                    .entry(file)
+                    .or_default()
+                    .chunks
+                    .push((id, len));
                 (self.progress)(ImportEvent::Bytes(u64::from(len)));
                 if !self.known.contains(&id) && !self.session.contains(&id) {
                     let sealed = sealed.ok_or(Error::MissingChunk(id))?;
@@ -314,19 +423,38 @@ impl Committer<'_, '_> {
                 self.manifests.remove(&file);
                 self.finish(refuse(&planned[file].path, reason));
             }
-            Msg::End { file, hash, size, head, .. } => {
+            Msg::End {
+                file,
+                hash,
+                size,
+                head,
+                ..
+            } => {
                 let manifest = self.manifests.remove(&file).unwrap_or_default();
                 self.file_done(&planned[file], manifest, hash, size, &head)?;
             }
         }
-        if !self.docs.is_empty() && (self.docs.len() >= COMMIT_DOCS || self.last_commit.elapsed() >= COMMIT_INTERVAL) {
+        if !self.docs.is_empty()
+            && (self.docs.len() >= COMMIT_DOCS || self.last_commit.elapsed() >= COMMIT_INTERVAL)
+        {
             self.commit()?;
         }
         Ok(())
     }
 
-    fn file_done(&mut self, p: &Planned, manifest: Manifest, hash: ContentHash, size: u64, head: &[u8]) -> Result<()> {
-        let file_name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    fn file_done(
+        &mut self,
+        p: &Planned,
+        manifest: Manifest,
+        hash: ContentHash,
+        size: u64,
+        head: &[u8],
+    ) -> Result<()> {
+        let file_name = p
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let mime = sniff(head, &file_name);
         let version = VersionId::new();
         let (doc, parents, note, title, mut ops) = match &self.target {
@@ -337,22 +465,46 @@ impl Committer<'_, '_> {
                         None => self.lib.catalog().find_content(&hash)?,
                     };
                     if let Some((existing, existing_title)) = existing {
-                        self.finish(ImportOutcome::Duplicate { path: p.path.clone(), existing, existing_title });
+                        self.finish(ImportOutcome::Duplicate {
+                            path: p.path.clone(),
+                            existing,
+                            existing_title,
+                        });
                         return Ok(());
                     }
                 }
                 let doc = DocId::new();
-                let title = Path::new(&file_name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or(file_name.clone());
-                let ops = vec![OpKind::DocumentCreated { doc, title: title.clone() }];
+                let title = Path::new(&file_name)
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or(file_name.clone());
+                let ops = vec![OpKind::DocumentCreated {
+                    doc,
+                    title: title.clone(),
+                }];
                 (doc, vec![], None, title, ops)
             }
-            Target::NewVersion { doc, parent, current_hash, note } => {
+            Target::NewVersion {
+                doc,
+                parent,
+                current_hash,
+                note,
+            } => {
                 if current_hash.as_ref() == Some(&hash) {
-                    self.finish(refuse(&p.path, "identical to the current version: nothing to add"));
+                    self.finish(refuse(
+                        &p.path,
+                        "identical to the current version: nothing to add",
+                    ));
                     return Ok(());
                 }
                 let title = self.lib.catalog().document(*doc)?.summary.title;
-                (*doc, parent.iter().copied().collect(), note.clone(), title, vec![])
+                (
+                    *doc,
+                    parent.iter().copied().collect(),
+                    note.clone(),
+                    title,
+                    vec![],
+                )
             }
         };
         let created = matches!(self.target, Target::NewDocuments);
@@ -372,12 +524,26 @@ impl Committer<'_, '_> {
                 restored_from: None,
             }),
         });
-        let action = if created { AuditAction::Created } else { AuditAction::VersionAdded };
-        ops.push(self.lib.audit_op(action, Some(doc), Some(version), Some(file_name))?);
+        let action = if created {
+            AuditAction::Created
+        } else {
+            AuditAction::VersionAdded
+        };
+        ops.push(
+            self.lib
+                .audit_op(action, Some(doc), Some(version), Some(file_name))?,
+        );
         self.batch_hashes.insert(hash, (doc, title.clone()));
         self.docs.push(PendingDoc {
             ops,
-            outcome: ImportOutcome::Imported { path: p.path.clone(), doc, version, title, size, mime },
+            outcome: ImportOutcome::Imported {
+                path: p.path.clone(),
+                doc,
+                version,
+                title,
+                size,
+                mime,
+            },
         });
         Ok(())
     }
@@ -393,7 +559,11 @@ impl Committer<'_, '_> {
         if let Some(pack) = self.pack.take() {
             if !pack.is_empty() {
                 let done = pack.finish(self.lib.crypto())?;
-                ops.push(OpKind::PackAdded { pack: done.id, size: done.size, index: encode_index(&done.entries) });
+                ops.push(OpKind::PackAdded {
+                    pack: done.id,
+                    size: done.size,
+                    index: encode_index(&done.entries),
+                });
             }
         }
         let docs = std::mem::take(&mut self.docs);
@@ -415,7 +585,12 @@ impl Committer<'_, '_> {
 
 impl Library {
     /// Import files and folders as new documents.
-    pub fn import(&mut self, paths: &[PathBuf], opts: &ImportOptions, progress: &mut dyn FnMut(ImportEvent<'_>)) -> Result<ImportReport> {
+    pub fn import(
+        &mut self,
+        paths: &[PathBuf],
+        opts: &ImportOptions,
+        progress: &mut dyn FnMut(ImportEvent<'_>),
+    ) -> Result<ImportReport> {
         self.run_import(paths, Target::NewDocuments, opts, progress)
     }
 
@@ -430,9 +605,18 @@ impl Library {
         let mut planned = Vec::new();
         let mut refused = Vec::new();
         plan(paths, &mut planned, &mut refused);
-        progress(ImportEvent::Planned { files: planned.len() as u64, bytes: planned.iter().map(|p| p.size).sum() });
+        progress(ImportEvent::Planned {
+            files: planned.len() as u64,
+            bytes: planned.iter().map(|p| p.size).sum(),
+        });
         let known = Arc::new(self.catalog().all_chunk_ids()?);
-        let workers = if opts.workers == 0 { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2) } else { opts.workers };
+        let workers = if opts.workers == 0 {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        } else {
+            opts.workers
+        };
         let crypto = Arc::clone(&self.crypto);
         let mut c = Committer {
             lib: self,
@@ -461,7 +645,12 @@ impl Library {
                 s.spawn(move || read_files(planned, &crypto, &work_tx, &out_tx));
             }
             for _ in 0..workers {
-                let (crypto, known, work_rx, out_tx) = (Arc::clone(&crypto), Arc::clone(&known), work_rx.clone(), out_tx.clone());
+                let (crypto, known, work_rx, out_tx) = (
+                    Arc::clone(&crypto),
+                    Arc::clone(&known),
+                    work_rx.clone(),
+                    out_tx.clone(),
+                );
                 s.spawn(move || seal_work(&crypto, &known, &work_rx, &out_tx));
             }
             drop((work_rx, out_tx));

@@ -28,13 +28,26 @@ impl Holder {
     fn current() -> Self {
         let program = std::env::args()
             .next()
-            .map(|a| Path::new(&a).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(a))
+            .map(|a| {
+                Path::new(&a)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or(a)
+            })
             .unwrap_or_else(|| "unknown program".into());
-        Self { pid: std::process::id(), program, host: host_name(), since: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true) }
+        Self {
+            pid: std::process::id(),
+            program,
+            host: host_name(),
+            since: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
     }
 
     fn describe(&self) -> String {
-        format!("{} (process {}) on {} since {}", self.program, self.pid, self.host, self.since)
+        format!(
+            "{} (process {}) on {} since {}",
+            self.program, self.pid, self.host, self.since
+        )
     }
 }
 
@@ -42,7 +55,12 @@ fn host_name() -> String {
     ["HOSTNAME", "COMPUTERNAME"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|h| !h.is_empty()))
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_owned()).filter(|h| !h.is_empty()))
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_owned())
+                .filter(|h| !h.is_empty())
+        })
         .unwrap_or_else(|| "this computer".into())
 }
 
@@ -51,7 +69,12 @@ impl WriterLock {
     pub fn acquire(root: &Path) -> Result<Self> {
         let path = root.join("library.lock");
         let info = root.join("lock.json");
-        let file = OpenOptions::new().create(true).truncate(false).write(true).open(&path).io("open", &path)?;
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .io("open", &path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -60,9 +83,18 @@ impl WriterLock {
                     .and_then(|b| serde_json::from_slice::<Holder>(&b).ok())
                     .map(|h| h.describe())
                     .unwrap_or_else(|| "another process".into());
-                return Err(Error::LibraryInUse { path: root.to_owned(), holder });
+                return Err(Error::LibraryInUse {
+                    path: root.to_owned(),
+                    holder,
+                });
             }
-            Err(TryLockError::Error(e)) => return Err(Error::Io { action: "lock", path, source: e }),
+            Err(TryLockError::Error(e)) => {
+                return Err(Error::Io {
+                    action: "lock",
+                    path,
+                    source: e,
+                });
+            }
         }
         let holder = serde_json::to_vec_pretty(&Holder::current())?;
         std::fs::write(&info, holder).io("write", &info)?;

@@ -43,7 +43,10 @@ pub struct VerifyReport {
 impl VerifyReport {
     /// True when nothing is damaged.
     pub fn is_clean(&self) -> bool {
-        self.damaged_packs.is_empty() && self.damaged_chunks.is_empty() && self.affected_documents.is_empty() && self.audit_problems.is_empty()
+        self.damaged_packs.is_empty()
+            && self.damaged_chunks.is_empty()
+            && self.affected_documents.is_empty()
+            && self.audit_problems.is_empty()
     }
 }
 
@@ -63,7 +66,12 @@ impl Library {
         // Chunks that cannot be read, and chunks whose pack has damage outside them.
         let mut bad: HashMap<ChunkId, String> = HashMap::new();
         let mut at_risk: HashMap<ChunkId, String> = HashMap::new();
-        let on_disk: HashSet<PackId> = self.store().pack_files()?.into_iter().map(|(id, _)| id).collect();
+        let on_disk: HashSet<PackId> = self
+            .store()
+            .pack_files()?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         let known = catalog.packs()?;
         let known_ids: HashSet<PackId> = known.iter().map(|(id, _)| *id).collect();
         r.unreferenced_packs = on_disk.difference(&known_ids).count();
@@ -73,7 +81,11 @@ impl Library {
             let bytes = match std::fs::read(self.store().pack_path(&pack)) {
                 Ok(b) => b,
                 Err(e) => {
-                    let why = if e.kind() == std::io::ErrorKind::NotFound { "pack file is missing".to_owned() } else { format!("cannot read pack: {e}") };
+                    let why = if e.kind() == std::io::ErrorKind::NotFound {
+                        "pack file is missing".to_owned()
+                    } else {
+                        format!("cannot read pack: {e}")
+                    };
                     r.damaged_packs.push((pack.to_hex(), why.clone()));
                     bad.extend(chunks.iter().map(|(id, _)| (*id, why.clone())));
                     continue;
@@ -86,13 +98,20 @@ impl Library {
                 pack_problem = Some("pack content does not match its id".to_owned());
             }
             match index_range(&bytes, &pack).and_then(|range| {
-                let plain = crypto.open(SealKind::PackIndex, INDEX_AAD, &bytes[range], format!("pack {pack} index"))?;
+                let plain = crypto.open(
+                    SealKind::PackIndex,
+                    INDEX_AAD,
+                    &bytes[range],
+                    format!("pack {pack} index"),
+                )?;
                 decode_index(&plain, &pack)
             }) {
                 Ok(entries) => {
                     let listed: HashSet<ChunkId> = entries.iter().map(|e| e.chunk).collect();
                     if chunks.iter().any(|(id, _)| !listed.contains(id)) {
-                        pack_problem.get_or_insert_with(|| "pack index does not list all its chunks".into());
+                        pack_problem.get_or_insert_with(|| {
+                            "pack index does not list all its chunks".into()
+                        });
                     }
                 }
                 Err(e) => {
@@ -106,7 +125,10 @@ impl Library {
                 let end = start + loc.sealed_len as usize;
                 let outcome = match bytes.get(start..end) {
                     Some(sealed) => open_chunk(crypto, id, sealed, loc.plain_len).map(|_| ()),
-                    None => Err(Error::Integrity { object: format!("chunk {id}"), detail: "lies past the end of its pack" }),
+                    None => Err(Error::Integrity {
+                        object: format!("chunk {id}"),
+                        detail: "lies past the end of its pack",
+                    }),
                 };
                 if let Err(e) = outcome {
                     chunk_failures += 1;
@@ -118,7 +140,10 @@ impl Library {
                 r.damaged_packs.push((pack.to_hex(), p.clone()));
                 if chunk_failures == 0 {
                     for (id, _) in &chunks {
-                        at_risk.insert(*id, format!("stored in a damaged pack ({p}); content still readable"));
+                        at_risk.insert(
+                            *id,
+                            format!("stored in a damaged pack ({p}); content still readable"),
+                        );
                     }
                 }
             }
@@ -150,8 +175,16 @@ impl Library {
         for (doc, (versions, why)) in affected {
             let mut versions: Vec<u32> = versions.into_iter().collect();
             versions.sort_unstable();
-            let title = catalog.document(doc).map(|d| d.summary.title).unwrap_or_default();
-            r.affected_documents.push(AffectedDocument { id: doc, title, versions, problem: why });
+            let title = catalog
+                .document(doc)
+                .map(|d| d.summary.title)
+                .unwrap_or_default();
+            r.affected_documents.push(AffectedDocument {
+                id: doc,
+                title,
+                versions,
+                problem: why,
+            });
         }
         self.verify_audit(&mut r)?;
         Ok(r)
@@ -159,16 +192,24 @@ impl Library {
 
     /// Each device's audit events must chain: `prev` is the previous event's hash.
     fn verify_audit(&self, r: &mut VerifyReport) -> Result<()> {
-        let mut stmt = self.catalog().conn().prepare("SELECT body FROM ops WHERE kind = 'audit' ORDER BY stamp")?;
+        let mut stmt = self
+            .catalog()
+            .conn()
+            .prepare("SELECT body FROM ops WHERE kind = 'audit' ORDER BY stamp")?;
         let mut heads: HashMap<String, Vec<u8>> = HashMap::new();
         for body in stmt.query_map([], |row| row.get::<_, String>(0))? {
             let op: Op = serde_json::from_str(&body?)?;
-            let OpKind::Audit { event } = &op.kind else { continue };
+            let OpKind::Audit { event } = &op.kind else {
+                continue;
+            };
             r.audit_events += 1;
             let device = op.stamp.device.to_string();
             let expected = heads.get(&device).cloned().unwrap_or_else(|| vec![0; 32]);
             if event.prev != expected {
-                r.audit_problems.push(format!("audit event {} of device {device} does not chain to the one before it", op.stamp.key()));
+                r.audit_problems.push(format!(
+                    "audit event {} of device {device} does not chain to the one before it",
+                    op.stamp.key()
+                ));
             }
             heads.insert(device, event.chain_hash(&op.stamp).to_vec());
         }

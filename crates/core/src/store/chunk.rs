@@ -19,7 +19,9 @@ const PROBE: usize = 4096;
 /// already compressed (JPEG, ZIP-based office files, most PDF streams).
 fn stored_form(data: &[u8]) -> Vec<u8> {
     let worth_trying = if data.len() > PROBE {
-        zstd::bulk::compress(&data[..PROBE], 1).map(|c| c.len() < PROBE * 15 / 16).unwrap_or(false)
+        zstd::bulk::compress(&data[..PROBE], 1)
+            .map(|c| c.len() < PROBE * 15 / 16)
+            .unwrap_or(false)
     } else {
         data.len() >= 64
     };
@@ -41,18 +43,24 @@ fn stored_form(data: &[u8]) -> Vec<u8> {
 /// Seal a chunk whose id is already known.
 pub fn seal_chunk(crypto: &Crypto, id: ChunkId, data: &[u8]) -> SealedChunk {
     let stored = stored_form(data);
-    SealedChunk { id, plain_len: data.len() as u32, sealed: crypto.seal_chunk(&id, &stored) }
+    SealedChunk {
+        id,
+        plain_len: data.len() as u32,
+        sealed: crypto.seal_chunk(&id, &stored),
+    }
 }
 
 /// Open, decompress and re-hash a chunk: any damage is an [`Error::Integrity`].
 pub fn open_chunk(crypto: &Crypto, id: &ChunkId, sealed: &[u8], plain_len: u32) -> Result<Vec<u8>> {
     let stored = crypto.open_chunk(id, sealed)?;
-    let bad = |detail| Error::Integrity { object: format!("chunk {id}"), detail };
+    let bad = |detail| Error::Integrity {
+        object: format!("chunk {id}"),
+        detail,
+    };
     let data = match stored.split_first() {
         Some((&CODEC_RAW, rest)) => rest.to_vec(),
-        Some((&CODEC_ZSTD, rest)) => {
-            zstd::bulk::decompress(rest, plain_len as usize).map_err(|_| bad("does not decompress"))?
-        }
+        Some((&CODEC_ZSTD, rest)) => zstd::bulk::decompress(rest, plain_len as usize)
+            .map_err(|_| bad("does not decompress"))?,
         _ => return Err(bad("unknown codec")),
     };
     if data.len() != plain_len as usize {
@@ -82,7 +90,10 @@ mod tests {
         }
         // Text shrinks, random data is stored as it is (plus nonce, codec byte and tag).
         assert!(seal_chunk(&c, c.chunk_id(&text), &text).sealed.len() < text.len() / 10);
-        assert_eq!(seal_chunk(&c, c.chunk_id(&random), &random).sealed.len(), random.len() + 29);
+        assert_eq!(
+            seal_chunk(&c, c.chunk_id(&random), &random).sealed.len(),
+            random.len() + 29
+        );
     }
 
     #[test]

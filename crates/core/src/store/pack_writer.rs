@@ -4,7 +4,6 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-
 use super::SealedChunk;
 use crate::error::{IoContext, Result};
 use crate::format::pack::{INDEX_AAD, PACK_MAGIC, PackEntry, encode_index, trailer};
@@ -37,7 +36,14 @@ impl PackWriter {
         crate::fill_random(&mut name);
         let tmp = tmp_dir.join(format!("{}.pack", data_encoding::HEXLOWER.encode(&name)));
         let file = File::create(&tmp).io("create", &tmp)?;
-        let mut this = Self { file: BufWriter::with_capacity(1 << 20, file), tmp, packs_dir, hasher: blake3::Hasher::new(), entries: Vec::new(), len: 0 };
+        let mut this = Self {
+            file: BufWriter::with_capacity(1 << 20, file),
+            tmp,
+            packs_dir,
+            hasher: blake3::Hasher::new(),
+            entries: Vec::new(),
+            len: 0,
+        };
         this.write(PACK_MAGIC)?;
         Ok(this)
     }
@@ -53,7 +59,12 @@ impl PackWriter {
     pub fn add(&mut self, chunk: &SealedChunk) -> Result<()> {
         let offset = u32::try_from(self.len).expect("packs stay far below 4 GiB");
         self.write(&chunk.sealed)?;
-        self.entries.push(PackEntry { chunk: chunk.id, offset, sealed_len: chunk.sealed.len() as u32, plain_len: chunk.plain_len });
+        self.entries.push(PackEntry {
+            chunk: chunk.id,
+            offset,
+            sealed_len: chunk.sealed.len() as u32,
+            plain_len: chunk.plain_len,
+        });
         Ok(())
     }
 
@@ -72,7 +83,11 @@ impl PackWriter {
         let index = crypto.seal(SealKind::PackIndex, INDEX_AAD, &encode_index(&self.entries));
         self.write(&index)?;
         self.write(&trailer(index.len() as u32))?;
-        let file = self.file.into_inner().map_err(|e| e.into_error()).io("write", &self.tmp)?;
+        let file = self
+            .file
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .io("write", &self.tmp)?;
         file.sync_all().io("sync", &self.tmp)?;
         drop(file);
         let id = PackId(*self.hasher.finalize().as_bytes());
@@ -82,7 +97,11 @@ impl PackWriter {
         let dest = shard.join(&hex);
         std::fs::rename(&self.tmp, &dest).io("rename", &dest)?;
         sync_dir(&shard)?;
-        Ok(FinishedPack { id, size: self.len, entries: self.entries })
+        Ok(FinishedPack {
+            id,
+            size: self.len,
+            entries: self.entries,
+        })
     }
 }
 

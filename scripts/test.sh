@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install what is missing, build everything and run every test, with a real Secret
+# Service (gnome-keyring on a private D-Bus session) for the keyring tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+cargo fmt --all -- --check
+cargo build --workspace --all-targets --locked
+
+# A private home for the keyring daemon; keep cargo's own folders where they are.
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+export RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config" XDG_RUNTIME_DIR="$scratch/run"
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+
+dbus-run-session -- bash -c '
+  set -euo pipefail
+  echo -n dossier-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  # Fail early and plainly if the Secret Service is not answering.
+  echo -n probe | secret-tool store --label=dossier-probe dossier probe
+  secret-tool clear dossier probe
+  cargo test --workspace --locked
+'
