@@ -20,7 +20,7 @@ measure() { # label, data dir, tool → prints a row
   local label=$1 data=$2 tool=$3 out=$work/time.txt
   local files bytes
   files=$(find "$data" -type f -size +0 | wc -l)
-  bytes=$(find "$data" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+  bytes=$(find "$data" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
   sync
   if [ "$tool" = dossier ]; then
     rm -rf "$work/lib"; "$bin" --library "$work/lib" init >/dev/null
@@ -31,7 +31,7 @@ measure() { # label, data dir, tool → prints a row
     /usr/bin/time -f '%e %M' -o "$out" restic backup -q -r "$work/repo" "$data" >/dev/null
     stored=$(du -sb "$work/repo" | cut -f1)
   fi
-  read -r secs rss_kib < "$out"
+  read -r secs rss_kib < <(tail -n 1 "$out")
   python3 - "$label" "$tool" "$files" "$bytes" "$secs" "$rss_kib" "$stored" <<'PY'
 import sys
 label, tool, files, size, secs, rss, stored = sys.argv[1:]
@@ -45,6 +45,6 @@ echo "dossier $("$bin" --version | cut -d' ' -f2), $(restic version | cut -d' ' 
 for set in corpus mixed big; do
   case $set in corpus) d=../shared/corpus/files ;; mixed) d=$work/mixed ;; big) d=$work/big.bin ;; esac
   [ $set = big ] && d_dir=$work/bigdir && mkdir -p "$d_dir" && mv "$d" "$d_dir/" && d=$d_dir
-  measure $set dossier "$d"
-  measure $set restic "$d"
+  measure $set "$d" dossier
+  measure $set "$d" restic
 done
