@@ -160,7 +160,7 @@ fn write(root: &Path) -> Result<Library> {
 pub fn run(root: &Path, cmd: Command) -> Result<u8> {
     match cmd {
         Command::Init { keyring } => {
-            let passphrase = new_passphrase()?;
+            let passphrase = new_passphrase("DOSSIER_PASSPHRASE")?;
             let (lib, recovery) = Library::create(
                 root,
                 &InitOptions {
@@ -441,23 +441,7 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
         }
         KeysCommand::AddPassphrase { label } => {
             let mut lib = write(root)?;
-            let new = match std::env::var("DOSSIER_NEW_PASSPHRASE") {
-                Ok(p) => zeroize::Zeroizing::new(p),
-                Err(_) => {
-                    if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-                        bail!(
-                            "set DOSSIER_NEW_PASSPHRASE or run in a terminal to be asked for the new passphrase"
-                        );
-                    }
-                    let a =
-                        zeroize::Zeroizing::new(rpassword::prompt_password("New passphrase: ")?);
-                    let b = zeroize::Zeroizing::new(rpassword::prompt_password("Repeat it: ")?);
-                    if *a != *b {
-                        bail!("the two passphrases differ; nothing was changed");
-                    }
-                    a
-                }
-            };
+            let new = new_passphrase("DOSSIER_NEW_PASSPHRASE")?;
             let id = lib.add_passphrase(&new, &label, KdfParams::default())?;
             println!("Added passphrase slot {id}");
             Ok(0)

@@ -29,13 +29,14 @@ pub fn open(root: &Path, access: Access) -> Result<LockedLibrary> {
     Ok(LockedLibrary::open(root, access)?)
 }
 
-/// A new passphrase from the environment, or asked for twice on the terminal.
-pub fn new_passphrase() -> Result<Zeroizing<String>> {
-    if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
+/// A new passphrase from the environment variable `var`, or asked for twice on the
+/// terminal.
+pub fn new_passphrase(var: &str) -> Result<Zeroizing<String>> {
+    if let Ok(p) = std::env::var(var) {
         return Ok(Zeroizing::new(p));
     }
     if !std::io::stdin().is_terminal() {
-        anyhow::bail!("no passphrase: set DOSSIER_PASSPHRASE or run in a terminal to be asked");
+        anyhow::bail!("no passphrase: set {var} or run in a terminal to be asked");
     }
     let first = Zeroizing::new(rpassword::prompt_password(
         "New passphrase (at least 8 characters): ",

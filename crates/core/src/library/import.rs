@@ -380,7 +380,6 @@ struct Committer<'l, 'p> {
     known: Arc<HashSet<ChunkId>>,
     session: HashSet<ChunkId>,
     pack: Option<PackWriter>,
-    pack_chunks: HashSet<ChunkId>,
     manifests: HashMap<usize, Manifest>,
     docs: Vec<PendingDoc>,
     batch_hashes: HashMap<ContentHash, (DocId, String)>,
@@ -413,7 +412,6 @@ impl Committer<'_, '_> {
                     let pack = self.pack.as_mut().expect("created above");
                     pack.add(&sealed)?;
                     self.session.insert(id);
-                    self.pack_chunks.insert(id);
                     if pack.len() >= PACK_TARGET {
                         self.commit()?;
                     }
@@ -573,7 +571,6 @@ impl Committer<'_, '_> {
         if !ops.is_empty() {
             self.lib.commit(ops)?;
         }
-        self.pack_chunks.clear();
         self.batch_hashes.clear();
         self.last_commit = Instant::now();
         for d in docs {
@@ -625,7 +622,6 @@ impl Library {
             known: Arc::clone(&known),
             session: HashSet::new(),
             pack: None,
-            pack_chunks: HashSet::new(),
             manifests: HashMap::new(),
             docs: Vec::new(),
             batch_hashes: HashMap::new(),
