@@ -317,7 +317,7 @@ impl Library {
         Ok(&mut self.locked.catalog)
     }
 
-    /// An audit operation chained to this device's previous event.
+    /// An audit operation; [`Library::commit`] chains it to this device's previous event.
     fn audit_op(
         &self,
         action: AuditAction,
@@ -332,7 +332,7 @@ impl Library {
                 doc,
                 version,
                 detail,
-                prev: self.catalog.audit_head()?,
+                prev: Vec::new(),
             },
         })
     }
