@@ -106,6 +106,11 @@ pub enum Error {
     #[error("{0}")]
     Invalid(String),
 
+    /// A worker thread of a pipeline ended before its work was done (a bug, or a panic
+    /// reported separately).
+    #[error("internal error: {0}")]
+    Stopped(&'static str),
+
     /// The content-defined chunker failed.
     #[error("chunking {path}: {source}")]
     Chunker {

@@ -1,9 +1,8 @@
 //! Wrapping and unwrapping the master key in key slots.
 
-use aes_gcm::{Aes256Gcm, KeyInit};
 use zeroize::Zeroizing;
 
-use super::master::{open, seal};
+use super::master::{Cipher, open, seal};
 use super::{MasterKey, RecoveryKey};
 use crate::error::{Error, Result};
 use crate::format::keyfile::{KeyFile, KeySlot, SlotKdf};
@@ -76,7 +75,7 @@ fn push_slot(
     wrap_key: &[u8; 32],
 ) -> String {
     let id = data_encoding::HEXLOWER.encode(&random::<4>());
-    let cipher = Aes256Gcm::new_from_slice(wrap_key).expect("32-byte key");
+    let cipher = Cipher::new(wrap_key);
     let wrapped = seal(&cipher, &aad(file, &id), master.expose());
     file.slots.push(KeySlot {
         id: id.clone(),
@@ -161,7 +160,7 @@ pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
             (SlotKdf::Recovery { salt }, Secret::RecoveryKey(rk)) => recovery_key(rk, salt),
             _ => continue,
         };
-        let cipher = Aes256Gcm::new_from_slice(key.as_ref()).expect("32-byte key");
+        let cipher = Cipher::new(&key);
         if let Some(bytes) = open(&cipher, &aad(file, &slot.id), &slot.wrapped) {
             let bytes = Zeroizing::new(bytes);
             return MasterKey::from_bytes(&bytes);

@@ -5,7 +5,12 @@
 //!      │                                                  ├─▶ committer (this thread):
 //!      └──────────── file ends, refusals ─────────────────┘    reorder by sequence, append
 //!                                                               to packs, commit batches
+//!                                    full packs ──▶ flusher thread (index, fsync, rename)
+//!                                    durable packs ◀──┘
 //! ```
+//!
+//! The flusher keeps fsync off the committer, so the pipeline does not stall on the disk
+//! while a pack is made durable.
 //!
 //! **Invariant:** a document is committed (and reported) only after every chunk it needs
 //! is in a pack that is durable on disk and recorded in the same or an earlier catalog
@@ -18,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, bounded};
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use serde::Serialize;
 
 use super::{Library, user_name};
@@ -30,7 +35,7 @@ use crate::ids::{ChunkId, ContentHash, DocId, VersionId};
 use crate::keys::Crypto;
 use crate::keys::master::ContentHasher;
 use crate::sniff::{SNIFF_LEN, sniff};
-use crate::store::{PACK_TARGET, PackWriter, SealedChunk, seal_chunk};
+use crate::store::{FinishedPack, PACK_TARGET, PackWriter, SealedChunk, seal_chunk};
 
 /// Content-defined chunking bounds (DESIGN section 4).
 pub const CHUNK_MIN: u32 = 16 * 1024;
@@ -366,10 +371,24 @@ fn seal_work(crypto: &Crypto, known: &HashSet<ChunkId>, work: &Receiver<Work>, o
     }
 }
 
-/// A document waiting for its chunks' pack to be committed.
+/// A document waiting for its chunks' packs to be durable.
 struct PendingDoc {
+    /// How many packs of this import must be durable first.
+    needs: u64,
     ops: Vec<OpKind>,
     outcome: ImportOutcome,
+}
+
+/// Full packs queued for the flusher; bounded so that a slow disk slows the import down.
+const PACKS_IN_FLIGHT: usize = 2;
+
+/// The flusher thread: finish packs in the order they come.
+fn flush_packs(crypto: &Crypto, packs: &Receiver<PackWriter>, out: &Sender<Result<FinishedPack>>) {
+    for pack in packs {
+        if out.send(pack.finish(crypto)).is_err() {
+            return;
+        }
+    }
 }
 
 /// The committer's state (runs on the calling thread, owns the catalog).
@@ -380,9 +399,17 @@ struct Committer<'l, 'p> {
     known: Arc<HashSet<ChunkId>>,
     session: HashSet<ChunkId>,
     pack: Option<PackWriter>,
+    /// Packs handed to the flusher, and how many of them came back durable.
+    sent: u64,
+    durable: u64,
+    to_flusher: Option<Sender<PackWriter>>,
+    from_flusher: Receiver<Result<FinishedPack>>,
+    /// Durable packs not yet in the catalog.
+    flushed: Vec<FinishedPack>,
     manifests: HashMap<usize, Manifest>,
-    docs: Vec<PendingDoc>,
-    batch_hashes: HashMap<ContentHash, (DocId, String)>,
+    docs: std::collections::VecDeque<PendingDoc>,
+    /// Content imported by this run, for duplicates not yet committed.
+    session_hashes: HashMap<ContentHash, (DocId, String)>,
     last_commit: Instant,
     report: ImportReport,
     progress: &'p mut dyn FnMut(ImportEvent<'_>),
@@ -413,7 +440,7 @@ impl Committer<'_, '_> {
                     pack.add(&sealed)?;
                     self.session.insert(id);
                     if pack.len() >= PACK_TARGET {
-                        self.commit()?;
+                        self.send_pack()?;
                     }
                 }
             }
@@ -432,10 +459,17 @@ impl Committer<'_, '_> {
                 self.file_done(&planned[file], manifest, hash, size, &head)?;
             }
         }
-        if !self.docs.is_empty()
-            && (self.docs.len() >= COMMIT_DOCS || self.last_commit.elapsed() >= COMMIT_INTERVAL)
+        self.collect_flushed(false)?;
+        let due = self.docs.len() >= COMMIT_DOCS || self.last_commit.elapsed() >= COMMIT_INTERVAL;
+        if due && self.docs.back().is_some_and(|d| d.needs > self.sent) {
+            // Documents wait on the open pack: close it early rather than keep them waiting.
+            self.send_pack()?;
+        }
+        if due
+            && (!self.flushed.is_empty()
+                || self.docs.front().is_some_and(|d| d.needs <= self.durable))
         {
-            self.commit()?;
+            self.commit_ready()?;
         }
         Ok(())
     }
@@ -458,7 +492,7 @@ impl Committer<'_, '_> {
         let (doc, parents, note, title, mut ops) = match &self.target {
             Target::NewDocuments => {
                 if !self.opts.allow_duplicates {
-                    let existing = match self.batch_hashes.get(&hash) {
+                    let existing = match self.session_hashes.get(&hash) {
                         Some(found) => Some(found.clone()),
                         None => self.lib.catalog().find_content(&hash)?,
                     };
@@ -531,8 +565,10 @@ impl Committer<'_, '_> {
             self.lib
                 .audit_op(action, Some(doc), Some(version), Some(file_name))?,
         );
-        self.batch_hashes.insert(hash, (doc, title.clone()));
-        self.docs.push(PendingDoc {
+        self.session_hashes.insert(hash, (doc, title.clone()));
+        let open = self.pack.as_ref().is_some_and(|p| !p.is_empty());
+        self.docs.push_back(PendingDoc {
+            needs: self.sent + u64::from(open),
             ops,
             outcome: ImportOutcome::Imported {
                 path: p.path.clone(),
@@ -551,32 +587,86 @@ impl Committer<'_, '_> {
         self.report.push(o);
     }
 
-    /// Make the open pack durable and commit it with every waiting document.
-    fn commit(&mut self) -> Result<()> {
-        let mut ops = Vec::new();
-        if let Some(pack) = self.pack.take() {
-            if !pack.is_empty() {
-                let done = pack.finish(self.lib.crypto())?;
-                ops.push(OpKind::PackAdded {
-                    pack: done.id,
-                    size: done.size,
-                    index: encode_index(&done.entries),
-                });
-            }
+    /// Hand the open pack to the flusher.
+    fn send_pack(&mut self) -> Result<()> {
+        let Some(pack) = self.pack.take() else {
+            return Ok(());
+        };
+        if pack.is_empty() {
+            return Ok(());
         }
-        let docs = std::mem::take(&mut self.docs);
+        let tx = self.to_flusher.as_ref().expect("open until finish");
+        if tx.send(pack).is_err() {
+            // The flusher stopped: its error is waiting in the results.
+            return Err(self.flusher_error());
+        }
+        self.sent += 1;
+        Ok(())
+    }
+
+    fn flusher_error(&self) -> Error {
+        match self.from_flusher.recv() {
+            Ok(Err(e)) => e,
+            _ => Error::Stopped("the pack writer thread stopped"),
+        }
+    }
+
+    /// Take packs the flusher has made durable; with `wait`, all that were sent.
+    fn collect_flushed(&mut self, wait: bool) -> Result<()> {
+        while self.durable < self.sent {
+            let done = if wait {
+                match self.from_flusher.recv() {
+                    Ok(r) => r,
+                    Err(_) => return Err(Error::Stopped("the pack writer thread stopped")),
+                }
+            } else {
+                match self.from_flusher.try_recv() {
+                    Ok(r) => r,
+                    Err(_) => return Ok(()),
+                }
+            };
+            self.flushed.push(done?);
+            self.durable += 1;
+        }
+        Ok(())
+    }
+
+    /// Commit durable packs and every document whose packs are all durable.
+    fn commit_ready(&mut self) -> Result<()> {
+        let mut ops: Vec<OpKind> = self
+            .flushed
+            .drain(..)
+            .map(|done| OpKind::PackAdded {
+                pack: done.id,
+                size: done.size,
+                index: encode_index(&done.entries),
+            })
+            .collect();
+        let ready = self
+            .docs
+            .iter()
+            .take_while(|d| d.needs <= self.durable)
+            .count();
+        let docs: Vec<PendingDoc> = self.docs.drain(..ready).collect();
         for d in &docs {
             ops.extend(d.ops.iter().cloned());
         }
         if !ops.is_empty() {
             self.lib.commit(ops)?;
         }
-        self.batch_hashes.clear();
         self.last_commit = Instant::now();
         for d in docs {
             self.finish(d.outcome);
         }
         Ok(())
+    }
+
+    /// Flush everything and commit what is left.
+    fn finish_all(&mut self) -> Result<()> {
+        self.send_pack()?;
+        self.to_flusher = None;
+        self.collect_flushed(true)?;
+        self.commit_ready()
     }
 }
 
@@ -615,6 +705,9 @@ impl Library {
             opts.workers
         };
         let crypto = Arc::clone(&self.crypto);
+        let (pack_tx, pack_rx) = bounded::<PackWriter>(PACKS_IN_FLIGHT - 1);
+        // Unbounded so the flusher never blocks on a committer that stopped on an error.
+        let (done_tx, done_rx) = unbounded::<Result<FinishedPack>>();
         let mut c = Committer {
             lib: self,
             target,
@@ -622,9 +715,14 @@ impl Library {
             known: Arc::clone(&known),
             session: HashSet::new(),
             pack: None,
+            sent: 0,
+            durable: 0,
+            to_flusher: Some(pack_tx),
+            from_flusher: done_rx,
+            flushed: Vec::new(),
             manifests: HashMap::new(),
-            docs: Vec::new(),
-            batch_hashes: HashMap::new(),
+            docs: Default::default(),
+            session_hashes: HashMap::new(),
             last_commit: Instant::now(),
             report: ImportReport::default(),
             progress,
@@ -640,6 +738,10 @@ impl Library {
                 let (crypto, out_tx) = (Arc::clone(&crypto), out_tx.clone());
                 s.spawn(move || read_files(planned, &crypto, &work_tx, &out_tx));
             }
+            {
+                let crypto = Arc::clone(&crypto);
+                s.spawn(move || flush_packs(&crypto, &pack_rx, &done_tx));
+            }
             for _ in 0..workers {
                 let (crypto, known, work_rx, out_tx) = (
                     Arc::clone(&crypto),
@@ -651,16 +753,21 @@ impl Library {
             }
             drop((work_rx, out_tx));
             // Reorder by sequence so chunks are appended and files end in reading order.
-            let mut waiting: BTreeMap<u64, Msg> = BTreeMap::new();
-            let mut next = 0u64;
-            for msg in out_rx {
-                waiting.insert(msg.seq(), msg);
-                while let Some(m) = waiting.remove(&next) {
-                    next += 1;
-                    c.handle(m, planned)?;
+            let result = (|| {
+                let mut waiting: BTreeMap<u64, Msg> = BTreeMap::new();
+                let mut next = 0u64;
+                for msg in out_rx {
+                    waiting.insert(msg.seq(), msg);
+                    while let Some(m) = waiting.remove(&next) {
+                        next += 1;
+                        c.handle(m, planned)?;
+                    }
                 }
-            }
-            c.commit()
+                c.finish_all()
+            })();
+            // On an error, let the flusher end so the scope can join it.
+            c.to_flusher = None;
+            result
         })?;
         Ok(c.report)
     }
