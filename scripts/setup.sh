@@ -4,7 +4,8 @@
 set -euo pipefail
 
 need=()
-for pkg in build-essential pkg-config gnome-keyring dbus dbus-x11 libsecret-tools restic time; do
+for pkg in build-essential pkg-config gnome-keyring dbus dbus-x11 libsecret-tools restic time \
+           python3 python3-pip unzip tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -19,3 +20,20 @@ if ! command -v cargo >/dev/null 2>&1; then
   echo "Rust is missing: install it with rustup (https://rustup.rs), Rust 1.89 or newer, then run this again." >&2
   exit 1
 fi
+
+# libpdfium is not packaged by Debian: take it from the pypdfium2 wheel (PyPI), once.
+PDFIUM_VERSION=5.15.2
+deps="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.deps"
+if [ ! -f "$deps/pdfium/libpdfium.so" ]; then
+  echo "Fetching libpdfium from the pypdfium2 $PDFIUM_VERSION wheel"
+  tmp=$(mktemp -d)
+  python3 -m pip download -q --no-deps --only-binary=:all: --platform manylinux_2_17_x86_64 \
+    --python-version 3.11 "pypdfium2==$PDFIUM_VERSION" -d "$tmp"
+  unzip -q -o "$tmp"/pypdfium2-*.whl 'pypdfium2_raw/libpdfium.so' '*/licenses/*' -d "$tmp/x"
+  mkdir -p "$deps/pdfium"
+  cp "$tmp/x/pypdfium2_raw/libpdfium.so" "$deps/pdfium/libpdfium.so.part"
+  rm -rf "$deps/pdfium/licenses" && cp -r "$tmp"/x/*.dist-info/licenses "$deps/pdfium/licenses"
+  mv "$deps/pdfium/libpdfium.so.part" "$deps/pdfium/libpdfium.so"
+  rm -rf "$tmp"
+fi
+export PDFIUM_DYNAMIC_LIB_PATH="$deps/pdfium"

@@ -40,7 +40,12 @@ fn imports_killed_at_random_moments_lose_nothing() {
         for _ in 0..8 {
             let mut child = dossier(
                 &lib,
-                &["import", "--progress-json", corpus.to_str().unwrap()],
+                &[
+                    "import",
+                    "--no-process",
+                    "--progress-json",
+                    corpus.to_str().unwrap(),
+                ],
             )
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -92,9 +97,12 @@ fn imports_killed_at_random_moments_lose_nothing() {
             }
         }
         // A final, uninterrupted import completes: every distinct file exactly once.
-        let out = dossier(&lib, &["import", "--json", corpus.to_str().unwrap()])
-            .output()
-            .unwrap();
+        let out = dossier(
+            &lib,
+            &["import", "--no-process", "--json", corpus.to_str().unwrap()],
+        )
+        .output()
+        .unwrap();
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(
             report["refused"].as_u64().unwrap(),

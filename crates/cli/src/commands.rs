@@ -11,6 +11,7 @@ use dossier_core::{
 
 use crate::exit;
 use crate::output::{self, Progress};
+use crate::processing::{self, ToolArgs};
 use crate::unlock::{new_passphrase, open, unlock};
 
 #[derive(Debug, Subcommand)]
@@ -37,6 +38,36 @@ pub enum Command {
         /// finished file, and the bytes processed so far.
         #[arg(long)]
         progress_json: bool,
+    },
+    /// Run pending processing jobs (text extraction, OCR).
+    Process {
+        /// Run failed jobs again from scratch.
+        #[arg(long)]
+        retry_failed: bool,
+        #[arg(long)]
+        json: bool,
+        /// Report each finished job as a JSON line on stderr.
+        #[arg(long)]
+        progress_json: bool,
+    },
+    /// Print the extracted text of a document (text layer and OCR), page by page.
+    Text {
+        doc: String,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Processing jobs not done (or all jobs of one document), with their reasons.
+    Jobs {
+        doc: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Versions, and which tools (PDF engine, OCR) are available.
+    About {
+        #[arg(long)]
+        json: bool,
     },
     /// List documents.
     Ls {
@@ -157,7 +188,7 @@ fn write(root: &Path) -> Result<Library> {
     unlock(root, Access::Write)
 }
 
-pub fn run(root: &Path, cmd: Command) -> Result<u8> {
+pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
     match cmd {
         Command::Init { keyring } => {
             let passphrase = new_passphrase("DOSSIER_PASSPHRASE")?;
@@ -207,16 +238,61 @@ pub fn run(root: &Path, cmd: Command) -> Result<u8> {
                 },
             )?;
             progress.finish();
-            // Processing jobs (text, OCR, thumbnails) arrive with the search engine; until
-            // then there is nothing to run, with or without --no-process.
-            let _ = no_process;
+            let processed = if no_process {
+                None
+            } else {
+                Some(processing::run(
+                    &mut lib,
+                    tools,
+                    false,
+                    !json && !progress_json,
+                    progress_json,
+                )?)
+            };
             if json {
-                output::json(&report)?;
+                // The import report as before, with the processing summary beside it.
+                let mut v = serde_json::to_value(&report)?;
+                v["process"] = serde_json::to_value(&processed)?;
+                output::json(&v)?;
             } else {
                 output::import_report(&report);
+                if let Some(p) = &processed {
+                    processing::print_report(p);
+                }
             }
             Ok(if report.refused > 0 { exit::PARTIAL } else { 0 })
         }
+        Command::Process {
+            retry_failed,
+            json,
+            progress_json,
+        } => {
+            let mut lib = write(root)?;
+            let report = processing::run(
+                &mut lib,
+                tools,
+                retry_failed,
+                !json && !progress_json,
+                progress_json,
+            )?;
+            if json {
+                output::json(&report)?;
+            } else {
+                processing::print_report(&report);
+            }
+            Ok(if report.failed > 0 { exit::PARTIAL } else { 0 })
+        }
+        Command::Text { doc, version, json } => {
+            let lib = write(root)?;
+            let id = resolve(&lib, &doc)?;
+            processing::text(&lib, id, version, json)
+        }
+        Command::Jobs { doc, json } => {
+            let lib = open(root, Access::Read)?;
+            let id = doc.map(|d| resolve(&lib, &d)).transpose()?;
+            processing::jobs(&lib, id, json)
+        }
+        Command::About { json } => processing::about(tools, json, root),
         Command::Ls { trash, all, json } => {
             let lib = open(root, Access::Read)?;
             let which = if all {

@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod processing;
 mod unlock;
 
 use std::path::PathBuf;
@@ -34,6 +35,8 @@ struct Cli {
     /// The library folder (default: $DOSSIER_LIBRARY, else the platform data folder).
     #[arg(long, global = true, env = "DOSSIER_LIBRARY", value_name = "DIR")]
     library: Option<PathBuf>,
+    #[command(flatten)]
+    tools: processing::ToolArgs,
     #[command(subcommand)]
     command: commands::Command,
 }
@@ -47,7 +50,7 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    match commands::run(&library, cli.command) {
+    match commands::run(&library, &cli.tools, cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use anyhow::Result;
 use dossier_core::{
     AuditEntry, DocumentDetail, DocumentSummary, ImportEvent, ImportOutcome, ImportReport,
-    LibraryStats, VerifyReport, VersionInfo,
+    LibraryStats, ProcessEvent, VerifyReport, VersionInfo,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -248,6 +248,31 @@ impl Progress {
         }
     }
 
+    /// A bar counting processing jobs.
+    pub fn start_jobs(&mut self, total: u64) {
+        if let Some(bar) = &mut self.bar {
+            *bar = ProgressBar::new(total);
+            bar.set_style(
+                ProgressStyle::with_template("Processing {bar:40} {pos}/{len} eta {eta} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+        }
+    }
+
+    /// Show what is being worked on.
+    pub fn message(&self, msg: String) {
+        if let Some(b) = &self.bar {
+            b.set_message(msg);
+        }
+    }
+
+    /// Raise the total when work is queued on the way (OCR after extraction).
+    pub fn grow(&self, n: u64) {
+        if let Some(b) = &self.bar {
+            b.inc_length(n);
+        }
+    }
+
     pub fn add(&self, n: u64) {
         if let Some(b) = &self.bar {
             b.inc(n);
@@ -299,6 +324,31 @@ impl EventLines {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{v}");
         let _ = err.flush();
+    }
+
+    /// One line per finished job.
+    pub fn process_event(&mut self, e: &ProcessEvent<'_>) {
+        if !self.on {
+            return;
+        }
+        match e {
+            ProcessEvent::Planned { jobs } => {
+                self.emit(serde_json::json!({ "event": "process_planned", "jobs": jobs }))
+            }
+            ProcessEvent::Unavailable { what } => {
+                self.emit(serde_json::json!({ "event": "unavailable", "what": what }))
+            }
+            ProcessEvent::Started { .. } => {}
+            ProcessEvent::Finished { job, state, reason } => self.emit(serde_json::json!({
+                "event": "job",
+                "doc": job.doc,
+                "version": job.version,
+                "kind": job.kind,
+                "file_name": job.file_name,
+                "state": state,
+                "reason": reason,
+            })),
+        }
     }
 
     pub fn import_event(&mut self, e: &ImportEvent<'_>) {

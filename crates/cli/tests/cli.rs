@@ -339,7 +339,7 @@ fn bad_inputs_get_clear_errors_and_change_nothing() {
 fn the_corpus_imports_exports_identically_and_dedups() {
     let lib = Lib::new();
     let corpus = corpus();
-    let out = lib.run(&["import", "--json", corpus.to_str().unwrap()]);
+    let out = lib.run(&["import", "--no-process", "--json", corpus.to_str().unwrap()]);
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     // Every refusal is an empty file with its reason; all else is imported or a duplicate.
     for f in report["files"].as_array().unwrap() {
@@ -381,7 +381,7 @@ fn the_corpus_imports_exports_identically_and_dedups() {
     );
 
     // A second import of the same corpus stores (almost) nothing.
-    let again = lib.run(&["import", "--json", corpus.to_str().unwrap()]);
+    let again = lib.run(&["import", "--no-process", "--json", corpus.to_str().unwrap()]);
     let again: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(again["imported"], 0);
     let grown = lib.json(&["stats", "--json"])["stored_bytes"]
@@ -521,4 +521,190 @@ fn key_slots_can_be_added_and_removed() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Copy corpus files (by path under the corpus) into one folder to import.
+fn corpus_subset(lib: &Lib, files: &[&str]) -> PathBuf {
+    let dir = lib.work().join("subset");
+    std::fs::create_dir_all(&dir).unwrap();
+    for f in files {
+        let src = corpus().join(f);
+        std::fs::copy(&src, dir.join(src.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn doc_by_name(lib: &Lib, file_name: &str) -> String {
+    let docs = lib.json(&["ls", "--json"]);
+    docs.as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file_name"] == file_name)
+        .unwrap_or_else(|| panic!("{file_name} not in {docs}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn text_of(lib: &Lib, file_name: &str) -> String {
+    lib.ok(&["text", &doc_by_name(lib, file_name)])
+}
+
+/// pdfium and Tesseract must be present where tests run (`./scripts/test.sh` installs
+/// them and sets PDFIUM_DYNAMIC_LIB_PATH); a missing one fails the test rather than
+/// skipping it.
+fn require_tools(lib: &Lib) {
+    let about = lib.json(&["about", "--json"]);
+    assert_eq!(
+        about["pdf"]["available"], true,
+        "run ./scripts/test.sh: {about}"
+    );
+    assert_eq!(
+        about["ocr"]["available"], true,
+        "run ./scripts/test.sh: {about}"
+    );
+}
+
+#[test]
+fn processing_extracts_pdf_text_office_text_and_ocr() {
+    let lib = Lib::new();
+    require_tools(&lib);
+    let input = corpus_subset(
+        &lib,
+        &[
+            "tesseract-ocr+test/testing/phototest.tif",
+            "py-pdf+sample-files/006-pdflatex-outline/pdflatex-outline.pdf",
+            "py-pdf+sample-files/005-libreoffice-writer-password/libreoffice-writer-password.pdf",
+            "Unstructured-IO+unstructured/example-docs/page-breaks.docx",
+            "openpreserve+format-corpus/office/wordprocessing/odt/demoLibreOfficeImagePasteBug.odt",
+            "Unstructured-IO+unstructured/example-docs/2023-half-year-analyses-by-segment.xlsx",
+            "Unstructured-IO+unstructured/example-docs/sample-presentation.pptx",
+            "tafia+calamine/tests/pass_protected.xlsx",
+        ],
+    );
+    std::fs::write(
+        input.join("legacy.txt"),
+        b"caf\xe9 cr\xe8me for the staff room\n",
+    )
+    .unwrap();
+    let report = lib.json(&["import", "--json", input.to_str().unwrap()]);
+    assert_eq!(report["imported"], 9, "{report}");
+    let process = &report["process"];
+    assert_eq!(process["failed"], 0, "{report}");
+    assert_eq!(process["waiting"], 0, "{report}");
+    assert_eq!(process["protected"], 2, "{report}");
+
+    // Office files from their XML parts; sheets and slides are numbered like pages.
+    assert!(
+        text_of(&lib, "page-breaks.docx")
+            .contains("but break falls inside link so text stays together")
+    );
+    assert!(
+        text_of(&lib, "demoLibreOfficeImagePasteBug.odt")
+            .contains("Test document that demonstrates LibreOffice image paste bug")
+    );
+    let xlsx = lib.json(&[
+        "text",
+        &doc_by_name(&lib, "2023-half-year-analyses-by-segment.xlsx"),
+        "--json",
+    ]);
+    let sheet5 = xlsx["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["page"] == 5)
+        .unwrap_or_else(|| panic!("{xlsx}"));
+    assert!(
+        sheet5["text"]
+            .as_str()
+            .unwrap()
+            .contains("Reconciliation from Underlying Trading operating profit")
+    );
+    let pptx = lib.json(&[
+        "text",
+        &doc_by_name(&lib, "sample-presentation.pptx"),
+        "--json",
+    ]);
+    let slide3 = pptx["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["page"] == 3)
+        .unwrap();
+    assert!(
+        slide3["text"]
+            .as_str()
+            .unwrap()
+            .contains("This is the second content slide")
+    );
+
+    // OCR of an image, the text layer of a PDF with its page numbers, legacy encodings.
+    let ocr = text_of(&lib, "phototest.tif");
+    assert!(ocr.contains("quick brown dog"), "{ocr}");
+    let pdf = lib.json(&["text", &doc_by_name(&lib, "pdflatex-outline.pdf"), "--json"]);
+    let pages = pdf["pages"].as_array().unwrap();
+    assert!(pages.len() >= 2, "{pdf}");
+    let with_blind_text = pages
+        .iter()
+        .find(|p| p["text"].as_str().unwrap().contains("Huardest gefburn"))
+        .unwrap_or_else(|| panic!("{pdf}"));
+    assert!(with_blind_text["page"].as_u64().unwrap() >= 2);
+    assert_eq!(with_blind_text["source"], "layer");
+    assert!(text_of(&lib, "legacy.txt").contains("café crème"));
+
+    // A password-protected PDF is kept, marked, and not an error.
+    let protected = doc_by_name(&lib, "libreoffice-writer-password.pdf");
+    let jobs = lib.json(&["jobs", &protected, "--json"]);
+    assert_eq!(jobs["jobs"][0]["state"], "protected", "{jobs}");
+    assert_eq!(jobs["jobs"][0]["reason"], "password protected", "{jobs}");
+    let counts = lib.json(&["jobs", "--json"])["counts"].clone();
+    assert!(
+        counts.get("pending").is_none() && counts.get("waiting").is_none(),
+        "{counts}"
+    );
+}
+
+#[test]
+fn missing_tools_make_work_wait_and_it_runs_once_they_are_there() {
+    let lib = Lib::new();
+    require_tools(&lib);
+    let input = corpus_subset(
+        &lib,
+        &[
+            "tesseract-ocr+test/testing/phototest.tif",
+            "py-pdf+sample-files/006-pdflatex-outline/pdflatex-outline.pdf",
+        ],
+    );
+    // No pdfium anywhere and no Tesseract: the import still succeeds and says why.
+    let out = lib
+        .cmd(&["import", input.to_str().unwrap()])
+        .env_remove("PDFIUM_DYNAMIC_LIB_PATH")
+        .env("DOSSIER_TESSERACT", lib.work().join("no-tesseract-here"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let about = lib
+        .cmd(&["about"])
+        .env_remove("PDFIUM_DYNAMIC_LIB_PATH")
+        .env("DOSSIER_TESSERACT", lib.work().join("no-tesseract-here"))
+        .output()
+        .unwrap();
+    let about = stdout(&about);
+    assert!(
+        about.contains("PDF text and previews: unavailable"),
+        "{about}"
+    );
+    assert!(about.contains("OCR: unavailable"), "{about}");
+    let jobs = lib.json(&["jobs", "--json"]);
+    assert_eq!(jobs["counts"]["waiting"], 2, "{jobs}");
+    // Still findable by name while waiting.
+    doc_by_name(&lib, "phototest.tif");
+
+    // With the tools back, `process` runs what waited.
+    let report = lib.json(&["process", "--json"]);
+    assert!(report["done"].as_u64().unwrap() >= 2, "{report}");
+    assert_eq!(report["waiting"], 0, "{report}");
+    assert_eq!(report["failed"], 0, "{report}");
+    assert!(text_of(&lib, "phototest.tif").contains("lazy fox"));
+    assert!(text_of(&lib, "pdflatex-outline.pdf").contains("Huardest gefburn"));
 }

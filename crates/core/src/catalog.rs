@@ -2,9 +2,11 @@
 //!
 //! **Invariant:** every change to documents, versions, tags, fields, packs and audit goes
 //! through [`Catalog::commit`], which writes the operation to the journal (`ops`) and
-//! applies it in the same transaction. The tables are a projection of the journal.
+//! applies it in the same transaction. Those tables are a projection of the journal; only
+//! the derived tables of [`jobs`] (jobs, extracted text, index queue) change outside it.
 
 mod apply;
+pub mod jobs;
 mod query;
 pub mod schema;
 

@@ -111,6 +111,58 @@ pub enum Error {
     #[error("internal error: {0}")]
     Stopped(&'static str),
 
+    /// The document is encrypted: it is kept and marked "password protected".
+    #[error("password protected")]
+    PasswordProtected,
+
+    /// A zip container (DOCX, XLSX, ODT...) could not be read.
+    #[error("damaged zip container: {0}")]
+    Zip(#[from] zip::result::ZipError),
+
+    /// An XML part could not be parsed.
+    #[error("damaged XML: {0}")]
+    Xml(#[from] quick_xml::Error),
+
+    /// A part of a document expands beyond what we are willing to read (zip bombs).
+    #[error("{what} is larger than the {limit}-byte limit")]
+    TooLarge { what: &'static str, limit: u64 },
+
+    /// The PDF engine (libpdfium) could not be loaded: PDF text and previews wait for it.
+    #[error(
+        "PDF engine unavailable: libpdfium could not be loaded ({0}); set PDFIUM_DYNAMIC_LIB_PATH to its folder"
+    )]
+    PdfiumUnavailable(#[source] std::sync::Arc<pdfium_render::prelude::PdfiumError>),
+
+    /// Tesseract could not be run: OCR waits for it.
+    #[error(
+        "OCR unavailable: Tesseract could not be run as {program:?} ({source}); install it (Debian: tesseract-ocr)"
+    )]
+    TesseractUnavailable {
+        program: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Tesseract ran but does not have a language it was asked for.
+    #[error("OCR unavailable: Tesseract has no {0:?} language data installed")]
+    OcrLanguageMissing(String),
+
+    /// Tesseract failed on one image (its own message).
+    #[error("Tesseract failed ({status}): {message}")]
+    Ocr { status: String, message: String },
+
+    /// pdfium refused a document or page.
+    #[error("PDF: {0}")]
+    Pdf(#[from] pdfium_render::prelude::PdfiumError),
+
+    /// An image could not be decoded or encoded.
+    #[error("image: {0}")]
+    Image(#[from] image::ImageError),
+
+    /// Work on one document took longer than its time limit.
+    #[error("stopped after the {limit_secs}-second limit for one document")]
+    TimedOut { limit_secs: u64 },
+
     /// The content-defined chunker failed.
     #[error("chunking {path}: {source}")]
     Chunker {

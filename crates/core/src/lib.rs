@@ -4,6 +4,7 @@
 
 pub mod catalog;
 mod error;
+pub mod extract;
 pub mod format;
 mod ids;
 pub mod keys;
@@ -11,15 +12,19 @@ mod library;
 mod sniff;
 pub mod store;
 
+pub use catalog::jobs::{
+    ExifInfo, ExtractInfo, Job, JobCounts, JobKind, JobState, JobStatus, PageText, TextSource,
+};
 pub use catalog::{AuditEntry, Catalog, DocumentDetail, DocumentSummary, Listing, VersionInfo};
 pub use error::{Error, Result};
+pub use extract::{OcrConfig, PdfiumConfig, ToolStatus, Tools};
 pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions,
-    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LockedLibrary, Secret,
-    VerifyReport, default_library_path,
+    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LockedLibrary, MAX_ATTEMPTS,
+    ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport, default_library_path,
 };
 pub use sniff::sniff;
 

@@ -10,6 +10,7 @@ mod edit;
 mod export;
 mod import;
 mod lock;
+mod process;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use zeroize::Zeroizing;
 
 pub use export::{ExportAllReport, ExportedFile};
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
+pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
 pub use verify::{AffectedDocument, VerifyReport};
 
 use crate::catalog::{Catalog, CatalogMode};

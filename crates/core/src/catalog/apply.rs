@@ -60,6 +60,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                     v.restored_from.map(|r| r.to_string()),
                 ],
             )?;
+            super::jobs::queue_version(tx, v.id, s.wall_ms())?;
             refresh(tx, *doc, s)?;
         }
         OpKind::FieldSet {
@@ -152,6 +153,9 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                 ],
             )?;
         }
+    }
+    if let Some(doc) = op.kind.doc() {
+        super::jobs::queue_index(tx, doc)?;
     }
     Ok(true)
 }

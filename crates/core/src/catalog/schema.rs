@@ -86,6 +86,36 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX audit_by_doc ON audit(doc, stamp);
     "#,
+    // 2: processing jobs, extracted text and the search index's work queue. Derived state:
+    // every device computes it from the versions it has, so none of it is an operation.
+    r#"
+    CREATE TABLE jobs (
+        version TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        reason TEXT,
+        updated_ms INTEGER NOT NULL,
+        PRIMARY KEY (version, kind)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX jobs_by_state ON jobs(state, version);
+    CREATE TABLE extractions (
+        version TEXT PRIMARY KEY,
+        page_count INTEGER,
+        info TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE texts (
+        version TEXT NOT NULL,
+        page INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (version, page)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE index_queue (doc TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+    INSERT INTO jobs (version, kind, state, updated_ms)
+        SELECT id, 'extract', 'pending', created_ms FROM versions;
+    INSERT INTO index_queue (doc) SELECT id FROM documents;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -150,7 +180,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 10);
+        assert_eq!(n, 14);
     }
 
     #[test]

@@ -284,6 +284,20 @@ pub enum OpKind {
 }
 
 impl OpKind {
+    /// The document this operation changes, if any (audit events change none).
+    pub fn doc(&self) -> Option<DocId> {
+        match self {
+            Self::DocumentCreated { doc, .. }
+            | Self::VersionAdded { doc, .. }
+            | Self::FieldSet { doc, .. }
+            | Self::TagAdded { doc, .. }
+            | Self::TagRemoved { doc, .. }
+            | Self::Trashed { doc, .. }
+            | Self::Untrashed { doc, .. } => Some(*doc),
+            Self::PackAdded { .. } | Self::Audit { .. } => None,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Self::DocumentCreated { .. } => "document_created",

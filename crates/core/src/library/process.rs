@@ -1,0 +1,242 @@
+//! Running processing jobs: extraction, then OCR where a version needs it.
+//!
+//! Jobs live in the catalog ([`crate::catalog::jobs`]), so a crash, a kill or a quit
+//! resumes where it stopped. Each job ends done, failed with a reason, password protected,
+//! or waiting for a missing tool; none of these hides the document.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::Library;
+use crate::catalog::jobs::{ExtractInfo, Job, JobKind, JobResult, JobState};
+use crate::error::{Error, Result};
+use crate::extract::{self, Kind, Tesseract, Tools};
+use crate::ids::{DocId, VersionId};
+
+/// A job that stopped the process this many times is failed instead of run again.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+/// Versions larger than this are kept and findable by name, but their text is not read.
+pub const MAX_EXTRACT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Options for [`Library::process`].
+#[derive(Debug, Clone, Default)]
+pub struct ProcessOptions {
+    pub tools: Tools,
+    /// Run failed jobs again from scratch.
+    pub retry_failed: bool,
+}
+
+/// Progress of [`Library::process`].
+#[derive(Debug)]
+pub enum ProcessEvent<'a> {
+    /// Jobs waiting when the run started (more may be queued as it goes, e.g. OCR).
+    Planned {
+        jobs: u64,
+    },
+    /// A tool is missing; the jobs that need it wait.
+    Unavailable {
+        what: &'a str,
+    },
+    Started {
+        job: &'a Job,
+    },
+    Finished {
+        job: &'a Job,
+        state: JobState,
+        reason: Option<&'a str>,
+    },
+}
+
+/// Counts of how the jobs of one run ended.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ProcessReport {
+    pub done: u64,
+    pub failed: u64,
+    pub protected: u64,
+    pub waiting: u64,
+    pub seconds: f64,
+}
+
+/// Tesseract, looked for once per run.
+enum OcrTool {
+    Found(Tesseract),
+    Missing(String),
+}
+
+impl Library {
+    /// Run every pending job (and waiting ones whose tool is now present).
+    pub fn process(
+        &mut self,
+        opts: &ProcessOptions,
+        progress: &mut dyn FnMut(ProcessEvent<'_>),
+    ) -> Result<ProcessReport> {
+        let started = Instant::now();
+        let tools = &opts.tools;
+        let catalog = self.writer()?;
+        if opts.retry_failed {
+            catalog.retry_failed()?;
+        }
+        match extract::pdfium_available(&tools.pdfium) {
+            Ok(()) => {
+                catalog.retry_waiting(&[JobKind::Extract])?;
+            }
+            Err(e) => progress(ProcessEvent::Unavailable {
+                what: &e.to_string(),
+            }),
+        }
+        let ocr = match Tesseract::find(&tools.ocr) {
+            Ok(t) => {
+                catalog.retry_waiting(&[JobKind::Ocr])?;
+                OcrTool::Found(t)
+            }
+            Err(e) => {
+                let what = e.to_string();
+                progress(ProcessEvent::Unavailable { what: &what });
+                OcrTool::Missing(what)
+            }
+        };
+        let planned = catalog
+            .job_counts()?
+            .get(&JobState::Pending)
+            .copied()
+            .unwrap_or(0);
+        progress(ProcessEvent::Planned { jobs: planned });
+        let mut report = ProcessReport::default();
+        loop {
+            let jobs = self.catalog().pending_jobs(64)?;
+            if jobs.is_empty() {
+                break;
+            }
+            for job in &jobs {
+                let result = if job.attempts >= MAX_ATTEMPTS {
+                    JobResult::ended(
+                        JobState::Failed,
+                        format!(
+                            "processing this file stopped the program {} times; it is kept but not searched by content",
+                            job.attempts
+                        ),
+                    )
+                } else {
+                    self.writer()?.start_job(job.version, job.kind)?;
+                    progress(ProcessEvent::Started { job });
+                    let run = catch_unwind(AssertUnwindSafe(|| self.run_job(job, tools, &ocr)));
+                    match run {
+                        Ok(Ok(r)) => r,
+                        Ok(Err(e)) => JobResult::ended(JobState::Failed, e.to_string()),
+                        Err(_) => JobResult::ended(
+                            JobState::Failed,
+                            "internal error while reading this file (reported as a bug); it is kept",
+                        ),
+                    }
+                };
+                self.writer()?
+                    .finish_job(job.version, job.doc, job.kind, &result)?;
+                match result.state {
+                    JobState::Done => report.done += 1,
+                    JobState::Failed => report.failed += 1,
+                    JobState::Protected => report.protected += 1,
+                    JobState::Waiting => report.waiting += 1,
+                    JobState::Pending => {}
+                }
+                progress(ProcessEvent::Finished {
+                    job,
+                    state: result.state,
+                    reason: result.reason.as_deref(),
+                });
+            }
+        }
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// The whole content of a version, for extraction (checked like every read).
+    fn version_bytes(&self, doc: DocId, version: VersionId) -> Result<Arc<Vec<u8>>> {
+        let v = self
+            .catalog()
+            .versions(doc)?
+            .into_iter()
+            .find(|v| v.id == version)
+            .ok_or(Error::NoSuchVersion(0))?;
+        if v.size > MAX_EXTRACT_BYTES {
+            return Err(Error::TooLarge {
+                what: "this file, for text extraction,",
+                limit: MAX_EXTRACT_BYTES,
+            });
+        }
+        let mut out = Vec::with_capacity(usize::try_from(v.size).unwrap_or(0));
+        self.write_version(&v, &mut out)?;
+        Ok(Arc::new(out))
+    }
+
+    fn run_job(&self, job: &Job, tools: &Tools, ocr: &OcrTool) -> Result<JobResult> {
+        let kind = extract::classify(&job.mime, &job.file_name);
+        let deadline = Instant::now() + Duration::from_secs(tools.limit_secs);
+        match job.kind {
+            JobKind::Extract => {
+                if kind == Kind::Other {
+                    return Ok(JobResult {
+                        info: Some(ExtractInfo::default()),
+                        ..JobResult::ended(
+                            JobState::Done,
+                            format!("no text to extract from {}", job.mime),
+                        )
+                    });
+                }
+                let bytes = self.version_bytes(job.doc, job.version)?;
+                Ok(match extract::extract(kind, bytes, tools, deadline) {
+                    Ok((info, pages)) => JobResult {
+                        then: if info.ocr_pages.is_empty() {
+                            vec![]
+                        } else {
+                            vec![JobKind::Ocr]
+                        },
+                        info: Some(info),
+                        pages,
+                        ..JobResult::done()
+                    },
+                    Err(Error::PasswordProtected) => JobResult {
+                        info: Some(ExtractInfo {
+                            protected: true,
+                            ..ExtractInfo::default()
+                        }),
+                        ..JobResult::ended(JobState::Protected, "password protected")
+                    },
+                    Err(e @ Error::PdfiumUnavailable(_)) => {
+                        JobResult::ended(JobState::Waiting, e.to_string())
+                    }
+                    Err(e) => JobResult::ended(JobState::Failed, e.to_string()),
+                })
+            }
+            JobKind::Ocr => {
+                let tesseract = match ocr {
+                    OcrTool::Found(t) => t.clone(),
+                    OcrTool::Missing(why) => {
+                        return Ok(JobResult::ended(JobState::Waiting, why.clone()));
+                    }
+                };
+                let pages = self
+                    .catalog()
+                    .extraction(job.version)?
+                    .map(|i| i.ocr_pages)
+                    .unwrap_or_default();
+                let bytes = self.version_bytes(job.doc, job.version)?;
+                Ok(
+                    match extract::ocr(kind, bytes, &pages, tools, &tesseract, deadline) {
+                        Ok(pages) => JobResult {
+                            pages,
+                            ..JobResult::done()
+                        },
+                        Err(e @ Error::PdfiumUnavailable(_)) => {
+                            JobResult::ended(JobState::Waiting, e.to_string())
+                        }
+                        Err(e) => JobResult::ended(JobState::Failed, e.to_string()),
+                    },
+                )
+            }
+        }
+    }
+}
