@@ -50,6 +50,13 @@ pub enum Command {
         #[arg(long)]
         progress_json: bool,
     },
+    /// Search documents by words, phrases, prefixes and filters (see QUERY).
+    Search(crate::search::SearchArgs),
+    /// Rebuild the search index from the catalog.
+    Reindex {
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the extracted text of a document (text layer and OCR), page by page.
     Text {
         doc: String,
@@ -292,6 +299,8 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             let id = doc.map(|d| resolve(&lib, &d)).transpose()?;
             processing::jobs(&lib, id, json)
         }
+        Command::Search(args) => crate::search::search(root, args),
+        Command::Reindex { json } => crate::search::reindex(root, json),
         Command::About { json } => processing::about(tools, json, root),
         Command::Ls { trash, all, json } => {
             let lib = open(root, Access::Read)?;

@@ -4,6 +4,7 @@
 mod commands;
 mod output;
 mod processing;
+mod search;
 mod unlock;
 
 use std::path::PathBuf;

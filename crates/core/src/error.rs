@@ -163,6 +163,18 @@ pub enum Error {
     #[error("stopped after the {limit_secs}-second limit for one document")]
     TimedOut { limit_secs: u64 },
 
+    /// The search index reported an error (run `dossier reindex` if it persists).
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+
+    /// The search index cannot be used as it is; the library's writer rebuilds it.
+    #[error("{reason}; open the library for writing or run `dossier reindex` to build it")]
+    IndexUnavailable { reason: &'static str },
+
+    /// A search query could not be understood.
+    #[error("in the search {query:?}: {query:?} {problem}")]
+    Query { query: String, problem: &'static str },
+
     /// The content-defined chunker failed.
     #[error("chunking {path}: {source}")]
     Chunker {

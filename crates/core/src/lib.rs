@@ -7,6 +7,7 @@ mod error;
 pub mod extract;
 pub mod format;
 mod ids;
+pub mod index;
 pub mod keys;
 mod library;
 mod sniff;
@@ -19,11 +20,12 @@ pub use catalog::{AuditEntry, Catalog, DocumentDetail, DocumentSummary, Listing,
 pub use error::{Error, Result};
 pub use extract::{OcrConfig, PdfiumConfig, ToolStatus, Tools};
 pub use format::op::{FieldKey, FieldValue};
+pub use index::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions,
-    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LockedLibrary, MAX_ATTEMPTS,
+    ImportOutcome, ImportReport, IndexStatus, InitOptions, Library, LibraryStats, LockedLibrary, MAX_ATTEMPTS,
     ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport, default_library_path,
 };
 pub use sniff::sniff;

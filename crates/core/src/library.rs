@@ -11,6 +11,7 @@ mod export;
 mod import;
 mod lock;
 mod process;
+mod search;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use zeroize::Zeroizing;
 pub use export::{ExportAllReport, ExportedFile};
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
+pub use search::IndexStatus;
 pub use verify::{AffectedDocument, VerifyReport};
 
 use crate::catalog::{Catalog, CatalogMode};
@@ -101,6 +103,9 @@ pub struct LockedLibrary {
     catalog: Catalog,
     lock: Option<lock::WriterLock>,
     recovered: Recovery,
+    index: search::IndexState,
+    /// Why the search index was rebuilt at open, if it was.
+    index_rebuilt: Option<String>,
 }
 
 impl LockedLibrary {
@@ -121,19 +126,22 @@ impl LockedLibrary {
         } else {
             CatalogMode::Read
         };
-        let catalog = Catalog::open(&root.join("catalog.sqlite"), meta.device_id, mode)?;
+        let mut catalog = Catalog::open(&root.join("catalog.sqlite"), meta.device_id, mode)?;
         let mut recovered = Recovery::default();
         if lock.is_some() {
             let known: std::collections::HashSet<_> =
                 catalog.packs()?.into_iter().map(|(id, _)| id).collect();
             recovered = Store::open(&root.join("store"))?.recover(|id| known.contains(id))?;
         }
+        let (index, index_rebuilt) = search::open_index(root, &mut catalog, lock.is_some())?;
         Ok(Self {
             root: root.to_owned(),
             meta,
             catalog,
             lock,
             recovered,
+            index,
+            index_rebuilt,
         })
     }
 
@@ -230,6 +238,12 @@ impl std::ops::Deref for Library {
     type Target = LockedLibrary;
     fn deref(&self) -> &LockedLibrary {
         &self.locked
+    }
+}
+
+impl std::ops::DerefMut for Library {
+    fn deref_mut(&mut self) -> &mut LockedLibrary {
+        &mut self.locked
     }
 }
 

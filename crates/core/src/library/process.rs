@@ -1,4 +1,4 @@
-//! Running processing jobs: extraction, then OCR where a version needs it.
+//! Running processing jobs: extraction, then OCR where a version needs it, then indexing.
 //!
 //! Jobs live in the catalog ([`crate::catalog::jobs`]), so a crash, a kill or a quit
 //! resumes where it stopped. Each job ends done, failed with a reason, password protected,
@@ -58,8 +58,13 @@ pub struct ProcessReport {
     pub failed: u64,
     pub protected: u64,
     pub waiting: u64,
+    /// Documents (re)indexed for search.
+    pub indexed: u64,
     pub seconds: f64,
 }
+
+/// While jobs run, the search index is brought up to date at least this often.
+const INDEX_EVERY: Duration = Duration::from_secs(5);
 
 /// Tesseract, looked for once per run.
 enum OcrTool {
@@ -106,6 +111,7 @@ impl Library {
             .unwrap_or(0);
         progress(ProcessEvent::Planned { jobs: planned });
         let mut report = ProcessReport::default();
+        let mut indexed_at = Instant::now();
         loop {
             let jobs = self.catalog().pending_jobs(64)?;
             if jobs.is_empty() {
@@ -147,8 +153,13 @@ impl Library {
                     state: result.state,
                     reason: result.reason.as_deref(),
                 });
+                if indexed_at.elapsed() >= INDEX_EVERY {
+                    report.indexed += self.refresh_index()?;
+                    indexed_at = Instant::now();
+                }
             }
         }
+        report.indexed += self.refresh_index()?;
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }

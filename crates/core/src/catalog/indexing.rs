@@ -1,0 +1,118 @@
+//! What the search index needs from the catalog: one document's [`IndexRecord`], the
+//! current version's page texts (for snippets) and the custom field names.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Catalog;
+use crate::catalog::jobs::PageText;
+use crate::error::Result;
+use crate::ids::{DocId, VersionId};
+use crate::index::IndexRecord;
+
+/// The processing status of a version from its jobs' states: the worst one wins.
+fn status(states: &[String]) -> &'static str {
+    for (state, status) in [
+        ("failed", "failed"),
+        ("protected", "protected"),
+        ("waiting", "waiting"),
+        ("pending", "pending"),
+    ] {
+        if states.iter().any(|s| s == state) {
+            return status;
+        }
+    }
+    if states.is_empty() { "pending" } else { "done" }
+}
+
+impl Catalog {
+    /// The document's current version, if it has one.
+    fn current_version(&self, doc: DocId) -> Result<Option<VersionId>> {
+        let v: Option<Option<String>> = self
+            .conn
+            .query_row(
+                "SELECT current_version FROM documents WHERE id = ?1",
+                [doc.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(v.flatten().map(|v| v.parse()).transpose()?)
+    }
+
+    /// The page texts of a document's current version.
+    pub fn current_texts(&self, doc: DocId) -> Result<Vec<PageText>> {
+        match self.current_version(doc)? {
+            Some(v) => self.texts(v),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// What the index holds for a document; `None` when the document does not exist.
+    pub fn index_record(&self, doc: DocId) -> Result<Option<IndexRecord>> {
+        let detail = match self.document(doc) {
+            Ok(d) => d,
+            Err(crate::Error::NoSuchDocument(_)) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let (created_ms, version_ms, mtime_ms): (i64, Option<i64>, Option<i64>) =
+            self.conn.query_row(
+                "SELECT d.created_ms, v.created_ms, v.file_mtime_ms
+                 FROM documents d LEFT JOIN versions v ON v.id = d.current_version
+                 WHERE d.id = ?1",
+                [doc.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+        let (pages, states) = match detail.current_version {
+            Some(v) => {
+                let mut stmt = self
+                    .conn
+                    .prepare_cached("SELECT state FROM jobs WHERE version = ?1")?;
+                let states = stmt
+                    .query_map(params![v.to_string()], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                (self.texts(v)?, states)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        let s = detail.summary;
+        Ok(Some(IndexRecord {
+            id: s.id,
+            title: s.title,
+            file_name: s.file_name,
+            doc_type: s.doc_type,
+            subject_id: s.subject_id,
+            subject_name: detail.subject_name,
+            collection: detail.collection,
+            tags: s.tags,
+            fields: detail.fields,
+            date_ms: mtime_ms.or(version_ms).unwrap_or(created_ms),
+            added_ms: created_ms,
+            trashed: s.trashed,
+            status: status(&states),
+            pages,
+        }))
+    }
+
+    /// The names of every custom field set on some document.
+    pub fn field_names(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT substr(key, 7) FROM registers
+             WHERE key LIKE 'field:%' AND value IS NOT NULL ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::status;
+
+    #[test]
+    fn the_worst_job_state_is_the_status() {
+        let s = |v: &[&str]| status(&v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(s(&["done", "failed"]), "failed");
+        assert_eq!(s(&["done", "done"]), "done");
+        assert_eq!(s(&["done", "waiting"]), "waiting");
+        assert_eq!(s(&[]), "pending");
+    }
+}

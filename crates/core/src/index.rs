@@ -1,0 +1,203 @@
+//! The full-text search index (Tantivy) under `index/`: derived from the catalog, never
+//! the only copy of anything.
+//!
+//! **Invariant:** the catalog's `index_queue` names every document whose indexed form may
+//! be stale. A document leaves the queue only after the index commit that contains its
+//! new form, so a crash at any point re-indexes (idempotently: delete, then add) instead
+//! of losing an update.
+//!
+//! An index that is missing, unreadable or of an older [`INDEX_SCHEMA_VERSION`] is
+//! recreated empty and every document is queued again ([`SearchIndex::open`] says so).
+
+mod query;
+mod record;
+mod schema;
+mod search;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+
+pub use query::{Atom, BuildOptions, Clause, Filter, ParsedQuery, Target, parse, parse_date};
+pub use record::IndexRecord;
+pub use schema::INDEX_SCHEMA_VERSION;
+pub use search::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
+
+use crate::error::{Error, IoContext, Result};
+use crate::ids::DocId;
+use schema::Fields;
+
+/// The file beside Tantivy's own that records our schema version.
+const META_FILE: &str = "dossier-index.json";
+
+/// Memory for the one indexing thread (Tantivy's minimum is 15 MB).
+const WRITER_MEMORY: usize = 48 * 1024 * 1024;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct IndexMeta {
+    schema: u32,
+}
+
+/// Why an existing index cannot be used as it is.
+#[derive(Debug)]
+pub enum Unusable {
+    Missing,
+    OldSchema(u32),
+    Damaged(Error),
+}
+
+impl std::fmt::Display for Unusable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Missing => f.write_str("the search index has not been built"),
+            Self::OldSchema(v) => write!(
+                f,
+                "the search index has schema {v}, this Dossier uses {INDEX_SCHEMA_VERSION}"
+            ),
+            Self::Damaged(e) => write!(f, "the search index is damaged ({e})"),
+        }
+    }
+}
+
+/// An open search index: a reader always, a writer once something is written.
+pub struct SearchIndex {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    writer: Option<IndexWriter>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("dir", &self.dir)
+            .field("writer", &self.writer.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn register_analyzers(index: &Index) {
+    index
+        .tokenizers()
+        .register(schema::WORDS, schema::words_analyzer());
+    index
+        .tokenizers()
+        .register(schema::WORDS_UNSTEMMED, schema::unstemmed_analyzer());
+}
+
+fn reader_of(index: &Index) -> Result<IndexReader> {
+    Ok(index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?)
+}
+
+impl SearchIndex {
+    /// Open the index in `dir` as it is.
+    pub fn open(dir: &Path) -> std::result::Result<Self, Unusable> {
+        let meta_path = dir.join(META_FILE);
+        let bytes = match std::fs::read(&meta_path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Unusable::Missing),
+            Err(source) => {
+                return Err(Unusable::Damaged(Error::Io {
+                    action: "read",
+                    path: meta_path,
+                    source,
+                }));
+            }
+        };
+        let meta: IndexMeta = serde_json::from_slice(&bytes).map_err(|source| {
+            Unusable::Damaged(Error::Json {
+                path: meta_path.clone(),
+                source,
+            })
+        })?;
+        if meta.schema != INDEX_SCHEMA_VERSION {
+            return Err(Unusable::OldSchema(meta.schema));
+        }
+        let open = || -> Result<Self> {
+            let index = Index::open_in_dir(dir)?;
+            register_analyzers(&index);
+            let fields = schema::fields_of(&index.schema()).ok_or(Error::Integrity {
+                object: "search index".into(),
+                detail: "its schema lacks fields this version needs",
+            })?;
+            let reader = reader_of(&index)?;
+            // Open every segment now, so damage shows here rather than in a search.
+            let searcher = reader.searcher();
+            for seg in searcher.segment_readers() {
+                seg.inverted_index(fields.body)?;
+                seg.fast_fields().date("date")?;
+            }
+            Ok(Self {
+                dir: dir.to_owned(),
+                index,
+                reader,
+                fields,
+                writer: None,
+            })
+        };
+        open().map_err(Unusable::Damaged)
+    }
+
+    /// Remove whatever is in `dir` and create an empty index there. The caller queues
+    /// every document first, so a crash in between loses nothing.
+    pub fn recreate(dir: &Path) -> Result<Self> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir).io("remove", dir)?;
+        }
+        std::fs::create_dir_all(dir).io("create", dir)?;
+        let (schema, fields) = schema::build();
+        let index = Index::create_in_dir(dir, schema)?;
+        register_analyzers(&index);
+        let reader = reader_of(&index)?;
+        let meta = serde_json::to_vec(&IndexMeta {
+            schema: INDEX_SCHEMA_VERSION,
+        })?;
+        let meta_path = dir.join(META_FILE);
+        std::fs::write(&meta_path, meta).io("write", &meta_path)?;
+        Ok(Self {
+            dir: dir.to_owned(),
+            index,
+            reader,
+            fields,
+            writer: None,
+        })
+    }
+
+    /// Replace the indexed form of documents (`None`: the document is gone) and commit.
+    /// Returns once the commit is durable and visible to searches.
+    pub fn update(&mut self, docs: Vec<(DocId, Option<IndexRecord>)>) -> Result<()> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        let writer = match &mut self.writer {
+            Some(w) => w,
+            None => self
+                .writer
+                .insert(self.index.writer_with_num_threads(1, WRITER_MEMORY)?),
+        };
+        for (id, record) in docs {
+            writer.delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
+            if let Some(r) = record {
+                writer.add_document(r.to_document(&self.fields))?;
+            }
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// How many documents the index holds (trashed included).
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Check every index file's checksum; returns the damaged files.
+    pub fn validate(&self) -> Result<Vec<PathBuf>> {
+        Ok(self.index.validate_checksum()?.into_iter().collect())
+    }
+}

@@ -1,0 +1,166 @@
+//! The index schema and its analyzers: one place that says what is indexed and how.
+//!
+//! Bump [`INDEX_SCHEMA_VERSION`] whenever a field or an analyzer changes: an index of an
+//! older schema is rebuilt from the catalog on the next writable open.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+
+/// The schema this build writes. Stored beside the index in `dossier-index.json`.
+pub const INDEX_SCHEMA_VERSION: u32 = 1;
+
+/// Words: split on non-alphanumerics, lowercased, accents folded, English stems.
+pub const WORDS: &str = "dossier_words";
+/// The same without stemming, for prefixes (`transcr*`) typed by the user.
+pub const WORDS_UNSTEMMED: &str = "dossier_words_unstemmed";
+
+/// Tokens longer than this (base64 blobs, hashes) are not indexed.
+const MAX_TOKEN_BYTES: usize = 64;
+
+/// The analyzer of every full-text field.
+pub fn words_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// [`words_analyzer`] without the stemmer.
+pub fn unstemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Normalise a keyword (type, tag, subject id, field value) the way it is indexed.
+pub fn keyword(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Handles to every field of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// The document id (keyword, stored): the key for updates and the hit's identity.
+    pub id: Field,
+    /// The title, as words (stored for display).
+    pub title: Field,
+    /// The current version's original file name, as words (stored for display).
+    pub file_name: Field,
+    /// Extracted and OCR text of the current version.
+    pub body: Field,
+    /// Tags, type, subject id and name, collection and field values, as words.
+    pub meta: Field,
+    /// Keyword filters, normalised with [`keyword`].
+    pub doc_type: Field,
+    pub tag: Field,
+    pub subject: Field,
+    /// Custom fields as `key=value`.
+    pub field: Field,
+    /// `active` or `trashed`.
+    pub state: Field,
+    /// `/type/…`, `/tag/…`, `/year/…`, `/status/…`, `/collection/…`.
+    pub facets: Field,
+    /// The document's date (its file's date when known, else when it was added).
+    pub date: Field,
+    /// When the document was added to the library.
+    pub added: Field,
+}
+
+impl Fields {
+    /// Full-text fields searched by plain words, with their boosts.
+    pub fn text_fields(&self) -> [(Field, f32); 4] {
+        [
+            (self.title, 3.0),
+            (self.file_name, 2.0),
+            (self.meta, 1.5),
+            (self.body, 1.0),
+        ]
+    }
+}
+
+/// Build the schema and the field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(WORDS)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", text.clone().set_stored()),
+        file_name: b.add_text_field("file_name", text.clone().set_stored()),
+        body: b.add_text_field("body", text.clone()),
+        meta: b.add_text_field("meta", text),
+        doc_type: b.add_text_field("type", STRING),
+        tag: b.add_text_field("tag", STRING),
+        subject: b.add_text_field("subject", STRING),
+        field: b.add_text_field("field", STRING),
+        state: b.add_text_field("state", STRING),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        date: b.add_date_field("date", INDEXED | FAST),
+        added: b.add_date_field("added", FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Look the fields up in an opened index's schema (checks it has every field).
+pub fn fields_of(schema: &Schema) -> Option<Fields> {
+    let f = |name: &str| schema.get_field(name).ok();
+    Some(Fields {
+        id: f("id")?,
+        title: f("title")?,
+        file_name: f("file_name")?,
+        body: f("body")?,
+        meta: f("meta")?,
+        doc_type: f("type")?,
+        tag: f("tag")?,
+        subject: f("subject")?,
+        field: f("field")?,
+        state: f("state")?,
+        facets: f("facets")?,
+        date: f("date")?,
+        added: f("added")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(a: &mut TextAnalyzer, s: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stream = a.token_stream(s);
+        while let Some(t) = stream.next() {
+            out.push(t.text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn words_are_folded_lowercased_and_stemmed() {
+        let mut a = words_analyzer();
+        assert_eq!(
+            tokens(&mut a, "Élève TRANSCRIPTS, café_Crème"),
+            ["elev", "transcript", "cafe", "creme"]
+        );
+        let mut u = unstemmed_analyzer();
+        assert_eq!(tokens(&mut u, "Transcripts"), ["transcripts"]);
+    }
+
+    #[test]
+    fn the_schema_has_every_field() {
+        let (schema, _) = build();
+        assert!(fields_of(&schema).is_some());
+    }
+}

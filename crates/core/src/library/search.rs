@@ -1,0 +1,149 @@
+//! The library's search index: kept in step with the catalog, rebuilt when unusable, and
+//! searched with snippets from the catalog's page texts.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::LockedLibrary;
+use crate::error::{Error, Result};
+use crate::index::{SearchIndex, SearchRequest, SearchResults, Unusable};
+
+/// Documents indexed per commit.
+const INDEX_BATCH: usize = 512;
+
+/// The index as a library handle holds it.
+#[derive(Debug)]
+pub(crate) enum IndexState {
+    Ready(SearchIndex),
+    /// Opened read-only and not usable; searches say why.
+    Unusable,
+}
+
+/// The state of the search index, for `dossier about` and the app.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStatus {
+    /// Documents in the index (trashed included).
+    pub indexed: u64,
+    /// Documents waiting to be (re)indexed.
+    pub queued: u64,
+    /// Why the index was rebuilt when this library was opened.
+    pub rebuilt_because: Option<String>,
+}
+
+impl Unusable {
+    fn into_error(self) -> Error {
+        match self {
+            Unusable::Missing => Error::IndexUnavailable {
+                reason: "the search index has not been built yet",
+            },
+            Unusable::OldSchema(_) => Error::IndexUnavailable {
+                reason: "the search index was made by an older Dossier",
+            },
+            Unusable::Damaged(e) => e,
+        }
+    }
+}
+
+pub(crate) fn index_dir(root: &std::path::Path) -> PathBuf {
+    root.join("index")
+}
+
+impl LockedLibrary {
+    /// Bring the index up to date with the catalog (writer only): index every queued
+    /// document, commit, then take it off the queue. Returns how many were indexed.
+    pub fn refresh_index(&mut self) -> Result<u64> {
+        if !self.is_writer() {
+            return Err(Error::Invalid(
+                "the search index can only be updated by the library's writer".into(),
+            ));
+        }
+        let IndexState::Ready(index) = &mut self.index else {
+            return Err(Error::Stopped("writer without a search index"));
+        };
+        let mut n = 0u64;
+        loop {
+            let docs = self.catalog.index_queue(INDEX_BATCH)?;
+            if docs.is_empty() {
+                return Ok(n);
+            }
+            let mut batch = Vec::with_capacity(docs.len());
+            for d in &docs {
+                batch.push((*d, self.catalog.index_record(*d)?));
+            }
+            index.update(batch)?;
+            self.catalog.index_done(&docs)?;
+            n += docs.len() as u64;
+        }
+    }
+
+    /// Throw the index away and build it again from the catalog (writer only).
+    pub fn reindex(&mut self) -> Result<u64> {
+        if !self.is_writer() {
+            return Err(Error::Invalid(
+                "the search index can only be rebuilt by the library's writer".into(),
+            ));
+        }
+        self.catalog.queue_all_for_index()?;
+        // Drop the old index (and its writer's lock) before removing its files.
+        self.index = IndexState::Unusable;
+        self.index = IndexState::Ready(SearchIndex::recreate(&index_dir(&self.root))?);
+        self.index_rebuilt = Some("asked for".into());
+        self.refresh_index()
+    }
+
+    /// Search the library. Documents changed since the last [`refresh_index`]
+    /// (`LockedLibrary::refresh_index`) show in their previous form.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        let reopened;
+        let index = match &self.index {
+            IndexState::Ready(i) => i,
+            IndexState::Unusable => {
+                reopened =
+                    SearchIndex::open(&index_dir(&self.root)).map_err(Unusable::into_error)?;
+                &reopened
+            }
+        };
+        let fields = self.catalog.field_names()?;
+        index.search(req, &fields, &mut |doc| self.catalog.current_texts(doc))
+    }
+
+    /// How the index stands.
+    pub fn index_status(&self) -> Result<IndexStatus> {
+        Ok(IndexStatus {
+            indexed: match &self.index {
+                IndexState::Ready(i) => i.num_docs(),
+                IndexState::Unusable => 0,
+            },
+            queued: self.catalog.index_queue_len()?,
+            rebuilt_because: self.index_rebuilt.clone(),
+        })
+    }
+
+    /// Check every index file's checksum; returns the damaged ones.
+    pub fn validate_index(&self) -> Result<Vec<PathBuf>> {
+        match &self.index {
+            IndexState::Ready(i) => i.validate(),
+            IndexState::Unusable => Ok(Vec::new()),
+        }
+    }
+}
+
+/// Open (or, for the writer, rebuild) the index of a library being opened.
+pub(crate) fn open_index(
+    root: &std::path::Path,
+    catalog: &mut crate::catalog::Catalog,
+    writer: bool,
+) -> Result<(IndexState, Option<String>)> {
+    let dir = index_dir(root);
+    match SearchIndex::open(&dir) {
+        Ok(i) => Ok((IndexState::Ready(i), None)),
+        Err(_) if !writer => Ok((IndexState::Unusable, None)),
+        Err(why) => {
+            // Queue first: if we stop before the new index is filled, the queue says so.
+            catalog.queue_all_for_index()?;
+            let i = SearchIndex::recreate(&dir)?;
+            Ok((IndexState::Ready(i), Some(why.to_string())))
+        }
+    }
+}
