@@ -20,7 +20,8 @@ pub enum Sort {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// Words, "phrases", prefix*, fuzzy~ and filters such as type:transcript
-    /// student:1234567 tag:2024 year:2023 after:2024-01-01 -excluded.
+    /// student:1234567 tag:2024 year:2023 after:2024-01-01; -word excludes (quote the
+    /// whole query, "grade -draft", or put it after --).
     #[arg(value_name = "QUERY")]
     query: Vec<String>,
     #[arg(long, default_value_t = 20)]

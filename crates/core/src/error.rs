@@ -173,7 +173,10 @@ pub enum Error {
 
     /// A search query could not be understood.
     #[error("in the search {query:?}: {query:?} {problem}")]
-    Query { query: String, problem: &'static str },
+    Query {
+        query: String,
+        problem: &'static str,
+    },
 
     /// The content-defined chunker failed.
     #[error("chunking {path}: {source}")]

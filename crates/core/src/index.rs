@@ -13,6 +13,7 @@ mod query;
 mod record;
 mod schema;
 mod search;
+mod snippet;
 
 use std::path::{Path, PathBuf};
 

@@ -20,13 +20,14 @@ pub use catalog::{AuditEntry, Catalog, DocumentDetail, DocumentSummary, Listing,
 pub use error::{Error, Result};
 pub use extract::{OcrConfig, PdfiumConfig, ToolStatus, Tools};
 pub use format::op::{FieldKey, FieldValue};
-pub use index::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
+pub use index::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions,
-    ImportOutcome, ImportReport, IndexStatus, InitOptions, Library, LibraryStats, LockedLibrary, MAX_ATTEMPTS,
-    ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport, default_library_path,
+    ImportOutcome, ImportReport, IndexStatus, InitOptions, Library, LibraryStats, LockedLibrary,
+    MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport,
+    default_library_path,
 };
 pub use sniff::sniff;
 

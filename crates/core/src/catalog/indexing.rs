@@ -35,7 +35,7 @@ impl Catalog {
                 |r| r.get(0),
             )
             .optional()?;
-        Ok(v.flatten().map(|v| v.parse()).transpose()?)
+        v.flatten().map(|v| v.parse()).transpose()
     }
 
     /// The page texts of a document's current version.

@@ -353,10 +353,8 @@ fn atom_on_field(
             match toks.as_slice() {
                 [] => None,
                 [one] => {
-                    let exact: Box<dyn Query> = Box::new(TermQuery::new(
-                        term(one),
-                        IndexRecordOption::WithFreqs,
-                    ));
+                    let exact: Box<dyn Query> =
+                        Box::new(TermQuery::new(term(one), IndexRecordOption::WithFreqs));
                     let d = fuzzy_distance(w);
                     if opts.fuzzy_words && matches!(atom, Atom::Word(_)) && d > 0 {
                         let fuzzy = FuzzyTermQuery::new(term(one), d, true);
@@ -404,10 +402,9 @@ fn clause_query(
     opts: BuildOptions,
 ) -> Option<Box<dyn Query>> {
     match clause {
-        Clause::Filter(filter) => Some(Box::new(ConstScoreQuery::new(
-            filter_query(f, filter),
-            0.0,
-        ))),
+        Clause::Filter(filter) => {
+            Some(Box::new(ConstScoreQuery::new(filter_query(f, filter), 0.0)))
+        }
         Clause::Text(target, atom) => {
             let per_field: Vec<Box<dyn Query>> = target_fields(f, *target)
                 .into_iter()
@@ -484,7 +481,9 @@ mod tests {
 
     #[test]
     fn field_filters_and_custom_fields() {
-        let q = p(r#"type:Transcript student:1234567 tag:"end of year" grade:A year:2023 after:2024-02 title:smith"#);
+        let q = p(
+            r#"type:Transcript student:1234567 tag:"end of year" grade:A year:2023 after:2024-02 title:smith"#,
+        );
         assert_eq!(
             q.must,
             vec![

@@ -85,7 +85,10 @@ impl IndexRecord {
         meta.extend(self.collection.iter().cloned());
         for (k, v) in &self.fields {
             meta.push(field_text(v));
-            d.add_text(f.field, format!("{}={}", keyword(k), keyword(&field_text(v))));
+            d.add_text(
+                f.field,
+                format!("{}={}", keyword(k), keyword(&field_text(v))),
+            );
         }
         d.add_text(f.meta, meta.join("\n"));
         if let Some(t) = &self.doc_type {

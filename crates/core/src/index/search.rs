@@ -7,7 +7,6 @@ use serde::Serialize;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{FuzzyTermQuery, Query};
 use tantivy::schema::{Field, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::SearchIndex;
@@ -16,14 +15,11 @@ use super::query::{
     prefix_term, tokens,
 };
 use super::schema::keyword;
+use super::snippet::{Highlighter, Snippet};
 use crate::catalog::jobs::PageText;
 use crate::error::Result;
 use crate::ids::DocId;
 
-/// Characters of text around the best match shown for a hit.
-const SNIPPET_CHARS: usize = 180;
-/// Text of one hit scanned for its best snippet.
-const SNIPPET_SCAN_BYTES: usize = 2 * 1024 * 1024;
 /// Index terms a prefix or fuzzy word is expanded to for highlighting.
 const MAX_EXPANSIONS: usize = 64;
 
@@ -240,94 +236,6 @@ fn highlight_terms(
     out
 }
 
-/// Collapse whitespace runs to one space and turn byte ranges into character ranges.
-fn tidy(fragment: &str, ranges: &[std::ops::Range<usize>]) -> (String, Vec<[usize; 2]>) {
-    let mut out = String::with_capacity(fragment.len());
-    let mut char_at = Vec::with_capacity(fragment.len() + 1);
-    let mut chars = 0usize;
-    let mut last_space = true;
-    for (i, c) in fragment.char_indices() {
-        for _ in char_at.len()..=i {
-            char_at.push(chars);
-        }
-        if c.is_whitespace() {
-            if !last_space {
-                out.push(' ');
-                chars += 1;
-            }
-            last_space = true;
-        } else {
-            out.push(c);
-            chars += 1;
-            last_space = false;
-        }
-    }
-    for _ in char_at.len()..=fragment.len() {
-        char_at.push(chars);
-    }
-    let trimmed_end = out.trim_end().chars().count();
-    let out = out.trim_end().to_owned();
-    let highlights = ranges
-        .iter()
-        .map(|r| {
-            [
-                char_at[r.start.min(fragment.len())].min(trimmed_end),
-                char_at[r.end.min(fragment.len())].min(trimmed_end),
-            ]
-        })
-        .filter(|[a, b]| a < b)
-        .collect();
-    (out, highlights)
-}
-
-/// The best snippet of a hit's pages: the page with the most distinct matched words.
-fn best_snippet(
-    generator: Option<&SnippetGenerator>,
-    wanted: usize,
-    pages: &[PageText],
-) -> (String, Vec<[usize; 2]>, Option<u32>) {
-    let mut best: Option<((usize, usize), String, Vec<[usize; 2]>, u32)> = None;
-    if let Some(generator) = generator {
-        let mut scanned = 0usize;
-        for p in pages {
-            if scanned > SNIPPET_SCAN_BYTES {
-                break;
-            }
-            scanned += p.text.len();
-            let s = generator.snippet(&p.text);
-            if s.highlighted().is_empty() {
-                continue;
-            }
-            let distinct: BTreeSet<String> = s
-                .highlighted()
-                .iter()
-                .map(|r| s.fragment()[r.clone()].to_lowercase())
-                .collect();
-            let rank = (distinct.len(), s.highlighted().len());
-            if best.as_ref().is_none_or(|b| rank > b.0) {
-                let (text, hl) = tidy(s.fragment(), s.highlighted());
-                best = Some((rank, text, hl, p.page));
-                if distinct.len() >= wanted {
-                    break;
-                }
-            }
-        }
-    }
-    if let Some((_, text, hl, page)) = best {
-        return (text, hl, Some(page));
-    }
-    // No words matched in the text (a title or metadata match): show how it begins.
-    match pages.iter().find(|p| !p.text.trim().is_empty()) {
-        Some(p) => {
-            let head: String = p.text.chars().take(SNIPPET_CHARS * 2).collect();
-            let (text, _) = tidy(&head, &[]);
-            let text: String = text.chars().take(SNIPPET_CHARS).collect();
-            (text, Vec::new(), Some(p.page))
-        }
-        None => (String::new(), Vec::new(), None),
-    }
-}
-
 fn stored_str(doc: &TantivyDocument, field: Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -369,7 +277,11 @@ impl SearchIndex {
                         facet_collector,
                     ),
                 )?;
-                (total, hits.into_iter().map(|(_, a)| (0.0, a)).collect(), facets)
+                (
+                    total,
+                    hits.into_iter().map(|(_, a)| (0.0, a)).collect(),
+                    facets,
+                )
             } else {
                 searcher.search(&q, &(Count, top.order_by_score(), facet_collector))?
             };
@@ -382,16 +294,16 @@ impl SearchIndex {
             fuzzy = true;
         }
         let (total, top, facets) = found;
-        let generator = if req.snippets {
+        // Rare words weigh more, so a snippet shows the rare word of a query rather than
+        // a common one repeated.
+        let mut weights = BTreeMap::new();
+        let mut highlighter = if req.snippets {
             let terms = highlight_terms(&searcher, self.fields.body, &mut an, &parsed, fuzzy);
-            let wanted = terms.len();
-            (!terms.is_empty()).then(|| {
-                let map = terms.into_iter().map(|t| (t, 1.0)).collect();
-                let mut g =
-                    SnippetGenerator::new(map, an.words.clone(), self.fields.body, SNIPPET_CHARS);
-                g.set_max_num_chars(SNIPPET_CHARS);
-                (g, wanted)
-            })
+            for t in terms {
+                let df = searcher.doc_freq(&Term::from_field_text(self.fields.body, &t))?;
+                weights.insert(t, 1.0 / (1.0 + (df as f32).ln_1p()));
+            }
+            Some(Highlighter::new(&weights, an.words.clone()))
         } else {
             None
         };
@@ -399,15 +311,17 @@ impl SearchIndex {
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let id: DocId = stored_str(&doc, self.fields.id).parse()?;
-            let (snippet, highlights, page) = if req.snippets {
-                let texts = pages(id)?;
-                best_snippet(
-                    generator.as_ref().map(|(g, _)| g),
-                    generator.as_ref().map_or(1, |(_, w)| *w),
-                    &texts,
-                )
-            } else {
-                (String::new(), Vec::new(), None)
+            let Snippet {
+                text: snippet,
+                highlights,
+                page,
+            } = match &mut highlighter {
+                Some(h) => h.best(&pages(id)?),
+                None => Snippet {
+                    text: String::new(),
+                    highlights: Vec::new(),
+                    page: None,
+                },
             };
             hits.push(SearchHit {
                 id,
@@ -425,48 +339,5 @@ impl SearchIndex {
             facets: facets.unwrap_or_default(),
             fuzzy,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tidy_collapses_whitespace_and_counts_characters() {
-        let frag = "Élève  \n report  card ";
-        let start = frag.find("report").expect("found");
-        let (text, hl) = tidy(frag, &[start..start + 6]);
-        assert_eq!(text, "Élève report card");
-        assert_eq!(hl, vec![[6, 12]]);
-        let chars: Vec<char> = text.chars().collect();
-        assert_eq!(chars[6..12].iter().collect::<String>(), "report");
-    }
-
-    #[test]
-    fn the_page_with_most_distinct_words_wins() {
-        let mut terms = BTreeMap::new();
-        terms.insert("grade".to_owned(), 1.0);
-        terms.insert("final".to_owned(), 1.0);
-        let (_, f) = super::super::schema::build();
-        let g = SnippetGenerator::new(terms, super::super::schema::words_analyzer(), f.body, 100);
-        let pages = vec![
-            PageText {
-                page: 1,
-                source: crate::catalog::jobs::TextSource::Layer,
-                text: "grade grade grade".into(),
-            },
-            PageText {
-                page: 2,
-                source: crate::catalog::jobs::TextSource::Ocr,
-                text: "the final grade".into(),
-            },
-        ];
-        let (text, hl, page) = best_snippet(Some(&g), 2, &pages);
-        assert_eq!(page, Some(2));
-        assert_eq!(text, "the final grade");
-        assert_eq!(hl, vec![[4, 9], [10, 15]]);
-        let (text, hl, page) = best_snippet(None, 1, &pages);
-        assert_eq!((text.as_str(), hl.len(), page), ("grade grade grade", 0, Some(1)));
     }
 }

@@ -7,6 +7,8 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod search;
+
 const PASS: &str = "correct horse battery";
 
 fn corpus() -> PathBuf {
@@ -662,6 +664,50 @@ fn processing_extracts_pdf_text_office_text_and_ocr() {
         counts.get("pending").is_none() && counts.get("waiting").is_none(),
         "{counts}"
     );
+
+    // Phrases from each kind of file are found by search in the top 3, on their page.
+    for (phrase, file, page) in [
+        ("\"quick brown dog jumped\"", "phototest.tif", Some(1)),
+        ("\"Huardest gefburn\"", "pdflatex-outline.pdf", None),
+        ("\"break falls inside link\"", "page-breaks.docx", Some(1)),
+        (
+            "\"demonstrates LibreOffice image paste bug\"",
+            "demoLibreOfficeImagePasteBug.odt",
+            Some(1),
+        ),
+        (
+            "\"Reconciliation from Underlying Trading operating profit\"",
+            "2023-half-year-analyses-by-segment.xlsx",
+            Some(5),
+        ),
+        (
+            "\"second content slide\"",
+            "sample-presentation.pptx",
+            Some(3),
+        ),
+        ("creme staff room", "legacy.txt", Some(1)),
+    ] {
+        let found = lib.json(&["search", "--json", "--limit", "3", phrase]);
+        let hit = found["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["file_name"] == file)
+            .unwrap_or_else(|| panic!("{phrase} did not find {file}: {found}"));
+        match page {
+            Some(p) => assert_eq!(hit["page"], p, "{phrase}: {hit}"),
+            None => assert!(hit["page"].as_u64().unwrap() >= 2, "{phrase}: {hit}"),
+        }
+        assert!(!hit["highlights"].as_array().unwrap().is_empty(), "{hit}");
+    }
+    // Password-protected documents stay findable by name, with their status as a facet.
+    let found = lib.json(&["search", "--json", "status:protected"]);
+    assert_eq!(found["total"], 2, "{found}");
+    let found = lib.json(&["search", "--json", "libreoffice-writer-password"]);
+    assert_eq!(
+        found["hits"][0]["file_name"], "libreoffice-writer-password.pdf",
+        "{found}"
+    );
 }
 
 #[test]
@@ -697,8 +743,12 @@ fn missing_tools_make_work_wait_and_it_runs_once_they_are_there() {
     assert!(about.contains("OCR: unavailable"), "{about}");
     let jobs = lib.json(&["jobs", "--json"]);
     assert_eq!(jobs["counts"]["waiting"], 2, "{jobs}");
-    // Still findable by name while waiting.
+    // Still findable by name while waiting, and searchable by it.
     doc_by_name(&lib, "phototest.tif");
+    let found = lib.json(&["search", "--json", "phototest"]);
+    assert_eq!(found["hits"][0]["file_name"], "phototest.tif", "{found}");
+    assert_eq!(found["facets"]["status"]["waiting"], 1, "{found}");
+    assert_eq!(lib.json(&["search", "--json", "lazy fox"])["total"], 0);
 
     // With the tools back, `process` runs what waited.
     let report = lib.json(&["process", "--json"]);
@@ -707,4 +757,7 @@ fn missing_tools_make_work_wait_and_it_runs_once_they_are_there() {
     assert_eq!(report["failed"], 0, "{report}");
     assert!(text_of(&lib, "phototest.tif").contains("lazy fox"));
     assert!(text_of(&lib, "pdflatex-outline.pdf").contains("Huardest gefburn"));
+    let found = lib.json(&["search", "--json", "lazy fox"]);
+    assert_eq!(found["hits"][0]["file_name"], "phototest.tif", "{found}");
+    assert_eq!(found["facets"]["status"]["done"], 1, "{found}");
 }
