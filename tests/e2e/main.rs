@@ -8,6 +8,8 @@ use dossier_e2e::{corpus, dossier, walk};
 use rand::Rng;
 use serde_json::Value;
 
+mod process;
+
 fn json(library: &std::path::Path, args: &[&str]) -> Value {
     let out = dossier(library, args).output().unwrap();
     assert!(

@@ -67,7 +67,11 @@ pub enum Command {
     },
     /// Processing jobs not done (or all jobs of one document), with their reasons.
     Jobs {
+        #[arg(conflicts_with = "all")]
         doc: Option<String>,
+        /// Every job, done ones included.
+        #[arg(long)]
+        all: bool,
         #[arg(long)]
         json: bool,
     },
@@ -294,10 +298,14 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             let id = resolve(&lib, &doc)?;
             processing::text(&lib, id, version, json)
         }
-        Command::Jobs { doc, json } => {
+        Command::Jobs { doc, all, json } => {
             let lib = open(root, Access::Read)?;
-            let id = doc.map(|d| resolve(&lib, &d)).transpose()?;
-            processing::jobs(&lib, id, json)
+            let filter = match doc {
+                Some(d) => dossier_core::JobFilter::Document(resolve(&lib, &d)?),
+                None if all => dossier_core::JobFilter::All,
+                None => dossier_core::JobFilter::NotDone,
+            };
+            processing::jobs(&lib, filter, json)
         }
         Command::Search(args) => crate::search::search(root, args),
         Command::Reindex { json } => crate::search::reindex(root, json),

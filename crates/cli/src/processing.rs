@@ -133,13 +133,14 @@ pub fn text(
     Ok(0)
 }
 
-/// `dossier jobs [DOC]`: jobs not done (or every job of one document), with reasons.
+/// `dossier jobs [DOC] [--all]`: jobs not done (or every job of one document, or all),
+/// with reasons.
 pub fn jobs(
     lib: &dossier_core::LockedLibrary,
-    doc: Option<dossier_core::DocId>,
+    filter: dossier_core::JobFilter,
     json: bool,
 ) -> Result<u8> {
-    let statuses = lib.catalog().job_statuses(doc)?;
+    let statuses = lib.catalog().job_statuses(filter)?;
     if json {
         output::json(&serde_json::json!({
             "counts": lib.catalog().job_counts()?,

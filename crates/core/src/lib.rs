@@ -14,7 +14,8 @@ mod sniff;
 pub mod store;
 
 pub use catalog::jobs::{
-    ExifInfo, ExtractInfo, Job, JobCounts, JobKind, JobState, JobStatus, PageText, TextSource,
+    ExifInfo, ExtractInfo, Job, JobCounts, JobFilter, JobKind, JobState, JobStatus, PageText,
+    TextSource,
 };
 pub use catalog::{AuditEntry, Catalog, DocumentDetail, DocumentSummary, Listing, VersionInfo};
 pub use error::{Error, Result};

@@ -105,6 +105,16 @@ pub struct JobStatus {
     pub reason: Option<String>,
 }
 
+/// Which jobs [`Catalog::job_statuses`] lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobFilter {
+    /// Every job not done (failed, protected, waiting, pending).
+    NotDone,
+    /// Every job of one document.
+    Document(DocId),
+    All,
+}
+
 /// Where a page's text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -240,13 +250,31 @@ impl Catalog {
     /// Record that a job is starting (its own committed transaction); returns the attempt
     /// number, counting this one.
     pub fn start_job(&mut self, version: VersionId, kind: JobKind) -> Result<u32> {
-        let attempts: i64 = self.conn.query_row(
-            "UPDATE jobs SET attempts = attempts + 1, updated_ms = ?3
-             WHERE version = ?1 AND kind = ?2 RETURNING attempts",
-            params![version.to_string(), kind.as_str(), now_ms()],
-            |r| r.get(0),
-        )?;
+        let attempts: i64 = self.derived(|tx| {
+            Ok(tx.query_row(
+                "UPDATE jobs SET attempts = attempts + 1, updated_ms = ?3
+                 WHERE version = ?1 AND kind = ?2 RETURNING attempts",
+                params![version.to_string(), kind.as_str(), now_ms()],
+                |r| r.get(0),
+            )?)
+        })?;
         Ok(u32::try_from(attempts).unwrap_or(u32::MAX))
+    }
+
+    /// Run `f` in a transaction committed without waiting for the disk: only for derived
+    /// state (jobs, texts, the index queue), which is recomputed if a power cut loses it.
+    /// A process crash never loses it (it is in the WAL), and the next fully synchronous
+    /// commit makes it durable with everything before it.
+    fn derived<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let result = (|| {
+            let tx = self.conn.transaction()?;
+            let value = f(&tx)?;
+            tx.commit()?;
+            Ok(value)
+        })();
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        result
     }
 
     /// Store a job's result, its text and follow-up jobs, and queue the document for
@@ -258,7 +286,7 @@ impl Catalog {
         kind: JobKind,
         result: &JobResult,
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        self.derived(|tx| {
         let v = version.to_string();
         tx.execute(
             "UPDATE jobs SET state = ?3, reason = ?4, updated_ms = ?5 WHERE version = ?1 AND kind = ?2",
@@ -289,9 +317,9 @@ impl Catalog {
                 params![v, next.as_str(), now_ms()],
             )?;
         }
-        queue_index(&tx, doc)?;
-        tx.commit()?;
+        queue_index(tx, doc)?;
         Ok(())
+        })
     }
 
     /// Put jobs that waited for a tool back in the queue; returns how many.
@@ -327,14 +355,19 @@ impl Catalog {
         Ok(counts)
     }
 
-    /// Jobs of a document, or every job not done when `doc` is `None`.
-    pub fn job_statuses(&self, doc: Option<DocId>) -> Result<Vec<JobStatus>> {
+    /// The jobs a filter selects, oldest version first.
+    pub fn job_statuses(&self, filter: JobFilter) -> Result<Vec<JobStatus>> {
+        let (doc, all) = match filter {
+            JobFilter::NotDone => (None, false),
+            JobFilter::Document(d) => (Some(d.to_string()), false),
+            JobFilter::All => (None, true),
+        };
         let sql = "SELECT v.doc, j.version, v.file_name, j.kind, j.state, j.attempts, j.reason
                    FROM jobs j JOIN versions v ON v.id = j.version
-                   WHERE (?1 IS NULL AND j.state <> 'done') OR v.doc = ?1
+                   WHERE ?2 OR (?1 IS NULL AND j.state <> 'done') OR v.doc = ?1
                    ORDER BY v.created_ms, j.version, j.kind";
         let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([doc.map(|d| d.to_string())], |r| {
+        let rows = stmt.query_map(params![doc, all], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -431,15 +464,13 @@ impl Catalog {
 
     /// Remove documents from the index queue once the index has committed them.
     pub fn index_done(&mut self, docs: &[DocId]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        {
+        self.derived(|tx| {
             let mut stmt = tx.prepare_cached("DELETE FROM index_queue WHERE doc = ?1")?;
             for d in docs {
                 stmt.execute([d.to_string()])?;
             }
-        }
-        tx.commit()?;
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Queue every document, for a rebuilt index.

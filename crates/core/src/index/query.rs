@@ -188,9 +188,10 @@ pub fn parse(input: &str, custom_fields: &[String]) -> Result<ParsedQuery> {
             None => Clause::Text(Target::All, atom(&value, quoted)),
             Some("type" | "kind") => Clause::Filter(Filter::Type(keyword(&value))),
             Some("tag" | "tags") => Clause::Filter(Filter::Tag(keyword(&value))),
-            Some("student" | "staff" | "subject" | "person") => {
-                Clause::Filter(Filter::Subject(keyword(&value)))
-            }
+            Some(
+                "student" | "staff" | "subject" | "person" | "student_id" | "staff_id"
+                | "subject_id",
+            ) => Clause::Filter(Filter::Subject(keyword(&value))),
             Some("status") => Clause::Filter(Filter::Status(keyword(&value))),
             Some("year") => Clause::Filter(Filter::Year(value.trim().parse().map_err(|_| {
                 Error::Query {
