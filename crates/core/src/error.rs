@@ -152,7 +152,7 @@ pub enum Error {
     Ocr { status: String, message: String },
 
     /// pdfium refused a document or page.
-    #[error("PDF: {0}")]
+    #[error("{}", pdf_problem(.0))]
     Pdf(#[from] pdfium_render::prelude::PdfiumError),
 
     /// An image could not be decoded or encoded.
@@ -185,6 +185,21 @@ pub enum Error {
         #[source]
         source: fastcdc::v2020::Error,
     },
+}
+
+/// pdfium's errors in plain words.
+fn pdf_problem(e: &pdfium_render::prelude::PdfiumError) -> String {
+    use pdfium_render::prelude::{PdfiumError, PdfiumInternalError as I};
+    match e {
+        PdfiumError::PdfiumLibraryInternalError(i) => match i {
+            I::FormatError => "the PDF is damaged: its structure cannot be read".into(),
+            I::FileError => "the PDF could not be read (file error)".into(),
+            I::PasswordError | I::SecurityError => "the PDF is password protected".into(),
+            I::PageError => "a page of the PDF is damaged".into(),
+            I::Unknown => "the PDF engine could not read this file".into(),
+        },
+        other => format!("the PDF engine could not read this file ({other:?})"),
+    }
 }
 
 /// Shorthand used throughout the crate.

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
-pub use query::{Atom, BuildOptions, Clause, Filter, ParsedQuery, Target, parse, parse_date};
+pub use query::{Atom, Clause, Filter, ParsedQuery, Target, parse, parse_date};
 pub use record::IndexRecord;
 pub use schema::INDEX_SCHEMA_VERSION;
 pub use search::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};

@@ -92,14 +92,13 @@ impl Catalog {
         }))
     }
 
-    /// The names of every custom field set on some document.
-    pub fn field_names(&self) -> Result<Vec<String>> {
+    /// Whether some document has a custom field of this name (any case).
+    pub fn has_field(&self, name: &str) -> Result<bool> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT DISTINCT substr(key, 7) FROM registers
-             WHERE key LIKE 'field:%' AND value IS NOT NULL ORDER BY 1",
+            "SELECT 1 FROM registers WHERE lower(key) = 'field:' || lower(?1)
+             AND value IS NOT NULL LIMIT 1",
         )?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        Ok(stmt.exists([name])?)
     }
 }
 

@@ -55,8 +55,8 @@ pub enum Filter {
     Status(String),
     /// A custom field, `name=value` (both normalised).
     Field(String, String),
-    /// Trashed documents (`active` or `trashed`).
-    State(&'static str),
+    /// Trashed documents only.
+    Trashed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,11 +78,22 @@ impl ParsedQuery {
         self.must.iter().any(|c| matches!(c, Clause::Text(..)))
     }
 
-    /// True when some clause is a plain word that a fuzzy retry could loosen.
-    pub fn has_words(&self) -> bool {
-        self.must
-            .iter()
-            .any(|c| matches!(c, Clause::Text(_, Atom::Word(_))))
+    /// The query with every plain word that `known` says is in no document turned into
+    /// a fuzzy word (typo tolerance); `None` when there is no such word to loosen.
+    pub fn loosened(&self, known: &mut dyn FnMut(&str) -> bool) -> Option<ParsedQuery> {
+        let mut out = self.clone();
+        let mut changed = false;
+        for c in &mut out.must {
+            if let Clause::Text(_, atom) = c
+                && let Atom::Word(w) = &*atom
+                && fuzzy_distance(w) > 0
+                && !known(w)
+            {
+                *atom = Atom::Fuzzy(w.clone(), None);
+                changed = true;
+            }
+        }
+        changed.then_some(out)
     }
 }
 
@@ -179,9 +190,9 @@ fn atom(value: &str, quoted: bool) -> Atom {
     Atom::Word(value.to_owned())
 }
 
-/// Parse what a user typed. `custom_fields` are the names of the library's custom
-/// fields, usable as `name:value`.
-pub fn parse(input: &str, custom_fields: &[String]) -> Result<ParsedQuery> {
+/// Parse what a user typed. `is_field` says whether a (lowercase) name is one of the
+/// library's custom fields, usable as `name:value`; it is asked only for unknown keys.
+pub fn parse(input: &str, is_field: &mut dyn FnMut(&str) -> bool) -> Result<ParsedQuery> {
     let mut q = ParsedQuery::default();
     for (negated, key, value, quoted) in lex(input) {
         let clause = match key.as_deref().map(str::to_lowercase).as_deref() {
@@ -206,9 +217,7 @@ pub fn parse(input: &str, custom_fields: &[String]) -> Result<ParsedQuery> {
                 Clause::Text(Target::FileName, atom(&value, quoted))
             }
             Some("text" | "body" | "content") => Clause::Text(Target::Body, atom(&value, quoted)),
-            Some(k) if custom_fields.iter().any(|f| keyword(f) == k) => {
-                Clause::Filter(Filter::Field(k.to_owned(), keyword(&value)))
-            }
+            Some(k) if is_field(k) => Clause::Filter(Filter::Field(k.to_owned(), keyword(&value))),
             Some(_) => {
                 // Not a field we know: the whole piece is text (`re:`, `http://…`).
                 let raw = format!("{}:{}", key.unwrap_or_default(), value);
@@ -279,13 +288,6 @@ impl Default for Analyzers {
     }
 }
 
-/// Options for [`build`].
-#[derive(Debug, Clone, Copy, Default)]
-pub struct BuildOptions {
-    /// Plain words also match close spellings (the retry when nothing matched).
-    pub fuzzy_words: bool,
-}
-
 fn local_midnight_ms(d: NaiveDate) -> i64 {
     let naive = d.and_hms_opt(0, 0, 0).unwrap_or_default();
     chrono::Local
@@ -317,7 +319,7 @@ fn filter_query(f: &Fields, filter: &Filter) -> Box<dyn Query> {
         Filter::Tag(t) => term(f.tag, t),
         Filter::Subject(s) => term(f.subject, s),
         Filter::Field(k, v) => term(f.field, &format!("{k}={v}")),
-        Filter::State(s) => term(f.state, s),
+        Filter::Trashed => term(f.state, "trashed"),
         Filter::Status(s) => facet(["status", s]),
         Filter::Year(y) => facet(["year", &y.to_string()]),
         Filter::After(d) => Box::new(tantivy::query::RangeQuery::new(
@@ -341,35 +343,17 @@ fn target_fields(f: &Fields, target: Target) -> Vec<(Field, f32)> {
 }
 
 /// The query for one atom on one field; `None` when the atom has no searchable token.
-fn atom_on_field(
-    an: &mut Analyzers,
-    field: Field,
-    atom: &Atom,
-    opts: BuildOptions,
-) -> Option<Box<dyn Query>> {
+fn atom_on_field(an: &mut Analyzers, field: Field, atom: &Atom) -> Option<Box<dyn Query>> {
     let term = |t: &str| Term::from_field_text(field, t);
     match atom {
         Atom::Word(w) | Atom::Phrase(w) => {
             let toks = tokens(&mut an.words, w);
             match toks.as_slice() {
                 [] => None,
-                [one] => {
-                    let exact: Box<dyn Query> =
-                        Box::new(TermQuery::new(term(one), IndexRecordOption::WithFreqs));
-                    let d = fuzzy_distance(w);
-                    if opts.fuzzy_words && matches!(atom, Atom::Word(_)) && d > 0 {
-                        let fuzzy = FuzzyTermQuery::new(term(one), d, true);
-                        Some(Box::new(BooleanQuery::new(vec![
-                            (Occur::Should, exact),
-                            (
-                                Occur::Should,
-                                Box::new(BoostQuery::new(Box::new(fuzzy), 0.5)),
-                            ),
-                        ])))
-                    } else {
-                        Some(exact)
-                    }
-                }
+                [one] => Some(Box::new(TermQuery::new(
+                    term(one),
+                    IndexRecordOption::WithFreqs,
+                ))),
                 many => Some(Box::new(PhraseQuery::new(
                     many.iter().map(|t| term(t)).collect(),
                 ))),
@@ -388,7 +372,7 @@ fn atom_on_field(
             let toks = tokens(&mut an.words, w);
             let [one] = toks.as_slice() else {
                 // Several tokens: fuzzy makes no sense; match them as a phrase.
-                return atom_on_field(an, field, &Atom::Phrase(w.clone()), opts);
+                return atom_on_field(an, field, &Atom::Phrase(w.clone()));
             };
             let d = d.unwrap_or_else(|| fuzzy_distance(w).max(1));
             Some(Box::new(FuzzyTermQuery::new(term(one), d, true)))
@@ -396,12 +380,7 @@ fn atom_on_field(
     }
 }
 
-fn clause_query(
-    f: &Fields,
-    an: &mut Analyzers,
-    clause: &Clause,
-    opts: BuildOptions,
-) -> Option<Box<dyn Query>> {
+fn clause_query(f: &Fields, an: &mut Analyzers, clause: &Clause) -> Option<Box<dyn Query>> {
     match clause {
         Clause::Filter(filter) => {
             Some(Box::new(ConstScoreQuery::new(filter_query(f, filter), 0.0)))
@@ -410,7 +389,7 @@ fn clause_query(
             let per_field: Vec<Box<dyn Query>> = target_fields(f, *target)
                 .into_iter()
                 .filter_map(|(field, boost)| {
-                    atom_on_field(an, field, atom, opts).map(|q| {
+                    atom_on_field(an, field, atom).map(|q| {
                         if boost == 1.0 {
                             q
                         } else {
@@ -431,15 +410,10 @@ fn clause_query(
 }
 
 /// The Tantivy query for a parsed query.
-pub fn build(
-    f: &Fields,
-    an: &mut Analyzers,
-    q: &ParsedQuery,
-    opts: BuildOptions,
-) -> Box<dyn Query> {
+pub fn build(f: &Fields, an: &mut Analyzers, q: &ParsedQuery) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for c in &q.must {
-        if let Some(query) = clause_query(f, an, c, opts) {
+        if let Some(query) = clause_query(f, an, c) {
             clauses.push((Occur::Must, query));
         }
     }
@@ -447,7 +421,7 @@ pub fn build(
         clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     for c in &q.must_not {
-        if let Some(query) = clause_query(f, an, c, opts) {
+        if let Some(query) = clause_query(f, an, c) {
             clauses.push((Occur::MustNot, query));
         }
     }
@@ -459,7 +433,7 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> ParsedQuery {
-        parse(s, &["grade".to_owned()]).expect("parses")
+        parse(s, &mut |f| f == "grade").expect("parses")
     }
 
     #[test]
@@ -516,9 +490,12 @@ mod tests {
 
     #[test]
     fn bad_years_and_dates_are_clear_errors() {
-        assert!(matches!(parse("year:soon", &[]), Err(Error::Query { .. })));
         assert!(matches!(
-            parse("after:yesterday", &[]),
+            parse("year:soon", &mut |_| false),
+            Err(Error::Query { .. })
+        ));
+        assert!(matches!(
+            parse("after:yesterday", &mut |_| false),
             Err(Error::Query { .. })
         ));
     }

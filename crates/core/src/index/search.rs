@@ -11,8 +11,7 @@ use tantivy::{DateTime, DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::SearchIndex;
 use super::query::{
-    self, Analyzers, Atom, BuildOptions, Clause, Filter, ParsedQuery, Target, fuzzy_distance,
-    prefix_term, tokens,
+    self, Analyzers, Atom, Clause, Filter, ParsedQuery, Target, fuzzy_distance, prefix_term, tokens,
 };
 use super::schema::keyword;
 use super::snippet::{Highlighter, Snippet};
@@ -148,11 +147,12 @@ fn with_request_filters(mut q: ParsedQuery, req: &SearchRequest) -> ParsedQuery 
     if let Some(d) = req.before {
         q.must.push(Clause::Filter(Filter::Before(d)));
     }
-    q.must.push(Clause::Filter(Filter::State(if req.trashed {
-        "trashed"
+    // Few documents are trashed: excluding them costs less than requiring "active".
+    if req.trashed {
+        q.must.push(Clause::Filter(Filter::Trashed));
     } else {
-        "active"
-    })));
+        q.must_not.push(Clause::Filter(Filter::Trashed));
+    }
     q
 }
 
@@ -201,7 +201,6 @@ fn highlight_terms(
     body: Field,
     an: &mut Analyzers,
     q: &ParsedQuery,
-    fuzzy_words: bool,
 ) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for c in &q.must {
@@ -209,15 +208,7 @@ fn highlight_terms(
             continue;
         };
         match atom {
-            Atom::Word(w) => {
-                let toks = tokens(&mut an.words, w);
-                let d = fuzzy_distance(w);
-                if let ([one], true) = (toks.as_slice(), fuzzy_words && d > 0) {
-                    expand_fuzzy(searcher, body, one, d, &mut out);
-                }
-                out.extend(toks);
-            }
-            Atom::Phrase(p) => out.extend(tokens(&mut an.words, p)),
+            Atom::Word(w) | Atom::Phrase(w) => out.extend(tokens(&mut an.words, w)),
             Atom::Prefix(p) => {
                 let mut toks = prefix_term(an, p);
                 if let Some(last) = toks.pop() {
@@ -243,23 +234,23 @@ fn stored_str(doc: &TantivyDocument, field: Field) -> String {
 }
 
 impl SearchIndex {
-    /// Run a search. `custom_fields` are the library's custom field names (usable as
+    /// Run a search. `is_field` says whether a name is a custom field (usable as
     /// `name:value`); `pages` gives a document's page texts, for snippets.
     pub fn search(
         &self,
         req: &SearchRequest,
-        custom_fields: &[String],
+        is_field: &mut dyn FnMut(&str) -> bool,
         pages: &mut dyn FnMut(DocId) -> Result<Vec<PageText>>,
     ) -> Result<SearchResults> {
-        let parsed = with_request_filters(query::parse(&req.query, custom_fields)?, req);
+        let parsed = with_request_filters(query::parse(&req.query, is_field)?, req);
         let searcher = self.reader.searcher();
         let mut an = Analyzers::default();
         let by_date = req.sort == SortOrder::Date || !parsed.has_text();
         let limit = req.limit.max(1);
         let run = |an: &mut Analyzers,
-                   opts: BuildOptions|
+                   parsed: &ParsedQuery|
          -> Result<(u64, Vec<(f32, DocAddress)>, Option<Facets>)> {
-            let q: Box<dyn Query> = query::build(&self.fields, an, &parsed, opts);
+            let q: Box<dyn Query> = query::build(&self.fields, an, parsed);
             let facet_collector = req.facets.then(|| {
                 let mut c = FacetCollector::for_field("facets");
                 for g in FACET_GROUPS {
@@ -288,22 +279,37 @@ impl SearchIndex {
             Ok((total as u64, hits, facets.as_ref().map(facets_of)))
         };
         let mut fuzzy = false;
-        let mut found = run(&mut an, BuildOptions::default())?;
-        if found.0 == 0 && parsed.has_words() {
-            found = run(&mut an, BuildOptions { fuzzy_words: true })?;
-            fuzzy = true;
+        let mut parsed = parsed;
+        let mut found = run(&mut an, &parsed)?;
+        if found.0 == 0 {
+            // Nothing matched as typed: words no document contains may be typos.
+            let fields = self.fields.text_fields();
+            let mut known = |w: &str| {
+                tokens(&mut an.words, w).iter().any(|t| {
+                    fields.iter().any(|(f, _)| {
+                        searcher
+                            .doc_freq(&Term::from_field_text(*f, t))
+                            .is_ok_and(|n| n > 0)
+                    })
+                })
+            };
+            if let Some(loose) = parsed.loosened(&mut known) {
+                parsed = loose;
+                found = run(&mut an, &parsed)?;
+                fuzzy = true;
+            }
         }
         let (total, top, facets) = found;
         // Rare words weigh more, so a snippet shows the rare word of a query rather than
         // a common one repeated.
         let mut weights = BTreeMap::new();
         let mut highlighter = if req.snippets {
-            let terms = highlight_terms(&searcher, self.fields.body, &mut an, &parsed, fuzzy);
+            let terms = highlight_terms(&searcher, self.fields.body, &mut an, &parsed);
             for t in terms {
                 let df = searcher.doc_freq(&Term::from_field_text(self.fields.body, &t))?;
                 weights.insert(t, 1.0 / (1.0 + (df as f32).ln_1p()));
             }
-            Some(Highlighter::new(&weights, an.words.clone()))
+            Some(Highlighter::new(&weights))
         } else {
             None
         };

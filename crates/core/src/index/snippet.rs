@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use tantivy::tokenizer::TextAnalyzer;
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+use super::schema::{unstemmed_analyzer, words_analyzer};
 use crate::catalog::jobs::PageText;
 
 /// Characters of text shown for a hit.
@@ -36,7 +37,11 @@ struct Match {
 /// Finds snippets for a set of weighted (analyzed) terms.
 pub struct Highlighter {
     terms: BTreeMap<String, (usize, f32)>,
-    analyzer: TextAnalyzer,
+    /// A word can only stem to a term if it starts with the term less its last letter
+    /// (English stems only rewrite endings): most words are never stemmed.
+    prefixes: Vec<String>,
+    unstemmed: TextAnalyzer,
+    words: TextAnalyzer,
 }
 
 impl std::fmt::Debug for Highlighter {
@@ -66,22 +71,40 @@ fn chars_before(text: &str, to: usize, n: usize) -> usize {
 
 impl Highlighter {
     /// `weights`: analyzed term → weight (rarer terms weigh more).
-    pub fn new(weights: &BTreeMap<String, f32>, analyzer: TextAnalyzer) -> Self {
+    pub fn new(weights: &BTreeMap<String, f32>) -> Self {
+        let prefixes = weights
+            .keys()
+            .map(|t| {
+                let n = t.chars().count();
+                if n <= 2 {
+                    t.clone()
+                } else {
+                    t.chars().take(n - 1).collect()
+                }
+            })
+            .collect();
         Self {
             terms: weights
                 .iter()
                 .enumerate()
                 .map(|(i, (t, w))| (t.clone(), (i, *w)))
                 .collect(),
-            analyzer,
+            prefixes,
+            unstemmed: unstemmed_analyzer(),
+            words: words_analyzer(),
         }
     }
 
     fn matches(&mut self, text: &str) -> Vec<Match> {
         let mut out = Vec::new();
-        let mut stream = self.analyzer.token_stream(text);
+        let mut stream = self.unstemmed.token_stream(text);
         while let Some(t) = stream.next() {
-            if let Some((term, weight)) = self.terms.get(&t.text) {
+            if !self.prefixes.iter().any(|p| t.text.starts_with(p.as_str())) {
+                continue;
+            }
+            let mut stemmed = self.words.token_stream(&t.text);
+            let Some(stem) = stemmed.next() else { continue };
+            if let Some((term, weight)) = self.terms.get(&stem.text) {
                 out.push(Match {
                     start: t.offset_from,
                     end: t.offset_to,
@@ -252,7 +275,6 @@ fn tidy(fragment: &str, ranges: &[std::ops::Range<usize>]) -> (String, Vec<[usiz
 mod tests {
     use super::*;
     use crate::catalog::jobs::TextSource;
-    use crate::index::schema::words_analyzer;
 
     fn page(page: u32, text: &str) -> PageText {
         PageText {
@@ -272,7 +294,7 @@ mod tests {
 
     fn highlighter(terms: &[(&str, f32)]) -> Highlighter {
         let w: BTreeMap<String, f32> = terms.iter().map(|(t, w)| (t.to_string(), *w)).collect();
-        Highlighter::new(&w, words_analyzer())
+        Highlighter::new(&w)
     }
 
     #[test]

@@ -104,8 +104,10 @@ impl LockedLibrary {
                 &reopened
             }
         };
-        let fields = self.catalog.field_names()?;
-        index.search(req, &fields, &mut |doc| self.catalog.current_texts(doc))
+        let mut is_field = |name: &str| self.catalog.has_field(name).unwrap_or(false);
+        index.search(req, &mut is_field, &mut |doc| {
+            self.catalog.current_texts(doc)
+        })
     }
 
     /// How the index stands.
