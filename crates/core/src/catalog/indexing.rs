@@ -1,12 +1,12 @@
 //! What the search index needs from the catalog: one document's [`IndexRecord`], the
 //! current version's page texts (for snippets) and the custom field names.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::Catalog;
-use crate::catalog::jobs::PageText;
+use crate::catalog::jobs::{PageText, TextSource};
 use crate::error::Result;
-use crate::ids::{DocId, VersionId};
+use crate::ids::DocId;
 use crate::index::IndexRecord;
 
 /// The processing status of a version from its jobs' states: the worst one wins.
@@ -25,25 +25,31 @@ fn status(states: &[String]) -> &'static str {
 }
 
 impl Catalog {
-    /// The document's current version, if it has one.
-    fn current_version(&self, doc: DocId) -> Result<Option<VersionId>> {
-        let v: Option<Option<String>> = self
-            .conn
-            .query_row(
-                "SELECT current_version FROM documents WHERE id = ?1",
-                [doc.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        v.flatten().map(|v| v.parse()).transpose()
-    }
-
-    /// The page texts of a document's current version.
+    /// The page texts of a document's current version (one cached statement: this is on
+    /// the path of every search hit).
     pub fn current_texts(&self, doc: DocId) -> Result<Vec<PageText>> {
-        match self.current_version(doc)? {
-            Some(v) => self.texts(v),
-            None => Ok(Vec::new()),
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT page, source, text FROM texts
+             WHERE version = (SELECT current_version FROM documents WHERE id = ?1)
+             ORDER BY page",
+        )?;
+        let rows = stmt.query_map([doc.to_string()], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (page, source, text) = row?;
+            out.push(PageText {
+                page,
+                source: TextSource::from_column(&source),
+                text,
+            });
         }
+        Ok(out)
     }
 
     /// What the index holds for a document; `None` when the document does not exist.

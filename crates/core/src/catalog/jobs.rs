@@ -105,6 +105,13 @@ pub struct JobStatus {
     pub reason: Option<String>,
 }
 
+impl TextSource {
+    /// From the `texts.source` column.
+    pub(crate) fn from_column(s: &str) -> Self {
+        if s == "ocr" { Self::Ocr } else { Self::Layer }
+    }
+}
+
 /// Which jobs [`Catalog::job_statuses`] lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobFilter {
@@ -409,12 +416,11 @@ impl Catalog {
         let mut out = Vec::new();
         for row in rows {
             let (page, source, text) = row?;
-            let source = if source == "ocr" {
-                TextSource::Ocr
-            } else {
-                TextSource::Layer
-            };
-            out.push(PageText { page, source, text });
+            out.push(PageText {
+                page,
+                source: TextSource::from_column(&source),
+                text,
+            });
         }
         Ok(out)
     }
