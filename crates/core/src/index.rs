@@ -48,19 +48,6 @@ pub enum Unusable {
     Damaged(Error),
 }
 
-impl std::fmt::Display for Unusable {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Missing => f.write_str("the search index has not been built"),
-            Self::OldSchema(v) => write!(
-                f,
-                "the search index has schema {v}, this Dossier uses {INDEX_SCHEMA_VERSION}"
-            ),
-            Self::Damaged(e) => write!(f, "the search index is damaged ({e})"),
-        }
-    }
-}
-
 /// An open search index: a reader always, a writer once something is written.
 pub struct SearchIndex {
     dir: PathBuf,
@@ -79,20 +66,23 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-fn register_analyzers(index: &Index) {
+/// A handle on a Tantivy index with our analyzer registered and a reader that reloads
+/// after our own commits.
+fn handle(dir: &Path, index: Index, fields: Fields) -> Result<SearchIndex> {
     index
         .tokenizers()
         .register(schema::WORDS, schema::words_analyzer());
-    index
-        .tokenizers()
-        .register(schema::WORDS_UNSTEMMED, schema::unstemmed_analyzer());
-}
-
-fn reader_of(index: &Index) -> Result<IndexReader> {
-    Ok(index
+    let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
-        .try_into()?)
+        .try_into()?;
+    Ok(SearchIndex {
+        dir: dir.to_owned(),
+        index,
+        reader,
+        fields,
+        writer: None,
+    })
 }
 
 impl SearchIndex {
@@ -121,25 +111,17 @@ impl SearchIndex {
         }
         let open = || -> Result<Self> {
             let index = Index::open_in_dir(dir)?;
-            register_analyzers(&index);
             let fields = schema::fields_of(&index.schema()).ok_or(Error::Integrity {
                 object: "search index".into(),
                 detail: "its schema lacks fields this version needs",
             })?;
-            let reader = reader_of(&index)?;
+            let opened = handle(dir, index, fields)?;
             // Open every segment now, so damage shows here rather than in a search.
-            let searcher = reader.searcher();
-            for seg in searcher.segment_readers() {
-                seg.inverted_index(fields.body)?;
+            for seg in opened.reader.searcher().segment_readers() {
+                seg.inverted_index(opened.fields.body)?;
                 seg.fast_fields().date("date")?;
             }
-            Ok(Self {
-                dir: dir.to_owned(),
-                index,
-                reader,
-                fields,
-                writer: None,
-            })
+            Ok(opened)
         };
         open().map_err(Unusable::Damaged)
     }
@@ -152,21 +134,13 @@ impl SearchIndex {
         }
         std::fs::create_dir_all(dir).io("create", dir)?;
         let (schema, fields) = schema::build();
-        let index = Index::create_in_dir(dir, schema)?;
-        register_analyzers(&index);
-        let reader = reader_of(&index)?;
+        let created = handle(dir, Index::create_in_dir(dir, schema)?, fields)?;
         let meta = serde_json::to_vec(&IndexMeta {
             schema: INDEX_SCHEMA_VERSION,
         })?;
         let meta_path = dir.join(META_FILE);
         std::fs::write(&meta_path, meta).io("write", &meta_path)?;
-        Ok(Self {
-            dir: dir.to_owned(),
-            index,
-            reader,
-            fields,
-            writer: None,
-        })
+        Ok(created)
     }
 
     /// Replace the indexed form of documents (`None`: the document is gone) and commit.
@@ -190,15 +164,5 @@ impl SearchIndex {
         writer.commit()?;
         self.reader.reload()?;
         Ok(())
-    }
-
-    /// How many documents the index holds (trashed included).
-    pub fn num_docs(&self) -> u64 {
-        self.reader.searcher().num_docs()
-    }
-
-    /// Check every index file's checksum; returns the damaged files.
-    pub fn validate(&self) -> Result<Vec<PathBuf>> {
-        Ok(self.index.validate_checksum()?.into_iter().collect())
     }
 }

@@ -26,9 +26,8 @@ pub use index::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions,
-    ImportOutcome, ImportReport, IndexStatus, InitOptions, Library, LibraryStats, LockedLibrary,
-    MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport,
-    default_library_path,
+    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LockedLibrary, MAX_ATTEMPTS,
+    ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport, default_library_path,
 };
 pub use sniff::sniff;
 

@@ -23,7 +23,6 @@ use zeroize::Zeroizing;
 pub use export::{ExportAllReport, ExportedFile};
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
-pub use search::IndexStatus;
 pub use verify::{AffectedDocument, VerifyReport};
 
 use crate::catalog::{Catalog, CatalogMode};
@@ -104,8 +103,6 @@ pub struct LockedLibrary {
     lock: Option<lock::WriterLock>,
     recovered: Recovery,
     index: search::IndexState,
-    /// Why the search index was rebuilt at open, if it was.
-    index_rebuilt: Option<String>,
 }
 
 impl LockedLibrary {
@@ -133,7 +130,7 @@ impl LockedLibrary {
                 catalog.packs()?.into_iter().map(|(id, _)| id).collect();
             recovered = Store::open(&root.join("store"))?.recover(|id| known.contains(id))?;
         }
-        let (index, index_rebuilt) = search::open_index(root, &mut catalog, lock.is_some())?;
+        let index = search::open_index(root, &mut catalog, lock.is_some())?;
         Ok(Self {
             root: root.to_owned(),
             meta,
@@ -141,7 +138,6 @@ impl LockedLibrary {
             lock,
             recovered,
             index,
-            index_rebuilt,
         })
     }
 

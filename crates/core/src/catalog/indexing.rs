@@ -4,7 +4,7 @@
 use rusqlite::params;
 
 use super::Catalog;
-use crate::catalog::jobs::{PageText, TextSource};
+use crate::catalog::jobs::PageText;
 use crate::error::Result;
 use crate::ids::DocId;
 use crate::index::IndexRecord;
@@ -28,28 +28,12 @@ impl Catalog {
     /// The page texts of a document's current version (one cached statement: this is on
     /// the path of every search hit).
     pub fn current_texts(&self, doc: DocId) -> Result<Vec<PageText>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.page_texts(
             "SELECT page, source, text FROM texts
              WHERE version = (SELECT current_version FROM documents WHERE id = ?1)
              ORDER BY page",
-        )?;
-        let rows = stmt.query_map([doc.to_string()], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (page, source, text) = row?;
-            out.push(PageText {
-                page,
-                source: TextSource::from_column(&source),
-                text,
-            });
-        }
-        Ok(out)
+            &doc.to_string(),
+        )
     }
 
     /// What the index holds for a document; `None` when the document does not exist.

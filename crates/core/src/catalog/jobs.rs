@@ -403,26 +403,23 @@ impl Catalog {
 
     /// The extracted text of a version, page by page.
     pub fn texts(&self, version: VersionId) -> Result<Vec<PageText>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.page_texts(
             "SELECT page, source, text FROM texts WHERE version = ?1 ORDER BY page",
-        )?;
-        let rows = stmt.query_map([version.to_string()], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
+            &version.to_string(),
+        )
+    }
+
+    /// Page texts selected by `sql` (columns page, source, text; one parameter).
+    pub(super) fn page_texts(&self, sql: &str, key: &str) -> Result<Vec<PageText>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([key], |r| {
+            Ok(PageText {
+                page: r.get(0)?,
+                source: TextSource::from_column(&r.get::<_, String>(1)?),
+                text: r.get(2)?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (page, source, text) = row?;
-            out.push(PageText {
-                page,
-                source: TextSource::from_column(&source),
-                text,
-            });
-        }
-        Ok(out)
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// What extraction learned about a version, once it ran.

@@ -17,8 +17,6 @@ pub const INDEX_SCHEMA_VERSION: u32 = 1;
 
 /// Words: split on non-alphanumerics, lowercased, accents folded, English stems.
 pub const WORDS: &str = "dossier_words";
-/// The same without stemming, for prefixes (`transcr*`) typed by the user.
-pub const WORDS_UNSTEMMED: &str = "dossier_words_unstemmed";
 
 /// Tokens longer than this (base64 blobs, hashes) are not indexed.
 const MAX_TOKEN_BYTES: usize = 64;
@@ -33,7 +31,8 @@ pub fn words_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// [`words_analyzer`] without the stemmer.
+/// [`words_analyzer`] without the stemmer: what a user typed before a `*`, and the
+/// first pass of snippet matching.
 pub fn unstemmed_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))

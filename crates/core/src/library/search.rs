@@ -3,8 +3,6 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
-
 use super::LockedLibrary;
 use crate::error::{Error, Result};
 use crate::index::{SearchIndex, SearchRequest, SearchResults, Unusable};
@@ -18,17 +16,6 @@ pub(crate) enum IndexState {
     Ready(SearchIndex),
     /// Opened read-only and not usable; searches say why.
     Unusable,
-}
-
-/// The state of the search index, for `dossier about` and the app.
-#[derive(Debug, Clone, Serialize)]
-pub struct IndexStatus {
-    /// Documents in the index (trashed included).
-    pub indexed: u64,
-    /// Documents waiting to be (re)indexed.
-    pub queued: u64,
-    /// Why the index was rebuilt when this library was opened.
-    pub rebuilt_because: Option<String>,
 }
 
 impl Unusable {
@@ -88,7 +75,6 @@ impl LockedLibrary {
         // Drop the old index (and its writer's lock) before removing its files.
         self.index = IndexState::Unusable;
         self.index = IndexState::Ready(SearchIndex::recreate(&index_dir(&self.root))?);
-        self.index_rebuilt = Some("asked for".into());
         self.refresh_index()
     }
 
@@ -109,26 +95,6 @@ impl LockedLibrary {
             self.catalog.current_texts(doc)
         })
     }
-
-    /// How the index stands.
-    pub fn index_status(&self) -> Result<IndexStatus> {
-        Ok(IndexStatus {
-            indexed: match &self.index {
-                IndexState::Ready(i) => i.num_docs(),
-                IndexState::Unusable => 0,
-            },
-            queued: self.catalog.index_queue_len()?,
-            rebuilt_because: self.index_rebuilt.clone(),
-        })
-    }
-
-    /// Check every index file's checksum; returns the damaged ones.
-    pub fn validate_index(&self) -> Result<Vec<PathBuf>> {
-        match &self.index {
-            IndexState::Ready(i) => i.validate(),
-            IndexState::Unusable => Ok(Vec::new()),
-        }
-    }
 }
 
 /// Open (or, for the writer, rebuild) the index of a library being opened.
@@ -136,16 +102,15 @@ pub(crate) fn open_index(
     root: &std::path::Path,
     catalog: &mut crate::catalog::Catalog,
     writer: bool,
-) -> Result<(IndexState, Option<String>)> {
+) -> Result<IndexState> {
     let dir = index_dir(root);
     match SearchIndex::open(&dir) {
-        Ok(i) => Ok((IndexState::Ready(i), None)),
-        Err(_) if !writer => Ok((IndexState::Unusable, None)),
-        Err(why) => {
+        Ok(i) => Ok(IndexState::Ready(i)),
+        Err(_) if !writer => Ok(IndexState::Unusable),
+        Err(_) => {
             // Queue first: if we stop before the new index is filled, the queue says so.
             catalog.queue_all_for_index()?;
-            let i = SearchIndex::recreate(&dir)?;
-            Ok((IndexState::Ready(i), Some(why.to_string())))
+            Ok(IndexState::Ready(SearchIndex::recreate(&dir)?))
         }
     }
 }
