@@ -41,7 +41,7 @@ const QUERIES: &[&str] = &[
 
 /// Import the corpus, then run `dossier process` and SIGKILL it after a random number of
 /// finished jobs, six times, then let it finish. No job is lost or duplicated: every
-/// version has exactly one extraction job, every job ends done, password protected or
+/// version has exactly one extraction job and one thumbnail job, every job ends done, password protected or
 /// failed with a reason, every document is still listed, and the index answers queries
 /// exactly like an index rebuilt from scratch.
 #[test]
@@ -105,6 +105,7 @@ fn processing_the_corpus_killed_at_random_moments_loses_no_job() {
     let all = json(&lib, &["jobs", "--all", "--json"]);
     let jobs = all["jobs"].as_array().unwrap();
     let mut extracts: HashMap<&str, usize> = HashMap::new();
+    let mut thumbnails: HashMap<&str, usize> = HashMap::new();
     for j in jobs {
         let state = j["state"].as_str().unwrap();
         assert!(
@@ -116,14 +117,19 @@ fn processing_the_corpus_killed_at_random_moments_loses_no_job() {
             assert!(!reason.is_empty(), "failed without a reason: {j}");
             assert!(!reason.contains('\n'), "reason not in plain words: {j}");
         }
-        if j["kind"] == "extract" {
-            *extracts.entry(j["doc"].as_str().unwrap()).or_default() += 1;
-        }
+        let per_doc = match j["kind"].as_str() {
+            Some("extract") => &mut extracts,
+            Some("thumbnail") => &mut thumbnails,
+            _ => continue,
+        };
+        *per_doc.entry(j["doc"].as_str().unwrap()).or_default() += 1;
     }
     for d in &docs {
         assert_eq!(extracts.get(d.as_str()), Some(&1), "document {d}");
+        assert_eq!(thumbnails.get(d.as_str()), Some(&1), "document {d}");
     }
     assert_eq!(extracts.len(), docs.len());
+    assert_eq!(thumbnails.len(), docs.len());
     // Nothing disappeared.
     let after: BTreeSet<String> = json(&lib, &["ls", "--json"])
         .as_array()

@@ -75,6 +75,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a version's 256-pixel thumbnail as PNG (a generic icon for types without pages).
+    Thumbnail(crate::preview::ThumbnailArgs),
+    /// Write one page of a version as PNG, at a given width.
+    Render(crate::preview::RenderArgs),
     /// Versions, and which tools (PDF engine, OCR) are available.
     About {
         #[arg(long)]
@@ -308,6 +312,8 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             processing::jobs(&lib, filter, json)
         }
         Command::Search(args) => crate::search::search(root, args),
+        Command::Thumbnail(args) => crate::preview::thumbnail(root, tools, args),
+        Command::Render(args) => crate::preview::render(root, tools, args),
         Command::Reindex { json } => crate::search::reindex(root, json),
         Command::About { json } => processing::about(tools, json, root),
         Command::Ls { trash, all, json } => {

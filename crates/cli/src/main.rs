@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod preview;
 mod processing;
 mod search;
 mod unlock;

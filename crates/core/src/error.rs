@@ -102,6 +102,14 @@ pub enum Error {
     #[error("document has no version {0}")]
     NoSuchVersion(u32),
 
+    /// A page number outside the document.
+    #[error("there is no page {page}: the document has {pages} page(s)")]
+    NoSuchPage { page: u32, pages: u32 },
+
+    /// The file type has no page images (only a generic icon as its thumbnail).
+    #[error("no page images for {mime} files; `dossier text` shows their text")]
+    NoPageImages { mime: String },
+
     /// The input is not acceptable (clear reason given).
     #[error("{0}")]
     Invalid(String),
@@ -129,7 +137,8 @@ pub enum Error {
 
     /// The PDF engine (libpdfium) could not be loaded: PDF text and previews wait for it.
     #[error(
-        "PDF engine unavailable: libpdfium could not be loaded ({0}); set PDFIUM_DYNAMIC_LIB_PATH to its folder"
+        "PDF engine unavailable: libpdfium could not be loaded ({}); set PDFIUM_DYNAMIC_LIB_PATH to its folder",
+        load_problem(.0)
     )]
     PdfiumUnavailable(#[source] std::sync::Arc<pdfium_render::prelude::PdfiumError>),
 
@@ -185,6 +194,19 @@ pub enum Error {
         #[source]
         source: fastcdc::v2020::Error,
     },
+}
+
+/// Why libpdfium did not load, in one line.
+fn load_problem(e: &pdfium_render::prelude::PdfiumError) -> String {
+    match e {
+        pdfium_render::prelude::PdfiumError::LoadLibraryError(e) => {
+            match std::error::Error::source(e) {
+                Some(cause) => cause.to_string(),
+                None => e.to_string(),
+            }
+        }
+        other => pdf_problem(other),
+    }
 }
 
 /// pdfium's errors in plain words.

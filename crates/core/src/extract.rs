@@ -14,11 +14,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use ocr::{OcrConfig, Tesseract};
+pub(crate) use pdf::render_page as render_pdf_page;
 pub use pdf::{PdfiumConfig, pdfium_available};
 
 use crate::catalog::jobs::{ExifInfo, ExtractInfo, PageText, TextSource};
 use crate::error::{Error, Result};
-use office::OfficeKind;
+pub(crate) use office::OfficeKind;
 
 /// What kind of extraction a version gets, from its MIME type and name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,11 @@
 //! Every persisted format in one place: `library.json`, `keys.json`, pack files, version
-//! manifests and journal operations.
+//! manifests, journal operations and derived files (thumbnails, page renders).
 //!
 //! **Invariant:** a change to anything here is a format change: bump the version it carries
 //! and keep reading the old one. `tests/fixtures/` in this crate holds a library written by
 //! format 1 that the integration tests open and read back.
 
+pub mod derived;
 pub mod keyfile;
 pub mod library_json;
 pub mod manifest;

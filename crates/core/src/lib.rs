@@ -10,6 +10,7 @@ mod ids;
 pub mod index;
 pub mod keys;
 mod library;
+mod preview;
 mod sniff;
 pub mod store;
 
@@ -27,7 +28,8 @@ pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions,
     ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LockedLibrary, MAX_ATTEMPTS,
-    ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport, default_library_path,
+    Preview, ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport,
+    default_library_path,
 };
 pub use sniff::sniff;
 

@@ -10,6 +10,7 @@ mod edit;
 mod export;
 mod import;
 mod lock;
+mod preview;
 mod process;
 mod search;
 mod verify;
@@ -22,6 +23,7 @@ use zeroize::Zeroizing;
 
 pub use export::{ExportAllReport, ExportedFile};
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
+pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
 pub use verify::{AffectedDocument, VerifyReport};
 

@@ -8,6 +8,7 @@
 //! is AES-256-GCM sealed.
 
 mod chunk;
+mod derived;
 mod pack_writer;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 pub use chunk::{SealedChunk, open_chunk, seal_chunk};
+pub use derived::DerivedCache;
 pub use pack_writer::{FinishedPack, PackWriter};
 
 use crate::catalog::ChunkLocation;

@@ -7,6 +7,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod preview;
 mod search;
 
 const PASS: &str = "correct horse battery";
@@ -594,7 +595,8 @@ fn processing_extracts_pdf_text_office_text_and_ocr() {
     let process = &report["process"];
     assert_eq!(process["failed"], 0, "{report}");
     assert_eq!(process["waiting"], 0, "{report}");
-    assert_eq!(process["protected"], 2, "{report}");
+    // Both jobs (text, thumbnail) of the protected PDF, and the protected XLSX.
+    assert_eq!(process["protected"], 3, "{report}");
 
     // Office files from their XML parts; sheets and slides are numbered like pages.
     assert!(
@@ -742,7 +744,12 @@ fn missing_tools_make_work_wait_and_it_runs_once_they_are_there() {
     );
     assert!(about.contains("OCR: unavailable"), "{about}");
     let jobs = lib.json(&["jobs", "--json"]);
-    assert_eq!(jobs["counts"]["waiting"], 2, "{jobs}");
+    // PDF text and thumbnail wait for pdfium, the scan's OCR for Tesseract.
+    assert_eq!(jobs["counts"]["waiting"], 3, "{jobs}");
+    for job in jobs["jobs"].as_array().unwrap() {
+        let reason = job["reason"].as_str().unwrap();
+        assert!(!reason.contains('\n'), "one line: {reason}");
+    }
     // Still findable by name while waiting, and searchable by it.
     doc_by_name(&lib, "phototest.tif");
     let found = lib.json(&["search", "--json", "phototest"]);

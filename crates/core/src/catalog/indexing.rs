@@ -9,7 +9,8 @@ use crate::error::Result;
 use crate::ids::DocId;
 use crate::index::IndexRecord;
 
-/// The processing status of a version from its jobs' states: the worst one wins.
+/// The processing status of a version from its text jobs' states (extraction and OCR; a
+/// missing thumbnail does not make a document less findable): the worst one wins.
 fn status(states: &[String]) -> &'static str {
     for (state, status) in [
         ("failed", "failed"),
@@ -53,9 +54,9 @@ impl Catalog {
             )?;
         let (pages, states) = match detail.current_version {
             Some(v) => {
-                let mut stmt = self
-                    .conn
-                    .prepare_cached("SELECT state FROM jobs WHERE version = ?1")?;
+                let mut stmt = self.conn.prepare_cached(
+                    "SELECT state FROM jobs WHERE version = ?1 AND kind != 'thumbnail'",
+                )?;
                 let states = stmt
                     .query_map(params![v.to_string()], |r| r.get::<_, String>(0))?
                     .collect::<rusqlite::Result<Vec<_>>>()?;

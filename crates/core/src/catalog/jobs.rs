@@ -25,6 +25,8 @@ pub enum JobKind {
     Extract,
     /// Tesseract over scanned pages and images.
     Ocr,
+    /// The thumbnail under `derived/` (a generic icon stands in until it is done).
+    Thumbnail,
 }
 
 impl JobKind {
@@ -32,6 +34,7 @@ impl JobKind {
         match self {
             Self::Extract => "extract",
             Self::Ocr => "ocr",
+            Self::Thumbnail => "thumbnail",
         }
     }
 
@@ -39,6 +42,7 @@ impl JobKind {
         Ok(match s {
             "extract" => Self::Extract,
             "ocr" => Self::Ocr,
+            "thumbnail" => Self::Thumbnail,
             other => return Err(Error::Invalid(format!("unknown job kind {other:?}"))),
         })
     }
@@ -198,11 +202,13 @@ impl JobResult {
 pub type JobCounts = BTreeMap<JobState, u64>;
 
 pub(super) fn queue_version(tx: &Transaction<'_>, version: VersionId, now_ms: i64) -> Result<()> {
-    // Extraction first; it queues OCR where the version needs it.
-    tx.prepare_cached(
+    // Extraction queues OCR where the version needs it.
+    let mut stmt = tx.prepare_cached(
         "INSERT OR IGNORE INTO jobs (version, kind, state, updated_ms) VALUES (?1, ?2, 'pending', ?3)",
-    )?
-    .execute(params![version.to_string(), JobKind::Extract.as_str(), now_ms])?;
+    )?;
+    for kind in [JobKind::Extract, JobKind::Thumbnail] {
+        stmt.execute(params![version.to_string(), kind.as_str(), now_ms])?;
+    }
     Ok(())
 }
 
@@ -224,7 +230,7 @@ impl Catalog {
              FROM jobs j JOIN versions v ON v.id = j.version
              WHERE j.state = 'pending'
              ORDER BY v.created_ms, j.version,
-                      CASE j.kind WHEN 'extract' THEN 0 ELSE 1 END
+                      CASE j.kind WHEN 'extract' THEN 0 WHEN 'thumbnail' THEN 1 ELSE 2 END
              LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
@@ -324,7 +330,10 @@ impl Catalog {
                 params![v, next.as_str(), now_ms()],
             )?;
         }
-        queue_index(tx, doc)?;
+        // A thumbnail changes nothing the index holds.
+        if kind != JobKind::Thumbnail {
+            queue_index(tx, doc)?;
+        }
         Ok(())
         })
     }

@@ -116,6 +116,11 @@ const MIGRATIONS: &[&str] = &[
         SELECT id, 'extract', 'pending', created_ms FROM versions;
     INSERT INTO index_queue (doc) SELECT id FROM documents;
     "#,
+    // 3: thumbnails under `derived/`, one job per version.
+    r#"
+    INSERT OR IGNORE INTO jobs (version, kind, state, updated_ms)
+        SELECT id, 'thumbnail', 'pending', created_ms FROM versions;
+    "#,
 ];
 
 /// The schema version this build creates and understands.

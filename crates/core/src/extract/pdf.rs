@@ -207,3 +207,34 @@ pub(crate) fn render_pages_for_ocr(
         Ok(())
     })
 }
+
+/// The number of pages, and page `page` (1-based) rendered `width` pixels wide on white,
+/// its height capped at `max_height` (the width shrinks to keep the aspect ratio).
+pub(crate) fn render_page(
+    config: &PdfiumConfig,
+    bytes: Arc<Vec<u8>>,
+    page: u32,
+    width: u32,
+    max_height: u32,
+) -> Result<image::RgbaImage> {
+    run(config, move |pdfium| {
+        let doc = load(pdfium, &bytes)?;
+        let pages = u32::try_from(doc.pages().len()).unwrap_or(0);
+        let index = page
+            .checked_sub(1)
+            .filter(|i| *i < pages)
+            .and_then(|i| i32::try_from(i).ok())
+            .ok_or(Error::NoSuchPage { page, pages })?;
+        let config = PdfRenderConfig::new()
+            .set_target_width(i32::try_from(width).unwrap_or(i32::MAX))
+            .set_maximum_height(i32::try_from(max_height).unwrap_or(i32::MAX))
+            .set_clear_color(PdfColor::WHITE);
+        let image = doc
+            .pages()
+            .get(index)?
+            .render_with_config(&config)?
+            .as_image()?
+            .into_rgba8();
+        Ok(image)
+    })
+}

@@ -14,6 +14,7 @@ mod context {
     pub const CHUNK_SEAL: &str = "dossier 2026-11 chunk encryption";
     pub const PACK_INDEX: &str = "dossier 2026-11 pack index encryption";
     pub const KEY_CHECK: &str = "dossier 2026-11 key check";
+    pub const DERIVED: &str = "dossier 2026-11 derived file encryption";
 }
 
 /// Length of the random nonce prefixed to every sealed object.
@@ -70,6 +71,7 @@ impl MasterKey {
             content_key: self.derive(context::CONTENT_HASH),
             chunk: cipher(context::CHUNK_SEAL),
             pack_index: cipher(context::PACK_INDEX),
+            derived: cipher(context::DERIVED),
         }
     }
 }
@@ -81,6 +83,7 @@ pub struct Crypto {
     content_key: Zeroizing<[u8; 32]>,
     chunk: Cipher,
     pack_index: Cipher,
+    derived: Cipher,
 }
 
 impl std::fmt::Debug for Crypto {
@@ -93,6 +96,8 @@ impl std::fmt::Debug for Crypto {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum SealKind {
     PackIndex,
+    /// Thumbnails and page renders under `derived/`.
+    Derived,
 }
 
 impl Crypto {
@@ -151,6 +156,7 @@ impl Crypto {
     fn cipher(&self, kind: SealKind) -> &Cipher {
         match kind {
             SealKind::PackIndex => &self.pack_index,
+            SealKind::Derived => &self.derived,
         }
     }
 }

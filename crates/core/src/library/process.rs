@@ -1,4 +1,5 @@
-//! Running processing jobs: extraction, then OCR where a version needs it, then indexing.
+//! Running processing jobs: extraction, then OCR where a version needs it, thumbnails,
+//! then indexing.
 //!
 //! Jobs live in the catalog ([`crate::catalog::jobs`]), so a crash, a kill or a quit
 //! resumes where it stopped. Each job ends done, failed with a reason, password protected,
@@ -11,10 +12,10 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::Library;
+use crate::catalog::VersionInfo;
 use crate::catalog::jobs::{ExtractInfo, Job, JobKind, JobResult, JobState};
 use crate::error::{Error, Result};
 use crate::extract::{self, Kind, Tesseract, Tools};
-use crate::ids::{DocId, VersionId};
 
 /// A job that stopped the process this many times is failed instead of run again.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -87,7 +88,7 @@ impl Library {
         }
         match extract::pdfium_available(&tools.pdfium) {
             Ok(()) => {
-                catalog.retry_waiting(&[JobKind::Extract])?;
+                catalog.retry_waiting(&[JobKind::Extract, JobKind::Thumbnail])?;
             }
             Err(e) => progress(ProcessEvent::Unavailable {
                 what: &e.to_string(),
@@ -164,22 +165,25 @@ impl Library {
         Ok(report)
     }
 
-    /// The whole content of a version, for extraction (checked like every read).
-    fn version_bytes(&self, doc: DocId, version: VersionId) -> Result<Arc<Vec<u8>>> {
-        let v = self
-            .catalog()
-            .versions(doc)?
+    /// The version a job is about.
+    pub(super) fn job_version(&self, job: &Job) -> Result<VersionInfo> {
+        self.catalog()
+            .versions(job.doc)?
             .into_iter()
-            .find(|v| v.id == version)
-            .ok_or(Error::NoSuchVersion(0))?;
+            .find(|v| v.id == job.version)
+            .ok_or(Error::NoSuchVersion(0))
+    }
+
+    /// The whole content of a version in memory, refused above [`MAX_EXTRACT_BYTES`].
+    pub(super) fn version_content(&self, v: &VersionInfo) -> Result<Arc<Vec<u8>>> {
         if v.size > MAX_EXTRACT_BYTES {
             return Err(Error::TooLarge {
-                what: "this file, for text extraction,",
+                what: "this file, for text extraction and previews,",
                 limit: MAX_EXTRACT_BYTES,
             });
         }
         let mut out = Vec::with_capacity(usize::try_from(v.size).unwrap_or(0));
-        self.write_version(&v, &mut out)?;
+        self.write_version(v, &mut out)?;
         Ok(Arc::new(out))
     }
 
@@ -187,6 +191,7 @@ impl Library {
         let kind = extract::classify(&job.mime, &job.file_name);
         let deadline = Instant::now() + Duration::from_secs(tools.limit_secs);
         match job.kind {
+            JobKind::Thumbnail => self.thumbnail_job(job, kind, tools),
             JobKind::Extract => {
                 if kind == Kind::Other {
                     return Ok(JobResult {
@@ -197,7 +202,7 @@ impl Library {
                         )
                     });
                 }
-                let bytes = self.version_bytes(job.doc, job.version)?;
+                let bytes = self.version_content(&self.job_version(job)?)?;
                 Ok(match extract::extract(kind, bytes, tools, deadline) {
                     Ok((info, pages)) => JobResult {
                         then: if info.ocr_pages.is_empty() {
@@ -234,7 +239,7 @@ impl Library {
                     .extraction(job.version)?
                     .map(|i| i.ocr_pages)
                     .unwrap_or_default();
-                let bytes = self.version_bytes(job.doc, job.version)?;
+                let bytes = self.version_content(&self.job_version(job)?)?;
                 Ok(
                     match extract::ocr(kind, bytes, &pages, tools, &tesseract, deadline) {
                         Ok(pages) => JobResult {

@@ -1,0 +1,161 @@
+//! Thumbnails and page renders of versions, cached encrypted under `derived/`.
+//!
+//! A thumbnail is always available: the rendered first page or picture when it can be
+//! made, else the generic icon of the file's type together with the reason. Page renders
+//! are asked for explicitly, so they fail with the reason instead.
+
+use serde::Serialize;
+
+use super::Library;
+use crate::catalog::jobs::{Job, JobResult, JobState};
+use crate::error::{Error, Result};
+use crate::extract::{self, Kind, Tools};
+use crate::format::derived::DerivedName;
+use crate::ids::{DocId, VersionId};
+use crate::preview::{self, THUMBNAIL_SIZE};
+use crate::store::DerivedCache;
+
+/// A PNG image of a version.
+#[derive(Debug, Clone, Serialize)]
+pub struct Preview {
+    #[serde(skip)]
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// The generic icon of the file's type stands in for a page or picture.
+    pub icon: bool,
+    /// Why there is no real image, when the type has one but it could not be made.
+    pub reason: Option<String>,
+}
+
+impl Preview {
+    fn of(image: &image::RgbaImage) -> Result<Self> {
+        Ok(Self {
+            png: preview::png(image)?,
+            width: image.width(),
+            height: image.height(),
+            icon: false,
+            reason: None,
+        })
+    }
+
+    fn icon(kind: Kind, reason: Option<String>) -> Result<Self> {
+        Ok(Self {
+            icon: true,
+            reason,
+            ..Self::of(&preview::icon(kind))?
+        })
+    }
+
+    fn cached(png: Vec<u8>) -> Result<Self> {
+        let (width, height) =
+            image::ImageReader::with_format(std::io::Cursor::new(&png), image::ImageFormat::Png)
+                .into_dimensions()?;
+        Ok(Self {
+            png,
+            width,
+            height,
+            icon: false,
+            reason: None,
+        })
+    }
+}
+
+const THUMBNAIL: DerivedName = DerivedName::Thumbnail {
+    size: THUMBNAIL_SIZE,
+};
+
+impl Library {
+    fn derived(&self) -> DerivedCache {
+        DerivedCache::at(&self.root().join("derived"))
+    }
+
+    /// The cached image, or `make` it and cache it (a failed cache write only costs a
+    /// render next time: the cache is regenerable).
+    fn cached_or(
+        &self,
+        version: VersionId,
+        name: DerivedName,
+        make: impl FnOnce() -> Result<image::RgbaImage>,
+    ) -> Result<Preview> {
+        let cache = self.derived();
+        if let Some(png) = cache.get(self.crypto(), version, name) {
+            return Preview::cached(png);
+        }
+        let preview = Preview::of(&make()?)?;
+        let _ = cache.put(self.crypto(), version, name, &preview.png);
+        Ok(preview)
+    }
+
+    /// The 256-pixel thumbnail of a version (the current one when `number` is `None`).
+    pub fn thumbnail(&self, doc: DocId, number: Option<u32>, tools: &Tools) -> Result<Preview> {
+        let v = self.version(doc, number)?;
+        let kind = extract::classify(&v.mime, &v.file_name);
+        if !preview::has_pages(kind) {
+            return Preview::icon(kind, None);
+        }
+        let rendered = self.cached_or(v.id, THUMBNAIL, || {
+            preview::thumbnail(kind, &v.mime, self.version_content(&v)?, tools)
+        });
+        match rendered {
+            // Damage to the library itself is reported, never covered by an icon.
+            Err(e) if is_content_problem(&e) => Preview::icon(kind, Some(e.to_string())),
+            other => other,
+        }
+    }
+
+    /// Page `page` (1-based) of a version rendered `width` pixels wide.
+    pub fn render_page(
+        &self,
+        doc: DocId,
+        number: Option<u32>,
+        page: u32,
+        width: u32,
+        tools: &Tools,
+    ) -> Result<Preview> {
+        let v = self.version(doc, number)?;
+        let kind = extract::classify(&v.mime, &v.file_name);
+        if !preview::has_pages(kind) {
+            return Err(Error::NoPageImages { mime: v.mime });
+        }
+        self.cached_or(v.id, DerivedName::Page { page, width }, || {
+            preview::page(kind, &v.mime, self.version_content(&v)?, page, width, tools)
+        })
+    }
+
+    /// Run a thumbnail job: render and cache, or say why the icon stays.
+    pub(super) fn thumbnail_job(&self, job: &Job, kind: Kind, tools: &Tools) -> Result<JobResult> {
+        if !preview::has_pages(kind) {
+            return Ok(JobResult::done());
+        }
+        let v = self.job_version(job)?;
+        Ok(
+            match self.cached_or(v.id, THUMBNAIL, || {
+                preview::thumbnail(kind, &v.mime, self.version_content(&v)?, tools)
+            }) {
+                Ok(_) => JobResult::done(),
+                Err(Error::PasswordProtected) => {
+                    JobResult::ended(JobState::Protected, "password protected")
+                }
+                Err(e @ Error::PdfiumUnavailable(_)) => {
+                    JobResult::ended(JobState::Waiting, e.to_string())
+                }
+                Err(e) => JobResult::ended(JobState::Failed, e.to_string()),
+            },
+        )
+    }
+}
+
+/// Errors about a file's content or the tools, where an icon with the reason is the right
+/// thumbnail; store damage and I/O errors are not among them.
+fn is_content_problem(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::PasswordProtected
+            | Error::Pdf(_)
+            | Error::PdfiumUnavailable(_)
+            | Error::Image(_)
+            | Error::TooLarge { .. }
+            | Error::NoSuchPage { .. }
+    )
+}

@@ -1,0 +1,205 @@
+//! Thumbnails and page images from a version's bytes: the first PDF page through pdfium,
+//! pictures through `image` with their EXIF orientation applied, and a generic icon per
+//! type for everything else (or when a file cannot be drawn).
+//!
+//! **API boundary:** like [`crate::extract`], these are pure functions of the bytes;
+//! caching them under `derived/` is the library's business (`Library::thumbnail`).
+
+mod icon;
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use image::{DynamicImage, ImageDecoder, ImageReader, RgbaImage};
+
+use crate::error::{Error, Result};
+use crate::extract::{self, Kind, Tools};
+
+pub(crate) use icon::icon;
+
+/// Thumbnails fit in a square of this many pixels.
+pub const THUMBNAIL_SIZE: u32 = 256;
+/// Bounds of `width` for page renders.
+pub const MIN_RENDER_WIDTH: u32 = 16;
+pub const MAX_RENDER_WIDTH: u32 = 4096;
+
+/// Decoding a picture may allocate at most this much (a 16k x 16k RGBA image).
+const MAX_DECODE_BYTES: u64 = 1 << 30;
+
+/// Whether files of this kind have page images (others get an icon).
+pub(crate) fn has_pages(kind: Kind) -> bool {
+    matches!(kind, Kind::Pdf | Kind::Image)
+}
+
+/// The thumbnail of the first page or the picture, fitting in [`THUMBNAIL_SIZE`].
+pub(crate) fn thumbnail(
+    kind: Kind,
+    mime: &str,
+    bytes: Arc<Vec<u8>>,
+    tools: &Tools,
+) -> Result<RgbaImage> {
+    let size = THUMBNAIL_SIZE;
+    match kind {
+        Kind::Pdf => extract::render_pdf_page(&tools.pdfium, bytes, 1, size, size),
+        Kind::Image => Ok(decode_picture(&bytes)?.thumbnail(size, size).into_rgba8()),
+        _ => Err(Error::NoPageImages { mime: mime.into() }),
+    }
+}
+
+/// Page `page` (1-based) `width` pixels wide.
+pub(crate) fn page(
+    kind: Kind,
+    mime: &str,
+    bytes: Arc<Vec<u8>>,
+    page: u32,
+    width: u32,
+    tools: &Tools,
+) -> Result<RgbaImage> {
+    if !(MIN_RENDER_WIDTH..=MAX_RENDER_WIDTH).contains(&width) {
+        return Err(Error::Invalid(format!(
+            "the width must be between {MIN_RENDER_WIDTH} and {MAX_RENDER_WIDTH} pixels, not {width}"
+        )));
+    }
+    match kind {
+        Kind::Pdf => extract::render_pdf_page(&tools.pdfium, bytes, page, width, width * 8),
+        Kind::Image if page == 1 => {
+            let picture = decode_picture(&bytes)?;
+            let height = (u64::from(picture.height()) * u64::from(width)
+                / u64::from(picture.width().max(1)))
+            .clamp(1, u64::from(width) * 8) as u32;
+            Ok(picture
+                .resize_exact(width, height, image::imageops::FilterType::Triangle)
+                .into_rgba8())
+        }
+        Kind::Image => Err(Error::NoSuchPage { page, pages: 1 }),
+        _ => Err(Error::NoPageImages { mime: mime.into() }),
+    }
+}
+
+/// Decode a picture (bounded in memory) and turn it upright as its EXIF orientation says.
+fn decode_picture(bytes: &[u8]) -> Result<DynamicImage> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(image::ImageError::IoError)?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder()?;
+    // A picture whose orientation tag cannot be read is shown as stored.
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = DynamicImage::from_decoder(decoder)?;
+    picture.apply_orientation(orientation);
+    Ok(picture)
+}
+
+/// PNG bytes of an image.
+pub(crate) fn png(image: &RgbaImage) -> Result<Vec<u8>> {
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png)?;
+    Ok(out.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JPEG `w` x `h` whose left half is black and right half white, with an EXIF
+    /// orientation tag.
+    pub(crate) fn oriented_jpeg(w: u32, h: u32, orientation: u16) -> Vec<u8> {
+        let img = image::RgbImage::from_fn(w, h, |x, _| {
+            if x < w / 2 {
+                image::Rgb([0, 0, 0])
+            } else {
+                image::Rgb([255, 255, 255])
+            }
+        });
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 95)
+            .encode_image(&img)
+            .unwrap();
+        // APP1 "Exif" with a little-endian TIFF holding one IFD entry: Orientation.
+        let mut tiff = b"II*\0\x08\0\0\0\x01\0".to_vec();
+        tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+        tiff.extend_from_slice(&3u16.to_le_bytes()); // SHORT
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&orientation.to_le_bytes());
+        tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut out = jpeg[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&(app1.len() as u16 + 2).to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&jpeg[2..]);
+        out
+    }
+
+    #[test]
+    fn pictures_are_turned_upright_and_fit_the_thumbnail_square() {
+        let tools = Tools::default();
+        let upright = thumbnail(
+            Kind::Image,
+            "image/jpeg",
+            Arc::new(oriented_jpeg(400, 200, 1)),
+            &tools,
+        )
+        .unwrap();
+        assert_eq!(upright.dimensions(), (256, 128));
+        // Orientation 6: stored sideways, shown rotated 90° clockwise: the black half is
+        // then on top.
+        let rotated = thumbnail(
+            Kind::Image,
+            "image/jpeg",
+            Arc::new(oriented_jpeg(400, 200, 6)),
+            &tools,
+        )
+        .unwrap();
+        assert_eq!(rotated.dimensions(), (128, 256));
+        assert!(rotated.get_pixel(64, 20).0[0] < 60, "top is the black half");
+        assert!(
+            rotated.get_pixel(64, 236).0[0] > 200,
+            "bottom is the white half"
+        );
+    }
+
+    #[test]
+    fn pages_of_pictures_have_the_asked_width_and_bounds_are_checked() {
+        let tools = Tools::default();
+        let bytes = Arc::new(oriented_jpeg(300, 100, 1));
+        let p = page(Kind::Image, "image/jpeg", bytes.clone(), 1, 600, &tools).unwrap();
+        assert_eq!(p.dimensions(), (600, 200));
+        assert!(matches!(
+            page(Kind::Image, "image/jpeg", bytes.clone(), 2, 600, &tools),
+            Err(Error::NoSuchPage { page: 2, pages: 1 })
+        ));
+        assert!(matches!(
+            page(Kind::Image, "image/jpeg", bytes.clone(), 1, 5, &tools),
+            Err(Error::Invalid(_))
+        ));
+        assert!(matches!(
+            page(Kind::Text, "text/plain", bytes, 1, 600, &tools),
+            Err(Error::NoPageImages { .. })
+        ));
+    }
+
+    #[test]
+    fn damaged_pictures_are_errors_not_panics() {
+        let mut bytes = oriented_jpeg(64, 64, 1);
+        bytes.truncate(bytes.len() / 3);
+        assert!(
+            thumbnail(
+                Kind::Image,
+                "image/jpeg",
+                Arc::new(bytes),
+                &Tools::default()
+            )
+            .is_err()
+        );
+        assert!(matches!(
+            decode_picture(b"not an image"),
+            Err(Error::Image(_))
+        ));
+    }
+}
