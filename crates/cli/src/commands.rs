@@ -118,6 +118,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compare two versions: text changes with page numbers, and changed properties.
+    Diff(crate::diff::DiffArgs),
     /// Make an old version current again (appends a new version with its content).
     Restore { doc: String, version: u32 },
     /// Add (+tag or tag) and remove (-tag) tags.
@@ -312,6 +314,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             processing::jobs(&lib, filter, json)
         }
         Command::Search(args) => crate::search::search(root, args),
+        Command::Diff(args) => crate::diff::diff(root, args),
         Command::Thumbnail(args) => crate::preview::thumbnail(root, tools, args),
         Command::Render(args) => crate::preview::render(root, tools, args),
         Command::Reindex { json } => crate::search::reindex(root, json),

@@ -2,6 +2,7 @@
 //! core function, prints. No reusable logic lives here.
 
 mod commands;
+mod diff;
 mod output;
 mod preview;
 mod processing;

@@ -20,6 +20,21 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
     }
 }
 
+/// `text` with `open` and `close` around the character ranges `[start, end)`.
+pub fn marked(text: &str, ranges: &[[usize; 2]], open: &str, close: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if ranges.iter().any(|r| r[0] == i) {
+            out.push_str(open);
+        }
+        out.push(c);
+        if ranges.iter().any(|r| r[1] == i + 1) {
+            out.push_str(close);
+        }
+    }
+    out
+}
+
 /// `1.4 MiB` style sizes.
 pub fn size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];

@@ -99,22 +99,11 @@ pub fn search(root: &Path, args: SearchArgs) -> Result<u8> {
 
 /// Mark highlighted ranges: bold on a terminal, `[…]` otherwise.
 fn highlighted(snippet: &str, ranges: &[[usize; 2]], terminal: bool) -> String {
-    let (open, close) = if terminal {
-        ("\x1b[1m", "\x1b[0m")
+    if terminal {
+        output::marked(snippet, ranges, "\x1b[1m", "\x1b[0m")
     } else {
-        ("[", "]")
-    };
-    let mut out = String::new();
-    for (i, c) in snippet.chars().enumerate() {
-        if ranges.iter().any(|r| r[0] == i) {
-            out.push_str(open);
-        }
-        out.push(c);
-        if ranges.iter().any(|r| r[1] == i + 1) {
-            out.push_str(close);
-        }
+        output::marked(snippet, ranges, "[", "]")
     }
-    out
 }
 
 fn print(req: &SearchRequest, r: &SearchResults) {

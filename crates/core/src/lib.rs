@@ -26,10 +26,10 @@ pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionI
 pub use index::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
-    Access, AffectedDocument, ExportAllReport, ExportedFile, ImportEvent, ImportOptions,
-    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LockedLibrary, MAX_ATTEMPTS,
-    Preview, ProcessEvent, ProcessOptions, ProcessReport, Secret, VerifyReport,
-    default_library_path,
+    Access, AffectedDocument, CompareOptions, DiffLine, ExportAllReport, ExportedFile, Hunk,
+    ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions, Library, LibraryStats,
+    LineOp, LockedLibrary, MAX_ATTEMPTS, MetadataChange, Preview, ProcessEvent, ProcessOptions,
+    ProcessReport, Secret, TextState, VerifyReport, VersionDiff, default_library_path,
 };
 pub use sniff::sniff;
 

@@ -6,6 +6,7 @@
 //! **Invariant:** only a process holding the [`WriterLock`](lock::WriterLock) migrates the
 //! catalog, writes packs, commits operations or cleans up after a crash.
 
+mod compare;
 mod edit;
 mod export;
 mod import;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+pub use compare::{CompareOptions, DiffLine, Hunk, LineOp, MetadataChange, TextState, VersionDiff};
 pub use export::{ExportAllReport, ExportedFile};
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use preview::Preview;

@@ -101,21 +101,6 @@ impl Library {
         Ok(())
     }
 
-    /// The version numbered `number` (1-based), or the current one.
-    pub fn version(&self, doc: DocId, number: Option<u32>) -> Result<VersionInfo> {
-        let versions = self.catalog().versions(doc)?;
-        match number {
-            Some(n) => versions
-                .into_iter()
-                .find(|v| v.number == n)
-                .ok_or(Error::NoSuchVersion(n)),
-            None => versions
-                .into_iter()
-                .find(|v| v.current)
-                .ok_or(Error::NoSuchVersion(0)),
-        }
-    }
-
     fn write_file(&self, v: &VersionInfo, dest: &Path) -> Result<()> {
         let dir = dest
             .parent()
