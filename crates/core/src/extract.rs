@@ -185,6 +185,25 @@ pub(crate) fn extract(
     }
 }
 
+/// The text of a whole file as `dossier process` reads it: extraction, then OCR of the
+/// pages that need it when a Tesseract is given. Within the tools' time limit.
+pub fn read_text(
+    mime: &str,
+    file_name: &str,
+    bytes: Arc<Vec<u8>>,
+    tools: &Tools,
+    tesseract: Option<&Tesseract>,
+) -> Result<(ExtractInfo, Vec<PageText>)> {
+    let kind = classify(mime, file_name);
+    let deadline = Instant::now() + std::time::Duration::from_secs(tools.limit_secs);
+    let (info, mut pages) = extract(kind, Arc::clone(&bytes), tools, deadline)?;
+    if let Some(t) = tesseract.filter(|_| !info.ocr_pages.is_empty()) {
+        pages.extend(ocr(kind, bytes, &info.ocr_pages, tools, t, deadline)?);
+        pages.sort_by_key(|p| p.page);
+    }
+    Ok((info, pages))
+}
+
 /// EXIF date, camera and orientation; every image page goes to OCR.
 fn image_info(bytes: &[u8]) -> ExtractInfo {
     let exif = exif_info(bytes);
