@@ -123,7 +123,11 @@ fn thumbnails(pdfs: &[PathBuf], jpegs: &[PathBuf], tools: &Tools, rounds: usize)
                 let t = Instant::now();
                 let p = lib.thumbnail(*d, None, tools)?;
                 ms.push(t.elapsed().as_secs_f64() * 1000.0);
-                assert!(!p.icon, "a {label} thumbnail fell back to the icon: {:?}", p.reason);
+                assert!(
+                    !p.icon,
+                    "a {label} thumbnail fell back to the icon: {:?}",
+                    p.reason
+                );
             }
         }
         ms.sort_by(f64::total_cmp);

@@ -4,7 +4,6 @@
 use rusqlite::params;
 
 use super::Catalog;
-use crate::catalog::jobs::PageText;
 use crate::error::Result;
 use crate::ids::DocId;
 use crate::index::IndexRecord;
@@ -26,17 +25,6 @@ fn status(states: &[String]) -> &'static str {
 }
 
 impl Catalog {
-    /// The page texts of a document's current version (one cached statement: this is on
-    /// the path of every search hit).
-    pub fn current_texts(&self, doc: DocId) -> Result<Vec<PageText>> {
-        self.page_texts(
-            "SELECT page, source, text FROM texts
-             WHERE version = (SELECT current_version FROM documents WHERE id = ?1)
-             ORDER BY page",
-            &doc.to_string(),
-        )
-    }
-
     /// What the index holds for a document; `None` when the document does not exist.
     pub fn index_record(&self, doc: DocId) -> Result<Option<IndexRecord>> {
         let detail = match self.document(doc) {

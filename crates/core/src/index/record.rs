@@ -76,6 +76,8 @@ impl IndexRecord {
             }
             body.push_str(&p.text);
             body.push('\n');
+            d.add_text(f.page_text, &p.text);
+            d.add_u64(f.page_number, u64::from(p.page));
         }
         d.add_text(f.body, &body);
         let mut meta: Vec<String> = self.tags.clone();

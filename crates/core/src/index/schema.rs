@@ -13,7 +13,7 @@ use tantivy::tokenizer::{
 };
 
 /// The schema this build writes. Stored beside the index in `dossier-index.json`.
-pub const INDEX_SCHEMA_VERSION: u32 = 1;
+pub const INDEX_SCHEMA_VERSION: u32 = 2;
 
 /// Words: split on non-alphanumerics, lowercased, accents folded, English stems.
 pub const WORDS: &str = "dossier_words";
@@ -57,6 +57,10 @@ pub struct Fields {
     pub file_name: Field,
     /// Extracted and OCR text of the current version.
     pub body: Field,
+    /// The same text page by page (stored only, with `page_number` in step), so a hit's
+    /// snippet comes from the document store the hit was read from.
+    pub page_text: Field,
+    pub page_number: Field,
     /// Tags, type, subject id and name, collection and field values, as words.
     pub meta: Field,
     /// Keyword filters, normalised with [`keyword`].
@@ -100,6 +104,8 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field("title", text.clone().set_stored()),
         file_name: b.add_text_field("file_name", text.clone().set_stored()),
         body: b.add_text_field("body", text.clone()),
+        page_text: b.add_text_field("page_text", STORED),
+        page_number: b.add_u64_field("page_number", STORED),
         meta: b.add_text_field("meta", text),
         doc_type: b.add_text_field("type", STRING),
         tag: b.add_text_field("tag", STRING),
@@ -121,6 +127,8 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         title: f("title")?,
         file_name: f("file_name")?,
         body: f("body")?,
+        page_text: f("page_text")?,
+        page_number: f("page_number")?,
         meta: f("meta")?,
         doc_type: f("type")?,
         tag: f("tag")?,

@@ -15,7 +15,7 @@ use super::query::{
 };
 use super::schema::keyword;
 use super::snippet::{Highlighter, Snippet};
-use crate::catalog::jobs::PageText;
+use crate::catalog::jobs::{PageText, TextSource};
 use crate::error::Result;
 use crate::ids::DocId;
 
@@ -227,6 +227,22 @@ fn highlight_terms(
     out
 }
 
+impl SearchIndex {
+    /// The page texts a document was indexed with.
+    fn stored_pages(&self, doc: &TantivyDocument) -> Vec<PageText> {
+        doc.get_all(self.fields.page_text)
+            .zip(doc.get_all(self.fields.page_number))
+            .filter_map(|(text, page)| {
+                Some(PageText {
+                    page: u32::try_from(page.as_u64()?).ok()?,
+                    source: TextSource::Layer,
+                    text: text.as_str()?.to_owned(),
+                })
+            })
+            .collect()
+    }
+}
+
 fn stored_str(doc: &TantivyDocument, field: Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -235,12 +251,11 @@ fn stored_str(doc: &TantivyDocument, field: Field) -> String {
 
 impl SearchIndex {
     /// Run a search. `is_field` says whether a name is a custom field (usable as
-    /// `name:value`); `pages` gives a document's page texts, for snippets.
+    /// `name:value`).
     pub fn search(
         &self,
         req: &SearchRequest,
         is_field: &mut dyn FnMut(&str) -> bool,
-        pages: &mut dyn FnMut(DocId) -> Result<Vec<PageText>>,
     ) -> Result<SearchResults> {
         let parsed = with_request_filters(query::parse(&req.query, is_field)?, req);
         let searcher = self.reader.searcher();
@@ -313,16 +328,20 @@ impl SearchIndex {
         } else {
             None
         };
-        let mut hits = Vec::with_capacity(top.len());
+        let mut stored = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             let id: DocId = stored_str(&doc, self.fields.id).parse()?;
+            stored.push((score, id, doc));
+        }
+        let mut hits = Vec::with_capacity(stored.len());
+        for (score, id, doc) in stored {
             let Snippet {
                 text: snippet,
                 highlights,
                 page,
             } = match &mut highlighter {
-                Some(h) => h.best(&pages(id)?),
+                Some(h) => h.best(&self.stored_pages(&doc)),
                 None => Snippet {
                     text: String::new(),
                     highlights: Vec::new(),

@@ -91,9 +91,7 @@ impl LockedLibrary {
             }
         };
         let mut is_field = |name: &str| self.catalog.has_field(name).unwrap_or(false);
-        index.search(req, &mut is_field, &mut |doc| {
-            self.catalog.current_texts(doc)
-        })
+        index.search(req, &mut is_field)
     }
 }
 
