@@ -412,16 +412,10 @@ impl Catalog {
 
     /// The extracted text of a version, page by page.
     pub fn texts(&self, version: VersionId) -> Result<Vec<PageText>> {
-        self.page_texts(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT page, source, text FROM texts WHERE version = ?1 ORDER BY page",
-            &version.to_string(),
-        )
-    }
-
-    /// Page texts selected by `sql` (columns page, source, text; one parameter).
-    pub(super) fn page_texts(&self, sql: &str, key: &str) -> Result<Vec<PageText>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([key], |r| {
+        )?;
+        let rows = stmt.query_map([version.to_string()], |r| {
             Ok(PageText {
                 page: r.get(0)?,
                 source: TextSource::from_column(&r.get::<_, String>(1)?),

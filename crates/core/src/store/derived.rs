@@ -65,15 +65,6 @@ impl DerivedCache {
             .io("rename", &path)?;
         Ok(())
     }
-
-    /// Forget everything derived from a version (its files are made again on demand).
-    pub fn remove_version(&self, version: VersionId) -> Result<()> {
-        let dir = self.root.join(version.to_string());
-        match std::fs::remove_dir_all(&dir) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).io("remove", dir),
-            _ => Ok(()),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -116,8 +107,5 @@ mod tests {
         assert_eq!(cache.get(&crypto, v, thumb), None);
         cache.put(&crypto, v, thumb, b"again").unwrap();
         assert_eq!(cache.get(&crypto, v, thumb).as_deref(), Some(&b"again"[..]));
-        cache.remove_version(v).unwrap();
-        assert_eq!(cache.get(&crypto, v, thumb), None);
-        cache.remove_version(v).unwrap();
     }
 }
