@@ -18,7 +18,8 @@ mod snippet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
+use tantivy::indexer::LogMergePolicy;
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Term};
 
 pub use query::{Atom, Clause, Filter, ParsedQuery, Target, parse, parse_date};
 pub use record::IndexRecord;
@@ -34,6 +35,10 @@ const META_FILE: &str = "dossier-index.json";
 
 /// Memory for the one indexing thread (Tantivy's minimum is 15 MB).
 const WRITER_MEMORY: usize = 48 * 1024 * 1024;
+/// Small segments merged together once there are this many of one size. Every commit
+/// writes a segment and each one costs every search a little; Tantivy's default (8)
+/// leaves up to seven small ones after a batch of updates.
+const MERGE_AT_SEGMENTS: usize = 4;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct IndexMeta {
@@ -134,7 +139,14 @@ impl SearchIndex {
         }
         std::fs::create_dir_all(dir).io("create", dir)?;
         let (schema, fields) = schema::build();
-        let created = handle(dir, Index::create_in_dir(dir, schema)?, fields)?;
+        let index = Index::builder()
+            .schema(schema)
+            .settings(IndexSettings {
+                docstore_blocksize: schema::STORE_BLOCK_BYTES,
+                ..IndexSettings::default()
+            })
+            .create_in_dir(dir)?;
+        let created = handle(dir, index, fields)?;
         let meta = serde_json::to_vec(&IndexMeta {
             schema: INDEX_SCHEMA_VERSION,
         })?;
@@ -151,9 +163,13 @@ impl SearchIndex {
         }
         let writer = match &mut self.writer {
             Some(w) => w,
-            None => self
-                .writer
-                .insert(self.index.writer_with_num_threads(1, WRITER_MEMORY)?),
+            None => {
+                let w: IndexWriter = self.index.writer_with_num_threads(1, WRITER_MEMORY)?;
+                let mut policy = LogMergePolicy::default();
+                policy.set_min_num_segments(MERGE_AT_SEGMENTS);
+                w.set_merge_policy(Box::new(policy));
+                self.writer.insert(w)
+            }
         };
         for (id, record) in docs {
             writer.delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
@@ -164,5 +180,74 @@ impl SearchIndex {
         writer.commit()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// Let the merges our commits started finish, close the writer (and free its
+    /// memory), and show searches the merged segments. Called once a batch of updates
+    /// is done; the next update opens a new writer.
+    pub fn settle(&mut self) -> Result<()> {
+        if let Some(w) = self.writer.take() {
+            w.wait_merging_threads()?;
+            self.reader.reload()?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::jobs::{PageText, TextSource};
+
+    fn record(n: u32) -> IndexRecord {
+        IndexRecord {
+            id: DocId::new(),
+            title: format!("record {n}"),
+            file_name: format!("record-{n}.txt"),
+            doc_type: None,
+            subject_id: None,
+            subject_name: None,
+            collection: None,
+            tags: Vec::new(),
+            fields: Default::default(),
+            date_ms: 1_700_000_000_000,
+            added_ms: 1_700_000_000_000,
+            trashed: false,
+            status: "done",
+            pages: vec![PageText {
+                page: 1,
+                source: TextSource::Layer,
+                text: "attendance register for the spring term".into(),
+            }],
+        }
+    }
+
+    #[test]
+    fn settle_merges_the_segments_of_many_small_commits() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = SearchIndex::recreate(dir.path()).unwrap();
+        for n in 0..12 {
+            let r = record(n);
+            index.update(vec![(r.id, Some(r))]).unwrap();
+        }
+        index.settle().unwrap();
+        let segments = index.reader.searcher().segment_readers().len();
+        // Tantivy's default policy would leave 5 (one merge of 8, then 4 more).
+        assert!(segments <= 3, "{segments} segments after settling");
+        let found = index
+            .search(
+                &SearchRequest {
+                    query: "attendance".into(),
+                    limit: 20,
+                    ..SearchRequest::default()
+                },
+                &mut |_| false,
+            )
+            .unwrap();
+        assert_eq!(found.total, 12);
+        // The writer is closed; the next update opens a new one.
+        let r = record(12);
+        index.update(vec![(r.id, Some(r))]).unwrap();
+        assert!(index.writer.is_some());
     }
 }

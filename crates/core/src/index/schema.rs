@@ -13,7 +13,13 @@ use tantivy::tokenizer::{
 };
 
 /// The schema this build writes. Stored beside the index in `dossier-index.json`.
-pub const INDEX_SCHEMA_VERSION: u32 = 2;
+pub const INDEX_SCHEMA_VERSION: u32 = 3;
+
+/// Bytes per compressed block of the stored fields (Tantivy's default is 16 KiB). A hit's
+/// title and page texts (for its snippet) are read by decompressing the whole block that
+/// holds them; small blocks make that one document rather than several, at a little
+/// compression.
+pub const STORE_BLOCK_BYTES: usize = 4096;
 
 /// Words: split on non-alphanumerics, lowercased, accents folded, English stems.
 pub const WORDS: &str = "dossier_words";

@@ -3,7 +3,7 @@
 //! A window scores by the distinct query words it holds (rare words weigh more), then by
 //! matched words standing next to each other (phrases), then by how many matches it has.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -42,6 +42,8 @@ pub struct Highlighter {
     prefixes: Vec<String>,
     unstemmed: TextAnalyzer,
     words: TextAnalyzer,
+    /// Words already stemmed for this search → the term they match, if any.
+    seen: HashMap<String, Option<(usize, f32)>>,
 }
 
 impl std::fmt::Debug for Highlighter {
@@ -92,6 +94,7 @@ impl Highlighter {
             prefixes,
             unstemmed: unstemmed_analyzer(),
             words: words_analyzer(),
+            seen: HashMap::new(),
         }
     }
 
@@ -102,15 +105,24 @@ impl Highlighter {
             if !self.prefixes.iter().any(|p| t.text.starts_with(p.as_str())) {
                 continue;
             }
-            let mut stemmed = self.words.token_stream(&t.text);
-            let Some(stem) = stemmed.next() else { continue };
-            if let Some((term, weight)) = self.terms.get(&stem.text) {
+            let found = match self.seen.get(t.text.as_str()) {
+                Some(found) => *found,
+                None => {
+                    let mut stemmed = self.words.token_stream(&t.text);
+                    let found = stemmed
+                        .next()
+                        .and_then(|stem| self.terms.get(&stem.text).copied());
+                    self.seen.insert(t.text.clone(), found);
+                    found
+                }
+            };
+            if let Some((term, weight)) = found {
                 out.push(Match {
                     start: t.offset_from,
                     end: t.offset_to,
                     position: t.position,
-                    weight: *weight,
-                    term: *term,
+                    weight,
+                    term,
                 });
             }
         }

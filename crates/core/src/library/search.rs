@@ -52,6 +52,9 @@ impl LockedLibrary {
         loop {
             let docs = self.catalog.index_queue(INDEX_BATCH)?;
             if docs.is_empty() {
+                if n > 0 {
+                    index.settle()?;
+                }
                 return Ok(n);
             }
             let mut batch = Vec::with_capacity(docs.len());
