@@ -13,7 +13,14 @@ use crate::unlock::open;
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Sort {
     Relevance,
+    /// Newest first.
     Date,
+    /// Title A to Z.
+    Name,
+    /// Largest first.
+    Size,
+    /// Type A to Z.
+    Type,
 }
 
 /// `dossier search` arguments.
@@ -43,6 +50,9 @@ pub struct SearchArgs {
     before: Option<String>,
     #[arg(long, value_enum, default_value_t = Sort::Relevance)]
     sort: Sort,
+    /// The other way round (oldest, Z to A, smallest first).
+    #[arg(long)]
+    reverse: bool,
     /// Search the trash.
     #[arg(long)]
     trash: bool,
@@ -83,7 +93,11 @@ pub fn search(root: &Path, args: SearchArgs) -> Result<u8> {
         sort: match args.sort {
             Sort::Relevance => SortOrder::Relevance,
             Sort::Date => SortOrder::Date,
+            Sort::Name => SortOrder::Name,
+            Sort::Size => SortOrder::Size,
+            Sort::Type => SortOrder::Type,
         },
+        reverse: args.reverse,
         trashed: args.trash,
         facets: true,
         snippets: true,

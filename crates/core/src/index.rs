@@ -22,7 +22,7 @@ use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Term};
 
 pub use query::{Atom, Clause, Filter, ParsedQuery, Target, parse, parse_date};
-pub use record::IndexRecord;
+pub use record::{Card, IndexRecord};
 pub use schema::INDEX_SCHEMA_VERSION;
 pub use search::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 
@@ -214,6 +214,9 @@ mod tests {
             added_ms: 1_700_000_000_000,
             trashed: false,
             status: "done",
+            size: 100,
+            mime: "text/plain".into(),
+            versions: 1,
             pages: vec![PageText {
                 page: 1,
                 source: TextSource::Layer,

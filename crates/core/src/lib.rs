@@ -23,7 +23,7 @@ pub use error::{Error, Result};
 pub use extract::{OcrConfig, PdfiumConfig, ToolStatus, Tools};
 pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
-pub use index::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
+pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, CompareOptions, DiffLine, ExportAllReport, ExportedFile, Hunk,

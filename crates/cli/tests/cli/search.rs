@@ -220,6 +220,46 @@ fn filters_dates_facets_and_sorting_are_exact() {
     let (names, v) = f.search(&["--limit", "2", "--offset", "1"]);
     assert_eq!(names, ["report-card.txt", "transcripts-2023.txt"]);
     assert_eq!(v["total"], 4);
+    // By name, size and type, each either way round.
+    let by_name = [
+        "letter.txt",
+        "report-card.txt",
+        "transcript-2021.txt",
+        "transcripts-2023.txt",
+    ];
+    assert_eq!(f.search(&["--sort", "name"]).0, by_name);
+    let (names, _) = f.search(&["--sort", "name", "--reverse"]);
+    assert_eq!(names, by_name.iter().rev().copied().collect::<Vec<_>>());
+    let mut by_size: Vec<(usize, &str)> = DOCS
+        .iter()
+        .filter(|(n, _, _)| *n != "minutes.txt")
+        .map(|(n, t, _)| (t.len(), *n))
+        .collect();
+    by_size.sort_by(|a, b| b.cmp(a));
+    let by_size: Vec<&str> = by_size.into_iter().map(|(_, n)| n).collect();
+    assert_eq!(f.search(&["--sort", "size"]).0, by_size);
+    let (names, _) = f.search(&["--sort", "size", "--reverse"]);
+    assert_eq!(names, by_size.iter().rev().copied().collect::<Vec<_>>());
+    let (names, _) = f.search(&["--sort", "type"]);
+    assert_eq!(names[0], "report-card.txt");
+    assert_eq!(
+        names[1..3].iter().cloned().collect::<BTreeSet<_>>(),
+        set(&["transcript-2021.txt", "transcripts-2023.txt"])
+    );
+    assert_eq!(names[3], "letter.txt", "no type sorts last");
+    // Each hit carries what a list of documents shows.
+    let (_, v) = f.search(&["file:letter"]);
+    let hit = &v["hits"][0];
+    assert_eq!(hit["size"], DOCS[3].1.len());
+    assert_eq!(hit["mime"], "text/plain");
+    assert_eq!(hit["type"], Value::Null);
+    assert_eq!(hit["status"], "done");
+    assert_eq!(hit["versions"], 1);
+    assert_eq!(hit["date_ms"], DOCS[3].2 * 86_400_000 + 12 * 3_600_000);
+    let (_, v) = f.search(&["file:transcript-2021"]);
+    assert_eq!(v["hits"][0]["type"], "Transcript");
+    assert_eq!(v["hits"][0]["subject_id"], "1234567");
+    assert_eq!(v["hits"][0]["tags"], serde_json::json!(["graduated"]));
     // A bad date is a clear error.
     let out = f.lib.run(&["search", "after:someday"]);
     assert_eq!(code(&out), 3);

@@ -67,6 +67,9 @@ impl Catalog {
             added_ms: created_ms,
             trashed: s.trashed,
             status: status(&states),
+            size: s.size,
+            mime: s.mime,
+            versions: s.versions,
             pages,
         }))
     }

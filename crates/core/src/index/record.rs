@@ -3,10 +3,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, TimeZone};
+use serde::{Deserialize, Serialize};
 use tantivy::schema::Facet;
+use tantivy::tokenizer::TokenStream;
 use tantivy::{DateTime, TantivyDocument};
 
-use super::schema::{Fields, keyword};
+use super::schema::{Fields, keyword, unstemmed_analyzer};
 use crate::catalog::jobs::PageText;
 use crate::format::op::FieldValue;
 use crate::ids::DocId;
@@ -34,8 +36,44 @@ pub struct IndexRecord {
     /// How processing of the current version ended: done, failed, protected, waiting,
     /// pending.
     pub status: &'static str,
+    /// Size of the current version in bytes.
+    pub size: u64,
+    pub mime: String,
+    pub versions: u32,
     /// Page texts of the current version.
     pub pages: Vec<PageText>,
+}
+
+/// What a hit shows besides its title and snippet, stored with the indexed document so a
+/// list of hits reads nothing from the catalog.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    /// The document's date (see [`IndexRecord::date_ms`]), milliseconds since 1970.
+    pub date_ms: i64,
+    /// Size of the current version in bytes.
+    pub size: u64,
+    pub mime: String,
+    #[serde(rename = "type")]
+    pub doc_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub tags: Vec<String>,
+    /// How processing ended: done, failed, protected, waiting, pending.
+    pub status: String,
+    pub versions: u32,
+}
+
+/// The key a title sorts by: its words lowercased, accents folded.
+fn sort_key(title: &str) -> String {
+    let mut analyzer = unstemmed_analyzer();
+    let mut stream = analyzer.token_stream(title);
+    let mut out = String::with_capacity(title.len());
+    while let Some(t) = stream.next() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&t.text);
+    }
+    out
 }
 
 /// A field value as searchable text.
@@ -115,6 +153,22 @@ impl IndexRecord {
         d.add_text(f.state, if self.trashed { "trashed" } else { "active" });
         d.add_date(f.date, DateTime::from_timestamp_millis(self.date_ms));
         d.add_date(f.added, DateTime::from_timestamp_millis(self.added_ms));
+        d.add_text(f.sort_name, sort_key(&self.title));
+        d.add_u64(f.size, self.size);
+        let card = Card {
+            date_ms: self.date_ms,
+            size: self.size,
+            mime: self.mime.clone(),
+            doc_type: self.doc_type.clone(),
+            subject_id: self.subject_id.clone(),
+            tags: self.tags.clone(),
+            status: self.status.to_owned(),
+            versions: self.versions,
+        };
+        d.add_text(
+            f.card,
+            serde_json::to_string(&card).expect("a card serialises"),
+        );
         d
     }
 }

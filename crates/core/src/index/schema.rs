@@ -13,7 +13,7 @@ use tantivy::tokenizer::{
 };
 
 /// The schema this build writes. Stored beside the index in `dossier-index.json`.
-pub const INDEX_SCHEMA_VERSION: u32 = 3;
+pub const INDEX_SCHEMA_VERSION: u32 = 4;
 
 /// Bytes per compressed block of the stored fields (Tantivy's default is 16 KiB). A hit's
 /// title and page texts (for its snippet) are read by decompressing the whole block that
@@ -83,6 +83,12 @@ pub struct Fields {
     pub date: Field,
     /// When the document was added to the library.
     pub added: Field,
+    /// The title lowercased with accents folded, for sorting by name.
+    pub sort_name: Field,
+    /// Size of the current version in bytes, for sorting by size.
+    pub size: Field,
+    /// What a hit shows besides its title (`record::Card`, JSON, stored only).
+    pub card: Field,
 }
 
 impl Fields {
@@ -113,7 +119,7 @@ pub fn build() -> (Schema, Fields) {
         page_text: b.add_text_field("page_text", STORED),
         page_number: b.add_u64_field("page_number", STORED),
         meta: b.add_text_field("meta", text),
-        doc_type: b.add_text_field("type", STRING),
+        doc_type: b.add_text_field("type", STRING | FAST),
         tag: b.add_text_field("tag", STRING),
         subject: b.add_text_field("subject", STRING),
         field: b.add_text_field("field", STRING),
@@ -121,6 +127,9 @@ pub fn build() -> (Schema, Fields) {
         facets: b.add_facet_field("facets", FacetOptions::default()),
         date: b.add_date_field("date", INDEXED | FAST),
         added: b.add_date_field("added", FAST),
+        sort_name: b.add_text_field("sort_name", STRING | FAST),
+        size: b.add_u64_field("size", FAST),
+        card: b.add_text_field("card", STORED),
     };
     (b.build(), fields)
 }
@@ -144,6 +153,9 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         facets: f("facets")?,
         date: f("date")?,
         added: f("added")?,
+        sort_name: f("sort_name")?,
+        size: f("size")?,
+        card: f("card")?,
     })
 }
 

@@ -13,6 +13,7 @@ use super::SearchIndex;
 use super::query::{
     self, Analyzers, Atom, Clause, Filter, ParsedQuery, Target, fuzzy_distance, prefix_term, tokens,
 };
+use super::record::Card;
 use super::schema::keyword;
 use super::snippet::{Highlighter, Snippet};
 use crate::catalog::jobs::{PageText, TextSource};
@@ -31,6 +32,12 @@ pub enum SortOrder {
     Relevance,
     /// Newest document date first.
     Date,
+    /// Title, A to Z.
+    Name,
+    /// Largest first.
+    Size,
+    /// Document type, A to Z (documents without a type last).
+    Type,
 }
 
 /// A search, as the CLI and the app ask for it.
@@ -48,6 +55,8 @@ pub struct SearchRequest {
     /// Document date before this day.
     pub before: Option<NaiveDate>,
     pub sort: SortOrder,
+    /// The other way round from `sort`'s own direction.
+    pub reverse: bool,
     /// Search the trash instead of the active documents.
     pub trashed: bool,
     /// Count type, tag, year, status and collection facets over all matches.
@@ -67,6 +76,7 @@ impl Default for SearchRequest {
             after: None,
             before: None,
             sort: SortOrder::Relevance,
+            reverse: false,
             trashed: false,
             facets: true,
             snippets: true,
@@ -88,6 +98,8 @@ pub struct SearchHit {
     pub highlights: Vec<[usize; 2]>,
     /// The 1-based page (sheet, slide) the snippet is from.
     pub page: Option<u32>,
+    #[serde(flatten)]
+    pub card: Card,
 }
 
 /// Facet counts over every match: value → number of documents.
@@ -243,6 +255,19 @@ impl SearchIndex {
     }
 }
 
+/// Hits sorted by a field, without scores.
+fn addresses<K>(hits: Vec<(K, DocAddress)>) -> Vec<(f32, DocAddress)> {
+    hits.into_iter().map(|(_, a)| (0.0, a)).collect()
+}
+
+/// A hit's card; an unreadable one (never written by this schema) shows as empty.
+fn stored_card(doc: &TantivyDocument, field: Field) -> Card {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
+}
+
 fn stored_str(doc: &TantivyDocument, field: Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -260,7 +285,6 @@ impl SearchIndex {
         let parsed = with_request_filters(query::parse(&req.query, is_field)?, req);
         let searcher = self.reader.searcher();
         let mut an = Analyzers::default();
-        let by_date = req.sort == SortOrder::Date || !parsed.has_text();
         let limit = req.limit.max(1);
         let run = |an: &mut Analyzers,
                    parsed: &ParsedQuery|
@@ -274,22 +298,35 @@ impl SearchIndex {
                 c
             });
             let top = TopDocs::with_limit(limit).and_offset(req.offset);
-            let (total, hits, facets) = if by_date {
-                let (total, hits, facets) = searcher.search(
-                    &q,
-                    &(
-                        Count,
-                        top.order_by_fast_field::<DateTime>("date", Order::Desc),
-                        facet_collector,
-                    ),
-                )?;
-                (
-                    total,
-                    hits.into_iter().map(|(_, a)| (0.0, a)).collect(),
-                    facets,
-                )
-            } else {
-                searcher.search(&q, &(Count, top.order_by_score(), facet_collector))?
+            let order = |natural: Order| match (natural, req.reverse) {
+                (o, false) => o,
+                (Order::Asc, true) => Order::Desc,
+                (Order::Desc, true) => Order::Asc,
+            };
+            let (total, hits, facets) = match req.sort {
+                SortOrder::Relevance if parsed.has_text() => {
+                    searcher.search(&q, &(Count, top.order_by_score(), facet_collector))?
+                }
+                SortOrder::Relevance | SortOrder::Date => {
+                    let by = top.order_by_fast_field::<DateTime>("date", order(Order::Desc));
+                    let (n, h, f) = searcher.search(&q, &(Count, by, facet_collector))?;
+                    (n, addresses(h), f)
+                }
+                SortOrder::Size => {
+                    let by = top.order_by_fast_field::<u64>("size", order(Order::Desc));
+                    let (n, h, f) = searcher.search(&q, &(Count, by, facet_collector))?;
+                    (n, addresses(h), f)
+                }
+                SortOrder::Name | SortOrder::Type => {
+                    let field = if req.sort == SortOrder::Name {
+                        "sort_name"
+                    } else {
+                        "type"
+                    };
+                    let by = top.order_by_string_fast_field(field, order(Order::Asc));
+                    let (n, h, f) = searcher.search(&q, &(Count, by, facet_collector))?;
+                    (n, addresses(h), f)
+                }
             };
             Ok((total as u64, hits, facets.as_ref().map(facets_of)))
         };
@@ -356,6 +393,7 @@ impl SearchIndex {
                 snippet,
                 highlights,
                 page,
+                card: stored_card(&doc, self.fields.card),
             });
         }
         Ok(SearchResults {
