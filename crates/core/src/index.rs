@@ -182,6 +182,11 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// See the latest commit (of this or another handle on the index).
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
     /// Let the merges our commits started finish, close the writer (and free its
     /// memory), and show searches the merged segments. Called once a batch of updates
     /// is done; the next update opens a new writer.

@@ -234,6 +234,21 @@ pub struct Library {
     store: Store,
 }
 
+impl Library {
+    /// Another handle on the same library, read-only and unlocked with the same key:
+    /// searches, lists and previews while this handle imports or processes. Opening it
+    /// takes no passphrase and no lock.
+    pub fn reader(&self) -> Result<Library> {
+        let locked = LockedLibrary::open(&self.root, Access::Read)?;
+        Ok(Library {
+            store: Store::at(&locked.root.join("store")),
+            locked,
+            key: self.key.clone(),
+            crypto: Arc::clone(&self.crypto),
+        })
+    }
+}
+
 impl std::ops::Deref for Library {
     type Target = LockedLibrary;
     fn deref(&self) -> &LockedLibrary {

@@ -441,3 +441,38 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn a_reader_sees_the_writers_commits_and_reads_content_while_it_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    let reader = lib.reader().unwrap();
+    assert!(!reader.is_writer());
+    let words = dossier_core::SearchRequest {
+        query: "quarterly attendance".into(),
+        ..Default::default()
+    };
+    assert_eq!(reader.search(&words).unwrap().total, 0);
+    let file = write(
+        dir.path(),
+        "attendance.txt",
+        b"The quarterly attendance summary for grade 9.",
+    );
+    let docs = imported(&import(&mut lib, &[file], &ImportOptions::default()));
+    lib.process(&dossier_core::ProcessOptions::default(), &mut |_| {})
+        .unwrap();
+    // The reader opened before the import: it sees the new document and its content.
+    let found = reader.search(&words).unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(found.hits[0].id, docs[0]);
+    assert_eq!(
+        content(&reader, docs[0], None),
+        b"The quarterly attendance summary for grade 9."
+    );
+    // A reader cannot change anything.
+    let mut reader = reader;
+    assert!(matches!(
+        reader.tag(docs[0], &["x".into()], &[]),
+        Err(Error::Invalid(_))
+    ));
+}

@@ -82,11 +82,17 @@ impl LockedLibrary {
     }
 
     /// Search the library. Documents changed since the last [`refresh_index`]
-    /// (`LockedLibrary::refresh_index`) show in their previous form.
+    /// (`LockedLibrary::refresh_index`) show in their previous form. A read-only handle
+    /// first picks up the writer's latest commit.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let reopened;
         let index = match &self.index {
-            IndexState::Ready(i) => i,
+            IndexState::Ready(i) => {
+                if !self.is_writer() {
+                    i.reload()?;
+                }
+                i
+            }
             IndexState::Unusable => {
                 reopened =
                     SearchIndex::open(&index_dir(&self.root)).map_err(Unusable::into_error)?;
