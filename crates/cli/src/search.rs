@@ -90,6 +90,8 @@ pub fn search(root: &Path, args: SearchArgs) -> Result<u8> {
             .as_deref()
             .map(dossier_core::index::parse_date)
             .transpose()?,
+        year: None,
+        status: None,
         sort: match args.sort {
             Sort::Relevance => SortOrder::Relevance,
             Sort::Date => SortOrder::Date,

@@ -476,3 +476,26 @@ fn a_reader_sees_the_writers_commits_and_reads_content_while_it_is_open() {
         Err(Error::Invalid(_))
     ));
 }
+
+#[test]
+fn processing_with_a_budget_stops_early_and_the_next_run_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    let files: Vec<PathBuf> = (0..6)
+        .map(|i| write(dir.path(), &format!("note-{i}.txt"), format!("note {i}").as_bytes()))
+        .collect();
+    import(&mut lib, &files, &ImportOptions::default());
+    let sliced = dossier_core::ProcessOptions {
+        budget: Some(std::time::Duration::ZERO),
+        ..Default::default()
+    };
+    let first = lib.process(&sliced, &mut |_| {}).unwrap();
+    assert!(first.more_pending);
+    assert_eq!(first.done, 0, "a zero budget starts no job");
+    let rest = lib
+        .process(&dossier_core::ProcessOptions::default(), &mut |_| {})
+        .unwrap();
+    assert!(!rest.more_pending);
+    // An extract and a thumbnail job per file.
+    assert_eq!(rest.done, 12);
+}

@@ -54,6 +54,11 @@ pub struct SearchRequest {
     pub after: Option<NaiveDate>,
     /// Document date before this day.
     pub before: Option<NaiveDate>,
+    /// Only documents of this year (the `year` facet).
+    pub year: Option<i32>,
+    /// Only documents whose processing ended so (the `status` facet: done, failed,
+    /// protected, waiting, pending).
+    pub status: Option<String>,
     pub sort: SortOrder,
     /// The other way round from `sort`'s own direction.
     pub reverse: bool,
@@ -75,6 +80,8 @@ impl Default for SearchRequest {
             tags: Vec::new(),
             after: None,
             before: None,
+            year: None,
+            status: None,
             sort: SortOrder::Relevance,
             reverse: false,
             trashed: false,
@@ -158,6 +165,12 @@ fn with_request_filters(mut q: ParsedQuery, req: &SearchRequest) -> ParsedQuery 
     }
     if let Some(d) = req.before {
         q.must.push(Clause::Filter(Filter::Before(d)));
+    }
+    if let Some(y) = req.year {
+        q.must.push(Clause::Filter(Filter::Year(y)));
+    }
+    if let Some(s) = &req.status {
+        q.must.push(Clause::Filter(Filter::Status(keyword(s))));
     }
     // Few documents are trashed: excluding them costs less than requiring "active".
     if req.trashed {

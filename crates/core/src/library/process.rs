@@ -29,6 +29,9 @@ pub struct ProcessOptions {
     pub tools: Tools,
     /// Run failed jobs again from scratch.
     pub retry_failed: bool,
+    /// Start no new job after this long; the rest stay pending for the next run (the app
+    /// runs jobs in slices so edits are not kept waiting behind a long queue).
+    pub budget: Option<Duration>,
 }
 
 /// Progress of [`Library::process`].
@@ -62,6 +65,8 @@ pub struct ProcessReport {
     /// Documents (re)indexed for search.
     pub indexed: u64,
     pub seconds: f64,
+    /// The budget ran out with jobs still pending.
+    pub more_pending: bool,
 }
 
 /// While jobs run, the search index is brought up to date at least this often.
@@ -113,12 +118,16 @@ impl Library {
         progress(ProcessEvent::Planned { jobs: planned });
         let mut report = ProcessReport::default();
         let mut indexed_at = Instant::now();
-        loop {
+        'run: loop {
             let jobs = self.catalog().pending_jobs(64)?;
             if jobs.is_empty() {
                 break;
             }
             for job in &jobs {
+                if opts.budget.is_some_and(|b| started.elapsed() >= b) {
+                    report.more_pending = true;
+                    break 'run;
+                }
                 let result = if job.attempts >= MAX_ATTEMPTS {
                     JobResult::ended(
                         JobState::Failed,

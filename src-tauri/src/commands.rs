@@ -1,0 +1,20 @@
+//! The commands the UI calls. Each one adapts: it parses the UI's values, runs core on
+//! the writer thread or a reader (never on the async runtime's threads), and converts
+//! the answer to an `ipc` type.
+
+// Tauri's command macro generates helper items beside each command, so commands are
+// named by their module (`commands::browse::search`), not re-exported.
+pub mod browse;
+pub mod edit;
+pub mod intake;
+pub mod library;
+
+use dossier_core::DocId;
+
+use crate::error::{AppError, AppResult, ErrorKind};
+
+/// A document id from the UI.
+fn doc_id(s: &str) -> AppResult<DocId> {
+    s.parse()
+        .map_err(|_| AppError::new(ErrorKind::Invalid, format!("{s:?} is not a document id")))
+}

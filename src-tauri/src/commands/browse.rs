@@ -1,0 +1,103 @@
+//! Lists, searches, one document, and its text.
+
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use super::doc_id;
+use crate::error::AppResult;
+use crate::ipc::{AuditEvent, Document, Query, Results, Version};
+use crate::state::AppState;
+
+/// A page of the library's documents (empty text) or of a search.
+#[tauri::command]
+#[specta::specta]
+pub async fn search(state: State<'_, AppState>, query: Query) -> AppResult<Results> {
+    let session = state.session()?;
+    let req = query.to_core();
+    session
+        .read(move |lib| Ok(Results::from(lib.search(&req)?)))
+        .await
+}
+
+/// Everything the document view shows.
+#[tauri::command]
+#[specta::specta]
+pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Document> {
+    let session = state.session()?;
+    let doc = doc_id(&id)?;
+    session
+        .read(move |lib| {
+            let catalog = lib.catalog();
+            let d = catalog.document(doc)?;
+            let versions = catalog.versions(doc)?;
+            let audit = catalog.audit(Some(doc))?;
+            let info = match d.current_version {
+                Some(v) => catalog.extraction(v)?,
+                None => None,
+            };
+            let s = d.summary;
+            Ok(Document {
+                id: s.id.to_string(),
+                title: s.title,
+                file_name: s.file_name,
+                mime: s.mime,
+                size: s.size,
+                doc_type: s.doc_type,
+                subject_id: s.subject_id,
+                subject_name: d.subject_name,
+                tags: s.tags,
+                fields: d
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.display()))
+                    .collect(),
+                created: s.created,
+                updated: s.updated,
+                trashed: s.trashed,
+                concurrent_versions: s.concurrent_versions,
+                pages: info.as_ref().and_then(|i| i.page_count),
+                protected: info.as_ref().is_some_and(|i| i.protected),
+                versions: versions.into_iter().map(Version::from).collect(),
+                audit: audit.into_iter().map(AuditEvent::from).collect(),
+            })
+        })
+        .await
+}
+
+/// One page of a version's extracted text.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PageText {
+    pub page: u32,
+    /// Read by OCR rather than from the file's own text.
+    pub ocr: bool,
+    pub text: String,
+}
+
+/// The extracted text of a version (the current one when `version` is `None`); empty
+/// while processing has not read it yet.
+#[tauri::command]
+#[specta::specta]
+pub async fn document_text(
+    state: State<'_, AppState>,
+    id: String,
+    version: Option<u32>,
+) -> AppResult<Vec<PageText>> {
+    let session = state.session()?;
+    let doc = doc_id(&id)?;
+    session
+        .read(move |lib| {
+            let v = lib.version(doc, version)?;
+            Ok(lib
+                .catalog()
+                .texts(v.id)?
+                .into_iter()
+                .map(|p| PageText {
+                    page: p.page,
+                    ocr: p.source == dossier_core::TextSource::Ocr,
+                    text: p.text,
+                })
+                .collect())
+        })
+        .await
+}

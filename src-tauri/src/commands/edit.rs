@@ -1,0 +1,150 @@
+//! Changes to documents: metadata, trash, versions. Each runs on the writer thread, in
+//! the order the user made them.
+
+use std::path::PathBuf;
+
+use dossier_core::{FieldKey, FieldValue};
+use tauri::{AppHandle, State};
+use tauri_specta::Event;
+
+use super::doc_id;
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::events::LibraryChanged;
+use crate::ipc::MetadataEdit;
+use crate::processing;
+use crate::state::AppState;
+
+/// Apply one edit of the document view (title, type, subject, tags, fields).
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_metadata(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    edit: MetadataEdit,
+) -> AppResult<()> {
+    let session = state.session()?;
+    let doc = doc_id(&id)?;
+    session
+        .write(move |lib| {
+            let text = |s: &str| {
+                let s = s.trim();
+                (!s.is_empty()).then(|| FieldValue::Text(s.to_owned()))
+            };
+            if let Some(t) = &edit.title {
+                lib.set_field(doc, FieldKey::Title, text(t))?;
+            }
+            for (key, value) in [
+                (FieldKey::Type, &edit.doc_type),
+                (FieldKey::SubjectId, &edit.subject_id),
+                (FieldKey::SubjectName, &edit.subject_name),
+            ] {
+                if let Some(v) = value {
+                    lib.set_field(doc, key, text(v))?;
+                }
+            }
+            if !edit.add_tags.is_empty() || !edit.remove_tags.is_empty() {
+                lib.tag(doc, &edit.add_tags, &edit.remove_tags)?;
+            }
+            for (name, value) in &edit.fields {
+                lib.set_field(doc, FieldKey::Custom(name.clone()), text(value))?;
+            }
+            lib.refresh_index()?;
+            Ok(())
+        })
+        .await?;
+    let _ = LibraryChanged.emit(&app);
+    Ok(())
+}
+
+/// Move documents to the trash (reversible).
+#[tauri::command]
+#[specta::specta]
+pub async fn trash(app: AppHandle, state: State<'_, AppState>, ids: Vec<String>) -> AppResult<()> {
+    let session = state.session()?;
+    let docs = ids.iter().map(|i| doc_id(i)).collect::<AppResult<Vec<_>>>()?;
+    session
+        .write(move |lib| {
+            for d in docs {
+                lib.trash(d)?;
+            }
+            lib.refresh_index()?;
+            Ok(())
+        })
+        .await?;
+    let _ = LibraryChanged.emit(&app);
+    Ok(())
+}
+
+/// Bring documents back from the trash.
+#[tauri::command]
+#[specta::specta]
+pub async fn untrash(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> AppResult<()> {
+    let session = state.session()?;
+    let docs = ids.iter().map(|i| doc_id(i)).collect::<AppResult<Vec<_>>>()?;
+    session
+        .write(move |lib| {
+            for d in docs {
+                lib.untrash(d)?;
+            }
+            lib.refresh_index()?;
+            Ok(())
+        })
+        .await?;
+    let _ = LibraryChanged.emit(&app);
+    Ok(())
+}
+
+/// Make an old version current again (as a new version; nothing is lost).
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_version(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    number: u32,
+) -> AppResult<()> {
+    let session = state.session()?;
+    let doc = doc_id(&id)?;
+    session
+        .write(move |lib| {
+            lib.restore(doc, number)?;
+            Ok(())
+        })
+        .await?;
+    processing::kick(app.clone(), session, state.tools.clone());
+    let _ = LibraryChanged.emit(&app);
+    Ok(())
+}
+
+/// Add a file as the document's new version.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_version(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    path: String,
+    note: Option<String>,
+) -> AppResult<()> {
+    let session = state.session()?;
+    let doc = doc_id(&id)?;
+    let file = PathBuf::from(path);
+    let note = note.filter(|n| !n.trim().is_empty());
+    let outcome = session
+        .write(move |lib| Ok(lib.add_version(doc, &file, note, &mut |_| {})?))
+        .await?;
+    if let dossier_core::ImportOutcome::Refused { reason, .. } = outcome {
+        return Err(AppError::new(
+            ErrorKind::Invalid,
+            format!("This file cannot be added: {reason}"),
+        ));
+    }
+    processing::kick(app.clone(), session, state.tools.clone());
+    let _ = LibraryChanged.emit(&app);
+    Ok(())
+}

@@ -1,0 +1,190 @@
+//! First run, opening and unlocking the library, and the about box.
+
+use std::path::Path;
+
+use dossier_core::keys::OsKeyring;
+use dossier_core::{Access, InitOptions, KdfParams, Library, LockedLibrary, Secret};
+use tauri::{AppHandle, State};
+use zeroize::Zeroizing;
+
+use crate::error::{AppError, AppResult};
+use crate::ipc::{AppInfo, LibraryState};
+use crate::processing;
+use crate::session::Session;
+use crate::state::{AppState, Phase};
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
+    let tools = state.tools.clone();
+    let status = tauri::async_runtime::spawn_blocking(move || tools.status())
+        .await
+        .map_err(AppError::internal)?;
+    let mut unavailable = Vec::new();
+    if let Err(why) = status.pdf {
+        unavailable.push(format!("PDF text and previews unavailable: {why}"));
+    }
+    if let Err(why) = status.ocr {
+        unavailable.push(format!("OCR unavailable: {why}"));
+    }
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        default_library: dossier_core::default_library_path().map(|p| p.display().to_string()),
+        unavailable,
+    })
+}
+
+/// Where the app stands; on the first call, open the library (taking the writer lock)
+/// and unlock it from the keyring when the key is there.
+#[tauri::command]
+#[specta::specta]
+pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppResult<LibraryState> {
+    let path = state.root.display().to_string();
+    if let Ok(session) = state.session() {
+        let documents = session
+            .read(|lib| Ok(lib.stats()?.documents))
+            .await?;
+        return Ok(LibraryState::Open {
+            path,
+            documents: documents,
+        });
+    }
+    if state.is_locked() {
+        return Ok(LibraryState::Locked { path });
+    }
+    if !state.root.join("library.json").is_file() {
+        return Ok(LibraryState::None { path });
+    }
+    let root = state.root.clone();
+    let opened = tauri::async_runtime::spawn_blocking(move || open_with_keyring(&root))
+        .await
+        .map_err(AppError::internal)?;
+    match opened {
+        Ok(Opened::Unlocked(lib, documents)) => {
+            start(&app, &state, lib)?;
+            Ok(LibraryState::Open {
+                path,
+                documents: documents,
+            })
+        }
+        Ok(Opened::Locked(locked)) => {
+            state.set(Phase::Locked(locked));
+            Ok(LibraryState::Locked { path })
+        }
+        Err(dossier_core::Error::LibraryInUse { .. }) => Ok(LibraryState::InUse {
+            message: "Another Dossier window or command is using this library. Close it, \
+                      then try again."
+                .into(),
+            path,
+        }),
+        Err(e) => Err(e.into()),
+    }
+}
+
+enum Opened {
+    Unlocked(Library, u64),
+    Locked(LockedLibrary),
+}
+
+fn open_with_keyring(root: &Path) -> dossier_core::Result<Opened> {
+    let locked = LockedLibrary::open(root, Access::Write)?;
+    match OsKeyring.load(locked.library_id()) {
+        Ok(Some(key)) => {
+            let lib = locked.unlock_with_key(key)?;
+            let documents = lib.stats()?.documents;
+            Ok(Opened::Unlocked(lib, documents))
+        }
+        // No entry, or no keyring on this desktop: ask for the passphrase.
+        Ok(None) | Err(_) => Ok(Opened::Locked(locked)),
+    }
+}
+
+/// Start the session and the background processing of what is pending.
+fn start(app: &AppHandle, state: &AppState, lib: Library) -> AppResult<()> {
+    let session = Session::start(lib)?;
+    state.set(Phase::Open(session.clone()));
+    processing::kick(app.clone(), session, state.tools.clone());
+    Ok(())
+}
+
+/// Create the library (first run) and open it. Returns the recovery key to show once.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_library(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> AppResult<String> {
+    if state.is_open() || state.is_locked() || state.root.join("library.json").exists() {
+        return Err(AppError::new(
+            crate::error::ErrorKind::Invalid,
+            "There is already a library here.",
+        ));
+    }
+    let root = state.root.clone();
+    let passphrase = Zeroizing::new(passphrase);
+    let (lib, recovery) = tauri::async_runtime::spawn_blocking(move || {
+        let created = Library::create(
+            &root,
+            &InitOptions {
+                passphrase,
+                kdf: KdfParams::default(),
+            },
+        )?;
+        // Keep the key for this desktop when there is a keyring; without one the
+        // passphrase is asked at each start.
+        let _ = created.0.store_in_keyring();
+        Ok::<_, dossier_core::Error>(created)
+    })
+    .await
+    .map_err(AppError::internal)??;
+    let shown = recovery.display().to_string();
+    start(&app, &state, lib)?;
+    Ok(shown)
+}
+
+/// Unlock with the passphrase or recovery key typed on the lock screen.
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_library(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    secret: String,
+) -> AppResult<LibraryState> {
+    let Some(locked) = state.take_locked() else {
+        return Err(AppError::not_open());
+    };
+    let root = state.root.clone();
+    let secret = Zeroizing::new(secret);
+    let unlocked = tauri::async_runtime::spawn_blocking(move || -> dossier_core::Result<_> {
+        let secret = match Secret::from_input(&secret) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err((e, locked))),
+        };
+        match locked.unlock(&secret) {
+            Ok(lib) => {
+                let _ = lib.store_in_keyring();
+                let documents = lib.stats()?.documents;
+                Ok(Ok((lib, documents)))
+            }
+            // `unlock` consumed the handle: open it again (the lock was released).
+            Err(e) => Ok(Err((e, LockedLibrary::open(&root, Access::Write)?))),
+        }
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::from)?;
+    match unlocked {
+        Ok((lib, documents)) => {
+            start(&app, &state, lib)?;
+            Ok(LibraryState::Open {
+                path: state.root.display().to_string(),
+                documents: documents,
+            })
+        }
+        Err((e, locked)) => {
+            state.set(Phase::Locked(locked));
+            Err(e.into())
+        }
+    }
+}

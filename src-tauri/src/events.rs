@@ -1,0 +1,45 @@
+//! Events the app sends the UI (typed with tauri-specta like the commands).
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri_specta::Event;
+
+/// What happened to one file of an import.
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum FileOutcome {
+    Imported { doc: String, title: String },
+    /// The same content is already in the library.
+    Duplicate { existing: String, existing_title: String },
+    Refused { reason: String },
+}
+
+/// Progress of an import (from drag and drop, the file picker or a watched folder).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IntakeEvent {
+    /// Files found in what was dropped, before any is read.
+    Planned { batch: u32, files: u32, bytes: u64 },
+    /// Bytes read so far in this batch.
+    Progress { batch: u32, bytes: u64 },
+    /// One file's outcome.
+    File { batch: u32, path: String, result: FileOutcome },
+    Finished { batch: u32, imported: u32, duplicates: u32, refused: u32 },
+    /// The whole batch failed (e.g. the disk is full); nothing of it was kept.
+    Failed { batch: u32, message: String },
+}
+
+/// Background processing (text, OCR, thumbnails, index).
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct ProcessingEvent {
+    /// Jobs still waiting.
+    pub pending: u32,
+    /// The file being read now, if any.
+    pub current: Option<String>,
+    /// False once the queue is empty (or only waits for a missing tool).
+    pub busy: bool,
+}
+
+/// The library changed (import, processing, an edit): lists and counts are stale.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct LibraryChanged;

@@ -1,0 +1,279 @@
+//! The types that cross the IPC boundary, with `specta::Type` so `ui/src/bindings.ts` is
+//! generated from them, and their conversions from `dossier-core`'s types.
+//!
+//! **API boundary:** the UI sees only these types. Core types stay free of specta and
+//! of the UI's needs; a field the UI needs is added here, converted from core.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// Versions and what is unavailable, for the about box.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AppInfo {
+    pub version: String,
+    /// Where a new library is made unless the user chooses another folder.
+    pub default_library: Option<String>,
+    /// One plain line per missing part, e.g. "OCR unavailable: Tesseract not installed".
+    pub unavailable: Vec<String>,
+}
+
+/// Where the app stands with its library.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum LibraryState {
+    /// No library at `path` yet: first run.
+    None { path: String },
+    /// A library is there and needs its passphrase (the keyring had no key for it).
+    Locked { path: String },
+    /// Another program holds the writer lock.
+    InUse { path: String, message: String },
+    Open { path: String, documents: u64 },
+}
+
+/// How a list of documents is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    Relevance,
+    Date,
+    Name,
+    Size,
+    Type,
+}
+
+/// A search, or (with empty `text`) a page of the library's documents.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct Query {
+    pub text: String,
+    pub offset: u32,
+    pub limit: u32,
+    pub sort: Sort,
+    /// The other way round from `sort`'s own direction.
+    pub reverse: bool,
+    pub doc_type: Option<String>,
+    pub tags: Vec<String>,
+    pub year: Option<i32>,
+    pub status: Option<String>,
+    /// The trash instead of the active documents.
+    pub trashed: bool,
+    pub snippets: bool,
+}
+
+impl Query {
+    pub fn to_core(&self) -> dossier_core::SearchRequest {
+        dossier_core::SearchRequest {
+            query: self.text.clone(),
+            limit: self.limit.clamp(1, 500) as usize,
+            offset: self.offset as usize,
+            doc_type: self.doc_type.clone(),
+            tags: self.tags.clone(),
+            after: None,
+            before: None,
+            year: self.year,
+            status: self.status.clone(),
+            sort: match self.sort {
+                Sort::Relevance => dossier_core::SortOrder::Relevance,
+                Sort::Date => dossier_core::SortOrder::Date,
+                Sort::Name => dossier_core::SortOrder::Name,
+                Sort::Size => dossier_core::SortOrder::Size,
+                Sort::Type => dossier_core::SortOrder::Type,
+            },
+            reverse: self.reverse,
+            trashed: self.trashed,
+            facets: true,
+            snippets: self.snippets,
+        }
+    }
+}
+
+/// One document in a list or a search.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Hit {
+    pub id: String,
+    pub title: String,
+    pub file_name: String,
+    pub snippet: String,
+    /// Highlighted `[start, end)` ranges of `snippet`, in characters.
+    pub highlights: Vec<(u32, u32)>,
+    pub page: Option<u32>,
+    /// Milliseconds since 1970 (the file's date, else when it was added).
+    pub date_ms: i64,
+    pub size: u64,
+    pub mime: String,
+    pub doc_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub tags: Vec<String>,
+    /// done, failed, protected, waiting or pending.
+    pub status: String,
+    pub versions: u32,
+}
+
+impl From<dossier_core::SearchHit> for Hit {
+    fn from(h: dossier_core::SearchHit) -> Self {
+        let c = h.card;
+        Self {
+            id: h.id.to_string(),
+            title: h.title,
+            file_name: h.file_name,
+            snippet: h.snippet,
+            highlights: h
+                .highlights
+                .into_iter()
+                .map(|[a, b]| (to_u32(a), to_u32(b)))
+                .collect(),
+            page: h.page,
+            date_ms: c.date_ms,
+            size: c.size,
+            mime: c.mime,
+            doc_type: c.doc_type,
+            subject_id: c.subject_id,
+            tags: c.tags,
+            status: c.status,
+            versions: c.versions,
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Facet counts: value → documents, per group.
+#[derive(Debug, Clone, Default, Serialize, Type)]
+pub struct Facets {
+    pub doc_type: BTreeMap<String, u32>,
+    pub tag: BTreeMap<String, u32>,
+    pub year: BTreeMap<String, u32>,
+    pub status: BTreeMap<String, u32>,
+}
+
+/// A page of hits.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Results {
+    /// Matches in all, not only this page.
+    pub total: u32,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// Nothing matched as typed; these are close spellings.
+    pub fuzzy: bool,
+}
+
+impl From<dossier_core::SearchResults> for Results {
+    fn from(r: dossier_core::SearchResults) -> Self {
+        let counts = |m: BTreeMap<String, u64>| -> BTreeMap<String, u32> {
+            m.into_iter()
+                .map(|(k, v)| (k, u32::try_from(v).unwrap_or(u32::MAX)))
+                .collect()
+        };
+        Self {
+            total: u32::try_from(r.total).unwrap_or(u32::MAX),
+            hits: r.hits.into_iter().map(Hit::from).collect(),
+            facets: Facets {
+                doc_type: counts(r.facets.doc_type),
+                tag: counts(r.facets.tag),
+                year: counts(r.facets.year),
+                status: counts(r.facets.status),
+            },
+            fuzzy: r.fuzzy,
+        }
+    }
+}
+
+/// One version in a document's timeline.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Version {
+    pub number: u32,
+    pub file_name: String,
+    pub size: u64,
+    pub mime: String,
+    /// RFC 3339.
+    pub created: String,
+    pub author: String,
+    pub device: String,
+    pub note: Option<String>,
+    pub restored_from: Option<u32>,
+    pub current: bool,
+}
+
+impl From<dossier_core::VersionInfo> for Version {
+    fn from(v: dossier_core::VersionInfo) -> Self {
+        Self {
+            number: v.number,
+            file_name: v.file_name,
+            size: v.size,
+            mime: v.mime,
+            created: v.created,
+            author: v.author,
+            device: v.device,
+            note: v.note,
+            restored_from: v.restored_from,
+            current: v.current,
+        }
+    }
+}
+
+/// One event of a document's audit trail.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AuditEvent {
+    pub time: String,
+    pub user: String,
+    pub device: String,
+    pub action: String,
+    pub detail: Option<String>,
+}
+
+impl From<dossier_core::AuditEntry> for AuditEvent {
+    fn from(a: dossier_core::AuditEntry) -> Self {
+        Self {
+            time: a.time,
+            user: a.user,
+            device: a.device,
+            action: a.action,
+            detail: a.detail,
+        }
+    }
+}
+
+/// Everything the document view shows.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub file_name: String,
+    pub mime: String,
+    pub size: u64,
+    pub doc_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub subject_name: Option<String>,
+    pub tags: Vec<String>,
+    /// Custom fields, as text.
+    pub fields: BTreeMap<String, String>,
+    pub created: String,
+    pub updated: String,
+    pub trashed: bool,
+    /// Two devices changed it at once; see the versions.
+    pub concurrent_versions: bool,
+    /// Pages (sheets, slides) of the current version, once its text has been read.
+    pub pages: Option<u32>,
+    /// The file is password protected: kept, but not readable.
+    pub protected: bool,
+    /// Newest last.
+    pub versions: Vec<Version>,
+    pub audit: Vec<AuditEvent>,
+}
+
+/// Metadata the user edits in the document view; `None` leaves a value as it is.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct MetadataEdit {
+    pub title: Option<String>,
+    /// Empty clears it.
+    pub doc_type: Option<String>,
+    pub subject_id: Option<String>,
+    pub subject_name: Option<String>,
+    pub add_tags: Vec<String>,
+    pub remove_tags: Vec<String>,
+    /// Custom fields to set; an empty value removes the field.
+    pub fields: BTreeMap<String, String>,
+}

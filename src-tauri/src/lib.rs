@@ -1,0 +1,99 @@
+//! `dossier-app`: the Tauri shell of Dossier. It adapts `dossier-core` to the web UI in
+//! `ui/` and nothing more: commands (`commands`), events (`events`), the types they carry
+//! (`ipc`), the `dossier://` protocol for previews (`protocol`), the open library
+//! (`session`, `state`) and background processing (`processing`).
+//!
+//! **API boundary:** this is the only crate that depends on tauri and specta. The UI's
+//! types are generated from `specta_builder` into `ui/src/bindings.ts` by the
+//! `bindings_are_up_to_date` test.
+
+mod commands;
+mod error;
+mod events;
+mod ipc;
+mod processing;
+mod protocol;
+mod session;
+mod state;
+
+use std::path::PathBuf;
+
+use tauri_specta::{ErrorHandlingMode, collect_commands, collect_events};
+
+pub use error::{AppError, ErrorKind};
+use state::AppState;
+
+/// Every command and event the UI can use, for the invoke handler and the bindings.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::library::app_info,
+            commands::library::library_state,
+            commands::library::create_library,
+            commands::library::unlock_library,
+            commands::browse::search,
+            commands::browse::document,
+            commands::browse::document_text,
+            commands::edit::edit_metadata,
+            commands::edit::trash,
+            commands::edit::untrash,
+            commands::edit::restore_version,
+            commands::edit::add_version,
+            commands::intake::import_paths,
+        ])
+        .events(collect_events![
+            events::IntakeEvent,
+            events::ProcessingEvent,
+            events::LibraryChanged
+        ])
+        .error_handling(ErrorHandlingMode::Throw)
+        .dangerously_cast_bigints_to_number()
+        .disable_serde_phases()
+}
+
+/// The library the app opens: `DOSSIER_LIBRARY`, else the platform's data folder.
+fn library_root() -> PathBuf {
+    std::env::var_os("DOSSIER_LIBRARY")
+        .map(PathBuf::from)
+        .or_else(dossier_core::default_library_path)
+        .unwrap_or_else(|| PathBuf::from("dossier-library"))
+}
+
+/// Run the app until its window closes.
+pub fn run() {
+    let builder = specta_builder();
+    tauri::Builder::default()
+        .manage(AppState::new(library_root(), dossier_core::Tools::default()))
+        .invoke_handler(builder.invoke_handler())
+        .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handler)
+        .setup(move |app| {
+            builder.mount_events(app);
+            Ok(())
+        })
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the app runs");
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// Regenerates `ui/src/bindings.ts`; fails when that changed it, so a change to a
+    /// command or type that was not regenerated and committed fails CI.
+    #[test]
+    fn bindings_are_up_to_date() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        super::specta_builder()
+            .export(
+                specta_typescript::Typescript::default(),
+                &path,
+            )
+            .expect("bindings export");
+        let after = std::fs::read_to_string(&path).expect("bindings written");
+        assert!(
+            before == after,
+            "ui/src/bindings.ts was out of date and has been regenerated: review and commit it"
+        );
+    }
+}

@@ -1,0 +1,56 @@
+// The UI's side of the backend: generated commands and events, preview URLs, and a hook
+// that refreshes queries when the library changes. Types come only from bindings.ts.
+
+import { useEffect } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { commands, events } from "./bindings";
+import type { AppError } from "./bindings";
+
+export { commands, events };
+
+/** Base of the dossier:// protocol (Windows' webview reaches custom schemes over http). */
+const BASE = navigator.userAgent.includes("Windows")
+  ? "http://dossier.localhost"
+  : "dossier://localhost";
+
+export function thumbnailUrl(doc: string, version?: number): string {
+  return `${BASE}/thumbnail/${doc}${version ? `?v=${version}` : ""}`;
+}
+
+export function pageUrl(doc: string, page: number, width: number, version?: number): string {
+  return `${BASE}/page/${doc}/${page}?width=${width}${version ? `&v=${version}` : ""}`;
+}
+
+export function contentUrl(doc: string, version?: number): string {
+  return `${BASE}/content/${doc}${version ? `?v=${version}` : ""}`;
+}
+
+/** An error from a command, in plain words with what to do next. */
+export function describe(e: unknown): { message: string; hint: string | null } {
+  if (e && typeof e === "object" && "message" in e) {
+    const a = e as Partial<AppError>;
+    return { message: String(a.message), hint: a.hint ?? null };
+  }
+  return { message: String(e), hint: null };
+}
+
+/** Refetch everything shown from the library when the backend says it changed. */
+export function useLibraryChanges(): void {
+  const client = useQueryClient();
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let gone = false;
+    events.libraryChanged
+      .listen(() => {
+        void client.invalidateQueries({ queryKey: ["library"] });
+      })
+      .then((f) => {
+        if (gone) f();
+        else stop = f;
+      });
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [client]);
+}

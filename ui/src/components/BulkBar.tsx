@@ -1,0 +1,56 @@
+// Actions on several selected documents: tag, set type, trash or restore.
+
+import { useState } from "react";
+import { commands, describe } from "../api";
+import { ErrorNote } from "./ErrorNote";
+
+export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: boolean; onDone: () => void }) {
+  const [tag, setTag] = useState("");
+  const [type, setType] = useState("");
+  const [error, setError] = useState<{ message: string; hint: string | null } | null>(null);
+  const run = async (f: () => Promise<unknown>) => {
+    setError(null);
+    try {
+      await f();
+      onDone();
+    } catch (e) {
+      setError(describe(e));
+    }
+  };
+  const edit = (fields: { add_tags?: string[]; doc_type?: string }) =>
+    run(async () => {
+      for (const id of ids) {
+        await commands.editMetadata(id, {
+          title: null,
+          doc_type: fields.doc_type ?? null,
+          subject_id: null,
+          subject_name: null,
+          add_tags: fields.add_tags ?? [],
+          remove_tags: [],
+          fields: {},
+        });
+      }
+    });
+  return (
+    <div className="bulk" data-testid="bulk">
+      <strong>{ids.length} selected</strong>
+      {!trashed && (
+        <>
+          <input placeholder="Tag" value={tag} onChange={(e) => setTag(e.target.value)} />
+          <button disabled={!tag.trim()} onClick={() => void edit({ add_tags: [tag.trim()] })}>
+            Add tag
+          </button>
+          <input placeholder="Type" value={type} onChange={(e) => setType(e.target.value)} />
+          <button disabled={!type.trim()} onClick={() => void edit({ doc_type: type.trim() })}>
+            Set type
+          </button>
+          <button className="danger" onClick={() => void run(() => commands.trash(ids))}>
+            Move to trash
+          </button>
+        </>
+      )}
+      {trashed && <button onClick={() => void run(() => commands.untrash(ids))}>Restore from trash</button>}
+      {error && <ErrorNote {...error} />}
+    </div>
+  );
+}

@@ -1,0 +1,134 @@
+// The virtualized list (or grid) of documents: only the rows on screen are in the DOM.
+
+import { useEffect, useRef, useState } from "react";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import type { Hit } from "../bindings";
+import type { Paged } from "../screens/usePagedSearch";
+import { describe, thumbnailUrl } from "../api";
+import { formatBytes, formatDate, kindOf } from "../lib/format";
+import { Snippet } from "./Snippet";
+import { ErrorNote } from "./ErrorNote";
+
+const ROW = 64;
+const SEARCH_ROW = 92;
+const TILE = 196;
+
+interface Props {
+  paged: Paged;
+  view: "list" | "grid";
+  selected: Set<string>;
+  searching: boolean;
+  onVisible: (range: [number, number]) => void;
+  onClick: (id: string, order: string[], e: React.MouseEvent) => void;
+}
+
+export function DocumentList({ paged, view, selected, searching, onVisible, onClick }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(800);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const total = paged.total ?? 0;
+  const perRow = view === "grid" ? Math.max(1, Math.floor(width / TILE)) : 1;
+  const rows = Math.ceil(total / perRow);
+  const v = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => (view === "grid" ? TILE + 40 : searching ? SEARCH_ROW : ROW),
+    overscan: 6,
+  });
+  const items = v.getVirtualItems();
+  const first = items.length ? items[0].index * perRow : 0;
+  const last = items.length ? (items[items.length - 1].index + 1) * perRow - 1 : 0;
+  useEffect(() => onVisible([first, last]), [first, last, onVisible]);
+  useEffect(() => v.measure(), [view, searching, v]);
+
+  const order: string[] = [];
+  for (let i = first; i <= Math.min(last, total - 1); i++) {
+    const h = paged.row(i);
+    if (h) order.push(h.id);
+  }
+
+  if (paged.error) {
+    const e = describe(paged.error);
+    return <ErrorNote message={e.message} hint={e.hint} />;
+  }
+  if (paged.ready && total === 0) {
+    return (
+      <div className="empty">
+        {searching ? "Nothing matches. Try fewer or other words." : "No documents yet. Drop files anywhere on this window to add them."}
+      </div>
+    );
+  }
+
+  return (
+    <div ref={scroller} className="scroller" data-testid="documents">
+      <div style={{ height: v.getTotalSize(), position: "relative" }}>
+        {items.map((item) => (
+          <div
+            key={item.key}
+            className={view === "grid" ? "tiles" : undefined}
+            style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)`, height: item.size }}
+          >
+            {Array.from({ length: perRow }, (_, k) => item.index * perRow + k)
+              .filter((i) => i < total)
+              .map((i) => {
+                const hit = paged.row(i);
+                if (!hit) return <div key={i} className={view === "grid" ? "tile placeholder" : "row placeholder"} />;
+                return view === "grid" ? (
+                  <Tile key={hit.id} hit={hit} selected={selected.has(hit.id)} onClick={(e) => onClick(hit.id, order, e)} />
+                ) : (
+                  <Row key={hit.id} hit={hit} selected={selected.has(hit.id)} onClick={(e) => onClick(hit.id, order, e)} />
+                );
+              })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function Row({ hit, selected, onClick }: { hit: Hit; selected: boolean; onClick: (e: React.MouseEvent) => void }) {
+  return (
+    <div className={`row${selected ? " selected" : ""}`} onClick={onClick} data-testid="row" data-id={hit.id}>
+      <img className="thumb" src={thumbnailUrl(hit.id, hit.versions)} alt="" loading="lazy" />
+      <div className="row-main">
+        <div className="title">{hit.title}</div>
+        <div className="muted small">
+          {hit.doc_type ?? kindOf(hit.mime)}
+          {hit.subject_id ? ` · ${hit.subject_id}` : ""} · {formatDate(hit.date_ms)} · {formatBytes(hit.size)}
+          {hit.status !== "done" && <span className={`badge ${hit.status}`}>{statusWords(hit.status)}</span>}
+        </div>
+        {hit.snippet && <Snippet hit={hit} />}
+      </div>
+    </div>
+  );
+}
+
+function Tile({ hit, selected, onClick }: { hit: Hit; selected: boolean; onClick: (e: React.MouseEvent) => void }) {
+  return (
+    <div className={`tile${selected ? " selected" : ""}`} onClick={onClick} data-testid="tile" data-id={hit.id}>
+      <img src={thumbnailUrl(hit.id, hit.versions)} alt="" loading="lazy" />
+      <div className="title small">{hit.title}</div>
+    </div>
+  );
+}
+
+export function statusWords(status: string): string {
+  switch (status) {
+    case "pending":
+      return "Being read…";
+    case "waiting":
+      return "Waiting for a tool";
+    case "failed":
+      return "Could not be read";
+    case "protected":
+      return "Password protected";
+    default:
+      return status;
+  }
+}

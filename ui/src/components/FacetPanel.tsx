@@ -1,0 +1,83 @@
+// Facet filters: type, tags, year, status, and the trash.
+
+import type { Facets } from "../bindings";
+import type { Filters } from "../screens/Main";
+import { statusWords } from "./DocumentList";
+
+interface Props {
+  facets: Facets | null;
+  filters: Filters;
+  onChange: (f: Filters) => void;
+  trashed: boolean;
+  onTrashed: (t: boolean) => void;
+}
+
+export function FacetPanel({ facets, filters, onChange, trashed, onTrashed }: Props) {
+  const group = (
+    title: string,
+    counts: Partial<Record<string, number>> | undefined,
+    isOn: (v: string) => boolean,
+    toggle: (v: string) => Filters,
+    label: (v: string) => string = (v) => v,
+    order: (a: string, b: string) => number = (a, b) => a.localeCompare(b),
+  ) => {
+    const entries = Object.entries(counts ?? {}).filter(([, n]) => (n ?? 0) > 0);
+    if (entries.length === 0) return null;
+    return (
+      <section className="facet">
+        <h3>{title}</h3>
+        {entries
+          .sort(([a], [b]) => order(a, b))
+          .map(([v, n]) => (
+            <label key={v} className="check">
+              <input type="checkbox" checked={isOn(v)} onChange={() => onChange(toggle(v))} />
+              <span className="facet-value">{label(v)}</span>
+              <span className="muted small">{n}</span>
+            </label>
+          ))}
+      </section>
+    );
+  };
+  return (
+    <nav data-testid="facets">
+      <div className="segmented wide" role="group" aria-label="Which documents">
+        <button aria-pressed={!trashed} onClick={() => onTrashed(false)}>
+          Library
+        </button>
+        <button aria-pressed={trashed} onClick={() => onTrashed(true)} data-testid="show-trash">
+          Trash
+        </button>
+      </div>
+      {group(
+        "Type",
+        facets?.doc_type,
+        (v) => filters.doc_type === v,
+        (v) => ({ ...filters, doc_type: filters.doc_type === v ? null : v }),
+      )}
+      {group(
+        "Tags",
+        facets?.tag,
+        (v) => filters.tags.includes(v),
+        (v) => ({
+          ...filters,
+          tags: filters.tags.includes(v) ? filters.tags.filter((t) => t !== v) : [...filters.tags, v],
+        }),
+      )}
+      {group(
+        "Year",
+        facets?.year,
+        (v) => filters.year === Number(v),
+        (v) => ({ ...filters, year: filters.year === Number(v) ? null : Number(v) }),
+        (v) => v,
+        (a, b) => Number(b) - Number(a),
+      )}
+      {group(
+        "Status",
+        facets?.status,
+        (v) => filters.status === v,
+        (v) => ({ ...filters, status: filters.status === v ? null : v }),
+        (v) => (v === "done" ? "Ready" : statusWords(v)),
+      )}
+    </nav>
+  );
+}

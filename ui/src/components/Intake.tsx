@@ -1,0 +1,100 @@
+// Drop files or folders anywhere on the window; the queue shows each file's outcome.
+
+import { useEffect, useReducer, useState, type ReactNode } from "react";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { commands, describe, events } from "../api";
+import { counts, fileName, progress, reduce, type Queue } from "../lib/intake";
+
+export function Intake({ children }: { children: ReactNode }) {
+  const [queue, dispatch] = useReducer(reduce, [] as Queue);
+  const [over, setOver] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [hidden, setHidden] = useState(false);
+
+  useEffect(() => {
+    const stops: (() => void)[] = [];
+    let gone = false;
+    const keep = (f: () => void) => (gone ? f() : stops.push(f));
+    events.intakeEvent.listen((e) => {
+      setHidden(false);
+      dispatch(e.payload);
+    }).then(keep);
+    getCurrentWebview()
+      .onDragDropEvent((e) => {
+        const p = e.payload;
+        if (p.type === "enter" || p.type === "over") setOver(true);
+        else if (p.type === "leave") setOver(false);
+        else if (p.type === "drop") {
+          setOver(false);
+          if (p.paths.length) void importPaths(p.paths, false);
+        }
+      })
+      .then(keep);
+    return () => {
+      gone = true;
+      stops.forEach((f) => f());
+    };
+  }, []);
+
+  async function importPaths(paths: string[], anyway: boolean) {
+    setError(null);
+    try {
+      await commands.importPaths(paths, anyway);
+    } catch (e) {
+      setError(describe(e).message);
+    }
+  }
+
+  return (
+    <>
+      {children}
+      {over && <div className="drop-overlay">Drop to add to the library</div>}
+      {(queue.length > 0 || error) && !hidden && (
+        <aside className="queue" data-testid="intake">
+          <header>
+            <strong>Adding files</strong>
+            <button className="icon" title="Hide" onClick={() => setHidden(true)}>
+              ×
+            </button>
+          </header>
+          {error && <div className="error">{error}</div>}
+          {queue.map((b) => {
+            const c = counts(b);
+            return (
+              <div key={b.batch} className="batch">
+                <progress value={progress(b)} max={1} />
+                <div className="small">
+                  {b.error
+                    ? `Nothing was added: ${b.error}`
+                    : `${c.imported} added` +
+                      (c.duplicates ? `, ${c.duplicates} already in the library` : "") +
+                      (c.refused ? `, ${c.refused} could not be added` : "") +
+                      (b.finished ? "" : ` — ${b.done.length} of ${b.files}`)}
+                </div>
+                <ul>
+                  {b.done
+                    .filter((f) => f.result.outcome !== "imported")
+                    .map((f) => (
+                      <li key={f.path} className="small" data-testid="intake-problem">
+                        <strong>{fileName(f.path)}</strong>{" "}
+                        {f.result.outcome === "duplicate" ? (
+                          <>
+                            is already in the library as “{f.result.existing_title}”.{" "}
+                            <button className="link" onClick={() => void importPaths([f.path], true)}>
+                              Import anyway
+                            </button>
+                          </>
+                        ) : f.result.outcome === "refused" ? (
+                          <>could not be added: {f.result.reason}</>
+                        ) : null}
+                      </li>
+                    ))}
+                </ul>
+              </div>
+            );
+          })}
+        </aside>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,36 @@
+// The bottom line: how many documents, and what background processing is doing.
+
+import { useEffect, useState } from "react";
+import { events } from "../api";
+import type { ProcessingEvent } from "../bindings";
+
+export function StatusBar({ total, searching, fuzzy }: { total: number | null; searching: boolean; fuzzy: boolean }) {
+  const [work, setWork] = useState<ProcessingEvent | null>(null);
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let gone = false;
+    events.processingEvent
+      .listen((e) => setWork(e.payload))
+      .then((f) => (gone ? f() : (stop = f)));
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, []);
+  const count =
+    total === null
+      ? ""
+      : searching
+        ? `${total.toLocaleString("en-GB")} ${total === 1 ? "match" : "matches"}${fuzzy ? " (close spellings)" : ""}`
+        : `${total.toLocaleString("en-GB")} ${total === 1 ? "document" : "documents"}`;
+  return (
+    <footer className="statusbar" data-testid="status">
+      <span data-testid="count">{count}</span>
+      <span data-testid="processing" data-busy={work?.busy ? "yes" : "no"}>
+        {work?.busy
+          ? `Reading documents… ${work.current ?? ""}${work.pending ? ` (${work.pending} waiting)` : ""}`
+          : "All documents are ready"}
+      </span>
+    </footer>
+  );
+}

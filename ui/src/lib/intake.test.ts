@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { counts, fileName, progress, reduce, type Queue } from "./intake";
+
+describe("intake queue", () => {
+  it("follows a batch from plan to finish", () => {
+    let q: Queue = [];
+    q = reduce(q, { kind: "planned", batch: 1, files: 3, bytes: 300 });
+    expect(progress(q[0])).toBe(0);
+    q = reduce(q, { kind: "progress", batch: 1, bytes: 150 });
+    expect(progress(q[0])).toBe(0.5);
+    q = reduce(q, {
+      kind: "file",
+      batch: 1,
+      path: "C:\\scans\\a.pdf",
+      result: { outcome: "imported", doc: "d1", title: "a" },
+    });
+    q = reduce(q, {
+      kind: "file",
+      batch: 1,
+      path: "/home/x/b.pdf",
+      result: { outcome: "duplicate", existing: "d0", existing_title: "b" },
+    });
+    q = reduce(q, {
+      kind: "file",
+      batch: 1,
+      path: "/home/x/c.pdf",
+      result: { outcome: "refused", reason: "the file is empty" },
+    });
+    q = reduce(q, { kind: "finished", batch: 1, imported: 1, duplicates: 1, refused: 1 });
+    expect(q).toHaveLength(1);
+    expect(progress(q[0])).toBe(1);
+    expect(counts(q[0])).toEqual({ imported: 1, duplicates: 1, refused: 1 });
+    expect(q[0].done.map((f) => fileName(f.path))).toEqual(["a.pdf", "b.pdf", "c.pdf"]);
+  });
+  it("keeps batches apart and records a failed one", () => {
+    let q: Queue = [];
+    q = reduce(q, { kind: "planned", batch: 1, files: 1, bytes: 10 });
+    q = reduce(q, { kind: "planned", batch: 2, files: 2, bytes: 20 });
+    q = reduce(q, { kind: "failed", batch: 2, message: "The disk is full." });
+    expect(q.map((b) => [b.batch, b.finished, b.error])).toEqual([
+      [1, false, null],
+      [2, true, "The disk is full."],
+    ]);
+  });
+});

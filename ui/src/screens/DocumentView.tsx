@@ -1,0 +1,230 @@
+// One document: preview, metadata, versions and its audit trail.
+
+import { useEffect, useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { commands, contentUrl, describe, pageUrl } from "../api";
+import type { Document } from "../bindings";
+import { formatBytes, formatDate, isPicture, kindOf } from "../lib/format";
+import { ErrorNote } from "../components/ErrorNote";
+
+type Tab = "preview" | "details" | "versions" | "history";
+
+export function DocumentView({ id, onClose }: { id: string; onClose: () => void }) {
+  const doc = useQuery({ queryKey: ["library", "document", id], queryFn: () => commands.document(id) });
+  const [tab, setTab] = useState<Tab>("preview");
+  if (doc.isPending) return <div className="muted pad">Loading…</div>;
+  if (doc.isError) {
+    const e = describe(doc.error);
+    return <ErrorNote message={e.message} hint={e.hint} />;
+  }
+  const d = doc.data;
+  const current = d.versions.find((v) => v.current)?.number ?? d.versions.length;
+  return (
+    <div className="document" data-testid="document">
+      <header>
+        <div>
+          <h2 data-testid="doc-title">{d.title}</h2>
+          <div className="muted small">
+            {d.doc_type ?? kindOf(d.mime)} · {formatBytes(d.size)} · {d.versions.length}{" "}
+            {d.versions.length === 1 ? "version" : "versions"}
+            {d.trashed && " · in the trash"}
+          </div>
+        </div>
+        <button className="icon" title="Close" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      <nav className="tabs" role="tablist">
+        {(["preview", "details", "versions", "history"] as Tab[]).map((t) => (
+          <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
+            {{ preview: "Preview", details: "Details", versions: "Versions", history: "History" }[t]}
+          </button>
+        ))}
+      </nav>
+      <div className="tab-body">
+        {tab === "preview" && <Preview doc={d} version={current} />}
+        {tab === "details" && <Details doc={d} />}
+        {tab === "versions" && <Versions doc={d} />}
+        {tab === "history" && (
+          <ul className="history" data-testid="audit">
+            {[...d.audit].reverse().map((a, i) => (
+              <li key={i}>
+                <strong>{a.action}</strong> {a.detail && <span>{a.detail}</span>}
+                <div className="muted small">
+                  {formatDate(a.time, true)} · {a.user} on {a.device}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
+const PAGE_WIDTH = 900;
+
+function Preview({ doc, version }: { doc: Document; version: number }) {
+  const [zoom, setZoom] = useState(1);
+  if (doc.protected) return <div className="muted pad">This file is password protected: it is kept, but cannot be shown.</div>;
+  if (isPicture(doc.mime)) {
+    return (
+      <div className="picture">
+        <div className="zoom">
+          <button onClick={() => setZoom((z) => Math.max(0.25, z / 1.25))}>−</button>
+          <span>{Math.round(zoom * 100)}%</span>
+          <button onClick={() => setZoom((z) => Math.min(8, z * 1.25))}>+</button>
+        </div>
+        <img src={contentUrl(doc.id, version)} style={{ width: `${zoom * 100}%` }} alt={doc.title} data-testid="picture" />
+      </div>
+    );
+  }
+  if (doc.pages && doc.pages > 0) {
+    return (
+      <div className="pages" data-testid="pages">
+        {Array.from({ length: doc.pages }, (_, i) => (
+          <img
+            key={i}
+            className="page"
+            loading="lazy"
+            src={pageUrl(doc.id, i + 1, PAGE_WIDTH, version)}
+            alt={`Page ${i + 1}`}
+            data-testid="page-image"
+          />
+        ))}
+      </div>
+    );
+  }
+  return <TextPreview id={doc.id} />;
+}
+
+function TextPreview({ id }: { id: string }) {
+  const text = useQuery({ queryKey: ["library", "text", id], queryFn: () => commands.documentText(id, null) });
+  if (text.isPending) return <div className="muted pad">Loading…</div>;
+  if (text.isError) return <ErrorNote {...describe(text.error)} />;
+  if (text.data.length === 0) return <div className="muted pad">No text has been read from this file yet.</div>;
+  return (
+    <div className="text-preview" data-testid="text-preview">
+      {text.data.map((p) => (
+        <section key={p.page}>
+          {text.data.length > 1 && <h4 className="muted small">Page {p.page}{p.ocr ? " (read by OCR)" : ""}</h4>}
+          <pre>{p.text}</pre>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+function Details({ doc }: { doc: Document }) {
+  const client = useQueryClient();
+  const [title, setTitle] = useState(doc.title);
+  const [type, setType] = useState(doc.doc_type ?? "");
+  const [subjectId, setSubjectId] = useState(doc.subject_id ?? "");
+  const [subjectName, setSubjectName] = useState(doc.subject_name ?? "");
+  const [tags, setTags] = useState(doc.tags.join(", "));
+  useEffect(() => {
+    setTitle(doc.title);
+    setType(doc.doc_type ?? "");
+    setSubjectId(doc.subject_id ?? "");
+    setSubjectName(doc.subject_name ?? "");
+    setTags(doc.tags.join(", "));
+  }, [doc]);
+  const save = useMutation({
+    mutationFn: () => {
+      const wanted = tags
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean);
+      const changed = <T,>(now: T, was: T) => (now === was ? null : now);
+      return commands.editMetadata(doc.id, {
+        title: changed(title.trim(), doc.title),
+        doc_type: changed(type.trim(), doc.doc_type ?? ""),
+        subject_id: changed(subjectId.trim(), doc.subject_id ?? ""),
+        subject_name: changed(subjectName.trim(), doc.subject_name ?? ""),
+        add_tags: wanted.filter((t) => !doc.tags.includes(t)),
+        remove_tags: doc.tags.filter((t) => !wanted.includes(t)),
+        fields: {},
+      });
+    },
+    onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
+  });
+  return (
+    <form
+      className="details"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <label>
+        Title
+        <input value={title} onChange={(e) => setTitle(e.target.value)} data-testid="edit-title" />
+      </label>
+      <label>
+        Type
+        <input value={type} onChange={(e) => setType(e.target.value)} placeholder="e.g. Transcript" data-testid="edit-type" />
+      </label>
+      <label>
+        Student or staff id
+        <input value={subjectId} onChange={(e) => setSubjectId(e.target.value)} data-testid="edit-subject-id" />
+      </label>
+      <label>
+        Student or staff name
+        <input value={subjectName} onChange={(e) => setSubjectName(e.target.value)} />
+      </label>
+      <label>
+        Tags (separated by commas)
+        <input value={tags} onChange={(e) => setTags(e.target.value)} data-testid="edit-tags" />
+      </label>
+      {Object.entries(doc.fields).length > 0 && (
+        <dl>
+          {Object.entries(doc.fields).map(([k, v]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {save.isError && <ErrorNote {...describe(save.error)} />}
+      <button className="primary" type="submit" disabled={save.isPending} data-testid="save">
+        {save.isPending ? "Saving…" : save.isSuccess ? "Saved" : "Save"}
+      </button>
+    </form>
+  );
+}
+
+function Versions({ doc }: { doc: Document }) {
+  const client = useQueryClient();
+  const restore = useMutation({
+    mutationFn: (n: number) => commands.restoreVersion(doc.id, n),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
+  });
+  return (
+    <div>
+      {doc.concurrent_versions && (
+        <div className="note">Two desktops changed this document at the same time; both versions are kept below.</div>
+      )}
+      <ol className="versions" data-testid="versions">
+        {[...doc.versions].reverse().map((v) => (
+          <li key={v.number} className={v.current ? "current" : undefined}>
+            <div>
+              <strong>Version {v.number}</strong> {v.current && <span className="badge">current</span>}
+              {v.restored_from !== null && <span className="muted small"> (restored from version {v.restored_from})</span>}
+            </div>
+            <div className="muted small">
+              {formatDate(v.created, true)} · {v.author} · {v.file_name} · {formatBytes(v.size)}
+            </div>
+            {v.note && <div className="small">{v.note}</div>}
+            {!v.current && (
+              <button onClick={() => restore.mutate(v.number)} disabled={restore.isPending} data-testid={`restore-${v.number}`}>
+                Restore this version
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+      {restore.isError && <ErrorNote {...describe(restore.error)} />}
+    </div>
+  );
+}

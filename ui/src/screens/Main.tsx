@@ -1,0 +1,152 @@
+// The library window: search and filters on top and left, documents in the middle, the
+// open document on the right; files can be dropped anywhere.
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useLibraryChanges } from "../api";
+import type { Sort } from "../bindings";
+import { DocumentList } from "../components/DocumentList";
+import { FacetPanel } from "../components/FacetPanel";
+import { Intake } from "../components/Intake";
+import { StatusBar } from "../components/StatusBar";
+import { DocumentView } from "./DocumentView";
+import { usePagedSearch, type BaseQuery } from "./usePagedSearch";
+import { click, empty, type Selection } from "../lib/selection";
+import { BulkBar } from "../components/BulkBar";
+
+/** Wait this long after the last keystroke before searching. */
+const TYPING_PAUSE_MS = 60;
+
+export interface Filters {
+  doc_type: string | null;
+  tags: string[];
+  year: number | null;
+  status: string | null;
+}
+
+export function Main() {
+  useLibraryChanges();
+  const [typed, setTyped] = useState("");
+  const [text, setText] = useState("");
+  const [sort, setSort] = useState<Sort>("relevance");
+  const [reverse, setReverse] = useState(false);
+  const [filters, setFilters] = useState<Filters>({ doc_type: null, tags: [], year: null, status: null });
+  const [trashed, setTrashed] = useState(false);
+  const [view, setView] = useState<"list" | "grid">("list");
+  const [open, setOpen] = useState<string | null>(null);
+  const [selection, setSelection] = useState<Selection>(empty());
+  const [visible, setVisible] = useState<[number, number]>([0, 50]);
+  const [known, setKnown] = useState<number | null>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+
+  // As you type: search once typing pauses.
+  useEffect(() => {
+    const t = setTimeout(() => setText(typed.trim()), TYPING_PAUSE_MS);
+    return () => clearTimeout(t);
+  }, [typed]);
+
+  // Ctrl+K / Cmd+K focuses the search box from anywhere.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
+        e.preventDefault();
+        searchBox.current?.focus();
+        searchBox.current?.select();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const base: BaseQuery = {
+    text,
+    sort: text === "" && sort === "relevance" ? "date" : sort,
+    reverse,
+    doc_type: filters.doc_type,
+    tags: filters.tags,
+    year: filters.year,
+    status: filters.status,
+    trashed,
+    snippets: text !== "",
+  };
+  const paged = usePagedSearch(base, visible[0], visible[1], known);
+  useEffect(() => setKnown(paged.total), [paged.total]);
+
+  const onRowClick = useCallback(
+    (id: string, order: string[], e: React.MouseEvent) => {
+      const mods = { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey };
+      setSelection((s) => click(s, id, order, mods));
+      if (!mods.toggle && !mods.range) setOpen(id);
+    },
+    [],
+  );
+
+  return (
+    <Intake>
+      <div className="app">
+        <header className="topbar">
+          <input
+            ref={searchBox}
+            className="search"
+            type="search"
+            placeholder="Search names, ids, text…   (Ctrl+K)"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            data-testid="search"
+          />
+          <label className="inline">
+            Sort
+            <select value={sort} onChange={(e) => setSort(e.target.value as Sort)} data-testid="sort">
+              <option value="relevance">{text ? "Best match" : "Newest"}</option>
+              <option value="date">Date</option>
+              <option value="name">Name</option>
+              <option value="type">Type</option>
+              <option value="size">Size</option>
+            </select>
+          </label>
+          <button className="icon" title="Reverse the order" onClick={() => setReverse((r) => !r)}>
+            {reverse ? "↑" : "↓"}
+          </button>
+          <div className="segmented" role="group" aria-label="View">
+            <button aria-pressed={view === "list"} onClick={() => setView("list")}>
+              List
+            </button>
+            <button aria-pressed={view === "grid"} onClick={() => setView("grid")} data-testid="grid">
+              Grid
+            </button>
+          </div>
+        </header>
+        <aside className="sidebar">
+          <FacetPanel
+            facets={paged.facets}
+            filters={filters}
+            onChange={setFilters}
+            trashed={trashed}
+            onTrashed={(t) => {
+              setTrashed(t);
+              setSelection(empty());
+            }}
+          />
+        </aside>
+        <main className="content">
+          {selection.ids.size > 1 && (
+            <BulkBar ids={[...selection.ids]} trashed={trashed} onDone={() => setSelection(empty())} />
+          )}
+          <DocumentList
+            paged={paged}
+            view={view}
+            selected={selection.ids}
+            onVisible={setVisible}
+            onClick={onRowClick}
+            searching={text !== ""}
+          />
+        </main>
+        {open && (
+          <section className="detail">
+            <DocumentView id={open} onClose={() => setOpen(null)} />
+          </section>
+        )}
+        <StatusBar total={paged.total} searching={text !== ""} fuzzy={paged.fuzzy} />
+      </div>
+    </Intake>
+  );
+}
