@@ -8,10 +8,18 @@ use tauri_specta::Event;
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum FileOutcome {
-    Imported { doc: String, title: String },
+    Imported {
+        doc: String,
+        title: String,
+    },
     /// The same content is already in the library.
-    Duplicate { existing: String, existing_title: String },
-    Refused { reason: String },
+    Duplicate {
+        existing: String,
+        existing_title: String,
+    },
+    Refused {
+        reason: String,
+    },
 }
 
 /// Progress of an import (from drag and drop, the file picker or a watched folder).
@@ -23,8 +31,17 @@ pub enum IntakeEvent {
     /// Bytes read so far in this batch.
     Progress { batch: u32, bytes: u64 },
     /// One file's outcome.
-    File { batch: u32, path: String, result: FileOutcome },
-    Finished { batch: u32, imported: u32, duplicates: u32, refused: u32 },
+    File {
+        batch: u32,
+        path: String,
+        result: FileOutcome,
+    },
+    Finished {
+        batch: u32,
+        imported: u32,
+        duplicates: u32,
+        refused: u32,
+    },
     /// The whole batch failed (e.g. the disk is full); nothing of it was kept.
     Failed { batch: u32, message: String },
 }

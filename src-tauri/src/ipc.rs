@@ -24,12 +24,22 @@ pub struct AppInfo {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum LibraryState {
     /// No library at `path` yet: first run.
-    None { path: String },
+    None {
+        path: String,
+    },
     /// A library is there and needs its passphrase (the keyring had no key for it).
-    Locked { path: String },
+    Locked {
+        path: String,
+    },
     /// Another program holds the writer lock.
-    InUse { path: String, message: String },
-    Open { path: String, documents: u64 },
+    InUse {
+        path: String,
+        message: String,
+    },
+    Open {
+        path: String,
+        documents: u64,
+    },
 }
 
 /// How a list of documents is ordered.

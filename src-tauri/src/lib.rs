@@ -63,7 +63,10 @@ fn library_root() -> PathBuf {
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
-        .manage(AppState::new(library_root(), dossier_core::Tools::default()))
+        .manage(AppState::new(
+            library_root(),
+            dossier_core::Tools::default(),
+        ))
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handler)
         .setup(move |app| {
@@ -85,10 +88,7 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
         let before = std::fs::read_to_string(&path).unwrap_or_default();
         super::specta_builder()
-            .export(
-                specta_typescript::Typescript::default(),
-                &path,
-            )
+            .export(specta_typescript::Typescript::default(), &path)
             .expect("bindings export");
         let after = std::fs::read_to_string(&path).expect("bindings written");
         assert!(

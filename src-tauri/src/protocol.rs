@@ -23,9 +23,20 @@ pub const SCHEME: &str = "dossier";
 /// What a URL asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Asset {
-    Thumbnail { doc: DocId, version: Option<u32> },
-    Page { doc: DocId, version: Option<u32>, page: u32, width: u32 },
-    Content { doc: DocId, version: Option<u32> },
+    Thumbnail {
+        doc: DocId,
+        version: Option<u32>,
+    },
+    Page {
+        doc: DocId,
+        version: Option<u32>,
+        page: u32,
+        width: u32,
+    },
+    Content {
+        doc: DocId,
+        version: Option<u32>,
+    },
 }
 
 /// Parse a request path and query (`/thumbnail/<doc>`, `v=2&width=800`).
@@ -66,7 +77,11 @@ pub fn parse(path: &str, query: Option<&str>) -> AppResult<Asset> {
 
 /// Register the protocol's handler: each request is answered from a reader, off the
 /// webview's thread.
-pub fn handler<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
+pub fn handler<R: Runtime>(
+    ctx: UriSchemeContext<'_, R>,
+    request: Request<Vec<u8>>,
+    responder: UriSchemeResponder,
+) {
     let app = ctx.app_handle().clone();
     let uri = request.uri().clone();
     tauri::async_runtime::spawn(async move {
@@ -77,7 +92,11 @@ pub fn handler<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8
                 .header(header::CONTENT_TYPE, mime)
                 .header(
                     header::CACHE_CONTROL,
-                    if immutable { "max-age=31536000, immutable" } else { "no-cache" },
+                    if immutable {
+                        "max-age=31536000, immutable"
+                    } else {
+                        "no-cache"
+                    },
                 )
                 .body(bytes),
             Err(e) => Response::builder()
@@ -97,7 +116,11 @@ pub fn handler<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8
     });
 }
 
-async fn serve(state: &AppState, path: &str, query: Option<&str>) -> AppResult<(String, Vec<u8>, bool)> {
+async fn serve(
+    state: &AppState,
+    path: &str,
+    query: Option<&str>,
+) -> AppResult<(String, Vec<u8>, bool)> {
     let asset = parse(path, query)?;
     let session = state.session()?;
     let tools = state.tools.clone();
@@ -164,7 +187,9 @@ mod tests {
             assert_eq!(e.kind, ErrorKind::Invalid, "{bad}");
         }
         assert_eq!(
-            parse(&format!("/content/{d}"), Some("v=two")).unwrap_err().kind,
+            parse(&format!("/content/{d}"), Some("v=two"))
+                .unwrap_err()
+                .kind,
             ErrorKind::Invalid
         );
     }

@@ -44,7 +44,8 @@ impl Session {
                 for job in rx {
                     // A panicking change answers its caller with an error (the reply
                     // is dropped) and the writer goes on with the next one.
-                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut lib)));
+                    let _ =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut lib)));
                 }
                 // The channel closed: the library is dropped here, releasing the lock.
             })
@@ -70,7 +71,8 @@ impl Session {
                 let _ = tx.send(f(lib));
             }))
             .map_err(|_| AppError::not_open())?;
-        rx.await.map_err(|_| AppError::internal("the writer stopped"))?
+        rx.await
+            .map_err(|_| AppError::internal("the writer stopped"))?
     }
 
     /// Run `f` on a read-only handle, off the async runtime.

@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Builder, By, until } from "selenium-webdriver";
+import { Builder, By, Key, until } from "selenium-webdriver";
 
 const [app, library, corpus] = process.argv.slice(2).map((p) => resolve(p));
 const screens = resolve("target/e2e-screens");
@@ -45,8 +45,28 @@ async function invoke(d, cmd, args) {
   );
 }
 
+/** Replace a text field's value the way a person does (React sees the input events). */
+async function typeInto(el, text) {
+  await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
+  if (text) await el.sendKeys(text);
+}
+
+/** The element's text content (WebDriver's visible-text rules differ between drivers). */
+async function textOf(d, id) {
+  await find(d, id);
+  return d.executeScript(
+    "const e = document.querySelector(`[data-testid='${arguments[0]}']`); return e ? e.textContent : '';",
+    id,
+  );
+}
+
 async function waitForText(d, id, pred, what) {
-  await d.wait(async () => pred(await (await find(d, id)).getText()), TIMEOUT, what);
+  let last = "";
+  try {
+    await d.wait(async () => pred((last = await textOf(d, id))), TIMEOUT, what);
+  } catch (e) {
+    throw new Error(`${what}: "${id}" says ${JSON.stringify(last)}`, { cause: e });
+  }
 }
 
 async function processingDone(d) {
@@ -76,7 +96,7 @@ try {
   await (await find(d, "passphrase-again")).sendKeys("a long school passphrase");
   await shot(d, "first-run");
   await (await find(d, "create")).click();
-  const key = await (await find(d, "recovery-key")).getText();
+  const key = await textOf(d, "recovery-key");
   assert.match(key, /\S{20,}/, "a recovery key is shown");
   await shot(d, "recovery-key");
   const done = await find(d, "recovery-done");
@@ -103,7 +123,64 @@ try {
   assert.ok(rows.length > 0, "the search has hits");
   await rows[0].click();
   await find(d, "document");
-  await shot(d, "document");
+  await waitForText(d, "doc-title", (t) => t.length > 0, "the document opened");
+  const id = await rows[0].getAttribute("data-id");
+
+  // 4. The preview: the first page rendered through dossier:// (the image loaded).
+  await find(d, "page-image");
+  await d.wait(
+    () => d.executeScript(
+      "const i = document.querySelector('[data-testid=page-image]'); return !!i && i.complete && i.naturalWidth > 0;",
+    ),
+    TIMEOUT,
+    "the first page image loaded",
+  );
+  await shot(d, "preview");
+
+  // 5. Edit the metadata.
+  await (await find(d, "tab-details")).click();
+  await typeInto(await find(d, "edit-type"), "Transcript");
+  await typeInto(await find(d, "edit-tags"), "graduated, 2024");
+  await (await find(d, "save")).click();
+  await waitForText(d, "save", (t) => t === "Saved", "metadata saved");
+  await waitForText(d, "facets", (t) => t.includes("Transcript") && t.includes("graduated"), "facets show the edit");
+  await shot(d, "metadata");
+
+  // 6. A new version (the command the document view's drop target uses), then restore
+  //    the first one.
+  const v2 = join(library, "..", "version-2.pdf");
+  copyFileSync(join(corpus, "py-pdf+sample-files/001-trivial/minimal-document.pdf"), v2);
+  const added = await invoke(d, "add_version", { id, path: v2, note: "corrected scan" });
+  assert.ok(added.ok !== undefined, `version added: ${JSON.stringify(added.err)}`);
+  await (await find(d, "tab-versions")).click();
+  await d.wait(async () => (await d.findElements(By.css("[data-testid=versions] li"))).length === 2, TIMEOUT, "two versions");
+  await shot(d, "versions");
+  await (await find(d, "restore-1")).click();
+  await d.wait(async () => (await d.findElements(By.css("[data-testid=versions] li"))).length === 3, TIMEOUT, "restored as version 3");
+  await shot(d, "restored");
+
+  // 7. Trash and restore.
+  await (await find(d, "trash")).click();
+  await waitForText(d, "count", (t) => t.startsWith("0 "), "trashed documents leave the search");
+  await typeInto(await find(d, "search"), "");
+  await (await find(d, "show-trash")).click();
+  await waitForText(d, "count", (t) => t === "1 document", "the trash holds it");
+  await shot(d, "trash");
+  await (await find(d, "untrash")).click();
+  await waitForText(d, "count", (t) => t === "0 documents", "restored from the trash");
+  await (await find(d, "show-library")).click();
+  await waitForText(d, "count", (t) => t === `${picks.length} documents`, "back in the library");
+  await shot(d, "untrashed");
+  await d.quit();
+
+  // 8. Reopen: the keyring unlocks it, and everything is as it was left.
+  d = await session();
+  await (await find(d, "search")).sendKeys("type:transcript");
+  await waitForText(d, "count", (t) => t === "1 match", "the edited type is still there");
+  await (await d.wait(until.elementLocated(byTest("row")), TIMEOUT)).click();
+  await (await find(d, "tab-versions")).click();
+  await d.wait(async () => (await d.findElements(By.css("[data-testid=versions] li"))).length === 3, TIMEOUT, "three versions after reopening");
+  await shot(d, "reopened");
 } catch (e) {
   await shot(d, "failure").catch(() => {});
   throw e;

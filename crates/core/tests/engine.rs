@@ -482,7 +482,13 @@ fn processing_with_a_budget_stops_early_and_the_next_run_finishes() {
     let dir = tempfile::tempdir().unwrap();
     let (mut lib, _) = create(dir.path());
     let files: Vec<PathBuf> = (0..6)
-        .map(|i| write(dir.path(), &format!("note-{i}.txt"), format!("note {i}").as_bytes()))
+        .map(|i| {
+            write(
+                dir.path(),
+                &format!("note-{i}.txt"),
+                format!("note {i}").as_bytes(),
+            )
+        })
         .collect();
     import(&mut lib, &files, &ImportOptions::default());
     let sliced = dossier_core::ProcessOptions {

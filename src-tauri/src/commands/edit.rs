@@ -62,7 +62,10 @@ pub async fn edit_metadata(
 #[specta::specta]
 pub async fn trash(app: AppHandle, state: State<'_, AppState>, ids: Vec<String>) -> AppResult<()> {
     let session = state.session()?;
-    let docs = ids.iter().map(|i| doc_id(i)).collect::<AppResult<Vec<_>>>()?;
+    let docs = ids
+        .iter()
+        .map(|i| doc_id(i))
+        .collect::<AppResult<Vec<_>>>()?;
     session
         .write(move |lib| {
             for d in docs {
@@ -85,7 +88,10 @@ pub async fn untrash(
     ids: Vec<String>,
 ) -> AppResult<()> {
     let session = state.session()?;
-    let docs = ids.iter().map(|i| doc_id(i)).collect::<AppResult<Vec<_>>>()?;
+    let docs = ids
+        .iter()
+        .map(|i| doc_id(i))
+        .collect::<AppResult<Vec<_>>>()?;
     session
         .write(move |lib| {
             for d in docs {

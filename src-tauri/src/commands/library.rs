@@ -41,9 +41,7 @@ pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
 pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppResult<LibraryState> {
     let path = state.root.display().to_string();
     if let Ok(session) = state.session() {
-        let documents = session
-            .read(|lib| Ok(lib.stats()?.documents))
-            .await?;
+        let documents = session.read(|lib| Ok(lib.stats()?.documents)).await?;
         return Ok(LibraryState::Open {
             path,
             documents: documents,

@@ -41,7 +41,7 @@ export function FacetPanel({ facets, filters, onChange, trashed, onTrashed }: Pr
   return (
     <nav data-testid="facets">
       <div className="segmented wide" role="group" aria-label="Which documents">
-        <button aria-pressed={!trashed} onClick={() => onTrashed(false)}>
+        <button aria-pressed={!trashed} onClick={() => onTrashed(false)} data-testid="show-library">
           Library
         </button>
         <button aria-pressed={trashed} onClick={() => onTrashed(true)} data-testid="show-trash">

@@ -1,11 +1,22 @@
 // Drop files or folders anywhere on the window; the queue shows each file's outcome.
 
-import { useEffect, useReducer, useState, type ReactNode } from "react";
+import { useEffect, useReducer, useRef, useState, type ReactNode } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, describe, events } from "../api";
 import { counts, fileName, progress, reduce, type Queue } from "../lib/intake";
 
-export function Intake({ children }: { children: ReactNode }) {
+interface Props {
+  children: ReactNode;
+  /**
+   * Offered every drop first, with the paths and the point in CSS pixels; returns true
+   * when it took the drop (e.g. a file dropped on an open document becomes its version).
+   */
+  claim?: (paths: string[], x: number, y: number) => boolean;
+}
+
+export function Intake({ children, claim }: Props) {
+  const claimRef = useRef(claim);
+  claimRef.current = claim;
   const [queue, dispatch] = useReducer(reduce, [] as Queue);
   const [over, setOver] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +37,9 @@ export function Intake({ children }: { children: ReactNode }) {
         else if (p.type === "leave") setOver(false);
         else if (p.type === "drop") {
           setOver(false);
-          if (p.paths.length) void importPaths(p.paths, false);
+          const scale = window.devicePixelRatio || 1;
+          const taken = claimRef.current?.(p.paths, p.position.x / scale, p.position.y / scale);
+          if (!taken && p.paths.length) void importPaths(p.paths, false);
         }
       })
       .then(keep);

@@ -9,7 +9,7 @@ import { ErrorNote } from "../components/ErrorNote";
 
 type Tab = "preview" | "details" | "versions" | "history";
 
-export function DocumentView({ id, onClose }: { id: string; onClose: () => void }) {
+export function DocumentView({ id, note, onClose }: { id: string; note: string | null; onClose: () => void }) {
   const doc = useQuery({ queryKey: ["library", "document", id], queryFn: () => commands.document(id) });
   const [tab, setTab] = useState<Tab>("preview");
   if (doc.isPending) return <div className="muted pad">Loading…</div>;
@@ -30,10 +30,14 @@ export function DocumentView({ id, onClose }: { id: string; onClose: () => void 
             {d.trashed && " · in the trash"}
           </div>
         </div>
-        <button className="icon" title="Close" onClick={onClose}>
-          ×
-        </button>
+        <div className="actions">
+          <TrashButton doc={d} />
+          <button className="icon" title="Close" onClick={onClose}>
+            ×
+          </button>
+        </div>
       </header>
+      {note && <div className="note small">{note}</div>}
       <nav className="tabs" role="tablist">
         {(["preview", "details", "versions", "history"] as Tab[]).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
@@ -59,6 +63,27 @@ export function DocumentView({ id, onClose }: { id: string; onClose: () => void 
         )}
       </div>
     </div>
+  );
+}
+
+function TrashButton({ doc }: { doc: Document }) {
+  const client = useQueryClient();
+  const act = useMutation({
+    mutationFn: () => (doc.trashed ? commands.untrash([doc.id]) : commands.trash([doc.id])),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
+  });
+  return (
+    <>
+      <button
+        className={doc.trashed ? undefined : "danger"}
+        onClick={() => act.mutate()}
+        disabled={act.isPending}
+        data-testid={doc.trashed ? "untrash" : "trash"}
+      >
+        {doc.trashed ? "Restore from trash" : "Move to trash"}
+      </button>
+      {act.isError && <ErrorNote {...describe(act.error)} />}
+    </>
   );
 }
 
@@ -205,6 +230,7 @@ function Versions({ doc }: { doc: Document }) {
       {doc.concurrent_versions && (
         <div className="note">Two desktops changed this document at the same time; both versions are kept below.</div>
       )}
+      <p className="muted small">Drop a file on this panel to add it as a new version.</p>
       <ol className="versions" data-testid="versions">
         {[...doc.versions].reverse().map((v) => (
           <li key={v.number} className={v.current ? "current" : undefined}>

@@ -2,7 +2,7 @@
 // open document on the right; files can be dropped anywhere.
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useLibraryChanges } from "../api";
+import { commands, describe, useLibraryChanges } from "../api";
 import type { Sort } from "../bindings";
 import { DocumentList } from "../components/DocumentList";
 import { FacetPanel } from "../components/FacetPanel";
@@ -37,6 +37,24 @@ export function Main() {
   const [visible, setVisible] = useState<[number, number]>([0, 50]);
   const [known, setKnown] = useState<number | null>(null);
   const searchBox = useRef<HTMLInputElement>(null);
+  const detail = useRef<HTMLElement>(null);
+  const [versionNote, setVersionNote] = useState<string | null>(null);
+
+  // One file dropped on the open document becomes its new version.
+  const claim = (paths: string[], x: number, y: number): boolean => {
+    const r = detail.current?.getBoundingClientRect();
+    if (!open || !r || x < r.left || x > r.right || y < r.top || y > r.bottom) return false;
+    if (paths.length !== 1) {
+      setVersionNote("Drop one file on a document to add it as a new version.");
+      return true;
+    }
+    setVersionNote("Adding the new version…");
+    commands
+      .addVersion(open, paths[0], null)
+      .then(() => setVersionNote("New version added."))
+      .catch((e) => setVersionNote(describe(e).message));
+    return true;
+  };
 
   // As you type: search once typing pauses.
   useEffect(() => {
@@ -75,13 +93,16 @@ export function Main() {
     (id: string, order: string[], e: React.MouseEvent) => {
       const mods = { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey };
       setSelection((s) => click(s, id, order, mods));
-      if (!mods.toggle && !mods.range) setOpen(id);
+      if (!mods.toggle && !mods.range) {
+        setOpen(id);
+        setVersionNote(null);
+      }
     },
     [],
   );
 
   return (
-    <Intake>
+    <Intake claim={claim}>
       <div className="app">
         <header className="topbar">
           <input
@@ -141,8 +162,15 @@ export function Main() {
           />
         </main>
         {open && (
-          <section className="detail">
-            <DocumentView id={open} onClose={() => setOpen(null)} />
+          <section className="detail" ref={detail}>
+            <DocumentView
+              id={open}
+              note={versionNote}
+              onClose={() => {
+                setOpen(null);
+                setVersionNote(null);
+              }}
+            />
           </section>
         )}
         <StatusBar total={paged.total} searching={text !== ""} fuzzy={paged.fuzzy} />
