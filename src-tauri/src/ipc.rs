@@ -287,3 +287,124 @@ pub struct MetadataEdit {
     /// Custom fields to set; an empty value removes the field.
     pub fields: BTreeMap<String, String>,
 }
+
+/// How far a version's text has been read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum TextState {
+    Complete,
+    /// Still being read: the comparison may change.
+    Pending,
+    /// Password protected or unreadable.
+    Unavailable,
+}
+
+impl From<dossier_core::TextState> for TextState {
+    fn from(t: dossier_core::TextState) -> Self {
+        match t {
+            dossier_core::TextState::Complete => Self::Complete,
+            dossier_core::TextState::Pending => Self::Pending,
+            dossier_core::TextState::Unavailable => Self::Unavailable,
+        }
+    }
+}
+
+/// One property that differs between two versions.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PropertyChange {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum LineOp {
+    Equal,
+    Removed,
+    Added,
+}
+
+/// One line of a change.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DiffLine {
+    pub op: LineOp,
+    pub text: String,
+    pub old_page: Option<u32>,
+    pub new_page: Option<u32>,
+    /// Changed words, `[start, end)` in characters.
+    pub changes: Vec<(u32, u32)>,
+}
+
+/// A run of changed lines with context, and the pages it is on.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Hunk {
+    pub old_pages: Option<(u32, u32)>,
+    pub new_pages: Option<(u32, u32)>,
+    pub lines: Vec<DiffLine>,
+}
+
+/// Two versions side by side.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Comparison {
+    pub old: Version,
+    pub new: Version,
+    pub same_content: bool,
+    pub old_text: TextState,
+    pub new_text: TextState,
+    pub properties: Vec<PropertyChange>,
+    pub hunks: Vec<Hunk>,
+    pub lines_added: u32,
+    pub lines_removed: u32,
+}
+
+impl From<dossier_core::VersionDiff> for Comparison {
+    fn from(d: dossier_core::VersionDiff) -> Self {
+        let pages = |p: Option<[u32; 2]>| p.map(|[a, b]| (a, b));
+        Self {
+            old: d.old.into(),
+            new: d.new.into(),
+            same_content: d.same_content,
+            old_text: d.old_text.into(),
+            new_text: d.new_text.into(),
+            properties: d
+                .metadata
+                .into_iter()
+                .map(|m| PropertyChange {
+                    field: m.field.to_owned(),
+                    old: m.old,
+                    new: m.new,
+                })
+                .collect(),
+            hunks: d
+                .hunks
+                .into_iter()
+                .map(|h| Hunk {
+                    old_pages: pages(h.old_pages),
+                    new_pages: pages(h.new_pages),
+                    lines: h
+                        .lines
+                        .into_iter()
+                        .map(|l| DiffLine {
+                            op: match l.op {
+                                dossier_core::LineOp::Equal => LineOp::Equal,
+                                dossier_core::LineOp::Removed => LineOp::Removed,
+                                dossier_core::LineOp::Added => LineOp::Added,
+                            },
+                            text: l.text,
+                            old_page: l.old_page,
+                            new_page: l.new_page,
+                            changes: l
+                                .changes
+                                .into_iter()
+                                .map(|[a, b]| (to_u32(a), to_u32(b)))
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            lines_added: to_u32(d.lines_added),
+            lines_removed: to_u32(d.lines_removed),
+        }
+    }
+}

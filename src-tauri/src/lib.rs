@@ -34,6 +34,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::browse::search,
             commands::browse::document,
             commands::browse::document_text,
+            commands::browse::compare_versions,
             commands::edit::edit_metadata,
             commands::edit::trash,
             commands::edit::untrash,

@@ -23,6 +23,12 @@ pub fn kick(app: AppHandle, session: Arc<Session>, tools: Tools) {
         return;
     }
     tauri::async_runtime::spawn(async move {
+        let _ = ProcessingEvent {
+            pending: 0,
+            current: None,
+            busy: true,
+        }
+        .emit(&app);
         loop {
             session.kicked.store(false, Ordering::Release);
             let events = app.clone();

@@ -155,6 +155,12 @@ try {
   await (await find(d, "tab-versions")).click();
   await d.wait(async () => (await d.findElements(By.css("[data-testid=versions] li"))).length === 2, TIMEOUT, "two versions");
   await shot(d, "versions");
+  await (await find(d, "compare-1")).click();
+  await waitForText(d, "diff-summary", (t) => /\d+ lines? added, \d+ removed/.test(t), "the comparison");
+  const compared = await textOf(d, "compare");
+  assert.ok(compared.includes("Version 1 → version 2"), compared);
+  await shot(d, "compare");
+  await (await d.findElement(By.xpath("//button[text()='Back to versions']"))).click();
   await (await find(d, "restore-1")).click();
   await d.wait(async () => (await d.findElements(By.css("[data-testid=versions] li"))).length === 3, TIMEOUT, "restored as version 3");
   await shot(d, "restored");

@@ -24,6 +24,8 @@ export const commands = {
 	 *  while processing has not read it yet.
 	 */
 	documentText: (id: string, version: number | null) => __TAURI_INVOKE<PageText[]>("document_text", { id, version }),
+	/**  Two versions compared: text changes with their pages, and changed properties. */
+	compareVersions: (id: string, older: number, newer: number) => __TAURI_INVOKE<Comparison>("compare_versions", { id, older, newer }),
 	/**  Apply one edit of the document view (title, type, subject, tags, fields). */
 	editMetadata: (id: string, edit: MetadataEdit) => __TAURI_INVOKE<null>("edit_metadata", { id, edit }),
 	/**  Move documents to the trash (reversible). */
@@ -74,6 +76,29 @@ export type AuditEvent = {
 	device: string,
 	action: string,
 	detail: string | null,
+};
+
+/**  Two versions side by side. */
+export type Comparison = {
+	old: Version,
+	new: Version,
+	same_content: boolean,
+	old_text: TextState,
+	new_text: TextState,
+	properties: PropertyChange[],
+	hunks: Hunk[],
+	lines_added: number,
+	lines_removed: number,
+};
+
+/**  One line of a change. */
+export type DiffLine = {
+	op: LineOp,
+	text: string,
+	old_page: number | null,
+	new_page: number | null,
+	/**  Changed words, `[start, end)` in characters. */
+	changes: ([number, number])[],
 };
 
 /**  Everything the document view shows. */
@@ -154,6 +179,13 @@ export type Hit = {
 	versions: number,
 };
 
+/**  A run of changed lines with context, and the pages it is on. */
+export type Hunk = {
+	old_pages: [number, number] | null,
+	new_pages: [number, number] | null,
+	lines: DiffLine[],
+};
+
 /**  Progress of an import (from drag and drop, the file picker or a watched folder). */
 export type IntakeEvent = 
 /**  Files found in what was dropped, before any is read. */
@@ -176,6 +208,8 @@ export type LibraryState =
 { state: "locked"; path: string } | 
 /**  Another program holds the writer lock. */
 { state: "in_use"; path: string; message: string } | { state: "open"; path: string; documents: number };
+
+export type LineOp = "equal" | "removed" | "added";
 
 /**  Metadata the user edits in the document view; `None` leaves a value as it is. */
 export type MetadataEdit = {
@@ -208,6 +242,13 @@ export type ProcessingEvent = {
 	busy: boolean,
 };
 
+/**  One property that differs between two versions. */
+export type PropertyChange = {
+	field: string,
+	old: string | null,
+	new: string | null,
+};
+
 /**  A search, or (with empty `text`) a page of the library's documents. */
 export type Query = {
 	text: string,
@@ -237,6 +278,13 @@ export type Results = {
 
 /**  How a list of documents is ordered. */
 export type Sort = "relevance" | "date" | "name" | "size" | "type";
+
+/**  How far a version's text has been read. */
+export type TextState = "complete" | 
+/**  Still being read: the comparison may change. */
+"pending" | 
+/**  Password protected or unreadable. */
+"unavailable";
 
 /**  One version in a document's timeline. */
 export type Version = {

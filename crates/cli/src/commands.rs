@@ -52,6 +52,8 @@ pub enum Command {
     },
     /// Search documents by words, phrases, prefixes and filters (see QUERY).
     Search(crate::search::SearchArgs),
+    /// Import files put into a folder once they stop changing (a watched folder).
+    Watch(crate::watch::WatchArgs),
     /// Rebuild the search index from the catalog.
     Reindex {
         #[arg(long)]
@@ -314,6 +316,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             processing::jobs(&lib, filter, json)
         }
         Command::Search(args) => crate::search::search(root, args),
+        Command::Watch(args) => crate::watch::watch(root, tools, args),
         Command::Diff(args) => crate::diff::diff(root, args),
         Command::Thumbnail(args) => crate::preview::thumbnail(root, tools, args),
         Command::Render(args) => crate::preview::render(root, tools, args),

@@ -8,6 +8,7 @@ mod preview;
 mod processing;
 mod search;
 mod unlock;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

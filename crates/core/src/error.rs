@@ -187,6 +187,14 @@ pub enum Error {
         problem: &'static str,
     },
 
+    /// Watching a folder for new files failed (the OS refused, or the folder went away).
+    #[error("watching {path}: {source}")]
+    Watch {
+        path: PathBuf,
+        #[source]
+        source: notify::Error,
+    },
+
     /// The content-defined chunker failed.
     #[error("chunking {path}: {source}")]
     Chunker {

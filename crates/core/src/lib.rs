@@ -13,6 +13,7 @@ mod library;
 mod preview;
 mod sniff;
 pub mod store;
+pub mod watch;
 
 pub use catalog::jobs::{
     ExifInfo, ExtractInfo, Job, JobCounts, JobFilter, JobKind, JobState, JobStatus, PageText,

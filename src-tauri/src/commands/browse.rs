@@ -6,7 +6,7 @@ use tauri::State;
 
 use super::doc_id;
 use crate::error::AppResult;
-use crate::ipc::{AuditEvent, Document, Query, Results, Version};
+use crate::ipc::{AuditEvent, Comparison, Document, Query, Results, Version};
 use crate::state::AppState;
 
 /// A page of the library's documents (empty text) or of a search.
@@ -98,6 +98,25 @@ pub async fn document_text(
                     text: p.text,
                 })
                 .collect())
+        })
+        .await
+}
+
+/// Two versions compared: text changes with their pages, and changed properties.
+#[tauri::command]
+#[specta::specta]
+pub async fn compare_versions(
+    state: State<'_, AppState>,
+    id: String,
+    older: u32,
+    newer: u32,
+) -> AppResult<Comparison> {
+    let session = state.session()?;
+    let doc = doc_id(&id)?;
+    session
+        .read(move |lib| {
+            let diff = lib.compare(doc, older, newer, &dossier_core::CompareOptions::default())?;
+            Ok(Comparison::from(diff))
         })
         .await
 }

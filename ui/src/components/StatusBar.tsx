@@ -2,10 +2,12 @@
 
 import { useEffect, useState } from "react";
 import { events } from "../api";
+import { About } from "./About";
 import type { ProcessingEvent } from "../bindings";
 
 export function StatusBar({ total, searching, fuzzy }: { total: number | null; searching: boolean; fuzzy: boolean }) {
   const [work, setWork] = useState<ProcessingEvent | null>(null);
+  const [about, setAbout] = useState(false);
   useEffect(() => {
     let stop: (() => void) | undefined;
     let gone = false;
@@ -31,6 +33,10 @@ export function StatusBar({ total, searching, fuzzy }: { total: number | null; s
           ? `Reading documents… ${work.current ?? ""}${work.pending ? ` (${work.pending} waiting)` : ""}`
           : "All documents are ready"}
       </span>
+      <button className="link small" onClick={() => setAbout(true)} data-testid="about-open">
+        About
+      </button>
+      {about && <About onClose={() => setAbout(false)} />}
     </footer>
   );
 }

@@ -6,6 +6,7 @@ import { commands, contentUrl, describe, pageUrl } from "../api";
 import type { Document } from "../bindings";
 import { formatBytes, formatDate, isPicture, kindOf } from "../lib/format";
 import { ErrorNote } from "../components/ErrorNote";
+import { CompareView } from "../components/CompareView";
 
 type Tab = "preview" | "details" | "versions" | "history";
 
@@ -221,10 +222,15 @@ function Details({ doc }: { doc: Document }) {
 
 function Versions({ doc }: { doc: Document }) {
   const client = useQueryClient();
+  const [comparing, setComparing] = useState<number | null>(null);
   const restore = useMutation({
     mutationFn: (n: number) => commands.restoreVersion(doc.id, n),
     onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
   });
+  const current = doc.versions.find((v) => v.current)?.number ?? doc.versions.length;
+  if (comparing !== null) {
+    return <CompareView id={doc.id} old={comparing} current={current} onClose={() => setComparing(null)} />;
+  }
   return (
     <div>
       {doc.concurrent_versions && (
@@ -243,9 +249,14 @@ function Versions({ doc }: { doc: Document }) {
             </div>
             {v.note && <div className="small">{v.note}</div>}
             {!v.current && (
-              <button onClick={() => restore.mutate(v.number)} disabled={restore.isPending} data-testid={`restore-${v.number}`}>
-                Restore this version
-              </button>
+              <div className="row-actions">
+                <button onClick={() => setComparing(v.number)} data-testid={`compare-${v.number}`}>
+                  Compare with current
+                </button>
+                <button onClick={() => restore.mutate(v.number)} disabled={restore.isPending} data-testid={`restore-${v.number}`}>
+                  Restore this version
+                </button>
+              </div>
             )}
           </li>
         ))}
