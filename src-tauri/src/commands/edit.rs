@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use dossier_core::{FieldKey, FieldValue};
+use dossier_core::{DocId, FieldKey, FieldValue, Library};
 use tauri::{AppHandle, State};
 use tauri_specta::Event;
 
@@ -61,22 +61,7 @@ pub async fn edit_metadata(
 #[tauri::command]
 #[specta::specta]
 pub async fn trash(app: AppHandle, state: State<'_, AppState>, ids: Vec<String>) -> AppResult<()> {
-    let session = state.session()?;
-    let docs = ids
-        .iter()
-        .map(|i| doc_id(i))
-        .collect::<AppResult<Vec<_>>>()?;
-    session
-        .write(move |lib| {
-            for d in docs {
-                lib.trash(d)?;
-            }
-            lib.refresh_index()?;
-            Ok(())
-        })
-        .await?;
-    let _ = LibraryChanged.emit(&app);
-    Ok(())
+    each(&app, &state, ids, Library::trash).await
 }
 
 /// Bring documents back from the trash.
@@ -87,6 +72,16 @@ pub async fn untrash(
     state: State<'_, AppState>,
     ids: Vec<String>,
 ) -> AppResult<()> {
+    each(&app, &state, ids, Library::untrash).await
+}
+
+/// Apply `change` to each document on the writer thread, then refresh the index.
+async fn each(
+    app: &AppHandle,
+    state: &AppState,
+    ids: Vec<String>,
+    change: fn(&mut Library, DocId) -> dossier_core::Result<()>,
+) -> AppResult<()> {
     let session = state.session()?;
     let docs = ids
         .iter()
@@ -95,13 +90,13 @@ pub async fn untrash(
     session
         .write(move |lib| {
             for d in docs {
-                lib.untrash(d)?;
+                change(lib, d)?;
             }
             lib.refresh_index()?;
             Ok(())
         })
         .await?;
-    let _ = LibraryChanged.emit(&app);
+    let _ = LibraryChanged.emit(app);
     Ok(())
 }
 
