@@ -18,6 +18,7 @@ mod state;
 
 use std::path::PathBuf;
 
+use tauri::Manager;
 use tauri_specta::{ErrorHandlingMode, collect_commands, collect_events};
 
 pub use error::{AppError, ErrorKind};
@@ -74,8 +75,14 @@ pub fn run() {
             builder.mount_events(app);
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("the app runs");
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the app starts")
+        .run(|app, event| {
+            // Quitting waits for queued changes (an import being committed) to finish.
+            if let tauri::RunEvent::Exit = event {
+                app.state::<AppState>().close();
+            }
+        });
 }
 
 #[cfg(test)]

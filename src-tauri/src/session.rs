@@ -15,13 +15,22 @@ use crate::error::{AppError, AppResult};
 
 type Job = Box<dyn FnOnce(&mut Library) + Send>;
 
+/// What the writer thread is asked to do.
+enum Work {
+    Run(Job),
+    /// Stop after the work queued before this; the library closes.
+    Close,
+}
+
 /// Read-only handles kept open for searches and previews.
 const READERS: usize = 2;
 
 /// The open library.
 #[derive(Debug)]
 pub struct Session {
-    writer: mpsc::Sender<Job>,
+    writer: mpsc::Sender<Work>,
+    /// The writer thread, joined by [`Session::close`].
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     readers: Mutex<Vec<Library>>,
     free: Semaphore,
     /// A background processing loop is running (see `processing::kick`).
@@ -36,27 +45,40 @@ impl Session {
         let readers = (0..READERS)
             .map(|_| lib.reader())
             .collect::<Result<Vec<_>, _>>()?;
-        let (tx, rx) = mpsc::channel::<Job>();
-        std::thread::Builder::new()
+        let (tx, rx) = mpsc::channel::<Work>();
+        let thread = std::thread::Builder::new()
             .name("dossier-writer".into())
             .spawn(move || {
                 let mut lib = lib;
-                for job in rx {
-                    // A panicking change answers its caller with an error (the reply
-                    // is dropped) and the writer goes on with the next one.
-                    let _ =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut lib)));
+                for work in rx {
+                    let Work::Run(job) = work else { break };
+                    job(&mut lib);
                 }
-                // The channel closed: the library is dropped here, releasing the lock.
+                // Closed: the library is dropped here, releasing the writer lock.
             })
             .map_err(|e| AppError::internal(format!("cannot start the writer thread: {e}")))?;
         Ok(Arc::new(Self {
             writer: tx,
+            thread: Mutex::new(Some(thread)),
             readers: Mutex::new(readers),
             free: Semaphore::new(READERS),
             processing: AtomicBool::new(false),
             kicked: AtomicBool::new(false),
         }))
+    }
+
+    /// Finish every change queued so far, then close the library (releasing the writer
+    /// lock) and wait for that. Later changes are refused.
+    pub fn close(&self) {
+        let _ = self.writer.send(Work::Close);
+        let handle = self
+            .thread
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(h) = handle {
+            let _ = h.join();
+        }
     }
 
     /// Run `f` on the writer thread, after every change queued before it.
@@ -67,12 +89,15 @@ impl Session {
     {
         let (tx, rx) = oneshot::channel();
         self.writer
-            .send(Box::new(move |lib: &mut Library| {
-                let _ = tx.send(f(lib));
-            }))
+            .send(Work::Run(Box::new(move |lib: &mut Library| {
+                // A panicking change is answered with an error; the writer goes on.
+                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(lib)))
+                    .unwrap_or_else(|_| Err(AppError::internal("a change to the library failed")));
+                let _ = tx.send(out);
+            })))
             .map_err(|_| AppError::not_open())?;
-        rx.await
-            .map_err(|_| AppError::internal("the writer stopped"))?
+        // No answer: the library was closed before this change's turn.
+        rx.await.map_err(|_| AppError::not_open())?
     }
 
     /// Run `f` on a read-only handle, off the async runtime.
@@ -120,5 +145,71 @@ impl Session {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(lib);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use dossier_core::{Access, InitOptions, KdfParams, LockedLibrary};
+
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn close_waits_for_the_change_in_progress_then_releases_the_writer_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("lib");
+        let (lib, _) = Library::create(
+            &root,
+            &InitOptions {
+                passphrase: zeroize::Zeroizing::new("a test passphrase".into()),
+                kdf: KdfParams {
+                    m_cost_kib: 1024,
+                    t_cost: 1,
+                    p_cost: 1,
+                },
+            },
+        )
+        .unwrap();
+        let session = Session::start(lib).unwrap();
+        let in_use = || {
+            matches!(
+                LockedLibrary::open(&root, Access::Write),
+                Err(dossier_core::Error::LibraryInUse { .. })
+            )
+        };
+        assert!(in_use(), "held while the session is open");
+        // A change that runs until released.
+        let (started_tx, started) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel::<()>();
+        let change = {
+            let s = Arc::clone(&session);
+            std::thread::spawn(move || {
+                tauri::async_runtime::block_on(s.write(move |lib| {
+                    started_tx.send(()).unwrap();
+                    release_rx.recv().unwrap();
+                    Ok(lib.is_writer())
+                }))
+            })
+        };
+        started.recv().unwrap();
+        let (closed_tx, closed) = mpsc::channel();
+        let closer = {
+            let s = Arc::clone(&session);
+            std::thread::spawn(move || {
+                s.close();
+                closed_tx.send(()).unwrap();
+            })
+        };
+        // The change is still running: closing waits, and the lock is still held.
+        assert!(closed.try_recv().is_err());
+        assert!(in_use());
+        release.send(()).unwrap();
+        assert!(change.join().unwrap().unwrap(), "the change completed");
+        closer.join().unwrap();
+        closed.recv().unwrap();
+        LockedLibrary::open(&root, Access::Write).expect("the lock is released");
+        let refused = tauri::async_runtime::block_on(session.write(|_| Ok(())));
+        assert_eq!(refused.unwrap_err().kind, ErrorKind::NotOpen);
     }
 }

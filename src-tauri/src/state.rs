@@ -70,6 +70,14 @@ impl AppState {
         }
     }
 
+    /// Close the library: finish queued changes and release the writer lock.
+    pub fn close(&self) {
+        let closing = std::mem::take(&mut *self.phase());
+        if let Phase::Open(session) = closing {
+            session.close();
+        }
+    }
+
     pub fn set(&self, next: Phase) {
         *self.phase() = next;
     }

@@ -12,9 +12,11 @@ interface Props {
    * when it took the drop (e.g. a file dropped on an open document becomes its version).
    */
   claim?: (paths: string[], x: number, y: number) => boolean;
+  /** Open a document (the one a duplicate is already in the library as). */
+  onOpen?: (id: string) => void;
 }
 
-export function Intake({ children, claim }: Props) {
+export function Intake({ children, claim, onOpen }: Props) {
   const claimRef = useRef(claim);
   claimRef.current = claim;
   const [queue, dispatch] = useReducer(reduce, [] as Queue);
@@ -93,6 +95,14 @@ export function Intake({ children, claim }: Props) {
                         {f.result.outcome === "duplicate" ? (
                           <>
                             is already in the library as “{f.result.existing_title}”.{" "}
+                            {onOpen && (
+                              <>
+                                <button className="link" onClick={() => onOpen(f.result.outcome === "duplicate" ? f.result.existing : "")}>
+                                  Open it
+                                </button>{" "}
+                                or{" "}
+                              </>
+                            )}
                             <button className="link" onClick={() => void importPaths([f.path], true)}>
                               Import anyway
                             </button>

@@ -102,7 +102,13 @@ export function Main() {
   );
 
   return (
-    <Intake claim={claim}>
+    <Intake
+      claim={claim}
+      onOpen={(id) => {
+        setOpen(id);
+        setVersionNote(null);
+      }}
+    >
       <div className="app">
         <header className="topbar">
           <input
