@@ -25,15 +25,22 @@ fn a_watched_folder_imports_new_files_and_moves_them_away() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // A stuck watcher must fail the test, not hang it.
+    // A stuck watcher must fail the test, not hang it: killed unless the test is done
+    // (the sender dropped) within two minutes.
+    let (done, watchdog) = std::sync::mpsc::channel::<()>();
     #[cfg(unix)]
     {
         let pid = child.id();
         std::thread::spawn(move || {
-            std::thread::sleep(Duration::from_secs(120));
-            let _ = Command::new("kill").arg(pid.to_string()).status();
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                watchdog.recv_timeout(Duration::from_secs(120))
+            {
+                let _ = Command::new("kill").arg(pid.to_string()).status();
+            }
         });
     }
+    #[cfg(not(unix))]
+    drop(watchdog);
     // Start writing once it says it is watching.
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut first = String::new();
@@ -44,6 +51,7 @@ fn a_watched_folder_imports_new_files_and_moves_them_away() {
     std::fs::write(inbox.join("alpha copy.txt"), "alpha enrolment form").unwrap();
     std::fs::write(inbox.join(".hidden"), "not for the library").unwrap();
     let out = child.wait_with_output().unwrap();
+    drop(done);
     let said = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{said}");
     let lines: Vec<&str> = said.lines().collect();
