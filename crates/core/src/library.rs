@@ -113,15 +113,25 @@ impl LockedLibrary {
     /// Open the library at `root`. With [`Access::Write`] this takes the writer lock,
     /// migrates the catalog and removes what an interrupted writer left behind.
     pub fn open(root: &Path, access: Access) -> Result<Self> {
+        if !root.join("library.json").is_file() {
+            return Err(Error::NotALibrary(root.to_owned()));
+        }
+        let lock = match access {
+            Access::Write => Some(lock::WriterLock::acquire(root)?),
+            Access::Read => None,
+        };
+        Self::open_with(root, lock)
+    }
+
+    /// Open with the writer lock already held (or none, read-only). Keeping the lock
+    /// from `Library::create` to here leaves no moment when another process, or a child
+    /// process that inherited the lock file during a fork, could hold it.
+    fn open_with(root: &Path, lock: Option<lock::WriterLock>) -> Result<Self> {
         let meta_path = root.join("library.json");
         if !meta_path.is_file() {
             return Err(Error::NotALibrary(root.to_owned()));
         }
         let meta = LibraryJson::read(&meta_path)?;
-        let lock = match access {
-            Access::Write => Some(lock::WriterLock::acquire(root)?),
-            Access::Read => None,
-        };
         let mode = if lock.is_some() {
             CatalogMode::Write
         } else {
@@ -320,7 +330,7 @@ impl Library {
         keys::add_recovery_slot(&mut kf, &master, &recovery, "recovery key");
         write_private(&root.join("keys.json"), &serde_json::to_vec_pretty(&kf)?)?;
         // library.json last: until it exists the folder is not a library.
-        let _lock = lock::WriterLock::acquire(root)?;
+        let lock = lock::WriterLock::acquire(root)?;
         Store::open(&root.join("store"))?;
         Catalog::open(
             &root.join("catalog.sqlite"),
@@ -328,8 +338,7 @@ impl Library {
             CatalogMode::Write,
         )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;
-        drop(_lock);
-        let lib = LockedLibrary::open(root, Access::Write)?.unlock_with_key(master)?;
+        let lib = LockedLibrary::open_with(root, Some(lock))?.unlock_with_key(master)?;
         Ok((lib, recovery))
     }
 
