@@ -92,7 +92,8 @@ impl Query {
             },
             reverse: self.reverse,
             trashed: self.trashed,
-            facets: true,
+            // Counts are shown once per query: only its first page counts them.
+            facets: self.offset == 0,
             snippets: self.snippets,
         }
     }

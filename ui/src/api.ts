@@ -34,23 +34,31 @@ export function describe(e: unknown): { message: string; hint: string | null } {
   return { message: String(e), hint: null };
 }
 
+/**
+ * Keep event listeners for an effect's lifetime: pass their pending unlisten functions,
+ * return the result as the effect's cleanup (a listener that registers after the
+ * cleanup ran is removed at once).
+ */
+export function listening(...pending: Promise<() => void>[]): () => void {
+  let gone = false;
+  const stops: (() => void)[] = [];
+  for (const p of pending) void p.then((f) => (gone ? f() : stops.push(f)));
+  return () => {
+    gone = true;
+    stops.forEach((f) => f());
+  };
+}
+
 /** Refetch everything shown from the library when the backend says it changed. */
 export function useLibraryChanges(): void {
   const client = useQueryClient();
-  useEffect(() => {
-    let stop: (() => void) | undefined;
-    let gone = false;
-    events.libraryChanged
-      .listen(() => {
-        void client.invalidateQueries({ queryKey: ["library"] });
-      })
-      .then((f) => {
-        if (gone) f();
-        else stop = f;
-      });
-    return () => {
-      gone = true;
-      stop?.();
-    };
-  }, [client]);
+  useEffect(
+    () =>
+      listening(
+        events.libraryChanged.listen(() => {
+          void client.invalidateQueries({ queryKey: ["library"] });
+        }),
+      ),
+    [client],
+  );
 }

@@ -127,11 +127,7 @@ impl LockedLibrary {
     /// from `Library::create` to here leaves no moment when another process, or a child
     /// process that inherited the lock file during a fork, could hold it.
     fn open_with(root: &Path, lock: Option<lock::WriterLock>) -> Result<Self> {
-        let meta_path = root.join("library.json");
-        if !meta_path.is_file() {
-            return Err(Error::NotALibrary(root.to_owned()));
-        }
-        let meta = LibraryJson::read(&meta_path)?;
+        let meta = LibraryJson::read(&root.join("library.json"))?;
         let mode = if lock.is_some() {
             CatalogMode::Write
         } else {

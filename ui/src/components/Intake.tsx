@@ -2,7 +2,7 @@
 
 import { useEffect, useReducer, useRef, useState, type ReactNode } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { commands, describe, events } from "../api";
+import { commands, describe, events, listening } from "../api";
 import { counts, fileName, progress, reduce, type Queue } from "../lib/intake";
 
 interface Props {
@@ -24,32 +24,27 @@ export function Intake({ children, claim, onOpen }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [hidden, setHidden] = useState(false);
 
-  useEffect(() => {
-    const stops: (() => void)[] = [];
-    let gone = false;
-    const keep = (f: () => void) => (gone ? f() : stops.push(f));
-    events.intakeEvent.listen((e) => {
-      setHidden(false);
-      dispatch(e.payload);
-    }).then(keep);
-    getCurrentWebview()
-      .onDragDropEvent((e) => {
-        const p = e.payload;
-        if (p.type === "enter" || p.type === "over") setOver(true);
-        else if (p.type === "leave") setOver(false);
-        else if (p.type === "drop") {
-          setOver(false);
-          const scale = window.devicePixelRatio || 1;
-          const taken = claimRef.current?.(p.paths, p.position.x / scale, p.position.y / scale);
-          if (!taken && p.paths.length) void importPaths(p.paths, false);
-        }
-      })
-      .then(keep);
-    return () => {
-      gone = true;
-      stops.forEach((f) => f());
-    };
-  }, []);
+  useEffect(
+    () =>
+      listening(
+        events.intakeEvent.listen((e) => {
+          setHidden(false);
+          dispatch(e.payload);
+        }),
+        getCurrentWebview().onDragDropEvent((e) => {
+          const p = e.payload;
+          if (p.type === "enter" || p.type === "over") setOver(true);
+          else if (p.type === "leave") setOver(false);
+          else if (p.type === "drop") {
+            setOver(false);
+            const scale = window.devicePixelRatio || 1;
+            const taken = claimRef.current?.(p.paths, p.position.x / scale, p.position.y / scale);
+            if (!taken && p.paths.length) void importPaths(p.paths, false);
+          }
+        }),
+      ),
+    [],
+  );
 
   async function importPaths(paths: string[], anyway: boolean) {
     setError(null);

@@ -1,24 +1,14 @@
 // The bottom line: how many documents, and what background processing is doing.
 
 import { useEffect, useState } from "react";
-import { events } from "../api";
+import { events, listening } from "../api";
 import { About } from "./About";
 import type { ProcessingEvent } from "../bindings";
 
 export function StatusBar({ total, searching, fuzzy }: { total: number | null; searching: boolean; fuzzy: boolean }) {
   const [work, setWork] = useState<ProcessingEvent | null>(null);
   const [about, setAbout] = useState(false);
-  useEffect(() => {
-    let stop: (() => void) | undefined;
-    let gone = false;
-    events.processingEvent
-      .listen((e) => setWork(e.payload))
-      .then((f) => (gone ? f() : (stop = f)));
-    return () => {
-      gone = true;
-      stop?.();
-    };
-  }, []);
+  useEffect(() => listening(events.processingEvent.listen((e) => setWork(e.payload))), []);
   const count =
     total === null
       ? ""
