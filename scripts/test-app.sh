@@ -27,6 +27,7 @@ for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -1 "$work/display")"
 
 export DOSSIER_LIBRARY="$work/library"
+export DOSSIER_SETTINGS="$work/settings.json"
 export PDFIUM_DYNAMIC_LIB_PATH="${PDFIUM_DYNAMIC_LIB_PATH:-$PWD/.deps/pdfium}"
 rm -rf target/e2e-screens
 tauri-driver --port 4444 >"$work/tauri-driver.log" 2>&1 &

@@ -8,6 +8,7 @@ pub mod browse;
 pub mod edit;
 pub mod intake;
 pub mod library;
+pub mod settings;
 
 use dossier_core::DocId;
 

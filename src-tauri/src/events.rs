@@ -27,7 +27,13 @@ pub enum FileOutcome {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum IntakeEvent {
     /// Files found in what was dropped, before any is read.
-    Planned { batch: u32, files: u32, bytes: u64 },
+    Planned {
+        batch: u32,
+        files: u32,
+        bytes: u64,
+        /// The watched folder they came from; `None` for dropped or picked files.
+        source: Option<String>,
+    },
     /// Bytes read so far in this batch.
     Progress { batch: u32, bytes: u64 },
     /// One file's outcome.
@@ -41,6 +47,13 @@ pub enum IntakeEvent {
         imported: u32,
         duplicates: u32,
         refused: u32,
+    },
+    /// A watched folder's file is in the library but could not be moved into its
+    /// "Imported" subfolder.
+    NotMoved {
+        batch: u32,
+        path: String,
+        reason: String,
     },
     /// The whole batch failed (e.g. the disk is full); nothing of it was kept.
     Failed { batch: u32, message: String },

@@ -19,6 +19,37 @@ pub struct AppInfo {
     pub unavailable: Vec<String>,
 }
 
+/// How a watched folder is doing.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(tag = "state", content = "message", rename_all = "snake_case")]
+pub enum WatchState {
+    Starting,
+    Watching,
+    /// Not watched, with why in plain words (e.g. the folder does not exist).
+    Failed(String),
+}
+
+/// One watched folder's [`WatchState`].
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct WatchStatus {
+    pub path: String,
+    #[serde(flatten)]
+    pub state: WatchState,
+}
+
+/// The settings screen: this desktop's settings and how the watched folders are doing.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct SettingsView {
+    pub settings: crate::settings::Settings,
+    /// The library open now (or about to be).
+    pub library: String,
+    /// Set when `DOSSIER_LIBRARY` chose the library, which then wins over the setting.
+    pub library_from_environment: bool,
+    pub watched: Vec<WatchStatus>,
+    /// Where the settings are saved.
+    pub file: Option<String>,
+}
+
 /// Where the app stands with its library.
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(tag = "state", rename_all = "snake_case")]

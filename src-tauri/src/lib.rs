@@ -14,7 +14,9 @@ mod ipc;
 mod processing;
 mod protocol;
 mod session;
+mod settings;
 mod state;
+mod watchers;
 
 use std::path::PathBuf;
 
@@ -42,6 +44,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::edit::restore_version,
             commands::edit::add_version,
             commands::intake::import_paths,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
         ])
         .events(collect_events![
             events::IntakeEvent,
@@ -53,22 +57,41 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .disable_serde_phases()
 }
 
-/// The library the app opens: `DOSSIER_LIBRARY`, else the platform's data folder.
-fn library_root() -> PathBuf {
+/// The library the app opens: `DOSSIER_LIBRARY`, else the one in the settings, else the
+/// platform's data folder.
+fn library_root(settings: &settings::Settings) -> PathBuf {
     std::env::var_os("DOSSIER_LIBRARY")
         .map(PathBuf::from)
+        .or_else(|| settings.library.as_ref().map(PathBuf::from))
         .or_else(dossier_core::default_library_path)
         .unwrap_or_else(|| PathBuf::from("dossier-library"))
+}
+
+/// The app's state at start. Unreadable settings are reported and replaced by the
+/// defaults for this run (the file is left for the user to fix).
+fn initial_state() -> AppState {
+    let path = settings::default_path();
+    let settings = match path.as_deref().map(settings::Settings::load) {
+        Some(Ok(s)) => s,
+        Some(Err(e)) => {
+            eprintln!("dossier: {e}; using the default settings");
+            settings::Settings::default()
+        }
+        None => settings::Settings::default(),
+    };
+    AppState::new(
+        library_root(&settings),
+        path,
+        settings,
+        dossier_core::Tools::default(),
+    )
 }
 
 /// Run the app until its window closes.
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
-        .manage(AppState::new(
-            library_root(),
-            dossier_core::Tools::default(),
-        ))
+        .manage(initial_state())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handler)
         .setup(move |app| {

@@ -123,7 +123,7 @@ async fn serve(
 ) -> AppResult<(String, Vec<u8>, bool)> {
     let asset = parse(path, query)?;
     let session = state.session()?;
-    let tools = state.tools.clone();
+    let tools = state.tools();
     session
         .read(move |lib| match asset {
             Asset::Thumbnail { doc, version } => {

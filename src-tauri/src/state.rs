@@ -1,23 +1,33 @@
 //! Where the app stands: no library, a library opened (holding the writer lock) and
-//! waiting for its key, or an open [`Session`].
+//! waiting for its key, or an open [`Session`]; and this desktop's [`Settings`].
 //!
-//! **Invariant:** the `phase` mutex is held only to look at or swap the phase, never
-//! while the library works (opening, unlocking and everything else run outside it).
+//! **Invariant:** each mutex here is held only to look at or swap a value, never while
+//! the library works (opening, unlocking and everything else run outside them).
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use dossier_core::{LockedLibrary, Tools};
 
 use crate::error::{AppError, AppResult};
 use crate::session::Session;
+use crate::settings::Settings;
+use crate::watchers::Watchers;
 
-/// The app's one library.
+/// The app's one library and this desktop's settings.
 #[derive(Debug)]
 pub struct AppState {
-    pub root: PathBuf,
-    pub tools: Tools,
+    root: Mutex<PathBuf>,
+    /// Where [`Settings`] are saved; `None` when the platform has no configuration folder.
+    pub settings_path: Option<PathBuf>,
+    settings: Mutex<Settings>,
+    tools: Mutex<Tools>,
+    pub watchers: Watchers,
     phase: Mutex<Phase>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[derive(Debug, Default)]
@@ -30,16 +40,50 @@ pub enum Phase {
 }
 
 impl AppState {
-    pub fn new(root: PathBuf, tools: Tools) -> Self {
+    pub fn new(
+        root: PathBuf,
+        settings_path: Option<PathBuf>,
+        settings: Settings,
+        mut tools: Tools,
+    ) -> Self {
+        tools.ocr.languages = settings.tesseract_languages();
         Self {
-            root,
-            tools,
+            root: Mutex::new(root),
+            settings_path,
+            settings: Mutex::new(settings),
+            tools: Mutex::new(tools),
+            watchers: Watchers::default(),
             phase: Mutex::new(Phase::Closed),
         }
     }
 
-    fn phase(&self) -> std::sync::MutexGuard<'_, Phase> {
-        self.phase.lock().unwrap_or_else(PoisonError::into_inner)
+    fn phase(&self) -> MutexGuard<'_, Phase> {
+        lock(&self.phase)
+    }
+
+    /// The library's folder.
+    pub fn root(&self) -> PathBuf {
+        lock(&self.root).clone()
+    }
+
+    /// Switch to another library folder (the current one must be closed first).
+    pub fn set_root(&self, root: PathBuf) {
+        *lock(&self.root) = root;
+    }
+
+    /// The extraction and OCR tools, as configured now.
+    pub fn tools(&self) -> Tools {
+        lock(&self.tools).clone()
+    }
+
+    pub fn settings(&self) -> Settings {
+        lock(&self.settings).clone()
+    }
+
+    /// Take new settings (already saved) into use for what reads them later.
+    pub fn set_settings(&self, settings: Settings) {
+        lock(&self.tools).ocr.languages = settings.tesseract_languages();
+        *lock(&self.settings) = settings;
     }
 
     /// The open session, or a "no library is open" error.
@@ -70,8 +114,10 @@ impl AppState {
         }
     }
 
-    /// Close the library: finish queued changes and release the writer lock.
+    /// Close the library: stop watching folders, finish queued changes and release the
+    /// writer lock.
     pub fn close(&self) {
+        self.watchers.stop_all();
         let closing = std::mem::take(&mut *self.phase());
         if let Phase::Open(session) = closing {
             session.close();

@@ -5,7 +5,7 @@
 //   node tests/app/e2e.mjs <app binary> <library dir> <corpus dir>
 
 import { strict as assert } from "node:assert";
-import { mkdirSync, writeFileSync, copyFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Builder, By, Key, until } from "selenium-webdriver";
 
@@ -85,6 +85,12 @@ const picks = [
   "openpreserve+format-corpus/office/wordprocessing/odt/demoLibreOfficeImagePasteBug.odt",
   "tesseract-ocr+test/testing/phototest.tif",
 ];
+// Put into a watched folder once the app watches it.
+const watchedPicks = [
+  "Unstructured-IO+unstructured/example-docs/stanley-cups.csv",
+  "ianare+exif-samples/jpg/Kodak_CX7530.jpg",
+];
+const total = picks.length + watchedPicks.length;
 const staging = join(library, "..", "intake");
 mkdirSync(staging, { recursive: true });
 for (const f of picks) copyFileSync(join(corpus, f), join(staging, f.split("/").pop()));
@@ -113,6 +119,33 @@ try {
   await waitForText(d, "count", (t) => t === `${picks.length} documents`, "all files listed");
   await processingDone(d);
   await shot(d, "imported");
+
+  // 2b. A watched folder (added in the settings; files moved into "Imported" once in).
+  const watched = join(library, "..", "watched");
+  mkdirSync(watched, { recursive: true });
+  await (await find(d, "settings-open")).click();
+  await (await find(d, "watch-path")).sendKeys(watched);
+  await (await d.findElement(By.css("select[aria-label='After adding'] option[value=move]"))).click();
+  await (await find(d, "watch-add")).click();
+  await d.wait(
+    async () => (await (await find(d, "watch-state")).getAttribute("data-state")) === "watching",
+    TIMEOUT,
+    "the folder is watched",
+  );
+  await shot(d, "settings-watched");
+  await (await d.findElement(By.xpath("//div[@data-testid='settings']/button[text()='Close']"))).click();
+  for (const f of watchedPicks) copyFileSync(join(corpus, f), join(watched, f.split("/").pop()));
+  await waitForText(d, "intake-source", (t) => t.includes(watched), "the queue names the watched folder");
+  await waitForText(d, "count", (t) => t === `${total} documents`, "the watched folder's files are listed");
+  const moved = join(watched, "Imported");
+  await d.wait(
+    () => existsSync(moved) && readdirSync(moved).length === watchedPicks.length,
+    TIMEOUT,
+    "the watched files moved into Imported",
+  );
+  assert.deepEqual(readdirSync(watched).sort(), ["Imported"], "nothing is left beside Imported");
+  await processingDone(d);
+  await shot(d, "watched-imported");
 
   // 3. Search for a phrase and open the hit.
   const search = await find(d, "search");
@@ -175,7 +208,7 @@ try {
   await (await find(d, "untrash")).click();
   await waitForText(d, "count", (t) => t === "0 documents", "restored from the trash");
   await (await find(d, "show-library")).click();
-  await waitForText(d, "count", (t) => t === `${picks.length} documents`, "back in the library");
+  await waitForText(d, "count", (t) => t === `${total} documents`, "back in the library");
   await shot(d, "untrashed");
   await d.quit();
 
@@ -187,6 +220,13 @@ try {
   await (await find(d, "tab-versions")).click();
   await d.wait(async () => (await d.findElements(By.css("[data-testid=versions] li"))).length === 3, TIMEOUT, "three versions after reopening");
   await shot(d, "reopened");
+  await (await find(d, "settings-open")).click();
+  await d.wait(
+    async () => (await (await find(d, "watch-state")).getAttribute("data-state")) === "watching",
+    TIMEOUT,
+    "the watched folder is still watched after reopening",
+  );
+  await shot(d, "reopened-settings");
 } catch (e) {
   await shot(d, "failure").catch(() => {});
   throw e;

@@ -41,6 +41,14 @@ export const commands = {
 	 *  once, and runs the import in the background (after changes queued before it).
 	 */
 	importPaths: (paths: string[], allowDuplicates: boolean) => __TAURI_INVOKE<number>("import_paths", { paths, allowDuplicates }),
+	/**  This desktop's settings and how its watched folders are doing. */
+	getSettings: () => __TAURI_INVOKE<SettingsView>("get_settings"),
+	/**
+	 *  Save the settings and put them into effect. Invalid settings are refused and nothing
+	 *  changes. A different library folder closes the open library (its queued changes
+	 *  finish first); the UI then opens the new one.
+	 */
+	saveSettings: (settings: Settings) => __TAURI_INVOKE<SettingsView>("save_settings", { settings }),
 };
 
 /** Events */
@@ -51,6 +59,13 @@ export const events = {
 };
 
 /* Types */
+/**  What happens to a file of a watched folder once it is in the library. */
+export type AfterImport = 
+/**  Left where it is (it is not imported again unless it changes). */
+"leave" | 
+/**  Moved into the folder's "Imported" subfolder. */
+"move";
+
 /**  An error as the UI shows it. */
 export type AppError = {
 	kind: ErrorKind,
@@ -189,11 +204,18 @@ export type Hunk = {
 /**  Progress of an import (from drag and drop, the file picker or a watched folder). */
 export type IntakeEvent = 
 /**  Files found in what was dropped, before any is read. */
-{ kind: "planned"; batch: number; files: number; bytes: number } | 
+{ kind: "planned"; batch: number; files: number; bytes: number; 
+/**  The watched folder they came from; `None` for dropped or picked files. */
+source: string | null } | 
 /**  Bytes read so far in this batch. */
 { kind: "progress"; batch: number; bytes: number } | 
 /**  One file's outcome. */
 { kind: "file"; batch: number; path: string; result: FileOutcome } | { kind: "finished"; batch: number; imported: number; duplicates: number; refused: number } | 
+/**
+ *  A watched folder's file is in the library but could not be moved into its
+ *  "Imported" subfolder.
+ */
+{ kind: "not_moved"; batch: number; path: string; reason: string } | 
 /**  The whole batch failed (e.g. the disk is full); nothing of it was kept. */
 { kind: "failed"; batch: number; message: string };
 
@@ -276,6 +298,32 @@ export type Results = {
 	fuzzy: boolean,
 };
 
+/**  The settings of this desktop. */
+export type Settings = {
+	/**  The library to open; `None`: the default folder. */
+	library?: string | null,
+	watched?: WatchedFolder[],
+	/**  Tesseract language codes, e.g. `["eng", "fra"]`. */
+	ocr_languages?: string[],
+	/**
+	 *  Keep the library's key in the operating system's keyring, so the app opens
+	 *  without the passphrase.
+	 */
+	use_keyring?: boolean,
+};
+
+/**  The settings screen: this desktop's settings and how the watched folders are doing. */
+export type SettingsView = {
+	settings: Settings,
+	/**  The library open now (or about to be). */
+	library: string,
+	/**  Set when `DOSSIER_LIBRARY` chose the library, which then wins over the setting. */
+	library_from_environment: boolean,
+	watched: WatchStatus[],
+	/**  Where the settings are saved. */
+	file: string | null,
+};
+
 /**  How a list of documents is ordered. */
 export type Sort = "relevance" | "date" | "name" | "size" | "type";
 
@@ -299,6 +347,27 @@ export type Version = {
 	note: string | null,
 	restored_from: number | null,
 	current: boolean,
+};
+
+/**  How a watched folder is doing. */
+export type WatchState = { state: "starting" } | { state: "watching" } | 
+/**  Not watched, with why in plain words (e.g. the folder does not exist). */
+{ state: "failed"; message: string };
+
+/**  One watched folder's [`WatchState`]. */
+export type WatchStatus = {
+	path: string,
+} & WatchState;
+
+/**  A folder whose new files are imported once they stop changing. */
+export type WatchedFolder = {
+	path: string,
+	after_import: AfterImport,
+	/**
+	 *  Scan the folder every so many seconds instead of waiting for the operating
+	 *  system's notifications, which network shares do not send.
+	 */
+	poll_seconds: number | null,
 };
 
 /* Tauri Specta runtime */

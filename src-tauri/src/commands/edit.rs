@@ -117,7 +117,7 @@ pub async fn restore_version(
             Ok(())
         })
         .await?;
-    processing::kick(app.clone(), session, state.tools.clone());
+    processing::kick(app.clone(), session, state.tools());
     let _ = LibraryChanged.emit(&app);
     Ok(())
 }
@@ -145,7 +145,7 @@ pub async fn add_version(
             format!("This file cannot be added: {reason}"),
         ));
     }
-    processing::kick(app.clone(), session, state.tools.clone());
+    processing::kick(app.clone(), session, state.tools());
     let _ = LibraryChanged.emit(&app);
     Ok(())
 }

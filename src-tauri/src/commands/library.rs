@@ -16,7 +16,7 @@ use crate::state::{AppState, Phase};
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
-    let tools = state.tools.clone();
+    let tools = state.tools();
     let status = tauri::async_runtime::spawn_blocking(move || tools.status())
         .await
         .map_err(AppError::internal)?;
@@ -39,7 +39,8 @@ pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
 #[tauri::command]
 #[specta::specta]
 pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppResult<LibraryState> {
-    let path = state.root.display().to_string();
+    let root = state.root();
+    let path = root.display().to_string();
     if let Ok(session) = state.session() {
         let documents = session.read(|lib| Ok(lib.stats()?.documents)).await?;
         return Ok(LibraryState::Open {
@@ -50,11 +51,11 @@ pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppRes
     if state.is_locked() {
         return Ok(LibraryState::Locked { path });
     }
-    if !state.root.join("library.json").is_file() {
+    if !root.join("library.json").is_file() {
         return Ok(LibraryState::None { path });
     }
-    let root = state.root.clone();
-    let opened = tauri::async_runtime::spawn_blocking(move || open_with_keyring(&root))
+    let keyring = state.settings().use_keyring;
+    let opened = tauri::async_runtime::spawn_blocking(move || open_with_keyring(&root, keyring))
         .await
         .map_err(AppError::internal)?;
     match opened {
@@ -84,8 +85,11 @@ enum Opened {
     Locked(LockedLibrary),
 }
 
-fn open_with_keyring(root: &Path) -> dossier_core::Result<Opened> {
+fn open_with_keyring(root: &Path, keyring: bool) -> dossier_core::Result<Opened> {
     let locked = LockedLibrary::open(root, Access::Write)?;
+    if !keyring {
+        return Ok(Opened::Locked(locked));
+    }
     match OsKeyring.load(locked.library_id()) {
         Ok(Some(key)) => {
             let lib = locked.unlock_with_key(key)?;
@@ -97,11 +101,13 @@ fn open_with_keyring(root: &Path) -> dossier_core::Result<Opened> {
     }
 }
 
-/// Start the session and the background processing of what is pending.
+/// Start the session, the background processing of what is pending and the watched
+/// folders.
 fn start(app: &AppHandle, state: &AppState, lib: Library) -> AppResult<()> {
     let session = Session::start(lib)?;
     state.set(Phase::Open(session.clone()));
-    processing::kick(app.clone(), session, state.tools.clone());
+    processing::kick(app.clone(), session, state.tools());
+    state.watchers.restart(app, &state.settings().watched);
     Ok(())
 }
 
@@ -113,13 +119,14 @@ pub async fn create_library(
     state: State<'_, AppState>,
     passphrase: String,
 ) -> AppResult<String> {
-    if state.is_open() || state.is_locked() || state.root.join("library.json").exists() {
+    let root = state.root();
+    if state.is_open() || state.is_locked() || root.join("library.json").exists() {
         return Err(AppError::new(
             crate::error::ErrorKind::Invalid,
             "There is already a library here.",
         ));
     }
-    let root = state.root.clone();
+    let keyring = state.settings().use_keyring;
     let passphrase = Zeroizing::new(passphrase);
     let (lib, recovery) = tauri::async_runtime::spawn_blocking(move || {
         let created = Library::create(
@@ -129,9 +136,11 @@ pub async fn create_library(
                 kdf: KdfParams::default(),
             },
         )?;
-        // Keep the key for this desktop when there is a keyring; without one the
-        // passphrase is asked at each start.
-        let _ = created.0.store_in_keyring();
+        // Keep the key for this desktop when there is a keyring (and the settings allow
+        // it); without one the passphrase is asked at each start.
+        if keyring {
+            let _ = created.0.store_in_keyring();
+        }
         Ok::<_, dossier_core::Error>(created)
     })
     .await
@@ -152,7 +161,8 @@ pub async fn unlock_library(
     let Some(locked) = state.take_locked() else {
         return Err(AppError::not_open());
     };
-    let root = state.root.clone();
+    let root = state.root();
+    let keyring = state.settings().use_keyring;
     let secret = Zeroizing::new(secret);
     let unlocked = tauri::async_runtime::spawn_blocking(move || -> dossier_core::Result<_> {
         let secret = match Secret::from_input(&secret) {
@@ -161,7 +171,9 @@ pub async fn unlock_library(
         };
         match locked.unlock(&secret) {
             Ok(lib) => {
-                let _ = lib.store_in_keyring();
+                if keyring {
+                    let _ = lib.store_in_keyring();
+                }
                 let documents = lib.stats()?.documents;
                 Ok(Ok((lib, documents)))
             }
@@ -176,7 +188,7 @@ pub async fn unlock_library(
         Ok((lib, documents)) => {
             start(&app, &state, lib)?;
             Ok(LibraryState::Open {
-                path: state.root.display().to_string(),
+                path: state.root().display().to_string(),
                 documents: documents,
             })
         }

@@ -73,6 +73,11 @@ export function Intake({ children, claim, onOpen }: Props) {
             return (
               <div key={b.batch} className="batch">
                 <progress value={progress(b)} max={1} />
+                {b.source && (
+                  <div className="small muted" data-testid="intake-source">
+                    From the watched folder {b.source}
+                  </div>
+                )}
                 <div className="small">
                   {b.error
                     ? `Nothing was added: ${b.error}`
@@ -98,15 +103,24 @@ export function Intake({ children, claim, onOpen }: Props) {
                                 or{" "}
                               </>
                             )}
-                            <button className="link" onClick={() => void importPaths([f.path], true)}>
-                              Import anyway
-                            </button>
+                            {/* A watched folder's file may have moved into "Imported". */}
+                            {!b.source && (
+                              <button className="link" onClick={() => void importPaths([f.path], true)}>
+                                Import anyway
+                              </button>
+                            )}
                           </>
                         ) : f.result.outcome === "refused" ? (
                           <>could not be added: {f.result.reason}</>
                         ) : null}
                       </li>
                     ))}
+                  {b.notMoved.map((m) => (
+                    <li key={`moved:${m.path}`} className="small">
+                      <strong>{fileName(m.path)}</strong> is in the library but could not be moved
+                      into “Imported”: {m.reason}
+                    </li>
+                  ))}
                 </ul>
               </div>
             );

@@ -3,11 +3,13 @@
 import { useEffect, useState } from "react";
 import { events, listening } from "../api";
 import { About } from "./About";
+import { Settings } from "./Settings";
 import type { ProcessingEvent } from "../bindings";
 
 export function StatusBar({ total, searching, fuzzy }: { total: number | null; searching: boolean; fuzzy: boolean }) {
   const [work, setWork] = useState<ProcessingEvent | null>(null);
   const [about, setAbout] = useState(false);
+  const [settings, setSettings] = useState(false);
   useEffect(() => listening(events.processingEvent.listen((e) => setWork(e.payload))), []);
   const count =
     total === null
@@ -23,6 +25,10 @@ export function StatusBar({ total, searching, fuzzy }: { total: number | null; s
           ? `Reading documents… ${work.current ?? ""}${work.pending ? ` (${work.pending} waiting)` : ""}`
           : "All documents are ready"}
       </span>
+      <button className="link small" onClick={() => setSettings(true)} data-testid="settings-open">
+        Settings
+      </button>
+      {settings && <Settings onClose={() => setSettings(false)} />}
       <button className="link small" onClick={() => setAbout(true)} data-testid="about-open">
         About
       </button>

@@ -4,7 +4,7 @@ import { counts, fileName, progress, reduce, type Queue } from "./intake";
 describe("intake queue", () => {
   it("follows a batch from plan to finish", () => {
     let q: Queue = [];
-    q = reduce(q, { kind: "planned", batch: 1, files: 3, bytes: 300 });
+    q = reduce(q, { kind: "planned", batch: 1, files: 3, bytes: 300, source: null });
     expect(progress(q[0])).toBe(0);
     q = reduce(q, { kind: "progress", batch: 1, bytes: 150 });
     expect(progress(q[0])).toBe(0.5);
@@ -34,12 +34,19 @@ describe("intake queue", () => {
   });
   it("keeps batches apart and records a failed one", () => {
     let q: Queue = [];
-    q = reduce(q, { kind: "planned", batch: 1, files: 1, bytes: 10 });
-    q = reduce(q, { kind: "planned", batch: 2, files: 2, bytes: 20 });
+    q = reduce(q, { kind: "planned", batch: 1, files: 1, bytes: 10, source: null });
+    q = reduce(q, { kind: "planned", batch: 2, files: 2, bytes: 20, source: null });
     q = reduce(q, { kind: "failed", batch: 2, message: "The disk is full." });
     expect(q.map((b) => [b.batch, b.finished, b.error])).toEqual([
       [1, false, null],
       [2, true, "The disk is full."],
     ]);
+  });
+  it("remembers a watched folder's batch and the files it could not move", () => {
+    let q: Queue = [];
+    q = reduce(q, { kind: "planned", batch: 7, files: 1, bytes: 5, source: "/scans" });
+    q = reduce(q, { kind: "not_moved", batch: 7, path: "/scans/a.pdf", reason: "permission denied" });
+    expect(q[0].source).toBe("/scans");
+    expect(q[0].notMoved).toEqual([{ path: "/scans/a.pdf", reason: "permission denied" }]);
   });
 });

@@ -16,6 +16,10 @@ export interface Batch {
   finished: boolean;
   /** Set when the whole batch failed. */
   error: string | null;
+  /** The watched folder the files came from; null for dropped or picked files. */
+  source: string | null;
+  /** Files in the library that could not be moved into the folder's "Imported". */
+  notMoved: { path: string; reason: string }[];
 }
 
 export type Queue = Batch[];
@@ -25,7 +29,17 @@ function update(queue: Queue, batch: number, f: (b: Batch) => Batch): Queue {
   const current: Batch =
     i >= 0
       ? queue[i]
-      : { batch, files: 0, bytes: 0, bytesDone: 0, done: [], finished: false, error: null };
+      : {
+          batch,
+          files: 0,
+          bytes: 0,
+          bytesDone: 0,
+          done: [],
+          finished: false,
+          error: null,
+          source: null,
+          notMoved: [],
+        };
   const next = f(current);
   return i >= 0 ? queue.map((b, j) => (j === i ? next : b)) : [...queue, next];
 }
@@ -34,7 +48,7 @@ function update(queue: Queue, batch: number, f: (b: Batch) => Batch): Queue {
 export function reduce(queue: Queue, e: IntakeEvent): Queue {
   switch (e.kind) {
     case "planned":
-      return update(queue, e.batch, (b) => ({ ...b, files: e.files, bytes: e.bytes }));
+      return update(queue, e.batch, (b) => ({ ...b, files: e.files, bytes: e.bytes, source: e.source }));
     case "progress":
       return update(queue, e.batch, (b) => ({ ...b, bytesDone: e.bytes }));
     case "file":
@@ -44,6 +58,11 @@ export function reduce(queue: Queue, e: IntakeEvent): Queue {
       }));
     case "finished":
       return update(queue, e.batch, (b) => ({ ...b, finished: true, bytesDone: b.bytes }));
+    case "not_moved":
+      return update(queue, e.batch, (b) => ({
+        ...b,
+        notMoved: [...b.notMoved, { path: e.path, reason: e.reason }],
+      }));
     case "failed":
       return update(queue, e.batch, (b) => ({ ...b, finished: true, error: e.message }));
   }
