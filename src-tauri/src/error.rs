@@ -87,11 +87,13 @@ impl From<dossier_core::Error> for AppError {
             | E::NotALibrary(_) => Self::new(ErrorKind::NotFound, message),
             E::Integrity { .. } | E::MissingChunk(_) | E::MissingPack(_) => {
                 Self::new(ErrorKind::Damaged, message).with_hint(
-                    "Run a check of the library (Settings → Verify) to see what is affected.",
+                    "Check the library (Settings → Check the library) to see what is affected.",
                 )
             }
             E::Io { .. } => Self::new(ErrorKind::System, message)
                 .with_hint("Check that the disk is connected, has free space and is writable."),
+            E::Held { .. } => Self::new(ErrorKind::Invalid, message)
+                .with_hint("Ask your records officer whether the hold can be lifted."),
             E::Invalid(_)
             | E::AlreadyExists(_)
             | E::Query { .. }

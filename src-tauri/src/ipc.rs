@@ -440,3 +440,39 @@ impl From<dossier_core::VersionDiff> for Comparison {
         }
     }
 }
+
+/// What emptying the trash did.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct EmptiedTrash {
+    pub deleted: u32,
+    /// Documents left in the trash because a hold keeps them.
+    pub kept: Vec<KeptDocument>,
+}
+
+/// A document a legal hold or retention period keeps in the trash.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct KeptDocument {
+    pub id: String,
+    pub title: String,
+    pub why: String,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Exported {
+    pub documents: u32,
+    pub bytes: u64,
+    pub folder: String,
+}
+
+/// The result of checking the library (every chunk decrypted and its hash checked).
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Checked {
+    pub clean: bool,
+    pub versions: u32,
+    pub bytes: u64,
+    /// Documents with damaged content, in plain words.
+    pub affected: Vec<String>,
+    /// Problems with the audit trail (a broken chain means it was altered).
+    pub audit_problems: Vec<String>,
+}

@@ -34,6 +34,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::library::library_state,
             commands::library::create_library,
             commands::library::unlock_library,
+            commands::library::check_library,
             commands::browse::search,
             commands::browse::document,
             commands::browse::document_text,
@@ -43,6 +44,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::edit::untrash,
             commands::edit::restore_version,
             commands::edit::add_version,
+            commands::edit::delete_for_good,
+            commands::edit::empty_trash,
+            commands::files::pick,
+            commands::files::export_documents,
             commands::intake::import_paths,
             commands::settings::get_settings,
             commands::settings::save_settings,
@@ -91,6 +96,7 @@ fn initial_state() -> AppState {
 pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(initial_state())
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handler)

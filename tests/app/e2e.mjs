@@ -5,20 +5,16 @@
 //   node tests/app/e2e.mjs <app binary> <library dir> <corpus dir>
 
 import { strict as assert } from "node:assert";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Builder, By, Key, until } from "selenium-webdriver";
+import { By, until } from "selenium-webdriver";
+import { TIMEOUT, byTest, find, invoke, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
 
 const [app, library, corpus] = process.argv.slice(2).map((p) => resolve(p));
 const screens = resolve("target/e2e-screens");
 mkdirSync(screens, { recursive: true });
-const TIMEOUT = 120_000;
 let step = 0;
-
-async function session() {
-  const caps = { browserName: "wry", "tauri:options": { application: app } };
-  return new Builder().usingServer("http://127.0.0.1:4444/").withCapabilities(caps).build();
-}
+const session = () => start(app);
 
 /** Wait two animation frames (a screenshot right after a change can be stale), then save. */
 async function shot(d, name) {
@@ -29,44 +25,6 @@ async function shot(d, name) {
   const file = join(screens, `${String(step).padStart(2, "0")}-${name}.png`);
   writeFileSync(file, await d.takeScreenshot(), "base64");
   console.log(`  ✓ ${name}`);
-}
-
-const byTest = (id) => By.css(`[data-testid="${id}"]`);
-const find = (d, id) => d.wait(until.elementLocated(byTest(id)), TIMEOUT);
-
-/** Call a backend command the way the UI does (the same IPC as the drop handler). */
-async function invoke(d, cmd, args) {
-  return d.executeAsyncScript(
-    `const done = arguments[arguments.length - 1];
-     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
-       .then((v) => done({ ok: v }), (e) => done({ err: e }));`,
-    cmd,
-    args,
-  );
-}
-
-/** Replace a text field's value the way a person does (React sees the input events). */
-async function typeInto(el, text) {
-  await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
-  if (text) await el.sendKeys(text);
-}
-
-/** The element's text content (WebDriver's visible-text rules differ between drivers). */
-async function textOf(d, id) {
-  await find(d, id);
-  return d.executeScript(
-    "const e = document.querySelector(`[data-testid='${arguments[0]}']`); return e ? e.textContent : '';",
-    id,
-  );
-}
-
-async function waitForText(d, id, pred, what) {
-  let last = "";
-  try {
-    await d.wait(async () => pred((last = await textOf(d, id))), TIMEOUT, what);
-  } catch (e) {
-    throw new Error(`${what}: "${id}" says ${JSON.stringify(last)}`, { cause: e });
-  }
 }
 
 async function processingDone(d) {
@@ -210,9 +168,35 @@ try {
   await (await find(d, "show-library")).click();
   await waitForText(d, "count", (t) => t === `${total} documents`, "back in the library");
   await shot(d, "untrashed");
+
+  // 8. Export (the command the Export… button calls once a folder is picked), then
+  //    empty the trash of another document.
+  const exportDir = join(library, "..", "export");
+  const exported = await invoke(d, "export_documents", { ids: [id], folder: exportDir });
+  assert.ok(exported.ok, `exported: ${JSON.stringify(exported.err)}`);
+  assert.equal(exported.ok.documents, 1);
+  const manifest = JSON.parse(readFileSync(join(exportDir, "manifest.json"), "utf8"));
+  assert.equal(manifest.length, 1);
+  assert.equal(statSync(join(exportDir, manifest[0].file)).size, manifest[0].size, "the exported file is whole");
+  await typeInto(await find(d, "search"), "phototest");
+  await waitForText(d, "count", (t) => t === "1 match", "the scan is found");
+  await (await d.wait(until.elementLocated(byTest("row")), TIMEOUT)).click();
+  await waitForText(d, "doc-title", (t) => t.includes("phototest"), "the scan opened");
+  await (await find(d, "trash")).click();
+  await typeInto(await find(d, "search"), "");
+  await (await find(d, "show-trash")).click();
+  await waitForText(d, "count", (t) => t === "1 document", "the scan is in the trash");
+  await (await find(d, "empty-trash")).click();
+  await shot(d, "empty-trash-confirm");
+  await (await find(d, "empty-trash-yes")).click();
+  await waitForText(d, "emptied", (t) => t.startsWith("1 deleted for good"), "the trash was emptied");
+  await waitForText(d, "count", (t) => t === "0 documents", "the trash is empty");
+  await shot(d, "trash-emptied");
+  await (await find(d, "show-library")).click();
+  await waitForText(d, "count", (t) => t === `${total - 1} documents`, "the rest is still there");
   await d.quit();
 
-  // 8. Reopen: the keyring unlocks it, and everything is as it was left.
+  // 9. Reopen: the keyring unlocks it, and everything is as it was left.
   d = await session();
   await (await find(d, "search")).sendKeys("type:transcript");
   await waitForText(d, "count", (t) => t === "1 match", "the edited type is still there");

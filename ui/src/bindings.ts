@@ -15,6 +15,11 @@ export const commands = {
 	createLibrary: (passphrase: string) => __TAURI_INVOKE<string>("create_library", { passphrase }),
 	/**  Unlock with the passphrase or recovery key typed on the lock screen. */
 	unlockLibrary: (secret: string) => __TAURI_INVOKE<LibraryState>("unlock_library", { secret }),
+	/**
+	 *  Check the whole library: every chunk is decrypted and its hash checked, every version
+	 *  reassembled, the audit chain followed. Runs on a reader, so work goes on meanwhile.
+	 */
+	checkLibrary: () => __TAURI_INVOKE<Checked>("check_library"),
 	/**  A page of the library's documents (empty text) or of a search. */
 	search: (query: Query) => __TAURI_INVOKE<Results>("search", { query }),
 	/**  Everything the document view shows. */
@@ -36,6 +41,20 @@ export const commands = {
 	restoreVersion: (id: string, number: number) => __TAURI_INVOKE<null>("restore_version", { id, number }),
 	/**  Add a file as the document's new version. */
 	addVersion: (id: string, path: string, note: string | null) => __TAURI_INVOKE<null>("add_version", { id, path, note }),
+	/**  Delete documents in the trash for good (each refused if a hold keeps it). */
+	deleteForGood: (ids: string[]) => __TAURI_INVOKE<null>("delete_for_good", { ids }),
+	/**
+	 *  Empty the trash: every document in it is deleted for good, except those a legal hold
+	 *  or retention period keeps.
+	 */
+	emptyTrash: () => __TAURI_INVOKE<EmptiedTrash>("empty_trash"),
+	/**  Ask the user for a file or a folder; `None` when they cancel. */
+	pick: (what: Pick, title: string) => __TAURI_INVOKE<string | null>("pick", { what, title }),
+	/**
+	 *  Export the current version of each document into `folder` (files already there are
+	 *  never replaced), with a `manifest.json` describing them. Recorded in the audit trail.
+	 */
+	exportDocuments: (ids: string[], folder: string) => __TAURI_INVOKE<Exported>("export_documents", { ids, folder }),
 	/**
 	 *  Import files and folders; returns the batch number its [`IntakeEvent`]s carry at
 	 *  once, and runs the import in the background (after changes queued before it).
@@ -93,6 +112,17 @@ export type AuditEvent = {
 	detail: string | null,
 };
 
+/**  The result of checking the library (every chunk decrypted and its hash checked). */
+export type Checked = {
+	clean: boolean,
+	versions: number,
+	bytes: number,
+	/**  Documents with damaged content, in plain words. */
+	affected: string[],
+	/**  Problems with the audit trail (a broken chain means it was altered). */
+	audit_problems: string[],
+};
+
 /**  Two versions side by side. */
 export type Comparison = {
 	old: Version,
@@ -143,6 +173,13 @@ export type Document = {
 	audit: AuditEvent[],
 };
 
+/**  What emptying the trash did. */
+export type EmptiedTrash = {
+	deleted: number,
+	/**  Documents left in the trash because a hold keeps them. */
+	kept: KeptDocument[],
+};
+
 /**  What went wrong, for the UI to choose how to show it. */
 export type ErrorKind = 
 /**  No library is open (or it is still locked). */
@@ -159,6 +196,13 @@ export type ErrorKind =
 "system" | 
 /**  A bug: something this program should never do. */
 "internal";
+
+/**  What an export wrote. */
+export type Exported = {
+	documents: number,
+	bytes: number,
+	folder: string,
+};
 
 /**  Facet counts: value → documents, per group. */
 export type Facets = {
@@ -219,6 +263,13 @@ source: string | null } |
 /**  The whole batch failed (e.g. the disk is full); nothing of it was kept. */
 { kind: "failed"; batch: number; message: string };
 
+/**  A document a legal hold or retention period keeps in the trash. */
+export type KeptDocument = {
+	id: string,
+	title: string,
+	why: string,
+};
+
 /**  The library changed (import, processing, an edit): lists and counts are stale. */
 export type LibraryChanged = null;
 
@@ -253,6 +304,9 @@ export type PageText = {
 	ocr: boolean,
 	text: string,
 };
+
+/**  What a picker chooses. */
+export type Pick = "file" | "folder";
 
 /**  Background processing (text, OCR, thumbnails, index). */
 export type ProcessingEvent = {

@@ -137,8 +137,16 @@ pub enum Command {
         #[arg(required = true, value_name = "FIELD=VALUE")]
         assignments: Vec<String>,
     },
-    /// Move a document to the trash.
-    Trash { doc: String },
+    /// Move a document to the trash; with --empty, delete everything in the trash for
+    /// good (documents under a legal hold or retention period are kept).
+    Trash {
+        #[arg(required_unless_present = "empty", conflicts_with = "empty")]
+        doc: Option<String>,
+        /// Empty the trash: its documents, versions, text and thumbnails are deleted for
+        /// good (the audit trail records it).
+        #[arg(long)]
+        empty: bool,
+    },
     /// Take a document out of the trash.
     Untrash { doc: String },
     /// Show the audit trail (of one document, or all).
@@ -464,7 +472,16 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             }
             Ok(0)
         }
-        Command::Trash { doc } => {
+        Command::Trash { doc: None, .. } => {
+            let mut lib = write(root)?;
+            let report = lib.empty_trash(&mut |_, _| {})?;
+            println!("Deleted {} document(s) for good", report.purged);
+            for h in &report.held {
+                println!("kept {} ({}): {}", h.title, &h.doc.to_string()[..12], h.why);
+            }
+            Ok(0)
+        }
+        Command::Trash { doc: Some(doc), .. } => {
             let mut lib = write(root)?;
             let id = resolve(&lib, &doc)?;
             lib.trash(id)?;

@@ -1,7 +1,7 @@
 //! Search latency over a synthetic library, beside a bare Tantivy index of the same texts.
 //!
 //! `cargo bench -p dossier-core --bench search -- [--docs N] [--queries Q] [--dir DIR]
-//! [--class CLASS]`
+//! [--class CLASS] [--generate-only]`
 //! (or `./scripts/bench-search.sh`). The library is generated once (see `synth`) under
 //! `target/bench-search/` and reused. For each query class (one word, two words, a phrase,
 //! a word within a date range, a word with facet counts) it runs every query on Dossier
@@ -275,6 +275,11 @@ fn main() -> Res<()> {
     });
     let vocab = synth::Vocabulary::new(40_000);
     let lib = library(&dir, docs, &vocab)?;
+    if std::env::args().any(|a| a == "--generate-only") {
+        // For the app's benchmark, which opens the same library.
+        println!("library ready: {}", dir.display());
+        return Ok(());
+    }
     let in_lib = lib.catalog().list(Listing::Active)?.len();
     let bare_dir = tempfile::tempdir()?;
     let started = Instant::now();

@@ -110,6 +110,10 @@ pub enum Error {
     #[error("no page images for {mime} files; `dossier text` shows their text")]
     NoPageImages { mime: String },
 
+    /// A legal hold or a retention period keeps the document from being deleted for good.
+    #[error("\"{title}\" cannot be deleted for good: {why}")]
+    Held { title: String, why: String },
+
     /// The input is not acceptable (clear reason given).
     #[error("{0}")]
     Invalid(String),

@@ -27,10 +27,11 @@ pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionI
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
-    Access, AffectedDocument, CompareOptions, DiffLine, ExportAllReport, ExportedFile, Hunk,
-    ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions, Library, LibraryStats,
-    LineOp, LockedLibrary, MAX_ATTEMPTS, MetadataChange, Preview, ProcessEvent, ProcessOptions,
-    ProcessReport, Secret, TextState, VerifyReport, VersionDiff, default_library_path,
+    Access, AffectedDocument, CompareOptions, DiffLine, ExportAllReport, ExportedFile,
+    HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
+    Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MetadataChange, Preview,
+    ProcessEvent, ProcessOptions, ProcessReport, PurgeReport, Secret, TextState, VerifyReport,
+    VersionDiff, default_library_path,
 };
 pub use sniff::sniff;
 

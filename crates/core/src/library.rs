@@ -13,6 +13,7 @@ mod import;
 mod lock;
 mod preview;
 mod process;
+mod purge;
 mod search;
 mod verify;
 
@@ -27,6 +28,7 @@ pub use export::{ExportAllReport, ExportedFile};
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
+pub use purge::{HeldDocument, PurgeReport};
 pub use verify::{AffectedDocument, VerifyReport};
 
 use crate::catalog::{Catalog, CatalogMode};

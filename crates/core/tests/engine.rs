@@ -443,6 +443,161 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 #[test]
+fn emptying_the_trash_deletes_documents_for_good_and_keeps_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    // A picture (which gets a cached thumbnail), then its text as a second version.
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(64, 48, image::Rgb([200, 30, 30]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    let files = [
+        write(dir.path(), "a.png", &png),
+        write(dir.path(), "b.txt", b"old timetable hufflepuff"),
+        write(dir.path(), "c.txt", b"current transcript gryffindor"),
+    ];
+    // Matches in the library and in the trash.
+    let find = |lib: &Library, q: &str| {
+        [false, true]
+            .map(|trashed| {
+                lib.search(&dossier_core::SearchRequest {
+                    query: q.into(),
+                    trashed,
+                    ..Default::default()
+                })
+                .unwrap()
+                .total
+            })
+            .iter()
+            .sum::<u64>()
+    };
+    let docs = imported(&import(&mut lib, &files, &ImportOptions::default()));
+    let a2 = write(
+        dir.path(),
+        "a2.txt",
+        b"expelled pupil letter, second draft ravenclaw",
+    );
+    lib.add_version(docs[0], &a2, None, &mut |_| {}).unwrap();
+    lib.process(&dossier_core::ProcessOptions::default(), &mut |_| {})
+        .unwrap();
+    let a_versions: Vec<_> = lib
+        .catalog()
+        .versions(docs[0])
+        .unwrap()
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    assert_eq!(a_versions.len(), 2);
+    let derived = dir.path().join("lib/derived");
+    assert!(
+        a_versions
+            .iter()
+            .any(|v| derived.join(v.to_string()).exists())
+    );
+
+    // Only what is in the trash can be purged.
+    assert!(matches!(lib.purge(docs[2]), Err(Error::Invalid(_))));
+    lib.trash(docs[0]).unwrap();
+    lib.trash(docs[1]).unwrap();
+    let mut seen = Vec::new();
+    let report = lib
+        .empty_trash(&mut |done, total| seen.push((done, total)))
+        .unwrap();
+    assert_eq!(report.purged, 2);
+    assert!(report.held.is_empty());
+    assert_eq!(seen, vec![(1, 2), (2, 2)]);
+
+    // Gone from the catalog, the trash, the index and the thumbnails; the rest stays.
+    let all = lib.catalog().list(dossier_core::Listing::All).unwrap();
+    assert_eq!(all.iter().map(|d| d.id).collect::<Vec<_>>(), vec![docs[2]]);
+    assert!(matches!(
+        lib.catalog().document(docs[0]),
+        Err(Error::NoSuchDocument(_))
+    ));
+    assert_eq!(find(&lib, "ravenclaw"), 0);
+    assert_eq!(find(&lib, "hufflepuff"), 0);
+    assert_eq!(find(&lib, "gryffindor"), 1);
+    assert!(
+        a_versions
+            .iter()
+            .all(|v| !derived.join(v.to_string()).exists())
+    );
+    // The audit trail says what was purged, and its chain still checks.
+    let purged: Vec<_> = lib
+        .catalog()
+        .audit(None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "purged")
+        .collect();
+    assert_eq!(purged.len(), 2);
+    assert!(
+        purged
+            .iter()
+            .any(|e| e.detail.as_deref() == Some("a (2 version(s))")),
+        "{purged:?}"
+    );
+    let verify = lib.verify(&mut |_| {}).unwrap();
+    assert!(verify.is_clean(), "{verify:?}");
+    assert_eq!(
+        content(&lib, docs[2], None),
+        b"current transcript gryffindor"
+    );
+    // After reopening: still gone, the rest readable.
+    drop(lib);
+    let lib = reopen(dir.path(), Access::Write);
+    assert_eq!(
+        lib.catalog()
+            .list(dossier_core::Listing::All)
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(find(&lib, "ravenclaw"), 0);
+}
+
+#[test]
+fn exporting_chosen_documents_never_replaces_files_already_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    let files = [
+        write(dir.path(), "c.txt", b"transcript of C"),
+        write(dir.path(), "d.txt", b"letter to D"),
+        write(dir.path(), "e.txt", b"not chosen"),
+    ];
+    let docs = imported(&import(&mut lib, &files, &ImportOptions::default()));
+    let out = dir.path().join("inspection");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("C.TXT"), b"someone else's file").unwrap();
+    std::fs::write(out.join("manifest.json"), b"[]").unwrap();
+    let mut seen = Vec::new();
+    let report = lib
+        .export_documents(&docs[..2], &out, &mut |d, t| seen.push((d, t)))
+        .unwrap();
+    assert_eq!((report.documents, seen.len()), (2, 2));
+    assert_eq!(
+        std::fs::read(out.join("C.TXT")).unwrap(),
+        b"someone else's file"
+    );
+    assert_eq!(std::fs::read(out.join("manifest.json")).unwrap(), b"[]");
+    assert_eq!(
+        std::fs::read(out.join("c (2).txt")).unwrap(),
+        b"transcript of C"
+    );
+    assert_eq!(std::fs::read(out.join("d.txt")).unwrap(), b"letter to D");
+    assert_eq!(report.manifest, out.join("manifest (2).json"));
+    assert!(!out.join("e.txt").exists());
+    let exported = lib
+        .catalog()
+        .audit(None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "exported")
+        .count();
+    assert_eq!(exported, 2);
+}
+
+#[test]
 fn a_reader_sees_the_writers_commits_and_reads_content_while_it_is_open() {
     let dir = tempfile::tempdir().unwrap();
     let (mut lib, _) = create(dir.path());

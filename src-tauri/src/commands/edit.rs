@@ -10,7 +10,7 @@ use tauri_specta::Event;
 use super::doc_id;
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::events::LibraryChanged;
-use crate::ipc::MetadataEdit;
+use crate::ipc::{EmptiedTrash, KeptDocument, MetadataEdit};
 use crate::processing;
 use crate::state::AppState;
 
@@ -73,6 +73,41 @@ pub async fn untrash(
     ids: Vec<String>,
 ) -> AppResult<()> {
     each(&app, &state, ids, Library::untrash).await
+}
+
+/// Delete documents in the trash for good (each refused if a hold keeps it).
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_for_good(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> AppResult<()> {
+    each(&app, &state, ids, Library::purge).await
+}
+
+/// Empty the trash: every document in it is deleted for good, except those a legal hold
+/// or retention period keeps.
+#[tauri::command]
+#[specta::specta]
+pub async fn empty_trash(app: AppHandle, state: State<'_, AppState>) -> AppResult<EmptiedTrash> {
+    let session = state.session()?;
+    let report = session
+        .write(|lib| Ok(lib.empty_trash(&mut |_, _| {})?))
+        .await?;
+    let _ = LibraryChanged.emit(&app);
+    Ok(EmptiedTrash {
+        deleted: u32::try_from(report.purged).unwrap_or(u32::MAX),
+        kept: report
+            .held
+            .into_iter()
+            .map(|h| KeptDocument {
+                id: h.doc.to_string(),
+                title: h.title,
+                why: h.why,
+            })
+            .collect(),
+    })
 }
 
 /// Apply `change` to each document on the writer thread, then refresh the index.

@@ -8,7 +8,7 @@ use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
 use crate::error::{AppError, AppResult};
-use crate::ipc::{AppInfo, LibraryState};
+use crate::ipc::{AppInfo, Checked, LibraryState};
 use crate::processing;
 use crate::session::Session;
 use crate::state::{AppState, Phase};
@@ -197,4 +197,24 @@ pub async fn unlock_library(
             Err(e.into())
         }
     }
+}
+
+/// Check the whole library: every chunk is decrypted and its hash checked, every version
+/// reassembled, the audit chain followed. Runs on a reader, so work goes on meanwhile.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_library(state: State<'_, AppState>) -> AppResult<Checked> {
+    let session = state.session()?;
+    let report = session.read(|lib| Ok(lib.verify(&mut |_| {})?)).await?;
+    Ok(Checked {
+        clean: report.is_clean(),
+        versions: u32::try_from(report.versions).unwrap_or(u32::MAX),
+        bytes: report.bytes,
+        affected: report
+            .affected_documents
+            .iter()
+            .map(|d| format!("{}: {}", d.title, d.problem))
+            .collect(),
+        audit_problems: report.audit_problems,
+    })
 }

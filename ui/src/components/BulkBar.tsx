@@ -1,13 +1,17 @@
-// Actions on several selected documents: tag, set type, trash or restore.
+// Actions on several selected documents: tag, set type, export, trash; in the trash,
+// restore or delete for good.
 
 import { useState } from "react";
 import { commands, describe } from "../api";
 import { ErrorNote } from "./ErrorNote";
+import { ConfirmButton } from "./Confirm";
+import { exportTo } from "../lib/actions";
 
 export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: boolean; onDone: () => void }) {
   const [tag, setTag] = useState("");
   const [type, setType] = useState("");
   const [error, setError] = useState<{ message: string; hint: string | null } | null>(null);
+  const [note, setNote] = useState<string | null>(null);
   const run = async (f: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -44,12 +48,33 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
           <button disabled={!type.trim()} onClick={() => void edit({ doc_type: type.trim() })}>
             Set type
           </button>
+          <button
+            onClick={() =>
+              void exportTo(ids).then(
+                (m) => m && setNote(m),
+                (e) => setError(describe(e)),
+              )
+            }
+          >
+            Export…
+          </button>
           <button className="danger" onClick={() => void run(() => commands.trash(ids))}>
             Move to trash
           </button>
         </>
       )}
-      {trashed && <button onClick={() => void run(() => commands.untrash(ids))}>Restore from trash</button>}
+      {trashed && (
+        <>
+          <button onClick={() => void run(() => commands.untrash(ids))}>Restore from trash</button>
+          <ConfirmButton
+            label="Delete for good"
+            question={`Delete these ${ids.length} documents and all their versions for good?`}
+            confirm="Delete for good"
+            onConfirm={() => void run(() => commands.deleteForGood(ids))}
+          />
+        </>
+      )}
+      {note && <span className="small">{note}</span>}
       {error && <ErrorNote {...error} />}
     </div>
   );

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, describe } from "../api";
 import type { AfterImport, Settings as SettingsT, SettingsView } from "../bindings";
 import { ErrorNote } from "./ErrorNote";
+import { formatBytes } from "../lib/format";
 
 /** Seconds between scans of a folder marked as a network share. */
 const SHARE_POLL_SECONDS = 30;
@@ -115,6 +116,7 @@ function Form({ view, onSave, busy }: { view: SettingsView; onSave: (s: Settings
             aria-label="Folder to watch"
             data-testid="watch-path"
           />
+          <ChooseFolder title="Choose a folder to watch" onChosen={setFolder} />
         </div>
         <div className="line">
           <select value={after} onChange={(e) => setAfter(e.target.value as AfterImport)} aria-label="After adding">
@@ -170,6 +172,7 @@ function Form({ view, onSave, busy }: { view: SettingsView; onSave: (s: Settings
         )}
         <div className="line">
           <input value={library} onChange={(e) => setLibrary(e.target.value)} aria-label="Library folder" />
+          <ChooseFolder title="Choose the library folder" onChosen={setLibrary} />
           <button disabled={busy || library.trim() === view.library} onClick={() => onSave({ ...s, library: library.trim() })}>
             Open this library
           </button>
@@ -178,7 +181,51 @@ function Form({ view, onSave, busy }: { view: SettingsView; onSave: (s: Settings
           The library open now closes first. A folder without a library offers to create one.
         </p>
       </section>
+      <CheckLibrary />
       {view.file && <p className="small muted">Settings are kept in {view.file}</p>}
     </div>
+  );
+}
+
+function ChooseFolder({ title, onChosen }: { title: string; onChosen: (path: string) => void }) {
+  return (
+    <button
+      onClick={() =>
+        void commands.pick("folder", title).then(
+          (p) => p !== null && onChosen(p),
+          () => {},
+        )
+      }
+    >
+      Choose…
+    </button>
+  );
+}
+
+/** Decrypt and check everything, on demand. */
+function CheckLibrary() {
+  const check = useMutation({ mutationFn: () => commands.checkLibrary() });
+  return (
+    <section>
+      <h2>Check the library</h2>
+      <div className="line">
+        <button onClick={() => check.mutate()} disabled={check.isPending} data-testid="check">
+          {check.isPending ? "Checking…" : "Check every document now"}
+        </button>
+      </div>
+      {check.data && (
+        <div className="small" data-testid="check-result">
+          {check.data.clean
+            ? `All ${check.data.versions.toLocaleString("en-GB")} versions (${formatBytes(check.data.bytes)}) read back intact.`
+            : "Problems were found:"}
+          <ul>
+            {[...check.data.affected, ...check.data.audit_problems].map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {check.isError && <ErrorNote {...describe(check.error)} />}
+    </section>
   );
 }

@@ -7,12 +7,14 @@ import type { Document } from "../bindings";
 import { formatBytes, formatDate, isPicture, kindOf } from "../lib/format";
 import { ErrorNote } from "../components/ErrorNote";
 import { CompareView } from "../components/CompareView";
+import { exportTo } from "../lib/actions";
 
 type Tab = "preview" | "details" | "versions" | "history";
 
 export function DocumentView({ id, note, onClose }: { id: string; note: string | null; onClose: () => void }) {
   const doc = useQuery({ queryKey: ["library", "document", id], queryFn: () => commands.document(id) });
   const [tab, setTab] = useState<Tab>("preview");
+  const [done, setDone] = useState<string | null>(null);
   if (doc.isPending) return <div className="muted pad">Loading…</div>;
   if (doc.isError) {
     const e = describe(doc.error);
@@ -20,6 +22,11 @@ export function DocumentView({ id, note, onClose }: { id: string; note: string |
   }
   const d = doc.data;
   const current = d.versions.find((v) => v.current)?.number ?? d.versions.length;
+  const exportIt = () =>
+    void exportTo([d.id]).then(
+      (m) => m && setDone(m),
+      (e) => setDone(describe(e).message),
+    );
   return (
     <div className="document" data-testid="document">
       <header>
@@ -32,13 +39,14 @@ export function DocumentView({ id, note, onClose }: { id: string; note: string |
           </div>
         </div>
         <div className="actions">
+          <button onClick={exportIt}>Export…</button>
           <TrashButton doc={d} />
           <button className="icon" title="Close" onClick={onClose}>
             ×
           </button>
         </div>
       </header>
-      {note && <div className="note small">{note}</div>}
+      {(note ?? done) && <div className="note small">{note ?? done}</div>}
       <nav className="tabs" role="tablist">
         {(["preview", "details", "versions", "history"] as Tab[]).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
@@ -227,6 +235,18 @@ function Versions({ doc }: { doc: Document }) {
     mutationFn: (n: number) => commands.restoreVersion(doc.id, n),
     onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
   });
+  const [versionNote, setVersionNote] = useState("");
+  const upload = useMutation({
+    mutationFn: async () => {
+      const file = await commands.pick("file", "Choose the new version of this document");
+      if (file !== null) await commands.addVersion(doc.id, file, versionNote.trim() || null);
+      return file;
+    },
+    onSuccess: (file) => {
+      if (file !== null) setVersionNote("");
+      return client.invalidateQueries({ queryKey: ["library"] });
+    },
+  });
   const current = doc.versions.find((v) => v.current)?.number ?? doc.versions.length;
   if (comparing !== null) {
     return <CompareView id={doc.id} old={comparing} current={current} onClose={() => setComparing(null)} />;
@@ -236,7 +256,19 @@ function Versions({ doc }: { doc: Document }) {
       {doc.concurrent_versions && (
         <div className="note">Two desktops changed this document at the same time; both versions are kept below.</div>
       )}
-      <p className="muted small">Drop a file on this panel to add it as a new version.</p>
+      <div className="line">
+        <input
+          value={versionNote}
+          onChange={(e) => setVersionNote(e.target.value)}
+          placeholder="What changed (optional)"
+          aria-label="Note for the new version"
+        />
+        <button onClick={() => upload.mutate()} disabled={upload.isPending} data-testid="upload-version">
+          {upload.isPending ? "Adding…" : "Add a new version…"}
+        </button>
+      </div>
+      <p className="muted small">Or drop a file on this panel.</p>
+      {upload.isError && <ErrorNote {...describe(upload.error)} />}
       <ol className="versions" data-testid="versions">
         {[...doc.versions].reverse().map((v) => (
           <li key={v.number} className={v.current ? "current" : undefined}>

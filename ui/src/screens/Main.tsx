@@ -12,6 +12,7 @@ import { DocumentView } from "./DocumentView";
 import { usePagedSearch, type BaseQuery } from "./usePagedSearch";
 import { click, empty, type Selection } from "../lib/selection";
 import { BulkBar } from "../components/BulkBar";
+import { TrashBar } from "../components/TrashBar";
 
 /** Wait this long after the last keystroke before searching. */
 const TYPING_PAUSE_MS = 60;
@@ -154,7 +155,10 @@ export function Main() {
             }}
           />
         </aside>
-        <main className="content">
+        {/* data-results-for: the query whose results are on screen (for tests and the
+            benchmark, which wait on it). */}
+        <main className="content" data-testid="content" data-results-for={paged.current ? text : undefined}>
+          {trashed && selection.ids.size <= 1 && <TrashBar count={paged.total} />}
           {selection.ids.size > 1 && (
             <BulkBar ids={[...selection.ids]} trashed={trashed} onDone={() => setSelection(empty())} />
           )}

@@ -16,6 +16,9 @@ export interface Paged {
   error: unknown;
   /** The first page is here. */
   ready: boolean;
+  /** The first page shown is this query's own (not the previous query's, kept while
+   *  this one runs). */
+  current: boolean;
 }
 
 export function usePagedSearch(base: BaseQuery, first: number, last: number, known: number | null): Paged {
@@ -41,5 +44,6 @@ export function usePagedSearch(base: BaseQuery, first: number, last: number, kno
     row: (i) => byPage.get(Math.floor(i / PAGE))?.[i % PAGE],
     error: results.find((r) => r.error)?.error ?? null,
     ready: head !== null,
+    current: head !== null && !results[0]?.isPlaceholderData,
   };
 }

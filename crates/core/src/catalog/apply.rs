@@ -23,11 +23,15 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
     let s = &op.stamp;
     match &op.kind {
         OpKind::DocumentCreated { doc, title } => {
-            tx.execute(
-                "INSERT OR IGNORE INTO documents (id, created_stamp, created_ms, updated_ms, title)
-                 VALUES (?1, ?2, ?3, ?3, '')",
-                params![doc.to_string(), key, s.wall_ms()],
-            )?;
+            // A purged document gets no row (its title is kept hidden, like its other
+            // registers, in case a concurrent version brings it back).
+            if !is_purged(tx, &doc.to_string())? {
+                tx.execute(
+                    "INSERT OR IGNORE INTO documents (id, created_stamp, created_ms, updated_ms, title)
+                     VALUES (?1, ?2, ?3, ?3, '')",
+                    params![doc.to_string(), key, s.wall_ms()],
+                )?;
+            }
             set_register(
                 tx,
                 *doc,
@@ -38,6 +42,10 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             refresh(tx, *doc, s)?;
         }
         OpKind::VersionAdded { doc, version: v } => {
+            if is_purged(tx, &v.id.to_string())? {
+                return Ok(true);
+            }
+            revive(tx, *doc)?;
             tx.execute(
                 "INSERT OR IGNORE INTO versions (id, doc, stamp, parents, manifest, size, content_hash, mime,
                      file_name, file_mtime_ms, author, device, created_ms, note, restored_from)
@@ -113,6 +121,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             set_register_raw(tx, *doc, "status", Some(r#"{"active":null}"#.into()), s)?;
             refresh(tx, *doc, s)?;
         }
+        OpKind::Purged { doc, versions } => purge(tx, *doc, versions, s)?,
         OpKind::PackAdded { pack, size, index } => {
             let entries = decode_index(index, pack)?;
             tx.execute(
@@ -158,6 +167,67 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
         super::jobs::queue_index(tx, doc)?;
     }
     Ok(true)
+}
+
+fn is_purged(tx: &Transaction<'_>, id: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM purged WHERE id = ?1")?
+        .exists([id])?)
+}
+
+/// A version of a purged document that its purge had not seen (added concurrently on
+/// another device) brings the document back as it was: its row is made again from the
+/// operation that created it; its registers and tags were kept.
+fn revive(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
+    let id = doc.to_string();
+    if tx.execute("DELETE FROM purged WHERE id = ?1", [&id])? == 0 {
+        return Ok(());
+    }
+    let created: Option<String> = tx
+        .query_row(
+            "SELECT stamp FROM ops WHERE kind = 'document_created'
+             AND json_extract(body, '$.doc') = ?1",
+            [&id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(key) = created {
+        let wall = Stamp::parse(&key)?.wall_ms();
+        tx.execute(
+            "INSERT OR IGNORE INTO documents (id, created_stamp, created_ms, updated_ms, title)
+             VALUES (?1, ?2, ?3, ?3, '')",
+            params![id, key, wall],
+        )?;
+    }
+    Ok(())
+}
+
+/// Delete `versions` of `doc` and everything derived from them; the document's row goes
+/// too when none of its versions is left. Its registers and tags stay (hidden), so a
+/// version added concurrently brings it back the same whatever the order of arrival.
+fn purge(tx: &Transaction<'_>, doc: DocId, versions: &[VersionId], s: &Stamp) -> Result<()> {
+    for v in versions {
+        let v = v.to_string();
+        tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&v])?;
+        for sql in [
+            "DELETE FROM versions WHERE id = ?1",
+            "DELETE FROM jobs WHERE version = ?1",
+            "DELETE FROM texts WHERE version = ?1",
+            "DELETE FROM extractions WHERE version = ?1",
+        ] {
+            tx.execute(sql, [&v])?;
+        }
+    }
+    let id = doc.to_string();
+    let left: bool = tx
+        .prepare_cached("SELECT 1 FROM versions WHERE doc = ?1")?
+        .exists([&id])?;
+    if left {
+        return refresh(tx, doc, s);
+    }
+    tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&id])?;
+    tx.execute("DELETE FROM documents WHERE id = ?1", [&id])?;
+    Ok(())
 }
 
 fn set_register(

@@ -157,6 +157,18 @@ impl Catalog {
         Ok(rows)
     }
 
+    /// A document's legal hold and the end of its retention period (ms since the epoch).
+    pub fn hold(&self, doc: DocId) -> Result<(bool, Option<i64>)> {
+        self.conn
+            .query_row(
+                "SELECT legal_hold, retention_until_ms FROM documents WHERE id = ?1",
+                [doc.to_string()],
+                |r| Ok((r.get::<_, i64>(0)? != 0, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))
+    }
+
     /// Resolve a full id or a unique prefix of one.
     pub fn resolve(&self, reference: &str) -> Result<DocId> {
         let r = reference.trim().to_ascii_lowercase().replace('-', "");

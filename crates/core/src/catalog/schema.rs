@@ -121,6 +121,11 @@ const MIGRATIONS: &[&str] = &[
     INSERT OR IGNORE INTO jobs (version, kind, state, updated_ms)
         SELECT id, 'thumbnail', 'pending', created_ms FROM versions;
     "#,
+    // 4: ids of purged versions and documents, so an operation about them that arrives
+    // late (from another device) does not bring them back.
+    r#"
+    CREATE TABLE purged (id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -185,7 +190,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 14);
+        assert_eq!(n, 15);
     }
 
     #[test]

@@ -50,6 +50,30 @@ fn state(c: &Catalog) -> String {
     out
 }
 
+/// The catalog [`state`] after applying `ops` in stamp order, and one at a time in an
+/// order shuffled by `seed`.
+fn in_order_and_shuffled(ops: &[Op], seed: u64) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sorted = catalog(&dir, "sorted.sqlite", DeviceId::new());
+    let mut in_order = ops.to_vec();
+    in_order.sort_by_key(|o| o.stamp);
+    sorted.apply_ops(&in_order).unwrap();
+    let mut shuffled = ops.to_vec();
+    // Deterministic shuffle from the seed.
+    let mut s = seed | 1;
+    for i in (1..shuffled.len()).rev() {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+    }
+    let mut other = catalog(&dir, "shuffled.sqlite", DeviceId::new());
+    for op in &shuffled {
+        other.apply_ops(std::slice::from_ref(op)).unwrap();
+    }
+    (state(&sorted), state(&other))
+}
+
 /// Two devices' offline operations on one document.
 fn scenario() -> (Vec<Op>, DocId) {
     let dir = tempfile::tempdir().unwrap();
@@ -140,23 +164,91 @@ proptest! {
     #[test]
     fn any_delivery_order_gives_the_same_catalog(seed in any::<u64>()) {
         let (ops, _) = scenario();
-        let dir = tempfile::tempdir().unwrap();
-        let mut sorted = catalog(&dir, "sorted.sqlite", DeviceId::new());
-        let mut in_order = ops.clone();
-        in_order.sort_by_key(|o| o.stamp);
-        sorted.apply_ops(&in_order).unwrap();
-        let mut shuffled = ops.clone();
-        // Deterministic shuffle from the seed.
-        let mut s = seed | 1;
-        for i in (1..shuffled.len()).rev() {
-            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
-            shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+        let (sorted, shuffled) = in_order_and_shuffled(&ops, seed);
+        prop_assert_eq!(sorted, shuffled);
+    }
+}
+
+/// A purge of a document and, concurrently on another device, a new version of it.
+fn purge_scenario() -> (Vec<Op>, DocId, VersionId) {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (DeviceId::new(), DeviceId::new());
+    let mut ca = catalog(&dir, "a.sqlite", a);
+    let doc = DocId::new();
+    let v1 = version(doc, vec![], 1);
+    let OpKind::VersionAdded { version: r1, .. } = &v1 else {
+        unreachable!()
+    };
+    let v1_id = r1.id;
+    let mut ops = ca
+        .commit(vec![
+            OpKind::DocumentCreated {
+                doc,
+                title: "Report".into(),
+            },
+            v1,
+        ])
+        .unwrap();
+    let mut cb = catalog(&dir, "b.sqlite", b);
+    cb.apply_ops(&ops).unwrap();
+    ops.extend(
+        ca.commit(vec![
+            OpKind::Trashed {
+                doc,
+                observed_head: Some(v1_id),
+            },
+            OpKind::Purged {
+                doc,
+                versions: vec![v1_id],
+            },
+        ])
+        .unwrap(),
+    );
+    let v2 = version(doc, vec![v1_id], 2);
+    let OpKind::VersionAdded { version: r2, .. } = &v2 else {
+        unreachable!()
+    };
+    let v2_id = r2.id;
+    ops.extend(cb.commit(vec![v2]).unwrap());
+    (ops, doc, v2_id)
+}
+
+#[test]
+fn a_purge_deletes_what_it_saw_and_a_concurrent_version_survives() {
+    let (ops, doc, v2) = purge_scenario();
+    let dir = tempfile::tempdir().unwrap();
+    // Without B's version: the document is gone.
+    let mut alone = catalog(&dir, "alone.sqlite", DeviceId::new());
+    alone.apply_ops(&ops[..ops.len() - 1]).unwrap();
+    assert!(alone.list(Listing::All).unwrap().is_empty());
+    assert!(matches!(
+        alone.document(doc),
+        Err(crate::Error::NoSuchDocument(_))
+    ));
+    // With it, in either order: the document is back with version 2 only, not trashed.
+    for order in [false, true] {
+        let mut ops = ops.clone();
+        if order {
+            let last = ops.pop().unwrap();
+            ops.insert(2, last);
         }
-        let mut other = catalog(&dir, "shuffled.sqlite", DeviceId::new());
-        for op in &shuffled {
-            other.apply_ops(std::slice::from_ref(op)).unwrap();
-        }
-        prop_assert_eq!(state(&sorted), state(&other));
+        let mut c = catalog(&dir, &format!("c{order}.sqlite"), DeviceId::new());
+        c.apply_ops(&ops).unwrap();
+        let d = c.document(doc).unwrap();
+        assert_eq!(d.summary.title, "Report");
+        assert!(!d.summary.trashed);
+        let versions: Vec<_> = c.versions(doc).unwrap().into_iter().map(|v| v.id).collect();
+        assert_eq!(versions, vec![v2]);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn a_purge_merges_the_same_in_any_order(seed in any::<u64>()) {
+        let (ops, _, _) = purge_scenario();
+        let (sorted, shuffled) = in_order_and_shuffled(&ops, seed);
+        prop_assert_eq!(sorted, shuffled);
     }
 }
 

@@ -191,6 +191,7 @@ pub enum AuditAction {
     Exported,
     Viewed,
     KeysChanged,
+    Purged,
 }
 
 impl AuditAction {
@@ -205,6 +206,7 @@ impl AuditAction {
             Self::Exported => "exported",
             Self::Viewed => "viewed",
             Self::KeysChanged => "keys_changed",
+            Self::Purged => "purged",
         }
     }
 }
@@ -271,6 +273,13 @@ pub enum OpKind {
     Untrashed {
         doc: DocId,
     },
+    /// Deletes these versions for good (emptying the trash), and the document with them
+    /// when no other version is left. A version added concurrently survives, and so does
+    /// its document.
+    Purged {
+        doc: DocId,
+        versions: Vec<VersionId>,
+    },
     /// A pack's index: which chunks it holds and where.
     PackAdded {
         pack: PackId,
@@ -293,7 +302,8 @@ impl OpKind {
             | Self::TagAdded { doc, .. }
             | Self::TagRemoved { doc, .. }
             | Self::Trashed { doc, .. }
-            | Self::Untrashed { doc, .. } => Some(*doc),
+            | Self::Untrashed { doc, .. }
+            | Self::Purged { doc, .. } => Some(*doc),
             Self::PackAdded { .. } | Self::Audit { .. } => None,
         }
     }
@@ -307,6 +317,7 @@ impl OpKind {
             Self::TagRemoved { .. } => "tag_removed",
             Self::Trashed { .. } => "trashed",
             Self::Untrashed { .. } => "untrashed",
+            Self::Purged { .. } => "purged",
             Self::PackAdded { .. } => "pack_added",
             Self::Audit { .. } => "audit",
         }

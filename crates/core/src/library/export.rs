@@ -136,20 +136,43 @@ impl Library {
     /// Export the current version of every active document into `dir`, under original file
     /// names (clashes resolved), with `manifest.json` describing each.
     pub fn export_all(&mut self, dir: &Path) -> Result<ExportAllReport> {
+        let docs: Vec<DocId> = self
+            .catalog()
+            .list(Listing::Active)?
+            .iter()
+            .map(|d| d.id)
+            .collect();
+        self.export_documents(&docs, dir, &mut |_, _| {})
+    }
+
+    /// Export the current version of each of `docs` into `dir` under its original file
+    /// name, with a `manifest.json` describing each. Files already in `dir` are never
+    /// replaced: a name taken gets " (2)", " (3)"… `progress` gets (done, total).
+    pub fn export_documents(
+        &mut self,
+        docs: &[DocId],
+        dir: &Path,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ExportAllReport> {
         self.writer()?;
         std::fs::create_dir_all(dir).io("create", dir)?;
-        let mut used: HashSet<String> = HashSet::from(["manifest.json".to_owned()]);
+        let mut used = HashSet::new();
+        for entry in std::fs::read_dir(dir).io("read", dir)? {
+            let entry = entry.io("read", dir)?;
+            used.insert(entry.file_name().to_string_lossy().to_lowercase());
+        }
+        let manifest = dir.join(unique_name("manifest.json", &mut used));
         let mut files = Vec::new();
         let mut audit = Vec::new();
         let mut bytes = 0;
-        for doc in self.catalog().list(Listing::Active)? {
-            let v = self.version(doc.id, None)?;
+        for (i, &doc) in docs.iter().enumerate() {
+            let v = self.version(doc, None)?;
             let name = unique_name(&safe_name(&v.file_name), &mut used);
             self.write_file(&v, &dir.join(&name))?;
             bytes += v.size;
             audit.push(self.audit_op(
                 AuditAction::Exported,
-                Some(doc.id),
+                Some(doc),
                 Some(v.id),
                 Some(format!(
                     "version {} to {}",
@@ -164,10 +187,10 @@ impl Library {
                 original_file_name: v.file_name.clone(),
                 mime: v.mime.clone(),
                 size: v.size,
-                document: self.catalog().document(doc.id)?,
+                document: self.catalog().document(doc)?,
             });
+            progress(i + 1, docs.len());
         }
-        let manifest = dir.join("manifest.json");
         std::fs::write(&manifest, serde_json::to_vec_pretty(&files)?).io("write", &manifest)?;
         self.commit(audit)?;
         Ok(ExportAllReport {

@@ -66,7 +66,7 @@ const THUMBNAIL: DerivedName = DerivedName::Thumbnail {
 };
 
 impl Library {
-    fn derived(&self) -> DerivedCache {
+    pub(super) fn derived(&self) -> DerivedCache {
         DerivedCache::at(&self.root().join("derived"))
     }
 

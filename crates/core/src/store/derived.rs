@@ -67,6 +67,17 @@ impl DerivedCache {
     }
 }
 
+impl DerivedCache {
+    /// Delete everything cached for `version` (when it is purged). Absent is fine.
+    pub fn remove(&self, version: VersionId) -> Result<()> {
+        let dir = self.root.join(version.to_string());
+        match std::fs::remove_dir_all(&dir) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e).io("remove", &dir),
+            _ => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The app on a large library (issue 4): launch → interactive view, scrolling, as-you-type
+# search and idle memory, measured by driving the real release app (tests/app/bench.mjs).
+# Usage: ./scripts/bench-app.sh [DOCS] [LAUNCHES]   (defaults: 100000 documents, 5 launches)
+# The synthetic library is the search benchmark's (generated once under target/bench-search/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+docs="${1:-100000}"
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  # A D-Bus session with an unlocked keyring of its own, as on a desktop.
+  scratch=$(mktemp -d)
+  export XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
+  mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+  exec dbus-run-session -- bash -c 'echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$0" "$@"' "$0" "$@"
+fi
+source scripts/setup.sh
+npm run build >/dev/null
+cargo build --release -p dossier-app
+cargo bench -p dossier-core --bench search -- --docs "$docs" --generate-only
+source scripts/app-env.sh
+export DOSSIER_LIBRARY="$PWD/target/bench-search/library-$docs"
+export DOSSIER_SETTINGS="$work/settings.json"
+node tests/app/bench.mjs "$PWD/target/release/dossier-app" "$DOSSIER_LIBRARY" "bench passphrase" "${2:-5}"

@@ -1,0 +1,207 @@
+// Benchmark of the real app on a large library (issue 4's targets): time from launch to
+// an interactive library view, scrolling (frame times, rows in the DOM), as-you-type
+// search (last keystroke to results on screen), and idle memory. Run by
+// scripts/bench-app.sh, which starts Xvfb, a D-Bus session with a keyring and
+// tauri-driver. Prints a Markdown table.
+//
+//   node tests/app/bench.mjs <app binary> <library dir> <passphrase> [launches]
+
+import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import { By } from "selenium-webdriver";
+import { TIMEOUT, find, invoke, session, typeInto } from "./driver.mjs";
+
+const [app, library, passphrase, launchesArg] = process.argv.slice(2);
+const LAUNCHES = Number(launchesArg ?? 5);
+/** What staff type: names, ids, subjects, phrases. Each is typed three times. */
+const QUERIES = [
+  "transcript",
+  "Grace Müller",
+  "attendance report",
+  "scholarship",
+  "chemistry exam",
+  "Liam Patel",
+  '"final examination"',
+  "withdrawal",
+  "budget committee",
+  "Tanaka",
+];
+const ROUNDS = 3;
+
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+};
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+/** In the page: wait until the library view is interactive (the first real rows and the
+ *  count are on screen); resolves with the wall-clock time it happened. */
+const WAIT_INTERACTIVE = `
+  const done = arguments[arguments.length - 1];
+  const ok = () => {
+    const c = document.querySelector("[data-testid=content]");
+    return c && c.getAttribute("data-results-for") === "" &&
+      document.querySelector("[data-testid=row]") &&
+      /documents?$/.test(document.querySelector("[data-testid=count]")?.textContent ?? "");
+  };
+  const finish = () => requestAnimationFrame(() => done(performance.timeOrigin + performance.now()));
+  if (ok()) return finish();
+  const mo = new MutationObserver(() => { if (ok()) { mo.disconnect(); finish(); } });
+  mo.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });`;
+
+/** Launch the app and time it until the library view is interactive. */
+async function launch() {
+  const t0 = Date.now();
+  const d = await session(app);
+  const unlock = await d.findElements(By.css("[data-testid=unlock-secret]"));
+  if (unlock.length > 0) {
+    // First launch on this keyring: the passphrase stores the key, later launches use it.
+    await unlock[0].sendKeys(passphrase);
+    await (await find(d, "unlock")).click();
+    await d.executeAsyncScript(WAIT_INTERACTIVE);
+    return { d, ms: null };
+  }
+  await find(d, "search");
+  const at = await d.executeAsyncScript(WAIT_INTERACTIVE);
+  return { d, ms: at - t0 };
+}
+
+/** Scroll the list the way a fast wheel or a dragged scrollbar does, frame by frame. */
+const SCROLL = `
+  const done = arguments[arguments.length - 1];
+  const [pxPerFrame, frames] = [arguments[0], arguments[1]];
+  const el = document.querySelector("[data-testid=documents]");
+  const times = [];
+  let maxRows = 0;
+  let last = performance.now();
+  let n = 0;
+  const step = (t) => {
+    times.push(t - last);
+    last = t;
+    maxRows = Math.max(maxRows, el.querySelectorAll(".row").length);
+    if (n++ >= frames) return done({ times: times.slice(1), maxRows, top: el.scrollTop, height: el.scrollHeight });
+    el.scrollTop += pxPerFrame;
+    requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);`;
+
+/** Jump to a place in the list and time until its rows are filled in. */
+const JUMP = `
+  const done = arguments[arguments.length - 1];
+  const el = document.querySelector("[data-testid=documents]");
+  const t0 = performance.now();
+  el.scrollTop = el.scrollHeight * arguments[0];
+  const filled = () => el.querySelectorAll(".row.placeholder").length === 0 &&
+    el.querySelectorAll("[data-testid=row]").length > 0;
+  const check = () => filled() ? done(performance.now() - t0) : requestAnimationFrame(check);
+  requestAnimationFrame(check);`;
+
+/** Record, in the page, the last input event of the search box and when the results of
+ *  the final text are painted. */
+const ARM_SEARCH = `
+  const box = document.querySelector("[data-testid=search]");
+  const content = document.querySelector("[data-testid=content]");
+  window.__bench = { lastInput: 0, shown: 0 };
+  box.addEventListener("input", () => { window.__bench.lastInput = performance.now(); });
+  new MutationObserver(() => {
+    if (content.getAttribute("data-results-for") === box.value.trim() && box.value.trim() !== "") {
+      requestAnimationFrame(() => { window.__bench.shown = performance.now(); });
+    }
+  }).observe(content, { attributes: true, attributeFilter: ["data-results-for"] });`;
+
+const WAIT_SHOWN = `
+  const done = arguments[arguments.length - 1];
+  const target = arguments[0];
+  const check = () => {
+    const b = window.__bench;
+    const c = document.querySelector("[data-testid=content]").getAttribute("data-results-for");
+    if (c === target && b.shown >= b.lastInput && b.lastInput > 0) done(b.shown - b.lastInput);
+    else requestAnimationFrame(check);
+  };
+  check();`;
+
+/** The search command alone, through IPC, as the list's first page asks it. */
+const IPC_SEARCH = `
+  const done = arguments[arguments.length - 1];
+  const t0 = performance.now();
+  window.__TAURI_INTERNALS__.invoke("search", { query: {
+    text: arguments[0], sort: "relevance", reverse: false, doc_type: null, tags: [], year: null,
+    status: null, trashed: false, snippets: true, offset: 0, limit: 100 } })
+    .then(() => done(performance.now() - t0), (e) => done(-1));`;
+
+/** Resident memory (MiB) of the app process and of its WebKit child processes. */
+function memory() {
+  const out = execFileSync("ps", ["-A", "-o", "pid=,ppid=,rss=,comm="], { encoding: "utf8" });
+  const procs = out
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .map(([pid, ppid, rss, ...comm]) => ({ pid: +pid, ppid: +ppid, rss: +rss / 1024, comm: comm.join(" ") }));
+  const appProc = procs.find((p) => p.comm.startsWith("dossier-app"));
+  assert.ok(appProc, "the app process is running");
+  const children = procs.filter((p) => p.ppid === appProc.pid);
+  return { app: appProc.rss, web: children.reduce((s, p) => s + p.rss, 0), children: children.map((p) => p.comm) };
+}
+
+const rows = [];
+const record = (what, figure, target) => rows.push(`| ${what} | ${figure} | ${target} |`);
+
+// Launches: the first unlocks with the passphrase (and stores the key); the rest are timed.
+let { d } = await launch();
+await d.quit();
+const launches = [];
+for (let i = 0; i < LAUNCHES; i++) {
+  const l = await launch();
+  launches.push(l.ms);
+  if (i < LAUNCHES - 1) await l.d.quit();
+  else d = l.d;
+}
+const count = await d.executeScript("return document.querySelector('[data-testid=count]').textContent");
+console.log(`library: ${count}; launches to an interactive view: ${launches.map(ms).join(", ")}`);
+record("launch → interactive library view (median of " + LAUNCHES + ")", ms(quantile(launches, 0.5)), "< 1500 ms");
+record("launch → interactive library view (slowest)", ms(Math.max(...launches)), "");
+
+try {
+  // Scrolling: a steady fast scroll, then jumps across the list.
+  await d.manage().setTimeouts({ script: TIMEOUT });
+  const s = await d.executeAsyncScript(SCROLL, 240, 300);
+  assert.ok(s.top > 240 * 200, `the list scrolled (${s.top} px)`);
+  record("scroll, frame time p50 / p95 / max", `${s.times.length ? quantile(s.times, 0.5).toFixed(1) : "?"} / ${quantile(s.times, 0.95).toFixed(1)} / ${Math.max(...s.times).toFixed(1)} ms`, "16.7 ms at 60 Hz");
+  record("scroll, frames over 50 ms", `${s.times.filter((t) => t > 50).length} of ${s.times.length}`, "0");
+  record("rows in the DOM while scrolling (max)", `${s.maxRows} (list is ${(s.height / 1e6).toFixed(1)} Mpx tall)`, "only the visible ones");
+  const jumps = [];
+  for (const at of [0.5, 0.9, 0.1, 0.75, 0.3]) jumps.push(await d.executeAsyncScript(JUMP, at));
+  record("jump across the list → rows filled (median / max)", `${ms(quantile(jumps, 0.5))} / ${ms(Math.max(...jumps))}`, "");
+  await d.executeScript("document.querySelector('[data-testid=documents]').scrollTop = 0");
+
+  // As-you-type search: from the last keystroke to the results painted (this includes the
+  // UI's 60 ms typing pause), beside the search command alone through IPC.
+  const box = await find(d, "search");
+  await d.executeScript(ARM_SEARCH);
+  const typed = [];
+  const ipc = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const q of QUERIES) {
+      await typeInto(box, "");
+      await d.executeAsyncScript(WAIT_INTERACTIVE);
+      await typeInto(box, q);
+      typed.push(await d.executeAsyncScript(WAIT_SHOWN, q));
+      ipc.push(await d.executeAsyncScript(IPC_SEARCH, q));
+    }
+  }
+  assert.ok(ipc.every((t) => t >= 0), "every search succeeded");
+  record(`search: last keystroke → results painted, p50 / p95 (${typed.length} searches)`, `${ms(quantile(typed, 0.5))} / ${ms(quantile(typed, 0.95))}`, "< 100 ms");
+  record("search command alone through IPC (first page of 100, snippets, facets), p50 / p95", `${ms(quantile(ipc, 0.5))} / ${ms(quantile(ipc, 0.95))}`, "");
+  record("ratio: keystroke → painted / IPC search (p50)", `${(quantile(typed, 0.5) / quantile(ipc, 0.5)).toFixed(2)}x`, "");
+
+  // Idle: the list shown, nothing being typed or processed.
+  await typeInto(box, "");
+  await d.executeAsyncScript(WAIT_INTERACTIVE);
+  await d.wait(async () => (await (await find(d, "processing")).getAttribute("data-busy")) === "no", TIMEOUT);
+  const m = memory();
+  record("idle memory, app process (RSS)", `${m.app.toFixed(0)} MiB`, "< 150 MiB");
+  record(`idle memory, WebKit processes (${m.children.length}: ${[...new Set(m.children)].join(", ")})`, `${m.web.toFixed(0)} MiB`, "");
+} finally {
+  await d.quit();
+}
+console.log("\n| measure | figure | target |\n| --- | --- | --- |\n" + rows.join("\n"));

@@ -1,0 +1,50 @@
+// Driving the real app through tauri-driver (WebDriver): shared by the end-to-end test
+// (e2e.mjs) and the benchmark (bench.mjs).
+
+import { Builder, By, Key, until } from "selenium-webdriver";
+
+export const TIMEOUT = 120_000;
+
+/** Start the app (tauri-driver on 127.0.0.1:4444 launches it) and return its session. */
+export async function session(app) {
+  const caps = { browserName: "wry", "tauri:options": { application: app } };
+  return new Builder().usingServer("http://127.0.0.1:4444/").withCapabilities(caps).build();
+}
+
+export const byTest = (id) => By.css(`[data-testid="${id}"]`);
+export const find = (d, id, timeout = TIMEOUT) => d.wait(until.elementLocated(byTest(id)), timeout);
+
+/** Call a backend command the way the UI does (the same IPC as the drop handler). */
+export async function invoke(d, cmd, args) {
+  return d.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
+       .then((v) => done({ ok: v }), (e) => done({ err: e }));`,
+    cmd,
+    args,
+  );
+}
+
+/** Replace a text field's value the way a person does (React sees the input events). */
+export async function typeInto(el, text) {
+  await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
+  if (text) await el.sendKeys(text);
+}
+
+/** The element's text content (WebDriver's visible-text rules differ between drivers). */
+export async function textOf(d, id) {
+  await find(d, id);
+  return d.executeScript(
+    "const e = document.querySelector(`[data-testid='${arguments[0]}']`); return e ? e.textContent : '';",
+    id,
+  );
+}
+
+export async function waitForText(d, id, pred, what, timeout = TIMEOUT) {
+  let last = "";
+  try {
+    await d.wait(async () => pred((last = await textOf(d, id))), timeout, what);
+  } catch (e) {
+    throw new Error(`${what}: "${id}" says ${JSON.stringify(last)}`, { cause: e });
+  }
+}

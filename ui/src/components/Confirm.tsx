@@ -1,0 +1,43 @@
+// A button that asks once more, in place, before something that cannot be undone.
+
+import { useState } from "react";
+
+export function ConfirmButton({
+  label,
+  question,
+  confirm,
+  onConfirm,
+  testId,
+}: {
+  label: string;
+  question: string;
+  confirm: string;
+  onConfirm: () => void;
+  testId?: string;
+}) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <button className="danger" onClick={() => setAsking(true)} data-testid={testId}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <span className="confirm" role="alertdialog" aria-label={question}>
+      <span>{question}</span>
+      <button
+        className="danger"
+        autoFocus
+        onClick={() => {
+          setAsking(false);
+          onConfirm();
+        }}
+        data-testid={testId ? `${testId}-yes` : undefined}
+      >
+        {confirm}
+      </button>
+      <button onClick={() => setAsking(false)}>Cancel</button>
+    </span>
+  );
+}
