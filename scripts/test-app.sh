@@ -14,4 +14,5 @@ source scripts/app-env.sh
 export DOSSIER_LIBRARY="$work/library"
 export DOSSIER_SETTINGS="$work/settings.json"
 rm -rf target/e2e-screens
+start_driver
 node tests/app/e2e.mjs "$app" "$DOSSIER_LIBRARY" "$corpus"

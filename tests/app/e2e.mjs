@@ -68,6 +68,7 @@ try {
   await (await find(d, "recovery-stored")).click();
   await done.click();
   await find(d, "search");
+  assert.ok(existsSync(join(library, "library.json")), `the library was made where asked (${library})`);
   await shot(d, "empty-library");
 
   // 2. Import through the command drag and drop uses.

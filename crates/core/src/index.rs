@@ -131,6 +131,12 @@ impl SearchIndex {
         open().map_err(Unusable::Damaged)
     }
 
+    /// A read-only handle on the same index with its own reader. It shares this handle's
+    /// open files (one memory map per file in the process, not one per handle).
+    pub fn share(&self) -> Result<Self> {
+        handle(&self.dir, self.index.clone(), self.fields.clone())
+    }
+
     /// Remove whatever is in `dir` and create an empty index there. The caller queues
     /// every document first, so a crash in between loses nothing.
     pub fn recreate(dir: &Path) -> Result<Self> {

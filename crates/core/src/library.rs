@@ -122,13 +122,19 @@ impl LockedLibrary {
             Access::Write => Some(lock::WriterLock::acquire(root)?),
             Access::Read => None,
         };
-        Self::open_with(root, lock)
+        Self::open_with(root, lock, None)
     }
 
     /// Open with the writer lock already held (or none, read-only). Keeping the lock
     /// from `Library::create` to here leaves no moment when another process, or a child
     /// process that inherited the lock file during a fork, could hold it.
-    fn open_with(root: &Path, lock: Option<lock::WriterLock>) -> Result<Self> {
+    /// `index`: an index handle to share instead of opening the index again (readers of
+    /// the same process).
+    fn open_with(
+        root: &Path,
+        lock: Option<lock::WriterLock>,
+        index: Option<crate::index::SearchIndex>,
+    ) -> Result<Self> {
         let meta = LibraryJson::read(&root.join("library.json"))?;
         let mode = if lock.is_some() {
             CatalogMode::Write
@@ -142,7 +148,10 @@ impl LockedLibrary {
                 catalog.packs()?.into_iter().map(|(id, _)| id).collect();
             recovered = Store::open(&root.join("store"))?.recover(|id| known.contains(id))?;
         }
-        let index = search::open_index(root, &mut catalog, lock.is_some())?;
+        let index = match index {
+            Some(shared) => search::IndexState::Ready(shared),
+            None => search::open_index(root, &mut catalog, lock.is_some())?,
+        };
         Ok(Self {
             root: root.to_owned(),
             meta,
@@ -245,9 +254,16 @@ pub struct Library {
 impl Library {
     /// Another handle on the same library, read-only and unlocked with the same key:
     /// searches, lists and previews while this handle imports or processes. Opening it
-    /// takes no passphrase and no lock.
+    /// takes no passphrase and no lock, and shares this handle's open index files.
     pub fn reader(&self) -> Result<Library> {
-        let locked = LockedLibrary::open(&self.root, Access::Read)?;
+        if !self.root.join("library.json").is_file() {
+            return Err(Error::NotALibrary(self.root.clone()));
+        }
+        let shared = match &self.index {
+            search::IndexState::Ready(i) => Some(i.share()?),
+            search::IndexState::Unusable => None,
+        };
+        let locked = LockedLibrary::open_with(&self.root, None, shared)?;
         Ok(Library {
             store: Store::at(&locked.root.join("store")),
             locked,
@@ -336,7 +352,7 @@ impl Library {
             CatalogMode::Write,
         )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;
-        let lib = LockedLibrary::open_with(root, Some(lock))?.unlock_with_key(master)?;
+        let lib = LockedLibrary::open_with(root, Some(lock), None)?.unlock_with_key(master)?;
         Ok((lib, recovery))
     }
 

@@ -1,12 +1,13 @@
 // The virtualized list (or grid) of documents: only the rows on screen are in the DOM.
 
-import { useEffect, useRef, useState } from "react";
+import { memo, useCallback, useEffect, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Hit } from "../bindings";
 import type { Paged } from "../screens/usePagedSearch";
 import { describe, thumbnailUrl } from "../api";
 import { formatBytes, formatDate, kindOf } from "../lib/format";
 import { Snippet } from "./Snippet";
+import { pageSpan } from "../lib/paging";
 import { ErrorNote } from "./ErrorNote";
 
 const ROW = 64;
@@ -44,14 +45,20 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onCl
   const items = v.getVirtualItems();
   const first = items.length ? items[0].index * perRow : 0;
   const last = items.length ? (items[items.length - 1].index + 1) * perRow - 1 : 0;
-  useEffect(() => onVisible([first, last]), [first, last, onVisible]);
+  // The parent fetches whole pages: tell it only when the pages on screen change.
+  const [spanFirst, spanLast] = pageSpan(first, last);
+  useEffect(() => onVisible([spanFirst, spanLast]), [spanFirst, spanLast, onVisible]);
   useEffect(() => v.measure(), [view, searching, v]);
 
-  const order: string[] = [];
+  // The rows on screen in order, for Shift+click; read when clicked, so rows need not
+  // re-render as it changes.
+  const order = useRef<string[]>([]);
+  order.current = [];
   for (let i = first; i <= Math.min(last, total - 1); i++) {
     const h = paged.row(i);
-    if (h) order.push(h.id);
+    if (h) order.current.push(h.id);
   }
+  const click = useCallback((id: string, e: React.MouseEvent) => onClick(id, order.current, e), [onClick]);
 
   if (paged.error) {
     const e = describe(paged.error);
@@ -80,9 +87,9 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onCl
                 const hit = paged.row(i);
                 if (!hit) return <div key={i} className={view === "grid" ? "tile placeholder" : "row placeholder"} />;
                 return view === "grid" ? (
-                  <Tile key={hit.id} hit={hit} selected={selected.has(hit.id)} onClick={(e) => onClick(hit.id, order, e)} />
+                  <Tile key={hit.id} hit={hit} selected={selected.has(hit.id)} onClick={click} />
                 ) : (
-                  <Row key={hit.id} hit={hit} selected={selected.has(hit.id)} onClick={(e) => onClick(hit.id, order, e)} />
+                  <Row key={hit.id} hit={hit} selected={selected.has(hit.id)} onClick={click} />
                 );
               })}
           </div>
@@ -92,9 +99,12 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onCl
   );
 }
 
-function Row({ hit, selected, onClick }: { hit: Hit; selected: boolean; onClick: (e: React.MouseEvent) => void }) {
+type ItemProps = { hit: Hit; selected: boolean; onClick: (id: string, e: React.MouseEvent) => void };
+
+/** One list row; re-rendered only when its hit or selection changes. */
+const Row = memo(function Row({ hit, selected, onClick }: ItemProps) {
   return (
-    <div className={`row${selected ? " selected" : ""}`} onClick={onClick} data-testid="row" data-id={hit.id}>
+    <div className={`row${selected ? " selected" : ""}`} onClick={(e) => onClick(hit.id, e)} data-testid="row" data-id={hit.id}>
       <img className="thumb" src={thumbnailUrl(hit.id, hit.versions)} alt="" loading="lazy" />
       <div className="row-main">
         <div className="title">{hit.title}</div>
@@ -107,16 +117,17 @@ function Row({ hit, selected, onClick }: { hit: Hit; selected: boolean; onClick:
       </div>
     </div>
   );
-}
+});
 
-function Tile({ hit, selected, onClick }: { hit: Hit; selected: boolean; onClick: (e: React.MouseEvent) => void }) {
+/** One grid tile; re-rendered only when its hit or selection changes. */
+const Tile = memo(function Tile({ hit, selected, onClick }: ItemProps) {
   return (
-    <div className={`tile${selected ? " selected" : ""}`} onClick={onClick} data-testid="tile" data-id={hit.id}>
+    <div className={`tile${selected ? " selected" : ""}`} onClick={(e) => onClick(hit.id, e)} data-testid="tile" data-id={hit.id}>
       <img src={thumbnailUrl(hit.id, hit.versions)} alt="" loading="lazy" />
       <div className="title small">{hit.title}</div>
     </div>
   );
-}
+});
 
 export function statusWords(status: string): string {
   switch (status) {

@@ -1,7 +1,8 @@
 // Which pages of a long result list to fetch for the rows on screen.
 
-/** Rows fetched per request. */
-export const PAGE = 100;
+/** Rows fetched per request: about two screens of rows. Each row's snippet is made for
+ *  the request, so a smaller page answers a new search sooner. */
+export const PAGE = 50;
 
 /** Page numbers covering rows `first..=last` (plus the first page, which has the counts). */
 export function pagesFor(first: number, last: number, total: number | null): number[] {
@@ -13,4 +14,11 @@ export function pagesFor(first: number, last: number, total: number | null): num
     }
   }
   return [...pages].sort((a, b) => a - b);
+}
+
+/** Rows `first..=last` widened to whole pages: the parent re-renders only when the set of
+ *  pages to fetch changes, not on every row scrolled. */
+export function pageSpan(first: number, last: number): [number, number] {
+  if (last < first || first < 0) return [first, last];
+  return [Math.floor(first / PAGE) * PAGE, (Math.floor(last / PAGE) + 1) * PAGE - 1];
 }

@@ -15,7 +15,7 @@ import { BulkBar } from "../components/BulkBar";
 import { TrashBar } from "../components/TrashBar";
 
 /** Wait this long after the last keystroke before searching. */
-const TYPING_PAUSE_MS = 60;
+const TYPING_PAUSE_MS = 30;
 
 export interface Filters {
   doc_type: string | null;
