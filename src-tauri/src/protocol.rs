@@ -1,7 +1,8 @@
 //! The `dossier://` protocol: thumbnails, page renders and content, decrypted in memory
 //! and handed to the webview. No plaintext ever touches the disk.
 //!
-//! - `dossier://localhost/thumbnail/<doc>?v=<n>`: PNG, at most 256 px;
+//! - `dossier://localhost/thumbnail/<doc>?v=<n>&size=<px>`: PNG, at most 256 px (or
+//!   `size`, for list rows);
 //! - `dossier://localhost/page/<doc>/<page>?width=<px>&v=<n>`: one page as PNG;
 //! - `dossier://localhost/content/<doc>?v=<n>`: the version's bytes with its type.
 //!
@@ -26,6 +27,8 @@ pub enum Asset {
     Thumbnail {
         doc: DocId,
         version: Option<u32>,
+        /// Fit within this many pixels (a list row's thumbnail).
+        size: Option<u32>,
     },
     Page {
         doc: DocId,
@@ -60,6 +63,7 @@ pub fn parse(path: &str, query: Option<&str>) -> AppResult<Asset> {
         ["thumbnail", d] => Ok(Asset::Thumbnail {
             doc: doc(d)?,
             version,
+            size: number("size")?,
         }),
         ["page", d, p] => Ok(Asset::Page {
             doc: doc(d)?,
@@ -126,8 +130,11 @@ async fn serve(
     let tools = state.tools();
     session
         .read(move |lib| match asset {
-            Asset::Thumbnail { doc, version } => {
-                let p = lib.thumbnail(doc, version, &tools)?;
+            Asset::Thumbnail { doc, version, size } => {
+                let mut p = lib.thumbnail(doc, version, &tools)?;
+                if let Some(max) = size {
+                    p = p.fit(max)?;
+                }
                 Ok(("image/png".to_owned(), p.png, version.is_some()))
             }
             Asset::Page {
@@ -159,7 +166,19 @@ mod tests {
         let d = doc.to_string();
         assert_eq!(
             parse(&format!("/thumbnail/{d}"), None).unwrap(),
-            Asset::Thumbnail { doc, version: None }
+            Asset::Thumbnail {
+                doc,
+                version: None,
+                size: None
+            }
+        );
+        assert_eq!(
+            parse(&format!("/thumbnail/{d}"), Some("v=3&size=80")).unwrap(),
+            Asset::Thumbnail {
+                doc,
+                version: Some(3),
+                size: Some(80)
+            }
         );
         assert_eq!(
             parse(&format!("/page/{d}/3"), Some("width=800&v=2")).unwrap(),

@@ -13,8 +13,11 @@ const BASE = navigator.userAgent.includes("Windows")
   ? "http://dossier.localhost"
   : "dossier://localhost";
 
-export function thumbnailUrl(doc: string, version?: number): string {
-  return `${BASE}/thumbnail/${doc}${version ? `?v=${version}` : ""}`;
+/** A document's thumbnail; `size` fits it within that many pixels (list rows ask for a
+ *  small one: less to decode and keep in memory). */
+export function thumbnailUrl(doc: string, version?: number, size?: number): string {
+  const q = [version ? `v=${version}` : "", size ? `size=${size}` : ""].filter(Boolean).join("&");
+  return `${BASE}/thumbnail/${doc}${q ? `?${q}` : ""}`;
 }
 
 export function pageUrl(doc: string, page: number, width: number, version?: number): string {

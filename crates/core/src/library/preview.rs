@@ -29,6 +29,26 @@ pub struct Preview {
 }
 
 impl Preview {
+    /// The same image fitted within `max` pixels (kept as it is when already smaller):
+    /// a list row shows a thumbnail at 40 px, and a smaller image is less to decode and
+    /// to keep decoded.
+    pub fn fit(self, max: u32) -> Result<Self> {
+        if max == 0 || (self.width <= max && self.height <= max) {
+            return Ok(self);
+        }
+        let decoded =
+            image::load_from_memory_with_format(&self.png, image::ImageFormat::Png)?.to_rgba8();
+        let scale = f64::from(max) / f64::from(self.width.max(self.height));
+        let w = ((f64::from(self.width) * scale).round() as u32).max(1);
+        let h = ((f64::from(self.height) * scale).round() as u32).max(1);
+        let small = image::imageops::thumbnail(&decoded, w, h);
+        Ok(Self {
+            icon: self.icon,
+            reason: self.reason,
+            ..Self::of(&small)?
+        })
+    }
+
     fn of(image: &image::RgbaImage) -> Result<Self> {
         Ok(Self {
             png: preview::png(image)?,
@@ -158,4 +178,27 @@ fn is_content_problem(e: &Error) -> bool {
             | Error::TooLarge { .. }
             | Error::NoSuchPage { .. }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fitting_shrinks_to_the_longer_side_and_keeps_small_images() {
+        let wide = Preview::of(&image::RgbaImage::new(256, 128)).unwrap();
+        let fitted = wide.clone().fit(96).unwrap();
+        assert_eq!((fitted.width, fitted.height), (96, 48));
+        let decoded = image::load_from_memory(&fitted.png).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (96, 48));
+        assert!(fitted.png.len() < wide.png.len() || wide.png.len() < 200);
+        let icon = Preview::icon(Kind::Text, Some("why".into()))
+            .unwrap()
+            .fit(64)
+            .unwrap();
+        assert!(icon.icon && icon.reason.as_deref() == Some("why"));
+        assert_eq!(icon.width.max(icon.height), 64);
+        let same = wide.clone().fit(300).unwrap();
+        assert_eq!(same.png, wide.png);
+    }
 }

@@ -1,0 +1,84 @@
+//! The one error type of `dossier-sync`, with typed sources.
+
+/// Everything that can go wrong talking to a remote.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The object does not exist on the remote.
+    #[error("{key} is not on the remote")]
+    NotFound { key: String },
+
+    /// A filesystem operation of a folder remote failed.
+    #[error("{action} {key}: {source}")]
+    Io {
+        action: &'static str,
+        key: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The remote did not answer in time.
+    #[error("the remote did not answer within {seconds} s ({op} {key})")]
+    Timeout {
+        op: &'static str,
+        key: String,
+        seconds: u64,
+    },
+
+    /// The remote failed in a way that may pass (a dropped connection, a 5xx answer).
+    #[error("the remote failed ({op} {key}): {reason}")]
+    Unavailable {
+        op: &'static str,
+        key: String,
+        reason: &'static str,
+    },
+
+    /// An object came back shorter or longer than the remote said it is.
+    #[error("{key} came back with {got} bytes instead of {expected}")]
+    Truncated {
+        key: String,
+        expected: u64,
+        got: u64,
+    },
+
+    /// A range asked for goes past the end of the object.
+    #[error("{key} has {len} bytes; bytes {start}..{end} were asked for")]
+    OutOfRange {
+        key: String,
+        len: u64,
+        start: u64,
+        end: u64,
+    },
+
+    /// A key that is not a valid object name (empty, absolute, `..`, odd characters).
+    #[error("{0:?} is not a valid object name")]
+    BadKey(String),
+
+    /// A remote URL that cannot be used.
+    #[error("{url}: {reason}")]
+    BadUrl { url: String, reason: &'static str },
+}
+
+impl Error {
+    /// Whether trying again may succeed (the wrapper in `resilient` retries these).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Timeout { .. } | Self::Unavailable { .. } | Self::Truncated { .. } => true,
+            Self::Io { source, .. } => matches!(
+                source.kind(),
+                std::io::ErrorKind::Interrupted
+                    | std::io::ErrorKind::TimedOut
+                    | std::io::ErrorKind::WouldBlock
+                    | std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+            ),
+            Self::NotFound { .. }
+            | Self::OutOfRange { .. }
+            | Self::BadKey(_)
+            | Self::BadUrl { .. } => false,
+        }
+    }
+}
+
+/// Results of this crate.
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,16 @@
+//! `dossier-sync`: the part of Dossier that talks to the network. This first layer is
+//! [`Remote`], one small interface over the places a library can be shared through (a
+//! local or network folder now; S3-compatible, WebDAV, Azure and GCS next), and
+//! [`Resilient`], which adds retries with backoff and jitter, timeouts, bounded
+//! parallelism and request counters to any of them.
+//!
+//! **API boundary:** all network I/O and the async runtime live in this crate;
+//! `dossier-core` stays synchronous and offline.
+
+mod error;
+mod remote;
+
+pub use error::{Error, Result};
+pub use remote::{
+    Counters, Fault, Folder, Key, Memory, Object, Put, Remote, Resilient, ResilientOptions,
+};

@@ -1,0 +1,55 @@
+//! [`Remote`]: the five operations sync needs from a storage place, and its
+//! implementations ([`Folder`], the in-memory [`Memory`] for tests) and wrappers
+//! ([`Resilient`]).
+//!
+//! **Invariant:** every object is written once and never changed. A key names its content
+//! (a pack's hash) or is unique to the device that writes it (its journal's sequence), so
+//! two writers of one key write the same bytes, and `put_if_absent` needs no lock.
+
+mod folder;
+mod key;
+mod memory;
+mod resilient;
+
+use std::ops::Range;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+
+pub use folder::Folder;
+pub use key::Key;
+pub use memory::{Fault, Memory};
+pub use resilient::{Counters, Resilient, ResilientOptions};
+
+use crate::error::Result;
+
+/// One object on a remote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Object {
+    pub key: Key,
+    pub size: u64,
+}
+
+/// What `put_if_absent` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    Created,
+    /// An object of that name was there already; it was left as it was.
+    Existed,
+}
+
+/// A place objects are kept: a folder, a bucket, a WebDAV share.
+#[async_trait]
+pub trait Remote: Send + Sync + std::fmt::Debug {
+    /// Every object whose key starts with `prefix` (`""`: all), in key order.
+    async fn list(&self, prefix: &str) -> Result<Vec<Object>>;
+    /// The whole object.
+    async fn get(&self, key: &Key) -> Result<Bytes>;
+    /// Bytes `range` of the object (a pack's chunk).
+    async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes>;
+    /// Store the object unless one of that name exists. Once this returns, the object
+    /// is durable and whole; a failure leaves nothing under `key`.
+    async fn put_if_absent(&self, key: &Key, bytes: Bytes) -> Result<Put>;
+    /// Remove the object; removing an absent one is not an error.
+    async fn delete(&self, key: &Key) -> Result<()>;
+}
