@@ -7,7 +7,7 @@ need=()
 for pkg in build-essential pkg-config gnome-keyring dbus dbus-x11 libsecret-tools restic time \
            python3 python3-pip unzip tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra \
            libwebkit2gtk-4.1-dev file libxdo-dev libssl-dev libayatana-appindicator3-dev \
-           librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick; do
+           librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick rclone; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -60,4 +60,10 @@ fi
 # tauri-driver drives the app's webview for the end-to-end tests.
 if ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --locked --version '^2' --quiet
+fi
+
+# A real S3 server for the sync tests (rclone, above, serves WebDAV). Later versions
+# need a newer compiler (PLATFORM.md).
+if ! command -v s3s-fs >/dev/null 2>&1; then
+  cargo install s3s-fs@0.14.1 --locked --features binary --quiet
 fi

@@ -8,6 +8,15 @@ pub enum Error {
     #[error("{key} is not on the remote")]
     NotFound { key: String },
 
+    /// An object store (S3, WebDAV, Azure, GCS) refused or failed a request.
+    #[error("{op} {key}: {source}")]
+    Store {
+        op: &'static str,
+        key: String,
+        #[source]
+        source: opendal::Error,
+    },
+
     /// A filesystem operation of a folder remote failed.
     #[error("{action} {key}: {source}")]
     Io {
@@ -64,6 +73,9 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Timeout { .. } | Self::Unavailable { .. } | Self::Truncated { .. } => true,
+            Self::Store { source, .. } => {
+                source.is_temporary() || source.kind() == opendal::ErrorKind::RateLimited
+            }
             Self::Io { source, .. } => matches!(
                 source.kind(),
                 std::io::ErrorKind::Interrupted

@@ -12,5 +12,6 @@ mod remote;
 
 pub use error::{Error, Result};
 pub use remote::{
-    Counters, Fault, Folder, Key, Memory, Object, Put, Remote, Resilient, ResilientOptions,
+    Counters, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote, Resilient,
+    ResilientOptions, open, open_with,
 };

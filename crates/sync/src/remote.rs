@@ -9,7 +9,9 @@
 mod folder;
 mod key;
 mod memory;
+mod object_store;
 mod resilient;
+mod url;
 
 use std::ops::Range;
 
@@ -19,7 +21,9 @@ use bytes::Bytes;
 pub use folder::Folder;
 pub use key::Key;
 pub use memory::{Fault, Memory};
+pub use object_store::ObjectStore;
 pub use resilient::{Counters, Resilient, ResilientOptions};
+pub use url::{Credentials, open, open_with};
 
 use crate::error::Result;
 
@@ -52,4 +56,23 @@ pub trait Remote: Send + Sync + std::fmt::Debug {
     async fn put_if_absent(&self, key: &Key, bytes: Bytes) -> Result<Put>;
     /// Remove the object; removing an absent one is not an error.
     async fn delete(&self, key: &Key) -> Result<()>;
+}
+
+#[async_trait]
+impl<R: Remote + ?Sized> Remote for Box<R> {
+    async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
+        (**self).list(prefix).await
+    }
+    async fn get(&self, key: &Key) -> Result<Bytes> {
+        (**self).get(key).await
+    }
+    async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {
+        (**self).get_range(key, range).await
+    }
+    async fn put_if_absent(&self, key: &Key, bytes: Bytes) -> Result<Put> {
+        (**self).put_if_absent(key, bytes).await
+    }
+    async fn delete(&self, key: &Key) -> Result<()> {
+        (**self).delete(key).await
+    }
 }

@@ -39,10 +39,11 @@ async fn suite(r: &dyn Remote) {
         &r.get_range(&pack, 65_000..70_000).await.unwrap()[..],
         &body[65_000..70_000]
     );
-    assert!(matches!(
-        r.get_range(&pack, 69_990..70_010).await,
-        Err(Error::OutOfRange { len: 70_000, .. })
-    ));
+    let past = r.get_range(&pack, 69_990..70_010).await;
+    assert!(
+        matches!(past, Err(Error::OutOfRange { len: 70_000, .. })),
+        "{past:?}"
+    );
 
     // Listing by prefix, in key order, with sizes.
     for k in [
@@ -154,4 +155,152 @@ async fn memory_resilient_with_faults() {
         "{:?}",
         r.counters().snapshot()
     );
+}
+
+/// A test server on 127.0.0.1 (s3s-fs, `rclone serve webdav`), stopped when dropped.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether `program` can run here; in CI (`CI=true`) a missing server fails the test
+/// instead of skipping it.
+fn available(program: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{program} is not installed (scripts/setup.sh installs it)"
+        );
+        eprintln!("skipped: {program} is not installed");
+    }
+    found
+}
+
+impl Server {
+    /// Start `program` with `args` (`{port}` and `{dir}` filled in) and wait until it
+    /// accepts connections.
+    fn start(program: &str, args: &[&str], setup: impl FnOnce(&std::path::Path)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        setup(dir.path());
+        // A free port: bind to 0, note it, let it go.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let args: Vec<String> = args
+            .iter()
+            .map(|a| {
+                a.replace("{port}", &port.to_string())
+                    .replace("{dir}", &dir.path().display().to_string())
+            })
+            .collect();
+        let mut child = std::process::Command::new(program)
+            .args(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "{program} exited at start"
+            );
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(30),
+                "{program} did not listen on {port}"
+            );
+            std::thread::yield_now();
+        }
+        Self {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+}
+
+#[tokio::test]
+async fn s3_on_s3s_fs() {
+    if !available("s3s-fs") {
+        return;
+    }
+    let server = Server::start(
+        "s3s-fs",
+        &[
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "{port}",
+            "--access-key",
+            "K",
+            "--secret-key",
+            "S3CRET",
+            "{dir}",
+        ],
+        |dir| std::fs::create_dir(dir.join("records")).unwrap(),
+    );
+    let keys = dossier_sync::Credentials {
+        s3: Some(("K".into(), "S3CRET".into())),
+        ..Default::default()
+    };
+    let url = format!(
+        "s3://records/school-a?endpoint=http://127.0.0.1:{}&region=us-east-1",
+        server.port
+    );
+    let remote = dossier_sync::open_with(&url, &keys).unwrap();
+    suite(&Resilient::new(remote, ResilientOptions::default())).await;
+    // A wrong secret is refused, not retried forever.
+    let wrong = dossier_sync::Credentials {
+        s3: Some(("K".into(), "wrong".into())),
+        ..Default::default()
+    };
+    let bad = dossier_sync::open_with(&url, &wrong).unwrap();
+    assert!(bad.list("").await.is_err());
+}
+
+#[tokio::test]
+async fn webdav_on_rclone() {
+    if !available("rclone") {
+        return;
+    }
+    let server = Server::start(
+        "rclone",
+        &[
+            "serve",
+            "webdav",
+            "{dir}",
+            "--addr",
+            "127.0.0.1:{port}",
+            "--user",
+            "u",
+            "--pass",
+            "p",
+        ],
+        |_| {},
+    );
+    let url = format!("webdav://u:p@127.0.0.1:{}/school-a", server.port);
+    let remote = dossier_sync::open(&url).unwrap();
+    suite(&Resilient::new(remote, ResilientOptions::default())).await;
+    let wrong = dossier_sync::open(&format!(
+        "webdav://u:nope@127.0.0.1:{}/school-a",
+        server.port
+    ))
+    .unwrap();
+    assert!(wrong.list("").await.is_err());
 }

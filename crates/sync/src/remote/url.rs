@@ -1,0 +1,238 @@
+//! Opening a remote from its URL: `file://`, `s3://`, `webdav://` (`webdavs://`),
+//! `azblob://`, `gcs://`. Credentials come from the URL (WebDAV) or the standard
+//! environment variables, never from a file the remote could read back.
+
+use std::collections::HashMap;
+
+use opendal::services;
+use url::Url;
+
+use super::{Folder, ObjectStore, Remote};
+use crate::error::{Error, Result};
+
+fn bad(url: &str, reason: &'static str) -> Error {
+    Error::BadUrl {
+        url: url.to_owned(),
+        reason,
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Secrets for remotes, kept apart from the URL (which is shown and stored).
+#[derive(Clone, Default)]
+pub struct Credentials {
+    /// S3 access key id and secret, and a session token for temporary keys.
+    pub s3: Option<(String, String)>,
+    pub s3_session_token: Option<String>,
+    /// WebDAV password, when the URL carries only the user.
+    pub webdav_password: Option<String>,
+    /// Azure storage account key.
+    pub azure_key: Option<String>,
+    /// Path of a Google service account's JSON key.
+    pub gcs_credential_path: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secrets themselves.
+        f.debug_struct("Credentials")
+            .field("s3", &self.s3.as_ref().map(|(id, _)| id))
+            .field("webdav_password", &self.webdav_password.is_some())
+            .field("azure_key", &self.azure_key.is_some())
+            .field("gcs_credential_path", &self.gcs_credential_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Credentials {
+    /// From the standard environment variables: `AWS_ACCESS_KEY_ID`,
+    /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `DOSSIER_WEBDAV_PASSWORD`,
+    /// `AZURE_STORAGE_KEY`, `GOOGLE_APPLICATION_CREDENTIALS`.
+    pub fn from_env() -> Self {
+        Self {
+            s3: env("AWS_ACCESS_KEY_ID").zip(env("AWS_SECRET_ACCESS_KEY")),
+            s3_session_token: env("AWS_SESSION_TOKEN"),
+            webdav_password: env("DOSSIER_WEBDAV_PASSWORD"),
+            azure_key: env("AZURE_STORAGE_KEY"),
+            gcs_credential_path: env("GOOGLE_APPLICATION_CREDENTIALS"),
+        }
+    }
+}
+
+/// The remote a URL names, with credentials from the environment ([`Credentials::from_env`]).
+pub fn open(url: &str) -> Result<Box<dyn Remote>> {
+    open_with(url, &Credentials::from_env())
+}
+
+/// The remote a URL names, not yet wrapped in `Resilient`.
+///
+/// - `file:///srv/share/dossier` — a folder (local or a mounted network share);
+/// - `s3://bucket/prefix?endpoint=https://…&region=…&path_style=false` — S3 or a
+///   compatible store; keys from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` (and
+///   `AWS_SESSION_TOKEN`); path-style requests unless `path_style=false`;
+/// - `webdav://user:password@host:port/path` (`webdavs://` for HTTPS); the password may
+///   instead come from `DOSSIER_WEBDAV_PASSWORD`;
+/// - `azblob://container/prefix?account=NAME&endpoint=…`; key from `AZURE_STORAGE_KEY`;
+/// - `gcs://bucket/prefix?endpoint=…`; credentials from `GOOGLE_APPLICATION_CREDENTIALS`.
+pub fn open_with(url: &str, creds: &Credentials) -> Result<Box<dyn Remote>> {
+    let parsed = Url::parse(url).map_err(|_| bad(url, "not a URL"))?;
+    let query: HashMap<String, String> = parsed.query_pairs().into_owned().collect();
+    let host = parsed.host_str().unwrap_or("");
+    let root = match parsed.path().trim_matches('/') {
+        "" => "/".to_owned(),
+        p => format!("/{p}/"),
+    };
+    let known = |allowed: &[&str]| -> Result<()> {
+        match query.keys().find(|k| !allowed.contains(&k.as_str())) {
+            Some(_) => Err(bad(url, "has an option this kind of remote does not take")),
+            None => Ok(()),
+        }
+    };
+    match parsed.scheme() {
+        "file" => {
+            known(&[])?;
+            let path = parsed
+                .to_file_path()
+                .map_err(|()| bad(url, "is not a folder path"))?;
+            Ok(Box::new(Folder::new(&path)?))
+        }
+        "s3" => {
+            known(&["endpoint", "region", "path_style"])?;
+            if host.is_empty() {
+                return Err(bad(url, "names no bucket (s3://bucket/prefix)"));
+            }
+            let mut b = services::S3::default()
+                .bucket(host)
+                .root(&root)
+                .region(query.get("region").map_or("us-east-1", String::as_str))
+                .disable_config_load();
+            if let Some(e) = query.get("endpoint") {
+                b = b.endpoint(e);
+            }
+            if query.get("path_style").is_some_and(|v| v == "false") {
+                b = b.enable_virtual_host_style();
+            }
+            let Some((id, secret)) = &creds.s3 else {
+                return Err(bad(
+                    url,
+                    "needs keys: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                ));
+            };
+            b = b.access_key_id(id).secret_access_key(secret);
+            if let Some(token) = &creds.s3_session_token {
+                b = b.session_token(token);
+            }
+            Ok(Box::new(ObjectStore::new(b)?))
+        }
+        scheme @ ("webdav" | "webdavs") => {
+            known(&[])?;
+            if host.is_empty() {
+                return Err(bad(url, "names no server (webdav://host/path)"));
+            }
+            let http = if scheme == "webdavs" { "https" } else { "http" };
+            let endpoint = match parsed.port() {
+                Some(p) => format!("{http}://{host}:{p}"),
+                None => format!("{http}://{host}"),
+            };
+            let mut b = services::Webdav::default().endpoint(&endpoint).root(&root);
+            if !parsed.username().is_empty() {
+                b = b.username(parsed.username());
+            }
+            let password = parsed
+                .password()
+                .map(str::to_owned)
+                .or_else(|| creds.webdav_password.clone());
+            if let Some(p) = password {
+                b = b.password(&p);
+            }
+            Ok(Box::new(ObjectStore::new(b)?))
+        }
+        "azblob" => {
+            known(&["account", "endpoint"])?;
+            let account = query
+                .get("account")
+                .ok_or_else(|| bad(url, "needs ?account=NAME"))?;
+            let endpoint = query
+                .get("endpoint")
+                .cloned()
+                .unwrap_or_else(|| format!("https://{account}.blob.core.windows.net"));
+            let mut b = services::Azblob::default()
+                .container(host)
+                .root(&root)
+                .endpoint(&endpoint)
+                .account_name(account);
+            if let Some(key) = &creds.azure_key {
+                b = b.account_key(key);
+            }
+            Ok(Box::new(ObjectStore::new(b)?))
+        }
+        "gcs" => {
+            known(&["endpoint"])?;
+            let mut b = services::Gcs::default()
+                .bucket(host)
+                .root(&root)
+                .disable_config_load()
+                .disable_vm_metadata();
+            if let Some(e) = query.get("endpoint") {
+                b = b.endpoint(e);
+            }
+            if let Some(path) = &creds.gcs_credential_path {
+                b = b.credential_path(path);
+            }
+            Ok(Box::new(ObjectStore::new(b)?))
+        }
+        _ => Err(bad(
+            url,
+            "is not a kind of remote Dossier knows (file, s3, webdav, webdavs, azblob, gcs)",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_open_their_kind_of_remote_or_say_what_is_wrong() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = Url::from_directory_path(dir.path()).unwrap().to_string();
+        assert!(format!("{:?}", open(&file).unwrap()).contains("Folder"));
+        let webdav = open("webdav://u:p@127.0.0.1:8089/team/records").unwrap();
+        assert!(format!("{webdav:?}").contains("ObjectStore"));
+        assert!(open("azblob://records/dossier?account=school").is_ok());
+        let keys = Credentials {
+            s3: Some(("K".into(), "secret".into())),
+            ..Credentials::default()
+        };
+        assert!(
+            open_with(
+                "s3://records/dossier?endpoint=http://127.0.0.1:9&region=auto",
+                &keys
+            )
+            .is_ok()
+        );
+        assert!(
+            !format!("{keys:?}").contains("secret"),
+            "secrets are not printed"
+        );
+        let none = Credentials::default();
+        let e = open_with("s3://records/dossier", &none)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("needs keys"), "{e}");
+        assert!(open("gcs://records-bucket/dossier").is_ok());
+        for (url, why) in [
+            ("ftp://host/x", "is not a kind"),
+            ("not a url", "not a URL"),
+            ("s3:///prefix", "names no bucket"),
+            ("file:///tmp/x?region=eu", "has an option"),
+            ("azblob://records", "needs ?account"),
+        ] {
+            let e = open(url).unwrap_err().to_string();
+            assert!(e.contains(why), "{url}: {e}");
+        }
+    }
+}
