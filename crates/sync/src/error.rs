@@ -13,8 +13,9 @@ pub enum Error {
     Store {
         op: &'static str,
         key: String,
+        /// Boxed: OpenDAL's error is large, and every `Result` here would carry it.
         #[source]
-        source: opendal::Error,
+        source: Box<opendal::Error>,
     },
 
     /// A filesystem operation of a folder remote failed.

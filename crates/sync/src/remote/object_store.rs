@@ -38,7 +38,7 @@ impl ObjectStore {
         let op = Operator::new(builder).map_err(|source| Error::Store {
             op: "open",
             key: String::new(),
-            source,
+            source: Box::new(source),
         })?;
         let conditional = op.info().capability().write_with_if_not_exists;
         Ok(Self { op, conditional })
@@ -49,7 +49,11 @@ fn store(op: &'static str, key: &str) -> impl FnOnce(opendal::Error) -> Error {
     let key = key.to_owned();
     move |source| match source.kind() {
         ErrorKind::NotFound => Error::NotFound { key },
-        _ => Error::Store { op, key, source },
+        _ => Error::Store {
+            op,
+            key,
+            source: Box::new(source),
+        },
     }
 }
 
