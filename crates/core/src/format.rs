@@ -6,6 +6,7 @@
 //! format 1 that the integration tests open and read back.
 
 pub mod derived;
+pub mod journal;
 pub mod keyfile;
 pub mod library_json;
 pub mod manifest;

@@ -598,6 +598,33 @@ fn exporting_chosen_documents_never_replaces_files_already_there() {
 }
 
 #[test]
+fn journal_segments_open_only_in_their_own_library() {
+    use dossier_core::format::journal::Segment;
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, _) = create(dir.path());
+    let other_dir = tempfile::tempdir().unwrap();
+    let (other, _) = create(other_dir.path());
+    let segment = Segment {
+        device: lib.device_id(),
+        seq: 1,
+        ops: Vec::new(),
+    };
+    let body = lib.seal_segment(&segment).unwrap();
+    // The same library (another handle on it) opens it; another library does not.
+    assert_eq!(
+        lib.reader()
+            .unwrap()
+            .open_segment(lib.device_id(), 1, &body)
+            .unwrap(),
+        segment
+    );
+    assert!(matches!(
+        other.open_segment(lib.device_id(), 1, &body),
+        Err(Error::Integrity { .. })
+    ));
+}
+
+#[test]
 fn a_reader_sees_the_writers_commits_and_reads_content_while_it_is_open() {
     let dir = tempfile::tempdir().unwrap();
     let (mut lib, _) = create(dir.path());

@@ -15,6 +15,7 @@ mod context {
     pub const PACK_INDEX: &str = "dossier 2026-11 pack index encryption";
     pub const KEY_CHECK: &str = "dossier 2026-11 key check";
     pub const DERIVED: &str = "dossier 2026-11 derived file encryption";
+    pub const JOURNAL: &str = "dossier 2026-11 journal encryption";
 }
 
 /// Length of the random nonce prefixed to every sealed object.
@@ -72,6 +73,7 @@ impl MasterKey {
             chunk: cipher(context::CHUNK_SEAL),
             pack_index: cipher(context::PACK_INDEX),
             derived: cipher(context::DERIVED),
+            journal: cipher(context::JOURNAL),
         }
     }
 }
@@ -84,6 +86,7 @@ pub struct Crypto {
     chunk: Cipher,
     pack_index: Cipher,
     derived: Cipher,
+    journal: Cipher,
 }
 
 impl std::fmt::Debug for Crypto {
@@ -98,6 +101,8 @@ pub(crate) enum SealKind {
     PackIndex,
     /// Thumbnails and page renders under `derived/`.
     Derived,
+    /// Journal segments on a remote.
+    Journal,
 }
 
 impl Crypto {
@@ -157,6 +162,7 @@ impl Crypto {
         match kind {
             SealKind::PackIndex => &self.pack_index,
             SealKind::Derived => &self.derived,
+            SealKind::Journal => &self.journal,
         }
     }
 }

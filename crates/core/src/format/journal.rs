@@ -1,0 +1,202 @@
+//! Journal segments: a device's catalog operations, in batches, as sync uploads them.
+//! Each segment is written once by one device and never changed.
+//!
+//! Layout (format 1):
+//!
+//! ```text
+//! journal/<device id>/<sequence, 12 digits>    object name on the remote
+//! "DOSJRNL1"                                   8-byte magic
+//! nonce(12) | AES-256-GCM(zstd(JSON segment)) | tag(16)
+//! ```
+//!
+//! The JSON segment is `{"device", "seq", "ops": [Op…]}` (operations as in
+//! [`super::op`]). The associated data is `"dossier journal v1 " + device + " " + seq`,
+//! so a segment renamed to another device or sequence does not open, and the decoded
+//! segment must name the same device and sequence.
+
+use serde::{Deserialize, Serialize};
+
+use super::op::Op;
+use crate::error::{Error, Result};
+use crate::ids::DeviceId;
+use crate::keys::Crypto;
+use crate::keys::master::SealKind;
+
+pub const JOURNAL_MAGIC: &[u8; 8] = b"DOSJRNL1";
+/// zstd level of a segment's JSON (operations compress about tenfold).
+const LEVEL: i32 = 6;
+
+/// One batch of a device's operations, in the order they were made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    pub device: DeviceId,
+    /// 1 for the device's first segment, then one more each time.
+    pub seq: u64,
+    pub ops: Vec<Op>,
+}
+
+/// The segment's object name on a remote.
+pub fn object_name(device: DeviceId, seq: u64) -> String {
+    format!("journal/{device}/{seq:012}")
+}
+
+/// Parse an object name back into (device, sequence); `None` for anything else.
+pub fn parse_object_name(name: &str) -> Option<(DeviceId, u64)> {
+    let rest = name.strip_prefix("journal/")?;
+    let (device, seq) = rest.split_once('/')?;
+    if seq.len() != 12 || !seq.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((device.parse().ok()?, seq.parse().ok()?))
+}
+
+/// The associated data binding sealed bytes to this device and sequence.
+pub fn aad(device: DeviceId, seq: u64) -> Vec<u8> {
+    format!("dossier journal v1 {device} {seq}").into_bytes()
+}
+
+/// The plaintext that gets sealed: the segment as compressed JSON.
+pub fn to_plain(segment: &Segment) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(segment)?;
+    zstd::bulk::compress(&json, LEVEL).map_err(|source| Error::Io {
+        action: "compress",
+        path: object_name(segment.device, segment.seq).into(),
+        source,
+    })
+}
+
+/// The segment from its plaintext, checked to be the one its name says.
+pub fn from_plain(device: DeviceId, seq: u64, plain: &[u8]) -> Result<Segment> {
+    let damaged = |detail| Error::Integrity {
+        object: object_name(device, seq),
+        detail,
+    };
+    let json = zstd::stream::decode_all(plain).map_err(|_| damaged("not zstd data"))?;
+    let segment: Segment =
+        serde_json::from_slice(&json).map_err(|_| damaged("not a journal segment"))?;
+    if segment.device != device || segment.seq != seq {
+        return Err(damaged("names another device or sequence than its object"));
+    }
+    Ok(segment)
+}
+
+/// Seal a segment into its object body.
+pub(crate) fn seal(crypto: &Crypto, segment: &Segment) -> Result<Vec<u8>> {
+    let plain = to_plain(segment)?;
+    Ok(encode(&crypto.seal(
+        SealKind::Journal,
+        &aad(segment.device, segment.seq),
+        &plain,
+    )))
+}
+
+/// Open the object body of `device`'s segment `seq`: authenticated, bound to its name.
+pub(crate) fn open(crypto: &Crypto, device: DeviceId, seq: u64, body: &[u8]) -> Result<Segment> {
+    let object = object_name(device, seq);
+    let sealed = decode(body).ok_or_else(|| Error::Integrity {
+        object: object.clone(),
+        detail: "not a journal segment (wrong magic)",
+    })?;
+    let plain = crypto.open(SealKind::Journal, &aad(device, seq), sealed, object)?;
+    from_plain(device, seq, &plain)
+}
+
+/// The object body: magic, then the sealed bytes.
+pub fn encode(sealed: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(JOURNAL_MAGIC.len() + sealed.len());
+    out.extend_from_slice(JOURNAL_MAGIC);
+    out.extend_from_slice(sealed);
+    out
+}
+
+/// The sealed bytes of an object body, or `None` when it does not start with the magic.
+pub fn decode(body: &[u8]) -> Option<&[u8]> {
+    body.strip_prefix(JOURNAL_MAGIC.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::op::{OpKind, Stamp};
+    use crate::ids::DocId;
+
+    fn segment(device: DeviceId, seq: u64) -> Segment {
+        let stamp = Stamp::parse(&format!("019a00000000.00000001.{device}")).unwrap();
+        let ops = vec![Op {
+            stamp,
+            kind: OpKind::DocumentCreated {
+                doc: DocId::new(),
+                title: "Report card".into(),
+            },
+        }];
+        Segment { device, seq, ops }
+    }
+
+    #[test]
+    fn names_round_trip_and_odd_names_are_not_segments() {
+        let d = DeviceId::new();
+        assert_eq!(parse_object_name(&object_name(d, 42)), Some((d, 42)));
+        assert_eq!(object_name(d, 7), format!("journal/{d}/000000000007"));
+        for bad in [
+            "journal/x/000000000001",
+            &format!("journal/{d}/1"),
+            &format!("packs/{d}/000000000001"),
+            &format!("journal/{d}/00000000000a"),
+        ] {
+            assert_eq!(parse_object_name(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn plaintext_round_trips_and_is_bound_to_its_name() {
+        let d = DeviceId::new();
+        let s = segment(d, 3);
+        let plain = to_plain(&s).unwrap();
+        assert_eq!(from_plain(d, 3, &plain).unwrap(), s);
+        assert!(matches!(
+            from_plain(d, 4, &plain),
+            Err(Error::Integrity { .. })
+        ));
+        assert!(matches!(
+            from_plain(DeviceId::new(), 3, &plain),
+            Err(Error::Integrity { .. })
+        ));
+        assert!(matches!(
+            from_plain(d, 3, b"junk"),
+            Err(Error::Integrity { .. })
+        ));
+        assert_eq!(decode(&encode(b"sealed")), Some(&b"sealed"[..]));
+        assert_eq!(decode(b"DOSPACK1sealed"), None);
+    }
+
+    #[test]
+    fn sealed_segments_open_only_with_the_key_under_their_own_name() {
+        let crypto = crate::keys::MasterKey::generate().crypto();
+        let d = DeviceId::new();
+        let s = segment(d, 9);
+        let body = seal(&crypto, &s).unwrap();
+        assert_eq!(open(&crypto, d, 9, &body).unwrap(), s);
+        // Nothing readable: the title is not in the object.
+        assert!(!body.windows(11).any(|w| w == b"Report card"));
+        // Another key, another name, a flipped byte, another magic: refused.
+        let other = crate::keys::MasterKey::generate().crypto();
+        assert!(matches!(
+            open(&other, d, 9, &body),
+            Err(Error::Integrity { .. })
+        ));
+        assert!(matches!(
+            open(&crypto, d, 10, &body),
+            Err(Error::Integrity { .. })
+        ));
+        let mut bad = body.clone();
+        *bad.last_mut().unwrap() ^= 1;
+        assert!(matches!(
+            open(&crypto, d, 9, &bad),
+            Err(Error::Integrity { .. })
+        ));
+        assert!(matches!(
+            open(&crypto, d, 9, &body[8..]),
+            Err(Error::Integrity { .. })
+        ));
+    }
+}
