@@ -25,7 +25,20 @@ pub use object_store::ObjectStore;
 pub use resilient::{Counters, Resilient, ResilientOptions};
 pub use url::{Credentials, open, open_with};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// Refuse a range that does not lie within an object of `len` bytes.
+fn check_range(key: &Key, len: u64, range: &Range<u64>) -> Result<()> {
+    if range.end > len || range.start > range.end {
+        return Err(Error::OutOfRange {
+            key: key.to_string(),
+            len,
+            start: range.start,
+            end: range.end,
+        });
+    }
+    Ok(())
+}
 
 /// One object on a remote.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -74,32 +74,55 @@ fn in_order_and_shuffled(ops: &[Op], seed: u64) -> (String, String) {
     (state(&sorted), state(&other))
 }
 
-/// Two devices' offline operations on one document.
-fn scenario() -> (Vec<Op>, DocId) {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (DeviceId::new(), DeviceId::new());
-    let mut ca = catalog(&dir, "a.sqlite", a);
-    let doc = DocId::new();
-    let v1 = version(doc, vec![], 1);
-    let OpKind::VersionAdded { version: r1, .. } = &v1 else {
+/// A version record, and its id.
+fn version_with_id(doc: DocId, parents: Vec<VersionId>, n: u8) -> (OpKind, VersionId) {
+    let v = version(doc, parents, n);
+    let OpKind::VersionAdded { version: r, .. } = &v else {
         unreachable!()
     };
-    let v1_id = r1.id;
-    let mut ops = ca
-        .commit(vec![
-            OpKind::DocumentCreated {
-                doc,
-                title: "Report".into(),
-            },
-            v1,
-            OpKind::TagAdded {
-                doc,
-                tag: "x".into(),
-            },
-        ])
-        .unwrap();
-    let mut cb = catalog(&dir, "b.sqlite", b);
+    let id = r.id;
+    (v, id)
+}
+
+/// Two devices' catalogs that both have one document "Report" with version 1 (and
+/// whatever `more` adds in the same commit), made on device A. Returns the folder, A, B,
+/// the document, version 1 and A's operations.
+fn shared_document(
+    more: impl FnOnce(DocId) -> Vec<OpKind>,
+) -> (
+    tempfile::TempDir,
+    Catalog,
+    Catalog,
+    DocId,
+    VersionId,
+    Vec<Op>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ca = catalog(&dir, "a.sqlite", DeviceId::new());
+    let doc = DocId::new();
+    let (v1, v1_id) = version_with_id(doc, vec![], 1);
+    let mut first = vec![
+        OpKind::DocumentCreated {
+            doc,
+            title: "Report".into(),
+        },
+        v1,
+    ];
+    first.extend(more(doc));
+    let ops = ca.commit(first).unwrap();
+    let mut cb = catalog(&dir, "b.sqlite", DeviceId::new());
     cb.apply_ops(&ops).unwrap();
+    (dir, ca, cb, doc, v1_id, ops)
+}
+
+/// Two devices' offline operations on one document.
+fn scenario() -> (Vec<Op>, DocId) {
+    let (_dir, mut ca, mut cb, doc, v1_id, mut ops) = shared_document(|doc| {
+        vec![OpKind::TagAdded {
+            doc,
+            tag: "x".into(),
+        }]
+    });
     // Concurrently: A removes tag x and sets the type; B adds tag x again, sets the type,
     // adds a version and trashes.
     let observed = ca.tag_adds(doc, "x").unwrap();
@@ -171,26 +194,7 @@ proptest! {
 
 /// A purge of a document and, concurrently on another device, a new version of it.
 fn purge_scenario() -> (Vec<Op>, DocId, VersionId) {
-    let dir = tempfile::tempdir().unwrap();
-    let (a, b) = (DeviceId::new(), DeviceId::new());
-    let mut ca = catalog(&dir, "a.sqlite", a);
-    let doc = DocId::new();
-    let v1 = version(doc, vec![], 1);
-    let OpKind::VersionAdded { version: r1, .. } = &v1 else {
-        unreachable!()
-    };
-    let v1_id = r1.id;
-    let mut ops = ca
-        .commit(vec![
-            OpKind::DocumentCreated {
-                doc,
-                title: "Report".into(),
-            },
-            v1,
-        ])
-        .unwrap();
-    let mut cb = catalog(&dir, "b.sqlite", b);
-    cb.apply_ops(&ops).unwrap();
+    let (_dir, mut ca, mut cb, doc, v1_id, mut ops) = shared_document(|_| Vec::new());
     ops.extend(
         ca.commit(vec![
             OpKind::Trashed {
@@ -204,11 +208,7 @@ fn purge_scenario() -> (Vec<Op>, DocId, VersionId) {
         ])
         .unwrap(),
     );
-    let v2 = version(doc, vec![v1_id], 2);
-    let OpKind::VersionAdded { version: r2, .. } = &v2 else {
-        unreachable!()
-    };
-    let v2_id = r2.id;
+    let (v2, v2_id) = version_with_id(doc, vec![v1_id], 2);
     ops.extend(cb.commit(vec![v2]).unwrap());
     (ops, doc, v2_id)
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use bytes::Bytes;
 
-use super::{Key, Object, Put, Remote};
+use super::{Key, Object, Put, Remote, check_range};
 use crate::error::{Error, Result};
 
 /// Where objects are written before they are renamed into place, inside the root.
@@ -126,14 +126,7 @@ impl Remote for Folder {
         Self::blocking(move || {
             let mut f = std::fs::File::open(&path).map_err(io("read", &key))?;
             let len = f.metadata().map_err(io("read", &key))?.len();
-            if range.end > len || range.start > range.end {
-                return Err(Error::OutOfRange {
-                    key: key.to_string(),
-                    len,
-                    start: range.start,
-                    end: range.end,
-                });
-            }
+            check_range(&key, len, &range)?;
             f.seek(SeekFrom::Start(range.start))
                 .map_err(io("read", &key))?;
             let mut buf = vec![0; usize::try_from(range.end - range.start).unwrap_or(0)];

@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 
-use super::{Key, Object, Put, Remote};
+use super::{Key, Object, Put, Remote, check_range};
 use crate::error::{Error, Result};
 
 /// A failure the next request meets.
@@ -122,14 +122,7 @@ impl Remote for Memory {
         let fault = self.fault("get", key.as_str()).await?;
         let all = self.read(key, fault, "get")?;
         let len = all.len() as u64;
-        if range.end > len || range.start > range.end {
-            return Err(Error::OutOfRange {
-                key: key.to_string(),
-                len,
-                start: range.start,
-                end: range.end,
-            });
-        }
+        check_range(key, len, &range)?;
         let (a, b) = (
             usize::try_from(range.start).unwrap_or(usize::MAX),
             usize::try_from(range.end).unwrap_or(usize::MAX),

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use opendal::{ErrorKind, Operator};
 
-use super::{Key, Object, Put, Remote};
+use super::{Key, Object, Put, Remote, check_range};
 use crate::error::{Error, Result};
 
 /// One of OpenDAL's services, with every path below the configured root.
@@ -111,14 +111,7 @@ impl Remote for ObjectStore {
             .await
             .map_err(store("get", key.as_str()))?
             .content_length();
-        if range.end > len || range.start > range.end {
-            return Err(Error::OutOfRange {
-                key: key.to_string(),
-                len,
-                start: range.start,
-                end: range.end,
-            });
-        }
+        check_range(key, len, &range)?;
         Err(failed)
     }
 
