@@ -9,6 +9,7 @@ mod apply;
 mod indexing;
 pub mod jobs;
 mod query;
+mod replica;
 pub mod schema;
 
 use std::path::Path;

@@ -1,5 +1,6 @@
 //! Every persisted format in one place: `library.json`, `keys.json`, pack files, version
-//! manifests, journal operations and derived files (thumbnails, page renders).
+//! manifests, journal operations, derived files (thumbnails, page renders) and what sync
+//! keeps (`remote.json` here, `dossier.repo` on the remote).
 //!
 //! **Invariant:** a change to anything here is a format change: bump the version it carries
 //! and keep reading the old one. `tests/fixtures/` in this crate holds a library written by
@@ -12,6 +13,8 @@ pub mod library_json;
 pub mod manifest;
 pub mod op;
 pub mod pack;
+pub mod remote_json;
+pub mod repo;
 
 /// Serde helper: bytes as standard base64 strings.
 pub(crate) mod b64 {

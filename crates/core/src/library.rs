@@ -10,12 +10,12 @@ mod compare;
 mod edit;
 mod export;
 mod import;
-mod journal;
 mod lock;
 mod preview;
 mod process;
 mod purge;
 mod search;
+mod sync;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +30,7 @@ pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
 pub use purge::{HeldDocument, PurgeReport};
+pub use sync::SEGMENT_OPS;
 pub use verify::{AffectedDocument, VerifyReport};
 
 use crate::catalog::{Catalog, CatalogMode};
@@ -37,6 +38,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::format::keyfile::{KEYFILE_FORMAT, KeyFile};
 use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
 use crate::format::op::{AuditAction, AuditEvent, OpKind};
+use crate::format::repo::RepoFile;
 use crate::ids::{DeviceId, DocId, LibraryId, VersionId};
 use crate::keys::{self, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey};
 use crate::store::{Recovery, Store};
@@ -320,31 +322,46 @@ impl Library {
     /// Create a new library in `root` (which must not exist or be empty). Returns the
     /// library, open for writing, and the recovery key to show the user once.
     pub fn create(root: &Path, opts: &InitOptions) -> Result<(Library, RecoveryKey)> {
-        if root.exists() {
-            let mut entries = std::fs::read_dir(root).io("list", root)?;
-            if entries.next().is_some() {
-                return Err(Error::AlreadyExists(root.to_owned()));
-            }
-        }
-        std::fs::create_dir_all(root).io("create", root)?;
-        let meta = LibraryJson {
-            format: LIBRARY_FORMAT,
-            library_id: LibraryId::new(),
-            device_id: DeviceId::new(),
-            created_ms: chrono::Utc::now().timestamp_millis(),
-        };
+        sync::check_empty(root)?;
+        let library_id = LibraryId::new();
         let master = MasterKey::generate();
         let recovery = RecoveryKey::generate();
         let mut kf = KeyFile {
             format: KEYFILE_FORMAT,
-            library_id: meta.library_id,
+            library_id,
             key_check: master.check_value(),
             slots: vec![],
         };
         keys::add_passphrase_slot(&mut kf, &master, &opts.passphrase, "passphrase", opts.kdf)?;
         keys::add_recovery_slot(&mut kf, &master, &recovery, "recovery key");
-        write_private(&root.join("keys.json"), &serde_json::to_vec_pretty(&kf)?)?;
-        // library.json last: until it exists the folder is not a library.
+        let lib = Self::make(root, &kf, master)?;
+        Ok((lib, recovery))
+    }
+
+    /// Join a library kept on a remote: a new, empty library in `root` (which must not
+    /// exist or be empty) with the remote's id and key slots and a device id of its own,
+    /// unlocked with `secret`. A wrong secret is [`Error::WrongPassphrase`] and leaves
+    /// nothing behind. Sync then brings the catalog and content.
+    pub fn join(root: &Path, repo: &RepoFile, secret: &Secret) -> Result<Library> {
+        sync::check_empty(root)?;
+        let master = keys::unwrap_any(&repo.keys, secret)?;
+        if repo.keys.key_check != master.check_value() {
+            return Err(Error::WrongPassphrase);
+        }
+        Self::make(root, &repo.keys, master)
+    }
+
+    /// Write a library folder around key slots: `keys.json`, the store, the catalog, and
+    /// `library.json` last (until it exists the folder is not a library).
+    fn make(root: &Path, kf: &KeyFile, master: MasterKey) -> Result<Library> {
+        std::fs::create_dir_all(root).io("create", root)?;
+        let meta = LibraryJson {
+            format: LIBRARY_FORMAT,
+            library_id: kf.library_id,
+            device_id: DeviceId::new(),
+            created_ms: chrono::Utc::now().timestamp_millis(),
+        };
+        write_private(&root.join("keys.json"), &serde_json::to_vec_pretty(kf)?)?;
         let lock = lock::WriterLock::acquire(root)?;
         Store::open(&root.join("store"))?;
         Catalog::open(
@@ -353,8 +370,7 @@ impl Library {
             CatalogMode::Write,
         )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;
-        let lib = LockedLibrary::open_with(root, Some(lock), None)?.unlock_with_key(master)?;
-        Ok((lib, recovery))
+        LockedLibrary::open_with(root, Some(lock), None)?.unlock_with_key(master)
     }
 
     pub(crate) fn crypto(&self) -> &Crypto {

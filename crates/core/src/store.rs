@@ -78,6 +78,32 @@ impl Store {
         PackWriter::create(&self.tmp_dir(), self.packs_dir())
     }
 
+    /// Store a pack fetched from elsewhere (a remote), checked against its id (the hash
+    /// of the file), written to `tmp/`, flushed and moved into place. A pack already
+    /// there is left alone.
+    pub fn install_pack(&self, id: &PackId, bytes: &[u8]) -> Result<()> {
+        if PackId(*blake3::hash(bytes).as_bytes()) != *id {
+            return Err(Error::Integrity {
+                object: format!("pack {id}"),
+                detail: "its content does not match its id",
+            });
+        }
+        if self.pack_path(id).is_file() {
+            return Ok(());
+        }
+        let mut name = [0u8; 8];
+        crate::fill_random(&mut name);
+        let tmp = self
+            .tmp_dir()
+            .join(format!("{}.pack", data_encoding::HEXLOWER.encode(&name)));
+        {
+            let mut f = File::create(&tmp).io("create", &tmp)?;
+            std::io::Write::write_all(&mut f, bytes).io("write", &tmp)?;
+            f.sync_all().io("sync", &tmp)?;
+        }
+        pack_writer::place(&tmp, &self.packs_dir(), id)
+    }
+
     /// Every finished pack file on disk.
     pub fn pack_files(&self) -> Result<Vec<(PackId, PathBuf)>> {
         let mut out = Vec::new();

@@ -126,6 +126,14 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE purged (id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
     "#,
+    // 5: sync bookkeeping. `ops.segment` is the journal segment an operation travelled in
+    // (NULL: one of this device's operations not yet sent); `segments` is, per device,
+    // the last of its segments this catalog holds.
+    r#"
+    ALTER TABLE ops ADD COLUMN segment INTEGER;
+    CREATE INDEX ops_unsent ON ops(seq) WHERE segment IS NULL;
+    CREATE TABLE segments (device TEXT PRIMARY KEY, seq INTEGER NOT NULL) STRICT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -190,7 +198,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 15);
+        assert_eq!(n, 16);
     }
 
     #[test]

@@ -263,3 +263,119 @@ fn the_clock_never_goes_backwards() {
         last = s;
     }
 }
+
+// ----- sync bookkeeping (`replica`) -----
+
+fn segment_of(device: DeviceId, seq: u64, ops: Vec<Op>) -> crate::format::journal::Segment {
+    crate::format::journal::Segment { device, seq, ops }
+}
+
+#[test]
+fn own_operations_leave_once_in_numbered_segments() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = DeviceId::new();
+    let mut c = catalog(&dir, "c.sqlite", me);
+    let doc = DocId::new();
+    let first = c
+        .commit(vec![OpKind::DocumentCreated {
+            doc,
+            title: "Transcript".into(),
+        }])
+        .unwrap();
+    // Another device's operations are never among this device's unsent ones.
+    let mut other = catalog(&dir, "o.sqlite", DeviceId::new());
+    let theirs = other
+        .commit(vec![OpKind::TagAdded {
+            doc,
+            tag: "grade-9".into(),
+        }])
+        .unwrap();
+    c.apply_segment(&segment_of(other.device(), 1, theirs.clone()))
+        .unwrap();
+    assert_eq!(c.unsent_ops(10).unwrap(), first);
+    assert_eq!(c.last_segment(me).unwrap(), 0);
+
+    c.mark_sent(&segment_of(me, 1, first)).unwrap();
+    assert!(c.unsent_ops(10).unwrap().is_empty());
+    assert_eq!(c.last_segment(me).unwrap(), 1);
+
+    let later = c.commit(vec![version(doc, vec![], 1)]).unwrap();
+    assert_eq!(c.unsent_ops(10).unwrap(), later);
+    assert_eq!(c.unsent_ops(0).unwrap(), vec![]);
+    let held = c.segments().unwrap();
+    assert_eq!(held.get(&me), Some(&1));
+    assert_eq!(held.get(&other.device()), Some(&1));
+    // Marking another device's segment as this one's is refused.
+    assert!(c.mark_sent(&segment_of(other.device(), 2, theirs)).is_err());
+}
+
+#[test]
+fn a_segment_already_on_the_remote_is_adopted_with_what_this_catalog_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = DeviceId::new();
+    // An older copy of this device's catalog sent ops the current copy never had.
+    let mut old = catalog(&dir, "old.sqlite", me);
+    let doc = DocId::new();
+    let sent = old
+        .commit(vec![
+            OpKind::DocumentCreated {
+                doc,
+                title: "Enrolment form".into(),
+            },
+            version(doc, vec![], 2),
+        ])
+        .unwrap();
+    let mut c = catalog(&dir, "c.sqlite", me);
+    c.apply_ops(&sent[..1]).unwrap();
+    c.mark_sent(&segment_of(me, 1, sent)).unwrap();
+    assert!(c.unsent_ops(10).unwrap().is_empty());
+    assert_eq!(c.versions(doc).unwrap().len(), 1);
+    assert_eq!(c.last_segment(me).unwrap(), 1);
+}
+
+#[test]
+fn other_devices_segments_apply_in_order_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = catalog(&dir, "c.sqlite", DeviceId::new());
+    let mut other = catalog(&dir, "o.sqlite", DeviceId::new());
+    let doc = DocId::new();
+    let s1 = segment_of(
+        other.device(),
+        1,
+        other
+            .commit(vec![OpKind::DocumentCreated {
+                doc,
+                title: "Report".into(),
+            }])
+            .unwrap(),
+    );
+    let s2 = segment_of(
+        other.device(),
+        2,
+        other.commit(vec![version(doc, vec![], 3)]).unwrap(),
+    );
+    let gap = c.apply_segment(&s2).unwrap_err();
+    assert!(gap.to_string().contains("arrived before segment 1"), "{gap}");
+    assert_eq!(c.apply_segment(&s1).unwrap(), 1);
+    assert_eq!(c.apply_segment(&s2).unwrap(), 1);
+    assert_eq!(c.apply_segment(&s1).unwrap(), 0, "an old segment is ignored");
+    assert_eq!(state(&c), state(&other));
+    // A segment holding an operation of a third device is damage, not data.
+    let mut third = catalog(&dir, "t.sqlite", DeviceId::new());
+    let forged = segment_of(
+        other.device(),
+        3,
+        third
+            .commit(vec![OpKind::TagAdded {
+                doc,
+                tag: "x".into(),
+            }])
+            .unwrap(),
+    );
+    assert!(matches!(
+        c.apply_segment(&forged),
+        Err(crate::Error::Integrity { .. })
+    ));
+    assert_eq!(c.last_segment(other.device()).unwrap(), 2);
+    assert!(c.list(Listing::All).unwrap()[0].tags.is_empty());
+}

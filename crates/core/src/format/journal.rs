@@ -16,9 +16,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::op::Op;
+use super::op::{Op, OpKind};
 use crate::error::{Error, Result};
-use crate::ids::DeviceId;
+use crate::ids::{DeviceId, PackId};
 use crate::keys::Crypto;
 use crate::keys::master::SealKind;
 
@@ -33,6 +33,19 @@ pub struct Segment {
     /// 1 for the device's first segment, then one more each time.
     pub seq: u64,
     pub ops: Vec<Op>,
+}
+
+impl Segment {
+    /// The packs its `PackAdded` operations announce: they go to the remote first.
+    pub fn packs(&self) -> Vec<PackId> {
+        self.ops
+            .iter()
+            .filter_map(|op| match &op.kind {
+                OpKind::PackAdded { pack, .. } => Some(*pack),
+                _ => None,
+            })
+            .collect()
+    }
 }
 
 /// The segment's object name on a remote.
@@ -117,7 +130,7 @@ pub fn decode(body: &[u8]) -> Option<&[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::format::op::{OpKind, Stamp};
+    use crate::format::op::Stamp;
     use crate::ids::DocId;
 
     fn segment(device: DeviceId, seq: u64) -> Segment {

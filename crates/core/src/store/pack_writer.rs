@@ -91,18 +91,23 @@ impl PackWriter {
         file.sync_all().io("sync", &self.tmp)?;
         drop(file);
         let id = PackId(*self.hasher.finalize().as_bytes());
-        let hex = id.to_hex();
-        let shard = self.packs_dir.join(&hex[..2]);
-        std::fs::create_dir_all(&shard).io("create", &shard)?;
-        let dest = shard.join(&hex);
-        std::fs::rename(&self.tmp, &dest).io("rename", &dest)?;
-        sync_dir(&shard)?;
+        place(&self.tmp, &self.packs_dir, &id)?;
         Ok(FinishedPack {
             id,
             size: self.len,
             entries: self.entries,
         })
     }
+}
+
+/// Move a finished, flushed pack file from `tmp` to its place under `packs_dir`, durably.
+pub(super) fn place(tmp: &Path, packs_dir: &Path, id: &PackId) -> Result<()> {
+    let hex = id.to_hex();
+    let shard = packs_dir.join(&hex[..2]);
+    std::fs::create_dir_all(&shard).io("create", &shard)?;
+    let dest = shard.join(&hex);
+    std::fs::rename(tmp, &dest).io("rename", &dest)?;
+    sync_dir(&shard)
 }
 
 /// Make a rename durable (on Unix a directory's entries are synced through the folder).

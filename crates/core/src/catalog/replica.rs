@@ -1,0 +1,125 @@
+//! Sync bookkeeping: which of this device's operations have left in a journal segment,
+//! and which segments of every device this catalog holds.
+//!
+//! An operation's `segment` column is the sequence number of the segment it travelled in
+//! (this device's own, or the sender's); NULL marks one of this device's operations that
+//! no segment holds yet. The `segments` table keeps, per device, the last segment applied
+//! (for this device: the last one sent), so a sync fetches only newer ones.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{Catalog, apply};
+use crate::error::{Error, Result};
+use crate::format::journal::{Segment, object_name};
+use crate::format::op::Op;
+use crate::ids::DeviceId;
+
+impl Catalog {
+    /// This device's operations that no segment holds yet, oldest first, at most `max`.
+    pub fn unsent_ops(&self, max: usize) -> Result<Vec<Op>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT body FROM ops WHERE segment IS NULL AND stamp LIKE '%.' || ?1
+             ORDER BY seq LIMIT ?2",
+        )?;
+        let ops = stmt
+            .query_map(
+                params![self.device.to_string(), i64::try_from(max).unwrap_or(i64::MAX)],
+                |r| r.get::<_, String>(0),
+            )?
+            .map(|body| Ok(serde_json::from_str(&body?)?))
+            .collect::<Result<Vec<Op>>>()?;
+        Ok(ops)
+    }
+
+    /// The last segment `device` sent that this catalog holds (0: none).
+    pub fn last_segment(&self, device: DeviceId) -> Result<u64> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT seq FROM segments WHERE device = ?1",
+                [device.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(seq.map_or(0, |s| s as u64))
+    }
+
+    /// The last segment of every device this catalog holds.
+    pub fn segments(&self) -> Result<HashMap<DeviceId, u64>> {
+        let mut stmt = self.conn.prepare("SELECT device, seq FROM segments")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
+            .map(|row| {
+                let (device, seq) = row?;
+                Ok((device.parse()?, seq as u64))
+            })
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Record that `segment` (one of this device's, now on the remote) holds its
+    /// operations. Any of them this catalog lacks (lost with an older copy of this
+    /// library) are applied first.
+    pub fn mark_sent(&mut self, segment: &Segment) -> Result<()> {
+        if segment.device != self.device {
+            return Err(Error::Invalid(format!(
+                "{} is another device's segment",
+                object_name(segment.device, segment.seq)
+            )));
+        }
+        self.take_segment(segment).map(|_| ())
+    }
+
+    /// Apply another device's segment: its operations, and the note that it is held, in
+    /// one transaction. Returns how many operations were new. Segments of one device are
+    /// applied in order; an older one than the last held is ignored.
+    pub fn apply_segment(&mut self, segment: &Segment) -> Result<usize> {
+        let held = self.last_segment(segment.device)?;
+        if segment.seq <= held {
+            return Ok(0);
+        }
+        if segment.seq != held + 1 {
+            return Err(Error::Invalid(format!(
+                "{} arrived before segment {} of that device",
+                object_name(segment.device, segment.seq),
+                held + 1
+            )));
+        }
+        self.take_segment(segment)
+    }
+
+    fn take_segment(&mut self, segment: &Segment) -> Result<usize> {
+        let seq = i64::try_from(segment.seq).map_err(|_| {
+            Error::Invalid(format!("segment number {} is too large", segment.seq))
+        })?;
+        let tx = self.conn.transaction()?;
+        let mut applied = 0;
+        {
+            let mut mark = tx.prepare_cached("UPDATE ops SET segment = ?1 WHERE stamp = ?2")?;
+            for op in &segment.ops {
+                if op.stamp.device != segment.device {
+                    return Err(Error::Integrity {
+                        object: object_name(segment.device, segment.seq),
+                        detail: "holds another device's operation",
+                    });
+                }
+                if op.stamp.hlc > self.last {
+                    self.last = op.stamp.hlc;
+                }
+                if apply::apply(&tx, op)? {
+                    applied += 1;
+                }
+                mark.execute(params![seq, op.stamp.key()])?;
+            }
+            tx.execute(
+                "INSERT INTO segments (device, seq) VALUES (?1, ?2)
+                 ON CONFLICT (device) DO UPDATE SET seq = max(seq, excluded.seq)",
+                params![segment.device.to_string(), seq],
+            )?;
+        }
+        tx.commit()?;
+        Ok(applied)
+    }
+}

@@ -1,0 +1,129 @@
+//! What sync needs from a library, all synchronous and offline: the remote's address,
+//! the repo file, journal segments going out and coming in (format in
+//! [`crate::format::journal`]), and packs read for upload or installed after download.
+//! `dossier-sync` moves the bytes; only an unlocked library can seal or open them.
+
+use std::path::Path;
+
+use super::{Library, LockedLibrary, write_private};
+use crate::error::{Error, IoContext, Result};
+use crate::format::journal::{self, Segment};
+use crate::format::remote_json::RemoteJson;
+use crate::format::repo::RepoFile;
+use crate::ids::{DeviceId, PackId};
+
+/// Operations per journal segment (a few hundred KiB of JSON before compression).
+pub const SEGMENT_OPS: usize = 5_000;
+
+impl LockedLibrary {
+    fn remote_path(&self) -> std::path::PathBuf {
+        self.root.join("remote.json")
+    }
+
+    /// The URL of the remote this library syncs with, if one was added.
+    pub fn remote(&self) -> Result<Option<String>> {
+        Ok(RemoteJson::read(&self.remote_path())?.map(|r| r.url))
+    }
+
+    /// The last segment of every device this library holds (its own: the last sent).
+    pub fn segments(&self) -> Result<std::collections::HashMap<DeviceId, u64>> {
+        self.catalog.segments()
+    }
+}
+
+impl Library {
+    /// Remember the remote's URL (no secrets in it: credentials come from elsewhere).
+    pub fn set_remote(&mut self, url: &str) -> Result<()> {
+        self.writer()?;
+        write_private(
+            &self.remote_path(),
+            &RemoteJson { url: url.into() }.to_bytes(),
+        )
+    }
+
+    /// The repo file for a new remote: this library's id and key slots.
+    pub fn repo_file(&self) -> Result<RepoFile> {
+        Ok(RepoFile::new(self.key_file()?))
+    }
+
+    /// The next segment of this device's operations that no segment holds yet (at most
+    /// [`SEGMENT_OPS`]), or `None` when everything was sent. It is only noted as sent by
+    /// [`Library::mark_sent`], once it is on the remote with the packs it announces.
+    pub fn next_segment(&self) -> Result<Option<Segment>> {
+        let ops = self.catalog.unsent_ops(SEGMENT_OPS)?;
+        if ops.is_empty() {
+            return Ok(None);
+        }
+        let device = self.device_id();
+        Ok(Some(Segment {
+            device,
+            seq: self.catalog.last_segment(device)? + 1,
+            ops,
+        }))
+    }
+
+    /// Note that this device's `segment` is on the remote. When the remote already had a
+    /// segment of that number (a sync that stopped after the upload, before this note),
+    /// pass that one instead: its operations are what the number stands for.
+    pub fn mark_sent(&mut self, segment: &Segment) -> Result<()> {
+        self.writer()?.mark_sent(segment)
+    }
+
+    /// Apply another device's segment; the next one of that device must follow it.
+    /// Returns how many operations were new.
+    pub fn apply_segment(&mut self, segment: &Segment) -> Result<usize> {
+        self.writer()?.apply_segment(segment)
+    }
+
+    /// Seal a segment into the body of its remote object.
+    pub fn seal_segment(&self, segment: &Segment) -> Result<Vec<u8>> {
+        journal::seal(&self.crypto, segment)
+    }
+
+    /// Open the body of `device`'s segment `seq`: [`crate::Error::Integrity`] when it is
+    /// damaged, tampered with, sealed with another library's key or under another name.
+    pub fn open_segment(&self, device: DeviceId, seq: u64, body: &[u8]) -> Result<Segment> {
+        journal::open(&self.crypto, device, seq, body)
+    }
+
+    /// The bytes of a pack of the local store, for upload.
+    pub fn read_pack(&self, id: &PackId) -> Result<Vec<u8>> {
+        let path = self.store.pack_path(id);
+        std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::MissingPack(*id),
+            _ => Error::Io {
+                action: "read",
+                path,
+                source: e,
+            },
+        })
+    }
+
+    /// Packs the catalog knows that the local store does not have (announced by other
+    /// devices), with their sizes.
+    pub fn missing_packs(&self) -> Result<Vec<(PackId, u64)>> {
+        Ok(self
+            .catalog
+            .packs()?
+            .into_iter()
+            .filter(|(id, _)| !self.store.pack_path(id).is_file())
+            .collect())
+    }
+
+    /// Store a pack downloaded from the remote, checked against its id first.
+    pub fn install_pack(&mut self, id: &PackId, bytes: &[u8]) -> Result<()> {
+        self.writer()?;
+        self.store.install_pack(id, bytes)
+    }
+}
+
+/// Refuse a folder that is not empty, before making a library in it.
+pub(super) fn check_empty(root: &Path) -> Result<()> {
+    if root.exists() {
+        let mut entries = std::fs::read_dir(root).io("list", root)?;
+        if entries.next().is_some() {
+            return Err(Error::AlreadyExists(root.to_owned()));
+        }
+    }
+    Ok(())
+}
