@@ -64,6 +64,29 @@ pub enum Error {
     #[error("{0:?} is not a valid object name")]
     BadKey(String),
 
+    /// The local library failed (reading, applying, sealing or opening).
+    #[error(transparent)]
+    Library(#[from] dossier_core::Error),
+
+    /// The remote already keeps another library.
+    #[error(
+        "the remote keeps another library ({remote}), not this one ({local}); choose an empty place or that library's remote"
+    )]
+    OtherLibrary {
+        remote: dossier_core::LibraryId,
+        local: dossier_core::LibraryId,
+    },
+
+    /// There is no Dossier library on the remote (no `dossier.repo`).
+    #[error(
+        "there is no Dossier library at this remote yet; add it from the desktop that has the library (`dossier remote add`)"
+    )]
+    NoLibrary,
+
+    /// The thread that owns the library stopped (it panicked or was shut down).
+    #[error("the library's worker thread stopped")]
+    LibraryStopped,
+
     /// A remote URL that cannot be used.
     #[error("{url}: {reason}")]
     BadUrl { url: String, reason: &'static str },
@@ -86,6 +109,10 @@ impl Error {
                     | std::io::ErrorKind::ConnectionAborted
             ),
             Self::NotFound { .. }
+            | Self::Library(_)
+            | Self::OtherLibrary { .. }
+            | Self::NoLibrary
+            | Self::LibraryStopped
             | Self::OutOfRange { .. }
             | Self::BadKey(_)
             | Self::BadUrl { .. } => false,

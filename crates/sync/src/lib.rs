@@ -7,9 +7,11 @@
 //! **API boundary:** all network I/O and the async runtime live in this crate;
 //! `dossier-core` stays synchronous and offline.
 
+mod engine;
 mod error;
 mod remote;
 
+pub use engine::{Attached, Engine, Owned, Refused, Replica, SyncReport, join};
 pub use error::{Error, Result};
 pub use remote::{
     Counters, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote, Resilient,

@@ -89,3 +89,22 @@ impl<R: Remote + ?Sized> Remote for Box<R> {
         (**self).delete(key).await
     }
 }
+
+#[async_trait]
+impl<R: Remote + ?Sized> Remote for std::sync::Arc<R> {
+    async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
+        (**self).list(prefix).await
+    }
+    async fn get(&self, key: &Key) -> Result<Bytes> {
+        (**self).get(key).await
+    }
+    async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {
+        (**self).get_range(key, range).await
+    }
+    async fn put_if_absent(&self, key: &Key, bytes: Bytes) -> Result<Put> {
+        (**self).put_if_absent(key, bytes).await
+    }
+    async fn delete(&self, key: &Key) -> Result<()> {
+        (**self).delete(key).await
+    }
+}

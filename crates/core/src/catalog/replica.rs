@@ -25,7 +25,10 @@ impl Catalog {
         )?;
         let ops = stmt
             .query_map(
-                params![self.device.to_string(), i64::try_from(max).unwrap_or(i64::MAX)],
+                params![
+                    self.device.to_string(),
+                    i64::try_from(max).unwrap_or(i64::MAX)
+                ],
                 |r| r.get::<_, String>(0),
             )?
             .map(|body| Ok(serde_json::from_str(&body?)?))
@@ -91,9 +94,8 @@ impl Catalog {
     }
 
     fn take_segment(&mut self, segment: &Segment) -> Result<usize> {
-        let seq = i64::try_from(segment.seq).map_err(|_| {
-            Error::Invalid(format!("segment number {} is too large", segment.seq))
-        })?;
+        let seq = i64::try_from(segment.seq)
+            .map_err(|_| Error::Invalid(format!("segment number {} is too large", segment.seq)))?;
         let tx = self.conn.transaction()?;
         let mut applied = 0;
         {

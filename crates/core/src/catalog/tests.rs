@@ -355,10 +355,17 @@ fn other_devices_segments_apply_in_order_once() {
         other.commit(vec![version(doc, vec![], 3)]).unwrap(),
     );
     let gap = c.apply_segment(&s2).unwrap_err();
-    assert!(gap.to_string().contains("arrived before segment 1"), "{gap}");
+    assert!(
+        gap.to_string().contains("arrived before segment 1"),
+        "{gap}"
+    );
     assert_eq!(c.apply_segment(&s1).unwrap(), 1);
     assert_eq!(c.apply_segment(&s2).unwrap(), 1);
-    assert_eq!(c.apply_segment(&s1).unwrap(), 0, "an old segment is ignored");
+    assert_eq!(
+        c.apply_segment(&s1).unwrap(),
+        0,
+        "an old segment is ignored"
+    );
     assert_eq!(state(&c), state(&other));
     // A segment holding an operation of a third device is damage, not data.
     let mut third = catalog(&dir, "t.sqlite", DeviceId::new());

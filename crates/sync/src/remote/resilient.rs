@@ -92,6 +92,11 @@ impl<R: Remote> Resilient<R> {
         Arc::clone(&self.counters)
     }
 
+    /// Requests it lets run at once.
+    pub fn parallel(&self) -> usize {
+        self.opts.parallel.max(1)
+    }
+
     pub fn inner(&self) -> &R {
         &self.inner
     }

@@ -1,5 +1,5 @@
 //! The remote suite: the same checks against every implementation of `Remote` (a folder,
-//! memory, and each wrapped in `Resilient`). Object stores join it as they are added.
+//! memory, and each wrapped in `Resilient`, a real S3 server and a real WebDAV server).
 
 use bytes::Bytes;
 use dossier_sync::{Error, Folder, Key, Memory, Put, Remote, Resilient, ResilientOptions};
@@ -157,112 +157,12 @@ async fn memory_resilient_with_faults() {
     );
 }
 
-/// A test server on 127.0.0.1 (s3s-fs, `rclone serve webdav`), stopped when dropped.
-struct Server {
-    child: std::process::Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Whether `program` can run here; in CI (`CI=true`) a missing server fails the test
-/// instead of skipping it.
-fn available(program: &str) -> bool {
-    let found = std::process::Command::new(program)
-        .arg("--version")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok();
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{program} is not installed (scripts/setup.sh installs it)"
-        );
-        eprintln!("skipped: {program} is not installed");
-    }
-    found
-}
-
-impl Server {
-    /// Start `program` with `args` (`{port}` and `{dir}` filled in) and wait until it
-    /// accepts connections.
-    fn start(program: &str, args: &[&str], setup: impl FnOnce(&std::path::Path)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        setup(dir.path());
-        // A free port: bind to 0, note it, let it go.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let args: Vec<String> = args
-            .iter()
-            .map(|a| {
-                a.replace("{port}", &port.to_string())
-                    .replace("{dir}", &dir.path().display().to_string())
-            })
-            .collect();
-        let mut child = std::process::Command::new(program)
-            .args(&args)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let started = std::time::Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                child.try_wait().unwrap().is_none(),
-                "{program} exited at start"
-            );
-            assert!(
-                started.elapsed() < std::time::Duration::from_secs(30),
-                "{program} did not listen on {port}"
-            );
-            std::thread::yield_now();
-        }
-        Self {
-            child,
-            port,
-            _dir: dir,
-        }
-    }
-}
-
 #[tokio::test]
 async fn s3_on_s3s_fs() {
-    if !available("s3s-fs") {
+    let Some((server, keys)) = crate::servers::s3() else {
         return;
-    }
-    let server = Server::start(
-        "s3s-fs",
-        &[
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "{port}",
-            "--access-key",
-            "K",
-            "--secret-key",
-            "S3CRET",
-            "{dir}",
-        ],
-        |dir| std::fs::create_dir(dir.join("records")).unwrap(),
-    );
-    let keys = dossier_sync::Credentials {
-        s3: Some(("K".into(), "S3CRET".into())),
-        ..Default::default()
     };
-    let url = format!(
-        "s3://records/school-a?endpoint=http://127.0.0.1:{}&region=us-east-1",
-        server.port
-    );
+    let url = server.s3_url("school-a");
     let remote = dossier_sync::open_with(&url, &keys).unwrap();
     suite(&Resilient::new(remote, ResilientOptions::default())).await;
     // A wrong secret is refused, not retried forever.
@@ -276,25 +176,10 @@ async fn s3_on_s3s_fs() {
 
 #[tokio::test]
 async fn webdav_on_rclone() {
-    if !available("rclone") {
+    let Some(server) = crate::servers::webdav() else {
         return;
-    }
-    let server = Server::start(
-        "rclone",
-        &[
-            "serve",
-            "webdav",
-            "{dir}",
-            "--addr",
-            "127.0.0.1:{port}",
-            "--user",
-            "u",
-            "--pass",
-            "p",
-        ],
-        |_| {},
-    );
-    let url = format!("webdav://u:p@127.0.0.1:{}/school-a", server.port);
+    };
+    let url = server.webdav_url("school-a");
     let remote = dossier_sync::open(&url).unwrap();
     suite(&Resilient::new(remote, ResilientOptions::default())).await;
     let wrong = dossier_sync::open(&format!(

@@ -1,0 +1,154 @@
+//! The sync engine: one library, one remote. [`Engine::sync`] sends this device's new
+//! operations (the packs they announce first, then the journal segment) and applies
+//! every other device's new segments, then fetches the packs they announced.
+//! [`join`] makes a new device's library from a remote's `dossier.repo`.
+//!
+//! **Invariant:** a segment is noted as sent only once it is on the remote, and it goes
+//! up only after every pack it announces; a remote object that fails its check is
+//! refused (reported, never applied or installed).
+
+mod ahead;
+mod pull;
+mod push;
+mod replica;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use dossier_core::format::repo::{REPO_OBJECT, RepoFile};
+use dossier_core::{Library, Secret};
+use serde::Serialize;
+
+pub use replica::{Owned, Replica};
+
+use crate::error::{Error, Result};
+use crate::remote::{Counters, Key, Put, Remote, Resilient};
+
+/// What one sync did, for `dossier sync --json` and the app's status.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct SyncReport {
+    /// This device's journal segments uploaded (or found already there and noted).
+    pub segments_sent: u64,
+    pub packs_sent: u64,
+    /// Other devices' segments applied, and the operations in them that were new here.
+    pub segments_applied: u64,
+    pub ops_applied: u64,
+    pub packs_fetched: u64,
+    /// Objects created on the remote and bytes sent, retries included.
+    pub objects_up: u64,
+    pub bytes_up: u64,
+    /// Objects downloaded and bytes received, retries included.
+    pub objects_down: u64,
+    pub bytes_down: u64,
+    /// Requests sent, and how many of them were retries.
+    pub requests: u64,
+    pub retries: u64,
+    /// Remote objects that failed their check and were not used.
+    pub refused: Vec<Refused>,
+}
+
+/// A remote object the engine would not use, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Refused {
+    pub key: String,
+    pub reason: String,
+}
+
+/// What [`Engine::attach`] found on the remote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Attached {
+    /// The remote was empty; it now keeps this library.
+    Created,
+    /// The remote keeps this library already.
+    Found,
+}
+
+/// Syncs one local library with one remote.
+#[derive(Debug)]
+pub struct Engine<L> {
+    remote: Arc<dyn Remote>,
+    counters: Arc<Counters>,
+    parallel: usize,
+    local: L,
+}
+
+impl<L: Replica> Engine<L> {
+    pub fn new(remote: Resilient<Box<dyn Remote>>, local: L) -> Self {
+        Self {
+            counters: remote.counters(),
+            parallel: remote.parallel(),
+            remote: Arc::new(remote),
+            local,
+        }
+    }
+
+    /// The local library.
+    pub fn local(&self) -> &L {
+        &self.local
+    }
+
+    pub fn into_local(self) -> L {
+        self.local
+    }
+
+    /// Make the remote keep this library (write `dossier.repo` with its key slots), or
+    /// check that it keeps it already.
+    pub async fn attach(&self) -> Result<Attached> {
+        let key = Key::new(REPO_OBJECT)?;
+        let ours = self.local.run(|l| l.repo_file()).await?;
+        let found = match self.remote.get(&key).await {
+            Ok(body) => RepoFile::parse(&body)?,
+            Err(Error::NotFound { .. }) => {
+                match self
+                    .remote
+                    .put_if_absent(&key, ours.to_bytes().into())
+                    .await?
+                {
+                    Put::Created => return Ok(Attached::Created),
+                    // Another desktop attached at the same moment: check whose it is.
+                    Put::Existed => RepoFile::parse(&self.remote.get(&key).await?)?,
+                }
+            }
+            Err(e) => return Err(e),
+        };
+        if found.library_id != ours.library_id {
+            return Err(Error::OtherLibrary {
+                remote: found.library_id,
+                local: ours.library_id,
+            });
+        }
+        Ok(Attached::Found)
+    }
+
+    /// Send this device's new operations, then apply the other devices' and fetch the
+    /// packs they announced.
+    pub async fn sync(&self) -> Result<SyncReport> {
+        let start = self.counters.snapshot();
+        let mut report = SyncReport::default();
+        push::push(self, &mut report).await?;
+        pull::pull(self, &mut report).await?;
+        let (requests, retries, up, down) = self.counters.snapshot();
+        report.requests = requests - start.0;
+        report.retries = retries - start.1;
+        report.bytes_up = up - start.2;
+        report.bytes_down = down - start.3;
+        Ok(report)
+    }
+}
+
+/// A new device's library in `root`, joined to the library the remote keeps, unlocked
+/// with `secret` (its passphrase or recovery key). A wrong secret is
+/// [`dossier_core::Error::WrongPassphrase`] and leaves no folder behind. Sync it next.
+pub async fn join(remote: &dyn Remote, root: PathBuf, secret: Secret) -> Result<Library> {
+    let body = match remote.get(&Key::new(REPO_OBJECT)?).await {
+        Ok(body) => body,
+        Err(Error::NotFound { .. }) => return Err(Error::NoLibrary),
+        Err(e) => return Err(e),
+    };
+    let repo = RepoFile::parse(&body)?;
+    let lib = tokio::task::spawn_blocking(move || Library::join(&root, &repo, &secret))
+        .await
+        .map_err(|_| Error::LibraryStopped)??;
+    Ok(lib)
+}

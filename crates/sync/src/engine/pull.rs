@@ -1,0 +1,119 @@
+//! Receiving: every device's segments newer than the last one held, applied in order
+//! per device, then the packs they announced.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use dossier_core::DeviceId;
+use dossier_core::format::journal::{object_name, parse_object_name};
+
+use super::ahead::Ahead;
+use super::push::pack_key;
+use super::{Engine, Refused, Replica, SyncReport};
+use crate::error::{Error, Result};
+
+pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
+    let held = engine.local.run(|l| l.segments()).await?;
+    let mut listed: BTreeMap<DeviceId, Vec<u64>> = BTreeMap::new();
+    for object in engine.remote.list("journal/").await? {
+        if let Some((device, seq)) = parse_object_name(object.key.as_str()) {
+            listed.entry(device).or_default().push(seq);
+        }
+    }
+    for (device, mut seqs) in listed {
+        seqs.sort_unstable();
+        // Only the unbroken run after the last segment held: a gap is a segment still
+        // being listed (or lost); the ones after it wait for the next sync.
+        let first = held.get(&device).copied().unwrap_or(0) + 1;
+        let wanted: Vec<u64> = seqs
+            .into_iter()
+            .filter(|&s| s >= first)
+            .zip(first..)
+            .take_while(|(s, expected)| s == expected)
+            .map(|(s, _)| s)
+            .collect();
+        apply_segments(engine, device, wanted, report).await?;
+    }
+    fetch_packs(engine, report).await
+}
+
+async fn apply_segments<L: Replica>(
+    engine: &Engine<L>,
+    device: DeviceId,
+    seqs: Vec<u64>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let downloads = seqs.into_iter().map(|seq| {
+        let remote = Arc::clone(&engine.remote);
+        async move {
+            let key = crate::remote::Key::new(object_name(device, seq))?;
+            Ok::<_, Error>((seq, remote.get(&key).await?))
+        }
+    });
+    let mut ahead = Ahead::new(downloads, engine.parallel);
+    while let Some(got) = ahead.next().await {
+        let (seq, body) = got?;
+        report.objects_down += 1;
+        let applied = engine
+            .local
+            .run(move |l| {
+                let segment = l.open_segment(device, seq, &body)?;
+                l.apply_segment(&segment)
+            })
+            .await;
+        match applied {
+            Ok(n) => {
+                report.segments_applied += 1;
+                report.ops_applied += n as u64;
+            }
+            Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
+                // Nothing of this device after it can be applied in order.
+                report.refused.push(Refused {
+                    key: object_name(device, seq),
+                    reason: e.to_string(),
+                });
+                break;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+async fn fetch_packs<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
+    let missing = engine.local.run(|l| l.missing_packs()).await?;
+    let downloads = missing.into_iter().map(|(id, _size)| {
+        let remote = Arc::clone(&engine.remote);
+        async move {
+            let key = pack_key(&id)?;
+            Ok::<_, Error>((id, key.to_string(), remote.get(&key).await?))
+        }
+    });
+    let mut ahead = Ahead::new(downloads, engine.parallel);
+    while let Some(got) = ahead.next().await {
+        let (id, key, body) = match got {
+            Ok(got) => got,
+            // Announced but not (yet) there: the next sync tries again.
+            Err(Error::NotFound { key }) => {
+                report.refused.push(Refused {
+                    key,
+                    reason: "announced by a journal segment but not on the remote".into(),
+                });
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        report.objects_down += 1;
+        match engine.local.run(move |l| l.install_pack(&id, &body)).await {
+            Ok(()) => report.packs_fetched += 1,
+            Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
+                report.refused.push(Refused {
+                    key,
+                    reason: e.to_string(),
+                })
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}

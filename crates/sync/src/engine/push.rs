@@ -1,0 +1,133 @@
+//! Sending: this device's unsent operations in segments of at most
+//! [`dossier_core::SEGMENT_OPS`], each after the packs it announces.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use dossier_core::PackId;
+use dossier_core::format::journal::{Segment, object_name};
+
+use super::ahead::Ahead;
+use super::{Engine, Replica, SyncReport};
+use crate::error::Result;
+use crate::remote::{Key, Put, Remote};
+
+/// The remote object name of a pack (the local store's layout).
+pub(super) fn pack_key(id: &PackId) -> Result<Key> {
+    let hex = id.to_hex();
+    Key::new(format!("packs/{}/{hex}", &hex[..2]))
+}
+
+pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
+    // Packs already on the remote (listed once, when a segment announces some): a sync
+    // that stopped halfway does not send them again.
+    let mut on_remote: Option<HashSet<PackId>> = None;
+    while let Some(segment) = engine.local.run(|l| l.next_segment()).await? {
+        let announced = segment.packs();
+        if !announced.is_empty() {
+            if on_remote.is_none() {
+                on_remote = Some(listed_packs(engine.remote.as_ref()).await?);
+            }
+            let known = on_remote.as_mut().expect("listed above");
+            let todo: Vec<PackId> = announced
+                .into_iter()
+                .filter(|id| !known.contains(id))
+                .collect();
+            send_packs(engine, &todo, report).await?;
+            known.extend(todo);
+        }
+        send_segment(engine, segment, report).await?;
+    }
+    Ok(())
+}
+
+async fn listed_packs(remote: &dyn Remote) -> Result<HashSet<PackId>> {
+    Ok(remote
+        .list("packs/")
+        .await?
+        .into_iter()
+        .filter_map(|o| {
+            let name = o.key.as_str().rsplit('/').next()?;
+            PackId::from_hex(name).ok()
+        })
+        .collect())
+}
+
+async fn send_packs<L: Replica>(
+    engine: &Engine<L>,
+    ids: &[PackId],
+    report: &mut SyncReport,
+) -> Result<()> {
+    // Read one pack at a time from the library; upload up to `parallel` at once.
+    let uploads = ids.iter().map(|id| {
+        let id = *id;
+        let remote = Arc::clone(&engine.remote);
+        let bytes = engine.local.run(move |l| l.read_pack(&id));
+        async move {
+            let key = pack_key(&id)?;
+            let body = bytes.await?;
+            remote.put_if_absent(&key, body.into()).await
+        }
+    });
+    let mut ahead = Ahead::new(uploads, engine.parallel);
+    while let Some(put) = ahead.next().await {
+        if put? == Put::Created {
+            report.objects_up += 1;
+        }
+        report.packs_sent += 1;
+    }
+    Ok(())
+}
+
+async fn send_segment<L: Replica>(
+    engine: &Engine<L>,
+    segment: Segment,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let (device, seq) = (segment.device, segment.seq);
+    let key = Key::new(object_name(device, seq))?;
+    let (segment, body) = engine
+        .local
+        .run(move |l| {
+            let body = l.seal_segment(&segment)?;
+            Ok((segment, body))
+        })
+        .await?;
+    match engine
+        .remote
+        .put_if_absent(&key, body.clone().into())
+        .await?
+    {
+        Put::Created => {
+            engine.local.run(move |l| l.mark_sent(&segment)).await?;
+            report.objects_up += 1;
+        }
+        Put::Existed => {
+            // A sync stopped after this upload and before noting it: the segment there
+            // is what this number stands for. If it does not open, it was damaged on
+            // the remote; this device wrote it, so it writes it again.
+            let there = engine.remote.get(&key).await?;
+            report.objects_down += 1;
+            let adopted = engine
+                .local
+                .run(move |l| match l.open_segment(device, seq, &there) {
+                    Ok(there) => l.mark_sent(&there).map(|()| true),
+                    Err(dossier_core::Error::Integrity { .. }) => Ok(false),
+                    Err(e) => Err(e),
+                })
+                .await?;
+            if !adopted {
+                engine.remote.delete(&key).await?;
+                engine.remote.put_if_absent(&key, body.into()).await?;
+                engine.local.run(move |l| l.mark_sent(&segment)).await?;
+                report.objects_up += 1;
+                report.refused.push(super::Refused {
+                    key: key.to_string(),
+                    reason: "damaged on the remote; written again from this device".into(),
+                });
+            }
+        }
+    }
+    report.segments_sent += 1;
+    Ok(())
+}

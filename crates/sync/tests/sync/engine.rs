@@ -1,0 +1,452 @@
+//! The engine between real libraries: desktops that share one library through a remote
+//! (a folder, memory, a real S3 server, a real WebDAV server) converge, refuse what was
+//! tampered with, and put nothing readable on the remote.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use dossier_core::{ImportOptions, InitOptions, KdfParams, Library, Listing, Secret};
+use dossier_sync::{
+    Attached, Engine, Error, Folder, Key, Memory, Owned, Put, Remote, Replica, Resilient,
+    ResilientOptions,
+};
+
+const PASSPHRASE: &str = "correct horse battery staple";
+
+fn quick_kdf() -> KdfParams {
+    KdfParams {
+        m_cost_kib: 1024,
+        t_cost: 1,
+        p_cost: 1,
+    }
+}
+
+fn secret(s: &str) -> Secret {
+    Secret::from_input(s).unwrap()
+}
+
+fn create(root: &Path) -> Library {
+    let opts = InitOptions {
+        passphrase: zeroize::Zeroizing::new(PASSPHRASE.into()),
+        kdf: quick_kdf(),
+    };
+    Library::create(root, &opts).unwrap().0
+}
+
+/// Files with text a test can look for on the remote, and one large enough for several
+/// chunks.
+fn write_files(dir: &Path, tag: &str) -> Vec<std::path::PathBuf> {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut noise = Vec::with_capacity(400_000);
+    let mut s = 0x2545_F491_4F6C_DD1Du64 ^ tag.len() as u64;
+    for _ in 0..400_000 {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        noise.push(s as u8);
+    }
+    let files = [
+        (
+            format!("enrolment-{tag}.txt"),
+            format!("Enrolment of Jonathan Quimby {tag}: transferred from Hillcrest Academy.\n")
+                .into_bytes(),
+        ),
+        (
+            format!("transcript-{tag}.csv"),
+            format!("course,grade\nAlgebra II {tag},A-\nChemistry,B+\n").into_bytes(),
+        ),
+        (format!("scan-{tag}.bin"), noise),
+    ];
+    files
+        .into_iter()
+        .map(|(name, body)| {
+            let p = dir.join(name);
+            std::fs::write(&p, body).unwrap();
+            p
+        })
+        .collect()
+}
+
+fn engine(remote: Box<dyn Remote>, lib: Library) -> Engine<Owned> {
+    Engine::new(
+        Resilient::new(remote, ResilientOptions::default()),
+        Owned::new(lib),
+    )
+}
+
+/// Everything a user sees of a library: documents, tags, fields, versions and the bytes
+/// of every version.
+async fn state(e: &Engine<Owned>) -> String {
+    e.local()
+        .run(|l| {
+            let mut out = String::new();
+            for d in l.catalog().list(Listing::All)? {
+                out += &serde_json::to_string(&d)?;
+                out += &format!("{:?}\n", l.catalog().document(d.id)?.fields);
+                for v in l.catalog().versions(d.id)? {
+                    let mut bytes = Vec::new();
+                    l.write_version(&v, &mut bytes)?;
+                    out += &format!(
+                        "  {} {} {}\n",
+                        v.id,
+                        v.file_name,
+                        blake3::hash(&bytes).to_hex()
+                    );
+                }
+            }
+            Ok(out)
+        })
+        .await
+        .unwrap()
+}
+
+async fn verify_clean(e: &Engine<Owned>) {
+    let report = e.local().run(|l| l.verify(&mut |_| {})).await.unwrap();
+    assert!(report.is_clean(), "{report:?}");
+}
+
+/// Two desktops through one remote: the first attaches and sends; the second joins with
+/// the passphrase and receives everything; both change things offline and converge.
+async fn two_desktops(make: impl Fn() -> Box<dyn Remote>) {
+    let t = tempfile::tempdir().unwrap();
+    let mut a = create(&t.path().join("a"));
+    let files = write_files(&t.path().join("in-a"), "a");
+    a.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let a = engine(make(), a);
+    assert_eq!(a.attach().await.unwrap(), Attached::Created);
+    assert_eq!(a.attach().await.unwrap(), Attached::Found);
+    let first = a.sync().await.unwrap();
+    assert!(
+        first.segments_sent >= 1 && first.packs_sent >= 1,
+        "{first:?}"
+    );
+    assert!(first.refused.is_empty(), "{first:?}");
+    // Nothing new: nothing goes up.
+    let again = a.sync().await.unwrap();
+    assert_eq!((again.objects_up, again.segments_sent), (0, 0), "{again:?}");
+
+    let b = dossier_sync::join(make().as_ref(), t.path().join("b"), secret(PASSPHRASE))
+        .await
+        .unwrap();
+    let b = engine(make(), b);
+    assert_eq!(b.attach().await.unwrap(), Attached::Found);
+    let got = b.sync().await.unwrap();
+    assert!(
+        got.segments_applied >= 1 && got.packs_fetched >= 1,
+        "{got:?}"
+    );
+    assert_eq!(state(&a).await, state(&b).await);
+
+    // Offline on both: B tags the enrolment and adds a version of the transcript, A
+    // imports more and trashes the scan.
+    let docs = a
+        .local()
+        .run(|l| Ok(l.catalog().list(Listing::All)?))
+        .await
+        .unwrap();
+    let doc = |name: &str| {
+        docs.iter()
+            .find(|d| d.file_name.starts_with(name))
+            .unwrap()
+            .id
+    };
+    let (enrolment, transcript, scan) = (doc("enrolment"), doc("transcript"), doc("scan"));
+    let newer = t.path().join("transcript-a.csv");
+    std::fs::write(&newer, "course,grade\nAlgebra II a,A\nChemistry,B+\n").unwrap();
+    b.local()
+        .run(move |l| {
+            l.tag(enrolment, &["transfer".into()], &[])?;
+            l.add_version(
+                transcript,
+                &newer,
+                Some("grade corrected".into()),
+                &mut |_| {},
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let more = write_files(&t.path().join("in-a2"), "second");
+    a.local()
+        .run(move |l| {
+            l.import(&more, &ImportOptions::default(), &mut |_| {})?;
+            l.trash(scan)
+        })
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        for e in [&a, &b] {
+            let r = e.sync().await.unwrap();
+            assert!(r.refused.is_empty(), "{r:?}");
+        }
+    }
+    let (sa, sb) = (state(&a).await, state(&b).await);
+    assert_eq!(sa, sb);
+    assert!(
+        sa.contains("\"transfer\"") && sa.contains("\"trashed\":true"),
+        "{sa}"
+    );
+    assert_eq!(
+        sa.matches("transcript-a.csv").count(),
+        3,
+        "two versions of the transcript"
+    );
+    verify_clean(&a).await;
+    verify_clean(&b).await;
+}
+
+#[tokio::test]
+async fn two_desktops_through_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    two_desktops(move || Box::new(Folder::new(&path).unwrap())).await;
+}
+
+#[tokio::test]
+async fn two_desktops_through_memory() {
+    let memory = Arc::new(Memory::new());
+    two_desktops(move || Box::new(Arc::clone(&memory))).await;
+}
+
+#[tokio::test]
+async fn two_desktops_through_s3() {
+    let Some((server, keys)) = crate::servers::s3() else {
+        return;
+    };
+    let url = server.s3_url("school-a");
+    two_desktops(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
+}
+
+#[tokio::test]
+async fn two_desktops_through_webdav() {
+    let Some(server) = crate::servers::webdav() else {
+        return;
+    };
+    let url = server.webdav_url("school-a");
+    two_desktops(move || dossier_sync::open(&url).unwrap()).await;
+}
+
+#[tokio::test]
+async fn joining_needs_the_right_secret_and_a_library_there() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let root = t.path().join("b");
+    let nothing = dossier_sync::join(memory.as_ref(), root.clone(), secret(PASSPHRASE)).await;
+    assert!(matches!(nothing, Err(Error::NoLibrary)), "{nothing:?}");
+
+    let a = engine(Box::new(Arc::clone(&memory)), create(&t.path().join("a")));
+    a.attach().await.unwrap();
+    let wrong = dossier_sync::join(memory.as_ref(), root.clone(), secret("not it")).await;
+    assert!(
+        matches!(
+            wrong,
+            Err(Error::Library(dossier_core::Error::WrongPassphrase))
+        ),
+        "{wrong:?}"
+    );
+    assert!(!root.exists(), "a wrong secret leaves no folder behind");
+    // The recovery key opens it too.
+    let recovery = t.path().join("c");
+    let opts = InitOptions {
+        passphrase: zeroize::Zeroizing::new(PASSPHRASE.into()),
+        kdf: quick_kdf(),
+    };
+    let (other, key) = Library::create(&t.path().join("other"), &opts).unwrap();
+    // ...of its own library only: the recovery key of another library is refused.
+    let foreign =
+        dossier_sync::join(memory.as_ref(), recovery.clone(), Secret::RecoveryKey(key)).await;
+    assert!(
+        matches!(
+            foreign,
+            Err(Error::Library(dossier_core::Error::WrongPassphrase))
+        ),
+        "{foreign:?}"
+    );
+    // Another library cannot take over a remote that keeps one.
+    let other = engine(Box::new(Arc::clone(&memory)), other);
+    assert!(matches!(
+        other.attach().await,
+        Err(Error::OtherLibrary { .. })
+    ));
+}
+
+#[tokio::test]
+async fn the_recovery_key_joins_too() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let opts = InitOptions {
+        passphrase: zeroize::Zeroizing::new(PASSPHRASE.into()),
+        kdf: quick_kdf(),
+    };
+    let (lib, key) = Library::create(&t.path().join("a"), &opts).unwrap();
+    let a = engine(Box::new(Arc::clone(&memory)), lib);
+    a.attach().await.unwrap();
+    let b = dossier_sync::join(
+        memory.as_ref(),
+        t.path().join("b"),
+        Secret::RecoveryKey(key),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        b.library_id(),
+        a.local().run(|l| Ok(l.library_id())).await.unwrap()
+    );
+    assert_ne!(
+        b.device_id(),
+        a.local().run(|l| Ok(l.device_id())).await.unwrap()
+    );
+}
+
+/// A sync that stopped after uploading a segment and before noting it: the next one
+/// finds it there and adopts it; a segment of this device damaged on the remote is
+/// written again; another device's damaged objects are refused, never applied.
+#[tokio::test]
+async fn interrupted_and_tampered_objects() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let mut lib = create(&t.path().join("a"));
+    let files = write_files(&t.path().join("in"), "a");
+    lib.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    // As if a sync had uploaded segment 1 and stopped.
+    let segment = lib.next_segment().unwrap().unwrap();
+    let name = dossier_core::format::journal::object_name(segment.device, 1);
+    let body = lib.seal_segment(&segment).unwrap();
+    for pack in segment.packs() {
+        let hex = pack.to_hex();
+        memory
+            .put_if_absent(
+                &Key::new(format!("packs/{}/{hex}", &hex[..2])).unwrap(),
+                lib.read_pack(&pack).unwrap().into(),
+            )
+            .await
+            .unwrap();
+    }
+    memory
+        .put_if_absent(&Key::new(name.clone()).unwrap(), body.into())
+        .await
+        .unwrap();
+    let a = engine(Box::new(Arc::clone(&memory)), lib);
+    a.attach().await.unwrap();
+    let r = a.sync().await.unwrap();
+    assert_eq!(
+        (r.segments_sent, r.packs_sent, r.objects_up),
+        (1, 0, 0),
+        "{r:?}"
+    );
+    assert_eq!(memory.list("journal/").await.unwrap().len(), 1);
+
+    // Its next segment is damaged on the remote before it is noted: written again.
+    let device = a.local().run(|l| Ok(l.device_id())).await.unwrap();
+    a.local()
+        .run(|l| l.tag(l.catalog().list(Listing::All)?[0].id, &["x".into()], &[]))
+        .await
+        .unwrap();
+    let second = Key::new(dossier_core::format::journal::object_name(device, 2)).unwrap();
+    assert_eq!(
+        memory
+            .put_if_absent(&second, b"DOSJRNL1garbage".to_vec().into())
+            .await
+            .unwrap(),
+        Put::Created
+    );
+    let r = a.sync().await.unwrap();
+    assert_eq!(r.refused.len(), 1, "{r:?}");
+    assert_eq!(r.segments_sent, 1);
+
+    // A second desktop gets everything; then a tampered pack and segment are refused.
+    let b = dossier_sync::join(memory.as_ref(), t.path().join("b"), secret(PASSPHRASE))
+        .await
+        .unwrap();
+    let b = engine(Box::new(Arc::clone(&memory)), b);
+    let r = b.sync().await.unwrap();
+    assert!(r.refused.is_empty(), "{r:?}");
+    assert_eq!(state(&a).await, state(&b).await);
+
+    let more = write_files(&t.path().join("in2"), "later");
+    let sent = a
+        .local()
+        .run(move |l| {
+            l.import(&more, &ImportOptions::default(), &mut |_| {})
+                .map(|_| ())
+        })
+        .await;
+    sent.unwrap();
+    a.sync().await.unwrap();
+    let objects = memory.list("").await.unwrap();
+    for o in &objects {
+        if o.key.as_str().starts_with("packs/")
+            || o.key == Key::new(dossier_core::format::journal::object_name(device, 3)).unwrap()
+        {
+            let mut bytes = memory.get(&o.key).await.unwrap().to_vec();
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0x40;
+            memory.delete(&o.key).await.unwrap();
+            memory.put_if_absent(&o.key, bytes.into()).await.unwrap();
+        }
+    }
+    let before = state(&b).await;
+    let r = b.sync().await.unwrap();
+    assert!(
+        r.refused.iter().any(|x| x.key.starts_with("journal/")),
+        "{r:?}"
+    );
+    assert_eq!(r.segments_applied, 0);
+    assert_eq!(
+        state(&b).await,
+        before,
+        "nothing of a tampered segment is applied"
+    );
+    verify_clean(&b).await;
+}
+
+/// After syncing, no title, file name or passage of text appears in any object.
+#[tokio::test]
+async fn nothing_readable_reaches_the_remote() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path().join("remote");
+    let mut lib = create(&t.path().join("a"));
+    let files = write_files(&t.path().join("in"), "a");
+    lib.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let a = engine(Box::new(Folder::new(&dir).unwrap()), lib);
+    a.attach().await.unwrap();
+    a.sync().await.unwrap();
+    let needles: &[&[u8]] = &[
+        b"Jonathan Quimby",
+        b"Hillcrest",
+        b"enrolment-a",
+        b"transcript-a",
+        b"Algebra II",
+        b"scan-a",
+    ];
+    let mut seen = 0;
+    for entry in walk(&dir) {
+        let bytes = std::fs::read(&entry).unwrap();
+        seen += 1;
+        for n in needles {
+            assert!(
+                !bytes.windows(n.len()).any(|w| w == *n),
+                "{} holds {:?}",
+                entry.display(),
+                String::from_utf8_lossy(n)
+            );
+        }
+    }
+    assert!(seen >= 3, "repo, packs and a segment: {seen}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
