@@ -168,6 +168,13 @@ pub enum Command {
     /// Manage key slots and the OS keyring.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// The remote this library is kept on, shared with other desktops.
+    #[command(subcommand)]
+    Remote(crate::sync::RemoteCommand),
+    /// Send this desktop's changes to the remote and bring in the others'.
+    Sync(crate::sync::SyncArgs),
+    /// Join a library kept on a remote, as a new desktop (into a new folder).
+    Clone(crate::sync::CloneArgs),
 }
 
 #[derive(Debug, Args)]
@@ -533,6 +540,9 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             Ok(0)
         }
         Command::Keys(k) => keys(root, k),
+        Command::Remote(r) => crate::sync::remote(root, r),
+        Command::Sync(args) => crate::sync::sync(root, tools, args),
+        Command::Clone(args) => crate::sync::clone(tools, args),
     }
 }
 

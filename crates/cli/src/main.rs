@@ -7,6 +7,7 @@ mod output;
 mod preview;
 mod processing;
 mod search;
+mod sync;
 mod unlock;
 mod watch;
 
@@ -58,7 +59,14 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
             eprintln!("error: {e:#}");
-            let code = match e.downcast_ref::<dossier_core::Error>() {
+            // Core's error, also when it reached us through the sync engine.
+            let core = e.downcast_ref::<dossier_core::Error>().or_else(|| match e
+                .downcast_ref::<dossier_sync::Error>()
+            {
+                Some(dossier_sync::Error::Library(inner)) => Some(inner),
+                _ => None,
+            });
+            let code = match core {
                 Some(dossier_core::Error::LibraryInUse { .. }) => exit::IN_USE,
                 Some(
                     dossier_core::Error::WrongPassphrase

@@ -10,6 +10,7 @@ use serde_json::Value;
 mod diff;
 mod preview;
 mod search;
+mod sync;
 mod watch;
 
 const PASS: &str = "correct horse battery";

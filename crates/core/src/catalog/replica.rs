@@ -36,6 +36,15 @@ impl Catalog {
         Ok(ops)
     }
 
+    /// How many of this device's operations no segment holds yet.
+    pub fn unsent_count(&self) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM ops WHERE segment IS NULL AND stamp LIKE '%.' || ?1",
+            [self.device.to_string()],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
+    }
+
     /// The last segment `device` sent that this catalog holds (0: none).
     pub fn last_segment(&self, device: DeviceId) -> Result<u64> {
         let seq: Option<i64> = self

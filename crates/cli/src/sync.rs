@@ -1,0 +1,316 @@
+//! `dossier remote add|show`, `dossier sync` (once, or `--watch`) and `dossier clone`:
+//! arguments and output around `dossier-sync`'s engine.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand};
+use dossier_core::{Access, Library, Secret};
+use dossier_sync::{Engine, Owned, Resilient, ResilientOptions, SyncReport};
+use zeroize::Zeroizing;
+
+use crate::exit;
+use crate::output;
+use crate::processing::{self, ToolArgs};
+use crate::unlock::{open, unlock};
+
+#[derive(Debug, Subcommand)]
+pub enum RemoteCommand {
+    /// Keep this library on a remote (s3://bucket/prefix?endpoint=…, webdav://user@host/path,
+    /// file:///srv/share, azblob://…, gcs://…). Credentials come from the environment
+    /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, DOSSIER_WEBDAV_PASSWORD, …).
+    Add { url: String },
+    /// The remote, and what is waiting to be sent.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `dossier sync` arguments.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Print the summary (objects and bytes up and down) as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Do not extract text and make thumbnails of what arrived.
+    #[arg(long)]
+    no_process: bool,
+    /// Keep syncing: every --interval, and soon after local changes settle.
+    #[arg(long)]
+    watch: bool,
+    /// Time between syncs with --watch (e.g. 30s, 5m, 1h).
+    #[arg(long, default_value = "5m", value_parser = parse_interval)]
+    interval: Duration,
+}
+
+/// `dossier clone` arguments.
+#[derive(Debug, Args)]
+pub struct CloneArgs {
+    /// The remote keeping the library.
+    url: String,
+    /// The new library folder on this desktop (must not exist or be empty).
+    dir: PathBuf,
+    /// Do not extract text and make thumbnails after the download.
+    #[arg(long)]
+    no_process: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_interval(s: &str) -> std::result::Result<Duration, String> {
+    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("{s:?}: give a number and a unit, e.g. 30s, 5m, 1h"))?;
+    let secs = match unit {
+        "s" | "" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("{s:?}: the unit is s, m or h")),
+    };
+    if secs == 0 {
+        return Err("the interval must be longer than zero".into());
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn engine(url: &str, lib: Library) -> Result<Engine<Owned>> {
+    let remote = dossier_sync::open(url)?;
+    Ok(Engine::new(
+        Resilient::new(remote, ResilientOptions::default()),
+        Owned::new(lib),
+    ))
+}
+
+/// A remote URL as kept in `remote.json`: never with a password in it.
+fn check_no_secret(url: &str) -> Result<()> {
+    let has_password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .and_then(|authority| authority.rsplit_once('@'))
+        .is_some_and(|(user, _)| user.contains(':'));
+    if has_password {
+        bail!(
+            "the URL holds a password, which would be kept in the library folder; give the user only (webdav://user@host/path) and the password in DOSSIER_WEBDAV_PASSWORD"
+        );
+    }
+    Ok(())
+}
+
+pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
+    match cmd {
+        RemoteCommand::Add { url } => {
+            check_no_secret(&url)?;
+            let lib = unlock(root, Access::Write)?;
+            if let Some(old) = lib.remote()? {
+                bail!("this library already syncs with {old}");
+            }
+            let engine = engine(&url, lib)?;
+            let attached = runtime()?.block_on(engine.attach())?;
+            let mut lib = engine.into_local().into_library()?;
+            lib.set_remote(&url)?;
+            match attached {
+                dossier_sync::Attached::Created => println!(
+                    "{url} now keeps this library. Run `dossier sync` to send it; other desktops join with `dossier clone {url} DIR`."
+                ),
+                dossier_sync::Attached::Found => {
+                    println!(
+                        "{url} already keeps this library; `dossier sync` brings both up to date."
+                    )
+                }
+            }
+            Ok(0)
+        }
+        RemoteCommand::Show { json } => {
+            let lib = open(root, Access::Read)?;
+            let url = lib.remote()?;
+            let device = lib.device_id();
+            let devices = lib.segments()?;
+            let waiting = lib.catalog().unsent_count()?;
+            if json {
+                let devices: std::collections::BTreeMap<String, u64> = devices
+                    .into_iter()
+                    .map(|(d, s)| (d.to_string(), s))
+                    .collect();
+                output::json(&serde_json::json!({
+                    "url": url,
+                    "device": device.to_string(),
+                    "segments": devices,
+                    "operations_waiting": waiting,
+                }))?;
+                return Ok(0);
+            }
+            match url {
+                None => println!("No remote; add one with `dossier remote add URL`."),
+                Some(url) => {
+                    println!("Remote:   {url}");
+                    println!("This desktop: {device}");
+                    println!("Changes waiting to be sent: {waiting}");
+                    for (d, seq) in devices {
+                        let who = if d == device { " (this desktop)" } else { "" };
+                        println!("  desktop {d}{who}: {seq} segment(s)");
+                    }
+                }
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Sync once, then process what arrived (unless told not to).
+fn sync_once(root: &Path, tools: &ToolArgs, args: &SyncArgs) -> Result<SyncReport> {
+    let lib = unlock(root, Access::Write)?;
+    let Some(url) = lib.remote()? else {
+        bail!("this library has no remote; add one with `dossier remote add URL`");
+    };
+    let engine = engine(&url, lib)?;
+    let report = runtime()?.block_on(engine.sync());
+    let mut lib = engine.into_local().into_library()?;
+    let report = report.with_context(|| format!("syncing with {url}"))?;
+    if !args.no_process && report.segments_applied > 0 {
+        processing::run(&mut lib, tools, false, !args.json, false)?;
+    }
+    Ok(report)
+}
+
+fn print_report(report: &SyncReport, json: bool) -> Result<()> {
+    if json {
+        return output::json(report);
+    }
+    println!(
+        "Sent {} change batch(es) and {} pack(s); received {} batch(es) ({} change(s)) and {} pack(s).",
+        report.segments_sent,
+        report.packs_sent,
+        report.segments_applied,
+        report.ops_applied,
+        report.packs_fetched
+    );
+    println!(
+        "{} object(s), {} up; {} object(s), {} down; {} request(s), {} retried.",
+        report.objects_up,
+        output::size(report.bytes_up),
+        report.objects_down,
+        output::size(report.bytes_down),
+        report.requests,
+        report.retries
+    );
+    for r in &report.refused {
+        println!("refused {}: {}", r.key, r.reason);
+    }
+    Ok(())
+}
+
+pub fn sync(root: &Path, tools: &ToolArgs, args: SyncArgs) -> Result<u8> {
+    if !args.watch {
+        let report = sync_once(root, tools, &args)?;
+        print_report(&report, args.json)?;
+        return Ok(if report.refused.is_empty() {
+            0
+        } else {
+            exit::PARTIAL
+        });
+    }
+    // Between syncs the library is closed, so the app and other commands can use it.
+    loop {
+        match sync_once(root, tools, &args) {
+            Ok(report) => print_report(&report, args.json)?,
+            // Offline or in use: say so and try again next time.
+            Err(e) => eprintln!("sync failed: {e:#}"),
+        }
+        wait_for_change_or(root, args.interval);
+    }
+}
+
+/// Wait until `interval` has passed, or until the catalog changed and then stayed
+/// unchanged for a few seconds (local changes settled), whichever comes first.
+fn wait_for_change_or(root: &Path, interval: Duration) {
+    const SETTLE: Duration = Duration::from_secs(10);
+    let stamp = || {
+        ["catalog.sqlite", "catalog.sqlite-wal"].map(|f| {
+            std::fs::metadata(root.join(f))
+                .and_then(|m| Ok((m.len(), m.modified()?)))
+                .unwrap_or((0, SystemTime::UNIX_EPOCH))
+        })
+    };
+    let start = Instant::now();
+    let first = stamp();
+    let mut last = first;
+    let mut changed_at: Option<Instant> = None;
+    while start.elapsed() < interval {
+        std::thread::sleep(Duration::from_secs(1));
+        let now = stamp();
+        if now != last {
+            changed_at = Some(Instant::now());
+            last = now;
+        } else if changed_at.is_some_and(|t| t.elapsed() >= SETTLE) {
+            return;
+        }
+    }
+}
+
+pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
+    check_no_secret(&args.url)?;
+    let secret = match std::env::var("DOSSIER_PASSPHRASE") {
+        Ok(p) => Secret::Passphrase(Zeroizing::new(p)),
+        Err(_) => {
+            use std::io::IsTerminal;
+            if !std::io::stdin().is_terminal() {
+                return Err(crate::unlock::NoSecret.into());
+            }
+            let input = Zeroizing::new(rpassword::prompt_password("Passphrase or recovery key: ")?);
+            Secret::from_input(&input)?
+        }
+    };
+    let rt = runtime()?;
+    let remote = dossier_sync::open(&args.url)?;
+    let mut lib = rt.block_on(dossier_sync::join(
+        remote.as_ref(),
+        args.dir.clone(),
+        secret,
+    ))?;
+    lib.set_remote(&args.url)?;
+    let engine = engine(&args.url, lib)?;
+    let report = rt.block_on(engine.sync());
+    let mut lib = engine.into_local().into_library()?;
+    let report = report.with_context(|| format!("downloading from {}", args.url))?;
+    if !args.no_process {
+        processing::run(&mut lib, tools, false, !args.json, false)?;
+    }
+    if !args.json {
+        println!("Joined the library in {}.", args.dir.display());
+    }
+    print_report(&report, args.json)?;
+    Ok(if report.refused.is_empty() {
+        0
+    } else {
+        exit::PARTIAL
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_and_secrets_in_urls() {
+        assert_eq!(parse_interval("5m"), Ok(Duration::from_secs(300)));
+        assert_eq!(parse_interval("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_interval("2h"), Ok(Duration::from_secs(7200)));
+        assert!(parse_interval("0m").is_err());
+        assert!(parse_interval("five").is_err());
+        assert!(parse_interval("5d").is_err());
+        assert!(check_no_secret("webdav://u:p@host/path").is_err());
+        assert!(check_no_secret("webdav://u@host/path").is_ok());
+        assert!(check_no_secret("s3://bucket/prefix?endpoint=http://127.0.0.1:9000").is_ok());
+        assert!(check_no_secret("file:///srv/share").is_ok());
+    }
+}

@@ -1,0 +1,102 @@
+//! `dossier remote`, `dossier sync` and `dossier clone` between two library folders
+//! through a folder remote.
+
+use super::*;
+
+fn url_of(dir: &Path) -> String {
+    format!("file://{}", dir.display())
+}
+
+#[test]
+fn a_second_desktop_clones_and_both_sync() {
+    let a = Lib::new();
+    let files = a.work().join("in");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(
+        files.join("letter.txt"),
+        "Dear registrar, the transcript follows.\n",
+    )
+    .unwrap();
+    a.ok(&["import", "--no-process", files.to_str().unwrap()]);
+    let remote = a.work().join("remote");
+    let url = url_of(&remote);
+
+    // No remote yet: sync says what to do.
+    let out = a.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("dossier remote add"),
+        "{}",
+        stderr(&out)
+    );
+    // A password in the URL would be kept in the library folder: refused.
+    let out = a.run(&["remote", "add", "webdav://u:secret@127.0.0.1:1/x"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("DOSSIER_WEBDAV_PASSWORD"),
+        "{}",
+        stderr(&out)
+    );
+
+    assert!(
+        a.ok(&["remote", "add", &url])
+            .contains("now keeps this library")
+    );
+    let show = a.json(&["remote", "show", "--json"]);
+    assert_eq!(show["url"], url.as_str());
+    assert!(show["operations_waiting"].as_u64().unwrap() > 0, "{show}");
+    let sent = a.json(&["sync", "--json"]);
+    assert!(sent["segments_sent"].as_u64().unwrap() >= 1, "{sent}");
+    assert!(sent["bytes_up"].as_u64().unwrap() > 0, "{sent}");
+    assert_eq!(
+        a.json(&["remote", "show", "--json"])["operations_waiting"],
+        0
+    );
+
+    // A wrong passphrase at clone: exit 5, nothing made.
+    let b_dir = a.work().join("b");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["clone", &url, b_dir.to_str().unwrap()])
+        .env("DOSSIER_PASSPHRASE", "not the passphrase")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!b_dir.exists());
+
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["clone", &url, b_dir.to_str().unwrap(), "--json"])
+        .env("DOSSIER_PASSPHRASE", PASS)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let b = Lib {
+        _dir: tempfile::tempdir().unwrap(),
+        path: b_dir,
+    };
+    assert_eq!(b.json(&["ls", "--json"]), a.json(&["ls", "--json"]));
+    // Processed on arrival: B finds the letter by its words.
+    let hits = b.json(&["search", "transcript", "--json"]);
+    assert_eq!(hits["total"], 1, "{hits}");
+
+    // B tags it; A gets the tag.
+    let id = b.json(&["ls", "--json"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.ok(&["tag", &id, "+incoming"]);
+    let sent = b.json(&["sync", "--json"]);
+    assert_eq!(sent["segments_sent"], 1, "{sent}");
+    let got = a.json(&["sync", "--json"]);
+    assert_eq!(got["segments_applied"], 1, "{got}");
+    assert_eq!(b.json(&["ls", "--json"]), a.json(&["ls", "--json"]));
+    assert!(a.ok(&["show", &id]).contains("incoming"));
+    a.ok(&["verify"]);
+    b.ok(&["verify"]);
+}
