@@ -429,6 +429,31 @@ fn format_1_fixture_still_reads() {
     assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
 }
 
+/// The format-1 journal segment checked in under `tests/fixtures/journal-v1` (the
+/// fixture library's operations, sealed as its device's first segment) must keep opening
+/// with that library's key and give back exactly those operations.
+#[test]
+fn journal_1_fixture_still_opens() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures.join("library-v1/library"), &t.path().join("lib"));
+    let lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
+        .unwrap()
+        .unlock(&secret("fixture passphrase"))
+        .unwrap();
+    let device = lib.device_id();
+    let name = dossier_core::format::journal::object_name(device, 1);
+    let body = std::fs::read(fixtures.join("journal-v1").join(&name)).unwrap();
+    let segment = lib.open_segment(device, 1, &body).unwrap();
+    assert_eq!(Some(segment.clone()), lib.next_segment().unwrap());
+    assert!(segment.ops.len() > 5 && !segment.packs().is_empty());
+    // Under another number it does not open.
+    assert!(matches!(
+        lib.open_segment(device, 2, &body),
+        Err(dossier_core::Error::Integrity { .. })
+    ));
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
