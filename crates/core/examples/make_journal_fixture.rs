@@ -26,7 +26,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lib = LockedLibrary::open(&lib_dir, Access::Write)?.unlock(&Secret::Passphrase(
         Zeroizing::new("fixture passphrase".into()),
     ))?;
-    let segment = lib.next_segment()?.ok_or("the fixture library has no operations")?;
+    let segment = lib
+        .next_segment()?
+        .ok_or("the fixture library has no operations")?;
     let path = out.join(object_name(segment.device, segment.seq));
     std::fs::create_dir_all(path.parent().expect("a folder"))?;
     std::fs::write(&path, lib.seal_segment(&segment)?)?;

@@ -21,6 +21,13 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
         return Ok(false);
     }
     let s = &op.stamp;
+    if let Some(doc) = op.kind.doc() {
+        tx.prepare_cached(
+            "INSERT INTO doc_clock (doc, ms) VALUES (?1, ?2)
+             ON CONFLICT (doc) DO UPDATE SET ms = max(ms, excluded.ms)",
+        )?
+        .execute(params![doc.to_string(), s.wall_ms()])?;
+    }
     match &op.kind {
         OpKind::DocumentCreated { doc, title } => {
             // A purged document gets no row (its title is kept hidden, like its other
@@ -39,7 +46,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                 Some(serde_json::to_string(title)?),
                 s,
             )?;
-            refresh(tx, *doc, s)?;
+            refresh(tx, *doc)?;
         }
         OpKind::VersionAdded { doc, version: v } => {
             if is_purged(tx, &v.id.to_string())? {
@@ -69,7 +76,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                 ],
             )?;
             super::jobs::queue_version(tx, v.id, s.wall_ms())?;
-            refresh(tx, *doc, s)?;
+            refresh(tx, *doc)?;
         }
         OpKind::FieldSet {
             doc,
@@ -78,7 +85,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
         } => {
             let value = value.as_ref().map(serde_json::to_string).transpose()?;
             set_register(tx, *doc, field, value, s)?;
-            refresh(tx, *doc, s)?;
+            refresh(tx, *doc)?;
         }
         OpKind::TagAdded { doc, tag } => {
             let dead: bool = tx
@@ -95,7 +102,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                     params![doc.to_string(), tag, key],
                 )?;
             }
-            refresh(tx, *doc, s)?;
+            refresh(tx, *doc)?;
         }
         OpKind::TagRemoved { doc, tag, observed } => {
             for add in observed {
@@ -109,19 +116,19 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                     params![doc.to_string(), tag, add],
                 )?;
             }
-            refresh(tx, *doc, s)?;
+            refresh(tx, *doc)?;
         }
         OpKind::Trashed { doc, observed_head } => {
             let v =
                 serde_json::json!({ "trashed": observed_head.map(|h| h.to_string()) }).to_string();
             set_register_raw(tx, *doc, "status", Some(v), s)?;
-            refresh(tx, *doc, s)?;
+            refresh(tx, *doc)?;
         }
         OpKind::Untrashed { doc } => {
             set_register_raw(tx, *doc, "status", Some(r#"{"active":null}"#.into()), s)?;
-            refresh(tx, *doc, s)?;
+            refresh(tx, *doc)?;
         }
-        OpKind::Purged { doc, versions } => purge(tx, *doc, versions, s)?,
+        OpKind::Purged { doc, versions } => purge(tx, *doc, versions)?,
         OpKind::PackAdded { pack, size, index } => {
             let entries = decode_index(index, pack)?;
             tx.execute(
@@ -205,7 +212,7 @@ fn revive(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
 /// Delete `versions` of `doc` and everything derived from them; the document's row goes
 /// too when none of its versions is left. Its registers and tags stay (hidden), so a
 /// version added concurrently brings it back the same whatever the order of arrival.
-fn purge(tx: &Transaction<'_>, doc: DocId, versions: &[VersionId], s: &Stamp) -> Result<()> {
+fn purge(tx: &Transaction<'_>, doc: DocId, versions: &[VersionId]) -> Result<()> {
     for v in versions {
         let v = v.to_string();
         tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&v])?;
@@ -223,7 +230,7 @@ fn purge(tx: &Transaction<'_>, doc: DocId, versions: &[VersionId], s: &Stamp) ->
         .prepare_cached("SELECT 1 FROM versions WHERE doc = ?1")?
         .exists([&id])?;
     if left {
-        return refresh(tx, doc, s);
+        return refresh(tx, doc);
     }
     tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&id])?;
     tx.execute("DELETE FROM documents WHERE id = ?1", [&id])?;
@@ -280,7 +287,7 @@ fn text_register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<St
 }
 
 /// Recompute a document's projected columns from registers and versions.
-fn refresh(tx: &Transaction<'_>, doc: DocId, s: &Stamp) -> Result<()> {
+fn refresh(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
     let id = doc.to_string();
     let exists: Option<i64> = tx
         .query_row("SELECT 1 FROM documents WHERE id = ?1", [&id], |r| r.get(0))
@@ -318,7 +325,8 @@ fn refresh(tx: &Transaction<'_>, doc: DocId, s: &Stamp) -> Result<()> {
     let title = text_register(tx, &id, "title")?.unwrap_or_default();
     tx.execute(
         "UPDATE documents SET title = ?2, doc_type = ?3, subject_id = ?4, subject_name = ?5, collection = ?6,
-             current_version = ?7, trashed = ?8, concurrent = ?9, updated_ms = max(updated_ms, ?10)
+             current_version = ?7, trashed = ?8, concurrent = ?9,
+             updated_ms = coalesce((SELECT ms FROM doc_clock WHERE doc = ?1), updated_ms)
          WHERE id = ?1",
         params![
             id,
@@ -330,7 +338,6 @@ fn refresh(tx: &Transaction<'_>, doc: DocId, s: &Stamp) -> Result<()> {
             current,
             trashed,
             concurrent,
-            s.wall_ms(),
         ],
     )?;
     Ok(())

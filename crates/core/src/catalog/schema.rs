@@ -128,11 +128,15 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 5: sync bookkeeping. `ops.segment` is the journal segment an operation travelled in
     // (NULL: one of this device's operations not yet sent); `segments` is, per device,
-    // the last of its segments this catalog holds.
+    // the last of its segments this catalog holds. `doc_clock` is the latest time of any
+    // operation on a document, kept even before the document itself arrives, so its
+    // "updated" time is the same whatever order operations came in.
     r#"
     ALTER TABLE ops ADD COLUMN segment INTEGER;
     CREATE INDEX ops_unsent ON ops(seq) WHERE segment IS NULL;
     CREATE TABLE segments (device TEXT PRIMARY KEY, seq INTEGER NOT NULL) STRICT;
+    CREATE TABLE doc_clock (doc TEXT PRIMARY KEY, ms INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+    INSERT INTO doc_clock (doc, ms) SELECT id, updated_ms FROM documents;
     "#,
 ];
 
@@ -198,7 +202,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 16);
+        assert_eq!(n, 17);
     }
 
     #[test]

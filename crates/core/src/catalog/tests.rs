@@ -43,8 +43,8 @@ fn state(c: &Catalog) -> String {
             .map(|v| (v.id, v.current))
             .collect();
         out += &format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?}\n",
-            d.title, d.tags, d.trashed, d.doc_type, detail.fields, versions
+            "{:?} {:?} {:?} {:?} {:?} {:?} {}\n",
+            d.title, d.tags, d.trashed, d.doc_type, detail.fields, versions, d.updated
         );
     }
     out

@@ -11,7 +11,7 @@ use dossier_sync::{
     ResilientOptions,
 };
 
-const PASSPHRASE: &str = "correct horse battery staple";
+pub const PASSPHRASE: &str = "correct horse battery staple";
 
 fn quick_kdf() -> KdfParams {
     KdfParams {
@@ -21,11 +21,11 @@ fn quick_kdf() -> KdfParams {
     }
 }
 
-fn secret(s: &str) -> Secret {
+pub fn secret(s: &str) -> Secret {
     Secret::from_input(s).unwrap()
 }
 
-fn create(root: &Path) -> Library {
+pub fn create(root: &Path) -> Library {
     let opts = InitOptions {
         passphrase: zeroize::Zeroizing::new(PASSPHRASE.into()),
         kdf: quick_kdf(),
@@ -76,7 +76,7 @@ fn engine(remote: Box<dyn Remote>, lib: Library) -> Engine<Owned> {
 
 /// Everything a user sees of a library: documents, tags, fields, versions and the bytes
 /// of every version.
-async fn state(e: &Engine<Owned>) -> String {
+pub async fn state(e: &Engine<Owned>) -> String {
     e.local()
         .run(|l| {
             let mut out = String::new();

@@ -1,0 +1,232 @@
+//! Convergence: three desktops on one remote act offline at random (import, new
+//! versions, restore, tag, fields, trash, untrash, delete for good) and sync in random
+//! orders. After a final round all three show the same documents with the same content,
+//! and every version any of them made is there unless a desktop deleted it for good after
+//! seeing it. `DOSSIER_SCHEDULES` sets the number of schedules (default 200).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dossier_core::{FieldKey, FieldValue, ImportOptions, Library, Listing, VersionId};
+use dossier_sync::{Engine, Memory, Owned, Replica, Resilient, ResilientOptions};
+use proptest::prelude::*;
+
+use crate::engine::{PASSPHRASE, create, secret, state};
+
+const DEVICES: usize = 3;
+
+#[derive(Debug, Clone)]
+enum Action {
+    Import { file: u8 },
+    NewVersion { doc: u8, content: u8 },
+    Restore { doc: u8 },
+    Tag { doc: u8, tag: u8, add: bool },
+    SetField { doc: u8, value: u8 },
+    Trash { doc: u8 },
+    Untrash { doc: u8 },
+    Purge { doc: u8 },
+    Sync,
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    prop_oneof![
+        3 => any::<u8>().prop_map(|file| Action::Import { file }),
+        2 => (any::<u8>(), any::<u8>()).prop_map(|(doc, content)| Action::NewVersion { doc, content }),
+        1 => any::<u8>().prop_map(|doc| Action::Restore { doc }),
+        2 => (any::<u8>(), 0..3u8, any::<bool>()).prop_map(|(doc, tag, add)| Action::Tag { doc, tag, add }),
+        2 => (any::<u8>(), 0..4u8).prop_map(|(doc, value)| Action::SetField { doc, value }),
+        1 => any::<u8>().prop_map(|doc| Action::Trash { doc }),
+        1 => any::<u8>().prop_map(|doc| Action::Untrash { doc }),
+        1 => any::<u8>().prop_map(|doc| Action::Purge { doc }),
+        3 => Just(Action::Sync),
+    ]
+}
+
+/// What the model checks at the end: every version seen, and those deleted for good by
+/// a desktop that saw them.
+#[derive(Default)]
+struct Ledger {
+    seen: BTreeSet<VersionId>,
+    purged: BTreeSet<VersionId>,
+}
+
+fn versions(l: &Library) -> dossier_core::Result<BTreeSet<VersionId>> {
+    let mut out = BTreeSet::new();
+    for d in l.catalog().list(Listing::All)? {
+        out.extend(l.catalog().versions(d.id)?.into_iter().map(|v| v.id));
+    }
+    Ok(out)
+}
+
+/// One desktop acting alone; `n` is a counter for unique file names.
+fn act(
+    l: &mut Library,
+    work: &Path,
+    device: usize,
+    n: usize,
+    a: &Action,
+) -> dossier_core::Result<Vec<VersionId>> {
+    let docs = l.catalog().list(Listing::All)?;
+    let pick = |i: u8| (!docs.is_empty()).then(|| docs[i as usize % docs.len()].clone());
+    let file = |name: String, body: String| -> dossier_core::Result<PathBuf> {
+        let p = work.join(name);
+        std::fs::write(&p, body).map_err(|source| dossier_core::Error::Io {
+            action: "write",
+            path: p.clone(),
+            source,
+        })?;
+        Ok(p)
+    };
+    let mut purged = Vec::new();
+    match a {
+        Action::Import { file: f } => {
+            let p = file(
+                format!("record-{device}-{n}.txt"),
+                format!("Record {f} of desk {device}, step {n}.\n"),
+            )?;
+            l.import(&[p], &ImportOptions::default(), &mut |_| {})?;
+        }
+        Action::NewVersion { doc, content } => {
+            if let Some(d) = pick(*doc).filter(|d| !d.trashed) {
+                let p = file(
+                    format!("edit-{device}-{n}.txt"),
+                    format!("Edited {content} at desk {device}, step {n}.\n"),
+                )?;
+                l.add_version(d.id, &p, None, &mut |_| {})?;
+            }
+        }
+        Action::Restore { doc } => {
+            if let Some(d) = pick(*doc).filter(|d| !d.trashed && d.versions > 1) {
+                l.restore(d.id, 1)?;
+            }
+        }
+        Action::Tag { doc, tag, add } => {
+            if let Some(d) = pick(*doc) {
+                let t = vec![format!("tag{tag}")];
+                if *add {
+                    l.tag(d.id, &t, &[])?;
+                } else {
+                    l.tag(d.id, &[], &t)?;
+                }
+            }
+        }
+        Action::SetField { doc, value } => {
+            if let Some(d) = pick(*doc) {
+                let v = (*value > 0).then(|| FieldValue::Text(format!("term {value}")));
+                l.set_field(d.id, FieldKey::Custom("term".into()), v)?;
+            }
+        }
+        Action::Trash { doc } => {
+            if let Some(d) = pick(*doc).filter(|d| !d.trashed) {
+                l.trash(d.id)?;
+            }
+        }
+        Action::Untrash { doc } => {
+            if let Some(d) = pick(*doc).filter(|d| d.trashed) {
+                l.untrash(d.id)?;
+            }
+        }
+        Action::Purge { doc } => {
+            if let Some(d) = pick(*doc).filter(|d| d.trashed) {
+                purged = l
+                    .catalog()
+                    .versions(d.id)?
+                    .into_iter()
+                    .map(|v| v.id)
+                    .collect();
+                l.purge(d.id)?;
+            }
+        }
+        Action::Sync => unreachable!("synced by the caller"),
+    }
+    Ok(purged)
+}
+
+fn engine(memory: &Arc<Memory>, lib: Library) -> Engine<Owned> {
+    Engine::new(
+        Resilient::new(Box::new(Arc::clone(memory)), ResilientOptions::default()),
+        Owned::new(lib),
+    )
+}
+
+async fn run_schedule(schedule: Vec<(usize, Action)>) -> Result<(), TestCaseError> {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let first = engine(&memory, create(&t.path().join("d0")));
+    first.attach().await.unwrap();
+    let mut desks = vec![first];
+    for i in 1..DEVICES {
+        let lib = dossier_sync::join(
+            memory.as_ref(),
+            t.path().join(format!("d{i}")),
+            secret(PASSPHRASE),
+        )
+        .await
+        .unwrap();
+        desks.push(engine(&memory, lib));
+    }
+    let work: Arc<PathBuf> = Arc::new(t.path().join("files"));
+    std::fs::create_dir_all(work.as_ref()).unwrap();
+    let mut ledger = Ledger::default();
+    for (n, (device, a)) in schedule.into_iter().enumerate() {
+        let desk = &desks[device % DEVICES];
+        if let Action::Sync = a {
+            let r = desk.sync().await.unwrap();
+            prop_assert!(r.refused.is_empty(), "{:?}", r);
+        } else {
+            let work = Arc::clone(&work);
+            let dev = device % DEVICES;
+            let (purged, seen) = desk
+                .local()
+                .run(move |l| {
+                    let seen = versions(l)?;
+                    let purged = act(l, &work, dev, n, &a)?;
+                    Ok((
+                        purged,
+                        seen.union(&versions(l)?).copied().collect::<BTreeSet<_>>(),
+                    ))
+                })
+                .await
+                .unwrap();
+            ledger.seen.extend(seen);
+            ledger.purged.extend(purged);
+        }
+    }
+    // Final round: twice around, so everyone has everyone's last changes.
+    for _ in 0..2 {
+        for desk in &desks {
+            let r = desk.sync().await.unwrap();
+            prop_assert!(r.refused.is_empty(), "{:?}", r);
+        }
+    }
+    let expected: BTreeSet<VersionId> = ledger.seen.difference(&ledger.purged).copied().collect();
+    let reference = state(&desks[0]).await;
+    for desk in &desks {
+        prop_assert_eq!(&state(desk).await, &reference);
+        let have = desk.local().run(|l| versions(l)).await.unwrap();
+        prop_assert_eq!(&have, &expected, "versions lost or kept after a purge");
+    }
+    Ok(())
+}
+
+fn schedules() -> u32 {
+    std::env::var("DOSSIER_SCHEDULES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: schedules(),
+        max_shrink_iters: 200,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn three_desktops_converge(schedule in prop::collection::vec((0..DEVICES, action()), 1..28)) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(run_schedule(schedule))?;
+    }
+}
