@@ -1,5 +1,9 @@
 //! Helpers for Dossier's cross-process end-to-end tests: find the built `dossier` binary,
-//! make libraries, run commands.
+//! make libraries, run commands; real test servers ([`servers`]) and a fault-injecting
+//! proxy ([`proxy`]), also used by `dossier-sync`'s tests.
+
+pub mod proxy;
+pub mod servers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

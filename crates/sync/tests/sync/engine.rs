@@ -35,7 +35,7 @@ pub fn create(root: &Path) -> Library {
 
 /// Files with text a test can look for on the remote, and one large enough for several
 /// chunks.
-fn write_files(dir: &Path, tag: &str) -> Vec<std::path::PathBuf> {
+pub fn write_files(dir: &Path, tag: &str) -> Vec<std::path::PathBuf> {
     std::fs::create_dir_all(dir).unwrap();
     let mut noise = Vec::with_capacity(400_000);
     let mut s = 0x2545_F491_4F6C_DD1Du64 ^ tag.len() as u64;
@@ -211,16 +211,17 @@ async fn two_desktops_through_memory() {
 
 #[tokio::test]
 async fn two_desktops_through_s3() {
-    let Some((server, keys)) = crate::servers::s3() else {
+    let Some(server) = dossier_e2e::servers::s3() else {
         return;
     };
+    let keys = crate::s3_keys();
     let url = server.s3_url("school-a");
     two_desktops(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
 }
 
 #[tokio::test]
 async fn two_desktops_through_webdav() {
-    let Some(server) = crate::servers::webdav() else {
+    let Some(server) = dossier_e2e::servers::webdav() else {
         return;
     };
     let url = server.webdav_url("school-a");

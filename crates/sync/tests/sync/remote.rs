@@ -159,9 +159,10 @@ async fn memory_resilient_with_faults() {
 
 #[tokio::test]
 async fn s3_on_s3s_fs() {
-    let Some((server, keys)) = crate::servers::s3() else {
+    let Some(server) = dossier_e2e::servers::s3() else {
         return;
     };
+    let keys = crate::s3_keys();
     let url = server.s3_url("school-a");
     let remote = dossier_sync::open_with(&url, &keys).unwrap();
     suite(&Resilient::new(remote, ResilientOptions::default())).await;
@@ -176,7 +177,7 @@ async fn s3_on_s3s_fs() {
 
 #[tokio::test]
 async fn webdav_on_rclone() {
-    let Some(server) = crate::servers::webdav() else {
+    let Some(server) = dossier_e2e::servers::webdav() else {
         return;
     };
     let url = server.webdav_url("school-a");

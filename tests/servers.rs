@@ -1,7 +1,13 @@
 //! Real servers for the tests, started on a free port of 127.0.0.1: `s3s-fs` (S3) and
 //! `rclone serve webdav`. In CI a missing server fails the test instead of skipping it.
 
+/// The URL of prefix `prefix` of the `records` bucket of an S3 server on `port`.
+pub fn s3_url(port: u16, prefix: &str) -> String {
+    format!("s3://records/{prefix}?endpoint=http://127.0.0.1:{port}&region=us-east-1")
+}
+
 /// A test server on 127.0.0.1 (s3s-fs, `rclone serve webdav`), stopped when dropped.
+#[derive(Debug)]
 pub struct Server {
     child: std::process::Child,
     pub port: u16,
@@ -38,13 +44,13 @@ impl Server {
     /// Start `program` with `args` (`{port}` and `{dir}` filled in) and wait until it
     /// accepts connections.
     pub fn start(program: &str, args: &[&str], setup: impl FnOnce(&std::path::Path)) -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("test server");
         setup(dir.path());
         // A free port: bind to 0, note it, let it go.
         let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
+            .expect("test server")
             .local_addr()
-            .unwrap()
+            .expect("test server")
             .port();
         let args: Vec<String> = args
             .iter()
@@ -58,11 +64,11 @@ impl Server {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
-            .unwrap();
+            .expect("test server");
         let started = std::time::Instant::now();
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
-                child.try_wait().unwrap().is_none(),
+                child.try_wait().expect("test server").is_none(),
                 "{program} exited at start"
             );
             assert!(
@@ -79,8 +85,14 @@ impl Server {
     }
 }
 
-/// A real S3 server (s3s-fs) with an empty bucket `records`, and credentials for it.
-pub fn s3() -> Option<(Server, dossier_sync::Credentials)> {
+/// The access key of [`s3`]'s server.
+pub const S3_KEY: &str = "K";
+/// The secret key of [`s3`]'s server.
+pub const S3_SECRET: &str = "S3CRET";
+
+/// A real S3 server (s3s-fs) with an empty bucket `records` (keys [`S3_KEY`],
+/// [`S3_SECRET`]).
+pub fn s3() -> Option<Server> {
     if !available("s3s-fs") {
         return None;
     }
@@ -92,27 +104,26 @@ pub fn s3() -> Option<(Server, dossier_sync::Credentials)> {
             "--port",
             "{port}",
             "--access-key",
-            "K",
+            S3_KEY,
             "--secret-key",
-            "S3CRET",
+            S3_SECRET,
             "{dir}",
         ],
-        |dir| std::fs::create_dir(dir.join("records")).unwrap(),
+        |dir| std::fs::create_dir(dir.join("records")).expect("a bucket folder"),
     );
-    let keys = dossier_sync::Credentials {
-        s3: Some(("K".into(), "S3CRET".into())),
-        ..Default::default()
-    };
-    Some((server, keys))
+    Some(server)
 }
 
 impl Server {
-    /// The URL of prefix `prefix` in the S3 server's bucket.
+    /// The URL of prefix `prefix` in the S3 server's bucket, reached on `port` (the
+    /// server's own, or a proxy's in front of it).
     pub fn s3_url(&self, prefix: &str) -> String {
-        format!(
-            "s3://records/{prefix}?endpoint=http://127.0.0.1:{}&region=us-east-1",
-            self.port
-        )
+        s3_url(self.port, prefix)
+    }
+
+    /// The folder the server keeps its objects in.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
     }
 }
 
