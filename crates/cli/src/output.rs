@@ -225,6 +225,12 @@ pub fn verify(r: &VerifyReport) {
     for p in &r.audit_problems {
         println!("audit: {p}");
     }
+    if r.not_downloaded_packs > 0 {
+        println!(
+            "{} pack(s) are on the remote and not downloaded here yet; `dossier sync` fetches them.",
+            r.not_downloaded_packs
+        );
+    }
     if r.is_clean() {
         println!("No problems found.");
     } else {

@@ -712,3 +712,42 @@ fn processing_with_a_budget_stops_early_and_the_next_run_finishes() {
     // An extract and a thumbnail job per file.
     assert_eq!(rest.done, 12);
 }
+
+/// A pack missing from the store is damage until its announcing operation is on the
+/// remote; after that it is only "not downloaded" (content fetched by the next sync).
+#[test]
+fn a_pack_kept_on_the_remote_is_not_damage_when_missing_here() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    let file = dir.path().join("letter.txt");
+    std::fs::write(&file, "Dear registrar, the transcript follows.\n").unwrap();
+    lib.import(&[file], &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let segment = lib.next_segment().unwrap().unwrap();
+    let pack = segment.packs()[0];
+    let path = lib
+        .root()
+        .join("store/packs")
+        .join(&pack.to_hex()[..2])
+        .join(pack.to_hex());
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let r = lib.verify(&mut |_| {}).unwrap();
+    assert!(!r.is_clean() && r.not_downloaded_packs == 0, "{r:?}");
+
+    lib.mark_sent(&segment).unwrap();
+    let r = lib.verify(&mut |_| {}).unwrap();
+    assert!(r.is_clean() && r.not_downloaded_packs == 1, "{r:?}");
+    assert_eq!(lib.missing_packs().unwrap().len(), 1);
+    // Fetched again: checked against its id, then whole.
+    let mut wrong = bytes.clone();
+    wrong[20] ^= 1;
+    assert!(matches!(
+        lib.install_pack(&pack, &wrong),
+        Err(dossier_core::Error::Integrity { .. })
+    ));
+    lib.install_pack(&pack, &bytes).unwrap();
+    let r = lib.verify(&mut |_| {}).unwrap();
+    assert!(r.is_clean() && r.not_downloaded_packs == 0, "{r:?}");
+    assert!(lib.missing_packs().unwrap().is_empty());
+}

@@ -132,11 +132,12 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
         OpKind::PackAdded { pack, size, index } => {
             let entries = decode_index(index, pack)?;
             tx.execute(
-                "INSERT OR IGNORE INTO packs (id, size, chunks) VALUES (?1, ?2, ?3)",
+                "INSERT OR IGNORE INTO packs (id, size, chunks, added_stamp) VALUES (?1, ?2, ?3, ?4)",
                 params![
                     &pack.0[..],
                     i64::try_from(*size).unwrap_or(i64::MAX),
-                    entries.len() as i64
+                    entries.len() as i64,
+                    key
                 ],
             )?;
             let mut stmt = tx.prepare_cached(

@@ -14,7 +14,7 @@ use super::{Catalog, apply};
 use crate::error::{Error, Result};
 use crate::format::journal::{Segment, object_name};
 use crate::format::op::Op;
-use crate::ids::DeviceId;
+use crate::ids::{DeviceId, PackId};
 
 impl Catalog {
     /// This device's operations that no segment holds yet, oldest first, at most `max`.
@@ -43,6 +43,20 @@ impl Catalog {
             [self.device.to_string()],
             |r| r.get::<_, i64>(0),
         )? as u64)
+    }
+
+    /// Packs whose announcing operation travelled in a segment: they are on the remote
+    /// (sent from here, or announced by another device).
+    pub fn remote_packs(&self) -> Result<std::collections::HashSet<PackId>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.id FROM packs p JOIN ops o ON o.stamp = p.added_stamp
+             WHERE o.segment IS NOT NULL",
+        )?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+            .map(|id| PackId::from_slice(&id?))
+            .collect::<Result<_>>()?;
+        Ok(ids)
     }
 
     /// The last segment `device` sent that this catalog holds (0: none).

@@ -130,13 +130,19 @@ const MIGRATIONS: &[&str] = &[
     // (NULL: one of this device's operations not yet sent); `segments` is, per device,
     // the last of its segments this catalog holds. `doc_clock` is the latest time of any
     // operation on a document, kept even before the document itself arrives, so its
-    // "updated" time is the same whatever order operations came in.
+    // "updated" time is the same whatever order operations came in. `packs.added_stamp`
+    // names the operation that announced a pack: once it is in a segment, the pack is
+    // on the remote.
     r#"
     ALTER TABLE ops ADD COLUMN segment INTEGER;
     CREATE INDEX ops_unsent ON ops(seq) WHERE segment IS NULL;
     CREATE TABLE segments (device TEXT PRIMARY KEY, seq INTEGER NOT NULL) STRICT;
     CREATE TABLE doc_clock (doc TEXT PRIMARY KEY, ms INTEGER NOT NULL) STRICT, WITHOUT ROWID;
     INSERT INTO doc_clock (doc, ms) SELECT id, updated_ms FROM documents;
+    ALTER TABLE packs ADD COLUMN added_stamp TEXT;
+    UPDATE packs SET added_stamp = p.stamp
+        FROM (SELECT stamp, json_extract(body, '$.pack') AS pid FROM ops WHERE kind = 'pack_added') AS p
+        WHERE lower(hex(packs.id)) = p.pid;
     "#,
 ];
 

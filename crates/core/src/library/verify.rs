@@ -36,6 +36,9 @@ pub struct VerifyReport {
     pub affected_documents: Vec<AffectedDocument>,
     /// Pack files on disk that the catalog does not know (harmless; removed on next write).
     pub unreferenced_packs: usize,
+    /// Packs kept on the remote and not downloaded to this desktop (yet): not damage;
+    /// the next sync fetches them.
+    pub not_downloaded_packs: usize,
     pub audit_events: usize,
     pub audit_problems: Vec<String>,
 }
@@ -75,7 +78,12 @@ impl Library {
         let known = catalog.packs()?;
         let known_ids: HashSet<PackId> = known.iter().map(|(id, _)| *id).collect();
         r.unreferenced_packs = on_disk.difference(&known_ids).count();
+        let on_remote = catalog.remote_packs()?;
         for (pack, _size) in known {
+            if !on_disk.contains(&pack) && on_remote.contains(&pack) {
+                r.not_downloaded_packs += 1;
+                continue;
+            }
             let chunks = catalog.chunks_in_pack(&pack)?;
             r.packs += 1;
             let bytes = match std::fs::read(self.store().pack_path(&pack)) {
