@@ -101,12 +101,6 @@ fn syncs_killed_at_random_moments_lose_and_duplicate_nothing() {
         .collect();
     folders.sort();
     let (first, second) = folders.split_at(folders.len() / 2);
-    let paths = |f: &[std::path::PathBuf]| {
-        f.iter()
-            .map(|p| p.to_str().unwrap().to_owned())
-            .collect::<Vec<_>>()
-    };
-
     ok(&a, &["init"]);
     import(&a, first);
     ok(&a, &["remote", "add", &url]);
