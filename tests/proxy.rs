@@ -44,6 +44,8 @@ struct Shared {
     requests: Mutex<u64>,
     arrived: Condvar,
     injected: AtomicU64,
+    bytes_up: AtomicU64,
+    bytes_down: AtomicU64,
     stop: AtomicBool,
 }
 
@@ -70,6 +72,8 @@ impl FaultProxy {
             requests: Mutex::new(0),
             arrived: Condvar::new(),
             injected: AtomicU64::new(0),
+            bytes_up: AtomicU64::new(0),
+            bytes_down: AtomicU64::new(0),
             stop: AtomicBool::new(false),
         });
         let s = Arc::clone(&shared);
@@ -105,6 +109,16 @@ impl FaultProxy {
     /// Requests that were broken so far.
     pub fn injected(&self) -> u64 {
         self.shared.injected.load(Ordering::SeqCst)
+    }
+
+    /// Bytes of requests (heads and bodies) passed to the server so far.
+    pub fn bytes_up(&self) -> u64 {
+        self.shared.bytes_up.load(Ordering::SeqCst)
+    }
+
+    /// Bytes of answers (heads and bodies) from the server so far.
+    pub fn bytes_down(&self) -> u64 {
+        self.shared.bytes_down.load(Ordering::SeqCst)
     }
 
     /// Wait until at least `n` requests arrived; `false` if `timeout` passed first.
@@ -246,12 +260,19 @@ fn serve(s: &Shared, client: TcpStream) -> std::io::Result<()> {
         _ => {}
     }
     let mut upstream = TcpStream::connect(("127.0.0.1", s.upstream))?;
-    upstream.write_all(&closing(&head))?;
+    let request_head = closing(&head);
+    upstream.write_all(&request_head)?;
     upstream.write_all(&body)?;
+    s.bytes_up
+        .fetch_add((request_head.len() + body.len()) as u64, Ordering::SeqCst);
     let mut reply = BufReader::new(upstream);
     let reply_head = read_head(&mut reply)?.unwrap_or_default();
     let mut reply_body = Vec::new();
     reply.read_to_end(&mut reply_body)?;
+    s.bytes_down.fetch_add(
+        (closing(&reply_head).len() + reply_body.len()) as u64,
+        Ordering::SeqCst,
+    );
     match fault {
         Some(Fault::LostReply) => {}
         Some(Fault::Truncate) => {
