@@ -175,6 +175,46 @@ pub enum Command {
     Sync(crate::sync::SyncArgs),
     /// Join a library kept on a remote, as a new desktop (into a new folder).
     Clone(crate::sync::CloneArgs),
+    /// Rebuild the library as it was at a past moment, in a new folder (from the journal
+    /// of changes). The copy opens with the same passphrase and is not synced.
+    RestoreLibrary {
+        /// The moment: 2026-11-20T17:00:00Z, "2026-11-20 17:00" (local time), or
+        /// 2026-11-20 (the end of that day, local time).
+        #[arg(long, value_parser = parse_moment, value_name = "TIME")]
+        at: u64,
+        /// The new folder (must not exist or be empty).
+        dir: PathBuf,
+        /// Do not extract text and make thumbnails in the copy.
+        #[arg(long)]
+        no_process: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// A moment typed by a user, as milliseconds since the Unix epoch.
+fn parse_moment(s: &str) -> std::result::Result<u64, String> {
+    use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
+    let local = |t: NaiveDateTime| {
+        Local
+            .from_local_datetime(&t)
+            .earliest()
+            .map(|t| t.timestamp_millis())
+    };
+    let ms = if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        Some(t.timestamp_millis())
+    } else if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M") {
+        local(t)
+    } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        d.and_hms_milli_opt(23, 59, 59, 999).and_then(local)
+    } else {
+        None
+    };
+    ms.and_then(|ms| u64::try_from(ms).ok()).ok_or_else(|| {
+        format!(
+            "{s:?} is not a moment; write 2026-11-20T17:00:00Z, \"2026-11-20 17:00\" or 2026-11-20"
+        )
+    })
 }
 
 #[derive(Debug, Args)]
@@ -543,6 +583,45 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Remote(r) => crate::sync::remote(root, r),
         Command::Sync(args) => crate::sync::sync(root, tools, args),
         Command::Clone(args) => crate::sync::clone(tools, args),
+        Command::RestoreLibrary {
+            at,
+            dir,
+            no_process,
+            json,
+        } => {
+            let lib = unlock(root, Access::Read)?;
+            let (mut copy, report) = lib.restore_library_at(at, &dir)?;
+            if !no_process {
+                processing::run(&mut copy, tools, false, !json, false)?;
+            }
+            if json {
+                output::json(&report)?;
+            } else {
+                println!(
+                    "Rebuilt the library as it was at {} in {}: {} documents, {} versions.",
+                    chrono::DateTime::from_timestamp_millis(at as i64)
+                        .map(|t| t
+                            .with_timezone(&chrono::Local)
+                            .format("%Y-%m-%d %H:%M:%S")
+                            .to_string())
+                        .unwrap_or_default(),
+                    dir.display(),
+                    report.documents,
+                    report.versions
+                );
+                if report.packs_not_here > 0 {
+                    println!(
+                        "{} pack(s) were never downloaded to this desktop; some content cannot be read in the copy. Run `dossier sync` here first.",
+                        report.packs_not_here
+                    );
+                }
+            }
+            Ok(if report.packs_not_here > 0 {
+                exit::PARTIAL
+            } else {
+                0
+            })
+        }
     }
 }
 
@@ -602,6 +681,28 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
                 }
             );
             Ok(0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_moment;
+
+    #[test]
+    fn moments_in_the_forms_people_write() {
+        assert_eq!(parse_moment("2026-11-20T17:00:00Z"), Ok(1_795_194_000_000));
+        assert_eq!(
+            parse_moment("2026-11-20T17:00:00+01:00"),
+            Ok(1_795_190_400_000)
+        );
+        // Local forms: the end of a day comes after any time of that day.
+        let day_end = parse_moment("2026-11-20").unwrap();
+        let evening = parse_moment("2026-11-20 17:00").unwrap();
+        assert!(day_end > evening && day_end - evening < 7 * 3_600_000 + 1);
+        for bad in ["yesterday", "20/11/2026", "2026-13-01", ""] {
+            let e = parse_moment(bad).unwrap_err();
+            assert!(e.contains("not a moment"), "{bad}: {e}");
         }
     }
 }

@@ -6,14 +6,13 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use dossier_core::{Access, Library, Secret};
+use dossier_core::{Access, Library};
 use dossier_sync::{Engine, Owned, Resilient, ResilientOptions, SyncReport};
-use zeroize::Zeroizing;
 
 use crate::exit;
 use crate::output;
 use crate::processing::{self, ToolArgs};
-use crate::unlock::{open, unlock};
+use crate::unlock::{open, typed_secret, unlock};
 
 #[derive(Debug, Subcommand)]
 pub enum RemoteCommand {
@@ -259,17 +258,7 @@ fn wait_for_change_or(root: &Path, interval: Duration) {
 
 pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
     check_no_secret(&args.url)?;
-    let secret = match std::env::var("DOSSIER_PASSPHRASE") {
-        Ok(p) => Secret::Passphrase(Zeroizing::new(p)),
-        Err(_) => {
-            use std::io::IsTerminal;
-            if !std::io::stdin().is_terminal() {
-                return Err(crate::unlock::NoSecret.into());
-            }
-            let input = Zeroizing::new(rpassword::prompt_password("Passphrase or recovery key: ")?);
-            Secret::from_input(&input)?
-        }
-    };
+    let secret = typed_secret()?;
     let rt = runtime()?;
     let remote = dossier_sync::open(&args.url)?;
     let mut lib = rt.block_on(dossier_sync::join(

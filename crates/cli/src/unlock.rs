@@ -51,22 +51,29 @@ pub fn new_passphrase(var: &str) -> Result<Zeroizing<String>> {
 /// Open and unlock, trying each source of the key in order.
 pub fn unlock(root: &Path, access: Access) -> Result<Library> {
     let locked = open(root, access)?;
-    if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
-        return Ok(locked.unlock(&Secret::Passphrase(Zeroizing::new(p)))?);
-    }
-    match OsKeyring.load(locked.library_id()) {
-        Ok(Some(key)) => return Ok(locked.unlock_with_key(key)?),
-        Ok(None) => {}
-        // No keyring here (no Secret Service, or it is locked): fall back to asking.
-        Err(e) => {
-            if std::io::stdin().is_terminal() {
-                eprintln!("note: {e}; asking for the passphrase instead");
+    if std::env::var_os("DOSSIER_PASSPHRASE").is_none() {
+        match OsKeyring.load(locked.library_id()) {
+            Ok(Some(key)) => return Ok(locked.unlock_with_key(key)?),
+            Ok(None) => {}
+            // No keyring here (no Secret Service, or it is locked): fall back to asking.
+            Err(e) => {
+                if std::io::stdin().is_terminal() {
+                    eprintln!("note: {e}; asking for the passphrase instead");
+                }
             }
         }
+    }
+    Ok(locked.unlock(&typed_secret()?)?)
+}
+
+/// The passphrase or recovery key from `DOSSIER_PASSPHRASE`, else asked on the terminal.
+pub fn typed_secret() -> Result<Secret> {
+    if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
+        return Ok(Secret::Passphrase(Zeroizing::new(p)));
     }
     if !std::io::stdin().is_terminal() {
         return Err(NoSecret.into());
     }
     let input = Zeroizing::new(rpassword::prompt_password("Passphrase or recovery key: ")?);
-    Ok(locked.unlock(&Secret::from_input(&input)?)?)
+    Ok(Secret::from_input(&input)?)
 }

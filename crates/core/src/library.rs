@@ -14,6 +14,7 @@ mod lock;
 mod preview;
 mod process;
 mod purge;
+mod restore_at;
 mod search;
 mod sync;
 mod verify;
@@ -30,6 +31,7 @@ pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
 pub use purge::{HeldDocument, PurgeReport};
+pub use restore_at::RestoredLibrary;
 pub use sync::SEGMENT_OPS;
 pub use verify::{AffectedDocument, VerifyReport};
 

@@ -751,3 +751,59 @@ fn a_pack_kept_on_the_remote_is_not_damage_when_missing_here() {
     assert!(r.is_clean() && r.not_downloaded_packs == 0, "{r:?}");
     assert!(lib.missing_packs().unwrap().is_empty());
 }
+
+/// The library as it was at a past moment: documents, tags and versions of then, and
+/// nothing made later; it opens with the same passphrase and verifies clean.
+#[test]
+fn the_library_as_it_was_at_a_past_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    let first = dir.path().join("first.txt");
+    std::fs::write(&first, "Minutes of the September board meeting.\n").unwrap();
+    lib.import(&[first], &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let doc = lib.catalog().list(Default::default()).unwrap()[0].id;
+    lib.tag(doc, &["board".into()], &[]).unwrap();
+    // The moment to go back to; everything after it happens in a later millisecond.
+    let moment = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap();
+    while u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap() <= moment {
+        std::thread::yield_now();
+    }
+    let second = dir.path().join("second.txt");
+    std::fs::write(&second, "Minutes of the October board meeting.\n").unwrap();
+    lib.import(&[second.clone()], &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    lib.add_version(doc, &second, None, &mut |_| {}).unwrap();
+    lib.tag(doc, &[], &["board".into()]).unwrap();
+
+    let dest = dir.path().join("as-it-was");
+    let (copy, report) = lib.restore_library_at(moment, &dest).unwrap();
+    assert_eq!((report.documents, report.versions), (1, 1), "{report:?}");
+    assert_eq!(report.packs_not_here, 0);
+    let docs = copy.catalog().list(Default::default()).unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].tags, ["board"]);
+    assert_eq!(
+        content(&copy, doc, None),
+        b"Minutes of the September board meeting.\n"
+    );
+    assert!(copy.verify(&mut |_| {}).unwrap().is_clean());
+    assert_ne!(copy.device_id(), lib.device_id());
+    assert_eq!(copy.remote().unwrap(), None);
+    drop(copy);
+    // Its own library: the passphrase opens it; the original is untouched.
+    let reopened = LockedLibrary::open(&dest, Access::Read)
+        .unwrap()
+        .unlock(&secret(PASS))
+        .unwrap();
+    assert_eq!(
+        reopened.catalog().list(Default::default()).unwrap().len(),
+        1
+    );
+    assert_eq!(lib.catalog().list(Default::default()).unwrap().len(), 2);
+    // Not over anything that is there.
+    assert!(matches!(
+        lib.restore_library_at(moment, &dest),
+        Err(dossier_core::Error::AlreadyExists(_))
+    ));
+}

@@ -100,3 +100,56 @@ fn a_second_desktop_clones_and_both_sync() {
     a.ok(&["verify"]);
     b.ok(&["verify"]);
 }
+
+#[test]
+fn restore_library_rebuilds_a_past_moment() {
+    let a = Lib::new();
+    let files = a.work().join("in");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("first.txt"), "The September minutes.\n").unwrap();
+    a.ok(&[
+        "import",
+        "--no-process",
+        files.join("first.txt").to_str().unwrap(),
+    ]);
+    let moment = chrono::Utc::now();
+    while chrono::Utc::now().timestamp_millis() <= moment.timestamp_millis() {
+        std::thread::yield_now();
+    }
+    std::fs::write(files.join("second.txt"), "The October minutes.\n").unwrap();
+    a.ok(&[
+        "import",
+        "--no-process",
+        files.join("second.txt").to_str().unwrap(),
+    ]);
+
+    let dest = a.work().join("as-it-was");
+    let at = moment.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let report = a.json(&[
+        "restore-library",
+        "--at",
+        &at,
+        dest.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(report["documents"], 1, "{report}");
+    let copy = Lib {
+        _dir: tempfile::tempdir().unwrap(),
+        path: dest.clone(),
+    };
+    let listed = copy.json(&["ls", "--json"]);
+    assert_eq!(listed[0]["file_name"], "first.txt", "{listed}");
+    // Processed: its words are searchable.
+    assert_eq!(copy.json(&["search", "September", "--json"])["total"], 1);
+    copy.ok(&["verify"]);
+    // A moment nobody can read is refused before anything is made.
+    let out = a.run(&[
+        "restore-library",
+        "--at",
+        "last week",
+        a.work().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a moment"), "{}", stderr(&out));
+    assert!(!a.work().join("x").exists());
+}

@@ -148,3 +148,33 @@ impl Catalog {
         Ok(applied)
     }
 }
+
+impl Catalog {
+    /// Every operation made up to and including `until_ms` (milliseconds since the
+    /// epoch), in stamp order, handed over in batches of at most `batch`.
+    pub fn ops_until(
+        &self,
+        until_ms: u64,
+        batch: usize,
+        visit: &mut dyn FnMut(Vec<Op>) -> Result<()>,
+    ) -> Result<()> {
+        // Keys start with the wall time as 12 hex digits: every key of a later
+        // millisecond sorts at or after this bound, every earlier one before it.
+        let bound = format!("{:012x}", until_ms.saturating_add(1));
+        let mut stmt = self
+            .conn
+            .prepare("SELECT body FROM ops WHERE stamp < ?1 ORDER BY stamp")?;
+        let mut rows = stmt.query([bound])?;
+        let mut ops = Vec::with_capacity(batch);
+        while let Some(row) = rows.next()? {
+            ops.push(serde_json::from_str(&row.get::<_, String>(0)?)?);
+            if ops.len() >= batch.max(1) {
+                visit(std::mem::take(&mut ops))?;
+            }
+        }
+        if !ops.is_empty() {
+            visit(ops)?;
+        }
+        Ok(())
+    }
+}
