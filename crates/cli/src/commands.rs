@@ -175,6 +175,8 @@ pub enum Command {
     Sync(crate::sync::SyncArgs),
     /// Join a library kept on a remote, as a new desktop (into a new folder).
     Clone(crate::sync::CloneArgs),
+    /// How much content this desktop keeps; set a budget with --budget.
+    Cache(crate::sync::CacheArgs),
     /// Rebuild the library as it was at a past moment, in a new folder (from the journal
     /// of changes). The copy opens with the same passphrase and is not synced.
     RestoreLibrary {
@@ -583,6 +585,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Remote(r) => crate::sync::remote(root, r),
         Command::Sync(args) => crate::sync::sync(root, tools, args),
         Command::Clone(args) => crate::sync::clone(tools, args),
+        Command::Cache(args) => crate::sync::cache(root, args),
         Command::RestoreLibrary {
             at,
             dir,

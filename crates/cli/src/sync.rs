@@ -1,5 +1,5 @@
-//! `dossier remote add|show`, `dossier sync` (once, or `--watch`) and `dossier clone`:
-//! arguments and output around `dossier-sync`'s engine.
+//! `dossier remote add|show`, `dossier sync` (once, or `--watch`), `dossier clone` and
+//! `dossier cache`: arguments and output around `dossier-sync`'s engine.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -7,7 +7,9 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use dossier_core::{Access, Library};
-use dossier_sync::{Engine, Owned, Resilient, ResilientOptions, SyncReport};
+use dossier_sync::{
+    Engine, Owned, RemotePacks, Resilient, ResilientOptions, SyncOptions, SyncReport,
+};
 
 use crate::exit;
 use crate::output;
@@ -42,6 +44,53 @@ pub struct SyncArgs {
     /// Time between syncs with --watch (e.g. 30s, 5m, 1h).
     #[arg(long, default_value = "5m", value_parser = parse_interval)]
     interval: Duration,
+}
+
+/// `dossier cache` arguments.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Keep at most this much content on this desktop (e.g. 500MB, 20GiB; `none` keeps
+    /// everything). Content safely on the remote and read least recently goes first and
+    /// is fetched again when opened.
+    #[arg(long, value_parser = parse_budget, value_name = "SIZE")]
+    budget: Option<Budget>,
+    #[arg(long)]
+    json: bool,
+}
+
+/// A cache budget as typed: a size, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget(Option<u64>);
+
+fn parse_budget(s: &str) -> std::result::Result<Budget, String> {
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(Budget(None));
+    }
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (n, unit) = t.split_at(split);
+    let n: f64 = n
+        .parse()
+        .map_err(|_| format!("{s:?}: give a size such as 500MB or 20GiB, or none"))?;
+    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "kb" => 1e3,
+        "mb" => 1e6,
+        "gb" => 1e9,
+        "tb" => 1e12,
+        "kib" => 1024.0,
+        "mib" => 1024.0 * 1024.0,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => {
+            return Err(format!(
+                "{s:?}: the unit is one of B, KB, MB, GB, TB, KiB, MiB, GiB, TiB"
+            ));
+        }
+    };
+    Ok(Budget(Some((n * scale) as u64)))
 }
 
 /// `dossier clone` arguments.
@@ -80,6 +129,46 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
+}
+
+/// Let `lib` fetch content kept only on its remote when it is read (nothing to do for a
+/// library without a remote).
+pub fn attach_remote_content(lib: &mut Library) -> Result<()> {
+    if let Some(url) = lib.remote()? {
+        let source = RemotePacks::for_url(&url, ResilientOptions::default())?;
+        lib.set_pack_source(Some(std::sync::Arc::new(source)));
+    }
+    Ok(())
+}
+
+pub fn cache(root: &Path, args: CacheArgs) -> Result<u8> {
+    let mut lib = unlock(root, Access::Write)?;
+    if let Some(Budget(budget)) = args.budget {
+        lib.set_cache_budget(budget)?;
+    }
+    let report = lib.evict()?;
+    if args.json {
+        output::json(&report)?;
+        return Ok(0);
+    }
+    match report.budget {
+        Some(b) => println!("Cache budget: {}", output::size(b)),
+        None => println!("No cache budget: all content stays on this desktop."),
+    }
+    println!(
+        "Here: {} in {} pack(s); on the remote only: {} pack(s).",
+        output::size(report.kept_bytes),
+        report.kept_packs,
+        report.not_downloaded_packs
+    );
+    if report.evicted_packs > 0 {
+        println!(
+            "Freed {} ({} pack(s)); they are fetched again when opened.",
+            output::size(report.freed_bytes),
+            report.evicted_packs
+        );
+    }
+    Ok(0)
 }
 
 fn engine(url: &str, lib: Library) -> Result<Engine<Owned>> {
@@ -171,8 +260,11 @@ fn sync_once(root: &Path, tools: &ToolArgs, args: &SyncArgs) -> Result<SyncRepor
     let Some(url) = lib.remote()? else {
         bail!("this library has no remote; add one with `dossier remote add URL`");
     };
+    let opts = SyncOptions {
+        fetch_content: lib.cache_budget()?.is_none(),
+    };
     let engine = engine(&url, lib)?;
-    let report = runtime()?.block_on(engine.sync());
+    let report = runtime()?.block_on(engine.sync_with(opts));
     let mut lib = engine.into_local().into_library()?;
     let report = report.with_context(|| format!("syncing with {url}"))?;
     if !args.no_process && report.segments_applied > 0 {
@@ -267,8 +359,12 @@ pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
         secret,
     ))?;
     lib.set_remote(&args.url)?;
+    attach_remote_content(&mut lib)?;
+    // The catalog first; content is fetched as it is read (processing reads it all).
     let engine = engine(&args.url, lib)?;
-    let report = rt.block_on(engine.sync());
+    let report = rt.block_on(engine.sync_with(SyncOptions {
+        fetch_content: false,
+    }));
     let mut lib = engine.into_local().into_library()?;
     let report = report.with_context(|| format!("downloading from {}", args.url))?;
     if !args.no_process {
@@ -301,5 +397,11 @@ mod tests {
         assert!(check_no_secret("webdav://u@host/path").is_ok());
         assert!(check_no_secret("s3://bucket/prefix?endpoint=http://127.0.0.1:9000").is_ok());
         assert!(check_no_secret("file:///srv/share").is_ok());
+        assert_eq!(parse_budget("none"), Ok(Budget(None)));
+        assert_eq!(parse_budget("500MB"), Ok(Budget(Some(500_000_000))));
+        assert_eq!(parse_budget("2GiB"), Ok(Budget(Some(2 << 30))));
+        assert_eq!(parse_budget("0"), Ok(Budget(Some(0))));
+        assert!(parse_budget("lots").is_err());
+        assert!(parse_budget("5 parsecs").is_err());
     }
 }

@@ -48,8 +48,15 @@ pub fn new_passphrase(var: &str) -> Result<Zeroizing<String>> {
     Ok(first)
 }
 
-/// Open and unlock, trying each source of the key in order.
+/// Open and unlock, trying each source of the key in order. A library with a remote
+/// fetches content kept only there when it is read.
 pub fn unlock(root: &Path, access: Access) -> Result<Library> {
+    let mut lib = unlock_only(root, access)?;
+    crate::sync::attach_remote_content(&mut lib)?;
+    Ok(lib)
+}
+
+fn unlock_only(root: &Path, access: Access) -> Result<Library> {
     let locked = open(root, access)?;
     if std::env::var_os("DOSSIER_PASSPHRASE").is_none() {
         match OsKeyring.load(locked.library_id()) {

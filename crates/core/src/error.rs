@@ -90,6 +90,16 @@ pub enum Error {
     #[error("pack {0} is missing from the store")]
     MissingPack(PackId),
 
+    /// A pack kept only on the remote could not be fetched (offline, remote failing).
+    #[error(
+        "this content is kept on the remote and could not be fetched ({source}); check the network and try again"
+    )]
+    Fetch {
+        pack: PackId,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// A document reference did not match exactly one document.
     #[error("no document matches {0:?}")]
     NoSuchDocument(String),

@@ -27,7 +27,7 @@ pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionI
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, RecoveryKey};
 pub use library::{
-    Access, AffectedDocument, CompareOptions, DiffLine, ExportAllReport, ExportedFile,
+    Access, AffectedDocument, CacheReport, CompareOptions, DiffLine, ExportAllReport, ExportedFile,
     HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
     Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MetadataChange, Preview,
     ProcessEvent, ProcessOptions, ProcessReport, PurgeReport, RestoredLibrary, SEGMENT_OPS, Secret,

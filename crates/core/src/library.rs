@@ -32,7 +32,7 @@ pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
 pub use purge::{HeldDocument, PurgeReport};
 pub use restore_at::RestoredLibrary;
-pub use sync::SEGMENT_OPS;
+pub use sync::{CacheReport, SEGMENT_OPS};
 pub use verify::{AffectedDocument, VerifyReport};
 
 use crate::catalog::{Catalog, CatalogMode};
@@ -270,7 +270,8 @@ impl Library {
         };
         let locked = LockedLibrary::open_with(&self.root, None, shared)?;
         Ok(Library {
-            store: Store::at(&locked.root.join("store")),
+            // The same folder, and the same source for content kept on the remote.
+            store: self.store.clone(),
             locked,
             key: self.key.clone(),
             crypto: Arc::clone(&self.crypto),

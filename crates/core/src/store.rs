@@ -10,15 +10,18 @@
 mod chunk;
 mod derived;
 mod pack_writer;
+mod source;
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use chunk::{SealedChunk, open_chunk, seal_chunk};
 pub use derived::DerivedCache;
 pub use pack_writer::{FinishedPack, PackWriter};
+pub use source::PackSource;
 
 use crate::catalog::ChunkLocation;
 use crate::error::{Error, IoContext, Result};
@@ -31,6 +34,8 @@ pub const PACK_TARGET: u64 = 8 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
+    /// Where packs missing here are fetched from when read (none: missing is an error).
+    source: Option<Arc<dyn PackSource>>,
 }
 
 /// What [`Store::recover`] cleaned up after an interrupted run.
@@ -46,6 +51,7 @@ impl Store {
     pub fn open(root: &Path) -> Result<Self> {
         let this = Self {
             root: root.to_owned(),
+            source: None,
         };
         std::fs::create_dir_all(this.packs_dir()).io("create", this.packs_dir())?;
         std::fs::create_dir_all(this.tmp_dir()).io("create", this.tmp_dir())?;
@@ -56,6 +62,32 @@ impl Store {
     pub fn at(root: &Path) -> Self {
         Self {
             root: root.to_owned(),
+            source: None,
+        }
+    }
+
+    /// Fetch packs missing here from `source` when they are read.
+    pub fn set_source(&mut self, source: Option<Arc<dyn PackSource>>) {
+        self.source = source;
+    }
+
+    /// Open a pack file for reading, fetching it first if it is missing and there is a
+    /// source; marks it as read for eviction by age.
+    fn open_pack(&self, id: &PackId) -> Result<File> {
+        let path = self.pack_path(id);
+        match File::open(&path) {
+            Ok(f) => {
+                source::mark_read(&path);
+                Ok(f)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let Some(src) = &self.source else {
+                    return Err(Error::MissingPack(*id));
+                };
+                self.install_pack(id, &src.fetch(id)?)?;
+                File::open(&path).io("open", &path)
+            }
+            Err(e) => Err(e).io("open", &path),
         }
     }
 
@@ -199,15 +231,7 @@ impl<'a> PackReader<'a> {
             if self.open.len() >= 16 {
                 self.open.clear();
             }
-            let path = self.store.pack_path(&loc.pack);
-            let f = File::open(&path).map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Error::MissingPack(loc.pack),
-                _ => Error::Io {
-                    action: "open",
-                    path: path.clone(),
-                    source: e,
-                },
-            })?;
+            let f = self.store.open_pack(&loc.pack)?;
             self.open.insert(loc.pack, f);
         }
         let path = self.store.pack_path(&loc.pack);

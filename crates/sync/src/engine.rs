@@ -8,6 +8,7 @@
 //! refused (reported, never applied or installed).
 
 mod ahead;
+mod on_demand;
 mod pull;
 mod push;
 mod replica;
@@ -19,6 +20,7 @@ use dossier_core::format::repo::{REPO_OBJECT, RepoFile};
 use dossier_core::{Library, Secret};
 use serde::Serialize;
 
+pub use on_demand::RemotePacks;
 pub use replica::{Owned, Replica};
 
 use crate::error::{Error, Result};
@@ -34,6 +36,8 @@ pub struct SyncReport {
     pub segments_applied: u64,
     pub ops_applied: u64,
     pub packs_fetched: u64,
+    /// Local copies of packs removed to fit the cache budget (they stay on the remote).
+    pub packs_evicted: u64,
     /// Objects created on the remote and bytes sent, retries included.
     pub objects_up: u64,
     pub bytes_up: u64,
@@ -52,6 +56,22 @@ pub struct SyncReport {
 pub struct Refused {
     pub key: String,
     pub reason: String,
+}
+
+/// How [`Engine::sync_with`] syncs.
+#[derive(Debug, Clone, Copy)]
+pub struct SyncOptions {
+    /// Download every pack the other devices announced (a full copy here). Off: content
+    /// is fetched when it is read (the library needs a [`RemotePacks`] source).
+    pub fetch_content: bool,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            fetch_content: true,
+        }
+    }
 }
 
 /// What [`Engine::attach`] found on the remote.
@@ -124,10 +144,20 @@ impl<L: Replica> Engine<L> {
     /// Send this device's new operations, then apply the other devices' and fetch the
     /// packs they announced.
     pub async fn sync(&self) -> Result<SyncReport> {
+        self.sync_with(SyncOptions::default()).await
+    }
+
+    /// [`Engine::sync`], choosing whether content is downloaded now; then local copies
+    /// beyond the library's cache budget are evicted.
+    pub async fn sync_with(&self, opts: SyncOptions) -> Result<SyncReport> {
         let start = self.counters.snapshot();
         let mut report = SyncReport::default();
         push::push(self, &mut report).await?;
         pull::pull(self, &mut report).await?;
+        if opts.fetch_content {
+            pull::fetch_packs(self, &mut report).await?;
+        }
+        report.packs_evicted = self.local.run(|l| l.evict()).await?.evicted_packs;
         let (requests, retries, up, down) = self.counters.snapshot();
         report.requests = requests - start.0;
         report.retries = retries - start.1;

@@ -11,7 +11,9 @@ mod engine;
 mod error;
 mod remote;
 
-pub use engine::{Attached, Engine, Owned, Refused, Replica, SyncReport, join};
+pub use engine::{
+    Attached, Engine, Owned, Refused, RemotePacks, Replica, SyncOptions, SyncReport, join,
+};
 pub use error::{Error, Result};
 pub use remote::{
     Counters, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote, Resilient,

@@ -85,6 +85,28 @@ fn a_second_desktop_clones_and_both_sync() {
     let hits = b.json(&["search", "transcript", "--json"]);
     assert_eq!(hits["total"], 1, "{hits}");
 
+    // Under a budget of nothing, B keeps no content here and still reads it.
+    let cache = b.json(&["cache", "--budget", "0", "--json"]);
+    assert_eq!(cache["kept_packs"], 0, "{cache}");
+    assert!(cache["evicted_packs"].as_u64().unwrap() >= 1, "{cache}");
+    let out = b.work().join("letter-out.txt");
+    let id0 = b.json(&["ls", "--json"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    b.ok(&["export", &id0, "-o", out.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "Dear registrar, the transcript follows.\n"
+    );
+    // The export fetched its pack; over budget again, it goes at the next look.
+    assert_eq!(b.json(&["cache", "--json"])["evicted_packs"], 1);
+    // A library without a remote keeps everything: a budget is refused.
+    let solo = Lib::new();
+    let out = solo.run(&["cache", "--budget", "1GB"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("no remote"), "{}", stderr(&out));
+
     // B tags it; A gets the tag.
     let id = b.json(&["ls", "--json"])[0]["id"]
         .as_str()

@@ -12,6 +12,10 @@ use crate::error::{Error, IoContext, Result};
 pub struct RemoteJson {
     /// The remote's URL (`s3://…`, `webdav://…`, `file://…`), without secrets.
     pub url: String,
+    /// Bytes of content to keep on this desktop; content safely on the remote and read
+    /// least recently is evicted beyond it and fetched again when read. None: keep all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_budget: Option<u64>,
 }
 
 impl RemoteJson {

@@ -1,9 +1,14 @@
 //! What sync needs from a library, all synchronous and offline: the remote's address,
 //! the repo file, journal segments going out and coming in (format in
-//! [`crate::format::journal`]), and packs read for upload or installed after download.
+//! [`crate::format::journal`]), packs read for upload or installed after download, and
+//! the local cache of content kept on the remote (a source to fetch it from, a budget,
+//! eviction).
 //! `dossier-sync` moves the bytes; only an unlocked library can seal or open them.
 
 use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
 
 use super::{Library, LockedLibrary, write_private};
 use crate::error::{Error, IoContext, Result};
@@ -11,6 +16,20 @@ use crate::format::journal::{self, Segment};
 use crate::format::remote_json::RemoteJson;
 use crate::format::repo::RepoFile;
 use crate::ids::{DeviceId, PackId};
+use crate::store::PackSource;
+
+/// What [`Library::evict`] found and did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CacheReport {
+    pub budget: Option<u64>,
+    /// Packs and their bytes on this desktop afterwards.
+    pub kept_packs: u64,
+    pub kept_bytes: u64,
+    pub evicted_packs: u64,
+    pub freed_bytes: u64,
+    /// Packs on the remote only (fetched again when read).
+    pub not_downloaded_packs: u64,
+}
 
 /// Operations per journal segment (a few hundred KiB of JSON before compression).
 pub const SEGMENT_OPS: usize = 5_000;
@@ -25,6 +44,11 @@ impl LockedLibrary {
         Ok(RemoteJson::read(&self.remote_path())?.map(|r| r.url))
     }
 
+    /// The cache budget set with [`Library::set_cache_budget`], if any.
+    pub fn cache_budget(&self) -> Result<Option<u64>> {
+        Ok(RemoteJson::read(&self.remote_path())?.and_then(|r| r.cache_budget))
+    }
+
     /// The last segment of every device this library holds (its own: the last sent).
     pub fn segments(&self) -> Result<std::collections::HashMap<DeviceId, u64>> {
         self.catalog.segments()
@@ -35,10 +59,70 @@ impl Library {
     /// Remember the remote's URL (no secrets in it: credentials come from elsewhere).
     pub fn set_remote(&mut self, url: &str) -> Result<()> {
         self.writer()?;
-        write_private(
-            &self.remote_path(),
-            &RemoteJson { url: url.into() }.to_bytes(),
-        )
+        let remote = RemoteJson {
+            url: url.into(),
+            cache_budget: self.cache_budget()?,
+        };
+        write_private(&self.remote_path(), &remote.to_bytes())
+    }
+
+    /// Keep at most `budget` bytes of packs on this desktop (None: keep everything).
+    /// Only a library with a remote has one: content is evicted only once it is there.
+    pub fn set_cache_budget(&mut self, budget: Option<u64>) -> Result<()> {
+        self.writer()?;
+        let Some(mut remote) = RemoteJson::read(&self.remote_path())? else {
+            return Err(Error::Invalid(
+                "this library has no remote, so all its content stays here; add one with `dossier remote add URL` first".into(),
+            ));
+        };
+        remote.cache_budget = budget;
+        write_private(&self.remote_path(), &remote.to_bytes())
+    }
+
+    /// Fetch packs missing here from `source` when content is read (the remote).
+    pub fn set_pack_source(&mut self, source: Option<Arc<dyn PackSource>>) {
+        self.store.set_source(source);
+    }
+
+    /// Delete local copies of packs that are safely on the remote, least recently read
+    /// first, until the packs here fit the cache budget. Without a budget, nothing goes.
+    pub fn evict(&mut self) -> Result<CacheReport> {
+        self.writer()?;
+        let budget = self.cache_budget()?;
+        let on_remote = self.catalog.remote_packs()?;
+        let mut report = CacheReport {
+            budget,
+            not_downloaded_packs: self.missing_packs()?.len() as u64,
+            ..CacheReport::default()
+        };
+        let mut evictable = Vec::new();
+        for (id, path) in self.store.pack_files()? {
+            let meta = std::fs::metadata(&path).io("stat", &path)?;
+            report.kept_bytes += meta.len();
+            report.kept_packs += 1;
+            if on_remote.contains(&id) {
+                let read = meta.modified().unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+                evictable.push((read, meta.len(), path));
+            }
+        }
+        let Some(budget) = budget else {
+            return Ok(report);
+        };
+        evictable.sort();
+        for (_, len, path) in evictable {
+            if report.kept_bytes <= budget {
+                break;
+            }
+            // A pack open elsewhere (a reader, on Windows) stays until next time.
+            if std::fs::remove_file(&path).is_ok() {
+                report.kept_bytes -= len;
+                report.kept_packs -= 1;
+                report.evicted_packs += 1;
+                report.freed_bytes += len;
+                report.not_downloaded_packs += 1;
+            }
+        }
+        Ok(report)
     }
 
     /// The repo file for a new remote: this library's id and key slots.

@@ -1,5 +1,5 @@
 //! Receiving: every device's segments newer than the last one held, applied in order
-//! per device, then the packs they announced.
+//! per device; and the packs they announced, when content is downloaded up front.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -34,7 +34,7 @@ pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
             .collect();
         apply_segments(engine, device, wanted, report).await?;
     }
-    fetch_packs(engine, report).await
+    Ok(())
 }
 
 async fn apply_segments<L: Replica>(
@@ -80,7 +80,11 @@ async fn apply_segments<L: Replica>(
     Ok(())
 }
 
-async fn fetch_packs<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
+/// Download every pack the catalog knows and the store lacks.
+pub(super) async fn fetch_packs<L: Replica>(
+    engine: &Engine<L>,
+    report: &mut SyncReport,
+) -> Result<()> {
     let missing = engine.local.run(|l| l.missing_packs()).await?;
     let downloads = missing.into_iter().map(|(id, _size)| {
         let remote = Arc::clone(&engine.remote);

@@ -451,3 +451,77 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// A new desktop takes the catalog first and reads content from the remote as it is
+/// needed; under a cache budget, local copies of what is on the remote go, and come back
+/// when read.
+#[tokio::test]
+async fn content_comes_on_demand_and_leaves_under_a_budget() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let mut lib = create(&t.path().join("a"));
+    let files = write_files(&t.path().join("in"), "a");
+    lib.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let a = engine(Box::new(Arc::clone(&memory)), lib);
+    a.attach().await.unwrap();
+    a.sync().await.unwrap();
+
+    let mut b = dossier_sync::join(memory.as_ref(), t.path().join("b"), secret(PASSPHRASE))
+        .await
+        .unwrap();
+    b.set_remote("memory://school").unwrap();
+    let source = dossier_sync::RemotePacks::new(Resilient::new(
+        Box::new(Arc::clone(&memory)),
+        ResilientOptions::default(),
+    ))
+    .unwrap();
+    b.set_pack_source(Some(Arc::new(source)));
+    let b = engine(Box::new(Arc::clone(&memory)), b);
+    let r = b
+        .sync_with(dossier_sync::SyncOptions {
+            fetch_content: false,
+        })
+        .await
+        .unwrap();
+    assert_eq!(r.packs_fetched, 0, "{r:?}");
+    let missing = b.local().run(|l| l.missing_packs()).await.unwrap().len();
+    assert!(missing > 0);
+    // Reading every version fetches what it needs.
+    assert_eq!(state(&a).await, state(&b).await);
+    assert!(
+        b.local()
+            .run(|l| l.missing_packs())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A budget of nothing: every local copy goes (all are on the remote), and reading
+    // brings them back.
+    let evicted = b
+        .local()
+        .run(|l| {
+            l.set_cache_budget(Some(0))?;
+            l.evict()
+        })
+        .await
+        .unwrap();
+    assert_eq!(evicted.kept_packs, 0, "{evicted:?}");
+    assert_eq!(evicted.evicted_packs as usize, missing);
+    verify_clean(&b).await;
+    assert_eq!(state(&a).await, state(&b).await);
+    // The desktop that made the packs keeps what is not on the remote yet.
+    let more = write_files(&t.path().join("in2"), "later");
+    let kept = a
+        .local()
+        .run(move |l| {
+            l.import(&more, &ImportOptions::default(), &mut |_| {})?;
+            l.set_remote("memory://school")?;
+            l.set_cache_budget(Some(0))?;
+            l.evict()
+        })
+        .await
+        .unwrap();
+    assert_eq!(kept.kept_packs, 1, "the unsent pack stays: {kept:?}");
+}
