@@ -291,7 +291,7 @@ fn main() {
         )),
     );
     let start = Instant::now();
-    let _ = dossier(&b, &["process"]).stdout(Stdio::null()).status();
+    let _ = keys(dossier(&b, &["process"])).status();
     let process_secs = start.elapsed().as_secs_f64();
     let hits = json_of(&b, &["search", "transcript", "--json"]);
     println!(

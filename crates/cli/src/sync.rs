@@ -44,6 +44,9 @@ pub struct SyncArgs {
     /// Time between syncs with --watch (e.g. 30s, 5m, 1h).
     #[arg(long, default_value = "5m", value_parser = parse_interval)]
     interval: Duration,
+    /// With --watch: how long local changes must rest before an early sync.
+    #[arg(long, default_value = "10s", value_parser = parse_interval)]
+    settle: Duration,
 }
 
 /// `dossier cache` arguments.
@@ -313,18 +316,19 @@ pub fn sync(root: &Path, tools: &ToolArgs, args: SyncArgs) -> Result<u8> {
     // Between syncs the library is closed, so the app and other commands can use it.
     loop {
         match sync_once(root, tools, &args) {
-            Ok(report) => print_report(&report, args.json)?,
+            // One JSON line per round.
+            Ok(report) if args.json => println!("{}", serde_json::to_string(&report)?),
+            Ok(report) => print_report(&report, false)?,
             // Offline or in use: say so and try again next time.
             Err(e) => eprintln!("sync failed: {e:#}"),
         }
-        wait_for_change_or(root, args.interval);
+        wait_for_change_or(root, args.interval, args.settle);
     }
 }
 
 /// Wait until `interval` has passed, or until the catalog changed and then stayed
-/// unchanged for a few seconds (local changes settled), whichever comes first.
-fn wait_for_change_or(root: &Path, interval: Duration) {
-    const SETTLE: Duration = Duration::from_secs(10);
+/// unchanged for `settle` (local changes settled), whichever comes first.
+fn wait_for_change_or(root: &Path, interval: Duration, settle: Duration) {
     let stamp = || {
         ["catalog.sqlite", "catalog.sqlite-wal"].map(|f| {
             std::fs::metadata(root.join(f))
@@ -337,12 +341,12 @@ fn wait_for_change_or(root: &Path, interval: Duration) {
     let mut last = first;
     let mut changed_at: Option<Instant> = None;
     while start.elapsed() < interval {
-        std::thread::sleep(Duration::from_secs(1));
+        std::thread::sleep(Duration::from_millis(250).min(settle));
         let now = stamp();
         if now != last {
             changed_at = Some(Instant::now());
             last = now;
-        } else if changed_at.is_some_and(|t| t.elapsed() >= SETTLE) {
+        } else if changed_at.is_some_and(|t| t.elapsed() >= settle) {
             return;
         }
     }

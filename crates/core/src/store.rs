@@ -73,7 +73,7 @@ impl Store {
 
     /// Open a pack file for reading, fetching it first if it is missing and there is a
     /// source; marks it as read for eviction by age.
-    fn open_pack(&self, id: &PackId) -> Result<File> {
+    pub(crate) fn open_pack(&self, id: &PackId) -> Result<File> {
         let path = self.pack_path(id);
         match File::open(&path) {
             Ok(f) => {

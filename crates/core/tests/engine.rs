@@ -807,3 +807,85 @@ fn the_library_as_it_was_at_a_past_moment() {
         Err(dossier_core::Error::AlreadyExists(_))
     ));
 }
+
+/// Content kept only on the remote is fetched when processing needs it; offline, the
+/// jobs wait (no attempt counted, nothing failed) and run once the remote answers.
+#[test]
+fn processing_waits_for_content_the_remote_cannot_give_yet() {
+    use dossier_core::store::PackSource;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[derive(Debug)]
+    struct Remote {
+        packs: std::collections::HashMap<dossier_core::PackId, Vec<u8>>,
+        online: AtomicBool,
+    }
+    impl PackSource for Remote {
+        fn fetch(&self, id: &dossier_core::PackId) -> dossier_core::Result<Vec<u8>> {
+            if !self.online.load(Ordering::SeqCst) {
+                return Err(dossier_core::Error::Fetch {
+                    pack: *id,
+                    source: Box::new(std::io::Error::other("the network is down")),
+                });
+            }
+            Ok(self.packs[id].clone())
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    let file = dir.path().join("attendance.txt");
+    std::fs::write(&file, "The quarterly attendance summary for grade 9.\n").unwrap();
+    lib.import(&[file], &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    // Its pack goes to the "remote" and leaves this desktop.
+    let segment = lib.next_segment().unwrap().unwrap();
+    lib.mark_sent(&segment).unwrap();
+    let mut packs = std::collections::HashMap::new();
+    for pack in segment.packs() {
+        packs.insert(pack, lib.read_pack(&pack).unwrap());
+    }
+    lib.set_remote("memory://test").unwrap();
+    lib.set_cache_budget(Some(0)).unwrap();
+    assert_eq!(lib.evict().unwrap().kept_packs, 0);
+    let remote = std::sync::Arc::new(Remote {
+        packs,
+        online: AtomicBool::new(false),
+    });
+    lib.set_pack_source(Some(remote.clone()));
+
+    let mut told = Vec::new();
+    let offline = lib
+        .process(&dossier_core::ProcessOptions::default(), &mut |e| {
+            if let dossier_core::ProcessEvent::Unavailable { what } = e {
+                told.push(what.to_owned());
+            }
+        })
+        .unwrap();
+    assert!(
+        offline.more_pending && offline.done == 0 && offline.failed == 0,
+        "{offline:?}"
+    );
+    assert!(
+        told.iter().any(|w| w.contains("network is down")),
+        "{told:?}"
+    );
+
+    remote.online.store(true, Ordering::SeqCst);
+    let online = lib
+        .process(&dossier_core::ProcessOptions::default(), &mut |_| {})
+        .unwrap();
+    assert_eq!(
+        (online.failed, online.more_pending),
+        (0, false),
+        "{online:?}"
+    );
+    assert!(online.done >= 2, "{online:?}");
+    let hits = lib
+        .search(&dossier_core::SearchRequest {
+            query: "attendance".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(hits.total, 1);
+}

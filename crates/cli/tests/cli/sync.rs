@@ -175,3 +175,68 @@ fn restore_library_rebuilds_a_past_moment() {
     assert!(stderr(&out).contains("not a moment"), "{}", stderr(&out));
     assert!(!a.work().join("x").exists());
 }
+
+/// `dossier sync --watch` syncs on its interval, and soon after local changes rest even
+/// when the interval is long; the library stays usable between rounds.
+#[test]
+fn sync_watch_follows_local_changes() {
+    use std::io::{BufRead, BufReader};
+    let a = Lib::new();
+    let remote = a.work().join("remote");
+    a.ok(&["remote", "add", &url_of(&remote)]);
+    let mut child = a
+        .cmd(&[
+            "sync",
+            "--watch",
+            "--interval",
+            "1h",
+            "--settle",
+            "1s",
+            "--json",
+            "--no-process",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let child = std::sync::Arc::new(std::sync::Mutex::new(child));
+    // A watchdog: a round that never comes fails the test instead of hanging it.
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let watched = std::sync::Arc::clone(&child);
+    let guard = std::thread::spawn(move || {
+        if finished
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .is_err()
+        {
+            let _ = watched.lock().unwrap().kill();
+        }
+    });
+    let mut rounds = BufReader::new(stdout).lines();
+    let first: Value = serde_json::from_str(&rounds.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["segments_sent"], 0, "nothing to send yet: {first}");
+
+    // A change while the watcher waits: the library is free, and the change goes out
+    // once it has rested, long before the hour is up.
+    let file = a.work().join("note.txt");
+    std::fs::write(&file, "Late enrolment note.\n").unwrap();
+    loop {
+        let out = a.run(&["import", "--no-process", file.to_str().unwrap()]);
+        match out.status.code() {
+            Some(0) => break,
+            Some(4) => continue, // a round holds the library this instant
+            _ => panic!("import: {}", stderr(&out)),
+        }
+    }
+    let next: Value = serde_json::from_str(&rounds.next().unwrap().unwrap()).unwrap();
+    assert_eq!(next["segments_sent"], 1, "{next}");
+    done.send(()).unwrap();
+    guard.join().unwrap();
+    let mut child = child.lock().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        a.json(&["remote", "show", "--json"])["operations_waiting"],
+        0
+    );
+}

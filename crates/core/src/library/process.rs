@@ -137,6 +137,17 @@ impl Library {
                         ),
                     )
                 } else {
+                    // Content kept on the remote comes first; offline, the job stays
+                    // pending (no attempt counted) and processing waits for the next run.
+                    if let Err(e @ Error::Fetch { .. }) =
+                        self.job_version(job).and_then(|v| self.ensure_local(&v))
+                    {
+                        progress(ProcessEvent::Unavailable {
+                            what: &e.to_string(),
+                        });
+                        report.more_pending = true;
+                        break 'run;
+                    }
                     self.writer()?.start_job(job.version, job.kind)?;
                     progress(ProcessEvent::Started { job });
                     let run = catch_unwind(AssertUnwindSafe(|| self.run_job(job, tools, &ocr)));

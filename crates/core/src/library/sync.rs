@@ -194,6 +194,19 @@ impl Library {
             .collect())
     }
 
+    /// Make sure every pack holding `v`'s content is here, fetching missing ones from the
+    /// pack source; [`Error::Fetch`] when one cannot be fetched now (offline).
+    pub fn ensure_local(&self, v: &crate::VersionInfo) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for (id, _) in &v.manifest.chunks {
+            let loc = self.catalog.chunk(id)?.ok_or(Error::MissingChunk(*id))?;
+            if seen.insert(loc.pack) && !self.store.pack_path(&loc.pack).is_file() {
+                self.store.open_pack(&loc.pack)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Store a pack downloaded from the remote, checked against its id first.
     pub fn install_pack(&mut self, id: &PackId, bytes: &[u8]) -> Result<()> {
         self.writer()?;
