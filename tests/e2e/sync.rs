@@ -2,7 +2,8 @@
 //! receiving side, through a real S3 server. Moments are chosen by how many requests the
 //! process has sent (counted by the proxy in front of the server), not by guessed delays.
 //! After each kill the library verifies clean; after a normal sync both desktops hold the
-//! same documents, nothing lost and nothing twice.
+//! same documents, nothing lost and nothing twice. And the whole corpus synced to a
+//! folder leaves no file name, title or passage of text readable in any object.
 
 use std::time::Duration;
 
@@ -143,4 +144,61 @@ fn syncs_killed_at_random_moments_lose_and_duplicate_nothing() {
     }
     assert_clean(&a, "at the end");
     assert_clean(&b, "at the end");
+}
+
+/// After the whole corpus is synced, no object on the remote holds a file name, a title
+/// or a passage of a text file's content.
+#[test]
+fn the_synced_corpus_reveals_nothing_on_the_remote() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lib, remote) = (dir.path().join("lib"), dir.path().join("remote"));
+    let corpus = corpus();
+    ok(&lib, &["init"]);
+    import(&lib, std::slice::from_ref(&corpus));
+    ok(
+        &lib,
+        &["remote", "add", &format!("file://{}", remote.display())],
+    );
+    ok(&lib, &["sync", "--no-process"]);
+
+    let mut needles: Vec<Vec<u8>> = Vec::new();
+    for path in dossier_e2e::walk(&corpus) {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        // Short names would match random ciphertext by chance.
+        needles.extend(
+            [name, stem]
+                .into_iter()
+                .filter(|n| n.len() >= 8)
+                .map(String::into_bytes),
+        );
+        let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+        if matches!(
+            ext.as_deref(),
+            Some("txt" | "csv" | "html" | "md" | "xml" | "json")
+        ) {
+            let body = std::fs::read(&path).unwrap();
+            // The first run of 32 printable characters is a passage to look for.
+            if let Some(run) = body
+                .split(|b| !(b.is_ascii_graphic() || *b == b' '))
+                .find(|run| run.len() >= 32)
+            {
+                needles.push(run[..32].to_vec());
+            }
+        }
+    }
+    assert!(needles.len() > 500, "{} needles", needles.len());
+    let finder = aho_corasick::AhoCorasick::new(&needles).unwrap();
+    let objects = dossier_e2e::walk(&remote);
+    assert!(objects.len() >= 3, "{objects:?}");
+    for object in objects {
+        let bytes = std::fs::read(&object).unwrap();
+        if let Some(m) = finder.find(&bytes) {
+            panic!(
+                "{} holds {:?}",
+                object.display(),
+                String::from_utf8_lossy(&needles[m.pattern().as_usize()])
+            );
+        }
+    }
 }

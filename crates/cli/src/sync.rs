@@ -27,6 +27,14 @@ pub enum RemoteCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Read back and check every object on the remote; with --repair, write damaged ones
+    /// again from a good copy on this desktop.
+    Check {
+        #[arg(long)]
+        repair: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// `dossier sync` arguments.
@@ -220,6 +228,34 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
                 }
             }
             Ok(0)
+        }
+        RemoteCommand::Check { repair, json } => {
+            let lib = unlock(root, Access::Write)?;
+            let Some(url) = lib.remote()? else {
+                bail!("this library has no remote; add one with `dossier remote add URL`");
+            };
+            let engine = engine(&url, lib)?;
+            let report = runtime()?.block_on(engine.check_remote(repair))?;
+            engine.into_local().into_library()?;
+            if json {
+                output::json(&report)?;
+            } else {
+                println!(
+                    "Checked {} object(s), {}.",
+                    report.objects,
+                    output::size(report.bytes)
+                );
+                for d in &report.damaged {
+                    let fixed = if report.repaired.contains(&d.key) {
+                        " (repaired from this desktop's copy)"
+                    } else {
+                        ""
+                    };
+                    println!("damaged {}: {}{fixed}", d.key, d.reason);
+                }
+            }
+            let unrepaired = report.damaged.len() > report.repaired.len();
+            Ok(if unrepaired { exit::PARTIAL } else { 0 })
         }
         RemoteCommand::Show { json } => {
             let lib = open(root, Access::Read)?;

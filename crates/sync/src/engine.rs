@@ -8,6 +8,7 @@
 //! refused (reported, never applied or installed).
 
 mod ahead;
+mod check;
 mod on_demand;
 mod pull;
 mod push;
@@ -20,6 +21,7 @@ use dossier_core::format::repo::{REPO_OBJECT, RepoFile};
 use dossier_core::{Library, Secret};
 use serde::Serialize;
 
+pub use check::CheckReport;
 pub use on_demand::RemotePacks;
 pub use replica::{Owned, Replica};
 

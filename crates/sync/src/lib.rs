@@ -12,7 +12,8 @@ mod error;
 mod remote;
 
 pub use engine::{
-    Attached, Engine, Owned, Refused, RemotePacks, Replica, SyncOptions, SyncReport, join,
+    Attached, CheckReport, Engine, Owned, Refused, RemotePacks, Replica, SyncOptions, SyncReport,
+    join,
 };
 pub use error::{Error, Result};
 pub use remote::{

@@ -52,6 +52,9 @@ fn a_second_desktop_clones_and_both_sync() {
         a.json(&["remote", "show", "--json"])["operations_waiting"],
         0
     );
+    let check = a.json(&["remote", "check", "--json"]);
+    assert!(check["objects"].as_u64().unwrap() >= 3, "{check}");
+    assert_eq!(check["damaged"], serde_json::json!([]), "{check}");
 
     // A wrong passphrase at clone: exit 5, nothing made.
     let b_dir = a.work().join("b");

@@ -178,3 +178,20 @@ impl Catalog {
         Ok(())
     }
 }
+
+impl Catalog {
+    /// The operations of `device`'s segment `seq` as this catalog holds them, in stamp
+    /// order (empty when it does not hold that segment): enough to write the segment
+    /// again if the remote's copy is damaged.
+    pub fn segment_ops(&self, device: DeviceId, seq: u64) -> Result<Vec<Op>> {
+        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare(
+            "SELECT body FROM ops WHERE segment = ?1 AND stamp LIKE '%.' || ?2 ORDER BY stamp",
+        )?;
+        let ops = stmt
+            .query_map(params![seq, device.to_string()], |r| r.get::<_, String>(0))?
+            .map(|body| Ok(serde_json::from_str(&body?)?))
+            .collect::<Result<Vec<Op>>>()?;
+        Ok(ops)
+    }
+}

@@ -159,6 +159,16 @@ impl Library {
         self.writer()?.apply_segment(segment)
     }
 
+    /// `device`'s segment `seq` rebuilt from the operations this library holds, sealed
+    /// as its remote object; `None` when this library does not hold that segment.
+    pub fn rebuild_segment(&self, device: DeviceId, seq: u64) -> Result<Option<Vec<u8>>> {
+        let ops = self.catalog.segment_ops(device, seq)?;
+        if ops.is_empty() {
+            return Ok(None);
+        }
+        self.seal_segment(&Segment { device, seq, ops }).map(Some)
+    }
+
     /// Seal a segment into the body of its remote object.
     pub fn seal_segment(&self, segment: &Segment) -> Result<Vec<u8>> {
         journal::seal(&self.crypto, segment)

@@ -525,3 +525,60 @@ async fn content_comes_on_demand_and_leaves_under_a_budget() {
         .unwrap();
     assert_eq!(kept.kept_packs, 1, "the unsent pack stays: {kept:?}");
 }
+
+/// Damage on the remote is found by reading every object back, and repaired from a good
+/// copy on any desktop that has one: packs from its store, segments rebuilt from the
+/// operations it applied.
+#[tokio::test]
+async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let mut lib = create(&t.path().join("a"));
+    let files = write_files(&t.path().join("in"), "a");
+    lib.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let a = engine(Box::new(Arc::clone(&memory)), lib);
+    a.attach().await.unwrap();
+    a.sync().await.unwrap();
+    let b = dossier_sync::join(memory.as_ref(), t.path().join("b"), secret(PASSPHRASE))
+        .await
+        .unwrap();
+    let b = engine(Box::new(Arc::clone(&memory)), b);
+    b.sync().await.unwrap();
+    let clean = b.check_remote(false).await.unwrap();
+    assert!(clean.damaged.is_empty(), "{clean:?}");
+
+    // Flip a byte in every pack and segment (all A's), and leave a stranger's file.
+    for o in memory.list("").await.unwrap() {
+        if o.key.as_str() == "dossier.repo" {
+            continue;
+        }
+        let mut bytes = memory.get(&o.key).await.unwrap().to_vec();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x01;
+        memory.delete(&o.key).await.unwrap();
+        memory.put_if_absent(&o.key, bytes.into()).await.unwrap();
+    }
+    memory
+        .put_if_absent(&Key::new("notes.txt").unwrap(), b"hello".to_vec().into())
+        .await
+        .unwrap();
+    let found = b.check_remote(false).await.unwrap();
+    let damaged = found.damaged.len();
+    assert!(damaged >= 3 && found.repaired.is_empty(), "{found:?}");
+    // B repairs all of A's objects from its own copies; the stranger's file stays.
+    let fixed = b.check_remote(true).await.unwrap();
+    assert_eq!(fixed.repaired.len(), damaged - 1, "{fixed:?}");
+    let after = b.check_remote(false).await.unwrap();
+    assert_eq!(after.damaged.len(), 1, "{after:?}");
+    assert_eq!(after.damaged[0].key, "notes.txt");
+
+    // A new desktop gets everything, as it was.
+    let c = dossier_sync::join(memory.as_ref(), t.path().join("c"), secret(PASSPHRASE))
+        .await
+        .unwrap();
+    let c = engine(Box::new(Arc::clone(&memory)), c);
+    let r = c.sync().await.unwrap();
+    assert!(r.refused.is_empty(), "{r:?}");
+    assert_eq!(state(&a).await, state(&c).await);
+}
