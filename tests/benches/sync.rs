@@ -93,7 +93,8 @@ fn scanned_pdf(pages: usize, rows: usize, changed: Option<usize>) -> Vec<u8> {
         .as_bytes(),
     );
     for i in 0..pages {
-        let (page, content, image) = (3 + 3 * i, 4 + 3 * i, 5 + 3 * i);
+        // Objects in order: page 3+3i (written first), its content, its image.
+        let (content, image) = (4 + 3 * i, 5 + 3 * i);
         object(
             &mut out,
             format!(

@@ -14,6 +14,7 @@ mod resilient;
 mod url;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -71,40 +72,29 @@ pub trait Remote: Send + Sync + std::fmt::Debug {
     async fn delete(&self, key: &Key) -> Result<()>;
 }
 
-#[async_trait]
-impl<R: Remote + ?Sized> Remote for Box<R> {
-    async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
-        (**self).list(prefix).await
-    }
-    async fn get(&self, key: &Key) -> Result<Bytes> {
-        (**self).get(key).await
-    }
-    async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {
-        (**self).get_range(key, range).await
-    }
-    async fn put_if_absent(&self, key: &Key, bytes: Bytes) -> Result<Put> {
-        (**self).put_if_absent(key, bytes).await
-    }
-    async fn delete(&self, key: &Key) -> Result<()> {
-        (**self).delete(key).await
-    }
+/// A remote behind a pointer (`Box<dyn Remote>`, a shared `Arc`) is the remote.
+macro_rules! forward_remote {
+    ($ptr:ident) => {
+        #[async_trait]
+        impl<R: Remote + ?Sized> Remote for $ptr<R> {
+            async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
+                (**self).list(prefix).await
+            }
+            async fn get(&self, key: &Key) -> Result<Bytes> {
+                (**self).get(key).await
+            }
+            async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {
+                (**self).get_range(key, range).await
+            }
+            async fn put_if_absent(&self, key: &Key, bytes: Bytes) -> Result<Put> {
+                (**self).put_if_absent(key, bytes).await
+            }
+            async fn delete(&self, key: &Key) -> Result<()> {
+                (**self).delete(key).await
+            }
+        }
+    };
 }
 
-#[async_trait]
-impl<R: Remote + ?Sized> Remote for std::sync::Arc<R> {
-    async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
-        (**self).list(prefix).await
-    }
-    async fn get(&self, key: &Key) -> Result<Bytes> {
-        (**self).get(key).await
-    }
-    async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {
-        (**self).get_range(key, range).await
-    }
-    async fn put_if_absent(&self, key: &Key, bytes: Bytes) -> Result<Put> {
-        (**self).put_if_absent(key, bytes).await
-    }
-    async fn delete(&self, key: &Key) -> Result<()> {
-        (**self).delete(key).await
-    }
-}
+forward_remote!(Box);
+forward_remote!(Arc);

@@ -358,10 +358,7 @@ async fn interrupted_and_tampered_objects() {
     assert_eq!(r.segments_sent, 1);
 
     // A second desktop gets everything; then a tampered pack and segment are refused.
-    let b = dossier_sync::join(memory.as_ref(), t.path().join("b"), secret(PASSPHRASE))
-        .await
-        .unwrap();
-    let b = engine(Box::new(Arc::clone(&memory)), b);
+    let b = joined(t.path(), "b", &memory).await;
     let r = b.sync().await.unwrap();
     assert!(r.refused.is_empty(), "{r:?}");
     assert_eq!(state(&a).await, state(&b).await);
@@ -452,6 +449,26 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// A desktop with the files of [`write_files`], attached to `memory` and synced.
+async fn synced_desktop(dir: &Path, memory: &Arc<Memory>) -> Engine<Owned> {
+    let mut lib = create(&dir.join("a"));
+    let files = write_files(&dir.join("in"), "a");
+    lib.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let a = engine(Box::new(Arc::clone(memory)), lib);
+    a.attach().await.unwrap();
+    a.sync().await.unwrap();
+    a
+}
+
+/// A new desktop joined to the library on `memory` with the passphrase (not synced).
+async fn joined(dir: &Path, name: &str, memory: &Arc<Memory>) -> Engine<Owned> {
+    let lib = dossier_sync::join(memory.as_ref(), dir.join(name), secret(PASSPHRASE))
+        .await
+        .unwrap();
+    engine(Box::new(Arc::clone(memory)), lib)
+}
+
 /// A new desktop takes the catalog first and reads content from the remote as it is
 /// needed; under a cache budget, local copies of what is on the remote go, and come back
 /// when read.
@@ -459,13 +476,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 async fn content_comes_on_demand_and_leaves_under_a_budget() {
     let t = tempfile::tempdir().unwrap();
     let memory = Arc::new(Memory::new());
-    let mut lib = create(&t.path().join("a"));
-    let files = write_files(&t.path().join("in"), "a");
-    lib.import(&files, &ImportOptions::default(), &mut |_| {})
-        .unwrap();
-    let a = engine(Box::new(Arc::clone(&memory)), lib);
-    a.attach().await.unwrap();
-    a.sync().await.unwrap();
+    let a = synced_desktop(t.path(), &memory).await;
 
     let mut b = dossier_sync::join(memory.as_ref(), t.path().join("b"), secret(PASSPHRASE))
         .await
@@ -533,17 +544,8 @@ async fn content_comes_on_demand_and_leaves_under_a_budget() {
 async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
     let t = tempfile::tempdir().unwrap();
     let memory = Arc::new(Memory::new());
-    let mut lib = create(&t.path().join("a"));
-    let files = write_files(&t.path().join("in"), "a");
-    lib.import(&files, &ImportOptions::default(), &mut |_| {})
-        .unwrap();
-    let a = engine(Box::new(Arc::clone(&memory)), lib);
-    a.attach().await.unwrap();
-    a.sync().await.unwrap();
-    let b = dossier_sync::join(memory.as_ref(), t.path().join("b"), secret(PASSPHRASE))
-        .await
-        .unwrap();
-    let b = engine(Box::new(Arc::clone(&memory)), b);
+    let a = synced_desktop(t.path(), &memory).await;
+    let b = joined(t.path(), "b", &memory).await;
     b.sync().await.unwrap();
     let clean = b.check_remote(false).await.unwrap();
     assert!(clean.damaged.is_empty(), "{clean:?}");
@@ -574,10 +576,7 @@ async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
     assert_eq!(after.damaged[0].key, "notes.txt");
 
     // A new desktop gets everything, as it was.
-    let c = dossier_sync::join(memory.as_ref(), t.path().join("c"), secret(PASSPHRASE))
-        .await
-        .unwrap();
-    let c = engine(Box::new(Arc::clone(&memory)), c);
+    let c = joined(t.path(), "c", &memory).await;
     let r = c.sync().await.unwrap();
     assert!(r.refused.is_empty(), "{r:?}");
     assert_eq!(state(&a).await, state(&c).await);
