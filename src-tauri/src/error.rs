@@ -90,6 +90,8 @@ impl From<dossier_core::Error> for AppError {
                     "Check the library (Settings → Check the library) to see what is affected.",
                 )
             }
+            E::Fetch { .. } => Self::new(ErrorKind::System, message)
+                .with_hint("This desktop keeps only part of the library; connect to the network and open it again."),
             E::Io { .. } => Self::new(ErrorKind::System, message)
                 .with_hint("Check that the disk is connected, has free space and is writable."),
             E::Held { .. } => Self::new(ErrorKind::Invalid, message)

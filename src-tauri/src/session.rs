@@ -9,6 +9,7 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use dossier_core::Library;
+use dossier_sync::{RemotePacks, ResilientOptions};
 use tokio::sync::{Semaphore, oneshot};
 
 use crate::error::{AppError, AppResult};
@@ -41,7 +42,14 @@ pub struct Session {
 
 impl Session {
     /// Start the writer thread on `lib` (which holds the writer lock) and open readers.
-    pub fn start(lib: Library) -> AppResult<Arc<Self>> {
+    /// A library kept on a remote fetches content that is only there when it is read.
+    pub fn start(mut lib: Library) -> AppResult<Arc<Self>> {
+        if let Some(url) = lib.remote()? {
+            let source = RemotePacks::for_url(&url, ResilientOptions::default()).map_err(|e| {
+                AppError::internal(format!("cannot start fetching from the remote: {e}"))
+            })?;
+            lib.set_pack_source(Some(Arc::new(source)));
+        }
         let readers = (0..READERS)
             .map(|_| lib.reader())
             .collect::<Result<Vec<_>, _>>()?;
