@@ -581,3 +581,48 @@ async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
     assert!(r.refused.is_empty(), "{r:?}");
     assert_eq!(state(&a).await, state(&c).await);
 }
+
+/// Two desktops edit the same document offline: after syncing both keep both new
+/// versions, the later one is current, and the document is flagged on both.
+#[tokio::test]
+async fn concurrent_versions_are_kept_and_flagged() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    let b = joined(t.path(), "b", &memory).await;
+    b.sync().await.unwrap();
+    let doc = a
+        .local()
+        .run(|l| Ok(l.catalog().list(Listing::All)?[0].id))
+        .await
+        .unwrap();
+    for (e, name) in [(&a, "edit-a.txt"), (&b, "edit-b.txt")] {
+        let file = t.path().join(name);
+        std::fs::write(&file, format!("Corrected on {name}.\n")).unwrap();
+        e.local()
+            .run(move |l| l.add_version(doc, &file, None, &mut |_| {}).map(|_| ()))
+            .await
+            .unwrap();
+    }
+    for e in [&a, &b, &a] {
+        e.sync().await.unwrap();
+    }
+    assert_eq!(state(&a).await, state(&b).await);
+    for e in [&a, &b] {
+        let (summary, versions) = e
+            .local()
+            .run(move |l| {
+                let d = l.catalog().document(doc)?;
+                Ok((d.summary, l.catalog().versions(doc)?))
+            })
+            .await
+            .unwrap();
+        assert_eq!(versions.len(), 3);
+        assert!(summary.concurrent_versions, "{summary:?}");
+        let names: Vec<_> = versions.iter().map(|v| v.file_name.as_str()).collect();
+        assert!(
+            names.contains(&"edit-a.txt") && names.contains(&"edit-b.txt"),
+            "{names:?}"
+        );
+    }
+}
