@@ -256,6 +256,7 @@ fn serve(s: &Shared, client: TcpStream) -> std::io::Result<()> {
             )?;
             return client.shutdown(Shutdown::Both);
         }
+        // The fault itself: a server that answers late.
         Some(Fault::Slow(d)) => std::thread::sleep(d),
         _ => {}
     }

@@ -45,6 +45,13 @@ fn measure(proxy: &FaultProxy, mut cmd: Command) -> Measured {
     }
 }
 
+/// `dossier sync` of library `lib`, then `rclone` with `args`, each measured.
+fn sync_beside_rclone(proxy: &FaultProxy, lib: &Path, args: &[&str]) -> (Measured, Measured) {
+    let d = measure(proxy, keys(dossier(lib, &["sync", "--no-process"])));
+    let r = measure(proxy, rclone(proxy.port(), args));
+    (d, r)
+}
+
 fn keys(mut c: Command) -> Command {
     c.env("AWS_ACCESS_KEY_ID", S3_KEY)
         .env("AWS_SECRET_ACCESS_KEY", S3_SECRET)
@@ -193,17 +200,14 @@ fn main() {
             .expect("remote add")
             .success()
     );
-    let d = measure(&proxy, keys(dossier(&a, &["sync", "--no-process"])));
-    let r = measure(
+    let (d, r) = sync_beside_rclone(
         &proxy,
-        rclone(
-            proxy.port(),
-            &[
-                "copy",
-                corpus.to_str().expect("utf-8"),
-                "bench:records/rclone",
-            ],
-        ),
+        &a,
+        &[
+            "copy",
+            corpus.to_str().expect("utf-8"),
+            "bench:records/rclone",
+        ],
     );
     println!("\nfirst sync of the corpus            seconds  requests   MiB up  MiB down");
     for (name, m) in [("dossier sync", &d), ("rclone copy", &r)] {
@@ -243,14 +247,12 @@ fn main() {
         .as_str()
         .expect("the PDF was imported")
         .to_owned();
-    measure(&proxy, keys(dossier(&a, &["sync", "--no-process"])));
     let remote_pdf = "bench:records/rclone-pdf/board-minutes.pdf";
-    measure(
+    // Both sides hold the first version before the change.
+    sync_beside_rclone(
         &proxy,
-        rclone(
-            proxy.port(),
-            &["copyto", v1.to_str().expect("utf-8"), remote_pdf],
-        ),
+        &a,
+        &["copyto", v1.to_str().expect("utf-8"), remote_pdf],
     );
     assert!(
         dossier(&a, &["add-version", &doc, v2.to_str().expect("utf-8")])
@@ -259,13 +261,10 @@ fn main() {
             .expect("add-version")
             .success()
     );
-    let d = measure(&proxy, keys(dossier(&a, &["sync", "--no-process"])));
-    let r = measure(
+    let (d, r) = sync_beside_rclone(
         &proxy,
-        rclone(
-            proxy.port(),
-            &["copyto", v2.to_str().expect("utf-8"), remote_pdf],
-        ),
+        &a,
+        &["copyto", v2.to_str().expect("utf-8"), remote_pdf],
     );
     println!(
         "\none page of a {pages}-page, {:.1} MiB scanned PDF changed    requests   MiB up",
