@@ -25,7 +25,7 @@ pub use extract::{OcrConfig, PdfiumConfig, ToolStatus, Tools};
 pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
-pub use keys::{KdfParams, RecoveryKey};
+pub use keys::{KdfParams, OsKeyring, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, CacheReport, CompareOptions, DiffLine, ExportAllReport, ExportedFile,
     HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,

@@ -76,6 +76,29 @@ impl Default for SyncOptions {
     }
 }
 
+/// Where a sync stands, for a progress bar: `done` of `total` items of one phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SyncProgress {
+    pub phase: SyncPhase,
+    pub done: u64,
+    pub total: u64,
+}
+
+/// The phases of a sync, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    /// This device's changes (counted in operations) going up, with their packs.
+    Sending,
+    /// Other devices' changes (counted in journal segments) being applied.
+    Receiving,
+    /// Content (counted in packs) being downloaded.
+    Downloading,
+}
+
+/// Called with each step of a sync ([`Engine::with_progress`]).
+pub type ProgressFn = Arc<dyn Fn(SyncProgress) + Send + Sync>;
+
 /// What [`Engine::attach`] found on the remote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -87,12 +110,21 @@ pub enum Attached {
 }
 
 /// Syncs one local library with one remote.
-#[derive(Debug)]
 pub struct Engine<L> {
     remote: Arc<dyn Remote>,
     counters: Arc<Counters>,
     parallel: usize,
     local: L,
+    progress: Option<ProgressFn>,
+}
+
+impl<L: std::fmt::Debug> std::fmt::Debug for Engine<L> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("parallel", &self.parallel)
+            .field("local", &self.local)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<L: Replica> Engine<L> {
@@ -102,6 +134,19 @@ impl<L: Replica> Engine<L> {
             parallel: remote.parallel(),
             remote: Arc::new(remote),
             local,
+            progress: None,
+        }
+    }
+
+    /// Report each step of every sync to `f` (called on the async threads: keep it short).
+    pub fn with_progress(mut self, f: ProgressFn) -> Self {
+        self.progress = Some(f);
+        self
+    }
+
+    fn report_progress(&self, phase: SyncPhase, done: u64, total: u64) {
+        if let Some(f) = &self.progress {
+            f(SyncProgress { phase, done, total });
         }
     }
 

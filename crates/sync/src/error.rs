@@ -87,6 +87,13 @@ pub enum Error {
     #[error("the library's worker thread stopped")]
     LibraryStopped,
 
+    /// The credentials this desktop's keyring keeps for a remote cannot be read.
+    #[error("the credentials kept in the keyring for this remote are unreadable; enter them again")]
+    KeptCredentials {
+        #[source]
+        source: serde_json::Error,
+    },
+
     /// A remote URL that cannot be used.
     #[error("{url}: {reason}")]
     BadUrl { url: String, reason: &'static str },
@@ -115,6 +122,7 @@ impl Error {
             | Self::LibraryStopped
             | Self::OutOfRange { .. }
             | Self::BadKey(_)
+            | Self::KeptCredentials { .. }
             | Self::BadUrl { .. } => false,
         }
     }

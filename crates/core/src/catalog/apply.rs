@@ -298,20 +298,20 @@ fn refresh(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
         // registers keep it; the projection is filled in when the document arrives.
         return Ok(());
     }
-    // Versions in stamp order: the last is current; a version whose parents do not
-    // include its predecessor was made concurrently and the document is flagged.
+    // Versions in stamp order: the last is current. The document is flagged while it
+    // has more than one head (a version no other version descends from): versions made
+    // concurrently on two desktops, until one is chosen (`Library::resolve_concurrent`).
     let mut stmt =
         tx.prepare_cached("SELECT id, parents FROM versions WHERE doc = ?1 ORDER BY stamp")?;
     let rows: Vec<(String, String)> = stmt
         .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut concurrent = false;
-    for pair in rows.windows(2) {
-        let parents: Vec<VersionId> = serde_json::from_str(&pair[1].1)?;
-        if !parents.iter().any(|p| p.to_string() == pair[0].0) {
-            concurrent = true;
-        }
+    let mut descended = std::collections::HashSet::new();
+    for (_, parents) in &rows {
+        let parents: Vec<VersionId> = serde_json::from_str(parents)?;
+        descended.extend(parents.into_iter().map(|p| p.to_string()));
     }
+    let concurrent = rows.iter().filter(|(v, _)| !descended.contains(v)).count() > 1;
     let current = rows.last().map(|r| r.0.clone());
     let trashed = match register(tx, &id, "status")? {
         Some(json) => {

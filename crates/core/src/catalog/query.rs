@@ -56,6 +56,11 @@ pub struct VersionInfo {
     pub note: Option<String>,
     pub restored_from: Option<u32>,
     pub current: bool,
+    /// No later version descends from this one. A document with more than one head has
+    /// concurrent versions (made on two desktops at once) waiting to be resolved.
+    pub head: bool,
+    #[serde(skip)]
+    pub parents: Vec<VersionId>,
     #[serde(skip)]
     pub manifest: Manifest,
     #[serde(skip)]
@@ -248,7 +253,7 @@ impl Catalog {
             .optional()?
             .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))?;
         let mut stmt = self.conn.prepare(
-            "SELECT id, size, mime, file_name, created_ms, author, device, note, restored_from, manifest, content_hash, file_mtime_ms
+            "SELECT id, size, mime, file_name, created_ms, author, device, note, restored_from, manifest, content_hash, file_mtime_ms, parents
              FROM versions WHERE doc = ?1 ORDER BY stamp",
         )?;
         let mut out: Vec<VersionInfo> = Vec::new();
@@ -266,6 +271,7 @@ impl Catalog {
                 r.get::<_, Vec<u8>>(9)?,
                 r.get::<_, Vec<u8>>(10)?,
                 r.get::<_, Option<i64>>(11)?,
+                r.get::<_, String>(12)?,
             ))
         })?;
         for row in rows {
@@ -282,6 +288,7 @@ impl Catalog {
                 manifest,
                 hash,
                 mtime,
+                parents,
             ) = row?;
             let restored_from_id: Option<VersionId> = restored.map(|r| r.parse()).transpose()?;
             let restored_from =
@@ -289,6 +296,8 @@ impl Catalog {
             out.push(VersionInfo {
                 number: out.len() as u32 + 1,
                 current: Some(&id) == current.as_ref(),
+                head: true,
+                parents: serde_json::from_str(&parents)?,
                 id: id.parse()?,
                 size: size as u64,
                 mime,
@@ -303,6 +312,11 @@ impl Catalog {
                 content_hash: ContentHash::from_slice(&hash)?,
                 file_mtime_ms: mtime,
             });
+        }
+        let descended: std::collections::HashSet<VersionId> =
+            out.iter().flat_map(|v| v.parents.iter().copied()).collect();
+        for v in &mut out {
+            v.head = !descended.contains(&v.id);
         }
         Ok(out)
     }

@@ -71,6 +71,11 @@ fn entry(library: LibraryId) -> Result<Entry> {
     Entry::new(SERVICE, &format!("library-{library}")).map_err(Error::KeyringUnavailable)
 }
 
+fn remote_entry(url: &str) -> Result<Entry> {
+    init_store()?;
+    Entry::new(SERVICE, &format!("remote {url}")).map_err(Error::KeyringUnavailable)
+}
+
 impl OsKeyring {
     /// Store the library's master key so this desktop opens it without a passphrase.
     pub fn store(&self, library: LibraryId, key: &MasterKey) -> Result<()> {
@@ -102,6 +107,39 @@ impl OsKeyring {
     /// Remove the stored key; `false` when there was none.
     pub fn forget(&self, library: LibraryId) -> Result<bool> {
         match entry(library)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring_core::Error::NoEntry) => Ok(false),
+            Err(e) => Err(Error::KeyringUnavailable(e)),
+        }
+    }
+
+    /// Keep a secret for reaching a remote (its credentials, as the sync layer encodes
+    /// them) under the remote's URL, so this desktop syncs without environment variables.
+    pub fn store_remote_secret(&self, url: &str, secret: &str) -> Result<()> {
+        remote_entry(url)?
+            .set_secret(secret.as_bytes())
+            .map_err(Error::KeyringUnavailable)
+    }
+
+    /// The secret kept for `url`, `None` when there is none.
+    pub fn load_remote_secret(&self, url: &str) -> Result<Option<Zeroizing<String>>> {
+        match remote_entry(url)?.get_secret() {
+            Ok(bytes) => {
+                let bytes = Zeroizing::new(bytes);
+                let text = std::str::from_utf8(&bytes).map_err(|_| Error::Integrity {
+                    object: "keyring entry".into(),
+                    detail: "not a remote's credentials",
+                })?;
+                Ok(Some(Zeroizing::new(text.to_owned())))
+            }
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(Error::KeyringUnavailable(e)),
+        }
+    }
+
+    /// Remove the secret kept for `url`; `false` when there was none.
+    pub fn forget_remote_secret(&self, url: &str) -> Result<bool> {
+        match remote_entry(url)?.delete_credential() {
             Ok(()) => Ok(true),
             Err(keyring_core::Error::NoEntry) => Ok(false),
             Err(e) => Err(Error::KeyringUnavailable(e)),

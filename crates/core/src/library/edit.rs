@@ -59,10 +59,50 @@ impl Library {
                 "version {number} is already the current version"
             )));
         }
+        self.append_copy(
+            doc,
+            &old,
+            vec![current.id],
+            format!("restored from version {number}"),
+        )
+    }
+
+    /// Settle a document's concurrent versions (made on two desktops at once) by keeping
+    /// version `keep`: a new version with its content descends from every head, so the
+    /// flag clears on every desktop once it syncs. The other versions stay in the history.
+    pub fn resolve_concurrent(&mut self, doc: DocId, keep: u32) -> Result<VersionId> {
+        self.writer()?;
+        let versions = self.catalog().versions(doc)?;
+        let heads: Vec<VersionId> = versions.iter().filter(|v| v.head).map(|v| v.id).collect();
+        if heads.len() < 2 {
+            return Err(Error::Invalid(
+                "this document has no concurrent versions to resolve".into(),
+            ));
+        }
+        let old = versions
+            .iter()
+            .find(|v| v.number == keep)
+            .ok_or_else(|| Error::Invalid(format!("there is no version {keep}")))?;
+        self.append_copy(
+            doc,
+            old,
+            heads,
+            format!("kept version {keep} of the concurrent versions"),
+        )
+    }
+
+    /// Commit a new version of `doc` with the content of `old`, descending from `parents`.
+    fn append_copy(
+        &mut self,
+        doc: DocId,
+        old: &crate::VersionInfo,
+        parents: Vec<VersionId>,
+        note: String,
+    ) -> Result<VersionId> {
         let id = VersionId::new();
         let record = VersionRecord {
             id,
-            parents: vec![current.id],
+            parents,
             manifest: old.manifest.clone(),
             size: old.size,
             content_hash: old.content_hash,
@@ -70,14 +110,14 @@ impl Library {
             file_name: old.file_name.clone(),
             file_mtime_ms: old.file_mtime_ms,
             author: super::user_name(),
-            note: Some(format!("restored from version {number}")),
+            note: Some(note),
             restored_from: Some(old.id),
         };
         let audit = self.audit_op(
             AuditAction::Restored,
             Some(doc),
             Some(id),
-            Some(format!("version {number}")),
+            Some(format!("version {}", old.number)),
         )?;
         self.commit(vec![
             OpKind::VersionAdded {

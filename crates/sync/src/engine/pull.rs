@@ -9,7 +9,7 @@ use dossier_core::format::journal::{object_name, parse_object_name};
 
 use super::ahead::Ahead;
 use super::push::pack_key;
-use super::{Engine, Refused, Replica, SyncReport};
+use super::{Engine, Refused, Replica, SyncPhase, SyncReport};
 use crate::error::{Error, Result};
 
 pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
@@ -20,6 +20,7 @@ pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
             listed.entry(device).or_default().push(seq);
         }
     }
+    let mut runs = Vec::new();
     for (device, mut seqs) in listed {
         seqs.sort_unstable();
         // Only the unbroken run after the last segment held: a gap is a segment still
@@ -32,7 +33,13 @@ pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
             .take_while(|(s, expected)| s == expected)
             .map(|(s, _)| s)
             .collect();
-        apply_segments(engine, device, wanted, report).await?;
+        if !wanted.is_empty() {
+            runs.push((device, wanted));
+        }
+    }
+    let total = runs.iter().map(|(_, seqs)| seqs.len() as u64).sum();
+    for (device, wanted) in runs {
+        apply_segments(engine, device, wanted, total, report).await?;
     }
     Ok(())
 }
@@ -41,6 +48,7 @@ async fn apply_segments<L: Replica>(
     engine: &Engine<L>,
     device: DeviceId,
     seqs: Vec<u64>,
+    total: u64,
     report: &mut SyncReport,
 ) -> Result<()> {
     let downloads = seqs.into_iter().map(|seq| {
@@ -65,6 +73,7 @@ async fn apply_segments<L: Replica>(
             Ok(n) => {
                 report.segments_applied += 1;
                 report.ops_applied += n as u64;
+                engine.report_progress(SyncPhase::Receiving, report.segments_applied, total);
             }
             Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
                 // Nothing of this device after it can be applied in order.
@@ -86,6 +95,8 @@ pub(super) async fn fetch_packs<L: Replica>(
     report: &mut SyncReport,
 ) -> Result<()> {
     let missing = engine.local.run(|l| l.missing_packs()).await?;
+    let total = missing.len() as u64;
+    let mut done = 0;
     let downloads = missing.into_iter().map(|(id, _size)| {
         let remote = Arc::clone(&engine.remote);
         async move {
@@ -108,6 +119,8 @@ pub(super) async fn fetch_packs<L: Replica>(
             Err(e) => return Err(e),
         };
         report.objects_down += 1;
+        done += 1;
+        engine.report_progress(SyncPhase::Downloading, done, total);
         match engine.local.run(move |l| l.install_pack(&id, &body)).await {
             Ok(()) => report.packs_fetched += 1,
             Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {

@@ -8,7 +8,7 @@ use dossier_core::PackId;
 use dossier_core::format::journal::{Segment, object_name};
 
 use super::ahead::Ahead;
-use super::{Engine, Replica, SyncReport};
+use super::{Engine, Replica, SyncPhase, SyncReport};
 use crate::error::Result;
 use crate::remote::{Key, Put, Remote};
 
@@ -22,7 +22,12 @@ pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
     // Packs already on the remote (listed once, when a segment announces some): a sync
     // that stopped halfway does not send them again.
     let mut on_remote: Option<HashSet<PackId>> = None;
+    let total = engine.local.run(|l| l.catalog().unsent_count()).await?;
+    let mut done = 0;
     while let Some(segment) = engine.local.run(|l| l.next_segment()).await? {
+        engine.report_progress(SyncPhase::Sending, done, total);
+        // A segment adopted from an earlier, interrupted sync may hold more.
+        done = (done + segment.ops.len() as u64).min(total);
         let announced = segment.packs();
         if !announced.is_empty() {
             if on_remote.is_none() {
@@ -37,6 +42,9 @@ pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
             known.extend(todo);
         }
         send_segment(engine, segment, report).await?;
+    }
+    if total > 0 {
+        engine.report_progress(SyncPhase::Sending, total, total);
     }
     Ok(())
 }

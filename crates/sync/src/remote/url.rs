@@ -1,9 +1,11 @@
 //! Opening a remote from its URL: `file://`, `s3://`, `webdav://` (`webdavs://`),
-//! `azblob://`, `gcs://`. Credentials come from the URL (WebDAV) or the standard
-//! environment variables, never from a file the remote could read back.
+//! `azblob://`, `gcs://`. Credentials come from the URL (WebDAV), the standard
+//! environment variables or this desktop's OS keyring, never from a file the remote could
+//! read back.
 
 use std::collections::HashMap;
 
+use dossier_core::OsKeyring;
 use opendal::services;
 use url::Url;
 
@@ -22,7 +24,8 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// Secrets for remotes, kept apart from the URL (which is shown and stored).
-#[derive(Clone, Default)]
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Credentials {
     /// S3 access key id and secret, and a session token for temporary keys.
     pub s3: Option<(String, String)>,
@@ -62,9 +65,50 @@ impl Credentials {
     }
 }
 
-/// The remote a URL names, with credentials from the environment ([`Credentials::from_env`]).
+impl Credentials {
+    /// For the remote at `url`: the environment's, completed by what this desktop's
+    /// keyring keeps for that URL ([`Credentials::keep_for`]). A desktop without a
+    /// keyring uses the environment alone.
+    pub fn for_remote(url: &str) -> Result<Self> {
+        let mut creds = Self::from_env();
+        if url.starts_with("file:") {
+            return Ok(creds);
+        }
+        let kept = match OsKeyring.load_remote_secret(url) {
+            Ok(Some(json)) => serde_json::from_str::<Credentials>(&json)
+                .map_err(|source| Error::KeptCredentials { source })?,
+            Ok(None) | Err(dossier_core::Error::KeyringUnavailable(_)) => return Ok(creds),
+            Err(e) => return Err(e.into()),
+        };
+        creds.s3 = creds.s3.or(kept.s3);
+        creds.s3_session_token = creds.s3_session_token.or(kept.s3_session_token);
+        creds.webdav_password = creds.webdav_password.or(kept.webdav_password);
+        creds.azure_key = creds.azure_key.or(kept.azure_key);
+        creds.gcs_credential_path = creds.gcs_credential_path.or(kept.gcs_credential_path);
+        Ok(creds)
+    }
+
+    /// Keep these credentials in this desktop's OS keyring for the remote at `url`.
+    pub fn keep_for(&self, url: &str) -> Result<()> {
+        let json = zeroize::Zeroizing::new(
+            serde_json::to_string(self).map_err(|source| Error::KeptCredentials { source })?,
+        );
+        Ok(OsKeyring.store_remote_secret(url, &json)?)
+    }
+
+    /// No secret at all (a folder remote, or a URL that carries its own).
+    pub fn is_empty(&self) -> bool {
+        self.s3.is_none()
+            && self.webdav_password.is_none()
+            && self.azure_key.is_none()
+            && self.gcs_credential_path.is_none()
+    }
+}
+
+/// The remote a URL names, with credentials from the environment and the keyring
+/// ([`Credentials::for_remote`]).
 pub fn open(url: &str) -> Result<Box<dyn Remote>> {
-    open_with(url, &Credentials::from_env())
+    open_with(url, &Credentials::for_remote(url)?)
 }
 
 /// The remote a URL names, not yet wrapped in `Resilient`.

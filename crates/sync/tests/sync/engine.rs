@@ -583,7 +583,8 @@ async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
 }
 
 /// Two desktops edit the same document offline: after syncing both keep both new
-/// versions, the later one is current, and the document is flagged on both.
+/// versions, the later one is current, and the document is flagged on both. Keeping one
+/// of them on one desktop clears the flag on both, and every version stays.
 #[tokio::test]
 async fn concurrent_versions_are_kept_and_flagged() {
     let t = tempfile::tempdir().unwrap();
@@ -624,5 +625,46 @@ async fn concurrent_versions_are_kept_and_flagged() {
             names.contains(&"edit-a.txt") && names.contains(&"edit-b.txt"),
             "{names:?}"
         );
+        assert_eq!(versions.iter().filter(|v| v.head).count(), 2);
+    }
+    // Desktop b keeps a's edit, whichever number it has.
+    let keep = b
+        .local()
+        .run(move |l| {
+            let v = l.catalog().versions(doc)?;
+            Ok(v.iter()
+                .find(|v| v.file_name == "edit-a.txt")
+                .unwrap()
+                .number)
+        })
+        .await
+        .unwrap();
+    b.local()
+        .run(move |l| l.resolve_concurrent(doc, keep).map(|_| ()))
+        .await
+        .unwrap();
+    let again = b
+        .local()
+        .run(move |l| l.resolve_concurrent(doc, keep).map(|_| ()))
+        .await;
+    assert!(again.is_err(), "nothing left to resolve");
+    for e in [&b, &a] {
+        e.sync().await.unwrap();
+    }
+    assert_eq!(state(&a).await, state(&b).await);
+    for e in [&a, &b] {
+        let (summary, versions, text) = e
+            .local()
+            .run(move |l| {
+                let d = l.catalog().document(doc)?;
+                let mut out = Vec::new();
+                l.write_version(&l.version(doc, None)?, &mut out)?;
+                Ok((d.summary, l.catalog().versions(doc)?, out))
+            })
+            .await
+            .unwrap();
+        assert!(!summary.concurrent_versions, "{summary:?}");
+        assert_eq!(versions.len(), 4, "every version kept");
+        assert_eq!(text, b"Corrected on edit-a.txt.\n");
     }
 }
