@@ -10,6 +10,7 @@ pub mod files;
 pub mod intake;
 pub mod library;
 pub mod settings;
+pub mod sync;
 
 use dossier_core::DocId;
 

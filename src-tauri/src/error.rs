@@ -107,6 +107,49 @@ impl From<dossier_core::Error> for AppError {
     }
 }
 
+impl From<dossier_sync::Error> for AppError {
+    fn from(e: dossier_sync::Error) -> Self {
+        use dossier_sync::Error as E;
+        if e.is_transient() {
+            return Self::new(
+                ErrorKind::System,
+                format!("The remote cannot be reached: {e}"),
+            )
+            .with_hint(
+                "Changes stay on this desktop and are sent when the network is back; nothing \
+                 needs to be done.",
+            );
+        }
+        let message = e.to_string();
+        match e {
+            E::Library(inner) => inner.into(),
+            E::OtherLibrary { .. } => Self::new(ErrorKind::Invalid, message)
+                .with_hint("Choose an empty folder or bucket, or the address this library uses."),
+            E::NoLibrary => Self::new(
+                ErrorKind::NotFound,
+                "There is no Dossier library at this address.",
+            )
+            .with_hint(
+                "Check the address, or add the library to it from a desktop that has it \
+                 (Settings → Sync).",
+            ),
+            E::BadUrl { .. } => Self::new(ErrorKind::Invalid, message).with_hint(
+                "Addresses look like s3://bucket/folder?endpoint=https://…, \
+                 webdav://user@host/folder or file:///path/to/shared/folder.",
+            ),
+            E::KeptCredentials { .. } => Self::new(ErrorKind::Invalid, message),
+            E::Store { .. } | E::Io { .. } | E::NotFound { .. } => {
+                Self::new(ErrorKind::System, format!("The remote refused: {message}")).with_hint(
+                    "Check the address and the access key or password; ask your IT admin if \
+                     it goes on.",
+                )
+            }
+            E::LibraryStopped => Self::not_open(),
+            _ => Self::new(ErrorKind::Internal, message),
+        }
+    }
+}
+
 impl From<tauri::Error> for AppError {
     fn from(e: tauri::Error) -> Self {
         Self::internal(e)

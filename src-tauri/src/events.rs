@@ -73,3 +73,9 @@ pub struct ProcessingEvent {
 /// The library changed (import, processing, an edit): lists and counts are stale.
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
 pub struct LibraryChanged;
+
+/// Syncing with the remote moved on (a sync started, progressed, ended or failed).
+#[derive(Debug, Clone, Serialize, Type, Event)]
+pub struct SyncChanged {
+    pub status: crate::ipc::SyncStatus,
+}

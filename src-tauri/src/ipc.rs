@@ -4,10 +4,14 @@
 //! **API boundary:** the UI sees only these types. Core types stay free of specta and
 //! of the UI's needs; a field the UI needs is added here, converted from core.
 
+mod sync;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
+
+pub use sync::{ConcurrentDocument, LastSync, RemoteCredentials, SyncState, SyncStatus};
 
 /// Versions and what is unavailable, for the about box.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -237,6 +241,9 @@ pub struct Version {
     pub note: Option<String>,
     pub restored_from: Option<u32>,
     pub current: bool,
+    /// No later version descends from it: with more than one head, the document has
+    /// concurrent versions to choose between.
+    pub head: bool,
 }
 
 impl From<dossier_core::VersionInfo> for Version {
@@ -252,6 +259,7 @@ impl From<dossier_core::VersionInfo> for Version {
             note: v.note,
             restored_from: v.restored_from,
             current: v.current,
+            head: v.head,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `dossier-app`: the Tauri shell of Dossier. It adapts `dossier-core` to the web UI in
 //! `ui/` and nothing more: commands (`commands`), events (`events`), the types they carry
 //! (`ipc`), the `dossier://` protocol for previews (`protocol`), the open library
-//! (`session`, `state`) and background processing (`processing`).
+//! (`session`, `state`), background processing (`processing`) and syncing (`sync`).
 //!
 //! **API boundary:** this is the only crate that depends on tauri and specta. The UI's
 //! types are generated from `specta_builder` into `ui/src/bindings.ts` by the
@@ -16,6 +16,7 @@ mod protocol;
 mod session;
 mod settings;
 mod state;
+mod sync;
 mod watchers;
 
 use std::path::PathBuf;
@@ -43,6 +44,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::edit::trash,
             commands::edit::untrash,
             commands::edit::restore_version,
+            commands::edit::resolve_versions,
             commands::edit::add_version,
             commands::edit::delete_for_good,
             commands::edit::empty_trash,
@@ -51,11 +53,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::intake::import_paths,
             commands::settings::get_settings,
             commands::settings::save_settings,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::add_remote,
+            commands::sync::join_library,
         ])
         .events(collect_events![
             events::IntakeEvent,
             events::ProcessingEvent,
-            events::LibraryChanged
+            events::LibraryChanged,
+            events::SyncChanged
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .dangerously_cast_bigints_to_number()

@@ -38,6 +38,8 @@ pub struct Session {
     pub processing: AtomicBool,
     /// Work was queued since the loop last looked.
     pub kicked: AtomicBool,
+    /// Where syncing with the remote stands (see `sync::spawn`).
+    pub sync: crate::sync::SyncState,
 }
 
 impl Session {
@@ -72,12 +74,14 @@ impl Session {
             free: Semaphore::new(READERS),
             processing: AtomicBool::new(false),
             kicked: AtomicBool::new(false),
+            sync: crate::sync::SyncState::default(),
         }))
     }
 
     /// Finish every change queued so far, then close the library (releasing the writer
     /// lock) and wait for that. Later changes are refused.
     pub fn close(&self) {
+        self.sync.stop();
         let _ = self.writer.send(Work::Close);
         let handle = self
             .thread
@@ -95,17 +99,34 @@ impl Session {
         T: Send + 'static,
         F: FnOnce(&mut Library) -> AppResult<T> + Send + 'static,
     {
-        let (tx, rx) = oneshot::channel();
-        self.writer
-            .send(Work::Run(Box::new(move |lib: &mut Library| {
-                // A panicking change is answered with an error; the writer goes on.
-                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(lib)))
-                    .unwrap_or_else(|_| Err(AppError::internal("a change to the library failed")));
-                let _ = tx.send(out);
-            })))
-            .map_err(|_| AppError::not_open())?;
+        let answer = self.queue(f);
+        self.sync.changed();
         // No answer: the library was closed before this change's turn.
-        rx.await.map_err(|_| AppError::not_open())?
+        match answer.await {
+            Ok(Some(out)) => out,
+            // A panicking change is answered with an error; the writer goes on.
+            Ok(None) => Err(AppError::internal("a change to the library failed")),
+            Err(_) => Err(AppError::not_open()),
+        }
+    }
+
+    /// Queue `f` for the writer thread now; the receiver gets its result (`None` if it
+    /// panicked), or is dropped unanswered when the library closed first.
+    pub fn queue<T, E, F>(&self, f: F) -> oneshot::Receiver<Option<Result<T, E>>>
+    where
+        T: Send + 'static,
+        E: Send + 'static,
+        F: FnOnce(&mut Library) -> Result<T, E> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        // A closed writer drops the job, and with it `tx`: the receiver sees that.
+        let _ = self
+            .writer
+            .send(Work::Run(Box::new(move |lib: &mut Library| {
+                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(lib))).ok();
+                let _ = tx.send(out);
+            })));
+        rx
     }
 
     /// Run `f` on a read-only handle, off the async runtime.

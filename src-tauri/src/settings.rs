@@ -46,6 +46,9 @@ pub struct Settings {
     /// Keep the library's key in the operating system's keyring, so the app opens
     /// without the passphrase.
     pub use_keyring: bool,
+    /// Minutes between syncs with the remote (changes made here are also sent soon
+    /// after they settle).
+    pub sync_minutes: u32,
 }
 
 impl Default for Settings {
@@ -55,6 +58,7 @@ impl Default for Settings {
             watched: Vec::new(),
             ocr_languages: vec!["eng".into()],
             use_keyring: true,
+            sync_minutes: 5,
         }
     }
 }
@@ -114,6 +118,11 @@ impl Settings {
                 ));
             }
         }
+        if !(1..=24 * 60).contains(&self.sync_minutes) {
+            return Err(invalid(
+                "Sync between every minute and once a day (1 to 1440 minutes).".into(),
+            ));
+        }
         if self.ocr_languages.is_empty() {
             return Err(invalid("Choose at least one OCR language.".into()));
         }
@@ -162,6 +171,7 @@ mod tests {
             }],
             ocr_languages: vec!["eng".into(), "fra".into()],
             use_keyring: false,
+            sync_minutes: 30,
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
@@ -177,6 +187,7 @@ mod tests {
         let s = Settings::load(&path).unwrap();
         assert!(!s.use_keyring);
         assert_eq!(s.ocr_languages, vec!["eng".to_string()]);
+        assert_eq!(s.sync_minutes, 5);
     }
 
     #[test]
@@ -205,6 +216,10 @@ mod tests {
             },
             Settings {
                 ocr_languages: vec![],
+                ..Settings::default()
+            },
+            Settings {
+                sync_minutes: 0,
                 ..Settings::default()
             },
             Settings {

@@ -39,6 +39,11 @@ export const commands = {
 	untrash: (ids: string[]) => __TAURI_INVOKE<null>("untrash", { ids }),
 	/**  Make an old version current again (as a new version; nothing is lost). */
 	restoreVersion: (id: string, number: number) => __TAURI_INVOKE<null>("restore_version", { id, number }),
+	/**
+	 *  Settle a document's concurrent versions by keeping version `keep` (as a new version
+	 *  that descends from all of them; none is lost).
+	 */
+	resolveVersions: (id: string, keep: number) => __TAURI_INVOKE<null>("resolve_versions", { id, keep }),
 	/**  Add a file as the document's new version. */
 	addVersion: (id: string, path: string, note: string | null) => __TAURI_INVOKE<null>("add_version", { id, path, note }),
 	/**  Delete documents in the trash for good (each refused if a hold keeps it). */
@@ -68,6 +73,24 @@ export const commands = {
 	 *  finish first); the UI then opens the new one.
 	 */
 	saveSettings: (settings: Settings) => __TAURI_INVOKE<SettingsView>("save_settings", { settings }),
+	/**  Where syncing stands. */
+	syncStatus: () => __TAURI_INVOKE<SyncStatus>("sync_status"),
+	/**
+	 *  Sync now (after the running sync, if one is running). Progress arrives as
+	 *  `SyncChanged` events.
+	 */
+	syncNow: () => __TAURI_INVOKE<null>("sync_now"),
+	/**
+	 *  Keep the open library on the remote at `url` (an empty place, or one that keeps this
+	 *  library already), then sync.
+	 */
+	addRemote: (url: string, credentials: RemoteCredentials) => __TAURI_INVOKE<SyncStatus>("add_remote", { url, credentials }),
+	/**
+	 *  First run on another desktop: make this desktop's library a copy of the one kept at
+	 *  `url`, unlocked with its passphrase or recovery key. The catalog comes first (shown
+	 *  as sync progress); document content follows as it is read.
+	 */
+	joinLibrary: (url: string, credentials: RemoteCredentials, secret: string) => __TAURI_INVOKE<LibraryState>("join_library", { url, credentials, secret }),
 };
 
 /** Events */
@@ -75,6 +98,7 @@ export const events = {
 	intakeEvent: makeEvent<IntakeEvent, IntakeEvent>("intake-event"),
 	libraryChanged: makeEvent<LibraryChanged, LibraryChanged>("library-changed"),
 	processingEvent: makeEvent<ProcessingEvent, ProcessingEvent>("processing-event"),
+	syncChanged: makeEvent<SyncChanged, SyncChanged>("sync-changed"),
 };
 
 /* Types */
@@ -134,6 +158,12 @@ export type Comparison = {
 	hunks: Hunk[],
 	lines_added: number,
 	lines_removed: number,
+};
+
+/**  A document whose concurrent versions wait to be resolved. */
+export type ConcurrentDocument = {
+	id: string,
+	title: string,
 };
 
 /**  One line of a change. */
@@ -270,6 +300,20 @@ export type KeptDocument = {
 	why: string,
 };
 
+/**  What the last successful sync did. */
+export type LastSync = {
+	/**  When it ended, in milliseconds since 1970. */
+	at_ms: number,
+	sent_objects: number,
+	sent_bytes: number,
+	received_objects: number,
+	received_bytes: number,
+	/**  Changes from other desktops applied here. */
+	changes_received: number,
+	/**  Remote objects that failed their check and were not used. */
+	refused: number,
+};
+
 /**  The library changed (import, processing, an edit): lists and counts are stale. */
 export type LibraryChanged = null;
 
@@ -342,6 +386,21 @@ export type Query = {
 	snippets: boolean,
 };
 
+/**
+ *  Credentials for a remote, as typed in the remote settings or on the join screen.
+ *  Each is optional: a folder needs none, and the environment may already hold them.
+ *  They are kept in this desktop's keyring, never in the library.
+ */
+export type RemoteCredentials = {
+	/**  S3: access key id and secret access key. */
+	access_key_id: string | null,
+	secret_access_key: string | null,
+	/**  WebDAV: the password of the user in the address. */
+	password: string | null,
+	/**  Azure: the storage account key. */
+	account_key: string | null,
+};
+
 /**  A page of hits. */
 export type Results = {
 	/**  Matches in all, not only this page. */
@@ -364,6 +423,11 @@ export type Settings = {
 	 *  without the passphrase.
 	 */
 	use_keyring?: boolean,
+	/**
+	 *  Minutes between syncs with the remote (changes made here are also sent soon
+	 *  after they settle).
+	 */
+	sync_minutes?: number,
 };
 
 /**  The settings screen: this desktop's settings and how the watched folders are doing. */
@@ -380,6 +444,54 @@ export type SettingsView = {
 
 /**  How a list of documents is ordered. */
 export type Sort = "relevance" | "date" | "name" | "size" | "type";
+
+/**  Syncing with the remote moved on (a sync started, progressed, ended or failed). */
+export type SyncChanged = {
+	status: SyncStatus,
+};
+
+/**  How far the running sync is. */
+export type SyncProgress = {
+	step: SyncStep,
+	done: number,
+	total: number,
+};
+
+/**  What syncing is doing now. */
+export type SyncState = 
+/**  The library has no remote: it stays on this desktop. */
+"off" | 
+/**  Up to date as of the last sync; the next one is on its way. */
+"waiting" | "syncing" | 
+/**  The remote cannot be reached; changes stay here and go once it can. */
+"offline" | 
+/**  The last sync failed for a reason that will not pass by itself (see `error`). */
+"failed";
+
+/**  The sync status area. */
+export type SyncStatus = {
+	/**  Where the library is kept, `None` when it is not shared. */
+	remote: string | null,
+	state: SyncState,
+	progress: SyncProgress | null,
+	last: LastSync | null,
+	/**  Changes made here and not yet on the remote. */
+	pending_changes: number,
+	/**  Why the last sync failed or could not reach the remote, and what to do. */
+	error: AppError | null,
+	/**  Documents with concurrent versions, and the most recent few of them. */
+	concurrent: number,
+	concurrent_documents: ConcurrentDocument[],
+};
+
+/**  A phase of a running sync. */
+export type SyncStep = 
+/**  This desktop's changes going up (counted in changes). */
+"sending" | 
+/**  Other desktops' changes coming in (counted in batches). */
+"receiving" | 
+/**  Document content coming in (counted in packs of files). */
+"downloading";
 
 /**  How far a version's text has been read. */
 export type TextState = "complete" | 
@@ -401,6 +513,11 @@ export type Version = {
 	note: string | null,
 	restored_from: number | null,
 	current: boolean,
+	/**
+	 *  No later version descends from it: with more than one head, the document has
+	 *  concurrent versions to choose between.
+	 */
+	head: boolean,
 };
 
 /**  How a watched folder is doing. */

@@ -192,17 +192,8 @@ fn engine(url: &str, lib: Library) -> Result<Engine<Owned>> {
 
 /// A remote URL as kept in `remote.json`: never with a password in it.
 fn check_no_secret(url: &str) -> Result<()> {
-    let has_password = url
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split('/').next())
-        .and_then(|authority| authority.rsplit_once('@'))
-        .is_some_and(|(user, _)| user.contains(':'));
-    if has_password {
-        bail!(
-            "the URL holds a password, which would be kept in the library folder; give the user only (webdav://user@host/path) and the password in DOSSIER_WEBDAV_PASSWORD"
-        );
-    }
-    Ok(())
+    dossier_sync::check_storable(url)
+        .context("give the WebDAV password in DOSSIER_WEBDAV_PASSWORD instead")
 }
 
 pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {

@@ -18,5 +18,5 @@ pub use engine::{
 pub use error::{Error, Result};
 pub use remote::{
     Counters, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote, Resilient,
-    ResilientOptions, open, open_with,
+    ResilientOptions, check_storable, open, open_with,
 };

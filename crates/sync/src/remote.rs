@@ -24,7 +24,7 @@ pub use key::Key;
 pub use memory::{Fault, Memory};
 pub use object_store::ObjectStore;
 pub use resilient::{Counters, Resilient, ResilientOptions};
-pub use url::{Credentials, open, open_with};
+pub use url::{Credentials, check_storable, open, open_with};
 
 use crate::error::{Error, Result};
 

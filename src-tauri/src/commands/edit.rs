@@ -157,6 +157,29 @@ pub async fn restore_version(
     Ok(())
 }
 
+/// Settle a document's concurrent versions by keeping version `keep` (as a new version
+/// that descends from all of them; none is lost).
+#[tauri::command]
+#[specta::specta]
+pub async fn resolve_versions(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    keep: u32,
+) -> AppResult<()> {
+    let session = state.session()?;
+    let doc = doc_id(&id)?;
+    session
+        .write(move |lib| {
+            lib.resolve_concurrent(doc, keep)?;
+            Ok(())
+        })
+        .await?;
+    processing::kick(app.clone(), session, state.tools());
+    let _ = LibraryChanged.emit(&app);
+    Ok(())
+}
+
 /// Add a file as the document's new version.
 #[tauri::command]
 #[specta::specta]

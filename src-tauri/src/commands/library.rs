@@ -101,13 +101,14 @@ fn open_with_keyring(root: &Path, keyring: bool) -> dossier_core::Result<Opened>
     }
 }
 
-/// Start the session, the background processing of what is pending and the watched
-/// folders.
-fn start(app: &AppHandle, state: &AppState, lib: Library) -> AppResult<()> {
+/// Start the session, the background processing of what is pending, the watched
+/// folders and syncing.
+pub(crate) fn start(app: &AppHandle, state: &AppState, lib: Library) -> AppResult<()> {
     let session = Session::start(lib)?;
     state.set(Phase::Open(session.clone()));
-    processing::kick(app.clone(), session, state.tools());
+    processing::kick(app.clone(), session.clone(), state.tools());
     state.watchers.restart(app, &state.settings().watched);
+    crate::sync::spawn(app.clone(), session);
     Ok(())
 }
 

@@ -241,6 +241,30 @@ impl Catalog {
         })
     }
 
+    /// Documents (not in the trash) with concurrent versions waiting to be resolved, most
+    /// recently updated first: how many there are, and the first `limit` ids and titles.
+    pub fn concurrent_documents(&self, limit: u32) -> Result<(u64, Vec<(DocId, String)>)> {
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM documents WHERE concurrent AND NOT trashed",
+            [],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, title FROM documents WHERE concurrent AND NOT trashed
+             ORDER BY updated_ms DESC LIMIT ?1",
+        )?;
+        let rows = stmt
+            .query_map([limit], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let docs = rows
+            .into_iter()
+            .map(|(id, title)| Ok((id.parse()?, title)))
+            .collect::<Result<_>>()?;
+        Ok((count as u64, docs))
+    }
+
     /// All versions of a document, oldest first, numbered from 1.
     pub fn versions(&self, doc: DocId) -> Result<Vec<VersionInfo>> {
         let current: Option<String> = self

@@ -67,8 +67,8 @@ async fn send_packs<L: Replica>(
     report: &mut SyncReport,
 ) -> Result<()> {
     // Read one pack at a time from the library; upload up to `parallel` at once.
-    let uploads = ids.iter().map(|id| {
-        let id = *id;
+    // Ids by value: a closure over `&PackId` would make the sync future not `Send`.
+    let uploads = ids.to_vec().into_iter().map(|id| {
         let remote = Arc::clone(&engine.remote);
         let bytes = engine.local.run(move |l| l.read_pack(&id));
         async move {

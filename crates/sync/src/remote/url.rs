@@ -105,6 +105,23 @@ impl Credentials {
     }
 }
 
+/// Refuse a URL that holds a password: URLs are kept in the library folder and shown,
+/// so the password belongs in the environment or the keyring ([`Credentials`]).
+pub fn check_storable(url: &str) -> Result<()> {
+    let has_password = url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .and_then(|authority| authority.rsplit_once('@'))
+        .is_some_and(|(user, _)| user.contains(':'));
+    if has_password {
+        return Err(bad(
+            url,
+            "holds a password, which would be kept in the library folder; give the user only (webdav://user@host/path) and the password apart",
+        ));
+    }
+    Ok(())
+}
+
 /// The remote a URL names, with credentials from the environment and the keyring
 /// ([`Credentials::for_remote`]).
 pub fn open(url: &str) -> Result<Box<dyn Remote>> {

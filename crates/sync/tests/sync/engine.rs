@@ -8,7 +8,7 @@ use std::sync::Arc;
 use dossier_core::{ImportOptions, InitOptions, KdfParams, Library, Listing, Secret};
 use dossier_sync::{
     Attached, Engine, Error, Folder, Key, Memory, Owned, Put, Remote, Replica, Resilient,
-    ResilientOptions,
+    ResilientOptions, SyncPhase,
 };
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
@@ -626,6 +626,13 @@ async fn concurrent_versions_are_kept_and_flagged() {
             "{names:?}"
         );
         assert_eq!(versions.iter().filter(|v| v.head).count(), 2);
+        let flagged = e
+            .local()
+            .run(|l| l.catalog().concurrent_documents(10))
+            .await
+            .unwrap();
+        assert_eq!(flagged.0, 1);
+        assert_eq!(flagged.1[0].0, doc);
     }
     // Desktop b keeps a's edit, whichever number it has.
     let keep = b
@@ -664,7 +671,49 @@ async fn concurrent_versions_are_kept_and_flagged() {
             .await
             .unwrap();
         assert!(!summary.concurrent_versions, "{summary:?}");
+        let flagged = e
+            .local()
+            .run(|l| l.catalog().concurrent_documents(10))
+            .await;
+        assert_eq!(flagged.unwrap().0, 0);
         assert_eq!(versions.len(), 4, "every version kept");
         assert_eq!(text, b"Corrected on edit-a.txt.\n");
     }
+}
+
+/// A sync runs on a spawned task (its future is `Send`, as the app needs) and reports
+/// its progress: each phase counts up to its total.
+#[tokio::test]
+async fn a_sync_reports_progress_from_a_spawned_task() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let _a = synced_desktop(t.path(), &memory).await;
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let b = joined(t.path(), "b", &memory)
+        .await
+        .with_progress(Arc::new(move |p| log.lock().unwrap().push(p)));
+    let report = tokio::spawn(async move { b.sync().await })
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        report.segments_applied > 0 && report.packs_fetched > 0,
+        "{report:?}"
+    );
+    let seen = seen.lock().unwrap().clone();
+    for phase in [SyncPhase::Receiving, SyncPhase::Downloading] {
+        let steps: Vec<_> = seen.iter().filter(|p| p.phase == phase).collect();
+        let last = steps
+            .last()
+            .unwrap_or_else(|| panic!("no {phase:?} in {seen:?}"));
+        assert_eq!(last.done, last.total, "{phase:?} ends complete: {seen:?}");
+        assert!(steps.windows(2).all(|w| w[0].done <= w[1].done), "{seen:?}");
+        assert!(steps.iter().all(|p| p.done <= p.total && p.total > 0));
+    }
+    let received = seen
+        .iter()
+        .filter(|p| p.phase == SyncPhase::Receiving)
+        .count() as u64;
+    assert_eq!(received, report.segments_applied);
 }
