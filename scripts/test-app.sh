@@ -13,6 +13,8 @@ corpus="$(cd ../shared/corpus/files 2>/dev/null && pwd || true)"
 source scripts/app-env.sh
 export DOSSIER_LIBRARY="$work/library"
 export DOSSIER_SETTINGS="$work/settings.json"
+# The sync steps use the CLI as another desktop.
+export DOSSIER_CLI="${DOSSIER_CLI:-$PWD/target/release/dossier}"
 rm -rf target/e2e-screens
 start_driver
 node tests/app/e2e.mjs "$app" "$DOSSIER_LIBRARY" "$corpus"

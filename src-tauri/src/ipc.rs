@@ -47,7 +47,8 @@ pub struct SettingsView {
     pub settings: crate::settings::Settings,
     /// The library open now (or about to be).
     pub library: String,
-    /// Set when `DOSSIER_LIBRARY` chose the library, which then wins over the setting.
+    /// Set when `--library` or `DOSSIER_LIBRARY` chose the library, which then wins over
+    /// the setting.
     pub library_from_environment: bool,
     pub watched: Vec<WatchStatus>,
     /// Where the settings are saved.

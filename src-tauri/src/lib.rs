@@ -69,20 +69,42 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .disable_serde_phases()
 }
 
-/// The library the app opens: `DOSSIER_LIBRARY`, else the one in the settings, else the
-/// platform's data folder.
-fn library_root(settings: &settings::Settings) -> PathBuf {
-    std::env::var_os("DOSSIER_LIBRARY")
-        .map(PathBuf::from)
-        .or_else(|| settings.library.as_ref().map(PathBuf::from))
-        .or_else(dossier_core::default_library_path)
-        .unwrap_or_else(|| PathBuf::from("dossier-library"))
+/// What the command line chose: `--library DIR` and `--settings FILE` (for admins, and
+/// for tests that run two desktops on one machine), else `DOSSIER_LIBRARY` and
+/// `DOSSIER_SETTINGS`.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Launch {
+    library: Option<PathBuf>,
+    settings: Option<PathBuf>,
+}
+
+impl Launch {
+    fn parse(mut args: impl Iterator<Item = std::ffi::OsString>) -> Self {
+        let mut out = Self {
+            library: std::env::var_os("DOSSIER_LIBRARY").map(PathBuf::from),
+            settings: None,
+        };
+        while let Some(arg) = args.next() {
+            let slot = match arg.to_str() {
+                Some("--library") => &mut out.library,
+                Some("--settings") => &mut out.settings,
+                // Anything else (the webview's own switches) is not ours.
+                _ => continue,
+            };
+            if let Some(v) = args.next() {
+                *slot = Some(PathBuf::from(v));
+            }
+        }
+        out
+    }
 }
 
 /// The app's state at start. Unreadable settings are reported and replaced by the
-/// defaults for this run (the file is left for the user to fix).
-fn initial_state() -> AppState {
-    let path = settings::default_path();
+/// defaults for this run (the file is left for the user to fix). The library is the one
+/// the command line or environment chose, else the settings', else the platform's data
+/// folder.
+fn initial_state(launch: Launch) -> AppState {
+    let path = launch.settings.or_else(settings::default_path);
     let settings = match path.as_deref().map(settings::Settings::load) {
         Some(Ok(s)) => s,
         Some(Err(e)) => {
@@ -91,12 +113,13 @@ fn initial_state() -> AppState {
         }
         None => settings::Settings::default(),
     };
-    AppState::new(
-        library_root(&settings),
-        path,
-        settings,
-        dossier_core::Tools::default(),
-    )
+    let fixed = launch.library.is_some();
+    let root = launch
+        .library
+        .or_else(|| settings.library.as_ref().map(PathBuf::from))
+        .or_else(dossier_core::default_library_path)
+        .unwrap_or_else(|| PathBuf::from("dossier-library"));
+    AppState::new(root, fixed, path, settings, dossier_core::Tools::default())
 }
 
 /// Run the app until its window closes.
@@ -104,7 +127,7 @@ pub fn run() {
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(initial_state())
+        .manage(initial_state(Launch::parse(std::env::args_os().skip(1))))
         .invoke_handler(builder.invoke_handler())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handler)
         .setup(move |app| {
@@ -123,7 +146,23 @@ pub fn run() {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
+
+    use super::Launch;
+
+    #[test]
+    fn the_command_line_chooses_library_and_settings() {
+        let args = [
+            "--library",
+            "/srv/lib",
+            "--other",
+            "--settings",
+            "/tmp/s.json",
+        ];
+        let l = Launch::parse(args.iter().map(Into::into));
+        assert_eq!(l.library, Some(PathBuf::from("/srv/lib")));
+        assert_eq!(l.settings, Some(PathBuf::from("/tmp/s.json")));
+    }
 
     /// Regenerates `ui/src/bindings.ts`; fails when that changed it, so a change to a
     /// command or type that was not regenerated and committed fails CI.

@@ -18,6 +18,8 @@ use crate::watchers::Watchers;
 #[derive(Debug)]
 pub struct AppState {
     root: Mutex<PathBuf>,
+    /// The command line or environment chose the library; the settings' choice waits.
+    pub library_fixed: bool,
     /// Where [`Settings`] are saved; `None` when the platform has no configuration folder.
     pub settings_path: Option<PathBuf>,
     settings: Mutex<Settings>,
@@ -42,6 +44,7 @@ pub enum Phase {
 impl AppState {
     pub fn new(
         root: PathBuf,
+        library_fixed: bool,
         settings_path: Option<PathBuf>,
         settings: Settings,
         mut tools: Tools,
@@ -49,6 +52,7 @@ impl AppState {
         tools.ocr.languages = settings.tesseract_languages();
         Self {
             root: Mutex::new(root),
+            library_fixed,
             settings_path,
             settings: Mutex::new(settings),
             tools: Mutex::new(tools),

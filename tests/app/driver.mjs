@@ -5,9 +5,10 @@ import { Builder, By, Key, until } from "selenium-webdriver";
 
 export const TIMEOUT = 120_000;
 
-/** Start the app (tauri-driver on 127.0.0.1:4444 launches it) and return its session. */
-export async function session(app) {
-  const caps = { browserName: "wry", "tauri:options": { application: app } };
+/** Start the app (tauri-driver on 127.0.0.1:4444 launches it, with `args`) and return
+ *  its session. */
+export async function session(app, args = []) {
+  const caps = { browserName: "wry", "tauri:options": { application: app, args } };
   return new Builder().usingServer("http://127.0.0.1:4444/").withCapabilities(caps).build();
 }
 

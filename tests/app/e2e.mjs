@@ -3,10 +3,14 @@
 // tauri-driver). Each step saves a screenshot under target/e2e-screens/.
 //
 //   node tests/app/e2e.mjs <app binary> <library dir> <corpus dir>
+//
+// The sync steps also drive the `dossier` CLI ($DOSSIER_CLI) as a third desktop.
 
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { By, until } from "selenium-webdriver";
 import { TIMEOUT, byTest, find, invoke, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
 
@@ -14,7 +18,21 @@ const [app, library, corpus] = process.argv.slice(2).map((p) => resolve(p));
 const screens = resolve("target/e2e-screens");
 mkdirSync(screens, { recursive: true });
 let step = 0;
-const session = () => start(app);
+const session = (args) => start(app, args);
+const cli = process.env.DOSSIER_CLI ?? resolve("target/release/dossier");
+const PASSPHRASE = "a long school passphrase";
+/** Run the CLI on the first desktop's library (the app must be closed: it holds the lock). */
+const dossier = (...args) =>
+  execFileSync(cli, ["--library", library, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, DOSSIER_PASSPHRASE: PASSPHRASE },
+  });
+const syncState = async (d) => (await find(d, "sync-status")).getAttribute("data-state");
+/** Wait for the running sync (if any) to end with the library up to date. */
+async function synced(d, what) {
+  await d.wait(async () => (await syncState(d)) === "waiting", TIMEOUT, what);
+  await waitForText(d, "sync-status", (t) => t.startsWith("Synced"), what);
+}
 
 /** Wait two animation frames (a screenshot right after a change can be stale), then save. */
 async function shot(d, name) {
@@ -56,8 +74,8 @@ for (const f of picks) copyFileSync(join(corpus, f), join(staging, f.split("/").
 let d = await session();
 try {
   // 1. First run: create the library and confirm the recovery key.
-  await (await find(d, "passphrase")).sendKeys("a long school passphrase");
-  await (await find(d, "passphrase-again")).sendKeys("a long school passphrase");
+  await (await find(d, "passphrase")).sendKeys(PASSPHRASE);
+  await (await find(d, "passphrase-again")).sendKeys(PASSPHRASE);
   await shot(d, "first-run");
   await (await find(d, "create")).click();
   const key = await textOf(d, "recovery-key");
@@ -212,6 +230,77 @@ try {
     "the watched folder is still watched after reopening",
   );
   await shot(d, "reopened-settings");
+
+  // 10. Share the library through a folder (what a network share is) and sync.
+  const remoteDir = join(library, "..", "remote");
+  mkdirSync(remoteDir, { recursive: true });
+  const remoteUrl = pathToFileURL(remoteDir).href;
+  await typeInto(await find(d, "remote-url"), remoteUrl);
+  await (await find(d, "remote-add")).click();
+  await find(d, "remote-shown");
+  await synced(d, "the first sync finished");
+  assert.ok(readdirSync(join(remoteDir, "journal")).length > 0, "the journal is on the remote");
+  assert.ok(existsSync(join(remoteDir, "dossier.repo")), "the remote keeps the library");
+  await shot(d, "synced");
+  await d.quit();
+
+  // 11. A second desktop joins from the remote on its first run: the catalog comes
+  //     first, then processing reads every document, fetching its content.
+  const library2 = join(library, "..", "library-2");
+  const desktop2 = ["--library", library2, "--settings", join(library, "..", "settings-2.json")];
+  d = await session(desktop2);
+  await (await find(d, "join-choose")).click();
+  await typeInto(await find(d, "join-url"), remoteUrl);
+  await (await find(d, "join-secret")).sendKeys("not the passphrase");
+  await (await find(d, "join-submit")).click();
+  await find(d, "error-note");
+  assert.ok(!existsSync(join(library2, "library.json")), "a wrong passphrase leaves no library");
+  await shot(d, "join-wrong-passphrase");
+  await typeInto(await find(d, "join-secret"), PASSPHRASE);
+  await (await find(d, "join-submit")).click();
+  await waitForText(d, "count", (t) => t === `${total - 1} documents`, "the catalog came down");
+  await synced(d, "the first download finished");
+  await processingDone(d);
+  await typeInto(await find(d, "search"), '"Huardest gefburn"');
+  await d.wait(until.elementLocated(byTest("snippet")), TIMEOUT);
+  await shot(d, "joined");
+
+  // 12. Both desktops change one document before hearing of the other's change: both
+  //     versions are kept, the document is flagged, and keeping one clears the flag.
+  const second = join(library, "..", "from-desktop-2.txt");
+  writeFileSync(second, "Changed on the second desktop.\n");
+  const mine = await invoke(d, "add_version", { id, path: second, note: "second desktop" });
+  assert.ok(mine.ok !== undefined, `version added: ${JSON.stringify(mine.err)}`);
+  const first = join(library, "..", "from-desktop-1.txt");
+  writeFileSync(first, "Changed on the first desktop.\n");
+  dossier("add-version", id, first, "--note", "first desktop");
+  dossier("sync", "--no-process");
+  await (await find(d, "sync-now")).click();
+  await waitForText(d, "sync-concurrent", (t) => t.startsWith("1 document"), "the document is flagged");
+  await shot(d, "concurrent-flagged");
+  await (await find(d, "sync-concurrent")).click();
+  await (await find(d, "concurrent-doc")).click();
+  await (await find(d, "tab-versions")).click();
+  await find(d, "concurrent-note");
+  const shown = await invoke(d, "document", { id });
+  const keep = shown.ok.versions.find((v) => v.note === "second desktop");
+  assert.ok(keep?.head, `the second desktop's version is a head: ${JSON.stringify(shown.ok.versions)}`);
+  await (await find(d, `keep-version-${keep.number}`)).click();
+  await d.wait(async () => (await d.findElements(byTest("concurrent-note"))).length === 0, TIMEOUT, "the flag cleared");
+  await shot(d, "concurrent-resolved");
+  await (await find(d, "sync-now")).click();
+  await synced(d, "the choice was sent");
+  await waitForText(d, "sync-status", (t) => !t.includes("to send"), "nothing left to send");
+  await d.quit();
+  dossier("sync", "--no-process");
+  const after = JSON.parse(dossier("show", id, "--json"));
+  assert.equal(after.document.concurrent_versions, false, "the first desktop has the choice");
+  assert.equal(after.versions.length, 6, "every version is kept");
+  assert.match(after.versions.at(-1).note, /kept version/);
+  // The second desktop opens again on its own (key in the keyring), all there.
+  d = await session(desktop2);
+  await waitForText(d, "count", (t) => t === `${total - 1} documents`, "the second desktop reopened");
+  await synced(d, "the second desktop synced at start");
 } catch (e) {
   await shot(d, "failure").catch(() => {});
   throw e;

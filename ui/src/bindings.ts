@@ -435,7 +435,10 @@ export type SettingsView = {
 	settings: Settings,
 	/**  The library open now (or about to be). */
 	library: string,
-	/**  Set when `DOSSIER_LIBRARY` chose the library, which then wins over the setting. */
+	/**
+	 *  Set when `--library` or `DOSSIER_LIBRARY` chose the library, which then wins over
+	 *  the setting.
+	 */
 	library_from_environment: boolean,
 	watched: WatchStatus[],
 	/**  Where the settings are saved. */

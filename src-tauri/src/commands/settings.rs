@@ -22,7 +22,7 @@ fn view(state: &AppState) -> SettingsView {
     SettingsView {
         settings: state.settings(),
         library: state.root().display().to_string(),
-        library_from_environment: std::env::var_os("DOSSIER_LIBRARY").is_some(),
+        library_from_environment: state.library_fixed,
         watched: state.watchers.status(),
         file: state
             .settings_path

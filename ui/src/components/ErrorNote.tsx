@@ -2,7 +2,7 @@
 
 export function ErrorNote({ message, hint }: { message: string; hint: string | null }) {
   return (
-    <div className="error" role="alert">
+    <div className="error" role="alert" data-testid="error-note">
       <strong>{message}</strong>
       {hint && <div>{hint}</div>}
     </div>
