@@ -1,10 +1,11 @@
-// The UI's side of the backend: generated commands and events, preview URLs, and a hook
-// that refreshes queries when the library changes. Types come only from bindings.ts.
+// The UI's side of the backend: generated commands and events, preview URLs, a hook
+// that refreshes queries when the library changes, and one that follows syncing. Types
+// come only from bindings.ts.
 
 import { useEffect } from "react";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type QueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { commands, events } from "./bindings";
-import type { AppError } from "./bindings";
+import type { AppError, SyncStatus } from "./bindings";
 
 export { commands, events };
 
@@ -64,4 +65,48 @@ export function useLibraryChanges(): void {
       ),
     [client],
   );
+}
+
+/** Sync events seen so far: a status asked for before the latest event is already old. */
+let syncEvents = 0;
+
+/**
+ * Ask the backend for where syncing stands (`commands.syncStatus`, or `addRemote`, which
+ * answers with it) and keep the answer as query ["sync"], unless a sync event arrived
+ * meanwhile: that one is newer.
+ */
+export async function askSyncStatus(
+  client: QueryClient,
+  ask: () => Promise<SyncStatus>,
+): Promise<SyncStatus> {
+  const seen = syncEvents;
+  const answer = await ask();
+  const known = client.getQueryData<SyncStatus>(["sync"]);
+  const kept = seen !== syncEvents && known && (known.remote !== null || answer.remote === null) ? known : answer;
+  client.setQueryData(["sync"], kept);
+  return kept;
+}
+
+/**
+ * Where syncing stands, shared by the status bar and the settings (query ["sync"]): asked
+ * for on mount, then kept up to date by the backend's sync events.
+ */
+export function useSyncStatus(): UseQueryResult<SyncStatus> {
+  const client = useQueryClient();
+  useEffect(
+    () =>
+      listening(
+        events.syncChanged.listen((e) => {
+          syncEvents += 1;
+          client.setQueryData(["sync"], e.payload.status);
+        }),
+      ),
+    [client],
+  );
+  return useQuery({
+    queryKey: ["sync"],
+    queryFn: () => askSyncStatus(client, () => commands.syncStatus()),
+    staleTime: Infinity,
+    refetchOnMount: "always",
+  });
 }

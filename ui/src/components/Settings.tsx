@@ -1,4 +1,5 @@
-// The settings screen: library location, watched folders, OCR languages and the keyring.
+// The settings screen: library location, watched folders, OCR languages, the keyring, and
+// sharing the library (where it is kept, how often it syncs).
 // Each change is saved and put into effect at once; a refused change says why and leaves
 // the settings as they were.
 
@@ -8,6 +9,7 @@ import { commands, describe } from "../api";
 import type { AfterImport, Settings as SettingsT, SettingsView } from "../bindings";
 import { ErrorNote } from "./ErrorNote";
 import { formatBytes } from "../lib/format";
+import { Sharing } from "./Sharing";
 
 /** Seconds between scans of a folder marked as a network share. */
 const SHARE_POLL_SECONDS = 30;
@@ -164,6 +166,8 @@ function Form({ view, onSave, busy }: { view: SettingsView; onSave: (s: Settings
           Remember the key on this computer, so Dossier opens without the passphrase
         </label>
       </section>
+
+      <Sharing settings={s} onSave={onSave} busy={busy} />
 
       <section>
         <h2>Library</h2>

@@ -1,12 +1,24 @@
-// The bottom line: how many documents, and what background processing is doing.
+// The bottom line: how many documents, what background processing is doing, and syncing.
 
 import { useEffect, useState } from "react";
 import { events, listening } from "../api";
 import { About } from "./About";
 import { Settings } from "./Settings";
+import { SyncArea } from "./SyncStatus";
 import type { ProcessingEvent } from "../bindings";
 
-export function StatusBar({ total, searching, fuzzy }: { total: number | null; searching: boolean; fuzzy: boolean }) {
+export function StatusBar({
+  total,
+  searching,
+  fuzzy,
+  onOpenDocument,
+}: {
+  total: number | null;
+  searching: boolean;
+  fuzzy: boolean;
+  /** Open a document in the document view (from the list of concurrent versions). */
+  onOpenDocument: (id: string) => void;
+}) {
   const [work, setWork] = useState<ProcessingEvent | null>(null);
   const [about, setAbout] = useState(false);
   const [settings, setSettings] = useState(false);
@@ -25,6 +37,7 @@ export function StatusBar({ total, searching, fuzzy }: { total: number | null; s
           ? `Reading documents… ${work.current ?? ""}${work.pending ? ` (${work.pending} waiting)` : ""}`
           : "All documents are ready"}
       </span>
+      <SyncArea onOpenDocument={onOpenDocument} />
       <button className="link small" onClick={() => setSettings(true)} data-testid="settings-open">
         Settings
       </button>

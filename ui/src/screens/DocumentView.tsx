@@ -3,11 +3,12 @@
 import { useEffect, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, contentUrl, describe, pageUrl } from "../api";
-import type { Document } from "../bindings";
+import type { Document, SyncStatus } from "../bindings";
 import { formatBytes, formatDate, isPicture, kindOf } from "../lib/format";
 import { ErrorNote } from "../components/ErrorNote";
 import { CompareView } from "../components/CompareView";
 import { exportTo } from "../lib/actions";
+import { withoutConcurrent } from "../lib/sync";
 
 type Tab = "preview" | "details" | "versions" | "history";
 
@@ -47,6 +48,14 @@ export function DocumentView({ id, note, onClose }: { id: string; note: string |
         </div>
       </header>
       {(note ?? done) && <div className="note small">{note ?? done}</div>}
+      {d.concurrent_versions && tab !== "versions" && (
+        <div className="note small">
+          Changed on two desktops at the same time.{" "}
+          <button className="link" onClick={() => setTab("versions")}>
+            Choose the version to keep
+          </button>
+        </div>
+      )}
       <nav className="tabs" role="tablist">
         {(["preview", "details", "versions", "history"] as Tab[]).map((t) => (
           <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)} data-testid={`tab-${t}`}>
@@ -235,6 +244,14 @@ function Versions({ doc }: { doc: Document }) {
     mutationFn: (n: number) => commands.restoreVersion(doc.id, n),
     onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
   });
+  const keep = useMutation({
+    mutationFn: (n: number) => commands.resolveVersions(doc.id, n),
+    onSuccess: () => {
+      // The status bar's count catches up at the next sync; show it settled already.
+      client.setQueryData<SyncStatus>(["sync"], (s) => s && withoutConcurrent(s, doc.id));
+      return client.invalidateQueries({ queryKey: ["library"] });
+    },
+  });
   const [versionNote, setVersionNote] = useState("");
   const upload = useMutation({
     mutationFn: async () => {
@@ -254,8 +271,12 @@ function Versions({ doc }: { doc: Document }) {
   return (
     <div>
       {doc.concurrent_versions && (
-        <div className="note">Two desktops changed this document at the same time; both versions are kept below.</div>
+        <div className="note" data-testid="concurrent-note">
+          Two desktops changed this document at the same time. Both versions are kept below: which one should be
+          the current one? The other stays in the list.
+        </div>
       )}
+      {keep.isError && <ErrorNote {...describe(keep.error)} />}
       <div className="line">
         <input
           value={versionNote}
@@ -277,17 +298,36 @@ function Versions({ doc }: { doc: Document }) {
               {v.restored_from !== null && <span className="muted small"> (restored from version {v.restored_from})</span>}
             </div>
             <div className="muted small">
-              {formatDate(v.created, true)} · {v.author} · {v.file_name} · {formatBytes(v.size)}
+              {formatDate(v.created, true)} · {v.author}
+              {doc.concurrent_versions && ` on ${v.device}`} · {v.file_name} · {formatBytes(v.size)}
             </div>
             {v.note && <div className="small">{v.note}</div>}
-            {!v.current && (
+            {((doc.concurrent_versions && v.head) || !v.current) && (
               <div className="row-actions">
-                <button onClick={() => setComparing(v.number)} data-testid={`compare-${v.number}`}>
-                  Compare with current
-                </button>
-                <button onClick={() => restore.mutate(v.number)} disabled={restore.isPending} data-testid={`restore-${v.number}`}>
-                  Restore this version
-                </button>
+                {doc.concurrent_versions && v.head && (
+                  <button
+                    className="primary"
+                    onClick={() => keep.mutate(v.number)}
+                    disabled={keep.isPending}
+                    data-testid={`keep-version-${v.number}`}
+                  >
+                    Keep this one
+                  </button>
+                )}
+                {!v.current && (
+                  <>
+                    <button onClick={() => setComparing(v.number)} data-testid={`compare-${v.number}`}>
+                      Compare with current
+                    </button>
+                    <button
+                      onClick={() => restore.mutate(v.number)}
+                      disabled={restore.isPending}
+                      data-testid={`restore-${v.number}`}
+                    >
+                      Restore this version
+                    </button>
+                  </>
+                )}
               </div>
             )}
           </li>

@@ -1,12 +1,24 @@
-// First run: choose a passphrase, then see the recovery key once and confirm it is kept.
+// First run: choose a passphrase, then see the recovery key once and confirm it is kept;
+// or join a library another desktop keeps on a shared drive or in the cloud.
 
 import { useState } from "react";
 import { commands, describe } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
+import { CredentialFields } from "../components/Credentials";
+import { NO_CREDENTIALS, REMOTE_EXAMPLES, toCredentials } from "../lib/sync";
 
 const MIN_LENGTH = 8;
 
 export function FirstRun({ path, onDone }: { path: string; onDone: () => void }) {
+  const [joining, setJoining] = useState(false);
+  return joining ? (
+    <Join path={path} onDone={onDone} onCreate={() => setJoining(false)} />
+  ) : (
+    <Create path={path} onDone={onDone} onJoin={() => setJoining(true)} />
+  );
+}
+
+function Create({ path, onDone, onJoin }: { path: string; onDone: () => void; onJoin: () => void }) {
   const [pass, setPass] = useState("");
   const [again, setAgain] = useState("");
   const [busy, setBusy] = useState(false);
@@ -102,6 +114,78 @@ export function FirstRun({ path, onDone }: { path: string; onDone: () => void })
       >
         {busy ? "Creating…" : "Create the library"}
       </button>
+      <p className="choice">
+        <button type="button" className="link" onClick={onJoin} data-testid="join-choose">
+          Join a library kept on a shared drive or in the cloud
+        </button>
+      </p>
+    </form>
+  );
+}
+
+/** Make this desktop's library a copy of one kept elsewhere, opened with its passphrase. */
+function Join({ path, onDone, onCreate }: { path: string; onDone: () => void; onCreate: () => void }) {
+  const [url, setUrl] = useState("");
+  const [creds, setCreds] = useState(NO_CREDENTIALS);
+  const [secret, setSecret] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<{ message: string; hint: string | null } | null>(null);
+
+  async function join() {
+    setBusy(true);
+    setError(null);
+    try {
+      await commands.joinLibrary(url.trim(), toCredentials(creds), secret);
+      onDone();
+    } catch (e) {
+      setError(describe(e));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form
+      className="card narrow"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!busy && url.trim() && secret) void join();
+      }}
+    >
+      <h1>Join a library</h1>
+      <p>
+        Another desktop keeps the library on a shared drive or in the cloud. A copy will be kept here in{" "}
+        <code>{path}</code> and stay up to date with it.
+      </p>
+      <label>
+        Where the library is kept
+        <input
+          autoFocus
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder={REMOTE_EXAMPLES}
+          spellCheck={false}
+          data-testid="join-url"
+        />
+      </label>
+      <CredentialFields
+        value={creds}
+        onChange={setCreds}
+        ids={{ keyId: "join-key-id", secret: "join-secret-key", password: "join-password" }}
+      />
+      <label>
+        The library’s passphrase or recovery key
+        <input type="password" value={secret} onChange={(e) => setSecret(e.target.value)} data-testid="join-secret" />
+      </label>
+      {error && <ErrorNote {...error} />}
+      {busy && <div className="muted small">The list of documents comes first; documents follow while you work.</div>}
+      <button className="primary" type="submit" disabled={busy || !url.trim() || !secret} data-testid="join-submit">
+        {busy ? "Joining…" : "Join the library"}
+      </button>
+      <p className="choice">
+        <button type="button" className="link" onClick={onCreate} disabled={busy} data-testid="create-choose">
+          Create a new library
+        </button>
+      </p>
     </form>
   );
 }

@@ -90,6 +90,11 @@ export function Main() {
   const paged = usePagedSearch(base, visible[0], visible[1], known);
   useEffect(() => setKnown(paged.total), [paged.total]);
 
+  const openDocument = (id: string) => {
+    setOpen(id);
+    setVersionNote(null);
+  };
+
   const onRowClick = useCallback(
     (id: string, order: string[], e: React.MouseEvent) => {
       const mods = { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey };
@@ -103,13 +108,7 @@ export function Main() {
   );
 
   return (
-    <Intake
-      claim={claim}
-      onOpen={(id) => {
-        setOpen(id);
-        setVersionNote(null);
-      }}
-    >
+    <Intake claim={claim} onOpen={openDocument}>
       <div className="app">
         <header className="topbar">
           <input
@@ -183,7 +182,7 @@ export function Main() {
             />
           </section>
         )}
-        <StatusBar total={paged.total} searching={text !== ""} fuzzy={paged.fuzzy} />
+        <StatusBar total={paged.total} searching={text !== ""} fuzzy={paged.fuzzy} onOpenDocument={openDocument} />
       </div>
     </Intake>
   );
