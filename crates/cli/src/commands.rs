@@ -177,6 +177,9 @@ pub enum Command {
     Clone(crate::sync::CloneArgs),
     /// How much content this desktop keeps; set a budget with --budget.
     Cache(crate::sync::CacheArgs),
+    /// Reclaim the space of documents deleted for good: unused packs are given up, and
+    /// deleted (here and on the remote) once their grace period has passed.
+    Prune(crate::prune::PruneArgs),
     /// Rebuild the library as it was at a past moment, in a new folder (from the journal
     /// of changes). The copy opens with the same passphrase and is not synced.
     RestoreLibrary {
@@ -586,6 +589,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Sync(args) => crate::sync::sync(root, tools, args),
         Command::Clone(args) => crate::sync::clone(tools, args),
         Command::Cache(args) => crate::sync::cache(root, args),
+        Command::Prune(args) => crate::prune::prune(root, args),
         Command::RestoreLibrary {
             at,
             dir,

@@ -6,6 +6,7 @@ mod diff;
 mod output;
 mod preview;
 mod processing;
+mod prune;
 mod search;
 mod sync;
 mod unlock;

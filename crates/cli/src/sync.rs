@@ -119,7 +119,7 @@ pub struct CloneArgs {
     json: bool,
 }
 
-fn parse_interval(s: &str) -> std::result::Result<Duration, String> {
+pub(crate) fn parse_interval(s: &str) -> std::result::Result<Duration, String> {
     let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
     let n: u64 = n
         .parse()
@@ -136,7 +136,7 @@ fn parse_interval(s: &str) -> std::result::Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
@@ -182,7 +182,7 @@ pub fn cache(root: &Path, args: CacheArgs) -> Result<u8> {
     Ok(0)
 }
 
-fn engine(url: &str, lib: Library) -> Result<Engine<Owned>> {
+pub(crate) fn engine(url: &str, lib: Library) -> Result<Engine<Owned>> {
     let remote = dossier_sync::open(url)?;
     Ok(Engine::new(
         Resilient::new(remote, ResilientOptions::default()),

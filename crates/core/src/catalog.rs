@@ -6,6 +6,7 @@
 //! the derived tables of [`jobs`] (jobs, extracted text, index queue) change outside it.
 
 mod apply;
+mod gc;
 mod indexing;
 pub mod jobs;
 mod query;

@@ -30,8 +30,9 @@ pub use library::{
     Access, AffectedDocument, CacheReport, CompareOptions, DiffLine, ExportAllReport, ExportedFile,
     HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
     Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MetadataChange, Preview,
-    ProcessEvent, ProcessOptions, ProcessReport, PurgeReport, RestoredLibrary, SEGMENT_OPS, Secret,
-    TextState, VerifyReport, VersionDiff, default_library_path,
+    ProcessEvent, ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport,
+    RestoredLibrary, SEGMENT_OPS, Secret, TextState, VerifyReport, VersionDiff,
+    default_library_path,
 };
 pub use sniff::sniff;
 

@@ -889,3 +889,92 @@ fn processing_waits_for_content_the_remote_cannot_give_yet() {
         .unwrap();
     assert_eq!(hits.total, 1);
 }
+
+/// Bytes of the pack files in the library's store.
+fn pack_bytes(dir: &Path) -> u64 {
+    let packs = dir.join("lib/store/packs");
+    if !packs.exists() {
+        return 0;
+    }
+    walk(&packs)
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
+        .sum()
+}
+
+/// Prune reclaims what was deleted for good: in a library with no remote, packs go at
+/// once; a mostly unused pack is compacted; everything kept reads back and verifies;
+/// content imported again after its chunks went is stored anew.
+#[test]
+fn prune_reclaims_deleted_content_and_keeps_the_rest() {
+    use dossier_core::PruneOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    let files = [
+        write(dir.path(), "a.bin", &noise(300_000, 1)),
+        write(dir.path(), "b.bin", &noise(200_000, 2)),
+        write(dir.path(), "c.bin", &noise(100_000, 3)),
+    ];
+    let docs = imported(&import(&mut lib, &files, &ImportOptions::default()));
+    assert_eq!(lib.stats().unwrap().packs, 1, "one pack holds all three");
+    let opts = PruneOptions {
+        grace: std::time::Duration::from_secs(3600),
+        compact_below: 0.5,
+    };
+    let idle = |r: &dossier_core::PruneReport| {
+        (
+            r.dropped_packs,
+            r.new_packs,
+            r.deleted_packs,
+            r.rehomed_chunks,
+        ) == (0, 0, 0, 0)
+    };
+    let r = lib.prune(&opts).unwrap();
+    assert!(idle(&r), "nothing deleted, nothing to do: {r:?}");
+
+    // a and b deleted for good: most of the pack is unused, so it is compacted.
+    lib.trash(docs[0]).unwrap();
+    lib.trash(docs[1]).unwrap();
+    lib.empty_trash(&mut |_, _| {}).unwrap();
+    let before = pack_bytes(dir.path());
+    let r = lib.prune(&opts).unwrap();
+    assert_eq!(
+        (r.compacted_packs, r.new_packs, r.dropped_packs),
+        (1, 1, 1),
+        "{r:?}"
+    );
+    assert_eq!(r.deleted_packs, 1, "no remote, so no grace period: {r:?}");
+    let after = pack_bytes(dir.path());
+    assert_eq!(r.freed_bytes, before, "the old pack went whole: {r:?}");
+    assert!(
+        after < 110_000 && after > 100_000,
+        "about c's size: {after}"
+    );
+    assert_eq!(content(&lib, docs[2], None), noise(100_000, 3));
+    let v = lib.verify(&mut |_| {}).unwrap();
+    assert!(v.is_clean(), "{v:?}");
+    assert_eq!(lib.stats().unwrap().packs, 1);
+    assert!(
+        idle(&lib.prune(&opts).unwrap()),
+        "a second run has nothing to do"
+    );
+
+    // a again: its chunks went with the dropped pack, so they are stored anew.
+    let again = imported(&import(&mut lib, &files[..1], &ImportOptions::default()));
+    assert_eq!(content(&lib, again[0], None), noise(300_000, 1));
+    assert!(pack_bytes(dir.path()) > after + 300_000);
+
+    // Everything deleted for good: every pack goes, and the library still verifies
+    // after reopening.
+    lib.trash(docs[2]).unwrap();
+    lib.trash(again[0]).unwrap();
+    lib.empty_trash(&mut |_, _| {}).unwrap();
+    let r = lib.prune(&opts).unwrap();
+    assert_eq!((r.dropped_packs, r.deleted_packs), (2, 2), "{r:?}");
+    assert_eq!(pack_bytes(dir.path()), 0);
+    drop(lib);
+    let lib = reopen(dir.path(), Access::Write);
+    let v = lib.verify(&mut |_| {}).unwrap();
+    assert!(v.is_clean(), "{v:?}");
+    assert_eq!(lib.stats().unwrap().packs, 0);
+}

@@ -10,6 +10,7 @@
 mod ahead;
 mod check;
 mod on_demand;
+mod prune;
 mod pull;
 mod push;
 mod replica;
@@ -23,6 +24,7 @@ use serde::Serialize;
 
 pub use check::CheckReport;
 pub use on_demand::RemotePacks;
+pub use prune::PruneSummary;
 pub use replica::{Owned, Replica};
 
 use crate::error::{Error, Result};
@@ -40,6 +42,8 @@ pub struct SyncReport {
     pub packs_fetched: u64,
     /// Local copies of packs removed to fit the cache budget (they stay on the remote).
     pub packs_evicted: u64,
+    /// Chunks in use copied out of packs another desktop dropped.
+    pub chunks_rehomed: u64,
     /// Objects created on the remote and bytes sent, retries included.
     pub objects_up: u64,
     pub bytes_up: u64,
@@ -201,6 +205,15 @@ impl<L: Replica> Engine<L> {
         let mut report = SyncReport::default();
         push::push(self, &mut report).await?;
         pull::pull(self, &mut report).await?;
+        if report.ops_applied > 0 {
+            // A pack another desktop dropped may hold the only copy of a chunk this
+            // desktop uses (it used it before hearing of the drop): copy it out and send
+            // the copy before that pack is deleted.
+            report.chunks_rehomed = self.local.run(|l| l.rehome()).await?;
+            if report.chunks_rehomed > 0 {
+                push::push(self, &mut report).await?;
+            }
+        }
         if opts.fetch_content {
             pull::fetch_packs(self, &mut report).await?;
         }

@@ -153,6 +153,12 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                 ])?;
             }
         }
+        OpKind::PackDropped { pack } => {
+            tx.execute(
+                "INSERT OR IGNORE INTO dropped_packs (pack, ms) VALUES (?1, ?2)",
+                params![&pack.0[..], op.stamp.wall_ms()],
+            )?;
+        }
         OpKind::Audit { event } => {
             tx.execute(
                 "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash)

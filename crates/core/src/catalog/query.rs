@@ -361,8 +361,10 @@ impl Catalog {
 
     /// Where a chunk is stored, if the catalog knows it.
     pub fn chunk(&self, id: &ChunkId) -> Result<Option<ChunkLocation>> {
+        // A pack that is not dropped first; a dropped one while it is still there.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT pack, offset, sealed_len, plain_len FROM chunks WHERE id = ?1",
+            "SELECT pack, offset, sealed_len, plain_len FROM chunks WHERE id = ?1
+             ORDER BY pack IN (SELECT pack FROM dropped_packs), pack LIMIT 1",
         )?;
         stmt.query_row([&id.0[..]], |r| {
             Ok((
@@ -384,14 +386,36 @@ impl Catalog {
         .transpose()
     }
 
-    /// Every chunk id the catalog knows (for deduplication during import).
-    pub fn all_chunk_ids(&self) -> Result<std::collections::HashSet<ChunkId>> {
-        let mut stmt = self.conn.prepare("SELECT id FROM chunks")?;
-        let ids = stmt
-            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
-            .map(|b| Ok(ChunkId::from_slice(&b?)?))
-            .collect::<Result<_>>()?;
-        Ok(ids)
+    /// Chunks an import may reuse instead of storing again: those with a copy in a pack
+    /// that is not dropped and that `present` says is on this desktop (so a copy can
+    /// always be made here should that pack be dropped later).
+    pub fn reusable_chunks(
+        &self,
+        present: impl Fn(&PackId) -> bool,
+    ) -> Result<std::collections::HashSet<ChunkId>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, pack FROM chunks WHERE pack NOT IN (SELECT pack FROM dropped_packs)
+             ORDER BY pack",
+        )?;
+        let mut here: Option<(Vec<u8>, bool)> = None;
+        let mut out = std::collections::HashSet::new();
+        for row in stmt.query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })? {
+            let (id, pack) = row?;
+            let is_here = match &here {
+                Some((p, yes)) if *p == pack => *yes,
+                _ => {
+                    let yes = present(&PackId::from_slice(&pack)?);
+                    here = Some((pack, yes));
+                    yes
+                }
+            };
+            if is_here {
+                out.insert(ChunkId::from_slice(&id)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Every pack the catalog knows, with its size.
@@ -522,8 +546,8 @@ impl Catalog {
     pub fn counts(&self) -> Result<(u64, u64, u64, u64, u64)> {
         Ok(self.conn.query_row(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM versions),
-                    (SELECT coalesce(sum(size), 0) FROM versions), (SELECT count(*) FROM chunks),
-                    (SELECT count(*) FROM packs)",
+                    (SELECT coalesce(sum(size), 0) FROM versions), (SELECT count(DISTINCT id) FROM chunks),
+                    (SELECT count(*) FROM packs WHERE id NOT IN (SELECT pack FROM dropped_packs))",
             [],
             |r| {
                 Ok((

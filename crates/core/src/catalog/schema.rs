@@ -144,6 +144,25 @@ const MIGRATIONS: &[&str] = &[
         FROM (SELECT stamp, json_extract(body, '$.pack') AS pid FROM ops WHERE kind = 'pack_added') AS p
         WHERE lower(hex(packs.id)) = p.pid;
     "#,
+    // 6: garbage collection. A chunk may be stored in several packs (compaction and
+    // re-homing copy it into a new one), so `chunks` is keyed by (chunk, pack);
+    // `dropped_packs` lists the packs a `PackDropped` operation gave up, with when.
+    r#"
+    CREATE TABLE chunk_locations (
+        id BLOB NOT NULL,
+        pack BLOB NOT NULL,
+        offset INTEGER NOT NULL,
+        sealed_len INTEGER NOT NULL,
+        plain_len INTEGER NOT NULL,
+        PRIMARY KEY (id, pack)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO chunk_locations (id, pack, offset, sealed_len, plain_len)
+        SELECT id, pack, offset, sealed_len, plain_len FROM chunks;
+    DROP TABLE chunks;
+    ALTER TABLE chunk_locations RENAME TO chunks;
+    CREATE INDEX chunks_by_pack ON chunks(pack);
+    CREATE TABLE dropped_packs (pack BLOB PRIMARY KEY, ms INTEGER NOT NULL) STRICT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -208,7 +227,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 17);
+        assert_eq!(n, 18);
     }
 
     #[test]

@@ -287,6 +287,12 @@ pub enum OpKind {
         #[serde(with = "super::b64")]
         index: Vec<u8>,
     },
+    /// The pack is given up (garbage collection, first phase): no chunk is read from it
+    /// any more, and it is deleted once a grace period has passed and a re-check finds
+    /// every chunk still in use stored in another pack.
+    PackDropped {
+        pack: PackId,
+    },
     Audit {
         event: AuditEvent,
     },
@@ -304,7 +310,7 @@ impl OpKind {
             | Self::Trashed { doc, .. }
             | Self::Untrashed { doc, .. }
             | Self::Purged { doc, .. } => Some(*doc),
-            Self::PackAdded { .. } | Self::Audit { .. } => None,
+            Self::PackAdded { .. } | Self::PackDropped { .. } | Self::Audit { .. } => None,
         }
     }
 
@@ -319,6 +325,7 @@ impl OpKind {
             Self::Untrashed { .. } => "untrashed",
             Self::Purged { .. } => "purged",
             Self::PackAdded { .. } => "pack_added",
+            Self::PackDropped { .. } => "pack_dropped",
             Self::Audit { .. } => "audit",
         }
     }

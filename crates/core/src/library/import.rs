@@ -696,7 +696,11 @@ impl Library {
             files: planned.len() as u64,
             bytes: planned.iter().map(|p| p.size).sum(),
         });
-        let known = Arc::new(self.catalog().all_chunk_ids()?);
+        let store = self.store();
+        let known = Arc::new(
+            self.catalog()
+                .reusable_chunks(|pack| store.pack_path(pack).is_file())?,
+        );
         let workers = if opts.workers == 0 {
             std::thread::available_parallelism()
                 .map(|n| n.get())

@@ -196,11 +196,23 @@ impl Library {
     /// Packs the catalog knows that the local store does not have (announced by other
     /// devices), with their sizes.
     pub fn missing_packs(&self) -> Result<Vec<(PackId, u64)>> {
+        // Dropped packs are never read again: no need to fetch them.
+        let dropped = self.catalog.dropped_packs()?;
         Ok(self
             .catalog
             .packs()?
             .into_iter()
-            .filter(|(id, _)| !self.store.pack_path(id).is_file())
+            .filter(|(id, _)| !dropped.contains_key(id) && !self.store.pack_path(id).is_file())
+            .collect())
+    }
+
+    /// Dropped packs already deleted from this desktop (see [`Library::prune`]).
+    pub fn collected_packs(&self) -> Result<Vec<PackId>> {
+        Ok(self
+            .catalog
+            .dropped_packs()?
+            .into_keys()
+            .filter(|id| !self.store.pack_path(id).is_file())
             .collect())
     }
 

@@ -79,9 +79,14 @@ impl Library {
         let known_ids: HashSet<PackId> = known.iter().map(|(id, _)| *id).collect();
         r.unreferenced_packs = on_disk.difference(&known_ids).count();
         let on_remote = catalog.remote_packs()?;
+        let dropped = catalog.dropped_packs()?;
         for (pack, _size) in known {
             if !on_disk.contains(&pack) && on_remote.contains(&pack) {
                 r.not_downloaded_packs += 1;
+                continue;
+            }
+            if !on_disk.contains(&pack) && dropped.contains_key(&pack) {
+                // Collected by prune; what is still used has a copy elsewhere.
                 continue;
             }
             let chunks = catalog.chunks_in_pack(&pack)?;

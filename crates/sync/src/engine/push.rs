@@ -31,7 +31,10 @@ pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
         let announced = segment.packs();
         if !announced.is_empty() {
             if on_remote.is_none() {
-                on_remote = Some(listed_packs(engine.remote.as_ref()).await?);
+                let mut skip = listed_packs(engine.remote.as_ref()).await?;
+                // Dropped and deleted here before they were ever sent: nothing uses them.
+                skip.extend(engine.local.run(|l| l.collected_packs()).await?);
+                on_remote = Some(skip);
             }
             let known = on_remote.as_mut().expect("listed above");
             let todo: Vec<PackId> = announced

@@ -1,0 +1,67 @@
+//! What garbage collection asks the catalog: which chunks the versions use, where each
+//! pack's chunks are, and which packs are dropped.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Catalog;
+use super::ChunkLocation;
+use crate::error::Result;
+use crate::format::manifest::Manifest;
+use crate::ids::{ChunkId, PackId};
+
+impl Catalog {
+    /// Every chunk a version (of any document, trashed ones included) is made of.
+    pub fn referenced_chunks(&self) -> Result<HashSet<ChunkId>> {
+        let mut stmt = self.conn.prepare("SELECT manifest FROM versions")?;
+        let mut out = HashSet::new();
+        for m in stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))? {
+            out.extend(
+                Manifest::from_bytes(&m?)?
+                    .chunks
+                    .into_iter()
+                    .map(|(id, _)| id),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Dropped packs, with the time they were dropped (ms since 1970).
+    pub fn dropped_packs(&self) -> Result<HashMap<PackId, i64>> {
+        let mut stmt = self.conn.prepare("SELECT pack, ms FROM dropped_packs")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, i64>(1)?)))?;
+        rows.map(|row| {
+            let (p, ms) = row?;
+            Ok((PackId::from_slice(&p)?, ms))
+        })
+        .collect()
+    }
+
+    /// Every stored copy of every chunk: chunk → the packs holding it, with where.
+    pub fn chunk_copies(&self) -> Result<HashMap<ChunkId, Vec<ChunkLocation>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, pack, offset, sealed_len, plain_len FROM chunks")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, u32>(3)?,
+                r.get::<_, u32>(4)?,
+            ))
+        })?;
+        let mut out: HashMap<ChunkId, Vec<ChunkLocation>> = HashMap::new();
+        for row in rows {
+            let (id, pack, offset, sealed_len, plain_len) = row?;
+            out.entry(ChunkId::from_slice(&id)?)
+                .or_default()
+                .push(ChunkLocation {
+                    pack: PackId::from_slice(&pack)?,
+                    offset: offset as u64,
+                    sealed_len,
+                    plain_len,
+                });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,255 @@
+//! Garbage collection (`dossier prune`): after documents are deleted for good, their
+//! chunks stay in packs until this runs. A pack no version uses is dropped; a pack that
+//! is mostly unused is compacted (what is still used is copied into new packs, then the
+//! pack is dropped); a chunk in use whose only copy is in a dropped pack (another
+//! desktop used it before hearing of the drop) is copied out again. Dropped packs are
+//! deleted once a grace period has passed and a re-check finds every chunk in use
+//! stored in another pack.
+//!
+//! **Invariant:** a chunk a version uses always has a readable copy. New copies are
+//! written and made durable first, then their `PackAdded` and the `PackDropped`s are
+//! committed in one transaction, and a pack is deleted only after the re-check.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::Library;
+use crate::catalog::ChunkLocation;
+use crate::error::{Error, IoContext, Result};
+use crate::format::op::OpKind;
+use crate::format::pack::encode_index;
+use crate::ids::{ChunkId, PackId};
+use crate::store::{PACK_TARGET, PackReader, PackWriter, SealedChunk, open_chunk};
+
+/// How [`Library::prune`] collects.
+#[derive(Debug, Clone, Copy)]
+pub struct PruneOptions {
+    /// How long a dropped pack is kept before it is deleted, so that a desktop still
+    /// using it (offline, not yet synced) can copy what it needs first. A library with
+    /// no remote has no other desktop: its dropped packs go at once.
+    pub grace: Duration,
+    /// A pack whose chunks in use fill less than this share of it is compacted.
+    pub compact_below: f64,
+}
+
+impl Default for PruneOptions {
+    fn default() -> Self {
+        Self {
+            grace: Duration::from_secs(7 * 24 * 3600),
+            compact_below: 0.5,
+        }
+    }
+}
+
+/// What [`Library::prune`] did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PruneReport {
+    /// Chunks in use copied out of dropped packs.
+    pub rehomed_chunks: u64,
+    /// Packs rewritten because most of them was unused.
+    pub compacted_packs: u64,
+    /// Packs dropped by this run (unused, or compacted).
+    pub dropped_packs: u64,
+    /// New packs written for the copies.
+    pub new_packs: u64,
+    /// Dropped packs deleted from this desktop, and the bytes that freed.
+    pub deleted_packs: u64,
+    pub freed_bytes: u64,
+    /// Dropped packs kept until their grace period ends.
+    pub waiting_packs: u64,
+    /// Dropped packs past their grace period and re-checked: safe to delete everywhere
+    /// (sync deletes them from the remote).
+    #[serde(skip)]
+    pub deletable: Vec<PackId>,
+}
+
+impl Library {
+    /// Collect unused packs: drop and compact now, delete what was dropped long enough
+    /// ago (see [`PruneOptions`]).
+    pub fn prune(&mut self, opts: &PruneOptions) -> Result<PruneReport> {
+        self.writer()?;
+        let mut report = PruneReport::default();
+        let used = self.catalog.referenced_chunks()?;
+        let (canonical, mut to_copy) = self.locate(&used)?;
+        report.rehomed_chunks = to_copy.len() as u64;
+        let dropped = self.catalog.dropped_packs()?;
+        let mut live: HashMap<PackId, Vec<(ChunkId, ChunkLocation)>> = HashMap::new();
+        for (id, loc) in &canonical {
+            live.entry(loc.pack).or_default().push((*id, *loc));
+        }
+        let mut drop = Vec::new();
+        for (pack, size) in self.catalog.packs()? {
+            if dropped.contains_key(&pack) {
+                continue;
+            }
+            let in_use = live.remove(&pack).unwrap_or_default();
+            let used_bytes: u64 = in_use.iter().map(|(_, l)| u64::from(l.sealed_len)).sum();
+            if in_use.is_empty() {
+                drop.push(pack);
+            } else if (used_bytes as f64) < opts.compact_below * size as f64 {
+                drop.push(pack);
+                report.compacted_packs += 1;
+                to_copy.extend(in_use);
+            }
+        }
+        // Copies first (durable), then one transaction announcing them and the drops.
+        to_copy.sort_by_key(|(_, l)| (l.pack, l.offset));
+        let mut ops = self.copy_chunks(&to_copy, &mut report)?;
+        report.dropped_packs = drop.len() as u64;
+        ops.extend(drop.into_iter().map(|pack| OpKind::PackDropped { pack }));
+        if !ops.is_empty() {
+            self.commit(ops)?;
+        }
+        self.delete_dropped(opts, &used, &mut report)?;
+        Ok(report)
+    }
+
+    /// Copy the chunks in use whose only copies are in dropped packs into new packs (a
+    /// version made here, or arriving from another desktop, before the drop was known).
+    /// Sync runs this after applying other desktops' changes; 0 when nothing needed it.
+    pub fn rehome(&mut self) -> Result<u64> {
+        self.writer()?;
+        if self.catalog.dropped_packs()?.is_empty() {
+            return Ok(0);
+        }
+        let used = self.catalog.referenced_chunks()?;
+        let (_, mut to_copy) = self.locate(&used)?;
+        if to_copy.is_empty() {
+            return Ok(0);
+        }
+        to_copy.sort_by_key(|(_, l)| (l.pack, l.offset));
+        let ops = self.copy_chunks(&to_copy, &mut PruneReport::default())?;
+        self.commit(ops)?;
+        Ok(to_copy.len() as u64)
+    }
+
+    /// For each chunk in `used`: the copy it is read from, in a pack that is not dropped
+    /// (the smallest id, as `Catalog::chunk` picks); or, when every copy is in a dropped
+    /// pack, one of those, to be copied out.
+    #[allow(clippy::type_complexity)]
+    fn locate(
+        &self,
+        used: &HashSet<ChunkId>,
+    ) -> Result<(
+        HashMap<ChunkId, ChunkLocation>,
+        Vec<(ChunkId, ChunkLocation)>,
+    )> {
+        let dropped = self.catalog.dropped_packs()?;
+        let copies = self.catalog.chunk_copies()?;
+        let mut canonical = HashMap::new();
+        let mut homeless = Vec::new();
+        for id in used {
+            let Some(locs) = copies.get(id) else {
+                continue; // A missing chunk is `verify`'s to report; nothing to move.
+            };
+            match locs
+                .iter()
+                .filter(|l| !dropped.contains_key(&l.pack))
+                .min_by_key(|l| l.pack)
+            {
+                Some(l) => {
+                    canonical.insert(*id, *l);
+                }
+                None => homeless.push((*id, locs[0])),
+            }
+        }
+        Ok((canonical, homeless))
+    }
+
+    /// Write the sealed chunks (checked on the way) into new packs; their `PackAdded`s.
+    fn copy_chunks(
+        &self,
+        chunks: &[(ChunkId, ChunkLocation)],
+        report: &mut PruneReport,
+    ) -> Result<Vec<OpKind>> {
+        let mut ops = Vec::new();
+        let mut reader = PackReader::new(self.store());
+        let mut writer: Option<PackWriter> = None;
+        for (id, loc) in chunks {
+            let sealed = reader.read(loc)?;
+            open_chunk(self.crypto(), id, &sealed, loc.plain_len)?;
+            let w = match &mut writer {
+                Some(w) => w,
+                None => writer.insert(self.store().pack_writer()?),
+            };
+            w.add(&SealedChunk {
+                id: *id,
+                plain_len: loc.plain_len,
+                sealed,
+            })?;
+            if w.len() >= PACK_TARGET {
+                let full = writer.take().expect("set above");
+                ops.push(self.finish_pack(full, report)?);
+            }
+        }
+        if let Some(w) = writer {
+            ops.push(self.finish_pack(w, report)?);
+        }
+        Ok(ops)
+    }
+
+    fn finish_pack(&self, w: PackWriter, report: &mut PruneReport) -> Result<OpKind> {
+        let done = w.finish(self.crypto())?;
+        report.new_packs += 1;
+        Ok(OpKind::PackAdded {
+            pack: done.id,
+            size: done.size,
+            index: encode_index(&done.entries),
+        })
+    }
+
+    /// Delete dropped packs past their grace period whose chunks in use all have a copy
+    /// in a pack that is not dropped.
+    fn delete_dropped(
+        &mut self,
+        opts: &PruneOptions,
+        used: &HashSet<ChunkId>,
+        report: &mut PruneReport,
+    ) -> Result<()> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let grace = if self.remote()?.is_some() {
+            i64::try_from(opts.grace.as_millis()).unwrap_or(i64::MAX)
+        } else {
+            0
+        };
+        let dropped = self.catalog.dropped_packs()?;
+        let copies = self.catalog.chunk_copies()?;
+        for (pack, at) in &dropped {
+            if now.saturating_sub(*at) < grace {
+                report.waiting_packs += 1;
+                continue;
+            }
+            let safe = self.catalog.chunks_in_pack(pack)?.iter().all(|(id, _)| {
+                !used.contains(id)
+                    || copies
+                        .get(id)
+                        .is_some_and(|c| c.iter().any(|l| !dropped.contains_key(&l.pack)))
+            });
+            if !safe {
+                // Used again since it was dropped: the next run copies it out first.
+                report.waiting_packs += 1;
+                continue;
+            }
+            report.deletable.push(*pack);
+            let path = self.store().pack_path(pack);
+            match std::fs::metadata(&path) {
+                Ok(meta) => {
+                    std::fs::remove_file(&path).io("remove", &path)?;
+                    report.deleted_packs += 1;
+                    report.freed_bytes += meta.len();
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(Error::Io {
+                        action: "stat",
+                        path,
+                        source,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
