@@ -48,6 +48,8 @@ impl Default for PruneOptions {
 pub struct PruneReport {
     /// Chunks in use copied out of dropped packs.
     pub rehomed_chunks: u64,
+    /// Chunks copied into new packs (compaction and copies out of dropped packs).
+    pub copied_chunks: u64,
     /// Packs rewritten because most of them was unused.
     pub compacted_packs: u64,
     /// Packs dropped by this run (unused, or compacted).
@@ -72,31 +74,43 @@ impl Library {
         self.writer()?;
         let mut report = PruneReport::default();
         let used = self.catalog.referenced_chunks()?;
-        let (canonical, mut to_copy) = self.locate(&used)?;
-        report.rehomed_chunks = to_copy.len() as u64;
+        let (canonical, homeless) = self.locate(&used)?;
+        let mut to_copy: Vec<_> = homeless.into_iter().map(|(id, l)| (id, l, false)).collect();
         let dropped = self.catalog.dropped_packs()?;
         let mut live: HashMap<PackId, Vec<(ChunkId, ChunkLocation)>> = HashMap::new();
         for (id, loc) in &canonical {
             live.entry(loc.pack).or_default().push((*id, *loc));
         }
+        // Each pack's chunk bytes (its index and header aside).
+        let mut stored: HashMap<PackId, u64> = HashMap::new();
+        for loc in self.catalog.chunk_copies()?.values().flatten() {
+            *stored.entry(loc.pack).or_default() += u64::from(loc.sealed_len);
+        }
         let mut drop = Vec::new();
-        for (pack, size) in self.catalog.packs()? {
+        let mut compacting = 0;
+        for (pack, _size) in self.catalog.packs()? {
             if dropped.contains_key(&pack) {
                 continue;
             }
             let in_use = live.remove(&pack).unwrap_or_default();
             let used_bytes: u64 = in_use.iter().map(|(_, l)| u64::from(l.sealed_len)).sum();
+            let total = stored.get(&pack).copied().unwrap_or(0);
             if in_use.is_empty() {
                 drop.push(pack);
-            } else if (used_bytes as f64) < opts.compact_below * size as f64 {
+            } else if (used_bytes as f64) < opts.compact_below * total as f64
+                // Compaction reads the pack: only where it is (others compact theirs).
+                && self.store().pack_path(&pack).is_file()
+            {
                 drop.push(pack);
                 report.compacted_packs += 1;
-                to_copy.extend(in_use);
+                compacting += in_use.len() as u64;
+                to_copy.extend(in_use.into_iter().map(|(id, l)| (id, l, true)));
             }
         }
         // Copies first (durable), then one transaction announcing them and the drops.
-        to_copy.sort_by_key(|(_, l)| (l.pack, l.offset));
+        to_copy.sort_by_key(|(_, l, _)| (l.pack, l.offset));
         let mut ops = self.copy_chunks(&to_copy, &mut report)?;
+        report.rehomed_chunks = report.copied_chunks - compacting;
         report.dropped_packs = drop.len() as u64;
         ops.extend(drop.into_iter().map(|pack| OpKind::PackDropped { pack }));
         if !ops.is_empty() {
@@ -115,14 +129,18 @@ impl Library {
             return Ok(0);
         }
         let used = self.catalog.referenced_chunks()?;
-        let (_, mut to_copy) = self.locate(&used)?;
-        if to_copy.is_empty() {
+        let (_, homeless) = self.locate(&used)?;
+        if homeless.is_empty() {
             return Ok(0);
         }
-        to_copy.sort_by_key(|(_, l)| (l.pack, l.offset));
-        let ops = self.copy_chunks(&to_copy, &mut PruneReport::default())?;
-        self.commit(ops)?;
-        Ok(to_copy.len() as u64)
+        let mut to_copy: Vec<_> = homeless.into_iter().map(|(id, l)| (id, l, false)).collect();
+        to_copy.sort_by_key(|(_, l, _)| (l.pack, l.offset));
+        let mut report = PruneReport::default();
+        let ops = self.copy_chunks(&to_copy, &mut report)?;
+        if !ops.is_empty() {
+            self.commit(ops)?;
+        }
+        Ok(report.copied_chunks)
     }
 
     /// For each chunk in `used`: the copy it is read from, in a pack that is not dropped
@@ -159,21 +177,29 @@ impl Library {
     }
 
     /// Write the sealed chunks (checked on the way) into new packs; their `PackAdded`s.
+    /// A chunk marked not needed (out of a dropped pack) is skipped when it cannot be read.
     fn copy_chunks(
         &self,
-        chunks: &[(ChunkId, ChunkLocation)],
+        chunks: &[(ChunkId, ChunkLocation, bool)],
         report: &mut PruneReport,
     ) -> Result<Vec<OpKind>> {
         let mut ops = Vec::new();
         let mut reader = PackReader::new(self.store());
         let mut writer: Option<PackWriter> = None;
-        for (id, loc) in chunks {
-            let sealed = reader.read(loc)?;
+        for (id, loc, need) in chunks {
+            let sealed = match reader.read(loc) {
+                Ok(s) => s,
+                // A dropped pack this desktop never had and the remote no longer gives:
+                // the desktop that used it copies it out (it holds the pack).
+                Err(Error::Fetch { .. } | Error::MissingPack(_)) if !need => continue,
+                Err(e) => return Err(e),
+            };
             open_chunk(self.crypto(), id, &sealed, loc.plain_len)?;
             let w = match &mut writer {
                 Some(w) => w,
                 None => writer.insert(self.store().pack_writer()?),
             };
+            report.copied_chunks += 1;
             w.add(&SealedChunk {
                 id: *id,
                 plain_len: loc.plain_len,

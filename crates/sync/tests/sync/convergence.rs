@@ -1,14 +1,17 @@
-//! Convergence: three desktops on one remote act offline at random (import, new
-//! versions, restore, tag, fields, trash, untrash, delete for good) and sync in random
-//! orders. After a final round all three show the same documents with the same content,
-//! and every version any of them made is there unless a desktop deleted it for good after
-//! seeing it. `DOSSIER_SCHEDULES` sets the number of schedules (default 200).
+//! Convergence: three desktops on one remote act offline at random (import, import a
+//! copy of a shared form, new versions, restore, tag, fields, trash, untrash, delete for
+//! good) and sync or prune (with no grace period) in random orders. After a final round
+//! all three show the same documents with the same content, verify clean, and every
+//! version any of them made is there unless a desktop deleted it for good after seeing
+//! it. `DOSSIER_SCHEDULES` sets the number of schedules (default 200).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use dossier_core::{FieldKey, FieldValue, ImportOptions, Library, Listing, VersionId};
+use dossier_core::{
+    FieldKey, FieldValue, ImportOptions, Library, Listing, PruneOptions, VersionId,
+};
 use dossier_sync::{Engine, Memory, Owned, Replica, Resilient, ResilientOptions};
 use proptest::prelude::*;
 
@@ -16,17 +19,48 @@ use crate::engine::{PASSPHRASE, create, secret, state};
 
 const DEVICES: usize = 3;
 
+/// Prune as eagerly as possible: dropped packs are deleted at once, everywhere.
+const NO_GRACE: PruneOptions = PruneOptions {
+    grace: std::time::Duration::ZERO,
+    compact_below: 0.5,
+};
+
 #[derive(Debug, Clone)]
 enum Action {
-    Import { file: u8 },
-    NewVersion { doc: u8, content: u8 },
-    Restore { doc: u8 },
-    Tag { doc: u8, tag: u8, add: bool },
-    SetField { doc: u8, value: u8 },
-    Trash { doc: u8 },
-    Untrash { doc: u8 },
-    Purge { doc: u8 },
+    Import {
+        file: u8,
+    },
+    /// The same content as other desktops may import: chunks are shared across documents.
+    ImportCopy {
+        form: u8,
+    },
+    NewVersion {
+        doc: u8,
+        content: u8,
+    },
+    Restore {
+        doc: u8,
+    },
+    Tag {
+        doc: u8,
+        tag: u8,
+        add: bool,
+    },
+    SetField {
+        doc: u8,
+        value: u8,
+    },
+    Trash {
+        doc: u8,
+    },
+    Untrash {
+        doc: u8,
+    },
+    Purge {
+        doc: u8,
+    },
     Sync,
+    Prune,
 }
 
 fn action() -> impl Strategy<Value = Action> {
@@ -40,6 +74,8 @@ fn action() -> impl Strategy<Value = Action> {
         1 => any::<u8>().prop_map(|doc| Action::Untrash { doc }),
         1 => any::<u8>().prop_map(|doc| Action::Purge { doc }),
         3 => Just(Action::Sync),
+        2 => (0..4u8).prop_map(|form| Action::ImportCopy { form }),
+        1 => Just(Action::Prune),
     ]
 }
 
@@ -86,6 +122,17 @@ fn act(
                 format!("Record {f} of desk {device}, step {n}.\n"),
             )?;
             l.import(&[p], &ImportOptions::default(), &mut |_| {})?;
+        }
+        Action::ImportCopy { form } => {
+            let p = file(
+                format!("form-{device}-{n}.txt"),
+                format!("Shared enrolment form number {form}.\n"),
+            )?;
+            let again = ImportOptions {
+                allow_duplicates: true,
+                ..ImportOptions::default()
+            };
+            l.import(&[p], &again, &mut |_| {})?;
         }
         Action::NewVersion { doc, content } => {
             if let Some(d) = pick(*doc).filter(|d| !d.trashed) {
@@ -138,7 +185,7 @@ fn act(
                 l.purge(d.id)?;
             }
         }
-        Action::Sync => unreachable!("synced by the caller"),
+        Action::Sync | Action::Prune => unreachable!("done by the caller"),
     }
     Ok(purged)
 }
@@ -174,6 +221,13 @@ async fn run_schedule(schedule: Vec<(usize, Action)>) -> Result<(), TestCaseErro
         if let Action::Sync = a {
             let r = desk.sync().await.unwrap();
             prop_assert!(r.refused.is_empty(), "{:?}", r);
+        } else if let Action::Prune = a {
+            let s = desk.prune(NO_GRACE).await.unwrap();
+            prop_assert!(
+                s.before.refused.is_empty() && s.after.refused.is_empty(),
+                "{:?}",
+                s
+            );
         } else {
             let work = Arc::clone(&work);
             let dev = device % DEVICES;
@@ -200,12 +254,24 @@ async fn run_schedule(schedule: Vec<(usize, Action)>) -> Result<(), TestCaseErro
             prop_assert!(r.refused.is_empty(), "{:?}", r);
         }
     }
+    // Then everyone prunes, and syncs twice around again: nothing kept may go.
+    for desk in &desks {
+        desk.prune(NO_GRACE).await.unwrap();
+    }
+    for _ in 0..2 {
+        for desk in &desks {
+            let r = desk.sync().await.unwrap();
+            prop_assert!(r.refused.is_empty(), "{:?}", r);
+        }
+    }
     let expected: BTreeSet<VersionId> = ledger.seen.difference(&ledger.purged).copied().collect();
     let reference = state(&desks[0]).await;
     for desk in &desks {
         prop_assert_eq!(&state(desk).await, &reference);
         let have = desk.local().run(|l| versions(l)).await.unwrap();
         prop_assert_eq!(&have, &expected, "versions lost or kept after a purge");
+        let report = desk.local().run(|l| l.verify(&mut |_| {})).await.unwrap();
+        prop_assert!(report.is_clean(), "{:?}", report);
     }
     Ok(())
 }
