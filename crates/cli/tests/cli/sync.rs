@@ -243,3 +243,69 @@ fn sync_watch_follows_local_changes() {
         0
     );
 }
+
+/// `dossier prune` after emptying the trash: the pack goes from this desktop and, once
+/// the grace period is over (here none), from the remote; the rest still verifies and
+/// a desktop cloned afterwards reads it.
+#[test]
+fn prune_reclaims_space_here_and_on_the_remote() {
+    let a = Lib::new();
+    let files = a.work().join("in");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("keep.txt"), "Timetable for the autumn term.\n").unwrap();
+    a.ok(&["import", "--no-process", files.to_str().unwrap()]);
+    let gone = a.work().join("gone");
+    std::fs::create_dir_all(&gone).unwrap();
+    std::fs::write(gone.join("gone.txt"), "A letter filed by mistake.\n").unwrap();
+    a.ok(&["import", "--no-process", gone.to_str().unwrap()]);
+    let remote = a.work().join("remote");
+    let url = url_of(&remote);
+    a.ok(&["remote", "add", &url]);
+    a.ok(&["sync"]);
+    let remote_packs = || walk(&remote.join("packs")).len();
+    assert_eq!(remote_packs(), 2);
+
+    let listed = a.json(&["ls", "--json"]);
+    let id = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["title"] == "gone")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    a.ok(&["trash", &id]);
+    a.ok(&["trash", "--empty"]);
+    // Within the grace period the pack is dropped but kept everywhere.
+    let r = a.json(&["prune", "--json"]);
+    assert_eq!(r["dropped_packs"], 1, "{r}");
+    assert_eq!(r["waiting_packs"], 1, "{r}");
+    assert_eq!(r["remote_deleted_packs"], 0, "{r}");
+    assert_eq!(remote_packs(), 2);
+    // With no grace period it goes.
+    let r = a.json(&["prune", "--grace", "0", "--json"]);
+    assert_eq!(r["deleted_packs"], 1, "{r}");
+    assert_eq!(r["remote_deleted_packs"], 1, "{r}");
+    assert_eq!(remote_packs(), 1);
+    a.ok(&["verify"]);
+    let out = a.run(&["prune", "--grace", "soon"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    let b_dir = a.work().join("b");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["clone", &url, b_dir.to_str().unwrap(), "--no-process"])
+        .env("DOSSIER_PASSPHRASE", PASS)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let b = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["--library", b_dir.to_str().unwrap(), "ls", "--json"])
+        .env("DOSSIER_PASSPHRASE", PASS)
+        .output()
+        .unwrap();
+    let docs: serde_json::Value = serde_json::from_slice(&b.stdout).unwrap();
+    assert_eq!(docs.as_array().unwrap().len(), 1, "{docs}");
+    assert_eq!(docs[0]["title"], "keep");
+}
