@@ -10,6 +10,7 @@ mod compare;
 mod edit;
 mod export;
 mod import;
+mod key_sync;
 mod lock;
 mod preview;
 mod process;

@@ -9,6 +9,7 @@
 
 mod ahead;
 mod check;
+mod keys;
 mod on_demand;
 mod prune;
 mod pull;
@@ -44,6 +45,10 @@ pub struct SyncReport {
     pub packs_evicted: u64,
     /// Chunks in use copied out of packs another desktop dropped.
     pub chunks_rehomed: u64,
+    /// Key slots changed on another desktop were taken in; this desktop's changes were
+    /// published.
+    pub keys_received: bool,
+    pub keys_sent: bool,
     /// Objects created on the remote and bytes sent, retries included.
     pub objects_up: u64,
     pub bytes_up: u64,
@@ -203,6 +208,7 @@ impl<L: Replica> Engine<L> {
     pub async fn sync_with(&self, opts: SyncOptions) -> Result<SyncReport> {
         let start = self.counters.snapshot();
         let mut report = SyncReport::default();
+        keys::sync_keys(self, &mut report).await?;
         push::push(self, &mut report).await?;
         pull::pull(self, &mut report).await?;
         if report.ops_applied > 0 {
@@ -229,14 +235,11 @@ impl<L: Replica> Engine<L> {
 
 /// A new device's library in `root`, joined to the library the remote keeps, unlocked
 /// with `secret` (its passphrase or recovery key). A wrong secret is
-/// [`dossier_core::Error::WrongPassphrase`] and leaves no folder behind. Sync it next.
+/// [`dossier_core::Error::WrongPassphrase`] and leaves no folder behind. The newest key
+/// object holds the slots: a passphrase added on another desktop joins, one removed
+/// there does not. Sync it next.
 pub async fn join(remote: &dyn Remote, root: PathBuf, secret: Secret) -> Result<Library> {
-    let body = match remote.get(&Key::new(REPO_OBJECT)?).await {
-        Ok(body) => body,
-        Err(Error::NotFound { .. }) => return Err(Error::NoLibrary),
-        Err(e) => return Err(e),
-    };
-    let repo = RepoFile::parse(&body)?;
+    let (_, repo) = keys::newest(remote).await?;
     let lib = tokio::task::spawn_blocking(move || Library::join(&root, &repo, &secret))
         .await
         .map_err(|_| Error::LibraryStopped)??;

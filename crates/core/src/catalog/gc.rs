@@ -1,5 +1,5 @@
 //! What garbage collection asks the catalog: which chunks the versions use, where each
-//! pack's chunks are, and which packs are dropped.
+//! pack's chunks are, and which packs are dropped; and the key objects seen (sync).
 
 use std::collections::{HashMap, HashSet};
 
@@ -63,5 +63,28 @@ impl Catalog {
                 });
         }
         Ok(out)
+    }
+
+    /// The newest key object taken in or published, and the slot ids it had; `None`
+    /// before the first.
+    pub fn key_sync(&self) -> Result<Option<(u64, Vec<String>)>> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT seq, seen FROM key_sync WHERE id = 1", [], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?
+            .map(|(seq, seen)| Ok((seq as u64, serde_json::from_str(&seen)?)))
+            .transpose()
+    }
+
+    /// Note key object `seq` and its slot ids as seen.
+    pub fn set_key_sync(&self, seq: u64, seen: &[String]) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO key_sync (id, seq, seen) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, seen = excluded.seen",
+            rusqlite::params![seq as i64, serde_json::to_string(seen)?],
+        )?;
+        Ok(())
     }
 }

@@ -147,6 +147,8 @@ const MIGRATIONS: &[&str] = &[
     // 6: garbage collection. A chunk may be stored in several packs (compaction and
     // re-homing copy it into a new one), so `chunks` is keyed by (chunk, pack);
     // `dropped_packs` lists the packs a `PackDropped` operation gave up, with when.
+    // `key_sync`: the newest key object of the remote this desktop took in or published,
+    // and the slot ids it had (see `Library::merge_remote_keys`).
     r#"
     CREATE TABLE chunk_locations (
         id BLOB NOT NULL,
@@ -162,6 +164,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE chunk_locations RENAME TO chunks;
     CREATE INDEX chunks_by_pack ON chunks(pack);
     CREATE TABLE dropped_packs (pack BLOB PRIMARY KEY, ms INTEGER NOT NULL) STRICT;
+    CREATE TABLE key_sync (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        seen TEXT NOT NULL
+    ) STRICT;
     "#,
 ];
 
@@ -227,7 +234,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 18);
+        assert_eq!(n, 19);
     }
 
     #[test]

@@ -41,6 +41,13 @@ impl<L: Replica> Engine<L> {
                     Ok(_) => (Some("names another library".into()), None),
                     Err(e) => (Some(e.to_string()), Some(ours.to_bytes())),
                 }
+            } else if name.starts_with("keys/") {
+                // A later slot set: it must read and name this library.
+                match RepoFile::parse(&body) {
+                    Ok(r) if r.library_id == ours.library_id => (None, None),
+                    Ok(_) => (Some("names another library".into()), None),
+                    Err(e) => (Some(e.to_string()), None),
+                }
             } else if let Some(id) = name
                 .strip_prefix("packs/")
                 .and_then(|rest| rest.rsplit('/').next())

@@ -793,3 +793,94 @@ async fn prune_keeps_what_another_desktop_still_uses() {
     }
     assert_eq!(state(&a).await, state(&b).await);
 }
+
+/// Key slot changes reach every desktop. A replaces the office passphrase with a new
+/// one while B, offline, adds a passphrase of its own: after syncing, both desktops
+/// hold both new slots and not the old one; a new desktop joins with either new
+/// passphrase and is refused with the removed one.
+#[tokio::test]
+async fn key_slot_changes_reach_every_desktop() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    let b = joined(t.path(), "b", &memory).await;
+    b.sync().await.unwrap();
+    a.local()
+        .run(|l| {
+            let old = l
+                .key_file()?
+                .slots
+                .into_iter()
+                .find(|s| s.kind_name() == "passphrase")
+                .unwrap();
+            l.add_passphrase("the new office passphrase", "office", quick_kdf())?;
+            l.remove_slot(&old.id)
+        })
+        .await
+        .unwrap();
+    b.local()
+        .run(|l| {
+            l.add_passphrase("the head's own passphrase", "head", quick_kdf())
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+    let r = a.sync().await.unwrap();
+    assert!(r.keys_sent && !r.keys_received, "{r:?}");
+    let r = b.sync().await.unwrap();
+    assert!(
+        r.keys_received && r.keys_sent,
+        "B takes A's change in and adds its own: {r:?}"
+    );
+    let r = a.sync().await.unwrap();
+    assert!(r.keys_received && !r.keys_sent, "{r:?}");
+    let on_a = slot_labels(&a).await;
+    assert_eq!(on_a, slot_labels(&b).await);
+    assert!(on_a.iter().any(|l| l.ends_with("office")), "{on_a:?}");
+    assert!(on_a.iter().any(|l| l.ends_with("head")), "{on_a:?}");
+    assert_eq!(
+        on_a.iter().filter(|l| l.starts_with("passphrase")).count(),
+        2,
+        "the old passphrase is gone: {on_a:?}"
+    );
+    let r = a.sync().await.unwrap();
+    assert!(!r.keys_sent && !r.keys_received, "settled: {r:?}");
+
+    let refused = dossier_sync::join(memory.as_ref(), t.path().join("c"), secret(PASSPHRASE)).await;
+    assert!(
+        matches!(
+            refused,
+            Err(Error::Library(dossier_core::Error::WrongPassphrase))
+        ),
+        "{refused:?}"
+    );
+    for (dir, pass) in [
+        ("c", "the new office passphrase"),
+        ("d", "the head's own passphrase"),
+    ] {
+        let lib = dossier_sync::join(memory.as_ref(), t.path().join(dir), secret(pass))
+            .await
+            .unwrap();
+        let e = engine(Box::new(Arc::clone(&memory)), lib);
+        e.sync().await.unwrap();
+        assert_eq!(state(&e).await, state(&a).await);
+        assert!(
+            !e.sync().await.unwrap().keys_sent,
+            "a joined desktop has nothing to publish"
+        );
+    }
+}
+
+/// A desktop's key slots as "kind label", sorted.
+async fn slot_labels(e: &Engine<Owned>) -> Vec<String> {
+    let mut l: Vec<String> = e
+        .local()
+        .run(|l| Ok(l.key_file()?.slots))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| format!("{} {}", s.kind_name(), s.label))
+        .collect();
+    l.sort();
+    l
+}
