@@ -1,6 +1,8 @@
 //! `dossier.repo`: the first object on a remote. It names the library and carries its
 //! key slots (the master key wrapped, exactly as in `keys.json`), so another desktop can
-//! join with the passphrase or the recovery key. Written once, when the remote is added.
+//! join with the passphrase or the recovery key. Written once, when the remote is added;
+//! each later change of slots is a new object of the same format, `keys/<n>` (see
+//! `Library::merge_remote_keys`).
 //!
 //! It holds nothing readable about the records: ids, KDF parameters, salts and wrapped
 //! keys only.
