@@ -229,6 +229,7 @@ async fn sync_once(
     engine
         .sync_with(SyncOptions {
             fetch_content: false,
+            ..SyncOptions::default()
         })
         .await
 }

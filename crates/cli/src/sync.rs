@@ -292,6 +292,7 @@ fn sync_once(root: &Path, tools: &ToolArgs, args: &SyncArgs) -> Result<SyncRepor
     };
     let opts = SyncOptions {
         fetch_content: lib.cache_budget()?.is_none(),
+        ..SyncOptions::default()
     };
     let engine = engine(&url, lib)?;
     let report = runtime()?.block_on(engine.sync_with(opts));
@@ -395,6 +396,7 @@ pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
     let engine = engine(&args.url, lib)?;
     let report = rt.block_on(engine.sync_with(SyncOptions {
         fetch_content: false,
+        ..SyncOptions::default()
     }));
     let mut lib = engine.into_local().into_library()?;
     let report = report.with_context(|| format!("downloading from {}", args.url))?;

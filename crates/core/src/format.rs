@@ -6,6 +6,7 @@
 //! and keep reading the old one. `tests/fixtures/` in this crate holds a library written by
 //! format 1 that the integration tests open and read back.
 
+pub mod checkpoint;
 pub mod derived;
 pub mod journal;
 pub mod keyfile;

@@ -9,6 +9,7 @@
 
 mod ahead;
 mod check;
+mod checkpoint;
 mod keys;
 mod on_demand;
 mod prune;
@@ -49,6 +50,11 @@ pub struct SyncReport {
     /// published.
     pub keys_received: bool,
     pub keys_sent: bool,
+    /// Journal segments on the remote (all devices).
+    pub segments_on_remote: u64,
+    /// This desktop started from a checkpoint; it wrote a new one.
+    pub checkpoint_used: bool,
+    pub checkpoint_written: bool,
     /// Objects created on the remote and bytes sent, retries included.
     pub objects_up: u64,
     pub bytes_up: u64,
@@ -75,12 +81,20 @@ pub struct SyncOptions {
     /// Download every pack the other devices announced (a full copy here). Off: content
     /// is fetched when it is read (the library needs a [`RemotePacks`] source).
     pub fetch_content: bool,
+    /// Write a checkpoint once the remote holds this many segments more than its newest
+    /// checkpoint covers (0: never).
+    pub checkpoint_every: u64,
 }
+
+/// Segments between checkpoints by default: a new desktop downloads at most about this
+/// many segments besides one checkpoint.
+pub const CHECKPOINT_EVERY: u64 = 200;
 
 impl Default for SyncOptions {
     fn default() -> Self {
         Self {
             fetch_content: true,
+            checkpoint_every: CHECKPOINT_EVERY,
         }
     }
 }
@@ -210,7 +224,9 @@ impl<L: Replica> Engine<L> {
         let mut report = SyncReport::default();
         keys::sync_keys(self, &mut report).await?;
         push::push(self, &mut report).await?;
+        checkpoint::bootstrap(self, &mut report).await?;
         pull::pull(self, &mut report).await?;
+        checkpoint::maybe_write(self, opts.checkpoint_every, &mut report).await?;
         if report.ops_applied > 0 {
             // A pack another desktop dropped may hold the only copy of a chunk this
             // desktop uses (it used it before hearing of the drop): copy it out and send

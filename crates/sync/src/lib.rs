@@ -12,8 +12,8 @@ mod error;
 mod remote;
 
 pub use engine::{
-    Attached, CheckReport, Engine, Owned, ProgressFn, PruneSummary, Refused, RemotePacks, Replica,
-    SyncOptions, SyncPhase, SyncProgress, SyncReport, join,
+    Attached, CHECKPOINT_EVERY, CheckReport, Engine, Owned, ProgressFn, PruneSummary, Refused,
+    RemotePacks, Replica, SyncOptions, SyncPhase, SyncProgress, SyncReport, join,
 };
 pub use error::{Error, Result};
 pub use remote::{

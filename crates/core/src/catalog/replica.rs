@@ -194,4 +194,24 @@ impl Catalog {
             .collect::<Result<Vec<Op>>>()?;
         Ok(ops)
     }
+
+    /// Every segment this catalog holds, rebuilt from its operations: per device in
+    /// order, each device's from 1 (what a checkpoint carries).
+    pub fn held_segments(&self) -> Result<Vec<Segment>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT segment, body FROM ops WHERE segment IS NOT NULL ORDER BY stamp")?;
+        let mut by: std::collections::BTreeMap<(DeviceId, u64), Vec<Op>> = Default::default();
+        for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+            let (seq, body) = row?;
+            let op: Op = serde_json::from_str(&body)?;
+            by.entry((op.stamp.device, seq as u64))
+                .or_default()
+                .push(op);
+        }
+        Ok(by
+            .into_iter()
+            .map(|((device, seq), ops)| Segment { device, seq, ops })
+            .collect())
+    }
 }

@@ -5,6 +5,7 @@
 //! eviction).
 //! `dossier-sync` moves the bytes; only an unlocked library can seal or open them.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -12,6 +13,7 @@ use serde::Serialize;
 
 use super::{Library, LockedLibrary, write_private};
 use crate::error::{Error, IoContext, Result};
+use crate::format::checkpoint::{self, Checkpoint};
 use crate::format::journal::{self, Segment};
 use crate::format::remote_json::RemoteJson;
 use crate::format::repo::RepoFile;
@@ -178,6 +180,42 @@ impl Library {
     /// damaged, tampered with, sealed with another library's key or under another name.
     pub fn open_segment(&self, device: DeviceId, seq: u64, body: &[u8]) -> Result<Segment> {
         journal::open(&self.crypto, device, seq, body)
+    }
+
+    /// Every segment this library holds, as a sealed checkpoint object: its name and
+    /// body; `None` when it holds none, or when a device's segments have a gap (then the
+    /// next sync, which fills it, may write one).
+    pub fn seal_checkpoint(&self) -> Result<Option<(String, Vec<u8>)>> {
+        let segments = self.catalog.held_segments()?;
+        let mut expected: HashMap<DeviceId, u64> = HashMap::new();
+        for s in &segments {
+            let next = expected.entry(s.device).or_insert(1);
+            if s.seq != *next {
+                return Ok(None);
+            }
+            *next += 1;
+        }
+        if segments.is_empty() {
+            return Ok(None);
+        }
+        let c = Checkpoint {
+            device: self.device_id(),
+            covered: segments.len() as u64,
+            segments,
+        };
+        let name = checkpoint::object_name(c.covered, c.device);
+        Ok(Some((name, checkpoint::seal(&self.crypto, &c)?)))
+    }
+
+    /// Open a checkpoint's object body (named by `covered` and `device`) into its
+    /// segments, to apply in order with [`Library::apply_segment`].
+    pub fn open_checkpoint(
+        &self,
+        covered: u64,
+        device: DeviceId,
+        body: &[u8],
+    ) -> Result<Vec<Segment>> {
+        Ok(checkpoint::open(&self.crypto, covered, device, body)?.segments)
     }
 
     /// The bytes of a pack of the local store, for upload.

@@ -41,6 +41,19 @@ impl<L: Replica> Engine<L> {
                     Ok(_) => (Some("names another library".into()), None),
                     Err(e) => (Some(e.to_string()), Some(ours.to_bytes())),
                 }
+            } else if let Some((covered, device)) =
+                dossier_core::format::checkpoint::parse_object_name(&name)
+            {
+                // A damaged checkpoint is only slower bootstrap: the segments are there.
+                let opened = self
+                    .local
+                    .run(move |l| match l.open_checkpoint(covered, device, &body) {
+                        Ok(_) => Ok(None),
+                        Err(e @ dossier_core::Error::Integrity { .. }) => Ok(Some(e.to_string())),
+                        Err(e) => Err(e),
+                    })
+                    .await?;
+                (opened, None)
             } else if name.starts_with("keys/") {
                 // A later slot set: it must read and name this library.
                 match RepoFile::parse(&body) {

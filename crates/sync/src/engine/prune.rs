@@ -27,6 +27,7 @@ impl<L: Replica> Engine<L> {
     pub async fn prune(&self, opts: PruneOptions) -> Result<PruneSummary> {
         let sync = SyncOptions {
             fetch_content: false,
+            ..SyncOptions::default()
         };
         let before = self.sync_with(sync).await?;
         let local = self.local.run(move |l| l.prune(&opts)).await?;

@@ -17,6 +17,7 @@ pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
     let mut listed: BTreeMap<DeviceId, Vec<u64>> = BTreeMap::new();
     for object in engine.remote.list("journal/").await? {
         if let Some((device, seq)) = parse_object_name(object.key.as_str()) {
+            report.segments_on_remote += 1;
             listed.entry(device).or_default().push(seq);
         }
     }

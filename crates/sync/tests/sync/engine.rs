@@ -492,6 +492,7 @@ async fn content_comes_on_demand_and_leaves_under_a_budget() {
     let r = b
         .sync_with(dossier_sync::SyncOptions {
             fetch_content: false,
+            ..dossier_sync::SyncOptions::default()
         })
         .await
         .unwrap();
@@ -883,4 +884,74 @@ async fn slot_labels(e: &Engine<Owned>) -> Vec<String> {
         .collect();
     l.sort();
     l
+}
+
+/// Checkpoints: after many small syncs the remote holds checkpoints; a new desktop
+/// starts from the newest (one object instead of every segment before it) and ends
+/// identical; a tampered checkpoint is refused, and the segments still bring everything.
+#[tokio::test]
+async fn a_new_desktop_starts_from_a_checkpoint() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    let doc = a
+        .local()
+        .run(|l| Ok(l.catalog().list(Listing::All)?[0].id))
+        .await
+        .unwrap();
+    let often = dossier_sync::SyncOptions {
+        checkpoint_every: 5,
+        ..dossier_sync::SyncOptions::default()
+    };
+    let mut written = 0;
+    for i in 0..12 {
+        a.local()
+            .run(move |l| l.tag(doc, &[format!("step-{i}")], &[]))
+            .await
+            .unwrap();
+        written += u32::from(a.sync_with(often).await.unwrap().checkpoint_written);
+    }
+    let checkpoints: Vec<(u64, dossier_core::DeviceId)> = memory
+        .list("checkpoints/")
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|o| dossier_core::format::checkpoint::parse_object_name(o.key.as_str()))
+        .collect();
+    assert_eq!(checkpoints.len() as u32, written);
+    assert!(written >= 2, "{checkpoints:?}");
+    let covered = checkpoints.iter().map(|c| c.0).max().unwrap();
+
+    let b = joined(t.path(), "b", &memory).await;
+    let r = b.sync().await.unwrap();
+    assert!(r.checkpoint_used && r.refused.is_empty(), "{r:?}");
+    assert_eq!(r.segments_applied, r.segments_on_remote, "{r:?}");
+    // The repo file, the checkpoint, the segments after it, and the packs.
+    assert_eq!(
+        r.objects_down,
+        2 + (r.segments_on_remote - covered) + r.packs_fetched,
+        "{r:?}"
+    );
+    assert_eq!(state(&a).await, state(&b).await);
+    verify_clean(&b).await;
+
+    for (c, _) in [checkpoints.iter().max().unwrap()] {
+        let (_, device) = checkpoints.iter().find(|x| x.0 == *c).unwrap();
+        let key = Key::new(dossier_core::format::checkpoint::object_name(*c, *device)).unwrap();
+        let mut bytes = memory.get(&key).await.unwrap().to_vec();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x40;
+        memory.delete(&key).await.unwrap();
+        memory.put_if_absent(&key, bytes.into()).await.unwrap();
+    }
+    let c = joined(t.path(), "c", &memory).await;
+    let r = c.sync().await.unwrap();
+    assert!(!r.checkpoint_used, "{r:?}");
+    assert!(
+        r.refused.iter().any(|x| x.key.starts_with("checkpoints/")),
+        "{r:?}"
+    );
+    assert_eq!(state(&a).await, state(&c).await);
+    let check = a.check_remote(false).await.unwrap();
+    assert_eq!(check.damaged.len(), 1, "{check:?}");
 }
