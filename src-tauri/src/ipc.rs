@@ -306,6 +306,10 @@ pub struct Document {
     pub trashed: bool,
     /// Two devices changed it at once; see the versions.
     pub concurrent_versions: bool,
+    /// Under a legal hold: it cannot be deleted for good, on any desktop.
+    pub legal_hold: bool,
+    /// Kept at least through this date (`YYYY-MM-DD`).
+    pub retain_until: Option<String>,
     /// Pages (sheets, slides) of the current version, once its text has been read.
     pub pages: Option<u32>,
     /// The file is password protected: kept, but not readable.

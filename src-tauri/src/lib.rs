@@ -47,6 +47,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::edit::resolve_versions,
             commands::edit::add_version,
             commands::edit::delete_for_good,
+            commands::edit::set_legal_hold,
+            commands::edit::set_retention,
             commands::edit::empty_trash,
             commands::files::pick,
             commands::files::export_documents,

@@ -201,12 +201,27 @@ try {
   await waitForText(d, "count", (t) => t === "1 match", "the scan is found");
   await (await d.wait(until.elementLocated(byTest("row")), TIMEOUT)).click();
   await waitForText(d, "doc-title", (t) => t.includes("phototest"), "the scan opened");
+  //    A legal hold keeps it through emptying the trash; lifted, it goes.
+  await (await find(d, "tab-details")).click();
+  await typeInto(await find(d, "hold-reason"), "records request 12");
+  await (await find(d, "hold-toggle")).click();
+  await waitForText(d, "hold-state", (t) => t.startsWith("Under a legal hold"), "the hold is placed");
+  await shot(d, "legal-hold");
   await (await find(d, "trash")).click();
   await typeInto(await find(d, "search"), "");
   await (await find(d, "show-trash")).click();
   await waitForText(d, "count", (t) => t === "1 document", "the scan is in the trash");
   await (await find(d, "empty-trash")).click();
   await shot(d, "empty-trash-confirm");
+  await (await find(d, "empty-trash-yes")).click();
+  await waitForText(d, "emptied", (t) => t.startsWith("0 deleted for good") && t.includes("legal hold"), "the hold kept it");
+  await waitForText(d, "count", (t) => t === "1 document", "still in the trash");
+  await (await find(d, "tab-history")).click();
+  await waitForText(d, "audit", (t) => t.includes("hold_placed") && t.includes("records request 12"), "the history has the hold");
+  await (await find(d, "tab-details")).click();
+  await (await find(d, "hold-toggle")).click();
+  await waitForText(d, "hold-state", (t) => t === "No legal hold.", "the hold is lifted");
+  await (await find(d, "empty-trash")).click();
   await (await find(d, "empty-trash-yes")).click();
   await waitForText(d, "emptied", (t) => t.startsWith("1 deleted for good"), "the trash was emptied");
   await waitForText(d, "count", (t) => t === "0 documents", "the trash is empty");

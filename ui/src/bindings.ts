@@ -48,6 +48,13 @@ export const commands = {
 	addVersion: (id: string, path: string, note: string | null) => __TAURI_INVOKE<null>("add_version", { id, path, note }),
 	/**  Delete documents in the trash for good (each refused if a hold keeps it). */
 	deleteForGood: (ids: string[]) => __TAURI_INVOKE<null>("delete_for_good", { ids }),
+	/**  Place (`held`) or lift a legal hold on a document; `reason` goes into the audit trail. */
+	setLegalHold: (id: string, held: boolean, reason: string | null) => __TAURI_INVOKE<null>("set_legal_hold", { id, held, reason }),
+	/**
+	 *  Keep a document at least through `until` (`YYYY-MM-DD`), or with `None`, end its
+	 *  retention period.
+	 */
+	setRetention: (id: string, until: string | null) => __TAURI_INVOKE<null>("set_retention", { id, until }),
 	/**
 	 *  Empty the trash: every document in it is deleted for good, except those a legal hold
 	 *  or retention period keeps.
@@ -194,6 +201,10 @@ export type Document = {
 	trashed: boolean,
 	/**  Two devices changed it at once; see the versions. */
 	concurrent_versions: boolean,
+	/**  Under a legal hold: it cannot be deleted for good, on any desktop. */
+	legal_hold: boolean,
+	/**  Kept at least through this date (`YYYY-MM-DD`). */
+	retain_until: string | null,
 	/**  Pages (sheets, slides) of the current version, once its text has been read. */
 	pages: number | null,
 	/**  The file is password protected: kept, but not readable. */

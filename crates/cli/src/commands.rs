@@ -149,6 +149,33 @@ pub enum Command {
     },
     /// Take a document out of the trash.
     Untrash { doc: String },
+    /// Place a legal hold on documents (they cannot be deleted for good, on any desktop),
+    /// or with --release, lift it.
+    Hold {
+        #[arg(required = true)]
+        docs: Vec<String>,
+        #[arg(long)]
+        release: bool,
+        /// Why (kept in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Keep documents at least through a date (YYYY-MM-DD), or with --clear, end their
+    /// retention period.
+    Retain {
+        #[arg(required = true)]
+        docs: Vec<String>,
+        #[arg(
+            long,
+            required_unless_present = "clear",
+            conflicts_with = "clear",
+            value_name = "YYYY-MM-DD",
+            value_parser = parse_day
+        )]
+        until: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        clear: bool,
+    },
     /// Show the audit trail (of one document, or all).
     Audit {
         doc: Option<String>,
@@ -195,6 +222,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A calendar day, `YYYY-MM-DD` (for `retain --until`).
+fn parse_day(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date like 2031-06-30"))
 }
 
 /// A moment typed by a user, as milliseconds since the Unix epoch.
@@ -541,6 +574,44 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
                 "Moved to the trash (undo with `dossier untrash {}`)",
                 &id.to_string()[..12]
             );
+            Ok(0)
+        }
+        Command::Hold {
+            docs,
+            release,
+            reason,
+        } => {
+            let mut lib = write(root)?;
+            for doc in &docs {
+                let id = resolve(&lib, doc)?;
+                if release {
+                    lib.release_legal_hold(id, reason.as_deref())?;
+                } else {
+                    lib.place_legal_hold(id, reason.as_deref())?;
+                }
+            }
+            let what = if release {
+                "Released the legal hold on"
+            } else {
+                "Placed a legal hold on"
+            };
+            println!("{what} {} document(s)", docs.len());
+            Ok(0)
+        }
+        Command::Retain {
+            docs,
+            until,
+            clear: _,
+        } => {
+            let mut lib = write(root)?;
+            for doc in &docs {
+                let id = resolve(&lib, doc)?;
+                lib.set_retention(id, until)?;
+            }
+            match until {
+                Some(d) => println!("{} document(s) kept through {d}", docs.len()),
+                None => println!("Ended the retention period of {} document(s)", docs.len()),
+            }
             Ok(0)
         }
         Command::Untrash { doc } => {

@@ -121,6 +121,12 @@ pub fn document(d: &DocumentDetail, versions: &[VersionInfo]) {
     for (k, v) in &d.fields {
         println!("  {k:<12} {}", v.display());
     }
+    if d.legal_hold {
+        println!("  legal hold   yes (cannot be deleted for good)");
+    }
+    if let Some(until) = &d.retain_until {
+        println!("  keep until   {until}");
+    }
     println!("  created      {}", short_time(&s.created));
     println!("  updated      {}", short_time(&s.updated));
     println!("  versions     {}", versions.len());

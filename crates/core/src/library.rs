@@ -9,6 +9,7 @@
 mod compare;
 mod edit;
 mod export;
+mod hold;
 mod import;
 mod key_sync;
 mod lock;

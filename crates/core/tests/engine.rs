@@ -582,6 +582,105 @@ fn emptying_the_trash_deletes_documents_for_good_and_keeps_the_rest() {
 }
 
 #[test]
+fn legal_holds_and_retention_keep_documents_from_deletion_until_lifted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(dir.path());
+    let files = [
+        write(
+            dir.path(),
+            "held.txt",
+            b"disciplinary record under litigation",
+        ),
+        write(
+            dir.path(),
+            "kept.txt",
+            b"admission file kept for seven years",
+        ),
+    ];
+    let docs = imported(&import(&mut lib, &files, &ImportOptions::default()));
+    let (held, kept) = (docs[0], docs[1]);
+
+    lib.place_legal_hold(held, Some("case 2026-14")).unwrap();
+    assert!(matches!(
+        lib.place_legal_hold(held, None),
+        Err(Error::Invalid(_))
+    ));
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    lib.set_retention(kept, Some(tomorrow)).unwrap();
+    let detail = lib.catalog().document(kept).unwrap();
+    assert_eq!(
+        detail.retain_until,
+        Some(tomorrow.format("%Y-%m-%d").to_string())
+    );
+    assert!(!detail.legal_hold);
+    assert!(lib.catalog().document(held).unwrap().legal_hold);
+    // Holds are not ordinary fields.
+    assert!(dossier_core::FieldKey::from_name("legal_hold").is_err());
+
+    // Both go to the trash, and neither can be deleted for good: each says why.
+    lib.trash(held).unwrap();
+    lib.trash(kept).unwrap();
+    match lib.purge(held) {
+        Err(Error::Held { why, .. }) => assert!(why.contains("legal hold"), "{why}"),
+        other => panic!("purge of a held document: {other:?}"),
+    }
+    match lib.purge(kept) {
+        Err(Error::Held { why, .. }) => assert!(why.contains(&tomorrow.to_string()), "{why}"),
+        other => panic!("purge of a retained document: {other:?}"),
+    }
+    let report = lib.empty_trash(&mut |_, _| {}).unwrap();
+    assert_eq!(report.purged, 0);
+    assert_eq!(report.held.len(), 2);
+    assert_eq!(
+        lib.catalog()
+            .list(dossier_core::Listing::Trashed)
+            .unwrap()
+            .len(),
+        2
+    );
+
+    // Survives a reopen; then lifting them lets the trash be emptied.
+    drop(lib);
+    let mut lib = reopen(dir.path(), Access::Write);
+    assert!(lib.catalog().document(held).unwrap().legal_hold);
+    lib.release_legal_hold(held, Some("case closed")).unwrap();
+    assert!(matches!(
+        lib.release_legal_hold(held, None),
+        Err(Error::Invalid(_))
+    ));
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+    lib.set_retention(kept, Some(yesterday)).unwrap();
+    let report = lib.empty_trash(&mut |_, _| {}).unwrap();
+    assert_eq!((report.purged, report.held.len()), (2, 0));
+
+    // The audit trail has each change, with the reason given.
+    let actions: Vec<(String, Option<String>)> = lib
+        .catalog()
+        .audit(None)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action.starts_with("hold_") || e.action == "retention_set")
+        .map(|e| (e.action, e.detail))
+        .collect();
+    assert_eq!(
+        actions,
+        vec![
+            ("hold_placed".into(), Some("case 2026-14".into())),
+            (
+                "retention_set".into(),
+                Some(format!("kept until {tomorrow}"))
+            ),
+            ("hold_released".into(), Some("case closed".into())),
+            (
+                "retention_set".into(),
+                Some(format!("kept until {yesterday}"))
+            ),
+        ]
+    );
+    assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
+}
+
+#[test]
 fn exporting_chosen_documents_never_replaces_files_already_there() {
     let dir = tempfile::tempdir().unwrap();
     let (mut lib, _) = create(dir.path());

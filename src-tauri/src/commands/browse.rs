@@ -56,6 +56,8 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                 updated: s.updated,
                 trashed: s.trashed,
                 concurrent_versions: s.concurrent_versions,
+                legal_hold: d.legal_hold,
+                retain_until: d.retain_until,
                 pages: info.as_ref().and_then(|i| i.page_count),
                 protected: info.as_ref().is_some_and(|i| i.protected),
                 versions: versions.into_iter().map(Version::from).collect(),

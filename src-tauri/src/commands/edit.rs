@@ -75,6 +75,58 @@ pub async fn untrash(
     each(&app, &state, ids, Library::untrash).await
 }
 
+/// Place (`held`) or lift a legal hold on a document; `reason` goes into the audit trail.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_legal_hold(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    held: bool,
+    reason: Option<String>,
+) -> AppResult<()> {
+    let doc = doc_id(&id)?;
+    let session = state.session()?;
+    session
+        .write(move |lib| {
+            if held {
+                lib.place_legal_hold(doc, reason.as_deref())?;
+            } else {
+                lib.release_legal_hold(doc, reason.as_deref())?;
+            }
+            Ok(())
+        })
+        .await?;
+    let _ = LibraryChanged.emit(&app);
+    Ok(())
+}
+
+/// Keep a document at least through `until` (`YYYY-MM-DD`), or with `None`, end its
+/// retention period.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_retention(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    until: Option<String>,
+) -> AppResult<()> {
+    let doc = doc_id(&id)?;
+    let until = until
+        .map(|u| {
+            chrono::NaiveDate::parse_from_str(u.trim(), "%Y-%m-%d").map_err(|_| {
+                dossier_core::Error::Invalid(format!("{u:?} is not a date like 2031-06-30"))
+            })
+        })
+        .transpose()?;
+    let session = state.session()?;
+    session
+        .write(move |lib| Ok(lib.set_retention(doc, until)?))
+        .await?;
+    let _ = LibraryChanged.emit(&app);
+    Ok(())
+}
+
 /// Delete documents in the trash for good (each refused if a hold keeps it).
 #[tauri::command]
 #[specta::specta]

@@ -233,7 +233,66 @@ function Details({ doc }: { doc: Document }) {
       <button className="primary" type="submit" disabled={save.isPending} data-testid="save">
         {save.isPending ? "Saving…" : save.isSuccess ? "Saved" : "Save"}
       </button>
+      <Keeping doc={doc} />
     </form>
+  );
+}
+
+/** Legal hold and retention: what keeps the document from being deleted for good. */
+function Keeping({ doc }: { doc: Document }) {
+  const client = useQueryClient();
+  const [reason, setReason] = useState("");
+  const [until, setUntil] = useState(doc.retain_until ?? "");
+  useEffect(() => setUntil(doc.retain_until ?? ""), [doc.retain_until]);
+  const done = () => client.invalidateQueries({ queryKey: ["library"] });
+  const hold = useMutation({
+    mutationFn: () => commands.setLegalHold(doc.id, !doc.legal_hold, reason.trim() || null),
+    onSuccess: () => {
+      setReason("");
+      return done();
+    },
+  });
+  const retain = useMutation({
+    mutationFn: (date: string | null) => commands.setRetention(doc.id, date),
+    onSuccess: done,
+  });
+  return (
+    <fieldset className="keeping" data-testid="keeping">
+      <legend>Keeping</legend>
+      <p className="muted small" data-testid="hold-state">
+        {doc.legal_hold
+          ? "Under a legal hold: it cannot be deleted for good, on any desktop, until the hold is lifted."
+          : "No legal hold."}
+      </p>
+      <label>
+        Reason (kept in the history)
+        <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="hold-reason" />
+      </label>
+      <button type="button" onClick={() => hold.mutate()} disabled={hold.isPending} data-testid="hold-toggle">
+        {doc.legal_hold ? "Lift the legal hold" : "Place a legal hold"}
+      </button>
+      {hold.isError && <ErrorNote {...describe(hold.error)} />}
+      <label>
+        Keep at least until
+        <input type="date" value={until} onChange={(e) => setUntil(e.target.value)} data-testid="retain-until" />
+      </label>
+      <div className="keeping-actions">
+        <button
+          type="button"
+          onClick={() => retain.mutate(until || null)}
+          disabled={retain.isPending || until === (doc.retain_until ?? "")}
+          data-testid="retain-save"
+        >
+          Keep until this date
+        </button>
+        {doc.retain_until && (
+          <button type="button" onClick={() => retain.mutate(null)} disabled={retain.isPending}>
+            No retention period
+          </button>
+        )}
+      </div>
+      {retain.isError && <ErrorNote {...describe(retain.error)} />}
+    </fieldset>
   );
 }
 

@@ -10,12 +10,10 @@ import { Intake } from "../components/Intake";
 import { StatusBar } from "../components/StatusBar";
 import { DocumentView } from "./DocumentView";
 import { usePagedSearch, type BaseQuery } from "./usePagedSearch";
+import { usePassWhenIdle } from "../lib/latest";
 import { click, empty, type Selection } from "../lib/selection";
 import { BulkBar } from "../components/BulkBar";
 import { TrashBar } from "../components/TrashBar";
-
-/** Wait this long after the last keystroke before searching. */
-const TYPING_PAUSE_MS = 30;
 
 export interface Filters {
   doc_type: string | null;
@@ -57,12 +55,6 @@ export function Main() {
     return true;
   };
 
-  // As you type: search once typing pauses.
-  useEffect(() => {
-    const t = setTimeout(() => setText(typed.trim()), TYPING_PAUSE_MS);
-    return () => clearTimeout(t);
-  }, [typed]);
-
   // Ctrl+K / Cmd+K focuses the search box from anywhere.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -88,6 +80,8 @@ export function Main() {
     snippets: text !== "",
   };
   const paged = usePagedSearch(base, visible[0], visible[1], known);
+  // As you type: search at once, or, while a search runs, for the newest text once it is done.
+  usePassWhenIdle(typed.trim(), paged.fetching, setText);
   useEffect(() => setKnown(paged.total), [paged.total]);
 
   const openDocument = (id: string) => {

@@ -16,6 +16,8 @@ export interface Paged {
   error: unknown;
   /** The first page is here. */
   ready: boolean;
+  /** The first page is being fetched (this query's, or again after a change). */
+  fetching: boolean;
   /** The first page shown is this query's own (not the previous query's, kept while
    *  this one runs). */
   current: boolean;
@@ -44,6 +46,7 @@ export function usePagedSearch(base: BaseQuery, first: number, last: number, kno
     row: (i) => byPage.get(Math.floor(i / PAGE))?.[i % PAGE],
     error: results.find((r) => r.error)?.error ?? null,
     ready: head !== null,
+    fetching: results[0]?.isFetching ?? false,
     current: head !== null && !results[0]?.isPlaceholderData,
   };
 }

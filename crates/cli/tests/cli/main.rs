@@ -342,6 +342,43 @@ fn bad_inputs_get_clear_errors_and_change_nothing() {
 }
 
 #[test]
+fn legal_holds_and_retention_keep_documents_through_emptying_the_trash() {
+    let lib = Lib::new();
+    let f = lib.work().join("appeal.txt");
+    std::fs::write(&f, "grade appeal, counsel involved").unwrap();
+    lib.ok(&["import", f.to_str().unwrap()]);
+    let id = doc_by_name(&lib, "appeal.txt");
+    let doc = &id[..12];
+
+    lib.ok(&["hold", doc, "--reason", "appeal 7"]);
+    assert!(lib.ok(&["show", doc]).contains("legal hold"));
+    lib.ok(&["trash", doc]);
+    let out = lib.ok(&["trash", "--empty"]);
+    assert!(out.contains("Deleted 0 document(s)"), "{out}");
+    assert!(out.contains("legal hold"), "{out}");
+
+    // A bad date is refused and changes nothing.
+    let out = lib.run(&["retain", doc, "--until", "next year"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("not a date"), "{}", stderr(&out));
+    assert!(!lib.ok(&["show", doc]).contains("keep until"));
+
+    lib.ok(&["hold", doc, "--release"]);
+    lib.ok(&["retain", doc, "--until", "2999-12-31"]);
+    assert!(lib.ok(&["show", doc]).contains("keep until   2999-12-31"));
+    let out = lib.ok(&["trash", "--empty"]);
+    assert!(out.contains("kept through 2999-12-31"), "{out}");
+    lib.ok(&["retain", doc, "--clear"]);
+    let out = lib.ok(&["trash", "--empty"]);
+    assert!(out.contains("Deleted 1 document(s)"), "{out}");
+
+    let audit = lib.ok(&["audit"]);
+    for action in ["hold_placed", "hold_released", "retention_set"] {
+        assert!(audit.contains(action), "{action} in {audit}");
+    }
+}
+
+#[test]
 fn the_corpus_imports_exports_identically_and_dedups() {
     let lib = Lib::new();
     let corpus = corpus();

@@ -5,7 +5,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use crate::error::Result;
-use crate::format::op::{FieldKey, Op, OpKind, Stamp};
+use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::pack::decode_index;
 use crate::ids::{DocId, VersionId};
 
@@ -282,8 +282,12 @@ fn register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<String>
         .flatten())
 }
 
+/// A register holding a [`FieldValue`] (`None` when unset or not one).
+fn value_register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<FieldValue>> {
+    Ok(register(tx, doc, key)?.and_then(|json| serde_json::from_str(&json).ok()))
+}
+
 fn text_register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<String>> {
-    use crate::format::op::FieldValue;
     Ok(match register(tx, doc, key)? {
         None => None,
         Some(json) => match serde_json::from_str::<FieldValue>(&json) {
@@ -330,9 +334,17 @@ fn refresh(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
         None => false,
     };
     let title = text_register(tx, &id, "title")?.unwrap_or_default();
+    let legal_hold = matches!(
+        value_register(tx, &id, "legal_hold")?,
+        Some(FieldValue::Bool(true))
+    );
+    let retention_until_ms = match value_register(tx, &id, "retain_until")? {
+        Some(FieldValue::Date(d)) => retention_end_ms(&d),
+        _ => None,
+    };
     tx.execute(
         "UPDATE documents SET title = ?2, doc_type = ?3, subject_id = ?4, subject_name = ?5, collection = ?6,
-             current_version = ?7, trashed = ?8, concurrent = ?9,
+             current_version = ?7, trashed = ?8, concurrent = ?9, legal_hold = ?10, retention_until_ms = ?11,
              updated_ms = coalesce((SELECT ms FROM doc_clock WHERE doc = ?1), updated_ms)
          WHERE id = ?1",
         params![
@@ -345,7 +357,21 @@ fn refresh(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
             current,
             trashed,
             concurrent,
+            legal_hold,
+            retention_until_ms,
         ],
     )?;
     Ok(())
+}
+
+/// The end of a retention date (`YYYY-MM-DD`, kept through that whole day, UTC), in ms
+/// since the epoch; `None` for a date that does not parse (never written by this code).
+pub(crate) fn retention_end_ms(date: &str) -> Option<i64> {
+    let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+    Some(
+        day.succ_opt()?
+            .and_hms_opt(0, 0, 0)?
+            .and_utc()
+            .timestamp_millis(),
+    )
 }

@@ -39,6 +39,10 @@ pub struct DocumentDetail {
     pub collection: Option<String>,
     pub fields: std::collections::BTreeMap<String, FieldValue>,
     pub current_version: Option<VersionId>,
+    /// Under a legal hold: it cannot be deleted for good, here or on any desktop.
+    pub legal_hold: bool,
+    /// Kept at least through this date (`YYYY-MM-DD`): not deleted for good before.
+    pub retain_until: Option<String>,
 }
 
 /// One version in `dossier versions`.
@@ -232,12 +236,28 @@ impl Catalog {
             let (k, v) = row?;
             fields.insert(k["field:".len()..].to_owned(), serde_json::from_str(&v)?);
         }
+        let (legal_hold, _) = self.hold(doc)?;
+        let retain_until = self
+            .conn
+            .query_row(
+                "SELECT value FROM registers WHERE doc = ?1 AND key = 'retain_until'",
+                [doc.to_string()],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten()
+            .and_then(|json| match serde_json::from_str(&json) {
+                Ok(FieldValue::Date(d)) => Some(d),
+                _ => None,
+            });
         Ok(DocumentDetail {
             summary,
             subject_name,
             collection,
             fields,
             current_version: current.map(|c| c.parse()).transpose()?,
+            legal_hold,
+            retain_until,
         })
     }
 

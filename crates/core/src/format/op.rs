@@ -123,6 +123,10 @@ pub enum FieldKey {
     SubjectId,
     SubjectName,
     Collection,
+    /// A legal hold: while `Bool(true)`, the document cannot be deleted for good.
+    LegalHold,
+    /// Keep the document at least until the end of this ISO date (`Date`).
+    RetainUntil,
     Custom(String),
 }
 
@@ -135,6 +139,8 @@ impl FieldKey {
             Self::SubjectId => "subject_id".into(),
             Self::SubjectName => "subject_name".into(),
             Self::Collection => "collection".into(),
+            Self::LegalHold => "legal_hold".into(),
+            Self::RetainUntil => "retain_until".into(),
             Self::Custom(n) => format!("field:{n}"),
         }
     }
@@ -148,6 +154,11 @@ impl FieldKey {
             )));
         }
         Ok(match name.to_ascii_lowercase().as_str() {
+            "legal_hold" | "hold" | "retain_until" | "retention" => {
+                return Err(Error::Invalid(format!(
+                    "{name:?} is not a field: legal holds and retention are set with their own commands"
+                )));
+            }
             "title" => Self::Title,
             "type" => Self::Type,
             "subject" | "subject_id" | "student" | "student_id" | "staff_id" => Self::SubjectId,
@@ -192,6 +203,9 @@ pub enum AuditAction {
     Viewed,
     KeysChanged,
     Purged,
+    HoldPlaced,
+    HoldReleased,
+    RetentionSet,
 }
 
 impl AuditAction {
@@ -207,6 +221,9 @@ impl AuditAction {
             Self::Viewed => "viewed",
             Self::KeysChanged => "keys_changed",
             Self::Purged => "purged",
+            Self::HoldPlaced => "hold_placed",
+            Self::HoldReleased => "hold_released",
+            Self::RetentionSet => "retention_set",
         }
     }
 }

@@ -50,12 +50,9 @@ impl Library {
         if legal_hold {
             return Err(held("it is under a legal hold".into()));
         }
-        if let Some(until) = retention_until.filter(|u| *u > chrono::Utc::now().timestamp_millis())
-        {
-            let date = chrono::DateTime::from_timestamp_millis(until)
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_default();
-            return Err(held(format!("it must be kept until {date}")));
+        if retention_until.is_some_and(|u| u > chrono::Utc::now().timestamp_millis()) {
+            let date = d.retain_until.clone().unwrap_or_default();
+            return Err(held(format!("it must be kept through {date}")));
         }
         let versions: Vec<VersionId> = self.catalog().versions(doc)?.iter().map(|v| v.id).collect();
         let detail = format!("{} ({} version(s))", d.summary.title, versions.len());

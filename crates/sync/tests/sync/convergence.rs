@@ -59,6 +59,10 @@ enum Action {
     Purge {
         doc: u8,
     },
+    Hold {
+        doc: u8,
+        place: bool,
+    },
     Sync,
     Prune,
 }
@@ -73,6 +77,7 @@ fn action() -> impl Strategy<Value = Action> {
         1 => any::<u8>().prop_map(|doc| Action::Trash { doc }),
         1 => any::<u8>().prop_map(|doc| Action::Untrash { doc }),
         1 => any::<u8>().prop_map(|doc| Action::Purge { doc }),
+        1 => (any::<u8>(), any::<bool>()).prop_map(|(doc, place)| Action::Hold { doc, place }),
         3 => Just(Action::Sync),
         2 => (0..4u8).prop_map(|form| Action::ImportCopy { form }),
         1 => Just(Action::Prune),
@@ -175,7 +180,11 @@ fn act(
             }
         }
         Action::Purge { doc } => {
-            if let Some(d) = pick(*doc).filter(|d| d.trashed) {
+            // A desktop that knows of a legal hold refuses the purge (tested elsewhere).
+            let held = |id| l.catalog().document(id).map(|d| d.legal_hold);
+            if let Some(d) = pick(*doc).filter(|d| d.trashed)
+                && !held(d.id)?
+            {
                 purged = l
                     .catalog()
                     .versions(d.id)?
@@ -183,6 +192,15 @@ fn act(
                     .map(|v| v.id)
                     .collect();
                 l.purge(d.id)?;
+            }
+        }
+        Action::Hold { doc, place } => {
+            if let Some(d) = pick(*doc) {
+                match (*place, l.catalog().document(d.id)?.legal_hold) {
+                    (true, false) => l.place_legal_hold(d.id, Some("audit"))?,
+                    (false, true) => l.release_legal_hold(d.id, None)?,
+                    _ => {}
+                }
             }
         }
         Action::Sync | Action::Prune => unreachable!("done by the caller"),

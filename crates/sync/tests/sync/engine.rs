@@ -82,7 +82,11 @@ pub async fn state(e: &Engine<Owned>) -> String {
             let mut out = String::new();
             for d in l.catalog().list(Listing::All)? {
                 out += &serde_json::to_string(&d)?;
-                out += &format!("{:?}\n", l.catalog().document(d.id)?.fields);
+                let detail = l.catalog().document(d.id)?;
+                out += &format!(
+                    "{:?} hold={} until={:?}\n",
+                    detail.fields, detail.legal_hold, detail.retain_until
+                );
                 for v in l.catalog().versions(d.id)? {
                     let mut bytes = Vec::new();
                     l.write_version(&v, &mut bytes)?;
@@ -717,6 +721,80 @@ async fn a_sync_reports_progress_from_a_spawned_task() {
         .filter(|p| p.phase == SyncPhase::Receiving)
         .count() as u64;
     assert_eq!(received, report.segments_applied);
+}
+
+/// A legal hold placed on one desktop holds on every desktop: B, after its next sync,
+/// refuses to delete the document for good, and prune there keeps its content. Once A
+/// lifts the hold, B can purge it.
+#[tokio::test]
+async fn a_legal_hold_placed_on_one_desktop_holds_on_every_desktop() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    let file = t.path().join("appeal.txt");
+    std::fs::write(&file, "grade appeal under review by counsel").unwrap();
+    let doc = a
+        .local()
+        .run(move |l| {
+            let r = l.import(&[file], &ImportOptions::default(), &mut |_| {})?;
+            match &r.files[0] {
+                dossier_core::ImportOutcome::Imported { doc, .. } => Ok(*doc),
+                other => panic!("{other:?}"),
+            }
+        })
+        .await
+        .unwrap();
+    a.sync().await.unwrap();
+    let b = joined(t.path(), "b", &memory).await;
+    b.sync().await.unwrap();
+
+    a.local()
+        .run(move |l| l.place_legal_hold(doc, Some("appeal 7")))
+        .await
+        .unwrap();
+    a.sync().await.unwrap();
+    b.sync().await.unwrap();
+    let refused = b
+        .local()
+        .run(move |l| {
+            assert!(l.catalog().document(doc)?.legal_hold);
+            l.trash(doc)?;
+            Ok(l.purge(doc))
+        })
+        .await
+        .unwrap();
+    assert!(
+        matches!(refused, Err(dossier_core::Error::Held { .. })),
+        "{refused:?}"
+    );
+    let opts = dossier_core::PruneOptions {
+        grace: std::time::Duration::ZERO,
+        compact_below: 0.5,
+    };
+    b.prune(opts).await.unwrap();
+    b.sync().await.unwrap();
+    a.sync().await.unwrap();
+    assert_eq!(state(&a).await, state(&b).await);
+    assert!(state(&b).await.contains("appeal.txt"));
+    verify_clean(&b).await;
+
+    // Lifted on A: B may now delete it for good, and A follows.
+    a.local()
+        .run(move |l| l.release_legal_hold(doc, Some("appeal closed")))
+        .await
+        .unwrap();
+    a.sync().await.unwrap();
+    b.sync().await.unwrap();
+    b.local().run(move |l| l.purge(doc)).await.unwrap();
+    b.sync().await.unwrap();
+    a.sync().await.unwrap();
+    let gone = a
+        .local()
+        .run(move |l| Ok(l.catalog().document(doc).is_err()))
+        .await
+        .unwrap();
+    assert!(gone, "the purge reached A");
+    assert_eq!(state(&a).await, state(&b).await);
 }
 
 /// Prune across desktops. A deletes a document for good and prunes with no grace period,
