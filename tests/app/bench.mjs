@@ -289,6 +289,7 @@ try {
       await typeInto(box, q);
       typed.push(await d.executeAsyncScript(WAIT_SHOWN, q));
       ipc.push(await d.executeAsyncScript(IPC_SEARCH, q));
+      console.log(`  round ${r + 1} ${JSON.stringify(q)}: ${ms(typed.at(-1))} (IPC ${ms(ipc.at(-1))})`);
     }
   }
   assert.ok(ipc.every((t) => t >= 0), "every search succeeded");

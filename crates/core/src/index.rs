@@ -9,6 +9,7 @@
 //! An index that is missing, unreadable or of an older [`INDEX_SCHEMA_VERSION`] is
 //! recreated empty and every document is queued again ([`SearchIndex::open`] says so).
 
+mod directory;
 mod query;
 mod record;
 mod schema;
@@ -28,6 +29,7 @@ pub use search::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 
 use crate::error::{Error, IoContext, Result};
 use crate::ids::DocId;
+use directory::IndexDirectory;
 use schema::Fields;
 
 /// The file beside Tantivy's own that records our schema version.
@@ -115,7 +117,7 @@ impl SearchIndex {
             return Err(Unusable::OldSchema(meta.schema));
         }
         let open = || -> Result<Self> {
-            let index = Index::open_in_dir(dir)?;
+            let index = Index::open(IndexDirectory::open(dir)?)?;
             let fields = schema::fields_of(&index.schema()).ok_or(Error::Integrity {
                 object: "search index".into(),
                 detail: "its schema lacks fields this version needs",
@@ -145,13 +147,14 @@ impl SearchIndex {
         }
         std::fs::create_dir_all(dir).io("create", dir)?;
         let (schema, fields) = schema::build();
-        let index = Index::builder()
-            .schema(schema)
-            .settings(IndexSettings {
+        let index = Index::create(
+            IndexDirectory::open(dir)?,
+            schema,
+            IndexSettings {
                 docstore_blocksize: schema::STORE_BLOCK_BYTES,
                 ..IndexSettings::default()
-            })
-            .create_in_dir(dir)?;
+            },
+        )?;
         let created = handle(dir, index, fields)?;
         let meta = serde_json::to_vec(&IndexMeta {
             schema: INDEX_SCHEMA_VERSION,
