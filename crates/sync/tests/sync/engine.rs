@@ -2,7 +2,7 @@
 //! (a folder, memory, a real S3 server, a real WebDAV server) converge, refuse what was
 //! tampered with, and put nothing readable on the remote.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use dossier_core::{ImportOptions, InitOptions, KdfParams, Library, Listing, Secret};
@@ -453,6 +453,20 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Import one file on `e`; the new document's id.
+async fn import_one(e: &Engine<Owned>, file: PathBuf) -> dossier_core::DocId {
+    e.local()
+        .run(move |l| {
+            let r = l.import(&[file], &ImportOptions::default(), &mut |_| {})?;
+            match &r.files[0] {
+                dossier_core::ImportOutcome::Imported { doc, .. } => Ok(*doc),
+                other => panic!("{other:?}"),
+            }
+        })
+        .await
+        .unwrap()
+}
+
 /// A desktop with the files of [`write_files`], attached to `memory` and synced.
 async fn synced_desktop(dir: &Path, memory: &Arc<Memory>) -> Engine<Owned> {
     let mut lib = create(&dir.join("a"));
@@ -733,17 +747,7 @@ async fn a_legal_hold_placed_on_one_desktop_holds_on_every_desktop() {
     let a = synced_desktop(t.path(), &memory).await;
     let file = t.path().join("appeal.txt");
     std::fs::write(&file, "grade appeal under review by counsel").unwrap();
-    let doc = a
-        .local()
-        .run(move |l| {
-            let r = l.import(&[file], &ImportOptions::default(), &mut |_| {})?;
-            match &r.files[0] {
-                dossier_core::ImportOutcome::Imported { doc, .. } => Ok(*doc),
-                other => panic!("{other:?}"),
-            }
-        })
-        .await
-        .unwrap();
+    let doc = import_one(&a, file).await;
     a.sync().await.unwrap();
     let b = joined(t.path(), "b", &memory).await;
     b.sync().await.unwrap();
@@ -813,18 +817,7 @@ async fn prune_keeps_what_another_desktop_still_uses() {
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
     std::fs::write(&file, body).unwrap();
-    let f = file.clone();
-    let doc = a
-        .local()
-        .run(move |l| {
-            let r = l.import(&[f], &ImportOptions::default(), &mut |_| {})?;
-            match &r.files[0] {
-                dossier_core::ImportOutcome::Imported { doc, .. } => Ok(*doc),
-                other => panic!("{other:?}"),
-            }
-        })
-        .await
-        .unwrap();
+    let doc = import_one(&a, file.clone()).await;
     a.sync().await.unwrap();
     let b = joined(t.path(), "b", &memory).await;
     b.sync().await.unwrap();
