@@ -11,6 +11,8 @@ use dossier_sync::{
     ResilientOptions, SyncPhase,
 };
 
+mod deleting;
+
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
 fn quick_kdf() -> KdfParams {
@@ -735,135 +737,6 @@ async fn a_sync_reports_progress_from_a_spawned_task() {
         .filter(|p| p.phase == SyncPhase::Receiving)
         .count() as u64;
     assert_eq!(received, report.segments_applied);
-}
-
-/// A legal hold placed on one desktop holds on every desktop: B, after its next sync,
-/// refuses to delete the document for good, and prune there keeps its content. Once A
-/// lifts the hold, B can purge it.
-#[tokio::test]
-async fn a_legal_hold_placed_on_one_desktop_holds_on_every_desktop() {
-    let t = tempfile::tempdir().unwrap();
-    let memory = Arc::new(Memory::new());
-    let a = synced_desktop(t.path(), &memory).await;
-    let file = t.path().join("appeal.txt");
-    std::fs::write(&file, "grade appeal under review by counsel").unwrap();
-    let doc = import_one(&a, file).await;
-    a.sync().await.unwrap();
-    let b = joined(t.path(), "b", &memory).await;
-    b.sync().await.unwrap();
-
-    a.local()
-        .run(move |l| l.place_legal_hold(doc, Some("appeal 7")))
-        .await
-        .unwrap();
-    a.sync().await.unwrap();
-    b.sync().await.unwrap();
-    let refused = b
-        .local()
-        .run(move |l| {
-            assert!(l.catalog().document(doc)?.legal_hold);
-            l.trash(doc)?;
-            Ok(l.purge(doc))
-        })
-        .await
-        .unwrap();
-    assert!(
-        matches!(refused, Err(dossier_core::Error::Held { .. })),
-        "{refused:?}"
-    );
-    let opts = dossier_core::PruneOptions {
-        grace: std::time::Duration::ZERO,
-        compact_below: 0.5,
-    };
-    b.prune(opts).await.unwrap();
-    b.sync().await.unwrap();
-    a.sync().await.unwrap();
-    assert_eq!(state(&a).await, state(&b).await);
-    assert!(state(&b).await.contains("appeal.txt"));
-    verify_clean(&b).await;
-
-    // Lifted on A: B may now delete it for good, and A follows.
-    a.local()
-        .run(move |l| l.release_legal_hold(doc, Some("appeal closed")))
-        .await
-        .unwrap();
-    a.sync().await.unwrap();
-    b.sync().await.unwrap();
-    b.local().run(move |l| l.purge(doc)).await.unwrap();
-    b.sync().await.unwrap();
-    a.sync().await.unwrap();
-    let gone = a
-        .local()
-        .run(move |l| Ok(l.catalog().document(doc).is_err()))
-        .await
-        .unwrap();
-    assert!(gone, "the purge reached A");
-    assert_eq!(state(&a).await, state(&b).await);
-}
-
-/// Prune across desktops. A deletes a document for good and prunes with no grace period,
-/// deleting its pack from the remote; B, before hearing of it, had imported the same file
-/// again (reusing the chunks it had). B's next sync copies them out of the dropped pack
-/// and sends the copy: nothing is lost, both desktops read everything and verify clean,
-/// and the dropped pack is gone from the remote.
-#[tokio::test]
-async fn prune_keeps_what_another_desktop_still_uses() {
-    let t = tempfile::tempdir().unwrap();
-    let memory = Arc::new(Memory::new());
-    let a = synced_desktop(t.path(), &memory).await;
-    // A file of its own, so its content is in a pack of its own.
-    let file = t.path().join("report.bin");
-    let body: Vec<u8> = (0..300_000u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
-    std::fs::write(&file, body).unwrap();
-    let doc = import_one(&a, file.clone()).await;
-    a.sync().await.unwrap();
-    let b = joined(t.path(), "b", &memory).await;
-    b.sync().await.unwrap();
-    let packs_before = memory.list("packs/").await.unwrap().len();
-
-    a.local()
-        .run(move |l| {
-            l.trash(doc)?;
-            l.purge(doc)
-        })
-        .await
-        .unwrap();
-    // B files the same report again (an import "anyway", reusing the chunks it has).
-    let f = file.clone();
-    let again = ImportOptions {
-        allow_duplicates: true,
-        ..ImportOptions::default()
-    };
-    b.local()
-        .run(move |l| l.import(&[f], &again, &mut |_| {}).map(|_| ()))
-        .await
-        .unwrap();
-    let opts = dossier_core::PruneOptions {
-        grace: std::time::Duration::ZERO,
-        compact_below: 0.5,
-    };
-    let s = a.prune(opts).await.unwrap();
-    assert_eq!(s.local.dropped_packs, 1, "{s:?}");
-    assert_eq!(s.remote_deleted_packs, 1, "{s:?}");
-    assert_eq!(memory.list("packs/").await.unwrap().len(), packs_before - 1);
-
-    let r = b.sync().await.unwrap();
-    assert!(r.chunks_rehomed > 0, "{r:?}");
-    assert_eq!(r.packs_sent, 1, "the copy was sent: {r:?}");
-    a.sync().await.unwrap();
-    assert_eq!(state(&a).await, state(&b).await);
-    let report = state(&a).await;
-    assert!(
-        report.contains("report.bin"),
-        "B's document reads on A: {report}"
-    );
-    for e in [&a, &b] {
-        e.prune(opts).await.unwrap();
-        verify_clean(e).await;
-    }
-    assert_eq!(state(&a).await, state(&b).await);
 }
 
 /// Key slot changes reach every desktop. A replaces the office passphrase with a new
