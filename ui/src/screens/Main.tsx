@@ -82,6 +82,12 @@ export function Main() {
   const paged = usePagedSearch(base, visible[0], visible[1], known);
   // As you type: search at once, or, while a search runs, for the newest text once it is done.
   usePassWhenIdle(typed.trim(), paged.fetching, setText);
+  // Paint results only for what is in the box now: those of an earlier prefix, arriving
+  // while the user types on, are skipped (each paint of the list takes a frame that the
+  // newest results would then wait behind).
+  const shown = useRef(paged);
+  if ((paged.current && text === typed.trim()) || !shown.current.ready) shown.current = paged;
+  const onScreen = shown.current;
   useEffect(() => setKnown(paged.total), [paged.total]);
 
   const openDocument = (id: string) => {
@@ -138,7 +144,7 @@ export function Main() {
         </header>
         <aside className="sidebar">
           <FacetPanel
-            facets={paged.facets}
+            facets={onScreen.facets}
             filters={filters}
             onChange={setFilters}
             trashed={trashed}
@@ -150,13 +156,13 @@ export function Main() {
         </aside>
         {/* data-results-for: the query whose results are on screen (for tests and the
             benchmark, which wait on it). */}
-        <main className="content" data-testid="content" data-results-for={paged.current ? text : undefined}>
-          {trashed && selection.ids.size <= 1 && <TrashBar count={paged.total} />}
+        <main className="content" data-testid="content" data-results-for={onScreen === paged && paged.current ? text : undefined}>
+          {trashed && selection.ids.size <= 1 && <TrashBar count={onScreen.total} />}
           {selection.ids.size > 1 && (
             <BulkBar ids={[...selection.ids]} trashed={trashed} onDone={() => setSelection(empty())} />
           )}
           <DocumentList
-            paged={paged}
+            paged={onScreen}
             view={view}
             selected={selection.ids}
             onVisible={setVisible}
@@ -176,7 +182,7 @@ export function Main() {
             />
           </section>
         )}
-        <StatusBar total={paged.total} searching={text !== ""} fuzzy={paged.fuzzy} onOpenDocument={openDocument} />
+        <StatusBar total={onScreen.total} searching={text !== ""} fuzzy={onScreen.fuzzy} onOpenDocument={openDocument} />
       </div>
     </Intake>
   );
