@@ -85,20 +85,14 @@ pub async fn set_legal_hold(
     held: bool,
     reason: Option<String>,
 ) -> AppResult<()> {
-    let doc = doc_id(&id)?;
-    let session = state.session()?;
-    session
-        .write(move |lib| {
-            if held {
-                lib.place_legal_hold(doc, reason.as_deref())?;
-            } else {
-                lib.release_legal_hold(doc, reason.as_deref())?;
-            }
-            Ok(())
-        })
-        .await?;
-    let _ = LibraryChanged.emit(&app);
-    Ok(())
+    one(&app, &state, &id, move |lib, doc| {
+        if held {
+            lib.place_legal_hold(doc, reason.as_deref())
+        } else {
+            lib.release_legal_hold(doc, reason.as_deref())
+        }
+    })
+    .await
 }
 
 /// Keep a document at least through `until` (`YYYY-MM-DD`), or with `None`, end its
@@ -111,7 +105,6 @@ pub async fn set_retention(
     id: String,
     until: Option<String>,
 ) -> AppResult<()> {
-    let doc = doc_id(&id)?;
     let until = until
         .map(|u| {
             chrono::NaiveDate::parse_from_str(u.trim(), "%Y-%m-%d").map_err(|_| {
@@ -119,12 +112,10 @@ pub async fn set_retention(
             })
         })
         .transpose()?;
-    let session = state.session()?;
-    session
-        .write(move |lib| Ok(lib.set_retention(doc, until)?))
-        .await?;
-    let _ = LibraryChanged.emit(&app);
-    Ok(())
+    one(&app, &state, &id, move |lib, doc| {
+        lib.set_retention(doc, until)
+    })
+    .await
 }
 
 /// Delete documents in the trash for good (each refused if a hold keeps it).
@@ -160,6 +151,20 @@ pub async fn empty_trash(app: AppHandle, state: State<'_, AppState>) -> AppResul
             })
             .collect(),
     })
+}
+
+/// Apply `change` to one document on the writer thread.
+async fn one(
+    app: &AppHandle,
+    state: &AppState,
+    id: &str,
+    change: impl FnOnce(&mut Library, DocId) -> dossier_core::Result<()> + Send + 'static,
+) -> AppResult<()> {
+    let doc = doc_id(id)?;
+    let session = state.session()?;
+    session.write(move |lib| Ok(change(lib, doc)?)).await?;
+    let _ = LibraryChanged.emit(app);
+    Ok(())
 }
 
 /// Apply `change` to each document on the writer thread, then refresh the index.

@@ -366,7 +366,7 @@ fn refresh(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
 
 /// The end of a retention date (`YYYY-MM-DD`, kept through that whole day, UTC), in ms
 /// since the epoch; `None` for a date that does not parse (never written by this code).
-pub(crate) fn retention_end_ms(date: &str) -> Option<i64> {
+fn retention_end_ms(date: &str) -> Option<i64> {
     let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
     Some(
         day.succ_opt()?

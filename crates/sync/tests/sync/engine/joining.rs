@@ -1,0 +1,165 @@
+//! What a desktop joins with: key slot changes reach every desktop, and a new desktop
+//! starts from a checkpoint.
+
+use super::*;
+
+/// Key slot changes reach every desktop. A replaces the office passphrase with a new
+/// one while B, offline, adds a passphrase of its own: after syncing, both desktops
+/// hold both new slots and not the old one; a new desktop joins with either new
+/// passphrase and is refused with the removed one.
+#[tokio::test]
+async fn key_slot_changes_reach_every_desktop() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    let b = joined(t.path(), "b", &memory).await;
+    b.sync().await.unwrap();
+    a.local()
+        .run(|l| {
+            let old = l
+                .key_file()?
+                .slots
+                .into_iter()
+                .find(|s| s.kind_name() == "passphrase")
+                .unwrap();
+            l.add_passphrase("the new office passphrase", "office", quick_kdf())?;
+            l.remove_slot(&old.id)
+        })
+        .await
+        .unwrap();
+    b.local()
+        .run(|l| {
+            l.add_passphrase("the head's own passphrase", "head", quick_kdf())
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+    let r = a.sync().await.unwrap();
+    assert!(r.keys_sent && !r.keys_received, "{r:?}");
+    let r = b.sync().await.unwrap();
+    assert!(
+        r.keys_received && r.keys_sent,
+        "B takes A's change in and adds its own: {r:?}"
+    );
+    let r = a.sync().await.unwrap();
+    assert!(r.keys_received && !r.keys_sent, "{r:?}");
+    let on_a = slot_labels(&a).await;
+    assert_eq!(on_a, slot_labels(&b).await);
+    assert!(on_a.iter().any(|l| l.ends_with("office")), "{on_a:?}");
+    assert!(on_a.iter().any(|l| l.ends_with("head")), "{on_a:?}");
+    assert_eq!(
+        on_a.iter().filter(|l| l.starts_with("passphrase")).count(),
+        2,
+        "the old passphrase is gone: {on_a:?}"
+    );
+    let r = a.sync().await.unwrap();
+    assert!(!r.keys_sent && !r.keys_received, "settled: {r:?}");
+
+    let refused = dossier_sync::join(memory.as_ref(), t.path().join("c"), secret(PASSPHRASE)).await;
+    assert!(
+        matches!(
+            refused,
+            Err(Error::Library(dossier_core::Error::WrongPassphrase))
+        ),
+        "{refused:?}"
+    );
+    for (dir, pass) in [
+        ("c", "the new office passphrase"),
+        ("d", "the head's own passphrase"),
+    ] {
+        let lib = dossier_sync::join(memory.as_ref(), t.path().join(dir), secret(pass))
+            .await
+            .unwrap();
+        let e = engine(Box::new(Arc::clone(&memory)), lib);
+        e.sync().await.unwrap();
+        assert_eq!(state(&e).await, state(&a).await);
+        assert!(
+            !e.sync().await.unwrap().keys_sent,
+            "a joined desktop has nothing to publish"
+        );
+    }
+}
+
+/// A desktop's key slots as "kind label", sorted.
+async fn slot_labels(e: &Engine<Owned>) -> Vec<String> {
+    let mut l: Vec<String> = e
+        .local()
+        .run(|l| Ok(l.key_file()?.slots))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| format!("{} {}", s.kind_name(), s.label))
+        .collect();
+    l.sort();
+    l
+}
+
+/// Checkpoints: after many small syncs the remote holds checkpoints; a new desktop
+/// starts from the newest (one object instead of every segment before it) and ends
+/// identical; a tampered checkpoint is refused, and the segments still bring everything.
+#[tokio::test]
+async fn a_new_desktop_starts_from_a_checkpoint() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    let doc = a
+        .local()
+        .run(|l| Ok(l.catalog().list(Listing::All)?[0].id))
+        .await
+        .unwrap();
+    let often = dossier_sync::SyncOptions {
+        checkpoint_every: 5,
+        ..dossier_sync::SyncOptions::default()
+    };
+    let mut written = 0;
+    for i in 0..12 {
+        a.local()
+            .run(move |l| l.tag(doc, &[format!("step-{i}")], &[]))
+            .await
+            .unwrap();
+        written += u32::from(a.sync_with(often).await.unwrap().checkpoint_written);
+    }
+    let checkpoints: Vec<(u64, dossier_core::DeviceId)> = memory
+        .list("checkpoints/")
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|o| dossier_core::format::checkpoint::parse_object_name(o.key.as_str()))
+        .collect();
+    assert_eq!(checkpoints.len() as u32, written);
+    assert!(written >= 2, "{checkpoints:?}");
+    let covered = checkpoints.iter().map(|c| c.0).max().unwrap();
+
+    let b = joined(t.path(), "b", &memory).await;
+    let r = b.sync().await.unwrap();
+    assert!(r.checkpoint_used && r.refused.is_empty(), "{r:?}");
+    assert_eq!(r.segments_applied, r.segments_on_remote, "{r:?}");
+    // The repo file, the checkpoint, the segments after it, and the packs.
+    assert_eq!(
+        r.objects_down,
+        2 + (r.segments_on_remote - covered) + r.packs_fetched,
+        "{r:?}"
+    );
+    assert_eq!(state(&a).await, state(&b).await);
+    verify_clean(&b).await;
+
+    for (c, _) in [checkpoints.iter().max().unwrap()] {
+        let (_, device) = checkpoints.iter().find(|x| x.0 == *c).unwrap();
+        let key = Key::new(dossier_core::format::checkpoint::object_name(*c, *device)).unwrap();
+        let mut bytes = memory.get(&key).await.unwrap().to_vec();
+        let mid = bytes.len() / 2;
+        bytes[mid] ^= 0x40;
+        memory.delete(&key).await.unwrap();
+        memory.put_if_absent(&key, bytes.into()).await.unwrap();
+    }
+    let c = joined(t.path(), "c", &memory).await;
+    let r = c.sync().await.unwrap();
+    assert!(!r.checkpoint_used, "{r:?}");
+    assert!(
+        r.refused.iter().any(|x| x.key.starts_with("checkpoints/")),
+        "{r:?}"
+    );
+    assert_eq!(state(&a).await, state(&c).await);
+    let check = a.check_remote(false).await.unwrap();
+    assert_eq!(check.damaged.len(), 1, "{check:?}");
+}
