@@ -6,6 +6,7 @@
 //! **API boundary:** this is the only crate that depends on tauri and specta. The UI's
 //! types are generated from `specta_builder` into `ui/src/bindings.ts` by the
 //! `bindings_are_up_to_date` test.
+#![forbid(unsafe_code)]
 
 mod commands;
 mod error;
@@ -13,6 +14,7 @@ mod events;
 mod ipc;
 mod processing;
 mod protocol;
+mod rendering;
 mod session;
 mod settings;
 mod state;
@@ -25,6 +27,7 @@ use tauri::Manager;
 use tauri_specta::{ErrorHandlingMode, collect_commands, collect_events};
 
 pub use error::{AppError, ErrorKind};
+pub use rendering::environment_switches;
 use state::AppState;
 
 /// Every command and event the UI can use, for the invoke handler and the bindings.

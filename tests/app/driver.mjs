@@ -1,6 +1,8 @@
 // Driving the real app through tauri-driver (WebDriver): shared by the end-to-end test
 // (e2e.mjs) and the benchmark (bench.mjs).
 
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { Builder, By, Key, until } from "selenium-webdriver";
 
 export const TIMEOUT = 120_000;
@@ -47,5 +49,27 @@ export async function waitForText(d, id, pred, what, timeout = TIMEOUT) {
     await d.wait(async () => pred((last = await textOf(d, id))), timeout, what);
   } catch (e) {
     throw new Error(`${what}: "${id}" says ${JSON.stringify(last)}`, { cause: e });
+  }
+}
+
+/** The running app's process (the first `dossier-app` in `ps`): `{ pid, rss }` (MiB), and
+ *  the processes it started (WebKit's), or null when it is not running. */
+export function appProcess() {
+  const out = execFileSync("ps", ["-A", "-o", "pid=,ppid=,rss=,comm="], { encoding: "utf8" });
+  const procs = out
+    .trim()
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .map(([pid, ppid, rss, ...comm]) => ({ pid: +pid, ppid: +ppid, rss: +rss / 1024, comm: comm.join(" ") }));
+  const app = procs.find((p) => p.comm.startsWith("dossier-app"));
+  return app ? { ...app, children: procs.filter((p) => p.ppid === app.pid) } : null;
+}
+
+/** Whether this machine has a GPU Mesa can render with (a DRM render node; Linux). */
+export function hasGpu() {
+  try {
+    return readdirSync("/dev/dri").some((n) => n.startsWith("renderD"));
+  } catch {
+    return false;
   }
 }

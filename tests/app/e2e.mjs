@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { By, until } from "selenium-webdriver";
-import { TIMEOUT, byTest, find, invoke, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
+import { TIMEOUT, appProcess, byTest, find, hasGpu, invoke, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
 
 const [app, library, corpus] = process.argv.slice(2).map((p) => resolve(p));
 const screens = resolve("target/e2e-screens");
@@ -88,6 +88,17 @@ try {
   await find(d, "search");
   assert.ok(existsSync(join(library, "library.json")), `the library was made where asked (${library})`);
   await shot(d, "empty-library");
+
+  // 1b. With no GPU (CI's Xvfb), the app draws in software rather than through Mesa's
+  //     software GL, which would map LLVM into it (src-tauri's `rendering`).
+  if (!hasGpu() && process.platform === "linux") {
+    const proc = appProcess();
+    assert.ok(proc, "the app process is running");
+    const gl = readFileSync(`/proc/${proc.pid}/maps`, "utf8")
+      .split("\n")
+      .filter((l) => /libLLVM|_dri\.so|libgallium/.test(l));
+    assert.deepEqual(gl, [], "no GL driver is mapped into the app");
+  }
 
   // 2. Import through the command drag and drop uses.
   const r = await invoke(d, "import_paths", { paths: [staging], allowDuplicates: false });

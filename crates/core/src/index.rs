@@ -82,6 +82,7 @@ fn handle(dir: &Path, index: Index, fields: Fields) -> Result<SearchIndex> {
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
+        .doc_store_cache_num_blocks(schema::STORE_CACHE_BLOCKS)
         .try_into()?;
     Ok(SearchIndex {
         dir: dir.to_owned(),

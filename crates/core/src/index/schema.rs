@@ -21,6 +21,13 @@ pub const INDEX_SCHEMA_VERSION: u32 = 4;
 /// compression.
 pub const STORE_BLOCK_BYTES: usize = 4096;
 
+/// Decompressed store blocks each segment keeps for the next read (Tantivy's default is
+/// 100). Stored fields are read for a page of hits, at random across the index, so a
+/// cache seldom hits; and a block holds at least one whole document, so 100 blocks of
+/// long scans' page texts can be many megabytes of an idle app's memory. Decompressing a
+/// block again costs microseconds.
+pub const STORE_CACHE_BLOCKS: usize = 4;
+
 /// Words: split on non-alphanumerics, lowercased, accents folded, English stems.
 pub const WORDS: &str = "dossier_words";
 
