@@ -32,6 +32,10 @@ pub enum CatalogMode {
     Read,
 }
 
+/// SQLite's page cache of a read-only connection, as SQLite counts it (negative: KiB).
+/// SQLite's default is 2 MiB per connection.
+const READER_CACHE_KIB: i64 = -512;
+
 /// The SQLite catalog of one library.
 #[derive(Debug)]
 pub struct Catalog {
@@ -59,7 +63,12 @@ impl Catalog {
                 conn.pragma_update(None, "foreign_keys", "ON")?;
                 schema::migrate(&mut conn)?;
             }
-            CatalogMode::Read => schema::check_readable(&conn)?,
+            CatalogMode::Read => {
+                schema::check_readable(&conn)?;
+                // Readers answer lists and searches page by page from pages the system
+                // already caches; a small cache of their own keeps an idle app small.
+                conn.pragma_update(None, "cache_size", READER_CACHE_KIB)?;
+            }
         }
         let last = conn
             .query_row("SELECT max(stamp) FROM ops", [], |r| {

@@ -1,12 +1,14 @@
 //! Where the index's files are read from: Tantivy's memory-mapped directory, except for
-//! the document stores (`*.store`, the stored card of every document), which are read
-//! with positional reads instead.
+//! the document stores (`*.store`), the postings (`*.idx`) and the positions (`*.pos`),
+//! which are read with positional reads instead.
 //!
-//! Scrolling a list of 100,000 documents reads the card of each one, so a memory map of
-//! the stores ends with every page of them resident in the app's memory (tens of MiB that
-//! the system may reclaim, but which count as the app's). Read with `pread`, a store costs
-//! one system call per 4 KiB block that Tantivy's own block cache misses, and nothing
-//! stays mapped. Term dictionaries and postings, read on every search, stay mapped.
+//! Scrolling a list of 100,000 documents reads the card of each one, and searching reads
+//! the postings of every word typed, so memory maps of these files end with their pages
+//! resident in the app's memory (tens of MiB that the system may reclaim, but which count
+//! as the app's). Read with `pread`, a store costs one system call per 4 KiB block that
+//! Tantivy's own block cache misses, a word's postings one call, and nothing stays
+//! mapped. Term dictionaries, fast fields and norms, which Tantivy reads in place many
+//! times per search, stay mapped.
 
 use std::fs::File;
 use std::io;
@@ -20,7 +22,7 @@ use tantivy::directory::{
     Directory, FileHandle, MmapDirectory, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
 };
 
-/// [`MmapDirectory`] with the document stores read by positional reads.
+/// [`MmapDirectory`] with the stores, postings and positions read by positional reads.
 #[derive(Debug, Clone)]
 pub(super) struct IndexDirectory {
     root: PathBuf,
@@ -36,13 +38,15 @@ impl IndexDirectory {
     }
 }
 
-fn is_store(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "store")
+/// Files read by position: what a search or a scroll reads once per hit or per word.
+fn is_read_by_position(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "store" || e == "idx" || e == "pos")
 }
 
 impl Directory for IndexDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        if !is_store(path) {
+        if !is_read_by_position(path) {
             return self.mapped.get_file_handle(path);
         }
         let full = self.root.join(path);
@@ -143,11 +147,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stores_are_read_by_position_and_other_files_mapped() {
+    fn stores_and_postings_are_read_by_position_and_other_files_mapped() {
         let dir = tempfile::tempdir().unwrap();
         let d = IndexDirectory::open(dir.path()).unwrap();
         let body: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
-        for name in ["a.store", "a.idx"] {
+        for name in ["a.store", "a.term"] {
             std::fs::write(dir.path().join(name), &body).unwrap();
         }
         let store = d.get_file_handle(Path::new("a.store")).unwrap();
@@ -160,7 +164,10 @@ mod tests {
             store.read_bytes(9_990..10_001).is_err(),
             "a read past the end fails"
         );
-        let mapped = d.get_file_handle(Path::new("a.idx")).unwrap();
+        assert!(is_read_by_position(Path::new("b.idx")));
+        assert!(is_read_by_position(Path::new("b.pos")));
+        assert!(!is_read_by_position(Path::new("b.term")));
+        let mapped = d.get_file_handle(Path::new("a.term")).unwrap();
         assert_eq!(mapped.read_bytes(0..10).unwrap().as_slice(), &body[..10]);
         assert!(matches!(
             d.get_file_handle(Path::new("missing.store")),
