@@ -49,9 +49,7 @@ fn has_gpu() -> bool {
     let Ok(entries) = std::fs::read_dir("/dev/dri") else {
         return false;
     };
-    entries
-        .flatten()
-        .any(|e| is_render_node(&e.file_name()))
+    entries.flatten().any(|e| is_render_node(&e.file_name()))
 }
 
 fn is_render_node(name: &OsStr) -> bool {
