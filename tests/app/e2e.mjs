@@ -110,7 +110,7 @@ try {
 
   // 1b. With no GPU (CI's Xvfb), the app draws in software rather than through Mesa's
   //     software GL, which would map LLVM into it (src-tauri's `rendering`).
-  if (!hasGpu() && process.platform === "linux") {
+  if (process.platform === "linux" && !hasGpu()) {
     const proc = appProcess();
     assert.ok(proc, "the app process is running");
     const gl = readFileSync(`/proc/${proc.pid}/maps`, "utf8")
