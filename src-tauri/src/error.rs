@@ -90,6 +90,12 @@ impl From<dossier_core::Error> for AppError {
                     "Check the library (Settings → Check the library) to see what is affected.",
                 )
             }
+            E::CatalogUnusable { .. } | E::NoStoreJournal(_) => {
+                Self::new(ErrorKind::Damaged, message).with_hint(
+                    "Nothing was deleted. Close Dossier and run `dossier repair --rebuild-catalog` \
+                     (or ask your IT administrator to), then open the library again.",
+                )
+            }
             E::Fetch { .. } => Self::new(ErrorKind::System, message)
                 .with_hint("This desktop keeps only part of the library; connect to the network and open it again."),
             E::Io { .. } => Self::new(ErrorKind::System, message)

@@ -9,6 +9,7 @@ use rand::Rng;
 use serde_json::Value;
 
 mod process;
+mod repair;
 mod sync;
 
 fn json(library: &std::path::Path, args: &[&str]) -> Value {

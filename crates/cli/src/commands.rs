@@ -207,6 +207,9 @@ pub enum Command {
     /// Reclaim the space of documents deleted for good: unused packs are given up, and
     /// deleted (here and on the remote) once their grace period has passed.
     Prune(crate::prune::PruneArgs),
+    /// Repair a library: `--rebuild-catalog` rebuilds a lost, damaged or outdated catalog
+    /// from the library's own store.
+    Repair(crate::repair::RepairArgs),
     /// Rebuild the library as it was at a past moment, in a new folder (from the journal
     /// of changes). The copy opens with the same passphrase and is not synced.
     RestoreLibrary {
@@ -661,6 +664,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Clone(args) => crate::sync::clone(tools, args),
         Command::Cache(args) => crate::sync::cache(root, args),
         Command::Prune(args) => crate::prune::prune(root, args),
+        Command::Repair(args) => crate::repair::repair(root, tools, args),
         Command::RestoreLibrary {
             at,
             dir,

@@ -7,6 +7,7 @@ mod output;
 mod preview;
 mod processing;
 mod prune;
+mod repair;
 mod search;
 mod sync;
 mod unlock;

@@ -252,6 +252,7 @@ pub fn stats(s: &LibraryStats) {
     println!("versions       {}", s.versions);
     println!("content        {}", size(s.logical_bytes));
     println!("stored         {}", size(s.stored_bytes));
+    println!("journal        {}", size(s.journal_bytes));
     println!("chunks         {}", s.chunks);
     println!("packs          {}", s.packs);
 }
@@ -348,6 +349,15 @@ impl EventLines {
             on,
             bytes: 0,
             reported: 0,
+        }
+    }
+
+    /// One line for any serializable event (when on).
+    pub fn emit_value<T: serde::Serialize>(&self, e: &T) {
+        if self.on
+            && let Ok(v) = serde_json::to_value(e)
+        {
+            self.emit(v);
         }
     }
 

@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Result;
-use dossier_core::keys::OsKeyring;
-use dossier_core::{Access, Library, LockedLibrary, Secret};
+use dossier_core::keys::{MasterKey, OsKeyring};
+use dossier_core::{Access, Library, LibraryId, LockedLibrary, Secret};
 use zeroize::Zeroizing;
 
 /// No passphrase could be obtained (no variable, no keyring entry, no terminal).
@@ -58,19 +58,28 @@ pub fn unlock(root: &Path, access: Access) -> Result<Library> {
 
 fn unlock_only(root: &Path, access: Access) -> Result<Library> {
     let locked = open(root, access)?;
-    if std::env::var_os("DOSSIER_PASSPHRASE").is_none() {
-        match OsKeyring.load(locked.library_id()) {
-            Ok(Some(key)) => return Ok(locked.unlock_with_key(key)?),
-            Ok(None) => {}
-            // No keyring here (no Secret Service, or it is locked): fall back to asking.
-            Err(e) => {
-                if std::io::stdin().is_terminal() {
-                    eprintln!("note: {e}; asking for the passphrase instead");
-                }
-            }
-        }
+    if let Some(key) = keyring_key(locked.library_id()) {
+        return Ok(locked.unlock_with_key(key)?);
     }
     Ok(locked.unlock(&typed_secret()?)?)
+}
+
+/// The library's key from the OS keyring, unless `DOSSIER_PASSPHRASE` is set or the
+/// keyring does not hold it.
+pub fn keyring_key(library: LibraryId) -> Option<MasterKey> {
+    if std::env::var_os("DOSSIER_PASSPHRASE").is_some() {
+        return None;
+    }
+    match OsKeyring.load(library) {
+        Ok(key) => key,
+        // No keyring here (no Secret Service, or it is locked): fall back to asking.
+        Err(e) => {
+            if std::io::stdin().is_terminal() {
+                eprintln!("note: {e}; asking for the passphrase instead");
+            }
+            None
+        }
+    }
 }
 
 /// The passphrase or recovery key from `DOSSIER_PASSPHRASE`, else asked on the terminal.

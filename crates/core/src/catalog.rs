@@ -12,12 +12,14 @@ pub mod jobs;
 mod query;
 mod replica;
 pub mod schema;
+mod store_journal;
 
 use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
 pub use query::{AuditEntry, ChunkLocation, DocumentDetail, DocumentSummary, Listing, VersionInfo};
+pub use store_journal::CatalogState;
 
 use crate::error::Result;
 use crate::format::op::{Hlc, Op, OpKind, Stamp};
@@ -126,6 +128,7 @@ impl Catalog {
     /// transaction; returns how many were new.
     pub fn apply_ops(&mut self, ops: &[Op]) -> Result<usize> {
         let tx = self.conn.transaction()?;
+        let before = store_journal::last_op(&tx)?;
         let mut applied = 0;
         for op in ops {
             if op.stamp.hlc > self.last {
@@ -135,6 +138,7 @@ impl Catalog {
                 applied += 1;
             }
         }
+        store_journal::record(&tx, before, None, None)?;
         tx.commit()?;
         Ok(applied)
     }

@@ -55,6 +55,25 @@ pub enum Error {
     #[error("catalog: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
+    /// The catalog cannot be used as it is; opening it changed nothing.
+    #[error(
+        "the catalog {} {problem}. Nothing was changed. Run `dossier repair --rebuild-catalog` \
+         to rebuild it from the library's own store (the current catalog is kept aside)",
+        path.display()
+    )]
+    CatalogUnusable {
+        path: PathBuf,
+        problem: CatalogProblem,
+    },
+
+    /// A catalog rebuild found no store journal to rebuild from.
+    #[error(
+        "{} holds no journal to rebuild the catalog from (libraries made before Dossier \
+         kept one there); put back a copy of catalog.sqlite from a backup instead",
+        .0.display()
+    )]
+    NoStoreJournal(PathBuf),
+
     /// No key slot accepted the passphrase or recovery key.
     #[error("wrong passphrase or recovery key: no key slot of this library accepts it")]
     WrongPassphrase,
@@ -209,6 +228,15 @@ pub enum Error {
         source: notify::Error,
     },
 
+    /// A watched folder's file was not moved: it is not a regular file reached inside
+    /// the folder without passing through a link (or "Imported" leads out of it).
+    #[error(
+        "{} was not moved: only files inside the watched folder {} are moved, and links are not followed",
+        path.display(),
+        folder.display()
+    )]
+    OutsideWatchedFolder { path: PathBuf, folder: PathBuf },
+
     /// The content-defined chunker failed.
     #[error("chunking {path}: {source}")]
     Chunker {
@@ -216,6 +244,42 @@ pub enum Error {
         #[source]
         source: fastcdc::v2020::Error,
     },
+}
+
+/// What is wrong with a catalog that [`Error::CatalogUnusable`] refuses.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogProblem {
+    /// `catalog.sqlite` is not there.
+    #[error("is missing")]
+    Missing,
+    /// The file is there but empty (zero bytes, or no tables).
+    #[error("is empty")]
+    Empty,
+    /// The store journal has transactions the catalog does not: an older copy (a
+    /// backup, a sync conflict, a copy without its `-wal` file).
+    #[error(
+        "is older than the library's store: it holds {catalog} of the {store} transactions \
+         recorded there (a copy from a backup, or one without its -wal file)"
+    )]
+    Behind { catalog: u64, store: u64 },
+    /// A catalog from before the store journal that holds nothing while packs exist.
+    #[error("holds no records while the store holds {packs} pack(s)")]
+    NoRecords { packs: usize },
+    /// SQLite cannot read it (not a database, or damaged).
+    #[error("cannot be read ({0})")]
+    Unreadable(#[source] rusqlite::Error),
+}
+
+impl CatalogProblem {
+    /// The problem for a SQLite error that means the file itself is damaged.
+    pub(crate) fn from_sqlite(e: rusqlite::Error) -> std::result::Result<Self, rusqlite::Error> {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Ok(Self::Unreadable(e)),
+            _ => Err(e),
+        }
+    }
 }
 
 /// Why libpdfium did not load, in one line.

@@ -16,6 +16,7 @@ pub mod op;
 pub mod pack;
 pub mod remote_json;
 pub mod repo;
+pub mod store_journal;
 
 /// Serde helper: bytes as standard base64 strings.
 pub(crate) mod b64 {

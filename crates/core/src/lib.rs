@@ -6,6 +6,7 @@ pub mod catalog;
 mod error;
 pub mod extract;
 pub mod format;
+mod fsx;
 mod ids;
 pub mod index;
 pub mod keys;
@@ -20,19 +21,19 @@ pub use catalog::jobs::{
     TextSource,
 };
 pub use catalog::{AuditEntry, Catalog, DocumentDetail, DocumentSummary, Listing, VersionInfo};
-pub use error::{Error, Result};
+pub use error::{CatalogProblem, Error, Result};
 pub use extract::{OcrConfig, PdfiumConfig, ToolStatus, Tools};
 pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, OsKeyring, RecoveryKey};
 pub use library::{
-    Access, AffectedDocument, CacheReport, CompareOptions, DiffLine, ExportAllReport, ExportedFile,
-    HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
-    Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MetadataChange, Preview,
-    ProcessEvent, ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport,
-    RestoredLibrary, SEGMENT_OPS, Secret, TextState, VerifyReport, VersionDiff,
-    default_library_path,
+    Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
+    ExportAllReport, ExportedFile, HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome,
+    ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
+    MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions,
+    PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, SEGMENT_OPS, Secret,
+    TextState, VerifyReport, VersionDiff, default_library_path,
 };
 pub use sniff::sniff;
 

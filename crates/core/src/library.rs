@@ -17,6 +17,7 @@ mod preview;
 mod process;
 mod prune;
 mod purge;
+mod repair;
 mod restore_at;
 mod search;
 mod sync;
@@ -35,12 +36,13 @@ pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
 pub use prune::{PruneOptions, PruneReport};
 pub use purge::{HeldDocument, PurgeReport};
+pub use repair::{CatalogRepair, RebuildEvent, RebuildReport};
 pub use restore_at::RestoredLibrary;
 pub use sync::{CacheReport, SEGMENT_OPS};
 pub use verify::{AffectedDocument, VerifyReport};
 
 use crate::catalog::{Catalog, CatalogMode};
-use crate::error::{Error, IoContext, Result};
+use crate::error::{CatalogProblem, Error, IoContext, Result};
 use crate::format::keyfile::{KEYFILE_FORMAT, KeyFile};
 use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
 use crate::format::op::{AuditAction, AuditEvent, OpKind};
@@ -109,6 +111,58 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::rename(&tmp, path).io("rename", path)
 }
 
+/// `keys.json` of the library `library_id` in `root`.
+fn read_key_file(root: &Path, library_id: LibraryId) -> Result<KeyFile> {
+    let p = root.join("keys.json");
+    let bytes = std::fs::read(&p).io("read", &p)?;
+    let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|source| Error::Json {
+        path: p.clone(),
+        source,
+    })?;
+    if kf.format > KEYFILE_FORMAT {
+        return Err(Error::TooNew {
+            what: "keys.json",
+            found: kf.format,
+            supported: KEYFILE_FORMAT,
+        });
+    }
+    if kf.library_id != library_id {
+        return Err(Error::Integrity {
+            object: "keys.json".into(),
+            detail: "belongs to another library",
+        });
+    }
+    Ok(kf)
+}
+
+/// Refuse to open for writing a catalog that is missing, empty, unreadable or older than
+/// the store journal: writing to it (and cleaning up the store around it) would lose what
+/// only the store still holds.
+fn check_catalog(path: &Path, device: DeviceId, store: &Store) -> Result<()> {
+    let state = Catalog::inspect(path)?;
+    let on_disk = store.last_journal_segment(device)?;
+    let catalog = state.last_store_segment.unwrap_or(0);
+    let problem = if on_disk > catalog {
+        Some(CatalogProblem::Behind {
+            catalog,
+            store: on_disk,
+        })
+    } else if state.last_store_segment.is_none() && !state.has_ops {
+        // From before the store journal: an empty catalog beside packs is a lost one.
+        let packs = store.pack_files()?.len();
+        (packs > 0).then_some(CatalogProblem::NoRecords { packs })
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(Error::CatalogUnusable {
+            path: path.to_owned(),
+            problem,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// An open library without its key.
 #[derive(Debug)]
 pub struct LockedLibrary {
@@ -150,11 +204,38 @@ impl LockedLibrary {
         } else {
             CatalogMode::Read
         };
-        let mut catalog = Catalog::open(&root.join("catalog.sqlite"), meta.device_id, mode)?;
+        let catalog_path = root.join("catalog.sqlite");
+        if lock.is_some() {
+            check_catalog(
+                &catalog_path,
+                meta.device_id,
+                &Store::at(&root.join("store")),
+            )?;
+        } else if !catalog_path.exists() {
+            return Err(Error::CatalogUnusable {
+                path: catalog_path,
+                problem: CatalogProblem::Missing,
+            });
+        }
+        let damaged = |e: Error| match e {
+            Error::Sqlite(e) => match CatalogProblem::from_sqlite(e) {
+                Ok(problem) => Error::CatalogUnusable {
+                    path: catalog_path.clone(),
+                    problem,
+                },
+                Err(e) => Error::Sqlite(e),
+            },
+            other => other,
+        };
+        let mut catalog = Catalog::open(&catalog_path, meta.device_id, mode).map_err(damaged)?;
         let mut recovered = Recovery::default();
         if lock.is_some() {
-            let known: std::collections::HashSet<_> =
-                catalog.packs()?.into_iter().map(|(id, _)| id).collect();
+            let known: std::collections::HashSet<_> = catalog
+                .packs()
+                .map_err(damaged)?
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect();
             recovered = Store::open(&root.join("store"))?.recover(|id| known.contains(id))?;
         }
         let index = match index {
@@ -204,26 +285,7 @@ impl LockedLibrary {
 
     /// The key slots (wrapped keys only).
     pub fn key_file(&self) -> Result<KeyFile> {
-        let p = self.keys_path();
-        let bytes = std::fs::read(&p).io("read", &p)?;
-        let kf: KeyFile = serde_json::from_slice(&bytes).map_err(|source| Error::Json {
-            path: p.clone(),
-            source,
-        })?;
-        if kf.format > KEYFILE_FORMAT {
-            return Err(Error::TooNew {
-                what: "keys.json",
-                found: kf.format,
-                supported: KEYFILE_FORMAT,
-            });
-        }
-        if kf.library_id != self.meta.library_id {
-            return Err(Error::Integrity {
-                object: "keys.json".into(),
-                detail: "belongs to another library",
-            });
-        }
-        Ok(kf)
+        read_key_file(&self.root, self.meta.library_id)
     }
 
     /// Unlock with a passphrase or recovery key. A wrong secret changes nothing.
@@ -242,12 +304,19 @@ impl LockedLibrary {
         } else {
             Store::at(&self.root.join("store"))
         };
-        Ok(Library {
+        let mut lib = Library {
             crypto: Arc::new(key.crypto()),
             key,
+            journal_written: 0,
             store,
             locked: self,
-        })
+        };
+        if lib.is_writer() {
+            // Segments a crash kept from being written after their transaction.
+            lib.journal_written = lib.store.last_journal_segment(lib.device_id())?;
+            lib.flush_store_journal()?;
+        }
+        Ok(lib)
     }
 }
 
@@ -258,6 +327,8 @@ pub struct Library {
     key: MasterKey,
     crypto: Arc<Crypto>,
     store: Store,
+    /// The last store journal segment on disk (writer only).
+    journal_written: u64,
 }
 
 impl Library {
@@ -279,7 +350,25 @@ impl Library {
             locked,
             key: self.key.clone(),
             crypto: Arc::clone(&self.crypto),
+            journal_written: 0,
         })
+    }
+
+    /// Write the store journal segments the catalog has noted since the last one on disk
+    /// (normally the one transaction just committed).
+    pub(crate) fn flush_store_journal(&mut self) -> Result<()> {
+        let last = self.catalog.last_store_segment()?;
+        while self.journal_written < last {
+            let seq = self.journal_written + 1;
+            let segment = self.catalog.store_segment(seq)?.ok_or(Error::Stopped(
+                "a store journal segment the catalog noted is missing from it",
+            ))?;
+            let body = crate::format::store_journal::seal(&self.crypto, &segment)?;
+            self.store
+                .write_journal_segment(self.device_id(), seq, &body)?;
+            self.journal_written = seq;
+        }
+        Ok(())
     }
 }
 
@@ -303,8 +392,10 @@ pub struct LibraryStats {
     pub versions: u64,
     /// Sum of all versions' sizes.
     pub logical_bytes: u64,
-    /// Bytes on disk under `store/`.
+    /// Bytes of content on disk under `store/` (packs).
     pub stored_bytes: u64,
+    /// Bytes of the store journal (`store/journal/`), from which the catalog rebuilds.
+    pub journal_bytes: u64,
     pub chunks: u64,
     pub packs: u64,
 }
@@ -313,12 +404,13 @@ impl LockedLibrary {
     /// Counts and sizes.
     pub fn stats(&self) -> Result<LibraryStats> {
         let (documents, versions, logical_bytes, chunks, packs) = self.catalog.counts()?;
-        let stored_bytes = Store::at(&self.root.join("store")).disk_usage()?;
+        let usage = Store::at(&self.root.join("store")).disk_usage()?;
         Ok(LibraryStats {
             documents,
             versions,
             logical_bytes,
-            stored_bytes,
+            stored_bytes: usage.content,
+            journal_bytes: usage.journal,
             chunks,
             packs,
         })
@@ -433,7 +525,7 @@ impl Library {
             ops.push(op);
         }
         catalog.apply_ops(&ops)?;
-        Ok(())
+        self.flush_store_journal()
     }
 
     // ----- keys -----

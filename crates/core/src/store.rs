@@ -9,6 +9,7 @@
 
 mod chunk;
 mod derived;
+mod journal;
 mod pack_writer;
 mod source;
 
@@ -20,6 +21,7 @@ use std::sync::Arc;
 
 pub use chunk::{SealedChunk, open_chunk, seal_chunk};
 pub use derived::DerivedCache;
+pub(crate) use pack_writer::sync_dir;
 pub use pack_writer::{FinishedPack, PackWriter};
 pub use source::PackSource;
 
@@ -41,9 +43,22 @@ pub struct Store {
 /// What [`Store::recover`] cleaned up after an interrupted run.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Recovery {
+    /// Temporary files of an interrupted writer, removed.
     pub temp_files: usize,
-    pub orphan_packs: usize,
+    /// Packs the catalog does not know, moved to `store/quarantine/` (never deleted here).
+    pub quarantined_packs: usize,
+    /// Packs back from the quarantine because the catalog knows them now.
+    pub restored_packs: usize,
     pub bytes: u64,
+}
+
+/// Create a new file readable and writable by its owner only.
+pub(crate) fn create_private(path: &Path) -> Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path).io("create", path)
 }
 
 impl Store {
@@ -129,7 +144,7 @@ impl Store {
             .tmp_dir()
             .join(format!("{}.pack", data_encoding::HEXLOWER.encode(&name)));
         {
-            let mut f = File::create(&tmp).io("create", &tmp)?;
+            let mut f = create_private(&tmp)?;
             std::io::Write::write_all(&mut f, bytes).io("write", &tmp)?;
             f.sync_all().io("sync", &tmp)?;
         }
@@ -163,9 +178,38 @@ impl Store {
         Ok(out)
     }
 
-    /// Remove what an interrupted writer left: temporary packs, and finished packs the
-    /// catalog never recorded (written, then the process died before the commit).
-    /// Call only while holding the writer lock.
+    fn quarantine_dir(&self) -> PathBuf {
+        self.root.join("quarantine")
+    }
+
+    /// Packs in `store/quarantine/`: on disk, unknown to the catalog when they were found.
+    pub fn quarantined_packs(&self) -> Result<Vec<(PackId, PathBuf)>> {
+        let dir = self.quarantine_dir();
+        let mut out = Vec::new();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(e).io("list", &dir),
+        };
+        for e in entries {
+            let p = e.io("list", &dir)?.path();
+            if let Some(id) = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| PackId::from_hex(n).ok())
+            {
+                out.push((id, p));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// Clean up after an interrupted writer: remove temporary files, move finished packs
+    /// the catalog does not know (`known` is false) to `store/quarantine/`, and move back
+    /// quarantined packs it knows. Nothing that could hold a record is deleted here: a
+    /// pack leaves the quarantine only through [`Store::recover`] (known again) or
+    /// `prune` (proven unneeded). Call only while holding the writer lock.
     pub fn recover(&self, known: impl Fn(&PackId) -> bool) -> Result<Recovery> {
         let mut r = Recovery::default();
         let tmp = self.tmp_dir();
@@ -177,18 +221,39 @@ impl Store {
                 r.temp_files += 1;
             }
         }
+        for (id, path) in self.quarantined_packs()? {
+            if known(&id) {
+                pack_writer::place(&path, &self.packs_dir(), &id)?;
+                r.restored_packs += 1;
+            }
+        }
+        let mut moved = false;
         for (id, path) in self.pack_files()? {
             if !known(&id) {
+                let dir = self.quarantine_dir();
+                std::fs::create_dir_all(&dir).io("create", &dir)?;
+                let dest = dir.join(id.to_hex());
                 r.bytes += path.metadata().map(|m| m.len()).unwrap_or(0);
-                std::fs::remove_file(&path).io("remove", &path)?;
-                r.orphan_packs += 1;
+                std::fs::rename(&path, &dest).io("quarantine", &dest)?;
+                r.quarantined_packs += 1;
+                moved = true;
             }
+        }
+        if moved {
+            pack_writer::sync_dir(&self.quarantine_dir())?;
         }
         Ok(r)
     }
 
-    /// Bytes on disk under `store/`.
-    pub fn disk_usage(&self) -> Result<u64> {
+    /// Delete a quarantined pack for good (`prune`, once it is proven unneeded).
+    pub(crate) fn delete_quarantined(&self, id: &PackId) -> Result<()> {
+        let p = self.quarantine_dir().join(id.to_hex());
+        std::fs::remove_file(&p).io("remove", &p)
+    }
+
+    /// Bytes on disk under `store/`: content (packs, quarantined and temporary ones) and
+    /// the store journal.
+    pub fn disk_usage(&self) -> Result<StoreUsage> {
         fn walk(p: &Path) -> Result<u64> {
             let mut total = 0;
             for e in std::fs::read_dir(p).io("list", p)? {
@@ -202,12 +267,33 @@ impl Store {
             }
             Ok(total)
         }
-        if self.root.exists() {
-            walk(&self.root)
-        } else {
-            Ok(0)
+        let mut usage = StoreUsage::default();
+        if !self.root.exists() {
+            return Ok(usage);
         }
+        for e in std::fs::read_dir(&self.root).io("list", &self.root)? {
+            let e = e.io("list", &self.root)?;
+            let m = e.metadata().io("stat", e.path())?;
+            let n = if m.is_dir() {
+                walk(&e.path())?
+            } else {
+                m.len()
+            };
+            if e.file_name() == "journal" {
+                usage.journal += n;
+            } else {
+                usage.content += n;
+            }
+        }
+        Ok(usage)
     }
+}
+
+/// What [`Store::disk_usage`] counts.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct StoreUsage {
+    pub content: u64,
+    pub journal: u64,
 }
 
 /// Reads sealed chunks, keeping a few pack files open.

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant, SystemTime};
 use notify::{RecursiveMode, Watcher};
 
 use crate::error::{Error, IoContext, Result};
+use crate::fsx::inside_without_links;
 
 /// The subfolder of a watched folder that imported files are moved into.
 pub const IMPORTED_DIR: &str = "Imported";
@@ -99,8 +100,9 @@ pub fn is_ignored(root: &Path, path: &Path) -> bool {
     })
 }
 
+/// A regular file's size and time; `None` for anything else (a link, a FIFO, a device).
 fn signature(path: &Path) -> Option<Signature> {
-    let m = std::fs::metadata(path).ok()?;
+    let m = std::fs::symlink_metadata(path).ok()?;
     m.is_file().then(|| Signature {
         len: m.len(),
         modified: m.modified().ok(),
@@ -116,12 +118,14 @@ impl FolderWatcher {
             path: root.clone(),
             source,
         };
+        // Links are not followed: one out of the folder must not be watched (and a loop
+        // must not stop the watch).
+        let config = notify::Config::default().with_follow_symlinks(false);
         let mut watcher: Box<dyn Watcher + Send> = match opts.poll {
             Some(every) => Box::new(
-                notify::PollWatcher::new(tx, notify::Config::default().with_poll_interval(every))
-                    .map_err(fail)?,
+                notify::PollWatcher::new(tx, config.with_poll_interval(every)).map_err(fail)?,
             ),
-            None => Box::new(notify::recommended_watcher(tx).map_err(fail)?),
+            None => Box::new(notify::RecommendedWatcher::new(tx, config).map_err(fail)?),
         };
         // Watch first, then list: a file created in between shows in one or the other.
         watcher
@@ -145,10 +149,14 @@ impl FolderWatcher {
 
     /// Look at a path something happened to (a folder: everything in it).
     fn note(&mut self, path: &Path) {
-        if path != self.root && is_ignored(&self.root, path) {
+        if path != self.root
+            && (is_ignored(&self.root, path) || !inside_without_links(&self.root, path))
+        {
+            // Links are not followed: a link to a clerk's home in a shared scan folder
+            // must not import (and move away) what is there.
             return;
         }
-        if path.is_dir() {
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
             if let Ok(entries) = std::fs::read_dir(path) {
                 for e in entries.flatten() {
                     self.note(&e.path());
@@ -240,7 +248,8 @@ impl FolderWatcher {
             .collect();
         let mut ready = Vec::new();
         for path in due {
-            match signature(&path) {
+            let here = inside_without_links(&self.root, &path).then(|| signature(&path));
+            match here.flatten() {
                 Some(sig) if Some(&sig) == self.pending.get(&path).map(|s| &s.signature) => {
                     self.pending.remove(&path);
                     self.done.insert(path.clone(), sig);
@@ -271,12 +280,25 @@ impl FolderWatcher {
 /// path.
 pub fn move_imported(root: &Path, file: &Path) -> Result<PathBuf> {
     let root = root.canonicalize().io("open the watched folder", root)?;
-    let rel = file
-        .strip_prefix(&root)
-        .map_err(|_| Error::Invalid(format!("{} is not in {}", file.display(), root.display())))?;
-    let mut target = root.join(IMPORTED_DIR).join(rel);
+    let outside = || Error::OutsideWatchedFolder {
+        path: file.to_owned(),
+        folder: root.clone(),
+    };
+    let rel = file.strip_prefix(&root).map_err(|_| outside())?;
+    // Only a regular file reached without a link, moved to a folder reached without one.
+    if !inside_without_links(&root, file) || signature(file).is_none() {
+        return Err(outside());
+    }
+    let imported = root.join(IMPORTED_DIR);
+    if std::fs::symlink_metadata(&imported).is_ok_and(|m| !m.is_dir()) {
+        return Err(outside());
+    }
+    let mut target = imported.join(rel);
     if let Some(dir) = target.parent() {
         std::fs::create_dir_all(dir).io("create", dir)?;
+        if !inside_without_links(&root, dir) {
+            return Err(outside());
+        }
     }
     let stem = target
         .file_stem()
@@ -390,7 +412,93 @@ mod tests {
         std::fs::write(outside.path().join("b.pdf"), b"x").unwrap();
         assert!(matches!(
             move_imported(&root, &outside.path().join("b.pdf")),
-            Err(Error::Invalid(_))
+            Err(Error::OutsideWatchedFolder { .. })
         ));
+    }
+
+    #[cfg(unix)]
+    fn mkfifo(path: &Path) {
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(path)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+
+    /// A link to a clerk's home, a link loop and a FIFO in the watched folder: only the
+    /// real file is handed over, nothing outside is touched, and nothing blocks.
+    #[cfg(unix)]
+    fn links_loops_and_fifos_are_passed_over(poll: bool) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::write(home.join("diary.txt"), b"private").unwrap();
+        let root = dir.path().join("scans");
+        std::fs::create_dir_all(root.join("class")).unwrap();
+        std::os::unix::fs::symlink(&home, root.join("link")).unwrap();
+        std::os::unix::fs::symlink(home.join("diary.txt"), root.join("diary-link.txt")).unwrap();
+        std::os::unix::fs::symlink(&root, root.join("class/loop")).unwrap();
+        mkfifo(&root.join("pipe.pdf"));
+        let mut w = FolderWatcher::start(&root, &options(poll)).unwrap();
+        let root = w.root().to_owned();
+        std::fs::write(root.join("class/scan.pdf"), b"scan").unwrap();
+        mkfifo(&root.join("class/later.pdf"));
+        let got = collect(&mut w, 1);
+        assert_eq!(got, [root.join("class/scan.pdf")]);
+        assert_eq!(w.ready(SETTLE * 3).unwrap(), Vec::<PathBuf>::new());
+        // Asked to move what came through a link anyway, it refuses and leaves it there.
+        for p in [
+            root.join("link/diary.txt"),
+            root.join("diary-link.txt"),
+            root.join("pipe.pdf"),
+        ] {
+            assert!(matches!(
+                move_imported(&root, &p),
+                Err(Error::OutsideWatchedFolder { .. })
+            ));
+        }
+        assert!(home.join("diary.txt").is_file());
+        assert!(!root.join(IMPORTED_DIR).join("link").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn notifications_pass_over_links_loops_and_fifos() {
+        links_loops_and_fifos_are_passed_over(false);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn polling_passes_over_links_loops_and_fifos() {
+        links_loops_and_fifos_are_passed_over(true);
+    }
+
+    /// A file swapped for a FIFO after it settled is not handed over, and "Imported"
+    /// turned into a link out of the folder is not moved into.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_fifo_or_a_linked_imported_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = FolderWatcher::start(dir.path(), &options(false)).unwrap();
+        let root = w.root().to_owned();
+        std::fs::write(root.join("a.pdf"), b"a").unwrap();
+        assert_eq!(collect(&mut w, 1), [root.join("a.pdf")]);
+        std::fs::remove_file(root.join("a.pdf")).unwrap();
+        mkfifo(&root.join("a.pdf"));
+        assert_eq!(w.ready(SETTLE * 3).unwrap(), Vec::<PathBuf>::new());
+        assert!(matches!(
+            move_imported(&root, &root.join("a.pdf")),
+            Err(Error::OutsideWatchedFolder { .. })
+        ));
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), root.join(IMPORTED_DIR)).unwrap();
+        std::fs::write(root.join("b.pdf"), b"b").unwrap();
+        assert!(matches!(
+            move_imported(&root, &root.join("b.pdf")),
+            Err(Error::OutsideWatchedFolder { .. })
+        ));
+        assert!(root.join("b.pdf").is_file());
     }
 }

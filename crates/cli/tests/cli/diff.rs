@@ -5,25 +5,57 @@ use super::*;
 
 /// A minimal PDF with one line of Helvetica text per entry of each page.
 pub(crate) fn simple_pdf(pages: &[&[&str]]) -> Vec<u8> {
+    let pages: Vec<PageSpec<'_>> = pages
+        .iter()
+        .map(|lines| PageSpec {
+            lines,
+            media_box: [0.0, 0.0, 612.0, 792.0],
+            rotate: 0,
+        })
+        .collect();
+    pdf(&pages)
+}
+
+/// One page of [`pdf`]: its lines of text, its media box (left, bottom, right, top) and
+/// its /Rotate.
+pub(crate) struct PageSpec<'a> {
+    pub lines: &'a [&'a str],
+    pub media_box: [f32; 4],
+    pub rotate: u32,
+}
+
+/// A minimal PDF: each page's lines from 72 points inside its media box's top left, then
+/// the last line 36 points above its bottom right corner.
+pub(crate) fn pdf(pages: &[PageSpec<'_>]) -> Vec<u8> {
     let mut objects: Vec<String> = vec![
         "<< /Type /Catalog /Pages 2 0 R >>".into(),
         String::new(), // the page tree, once the pages' numbers are known
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".into(),
     ];
     let mut kids = Vec::new();
-    for lines in pages {
-        let mut content = String::from("BT /F1 12 Tf 72 720 Td 14 TL\n");
-        for l in *lines {
+    for page in pages {
+        let [left, bottom, right, top] = page.media_box;
+        let mut content = format!("BT /F1 12 Tf {} {} Td 14 TL\n", left + 72.0, top - 72.0);
+        let (last, first) = page.lines.split_last().unwrap_or((&"", &[]));
+        for l in first {
             content.push_str(&format!("({l}) Tj T*\n"));
         }
-        content.push_str("ET");
+        content.push_str("ET\n");
+        if !last.is_empty() {
+            content.push_str(&format!(
+                "BT /F1 12 Tf {} {} Td ({last}) Tj ET\n",
+                right - 200.0,
+                bottom + 36.0
+            ));
+        }
         objects.push(format!(
             "<< /Length {} >>\nstream\n{content}\nendstream",
             content.len()
         ));
         let content_id = objects.len();
         objects.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content_id} 0 R /Resources << /Font << /F1 3 0 R >> >> >>"
+            "<< /Type /Page /Parent 2 0 R /MediaBox [{left} {bottom} {right} {top}] /Rotate {} /Contents {content_id} 0 R /Resources << /Font << /F1 3 0 R >> >> >>",
+            page.rotate
         ));
         kids.push(format!("{} 0 R", objects.len()));
     }

@@ -9,6 +9,8 @@ use serde_json::Value;
 
 mod diff;
 mod preview;
+mod repair;
+mod rotated;
 mod search;
 mod sync;
 mod watch;

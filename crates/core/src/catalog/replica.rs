@@ -120,6 +120,7 @@ impl Catalog {
         let seq = i64::try_from(segment.seq)
             .map_err(|_| Error::Invalid(format!("segment number {} is too large", segment.seq)))?;
         let tx = self.conn.transaction()?;
+        let before = super::store_journal::last_op(&tx)?;
         let mut applied = 0;
         {
             let mut mark = tx.prepare_cached("UPDATE ops SET segment = ?1 WHERE stamp = ?2")?;
@@ -144,6 +145,8 @@ impl Catalog {
                 params![segment.device.to_string(), seq],
             )?;
         }
+        let received = (segment.device != self.device).then_some(segment.seq);
+        super::store_journal::record(&tx, before, received, None)?;
         tx.commit()?;
         Ok(applied)
     }

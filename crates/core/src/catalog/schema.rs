@@ -170,6 +170,25 @@ const MIGRATIONS: &[&str] = &[
         seen TEXT NOT NULL
     ) STRICT;
     "#,
+    // 7: the store journal. Each row is one segment of `store/journal/<device>/`: the
+    // operations with `ops.seq` from `first_op` to `last_op` (none when `last_op` is
+    // smaller), applied in one transaction, and the remote segment they arrived in.
+    // Operations from before this migration go in segments of 20,000, written at the
+    // next unlock. `meta.journal_incomplete`: the store journal may not hold everything
+    // this folder ever held (it began with an existing catalog, or was rebuilt around a
+    // missing segment), so packs the catalog does not know are kept in quarantine.
+    r#"
+    CREATE TABLE store_journal (
+        seq INTEGER PRIMARY KEY,
+        first_op INTEGER NOT NULL,
+        last_op INTEGER NOT NULL,
+        received INTEGER
+    ) STRICT;
+    INSERT INTO store_journal (seq, first_op, last_op)
+        SELECT (seq - 1) / 20000 + 1, min(seq), max(seq) FROM ops GROUP BY (seq - 1) / 20000;
+    INSERT INTO meta (key, value) SELECT 'journal_incomplete', 'upgraded'
+        WHERE EXISTS (SELECT 1 FROM ops);
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -234,7 +253,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 19);
+        assert_eq!(n, 20);
     }
 
     #[test]

@@ -159,7 +159,7 @@ pub(crate) fn extract(
                 return Err(Error::TimedOut { limit_secs });
             }
             let number = i as u32 + 1;
-            let text = page.text().map(|t| t.all()).unwrap_or_default();
+            let text = page.text().map(|t| all_text(&t)).unwrap_or_default();
             let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
             if letters < MIN_TEXT_CHARS {
                 info.ocr_pages.push(number);
@@ -174,6 +174,15 @@ pub(crate) fn extract(
         }
         Ok((info, pages))
     })
+}
+
+/// Every character of a page, whatever its rotation, crop box or media box. pdfium-render's
+/// `all()` keeps only what lies inside the unrotated page size from the origin, which cuts
+/// text on rotated pages and on pages whose media box does not start at 0,0; characters
+/// are positioned in the page's own space, so the bounds here cover any page there is.
+fn all_text(text: &PdfPageText<'_>) -> String {
+    const FAR: f32 = 1.0e7;
+    text.inside_rect(PdfRect::new_from_values(-FAR, -FAR, FAR, FAR))
 }
 
 /// Render the given pages (1-based) at `dpi` for OCR, handing each image to `sink` as it is

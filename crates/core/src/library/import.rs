@@ -17,7 +17,6 @@
 //! transaction. A crash at any point loses only unreported work.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -140,6 +139,8 @@ struct Planned {
     path: PathBuf,
     mtime_ms: Option<i64>,
     size: u64,
+    /// Whether a link at `path` is followed (only for a path the user named).
+    links: crate::fsx::Links,
 }
 
 fn refuse(path: &Path, reason: impl Into<String>) -> ImportOutcome {
@@ -153,27 +154,49 @@ fn describe_io(e: &std::io::Error) -> String {
     match e.kind() {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied: cannot read it".into(),
+        std::io::ErrorKind::InvalidInput => e.to_string(),
         _ => format!("cannot read it: {e}"),
     }
 }
 
 /// Expand folders (recursively, in name order) into files; refuse what cannot be imported.
 fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOutcome>) {
-    fn visit(path: &Path, top: bool, files: &mut Vec<Planned>, refused: &mut Vec<ImportOutcome>) {
+    use crate::fsx::Links;
+    /// `root`: the folder the user named (resolved), for paths found inside it.
+    fn visit(
+        path: &Path,
+        root: Option<&Path>,
+        files: &mut Vec<Planned>,
+        refused: &mut Vec<ImportOutcome>,
+    ) {
         let meta = match std::fs::symlink_metadata(path) {
             Ok(m) => m,
             Err(e) => return refused.push(refuse(path, describe_io(&e))),
         };
+        let mut target = path.to_owned();
         let meta = if meta.file_type().is_symlink() {
-            match std::fs::metadata(path) {
-                Ok(m) if m.is_dir() && !top => {
+            match (std::fs::metadata(path), std::fs::canonicalize(path)) {
+                (Ok(m), _) if m.is_dir() && root.is_some() => {
                     return refused.push(refuse(
                         path,
                         "a link to a folder inside an imported folder is not followed",
                     ));
                 }
-                Ok(m) => m,
-                Err(e) => {
+                (Ok(m), Ok(real)) => {
+                    if let Some(root) = root {
+                        // A link inside an imported folder is followed only to a file
+                        // inside that folder.
+                        if !real.starts_with(root) {
+                            return refused.push(refuse(
+                                path,
+                                "a link that leads out of the imported folder is not followed",
+                            ));
+                        }
+                        target = real;
+                    }
+                    m
+                }
+                (Err(e), _) | (_, Err(e)) => {
                     return refused.push(refuse(path, format!("broken link: {}", describe_io(&e))));
                 }
             }
@@ -181,6 +204,14 @@ fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOut
             meta
         };
         if meta.is_dir() {
+            let resolved;
+            let root = match root {
+                Some(r) => r,
+                None => {
+                    resolved = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+                    &resolved
+                }
+            };
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
                 Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
                 Err(e) => {
@@ -192,13 +223,10 @@ fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOut
             };
             entries.sort();
             for e in entries {
-                visit(&e, false, files, refused);
+                visit(&e, Some(root), files, refused);
             }
         } else if !meta.is_file() {
-            refused.push(refuse(
-                path,
-                "not a regular file (a device, pipe or socket)",
-            ));
+            refused.push(refuse(path, crate::fsx::not_regular().to_string()));
         } else if meta.len() == 0 {
             refused.push(refuse(path, "empty file (0 bytes)"));
         } else {
@@ -208,14 +236,19 @@ fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOut
                 .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                 .and_then(|d| i64::try_from(d.as_millis()).ok());
             files.push(Planned {
-                path: path.to_owned(),
+                path: target,
                 mtime_ms,
                 size: meta.len(),
+                links: if root.is_some() {
+                    Links::Refuse
+                } else {
+                    Links::Follow
+                },
             });
         }
     }
     for p in paths {
-        visit(p, true, files, refused);
+        visit(p, None, files, refused);
     }
 }
 
@@ -284,7 +317,9 @@ fn read_files(planned: &[Planned], crypto: &Crypto, work: &Sender<Work>, out: &S
         seq - 1
     };
     for (idx, p) in planned.iter().enumerate() {
-        let file = match File::open(&p.path) {
+        // Opened without blocking: a file swapped for a FIFO since it was planned is
+        // refused, not waited on.
+        let file = match crate::fsx::open_regular(&p.path, p.links) {
             Ok(f) => f,
             Err(e) => {
                 if out

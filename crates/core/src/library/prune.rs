@@ -61,6 +61,12 @@ pub struct PruneReport {
     pub freed_bytes: u64,
     /// Dropped packs kept until their grace period ends.
     pub waiting_packs: u64,
+    /// Packs from `store/quarantine/` (found on disk, unknown to the catalog) deleted
+    /// because the complete store journal proves no operation ever used them.
+    pub quarantine_deleted: u64,
+    /// Quarantined packs kept because the store journal is not complete (see
+    /// `Catalog::journal_incomplete`).
+    pub quarantine_kept: u64,
     /// Dropped packs past their grace period and re-checked: safe to delete everywhere
     /// (sync deletes them from the remote).
     #[serde(skip)]
@@ -117,7 +123,39 @@ impl Library {
             self.commit(ops)?;
         }
         self.delete_dropped(opts, &used, &mut report)?;
+        self.reclaim_quarantine(&mut report)?;
         Ok(report)
+    }
+
+    /// Delete quarantined packs that no operation ever announced. Opening for writing
+    /// refused a catalog behind the store journal, so when that journal is complete, a
+    /// pack the catalog does not know was written by an import that never committed.
+    fn reclaim_quarantine(&mut self, report: &mut PruneReport) -> Result<()> {
+        let quarantined = self.store().quarantined_packs()?;
+        if quarantined.is_empty() {
+            return Ok(());
+        }
+        if self.catalog.journal_incomplete()?.is_some() {
+            report.quarantine_kept = quarantined.len() as u64;
+            return Ok(());
+        }
+        let known: HashSet<PackId> = self
+            .catalog
+            .packs()?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        for (id, path) in quarantined {
+            if known.contains(&id) {
+                report.quarantine_kept += 1;
+                continue;
+            }
+            let len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            self.store().delete_quarantined(&id)?;
+            report.quarantine_deleted += 1;
+            report.freed_bytes += len;
+        }
+        Ok(())
     }
 
     /// Copy the chunks in use whose only copies are in dropped packs into new packs (a

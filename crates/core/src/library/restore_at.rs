@@ -63,7 +63,8 @@ impl Library {
                 }
                 report.packs += 1;
             }
-            copy.writer()?.apply_ops(&ops).map(|_| ())
+            copy.writer()?.apply_ops(&ops)?;
+            copy.flush_store_journal()
         })?;
         let (documents, versions, ..) = copy.catalog.counts()?;
         report.documents = documents;

@@ -152,13 +152,16 @@ impl Library {
     /// segment of that number (a sync that stopped after the upload, before this note),
     /// pass that one instead: its operations are what the number stands for.
     pub fn mark_sent(&mut self, segment: &Segment) -> Result<()> {
-        self.writer()?.mark_sent(segment)
+        self.writer()?.mark_sent(segment)?;
+        self.flush_store_journal()
     }
 
     /// Apply another device's segment; the next one of that device must follow it.
     /// Returns how many operations were new.
     pub fn apply_segment(&mut self, segment: &Segment) -> Result<usize> {
-        self.writer()?.apply_segment(segment)
+        let applied = self.writer()?.apply_segment(segment)?;
+        self.flush_store_journal()?;
+        Ok(applied)
     }
 
     /// `device`'s segment `seq` rebuilt from the operations this library holds, sealed

@@ -112,12 +112,12 @@ pub(super) fn place(tmp: &Path, packs_dir: &Path, id: &PackId) -> Result<()> {
 
 /// Make a rename durable (on Unix a directory's entries are synced through the folder).
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
     File::open(dir).and_then(|d| d.sync_all()).io("sync", dir)
 }
 
 /// Windows makes renames durable with the file's own flush; folders cannot be opened.
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> Result<()> {
+pub(crate) fn sync_dir(_dir: &Path) -> Result<()> {
     Ok(())
 }

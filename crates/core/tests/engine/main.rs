@@ -9,6 +9,7 @@ use dossier_core::{
 };
 use zeroize::Zeroizing;
 
+mod catalog_loss;
 mod deleting;
 
 const PASS: &str = "correct horse battery";

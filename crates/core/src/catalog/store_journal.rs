@@ -1,0 +1,248 @@
+//! Which operations went into which segment of the store journal (`store/journal/`), so
+//! the library can write each segment after its transaction and rebuild the catalog from
+//! them.
+//!
+//! **Invariant:** every transaction that applies new operations adds one `store_journal`
+//! row naming them, in that transaction. The row's segment file is written after the
+//! commit, so a crash leaves the catalog at most ahead of the store journal (the file is
+//! written at the next unlock), never behind it: a catalog behind the store journal is
+//! an older copy, and opening it for writing is refused.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
+
+use super::{Catalog, apply, schema};
+use crate::error::{CatalogProblem, Error, Result};
+use crate::format::op::Op;
+use crate::format::store_journal::StoreSegment;
+
+/// The highest `ops.seq` so far (0 for none).
+pub(super) fn last_op(tx: &Transaction<'_>) -> Result<i64> {
+    Ok(tx.query_row("SELECT coalesce(max(seq), 0) FROM ops", [], |r| r.get(0))?)
+}
+
+/// Note, inside the transaction that applied them, the operations after `before` as the
+/// next store segment (nothing when there are none).
+pub(super) fn record(
+    tx: &Transaction<'_>,
+    before: i64,
+    received: Option<u64>,
+    seq: Option<u64>,
+) -> Result<()> {
+    let last = last_op(tx)?;
+    if last <= before && seq.is_none() {
+        return Ok(());
+    }
+    let seq = match seq {
+        Some(s) => to_i64(s)?,
+        None => tx.query_row(
+            "SELECT coalesce(max(seq), 0) + 1 FROM store_journal",
+            [],
+            |r| r.get(0),
+        )?,
+    };
+    tx.execute(
+        "INSERT INTO store_journal (seq, first_op, last_op, received) VALUES (?1, ?2, ?3, ?4)",
+        params![seq, before + 1, last, received.map(to_i64).transpose()?],
+    )?;
+    Ok(())
+}
+
+fn to_i64(n: u64) -> Result<i64> {
+    i64::try_from(n).map_err(|_| Error::Invalid(format!("segment number {n} is too large")))
+}
+
+/// What a catalog file holds, read without changing anything in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CatalogState {
+    /// Its schema version (0: no tables).
+    pub schema: u32,
+    /// The last store segment it notes; `None` before the store journal (schema 7).
+    pub last_store_segment: Option<u64>,
+    /// Whether it holds any operation.
+    pub has_ops: bool,
+}
+
+impl Catalog {
+    /// Look into the catalog at `path` before opening it for writing: a missing, empty
+    /// or unreadable file is [`Error::CatalogUnusable`]; nothing is created or migrated.
+    pub fn inspect(path: &Path) -> Result<CatalogState> {
+        let unusable = |problem| Error::CatalogUnusable {
+            path: path.to_owned(),
+            problem,
+        };
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(unusable(CatalogProblem::Missing));
+            }
+            Err(e) => {
+                return Err(e).map_err(|source| Error::Io {
+                    action: "stat",
+                    path: path.to_owned(),
+                    source,
+                });
+            }
+            Ok(m) if m.len() == 0 => return Err(unusable(CatalogProblem::Empty)),
+            Ok(_) => {}
+        }
+        let read = || -> rusqlite::Result<CatalogState> {
+            // Read-write without create: SQLite may need to recover its -wal file.
+            let conn = Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            let tables: i64 =
+                conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+            if version == 0 && tables == 0 {
+                return Ok(CatalogState {
+                    schema: 0,
+                    last_store_segment: None,
+                    has_ops: false,
+                });
+            }
+            let has_ops = conn.query_row("SELECT EXISTS (SELECT 1 FROM ops)", [], |r| r.get(0))?;
+            let last_store_segment = if version >= 7 {
+                let s: i64 =
+                    conn.query_row("SELECT coalesce(max(seq), 0) FROM store_journal", [], |r| {
+                        r.get(0)
+                    })?;
+                Some(s as u64)
+            } else {
+                None
+            };
+            Ok(CatalogState {
+                schema: version,
+                last_store_segment,
+                has_ops,
+            })
+        };
+        let state = read().map_err(|e| match CatalogProblem::from_sqlite(e) {
+            Ok(problem) => unusable(problem),
+            Err(e) => Error::Sqlite(e),
+        })?;
+        if state.schema == 0 {
+            return Err(unusable(CatalogProblem::Empty));
+        }
+        if state.schema > schema::SCHEMA_VERSION {
+            return Err(Error::TooNew {
+                what: "catalog.sqlite",
+                found: state.schema,
+                supported: schema::SCHEMA_VERSION,
+            });
+        }
+        Ok(state)
+    }
+
+    /// The number of the last store segment this catalog has noted (0 for none).
+    pub fn last_store_segment(&self) -> Result<u64> {
+        let seq: i64 =
+            self.conn
+                .query_row("SELECT coalesce(max(seq), 0) FROM store_journal", [], |r| {
+                    r.get(0)
+                })?;
+        Ok(seq as u64)
+    }
+
+    /// Why the store journal may not hold everything this folder ever held (then a pack
+    /// the catalog does not know is not proven unneeded); `None` when it is complete.
+    pub fn journal_incomplete(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'journal_incomplete'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Note that the store journal may not hold everything (see
+    /// [`Catalog::journal_incomplete`]).
+    pub fn mark_journal_incomplete(&mut self, why: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('journal_incomplete', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [why],
+        )?;
+        Ok(())
+    }
+
+    /// Store segment `seq` as this catalog holds it; `None` when it has no such segment.
+    pub fn store_segment(&self, seq: u64) -> Result<Option<StoreSegment>> {
+        let row: Option<(i64, i64, Option<i64>)> = self
+            .conn
+            .query_row(
+                "SELECT first_op, last_op, received FROM store_journal WHERE seq = ?1",
+                [to_i64(seq)?],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((first, last, received)) = row else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT body FROM ops WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
+        let ops = stmt
+            .query_map(params![first, last], |r| r.get::<_, String>(0))?
+            .map(|body| Ok(serde_json::from_str(&body?)?))
+            .collect::<Result<Vec<Op>>>()?;
+        Ok(Some(StoreSegment {
+            device: self.device,
+            seq,
+            received: received.map(|r| r as u64),
+            ops,
+        }))
+    }
+
+    /// A catalog being rebuilt in a file of its own: no sync per transaction, since
+    /// [`Catalog::finish_rebuild`] makes the whole file durable before it is used.
+    pub(crate) fn start_rebuild(&self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "OFF")?;
+        Ok(())
+    }
+
+    /// Fold the write-ahead log into the file and close it, so the file alone is the
+    /// catalog (the caller syncs it to disk and renames it into place).
+    pub(crate) fn finish_rebuild(self) -> Result<()> {
+        self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        self.conn.close().map_err(|(_, e)| Error::Sqlite(e))
+    }
+
+    /// Apply a store segment while rebuilding a catalog: its operations, the row naming
+    /// them under the segment's own number, and, for operations that came by sync, the
+    /// remote segment they arrived in. Returns how many operations were new.
+    pub fn apply_store_segment(&mut self, segment: &StoreSegment) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let before = last_op(&tx)?;
+        let mut applied = 0;
+        for op in &segment.ops {
+            if op.stamp.hlc > self.last {
+                self.last = op.stamp.hlc;
+            }
+            if apply::apply(&tx, op)? {
+                applied += 1;
+            }
+        }
+        if let Some(remote) = segment.received
+            && let Some(device) = segment.ops.first().map(|op| op.stamp.device)
+        {
+            let remote = to_i64(remote)?;
+            tx.execute(
+                "UPDATE ops SET segment = ?1 WHERE seq > ?2",
+                params![remote, before],
+            )?;
+            tx.execute(
+                "INSERT INTO segments (device, seq) VALUES (?1, ?2)
+                 ON CONFLICT (device) DO UPDATE SET seq = max(seq, excluded.seq)",
+                params![device.to_string(), remote],
+            )?;
+        }
+        record(&tx, before, segment.received, Some(segment.seq))?;
+        tx.commit()?;
+        Ok(applied)
+    }
+}

@@ -1,0 +1,167 @@
+//! The library's own copy of its journal inside `store/`: every catalog transaction that
+//! applied new operations, as one sealed segment, so that `store/` alone rebuilds the
+//! catalog (`dossier repair --rebuild-catalog`).
+//!
+//! Layout (format 1), the same body as a remote journal segment ([`super::journal`]):
+//!
+//! ```text
+//! store/journal/<device id>/<sequence, 12 digits>   one file per catalog transaction
+//! "DOSJRNL1" | nonce(12) | AES-256-GCM(zstd(JSON)) | tag(16)
+//! ```
+//!
+//! The JSON is `{"device", "seq", "received", "ops": [Op…]}`: `device` is the desktop whose
+//! library folder this is (the segments are numbered by it, 1, 2, …, without gaps), the
+//! operations are those the transaction applied for the first time, in order, whoever made
+//! them, and `received` is the remote segment they arrived in when they came by sync (all
+//! of one other device). The associated data is `"dossier store journal v1 " + device +
+//! " " + seq`: a store segment does not open as a remote segment or under another name.
+
+use serde::{Deserialize, Serialize};
+
+use super::journal::{decode, encode};
+use super::op::Op;
+use crate::error::{Error, Result};
+use crate::ids::DeviceId;
+use crate::keys::Crypto;
+use crate::keys::master::SealKind;
+
+/// zstd level of a segment's JSON.
+const LEVEL: i32 = 3;
+
+/// The operations one catalog transaction applied for the first time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoreSegment {
+    pub device: DeviceId,
+    /// 1 for the folder's first transaction, then one more each time.
+    pub seq: u64,
+    /// The remote segment (of the device that made them) the operations arrived in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<u64>,
+    pub ops: Vec<Op>,
+}
+
+/// The file name of segment `seq` in its device's folder.
+pub fn file_name(seq: u64) -> String {
+    format!("{seq:012}")
+}
+
+/// A file name back into its sequence number; `None` for anything else.
+pub fn parse_file_name(name: &str) -> Option<u64> {
+    if name.len() != 12 || !name.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    name.parse().ok().filter(|s| *s > 0)
+}
+
+fn aad(device: DeviceId, seq: u64) -> Vec<u8> {
+    format!("dossier store journal v1 {device} {seq}").into_bytes()
+}
+
+fn object(device: DeviceId, seq: u64) -> String {
+    format!("store/journal/{device}/{}", file_name(seq))
+}
+
+/// Seal a segment into its file body.
+pub(crate) fn seal(crypto: &Crypto, segment: &StoreSegment) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(segment)?;
+    let plain = zstd::bulk::compress(&json, LEVEL).map_err(|source| Error::Io {
+        action: "compress",
+        path: object(segment.device, segment.seq).into(),
+        source,
+    })?;
+    Ok(encode(&crypto.seal(
+        SealKind::Journal,
+        &aad(segment.device, segment.seq),
+        &plain,
+    )))
+}
+
+/// Open the file body of `device`'s store segment `seq`: authenticated, bound to its name.
+pub(crate) fn open(
+    crypto: &Crypto,
+    device: DeviceId,
+    seq: u64,
+    body: &[u8],
+) -> Result<StoreSegment> {
+    let name = object(device, seq);
+    let damaged = |detail| Error::Integrity {
+        object: name.clone(),
+        detail,
+    };
+    let sealed = decode(body).ok_or_else(|| damaged("not a journal segment (wrong magic)"))?;
+    let plain = crypto.open(SealKind::Journal, &aad(device, seq), sealed, name.clone())?;
+    let json = zstd::stream::decode_all(&plain[..]).map_err(|_| damaged("not zstd data"))?;
+    let segment: StoreSegment =
+        serde_json::from_slice(&json).map_err(|_| damaged("not a store journal segment"))?;
+    if segment.device != device || segment.seq != seq {
+        return Err(damaged("names another device or sequence than its file"));
+    }
+    Ok(segment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::op::{OpKind, Stamp};
+    use crate::ids::DocId;
+
+    fn segment(device: DeviceId, seq: u64) -> StoreSegment {
+        let stamp = Stamp::parse(&format!("019a00000000.00000001.{device}")).unwrap();
+        StoreSegment {
+            device,
+            seq,
+            received: None,
+            ops: vec![Op {
+                stamp,
+                kind: OpKind::DocumentCreated {
+                    doc: DocId::new(),
+                    title: "Report card of Ada".into(),
+                },
+            }],
+        }
+    }
+
+    #[test]
+    fn names_round_trip_and_odd_names_are_not_segments() {
+        assert_eq!(parse_file_name(&file_name(42)), Some(42));
+        for bad in ["1", "00000000000a", "000000000000", "0000000000012", ".tmp"] {
+            assert_eq!(parse_file_name(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn sealed_segments_open_only_with_the_key_under_their_own_name() {
+        let crypto = crate::keys::MasterKey::generate().crypto();
+        let d = DeviceId::new();
+        let s = segment(d, 9);
+        let body = seal(&crypto, &s).unwrap();
+        assert_eq!(open(&crypto, d, 9, &body).unwrap(), s);
+        assert!(!body.windows(6).any(|w| w == b"of Ada"));
+        let other = crate::keys::MasterKey::generate().crypto();
+        for (c, dev, seq, b) in [
+            (&other, d, 9, body.clone()),
+            (&crypto, d, 10, body.clone()),
+            (&crypto, DeviceId::new(), 9, body.clone()),
+            (&crypto, d, 9, body[8..].to_vec()),
+        ] {
+            assert!(matches!(
+                open(c, dev, seq, &b),
+                Err(Error::Integrity { .. })
+            ));
+        }
+        // A remote segment of the same number does not pass for a store segment.
+        let remote = crate::format::journal::seal(
+            &crypto,
+            &crate::format::journal::Segment {
+                device: d,
+                seq: 9,
+                ops: s.ops.clone(),
+            },
+        )
+        .unwrap();
+        assert!(matches!(
+            open(&crypto, d, 9, &remote),
+            Err(Error::Integrity { .. })
+        ));
+    }
+}

@@ -1,0 +1,130 @@
+//! Opening what the user pointed at, and nothing else: files are opened without blocking
+//! (a FIFO or a device is refused, never waited on) and, where asked, without following
+//! a link; paths found inside a folder must not pass through a link out of it.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+/// Whether the last component of a path may be a link that is followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Links {
+    /// A path the user named: a link there is what they chose.
+    Follow,
+    /// A path found inside a folder: a link there is refused.
+    Refuse,
+}
+
+/// The error for something that is not a regular file.
+pub(crate) fn not_regular() -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "not a regular file (a device, pipe or socket)",
+    )
+}
+
+/// Open a regular file for reading. A FIFO, socket or device is refused at once (the
+/// open does not wait for a writer); with [`Links::Refuse`] a link is refused too.
+pub(crate) fn open_regular(path: &Path, links: Links) -> io::Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut flags = libc::O_NONBLOCK;
+        if links == Links::Refuse {
+            flags |= libc::O_NOFOLLOW;
+        }
+        opts.custom_flags(flags);
+    }
+    #[cfg(not(unix))]
+    if links == Links::Refuse && std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "a link inside the folder is not followed",
+        ));
+    }
+    let file = opts.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "a link inside the folder is not followed",
+            );
+        }
+        e
+    })?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    Ok(file)
+}
+
+/// Whether `path` is inside `root` with no link on the way (`root` itself may be one):
+/// every component after `root` is a real folder, and the last a real file or folder.
+pub(crate) fn inside_without_links(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let mut at = root.to_path_buf();
+    for c in rel.components() {
+        match c {
+            std::path::Component::Normal(name) => at.push(name),
+            _ => return false,
+        }
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if !m.file_type().is_symlink() => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fifos_are_refused_without_waiting_and_links_only_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        // No writer ever comes: a blocking open would hang the test.
+        let e = open_regular(&fifo, Links::Follow).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput);
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, "x").unwrap();
+        let link = dir.path().join("link.txt");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        assert!(open_regular(&link, Links::Follow).is_ok());
+        let e = open_regular(&link, Links::Refuse).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{e}");
+        assert!(open_regular(&file, Links::Refuse).is_ok());
+    }
+
+    #[test]
+    fn paths_through_a_link_are_not_inside() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("w");
+        let outside = dir.path().join("home");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("diary.txt"), "x").unwrap();
+        std::fs::write(root.join("sub/a.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("link")).unwrap();
+        assert!(inside_without_links(&root, &root.join("sub/a.txt")));
+        assert!(!inside_without_links(&root, &root.join("link/diary.txt")));
+        assert!(!inside_without_links(&root, &root.join("link")));
+        assert!(!inside_without_links(&root, &outside.join("diary.txt")));
+        assert!(!inside_without_links(
+            &root,
+            &root.join("sub/../link/diary.txt")
+        ));
+    }
+}

@@ -1,0 +1,76 @@
+//! The store journal's files: `store/journal/<device>/<seq>`, one sealed
+//! [`StoreSegment`](crate::format::store_journal::StoreSegment) per catalog transaction.
+//! Written like packs: to `tmp/`, flushed, renamed into place, the folder synced.
+
+use std::path::PathBuf;
+
+use super::Store;
+use super::pack_writer::sync_dir;
+use crate::error::{IoContext, Result};
+use crate::format::store_journal::{file_name, parse_file_name};
+use crate::ids::DeviceId;
+
+impl Store {
+    fn journal_dir(&self, device: DeviceId) -> PathBuf {
+        self.root.join("journal").join(device.to_string())
+    }
+
+    /// The numbers of `device`'s store segments on disk, in order.
+    pub fn journal_segments(&self, device: DeviceId) -> Result<Vec<u64>> {
+        let dir = self.journal_dir(device);
+        let mut out = Vec::new();
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(e).io("list", &dir),
+        };
+        for e in entries {
+            let e = e.io("list", &dir)?;
+            if let Some(seq) = e.file_name().to_str().and_then(parse_file_name) {
+                out.push(seq);
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    /// The highest store segment number of `device` on disk (0 for none).
+    pub fn last_journal_segment(&self, device: DeviceId) -> Result<u64> {
+        Ok(self.journal_segments(device)?.last().copied().unwrap_or(0))
+    }
+
+    /// Write `device`'s store segment `seq` durably (replacing a leftover of the same
+    /// number, which only an interrupted write of the same operations can leave).
+    pub(crate) fn write_journal_segment(
+        &self,
+        device: DeviceId,
+        seq: u64,
+        body: &[u8],
+    ) -> Result<()> {
+        let dir = self.journal_dir(device);
+        std::fs::create_dir_all(&dir).io("create", &dir)?;
+        let mut name = [0u8; 8];
+        crate::fill_random(&mut name);
+        let tmp = self
+            .tmp_dir()
+            .join(format!("{}.seg", data_encoding::HEXLOWER.encode(&name)));
+        {
+            let mut f = super::create_private(&tmp)?;
+            std::io::Write::write_all(&mut f, body).io("write", &tmp)?;
+            f.sync_all().io("sync", &tmp)?;
+        }
+        let dest = dir.join(file_name(seq));
+        std::fs::rename(&tmp, &dest).io("rename", &dest)?;
+        sync_dir(&dir)
+    }
+
+    /// The body of `device`'s store segment `seq`; `None` when there is no such file.
+    pub fn read_journal_segment(&self, device: DeviceId, seq: u64) -> Result<Option<Vec<u8>>> {
+        let path = self.journal_dir(device).join(file_name(seq));
+        match std::fs::read(&path) {
+            Ok(b) => Ok(Some(b)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).io("read", &path),
+        }
+    }
+}
