@@ -12,7 +12,7 @@ use dossier_core::{
 use crate::exit;
 use crate::output::{self, Progress};
 use crate::processing::{self, ToolArgs};
-use crate::unlock::{new_passphrase, open, unlock};
+use crate::unlock::{new_passphrase, unlock, unlock_local};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -295,7 +295,7 @@ pub enum KeysCommand {
     KeyringForget,
 }
 
-fn resolve(lib: &dossier_core::LockedLibrary, doc: &str) -> Result<DocId> {
+fn resolve(lib: &dossier_core::Library, doc: &str) -> Result<DocId> {
     Ok(lib.catalog().resolve(doc)?)
 }
 
@@ -403,7 +403,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             processing::text(&lib, id, version, json)
         }
         Command::Jobs { doc, all, json } => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let filter = match doc {
                 Some(d) => dossier_core::JobFilter::Document(resolve(&lib, &d)?),
                 None if all => dossier_core::JobFilter::All,
@@ -419,7 +419,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Reindex { json } => crate::search::reindex(root, json),
         Command::About { json } => processing::about(tools, json, root),
         Command::Ls { trash, all, json } => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let which = if all {
                 Listing::All
             } else if trash {
@@ -436,7 +436,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             Ok(0)
         }
         Command::Show { doc, json } => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let id = resolve(&lib, &doc)?;
             let detail = lib.catalog().document(id)?;
             let versions = lib.catalog().versions(id)?;
@@ -503,7 +503,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             }
         }
         Command::Versions { doc, json } => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let id = resolve(&lib, &doc)?;
             let versions = lib.catalog().versions(id)?;
             if json {
@@ -625,7 +625,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             Ok(0)
         }
         Command::Audit { doc, json } => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let id = doc.map(|d| resolve(&lib, &d)).transpose()?;
             let events = lib.catalog().audit(id)?;
             if json {
@@ -649,7 +649,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             Ok(if report.is_clean() { 0 } else { exit::PARTIAL })
         }
         Command::Stats { json } => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let s = lib.stats()?;
             if json {
                 output::json(&s)?
@@ -710,7 +710,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
 fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
     match cmd {
         KeysCommand::List { json } => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let kf = lib.key_file()?;
             let slots: Vec<_> = kf
                 .slots
@@ -752,7 +752,7 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
             Ok(0)
         }
         KeysCommand::KeyringForget => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let removed = dossier_core::keys::OsKeyring.forget(lib.library_id())?;
             println!(
                 "{}",

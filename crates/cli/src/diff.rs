@@ -8,7 +8,7 @@ use clap::Args;
 use dossier_core::{Access, CompareOptions, LineOp, TextState, VersionDiff, VersionInfo};
 
 use crate::output;
-use crate::unlock::open;
+use crate::unlock::unlock_local;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -26,7 +26,7 @@ pub struct DiffArgs {
 }
 
 pub fn diff(root: &Path, args: DiffArgs) -> Result<u8> {
-    let lib = open(root, Access::Read)?;
+    let lib = unlock_local(root, Access::Read)?;
     let doc = lib.catalog().resolve(&args.doc)?;
     let d = lib.compare(
         doc,

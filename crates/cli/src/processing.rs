@@ -137,7 +137,7 @@ pub fn text(
 /// `dossier jobs [DOC] [--all]`: jobs not done (or every job of one document, or all),
 /// with reasons.
 pub fn jobs(
-    lib: &dossier_core::LockedLibrary,
+    lib: &dossier_core::Library,
     filter: dossier_core::JobFilter,
     json: bool,
 ) -> Result<u8> {

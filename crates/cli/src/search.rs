@@ -5,10 +5,12 @@ use std::path::Path;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use dossier_core::{Access, Error, LockedLibrary, SearchRequest, SearchResults, SortOrder};
+use dossier_core::{
+    Access, Error, Library, LockedLibrary, SearchRequest, SearchResults, SortOrder,
+};
 
 use crate::output;
-use crate::unlock::open;
+use crate::unlock::{unlock_folder, unlock_local};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum Sort {
@@ -61,13 +63,14 @@ pub struct SearchArgs {
 }
 
 /// Open for writing when no one else does (to index what changed), else read-only.
-fn open_for_search(root: &Path) -> Result<LockedLibrary> {
+fn open_for_search(root: &Path) -> Result<Library> {
     match LockedLibrary::open(root, Access::Write) {
-        Ok(mut lib) => {
+        Ok(locked) => {
+            let mut lib = unlock_folder(locked)?;
             lib.refresh_index()?;
             Ok(lib)
         }
-        Err(Error::LibraryInUse { .. }) => open(root, Access::Read),
+        Err(Error::LibraryInUse { .. }) => unlock_local(root, Access::Read),
         Err(e) => Err(e.into()),
     }
 }
@@ -186,7 +189,7 @@ fn print(req: &SearchRequest, r: &SearchResults) {
 
 /// `dossier reindex`: rebuild the search index from the catalog.
 pub fn reindex(root: &Path, json: bool) -> Result<u8> {
-    let mut lib = open(root, Access::Write)?;
+    let mut lib = unlock_local(root, Access::Write)?;
     let started = std::time::Instant::now();
     let n = lib.reindex()?;
     let seconds = started.elapsed().as_secs_f64();

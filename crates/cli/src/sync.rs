@@ -14,7 +14,7 @@ use dossier_sync::{
 use crate::exit;
 use crate::output;
 use crate::processing::{self, ToolArgs};
-use crate::unlock::{open, typed_secret, unlock};
+use crate::unlock::{typed_secret, unlock, unlock_local};
 
 #[derive(Debug, Subcommand)]
 pub enum RemoteCommand {
@@ -249,7 +249,7 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
             Ok(if unrepaired { exit::PARTIAL } else { 0 })
         }
         RemoteCommand::Show { json } => {
-            let lib = open(root, Access::Read)?;
+            let lib = unlock_local(root, Access::Read)?;
             let url = lib.remote()?;
             let device = lib.device_id();
             let devices = lib.segments()?;

@@ -24,11 +24,6 @@ impl std::fmt::Display for NoSecret {
 
 impl std::error::Error for NoSecret {}
 
-/// Open without unlocking.
-pub fn open(root: &Path, access: Access) -> Result<LockedLibrary> {
-    Ok(LockedLibrary::open(root, access)?)
-}
-
 /// A new passphrase from the environment variable `var`, or asked for twice on the
 /// terminal.
 pub fn new_passphrase(var: &str) -> Result<Zeroizing<String>> {
@@ -51,13 +46,18 @@ pub fn new_passphrase(var: &str) -> Result<Zeroizing<String>> {
 /// Open and unlock, trying each source of the key in order. A library with a remote
 /// fetches content kept only there when it is read.
 pub fn unlock(root: &Path, access: Access) -> Result<Library> {
-    let mut lib = unlock_only(root, access)?;
+    let mut lib = unlock_local(root, access)?;
     crate::sync::attach_remote_content(&mut lib)?;
     Ok(lib)
 }
 
-fn unlock_only(root: &Path, access: Access) -> Result<Library> {
-    let locked = open(root, access)?;
+/// Open and unlock, without reaching the remote (lists and queries).
+pub fn unlock_local(root: &Path, access: Access) -> Result<Library> {
+    unlock_folder(LockedLibrary::open(root, access)?)
+}
+
+/// Unlock a library folder already opened.
+pub fn unlock_folder(locked: LockedLibrary) -> Result<Library> {
     if let Some(key) = keyring_key(locked.library_id()) {
         return Ok(locked.unlock_with_key(key)?);
     }

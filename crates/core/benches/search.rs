@@ -5,7 +5,7 @@
 //! (or `./scripts/bench-search.sh`). The library is generated once (see `synth`) under
 //! `target/bench-search/` and reused. For each query class (one word, two words, a phrase,
 //! a word within a date range, a word with facet counts) it runs every query on Dossier
-//! (`LockedLibrary::search`: our query language, four fields, snippets with page numbers
+//! (`Library::search`: our query language, four fields, snippets with page numbers
 //! from the catalog) and on a bare Tantivy index of the same documents (Tantivy's
 //! `QueryParser` over title and body, the same collectors, Tantivy's snippets from the
 //! stored body), alternating which goes first, and prints p50/p99 and their ratio.
@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use dossier_core::{
     Access, ImportOptions, InitOptions, KdfParams, Library, Listing, LockedLibrary, ProcessOptions,
-    SearchRequest,
+    SearchRequest, Secret,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -47,7 +47,7 @@ fn arg(name: &str) -> Option<String> {
 }
 
 /// Create (or reuse) a library of `n` synthetic documents, processed and indexed.
-fn library(dir: &Path, n: u64, vocab: &synth::Vocabulary) -> Res<LockedLibrary> {
+fn library(dir: &Path, n: u64, vocab: &synth::Vocabulary) -> Res<Library> {
     if !dir.join("library.json").exists() {
         println!("generating a library of {n} documents in {}", dir.display());
         let (mut lib, _) = Library::create(
@@ -83,7 +83,8 @@ fn library(dir: &Path, n: u64, vocab: &synth::Vocabulary) -> Res<LockedLibrary> 
             );
         }
     }
-    let mut lib = LockedLibrary::open(dir, Access::Write)?;
+    let mut lib = LockedLibrary::open(dir, Access::Write)?
+        .unlock(&Secret::Passphrase(PASS.to_owned().into()))?;
     lib.refresh_index()?;
     Ok(lib)
 }
@@ -96,7 +97,7 @@ struct Bare {
     body: tantivy::schema::Field,
 }
 
-fn bare(lib: &LockedLibrary, dir: &Path) -> Res<Bare> {
+fn bare(lib: &Library, dir: &Path) -> Res<Bare> {
     // The same analysis as Dossier's (English stems, accents folded), so both sides match
     // the same documents; everything else is Tantivy's defaults.
     let words = TextOptions::default().set_stored().set_indexing_options(

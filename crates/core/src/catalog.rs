@@ -6,6 +6,7 @@
 //! the derived tables of [`jobs`] (jobs, extracted text, index queue) change outside it.
 
 mod apply;
+mod cipher;
 mod gc;
 mod indexing;
 pub mod jobs;
@@ -21,9 +22,10 @@ use rusqlite::{Connection, OpenFlags};
 pub use query::{AuditEntry, ChunkLocation, DocumentDetail, DocumentSummary, Listing, VersionInfo};
 pub use store_journal::CatalogState;
 
-use crate::error::Result;
+use crate::error::{IoContext, Result};
 use crate::format::op::{Hlc, Op, OpKind, Stamp};
 use crate::ids::DeviceId;
+use crate::keys::CatalogKey;
 
 /// How the catalog is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +49,31 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Open (and create, in write mode) the catalog at `path`.
-    pub fn open(path: &Path, device: DeviceId, mode: CatalogMode) -> Result<Self> {
+    /// Open (and create, in write mode) the catalog at `path`, encrypted with `key`. A
+    /// catalog from before encryption is encrypted in place by a writer, and read as it
+    /// is by a reader.
+    pub fn open(
+        path: &Path,
+        device: DeviceId,
+        mode: CatalogMode,
+        key: &CatalogKey,
+    ) -> Result<Self> {
+        let plaintext = cipher::is_plaintext(path)?;
+        if plaintext && mode == CatalogMode::Write {
+            cipher::encrypt_in_place(path, key)?;
+        }
+        if mode == CatalogMode::Write {
+            // SQLite gives its -wal and -shm files the database file's permissions: a new
+            // catalog starts as an empty private file, an older one is made private.
+            if !path.exists() {
+                crate::store::create_private(path)?;
+            }
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                crate::fsx::make_private_file(Path::new(&p)).io("protect", path)?;
+            }
+        }
         let mut conn = match mode {
             CatalogMode::Write => Connection::open(path)?,
             CatalogMode::Read => Connection::open_with_flags(
@@ -56,6 +81,9 @@ impl Catalog {
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?,
         };
+        if !(plaintext && mode == CatalogMode::Read) {
+            cipher::apply_key(&conn, key)?;
+        }
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         match mode {
             CatalogMode::Write => {

@@ -60,6 +60,34 @@ pub(crate) fn open_regular(path: &Path, links: Links) -> io::Result<File> {
     Ok(file)
 }
 
+/// Make a folder private to its owner (0700 on Unix; on other systems the user's profile
+/// folders already are).
+pub(crate) fn make_private_dir(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Make an existing file private to its owner (0600 on Unix); a missing one is fine.
+pub(crate) fn make_private_file(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// Whether `path` is inside `root` with no link on the way (`root` itself may be one):
 /// every component after `root` is a real folder, and the last a real file or folder.
 pub(crate) fn inside_without_links(root: &Path, path: &Path) -> bool {

@@ -48,7 +48,7 @@ use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
 use crate::format::op::{AuditAction, AuditEvent, OpKind};
 use crate::format::repo::RepoFile;
 use crate::ids::{DeviceId, DocId, LibraryId, VersionId};
-use crate::keys::{self, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey};
+use crate::keys::{self, CatalogKey, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey};
 use crate::store::{Recovery, Store};
 
 /// What a user types to unlock a library.
@@ -138,8 +138,8 @@ fn read_key_file(root: &Path, library_id: LibraryId) -> Result<KeyFile> {
 /// Refuse to open for writing a catalog that is missing, empty, unreadable or older than
 /// the store journal: writing to it (and cleaning up the store around it) would lose what
 /// only the store still holds.
-fn check_catalog(path: &Path, device: DeviceId, store: &Store) -> Result<()> {
-    let state = Catalog::inspect(path)?;
+fn check_catalog(path: &Path, key: &CatalogKey, device: DeviceId, store: &Store) -> Result<()> {
+    let state = Catalog::inspect(path, key)?;
     let on_disk = store.last_journal_segment(device)?;
     let catalog = state.last_store_segment.unwrap_or(0);
     let problem = if on_disk > catalog {
@@ -163,20 +163,18 @@ fn check_catalog(path: &Path, device: DeviceId, store: &Store) -> Result<()> {
     }
 }
 
-/// An open library without its key.
+/// A library folder opened without its key: nothing in it can be read yet (the catalog is
+/// encrypted too). Unlocking opens the catalog, then recovers the store.
 #[derive(Debug)]
 pub struct LockedLibrary {
     root: PathBuf,
     meta: LibraryJson,
-    catalog: Catalog,
     lock: Option<lock::WriterLock>,
-    recovered: Recovery,
-    index: search::IndexState,
 }
 
 impl LockedLibrary {
-    /// Open the library at `root`. With [`Access::Write`] this takes the writer lock,
-    /// migrates the catalog and removes what an interrupted writer left behind.
+    /// Open the library at `root`. With [`Access::Write`] this takes the writer lock; the
+    /// catalog is migrated and what an interrupted writer left is cleaned up at unlock.
     pub fn open(root: &Path, access: Access) -> Result<Self> {
         if !root.join("library.json").is_file() {
             return Err(Error::NotALibrary(root.to_owned()));
@@ -185,29 +183,91 @@ impl LockedLibrary {
             Access::Write => Some(lock::WriterLock::acquire(root)?),
             Access::Read => None,
         };
-        Self::open_with(root, lock, None)
+        Self::with_lock(root, lock)
     }
 
     /// Open with the writer lock already held (or none, read-only). Keeping the lock
     /// from `Library::create` to here leaves no moment when another process, or a child
     /// process that inherited the lock file during a fork, could hold it.
-    /// `index`: an index handle to share instead of opening the index again (readers of
-    /// the same process).
-    fn open_with(
-        root: &Path,
-        lock: Option<lock::WriterLock>,
+    fn with_lock(root: &Path, lock: Option<lock::WriterLock>) -> Result<Self> {
+        Ok(Self {
+            root: root.to_owned(),
+            meta: LibraryJson::read(&root.join("library.json"))?,
+            lock,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn library_id(&self) -> LibraryId {
+        self.meta.library_id
+    }
+
+    pub fn device_id(&self) -> DeviceId {
+        self.meta.device_id
+    }
+
+    /// True when this handle holds the writer lock.
+    pub fn is_writer(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// The key slots (wrapped keys only).
+    pub fn key_file(&self) -> Result<KeyFile> {
+        read_key_file(&self.root, self.meta.library_id)
+    }
+
+    /// Unlock with a passphrase or recovery key. A wrong secret changes nothing.
+    pub fn unlock(self, secret: &Secret) -> Result<Library> {
+        let key = keys::unwrap_any(&self.key_file()?, secret)?;
+        self.unlock_with_key(key)
+    }
+
+    /// Unlock with a raw master key, checked against the key file; then open the catalog
+    /// and (for the writer) recover the store.
+    pub fn unlock_with_key(self, key: MasterKey) -> Result<Library> {
+        if self.key_file()?.key_check != key.check_value() {
+            return Err(Error::WrongPassphrase);
+        }
+        Library::open(self, key, None)
+    }
+}
+
+/// An open, unlocked library.
+#[derive(Debug)]
+pub struct Library {
+    root: PathBuf,
+    meta: LibraryJson,
+    lock: Option<lock::WriterLock>,
+    catalog: Catalog,
+    recovered: Recovery,
+    index: search::IndexState,
+    key: MasterKey,
+    crypto: Arc<Crypto>,
+    store: Store,
+    /// The last store journal segment on disk (writer only).
+    journal_written: u64,
+}
+
+impl Library {
+    /// Open the catalog of an unlocked folder (checked against the store journal first by
+    /// a writer), recover the store, open the index. `index`: an index handle to share
+    /// instead of opening the index again (readers of the same process).
+    fn open(
+        folder: LockedLibrary,
+        key: MasterKey,
         index: Option<crate::index::SearchIndex>,
     ) -> Result<Self> {
-        let meta = LibraryJson::read(&root.join("library.json"))?;
-        let mode = if lock.is_some() {
-            CatalogMode::Write
-        } else {
-            CatalogMode::Read
-        };
+        let LockedLibrary { root, meta, lock } = folder;
+        let writer = lock.is_some();
+        let catalog_key = key.catalog_key();
         let catalog_path = root.join("catalog.sqlite");
-        if lock.is_some() {
+        if writer {
             check_catalog(
                 &catalog_path,
+                &catalog_key,
                 meta.device_id,
                 &Store::at(&root.join("store")),
             )?;
@@ -227,29 +287,53 @@ impl LockedLibrary {
             },
             other => other,
         };
-        let mut catalog = Catalog::open(&catalog_path, meta.device_id, mode).map_err(damaged)?;
+        let mode = if writer {
+            CatalogMode::Write
+        } else {
+            CatalogMode::Read
+        };
+        let mut catalog =
+            Catalog::open(&catalog_path, meta.device_id, mode, &catalog_key).map_err(damaged)?;
         let mut recovered = Recovery::default();
-        if lock.is_some() {
+        let store = if writer {
             let known: std::collections::HashSet<_> = catalog
                 .packs()
                 .map_err(damaged)?
                 .into_iter()
                 .map(|(id, _)| id)
                 .collect();
-            recovered = Store::open(&root.join("store"))?.recover(|id| known.contains(id))?;
-        }
+            let store = Store::open(&root.join("store"))?;
+            recovered = store.recover(|id| known.contains(id))?;
+            store
+        } else {
+            Store::at(&root.join("store"))
+        };
         let index = match index {
             Some(shared) => search::IndexState::Ready(shared),
-            None => search::open_index(root, &mut catalog, lock.is_some())?,
+            None => search::open_index(&root, &mut catalog, writer)?,
         };
-        Ok(Self {
-            root: root.to_owned(),
+        if writer {
+            // Libraries made before folders were private are made private here.
+            crate::fsx::make_private_dir(&root).io("protect", &root)?;
+        }
+        let mut lib = Library {
+            root,
             meta,
-            catalog,
             lock,
+            catalog,
             recovered,
             index,
-        })
+            crypto: Arc::new(key.crypto()),
+            key,
+            store,
+            journal_written: 0,
+        };
+        if writer {
+            // Segments a crash kept from being written after their transaction.
+            lib.journal_written = lib.store.last_journal_segment(lib.device_id())?;
+            lib.flush_store_journal()?;
+        }
+        Ok(lib)
     }
 
     pub fn root(&self) -> &Path {
@@ -288,50 +372,6 @@ impl LockedLibrary {
         read_key_file(&self.root, self.meta.library_id)
     }
 
-    /// Unlock with a passphrase or recovery key. A wrong secret changes nothing.
-    pub fn unlock(self, secret: &Secret) -> Result<Library> {
-        let key = keys::unwrap_any(&self.key_file()?, secret)?;
-        self.unlock_with_key(key)
-    }
-
-    /// Unlock with a raw master key, checked against the key file.
-    pub fn unlock_with_key(self, key: MasterKey) -> Result<Library> {
-        if self.key_file()?.key_check != key.check_value() {
-            return Err(Error::WrongPassphrase);
-        }
-        let store = if self.is_writer() {
-            Store::open(&self.root.join("store"))?
-        } else {
-            Store::at(&self.root.join("store"))
-        };
-        let mut lib = Library {
-            crypto: Arc::new(key.crypto()),
-            key,
-            journal_written: 0,
-            store,
-            locked: self,
-        };
-        if lib.is_writer() {
-            // Segments a crash kept from being written after their transaction.
-            lib.journal_written = lib.store.last_journal_segment(lib.device_id())?;
-            lib.flush_store_journal()?;
-        }
-        Ok(lib)
-    }
-}
-
-/// An open, unlocked library.
-#[derive(Debug)]
-pub struct Library {
-    locked: LockedLibrary,
-    key: MasterKey,
-    crypto: Arc<Crypto>,
-    store: Store,
-    /// The last store journal segment on disk (writer only).
-    journal_written: u64,
-}
-
-impl Library {
     /// Another handle on the same library, read-only and unlocked with the same key:
     /// searches, lists and previews while this handle imports or processes. Opening it
     /// takes no passphrase and no lock, and shares this handle's open index files.
@@ -343,15 +383,11 @@ impl Library {
             search::IndexState::Ready(i) => Some(i.share()?),
             search::IndexState::Unusable => None,
         };
-        let locked = LockedLibrary::open_with(&self.root, None, shared)?;
-        Ok(Library {
-            // The same folder, and the same source for content kept on the remote.
-            store: self.store.clone(),
-            locked,
-            key: self.key.clone(),
-            crypto: Arc::clone(&self.crypto),
-            journal_written: 0,
-        })
+        let folder = LockedLibrary::with_lock(&self.root, None)?;
+        let mut reader = Library::open(folder, self.key.clone(), shared)?;
+        // The same source for content kept on the remote.
+        reader.store = self.store.clone();
+        Ok(reader)
     }
 
     /// Write the store journal segments the catalog has noted since the last one on disk
@@ -372,19 +408,6 @@ impl Library {
     }
 }
 
-impl std::ops::Deref for Library {
-    type Target = LockedLibrary;
-    fn deref(&self) -> &LockedLibrary {
-        &self.locked
-    }
-}
-
-impl std::ops::DerefMut for Library {
-    fn deref_mut(&mut self) -> &mut LockedLibrary {
-        &mut self.locked
-    }
-}
-
 /// Figures for `dossier stats`.
 #[derive(Debug, Clone, Serialize)]
 pub struct LibraryStats {
@@ -400,7 +423,7 @@ pub struct LibraryStats {
     pub packs: u64,
 }
 
-impl LockedLibrary {
+impl Library {
     /// Counts and sizes.
     pub fn stats(&self) -> Result<LibraryStats> {
         let (documents, versions, logical_bytes, chunks, packs) = self.catalog.counts()?;
@@ -454,6 +477,7 @@ impl Library {
     /// `library.json` last (until it exists the folder is not a library).
     fn make(root: &Path, kf: &KeyFile, master: MasterKey) -> Result<Library> {
         std::fs::create_dir_all(root).io("create", root)?;
+        crate::fsx::make_private_dir(root).io("protect", root)?;
         let meta = LibraryJson {
             format: LIBRARY_FORMAT,
             library_id: kf.library_id,
@@ -467,9 +491,10 @@ impl Library {
             &root.join("catalog.sqlite"),
             meta.device_id,
             CatalogMode::Write,
+            &master.catalog_key(),
         )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;
-        LockedLibrary::open_with(root, Some(lock), None)?.unlock_with_key(master)
+        LockedLibrary::with_lock(root, Some(lock))?.unlock_with_key(master)
     }
 
     pub(crate) fn crypto(&self) -> &Crypto {
@@ -481,10 +506,10 @@ impl Library {
     }
 
     fn writer(&mut self) -> Result<&mut Catalog> {
-        if !self.locked.is_writer() {
+        if !self.is_writer() {
             return Err(Error::Invalid("this library was opened read-only".into()));
         }
-        Ok(&mut self.locked.catalog)
+        Ok(&mut self.catalog)
     }
 
     /// An audit operation; [`Library::commit`] chains it to this device's previous event.

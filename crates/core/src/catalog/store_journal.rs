@@ -16,6 +16,7 @@ use super::{Catalog, apply, schema};
 use crate::error::{CatalogProblem, Error, Result};
 use crate::format::op::Op;
 use crate::format::store_journal::StoreSegment;
+use crate::keys::CatalogKey;
 
 /// The highest `ops.seq` so far (0 for none).
 pub(super) fn last_op(tx: &Transaction<'_>) -> Result<i64> {
@@ -67,7 +68,8 @@ pub struct CatalogState {
 impl Catalog {
     /// Look into the catalog at `path` before opening it for writing: a missing, empty
     /// or unreadable file is [`Error::CatalogUnusable`]; nothing is created or migrated.
-    pub fn inspect(path: &Path) -> Result<CatalogState> {
+    pub fn inspect(path: &Path, key: &CatalogKey) -> Result<CatalogState> {
+        let plaintext = super::cipher::is_plaintext(path)?;
         let unusable = |problem| Error::CatalogUnusable {
             path: path.to_owned(),
             problem,
@@ -92,6 +94,9 @@ impl Catalog {
                 path,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
+            if !plaintext {
+                super::cipher::apply_key(&conn, key)?;
+            }
             conn.busy_timeout(std::time::Duration::from_secs(10))?;
             let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             let tables: i64 =

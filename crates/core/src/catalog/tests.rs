@@ -8,7 +8,8 @@ use crate::format::op::{FieldKey, FieldValue, VersionRecord};
 use crate::ids::{ContentHash, DocId, VersionId};
 
 fn catalog(dir: &tempfile::TempDir, name: &str, device: DeviceId) -> Catalog {
-    Catalog::open(&dir.path().join(name), device, CatalogMode::Write).unwrap()
+    let key = crate::keys::MasterKey::generate().catalog_key();
+    Catalog::open(&dir.path().join(name), device, CatalogMode::Write, &key).unwrap()
 }
 
 fn version(doc: DocId, parents: Vec<VersionId>, n: u8) -> OpKind {

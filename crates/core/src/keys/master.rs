@@ -16,6 +16,7 @@ mod context {
     pub const KEY_CHECK: &str = "dossier 2026-11 key check";
     pub const DERIVED: &str = "dossier 2026-11 derived file encryption";
     pub const JOURNAL: &str = "dossier 2026-11 journal encryption";
+    pub const CATALOG: &str = "dossier 2026-12 catalog encryption";
 }
 
 /// Length of the random nonce prefixed to every sealed object.
@@ -64,6 +65,11 @@ impl MasterKey {
         self.derive(context::KEY_CHECK).to_vec()
     }
 
+    /// The key SQLCipher encrypts `catalog.sqlite` with.
+    pub(crate) fn catalog_key(&self) -> CatalogKey {
+        CatalogKey(self.derive(context::CATALOG))
+    }
+
     /// Build the ciphers and hash keys used by the store.
     pub fn crypto(&self) -> Crypto {
         let cipher = |ctx| Cipher::new(&self.derive(ctx));
@@ -75,6 +81,23 @@ impl MasterKey {
             derived: cipher(context::DERIVED),
             journal: cipher(context::JOURNAL),
         }
+    }
+}
+
+/// The catalog's raw SQLCipher key. Zeroized on drop; never printed.
+pub struct CatalogKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for CatalogKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CatalogKey(..)")
+    }
+}
+
+impl CatalogKey {
+    /// The key as SQLCipher's raw-key literal, `x'<64 hex digits>'`.
+    pub(crate) fn sql_literal(&self) -> Zeroizing<String> {
+        let hex = Zeroizing::new(data_encoding::HEXLOWER.encode(self.0.as_ref()));
+        Zeroizing::new(format!("x'{}'", hex.as_str()))
     }
 }
 

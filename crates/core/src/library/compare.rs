@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, DiffTag};
 
-use super::LockedLibrary;
+use super::Library;
 use crate::catalog::VersionInfo;
 use crate::catalog::jobs::{ExtractInfo, JobKind, JobState, PageText};
 use crate::error::{Error, Result};
 use crate::ids::DocId;
 
-/// Options for [`LockedLibrary::compare`].
+/// Options for [`Library::compare`].
 #[derive(Debug, Clone)]
 pub struct CompareOptions {
     /// Unchanged lines shown around each change.
@@ -99,7 +99,7 @@ pub struct DiffLine {
 /// A diff of very long texts stops refining after this long and reports coarser hunks.
 const DIFF_DEADLINE: Duration = Duration::from_secs(5);
 
-impl LockedLibrary {
+impl Library {
     /// Compare versions `old` and `new` (1-based numbers) of a document.
     pub fn compare(
         &self,

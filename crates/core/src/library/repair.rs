@@ -127,7 +127,7 @@ impl CatalogRepair {
                 Err(e) => return Err(e).io("remove", &leftover),
             }
         }
-        let mut catalog = Catalog::open(&tmp, device, CatalogMode::Write)?;
+        let mut catalog = Catalog::open(&tmp, device, CatalogMode::Write, &key.catalog_key())?;
         catalog.start_rebuild()?;
         for seq in 1..=last {
             let Some(body) = store.read_journal_segment(device, seq)? else {
@@ -160,7 +160,7 @@ impl CatalogRepair {
         progress(RebuildEvent::Replaced);
 
         let mut lib =
-            LockedLibrary::open_with(&self.root, Some(self.lock), None)?.unlock_with_key(key)?;
+            LockedLibrary::with_lock(&self.root, Some(self.lock))?.unlock_with_key(key)?;
         lib.reindex()?;
         let (documents, versions, ..) = lib.catalog.counts()?;
         report.documents = documents;

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::LockedLibrary;
+use super::Library;
 use crate::error::{Error, Result};
 use crate::index::{SearchIndex, SearchRequest, SearchResults, Unusable};
 
@@ -36,7 +36,7 @@ pub(crate) fn index_dir(root: &std::path::Path) -> PathBuf {
     root.join("index")
 }
 
-impl LockedLibrary {
+impl Library {
     /// Bring the index up to date with the catalog (writer only): index every queued
     /// document, commit, then take it off the queue. Returns how many were indexed.
     pub fn refresh_index(&mut self) -> Result<u64> {
@@ -82,7 +82,7 @@ impl LockedLibrary {
     }
 
     /// Search the library. Documents changed since the last [`refresh_index`]
-    /// (`LockedLibrary::refresh_index`) show in their previous form. A read-only handle
+    /// (`Library::refresh_index`) show in their previous form. A read-only handle
     /// first picks up the writer's latest commit.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let reopened;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{Library, LockedLibrary, write_private};
+use super::{Library, write_private};
 use crate::error::{Error, IoContext, Result};
 use crate::format::checkpoint::{self, Checkpoint};
 use crate::format::journal::{self, Segment};
@@ -36,7 +36,7 @@ pub struct CacheReport {
 /// Operations per journal segment (a few hundred KiB of JSON before compression).
 pub const SEGMENT_OPS: usize = 5_000;
 
-impl LockedLibrary {
+impl Library {
     fn remote_path(&self) -> std::path::PathBuf {
         self.root.join("remote.json")
     }

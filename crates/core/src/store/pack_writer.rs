@@ -35,7 +35,7 @@ impl PackWriter {
         let mut name = [0u8; 8];
         crate::fill_random(&mut name);
         let tmp = tmp_dir.join(format!("{}.pack", data_encoding::HEXLOWER.encode(&name)));
-        let file = File::create(&tmp).io("create", &tmp)?;
+        let file = super::create_private(&tmp)?;
         let mut this = Self {
             file: BufWriter::with_capacity(1 << 20, file),
             tmp,

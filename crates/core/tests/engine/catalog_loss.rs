@@ -94,7 +94,7 @@ fn rebuild(dir: &Path) -> (Library, dossier_core::RebuildReport) {
 }
 
 fn refused(dir: &Path) -> CatalogProblem {
-    match LockedLibrary::open(&root(dir), Access::Write) {
+    match LockedLibrary::open(&root(dir), Access::Write).and_then(|l| l.unlock(&secret(PASS))) {
         Err(Error::CatalogUnusable { problem, .. }) => problem,
         Err(e) => panic!("refused with another error: {e}"),
         Ok(_) => panic!("a damaged catalog was opened for writing"),

@@ -9,6 +9,7 @@ use dossier_core::{
 };
 use zeroize::Zeroizing;
 
+mod at_rest;
 mod catalog_loss;
 mod deleting;
 
