@@ -2,6 +2,8 @@
 # Import throughput, stored size and peak memory of `dossier import` beside `restic backup`
 # (repository version 2, local) of the same data, in the same run.
 #   ./scripts/bench-import.sh [SIZE_MIB]     (default 1024 MiB of synthetic mixed data)
+# With DOSSIER_BASELINE=/path/to/an/older/dossier, that binary is measured too, in the same
+# run ("baseline" rows), to compare a change with the code before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -22,10 +24,12 @@ measure() { # label, data dir, tool → prints a row
   files=$(find "$data" -type f -size +0 | wc -l)
   bytes=$(find "$data" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
   sync
-  if [ "$tool" = dossier ]; then
-    rm -rf "$work/lib"; "$bin" --library "$work/lib" init >/dev/null
-    /usr/bin/time -f '%e %M' -o "$out" "$bin" --library "$work/lib" import "$data" >/dev/null || true
-    stored=$("$bin" --library "$work/lib" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stored_bytes"])')
+  if [ "$tool" = dossier ] || [ "$tool" = baseline ]; then
+    local b=$bin
+    [ "$tool" = baseline ] && b=$DOSSIER_BASELINE
+    rm -rf "$work/lib"; "$b" --library "$work/lib" init >/dev/null
+    /usr/bin/time -f '%e %M' -o "$out" "$b" --library "$work/lib" import --no-process "$data" >/dev/null || true
+    stored=$("$b" --library "$work/lib" stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["stored_bytes"])')
   else
     rm -rf "$work/repo"; restic init -q --repository-version 2 -r "$work/repo" >/dev/null
     /usr/bin/time -f '%e %M' -o "$out" restic backup -q -r "$work/repo" "$data" >/dev/null
@@ -46,5 +50,6 @@ for set in corpus mixed big; do
   case $set in corpus) d=../shared/corpus/files ;; mixed) d=$work/mixed ;; big) d=$work/big.bin ;; esac
   [ $set = big ] && d_dir=$work/bigdir && mkdir -p "$d_dir" && mv "$d" "$d_dir/" && d=$d_dir
   measure $set "$d" dossier
+  [ -n "${DOSSIER_BASELINE:-}" ] && measure $set "$d" baseline
   measure $set "$d" restic
 done

@@ -163,3 +163,46 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
     let check = a.check_remote(false).await.unwrap();
     assert_eq!(check.damaged.len(), 1, "{check:?}");
 }
+
+/// A desktop whose catalog is lost rebuilds it from its own store and syncs on as before:
+/// its own segments are adopted, not sent again, the others' are taken in again without
+/// effect, and both desktops still converge.
+#[tokio::test]
+async fn a_catalog_rebuilt_from_the_store_syncs_on_as_before() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    let b = joined(t.path(), "b", &memory).await;
+    b.sync().await.unwrap();
+    let from_b = write_files(&t.path().join("from-b"), "b");
+    import_one(&b, from_b[0].clone()).await;
+    b.sync().await.unwrap();
+    a.sync().await.unwrap();
+    let before = state(&a).await;
+    let segments = memory.list("journal/").await.unwrap().len();
+
+    let root = t.path().join("a");
+    drop(a.into_local().into_library().unwrap());
+    for f in ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"] {
+        let _ = std::fs::remove_file(root.join(f));
+    }
+    let repair = dossier_core::CatalogRepair::open(&root).unwrap();
+    let key = repair.unlock(&secret(PASSPHRASE)).unwrap();
+    let (lib, report) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    assert!(report.missing_segments.is_empty(), "{report:?}");
+    let a = engine(Box::new(Arc::clone(&memory)), lib);
+    assert_eq!(state(&a).await, before);
+
+    a.sync().await.unwrap();
+    assert_eq!(
+        memory.list("journal/").await.unwrap().len(),
+        segments,
+        "nothing was sent again"
+    );
+    let from_a = write_files(&t.path().join("from-a"), "a2");
+    import_one(&a, from_a[0].clone()).await;
+    a.sync().await.unwrap();
+    b.sync().await.unwrap();
+    assert_eq!(state(&a).await, state(&b).await);
+    assert_ne!(state(&a).await, before);
+}
