@@ -346,6 +346,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
                 &ImportOptions {
                     allow_duplicates,
                     workers: 0,
+                    within: None,
                 },
                 &mut |e: ImportEvent<'_>| {
                     progress.import_event(&e);

@@ -64,6 +64,7 @@ pub fn watch(root: &Path, tools: &ToolArgs, args: WatchArgs) -> Result<u8> {
             &ImportOptions {
                 allow_duplicates: false,
                 workers: 0,
+                within: Some(watcher.root().to_owned()),
             },
             &mut |_| {},
         )?;

@@ -72,6 +72,7 @@ fn library(dir: &Path, n: u64, vocab: &synth::Vocabulary) -> Res<Library> {
                 &ImportOptions {
                     allow_duplicates: true,
                     workers: 0,
+                    within: None,
                 },
                 &mut |_| {},
             )?;

@@ -21,6 +21,7 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use query::{AuditEntry, ChunkLocation, DocumentDetail, DocumentSummary, Listing, VersionInfo};
 pub use store_journal::CatalogState;
+pub(crate) use store_journal::REBUILT_INCOMPLETE;
 
 use crate::error::{IoContext, Result};
 use crate::format::op::{Hlc, Op, OpKind, Stamp};
@@ -30,7 +31,10 @@ use crate::keys::CatalogKey;
 /// How the catalog is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CatalogMode {
-    /// Migrate and allow writes (the caller holds the writer lock).
+    /// Create a new catalog (a new library, a rebuild), then as [`CatalogMode::Write`].
+    Create,
+    /// Migrate and allow writes (the caller holds the writer lock). The file must exist:
+    /// an existing library's catalog is never silently made anew.
     Write,
     /// Read only; no migration.
     Read,
@@ -59,13 +63,14 @@ impl Catalog {
         key: &CatalogKey,
     ) -> Result<Self> {
         let plaintext = cipher::is_plaintext(path)?;
-        if plaintext && mode == CatalogMode::Write {
+        let writes = mode != CatalogMode::Read;
+        if plaintext && writes {
             cipher::encrypt_in_place(path, key)?;
         }
-        if mode == CatalogMode::Write {
+        if writes {
             // SQLite gives its -wal and -shm files the database file's permissions: a new
             // catalog starts as an empty private file, an older one is made private.
-            if !path.exists() {
+            if mode == CatalogMode::Create && !path.exists() {
                 crate::store::create_private(path)?;
             }
             for suffix in ["", "-wal", "-shm"] {
@@ -75,7 +80,11 @@ impl Catalog {
             }
         }
         let mut conn = match mode {
-            CatalogMode::Write => Connection::open(path)?,
+            CatalogMode::Create => Connection::open(path)?,
+            CatalogMode::Write => Connection::open_with_flags(
+                path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?,
             CatalogMode::Read => Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -86,7 +95,7 @@ impl Catalog {
         }
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         match mode {
-            CatalogMode::Write => {
+            CatalogMode::Create | CatalogMode::Write => {
                 conn.pragma_update(None, "journal_mode", "WAL")?;
                 // FULL: a commit that returned survives power loss, not only a crash.
                 conn.pragma_update(None, "synchronous", "FULL")?;

@@ -66,11 +66,29 @@ pub(crate) fn make_private_dir(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+        tolerate_no_modes(std::fs::set_permissions(
+            path,
+            std::fs::Permissions::from_mode(0o700),
+        ))?;
     }
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// A volume without Unix permissions (FAT, exFAT, some network shares) refuses `chmod`;
+/// its access is the mount's, so that is not an error.
+#[cfg(unix)]
+fn tolerate_no_modes(r: io::Result<()>) -> io::Result<()> {
+    match r {
+        Err(e)
+            if e.kind() == io::ErrorKind::PermissionDenied
+                || e.kind() == io::ErrorKind::Unsupported =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// Make an existing file private to its owner (0600 on Unix); a missing one is fine.
@@ -78,7 +96,10 @@ pub(crate) fn make_private_file(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+        match tolerate_no_modes(std::fs::set_permissions(
+            path,
+            std::fs::Permissions::from_mode(0o600),
+        )) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }

@@ -490,7 +490,7 @@ impl Library {
         Catalog::open(
             &root.join("catalog.sqlite"),
             meta.device_id,
-            CatalogMode::Write,
+            CatalogMode::Create,
             &master.catalog_key(),
         )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;

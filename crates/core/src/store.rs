@@ -52,6 +52,15 @@ pub struct Recovery {
     pub bytes: u64,
 }
 
+/// Flush a file's content to disk (opened for writing: Windows flushes only such handles).
+pub(crate) fn sync_file(path: &Path) -> Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.sync_all())
+        .io("sync", path)
+}
+
 /// Create a new file readable and writable by its owner only.
 pub(crate) fn create_private(path: &Path) -> Result<File> {
     let mut opts = std::fs::OpenOptions::new();

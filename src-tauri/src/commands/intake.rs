@@ -102,6 +102,7 @@ pub fn start_import(
                     &ImportOptions {
                         allow_duplicates: opts.allow_duplicates,
                         workers: 0,
+                        within: opts.watched.as_ref().map(|(root, _)| root.clone()),
                     },
                     &mut |e| {
                         let event = match e {

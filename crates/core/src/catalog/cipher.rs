@@ -79,8 +79,19 @@ pub(super) fn encrypt_in_place(path: &Path, key: &CatalogKey) -> Result<()> {
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
-        // Everything into the main file first, so the export sees all of it.
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // Everything into the main file first, so the export sees all of it and the WAL
+        // holds nothing when it is removed below. A reader still inside a transaction
+        // would keep frames back: then stop, and leave the plain catalog as it is.
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            return Err(Error::Io {
+                action: "encrypt",
+                path: path.to_owned(),
+                source: std::io::Error::other(
+                    "another program is reading the catalog; close it and try again",
+                ),
+            });
+        }
         let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let tmp_str = tmp.to_str().ok_or_else(|| Error::Io {
             action: "encrypt the catalog into",
@@ -97,9 +108,7 @@ pub(super) fn encrypt_in_place(path: &Path, key: &CatalogKey) -> Result<()> {
         conn.execute("DETACH DATABASE encrypted", [])?;
         conn.close().map_err(|(_, e)| Error::Sqlite(e))?;
     }
-    std::fs::File::open(&tmp)
-        .and_then(|f| f.sync_all())
-        .io("sync", &tmp)?;
+    crate::store::sync_file(&tmp)?;
     // The plain write-ahead log and its index are empty after the checkpoint; they must
     // not sit beside the encrypted file.
     for side in ["-wal", "-shm"] {

@@ -18,6 +18,10 @@ use crate::format::op::Op;
 use crate::format::store_journal::StoreSegment;
 use crate::keys::CatalogKey;
 
+/// `meta.journal_incomplete` after a rebuild that lacked store segments: the catalog may
+/// lack operations, so nothing it calls unused is proven unused.
+pub(crate) const REBUILT_INCOMPLETE: &str = "rebuilt without some store journal segments";
+
 /// The highest `ops.seq` so far (0 for none).
 pub(super) fn last_op(tx: &Transaction<'_>) -> Result<i64> {
     Ok(tx.query_row("SELECT coalesce(max(seq), 0) FROM ops", [], |r| r.get(0))?)
@@ -162,6 +166,17 @@ impl Catalog {
                 |r| r.get(0),
             )
             .optional()?)
+    }
+
+    /// Forget which remote segments were taken in (a rebuild that missed some store
+    /// segments), so the next sync takes every one in again.
+    pub(crate) fn forget_received_segments(&mut self) -> Result<()> {
+        self.conn.execute("DELETE FROM segments", [])?;
+        self.conn.execute(
+            "UPDATE ops SET segment = NULL WHERE segment IS NOT NULL",
+            [],
+        )?;
+        Ok(())
     }
 
     /// Note that the store journal may not hold everything (see

@@ -39,6 +39,7 @@ impl Library {
             &ImportOptions {
                 allow_duplicates: true,
                 workers: 0,
+                within: None,
             },
             progress,
         )?;

@@ -52,6 +52,10 @@ pub struct ImportOptions {
     pub allow_duplicates: bool,
     /// Worker threads for hashing, compression and encryption; 0 means one per core.
     pub workers: usize,
+    /// The paths were found inside this folder (a watched folder), not named by the
+    /// user: each must lie inside it without passing through a link, and a link is never
+    /// followed.
+    pub within: Option<PathBuf>,
 }
 
 /// What happened to one file.
@@ -160,7 +164,12 @@ fn describe_io(e: &std::io::Error) -> String {
 }
 
 /// Expand folders (recursively, in name order) into files; refuse what cannot be imported.
-fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOutcome>) {
+fn plan(
+    paths: &[PathBuf],
+    within: Option<&Path>,
+    files: &mut Vec<Planned>,
+    refused: &mut Vec<ImportOutcome>,
+) {
     use crate::fsx::Links;
     /// `root`: the folder the user named (resolved), for paths found inside it.
     fn visit(
@@ -247,8 +256,18 @@ fn plan(paths: &[PathBuf], files: &mut Vec<Planned>, refused: &mut Vec<ImportOut
             });
         }
     }
+    // Watchers hand over paths below the folder's real path.
+    let within = within.map(|r| r.canonicalize().unwrap_or_else(|_| r.to_owned()));
+    let within = within.as_deref();
     for p in paths {
-        visit(p, None, files, refused);
+        match within {
+            Some(root) if !crate::fsx::inside_without_links(root, p) => refused.push(refuse(
+                p,
+                "not inside the watched folder (or reached through a link); not followed",
+            )),
+            Some(root) => visit(p, Some(root), files, refused),
+            None => visit(p, None, files, refused),
+        }
     }
 }
 
@@ -726,7 +745,7 @@ impl Library {
         self.writer()?;
         let mut planned = Vec::new();
         let mut refused = Vec::new();
-        plan(paths, &mut planned, &mut refused);
+        plan(paths, opts.within.as_deref(), &mut planned, &mut refused);
         progress(ImportEvent::Planned {
             files: planned.len() as u64,
             bytes: planned.iter().map(|p| p.size).sum(),

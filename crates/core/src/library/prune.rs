@@ -67,6 +67,9 @@ pub struct PruneReport {
     /// Quarantined packs kept because the store journal is not complete (see
     /// `Catalog::journal_incomplete`).
     pub quarantine_kept: u64,
+    /// Nothing was collected: the catalog was rebuilt without some store journal
+    /// segments, so nothing it calls unused is proven unused.
+    pub held_back: bool,
     /// Dropped packs past their grace period and re-checked: safe to delete everywhere
     /// (sync deletes them from the remote).
     #[serde(skip)]
@@ -79,6 +82,14 @@ impl Library {
     pub fn prune(&mut self, opts: &PruneOptions) -> Result<PruneReport> {
         self.writer()?;
         let mut report = PruneReport::default();
+        if self.catalog.journal_incomplete()?.as_deref() == Some(crate::catalog::REBUILT_INCOMPLETE)
+        {
+            // Rebuilt without some of its journal: what looks unused may belong to a
+            // version the lost segments held. Nothing is given up or deleted.
+            report.held_back = true;
+            report.quarantine_kept = self.store().quarantined_packs()?.len() as u64;
+            return Ok(report);
+        }
         let used = self.catalog.referenced_chunks()?;
         let (canonical, homeless) = self.locate(&used)?;
         let mut to_copy: Vec<_> = homeless.into_iter().map(|(id, l)| (id, l, false)).collect();

@@ -16,7 +16,7 @@ use super::{Library, LockedLibrary, Secret, lock, read_key_file};
 use crate::catalog::{Catalog, CatalogMode};
 use crate::error::{Error, IoContext, Result};
 use crate::format::library_json::LibraryJson;
-use crate::format::store_journal;
+use crate::format::store_journal::{self, StoreSegment};
 use crate::ids::LibraryId;
 use crate::keys::{self, MasterKey};
 use crate::store::{Store, sync_dir};
@@ -127,31 +127,50 @@ impl CatalogRepair {
                 Err(e) => return Err(e).io("remove", &leftover),
             }
         }
-        let mut catalog = Catalog::open(&tmp, device, CatalogMode::Write, &key.catalog_key())?;
+        let mut catalog = Catalog::open(&tmp, device, CatalogMode::Create, &key.catalog_key())?;
         catalog.start_rebuild()?;
         for seq in 1..=last {
-            let Some(body) = store.read_journal_segment(device, seq)? else {
-                report.missing_segments.push(seq);
-                continue;
+            let segment = match store.read_journal_segment(device, seq)? {
+                None => {
+                    report.missing_segments.push(seq);
+                    None
+                }
+                Some(body) => match store_journal::open(&crypto, device, seq, &body) {
+                    Ok(segment) => Some(segment),
+                    Err(Error::Integrity { .. }) => {
+                        report.damaged_segments.push(seq);
+                        None
+                    }
+                    Err(e) => return Err(e),
+                },
             };
-            match store_journal::open(&crypto, device, seq, &body) {
-                Ok(segment) => {
+            match segment {
+                Some(segment) => {
                     report.operations += segment.ops.len() as u64;
                     catalog.apply_store_segment(&segment)?;
                     report.segments += 1;
                 }
-                Err(Error::Integrity { .. }) => report.damaged_segments.push(seq),
-                Err(e) => return Err(e),
+                // The number stays taken (an empty segment), so the catalog is not
+                // behind the files on disk and no later transaction reuses it.
+                None => {
+                    catalog.apply_store_segment(&StoreSegment {
+                        device,
+                        seq,
+                        received: None,
+                        ops: Vec::new(),
+                    })?;
+                }
             }
             progress(RebuildEvent::Replayed { seq });
         }
         if !report.missing_segments.is_empty() || !report.damaged_segments.is_empty() {
-            catalog.mark_journal_incomplete("rebuilt without some store journal segments")?;
+            catalog.mark_journal_incomplete(crate::catalog::REBUILT_INCOMPLETE)?;
+            // What the lost segments held may also be behind the marks of sync: take
+            // every remote segment in again (applying is idempotent).
+            catalog.forget_received_segments()?;
         }
         catalog.finish_rebuild()?;
-        std::fs::File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .io("sync", &tmp)?;
+        crate::store::sync_file(&tmp)?;
 
         report.set_aside = self.set_aside()?;
         let path = self.root.join(CATALOG_FILES[0]);

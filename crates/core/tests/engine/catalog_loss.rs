@@ -307,3 +307,46 @@ fn a_rebuild_that_misses_a_segment_says_so_and_keeps_quarantined_packs() {
     assert_eq!(report.quarantine_deleted, 0);
     assert_eq!(report.quarantine_kept as usize, quarantined);
 }
+
+#[test]
+fn a_rebuild_around_a_damaged_last_segment_leaves_a_library_that_opens_and_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = populated(dir.path());
+    let device = lib.device_id();
+    drop(lib);
+    let journal = root(dir.path())
+        .join("store/journal")
+        .join(device.to_string());
+    let mut files: Vec<_> = std::fs::read_dir(&journal)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let last = files.last().unwrap().clone();
+    let mut body = std::fs::read(&last).unwrap();
+    *body.last_mut().unwrap() ^= 1;
+    std::fs::write(&last, &body).unwrap();
+    std::fs::remove_file(catalog_file(dir.path(), "")).unwrap();
+    let (lib, report) = rebuild(dir.path());
+    assert_eq!(report.damaged_segments.len(), 1, "{report:?}");
+    drop(lib);
+    // The damaged file is still there (never deleted), and the library opens for
+    // writing: the number stays taken, new work gets the next one.
+    assert_eq!(std::fs::read(&last).unwrap(), body);
+    let mut lib = reopen(dir.path(), Access::Write);
+    let more = write(&dir.path().join("in"), "after.bin", &noise(10_000, 77));
+    assert_eq!(
+        imported(&import(&mut lib, &[more], &ImportOptions::default())).len(),
+        1
+    );
+    let report = lib.prune(&dossier_core::PruneOptions::default()).unwrap();
+    assert!(
+        report.held_back,
+        "nothing is collected on an incomplete catalog"
+    );
+    drop(lib);
+    assert_eq!(
+        std::fs::read_dir(&journal).unwrap().count(),
+        files.len() + 1
+    );
+}

@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 mod at_rest;
 mod catalog_loss;
 mod deleting;
+mod links;
 
 const PASS: &str = "correct horse battery";
 /// Cheap Argon2 parameters so tests stay quick; production uses `KdfParams::default()`.
@@ -148,6 +149,7 @@ fn duplicates_are_reported_and_not_stored_again() {
         &ImportOptions {
             allow_duplicates: true,
             workers: 0,
+            within: None,
         },
     );
     assert_eq!(forced.imported, 1);
