@@ -3,6 +3,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
+    // Started as the PDF worker by another Dossier process: serve, then exit, before
+    // anything of the app (GTK, WebKit, the environment switches) starts.
+    dossier_core::run_pdf_worker_if_asked();
     for (key, value) in dossier_app::environment_switches() {
         // SAFETY: `set_var` is unsound only while another thread reads or writes the
         // environment. This is the first thing the process does: no thread has started

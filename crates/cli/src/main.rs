@@ -49,6 +49,8 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    // Started as the PDF worker by another `dossier` (or the app): serve, then exit.
+    dossier_core::run_pdf_worker_if_asked();
     let cli = Cli::parse();
     let library = match cli.library.or_else(dossier_core::default_library_path) {
         Some(l) => l,

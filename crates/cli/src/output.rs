@@ -380,7 +380,13 @@ impl EventLines {
             ProcessEvent::Unavailable { what } => {
                 self.emit(serde_json::json!({ "event": "unavailable", "what": what }))
             }
-            ProcessEvent::Started { .. } => {}
+            ProcessEvent::Started { job } => self.emit(serde_json::json!({
+                "event": "job_started",
+                "doc": job.doc,
+                "version": job.version,
+                "kind": job.kind,
+                "file_name": job.file_name,
+            })),
             ProcessEvent::Finished { job, state, reason } => self.emit(serde_json::json!({
                 "event": "job",
                 "doc": job.doc,

@@ -216,7 +216,9 @@ fn main() -> Res<()> {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/files")
     });
     let rounds: usize = arg("--rounds").map(|r| r.parse()).transpose()?.unwrap_or(3);
-    let tools = Tools::default();
+    let mut tools = Tools::default();
+    // This crate's PDF worker: the benchmark itself is not one.
+    tools.pdfium.worker = Some(env!("CARGO_BIN_EXE_dossier-test-pdf-worker").into());
     tools
         .status()
         .pdf

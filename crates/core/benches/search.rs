@@ -76,7 +76,10 @@ fn library(dir: &Path, n: u64, vocab: &synth::Vocabulary) -> Res<Library> {
                 },
                 &mut |_| {},
             )?;
-            lib.process(&ProcessOptions::default(), &mut |_| {})?;
+            let mut opts = ProcessOptions::default();
+            // This crate's PDF worker: the benchmark itself is not one.
+            opts.tools.pdfium.worker = Some(env!("CARGO_BIN_EXE_dossier-test-pdf-worker").into());
+            lib.process(&opts, &mut |_| {})?;
             start = end;
             println!(
                 "  {end} documents imported, extracted and indexed ({:.0} s)",

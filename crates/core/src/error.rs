@@ -169,11 +169,15 @@ pub enum Error {
     TooLarge { what: &'static str, limit: u64 },
 
     /// The PDF engine (libpdfium) could not be loaded: PDF text and previews wait for it.
+    /// `problem` is the system loader's words, as the PDF worker reported them.
     #[error(
-        "PDF engine unavailable: libpdfium could not be loaded ({}); set PDFIUM_DYNAMIC_LIB_PATH to its folder",
-        load_problem(.0)
+        "PDF engine unavailable: libpdfium could not be loaded ({problem}); set PDFIUM_DYNAMIC_LIB_PATH to its folder"
     )]
-    PdfiumUnavailable(#[source] std::sync::Arc<pdfium_render::prelude::PdfiumError>),
+    PdfiumUnavailable { problem: String },
+
+    /// The PDF worker process failed (it crashed, was killed, or could not start).
+    #[error(transparent)]
+    PdfWorker(#[from] crate::extract::WorkerFailure),
 
     /// Tesseract could not be run: OCR waits for it.
     #[error(
@@ -194,8 +198,8 @@ pub enum Error {
     Ocr { status: String, message: String },
 
     /// pdfium refused a document or page.
-    #[error("{}", pdf_problem(.0))]
-    Pdf(#[from] pdfium_render::prelude::PdfiumError),
+    #[error("{}", pdf_problem(*.0))]
+    Pdf(crate::extract::worker::protocol::PdfProblem),
 
     /// An image could not be decoded or encoded.
     #[error("image: {0}")]
@@ -282,31 +286,14 @@ impl CatalogProblem {
     }
 }
 
-/// Why libpdfium did not load, in one line.
-fn load_problem(e: &pdfium_render::prelude::PdfiumError) -> String {
-    match e {
-        pdfium_render::prelude::PdfiumError::LoadLibraryError(e) => {
-            match std::error::Error::source(e) {
-                Some(cause) => cause.to_string(),
-                None => e.to_string(),
-            }
-        }
-        other => pdf_problem(other),
-    }
-}
-
-/// pdfium's errors in plain words.
-fn pdf_problem(e: &pdfium_render::prelude::PdfiumError) -> String {
-    use pdfium_render::prelude::{PdfiumError, PdfiumInternalError as I};
-    match e {
-        PdfiumError::PdfiumLibraryInternalError(i) => match i {
-            I::FormatError => "the PDF is damaged: its structure cannot be read".into(),
-            I::FileError => "the PDF could not be read (file error)".into(),
-            I::PasswordError | I::SecurityError => "the PDF is password protected".into(),
-            I::PageError => "a page of the PDF is damaged".into(),
-            I::Unknown => "the PDF engine could not read this file".into(),
-        },
-        other => format!("the PDF engine could not read this file ({other:?})"),
+/// pdfium's refusals in plain words.
+fn pdf_problem(p: crate::extract::worker::protocol::PdfProblem) -> &'static str {
+    use crate::extract::worker::protocol::PdfProblem as P;
+    match p {
+        P::Damaged => "the PDF is damaged: its structure cannot be read",
+        P::PageDamaged => "a page of the PDF is damaged",
+        P::Unreadable => "the PDF engine could not read this file",
+        P::PasswordProtected => "the PDF is password protected",
     }
 }
 

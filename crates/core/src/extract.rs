@@ -9,13 +9,18 @@ mod ocr;
 mod office;
 mod pdf;
 mod plain;
+pub mod worker;
 
 use std::sync::Arc;
 use std::time::Instant;
 
 pub use ocr::{OcrConfig, Tesseract};
-pub(crate) use pdf::render_page as render_pdf_page;
-pub use pdf::{PdfiumConfig, pdfium_available};
+pub use pdf::PdfiumConfig;
+pub(crate) use worker::render_page as render_pdf_page;
+pub use worker::{
+    WorkerFailure, WorkerOptions, pdfium_available, run_pdf_worker_if_asked,
+    serve as serve_pdf_worker,
+};
 
 use crate::catalog::jobs::{ExifInfo, ExtractInfo, PageText, TextSource};
 use crate::error::{Error, Result};
@@ -138,7 +143,7 @@ pub(crate) fn extract(
         }
     };
     match kind {
-        Kind::Pdf => pdf::extract(&tools.pdfium, bytes, deadline, tools.limit_secs),
+        Kind::Pdf => worker::extract(&tools.pdfium, bytes, deadline, tools.limit_secs),
         Kind::Image => Ok((image_info(&bytes), Vec::new())),
         Kind::Office(k) => {
             let o = office::extract_office(&bytes, k)?;
@@ -294,8 +299,15 @@ pub(crate) fn ocr(
                     })
                     .collect();
                 drop(img_rx);
-                let rendered =
-                    pdf::render_pages_for_ocr(&tools.pdfium, bytes, pages, 300.0, img_tx);
+                let rendered = worker::render_for_ocr(
+                    &tools.pdfium,
+                    bytes,
+                    pages,
+                    300.0,
+                    img_tx,
+                    deadline,
+                    limit,
+                );
                 let mut all = Vec::new();
                 let mut first_err = rendered.err();
                 for w in workers {

@@ -1,5 +1,5 @@
 //! Every persisted format in one place: `library.json`, `keys.json`, pack files, version
-//! manifests, journal operations, derived files (thumbnails, page renders) and what sync
+//! manifests, journal operations, derived files (thumbnails, page renders), the search index's sealed files and what sync
 //! keeps (`remote.json` here, `dossier.repo` on the remote).
 //!
 //! **Invariant:** a change to anything here is a format change: bump the version it carries
@@ -8,6 +8,7 @@
 
 pub mod checkpoint;
 pub mod derived;
+pub mod index_file;
 pub mod journal;
 pub mod keyfile;
 pub mod library_json;

@@ -1,5 +1,5 @@
 //! The full-text search index (Tantivy) under `index/`: derived from the catalog, never
-//! the only copy of anything.
+//! the only copy of anything, and sealed like the rest of the library (`IndexDirectory`).
 //!
 //! **Invariant:** the catalog's `index_queue` names every document whose indexed form may
 //! be stale. A document leaves the queue only after the index commit that contains its
@@ -17,6 +17,7 @@ mod search;
 mod snippet;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use tantivy::indexer::LogMergePolicy;
@@ -29,6 +30,7 @@ pub use search::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 
 use crate::error::{Error, IoContext, Result};
 use crate::ids::DocId;
+use crate::keys::IndexKey;
 use directory::IndexDirectory;
 use schema::Fields;
 
@@ -94,8 +96,8 @@ fn handle(dir: &Path, index: Index, fields: Fields) -> Result<SearchIndex> {
 }
 
 impl SearchIndex {
-    /// Open the index in `dir` as it is.
-    pub fn open(dir: &Path) -> std::result::Result<Self, Unusable> {
+    /// Open the index in `dir` as it is, its files sealed with `key`.
+    pub(crate) fn open(dir: &Path, key: &Arc<IndexKey>) -> std::result::Result<Self, Unusable> {
         let meta_path = dir.join(META_FILE);
         let bytes = match std::fs::read(&meta_path) {
             Ok(b) => b,
@@ -118,7 +120,7 @@ impl SearchIndex {
             return Err(Unusable::OldSchema(meta.schema));
         }
         let open = || -> Result<Self> {
-            let index = Index::open(IndexDirectory::open(dir)?)?;
+            let index = Index::open(IndexDirectory::open(dir, key.clone())?)?;
             let fields = schema::fields_of(&index.schema()).ok_or(Error::Integrity {
                 object: "search index".into(),
                 detail: "its schema lacks fields this version needs",
@@ -135,21 +137,23 @@ impl SearchIndex {
     }
 
     /// A read-only handle on the same index with its own reader. It shares this handle's
-    /// open files (one memory map per file in the process, not one per handle).
+    /// open files (the parts of each file Tantivy keeps are in memory once per process,
+    /// not once per handle).
     pub fn share(&self) -> Result<Self> {
         handle(&self.dir, self.index.clone(), self.fields.clone())
     }
 
     /// Remove whatever is in `dir` and create an empty index there. The caller queues
     /// every document first, so a crash in between loses nothing.
-    pub fn recreate(dir: &Path) -> Result<Self> {
+    pub(crate) fn recreate(dir: &Path, key: &Arc<IndexKey>) -> Result<Self> {
         if dir.exists() {
             std::fs::remove_dir_all(dir).io("remove", dir)?;
         }
         std::fs::create_dir_all(dir).io("create", dir)?;
+        crate::fsx::make_private_dir(dir).io("protect", dir)?;
         let (schema, fields) = schema::build();
         let index = Index::create(
-            IndexDirectory::open(dir)?,
+            IndexDirectory::open(dir, key.clone())?,
             schema,
             IndexSettings {
                 docstore_blocksize: schema::STORE_BLOCK_BYTES,
@@ -162,6 +166,7 @@ impl SearchIndex {
         })?;
         let meta_path = dir.join(META_FILE);
         std::fs::write(&meta_path, meta).io("write", &meta_path)?;
+        crate::fsx::make_private_file(&meta_path).io("protect", &meta_path)?;
         Ok(created)
     }
 
@@ -243,7 +248,8 @@ mod tests {
     #[test]
     fn settle_merges_the_segments_of_many_small_commits() {
         let dir = tempfile::tempdir().unwrap();
-        let mut index = SearchIndex::recreate(dir.path()).unwrap();
+        let key = Arc::new(crate::keys::MasterKey::generate().index_key());
+        let mut index = SearchIndex::recreate(dir.path(), &key).unwrap();
         for n in 0..12 {
             let r = record(n);
             index.update(vec![(r.id, Some(r))]).unwrap();
@@ -267,5 +273,38 @@ mod tests {
         let r = record(12);
         index.update(vec![(r.id, Some(r))]).unwrap();
         assert!(index.writer.is_some());
+    }
+
+    #[test]
+    fn an_index_opens_only_with_its_key_and_holds_no_plain_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Arc::new(crate::keys::MasterKey::generate().index_key());
+        let mut index = SearchIndex::recreate(dir.path(), &key).unwrap();
+        let r = record(1);
+        index.update(vec![(r.id, Some(r))]).unwrap();
+        index.settle().unwrap();
+        drop(index);
+        for e in std::fs::read_dir(dir.path()).unwrap() {
+            let bytes = std::fs::read(e.unwrap().path()).unwrap();
+            assert!(!bytes.windows(10).any(|w| w == b"attendance"));
+        }
+        let again = SearchIndex::open(dir.path(), &key).unwrap();
+        let found = again
+            .search(
+                &SearchRequest {
+                    query: "attendance".into(),
+                    limit: 5,
+                    ..SearchRequest::default()
+                },
+                &mut |_| false,
+            )
+            .unwrap();
+        assert_eq!(found.total, 1);
+        drop(again);
+        let other = Arc::new(crate::keys::MasterKey::generate().index_key());
+        assert!(matches!(
+            SearchIndex::open(dir.path(), &other),
+            Err(Unusable::Damaged(_))
+        ));
     }
 }

@@ -10,7 +10,7 @@ mod recovery;
 mod slots;
 
 pub use keyring::OsKeyring;
-pub(crate) use master::CatalogKey;
+pub(crate) use master::{BlockCipher, CatalogKey, IndexKey};
 pub use master::{Crypto, MasterKey};
 pub use recovery::RecoveryKey;
 pub use slots::{KdfParams, add_passphrase_slot, add_recovery_slot, remove_slot, unwrap_any};

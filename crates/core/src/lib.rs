@@ -22,7 +22,10 @@ pub use catalog::jobs::{
 };
 pub use catalog::{AuditEntry, Catalog, DocumentDetail, DocumentSummary, Listing, VersionInfo};
 pub use error::{CatalogProblem, Error, Result};
-pub use extract::{OcrConfig, PdfiumConfig, ToolStatus, Tools};
+pub use extract::{
+    OcrConfig, PdfiumConfig, ToolStatus, Tools, WorkerFailure, WorkerOptions,
+    run_pdf_worker_if_asked, serve_pdf_worker,
+};
 pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};

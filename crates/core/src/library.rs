@@ -310,7 +310,7 @@ impl Library {
         };
         let index = match index {
             Some(shared) => search::IndexState::Ready(shared),
-            None => search::open_index(&root, &mut catalog, writer)?,
+            None => search::open_index(&root, &key, &mut catalog, writer)?,
         };
         if writer {
             // Libraries made before folders were private are made private here.

@@ -23,8 +23,11 @@ pub const THUMBNAIL_SIZE: u32 = 256;
 pub const MIN_RENDER_WIDTH: u32 = 16;
 pub const MAX_RENDER_WIDTH: u32 = 4096;
 
-/// Decoding a picture may allocate at most this much (a 16k x 16k RGBA image).
-const MAX_DECODE_BYTES: u64 = 1 << 30;
+/// Decoding a picture may allocate at most this much (a 100-megapixel photo in RGBA).
+const MAX_DECODE_BYTES: u64 = 512 << 20;
+/// Neither side of a picture may be longer than this; checked from its header, before
+/// anything is decoded.
+const MAX_PICTURE_SIDE: u32 = 16_384;
 
 /// Whether files of this kind have page images (others get an icon).
 pub(crate) fn has_pages(kind: Kind) -> bool {
@@ -40,7 +43,9 @@ pub(crate) fn thumbnail(
 ) -> Result<RgbaImage> {
     let size = THUMBNAIL_SIZE;
     match kind {
-        Kind::Pdf => extract::render_pdf_page(&tools.pdfium, bytes, 1, size, size),
+        Kind::Pdf => {
+            extract::render_pdf_page(&tools.pdfium, bytes, 1, size, size, tools.limit_secs)
+        }
         Kind::Image => Ok(decode_picture(&bytes)?.thumbnail(size, size).into_rgba8()),
         _ => Err(Error::NoPageImages { mime: mime.into() }),
     }
@@ -61,7 +66,14 @@ pub(crate) fn page(
         )));
     }
     match kind {
-        Kind::Pdf => extract::render_pdf_page(&tools.pdfium, bytes, page, width, width * 8),
+        Kind::Pdf => extract::render_pdf_page(
+            &tools.pdfium,
+            bytes,
+            page,
+            width,
+            width * 8,
+            tools.limit_secs,
+        ),
         Kind::Image if page == 1 => {
             let picture = decode_picture(&bytes)?;
             let height = (u64::from(picture.height()) * u64::from(width)
@@ -83,6 +95,8 @@ fn decode_picture(bytes: &[u8]) -> Result<DynamicImage> {
         .map_err(image::ImageError::IoError)?;
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits.max_image_width = Some(MAX_PICTURE_SIDE);
+    limits.max_image_height = Some(MAX_PICTURE_SIDE);
     reader.limits(limits);
     let mut decoder = reader.into_decoder()?;
     // A picture whose orientation tag cannot be read is shown as stored.
@@ -182,6 +196,39 @@ mod tests {
             page(Kind::Text, "text/plain", bytes, 1, 600, &tools),
             Err(Error::NoPageImages { .. })
         ));
+    }
+
+    #[test]
+    fn pictures_too_large_are_refused_before_decoding() {
+        // A PNG header claiming 100,000 x 100,000 pixels, and nothing after it: refused
+        // from the header (decoding it would need 40 GB).
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend_from_slice(&100_000u32.to_be_bytes());
+        png.extend_from_slice(&100_000u32.to_be_bytes());
+        png.extend_from_slice(&[8, 6, 0, 0, 0]);
+        let crc = crc32(&png[12..]);
+        png.extend_from_slice(&crc.to_be_bytes());
+        let err = decode_picture(&png).unwrap_err();
+        assert!(
+            matches!(&err, Error::Image(image::ImageError::Limits(_))),
+            "{err:?}"
+        );
+    }
+
+    /// CRC-32 (IEEE) of a PNG chunk's type and data.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for b in bytes {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod diff;
+mod pdf_worker;
 mod preview;
 mod repair;
 mod rotated;

@@ -440,15 +440,25 @@ impl Catalog {
 
     /// The state of one job of a version.
     pub fn job_state(&self, version: VersionId, kind: JobKind) -> Result<Option<JobState>> {
-        let state: Option<String> = self
+        Ok(self.job_outcome(version, kind)?.map(|(state, _)| state))
+    }
+
+    /// The state of one job of a version and why it ended so.
+    pub fn job_outcome(
+        &self,
+        version: VersionId,
+        kind: JobKind,
+    ) -> Result<Option<(JobState, Option<String>)>> {
+        let row: Option<(String, Option<String>)> = self
             .conn
             .query_row(
-                "SELECT state FROM jobs WHERE version = ?1 AND kind = ?2",
+                "SELECT state, reason FROM jobs WHERE version = ?1 AND kind = ?2",
                 params![version.to_string(), kind.as_str()],
-                |r| r.get(0),
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        state.map(|s| JobState::parse(&s)).transpose()
+        row.map(|(s, reason)| Ok((JobState::parse(&s)?, reason)))
+            .transpose()
     }
 
     /// Documents waiting to be (re)indexed.

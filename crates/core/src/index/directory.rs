@@ -1,112 +1,255 @@
-//! Where the index's files are read from: Tantivy's memory-mapped directory, except for
-//! the document stores (`*.store`), the postings (`*.idx`) and the positions (`*.pos`),
-//! which are read with positional reads instead.
+//! Where the index's files are kept: sealed in 4 KiB blocks ([`crate::format::index_file`])
+//! and read with positional reads, so nothing of the index is readable without the
+//! library's key, and a range is read and authenticated without the rest of its file.
 //!
-//! Scrolling a list of 100,000 documents reads the card of each one, and searching reads
-//! the postings of every word typed, so memory maps of these files end with their pages
-//! resident in the app's memory (tens of MiB that the system may reclaim, but which count
-//! as the app's). Read with `pread`, a store costs one system call per 4 KiB block that
-//! Tantivy's own block cache misses, a word's postings one call, and nothing stays
-//! mapped. Term dictionaries, fast fields and norms, which Tantivy reads in place many
-//! times per search, stay mapped.
+//! Tantivy reads the term dictionaries, fast fields and norms of a segment whole when it
+//! opens it and keeps them; the document stores, postings and positions it reads by range
+//! as a search or a scroll needs them (one system call and one or two blocks decrypted
+//! for a card, one call for a word's postings). Nothing is memory-mapped: the decrypted
+//! bytes live in the heap, and only the parts Tantivy keeps stay there.
+//!
+//! **Invariant:** every byte this directory writes under `index/` is sealed (the lock files
+//! Tantivy locks are empty), and every file is private (0600).
 
-use std::fs::File;
-use std::io;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tantivy::HasLen;
-use tantivy::directory::error::{DeleteError, OpenReadError, OpenWriteError};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, FileHandle, MmapDirectory, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
+    AntiCallToken, Directory, DirectoryLock, FileHandle, Lock, MmapDirectory, OwnedBytes,
+    TerminatingWrite, WatchCallback, WatchHandle, WritePtr,
 };
 
-/// [`MmapDirectory`] with the stores, postings and positions read by positional reads.
+use crate::format::index_file as fmt;
+use crate::keys::{BlockCipher, IndexKey};
+
+/// The index's folder with every file sealed under the library's index key. Deleting,
+/// locking and syncing are [`MmapDirectory`]'s (it maps nothing unless asked to read).
 #[derive(Debug, Clone)]
 pub(super) struct IndexDirectory {
     root: PathBuf,
-    mapped: MmapDirectory,
+    key: Arc<IndexKey>,
+    plain: MmapDirectory,
 }
 
 impl IndexDirectory {
-    pub(super) fn open(root: &Path) -> tantivy::Result<Self> {
+    pub(super) fn open(root: &Path, key: Arc<IndexKey>) -> tantivy::Result<Self> {
         Ok(Self {
             root: root.to_owned(),
-            mapped: MmapDirectory::open(root)?,
+            key,
+            plain: MmapDirectory::open(root)?,
+        })
+    }
+
+    fn cipher(&self, salt: &[u8], path: &Path) -> BlockCipher {
+        self.key
+            .file_cipher(salt, path.as_os_str().as_encoded_bytes())
+    }
+
+    /// Open a sealed file: its header read, its length checked.
+    fn open_sealed(&self, path: &Path) -> Result<SealedFile, OpenReadError> {
+        let full = self.root.join(path);
+        let wrap = |e: io::Error| OpenReadError::wrap_io_error(e, full.clone());
+        let file = File::open(&full).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => OpenReadError::FileDoesNotExist(path.to_owned()),
+            _ => wrap(e),
+        })?;
+        let stored = file.metadata().map_err(wrap)?.len();
+        let mut header = [0u8; fmt::HEADER_LEN as usize];
+        let plain = fmt::plain_len(stored)
+            .filter(|_| read_exact_at(&file, &mut header, 0).is_ok())
+            .ok_or_else(|| wrap(damaged(path)))?;
+        let salt = fmt::salt(&header).ok_or_else(|| wrap(damaged(path)))?;
+        let len = usize::try_from(plain).map_err(|_| wrap(io::Error::other("file too large")))?;
+        Ok(SealedFile {
+            cipher: self.cipher(salt, path),
+            name: path.to_owned(),
+            file,
+            len,
         })
     }
 }
 
-/// Files read by position: what a search or a scroll reads once per hit or per word.
-fn is_read_by_position(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e == "store" || e == "idx" || e == "pos")
+fn damaged(path: &Path) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "search index file {} is damaged or was not written with this library's key",
+            path.display()
+        ),
+    )
 }
 
 impl Directory for IndexDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        if !is_read_by_position(path) {
-            return self.mapped.get_file_handle(path);
-        }
-        let full = self.root.join(path);
-        let file = File::open(&full).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => OpenReadError::FileDoesNotExist(path.to_owned()),
-            _ => OpenReadError::wrap_io_error(e, full.clone()),
-        })?;
-        let len = file
-            .metadata()
-            .map_err(|e| OpenReadError::wrap_io_error(e, full.clone()))?
-            .len();
-        let len = usize::try_from(len).map_err(|_| {
-            OpenReadError::wrap_io_error(io::Error::other("file too large"), full.clone())
-        })?;
-        Ok(Arc::new(ReadFile { file, len }))
+        Ok(Arc::new(self.open_sealed(path)?))
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        self.mapped.delete(path)
+        self.plain.delete(path)
     }
 
     fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
-        self.mapped.exists(path)
+        self.plain.exists(path)
     }
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        self.mapped.open_write(path)
+        let full = self.root.join(path);
+        let file = private_options()
+            .create_new(true)
+            .open(&full)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists => OpenWriteError::FileAlreadyExists(path.to_owned()),
+                _ => OpenWriteError::wrap_io_error(e, full.clone()),
+            })?;
+        let writer = SealingWriter::start(BufWriter::new(file), |salt| self.cipher(salt, path))
+            .map_err(|e| OpenWriteError::wrap_io_error(e, full))?;
+        // Tantivy buffers in front of us as well; ours holds one block.
+        Ok(io::BufWriter::with_capacity(0, Box::new(writer)))
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
-        self.mapped.atomic_read(path)
+        let sealed = self.open_sealed(path)?;
+        let bytes = sealed
+            .read_bytes(0..sealed.len)
+            .map_err(|e| OpenReadError::wrap_io_error(e, self.root.join(path)))?;
+        Ok(bytes.as_slice().to_vec())
     }
 
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        self.mapped.atomic_write(path, data)
+        let full = self.root.join(path);
+        // tempfile makes the file 0600 on Unix.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(&self.root)?;
+        let mut writer = SealingWriter::start(BufWriter::new(tmp.as_file_mut()), |salt| {
+            self.cipher(salt, path)
+        })?;
+        writer.write_all(data)?;
+        writer.finish()?;
+        drop(writer);
+        tmp.as_file().sync_all()?;
+        tmp.persist(&full).map_err(|e| e.error)?;
+        self.sync_directory()
     }
 
     fn sync_directory(&self) -> io::Result<()> {
-        self.mapped.sync_directory()
+        self.plain.sync_directory()
     }
 
-    fn watch(&self, watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {
-        self.mapped.watch(watch_callback)
+    fn acquire_lock(&self, lock: &Lock) -> Result<DirectoryLock, LockError> {
+        // An OS file lock on an empty file, released if the process dies; the file is
+        // made private first, like every other file here.
+        private_options()
+            .create(true)
+            .truncate(false)
+            .open(self.root.join(&lock.filepath))
+            .map_err(LockError::wrap_io_error)?;
+        self.plain.acquire_lock(lock)
+    }
+
+    fn watch(&self, _: WatchCallback) -> tantivy::Result<WatchHandle> {
+        // Readers reload when told to (`ReloadPolicy::Manual`), never on a file watch.
+        Ok(WatchHandle::empty())
     }
 }
 
-/// A file read with positional reads (shared by every thread: no cursor is used).
+/// Options creating a file only its owner can read (0600 on Unix).
+fn private_options() -> OpenOptions {
+    let mut o = OpenOptions::new();
+    o.write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o
+}
+
+/// Writes the header, then seals each block once the next byte shows it is not the last.
+struct SealingWriter<W: Write> {
+    out: W,
+    cipher: BlockCipher,
+    block: u64,
+    buf: Vec<u8>,
+}
+
+impl<W: Write> SealingWriter<W> {
+    fn start(mut out: W, cipher: impl FnOnce(&[u8]) -> BlockCipher) -> io::Result<Self> {
+        let mut salt = [0u8; fmt::SALT_LEN];
+        crate::fill_random(&mut salt);
+        out.write_all(fmt::MAGIC)?;
+        out.write_all(&salt)?;
+        Ok(Self {
+            out,
+            cipher: cipher(&salt),
+            block: 0,
+            buf: Vec::with_capacity(fmt::SEALED_BLOCK as usize),
+        })
+    }
+
+    fn seal_block(&mut self, last: bool) -> io::Result<()> {
+        self.cipher
+            .seal(fmt::nonce(self.block), &fmt::aad(last), &mut self.buf);
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
+        self.block += 1;
+        Ok(())
+    }
+
+    /// Seal the last block and flush.
+    fn finish(&mut self) -> io::Result<()> {
+        self.seal_block(true)?;
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Write for SealingWriter<W> {
+    fn write(&mut self, mut data: &[u8]) -> io::Result<usize> {
+        let n = data.len();
+        while !data.is_empty() {
+            if self.buf.len() == fmt::BLOCK as usize {
+                self.seal_block(false)?;
+            }
+            let take = (fmt::BLOCK as usize - self.buf.len()).min(data.len());
+            self.buf.extend_from_slice(&data[..take]);
+            data = &data[take..];
+        }
+        Ok(n)
+    }
+
+    /// Writes out sealed blocks only: the open block stays until it is known to be last
+    /// or not.
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+impl TerminatingWrite for SealingWriter<BufWriter<File>> {
+    fn terminate_ref(&mut self, _: AntiCallToken) -> io::Result<()> {
+        self.finish()?;
+        self.out.get_ref().sync_data()
+    }
+}
+
+/// One sealed file, read by position (shared by every thread: no cursor is used).
 #[derive(Debug)]
-struct ReadFile {
+struct SealedFile {
     file: File,
+    cipher: BlockCipher,
+    name: PathBuf,
+    /// Plaintext length.
     len: usize,
 }
 
-impl HasLen for ReadFile {
+impl HasLen for SealedFile {
     fn len(&self) -> usize {
         self.len
     }
 }
 
-impl FileHandle for ReadFile {
+impl FileHandle for SealedFile {
     fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
         if range.start > range.end || range.end > self.len {
             return Err(io::Error::new(
@@ -114,9 +257,36 @@ impl FileHandle for ReadFile {
                 "read past the end of an index file",
             ));
         }
-        let mut buf = vec![0; range.len()];
-        read_exact_at(&self.file, &mut buf, range.start as u64)?;
-        Ok(OwnedBytes::new(buf))
+        if range.is_empty() {
+            return Ok(OwnedBytes::empty());
+        }
+        let plain = self.len as u64;
+        let (first, last) = (
+            range.start as u64 / fmt::BLOCK,
+            (range.end as u64 - 1) / fmt::BLOCK,
+        );
+        let (offset, _) = fmt::block_span(first, plain);
+        let (last_offset, last_len) = fmt::block_span(last, plain);
+        let mut buf = vec![0u8; (last_offset + last_len - offset) as usize];
+        read_exact_at(&self.file, &mut buf, offset)?;
+        // Decrypt each block in place and move its plaintext down over the tags before it.
+        let final_block = fmt::blocks(plain) - 1;
+        let mut plain_end = 0;
+        let mut at = 0;
+        for block in first..=last {
+            let (_, stored) = fmt::block_span(block, plain);
+            let sealed = &mut buf[at..at + stored as usize];
+            let n = self
+                .cipher
+                .open(fmt::nonce(block), &fmt::aad(block == final_block), sealed)
+                .ok_or_else(|| damaged(&self.name))?;
+            buf.copy_within(at..at + n, plain_end);
+            plain_end += n;
+            at += stored as usize;
+        }
+        buf.truncate(plain_end);
+        let skip = range.start - (first * fmt::BLOCK) as usize;
+        Ok(OwnedBytes::new(buf).slice(skip..skip + range.len()))
     }
 }
 
@@ -143,35 +313,4 @@ fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stores_and_postings_are_read_by_position_and_other_files_mapped() {
-        let dir = tempfile::tempdir().unwrap();
-        let d = IndexDirectory::open(dir.path()).unwrap();
-        let body: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
-        for name in ["a.store", "a.term"] {
-            std::fs::write(dir.path().join(name), &body).unwrap();
-        }
-        let store = d.get_file_handle(Path::new("a.store")).unwrap();
-        assert_eq!(store.len(), body.len());
-        assert_eq!(
-            store.read_bytes(4_000..4_100).unwrap().as_slice(),
-            &body[4_000..4_100]
-        );
-        assert!(
-            store.read_bytes(9_990..10_001).is_err(),
-            "a read past the end fails"
-        );
-        assert!(is_read_by_position(Path::new("b.idx")));
-        assert!(is_read_by_position(Path::new("b.pos")));
-        assert!(!is_read_by_position(Path::new("b.term")));
-        let mapped = d.get_file_handle(Path::new("a.term")).unwrap();
-        assert_eq!(mapped.read_bytes(0..10).unwrap().as_slice(), &body[..10]);
-        assert!(matches!(
-            d.get_file_handle(Path::new("missing.store")),
-            Err(OpenReadError::FileDoesNotExist(_))
-        ));
-    }
-}
+mod tests;

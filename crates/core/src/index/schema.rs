@@ -13,7 +13,8 @@ use tantivy::tokenizer::{
 };
 
 /// The schema this build writes. Stored beside the index in `dossier-index.json`.
-pub const INDEX_SCHEMA_VERSION: u32 = 4;
+/// Version 5 seals every file (`IndexDirectory`): an older, plaintext index is replaced.
+pub const INDEX_SCHEMA_VERSION: u32 = 5;
 
 /// Bytes per compressed block of the stored fields (Tantivy's default is 16 KiB). A hit's
 /// title and page texts (for its snippet) are read by decompressing the whole block that

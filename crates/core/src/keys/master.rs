@@ -17,6 +17,7 @@ mod context {
     pub const DERIVED: &str = "dossier 2026-11 derived file encryption";
     pub const JOURNAL: &str = "dossier 2026-11 journal encryption";
     pub const CATALOG: &str = "dossier 2026-12 catalog encryption";
+    pub const INDEX: &str = "dossier 2026-12 index encryption";
 }
 
 /// Length of the random nonce prefixed to every sealed object.
@@ -70,6 +71,11 @@ impl MasterKey {
         CatalogKey(self.derive(context::CATALOG))
     }
 
+    /// The key the search index's files are sealed with.
+    pub(crate) fn index_key(&self) -> IndexKey {
+        IndexKey(self.derive(context::INDEX))
+    }
+
     /// Build the ciphers and hash keys used by the store.
     pub fn crypto(&self) -> Crypto {
         let cipher = |ctx| Cipher::new(&self.derive(ctx));
@@ -98,6 +104,59 @@ impl CatalogKey {
     pub(crate) fn sql_literal(&self) -> Zeroizing<String> {
         let hex = Zeroizing::new(data_encoding::HEXLOWER.encode(self.0.as_ref()));
         Zeroizing::new(format!("x'{}'", hex.as_str()))
+    }
+}
+
+/// The search index's key: each index file is sealed with a key derived from it and the
+/// file's salt and name ([`crate::format::index_file`]). Zeroized on drop; never printed.
+pub(crate) struct IndexKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for IndexKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IndexKey(..)")
+    }
+}
+
+impl IndexKey {
+    /// The cipher of one file: its salt and name bound into its key.
+    pub(crate) fn file_cipher(&self, salt: &[u8], name: &[u8]) -> BlockCipher {
+        let mut h = blake3::Hasher::new_keyed(&self.0);
+        h.update(salt);
+        h.update(name);
+        let key = Zeroizing::new(*h.finalize().as_bytes());
+        BlockCipher(Cipher::new(&key))
+    }
+}
+
+/// AES-256-GCM with caller-chosen nonces, for a key used on one write-once file whose
+/// block numbers are the nonces.
+pub(crate) struct BlockCipher(Cipher);
+
+impl std::fmt::Debug for BlockCipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BlockCipher(..)")
+    }
+}
+
+impl BlockCipher {
+    /// Encrypt `buf` in place and append its tag.
+    pub(crate) fn seal(&self, nonce: [u8; NONCE_LEN], aad: &[u8], buf: &mut Vec<u8>) {
+        let tag = self
+            .0
+            .0
+            .seal_in_place_separate_tag(Nonce::assume_unique_for_key(nonce), Aad::from(aad), buf)
+            .expect("AES-GCM encryption of an in-memory buffer cannot fail");
+        buf.extend_from_slice(tag.as_ref());
+    }
+
+    /// Decrypt ciphertext-and-tag `buf` in place; the plaintext's length, or `None` when it
+    /// does not authenticate.
+    pub(crate) fn open(&self, nonce: [u8; NONCE_LEN], aad: &[u8], buf: &mut [u8]) -> Option<usize> {
+        self.0
+            .0
+            .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(aad), buf)
+            .ok()
+            .map(|p| p.len())
     }
 }
 

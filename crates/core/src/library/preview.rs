@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::Library;
-use crate::catalog::jobs::{Job, JobResult, JobState};
+use crate::catalog::jobs::{Job, JobKind, JobResult, JobState};
 use crate::error::{Error, Result};
 use crate::extract::{self, Kind, Tools};
 use crate::format::derived::DerivedName;
@@ -114,6 +114,14 @@ impl Library {
         if !preview::has_pages(kind) {
             return Preview::icon(kind, None);
         }
+        // A thumbnail job that failed (after its bounded attempts: a file that crashes or
+        // hangs the PDF worker) is not tried again each time the list is shown.
+        if let Some((JobState::Failed, reason)) =
+            self.catalog().job_outcome(v.id, JobKind::Thumbnail)?
+            && self.derived().get(self.crypto(), v.id, THUMBNAIL).is_none()
+        {
+            return Preview::icon(kind, reason);
+        }
         let rendered = self.cached_or(v.id, THUMBNAIL, || {
             preview::thumbnail(kind, &v.mime, self.version_content(&v)?, tools)
         });
@@ -157,7 +165,7 @@ impl Library {
                 Err(Error::PasswordProtected) => {
                     JobResult::ended(JobState::Protected, "password protected")
                 }
-                Err(e @ Error::PdfiumUnavailable(_)) => {
+                Err(e @ Error::PdfiumUnavailable { .. }) => {
                     JobResult::ended(JobState::Waiting, e.to_string())
                 }
                 Err(e) => JobResult::ended(JobState::Failed, e.to_string()),
@@ -173,7 +181,9 @@ fn is_content_problem(e: &Error) -> bool {
         e,
         Error::PasswordProtected
             | Error::Pdf(_)
-            | Error::PdfiumUnavailable(_)
+            | Error::PdfiumUnavailable { .. }
+            | Error::PdfWorker(_)
+            | Error::TimedOut { .. }
             | Error::Image(_)
             | Error::TooLarge { .. }
             | Error::NoSuchPage { .. }

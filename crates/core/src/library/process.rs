@@ -241,7 +241,7 @@ impl Library {
                         }),
                         ..JobResult::ended(JobState::Protected, "password protected")
                     },
-                    Err(e @ Error::PdfiumUnavailable(_)) => {
+                    Err(e @ Error::PdfiumUnavailable { .. }) => {
                         JobResult::ended(JobState::Waiting, e.to_string())
                     }
                     Err(e) => JobResult::ended(JobState::Failed, e.to_string()),
@@ -266,7 +266,7 @@ impl Library {
                             pages,
                             ..JobResult::done()
                         },
-                        Err(e @ Error::PdfiumUnavailable(_)) => {
+                        Err(e @ Error::PdfiumUnavailable { .. }) => {
                             JobResult::ended(JobState::Waiting, e.to_string())
                         }
                         Err(e) => JobResult::ended(JobState::Failed, e.to_string()),

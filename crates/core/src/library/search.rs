@@ -2,10 +2,12 @@
 //! searched with snippets from the catalog's page texts.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::Library;
 use crate::error::{Error, Result};
 use crate::index::{SearchIndex, SearchRequest, SearchResults, Unusable};
+use crate::keys::MasterKey;
 
 /// Documents indexed per commit.
 const INDEX_BATCH: usize = 512;
@@ -77,7 +79,10 @@ impl Library {
         self.catalog.queue_all_for_index()?;
         // Drop the old index (and its writer's lock) before removing its files.
         self.index = IndexState::Unusable;
-        self.index = IndexState::Ready(SearchIndex::recreate(&index_dir(&self.root))?);
+        self.index = IndexState::Ready(SearchIndex::recreate(
+            &index_dir(&self.root),
+            &Arc::new(self.key.index_key()),
+        )?);
         self.refresh_index()
     }
 
@@ -95,7 +100,8 @@ impl Library {
             }
             IndexState::Unusable => {
                 reopened =
-                    SearchIndex::open(&index_dir(&self.root)).map_err(Unusable::into_error)?;
+                    SearchIndex::open(&index_dir(&self.root), &Arc::new(self.key.index_key()))
+                        .map_err(Unusable::into_error)?;
                 &reopened
             }
         };
@@ -107,17 +113,19 @@ impl Library {
 /// Open (or, for the writer, rebuild) the index of a library being opened.
 pub(crate) fn open_index(
     root: &std::path::Path,
+    key: &MasterKey,
     catalog: &mut crate::catalog::Catalog,
     writer: bool,
 ) -> Result<IndexState> {
     let dir = index_dir(root);
-    match SearchIndex::open(&dir) {
+    let key = Arc::new(key.index_key());
+    match SearchIndex::open(&dir, &key) {
         Ok(i) => Ok(IndexState::Ready(i)),
         Err(_) if !writer => Ok(IndexState::Unusable),
         Err(_) => {
             // Queue first: if we stop before the new index is filled, the queue says so.
             catalog.queue_all_for_index()?;
-            Ok(IndexState::Ready(SearchIndex::recreate(&dir)?))
+            Ok(IndexState::Ready(SearchIndex::recreate(&dir, &key)?))
         }
     }
 }

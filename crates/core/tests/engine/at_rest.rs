@@ -1,8 +1,8 @@
 //! Nothing readable at rest: with the library open (its write-ahead log full) and after it
 //! closed, no title, file name, passage or student id appears in the catalog's files, the
-//! store or the derived files, and the library's folder and catalog are private.
+//! search index, the store or the derived files, and the library's files are private.
 
-use dossier_core::{FieldKey, FieldValue, ProcessOptions};
+use dossier_core::{FieldKey, FieldValue};
 
 use super::*;
 
@@ -13,8 +13,7 @@ const SECRETS: [&str; 4] = [
     "7654321",
 ];
 
-/// Every file under `dir` except the search index, which is still plaintext on the
-/// desktop (its encrypting directory is the next step of issue 17).
+/// Every file under `dir`.
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_owned()];
@@ -22,9 +21,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
             if p.is_dir() {
-                if p.file_name().unwrap() != "index" {
-                    stack.push(p);
-                }
+                stack.push(p);
             } else {
                 out.push(p);
             }
@@ -36,6 +33,11 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn assert_nothing_readable(root: &Path) {
     let all = files(root);
     assert!(all.iter().any(|p| p.ends_with("catalog.sqlite")));
+    assert!(
+        all.iter()
+            .any(|p| p.extension().is_some_and(|e| e == "store")),
+        "the index holds a document store"
+    );
     for p in all {
         let bytes = std::fs::read(&p).unwrap();
         for s in SECRETS {
@@ -68,8 +70,8 @@ fn catalog_store_and_journal_hold_nothing_readable() {
         Some(FieldValue::Text(SECRETS[0].into())),
     )
     .unwrap();
-    lib.process(&ProcessOptions::default(), &mut |_| {})
-        .unwrap();
+    let report = lib.process(&processing(), &mut |_| {}).unwrap();
+    assert!(report.indexed > 0, "the document was indexed");
     assert!(
         !lib.catalog()
             .texts(lib.catalog().versions(doc).unwrap()[0].id)
@@ -92,6 +94,10 @@ fn catalog_store_and_journal_hold_nothing_readable() {
         assert_eq!(mode(&root), 0o700);
         for f in ["catalog.sqlite", "keys.json", "library.json"] {
             assert_eq!(mode(&root.join(f)), 0o600, "{f}");
+        }
+        assert_eq!(mode(&root.join("index")), 0o700);
+        for f in files(&root.join("index")) {
+            assert_eq!(mode(&f), 0o600, "{}", f.display());
         }
     }
     // And it opens again with the key, and only with it.

@@ -38,8 +38,7 @@ fn emptying_the_trash_deletes_documents_for_good_and_keeps_the_rest() {
         b"expelled pupil letter, second draft ravenclaw",
     );
     lib.add_version(docs[0], &a2, None, &mut |_| {}).unwrap();
-    lib.process(&dossier_core::ProcessOptions::default(), &mut |_| {})
-        .unwrap();
+    lib.process(&processing(), &mut |_| {}).unwrap();
     let a_versions: Vec<_> = lib
         .catalog()
         .versions(docs[0])

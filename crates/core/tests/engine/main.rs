@@ -13,6 +13,7 @@ mod at_rest;
 mod catalog_loss;
 mod deleting;
 mod links;
+mod pdf_worker;
 
 const PASS: &str = "correct horse battery";
 /// Cheap Argon2 parameters so tests stay quick; production uses `KdfParams::default()`.
@@ -21,6 +22,13 @@ const FAST: KdfParams = KdfParams {
     t_cost: 1,
     p_cost: 1,
 };
+
+/// Processing with this crate's PDF worker (the CLI and the app are their own).
+fn processing() -> dossier_core::ProcessOptions {
+    let mut opts = dossier_core::ProcessOptions::default();
+    opts.tools.pdfium.worker = Some(env!("CARGO_BIN_EXE_dossier-test-pdf-worker").into());
+    opts
+}
 
 fn secret(p: &str) -> Secret {
     Secret::Passphrase(Zeroizing::new(p.to_owned()))
@@ -558,8 +566,7 @@ fn a_reader_sees_the_writers_commits_and_reads_content_while_it_is_open() {
         b"The quarterly attendance summary for grade 9.",
     );
     let docs = imported(&import(&mut lib, &[file], &ImportOptions::default()));
-    lib.process(&dossier_core::ProcessOptions::default(), &mut |_| {})
-        .unwrap();
+    lib.process(&processing(), &mut |_| {}).unwrap();
     // The reader opened before the import: it sees the new document and its content.
     let found = reader.search(&words).unwrap();
     assert_eq!(found.total, 1);
@@ -592,14 +599,12 @@ fn processing_with_a_budget_stops_early_and_the_next_run_finishes() {
     import(&mut lib, &files, &ImportOptions::default());
     let sliced = dossier_core::ProcessOptions {
         budget: Some(std::time::Duration::ZERO),
-        ..Default::default()
+        ..processing()
     };
     let first = lib.process(&sliced, &mut |_| {}).unwrap();
     assert!(first.more_pending);
     assert_eq!(first.done, 0, "a zero budget starts no job");
-    let rest = lib
-        .process(&dossier_core::ProcessOptions::default(), &mut |_| {})
-        .unwrap();
+    let rest = lib.process(&processing(), &mut |_| {}).unwrap();
     assert!(!rest.more_pending);
     // An extract and a thumbnail job per file.
     assert_eq!(rest.done, 12);
@@ -748,7 +753,7 @@ fn processing_waits_for_content_the_remote_cannot_give_yet() {
 
     let mut told = Vec::new();
     let offline = lib
-        .process(&dossier_core::ProcessOptions::default(), &mut |e| {
+        .process(&processing(), &mut |e| {
             if let dossier_core::ProcessEvent::Unavailable { what } = e {
                 told.push(what.to_owned());
             }
@@ -764,9 +769,7 @@ fn processing_waits_for_content_the_remote_cannot_give_yet() {
     );
 
     remote.online.store(true, Ordering::SeqCst);
-    let online = lib
-        .process(&dossier_core::ProcessOptions::default(), &mut |_| {})
-        .unwrap();
+    let online = lib.process(&processing(), &mut |_| {}).unwrap();
     assert_eq!(
         (online.failed, online.more_pending),
         (0, false),
