@@ -2,20 +2,23 @@
 //! and read with positional reads, so nothing of the index is readable without the
 //! library's key, and a range is read and authenticated without the rest of its file.
 //!
-//! Tantivy reads the term dictionaries, fast fields and norms of a segment whole when it
-//! opens it and keeps them; the document stores, postings and positions it reads by range
-//! as a search or a scroll needs them (one system call and one or two blocks decrypted
-//! for a card, one call for a word's postings). Nothing is memory-mapped: the decrypted
-//! bytes live in the heap, and only the parts Tantivy keeps stay there.
+//! The term dictionaries, fast fields and norms (`*.term`, `*.fast`, `*.fieldnorm`) are
+//! read again and again (a fast field column on every search that filters, sorts or
+//! counts facets), so each is decrypted whole on its first read and kept, once per
+//! process, and later reads are slices of it. The document stores, postings and positions
+//! are read by range as a search or a scroll needs them (one system call and one or two
+//! blocks decrypted for a card, one call for a word's postings). Nothing is
+//! memory-mapped.
 //!
 //! **Invariant:** every byte this directory writes under `index/` is sealed (the lock files
 //! Tantivy locks are empty), and every file is private (0600).
 
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 
 use tantivy::HasLen;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
@@ -30,18 +33,22 @@ use crate::keys::{BlockCipher, IndexKey};
 /// The index's folder with every file sealed under the library's index key. Deleting,
 /// locking and syncing are [`MmapDirectory`]'s (it maps nothing unless asked to read).
 #[derive(Debug, Clone)]
-pub(super) struct IndexDirectory {
+pub(crate) struct IndexDirectory {
     root: PathBuf,
     key: Arc<IndexKey>,
     plain: MmapDirectory,
+    /// Files open in this process, so that every reader of a segment (the writer's, the
+    /// app's read handles, each reload) shares one handle and what it keeps decrypted.
+    open: Arc<Mutex<HashMap<PathBuf, Weak<SealedFile>>>>,
 }
 
 impl IndexDirectory {
-    pub(super) fn open(root: &Path, key: Arc<IndexKey>) -> tantivy::Result<Self> {
+    pub(crate) fn open(root: &Path, key: Arc<IndexKey>) -> tantivy::Result<Self> {
         Ok(Self {
             root: root.to_owned(),
             key,
             plain: MmapDirectory::open(root)?,
+            open: Arc::default(),
         })
     }
 
@@ -70,8 +77,15 @@ impl IndexDirectory {
             name: path.to_owned(),
             file,
             len,
+            kept: is_kept_whole(path).then(OnceLock::new),
         })
     }
+}
+
+/// Files Tantivy reads over and over, kept decrypted once read.
+fn is_kept_whole(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e == "term" || e == "fast" || e == "fieldnorm")
 }
 
 fn damaged(path: &Path) -> io::Error {
@@ -86,10 +100,21 @@ fn damaged(path: &Path) -> io::Error {
 
 impl Directory for IndexDirectory {
     fn get_file_handle(&self, path: &Path) -> Result<Arc<dyn FileHandle>, OpenReadError> {
-        Ok(Arc::new(self.open_sealed(path)?))
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(file) = open.get(path).and_then(Weak::upgrade) {
+            return Ok(file);
+        }
+        let file = Arc::new(self.open_sealed(path)?);
+        open.retain(|_, f| f.strong_count() > 0);
+        open.insert(path.to_owned(), Arc::downgrade(&file));
+        Ok(file)
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
+        self.open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(path);
         self.plain.delete(path)
     }
 
@@ -241,6 +266,8 @@ struct SealedFile {
     name: PathBuf,
     /// Plaintext length.
     len: usize,
+    /// The whole plaintext, for files read again and again (`is_kept_whole`).
+    kept: Option<OnceLock<OwnedBytes>>,
 }
 
 impl HasLen for SealedFile {
@@ -257,6 +284,23 @@ impl FileHandle for SealedFile {
                 "read past the end of an index file",
             ));
         }
+        if let Some(kept) = &self.kept {
+            let whole = match kept.get() {
+                Some(w) => w,
+                None => {
+                    let w = self.decrypt(0..self.len)?;
+                    kept.get_or_init(|| w)
+                }
+            };
+            return Ok(whole.slice(range));
+        }
+        self.decrypt(range)
+    }
+}
+
+impl SealedFile {
+    /// Read and authenticate the blocks holding `range`, and give its plaintext.
+    fn decrypt(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
         if range.is_empty() {
             return Ok(OwnedBytes::empty());
         }
