@@ -186,6 +186,7 @@ function memory() {
     web: children.reduce((s, p) => s + p.rss, 0),
     webAnon: webAnon.includes(null) ? null : webAnon.reduce((s, a) => s + a, 0),
     children: children.map((p) => p.comm),
+    workers: appProc.workers.reduce((s, p) => s + p.rss, 0),
   };
 }
 
@@ -301,6 +302,7 @@ try {
   record("idle memory after scrolling and searching, app process (RSS)", memLine(m), "< 150 MB (143 MiB)");
   record("… of which mapped files (libraries, the search index: shared, reclaimable)", `${(m.app - (m.anon ?? 0)).toFixed(0)} MiB`, "");
   record(`idle memory, WebKit processes (${m.children.length}: ${[...new Set(m.children)].join(", ")})`, memLine({ app: m.web, anon: m.webAnon }), "");
+  record("idle memory, PDF workers (RSS; a separate process pdfium runs in)", `${Math.round(m.workers)} MiB`, "");
 } finally {
   await d.quit();
 }

@@ -52,8 +52,9 @@ export async function waitForText(d, id, pred, what, timeout = TIMEOUT) {
   }
 }
 
-/** The running app's process (the first `dossier-app` in `ps`): `{ pid, rss }` (MiB), and
- *  the processes it started (WebKit's), or null when it is not running. */
+/** The running app's process (the `dossier-app` not started by another one: those are its
+ *  PDF workers): `{ pid, rss }` (MiB), the processes it started for WebKit (`children`)
+ *  and its PDF workers (`workers`), or null when it is not running. */
 export function appProcess() {
   const out = execFileSync("ps", ["-A", "-o", "pid=,ppid=,rss=,comm="], { encoding: "utf8" });
   const procs = out
@@ -61,8 +62,11 @@ export function appProcess() {
     .split("\n")
     .map((l) => l.trim().split(/\s+/))
     .map(([pid, ppid, rss, ...comm]) => ({ pid: +pid, ppid: +ppid, rss: +rss / 1024, comm: comm.join(" ") }));
-  const app = procs.find((p) => p.comm.startsWith("dossier-app"));
-  return app ? { ...app, children: procs.filter((p) => p.ppid === app.pid) } : null;
+  const isApp = (p) => p.comm.startsWith("dossier-app");
+  const app = procs.find((p) => isApp(p) && !procs.some((q) => q.pid === p.ppid && isApp(q)));
+  if (!app) return null;
+  const started = procs.filter((p) => p.ppid === app.pid);
+  return { ...app, children: started.filter((p) => !isApp(p)), workers: started.filter(isApp) };
 }
 
 /** Whether this machine has a GPU Mesa can render with (a DRM render node; Linux). */

@@ -25,6 +25,10 @@ pub use worker::{
 use crate::catalog::jobs::{ExifInfo, ExtractInfo, PageText, TextSource};
 use crate::error::{Error, Result};
 pub(crate) use office::OfficeKind;
+#[cfg(feature = "fuzzing")]
+pub(crate) use office::extract_office;
+#[cfg(feature = "fuzzing")]
+pub(crate) use plain::{decode_text, html_to_text};
 
 /// What kind of extraction a version gets, from its MIME type and name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

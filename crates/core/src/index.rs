@@ -9,7 +9,7 @@
 //! An index that is missing, unreadable or of an older [`INDEX_SCHEMA_VERSION`] is
 //! recreated empty and every document is queued again ([`SearchIndex::open`] says so).
 
-mod directory;
+pub(crate) mod directory;
 mod query;
 mod record;
 mod schema;

@@ -7,6 +7,8 @@ mod error;
 pub mod extract;
 pub mod format;
 mod fsx;
+#[cfg(feature = "fuzzing")]
+pub mod fuzz;
 mod ids;
 pub mod index;
 pub mod keys;

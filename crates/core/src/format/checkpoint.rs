@@ -48,7 +48,7 @@ pub fn parse_object_name(name: &str) -> Option<(u64, DeviceId)> {
     Some((covered.parse().ok()?, device.parse().ok()?))
 }
 
-fn aad(covered: u64, device: DeviceId) -> Vec<u8> {
+pub(crate) fn aad(covered: u64, device: DeviceId) -> Vec<u8> {
     format!("dossier checkpoint v1 {device} {covered}").into_bytes()
 }
 

@@ -53,7 +53,7 @@ pub fn parse_file_name(name: &str) -> Option<u64> {
     name.parse().ok().filter(|s| *s > 0)
 }
 
-fn aad(device: DeviceId, seq: u64) -> Vec<u8> {
+pub(crate) fn aad(device: DeviceId, seq: u64) -> Vec<u8> {
     format!("dossier store journal v1 {device} {seq}").into_bytes()
 }
 

@@ -1,0 +1,342 @@
+//! Entry points for the fuzz targets under `fuzz/` (built only with the `fuzzing`
+//! feature): each hands untrusted bytes to one parser the way Dossier reads them. None
+//! may panic, hang or allocate without bound, whatever the bytes.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use tantivy::directory::Directory;
+
+use crate::extract::OfficeKind;
+use crate::format::{checkpoint, index_file, journal, pack, repo, store_journal};
+use crate::ids::{DeviceId, PackId};
+use crate::keys::master::SealKind;
+use crate::keys::{Crypto, MasterKey};
+
+fn crypto() -> Crypto {
+    MasterKey::from_bytes(&[7; 32]).expect("32 bytes").crypto()
+}
+
+fn device() -> DeviceId {
+    "0190f3a2-0000-7000-8000-000000000001"
+        .parse()
+        .expect("a device id")
+}
+
+/// `data` as the compressed plaintext of a sealed object, and compressed first (so that
+/// the JSON inside is reached too).
+fn as_plaintexts(data: &[u8]) -> [Vec<u8>; 2] {
+    [
+        data.to_vec(),
+        zstd::bulk::compress(data, 1).expect("compressing in memory"),
+    ]
+}
+
+/// A journal segment: the object as a remote serves it, and the same bytes as what a key
+/// holder sealed (decompression, JSON, and the checks on its operations).
+pub fn journal_segment(data: &[u8]) {
+    let c = crypto();
+    let _ = journal::open(&c, device(), 1, data);
+    let _ = journal::from_plain(device(), 1, data);
+    for plain in as_plaintexts(data) {
+        let sealed =
+            journal::encode(&c.seal(SealKind::Journal, &journal::aad(device(), 1), &plain));
+        let _ = journal::open(&c, device(), 1, &sealed);
+    }
+    let _ = journal::parse_object_name(&String::from_utf8_lossy(data));
+}
+
+/// A checkpoint object, as served and as sealed by a key holder.
+pub fn checkpoint(data: &[u8]) {
+    let c = crypto();
+    let _ = checkpoint::open(&c, 3, device(), data);
+    for plain in as_plaintexts(data) {
+        let mut body = checkpoint::CHECKPOINT_MAGIC.to_vec();
+        body.extend_from_slice(&c.seal(SealKind::Journal, &checkpoint::aad(3, device()), &plain));
+        let _ = checkpoint::open(&c, 3, device(), &body);
+    }
+    let _ = checkpoint::parse_object_name(&String::from_utf8_lossy(data));
+}
+
+/// A segment of the store journal (`store/journal/`), as found and as sealed.
+pub fn store_segment(data: &[u8]) {
+    let c = crypto();
+    let _ = store_journal::open(&c, device(), 1, data);
+    for plain in as_plaintexts(data) {
+        let sealed =
+            journal::encode(&c.seal(SealKind::Journal, &store_journal::aad(device(), 1), &plain));
+        let _ = store_journal::open(&c, device(), 1, &sealed);
+    }
+    let _ = store_journal::parse_file_name(&String::from_utf8_lossy(data));
+}
+
+/// `dossier.repo` and key objects (plain JSON on the remote).
+pub fn repo_and_keys(data: &[u8]) {
+    let _ = repo::RepoFile::parse(data);
+    let _ = serde_json::from_slice::<crate::format::keyfile::KeyFile>(data);
+}
+
+/// A pack file's trailer and index, and an index's entries once opened.
+pub fn pack_index(data: &[u8]) {
+    let id = PackId([1; 32]);
+    if let Ok(range) = pack::index_range(data, &id) {
+        let _ = data.get(range);
+    }
+    let _ = pack::decode_index(data, &id);
+}
+
+/// Office documents (zip packages and their XML parts), read as every kind.
+pub fn office(data: &[u8]) {
+    for kind in [
+        OfficeKind::Docx,
+        OfficeKind::Xlsx,
+        OfficeKind::Pptx,
+        OfficeKind::Odt,
+        OfficeKind::Ods,
+        OfficeKind::Odp,
+    ] {
+        let _ = crate::extract::extract_office(data, kind);
+    }
+}
+
+/// Text of unknown encoding, and HTML.
+pub fn text(data: &[u8]) {
+    let text = crate::extract::decode_text(data);
+    let _ = crate::extract::html_to_text(&text);
+}
+
+/// MIME sniffing of a file's first bytes.
+pub fn sniff(data: &[u8]) {
+    let _ = crate::sniff::sniff(data, "file.bin");
+    let _ = crate::sniff::sniff(data, "file.docx");
+}
+
+/// The search query language.
+pub fn query(data: &[u8]) {
+    let input = String::from_utf8_lossy(data);
+    let _ = crate::index::parse(&input, &mut |name| name.len() % 2 == 0);
+}
+
+/// Frames from the PDF worker (what a compromised worker could send) and to it.
+pub fn worker_frames(data: &[u8]) {
+    use crate::extract::worker::protocol::{Reply, Request, read_frame};
+    let mut input = data;
+    while let Ok(Some(_)) = read_frame::<Reply>(&mut input) {}
+    let mut input = data;
+    while let Ok(Some(_)) = read_frame::<Request>(&mut input) {}
+}
+
+/// A sealed index file as found on disk: opened and read in a few ranges.
+pub fn index_file(data: &[u8]) {
+    let _ = index_file::plain_len(data.len() as u64);
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    let key = Arc::new(
+        MasterKey::from_bytes(&[7; 32])
+            .expect("32 bytes")
+            .index_key(),
+    );
+    let Ok(d) = crate::index::directory::IndexDirectory::open(dir.path(), key) else {
+        return;
+    };
+    let written =
+        std::fs::File::create(dir.path().join("f.idx")).and_then(|mut f| f.write_all(data));
+    if written.is_err() {
+        return;
+    }
+    if let Ok(h) = d.get_file_handle(Path::new("f.idx")) {
+        let len = h.len();
+        for range in [
+            0..len,
+            0..len.min(10),
+            len / 2..len,
+            len.saturating_sub(5000)..len,
+        ] {
+            let _ = h.read_bytes(range);
+        }
+    }
+}
+
+/// Seed inputs for every target, made by the real encoders (`examples/fuzz_seeds.rs`
+/// writes them under `fuzz/seeds/`): `(target, name, bytes)`.
+pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    use crate::extract::worker::protocol::{PdfProblem, Reply, Request, write_frame};
+    use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
+    use crate::ids::DocId;
+
+    let c = crypto();
+    let stamp =
+        |n: u32| Stamp::parse(&format!("019a00000000.{n:08x}.{}", device())).expect("a stamp");
+    let doc: DocId = "0190f3a2-0000-4000-8000-000000000002"
+        .parse()
+        .expect("a doc id");
+    let ops = vec![
+        Op {
+            stamp: stamp(1),
+            kind: OpKind::DocumentCreated {
+                doc,
+                title: "Transcript".into(),
+            },
+        },
+        Op {
+            stamp: stamp(2),
+            kind: OpKind::FieldSet {
+                doc,
+                key: FieldKey::SubjectName,
+                value: Some(FieldValue::Text("A student".into())),
+            },
+        },
+        Op {
+            stamp: stamp(3),
+            kind: OpKind::TagAdded {
+                doc,
+                tag: "registrar".into(),
+            },
+        },
+    ];
+    let segment = journal::Segment {
+        device: device(),
+        seq: 1,
+        ops: ops.clone(),
+    };
+    let segment_json = serde_json::to_vec(&segment).expect("serialisable");
+    let checkpoint = checkpoint::Checkpoint {
+        device: device(),
+        covered: 1,
+        segments: vec![segment.clone()],
+    };
+    let store_segment = store_journal::StoreSegment {
+        device: device(),
+        seq: 1,
+        received: None,
+        ops,
+    };
+    let keys: &[u8] = include_bytes!("../tests/fixtures/library-v1/library/keys.json");
+    let pack: &[u8] = include_bytes!(
+        "../tests/fixtures/library-v1/library/store/packs/6c/6c968cc6b2a73820f98e7ebc3f606dae4ccc4da1f44ccd839e8355d602d13956"
+    );
+    let entries = [pack::PackEntry {
+        chunk: crate::ids::ChunkId([3; 32]),
+        offset: 8,
+        sealed_len: 100,
+        plain_len: 72,
+    }];
+    let mut frames = Vec::new();
+    for reply in [
+        Reply::Ready { protocol: 1 },
+        Reply::Extracted {
+            info: Default::default(),
+            pages: Vec::new(),
+        },
+        Reply::Image {
+            width: 1,
+            height: 1,
+        },
+        Reply::Failed {
+            problem: PdfProblem::Damaged,
+        },
+        Reply::Done,
+    ] {
+        let body: &[u8] = if matches!(reply, Reply::Image { .. }) {
+            &[255, 255, 255, 255]
+        } else {
+            &[]
+        };
+        write_frame(&mut frames, &reply, body).expect("in memory");
+    }
+    let mut requests = Vec::new();
+    write_frame(
+        &mut requests,
+        &Request::RenderForOcr {
+            pages: vec![1, 2],
+            dpi: 300.0,
+        },
+        b"%PDF-1.4",
+    )
+    .expect("in memory");
+    let mut out = vec![
+        ("journal_segment", "sealed", journal::seal(&c, &segment).expect("sealed")),
+        ("journal_segment", "plain", segment_json.clone()),
+        ("checkpoint", "sealed", checkpoint::seal(&c, &checkpoint).expect("sealed")),
+        ("checkpoint", "plain", serde_json::to_vec(&checkpoint).expect("serialisable")),
+        ("store_segment", "sealed", store_journal::seal(&c, &store_segment).expect("sealed")),
+        ("store_segment", "plain", serde_json::to_vec(&store_segment).expect("serialisable")),
+        ("repo_and_keys", "keys", keys.to_vec()),
+        ("pack_index", "pack", pack.to_vec()),
+        ("pack_index", "entries", pack::encode_index(&entries)),
+        ("text", "utf8", "Caf\u{e9} cr\u{e8}me, r\u{e9}sum\u{e9}\n".as_bytes().to_vec()),
+        ("text", "latin1", b"caf\xe9 cr\xe8me for the staff room\n".to_vec()),
+        ("text", "utf16", [0xFF, 0xFE, b'h', 0, b'i', 0].to_vec()),
+        (
+            "text",
+            "html",
+            b"<html><head><title>Report</title><style>p{}</style></head><body><p>Term &amp; year<br>two</p><script>x()</script></body></html>".to_vec(),
+        ),
+        ("sniff", "pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n".to_vec()),
+        ("sniff", "png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec()),
+        ("sniff", "zip", b"PK\x03\x04\x14\0\0\0\x08\0".to_vec()),
+        ("query", "words", b"transcript student:1234567 \"report card\" tag:registrar".to_vec()),
+        ("query", "syntax", b"type:letter after:2020-01-01 -draft fie* colour~ (a OR b)".to_vec()),
+        ("worker_frames", "replies", frames),
+        ("worker_frames", "request", requests),
+    ];
+    out.extend(office_seeds());
+    out.push(("index_file", "sealed", sealed_index_file(&segment_json)));
+    out
+}
+
+/// A minimal DOCX and ODT, written with the zip crate.
+fn office_seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
+    let package = |parts: &[(&str, &str)]| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, body) in parts {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .expect("in memory");
+            zip.write_all(body.as_bytes()).expect("in memory");
+        }
+        zip.finish().expect("in memory");
+        out.into_inner()
+    };
+    let docx = package(&[
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        (
+            "word/document.xml",
+            r#"<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Enrolment form</w:t></w:r></w:p></w:body></w:document>"#,
+        ),
+    ]);
+    let odt = package(&[
+        ("mimetype", "application/vnd.oasis.opendocument.text"),
+        (
+            "content.xml",
+            r#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>Minutes</text:p></office:text></office:body></office:document-content>"#,
+        ),
+    ]);
+    vec![("office", "docx", docx), ("office", "odt", odt)]
+}
+
+/// An index file sealed with the fuzz key, as `IndexDirectory` writes it.
+fn sealed_index_file(plain: &[u8]) -> Vec<u8> {
+    let Ok(dir) = tempfile::tempdir() else {
+        return Vec::new();
+    };
+    let key = Arc::new(
+        MasterKey::from_bytes(&[7; 32])
+            .expect("32 bytes")
+            .index_key(),
+    );
+    let d = crate::index::directory::IndexDirectory::open(dir.path(), key).expect("a folder");
+    let mut w = d.open_write(Path::new("f.idx")).expect("a new file");
+    w.write_all(plain).expect("written");
+    tantivy::directory::TerminatingWrite::terminate(w).expect("written");
+    std::fs::read(dir.path().join("f.idx")).expect("written")
+}
