@@ -22,6 +22,8 @@ pub struct PdfiumConfig {
     /// The worker program; by default the running executable, started with
     /// [`super::worker::WORKER_ARG`] (`DOSSIER_PDF_WORKER` overrides both).
     pub worker: Option<PathBuf>,
+    /// The address space a worker may use (Unix), in bytes; 2 GiB when `None`.
+    pub memory_limit: Option<u64>,
 }
 
 fn candidates(library_dir: Option<&Path>) -> Vec<PathBuf> {

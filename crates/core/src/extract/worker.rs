@@ -97,7 +97,11 @@ fn command(config: &PdfiumConfig) -> Result<(PathBuf, Vec<OsString>)> {
     let mut args: Vec<OsString> = vec![
         WORKER_ARG.into(),
         MEMORY_LIMIT_ARG.into(),
-        MEMORY_LIMIT.to_string().into(),
+        config
+            .memory_limit
+            .unwrap_or(MEMORY_LIMIT)
+            .to_string()
+            .into(),
     ];
     if let Some(dir) = &config.library_dir {
         args.push(LIBRARY_DIR_ARG.into());

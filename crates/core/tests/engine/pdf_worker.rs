@@ -75,6 +75,9 @@ fn a_worker_that_hangs_allocates_or_crashes_fails_only_that_document() {
     import(&mut lib, &paths, &ImportOptions::default());
     let mut opts = processing();
     opts.tools.limit_secs = 3;
+    // Reached in a fraction of a second, so the runaway allocation ends by the memory
+    // limit and not by the time limit, however loaded the machine.
+    opts.tools.pdfium.memory_limit = Some(384 << 20);
     lib.process(&opts, &mut |_| {}).unwrap();
 
     let jobs = lib.catalog().job_statuses(JobFilter::All).unwrap();
