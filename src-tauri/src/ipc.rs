@@ -314,6 +314,9 @@ pub struct Document {
     pub pages: Option<u32>,
     /// The file is password protected: kept, but not readable.
     pub protected: bool,
+    /// Why reading the current version failed (it crashed or stopped the PDF reader, or
+    /// is damaged): the file is kept but not searchable by content, and has no pages.
+    pub unreadable: Option<String>,
     /// Newest last.
     pub versions: Vec<Version>,
     pub audit: Vec<AuditEvent>,

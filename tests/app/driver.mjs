@@ -56,12 +56,14 @@ export async function waitForText(d, id, pred, what, timeout = TIMEOUT) {
  *  PDF workers): `{ pid, rss }` (MiB), the processes it started for WebKit (`children`)
  *  and its PDF workers (`workers`), or null when it is not running. */
 export function appProcess() {
-  const out = execFileSync("ps", ["-A", "-o", "pid=,ppid=,rss=,comm="], { encoding: "utf8" });
+  const out = execFileSync("ps", ["-A", "-o", "pid=,ppid=,rss=,stat=,comm="], { encoding: "utf8" });
+  // An app that just quit may linger as a zombie (no memory) until its parent reaps it.
   const procs = out
     .trim()
     .split("\n")
     .map((l) => l.trim().split(/\s+/))
-    .map(([pid, ppid, rss, ...comm]) => ({ pid: +pid, ppid: +ppid, rss: +rss / 1024, comm: comm.join(" ") }));
+    .filter(([, , , stat]) => !stat.startsWith("Z"))
+    .map(([pid, ppid, rss, , ...comm]) => ({ pid: +pid, ppid: +ppid, rss: +rss / 1024, comm: comm.join(" ") }));
   const isApp = (p) => p.comm.startsWith("dossier-app");
   const app = procs.find((p) => isApp(p) && !procs.some((q) => q.pid === p.ppid && isApp(q)));
   if (!app) return null;

@@ -352,4 +352,61 @@ try {
 } finally {
   await d.quit();
 }
+// 13. Nothing readable at rest, after all of the above: no passage, file name, note,
+//     tag or hold reason appears in either desktop's library, the remote, or the
+//     temporary files, caches and webview data of this run (test-app.sh gives the app
+//     folders of its own for them); and every library file is private.
+const secrets = [
+  "Huardest gefburn", // a passage of the first PDF
+  "lazy fox", // read by OCR from the scan
+  "pdflatex-outline", // file names, which are also the titles
+  "libreoffice-writer-password",
+  "demoLibreOfficeImagePasteBug",
+  "stanley-cups",
+  "Kodak_CX7530",
+  "phototest",
+  "corrected scan", // a version's note
+  "records request 12", // a hold's reason
+  "graduated", // a tag
+  "Changed on the second desktop", // a version's content
+];
+/** Every file under `dir` (nothing when it does not exist), with folders. */
+function walk(dir, out = { files: [], dirs: [] }) {
+  if (!existsSync(dir)) return out;
+  out.dirs.push(dir);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (e.isFile()) out.files.push(p);
+  }
+  return out;
+}
+const libraries = [library, join(library, "..", "library-2")];
+const places = [...libraries, join(library, "..", "remote")];
+for (const v of ["TMPDIR", "XDG_CACHE_HOME", "XDG_DATA_HOME"]) {
+  assert.ok(process.env[v], `test-app.sh gives the app its own ${v}`);
+  places.push(process.env[v]);
+}
+let scanned = 0;
+for (const place of places) {
+  for (const f of walk(place).files) {
+    const bytes = readFileSync(f);
+    scanned += bytes.length;
+    for (const s of secrets) {
+      for (const form of [Buffer.from(s, "utf8"), Buffer.from(s, "utf16le")]) {
+        assert.equal(bytes.indexOf(form), -1, `${JSON.stringify(s)} is readable in ${f}`);
+      }
+    }
+  }
+}
+assert.ok(scanned > 1 << 20, `the scan read the libraries (${scanned} bytes)`);
+if (process.platform !== "win32") {
+  for (const lib of libraries) {
+    const { files, dirs } = walk(lib);
+    assert.ok(files.length > 10, `${lib} holds files`);
+    for (const p of dirs) assert.equal(statSync(p).mode & 0o777, 0o700, `${p} is private`);
+    for (const p of files) assert.equal(statSync(p).mode & 0o777, 0o600, `${p} is private`);
+  }
+}
+console.log(`  ✓ nothing readable in ${(scanned / 1048576).toFixed(1)} MiB of libraries, remote, caches and temporary files`);
 console.log(`app e2e passed; screenshots in ${screens}`);

@@ -209,6 +209,11 @@ export type Document = {
 	pages: number | null,
 	/**  The file is password protected: kept, but not readable. */
 	protected: boolean,
+	/**
+	 *  Why reading the current version failed (it crashed or stopped the PDF reader, or
+	 *  is damaged): the file is kept but not searchable by content, and has no pages.
+	 */
+	unreadable: string | null,
 	/**  Newest last. */
 	versions: Version[],
 	audit: AuditEvent[],

@@ -19,6 +19,29 @@ pub mod remote_json;
 pub mod repo;
 pub mod store_journal;
 
+/// The most a journal segment's JSON (of either journal) may decompress to: far above
+/// what [`crate::SEGMENT_OPS`] operations take, far below what would exhaust memory.
+pub(crate) const MAX_SEGMENT_JSON: u64 = 256 * 1024 * 1024;
+/// The most a checkpoint's JSON (the whole catalog's operations) may decompress to.
+pub(crate) const MAX_CHECKPOINT_JSON: u64 = 4 * 1024 * 1024 * 1024;
+
+/// Decompress zstd data that may decompress to at most `limit` bytes. The error says
+/// why it was refused: not zstd data, or larger than the limit (a decompression bomb is
+/// stopped at the limit, never held whole).
+pub(crate) fn unzstd(data: &[u8], limit: u64) -> std::result::Result<Vec<u8>, &'static str> {
+    use std::io::Read;
+    let decoder = zstd::stream::read::Decoder::with_buffer(data).map_err(|_| "not zstd data")?;
+    let mut out = Vec::new();
+    decoder
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut out)
+        .map_err(|_| "not zstd data")?;
+    if out.len() as u64 > limit {
+        return Err("decompresses to more than Dossier ever writes");
+    }
+    Ok(out)
+}
+
 /// Serde helper: bytes as standard base64 strings.
 pub(crate) mod b64 {
     use data_encoding::BASE64;
@@ -33,5 +56,25 @@ pub(crate) mod b64 {
         BASE64
             .decode(s.as_bytes())
             .map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    use super::*;
+
+    #[test]
+    fn zstd_data_decompresses_only_up_to_its_limit() {
+        let mut bomb = Vec::new();
+        zstd::stream::copy_encode(std::io::repeat(0).take(1 << 20), &mut bomb, 3).unwrap();
+        assert!(bomb.len() < 1024, "a million zeros compress to little");
+        assert_eq!(unzstd(&bomb, 1 << 20).unwrap().len(), 1 << 20);
+        assert_eq!(
+            unzstd(&bomb, (1 << 20) - 1),
+            Err("decompresses to more than Dossier ever writes")
+        );
+        assert_eq!(unzstd(b"not compressed", 1 << 20), Err("not zstd data"));
     }
 }

@@ -61,19 +61,33 @@ pub(crate) fn open_regular(path: &Path, links: Links) -> io::Result<File> {
 }
 
 /// Make a folder private to its owner (0700 on Unix; on other systems the user's profile
-/// folders already are).
+/// folders already are); a missing one is fine.
 pub(crate) fn make_private_dir(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tolerate_no_modes(std::fs::set_permissions(
+        match tolerate_no_modes(std::fs::set_permissions(
             path,
             std::fs::Permissions::from_mode(0o700),
-        ))?;
+        )) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
     }
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// Create a folder and any missing parents private to their owner (0700 on Unix), for
+/// folders inside the library; one that exists already is made private too.
+pub(crate) fn create_private_dirs(path: &Path) -> io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)?;
+    make_private_dir(path)
 }
 
 /// A volume without Unix permissions (FAT, exFAT, some network shares) refuses `chmod`;

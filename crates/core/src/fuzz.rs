@@ -118,6 +118,16 @@ pub fn query(data: &[u8]) {
     let _ = crate::index::parse(&input, &mut |name| name.len() % 2 == 0);
 }
 
+/// A `dossier://` URL as the webview asks for it: the path, then `?` and the query.
+pub fn asset_url(data: &[u8]) {
+    let url = String::from_utf8_lossy(data);
+    let (path, query) = match url.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (&*url, None),
+    };
+    let _ = crate::AssetUrl::parse(path, query);
+}
+
 /// Frames from the PDF worker (what a compromised worker could send) and to it.
 pub fn worker_frames(data: &[u8]) {
     use crate::extract::worker::protocol::{Reply, Request, read_frame};
@@ -279,6 +289,9 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         ("sniff", "zip", b"PK\x03\x04\x14\0\0\0\x08\0".to_vec()),
         ("query", "words", b"transcript student:1234567 \"report card\" tag:registrar".to_vec()),
         ("query", "syntax", b"type:letter after:2020-01-01 -draft fie* colour~ (a OR b)".to_vec()),
+        ("asset_url", "thumbnail", format!("/thumbnail/{doc}?v=2&size=96").into_bytes()),
+        ("asset_url", "page", format!("/page/{doc}/3?width=800&v=1").into_bytes()),
+        ("asset_url", "content", format!("/content/{doc}").into_bytes()),
         ("worker_frames", "replies", frames),
         ("worker_frames", "request", requests),
     ];

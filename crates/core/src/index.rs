@@ -149,8 +149,7 @@ impl SearchIndex {
         if dir.exists() {
             std::fs::remove_dir_all(dir).io("remove", dir)?;
         }
-        std::fs::create_dir_all(dir).io("create", dir)?;
-        crate::fsx::make_private_dir(dir).io("protect", dir)?;
+        crate::fsx::create_private_dirs(dir).io("create", dir)?;
         let (schema, fields) = schema::build();
         let index = Index::create(
             IndexDirectory::open(dir, key.clone())?,
@@ -187,7 +186,7 @@ impl SearchIndex {
             }
         };
         for (id, record) in docs {
-            writer.delete_term(Term::from_field_text(self.fields.id, &id.to_string()));
+            writer.delete_term(Term::from_field_bytes(self.fields.id, id.0.as_bytes()));
             if let Some(r) = record {
                 writer.add_document(r.to_document(&self.fields))?;
             }

@@ -2,6 +2,7 @@
 //! network, no UI): an encrypted, deduplicating content store, a SQLite catalog changed
 //! only through stamped operations, and import/export/verify on top.
 
+mod asset_url;
 pub mod catalog;
 mod error;
 pub mod extract;
@@ -18,6 +19,7 @@ mod sniff;
 pub mod store;
 pub mod watch;
 
+pub use asset_url::{AssetUrl, BadAssetUrl};
 pub use catalog::jobs::{
     ExifInfo, ExtractInfo, Job, JobCounts, JobFilter, JobKind, JobState, JobStatus, PageText,
     TextSource,

@@ -77,8 +77,7 @@ impl Store {
             root: root.to_owned(),
             source: None,
         };
-        std::fs::create_dir_all(this.packs_dir()).io("create", this.packs_dir())?;
-        std::fs::create_dir_all(this.tmp_dir()).io("create", this.tmp_dir())?;
+        this.protect()?;
         Ok(this)
     }
 
@@ -113,6 +112,33 @@ impl Store {
             }
             Err(e) => Err(e).io("open", &path),
         }
+    }
+
+    /// Create the store's folders private to the user, and make private the ones a
+    /// library made before folders were private left open (the store, its pack shards,
+    /// journals and quarantine).
+    fn protect(&self) -> Result<()> {
+        for dir in [self.packs_dir(), self.tmp_dir()] {
+            crate::fsx::create_private_dirs(&dir).io("create", &dir)?;
+        }
+        for dir in [
+            self.root.clone(),
+            self.root.join("journal"),
+            self.quarantine_dir(),
+        ] {
+            crate::fsx::make_private_dir(&dir).io("protect", &dir)?;
+        }
+        for parent in [self.packs_dir(), self.root.join("journal")] {
+            let Ok(entries) = std::fs::read_dir(&parent) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    crate::fsx::make_private_dir(&entry.path()).io("protect", &entry.path())?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn packs_dir(&self) -> PathBuf {
@@ -240,7 +266,7 @@ impl Store {
         for (id, path) in self.pack_files()? {
             if !known(&id) {
                 let dir = self.quarantine_dir();
-                std::fs::create_dir_all(&dir).io("create", &dir)?;
+                crate::fsx::create_private_dirs(&dir).io("create", &dir)?;
                 let dest = dir.join(id.to_hex());
                 r.bytes += path.metadata().map(|m| m.len()).unwrap_or(0);
                 std::fs::rename(&path, &dest).io("quarantine", &dest)?;

@@ -1,5 +1,6 @@
 //! Lists, searches, one document, and its text.
 
+use dossier_core::{JobKind, JobState};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -32,9 +33,12 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
             let d = catalog.document(doc)?;
             let versions = catalog.versions(doc)?;
             let audit = catalog.audit(Some(doc))?;
-            let info = match d.current_version {
-                Some(v) => catalog.extraction(v)?,
-                None => None,
+            let (info, extract) = match d.current_version {
+                Some(v) => (
+                    catalog.extraction(v)?,
+                    catalog.job_outcome(v, JobKind::Extract)?,
+                ),
+                None => (None, None),
             };
             let s = d.summary;
             Ok(Document {
@@ -60,6 +64,12 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                 retain_until: d.retain_until,
                 pages: info.as_ref().and_then(|i| i.page_count),
                 protected: info.as_ref().is_some_and(|i| i.protected),
+                unreadable: match extract {
+                    Some((JobState::Failed, reason)) => {
+                        Some(reason.unwrap_or_else(|| "it could not be read".into()))
+                    }
+                    _ => None,
+                },
                 versions: versions.into_iter().map(Version::from).collect(),
                 audit: audit.into_iter().map(AuditEvent::from).collect(),
             })

@@ -110,6 +110,14 @@ const PAGE_WIDTH = 900;
 function Preview({ doc, version }: { doc: Document; version: number }) {
   const [zoom, setZoom] = useState(1);
   if (doc.protected) return <div className="muted pad">This file is password protected: it is kept, but cannot be shown.</div>;
+  if (doc.unreadable !== null) {
+    return (
+      <div className="muted pad" data-testid="unreadable">
+        Dossier could not read this file: {doc.unreadable}. It cannot be shown or searched by its content, but
+        it can be exported.
+      </div>
+    );
+  }
   if (isPicture(doc.mime)) {
     return (
       <div className="picture">

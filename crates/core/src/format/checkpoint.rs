@@ -93,7 +93,7 @@ pub(crate) fn open(
         sealed,
         object.clone(),
     )?;
-    let json = zstd::stream::decode_all(plain.as_slice()).map_err(|_| damaged("not zstd data"))?;
+    let json = super::unzstd(&plain, super::MAX_CHECKPOINT_JSON).map_err(damaged)?;
     let c: Checkpoint = serde_json::from_slice(&json).map_err(|_| damaged("not a checkpoint"))?;
     if c.device != device || c.covered != covered || c.segments.len() as u64 != covered {
         return Err(damaged("holds other segments than its name says"));

@@ -84,7 +84,7 @@ pub fn from_plain(device: DeviceId, seq: u64, plain: &[u8]) -> Result<Segment> {
         object: object_name(device, seq),
         detail,
     };
-    let json = zstd::stream::decode_all(plain).map_err(|_| damaged("not zstd data"))?;
+    let json = super::unzstd(plain, super::MAX_SEGMENT_JSON).map_err(damaged)?;
     let segment: Segment =
         serde_json::from_slice(&json).map_err(|_| damaged("not a journal segment"))?;
     if segment.device != device || segment.seq != seq {
@@ -211,5 +211,20 @@ mod tests {
             open(&crypto, d, 9, &body[8..]),
             Err(Error::Integrity { .. })
         ));
+    }
+
+    #[test]
+    fn a_segment_that_decompresses_without_bound_is_refused() {
+        // A key holder's bomb: a few KiB that would decompress past any real segment.
+        let d = DeviceId::new();
+        let mut bomb = Vec::new();
+        let zeros = std::io::Read::take(std::io::repeat(b' '), crate::format::MAX_SEGMENT_JSON + 1);
+        zstd::stream::copy_encode(zeros, &mut bomb, 1).unwrap();
+        match from_plain(d, 1, &bomb) {
+            Err(Error::Integrity { detail, .. }) => {
+                assert_eq!(detail, "decompresses to more than Dossier ever writes")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -90,7 +90,7 @@ pub(crate) fn open(
     };
     let sealed = decode(body).ok_or_else(|| damaged("not a journal segment (wrong magic)"))?;
     let plain = crypto.open(SealKind::Journal, &aad(device, seq), sealed, name.clone())?;
-    let json = zstd::stream::decode_all(&plain[..]).map_err(|_| damaged("not zstd data"))?;
+    let json = super::unzstd(&plain, super::MAX_SEGMENT_JSON).map_err(damaged)?;
     let segment: StoreSegment =
         serde_json::from_slice(&json).map_err(|_| damaged("not a store journal segment"))?;
     if segment.device != device || segment.seq != seq {

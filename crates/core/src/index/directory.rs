@@ -2,13 +2,16 @@
 //! and read with positional reads, so nothing of the index is readable without the
 //! library's key, and a range is read and authenticated without the rest of its file.
 //!
-//! The term dictionaries, fast fields and norms (`*.term`, `*.fast`, `*.fieldnorm`) are
-//! read again and again (a fast field column on every search that filters, sorts or
-//! counts facets), so each is decrypted whole on its first read and kept, once per
-//! process, and later reads are slices of it. The document stores, postings and positions
-//! are read by range as a search or a scroll needs them (one system call and one or two
-//! blocks decrypted for a card, one call for a word's postings). Nothing is
-//! memory-mapped.
+//! Fast fields and norms (`*.fast`, `*.fieldnorm`) are read again on every search that
+//! filters, sorts, counts facets or scores, so each is decrypted whole on its first read
+//! and kept, once per process, and later reads are slices of it. A term dictionary
+//! (`*.term`) is read once per field by each segment reader that needs that field, and
+//! held by it: its ranges are decrypted as asked and shared while anyone holds them, so
+//! the dictionary of a field no search uses (the document ids, which only the writer's
+//! deletes look up) costs no memory once the writer is gone. The document stores,
+//! postings and positions are read by range as a search or a scroll needs them (one
+//! system call and one or two blocks decrypted for a card, one call for a word's
+//! postings). Nothing is memory-mapped.
 //!
 //! **Invariant:** every byte this directory writes under `index/` is sealed (the lock files
 //! Tantivy locks are empty), and every file is private (0600).
@@ -77,15 +80,33 @@ impl IndexDirectory {
             name: path.to_owned(),
             file,
             len,
-            kept: is_kept_whole(path).then(OnceLock::new),
+            reads: Reads::of(path),
         })
     }
 }
 
-/// Files Tantivy reads over and over, kept decrypted once read.
-fn is_kept_whole(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e == "term" || e == "fast" || e == "fieldnorm")
+/// Decrypted ranges of a file (start, end), alive while a reader holds them.
+type HeldRanges = HashMap<(usize, usize), Weak<[u8]>>;
+
+/// How a file's plaintext is kept once read (see the module's documentation).
+#[derive(Debug)]
+enum Reads {
+    /// Decrypted whole on the first read and kept: read again on every search.
+    Whole(OnceLock<OwnedBytes>),
+    /// Each range decrypted once and shared while it is held.
+    Shared(Mutex<HeldRanges>),
+    /// Decrypted range by range at every read.
+    ByRange,
+}
+
+impl Reads {
+    fn of(path: &Path) -> Self {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("fast" | "fieldnorm") => Self::Whole(OnceLock::new()),
+            Some("term") => Self::Shared(Mutex::default()),
+            _ => Self::ByRange,
+        }
+    }
 }
 
 fn damaged(path: &Path) -> io::Error {
@@ -266,8 +287,7 @@ struct SealedFile {
     name: PathBuf,
     /// Plaintext length.
     len: usize,
-    /// The whole plaintext, for files read again and again (`is_kept_whole`).
-    kept: Option<OnceLock<OwnedBytes>>,
+    reads: Reads,
 }
 
 impl HasLen for SealedFile {
@@ -284,17 +304,35 @@ impl FileHandle for SealedFile {
                 "read past the end of an index file",
             ));
         }
-        if let Some(kept) = &self.kept {
-            let whole = match kept.get() {
-                Some(w) => w,
-                None => {
-                    let w = self.decrypt(0..self.len)?;
-                    kept.get_or_init(|| w)
+        match &self.reads {
+            Reads::Whole(kept) => {
+                let whole = match kept.get() {
+                    Some(w) => w,
+                    None => {
+                        let w = self.decrypt(0..self.len)?;
+                        kept.get_or_init(|| w)
+                    }
+                };
+                Ok(whole.slice(range))
+            }
+            Reads::Shared(held) => {
+                let key = (range.start, range.end);
+                let lock = || held.lock().unwrap_or_else(PoisonError::into_inner);
+                if let Some(bytes) = lock().get(&key).and_then(Weak::upgrade) {
+                    return Ok(OwnedBytes::new(bytes));
                 }
-            };
-            return Ok(whole.slice(range));
+                // Decrypted without the lock; a thread that raced us may have kept its own.
+                let fresh: Arc<[u8]> = Arc::from(self.decrypt(range)?.as_slice());
+                let mut held = lock();
+                if let Some(bytes) = held.get(&key).and_then(Weak::upgrade) {
+                    return Ok(OwnedBytes::new(bytes));
+                }
+                held.retain(|_, w| w.strong_count() > 0);
+                held.insert(key, Arc::downgrade(&fresh));
+                Ok(OwnedBytes::new(fresh))
+            }
+            Reads::ByRange => self.decrypt(range),
         }
-        self.decrypt(range)
     }
 }
 

@@ -104,7 +104,7 @@ impl IndexRecord {
     /// The Tantivy document for this record.
     pub fn to_document(&self, f: &Fields) -> TantivyDocument {
         let mut d = TantivyDocument::default();
-        d.add_text(f.id, self.id.to_string());
+        d.add_bytes(f.id, self.id.0.as_bytes());
         d.add_text(f.title, &self.title);
         d.add_text(f.file_name, &self.file_name);
         let mut body = String::new();

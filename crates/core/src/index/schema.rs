@@ -4,7 +4,7 @@
 //! older schema is rebuilt from the catalog on the next writable open.
 
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    BytesOptions, DateOptions, FAST, FacetOptions, Field, IndexRecordOption, STORED, Schema,
     TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
@@ -14,7 +14,9 @@ use tantivy::tokenizer::{
 
 /// The schema this build writes. Stored beside the index in `dossier-index.json`.
 /// Version 5 seals every file (`IndexDirectory`): an older, plaintext index is replaced.
-pub const INDEX_SCHEMA_VERSION: u32 = 5;
+/// Version 6 keeps less in memory: the document id as its 16 bytes, no norms for the
+/// fields that only filter, the sort key only as a fast field.
+pub const INDEX_SCHEMA_VERSION: u32 = 6;
 
 /// Bytes per compressed block of the stored fields (Tantivy's default is 16 KiB). A hit's
 /// title and page texts (for its snippet) are read by decompressing the whole block that
@@ -119,23 +121,34 @@ pub fn build() -> (Schema, Fields) {
             .set_tokenizer(WORDS)
             .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
+    // Fields that only filter are matched whole and never scored: no norms (a byte per
+    // document and field, held in memory).
+    let filter = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
+    );
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
+        // 16 bytes rather than 32 hex digits: the term dictionary (all of it in memory)
+        // is mostly these ids.
+        id: b.add_bytes_field("id", BytesOptions::default().set_indexed().set_stored()),
         title: b.add_text_field("title", text.clone().set_stored()),
         file_name: b.add_text_field("file_name", text.clone().set_stored()),
         body: b.add_text_field("body", text.clone()),
         page_text: b.add_text_field("page_text", STORED),
         page_number: b.add_u64_field("page_number", STORED),
         meta: b.add_text_field("meta", text),
-        doc_type: b.add_text_field("type", STRING | FAST),
-        tag: b.add_text_field("tag", STRING),
-        subject: b.add_text_field("subject", STRING),
-        field: b.add_text_field("field", STRING),
-        state: b.add_text_field("state", STRING),
+        doc_type: b.add_text_field("type", filter.clone().set_fast("raw")),
+        tag: b.add_text_field("tag", filter.clone()),
+        subject: b.add_text_field("subject", filter.clone()),
+        field: b.add_text_field("field", filter.clone()),
+        state: b.add_text_field("state", filter),
         facets: b.add_facet_field("facets", FacetOptions::default()),
-        date: b.add_date_field("date", INDEXED | FAST),
+        date: b.add_date_field("date", DateOptions::default().set_indexed().set_fast()),
         added: b.add_date_field("added", FAST),
-        sort_name: b.add_text_field("sort_name", STRING | FAST),
+        // Only sorted by, never searched: a fast field without terms.
+        sort_name: b.add_text_field("sort_name", TextOptions::default().set_fast("raw")),
         size: b.add_u64_field("size", FAST),
         card: b.add_text_field("card", STORED),
     };

@@ -17,7 +17,7 @@ use super::record::Card;
 use super::schema::keyword;
 use super::snippet::{Highlighter, Snippet};
 use crate::catalog::jobs::{PageText, TextSource};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::DocId;
 
 /// Index terms a prefix or fuzzy word is expanded to for highlighting.
@@ -381,7 +381,14 @@ impl SearchIndex {
         let mut stored = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let id: DocId = stored_str(&doc, self.fields.id).parse()?;
+            let id = doc
+                .get_first(self.fields.id)
+                .and_then(|v| v.as_bytes())
+                .and_then(|b| uuid::Uuid::from_slice(b).ok())
+                .map(DocId)
+                .ok_or(Error::IndexUnavailable {
+                    reason: "the search index holds a document without its id",
+                })?;
             stored.push((score, id, doc));
         }
         let mut hits = Vec::with_capacity(stored.len());

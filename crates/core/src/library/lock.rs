@@ -69,12 +69,11 @@ impl WriterLock {
     pub fn acquire(root: &Path) -> Result<Self> {
         let path = root.join("library.lock");
         let info = root.join("lock.json");
-        let file = OpenOptions::new()
-            .create(true)
+        let file = private_options()
             .truncate(false)
-            .write(true)
             .open(&path)
             .io("open", &path)?;
+        crate::fsx::make_private_file(&path).io("protect", &path)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
@@ -97,9 +96,26 @@ impl WriterLock {
             }
         }
         let holder = serde_json::to_vec_pretty(&Holder::current())?;
-        std::fs::write(&info, holder).io("write", &info)?;
+        std::io::Write::write_all(
+            &mut private_options()
+                .truncate(true)
+                .open(&info)
+                .io("open", &info)?,
+            &holder,
+        )
+        .io("write", &info)?;
+        crate::fsx::make_private_file(&info).io("protect", &info)?;
         Ok(Self { _file: file, info })
     }
+}
+
+/// Options to create or open a file for writing, new ones private to the user.
+fn private_options() -> OpenOptions {
+    let mut opts = OpenOptions::new();
+    opts.create(true).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts
 }
 
 impl Drop for WriterLock {

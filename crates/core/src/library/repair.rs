@@ -198,7 +198,7 @@ impl CatalogRepair {
         }
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
         let dir = self.root.join("catalog-replaced").join(stamp);
-        std::fs::create_dir_all(&dir).io("create", &dir)?;
+        crate::fsx::create_private_dirs(&dir).io("create", &dir)?;
         for f in present {
             let to = dir.join(f);
             std::fs::rename(self.root.join(f), &to).io("move", &to)?;

@@ -56,7 +56,7 @@ impl DerivedCache {
     ) -> Result<()> {
         let path = self.path(version, name);
         let dir = path.parent().unwrap_or(&self.root);
-        std::fs::create_dir_all(dir).io("create", dir)?;
+        crate::fsx::create_private_dirs(dir).io("create", dir)?;
         let body = derived::encode(&crypto.seal(SealKind::Derived, &name.aad(version), plain));
         let mut tmp = tempfile::NamedTempFile::new_in(dir).io("create", dir)?;
         tmp.write_all(&body).io("write", tmp.path())?;

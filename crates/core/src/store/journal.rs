@@ -48,7 +48,7 @@ impl Store {
         body: &[u8],
     ) -> Result<()> {
         let dir = self.journal_dir(device);
-        std::fs::create_dir_all(&dir).io("create", &dir)?;
+        crate::fsx::create_private_dirs(&dir).io("create", &dir)?;
         let mut name = [0u8; 8];
         crate::fill_random(&mut name);
         let tmp = self

@@ -104,7 +104,7 @@ impl PackWriter {
 pub(super) fn place(tmp: &Path, packs_dir: &Path, id: &PackId) -> Result<()> {
     let hex = id.to_hex();
     let shard = packs_dir.join(&hex[..2]);
-    std::fs::create_dir_all(&shard).io("create", &shard)?;
+    crate::fsx::create_private_dirs(&shard).io("create", &shard)?;
     let dest = shard.join(&hex);
     std::fs::rename(tmp, &dest).io("rename", &dest)?;
     sync_dir(&shard)

@@ -50,6 +50,38 @@ fn assert_nothing_readable(root: &Path) {
     }
 }
 
+/// Every folder under `root` (and `root`) is 0700 and every file 0600 on Unix.
+fn assert_private(root: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        for f in [
+            "catalog.sqlite",
+            "keys.json",
+            "library.json",
+            "index",
+            "store/tmp",
+        ] {
+            assert!(root.join(f).exists(), "{f}");
+        }
+        let mut stack = vec![root.to_owned()];
+        while let Some(d) = stack.pop() {
+            assert_eq!(mode(&d), 0o700, "{}", d.display());
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    assert_eq!(mode(&p), 0o600, "{}", p.display());
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = root;
+}
+
 #[test]
 fn catalog_store_and_journal_hold_nothing_readable() {
     let dir = tempfile::tempdir().unwrap();
@@ -85,21 +117,10 @@ fn catalog_store_and_journal_hold_nothing_readable() {
         "the WAL is in use"
     );
     assert_nothing_readable(&root);
+    assert_private(&root);
     drop(lib);
     assert_nothing_readable(&root);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(&root), 0o700);
-        for f in ["catalog.sqlite", "keys.json", "library.json"] {
-            assert_eq!(mode(&root.join(f)), 0o600, "{f}");
-        }
-        assert_eq!(mode(&root.join("index")), 0o700);
-        for f in files(&root.join("index")) {
-            assert_eq!(mode(&f), 0o600, "{}", f.display());
-        }
-    }
+    assert_private(&root);
     // And it opens again with the key, and only with it.
     let lib = reopen(dir.path(), Access::Read);
     assert_eq!(

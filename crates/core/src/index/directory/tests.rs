@@ -174,3 +174,56 @@ fn files_are_written_once() {
     d.delete(Path::new("a.term")).unwrap();
     assert!(!d.exists(Path::new("a.term")).unwrap());
 }
+
+#[test]
+fn term_ranges_are_shared_while_held_and_fast_fields_kept_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = IndexDirectory::open(dir.path(), key()).unwrap();
+    let data = body(5 * fmt::BLOCK as usize);
+    write(&d, "s.term", &data);
+    write(&d, "s.fast", &data);
+    let h = d.get_file_handle(Path::new("s.term")).unwrap();
+    let a = h.read_bytes(100..9000).unwrap();
+    let b = h.read_bytes(100..9000).unwrap();
+    assert_eq!(a.as_slice(), &data[100..9000]);
+    assert_eq!(
+        a.as_slice().as_ptr(),
+        b.as_slice().as_ptr(),
+        "one copy while held"
+    );
+    let other = d
+        .get_file_handle(Path::new("s.term"))
+        .unwrap()
+        .read_bytes(0..50)
+        .unwrap();
+    assert_eq!(other.as_slice(), &data[..50]);
+    drop((a, b));
+    // Every handle on the file is the same: what it holds is what is alive.
+    let file = d
+        .open
+        .lock()
+        .unwrap()
+        .get(Path::new("s.term"))
+        .and_then(Weak::upgrade)
+        .unwrap();
+    let Reads::Shared(held) = &file.reads else {
+        panic!("a term dictionary's ranges are shared");
+    };
+    {
+        let held = held.lock().unwrap();
+        assert!(
+            held[&(100, 9000)].upgrade().is_none(),
+            "freed once nobody holds it"
+        );
+        assert!(held[&(0, 50)].upgrade().is_some(), "still held");
+    }
+    let f = d.get_file_handle(Path::new("s.fast")).unwrap();
+    let x = f.read_bytes(10..20).unwrap();
+    let y = f.read_bytes(0..data.len()).unwrap();
+    assert_eq!(x.as_slice(), &data[10..20]);
+    assert_eq!(
+        x.as_slice().as_ptr(),
+        y.as_slice()[10..].as_ptr(),
+        "a fast field is kept whole"
+    );
+}
