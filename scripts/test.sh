@@ -31,3 +31,5 @@ dbus-run-session -- bash -c '
   cargo test --release --workspace --locked
   ./scripts/test-app.sh
 '
+# Fuzz every parser of untrusted bytes for CI's budget (8 minutes in all).
+./scripts/fuzz.sh 480

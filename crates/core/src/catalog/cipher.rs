@@ -31,8 +31,14 @@ pub(super) fn is_plaintext(path: &Path) -> Result<bool> {
 
 /// Key a fresh connection; must come before anything reads the database.
 pub(super) fn apply_key(conn: &Connection, key: &CatalogKey) -> rusqlite::Result<()> {
+    // Our own statement (rusqlite's `pragma_update` would copy the key into a buffer it
+    // does not wipe); the literal is hex digits and quotes only.
     let literal = key.sql_literal();
-    conn.pragma_update(None, "key", literal.as_str())?;
+    let mut sql = zeroize::Zeroizing::new(String::with_capacity(literal.len() + 16));
+    sql.push_str("PRAGMA key = \"");
+    sql.push_str(&literal);
+    sql.push_str("\";");
+    conn.execute_batch(&sql)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }

@@ -102,8 +102,12 @@ impl std::fmt::Debug for CatalogKey {
 impl CatalogKey {
     /// The key as SQLCipher's raw-key literal, `x'<64 hex digits>'`.
     pub(crate) fn sql_literal(&self) -> Zeroizing<String> {
-        let hex = Zeroizing::new(data_encoding::HEXLOWER.encode(self.0.as_ref()));
-        Zeroizing::new(format!("x'{}'", hex.as_str()))
+        // Sized up front: a string that grows leaves copies behind in freed memory.
+        let mut literal = Zeroizing::new(String::with_capacity(67));
+        literal.push_str("x'");
+        data_encoding::HEXLOWER.encode_append(self.0.as_ref(), &mut literal);
+        literal.push('\'');
+        literal
     }
 }
 

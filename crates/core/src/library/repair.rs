@@ -23,6 +23,8 @@ use crate::store::{Store, sync_dir};
 
 /// The catalog's files, in the order they are set aside.
 const CATALOG_FILES: [&str; 3] = ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"];
+/// The extension of a `catalog-replaced/` folder still being filled.
+const PARTIAL: &str = "partial";
 const REBUILD_FILE: &str = "catalog.rebuild.sqlite";
 
 /// What [`CatalogRepair::rebuild_catalog`] did.
@@ -187,23 +189,42 @@ impl CatalogRepair {
         Ok((lib, report))
     }
 
-    /// Move the catalog's files (those there are) into a new `catalog-replaced/<time>/`.
+    /// Move the catalog's files (those there are) into a new `catalog-replaced/<time>/`,
+    /// together: they are gathered in `<time>.partial/`, which is renamed once all are in,
+    /// and a set-aside a crash interrupted is finished first (its files belong together:
+    /// a catalog without its write-ahead log lacks its last transactions).
     fn set_aside(&self) -> Result<Option<PathBuf>> {
+        let replaced = self.root.join("catalog-replaced");
+        let interrupted = match std::fs::read_dir(&replaced) {
+            Ok(entries) => entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .find(|p| p.extension().is_some_and(|x| x == PARTIAL)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).io("read", &replaced),
+        };
         let present: Vec<&str> = CATALOG_FILES
             .into_iter()
             .filter(|f| self.root.join(f).exists())
             .collect();
-        if present.is_empty() {
+        if present.is_empty() && interrupted.is_none() {
             return Ok(None);
         }
-        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
-        let dir = self.root.join("catalog-replaced").join(stamp);
-        crate::fsx::create_private_dirs(&dir).io("create", &dir)?;
+        let partial = match interrupted {
+            Some(p) => p,
+            None => {
+                let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ").to_string();
+                replaced.join(format!("{stamp}.{PARTIAL}"))
+            }
+        };
+        crate::fsx::create_private_dirs(&partial).io("create", &partial)?;
         for f in present {
-            let to = dir.join(f);
+            let to = partial.join(f);
             std::fs::rename(self.root.join(f), &to).io("move", &to)?;
         }
-        sync_dir(&dir)?;
+        sync_dir(&partial)?;
+        let dir = partial.with_extension("");
+        std::fs::rename(&partial, &dir).io("rename", &dir)?;
+        sync_dir(&replaced)?;
         Ok(Some(dir))
     }
 }

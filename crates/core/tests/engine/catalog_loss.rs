@@ -350,3 +350,44 @@ fn a_rebuild_around_a_damaged_last_segment_leaves_a_library_that_opens_and_write
         files.len() + 1
     );
 }
+
+#[test]
+fn a_set_aside_a_crash_interrupted_is_finished_into_the_same_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = populated(dir.path());
+    let before = state(&lib);
+    drop(lib);
+    // Stopped while setting the catalog aside: the catalog moved, its WAL not yet.
+    std::fs::write(
+        catalog_file(dir.path(), "-wal"),
+        b"the old catalog's last transactions",
+    )
+    .unwrap();
+    let partial = root(dir.path()).join("catalog-replaced/20260101T000000.000Z.partial");
+    std::fs::create_dir_all(&partial).unwrap();
+    std::fs::rename(catalog_file(dir.path(), ""), partial.join("catalog.sqlite")).unwrap();
+    let (lib, report) = rebuild(dir.path());
+    assert_eq!(state(&lib), before);
+    let aside = report.set_aside.expect("set aside");
+    assert_eq!(aside, partial.with_extension(""), "finished where it began");
+    let mut names: Vec<String> = aside
+        .read_dir()
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["catalog.sqlite", "catalog.sqlite-wal"]);
+    assert_eq!(
+        std::fs::read(aside.join("catalog.sqlite-wal")).unwrap(),
+        b"the old catalog's last transactions"
+    );
+    assert_eq!(
+        root(dir.path())
+            .join("catalog-replaced")
+            .read_dir()
+            .unwrap()
+            .count(),
+        1,
+        "one folder holds the old catalog whole"
+    );
+}
