@@ -3,6 +3,7 @@
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +66,7 @@ fn host_name() -> String {
 }
 
 impl WriterLock {
-    /// Take the lock or fail at once with [`Error::LibraryInUse`].
+    /// Take the lock, or fail with [`Error::LibraryInUse`] within [`LOCK_PATIENCE`].
     pub fn acquire(root: &Path) -> Result<Self> {
         let path = root.join("library.lock");
         let info = root.join("lock.json");
@@ -74,7 +75,7 @@ impl WriterLock {
             .open(&path)
             .io("open", &path)?;
         crate::fsx::make_private_file(&path).io("protect", &path)?;
-        match file.try_lock() {
+        match try_lock_patiently(&file) {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let holder = std::fs::read(&info)
@@ -106,6 +107,26 @@ impl WriterLock {
         .io("write", &info)?;
         crate::fsx::make_private_file(&info).io("protect", &info)?;
         Ok(Self { _file: file, info })
+    }
+}
+
+/// How long a lock held by someone else is waited for. A lock this process just let go
+/// of can still be held for a moment by a child process being started on another
+/// thread (it shares the lock's open file until it runs its program), so a writer that
+/// closes and reopens a library must not be refused for that.
+const LOCK_PATIENCE: Duration = Duration::from_millis(500);
+
+fn try_lock_patiently(file: &File) -> std::result::Result<(), TryLockError> {
+    let deadline = Instant::now() + LOCK_PATIENCE;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        match file.try_lock() {
+            Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -301,7 +301,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn locks_keys_and_wrong_secrets() {
     let t = tempfile::tempdir().unwrap();
     let (lib, recovery) = create(t.path());
-    // A second writer is refused at once, naming the holder.
+    // A second writer is refused (within half a second), naming the holder.
     let err = LockedLibrary::open(&t.path().join("lib"), Access::Write).unwrap_err();
     assert!(matches!(err, Error::LibraryInUse { .. }), "{err}");
     assert!(err.to_string().contains("process"), "{err}");
