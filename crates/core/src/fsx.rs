@@ -80,14 +80,26 @@ pub(crate) fn make_private_dir(path: &Path) -> io::Result<()> {
 }
 
 /// Create a folder and any missing parents private to their owner (0700 on Unix), for
-/// folders inside the library; one that exists already is made private too.
+/// folders inside the library. One that exists is left as it is (no system call on the
+/// write paths that call this; `Store::protect` fixes folders of older libraries).
 pub(crate) fn create_private_dirs(path: &Path) -> io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path)?;
-    make_private_dir(path)
+    builder.create(path)
+}
+
+/// Whether a folder is private to its owner already (always, where there are no Unix
+/// modes); a missing one is not.
+pub(crate) fn is_private_dir(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 == 0)
+    }
+    #[cfg(not(unix))]
+    path.is_dir()
 }
 
 /// A volume without Unix permissions (FAT, exFAT, some network shares) refuses `chmod`;

@@ -117,12 +117,18 @@ impl Store {
     /// Create the store's folders private to the user, and make private the ones a
     /// library made before folders were private left open (the store, its pack shards,
     /// journals and quarantine).
+    /// The store folder is made private last, so a private one means the walk is done
+    /// (opening costs one `stat` then) and an interrupted one is walked again.
     fn protect(&self) -> Result<()> {
         for dir in [self.packs_dir(), self.tmp_dir()] {
             crate::fsx::create_private_dirs(&dir).io("create", &dir)?;
         }
+        if crate::fsx::is_private_dir(&self.root) {
+            return Ok(());
+        }
         for dir in [
-            self.root.clone(),
+            self.packs_dir(),
+            self.tmp_dir(),
             self.root.join("journal"),
             self.quarantine_dir(),
         ] {
@@ -138,7 +144,7 @@ impl Store {
                 }
             }
         }
-        Ok(())
+        crate::fsx::make_private_dir(&self.root).io("protect", &self.root)
     }
 
     fn packs_dir(&self) -> PathBuf {
