@@ -60,28 +60,33 @@ pub(crate) fn open_regular(path: &Path, links: Links) -> io::Result<File> {
     Ok(file)
 }
 
-/// Make a folder private to its owner (0700 on Unix; on other systems the user's profile
-/// folders already are); a missing one is fine.
+/// Make a folder private to its owner, if it is not: 0700 on Unix; on Windows an access
+/// list for the owner alone, protected from the parent's and inherited by everything
+/// created inside (so the library's root carries it to every file, as 0600 would). A
+/// missing folder is fine, and so is a volume that keeps no permissions.
 pub(crate) fn make_private_dir(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
-    {
+    let made = {
         use std::os::unix::fs::PermissionsExt;
-        match tolerate_no_modes(std::fs::set_permissions(
-            path,
-            std::fs::Permissions::from_mode(0o700),
-        )) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))
+    };
+    #[cfg(windows)]
+    let made = match dossier_winsys::is_private_to_owner(path) {
+        Ok(true) => Ok(()),
+        _ => dossier_winsys::make_private_to_owner(path),
+    };
+    #[cfg(not(any(unix, windows)))]
+    let made = Ok(());
+    match tolerate_no_permissions(made) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
     }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
 }
 
-/// Create a folder and any missing parents private to their owner (0700 on Unix), for
-/// folders inside the library. One that exists is left as it is (no system call on the
-/// write paths that call this; `Store::protect` fixes folders of older libraries).
+/// Create a folder and any missing parents private to their owner (0700 on Unix; on
+/// Windows they inherit the library root's list), for folders inside the library. One
+/// that exists is left as it is (no system call on the write paths that call this;
+/// `Store::protect` fixes folders of older libraries).
 pub(crate) fn create_private_dirs(path: &Path) -> io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
@@ -90,22 +95,9 @@ pub(crate) fn create_private_dirs(path: &Path) -> io::Result<()> {
     builder.create(path)
 }
 
-/// Whether a folder is private to its owner already (always, where there are no Unix
-/// modes); a missing one is not.
-pub(crate) fn is_private_dir(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 == 0)
-    }
-    #[cfg(not(unix))]
-    path.is_dir()
-}
-
-/// A volume without Unix permissions (FAT, exFAT, some network shares) refuses `chmod`;
+/// A volume without permissions (FAT, exFAT, some network shares) refuses to set them;
 /// its access is the mount's, so that is not an error.
-#[cfg(unix)]
-fn tolerate_no_modes(r: io::Result<()>) -> io::Result<()> {
+fn tolerate_no_permissions(r: io::Result<()>) -> io::Result<()> {
     match r {
         Err(e)
             if e.kind() == io::ErrorKind::PermissionDenied
@@ -117,12 +109,13 @@ fn tolerate_no_modes(r: io::Result<()>) -> io::Result<()> {
     }
 }
 
-/// Make an existing file private to its owner (0600 on Unix); a missing one is fine.
+/// Make an existing file private to its owner (0600 on Unix; on Windows it inherits the
+/// library root's list); a missing one is fine.
 pub(crate) fn make_private_file(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        match tolerate_no_modes(std::fs::set_permissions(
+        match tolerate_no_permissions(std::fs::set_permissions(
             path,
             std::fs::Permissions::from_mode(0o600),
         )) {
@@ -133,6 +126,61 @@ pub(crate) fn make_private_file(path: &Path) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// Make a whole tree private to its owner, for a library made before every file was:
+/// each folder and file in `top` (links are not followed), then `marker`, then `top`
+/// itself. `marker` (a file or folder in the tree) is done last of all but `top`, so that
+/// a private `marker` means the walk finished and an interrupted walk is done again
+/// ([`is_private`]). On Windows setting `top`'s access list carries it down to everything
+/// inside, so only `top` is set.
+pub(crate) fn make_tree_private(top: &Path, marker: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut stack = vec![top.to_owned()];
+        while let Some(dir) = stack.pop() {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(e) => e,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            for entry in entries {
+                let entry = entry?;
+                let path = entry.path();
+                if path == marker {
+                    continue;
+                }
+                let kind = entry.file_type()?;
+                if kind.is_dir() {
+                    make_private_dir(&path)?;
+                    stack.push(path);
+                } else if kind.is_file() {
+                    make_private_file(&path)?;
+                }
+            }
+        }
+        if marker.is_dir() {
+            make_private_dir(marker)?;
+        } else {
+            make_private_file(marker)?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = marker;
+    make_private_dir(top)
+}
+
+/// Whether a file or folder is private to its owner already (on Unix by its mode: no
+/// access for group or others; elsewhere by what [`make_private_dir`] set on the
+/// library's root, so anything that exists is). A missing one is not.
+pub(crate) fn is_private(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::symlink_metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 == 0)
+    }
+    #[cfg(not(unix))]
+    path.exists()
 }
 
 /// Whether `path` is inside `root` with no link on the way (`root` itself may be one):

@@ -313,8 +313,14 @@ impl Library {
             None => search::open_index(&root, &key, &mut catalog, writer)?,
         };
         if writer {
-            // Libraries made before folders were private are made private here.
-            crate::fsx::make_private_dir(&root).io("protect", &root)?;
+            // A library made before every file was private is made private here, once
+            // (`library.json` is done last of its files, so a private one means done).
+            let marker = root.join("library.json");
+            if crate::fsx::is_private(&marker) {
+                crate::fsx::make_private_dir(&root).io("protect", &root)?;
+            } else {
+                crate::fsx::make_tree_private(&root, &marker).io("protect", &root)?;
+            }
         }
         let mut lib = Library {
             root,
@@ -332,6 +338,14 @@ impl Library {
             // Segments a crash kept from being written after their transaction.
             lib.journal_written = lib.store.last_journal_segment(lib.device_id())?;
             lib.flush_store_journal()?;
+            // The catalog's note that the journal is incomplete, kept in the store too,
+            // so that a catalog rebuilt from the journal still keeps what it cannot
+            // account for.
+            if let Some(why) = lib.catalog.journal_incomplete()?
+                && lib.store.journal_incomplete()?.is_none()
+            {
+                lib.store.mark_journal_incomplete(&why)?;
+            }
         }
         Ok(lib)
     }

@@ -114,37 +114,18 @@ impl Store {
         }
     }
 
-    /// Create the store's folders private to the user, and make private the ones a
-    /// library made before folders were private left open (the store, its pack shards,
-    /// journals and quarantine).
-    /// The store folder is made private last, so a private one means the walk is done
-    /// (opening costs one `stat` then) and an interrupted one is walked again.
+    /// Create the store's folders private to the user, and make private every folder and
+    /// file a library made before they were private left open (packs, journals,
+    /// quarantine). The store folder is made private last, so a private one means the
+    /// walk is done (opening costs one `stat` then) and an interrupted one is walked again.
     fn protect(&self) -> Result<()> {
         for dir in [self.packs_dir(), self.tmp_dir()] {
             crate::fsx::create_private_dirs(&dir).io("create", &dir)?;
         }
-        if crate::fsx::is_private_dir(&self.root) {
+        if crate::fsx::is_private(&self.root) {
             return Ok(());
         }
-        for dir in [
-            self.packs_dir(),
-            self.tmp_dir(),
-            self.root.join("journal"),
-            self.quarantine_dir(),
-        ] {
-            crate::fsx::make_private_dir(&dir).io("protect", &dir)?;
-        }
-        for parent in [self.packs_dir(), self.root.join("journal")] {
-            let Ok(entries) = std::fs::read_dir(&parent) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    crate::fsx::make_private_dir(&entry.path()).io("protect", &entry.path())?;
-                }
-            }
-        }
-        crate::fsx::make_private_dir(&self.root).io("protect", &self.root)
+        crate::fsx::make_tree_private(&self.root, &self.root).io("protect", &self.root)
     }
 
     fn packs_dir(&self) -> PathBuf {

@@ -8,10 +8,11 @@
 //! (`*.term`) is read once per field by each segment reader that needs that field, and
 //! held by it: its ranges are decrypted as asked and shared while anyone holds them, so
 //! the dictionary of a field no search uses (the document ids, which only the writer's
-//! deletes look up) costs no memory once the writer is gone. The document stores,
-//! postings and positions are read by range as a search or a scroll needs them (one
-//! system call and one or two blocks decrypted for a card, one call for a word's
-//! postings). Nothing is memory-mapped.
+//! deletes look up) costs no memory once the writer is gone. Postings and positions are
+//! read by range (one system call for a word's list) and the most recently used lists
+//! are kept decrypted within a small budget ([`recent`]). The document stores are read
+//! by range as a search or a scroll needs them (one system call and one or two blocks
+//! decrypted for a card). Nothing is memory-mapped.
 //!
 //! **Invariant:** every byte this directory writes under `index/` is sealed (the lock files
 //! Tantivy locks are empty), and every file is private (0600).
@@ -33,6 +34,9 @@ use tantivy::directory::{
 use crate::format::index_file as fmt;
 use crate::keys::{BlockCipher, IndexKey};
 
+mod recent;
+use recent::Recent;
+
 /// The index's folder with every file sealed under the library's index key. Deleting,
 /// locking and syncing are [`MmapDirectory`]'s (it maps nothing unless asked to read).
 #[derive(Debug, Clone)]
@@ -43,6 +47,8 @@ pub(crate) struct IndexDirectory {
     /// Files open in this process, so that every reader of a segment (the writer's, the
     /// app's read handles, each reload) shares one handle and what it keeps decrypted.
     open: Arc<Mutex<HashMap<PathBuf, Weak<SealedFile>>>>,
+    /// Postings and positions lists recently read, decrypted.
+    recent: Arc<Recent>,
 }
 
 impl IndexDirectory {
@@ -52,6 +58,7 @@ impl IndexDirectory {
             key,
             plain: MmapDirectory::open(root)?,
             open: Arc::default(),
+            recent: Arc::new(Recent::new(recent::BUDGET)),
         })
     }
 
@@ -80,7 +87,7 @@ impl IndexDirectory {
             name: path.to_owned(),
             file,
             len,
-            reads: Reads::of(path),
+            reads: Reads::of(path, &self.recent),
         })
     }
 }
@@ -95,16 +102,28 @@ enum Reads {
     Whole(OnceLock<OwnedBytes>),
     /// Each range decrypted once and shared while it is held.
     Shared(Mutex<HeldRanges>),
+    /// Decrypted range by range, the most recently used kept in the directory's cache
+    /// under this file's number (and dropped from it with the file).
+    Recent(Arc<Recent>, u64),
     /// Decrypted range by range at every read.
     ByRange,
 }
 
 impl Reads {
-    fn of(path: &Path) -> Self {
+    fn of(path: &Path, recent: &Arc<Recent>) -> Self {
         match path.extension().and_then(|e| e.to_str()) {
             Some("fast" | "fieldnorm") => Self::Whole(OnceLock::new()),
             Some("term") => Self::Shared(Mutex::default()),
+            Some("idx" | "pos") => Self::Recent(recent.clone(), recent.file_number()),
             _ => Self::ByRange,
+        }
+    }
+}
+
+impl Drop for Reads {
+    fn drop(&mut self) {
+        if let Self::Recent(recent, file) = self {
+            recent.forget_file(*file);
         }
     }
 }
@@ -330,6 +349,15 @@ impl FileHandle for SealedFile {
                 held.retain(|_, w| w.strong_count() > 0);
                 held.insert(key, Arc::downgrade(&fresh));
                 Ok(OwnedBytes::new(fresh))
+            }
+            Reads::Recent(recent, file) => {
+                let key = (*file, range.start, range.end);
+                if let Some(bytes) = recent.get(key) {
+                    return Ok(bytes);
+                }
+                let fresh = self.decrypt(range)?;
+                recent.keep(key, fresh.clone());
+                Ok(fresh)
             }
             Reads::ByRange => self.decrypt(range),
         }

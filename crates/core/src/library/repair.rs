@@ -165,6 +165,11 @@ impl CatalogRepair {
             }
             progress(RebuildEvent::Replayed { seq });
         }
+        // The journal was already known to be incomplete (it began with an existing
+        // catalog): the rebuilt catalog says so too.
+        if let Some(why) = store.journal_incomplete()? {
+            catalog.mark_journal_incomplete(&why)?;
+        }
         if !report.missing_segments.is_empty() || !report.damaged_segments.is_empty() {
             catalog.mark_journal_incomplete(crate::catalog::REBUILT_INCOMPLETE)?;
             // What the lost segments held may also be behind the marks of sync: take

@@ -10,9 +10,41 @@ use crate::error::{IoContext, Result};
 use crate::format::store_journal::{file_name, parse_file_name};
 use crate::ids::DeviceId;
 
+/// `store/journal/incomplete`: why the store journal may not hold everything this folder
+/// ever held (the catalog's `journal_incomplete`, kept where a rebuild finds it).
+const INCOMPLETE_FILE: &str = "incomplete";
+
 impl Store {
     fn journal_dir(&self, device: DeviceId) -> PathBuf {
         self.root.join("journal").join(device.to_string())
+    }
+
+    /// Why the store journal may not hold everything this folder ever held, as noted in
+    /// the store, so that a catalog rebuilt from the journal keeps packs it cannot account
+    /// for; `None` when nothing was noted.
+    pub fn journal_incomplete(&self) -> Result<Option<String>> {
+        let path = self.root.join("journal").join(INCOMPLETE_FILE);
+        match std::fs::read(&path) {
+            Ok(b) => Ok(Some(String::from_utf8_lossy(&b).into_owned())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).io("read", &path),
+        }
+    }
+
+    /// Note durably why the store journal may be incomplete (see
+    /// [`Store::journal_incomplete`]).
+    pub(crate) fn mark_journal_incomplete(&self, why: &str) -> Result<()> {
+        let dir = self.root.join("journal");
+        crate::fsx::create_private_dirs(&dir).io("create", &dir)?;
+        let tmp = self.tmp_dir().join(INCOMPLETE_FILE);
+        {
+            let mut f = super::create_private(&tmp)?;
+            std::io::Write::write_all(&mut f, why.as_bytes()).io("write", &tmp)?;
+            f.sync_all().io("sync", &tmp)?;
+        }
+        let dest = dir.join(INCOMPLETE_FILE);
+        std::fs::rename(&tmp, &dest).io("rename", &dest)?;
+        sync_dir(&dir)
     }
 
     /// The numbers of `device`'s store segments on disk, in order.

@@ -144,6 +144,8 @@ fn a_catalog_written_before_encryption_is_encrypted_in_place() {
     let docs = lib.catalog().list(dossier_core::Listing::All).unwrap();
     assert!(!docs.is_empty());
     drop(lib);
+    // Its files were made 0644 and its folders 0755: the upgrade makes every one private.
+    assert_private(&root);
     let encrypted = std::fs::read(root.join("catalog.sqlite")).unwrap();
     assert!(!encrypted.starts_with(b"SQLite format 3\0"));
     for d in &docs {

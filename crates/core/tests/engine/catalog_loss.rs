@@ -391,3 +391,54 @@ fn a_set_aside_a_crash_interrupted_is_finished_into_the_same_folder() {
         "one folder holds the old catalog whole"
     );
 }
+
+#[test]
+fn a_library_from_before_the_store_journal_keeps_its_quarantine_through_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library-v1");
+    copy_dir(&fixture.join("library"), &root(dir.path()));
+    // A pack nothing in the catalog names: it may be content the catalog of those days
+    // lost, so only a journal that began with the library could prove it unneeded.
+    let stray = format!("{:064x}", 0x5eedu64);
+    let shard = root(dir.path()).join("store/packs").join(&stray[..2]);
+    std::fs::create_dir_all(&shard).unwrap();
+    std::fs::write(shard.join(&stray), noise(4096, 5)).unwrap();
+    let pass = secret("fixture passphrase");
+    let open = || {
+        LockedLibrary::open(&root(dir.path()), Access::Write)
+            .unwrap()
+            .unlock(&pass)
+            .unwrap()
+    };
+    let mut lib = open();
+    assert_eq!(lib.recovered().quarantined_packs, 1);
+    assert_eq!(
+        lib.catalog().journal_incomplete().unwrap().as_deref(),
+        Some("upgraded")
+    );
+    let report = lib.prune(&dossier_core::PruneOptions::default()).unwrap();
+    assert_eq!((report.quarantine_deleted, report.quarantine_kept), (0, 1));
+    drop(lib);
+    // The catalog is lost and rebuilt from the store journal, which began with the
+    // upgrade: the rebuilt catalog must still know that.
+    std::fs::remove_file(catalog_file(dir.path(), "")).unwrap();
+    let repair = CatalogRepair::open(&root(dir.path())).unwrap();
+    let key = repair.unlock(&pass).unwrap();
+    let (mut lib, report) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    assert!(report.missing_segments.is_empty(), "{report:?}");
+    assert_eq!(
+        lib.catalog().journal_incomplete().unwrap().as_deref(),
+        Some("upgraded")
+    );
+    let report = lib.prune(&dossier_core::PruneOptions::default()).unwrap();
+    assert_eq!(
+        report.quarantine_deleted, 0,
+        "an unaccounted pack was deleted"
+    );
+    assert!(
+        root(dir.path())
+            .join("store/quarantine")
+            .join(&stray)
+            .is_file()
+    );
+}

@@ -95,9 +95,10 @@ pub fn serve(opts: &WorkerOptions, mut inspect: impl FnMut(&[u8])) -> ExitCode {
     }
 }
 
-/// No core dump (it would hold the documents' text), and on Unix an address-space limit
-/// so that a file that makes pdfium allocate without bound fails this process only. A
-/// limit the system refuses leaves the worker as it is (it is still a separate process).
+/// No core dump (it would hold the documents' text), and a memory limit (an address-space
+/// limit on Unix, a job object's on Windows) so that a file that makes pdfium allocate
+/// without bound fails this process only. A limit the system refuses leaves the worker
+/// as it is (it is still a separate process).
 fn limit_self(memory: Option<u64>) {
     #[cfg(unix)]
     {
@@ -109,7 +110,11 @@ fn limit_self(memory: Option<u64>) {
         #[cfg(any(target_os = "linux", target_os = "android"))]
         let _ = nix::sys::prctl::set_dumpable(false);
     }
-    #[cfg(not(unix))]
+    #[cfg(windows)]
+    if let Some(bytes) = memory {
+        let _ = dossier_winsys::limit_own_memory(bytes);
+    }
+    #[cfg(not(any(unix, windows)))]
     let _ = memory;
 }
 

@@ -227,3 +227,35 @@ fn term_ranges_are_shared_while_held_and_fast_fields_kept_whole() {
         "a fast field is kept whole"
     );
 }
+
+#[test]
+fn postings_and_positions_are_kept_decrypted_while_their_file_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = IndexDirectory::open(dir.path(), key()).unwrap();
+    let data = body(3 * fmt::BLOCK as usize);
+    write(&d, "s.pos", &data);
+    write(&d, "s.store", &data);
+    let pos = d.get_file_handle(Path::new("s.pos")).unwrap();
+    let first = pos.read_bytes(10..5000).unwrap();
+    assert_eq!(first.as_slice(), &data[10..5000]);
+    assert_eq!(d.recent.used(), 4990);
+    // The second read is the kept plaintext, not a second decryption.
+    let again = pos.read_bytes(10..5000).unwrap();
+    assert_eq!(again.as_slice().as_ptr(), first.as_slice().as_ptr());
+    // Document stores are not kept.
+    let store = d.get_file_handle(Path::new("s.store")).unwrap();
+    store.read_bytes(0..100).unwrap();
+    assert_eq!(d.recent.used(), 4990);
+    // Once nobody holds the file, what was kept of it goes.
+    drop(pos);
+    assert_eq!(d.recent.used(), 0);
+    // A file written again under the same name is read afresh.
+    d.delete(Path::new("s.pos")).unwrap();
+    let other: Vec<u8> = data.iter().map(|b| b ^ 1).collect();
+    write(&d, "s.pos", &other);
+    let pos = d.get_file_handle(Path::new("s.pos")).unwrap();
+    assert_eq!(
+        pos.read_bytes(10..5000).unwrap().as_slice(),
+        &other[10..5000]
+    );
+}
