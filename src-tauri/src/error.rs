@@ -76,7 +76,7 @@ impl From<dossier_core::Error> for AppError {
             E::LibraryInUse { .. } => Self::new(ErrorKind::InUse, message).with_hint(
                 "Close the other Dossier window or command using this library, then try again.",
             ),
-            E::WrongPassphrase | E::MalformedRecoveryKey(_) => {
+            E::WrongPassphrase | E::MalformedRecoveryKey(_) | E::NoUsableKeySlot => {
                 Self::new(ErrorKind::WrongPassphrase, message)
                     .with_hint("Check the passphrase (or recovery key) and try again.")
             }

@@ -74,6 +74,7 @@ fn main() -> ExitCode {
                 Some(dossier_core::Error::LibraryInUse { .. }) => exit::IN_USE,
                 Some(
                     dossier_core::Error::WrongPassphrase
+                    | dossier_core::Error::NoUsableKeySlot
                     | dossier_core::Error::MalformedRecoveryKey(_),
                 ) => exit::LOCKED,
                 None if e.downcast_ref::<unlock::NoSecret>().is_some() => exit::LOCKED,

@@ -79,6 +79,7 @@ impl Catalog {
                 crate::fsx::make_private_file(Path::new(&p)).io("protect", path)?;
             }
         }
+        cipher::sqlite_ready();
         let mut conn = match mode {
             CatalogMode::Create => Connection::open(path)?,
             CatalogMode::Write => Connection::open_with_flags(

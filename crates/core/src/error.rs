@@ -78,6 +78,15 @@ pub enum Error {
     #[error("wrong passphrase or recovery key: no key slot of this library accepts it")]
     WrongPassphrase,
 
+    /// Every key slot for this kind of secret is damaged or asks for more memory or time
+    /// than Dossier allows (a slot written by someone else): none was tried.
+    #[error(
+        "no key slot of this library can be used with this kind of secret: each is \
+         damaged or asks for more than Dossier allows; use the other kind (passphrase or \
+         recovery key), or put back keys.json from a backup"
+    )]
+    NoUsableKeySlot,
+
     /// A recovery key was typed with a mistake (bad characters or checksum).
     #[error("this recovery key is mistyped ({0}); check it against the printed copy")]
     MalformedRecoveryKey(&'static str),

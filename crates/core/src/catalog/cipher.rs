@@ -77,6 +77,7 @@ pub(super) fn encrypt_in_place(path: &Path, key: &CatalogKey) -> Result<()> {
             });
         }
         // CREATE: the attached encrypted file is new (the plain one exists, checked above).
+        sqlite_ready();
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -125,4 +126,17 @@ pub(super) fn encrypt_in_place(path: &Path, key: &CatalogKey) -> Result<()> {
         crate::store::sync_dir(dir)?;
     }
     Ok(())
+}
+
+/// Open the process's first SQLite connection, once, while any other thread waits.
+/// SQLite marks itself initialised before it runs SQLCipher's part of the initialisation
+/// (which registers `sqlcipher_export`), so a connection opened on another thread in
+/// between lacks those functions and converting a catalog fails ("no such function").
+/// Every connection of the catalog is opened after this.
+pub(super) fn sqlite_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| {
+        // Any failure shows again, with its cause, at the connection that follows.
+        let _ = Connection::open_in_memory();
+    });
 }

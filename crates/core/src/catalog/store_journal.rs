@@ -94,6 +94,7 @@ impl Catalog {
         }
         let read = || -> rusqlite::Result<CatalogState> {
             // Read-write without create: SQLite may need to recover its -wal file.
+            super::cipher::sqlite_ready();
             let conn = Connection::open_with_flags(
                 path,
                 OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,

@@ -30,6 +30,28 @@ impl Default for KdfParams {
     }
 }
 
+impl KdfParams {
+    /// The most memory a slot may ask for: 1 GiB (the default asks for 64 MiB).
+    pub const MAX_M_COST_KIB: u32 = 1024 * 1024;
+    /// The most passes a slot may ask for (the default makes 3).
+    pub const MAX_T_COST: u32 = 16;
+    /// The most lanes a slot may ask for (the default uses 1).
+    pub const MAX_P_COST: u32 = 16;
+
+    /// Whether a slot may ask for these costs. Slots come from `keys.json` and from the
+    /// remote, which anyone holding the bucket's credentials can write: unbounded, one
+    /// slot asking for terabytes of memory or millions of passes would stop every desktop
+    /// at unlock.
+    pub fn within_bounds(&self) -> bool {
+        (1..=Self::MAX_P_COST).contains(&self.p_cost)
+            && (1..=Self::MAX_T_COST).contains(&self.t_cost)
+            && (8 * self.p_cost..=Self::MAX_M_COST_KIB).contains(&self.m_cost_kib)
+    }
+}
+
+/// The salt lengths a slot may have (new slots use 16 bytes).
+const SALT_LEN: std::ops::RangeInclusive<usize> = 8..=64;
+
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -98,6 +120,12 @@ pub fn add_passphrase_slot(
     if passphrase.chars().count() < 8 {
         return Err(Error::KeySlot("a passphrase needs at least 8 characters"));
     }
+    if !params.within_bounds() {
+        return Err(Error::KeySlot(
+            "the passphrase's cost parameters are beyond what Dossier accepts \
+             (at most 1 GiB of memory, 16 passes and 16 lanes)",
+        ));
+    }
     let salt = random::<16>().to_vec();
     let key = argon2_key(
         passphrase,
@@ -144,8 +172,11 @@ pub fn remove_slot(file: &mut KeyFile, id: &str) -> Result<KeySlot> {
     Ok(file.slots.remove(pos))
 }
 
-/// Try every slot that fits the secret's kind; the first that authenticates wins.
+/// Try every slot that fits the secret's kind; the first that authenticates wins. A slot
+/// that cannot be used (costs beyond [`KdfParams::within_bounds`], a salt of an odd
+/// length) is skipped, never tried and never fatal.
 pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
+    let (mut tried, mut skipped) = (0, 0);
     for slot in &file.slots {
         let key = match (&slot.kdf, secret) {
             (
@@ -156,15 +187,42 @@ pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
                     salt,
                 },
                 Secret::Passphrase(p),
-            ) => argon2_key(p, salt, *m_cost_kib, *t_cost, *p_cost)?,
-            (SlotKdf::Recovery { salt }, Secret::RecoveryKey(rk)) => recovery_key(rk, salt),
+            ) => {
+                let params = KdfParams {
+                    m_cost_kib: *m_cost_kib,
+                    t_cost: *t_cost,
+                    p_cost: *p_cost,
+                };
+                if !params.within_bounds() || !SALT_LEN.contains(&salt.len()) {
+                    skipped += 1;
+                    continue;
+                }
+                match argon2_key(p, salt, *m_cost_kib, *t_cost, *p_cost) {
+                    Ok(key) => key,
+                    Err(_) => {
+                        skipped += 1;
+                        continue;
+                    }
+                }
+            }
+            (SlotKdf::Recovery { salt }, Secret::RecoveryKey(rk)) => {
+                if !SALT_LEN.contains(&salt.len()) {
+                    skipped += 1;
+                    continue;
+                }
+                recovery_key(rk, salt)
+            }
             _ => continue,
         };
+        tried += 1;
         let cipher = Cipher::new(&key);
         if let Some(bytes) = open(&cipher, &aad(file, &slot.id), &slot.wrapped) {
             let bytes = Zeroizing::new(bytes);
             return MasterKey::from_bytes(&bytes);
         }
+    }
+    if tried == 0 && skipped > 0 {
+        return Err(Error::NoUsableKeySlot);
     }
     Err(Error::WrongPassphrase)
 }
@@ -223,5 +281,70 @@ mod tests {
         let id = add_passphrase_slot(&mut f, &mk, "long enough", "x", FAST).unwrap();
         assert!(remove_slot(&mut f, &id).is_err());
         assert_eq!(f.slots.len(), 1);
+    }
+
+    fn slot_asking(f: &mut KeyFile, m: u32, t: u32, p: u32) {
+        let mut junk = f.slots[0].clone();
+        junk.id = "0badc0de".into();
+        junk.kdf = SlotKdf::Passphrase {
+            m_cost_kib: m,
+            t_cost: t,
+            p_cost: p,
+            salt: vec![7; 16],
+        };
+        f.slots.insert(0, junk);
+    }
+
+    #[test]
+    fn slots_that_cannot_be_used_are_skipped_and_never_run() {
+        let mut f = file();
+        let mk = MasterKey::generate();
+        add_passphrase_slot(&mut f, &mk, "correct horse", "main", FAST).unwrap();
+        let rk = RecoveryKey::generate();
+        add_recovery_slot(&mut f, &mk, &rk, "recovery");
+        // Before the good slots: parameters Argon2 refuses, and costs that would take
+        // 4 TiB of memory or a billion passes if they were run.
+        slot_asking(&mut f, 0, 1, 1);
+        slot_asking(&mut f, u32::MAX, 1, 1);
+        slot_asking(&mut f, 256, 1_000_000_000, 1);
+        slot_asking(&mut f, 256, 1, 0);
+        let pass = Secret::Passphrase("correct horse".to_owned().into());
+        assert_eq!(unwrap_any(&f, &pass).unwrap().expose(), mk.expose());
+        assert_eq!(
+            unwrap_any(&f, &Secret::RecoveryKey(rk)).unwrap().expose(),
+            mk.expose()
+        );
+        // Only unusable slots for this kind of secret: said so, not "wrong passphrase".
+        f.slots
+            .retain(|s| s.id == "0badc0de" || matches!(s.kdf, SlotKdf::Recovery { .. }));
+        assert!(matches!(unwrap_any(&f, &pass), Err(Error::NoUsableKeySlot)));
+    }
+
+    #[test]
+    fn new_slots_beyond_the_bounds_are_refused() {
+        let mut f = file();
+        let mk = MasterKey::generate();
+        for params in [
+            KdfParams {
+                m_cost_kib: KdfParams::MAX_M_COST_KIB + 1,
+                ..FAST
+            },
+            KdfParams { t_cost: 0, ..FAST },
+            KdfParams {
+                t_cost: KdfParams::MAX_T_COST + 1,
+                ..FAST
+            },
+            KdfParams { p_cost: 0, ..FAST },
+            KdfParams {
+                m_cost_kib: 8,
+                p_cost: 2,
+                ..FAST
+            },
+        ] {
+            assert!(!params.within_bounds(), "{params:?}");
+            assert!(add_passphrase_slot(&mut f, &mk, "correct horse", "x", params).is_err());
+        }
+        assert!(f.slots.is_empty());
+        assert!(KdfParams::default().within_bounds() && FAST.within_bounds());
     }
 }
