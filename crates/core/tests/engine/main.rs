@@ -443,6 +443,37 @@ fn format_1_fixture_still_reads() {
     assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
 }
 
+/// The store journal checked in under `tests/fixtures/store-journal-v1` (what the fixture
+/// library's first writer wrote to `store/journal/`) must keep rebuilding that library's
+/// catalog: every document back, byte-identical.
+#[test]
+fn store_journal_1_fixture_still_rebuilds_the_catalog() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let t = tempfile::tempdir().unwrap();
+    let root = t.path().join("lib");
+    copy_dir(&fixtures.join("library-v1/library"), &root);
+    copy_dir(
+        &fixtures.join("store-journal-v1"),
+        &root.join("store/journal"),
+    );
+    std::fs::remove_file(root.join("catalog.sqlite")).unwrap();
+    let repair = dossier_core::CatalogRepair::open(&root).unwrap();
+    let key = repair.unlock(&secret("fixture passphrase")).unwrap();
+    let (lib, report) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    assert!(
+        report.missing_segments.is_empty() && report.damaged_segments.is_empty(),
+        "{report:?}"
+    );
+    let docs = lib.catalog().list(Default::default()).unwrap();
+    assert_eq!(docs.len(), 3);
+    for d in docs {
+        let expected =
+            std::fs::read(fixtures.join("library-v1/content").join(&d.file_name)).unwrap();
+        assert_eq!(content(&lib, d.id, None), expected, "{}", d.file_name);
+    }
+    assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
+}
+
 /// The format-1 key objects checked in under `tests/fixtures/repo-v1` (what a remote of
 /// the fixture library held before key objects were authenticated) must keep parsing,
 /// and a new desktop must keep joining from them with the fixture's passphrase.
