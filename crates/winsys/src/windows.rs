@@ -7,7 +7,9 @@ use std::os::windows::ffi::OsStrExt;
 use std::path::Path;
 use std::ptr;
 
-use windows_sys::Win32::Foundation::{ERROR_SUCCESS, LocalFree};
+use windows_sys::Win32::Foundation::{
+    ERROR_INVALID_FUNCTION, ERROR_NOT_SUPPORTED, ERROR_SUCCESS, LocalFree, WIN32_ERROR,
+};
 use windows_sys::Win32::Security::Authorization::{
     ConvertStringSecurityDescriptorToSecurityDescriptorW, GetNamedSecurityInfoW, SDDL_REVISION_1,
     SE_FILE_OBJECT, SetNamedSecurityInfoW,
@@ -31,6 +33,18 @@ use windows_sys::Win32::System::Threading::GetCurrentProcess;
 /// folder created inside, and nothing inherited from the parent (`P`, protected). The
 /// owner is who created the object, so this is a 0700 folder whose files are 0600.
 const OWNER_ONLY: &str = "D:P(A;OICI;FA;;;OW)";
+
+/// A Win32 error as an `io::Error`; a volume that keeps no access lists (FAT, exFAT,
+/// some network shares) answers `Unsupported`, which callers may tolerate.
+fn win32_error(status: WIN32_ERROR) -> io::Error {
+    let e = io::Error::from_raw_os_error(status as i32);
+    match status {
+        ERROR_NOT_SUPPORTED | ERROR_INVALID_FUNCTION => {
+            io::Error::new(io::ErrorKind::Unsupported, e)
+        }
+        _ => e,
+    }
+}
 
 /// A path as the NUL-terminated UTF-16 Win32 takes.
 fn wide(path: &Path) -> Vec<u16> {
@@ -121,7 +135,7 @@ pub fn make_private_to_owner(path: &Path) -> io::Result<()> {
         )
     };
     if status != ERROR_SUCCESS {
-        return Err(io::Error::from_raw_os_error(status as i32));
+        return Err(win32_error(status));
     }
     Ok(())
 }
@@ -146,7 +160,7 @@ pub fn is_private_to_owner(path: &Path) -> io::Result<bool> {
         )
     };
     if status != ERROR_SUCCESS {
-        return Err(io::Error::from_raw_os_error(status as i32));
+        return Err(win32_error(status));
     }
     let sd = Descriptor(sd);
     if dacl.is_null() || !sd.is_protected()? {
