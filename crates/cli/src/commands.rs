@@ -716,18 +716,23 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
             let slots: Vec<_> = kf
                 .slots
                 .iter()
-                .map(|s| serde_json::json!({ "id": s.id, "kind": s.kind_name(), "label": s.label, "created": output::time(s.created_ms) }))
+                .map(|s| serde_json::json!({ "id": s.id, "kind": s.kind_name(), "label": s.label, "created": output::time(s.created_ms), "usable": s.usable() }))
                 .collect();
             if json {
                 output::json(&slots)?;
             } else {
                 for s in &kf.slots {
                     println!(
-                        "{}  {:<10}  {:<20}  {}",
+                        "{}  {:<10}  {:<20}  {}{}",
                         s.id,
                         s.kind_name(),
                         s.label,
-                        output::time(s.created_ms)
+                        output::time(s.created_ms),
+                        if s.usable() {
+                            ""
+                        } else {
+                            "  (unusable: damaged, or asks for more than Dossier allows)"
+                        }
                     );
                 }
             }

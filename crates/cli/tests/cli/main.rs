@@ -569,6 +569,29 @@ fn key_slots_can_be_added_and_removed() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+#[test]
+fn a_key_slot_asking_for_too_much_is_listed_as_unusable_and_never_run() {
+    let lib = Lib::new();
+    // A slot someone wrote into keys.json, first in line, asking Argon2 for 4 TiB of
+    // memory: run, it would stop every unlock.
+    let path = lib.path.join("keys.json");
+    let mut keys: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut junk = keys["slots"][0].clone();
+    junk["id"] = "0badc0de".into();
+    junk["kdf"]["m_cost_kib"] = u32::MAX.into();
+    keys["slots"].as_array_mut().unwrap().insert(0, junk);
+    std::fs::write(&path, serde_json::to_vec(&keys).unwrap()).unwrap();
+    let slots = lib.json(&["keys", "list", "--json"]);
+    assert_eq!(slots[0]["id"], "0badc0de");
+    assert_eq!(slots[0]["usable"], false, "{slots}");
+    assert_eq!(slots[1]["usable"], true, "{slots}");
+    let out = lib.run(&["keys", "list"]);
+    assert!(stdout(&out).contains("unusable"), "{}", stdout(&out));
+    // The passphrase still opens the library, through the good slot.
+    let out = lib.run(&["verify"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 /// Copy corpus files (by path under the corpus) into one folder to import.
 fn corpus_subset(lib: &Lib, files: &[&str]) -> PathBuf {
     let dir = lib.work().join("subset");

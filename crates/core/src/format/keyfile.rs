@@ -51,11 +51,46 @@ pub enum SlotKdf {
     },
 }
 
+/// The most memory a passphrase slot may ask Argon2id for, in KiB: 1 GiB.
+pub const MAX_M_COST_KIB: u32 = 1024 * 1024;
+/// The most passes a passphrase slot may ask for.
+pub const MAX_T_COST: u32 = 16;
+/// The most lanes a passphrase slot may ask for.
+pub const MAX_P_COST: u32 = 16;
+/// The salt lengths a slot may have, in bytes (new slots use 16).
+const SALT_LEN: std::ops::RangeInclusive<usize> = 8..=64;
+
+/// Whether Argon2id costs are ones a slot may ask for. Slots come from `keys.json` and
+/// from the remote, which anyone holding the bucket's credentials can write: unbounded,
+/// one slot asking for terabytes of memory or millions of passes would stop every
+/// desktop at unlock.
+pub fn costs_within_bounds(m_cost_kib: u32, t_cost: u32, p_cost: u32) -> bool {
+    (1..=MAX_P_COST).contains(&p_cost)
+        && (1..=MAX_T_COST).contains(&t_cost)
+        && (8 * p_cost..=MAX_M_COST_KIB).contains(&m_cost_kib)
+}
+
 impl KeySlot {
     pub fn kind_name(&self) -> &'static str {
         match self.kdf {
             SlotKdf::Passphrase { .. } => "passphrase",
             SlotKdf::Recovery { .. } => "recovery",
+        }
+    }
+
+    /// Whether the slot may be tried at all: its costs within the bounds and its salt of a
+    /// sane length. An unusable slot is skipped at unlock, never run.
+    pub fn usable(&self) -> bool {
+        match &self.kdf {
+            SlotKdf::Passphrase {
+                m_cost_kib,
+                t_cost,
+                p_cost,
+                salt,
+            } => {
+                costs_within_bounds(*m_cost_kib, *t_cost, *p_cost) && SALT_LEN.contains(&salt.len())
+            }
+            SlotKdf::Recovery { salt } => SALT_LEN.contains(&salt.len()),
         }
     }
 }

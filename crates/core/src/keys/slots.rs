@@ -5,7 +5,7 @@ use zeroize::Zeroizing;
 use super::master::{Cipher, open, seal};
 use super::{MasterKey, RecoveryKey};
 use crate::error::{Error, Result};
-use crate::format::keyfile::{KeyFile, KeySlot, SlotKdf};
+use crate::format::keyfile::{self, KeyFile, KeySlot, SlotKdf};
 use crate::library::Secret;
 
 const RECOVERY_CONTEXT: &str = "dossier 2026-11 recovery key slot";
@@ -32,25 +32,17 @@ impl Default for KdfParams {
 
 impl KdfParams {
     /// The most memory a slot may ask for: 1 GiB (the default asks for 64 MiB).
-    pub const MAX_M_COST_KIB: u32 = 1024 * 1024;
+    pub const MAX_M_COST_KIB: u32 = keyfile::MAX_M_COST_KIB;
     /// The most passes a slot may ask for (the default makes 3).
-    pub const MAX_T_COST: u32 = 16;
+    pub const MAX_T_COST: u32 = keyfile::MAX_T_COST;
     /// The most lanes a slot may ask for (the default uses 1).
-    pub const MAX_P_COST: u32 = 16;
+    pub const MAX_P_COST: u32 = keyfile::MAX_P_COST;
 
-    /// Whether a slot may ask for these costs. Slots come from `keys.json` and from the
-    /// remote, which anyone holding the bucket's credentials can write: unbounded, one
-    /// slot asking for terabytes of memory or millions of passes would stop every desktop
-    /// at unlock.
+    /// Whether a slot may ask for these costs ([`keyfile::costs_within_bounds`]).
     pub fn within_bounds(&self) -> bool {
-        (1..=Self::MAX_P_COST).contains(&self.p_cost)
-            && (1..=Self::MAX_T_COST).contains(&self.t_cost)
-            && (8 * self.p_cost..=Self::MAX_M_COST_KIB).contains(&self.m_cost_kib)
+        keyfile::costs_within_bounds(self.m_cost_kib, self.t_cost, self.p_cost)
     }
 }
-
-/// The salt lengths a slot may have (new slots use 16 bytes).
-const SALT_LEN: std::ops::RangeInclusive<usize> = 8..=64;
 
 fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
@@ -173,11 +165,23 @@ pub fn remove_slot(file: &mut KeyFile, id: &str) -> Result<KeySlot> {
 }
 
 /// Try every slot that fits the secret's kind; the first that authenticates wins. A slot
-/// that cannot be used (costs beyond [`KdfParams::within_bounds`], a salt of an odd
+/// that cannot be used ([`KeySlot::usable`]: costs beyond the bounds, a salt of an odd
 /// length) is skipped, never tried and never fatal.
 pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
     let (mut tried, mut skipped) = (0, 0);
     for slot in &file.slots {
+        let fits = matches!(
+            (&slot.kdf, secret),
+            (SlotKdf::Passphrase { .. }, Secret::Passphrase(_))
+                | (SlotKdf::Recovery { .. }, Secret::RecoveryKey(_))
+        );
+        if !fits {
+            continue;
+        }
+        if !slot.usable() {
+            skipped += 1;
+            continue;
+        }
         let key = match (&slot.kdf, secret) {
             (
                 SlotKdf::Passphrase {
@@ -187,31 +191,14 @@ pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
                     salt,
                 },
                 Secret::Passphrase(p),
-            ) => {
-                let params = KdfParams {
-                    m_cost_kib: *m_cost_kib,
-                    t_cost: *t_cost,
-                    p_cost: *p_cost,
-                };
-                if !params.within_bounds() || !SALT_LEN.contains(&salt.len()) {
+            ) => match argon2_key(p, salt, *m_cost_kib, *t_cost, *p_cost) {
+                Ok(key) => key,
+                Err(_) => {
                     skipped += 1;
                     continue;
                 }
-                match argon2_key(p, salt, *m_cost_kib, *t_cost, *p_cost) {
-                    Ok(key) => key,
-                    Err(_) => {
-                        skipped += 1;
-                        continue;
-                    }
-                }
-            }
-            (SlotKdf::Recovery { salt }, Secret::RecoveryKey(rk)) => {
-                if !SALT_LEN.contains(&salt.len()) {
-                    skipped += 1;
-                    continue;
-                }
-                recovery_key(rk, salt)
-            }
+            },
+            (SlotKdf::Recovery { salt }, Secret::RecoveryKey(rk)) => recovery_key(rk, salt),
             _ => continue,
         };
         tried += 1;
