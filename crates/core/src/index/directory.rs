@@ -355,8 +355,8 @@ impl FileHandle for SealedFile {
                 if let Some(bytes) = recent.get(key) {
                     return Ok(bytes);
                 }
-                let fresh = self.decrypt(range)?;
-                recent.keep(key, fresh.clone());
+                let (fresh, held) = self.decrypt_held(range)?;
+                recent.keep(key, fresh.clone(), held);
                 Ok(fresh)
             }
             Reads::ByRange => self.decrypt(range),
@@ -367,8 +367,14 @@ impl FileHandle for SealedFile {
 impl SealedFile {
     /// Read and authenticate the blocks holding `range`, and give its plaintext.
     fn decrypt(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+        Ok(self.decrypt_held(range)?.0)
+    }
+
+    /// [`SealedFile::decrypt`], with the bytes of memory the plaintext holds while it is
+    /// kept (the whole blocks read, not only the range).
+    fn decrypt_held(&self, range: Range<usize>) -> io::Result<(OwnedBytes, usize)> {
         if range.is_empty() {
-            return Ok(OwnedBytes::empty());
+            return Ok((OwnedBytes::empty(), 0));
         }
         let plain = self.len as u64;
         let (first, last) = (
@@ -395,8 +401,9 @@ impl SealedFile {
             at += stored as usize;
         }
         buf.truncate(plain_end);
+        let held = buf.capacity();
         let skip = range.start - (first * fmt::BLOCK) as usize;
-        Ok(OwnedBytes::new(buf).slice(skip..skip + range.len()))
+        Ok((OwnedBytes::new(buf).slice(skip..skip + range.len()), held))
     }
 }
 
