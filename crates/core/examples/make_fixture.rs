@@ -2,20 +2,13 @@
 //! format version is introduced, then never again for that version):
 //! `cargo run -p dossier-core --example make_fixture`.
 
-use std::path::Path;
+mod fixtures;
 
 use dossier_core::{ImportOptions, InitOptions, KdfParams, Library};
 use zeroize::Zeroizing;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library-v1");
-    if root.exists() {
-        return Err(format!(
-            "{} exists; fixtures are written once per format version",
-            root.display()
-        )
-        .into());
-    }
+fn main() -> fixtures::Res<()> {
+    let root = fixtures::new_fixture("library-v1")?;
     let content = root.join("content");
     std::fs::create_dir_all(&content)?;
     std::fs::write(

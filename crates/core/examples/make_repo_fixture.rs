@@ -3,23 +3,15 @@
 //! format 1 (run once when a repo file format version is introduced):
 //! `cargo run -p dossier-core --example make_repo_fixture`.
 
-use std::path::Path;
+mod fixtures;
 
 use dossier_core::format::keyfile::KeyFile;
 use dossier_core::format::repo::{REPO_OBJECT, RepoFile};
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let out = fixtures.join("repo-v1");
-    if out.exists() {
-        return Err(format!(
-            "{} exists; fixtures are written once per format version",
-            out.display()
-        )
-        .into());
-    }
+fn main() -> fixtures::Res<()> {
+    let out = fixtures::new_fixture("repo-v1")?;
     let keys: KeyFile = serde_json::from_slice(&std::fs::read(
-        fixtures.join("library-v1/library/keys.json"),
+        fixtures::root().join("library-v1/library/keys.json"),
     )?)?;
     std::fs::create_dir_all(out.join("keys"))?;
     std::fs::write(
