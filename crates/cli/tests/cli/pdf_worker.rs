@@ -37,6 +37,17 @@ fn read_so_far(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// Whether signal `number` was sent to a process and not yet taken by it (`ShdPnd` of
+/// `/proc/PID/status`); a process that is gone has none pending.
+#[cfg(target_os = "linux")]
+fn pending(pid: u32, number: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| u64::from_str_radix(l.strip_prefix("ShdPnd:")?.trim(), 16).ok())
+        .is_some_and(|mask| mask & (1 << (number - 1)) != 0)
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn the_real_worker_killed_mid_job_fails_only_that_document() {
@@ -106,12 +117,17 @@ fn the_real_worker_killed_mid_job_fails_only_that_document() {
             };
             // Rust's runtime catches a first SIGSEGV (to tell a stack overflow apart), puts
             // the default action back and carries on; a real fault then faults again and
-            // kills. A signal sent from outside does not repeat itself, so send two.
+            // kills. A signal sent from outside does not repeat itself, so send two, the
+            // second once the first was taken (two pending at once are one signal).
             let (sig, times) = match signal {
                 "SEGV" => (nix::sys::signal::Signal::SIGSEGV, 2),
                 _ => (nix::sys::signal::Signal::SIGKILL, 1),
             };
             for _ in 0..times {
+                while pending(worker, sig as u32) {
+                    // Delivery gives no event to wait on: look again at once.
+                    std::thread::yield_now();
+                }
                 // Sent directly: starting a `kill` process could take longer than the
                 // rest of the extraction on a busy machine.
                 nix::sys::signal::kill(nix::unistd::Pid::from_raw(worker as i32), sig).unwrap();
