@@ -85,7 +85,8 @@ pub fn keyring_key(library: LibraryId) -> Option<MasterKey> {
 /// The passphrase or recovery key from `DOSSIER_PASSPHRASE`, else asked on the terminal.
 pub fn typed_secret() -> Result<Secret> {
     if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
-        return Ok(Secret::Passphrase(Zeroizing::new(p)));
+        // Read as typed at the prompt: a recovery key there is a recovery key.
+        return Ok(Secret::from_input(&Zeroizing::new(p))?);
     }
     if !std::io::stdin().is_terminal() {
         return Err(NoSecret.into());

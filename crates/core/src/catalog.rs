@@ -19,6 +19,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
+pub use gc::KeysSeen;
 pub use query::{AuditEntry, ChunkLocation, DocumentDetail, DocumentSummary, Listing, VersionInfo};
 pub use store_journal::CatalogState;
 pub(crate) use store_journal::REBUILT_INCOMPLETE;

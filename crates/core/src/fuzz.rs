@@ -71,9 +71,12 @@ pub fn store_segment(data: &[u8]) {
     let _ = store_journal::parse_file_name(&String::from_utf8_lossy(data));
 }
 
-/// `dossier.repo` and key objects (plain JSON on the remote).
+/// `dossier.repo` and key objects (authenticated JSON on the remote), parsed and
+/// checked.
 pub fn repo_and_keys(data: &[u8]) {
-    let _ = repo::RepoFile::parse(data);
+    if let Ok(r) = repo::RepoFile::parse(data) {
+        let _ = r.authenticity(1, crypto().key_object_key());
+    }
     let _ = serde_json::from_slice::<crate::format::keyfile::KeyFile>(data);
 }
 
@@ -274,6 +277,16 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         ("store_segment", "sealed", store_journal::seal(&c, &store_segment).expect("sealed")),
         ("store_segment", "plain", serde_json::to_vec(&store_segment).expect("serialisable")),
         ("repo_and_keys", "keys", keys.to_vec()),
+        (
+            "repo_and_keys",
+            "repo-v1",
+            include_bytes!("../tests/fixtures/repo-v1/dossier.repo").to_vec(),
+        ),
+        (
+            "repo_and_keys",
+            "repo-v2",
+            include_bytes!("../tests/fixtures/repo-v2/keys/00000000000000000001").to_vec(),
+        ),
         ("pack_index", "pack", pack.to_vec()),
         ("pack_index", "entries", pack::encode_index(&entries)),
         ("text", "utf8", "Caf\u{e9} cr\u{e8}me, r\u{e9}sum\u{e9}\n".as_bytes().to_vec()),

@@ -24,7 +24,9 @@ pub use catalog::jobs::{
     ExifInfo, ExtractInfo, Job, JobCounts, JobFilter, JobKind, JobState, JobStatus, PageText,
     TextSource,
 };
-pub use catalog::{AuditEntry, Catalog, DocumentDetail, DocumentSummary, Listing, VersionInfo};
+pub use catalog::{
+    AuditEntry, Catalog, DocumentDetail, DocumentSummary, KeysSeen, Listing, VersionInfo,
+};
 pub use error::{CatalogProblem, Error, Result};
 pub use extract::{
     OcrConfig, PdfiumConfig, ToolStatus, Tools, WorkerFailure, WorkerOptions,

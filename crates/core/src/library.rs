@@ -46,7 +46,6 @@ use crate::error::{CatalogProblem, Error, IoContext, Result};
 use crate::format::keyfile::{KEYFILE_FORMAT, KeyFile};
 use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
 use crate::format::op::{AuditAction, AuditEvent, OpKind};
-use crate::format::repo::RepoFile;
 use crate::ids::{DeviceId, DocId, LibraryId, VersionId};
 use crate::keys::{self, CatalogKey, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey};
 use crate::store::{Recovery, Store};
@@ -476,15 +475,15 @@ impl Library {
 
     /// Join a library kept on a remote: a new, empty library in `root` (which must not
     /// exist or be empty) with the remote's id and key slots and a device id of its own,
-    /// unlocked with `secret`. A wrong secret is [`Error::WrongPassphrase`] and leaves
-    /// nothing behind. Sync then brings the catalog and content.
-    pub fn join(root: &Path, repo: &RepoFile, secret: &Secret) -> Result<Library> {
+    /// unlocked with `secret`. `key_objects` are the remote's key objects by number
+    /// (`dossier.repo` is 0); the newest authentic one holds the slots (a forged or
+    /// replayed one is passed over). A wrong secret, or one whose slot was removed since,
+    /// is [`Error::WrongPassphrase`] and leaves nothing behind. Sync then brings the
+    /// catalog and content.
+    pub fn join(root: &Path, key_objects: &[(u64, Vec<u8>)], secret: &Secret) -> Result<Library> {
         sync::check_empty(root)?;
-        let master = keys::unwrap_any(&repo.keys, secret)?;
-        if repo.keys.key_check != master.check_value() {
-            return Err(Error::WrongPassphrase);
-        }
-        Self::make(root, &repo.keys, master)
+        let (master, keys) = key_sync::choose_for_join(key_objects, secret)?;
+        Self::make(root, &keys, master)
     }
 
     /// Write a library folder around key slots: `keys.json`, the store, the catalog, and

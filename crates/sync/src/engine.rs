@@ -186,15 +186,12 @@ impl<L: Replica> Engine<L> {
     /// check that it keeps it already.
     pub async fn attach(&self) -> Result<Attached> {
         let key = Key::new(REPO_OBJECT)?;
-        let ours = self.local.run(|l| l.repo_file()).await?;
+        let ours = self.local.run(|l| l.key_object(0)).await?;
+        let library_id = self.local.run(|l| Ok(l.library_id())).await?;
         let found = match self.remote.get(&key).await {
             Ok(body) => RepoFile::parse(&body)?,
             Err(Error::NotFound { .. }) => {
-                match self
-                    .remote
-                    .put_if_absent(&key, ours.to_bytes().into())
-                    .await?
-                {
+                match self.remote.put_if_absent(&key, ours.into()).await? {
                     Put::Created => return Ok(Attached::Created),
                     // Another desktop attached at the same moment: check whose it is.
                     Put::Existed => RepoFile::parse(&self.remote.get(&key).await?)?,
@@ -202,10 +199,10 @@ impl<L: Replica> Engine<L> {
             }
             Err(e) => return Err(e),
         };
-        if found.library_id != ours.library_id {
+        if found.library_id != library_id {
             return Err(Error::OtherLibrary {
                 remote: found.library_id,
-                local: ours.library_id,
+                local: library_id,
             });
         }
         Ok(Attached::Found)
@@ -251,12 +248,13 @@ impl<L: Replica> Engine<L> {
 
 /// A new device's library in `root`, joined to the library the remote keeps, unlocked
 /// with `secret` (its passphrase or recovery key). A wrong secret is
-/// [`dossier_core::Error::WrongPassphrase`] and leaves no folder behind. The newest key
-/// object holds the slots: a passphrase added on another desktop joins, one removed
-/// there does not. Sync it next.
+/// [`dossier_core::Error::WrongPassphrase`] and leaves no folder behind. The newest
+/// authentic key object holds the slots (`Library::join`): a passphrase added on another
+/// desktop joins, one removed there does not, and a forged object is passed over. Sync
+/// it next.
 pub async fn join(remote: &dyn Remote, root: PathBuf, secret: Secret) -> Result<Library> {
-    let (_, repo) = keys::newest(remote).await?;
-    let lib = tokio::task::spawn_blocking(move || Library::join(&root, &repo, &secret))
+    let objects = keys::all(remote).await?;
+    let lib = tokio::task::spawn_blocking(move || Library::join(&root, &objects, &secret))
         .await
         .map_err(|_| Error::LibraryStopped)??;
     Ok(lib)

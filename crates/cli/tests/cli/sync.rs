@@ -309,3 +309,101 @@ fn prune_reclaims_space_here_and_on_the_remote() {
     assert_eq!(docs.as_array().unwrap().len(), 1, "{docs}");
     assert_eq!(docs[0]["title"], "keep");
 }
+
+/// Issue 18's lock-out, as tried on a folder remote: `keys/00000000000000000001`, a
+/// copy of `dossier.repo` whose only slot is junk. `sync` refuses it and says so (exit
+/// 1); the slots stay; `keys list`, `export` and `verify` work with the passphrase and
+/// the recovery key; `clone` joins with either; `remote check` names the object.
+#[test]
+fn a_junk_key_object_on_a_folder_remote_locks_nobody_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = Lib {
+        path: dir.path().join("library"),
+        _dir: dir,
+    };
+    let init = a.ok(&["init"]);
+    let recovery = init
+        .lines()
+        .find(|l| l.trim().matches('-').count() == 10)
+        .expect("a recovery key line")
+        .trim()
+        .to_owned();
+    let files = a.work().join("in");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("letter.txt"), "Dear registrar, the diploma.\n").unwrap();
+    a.ok(&["import", "--no-process", files.to_str().unwrap()]);
+    let remote = a.work().join("remote");
+    a.ok(&["remote", "add", &url_of(&remote)]);
+    a.ok(&["sync"]);
+    let slots = a.json(&["keys", "list", "--json"]);
+
+    let mut junk: Value =
+        serde_json::from_slice(&std::fs::read(remote.join("dossier.repo")).unwrap()).unwrap();
+    let mut slot = junk["keys"]["slots"][0].clone();
+    slot["id"] = "deadbeef".into();
+    slot["wrapped"] = "A".repeat(80).into(); // 60 zero bytes
+    junk["keys"]["slots"] = serde_json::json!([slot]);
+    junk["format"] = 1.into();
+    junk.as_object_mut().unwrap().remove("auth");
+    std::fs::create_dir_all(remote.join("keys")).unwrap();
+    std::fs::write(
+        remote.join("keys/00000000000000000001"),
+        serde_json::to_vec(&junk).unwrap(),
+    )
+    .unwrap();
+
+    let out = a.run(&["sync", "--json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["refused"][0]["key"], "keys/00000000000000000001",
+        "{report}"
+    );
+    let out = a.run(&["sync"]);
+    assert!(out.status.success(), "reported once: {}", stdout(&out));
+    assert_eq!(a.json(&["keys", "list", "--json"]), slots);
+    let id = a.json(&["ls", "--json"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for secret in [PASS, recovery.as_str()] {
+        let out = a
+            .cmd(&["verify"])
+            .env("DOSSIER_PASSPHRASE", secret)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let to = a.work().join("out.txt");
+        let out = a
+            .cmd(&["export", &id, "-o", to.to_str().unwrap()])
+            .env("DOSSIER_PASSPHRASE", secret)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(
+            std::fs::read_to_string(&to).unwrap(),
+            "Dear registrar, the diploma.\n"
+        );
+        std::fs::remove_file(&to).unwrap();
+        let clone = a.work().join(format!("clone-{}", secret.len()));
+        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args([
+                "clone",
+                &url_of(&remote),
+                clone.to_str().unwrap(),
+                "--no-process",
+            ])
+            .env("DOSSIER_PASSPHRASE", secret)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = a.run(&["remote", "check"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("damaged keys/00000000000000000001: "),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -65,26 +65,57 @@ impl Catalog {
         Ok(out)
     }
 
-    /// The newest key object taken in or published, and the slot ids it had; `None`
-    /// before the first.
-    pub fn key_sync(&self) -> Result<Option<(u64, Vec<String>)>> {
+    /// The newest key object taken in or published, the slot ids it had, and whether it
+    /// was authenticated (objects of format 1, taken in before key objects were
+    /// authenticated, were not); `None` before the first.
+    pub fn key_sync(&self) -> Result<Option<KeysSeen>> {
         use rusqlite::OptionalExtension;
         self.conn
-            .query_row("SELECT seq, seen FROM key_sync WHERE id = 1", [], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })
+            .query_row(
+                "SELECT k.seq, k.seen, m.value = CAST(k.seq AS TEXT) FROM key_sync AS k
+                 LEFT JOIN meta AS m ON m.key = 'key_sync_authentic' WHERE k.id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<bool>>(2)?,
+                    ))
+                },
+            )
             .optional()?
-            .map(|(seq, seen)| Ok((seq as u64, serde_json::from_str(&seen)?)))
+            .map(|(seq, seen, authentic)| {
+                Ok(KeysSeen {
+                    seq: seq as u64,
+                    ids: serde_json::from_str(&seen)?,
+                    authentic: authentic.unwrap_or(false),
+                })
+            })
             .transpose()
     }
 
-    /// Note key object `seq` and its slot ids as seen.
-    pub fn set_key_sync(&self, seq: u64, seen: &[String]) -> Result<()> {
-        self.conn.execute(
+    /// Note authenticated key object `seq` and its slot ids as seen.
+    pub fn set_key_sync(&self, seq: u64, ids: &[String]) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
             "INSERT INTO key_sync (id, seq, seen) VALUES (1, ?1, ?2)
              ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, seen = excluded.seen",
-            rusqlite::params![seq as i64, serde_json::to_string(seen)?],
+            rusqlite::params![seq as i64, serde_json::to_string(ids)?],
         )?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('key_sync_authentic', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [seq.to_string()],
+        )?;
+        tx.commit()?;
         Ok(())
     }
+}
+
+/// The newest key object a desktop took in or published ([`Catalog::key_sync`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeysSeen {
+    pub seq: u64,
+    pub ids: Vec<String>,
+    pub authentic: bool,
 }

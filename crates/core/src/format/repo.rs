@@ -1,24 +1,60 @@
-//! `dossier.repo`: the first object on a remote. It names the library and carries its
-//! key slots (the master key wrapped, exactly as in `keys.json`), so another desktop can
-//! join with the passphrase or the recovery key. Written once, when the remote is added;
-//! each later change of slots is a new object of the same format, `keys/<n>` (see
-//! `Library::merge_remote_keys`).
+//! Key objects: `dossier.repo`, the first object on a remote, and `keys/<n>`, each later
+//! slot set. Each names the library and carries its key slots (the master key wrapped,
+//! exactly as in `keys.json`), so another desktop can join with the passphrase or the
+//! recovery key. Written once each, never replaced (see `Library::merge_remote_keys`).
 //!
-//! It holds nothing readable about the records: ids, KDF parameters, salts and wrapped
-//! keys only.
+//! Format 2 adds `auth`: a BLAKE3 keyed hash, under a key derived from the master key,
+//! of the object's whole content and its number (so its name). Only a holder of the
+//! master key can write an object that verifies; one copied under another number does
+//! not. Format 1 objects (written before 2026-12) carry no tag and are *legacy*: a new
+//! desktop trusts them only on a remote that holds no authentic object.
+//!
+//! It holds nothing readable about the records: ids, labels, KDF parameters, salts and
+//! wrapped keys only.
 
 use serde::{Deserialize, Serialize};
 
-use super::keyfile::KeyFile;
+use super::keyfile::{KeyFile, KeySlot, SlotKdf};
 use crate::error::{Error, Result};
 use crate::ids::LibraryId;
+use crate::keys::KeyObjectKey;
 
 /// The repo file format this build writes and the newest it reads.
-pub const REPO_FORMAT: u32 = 1;
+pub const REPO_FORMAT: u32 = 2;
 /// Its object name on the remote.
 pub const REPO_OBJECT: &str = "dossier.repo";
+/// The largest key object Dossier reads: 64 slots take about 25 KiB.
+pub const MAX_KEY_OBJECT: usize = 64 * 1024;
+/// The most slots a key object may hold.
+pub const MAX_SLOTS: usize = 64;
+/// Lengths a slot's fields may have: an id of 4 random bytes in hex, a label typed by a
+/// person, the wrapped key (nonce, 32-byte key, tag).
+const MAX_SLOT_ID: usize = 32;
+const MAX_LABEL: usize = 256;
+const WRAPPED_LEN: usize = 12 + 32 + 16;
 
-/// Contents of `dossier.repo` (JSON).
+/// The remote object name of key object `seq`: 0 is `dossier.repo`, then `keys/<n>`.
+pub fn key_object_name(seq: u64) -> String {
+    if seq == 0 {
+        REPO_OBJECT.to_owned()
+    } else {
+        format!("keys/{seq:020}")
+    }
+}
+
+/// The number of a key object from its remote name.
+pub fn parse_key_object_name(name: &str) -> Option<u64> {
+    if name == REPO_OBJECT {
+        return Some(0);
+    }
+    let digits = name.strip_prefix("keys/")?;
+    (digits.len() == 20 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
+        .filter(|&n| n > 0)
+}
+
+/// Contents of a key object (JSON).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RepoFile {
     pub format: u32,
@@ -26,15 +62,43 @@ pub struct RepoFile {
     /// Milliseconds since the Unix epoch.
     pub created_ms: i64,
     pub keys: KeyFile,
+    /// The tag over everything above and the object's number (format 2); absent in
+    /// format 1.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_b64")]
+    pub auth: Option<Vec<u8>>,
+}
+
+/// Whether a key object can be trusted, once checked with the master key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authenticity {
+    /// Its tag verifies: written by a holder of the master key, as this number.
+    Authentic,
+    /// Format 1: no tag (written before key objects were authenticated, or forged).
+    Legacy,
+    /// Its tag does not verify: forged, replayed under another number, or altered.
+    Forged,
 }
 
 impl RepoFile {
-    pub fn new(keys: KeyFile) -> Self {
-        Self {
+    /// Key object `seq` of these slots, authenticated with `key`.
+    pub(crate) fn seal(keys: KeyFile, seq: u64, key: &KeyObjectKey) -> Self {
+        let mut this = Self {
             format: REPO_FORMAT,
             library_id: keys.library_id,
             created_ms: chrono::Utc::now().timestamp_millis(),
             keys,
+            auth: None,
+        };
+        this.auth = Some(key.tag(&this.signed_bytes(seq)).to_vec());
+        this
+    }
+
+    /// Whether this is key object `seq` as a holder of the master key (`key`) wrote it.
+    pub(crate) fn authenticity(&self, seq: u64, key: &KeyObjectKey) -> Authenticity {
+        match &self.auth {
+            None => Authenticity::Legacy,
+            Some(tag) if key.verify(&self.signed_bytes(seq), tag) => Authenticity::Authentic,
+            Some(_) => Authenticity::Forged,
         }
     }
 
@@ -44,7 +108,8 @@ impl RepoFile {
         v
     }
 
-    /// Parse and check the object's body.
+    /// Parse and check the object's body: its shape, its bounds (size, slot count, field
+    /// lengths) and that its slots name its library. Not its tag: that needs the key.
     pub fn parse(bytes: &[u8]) -> Result<Self> {
         #[derive(Deserialize)]
         struct Version {
@@ -54,8 +119,11 @@ impl RepoFile {
             object: REPO_OBJECT.into(),
             detail,
         };
+        if bytes.len() > MAX_KEY_OBJECT {
+            return Err(damaged("larger than any key object Dossier writes"));
+        }
         let v: Version =
-            serde_json::from_slice(bytes).map_err(|_| damaged("not a Dossier repo file"))?;
+            serde_json::from_slice(bytes).map_err(|_| damaged("not a Dossier key object"))?;
         if v.format > REPO_FORMAT {
             return Err(Error::TooNew {
                 what: REPO_OBJECT,
@@ -64,46 +132,102 @@ impl RepoFile {
             });
         }
         let this: Self =
-            serde_json::from_slice(bytes).map_err(|_| damaged("not a Dossier repo file"))?;
+            serde_json::from_slice(bytes).map_err(|_| damaged("not a Dossier key object"))?;
         if this.keys.library_id != this.library_id {
             return Err(damaged("its key slots belong to another library"));
         }
-        Ok(this)
+        if this.keys.slots.len() > MAX_SLOTS {
+            return Err(damaged("it holds more key slots than Dossier allows"));
+        }
+        if !this.keys.slots.iter().all(slot_within_bounds) {
+            return Err(damaged(
+                "a key slot's fields are longer than Dossier writes",
+            ));
+        }
+        match (this.format, &this.auth) {
+            (1, None) => Ok(this),
+            (1, Some(_)) => Err(damaged("a format 1 key object with a tag")),
+            (_, Some(tag)) if tag.len() == blake3::OUT_LEN => Ok(this),
+            _ => Err(damaged("its authentication tag is missing or malformed")),
+        }
+    }
+
+    /// The bytes the tag covers: every field, each length-prefixed, with the object's
+    /// number (so a copy under another name does not verify).
+    fn signed_bytes(&self, seq: u64) -> Vec<u8> {
+        let mut b = Encoder(Vec::with_capacity(256 + 160 * self.keys.slots.len()));
+        b.bytes(b"dossier key object v2");
+        b.u64(seq);
+        b.u64(u64::from(self.format));
+        b.bytes(self.library_id.0.as_bytes());
+        b.u64(self.created_ms as u64);
+        b.u64(u64::from(self.keys.format));
+        b.bytes(self.keys.library_id.0.as_bytes());
+        b.bytes(&self.keys.key_check);
+        b.u64(self.keys.slots.len() as u64);
+        for slot in &self.keys.slots {
+            b.bytes(slot.id.as_bytes());
+            b.bytes(slot.label.as_bytes());
+            b.u64(slot.created_ms as u64);
+            match &slot.kdf {
+                SlotKdf::Passphrase {
+                    m_cost_kib,
+                    t_cost,
+                    p_cost,
+                    salt,
+                } => {
+                    b.bytes(b"passphrase");
+                    b.u64(u64::from(*m_cost_kib));
+                    b.u64(u64::from(*t_cost));
+                    b.u64(u64::from(*p_cost));
+                    b.bytes(salt);
+                }
+                SlotKdf::Recovery { salt } => {
+                    b.bytes(b"recovery");
+                    b.bytes(salt);
+                }
+            }
+            b.bytes(&slot.wrapped);
+        }
+        b.0
+    }
+}
+
+fn slot_within_bounds(slot: &KeySlot) -> bool {
+    slot.id.len() <= MAX_SLOT_ID
+        && slot.label.len() <= MAX_LABEL
+        && slot.wrapped.len() == WRAPPED_LEN
+}
+
+/// Length-prefixed fields: no two different objects encode to the same bytes.
+struct Encoder(Vec<u8>);
+
+impl Encoder {
+    fn u64(&mut self, n: u64) {
+        self.0.extend_from_slice(&n.to_be_bytes());
+    }
+
+    fn bytes(&mut self, b: &[u8]) {
+        self.u64(b.len() as u64);
+        self.0.extend_from_slice(b);
+    }
+}
+
+/// Serde helper: optional bytes as a base64 string.
+mod opt_b64 {
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(b) => super::super::b64::serialize(b, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        super::super::b64::deserialize(d).map(Some)
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn keys() -> KeyFile {
-        KeyFile {
-            format: 1,
-            library_id: LibraryId::new(),
-            key_check: vec![1; 32],
-            slots: vec![],
-        }
-    }
-
-    #[test]
-    fn round_trips_and_refuses_what_it_cannot_trust() {
-        let repo = RepoFile::new(keys());
-        assert_eq!(RepoFile::parse(&repo.to_bytes()).unwrap(), repo);
-        assert!(matches!(
-            RepoFile::parse(b"<html>not found</html>"),
-            Err(Error::Integrity { .. })
-        ));
-        let mut newer = repo.clone();
-        newer.format = REPO_FORMAT + 1;
-        assert!(matches!(
-            RepoFile::parse(&newer.to_bytes()),
-            Err(Error::TooNew { .. })
-        ));
-        let mut mixed = repo;
-        mixed.keys.library_id = LibraryId::new();
-        assert!(matches!(
-            RepoFile::parse(&mixed.to_bytes()),
-            Err(Error::Integrity { .. })
-        ));
-    }
-}
+mod tests;

@@ -18,6 +18,7 @@ mod context {
     pub const JOURNAL: &str = "dossier 2026-11 journal encryption";
     pub const CATALOG: &str = "dossier 2026-12 catalog encryption";
     pub const INDEX: &str = "dossier 2026-12 index encryption";
+    pub const KEY_OBJECT: &str = "dossier 2026-12 key object authentication";
 }
 
 /// Length of the random nonce prefixed to every sealed object.
@@ -76,6 +77,11 @@ impl MasterKey {
         IndexKey(self.derive(context::INDEX))
     }
 
+    /// The key that authenticates key objects on a remote ([`crate::format::repo`]).
+    pub(crate) fn key_object_key(&self) -> KeyObjectKey {
+        KeyObjectKey(self.derive(context::KEY_OBJECT))
+    }
+
     /// Build the ciphers and hash keys used by the store.
     pub fn crypto(&self) -> Crypto {
         let cipher = |ctx| Cipher::new(&self.derive(ctx));
@@ -86,6 +92,7 @@ impl MasterKey {
             pack_index: cipher(context::PACK_INDEX),
             derived: cipher(context::DERIVED),
             journal: cipher(context::JOURNAL),
+            key_object: self.key_object_key(),
         }
     }
 }
@@ -132,6 +139,27 @@ impl IndexKey {
     }
 }
 
+/// The key of key objects' tags (BLAKE3 keyed hash). Zeroized on drop; never printed.
+pub(crate) struct KeyObjectKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for KeyObjectKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeyObjectKey(..)")
+    }
+}
+
+impl KeyObjectKey {
+    pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
+        *blake3::keyed_hash(&self.0, message).as_bytes()
+    }
+
+    /// Whether `tag` is this key's tag of `message` (compared in constant time).
+    pub(crate) fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
+        <[u8; 32]>::try_from(tag)
+            .is_ok_and(|tag| blake3::keyed_hash(&self.0, message) == blake3::Hash::from_bytes(tag))
+    }
+}
+
 /// AES-256-GCM with caller-chosen nonces, for a key used on one write-once file whose
 /// block numbers are the nonces.
 pub(crate) struct BlockCipher(Cipher);
@@ -173,6 +201,7 @@ pub struct Crypto {
     pack_index: Cipher,
     derived: Cipher,
     journal: Cipher,
+    key_object: KeyObjectKey,
 }
 
 impl std::fmt::Debug for Crypto {
@@ -192,6 +221,11 @@ pub(crate) enum SealKind {
 }
 
 impl Crypto {
+    /// The key of key objects' tags.
+    pub(crate) fn key_object_key(&self) -> &KeyObjectKey {
+        &self.key_object
+    }
+
     /// The id of a chunk: keyed BLAKE3 of its plaintext.
     pub fn chunk_id(&self, plaintext: &[u8]) -> ChunkId {
         ChunkId(*blake3::keyed_hash(&self.chunk_id_key, plaintext).as_bytes())

@@ -164,18 +164,22 @@ pub fn remove_slot(file: &mut KeyFile, id: &str) -> Result<KeySlot> {
     Ok(file.slots.remove(pos))
 }
 
+/// Whether a slot is of the kind `secret` opens (a passphrase slot for a passphrase).
+pub(crate) fn fits(slot: &KeySlot, secret: &Secret) -> bool {
+    matches!(
+        (&slot.kdf, secret),
+        (SlotKdf::Passphrase { .. }, Secret::Passphrase(_))
+            | (SlotKdf::Recovery { .. }, Secret::RecoveryKey(_))
+    )
+}
+
 /// Try every slot that fits the secret's kind; the first that authenticates wins. A slot
 /// that cannot be used ([`KeySlot::usable`]: costs beyond the bounds, a salt of an odd
 /// length) is skipped, never tried and never fatal.
 pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
     let (mut tried, mut skipped) = (0, 0);
     for slot in &file.slots {
-        let fits = matches!(
-            (&slot.kdf, secret),
-            (SlotKdf::Passphrase { .. }, Secret::Passphrase(_))
-                | (SlotKdf::Recovery { .. }, Secret::RecoveryKey(_))
-        );
-        if !fits {
+        if !fits(slot, secret) {
             continue;
         }
         if !slot.usable() {

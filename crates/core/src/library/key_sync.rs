@@ -1,50 +1,90 @@
 //! Key slots across desktops. A passphrase added or removed on one desktop reaches the
 //! others through the remote: each change is published as a new write-once key object
-//! (`keys/<n>`, a `RepoFile`), the newest of which is the library's slot set; a desktop
-//! takes in the newest one, keeping what was added or removed here since the last one
-//! it saw. Sync (`dossier-sync`) moves the objects; this is the bookkeeping.
+//! (`keys/<n>`, a [`RepoFile`] authenticated with a key derived from the master key), the
+//! newest authentic one of which is the library's slot set; a desktop takes in the newest
+//! one, keeping what was added or removed here since the last one it saw. Sync
+//! (`dossier-sync`) moves the objects; this is the bookkeeping.
 //!
-//! **Invariant:** slots are taken in only from a key object of this library that wraps
-//! this library's master key (`KeyFile::key_check`); the slot set never becomes empty.
+//! **Invariant:** slots are taken in only from a key object that verifies under this
+//! library's master key as the number it was fetched under: a forged, altered, replayed
+//! or format-1 object is refused ([`Error::Integrity`]), never merged. The slot set never
+//! becomes empty nor loses its last usable slot.
 
 use std::collections::HashSet;
 
-use super::{Library, write_private};
+use super::{Library, Secret, write_private};
+use crate::catalog::KeysSeen;
 use crate::error::{Error, Result};
-use crate::format::repo::RepoFile;
+use crate::format::keyfile::{KeyFile, KeySlot};
+use crate::format::repo::{Authenticity, RepoFile, key_object_name};
+use crate::keys::{self, MasterKey};
+
+fn refused(seq: u64, detail: &'static str) -> Error {
+    Error::Integrity {
+        object: key_object_name(seq),
+        detail,
+    }
+}
 
 impl Library {
-    /// The newest key object taken in or published (0: `dossier.repo`), and whether the
-    /// slot ids it had are known (not yet after adding a remote).
-    pub fn keys_seq(&self) -> Result<(u64, bool)> {
-        Ok(self
-            .catalog
-            .key_sync()?
-            .map_or((0, false), |(seq, _)| (seq, true)))
+    /// The newest key object taken in or published; `None` before the first (just after
+    /// adding a remote).
+    pub fn keys_seen(&self) -> Result<Option<KeysSeen>> {
+        self.catalog.key_sync()
+    }
+
+    /// This desktop's key slots as key object `seq`, authenticated: the bytes to publish.
+    pub fn key_object(&self, seq: u64) -> Result<Vec<u8>> {
+        Ok(RepoFile::seal(self.key_file()?, seq, self.crypto.key_object_key()).to_bytes())
+    }
+
+    /// Read key object `seq` and check it: it must parse, name this library, wrap this
+    /// library's master key and carry a tag that verifies as `seq`. Returns the object
+    /// with [`Authenticity::Authentic`] or [`Authenticity::Legacy`] (format 1, which
+    /// cannot be checked); a forged one is [`Error::Integrity`].
+    pub fn open_key_object(&self, seq: u64, body: &[u8]) -> Result<(RepoFile, Authenticity)> {
+        let repo = RepoFile::parse(body).map_err(|e| match e {
+            Error::Integrity { detail, .. } => refused(seq, detail),
+            e => e,
+        })?;
+        let local = self.key_file()?;
+        if repo.library_id != local.library_id {
+            return Err(refused(seq, "it belongs to another library"));
+        }
+        if repo.keys.key_check != local.key_check {
+            return Err(refused(seq, "it wraps another key"));
+        }
+        match repo.authenticity(seq, self.crypto.key_object_key()) {
+            Authenticity::Forged => Err(refused(
+                seq,
+                "its authentication tag does not verify: it was forged, altered or copied \
+                 from another key object",
+            )),
+            authenticity => Ok((repo, authenticity)),
+        }
     }
 
     /// Take in key object `seq`: its slots, with the slots added here since the last
     /// object seen kept and those removed here left out. Returns whether this desktop's
-    /// slots changed. Refused ([`Error::Integrity`]) when the object belongs to another
-    /// library or wraps another master key.
-    pub fn merge_remote_keys(&mut self, seq: u64, remote: &RepoFile) -> Result<bool> {
+    /// slots changed. Refused ([`Error::Integrity`]) unless the object is authentic
+    /// ([`Library::open_key_object`]; format 1 is refused too), or when taking it in would
+    /// leave no usable slot.
+    pub fn merge_remote_keys(&mut self, seq: u64, body: &[u8]) -> Result<bool> {
         self.writer()?;
-        let refused = |detail| Error::Integrity {
-            object: format!("key object {seq}"),
-            detail,
-        };
+        let (remote, authenticity) = self.open_key_object(seq, body)?;
+        if authenticity != Authenticity::Authentic {
+            return Err(refused(
+                seq,
+                "it is not authenticated (written by a Dossier older than 2026-12, or by \
+                 someone without the library's key); update Dossier on every desktop",
+            ));
+        }
         let local = self.key_file()?;
-        if remote.library_id != local.library_id {
-            return Err(refused("it belongs to another library"));
-        }
-        if remote.keys.key_check != local.key_check {
-            return Err(refused("it wraps another key"));
-        }
         let state = self.catalog.key_sync()?;
         let here: HashSet<&str> = local.slots.iter().map(|s| s.id.as_str()).collect();
         let theirs: HashSet<&str> = remote.keys.slots.iter().map(|s| s.id.as_str()).collect();
         let seen: HashSet<&str> = match &state {
-            Some((_, ids)) => ids.iter().map(String::as_str).collect(),
+            Some(s) => s.ids.iter().map(String::as_str).collect(),
             // First contact: nothing is known to be removed on either side.
             None => here.intersection(&theirs).copied().collect(),
         };
@@ -62,7 +102,10 @@ impl Library {
             )
             .cloned()
             .collect();
-        let changed = !merged.slots.is_empty() && merged != local;
+        if !merged.slots.iter().any(KeySlot::usable) {
+            return Err(refused(seq, "taking it in would leave no usable key slot"));
+        }
+        let changed = merged != local;
         if changed {
             write_private(&self.keys_path(), &serde_json::to_vec_pretty(&merged)?)?;
         }
@@ -71,15 +114,18 @@ impl Library {
         Ok(changed)
     }
 
-    /// This desktop's slots as a key object, when they differ from the newest one seen.
-    pub fn keys_to_publish(&self) -> Result<Option<RepoFile>> {
-        let local = self.key_file()?;
-        let Some((_, seen)) = self.catalog.key_sync()? else {
+    /// This desktop's slots as key object `next`, when they differ from the newest object
+    /// seen or that one was not authenticated (so the remote gets an authentic one).
+    pub fn keys_to_publish(&self, next: u64) -> Result<Option<Vec<u8>>> {
+        let Some(seen) = self.catalog.key_sync()? else {
             return Ok(None);
         };
-        let seen: HashSet<String> = seen.into_iter().collect();
-        let here: HashSet<String> = local.slots.iter().map(|s| s.id.clone()).collect();
-        Ok((seen != here).then(|| RepoFile::new(local)))
+        let here: HashSet<String> = self.key_file()?.slots.into_iter().map(|s| s.id).collect();
+        let ids: HashSet<String> = seen.ids.into_iter().collect();
+        if ids == here && seen.authentic {
+            return Ok(None);
+        }
+        self.key_object(next).map(Some)
     }
 
     /// Note that this desktop's slots are now key object `seq` on the remote.
@@ -87,5 +133,94 @@ impl Library {
         self.writer()?;
         let ids: Vec<String> = self.key_file()?.slots.into_iter().map(|s| s.id).collect();
         self.catalog.set_key_sync(seq, &ids)
+    }
+}
+
+/// Which of a remote's key objects a new desktop joins with, and the master key `secret`
+/// unwraps. `objects` are the remote's key objects by number, any order; those that do
+/// not parse are passed over. The newest object that verifies under the master key is
+/// the library's slot set, and the secret must open one of *its* slots: a passphrase
+/// removed since cannot join through an older object. Only when no object verifies (a
+/// remote written before key objects were authenticated) is the newest format-1 object
+/// the secret opens trusted, on first use.
+pub(super) fn choose_for_join(
+    objects: &[(u64, Vec<u8>)],
+    secret: &Secret,
+) -> Result<(MasterKey, KeyFile)> {
+    let mut parsed: Vec<(u64, RepoFile)> = objects
+        .iter()
+        .filter_map(|(seq, body)| Some((*seq, RepoFile::parse(body).ok()?)))
+        .collect();
+    if parsed.is_empty() {
+        return Err(Error::Integrity {
+            object: "the remote's key objects".into(),
+            detail: "none of them can be read",
+        });
+    }
+    parsed.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
+    // Each distinct slot is tried once (one Argon2 run), newest objects first.
+    let mut failed: Vec<&KeySlot> = Vec::new();
+    let mut only_unusable = true;
+    let mut found = None;
+    'objects: for (_, repo) in &parsed {
+        for slot in &repo.keys.slots {
+            if !keys::fits(slot, secret) || failed.contains(&slot) {
+                continue;
+            }
+            match keys::unwrap_any(&with_slots(&repo.keys, [slot]), secret) {
+                Ok(master) if master.check_value() == repo.keys.key_check => {
+                    found = Some((master, slot, repo.library_id));
+                    break 'objects;
+                }
+                Ok(_) | Err(Error::WrongPassphrase) => only_unusable = false,
+                Err(Error::NoUsableKeySlot) => {}
+                Err(e) => return Err(e),
+            }
+            failed.push(slot);
+        }
+    }
+    let Some((master, opener, library_id)) = found else {
+        return Err(if only_unusable {
+            Error::NoUsableKeySlot
+        } else {
+            Error::WrongPassphrase
+        });
+    };
+    let key = master.key_object_key();
+    let check = master.check_value();
+    // Whether the secret opens one of this object's slots: the one that opened the key,
+    // or one not tried yet.
+    let opens = |file: &KeyFile| {
+        file.slots.contains(opener)
+            || keys::unwrap_any(
+                &with_slots(file, file.slots.iter().filter(|s| !failed.contains(s))),
+                secret,
+            )
+            .is_ok()
+    };
+    let ours = parsed
+        .iter()
+        .filter(|(_, repo)| repo.library_id == library_id && repo.keys.key_check == check);
+    let authentic = ours
+        .clone()
+        .find(|(seq, repo)| repo.authenticity(*seq, &key) == Authenticity::Authentic);
+    let chosen = match authentic {
+        Some((_, repo)) => Some(repo).filter(|repo| opens(&repo.keys)),
+        None => ours
+            .filter(|(seq, repo)| repo.authenticity(*seq, &key) == Authenticity::Legacy)
+            .map(|(_, repo)| repo)
+            .find(|repo| opens(&repo.keys)),
+    };
+    let chosen = chosen.ok_or(Error::WrongPassphrase)?;
+    Ok((master, chosen.keys.clone()))
+}
+
+/// `file` with only `slots`.
+fn with_slots<'a>(file: &KeyFile, slots: impl IntoIterator<Item = &'a KeySlot>) -> KeyFile {
+    KeyFile {
+        format: file.format,
+        library_id: file.library_id,
+        key_check: file.key_check.clone(),
+        slots: slots.into_iter().cloned().collect(),
     }
 }

@@ -16,7 +16,6 @@ use crate::error::{Error, IoContext, Result};
 use crate::format::checkpoint::{self, Checkpoint};
 use crate::format::journal::{self, Segment};
 use crate::format::remote_json::RemoteJson;
-use crate::format::repo::RepoFile;
 use crate::ids::{DeviceId, PackId};
 use crate::store::PackSource;
 
@@ -125,11 +124,6 @@ impl Library {
             }
         }
         Ok(report)
-    }
-
-    /// The repo file for a new remote: this library's id and key slots.
-    pub fn repo_file(&self) -> Result<RepoFile> {
-        Ok(RepoFile::new(self.key_file()?))
     }
 
     /// The next segment of this device's operations that no segment holds yet (at most

@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 mod at_rest;
 mod catalog_loss;
 mod deleting;
+mod key_objects;
 mod links;
 mod pdf_worker;
 
@@ -472,39 +473,6 @@ fn store_journal_1_fixture_still_rebuilds_the_catalog() {
         assert_eq!(content(&lib, d.id, None), expected, "{}", d.file_name);
     }
     assert!(lib.verify(&mut |_| {}).unwrap().is_clean());
-}
-
-/// The format-1 key objects checked in under `tests/fixtures/repo-v1` (what a remote of
-/// the fixture library held before key objects were authenticated) must keep parsing,
-/// and a new desktop must keep joining from them with the fixture's passphrase.
-#[test]
-fn repo_1_fixture_still_joins() {
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let library: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(fixtures.join("library-v1/library/library.json")).unwrap(),
-    )
-    .unwrap();
-    for object in ["dossier.repo", "keys/00000000000000000001"] {
-        let body = std::fs::read(fixtures.join("repo-v1").join(object)).unwrap();
-        let repo = dossier_core::format::repo::RepoFile::parse(&body).unwrap();
-        assert_eq!(
-            serde_json::to_value(repo.library_id).unwrap(),
-            library["library_id"],
-            "{object}"
-        );
-        let t = tempfile::tempdir().unwrap();
-        let lib =
-            Library::join(&t.path().join("lib"), &repo, &secret("fixture passphrase")).unwrap();
-        assert_eq!(lib.library_id(), repo.library_id);
-        assert!(matches!(
-            Library::join(
-                &t.path().join("other"),
-                &repo,
-                &secret("not the passphrase")
-            ),
-            Err(Error::WrongPassphrase)
-        ));
-    }
 }
 
 /// The format-1 journal segment checked in under `tests/fixtures/journal-v1` (the

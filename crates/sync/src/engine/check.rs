@@ -1,11 +1,11 @@
-//! Checking the remote: every object read back and checked (the repo file parses and
-//! names this library, packs match their ids, segments open with the key under their
+//! Checking the remote: every object read back and checked (key objects verify under
+//! this library's key, packs match their ids, segments open with the key under their
 //! name). A damaged object is repaired from a good copy where this desktop has one: a
 //! pack from its store, a segment rebuilt from the operations it holds.
 
 use dossier_core::PackId;
 use dossier_core::format::journal::parse_object_name;
-use dossier_core::format::repo::{REPO_OBJECT, RepoFile};
+use dossier_core::format::repo::{Authenticity, key_object_name, parse_key_object_name};
 use serde::Serialize;
 
 use super::{Engine, Refused, Replica};
@@ -28,18 +28,42 @@ impl<L: Replica> Engine<L> {
     /// from a good copy on this desktop.
     pub async fn check_remote(&self, repair: bool) -> Result<CheckReport> {
         let mut report = CheckReport::default();
-        let ours = self.local.run(|l| l.repo_file()).await?;
+        // Key objects of format 1 are damage only above an authentic one (checked last):
+        // once a desktop writes authenticated objects, older builds stop at them.
+        let mut legacy = Vec::new();
+        let mut oldest_authentic: Option<u64> = None;
         for object in self.remote.list("").await? {
             let key = object.key.clone();
             let body = self.remote.get(&key).await?;
             report.objects += 1;
             report.bytes += body.len() as u64;
             let name = key.to_string();
-            let (problem, good): (Option<String>, Option<Vec<u8>>) = if name == REPO_OBJECT {
-                match RepoFile::parse(&body) {
-                    Ok(r) if r.library_id == ours.library_id => (None, None),
-                    Ok(_) => (Some("names another library".into()), None),
-                    Err(e) => (Some(e.to_string()), Some(ours.to_bytes())),
+            let (problem, good): (Option<String>, Option<Vec<u8>>) = if let Some(seq) =
+                parse_key_object_name(&name)
+            {
+                let opened = self
+                    .local
+                    .run(move |l| match l.open_key_object(seq, &body) {
+                        Ok((_, authenticity)) => Ok(Ok(authenticity)),
+                        Err(e @ dossier_core::Error::Integrity { .. }) => Ok(Err(e.to_string())),
+                        Err(e) => Err(e),
+                    })
+                    .await?;
+                match opened {
+                    Ok(Authenticity::Legacy) => {
+                        legacy.push(seq);
+                        (None, None)
+                    }
+                    Ok(_) => {
+                        oldest_authentic = Some(oldest_authentic.map_or(seq, |a| a.min(seq)));
+                        (None, None)
+                    }
+                    // `dossier.repo` is this library's first slot set: this desktop's
+                    // slots stand in for it. A later one has no good copy.
+                    Err(why) if seq == 0 => {
+                        (Some(why), Some(self.local.run(|l| l.key_object(0)).await?))
+                    }
+                    Err(why) => (Some(why), None),
                 }
             } else if let Some((covered, device)) =
                 dossier_core::format::checkpoint::parse_object_name(&name)
@@ -54,13 +78,6 @@ impl<L: Replica> Engine<L> {
                     })
                     .await?;
                 (opened, None)
-            } else if name.starts_with("keys/") {
-                // A later slot set: it must read and name this library.
-                match RepoFile::parse(&body) {
-                    Ok(r) if r.library_id == ours.library_id => (None, None),
-                    Ok(_) => (Some("names another library".into()), None),
-                    Err(e) => (Some(e.to_string()), None),
-                }
             } else if let Some(id) = name
                 .strip_prefix("packs/")
                 .and_then(|rest| rest.rsplit('/').next())
@@ -99,6 +116,16 @@ impl<L: Replica> Engine<L> {
             if let (true, Some(good)) = (repair, good) {
                 self.rewrite(&key, good).await?;
                 report.repaired.push(name);
+            }
+        }
+        for seq in legacy {
+            if oldest_authentic.is_some_and(|a| seq > a) {
+                report.damaged.push(Refused {
+                    key: key_object_name(seq),
+                    reason: "it is not authenticated, and is newer than an authenticated \
+                             key object: forged, or written by a Dossier older than 2026-12"
+                        .into(),
+                });
             }
         }
         Ok(report)

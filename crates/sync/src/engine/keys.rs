@@ -1,21 +1,22 @@
 //! Key objects on the remote: `dossier.repo` is the first slot set, and each later
-//! change of slots on any desktop is a new write-once `keys/<n>` (n counting up; a
-//! `RepoFile` like `dossier.repo`). The newest is the library's slot set: a sync takes
-//! it in and publishes this desktop's changes as the next one; a new desktop joins with
-//! it.
+//! change of slots on any desktop is a new write-once `keys/<n>` (n counting up; an
+//! authenticated `RepoFile` like `dossier.repo`). The newest authentic one is the
+//! library's slot set: a sync takes it in and publishes this desktop's changes as the
+//! next one; a new desktop joins with it. One that does not verify (forged, replayed
+//! under another number, written by an older build) is refused and reported, and the
+//! desktop publishes its own set above it, so the newest object is authentic again.
 
-use dossier_core::format::repo::{REPO_OBJECT, RepoFile};
+use dossier_core::format::repo::{key_object_name, parse_key_object_name};
 
 use super::{Engine, Refused, Replica, SyncReport};
 use crate::error::{Error, Result};
 use crate::remote::{Key, Put, Remote};
 
+/// The most key objects a new desktop reads when joining (newest first).
+const MAX_JOIN_OBJECTS: usize = 1024;
+
 fn key_object(seq: u64) -> Result<Key> {
-    if seq == 0 {
-        Key::new(REPO_OBJECT)
-    } else {
-        Key::new(format!("keys/{seq:020}"))
-    }
+    Key::new(key_object_name(seq))
 }
 
 /// The key objects' numbers on the remote, newest first (0, `dossier.repo`, last).
@@ -24,68 +25,94 @@ async fn listed(remote: &dyn Remote) -> Result<Vec<u64>> {
         .list("keys/")
         .await?
         .iter()
-        .filter_map(|o| o.key.as_str().strip_prefix("keys/")?.parse().ok())
+        .filter_map(|o| parse_key_object_name(o.key.as_str()))
         .collect();
     seqs.sort_unstable_by(|a, b| b.cmp(a));
     seqs.push(0);
     Ok(seqs)
 }
 
-/// The newest key object that reads, with its number: what a new desktop joins with.
-pub(super) async fn newest(remote: &dyn Remote) -> Result<(u64, RepoFile)> {
-    let mut damaged = None;
-    for seq in listed(remote).await? {
-        let body = match remote.get(&key_object(seq)?).await {
-            Ok(b) => b,
-            Err(Error::NotFound { .. }) if seq == 0 => return Err(Error::NoLibrary),
-            Err(e) => return Err(e),
-        };
-        match RepoFile::parse(&body) {
-            Ok(repo) => return Ok((seq, repo)),
-            // A damaged newer one: the one before it still holds a slot set.
-            Err(e) => damaged = Some(e),
-        }
+/// Key object `seq`'s body, `None` when it is gone (listed a moment ago).
+async fn fetch(remote: &dyn Remote, seq: u64) -> Result<Option<Vec<u8>>> {
+    match remote.get(&key_object(seq)?).await {
+        Ok(body) => Ok(Some(body.to_vec())),
+        Err(Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
     }
-    Err(damaged.map_or(Error::NoLibrary, Error::Library))
 }
 
-/// Take in the remote's newest slot set, then publish this desktop's changes.
+/// Every key object on the remote (the newest [`MAX_JOIN_OBJECTS`]), by number: what a
+/// new desktop chooses its slot set from.
+pub(super) async fn all(remote: &dyn Remote) -> Result<Vec<(u64, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for seq in listed(remote).await?.into_iter().take(MAX_JOIN_OBJECTS) {
+        if let Some(body) = fetch(remote, seq).await? {
+            out.push((seq, body));
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::NoLibrary);
+    }
+    Ok(out)
+}
+
+/// Take in the remote's newest authentic slot set, then publish this desktop's changes
+/// (or its set again, above objects that were refused or below one that vanished).
 pub(super) async fn sync_keys<L: Replica>(
     engine: &Engine<L>,
     report: &mut SyncReport,
 ) -> Result<()> {
-    let (seen, known) = engine.local.run(|l| l.keys_seq()).await?;
-    let latest = listed(engine.remote.as_ref()).await?[0];
-    if latest > seen || !known {
-        let key = key_object(latest)?;
-        let body = engine.remote.get(&key).await?;
-        report.objects_down += 1;
-        let merged = match RepoFile::parse(&body) {
-            Ok(repo) => {
-                engine
-                    .local
-                    .run(move |l| l.merge_remote_keys(latest, &repo))
-                    .await
-            }
-            Err(e) => Err(e.into()),
+    let seen = engine.local.run(|l| l.keys_seen()).await?;
+    let seen_seq = seen.as_ref().map(|s| s.seq);
+    let listed = listed(engine.remote.as_ref()).await?;
+    let latest = listed[0];
+    let mut cover = false;
+    for seq in listed
+        .into_iter()
+        .filter(|&s| seen_seq.is_none_or(|f| s > f))
+    {
+        let Some(body) = fetch(engine.remote.as_ref(), seq).await? else {
+            continue;
         };
-        match merged {
-            Ok(changed) => report.keys_received |= changed,
+        report.objects_down += 1;
+        match engine
+            .local
+            .run(move |l| l.merge_remote_keys(seq, &body))
+            .await
+        {
+            Ok(changed) => {
+                report.keys_received |= changed;
+                break;
+            }
             Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
                 report.refused.push(Refused {
-                    key: key.to_string(),
+                    key: key_object_name(seq),
                     reason: e.to_string(),
                 });
-                return Ok(());
+                cover = true;
             }
             Err(e) => return Err(e),
         }
     }
-    if let Some(repo) = engine.local.run(|l| l.keys_to_publish()).await? {
-        let next = latest.max(seen) + 1;
+    if let Some(seen) = seen_seq.filter(|&s| s > latest) {
+        report.refused.push(Refused {
+            key: key_object_name(seen),
+            reason: "the remote no longer lists this key object (deleted or rolled back); \
+                     this desktop's key slots were published again"
+                .into(),
+        });
+        cover = true;
+    }
+    let next = latest.max(seen_seq.unwrap_or(0)) + 1;
+    let body = if cover {
+        Some(engine.local.run(move |l| l.key_object(next)).await?)
+    } else {
+        engine.local.run(move |l| l.keys_to_publish(next)).await?
+    };
+    if let Some(body) = body {
         let put = engine
             .remote
-            .put_if_absent(&key_object(next)?, repo.to_bytes().into())
+            .put_if_absent(&key_object(next)?, body.into())
             .await?;
         // Existed: another desktop published first; the next sync takes it in and
         // publishes this desktop's changes after it.

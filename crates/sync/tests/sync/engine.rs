@@ -16,7 +16,7 @@ mod joining;
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
-fn quick_kdf() -> KdfParams {
+pub fn quick_kdf() -> KdfParams {
     KdfParams {
         m_cost_kib: 1024,
         t_cost: 1,
@@ -70,7 +70,7 @@ pub fn write_files(dir: &Path, tag: &str) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
-fn engine(remote: Box<dyn Remote>, lib: Library) -> Engine<Owned> {
+pub fn engine(remote: Box<dyn Remote>, lib: Library) -> Engine<Owned> {
     Engine::new(
         Resilient::new(remote, ResilientOptions::default()),
         Owned::new(lib),

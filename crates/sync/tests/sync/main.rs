@@ -2,6 +2,7 @@
 //! implementation, the engine between real libraries, and convergence of three
 //! desktops under random schedules, and sync through a fault-injecting proxy.
 
+mod adversarial;
 mod convergence;
 mod engine;
 mod faults;

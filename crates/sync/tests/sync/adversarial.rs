@@ -1,0 +1,280 @@
+//! The adversarial remote (issue 18): whoever can write to the bucket (the provider, a
+//! former employee with its credentials) forges, replays and deletes objects. Each
+//! attack is detected and reported, and leaves every desktop able to unlock, with
+//! nothing lost. The suite runs against the folder remote, s3s-fs and WebDAV.
+
+use std::sync::Arc;
+
+use dossier_core::format::repo::{RepoFile, key_object_name};
+use dossier_core::{ImportOptions, InitOptions, Library, RecoveryKey, Secret};
+use dossier_sync::{Engine, Error, Folder, Key, Memory, Owned, Remote, Replica};
+
+use crate::engine::{PASSPHRASE, quick_kdf, secret, state, write_files};
+
+const NEW_PASSPHRASE: &str = "the new office passphrase";
+
+fn engine(remote: Box<dyn Remote>, lib: Library) -> Engine<Owned> {
+    crate::engine::engine(remote, lib)
+}
+
+/// What an attacker does with the bucket's credentials.
+struct Attacker(Box<dyn Remote>);
+
+impl Attacker {
+    async fn read(&self, seq: u64) -> Vec<u8> {
+        let key = Key::new(key_object_name(seq)).unwrap();
+        self.0.get(&key).await.unwrap().to_vec()
+    }
+
+    /// Write (or overwrite) key object `seq`.
+    async fn write(&self, seq: u64, body: Vec<u8>) {
+        let key = Key::new(key_object_name(seq)).unwrap();
+        self.0.delete(&key).await.unwrap();
+        self.0.put_if_absent(&key, body.into()).await.unwrap();
+    }
+
+    async fn delete(&self, seq: u64) {
+        let key = Key::new(key_object_name(seq)).unwrap();
+        self.0.delete(&key).await.unwrap();
+    }
+
+    /// The highest key object number listed.
+    async fn newest(&self) -> u64 {
+        self.0
+            .list("keys/")
+            .await
+            .unwrap()
+            .iter()
+            .filter_map(|o| dossier_core::format::repo::parse_key_object_name(o.key.as_str()))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The issue's forgery: a copy of `dossier.repo` as format 1, its only slot junk.
+fn junk(body: &[u8]) -> Vec<u8> {
+    let mut repo = RepoFile::parse(body).unwrap();
+    let mut slot = repo.keys.slots[0].clone();
+    slot.id = "deadbeef".into();
+    slot.wrapped = vec![0; slot.wrapped.len()];
+    repo.keys.slots = vec![slot];
+    repo.format = 1;
+    repo.auth = None;
+    repo.to_bytes()
+}
+
+async fn slot_ids(e: &Engine<Owned>) -> Vec<String> {
+    let mut ids: Vec<String> = e
+        .local()
+        .run(|l| Ok(l.key_file()?.slots))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+async fn joins(
+    remote: &dyn Remote,
+    dir: &std::path::Path,
+    with: Secret,
+) -> dossier_sync::Result<Library> {
+    let root = dir.join(format!(
+        "join-{}",
+        dossier_core::LibraryId::new().0.simple()
+    ));
+    dossier_sync::join(remote, root, with).await
+}
+
+fn refused_keys(r: &dossier_sync::SyncReport) -> Vec<&str> {
+    r.refused.iter().map(|x| x.key.as_str()).collect()
+}
+
+/// Forged, replayed and junk key objects, and a deleted one: refused or noticed, never
+/// merged; every desktop keeps unlocking with the passphrase and the recovery key, and a
+/// passphrase removed on one desktop does not come back.
+async fn key_objects_under_attack(make: impl Fn() -> Box<dyn Remote>) {
+    let t = tempfile::tempdir().unwrap();
+    let opts = InitOptions {
+        passphrase: zeroize::Zeroizing::new(PASSPHRASE.into()),
+        kdf: quick_kdf(),
+    };
+    let (mut lib, recovery): (Library, RecoveryKey) =
+        Library::create(&t.path().join("a"), &opts).unwrap();
+    let files = write_files(&t.path().join("in"), "a");
+    lib.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let a = engine(make(), lib);
+    a.attach().await.unwrap();
+    a.sync().await.unwrap();
+    let attacker = Attacker(make());
+    let slots = slot_ids(&a).await;
+
+    // The issue's lock-out: `keys/1`, a copy of `dossier.repo` whose only slot is junk.
+    attacker.write(1, junk(&attacker.read(0).await)).await;
+    let r = a.sync().await.unwrap();
+    assert_eq!(refused_keys(&r), [key_object_name(1)], "{r:?}");
+    assert!(
+        r.keys_sent && !r.keys_received,
+        "covered by an authentic set: {r:?}"
+    );
+    assert_eq!(slot_ids(&a).await, slots);
+    // A replay: an authentic object copied under a newer number.
+    let replayed = attacker.newest().await + 1;
+    attacker.write(replayed, attacker.read(0).await).await;
+    let r = a.sync().await.unwrap();
+    assert_eq!(refused_keys(&r), [key_object_name(replayed)], "{r:?}");
+    assert_eq!(slot_ids(&a).await, slots);
+    for with in [secret(PASSPHRASE), Secret::RecoveryKey(recovery.clone())] {
+        joins(&*make(), t.path(), with).await.unwrap();
+    }
+    let b = engine(
+        make(),
+        joins(&*make(), t.path(), secret(PASSPHRASE)).await.unwrap(),
+    );
+    let r = b.sync().await.unwrap();
+    assert!(
+        r.refused.is_empty(),
+        "B starts above the refused objects: {r:?}"
+    );
+    assert_eq!(state(&b).await, state(&a).await);
+
+    // A removes the old passphrase; a replay of an older set that still holds it
+    // brings it back neither on B nor on a new desktop.
+    let with_old = attacker.newest().await;
+    a.local()
+        .run(|l| {
+            let old = l
+                .key_file()?
+                .slots
+                .into_iter()
+                .find(|s| s.kind_name() == "passphrase")
+                .unwrap();
+            l.add_passphrase(NEW_PASSPHRASE, "office", quick_kdf())?;
+            l.remove_slot(&old.id)
+        })
+        .await
+        .unwrap();
+    assert!(a.sync().await.unwrap().keys_sent);
+    let replayed = attacker.newest().await + 1;
+    attacker
+        .write(replayed, attacker.read(with_old).await)
+        .await;
+    let r = b.sync().await.unwrap();
+    assert!(r.keys_received, "{r:?}");
+    assert_eq!(refused_keys(&r), [key_object_name(replayed)], "{r:?}");
+    assert_eq!(slot_ids(&b).await, slot_ids(&a).await);
+    let removed = joins(&*make(), t.path(), secret(PASSPHRASE)).await;
+    assert!(
+        matches!(
+            removed,
+            Err(Error::Library(dossier_core::Error::WrongPassphrase))
+        ),
+        "{removed:?}"
+    );
+
+    // The newest key object deleted (or the listing rolled back): noticed, published
+    // again.
+    let newest = attacker.newest().await;
+    attacker.delete(newest).await;
+    let r = b.sync().await.unwrap();
+    assert_eq!(refused_keys(&r), [key_object_name(newest)], "{r:?}");
+    assert!(r.keys_sent, "{r:?}");
+    assert!(attacker.newest().await > newest);
+    let r = a.sync().await.unwrap();
+    assert!(r.refused.is_empty() && !r.keys_received, "{r:?}");
+
+    for with in [secret(NEW_PASSPHRASE), Secret::RecoveryKey(recovery)] {
+        let lib = joins(&*make(), t.path(), with).await.unwrap();
+        let c = engine(make(), lib);
+        let r = c.sync().await.unwrap();
+        assert!(r.refused.is_empty(), "{r:?}");
+        assert_eq!(state(&c).await, state(&a).await);
+    }
+    let report = a.check_remote(false).await.unwrap();
+    let damaged: Vec<&str> = report.damaged.iter().map(|d| d.key.as_str()).collect();
+    assert!(
+        damaged.len() == 3 && damaged.iter().all(|k| k.starts_with("keys/")),
+        "the junk and the two replays: {report:?}"
+    );
+}
+
+#[tokio::test]
+async fn key_objects_under_attack_on_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    key_objects_under_attack(move || Box::new(Folder::new(&path).unwrap())).await;
+}
+
+#[tokio::test]
+async fn key_objects_under_attack_on_s3() {
+    let Some(server) = dossier_e2e::servers::s3() else {
+        return;
+    };
+    let keys = crate::s3_keys();
+    let url = server.s3_url("adversarial-keys");
+    key_objects_under_attack(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
+}
+
+#[tokio::test]
+async fn key_objects_under_attack_on_webdav() {
+    let Some(server) = dossier_e2e::servers::webdav() else {
+        return;
+    };
+    let url = server.webdav_url("adversarial-keys");
+    key_objects_under_attack(move || dossier_sync::open(&url).unwrap()).await;
+}
+
+/// Two desktops change their slots offline and sync at the same moment: one publishes
+/// first, the other takes its change in and publishes after it; both end with both
+/// changes, and a new desktop joins with either passphrase.
+#[tokio::test]
+async fn two_desktops_publishing_key_changes_at_once_converge() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = engine(
+        Box::new(Arc::clone(&memory)),
+        crate::engine::create(&t.path().join("a")),
+    );
+    a.attach().await.unwrap();
+    a.sync().await.unwrap();
+    let b = engine(
+        Box::new(Arc::clone(&memory)),
+        joins(memory.as_ref(), t.path(), secret(PASSPHRASE))
+            .await
+            .unwrap(),
+    );
+    b.sync().await.unwrap();
+    for (e, pass) in [
+        (&a, "desktop a's passphrase"),
+        (&b, "desktop b's passphrase"),
+    ] {
+        e.local()
+            .run(move |l| l.add_passphrase(pass, pass, quick_kdf()).map(|_| ()))
+            .await
+            .unwrap();
+    }
+    let (ra, rb) = tokio::join!(a.sync(), b.sync());
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    assert!(
+        ra.refused.is_empty() && rb.refused.is_empty(),
+        "{ra:?} {rb:?}"
+    );
+    for _ in 0..2 {
+        a.sync().await.unwrap();
+        b.sync().await.unwrap();
+    }
+    assert_eq!(slot_ids(&a).await, slot_ids(&b).await);
+    assert_eq!(slot_ids(&a).await.len(), 4);
+    for pass in [
+        "desktop a's passphrase",
+        "desktop b's passphrase",
+        PASSPHRASE,
+    ] {
+        joins(memory.as_ref(), t.path(), secret(pass))
+            .await
+            .unwrap();
+    }
+}
