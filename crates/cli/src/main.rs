@@ -30,6 +30,9 @@ pub mod exit {
     pub const IN_USE: u8 = 4;
     /// The passphrase or recovery key was wrong or missing.
     pub const LOCKED: u8 = 5;
+    /// The remote lost or hides history (sync): journal segments deleted, rolled back or
+    /// missing below later ones.
+    pub const HISTORY: u8 = 6;
 }
 
 #[derive(Debug, Parser)]

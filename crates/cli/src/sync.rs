@@ -328,18 +328,28 @@ fn print_report(report: &SyncReport, json: bool) -> Result<()> {
     for r in &report.refused {
         println!("refused {}: {}", r.key, r.reason);
     }
+    for h in &report.history {
+        println!("history: {h}");
+    }
     Ok(())
+}
+
+/// A sync's exit code: history lost or hidden on the remote, then objects refused.
+fn sync_exit(report: &SyncReport) -> u8 {
+    if !report.history.is_empty() {
+        exit::HISTORY
+    } else if !report.refused.is_empty() {
+        exit::PARTIAL
+    } else {
+        0
+    }
 }
 
 pub fn sync(root: &Path, tools: &ToolArgs, args: SyncArgs) -> Result<u8> {
     if !args.watch {
         let report = sync_once(root, tools, &args)?;
         print_report(&report, args.json)?;
-        return Ok(if report.refused.is_empty() {
-            0
-        } else {
-            exit::PARTIAL
-        });
+        return Ok(sync_exit(&report));
     }
     // Between syncs the library is closed, so the app and other commands can use it.
     loop {
@@ -407,11 +417,7 @@ pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
         println!("Joined the library in {}.", args.dir.display());
     }
     print_report(&report, args.json)?;
-    Ok(if report.refused.is_empty() {
-        0
-    } else {
-        exit::PARTIAL
-    })
+    Ok(sync_exit(&report))
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 mod ahead;
 mod check;
 mod checkpoint;
+mod history;
 mod keys;
 mod on_demand;
 mod prune;
@@ -25,6 +26,7 @@ use dossier_core::{Library, Secret};
 use serde::Serialize;
 
 pub use check::CheckReport;
+pub use history::{HistoryKind, HistoryProblem};
 pub use on_demand::RemotePacks;
 pub use prune::PruneSummary;
 pub use replica::{Owned, Replica};
@@ -66,6 +68,9 @@ pub struct SyncReport {
     pub retries: u64,
     /// Remote objects that failed their check and were not used.
     pub refused: Vec<Refused>,
+    /// History the remote lost or hides (segments this desktop holds no longer listed,
+    /// holes below listed ones), and whether it was sent again from here.
+    pub history: Vec<HistoryProblem>,
 }
 
 /// A remote object the engine would not use, and why.

@@ -12,8 +12,9 @@ mod error;
 mod remote;
 
 pub use engine::{
-    Attached, CHECKPOINT_EVERY, CheckReport, Engine, Owned, ProgressFn, PruneSummary, Refused,
-    RemotePacks, Replica, SyncOptions, SyncPhase, SyncProgress, SyncReport, join,
+    Attached, CHECKPOINT_EVERY, CheckReport, Engine, HistoryKind, HistoryProblem, Owned,
+    ProgressFn, PruneSummary, Refused, RemotePacks, Replica, SyncOptions, SyncPhase, SyncProgress,
+    SyncReport, join,
 };
 pub use error::{Error, Result};
 pub use remote::{

@@ -407,3 +407,87 @@ fn a_junk_key_object_on_a_folder_remote_locks_nobody_out() {
         stdout(&out)
     );
 }
+
+/// Issue 18's lost segment, as tried on a folder remote: after desktop A synced a new
+/// document, its newest journal segment is deleted. `remote check` on A names it (exit
+/// 1) and `--repair` puts it back; a segment deleted below a later one makes B's `sync`
+/// say so (exit 6) instead of "received 0 batch(es)"; once repaired, B has everything.
+#[test]
+fn a_deleted_segment_is_reported_and_restored() {
+    let a = Lib::new();
+    let remote = a.work().join("remote");
+    let url = url_of(&remote);
+    let note = |name: &str| {
+        let dir = a.work().join(format!("in-{name}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.txt")), format!("Note {name}.\n")).unwrap();
+        a.ok(&["import", "--no-process", dir.to_str().unwrap()]);
+        a.ok(&["sync"]);
+    };
+    a.ok(&["remote", "add", &url]);
+    note("first");
+    let b_dir = a.work().join("b");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["clone", &url, b_dir.to_str().unwrap(), "--no-process"])
+        .env("DOSSIER_PASSPHRASE", PASS)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let b = Lib {
+        _dir: tempfile::tempdir().unwrap(),
+        path: b_dir,
+    };
+    let segments = |remote: &Path| -> Vec<PathBuf> {
+        let mut all = Vec::new();
+        for device in std::fs::read_dir(remote.join("journal")).unwrap() {
+            for seg in std::fs::read_dir(device.unwrap().path()).unwrap() {
+                all.push(seg.unwrap().path());
+            }
+        }
+        all.sort();
+        all
+    };
+    let own = |lib: &Lib| -> Vec<PathBuf> {
+        let device = lib.json(&["remote", "show", "--json"])["device"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        segments(&remote)
+            .into_iter()
+            .filter(|p| p.parent().unwrap().ends_with(&device))
+            .collect()
+    };
+
+    note("second");
+    let newest = own(&a).pop().unwrap();
+    std::fs::remove_file(&newest).unwrap();
+    let out = a.run(&["remote", "check"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("missing from the remote"),
+        "{}",
+        stdout(&out)
+    );
+    let out = a.run(&["remote", "check", "--repair"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(newest.is_file());
+    b.ok(&["sync"]);
+    assert_eq!(b.json(&["ls", "--json"]), a.json(&["ls", "--json"]));
+
+    note("third");
+    let hole = own(&a).pop().unwrap();
+    note("fourth");
+    std::fs::remove_file(&hole).unwrap();
+    let out = b.run(&["sync"]);
+    assert_eq!(code(&out), 6, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("is missing from the remote although later ones are there"),
+        "{}",
+        stdout(&out)
+    );
+    a.ok(&["remote", "check", "--repair"]);
+    let out = b.run(&["sync"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert_eq!(b.json(&["ls", "--json"]), a.json(&["ls", "--json"]));
+}

@@ -241,6 +241,21 @@ impl Library {
             .collect())
     }
 
+    /// Packs this desktop holds that the remote must hold too: announced by a segment on
+    /// the remote (sent from here, or received) and not dropped. `remote check` looks
+    /// for each and `--repair` sends a missing one again.
+    pub fn remote_packs_here(&self) -> Result<Vec<PackId>> {
+        let dropped = self.catalog.dropped_packs()?;
+        let mut ids: Vec<PackId> = self
+            .catalog
+            .remote_packs()?
+            .into_iter()
+            .filter(|id| !dropped.contains_key(id) && self.store.pack_path(id).is_file())
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
     /// Dropped packs already deleted from this desktop (see [`Library::prune`]).
     pub fn collected_packs(&self) -> Result<Vec<PackId>> {
         Ok(self

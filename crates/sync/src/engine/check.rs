@@ -4,10 +4,14 @@
 //! pack from its store, a segment rebuilt from the operations it holds.
 
 use dossier_core::PackId;
-use dossier_core::format::journal::parse_object_name;
+use dossier_core::format::journal::{object_name, parse_object_name};
 use dossier_core::format::repo::{Authenticity, key_object_name, parse_key_object_name};
 use serde::Serialize;
 
+use std::collections::HashSet;
+
+use super::history::{self, HistoryKind};
+use super::push::pack_key;
 use super::{Engine, Refused, Replica};
 use crate::error::Result;
 use crate::remote::Key;
@@ -32,7 +36,8 @@ impl<L: Replica> Engine<L> {
         // once a desktop writes authenticated objects, older builds stop at them.
         let mut legacy = Vec::new();
         let mut oldest_authentic: Option<u64> = None;
-        for object in self.remote.list("").await? {
+        let objects = self.remote.list("").await?;
+        for object in &objects {
             let key = object.key.clone();
             let body = self.remote.get(&key).await?;
             report.objects += 1;
@@ -118,6 +123,7 @@ impl<L: Replica> Engine<L> {
                 report.repaired.push(name);
             }
         }
+        self.check_missing(&objects, repair, &mut report).await?;
         for seq in legacy {
             if oldest_authentic.is_some_and(|a| seq > a) {
                 report.damaged.push(Refused {
@@ -129,6 +135,64 @@ impl<L: Replica> Engine<L> {
             }
         }
         Ok(report)
+    }
+
+    /// The second pass: what this desktop holds that the remote must hold and does not
+    /// list (journal segments, packs), and holes in a device's segments below listed ones.
+    /// With `repair`, what is held here is sent again.
+    async fn check_missing(
+        &self,
+        objects: &[crate::remote::Object],
+        repair: bool,
+        report: &mut CheckReport,
+    ) -> Result<()> {
+        let held = self.local.run(|l| l.segments()).await?;
+        let listed = history::listed_segments(objects);
+        for problem in history::compare(&held, &listed) {
+            let device = problem.device;
+            if problem.kind == HistoryKind::Gap {
+                report.damaged.push(Refused {
+                    key: object_name(device, problem.first),
+                    reason: problem.to_string(),
+                });
+                continue;
+            }
+            for seq in problem.first..=problem.last {
+                let name = object_name(device, seq);
+                report.damaged.push(Refused {
+                    key: name.clone(),
+                    reason: "missing from the remote: this desktop holds it".into(),
+                });
+                if repair
+                    && let Some(good) = self
+                        .local
+                        .run(move |l| l.rebuild_segment(device, seq))
+                        .await?
+                {
+                    self.remote
+                        .put_if_absent(&Key::new(&name)?, good.into())
+                        .await?;
+                    report.repaired.push(name);
+                }
+            }
+        }
+        let listed_packs: HashSet<&str> = objects.iter().map(|o| o.key.as_str()).collect();
+        for id in self.local.run(|l| l.remote_packs_here()).await? {
+            let key = pack_key(&id)?;
+            if listed_packs.contains(key.as_str()) {
+                continue;
+            }
+            report.damaged.push(Refused {
+                key: key.to_string(),
+                reason: "missing from the remote: this desktop holds it".into(),
+            });
+            if repair {
+                let good = self.local.run(move |l| l.read_pack(&id)).await?;
+                self.remote.put_if_absent(&key, good.into()).await?;
+                report.repaired.push(key.to_string());
+            }
+        }
+        Ok(())
     }
 
     /// Replace a damaged object with a good copy (the one overwrite sync ever does:

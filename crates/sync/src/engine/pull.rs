@@ -1,31 +1,31 @@
 //! Receiving: every device's segments newer than the last one held, applied in order
 //! per device; and the packs they announced, when content is downloaded up front.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use dossier_core::DeviceId;
-use dossier_core::format::journal::{object_name, parse_object_name};
+use dossier_core::format::journal::object_name;
 
 use super::ahead::Ahead;
+use super::history::{self, HistoryKind};
 use super::push::pack_key;
 use super::{Engine, Refused, Replica, SyncPhase, SyncReport};
 use crate::error::{Error, Result};
 
 pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
     let held = engine.local.run(|l| l.segments()).await?;
-    let mut listed: BTreeMap<DeviceId, Vec<u64>> = BTreeMap::new();
-    for object in engine.remote.list("journal/").await? {
-        if let Some((device, seq)) = parse_object_name(object.key.as_str()) {
-            report.segments_on_remote += 1;
-            listed.entry(device).or_default().push(seq);
+    let listed = history::listed_segments(&engine.remote.list("journal/").await?);
+    report.segments_on_remote = listed.values().map(|s| s.len() as u64).sum();
+    for mut problem in history::compare(&held, &listed) {
+        if problem.kind == HistoryKind::Missing {
+            problem.restored = engine.restore_segments(&problem).await?;
         }
+        report.history.push(problem);
     }
     let mut runs = Vec::new();
-    for (device, mut seqs) in listed {
-        seqs.sort_unstable();
-        // Only the unbroken run after the last segment held: a gap is a segment still
-        // being listed (or lost); the ones after it wait for the next sync.
+    for (device, seqs) in listed {
+        // Only the unbroken run after the last segment held: after a gap (reported
+        // above) nothing of that device can be applied in order.
         let first = held.get(&device).copied().unwrap_or(0) + 1;
         let wanted: Vec<u64> = seqs
             .into_iter()

@@ -278,3 +278,161 @@ async fn two_desktops_publishing_key_changes_at_once_converge() {
             .unwrap();
     }
 }
+
+/// A device's newest segment number as this desktop holds it, and its object key.
+async fn newest_segment(e: &Engine<Owned>) -> (dossier_core::DeviceId, u64, Key) {
+    let (device, seq) = e
+        .local()
+        .run(|l| {
+            let device = l.device_id();
+            Ok((device, l.segments()?.get(&device).copied().unwrap_or(0)))
+        })
+        .await
+        .unwrap();
+    let key = Key::new(dossier_core::format::journal::object_name(device, seq)).unwrap();
+    (device, seq, key)
+}
+
+async fn import_note(e: &Engine<Owned>, dir: &std::path::Path, name: &str) {
+    let file = dir.join(format!("{name}.txt"));
+    std::fs::write(&file, format!("Note {name} for the registrar.\n")).unwrap();
+    e.local()
+        .run(move |l| {
+            l.import(&[file], &ImportOptions::default(), &mut |_| {})
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+}
+
+/// History the remote loses or hides: the deleted newest segment (noticed by its
+/// author, which sends it again, and by `remote check`), a segment deleted below a later
+/// one (a gap the receiving desktop reports instead of waiting silently, filled by
+/// `remote check --repair` on a desktop that holds it), and a deleted pack (restored by
+/// `--repair`). Nothing is lost: every desktop ends with everything.
+async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
+    let t = tempfile::tempdir().unwrap();
+    let mut lib = crate::engine::create(&t.path().join("a"));
+    let files = write_files(&t.path().join("in"), "a");
+    lib.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    let a = engine(make(), lib);
+    a.attach().await.unwrap();
+    a.sync().await.unwrap();
+    let b = engine(
+        make(),
+        joins(&*make(), t.path(), secret(PASSPHRASE)).await.unwrap(),
+    );
+    b.sync().await.unwrap();
+    let attacker = make();
+    let notes = t.path().join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+
+    // The scenario: A's newest segment deleted after it synced a new document.
+    import_note(&a, &notes, "one").await;
+    a.sync().await.unwrap();
+    let (device, seq, key) = newest_segment(&a).await;
+    attacker.delete(&key).await.unwrap();
+    let check = a.check_remote(false).await.unwrap();
+    assert!(
+        check.damaged.iter().any(|d| d.key == key.as_str()),
+        "remote check notices the missing segment: {check:?}"
+    );
+    assert!(check.repaired.is_empty());
+    let r = b.sync().await.unwrap();
+    assert_eq!(r.segments_applied, 0, "B cannot know of it yet: {r:?}");
+    let r = a.sync().await.unwrap();
+    assert_eq!(
+        r.history,
+        [dossier_sync::HistoryProblem {
+            kind: dossier_sync::HistoryKind::Missing,
+            device,
+            first: seq,
+            last: seq,
+            restored: true,
+        }],
+        "{r:?}"
+    );
+    assert!(a.sync().await.unwrap().history.is_empty(), "restored");
+    let r = b.sync().await.unwrap();
+    assert_eq!(r.segments_applied, 1, "{r:?}");
+    assert_eq!(state(&b).await, state(&a).await);
+
+    // A segment deleted below a later one: B reports the gap and applies nothing after
+    // it; `remote check --repair` on A fills it.
+    import_note(&a, &notes, "two").await;
+    a.sync().await.unwrap();
+    let (_, hole, key) = newest_segment(&a).await;
+    import_note(&a, &notes, "three").await;
+    a.sync().await.unwrap();
+    attacker.delete(&key).await.unwrap();
+    let r = b.sync().await.unwrap();
+    assert_eq!(r.segments_applied, 0, "{r:?}");
+    assert_eq!(
+        r.history
+            .iter()
+            .map(|h| (h.kind, h.device, h.first, h.last))
+            .collect::<Vec<_>>(),
+        [(dossier_sync::HistoryKind::Gap, device, hole, hole)],
+        "{r:?}"
+    );
+    let check = a.check_remote(true).await.unwrap();
+    assert_eq!(check.repaired, [key.to_string()], "{check:?}");
+    let r = b.sync().await.unwrap();
+    assert!(r.history.is_empty() && r.segments_applied == 2, "{r:?}");
+    assert_eq!(state(&b).await, state(&a).await);
+
+    // A pack deleted: `remote check` names it, `--repair` sends A's copy again, and a new
+    // desktop reads every document.
+    let pack = attacker
+        .list("packs/")
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap()
+        .key;
+    attacker.delete(&pack).await.unwrap();
+    let check = a.check_remote(false).await.unwrap();
+    assert!(
+        check.damaged.iter().any(|d| d.key == pack.as_str()),
+        "{check:?}"
+    );
+    let check = a.check_remote(true).await.unwrap();
+    assert_eq!(check.repaired, [pack.to_string()], "{check:?}");
+    let c = engine(
+        make(),
+        joins(&*make(), t.path(), secret(PASSPHRASE)).await.unwrap(),
+    );
+    let r = c.sync().await.unwrap();
+    assert!(r.history.is_empty() && r.refused.is_empty(), "{r:?}");
+    assert_eq!(state(&c).await, state(&a).await);
+    let clean = a.check_remote(false).await.unwrap();
+    assert!(clean.damaged.is_empty(), "{clean:?}");
+}
+
+#[tokio::test]
+async fn history_under_attack_on_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    history_under_attack(move || Box::new(Folder::new(&path).unwrap())).await;
+}
+
+#[tokio::test]
+async fn history_under_attack_on_s3() {
+    let Some(server) = dossier_e2e::servers::s3() else {
+        return;
+    };
+    let keys = crate::s3_keys();
+    let url = server.s3_url("adversarial-history");
+    history_under_attack(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
+}
+
+#[tokio::test]
+async fn history_under_attack_on_webdav() {
+    let Some(server) = dossier_e2e::servers::webdav() else {
+        return;
+    };
+    let url = server.webdav_url("adversarial-history");
+    history_under_attack(move || dossier_sync::open(&url).unwrap()).await;
+}
