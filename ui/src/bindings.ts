@@ -328,6 +328,11 @@ export type LastSync = {
 	changes_received: number,
 	/**  Remote objects that failed their check and were not used. */
 	refused: number,
+	/**
+	 *  History the remote lost or hides, in plain words (segments deleted or rolled
+	 *  back, sent again from here; holes below later ones).
+	 */
+	history: string[],
 };
 
 /**  The library changed (import, processing, an edit): lists and counts are stale. */

@@ -68,6 +68,9 @@ pub struct LastSync {
     pub changes_received: u64,
     /// Remote objects that failed their check and were not used.
     pub refused: u32,
+    /// History the remote lost or hides, in plain words (segments deleted or rolled
+    /// back, sent again from here; holes below later ones).
+    pub history: Vec<String>,
 }
 
 impl LastSync {
@@ -80,6 +83,7 @@ impl LastSync {
             received_bytes: r.bytes_down,
             changes_received: r.ops_applied,
             refused: u32::try_from(r.refused.len()).unwrap_or(u32::MAX),
+            history: r.history.iter().map(ToString::to_string).collect(),
         }
     }
 }

@@ -26,6 +26,7 @@ const base: SyncStatus = {
     received_bytes: 0,
     changes_received: 0,
     refused: 0,
+    history: [],
   },
   pending_changes: 0,
   error: null,
@@ -84,6 +85,17 @@ describe("describeSync", () => {
   it("waiting: with changes still to send", () => {
     expect(describeSync({ ...base, pending_changes: 1 }, now).text).toBe("Synced 5 minutes ago · 1 change to send");
     expect(describeSync({ ...base, pending_changes: 3 }, now).text).toBe("Synced 5 minutes ago · 3 changes to send");
+  });
+  it("waiting: history the shared storage lost, or items it refused, is a warning", () => {
+    const lost = "change batch 7 of device 0190 has gone from the remote; sent again from this desktop's copy";
+    expect(describeSync({ ...base, last: { ...base.last!, history: [lost] } }, now)).toEqual({
+      text: `Synced 5 minutes ago · Changes are missing from the shared storage: ${lost}`,
+      tone: "warn",
+    });
+    expect(describeSync({ ...base, last: { ...base.last!, refused: 2 } }, now)).toEqual({
+      text: "Synced 5 minutes ago · 2 items on the shared storage failed their check and were not used",
+      tone: "warn",
+    });
   });
   it("waiting before any sync", () => {
     expect(describeSync({ ...base, last: null }, now)).toEqual({ text: "Not synced yet", tone: "busy" });

@@ -60,9 +60,18 @@ export function describeSync(status: SyncStatus, nowMs: number): { text: string;
       return { text: `${STEPS[p.step]} ${count}`, tone: "busy" };
     }
     case "waiting": {
-      const when = status.last === null ? "Not synced yet" : `Synced ${relativeTime(status.last.at_ms, nowMs)}`;
+      const last = status.last;
+      const when = last === null ? "Not synced yet" : `Synced ${relativeTime(last.at_ms, nowMs)}`;
       const pending = status.pending_changes > 0 ? ` · ${plural(status.pending_changes, "change")} to send` : "";
-      return { text: when + pending, tone: status.last === null ? "busy" : "ok" };
+      if (last !== null && last.history.length > 0) {
+        // The shared storage lost or hides changes: say what, in the backend's words.
+        return { text: `${when} · Changes are missing from the shared storage: ${last.history[0]}`, tone: "warn" };
+      }
+      if (last !== null && last.refused > 0) {
+        const objects = plural(last.refused, "item");
+        return { text: `${when} · ${objects} on the shared storage failed their check and were not used`, tone: "warn" };
+      }
+      return { text: when + pending, tone: last === null ? "busy" : "ok" };
     }
     case "offline":
       return { text: "Offline — changes are kept here and sent when the network is back", tone: "warn" };
