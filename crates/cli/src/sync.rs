@@ -157,7 +157,16 @@ pub fn cache(root: &Path, args: CacheArgs) -> Result<u8> {
     if let Some(Budget(budget)) = args.budget {
         lib.set_cache_budget(budget)?;
     }
-    let report = lib.evict()?;
+    let report = match lib.remote()? {
+        // Only what the remote holds whole may go: the engine looks first.
+        Some(url) => {
+            let engine = engine(&url, lib)?;
+            let report = runtime()?.block_on(engine.evict());
+            engine.into_local().into_library()?;
+            report?
+        }
+        None => lib.evict()?,
+    };
     if args.json {
         output::json(&report)?;
         return Ok(0);

@@ -213,6 +213,23 @@ impl<L: Replica> Engine<L> {
         Ok(Attached::Found)
     }
 
+    /// Delete local copies of packs beyond the library's cache budget
+    /// (`Library::evict`), once a listing shows each whole on the remote (at the size
+    /// this library expects: a cut upload leaves a shorter object). Offline, the last
+    /// listing decides.
+    pub async fn evict(&self) -> Result<dossier_core::CacheReport> {
+        if self.local.run(|l| l.cache_budget()).await?.is_some() {
+            // Offline: what the last listing showed still stands.
+            if let Ok(listed) = push::listed_packs(self.remote.as_ref()).await {
+                let listed: Vec<_> = listed.into_iter().collect();
+                self.local
+                    .run(move |l| l.note_packs_on_remote(&listed))
+                    .await?;
+            }
+        }
+        self.local.run(|l| l.evict()).await
+    }
+
     /// Send this device's new operations, then apply the other devices' and fetch the
     /// packs they announced.
     pub async fn sync(&self) -> Result<SyncReport> {
@@ -241,7 +258,7 @@ impl<L: Replica> Engine<L> {
         if opts.fetch_content {
             pull::fetch_packs(self, &mut report).await?;
         }
-        report.packs_evicted = self.local.run(|l| l.evict()).await?.evicted_packs;
+        report.packs_evicted = self.evict().await?.evicted_packs;
         let (requests, retries, up, down) = self.counters.snapshot();
         report.requests = requests - start.0;
         report.retries = retries - start.1;

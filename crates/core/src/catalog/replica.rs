@@ -59,6 +59,35 @@ impl Catalog {
         Ok(ids)
     }
 
+    /// Note which packs a listing of the remote showed, with their sizes: those of the
+    /// size the catalog expects count as whole on the remote; any other (a cut upload,
+    /// a damaged object) no longer does.
+    pub fn note_packs_on_remote(&self, listed: &[(PackId, u64)]) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute("DELETE FROM packs_on_remote", [])?;
+        {
+            let mut insert = tx.prepare(
+                "INSERT OR IGNORE INTO packs_on_remote (pack, size)
+                 SELECT id, size FROM packs WHERE id = ?1 AND size = ?2",
+            )?;
+            for (id, size) in listed {
+                insert.execute(params![id.0.as_slice(), *size as i64])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Packs a listing showed whole on the remote ([`Catalog::note_packs_on_remote`]).
+    pub fn packs_whole_on_remote(&self) -> Result<std::collections::HashSet<PackId>> {
+        let mut stmt = self.conn.prepare("SELECT pack FROM packs_on_remote")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+            .map(|id| PackId::from_slice(&id?))
+            .collect::<Result<_>>()?;
+        Ok(ids)
+    }
+
     /// The last segment `device` sent that this catalog holds (0: none).
     pub fn last_segment(&self, device: DeviceId) -> Result<u64> {
         let seq: Option<i64> = self

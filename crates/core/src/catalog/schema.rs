@@ -189,6 +189,11 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO meta (key, value) SELECT 'journal_incomplete', 'upgraded'
         WHERE EXISTS (SELECT 1 FROM ops);
     "#,
+    // 8: packs seen whole on the remote. A pack's local copy may be evicted only once a
+    // listing showed it there at its full size (a cut upload leaves a shorter object).
+    r#"
+    CREATE TABLE packs_on_remote (pack BLOB PRIMARY KEY, size INTEGER NOT NULL) STRICT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -253,7 +258,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 20);
+        assert_eq!(n, 21);
     }
 
     #[test]

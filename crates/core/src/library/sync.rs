@@ -85,12 +85,22 @@ impl Library {
         self.store.set_source(source);
     }
 
-    /// Delete local copies of packs that are safely on the remote, least recently read
+    /// Note what a listing of the remote's packs showed (ids and sizes): only a pack seen
+    /// there at its full size may be evicted ([`Library::evict`]).
+    pub fn note_packs_on_remote(&mut self, listed: &[(PackId, u64)]) -> Result<()> {
+        self.writer()?.note_packs_on_remote(listed)
+    }
+
+    /// Delete local copies of packs that are safely on the remote (announced by a
+    /// segment there, and seen there whole by the last listing), least recently read
     /// first, until the packs here fit the cache budget. Without a budget, nothing goes.
     pub fn evict(&mut self) -> Result<CacheReport> {
         self.writer()?;
         let budget = self.cache_budget()?;
-        let on_remote = self.catalog.remote_packs()?;
+        // Announced by a segment on the remote, and seen there whole.
+        let whole = self.catalog.packs_whole_on_remote()?;
+        let mut on_remote = self.catalog.remote_packs()?;
+        on_remote.retain(|id| whole.contains(id));
         let mut report = CacheReport {
             budget,
             not_downloaded_packs: self.missing_packs()?.len() as u64,

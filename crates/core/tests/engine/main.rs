@@ -776,6 +776,10 @@ fn processing_waits_for_content_the_remote_cannot_give_yet() {
     }
     lib.set_remote("memory://test").unwrap();
     lib.set_cache_budget(Some(0)).unwrap();
+    // Not before a listing of the remote showed it there whole.
+    assert_eq!(lib.evict().unwrap().kept_packs, 1);
+    let listed: Vec<_> = packs.iter().map(|(id, b)| (*id, b.len() as u64)).collect();
+    lib.note_packs_on_remote(&listed).unwrap();
     assert_eq!(lib.evict().unwrap().kept_packs, 0);
     let remote = std::sync::Arc::new(Remote {
         packs,

@@ -1,7 +1,7 @@
 //! Sending: this device's unsent operations in segments of at most
 //! [`dossier_core::SEGMENT_OPS`], each after the packs it announces.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use dossier_core::PackId;
@@ -19,9 +19,9 @@ pub(super) fn pack_key(id: &PackId) -> Result<Key> {
 }
 
 pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
-    // Packs already on the remote (listed once, when a segment announces some): a sync
-    // that stopped halfway does not send them again.
-    let mut on_remote: Option<HashSet<PackId>> = None;
+    // Packs already whole on the remote (listed once, when a segment announces some): a
+    // sync that stopped halfway does not send them again.
+    let mut on_remote: Option<HashMap<PackId, u64>> = None;
     let total = engine.local.run(|l| l.catalog().unsent_count()).await?;
     let mut done = 0;
     while let Some(segment) = engine.local.run(|l| l.next_segment()).await? {
@@ -31,18 +31,39 @@ pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
         let announced = segment.packs();
         if !announced.is_empty() {
             if on_remote.is_none() {
-                let mut skip = listed_packs(engine.remote.as_ref()).await?;
-                // Dropped and deleted here before they were ever sent: nothing uses them.
-                skip.extend(engine.local.run(|l| l.collected_packs()).await?);
-                on_remote = Some(skip);
+                let mut listed = listed_packs(engine.remote.as_ref()).await?;
+                // Dropped and deleted here before they were ever sent: nothing uses them
+                // (marked with a size no pack has).
+                for id in engine.local.run(|l| l.collected_packs()).await? {
+                    listed.insert(id, u64::MAX);
+                }
+                on_remote = Some(listed);
             }
-            let known = on_remote.as_mut().expect("listed above");
-            let todo: Vec<PackId> = announced
-                .into_iter()
-                .filter(|id| !known.contains(id))
-                .collect();
+            let listed = on_remote.as_mut().expect("listed above");
+            let expected: HashMap<PackId, u64> = engine
+                .local
+                .run(|l| Ok(l.catalog().packs()?.into_iter().collect()))
+                .await?;
+            let mut todo = Vec::new();
+            for id in announced {
+                match (listed.get(&id), expected.get(&id)) {
+                    (Some(&u64::MAX), _) => {}
+                    (Some(there), Some(size)) if there == size => {}
+                    // There at another size: an upload cut short (a server that keeps
+                    // what it received). Replaced by the whole pack.
+                    (Some(_), _) => {
+                        engine.remote.delete(&pack_key(&id)?).await?;
+                        todo.push(id);
+                    }
+                    (None, _) => todo.push(id),
+                }
+            }
             send_packs(engine, &todo, report).await?;
-            known.extend(todo);
+            for id in todo {
+                if let Some(&size) = expected.get(&id) {
+                    listed.insert(id, size);
+                }
+            }
         }
         send_segment(engine, segment, report).await?;
     }
@@ -52,14 +73,15 @@ pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
     Ok(())
 }
 
-async fn listed_packs(remote: &dyn Remote) -> Result<HashSet<PackId>> {
+/// The packs the remote lists, with their sizes.
+pub(super) async fn listed_packs(remote: &dyn Remote) -> Result<HashMap<PackId, u64>> {
     Ok(remote
         .list("packs/")
         .await?
         .into_iter()
         .filter_map(|o| {
             let name = o.key.as_str().rsplit('/').next()?;
-            PackId::from_hex(name).ok()
+            Some((PackId::from_hex(name).ok()?, o.size))
         })
         .collect())
 }
