@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use dossier_core::{Access, Library};
 use dossier_sync::{
-    Engine, Owned, RemotePacks, Resilient, ResilientOptions, SyncOptions, SyncReport,
+    Creation, Engine, Owned, RemotePacks, Resilient, ResilientOptions, SyncOptions, SyncReport,
 };
 
 use crate::exit;
@@ -263,6 +263,11 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
             let device = lib.device_id();
             let devices = lib.segments()?;
             let waiting = lib.catalog().unsent_count()?;
+            // Opening reaches no server: it only says what kind of store this is.
+            let creation = url
+                .as_deref()
+                .and_then(|u| dossier_sync::open(u).ok())
+                .map(|r| r.creation());
             if json {
                 let devices: std::collections::BTreeMap<String, u64> = devices
                     .into_iter()
@@ -273,6 +278,7 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
                     "device": device.to_string(),
                     "segments": devices,
                     "operations_waiting": waiting,
+                    "creation": creation,
                 }))?;
                 return Ok(0);
             }
@@ -282,6 +288,16 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
                     println!("Remote:   {url}");
                     println!("This desktop: {device}");
                     println!("Changes waiting to be sent: {waiting}");
+                    match creation {
+                        Some(Creation::Exclusive) => {
+                            println!("Write-once: yes (the storage refuses to replace an object)")
+                        }
+                        Some(Creation::CheckedFirst) => println!(
+                            "Write-once: by naming only (this server cannot refuse to replace \
+                             an object; Dossier looks first, and each name has one writer)"
+                        ),
+                        None => println!("Write-once: unknown (the remote cannot be opened here)"),
+                    }
                     for (d, seq) in devices {
                         let who = if d == device { " (this desktop)" } else { "" };
                         println!("  desktop {d}{who}: {seq} segment(s)");

@@ -18,6 +18,6 @@ pub use engine::{
 };
 pub use error::{Error, Result};
 pub use remote::{
-    Counters, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote, Resilient,
-    ResilientOptions, check_storable, open, open_with,
+    Counters, Creation, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote,
+    Resilient, ResilientOptions, check_storable, open, open_with,
 };

@@ -56,9 +56,27 @@ pub enum Put {
     Existed,
 }
 
+/// How a remote keeps a second writer of a name from replacing the first object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Creation {
+    /// The service itself refuses to create an object whose name exists (S3's
+    /// `If-None-Match`, a rename that refuses an existing target): of two writers of one
+    /// name, exactly one creates it.
+    Exclusive,
+    /// The service cannot refuse: `put_if_absent` looks first, then writes, so two
+    /// writers at the same moment may both write. Dossier keeps its invariant by naming
+    /// (only one device ever writes a name, or every writer of it writes the same bytes),
+    /// except for key objects, where a lost race costs one desktop's change until its
+    /// next sync.
+    CheckedFirst,
+}
+
 /// A place objects are kept: a folder, a bucket, a WebDAV share.
 #[async_trait]
 pub trait Remote: Send + Sync + std::fmt::Debug {
+    /// How `put_if_absent` keeps objects write-once here.
+    fn creation(&self) -> Creation;
     /// Every object whose key starts with `prefix` (`""`: all), in key order.
     async fn list(&self, prefix: &str) -> Result<Vec<Object>>;
     /// The whole object.
@@ -77,6 +95,9 @@ macro_rules! forward_remote {
     ($ptr:ident) => {
         #[async_trait]
         impl<R: Remote + ?Sized> Remote for $ptr<R> {
+            fn creation(&self) -> Creation {
+                (**self).creation()
+            }
             async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
                 (**self).list(prefix).await
             }

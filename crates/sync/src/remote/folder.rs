@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use bytes::Bytes;
 
-use super::{Key, Object, Put, Remote, check_range};
+use super::{Creation, Key, Object, Put, Remote, check_range};
 use crate::error::{Error, Result};
 
 /// Where objects are written before they are renamed into place, inside the root.
@@ -98,6 +98,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Object>) -> std::io::Result<()> {
 
 #[async_trait]
 impl Remote for Folder {
+    fn creation(&self) -> Creation {
+        Creation::Exclusive
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
         let root = self.root.clone();
         let prefix = prefix.to_owned();
@@ -142,9 +146,10 @@ impl Remote for Folder {
             if path.exists() {
                 return Ok(Put::Existed);
             }
-            // Written whole and flushed beside, then renamed: a crash leaves no half
-            // object under the key. Another writer of the same key writes the same bytes
-            // (see `remote`), so losing a race to it is harmless.
+            // Written whole and flushed beside, then moved in without replacing (a
+            // rename that refuses an existing target, or a hard link): a crash leaves no
+            // half object under the key, and of two writers of one key exactly one
+            // creates it.
             let mut tmp =
                 tempfile::NamedTempFile::new_in(root.join(TEMP_DIR)).map_err(io("write", &key))?;
             tmp.write_all(&bytes).map_err(io("write", &key))?;
@@ -152,9 +157,13 @@ impl Remote for Folder {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir).map_err(io("write", &key))?;
             }
-            tmp.persist(&path)
-                .map_err(|e| e.error)
-                .map_err(io("write", &key))?;
+            match tmp.persist_noclobber(&path) {
+                Ok(_) => {}
+                Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                    return Ok(Put::Existed);
+                }
+                Err(e) => return Err(io("write", &key)(e.error)),
+            }
             sync_dir(path.parent());
             Ok(Put::Created)
         })

@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 
-use super::{Key, Object, Put, Remote, check_range};
+use super::{Creation, Key, Object, Put, Remote, check_range};
 use crate::error::{Error, Result};
 
 /// A failure the next request meets.
@@ -99,6 +99,10 @@ impl Memory {
 
 #[async_trait]
 impl Remote for Memory {
+    fn creation(&self) -> Creation {
+        Creation::Exclusive
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
         let fault = self.fault("list", prefix).await?;
         let out = lock(&self.objects)

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use opendal::{ErrorKind, Operator};
 
-use super::{Key, Object, Put, Remote, check_range};
+use super::{Creation, Key, Object, Put, Remote, check_range};
 use crate::error::{Error, Result};
 
 /// One of OpenDAL's services, with every path below the configured root.
@@ -59,6 +59,14 @@ fn store(op: &'static str, key: &str) -> impl FnOnce(opendal::Error) -> Error {
 
 #[async_trait]
 impl Remote for ObjectStore {
+    fn creation(&self) -> Creation {
+        if self.conditional {
+            Creation::Exclusive
+        } else {
+            Creation::CheckedFirst
+        }
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
         // List the folder part of the prefix, then keep what matches it whole.
         let dir = prefix.rfind('/').map_or("", |i| &prefix[..=i]);

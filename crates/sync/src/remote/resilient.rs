@@ -12,7 +12,7 @@ use bytes::Bytes;
 use rand::Rng;
 use tokio::sync::Semaphore;
 
-use super::{Key, Object, Put, Remote};
+use super::{Creation, Key, Object, Put, Remote};
 use crate::error::{Error, Result};
 
 /// How hard to try.
@@ -148,6 +148,10 @@ impl<R: Remote> Resilient<R> {
 
 #[async_trait]
 impl<R: Remote> Remote for Resilient<R> {
+    fn creation(&self) -> Creation {
+        self.inner.creation()
+    }
+
     async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
         self.call("list", prefix, || self.inner.list(prefix)).await
     }
