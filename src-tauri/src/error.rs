@@ -141,7 +141,7 @@ impl From<dossier_sync::Error> for AppError {
             ),
             E::BadUrl { .. } => Self::new(ErrorKind::Invalid, message).with_hint(
                 "Addresses look like s3://bucket/folder?endpoint=https://…, \
-                 webdav://user@host/folder or file:///path/to/shared/folder.",
+                 webdavs://user@host/folder or file:///path/to/shared/folder.",
             ),
             E::KeptCredentials { .. } => Self::new(ErrorKind::Invalid, message),
             E::Store { .. } | E::Io { .. } | E::NotFound { .. } => {
@@ -150,6 +150,10 @@ impl From<dossier_sync::Error> for AppError {
                      it goes on.",
                 )
             }
+            E::TooLarge { .. } => Self::new(ErrorKind::System, message).with_hint(
+                "The shared storage holds something Dossier never wrote there; ask your IT \
+                 admin to run `dossier remote check`.",
+            ),
             E::LibraryStopped => Self::not_open(),
             _ => Self::new(ErrorKind::Internal, message),
         }

@@ -21,9 +21,16 @@ pub mod store_journal;
 
 /// The most a journal segment's JSON (of either journal) may decompress to: far above
 /// what [`crate::SEGMENT_OPS`] operations take, far below what would exhaust memory.
-pub(crate) const MAX_SEGMENT_JSON: u64 = 256 * 1024 * 1024;
+pub const MAX_SEGMENT_JSON: u64 = 256 * 1024 * 1024;
 /// The most a checkpoint's JSON (the whole catalog's operations) may decompress to.
-pub(crate) const MAX_CHECKPOINT_JSON: u64 = 4 * 1024 * 1024 * 1024;
+pub const MAX_CHECKPOINT_JSON: u64 = 4 * 1024 * 1024 * 1024;
+
+/// The largest sealed object (journal segment, checkpoint) whose JSON is at most
+/// `json` bytes: zstd never grows data by more than a small fraction, plus the header,
+/// nonce and tag. What a download of such an object is capped at.
+pub const fn max_sealed(json: u64) -> u64 {
+    json + json / 64 + 64 * 1024
+}
 
 /// Decompress zstd data that may decompress to at most `limit` bytes. The error says
 /// why it was refused: not zstd data, or larger than the limit (a decompression bomb is

@@ -31,6 +31,9 @@ use crate::ids::PackId;
 
 /// Target size of a pack; a pack is closed once it reaches this.
 pub const PACK_TARGET: u64 = 8 * 1024 * 1024;
+/// The largest pack Dossier writes is the target plus one chunk and the index: twice the
+/// target is more than any. Downloads of packs are refused beyond it.
+pub const MAX_PACK: u64 = 2 * PACK_TARGET;
 
 /// The `store/` folder of a library.
 #[derive(Debug, Clone)]

@@ -80,6 +80,17 @@ pub struct Refused {
     pub reason: String,
 }
 
+/// The most Dossier downloads of each kind of object: what it ever writes of that kind
+/// (a pack whose size is known is capped at that size instead).
+mod limit {
+    use dossier_core::format::{MAX_CHECKPOINT_JSON, MAX_SEGMENT_JSON, max_sealed, repo};
+
+    pub const KEY_OBJECT: u64 = repo::MAX_KEY_OBJECT as u64;
+    pub const SEGMENT: u64 = max_sealed(MAX_SEGMENT_JSON);
+    pub const CHECKPOINT: u64 = max_sealed(MAX_CHECKPOINT_JSON);
+    pub const PACK: u64 = dossier_core::store::MAX_PACK;
+}
+
 /// How [`Engine::sync_with`] syncs.
 #[derive(Debug, Clone, Copy)]
 pub struct SyncOptions {
@@ -193,13 +204,15 @@ impl<L: Replica> Engine<L> {
         let key = Key::new(REPO_OBJECT)?;
         let ours = self.local.run(|l| l.key_object(0)).await?;
         let library_id = self.local.run(|l| Ok(l.library_id())).await?;
-        let found = match self.remote.get(&key).await {
+        let found = match self.remote.get(&key, limit::KEY_OBJECT).await {
             Ok(body) => RepoFile::parse(&body)?,
             Err(Error::NotFound { .. }) => {
                 match self.remote.put_if_absent(&key, ours.into()).await? {
                     Put::Created => return Ok(Attached::Created),
                     // Another desktop attached at the same moment: check whose it is.
-                    Put::Existed => RepoFile::parse(&self.remote.get(&key).await?)?,
+                    Put::Existed => {
+                        RepoFile::parse(&self.remote.get(&key, limit::KEY_OBJECT).await?)?
+                    }
                 }
             }
             Err(e) => return Err(e),

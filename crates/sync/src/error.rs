@@ -51,6 +51,11 @@ pub enum Error {
         got: u64,
     },
 
+    /// An object is larger than Dossier expects of it (or ever writes of its kind): it was
+    /// not read.
+    #[error("{key} is larger than the {limit} bytes Dossier expects of it; it was not read")]
+    TooLarge { key: String, limit: u64 },
+
     /// A range asked for goes past the end of the object.
     #[error("{key} has {len} bytes; bytes {start}..{end} were asked for")]
     OutOfRange {
@@ -121,6 +126,7 @@ impl Error {
             | Self::NoLibrary
             | Self::LibraryStopped
             | Self::OutOfRange { .. }
+            | Self::TooLarge { .. }
             | Self::BadKey(_)
             | Self::KeptCredentials { .. }
             | Self::BadUrl { .. } => false,

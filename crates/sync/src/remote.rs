@@ -41,6 +41,17 @@ fn check_range(key: &Key, len: u64, range: &Range<u64>) -> Result<()> {
     Ok(())
 }
 
+/// Refuse an object of `len` bytes when more than `limit` were allowed.
+fn check_limit(key: &Key, len: u64, limit: u64) -> Result<()> {
+    if len > limit {
+        return Err(Error::TooLarge {
+            key: key.to_string(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
 /// One object on a remote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Object {
@@ -79,8 +90,10 @@ pub trait Remote: Send + Sync + std::fmt::Debug {
     fn creation(&self) -> Creation;
     /// Every object whose key starts with `prefix` (`""`: all), in key order.
     async fn list(&self, prefix: &str) -> Result<Vec<Object>>;
-    /// The whole object.
-    async fn get(&self, key: &Key) -> Result<Bytes>;
+    /// The whole object, refused unread beyond its first `limit` bytes
+    /// ([`Error::TooLarge`]): the size Dossier expects of it, or the most it ever writes
+    /// of that kind, so a remote cannot fill this desktop's memory.
+    async fn get(&self, key: &Key, limit: u64) -> Result<Bytes>;
     /// Bytes `range` of the object (a pack's chunk).
     async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes>;
     /// Store the object unless one of that name exists. Once this returns, the object
@@ -101,8 +114,8 @@ macro_rules! forward_remote {
             async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
                 (**self).list(prefix).await
             }
-            async fn get(&self, key: &Key) -> Result<Bytes> {
-                (**self).get(key).await
+            async fn get(&self, key: &Key, limit: u64) -> Result<Bytes> {
+                (**self).get(key, limit).await
             }
             async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {
                 (**self).get_range(key, range).await

@@ -87,7 +87,7 @@ export function describeConcurrent(count: number): string {
 
 /** The kinds of address a library can be kept at, as a placeholder. */
 export const REMOTE_EXAMPLES =
-  "s3://bucket/folder?endpoint=https://… or webdav://user@host/folder or file:///shared/folder";
+  "s3://bucket/folder?endpoint=https://… or webdavs://user@host/folder or file:///shared/folder";
 
 /** Credentials as typed in a form; empty boxes mean "none". */
 export interface TypedCredentials {

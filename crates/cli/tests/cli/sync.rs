@@ -44,7 +44,10 @@ fn a_second_desktop_clones_and_both_sync() {
     );
     let show = a.json(&["remote", "show", "--json"]);
     assert_eq!(show["url"], url.as_str());
-    assert_eq!(show["creation"], "exclusive", "a folder refuses to replace: {show}");
+    assert_eq!(
+        show["creation"], "exclusive",
+        "a folder refuses to replace: {show}"
+    );
     assert!(show["operations_waiting"].as_u64().unwrap() > 0, "{show}");
     let sent = a.json(&["sync", "--json"]);
     assert!(sent["segments_sent"].as_u64().unwrap() >= 1, "{sent}");

@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use super::history::{self, HistoryKind};
 use super::push::pack_key;
-use super::{Engine, Refused, Replica};
+use super::{Engine, Refused, Replica, limit};
 use crate::error::Result;
 use crate::remote::Key;
 
@@ -27,6 +27,22 @@ pub struct CheckReport {
     pub repaired: Vec<String>,
 }
 
+/// The most Dossier reads of the object of this name: what it ever writes of its kind;
+/// `None` when it writes nothing of that name.
+fn object_limit(name: &str) -> Option<u64> {
+    if parse_key_object_name(name).is_some() {
+        Some(limit::KEY_OBJECT)
+    } else if dossier_core::format::checkpoint::parse_object_name(name).is_some() {
+        Some(limit::CHECKPOINT)
+    } else if parse_object_name(name).is_some() {
+        Some(limit::SEGMENT)
+    } else if name.starts_with("packs/") {
+        Some(limit::PACK)
+    } else {
+        None
+    }
+}
+
 impl<L: Replica> Engine<L> {
     /// Read and check every object on the remote; with `repair`, write damaged ones again
     /// from a good copy on this desktop.
@@ -39,10 +55,33 @@ impl<L: Replica> Engine<L> {
         let objects = self.remote.list("").await?;
         for object in &objects {
             let key = object.key.clone();
-            let body = self.remote.get(&key).await?;
-            report.objects += 1;
-            report.bytes += body.len() as u64;
             let name = key.to_string();
+            report.objects += 1;
+            // Each kind read no further than Dossier ever writes of it; what is no kind
+            // Dossier writes is not read at all.
+            let read = match object_limit(&name) {
+                Some(limit) => self.remote.get(&key, limit).await.map(Some),
+                None => Ok(None),
+            };
+            let body = match read {
+                Ok(Some(body)) => body,
+                Ok(None) => {
+                    report.damaged.push(Refused {
+                        key: name,
+                        reason: "not an object Dossier writes".into(),
+                    });
+                    continue;
+                }
+                Err(e @ crate::Error::TooLarge { .. }) => {
+                    report.damaged.push(Refused {
+                        key: name,
+                        reason: e.to_string(),
+                    });
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            report.bytes += body.len() as u64;
             let (problem, good): (Option<String>, Option<Vec<u8>>) = if let Some(seq) =
                 parse_key_object_name(&name)
             {

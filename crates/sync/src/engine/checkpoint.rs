@@ -5,7 +5,7 @@
 use dossier_core::DeviceId;
 use dossier_core::format::checkpoint::{object_name, parse_object_name};
 
-use super::{Engine, Refused, Replica, SyncReport};
+use super::{Engine, Refused, Replica, SyncReport, limit};
 use crate::error::{Error, Result};
 use crate::remote::{Key, Remote};
 
@@ -32,7 +32,7 @@ pub(super) async fn bootstrap<L: Replica>(
         return Ok(());
     };
     let key = Key::new(object_name(covered, device))?;
-    let body = engine.remote.get(&key).await?;
+    let body = engine.remote.get(&key, limit::CHECKPOINT).await?;
     report.objects_down += 1;
     let applied = engine
         .local

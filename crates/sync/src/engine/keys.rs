@@ -8,7 +8,7 @@
 
 use dossier_core::format::repo::{key_object_name, parse_key_object_name};
 
-use super::{Engine, Refused, Replica, SyncReport};
+use super::{Engine, Refused, Replica, SyncReport, limit};
 use crate::error::{Error, Result};
 use crate::remote::{Key, Put, Remote};
 
@@ -34,7 +34,7 @@ async fn listed(remote: &dyn Remote) -> Result<Vec<u64>> {
 
 /// Key object `seq`'s body, `None` when it is gone (listed a moment ago).
 async fn fetch(remote: &dyn Remote, seq: u64) -> Result<Option<Vec<u8>>> {
-    match remote.get(&key_object(seq)?).await {
+    match remote.get(&key_object(seq)?, limit::KEY_OBJECT).await {
         Ok(body) => Ok(Some(body.to_vec())),
         Err(Error::NotFound { .. }) => Ok(None),
         Err(e) => Err(e),

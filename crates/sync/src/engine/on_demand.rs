@@ -75,7 +75,9 @@ impl PackSource for RemotePacks {
         };
         let key = pack_key(id).map_err(failed)?;
         let runtime = self.runtime.as_ref().expect("present until dropped");
-        let body = runtime.block_on(remote.get(&key)).map_err(failed)?;
+        let body = runtime
+            .block_on(remote.get(&key, super::limit::PACK))
+            .map_err(failed)?;
         Ok(body.to_vec())
     }
 }

@@ -9,7 +9,7 @@ use dossier_core::format::journal::object_name;
 use super::ahead::Ahead;
 use super::history::{self, HistoryKind};
 use super::push::pack_key;
-use super::{Engine, Refused, Replica, SyncPhase, SyncReport};
+use super::{Engine, Refused, Replica, SyncPhase, SyncReport, limit};
 use crate::error::{Error, Result};
 
 pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
@@ -56,7 +56,7 @@ async fn apply_segments<L: Replica>(
         let remote = Arc::clone(&engine.remote);
         async move {
             let key = crate::remote::Key::new(object_name(device, seq))?;
-            Ok::<_, Error>((seq, remote.get(&key).await?))
+            Ok::<_, Error>((seq, remote.get(&key, limit::SEGMENT).await?))
         }
     });
     let mut ahead = Ahead::new(downloads, engine.parallel);
@@ -98,11 +98,13 @@ pub(super) async fn fetch_packs<L: Replica>(
     let missing = engine.local.run(|l| l.missing_packs()).await?;
     let total = missing.len() as u64;
     let mut done = 0;
-    let downloads = missing.into_iter().map(|(id, _size)| {
+    let downloads = missing.into_iter().map(|(id, size)| {
         let remote = Arc::clone(&engine.remote);
         async move {
             let key = pack_key(&id)?;
-            Ok::<_, Error>((id, key.to_string(), remote.get(&key).await?))
+            // No more than the size its announcement gave.
+            let body = remote.get(&key, size.min(limit::PACK)).await?;
+            Ok::<_, Error>((id, key.to_string(), body))
         }
     });
     let mut ahead = Ahead::new(downloads, engine.parallel);
@@ -114,6 +116,16 @@ pub(super) async fn fetch_packs<L: Replica>(
                 report.refused.push(Refused {
                     key,
                     reason: "announced by a journal segment but not on the remote".into(),
+                });
+                continue;
+            }
+            Err(e @ Error::TooLarge { .. }) => {
+                report.refused.push(Refused {
+                    key: match &e {
+                        Error::TooLarge { key, .. } => key.clone(),
+                        _ => unreachable!("matched above"),
+                    },
+                    reason: e.to_string(),
                 });
                 continue;
             }

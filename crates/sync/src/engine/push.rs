@@ -8,7 +8,7 @@ use dossier_core::PackId;
 use dossier_core::format::journal::{Segment, object_name};
 
 use super::ahead::Ahead;
-use super::{Engine, Replica, SyncPhase, SyncReport};
+use super::{Engine, Replica, SyncPhase, SyncReport, limit};
 use crate::error::Result;
 use crate::remote::{Key, Put, Remote};
 
@@ -139,16 +139,22 @@ async fn send_segment<L: Replica>(
             // A sync stopped after this upload and before noting it: the segment there
             // is what this number stands for. If it does not open, it was damaged on
             // the remote; this device wrote it, so it writes it again.
-            let there = engine.remote.get(&key).await?;
-            report.objects_down += 1;
-            let adopted = engine
-                .local
-                .run(move |l| match l.open_segment(device, seq, &there) {
-                    Ok(there) => l.mark_sent(&there).map(|()| true),
-                    Err(dossier_core::Error::Integrity { .. }) => Ok(false),
-                    Err(e) => Err(e),
-                })
-                .await?;
+            let adopted = match engine.remote.get(&key, limit::SEGMENT).await {
+                Ok(there) => {
+                    report.objects_down += 1;
+                    engine
+                        .local
+                        .run(move |l| match l.open_segment(device, seq, &there) {
+                            Ok(there) => l.mark_sent(&there).map(|()| true),
+                            Err(dossier_core::Error::Integrity { .. }) => Ok(false),
+                            Err(e) => Err(e),
+                        })
+                        .await?
+                }
+                // Larger than any segment: not this device's.
+                Err(crate::Error::TooLarge { .. }) => false,
+                Err(e) => return Err(e),
+            };
             if !adopted {
                 engine.remote.delete(&key).await?;
                 engine.remote.put_if_absent(&key, body.into()).await?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use async_trait::async_trait;
 use bytes::Bytes;
 
-use super::{Creation, Key, Object, Put, Remote, check_range};
+use super::{Creation, Key, Object, Put, Remote, check_limit, check_range};
 use crate::error::{Error, Result};
 
 /// Where objects are written before they are renamed into place, inside the root.
@@ -119,10 +119,21 @@ impl Remote for Folder {
         .await
     }
 
-    async fn get(&self, key: &Key) -> Result<Bytes> {
+    async fn get(&self, key: &Key, limit: u64) -> Result<Bytes> {
         let (path, key) = (self.path(key), key.clone());
-        Self::blocking(move || Ok(Bytes::from(std::fs::read(&path).map_err(io("read", &key))?)))
-            .await
+        Self::blocking(move || {
+            let f = std::fs::File::open(&path).map_err(io("read", &key))?;
+            let len = f.metadata().map_err(io("read", &key))?.len();
+            check_limit(&key, len, limit)?;
+            let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+            // A file that grew since: still no more than the limit.
+            f.take(limit.saturating_add(1))
+                .read_to_end(&mut buf)
+                .map_err(io("read", &key))?;
+            check_limit(&key, buf.len() as u64, limit)?;
+            Ok(Bytes::from(buf))
+        })
+        .await
     }
 
     async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bytes::Bytes;
 
-use super::{Creation, Key, Object, Put, Remote, check_range};
+use super::{Creation, Key, Object, Put, Remote, check_limit, check_range};
 use crate::error::{Error, Result};
 
 /// A failure the next request meets.
@@ -117,9 +117,11 @@ impl Remote for Memory {
         Ok(out)
     }
 
-    async fn get(&self, key: &Key) -> Result<Bytes> {
+    async fn get(&self, key: &Key, limit: u64) -> Result<Bytes> {
         let fault = self.fault("get", key.as_str()).await?;
-        self.read(key, fault, "get")
+        let bytes = self.read(key, fault, "get")?;
+        check_limit(key, bytes.len() as u64, limit)?;
+        Ok(bytes)
     }
 
     async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use opendal::{ErrorKind, Operator};
 
-use super::{Creation, Key, Object, Put, Remote, check_range};
+use super::{Creation, Key, Object, Put, Remote, check_limit, check_range};
 use crate::error::{Error, Result};
 
 /// One of OpenDAL's services, with every path below the configured root.
@@ -90,13 +90,28 @@ impl Remote for ObjectStore {
         Ok(out)
     }
 
-    async fn get(&self, key: &Key) -> Result<Bytes> {
-        let buf = self
-            .op
-            .read(key.as_str())
+    async fn get(&self, key: &Key, limit: u64) -> Result<Bytes> {
+        use futures_util::TryStreamExt;
+        // Streamed, and dropped (the connection with it) once past the limit: more than
+        // that is never held.
+        let failed = store("get", key.as_str());
+        let mut stream = match self.op.reader(key.as_str()).await {
+            Ok(reader) => reader.into_stream(..).await,
+            Err(e) => Err(e),
+        }
+        .map_err(failed)?;
+        let mut out: Vec<u8> = Vec::new();
+        while let Some(buf) = stream
+            .try_next()
             .await
-            .map_err(store("get", key.as_str()))?;
-        Ok(buf.to_bytes())
+            .map_err(store("get", key.as_str()))?
+        {
+            check_limit(key, (out.len() + buf.len()) as u64, limit)?;
+            for chunk in buf {
+                out.extend_from_slice(&chunk);
+            }
+        }
+        Ok(Bytes::from(out))
     }
 
     async fn get_range(&self, key: &Key, range: Range<u64>) -> Result<Bytes> {

@@ -156,9 +156,9 @@ impl<R: Remote> Remote for Resilient<R> {
         self.call("list", prefix, || self.inner.list(prefix)).await
     }
 
-    async fn get(&self, key: &Key) -> Result<Bytes> {
+    async fn get(&self, key: &Key, limit: u64) -> Result<Bytes> {
         let b = self
-            .call("get", key.as_str(), || self.inner.get(key))
+            .call("get", key.as_str(), || self.inner.get(key, limit))
             .await?;
         Counters::add(&self.counters.bytes_down, b.len() as u64);
         Ok(b)
@@ -220,7 +220,7 @@ mod tests {
         );
         r.inner()
             .inject([Fault::Truncated, Fault::Slow(Duration::from_secs(5))]);
-        assert_eq!(&r.get(&key).await.unwrap()[..], b"pack");
+        assert_eq!(&r.get(&key, 64).await.unwrap()[..], b"pack");
         assert_eq!(r.inner().pending_faults(), 0);
         let (requests, retries, up, down) = r.counters().snapshot();
         assert_eq!((requests, retries), (6, 4));
@@ -231,7 +231,7 @@ mod tests {
     async fn permanent_failures_and_exhausted_tries_are_reported() {
         let r = Resilient::new(Memory::new(), quick(3));
         let key = Key::new("journal/d/1").unwrap();
-        assert!(matches!(r.get(&key).await, Err(Error::NotFound { .. })));
+        assert!(matches!(r.get(&key, 64).await, Err(Error::NotFound { .. })));
         assert_eq!(r.counters().snapshot().0, 1, "not found is not retried");
         r.inner().inject([Fault::Unavailable; 3]);
         assert!(matches!(

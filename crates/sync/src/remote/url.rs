@@ -134,8 +134,9 @@ pub fn open(url: &str) -> Result<Box<dyn Remote>> {
 /// - `s3://bucket/prefix?endpoint=https://…&region=…&path_style=false` — S3 or a
 ///   compatible store; keys from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` (and
 ///   `AWS_SESSION_TOKEN`); path-style requests unless `path_style=false`;
-/// - `webdav://user:password@host:port/path` (`webdavs://` for HTTPS); the password may
-///   instead come from `DOSSIER_WEBDAV_PASSWORD`;
+/// - `webdavs://user:password@host:port/path` (HTTPS); the password may instead come
+///   from `DOSSIER_WEBDAV_PASSWORD`; `webdav://` is plain HTTP, refused beyond this
+///   computer (loopback) unless `?plain_http=yes`;
 /// - `azblob://container/prefix?account=NAME&endpoint=…`; key from `AZURE_STORAGE_KEY`;
 /// - `gcs://bucket/prefix?endpoint=…`; credentials from `GOOGLE_APPLICATION_CREDENTIALS`.
 pub fn open_with(url: &str, creds: &Credentials) -> Result<Box<dyn Remote>> {
@@ -189,9 +190,25 @@ pub fn open_with(url: &str, creds: &Credentials) -> Result<Box<dyn Remote>> {
             Ok(Box::new(ObjectStore::new(b)?))
         }
         scheme @ ("webdav" | "webdavs") => {
-            known(&[])?;
+            known(&["plain_http"])?;
             if host.is_empty() {
                 return Err(bad(url, "names no server (webdav://host/path)"));
+            }
+            // Plain HTTP carries the password (Basic) and every object across the network
+            // unprotected: only to this computer itself, or when asked for by name.
+            // (`webdav` is no scheme `url` knows, so its host stays text.)
+            let name = host.trim_start_matches('[').trim_end_matches(']');
+            let loopback = name.eq_ignore_ascii_case("localhost")
+                || name
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            let asked = query.get("plain_http").is_some_and(|v| v == "yes");
+            if scheme == "webdav" && !loopback && !asked {
+                return Err(bad(
+                    url,
+                    "would send the password unencrypted across the network; use \
+                     webdavs:// (HTTPS), or add ?plain_http=yes if this network is trusted",
+                ));
             }
             let http = if scheme == "webdavs" { "https" } else { "http" };
             let endpoint = match parsed.port() {
@@ -263,6 +280,11 @@ mod tests {
         assert!(format!("{:?}", open(&file).unwrap()).contains("Folder"));
         let webdav = open("webdav://u:p@127.0.0.1:8089/team/records").unwrap();
         assert!(format!("{webdav:?}").contains("ObjectStore"));
+        // Plain HTTP beyond loopback only when asked for; HTTPS anywhere.
+        assert!(open("webdav://u@localhost/x").is_ok());
+        assert!(open("webdav://u@[::1]:8080/x").is_ok());
+        assert!(open("webdav://u@192.168.1.20/x?plain_http=yes").is_ok());
+        assert!(open("webdavs://u@files.school.example/x").is_ok());
         assert!(open("azblob://records/dossier?account=school").is_ok());
         let keys = Credentials {
             s3: Some(("K".into(), "secret".into())),
@@ -291,6 +313,8 @@ mod tests {
             ("s3:///prefix", "names no bucket"),
             ("file:///tmp/x?region=eu", "has an option"),
             ("azblob://records", "needs ?account"),
+            ("webdav://u@files.school.example/x", "unencrypted"),
+            ("webdav://u@192.168.1.20/x", "unencrypted"),
         ] {
             let e = open(url).unwrap_err().to_string();
             assert!(e.contains(why), "{url}: {e}");

@@ -23,7 +23,7 @@ struct Attacker(Box<dyn Remote>);
 impl Attacker {
     async fn read(&self, seq: u64) -> Vec<u8> {
         let key = Key::new(key_object_name(seq)).unwrap();
-        self.0.get(&key).await.unwrap().to_vec()
+        self.0.get(&key, u64::MAX).await.unwrap().to_vec()
     }
 
     /// Write (or overwrite) key object `seq`.

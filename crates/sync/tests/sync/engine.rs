@@ -385,7 +385,7 @@ async fn interrupted_and_tampered_objects() {
         if o.key.as_str().starts_with("packs/")
             || o.key == Key::new(dossier_core::format::journal::object_name(device, 3)).unwrap()
         {
-            let mut bytes = memory.get(&o.key).await.unwrap().to_vec();
+            let mut bytes = memory.get(&o.key, u64::MAX).await.unwrap().to_vec();
             let mid = bytes.len() / 2;
             bytes[mid] ^= 0x40;
             memory.delete(&o.key).await.unwrap();
@@ -538,7 +538,7 @@ async fn content_comes_on_demand_and_leaves_under_a_budget() {
         .await
         .unwrap();
     let cut = memory.list("packs/").await.unwrap()[0].key.clone();
-    let whole = memory.get(&cut).await.unwrap();
+    let whole = memory.get(&cut, u64::MAX).await.unwrap();
     memory.delete(&cut).await.unwrap();
     memory
         .put_if_absent(&cut, whole.slice(..whole.len() / 2))
@@ -585,7 +585,7 @@ async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
         if o.key.as_str() == "dossier.repo" {
             continue;
         }
-        let mut bytes = memory.get(&o.key).await.unwrap().to_vec();
+        let mut bytes = memory.get(&o.key, u64::MAX).await.unwrap().to_vec();
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0x01;
         memory.delete(&o.key).await.unwrap();

@@ -131,7 +131,7 @@ async fn faults_are_retried_and_everyone_converges_once_they_stop() {
         dossier_sync::open_with(&s3_url(server.port, "school"), &crate::s3_keys()).unwrap(),
     );
     for o in direct.list("").await.unwrap() {
-        let body = direct.get(&o.key).await.unwrap();
+        let body = direct.get(&o.key, u64::MAX).await.unwrap();
         let name = o.key.to_string();
         if let Some(id) = name
             .strip_prefix("packs/")

@@ -14,7 +14,7 @@ async fn suite(r: &dyn Remote) {
     // Empty to start with.
     assert!(r.list("").await.unwrap().is_empty());
     assert!(matches!(
-        r.get(&key("packs/00/missing")).await,
+        r.get(&key("packs/00/missing"), u64::MAX).await,
         Err(Error::NotFound { .. })
     ));
 
@@ -33,7 +33,17 @@ async fn suite(r: &dyn Remote) {
             .unwrap(),
         Put::Existed
     );
-    assert_eq!(r.get(&pack).await.unwrap(), Bytes::from(body.clone()));
+    assert_eq!(
+        r.get(&pack, u64::MAX).await.unwrap(),
+        Bytes::from(body.clone())
+    );
+    // A download is capped: an object larger than expected is refused, not read.
+    assert_eq!(r.get(&pack, 70_000).await.unwrap().len(), 70_000);
+    let capped = r.get(&pack, 69_999).await;
+    assert!(
+        matches!(capped, Err(Error::TooLarge { limit: 69_999, .. })),
+        "{capped:?}"
+    );
 
     // Ranges, including the last byte; a range past the end is refused.
     assert_eq!(&r.get_range(&pack, 0..3).await.unwrap()[..], &body[0..3]);
@@ -85,7 +95,10 @@ async fn suite(r: &dyn Remote) {
     // Delete; deleting again is fine.
     r.delete(&pack).await.unwrap();
     r.delete(&pack).await.unwrap();
-    assert!(matches!(r.get(&pack).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        r.get(&pack, u64::MAX).await,
+        Err(Error::NotFound { .. })
+    ));
     assert_eq!(r.list("packs/").await.unwrap().len(), 0);
     // A deleted name can be written again (a pack re-uploaded after a prune).
     assert_eq!(
@@ -113,7 +126,11 @@ async fn racing_writers(r: &dyn Remote) {
             (Put::Existed, Put::Created) => second,
             other => panic!("race {i}: {other:?}"),
         };
-        assert_eq!(r.get(&k).await.unwrap(), Bytes::from(winner), "race {i}");
+        assert_eq!(
+            r.get(&k, u64::MAX).await.unwrap(),
+            Bytes::from(winner),
+            "race {i}"
+        );
     }
 }
 

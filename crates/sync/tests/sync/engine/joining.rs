@@ -146,7 +146,7 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
     for (c, _) in [checkpoints.iter().max().unwrap()] {
         let (_, device) = checkpoints.iter().find(|x| x.0 == *c).unwrap();
         let key = Key::new(dossier_core::format::checkpoint::object_name(*c, *device)).unwrap();
-        let mut bytes = memory.get(&key).await.unwrap().to_vec();
+        let mut bytes = memory.get(&key, u64::MAX).await.unwrap().to_vec();
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0x40;
         memory.delete(&key).await.unwrap();
