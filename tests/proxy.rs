@@ -47,6 +47,8 @@ struct Shared {
     bytes_up: AtomicU64,
     bytes_down: AtomicU64,
     stop: AtomicBool,
+    /// Cut the next request whose body is larger than this many bytes mid-body.
+    cut_upload: Mutex<Option<usize>>,
 }
 
 /// The proxy; it stops when dropped.
@@ -75,6 +77,7 @@ impl FaultProxy {
             bytes_up: AtomicU64::new(0),
             bytes_down: AtomicU64::new(0),
             stop: AtomicBool::new(false),
+            cut_upload: Mutex::new(None),
         });
         let s = Arc::clone(&shared);
         std::thread::spawn(move || {
@@ -99,6 +102,18 @@ impl FaultProxy {
     /// Break this share of requests (0.0 to 1.0), each with a fault picked at random.
     pub fn set_fault_rate(&self, rate: f64) {
         lock(&self.shared.plan).0 = (rate.clamp(0.0, 1.0) * 1e6) as u32;
+    }
+
+    /// Cut the next request with a body larger than `min_body` bytes (an upload): the
+    /// server receives its head and half its body, then the connection closes, as when a
+    /// laptop's network drops in the middle of a PUT; the client gets no answer.
+    pub fn cut_next_upload_over(&self, min_body: usize) {
+        *lock(&self.shared.cut_upload) = Some(min_body);
+    }
+
+    /// Whether the cut asked for by [`FaultProxy::cut_next_upload_over`] happened.
+    pub fn upload_was_cut(&self) -> bool {
+        lock(&self.shared.cut_upload).is_none()
     }
 
     /// Requests seen so far.
@@ -246,6 +261,25 @@ fn serve(s: &Shared, client: TcpStream) -> std::io::Result<()> {
     {
         *lock(&s.requests) += 1;
         s.arrived.notify_all();
+    }
+    let cut = {
+        let mut armed = lock(&s.cut_upload);
+        let hit = armed.is_some_and(|min| body.len() > min);
+        if hit {
+            *armed = None;
+        }
+        hit
+    };
+    if cut {
+        let mut upstream = TcpStream::connect(("127.0.0.1", s.upstream))?;
+        upstream.write_all(&closing(&head))?;
+        upstream.write_all(&body[..body.len() / 2])?;
+        upstream.flush()?;
+        // The server reads to the end of what it got, then its read fails.
+        upstream.shutdown(Shutdown::Write)?;
+        let mut ignored = Vec::new();
+        let _ = upstream.read_to_end(&mut ignored);
+        return client.shutdown(Shutdown::Both);
     }
     let fault = s.pick();
     match fault {

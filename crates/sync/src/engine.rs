@@ -228,19 +228,52 @@ impl<L: Replica> Engine<L> {
 
     /// Delete local copies of packs beyond the library's cache budget
     /// (`Library::evict`), once a listing shows each whole on the remote (at the size
-    /// this library expects: a cut upload leaves a shorter object). Offline, the last
-    /// listing decides.
+    /// this library expects: a cut upload leaves a shorter object; such a pack is sent
+    /// again first). Offline, the last listing decides.
     pub async fn evict(&self) -> Result<dossier_core::CacheReport> {
         if self.local.run(|l| l.cache_budget()).await?.is_some() {
             // Offline: what the last listing showed still stands.
-            if let Ok(listed) = push::listed_packs(self.remote.as_ref()).await {
-                let listed: Vec<_> = listed.into_iter().collect();
-                self.local
-                    .run(move |l| l.note_packs_on_remote(&listed))
-                    .await?;
-            }
+            let _ = self.resend_incomplete_packs().await;
         }
         self.local.run(|l| l.evict()).await
+    }
+
+    /// List the remote's packs; send again each one this desktop holds that the remote
+    /// should hold whole and does not (missing, or at another size: an upload cut short
+    /// on a server that keeps what it received), then note which are whole there.
+    /// Returns how many were sent again.
+    async fn resend_incomplete_packs(&self) -> Result<u64> {
+        let mut listed = push::listed_packs(self.remote.as_ref()).await?;
+        let (here, sizes) = self
+            .local
+            .run(|l| {
+                let sizes: std::collections::HashMap<_, _> =
+                    l.catalog().packs()?.into_iter().collect();
+                Ok((l.remote_packs_here()?, sizes))
+            })
+            .await?;
+        let mut resent = 0;
+        for id in here {
+            let Some(&want) = sizes.get(&id) else {
+                continue;
+            };
+            let key = push::pack_key(&id)?;
+            match listed.get(&id) {
+                Some(&there) if there == want => continue,
+                Some(_) => self.remote.delete(&key).await?,
+                None => {}
+            }
+            let body = self.local.run(move |l| l.read_pack(&id)).await?;
+            self.remote.put_if_absent(&key, body.into()).await?;
+            // Counted whole only once a later listing shows it so.
+            listed.remove(&id);
+            resent += 1;
+        }
+        let listed: Vec<_> = listed.into_iter().collect();
+        self.local
+            .run(move |l| l.note_packs_on_remote(&listed))
+            .await?;
+        Ok(resent)
     }
 
     /// Send this device's new operations, then apply the other devices' and fetch the
@@ -271,7 +304,10 @@ impl<L: Replica> Engine<L> {
         if opts.fetch_content {
             pull::fetch_packs(self, &mut report).await?;
         }
-        report.packs_evicted = self.evict().await?.evicted_packs;
+        if self.local.run(|l| l.cache_budget()).await?.is_some() {
+            report.packs_sent += self.resend_incomplete_packs().await?;
+        }
+        report.packs_evicted = self.local.run(|l| l.evict()).await?.evicted_packs;
         let (requests, retries, up, down) = self.counters.snapshot();
         report.requests = requests - start.0;
         report.retries = retries - start.1;

@@ -149,3 +149,83 @@ async fn faults_are_retried_and_everyone_converges_once_they_stop() {
         }
     }
 }
+
+/// Issue 18: the network drops in the middle of a pack's upload to a WebDAV server that
+/// keeps what it received (rclone). The retry finds a file of that name there and, the
+/// server unable to refuse a second writer, takes it for the pack; but no local copy is
+/// evicted until a listing shows the pack whole, and the sync sends it again. Then the
+/// copy goes, and a new desktop reads every document from the remote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pack_upload_cut_mid_body_is_sent_again_before_its_copy_goes() {
+    let Some(server) = dossier_e2e::servers::webdav() else {
+        return;
+    };
+    let proxy = FaultProxy::start(server.port);
+    let url = format!("webdav://u:p@127.0.0.1:{}/school", proxy.port());
+    let t = tempfile::tempdir().unwrap();
+    let mut lib = create(&t.path().join("a"));
+    let files = write_files(&t.path().join("in-a"), "a");
+    lib.import(&files, &ImportOptions::default(), &mut |_| {})
+        .unwrap();
+    lib.set_remote(&url).unwrap();
+    lib.set_cache_budget(Some(0)).unwrap();
+    // What is evicted is read back from the remote.
+    let source = dossier_sync::RemotePacks::for_url(&url, impatient()).unwrap();
+    lib.set_pack_source(Some(Arc::new(source)));
+    let pack_here = |lib: &dossier_core::Library| -> Vec<(dossier_core::PackId, u64)> {
+        lib.catalog().packs().unwrap()
+    };
+    let packs = pack_here(&lib);
+    let remote = dossier_sync::open(&url).unwrap();
+    let a = Engine::new(Resilient::new(remote, impatient()), Owned::new(lib));
+    a.attach().await.unwrap();
+
+    // The pack's upload (the only body over 100 kB) is cut halfway.
+    proxy.cut_next_upload_over(100_000);
+    let r = a.sync().await.unwrap();
+    assert!(proxy.upload_was_cut());
+    let direct = dossier_sync::open(&server.webdav_url("school")).unwrap();
+    let listed = |id: dossier_core::PackId| {
+        let direct = &direct;
+        async move {
+            direct
+                .list("packs/")
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|o| o.key.as_str().ends_with(&id.to_hex()))
+                .map(|o| o.size)
+        }
+    };
+    // Nothing was evicted before the pack was whole there: it was sent again, and its
+    // copy here goes at the next sync, once a listing has shown it whole.
+    assert!(r.packs_sent >= 2, "sent, then sent again: {r:?}");
+    assert_eq!(r.packs_evicted, 0, "{r:?}");
+    for (id, size) in &packs {
+        assert_eq!(listed(*id).await, Some(*size), "{id:?} whole on the remote");
+    }
+    let r = a.sync().await.unwrap();
+    assert_eq!(r.packs_evicted as usize, packs.len(), "{r:?}");
+
+    let b_lib = dossier_sync::join(
+        &*dossier_sync::open(&url).unwrap(),
+        t.path().join("b"),
+        secret(PASSPHRASE),
+    )
+    .await
+    .unwrap();
+    let b = through_webdav(&url, b_lib);
+    assert_eq!(sync_until_ok(&b, 1).await, 0);
+    assert_eq!(state(&b).await, state(&a).await);
+    let a_listing = a
+        .local()
+        .run(|l| Ok(l.catalog().list(Listing::All)?.len()))
+        .await
+        .unwrap();
+    assert_eq!(a_listing, 3);
+}
+
+fn through_webdav(url: &str, lib: dossier_core::Library) -> Engine<Owned> {
+    let remote = dossier_sync::open(url).unwrap();
+    Engine::new(Resilient::new(remote, impatient()), Owned::new(lib))
+}
