@@ -238,11 +238,14 @@ async fn run_schedule(schedule: Vec<(usize, Action)>) -> Result<(), TestCaseErro
         let desk = &desks[device % DEVICES];
         if let Action::Sync = a {
             let r = desk.sync().await.unwrap();
-            prop_assert!(r.refused.is_empty(), "{:?}", r);
+            prop_assert!(r.refused.is_empty() && r.history.is_empty(), "{:?}", r);
         } else if let Action::Prune = a {
             let s = desk.prune(NO_GRACE).await.unwrap();
             prop_assert!(
-                s.before.refused.is_empty() && s.after.refused.is_empty(),
+                s.before.refused.is_empty()
+                    && s.after.refused.is_empty()
+                    && s.before.history.is_empty()
+                    && s.after.history.is_empty(),
                 "{:?}",
                 s
             );
@@ -269,7 +272,7 @@ async fn run_schedule(schedule: Vec<(usize, Action)>) -> Result<(), TestCaseErro
     for _ in 0..2 {
         for desk in &desks {
             let r = desk.sync().await.unwrap();
-            prop_assert!(r.refused.is_empty(), "{:?}", r);
+            prop_assert!(r.refused.is_empty() && r.history.is_empty(), "{:?}", r);
         }
     }
     // Then everyone prunes, and syncs twice around again: nothing kept may go.
@@ -279,7 +282,7 @@ async fn run_schedule(schedule: Vec<(usize, Action)>) -> Result<(), TestCaseErro
     for _ in 0..2 {
         for desk in &desks {
             let r = desk.sync().await.unwrap();
-            prop_assert!(r.refused.is_empty(), "{:?}", r);
+            prop_assert!(r.refused.is_empty() && r.history.is_empty(), "{:?}", r);
         }
     }
     let expected: BTreeSet<VersionId> = ledger.seen.difference(&ledger.purged).copied().collect();
