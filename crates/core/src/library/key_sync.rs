@@ -17,6 +17,7 @@ use crate::catalog::KeysSeen;
 use crate::error::{Error, Result};
 use crate::format::keyfile::{KeyFile, KeySlot};
 use crate::format::repo::{Authenticity, RepoFile, key_object_name};
+use crate::ids::LibraryId;
 use crate::keys::{self, MasterKey};
 
 fn refused(seq: u64, detail: &'static str) -> Error {
@@ -158,13 +159,14 @@ pub(super) fn choose_for_join(
         });
     }
     parsed.sort_by_key(|(seq, _)| std::cmp::Reverse(*seq));
-    // Each distinct slot is tried once (one Argon2 run), newest objects first.
-    let mut failed: Vec<&KeySlot> = Vec::new();
+    // Each distinct slot of each library id (the id is bound into the wrapping) is tried
+    // once (one Argon2 run), newest objects first.
+    let mut failed: Vec<(LibraryId, &KeySlot)> = Vec::new();
     let mut only_unusable = true;
     let mut found = None;
     'objects: for (_, repo) in &parsed {
         for slot in &repo.keys.slots {
-            if !keys::fits(slot, secret) || failed.contains(&slot) {
+            if !keys::fits(slot, secret) || failed.contains(&(repo.library_id, slot)) {
                 continue;
             }
             match keys::unwrap_any(&with_slots(&repo.keys, [slot]), secret) {
@@ -172,11 +174,17 @@ pub(super) fn choose_for_join(
                     found = Some((master, slot, repo.library_id));
                     break 'objects;
                 }
-                Ok(_) | Err(Error::WrongPassphrase) => only_unusable = false,
+                // The slot opens, but this object's key check is not its key's: an
+                // altered copy. The slot is good; the object is passed over.
+                Ok(_) => {
+                    only_unusable = false;
+                    continue 'objects;
+                }
+                Err(Error::WrongPassphrase) => only_unusable = false,
                 Err(Error::NoUsableKeySlot) => {}
                 Err(e) => return Err(e),
             }
-            failed.push(slot);
+            failed.push((repo.library_id, slot));
         }
     }
     let Some((master, opener, library_id)) = found else {
@@ -193,7 +201,12 @@ pub(super) fn choose_for_join(
     let opens = |file: &KeyFile| {
         file.slots.contains(opener)
             || keys::unwrap_any(
-                &with_slots(file, file.slots.iter().filter(|s| !failed.contains(s))),
+                &with_slots(
+                    file,
+                    file.slots
+                        .iter()
+                        .filter(|s| !failed.contains(&(file.library_id, *s))),
+                ),
                 secret,
             )
             .is_ok()

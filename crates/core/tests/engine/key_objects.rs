@@ -212,3 +212,28 @@ fn a_new_desktop_joins_only_with_the_newest_authentic_object() {
         Err(Error::Integrity { .. })
     ));
 }
+
+/// Copies of a real key object with its key check or its library id changed keep the
+/// real slots: the secret opens such a slot (or, under another library id, does not),
+/// but the copy is not the library's. Joining passes over the copies and still opens the
+/// real slot in the real object, rather than counting the slot as tried and failed.
+#[test]
+fn altered_copies_of_a_key_object_do_not_spoil_its_slots() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, rk) = create(t.path());
+    let first = a.key_object(0).unwrap();
+    let mut other_check = RepoFile::parse(&first).unwrap();
+    other_check.keys.key_check = vec![9; 32];
+    let mut other_library = RepoFile::parse(&first).unwrap();
+    other_library.library_id = dossier_core::LibraryId::new();
+    other_library.keys.library_id = other_library.library_id;
+    let objects = [
+        (0, first),
+        (1, other_check.to_bytes()),
+        (2, other_library.to_bytes()),
+    ];
+    for (name, with) in [("b", secret(PASS)), ("c", recovery(&rk))] {
+        let lib = Library::join(&t.path().join(name), &objects, &with).unwrap();
+        assert_eq!(lib.library_id(), a.library_id());
+    }
+}
