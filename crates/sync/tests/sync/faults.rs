@@ -207,13 +207,12 @@ async fn a_pack_upload_cut_mid_body_is_sent_again_before_its_copy_goes() {
     let r = a.sync().await.unwrap();
     assert_eq!(r.packs_evicted as usize, packs.len(), "{r:?}");
 
-    let b_lib = dossier_sync::join(
-        &*dossier_sync::open(&url).unwrap(),
-        t.path().join("b"),
-        secret(PASSPHRASE),
-    )
-    .await
-    .unwrap();
+    // Through the proxy as every desktop is, so with retries of what a connection
+    // closed early costs (as `Resilient` gives every remote in the app and the CLI).
+    let joining = Resilient::new(dossier_sync::open(&url).unwrap(), impatient());
+    let b_lib = dossier_sync::join(&joining, t.path().join("b"), secret(PASSPHRASE))
+        .await
+        .unwrap();
     let b = through_webdav(&url, b_lib);
     assert_eq!(sync_until_ok(&b, 1).await, 0);
     assert_eq!(state(&b).await, state(&a).await);
