@@ -11,6 +11,37 @@ use dossier_sync::{Engine, Error, Folder, Key, Memory, Owned, Remote, Replica};
 
 use crate::engine::{PASSPHRASE, quick_kdf, secret, state, write_files};
 
+/// The three tests of one attack suite: on a folder, on s3s-fs, on rclone's WebDAV.
+macro_rules! on_every_remote {
+    ($suite:ident, $bucket:literal, $folder:ident, $s3:ident, $webdav:ident) => {
+        #[tokio::test]
+        async fn $folder() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().to_owned();
+            $suite(move || Box::new(Folder::new(&path).unwrap())).await;
+        }
+
+        #[tokio::test]
+        async fn $s3() {
+            let Some(server) = dossier_e2e::servers::s3() else {
+                return;
+            };
+            let keys = crate::s3_keys();
+            let url = server.s3_url($bucket);
+            $suite(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
+        }
+
+        #[tokio::test]
+        async fn $webdav() {
+            let Some(server) = dossier_e2e::servers::webdav() else {
+                return;
+            };
+            let url = server.webdav_url($bucket);
+            $suite(move || dossier_sync::open(&url).unwrap()).await;
+        }
+    };
+}
+
 const NEW_PASSPHRASE: &str = "the new office passphrase";
 
 fn engine(remote: Box<dyn Remote>, lib: Library) -> Engine<Owned> {
@@ -201,31 +232,13 @@ async fn key_objects_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     );
 }
 
-#[tokio::test]
-async fn key_objects_under_attack_on_a_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_owned();
-    key_objects_under_attack(move || Box::new(Folder::new(&path).unwrap())).await;
-}
-
-#[tokio::test]
-async fn key_objects_under_attack_on_s3() {
-    let Some(server) = dossier_e2e::servers::s3() else {
-        return;
-    };
-    let keys = crate::s3_keys();
-    let url = server.s3_url("adversarial-keys");
-    key_objects_under_attack(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
-}
-
-#[tokio::test]
-async fn key_objects_under_attack_on_webdav() {
-    let Some(server) = dossier_e2e::servers::webdav() else {
-        return;
-    };
-    let url = server.webdav_url("adversarial-keys");
-    key_objects_under_attack(move || dossier_sync::open(&url).unwrap()).await;
-}
+on_every_remote!(
+    key_objects_under_attack,
+    "adversarial-keys",
+    key_objects_under_attack_on_a_folder,
+    key_objects_under_attack_on_s3,
+    key_objects_under_attack_on_webdav
+);
 
 /// Two desktops change their slots offline and sync at the same moment: one publishes
 /// first, the other takes its change in and publishes after it; both end with both
@@ -411,28 +424,10 @@ async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     assert!(clean.damaged.is_empty(), "{clean:?}");
 }
 
-#[tokio::test]
-async fn history_under_attack_on_a_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_owned();
-    history_under_attack(move || Box::new(Folder::new(&path).unwrap())).await;
-}
-
-#[tokio::test]
-async fn history_under_attack_on_s3() {
-    let Some(server) = dossier_e2e::servers::s3() else {
-        return;
-    };
-    let keys = crate::s3_keys();
-    let url = server.s3_url("adversarial-history");
-    history_under_attack(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
-}
-
-#[tokio::test]
-async fn history_under_attack_on_webdav() {
-    let Some(server) = dossier_e2e::servers::webdav() else {
-        return;
-    };
-    let url = server.webdav_url("adversarial-history");
-    history_under_attack(move || dossier_sync::open(&url).unwrap()).await;
-}
+on_every_remote!(
+    history_under_attack,
+    "adversarial-history",
+    history_under_attack_on_a_folder,
+    history_under_attack_on_s3,
+    history_under_attack_on_webdav
+);
