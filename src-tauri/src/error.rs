@@ -90,6 +90,10 @@ impl From<dossier_core::Error> for AppError {
                     "Check the library (Settings → Check the library) to see what is affected.",
                 )
             }
+            E::HistoryFork { .. } => Self::new(ErrorKind::Damaged, message).with_hint(
+                "Nothing was applied. Ask your IT administrator to check whether a copy of \
+                 that desktop's library folder is in use on another computer.",
+            ),
             E::CatalogUnusable { .. } | E::NoStoreJournal(_) => {
                 Self::new(ErrorKind::Damaged, message).with_hint(
                     "Nothing was deleted. Close Dossier and run `dossier repair --rebuild-catalog` \

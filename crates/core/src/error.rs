@@ -110,6 +110,14 @@ pub enum Error {
         detail: &'static str,
     },
 
+    /// Another device's journal segment does not follow the segment of that device this
+    /// desktop holds: two histories of one device (a copy of its library folder writing
+    /// as it, or a remote showing desktops different histories). Not applied.
+    #[error(
+        "{object} does not follow the change batch this desktop holds of that device: its history forked (a copy of that desktop's library folder may be in use); nothing of it was applied"
+    )]
+    HistoryFork { object: String },
+
     /// A chunk referenced by a version is not in the store.
     #[error("chunk {0} is missing from the store")]
     MissingChunk(ChunkId),

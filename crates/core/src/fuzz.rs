@@ -211,8 +211,12 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
     ];
     let segment = journal::Segment {
         device: device(),
-        seq: 1,
+        seq: 2,
         ops: ops.clone(),
+        link: Some(journal::Link {
+            prev: Some(journal::SegmentDigest([9; 32])),
+            seen: [(device(), 4)].into(),
+        }),
     };
     let segment_json = serde_json::to_vec(&segment).expect("serialisable");
     let checkpoint = checkpoint::Checkpoint {
@@ -225,6 +229,7 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         seq: 1,
         received: None,
         ops,
+        link: segment.link.clone(),
     };
     let keys: &[u8] = include_bytes!("../tests/fixtures/library-v1/library/keys.json");
     let pack: &[u8] = include_bytes!(

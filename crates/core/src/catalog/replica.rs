@@ -4,7 +4,12 @@
 //! An operation's `segment` column is the sequence number of the segment it travelled in
 //! (this device's own, or the sender's); NULL marks one of this device's operations that
 //! no segment holds yet. The `segments` table keeps, per device, the last segment applied
-//! (for this device: the last one sent), so a sync fetches only newer ones.
+//! (for this device: the last one sent), so a sync fetches only newer ones, and its
+//! digest; `segment_links` each held segment's [`Link`], and `seen_heads` the newest
+//! segment of each device that any applied segment named as seen.
+//!
+//! **Invariant:** another device's segment is applied only when its link's `prev` is the
+//! digest of the segment of that device held here (or it has none to check).
 
 use std::collections::HashMap;
 
@@ -12,7 +17,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Catalog, apply};
 use crate::error::{Error, Result};
-use crate::format::journal::{Segment, object_name};
+use crate::format::journal::{Link, Segment, SegmentDigest, object_name};
 use crate::format::op::Op;
 use crate::ids::{DeviceId, PackId};
 
@@ -142,7 +147,60 @@ impl Catalog {
                 held + 1
             )));
         }
+        if let Some(prev) = segment.link.as_ref().and_then(|l| l.prev)
+            && held > 0
+            && self
+                .segment_digest(segment.device, held)?
+                .is_some_and(|d| d != prev)
+        {
+            return Err(Error::HistoryFork {
+                object: object_name(segment.device, segment.seq),
+            });
+        }
         self.take_segment(segment)
+    }
+
+    /// The digest of `device`'s segment `seq` as held here (kept for the last one,
+    /// rebuilt for others); `None` when this catalog does not hold it.
+    pub fn segment_digest(&self, device: DeviceId, seq: u64) -> Result<Option<SegmentDigest>> {
+        let kept: Option<Option<Vec<u8>>> = self
+            .conn
+            .query_row(
+                "SELECT digest FROM segments WHERE device = ?1 AND seq = ?2",
+                params![device.to_string(), seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(d) = kept
+            .flatten()
+            .as_deref()
+            .and_then(SegmentDigest::from_slice)
+        {
+            return Ok(Some(d));
+        }
+        self.segment(device, seq)?.map(|s| s.digest()).transpose()
+    }
+
+    /// The newest segment of each device that a segment applied here named as seen,
+    /// with the object name of the (first) segment that named it.
+    pub fn seen_heads(&self) -> Result<HashMap<DeviceId, (u64, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT device, seq, named_by FROM seen_heads")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })?
+            .map(|row| {
+                let (device, seq, by) = row?;
+                Ok((device.parse()?, (seq as u64, by)))
+            })
+            .collect::<Result<_>>()?;
+        Ok(rows)
     }
 
     fn take_segment(&mut self, segment: &Segment) -> Result<usize> {
@@ -168,11 +226,17 @@ impl Catalog {
                 }
                 mark.execute(params![seq, op.stamp.key()])?;
             }
+            let digest = segment.digest()?;
             tx.execute(
-                "INSERT INTO segments (device, seq) VALUES (?1, ?2)
-                 ON CONFLICT (device) DO UPDATE SET seq = max(seq, excluded.seq)",
-                params![segment.device.to_string(), seq],
+                "INSERT INTO segments (device, seq, digest) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (device) DO UPDATE SET
+                    digest = iif(excluded.seq >= seq, excluded.digest, digest),
+                    seq = max(seq, excluded.seq)",
+                params![segment.device.to_string(), seq, digest.0.as_slice()],
             )?;
+            if let Some(link) = &segment.link {
+                note_link(&tx, segment.device, segment.seq, link)?;
+            }
         }
         let received = (segment.device != self.device).then_some(segment.seq);
         super::store_journal::record(&tx, before, received, None)?;
@@ -212,19 +276,49 @@ impl Catalog {
 }
 
 impl Catalog {
-    /// The operations of `device`'s segment `seq` as this catalog holds them, in stamp
-    /// order (empty when it does not hold that segment): enough to write the segment
-    /// again if the remote's copy is damaged.
-    pub fn segment_ops(&self, device: DeviceId, seq: u64) -> Result<Vec<Op>> {
-        let seq = i64::try_from(seq).unwrap_or(i64::MAX);
+    /// `device`'s segment `seq` as this catalog holds it: its operations in stamp order
+    /// and its link (`None` when it does not hold that segment). Enough to write the
+    /// segment again, the same, if the remote's copy is lost or damaged.
+    pub fn segment(&self, device: DeviceId, seq: u64) -> Result<Option<Segment>> {
+        let at = i64::try_from(seq).unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare(
             "SELECT body FROM ops WHERE segment = ?1 AND stamp LIKE '%.' || ?2 ORDER BY stamp",
         )?;
         let ops = stmt
-            .query_map(params![seq, device.to_string()], |r| r.get::<_, String>(0))?
+            .query_map(params![at, device.to_string()], |r| r.get::<_, String>(0))?
             .map(|body| Ok(serde_json::from_str(&body?)?))
             .collect::<Result<Vec<Op>>>()?;
-        Ok(ops)
+        if ops.is_empty() {
+            return Ok(None);
+        }
+        let link: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT link FROM segment_links WHERE device = ?1 AND seq = ?2",
+                params![device.to_string(), at],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(Some(Segment {
+            device,
+            seq,
+            ops,
+            link: link.map(|l| serde_json::from_str(&l)).transpose()?,
+        }))
+    }
+
+    /// The link of the next segment this device writes: the digest of its last one, and
+    /// the last segment of every other device held here.
+    pub fn next_link(&self) -> Result<Link> {
+        let mut seen: std::collections::BTreeMap<DeviceId, u64> =
+            self.segments()?.into_iter().collect();
+        let last = seen.remove(&self.device).unwrap_or(0);
+        let prev = if last == 0 {
+            None
+        } else {
+            self.segment_digest(self.device, last)?
+        };
+        Ok(Link { prev, seen })
     }
 
     /// Every segment this catalog holds, rebuilt from its operations: per device in
@@ -241,9 +335,90 @@ impl Catalog {
                 .or_default()
                 .push(op);
         }
+        let mut links: HashMap<(DeviceId, u64), Link> = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT device, seq, link FROM segment_links")?;
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (device, seq, link) = row?;
+            links.insert((device.parse()?, seq as u64), serde_json::from_str(&link)?);
+        }
         Ok(by
             .into_iter()
-            .map(|((device, seq), ops)| Segment { device, seq, ops })
+            .map(|((device, seq), ops)| Segment {
+                device,
+                seq,
+                ops,
+                link: links.remove(&(device, seq)),
+            })
             .collect())
+    }
+}
+
+/// Keep `device`'s segment `seq`'s link, and raise the heads it names as seen.
+pub(super) fn note_link(
+    tx: &rusqlite::Transaction<'_>,
+    device: DeviceId,
+    seq: u64,
+    link: &Link,
+) -> Result<()> {
+    let at = i64::try_from(seq).unwrap_or(i64::MAX);
+    tx.execute(
+        "INSERT OR REPLACE INTO segment_links (device, seq, link) VALUES (?1, ?2, ?3)",
+        params![device.to_string(), at, serde_json::to_string(link)?],
+    )?;
+    let mut raise = tx.prepare_cached(
+        "INSERT INTO seen_heads (device, seq, named_by) VALUES (?1, ?2, ?3)
+         ON CONFLICT (device) DO UPDATE SET
+            named_by = iif(excluded.seq > seq, excluded.named_by, named_by),
+            seq = max(seq, excluded.seq)",
+    )?;
+    let by = object_name(device, seq);
+    for (other, head) in &link.seen {
+        raise.execute(params![
+            other.to_string(),
+            i64::try_from(*head).unwrap_or(i64::MAX),
+            by
+        ])?;
+    }
+    Ok(())
+}
+
+impl Catalog {
+    /// The newest checkpoint this desktop saw listed on the remote: (segments covered,
+    /// writer).
+    pub fn checkpoint_seen(&self) -> Result<Option<(u64, DeviceId)>> {
+        let name: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'checkpoint_seen'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(name.and_then(|n| crate::format::checkpoint::parse_object_name(&n)))
+    }
+
+    /// Remember `covered`/`device` as the newest checkpoint seen, unless one covering
+    /// more was seen before.
+    pub fn note_checkpoint_seen(&self, covered: u64, device: DeviceId) -> Result<()> {
+        if self
+            .checkpoint_seen()?
+            .is_some_and(|(seen, _)| seen >= covered)
+        {
+            return Ok(());
+        }
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('checkpoint_seen', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [crate::format::checkpoint::object_name(covered, device)],
+        )?;
+        Ok(())
     }
 }

@@ -194,6 +194,25 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE TABLE packs_on_remote (pack BLOB PRIMARY KEY, size INTEGER NOT NULL) STRICT;
     "#,
+    // 9: history links (see `format::journal::Link`). `segments.digest` is the digest of
+    // the last segment held of the device (NULL: not yet known, computed when needed);
+    // `segment_links` keeps each held segment's link, so a segment sent again is the
+    // same segment; `seen_heads` is, per device, the newest of its segments any segment
+    // applied here named as seen, and the segment that named it.
+    r#"
+    ALTER TABLE segments ADD COLUMN digest BLOB;
+    CREATE TABLE segment_links (
+        device TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        link TEXT NOT NULL,
+        PRIMARY KEY (device, seq)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE seen_heads (
+        device TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        named_by TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -258,7 +277,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 21);
+        assert_eq!(n, 23);
     }
 
     #[test]

@@ -211,11 +211,26 @@ impl Catalog {
             .query_map(params![first, last], |r| r.get::<_, String>(0))?
             .map(|body| Ok(serde_json::from_str(&body?)?))
             .collect::<Result<Vec<Op>>>()?;
+        let received = received.map(|r| r as u64);
+        let link = match (received, ops.first()) {
+            (Some(remote), Some(op)) => self
+                .conn
+                .query_row(
+                    "SELECT link FROM segment_links WHERE device = ?1 AND seq = ?2",
+                    params![op.stamp.device.to_string(), to_i64(remote)?],
+                    |r| r.get::<_, String>(0),
+                )
+                .optional()?
+                .map(|l| serde_json::from_str(&l))
+                .transpose()?,
+            _ => None,
+        };
         Ok(Some(StoreSegment {
             device: self.device,
             seq,
-            received: received.map(|r| r as u64),
+            received,
             ops,
+            link,
         }))
     }
 
@@ -261,6 +276,9 @@ impl Catalog {
                  ON CONFLICT (device) DO UPDATE SET seq = max(seq, excluded.seq)",
                 params![device.to_string(), remote],
             )?;
+            if let Some(link) = &segment.link {
+                super::replica::note_link(&tx, device, remote as u64, link)?;
+            }
         }
         record(&tx, before, segment.received, Some(segment.seq))?;
         tx.commit()?;

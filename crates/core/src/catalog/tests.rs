@@ -268,7 +268,12 @@ fn the_clock_never_goes_backwards() {
 // ----- sync bookkeeping (`replica`) -----
 
 fn segment_of(device: DeviceId, seq: u64, ops: Vec<Op>) -> crate::format::journal::Segment {
-    crate::format::journal::Segment { device, seq, ops }
+    crate::format::journal::Segment {
+        device,
+        seq,
+        ops,
+        link: None,
+    }
 }
 
 #[test]
@@ -386,4 +391,62 @@ fn other_devices_segments_apply_in_order_once() {
     ));
     assert_eq!(c.last_segment(other.device()).unwrap(), 2);
     assert!(c.list(Listing::All).unwrap()[0].tags.is_empty());
+}
+
+/// Segments link into a chain per device: the next one names the digest of the last,
+/// and one whose link names another history (two copies of one device's library) is
+/// refused, nothing of it applied; the heads a segment saw are kept.
+#[test]
+fn a_segment_off_its_devices_chain_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = catalog(&dir, "c.sqlite", DeviceId::new());
+    let mut other = catalog(&dir, "o.sqlite", DeviceId::new());
+    let doc = DocId::new();
+    let first = other
+        .commit(vec![OpKind::DocumentCreated {
+            doc,
+            title: "Report".into(),
+        }])
+        .unwrap();
+    other
+        .mark_sent(&segment_of(other.device(), 1, first.clone()))
+        .unwrap();
+    let link = other.next_link().unwrap();
+    assert_eq!(
+        link.prev,
+        Some(
+            segment_of(other.device(), 1, first.clone())
+                .digest()
+                .unwrap()
+        )
+    );
+    c.apply_segment(&segment_of(other.device(), 1, first))
+        .unwrap();
+    let ops = other.commit(vec![version(doc, vec![], 3)]).unwrap();
+    let mut forked = segment_of(other.device(), 2, ops.clone());
+    let third = DeviceId::new();
+    forked.link = Some(crate::format::journal::Link {
+        prev: Some(crate::format::journal::SegmentDigest([1; 32])),
+        seen: [(third, 7)].into(),
+    });
+    assert!(matches!(
+        c.apply_segment(&forked),
+        Err(crate::Error::HistoryFork { .. })
+    ));
+    assert_eq!(c.last_segment(other.device()).unwrap(), 1);
+    assert!(c.seen_heads().unwrap().is_empty());
+    let mut linked = forked.clone();
+    linked.link.as_mut().unwrap().prev = link.prev;
+    assert_eq!(c.apply_segment(&linked).unwrap(), 1);
+    assert_eq!(
+        c.seen_heads().unwrap().get(&third),
+        Some(&(7, crate::format::journal::object_name(other.device(), 2)))
+    );
+    // Rebuilt, the segment is the same segment: same link, same digest.
+    let again = c.segment(other.device(), 2).unwrap().unwrap();
+    assert_eq!(again.digest().unwrap(), linked.digest().unwrap());
+    assert_eq!(
+        c.segment_digest(other.device(), 2).unwrap(),
+        Some(linked.digest().unwrap())
+    );
 }

@@ -9,10 +9,20 @@
 //! nonce(12) | AES-256-GCM(zstd(JSON segment)) | tag(16)
 //! ```
 //!
-//! The JSON segment is `{"device", "seq", "ops": [Op…]}` (operations as in
+//! The JSON segment is `{"device", "seq", "ops": [Op…], "link"}` (operations as in
 //! [`super::op`]). The associated data is `"dossier journal v1 " + device + " " + seq`,
 //! so a segment renamed to another device or sequence does not open, and the decoded
 //! segment must name the same device and sequence.
+//!
+//! `link` (since December 2026; absent from older segments, which builds before it
+//! ignore) places the segment in history: the digest of its device's previous segment
+//! (a hash chain per device) and the newest segment of every other device its author
+//! held, so a desktop learns of segments the remote hides as soon as it receives
+//! anything written after them. A segment's digest is BLAKE3 (`derive_key` context
+//! [`DIGEST_CONTEXT`]) of its JSON as this module writes it, link included: a segment
+//! rebuilt from the same operations and link has the same digest.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -33,9 +43,72 @@ pub struct Segment {
     /// 1 for the device's first segment, then one more each time.
     pub seq: u64,
     pub ops: Vec<Op>,
+    /// Where it stands in history; `None` in segments written before links existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// What a segment's author knew of history when it wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    /// The digest of the same device's previous segment (`None` for its first, or when
+    /// its author no longer held that one's operations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<SegmentDigest>,
+    /// The newest segment of every other device its author held.
+    #[serde(default)]
+    pub seen: BTreeMap<DeviceId, u64>,
+}
+
+/// BLAKE3 context of [`Segment::digest`].
+pub const DIGEST_CONTEXT: &str = "dossier 2026-12 journal segment digest";
+
+/// A segment's digest: what the next segment of its device names as `prev`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SegmentDigest(pub [u8; 32]);
+
+impl std::fmt::Debug for SegmentDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "SegmentDigest({})",
+            data_encoding::HEXLOWER.encode(&self.0)
+        )
+    }
+}
+
+impl Serialize for SegmentDigest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&data_encoding::HEXLOWER.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for SegmentDigest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let bytes = data_encoding::HEXLOWER
+            .decode(text.as_bytes())
+            .map_err(serde::de::Error::custom)?;
+        Self::from_slice(&bytes).ok_or_else(|| serde::de::Error::custom("not a 32-byte digest"))
+    }
+}
+
+impl SegmentDigest {
+    /// From 32 bytes (as the catalog keeps it); `None` for any other length.
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        Some(Self(bytes.try_into().ok()?))
+    }
 }
 
 impl Segment {
+    /// The digest of the segment: BLAKE3 over its JSON, link included.
+    pub fn digest(&self) -> Result<SegmentDigest> {
+        let json = serde_json::to_vec(self)?;
+        let mut h = blake3::Hasher::new_derive_key(DIGEST_CONTEXT);
+        h.update(&json);
+        Ok(SegmentDigest(*h.finalize().as_bytes()))
+    }
+
     /// The packs its `PackAdded` operations announce: they go to the remote first.
     pub fn packs(&self) -> Vec<PackId> {
         self.ops
@@ -142,7 +215,15 @@ mod tests {
                 title: "Report card".into(),
             },
         }];
-        Segment { device, seq, ops }
+        Segment {
+            device,
+            seq,
+            ops,
+            link: Some(Link {
+                prev: None,
+                seen: BTreeMap::from([(DeviceId::new(), 4)]),
+            }),
+        }
     }
 
     #[test]
@@ -180,6 +261,48 @@ mod tests {
         ));
         assert_eq!(decode(&encode(b"sealed")), Some(&b"sealed"[..]));
         assert_eq!(decode(b"DOSPACK1sealed"), None);
+    }
+
+    #[test]
+    fn a_digest_survives_the_round_trip_and_changes_with_any_part() {
+        let d = DeviceId::new();
+        let mut s = segment(d, 3);
+        // Numbers whose shortest text is long read back to the same bits.
+        for (i, n) in [0.1 + 0.2, 1e-300 / 3.0, 2.0f64.sqrt(), 123456789.0123456789]
+            .into_iter()
+            .enumerate()
+        {
+            let stamp = Stamp::parse(&format!("019a00000001.{i:08x}.{d}")).unwrap();
+            s.ops.push(Op {
+                stamp,
+                kind: OpKind::FieldSet {
+                    doc: DocId::new(),
+                    key: crate::format::op::FieldKey::Custom("credits".into()),
+                    value: Some(crate::format::op::FieldValue::Number(n)),
+                },
+            });
+        }
+        let opened = from_plain(d, 3, &to_plain(&s).unwrap()).unwrap();
+        assert_eq!(opened, s);
+        assert_eq!(opened.digest().unwrap(), s.digest().unwrap());
+        let mut other = s.clone();
+        other.link.as_mut().unwrap().seen.insert(DeviceId::new(), 1);
+        assert_ne!(other.digest().unwrap(), s.digest().unwrap());
+        let mut other = s.clone();
+        other.link.as_mut().unwrap().prev = Some(SegmentDigest([7; 32]));
+        assert_ne!(other.digest().unwrap(), s.digest().unwrap());
+        let round: Link =
+            serde_json::from_slice(&serde_json::to_vec(other.link.as_ref().unwrap()).unwrap())
+                .unwrap();
+        assert_eq!(&round, other.link.as_ref().unwrap());
+        // A segment without a link is written as before links existed.
+        let mut legacy = s.clone();
+        legacy.link = None;
+        let json = String::from_utf8(serde_json::to_vec(&legacy).unwrap()).unwrap();
+        assert!(
+            json.starts_with("{\"device\"") && !json.contains("link"),
+            "{json}"
+        );
     }
 
     #[test]

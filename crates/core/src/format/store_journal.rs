@@ -13,12 +13,13 @@
 //! library folder this is (the segments are numbered by it, 1, 2, …, without gaps), the
 //! operations are those the transaction applied for the first time, in order, whoever made
 //! them, and `received` is the remote segment they arrived in when they came by sync (all
-//! of one other device). The associated data is `"dossier store journal v1 " + device +
+//! of one other device), with that segment's `link` ([`super::journal::Link`]). The
+//! associated data is `"dossier store journal v1 " + device +
 //! " " + seq`: a store segment does not open as a remote segment or under another name.
 
 use serde::{Deserialize, Serialize};
 
-use super::journal::{decode, encode};
+use super::journal::{Link, decode, encode};
 use super::op::Op;
 use crate::error::{Error, Result};
 use crate::ids::DeviceId;
@@ -38,6 +39,9 @@ pub struct StoreSegment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<u64>,
     pub ops: Vec<Op>,
+    /// The link of the remote segment they arrived in, if it had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
 }
 
 /// The file name of segment `seq` in its device's folder.
@@ -118,6 +122,7 @@ mod tests {
                     title: "Report card of Ada".into(),
                 },
             }],
+            link: None,
         }
     }
 
@@ -156,6 +161,7 @@ mod tests {
                 device: d,
                 seq: 9,
                 ops: s.ops.clone(),
+                link: None,
             },
         )
         .unwrap();

@@ -160,6 +160,7 @@ impl CatalogRepair {
                         seq,
                         received: None,
                         ops: Vec::new(),
+                        link: None,
                     })?;
                 }
             }

@@ -54,6 +54,23 @@ impl Library {
     pub fn segments(&self) -> Result<std::collections::HashMap<DeviceId, u64>> {
         self.catalog.segments()
     }
+
+    /// The newest segment of each device that a segment applied here named as seen, and
+    /// the object that named it: segments the remote must have, whether or not it lists
+    /// them.
+    pub fn seen_heads(&self) -> Result<HashMap<DeviceId, (u64, String)>> {
+        self.catalog.seen_heads()
+    }
+
+    /// The newest checkpoint this desktop saw on the remote (segments covered, writer).
+    pub fn checkpoint_seen(&self) -> Result<Option<(u64, DeviceId)>> {
+        self.catalog.checkpoint_seen()
+    }
+
+    /// Remember a checkpoint seen on the remote (kept only if it is the newest seen).
+    pub fn note_checkpoint_seen(&mut self, covered: u64, device: DeviceId) -> Result<()> {
+        self.writer()?.note_checkpoint_seen(covered, device)
+    }
 }
 
 impl Library {
@@ -149,6 +166,7 @@ impl Library {
             device,
             seq: self.catalog.last_segment(device)? + 1,
             ops,
+            link: Some(self.catalog.next_link()?),
         }))
     }
 
@@ -171,11 +189,10 @@ impl Library {
     /// `device`'s segment `seq` rebuilt from the operations this library holds, sealed
     /// as its remote object; `None` when this library does not hold that segment.
     pub fn rebuild_segment(&self, device: DeviceId, seq: u64) -> Result<Option<Vec<u8>>> {
-        let ops = self.catalog.segment_ops(device, seq)?;
-        if ops.is_empty() {
-            return Ok(None);
+        match self.catalog.segment(device, seq)? {
+            Some(segment) => self.seal_segment(&segment).map(Some),
+            None => Ok(None),
         }
-        self.seal_segment(&Segment { device, seq, ops }).map(Some)
     }
 
     /// Seal a segment into the body of its remote object.

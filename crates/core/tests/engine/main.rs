@@ -491,13 +491,46 @@ fn journal_1_fixture_still_opens() {
     let name = dossier_core::format::journal::object_name(device, 1);
     let body = std::fs::read(fixtures.join("journal-v1").join(&name)).unwrap();
     let segment = lib.open_segment(device, 1, &body).unwrap();
-    assert_eq!(Some(segment.clone()), lib.next_segment().unwrap());
+    assert_eq!(
+        Some(segment.ops.clone()),
+        lib.next_segment().unwrap().map(|s| s.ops)
+    );
     assert!(segment.ops.len() > 5 && !segment.packs().is_empty());
+    assert_eq!(segment.link, None, "written before links");
     // Under another number it does not open.
     assert!(matches!(
         lib.open_segment(device, 2, &body),
         Err(dossier_core::Error::Integrity { .. })
     ));
+}
+
+/// The linked segments checked in under `tests/fixtures/journal-v2` (the fixture
+/// library's operations in two segments, the second naming the first's digest and
+/// another device's segment as seen) keep opening, and the chain keeps holding: the
+/// digest a build computes for the first is the one the second names.
+#[test]
+fn journal_2_fixture_still_opens_and_links() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures.join("library-v1/library"), &t.path().join("lib"));
+    let lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
+        .unwrap()
+        .unlock(&secret("fixture passphrase"))
+        .unwrap();
+    let device = lib.device_id();
+    let open = |seq| {
+        let name = dossier_core::format::journal::object_name(device, seq);
+        let body = std::fs::read(fixtures.join("journal-v2").join(&name)).unwrap();
+        lib.open_segment(device, seq, &body).unwrap()
+    };
+    let (first, second) = (open(1), open(2));
+    let link = second.link.clone().unwrap();
+    assert_eq!(link.prev, Some(first.digest().unwrap()));
+    let other: dossier_core::DeviceId = "0190f3a2-0000-7000-8000-00000000000b".parse().unwrap();
+    assert_eq!(link.seen.get(&other), Some(&5));
+    let mut ops = first.ops.clone();
+    ops.extend(second.ops.clone());
+    assert_eq!(Some(ops), lib.next_segment().unwrap().map(|s| s.ops));
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -565,6 +598,7 @@ fn journal_segments_open_only_in_their_own_library() {
         device: lib.device_id(),
         seq: 1,
         ops: Vec::new(),
+        link: None,
     };
     let body = lib.seal_segment(&segment).unwrap();
     // The same library (another handle on it) opens it; another library does not.

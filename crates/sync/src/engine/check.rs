@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use std::collections::HashSet;
 
-use super::history::{self, HistoryKind};
+use super::history;
 use super::push::pack_key;
 use super::{Engine, Refused, Replica, limit};
 use crate::error::Result;
@@ -185,17 +185,20 @@ impl<L: Replica> Engine<L> {
         repair: bool,
         report: &mut CheckReport,
     ) -> Result<()> {
-        let held = self.local.run(|l| l.segments()).await?;
+        let (held, seen) = self
+            .local
+            .run(|l| Ok((l.segments()?, l.seen_heads()?)))
+            .await?;
+        let seen = seen.into_iter().map(|(d, (seq, _))| (d, seq)).collect();
         let listed = history::listed_segments(objects);
-        for problem in history::compare(&held, &listed) {
+        for problem in history::unreachable(&held, &listed, &seen) {
+            report.damaged.push(Refused {
+                key: object_name(problem.device, problem.first),
+                reason: problem.to_string(),
+            });
+        }
+        for problem in history::missing(&held, &listed) {
             let device = problem.device;
-            if problem.kind == HistoryKind::Gap {
-                report.damaged.push(Refused {
-                    key: object_name(device, problem.first),
-                    reason: problem.to_string(),
-                });
-                continue;
-            }
             for seq in problem.first..=problem.last {
                 let name = object_name(device, seq);
                 report.damaged.push(Refused {

@@ -5,6 +5,7 @@
 use dossier_core::DeviceId;
 use dossier_core::format::checkpoint::{object_name, parse_object_name};
 
+use super::history::{HistoryKind, HistoryProblem};
 use super::{Engine, Refused, Replica, SyncReport, limit};
 use crate::error::{Error, Result};
 use crate::remote::{Key, Remote};
@@ -20,15 +21,36 @@ async fn newest(remote: &dyn Remote) -> Result<Option<(u64, DeviceId)>> {
 }
 
 /// Start a new desktop from the newest checkpoint (nothing to do for one that holds
-/// segments already, or when there is none).
+/// segments already, or when there is none). First, the newest checkpoint listed must
+/// cover at least as much as the newest this desktop saw before: an older one is the
+/// remote showing an older state of itself, reported.
 pub(super) async fn bootstrap<L: Replica>(
     engine: &Engine<L>,
     report: &mut SyncReport,
 ) -> Result<()> {
+    let newest = newest(engine.remote.as_ref()).await?;
+    let seen = engine.local.run(|l| l.checkpoint_seen()).await?;
+    match (seen, newest) {
+        (Some((seen, by)), listed) if listed.is_none_or(|(covered, _)| covered < seen) => {
+            report.history.push(HistoryProblem::new(
+                HistoryKind::OldCheckpoint,
+                by,
+                seen,
+                seen,
+            ));
+        }
+        (_, Some((covered, device))) => {
+            engine
+                .local
+                .run(move |l| l.note_checkpoint_seen(covered, device))
+                .await?;
+        }
+        _ => {}
+    }
     if !engine.local.run(|l| l.segments()).await?.is_empty() {
         return Ok(());
     }
-    let Some((covered, device)) = newest(engine.remote.as_ref()).await? else {
+    let Some((covered, device)) = newest else {
         return Ok(());
     };
     let key = Key::new(object_name(covered, device))?;
@@ -82,13 +104,19 @@ pub(super) async fn maybe_write<L: Replica>(
     let Some((name, body)) = engine.local.run(|l| l.seal_checkpoint()).await? else {
         return Ok(());
     };
-    let mine = parse_object_name(&name).map_or(0, |(c, _)| c);
+    let Some((mine, writer)) = parse_object_name(&name) else {
+        return Ok(());
+    };
     if mine < covered + every {
         return Ok(()); // This desktop is behind: a caught-up one writes it.
     }
     engine
         .remote
         .put_if_absent(&Key::new(name)?, body.into())
+        .await?;
+    engine
+        .local
+        .run(move |l| l.note_checkpoint_seen(mine, writer))
         .await?;
     report.objects_up += 1;
     report.checkpoint_written = true;

@@ -16,19 +16,19 @@ pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
     let held = engine.local.run(|l| l.segments()).await?;
     let listed = history::listed_segments(&engine.remote.list("journal/").await?);
     report.segments_on_remote = listed.values().map(|s| s.len() as u64).sum();
-    for mut problem in history::compare(&held, &listed) {
-        if problem.kind == HistoryKind::Missing {
-            problem.restored = engine.restore_segments(&problem).await?;
-        }
+    for mut problem in history::missing(&held, &listed) {
+        problem.restored = engine.restore_segments(&problem).await?;
         report.history.push(problem);
     }
     let mut runs = Vec::new();
-    for (device, seqs) in listed {
+    for (device, seqs) in &listed {
+        let device = *device;
         // Only the unbroken run after the last segment held: after a gap (reported
         // above) nothing of that device can be applied in order.
         let first = held.get(&device).copied().unwrap_or(0) + 1;
         let wanted: Vec<u64> = seqs
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&s| s >= first)
             .zip(first..)
             .take_while(|(s, expected)| s == expected)
@@ -42,6 +42,15 @@ pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
     for (device, wanted) in runs {
         apply_segments(engine, device, wanted, total, report).await?;
     }
+    // What the segments applied (now or before) say was written, against the listing.
+    let (held, seen) = engine
+        .local
+        .run(|l| Ok((l.segments()?, l.seen_heads()?)))
+        .await?;
+    let seen = seen.into_iter().map(|(d, (seq, _))| (d, seq)).collect();
+    report
+        .history
+        .extend(history::unreachable(&held, &listed, &seen));
     Ok(())
 }
 
@@ -82,6 +91,15 @@ async fn apply_segments<L: Replica>(
                     key: object_name(device, seq),
                     reason: e.to_string(),
                 });
+                break;
+            }
+            Err(Error::Library(dossier_core::Error::HistoryFork { .. })) => {
+                report.history.push(history::HistoryProblem::new(
+                    HistoryKind::Fork,
+                    device,
+                    seq,
+                    seq,
+                ));
                 break;
             }
             Err(e) => return Err(e),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use dossier_core::format::repo::{RepoFile, key_object_name};
 use dossier_core::{ImportOptions, InitOptions, Library, RecoveryKey, Secret};
-use dossier_sync::{Engine, Error, Folder, Key, Memory, Owned, Remote, Replica};
+use dossier_sync::{Engine, Error, Folder, HistoryKind, Key, Memory, Owned, Remote, Replica};
 
 use crate::engine::{PASSPHRASE, quick_kdf, secret, state, write_files};
 
@@ -430,4 +430,154 @@ on_every_remote!(
     history_under_attack_on_a_folder,
     history_under_attack_on_s3,
     history_under_attack_on_webdav
+);
+
+/// The kinds, devices and numbers of a report's history problems.
+fn history_of(
+    r: &dossier_sync::SyncReport,
+) -> Vec<(HistoryKind, dossier_core::DeviceId, u64, u64)> {
+    r.history
+        .iter()
+        .map(|h| (h.kind, h.device, h.first, h.last))
+        .collect()
+}
+
+async fn sync_checkpointing(e: &Engine<Owned>) -> dossier_sync::SyncReport {
+    e.sync_with(dossier_sync::SyncOptions {
+        fetch_content: true,
+        checkpoint_every: 1,
+    })
+    .await
+    .unwrap()
+}
+
+/// History the remote hides or rolls back. A's newest segment hidden from a new desktop
+/// C is detected as soon as C sees B's later segment, which names it; the whole journal
+/// rolled back to an older state is sent again by the desktops that hold it, each
+/// segment the same as before (a desktop joining afterwards finds every chain whole); an
+/// older checkpoint shown to a desktop that saw a newer one is reported. Nothing is lost.
+async fn history_rolled_back(make: impl Fn() -> Box<dyn Remote>) {
+    let t = tempfile::tempdir().unwrap();
+    let a = engine(make(), crate::engine::create(&t.path().join("a")));
+    a.attach().await.unwrap();
+    let notes = t.path().join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    import_note(&a, &notes, "one").await;
+    a.sync().await.unwrap();
+    let b = engine(
+        make(),
+        joins(&*make(), t.path(), secret(PASSPHRASE)).await.unwrap(),
+    );
+    b.sync().await.unwrap();
+    let attacker = make();
+
+    // Hidden: A's newest segment, applied by B before B wrote its own.
+    import_note(&a, &notes, "two").await;
+    a.sync().await.unwrap();
+    let (device_a, hidden, key) = newest_segment(&a).await;
+    b.sync().await.unwrap();
+    import_note(&b, &notes, "three").await;
+    b.sync().await.unwrap();
+    let body = attacker.get(&key, u64::MAX).await.unwrap();
+    attacker.delete(&key).await.unwrap();
+    let c = engine(
+        make(),
+        joins(&*make(), t.path(), secret(PASSPHRASE)).await.unwrap(),
+    );
+    let r = c.sync().await.unwrap();
+    assert_eq!(
+        history_of(&r),
+        [(HistoryKind::Hidden, device_a, hidden, hidden)],
+        "{r:?}"
+    );
+    assert!(
+        r.history[0].to_string().contains("does not show it"),
+        "{}",
+        r.history[0]
+    );
+    let check = c.check_remote(false).await.unwrap();
+    assert!(
+        check.damaged.iter().any(|d| d.key == key.as_str()),
+        "{check:?}"
+    );
+    // Shown again: applied, nothing to report.
+    attacker.put_if_absent(&key, body).await.unwrap();
+    let r = c.sync().await.unwrap();
+    assert!(r.history.is_empty() && r.segments_applied == 1, "{r:?}");
+    assert_eq!(state(&c).await, state(&b).await);
+
+    // Rolled back: every segment written after this point goes.
+    let before: Vec<Key> = attacker
+        .list("journal/")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.key)
+        .collect();
+    import_note(&a, &notes, "four").await;
+    a.sync().await.unwrap();
+    b.sync().await.unwrap();
+    import_note(&b, &notes, "five").await;
+    b.sync().await.unwrap();
+    a.sync().await.unwrap();
+    for o in attacker.list("journal/").await.unwrap() {
+        if !before.contains(&o.key) {
+            attacker.delete(&o.key).await.unwrap();
+        }
+    }
+    // A holds its own and B's newer segments: both are sent again from its copy.
+    let r = a.sync().await.unwrap();
+    assert!(
+        r.history.len() == 2
+            && r.history
+                .iter()
+                .all(|h| h.kind == HistoryKind::Missing && h.restored),
+        "{r:?}"
+    );
+    assert!(b.sync().await.unwrap().history.is_empty());
+    // Each chain goes on from the segment sent again: the same segment as before.
+    import_note(&a, &notes, "four-b").await;
+    a.sync().await.unwrap();
+    import_note(&b, &notes, "five-b").await;
+    b.sync().await.unwrap();
+    a.sync().await.unwrap();
+    let d = engine(
+        make(),
+        joins(&*make(), t.path(), secret(PASSPHRASE)).await.unwrap(),
+    );
+    let r = d.sync().await.unwrap();
+    assert!(r.history.is_empty() && r.refused.is_empty(), "{r:?}");
+    assert_eq!(state(&d).await, state(&a).await);
+    assert_eq!(state(&b).await, state(&a).await);
+
+    // An older checkpoint: A writes two; B sees the newer; the newer goes.
+    let checkpoints = |names: Vec<dossier_sync::Object>| -> Vec<Key> {
+        names.into_iter().map(|o| o.key).collect()
+    };
+    import_note(&a, &notes, "six").await;
+    assert!(sync_checkpointing(&a).await.checkpoint_written);
+    let first = checkpoints(attacker.list("checkpoints/").await.unwrap());
+    import_note(&a, &notes, "seven").await;
+    assert!(sync_checkpointing(&a).await.checkpoint_written);
+    assert!(b.sync().await.unwrap().history.is_empty());
+    for k in checkpoints(attacker.list("checkpoints/").await.unwrap()) {
+        if !first.contains(&k) {
+            attacker.delete(&k).await.unwrap();
+        }
+    }
+    let r = b.sync().await.unwrap();
+    assert_eq!(
+        r.history.iter().map(|h| h.kind).collect::<Vec<_>>(),
+        [HistoryKind::OldCheckpoint],
+        "{r:?}"
+    );
+    assert_eq!(state(&b).await, state(&a).await);
+}
+
+on_every_remote!(
+    history_rolled_back,
+    "adversarial-rollback",
+    history_rolled_back_on_a_folder,
+    history_rolled_back_on_s3,
+    history_rolled_back_on_webdav
 );

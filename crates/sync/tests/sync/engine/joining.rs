@@ -192,8 +192,23 @@ async fn a_catalog_rebuilt_from_the_store_syncs_on_as_before() {
     assert!(report.missing_segments.is_empty(), "{report:?}");
     let a = engine(Box::new(Arc::clone(&memory)), lib);
     assert_eq!(state(&a).await, before);
+    // B's segment kept its link through the rebuild: written again, it is the same.
+    let b_device = b.local().run(|l| Ok(l.device_id())).await.unwrap();
+    let key = Key::new(dossier_core::format::journal::object_name(b_device, 1)).unwrap();
+    let there = memory.get(&key, u64::MAX).await.unwrap();
+    let (rebuilt, original) = a
+        .local()
+        .run(move |l| {
+            let rebuilt = l.catalog().segment(b_device, 1)?.expect("held");
+            Ok((rebuilt, l.open_segment(b_device, 1, &there)?))
+        })
+        .await
+        .unwrap();
+    assert!(rebuilt.link.is_some());
+    assert_eq!(rebuilt.digest().unwrap(), original.digest().unwrap());
 
-    a.sync().await.unwrap();
+    let r = a.sync().await.unwrap();
+    assert!(r.history.is_empty(), "{r:?}");
     assert_eq!(
         memory.list("journal/").await.unwrap().len(),
         segments,
