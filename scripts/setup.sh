@@ -7,7 +7,7 @@ need=()
 for pkg in build-essential pkg-config gnome-keyring dbus dbus-x11 libsecret-tools restic time \
            python3 python3-pip unzip tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra \
            libwebkit2gtk-4.1-dev file libxdo-dev libssl-dev libayatana-appindicator3-dev \
-           librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick rclone poppler-utils; do
+           librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick rclone apache2 poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

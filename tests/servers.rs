@@ -149,6 +149,64 @@ pub fn webdav() -> Option<Server> {
     ))
 }
 
+/// Apache httpd's configuration for [`webdav_apache`]: mod_dav on `${ROOT}/dav`, no
+/// sign-in (the share is on loopback, for one test).
+const APACHE_CONF: &str = r#"
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule dav_module /usr/lib/apache2/modules/mod_dav.so
+LoadModule dav_fs_module /usr/lib/apache2/modules/mod_dav_fs.so
+ServerName 127.0.0.1
+PidFile ${ROOT}/run/httpd.pid
+ErrorLog ${ROOT}/run/error.log
+User nobody
+Group nogroup
+DavLockDB ${ROOT}/run/davlock
+DocumentRoot ${ROOT}/dav
+<Directory ${ROOT}/dav>
+  Dav On
+  Require all granted
+</Directory>
+"#;
+
+/// A real WebDAV server that honours `If-None-Match` (Apache httpd with mod_dav, one
+/// process), unlike rclone's.
+pub fn webdav_apache() -> Option<Server> {
+    if !available("apache2") {
+        return None;
+    }
+    Some(Server::start(
+        "apache2",
+        &[
+            "-X",
+            "-C",
+            "Define ROOT {dir}",
+            "-C",
+            "Listen 127.0.0.1:{port}",
+            "-f",
+            "{dir}/httpd.conf",
+        ],
+        |dir| {
+            std::fs::write(dir.join("httpd.conf"), APACHE_CONF).expect("apache config");
+            for sub in ["dav", "run"] {
+                std::fs::create_dir(dir.join(sub)).expect("apache folders");
+            }
+            // Run as root, httpd serves as `nobody`: it must reach and write these.
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let open = |p: &std::path::Path, mode| {
+                    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
+                        .expect("apache folders")
+                };
+                open(dir, 0o755);
+                open(&dir.join("dav"), 0o777);
+                open(&dir.join("run"), 0o777);
+            }
+        },
+    ))
+}
+
 impl Server {
     /// The URL of folder `path` on the WebDAV server.
     pub fn webdav_url(&self, path: &str) -> String {

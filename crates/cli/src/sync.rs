@@ -263,11 +263,18 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
             let device = lib.device_id();
             let devices = lib.segments()?;
             let waiting = lib.catalog().unsent_count()?;
-            // Opening reaches no server: it only says what kind of store this is.
-            let creation = url
-                .as_deref()
-                .and_then(|u| dossier_sync::open(u).ok())
-                .map(|r| r.creation());
+            // A WebDAV server is asked (a probe object written twice); unknown when the
+            // remote cannot be reached from here.
+            let creation = match url.as_deref().map(dossier_sync::open) {
+                Some(Ok(remote)) => runtime()?
+                    .block_on(async {
+                        tokio::time::timeout(std::time::Duration::from_secs(30), remote.creation())
+                            .await
+                    })
+                    .ok()
+                    .and_then(|r| r.ok()),
+                _ => None,
+            };
             if json {
                 let devices: std::collections::BTreeMap<String, u64> = devices
                     .into_iter()
@@ -296,7 +303,9 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
                             "Write-once: by naming only (this server cannot refuse to replace \
                              an object; Dossier looks first, and each name has one writer)"
                         ),
-                        None => println!("Write-once: unknown (the remote cannot be opened here)"),
+                        None => {
+                            println!("Write-once: unknown (the remote cannot be reached from here)")
+                        }
                     }
                     for (d, seq) in devices {
                         let who = if d == device { " (this desktop)" } else { "" };

@@ -18,6 +18,24 @@ pub enum Error {
         source: Box<opendal::Error>,
     },
 
+    /// A request Dossier sends a WebDAV server itself (the conditional create) failed.
+    #[error("{op} {key}: {source}")]
+    Http {
+        op: &'static str,
+        key: String,
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A WebDAV server answered a request Dossier sends itself with a status it does not
+    /// expect.
+    #[error("{op} {key}: the server answered {status}")]
+    Status {
+        op: &'static str,
+        key: String,
+        status: u16,
+    },
+
     /// A filesystem operation of a folder remote failed.
     #[error("{action} {key}: {source}")]
     Io {
@@ -112,6 +130,14 @@ impl Error {
             Self::Store { source, .. } => {
                 source.is_temporary() || source.kind() == opendal::ErrorKind::RateLimited
             }
+            Self::Http { source, .. } => {
+                source.is_connect()
+                    || source.is_timeout()
+                    || source.is_request()
+                    || source.is_body()
+            }
+            // Busy, locked (a cut upload still held), or failing for now.
+            Self::Status { status, .. } => *status >= 500 || *status == 429 || *status == 423,
             Self::Io { source, .. } => matches!(
                 source.kind(),
                 std::io::ErrorKind::Interrupted

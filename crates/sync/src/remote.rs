@@ -6,6 +6,7 @@
 //! (a pack's hash) or is unique to the device that writes it (its journal's sequence), so
 //! two writers of one key write the same bytes, and `put_if_absent` needs no lock.
 
+mod dav_create;
 mod folder;
 mod key;
 mod memory;
@@ -72,8 +73,9 @@ pub enum Put {
 #[serde(rename_all = "snake_case")]
 pub enum Creation {
     /// The service itself refuses to create an object whose name exists (S3's
-    /// `If-None-Match`, a rename that refuses an existing target): of two writers of one
-    /// name, exactly one creates it.
+    /// `If-None-Match`, a WebDAV server that honours it, a rename that refuses an
+    /// existing target): where it checks atomically with the write, of two writers of
+    /// one name exactly one creates it.
     Exclusive,
     /// The service cannot refuse: `put_if_absent` looks first, then writes, so two
     /// writers at the same moment may both write. Dossier keeps its invariant by naming
@@ -86,8 +88,8 @@ pub enum Creation {
 /// A place objects are kept: a folder, a bucket, a WebDAV share.
 #[async_trait]
 pub trait Remote: Send + Sync + std::fmt::Debug {
-    /// How `put_if_absent` keeps objects write-once here.
-    fn creation(&self) -> Creation;
+    /// How `put_if_absent` keeps objects write-once here (a WebDAV server is asked once).
+    async fn creation(&self) -> Result<Creation>;
     /// Every object whose key starts with `prefix` (`""`: all), in key order.
     async fn list(&self, prefix: &str) -> Result<Vec<Object>>;
     /// The whole object, refused unread beyond its first `limit` bytes
@@ -108,8 +110,8 @@ macro_rules! forward_remote {
     ($ptr:ident) => {
         #[async_trait]
         impl<R: Remote + ?Sized> Remote for $ptr<R> {
-            fn creation(&self) -> Creation {
-                (**self).creation()
+            async fn creation(&self) -> Result<Creation> {
+                (**self).creation().await
             }
             async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
                 (**self).list(prefix).await

@@ -98,8 +98,8 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Object>) -> std::io::Result<()> {
 
 #[async_trait]
 impl Remote for Folder {
-    fn creation(&self) -> Creation {
-        Creation::Exclusive
+    async fn creation(&self) -> Result<Creation> {
+        Ok(Creation::Exclusive)
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<Object>> {

@@ -99,8 +99,8 @@ impl Memory {
 
 #[async_trait]
 impl Remote for Memory {
-    fn creation(&self) -> Creation {
-        Creation::Exclusive
+    async fn creation(&self) -> Result<Creation> {
+        Ok(Creation::Exclusive)
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<Object>> {

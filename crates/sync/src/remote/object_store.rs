@@ -2,12 +2,13 @@
 //! through OpenDAL.
 
 use std::ops::Range;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use opendal::{ErrorKind, Operator};
 
+use super::dav_create::DavCreate;
 use super::{Creation, Key, Object, Put, Remote, check_limit, check_range};
 use crate::error::{Error, Result};
 
@@ -18,6 +19,9 @@ pub struct ObjectStore {
     /// Whether the service refuses a write when the object exists (S3's `If-None-Match`),
     /// so `put_if_absent` needs no look first.
     conditional: bool,
+    /// On WebDAV: the conditional create Dossier sends itself, where the server honours
+    /// it.
+    dav: Option<Arc<DavCreate>>,
 }
 
 /// OpenDAL's HTTP transport (reqwest with rustls, ring as the crypto provider): set up
@@ -41,7 +45,37 @@ impl ObjectStore {
             source: Box::new(source),
         })?;
         let conditional = op.info().capability().write_with_if_not_exists;
-        Ok(Self { op, conditional })
+        Ok(Self {
+            op,
+            conditional,
+            dav: None,
+        })
+    }
+
+    /// A WebDAV share (`builder`) at `endpoint` and `root`: `put_if_absent` sends its own
+    /// `PUT` with `If-None-Match: *` when the server shows it honours it.
+    pub(super) fn webdav(
+        builder: opendal::services::Webdav,
+        endpoint: &str,
+        root: &str,
+        user: Option<&str>,
+        password: Option<&str>,
+    ) -> Result<Self> {
+        // First: it sets up the TLS provider the client below needs.
+        let store = Self::new(builder)?;
+        let dav = DavCreate::new(endpoint, root, user, password)?;
+        Ok(Self {
+            dav: Some(Arc::new(dav)),
+            ..store
+        })
+    }
+
+    /// Whether this server itself refuses a second writer of one name.
+    async fn exclusive(&self) -> Result<bool> {
+        match &self.dav {
+            Some(dav) => dav.honoured(&self.op).await,
+            None => Ok(self.conditional),
+        }
     }
 }
 
@@ -59,12 +93,12 @@ fn store(op: &'static str, key: &str) -> impl FnOnce(opendal::Error) -> Error {
 
 #[async_trait]
 impl Remote for ObjectStore {
-    fn creation(&self) -> Creation {
-        if self.conditional {
+    async fn creation(&self) -> Result<Creation> {
+        Ok(if self.exclusive().await? {
             Creation::Exclusive
         } else {
             Creation::CheckedFirst
-        }
+        })
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<Object>> {
@@ -139,6 +173,11 @@ impl Remote for ObjectStore {
     }
 
     async fn put_if_absent(&self, key: &Key, bytes: Bytes) -> Result<Put> {
+        if let Some(dav) = &self.dav
+            && dav.honoured(&self.op).await?
+        {
+            return dav.put_new(&self.op, key, bytes).await;
+        }
         if !self.conditional {
             match self.op.stat(key.as_str()).await {
                 Ok(_) => return Ok(Put::Existed),

@@ -148,8 +148,8 @@ impl<R: Remote> Resilient<R> {
 
 #[async_trait]
 impl<R: Remote> Remote for Resilient<R> {
-    fn creation(&self) -> Creation {
-        self.inner.creation()
+    async fn creation(&self) -> Result<Creation> {
+        self.call("probe", "", || self.inner.creation()).await
     }
 
     async fn list(&self, prefix: &str) -> Result<Vec<Object>> {

@@ -216,17 +216,24 @@ pub fn open_with(url: &str, creds: &Credentials) -> Result<Box<dyn Remote>> {
                 None => format!("{http}://{host}"),
             };
             let mut b = services::Webdav::default().endpoint(&endpoint).root(&root);
-            if !parsed.username().is_empty() {
-                b = b.username(parsed.username());
+            let user = (!parsed.username().is_empty()).then(|| parsed.username());
+            if let Some(u) = user {
+                b = b.username(u);
             }
             let password = parsed
                 .password()
                 .map(str::to_owned)
                 .or_else(|| creds.webdav_password.clone());
-            if let Some(p) = password {
-                b = b.password(&p);
+            if let Some(p) = &password {
+                b = b.password(p);
             }
-            Ok(Box::new(ObjectStore::new(b)?))
+            Ok(Box::new(ObjectStore::webdav(
+                b,
+                &endpoint,
+                &root,
+                user,
+                password.as_deref(),
+            )?))
         }
         "azblob" => {
             known(&["account", "endpoint"])?;

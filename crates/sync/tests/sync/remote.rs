@@ -112,7 +112,7 @@ async fn suite(r: &dyn Remote) {
 /// Two writers of one name at the same moment, on a remote whose service refuses to
 /// replace an object: exactly one creates it, and its bytes are what the name holds.
 async fn racing_writers(r: &dyn Remote) {
-    assert_eq!(r.creation(), Creation::Exclusive);
+    assert_eq!(r.creation().await.unwrap(), Creation::Exclusive);
     for i in 0..24 {
         let k = key(&format!("race/{i:03}"));
         let (first, second) = (format!("first writer {i}"), format!("second writer {i}"));
@@ -216,7 +216,7 @@ async fn s3_on_s3s_fs() {
     // checks it before writing rather than atomically: two writers at the same moment
     // both "create" there (this suite's race, tried against it). The race is checked
     // where the store guarantees it.
-    assert_eq!(remote.creation(), Creation::Exclusive);
+    assert_eq!(remote.creation().await.unwrap(), Creation::Exclusive);
     // A wrong secret is refused, not retried forever.
     let wrong = dossier_sync::Credentials {
         s3: Some(("K".into(), "wrong".into())),
@@ -234,7 +234,7 @@ async fn webdav_on_rclone() {
     let url = server.webdav_url("school-a");
     let remote = dossier_sync::open(&url).unwrap();
     // rclone's server ignores `If-None-Match`: write-once by naming only.
-    assert_eq!(remote.creation(), Creation::CheckedFirst);
+    assert_eq!(remote.creation().await.unwrap(), Creation::CheckedFirst);
     suite(&Resilient::new(remote, ResilientOptions::default())).await;
     let wrong = dossier_sync::open(&format!(
         "webdav://u:nope@127.0.0.1:{}/school-a",
@@ -242,4 +242,29 @@ async fn webdav_on_rclone() {
     ))
     .unwrap();
     assert!(wrong.list("").await.is_err());
+}
+
+/// Apache's mod_dav honours `If-None-Match: *`: Dossier's own conditional `PUT` is
+/// refused when the name exists, with no look first. (mod_dav_fs checks the header
+/// before writing rather than atomically, like s3s-fs: the race is checked where the
+/// store guarantees it.)
+#[tokio::test]
+async fn webdav_on_apache_is_write_once() {
+    let Some(server) = dossier_e2e::servers::webdav_apache() else {
+        return;
+    };
+    let url = server.webdav_url("school-a");
+    let remote = dossier_sync::open(&url).unwrap();
+    assert_eq!(remote.creation().await.unwrap(), Creation::Exclusive);
+    suite(&Resilient::new(remote, ResilientOptions::default())).await;
+    // The probe left nothing behind.
+    let all = dossier_sync::open(&server.webdav_url("school-a"))
+        .unwrap()
+        .list("")
+        .await
+        .unwrap();
+    assert!(
+        all.iter().all(|o| !o.key.as_str().contains("probe")),
+        "{all:?}"
+    );
 }
