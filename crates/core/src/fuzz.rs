@@ -51,10 +51,28 @@ pub fn journal_segment(data: &[u8]) {
 pub fn checkpoint(data: &[u8]) {
     let c = crypto();
     let _ = checkpoint::open(&c, 3, device(), data);
+    let _ = checkpoint::open_heads(&c, 3, device(), data);
     for plain in as_plaintexts(data) {
-        let mut body = checkpoint::CHECKPOINT_MAGIC.to_vec();
-        body.extend_from_slice(&c.seal(SealKind::Journal, &checkpoint::aad(3, device()), &plain));
+        // Format 1: the body alone.
+        let mut body = checkpoint::CHECKPOINT_MAGIC_1.to_vec();
+        body.extend_from_slice(&c.seal(SealKind::Journal, &checkpoint::aad_1(3, device()), &plain));
         let _ = checkpoint::open(&c, 3, device(), &body);
+        // Format 2: the same plaintext as a header, then as a body after a good header.
+        let header = c.seal(
+            SealKind::Journal,
+            &checkpoint::header_aad(3, device()),
+            &plain,
+        );
+        let mut with_header = checkpoint::CHECKPOINT_MAGIC.to_vec();
+        with_header.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        with_header.extend_from_slice(&header);
+        let _ = checkpoint::open_heads(&c, 3, device(), &with_header);
+        with_header.extend_from_slice(&c.seal(
+            SealKind::Journal,
+            &checkpoint::aad(3, device()),
+            &plain,
+        ));
+        let _ = checkpoint::open(&c, 3, device(), &with_header);
     }
     let _ = checkpoint::parse_object_name(&String::from_utf8_lossy(data));
 }

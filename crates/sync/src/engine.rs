@@ -54,6 +54,10 @@ pub struct SyncReport {
     pub keys_sent: bool,
     /// Journal segments on the remote (all devices).
     pub segments_on_remote: u64,
+    /// Of those, how many the newest checkpoint does not cover.
+    pub segments_since_checkpoint: u64,
+    /// Segments deleted because a newer checkpoint covers them (compaction).
+    pub segments_compacted: u64,
     /// This desktop started from a checkpoint; it wrote a new one.
     pub checkpoint_used: bool,
     pub checkpoint_written: bool,
@@ -288,10 +292,13 @@ impl<L: Replica> Engine<L> {
         let start = self.counters.snapshot();
         let mut report = SyncReport::default();
         keys::sync_keys(self, &mut report).await?;
+        // Before sending: a desktop whose own segments were compacted away (its catalog
+        // rebuilt) takes them from the checkpoint rather than numbering them again.
+        let newest = checkpoint::survey(self, &mut report).await?;
+        checkpoint::bootstrap(self, newest.as_ref(), &mut report).await?;
         push::push(self, &mut report).await?;
-        checkpoint::bootstrap(self, &mut report).await?;
-        pull::pull(self, &mut report).await?;
-        checkpoint::maybe_write(self, opts.checkpoint_every, &mut report).await?;
+        pull::pull(self, newest.as_ref(), &mut report).await?;
+        checkpoint::maybe_write(self, opts.checkpoint_every, newest.as_ref(), &mut report).await?;
         if report.ops_applied > 0 {
             // A pack another desktop dropped may hold the only copy of a chunk this
             // desktop uses (it used it before hearing of the drop): copy it out and send

@@ -405,6 +405,37 @@ impl Catalog {
         Ok(name.and_then(|n| crate::format::checkpoint::parse_object_name(&n)))
     }
 
+    /// The heads of a checkpoint read before, by its object name (the newest listed one,
+    /// kept so they are read once).
+    pub fn checkpoint_heads(&self, name: &str) -> Result<Option<crate::format::checkpoint::Heads>> {
+        let kept: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'checkpoint_heads'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(kept) = kept else { return Ok(None) };
+        let (kept_name, heads): (String, crate::format::checkpoint::Heads) =
+            serde_json::from_str(&kept)?;
+        Ok((kept_name == name).then_some(heads))
+    }
+
+    /// Keep the heads of checkpoint `name` (replacing those of another).
+    pub fn note_checkpoint_heads(
+        &self,
+        name: &str,
+        heads: &crate::format::checkpoint::Heads,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('checkpoint_heads', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [serde_json::to_string(&(name, heads))?],
+        )?;
+        Ok(())
+    }
+
     /// Remember `covered`/`device` as the newest checkpoint seen, unless one covering
     /// more was seen before.
     pub fn note_checkpoint_seen(&self, covered: u64, device: DeviceId) -> Result<()> {

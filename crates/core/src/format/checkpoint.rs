@@ -1,28 +1,82 @@
 //! Checkpoints: many journal segments in one remote object, so a new desktop downloads
 //! one object instead of every segment ever written. Written once, never changed; a
-//! newer checkpoint covers more segments.
+//! newer checkpoint covers more segments, and the segments a checkpoint covers may be
+//! deleted from the remote once a newer one exists (compaction): a checkpoint is the
+//! only thing that accounts for history no longer listed.
 //!
-//! Layout (format 1):
+//! Layout (format 2):
 //!
 //! ```text
 //! checkpoints/<segments covered, 12 digits>-<device id>   object name on the remote
-//! "DOSCKPT1"                                              8-byte magic
+//! "DOSCKPT2"                                              8-byte magic
+//! header length, u32 little-endian
+//! nonce(12) | AES-256-GCM(JSON header) | tag(16)          what it covers
 //! nonce(12) | AES-256-GCM(zstd(JSON checkpoint)) | tag(16)
 //! ```
 //!
-//! The JSON is `{"device", "covered", "segments": [Segment…]}`: every segment of every
-//! device its writer held, each device's from 1 without a gap. The associated data is
-//! `"dossier checkpoint v1 " + device + " " + covered`.
+//! The header is `{"device", "covered", "heads": {device: {"seq", "digest"}}}`: the last
+//! segment of each device it holds and that segment's digest, readable with a range read
+//! of the object's start. The JSON checkpoint is `{"device", "covered", "segments":
+//! [Segment…]}`: every segment of every device its writer held, each device's from 1
+//! without a gap; its last segments must be the header's heads. The associated data is
+//! `"dossier checkpoint header v2 " + device + " " + covered` for the header and
+//! `"dossier checkpoint v2 " + device + " " + covered` for the body. Format 1 (magic
+//! `DOSCKPT1`, no header, `"dossier checkpoint v1 …"`) is still read; its heads come from
+//! its segments.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::journal::Segment;
+use super::journal::{Segment, SegmentDigest};
 use crate::error::{Error, Result};
 use crate::ids::DeviceId;
 use crate::keys::Crypto;
 use crate::keys::master::SealKind;
 
-pub const CHECKPOINT_MAGIC: &[u8; 8] = b"DOSCKPT1";
+pub const CHECKPOINT_MAGIC: &[u8; 8] = b"DOSCKPT2";
+/// Format 1's magic: no header.
+pub const CHECKPOINT_MAGIC_1: &[u8; 8] = b"DOSCKPT1";
+/// The format this build writes.
+pub const CHECKPOINT_FORMAT: u32 = 2;
+/// How many bytes of a checkpoint's start give its format and header length.
+pub const PREFIX_LEN: usize = 12;
+/// The longest header read (heads of tens of thousands of devices).
+pub const MAX_HEADER: u32 = 16 * 1024 * 1024;
+
+/// The last segment a checkpoint holds of a device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    pub seq: u64,
+    pub digest: SegmentDigest,
+}
+
+/// What a checkpoint covers: per device, its last segment.
+pub type Heads = BTreeMap<crate::ids::DeviceId, Head>;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    device: DeviceId,
+    covered: u64,
+    heads: Heads,
+}
+
+/// The heads of `segments` (each device's in order): its last segment and digest.
+pub fn heads_of(segments: &[Segment]) -> Result<Heads> {
+    let mut heads = Heads::new();
+    for s in segments {
+        if heads.get(&s.device).is_none_or(|h| h.seq < s.seq) {
+            heads.insert(
+                s.device,
+                Head {
+                    seq: s.seq,
+                    digest: s.digest()?,
+                },
+            );
+        }
+    }
+    Ok(heads)
+}
 const LEVEL: i32 = 6;
 
 /// The segments a checkpoint carries.
@@ -49,11 +103,29 @@ pub fn parse_object_name(name: &str) -> Option<(u64, DeviceId)> {
 }
 
 pub(crate) fn aad(covered: u64, device: DeviceId) -> Vec<u8> {
+    format!("dossier checkpoint v2 {device} {covered}").into_bytes()
+}
+
+pub(crate) fn aad_1(covered: u64, device: DeviceId) -> Vec<u8> {
     format!("dossier checkpoint v1 {device} {covered}").into_bytes()
+}
+
+pub(crate) fn header_aad(covered: u64, device: DeviceId) -> Vec<u8> {
+    format!("dossier checkpoint header v2 {device} {covered}").into_bytes()
 }
 
 pub(crate) fn seal(crypto: &Crypto, checkpoint: &Checkpoint) -> Result<Vec<u8>> {
     let name = object_name(checkpoint.covered, checkpoint.device);
+    let header = serde_json::to_vec(&Header {
+        device: checkpoint.device,
+        covered: checkpoint.covered,
+        heads: heads_of(&checkpoint.segments)?,
+    })?;
+    let header = crypto.seal(
+        SealKind::Journal,
+        &header_aad(checkpoint.covered, checkpoint.device),
+        &header,
+    );
     let json = serde_json::to_vec(checkpoint)?;
     let plain = zstd::bulk::compress(&json, LEVEL).map_err(|source| Error::Io {
         action: "compress",
@@ -65,14 +137,77 @@ pub(crate) fn seal(crypto: &Crypto, checkpoint: &Checkpoint) -> Result<Vec<u8>> 
         &aad(checkpoint.covered, checkpoint.device),
         &plain,
     );
-    let mut out = Vec::with_capacity(CHECKPOINT_MAGIC.len() + sealed.len());
+    let len = u32::try_from(header.len())
+        .ok()
+        .filter(|l| *l <= MAX_HEADER)
+        .ok_or_else(|| Error::Invalid("a checkpoint's header is too large".into()))?;
+    let mut out = Vec::with_capacity(PREFIX_LEN + header.len() + sealed.len());
     out.extend_from_slice(CHECKPOINT_MAGIC);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&header);
     out.extend_from_slice(&sealed);
     Ok(out)
 }
 
-/// Open a checkpoint's object body: authenticated, bound to its name, and holding what
-/// its name says.
+/// How many bytes from the start of a checkpoint hold its header, from its first
+/// [`PREFIX_LEN`] bytes: `None` for format 1 (no header; its heads come from the whole
+/// object), an error for anything that is no checkpoint.
+pub fn header_end(covered: u64, device: DeviceId, prefix: &[u8]) -> Result<Option<usize>> {
+    let damaged = |detail| Error::Integrity {
+        object: object_name(covered, device),
+        detail,
+    };
+    if prefix.starts_with(CHECKPOINT_MAGIC_1) {
+        return Ok(None);
+    }
+    if !prefix.starts_with(CHECKPOINT_MAGIC) || prefix.len() < PREFIX_LEN {
+        return Err(damaged("not a checkpoint (wrong magic)"));
+    }
+    let len = u32::from_le_bytes(prefix[8..PREFIX_LEN].try_into().expect("four bytes"));
+    if len > MAX_HEADER {
+        return Err(damaged("its header is longer than any checkpoint's"));
+    }
+    Ok(Some(PREFIX_LEN + len as usize))
+}
+
+/// A format-2 checkpoint's heads from the start of its object (at least up to
+/// [`header_end`]): authenticated, bound to its name.
+pub(crate) fn open_heads(
+    crypto: &Crypto,
+    covered: u64,
+    device: DeviceId,
+    start: &[u8],
+) -> Result<Heads> {
+    let object = object_name(covered, device);
+    let end = header_end(covered, device, start)?.ok_or_else(|| Error::Integrity {
+        object: object.clone(),
+        detail: "a format-1 checkpoint has no header",
+    })?;
+    let sealed = start.get(PREFIX_LEN..end).ok_or_else(|| Error::Integrity {
+        object: object.clone(),
+        detail: "cut short inside its header",
+    })?;
+    let json = crypto.open(
+        SealKind::Journal,
+        &header_aad(covered, device),
+        sealed,
+        object.clone(),
+    )?;
+    let h: Header = serde_json::from_slice(&json).map_err(|_| Error::Integrity {
+        object: object.clone(),
+        detail: "not a checkpoint header",
+    })?;
+    if h.device != device || h.covered != covered {
+        return Err(Error::Integrity {
+            object,
+            detail: "its header names another checkpoint",
+        });
+    }
+    Ok(h.heads)
+}
+
+/// Open a checkpoint's object body (either format): authenticated, bound to its name,
+/// holding what its name and header say.
 pub(crate) fn open(
     crypto: &Crypto,
     covered: u64,
@@ -84,19 +219,25 @@ pub(crate) fn open(
         object: object.clone(),
         detail,
     };
-    let sealed = body
-        .strip_prefix(CHECKPOINT_MAGIC.as_slice())
-        .ok_or_else(|| damaged("not a checkpoint (wrong magic)"))?;
-    let plain = crypto.open(
-        SealKind::Journal,
-        &aad(covered, device),
-        sealed,
-        object.clone(),
-    )?;
+    let (sealed, aad, heads) = match header_end(covered, device, body)? {
+        None => (
+            &body[CHECKPOINT_MAGIC_1.len()..],
+            aad_1(covered, device),
+            None,
+        ),
+        Some(end) => {
+            let heads = open_heads(crypto, covered, device, body)?;
+            (&body[end..], aad(covered, device), Some(heads))
+        }
+    };
+    let plain = crypto.open(SealKind::Journal, &aad, sealed, object.clone())?;
     let json = super::unzstd(&plain, super::MAX_CHECKPOINT_JSON).map_err(damaged)?;
     let c: Checkpoint = serde_json::from_slice(&json).map_err(|_| damaged("not a checkpoint"))?;
     if c.device != device || c.covered != covered || c.segments.len() as u64 != covered {
         return Err(damaged("holds other segments than its name says"));
+    }
+    if heads.is_some_and(|h| heads_of(&c.segments).ok() != Some(h)) {
+        return Err(damaged("holds other segments than its header says"));
     }
     if c.segments
         .iter()
@@ -105,4 +246,95 @@ pub(crate) fn open(
         return Err(damaged("a segment holds another device's operation"));
     }
     Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::journal::Link;
+    use crate::format::op::{Op, OpKind, Stamp};
+    use crate::ids::DocId;
+
+    fn checkpoint(device: DeviceId) -> Checkpoint {
+        let other = DeviceId::new();
+        let seg = |d: DeviceId, seq: u64, prev| Segment {
+            device: d,
+            seq,
+            ops: vec![Op {
+                stamp: Stamp::parse(&format!("019a0000000{seq}.00000001.{d}")).unwrap(),
+                kind: OpKind::DocumentCreated {
+                    doc: DocId::new(),
+                    title: "Transcript of Ada".into(),
+                },
+            }],
+            link: Some(Link {
+                prev,
+                seen: Default::default(),
+            }),
+        };
+        let first = seg(device, 1, None);
+        let second = seg(device, 2, Some(first.digest().unwrap()));
+        let segments = vec![first, second, seg(other, 1, None)];
+        Checkpoint {
+            device,
+            covered: segments.len() as u64,
+            segments,
+        }
+    }
+
+    #[test]
+    fn the_header_says_what_the_checkpoint_covers_and_cannot_be_swapped() {
+        let crypto = crate::keys::MasterKey::generate().crypto();
+        let d = DeviceId::new();
+        let c = checkpoint(d);
+        let body = seal(&crypto, &c).unwrap();
+        assert!(!body.windows(7).any(|w| w == b"of Ada"));
+        assert_eq!(open(&crypto, 3, d, &body).unwrap(), c);
+        // The heads come from the start of the object alone.
+        let end = header_end(3, d, &body[..PREFIX_LEN]).unwrap().unwrap();
+        let heads = open_heads(&crypto, 3, d, &body[..end]).unwrap();
+        assert_eq!(heads, heads_of(&c.segments).unwrap());
+        assert_eq!(heads[&d].seq, 2);
+        assert_eq!(heads[&d].digest, c.segments[1].digest().unwrap());
+        // Cut inside the header, renamed, another key: refused.
+        assert!(matches!(
+            open_heads(&crypto, 3, d, &body[..end - 1]),
+            Err(Error::Integrity { .. })
+        ));
+        assert!(matches!(
+            open(&crypto, 4, d, &body),
+            Err(Error::Integrity { .. })
+        ));
+        let other = crate::keys::MasterKey::generate().crypto();
+        assert!(matches!(
+            open_heads(&other, 3, d, &body),
+            Err(Error::Integrity { .. })
+        ));
+        // The header of another checkpoint of the same name, in front of this body
+        // (a key holder's, or a swap on the remote), does not pass.
+        let mut fewer = c.clone();
+        fewer.segments.truncate(1);
+        fewer.segments.push(c.segments[2].clone());
+        fewer.covered = 2;
+        let mut fewer = seal(
+            &crypto,
+            &Checkpoint {
+                covered: 3,
+                ..fewer
+            },
+        )
+        .unwrap();
+        let fewer_end = header_end(3, d, &fewer).unwrap().unwrap();
+        fewer.truncate(fewer_end);
+        fewer.extend_from_slice(&body[end..]);
+        assert!(matches!(
+            open(&crypto, 3, d, &fewer),
+            Err(Error::Integrity { .. })
+        ));
+        // Junk and an overlong header length.
+        assert!(header_end(3, d, b"DOSPACK1xxxx").is_err());
+        let mut long = CHECKPOINT_MAGIC.to_vec();
+        long.extend_from_slice(&(MAX_HEADER + 1).to_le_bytes());
+        assert!(header_end(3, d, &long).is_err());
+    }
 }

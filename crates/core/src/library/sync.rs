@@ -67,6 +67,39 @@ impl Library {
         self.catalog.checkpoint_seen()
     }
 
+    /// What checkpoint `covered`/`device` covers, from the start of its object (up to
+    /// `format::checkpoint::header_end`; a format-1 checkpoint needs the whole object),
+    /// read once and kept: per device, its last segment.
+    pub fn checkpoint_heads(
+        &mut self,
+        covered: u64,
+        device: DeviceId,
+        start: &[u8],
+    ) -> Result<checkpoint::Heads> {
+        let name = checkpoint::object_name(covered, device);
+        if let Some(heads) = self.catalog.checkpoint_heads(&name)? {
+            return Ok(heads);
+        }
+        let heads = match checkpoint::header_end(covered, device, start)? {
+            Some(_) => checkpoint::open_heads(&self.crypto, covered, device, start)?,
+            None => checkpoint::heads_of(
+                &checkpoint::open(&self.crypto, covered, device, start)?.segments,
+            )?,
+        };
+        self.writer()?.note_checkpoint_heads(&name, &heads)?;
+        Ok(heads)
+    }
+
+    /// The heads of checkpoint `covered`/`device` if they were read before.
+    pub fn known_checkpoint_heads(
+        &self,
+        covered: u64,
+        device: DeviceId,
+    ) -> Result<Option<checkpoint::Heads>> {
+        self.catalog
+            .checkpoint_heads(&checkpoint::object_name(covered, device))
+    }
+
     /// Remember a checkpoint seen on the remote (kept only if it is the newest seen).
     pub fn note_checkpoint_seen(&mut self, covered: u64, device: DeviceId) -> Result<()> {
         self.writer()?.note_checkpoint_seen(covered, device)

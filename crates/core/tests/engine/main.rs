@@ -533,6 +533,49 @@ fn journal_2_fixture_still_opens_and_links() {
     assert_eq!(Some(ops), lib.next_segment().unwrap().map(|s| s.ops));
 }
 
+/// The checkpoints checked in under `tests/fixtures/checkpoint-v1` (no header) and
+/// `checkpoint-v2` (a header naming its heads): the fixture library's operations as two
+/// linked segments of its device. Both keep opening; a format-2 one's heads read from its
+/// start alone, a format-1 one's from its segments.
+#[test]
+fn checkpoint_fixtures_still_open() {
+    use dossier_core::format::checkpoint::{PREFIX_LEN, header_end, heads_of, parse_object_name};
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    for (fixture, has_header) in [("checkpoint-v1", false), ("checkpoint-v2", true)] {
+        let t = tempfile::tempdir().unwrap();
+        copy_dir(&fixtures.join("library-v1/library"), &t.path().join("lib"));
+        let mut lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
+            .unwrap()
+            .unlock(&secret("fixture passphrase"))
+            .unwrap();
+        let dir = fixtures.join(fixture).join("checkpoints");
+        let entry = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap();
+        let name = format!("checkpoints/{}", entry.file_name().to_str().unwrap());
+        let (covered, device) = parse_object_name(&name).unwrap();
+        let body = std::fs::read(entry.path()).unwrap();
+        let segments = lib.open_checkpoint(covered, device, &body).unwrap();
+        assert_eq!((covered, segments.len()), (2, 2), "{fixture}");
+        assert_eq!(
+            segments[1].link.as_ref().unwrap().prev,
+            Some(segments[0].digest().unwrap())
+        );
+        let ops: Vec<_> = segments.iter().flat_map(|s| s.ops.clone()).collect();
+        assert_eq!(
+            Some(ops),
+            lib.next_segment().unwrap().map(|s| s.ops),
+            "{fixture}"
+        );
+        assert_eq!(
+            header_end(covered, device, &body[..PREFIX_LEN])
+                .unwrap()
+                .is_some(),
+            has_header
+        );
+        let heads = lib.checkpoint_heads(covered, device, &body).unwrap();
+        assert_eq!(heads, heads_of(&segments).unwrap(), "{fixture}");
+    }
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {

@@ -197,7 +197,15 @@ impl<L: Replica> Engine<L> {
                 reason: problem.to_string(),
             });
         }
-        for problem in history::missing(&held, &listed) {
+        // A damaged newest checkpoint is reported by the first pass; nothing counts as
+        // compacted then.
+        let newest = match super::checkpoint::read_newest(self).await {
+            Ok(n) => n,
+            Err(crate::Error::Library(dossier_core::Error::Integrity { .. })) => None,
+            Err(e) => return Err(e),
+        };
+        let covered = super::checkpoint::Newest::covered_seqs(newest.as_ref());
+        for problem in history::missing(&held, &listed, &covered) {
             let device = problem.device;
             for seq in problem.first..=problem.last {
                 let name = object_name(device, seq);

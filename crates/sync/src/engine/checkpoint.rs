@@ -1,37 +1,140 @@
-//! Checkpoints on the remote: a desktop that holds no segment yet starts from the newest
-//! checkpoint (one object) instead of every segment ever written; and a desktop that is
-//! caught up writes a new checkpoint once enough segments were added since the newest.
+//! Checkpoints on the remote. Each sync first surveys them: the newest listed must cover
+//! at least as much as the newest this desktop saw (an older one is the remote showing
+//! an older state of itself, reported), and its heads (what it covers, read once from
+//! its header) say which segments may be gone from the listing because a compaction
+//! removed them. A desktop that holds no segment, or whose next segments of a device
+//! were compacted away, applies the newest checkpoint (one object) instead of segments;
+//! a desktop that is caught up writes a new checkpoint once enough segments were added
+//! since the newest, and then deletes what the one before it covers (compaction).
+//!
+//! **Invariant:** history leaves the remote only by compaction, and only what a listed
+//! checkpoint older than the newest covers; a desktop writes a checkpoint only when it
+//! holds everything the newest covers, so each checkpoint covers all its predecessors do.
+
+use std::collections::HashMap;
 
 use dossier_core::DeviceId;
-use dossier_core::format::checkpoint::{object_name, parse_object_name};
+use dossier_core::format::checkpoint::{
+    Heads, PREFIX_LEN, header_end, object_name, parse_object_name,
+};
+use dossier_core::format::journal;
 
-use super::history::{HistoryKind, HistoryProblem};
+use super::history::{self, HistoryKind, HistoryProblem};
 use super::{Engine, Refused, Replica, SyncReport, limit};
 use crate::error::{Error, Result};
-use crate::remote::{Key, Remote};
+use crate::remote::Key;
 
-/// The newest checkpoint on the remote: how many segments it covers, and its writer.
-async fn newest(remote: &dyn Remote) -> Result<Option<(u64, DeviceId)>> {
-    Ok(remote
+/// The newest checkpoint listed on the remote, and what it covers.
+#[derive(Debug, Clone)]
+pub(super) struct Newest {
+    pub covered: u64,
+    pub device: DeviceId,
+    pub heads: Heads,
+}
+
+impl Newest {
+    /// Per device, the last segment it covers.
+    pub fn covered_seqs(newest: Option<&Self>) -> HashMap<DeviceId, u64> {
+        newest
+            .map(|n| n.heads.iter().map(|(d, h)| (*d, h.seq)).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The checkpoints listed, oldest first.
+async fn listed<L: Replica>(engine: &Engine<L>) -> Result<Vec<(u64, DeviceId)>> {
+    let mut all: Vec<(u64, DeviceId)> = engine
+        .remote
         .list("checkpoints/")
         .await?
         .iter()
         .filter_map(|o| parse_object_name(o.key.as_str()))
-        .max())
+        .collect();
+    all.sort();
+    Ok(all)
 }
 
-/// Start a new desktop from the newest checkpoint (nothing to do for one that holds
-/// segments already, or when there is none). First, the newest checkpoint listed must
-/// cover at least as much as the newest this desktop saw before: an older one is the
-/// remote showing an older state of itself, reported.
-pub(super) async fn bootstrap<L: Replica>(
+/// What checkpoint `covered`/`device` covers: kept from an earlier read, or read from the
+/// start of the object (a format-1 checkpoint, which has no header, whole).
+async fn heads<L: Replica>(engine: &Engine<L>, covered: u64, device: DeviceId) -> Result<Heads> {
+    if let Some(h) = engine
+        .local
+        .run(move |l| l.known_checkpoint_heads(covered, device))
+        .await?
+    {
+        return Ok(h);
+    }
+    let key = Key::new(object_name(covered, device))?;
+    let cut = |_| {
+        Error::Library(dossier_core::Error::Integrity {
+            object: key.to_string(),
+            detail: "cut short before its header ends",
+        })
+    };
+    let prefix = engine
+        .remote
+        .get_range(&key, 0..PREFIX_LEN as u64)
+        .await
+        .or_else(|e| match e {
+            Error::OutOfRange { .. } | Error::Truncated { .. } => Err(cut(e)),
+            e => Err(e),
+        })?;
+    let start = match header_end(covered, device, &prefix)? {
+        Some(end) => engine
+            .remote
+            .get_range(&key, 0..end as u64)
+            .await
+            .or_else(|e| match e {
+                Error::OutOfRange { .. } | Error::Truncated { .. } => Err(cut(e)),
+                e => Err(e),
+            })?,
+        None => engine.remote.get(&key, limit::CHECKPOINT).await?,
+    };
+    engine
+        .local
+        .run(move |l| l.checkpoint_heads(covered, device, &start))
+        .await
+}
+
+/// The newest checkpoint listed and what it covers; `None` when there is none. A newest
+/// one that fails its check is [`Error::Library`] `Integrity`.
+pub(super) async fn read_newest<L: Replica>(engine: &Engine<L>) -> Result<Option<Newest>> {
+    let Some(&(covered, device)) = listed(engine).await?.last() else {
+        return Ok(None);
+    };
+    let heads = heads(engine, covered, device).await?;
+    Ok(Some(Newest {
+        covered,
+        device,
+        heads,
+    }))
+}
+
+/// The first step of a sync: the newest checkpoint, checked against the newest this
+/// desktop saw before ([`HistoryKind::OldCheckpoint`]) and remembered. One that fails its
+/// check is refused (reported) and counts as none: nothing is taken as compacted.
+pub(super) async fn survey<L: Replica>(
     engine: &Engine<L>,
     report: &mut SyncReport,
-) -> Result<()> {
-    let newest = newest(engine.remote.as_ref()).await?;
+) -> Result<Option<Newest>> {
+    let newest = match read_newest(engine).await {
+        Ok(n) => n,
+        Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
+            let key = match &e {
+                dossier_core::Error::Integrity { object, .. } => object.clone(),
+                _ => unreachable!("matched above"),
+            };
+            report.refused.push(Refused {
+                key,
+                reason: e.to_string(),
+            });
+            None
+        }
+        Err(e) => return Err(e),
+    };
     let seen = engine.local.run(|l| l.checkpoint_seen()).await?;
-    match (seen, newest) {
-        (Some((seen, by)), listed) if listed.is_none_or(|(covered, _)| covered < seen) => {
+    match (seen, &newest) {
+        (Some((seen, by)), listed) if listed.as_ref().is_none_or(|n| n.covered < seen) => {
             report.history.push(HistoryProblem::new(
                 HistoryKind::OldCheckpoint,
                 by,
@@ -39,7 +142,8 @@ pub(super) async fn bootstrap<L: Replica>(
                 seen,
             ));
         }
-        (_, Some((covered, device))) => {
+        (_, Some(n)) => {
+            let (covered, device) = (n.covered, n.device);
             engine
                 .local
                 .run(move |l| l.note_checkpoint_seen(covered, device))
@@ -47,59 +151,101 @@ pub(super) async fn bootstrap<L: Replica>(
         }
         _ => {}
     }
-    if !engine.local.run(|l| l.segments()).await?.is_empty() {
-        return Ok(());
-    }
-    let Some((covered, device)) = newest else {
+    Ok(newest)
+}
+
+/// Apply the newest checkpoint when this desktop holds no segment yet, or when it is
+/// behind the checkpoint on a device whose next segment is no longer listed (compacted):
+/// its segments apply like any others (those held already are passed over). When the
+/// newest fails its check, the one before it serves (compaction keeps it, and removed
+/// only what it covers).
+pub(super) async fn bootstrap<L: Replica>(
+    engine: &Engine<L>,
+    newest: Option<&Newest>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let Some(n) = newest else {
         return Ok(());
     };
-    let key = Key::new(object_name(covered, device))?;
-    let body = engine.remote.get(&key, limit::CHECKPOINT).await?;
-    report.objects_down += 1;
-    let applied = engine
-        .local
-        .run(move |l| {
-            let segments = l.open_checkpoint(covered, device, &body)?;
-            let mut ops = 0;
-            for s in &segments {
-                ops += l.apply_segment(s)?;
+    let held = engine.local.run(|l| l.segments()).await?;
+    let behind: Vec<(DeviceId, u64)> = n
+        .heads
+        .iter()
+        .map(|(d, h)| (*d, h.seq, held.get(d).copied().unwrap_or(0)))
+        .filter(|(_, head, have)| head > have)
+        .map(|(d, _, have)| (d, have + 1))
+        .collect();
+    if behind.is_empty() {
+        return Ok(());
+    }
+    if !held.is_empty() {
+        // Behind, but the next segments may still be listed: then they serve.
+        let listed = history::listed_segments(&engine.remote.list("journal/").await?);
+        if behind
+            .iter()
+            .all(|(d, next)| listed.get(d).is_some_and(|s| s.contains(next)))
+        {
+            return Ok(());
+        }
+    }
+    // The newest, or, when it fails its check, the one before it (kept for this).
+    let mut candidates = listed(engine).await?;
+    candidates.retain(|c| *c <= (n.covered, n.device));
+    for (covered, device) in candidates.into_iter().rev().take(2) {
+        let key = Key::new(object_name(covered, device))?;
+        let body = engine.remote.get(&key, limit::CHECKPOINT).await?;
+        report.objects_down += 1;
+        let applied = engine
+            .local
+            .run(move |l| {
+                let segments = l.open_checkpoint(covered, device, &body)?;
+                let mut ops = 0;
+                for s in &segments {
+                    ops += l.apply_segment(s)?;
+                }
+                Ok((segments.len() as u64, ops as u64))
+            })
+            .await;
+        match applied {
+            Ok((segments, ops)) => {
+                report.checkpoint_used = true;
+                report.segments_applied += segments;
+                report.ops_applied += ops;
+                return Ok(());
             }
-            Ok((segments.len() as u64, ops as u64))
-        })
-        .await;
-    match applied {
-        Ok((segments, ops)) => {
-            report.checkpoint_used = true;
-            report.segments_applied += segments;
-            report.ops_applied += ops;
+            Err(Error::Library(e @ dossier_core::Error::Integrity { .. }))
+            | Err(Error::Library(e @ dossier_core::Error::HistoryFork { .. })) => {
+                report.refused.push(Refused {
+                    key: key.to_string(),
+                    reason: e.to_string(),
+                });
+            }
+            Err(e) => return Err(e),
         }
-        // A damaged checkpoint: the segments themselves are still there.
-        Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
-            report.refused.push(Refused {
-                key: key.to_string(),
-                reason: e.to_string(),
-            });
-        }
-        Err(e) => return Err(e),
     }
     Ok(())
 }
 
-/// Write a checkpoint of what this desktop holds when the remote has at least `every`
-/// segments more than its newest checkpoint covers.
+/// Write a checkpoint of what this desktop holds when at least `every` listed segments
+/// are newer than the newest checkpoint covers and this desktop holds everything that
+/// one covers; then compact: delete the segments the checkpoint before the new one
+/// covers, and any checkpoint older than that one.
 pub(super) async fn maybe_write<L: Replica>(
     engine: &Engine<L>,
     every: u64,
+    newest: Option<&Newest>,
     report: &mut SyncReport,
 ) -> Result<()> {
-    if every == 0 || report.segments_on_remote < every {
+    if every == 0 || report.segments_since_checkpoint < every {
         return Ok(());
     }
-    let covered = newest(engine.remote.as_ref())
-        .await?
-        .map_or(0, |(covered, _)| covered);
-    if report.segments_on_remote < covered + every {
-        return Ok(());
+    let held = engine.local.run(|l| l.segments()).await?;
+    if newest.is_some_and(|n| {
+        n.heads
+            .iter()
+            .any(|(d, h)| held.get(d).copied().unwrap_or(0) < h.seq)
+    }) {
+        return Ok(()); // Behind the newest: a caught-up desktop writes the next.
     }
     let Some((name, body)) = engine.local.run(|l| l.seal_checkpoint()).await? else {
         return Ok(());
@@ -107,8 +253,8 @@ pub(super) async fn maybe_write<L: Replica>(
     let Some((mine, writer)) = parse_object_name(&name) else {
         return Ok(());
     };
-    if mine < covered + every {
-        return Ok(()); // This desktop is behind: a caught-up one writes it.
+    if newest.is_some_and(|n| mine < n.covered + every) {
+        return Ok(());
     }
     engine
         .remote
@@ -120,5 +266,36 @@ pub(super) async fn maybe_write<L: Replica>(
         .await?;
     report.objects_up += 1;
     report.checkpoint_written = true;
+    if let Some(previous) = newest {
+        compact(engine, previous, report).await?;
+    }
+    Ok(())
+}
+
+/// Delete the segments `previous` covers and the checkpoints older than it: a newer
+/// checkpoint than `previous` now holds them all, and `previous` stays for desktops
+/// that started reading it.
+async fn compact<L: Replica>(
+    engine: &Engine<L>,
+    previous: &Newest,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let covered = Newest::covered_seqs(Some(previous));
+    for object in engine.remote.list("journal/").await? {
+        if let Some((device, seq)) = journal::parse_object_name(object.key.as_str())
+            && covered.get(&device).is_some_and(|&last| seq <= last)
+        {
+            engine.remote.delete(&object.key).await?;
+            report.segments_compacted += 1;
+        }
+    }
+    for (covered, device) in listed(engine).await? {
+        if (covered, device) < (previous.covered, previous.device) {
+            engine
+                .remote
+                .delete(&Key::new(object_name(covered, device))?)
+                .await?;
+        }
+    }
     Ok(())
 }

@@ -9,9 +9,9 @@
 //! So are a segment that does not follow its device's chain (a fork) and a newest
 //! checkpoint older than one seen before.
 //!
-//! **Invariant:** nothing removes journal segments or checkpoints from a remote (no
-//! compaction exists yet), so every segment any desktop holds or saw named is expected
-//! listed, and the newest checkpoint never gets older.
+//! **Invariant:** only compaction removes journal segments, and only those a checkpoint
+//! covers (`engine::checkpoint`): every other segment any desktop holds or saw named is
+//! expected listed, and the newest checkpoint never gets older.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -132,16 +132,19 @@ fn runs(seqs: impl IntoIterator<Item = u64>) -> Vec<(u64, u64)> {
 }
 
 /// Held segments (`held`: the last segment of each device, its own the last sent) that
-/// the listing lacks ([`HistoryKind::Missing`], not yet restored).
+/// the listing lacks ([`HistoryKind::Missing`], not yet restored), but for those the
+/// newest checkpoint covers (`covered`: per device, its last), which compaction removes.
 pub(super) fn missing(
     held: &HashMap<DeviceId, u64>,
     listed: &BTreeMap<DeviceId, BTreeSet<u64>>,
+    covered: &HashMap<DeviceId, u64>,
 ) -> Vec<HistoryProblem> {
     let empty = BTreeSet::new();
     let mut problems = Vec::new();
     for (&device, &have) in held {
         let seqs = listed.get(&device).unwrap_or(&empty);
-        for (first, last) in runs((1..=have).filter(|s| !seqs.contains(s))) {
+        let from = covered.get(&device).copied().unwrap_or(0) + 1;
+        for (first, last) in runs((from..=have).filter(|s| !seqs.contains(s))) {
             problems.push(HistoryProblem::new(
                 HistoryKind::Missing,
                 device,
@@ -260,7 +263,12 @@ mod tests {
             (HistoryKind::Missing, a, 5, 5),
         ];
         expected.sort_by_key(|e| (e.1, e.2));
-        assert_eq!(found(missing(&held, &listed)), expected);
+        assert_eq!(found(missing(&held, &listed, &HashMap::new())), expected);
+        // What the newest checkpoint covers is accounted for.
+        assert_eq!(
+            found(missing(&held, &listed, &HashMap::from([(a, 3)]))),
+            [(HistoryKind::Missing, a, 5, 5)]
+        );
         // b: a hole below listed ones; c: named up to 6, 4 listed (applied next time);
         // d: named up to 3, nothing after 1 listed.
         let seen = HashMap::from([(c, 6), (d, 3), (a, 2)]);
@@ -268,7 +276,7 @@ mod tests {
         expected.sort_by_key(|e| (e.1, e.2));
         assert_eq!(found(unreachable(&held, &listed, &seen)), expected);
         // A device whose segments are all gone.
-        let gone = missing(&HashMap::from([(a, 2)]), &BTreeMap::new());
+        let gone = missing(&HashMap::from([(a, 2)]), &BTreeMap::new(), &HashMap::new());
         assert_eq!((gone[0].first, gone[0].last), (1, 2));
     }
 }

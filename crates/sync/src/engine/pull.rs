@@ -7,16 +7,29 @@ use dossier_core::DeviceId;
 use dossier_core::format::journal::object_name;
 
 use super::ahead::Ahead;
+use super::checkpoint::Newest;
 use super::history::{self, HistoryKind};
 use super::push::pack_key;
 use super::{Engine, Refused, Replica, SyncPhase, SyncReport, limit};
 use crate::error::{Error, Result};
 
-pub(super) async fn pull<L: Replica>(engine: &Engine<L>, report: &mut SyncReport) -> Result<()> {
+pub(super) async fn pull<L: Replica>(
+    engine: &Engine<L>,
+    newest: Option<&Newest>,
+    report: &mut SyncReport,
+) -> Result<()> {
     let held = engine.local.run(|l| l.segments()).await?;
     let listed = history::listed_segments(&engine.remote.list("journal/").await?);
+    let covered = Newest::covered_seqs(newest);
     report.segments_on_remote = listed.values().map(|s| s.len() as u64).sum();
-    for mut problem in history::missing(&held, &listed) {
+    report.segments_since_checkpoint = listed
+        .iter()
+        .map(|(d, seqs)| {
+            let last = covered.get(d).copied().unwrap_or(0);
+            seqs.range(last + 1..).count() as u64
+        })
+        .sum();
+    for mut problem in history::missing(&held, &listed, &covered) {
         problem.restored = engine.restore_segments(&problem).await?;
         report.history.push(problem);
     }

@@ -94,9 +94,11 @@ async fn slot_labels(e: &Engine<Owned>) -> Vec<String> {
     l
 }
 
-/// Checkpoints: after many small syncs the remote holds checkpoints; a new desktop
-/// starts from the newest (one object instead of every segment before it) and ends
-/// identical; a tampered checkpoint is refused, and the segments still bring everything.
+/// Checkpoints: after many small syncs the remote holds checkpoints, and compaction has
+/// removed what the one before the newest covers (that one and the newest are kept). A
+/// new desktop starts from the newest (one object instead of every segment before it)
+/// and ends identical; with the newest tampered with, it starts from the one before, and
+/// the segments after that one are still there.
 #[tokio::test]
 async fn a_new_desktop_starts_from_a_checkpoint() {
     let t = tempfile::tempdir().unwrap();
@@ -111,13 +113,15 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
         checkpoint_every: 5,
         ..dossier_sync::SyncOptions::default()
     };
-    let mut written = 0;
-    for i in 0..12 {
+    let (mut written, mut compacted) = (0, 0);
+    for i in 0..17 {
         a.local()
             .run(move |l| l.tag(doc, &[format!("step-{i}")], &[]))
             .await
             .unwrap();
-        written += u32::from(a.sync_with(often).await.unwrap().checkpoint_written);
+        let r = a.sync_with(often).await.unwrap();
+        written += u32::from(r.checkpoint_written);
+        compacted += r.segments_compacted;
     }
     let checkpoints: Vec<(u64, dossier_core::DeviceId)> = memory
         .list("checkpoints/")
@@ -126,42 +130,158 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
         .iter()
         .filter_map(|o| dossier_core::format::checkpoint::parse_object_name(o.key.as_str()))
         .collect();
-    assert_eq!(checkpoints.len() as u32, written);
-    assert!(written >= 2, "{checkpoints:?}");
-    let covered = checkpoints.iter().map(|c| c.0).max().unwrap();
+    assert!(written >= 3, "{checkpoints:?}");
+    assert_eq!(
+        checkpoints.len(),
+        2,
+        "the newest and the one before: {checkpoints:?}"
+    );
+    let listed = memory.list("journal/").await.unwrap().len() as u64;
+    let (covered, _) = *checkpoints.iter().max().unwrap();
+    let (before, _) = *checkpoints.iter().min().unwrap();
+    assert_eq!(
+        compacted, before,
+        "what the one before the newest covers went"
+    );
+    assert_eq!(
+        listed + compacted,
+        18,
+        "every segment is listed or compacted"
+    );
 
     let b = joined(t.path(), "b", &memory).await;
     let r = b.sync().await.unwrap();
-    assert!(r.checkpoint_used && r.refused.is_empty(), "{r:?}");
-    assert_eq!(r.segments_applied, r.segments_on_remote, "{r:?}");
+    assert!(
+        r.checkpoint_used && r.refused.is_empty() && r.history.is_empty(),
+        "{r:?}"
+    );
+    assert_eq!(
+        r.segments_applied,
+        covered + r.segments_since_checkpoint,
+        "{r:?}"
+    );
     // The repo file, the checkpoint, the segments after it, and the packs.
     assert_eq!(
         r.objects_down,
-        2 + (r.segments_on_remote - covered) + r.packs_fetched,
+        2 + r.segments_since_checkpoint + r.packs_fetched,
         "{r:?}"
     );
     assert_eq!(state(&a).await, state(&b).await);
     verify_clean(&b).await;
 
-    for (c, _) in [checkpoints.iter().max().unwrap()] {
-        let (_, device) = checkpoints.iter().find(|x| x.0 == *c).unwrap();
-        let key = Key::new(dossier_core::format::checkpoint::object_name(*c, *device)).unwrap();
-        let mut bytes = memory.get(&key, u64::MAX).await.unwrap().to_vec();
-        let mid = bytes.len() / 2;
-        bytes[mid] ^= 0x40;
-        memory.delete(&key).await.unwrap();
-        memory.put_if_absent(&key, bytes.into()).await.unwrap();
-    }
+    let newest = *checkpoints.iter().max().unwrap();
+    let key = Key::new(dossier_core::format::checkpoint::object_name(
+        newest.0, newest.1,
+    ))
+    .unwrap();
+    let mut bytes = memory.get(&key, u64::MAX).await.unwrap().to_vec();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x40;
+    memory.delete(&key).await.unwrap();
+    memory.put_if_absent(&key, bytes.into()).await.unwrap();
     let c = joined(t.path(), "c", &memory).await;
     let r = c.sync().await.unwrap();
-    assert!(!r.checkpoint_used, "{r:?}");
-    assert!(
-        r.refused.iter().any(|x| x.key.starts_with("checkpoints/")),
+    assert!(r.checkpoint_used && r.history.is_empty(), "{r:?}");
+    assert_eq!(
+        r.refused.iter().map(|x| x.key.as_str()).collect::<Vec<_>>(),
+        [key.as_str()],
         "{r:?}"
     );
     assert_eq!(state(&a).await, state(&c).await);
     let check = a.check_remote(false).await.unwrap();
     assert_eq!(check.damaged.len(), 1, "{check:?}");
+}
+
+/// Compaction is the only way history leaves the remote, and nothing it removed comes
+/// back: a desktop that was away past a compaction catches up from the checkpoint, a
+/// desktop whose catalog was rebuilt takes its own compacted segments from it instead of
+/// numbering them again, `remote check --repair` sends nothing compacted back, and a
+/// newest checkpoint deleted by the remote is reported while its segments are restored
+/// from the desktops that hold them.
+#[tokio::test]
+async fn compaction_removes_history_only_through_a_checkpoint() {
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    let b = joined(t.path(), "b", &memory).await;
+    b.sync().await.unwrap();
+    let doc = a
+        .local()
+        .run(|l| Ok(l.catalog().list(Listing::All)?[0].id))
+        .await
+        .unwrap();
+    let often = dossier_sync::SyncOptions {
+        checkpoint_every: 3,
+        ..dossier_sync::SyncOptions::default()
+    };
+    let mut compacted = 0;
+    for i in 0..12 {
+        a.local()
+            .run(move |l| l.tag(doc, &[format!("away-{i}")], &[]))
+            .await
+            .unwrap();
+        compacted += a.sync_with(often).await.unwrap().segments_compacted;
+    }
+    assert!(compacted > 0);
+    // B was away: its next segment of A is gone; it starts from the checkpoint.
+    let r = b.sync().await.unwrap();
+    assert!(
+        r.checkpoint_used && r.history.is_empty() && r.refused.is_empty(),
+        "{r:?}"
+    );
+    assert_eq!(state(&a).await, state(&b).await);
+    // Nothing compacted is missing, or sent back.
+    let check = a.check_remote(true).await.unwrap();
+    assert!(
+        check.damaged.is_empty() && check.repaired.is_empty(),
+        "{check:?}"
+    );
+
+    // A's catalog lost: rebuilt from its store, it takes its compacted segments from the
+    // checkpoint, then sends only what is new.
+    let root = t.path().join("a");
+    drop(a.into_local().into_library().unwrap());
+    for f in ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"] {
+        let _ = std::fs::remove_file(root.join(f));
+    }
+    let repair = dossier_core::CatalogRepair::open(&root).unwrap();
+    let key = repair.unlock(&secret(PASSPHRASE)).unwrap();
+    let (lib, _) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    let a = engine(Box::new(Arc::clone(&memory)), lib);
+    let r = a.sync().await.unwrap();
+    assert!(r.checkpoint_used && r.history.is_empty(), "{r:?}");
+    assert_eq!(r.objects_up, 0, "nothing numbered again: {r:?}");
+    a.local()
+        .run(move |l| l.tag(doc, &["after-rebuild".into()], &[]))
+        .await
+        .unwrap();
+    let r = a.sync().await.unwrap();
+    assert_eq!((r.segments_sent, r.objects_up), (1, 1), "{r:?}");
+    let r = b.sync().await.unwrap();
+    assert!(r.history.is_empty() && r.segments_applied == 1, "{r:?}");
+    assert_eq!(state(&a).await, state(&b).await);
+
+    // The remote deletes the newest checkpoint: reported; the segments it covered that
+    // are gone (compacted under the one before) stay accounted for, the rest is listed.
+    let newest = memory
+        .list("checkpoints/")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.key)
+        .max()
+        .unwrap();
+    memory.delete(&newest).await.unwrap();
+    let r = b.sync().await.unwrap();
+    assert_eq!(
+        r.history.iter().map(|h| h.kind).collect::<Vec<_>>(),
+        [dossier_sync::HistoryKind::OldCheckpoint],
+        "{r:?}"
+    );
+    let d = joined(t.path(), "d", &memory).await;
+    let r = d.sync().await.unwrap();
+    assert!(r.checkpoint_used && r.history.is_empty(), "{r:?}");
+    assert_eq!(state(&d).await, state(&a).await);
 }
 
 /// A desktop whose catalog is lost rebuilds it from its own store and syncs on as before:
