@@ -581,3 +581,68 @@ on_every_remote!(
     history_rolled_back_on_s3,
     history_rolled_back_on_webdav
 );
+
+/// A truncated pack and a garbage pack of the right size: a desktop downloading them
+/// refuses both (checked against their ids), reports them and keeps nothing of them;
+/// `remote check` names both and `--repair` writes them again from the desktop that
+/// holds them; then every desktop reads every document.
+async fn packs_under_attack(make: impl Fn() -> Box<dyn Remote>) {
+    let t = tempfile::tempdir().unwrap();
+    let mut lib = crate::engine::create(&t.path().join("a"));
+    // One pack per import: packs to spoil.
+    for file in write_files(&t.path().join("in"), "a") {
+        lib.import(&[file], &ImportOptions::default(), &mut |_| {})
+            .unwrap();
+    }
+    let a = engine(make(), lib);
+    a.attach().await.unwrap();
+    a.sync().await.unwrap();
+    let attacker = make();
+    let packs: Vec<dossier_sync::Object> = attacker.list("packs/").await.unwrap();
+    assert!(packs.len() >= 2, "{packs:?}");
+    let (cut, junk) = (&packs[0], &packs[1]);
+    let body = attacker.get(&cut.key, u64::MAX).await.unwrap();
+    attacker.delete(&cut.key).await.unwrap();
+    attacker
+        .put_if_absent(&cut.key, body.slice(..body.len() / 2))
+        .await
+        .unwrap();
+    attacker.delete(&junk.key).await.unwrap();
+    attacker
+        .put_if_absent(&junk.key, vec![0x5a; junk.size as usize].into())
+        .await
+        .unwrap();
+
+    let b = engine(
+        make(),
+        joins(&*make(), t.path(), secret(PASSPHRASE)).await.unwrap(),
+    );
+    let r = b.sync().await.unwrap();
+    let mut refused = refused_keys(&r);
+    refused.sort();
+    let mut spoiled = vec![cut.key.as_str(), junk.key.as_str()];
+    spoiled.sort();
+    assert_eq!(refused, spoiled, "{r:?}");
+    let missing = b.local().run(|l| l.missing_packs()).await.unwrap();
+    assert_eq!(missing.len(), 2, "nothing of them kept: {missing:?}");
+
+    let check = a.check_remote(false).await.unwrap();
+    let mut damaged: Vec<&str> = check.damaged.iter().map(|d| d.key.as_str()).collect();
+    damaged.sort();
+    assert_eq!(damaged, spoiled, "{check:?}");
+    let check = a.check_remote(true).await.unwrap();
+    assert_eq!(check.repaired.len(), 2, "{check:?}");
+    let r = b.sync().await.unwrap();
+    assert!(r.refused.is_empty() && r.packs_fetched == 2, "{r:?}");
+    assert_eq!(state(&b).await, state(&a).await);
+    let verified = b.local().run(|l| l.verify(&mut |_| {})).await.unwrap();
+    assert!(verified.is_clean(), "{verified:?}");
+}
+
+on_every_remote!(
+    packs_under_attack,
+    "adversarial-packs",
+    packs_under_attack_on_a_folder,
+    packs_under_attack_on_s3,
+    packs_under_attack_on_webdav
+);
