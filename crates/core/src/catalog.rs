@@ -17,7 +17,7 @@ mod store_journal;
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use gc::KeysSeen;
 pub use query::{AuditEntry, ChunkLocation, DocumentDetail, DocumentSummary, Listing, VersionInfo};
@@ -51,6 +51,23 @@ pub struct Catalog {
     conn: Connection,
     device: DeviceId,
     last: Hlc,
+}
+
+/// The `meta` table's value of `key` (on the connection or inside a transaction).
+fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Set the `meta` table's value of `key`.
+fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
 }
 
 impl Catalog {

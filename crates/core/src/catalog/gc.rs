@@ -102,11 +102,7 @@ impl Catalog {
              ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, seen = excluded.seen",
             rusqlite::params![seq as i64, serde_json::to_string(ids)?],
         )?;
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('key_sync_authentic', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [seq.to_string()],
-        )?;
+        super::set_meta(&tx, "key_sync_authentic", &seq.to_string())?;
         tx.commit()?;
         Ok(())
     }

@@ -394,29 +394,16 @@ impl Catalog {
     /// The newest checkpoint this desktop saw listed on the remote: (segments covered,
     /// writer).
     pub fn checkpoint_seen(&self) -> Result<Option<(u64, DeviceId)>> {
-        let name: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'checkpoint_seen'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let name = super::meta(&self.conn, "checkpoint_seen")?;
         Ok(name.and_then(|n| crate::format::checkpoint::parse_object_name(&n)))
     }
 
     /// The heads of a checkpoint read before, by its object name (the newest listed one,
     /// kept so they are read once).
     pub fn checkpoint_heads(&self, name: &str) -> Result<Option<crate::format::checkpoint::Heads>> {
-        let kept: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'checkpoint_heads'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(kept) = kept else { return Ok(None) };
+        let Some(kept) = super::meta(&self.conn, "checkpoint_heads")? else {
+            return Ok(None);
+        };
         let (kept_name, heads): (String, crate::format::checkpoint::Heads) =
             serde_json::from_str(&kept)?;
         Ok((kept_name == name).then_some(heads))
@@ -428,12 +415,11 @@ impl Catalog {
         name: &str,
         heads: &crate::format::checkpoint::Heads,
     ) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('checkpoint_heads', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [serde_json::to_string(&(name, heads))?],
-        )?;
-        Ok(())
+        super::set_meta(
+            &self.conn,
+            "checkpoint_heads",
+            &serde_json::to_string(&(name, heads))?,
+        )
     }
 
     /// Remember `covered`/`device` as the newest checkpoint seen, unless one covering
@@ -445,11 +431,10 @@ impl Catalog {
         {
             return Ok(());
         }
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('checkpoint_seen', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [crate::format::checkpoint::object_name(covered, device)],
-        )?;
-        Ok(())
+        super::set_meta(
+            &self.conn,
+            "checkpoint_seen",
+            &crate::format::checkpoint::object_name(covered, device),
+        )
     }
 }

@@ -159,14 +159,7 @@ impl Catalog {
     /// Why the store journal may not hold everything this folder ever held (then a pack
     /// the catalog does not know is not proven unneeded); `None` when it is complete.
     pub fn journal_incomplete(&self) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'journal_incomplete'",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+        super::meta(&self.conn, "journal_incomplete")
     }
 
     /// Forget which remote segments were taken in (a rebuild that missed some store
@@ -183,12 +176,7 @@ impl Catalog {
     /// Note that the store journal may not hold everything (see
     /// [`Catalog::journal_incomplete`]).
     pub fn mark_journal_incomplete(&mut self, why: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('journal_incomplete', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [why],
-        )?;
-        Ok(())
+        super::set_meta(&self.conn, "journal_incomplete", why)
     }
 
     /// Store segment `seq` as this catalog holds it; `None` when it has no such segment.

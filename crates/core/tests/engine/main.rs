@@ -482,11 +482,7 @@ fn store_journal_1_fixture_still_rebuilds_the_catalog() {
 fn journal_1_fixture_still_opens() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let t = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures.join("library-v1/library"), &t.path().join("lib"));
-    let lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
-        .unwrap()
-        .unlock(&secret("fixture passphrase"))
-        .unwrap();
+    let lib = fixture_library(t.path());
     let device = lib.device_id();
     let name = dossier_core::format::journal::object_name(device, 1);
     let body = std::fs::read(fixtures.join("journal-v1").join(&name)).unwrap();
@@ -512,11 +508,7 @@ fn journal_1_fixture_still_opens() {
 fn journal_2_fixture_still_opens_and_links() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let t = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures.join("library-v1/library"), &t.path().join("lib"));
-    let lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
-        .unwrap()
-        .unlock(&secret("fixture passphrase"))
-        .unwrap();
+    let lib = fixture_library(t.path());
     let device = lib.device_id();
     let open = |seq| {
         let name = dossier_core::format::journal::object_name(device, seq);
@@ -543,11 +535,7 @@ fn checkpoint_fixtures_still_open() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for (fixture, has_header) in [("checkpoint-v1", false), ("checkpoint-v2", true)] {
         let t = tempfile::tempdir().unwrap();
-        copy_dir(&fixtures.join("library-v1/library"), &t.path().join("lib"));
-        let mut lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
-            .unwrap()
-            .unlock(&secret("fixture passphrase"))
-            .unwrap();
+        let mut lib = fixture_library(t.path());
         let dir = fixtures.join(fixture).join("checkpoints");
         let entry = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap();
         let name = format!("checkpoints/{}", entry.file_name().to_str().unwrap());
@@ -574,6 +562,16 @@ fn checkpoint_fixtures_still_open() {
         let heads = lib.checkpoint_heads(covered, device, &body).unwrap();
         assert_eq!(heads, heads_of(&segments).unwrap(), "{fixture}");
     }
+}
+
+/// A copy of the `library-v1` fixture in `dir`, unlocked for writing.
+fn fixture_library(dir: &Path) -> dossier_core::Library {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    copy_dir(&fixtures.join("library-v1/library"), &dir.join("lib"));
+    LockedLibrary::open(&dir.join("lib"), Access::Write)
+        .unwrap()
+        .unlock(&secret("fixture passphrase"))
+        .unwrap()
 }
 
 fn copy_dir(from: &Path, to: &Path) {

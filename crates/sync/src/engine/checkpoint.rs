@@ -65,30 +65,23 @@ async fn heads<L: Replica>(engine: &Engine<L>, covered: u64, device: DeviceId) -
         return Ok(h);
     }
     let key = Key::new(object_name(covered, device))?;
-    let cut = |_| {
-        Error::Library(dossier_core::Error::Integrity {
-            object: key.to_string(),
-            detail: "cut short before its header ends",
-        })
+    // An object shorter than its header says is damage, not a network fault.
+    let key = &key;
+    let read = |end: usize| async move {
+        match engine.remote.get_range(key, 0..end as u64).await {
+            Err(Error::OutOfRange { .. } | Error::Truncated { .. }) => {
+                Err(Error::Library(dossier_core::Error::Integrity {
+                    object: key.to_string(),
+                    detail: "cut short before its header ends",
+                }))
+            }
+            got => got,
+        }
     };
-    let prefix = engine
-        .remote
-        .get_range(&key, 0..PREFIX_LEN as u64)
-        .await
-        .or_else(|e| match e {
-            Error::OutOfRange { .. } | Error::Truncated { .. } => Err(cut(e)),
-            e => Err(e),
-        })?;
+    let prefix = read(PREFIX_LEN).await?;
     let start = match header_end(covered, device, &prefix)? {
-        Some(end) => engine
-            .remote
-            .get_range(&key, 0..end as u64)
-            .await
-            .or_else(|e| match e {
-                Error::OutOfRange { .. } | Error::Truncated { .. } => Err(cut(e)),
-                e => Err(e),
-            })?,
-        None => engine.remote.get(&key, limit::CHECKPOINT).await?,
+        Some(end) => read(end).await?,
+        None => engine.remote.get(key, limit::CHECKPOINT).await?,
     };
     engine
         .local

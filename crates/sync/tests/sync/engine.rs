@@ -483,6 +483,14 @@ async fn synced_desktop(dir: &Path, memory: &Arc<Memory>) -> Engine<Owned> {
 }
 
 /// A new desktop joined to the library on `memory` with the passphrase (not synced).
+/// The first document listed on a desktop.
+async fn first_doc(e: &Engine<Owned>) -> dossier_core::DocId {
+    e.local()
+        .run(|l| Ok(l.catalog().list(Listing::All)?[0].id))
+        .await
+        .unwrap()
+}
+
 async fn joined(dir: &Path, name: &str, memory: &Arc<Memory>) -> Engine<Owned> {
     let lib = dossier_sync::join(memory.as_ref(), dir.join(name), secret(PASSPHRASE))
         .await
@@ -622,11 +630,7 @@ async fn concurrent_versions_are_kept_and_flagged() {
     let a = synced_desktop(t.path(), &memory).await;
     let b = joined(t.path(), "b", &memory).await;
     b.sync().await.unwrap();
-    let doc = a
-        .local()
-        .run(|l| Ok(l.catalog().list(Listing::All)?[0].id))
-        .await
-        .unwrap();
+    let doc = first_doc(&a).await;
     for (e, name) in [(&a, "edit-a.txt"), (&b, "edit-b.txt")] {
         let file = t.path().join(name);
         std::fs::write(&file, format!("Corrected on {name}.\n")).unwrap();

@@ -94,6 +94,28 @@ async fn slot_labels(e: &Engine<Owned>) -> Vec<String> {
     l
 }
 
+/// Sync options writing a checkpoint every `n` segments.
+fn checkpoint_every(n: u64) -> dossier_sync::SyncOptions {
+    dossier_sync::SyncOptions {
+        checkpoint_every: n,
+        ..dossier_sync::SyncOptions::default()
+    }
+}
+
+/// Close the desktop in `root`, delete its catalog and rebuild it from its store: every
+/// store segment there, none missing.
+fn catalog_lost(e: Engine<Owned>, root: &Path) -> Library {
+    drop(e.into_local().into_library().unwrap());
+    for f in ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"] {
+        let _ = std::fs::remove_file(root.join(f));
+    }
+    let repair = dossier_core::CatalogRepair::open(root).unwrap();
+    let key = repair.unlock(&secret(PASSPHRASE)).unwrap();
+    let (lib, report) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    assert!(report.missing_segments.is_empty(), "{report:?}");
+    lib
+}
+
 /// Checkpoints: after many small syncs the remote holds checkpoints, and compaction has
 /// removed what the one before the newest covers (that one and the newest are kept). A
 /// new desktop starts from the newest (one object instead of every segment before it)
@@ -104,15 +126,8 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
     let t = tempfile::tempdir().unwrap();
     let memory = Arc::new(Memory::new());
     let a = synced_desktop(t.path(), &memory).await;
-    let doc = a
-        .local()
-        .run(|l| Ok(l.catalog().list(Listing::All)?[0].id))
-        .await
-        .unwrap();
-    let often = dossier_sync::SyncOptions {
-        checkpoint_every: 5,
-        ..dossier_sync::SyncOptions::default()
-    };
+    let doc = first_doc(&a).await;
+    let often = checkpoint_every(5);
     let (mut written, mut compacted) = (0, 0);
     for i in 0..17 {
         a.local()
@@ -205,15 +220,8 @@ async fn compaction_removes_history_only_through_a_checkpoint() {
     let a = synced_desktop(t.path(), &memory).await;
     let b = joined(t.path(), "b", &memory).await;
     b.sync().await.unwrap();
-    let doc = a
-        .local()
-        .run(|l| Ok(l.catalog().list(Listing::All)?[0].id))
-        .await
-        .unwrap();
-    let often = dossier_sync::SyncOptions {
-        checkpoint_every: 3,
-        ..dossier_sync::SyncOptions::default()
-    };
+    let doc = first_doc(&a).await;
+    let often = checkpoint_every(3);
     let mut compacted = 0;
     for i in 0..12 {
         a.local()
@@ -239,15 +247,10 @@ async fn compaction_removes_history_only_through_a_checkpoint() {
 
     // A's catalog lost: rebuilt from its store, it takes its compacted segments from the
     // checkpoint, then sends only what is new.
-    let root = t.path().join("a");
-    drop(a.into_local().into_library().unwrap());
-    for f in ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"] {
-        let _ = std::fs::remove_file(root.join(f));
-    }
-    let repair = dossier_core::CatalogRepair::open(&root).unwrap();
-    let key = repair.unlock(&secret(PASSPHRASE)).unwrap();
-    let (lib, _) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
-    let a = engine(Box::new(Arc::clone(&memory)), lib);
+    let a = engine(
+        Box::new(Arc::clone(&memory)),
+        catalog_lost(a, &t.path().join("a")),
+    );
     let r = a.sync().await.unwrap();
     assert!(r.checkpoint_used && r.history.is_empty(), "{r:?}");
     assert_eq!(r.objects_up, 0, "nothing numbered again: {r:?}");
@@ -301,16 +304,10 @@ async fn a_catalog_rebuilt_from_the_store_syncs_on_as_before() {
     let before = state(&a).await;
     let segments = memory.list("journal/").await.unwrap().len();
 
-    let root = t.path().join("a");
-    drop(a.into_local().into_library().unwrap());
-    for f in ["catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"] {
-        let _ = std::fs::remove_file(root.join(f));
-    }
-    let repair = dossier_core::CatalogRepair::open(&root).unwrap();
-    let key = repair.unlock(&secret(PASSPHRASE)).unwrap();
-    let (lib, report) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
-    assert!(report.missing_segments.is_empty(), "{report:?}");
-    let a = engine(Box::new(Arc::clone(&memory)), lib);
+    let a = engine(
+        Box::new(Arc::clone(&memory)),
+        catalog_lost(a, &t.path().join("a")),
+    );
     assert_eq!(state(&a).await, before);
     // B's segment kept its link through the rebuild: written again, it is the same.
     let b_device = b.local().run(|l| Ok(l.device_id())).await.unwrap();
