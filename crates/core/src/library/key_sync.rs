@@ -20,6 +20,15 @@ use crate::format::repo::{Authenticity, RepoFile, key_object_name};
 use crate::ids::LibraryId;
 use crate::keys::{self, MasterKey};
 
+/// What a merge takes as the slots last seen on the remote.
+#[derive(Clone, Copy)]
+enum Seen {
+    /// Those the catalog recorded (`key_sync`).
+    AsRecorded,
+    /// Unknown: only the slots on both sides count as seen.
+    Unknown,
+}
+
 fn refused(seq: u64, detail: &'static str) -> Error {
     Error::Integrity {
         object: key_object_name(seq),
@@ -71,6 +80,36 @@ impl Library {
     /// ([`Library::open_key_object`]; format 1 is refused too), or when taking it in would
     /// leave no usable slot.
     pub fn merge_remote_keys(&mut self, seq: u64, body: &[u8]) -> Result<bool> {
+        self.merge_keys(seq, body, Seen::AsRecorded)
+    }
+
+    /// Whether key object `seq`, the newest this desktop took in or published, still
+    /// holds the slots it saw there, authenticated. Not so when a desktop publishing the
+    /// same number at the same moment replaced it (a store that cannot refuse a second
+    /// writer: this desktop's change is not on the remote) or when it was replaced since.
+    pub fn keys_still_seen(&self, seq: u64, body: &[u8]) -> Result<bool> {
+        let Some(seen) = self.catalog.key_sync()?.filter(|s| s.seq == seq) else {
+            return Ok(false);
+        };
+        let there = match self.open_key_object(seq, body) {
+            Ok((repo, Authenticity::Authentic)) => repo,
+            Ok(_) | Err(Error::Integrity { .. }) => return Ok(false),
+            Err(e) => return Err(e),
+        };
+        let theirs: HashSet<&str> = there.keys.slots.iter().map(|s| s.id.as_str()).collect();
+        let ids: HashSet<&str> = seen.ids.iter().map(String::as_str).collect();
+        Ok(theirs == ids)
+    }
+
+    /// Take in key object `seq` after finding it is not what this desktop saw there
+    /// ([`Library::keys_still_seen`]): what this desktop believed it saw is unknown, so
+    /// nothing is taken as removed on either side (the slots of both are kept); then
+    /// this desktop publishes the result above it.
+    pub fn retake_remote_keys(&mut self, seq: u64, body: &[u8]) -> Result<bool> {
+        self.merge_keys(seq, body, Seen::Unknown)
+    }
+
+    fn merge_keys(&mut self, seq: u64, body: &[u8], seen: Seen) -> Result<bool> {
         self.writer()?;
         let (remote, authenticity) = self.open_key_object(seq, body)?;
         if authenticity != Authenticity::Authentic {
@@ -84,10 +123,11 @@ impl Library {
         let state = self.catalog.key_sync()?;
         let here: HashSet<&str> = local.slots.iter().map(|s| s.id.as_str()).collect();
         let theirs: HashSet<&str> = remote.keys.slots.iter().map(|s| s.id.as_str()).collect();
-        let seen: HashSet<&str> = match &state {
-            Some(s) => s.ids.iter().map(String::as_str).collect(),
-            // First contact: nothing is known to be removed on either side.
-            None => here.intersection(&theirs).copied().collect(),
+        let seen: HashSet<&str> = match (&state, seen) {
+            (Some(s), Seen::AsRecorded) => s.ids.iter().map(String::as_str).collect(),
+            // First contact, or what was seen is unknown: nothing is known to be removed
+            // on either side.
+            _ => here.intersection(&theirs).copied().collect(),
         };
         let mut merged = local.clone();
         merged.slots = remote

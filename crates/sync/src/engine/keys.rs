@@ -4,7 +4,10 @@
 //! library's slot set: a sync takes it in and publishes this desktop's changes as the
 //! next one; a new desktop joins with it. One that does not verify (forged, replayed
 //! under another number, written by an older build) is refused and reported, and the
-//! desktop publishes its own set above it, so the newest object is authentic again.
+//! desktop publishes its own set above it, so the newest object is authentic again. The
+//! newest object a desktop saw is read again at each sync: when it no longer holds what
+//! the desktop saw (a racing publish replaced it on a store that cannot refuse a second
+//! writer), both sets are kept and published above it, so no change is lost.
 
 use dossier_core::format::repo::{key_object_name, parse_key_object_name};
 
@@ -67,6 +70,41 @@ pub(super) async fn sync_keys<L: Replica>(
     let listed = listed(engine.remote.as_ref()).await?;
     let latest = listed[0];
     let mut cover = false;
+    // The newest object seen must still hold what this desktop saw there: on a store
+    // that cannot refuse a second writer, a desktop publishing the same number at the
+    // same moment may have replaced this desktop's publish.
+    if let Some(seq) = seen
+        .as_ref()
+        .filter(|s| s.authentic && listed.contains(&s.seq))
+        .map(|s| s.seq)
+        && let Some(body) = fetch(engine.remote.as_ref(), seq).await?
+    {
+        report.objects_down += 1;
+        let retaken = engine
+            .local
+            .run(move |l| {
+                if l.keys_still_seen(seq, &body)? {
+                    return Ok(None);
+                }
+                l.retake_remote_keys(seq, &body).map(Some)
+            })
+            .await;
+        match retaken {
+            Ok(None) => {}
+            Ok(Some(changed)) => {
+                report.keys_received |= changed;
+                cover = true;
+            }
+            Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
+                report.refused.push(Refused {
+                    key: key_object_name(seq),
+                    reason: e.to_string(),
+                });
+                cover = true;
+            }
+            Err(e) => return Err(e),
+        }
+    }
     for seq in listed
         .into_iter()
         .filter(|&s| seen_seq.is_none_or(|f| s > f))
