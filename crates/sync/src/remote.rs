@@ -80,8 +80,8 @@ pub enum Creation {
     /// The service cannot refuse: `put_if_absent` looks first, then writes, so two
     /// writers at the same moment may both write. Dossier keeps its invariant by naming
     /// (only one device ever writes a name, or every writer of it writes the same bytes),
-    /// except for key objects, where a lost race costs one desktop's change until its
-    /// next sync.
+    /// except for key objects, where the desktop whose publish was replaced notices it
+    /// at its next sync and publishes both sets above it.
     CheckedFirst,
 }
 
