@@ -359,6 +359,12 @@ fn print_report(report: &SyncReport, json: bool) -> Result<()> {
         report.requests,
         report.retries
     );
+    if report.segments_compacted > 0 {
+        println!(
+            "Removed {} change batch(es) from the remote that a checkpoint holds.",
+            report.segments_compacted
+        );
+    }
     for r in &report.refused {
         println!("refused {}: {}", r.key, r.reason);
     }

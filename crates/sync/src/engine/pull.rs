@@ -83,7 +83,13 @@ async fn apply_segments<L: Replica>(
     });
     let mut ahead = Ahead::new(downloads, engine.parallel);
     while let Some(got) = ahead.next().await {
-        let (seq, body) = got?;
+        let (seq, body) = match got {
+            Ok(got) => got,
+            // Listed a moment ago, compacted since by another desktop: the next sync
+            // takes it from the checkpoint that covers it.
+            Err(Error::NotFound { .. }) => break,
+            Err(e) => return Err(e),
+        };
         report.objects_down += 1;
         let applied = engine
             .local
