@@ -84,6 +84,16 @@ pub struct Refused {
     pub reason: String,
 }
 
+impl Refused {
+    /// Object `key`, refused for `reason` (an error, or words).
+    pub(crate) fn new(key: impl Into<String>, reason: impl ToString) -> Self {
+        Self {
+            key: key.into(),
+            reason: reason.to_string(),
+        }
+    }
+}
+
 /// The most Dossier downloads of each kind of object: what it ever writes of that kind
 /// (a pack whose size is known is capped at that size instead).
 mod limit {

@@ -112,15 +112,12 @@ pub(super) async fn survey<L: Replica>(
 ) -> Result<Option<Newest>> {
     let newest = match read_newest(engine).await {
         Ok(n) => n,
-        Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
-            let key = match &e {
-                dossier_core::Error::Integrity { object, .. } => object.clone(),
-                _ => unreachable!("matched above"),
+        Err(Error::Library(dossier_core::Error::Integrity { object, detail })) => {
+            let e = dossier_core::Error::Integrity {
+                object: object.clone(),
+                detail,
             };
-            report.refused.push(Refused {
-                key,
-                reason: e.to_string(),
-            });
+            report.refused.push(Refused::new(object, e));
             None
         }
         Err(e) => return Err(e),
@@ -208,10 +205,7 @@ pub(super) async fn bootstrap<L: Replica>(
             }
             Err(Error::Library(e @ dossier_core::Error::Integrity { .. }))
             | Err(Error::Library(e @ dossier_core::Error::HistoryFork { .. })) => {
-                report.refused.push(Refused {
-                    key: key.to_string(),
-                    reason: e.to_string(),
-                });
+                report.refused.push(Refused::new(key.to_string(), e));
             }
             Err(e) => return Err(e),
         }

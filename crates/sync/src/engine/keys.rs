@@ -96,10 +96,7 @@ pub(super) async fn sync_keys<L: Replica>(
                 cover = true;
             }
             Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
-                report.refused.push(Refused {
-                    key: key_object_name(seq),
-                    reason: e.to_string(),
-                });
+                report.refused.push(Refused::new(key_object_name(seq), e));
                 cover = true;
             }
             Err(e) => return Err(e),
@@ -123,10 +120,7 @@ pub(super) async fn sync_keys<L: Replica>(
                 break;
             }
             Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
-                report.refused.push(Refused {
-                    key: key_object_name(seq),
-                    reason: e.to_string(),
-                });
+                report.refused.push(Refused::new(key_object_name(seq), e));
                 cover = true;
             }
             Err(e) => return Err(e),

@@ -483,6 +483,18 @@ async fn synced_desktop(dir: &Path, memory: &Arc<Memory>) -> Engine<Owned> {
 }
 
 /// A new desktop joined to the library on `memory` with the passphrase (not synced).
+/// A synced desktop "a", a desktop "b" joined and synced, and the first document.
+async fn synced_pair(
+    dir: &Path,
+    memory: &Arc<Memory>,
+) -> (Engine<Owned>, Engine<Owned>, dossier_core::DocId) {
+    let a = synced_desktop(dir, memory).await;
+    let b = joined(dir, "b", memory).await;
+    b.sync().await.unwrap();
+    let doc = first_doc(&a).await;
+    (a, b, doc)
+}
+
 /// The first document listed on a desktop.
 async fn first_doc(e: &Engine<Owned>) -> dossier_core::DocId {
     e.local()
@@ -627,10 +639,7 @@ async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
 async fn concurrent_versions_are_kept_and_flagged() {
     let t = tempfile::tempdir().unwrap();
     let memory = Arc::new(Memory::new());
-    let a = synced_desktop(t.path(), &memory).await;
-    let b = joined(t.path(), "b", &memory).await;
-    b.sync().await.unwrap();
-    let doc = first_doc(&a).await;
+    let (a, b, doc) = synced_pair(t.path(), &memory).await;
     for (e, name) in [(&a, "edit-a.txt"), (&b, "edit-b.txt")] {
         let file = t.path().join(name);
         std::fs::write(&file, format!("Corrected on {name}.\n")).unwrap();

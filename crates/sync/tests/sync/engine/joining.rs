@@ -217,10 +217,7 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
 async fn compaction_removes_history_only_through_a_checkpoint() {
     let t = tempfile::tempdir().unwrap();
     let memory = Arc::new(Memory::new());
-    let a = synced_desktop(t.path(), &memory).await;
-    let b = joined(t.path(), "b", &memory).await;
-    b.sync().await.unwrap();
-    let doc = first_doc(&a).await;
+    let (a, b, doc) = synced_pair(t.path(), &memory).await;
     let often = checkpoint_every(3);
     let mut compacted = 0;
     for i in 0..12 {
