@@ -46,8 +46,13 @@ PY
 }
 
 echo "dossier $("$bin" --version | cut -d' ' -f2), $(restic version | cut -d' ' -f1-2), $(nproc) cores"
+corpus=../shared/corpus/files
+if [ ! -d "$corpus" ]; then
+  echo "the full corpus is not at $corpus: measuring on the tests' subset (tests/corpus), not comparable with docs/benchmarks.md" >&2
+  corpus=tests/corpus/files
+fi
 for set in corpus mixed big; do
-  case $set in corpus) d=../shared/corpus/files ;; mixed) d=$work/mixed ;; big) d=$work/big.bin ;; esac
+  case $set in corpus) d=$corpus ;; mixed) d=$work/mixed ;; big) d=$work/big.bin ;; esac
   [ $set = big ] && d_dir=$work/bigdir && mkdir -p "$d_dir" && mv "$d" "$d_dir/" && d=$d_dir
   measure $set "$d" dossier
   [ -n "${DOSSIER_BASELINE:-}" ] && measure $set "$d" baseline

@@ -6,9 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 app="${DOSSIER_APP:-$PWD/target/release/dossier-app}"
-corpus="$(cd ../shared/corpus/files 2>/dev/null && pwd || true)"
+corpus="$PWD/tests/corpus/files"
 [ -x "$app" ] || { echo "build the app first: cargo build --release -p dossier-app" >&2; exit 1; }
-[ -n "$corpus" ] || { echo "the shared corpus (../shared/corpus/files) is missing" >&2; exit 1; }
 
 source scripts/app-env.sh
 export DOSSIER_LIBRARY="$work/library"

@@ -27,15 +27,26 @@ pub fn dossier_bin() -> PathBuf {
     bin
 }
 
-/// The shared test corpus beside the project.
+/// The tests' corpus: a representative subset of real documents kept in the repository
+/// (`tests/corpus`, made by `scripts/make-test-corpus.py`).
 pub fn corpus() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
-    assert!(
-        p.is_dir(),
-        "the shared corpus is missing at {}",
-        p.display()
-    );
-    p
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/files")
+}
+
+/// The whole corpus beside the project (`../shared/corpus`) for benchmarks when it is
+/// there, else the tests' subset; says which on standard error.
+pub fn bench_corpus() -> PathBuf {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
+    if full.is_dir() {
+        full
+    } else {
+        eprintln!(
+            "the full corpus is not at {}: measuring on the tests' subset (tests/corpus), \
+             so the figures are not comparable with docs/benchmarks.md",
+            full.display()
+        );
+        corpus()
+    }
 }
 
 /// A `dossier` command on `library`, with the passphrase set and no terminal.

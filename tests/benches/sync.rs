@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use dossier_e2e::proxy::FaultProxy;
 use dossier_e2e::servers::{S3_KEY, S3_SECRET, s3, s3_url};
-use dossier_e2e::{corpus, dossier};
+use dossier_e2e::{bench_corpus, dossier};
 
 struct Measured {
     secs: f64,
@@ -166,7 +166,7 @@ fn main() {
     let url = s3_url(proxy.port(), "dossier");
     let work = tempfile::tempdir().expect("a temporary folder");
     let a: PathBuf = work.path().join("a");
-    let corpus = corpus();
+    let corpus = bench_corpus();
     let corpus_bytes: u64 = dossier_e2e::walk(&corpus)
         .iter()
         .map(|p| p.metadata().map(|m| m.len()).unwrap_or(0))

@@ -35,6 +35,7 @@ fn imports_killed_at_random_moments_lose_nothing() {
         .filter(|b| !b.is_empty())
         .map(|b| *blake3::hash(&b).as_bytes())
         .collect();
+    let files = walk(&corpus).len();
     let mut rng = rand::rng();
     let mut kills = 0;
     for round in 0..3 {
@@ -55,8 +56,9 @@ fn imports_killed_at_random_moments_lose_nothing() {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-            // About 700 events in a full import: kill anywhere in it, early ones included.
-            let kill_after = rng.random_range(0..700usize);
+            // About 1.1 events a file in a full import: kill anywhere in it, early ones
+            // included.
+            let kill_after = rng.random_range(0..files * 11 / 10);
             let mut acknowledged = Vec::new();
             let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
             let mut seen = 0;

@@ -67,7 +67,14 @@ fn processing_the_corpus_killed_at_random_moments_loses_no_job() {
         .iter()
         .map(|d| d["id"].as_str().unwrap().to_owned())
         .collect();
-    assert!(docs.len() > 600, "{} documents", docs.len());
+    // One document for each distinct non-empty file.
+    let distinct: BTreeSet<[u8; 32]> = dossier_e2e::walk(&corpus())
+        .iter()
+        .map(|p| std::fs::read(p).unwrap())
+        .filter(|b| !b.is_empty())
+        .map(|b| *blake3::hash(&b).as_bytes())
+        .collect();
+    assert_eq!(docs.len(), distinct.len());
 
     let mut rng = rand::rng();
     for kill in 0..6 {
@@ -141,7 +148,7 @@ fn processing_the_corpus_killed_at_random_moments_loses_no_job() {
 
     // The index, built in pieces between kills, equals one rebuilt from scratch.
     let before: Vec<_> = QUERIES.iter().map(|q| results(&lib, q)).collect();
-    assert!(before[0].0 > 100, "{:?}", before[0].0);
+    assert!(before[0].0 > 20, "{:?}", before[0].0);
     let every = results(&lib, "");
     assert_eq!(every.0, docs.len() as u64);
     json(&lib, &["reindex", "--json"]);

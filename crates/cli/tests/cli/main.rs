@@ -18,14 +18,9 @@ mod watch;
 
 const PASS: &str = "correct horse battery";
 
+/// The repository's test corpus (`tests/corpus`).
 fn corpus() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/files");
-    assert!(
-        p.is_dir(),
-        "the shared corpus is missing at {}",
-        p.display()
-    );
-    p
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/files")
 }
 
 struct Lib {
@@ -418,7 +413,7 @@ fn the_corpus_imports_exports_identically_and_dedups() {
             );
         }
     }
-    assert!(files > 600);
+    assert!(files >= 100, "{files} files");
     assert!(
         lib.json(&["verify", "--json"])["affected_documents"]
             .as_array()
