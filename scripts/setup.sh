@@ -63,7 +63,7 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
 fi
 
 # A real S3 server for the sync tests (rclone, above, serves WebDAV). Later versions
-# need a newer compiler (PLATFORM.md).
+# need a newer compiler (docs/platform.md).
 if ! command -v s3s-fs >/dev/null 2>&1; then
   cargo install s3s-fs@0.14.1 --locked --features binary --quiet
 fi
