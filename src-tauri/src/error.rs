@@ -17,10 +17,19 @@ pub enum ErrorKind {
     WrongPassphrase,
     /// What was asked for does not exist (document, version, page).
     NotFound,
-    /// The request itself cannot be done (bad value, bad query, wrong kind of file).
+    /// The request itself cannot be done (bad value, bad query, wrong kind of file, or
+    /// the document is not in a state for it).
     Invalid,
+    /// A legal hold or retention period keeps a document.
+    Held,
     /// Stored data failed its integrity check.
     Damaged,
+    /// The remote cannot be reached now; nothing is lost and it is tried again.
+    Offline,
+    /// A part this desktop needs is missing (the PDF engine, Tesseract, the keyring).
+    Unavailable,
+    /// The library was written by a newer Dossier.
+    UpdateNeeded,
     /// A disk, permission or operating-system problem.
     System,
     /// A bug: something this program should never do.
@@ -57,8 +66,7 @@ impl AppError {
     }
 
     pub fn internal(what: impl std::fmt::Display) -> Self {
-        Self::new(ErrorKind::Internal, format!("Internal error: {what}"))
-            .with_hint("Try again; if it happens again, report it with what you were doing.")
+        Self::new(ErrorKind::Internal, format!("Internal error: {what}")).with_hint(REPORT)
     }
 }
 
@@ -68,98 +76,166 @@ impl std::fmt::Display for AppError {
     }
 }
 
+/// Hints shared by several errors.
+const CHECK_LIBRARY: &str =
+    "Check the library (Settings → Check the library) to see what is affected.";
+const REBUILD_CATALOG: &str = "Nothing was deleted. Close Dossier and run `dossier repair \
+     --rebuild-catalog` (or ask your IT administrator to), then open the library again.";
+const UPDATE: &str = "Install the newest Dossier on this desktop, then open the library again.";
+const REPORT: &str = "Try again; if it happens again, report it with what you were doing.";
+const ADMIN_CHECK_REMOTE: &str = "The shared storage holds something Dossier never wrote \
+     there; ask your IT admin to run `dossier remote check`.";
+
 impl From<dossier_core::Error> for AppError {
+    /// Every variant is listed: a new one does not compile until it has words here.
     fn from(e: dossier_core::Error) -> Self {
+        use ErrorKind as K;
         use dossier_core::Error as E;
         let message = e.to_string();
+        let plain = |kind| Self::new(kind, message.clone());
         match e {
-            E::LibraryInUse { .. } => Self::new(ErrorKind::InUse, message).with_hint(
+            E::LibraryInUse { .. } => plain(K::InUse).with_hint(
                 "Close the other Dossier window or command using this library, then try again.",
             ),
             E::WrongPassphrase | E::MalformedRecoveryKey(_) | E::NoUsableKeySlot => {
-                Self::new(ErrorKind::WrongPassphrase, message)
+                plain(K::WrongPassphrase)
                     .with_hint("Check the passphrase (or recovery key) and try again.")
             }
-            E::NoSuchDocument(_)
+            E::NoSuchDocument { .. }
             | E::NoSuchVersion(_)
             | E::NoSuchPage { .. }
             | E::AmbiguousDocument { .. }
-            | E::NotALibrary(_) => Self::new(ErrorKind::NotFound, message),
-            E::Integrity { .. } | E::MissingChunk(_) | E::MissingPack(_) => {
-                Self::new(ErrorKind::Damaged, message).with_hint(
-                    "Check the library (Settings → Check the library) to see what is affected.",
-                )
-            }
-            E::HistoryFork { .. } => Self::new(ErrorKind::Damaged, message).with_hint(
+            | E::NotALibrary(_) => plain(K::NotFound),
+            E::Integrity { .. }
+            | E::MissingChunk(_)
+            | E::MissingPack(_)
+            | E::SegmentOutOfOrder { .. } => plain(K::Damaged).with_hint(CHECK_LIBRARY),
+            E::HistoryFork { .. } => plain(K::Damaged).with_hint(
                 "Nothing was applied. Ask your IT administrator to check whether a copy of \
                  that desktop's library folder is in use on another computer.",
             ),
             E::CatalogUnusable { .. } | E::NoStoreJournal(_) => {
-                Self::new(ErrorKind::Damaged, message).with_hint(
-                    "Nothing was deleted. Close Dossier and run `dossier repair --rebuild-catalog` \
-                     (or ask your IT administrator to), then open the library again.",
-                )
+                plain(K::Damaged).with_hint(REBUILD_CATALOG)
             }
-            E::Fetch { .. } => Self::new(ErrorKind::System, message)
-                .with_hint("This desktop keeps only part of the library; connect to the network and open it again."),
-            E::Io { .. } => Self::new(ErrorKind::System, message)
+            E::Json { .. } => plain(K::Damaged).with_hint(
+                "A file of the library cannot be read; put it back from a backup, or ask your \
+                 IT administrator.",
+            ),
+            E::TooNew { .. } | E::UnknownInCatalog { .. } => {
+                plain(K::UpdateNeeded).with_hint(UPDATE)
+            }
+            E::CatalogNeedsUpgrade => plain(K::UpdateNeeded).with_hint(
+                "Close other windows using this library and open it again here: the upgrade \
+                 is made when it opens for changes.",
+            ),
+            E::Fetch { .. } => plain(K::Offline).with_hint(
+                "This desktop keeps only part of the library; connect to the network and open \
+                 it again.",
+            ),
+            E::KeyringUnavailable(_) => plain(K::Unavailable).with_hint(
+                "This desktop has no keyring to keep the key in: the passphrase is asked at \
+                 each start instead.",
+            ),
+            E::PdfiumUnavailable { .. } | E::PdfWorker(_) => plain(K::Unavailable).with_hint(
+                "PDFs wait until the PDF engine works; reinstall Dossier or ask your IT admin.",
+            ),
+            E::TesseractUnavailable { .. } | E::OcrLanguageMissing { .. } => plain(K::Unavailable)
+                .with_hint("Scans wait until OCR works; ask your IT admin to install Tesseract."),
+            E::Io { .. } | E::Watch { .. } | E::Chunker { .. } => plain(K::System)
                 .with_hint("Check that the disk is connected, has free space and is writable."),
-            E::Held { .. } => Self::new(ErrorKind::Invalid, message)
-                .with_hint("Ask your records officer whether the hold can be lifted."),
-            E::Invalid(_)
+            E::Held { .. } => {
+                plain(K::Held).with_hint("Ask your records officer whether the hold can be lifted.")
+            }
+            E::ReadOnly => plain(K::InUse),
+            E::NoRemote => plain(K::Invalid).with_hint("Add a remote in Settings → Sync first."),
+            E::NotUnderstood { .. }
             | E::AlreadyExists(_)
             | E::Query { .. }
             | E::NoPageImages { .. }
             | E::PasswordProtected
-            | E::TooLarge { .. } => Self::new(ErrorKind::Invalid, message),
-            _ => Self::new(ErrorKind::Internal, message),
+            | E::TooLarge { .. }
+            | E::NotAFile { .. }
+            | E::AlreadyTrashed
+            | E::NotTrashed
+            | E::AlreadyHeld
+            | E::NotHeld
+            | E::AlreadyCurrent { .. }
+            | E::NoConcurrentVersions
+            | E::BadTag { .. }
+            | E::NoTags
+            | E::EmptyTitle
+            | E::BadFieldName { .. }
+            | E::ReservedField { .. }
+            | E::WidthOutOfRange { .. }
+            | E::KeySlot(_)
+            | E::OutsideWatchedFolder { .. } => plain(K::Invalid),
+            // A document's own problem, shown where its processing failed.
+            E::LegacyOffice
+            | E::MissingPart { .. }
+            | E::Zip(_)
+            | E::Xml(_)
+            | E::Pdf(_)
+            | E::Image(_)
+            | E::Ocr { .. }
+            | E::TimedOut { .. } => plain(K::Invalid),
+            E::Index(_) | E::IndexUnavailable { .. } => plain(K::Damaged).with_hint(
+                "Close Dossier and run `dossier reindex` (or ask your IT administrator to).",
+            ),
+            E::Sqlite(_) | E::Serde(_) | E::Kdf(_) | E::Stopped(_) => {
+                Self::new(K::Internal, format!("Internal error: {message}")).with_hint(REPORT)
+            }
         }
     }
 }
 
 impl From<dossier_sync::Error> for AppError {
+    /// Every variant is listed: a new one does not compile until it has words here.
     fn from(e: dossier_sync::Error) -> Self {
+        use ErrorKind as K;
         use dossier_sync::Error as E;
         if e.is_transient() {
-            return Self::new(
-                ErrorKind::System,
-                format!("The remote cannot be reached: {e}"),
-            )
-            .with_hint(
+            return Self::new(K::Offline, format!("The remote cannot be reached: {e}")).with_hint(
                 "Changes stay on this desktop and are sent when the network is back; nothing \
                  needs to be done.",
             );
         }
         let message = e.to_string();
+        let plain = |kind| Self::new(kind, message.clone());
         match e {
             E::Library(inner) => inner.into(),
-            E::OtherLibrary { .. } => Self::new(ErrorKind::Invalid, message)
+            E::OtherLibrary { .. } => plain(K::Invalid)
                 .with_hint("Choose an empty folder or bucket, or the address this library uses."),
-            E::NoLibrary => Self::new(
-                ErrorKind::NotFound,
-                "There is no Dossier library at this address.",
-            )
-            .with_hint(
-                "Check the address, or add the library to it from a desktop that has it \
-                 (Settings → Sync).",
-            ),
-            E::BadUrl { .. } => Self::new(ErrorKind::Invalid, message).with_hint(
+            E::NoLibrary => Self::new(K::NotFound, "There is no Dossier library at this address.")
+                .with_hint(
+                    "Check the address, or add the library to it from a desktop that has it \
+                     (Settings → Sync).",
+                ),
+            E::BadUrl { .. } => plain(K::Invalid).with_hint(
                 "Addresses look like s3://bucket/folder?endpoint=https://…, \
                  webdavs://user@host/folder or file:///path/to/shared/folder.",
             ),
-            E::KeptCredentials { .. } => Self::new(ErrorKind::Invalid, message),
-            E::Store { .. } | E::Io { .. } | E::NotFound { .. } => {
-                Self::new(ErrorKind::System, format!("The remote refused: {message}")).with_hint(
+            E::AlreadyKept { url } => Self::new(
+                K::Invalid,
+                format!("This library is already kept at {url}."),
+            ),
+            E::KeptCredentials { .. } => plain(K::Invalid),
+            E::Store { .. }
+            | E::Http { .. }
+            | E::Status { .. }
+            | E::Io { .. }
+            | E::NotFound { .. }
+            | E::Timeout { .. }
+            | E::Unavailable { .. } => {
+                Self::new(K::System, format!("The remote refused: {message}")).with_hint(
                     "Check the address and the access key or password; ask your IT admin if \
                      it goes on.",
                 )
             }
-            E::TooLarge { .. } => Self::new(ErrorKind::System, message).with_hint(
-                "The shared storage holds something Dossier never wrote there; ask your IT \
-                 admin to run `dossier remote check`.",
-            ),
+            E::TooLarge { .. } | E::Truncated { .. } | E::OutOfRange { .. } | E::BadKey { .. } => {
+                plain(K::Damaged).with_hint(ADMIN_CHECK_REMOTE)
+            }
             E::LibraryStopped => Self::not_open(),
-            _ => Self::new(ErrorKind::Internal, message),
+            E::LibraryPanicked => Self::internal(message),
         }
     }
 }

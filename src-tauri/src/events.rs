@@ -70,9 +70,28 @@ pub struct ProcessingEvent {
     pub busy: bool,
 }
 
-/// The library changed (import, processing, an edit): lists and counts are stale.
+/// The library changed (an import, processing, an edit, a sync). Lists, counts and
+/// searches are stale in every case; besides them only the views of `documents` are
+/// (`None`: any document's may be, e.g. after a sync brought changes).
 #[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
-pub struct LibraryChanged;
+pub struct LibraryChanged {
+    pub documents: Option<Vec<String>>,
+}
+
+impl LibraryChanged {
+    /// Any document may have changed.
+    pub fn any() -> Self {
+        Self { documents: None }
+    }
+
+    /// Only `docs` changed, besides the lists (empty: only the lists, e.g. new
+    /// documents).
+    pub fn of<D: ToString>(docs: impl IntoIterator<Item = D>) -> Self {
+        Self {
+            documents: Some(docs.into_iter().map(|d| d.to_string()).collect()),
+        }
+    }
+}
 
 /// Syncing with the remote moved on (a sync started, progressed, ended or failed).
 #[derive(Debug, Clone, Serialize, Type, Event)]

@@ -78,24 +78,13 @@ pub enum LibraryState {
     },
 }
 
-/// How a list of documents is ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum Sort {
-    Relevance,
-    Date,
-    Name,
-    Size,
-    Type,
-}
-
 /// A search, or (with empty `text`) a page of the library's documents.
 #[derive(Debug, Clone, Deserialize, Type)]
 pub struct Query {
     pub text: String,
     pub offset: u32,
     pub limit: u32,
-    pub sort: Sort,
+    pub sort: dossier_core::SortOrder,
     /// The other way round from `sort`'s own direction.
     pub reverse: bool,
     pub doc_type: Option<String>,
@@ -119,13 +108,7 @@ impl Query {
             before: None,
             year: self.year,
             status: self.status.clone(),
-            sort: match self.sort {
-                Sort::Relevance => dossier_core::SortOrder::Relevance,
-                Sort::Date => dossier_core::SortOrder::Date,
-                Sort::Name => dossier_core::SortOrder::Name,
-                Sort::Size => dossier_core::SortOrder::Size,
-                Sort::Type => dossier_core::SortOrder::Type,
-            },
+            sort: self.sort,
             reverse: self.reverse,
             trashed: self.trashed,
             // Counts are shown once per query: only its first page counts them.

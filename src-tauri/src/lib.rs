@@ -1,7 +1,9 @@
 //! `dossier-app`: the Tauri shell of Dossier. It adapts `dossier-core` to the web UI in
 //! `ui/` and nothing more: commands (`commands`), events (`events`), the types they carry
 //! (`ipc`), the `dossier://` protocol for previews (`protocol`), the open library
-//! (`session`, `state`), background processing (`processing`) and syncing (`sync`).
+//! (`session`, a leaf), the services that work on it and own their state (`processing`,
+//! `intake`, `sync`, `watchers`), and `state`, which puts them together when a library
+//! opens. Commands only adapt: they parse, call a service or the session, and answer.
 //!
 //! **API boundary:** this is the only crate that depends on tauri and specta. The UI's
 //! types are generated from `specta_builder` into `ui/src/bindings.ts` by the
@@ -11,6 +13,7 @@
 mod commands;
 mod error;
 mod events;
+mod intake;
 mod ipc;
 mod processing;
 mod protocol;

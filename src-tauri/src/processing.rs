@@ -1,9 +1,11 @@
-//! Background processing: pending jobs run on the writer thread in slices of about a
-//! second, so an edit or an import queued meanwhile waits at most one slice (and one
-//! file's job).
+//! The processing service: pending jobs (text, OCR, thumbnails, index) run on the
+//! session's writer in slices of about a second, so an edit or an import queued
+//! meanwhile waits at most one slice (and one file's job). One per open library; it owns
+//! the tools in use and whether a loop is running.
 
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use dossier_core::{JobState, ProcessEvent, ProcessOptions, Tools};
@@ -16,71 +18,129 @@ use crate::session::Session;
 /// How long one slice runs before the writer takes other work.
 const SLICE: Duration = Duration::from_secs(1);
 
-/// Run what is pending, unless a loop is already at it.
-pub fn kick(app: AppHandle, session: Arc<Session>, tools: Tools) {
-    session.kicked.store(true, Ordering::Release);
-    if session.processing.swap(true, Ordering::AcqRel) {
-        return;
+/// Runs the open library's pending jobs in the background.
+#[derive(Debug)]
+pub struct Processing {
+    app: AppHandle,
+    session: Arc<Session>,
+    tools: Mutex<Tools>,
+    /// A loop is running.
+    running: AtomicBool,
+    /// Work was queued since the loop last looked.
+    kicked: AtomicBool,
+}
+
+impl Processing {
+    pub fn new(app: AppHandle, session: Arc<Session>, tools: Tools) -> Arc<Self> {
+        Arc::new(Self {
+            app,
+            session,
+            tools: Mutex::new(tools),
+            running: AtomicBool::new(false),
+            kicked: AtomicBool::new(false),
+        })
     }
-    tauri::async_runtime::spawn(async move {
-        let _ = ProcessingEvent {
-            pending: 0,
-            current: None,
-            busy: true,
+
+    /// Use `tools` from the next slice on (the settings changed).
+    pub fn set_tools(&self, tools: Tools) {
+        *self.tools.lock().unwrap_or_else(PoisonError::into_inner) = tools;
+    }
+
+    fn tools(&self) -> Tools {
+        self.tools
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Run what is pending, unless a loop is already at it.
+    pub fn kick(self: &Arc<Self>) {
+        self.kicked.store(true, Ordering::Release);
+        if self.running.swap(true, Ordering::AcqRel) {
+            return;
         }
-        .emit(&app);
+        let this = Arc::clone(self);
+        tauri::async_runtime::spawn(async move { this.run().await });
+    }
+
+    async fn run(self: Arc<Self>) {
+        self.emit(0, None, true);
         loop {
-            session.kicked.store(false, Ordering::Release);
-            let events = app.clone();
-            let opts = ProcessOptions {
-                tools: tools.clone(),
-                retry_failed: false,
-                budget: Some(SLICE),
-            };
-            let slice = session
-                .write(move |lib| {
-                    let report = lib.process(&opts, &mut |e| {
-                        if let ProcessEvent::Started { job } = e {
-                            let _ = ProcessingEvent {
-                                pending: 0,
-                                current: Some(job.file_name.clone()),
-                                busy: true,
-                            }
-                            .emit(&events);
-                        }
-                    })?;
-                    let pending = lib
-                        .catalog()
-                        .job_counts()?
-                        .get(&JobState::Pending)
-                        .copied()
-                        .unwrap_or(0);
-                    Ok((report, pending))
-                })
-                .await;
-            let _ = LibraryChanged.emit(&app);
-            let more = match slice {
-                Ok((report, pending)) => {
-                    let _ = ProcessingEvent {
-                        pending: u32::try_from(pending).unwrap_or(u32::MAX),
-                        current: None,
-                        busy: report.more_pending,
-                    }
-                    .emit(&app);
-                    report.more_pending
-                }
+            self.kicked.store(false, Ordering::Release);
+            let more = match self.slice().await {
+                Some(more) => more,
                 // The error is the library's (e.g. a full disk): stop; the jobs stay
                 // pending and the next import or start runs them again.
-                Err(_) => false,
+                None => false,
             };
-            if !more && !session.kicked.load(Ordering::Acquire) {
+            if !more && !self.kicked.load(Ordering::Acquire) {
                 break;
             }
         }
-        session.processing.store(false, Ordering::Release);
+        self.running.store(false, Ordering::Release);
         // A kick between the last check and now found the loop still running.
-        if session.kicked.load(Ordering::Acquire) {
-            kick(app, session, tools);
+        if self.kicked.load(Ordering::Acquire) {
+            self.kick();
         }
-    });
+    }
+
+    /// One slice; whether jobs are still pending (`None`: the library failed).
+    async fn slice(&self) -> Option<bool> {
+        let events = self.app.clone();
+        let opts = ProcessOptions {
+            tools: self.tools(),
+            retry_failed: false,
+            budget: Some(SLICE),
+        };
+        let slice = self
+            .session
+            .write(move |lib| {
+                let mut finished = BTreeSet::new();
+                let report = lib.process(&opts, &mut |e| match e {
+                    ProcessEvent::Started { job } => {
+                        let _ = ProcessingEvent {
+                            pending: 0,
+                            current: Some(job.file_name.clone()),
+                            busy: true,
+                        }
+                        .emit(&events);
+                    }
+                    ProcessEvent::Finished { job, .. } => {
+                        finished.insert(job.doc);
+                    }
+                    _ => {}
+                })?;
+                let pending = lib
+                    .catalog()
+                    .job_counts()?
+                    .get(&JobState::Pending)
+                    .copied()
+                    .unwrap_or(0);
+                Ok((report, pending, finished))
+            })
+            .await;
+        match slice {
+            Ok((report, pending, finished)) => {
+                // Only the documents processed in this slice, besides the lists.
+                if !finished.is_empty() || report.indexed > 0 {
+                    let _ = LibraryChanged::of(finished).emit(&self.app);
+                }
+                self.emit(pending, None, report.more_pending);
+                Some(report.more_pending)
+            }
+            Err(_) => {
+                let _ = LibraryChanged::any().emit(&self.app);
+                None
+            }
+        }
+    }
+
+    fn emit(&self, pending: u64, current: Option<String>, busy: bool) {
+        let _ = ProcessingEvent {
+            pending: u32::try_from(pending).unwrap_or(u32::MAX),
+            current,
+            busy,
+        }
+        .emit(&self.app);
+    }
 }

@@ -1,27 +1,22 @@
-//! An open library in the app: one writer thread that owns the unlocked [`Library`] and
-//! runs changes in order, and a few read-only handles for searches and previews.
+//! An open library in the app: one writer ([`Owned`], the library-thread type both front
+//! ends use) that runs changes in order, and a small pool of read-only handles for
+//! searches and previews. The session knows nothing of the services around it
+//! (processing, sync, watched folders); they hold it and are told of changes through
+//! [`Session::changes`].
 //!
 //! **Invariant:** no lock is held while the library works. The writer's queue is a
-//! channel; a reader is taken out of the pool for the length of one call and put back.
+//! channel; a reader is taken out of the pool for the length of one call and put back,
+//! even when the call panics or its caller stops waiting.
 
-use std::sync::atomic::AtomicBool;
-use std::sync::mpsc;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use dossier_core::Library;
-use dossier_sync::{RemotePacks, ResilientOptions};
-use tokio::sync::{Semaphore, oneshot};
+use dossier_sync::{Owned, Replica, Unanswered};
+use tokio::sync::{Notify, Semaphore};
 
 use crate::error::{AppError, AppResult};
-
-type Job = Box<dyn FnOnce(&mut Library) + Send>;
-
-/// What the writer thread is asked to do.
-enum Work {
-    Run(Job),
-    /// Stop after the work queued before this; the library closes.
-    Close,
-}
 
 /// Read-only handles kept open for searches and previews.
 const READERS: usize = 2;
@@ -29,104 +24,63 @@ const READERS: usize = 2;
 /// The open library.
 #[derive(Debug)]
 pub struct Session {
-    writer: mpsc::Sender<Work>,
-    /// The writer thread, joined by [`Session::close`].
-    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
-    readers: Mutex<Vec<Library>>,
-    free: Semaphore,
-    /// A background processing loop is running (see `processing::kick`).
-    pub processing: AtomicBool,
-    /// Work was queued since the loop last looked.
-    pub kicked: AtomicBool,
-    /// Where syncing with the remote stands (see `sync::spawn`).
-    pub sync: crate::sync::SyncState,
+    writer: Owned,
+    readers: Arc<Readers>,
+    /// A change was made on this desktop (the sync service listens).
+    changes: Notify,
+}
+
+/// The pool of read-only handles: a permit of `free` for each handle in `idle`.
+#[derive(Debug)]
+struct Readers {
+    idle: Mutex<Vec<Library>>,
+    free: Arc<Semaphore>,
 }
 
 impl Session {
     /// Start the writer thread on `lib` (which holds the writer lock) and open readers.
     /// A library kept on a remote fetches content that is only there when it is read.
     pub fn start(mut lib: Library) -> AppResult<Arc<Self>> {
-        if let Some(url) = lib.remote()? {
-            let source = RemotePacks::for_url(&url, ResilientOptions::default()).map_err(|e| {
-                AppError::internal(format!("cannot start fetching from the remote: {e}"))
-            })?;
-            lib.set_pack_source(Some(Arc::new(source)));
-        }
+        dossier_sync::attach_remote_content(&mut lib)?;
         let readers = (0..READERS)
             .map(|_| lib.reader())
             .collect::<Result<Vec<_>, _>>()?;
-        let (tx, rx) = mpsc::channel::<Work>();
-        let thread = std::thread::Builder::new()
-            .name("dossier-writer".into())
-            .spawn(move || {
-                let mut lib = lib;
-                for work in rx {
-                    let Work::Run(job) = work else { break };
-                    job(&mut lib);
-                }
-                // Closed: the library is dropped here, releasing the writer lock.
-            })
-            .map_err(|e| AppError::internal(format!("cannot start the writer thread: {e}")))?;
         Ok(Arc::new(Self {
-            writer: tx,
-            thread: Mutex::new(Some(thread)),
-            readers: Mutex::new(readers),
-            free: Semaphore::new(READERS),
-            processing: AtomicBool::new(false),
-            kicked: AtomicBool::new(false),
-            sync: crate::sync::SyncState::default(),
+            writer: Owned::named(lib, "dossier-writer"),
+            readers: Arc::new(Readers {
+                idle: Mutex::new(readers),
+                free: Arc::new(Semaphore::new(READERS)),
+            }),
+            changes: Notify::new(),
         }))
     }
 
     /// Finish every change queued so far, then close the library (releasing the writer
     /// lock) and wait for that. Later changes are refused.
     pub fn close(&self) {
-        self.sync.stop();
-        let _ = self.writer.send(Work::Close);
-        let handle = self
-            .thread
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        if let Some(h) = handle {
-            let _ = h.join();
-        }
+        self.readers.free.close();
+        drop(self.writer.close());
     }
 
-    /// Run `f` on the writer thread, after every change queued before it.
+    /// Woken after each change made on this desktop.
+    pub fn changes(&self) -> &Notify {
+        &self.changes
+    }
+
+    /// Run `f` on the writer thread, after every change queued before it, and tell the
+    /// listeners of [`Session::changes`].
     pub async fn write<T, F>(&self, f: F) -> AppResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Library) -> AppResult<T> + Send + 'static,
     {
-        let answer = self.queue(f);
-        self.sync.changed();
-        // No answer: the library was closed before this change's turn.
+        let answer = self.writer.call(f);
+        self.changes.notify_one();
         match answer.await {
-            Ok(Some(out)) => out,
-            // A panicking change is answered with an error; the writer goes on.
-            Ok(None) => Err(AppError::internal("a change to the library failed")),
-            Err(_) => Err(AppError::not_open()),
+            Ok(out) => out,
+            Err(Unanswered::Panicked) => Err(AppError::from(dossier_sync::Error::LibraryPanicked)),
+            Err(Unanswered::Closed) => Err(AppError::not_open()),
         }
-    }
-
-    /// Queue `f` for the writer thread now; the receiver gets its result (`None` if it
-    /// panicked), or is dropped unanswered when the library closed first.
-    pub fn queue<T, E, F>(&self, f: F) -> oneshot::Receiver<Option<Result<T, E>>>
-    where
-        T: Send + 'static,
-        E: Send + 'static,
-        F: FnOnce(&mut Library) -> Result<T, E> + Send + 'static,
-    {
-        let (tx, rx) = oneshot::channel();
-        // A closed writer drops the job, and with it `tx`: the receiver sees that.
-        let _ = self
-            .writer
-            .send(Work::Run(Box::new(move |lib: &mut Library| {
-                let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(lib))).ok();
-                let _ = tx.send(out);
-            })));
-        rx
     }
 
     /// Run `f` on a read-only handle, off the async runtime.
@@ -135,59 +89,62 @@ impl Session {
         T: Send + 'static,
         F: FnOnce(&Library) -> AppResult<T> + Send + 'static,
     {
-        let permit = self
-            .free
-            .acquire()
+        let readers = Arc::clone(&self.readers);
+        let permit = Arc::clone(&readers.free)
+            .acquire_owned()
             .await
             .map_err(|_| AppError::not_open())?;
-        let lib = self.take_reader()?;
-        let joined = tauri::async_runtime::spawn_blocking(move || {
-            let out = f(&lib);
-            (lib, out)
-        })
-        .await;
-        match joined {
-            Ok((lib, out)) => {
-                self.put_reader(lib);
-                drop(permit);
-                out
-            }
-            Err(e) => {
-                // The handle went down with the task: the pool is one smaller for good.
-                permit.forget();
-                Err(AppError::internal(format!("a read stopped: {e}")))
-            }
-        }
-    }
-
-    /// A pooled reader; the caller holds a permit of `free`, so there is one.
-    fn take_reader(&self) -> AppResult<Library> {
-        self.readers
+        let lib = readers
+            .idle
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop()
-            .ok_or_else(|| AppError::internal("no reader available"))
+            .expect("a permit stands for an idle reader");
+        // The handle goes back before the permit, whatever `f` does and whether or not
+        // anyone still waits for the answer.
+        let joined = tauri::async_runtime::spawn_blocking(move || {
+            let out = catch_unwind(AssertUnwindSafe(|| f(&lib)));
+            readers
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(lib);
+            drop(permit);
+            out
+        })
+        .await;
+        match joined {
+            Ok(Ok(out)) => out,
+            Ok(Err(_)) | Err(_) => Err(AppError::from(dossier_sync::Error::LibraryPanicked)),
+        }
     }
+}
 
-    fn put_reader(&self, lib: Library) {
-        self.readers
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(lib);
+/// The sync engine reaches the library through the writer, in turn with the user's
+/// changes (which are not changes to send, so no listener is told).
+impl Replica for Session {
+    fn run<T, F>(&self, f: F) -> impl Future<Output = dossier_sync::Result<T>> + Send + 'static
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Library) -> dossier_core::Result<T> + Send + 'static,
+    {
+        self.writer.run(f)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Path, PathBuf};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
     use dossier_core::{Access, InitOptions, KdfParams, LockedLibrary};
 
     use super::*;
     use crate::error::ErrorKind;
 
-    #[test]
-    fn close_waits_for_the_change_in_progress_then_releases_the_writer_lock() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("lib");
+    fn started(dir: &Path) -> (PathBuf, Arc<Session>) {
+        let root = dir.join("lib");
         let (lib, _) = Library::create(
             &root,
             &InitOptions {
@@ -200,7 +157,48 @@ mod tests {
             },
         )
         .unwrap();
-        let session = Session::start(lib).unwrap();
+        (root, Session::start(lib).unwrap())
+    }
+
+    #[test]
+    fn reads_that_panic_give_their_handle_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_root, session) = started(dir.path());
+        tauri::async_runtime::block_on(async {
+            for _ in 0..=READERS {
+                let failed = session
+                    .read(|_| -> AppResult<()> { panic!("a bug in a read") })
+                    .await;
+                assert_eq!(failed.unwrap_err().kind, ErrorKind::Internal);
+            }
+            // Before: each panic kept a handle, so this read waited for ever.
+            let read = tokio::time::timeout(
+                Duration::from_secs(30),
+                session.read(|lib| Ok(lib.is_writer())),
+            )
+            .await
+            .expect("a handle is free");
+            assert!(!read.unwrap(), "a read-only handle");
+        });
+    }
+
+    #[test]
+    fn a_change_that_panics_is_answered_and_the_writer_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_root, session) = started(dir.path());
+        tauri::async_runtime::block_on(async {
+            let failed = session
+                .write(|_| -> AppResult<()> { panic!("a bug in a change") })
+                .await;
+            assert_eq!(failed.unwrap_err().kind, ErrorKind::Internal);
+            assert!(session.write(|lib| Ok(lib.is_writer())).await.unwrap());
+        });
+    }
+
+    #[test]
+    fn close_waits_for_the_change_in_progress_then_releases_the_writer_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, session) = started(dir.path());
         let in_use = || {
             matches!(
                 LockedLibrary::open(&root, Access::Write),

@@ -1,5 +1,7 @@
 //! Where the app stands: no library, a library opened (holding the writer lock) and
-//! waiting for its key, or an open [`Session`]; and this desktop's [`Settings`].
+//! waiting for its key, or an open library with the services working on it ([`Opened`]);
+//! and this desktop's [`Settings`]. This is where the services are put together: each
+//! receives what it needs when the library opens, and none of them reaches back here.
 //!
 //! **Invariant:** each mutex here is held only to look at or swap a value, never while
 //! the library works (opening, unlocking and everything else run outside them).
@@ -7,11 +9,15 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use dossier_core::{LockedLibrary, Tools};
+use dossier_core::{Library, LockedLibrary, Tools};
+use tauri::AppHandle;
 
 use crate::error::{AppError, AppResult};
+use crate::intake::Intake;
+use crate::processing::Processing;
 use crate::session::Session;
 use crate::settings::Settings;
+use crate::sync::Syncing;
 use crate::watchers::Watchers;
 
 /// The app's one library and this desktop's settings.
@@ -38,7 +44,16 @@ pub enum Phase {
     Closed,
     /// Opened for writing, waiting for the passphrase.
     Locked(LockedLibrary),
-    Open(Arc<Session>),
+    Open(Arc<Opened>),
+}
+
+/// An open library and the services working on it.
+#[derive(Debug)]
+pub struct Opened {
+    pub session: Arc<Session>,
+    pub processing: Arc<Processing>,
+    pub intake: Arc<Intake>,
+    pub sync: Arc<Syncing>,
 }
 
 impl AppState {
@@ -84,18 +99,57 @@ impl AppState {
         lock(&self.settings).clone()
     }
 
-    /// Take new settings (already saved) into use for what reads them later.
+    /// Take new settings (already saved) into use: for what reads them later, and for
+    /// the open library's services. Watched folders start again when they changed.
     pub fn set_settings(&self, settings: Settings) {
+        let watched_changed = lock(&self.settings).watched != settings.watched;
         lock(&self.tools).ocr.languages = settings.tesseract_languages();
+        if let Ok(open) = self.open() {
+            open.processing.set_tools(self.tools());
+            open.sync.set_minutes(settings.sync_minutes);
+            if watched_changed {
+                self.watchers.restart(&open.intake, &settings.watched);
+            }
+        }
         *lock(&self.settings) = settings;
     }
 
-    /// The open session, or a "no library is open" error.
-    pub fn session(&self) -> AppResult<Arc<Session>> {
+    /// Start working on `lib` (unlocked, holding the writer lock): the session, then
+    /// processing of what is pending, the watched folders and the sync loop.
+    pub fn start(&self, app: &AppHandle, lib: Library) -> AppResult<()> {
+        let session = Session::start(lib)?;
+        let settings = self.settings();
+        let processing = Processing::new(app.clone(), Arc::clone(&session), self.tools());
+        let intake = Intake::new(app.clone(), Arc::clone(&session), Arc::clone(&processing));
+        let sync = Syncing::new(
+            app.clone(),
+            Arc::clone(&session),
+            Arc::clone(&processing),
+            settings.sync_minutes,
+        );
+        processing.kick();
+        self.watchers.restart(&intake, &settings.watched);
+        sync.spawn();
+        self.set(Phase::Open(Arc::new(Opened {
+            session,
+            processing,
+            intake,
+            sync,
+        })));
+        Ok(())
+    }
+
+    /// The open library and its services, or a "no library is open" error.
+    pub fn open(&self) -> AppResult<Arc<Opened>> {
         match &*self.phase() {
-            Phase::Open(s) => Ok(Arc::clone(s)),
+            Phase::Open(o) => Ok(Arc::clone(o)),
             _ => Err(AppError::not_open()),
         }
+    }
+
+    /// The open library's session, or a "no library is open" error.
+    pub fn session(&self) -> AppResult<Arc<Session>> {
+        Ok(Arc::clone(&self.open()?.session))
     }
 
     pub fn is_open(&self) -> bool {
@@ -123,8 +177,9 @@ impl AppState {
     pub fn close(&self) {
         self.watchers.stop_all();
         let closing = std::mem::take(&mut *self.phase());
-        if let Phase::Open(session) = closing {
-            session.close();
+        if let Phase::Open(open) = closing {
+            open.sync.stop();
+            open.session.close();
         }
     }
 

@@ -1,5 +1,5 @@
 //! Watched folders in the app: one thread per folder runs a [`FolderWatcher`] and hands
-//! the files that stopped changing to the same import drag and drop uses.
+//! the files that stopped changing to the intake service, as drag and drop does.
 //!
 //! They run while a library is open: [`Watchers::restart`] when it opens or the settings
 //! change, [`Watchers::stop_all`] when it closes.
@@ -9,13 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use dossier_core::watch::{FolderWatcher, WatchOptions};
-use tauri::{AppHandle, Manager};
-
-use crate::commands::intake::{IntakeOptions, start_import};
+use crate::intake::{Intake, Source};
 use crate::ipc::{WatchState, WatchStatus};
 use crate::settings::WatchedFolder;
-use crate::state::AppState;
+use dossier_core::{FolderWatcher, WatchOptions};
 
 /// How long a file must stay unchanged before it is imported.
 const SETTLE: Duration = Duration::from_secs(2);
@@ -36,8 +33,8 @@ pub struct Watchers {
 }
 
 impl Watchers {
-    /// Stop every watcher, then watch `folders`.
-    pub fn restart(&self, app: &AppHandle, folders: &[WatchedFolder]) {
+    /// Stop every watcher, then watch `folders`, handing what settles to `intake`.
+    pub fn restart(&self, intake: &Arc<Intake>, folders: &[WatchedFolder]) {
         let mut running = self.running.lock().unwrap_or_else(PoisonError::into_inner);
         for r in running.drain(..) {
             r.stop.store(true, Ordering::Release);
@@ -45,10 +42,15 @@ impl Watchers {
         for folder in folders {
             let stop = Arc::new(AtomicBool::new(false));
             let state = Arc::new(Mutex::new(WatchState::Starting));
-            let (app, f, s, st) = (app.clone(), folder.clone(), stop.clone(), state.clone());
+            let (intake, f, s, st) = (
+                Arc::clone(intake),
+                folder.clone(),
+                stop.clone(),
+                state.clone(),
+            );
             let spawned = std::thread::Builder::new()
                 .name("dossier-watch".into())
-                .spawn(move || watch(&app, &f, &s, &st));
+                .spawn(move || watch(&intake, &f, &s, &st));
             if let Err(e) = spawned {
                 set(&state, WatchState::Failed(format!("cannot start: {e}")));
             }
@@ -90,7 +92,12 @@ fn set(state: &Mutex<WatchState>, next: WatchState) {
 }
 
 /// One watcher thread: until stopped, import what settles in `folder`.
-fn watch(app: &AppHandle, folder: &WatchedFolder, stop: &AtomicBool, state: &Mutex<WatchState>) {
+fn watch(
+    intake: &Arc<Intake>,
+    folder: &WatchedFolder,
+    stop: &AtomicBool,
+    state: &Mutex<WatchState>,
+) {
     let opts = WatchOptions {
         settle: SETTLE,
         poll: folder
@@ -116,19 +123,11 @@ fn watch(app: &AppHandle, folder: &WatchedFolder, stop: &AtomicBool, state: &Mut
         if files.is_empty() || stop.load(Ordering::Acquire) {
             continue;
         }
-        let app_state = app.state::<AppState>();
-        let Ok(session) = app_state.session() else {
-            // The library closed meanwhile; its watchers are being stopped.
-            return;
-        };
-        start_import(
-            app,
-            session,
-            app_state.tools(),
+        intake.start(
             files,
-            IntakeOptions {
-                allow_duplicates: false,
-                watched: Some((watcher.root().to_owned(), folder.after_import)),
+            Source::Watched {
+                root: watcher.root().to_owned(),
+                after: folder.after_import,
             },
         );
     }

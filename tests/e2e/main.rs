@@ -11,6 +11,7 @@ use serde_json::Value;
 mod process;
 mod repair;
 mod sync;
+mod tidy;
 
 fn json(library: &std::path::Path, args: &[&str]) -> Value {
     let out = dossier(library, args).output().unwrap();

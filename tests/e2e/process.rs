@@ -148,7 +148,7 @@ fn processing_the_corpus_killed_at_random_moments_loses_no_job() {
 
     // The index, built in pieces between kills, equals one rebuilt from scratch.
     let before: Vec<_> = QUERIES.iter().map(|q| results(&lib, q)).collect();
-    assert!(before[0].0 > 20, "{:?}", before[0].0);
+    assert!(before[0].0 >= 5, "{:?}", before[0].0);
     let every = results(&lib, "");
     assert_eq!(every.0, docs.len() as u64);
     json(&lib, &["reindex", "--json"]);

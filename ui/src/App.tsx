@@ -17,7 +17,7 @@ export function App() {
     const e = describe(state.error);
     return (
       <div className="center">
-        <ErrorNote message={e.message} hint={e.hint} />
+        <ErrorNote {...e} />
         <button onClick={refresh}>Try again</button>
       </div>
     );

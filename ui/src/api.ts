@@ -5,7 +5,8 @@
 import { useEffect } from "react";
 import { useQuery, useQueryClient, type QueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { commands, events } from "./bindings";
-import type { AppError, SyncStatus } from "./bindings";
+import type { AppError, ErrorKind, SyncStatus } from "./bindings";
+import { invalidateChanged } from "./lib/changes";
 
 export { commands, events };
 
@@ -29,13 +30,13 @@ export function contentUrl(doc: string, version?: number): string {
   return `${BASE}/content/${doc}${version ? `?v=${version}` : ""}`;
 }
 
-/** An error from a command, in plain words with what to do next. */
-export function describe(e: unknown): { message: string; hint: string | null } {
+/** An error from a command, in plain words with what to do next and its kind. */
+export function describe(e: unknown): { message: string; hint: string | null; kind: ErrorKind | null } {
   if (e && typeof e === "object" && "message" in e) {
     const a = e as Partial<AppError>;
-    return { message: String(a.message), hint: a.hint ?? null };
+    return { message: String(a.message), hint: a.hint ?? null, kind: a.kind ?? null };
   }
-  return { message: String(e), hint: null };
+  return { message: String(e), hint: null, kind: null };
 }
 
 /**
@@ -53,16 +54,11 @@ export function listening(...pending: Promise<() => void>[]): () => void {
   };
 }
 
-/** Refetch everything shown from the library when the backend says it changed. */
+/** Refetch what the backend says changed in the library. */
 export function useLibraryChanges(): void {
   const client = useQueryClient();
   useEffect(
-    () =>
-      listening(
-        events.libraryChanged.listen(() => {
-          void client.invalidateQueries({ queryKey: ["library"] });
-        }),
-      ),
+    () => listening(events.libraryChanged.listen((e) => invalidateChanged(client, e.payload))),
     [client],
   );
 }

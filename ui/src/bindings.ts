@@ -68,8 +68,8 @@ export const commands = {
 	 */
 	exportDocuments: (ids: string[], folder: string) => __TAURI_INVOKE<Exported>("export_documents", { ids, folder }),
 	/**
-	 *  Import files and folders; returns the batch number its [`IntakeEvent`]s carry at
-	 *  once, and runs the import in the background (after changes queued before it).
+	 *  Import files and folders; returns the batch number its `IntakeEvent`s carry at once,
+	 *  and runs the import in the background (after changes queued before it).
 	 */
 	importPaths: (paths: string[], allowDuplicates: boolean) => __TAURI_INVOKE<number>("import_paths", { paths, allowDuplicates }),
 	/**  This desktop's settings and how its watched folders are doing. */
@@ -234,10 +234,21 @@ export type ErrorKind =
 "in_use" | "wrong_passphrase" | 
 /**  What was asked for does not exist (document, version, page). */
 "not_found" | 
-/**  The request itself cannot be done (bad value, bad query, wrong kind of file). */
+/**
+ *  The request itself cannot be done (bad value, bad query, wrong kind of file, or
+ *  the document is not in a state for it).
+ */
 "invalid" | 
+/**  A legal hold or retention period keeps a document. */
+"held" | 
 /**  Stored data failed its integrity check. */
 "damaged" | 
+/**  The remote cannot be reached now; nothing is lost and it is tried again. */
+"offline" | 
+/**  A part this desktop needs is missing (the PDF engine, Tesseract, the keyring). */
+"unavailable" | 
+/**  The library was written by a newer Dossier. */
+"update_needed" | 
 /**  A disk, permission or operating-system problem. */
 "system" | 
 /**  A bug: something this program should never do. */
@@ -335,8 +346,14 @@ export type LastSync = {
 	history: string[],
 };
 
-/**  The library changed (import, processing, an edit): lists and counts are stale. */
-export type LibraryChanged = null;
+/**
+ *  The library changed (an import, processing, an edit, a sync). Lists, counts and
+ *  searches are stale in every case; besides them only the views of `documents` are
+ *  (`None`: any document's may be, e.g. after a sync brought changes).
+ */
+export type LibraryChanged = {
+	documents: string[] | null,
+};
 
 /**  Where the app stands with its library. */
 export type LibraryState = 
@@ -395,7 +412,7 @@ export type Query = {
 	text: string,
 	offset: number,
 	limit: number,
-	sort: Sort,
+	sort: SortOrder,
 	/**  The other way round from `sort`'s own direction. */
 	reverse: boolean,
 	doc_type: string | null,
@@ -466,8 +483,21 @@ export type SettingsView = {
 	file: string | null,
 };
 
-/**  How a list of documents is ordered. */
-export type Sort = "relevance" | "date" | "name" | "size" | "type";
+/**
+ *  How hits are ordered: the one list both front ends offer (`--sort` parses it with
+ *  `FromStr`; the app's UI receives it as it is).
+ */
+export type SortOrder = 
+/**  Best match first (newest first when the query has no words). */
+"relevance" | 
+/**  Newest document date first. */
+"date" | 
+/**  Title, A to Z. */
+"name" | 
+/**  Largest first. */
+"size" | 
+/**  Document type, A to Z (documents without a type last). */
+"type";
 
 /**  Syncing with the remote moved on (a sync started, progressed, ended or failed). */
 export type SyncChanged = {

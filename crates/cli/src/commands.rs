@@ -11,7 +11,7 @@ use dossier_core::{
 
 use crate::exit;
 use crate::output::{self, Progress};
-use crate::processing::{self, ToolArgs};
+use crate::processing::{self, RunOptions, Shown, ToolArgs};
 use crate::unlock::{new_passphrase, unlock, unlock_local};
 
 #[derive(Debug, Subcommand)]
@@ -170,7 +170,7 @@ pub enum Command {
             required_unless_present = "clear",
             conflicts_with = "clear",
             value_name = "YYYY-MM-DD",
-            value_parser = parse_day
+            value_parser = dossier_core::parse_day
         )]
         until: Option<chrono::NaiveDate>,
         #[arg(long)]
@@ -215,7 +215,7 @@ pub enum Command {
     RestoreLibrary {
         /// The moment: 2026-11-20T17:00:00Z, "2026-11-20 17:00" (local time), or
         /// 2026-11-20 (the end of that day, local time).
-        #[arg(long, value_parser = parse_moment, value_name = "TIME")]
+        #[arg(long, value_parser = dossier_core::parse_moment, value_name = "TIME")]
         at: u64,
         /// The new folder (must not exist or be empty).
         dir: PathBuf,
@@ -225,37 +225,6 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// A calendar day, `YYYY-MM-DD` (for `retain --until`).
-fn parse_day(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a date like 2031-06-30"))
-}
-
-/// A moment typed by a user, as milliseconds since the Unix epoch.
-fn parse_moment(s: &str) -> std::result::Result<u64, String> {
-    use chrono::{Local, NaiveDate, NaiveDateTime, TimeZone};
-    let local = |t: NaiveDateTime| {
-        Local
-            .from_local_datetime(&t)
-            .earliest()
-            .map(|t| t.timestamp_millis())
-    };
-    let ms = if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        Some(t.timestamp_millis())
-    } else if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M") {
-        local(t)
-    } else if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        d.and_hms_milli_opt(23, 59, 59, 999).and_then(local)
-    } else {
-        None
-    };
-    ms.and_then(|ms| u64::try_from(ms).ok()).ok_or_else(|| {
-        format!(
-            "{s:?} is not a moment; write 2026-11-20T17:00:00Z, \"2026-11-20 17:00\" or 2026-11-20"
-        )
-    })
 }
 
 #[derive(Debug, Args)]
@@ -360,9 +329,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
                 Some(processing::run(
                     &mut lib,
                     tools,
-                    false,
-                    !json && !progress_json,
-                    progress_json,
+                    RunOptions::pending(Shown::from_flags(json, progress_json)),
                 )?)
             };
             if json {
@@ -387,9 +354,10 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             let report = processing::run(
                 &mut lib,
                 tools,
-                retry_failed,
-                !json && !progress_json,
-                progress_json,
+                RunOptions {
+                    retry_failed,
+                    shown: Shown::from_flags(json, progress_json),
+                },
             )?;
             if json {
                 output::json(&report)?;
@@ -675,7 +643,11 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             let lib = unlock(root, Access::Read)?;
             let (mut copy, report) = lib.restore_library_at(at, &dir)?;
             if !no_process {
-                processing::run(&mut copy, tools, false, !json, false)?;
+                processing::run(
+                    &mut copy,
+                    tools,
+                    RunOptions::pending(Shown::from_flags(json, false)),
+                )?;
             }
             if json {
                 output::json(&report)?;
@@ -759,7 +731,7 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
         }
         KeysCommand::KeyringForget => {
             let lib = unlock_local(root, Access::Read)?;
-            let removed = dossier_core::keys::OsKeyring.forget(lib.library_id())?;
+            let removed = dossier_core::OsKeyring.forget(lib.library_id())?;
             println!(
                 "{}",
                 if removed {
@@ -769,28 +741,6 @@ fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
                 }
             );
             Ok(0)
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_moment;
-
-    #[test]
-    fn moments_in_the_forms_people_write() {
-        assert_eq!(parse_moment("2026-11-20T17:00:00Z"), Ok(1_795_194_000_000));
-        assert_eq!(
-            parse_moment("2026-11-20T17:00:00+01:00"),
-            Ok(1_795_190_400_000)
-        );
-        // Local forms: the end of a day comes after any time of that day.
-        let day_end = parse_moment("2026-11-20").unwrap();
-        let evening = parse_moment("2026-11-20 17:00").unwrap();
-        assert!(day_end > evening && day_end - evening < 7 * 3_600_000 + 1);
-        for bad in ["yesterday", "20/11/2026", "2026-13-01", ""] {
-            let e = parse_moment(bad).unwrap_err();
-            assert!(e.contains("not a moment"), "{bad}: {e}");
         }
     }
 }

@@ -38,21 +38,56 @@ impl ToolArgs {
     }
 }
 
-/// Run every pending job with a progress bar (terminal) or JSON lines (`progress_json`).
-pub fn run(
-    lib: &mut Library,
-    tools: &ToolArgs,
-    retry_failed: bool,
-    show: bool,
-    progress_json: bool,
-) -> Result<ProcessReport> {
+/// How a processing run shows its progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Nothing (the command prints a summary, or JSON, at the end).
+    Quietly,
+    /// A progress bar and notes on the terminal.
+    OnTerminal,
+    /// One JSON line per event on standard error.
+    AsJsonLines,
+}
+
+impl Shown {
+    /// From a command's `--json` and `--progress-json` flags.
+    pub fn from_flags(json: bool, progress_json: bool) -> Self {
+        match (json, progress_json) {
+            (_, true) => Self::AsJsonLines,
+            (true, false) => Self::Quietly,
+            (false, false) => Self::OnTerminal,
+        }
+    }
+}
+
+/// What a processing run takes and how it shows itself.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// Failed jobs are tried again too.
+    pub retry_failed: bool,
+    pub shown: Shown,
+}
+
+impl RunOptions {
+    /// The pending jobs.
+    pub fn pending(shown: Shown) -> Self {
+        Self {
+            retry_failed: false,
+            shown,
+        }
+    }
+}
+
+/// Run the jobs `opts` asks for.
+pub fn run(lib: &mut Library, tools: &ToolArgs, opts: RunOptions) -> Result<ProcessReport> {
+    let show = opts.shown == Shown::OnTerminal;
     let mut progress = Progress::new(show);
-    let mut lines = EventLines::new(progress_json);
+    let mut lines = EventLines::new(opts.shown == Shown::AsJsonLines);
     let mut told = Vec::new();
     let report = lib.process(
         &ProcessOptions {
             tools: tools.tools(),
-            retry_failed,
+            retry_failed: opts.retry_failed,
             budget: None,
         },
         &mut |e: ProcessEvent<'_>| {

@@ -9,7 +9,7 @@ use clap::Args;
 use dossier_core::{Access, PruneOptions, PruneReport};
 
 use crate::output;
-use crate::sync::{engine, parse_interval, runtime};
+use crate::sync::{engine, runtime};
 use crate::unlock::unlock;
 
 /// `dossier prune` arguments.
@@ -27,16 +27,12 @@ pub struct PruneArgs {
     json: bool,
 }
 
-/// A grace period: 0, or an interval (with days too).
-fn parse_grace(s: &str) -> std::result::Result<Duration, String> {
-    match s.strip_suffix('d') {
-        _ if s == "0" => Ok(Duration::ZERO),
-        Some(days) => days
-            .parse::<u64>()
-            .map(|d| Duration::from_secs(d * 24 * 3600))
-            .map_err(|_| format!("{s:?}: give a number of days, e.g. 7d")),
-        None => parse_interval(s),
+/// A grace period: 0, or an interval.
+fn parse_grace(s: &str) -> dossier_core::Result<Duration> {
+    if s.trim() == "0" {
+        return Ok(Duration::ZERO);
     }
+    dossier_core::parse_interval(s)
 }
 
 pub fn prune(root: &Path, args: PruneArgs) -> Result<u8> {
@@ -52,9 +48,9 @@ pub fn prune(root: &Path, args: PruneArgs) -> Result<u8> {
         let report = lib.prune(&opts)?;
         return print(&report, None, args.json);
     };
-    crate::sync::attach_remote_content(&mut lib)?;
-    let engine = engine(&url, lib)?;
-    let summary = runtime()?.block_on(engine.prune(opts));
+    let rt = runtime()?;
+    let engine = engine(&rt, &url, lib)?;
+    let summary = rt.block_on(engine.prune(opts));
     engine.into_local().into_library()?;
     let summary = summary?;
     if args.json {

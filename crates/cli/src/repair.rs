@@ -8,7 +8,7 @@ use dossier_core::{CatalogRepair, RebuildEvent, RebuildReport};
 
 use crate::exit;
 use crate::output;
-use crate::processing::{self, ToolArgs};
+use crate::processing::{self, RunOptions, Shown, ToolArgs};
 use crate::unlock::{keyring_key, typed_secret};
 
 /// `dossier repair` arguments.
@@ -44,9 +44,7 @@ pub fn repair(root: &Path, tools: &ToolArgs, args: RepairArgs) -> Result<u8> {
         Some(processing::run(
             &mut lib,
             tools,
-            false,
-            !args.json && !args.progress_json,
-            args.progress_json,
+            RunOptions::pending(Shown::from_flags(args.json, args.progress_json)),
         )?)
     };
     if args.json {

@@ -4,26 +4,13 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Result;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use dossier_core::{
     Access, Error, Library, LockedLibrary, SearchRequest, SearchResults, SortOrder,
 };
 
 use crate::output;
 use crate::unlock::{unlock_folder, unlock_local};
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Sort {
-    Relevance,
-    /// Newest first.
-    Date,
-    /// Title A to Z.
-    Name,
-    /// Largest first.
-    Size,
-    /// Type A to Z.
-    Type,
-}
 
 /// `dossier search` arguments.
 #[derive(Debug, Args)]
@@ -50,8 +37,9 @@ pub struct SearchArgs {
     /// Documents dated before this day.
     #[arg(long, value_name = "DATE")]
     before: Option<String>,
-    #[arg(long, value_enum, default_value_t = Sort::Relevance)]
-    sort: Sort,
+    /// relevance, date (newest first), name (A to Z), size (largest first) or type.
+    #[arg(long, default_value = "relevance")]
+    sort: SortOrder,
     /// The other way round (oldest, Z to A, smallest first).
     #[arg(long)]
     reverse: bool,
@@ -86,22 +74,16 @@ pub fn search(root: &Path, args: SearchArgs) -> Result<u8> {
         after: args
             .after
             .as_deref()
-            .map(dossier_core::index::parse_date)
+            .map(dossier_core::parse_search_date)
             .transpose()?,
         before: args
             .before
             .as_deref()
-            .map(dossier_core::index::parse_date)
+            .map(dossier_core::parse_search_date)
             .transpose()?,
         year: None,
         status: None,
-        sort: match args.sort {
-            Sort::Relevance => SortOrder::Relevance,
-            Sort::Date => SortOrder::Date,
-            Sort::Name => SortOrder::Name,
-            Sort::Size => SortOrder::Size,
-            Sort::Type => SortOrder::Type,
-        },
+        sort: args.sort,
         reverse: args.reverse,
         trashed: args.trash,
         facets: true,

@@ -7,13 +7,11 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use dossier_core::{Access, Library};
-use dossier_sync::{
-    Creation, Engine, Owned, RemotePacks, Resilient, ResilientOptions, SyncOptions, SyncReport,
-};
+use dossier_sync::{Creation, Engine, OnDamage, Owned, SyncOptions, SyncReport};
 
 use crate::exit;
 use crate::output;
-use crate::processing::{self, ToolArgs};
+use crate::processing::{self, RunOptions, Shown, ToolArgs};
 use crate::unlock::{typed_secret, unlock, unlock_local};
 
 #[derive(Debug, Subcommand)]
@@ -50,10 +48,10 @@ pub struct SyncArgs {
     #[arg(long)]
     watch: bool,
     /// Time between syncs with --watch (e.g. 30s, 5m, 1h).
-    #[arg(long, default_value = "5m", value_parser = parse_interval)]
+    #[arg(long, default_value = "5m", value_parser = dossier_core::parse_interval)]
     interval: Duration,
     /// With --watch: how long local changes must rest before an early sync.
-    #[arg(long, default_value = "10s", value_parser = parse_interval)]
+    #[arg(long, default_value = "10s", value_parser = dossier_core::parse_interval)]
     settle: Duration,
 }
 
@@ -73,35 +71,8 @@ pub struct CacheArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget(Option<u64>);
 
-fn parse_budget(s: &str) -> std::result::Result<Budget, String> {
-    if s.eq_ignore_ascii_case("none") {
-        return Ok(Budget(None));
-    }
-    let t = s.trim();
-    let split = t
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(t.len());
-    let (n, unit) = t.split_at(split);
-    let n: f64 = n
-        .parse()
-        .map_err(|_| format!("{s:?}: give a size such as 500MB or 20GiB, or none"))?;
-    let scale: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "kb" => 1e3,
-        "mb" => 1e6,
-        "gb" => 1e9,
-        "tb" => 1e12,
-        "kib" => 1024.0,
-        "mib" => 1024.0 * 1024.0,
-        "gib" => 1024.0 * 1024.0 * 1024.0,
-        "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-        _ => {
-            return Err(format!(
-                "{s:?}: the unit is one of B, KB, MB, GB, TB, KiB, MiB, GiB, TiB"
-            ));
-        }
-    };
-    Ok(Budget(Some((n * scale) as u64)))
+fn parse_budget(s: &str) -> dossier_core::Result<Budget> {
+    dossier_core::parse_size(s).map(Budget)
 }
 
 /// `dossier clone` arguments.
@@ -119,37 +90,10 @@ pub struct CloneArgs {
     json: bool,
 }
 
-pub(crate) fn parse_interval(s: &str) -> std::result::Result<Duration, String> {
-    let (n, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("{s:?}: give a number and a unit, e.g. 30s, 5m, 1h"))?;
-    let secs = match unit {
-        "s" | "" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        _ => return Err(format!("{s:?}: the unit is s, m or h")),
-    };
-    if secs == 0 {
-        return Err("the interval must be longer than zero".into());
-    }
-    Ok(Duration::from_secs(secs))
-}
-
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)
-}
-
-/// Let `lib` fetch content kept only on its remote when it is read (nothing to do for a
-/// library without a remote).
-pub fn attach_remote_content(lib: &mut Library) -> Result<()> {
-    if let Some(url) = lib.remote()? {
-        let source = RemotePacks::for_url(&url, ResilientOptions::default())?;
-        lib.set_pack_source(Some(std::sync::Arc::new(source)));
-    }
-    Ok(())
 }
 
 pub fn cache(root: &Path, args: CacheArgs) -> Result<u8> {
@@ -160,8 +104,9 @@ pub fn cache(root: &Path, args: CacheArgs) -> Result<u8> {
     let report = match lib.remote()? {
         // Only what the remote holds whole may go: the engine looks first.
         Some(url) => {
-            let engine = engine(&url, lib)?;
-            let report = runtime()?.block_on(engine.evict());
+            let rt = runtime()?;
+            let engine = engine(&rt, &url, lib)?;
+            let report = rt.block_on(engine.evict());
             engine.into_local().into_library()?;
             report?
         }
@@ -191,12 +136,13 @@ pub fn cache(root: &Path, args: CacheArgs) -> Result<u8> {
     Ok(0)
 }
 
-pub(crate) fn engine(url: &str, lib: Library) -> Result<Engine<Owned>> {
-    let remote = dossier_sync::open(url)?;
-    Ok(Engine::new(
-        Resilient::new(remote, ResilientOptions::default()),
-        Owned::new(lib),
-    ))
+/// An engine for `lib` and its remote at `url`, on the runtime `rt`.
+pub(crate) fn engine(
+    rt: &tokio::runtime::Runtime,
+    url: &str,
+    lib: Library,
+) -> Result<Engine<Owned>> {
+    Ok(rt.block_on(Engine::connect(url, Owned::new(lib)))?)
 }
 
 /// A remote URL as kept in `remote.json`: never with a password in it.
@@ -210,13 +156,10 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
         RemoteCommand::Add { url } => {
             check_no_secret(&url)?;
             let lib = unlock(root, Access::Write)?;
-            if let Some(old) = lib.remote()? {
-                bail!("this library already syncs with {old}");
-            }
-            let engine = engine(&url, lib)?;
-            let attached = runtime()?.block_on(engine.attach())?;
-            let mut lib = engine.into_local().into_library()?;
-            lib.set_remote(&url)?;
+            let rt = runtime()?;
+            let engine = engine(&rt, &url, lib)?;
+            let attached = rt.block_on(engine.add_remote(&url))?;
+            engine.into_local().into_library()?;
             match attached {
                 dossier_sync::Attached::Created => println!(
                     "{url} now keeps this library. Run `dossier sync` to send it; other desktops join with `dossier clone {url} DIR`."
@@ -234,8 +177,13 @@ pub fn remote(root: &Path, cmd: RemoteCommand) -> Result<u8> {
             let Some(url) = lib.remote()? else {
                 bail!("this library has no remote; add one with `dossier remote add URL`");
             };
-            let engine = engine(&url, lib)?;
-            let report = runtime()?.block_on(engine.check_remote(repair))?;
+            let rt = runtime()?;
+            let engine = engine(&rt, &url, lib)?;
+            let report = rt.block_on(engine.check_remote(if repair {
+                OnDamage::Repair
+            } else {
+                OnDamage::Report
+            }))?;
             engine.into_local().into_library()?;
             if json {
                 output::json(&report)?;
@@ -328,12 +276,17 @@ fn sync_once(root: &Path, tools: &ToolArgs, args: &SyncArgs) -> Result<SyncRepor
         fetch_content: lib.cache_budget()?.is_none(),
         ..SyncOptions::default()
     };
-    let engine = engine(&url, lib)?;
-    let report = runtime()?.block_on(engine.sync_with(opts));
+    let rt = runtime()?;
+    let engine = engine(&rt, &url, lib)?;
+    let report = rt.block_on(engine.sync_with(opts));
     let mut lib = engine.into_local().into_library()?;
     let report = report.with_context(|| format!("syncing with {url}"))?;
     if !args.no_process && report.segments_applied > 0 {
-        processing::run(&mut lib, tools, false, !args.json, false)?;
+        processing::run(
+            &mut lib,
+            tools,
+            RunOptions::pending(Shown::from_flags(args.json, false)),
+        )?;
     }
     Ok(report)
 }
@@ -441,9 +394,9 @@ pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
         secret,
     ))?;
     lib.set_remote(&args.url)?;
-    attach_remote_content(&mut lib)?;
+    dossier_sync::attach_remote_content(&mut lib)?;
     // The catalog first; content is fetched as it is read (processing reads it all).
-    let engine = engine(&args.url, lib)?;
+    let engine = engine(&rt, &args.url, lib)?;
     let report = rt.block_on(engine.sync_with(SyncOptions {
         fetch_content: false,
         ..SyncOptions::default()
@@ -451,7 +404,11 @@ pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
     let mut lib = engine.into_local().into_library()?;
     let report = report.with_context(|| format!("downloading from {}", args.url))?;
     if !args.no_process {
-        processing::run(&mut lib, tools, false, !args.json, false)?;
+        processing::run(
+            &mut lib,
+            tools,
+            RunOptions::pending(Shown::from_flags(args.json, false)),
+        )?;
     }
     if !args.json {
         println!("Joined the library in {}.", args.dir.display());
@@ -465,22 +422,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn intervals_and_secrets_in_urls() {
-        assert_eq!(parse_interval("5m"), Ok(Duration::from_secs(300)));
-        assert_eq!(parse_interval("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_interval("2h"), Ok(Duration::from_secs(7200)));
-        assert!(parse_interval("0m").is_err());
-        assert!(parse_interval("five").is_err());
-        assert!(parse_interval("5d").is_err());
+    fn urls_with_secrets_are_refused() {
         assert!(check_no_secret("webdav://u:p@host/path").is_err());
         assert!(check_no_secret("webdav://u@host/path").is_ok());
         assert!(check_no_secret("s3://bucket/prefix?endpoint=http://127.0.0.1:9000").is_ok());
         assert!(check_no_secret("file:///srv/share").is_ok());
-        assert_eq!(parse_budget("none"), Ok(Budget(None)));
-        assert_eq!(parse_budget("500MB"), Ok(Budget(Some(500_000_000))));
-        assert_eq!(parse_budget("2GiB"), Ok(Budget(Some(2 << 30))));
-        assert_eq!(parse_budget("0"), Ok(Budget(Some(0))));
-        assert!(parse_budget("lots").is_err());
-        assert!(parse_budget("5 parsecs").is_err());
     }
 }

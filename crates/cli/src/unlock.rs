@@ -5,8 +5,8 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::Result;
-use dossier_core::keys::{MasterKey, OsKeyring};
-use dossier_core::{Access, Library, LibraryId, LockedLibrary, Secret};
+use dossier_core::{Access, FromKeyring, Library, LibraryId, LockedLibrary, Secret};
+use dossier_core::{MasterKey, OsKeyring};
 use zeroize::Zeroizing;
 
 /// No passphrase could be obtained (no variable, no keyring entry, no terminal).
@@ -47,7 +47,7 @@ pub fn new_passphrase(var: &str) -> Result<Zeroizing<String>> {
 /// fetches content kept only there when it is read.
 pub fn unlock(root: &Path, access: Access) -> Result<Library> {
     let mut lib = unlock_local(root, access)?;
-    crate::sync::attach_remote_content(&mut lib)?;
+    dossier_sync::attach_remote_content(&mut lib)?;
     Ok(lib)
 }
 
@@ -56,30 +56,33 @@ pub fn unlock_local(root: &Path, access: Access) -> Result<Library> {
     unlock_folder(LockedLibrary::open(root, access)?)
 }
 
-/// Unlock a library folder already opened.
+/// Unlock a library folder already opened: the OS keyring first (unless
+/// `DOSSIER_PASSPHRASE` is set), then the passphrase.
 pub fn unlock_folder(locked: LockedLibrary) -> Result<Library> {
-    if let Some(key) = keyring_key(locked.library_id()) {
-        return Ok(locked.unlock_with_key(key)?);
+    if std::env::var_os("DOSSIER_PASSPHRASE").is_some() {
+        return Ok(locked.unlock(&typed_secret()?)?);
     }
-    Ok(locked.unlock(&typed_secret()?)?)
+    match locked.unlock_from_keyring()? {
+        FromKeyring::Unlocked(lib) => Ok(*lib),
+        FromKeyring::Locked(locked, why) => {
+            // No keyring here (no Secret Service, or it is locked): ask instead.
+            if let Some(e) = why
+                && std::io::stdin().is_terminal()
+            {
+                eprintln!("note: {e}; asking for the passphrase instead");
+            }
+            Ok(locked.unlock(&typed_secret()?)?)
+        }
+    }
 }
 
-/// The library's key from the OS keyring, unless `DOSSIER_PASSPHRASE` is set or the
-/// keyring does not hold it.
+/// The library's key from the OS keyring for `dossier repair` (which unlocks before the
+/// catalog exists), unless `DOSSIER_PASSPHRASE` is set or the keyring does not hold it.
 pub fn keyring_key(library: LibraryId) -> Option<MasterKey> {
     if std::env::var_os("DOSSIER_PASSPHRASE").is_some() {
         return None;
     }
-    match OsKeyring.load(library) {
-        Ok(key) => key,
-        // No keyring here (no Secret Service, or it is locked): fall back to asking.
-        Err(e) => {
-            if std::io::stdin().is_terminal() {
-                eprintln!("note: {e}; asking for the passphrase instead");
-            }
-            None
-        }
-    }
+    OsKeyring.load(library).ok().flatten()
 }
 
 /// The passphrase or recovery key from `DOSSIER_PASSPHRASE`, else asked on the terminal.

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::Args;
-use dossier_core::watch::{FolderWatcher, WatchOptions, move_imported};
 use dossier_core::{Access, ImportOptions, ImportOutcome};
+use dossier_core::{FolderWatcher, WatchOptions, move_done};
 
-use crate::processing::{self, ToolArgs};
+use crate::processing::{self, RunOptions, Shown, ToolArgs};
 use crate::unlock::unlock;
 
 /// `dossier watch` arguments.
@@ -81,13 +81,13 @@ pub fn watch(root: &Path, tools: &ToolArgs, args: WatchArgs) -> Result<u8> {
                     println!("not imported: {}: {reason}", path.display());
                 }
             }
-            // Refused files stay where they are, for someone to look at.
-            let done = !matches!(outcome, ImportOutcome::Refused { .. });
-            if args.move_imported && done {
-                move_imported(watcher.root(), path)?;
+        }
+        if args.move_imported {
+            for stayed in move_done(watcher.root(), &report.files) {
+                eprintln!("not moved: {}: {}", stayed.path.display(), stayed.error);
             }
         }
-        processing::run(&mut lib, tools, false, false, false)?;
+        processing::run(&mut lib, tools, RunOptions::pending(Shown::Quietly))?;
         if args.max_files.is_some_and(|n| handed >= n) {
             return Ok(0);
         }

@@ -11,8 +11,8 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use dossier_core::extract::{Tesseract, read_text};
 use dossier_core::{ImportOptions, InitOptions, KdfParams, Library, Listing, Tools};
+use dossier_core::{Tesseract, read_text};
 
 type Res<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 

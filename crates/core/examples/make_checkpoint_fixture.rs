@@ -6,13 +6,10 @@
 
 mod fixtures;
 
-use dossier_core::format::journal::Segment;
+use dossier_core::Segment;
 
 fn main() -> fixtures::Res<()> {
-    let out = fixtures::new_fixture(&format!(
-        "checkpoint-v{}",
-        dossier_core::format::checkpoint::CHECKPOINT_FORMAT
-    ))?;
+    let out = fixtures::new_fixture(&format!("checkpoint-v{}", dossier_core::CHECKPOINT_FORMAT))?;
     let work = tempfile::tempdir()?;
     let mut lib = fixtures::library_v1_copy(work.path())?;
     let all = lib

@@ -7,7 +7,7 @@
 
 mod fixtures;
 
-use dossier_core::format::journal::{Link, Segment, object_name};
+use dossier_core::{Link, Segment, segment_name};
 
 fn main() -> fixtures::Res<()> {
     let out = fixtures::new_fixture("journal-v2")?;
@@ -32,7 +32,7 @@ fn main() -> fixtures::Res<()> {
         ..all
     };
     for segment in [first, second] {
-        let path = out.join(object_name(segment.device, segment.seq));
+        let path = out.join(segment_name(segment.device, segment.seq));
         std::fs::create_dir_all(path.parent().expect("a folder"))?;
         std::fs::write(&path, lib.seal_segment(&segment)?)?;
     }

@@ -6,7 +6,7 @@
 
 mod fixtures;
 
-use dossier_core::format::repo::{REPO_FORMAT, key_object_name};
+use dossier_core::{REPO_FORMAT, key_object_name};
 
 fn main() -> fixtures::Res<()> {
     let out = fixtures::new_fixture(&format!("repo-v{REPO_FORMAT}"))?;

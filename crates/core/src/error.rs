@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use crate::ids::{ChunkId, PackId};
 
-/// Everything that can go wrong in the library engine.
+/// Everything that can go wrong in the library engine: a variant per condition a caller
+/// acts on. Not `#[non_exhaustive]`: the front ends map every variant to words for people,
+/// and a new one should not compile until they do.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// A filesystem operation failed; `path` names what was being touched.
     #[error("{action} {path}: {source}")]
@@ -137,8 +138,8 @@ pub enum Error {
     },
 
     /// A document reference did not match exactly one document.
-    #[error("no document matches {0:?}")]
-    NoSuchDocument(String),
+    #[error("no document matches {reference:?}")]
+    NoSuchDocument { reference: String },
 
     /// A document id prefix matched several documents.
     #[error("{prefix:?} matches {count} documents; give more of the id")]
@@ -160,9 +161,101 @@ pub enum Error {
     #[error("\"{title}\" cannot be deleted for good: {why}")]
     Held { title: String, why: String },
 
-    /// The input is not acceptable (clear reason given).
-    #[error("{0}")]
-    Invalid(String),
+    /// Something typed could not be understood: a date, a size, an identifier.
+    #[error("{input:?} is not {expected}")]
+    NotUnderstood {
+        input: String,
+        /// What was expected, with an example ("a date like 2031-06-30").
+        expected: &'static str,
+    },
+
+    /// A change was asked of a library opened read-only.
+    #[error("this library was opened read-only; close other windows using it and try again")]
+    ReadOnly,
+
+    /// The catalog is older than this Dossier and only its writer upgrades it.
+    #[error(
+        "the catalog needs an upgrade; run any writing command (e.g. `dossier verify` after `dossier import`) first"
+    )]
+    CatalogNeedsUpgrade,
+
+    /// The catalog holds a value this Dossier does not know (a newer Dossier wrote it).
+    #[error("the catalog holds a {what} this Dossier does not know ({value:?}); update Dossier")]
+    UnknownInCatalog { what: &'static str, value: String },
+
+    /// Another device's journal segment arrived before the one before it.
+    #[error("{object} arrived before segment {expected} of that device")]
+    SegmentOutOfOrder { object: String, expected: u64 },
+
+    /// What should be added as a version is not a regular file.
+    #[error("{} is not a file", path.display())]
+    NotAFile { path: PathBuf },
+
+    /// The document is in the trash already.
+    #[error("this document is already in the trash")]
+    AlreadyTrashed,
+
+    /// The document is not in the trash (only documents there can be deleted for good).
+    #[error(
+        "this document is not in the trash (only documents in the trash can be deleted for good)"
+    )]
+    NotTrashed,
+
+    /// The document is under a legal hold already.
+    #[error("this document is already under a legal hold")]
+    AlreadyHeld,
+
+    /// The document is under no legal hold to release.
+    #[error("this document is not under a legal hold")]
+    NotHeld,
+
+    /// Restoring the version that is current already.
+    #[error("version {number} is already the current version")]
+    AlreadyCurrent { number: u32 },
+
+    /// The document has no concurrent versions to settle.
+    #[error("this document has no concurrent versions to resolve")]
+    NoConcurrentVersions,
+
+    /// A tag that cannot be kept (empty, or with a line break).
+    #[error("{tag:?} is not a usable tag")]
+    BadTag { tag: String },
+
+    /// A tag change that names no tag.
+    #[error("give tags to add (+tag) or remove (-tag)")]
+    NoTags,
+
+    /// A document's title cannot be cleared.
+    #[error("a document's title cannot be empty")]
+    EmptyTitle,
+
+    /// A field name that cannot be used (empty, or with `=` or a line break).
+    #[error("{name:?} is not a usable field name")]
+    BadFieldName { name: String },
+
+    /// A name kept for what has its own command (legal holds, retention).
+    #[error("{name:?} is not a field: legal holds and retention are set with their own commands")]
+    ReservedField { name: String },
+
+    /// Something that needs a remote was asked of a library without one.
+    #[error(
+        "this library has no remote, so all its content stays here; add one with `dossier remote add URL` first"
+    )]
+    NoRemote,
+
+    /// A page image asked for at a width outside what is rendered.
+    #[error("the width must be between {min} and {max} pixels, not {width}")]
+    WidthOutOfRange { width: u32, min: u32, max: u32 },
+
+    /// An office file of the right extension that is not that kind of file.
+    #[error(
+        "not an office file of this kind: an OLE compound document (a legacy binary Word, Excel or PowerPoint file?)"
+    )]
+    LegacyOffice,
+
+    /// An office file without the part that holds its text.
+    #[error("this {kind} file has no {part}")]
+    MissingPart { kind: &'static str, part: String },
 
     /// A worker thread of a pipeline ended before its work was done (a bug, or a panic
     /// reported separately).
@@ -207,8 +300,8 @@ pub enum Error {
     },
 
     /// Tesseract ran but does not have a language it was asked for.
-    #[error("OCR unavailable: Tesseract has no {0:?} language data installed")]
-    OcrLanguageMissing(String),
+    #[error("OCR unavailable: Tesseract has no {language:?} language data installed")]
+    OcrLanguageMissing { language: String },
 
     /// Tesseract failed on one image (its own message).
     #[error("Tesseract failed ({status}): {message}")]

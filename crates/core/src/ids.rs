@@ -57,7 +57,10 @@ macro_rules! uuid_id {
             fn from_str(s: &str) -> Result<Self> {
                 Uuid::parse_str(s)
                     .map(Self)
-                    .map_err(|_| Error::Invalid(format!("{s:?} is not a valid {}", stringify!($name))))
+                    .map_err(|_| Error::NotUnderstood {
+                        input: s.to_owned(),
+                        expected: concat!("a ", stringify!($name)),
+                    })
             }
         }
     };
@@ -101,7 +104,10 @@ macro_rules! hash_id {
             pub fn from_hex(s: &str) -> Result<Self> {
                 let bytes = data_encoding::HEXLOWER_PERMISSIVE
                     .decode(s.as_bytes())
-                    .map_err(|_| Error::Invalid(format!("{s:?} is not a hex {}", stringify!($name))))?;
+                    .map_err(|_| Error::NotUnderstood {
+                        input: s.to_owned(),
+                        expected: concat!("a hex ", stringify!($name)),
+                    })?;
                 Self::from_slice(&bytes)
             }
 
@@ -109,7 +115,10 @@ macro_rules! hash_id {
             pub fn from_slice(bytes: &[u8]) -> Result<Self> {
                 let arr: [u8; 32] = bytes
                     .try_into()
-                    .map_err(|_| Error::Invalid(format!("{} must be 32 bytes", stringify!($name))))?;
+                    .map_err(|_| Error::Integrity {
+                        object: stringify!($name).to_owned(),
+                        detail: "it is not 32 bytes long",
+                    })?;
                 Ok(Self(arr))
             }
         }

@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Term};
 
-pub use query::{Atom, Clause, Filter, ParsedQuery, Target, parse, parse_date};
+/// The query parser, for the fuzz target.
+#[cfg(feature = "fuzzing")]
+pub(crate) use query::parse;
 pub use record::{Card, IndexRecord};
 pub use schema::INDEX_SCHEMA_VERSION;
 pub use search::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
@@ -53,7 +55,8 @@ struct IndexMeta {
 #[derive(Debug)]
 pub enum Unusable {
     Missing,
-    OldSchema(u32),
+    /// Written with another schema version.
+    OldSchema,
     Damaged(Error),
 }
 
@@ -117,7 +120,7 @@ impl SearchIndex {
             })
         })?;
         if meta.schema != INDEX_SCHEMA_VERSION {
-            return Err(Unusable::OldSchema(meta.schema));
+            return Err(Unusable::OldSchema);
         }
         let open = || -> Result<Self> {
             let index = Index::open(IndexDirectory::open(dir, key.clone())?)?;

@@ -3,48 +3,76 @@
 //! only through stamped operations, and import/export/verify on top.
 
 mod asset_url;
-pub mod catalog;
+mod catalog;
 mod error;
-pub mod extract;
-pub mod format;
+mod extract;
+mod format;
 mod fsx;
+/// Entry points for the fuzz targets under `fuzz/` (the `fuzzing` feature only): the one
+/// module other crates reach into, as the fuzzers need parsers that are not API.
 #[cfg(feature = "fuzzing")]
 pub mod fuzz;
 mod ids;
-pub mod index;
-pub mod keys;
+mod index;
+mod keys;
 mod library;
+mod parse;
 mod preview;
 mod sniff;
-pub mod store;
-pub mod watch;
+mod store;
+mod watch;
 
+// The API, in one place: what the CLI, the sync engine and the app use.
 pub use asset_url::{AssetUrl, BadAssetUrl};
 pub use catalog::jobs::{
     ExifInfo, ExtractInfo, Job, JobCounts, JobFilter, JobKind, JobState, JobStatus, PageText,
     TextSource,
 };
 pub use catalog::{
-    AuditEntry, Catalog, DocumentDetail, DocumentSummary, KeysSeen, Listing, VersionInfo,
+    AuditEntry, Catalog, CatalogState, DocumentDetail, DocumentSummary, Hold, KeysSeen, Listing,
+    VersionInfo,
 };
 pub use error::{CatalogProblem, Error, Result};
 pub use extract::{
-    OcrConfig, PdfiumConfig, ToolStatus, Tools, WorkerFailure, WorkerOptions,
+    OcrConfig, PdfiumConfig, Tesseract, ToolStatus, Tools, WorkerFailure, WorkerOptions, read_text,
     run_pdf_worker_if_asked, serve_pdf_worker,
 };
+pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
-pub use keys::{KdfParams, OsKeyring, RecoveryKey};
+pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
-    ExportAllReport, ExportedFile, HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome,
-    ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
-    MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions,
-    PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, SEGMENT_OPS, Secret,
-    TextState, VerifyReport, VersionDiff, default_library_path,
+    ExportAllReport, ExportedFile, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,
+    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary,
+    MAX_ATTEMPTS, MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport,
+    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary,
+    SEGMENT_OPS, Secret, TextState, VerifyReport, VersionDiff, default_library_path,
+};
+pub use parse::{
+    day as parse_day, interval as parse_interval, moment as parse_moment,
+    search_date as parse_search_date, size as parse_size,
 };
 pub use sniff::sniff;
+pub use watch::{FolderWatcher, IMPORTED_DIR, NotMoved, WatchOptions, move_done, move_imported};
+
+// What a library keeps on a remote, for the sync engine: the objects' names, formats and
+// the most Dossier ever writes of each.
+pub use format::checkpoint::{
+    CHECKPOINT_FORMAT, Head, Heads, PREFIX_LEN as CHECKPOINT_PREFIX_LEN,
+    header_end as checkpoint_header_end, heads_of as checkpoint_heads,
+    object_name as checkpoint_name, parse_object_name as parse_checkpoint_name,
+};
+pub use format::journal::{
+    Link, Segment, object_name as segment_name, parse_object_name as parse_segment_name,
+};
+pub use format::repo::{
+    Authenticity, MAX_KEY_OBJECT, REPO_FORMAT, REPO_OBJECT, RepoFile, key_object_name,
+    parse_key_object_name,
+};
+pub use format::{MAX_CHECKPOINT_JSON, MAX_SEGMENT_JSON, max_sealed};
+pub use store::{MAX_PACK, PackSource};
 
 /// Fill `buf` from the operating system's secure random generator.
 pub(crate) fn fill_random(buf: &mut [u8]) {

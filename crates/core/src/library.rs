@@ -232,6 +232,26 @@ impl LockedLibrary {
         }
         Library::open(self, key, None)
     }
+
+    /// Unlock with the key this desktop's OS keyring keeps for the library, the first
+    /// thing both front ends try. When it keeps none, or there is no keyring to ask, the
+    /// library comes back still locked (with why the keyring could not be read), for the
+    /// passphrase to be asked.
+    pub fn unlock_from_keyring(self) -> Result<FromKeyring> {
+        match OsKeyring.load(self.library_id()) {
+            Ok(Some(key)) => Ok(FromKeyring::Unlocked(Box::new(self.unlock_with_key(key)?))),
+            Ok(None) => Ok(FromKeyring::Locked(self, None)),
+            Err(e) => Ok(FromKeyring::Locked(self, Some(e))),
+        }
+    }
+}
+
+/// What [`LockedLibrary::unlock_from_keyring`] found.
+#[derive(Debug)]
+pub enum FromKeyring {
+    Unlocked(Box<Library>),
+    /// Still locked; the error says why the keyring could not be read, when it could not.
+    Locked(LockedLibrary, Option<Error>),
 }
 
 /// An open, unlocked library.
@@ -309,7 +329,10 @@ impl Library {
         };
         let index = match index {
             Some(shared) => search::IndexState::Ready(shared),
-            None => search::open_index(&root, &key, &mut catalog, writer)?,
+            None => {
+                let access = if writer { Access::Write } else { Access::Read };
+                search::open_index(&root, &key, &mut catalog, access)?
+            }
         };
         if writer {
             // A library made before every file was private is made private here, once
@@ -520,7 +543,7 @@ impl Library {
 
     fn writer(&mut self) -> Result<&mut Catalog> {
         if !self.is_writer() {
-            return Err(Error::Invalid("this library was opened read-only".into()));
+            return Err(Error::ReadOnly);
         }
         Ok(&mut self.catalog)
     }

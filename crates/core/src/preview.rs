@@ -61,9 +61,11 @@ pub(crate) fn page(
     tools: &Tools,
 ) -> Result<RgbaImage> {
     if !(MIN_RENDER_WIDTH..=MAX_RENDER_WIDTH).contains(&width) {
-        return Err(Error::Invalid(format!(
-            "the width must be between {MIN_RENDER_WIDTH} and {MAX_RENDER_WIDTH} pixels, not {width}"
-        )));
+        return Err(Error::WidthOutOfRange {
+            width,
+            min: MIN_RENDER_WIDTH,
+            max: MAX_RENDER_WIDTH,
+        });
     }
     match kind {
         Kind::Pdf => extract::render_pdf_page(
@@ -190,7 +192,7 @@ mod tests {
         ));
         assert!(matches!(
             page(Kind::Image, "image/jpeg", bytes.clone(), 1, 5, &tools),
-            Err(Error::Invalid(_))
+            Err(Error::WidthOutOfRange { width: 5, .. })
         ));
         assert!(matches!(
             page(Kind::Text, "text/plain", bytes, 1, 600, &tools),

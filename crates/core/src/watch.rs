@@ -18,6 +18,7 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::error::{Error, IoContext, Result};
 use crate::fsx::inside_without_links;
+use crate::library::ImportOutcome;
 
 /// The subfolder of a watched folder that imported files are moved into.
 pub const IMPORTED_DIR: &str = "Imported";
@@ -317,6 +318,31 @@ pub fn move_imported(root: &Path, file: &Path) -> Result<PathBuf> {
     Ok(target)
 }
 
+/// A file of a watched folder that is in the library but could not be moved into
+/// [`IMPORTED_DIR`].
+#[derive(Debug)]
+pub struct NotMoved {
+    pub path: PathBuf,
+    pub error: Error,
+}
+
+/// After an import from the watched folder `root`: move each file now in the library
+/// (imported, or there already) into [`IMPORTED_DIR`]. Refused files stay for someone to
+/// look at; a file that cannot be moved stays too, the others are moved all the same,
+/// and the ones that stayed are returned with why.
+pub fn move_done(root: &Path, files: &[ImportOutcome]) -> Vec<NotMoved> {
+    files
+        .iter()
+        .filter(|o| !matches!(o, ImportOutcome::Refused { .. }))
+        .filter_map(|o| {
+            move_imported(root, o.path()).err().map(|error| NotMoved {
+                path: o.path().to_owned(),
+                error,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,5 +526,46 @@ mod tests {
             Err(Error::OutsideWatchedFolder { .. })
         ));
         assert!(root.join("b.pdf").is_file());
+    }
+
+    /// Files in the library move; refused ones stay; one that cannot be moved is reported
+    /// and the files after it are moved all the same (the CLI once stopped there).
+    #[test]
+    fn after_an_import_every_file_in_the_library_moves_and_failures_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        for f in ["a.pdf", "b.pdf", "d.pdf"] {
+            std::fs::write(root.join(f), f).unwrap();
+        }
+        let imported = |f: &str| ImportOutcome::Imported {
+            path: root.join(f),
+            doc: crate::DocId::new(),
+            version: crate::VersionId::new(),
+            title: f.into(),
+            size: 5,
+            mime: "application/pdf".into(),
+        };
+        let duplicate = |f: &str| ImportOutcome::Duplicate {
+            path: root.join(f),
+            existing: crate::DocId::new(),
+            existing_title: f.into(),
+        };
+        let outcomes = [
+            imported("a.pdf"),
+            ImportOutcome::Refused {
+                path: root.join("b.pdf"),
+                reason: "empty".into(),
+            },
+            // Gone meanwhile: cannot be moved.
+            duplicate("c.pdf"),
+            duplicate("d.pdf"),
+        ];
+        let failed = move_done(&root, &outcomes);
+        assert_eq!(failed.len(), 1, "{failed:?}");
+        assert_eq!(failed[0].path, root.join("c.pdf"));
+        assert!(root.join(IMPORTED_DIR).join("a.pdf").is_file());
+        assert!(root.join(IMPORTED_DIR).join("d.pdf").is_file());
+        assert!(root.join("b.pdf").is_file(), "refused files stay");
+        assert!(!root.join("a.pdf").exists() && !root.join("d.pdf").exists());
     }
 }

@@ -21,18 +21,20 @@ mod replica;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use dossier_core::format::repo::{REPO_OBJECT, RepoFile};
 use dossier_core::{Library, Secret};
+use dossier_core::{REPO_OBJECT, RepoFile};
 use serde::Serialize;
 
-pub use check::CheckReport;
+pub use check::{CheckReport, OnDamage};
 pub use history::{HistoryKind, HistoryProblem};
-pub use on_demand::RemotePacks;
+pub use on_demand::{RemotePacks, attach_remote_content};
 pub use prune::PruneSummary;
-pub use replica::{Owned, Replica};
+pub use replica::{Owned, Replica, Unanswered};
 
 use crate::error::{Error, Result};
-use crate::remote::{Counters, Key, Put, Remote, Resilient};
+use crate::remote::{
+    Counters, Credentials, Key, Put, Remote, Resilient, ResilientOptions, check_storable,
+};
 
 /// What one sync did, for `dossier sync --json` and the app's status.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -97,12 +99,12 @@ impl Refused {
 /// The most Dossier downloads of each kind of object: what it ever writes of that kind
 /// (a pack whose size is known is capped at that size instead).
 mod limit {
-    use dossier_core::format::{MAX_CHECKPOINT_JSON, MAX_SEGMENT_JSON, max_sealed, repo};
+    use dossier_core::{MAX_CHECKPOINT_JSON, MAX_KEY_OBJECT, MAX_SEGMENT_JSON, max_sealed};
 
-    pub const KEY_OBJECT: u64 = repo::MAX_KEY_OBJECT as u64;
+    pub const KEY_OBJECT: u64 = MAX_KEY_OBJECT as u64;
     pub const SEGMENT: u64 = max_sealed(MAX_SEGMENT_JSON);
     pub const CHECKPOINT: u64 = max_sealed(MAX_CHECKPOINT_JSON);
-    pub const PACK: u64 = dossier_core::store::MAX_PACK;
+    pub const PACK: u64 = dossier_core::MAX_PACK;
 }
 
 /// How [`Engine::sync_with`] syncs.
@@ -189,6 +191,51 @@ impl<L: Replica> Engine<L> {
             local,
             progress: None,
         }
+    }
+
+    /// An engine for `local` and the remote at `url`, with credentials from the
+    /// environment or this desktop's keyring (read on a blocking thread) and the default
+    /// retries: how both front ends start a sync.
+    pub async fn connect(url: &str, local: L) -> Result<Self> {
+        let owned = url.to_owned();
+        let remote = tokio::task::spawn_blocking(move || crate::remote::open(&owned))
+            .await
+            .map_err(|_| Error::LibraryStopped)??;
+        Ok(Self::new(
+            Resilient::new(remote, ResilientOptions::default()),
+            local,
+        ))
+    }
+
+    /// [`Engine::connect`] with credentials typed by the user.
+    pub fn connect_with(url: &str, creds: &Credentials, local: L) -> Result<Self> {
+        let remote = crate::remote::open_with(url, creds)?;
+        Ok(Self::new(
+            Resilient::new(remote, ResilientOptions::default()),
+            local,
+        ))
+    }
+
+    /// Keep the local library on this engine's remote, found at `url`: refuse a URL
+    /// with a secret in it and a library kept elsewhere already, make the remote keep
+    /// this library (or find it does, [`Engine::attach`]), then record the URL and fetch
+    /// content kept only there when it is read.
+    pub async fn add_remote(&self, url: &str) -> Result<Attached> {
+        check_storable(url)?;
+        if let Some(kept) = self.local.run(|l| l.remote()).await? {
+            return Err(Error::AlreadyKept { url: kept });
+        }
+        let attached = self.attach().await?;
+        let source = RemotePacks::for_url(url, ResilientOptions::default())?;
+        let url = url.to_owned();
+        self.local
+            .run(move |l| {
+                l.set_remote(&url)?;
+                l.set_pack_source(Some(Arc::new(source)));
+                Ok(())
+            })
+            .await?;
+        Ok(attached)
     }
 
     /// Report each step of every sync to `f` (called on the async threads: keep it short).

@@ -1,8 +1,8 @@
 //! The one error type of `dossier-sync`, with typed sources.
 
-/// Everything that can go wrong talking to a remote.
+/// Everything that can go wrong talking to a remote. Not `#[non_exhaustive]`, so the app
+/// lists every variant (see `dossier_core::Error`).
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Error {
     /// The object does not exist on the remote.
     #[error("{key} is not on the remote")]
@@ -84,8 +84,8 @@ pub enum Error {
     },
 
     /// A key that is not a valid object name (empty, absolute, `..`, odd characters).
-    #[error("{0:?} is not a valid object name")]
-    BadKey(String),
+    #[error("{key:?} is not a valid object name")]
+    BadKey { key: String },
 
     /// The local library failed (reading, applying, sealing or opening).
     #[error(transparent)]
@@ -100,15 +100,23 @@ pub enum Error {
         local: dossier_core::LibraryId,
     },
 
+    /// The library is kept on a remote already; one library has one remote.
+    #[error("this library is kept at {url} already")]
+    AlreadyKept { url: String },
+
     /// There is no Dossier library on the remote (no `dossier.repo`).
     #[error(
         "there is no Dossier library at this remote yet; add it from the desktop that has the library (`dossier remote add`)"
     )]
     NoLibrary,
 
-    /// The thread that owns the library stopped (it panicked or was shut down).
-    #[error("the library's worker thread stopped")]
+    /// The library was closed before the work asked of it had its turn.
+    #[error("the library was closed before this could be done")]
     LibraryStopped,
+
+    /// The work asked of the library panicked (a bug); the library goes on.
+    #[error("the library failed while doing this (a bug; please report it)")]
+    LibraryPanicked,
 
     /// The credentials this desktop's keyring keeps for a remote cannot be read.
     #[error("the credentials kept in the keyring for this remote are unreadable; enter them again")]
@@ -150,10 +158,12 @@ impl Error {
             | Self::Library(_)
             | Self::OtherLibrary { .. }
             | Self::NoLibrary
+            | Self::AlreadyKept { .. }
             | Self::LibraryStopped
+            | Self::LibraryPanicked
             | Self::OutOfRange { .. }
             | Self::TooLarge { .. }
-            | Self::BadKey(_)
+            | Self::BadKey { .. }
             | Self::KeptCredentials { .. }
             | Self::BadUrl { .. } => false,
         }

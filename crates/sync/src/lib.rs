@@ -12,9 +12,9 @@ mod error;
 mod remote;
 
 pub use engine::{
-    Attached, CHECKPOINT_EVERY, CheckReport, Engine, HistoryKind, HistoryProblem, Owned,
+    Attached, CHECKPOINT_EVERY, CheckReport, Engine, HistoryKind, HistoryProblem, OnDamage, Owned,
     ProgressFn, PruneSummary, Refused, RemotePacks, Replica, SyncOptions, SyncPhase, SyncProgress,
-    SyncReport, join,
+    SyncReport, Unanswered, attach_remote_content, join,
 };
 pub use error::{Error, Result};
 pub use remote::{

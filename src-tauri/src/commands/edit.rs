@@ -11,7 +11,6 @@ use super::doc_id;
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::events::LibraryChanged;
 use crate::ipc::{EmptiedTrash, KeptDocument, MetadataEdit};
-use crate::processing;
 use crate::state::AppState;
 
 /// Apply one edit of the document view (title, type, subject, tags, fields).
@@ -53,7 +52,7 @@ pub async fn edit_metadata(
             Ok(())
         })
         .await?;
-    let _ = LibraryChanged.emit(&app);
+    let _ = LibraryChanged::of([id]).emit(&app);
     Ok(())
 }
 
@@ -105,13 +104,7 @@ pub async fn set_retention(
     id: String,
     until: Option<String>,
 ) -> AppResult<()> {
-    let until = until
-        .map(|u| {
-            chrono::NaiveDate::parse_from_str(u.trim(), "%Y-%m-%d").map_err(|_| {
-                dossier_core::Error::Invalid(format!("{u:?} is not a date like 2031-06-30"))
-            })
-        })
-        .transpose()?;
+    let until = until.as_deref().map(dossier_core::parse_day).transpose()?;
     one(&app, &state, &id, move |lib, doc| {
         lib.set_retention(doc, until)
     })
@@ -138,7 +131,7 @@ pub async fn empty_trash(app: AppHandle, state: State<'_, AppState>) -> AppResul
     let report = session
         .write(|lib| Ok(lib.empty_trash(&mut |_, _| {})?))
         .await?;
-    let _ = LibraryChanged.emit(&app);
+    let _ = LibraryChanged::any().emit(&app);
     Ok(EmptiedTrash {
         deleted: u32::try_from(report.purged).unwrap_or(u32::MAX),
         kept: report
@@ -163,7 +156,7 @@ async fn one(
     let doc = doc_id(id)?;
     let session = state.session()?;
     session.write(move |lib| Ok(change(lib, doc)?)).await?;
-    let _ = LibraryChanged.emit(app);
+    let _ = LibraryChanged::of([doc]).emit(app);
     Ok(())
 }
 
@@ -188,7 +181,7 @@ async fn each(
             Ok(())
         })
         .await?;
-    let _ = LibraryChanged.emit(app);
+    let _ = LibraryChanged::of(ids).emit(app);
     Ok(())
 }
 
@@ -209,8 +202,8 @@ pub async fn restore_version(
             Ok(())
         })
         .await?;
-    processing::kick(app.clone(), session, state.tools());
-    let _ = LibraryChanged.emit(&app);
+    state.open()?.processing.kick();
+    let _ = LibraryChanged::of([id]).emit(&app);
     Ok(())
 }
 
@@ -232,8 +225,8 @@ pub async fn resolve_versions(
             Ok(())
         })
         .await?;
-    processing::kick(app.clone(), session, state.tools());
-    let _ = LibraryChanged.emit(&app);
+    state.open()?.processing.kick();
+    let _ = LibraryChanged::of([id]).emit(&app);
     Ok(())
 }
 
@@ -260,7 +253,7 @@ pub async fn add_version(
             format!("This file cannot be added: {reason}"),
         ));
     }
-    processing::kick(app.clone(), session, state.tools());
-    let _ = LibraryChanged.emit(&app);
+    state.open()?.processing.kick();
+    let _ = LibraryChanged::of([id]).emit(&app);
     Ok(())
 }

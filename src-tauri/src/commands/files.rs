@@ -66,8 +66,8 @@ pub async fn export_documents(
     let report = session
         .write(move |lib| Ok(lib.export_documents(&docs, &dir, &mut |_, _| {})?))
         .await?;
-    // The audit trail changed.
-    let _ = LibraryChanged.emit(&app);
+    // Their audit trails changed.
+    let _ = LibraryChanged::of(ids).emit(&app);
     Ok(Exported {
         documents: u32::try_from(report.documents).unwrap_or(u32::MAX),
         bytes: report.bytes,

@@ -2,15 +2,12 @@
 
 use std::path::Path;
 
-use dossier_core::keys::OsKeyring;
-use dossier_core::{Access, InitOptions, KdfParams, Library, LockedLibrary, Secret};
+use dossier_core::{Access, FromKeyring, InitOptions, KdfParams, Library, LockedLibrary, Secret};
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
 use crate::error::{AppError, AppResult};
 use crate::ipc::{AppInfo, Checked, LibraryState};
-use crate::processing;
-use crate::session::Session;
 use crate::state::{AppState, Phase};
 
 #[tauri::command]
@@ -43,10 +40,7 @@ pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppRes
     let path = root.display().to_string();
     if let Ok(session) = state.session() {
         let documents = session.read(|lib| Ok(lib.stats()?.documents)).await?;
-        return Ok(LibraryState::Open {
-            path,
-            documents: documents,
-        });
+        return Ok(LibraryState::Open { path, documents });
     }
     if state.is_locked() {
         return Ok(LibraryState::Locked { path });
@@ -59,14 +53,16 @@ pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppRes
         .await
         .map_err(AppError::internal)?;
     match opened {
-        Ok(Opened::Unlocked(lib, documents)) => {
-            start(&app, &state, lib)?;
-            Ok(LibraryState::Open {
-                path,
-                documents: documents,
-            })
+        Ok(FromKeyring::Unlocked(lib)) => {
+            state.start(&app, *lib)?;
+            let documents = state
+                .session()?
+                .read(|lib| Ok(lib.stats()?.documents))
+                .await?;
+            Ok(LibraryState::Open { path, documents })
         }
-        Ok(Opened::Locked(locked)) => {
+        // No entry, or no keyring on this desktop: ask for the passphrase.
+        Ok(FromKeyring::Locked(locked, _)) => {
             state.set(Phase::Locked(locked));
             Ok(LibraryState::Locked { path })
         }
@@ -80,36 +76,14 @@ pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppRes
     }
 }
 
-enum Opened {
-    Unlocked(Library, u64),
-    Locked(LockedLibrary),
-}
-
-fn open_with_keyring(root: &Path, keyring: bool) -> dossier_core::Result<Opened> {
+/// The library opened for writing, unlocked from the keyring when it keeps the key (and
+/// the settings allow it), else still locked.
+fn open_with_keyring(root: &Path, keyring: bool) -> dossier_core::Result<FromKeyring> {
     let locked = LockedLibrary::open(root, Access::Write)?;
     if !keyring {
-        return Ok(Opened::Locked(locked));
+        return Ok(FromKeyring::Locked(locked, None));
     }
-    match OsKeyring.load(locked.library_id()) {
-        Ok(Some(key)) => {
-            let lib = locked.unlock_with_key(key)?;
-            let documents = lib.stats()?.documents;
-            Ok(Opened::Unlocked(lib, documents))
-        }
-        // No entry, or no keyring on this desktop: ask for the passphrase.
-        Ok(None) | Err(_) => Ok(Opened::Locked(locked)),
-    }
-}
-
-/// Start the session, the background processing of what is pending, the watched
-/// folders and syncing.
-pub(crate) fn start(app: &AppHandle, state: &AppState, lib: Library) -> AppResult<()> {
-    let session = Session::start(lib)?;
-    state.set(Phase::Open(session.clone()));
-    processing::kick(app.clone(), session.clone(), state.tools());
-    state.watchers.restart(app, &state.settings().watched);
-    crate::sync::spawn(app.clone(), session);
-    Ok(())
+    locked.unlock_from_keyring()
 }
 
 /// Create the library (first run) and open it. Returns the recovery key to show once.
@@ -147,7 +121,7 @@ pub async fn create_library(
     .await
     .map_err(AppError::internal)??;
     let shown = recovery.display().to_string();
-    start(&app, &state, lib)?;
+    state.start(&app, lib)?;
     Ok(shown)
 }
 
@@ -187,7 +161,7 @@ pub async fn unlock_library(
     .map_err(AppError::from)?;
     match unlocked {
         Ok((lib, documents)) => {
-            start(&app, &state, lib)?;
+            state.start(&app, lib)?;
             Ok(LibraryState::Open {
                 path: state.root().display().to_string(),
                 documents: documents,

@@ -84,9 +84,6 @@ pub async fn save_settings(
                 })
                 .await?;
         }
-        if settings.watched != before.watched {
-            state.watchers.restart(&app, &settings.watched);
-        }
     }
     Ok(view(&state))
 }

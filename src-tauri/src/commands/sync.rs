@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use dossier_core::Secret;
-use dossier_sync::{Credentials, RemotePacks, ResilientOptions};
+use dossier_sync::{Credentials, Engine};
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
-    Ok(state.session()?.sync.status())
+    Ok(state.open()?.sync.status())
 }
 
 /// Sync now (after the running sync, if one is running). Progress arrives as
@@ -24,7 +24,7 @@ pub async fn sync_status(state: State<'_, AppState>) -> AppResult<SyncStatus> {
 #[tauri::command]
 #[specta::specta]
 pub async fn sync_now(state: State<'_, AppState>) -> AppResult<()> {
-    state.session()?.sync.wake();
+    state.open()?.sync.wake();
     Ok(())
 }
 
@@ -64,36 +64,16 @@ pub async fn add_remote(
     url: String,
     credentials: RemoteCredentials,
 ) -> AppResult<SyncStatus> {
-    let session = state.session()?;
+    let open = state.open()?;
     let url = url.trim().to_owned();
-    dossier_sync::check_storable(&url)?;
-    if let Some(old) = session.read(|lib| Ok(lib.remote()?)).await? {
-        return Err(AppError::new(
-            ErrorKind::Invalid,
-            format!("This library is already kept at {old}."),
-        ));
-    }
     let (creds, typed) = credentials_for(&url, &credentials).await?;
-    let remote = dossier_sync::open_with(&url, &creds)?;
-    let engine = dossier_sync::Engine::new(
-        dossier_sync::Resilient::new(remote, ResilientOptions::default()),
-        crate::sync::Writer(Arc::clone(&session)),
-    );
-    engine.attach().await?;
+    let engine = Engine::connect_with(&url, &creds, Arc::clone(&open.session))?;
+    engine.add_remote(&url).await?;
     if typed {
         keep_credentials(&url, creds).await?;
     }
-    let source = RemotePacks::for_url(&url, ResilientOptions::default())?;
-    let kept = url.clone();
-    session
-        .write(move |lib| {
-            lib.set_remote(&kept)?;
-            lib.set_pack_source(Some(Arc::new(source)));
-            Ok(())
-        })
-        .await?;
-    session.sync.wake();
-    let mut status = session.sync.status();
+    open.sync.wake();
+    let mut status = open.sync.status();
     status.remote = Some(url);
     Ok(status)
 }
@@ -143,7 +123,7 @@ pub async fn join_library(
     .map_err(AppError::internal)??;
     // The session attaches the remote as its pack source and its sync loop starts with
     // the first download.
-    super::library::start(&app, &state, lib)?;
+    state.start(&app, lib)?;
     Ok(LibraryState::Open {
         path: root.display().to_string(),
         documents: 0,

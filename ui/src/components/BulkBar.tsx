@@ -10,7 +10,7 @@ import { exportTo } from "../lib/actions";
 export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: boolean; onDone: () => void }) {
   const [tag, setTag] = useState("");
   const [type, setType] = useState("");
-  const [error, setError] = useState<{ message: string; hint: string | null } | null>(null);
+  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const run = async (f: () => Promise<unknown>) => {
     setError(null);

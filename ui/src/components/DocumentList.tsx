@@ -64,7 +64,7 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onCl
 
   if (paged.error) {
     const e = describe(paged.error);
-    return <ErrorNote message={e.message} hint={e.hint} />;
+    return <ErrorNote {...e} />;
   }
   if (paged.ready && total === 0) {
     return (

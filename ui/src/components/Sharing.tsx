@@ -42,7 +42,7 @@ function Remote({ status }: { status: SyncStatus }) {
         </span>
         {status.state !== "off" && <SyncNow syncing={status.state === "syncing"} testId="remote-sync-now" />}
       </div>
-      {problem && <ErrorNote message={problem.message} hint={problem.hint} />}
+      {problem && <ErrorNote {...problem} />}
     </div>
   );
 }

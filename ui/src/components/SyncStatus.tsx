@@ -58,7 +58,7 @@ export function SyncArea({ onOpenDocument }: { onOpenDocument: (id: string) => v
       )}
       {shown === "problem" && problem && (
         <Popover onClose={() => setShown(null)}>
-          <ErrorNote message={problem.message} hint={problem.hint} />
+          <ErrorNote {...problem} />
         </Popover>
       )}
       {shown === "concurrent" && s.concurrent > 0 && (

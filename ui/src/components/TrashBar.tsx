@@ -9,7 +9,7 @@ import { ErrorNote } from "./ErrorNote";
 export function TrashBar({ count }: { count: number | null }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<EmptiedTrash | null>(null);
-  const [error, setError] = useState<{ message: string; hint: string | null } | null>(null);
+  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
   const empty = async () => {
     setBusy(true);
     setError(null);

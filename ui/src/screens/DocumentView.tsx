@@ -19,7 +19,7 @@ export function DocumentView({ id, note, onClose }: { id: string; note: string |
   if (doc.isPending) return <div className="muted pad">Loading…</div>;
   if (doc.isError) {
     const e = describe(doc.error);
-    return <ErrorNote message={e.message} hint={e.hint} />;
+    return <ErrorNote {...e} />;
   }
   const d = doc.data;
   const current = d.versions.find((v) => v.current)?.number ?? d.versions.length;

@@ -22,7 +22,7 @@ function Create({ path, onDone, onJoin }: { path: string; onDone: () => void; on
   const [pass, setPass] = useState("");
   const [again, setAgain] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; hint: string | null } | null>(null);
+  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
   const [recovery, setRecovery] = useState<string | null>(null);
   const [stored, setStored] = useState(false);
 
@@ -129,7 +129,7 @@ function Join({ path, onDone, onCreate }: { path: string; onDone: () => void; on
   const [creds, setCreds] = useState(NO_CREDENTIALS);
   const [secret, setSecret] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; hint: string | null } | null>(null);
+  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
 
   async function join() {
     setBusy(true);

@@ -3,7 +3,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { commands, describe, useLibraryChanges } from "../api";
-import type { Sort } from "../bindings";
+import type { SortOrder } from "../bindings";
 import { DocumentList } from "../components/DocumentList";
 import { FacetPanel } from "../components/FacetPanel";
 import { Intake } from "../components/Intake";
@@ -26,7 +26,7 @@ export function Main() {
   useLibraryChanges();
   const [typed, setTyped] = useState("");
   const [text, setText] = useState("");
-  const [sort, setSort] = useState<Sort>("relevance");
+  const [sort, setSort] = useState<SortOrder>("relevance");
   const [reverse, setReverse] = useState(false);
   const [filters, setFilters] = useState<Filters>({ doc_type: null, tags: [], year: null, status: null });
   const [trashed, setTrashed] = useState(false);
@@ -122,7 +122,7 @@ export function Main() {
           />
           <label className="inline">
             Sort
-            <select value={sort} onChange={(e) => setSort(e.target.value as Sort)} data-testid="sort">
+            <select value={sort} onChange={(e) => setSort(e.target.value as SortOrder)} data-testid="sort">
               <option value="relevance">{text ? "Best match" : "Newest"}</option>
               <option value="date">Date</option>
               <option value="name">Name</option>

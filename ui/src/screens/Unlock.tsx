@@ -7,7 +7,7 @@ import { ErrorNote } from "../components/ErrorNote";
 export function Unlock({ path, onDone }: { path: string; onDone: () => void }) {
   const [secret, setSecret] = useState("");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; hint: string | null } | null>(null);
+  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
 
   async function unlock() {
     setBusy(true);

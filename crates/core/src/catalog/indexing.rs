@@ -29,7 +29,7 @@ impl Catalog {
     pub fn index_record(&self, doc: DocId) -> Result<Option<IndexRecord>> {
         let detail = match self.document(doc) {
             Ok(d) => d,
-            Err(crate::Error::NoSuchDocument(_)) => return Ok(None),
+            Err(crate::Error::NoSuchDocument { .. }) => return Ok(None),
             Err(e) => return Err(e),
         };
         let (created_ms, version_ms, mtime_ms): (i64, Option<i64>, Option<i64>) =

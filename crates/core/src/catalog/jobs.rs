@@ -43,7 +43,12 @@ impl JobKind {
             "extract" => Self::Extract,
             "ocr" => Self::Ocr,
             "thumbnail" => Self::Thumbnail,
-            other => return Err(Error::Invalid(format!("unknown job kind {other:?}"))),
+            other => {
+                return Err(Error::UnknownInCatalog {
+                    what: "job kind",
+                    value: other.to_owned(),
+                });
+            }
         })
     }
 }
@@ -80,7 +85,12 @@ impl JobState {
             "failed" => Self::Failed,
             "protected" => Self::Protected,
             "waiting" => Self::Waiting,
-            other => return Err(Error::Invalid(format!("unknown job state {other:?}"))),
+            other => {
+                return Err(Error::UnknownInCatalog {
+                    what: "job state",
+                    value: other.to_owned(),
+                });
+            }
         })
     }
 }

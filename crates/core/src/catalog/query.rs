@@ -149,6 +149,14 @@ pub enum Listing {
     All,
 }
 
+/// What keeps a document from being deleted for good ([`Catalog::hold`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hold {
+    pub legal_hold: bool,
+    /// The end of its retention period, in milliseconds since the epoch.
+    pub retained_until_ms: Option<i64>,
+}
+
 impl Catalog {
     /// Documents in creation order.
     pub fn list(&self, which: Listing) -> Result<Vec<DocumentSummary>> {
@@ -166,23 +174,32 @@ impl Catalog {
         Ok(rows)
     }
 
-    /// A document's legal hold and the end of its retention period (ms since the epoch).
-    pub fn hold(&self, doc: DocId) -> Result<(bool, Option<i64>)> {
+    /// What keeps a document from being deleted for good.
+    pub fn hold(&self, doc: DocId) -> Result<Hold> {
         self.conn
             .query_row(
                 "SELECT legal_hold, retention_until_ms FROM documents WHERE id = ?1",
                 [doc.to_string()],
-                |r| Ok((r.get::<_, i64>(0)? != 0, r.get(1)?)),
+                |r| {
+                    Ok(Hold {
+                        legal_hold: r.get::<_, i64>(0)? != 0,
+                        retained_until_ms: r.get(1)?,
+                    })
+                },
             )
             .optional()?
-            .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))
+            .ok_or_else(|| Error::NoSuchDocument {
+                reference: doc.to_string(),
+            })
     }
 
     /// Resolve a full id or a unique prefix of one.
     pub fn resolve(&self, reference: &str) -> Result<DocId> {
         let r = reference.trim().to_ascii_lowercase().replace('-', "");
         if r.is_empty() || !r.chars().all(|c| c.is_ascii_hexdigit()) {
-            return Err(Error::NoSuchDocument(reference.to_owned()));
+            return Err(Error::NoSuchDocument {
+                reference: reference.to_owned(),
+            });
         }
         let mut stmt = self
             .conn
@@ -191,7 +208,9 @@ impl Catalog {
             .query_map([&r], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         match ids.len() {
-            0 => Err(Error::NoSuchDocument(reference.to_owned())),
+            0 => Err(Error::NoSuchDocument {
+                reference: reference.to_owned(),
+            }),
             1 => ids[0].parse(),
             _ => {
                 let count: i64 = self.conn.query_row(
@@ -225,7 +244,9 @@ impl Catalog {
                 },
             )
             .optional()?
-            .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))?;
+            .ok_or_else(|| Error::NoSuchDocument {
+                reference: doc.to_string(),
+            })?;
         let mut fields = std::collections::BTreeMap::new();
         let mut stmt = self
             .conn
@@ -236,7 +257,7 @@ impl Catalog {
             let (k, v) = row?;
             fields.insert(k["field:".len()..].to_owned(), serde_json::from_str(&v)?);
         }
-        let (legal_hold, _) = self.hold(doc)?;
+        let legal_hold = self.hold(doc)?.legal_hold;
         let retain_until = self
             .conn
             .query_row(
@@ -295,7 +316,9 @@ impl Catalog {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| Error::NoSuchDocument(doc.to_string()))?;
+            .ok_or_else(|| Error::NoSuchDocument {
+                reference: doc.to_string(),
+            })?;
         let mut stmt = self.conn.prepare(
             "SELECT id, size, mime, file_name, created_ms, author, device, note, restored_from, manifest, content_hash, file_mtime_ms, parents
              FROM versions WHERE doc = ?1 ORDER BY stamp",

@@ -124,10 +124,9 @@ impl Catalog {
     /// library) are applied first.
     pub fn mark_sent(&mut self, segment: &Segment) -> Result<()> {
         if segment.device != self.device {
-            return Err(Error::Invalid(format!(
-                "{} is another device's segment",
-                object_name(segment.device, segment.seq)
-            )));
+            return Err(Error::Stopped(
+                "a segment of another device was marked as sent",
+            ));
         }
         self.take_segment(segment).map(|_| ())
     }
@@ -141,11 +140,10 @@ impl Catalog {
             return Ok(0);
         }
         if segment.seq != held + 1 {
-            return Err(Error::Invalid(format!(
-                "{} arrived before segment {} of that device",
-                object_name(segment.device, segment.seq),
-                held + 1
-            )));
+            return Err(Error::SegmentOutOfOrder {
+                object: object_name(segment.device, segment.seq),
+                expected: held + 1,
+            });
         }
         if let Some(prev) = segment.link.as_ref().and_then(|l| l.prev)
             && held > 0
@@ -204,8 +202,10 @@ impl Catalog {
     }
 
     fn take_segment(&mut self, segment: &Segment) -> Result<usize> {
-        let seq = i64::try_from(segment.seq)
-            .map_err(|_| Error::Invalid(format!("segment number {} is too large", segment.seq)))?;
+        let seq = i64::try_from(segment.seq).map_err(|_| Error::Integrity {
+            object: object_name(segment.device, segment.seq),
+            detail: "its number is too large",
+        })?;
         let tx = self.conn.transaction()?;
         let before = super::store_journal::last_op(&tx)?;
         let mut applied = 0;

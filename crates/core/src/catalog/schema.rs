@@ -253,9 +253,7 @@ pub fn check_readable(conn: &Connection) -> Result<()> {
         });
     }
     if found < SCHEMA_VERSION {
-        return Err(Error::Invalid(
-            "the catalog needs an upgrade; run any writing command (e.g. `dossier verify` after `dossier import`) first".into(),
-        ));
+        return Err(Error::CatalogNeedsUpgrade);
     }
     Ok(())
 }

@@ -55,7 +55,10 @@ pub(super) fn record(
 }
 
 fn to_i64(n: u64) -> Result<i64> {
-    i64::try_from(n).map_err(|_| Error::Invalid(format!("segment number {n} is too large")))
+    i64::try_from(n).map_err(|_| Error::Integrity {
+        object: format!("store journal entry {n}"),
+        detail: "its number is too large",
+    })
 }
 
 /// What a catalog file holds, read without changing anything in it.

@@ -224,7 +224,7 @@ fn a_purge_deletes_what_it_saw_and_a_concurrent_version_survives() {
     assert!(alone.list(Listing::All).unwrap().is_empty());
     assert!(matches!(
         alone.document(doc),
-        Err(crate::Error::NoSuchDocument(_))
+        Err(crate::Error::NoSuchDocument { .. })
     ));
     // With it, in either order: the document is back with version 2 only, not trashed.
     for order in [false, true] {

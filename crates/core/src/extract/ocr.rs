@@ -72,7 +72,9 @@ impl Tesseract {
         let have: Vec<&str> = listed.lines().skip(1).map(str::trim).collect();
         for lang in config.languages.split('+').filter(|l| !l.is_empty()) {
             if !have.contains(&lang) {
-                return Err(Error::OcrLanguageMissing(lang.to_owned()));
+                return Err(Error::OcrLanguageMissing {
+                    language: lang.to_owned(),
+                });
             }
         }
         Ok(Self {

@@ -61,6 +61,18 @@ impl OfficeKind {
             _ => return None,
         })
     }
+
+    /// The kind's name as people know it (its usual extension).
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Docx => "DOCX",
+            Self::Xlsx => "XLSX",
+            Self::Pptx => "PPTX",
+            Self::Odt => "ODT",
+            Self::Ods => "ODS",
+            Self::Odp => "ODP",
+        }
+    }
 }
 
 /// What was extracted from an office document.
@@ -110,8 +122,10 @@ pub(crate) fn extract_office(data: &[u8], kind: OfficeKind) -> Result<OfficeText
         return Err(Error::PasswordProtected);
     }
     let Some(xml) = pkg.read(&main)? else {
-        let label = format!("{kind:?}").to_ascii_uppercase();
-        return Err(Error::Invalid(format!("this {label} file has no {main}")));
+        return Err(Error::MissingPart {
+            kind: kind.label(),
+            part: main,
+        });
     };
     match kind {
         OfficeKind::Docx => docx(&mut pkg, &main, &xml, &mut budget, &mut out)?,

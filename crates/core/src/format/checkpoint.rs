@@ -140,7 +140,10 @@ pub(crate) fn seal(crypto: &Crypto, checkpoint: &Checkpoint) -> Result<Vec<u8>> 
     let len = u32::try_from(header.len())
         .ok()
         .filter(|l| *l <= MAX_HEADER)
-        .ok_or_else(|| Error::Invalid("a checkpoint's header is too large".into()))?;
+        .ok_or(Error::TooLarge {
+            what: "a checkpoint's header",
+            limit: u64::from(MAX_HEADER),
+        })?;
     let mut out = Vec::with_capacity(PREFIX_LEN + header.len() + sealed.len());
     out.extend_from_slice(CHECKPOINT_MAGIC);
     out.extend_from_slice(&len.to_le_bytes());

@@ -2,7 +2,7 @@
 //! stamped with a hybrid logical clock and the device id, applied to the tables and kept
 //! in the journal. The sync engine exchanges exactly these, as JSON lines (encrypted).
 //!
-//! Merge rules (DESIGN section 8): fields are last-writer-wins registers ordered by
+//! Merge rules (`docs/design.md`, section 5): fields are last-writer-wins registers ordered by
 //! [`Stamp`]; tags are an add-wins observed-remove set; versions a grow-only set; trash
 //! loses to any version its author did not see.
 
@@ -38,7 +38,10 @@ impl Stamp {
     }
 
     pub fn parse(key: &str) -> Result<Self> {
-        let bad = || Error::Invalid(format!("{key:?} is not an operation stamp"));
+        let bad = || Error::NotUnderstood {
+            input: key.to_owned(),
+            expected: "an operation stamp",
+        };
         let mut parts = key.splitn(3, '.');
         let wall_ms = u64::from_str_radix(parts.next().ok_or_else(bad)?, 16).map_err(|_| bad())?;
         let counter = u32::from_str_radix(parts.next().ok_or_else(bad)?, 16).map_err(|_| bad())?;
@@ -149,15 +152,15 @@ impl FieldKey {
     pub fn from_name(name: &str) -> Result<Self> {
         let name = name.trim();
         if name.is_empty() || name.contains(['=', '\n']) {
-            return Err(Error::Invalid(format!(
-                "{name:?} is not a usable field name"
-            )));
+            return Err(Error::BadFieldName {
+                name: name.to_owned(),
+            });
         }
         Ok(match name.to_ascii_lowercase().as_str() {
             "legal_hold" | "hold" | "retain_until" | "retention" => {
-                return Err(Error::Invalid(format!(
-                    "{name:?} is not a field: legal holds and retention are set with their own commands"
-                )));
+                return Err(Error::ReservedField {
+                    name: name.to_owned(),
+                });
             }
             "title" => Self::Title,
             "type" => Self::Type,

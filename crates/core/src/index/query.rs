@@ -21,6 +21,7 @@ use tantivy::{DateTime, Term};
 
 use super::schema::{Fields, keyword, unstemmed_analyzer, words_analyzer};
 use crate::error::{Error, Result};
+use crate::parse::search_date;
 
 /// What a piece of text is matched as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,27 +96,6 @@ impl ParsedQuery {
         }
         changed.then_some(out)
     }
-}
-
-/// Parse a date typed by a user: `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (the first day).
-pub fn parse_date(s: &str) -> Result<NaiveDate> {
-    let s = s.trim();
-    let bad = || Error::Query {
-        query: s.to_owned(),
-        problem: "is not a date; write it as YYYY-MM-DD, YYYY-MM or YYYY",
-    };
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d);
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d") {
-        return Ok(d);
-    }
-    if s.len() == 4
-        && let Ok(y) = s.parse::<i32>()
-    {
-        return NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad);
-    }
-    Err(bad())
 }
 
 /// Split the query into raw pieces: (negated, key, value, quoted).
@@ -210,8 +190,8 @@ pub fn parse(input: &str, is_field: &mut dyn FnMut(&str) -> bool) -> Result<Pars
                     problem: "is not a year; write it as four digits, e.g. year:2024",
                 }
             })?)),
-            Some("after" | "since" | "from") => Clause::Filter(Filter::After(parse_date(&value)?)),
-            Some("before" | "until") => Clause::Filter(Filter::Before(parse_date(&value)?)),
+            Some("after" | "since" | "from") => Clause::Filter(Filter::After(search_date(&value)?)),
+            Some("before" | "until") => Clause::Filter(Filter::Before(search_date(&value)?)),
             Some("title") => Clause::Text(Target::Title, atom(&value, quoted)),
             Some("file" | "filename" | "name") => {
                 Clause::Text(Target::FileName, atom(&value, quoted))

@@ -23,8 +23,10 @@ use crate::ids::DocId;
 /// Index terms a prefix or fuzzy word is expanded to for highlighting.
 const MAX_EXPANSIONS: usize = 64;
 
-/// How hits are ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+/// How hits are ordered: the one list both front ends offer (`--sort` parses it with
+/// `FromStr`; the app's UI receives it as it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "lowercase")]
 pub enum SortOrder {
     /// Best match first (newest first when the query has no words).
@@ -38,6 +40,31 @@ pub enum SortOrder {
     Size,
     /// Document type, A to Z (documents without a type last).
     Type,
+}
+
+impl SortOrder {
+    /// Every order, by its name.
+    pub const ALL: [(&'static str, SortOrder); 5] = [
+        ("relevance", Self::Relevance),
+        ("date", Self::Date),
+        ("name", Self::Name),
+        ("size", Self::Size),
+        ("type", Self::Type),
+    ];
+}
+
+impl std::str::FromStr for SortOrder {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Self::ALL
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(s.trim()))
+            .map(|(_, order)| *order)
+            .ok_or_else(|| Error::NotUnderstood {
+                input: s.to_owned(),
+                expected: "an order: relevance, date, name, size or type",
+            })
+    }
 }
 
 /// A search, as the CLI and the app ask for it.

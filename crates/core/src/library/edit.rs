@@ -24,7 +24,9 @@ impl Library {
             source,
         })?;
         if !meta.is_file() {
-            return Err(Error::Invalid(format!("{} is not a file", file.display())));
+            return Err(Error::NotAFile {
+                path: file.to_owned(),
+            });
         }
         let current = self.version(doc, None)?;
         let target = Target::NewVersion {
@@ -43,11 +45,9 @@ impl Library {
             },
             progress,
         )?;
-        report
-            .files
-            .into_iter()
-            .next()
-            .ok_or_else(|| Error::Invalid(format!("{} was not read", file.display())))
+        report.files.into_iter().next().ok_or(Error::Stopped(
+            "the import of a new version reported no outcome",
+        ))
     }
 
     /// Append a new version with the content of version `number` (no data is copied).
@@ -56,9 +56,7 @@ impl Library {
         let old = self.version(doc, Some(number))?;
         let current = self.version(doc, None)?;
         if old.id == current.id {
-            return Err(Error::Invalid(format!(
-                "version {number} is already the current version"
-            )));
+            return Err(Error::AlreadyCurrent { number });
         }
         self.append_copy(
             doc,
@@ -76,14 +74,12 @@ impl Library {
         let versions = self.catalog().versions(doc)?;
         let heads: Vec<VersionId> = versions.iter().filter(|v| v.head).map(|v| v.id).collect();
         if heads.len() < 2 {
-            return Err(Error::Invalid(
-                "this document has no concurrent versions to resolve".into(),
-            ));
+            return Err(Error::NoConcurrentVersions);
         }
         let old = versions
             .iter()
             .find(|v| v.number == keep)
-            .ok_or_else(|| Error::Invalid(format!("there is no version {keep}")))?;
+            .ok_or(Error::NoSuchVersion(keep))?;
         self.append_copy(
             doc,
             old,
@@ -137,7 +133,7 @@ impl Library {
         let clean = |t: &String| -> Result<String> {
             let t = t.trim();
             if t.is_empty() || t.contains(['\n', '\u{1f}']) {
-                return Err(Error::Invalid(format!("{t:?} is not a usable tag")));
+                return Err(Error::BadTag { tag: t.to_owned() });
             }
             Ok(t.to_owned())
         };
@@ -155,9 +151,7 @@ impl Library {
             ops.push(OpKind::TagRemoved { doc, tag, observed });
         }
         if ops.is_empty() {
-            return Err(Error::Invalid(
-                "give tags to add (+tag) or remove (-tag)".into(),
-            ));
+            return Err(Error::NoTags);
         }
         ops.push(self.audit_op(
             AuditAction::Edited,
@@ -178,7 +172,7 @@ impl Library {
         self.writer()?;
         self.catalog().document(doc)?;
         if key == FieldKey::Title && value.as_ref().is_none_or(|v| v.display().trim().is_empty()) {
-            return Err(Error::Invalid("a document's title cannot be empty".into()));
+            return Err(Error::EmptyTitle);
         }
         let detail = format!(
             "{}={}",
@@ -199,9 +193,7 @@ impl Library {
         self.writer()?;
         let d = self.catalog().document(doc)?;
         if d.summary.trashed {
-            return Err(Error::Invalid(
-                "this document is already in the trash".into(),
-            ));
+            return Err(Error::AlreadyTrashed);
         }
         let audit = self.audit_op(AuditAction::Trashed, Some(doc), None, None)?;
         self.commit(vec![
@@ -217,7 +209,7 @@ impl Library {
     pub fn untrash(&mut self, doc: DocId) -> Result<()> {
         self.writer()?;
         if !self.catalog().document(doc)?.summary.trashed {
-            return Err(Error::Invalid("this document is not in the trash".into()));
+            return Err(Error::NotTrashed);
         }
         let audit = self.audit_op(AuditAction::Untrashed, Some(doc), None, None)?;
         self.commit(vec![OpKind::Untrashed { doc }, audit])

@@ -18,9 +18,7 @@ impl Library {
     pub fn place_legal_hold(&mut self, doc: DocId, reason: Option<&str>) -> Result<()> {
         self.writer()?;
         if self.catalog().document(doc)?.legal_hold {
-            return Err(Error::Invalid(
-                "this document is already under a legal hold".into(),
-            ));
+            return Err(Error::AlreadyHeld);
         }
         self.commit_hold(
             doc,
@@ -34,9 +32,7 @@ impl Library {
     pub fn release_legal_hold(&mut self, doc: DocId, reason: Option<&str>) -> Result<()> {
         self.writer()?;
         if !self.catalog().document(doc)?.legal_hold {
-            return Err(Error::Invalid(
-                "this document is not under a legal hold".into(),
-            ));
+            return Err(Error::NotHeld);
         }
         self.commit_hold(doc, None, AuditAction::HoldReleased, reason)
     }

@@ -32,25 +32,25 @@ pub struct HeldDocument {
 
 impl Library {
     /// Delete a document in the trash for good. Refused for a document that is not in
-    /// the trash ([`Error::Invalid`]) or that a hold keeps ([`Error::Held`]).
+    /// the trash ([`Error::NotTrashed`]) or that a hold keeps ([`Error::Held`]).
     pub fn purge(&mut self, doc: DocId) -> Result<()> {
         self.writer()?;
         let d = self.catalog().document(doc)?;
         if !d.summary.trashed {
-            return Err(Error::Invalid(
-                "only documents in the trash can be deleted for good; move it to the trash first"
-                    .into(),
-            ));
+            return Err(Error::NotTrashed);
         }
-        let (legal_hold, retention_until) = self.catalog().hold(doc)?;
+        let hold = self.catalog().hold(doc)?;
         let held = |why: String| Error::Held {
             title: d.summary.title.clone(),
             why,
         };
-        if legal_hold {
+        if hold.legal_hold {
             return Err(held("it is under a legal hold".into()));
         }
-        if retention_until.is_some_and(|u| u > chrono::Utc::now().timestamp_millis()) {
+        if hold
+            .retained_until_ms
+            .is_some_and(|u| u > chrono::Utc::now().timestamp_millis())
+        {
             let date = d.retain_until.clone().unwrap_or_default();
             return Err(held(format!("it must be kept through {date}")));
         }

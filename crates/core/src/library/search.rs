@@ -26,7 +26,7 @@ impl Unusable {
             Unusable::Missing => Error::IndexUnavailable {
                 reason: "the search index has not been built yet",
             },
-            Unusable::OldSchema(_) => Error::IndexUnavailable {
+            Unusable::OldSchema => Error::IndexUnavailable {
                 reason: "the search index was made by an older Dossier",
             },
             Unusable::Damaged(e) => e,
@@ -43,9 +43,7 @@ impl Library {
     /// document, commit, then take it off the queue. Returns how many were indexed.
     pub fn refresh_index(&mut self) -> Result<u64> {
         if !self.is_writer() {
-            return Err(Error::Invalid(
-                "the search index can only be updated by the library's writer".into(),
-            ));
+            return Err(Error::ReadOnly);
         }
         let IndexState::Ready(index) = &mut self.index else {
             return Err(Error::Stopped("writer without a search index"));
@@ -72,9 +70,7 @@ impl Library {
     /// Throw the index away and build it again from the catalog (writer only).
     pub fn reindex(&mut self) -> Result<u64> {
         if !self.is_writer() {
-            return Err(Error::Invalid(
-                "the search index can only be rebuilt by the library's writer".into(),
-            ));
+            return Err(Error::ReadOnly);
         }
         self.catalog.queue_all_for_index()?;
         // Drop the old index (and its writer's lock) before removing its files.
@@ -115,13 +111,13 @@ pub(crate) fn open_index(
     root: &std::path::Path,
     key: &MasterKey,
     catalog: &mut crate::catalog::Catalog,
-    writer: bool,
+    access: super::Access,
 ) -> Result<IndexState> {
     let dir = index_dir(root);
     let key = Arc::new(key.index_key());
     match SearchIndex::open(&dir, &key) {
         Ok(i) => Ok(IndexState::Ready(i)),
-        Err(_) if !writer => Ok(IndexState::Unusable),
+        Err(_) if access == super::Access::Read => Ok(IndexState::Unusable),
         Err(_) => {
             // Queue first: if we stop before the new index is filled, the queue says so.
             catalog.queue_all_for_index()?;

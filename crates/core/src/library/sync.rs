@@ -122,9 +122,7 @@ impl Library {
     pub fn set_cache_budget(&mut self, budget: Option<u64>) -> Result<()> {
         self.writer()?;
         let Some(mut remote) = RemoteJson::read(&self.remote_path())? else {
-            return Err(Error::Invalid(
-                "this library has no remote, so all its content stays here; add one with `dossier remote add URL` first".into(),
-            ));
+            return Err(Error::NoRemote);
         };
         remote.cache_budget = budget;
         write_private(&self.remote_path(), &remote.to_bytes())

@@ -55,7 +55,7 @@ fn emptying_the_trash_deletes_documents_for_good_and_keeps_the_rest() {
     );
 
     // Only what is in the trash can be purged.
-    assert!(matches!(lib.purge(docs[2]), Err(Error::Invalid(_))));
+    assert!(matches!(lib.purge(docs[2]), Err(Error::NotTrashed)));
     lib.trash(docs[0]).unwrap();
     lib.trash(docs[1]).unwrap();
     let mut seen = Vec::new();
@@ -71,7 +71,7 @@ fn emptying_the_trash_deletes_documents_for_good_and_keeps_the_rest() {
     assert_eq!(all.iter().map(|d| d.id).collect::<Vec<_>>(), vec![docs[2]]);
     assert!(matches!(
         lib.catalog().document(docs[0]),
-        Err(Error::NoSuchDocument(_))
+        Err(Error::NoSuchDocument { .. })
     ));
     assert_eq!(find(&lib, "ravenclaw"), 0);
     assert_eq!(find(&lib, "hufflepuff"), 0);
@@ -137,7 +137,7 @@ fn legal_holds_and_retention_keep_documents_from_deletion_until_lifted() {
     lib.place_legal_hold(held, Some("case 2026-14")).unwrap();
     assert!(matches!(
         lib.place_legal_hold(held, None),
-        Err(Error::Invalid(_))
+        Err(Error::AlreadyHeld)
     ));
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
     lib.set_retention(kept, Some(tomorrow)).unwrap();
@@ -180,7 +180,7 @@ fn legal_holds_and_retention_keep_documents_from_deletion_until_lifted() {
     lib.release_legal_hold(held, Some("case closed")).unwrap();
     assert!(matches!(
         lib.release_legal_hold(held, None),
-        Err(Error::Invalid(_))
+        Err(Error::NotHeld)
     ));
     let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
     lib.set_retention(kept, Some(yesterday)).unwrap();

@@ -1,8 +1,8 @@
 //! Key objects as a remote holds them: only authentic ones are taken in or joined with,
 //! whatever the remote (or anyone with its credentials) writes.
 
-use dossier_core::format::keyfile::SlotKdf;
-use dossier_core::format::repo::{Authenticity, RepoFile};
+use dossier_core::SlotKdf;
+use dossier_core::{Authenticity, RepoFile};
 
 use super::*;
 
@@ -137,7 +137,7 @@ fn a_merge_never_leaves_no_usable_slot() {
     let objects = [(0, first)];
     let b = Library::join(&t.path().join("b"), &objects, &secret(PASS)).unwrap();
     let keys_json = t.path().join("b/keys.json");
-    let mut keys: dossier_core::format::keyfile::KeyFile =
+    let mut keys: dossier_core::KeyFile =
         serde_json::from_slice(&std::fs::read(&keys_json).unwrap()).unwrap();
     let mut slot = keys.slots[0].clone();
     slot.id = "0badc0de".into();

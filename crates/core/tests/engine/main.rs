@@ -484,7 +484,7 @@ fn journal_1_fixture_still_opens() {
     let t = tempfile::tempdir().unwrap();
     let lib = fixture_library(t.path());
     let device = lib.device_id();
-    let name = dossier_core::format::journal::object_name(device, 1);
+    let name = dossier_core::segment_name(device, 1);
     let body = std::fs::read(fixtures.join("journal-v1").join(&name)).unwrap();
     let segment = lib.open_segment(device, 1, &body).unwrap();
     assert_eq!(
@@ -511,7 +511,7 @@ fn journal_2_fixture_still_opens_and_links() {
     let lib = fixture_library(t.path());
     let device = lib.device_id();
     let open = |seq| {
-        let name = dossier_core::format::journal::object_name(device, seq);
+        let name = dossier_core::segment_name(device, seq);
         let body = std::fs::read(fixtures.join("journal-v2").join(&name)).unwrap();
         lib.open_segment(device, seq, &body).unwrap()
     };
@@ -531,7 +531,9 @@ fn journal_2_fixture_still_opens_and_links() {
 /// start alone, a format-1 one's from its segments.
 #[test]
 fn checkpoint_fixtures_still_open() {
-    use dossier_core::format::checkpoint::{PREFIX_LEN, header_end, heads_of, parse_object_name};
+    use dossier_core::{
+        CHECKPOINT_PREFIX_LEN, checkpoint_header_end, checkpoint_heads, parse_checkpoint_name,
+    };
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     for (fixture, has_header) in [("checkpoint-v1", false), ("checkpoint-v2", true)] {
         let t = tempfile::tempdir().unwrap();
@@ -539,7 +541,7 @@ fn checkpoint_fixtures_still_open() {
         let dir = fixtures.join(fixture).join("checkpoints");
         let entry = std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap();
         let name = format!("checkpoints/{}", entry.file_name().to_str().unwrap());
-        let (covered, device) = parse_object_name(&name).unwrap();
+        let (covered, device) = parse_checkpoint_name(&name).unwrap();
         let body = std::fs::read(entry.path()).unwrap();
         let segments = lib.open_checkpoint(covered, device, &body).unwrap();
         assert_eq!((covered, segments.len()), (2, 2), "{fixture}");
@@ -554,13 +556,13 @@ fn checkpoint_fixtures_still_open() {
             "{fixture}"
         );
         assert_eq!(
-            header_end(covered, device, &body[..PREFIX_LEN])
+            checkpoint_header_end(covered, device, &body[..CHECKPOINT_PREFIX_LEN])
                 .unwrap()
                 .is_some(),
             has_header
         );
         let heads = lib.checkpoint_heads(covered, device, &body).unwrap();
-        assert_eq!(heads, heads_of(&segments).unwrap(), "{fixture}");
+        assert_eq!(heads, checkpoint_heads(&segments).unwrap(), "{fixture}");
     }
 }
 
@@ -630,7 +632,7 @@ fn exporting_chosen_documents_never_replaces_files_already_there() {
 
 #[test]
 fn journal_segments_open_only_in_their_own_library() {
-    use dossier_core::format::journal::Segment;
+    use dossier_core::Segment;
     let dir = tempfile::tempdir().unwrap();
     let (lib, _) = create(dir.path());
     let other_dir = tempfile::tempdir().unwrap();
@@ -686,7 +688,7 @@ fn a_reader_sees_the_writers_commits_and_reads_content_while_it_is_open() {
     let mut reader = reader;
     assert!(matches!(
         reader.tag(docs[0], &["x".into()], &[]),
-        Err(Error::Invalid(_))
+        Err(Error::ReadOnly)
     ));
 }
 
@@ -816,7 +818,7 @@ fn the_library_as_it_was_at_a_past_moment() {
 /// jobs wait (no attempt counted, nothing failed) and run once the remote answers.
 #[test]
 fn processing_waits_for_content_the_remote_cannot_give_yet() {
-    use dossier_core::store::PackSource;
+    use dossier_core::PackSource;
     use std::sync::atomic::{AtomicBool, Ordering};
 
     #[derive(Debug)]

@@ -4,8 +4,8 @@
 //! pack from its store, a segment rebuilt from the operations it holds.
 
 use dossier_core::PackId;
-use dossier_core::format::journal::{object_name, parse_object_name};
-use dossier_core::format::repo::{Authenticity, key_object_name, parse_key_object_name};
+use dossier_core::{Authenticity, key_object_name, parse_key_object_name};
+use dossier_core::{parse_segment_name, segment_name};
 use serde::Serialize;
 
 use std::collections::HashSet;
@@ -32,9 +32,9 @@ pub struct CheckReport {
 fn object_limit(name: &str) -> Option<u64> {
     if parse_key_object_name(name).is_some() {
         Some(limit::KEY_OBJECT)
-    } else if dossier_core::format::checkpoint::parse_object_name(name).is_some() {
+    } else if dossier_core::parse_checkpoint_name(name).is_some() {
         Some(limit::CHECKPOINT)
-    } else if parse_object_name(name).is_some() {
+    } else if parse_segment_name(name).is_some() {
         Some(limit::SEGMENT)
     } else if name.starts_with("packs/") {
         Some(limit::PACK)
@@ -43,10 +43,20 @@ fn object_limit(name: &str) -> Option<u64> {
     }
 }
 
+/// What [`Engine::check_remote`] does with a damaged object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDamage {
+    /// Only report it.
+    Report,
+    /// Write it again from a good copy on this desktop, where there is one.
+    Repair,
+}
+
 impl<L: Replica> Engine<L> {
-    /// Read and check every object on the remote; with `repair`, write damaged ones again
-    /// from a good copy on this desktop.
-    pub async fn check_remote(&self, repair: bool) -> Result<CheckReport> {
+    /// Read and check every object on the remote; with [`OnDamage::Repair`], write
+    /// damaged ones again from a good copy on this desktop.
+    pub async fn check_remote(&self, on_damage: OnDamage) -> Result<CheckReport> {
+        let repair = on_damage == OnDamage::Repair;
         let mut report = CheckReport::default();
         // Key objects of format 1 are damage only above an authentic one (checked last):
         // once a desktop writes authenticated objects, older builds stop at them.
@@ -109,9 +119,7 @@ impl<L: Replica> Engine<L> {
                     }
                     Err(why) => (Some(why), None),
                 }
-            } else if let Some((covered, device)) =
-                dossier_core::format::checkpoint::parse_object_name(&name)
-            {
+            } else if let Some((covered, device)) = dossier_core::parse_checkpoint_name(&name) {
                 // A damaged checkpoint is only slower bootstrap: the segments are there.
                 let opened = self
                     .local
@@ -134,7 +142,7 @@ impl<L: Replica> Engine<L> {
                     let here = here.filter(|b| blake3::hash(b).as_bytes() == &id.0);
                     (Some("its content does not match its id".into()), here)
                 }
-            } else if let Some((device, seq)) = parse_object_name(&name) {
+            } else if let Some((device, seq)) = parse_segment_name(&name) {
                 let checked = self
                     .local
                     .run(move |l| match l.open_segment(device, seq, &body) {
@@ -193,7 +201,7 @@ impl<L: Replica> Engine<L> {
         let listed = history::listed_segments(objects);
         for problem in history::unreachable(&held, &listed, &seen) {
             report.damaged.push(Refused {
-                key: object_name(problem.device, problem.first),
+                key: segment_name(problem.device, problem.first),
                 reason: problem.to_string(),
             });
         }
@@ -208,7 +216,7 @@ impl<L: Replica> Engine<L> {
         for problem in history::missing(&held, &listed, &covered) {
             let device = problem.device;
             for seq in problem.first..=problem.last {
-                let name = object_name(device, seq);
+                let name = segment_name(device, seq);
                 report.damaged.push(Refused {
                     key: name.clone(),
                     reason: "missing from the remote: this desktop holds it".into(),

@@ -14,10 +14,10 @@
 use std::collections::HashMap;
 
 use dossier_core::DeviceId;
-use dossier_core::format::checkpoint::{
-    Heads, PREFIX_LEN, header_end, object_name, parse_object_name,
+use dossier_core::{
+    CHECKPOINT_PREFIX_LEN, Heads, checkpoint_header_end, checkpoint_name, parse_checkpoint_name,
+    parse_segment_name,
 };
-use dossier_core::format::journal;
 
 use super::history::{self, HistoryKind, HistoryProblem};
 use super::{Engine, Refused, Replica, SyncReport, limit};
@@ -48,7 +48,7 @@ async fn listed<L: Replica>(engine: &Engine<L>) -> Result<Vec<(u64, DeviceId)>> 
         .list("checkpoints/")
         .await?
         .iter()
-        .filter_map(|o| parse_object_name(o.key.as_str()))
+        .filter_map(|o| parse_checkpoint_name(o.key.as_str()))
         .collect();
     all.sort();
     Ok(all)
@@ -64,7 +64,7 @@ async fn heads<L: Replica>(engine: &Engine<L>, covered: u64, device: DeviceId) -
     {
         return Ok(h);
     }
-    let key = Key::new(object_name(covered, device))?;
+    let key = Key::new(checkpoint_name(covered, device))?;
     // An object shorter than its header says is damage, not a network fault.
     let key = &key;
     let read = |end: usize| async move {
@@ -78,8 +78,8 @@ async fn heads<L: Replica>(engine: &Engine<L>, covered: u64, device: DeviceId) -
             got => got,
         }
     };
-    let prefix = read(PREFIX_LEN).await?;
-    let start = match header_end(covered, device, &prefix)? {
+    let prefix = read(CHECKPOINT_PREFIX_LEN).await?;
+    let start = match checkpoint_header_end(covered, device, &prefix)? {
         Some(end) => read(end).await?,
         None => engine.remote.get(key, limit::CHECKPOINT).await?,
     };
@@ -182,7 +182,7 @@ pub(super) async fn bootstrap<L: Replica>(
     let mut candidates = listed(engine).await?;
     candidates.retain(|c| *c <= (n.covered, n.device));
     for (covered, device) in candidates.into_iter().rev().take(2) {
-        let key = Key::new(object_name(covered, device))?;
+        let key = Key::new(checkpoint_name(covered, device))?;
         let body = engine.remote.get(&key, limit::CHECKPOINT).await?;
         report.objects_down += 1;
         let applied = engine
@@ -237,7 +237,7 @@ pub(super) async fn maybe_write<L: Replica>(
     let Some((name, body)) = engine.local.run(|l| l.seal_checkpoint()).await? else {
         return Ok(());
     };
-    let Some((mine, writer)) = parse_object_name(&name) else {
+    let Some((mine, writer)) = parse_checkpoint_name(&name) else {
         return Ok(());
     };
     if newest.is_some_and(|n| mine < n.covered + every) {
@@ -269,7 +269,7 @@ async fn compact<L: Replica>(
 ) -> Result<()> {
     let covered = Newest::covered_seqs(Some(previous));
     for object in engine.remote.list("journal/").await? {
-        if let Some((device, seq)) = journal::parse_object_name(object.key.as_str())
+        if let Some((device, seq)) = parse_segment_name(object.key.as_str())
             && covered.get(&device).is_some_and(|&last| seq <= last)
         {
             engine.remote.delete(&object.key).await?;
@@ -280,7 +280,7 @@ async fn compact<L: Replica>(
         if (covered, device) < (previous.covered, previous.device) {
             engine
                 .remote
-                .delete(&Key::new(object_name(covered, device))?)
+                .delete(&Key::new(checkpoint_name(covered, device))?)
                 .await?;
         }
     }

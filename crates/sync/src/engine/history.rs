@@ -16,7 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use dossier_core::DeviceId;
-use dossier_core::format::journal::{object_name, parse_object_name};
+use dossier_core::{parse_segment_name, segment_name};
 use serde::Serialize;
 
 use super::{Engine, Replica};
@@ -112,7 +112,7 @@ pub(super) fn listed_segments<'a>(
 ) -> BTreeMap<DeviceId, BTreeSet<u64>> {
     let mut listed: BTreeMap<DeviceId, BTreeSet<u64>> = BTreeMap::new();
     for object in objects {
-        if let Some((device, seq)) = parse_object_name(object.key.as_str()) {
+        if let Some((device, seq)) = parse_segment_name(object.key.as_str()) {
             listed.entry(device).or_default().insert(seq);
         }
     }
@@ -223,7 +223,7 @@ impl<L: Replica> Engine<L> {
             };
             // `Existed`: it came back (or another desktop restored it) meanwhile.
             self.remote
-                .put_if_absent(&Key::new(object_name(device, seq))?, body.into())
+                .put_if_absent(&Key::new(segment_name(device, seq))?, body.into())
                 .await?;
         }
         Ok(true)

@@ -9,7 +9,7 @@
 //! the desktop saw (a racing publish replaced it on a store that cannot refuse a second
 //! writer), both sets are kept and published above it, so no change is lost.
 
-use dossier_core::format::repo::{key_object_name, parse_key_object_name};
+use dossier_core::{key_object_name, parse_key_object_name};
 
 use super::{Engine, Refused, Replica, SyncReport, limit};
 use crate::error::{Error, Result};

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use dossier_core::PackId;
-use dossier_core::store::PackSource;
+use dossier_core::PackSource;
+use dossier_core::{Library, PackId};
 
 use super::push::pack_key;
 use crate::error::{Error, Result};
@@ -23,6 +23,16 @@ pub struct RemotePacks {
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
 struct Unopened(Arc<Error>);
+
+/// Let `lib` fetch content kept only on its remote when it is read (nothing to do for a
+/// library without a remote): what both front ends do after unlocking a library.
+pub fn attach_remote_content(lib: &mut Library) -> Result<()> {
+    if let Some(url) = lib.remote()? {
+        let source = RemotePacks::for_url(&url, crate::remote::ResilientOptions::default())?;
+        lib.set_pack_source(Some(Arc::new(source)));
+    }
+    Ok(())
+}
 
 impl RemotePacks {
     /// Fetch from the remote at `url`. When it cannot be opened (no credentials, a bad

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use dossier_core::DeviceId;
-use dossier_core::format::journal::object_name;
+use dossier_core::segment_name;
 
 use super::ahead::Ahead;
 use super::checkpoint::Newest;
@@ -77,7 +77,7 @@ async fn apply_segments<L: Replica>(
     let downloads = seqs.into_iter().map(|seq| {
         let remote = Arc::clone(&engine.remote);
         async move {
-            let key = crate::remote::Key::new(object_name(device, seq))?;
+            let key = crate::remote::Key::new(segment_name(device, seq))?;
             Ok::<_, Error>((seq, remote.get(&key, limit::SEGMENT).await?))
         }
     });
@@ -107,7 +107,7 @@ async fn apply_segments<L: Replica>(
             Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
                 // Nothing of this device after it can be applied in order.
                 report.refused.push(Refused {
-                    key: object_name(device, seq),
+                    key: segment_name(device, seq),
                     reason: e.to_string(),
                 });
                 break;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use dossier_core::PackId;
-use dossier_core::format::journal::{Segment, object_name};
+use dossier_core::{Segment, segment_name};
 
 use super::ahead::Ahead;
 use super::{Engine, Replica, SyncPhase, SyncReport, limit};
@@ -118,7 +118,7 @@ async fn send_segment<L: Replica>(
     report: &mut SyncReport,
 ) -> Result<()> {
     let (device, seq) = (segment.device, segment.seq);
-    let key = Key::new(object_name(device, seq))?;
+    let key = Key::new(segment_name(device, seq))?;
     let (segment, body) = engine
         .local
         .run(move |l| {

@@ -65,9 +65,9 @@ impl DavCreate {
     }
 
     fn url(&self, key: &str) -> Result<url::Url> {
-        self.base
-            .join(key)
-            .map_err(|_| Error::BadKey(key.to_owned()))
+        self.base.join(key).map_err(|_| Error::BadKey {
+            key: key.to_owned(),
+        })
     }
 
     /// `PUT` with `If-None-Match: *`: the status the server answered.

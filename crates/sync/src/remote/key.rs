@@ -24,7 +24,7 @@ impl Key {
         if ok {
             Ok(Self(key))
         } else {
-            Err(Error::BadKey(key))
+            Err(Error::BadKey { key })
         }
     }
 
@@ -59,7 +59,10 @@ mod tests {
             "sp ace",
             "ü",
         ] {
-            assert!(matches!(Key::new(bad), Err(Error::BadKey(_))), "{bad:?}");
+            assert!(
+                matches!(Key::new(bad), Err(Error::BadKey { .. })),
+                "{bad:?}"
+            );
         }
     }
 }

@@ -5,9 +5,11 @@
 
 use std::sync::Arc;
 
-use dossier_core::format::repo::{RepoFile, key_object_name};
 use dossier_core::{ImportOptions, InitOptions, Library, RecoveryKey, Secret};
-use dossier_sync::{Engine, Error, Folder, HistoryKind, Key, Memory, Owned, Remote, Replica};
+use dossier_core::{RepoFile, key_object_name};
+use dossier_sync::{
+    Engine, Error, Folder, HistoryKind, Key, Memory, OnDamage, Owned, Remote, Replica,
+};
 
 use crate::engine::{PASSPHRASE, quick_kdf, secret, state, write_files};
 
@@ -76,7 +78,7 @@ impl Attacker {
             .await
             .unwrap()
             .iter()
-            .filter_map(|o| dossier_core::format::repo::parse_key_object_name(o.key.as_str()))
+            .filter_map(|o| dossier_core::parse_key_object_name(o.key.as_str()))
             .max()
             .unwrap_or(0)
     }
@@ -224,7 +226,7 @@ async fn key_objects_under_attack(make: impl Fn() -> Box<dyn Remote>) {
         assert!(r.refused.is_empty(), "{r:?}");
         assert_eq!(state(&c).await, state(&a).await);
     }
-    let report = a.check_remote(false).await.unwrap();
+    let report = a.check_remote(OnDamage::Report).await.unwrap();
     let damaged: Vec<&str> = report.damaged.iter().map(|d| d.key.as_str()).collect();
     assert!(
         damaged.len() == 3 && damaged.iter().all(|k| k.starts_with("keys/")),
@@ -312,7 +314,7 @@ async fn newest_segment(e: &Engine<Owned>) -> (dossier_core::DeviceId, u64, Key)
         })
         .await
         .unwrap();
-    let key = Key::new(dossier_core::format::journal::object_name(device, seq)).unwrap();
+    let key = Key::new(dossier_core::segment_name(device, seq)).unwrap();
     (device, seq, key)
 }
 
@@ -356,7 +358,7 @@ async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     a.sync().await.unwrap();
     let (device, seq, key) = newest_segment(&a).await;
     attacker.delete(&key).await.unwrap();
-    let check = a.check_remote(false).await.unwrap();
+    let check = a.check_remote(OnDamage::Report).await.unwrap();
     assert!(
         check.damaged.iter().any(|d| d.key == key.as_str()),
         "remote check notices the missing segment: {check:?}"
@@ -399,7 +401,7 @@ async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
         [(dossier_sync::HistoryKind::Gap, device, hole, hole)],
         "{r:?}"
     );
-    let check = a.check_remote(true).await.unwrap();
+    let check = a.check_remote(OnDamage::Repair).await.unwrap();
     assert_eq!(check.repaired, [key.to_string()], "{check:?}");
     let r = b.sync().await.unwrap();
     assert!(r.history.is_empty() && r.segments_applied == 2, "{r:?}");
@@ -416,12 +418,12 @@ async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
         .unwrap()
         .key;
     attacker.delete(&pack).await.unwrap();
-    let check = a.check_remote(false).await.unwrap();
+    let check = a.check_remote(OnDamage::Report).await.unwrap();
     assert!(
         check.damaged.iter().any(|d| d.key == pack.as_str()),
         "{check:?}"
     );
-    let check = a.check_remote(true).await.unwrap();
+    let check = a.check_remote(OnDamage::Repair).await.unwrap();
     assert_eq!(check.repaired, [pack.to_string()], "{check:?}");
     let c = engine(
         make(),
@@ -430,7 +432,7 @@ async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     let r = c.sync().await.unwrap();
     assert!(r.history.is_empty() && r.refused.is_empty(), "{r:?}");
     assert_eq!(state(&c).await, state(&a).await);
-    let clean = a.check_remote(false).await.unwrap();
+    let clean = a.check_remote(OnDamage::Report).await.unwrap();
     assert!(clean.damaged.is_empty(), "{clean:?}");
 }
 
@@ -505,7 +507,7 @@ async fn history_rolled_back(make: impl Fn() -> Box<dyn Remote>) {
         "{}",
         r.history[0]
     );
-    let check = c.check_remote(false).await.unwrap();
+    let check = c.check_remote(OnDamage::Report).await.unwrap();
     assert!(
         check.damaged.iter().any(|d| d.key == key.as_str()),
         "{check:?}"
@@ -636,11 +638,11 @@ async fn packs_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     let missing = b.local().run(|l| l.missing_packs()).await.unwrap();
     assert_eq!(missing.len(), 2, "nothing of them kept: {missing:?}");
 
-    let check = a.check_remote(false).await.unwrap();
+    let check = a.check_remote(OnDamage::Report).await.unwrap();
     let mut damaged: Vec<&str> = check.damaged.iter().map(|d| d.key.as_str()).collect();
     damaged.sort();
     assert_eq!(damaged, spoiled, "{check:?}");
-    let check = a.check_remote(true).await.unwrap();
+    let check = a.check_remote(OnDamage::Repair).await.unwrap();
     assert_eq!(check.repaired.len(), 2, "{check:?}");
     let r = b.sync().await.unwrap();
     assert!(r.refused.is_empty() && r.packs_fetched == 2, "{r:?}");

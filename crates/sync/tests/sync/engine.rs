@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use dossier_core::{ImportOptions, InitOptions, KdfParams, Library, Listing, Secret};
 use dossier_sync::{
-    Attached, Engine, Error, Folder, Key, Memory, Owned, Put, Remote, Replica, Resilient,
+    Attached, Engine, Error, Folder, Key, Memory, OnDamage, Owned, Put, Remote, Replica, Resilient,
     ResilientOptions, SyncPhase,
 };
 
@@ -320,7 +320,7 @@ async fn interrupted_and_tampered_objects() {
         .unwrap();
     // As if a sync had uploaded segment 1 and stopped.
     let segment = lib.next_segment().unwrap().unwrap();
-    let name = dossier_core::format::journal::object_name(segment.device, 1);
+    let name = dossier_core::segment_name(segment.device, 1);
     let body = lib.seal_segment(&segment).unwrap();
     for pack in segment.packs() {
         let hex = pack.to_hex();
@@ -352,7 +352,7 @@ async fn interrupted_and_tampered_objects() {
         .run(|l| l.tag(l.catalog().list(Listing::All)?[0].id, &["x".into()], &[]))
         .await
         .unwrap();
-    let second = Key::new(dossier_core::format::journal::object_name(device, 2)).unwrap();
+    let second = Key::new(dossier_core::segment_name(device, 2)).unwrap();
     assert_eq!(
         memory
             .put_if_absent(&second, b"DOSJRNL1garbage".to_vec().into())
@@ -383,7 +383,7 @@ async fn interrupted_and_tampered_objects() {
     let objects = memory.list("").await.unwrap();
     for o in &objects {
         if o.key.as_str().starts_with("packs/")
-            || o.key == Key::new(dossier_core::format::journal::object_name(device, 3)).unwrap()
+            || o.key == Key::new(dossier_core::segment_name(device, 3)).unwrap()
         {
             let mut bytes = memory.get(&o.key, u64::MAX).await.unwrap().to_vec();
             let mid = bytes.len() / 2;
@@ -597,7 +597,7 @@ async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
     let a = synced_desktop(t.path(), &memory).await;
     let b = joined(t.path(), "b", &memory).await;
     b.sync().await.unwrap();
-    let clean = b.check_remote(false).await.unwrap();
+    let clean = b.check_remote(OnDamage::Report).await.unwrap();
     assert!(clean.damaged.is_empty(), "{clean:?}");
 
     // Flip a byte in every pack and segment (all A's), and leave a stranger's file.
@@ -615,13 +615,13 @@ async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
         .put_if_absent(&Key::new("notes.txt").unwrap(), b"hello".to_vec().into())
         .await
         .unwrap();
-    let found = b.check_remote(false).await.unwrap();
+    let found = b.check_remote(OnDamage::Report).await.unwrap();
     let damaged = found.damaged.len();
     assert!(damaged >= 3 && found.repaired.is_empty(), "{found:?}");
     // B repairs all of A's objects from its own copies; the stranger's file stays.
-    let fixed = b.check_remote(true).await.unwrap();
+    let fixed = b.check_remote(OnDamage::Repair).await.unwrap();
     assert_eq!(fixed.repaired.len(), damaged - 1, "{fixed:?}");
-    let after = b.check_remote(false).await.unwrap();
+    let after = b.check_remote(OnDamage::Report).await.unwrap();
     assert_eq!(after.damaged.len(), 1, "{after:?}");
     assert_eq!(after.damaged[0].key, "notes.txt");
 

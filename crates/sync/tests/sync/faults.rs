@@ -138,8 +138,7 @@ async fn faults_are_retried_and_everyone_converges_once_they_stop() {
             .and_then(|r| r.rsplit('/').next())
         {
             assert_eq!(blake3::hash(&body).to_hex().as_str(), id, "{name}");
-        } else if let Some((device, seq)) = dossier_core::format::journal::parse_object_name(&name)
-        {
+        } else if let Some((device, seq)) = dossier_core::parse_segment_name(&name) {
             a.local()
                 .run(move |l| l.open_segment(device, seq, &body).map(|_| ()))
                 .await

@@ -27,11 +27,7 @@ impl<'a> Package<'a> {
             return Err(if contains_utf16le(data, "EncryptedPackage") {
                 Error::PasswordProtected
             } else {
-                Error::Invalid(
-                    "not an office file of this kind: an OLE compound document \
-                     (a legacy binary Word, Excel or PowerPoint file?)"
-                        .to_owned(),
-                )
+                Error::LegacyOffice
             });
         }
         let zip = ZipArchive::new(Cursor::new(data))?;

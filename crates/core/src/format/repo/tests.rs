@@ -1,3 +1,5 @@
+//! Key objects: sealing, opening, authenticity and the bounds on what a slot may ask.
+
 use super::*;
 use crate::keys::MasterKey;
 

@@ -1,3 +1,5 @@
+//! The sealed index directory: ranges, caching, and files rewritten or cut.
+
 use super::*;
 use crate::keys::MasterKey;
 

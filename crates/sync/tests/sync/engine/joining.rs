@@ -143,7 +143,7 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
         .await
         .unwrap()
         .iter()
-        .filter_map(|o| dossier_core::format::checkpoint::parse_object_name(o.key.as_str()))
+        .filter_map(|o| dossier_core::parse_checkpoint_name(o.key.as_str()))
         .collect();
     assert!(written >= 3, "{checkpoints:?}");
     assert_eq!(
@@ -185,10 +185,7 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
     verify_clean(&b).await;
 
     let newest = *checkpoints.iter().max().unwrap();
-    let key = Key::new(dossier_core::format::checkpoint::object_name(
-        newest.0, newest.1,
-    ))
-    .unwrap();
+    let key = Key::new(dossier_core::checkpoint_name(newest.0, newest.1)).unwrap();
     let mut bytes = memory.get(&key, u64::MAX).await.unwrap().to_vec();
     let last = bytes.len() - 1;
     bytes[last] ^= 0x40;
@@ -203,7 +200,7 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
         "{r:?}"
     );
     assert_eq!(state(&a).await, state(&c).await);
-    let check = a.check_remote(false).await.unwrap();
+    let check = a.check_remote(OnDamage::Report).await.unwrap();
     assert_eq!(check.damaged.len(), 1, "{check:?}");
 }
 
@@ -236,7 +233,7 @@ async fn compaction_removes_history_only_through_a_checkpoint() {
     );
     assert_eq!(state(&a).await, state(&b).await);
     // Nothing compacted is missing, or sent back.
-    let check = a.check_remote(true).await.unwrap();
+    let check = a.check_remote(OnDamage::Repair).await.unwrap();
     assert!(
         check.damaged.is_empty() && check.repaired.is_empty(),
         "{check:?}"
@@ -308,7 +305,7 @@ async fn a_catalog_rebuilt_from_the_store_syncs_on_as_before() {
     assert_eq!(state(&a).await, before);
     // B's segment kept its link through the rebuild: written again, it is the same.
     let b_device = b.local().run(|l| Ok(l.device_id())).await.unwrap();
-    let key = Key::new(dossier_core::format::journal::object_name(b_device, 1)).unwrap();
+    let key = Key::new(dossier_core::segment_name(b_device, 1)).unwrap();
     let there = memory.get(&key, u64::MAX).await.unwrap();
     let (rebuilt, original) = a
         .local()
