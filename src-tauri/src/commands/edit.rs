@@ -147,17 +147,17 @@ pub async fn empty_trash(app: AppHandle, state: State<'_, AppState>) -> AppResul
 }
 
 /// Apply `change` to one document on the writer thread.
-async fn one(
+async fn one<T: Send + 'static>(
     app: &AppHandle,
     state: &AppState,
     id: &str,
-    change: impl FnOnce(&mut Library, DocId) -> dossier_core::Result<()> + Send + 'static,
-) -> AppResult<()> {
+    change: impl FnOnce(&mut Library, DocId) -> dossier_core::Result<T> + Send + 'static,
+) -> AppResult<T> {
     let doc = doc_id(id)?;
     let session = state.session()?;
-    session.write(move |lib| Ok(change(lib, doc)?)).await?;
+    let out = session.write(move |lib| Ok(change(lib, doc)?)).await?;
     let _ = LibraryChanged::of([doc]).emit(app);
-    Ok(())
+    Ok(out)
 }
 
 /// Apply `change` to each document on the writer thread, then refresh the index.
@@ -194,16 +194,9 @@ pub async fn restore_version(
     id: String,
     number: u32,
 ) -> AppResult<()> {
-    let session = state.session()?;
-    let doc = doc_id(&id)?;
-    session
-        .write(move |lib| {
-            lib.restore(doc, number)?;
-            Ok(())
-        })
-        .await?;
+    one(&app, &state, &id, move |lib, doc| lib.restore(doc, number)).await?;
+    // The new version's text and thumbnail.
     state.open()?.processing.kick();
-    let _ = LibraryChanged::of([id]).emit(&app);
     Ok(())
 }
 
@@ -217,16 +210,11 @@ pub async fn resolve_versions(
     id: String,
     keep: u32,
 ) -> AppResult<()> {
-    let session = state.session()?;
-    let doc = doc_id(&id)?;
-    session
-        .write(move |lib| {
-            lib.resolve_concurrent(doc, keep)?;
-            Ok(())
-        })
-        .await?;
+    one(&app, &state, &id, move |lib, doc| {
+        lib.resolve_concurrent(doc, keep)
+    })
+    .await?;
     state.open()?.processing.kick();
-    let _ = LibraryChanged::of([id]).emit(&app);
     Ok(())
 }
 
@@ -240,13 +228,12 @@ pub async fn add_version(
     path: String,
     note: Option<String>,
 ) -> AppResult<()> {
-    let session = state.session()?;
-    let doc = doc_id(&id)?;
     let file = PathBuf::from(path);
     let note = note.filter(|n| !n.trim().is_empty());
-    let outcome = session
-        .write(move |lib| Ok(lib.add_version(doc, &file, note, &mut |_| {})?))
-        .await?;
+    let outcome = one(&app, &state, &id, move |lib, doc| {
+        lib.add_version(doc, &file, note, &mut |_| {})
+    })
+    .await?;
     if let dossier_core::ImportOutcome::Refused { reason, .. } = outcome {
         return Err(AppError::new(
             ErrorKind::Invalid,
@@ -254,6 +241,5 @@ pub async fn add_version(
         ));
     }
     state.open()?.processing.kick();
-    let _ = LibraryChanged::of([id]).emit(&app);
     Ok(())
 }
