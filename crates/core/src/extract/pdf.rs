@@ -4,8 +4,8 @@
 //!
 //! libpdfium is bound dynamically, so Dossier runs without it: PDF work then waits with a
 //! plain reason. The worker looks for it, in order, in the folder given by
-//! [`PdfiumConfig`], in `PDFIUM_DYNAMIC_LIB_PATH`, next to the executable, then by the
-//! system loader.
+//! [`PdfiumConfig`], in `PDFIUM_DYNAMIC_LIB_PATH`, where a package installs it beside the
+//! programs, then by the system loader.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -26,36 +26,89 @@ pub struct PdfiumConfig {
     pub memory_limit: Option<u64>,
 }
 
-fn candidates(library_dir: Option<&Path>) -> Vec<PathBuf> {
+/// The folders to look in, in order: the configured one, `PDFIUM_DYNAMIC_LIB_PATH`, then
+/// where an installed Dossier keeps it beside its programs: the program's own folder
+/// (Windows, and a build tree), `../lib/dossier` (a Linux package, and `target/` after
+/// `scripts/setup.sh`), `../Frameworks` (a macOS app bundle).
+fn candidate_dirs(library_dir: Option<&Path>) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = Vec::new();
     dirs.extend(library_dir.map(Path::to_path_buf));
     if let Some(d) = std::env::var_os("PDFIUM_DYNAMIC_LIB_PATH") {
         dirs.push(PathBuf::from(d));
     }
-    if let Some(d) = std::env::current_exe()
+    if let Some(exe_dir) = std::env::current_exe()
         .ok()
         .and_then(|e| e.parent().map(Path::to_path_buf))
     {
-        dirs.push(d);
+        let up = exe_dir.parent().map(Path::to_path_buf);
+        dirs.push(exe_dir);
+        if let Some(up) = up {
+            dirs.push(up.join("lib").join("dossier"));
+            if cfg!(target_os = "macos") {
+                dirs.push(up.join("Frameworks"));
+            }
+        }
     }
-    dirs.into_iter()
-        .map(|d| Pdfium::pdfium_platform_library_name_at_path(&d))
-        .filter(|p| p.is_file())
-        .collect()
+    dirs
+}
+
+/// Why a library file found by the lookup must not be loaded, if it must not: on Unix,
+/// a file or folder that another user could replace (writable by group or others, or
+/// owned by someone other than root or the owner of the running program) would let them
+/// run code as this user.
+#[cfg(unix)]
+fn untrusted(file: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let exe_owner = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| m.uid())
+        .ok();
+    let dir = file.parent().unwrap_or(Path::new("."));
+    for p in [file, dir] {
+        let Ok(m) = std::fs::metadata(p) else {
+            return Some(format!("{} cannot be read", p.display()));
+        };
+        if m.mode() & 0o022 != 0 {
+            return Some(format!(
+                "{} is writable by other users, so it was not loaded",
+                p.display()
+            ));
+        }
+        if m.uid() != 0 && Some(m.uid()) != exe_owner {
+            return Some(format!(
+                "{} belongs to another user, so it was not loaded",
+                p.display()
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(not(unix))]
+fn untrusted(_file: &Path) -> Option<String> {
+    None
 }
 
 /// Load libpdfium, or say in one line why it could not be.
 pub(super) fn bind(library_dir: Option<&Path>) -> Result<Pdfium, String> {
     let mut last = None;
-    for path in candidates(library_dir) {
+    for dir in candidate_dirs(library_dir) {
+        let path = Pdfium::pdfium_platform_library_name_at_path(&dir);
+        if !path.is_file() {
+            continue;
+        }
+        if let Some(why) = untrusted(&path) {
+            last = Some(why);
+            continue;
+        }
         match Pdfium::bind_to_library(&path) {
             Ok(b) => return Ok(Pdfium::new(b)),
-            Err(e) => last = Some(e),
+            Err(e) => last = Some(load_problem(&e)),
         }
     }
     match Pdfium::bind_to_system_library() {
         Ok(b) => Ok(Pdfium::new(b)),
-        Err(e) => Err(load_problem(&last.unwrap_or(e))),
+        Err(e) => Err(last.unwrap_or_else(|| load_problem(&e))),
     }
 }
 
@@ -227,5 +280,45 @@ pub(super) fn render_page(
             (Reply::Image { width, height }, image.into_raw())
         }
         Err(e) => failed(problem(&e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_installed_dossier_looks_beside_its_programs_after_the_configured_folder() {
+        let dirs = candidate_dirs(Some(Path::new("/configured")));
+        assert_eq!(dirs[0], Path::new("/configured"));
+        let exe_dir = std::env::current_exe()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        let at = |d: &Path| dirs.iter().position(|x| x == d);
+        let beside = at(&exe_dir).expect("the program's folder");
+        let up = exe_dir.parent().unwrap();
+        let lib = at(&up.join("lib").join("dossier")).expect("../lib/dossier");
+        assert!(beside < lib, "{dirs:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_library_other_users_could_replace_is_not_loaded() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        let file = dir.path().join("libpdfium.so");
+        std::fs::write(&file, b"not really").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(untrusted(&file), None);
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let why = untrusted(&file).expect("a world-writable file is refused");
+        assert!(why.contains("writable by other users"), "{why}");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o775)).unwrap();
+        let why = untrusted(&file).expect("a group-writable folder is refused");
+        assert!(why.contains(&dir.path().display().to_string()), "{why}");
     }
 }
