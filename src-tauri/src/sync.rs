@@ -8,9 +8,9 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use dossier_sync::{Engine, SyncOptions, SyncReport};
+use dossier_sync::{Due, Engine, NextSync, SETTLE, SyncOptions, SyncReport};
 use tauri::AppHandle;
 use tauri_specta::Event;
 use tokio::sync::Notify;
@@ -20,9 +20,6 @@ use crate::events::{LibraryChanged, SyncChanged};
 use crate::ipc::{ConcurrentDocument, LastSync, SyncState as State, SyncStatus};
 use crate::processing::Processing;
 use crate::session::Session;
-
-/// How long local changes must rest before they are sent early.
-const SETTLE: Duration = Duration::from_secs(10);
 
 /// Documents with concurrent versions listed in the status.
 const LISTED_CONCURRENT: u32 = 20;
@@ -119,34 +116,35 @@ impl Syncing {
         let _ = SyncChanged { status }.emit(&self.app);
     }
 
-    /// Wait for the next sync: due, woken, or local changes settled with something to
-    /// send. `false` when the library is closing.
+    /// Wait for the next sync ([`NextSync`]): due, woken, or local changes settled with
+    /// something to send. `false` when the library is closing.
     async fn wait(&self, has_remote: bool) -> bool {
         let changes = self.session.changes();
         let minutes = self.minutes.load(Ordering::Acquire).max(1);
-        let due = tokio::time::sleep(Duration::from_secs(u64::from(minutes) * 60));
-        tokio::pin!(due);
+        let interval = Duration::from_secs(u64::from(minutes) * 60);
+        let mut next = NextSync::new(Instant::now(), interval, SETTLE);
         loop {
-            tokio::select! {
-                () = &mut due, if has_remote => return !self.stopped(),
-                () = self.wake.notified() => return !self.stopped(),
-                () = changes.notified(), if has_remote => {
-                    // Let the changes rest: each new one starts the wait again.
-                    loop {
-                        tokio::select! {
-                            () = tokio::time::sleep(SETTLE) => break,
-                            () = changes.notified() => {}
-                            () = self.wake.notified() => return !self.stopped(),
-                        }
-                    }
+            match next.due(Instant::now()) {
+                Some(Due::Interval) if has_remote => return !self.stopped(),
+                Some(Due::Settled) => {
                     // Processing results and views stay here; only changes to send count.
-                    let pending = self.session.read(|lib| Ok(lib.catalog().unsent_count()?)).await;
+                    let pending = self
+                        .session
+                        .read(|lib| Ok(lib.catalog().unsent_count()?))
+                        .await;
                     match pending {
-                        Ok(0) => {}
+                        Ok(0) => next.nothing_to_send(),
                         Ok(_) => return !self.stopped(),
                         Err(_) => return false,
                     }
                 }
+                _ => {}
+            }
+            let deadline = tokio::time::Instant::from_std(next.deadline());
+            tokio::select! {
+                () = tokio::time::sleep_until(deadline), if has_remote => {}
+                () = self.wake.notified() => return !self.stopped(),
+                () = changes.notified(), if has_remote => next.changed(Instant::now()),
             }
         }
     }

@@ -218,11 +218,11 @@ pub fn about(tools: &ToolArgs, json: bool, _root: &Path) -> Result<u8> {
             "version": env!("CARGO_PKG_VERSION"),
             "pdf": match &status.pdf {
                 Ok(()) => serde_json::json!({ "available": true, "detail": "pdfium" }),
-                Err(why) => serde_json::json!({ "available": false, "detail": why }),
+                Err(why) => serde_json::json!({ "available": false, "detail": why.to_string() }),
             },
             "ocr": match &status.ocr {
                 Ok(v) => serde_json::json!({ "available": true, "detail": v }),
-                Err(why) => serde_json::json!({ "available": false, "detail": why }),
+                Err(why) => serde_json::json!({ "available": false, "detail": why.to_string() }),
             },
         }))?;
         return Ok(0);

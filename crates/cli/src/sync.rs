@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use dossier_core::{Access, Library};
-use dossier_sync::{Creation, Engine, OnDamage, Owned, SyncOptions, SyncReport};
+use dossier_sync::{Creation, Engine, NextSync, OnDamage, Owned, SyncOptions, SyncReport};
 
 use crate::exit;
 use crate::output;
@@ -51,9 +51,12 @@ pub struct SyncArgs {
     #[arg(long, default_value = "5m", value_parser = dossier_core::parse_interval)]
     interval: Duration,
     /// With --watch: how long local changes must rest before an early sync.
-    #[arg(long, default_value = "10s", value_parser = dossier_core::parse_interval)]
+    #[arg(long, default_value = SETTLE_DEFAULT, value_parser = dossier_core::parse_interval)]
     settle: Duration,
 }
+
+/// `--settle`'s default: [`dossier_sync::SETTLE`], as the app waits.
+const SETTLE_DEFAULT: &str = "10s";
 
 /// `dossier cache` arguments.
 #[derive(Debug, Args)]
@@ -357,8 +360,8 @@ pub fn sync(root: &Path, tools: &ToolArgs, args: SyncArgs) -> Result<u8> {
     }
 }
 
-/// Wait until `interval` has passed, or until the catalog changed and then stayed
-/// unchanged for `settle` (local changes settled), whichever comes first.
+/// Wait for the next sync ([`NextSync`]). The library is closed meanwhile, so the changes
+/// of other programs (the app, other commands) are seen as changes of the catalog's files.
 fn wait_for_change_or(root: &Path, interval: Duration, settle: Duration) {
     let stamp = || {
         ["catalog.sqlite", "catalog.sqlite-wal"].map(|f| {
@@ -367,18 +370,18 @@ fn wait_for_change_or(root: &Path, interval: Duration, settle: Duration) {
                 .unwrap_or((0, SystemTime::UNIX_EPOCH))
         })
     };
-    let start = Instant::now();
-    let first = stamp();
-    let mut last = first;
-    let mut changed_at: Option<Instant> = None;
-    while start.elapsed() < interval {
-        std::thread::sleep(Duration::from_millis(250).min(settle));
+    let mut next = NextSync::new(Instant::now(), interval, settle);
+    let mut last = stamp();
+    while next.due(Instant::now()).is_none() {
+        // Look at the files at least four times a second.
+        let look = next
+            .deadline()
+            .min(Instant::now() + Duration::from_millis(250));
+        std::thread::sleep(look.saturating_duration_since(Instant::now()));
         let now = stamp();
         if now != last {
-            changed_at = Some(Instant::now());
+            next.changed(Instant::now());
             last = now;
-        } else if changed_at.is_some_and(|t| t.elapsed() >= settle) {
-            return;
         }
     }
 }
@@ -427,5 +430,13 @@ mod tests {
         assert!(check_no_secret("webdav://u@host/path").is_ok());
         assert!(check_no_secret("s3://bucket/prefix?endpoint=http://127.0.0.1:9000").is_ok());
         assert!(check_no_secret("file:///srv/share").is_ok());
+    }
+
+    #[test]
+    fn the_default_settle_time_is_the_apps() {
+        assert_eq!(
+            dossier_core::parse_interval(SETTLE_DEFAULT).unwrap(),
+            dossier_sync::SETTLE
+        );
     }
 }

@@ -110,20 +110,20 @@ impl Default for Tools {
     }
 }
 
-/// Which tools work on this machine, in plain words for `dossier about` and the app.
-#[derive(Debug, Clone, serde::Serialize)]
+/// Which tools work on this machine, for `dossier about` and the app: each one works, or
+/// the error that says why not (its `Display` is the plain reason).
+#[derive(Debug)]
 pub struct ToolStatus {
-    pub pdf: std::result::Result<(), String>,
-    pub ocr: std::result::Result<String, String>,
+    pub pdf: Result<()>,
+    /// Tesseract's version when it works.
+    pub ocr: Result<String>,
 }
 
 impl Tools {
     pub fn status(&self) -> ToolStatus {
         ToolStatus {
-            pdf: pdfium_available(&self.pdfium).map_err(|e| e.to_string()),
-            ocr: Tesseract::find(&self.ocr)
-                .map(|t| t.version)
-                .map_err(|e| e.to_string()),
+            pdf: pdfium_available(&self.pdfium),
+            ocr: Tesseract::find(&self.ocr).map(|t| t.version),
         }
     }
 }

@@ -1,6 +1,9 @@
-//! Every persisted format in one place: `library.json`, `keys.json`, pack files, version
-//! manifests, journal operations, derived files (thumbnails, page renders), the search index's sealed files and what sync
-//! keeps (`remote.json` here, `dossier.repo` on the remote).
+//! Every persisted format in one place: `library.json`, `keys.json`, `lock.json`, pack
+//! files, version manifests, journal operations, derived files (thumbnails, page
+//! renders), the search index's sealed files and its meta file, the export manifest, the
+//! keyring's entries and what sync keeps (`remote.json` here, `dossier.repo` on the
+//! remote). Sealed objects share one codec
+//! ([`sealed`]).
 //!
 //! **Invariant:** a change to anything here is a format change: bump the version it carries
 //! and keep reading the old one. `tests/fixtures/` in this crate holds a library written by
@@ -8,15 +11,20 @@
 
 pub mod checkpoint;
 pub mod derived;
+pub mod export_manifest;
 pub mod index_file;
+pub mod index_meta;
 pub mod journal;
 pub mod keyfile;
+pub mod keyring_entry;
 pub mod library_json;
+pub mod lock_json;
 pub mod manifest;
 pub mod op;
 pub mod pack;
 pub mod remote_json;
 pub mod repo;
+pub(crate) mod sealed;
 pub mod store_journal;
 
 /// The most a journal segment's JSON (of either journal) may decompress to: far above

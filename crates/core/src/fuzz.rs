@@ -40,8 +40,7 @@ pub fn journal_segment(data: &[u8]) {
     let _ = journal::open(&c, device(), 1, data);
     let _ = journal::from_plain(device(), 1, data);
     for plain in as_plaintexts(data) {
-        let sealed =
-            journal::encode(&c.seal(SealKind::Journal, &journal::aad(device(), 1), &plain));
+        let sealed = journal::SEGMENT_CODEC.seal(&c, &journal::aad(device(), 1), &plain);
         let _ = journal::open(&c, device(), 1, &sealed);
     }
     let _ = journal::parse_object_name(&String::from_utf8_lossy(data));
@@ -82,8 +81,7 @@ pub fn store_segment(data: &[u8]) {
     let c = crypto();
     let _ = store_journal::open(&c, device(), 1, data);
     for plain in as_plaintexts(data) {
-        let sealed =
-            journal::encode(&c.seal(SealKind::Journal, &store_journal::aad(device(), 1), &plain));
+        let sealed = journal::SEGMENT_CODEC.seal(&c, &store_journal::aad(device(), 1), &plain);
         let _ = store_journal::open(&c, device(), 1, &sealed);
     }
     let _ = store_journal::parse_file_name(&String::from_utf8_lossy(data));

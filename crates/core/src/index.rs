@@ -19,7 +19,6 @@ mod snippet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Term};
 
@@ -31,13 +30,13 @@ pub use schema::INDEX_SCHEMA_VERSION;
 pub use search::{Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 
 use crate::error::{Error, IoContext, Result};
+use crate::format::index_meta::{IndexMeta, META_FILE};
 use crate::ids::DocId;
 use crate::keys::IndexKey;
 use directory::IndexDirectory;
 use schema::Fields;
 
 /// The file beside Tantivy's own that records our schema version.
-const META_FILE: &str = "dossier-index.json";
 
 /// Memory for the one indexing thread (Tantivy's minimum is 15 MB).
 const WRITER_MEMORY: usize = 48 * 1024 * 1024;
@@ -45,11 +44,6 @@ const WRITER_MEMORY: usize = 48 * 1024 * 1024;
 /// writes a segment and each one costs every search a little; Tantivy's default (8)
 /// leaves up to seven small ones after a batch of updates.
 const MERGE_AT_SEGMENTS: usize = 4;
-
-#[derive(Debug, Serialize, Deserialize)]
-struct IndexMeta {
-    schema: u32,
-}
 
 /// Why an existing index cannot be used as it is.
 #[derive(Debug)]

@@ -37,6 +37,7 @@ pub use extract::{
     OcrConfig, PdfiumConfig, Tesseract, ToolStatus, Tools, WorkerFailure, WorkerOptions, read_text,
     run_pdf_worker_if_asked, serve_pdf_worker,
 };
+pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
@@ -44,11 +45,11 @@ pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder
 pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey};
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
-    ExportAllReport, ExportedFile, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,
-    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary,
-    MAX_ATTEMPTS, MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport,
-    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary,
-    SEGMENT_OPS, Secret, TextState, VerifyReport, VersionDiff, default_library_path,
+    ExportAllReport, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome,
+    ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
+    MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions,
+    PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, SEGMENT_OPS, Secret,
+    TextState, VerifyReport, VersionDiff, default_library_path,
 };
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,

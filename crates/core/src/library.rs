@@ -30,7 +30,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 pub use compare::{CompareOptions, DiffLine, Hunk, LineOp, MetadataChange, TextState, VersionDiff};
-pub use export::{ExportAllReport, ExportedFile};
+pub use export::ExportAllReport;
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};

@@ -179,24 +179,9 @@ impl Store {
     /// Every finished pack file on disk.
     pub fn pack_files(&self) -> Result<Vec<(PackId, PathBuf)>> {
         let mut out = Vec::new();
-        let dir = self.packs_dir();
-        if !dir.exists() {
-            return Ok(out);
-        }
-        for shard in std::fs::read_dir(&dir).io("list", &dir)? {
-            let shard = shard.io("list", &dir)?.path();
-            if !shard.is_dir() {
-                continue;
-            }
-            for f in std::fs::read_dir(&shard).io("list", &shard)? {
-                let p = f.io("list", &shard)?.path();
-                if let Some(id) = p
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .and_then(|n| PackId::from_hex(n).ok())
-                {
-                    out.push((id, p));
-                }
+        for shard in list_dir(&self.packs_dir())? {
+            if shard.is_dir() {
+                out.extend(packs_in(&shard)?);
             }
         }
         out.sort();
@@ -209,23 +194,7 @@ impl Store {
 
     /// Packs in `store/quarantine/`: on disk, unknown to the catalog when they were found.
     pub fn quarantined_packs(&self) -> Result<Vec<(PackId, PathBuf)>> {
-        let dir = self.quarantine_dir();
-        let mut out = Vec::new();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(e).io("list", &dir),
-        };
-        for e in entries {
-            let p = e.io("list", &dir)?.path();
-            if let Some(id) = p
-                .file_name()
-                .and_then(|n| n.to_str())
-                .and_then(|n| PackId::from_hex(n).ok())
-            {
-                out.push((id, p));
-            }
-        }
+        let mut out = packs_in(&self.quarantine_dir())?;
         out.sort();
         Ok(out)
     }
@@ -362,4 +331,27 @@ impl<'a> PackReader<'a> {
         })?;
         Ok(buf)
     }
+}
+
+/// The paths in `dir`; none when it does not exist.
+fn list_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).io("list", dir),
+    };
+    entries
+        .map(|e| e.map(|e| e.path()).io("list", dir))
+        .collect()
+}
+
+/// The files in `dir` named as packs, with their ids.
+fn packs_in(dir: &Path) -> Result<Vec<(PackId, PathBuf)>> {
+    Ok(list_dir(dir)?
+        .into_iter()
+        .filter_map(|p| {
+            let id = PackId::from_hex(p.file_name()?.to_str()?).ok()?;
+            Some((id, p))
+        })
+        .collect())
 }

@@ -10,6 +10,7 @@
 mod engine;
 mod error;
 mod remote;
+mod schedule;
 
 pub use engine::{
     Attached, CHECKPOINT_EVERY, CheckReport, Engine, HistoryKind, HistoryProblem, OnDamage, Owned,
@@ -21,3 +22,4 @@ pub use remote::{
     Counters, Creation, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote,
     Resilient, ResilientOptions, check_storable, open, open_with,
 };
+pub use schedule::{Due, NextSync, SETTLE};

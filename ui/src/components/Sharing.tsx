@@ -5,8 +5,8 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { askSyncStatus, commands, describe, useSyncStatus } from "../api";
 import type { Settings, SyncStatus } from "../bindings";
-import { NO_CREDENTIALS, REMOTE_EXAMPLES, describeSync, toCredentials } from "../lib/sync";
-import { CredentialFields } from "./Credentials";
+import { NO_CREDENTIALS, describeSync, toCredentials } from "../lib/sync";
+import { CredentialFields, RemoteUrl } from "./Credentials";
 import { ErrorNote } from "./ErrorNote";
 import { SyncNow, useNow } from "./SyncStatus";
 
@@ -67,14 +67,7 @@ function AddRemote() {
         Everything is encrypted on this desktop before it leaves, so the storage provider sees nothing readable.
       </p>
       <div className="line">
-        <input
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder={REMOTE_EXAMPLES}
-          aria-label="Where to keep the library"
-          spellCheck={false}
-          data-testid="remote-url"
-        />
+        <RemoteUrl value={url} onChange={setUrl} testId="remote-url" label="Where to keep the library" />
       </div>
       <CredentialFields
         value={creds}

@@ -2,10 +2,11 @@
 // or join a library another desktop keeps on a shared drive or in the cloud.
 
 import { useState } from "react";
-import { commands, describe } from "../api";
+import { commands } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
-import { CredentialFields } from "../components/Credentials";
-import { NO_CREDENTIALS, REMOTE_EXAMPLES, toCredentials } from "../lib/sync";
+import { CredentialFields, RemoteUrl } from "../components/Credentials";
+import { useStep } from "../lib/step";
+import { NO_CREDENTIALS, toCredentials } from "../lib/sync";
 
 const MIN_LENGTH = 8;
 
@@ -21,8 +22,7 @@ export function FirstRun({ path, onDone }: { path: string; onDone: () => void })
 function Create({ path, onDone, onJoin }: { path: string; onDone: () => void; onJoin: () => void }) {
   const [pass, setPass] = useState("");
   const [again, setAgain] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
+  const { busy, error, run } = useStep();
   const [recovery, setRecovery] = useState<string | null>(null);
   const [stored, setStored] = useState(false);
 
@@ -33,17 +33,10 @@ function Create({ path, onDone, onJoin }: { path: string; onDone: () => void; on
         ? "The two passphrases differ."
         : null;
 
-  async function create() {
-    setBusy(true);
-    setError(null);
-    try {
+  const create = () =>
+    run(async () => {
       setRecovery(await commands.createLibrary(pass));
-    } catch (e) {
-      setError(describe(e));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   if (recovery !== null) {
     return (
@@ -128,20 +121,13 @@ function Join({ path, onDone, onCreate }: { path: string; onDone: () => void; on
   const [url, setUrl] = useState("");
   const [creds, setCreds] = useState(NO_CREDENTIALS);
   const [secret, setSecret] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
+  const { busy, error, run } = useStep();
 
-  async function join() {
-    setBusy(true);
-    setError(null);
-    try {
+  const join = () =>
+    run(async () => {
       await commands.joinLibrary(url.trim(), toCredentials(creds), secret);
       onDone();
-    } catch (e) {
-      setError(describe(e));
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <form
@@ -158,14 +144,7 @@ function Join({ path, onDone, onCreate }: { path: string; onDone: () => void; on
       </p>
       <label>
         Where the library is kept
-        <input
-          autoFocus
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-          placeholder={REMOTE_EXAMPLES}
-          spellCheck={false}
-          data-testid="join-url"
-        />
+        <RemoteUrl value={url} onChange={setUrl} testId="join-url" autoFocus />
       </label>
       <CredentialFields
         value={creds}

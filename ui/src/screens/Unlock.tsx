@@ -1,25 +1,19 @@
 // The lock screen: the passphrase (or recovery key) when the keyring has no key.
 
 import { useState } from "react";
-import { commands, describe } from "../api";
+import { commands } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
+import { useStep } from "../lib/step";
 
 export function Unlock({ path, onDone }: { path: string; onDone: () => void }) {
   const [secret, setSecret] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
+  const { busy, error, run } = useStep();
 
-  async function unlock() {
-    setBusy(true);
-    setError(null);
-    try {
+  const unlock = () =>
+    run(async () => {
       await commands.unlockLibrary(secret);
       onDone();
-    } catch (e) {
-      setError(describe(e));
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <form

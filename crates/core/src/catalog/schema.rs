@@ -223,8 +223,8 @@ pub fn version(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Bring the schema up to [`SCHEMA_VERSION`], one transaction per step.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
+/// The catalog's schema version, refused when a later build wrote it.
+fn known_version(conn: &Connection) -> Result<u32> {
     let found = version(conn)?;
     if found > SCHEMA_VERSION {
         return Err(Error::TooNew {
@@ -233,6 +233,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
+    Ok(found)
+}
+
+/// Bring the schema up to [`SCHEMA_VERSION`], one transaction per step.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let found = known_version(conn)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
@@ -244,15 +250,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 
 /// Refuse a catalog this build cannot read (read-only opens do not migrate).
 pub fn check_readable(conn: &Connection) -> Result<()> {
-    let found = version(conn)?;
-    if found > SCHEMA_VERSION {
-        return Err(Error::TooNew {
-            what: "catalog.sqlite",
-            found,
-            supported: SCHEMA_VERSION,
-        });
-    }
-    if found < SCHEMA_VERSION {
+    if known_version(conn)? < SCHEMA_VERSION {
         return Err(Error::CatalogNeedsUpgrade);
     }
     Ok(())

@@ -29,6 +29,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::journal::{Segment, SegmentDigest};
+use super::sealed::{from_zjson, to_zjson};
 use crate::error::{Error, Result};
 use crate::ids::DeviceId;
 use crate::keys::Crypto;
@@ -126,12 +127,7 @@ pub(crate) fn seal(crypto: &Crypto, checkpoint: &Checkpoint) -> Result<Vec<u8>> 
         &header_aad(checkpoint.covered, checkpoint.device),
         &header,
     );
-    let json = serde_json::to_vec(checkpoint)?;
-    let plain = zstd::bulk::compress(&json, LEVEL).map_err(|source| Error::Io {
-        action: "compress",
-        path: name.into(),
-        source,
-    })?;
+    let plain = to_zjson(checkpoint, LEVEL, &name)?;
     let sealed = crypto.seal(
         SealKind::Journal,
         &aad(checkpoint.covered, checkpoint.device),
@@ -234,8 +230,12 @@ pub(crate) fn open(
         }
     };
     let plain = crypto.open(SealKind::Journal, &aad, sealed, object.clone())?;
-    let json = super::unzstd(&plain, super::MAX_CHECKPOINT_JSON).map_err(damaged)?;
-    let c: Checkpoint = serde_json::from_slice(&json).map_err(|_| damaged("not a checkpoint"))?;
+    let c: Checkpoint = from_zjson(
+        &plain,
+        super::MAX_CHECKPOINT_JSON,
+        &object,
+        "not a checkpoint",
+    )?;
     if c.device != device || c.covered != covered || c.segments.len() as u64 != covered {
         return Err(damaged("holds other segments than its name says"));
     }

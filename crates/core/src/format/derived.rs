@@ -13,7 +13,9 @@
 //! The associated data is `"dossier derived v1 " + version id + " " + name`, so a file
 //! moved to another version's folder or renamed does not open.
 
+use super::sealed::Codec;
 use crate::ids::VersionId;
+use crate::keys::master::SealKind;
 
 pub const DERIVED_MAGIC: &[u8; 8] = b"DOSDRV01";
 
@@ -41,18 +43,12 @@ impl DerivedName {
     }
 }
 
-/// The file body: magic, then the sealed bytes.
-pub fn encode(sealed: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(DERIVED_MAGIC.len() + sealed.len());
-    out.extend_from_slice(DERIVED_MAGIC);
-    out.extend_from_slice(sealed);
-    out
-}
-
-/// The sealed bytes of a file body, or `None` when it does not start with the magic.
-pub fn decode(body: &[u8]) -> Option<&[u8]> {
-    body.strip_prefix(DERIVED_MAGIC.as_slice())
-}
+/// Derived files' sealed-object codec.
+pub(crate) const DERIVED_CODEC: Codec = Codec {
+    magic: DERIVED_MAGIC,
+    kind: SealKind::Derived,
+    wrong_magic: "not a derived file (wrong magic)",
+};
 
 #[cfg(test)]
 mod tests {
@@ -73,7 +69,5 @@ mod tests {
             .aad(v),
             b"dossier derived v1 0190f3a2000070008000000000000001 page-3-w800.png"
         );
-        assert_eq!(decode(&encode(b"xyz")), Some(&b"xyz"[..]));
-        assert_eq!(decode(b"DOSPACK1xyz"), None);
     }
 }

@@ -19,12 +19,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::journal::{Link, decode, encode};
+use super::journal::{Link, SEGMENT_CODEC};
 use super::op::Op;
+use super::sealed::{from_zjson, to_zjson};
 use crate::error::{Error, Result};
 use crate::ids::DeviceId;
 use crate::keys::Crypto;
-use crate::keys::master::SealKind;
 
 /// zstd level of a segment's JSON.
 const LEVEL: i32 = 3;
@@ -67,17 +67,8 @@ fn object(device: DeviceId, seq: u64) -> String {
 
 /// Seal a segment into its file body.
 pub(crate) fn seal(crypto: &Crypto, segment: &StoreSegment) -> Result<Vec<u8>> {
-    let json = serde_json::to_vec(segment)?;
-    let plain = zstd::bulk::compress(&json, LEVEL).map_err(|source| Error::Io {
-        action: "compress",
-        path: object(segment.device, segment.seq).into(),
-        source,
-    })?;
-    Ok(encode(&crypto.seal(
-        SealKind::Journal,
-        &aad(segment.device, segment.seq),
-        &plain,
-    )))
+    let plain = to_zjson(segment, LEVEL, &object(segment.device, segment.seq))?;
+    Ok(SEGMENT_CODEC.seal(crypto, &aad(segment.device, segment.seq), &plain))
 }
 
 /// Open the file body of `device`'s store segment `seq`: authenticated, bound to its name.
@@ -88,17 +79,18 @@ pub(crate) fn open(
     body: &[u8],
 ) -> Result<StoreSegment> {
     let name = object(device, seq);
-    let damaged = |detail| Error::Integrity {
-        object: name.clone(),
-        detail,
-    };
-    let sealed = decode(body).ok_or_else(|| damaged("not a journal segment (wrong magic)"))?;
-    let plain = crypto.open(SealKind::Journal, &aad(device, seq), sealed, name.clone())?;
-    let json = super::unzstd(&plain, super::MAX_SEGMENT_JSON).map_err(damaged)?;
-    let segment: StoreSegment =
-        serde_json::from_slice(&json).map_err(|_| damaged("not a store journal segment"))?;
+    let plain = SEGMENT_CODEC.open(crypto, &aad(device, seq), body, &name)?;
+    let segment: StoreSegment = from_zjson(
+        &plain,
+        super::MAX_SEGMENT_JSON,
+        &name,
+        "not a store journal segment",
+    )?;
     if segment.device != device || segment.seq != seq {
-        return Err(damaged("names another device or sequence than its file"));
+        return Err(Error::Integrity {
+            object: name,
+            detail: "names another device or sequence than its file",
+        });
     }
     Ok(segment)
 }

@@ -430,4 +430,6 @@ fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result
 }
 
 #[cfg(test)]
+mod suite;
+#[cfg(test)]
 mod tests;

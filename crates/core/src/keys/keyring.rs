@@ -8,9 +8,10 @@ use zeroize::Zeroizing;
 
 use super::MasterKey;
 use crate::error::{Error, Result};
+use crate::format::keyring_entry::{
+    self as format, SERVICE, decode_key, decode_remote_secret, encode_key,
+};
 use crate::ids::LibraryId;
-
-const SERVICE: &str = "dossier";
 
 /// Access to the platform keyring. Creating it is cheap; the platform store is set up once
 /// per process on first use.
@@ -68,18 +69,18 @@ fn platform_store() -> keyring_core::Result<std::sync::Arc<keyring_core::Credent
 
 fn entry(library: LibraryId) -> Result<Entry> {
     init_store()?;
-    Entry::new(SERVICE, &format!("library-{library}")).map_err(Error::KeyringUnavailable)
+    Entry::new(SERVICE, &format::library_entry(library)).map_err(Error::KeyringUnavailable)
 }
 
 fn remote_entry(url: &str) -> Result<Entry> {
     init_store()?;
-    Entry::new(SERVICE, &format!("remote {url}")).map_err(Error::KeyringUnavailable)
+    Entry::new(SERVICE, &format::remote_entry(url)).map_err(Error::KeyringUnavailable)
 }
 
 impl OsKeyring {
     /// Store the library's master key so this desktop opens it without a passphrase.
     pub fn store(&self, library: LibraryId, key: &MasterKey) -> Result<()> {
-        let encoded = Zeroizing::new(data_encoding::BASE64.encode(key.expose()));
+        let encoded = encode_key(key);
         entry(library)?
             .set_secret(encoded.as_bytes())
             .map_err(Error::KeyringUnavailable)
@@ -88,17 +89,7 @@ impl OsKeyring {
     /// The stored key, `None` when this library has no entry.
     pub fn load(&self, library: LibraryId) -> Result<Option<MasterKey>> {
         match entry(library)?.get_secret() {
-            Ok(secret) => {
-                let secret = Zeroizing::new(secret);
-                let bytes =
-                    Zeroizing::new(data_encoding::BASE64.decode(&secret).map_err(|_| {
-                        Error::Integrity {
-                            object: "keyring entry".into(),
-                            detail: "not a Dossier key",
-                        }
-                    })?);
-                Ok(Some(MasterKey::from_bytes(&bytes)?))
-            }
+            Ok(secret) => Ok(Some(decode_key(&Zeroizing::new(secret))?)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(e) => Err(Error::KeyringUnavailable(e)),
         }
@@ -124,14 +115,7 @@ impl OsKeyring {
     /// The secret kept for `url`, `None` when there is none.
     pub fn load_remote_secret(&self, url: &str) -> Result<Option<Zeroizing<String>>> {
         match remote_entry(url)?.get_secret() {
-            Ok(bytes) => {
-                let bytes = Zeroizing::new(bytes);
-                let text = std::str::from_utf8(&bytes).map_err(|_| Error::Integrity {
-                    object: "keyring entry".into(),
-                    detail: "not a remote's credentials",
-                })?;
-                Ok(Some(Zeroizing::new(text.to_owned())))
-            }
+            Ok(bytes) => Ok(Some(decode_remote_secret(&Zeroizing::new(bytes))?)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(e) => Err(Error::KeyringUnavailable(e)),
         }

@@ -10,22 +10,10 @@ use serde::Serialize;
 use super::Library;
 use crate::catalog::{DocumentDetail, Listing, VersionInfo};
 use crate::error::{Error, IoContext, Result};
+use crate::format::export_manifest::{ExportedDocument, ExportedFile};
 use crate::format::op::AuditAction;
 use crate::ids::DocId;
 use crate::store::{PackReader, open_chunk};
-
-/// One file written by [`Library::export_all`].
-#[derive(Debug, Clone, Serialize)]
-pub struct ExportedFile {
-    /// File name inside the export folder.
-    pub file: String,
-    pub version: u32,
-    pub version_id: String,
-    pub original_file_name: String,
-    pub mime: String,
-    pub size: u64,
-    pub document: DocumentDetail,
-}
 
 /// Summary of [`Library::export_all`].
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +21,32 @@ pub struct ExportAllReport {
     pub documents: usize,
     pub bytes: u64,
     pub manifest: PathBuf,
+}
+
+/// What the manifest says of a document.
+fn exported(d: DocumentDetail) -> ExportedDocument {
+    let s = d.summary;
+    ExportedDocument {
+        id: s.id,
+        title: s.title,
+        size: s.size,
+        mime: s.mime,
+        file_name: s.file_name,
+        versions: s.versions,
+        created: s.created,
+        updated: s.updated,
+        doc_type: s.doc_type,
+        subject_id: s.subject_id,
+        tags: s.tags,
+        trashed: s.trashed,
+        concurrent_versions: s.concurrent_versions,
+        subject_name: d.subject_name,
+        collection: d.collection,
+        fields: d.fields,
+        current_version: d.current_version,
+        legal_hold: d.legal_hold,
+        retain_until: d.retain_until,
+    }
 }
 
 /// A file name safe on Windows, macOS and Linux.
@@ -187,7 +201,7 @@ impl Library {
                 original_file_name: v.file_name.clone(),
                 mime: v.mime.clone(),
                 size: v.size,
-                document: self.catalog().document(doc)?,
+                document: exported(self.catalog().document(doc)?),
             });
             progress(i + 1, docs.len());
         }

@@ -5,9 +5,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, IoContext, Result};
+use crate::format::lock_json::{HOLDER_FILE, LOCK_FILE, LockHolder};
 
 /// Held while a process may write to the library; released on drop (and by the OS when
 /// the process dies, so a crash never leaves a stale lock).
@@ -17,38 +16,22 @@ pub struct WriterLock {
     info: PathBuf,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Holder {
-    pid: u32,
-    program: String,
-    host: String,
-    since: String,
-}
-
-impl Holder {
-    fn current() -> Self {
-        let program = std::env::args()
-            .next()
-            .map(|a| {
-                Path::new(&a)
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or(a)
-            })
-            .unwrap_or_else(|| "unknown program".into());
-        Self {
-            pid: std::process::id(),
-            program,
-            host: host_name(),
-            since: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        }
-    }
-
-    fn describe(&self) -> String {
-        format!(
-            "{} (process {}) on {} since {}",
-            self.program, self.pid, self.host, self.since
-        )
+/// This process, as `lock.json` describes it.
+fn current_holder() -> LockHolder {
+    let program = std::env::args()
+        .next()
+        .map(|a| {
+            Path::new(&a)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(a)
+        })
+        .unwrap_or_else(|| "unknown program".into());
+    LockHolder {
+        pid: std::process::id(),
+        program,
+        host: host_name(),
+        since: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     }
 }
 
@@ -68,8 +51,8 @@ fn host_name() -> String {
 impl WriterLock {
     /// Take the lock, or fail with [`Error::LibraryInUse`] within [`LOCK_PATIENCE`].
     pub fn acquire(root: &Path) -> Result<Self> {
-        let path = root.join("library.lock");
-        let info = root.join("lock.json");
+        let path = root.join(LOCK_FILE);
+        let info = root.join(HOLDER_FILE);
         let file = private_options()
             .truncate(false)
             .open(&path)
@@ -80,7 +63,7 @@ impl WriterLock {
             Err(TryLockError::WouldBlock) => {
                 let holder = std::fs::read(&info)
                     .ok()
-                    .and_then(|b| serde_json::from_slice::<Holder>(&b).ok())
+                    .and_then(|b| LockHolder::parse(&b))
                     .map(|h| h.describe())
                     .unwrap_or_else(|| "another process".into());
                 return Err(Error::LibraryInUse {
@@ -96,7 +79,7 @@ impl WriterLock {
                 });
             }
         }
-        let holder = serde_json::to_vec_pretty(&Holder::current())?;
+        let holder = serde_json::to_vec_pretty(&current_holder())?;
         std::io::Write::write_all(
             &mut private_options()
                 .truncate(true)

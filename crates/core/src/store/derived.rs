@@ -10,10 +10,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{IoContext, Result};
-use crate::format::derived::{self, DerivedName};
+use crate::format::derived::{DERIVED_CODEC, DerivedName};
 use crate::ids::VersionId;
 use crate::keys::Crypto;
-use crate::keys::master::SealKind;
 
 /// The `derived/` folder of a library.
 #[derive(Debug, Clone)]
@@ -35,14 +34,8 @@ impl DerivedCache {
     /// The cached bytes, or `None` when absent or not authentic.
     pub fn get(&self, crypto: &Crypto, version: VersionId, name: DerivedName) -> Option<Vec<u8>> {
         let body = std::fs::read(self.path(version, name)).ok()?;
-        let sealed = derived::decode(&body)?;
-        crypto
-            .open(
-                SealKind::Derived,
-                &name.aad(version),
-                sealed,
-                "derived file",
-            )
+        DERIVED_CODEC
+            .open(crypto, &name.aad(version), &body, "derived file")
             .ok()
     }
 
@@ -57,7 +50,7 @@ impl DerivedCache {
         let path = self.path(version, name);
         let dir = path.parent().unwrap_or(&self.root);
         crate::fsx::create_private_dirs(dir).io("create", dir)?;
-        let body = derived::encode(&crypto.seal(SealKind::Derived, &name.aad(version), plain));
+        let body = DERIVED_CODEC.seal(crypto, &name.aad(version), plain);
         let mut tmp = tempfile::NamedTempFile::new_in(dir).io("create", dir)?;
         tmp.write_all(&body).io("write", tmp.path())?;
         tmp.persist(&path)

@@ -49,19 +49,10 @@ impl Store {
 
     /// The numbers of `device`'s store segments on disk, in order.
     pub fn journal_segments(&self, device: DeviceId) -> Result<Vec<u64>> {
-        let dir = self.journal_dir(device);
-        let mut out = Vec::new();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-            Err(e) => return Err(e).io("list", &dir),
-        };
-        for e in entries {
-            let e = e.io("list", &dir)?;
-            if let Some(seq) = e.file_name().to_str().and_then(parse_file_name) {
-                out.push(seq);
-            }
-        }
+        let mut out: Vec<u64> = super::list_dir(&self.journal_dir(device))?
+            .iter()
+            .filter_map(|p| parse_file_name(p.file_name()?.to_str()?))
+            .collect();
         out.sort_unstable();
         Ok(out)
     }
