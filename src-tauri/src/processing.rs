@@ -67,12 +67,9 @@ impl Processing {
         self.emit(0, None, true);
         loop {
             self.kicked.store(false, Ordering::Release);
-            let more = match self.slice().await {
-                Some(more) => more,
-                // The error is the library's (e.g. a full disk): stop; the jobs stay
-                // pending and the next import or start runs them again.
-                None => false,
-            };
+            // `None` is the library's error (e.g. a full disk): stop; the jobs stay
+            // pending and the next import or start runs them again.
+            let more = self.slice().await.unwrap_or_default();
             if !more && !self.kicked.load(Ordering::Acquire) {
                 break;
             }

@@ -1,5 +1,8 @@
 //! End-to-end scenarios across processes: the `dossier` binary killed at random moments.
 
+// A test binary: unwrap() failing is the test failing, with its location.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;

@@ -36,8 +36,6 @@ use crate::keys::IndexKey;
 use directory::IndexDirectory;
 use schema::Fields;
 
-/// The file beside Tantivy's own that records our schema version.
-
 /// Memory for the one indexing thread (Tantivy's minimum is 15 MB).
 const WRITER_MEMORY: usize = 48 * 1024 * 1024;
 /// Small segments merged together once there are this many of one size. Every commit

@@ -164,7 +164,7 @@ pub async fn unlock_library(
             state.start(&app, lib)?;
             Ok(LibraryState::Open {
                 path: state.root().display().to_string(),
-                documents: documents,
+                documents,
             })
         }
         Err((e, locked)) => {

@@ -54,36 +54,35 @@ pub async fn save_settings(
         .map_err(AppError::internal)??;
     state.set_settings(settings.clone());
 
-    if settings.library != before.library {
-        if let Some(next) = settings.library.as_ref().map(PathBuf::from) {
-            if next != state.root() {
-                let closing = tauri::async_runtime::spawn_blocking({
-                    let app = app.clone();
-                    move || {
-                        use tauri::Manager;
-                        app.state::<AppState>().close();
-                    }
-                });
-                closing.await.map_err(AppError::internal)?;
-                state.set_root(next);
-                return Ok(view(&state));
+    if settings.library != before.library
+        && let Some(next) = settings.library.as_ref().map(PathBuf::from)
+        && next != state.root()
+    {
+        let closing = tauri::async_runtime::spawn_blocking({
+            let app = app.clone();
+            move || {
+                use tauri::Manager;
+                app.state::<AppState>().close();
             }
-        }
+        });
+        closing.await.map_err(AppError::internal)?;
+        state.set_root(next);
+        return Ok(view(&state));
     }
-    if let Ok(session) = state.session() {
-        if settings.use_keyring != before.use_keyring {
-            let keep = settings.use_keyring;
-            session
-                .write(move |lib| {
-                    if keep {
-                        lib.store_in_keyring()?;
-                    } else {
-                        lib.forget_keyring()?;
-                    }
-                    Ok(())
-                })
-                .await?;
-        }
+    if let Ok(session) = state.session()
+        && settings.use_keyring != before.use_keyring
+    {
+        let keep = settings.use_keyring;
+        session
+            .write(move |lib| {
+                if keep {
+                    lib.store_in_keyring()?;
+                } else {
+                    lib.forget_keyring()?;
+                }
+                Ok(())
+            })
+            .await?;
     }
     Ok(view(&state))
 }

@@ -1,6 +1,9 @@
 //! The `dossier` command as scripts use it: real processes, real library folders, exit
 //! codes and JSON shapes.
 
+// A test binary: unwrap() failing is the test failing, with its location.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

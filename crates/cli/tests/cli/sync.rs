@@ -414,7 +414,7 @@ fn a_junk_key_object_on_a_folder_remote_locks_nobody_out() {
 
 /// Issue 18's lost segment, as tried on a folder remote: after desktop A synced a new
 /// document, its newest journal segment is deleted. `remote check` on A names it (exit
-/// 1) and `--repair` puts it back; a segment deleted below a later one makes B's `sync`
+/// code 1) and `--repair` puts it back; a segment deleted below a later one makes B's `sync`
 /// say so (exit 6) instead of "received 0 batch(es)"; once repaired, B has everything.
 #[test]
 fn a_deleted_segment_is_reported_and_restored() {

@@ -477,7 +477,7 @@ impl Catalog {
             .conn
             .prepare_cached("SELECT doc FROM index_queue ORDER BY doc LIMIT ?1")?;
         let rows = stmt.query_map([limit as i64], |r| r.get::<_, String>(0))?;
-        rows.map(|r| Ok(r?.parse()?)).collect()
+        rows.map(|r| r?.parse()).collect()
     }
 
     /// How many documents wait to be indexed.

@@ -130,8 +130,7 @@ impl Tesseract {
             if !status.success() {
                 let message = String::from_utf8_lossy(&err)
                     .lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .next_back()
+                    .rfind(|l| !l.trim().is_empty())
                     .unwrap_or("no message")
                     .to_owned();
                 return Err(Error::Ocr {

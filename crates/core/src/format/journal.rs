@@ -250,9 +250,14 @@ mod tests {
         let d = DeviceId::new();
         let mut s = segment(d, 3);
         // Numbers whose shortest text is long read back to the same bits.
-        for (i, n) in [0.1 + 0.2, 1e-300 / 3.0, 2.0f64.sqrt(), 123456789.0123456789]
-            .into_iter()
-            .enumerate()
+        for (i, n) in [
+            0.1 + 0.2,
+            1e-300 / 3.0,
+            2.0f64.sqrt(),
+            123_456_789.012_345_67,
+        ]
+        .into_iter()
+        .enumerate()
         {
             let stamp = Stamp::parse(&format!("019a00000001.{i:08x}.{d}")).unwrap();
             s.ops.push(Op {

@@ -32,7 +32,7 @@ impl Manifest {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() % RECORD != 0 {
+        if !bytes.len().is_multiple_of(RECORD) {
             return Err(Error::Integrity {
                 object: "version manifest".into(),
                 detail: "length is not a whole number of records",

@@ -51,7 +51,7 @@ pub fn encode_index(entries: &[PackEntry]) -> Vec<u8> {
 
 /// Parse index entries (after opening).
 pub fn decode_index(bytes: &[u8], pack: &PackId) -> Result<Vec<PackEntry>> {
-    if bytes.len() % ENTRY_LEN != 0 {
+    if !bytes.len().is_multiple_of(ENTRY_LEN) {
         return Err(Error::Integrity {
             object: format!("pack {pack}"),
             detail: "index length is not a whole number of entries",

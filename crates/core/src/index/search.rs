@@ -20,6 +20,9 @@ use crate::catalog::jobs::{PageText, TextSource};
 use crate::error::{Error, Result};
 use crate::ids::DocId;
 
+/// One run of a query: the count, the top hits with their scores, the facet counts.
+type Found = (u64, Vec<(f32, DocAddress)>, Option<Facets>);
+
 /// Index terms a prefix or fuzzy word is expanded to for highlighting.
 const MAX_EXPANSIONS: usize = 64;
 
@@ -326,9 +329,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let mut an = Analyzers::default();
         let limit = req.limit.max(1);
-        let run = |an: &mut Analyzers,
-                   parsed: &ParsedQuery|
-         -> Result<(u64, Vec<(f32, DocAddress)>, Option<Facets>)> {
+        let run = |an: &mut Analyzers, parsed: &ParsedQuery| -> Result<Found> {
             let q: Box<dyn Query> = query::build(&self.fields, an, parsed);
             let facet_collector = req.facets.then(|| {
                 let mut c = FacetCollector::for_field("facets");

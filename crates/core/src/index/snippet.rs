@@ -313,7 +313,7 @@ mod tests {
     fn tidy_collapses_whitespace_and_counts_characters() {
         let frag = "Élève  \n report  card ";
         let start = frag.find("report").expect("found");
-        let (text, hl) = tidy(frag, &[start..start + 6]);
+        let (text, hl) = tidy(frag, std::slice::from_ref(&(start..start + 6)));
         assert_eq!(text, "Élève report card");
         assert_eq!(hl, vec![[6, 12]]);
     }

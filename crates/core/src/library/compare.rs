@@ -96,6 +96,9 @@ pub struct DiffLine {
     pub changes: Vec<[usize; 2]>,
 }
 
+/// Changed words as `[start, end)` byte ranges, on one side of a line pair.
+type Ranges = Vec<[usize; 2]>;
+
 /// A diff of very long texts stops refining after this long and reports coarser hunks.
 const DIFF_DEADLINE: Duration = Duration::from_secs(5);
 
@@ -281,7 +284,7 @@ fn hunk(group: &[DiffOp], a: &[(u32, &str)], b: &[(u32, &str)]) -> Hunk {
             DiffTag::Delete | DiffTag::Insert | DiffTag::Replace => {
                 // Lines replaced one for one get their changed words marked.
                 let paired = old.len().min(new.len());
-                let words: Vec<(Vec<[usize; 2]>, Vec<[usize; 2]>)> = (0..paired)
+                let words: Vec<(Ranges, Ranges)> = (0..paired)
                     .map(|k| word_changes(a[old.start + k].1, b[new.start + k].1))
                     .collect();
                 for (k, i) in old.clone().enumerate() {

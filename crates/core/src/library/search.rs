@@ -12,8 +12,9 @@ use crate::keys::MasterKey;
 /// Documents indexed per commit.
 const INDEX_BATCH: usize = 512;
 
-/// The index as a library handle holds it.
+/// The index as a library handle holds it (one per handle, so its size does not matter).
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum IndexState {
     Ready(SearchIndex),
     /// Opened read-only and not usable; searches say why.

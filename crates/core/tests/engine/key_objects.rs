@@ -92,7 +92,7 @@ fn forged_and_replayed_key_objects_are_refused_and_change_nothing() {
     let t = tempfile::tempdir().unwrap();
     let (mut lib, rk) = create(t.path());
     let first = lib.key_object(0).unwrap();
-    assert_eq!(lib.merge_remote_keys(0, &first).unwrap(), false);
+    assert!(!lib.merge_remote_keys(0, &first).unwrap());
     let before = std::fs::read(t.path().join("lib/keys.json")).unwrap();
     let other = tempfile::tempdir().unwrap();
     let (stranger, _) = create(other.path());

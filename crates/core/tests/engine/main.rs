@@ -1,6 +1,9 @@
 //! Integration tests of the library engine through its public API, on real files and a
 //! real SQLite catalog in temporary folders.
 
+// A test binary: unwrap() failing is the test failing, with its location.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 
 use dossier_core::{
@@ -114,7 +117,11 @@ fn import_and_read_back_round_trips_content_and_metadata() {
         b"Dear parent,\nyour child's transcript is attached.\n",
     );
     write(&files, "c.pdf", b"%PDF-1.4\n% a tiny broken pdf");
-    let r = import(&mut lib, &[files.clone()], &ImportOptions::default());
+    let r = import(
+        &mut lib,
+        std::slice::from_ref(&files),
+        &ImportOptions::default(),
+    );
     assert_eq!((r.imported, r.duplicates, r.refused), (3, 0, 0), "{r:?}");
     let docs = lib.catalog().list(Default::default()).unwrap();
     assert_eq!(docs.len(), 3);
@@ -142,7 +149,11 @@ fn duplicates_are_reported_and_not_stored_again() {
     let data = noise(500_000, 2);
     let a = write(t.path(), "one.bin", &data);
     let b = write(t.path(), "copy-of-one.bin", &data);
-    let first = import(&mut lib, &[a.clone()], &ImportOptions::default());
+    let first = import(
+        &mut lib,
+        std::slice::from_ref(&a),
+        &ImportOptions::default(),
+    );
     let stored = lib.stats().unwrap().stored_bytes;
     let again = import(&mut lib, &[a.clone(), b.clone()], &ImportOptions::default());
     assert_eq!((again.imported, again.duplicates), (0, 2));
@@ -220,7 +231,11 @@ fn a_small_change_to_a_large_file_stores_little() {
     let (mut lib, _) = create(t.path());
     let mut data = noise(8 * 1024 * 1024, 3);
     let f = write(t.path(), "big.bin", &data);
-    let doc = imported(&import(&mut lib, &[f.clone()], &ImportOptions::default()))[0];
+    let doc = imported(&import(
+        &mut lib,
+        std::slice::from_ref(&f),
+        &ImportOptions::default(),
+    ))[0];
     let before = lib.stats().unwrap().stored_bytes;
     data.extend_from_slice(&noise(4096, 4));
     std::fs::write(&f, &data).unwrap();
@@ -777,8 +792,12 @@ fn the_library_as_it_was_at_a_past_moment() {
     }
     let second = dir.path().join("second.txt");
     std::fs::write(&second, "Minutes of the October board meeting.\n").unwrap();
-    lib.import(&[second.clone()], &ImportOptions::default(), &mut |_| {})
-        .unwrap();
+    lib.import(
+        std::slice::from_ref(&second),
+        &ImportOptions::default(),
+        &mut |_| {},
+    )
+    .unwrap();
     lib.add_version(doc, &second, None, &mut |_| {}).unwrap();
     lib.tag(doc, &[], &["board".into()]).unwrap();
 

@@ -29,7 +29,7 @@ fn text_pdf(line: &str, marker: &str) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 6\n0000000000 65535 f \n").as_bytes());
+    out.extend_from_slice("xref\n0 6\n0000000000 65535 f \n".to_string().as_bytes());
     for o in offsets {
         out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
     }

@@ -93,6 +93,7 @@ async fn send_packs<L: Replica>(
 ) -> Result<()> {
     // Read one pack at a time from the library; upload up to `parallel` at once.
     // Ids by value: a closure over `&PackId` would make the sync future not `Send`.
+    #[allow(clippy::unnecessary_to_owned)]
     let uploads = ids.to_vec().into_iter().map(|id| {
         let remote = Arc::clone(&engine.remote);
         let bytes = engine.local.run(move |l| l.read_pack(&id));

@@ -149,7 +149,7 @@ async fn two_desktops(make: impl Fn() -> Box<dyn Remote>) {
     // imports more and trashes the scan.
     let docs = a
         .local()
-        .run(|l| Ok(l.catalog().list(Listing::All)?))
+        .run(|l| l.catalog().list(Listing::All))
         .await
         .unwrap();
     let doc = |name: &str| {

@@ -3,6 +3,9 @@
 //! desktops under random schedules, sync through a fault-injecting proxy, and the
 //! replica suite against every way of reaching a library.
 
+// A test binary: unwrap() failing is the test failing, with its location.
+#![allow(clippy::unwrap_used)]
+
 mod adversarial;
 mod convergence;
 mod engine;
