@@ -423,7 +423,8 @@ fn module_graph(src: &Path) -> BTreeMap<String, BTreeSet<String>> {
         .iter()
         .map(|m| (m.clone(), BTreeSet::new()))
         .collect();
-    for file in &files {
+    // Tests may use any module to build their inputs: only the code itself counts.
+    for file in files.iter().filter(|f| !is_test_file(f)) {
         let Some(from) = top(file) else { continue };
         let text = std::fs::read_to_string(file).unwrap();
         let code: String = text
@@ -537,7 +538,7 @@ fn cycles_are_found() {
 }
 
 /// Crates whose module graph must have no cycle at all.
-const ACYCLIC: &[&str] = &["dossier-app", "dossier-sync", "dossier-cli"];
+const ACYCLIC: &[&str] = &["dossier-core", "dossier-app", "dossier-sync", "dossier-cli"];
 
 #[test]
 fn module_graphs_have_no_cycles() {

@@ -20,9 +20,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 pub use gc::KeysSeen;
-pub use query::{
-    AuditEntry, ChunkLocation, DocumentDetail, DocumentSummary, Hold, Listing, VersionInfo,
-};
+pub use query::{AuditEntry, DocumentDetail, DocumentSummary, Hold, Listing, VersionInfo};
 pub use store_journal::CatalogState;
 pub(crate) use store_journal::REBUILT_INCOMPLETE;
 

@@ -287,7 +287,7 @@ pub enum Error {
 
     /// The PDF worker process failed (it crashed, was killed, or could not start).
     #[error(transparent)]
-    PdfWorker(#[from] crate::extract::WorkerFailure),
+    PdfWorker(#[from] WorkerFailure),
 
     /// Tesseract could not be run: OCR waits for it.
     #[error(
@@ -309,7 +309,7 @@ pub enum Error {
 
     /// pdfium refused a document or page.
     #[error("{}", pdf_problem(*.0))]
-    Pdf(crate::extract::worker::protocol::PdfProblem),
+    Pdf(PdfProblem),
 
     /// An image could not be decoded or encoded.
     #[error("image: {0}")]
@@ -397,8 +397,8 @@ impl CatalogProblem {
 }
 
 /// pdfium's refusals in plain words.
-fn pdf_problem(p: crate::extract::worker::protocol::PdfProblem) -> &'static str {
-    use crate::extract::worker::protocol::PdfProblem as P;
+fn pdf_problem(p: PdfProblem) -> &'static str {
+    use PdfProblem as P;
     match p {
         P::Damaged => "the PDF is damaged: its structure cannot be read",
         P::PageDamaged => "a page of the PDF is damaged",
@@ -422,5 +422,61 @@ impl<T> IoContext<T> for std::io::Result<T> {
             path: path.into(),
             source,
         })
+    }
+}
+
+/// Why the worker could not do what it was asked: the conditions the parent acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PdfProblem {
+    /// The PDF's structure cannot be read.
+    Damaged,
+    /// A page of the PDF is damaged.
+    PageDamaged,
+    /// The PDF engine could not read the file for another reason.
+    Unreadable,
+    /// The PDF is encrypted.
+    PasswordProtected,
+}
+
+/// What went wrong with the worker process itself.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerFailure {
+    #[error("the PDF reader could not be started ({program}): {source}")]
+    Start {
+        program: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The worker ended in the middle of a call: pdfium crashed, ran out of its memory
+    /// limit, or was killed.
+    #[error("the PDF reader stopped while reading this file ({}); the file is kept as it is", ended(*.signal, *.code))]
+    Crashed {
+        signal: Option<i32>,
+        code: Option<i32>,
+    },
+    /// The worker answered something this build does not understand.
+    #[error("the PDF reader gave an answer this version of Dossier does not understand")]
+    Garbled,
+}
+
+fn ended(signal: Option<i32>, code: Option<i32>) -> String {
+    match (signal, code) {
+        (Some(s), _) => format!("it crashed, signal {s}"),
+        (None, Some(c)) => format!("it exited with code {c}"),
+        (None, None) => "it ended".into(),
+    }
+}
+
+impl From<crate::ids::BadId> for Error {
+    fn from(e: crate::ids::BadId) -> Self {
+        use crate::ids::BadId;
+        match e {
+            BadId::NotUnderstood { input, expected } => Self::NotUnderstood { input, expected },
+            BadId::WrongLength { what } => Self::Integrity {
+                object: what.to_owned(),
+                detail: "it is not 32 bytes long",
+            },
+        }
     }
 }

@@ -22,8 +22,8 @@ pub use worker::{
     serve as serve_pdf_worker,
 };
 
-use crate::catalog::jobs::{ExifInfo, ExtractInfo, PageText, TextSource};
 use crate::error::{Error, Result};
+use crate::format::extracted::{ExifInfo, ExtractInfo, PageText, TextSource};
 pub(crate) use office::OfficeKind;
 #[cfg(feature = "fuzzing")]
 pub(crate) use office::extract_office;

@@ -12,6 +12,7 @@
 pub mod checkpoint;
 pub mod derived;
 pub mod export_manifest;
+pub mod extracted;
 pub mod index_file;
 pub mod index_meta;
 pub mod journal;

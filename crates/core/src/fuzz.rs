@@ -9,9 +9,9 @@ use std::sync::Arc;
 use tantivy::directory::Directory;
 
 use crate::extract::OfficeKind;
+use crate::format::sealed::SealKind;
 use crate::format::{checkpoint, index_file, journal, pack, repo, store_journal};
 use crate::ids::{DeviceId, PackId};
-use crate::keys::master::SealKind;
 use crate::keys::{Crypto, MasterKey};
 
 fn crypto() -> Crypto {

@@ -6,7 +6,29 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+/// An id that does not parse: the caller's [`crate::Error`] says it in plain words
+/// (`NotUnderstood`, or `Integrity` for bytes of the wrong length).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BadId {
+    NotUnderstood {
+        input: String,
+        expected: &'static str,
+    },
+    WrongLength {
+        what: &'static str,
+    },
+}
+
+impl fmt::Display for BadId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotUnderstood { input, expected } => write!(f, "{input:?} is not {expected}"),
+            Self::WrongLength { what } => write!(f, "a {what} is not 32 bytes long"),
+        }
+    }
+}
+
+impl std::error::Error for BadId {}
 
 macro_rules! uuid_id {
     ($(#[$m:meta])* $name:ident, $new:ident) => {
@@ -53,11 +75,11 @@ macro_rules! uuid_id {
         }
 
         impl FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self> {
+            type Err = BadId;
+            fn from_str(s: &str) -> Result<Self, BadId> {
                 Uuid::parse_str(s)
                     .map(Self)
-                    .map_err(|_| Error::NotUnderstood {
+                    .map_err(|_| BadId::NotUnderstood {
                         input: s.to_owned(),
                         expected: concat!("a ", stringify!($name)),
                     })
@@ -101,10 +123,10 @@ macro_rules! hash_id {
             }
 
             /// Parse 64 hex digits.
-            pub fn from_hex(s: &str) -> Result<Self> {
+            pub fn from_hex(s: &str) -> Result<Self, BadId> {
                 let bytes = data_encoding::HEXLOWER_PERMISSIVE
                     .decode(s.as_bytes())
-                    .map_err(|_| Error::NotUnderstood {
+                    .map_err(|_| BadId::NotUnderstood {
                         input: s.to_owned(),
                         expected: concat!("a hex ", stringify!($name)),
                     })?;
@@ -112,12 +134,11 @@ macro_rules! hash_id {
             }
 
             /// From exactly 32 bytes.
-            pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+            pub fn from_slice(bytes: &[u8]) -> Result<Self, BadId> {
                 let arr: [u8; 32] = bytes
                     .try_into()
-                    .map_err(|_| Error::Integrity {
-                        object: stringify!($name).to_owned(),
-                        detail: "it is not 32 bytes long",
+                    .map_err(|_| BadId::WrongLength {
+                        what: stringify!($name),
                     })?;
                 Ok(Self(arr))
             }

@@ -211,7 +211,7 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::jobs::{PageText, TextSource};
+    use crate::format::extracted::{PageText, TextSource};
 
     fn record(n: u32) -> IndexRecord {
         IndexRecord {

@@ -10,8 +10,8 @@ mod recovery;
 mod slots;
 
 pub use keyring::OsKeyring;
-pub(crate) use master::{BlockCipher, CatalogKey, IndexKey, KeyObjectKey};
+pub(crate) use master::{BlockCipher, CatalogKey, IndexKey};
 pub use master::{Crypto, MasterKey};
-pub use recovery::RecoveryKey;
+pub use recovery::{RecoveryKey, Secret};
 pub(crate) use slots::fits;
 pub use slots::{KdfParams, add_passphrase_slot, add_recovery_slot, remove_slot, unwrap_any};

@@ -42,14 +42,14 @@ pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::op::{FieldKey, FieldValue};
 pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
-pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey};
+pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
     ExportAllReport, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome,
     ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
     MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions,
-    PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, SEGMENT_OPS, Secret,
-    TextState, VerifyReport, VersionDiff, default_library_path,
+    PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, SEGMENT_OPS, TextState,
+    VerifyReport, VersionDiff, default_library_path,
 };
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,

@@ -47,26 +47,8 @@ use crate::format::keyfile::{KEYFILE_FORMAT, KeyFile};
 use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
 use crate::format::op::{AuditAction, AuditEvent, OpKind};
 use crate::ids::{DeviceId, DocId, LibraryId, VersionId};
-use crate::keys::{self, CatalogKey, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey};
+use crate::keys::{self, CatalogKey, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};
 use crate::store::{Recovery, Store};
-
-/// What a user types to unlock a library.
-#[derive(Debug)]
-pub enum Secret {
-    Passphrase(Zeroizing<String>),
-    RecoveryKey(RecoveryKey),
-}
-
-impl Secret {
-    /// A prompt's answer: a recovery key if it has that shape, else a passphrase.
-    pub fn from_input(input: &str) -> Result<Self> {
-        if RecoveryKey::looks_like(input) {
-            Ok(Self::RecoveryKey(RecoveryKey::parse(input)?))
-        } else {
-            Ok(Self::Passphrase(Zeroizing::new(input.to_owned())))
-        }
-    }
-}
 
 /// Whether the library is opened for reading or holds the writer lock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,7 +25,6 @@ pub(crate) use pack_writer::sync_dir;
 pub use pack_writer::{FinishedPack, PackWriter};
 pub use source::PackSource;
 
-use crate::catalog::ChunkLocation;
 use crate::error::{Error, IoContext, Result};
 use crate::ids::PackId;
 
@@ -331,6 +330,15 @@ impl<'a> PackReader<'a> {
         })?;
         Ok(buf)
     }
+}
+
+/// Where a chunk is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkLocation {
+    pub pack: PackId,
+    pub offset: u64,
+    pub sealed_len: u32,
+    pub plain_len: u32,
 }
 
 /// The paths in `dir`; none when it does not exist.

@@ -4,10 +4,10 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Catalog;
-use super::ChunkLocation;
 use crate::error::Result;
 use crate::format::manifest::Manifest;
 use crate::ids::{ChunkId, PackId};
+use crate::store::ChunkLocation;
 
 impl Catalog {
     /// Every chunk a version (of any document, trashed ones included) is made of.

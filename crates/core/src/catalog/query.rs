@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::format::manifest::Manifest;
 use crate::format::op::{FieldValue, Stamp};
 use crate::ids::{ChunkId, ContentHash, DocId, PackId, VersionId};
+use crate::store::ChunkLocation;
 
 /// One row of `dossier ls`.
 #[derive(Debug, Clone, Serialize)]
@@ -91,15 +92,6 @@ pub struct AuditEntry {
     pub prev: Vec<u8>,
     #[serde(skip)]
     pub hash: Vec<u8>,
-}
-
-/// Where a chunk is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChunkLocation {
-    pub pack: PackId,
-    pub offset: u64,
-    pub sealed_len: u32,
-    pub plain_len: u32,
 }
 
 pub(crate) fn rfc3339(ms: i64) -> String {
@@ -211,7 +203,7 @@ impl Catalog {
             0 => Err(Error::NoSuchDocument {
                 reference: reference.to_owned(),
             }),
-            1 => ids[0].parse(),
+            1 => Ok(ids[0].parse()?),
             _ => {
                 let count: i64 = self.conn.query_row(
                     "SELECT count(*) FROM documents WHERE id >= ?1 AND id < ?1 || 'g'",

@@ -59,7 +59,7 @@ impl Catalog {
         )?;
         let ids = stmt
             .query_map([], |r| r.get::<_, Vec<u8>>(0))?
-            .map(|id| PackId::from_slice(&id?))
+            .map(|id| Ok(PackId::from_slice(&id?)?))
             .collect::<Result<_>>()?;
         Ok(ids)
     }
@@ -88,7 +88,7 @@ impl Catalog {
         let mut stmt = self.conn.prepare("SELECT pack FROM packs_on_remote")?;
         let ids = stmt
             .query_map([], |r| r.get::<_, Vec<u8>>(0))?
-            .map(|id| PackId::from_slice(&id?))
+            .map(|id| Ok(PackId::from_slice(&id?)?))
             .collect::<Result<_>>()?;
         Ok(ids)
     }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use pdfium_render::prelude::*;
 
 use super::worker::protocol::{PdfProblem, Reply};
-use crate::catalog::jobs::{ExtractInfo, PageText, TextSource};
+use crate::format::extracted::{ExtractInfo, PageText, TextSource};
 
 /// Where to look for libpdfium before the defaults, and which program is the PDF worker.
 #[derive(Debug, Clone, Default)]

@@ -20,8 +20,8 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::PdfiumConfig;
-use crate::catalog::jobs::{ExtractInfo, PageText};
 use crate::error::{Error, Result};
+use crate::format::extracted::{ExtractInfo, PageText};
 use protocol::{PROTOCOL, PdfProblem, Reply, Request, read_frame, write_frame};
 pub use serve::{WorkerOptions, run_pdf_worker_if_asked, serve};
 
@@ -42,34 +42,7 @@ pub(crate) const RENDER_LIMIT_SECS: u64 = 60;
 /// Workers alive at once (one for processing, one for what the app shows meanwhile).
 const MAX_WORKERS: usize = 2;
 
-/// What went wrong with the worker process itself.
-#[derive(Debug, thiserror::Error)]
-pub enum WorkerFailure {
-    #[error("the PDF reader could not be started ({program}): {source}")]
-    Start {
-        program: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// The worker ended in the middle of a call: pdfium crashed, ran out of its memory
-    /// limit, or was killed.
-    #[error("the PDF reader stopped while reading this file ({}); the file is kept as it is", ended(*.signal, *.code))]
-    Crashed {
-        signal: Option<i32>,
-        code: Option<i32>,
-    },
-    /// The worker answered something this build does not understand.
-    #[error("the PDF reader gave an answer this version of Dossier does not understand")]
-    Garbled,
-}
-
-fn ended(signal: Option<i32>, code: Option<i32>) -> String {
-    match (signal, code) {
-        (Some(s), _) => format!("it crashed, signal {s}"),
-        (None, Some(c)) => format!("it exited with code {c}"),
-        (None, None) => "it ended".into(),
-    }
-}
+pub use crate::error::WorkerFailure;
 
 impl From<PdfProblem> for Error {
     fn from(p: PdfProblem) -> Self {

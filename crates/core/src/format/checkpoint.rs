@@ -29,11 +29,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::journal::{Segment, SegmentDigest};
-use super::sealed::{from_zjson, to_zjson};
+use super::sealed::{SealKind, Sealer, from_zjson, to_zjson};
 use crate::error::{Error, Result};
 use crate::ids::DeviceId;
-use crate::keys::Crypto;
-use crate::keys::master::SealKind;
 
 pub const CHECKPOINT_MAGIC: &[u8; 8] = b"DOSCKPT2";
 /// Format 1's magic: no header.
@@ -115,7 +113,7 @@ pub(crate) fn header_aad(covered: u64, device: DeviceId) -> Vec<u8> {
     format!("dossier checkpoint header v2 {device} {covered}").into_bytes()
 }
 
-pub(crate) fn seal(crypto: &Crypto, checkpoint: &Checkpoint) -> Result<Vec<u8>> {
+pub(crate) fn seal(crypto: &dyn Sealer, checkpoint: &Checkpoint) -> Result<Vec<u8>> {
     let name = object_name(checkpoint.covered, checkpoint.device);
     let header = serde_json::to_vec(&Header {
         device: checkpoint.device,
@@ -172,7 +170,7 @@ pub fn header_end(covered: u64, device: DeviceId, prefix: &[u8]) -> Result<Optio
 /// A format-2 checkpoint's heads from the start of its object (at least up to
 /// [`header_end`]): authenticated, bound to its name.
 pub(crate) fn open_heads(
-    crypto: &Crypto,
+    crypto: &dyn Sealer,
     covered: u64,
     device: DeviceId,
     start: &[u8],
@@ -190,7 +188,7 @@ pub(crate) fn open_heads(
         SealKind::Journal,
         &header_aad(covered, device),
         sealed,
-        object.clone(),
+        &object,
     )?;
     let h: Header = serde_json::from_slice(&json).map_err(|_| Error::Integrity {
         object: object.clone(),
@@ -208,7 +206,7 @@ pub(crate) fn open_heads(
 /// Open a checkpoint's object body (either format): authenticated, bound to its name,
 /// holding what its name and header say.
 pub(crate) fn open(
-    crypto: &Crypto,
+    crypto: &dyn Sealer,
     covered: u64,
     device: DeviceId,
     body: &[u8],
@@ -229,7 +227,7 @@ pub(crate) fn open(
             (&body[end..], aad(covered, device), Some(heads))
         }
     };
-    let plain = crypto.open(SealKind::Journal, &aad, sealed, object.clone())?;
+    let plain = crypto.open(SealKind::Journal, &aad, sealed, &object)?;
     let c: Checkpoint = from_zjson(
         &plain,
         super::MAX_CHECKPOINT_JSON,

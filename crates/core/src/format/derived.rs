@@ -13,9 +13,8 @@
 //! The associated data is `"dossier derived v1 " + version id + " " + name`, so a file
 //! moved to another version's folder or renamed does not open.
 
-use super::sealed::Codec;
+use super::sealed::{Codec, SealKind};
 use crate::ids::VersionId;
-use crate::keys::master::SealKind;
 
 pub const DERIVED_MAGIC: &[u8; 8] = b"DOSDRV01";
 

@@ -27,11 +27,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::op::{Op, OpKind};
-use super::sealed::{Codec, from_zjson, to_zjson};
+use super::sealed::{Codec, SealKind, Sealer, from_zjson, to_zjson};
 use crate::error::{Error, Result};
 use crate::ids::{DeviceId, PackId};
-use crate::keys::Crypto;
-use crate::keys::master::SealKind;
 
 pub const JOURNAL_MAGIC: &[u8; 8] = b"DOSJRNL1";
 /// zstd level of a segment's JSON (operations compress about tenfold).
@@ -173,13 +171,18 @@ pub fn from_plain(device: DeviceId, seq: u64, plain: &[u8]) -> Result<Segment> {
 }
 
 /// Seal a segment into its object body.
-pub(crate) fn seal(crypto: &Crypto, segment: &Segment) -> Result<Vec<u8>> {
+pub(crate) fn seal(crypto: &dyn Sealer, segment: &Segment) -> Result<Vec<u8>> {
     let plain = to_plain(segment)?;
     Ok(SEGMENT_CODEC.seal(crypto, &aad(segment.device, segment.seq), &plain))
 }
 
 /// Open the object body of `device`'s segment `seq`: authenticated, bound to its name.
-pub(crate) fn open(crypto: &Crypto, device: DeviceId, seq: u64, body: &[u8]) -> Result<Segment> {
+pub(crate) fn open(
+    crypto: &dyn Sealer,
+    device: DeviceId,
+    seq: u64,
+    body: &[u8],
+) -> Result<Segment> {
     let plain = SEGMENT_CODEC.open(crypto, &aad(device, seq), body, &object_name(device, seq))?;
     from_plain(device, seq, &plain)
 }

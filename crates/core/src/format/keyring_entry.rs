@@ -14,7 +14,6 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::ids::LibraryId;
-use crate::keys::MasterKey;
 
 /// The keyring service every entry is under.
 pub const SERVICE: &str = "dossier";
@@ -29,23 +28,20 @@ pub fn remote_entry(url: &str) -> String {
     format!("remote {url}")
 }
 
-/// A master key as its entry's secret.
-pub fn encode_key(key: &MasterKey) -> Zeroizing<String> {
-    Zeroizing::new(data_encoding::BASE64.encode(key.expose()))
+/// A master key's bytes as its entry's secret.
+pub fn encode_key(key: &[u8]) -> Zeroizing<String> {
+    Zeroizing::new(data_encoding::BASE64.encode(key))
 }
 
-/// A master key from its entry's secret.
-pub fn decode_key(secret: &[u8]) -> Result<MasterKey> {
-    let bytes =
-        Zeroizing::new(
-            data_encoding::BASE64
-                .decode(secret)
-                .map_err(|_| Error::Integrity {
-                    object: "keyring entry".into(),
-                    detail: "not a Dossier key",
-                })?,
-        );
-    MasterKey::from_bytes(&bytes)
+/// A master key's bytes from its entry's secret (their length is the key's to check).
+pub fn decode_key(secret: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
+    let bytes = data_encoding::BASE64
+        .decode(secret)
+        .map_err(|_| Error::Integrity {
+            object: "keyring entry".into(),
+            detail: "not a Dossier key",
+        })?;
+    Ok(Zeroizing::new(bytes))
 }
 
 /// A remote's credentials from their entry's secret.
@@ -69,9 +65,9 @@ mod tests {
             "library-0190f3a2000070008000000000000001"
         );
         assert_eq!(remote_entry("s3://b/p"), "remote s3://b/p");
-        let key = MasterKey::generate();
+        let key = [7u8; 32];
         let back = decode_key(encode_key(&key).as_bytes()).unwrap();
-        assert_eq!(back.expose(), key.expose());
+        assert_eq!(&back[..], &key[..]);
         assert!(matches!(
             decode_key(b"not base64!"),
             Err(Error::Integrity { .. })

@@ -17,7 +17,15 @@ use serde::{Deserialize, Serialize};
 use super::keyfile::{KeyFile, KeySlot, SlotKdf};
 use crate::error::{Error, Result};
 use crate::ids::LibraryId;
-use crate::keys::KeyObjectKey;
+
+/// Key objects' authentication tags under the master key's key-object subkey: what this
+/// format needs of the keys module's `KeyObjectKey`.
+pub(crate) trait Tagger {
+    /// The tag of `message` (keyed BLAKE3).
+    fn tag(&self, message: &[u8]) -> [u8; 32];
+    /// Whether `tag` is the tag of `message`, compared in constant time.
+    fn verify(&self, message: &[u8], tag: &[u8]) -> bool;
+}
 
 /// The repo file format this build writes and the newest it reads.
 pub const REPO_FORMAT: u32 = 2;
@@ -81,7 +89,7 @@ pub enum Authenticity {
 
 impl RepoFile {
     /// Key object `seq` of these slots, authenticated with `key`.
-    pub(crate) fn seal(keys: KeyFile, seq: u64, key: &KeyObjectKey) -> Self {
+    pub(crate) fn seal(keys: KeyFile, seq: u64, key: &dyn Tagger) -> Self {
         let mut this = Self {
             format: REPO_FORMAT,
             library_id: keys.library_id,
@@ -94,7 +102,7 @@ impl RepoFile {
     }
 
     /// Whether this is key object `seq` as a holder of the master key (`key`) wrote it.
-    pub(crate) fn authenticity(&self, seq: u64, key: &KeyObjectKey) -> Authenticity {
+    pub(crate) fn authenticity(&self, seq: u64, key: &dyn Tagger) -> Authenticity {
         match &self.auth {
             None => Authenticity::Legacy,
             Some(tag) if key.verify(&self.signed_bytes(seq), tag) => Authenticity::Authentic,

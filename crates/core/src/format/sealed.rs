@@ -11,8 +11,25 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, Result};
-use crate::keys::Crypto;
-use crate::keys::master::SealKind;
+
+/// Which of the library's subkeys seals an object.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SealKind {
+    PackIndex,
+    /// Thumbnails and page renders under `derived/`.
+    Derived,
+    /// Journal segments on a remote.
+    Journal,
+}
+
+/// Authenticated encryption under the library's subkeys: what sealing needs of the keys
+/// module's `Crypto`, so that formats do not depend on how keys are kept.
+pub(crate) trait Sealer {
+    /// `nonce(12) | ciphertext | tag(16)` of `plain`, bound to `aad`.
+    fn seal(&self, kind: SealKind, aad: &[u8], plain: &[u8]) -> Vec<u8>;
+    /// The plaintext, or an integrity error naming `object`.
+    fn open(&self, kind: SealKind, aad: &[u8], sealed: &[u8], object: &str) -> Result<Vec<u8>>;
+}
 
 /// One kind of sealed object: its magic, its key, and what a body with another magic is
 /// reported as.
@@ -25,7 +42,7 @@ pub(crate) struct Codec {
 
 impl Codec {
     /// The body of an object holding `plain`.
-    pub fn seal(self, crypto: &Crypto, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+    pub fn seal(self, crypto: &dyn Sealer, aad: &[u8], plain: &[u8]) -> Vec<u8> {
         let sealed = crypto.seal(self.kind, aad, plain);
         let mut out = Vec::with_capacity(self.magic.len() + sealed.len());
         out.extend_from_slice(self.magic);
@@ -35,7 +52,13 @@ impl Codec {
 
     /// The plaintext of `object`'s body: refused unless it has this kind's magic and
     /// opens under `aad` (authenticated: damaged, forged or renamed bodies do not).
-    pub fn open(self, crypto: &Crypto, aad: &[u8], body: &[u8], object: &str) -> Result<Vec<u8>> {
+    pub fn open(
+        self,
+        crypto: &dyn Sealer,
+        aad: &[u8],
+        body: &[u8],
+        object: &str,
+    ) -> Result<Vec<u8>> {
         let sealed = body
             .strip_prefix(self.magic.as_slice())
             .ok_or_else(|| Error::Integrity {
@@ -43,6 +66,16 @@ impl Codec {
                 detail: self.wrong_magic,
             })?;
         crypto.open(self.kind, aad, sealed, object)
+    }
+}
+
+impl<T: Sealer + ?Sized> Sealer for std::sync::Arc<T> {
+    fn seal(&self, kind: SealKind, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+        (**self).seal(kind, aad, plain)
+    }
+
+    fn open(&self, kind: SealKind, aad: &[u8], sealed: &[u8], object: &str) -> Result<Vec<u8>> {
+        (**self).open(kind, aad, sealed, object)
     }
 }
 

@@ -21,10 +21,9 @@ use serde::{Deserialize, Serialize};
 
 use super::journal::{Link, SEGMENT_CODEC};
 use super::op::Op;
-use super::sealed::{from_zjson, to_zjson};
+use super::sealed::{Sealer, from_zjson, to_zjson};
 use crate::error::{Error, Result};
 use crate::ids::DeviceId;
-use crate::keys::Crypto;
 
 /// zstd level of a segment's JSON.
 const LEVEL: i32 = 3;
@@ -66,14 +65,14 @@ fn object(device: DeviceId, seq: u64) -> String {
 }
 
 /// Seal a segment into its file body.
-pub(crate) fn seal(crypto: &Crypto, segment: &StoreSegment) -> Result<Vec<u8>> {
+pub(crate) fn seal(crypto: &dyn Sealer, segment: &StoreSegment) -> Result<Vec<u8>> {
     let plain = to_zjson(segment, LEVEL, &object(segment.device, segment.seq))?;
     Ok(SEGMENT_CODEC.seal(crypto, &aad(segment.device, segment.seq), &plain))
 }
 
 /// Open the file body of `device`'s store segment `seq`: authenticated, bound to its name.
 pub(crate) fn open(
-    crypto: &Crypto,
+    crypto: &dyn Sealer,
     device: DeviceId,
     seq: u64,
     body: &[u8],

@@ -9,7 +9,7 @@ use tantivy::tokenizer::TokenStream;
 use tantivy::{DateTime, TantivyDocument};
 
 use super::schema::{Fields, keyword, unstemmed_analyzer};
-use crate::catalog::jobs::PageText;
+use crate::format::extracted::PageText;
 use crate::format::op::FieldValue;
 use crate::ids::DocId;
 

@@ -16,8 +16,8 @@ use super::query::{
 use super::record::Card;
 use super::schema::keyword;
 use super::snippet::{Highlighter, Snippet};
-use crate::catalog::jobs::{PageText, TextSource};
 use crate::error::{Error, Result};
+use crate::format::extracted::{PageText, TextSource};
 use crate::ids::DocId;
 
 /// One run of a query: the count, the top hits with their scores, the facet counts.

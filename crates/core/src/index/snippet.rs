@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::schema::{unstemmed_analyzer, words_analyzer};
-use crate::catalog::jobs::PageText;
+use crate::format::extracted::PageText;
 
 /// Characters of text shown for a hit.
 pub const SNIPPET_CHARS: usize = 180;
@@ -286,7 +286,7 @@ fn tidy(fragment: &str, ranges: &[std::ops::Range<usize>]) -> (String, Vec<[usiz
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::jobs::TextSource;
+    use crate::format::extracted::TextSource;
 
     fn page(page: u32, text: &str) -> PageText {
         PageText {

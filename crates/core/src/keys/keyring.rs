@@ -80,7 +80,7 @@ fn remote_entry(url: &str) -> Result<Entry> {
 impl OsKeyring {
     /// Store the library's master key so this desktop opens it without a passphrase.
     pub fn store(&self, library: LibraryId, key: &MasterKey) -> Result<()> {
-        let encoded = encode_key(key);
+        let encoded = encode_key(key.expose());
         entry(library)?
             .set_secret(encoded.as_bytes())
             .map_err(Error::KeyringUnavailable)
@@ -89,7 +89,9 @@ impl OsKeyring {
     /// The stored key, `None` when this library has no entry.
     pub fn load(&self, library: LibraryId) -> Result<Option<MasterKey>> {
         match entry(library)?.get_secret() {
-            Ok(secret) => Ok(Some(decode_key(&Zeroizing::new(secret))?)),
+            Ok(secret) => Ok(Some(MasterKey::from_bytes(&decode_key(&Zeroizing::new(
+                secret,
+            ))?)?)),
             Err(keyring_core::Error::NoEntry) => Ok(None),
             Err(e) => Err(Error::KeyringUnavailable(e)),
         }

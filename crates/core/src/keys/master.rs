@@ -4,6 +4,8 @@ use ring::aead::{AES_256_GCM, Aad, LessSafeKey, Nonce, UnboundKey};
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::format::repo::Tagger;
+use crate::format::sealed::Sealer;
 use crate::ids::{ChunkId, ContentHash};
 
 /// BLAKE3 `derive_key` contexts, one per purpose. Never change these: ids and ciphertexts
@@ -210,14 +212,26 @@ impl std::fmt::Debug for Crypto {
     }
 }
 
-/// What a sealed object is, for the associated data and for error messages.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum SealKind {
-    PackIndex,
-    /// Thumbnails and page renders under `derived/`.
-    Derived,
-    /// Journal segments on a remote.
-    Journal,
+use crate::format::sealed::SealKind;
+
+impl Sealer for Crypto {
+    fn seal(&self, kind: SealKind, aad: &[u8], plain: &[u8]) -> Vec<u8> {
+        Crypto::seal(self, kind, aad, plain)
+    }
+
+    fn open(&self, kind: SealKind, aad: &[u8], sealed: &[u8], object: &str) -> Result<Vec<u8>> {
+        Crypto::open(self, kind, aad, sealed, object)
+    }
+}
+
+impl Tagger for KeyObjectKey {
+    fn tag(&self, message: &[u8]) -> [u8; 32] {
+        KeyObjectKey::tag(self, message)
+    }
+
+    fn verify(&self, message: &[u8], tag: &[u8]) -> bool {
+        KeyObjectKey::verify(self, message, tag)
+    }
 }
 
 impl Crypto {

@@ -93,6 +93,24 @@ impl RecoveryKey {
     }
 }
 
+/// What a user types to unlock a library.
+#[derive(Debug)]
+pub enum Secret {
+    Passphrase(Zeroizing<String>),
+    RecoveryKey(RecoveryKey),
+}
+
+impl Secret {
+    /// A prompt's answer: a recovery key if it has that shape, else a passphrase.
+    pub fn from_input(input: &str) -> Result<Self> {
+        if RecoveryKey::looks_like(input) {
+            Ok(Self::RecoveryKey(RecoveryKey::parse(input)?))
+        } else {
+            Ok(Self::Passphrase(Zeroizing::new(input.to_owned())))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

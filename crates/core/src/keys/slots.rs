@@ -2,11 +2,11 @@
 
 use zeroize::Zeroizing;
 
+use super::Secret;
 use super::master::{Cipher, open, seal};
 use super::{MasterKey, RecoveryKey};
 use crate::error::{Error, Result};
 use crate::format::keyfile::{self, KeyFile, KeySlot, SlotKdf};
-use crate::library::Secret;
 
 const RECOVERY_CONTEXT: &str = "dossier 2026-11 recovery key slot";
 

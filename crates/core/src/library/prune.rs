@@ -16,11 +16,11 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Library;
-use crate::catalog::ChunkLocation;
 use crate::error::{Error, IoContext, Result};
 use crate::format::op::OpKind;
 use crate::format::pack::encode_index;
 use crate::ids::{ChunkId, PackId};
+use crate::store::ChunkLocation;
 use crate::store::{PACK_TARGET, PackReader, PackWriter, SealedChunk, open_chunk};
 
 /// How [`Library::prune`] collects.

@@ -8,8 +8,8 @@ use super::Library;
 use crate::error::{Error, Result};
 use crate::format::op::{Op, OpKind};
 use crate::format::pack::{INDEX_AAD, decode_index, index_range};
+use crate::format::sealed::SealKind;
 use crate::ids::{ChunkId, DocId, PackId};
-use crate::keys::master::SealKind;
 use crate::store::open_chunk;
 
 /// A document some of whose versions are damaged or at risk.

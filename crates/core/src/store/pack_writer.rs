@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use super::SealedChunk;
 use crate::error::{IoContext, Result};
 use crate::format::pack::{INDEX_AAD, PACK_MAGIC, PackEntry, encode_index, trailer};
+use crate::format::sealed::SealKind;
 use crate::ids::PackId;
 use crate::keys::Crypto;
-use crate::keys::master::SealKind;
 
 /// A pack being written in `store/tmp/`.
 #[derive(Debug)]

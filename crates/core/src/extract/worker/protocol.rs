@@ -15,7 +15,7 @@ use std::io::{self, Read, Write};
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::jobs::{ExtractInfo, PageText};
+use crate::format::extracted::{ExtractInfo, PageText};
 
 /// The version of this protocol, in [`Reply::Ready`]: a worker of another build is refused.
 pub const PROTOCOL: u32 = 1;
@@ -40,19 +40,8 @@ pub enum Request {
     RenderForOcr { pages: Vec<u32>, dpi: f32 },
 }
 
-/// Why the worker could not do what it was asked: the conditions the parent acts on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PdfProblem {
-    /// The PDF's structure cannot be read.
-    Damaged,
-    /// A page of the PDF is damaged.
-    PageDamaged,
-    /// The PDF engine could not read the file for another reason.
-    Unreadable,
-    /// The PDF is encrypted.
-    PasswordProtected,
-}
+/// Why the worker could not do what it was asked (defined with the errors it becomes).
+pub use crate::error::PdfProblem;
 
 /// The worker's answer; images carry their pixels in the body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
