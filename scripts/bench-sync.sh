@@ -7,4 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 cargo build --release -p dossier-cli -q
+# The whole corpus when it is beside the project; the tests' subset otherwise.
+if [ -z "${DOSSIER_BENCH_CORPUS:-}" ] && [ -d ../shared/corpus/files ]; then
+  export DOSSIER_BENCH_CORPUS="$(cd ../shared/corpus/files && pwd)"
+fi
 cargo bench -q -p dossier-e2e --bench sync

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Copy a representative subset of the shared corpus under tests/corpus.
 
-Usage: scripts/make-test-corpus.py [SHARED_CORPUS] (default: ../shared/corpus)
+Usage: scripts/make-test-corpus.py SHARED_CORPUS (the folder holding files/, CLASSES.tsv,
+SOURCES.tsv and licenses/)
 
 The subset is what the tests import: every class of the corpus's CLASSES.tsv (PDFs with a
 text layer, with none, image-only scans, encrypted and broken ones; images) and every file
@@ -57,7 +58,9 @@ PER_GROUP = {"pdf": 5}
 
 
 def main() -> None:
-    shared = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT.parent / "shared" / "corpus")
+    if len(sys.argv) != 2:
+        sys.exit("usage: scripts/make-test-corpus.py SHARED_CORPUS")
+    shared = Path(sys.argv[1])
     files = shared / "files"
     classes = {}
     with open(shared / "CLASSES.tsv", newline="") as f:

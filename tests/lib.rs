@@ -33,19 +33,19 @@ pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/files")
 }
 
-/// The whole corpus beside the project (`../shared/corpus`) for benchmarks when it is
-/// there, else the tests' subset; says which on standard error.
+/// The whole corpus for benchmarks when `DOSSIER_BENCH_CORPUS` names its files folder
+/// (the bench scripts set it when the shared corpus is beside the project), else the
+/// tests' subset; says which on standard error.
 pub fn bench_corpus() -> PathBuf {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/files");
-    if full.is_dir() {
-        full
-    } else {
-        eprintln!(
-            "the full corpus is not at {}: measuring on the tests' subset (tests/corpus), \
-             so the figures are not comparable with docs/benchmarks.md",
-            full.display()
-        );
-        corpus()
+    match std::env::var_os("DOSSIER_BENCH_CORPUS").map(PathBuf::from) {
+        Some(full) if full.is_dir() => full,
+        _ => {
+            eprintln!(
+                "no full corpus (DOSSIER_BENCH_CORPUS): measuring on the tests' subset \
+                 (tests/corpus), so the figures are not comparable with docs/benchmarks.md"
+            );
+            corpus()
+        }
     }
 }
 
