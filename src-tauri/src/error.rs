@@ -121,7 +121,7 @@ impl From<dossier_core::Error> for AppError {
                 "A file of the library cannot be read; put it back from a backup, or ask your \
                  IT administrator.",
             ),
-            E::TooNew { .. } | E::UnknownInCatalog { .. } => {
+            E::TooNew { .. } | E::UnknownInCatalog { .. } | E::NeedsNewerDossier { .. } => {
                 plain(K::UpdateNeeded).with_hint(UPDATE)
             }
             E::CatalogNeedsUpgrade => plain(K::UpdateNeeded).with_hint(

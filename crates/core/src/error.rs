@@ -161,6 +161,13 @@ pub enum Error {
     #[error("\"{title}\" cannot be deleted for good: {why}")]
     Held { title: String, why: String },
 
+    /// A change synced from another desktop was made by a newer version of Dossier, with
+    /// a kind of operation this one does not know.
+    #[error(
+        "{object} holds a change made by a newer version of Dossier ({kind}); update Dossier on this desktop to receive it"
+    )]
+    NeedsNewerDossier { object: String, kind: String },
+
     /// Something typed could not be understood: a date, a size, an identifier.
     #[error("{input:?} is not {expected}")]
     NotUnderstood {

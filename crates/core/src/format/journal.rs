@@ -312,6 +312,29 @@ mod tests {
     }
 
     #[test]
+    fn a_segment_with_an_operation_of_a_newer_dossier_asks_for_an_update() {
+        let d = DeviceId::new();
+        let s = segment(d, 4);
+        let mut json: serde_json::Value = serde_json::to_value(&s).unwrap();
+        let mut newer = json["ops"][0].clone();
+        newer["op"] = "subject_created".into();
+        json["ops"].as_array_mut().unwrap().push(newer);
+        let plain = zstd::bulk::compress(&serde_json::to_vec(&json).unwrap(), 3).unwrap();
+        match from_plain(d, 4, &plain) {
+            Err(Error::NeedsNewerDossier { kind, .. }) => assert_eq!(kind, "subject_created"),
+            other => panic!("{other:?}"),
+        }
+        // A known kind with a field missing is damage, not newness.
+        let mut damaged: serde_json::Value = serde_json::to_value(&s).unwrap();
+        damaged["ops"][0].as_object_mut().unwrap().remove("doc");
+        let plain = zstd::bulk::compress(&serde_json::to_vec(&damaged).unwrap(), 3).unwrap();
+        assert!(matches!(
+            from_plain(d, 4, &plain),
+            Err(Error::Integrity { .. })
+        ));
+    }
+
+    #[test]
     fn a_segment_that_decompresses_without_bound_is_refused() {
         // A key holder's bomb: a few KiB that would decompress past any real segment.
         let d = DeviceId::new();

@@ -351,6 +351,34 @@ impl OpKind {
     }
 }
 
+/// The first operation kind in `json` (a segment, a store segment or a checkpoint) that
+/// this build does not know, if any: a newer Dossier wrote it. Sealed objects are
+/// authenticated, so an unknown kind is newness, never damage; a known kind that does
+/// not parse stays damage.
+pub(crate) fn newer_kind_in(json: &[u8]) -> Option<String> {
+    fn walk(v: &serde_json::Value) -> Option<String> {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let (Some(tag), true) = (
+                    map.get("op").and_then(|t| t.as_str()),
+                    map.contains_key("stamp"),
+                ) {
+                    let probe = serde_json::json!({ "op": tag });
+                    if let Err(e) = serde_json::from_value::<OpKind>(probe)
+                        && e.to_string().starts_with("unknown variant")
+                    {
+                        return Some(tag.to_owned());
+                    }
+                }
+                map.values().find_map(walk)
+            }
+            serde_json::Value::Array(items) => items.iter().find_map(walk),
+            _ => None,
+        }
+    }
+    walk(&serde_json::from_slice(json).ok()?)
+}
+
 /// One stamped operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Op {

@@ -103,7 +103,13 @@ pub(crate) fn from_zjson<T: DeserializeOwned>(
         detail,
     };
     let json = super::unzstd(plain, limit).map_err(damaged)?;
-    serde_json::from_slice(&json).map_err(|_| damaged(not_this))
+    serde_json::from_slice(&json).map_err(|_| match super::op::newer_kind_in(&json) {
+        Some(kind) => Error::NeedsNewerDossier {
+            object: object.to_owned(),
+            kind,
+        },
+        None => damaged(not_this),
+    })
 }
 
 #[cfg(test)]

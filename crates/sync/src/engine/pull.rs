@@ -104,7 +104,10 @@ async fn apply_segments<L: Replica>(
                 report.ops_applied += n as u64;
                 engine.report_progress(SyncPhase::Receiving, report.segments_applied, total);
             }
-            Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
+            Err(Error::Library(
+                e @ (dossier_core::Error::Integrity { .. }
+                | dossier_core::Error::NeedsNewerDossier { .. }),
+            )) => {
                 // Nothing of this device after it can be applied in order.
                 report.refused.push(Refused {
                     key: segment_name(device, seq),
