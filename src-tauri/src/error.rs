@@ -101,6 +101,12 @@ impl From<dossier_core::Error> for AppError {
                 plain(K::WrongPassphrase)
                     .with_hint("Check the passphrase (or recovery key) and try again.")
             }
+            E::NoSuchSubject { .. } => plain(K::NotFound)
+                .with_hint("Search people by name or number, or import the school's roster."),
+            E::RosterRejected { .. } => plain(K::Invalid).with_hint(
+                "Correct those lines in the file (or export it again from the student \
+                 information system) and import it again; nothing was changed.",
+            ),
             E::NoSuchDocument { .. }
             | E::NoSuchVersion(_)
             | E::NoSuchPage { .. }
@@ -167,6 +173,11 @@ impl From<dossier_core::Error> for AppError {
             | E::BadFieldName { .. }
             | E::ReservedField { .. }
             | E::WidthOutOfRange { .. }
+            | E::AmbiguousSubject { .. }
+            | E::BadSubjectValue { .. }
+            | E::SubjectExists { .. }
+            | E::SameSubject
+            | E::SubjectNotMerged
             | E::KeySlot(_)
             | E::OutsideWatchedFolder { .. } => plain(K::Invalid),
             // A document's own problem, shown where its processing failed.

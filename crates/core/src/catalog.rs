@@ -14,6 +14,7 @@ mod query;
 mod replica;
 pub mod schema;
 mod store_journal;
+mod subjects;
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ pub use gc::KeysSeen;
 pub use query::{AuditEntry, DocumentDetail, DocumentSummary, Hold, Listing, VersionInfo};
 pub use store_journal::CatalogState;
 pub(crate) use store_journal::REBUILT_INCOMPLETE;
+pub use subjects::{SubjectFilter, SubjectRecord};
 
 use crate::error::{IoContext, Result};
 use crate::format::op::{Hlc, Op, OpKind, Stamp};

@@ -141,6 +141,45 @@ pub enum Error {
     #[error("no document matches {reference:?}")]
     NoSuchDocument { reference: String },
 
+    /// No person's record matches a number, id or name.
+    #[error("no student or staff member matches {reference:?}; `dossier subject ls` lists them")]
+    NoSuchSubject { reference: String },
+
+    /// A reference to a person matched several records.
+    #[error("{reference:?} matches {count} people; give their number or more of the id")]
+    AmbiguousSubject { reference: String, count: usize },
+
+    /// A value for a field of a person's record that cannot be used.
+    #[error("{field} {value:?} is not usable: expected {expected}")]
+    BadSubjectValue {
+        field: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+
+    /// Adding a person whose number the library has already.
+    #[error("{kind} {number} is already in the library ({name}); edit that record instead")]
+    SubjectExists {
+        kind: &'static str,
+        number: String,
+        name: String,
+    },
+
+    /// Merging a person into themselves, or into a record already merged into them.
+    #[error("these are already one person's record")]
+    SameSubject,
+
+    /// Undoing a merge of a record that is merged into no other.
+    #[error("this record is not merged into another")]
+    SubjectNotMerged,
+
+    /// A roster file with lines that cannot be imported; nothing was imported.
+    #[error("{} has {} problem(s); nothing was imported. {}", file.display(), problems.len(), first_problems(problems))]
+    RosterRejected {
+        file: PathBuf,
+        problems: Vec<RosterProblem>,
+    },
+
     /// A document id prefix matched several documents.
     #[error("{prefix:?} matches {count} documents; give more of the id")]
     AmbiguousDocument { prefix: String, count: usize },
@@ -430,6 +469,49 @@ impl<T> IoContext<T> for std::io::Result<T> {
             source,
         })
     }
+}
+
+/// One line of a roster that cannot be imported, with why.
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {issue}")]
+pub struct RosterProblem {
+    /// 1-based line of the file (the heading is line 1).
+    pub line: u64,
+    pub issue: RosterIssue,
+}
+
+/// What is wrong with a roster line.
+#[derive(Debug, thiserror::Error)]
+pub enum RosterIssue {
+    /// The file is not CSV this reader understands (or not UTF-8).
+    #[error("this is not readable CSV ({0})")]
+    Unreadable(#[source] csv::Error),
+    /// The heading lacks a column every person needs.
+    #[error("the heading has no {0} column")]
+    MissingColumn(&'static str),
+    /// A value that cannot be used.
+    #[error("{field} {value:?} is not usable: expected {expected}")]
+    BadValue {
+        field: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    /// The same person twice in one file.
+    #[error("{number} is already on line {first_line}")]
+    Repeated { number: String, first_line: u64 },
+    /// Too many lines for one import.
+    #[error("more than {limit} people in one file; split it")]
+    TooLong { limit: usize },
+}
+
+fn first_problems(problems: &[RosterProblem]) -> String {
+    let shown: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
+    let more = problems.len().saturating_sub(shown.len());
+    let mut s = shown.join("; ");
+    if more > 0 {
+        s.push_str(&format!("; and {more} more"));
+    }
+    s
 }
 
 /// Why the worker could not do what it was asked: the conditions the parent acts on.

@@ -27,6 +27,7 @@ pub mod remote_json;
 pub mod repo;
 pub(crate) mod sealed;
 pub mod store_journal;
+pub mod subject;
 
 /// The most a journal segment's JSON (of either journal) may decompress to: far above
 /// what [`crate::SEGMENT_OPS`] operations take, far below what would exhaust memory.

@@ -387,3 +387,8 @@ fn sealed_index_file(plain: &[u8]) -> Vec<u8> {
     tantivy::directory::TerminatingWrite::terminate(w).expect("written");
     std::fs::read(dir.path().join("f.idx")).expect("written")
 }
+
+/// A roster file as a school's information system exported it (CSV).
+pub fn roster(data: &[u8]) {
+    let _ = crate::library::parse_roster(data, crate::format::subject::SubjectKind::Student);
+}

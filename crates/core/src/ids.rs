@@ -100,6 +100,13 @@ uuid_id!(
     now_v7
 );
 uuid_id!(
+    /// A person the library keeps records about: a student or a member of staff. Made
+    /// from the library and the person's number ([`SubjectId::for_number`]), so two
+    /// desktops importing the same roster make the same subjects.
+    SubjectId,
+    new_v4
+);
+uuid_id!(
     /// One desktop's identity within a library.
     DeviceId,
     new_v4
@@ -109,6 +116,21 @@ uuid_id!(
     LibraryId,
     new_v4
 );
+
+impl SubjectId {
+    /// The id of the person of `kind` (`student`, `staff`) numbered `number` in `library`:
+    /// the same on every desktop.
+    pub fn for_number(library: LibraryId, kind: &str, number: &str) -> Self {
+        let mut h = blake3::Hasher::new_derive_key("dossier 2026-12 subject id");
+        h.update(library.0.as_bytes());
+        h.update(kind.as_bytes());
+        h.update(&[0]);
+        h.update(number.as_bytes());
+        let mut bytes = [0u8; 16];
+        bytes.copy_from_slice(&h.finalize().as_bytes()[..16]);
+        Self(uuid::Builder::from_custom_bytes(bytes).into_uuid())
+    }
+}
 
 macro_rules! hash_id {
     ($(#[$m:meta])* $name:ident) => {

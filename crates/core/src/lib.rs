@@ -30,9 +30,9 @@ pub use catalog::jobs::{
 };
 pub use catalog::{
     AuditEntry, Catalog, CatalogState, DocumentDetail, DocumentSummary, Hold, KeysSeen, Listing,
-    VersionInfo,
+    SubjectFilter, SubjectRecord, VersionInfo,
 };
-pub use error::{CatalogProblem, Error, Result};
+pub use error::{CatalogProblem, Error, Result, RosterIssue, RosterProblem};
 pub use extract::{
     OcrConfig, PdfiumConfig, Tesseract, ToolStatus, Tools, WorkerFailure, WorkerOptions, read_text,
     run_pdf_worker_if_asked, serve_pdf_worker,
@@ -40,16 +40,18 @@ pub use extract::{
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::op::{FieldKey, FieldValue};
-pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, VersionId};
+pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
+pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, SubjectId, VersionId};
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
     ExportAllReport, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome,
     ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
-    MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions,
-    PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, SEGMENT_OPS, TextState,
-    VerifyReport, VersionDiff, default_library_path,
+    MAX_ROSTER_PEOPLE, MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport,
+    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, Roster,
+    RosterLine, RosterOptions, RosterReport, SEGMENT_OPS, SubjectValues, TextState, VerifyReport,
+    VersionDiff, default_library_path, parse_roster,
 };
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,

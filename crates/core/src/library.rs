@@ -19,7 +19,9 @@ mod prune;
 mod purge;
 mod repair;
 mod restore_at;
+mod roster;
 mod search;
+mod subjects;
 mod sync;
 mod verify;
 
@@ -38,6 +40,10 @@ pub use prune::{PruneOptions, PruneReport};
 pub use purge::{HeldDocument, PurgeReport};
 pub use repair::{CatalogRepair, RebuildEvent, RebuildReport};
 pub use restore_at::RestoredLibrary;
+pub use roster::{
+    MAX_ROSTER_PEOPLE, Roster, RosterLine, RosterOptions, RosterReport, parse_roster,
+};
+pub use subjects::SubjectValues;
 pub use sync::{CacheReport, SEGMENT_OPS};
 pub use verify::{AffectedDocument, VerifyReport};
 
@@ -46,7 +52,7 @@ use crate::error::{CatalogProblem, Error, IoContext, Result};
 use crate::format::keyfile::{KEYFILE_FORMAT, KeyFile};
 use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
 use crate::format::op::{AuditAction, AuditEvent, OpKind};
-use crate::ids::{DeviceId, DocId, LibraryId, VersionId};
+use crate::ids::{DeviceId, DocId, LibraryId, SubjectId, VersionId};
 use crate::keys::{self, CatalogKey, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};
 use crate::store::{Recovery, Store};
 
@@ -544,10 +550,31 @@ impl Library {
                 action,
                 doc,
                 version,
+                subject: None,
                 detail,
                 prev: Vec::new(),
             },
         })
+    }
+
+    /// An audit operation about a person's record.
+    fn subject_audit_op(
+        &self,
+        action: AuditAction,
+        subject: SubjectId,
+        detail: Option<String>,
+    ) -> OpKind {
+        OpKind::Audit {
+            event: AuditEvent {
+                user: user_name(),
+                action,
+                doc: None,
+                version: None,
+                subject: Some(subject),
+                detail,
+                prev: Vec::new(),
+            },
+        }
     }
 
     /// Commit operations, chaining audit events among them.

@@ -4,6 +4,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::subjects;
 use crate::error::Result;
 use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::pack::decode_index;
@@ -159,10 +160,40 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                 params![&pack.0[..], op.stamp.wall_ms()],
             )?;
         }
+        OpKind::SubjectCreated {
+            subject,
+            values,
+            collection,
+            ..
+        } => {
+            let values = values.iter().map(|(f, v)| (*f, Some(v.clone()))).collect();
+            subjects::set_fields(tx, *subject, &values, collection, true, s)?;
+        }
+        OpKind::SubjectSet {
+            subject,
+            field,
+            value,
+            collection,
+            ..
+        } => {
+            let values = [(*field, value.clone())].into_iter().collect();
+            subjects::set_fields(tx, *subject, &values, collection, false, s)?;
+        }
+        OpKind::SubjectMerged {
+            subject,
+            into,
+            collection,
+            ..
+        } => subjects::set_merge(tx, *subject, *into, collection, s)?,
+        OpKind::DocumentSubjectSet { doc, subject, .. } => {
+            let value = subject.as_ref().map(serde_json::to_string).transpose()?;
+            set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;
+            refresh(tx, *doc)?;
+        }
         OpKind::Audit { event } => {
             tx.execute(
-                "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     key,
                     s.device.to_string(),
@@ -173,6 +204,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                     event.detail,
                     event.prev,
                     &event.chain_hash(s)[..],
+                    event.subject.map(|x| x.to_string()),
                 ],
             )?;
         }
@@ -297,6 +329,12 @@ fn text_register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<St
     })
 }
 
+/// [`refresh`] a document another record's change affects, and queue it for the index.
+pub(super) fn refresh_and_index(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
+    refresh(tx, doc)?;
+    super::jobs::queue_index(tx, doc)
+}
+
 /// Recompute a document's projected columns from registers and versions.
 fn refresh(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
     let id = doc.to_string();
@@ -342,23 +380,34 @@ fn refresh(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
         Some(FieldValue::Date(d)) => retention_end_ms(&d),
         _ => None,
     };
-    tx.execute(
+    let person = subjects::resolve(
+        tx,
+        &id,
+        text_register(tx, &id, "subject_id")?,
+        text_register(tx, &id, "subject_name")?,
+    )?;
+    tx.prepare_cached(
         "UPDATE documents SET title = ?2, doc_type = ?3, subject_id = ?4, subject_name = ?5, collection = ?6,
              current_version = ?7, trashed = ?8, concurrent = ?9, legal_hold = ?10, retention_until_ms = ?11,
+             subject_ref = ?12, subject = ?13,
              updated_ms = coalesce((SELECT ms FROM doc_clock WHERE doc = ?1), updated_ms)
          WHERE id = ?1",
+    )?
+    .execute(
         params![
             id,
             title,
             text_register(tx, &id, "type")?,
-            text_register(tx, &id, "subject_id")?,
-            text_register(tx, &id, "subject_name")?,
+            person.number,
+            person.name,
             text_register(tx, &id, "collection")?,
             current,
             trashed,
             concurrent,
             legal_hold,
             retention_until_ms,
+            person.subject_ref,
+            person.subject,
         ],
     )?;
     Ok(())

@@ -7,7 +7,7 @@ use super::Catalog;
 use crate::error::{Error, Result};
 use crate::format::manifest::Manifest;
 use crate::format::op::{FieldValue, Stamp};
-use crate::ids::{ChunkId, ContentHash, DocId, PackId, VersionId};
+use crate::ids::{ChunkId, ContentHash, DocId, PackId, SubjectId, VersionId};
 use crate::store::ChunkLocation;
 
 /// One row of `dossier ls`.
@@ -85,6 +85,9 @@ pub struct AuditEntry {
     pub action: String,
     pub doc: Option<String>,
     pub version: Option<String>,
+    /// The person's record the event is about, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     pub detail: Option<String>,
     #[serde(skip)]
     pub stamp: String,
@@ -534,11 +537,22 @@ impl Catalog {
 
     /// Audit events, oldest first, optionally of one document.
     pub fn audit(&self, doc: Option<DocId>) -> Result<Vec<AuditEntry>> {
-        let sql = "SELECT stamp, device, user, action, doc, version, detail, prev, hash FROM audit
-                   WHERE ?1 IS NULL OR doc = ?1 ORDER BY stamp";
-        let mut stmt = self.conn.prepare(sql)?;
+        self.audit_where("?1 IS NULL OR doc = ?1", doc.map(|d| d.to_string()))
+    }
+
+    /// The audit events about one person's record (not about their documents).
+    pub fn subject_audit(&self, subject: SubjectId) -> Result<Vec<AuditEntry>> {
+        self.audit_where("subject = ?1", Some(subject.to_string()))
+    }
+
+    fn audit_where(&self, condition: &str, arg: Option<String>) -> Result<Vec<AuditEntry>> {
+        let sql = format!(
+            "SELECT stamp, device, user, action, doc, version, detail, prev, hash, subject FROM audit
+             WHERE {condition} ORDER BY stamp"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt
-            .query_map([doc.map(|d| d.to_string())], |r| {
+            .query_map([arg], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     AuditEntry {
@@ -548,6 +562,7 @@ impl Catalog {
                         action: r.get(3)?,
                         doc: r.get(4)?,
                         version: r.get(5)?,
+                        subject: r.get(9)?,
                         detail: r.get(6)?,
                         stamp: r.get(0)?,
                         prev: r.get(7)?,

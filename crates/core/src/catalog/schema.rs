@@ -213,6 +213,51 @@ const MIGRATIONS: &[&str] = &[
         named_by TEXT NOT NULL
     ) STRICT;
     "#,
+    // 10: people as records. `subject_registers` holds every field of a person's record
+    // (last writer wins, like `registers`), before the record itself arrives too;
+    // `subjects` projects them. `subject_merges` mirrors the `merged_into` registers that
+    // are set, and `subject_canonical` says which record each merged one leads to.
+    // `documents.subject_ref` is the record a document names (by link or by number),
+    // `documents.subject` the record that leads to. `registers_by_subject_number` finds
+    // the documents whose typed subject number a new record matches. `audit.subject`: the
+    // record an audit event is about.
+    r#"
+    CREATE TABLE subjects (
+        id TEXT PRIMARY KEY,
+        created_stamp TEXT NOT NULL,
+        created_ms INTEGER NOT NULL,
+        updated_ms INTEGER NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'student',
+        number TEXT NOT NULL DEFAULT '',
+        name TEXT NOT NULL DEFAULT '',
+        other_names TEXT,
+        birth_date TEXT,
+        programme TEXT,
+        enrolled TEXT,
+        left_on TEXT,
+        status TEXT,
+        merged_into TEXT,
+        collection TEXT NOT NULL DEFAULT 'all'
+    ) STRICT;
+    CREATE INDEX subjects_by_number ON subjects(number);
+    CREATE INDEX subjects_by_name ON subjects(name COLLATE NOCASE);
+    CREATE TABLE subject_registers (
+        subject TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT,
+        stamp TEXT NOT NULL,
+        PRIMARY KEY (subject, key)
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE subject_merges (subject TEXT PRIMARY KEY, into_subject TEXT NOT NULL) STRICT;
+    CREATE TABLE subject_canonical (subject TEXT PRIMARY KEY, canonical TEXT NOT NULL) STRICT;
+    ALTER TABLE documents ADD COLUMN subject_ref TEXT;
+    ALTER TABLE documents ADD COLUMN subject TEXT;
+    CREATE INDEX documents_by_subject ON documents(subject);
+    CREATE INDEX documents_by_subject_ref ON documents(subject_ref);
+    CREATE INDEX registers_by_subject_number ON registers(value) WHERE key = 'subject_id';
+    ALTER TABLE audit ADD COLUMN subject TEXT;
+    CREATE INDEX audit_by_subject ON audit(subject) WHERE subject IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -273,7 +318,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 23);
+        assert_eq!(n, 27);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use proptest::prelude::*;
 use super::*;
 use crate::format::manifest::Manifest;
 use crate::format::op::{FieldKey, FieldValue, VersionRecord};
-use crate::ids::{ContentHash, DocId, VersionId};
+use crate::format::subject::SubjectField;
+use crate::ids::{ContentHash, DocId, SubjectId, VersionId};
 
 fn catalog(dir: &tempfile::TempDir, name: &str, device: DeviceId) -> Catalog {
     let key = crate::keys::MasterKey::generate().catalog_key();
@@ -44,9 +45,27 @@ fn state(c: &Catalog) -> String {
             .map(|v| (v.id, v.current))
             .collect();
         out += &format!(
-            "{:?} {:?} {:?} {:?} {:?} {:?} {}\n",
-            d.title, d.tags, d.trashed, d.doc_type, detail.fields, versions, d.updated
+            "{:?} {:?} {:?} {:?} {:?} {:?} {} {:?} {:?} {:?}\n",
+            d.title,
+            d.tags,
+            d.trashed,
+            d.doc_type,
+            detail.fields,
+            versions,
+            d.updated,
+            d.subject_id,
+            detail.subject_name,
+            c.document_subject(d.id).unwrap(),
         );
+    }
+    let people = c
+        .subjects(&SubjectFilter {
+            include_merged: true,
+            ..SubjectFilter::default()
+        })
+        .unwrap();
+    for p in people {
+        out += &format!("{p:?}\n");
     }
     out
 }
@@ -248,6 +267,138 @@ proptest! {
     #[test]
     fn a_purge_merges_the_same_in_any_order(seed in any::<u64>()) {
         let (ops, _, _) = purge_scenario();
+        let (sorted, shuffled) = in_order_and_shuffled(&ops, seed);
+        prop_assert_eq!(sorted, shuffled);
+    }
+}
+
+fn person(subject: SubjectId, number: &str, name: &str) -> OpKind {
+    OpKind::SubjectCreated {
+        subject,
+        values: [
+            (SubjectField::Kind, "student".to_owned()),
+            (SubjectField::Number, number.to_owned()),
+            (SubjectField::Name, name.to_owned()),
+        ]
+        .into_iter()
+        .collect(),
+        author: "test".into(),
+        collection: "all".into(),
+    }
+}
+
+fn merged(subject: SubjectId, into: Option<SubjectId>) -> OpKind {
+    OpKind::SubjectMerged {
+        subject,
+        into,
+        author: "test".into(),
+        collection: "all".into(),
+    }
+}
+
+/// Two devices' offline work on people: a document typed with a number before anyone
+/// has that number, the same person created on both devices, two people merged each into
+/// the other concurrently, a rename, and a document linked by one device while the other
+/// typed a number into it.
+fn subject_scenario() -> (Vec<Op>, DocId, SubjectId, SubjectId) {
+    let (_dir, mut ca, mut cb, doc, _, mut ops) = shared_document(|doc| {
+        vec![OpKind::FieldSet {
+            doc,
+            key: FieldKey::SubjectId,
+            value: Some(FieldValue::Text("1001".into())),
+        }]
+    });
+    let (x, y) = (SubjectId::new(), SubjectId::new());
+    ops.extend(
+        ca.commit(vec![
+            person(x, "1001", "Ann Lee"),
+            person(y, "2002", "Ann Lea"),
+        ])
+        .unwrap(),
+    );
+    // B creates the same person x too (the same roster imported on both).
+    ops.extend(cb.commit(vec![person(x, "1001", "Ann Lee")]).unwrap());
+    ops.extend(ca.commit(vec![merged(x, Some(y))]).unwrap());
+    ops.extend(
+        cb.commit(vec![
+            merged(y, Some(x)),
+            OpKind::SubjectSet {
+                subject: y,
+                field: SubjectField::Name,
+                value: Some("Ann Lea-Smith".into()),
+                author: "test".into(),
+                collection: "all".into(),
+            },
+            OpKind::DocumentSubjectSet {
+                doc,
+                subject: Some(y),
+                author: "test".into(),
+                collection: "all".into(),
+            },
+        ])
+        .unwrap(),
+    );
+    (ops, doc, x, y)
+}
+
+#[test]
+fn people_and_their_merges_resolve_the_same_on_every_device() {
+    let (ops, doc, x, y) = subject_scenario();
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = catalog(&dir, "c.sqlite", DeviceId::new());
+    // Only the document and its typed number: no one has that number yet.
+    c.apply_ops(&ops[..3]).unwrap();
+    assert_eq!(c.document_subject(doc).unwrap(), None);
+    assert_eq!(
+        c.document(doc).unwrap().summary.subject_id.as_deref(),
+        Some("1001")
+    );
+    c.apply_ops(&ops).unwrap();
+    // x and y were merged each into the other: both lead to the smaller id.
+    let lead = x.min(y);
+    assert_eq!(c.subject(x).unwrap().shown_as, Some(lead));
+    assert_eq!(c.subject(y).unwrap().shown_as, Some(lead));
+    assert_eq!(c.document_subject(doc).unwrap(), Some(lead));
+    assert_eq!(c.subject_documents(lead).unwrap(), vec![doc]);
+    let shown = c.document(doc).unwrap();
+    let lead_record = c.subject(lead).unwrap();
+    assert_eq!(
+        shown.summary.subject_id.as_deref(),
+        Some(lead_record.number.as_str())
+    );
+    assert_eq!(
+        shown.subject_name.as_deref(),
+        Some(lead_record.name.as_str())
+    );
+    // Undoing y's merge leaves x's: y leads to itself and the document (linked to y) with it.
+    c.commit(vec![merged(y, None)]).unwrap();
+    assert_eq!(c.subject(y).unwrap().shown_as, None);
+    assert_eq!(c.subject(x).unwrap().shown_as, Some(y));
+    assert_eq!(c.document_subject(doc).unwrap(), Some(y));
+    assert_eq!(
+        c.document(doc).unwrap().subject_name.as_deref(),
+        Some("Ann Lea-Smith")
+    );
+    // A number typed later than the link decides again.
+    c.commit(vec![OpKind::FieldSet {
+        doc,
+        key: FieldKey::SubjectId,
+        value: Some(FieldValue::Text("1001".into())),
+    }])
+    .unwrap();
+    assert_eq!(
+        c.document_subject(doc).unwrap(),
+        Some(y),
+        "1001 is x, merged into y"
+    );
+    assert_eq!(c.apply_ops(&ops).unwrap(), 0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn people_merge_the_same_in_any_order(seed in any::<u64>()) {
+        let (ops, ..) = subject_scenario();
         let (sorted, shuffled) = in_order_and_shuffled(&ops, seed);
         prop_assert_eq!(sorted, shuffled);
     }

@@ -317,11 +317,24 @@ mod tests {
         let s = segment(d, 4);
         let mut json: serde_json::Value = serde_json::to_value(&s).unwrap();
         let mut newer = json["ops"][0].clone();
-        newer["op"] = "subject_created".into();
+        newer["op"] = "timetable_created".into();
         json["ops"].as_array_mut().unwrap().push(newer);
         let plain = zstd::bulk::compress(&serde_json::to_vec(&json).unwrap(), 3).unwrap();
         match from_plain(d, 4, &plain) {
-            Err(Error::NeedsNewerDossier { kind, .. }) => assert_eq!(kind, "subject_created"),
+            Err(Error::NeedsNewerDossier { kind, .. }) => assert_eq!(kind, "timetable_created"),
+            other => panic!("{other:?}"),
+        }
+        // A known kind with a value this build does not know (a newer audit action).
+        let mut json: serde_json::Value = serde_json::to_value(&s).unwrap();
+        let stamp = json["ops"][0]["stamp"].clone();
+        json["ops"].as_array_mut().unwrap().push(serde_json::json!({
+            "stamp": stamp,
+            "op": "audit",
+            "event": { "user": "u", "action": "timetable_published", "prev": "" },
+        }));
+        let plain = zstd::bulk::compress(&serde_json::to_vec(&json).unwrap(), 3).unwrap();
+        match from_plain(d, 4, &plain) {
+            Err(Error::NeedsNewerDossier { kind, .. }) => assert_eq!(kind, "audit"),
             other => panic!("{other:?}"),
         }
         // A known kind with a field missing is damage, not newness.

@@ -6,13 +6,15 @@
 //! [`Stamp`]; tags are an add-wins observed-remove set; versions a grow-only set; trash
 //! loses to any version its author did not see.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 use super::manifest::Manifest;
+use super::subject::SubjectField;
 use crate::error::{Error, Result};
-use crate::ids::{ContentHash, DeviceId, DocId, PackId, VersionId};
+use crate::ids::{ContentHash, DeviceId, DocId, PackId, SubjectId, VersionId};
 
 /// Hybrid logical clock value: wall-clock milliseconds plus a counter for ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -209,6 +211,10 @@ pub enum AuditAction {
     HoldPlaced,
     HoldReleased,
     RetentionSet,
+    SubjectAdded,
+    SubjectEdited,
+    SubjectsMerged,
+    RosterImported,
 }
 
 impl AuditAction {
@@ -227,6 +233,10 @@ impl AuditAction {
             Self::HoldPlaced => "hold_placed",
             Self::HoldReleased => "hold_released",
             Self::RetentionSet => "retention_set",
+            Self::SubjectAdded => "subject_added",
+            Self::SubjectEdited => "subject_edited",
+            Self::SubjectsMerged => "subjects_merged",
+            Self::RosterImported => "roster_imported",
         }
     }
 }
@@ -240,6 +250,10 @@ pub struct AuditEvent {
     pub doc: Option<DocId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<VersionId>,
+    /// The person whose record changed (only with the subject actions, so that events
+    /// older builds wrote hash the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<SubjectId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// Hash of the previous event of this device (zeros for the first).
@@ -316,6 +330,39 @@ pub enum OpKind {
     Audit {
         event: AuditEvent,
     },
+    /// A person's record begins (`subject add`, a roster import). `values` holds at
+    /// least kind, number and name; each value is a register like [`OpKind::SubjectSet`]'s,
+    /// so the same person created on two desktops (same [`SubjectId::for_number`]) is one.
+    SubjectCreated {
+        subject: SubjectId,
+        values: BTreeMap<SubjectField, String>,
+        author: String,
+        collection: String,
+    },
+    /// One field of a person's record (last writer wins; `None` clears it).
+    SubjectSet {
+        subject: SubjectId,
+        field: SubjectField,
+        value: Option<String>,
+        author: String,
+        collection: String,
+    },
+    /// `subject` is a duplicate of `into` (`None`: not any more). Its documents show under
+    /// the person its merges lead to; a loop of merges (two desktops merging two people
+    /// each into the other) leads to the smallest id among them.
+    SubjectMerged {
+        subject: SubjectId,
+        into: Option<SubjectId>,
+        author: String,
+        collection: String,
+    },
+    /// The document is about `subject` (`None`: about no one).
+    DocumentSubjectSet {
+        doc: DocId,
+        subject: Option<SubjectId>,
+        author: String,
+        collection: String,
+    },
 }
 
 impl OpKind {
@@ -329,8 +376,14 @@ impl OpKind {
             | Self::TagRemoved { doc, .. }
             | Self::Trashed { doc, .. }
             | Self::Untrashed { doc, .. }
-            | Self::Purged { doc, .. } => Some(*doc),
-            Self::PackAdded { .. } | Self::PackDropped { .. } | Self::Audit { .. } => None,
+            | Self::Purged { doc, .. }
+            | Self::DocumentSubjectSet { doc, .. } => Some(*doc),
+            Self::PackAdded { .. }
+            | Self::PackDropped { .. }
+            | Self::Audit { .. }
+            | Self::SubjectCreated { .. }
+            | Self::SubjectSet { .. }
+            | Self::SubjectMerged { .. } => None,
         }
     }
 
@@ -347,14 +400,19 @@ impl OpKind {
             Self::PackAdded { .. } => "pack_added",
             Self::PackDropped { .. } => "pack_dropped",
             Self::Audit { .. } => "audit",
+            Self::SubjectCreated { .. } => "subject_created",
+            Self::SubjectSet { .. } => "subject_set",
+            Self::SubjectMerged { .. } => "subject_merged",
+            Self::DocumentSubjectSet { .. } => "document_subject_set",
         }
     }
 }
 
-/// The first operation kind in `json` (a segment, a store segment or a checkpoint) that
-/// this build does not know, if any: a newer Dossier wrote it. Sealed objects are
-/// authenticated, so an unknown kind is newness, never damage; a known kind that does
-/// not parse stays damage.
+/// The first operation in `json` (a segment, a store segment or a checkpoint) that this
+/// build does not understand because a newer Dossier wrote it: a kind of operation, or a
+/// value (an audit action, a field), it does not know. Sealed objects are authenticated,
+/// so an unknown name is newness, never damage; anything else that does not parse stays
+/// damage. Returns the operation's kind.
 pub(crate) fn newer_kind_in(json: &[u8]) -> Option<String> {
     fn walk(v: &serde_json::Value) -> Option<String> {
         match v {
@@ -363,12 +421,12 @@ pub(crate) fn newer_kind_in(json: &[u8]) -> Option<String> {
                     map.get("op").and_then(|t| t.as_str()),
                     map.contains_key("stamp"),
                 ) {
-                    let probe = serde_json::json!({ "op": tag });
-                    if let Err(e) = serde_json::from_value::<OpKind>(probe)
+                    if let Err(e) = serde_json::from_value::<Op>(v.clone())
                         && e.to_string().starts_with("unknown variant")
                     {
                         return Some(tag.to_owned());
                     }
+                    return None;
                 }
                 map.values().find_map(walk)
             }

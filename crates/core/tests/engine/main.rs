@@ -19,6 +19,7 @@ mod fixtures;
 mod key_objects;
 mod links;
 mod pdf_worker;
+mod subjects;
 
 const PASS: &str = "correct horse battery";
 /// Cheap Argon2 parameters so tests stay quick; production uses `KdfParams::default()`.
