@@ -124,6 +124,10 @@ pub enum Command {
     Diff(crate::diff::DiffArgs),
     /// Make an old version current again (appends a new version with its content).
     Restore { doc: String, version: u32 },
+    /// Students' and staff members' records: add, list, show, edit, merge, link a
+    /// document, import a roster.
+    #[command(subcommand)]
+    Subject(crate::subject::SubjectCommand),
     /// Add (+tag or tag) and remove (-tag) tags.
     Tag {
         doc: String,
@@ -513,6 +517,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             );
             Ok(0)
         }
+        Command::Subject(cmd) => crate::subject::run(root, cmd),
         Command::Set { doc, assignments } => {
             let mut lib = write(root)?;
             let id = resolve(&lib, &doc)?;

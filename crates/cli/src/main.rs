@@ -9,6 +9,7 @@ mod processing;
 mod prune;
 mod repair;
 mod search;
+mod subject;
 mod sync;
 mod unlock;
 mod watch;

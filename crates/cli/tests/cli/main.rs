@@ -16,6 +16,7 @@ mod preview;
 mod repair;
 mod rotated;
 mod search;
+mod subject;
 mod sync;
 mod watch;
 

@@ -169,6 +169,17 @@ impl Catalog {
         Ok(rows)
     }
 
+    /// The documents shown under a person (not in the trash), newest first.
+    pub fn subject_documents(&self, subject: SubjectId) -> Result<Vec<DocumentSummary>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SUMMARY_SELECT} WHERE d.subject = ?1 AND d.trashed = 0 ORDER BY d.created_ms DESC, d.id"
+        ))?;
+        let rows = stmt
+            .query_map([subject.to_string()], summary)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// What keeps a document from being deleted for good.
     pub fn hold(&self, doc: DocId) -> Result<Hold> {
         self.conn

@@ -546,21 +546,6 @@ impl Catalog {
         id.map(|i| i.parse().map_err(Error::from)).transpose()
     }
 
-    /// The documents shown under a person (not in the trash), newest first.
-    pub fn subject_documents(&self, id: SubjectId) -> Result<Vec<DocId>> {
-        let ids: Vec<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT id FROM documents WHERE subject = ?1 AND trashed = 0
-                 ORDER BY created_ms DESC, id",
-            )?
-            .query_map([id.to_string()], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        ids.into_iter()
-            .map(|d| d.parse().map_err(Error::from))
-            .collect()
-    }
-
     /// The record a document is shown under, if any.
     pub fn document_subject(&self, doc: DocId) -> Result<Option<SubjectId>> {
         let s: Option<String> = self

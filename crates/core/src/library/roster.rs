@@ -138,8 +138,8 @@ pub fn parse_roster(
             RosterIssue::MissingColumn("number (or student id)"),
         ));
     }
-    if !has(Column::Field(SubjectField::Name)) && !(has(Column::FirstName) && has(Column::LastName))
-    {
+    let whole_name = has(Column::Field(SubjectField::Name));
+    if !(whole_name || has(Column::FirstName) && has(Column::LastName)) {
         return Err(problem(
             1,
             RosterIssue::MissingColumn("name (or first and last name)"),
@@ -197,15 +197,15 @@ pub fn parse_roster(
                 Column::Ignored => {}
             }
         }
-        if !values.contains_key(&SubjectField::Name) {
+        values.entry(SubjectField::Name).or_insert_with(|| {
             let name: Vec<&str> = parts
                 .iter()
                 .flatten()
                 .map(|p| p.trim())
                 .filter(|p| !p.is_empty())
                 .collect();
-            values.insert(SubjectField::Name, name.join(" "));
-        }
+            name.join(" ")
+        });
         values
             .entry(SubjectField::Kind)
             .or_insert_with(|| kind.as_str().to_owned());

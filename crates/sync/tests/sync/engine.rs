@@ -13,6 +13,7 @@ use dossier_sync::{
 
 mod deleting;
 mod joining;
+mod subjects;
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
@@ -87,8 +88,11 @@ pub async fn state(e: &Engine<Owned>) -> String {
                 out += &serde_json::to_string(&d)?;
                 let detail = l.catalog().document(d.id)?;
                 out += &format!(
-                    "{:?} hold={} until={:?}\n",
-                    detail.fields, detail.legal_hold, detail.retain_until
+                    "{:?} hold={} until={:?} person={:?}\n",
+                    detail.fields,
+                    detail.legal_hold,
+                    detail.retain_until,
+                    l.catalog().document_subject(d.id)?
                 );
                 for v in l.catalog().versions(d.id)? {
                     let mut bytes = Vec::new();
@@ -100,6 +104,13 @@ pub async fn state(e: &Engine<Owned>) -> String {
                         blake3::hash(&bytes).to_hex()
                     );
                 }
+            }
+            let people = l.catalog().subjects(&dossier_core::SubjectFilter {
+                include_merged: true,
+                ..Default::default()
+            })?;
+            for p in people {
+                out += &format!("{}\n", serde_json::to_string(&p)?);
             }
             Ok(out)
         })
