@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use clap::{Args, Subcommand};
 use dossier_core::{
-    Access, Error, RosterOptions, SubjectField, SubjectFilter, SubjectKind, SubjectRecord,
+    Access, Dossier, Error, RosterOptions, SubjectField, SubjectFilter, SubjectKind, SubjectRecord,
     SubjectValues,
 };
 
@@ -71,6 +71,15 @@ pub enum SubjectCommand {
         person: Option<String>,
         #[arg(long)]
         none: bool,
+    },
+    /// Set the document types everyone in PROGRAMME must have on file (`*`: any programme
+    /// without its own list); no types clears it. Without PROGRAMME, list every programme's.
+    Require {
+        programme: Option<String>,
+        #[arg(requires = "programme", value_name = "TYPE")]
+        types: Vec<String>,
+        #[arg(long)]
+        json: bool,
     },
     /// Import a roster (CSV from the student-information system): adds the people the
     /// library lacks and updates the others. A file with any bad line imports nothing.
@@ -182,22 +191,51 @@ pub fn run(root: &Path, cmd: SubjectCommand) -> Result<u8> {
         SubjectCommand::Show { person, json } => {
             let lib = unlock_local(root, Access::Read)?;
             let id = lib.catalog().resolve_subject(&person)?;
-            let record = lib.catalog().subject(id)?;
-            let documents = lib.catalog().subject_documents(id)?;
+            let dossier = lib.catalog().dossier(id)?;
             let history = lib.catalog().subject_audit(id)?;
             if json {
                 output::json(&serde_json::json!({
-                    "subject": record,
-                    "documents": documents,
+                    "subject": dossier.person,
+                    "documents": dossier.by_type.iter().flat_map(|g| &g.documents).collect::<Vec<_>>(),
+                    "dossier": dossier,
                     "history": history,
                 }))?;
             } else {
-                show(&record);
-                println!();
-                output::documents(&documents);
+                show(&dossier);
                 if !history.is_empty() {
                     println!();
                     output::audit(&history);
+                }
+            }
+            Ok(0)
+        }
+        SubjectCommand::Require {
+            programme: Some(programme),
+            types,
+            ..
+        } => {
+            let mut lib = unlock(root, Access::Write)?;
+            lib.set_requirements(&programme, &types)?;
+            Ok(0)
+        }
+        SubjectCommand::Require {
+            programme: None,
+            json,
+            ..
+        } => {
+            let lib = unlock_local(root, Access::Read)?;
+            let all = lib.catalog().all_requirements()?;
+            if json {
+                let map: serde_json::Map<String, serde_json::Value> = all
+                    .into_iter()
+                    .map(|(p, t)| (p, serde_json::json!(t)))
+                    .collect();
+                output::json(&map)?;
+            } else if all.is_empty() {
+                println!("No programme requires documents yet.");
+            } else {
+                for (p, types) in all {
+                    println!("{p}: {}", types.join(", "));
                 }
             }
             Ok(0)
@@ -336,7 +374,8 @@ fn list(people: &[SubjectRecord]) {
     println!("{} people", people.len());
 }
 
-fn show(r: &SubjectRecord) {
+fn show(d: &Dossier) {
+    let r = &d.person;
     println!("{} {} — {}", r.kind, r.number, r.name);
     println!("  id          {}", r.id);
     for field in SubjectField::ALL {
@@ -353,5 +392,21 @@ fn show(r: &SubjectRecord) {
     if let Some(into) = r.merged_into {
         println!("  merged into {into}");
     }
-    println!("  documents   {}", r.documents);
+    if let Some(programme) = &d.requirements_of {
+        println!();
+        println!("Required ({programme}):");
+        for item in &d.checklist {
+            let mark = if item.missing() { "missing" } else { "on file" };
+            println!("  {:<8} {}", mark, item.doc_type);
+        }
+    }
+    for g in &d.by_type {
+        println!();
+        println!("{}:", g.doc_type.as_deref().unwrap_or("No type"));
+        output::documents(&g.documents);
+    }
+    if d.by_type.is_empty() {
+        println!();
+        println!("No documents.");
+    }
 }

@@ -7,6 +7,7 @@
 
 mod apply;
 mod cipher;
+mod dossier;
 mod gc;
 mod indexing;
 pub mod jobs;
@@ -20,6 +21,9 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+pub use dossier::{
+    ANY_PROGRAMME, ChecklistItem, Dossier, DossierGroup, TimelineEntry, TimelineEvent,
+};
 pub use gc::KeysSeen;
 pub use query::{AuditEntry, DocumentDetail, DocumentSummary, Hold, Listing, VersionInfo};
 pub use store_journal::CatalogState;

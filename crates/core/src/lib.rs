@@ -29,8 +29,9 @@ pub use catalog::jobs::{
     TextSource,
 };
 pub use catalog::{
-    AuditEntry, Catalog, CatalogState, DocumentDetail, DocumentSummary, Hold, KeysSeen, Listing,
-    SubjectFilter, SubjectRecord, VersionInfo,
+    ANY_PROGRAMME, AuditEntry, Catalog, CatalogState, ChecklistItem, DocumentDetail,
+    DocumentSummary, Dossier, DossierGroup, Hold, KeysSeen, Listing, SubjectFilter, SubjectRecord,
+    TimelineEntry, TimelineEvent, VersionInfo,
 };
 pub use error::{CatalogProblem, Error, Result, RosterIssue, RosterProblem};
 pub use extract::{

@@ -66,6 +66,22 @@ fn people_come_from_a_roster_and_documents_find_their_person() {
     let shown = lib.json(&["show", &doc, "--json"]);
     assert_eq!(shown["document"]["subject_name"], "Ada Okafor");
 
+    // Grade 9 requires a transcript and an ID photo: Ada has the first.
+    lib.ok(&["set", &doc, "type=Transcript"]);
+    lib.ok(&["subject", "require", "Grade 9", "transcript", "ID photo"]);
+    let required = lib.json(&["subject", "require", "--json"]);
+    assert_eq!(
+        required["Grade 9"],
+        serde_json::json!(["transcript", "ID photo"])
+    );
+    let checklist =
+        lib.json(&["subject", "show", "2024-017", "--json"])["dossier"]["checklist"].clone();
+    assert_eq!(checklist[0]["documents"][0], doc.as_str());
+    assert_eq!(checklist[1]["documents"], serde_json::json!([]));
+    let text = lib.ok(&["subject", "show", "2024-017"]);
+    assert!(text.contains("missing  ID photo"), "{text}");
+    assert!(text.contains("on file  transcript"), "{text}");
+
     // Staff by hand, edited; a document linked to a person by name.
     let cy = lib.json(&[
         "subject",

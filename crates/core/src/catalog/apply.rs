@@ -185,6 +185,17 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             collection,
             ..
         } => subjects::set_merge(tx, *subject, *into, collection, s)?,
+        OpKind::RequirementsSet {
+            programme, types, ..
+        } => {
+            tx.execute(
+                "INSERT INTO requirements (programme, types, stamp) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (programme) DO UPDATE SET programme = excluded.programme,
+                     types = excluded.types, stamp = excluded.stamp
+                 WHERE excluded.stamp > requirements.stamp",
+                params![programme, serde_json::to_string(types)?, key],
+            )?;
+        }
         OpKind::DocumentSubjectSet { doc, subject, .. } => {
             let value = subject.as_ref().map(serde_json::to_string).transpose()?;
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;

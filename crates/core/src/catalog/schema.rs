@@ -220,7 +220,8 @@ const MIGRATIONS: &[&str] = &[
     // `documents.subject_ref` is the record a document names (by link or by number),
     // `documents.subject` the record that leads to. `registers_by_subject_number` finds
     // the documents whose typed subject number a new record matches. `audit.subject`: the
-    // record an audit event is about.
+    // record an audit event is about. `requirements`: the document types each programme
+    // requires (JSON list; last writer wins).
     r#"
     CREATE TABLE subjects (
         id TEXT PRIMARY KEY,
@@ -257,6 +258,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX registers_by_subject_number ON registers(value) WHERE key = 'subject_id';
     ALTER TABLE audit ADD COLUMN subject TEXT;
     CREATE INDEX audit_by_subject ON audit(subject) WHERE subject IS NOT NULL;
+    CREATE TABLE requirements (
+        programme TEXT PRIMARY KEY COLLATE NOCASE,
+        types TEXT NOT NULL,
+        stamp TEXT NOT NULL
+    ) STRICT;
     "#,
 ];
 
@@ -318,7 +324,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 27);
+        assert_eq!(n, 28);
     }
 
     #[test]

@@ -215,6 +215,7 @@ pub enum AuditAction {
     SubjectEdited,
     SubjectsMerged,
     RosterImported,
+    RequirementsSet,
 }
 
 impl AuditAction {
@@ -237,6 +238,7 @@ impl AuditAction {
             Self::SubjectEdited => "subject_edited",
             Self::SubjectsMerged => "subjects_merged",
             Self::RosterImported => "roster_imported",
+            Self::RequirementsSet => "requirements_set",
         }
     }
 }
@@ -356,6 +358,14 @@ pub enum OpKind {
         author: String,
         collection: String,
     },
+    /// The document types every person of `programme` must have on file (`*`: of any
+    /// programme without its own list). Last writer wins per programme; empty clears it.
+    RequirementsSet {
+        programme: String,
+        types: Vec<String>,
+        author: String,
+        collection: String,
+    },
     /// The document is about `subject` (`None`: about no one).
     DocumentSubjectSet {
         doc: DocId,
@@ -383,7 +393,8 @@ impl OpKind {
             | Self::Audit { .. }
             | Self::SubjectCreated { .. }
             | Self::SubjectSet { .. }
-            | Self::SubjectMerged { .. } => None,
+            | Self::SubjectMerged { .. }
+            | Self::RequirementsSet { .. } => None,
         }
     }
 
@@ -404,6 +415,7 @@ impl OpKind {
             Self::SubjectSet { .. } => "subject_set",
             Self::SubjectMerged { .. } => "subject_merged",
             Self::DocumentSubjectSet { .. } => "document_subject_set",
+            Self::RequirementsSet { .. } => "requirements_set",
         }
     }
 }

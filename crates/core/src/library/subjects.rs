@@ -147,6 +147,46 @@ impl Library {
         ])
     }
 
+    /// Set the document types every person of `programme` must have on file (`*`: any
+    /// programme without its own list); an empty list clears it. Types are matched
+    /// without regard to case.
+    pub fn set_requirements(&mut self, programme: &str, types: &[String]) -> Result<()> {
+        self.writer()?;
+        let programme =
+            SubjectField::Programme
+                .normalise(programme)?
+                .ok_or(Error::BadSubjectValue {
+                    field: "programme",
+                    value: String::new(),
+                    expected: "a programme's name (or * for every programme)",
+                })?;
+        let mut list: Vec<String> = Vec::new();
+        for t in types {
+            let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if t.is_empty() || t.chars().any(char::is_control) || t.chars().count() > 100 {
+                return Err(Error::BadSubjectValue {
+                    field: "document type",
+                    value: t,
+                    expected: "a document type's name (at most 100 characters)",
+                });
+            }
+            if !list.iter().any(|l| l.eq_ignore_ascii_case(&t)) {
+                list.push(t);
+            }
+        }
+        let detail = format!("{programme}: {}", list.join(", "));
+        let audit = self.audit_op(AuditAction::RequirementsSet, None, None, Some(detail))?;
+        self.commit(vec![
+            OpKind::RequirementsSet {
+                programme,
+                types: list,
+                author: user_name(),
+                collection: ALL_COLLECTION.to_owned(),
+            },
+            audit,
+        ])
+    }
+
     /// The operation that creates record `id` with normalised `values`.
     pub(super) fn subject_created(
         &self,

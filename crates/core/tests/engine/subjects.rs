@@ -301,6 +301,61 @@ fn people_are_added_edited_merged_and_unmerged_and_their_documents_follow() {
         None
     );
 
+    // The checklist of Ann's programme: what is on file, what is missing; the timeline.
+    lib.set_requirements(
+        "ib diploma",
+        &[
+            "Transcript".into(),
+            "Birth certificate".into(),
+            "transcript".into(),
+        ],
+    )
+    .unwrap();
+    lib.set_requirements("*", &["Enrolment form".into()])
+        .unwrap();
+    lib.set_field(
+        docs[1],
+        FieldKey::Type,
+        Some(FieldValue::Text("birth Certificate".into())),
+    )
+    .unwrap();
+    let missing = |lib: &Library, who| -> Vec<(String, bool)> {
+        lib.catalog()
+            .dossier(who)
+            .unwrap()
+            .checklist
+            .iter()
+            .map(|c| (c.doc_type.clone(), c.missing()))
+            .collect()
+    };
+    assert_eq!(
+        missing(&lib, ann),
+        [
+            ("Transcript".to_owned(), true),
+            ("Birth certificate".to_owned(), true)
+        ]
+    );
+    lib.set_document_subject(docs[1], Some(ann)).unwrap();
+    assert_eq!(
+        missing(&lib, ann),
+        [
+            ("Transcript".to_owned(), true),
+            ("Birth certificate".to_owned(), false)
+        ]
+    );
+    // Someone of another programme gets the list for every programme.
+    assert_eq!(missing(&lib, dup), [("Enrolment form".to_owned(), true)]);
+    let dossier = lib.catalog().dossier(ann).unwrap();
+    assert_eq!(dossier.requirements_of.as_deref(), Some("ib diploma"));
+    assert_eq!(dossier.by_type.len(), 1);
+    assert_eq!(
+        dossier.by_type[0].doc_type.as_deref(),
+        Some("birth Certificate")
+    );
+    let dates: Vec<&str> = dossier.timeline.iter().map(|e| e.date.as_str()).collect();
+    assert_eq!(dates.first(), Some(&"2009-03-07"), "born first: {dates:?}");
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+
     // A reference is a number, a name or an id prefix.
     let cat = lib.catalog();
     assert_eq!(cat.resolve_subject("Ann Lee").unwrap(), ann);
