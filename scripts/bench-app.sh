@@ -3,7 +3,8 @@
 # search and idle memory, measured by driving the real release app (tests/app/bench.mjs).
 # Usage: ./scripts/bench-app.sh [DOCS] [LAUNCHES]   (defaults: 100000 documents, 5 launches;
 # DOSSIER_APP=path uses that app binary instead of building the release app)
-# The synthetic library is the search benchmark's (generated once under target/bench-search/).
+# The synthetic library is the search benchmark's (generated once under target/bench-search/);
+# DOSSIER_BENCH_LIBRARY=path opens another (e.g. the person benchmark's, with 20,000 people).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docs="${1:-100000}"
@@ -23,7 +24,7 @@ if [ -z "$app" ]; then
 fi
 cargo bench -p dossier-core --bench search -- --docs "$docs" --generate-only
 source scripts/app-env.sh
-export DOSSIER_LIBRARY="$PWD/target/bench-search/library-$docs"
+export DOSSIER_LIBRARY="${DOSSIER_BENCH_LIBRARY:-$PWD/target/bench-search/library-$docs}"
 export DOSSIER_SETTINGS="$work/settings.json"
 start_driver
 node tests/app/bench.mjs "$app" "$DOSSIER_LIBRARY" "bench passphrase" "${2:-5}"

@@ -126,25 +126,41 @@ impl Library {
 
     /// Say which person `doc` is about (`None`: no one).
     pub fn set_document_subject(&mut self, doc: DocId, subject: Option<SubjectId>) -> Result<()> {
+        self.set_document_subjects(&[(doc, subject)])
+    }
+
+    /// Say whom each of many documents is about, in one commit (bulk filing, rules): each
+    /// document and person is checked first, so a bad reference changes nothing.
+    pub fn set_document_subjects(&mut self, links: &[(DocId, Option<SubjectId>)]) -> Result<()> {
         self.writer()?;
-        self.catalog().document(doc)?;
-        let detail = match subject {
-            Some(s) => {
-                let r = self.catalog().subject(s)?;
-                format!("subject={} {}", r.kind, r.number)
-            }
-            None => "subject=".to_owned(),
-        };
-        let audit = self.audit_op(AuditAction::Edited, Some(doc), None, Some(detail))?;
-        self.commit(vec![
-            OpKind::DocumentSubjectSet {
-                doc,
-                subject,
+        let mut numbers = std::collections::HashMap::new();
+        let mut ops = Vec::with_capacity(links.len() * 2);
+        for (doc, subject) in links {
+            self.catalog().document(*doc)?;
+            let detail = match subject {
+                Some(s) => match numbers.get(s) {
+                    Some(d) => format!("subject={d}"),
+                    None => {
+                        let r = self.catalog().subject(*s)?;
+                        let d = format!("{} {}", r.kind, r.number);
+                        numbers.insert(*s, d.clone());
+                        format!("subject={d}")
+                    }
+                },
+                None => "subject=".to_owned(),
+            };
+            ops.push(OpKind::DocumentSubjectSet {
+                doc: *doc,
+                subject: *subject,
                 author: user_name(),
                 collection: ALL_COLLECTION.to_owned(),
-            },
-            audit,
-        ])
+            });
+            ops.push(self.audit_op(AuditAction::Edited, Some(*doc), None, Some(detail))?);
+        }
+        if ops.is_empty() {
+            return Ok(());
+        }
+        self.commit(ops)
     }
 
     /// Set the document types every person of `programme` must have on file (`*`: any
