@@ -205,6 +205,13 @@ impl Catalog {
         Ok(applied)
     }
 
+    /// Free the pages of the connection's cache that are not in use (SQLite's
+    /// `shrink_memory`); they are read again from the file when needed.
+    pub(crate) fn release_memory(&self) -> Result<()> {
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
+        Ok(())
+    }
+
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -56,6 +56,8 @@ impl Library {
                 if n > 0 {
                     index.settle()?;
                 }
+                // Nothing left to do: give back the catalog's cache, so an idle app is small.
+                self.catalog.release_memory()?;
                 return Ok(n);
             }
             let mut batch = Vec::with_capacity(docs.len());
