@@ -128,6 +128,9 @@ pub enum Command {
     /// document, import a roster.
     #[command(subcommand)]
     Subject(crate::subject::SubjectCommand),
+    /// Intake rules: what to set on new documents from their name, folder, type and text.
+    #[command(subcommand)]
+    Rules(crate::rules::RulesCommand),
     /// Add (+tag or tag) and remove (-tag) tags.
     Tag {
         doc: String,
@@ -518,6 +521,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             Ok(0)
         }
         Command::Subject(cmd) => crate::subject::run(root, cmd),
+        Command::Rules(cmd) => crate::rules::run(root, cmd),
         Command::Set { doc, assignments } => {
             let mut lib = write(root)?;
             let id = resolve(&lib, &doc)?;

@@ -8,6 +8,7 @@ mod preview;
 mod processing;
 mod prune;
 mod repair;
+mod rules;
 mod search;
 mod subject;
 mod sync;

@@ -13,6 +13,7 @@ mod indexing;
 pub mod jobs;
 mod query;
 mod replica;
+mod rules;
 pub mod schema;
 mod store_journal;
 mod subjects;

@@ -173,6 +173,27 @@ pub enum Error {
     #[error("this record is not merged into another")]
     SubjectNotMerged,
 
+    /// An intake rule that cannot be used.
+    #[error("rule {rule:?}: {what}: {reason}")]
+    BadRule {
+        rule: String,
+        what: String,
+        reason: &'static str,
+    },
+
+    /// A rule's regular expression that does not compile.
+    #[error("rule {rule:?}: the pattern {pattern:?} is not a usable regular expression ({source})")]
+    BadPattern {
+        rule: String,
+        pattern: String,
+        #[source]
+        source: regex::Error,
+    },
+
+    /// No rule has that id or name.
+    #[error("no rule matches {reference:?}; `dossier rules ls` lists them")]
+    NoSuchRule { reference: String },
+
     /// A roster file with lines that cannot be imported; nothing was imported.
     #[error("{} has {} problem(s); nothing was imported. {}", file.display(), problems.len(), first_problems(problems))]
     RosterRejected {

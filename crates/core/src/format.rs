@@ -25,6 +25,7 @@ pub mod op;
 pub mod pack;
 pub mod remote_json;
 pub mod repo;
+pub mod rule;
 pub(crate) mod sealed;
 pub mod store_journal;
 pub mod subject;

@@ -107,6 +107,11 @@ uuid_id!(
     new_v4
 );
 uuid_id!(
+    /// An intake rule.
+    RuleId,
+    new_v4
+);
+uuid_id!(
     /// One desktop's identity within a library.
     DeviceId,
     new_v4

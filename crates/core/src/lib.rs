@@ -18,6 +18,7 @@ mod keys;
 mod library;
 mod parse;
 mod preview;
+mod rules;
 mod sniff;
 mod store;
 mod watch;
@@ -41,8 +42,11 @@ pub use extract::{
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::op::{FieldKey, FieldValue};
+pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
-pub use ids::{ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, SubjectId, VersionId};
+pub use ids::{
+    ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, RuleId, SubjectId, VersionId,
+};
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};
 pub use library::{
@@ -51,8 +55,8 @@ pub use library::{
     ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
     MAX_ROSTER_PEOPLE, MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport,
     PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, Roster,
-    RosterLine, RosterOptions, RosterReport, SEGMENT_OPS, SubjectValues, TextState, VerifyReport,
-    VersionDiff, default_library_path, parse_roster,
+    RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState,
+    VerifyReport, VersionDiff, default_library_path, parse_roster,
 };
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,

@@ -20,6 +20,7 @@ mod purge;
 mod repair;
 mod restore_at;
 mod roster;
+mod rules;
 mod search;
 mod subjects;
 mod sync;
@@ -43,6 +44,7 @@ pub use restore_at::RestoredLibrary;
 pub use roster::{
     MAX_ROSTER_PEOPLE, Roster, RosterLine, RosterOptions, RosterReport, parse_roster,
 };
+pub use rules::RuleMatch;
 pub use subjects::SubjectValues;
 pub use sync::{CacheReport, SEGMENT_OPS};
 pub use verify::{AffectedDocument, VerifyReport};

@@ -15,6 +15,7 @@ mod pdf_worker;
 mod preview;
 mod repair;
 mod rotated;
+mod rules;
 mod search;
 mod subject;
 mod sync;

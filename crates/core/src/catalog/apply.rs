@@ -196,6 +196,20 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                 params![programme, serde_json::to_string(types)?, key],
             )?;
         }
+        OpKind::RuleSet { rule, body, .. } => {
+            tx.execute(
+                "INSERT INTO rules (id, body, position, stamp) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body,
+                     position = excluded.position, stamp = excluded.stamp
+                 WHERE excluded.stamp > rules.stamp",
+                params![
+                    rule.to_string(),
+                    body.as_ref().map(serde_json::to_string).transpose()?,
+                    body.as_ref().map_or(0, |b| b.position),
+                    key
+                ],
+            )?;
+        }
         OpKind::DocumentSubjectSet { doc, subject, .. } => {
             let value = subject.as_ref().map(serde_json::to_string).transpose()?;
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;

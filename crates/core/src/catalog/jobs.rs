@@ -250,7 +250,10 @@ impl Catalog {
     /// state (jobs, texts, the index queue), which is recomputed if a power cut loses it.
     /// A process crash never loses it (it is in the WAL), and the next fully synchronous
     /// commit makes it durable with everything before it.
-    fn derived<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub(super) fn derived<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         let result = (|| {
             let tx = self.conn.transaction()?;

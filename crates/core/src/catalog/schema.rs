@@ -264,6 +264,23 @@ const MIGRATIONS: &[&str] = &[
         stamp TEXT NOT NULL
     ) STRICT;
     "#,
+    // 11: intake rules. `rules` projects the `RuleSet` operations (last writer wins per
+    // rule; a deleted rule keeps its row with no body). `rule_sources` is derived and
+    // local: the folder a document was added from on this desktop, and whether its
+    // text-stage rules are still to run (only the desktop that added it runs them).
+    r#"
+    CREATE TABLE rules (
+        id TEXT PRIMARY KEY,
+        body TEXT,
+        position INTEGER NOT NULL DEFAULT 0,
+        stamp TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE rule_sources (
+        doc TEXT PRIMARY KEY,
+        folder TEXT,
+        text_pending INTEGER NOT NULL DEFAULT 1
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -324,7 +341,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 28);
+        assert_eq!(n, 30);
     }
 
     #[test]

@@ -12,9 +12,10 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::manifest::Manifest;
+use super::rule::Rule;
 use super::subject::SubjectField;
 use crate::error::{Error, Result};
-use crate::ids::{ContentHash, DeviceId, DocId, PackId, SubjectId, VersionId};
+use crate::ids::{ContentHash, DeviceId, DocId, PackId, RuleId, SubjectId, VersionId};
 
 /// Hybrid logical clock value: wall-clock milliseconds plus a counter for ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -216,6 +217,7 @@ pub enum AuditAction {
     SubjectsMerged,
     RosterImported,
     RequirementsSet,
+    RuleChanged,
 }
 
 impl AuditAction {
@@ -239,6 +241,7 @@ impl AuditAction {
             Self::SubjectsMerged => "subjects_merged",
             Self::RosterImported => "roster_imported",
             Self::RequirementsSet => "requirements_set",
+            Self::RuleChanged => "rule_changed",
         }
     }
 }
@@ -366,6 +369,13 @@ pub enum OpKind {
         author: String,
         collection: String,
     },
+    /// An intake rule made or changed (`None`: deleted). Last writer wins per rule.
+    RuleSet {
+        rule: RuleId,
+        body: Option<Rule>,
+        author: String,
+        collection: String,
+    },
     /// The document is about `subject` (`None`: about no one).
     DocumentSubjectSet {
         doc: DocId,
@@ -394,7 +404,8 @@ impl OpKind {
             | Self::SubjectCreated { .. }
             | Self::SubjectSet { .. }
             | Self::SubjectMerged { .. }
-            | Self::RequirementsSet { .. } => None,
+            | Self::RequirementsSet { .. }
+            | Self::RuleSet { .. } => None,
         }
     }
 
@@ -416,6 +427,7 @@ impl OpKind {
             Self::SubjectMerged { .. } => "subject_merged",
             Self::DocumentSubjectSet { .. } => "document_subject_set",
             Self::RequirementsSet { .. } => "requirements_set",
+            Self::RuleSet { .. } => "rule_set",
         }
     }
 }

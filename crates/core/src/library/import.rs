@@ -302,6 +302,8 @@ struct PendingDoc {
     needs: u64,
     ops: Vec<OpKind>,
     outcome: ImportOutcome,
+    /// A new document, and the folder it came from (for intake rules).
+    source: Option<(DocId, Option<String>)>,
 }
 
 /// Full packs queued for the flusher; bounded so that a slow disk slows the import down.
@@ -335,6 +337,8 @@ struct Committer<'l, 'p> {
     docs: std::collections::VecDeque<PendingDoc>,
     /// Content imported by this run, for duplicates not yet committed.
     session_hashes: HashMap<ContentHash, (DocId, String)>,
+    /// The intake rules, run on each new document as it is added.
+    rules: crate::rules::Rules,
     last_commit: Instant,
     report: ImportReport,
     progress: &'p mut dyn FnMut(ImportEvent<'_>),
@@ -488,8 +492,24 @@ impl Committer<'_, '_> {
         };
         ops.push(
             self.lib
-                .audit_op(action, Some(doc), Some(version), Some(file_name))?,
+                .audit_op(action, Some(doc), Some(version), Some(file_name.clone()))?,
         );
+        let source = if created {
+            let folder = p.path.parent().map(|f| f.to_string_lossy().into_owned());
+            let outcome = self.rules.evaluate(&crate::rules::Candidate {
+                file_name: &file_name,
+                folder: folder.as_deref(),
+                mime: &mime,
+                text: None,
+            });
+            let filed = super::rules::Filed::new_document(&title, &file_name);
+            if let Some(plan) = self.lib.plan(doc, &outcome, &filed)? {
+                ops.extend(plan.ops);
+            }
+            Some((doc, folder))
+        } else {
+            None
+        };
         self.session_hashes.insert(hash, (doc, title.clone()));
         let open = self.pack.as_ref().is_some_and(|p| !p.is_empty());
         self.docs.push_back(PendingDoc {
@@ -503,6 +523,7 @@ impl Committer<'_, '_> {
                 size,
                 mime,
             },
+            source,
         });
         Ok(())
     }
@@ -579,6 +600,13 @@ impl Committer<'_, '_> {
         if !ops.is_empty() {
             self.lib.commit(ops)?;
         }
+        // Where the new documents came from, for the rules that run once their text is
+        // read (derived: lost with a crash here, those rules just do not run for them).
+        let sources: Vec<(DocId, Option<String>)> =
+            docs.iter().filter_map(|d| d.source.clone()).collect();
+        if !sources.is_empty() {
+            self.lib.writer()?.record_rule_sources(&sources)?;
+        }
         self.last_commit = Instant::now();
         for d in docs {
             self.finish(d.outcome);
@@ -637,6 +665,7 @@ impl Library {
         let (pack_tx, pack_rx) = bounded::<PackWriter>(PACKS_IN_FLIGHT - 1);
         // Unbounded so the flusher never blocks on a committer that stopped on an error.
         let (done_tx, done_rx) = unbounded::<Result<FinishedPack>>();
+        let rules = crate::rules::Rules::new(self.catalog().rules()?);
         let mut c = Committer {
             lib: self,
             target,
@@ -652,6 +681,7 @@ impl Library {
             manifests: HashMap::new(),
             docs: Default::default(),
             session_hashes: HashMap::new(),
+            rules,
             last_commit: Instant::now(),
             report: ImportReport::default(),
             progress,

@@ -162,6 +162,10 @@ impl Library {
                 };
                 self.writer()?
                     .finish_job(job.version, job.doc, job.kind, &result)?;
+                if matches!(job.kind, JobKind::Extract | JobKind::Ocr) {
+                    // The text is read (or will not be): rules that look at it run now.
+                    self.rules_after_text(job.doc)?;
+                }
                 match result.state {
                     JobState::Done => report.done += 1,
                     JobState::Failed => report.failed += 1,

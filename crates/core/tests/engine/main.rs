@@ -19,6 +19,7 @@ mod fixtures;
 mod key_objects;
 mod links;
 mod pdf_worker;
+mod rules;
 mod subjects;
 
 const PASS: &str = "correct horse battery";
