@@ -67,6 +67,8 @@ fn state(c: &Catalog) -> String {
     for p in people {
         out += &format!("{p:?}\n");
     }
+    out += &format!("{:?}\n", c.rules().unwrap());
+    out += &format!("{:?}\n", c.all_requirements().unwrap());
     out
 }
 
@@ -318,7 +320,37 @@ fn subject_scenario() -> (Vec<Op>, DocId, SubjectId, SubjectId) {
     );
     // B creates the same person x too (the same roster imported on both).
     ops.extend(cb.commit(vec![person(x, "1001", "Ann Lee")]).unwrap());
-    ops.extend(ca.commit(vec![merged(x, Some(y))]).unwrap());
+    let rule = crate::ids::RuleId::new();
+    let ruled = |name: &str| OpKind::RuleSet {
+        rule,
+        body: Some(crate::format::rule::Rule {
+            name: name.into(),
+            position: 0,
+            enabled: true,
+            when: Vec::new(),
+            then: vec![crate::format::rule::Action::Type { value: name.into() }],
+        }),
+        author: "test".into(),
+        collection: "all".into(),
+    };
+    let required = |types: &[&str]| OpKind::RequirementsSet {
+        programme: "Grade 9".into(),
+        types: types.iter().map(|t| (*t).to_owned()).collect(),
+        author: "test".into(),
+        collection: "all".into(),
+    };
+    ops.extend(
+        ca.commit(vec![
+            merged(x, Some(y)),
+            ruled("from a"),
+            required(&["Transcript"]),
+        ])
+        .unwrap(),
+    );
+    ops.extend(
+        cb.commit(vec![ruled("from b"), required(&["ID photo"])])
+            .unwrap(),
+    );
     ops.extend(
         cb.commit(vec![
             merged(y, Some(x)),
