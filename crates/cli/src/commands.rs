@@ -530,8 +530,14 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
                 let Some((k, v)) = a.split_once('=') else {
                     bail!("{a:?} is not FIELD=VALUE")
                 };
-                let value = (!v.is_empty()).then(|| FieldValue::parse_typed(v));
-                parsed.push((FieldKey::from_name(k)?, value));
+                let key = FieldKey::from_name(k)?;
+                // Custom fields are typed (numbers, dates); built-in properties are text as
+                // written, so a student number keeps its leading zeros.
+                let value = (!v.is_empty()).then(|| match key {
+                    FieldKey::Custom(_) => FieldValue::parse_typed(v),
+                    _ => FieldValue::Text(v.to_owned()),
+                });
+                parsed.push((key, value));
             }
             for (k, v) in parsed {
                 lib.set_field(id, k, v)?;

@@ -358,7 +358,7 @@ fn list(people: &[SubjectRecord]) {
             .chars()
             .take(18)
             .collect();
-        let merged = if p.merged_into.is_some() {
+        let merged = if p.shown_as.is_some() {
             "  (merged)"
         } else {
             ""

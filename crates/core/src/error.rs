@@ -523,6 +523,12 @@ pub enum RosterIssue {
     /// Too many lines for one import.
     #[error("more than {limit} people in one file; split it")]
     TooLong { limit: usize },
+    /// A file larger than a roster can be.
+    #[error("the file is larger than {limit_mib} MiB; split it")]
+    TooBig { limit_mib: u64 },
+    /// Two headings that name the same field.
+    #[error("the headings {first:?} and {second:?} both name one field; keep one")]
+    SameColumnTwice { first: String, second: String },
 }
 
 fn first_problems(problems: &[RosterProblem]) -> String {

@@ -15,6 +15,12 @@ fn people_come_from_a_roster_and_documents_find_their_person() {
     let photo = doc_by_name(&lib, "photo-id.txt");
     // Filed by number before the roster arrived.
     lib.ok(&["set", &doc, "subject=2024-017"]);
+    // A number is kept as written: leading zeros and all.
+    lib.ok(&["set", &photo, "subject=0012"]);
+    assert_eq!(
+        lib.json(&["show", &photo, "--json"])["document"]["subject_id"],
+        "0012"
+    );
 
     let roster = lib.work().join("roster.csv");
     std::fs::write(

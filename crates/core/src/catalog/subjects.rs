@@ -343,7 +343,8 @@ pub struct SubjectRecord {
     pub status: Option<String>,
     /// The record this one is a duplicate of (directly).
     pub merged_into: Option<SubjectId>,
-    /// The record its merges lead to, when merged.
+    /// The record its merges lead to, when that is another (`None`: this record is the
+    /// one shown, also when it leads a loop of merges).
     pub shown_as: Option<SubjectId>,
     pub collection: String,
     /// RFC 3339 times.
@@ -379,14 +380,14 @@ pub struct SubjectFilter {
     pub text: Option<String>,
     pub kind: Option<SubjectKind>,
     pub programme: Option<String>,
-    /// List merged records too.
+    /// List merged records (those shown as another) too.
     pub include_merged: bool,
     pub limit: Option<u32>,
 }
 
 const RECORD_SELECT: &str = "
     SELECT s.id, s.kind, s.number, s.name, s.other_names, s.birth_date, s.programme, s.enrolled,
-           s.left_on, s.status, s.merged_into, c.canonical, s.collection, s.created_ms, s.updated_ms,
+           s.left_on, s.status, s.merged_into, nullif(c.canonical, s.id), s.collection, s.created_ms, s.updated_ms,
            (SELECT count(*) FROM documents d WHERE d.subject = s.id AND d.trashed = 0)
     FROM subjects s LEFT JOIN subject_canonical c ON c.subject = s.id";
 
@@ -452,7 +453,7 @@ impl Catalog {
         let mut sql = format!("{RECORD_SELECT} WHERE 1");
         let mut args: Vec<String> = Vec::new();
         if !filter.include_merged {
-            sql.push_str(" AND s.merged_into IS NULL");
+            sql.push_str(" AND nullif(c.canonical, s.id) IS NULL");
         }
         if let Some(k) = filter.kind {
             args.push(k.as_str().to_owned());
@@ -511,7 +512,7 @@ impl Catalog {
                 .collect::<rusqlite::Result<_>>()?)
         };
         let by_number = query(
-            "SELECT id FROM subjects WHERE number = ?1 AND merged_into IS NULL",
+            "SELECT id FROM subjects WHERE number = ?1 AND NOT EXISTS (SELECT 1 FROM subject_canonical c WHERE c.subject = subjects.id AND c.canonical <> subjects.id)",
             r,
         )?;
         if !by_number.is_empty() {
@@ -528,7 +529,7 @@ impl Catalog {
             }
         }
         many(query(
-            "SELECT id FROM subjects WHERE name = ?1 COLLATE NOCASE AND merged_into IS NULL LIMIT 2",
+            "SELECT id FROM subjects WHERE name = ?1 COLLATE NOCASE AND NOT EXISTS (SELECT 1 FROM subject_canonical c WHERE c.subject = subjects.id AND c.canonical <> subjects.id) LIMIT 2",
             r,
         )?)
     }
@@ -538,7 +539,7 @@ impl Catalog {
         let id: Option<String> = self
             .conn
             .prepare_cached(
-                "SELECT id FROM subjects WHERE number = ?1 AND kind = ?2 AND merged_into IS NULL
+                "SELECT id FROM subjects WHERE number = ?1 AND kind = ?2 AND NOT EXISTS (SELECT 1 FROM subject_canonical c WHERE c.subject = subjects.id AND c.canonical <> subjects.id)
                  ORDER BY id LIMIT 1",
             )?
             .query_row(params![number, kind.as_str()], |r| r.get(0))

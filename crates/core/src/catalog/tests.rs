@@ -388,8 +388,26 @@ fn people_and_their_merges_resolve_the_same_on_every_device() {
     c.apply_ops(&ops).unwrap();
     // x and y were merged each into the other: both lead to the smaller id.
     let lead = x.min(y);
-    assert_eq!(c.subject(x).unwrap().shown_as, Some(lead));
-    assert_eq!(c.subject(y).unwrap().shown_as, Some(lead));
+    let other = x.max(y);
+    assert_eq!(c.subject(other).unwrap().shown_as, Some(lead));
+    assert_eq!(
+        c.subject(lead).unwrap().shown_as,
+        None,
+        "the loop's lead is shown"
+    );
+    // The lead stays findable, by number and in lists; the other is not.
+    let lead_number = c.subject(lead).unwrap().number;
+    assert_eq!(c.resolve_subject(&lead_number).unwrap(), lead);
+    let listed: Vec<SubjectId> = c
+        .subjects(&SubjectFilter::default())
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(
+        listed.contains(&lead) && !listed.contains(&other),
+        "{listed:?}"
+    );
     assert_eq!(c.document_subject(doc).unwrap(), Some(lead));
     assert_eq!(c.subject_documents(lead).unwrap()[0].id, doc);
     let shown = c.document(doc).unwrap();

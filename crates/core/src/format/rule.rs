@@ -141,15 +141,22 @@ impl Rule {
                 Action::Tags { values }
                     if values
                         .iter()
-                        .any(|t| t.trim().is_empty() || t.contains('\n'))
+                        .any(|t| t.trim().is_empty() || t.chars().any(char::is_control))
                         || values.is_empty() =>
                 {
                     return Err(bad("its tags", "give tags without line breaks"));
                 }
                 Action::Field { name, .. }
-                    if name.trim().is_empty() || name.contains(['=', '\n']) =>
+                    if !matches!(
+                        super::op::FieldKey::from_name(name),
+                        Ok(super::op::FieldKey::Custom(_))
+                    ) =>
                 {
-                    return Err(bad(name, "not a usable field name"));
+                    return Err(bad(
+                        name,
+                        "not a custom field's name (type, title, subject and collection have \
+                         their own actions; holds and retention are not set by rules)",
+                    ));
                 }
                 Action::Title { template } if template.trim().is_empty() => {
                     return Err(bad("the title", "the template cannot be empty"));

@@ -163,8 +163,13 @@ impl Library {
                 self.writer()?
                     .finish_job(job.version, job.doc, job.kind, &result)?;
                 if matches!(job.kind, JobKind::Extract | JobKind::Ocr) {
-                    // The text is read (or will not be): rules that look at it run now.
-                    self.rules_after_text(job.doc)?;
+                    // The text is read (or will not be): rules that look at it run now. A
+                    // rule that cannot run is reported; processing goes on.
+                    if let Err(e) = self.rules_after_text(job.doc) {
+                        progress(ProcessEvent::Unavailable {
+                            what: &format!("intake rules: {e}"),
+                        });
+                    }
                 }
                 match result.state {
                     JobState::Done => report.done += 1,

@@ -131,6 +131,20 @@ pub fn parse_roster(
         .map_err(|e| problem(1, RosterIssue::Unreadable(e)))?
         .clone();
     let columns: Vec<Column> = headings.iter().map(column).collect();
+    // Two headings for one field (`Student ID` and `ID`): which one is the school's
+    // number cannot be known, so the file is refused rather than one silently chosen.
+    for (i, c) in columns.iter().enumerate() {
+        if *c != Column::Ignored && columns[..i].contains(c) {
+            let first = columns.iter().position(|x| x == c).unwrap_or(0);
+            return Err(problem(
+                1,
+                RosterIssue::SameColumnTwice {
+                    first: headings.get(first).unwrap_or_default().trim().to_owned(),
+                    second: headings.get(i).unwrap_or_default().trim().to_owned(),
+                },
+            ));
+        }
+    }
     let has = |c: Column| columns.contains(&c);
     if !has(Column::Field(SubjectField::Number)) {
         return Err(problem(
@@ -286,19 +300,32 @@ impl Library {
         if !options.dry_run {
             self.writer()?;
         }
-        let size = std::fs::metadata(file).io("read", file)?.len();
-        if size > MAX_ROSTER_BYTES {
+        if !std::fs::metadata(file).io("read", file)?.is_file() {
+            return Err(Error::NotAFile {
+                path: file.to_owned(),
+            });
+        }
+        // Read at most one byte past the limit, whatever the file says its size is.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(
+                std::fs::File::open(file).io("read", file)?,
+                MAX_ROSTER_BYTES + 1,
+            ),
+            &mut bytes,
+        )
+        .io("read", file)?;
+        if bytes.len() as u64 > MAX_ROSTER_BYTES {
             return Err(Error::RosterRejected {
                 file: file.to_owned(),
                 problems: vec![RosterProblem {
                     line: 0,
-                    issue: RosterIssue::TooLong {
-                        limit: MAX_ROSTER_PEOPLE,
+                    issue: RosterIssue::TooBig {
+                        limit_mib: MAX_ROSTER_BYTES / (1024 * 1024),
                     },
                 }],
             });
         }
-        let bytes = std::fs::read(file).io("read", file)?;
         let roster =
             parse_roster(&bytes, options.kind).map_err(|problems| Error::RosterRejected {
                 file: file.to_owned(),
@@ -312,7 +339,7 @@ impl Library {
         for r in all {
             let key = (r.kind, r.number.clone());
             // A live record wins over a merged one with the same number.
-            if existing.get(&key).is_none_or(|e| e.merged_into.is_some()) {
+            if existing.get(&key).is_none_or(|e| e.shown_as.is_some()) {
                 existing.insert(key, r);
             }
         }
@@ -403,6 +430,17 @@ mod tests {
         assert_eq!(first[&SubjectField::Kind], "student");
         assert_eq!(r.lines[1].line, 4);
         assert_eq!(r.lines[1].values[&SubjectField::BirthDate], "");
+    }
+
+    #[test]
+    fn two_headings_for_one_field_are_refused() {
+        assert_eq!(
+            problems("Student ID,Name,ID\n1,Ann,77\n"),
+            vec![
+                "line 1: the headings \"Student ID\" and \"ID\" both name one field; keep one"
+                    .to_owned()
+            ]
+        );
     }
 
     #[test]

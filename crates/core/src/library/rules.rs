@@ -124,7 +124,14 @@ impl Library {
     /// their text as read; nothing is written.
     pub fn preview_rule(&self, rule: &Rule) -> Result<Vec<RuleMatch>> {
         rule.check()?;
-        let rules = Rules::new(vec![(RuleId::new(), rule.clone())]);
+        // Tested as if on, as `apply_rule` runs it.
+        let rules = Rules::new(vec![(
+            RuleId::new(),
+            Rule {
+                enabled: true,
+                ..rule.clone()
+            },
+        )]);
         let mut out = Vec::new();
         for d in self.catalog().list(crate::Listing::Active)? {
             if let Some(plan) = self.rule_plan(&rules, d.id)? {
@@ -223,15 +230,24 @@ impl Library {
         }
         let mut person: Option<(SubjectId, String, String)> = None;
         if !filed.has_subject {
-            for n in &outcome.numbers {
-                let found = match self.catalog().subject_numbered(SubjectKind::Student, n)? {
-                    Some(s) => Some(s),
-                    None => self.catalog().subject_numbered(SubjectKind::Staff, n)?,
-                };
+            'numbers: for n in &outcome.numbers {
+                // Patterns match without regard to case; numbers are kept as written.
+                let mut found = None;
+                for spelling in [n.clone(), n.to_uppercase(), n.to_lowercase()] {
+                    for kind in [SubjectKind::Student, SubjectKind::Staff] {
+                        if let Some(s) = self.catalog().subject_numbered(kind, &spelling)? {
+                            found = Some(s);
+                            break;
+                        }
+                    }
+                    if found.is_some() {
+                        break;
+                    }
+                }
                 if let Some(s) = found {
                     let r = self.catalog().subject(s)?;
                     person = Some((s, r.number, r.name));
-                    break;
+                    break 'numbers;
                 }
             }
         }
@@ -245,7 +261,11 @@ impl Library {
             });
         }
         for (name, value) in &outcome.fields {
-            let key = FieldKey::from_name(name)?;
+            // A rule synced from elsewhere is not checked here: a name that is not a
+            // custom field's is passed over, never an error that would stop imports.
+            let Ok(key @ FieldKey::Custom(_)) = FieldKey::from_name(name) else {
+                continue;
+            };
             let FieldKey::Custom(field) = &key else {
                 continue;
             };

@@ -111,10 +111,27 @@ fn rules_file_new_documents_on_import_and_once_their_text_is_read() {
         ),
     );
     assert!(matches!(bad, Err(Error::BadPattern { .. })), "{bad:?}");
+    // So is a rule that would set a legal hold or a built-in property as a field.
+    for name in ["hold", "retain_until", "type"] {
+        let bad = lib.set_rule(
+            None,
+            rule(
+                "sneaky",
+                2,
+                vec![],
+                vec![Action::Field {
+                    name: name.into(),
+                    value: "true".into(),
+                }],
+            ),
+        );
+        assert!(matches!(bad, Err(Error::BadRule { .. })), "{name}: {bad:?}");
+    }
     assert_eq!(lib.catalog().rules().unwrap(), before);
 
     let pile = t.path().join("Scans/Admissions");
-    write(&pile, "form S00077.txt", b"Application for admission");
+    // The number is found without regard to case.
+    write(&pile, "form s00077.txt", b"Application for admission");
     write(
         &pile,
         "scan-0001.txt",
@@ -124,7 +141,7 @@ fn rules_file_new_documents_on_import_and_once_their_text_is_read() {
     write(&pile, "letter.txt", b"Dear parent, the trip is on Friday.");
     import(&mut lib, &[pile], &ImportOptions::default());
     // On import: the folder and name rule has run; the text rule waits for the text.
-    let form = by_file(&lib, "form S00077.txt");
+    let form = by_file(&lib, "form s00077.txt");
     assert_eq!(form.summary.doc_type.as_deref(), Some("Admission form"));
     assert_eq!(form.subject_name.as_deref(), Some("Bo Chen"));
     assert_eq!(by_file(&lib, "scan-0001.txt").summary.doc_type, None);
