@@ -345,13 +345,15 @@ fn value_register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<F
 }
 
 fn text_register(tx: &Transaction<'_>, doc: &str, key: &str) -> Result<Option<String>> {
-    Ok(match register(tx, doc, key)? {
-        None => None,
-        Some(json) => match serde_json::from_str::<FieldValue>(&json) {
-            Ok(v) => Some(v.display()),
-            Err(_) => serde_json::from_str::<String>(&json).ok(),
-        },
-    })
+    Ok(register(tx, doc, key)?.and_then(|json| text_value(&json)))
+}
+
+/// A register's value as text: a [`FieldValue`], or a bare string as older builds wrote.
+pub(super) fn text_value(json: &str) -> Option<String> {
+    match serde_json::from_str::<FieldValue>(json) {
+        Ok(v) => Some(v.display()),
+        Err(_) => serde_json::from_str::<String>(json).ok(),
+    }
 }
 
 /// [`refresh`] a document another record's change affects, and queue it for the index.
@@ -405,12 +407,7 @@ fn refresh(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
         Some(FieldValue::Date(d)) => retention_end_ms(&d),
         _ => None,
     };
-    let person = subjects::resolve(
-        tx,
-        &id,
-        text_register(tx, &id, "subject_id")?,
-        text_register(tx, &id, "subject_name")?,
-    )?;
+    let person = subjects::resolve(tx, &id, text_register(tx, &id, "subject_name")?)?;
     tx.prepare_cached(
         "UPDATE documents SET title = ?2, doc_type = ?3, subject_id = ?4, subject_name = ?5, collection = ?6,
              current_version = ?7, trashed = ?8, concurrent = ?9, legal_hold = ?10, retention_until_ms = ?11,

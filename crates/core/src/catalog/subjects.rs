@@ -258,7 +258,6 @@ pub(super) struct Resolved {
 pub(super) fn resolve(
     tx: &Transaction<'_>,
     doc: &str,
-    typed_number: Option<String>,
     typed_name: Option<String>,
 ) -> Result<Resolved> {
     let stamp_of = |key: &str| -> Result<Option<(Option<String>, String)>> {
@@ -269,6 +268,11 @@ pub(super) fn resolve(
     };
     let link = stamp_of(LINK_REGISTER)?;
     let typed = stamp_of("subject_id")?;
+    // The number typed into the document's subject field, read once with its stamp.
+    let typed_number = typed
+        .as_ref()
+        .and_then(|(v, _)| v.as_deref())
+        .and_then(super::apply::text_value);
     let link_wins = match (&link, &typed) {
         (Some((_, l)), Some((_, t))) => l > t,
         (Some(_), None) => true,
