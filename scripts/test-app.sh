@@ -45,6 +45,7 @@ mkdir -p "$TMPDIR" "$XDG_CACHE_HOME" "$XDG_DATA_HOME"
 rm -rf target/e2e-screens
 start_driver
 node tests/app/e2e.mjs "$app" "$DOSSIER_LIBRARY" "$corpus"
+node tests/app/filing.mjs "$app" "$work/filing" "$corpus"
 export PDFIUM_DYNAMIC_LIB_PATH="${built_pdfium:-$PDFIUM_DYNAMIC_LIB_PATH}"
 export DOSSIER_CLI="$PWD/target/release/dossier"
 

@@ -9,15 +9,33 @@ pub mod edit;
 pub mod files;
 pub mod intake;
 pub mod library;
+pub mod people;
+pub mod rules;
 pub mod settings;
 pub mod sync;
 
-use dossier_core::DocId;
+use dossier_core::{DocId, Library};
+use tauri::AppHandle;
+use tauri_specta::Event;
 
 use crate::error::{AppError, AppResult, ErrorKind};
+use crate::events::LibraryChanged;
+use crate::state::AppState;
 
 /// A document id from the UI.
 fn doc_id(s: &str) -> AppResult<DocId> {
     s.parse()
         .map_err(|_| AppError::new(ErrorKind::Invalid, format!("{s:?} is not a document id")))
+}
+
+/// Run a change on the writer thread that may touch any view (people, rules, the
+/// documents they file), and say so.
+async fn change<T: Send + 'static>(
+    app: &AppHandle,
+    state: &AppState,
+    f: impl FnOnce(&mut Library) -> dossier_core::Result<T> + Send + 'static,
+) -> AppResult<T> {
+    let out = state.session()?.write(move |lib| Ok(f(lib)?)).await?;
+    let _ = LibraryChanged::any().emit(app);
+    Ok(out)
 }

@@ -4,6 +4,8 @@
 //! **API boundary:** the UI sees only these types. Core types stay free of specta and
 //! of the UI's needs; a field the UI needs is added here, converted from core.
 
+mod people;
+mod rules;
 mod sync;
 
 use std::collections::BTreeMap;
@@ -11,6 +13,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub use people::{People, PersonDossier, PersonEdit, Requirements, RosterOutcome};
+pub use rules::{RuleForm, RuleHit, SavedRule};
 pub use sync::{ConcurrentDocument, LastSync, RemoteCredentials, SyncState, SyncStatus};
 
 /// Versions and what is unavailable, for the about box.
@@ -281,6 +285,8 @@ pub struct Document {
     pub doc_type: Option<String>,
     pub subject_id: Option<String>,
     pub subject_name: Option<String>,
+    /// The person it is about (linked, or whose number was typed), once they are a record.
+    pub person: Option<PersonLink>,
     pub tags: Vec<String>,
     /// Custom fields, as text.
     pub fields: BTreeMap<String, String>,
@@ -303,6 +309,14 @@ pub struct Document {
     /// Newest last.
     pub versions: Vec<Version>,
     pub audit: Vec<AuditEvent>,
+}
+
+/// The person a document is about.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PersonLink {
+    pub id: String,
+    pub number: String,
+    pub name: String,
 }
 
 /// Metadata the user edits in the document view; `None` leaves a value as it is.

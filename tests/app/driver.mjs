@@ -2,7 +2,7 @@
 // (e2e.mjs) and the benchmark (bench.mjs).
 
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { Builder, By, Key, until } from "selenium-webdriver";
 
 export const TIMEOUT = 120_000;
@@ -77,5 +77,32 @@ export function hasGpu() {
     return readdirSync("/dev/dri").some((n) => n.startsWith("renderD"));
   } catch {
     return false;
+  }
+}
+
+/** Wait two animation frames (a screenshot right after a change can be stale), then save it as `file`.
+ *  WebKitWebDriver takes a screenshot after the webview's next paint, and when WebKitGTK
+ *  draws without compositing (no GPU: the app's software drawing) a still page is not
+ *  painted again, so the screenshot would wait for ever: a 1-pixel, nearly transparent
+ *  dot changes every frame while it is taken. */
+export async function screenshot(d, file) {
+  await d.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     const dot = document.createElement("div");
+     dot.id = "e2e-paint";
+     dot.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;opacity:0.01";
+     document.body.appendChild(dot);
+     let n = 0;
+     const tick = () => {
+       if (!dot.isConnected) return;
+       dot.style.opacity = n++ % 2 ? "0.01" : "0.02";
+       requestAnimationFrame(tick);
+     };
+     requestAnimationFrame(() => requestAnimationFrame(() => { tick(); done(); }));`,
+  );
+  try {
+    writeFileSync(file, await d.takeScreenshot(), "base64");
+  } finally {
+    await d.executeScript("document.getElementById('e2e-paint')?.remove()");
   }
 }

@@ -12,7 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { By, until } from "selenium-webdriver";
-import { TIMEOUT, appProcess, byTest, find, hasGpu, invoke, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
+import { TIMEOUT, appProcess, byTest, find, hasGpu, invoke, screenshot, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
 
 const [app, library, corpus] = process.argv.slice(2).map((p) => resolve(p));
 const screens = resolve("target/e2e-screens");
@@ -34,33 +34,9 @@ async function synced(d, what) {
   await waitForText(d, "sync-status", (t) => t.startsWith("Synced"), what);
 }
 
-/** Wait two animation frames (a screenshot right after a change can be stale), then save.
- *  WebKitWebDriver takes a screenshot after the webview's next paint, and when WebKitGTK
- *  draws without compositing (no GPU: the app's software drawing) a still page is not
- *  painted again, so the screenshot would wait for ever: a 1-pixel, nearly transparent
- *  dot changes every frame while it is taken. */
 async function shot(d, name) {
-  await d.executeAsyncScript(
-    `const done = arguments[arguments.length - 1];
-     const dot = document.createElement("div");
-     dot.id = "e2e-paint";
-     dot.style.cssText = "position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none;opacity:0.01";
-     document.body.appendChild(dot);
-     let n = 0;
-     const tick = () => {
-       if (!dot.isConnected) return;
-       dot.style.opacity = n++ % 2 ? "0.01" : "0.02";
-       requestAnimationFrame(tick);
-     };
-     requestAnimationFrame(() => requestAnimationFrame(() => { tick(); done(); }));`,
-  );
   step += 1;
-  const file = join(screens, `${String(step).padStart(2, "0")}-${name}.png`);
-  try {
-    writeFileSync(file, await d.takeScreenshot(), "base64");
-  } finally {
-    await d.executeScript("document.getElementById('e2e-paint')?.remove()");
-  }
+  await screenshot(d, join(screens, `${String(step).padStart(2, "0")}-${name}.png`));
   console.log(`  ✓ ${name}`);
 }
 

@@ -60,6 +60,52 @@ export const commands = {
 	 *  or retention period keeps.
 	 */
 	emptyTrash: () => __TAURI_INVOKE<EmptiedTrash>("empty_trash"),
+	/**
+	 *  People whose name, other names or number hold every word of `text` (all: empty), by
+	 *  number; merged records are left out.
+	 */
+	people: (text: string) => __TAURI_INVOKE<People>("people", { text }),
+	/**  A person's dossier: record, documents by type, timeline, checklist. */
+	person: (id: string) => __TAURI_INVOKE<PersonDossier>("person", { id }),
+	/**  Add a person's record; returns its id. */
+	addPerson: (values: PersonEdit) => __TAURI_INVOKE<string>("add_person", { values }),
+	/**  Change a person's record (only the values given). */
+	editPerson: (id: string, values: PersonEdit) => __TAURI_INVOKE<null>("edit_person", { id, values }),
+	/**  Record that `duplicate` is the same person as `into` (an id, number or name). */
+	mergePeople: (duplicate: string, into: string) => __TAURI_INVOKE<null>("merge_people", { duplicate, into }),
+	/**  Undo the merge of a record into another. */
+	unmergePerson: (id: string) => __TAURI_INVOKE<null>("unmerge_person", { id }),
+	/**
+	 *  Import a roster (CSV from the student information system), or with `trial`, only
+	 *  check it and count what it would do. `kind`: student or staff, for files without a
+	 *  kind column. A file with any bad line imports nothing and lists every problem.
+	 */
+	importRoster: (path: string, kind: string, trial: boolean) => __TAURI_INVOKE<RosterOutcome>("import_roster", { path, kind, trial }),
+	/**
+	 *  Say which person documents are about: `person` is an id, number or name (`None` or
+	 *  empty: no one). All or nothing.
+	 */
+	setPerson: (ids: string[], person: string | null) => __TAURI_INVOKE<null>("set_person", { ids, person }),
+	/**  Every programme's list of required document types. */
+	requirements: () => __TAURI_INVOKE<Requirements[]>("requirements"),
+	/**
+	 *  Set the document types a programme requires (`*`: every programme without its own
+	 *  list); an empty list clears it.
+	 */
+	setRequirements: (requirements: Requirements) => __TAURI_INVOKE<null>("set_requirements", { requirements }),
+	/**  The rules, in the order they run. */
+	rules: () => __TAURI_INVOKE<SavedRule[]>("rules"),
+	/**  Save a rule: a new one (`id` `None`) or a change to one; returns its id. */
+	saveRule: (id: string | null, rule: RuleForm) => __TAURI_INVOKE<string>("save_rule", { id, rule }),
+	/**
+	 *  What a rule (saved or not) would change in the documents filed so far; nothing is
+	 *  written.
+	 */
+	testRule: (rule: RuleForm) => __TAURI_INVOKE<RuleHit[]>("test_rule", { rule }),
+	/**  Run a saved rule over the documents filed so far: exactly what testing it showed. */
+	applyRule: (id: string) => __TAURI_INVOKE<RuleHit[]>("apply_rule", { id }),
+	/**  Delete a rule (what it filed stays filed). */
+	deleteRule: (id: string) => __TAURI_INVOKE<null>("delete_rule", { id }),
 	/**  Ask the user for a file or a folder; `None` when they cancel. */
 	pick: (what: Pick, title: string) => __TAURI_INVOKE<string | null>("pick", { what, title }),
 	/**
@@ -154,6 +200,13 @@ export type Checked = {
 	audit_problems: string[],
 };
 
+/**  One document type a person's programme requires, and the documents of it on file. */
+export type ChecklistItem = {
+	doc_type: string,
+	/**  Empty: missing. */
+	documents: string[],
+};
+
 /**  Two versions side by side. */
 export type Comparison = {
 	old: Version,
@@ -193,6 +246,8 @@ export type Document = {
 	doc_type: string | null,
 	subject_id: string | null,
 	subject_name: string | null,
+	/**  The person it is about (linked, or whose number was typed), once they are a record. */
+	person: PersonLink | null,
 	tags: string[],
 	/**  Custom fields, as text. */
 	fields: { [key in string]: string },
@@ -217,6 +272,24 @@ export type Document = {
 	/**  Newest last. */
 	versions: Version[],
 	audit: AuditEvent[],
+};
+
+/**  One document in a person's dossier. */
+export type DossierDocument = {
+	id: string,
+	title: string,
+	file_name: string,
+	mime: string,
+	/**  RFC 3339: when it was filed. */
+	created: string,
+};
+
+/**  A person's documents of one type. */
+export type DossierGroup = {
+	/**  `None`: documents without a type. */
+	doc_type: string | null,
+	/**  Newest first. */
+	documents: DossierDocument[],
 };
 
 /**  What emptying the trash did. */
@@ -379,12 +452,83 @@ export type MetadataEdit = {
 	fields: { [key in string]: string },
 };
 
+export type NumberSource = "file_name" | "text" | "either";
+
 /**  One page of a version's extracted text. */
 export type PageText = {
 	page: number,
 	/**  Read by OCR rather than from the file's own text. */
 	ocr: boolean,
 	text: string,
+};
+
+/**  A page of the People list. */
+export type People = {
+	people: Person[],
+	/**  More people match than are listed: type more of a name or number. */
+	more: boolean,
+};
+
+/**  One person's record (a row of the People list, the top of their dossier). */
+export type Person = {
+	id: string,
+	/**  student or staff. */
+	kind: string,
+	/**  The school's number for them. */
+	number: string,
+	name: string,
+	other_names: string[],
+	/**  `YYYY-MM-DD` dates. */
+	birth_date: string | null,
+	/**  Programme (students) or department (staff). */
+	programme: string | null,
+	enrolled: string | null,
+	left: string | null,
+	status: string | null,
+	/**  The record this one is a duplicate of. */
+	merged_into: string | null,
+	/**  The record shown in its place (the end of its merges), when another. */
+	shown_as: string | null,
+	documents: number,
+};
+
+/**  Everything the person view shows. */
+export type PersonDossier = {
+	person: Person,
+	/**  By type (types in name order, untyped last). */
+	groups: DossierGroup[],
+	/**  Oldest first. */
+	timeline: TimelineEntry[],
+	/**
+	 *  The programme whose list of required documents applies (`*`: the list for
+	 *  every programme without its own); `None`: no list applies.
+	 */
+	requirements_of: string | null,
+	checklist: ChecklistItem[],
+};
+
+/**
+ *  Values typed into a person's record; `None` leaves one as it is, an empty value
+ *  clears an optional one. Each is checked by the library (dates, numbers, statuses).
+ */
+export type PersonEdit = {
+	kind: string | null,
+	number: string | null,
+	name: string | null,
+	/**  `;`-separated. */
+	other_names: string | null,
+	birth_date: string | null,
+	programme: string | null,
+	enrolled: string | null,
+	left: string | null,
+	status: string | null,
+};
+
+/**  The person a document is about. */
+export type PersonLink = {
+	id: string,
+	number: string,
+	name: string,
 };
 
 /**  What a picker chooses. */
@@ -439,6 +583,13 @@ export type RemoteCredentials = {
 	account_key: string | null,
 };
 
+/**  The document types a programme requires. */
+export type Requirements = {
+	/**  `*`: every programme without its own list. */
+	programme: string,
+	types: string[],
+};
+
 /**  A page of hits. */
 export type Results = {
 	/**  Matches in all, not only this page. */
@@ -447,6 +598,68 @@ export type Results = {
 	facets: Facets,
 	/**  Nothing matched as typed; these are close spellings. */
 	fuzzy: boolean,
+};
+
+/**  What importing a roster did, or why it did nothing. */
+export type RosterOutcome = 
+/**  Imported (or, on a trial, would be). */
+{ outcome: "done"; people: number; added: number; updated: number; unchanged: number; 
+/**  Headings that name nothing of a record, ignored. */
+ignored_columns: string[] } | 
+/**  Lines that cannot be imported, each with why; nothing was changed. */
+{ outcome: "rejected"; problems: string[] };
+
+/**  What a rule sets (only where nothing is set yet). */
+export type RuleAction = { set: "type"; value: string } | { set: "tags"; values: string[] } | 
+/**
+ *  The person whose number the regular expression finds (its first group, or the
+ *  whole match).
+ */
+{ set: "subject"; pattern: string; from: NumberSource } | { set: "field"; name: string; value: string } | 
+/**  `{type}`, `{name}`, `{number}`, `{file_name}`, `{date}`, `{year}`. */
+{ set: "title"; template: string } | { set: "collection"; value: string };
+
+/**  What a rule looks at. */
+export type RuleCondition = { on: "file_name"; pattern: RulePattern } | 
+/**  The folder the file was added from, on the desktop that added it. */
+{ on: "folder"; pattern: RulePattern } | 
+/**  A MIME type, or its start (`image/`). */
+{ on: "mime"; mime: string } | 
+/**  The document's text, once read (or recognised by OCR). */
+{ on: "text"; pattern: RulePattern };
+
+/**  One rule: when every condition holds, set what its actions name. */
+export type RuleForm = {
+	name: string,
+	/**  Rules run in this order (then by id). */
+	position: number,
+	enabled: boolean,
+	/**  None: every new document. */
+	when: RuleCondition[],
+	then: RuleAction[],
+};
+
+/**  What a rule did or would do to one document. */
+export type RuleHit = {
+	doc: string,
+	title: string,
+	/**  In words: `type = Transcript`, `+tag intake`, `subject = student 1001`. */
+	changes: string[],
+};
+
+/**  How a condition matches, without regard to case. */
+export type RulePattern = 
+/**  Every word, anywhere. */
+{ match: "words"; value: string } | 
+/**  These words in this order. */
+{ match: "phrase"; value: string } | 
+/**  A regular expression. */
+{ match: "regex"; value: string };
+
+/**  A saved rule. */
+export type SavedRule = {
+	id: string,
+	rule: RuleForm,
 };
 
 /**  The settings of this desktop. */
@@ -553,6 +766,15 @@ export type TextState = "complete" |
 "pending" | 
 /**  Password protected or unreadable. */
 "unavailable";
+
+export type TimelineEntry = {
+	/**  `YYYY-MM-DD`. */
+	date: string,
+	event: TimelineEvent,
+};
+
+/**  What happened on a day of a person's timeline. */
+export type TimelineEvent = { kind: "born" } | { kind: "enrolled" } | { kind: "left" } | { kind: "filed"; doc: string; title: string };
 
 /**  One version in a document's timeline. */
 export type Version = {

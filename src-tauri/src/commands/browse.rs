@@ -7,7 +7,7 @@ use tauri::State;
 
 use super::doc_id;
 use crate::error::AppResult;
-use crate::ipc::{AuditEvent, Comparison, Document, Query, Results, Version};
+use crate::ipc::{AuditEvent, Comparison, Document, PersonLink, Query, Results, Version};
 use crate::state::AppState;
 
 /// A page of the library's documents (empty text) or of a search.
@@ -40,6 +40,17 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                 ),
                 None => (None, None),
             };
+            let person = match catalog.document_subject(doc)? {
+                Some(p) => {
+                    let r = catalog.subject(p)?;
+                    Some(PersonLink {
+                        id: r.id.to_string(),
+                        number: r.number,
+                        name: r.name,
+                    })
+                }
+                None => None,
+            };
             let s = d.summary;
             Ok(Document {
                 id: s.id.to_string(),
@@ -50,6 +61,7 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                 doc_type: s.doc_type,
                 subject_id: s.subject_id,
                 subject_name: d.subject_name,
+                person,
                 tags: s.tags,
                 fields: d
                     .fields

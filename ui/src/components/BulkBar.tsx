@@ -1,4 +1,4 @@
-// Actions on several selected documents: tag, set type, export, trash; in the trash,
+// Actions on several selected documents: tag, set type, set the person, export, trash; in the trash,
 // restore or delete for good.
 
 import { useState } from "react";
@@ -10,6 +10,7 @@ import { exportTo } from "../lib/actions";
 export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: boolean; onDone: () => void }) {
   const [tag, setTag] = useState("");
   const [type, setType] = useState("");
+  const [person, setPerson] = useState("");
   const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const run = async (f: () => Promise<unknown>) => {
@@ -47,6 +48,16 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
           <input placeholder="Type" value={type} onChange={(e) => setType(e.target.value)} />
           <button disabled={!type.trim()} onClick={() => void edit({ doc_type: type.trim() })}>
             Set type
+          </button>
+          <input
+            placeholder="Person: number or name"
+            aria-label="Person these documents are about: number or name"
+            value={person}
+            onChange={(e) => setPerson(e.target.value)}
+            data-testid="bulk-person"
+          />
+          <button disabled={!person.trim()} onClick={() => void run(() => commands.setPerson(ids, person.trim()))} data-testid="bulk-person-set">
+            Set person
           </button>
           <button
             onClick={() =>

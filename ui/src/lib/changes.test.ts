@@ -4,6 +4,9 @@ import { invalidateChanged } from "./changes";
 
 const KEYS = [
   ["library", "search", "", 0],
+  ["library", "people", ""],
+  ["library", "person", "P"],
+  ["library", "rules"],
   ["library", "document", "A"],
   ["library", "text", "A"],
   ["library", "compare", "A", 1, 2],
@@ -23,16 +26,23 @@ function stale(client: QueryClient): string[] {
 }
 
 describe("invalidateChanged", () => {
-  it("a change to named documents refetches the searches and their views only", () => {
+  it("a change to named documents refetches the lists, the dossiers and their views only", () => {
     const client = cache();
     invalidateChanged(client, { documents: ["A"] });
-    expect(stale(client)).toEqual(["library/search/", "library/document/A", "library/text/A", "library/compare/A"]);
+    expect(stale(client)).toEqual([
+      "library/search/",
+      "library/people/",
+      "library/person/P",
+      "library/document/A",
+      "library/text/A",
+      "library/compare/A",
+    ]);
   });
 
-  it("new documents (none named) refetch only the searches", () => {
+  it("new documents (none named) refetch only the lists and the dossiers", () => {
     const client = cache();
     invalidateChanged(client, { documents: [] });
-    expect(stale(client)).toEqual(["library/search/"]);
+    expect(stale(client)).toEqual(["library/search/", "library/people/", "library/person/P"]);
   });
 
   it("a change to any document refetches everything from the library, not the sync status", () => {
@@ -40,6 +50,9 @@ describe("invalidateChanged", () => {
     invalidateChanged(client, { documents: null });
     expect(stale(client)).toEqual([
       "library/search/",
+      "library/people/",
+      "library/person/P",
+      "library/rules",
       "library/document/A",
       "library/text/A",
       "library/compare/A",

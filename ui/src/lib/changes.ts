@@ -6,8 +6,11 @@ import type { LibraryChanged } from "../bindings";
 /** The views of one document, each keyed ["library", view, id, ...]. */
 const DOCUMENT_VIEWS = ["document", "text", "compare"] as const;
 
+/** Views of many documents, stale after any change. */
+const LISTS = ["search", "people", "person"] as const;
+
 /**
- * Mark stale what the backend says changed: lists, counts and searches always; the views
+ * Mark stale what the backend says changed: lists, counts, searches and people's dossiers always; the views
  * of the documents it names, or of every document when it names none (a sync).
  */
 export function invalidateChanged(client: QueryClient, change: LibraryChanged): void {
@@ -15,7 +18,8 @@ export function invalidateChanged(client: QueryClient, change: LibraryChanged): 
     void client.invalidateQueries({ queryKey: ["library"] });
     return;
   }
-  void client.invalidateQueries({ queryKey: ["library", "search"] });
+  // Lists, and the views made of many documents: a person's dossier, the people's counts.
+  for (const list of LISTS) void client.invalidateQueries({ queryKey: ["library", list] });
   for (const id of change.documents) {
     for (const view of DOCUMENT_VIEWS) {
       void client.invalidateQueries({ queryKey: ["library", view, id] });

@@ -12,7 +12,17 @@ import { withoutConcurrent } from "../lib/sync";
 
 type Tab = "preview" | "details" | "versions" | "history";
 
-export function DocumentView({ id, note, onClose }: { id: string; note: string | null; onClose: () => void }) {
+export function DocumentView({
+  id,
+  note,
+  onClose,
+  onOpenPerson,
+}: {
+  id: string;
+  note: string | null;
+  onClose: () => void;
+  onOpenPerson: (id: string) => void;
+}) {
   const doc = useQuery({ queryKey: ["library", "document", id], queryFn: () => commands.document(id) });
   const [tab, setTab] = useState<Tab>("preview");
   const [done, setDone] = useState<string | null>(null);
@@ -38,6 +48,14 @@ export function DocumentView({ id, note, onClose }: { id: string; note: string |
             {d.versions.length === 1 ? "version" : "versions"}
             {d.trashed && " · in the trash"}
           </div>
+          {d.person && (
+            <div className="small">
+              About{" "}
+              <button className="link" onClick={() => onOpenPerson(d.person!.id)} data-testid="doc-person">
+                {d.person.name} ({d.person.number})
+              </button>
+            </div>
+          )}
         </div>
         <div className="actions">
           <button onClick={exportIt}>Export…</button>
@@ -216,8 +234,11 @@ function Details({ doc }: { doc: Document }) {
         <input value={type} onChange={(e) => setType(e.target.value)} placeholder="e.g. Transcript" data-testid="edit-type" />
       </label>
       <label>
-        Student or staff id
+        Student or staff number
         <input value={subjectId} onChange={(e) => setSubjectId(e.target.value)} data-testid="edit-subject-id" />
+        {doc.subject_id && !doc.person && (
+          <span className="small muted">No one with this number is among the people yet; add them or import the roster.</span>
+        )}
       </label>
       <label>
         Student or staff name

@@ -14,6 +14,12 @@ import { usePassWhenIdle } from "../lib/latest";
 import { click, empty, type Selection } from "../lib/selection";
 import { BulkBar } from "../components/BulkBar";
 import { TrashBar } from "../components/TrashBar";
+import { People } from "./People";
+import { Person } from "./Person";
+import { Rules } from "./Rules";
+
+/** What the middle of the window shows. */
+type Screen = { kind: "documents" } | { kind: "people" } | { kind: "person"; id: string } | { kind: "rules" };
 
 export interface Filters {
   doc_type: string | null;
@@ -38,6 +44,7 @@ export function Main() {
   const searchBox = useRef<HTMLInputElement>(null);
   const detail = useRef<HTMLElement>(null);
   const [versionNote, setVersionNote] = useState<string | null>(null);
+  const [screen, setScreen] = useState<Screen>({ kind: "documents" });
 
   // One file dropped on the open document becomes its new version.
   const claim = (paths: string[], x: number, y: number): boolean => {
@@ -60,6 +67,7 @@ export function Main() {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
         e.preventDefault();
+        setScreen({ kind: "documents" });
         searchBox.current?.focus();
         searchBox.current?.select();
       }
@@ -143,6 +151,25 @@ export function Main() {
           </div>
         </header>
         <aside className="sidebar">
+          <nav className="places" aria-label="Go to">
+            {(
+              [
+                ["documents", "Documents"],
+                ["people", "People"],
+                ["rules", "Rules"],
+              ] as const
+            ).map(([kind, label]) => (
+              <button
+                key={kind}
+                aria-pressed={screen.kind === kind || (kind === "people" && screen.kind === "person")}
+                onClick={() => setScreen({ kind })}
+                data-testid={`go-${kind}`}
+              >
+                {label}
+              </button>
+            ))}
+          </nav>
+          {screen.kind === "documents" && (
           <FacetPanel
             facets={onScreen.facets}
             filters={filters}
@@ -153,10 +180,31 @@ export function Main() {
               setSelection(empty());
             }}
           />
+          )}
         </aside>
         {/* data-results-for: the query whose results are on screen (for tests and the
             benchmark, which wait on it). */}
-        <main className="content" data-testid="content" data-results-for={onScreen === paged && paged.current ? text : undefined}>
+        {screen.kind === "people" && (
+          <main className="content">
+            <People onOpen={(id) => setScreen({ kind: "person", id })} />
+          </main>
+        )}
+        {screen.kind === "person" && (
+          <main className="content">
+            <Person
+              id={screen.id}
+              onBack={() => setScreen({ kind: "people" })}
+              onOpenDocument={openDocument}
+              onOpenPerson={(id) => setScreen({ kind: "person", id })}
+            />
+          </main>
+        )}
+        {screen.kind === "rules" && (
+          <main className="content">
+            <Rules onOpenDocument={openDocument} />
+          </main>
+        )}
+        <main className="content" hidden={screen.kind !== "documents"} data-testid="content" data-results-for={onScreen === paged && paged.current ? text : undefined}>
           {trashed && selection.ids.size <= 1 && <TrashBar count={onScreen.total} />}
           {selection.ids.size > 1 && (
             <BulkBar ids={[...selection.ids]} trashed={trashed} onDone={() => setSelection(empty())} />
@@ -174,6 +222,7 @@ export function Main() {
           <section className="detail" ref={detail}>
             <DocumentView
               id={open}
+              onOpenPerson={(id) => setScreen({ kind: "person", id })}
               note={versionNote}
               onClose={() => {
                 setOpen(null);

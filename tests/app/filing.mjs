@@ -1,0 +1,154 @@
+// Filing in the real app (issue 20): a roster imported, the documents a programme
+// requires, an intake rule made and tested on the rules screen, a person's dossier whose
+// checklist changes when the missing document is dropped, and documents given a person
+// in bulk. Run by scripts/test-app.sh after e2e.mjs; screenshots under
+// target/e2e-screens/filing-*.png.
+//
+//   node tests/app/filing.mjs <app binary> <scratch dir> <corpus dir>
+
+import { strict as assert } from "node:assert";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { By, Key } from "selenium-webdriver";
+import { TIMEOUT, byTest, find, invoke, screenshot, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
+
+const [app, scratch, corpus] = process.argv.slice(2).map((p) => resolve(p));
+const library = join(scratch, "library");
+const args = ["--library", library, "--settings", join(scratch, "settings.json")];
+const screens = resolve("target/e2e-screens");
+mkdirSync(screens, { recursive: true });
+mkdirSync(scratch, { recursive: true });
+
+const roster = join(scratch, "roster.csv");
+writeFileSync(
+  roster,
+  "Student ID,Last Name,First Name,Date of Birth,Program,Status\n" +
+    "2024-0173,Okafor,Ada,2008-03-14,Science,active\n" +
+    "2024-0174,Lindqvist,Bo,2008-11-02,Science,active\n" +
+    "2024-0175,Moreau,Chloé,2009-01-30,Arts,active\n",
+);
+const badRoster = join(scratch, "bad-roster.csv");
+writeFileSync(badRoster, "Student ID,Name,Date of Birth\n2024-0200,Dee Ex,31/31/2008\n2024-0200,Dee Again,\n");
+
+// The transcript comes later, dropped while the person's dossier is open.
+const first = join(scratch, "first");
+const later = join(scratch, "later");
+mkdirSync(first, { recursive: true });
+mkdirSync(later, { recursive: true });
+copyFileSync(join(corpus, "py-pdf+sample-files/001-trivial/minimal-document.pdf"), join(first, "letter home.pdf"));
+copyFileSync(join(corpus, "ianare+exif-samples/jpg/Kodak_CX7530.jpg"), join(first, "photo.jpg"));
+copyFileSync(join(corpus, "py-pdf+sample-files/006-pdflatex-outline/pdflatex-outline.pdf"), join(later, "Transcript 2024-0173.pdf"));
+
+let step = 0;
+async function shot(d, name) {
+  step += 1;
+  await screenshot(d, join(screens, `filing-${String(step).padStart(2, "0")}-${name}.png`));
+  console.log(`  ✓ ${name}`);
+}
+
+const attr = async (d, id, name) => (await find(d, id)).getAttribute(name);
+async function checklist(d) {
+  const out = {};
+  for (const item of await d.findElements(byTest("checklist-item"))) {
+    out[await item.getAttribute("data-type")] = await item.getAttribute("data-state");
+  }
+  return out;
+}
+
+let d = await start(app, args);
+try {
+  await (await find(d, "passphrase")).sendKeys("a long school passphrase");
+  await (await find(d, "passphrase-again")).sendKeys("a long school passphrase");
+  await (await find(d, "create")).click();
+  await (await find(d, "recovery-stored")).click();
+  await (await find(d, "recovery-done")).click();
+  await find(d, "search");
+
+  // 1. A roster with bad lines imports nothing and names each problem; a good one imports,
+  //    after a trial that counts what it would do.
+  const bad = await invoke(d, "import_roster", { path: badRoster, kind: "student", trial: true });
+  assert.equal(bad.ok?.outcome, "rejected", `a bad roster is refused: ${JSON.stringify(bad)}`);
+  assert.ok(bad.ok.problems.some((p) => p.startsWith("line 2")), `line 2 is named: ${bad.ok.problems}`);
+  assert.ok(bad.ok.problems.some((p) => p.startsWith("line 3")), `line 3 is named: ${bad.ok.problems}`);
+  const trial = await invoke(d, "import_roster", { path: roster, kind: "student", trial: true });
+  assert.deepEqual([trial.ok?.outcome, trial.ok?.added], ["done", 3], `the trial counts: ${JSON.stringify(trial)}`);
+  await (await find(d, "go-people")).click();
+  await find(d, "people");
+  assert.equal((await d.findElements(byTest("person-row"))).length, 0, "a trial adds no one");
+  const done = await invoke(d, "import_roster", { path: roster, kind: "student", trial: false });
+  assert.equal(done.ok?.added, 3, `the roster imported: ${JSON.stringify(done)}`);
+  await d.wait(async () => (await d.findElements(byTest("person-row"))).length === 3, TIMEOUT, "three people listed");
+  await typeInto(await find(d, "people-search"), "okafor");
+  await d.wait(async () => (await d.findElements(byTest("person-row"))).length === 1, TIMEOUT, "one person found by name");
+
+  // 2. What every programme requires, set on the People screen.
+  await typeInto(await find(d, "requirements-types"), "Transcript, ID photo");
+  await (await find(d, "requirements-save")).click();
+  await waitForText(d, "requirements", (t) => t.includes("Every programme: Transcript, ID photo"), "the list is saved");
+  await shot(d, "people");
+
+  // 3. The person's dossier: both required documents missing.
+  await (await find(d, "person-row")).click();
+  await waitForText(d, "person-name", (t) => t === "Ada Okafor", "Ada's dossier opened");
+  await d.wait(async () => (await attr(d, "checklist", "data-missing")) === "2", TIMEOUT, "two documents missing");
+  assert.deepEqual(await checklist(d), { Transcript: "missing", "ID photo": "missing" });
+  await waitForText(d, "person-timeline", (t) => t.includes("2008-03-14") && t.includes("Born"), "the timeline has her birth");
+
+  // 4. An intake rule made on the rules screen: transcripts by file name, the student
+  //    from the number in it. Testing it on what is filed shows nothing to change yet.
+  await (await find(d, "go-rules")).click();
+  await (await find(d, "rule-new")).click();
+  await typeInto(await find(d, "rule-name"), "Transcripts");
+  await typeInto(await find(d, "rule-condition-value"), "transcript");
+  await typeInto(await find(d, "rule-action-value"), "Transcript");
+  await (await d.findElement(By.xpath("//button[text()='Add an action']"))).click();
+  const actions = await d.findElements(byTest("rule-action"));
+  await (await actions[1].findElement(By.css("select option[value=subject]"))).click();
+  await (await actions[1].findElement(By.css("input"))).sendKeys("(\\d{4}-\\d{4})");
+  await (await find(d, "rule-test")).click();
+  await d.wait(async () => (await attr(d, "rule-hits", "data-count")) === "0", TIMEOUT, "nothing filed yet to change");
+  await (await find(d, "rule-save")).click();
+  await waitForText(d, "rules", (t) => t.includes("when file name transcript"), "the rule is listed");
+  await shot(d, "rules");
+
+  // 5. Two documents filed to Bo in bulk from the list.
+  const r = await invoke(d, "import_paths", { paths: [first], allowDuplicates: false });
+  assert.ok(r.ok, `import started: ${JSON.stringify(r.err)}`);
+  await (await find(d, "go-documents")).click();
+  await waitForText(d, "count", (t) => t === "2 documents", "both files listed");
+  const rows = await d.findElements(byTest("row"));
+  await rows[0].click();
+  await d.actions().keyDown(Key.CONTROL).click(rows[1]).keyUp(Key.CONTROL).perform();
+  await (await find(d, "bulk-person")).sendKeys("2024-0174");
+  await (await find(d, "bulk-person-set")).click();
+  await d.wait(async () => (await d.findElements(byTest("bulk"))).length === 0, TIMEOUT, "the bulk action finished");
+  await (await find(d, "go-people")).click();
+  await typeInto(await find(d, "people-search"), "2024-0174");
+  await d.wait(
+    async () => (await textOf(d, "people-list")).includes("Bo Lindqvist") && (await d.findElements(byTest("person-row"))).length === 1,
+    TIMEOUT,
+    "Bo found",
+  );
+  await d.wait(async () => (await attr(d, "person-row", "data-documents")) === "2", TIMEOUT, "Bo has two documents");
+
+  // 6. Ada's dossier is open when her transcript is dropped: the rule files it under her
+  //    as a transcript, and the checklist changes without reopening anything.
+  await typeInto(await find(d, "people-search"), "2024-0173");
+  await d.wait(async () => (await d.findElements(byTest("person-row"))).length === 1, TIMEOUT, "Ada found by number");
+  await (await find(d, "person-row")).click();
+  await waitForText(d, "person-name", (t) => t === "Ada Okafor", "Ada's dossier opened again");
+  const dropped = await invoke(d, "import_paths", { paths: [later], allowDuplicates: false });
+  assert.ok(dropped.ok, `import started: ${JSON.stringify(dropped.err)}`);
+  await d.wait(async () => (await attr(d, "checklist", "data-missing")) === "1", TIMEOUT, "one document missing now");
+  assert.deepEqual(await checklist(d), { Transcript: "present", "ID photo": "missing" });
+  await waitForText(d, "person-documents", (t) => t.includes("Transcript 2024-0173"), "the transcript is in her dossier");
+  await shot(d, "dossier");
+
+  // 7. The transcript opens from the dossier and says whom it is about.
+  await (await d.findElement(By.xpath("//*[@data-testid='person-documents']//button[contains(., 'Transcript 2024-0173')]"))).click();
+  await waitForText(d, "doc-person", (t) => t === "Ada Okafor (2024-0173)", "the document names Ada");
+  await shot(d, "document-person");
+} finally {
+  await d.quit();
+}
+console.log("app filing test passed");
