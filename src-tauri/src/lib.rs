@@ -66,6 +66,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::people::set_person,
             commands::people::requirements,
             commands::people::set_requirements,
+            commands::people::export_person,
             commands::rules::rules,
             commands::rules::save_rule,
             commands::rules::test_rule,

@@ -1,14 +1,14 @@
 // Filing in the real app (issue 20): a roster imported, the documents a programme
 // requires, an intake rule made and tested on the rules screen, a person's dossier whose
 // checklist changes when the missing document is dropped, and documents given a person
-// in bulk. Run by scripts/test-app.sh after e2e.mjs; screenshots under
+// in bulk, and her whole record exported as a ZIP. Run by scripts/test-app.sh after e2e.mjs; screenshots under
 // target/e2e-screens/filing-*.png.
 //
 //   node tests/app/filing.mjs <app binary> <scratch dir> <corpus dir>
 
 import { strict as assert } from "node:assert";
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, resolve } from "node:path";
 import { By, Key } from "selenium-webdriver";
 import { TIMEOUT, byTest, find, invoke, screenshot, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
 
@@ -148,6 +148,21 @@ try {
   await (await d.findElement(By.xpath("//*[@data-testid='person-documents']//button[contains(., 'Transcript 2024-0173')]"))).click();
   await waitForText(d, "doc-person", (t) => t === "Ada Okafor (2024-0173)", "the document names Ada");
   await shot(d, "document-person");
+
+  // 8. Her whole record as a ZIP (the command the "Export record…" button calls once a
+  //    folder is picked): the transcript and a manifest in it.
+  const person = await (await find(d, "person")).getAttribute("data-person");
+  const out = join(scratch, "export");
+  mkdirSync(out, { recursive: true });
+  const zipped = await invoke(d, "export_person", { id: person, folder: out });
+  assert.ok(zipped.ok, `exported: ${JSON.stringify(zipped.err)}`);
+  assert.equal(basename(zipped.ok), "Record of Ada Okafor (2024-0173).zip");
+  const zip = readFileSync(zipped.ok);
+  assert.equal(zip.subarray(0, 2).toString(), "PK", "a ZIP file");
+  for (const name of ["manifest.json", "Transcript/Transcript 2024-0173.pdf"]) {
+    assert.ok(zip.includes(Buffer.from(name)), `${name} is in the ZIP`);
+  }
+  console.log("  ✓ person-zip");
 } finally {
   await d.quit();
 }

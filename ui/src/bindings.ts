@@ -93,6 +93,11 @@ export const commands = {
 	 *  list); an empty list clears it.
 	 */
 	setRequirements: (requirements: Requirements) => __TAURI_INVOKE<null>("set_requirements", { requirements }),
+	/**
+	 *  Write a person's whole record as a ZIP into `folder` (named after them); returns the
+	 *  file written.
+	 */
+	exportPerson: (id: string, folder: string) => __TAURI_INVOKE<string>("export_person", { id, folder }),
 	/**  The rules, in the order they run. */
 	rules: () => __TAURI_INVOKE<SavedRule[]>("rules"),
 	/**  Save a rule: a new one (`id` `None`) or a change to one; returns its id. */

@@ -84,6 +84,17 @@ pub enum SubjectCommand {
     /// Import a roster (CSV from the student-information system): adds the people the
     /// library lacks and updates the others. A file with any bad line imports nothing.
     ImportRoster(RosterArgs),
+    /// Write a person's whole record to a ZIP: every version of every document of theirs,
+    /// by type, with manifest.json (the person, their checklist, each file's BLAKE3 hash,
+    /// the history). An existing file is never replaced.
+    Export {
+        person: String,
+        /// The ZIP to write (default: "Record of NAME (NUMBER).zip" here).
+        #[arg(long)]
+        to: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The optional fields of a record, as options.
@@ -297,6 +308,25 @@ pub fn run(root: &Path, cmd: SubjectCommand) -> Result<u8> {
             Ok(0)
         }
         SubjectCommand::ImportRoster(args) => roster(root, args),
+        SubjectCommand::Export { person, to, json } => {
+            let mut lib = unlock(root, Access::Write)?;
+            let id = lib.catalog().resolve_subject(&person)?;
+            let report = match to {
+                Some(to) => lib.export_subject(id, &to)?,
+                None => lib.export_subject_into(id, Path::new("."))?,
+            };
+            if json {
+                output::json(&report)?;
+            } else {
+                println!(
+                    "Wrote {}: {} documents, {} files",
+                    report.zip.display(),
+                    report.documents,
+                    report.files
+                );
+            }
+            Ok(0)
+        }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod lock_json;
 pub mod manifest;
 pub mod op;
 pub mod pack;
+pub mod person_export;
 pub mod remote_json;
 pub mod repo;
 pub mod rule;

@@ -42,6 +42,7 @@ pub use extract::{
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::op::{FieldKey, FieldValue};
+pub use format::person_export::{PERSON_EXPORT_FORMAT, PersonExport, PersonFile};
 pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use ids::{
@@ -53,10 +54,10 @@ pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
     ExportAllReport, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome,
     ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
-    MAX_ROSTER_PEOPLE, MetadataChange, Preview, ProcessEvent, ProcessOptions, ProcessReport,
-    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, Roster,
-    RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState,
-    VerifyReport, VersionDiff, default_library_path, parse_roster,
+    MAX_ROSTER_PEOPLE, MetadataChange, PersonExportReport, Preview, ProcessEvent, ProcessOptions,
+    ProcessReport, PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport,
+    RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS,
+    SubjectValues, TextState, VerifyReport, VersionDiff, default_library_path, parse_roster,
 };
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,

@@ -104,7 +104,11 @@ pub async fn merge_people(
 /// Undo the merge of a record into another.
 #[tauri::command]
 #[specta::specta]
-pub async fn unmerge_person(app: AppHandle, state: State<'_, AppState>, id: String) -> AppResult<()> {
+pub async fn unmerge_person(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+) -> AppResult<()> {
     change(&app, &state, move |lib| {
         let subject = lib.catalog().resolve_subject(&id)?;
         lib.unmerge_subject(subject)
@@ -214,4 +218,23 @@ pub async fn set_requirements(
         lib.set_requirements(requirements.programme.trim(), &requirements.types)
     })
     .await
+}
+
+/// Write a person's whole record as a ZIP into `folder` (named after them); returns the
+/// file written.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_person(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    folder: String,
+) -> AppResult<String> {
+    let dir = PathBuf::from(folder);
+    let report = change(&app, &state, move |lib| {
+        let subject = lib.catalog().resolve_subject(&id)?;
+        lib.export_subject_into(subject, &dir)
+    })
+    .await?;
+    Ok(report.zip.display().to_string())
 }

@@ -1,7 +1,7 @@
 //! Intake rules: list, save, test (what a rule would change), apply and delete.
 
-use tauri::{AppHandle, State};
 use dossier_core::{Rule, RuleId};
+use tauri::{AppHandle, State};
 
 use super::change;
 use crate::error::{AppError, AppResult, ErrorKind};

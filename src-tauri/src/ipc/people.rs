@@ -184,12 +184,10 @@ impl From<dossier_core::Dossier> for PersonDossier {
                         dossier_core::TimelineEvent::Born => TimelineEvent::Born,
                         dossier_core::TimelineEvent::Enrolled => TimelineEvent::Enrolled,
                         dossier_core::TimelineEvent::Left => TimelineEvent::Left,
-                        dossier_core::TimelineEvent::Filed { doc, title } => {
-                            TimelineEvent::Filed {
-                                doc: doc.to_string(),
-                                title,
-                            }
-                        }
+                        dossier_core::TimelineEvent::Filed { doc, title } => TimelineEvent::Filed {
+                            doc: doc.to_string(),
+                            title,
+                        },
                     },
                 })
                 .collect(),

@@ -22,13 +22,21 @@ pub struct RuleForm {
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(tag = "on", rename_all = "snake_case")]
 pub enum RuleCondition {
-    FileName { pattern: RulePattern },
+    FileName {
+        pattern: RulePattern,
+    },
     /// The folder the file was added from, on the desktop that added it.
-    Folder { pattern: RulePattern },
+    Folder {
+        pattern: RulePattern,
+    },
     /// A MIME type, or its start (`image/`).
-    Mime { mime: String },
+    Mime {
+        mime: String,
+    },
     /// The document's text, once read (or recognised by OCR).
-    Text { pattern: RulePattern },
+    Text {
+        pattern: RulePattern,
+    },
 }
 
 /// How a condition matches, without regard to case.
@@ -55,15 +63,29 @@ pub enum NumberSource {
 #[derive(Debug, Clone, Serialize, Deserialize, Type)]
 #[serde(tag = "set", rename_all = "snake_case")]
 pub enum RuleAction {
-    Type { value: String },
-    Tags { values: Vec<String> },
+    Type {
+        value: String,
+    },
+    Tags {
+        values: Vec<String>,
+    },
     /// The person whose number the regular expression finds (its first group, or the
     /// whole match).
-    Subject { pattern: String, from: NumberSource },
-    Field { name: String, value: String },
+    Subject {
+        pattern: String,
+        from: NumberSource,
+    },
+    Field {
+        name: String,
+        value: String,
+    },
     /// `{type}`, `{name}`, `{number}`, `{file_name}`, `{date}`, `{year}`.
-    Title { template: String },
-    Collection { value: String },
+    Title {
+        template: String,
+    },
+    Collection {
+        value: String,
+    },
 }
 
 /// A saved rule.

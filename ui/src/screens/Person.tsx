@@ -41,6 +41,7 @@ export function Person({
             {p.other_names.length > 0 && ` · also ${p.other_names.join(", ")}`}
           </div>
         </div>
+        <ExportRecord id={p.id} />
         <button onClick={() => setEditing((e) => !e)} aria-expanded={editing} data-testid="person-edit">
           Edit
         </button>
@@ -207,6 +208,29 @@ function Unmerge({ id }: { id: string }) {
         Undo the merge
       </button>
       {error && <span className="small"> {error}</span>}
+    </>
+  );
+}
+
+/** Export the person's whole record as a ZIP into a folder the user picks. */
+function ExportRecord({ id }: { id: string }) {
+  const [note, setNote] = useState<string | null>(null);
+  const run = async () => {
+    setNote(null);
+    try {
+      const folder = await commands.pick("folder", "Export the record into which folder?");
+      if (folder === null) return;
+      setNote(`Written: ${await commands.exportPerson(id, folder)}`);
+    } catch (e) {
+      setNote(describe(e).message);
+    }
+  };
+  return (
+    <>
+      {note && <span className="small" role="status">{note}</span>}
+      <button onClick={() => void run()} title="Every document and version, with a manifest, as one ZIP">
+        Export record…
+      </button>
     </>
   );
 }

@@ -156,6 +156,32 @@ fn people_come_from_a_roster_and_documents_find_their_person() {
         1
     );
 
+    // Ada's whole record for an inspection request: one ZIP, never written over.
+    let zip = lib.work().join("ada.zip");
+    let exported = lib.json(&[
+        "subject",
+        "export",
+        "2024-017",
+        "--to",
+        zip.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        (exported["documents"].clone(), exported["files"].clone()),
+        (1.into(), 1.into())
+    );
+    let first = std::fs::read(&zip).unwrap();
+    assert!(first.starts_with(b"PK"), "a ZIP file");
+    let again = lib.run(&[
+        "subject",
+        "export",
+        "2024-017",
+        "--to",
+        zip.to_str().unwrap(),
+    ]);
+    assert_ne!(code(&again), 0, "an existing file is not replaced");
+    assert_eq!(std::fs::read(&zip).unwrap(), first);
+
     // A roster with bad lines: exit 1, every line named, nothing imported.
     let bad = lib.work().join("bad.csv");
     std::fs::write(

@@ -24,7 +24,7 @@ pub struct ExportAllReport {
 }
 
 /// What the manifest says of a document.
-fn exported(d: DocumentDetail) -> ExportedDocument {
+pub(super) fn exported(d: DocumentDetail) -> ExportedDocument {
     let s = d.summary;
     ExportedDocument {
         id: s.id,
@@ -50,7 +50,7 @@ fn exported(d: DocumentDetail) -> ExportedDocument {
 }
 
 /// A file name safe on Windows, macOS and Linux.
-fn safe_name(name: &str) -> String {
+pub(super) fn safe_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
@@ -71,7 +71,7 @@ fn safe_name(name: &str) -> String {
 
 /// `name`, or `stem (2).ext`, `stem (3).ext`... whichever is free (case-insensitively, for
 /// case-insensitive file systems).
-fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
+pub(super) fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
     let p = Path::new(name);
     let stem = p
         .file_stem()

@@ -369,3 +369,157 @@ fn people_are_added_edited_merged_and_unmerged_and_their_documents_follow() {
         Err(Error::NoSuchSubject { .. })
     ));
 }
+
+/// A person's whole record as a ZIP: every version of every document of theirs (not
+/// another person's, not the trash), each file's hash in the manifest matching its bytes,
+/// the checklist and history inside, each document's export in the audit trail, and an
+/// existing file never replaced.
+#[test]
+fn a_persons_record_exports_as_a_zip_with_every_version_and_a_manifest() {
+    use std::io::Read;
+
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let inbox = t.path().join("in");
+    let files = [
+        write(&inbox, "transcript.txt", b"transcript, first issue"),
+        write(&inbox, "letter.txt", b"a letter home"),
+        write(&inbox, "other.txt", b"someone else's record"),
+        write(&inbox, "binned.txt", b"filed by mistake"),
+    ];
+    let docs = imported(&import(&mut lib, &files, &ImportOptions::default()));
+    let ann = lib
+        .add_subject(&values(&[
+            (SubjectField::Kind, "student"),
+            (SubjectField::Number, "2024-0173"),
+            (SubjectField::Name, "Ann/Lee: Jr"),
+        ]))
+        .unwrap();
+    let bo = lib
+        .add_subject(&values(&[
+            (SubjectField::Kind, "student"),
+            (SubjectField::Number, "2024-0174"),
+            (SubjectField::Name, "Bo"),
+        ]))
+        .unwrap();
+    lib.set_document_subjects(&[
+        (docs[0], Some(ann)),
+        (docs[1], Some(ann)),
+        (docs[2], Some(bo)),
+        (docs[3], Some(ann)),
+    ])
+    .unwrap();
+    lib.set_field(
+        docs[0],
+        FieldKey::Type,
+        Some(FieldValue::Text("Transcript".into())),
+    )
+    .unwrap();
+    lib.set_requirements("*", &["Transcript".into(), "ID photo".into()])
+        .unwrap();
+    let second = write(
+        &t.path().join("v2"),
+        "transcript.txt",
+        b"transcript, corrected",
+    );
+    lib.add_version(docs[0], &second, Some("corrected".into()), &mut |_| {})
+        .unwrap();
+    lib.trash(docs[3]).unwrap();
+
+    let record = lib.catalog().subject(ann).unwrap();
+    let name = Library::person_export_name(&record);
+    assert_eq!(
+        name, "Record of Ann_Lee_ Jr (2024-0173).zip",
+        "a name safe everywhere"
+    );
+    let dest = t.path().join("out").join(&name);
+    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+    let audit_before = lib.catalog().audit(None).unwrap().len();
+    let report = lib.export_subject(ann, &dest).unwrap();
+    assert_eq!(
+        (report.documents, report.files),
+        (2, 3),
+        "two documents, three versions"
+    );
+
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&dest).unwrap()).unwrap();
+    let mut read = |path: &str| {
+        let mut out = Vec::new();
+        zip.by_name(path).unwrap().read_to_end(&mut out).unwrap();
+        out
+    };
+    let manifest: dossier_core::PersonExport =
+        serde_json::from_slice(&read("manifest.json")).unwrap();
+    assert_eq!(manifest.format, dossier_core::PERSON_EXPORT_FORMAT);
+    assert_eq!(manifest.person.number, "2024-0173");
+    let on_file: Vec<(&str, bool)> = manifest
+        .checklist
+        .iter()
+        .map(|c| (c.doc_type.as_str(), c.on_file))
+        .collect();
+    assert_eq!(on_file, [("Transcript", true), ("ID photo", false)]);
+    let mut paths: Vec<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    assert_eq!(
+        paths,
+        [
+            "Transcript/earlier versions/transcript (version 1).txt",
+            "Transcript/transcript.txt",
+            "Without a type/letter.txt"
+        ]
+    );
+    for f in &manifest.files {
+        let bytes = read(&f.path);
+        assert_eq!(
+            f.blake3,
+            blake3::hash(&bytes).to_hex().to_string(),
+            "{}",
+            f.path
+        );
+        assert_eq!(bytes.len() as u64, f.size);
+    }
+    assert_eq!(read("Transcript/transcript.txt"), b"transcript, corrected");
+    assert_eq!(
+        read("Transcript/earlier versions/transcript (version 1).txt"),
+        b"transcript, first issue"
+    );
+    assert!(
+        manifest.history.iter().any(|e| e.action == "subject_added"),
+        "the record's own history is inside: {:?}",
+        manifest.history
+    );
+    assert!(manifest.history.iter().any(|e| e.document == Some(docs[1])));
+    assert!(
+        manifest.history.windows(2).all(|w| w[0].time <= w[1].time),
+        "oldest first"
+    );
+
+    let audit = lib.catalog().audit(None).unwrap();
+    let exported: Vec<_> = audit[audit_before..]
+        .iter()
+        .filter(|a| a.action == "exported")
+        .collect();
+    assert_eq!(
+        exported.len(),
+        2,
+        "each exported document is in the audit trail"
+    );
+
+    // Exporting again to the same file is refused; the first export is intact.
+    let first = std::fs::read(&dest).unwrap();
+    assert!(matches!(
+        lib.export_subject(ann, &dest),
+        Err(Error::Io { .. })
+    ));
+    assert_eq!(std::fs::read(&dest).unwrap(), first);
+    let leftovers = std::fs::read_dir(dest.parent().unwrap()).unwrap().count();
+    assert_eq!(leftovers, 1, "no partial file is left beside it");
+    // Into the folder under its own name, which is taken now: a second name.
+    let beside = lib
+        .export_subject_into(ann, dest.parent().unwrap())
+        .unwrap();
+    assert_eq!(
+        beside.zip.file_name().unwrap(),
+        "Record of Ann_Lee_ Jr (2024-0173) (2).zip"
+    );
+}
