@@ -94,6 +94,10 @@ pub struct Query {
     pub doc_type: Option<String>,
     pub tags: Vec<String>,
     pub year: Option<i32>,
+    /// Documents dated on or after this day (`YYYY-MM-DD`).
+    pub from: Option<String>,
+    /// Documents dated on or before this day (`YYYY-MM-DD`).
+    pub until: Option<String>,
     pub status: Option<String>,
     /// The trash instead of the active documents.
     pub trashed: bool,
@@ -101,15 +105,24 @@ pub struct Query {
 }
 
 impl Query {
-    pub fn to_core(&self) -> dossier_core::SearchRequest {
-        dossier_core::SearchRequest {
+    pub fn to_core(&self) -> dossier_core::Result<dossier_core::SearchRequest> {
+        let day = |d: &Option<String>| {
+            d.as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(dossier_core::parse_day)
+                .transpose()
+        };
+        let after = day(&self.from)?;
+        // The search's bound is exclusive; the user's "until" includes that day.
+        let before = day(&self.until)?.and_then(|d| d.succ_opt());
+        Ok(dossier_core::SearchRequest {
             query: self.text.clone(),
             limit: self.limit.clamp(1, 500) as usize,
             offset: self.offset as usize,
             doc_type: self.doc_type.clone(),
             tags: self.tags.clone(),
-            after: None,
-            before: None,
+            after,
+            before,
             year: self.year,
             status: self.status.clone(),
             sort: self.sort,
@@ -118,7 +131,7 @@ impl Query {
             // Counts are shown once per query: only its first page counts them.
             facets: self.offset == 0,
             snippets: self.snippets,
-        }
+        })
     }
 }
 
@@ -488,4 +501,44 @@ pub struct Checked {
     pub affected: Vec<String>,
     /// Problems with the audit trail (a broken chain means it was altered).
     pub audit_problems: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(from: Option<&str>, until: Option<&str>) -> Query {
+        Query {
+            text: String::new(),
+            offset: 0,
+            limit: 50,
+            sort: dossier_core::SortOrder::Date,
+            reverse: false,
+            doc_type: None,
+            tags: Vec::new(),
+            year: None,
+            from: from.map(str::to_owned),
+            until: until.map(str::to_owned),
+            status: None,
+            trashed: false,
+            snippets: false,
+        }
+    }
+
+    /// The app's date range includes both days; the search's upper bound is exclusive.
+    #[test]
+    fn a_date_range_includes_both_days_and_a_bad_date_is_refused() {
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let r = query(Some("2026-01-31"), Some("2026-02-28"))
+            .to_core()
+            .unwrap();
+        assert_eq!(r.after, Some(day("2026-01-31")));
+        assert_eq!(r.before, Some(day("2026-03-01")));
+        let open = query(Some(""), None).to_core().unwrap();
+        assert_eq!((open.after, open.before), (None, None));
+        assert!(matches!(
+            query(None, Some("31/02/2026")).to_core(),
+            Err(dossier_core::Error::NotUnderstood { .. })
+        ));
+    }
 }

@@ -160,7 +160,7 @@ const IPC_SEARCH = `
   const done = arguments[arguments.length - 1];
   const t0 = performance.now();
   window.__TAURI_INTERNALS__.invoke("search", { query: {
-    text: arguments[0], sort: "relevance", reverse: false, doc_type: null, tags: [], year: null,
+    text: arguments[0], sort: "relevance", reverse: false, doc_type: null, tags: [], year: null, from: null, until: null,
     status: null, trashed: false, snippets: true, offset: 0, limit: 50 } })
     .then(() => done(performance.now() - t0), (e) => done(-1));`;
 

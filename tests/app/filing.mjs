@@ -142,6 +142,8 @@ try {
   await d.wait(async () => (await attr(d, "checklist", "data-missing")) === "1", TIMEOUT, "one document missing now");
   assert.deepEqual(await checklist(d), { Transcript: "present", "ID photo": "missing" });
   await waitForText(d, "person-documents", (t) => t.includes("Transcript 2024-0173"), "the transcript is in her dossier");
+  //    With nothing to look at, the "Adding files" panel steps aside (off the document pane).
+  await d.wait(async () => (await attr(d, "intake", "data-settled")) === "yes", TIMEOUT, "the intake panel steps aside");
   await shot(d, "dossier");
 
   // 7. The transcript opens from the dossier and says whom it is about.

@@ -567,6 +567,10 @@ export type Query = {
 	doc_type: string | null,
 	tags: string[],
 	year: number | null,
+	/**  Documents dated on or after this day (`YYYY-MM-DD`). */
+	from: string | null,
+	/**  Documents dated on or before this day (`YYYY-MM-DD`). */
+	until: string | null,
 	status: string | null,
 	/**  The trash instead of the active documents. */
 	trashed: boolean,

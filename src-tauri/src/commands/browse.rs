@@ -15,7 +15,7 @@ use crate::state::AppState;
 #[specta::specta]
 pub async fn search(state: State<'_, AppState>, query: Query) -> AppResult<Results> {
     let session = state.session()?;
-    let req = query.to_core();
+    let req = query.to_core()?;
     session
         .read(move |lib| Ok(Results::from(lib.search(&req)?)))
         .await

@@ -1,5 +1,5 @@
-// Actions on several selected documents: tag, set type, set the person, export, trash; in the trash,
-// restore or delete for good.
+// Actions on several selected documents: add or remove a tag, set type, a field or the
+// person, export, trash; in the trash, restore or delete for good.
 
 import { useState } from "react";
 import { commands, describe } from "../api";
@@ -11,6 +11,8 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
   const [tag, setTag] = useState("");
   const [type, setType] = useState("");
   const [person, setPerson] = useState("");
+  const [field, setField] = useState("");
+  const [value, setValue] = useState("");
   const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const run = async (f: () => Promise<unknown>) => {
@@ -22,17 +24,17 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
       setError(describe(e));
     }
   };
-  const edit = (fields: { add_tags?: string[]; doc_type?: string }) =>
+  const edit = (change: { add_tags?: string[]; remove_tags?: string[]; doc_type?: string; fields?: Record<string, string> }) =>
     run(async () => {
       for (const id of ids) {
         await commands.editMetadata(id, {
           title: null,
-          doc_type: fields.doc_type ?? null,
+          doc_type: change.doc_type ?? null,
           subject_id: null,
           subject_name: null,
-          add_tags: fields.add_tags ?? [],
-          remove_tags: [],
-          fields: {},
+          add_tags: change.add_tags ?? [],
+          remove_tags: change.remove_tags ?? [],
+          fields: change.fields ?? {},
         });
       }
     });
@@ -45,9 +47,23 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
           <button disabled={!tag.trim()} onClick={() => void edit({ add_tags: [tag.trim()] })}>
             Add tag
           </button>
+          <button disabled={!tag.trim()} onClick={() => void edit({ remove_tags: [tag.trim()] })} data-testid="bulk-untag">
+            Remove tag
+          </button>
           <input placeholder="Type" value={type} onChange={(e) => setType(e.target.value)} />
           <button disabled={!type.trim()} onClick={() => void edit({ doc_type: type.trim() })}>
             Set type
+          </button>
+          <input placeholder="Field" aria-label="Field name" value={field} onChange={(e) => setField(e.target.value)} style={{ width: 90 }} />
+          <input
+            placeholder="Value (empty removes it)"
+            aria-label="Field value"
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            style={{ width: 150 }}
+          />
+          <button disabled={!field.trim()} onClick={() => void edit({ fields: { [field.trim()]: value.trim() } })}>
+            Set field
           </button>
           <input
             placeholder="Person: number or name"

@@ -1,4 +1,4 @@
-// Facet filters: type, tags, year, status, and the trash.
+// Facet filters: type, tags, a date range, year, status, and the trash.
 
 import type { Facets } from "../bindings";
 import type { Filters } from "../screens/Main";
@@ -63,6 +63,32 @@ export function FacetPanel({ facets, filters, onChange, trashed, onTrashed }: Pr
           tags: filters.tags.includes(v) ? filters.tags.filter((t) => t !== v) : [...filters.tags, v],
         }),
       )}
+      <section className="facet" data-testid="date-range">
+        <h3>Date</h3>
+        <label className="inline small">
+          From
+          <input
+            type="date"
+            value={filters.from ?? ""}
+            onChange={(e) => onChange({ ...filters, from: e.target.value || null })}
+            data-testid="date-from"
+          />
+        </label>
+        <label className="inline small">
+          To
+          <input
+            type="date"
+            value={filters.until ?? ""}
+            onChange={(e) => onChange({ ...filters, until: e.target.value || null })}
+            data-testid="date-until"
+          />
+        </label>
+        {(filters.from || filters.until) && (
+          <button className="link small" onClick={() => onChange({ ...filters, from: null, until: null })}>
+            Any date
+          </button>
+        )}
+      </section>
       {group(
         "Year",
         facets?.year,

@@ -3,7 +3,7 @@
 import { useEffect, useReducer, useRef, useState, type ReactNode } from "react";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands, describe, events, listening } from "../api";
-import { counts, fileName, progress, reduce, type Queue } from "../lib/intake";
+import { counts, fileName, progress, reduce, settled, type Queue } from "../lib/intake";
 
 interface Props {
   children: ReactNode;
@@ -59,7 +59,24 @@ export function Intake({ children, claim, onOpen }: Props) {
     <>
       {children}
       {over && <div className="drop-overlay">Drop to add to the library</div>}
-      {(queue.length > 0 || error) && !hidden && (
+      {queue.length > 0 && !error && !hidden && settled(queue) && (
+        // Done with nothing to look at: a line in the corner, off the document pane.
+        <aside className="queue compact" data-testid="intake" data-settled="yes" role="status">
+          <span className="small">
+            {queue.reduce((n, b) => n + counts(b).imported, 0)} added
+            {newestSource(queue) && (
+              <span className="muted" data-testid="intake-source">
+                {" "}
+                from the watched folder {newestSource(queue)}
+              </span>
+            )}
+          </span>
+          <button className="icon" title="Hide" onClick={() => setHidden(true)}>
+            ×
+          </button>
+        </aside>
+      )}
+      {(queue.length > 0 || error) && !hidden && (error || !settled(queue)) && (
         <aside className="queue" data-testid="intake">
           <header>
             <strong>Adding files</strong>
@@ -129,4 +146,9 @@ export function Intake({ children, claim, onOpen }: Props) {
       )}
     </>
   );
+}
+
+/** The watched folder of the newest batch that came from one. */
+function newestSource(queue: Queue): string | null {
+  return [...queue].reverse().find((b) => b.source !== null)?.source ?? null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { counts, fileName, progress, reduce, type Queue } from "./intake";
+import { counts, fileName, progress, reduce, settled, type Queue } from "./intake";
 
 describe("intake queue", () => {
   it("follows a batch from plan to finish", () => {
@@ -48,5 +48,21 @@ describe("intake queue", () => {
     q = reduce(q, { kind: "not_moved", batch: 7, path: "/scans/a.pdf", reason: "permission denied" });
     expect(q[0].source).toBe("/scans");
     expect(q[0].notMoved).toEqual([{ path: "/scans/a.pdf", reason: "permission denied" }]);
+  });
+
+  it("steps aside only once every batch is done with nothing for the user to see", () => {
+    let q: Queue = [];
+    q = reduce(q, { kind: "planned", batch: 1, files: 1, bytes: 10, source: null });
+    expect(settled(q)).toBe(false);
+    q = reduce(q, { kind: "file", batch: 1, path: "/a.pdf", result: { outcome: "imported", doc: "d1", title: "a" } });
+    q = reduce(q, { kind: "finished", batch: 1, imported: 1, duplicates: 0, refused: 0 });
+    expect(settled(q)).toBe(true);
+    let dup = reduce(q, { kind: "planned", batch: 2, files: 1, bytes: 10, source: null });
+    expect(settled(dup)).toBe(false);
+    dup = reduce(dup, { kind: "file", batch: 2, path: "/b.pdf", result: { outcome: "duplicate", existing: "d0", existing_title: "b" } });
+    dup = reduce(dup, { kind: "finished", batch: 2, imported: 0, duplicates: 1, refused: 0 });
+    expect(settled(dup)).toBe(false);
+    expect(settled(reduce(q, { kind: "not_moved", batch: 1, path: "/a.pdf", reason: "in use" }))).toBe(false);
+    expect(settled(reduce(q, { kind: "failed", batch: 3, message: "disk full" }))).toBe(false);
   });
 });

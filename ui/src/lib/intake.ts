@@ -93,3 +93,12 @@ export function counts(b: Batch): { imported: number; duplicates: number; refuse
   }
   return { imported, duplicates, refused };
 }
+
+/** Every batch is done and nothing in it needs the user (no failure, duplicate, refusal
+ *  or file left unmoved): the panel can step aside. */
+export function settled(queue: Queue): boolean {
+  return queue.every((b) => {
+    const c = counts(b);
+    return b.finished && b.error === null && c.duplicates === 0 && c.refused === 0 && b.notMoved.length === 0;
+  });
+}

@@ -25,6 +25,9 @@ export interface Filters {
   doc_type: string | null;
   tags: string[];
   year: number | null;
+  /** `YYYY-MM-DD`, both days included; null: open. */
+  from: string | null;
+  until: string | null;
   status: string | null;
 }
 
@@ -34,7 +37,14 @@ export function Main() {
   const [text, setText] = useState("");
   const [sort, setSort] = useState<SortOrder>("relevance");
   const [reverse, setReverse] = useState(false);
-  const [filters, setFilters] = useState<Filters>({ doc_type: null, tags: [], year: null, status: null });
+  const [filters, setFilters] = useState<Filters>({
+    doc_type: null,
+    tags: [],
+    year: null,
+    from: null,
+    until: null,
+    status: null,
+  });
   const [trashed, setTrashed] = useState(false);
   const [view, setView] = useState<"list" | "grid">("list");
   const [open, setOpen] = useState<string | null>(null);
@@ -83,6 +93,8 @@ export function Main() {
     doc_type: filters.doc_type,
     tags: filters.tags,
     year: filters.year,
+    from: filters.from,
+    until: filters.until,
     status: filters.status,
     trashed,
     snippets: text !== "",
