@@ -324,6 +324,13 @@ pub struct Document {
     pub audit: Vec<AuditEvent>,
 }
 
+/// A type suggested for a document, and how sure the suggestion is (0–1).
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct TypeSuggestion {
+    pub doc_type: String,
+    pub confidence: f64,
+}
+
 /// The person a document is about.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct PersonLink {

@@ -21,6 +21,7 @@ mod rendering;
 mod session;
 mod settings;
 mod state;
+mod suggestions;
 mod sync;
 mod watchers;
 
@@ -46,6 +47,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::browse::document,
             commands::browse::document_text,
             commands::browse::compare_versions,
+            commands::browse::suggest_type,
             commands::edit::edit_metadata,
             commands::edit::trash,
             commands::edit::untrash,

@@ -17,6 +17,7 @@ use crate::intake::Intake;
 use crate::processing::Processing;
 use crate::session::Session;
 use crate::settings::Settings;
+use crate::suggestions::Suggestions;
 use crate::sync::Syncing;
 use crate::watchers::Watchers;
 
@@ -54,6 +55,7 @@ pub struct Opened {
     pub processing: Arc<Processing>,
     pub intake: Arc<Intake>,
     pub sync: Arc<Syncing>,
+    pub suggestions: Arc<Suggestions>,
 }
 
 impl AppState {
@@ -121,10 +123,12 @@ impl AppState {
         let settings = self.settings();
         let processing = Processing::new(app.clone(), Arc::clone(&session), self.tools());
         let intake = Intake::new(app.clone(), Arc::clone(&session), Arc::clone(&processing));
+        let suggestions = Suggestions::new();
         let sync = Syncing::new(
             app.clone(),
             Arc::clone(&session),
             Arc::clone(&processing),
+            Arc::clone(&suggestions),
             settings.sync_minutes,
         );
         processing.kick();
@@ -135,6 +139,7 @@ impl AppState {
             processing,
             intake,
             sync,
+            suggestions,
         })));
         Ok(())
     }

@@ -20,6 +20,7 @@ use crate::events::{LibraryChanged, SyncChanged};
 use crate::ipc::{ConcurrentDocument, LastSync, SyncState as State, SyncStatus};
 use crate::processing::Processing;
 use crate::session::Session;
+use crate::suggestions::Suggestions;
 
 /// Documents with concurrent versions listed in the status.
 const LISTED_CONCURRENT: u32 = 20;
@@ -30,6 +31,7 @@ pub struct Syncing {
     app: AppHandle,
     session: Arc<Session>,
     processing: Arc<Processing>,
+    suggestions: Arc<Suggestions>,
     status: Mutex<SyncStatus>,
     /// Minutes between syncs.
     minutes: AtomicU32,
@@ -43,12 +45,14 @@ impl Syncing {
         app: AppHandle,
         session: Arc<Session>,
         processing: Arc<Processing>,
+        suggestions: Arc<Suggestions>,
         minutes: u32,
     ) -> Arc<Self> {
         Arc::new(Self {
             app,
             session,
             processing,
+            suggestions,
             status: Mutex::new(SyncStatus::default()),
             minutes: AtomicU32::new(minutes),
             wake: Notify::new(),
@@ -200,6 +204,8 @@ impl Syncing {
             // content).
             let _ = LibraryChanged::any().emit(&self.app);
             self.processing.kick();
+            // Other desktops may have typed documents.
+            self.suggestions.stale();
         }
     }
 

@@ -1,7 +1,8 @@
 // Filing in the real app (issue 20): a roster imported, the documents a programme
 // requires, an intake rule made and tested on the rules screen, a person's dossier whose
 // checklist changes when the missing document is dropped, and documents given a person
-// in bulk, and her whole record exported as a ZIP. Run by scripts/test-app.sh after e2e.mjs; screenshots under
+// in bulk, her whole record exported as a ZIP, and a type suggested from what was filed
+// and accepted with one key. Run by scripts/test-app.sh after e2e.mjs; screenshots under
 // target/e2e-screens/filing-*.png.
 //
 //   node tests/app/filing.mjs <app binary> <scratch dir> <corpus dir>
@@ -13,6 +14,7 @@ import { By, Key } from "selenium-webdriver";
 import { TIMEOUT, byTest, find, invoke, screenshot, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
 
 const [app, scratch, corpus] = process.argv.slice(2).map((p) => resolve(p));
+const schoolDocs = resolve("tests/school-docs");
 const library = join(scratch, "library");
 const args = ["--library", library, "--settings", join(scratch, "settings.json")];
 const screens = resolve("target/e2e-screens");
@@ -165,6 +167,57 @@ try {
     assert.ok(zip.includes(Buffer.from(name)), `${name} is in the ZIP`);
   }
   console.log("  ✓ person-zip");
+
+  // 9. Suggestions learned from filing: two immunisation records and two consent forms
+  //    filed by hand, then a third immunisation record, untyped, is suggested its type,
+  //    accepted with one key.
+  const labels = readFileSync(join(schoolDocs, "labels.tsv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split("\t"));
+  const of = (type) => labels.filter(([, t, format]) => t === type && format !== "scan").slice(0, 3).map(([f]) => f);
+  const shots = { "Immunisation record": of("Immunisation record"), "Consent form": of("Consent form") };
+  const filed = join(scratch, "filed");
+  mkdirSync(filed, { recursive: true });
+  for (const f of Object.values(shots).flat()) copyFileSync(join(schoolDocs, "files", f), join(filed, f));
+  const more = await invoke(d, "import_paths", { paths: [filed], allowDuplicates: false });
+  assert.ok(more.ok, `import started: ${JSON.stringify(more.err)}`);
+  await d.wait(
+    async () => (await attr(d, "processing", "data-busy")) === "no" && (await attr(d, "intake", "data-settled")) === "yes",
+    TIMEOUT * 2,
+    "the filed documents are read",
+  );
+  const listed = await invoke(d, "search", {
+    query: { text: "", offset: 0, limit: 100, sort: "date", reverse: false, doc_type: null, tags: [], year: null,
+             from: null, until: null, status: null, trashed: false, snippets: false },
+  });
+  const idOf = (file) => listed.ok.hits.find((h) => h.file_name === file)?.id;
+  for (const [type, files] of Object.entries(shots)) {
+    for (const f of files.slice(0, 2)) {
+      const r = await invoke(d, "edit_metadata", {
+        id: idOf(f),
+        edit: { title: null, doc_type: type, subject_id: null, subject_name: null, add_tags: [], remove_tags: [], fields: {} },
+      });
+      assert.ok(!r.err, `typed ${f}: ${JSON.stringify(r.err)}`);
+    }
+  }
+  const untyped = shots["Immunisation record"][2];
+  await (await find(d, "go-documents")).click();
+  await typeInto(await find(d, "search"), "");
+  await waitForText(d, "count", (t) => t === "9 documents", "every document listed");
+  const rowOf = async (id) => d.findElement(By.css(`[data-testid="row"][data-id="${id}"]`));
+  await (await rowOf(idOf(untyped))).click();
+  await d.wait(
+    async () => (await attr(d, "suggestion", "data-type")) === "Immunisation record",
+    TIMEOUT,
+    "an immunisation record is suggested",
+  );
+  await shot(d, "suggestion");
+  await d.findElement(By.css("body")).sendKeys("y");
+  await d.wait(async () => (await d.findElements(byTest("suggestion"))).length === 0, TIMEOUT, "accepted");
+  const typed = await invoke(d, "document", { id: idOf(untyped) });
+  assert.equal(typed.ok.doc_type, "Immunisation record", "one key filed it");
 } finally {
   await d.quit();
 }

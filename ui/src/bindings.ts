@@ -31,6 +31,11 @@ export const commands = {
 	documentText: (id: string, version: number | null) => __TAURI_INVOKE<PageText[]>("document_text", { id, version }),
 	/**  Two versions compared: text changes with their pages, and changed properties. */
 	compareVersions: (id: string, older: number, newer: number) => __TAURI_INVOKE<Comparison>("compare_versions", { id, older, newer }),
+	/**
+	 *  The type Dossier would give a document nobody typed, learned from the library's
+	 *  filing (`None`: it has a type, or nothing is confident enough).
+	 */
+	suggestType: (id: string) => __TAURI_INVOKE<TypeSuggestion | null>("suggest_type", { id }),
 	/**  Apply one edit of the document view (title, type, subject, tags, fields). */
 	editMetadata: (id: string, edit: MetadataEdit) => __TAURI_INVOKE<null>("edit_metadata", { id, edit }),
 	/**  Move documents to the trash (reversible). */
@@ -784,6 +789,12 @@ export type TimelineEntry = {
 
 /**  What happened on a day of a person's timeline. */
 export type TimelineEvent = { kind: "born" } | { kind: "enrolled" } | { kind: "left" } | { kind: "filed"; doc: string; title: string };
+
+/**  A type suggested for a document, and how sure the suggestion is (0–1). */
+export type TypeSuggestion = {
+	doc_type: string,
+	confidence: number | null,
+};
 
 /**  One version in a document's timeline. */
 export type Version = {

@@ -21,6 +21,7 @@ mod preview;
 mod rules;
 mod sniff;
 mod store;
+mod suggest;
 mod watch;
 
 // The API, in one place: what the CLI, the sync engine and the app use.
@@ -54,16 +55,18 @@ pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
     ExportAllReport, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome,
     ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
-    MAX_ROSTER_PEOPLE, MetadataChange, PersonExportReport, Preview, ProcessEvent, ProcessOptions,
-    ProcessReport, PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport,
-    RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS,
-    SubjectValues, TextState, VerifyReport, VersionDiff, default_library_path, parse_roster,
+    MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, PersonExportReport, Preview, ProcessEvent,
+    ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport, RebuildEvent,
+    RebuildReport, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch,
+    SEGMENT_OPS, SubjectValues, TextState, VerifyReport, VersionDiff, default_library_path,
+    parse_roster,
 };
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,
     search_date as parse_search_date, size as parse_size,
 };
 pub use sniff::sniff;
+pub use suggest::{Classifier, Features, Guess, MAX_TEXT_CHARS, SUGGEST_CONFIDENCE, TypeSuggester};
 pub use watch::{FolderWatcher, IMPORTED_DIR, NotMoved, WatchOptions, move_done, move_imported};
 
 // What a library keeps on a remote, for the sync engine: the objects' names, formats and

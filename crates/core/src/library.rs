@@ -24,6 +24,7 @@ mod roster;
 mod rules;
 mod search;
 mod subjects;
+mod suggest;
 mod sync;
 mod verify;
 
@@ -48,6 +49,7 @@ pub use roster::{
 };
 pub use rules::RuleMatch;
 pub use subjects::SubjectValues;
+pub use suggest::MAX_LEARNED;
 pub use sync::{CacheReport, SEGMENT_OPS};
 pub use verify::{AffectedDocument, VerifyReport};
 

@@ -7,7 +7,9 @@ use tauri::State;
 
 use super::doc_id;
 use crate::error::AppResult;
-use crate::ipc::{AuditEvent, Comparison, Document, PersonLink, Query, Results, Version};
+use crate::ipc::{
+    AuditEvent, Comparison, Document, PersonLink, Query, Results, TypeSuggestion, Version,
+};
 use crate::state::AppState;
 
 /// A page of the library's documents (empty text) or of a search.
@@ -143,4 +145,31 @@ pub async fn compare_versions(
             Ok(Comparison::from(diff))
         })
         .await
+}
+
+/// The type Dossier would give a document nobody typed, learned from the library's
+/// filing (`None`: it has a type, or nothing is confident enough).
+#[tauri::command]
+#[specta::specta]
+pub async fn suggest_type(
+    state: State<'_, AppState>,
+    id: String,
+) -> AppResult<Option<TypeSuggestion>> {
+    let doc = doc_id(&id)?;
+    let open = state.open()?;
+    let typed = open
+        .session
+        .read(move |lib| Ok(lib.catalog().document(doc)?.summary.doc_type.is_some()))
+        .await?;
+    if typed {
+        return Ok(None);
+    }
+    Ok(open
+        .suggestions
+        .suggest(&open.session, doc)
+        .await?
+        .map(|g| TypeSuggestion {
+            doc_type: g.label,
+            confidence: g.confidence,
+        }))
 }

@@ -2,6 +2,7 @@
 //! the order the user made them.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use dossier_core::{DocId, FieldKey, FieldValue, Library};
 use tauri::{AppHandle, State};
@@ -22,8 +23,10 @@ pub async fn edit_metadata(
     id: String,
     edit: MetadataEdit,
 ) -> AppResult<()> {
-    let session = state.session()?;
+    let open = state.open()?;
+    let session = Arc::clone(&open.session);
     let doc = doc_id(&id)?;
+    let new_type = edit.doc_type.clone();
     session
         .write(move |lib| {
             let text = |s: &str| {
@@ -53,6 +56,11 @@ pub async fn edit_metadata(
         })
         .await?;
     let _ = LibraryChanged::of([id]).emit(&app);
+    if let Some(t) = new_type {
+        // Learned at once: the next suggestion knows this filing.
+        let label = Some(t.trim().to_owned()).filter(|t| !t.is_empty());
+        open.suggestions.teach(&session, doc, label).await?;
+    }
     Ok(())
 }
 

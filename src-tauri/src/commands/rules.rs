@@ -81,6 +81,8 @@ pub async fn apply_rule(
         Ok(hits)
     })
     .await?;
+    // It may have typed documents.
+    state.open()?.suggestions.stale();
     Ok(hits.into_iter().map(RuleHit::from).collect())
 }
 

@@ -4,7 +4,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import type { LibraryChanged } from "../bindings";
 
 /** The views of one document, each keyed ["library", view, id, ...]. */
-const DOCUMENT_VIEWS = ["document", "text", "compare"] as const;
+const DOCUMENT_VIEWS = ["document", "text", "compare", "suggest"] as const;
 
 /** Views of many documents, stale after any change. */
 const LISTS = ["search", "people", "person"] as const;

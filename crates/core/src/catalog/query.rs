@@ -154,6 +154,23 @@ pub struct Hold {
 
 impl Catalog {
     /// Documents in creation order.
+    /// The newest `limit` active documents with a type, and their type.
+    pub fn typed_documents(&self, limit: usize) -> Result<Vec<(DocId, String)>> {
+        let rows: Vec<(String, String)> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, doc_type FROM documents WHERE trashed = 0 AND doc_type IS NOT NULL \
+                 ORDER BY updated_ms DESC, id LIMIT ?1",
+            )?
+            .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, t)| Ok((id.parse()?, t)))
+            .collect()
+    }
+
     pub fn list(&self, which: Listing) -> Result<Vec<DocumentSummary>> {
         let filter = match which {
             Listing::Active => " WHERE d.trashed = 0",

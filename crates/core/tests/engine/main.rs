@@ -21,6 +21,7 @@ mod links;
 mod pdf_worker;
 mod rules;
 mod subjects;
+mod suggest;
 
 const PASS: &str = "correct horse battery";
 /// Cheap Argon2 parameters so tests stay quick; production uses `KdfParams::default()`.
