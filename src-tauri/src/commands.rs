@@ -13,6 +13,7 @@ pub mod people;
 pub mod rules;
 pub mod settings;
 pub mod sync;
+pub mod views;
 
 use dossier_core::{DocId, Library};
 use tauri::AppHandle;

@@ -103,7 +103,7 @@ impl From<dossier_core::Error> for AppError {
             }
             E::NoSuchSubject { .. } => plain(K::NotFound)
                 .with_hint("Search people by name or number, or import the school's roster."),
-            E::NoSuchRule { .. } => plain(K::NotFound),
+            E::NoSuchRule { .. } | E::NoSuchView { .. } => plain(K::NotFound),
             E::RosterRejected { .. } => plain(K::Invalid).with_hint(
                 "Correct those lines in the file (or export it again from the student \
                  information system) and import it again; nothing was changed.",
@@ -180,6 +180,7 @@ impl From<dossier_core::Error> for AppError {
             | E::SameSubject
             | E::SubjectNotMerged
             | E::BadRule { .. }
+            | E::BadView { .. }
             | E::BadPattern { .. }
             | E::KeySlot(_)
             | E::OutsideWatchedFolder { .. } => plain(K::Invalid),

@@ -7,6 +7,7 @@
 mod people;
 mod rules;
 mod sync;
+mod views;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ use specta::Type;
 pub use people::{People, PersonDossier, PersonEdit, Requirements, RosterOutcome};
 pub use rules::{RuleForm, RuleHit, SavedRule};
 pub use sync::{ConcurrentDocument, LastSync, RemoteCredentials, SyncState, SyncStatus};
+pub use views::{SavedView, ViewForm};
 
 /// Versions and what is unavailable, for the about box.
 #[derive(Debug, Clone, Serialize, Type)]

@@ -2,7 +2,7 @@
 // requires, an intake rule made and tested on the rules screen, a person's dossier whose
 // checklist changes when the missing document is dropped, and documents given a person
 // in bulk, her whole record exported as a ZIP, and a type suggested from what was filed
-// and accepted with one key. Run by scripts/test-app.sh after e2e.mjs; screenshots under
+// and accepted with one key, and a search saved as a view and found after a restart. Run by scripts/test-app.sh after e2e.mjs; screenshots under
 // target/e2e-screens/filing-*.png.
 //
 //   node tests/app/filing.mjs <app binary> <scratch dir> <corpus dir>
@@ -10,7 +10,7 @@
 import { strict as assert } from "node:assert";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { By, Key } from "selenium-webdriver";
+import { By, Key, until } from "selenium-webdriver";
 import { TIMEOUT, byTest, find, invoke, screenshot, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
 
 const [app, scratch, corpus] = process.argv.slice(2).map((p) => resolve(p));
@@ -183,16 +183,31 @@ try {
   for (const f of Object.values(shots).flat()) copyFileSync(join(schoolDocs, "files", f), join(filed, f));
   const more = await invoke(d, "import_paths", { paths: [filed], allowDuplicates: false });
   assert.ok(more.ok, `import started: ${JSON.stringify(more.err)}`);
+  // Listed once imported (the import runs after the command answers), then read.
+  const everything = { text: "", offset: 0, limit: 100, sort: "date", reverse: false, doc_type: null, tags: [],
+                       year: null, from: null, until: null, status: null, trashed: false, snippets: false };
+  let listed = null;
+  const names = Object.values(shots).flat();
   await d.wait(
-    async () => (await attr(d, "processing", "data-busy")) === "no" && (await attr(d, "intake", "data-settled")) === "yes",
-    TIMEOUT * 2,
-    "the filed documents are read",
+    async () => {
+      listed = await invoke(d, "search", { query: everything });
+      return names.every((f) => listed.ok?.hits.some((h) => h.file_name === f));
+    },
+    TIMEOUT,
+    "the filed documents are listed",
   );
-  const listed = await invoke(d, "search", {
-    query: { text: "", offset: 0, limit: 100, sort: "date", reverse: false, doc_type: null, tags: [], year: null,
-             from: null, until: null, status: null, trashed: false, snippets: false },
-  });
   const idOf = (file) => listed.ok.hits.find((h) => h.file_name === file)?.id;
+  await d.wait(
+    async () => {
+      for (const f of names) {
+        const text = await invoke(d, "document_text", { id: idOf(f), version: null });
+        if (!text.ok?.some((p) => p.text.trim() !== "")) return false;
+      }
+      return true;
+    },
+    TIMEOUT * 2,
+    "and their text read",
+  );
   for (const [type, files] of Object.entries(shots)) {
     for (const f of files.slice(0, 2)) {
       const r = await invoke(d, "edit_metadata", {
@@ -218,6 +233,24 @@ try {
   await d.wait(async () => (await d.findElements(byTest("suggestion"))).length === 0, TIMEOUT, "accepted");
   const typed = await invoke(d, "document", { id: idOf(untyped) });
   assert.equal(typed.ok.doc_type, "Immunisation record", "one key filed it");
+
+  // 10. A saved view: the search on screen saved under a name, found in the sidebar
+  //     after a restart, and opened again.
+  await typeInto(await find(d, "search"), "vaccinations");
+  await waitForText(d, "count", (t) => /^\d+ match/.test(t), "the search ran");
+  const matches = await textOf(d, "count");
+  await (await find(d, "view-save")).click();
+  await (await find(d, "view-name")).sendKeys("Vaccinations");
+  await (await find(d, "view-save-confirm")).click();
+  await find(d, "views");
+  await d.quit();
+  d = await start(app, args);
+  await find(d, "search");
+  const saved = await d.wait(until.elementLocated(By.css('[data-testid="view"][data-name="Vaccinations"] button')), TIMEOUT);
+  await shot(d, "saved-view");
+  await saved.click();
+  await d.wait(async () => (await (await find(d, "search")).getAttribute("value")) === "vaccinations", TIMEOUT, "the view's search");
+  await waitForText(d, "count", (t) => t === matches, "the same matches after a restart");
 } finally {
   await d.quit();
 }

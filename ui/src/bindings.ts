@@ -116,6 +116,12 @@ export const commands = {
 	applyRule: (id: string) => __TAURI_INVOKE<RuleHit[]>("apply_rule", { id }),
 	/**  Delete a rule (what it filed stays filed). */
 	deleteRule: (id: string) => __TAURI_INVOKE<null>("delete_rule", { id }),
+	/**  The saved views, pinned first, then by name. */
+	views: () => __TAURI_INVOKE<SavedView[]>("views"),
+	/**  Save a view: a new one (`id` `None`) or a change to one; returns its id. */
+	saveView: (id: string | null, view: ViewForm) => __TAURI_INVOKE<string>("save_view", { id, view }),
+	/**  Delete a saved view. */
+	deleteView: (id: string) => __TAURI_INVOKE<null>("delete_view", { id }),
 	/**  Ask the user for a file or a folder; `None` when they cancel. */
 	pick: (what: Pick, title: string) => __TAURI_INVOKE<string | null>("pick", { what, title }),
 	/**
@@ -676,6 +682,12 @@ export type SavedRule = {
 	rule: RuleForm,
 };
 
+/**  A saved view. */
+export type SavedView = {
+	id: string,
+	view: ViewForm,
+};
+
 /**  The settings of this desktop. */
 export type Settings = {
 	/**  The library to open; `None`: the default folder. */
@@ -814,6 +826,23 @@ export type Version = {
 	 *  concurrent versions to choose between.
 	 */
 	head: boolean,
+};
+
+/**  A search with its filters and order, named. */
+export type ViewForm = {
+	name: string,
+	pinned: boolean,
+	query: string,
+	doc_type: string | null,
+	tags: string[],
+	year: number | null,
+	from: string | null,
+	until: string | null,
+	status: string | null,
+	trashed: boolean,
+	sort: string | null,
+	reverse: boolean,
+	columns: string[],
 };
 
 /**  How a watched folder is doing. */

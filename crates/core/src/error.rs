@@ -190,6 +190,18 @@ pub enum Error {
         source: regex::Error,
     },
 
+    /// A saved view that cannot be saved as it is.
+    #[error("view {view:?}: {what}: {reason}")]
+    BadView {
+        view: String,
+        what: String,
+        reason: &'static str,
+    },
+
+    /// No saved view has that id or name.
+    #[error("no saved view matches {reference:?}")]
+    NoSuchView { reference: String },
+
     /// No rule has that id or name.
     #[error("no rule matches {reference:?}; `dossier rules ls` lists them")]
     NoSuchRule { reference: String },

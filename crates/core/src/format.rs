@@ -30,6 +30,7 @@ pub mod rule;
 pub(crate) mod sealed;
 pub mod store_journal;
 pub mod subject;
+pub mod view;
 
 /// The most a journal segment's JSON (of either journal) may decompress to: far above
 /// what [`crate::SEGMENT_OPS`] operations take, far below what would exhaust memory.

@@ -107,6 +107,11 @@ uuid_id!(
     new_v4
 );
 uuid_id!(
+    /// A saved view (a search with its filters, named).
+    ViewId,
+    new_v4
+);
+uuid_id!(
     /// An intake rule.
     RuleId,
     new_v4

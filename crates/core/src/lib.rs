@@ -46,8 +46,9 @@ pub use format::op::{FieldKey, FieldValue};
 pub use format::person_export::{PERSON_EXPORT_FORMAT, PersonExport, PersonFile};
 pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
+pub use format::view::{View, ViewFilters};
 pub use ids::{
-    ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, RuleId, SubjectId, VersionId,
+    ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, RuleId, SubjectId, VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};

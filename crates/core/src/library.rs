@@ -27,6 +27,7 @@ mod subjects;
 mod suggest;
 mod sync;
 mod verify;
+mod views;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

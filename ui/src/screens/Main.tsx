@@ -17,6 +17,8 @@ import { TrashBar } from "../components/TrashBar";
 import { People } from "./People";
 import { Person } from "./Person";
 import { Rules } from "./Rules";
+import { SaveView, SavedViews } from "../components/SavedViews";
+import type { ViewForm } from "../bindings";
 
 /** What the middle of the window shows. */
 type Screen = { kind: "documents" } | { kind: "people" } | { kind: "person"; id: string } | { kind: "rules" };
@@ -110,6 +112,24 @@ export function Main() {
   const onScreen = shown.current;
   useEffect(() => setKnown(paged.total), [paged.total]);
 
+  // A saved view: its search, filters and order on the documents screen.
+  const openView = (v: ViewForm) => {
+    setScreen({ kind: "documents" });
+    setTyped(v.query);
+    setFilters({
+      doc_type: v.doc_type,
+      tags: v.tags,
+      year: v.year,
+      from: v.from,
+      until: v.until,
+      status: v.status,
+    });
+    setTrashed(v.trashed);
+    setSort((v.sort as SortOrder | null) ?? "relevance");
+    setReverse(v.reverse);
+    setSelection(empty());
+  };
+
   const openDocument = (id: string) => {
     setOpen(id);
     setVersionNote(null);
@@ -153,6 +173,22 @@ export function Main() {
           <button className="icon" title="Reverse the order" onClick={() => setReverse((r) => !r)}>
             {reverse ? "↑" : "↓"}
           </button>
+          <SaveView
+            current={() => ({
+              pinned: true,
+              query: typed.trim(),
+              doc_type: filters.doc_type,
+              tags: filters.tags,
+              year: filters.year,
+              from: filters.from,
+              until: filters.until,
+              status: filters.status,
+              trashed,
+              sort,
+              reverse,
+              columns: [],
+            })}
+          />
           <div className="segmented" role="group" aria-label="View">
             <button aria-pressed={view === "list"} onClick={() => setView("list")}>
               List
@@ -181,6 +217,7 @@ export function Main() {
               </button>
             ))}
           </nav>
+          <SavedViews onOpen={openView} />
           {screen.kind === "documents" && (
           <FacetPanel
             facets={onScreen.facets}

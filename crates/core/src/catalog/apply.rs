@@ -210,6 +210,18 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                 ],
             )?;
         }
+        OpKind::ViewSet { view, body, .. } => {
+            tx.execute(
+                "INSERT INTO views (id, body, stamp) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, stamp = excluded.stamp
+                 WHERE excluded.stamp > views.stamp",
+                params![
+                    view.to_string(),
+                    body.as_ref().map(serde_json::to_string).transpose()?,
+                    key
+                ],
+            )?;
+        }
         OpKind::DocumentSubjectSet { doc, subject, .. } => {
             let value = subject.as_ref().map(serde_json::to_string).transpose()?;
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;

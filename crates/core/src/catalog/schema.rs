@@ -281,6 +281,15 @@ const MIGRATIONS: &[&str] = &[
         text_pending INTEGER NOT NULL DEFAULT 1
     ) STRICT;
     "#,
+    // 12: saved views, projecting the `ViewSet` operations (last writer wins per view; a
+    // deleted view keeps its row with no body).
+    r#"
+    CREATE TABLE views (
+        id TEXT PRIMARY KEY,
+        body TEXT,
+        stamp TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -341,7 +350,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 30);
+        assert_eq!(n, 31);
     }
 
     #[test]

@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use super::manifest::Manifest;
 use super::rule::Rule;
 use super::subject::SubjectField;
+use super::view::View;
 use crate::error::{Error, Result};
-use crate::ids::{ContentHash, DeviceId, DocId, PackId, RuleId, SubjectId, VersionId};
+use crate::ids::{ContentHash, DeviceId, DocId, PackId, RuleId, SubjectId, VersionId, ViewId};
 
 /// Hybrid logical clock value: wall-clock milliseconds plus a counter for ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -218,6 +219,7 @@ pub enum AuditAction {
     RosterImported,
     RequirementsSet,
     RuleChanged,
+    ViewChanged,
 }
 
 impl AuditAction {
@@ -242,6 +244,7 @@ impl AuditAction {
             Self::RosterImported => "roster_imported",
             Self::RequirementsSet => "requirements_set",
             Self::RuleChanged => "rule_changed",
+            Self::ViewChanged => "view_changed",
         }
     }
 }
@@ -376,6 +379,13 @@ pub enum OpKind {
         author: String,
         collection: String,
     },
+    /// A saved view made or changed (`None`: deleted). Last writer wins per view.
+    ViewSet {
+        view: ViewId,
+        body: Option<View>,
+        author: String,
+        collection: String,
+    },
     /// The document is about `subject` (`None`: about no one).
     DocumentSubjectSet {
         doc: DocId,
@@ -405,7 +415,8 @@ impl OpKind {
             | Self::SubjectSet { .. }
             | Self::SubjectMerged { .. }
             | Self::RequirementsSet { .. }
-            | Self::RuleSet { .. } => None,
+            | Self::RuleSet { .. }
+            | Self::ViewSet { .. } => None,
         }
     }
 
@@ -428,6 +439,7 @@ impl OpKind {
             Self::DocumentSubjectSet { .. } => "document_subject_set",
             Self::RequirementsSet { .. } => "requirements_set",
             Self::RuleSet { .. } => "rule_set",
+            Self::ViewSet { .. } => "view_set",
         }
     }
 }

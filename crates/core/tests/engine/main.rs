@@ -22,6 +22,7 @@ mod pdf_worker;
 mod rules;
 mod subjects;
 mod suggest;
+mod views;
 
 const PASS: &str = "correct horse battery";
 /// Cheap Argon2 parameters so tests stay quick; production uses `KdfParams::default()`.
