@@ -23,10 +23,15 @@ use crate::error::{AppError, AppResult, ErrorKind};
 use crate::events::LibraryChanged;
 use crate::state::AppState;
 
+/// An id of some kind (`what`: "document", "rule", ...) from the UI.
+fn parse_id<T: std::str::FromStr>(s: &str, what: &str) -> AppResult<T> {
+    s.parse()
+        .map_err(|_| AppError::new(ErrorKind::Invalid, format!("{s:?} is not a {what} id")))
+}
+
 /// A document id from the UI.
 fn doc_id(s: &str) -> AppResult<DocId> {
-    s.parse()
-        .map_err(|_| AppError::new(ErrorKind::Invalid, format!("{s:?} is not a document id")))
+    parse_id(s, "document")
 }
 
 /// Run a change on the writer thread that may touch any view (people, rules, the

@@ -3,14 +3,13 @@
 use dossier_core::{Rule, RuleId};
 use tauri::{AppHandle, State};
 
-use super::change;
-use crate::error::{AppError, AppResult, ErrorKind};
+use super::{change, parse_id};
+use crate::error::AppResult;
 use crate::ipc::{RuleForm, RuleHit, SavedRule};
 use crate::state::AppState;
 
 fn rule_id(s: &str) -> AppResult<RuleId> {
-    s.parse()
-        .map_err(|_| AppError::new(ErrorKind::Invalid, format!("{s:?} is not a rule id")))
+    parse_id(s, "rule")
 }
 
 /// The rules, in the order they run.

@@ -3,14 +3,13 @@
 use dossier_core::{View, ViewId};
 use tauri::{AppHandle, State};
 
-use super::change;
-use crate::error::{AppError, AppResult, ErrorKind};
+use super::{change, parse_id};
+use crate::error::AppResult;
 use crate::ipc::{SavedView, ViewForm};
 use crate::state::AppState;
 
 fn view_id(s: &str) -> AppResult<ViewId> {
-    s.parse()
-        .map_err(|_| AppError::new(ErrorKind::Invalid, format!("{s:?} is not a view id")))
+    parse_id(s, "view")
 }
 
 /// The saved views, pinned first, then by name.
