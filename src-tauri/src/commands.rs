@@ -6,6 +6,7 @@
 // named by their module (`commands::browse::search`), not re-exported.
 pub mod browse;
 pub mod edit;
+pub mod fields;
 pub mod files;
 pub mod intake;
 pub mod library;

@@ -181,6 +181,8 @@ impl From<dossier_core::Error> for AppError {
             | E::SubjectNotMerged
             | E::BadRule { .. }
             | E::BadView { .. }
+            | E::BadFieldDefs { .. }
+            | E::BadFieldValue { .. }
             | E::BadPattern { .. }
             | E::KeySlot(_)
             | E::OutsideWatchedFolder { .. } => plain(K::Invalid),

@@ -4,6 +4,7 @@
 //! **API boundary:** the UI sees only these types. Core types stay free of specta and
 //! of the UI's needs; a field the UI needs is added here, converted from core.
 
+mod fields;
 mod people;
 mod rules;
 mod sync;
@@ -14,6 +15,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub use fields::{TypeField, TypeFields};
 pub use people::{People, PersonDossier, PersonEdit, Requirements, RosterOutcome};
 pub use rules::{RuleForm, RuleHit, SavedRule};
 pub use sync::{ConcurrentDocument, LastSync, RemoteCredentials, SyncState, SyncStatus};
@@ -101,6 +103,8 @@ pub struct Query {
     /// Documents dated on or before this day (`YYYY-MM-DD`).
     pub until: Option<String>,
     pub status: Option<String>,
+    /// Only documents about the person with this student or staff number.
+    pub subject: Option<String>,
     /// The trash instead of the active documents.
     pub trashed: bool,
     pub snippets: bool,
@@ -127,6 +131,7 @@ impl Query {
             before,
             year: self.year,
             status: self.status.clone(),
+            subject: self.subject.clone().filter(|s| !s.trim().is_empty()),
             sort: self.sort,
             reverse: self.reverse,
             trashed: self.trashed,
@@ -196,6 +201,10 @@ pub struct Facets {
     pub tag: BTreeMap<String, u32>,
     pub year: BTreeMap<String, u32>,
     pub status: BTreeMap<String, u32>,
+    /// Student or staff numbers (those with the most matches).
+    pub subject: BTreeMap<String, u32>,
+    /// The names of the people `subject` counts, by number, once they are records.
+    pub subject_names: BTreeMap<String, String>,
 }
 
 /// A page of hits.
@@ -224,6 +233,8 @@ impl From<dossier_core::SearchResults> for Results {
                 tag: counts(r.facets.tag),
                 year: counts(r.facets.year),
                 status: counts(r.facets.status),
+                subject: counts(r.facets.subject),
+                subject_names: BTreeMap::new(),
             },
             fuzzy: r.fuzzy,
         }
@@ -305,6 +316,8 @@ pub struct Document {
     pub tags: Vec<String>,
     /// Custom fields, as text.
     pub fields: BTreeMap<String, String>,
+    /// The fields its type defines, with their kinds (shown even while unset).
+    pub field_defs: Vec<TypeField>,
     pub created: String,
     pub updated: String,
     pub trashed: bool,
@@ -529,6 +542,7 @@ mod tests {
             from: from.map(str::to_owned),
             until: until.map(str::to_owned),
             status: None,
+            subject: None,
             trashed: false,
             snippets: false,
         }

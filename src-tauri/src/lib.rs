@@ -74,6 +74,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::rules::test_rule,
             commands::rules::apply_rule,
             commands::rules::delete_rule,
+            commands::fields::type_fields,
+            commands::fields::set_type_fields,
             commands::views::views,
             commands::views::save_view,
             commands::views::delete_view,

@@ -2,7 +2,8 @@
 // (e2e.mjs) and the benchmark (bench.mjs).
 
 import { execFileSync } from "node:child_process";
-import { readdirSync, writeFileSync } from "node:fs";
+import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Builder, By, Key, until } from "selenium-webdriver";
 
 export const TIMEOUT = 120_000;
@@ -105,4 +106,26 @@ export async function screenshot(d, file) {
   } finally {
     await d.executeScript("document.getElementById('e2e-paint')?.remove()");
   }
+}
+
+const axeSource = readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+
+/** Run axe-core on what the app shows now and fail on any serious or critical violation
+ *  (WCAG 2 A and AA rules, as axe tags them). `screen` names it in the message. */
+export async function accessible(d, screen) {
+  await d.executeScript(`if (!window.axe) { ${axeSource}\n}`);
+  const r = await d.executeAsyncScript(
+    `const done = arguments[arguments.length - 1];
+     window.axe
+       .run(document, { resultTypes: ["violations"], runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } })
+       .then(
+         (r) => done({ ok: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                                                       nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) })) }),
+         (e) => done({ err: String(e) }),
+       );`,
+  );
+  assert.ok(r.ok, `axe did not run on ${screen}: ${r.err}`);
+  const serious = r.ok.filter((v) => v.impact === "serious" || v.impact === "critical");
+  assert.deepEqual(serious, [], `${screen} has serious accessibility problems: ${JSON.stringify(serious, null, 1)}`);
+  return r.ok;
 }

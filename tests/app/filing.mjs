@@ -1,9 +1,11 @@
 // Filing in the real app (issue 20): a roster imported, the documents a programme
 // requires, an intake rule made and tested on the rules screen, a person's dossier whose
-// checklist changes when the missing document is dropped, and documents given a person
-// in bulk, her whole record exported as a ZIP, and a type suggested from what was filed
-// and accepted with one key, and a search saved as a view and found after a restart. Run by scripts/test-app.sh after e2e.mjs; screenshots under
-// target/e2e-screens/filing-*.png.
+// checklist changes when the missing document is dropped, documents given a person in
+// bulk and found by the Person facet, her whole record exported as a ZIP, a type
+// suggested from what was filed and accepted with one key, typed fields defined and
+// filled in, a search saved as a view and found after a restart, and the keyboard alone.
+// Every screen shot is also checked by axe-core. Run by scripts/test-app.sh after
+// e2e.mjs; screenshots under target/e2e-screens/filing-*.png.
 //
 //   node tests/app/filing.mjs <app binary> <scratch dir> <corpus dir>
 
@@ -11,7 +13,7 @@ import { strict as assert } from "node:assert";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { By, Key, until } from "selenium-webdriver";
-import { TIMEOUT, byTest, find, invoke, screenshot, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
+import { TIMEOUT, accessible, byTest, find, invoke, screenshot, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
 
 const [app, scratch, corpus] = process.argv.slice(2).map((p) => resolve(p));
 const schoolDocs = resolve("tests/school-docs");
@@ -42,7 +44,9 @@ copyFileSync(join(corpus, "ianare+exif-samples/jpg/Kodak_CX7530.jpg"), join(firs
 copyFileSync(join(corpus, "py-pdf+sample-files/006-pdflatex-outline/pdflatex-outline.pdf"), join(later, "Transcript 2024-0173.pdf"));
 
 let step = 0;
+// Every screen shot is also checked for accessibility (axe-core: no serious violations).
 async function shot(d, name) {
+  await accessible(d, name);
   step += 1;
   await screenshot(d, join(screens, `filing-${String(step).padStart(2, "0")}-${name}.png`));
   console.log(`  ✓ ${name}`);
@@ -59,6 +63,8 @@ async function checklist(d) {
 
 let d = await start(app, args);
 try {
+  await find(d, "passphrase");
+  await shot(d, "first-run");
   await (await find(d, "passphrase")).sendKeys("a long school passphrase");
   await (await find(d, "passphrase-again")).sendKeys("a long school passphrase");
   await (await find(d, "create")).click();
@@ -124,6 +130,16 @@ try {
   await (await find(d, "bulk-person")).sendKeys("2024-0174");
   await (await find(d, "bulk-person-set")).click();
   await d.wait(async () => (await d.findElements(byTest("bulk"))).length === 0, TIMEOUT, "the bulk action finished");
+  //    The Person facet counts them under Bo's name, and filters to them.
+  const bo = '[data-testid="facet-person"] [data-value="2024-0174"]';
+  await d.wait(
+    async () => (await d.findElements(By.css(bo))).length === 1 && (await (await d.findElement(By.css(bo))).getAttribute("textContent")).includes("Bo Lindqvist (2024-0174)"),
+    TIMEOUT,
+    "the Person facet names Bo",
+  );
+  await (await d.findElement(By.css(`${bo} input`))).click();
+  await waitForText(d, "count", (t) => t === "2 documents", "Bo's documents");
+  await (await d.findElement(By.css(`${bo} input`))).click();
   await (await find(d, "go-people")).click();
   await typeInto(await find(d, "people-search"), "2024-0174");
   await d.wait(
@@ -234,7 +250,38 @@ try {
   const typed = await invoke(d, "document", { id: idOf(untyped) });
   assert.equal(typed.ok.doc_type, "Immunisation record", "one key filed it");
 
-  // 10. A saved view: the search on screen saved under a name, found in the sidebar
+  // 10. Typed fields: every immunisation record gets a number and a choice list, defined
+  //     in the document view; a dose that is not a number is refused with what it takes.
+  await (await find(d, "tab-details")).click();
+  await (await find(d, "define-fields")).click();
+  await (await find(d, "def-name")).sendKeys("Dose");
+  await (await find(d, "def-kind")).findElement(By.css("option[value=number]")).then((o) => o.click());
+  await (await find(d, "def-add")).click();
+  const names2 = await d.findElements(byTest("def-name"));
+  await names2[1].sendKeys("Vaccine");
+  const kinds = await d.findElements(byTest("def-kind"));
+  await (await kinds[1].findElement(By.css("option[value=choice]"))).click();
+  await (await find(d, "def-options")).sendKeys("MMR", Key.ENTER, "Polio");
+  await (await find(d, "def-save")).click();
+  const dose = await d.wait(until.elementLocated(By.css('[data-field="Dose"]')), TIMEOUT);
+  assert.equal(await dose.getAttribute("data-kind"), "number");
+  await dose.sendKeys("two");
+  await (await find(d, "save")).click();
+  await waitForText(d, "error-note", (t) => t.includes('"two" is not a number'), "a dose in words is refused");
+  await typeInto(await d.findElement(By.css('[data-field="Dose"]')), "2");
+  await (await d.findElement(By.css('[data-field="Vaccine"] option[value="MMR"]'))).click();
+  await (await find(d, "save")).click();
+  await d.wait(
+    async () => {
+      const f = (await invoke(d, "document", { id: idOf(untyped) })).ok.fields;
+      return f.Dose === "2" && f.Vaccine === "MMR";
+    },
+    TIMEOUT,
+    "the typed fields are saved",
+  );
+  await shot(d, "typed-fields");
+
+  // 11. A saved view: the search on screen saved under a name, found in the sidebar
   //     after a restart, and opened again.
   await typeInto(await find(d, "search"), "vaccinations");
   await waitForText(d, "count", (t) => /^\d+ match/.test(t), "the search ran");
@@ -251,6 +298,32 @@ try {
   await saved.click();
   await d.wait(async () => (await (await find(d, "search")).getAttribute("value")) === "vaccinations", TIMEOUT, "the view's search");
   await waitForText(d, "count", (t) => t === matches, "the same matches after a restart");
+
+  // 12. Keyboard first: the shortcuts sheet, the list moved through with the arrows (each
+  //     document opens), a range selected with Shift, Esc closes, Alt+2 goes to People.
+  await typeInto(await find(d, "search"), "");
+  await waitForText(d, "count", (t) => t === "9 documents", "every document listed again");
+  await d.findElement(By.css("body")).sendKeys("?");
+  await find(d, "shortcuts");
+  await shot(d, "shortcuts");
+  await d.findElement(By.css("body")).sendKeys(Key.ESCAPE);
+  await d.wait(async () => (await d.findElements(byTest("shortcuts"))).length === 0, TIMEOUT, "the sheet closes with Esc");
+  const list = await find(d, "documents");
+  const titles = await d.executeScript(
+    "return [...document.querySelectorAll('[data-testid=row] .title')].slice(0, 3).map((e) => e.textContent)",
+  );
+  await list.sendKeys(Key.ARROW_DOWN);
+  await waitForText(d, "doc-title", (t) => t === titles[0], "↓ opens the first document");
+  await list.sendKeys(Key.ARROW_DOWN);
+  await waitForText(d, "doc-title", (t) => t === titles[1], "↓ opens the next");
+  await list.sendKeys(Key.chord(Key.SHIFT, Key.ARROW_DOWN));
+  await find(d, "bulk");
+  assert.equal((await d.findElements(By.css('[data-testid="row"][aria-selected="true"]'))).length, 2, "Shift+↓ selects two");
+  await list.sendKeys(Key.ESCAPE);
+  await d.wait(async () => (await d.findElements(byTest("document"))).length === 0, TIMEOUT, "Esc closes the document");
+  await d.actions().keyDown(Key.ALT).sendKeys("2").keyUp(Key.ALT).perform();
+  await find(d, "people");
+  console.log("  ✓ keyboard");
 } finally {
   await d.quit();
 }

@@ -116,6 +116,10 @@ export const commands = {
 	applyRule: (id: string) => __TAURI_INVOKE<RuleHit[]>("apply_rule", { id }),
 	/**  Delete a rule (what it filed stays filed). */
 	deleteRule: (id: string) => __TAURI_INVOKE<null>("delete_rule", { id }),
+	/**  Every type that defines fields, by name, with its fields. */
+	typeFields: () => __TAURI_INVOKE<TypeFields[]>("type_fields"),
+	/**  Define the fields of documents of `doc_type` (an empty list: none). */
+	setTypeFields: (docType: string, fields: TypeField[]) => __TAURI_INVOKE<null>("set_type_fields", { docType, fields }),
 	/**  The saved views, pinned first, then by name. */
 	views: () => __TAURI_INVOKE<SavedView[]>("views"),
 	/**  Save a view: a new one (`id` `None`) or a change to one; returns its id. */
@@ -267,6 +271,8 @@ export type Document = {
 	tags: string[],
 	/**  Custom fields, as text. */
 	fields: { [key in string]: string },
+	/**  The fields its type defines, with their kinds (shown even while unset). */
+	field_defs: TypeField[],
 	created: string,
 	updated: string,
 	trashed: boolean,
@@ -356,7 +362,18 @@ export type Facets = {
 	tag: { [key in string]: number },
 	year: { [key in string]: number },
 	status: { [key in string]: number },
+	/**  Student or staff numbers (those with the most matches). */
+	subject: { [key in string]: number },
+	/**  The names of the people `subject` counts, by number, once they are records. */
+	subject_names: { [key in string]: string },
 };
+
+/**  What a field holds. */
+export type FieldKind = "text" | "number" | 
+/**  `YYYY-MM-DD`. */
+"date" | 
+/**  One of `options`. */
+"choice";
 
 /**  What happened to one file of an import. */
 export type FileOutcome = { outcome: "imported"; doc: string; title: string } | 
@@ -583,6 +600,8 @@ export type Query = {
 	/**  Documents dated on or before this day (`YYYY-MM-DD`). */
 	until: string | null,
 	status: string | null,
+	/**  Only documents about the person with this student or staff number. */
+	subject: string | null,
 	/**  The trash instead of the active documents. */
 	trashed: boolean,
 	snippets: boolean,
@@ -802,6 +821,20 @@ export type TimelineEntry = {
 /**  What happened on a day of a person's timeline. */
 export type TimelineEvent = { kind: "born" } | { kind: "enrolled" } | { kind: "left" } | { kind: "filed"; doc: string; title: string };
 
+/**  One custom field of a type. */
+export type TypeField = {
+	name: string,
+	kind: FieldKind,
+	/**  The choices of a `choice` field (empty for the other kinds). */
+	options: string[],
+};
+
+/**  A document type and its fields. */
+export type TypeFields = {
+	doc_type: string,
+	fields: TypeField[],
+};
+
 /**  A type suggested for a document, and how sure the suggestion is (0–1). */
 export type TypeSuggestion = {
 	doc_type: string,
@@ -839,6 +872,8 @@ export type ViewForm = {
 	from: string | null,
 	until: string | null,
 	status: string | null,
+	/**  A person's student or staff number. */
+	subject: string | null,
 	trashed: boolean,
 	sort: string | null,
 	reverse: boolean,

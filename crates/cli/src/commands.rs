@@ -128,6 +128,9 @@ pub enum Command {
     /// document, import a roster.
     #[command(subcommand)]
     Subject(crate::subject::SubjectCommand),
+    /// The custom fields of each document type, with their kinds.
+    #[command(subcommand)]
+    Fields(crate::fields::FieldsCommand),
     /// Intake rules: what to set on new documents from their name, folder, type and text.
     #[command(subcommand)]
     Rules(crate::rules::RulesCommand),
@@ -522,22 +525,37 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         }
         Command::Subject(cmd) => crate::subject::run(root, cmd),
         Command::Rules(cmd) => crate::rules::run(root, cmd),
+        Command::Fields(cmd) => crate::fields::run(root, cmd),
         Command::Set { doc, assignments } => {
             let mut lib = write(root)?;
             let id = resolve(&lib, &doc)?;
-            let mut parsed = Vec::new();
+            let mut keyed = Vec::new();
             for a in &assignments {
                 let Some((k, v)) = a.split_once('=') else {
                     bail!("{a:?} is not FIELD=VALUE")
                 };
-                let key = FieldKey::from_name(k)?;
-                // Custom fields are typed (numbers, dates); built-in properties are text as
-                // written, so a student number keeps its leading zeros.
-                let value = (!v.is_empty()).then(|| match key {
-                    FieldKey::Custom(_) => FieldValue::parse_typed(v),
-                    _ => FieldValue::Text(v.to_owned()),
+                keyed.push((FieldKey::from_name(k)?, v));
+            }
+            // Custom fields are typed by their kind in the document's type (the one this
+            // command sets, if it sets one); built-in properties are text as written, so a
+            // student number keeps its leading zeros. Every value is checked before any
+            // is set.
+            let doc_type = match keyed.iter().rev().find(|(k, _)| *k == FieldKey::Type) {
+                Some((_, t)) => Some(t.to_string()).filter(|t| !t.is_empty()),
+                None => lib.catalog().document(id)?.summary.doc_type,
+            };
+            let mut parsed = Vec::new();
+            for (key, v) in keyed {
+                parsed.push(match key {
+                    FieldKey::Custom(name) if !v.is_empty() => {
+                        let (key, value) = lib.field_value(doc_type.as_deref(), &name, v)?;
+                        (key, Some(value))
+                    }
+                    key => (
+                        key.clone(),
+                        (!v.is_empty()).then(|| FieldValue::Text(v.to_owned())),
+                    ),
                 });
-                parsed.push((key, value));
             }
             for (k, v) in parsed {
                 lib.set_field(id, k, v)?;

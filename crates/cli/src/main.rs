@@ -3,6 +3,7 @@
 
 mod commands;
 mod diff;
+mod fields;
 mod output;
 mod preview;
 mod processing;

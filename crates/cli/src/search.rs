@@ -83,6 +83,7 @@ pub fn search(root: &Path, args: SearchArgs) -> Result<u8> {
             .transpose()?,
         year: None,
         status: None,
+        subject: None,
         sort: args.sort,
         reverse: args.reverse,
         trashed: args.trash,

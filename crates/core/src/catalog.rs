@@ -17,6 +17,7 @@ mod rules;
 pub mod schema;
 mod store_journal;
 mod subjects;
+mod type_fields;
 mod views;
 
 use std::path::Path;

@@ -198,6 +198,23 @@ pub enum Error {
         reason: &'static str,
     },
 
+    /// Fields of a document type that cannot be saved as they are.
+    #[error("the fields of {doc_type:?}: {what}: {reason}")]
+    BadFieldDefs {
+        doc_type: String,
+        what: String,
+        reason: &'static str,
+    },
+
+    /// A value its field's kind does not allow (a number field given words, a date that
+    /// is not one, a choice not on the list).
+    #[error("{field}: {value:?} is not {expected}")]
+    BadFieldValue {
+        field: String,
+        value: String,
+        expected: String,
+    },
+
     /// No saved view has that id or name.
     #[error("no saved view matches {reference:?}")]
     NoSuchView { reference: String },

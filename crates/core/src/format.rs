@@ -13,6 +13,7 @@ pub mod checkpoint;
 pub mod derived;
 pub mod export_manifest;
 pub mod extracted;
+pub mod field_def;
 pub mod index_file;
 pub mod index_meta;
 pub mod journal;

@@ -41,6 +41,7 @@ pub use extract::{
     run_pdf_worker_if_asked, serve_pdf_worker,
 };
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
+pub use format::field_def::{FieldDef, FieldKind};
 pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::op::{FieldKey, FieldValue};
 pub use format::person_export::{PERSON_EXPORT_FORMAT, PersonExport, PersonFile};

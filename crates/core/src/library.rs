@@ -26,6 +26,7 @@ mod search;
 mod subjects;
 mod suggest;
 mod sync;
+mod type_fields;
 mod verify;
 mod views;
 

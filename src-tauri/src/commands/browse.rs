@@ -1,6 +1,6 @@
 //! Lists, searches, one document, and its text.
 
-use dossier_core::{JobKind, JobState};
+use dossier_core::{JobKind, JobState, SubjectKind};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -8,7 +8,8 @@ use tauri::State;
 use super::doc_id;
 use crate::error::AppResult;
 use crate::ipc::{
-    AuditEvent, Comparison, Document, PersonLink, Query, Results, TypeSuggestion, Version,
+    AuditEvent, Comparison, Document, PersonLink, Query, Results, TypeField, TypeSuggestion,
+    Version,
 };
 use crate::state::AppState;
 
@@ -19,7 +20,21 @@ pub async fn search(state: State<'_, AppState>, query: Query) -> AppResult<Resul
     let session = state.session()?;
     let req = query.to_core()?;
     session
-        .read(move |lib| Ok(Results::from(lib.search(&req)?)))
+        .read(move |lib| {
+            let mut results = Results::from(lib.search(&req)?);
+            // The people the subject facet counts, by name.
+            let catalog = lib.catalog();
+            for number in results.facets.subject.keys() {
+                for kind in [SubjectKind::Student, SubjectKind::Staff] {
+                    if let Some(s) = catalog.subject_numbered(kind, number)? {
+                        let name = catalog.subject(s)?.name;
+                        results.facets.subject_names.insert(number.clone(), name);
+                        break;
+                    }
+                }
+            }
+            Ok(results)
+        })
         .await
 }
 
@@ -53,6 +68,10 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                 }
                 None => None,
             };
+            let field_defs = match &d.summary.doc_type {
+                Some(t) => catalog.type_fields(t)?,
+                None => Vec::new(),
+            };
             let s = d.summary;
             Ok(Document {
                 id: s.id.to_string(),
@@ -70,6 +89,7 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                     .iter()
                     .map(|(k, v)| (k.clone(), v.display()))
                     .collect(),
+                field_defs: field_defs.into_iter().map(TypeField::from).collect(),
                 created: s.created,
                 updated: s.updated,
                 trashed: s.trashed,

@@ -33,6 +33,22 @@ pub async fn edit_metadata(
                 let s = s.trim();
                 (!s.is_empty()).then(|| FieldValue::Text(s.to_owned()))
             };
+            // Custom fields are checked by their kinds in the document's type (the one
+            // this edit sets, if it sets one) before anything is set.
+            let doc_type = match &edit.doc_type {
+                Some(t) => text(t).map(|t| t.display()),
+                None => lib.catalog().document(doc)?.summary.doc_type,
+            };
+            let mut fields = Vec::new();
+            for (name, raw) in &edit.fields {
+                fields.push(match text(raw) {
+                    Some(_) => {
+                        let (key, value) = lib.field_value(doc_type.as_deref(), name, raw)?;
+                        (key, Some(value))
+                    }
+                    None => (FieldKey::Custom(name.clone()), None),
+                });
+            }
             if let Some(t) = &edit.title {
                 lib.set_field(doc, FieldKey::Title, text(t))?;
             }
@@ -48,8 +64,8 @@ pub async fn edit_metadata(
             if !edit.add_tags.is_empty() || !edit.remove_tags.is_empty() {
                 lib.tag(doc, &edit.add_tags, &edit.remove_tags)?;
             }
-            for (name, value) in &edit.fields {
-                lib.set_field(doc, FieldKey::Custom(name.clone()), text(value))?;
+            for (key, value) in fields {
+                lib.set_field(doc, key, value)?;
             }
             lib.refresh_index()?;
             Ok(())
@@ -59,7 +75,10 @@ pub async fn edit_metadata(
     if let Some(t) = new_type {
         // Learned at once: the next suggestion knows this filing.
         let label = Some(t.trim().to_owned()).filter(|t| !t.is_empty());
-        open.suggestions.teach(&session, doc, label).await?;
+        // The edit is saved; a suggester that could not learn it only suggests less well.
+        if let Err(e) = open.suggestions.teach(&session, doc, label).await {
+            eprintln!("dossier: the type suggester did not learn an edit: {e}");
+        }
     }
     Ok(())
 }

@@ -16,16 +16,20 @@ const TILE = 196;
 /** Pixels of a row's thumbnail: shown in 40 × 48 px, sharp on a 2x display. */
 const ROW_THUMB = 96;
 
+/** How a document was picked: Ctrl (⌘) toggles it, Shift selects the range up to it. */
+export type Mods = { toggle: boolean; range: boolean };
+
 interface Props {
   paged: Paged;
   view: "list" | "grid";
   selected: Set<string>;
   searching: boolean;
   onVisible: (range: [number, number]) => void;
-  onClick: (id: string, order: string[], e: React.MouseEvent) => void;
+  /** A document picked with the mouse or the keyboard; `order` is the rows on screen. */
+  onPick: (id: string, order: string[], mods: Mods) => void;
 }
 
-export function DocumentList({ paged, view, selected, searching, onVisible, onClick }: Props) {
+export function DocumentList({ paged, view, selected, searching, onVisible, onPick }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   useEffect(() => {
@@ -60,7 +64,43 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onCl
     const h = paged.row(i);
     if (h) order.current.push(h.id);
   }
-  const click = useCallback((id: string, e: React.MouseEvent) => onClick(id, order.current, e), [onClick]);
+  // The row the keyboard is on (-1: none yet).
+  const [active, setActive] = useState(-1);
+  const click = useCallback(
+    (id: string, index: number, e: React.MouseEvent) => {
+      setActive(index);
+      onPick(id, order.current, { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey });
+    },
+    [onPick],
+  );
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (total === 0) return;
+    const plain = { toggle: false, range: false };
+    const step: Record<string, number> =
+      view === "grid"
+        ? { ArrowDown: perRow, ArrowUp: -perRow, ArrowRight: 1, ArrowLeft: -1 }
+        : { ArrowDown: 1, ArrowUp: -1 };
+    let to: number | null = null;
+    let mods = plain;
+    if (e.key in step) {
+      to = active < 0 ? 0 : active + step[e.key];
+      mods = { toggle: false, range: e.shiftKey };
+    } else if (e.key === "Home") to = 0;
+    else if (e.key === "End") to = total - 1;
+    else if (e.key === "Enter" && active >= 0) to = active;
+    else if (e.key === " " && active >= 0) {
+      to = active;
+      mods = { toggle: true, range: false };
+    }
+    if (to === null) return;
+    e.preventDefault();
+    const i = Math.max(0, Math.min(total - 1, to));
+    setActive(i);
+    v.scrollToIndex(Math.floor(i / perRow));
+    const hit = paged.row(i);
+    if (hit) onPick(hit.id, order.current.includes(hit.id) ? order.current : [...order.current, hit.id], mods);
+  };
+  const activeHit = active >= 0 ? paged.row(active) : undefined;
 
   if (paged.error) {
     const e = describe(paged.error);
@@ -75,7 +115,17 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onCl
   }
 
   return (
-    <div ref={scroller} className="scroller" data-testid="documents">
+    <div
+      ref={scroller}
+      className="scroller"
+      data-testid="documents"
+      role="listbox"
+      aria-label="Documents"
+      aria-multiselectable="true"
+      aria-activedescendant={activeHit ? `doc-${activeHit.id}` : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
       <div style={{ height: v.getTotalSize(), position: "relative" }}>
         {items.map((item) => (
           <div
@@ -89,9 +139,9 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onCl
                 const hit = paged.row(i);
                 if (!hit) return <div key={i} className={view === "grid" ? "tile placeholder" : "row placeholder"} />;
                 return view === "grid" ? (
-                  <Tile key={hit.id} hit={hit} selected={selected.has(hit.id)} onClick={click} />
+                  <Tile key={hit.id} hit={hit} index={i} active={i === active} selected={selected.has(hit.id)} onClick={click} />
                 ) : (
-                  <Row key={hit.id} hit={hit} selected={selected.has(hit.id)} onClick={click} />
+                  <Row key={hit.id} hit={hit} index={i} active={i === active} selected={selected.has(hit.id)} onClick={click} />
                 );
               })}
           </div>
@@ -101,12 +151,26 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onCl
   );
 }
 
-type ItemProps = { hit: Hit; selected: boolean; onClick: (id: string, e: React.MouseEvent) => void };
+type ItemProps = {
+  hit: Hit;
+  index: number;
+  active: boolean;
+  selected: boolean;
+  onClick: (id: string, index: number, e: React.MouseEvent) => void;
+};
 
 /** One list row; re-rendered only when its hit or selection changes. */
-const Row = memo(function Row({ hit, selected, onClick }: ItemProps) {
+const Row = memo(function Row({ hit, index, active, selected, onClick }: ItemProps) {
   return (
-    <div className={`row${selected ? " selected" : ""}`} onClick={(e) => onClick(hit.id, e)} data-testid="row" data-id={hit.id}>
+    <div
+      id={`doc-${hit.id}`}
+      role="option"
+      aria-selected={selected}
+      className={`row${selected ? " selected" : ""}${active ? " active" : ""}`}
+      onClick={(e) => onClick(hit.id, index, e)}
+      data-testid="row"
+      data-id={hit.id}
+    >
       <img className="thumb" src={thumbnailUrl(hit.id, hit.versions, ROW_THUMB)} alt="" loading="lazy" />
       <div className="row-main">
         <div className="title">{hit.title}</div>
@@ -122,9 +186,17 @@ const Row = memo(function Row({ hit, selected, onClick }: ItemProps) {
 });
 
 /** One grid tile; re-rendered only when its hit or selection changes. */
-const Tile = memo(function Tile({ hit, selected, onClick }: ItemProps) {
+const Tile = memo(function Tile({ hit, index, active, selected, onClick }: ItemProps) {
   return (
-    <div className={`tile${selected ? " selected" : ""}`} onClick={(e) => onClick(hit.id, e)} data-testid="tile" data-id={hit.id}>
+    <div
+      id={`doc-${hit.id}`}
+      role="option"
+      aria-selected={selected}
+      className={`tile${selected ? " selected" : ""}${active ? " active" : ""}`}
+      onClick={(e) => onClick(hit.id, index, e)}
+      data-testid="tile"
+      data-id={hit.id}
+    >
       <img src={thumbnailUrl(hit.id, hit.versions)} alt="" loading="lazy" />
       <div className="title small">{hit.title}</div>
     </div>

@@ -1,4 +1,4 @@
-// Facet filters: type, tags, a date range, year, status, and the trash.
+// Facet filters: type, tags, a person, a date range, year, status, and the trash.
 
 import type { Facets } from "../bindings";
 import type { Filters } from "../screens/Main";
@@ -20,18 +20,21 @@ export function FacetPanel({ facets, filters, onChange, trashed, onTrashed }: Pr
     toggle: (v: string) => Filters,
     label: (v: string) => string = (v) => v,
     order: (a: string, b: string) => number = (a, b) => a.localeCompare(b),
+    testId?: string,
   ) => {
     const entries = Object.entries(counts ?? {}).filter(([, n]) => (n ?? 0) > 0);
     if (entries.length === 0) return null;
     return (
-      <section className="facet">
+      <section className="facet" data-testid={testId}>
         <h3>{title}</h3>
         {entries
           .sort(([a], [b]) => order(a, b))
           .map(([v, n]) => (
-            <label key={v} className="check">
+            <label key={v} className="check" data-value={v}>
               <input type="checkbox" checked={isOn(v)} onChange={() => onChange(toggle(v))} />
-              <span className="facet-value">{label(v)}</span>
+              <span className="facet-value" title={label(v)}>
+                {label(v)}
+              </span>
               <span className="muted small">{n}</span>
             </label>
           ))}
@@ -62,6 +65,16 @@ export function FacetPanel({ facets, filters, onChange, trashed, onTrashed }: Pr
           ...filters,
           tags: filters.tags.includes(v) ? filters.tags.filter((t) => t !== v) : [...filters.tags, v],
         }),
+      )}
+      {group(
+        "Person",
+        facets?.subject,
+        (v) => filters.subject === v,
+        (v) => ({ ...filters, subject: filters.subject === v ? null : v }),
+        (v) => (facets?.subject_names[v] ? `${facets.subject_names[v]} (${v})` : v),
+        // Those with the most documents first.
+        (a, b) => (facets?.subject[b] ?? 0) - (facets?.subject[a] ?? 0) || a.localeCompare(b),
+        "facet-person",
       )}
       <section className="facet" data-testid="date-range">
         <h3>Date</h3>

@@ -12,12 +12,15 @@ export function StatusBar({
   searching,
   fuzzy,
   onOpenDocument,
+  onShortcuts,
 }: {
   total: number | null;
   searching: boolean;
   fuzzy: boolean;
   /** Open a document in the document view (from the list of concurrent versions). */
   onOpenDocument: (id: string) => void;
+  /** Show the keyboard shortcuts. */
+  onShortcuts: () => void;
 }) {
   const [work, setWork] = useState<ProcessingEvent | null>(null);
   const [about, setAbout] = useState(false);
@@ -42,6 +45,9 @@ export function StatusBar({
         Settings
       </button>
       {settings && <Settings onClose={() => setSettings(false)} />}
+      <button className="link small" onClick={onShortcuts} data-testid="shortcuts-open">
+        Shortcuts <kbd>?</kbd>
+      </button>
       <button className="link small" onClick={() => setAbout(true)} data-testid="about-open">
         About
       </button>

@@ -9,6 +9,7 @@ import { ErrorNote } from "../components/ErrorNote";
 import { CompareView } from "../components/CompareView";
 import { exportTo } from "../lib/actions";
 import { withoutConcurrent } from "../lib/sync";
+import { FieldInputs, FieldsEditor } from "../components/TypedFields";
 
 type Tab = "preview" | "details" | "versions" | "history";
 
@@ -82,7 +83,8 @@ export function DocumentView({
           </button>
         ))}
       </nav>
-      <div className="tab-body">
+      {/* Focusable, so its scrolling (long previews) answers the keyboard too. */}
+      <div className="tab-body" role="tabpanel" tabIndex={0} aria-label={{ preview: "Preview", details: "Details", versions: "Versions", history: "History" }[tab]}>
         {tab === "preview" && <Preview doc={d} version={current} />}
         {tab === "details" && <Details doc={d} />}
         {tab === "versions" && <Versions doc={d} />}
@@ -235,12 +237,15 @@ function Details({ doc }: { doc: Document }) {
   const [subjectId, setSubjectId] = useState(doc.subject_id ?? "");
   const [subjectName, setSubjectName] = useState(doc.subject_name ?? "");
   const [tags, setTags] = useState(doc.tags.join(", "));
+  const [fields, setFields] = useState<Record<string, string>>(doc.fields);
+  const [defining, setDefining] = useState(false);
   useEffect(() => {
     setTitle(doc.title);
     setType(doc.doc_type ?? "");
     setSubjectId(doc.subject_id ?? "");
     setSubjectName(doc.subject_name ?? "");
     setTags(doc.tags.join(", "));
+    setFields(doc.fields);
   }, [doc]);
   const save = useMutation({
     mutationFn: () => {
@@ -256,7 +261,9 @@ function Details({ doc }: { doc: Document }) {
         subject_name: changed(subjectName.trim(), doc.subject_name ?? ""),
         add_tags: wanted.filter((t) => !doc.tags.includes(t)),
         remove_tags: doc.tags.filter((t) => !wanted.includes(t)),
-        fields: {},
+        fields: Object.fromEntries(
+          Object.entries(fields).filter(([k, v]) => v.trim() !== (doc.fields[k] ?? "")).map(([k, v]) => [k, v.trim()]),
+        ),
       });
     },
     onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
@@ -292,16 +299,15 @@ function Details({ doc }: { doc: Document }) {
         Tags (separated by commas)
         <input value={tags} onChange={(e) => setTags(e.target.value)} data-testid="edit-tags" />
       </label>
-      {Object.entries(doc.fields).length > 0 && (
-        <dl>
-          {Object.entries(doc.fields).map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
+      <FieldInputs doc={doc} values={fields} onChange={(name, value) => setFields((f) => ({ ...f, [name]: value }))} />
+      {doc.doc_type &&
+        (defining ? (
+          <FieldsEditor docType={doc.doc_type} fields={doc.field_defs} onDone={() => setDefining(false)} />
+        ) : (
+          <button type="button" className="link small" onClick={() => setDefining(true)} data-testid="define-fields">
+            Fields of every {doc.doc_type}…
+          </button>
+        ))}
       {save.isError && <ErrorNote {...describe(save.error)} />}
       <button className="primary" type="submit" disabled={save.isPending} data-testid="save">
         {save.isPending ? "Saving…" : save.isSuccess ? "Saved" : "Save"}

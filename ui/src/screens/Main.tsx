@@ -4,10 +4,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { commands, describe, useLibraryChanges } from "../api";
 import type { SortOrder } from "../bindings";
-import { DocumentList } from "../components/DocumentList";
+import { DocumentList, type Mods } from "../components/DocumentList";
 import { FacetPanel } from "../components/FacetPanel";
 import { Intake } from "../components/Intake";
 import { StatusBar } from "../components/StatusBar";
+import { Shortcuts } from "../components/Shortcuts";
 import { DocumentView } from "./DocumentView";
 import { usePagedSearch, type BaseQuery } from "./usePagedSearch";
 import { usePassWhenIdle } from "../lib/latest";
@@ -31,6 +32,8 @@ export interface Filters {
   from: string | null;
   until: string | null;
   status: string | null;
+  /** A person's student or staff number. */
+  subject: string | null;
 }
 
 export function Main() {
@@ -46,6 +49,7 @@ export function Main() {
     from: null,
     until: null,
     status: null,
+    subject: null,
   });
   const [trashed, setTrashed] = useState(false);
   const [view, setView] = useState<"list" | "grid">("list");
@@ -74,14 +78,27 @@ export function Main() {
     return true;
   };
 
-  // Ctrl+K / Cmd+K focuses the search box from anywhere.
+  // The shortcuts of the whole window (the sheet lists them: components/Shortcuts).
+  const [sheet, setSheet] = useState(false);
   useEffect(() => {
+    const places: Record<string, Screen> = { "1": { kind: "documents" }, "2": { kind: "people" }, "3": { kind: "rules" } };
     const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      const typing = t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "k") {
         e.preventDefault();
         setScreen({ kind: "documents" });
         searchBox.current?.focus();
         searchBox.current?.select();
+      } else if (e.altKey && places[e.key]) {
+        e.preventDefault();
+        setScreen(places[e.key]);
+      } else if (!typing && e.key === "?") {
+        e.preventDefault();
+        setSheet(true);
+      } else if (!typing && e.key === "Escape" && !document.querySelector("[role=dialog]")) {
+        setOpen(null);
+        setVersionNote(null);
       }
     };
     window.addEventListener("keydown", onKey);
@@ -98,6 +115,7 @@ export function Main() {
     from: filters.from,
     until: filters.until,
     status: filters.status,
+    subject: filters.subject,
     trashed,
     snippets: text !== "",
   };
@@ -123,6 +141,7 @@ export function Main() {
       from: v.from,
       until: v.until,
       status: v.status,
+      subject: v.subject,
     });
     setTrashed(v.trashed);
     setSort((v.sort as SortOrder | null) ?? "relevance");
@@ -135,9 +154,8 @@ export function Main() {
     setVersionNote(null);
   };
 
-  const onRowClick = useCallback(
-    (id: string, order: string[], e: React.MouseEvent) => {
-      const mods = { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey };
+  const onPick = useCallback(
+    (id: string, order: string[], mods: Mods) => {
       setSelection((s) => click(s, id, order, mods));
       if (!mods.toggle && !mods.range) {
         setOpen(id);
@@ -183,6 +201,7 @@ export function Main() {
               from: filters.from,
               until: filters.until,
               status: filters.status,
+              subject: filters.subject,
               trashed,
               sort,
               reverse,
@@ -263,7 +282,7 @@ export function Main() {
             view={view}
             selected={selection.ids}
             onVisible={setVisible}
-            onClick={onRowClick}
+            onPick={onPick}
             searching={text !== ""}
           />
         </main>
@@ -280,7 +299,14 @@ export function Main() {
             />
           </section>
         )}
-        <StatusBar total={onScreen.total} searching={text !== ""} fuzzy={onScreen.fuzzy} onOpenDocument={openDocument} />
+        <StatusBar
+          total={onScreen.total}
+          searching={text !== ""}
+          fuzzy={onScreen.fuzzy}
+          onOpenDocument={openDocument}
+          onShortcuts={() => setSheet(true)}
+        />
+        {sheet && <Shortcuts onClose={() => setSheet(false)} />}
       </div>
     </Intake>
   );

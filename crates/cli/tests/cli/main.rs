@@ -11,6 +11,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod diff;
+mod fields;
 mod pdf_worker;
 mod preview;
 mod repair;

@@ -222,6 +222,17 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
                 ],
             )?;
         }
+        OpKind::TypeFieldsSet {
+            doc_type, fields, ..
+        } => {
+            tx.execute(
+                "INSERT INTO type_fields (doc_type, fields, stamp) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (doc_type) DO UPDATE SET doc_type = excluded.doc_type,
+                     fields = excluded.fields, stamp = excluded.stamp
+                 WHERE excluded.stamp > type_fields.stamp",
+                params![doc_type, serde_json::to_string(fields)?, key],
+            )?;
+        }
         OpKind::DocumentSubjectSet { doc, subject, .. } => {
             let value = subject.as_ref().map(serde_json::to_string).transpose()?;
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;

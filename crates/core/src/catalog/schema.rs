@@ -290,6 +290,15 @@ const MIGRATIONS: &[&str] = &[
         stamp TEXT NOT NULL
     ) STRICT;
     "#,
+    // 13: the custom fields of each document type, projecting the `TypeFieldsSet`
+    // operations (last writer wins per type).
+    r#"
+    CREATE TABLE type_fields (
+        doc_type TEXT PRIMARY KEY COLLATE NOCASE,
+        fields TEXT NOT NULL,
+        stamp TEXT NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -350,7 +359,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 31);
+        assert_eq!(n, 32);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::field_def::FieldDef;
 use super::manifest::Manifest;
 use super::rule::Rule;
 use super::subject::SubjectField;
@@ -220,6 +221,7 @@ pub enum AuditAction {
     RequirementsSet,
     RuleChanged,
     ViewChanged,
+    TypeFieldsSet,
 }
 
 impl AuditAction {
@@ -245,6 +247,7 @@ impl AuditAction {
             Self::RequirementsSet => "requirements_set",
             Self::RuleChanged => "rule_changed",
             Self::ViewChanged => "view_changed",
+            Self::TypeFieldsSet => "type_fields_set",
         }
     }
 }
@@ -386,6 +389,14 @@ pub enum OpKind {
         author: String,
         collection: String,
     },
+    /// The custom fields of documents of `doc_type`, with their kinds. Last writer wins
+    /// per type (matched without regard to case); empty clears them.
+    TypeFieldsSet {
+        doc_type: String,
+        fields: Vec<FieldDef>,
+        author: String,
+        collection: String,
+    },
     /// The document is about `subject` (`None`: about no one).
     DocumentSubjectSet {
         doc: DocId,
@@ -416,7 +427,8 @@ impl OpKind {
             | Self::SubjectMerged { .. }
             | Self::RequirementsSet { .. }
             | Self::RuleSet { .. }
-            | Self::ViewSet { .. } => None,
+            | Self::ViewSet { .. }
+            | Self::TypeFieldsSet { .. } => None,
         }
     }
 
@@ -440,6 +452,7 @@ impl OpKind {
             Self::RequirementsSet { .. } => "requirements_set",
             Self::RuleSet { .. } => "rule_set",
             Self::ViewSet { .. } => "view_set",
+            Self::TypeFieldsSet { .. } => "type_fields_set",
         }
     }
 }

@@ -46,6 +46,9 @@ pub struct ViewFilters {
     pub until: Option<String>,
     #[serde(default)]
     pub status: Option<String>,
+    /// A person's student or staff number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
     /// The trash instead of the library.
     #[serde(default)]
     pub trashed: bool,

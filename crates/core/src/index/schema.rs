@@ -15,8 +15,9 @@ use tantivy::tokenizer::{
 /// The schema this build writes. Stored beside the index in `dossier-index.json`.
 /// Version 5 seals every file (`IndexDirectory`): an older, plaintext index is replaced.
 /// Version 6 keeps less in memory: the document id as its 16 bytes, no norms for the
-/// fields that only filter, the sort key only as a fast field.
-pub const INDEX_SCHEMA_VERSION: u32 = 6;
+/// fields that only filter, the sort key only as a fast field. Version 7 counts documents
+/// by person (the `/subject/…` facet).
+pub const INDEX_SCHEMA_VERSION: u32 = 7;
 
 /// Bytes per compressed block of the stored fields (Tantivy's default is 16 KiB). A hit's
 /// title and page texts (for its snippet) are read by decompressing the whole block that
@@ -87,7 +88,7 @@ pub struct Fields {
     pub field: Field,
     /// `active` or `trashed`.
     pub state: Field,
-    /// `/type/…`, `/tag/…`, `/year/…`, `/status/…`, `/collection/…`.
+    /// `/type/…`, `/tag/…`, `/year/…`, `/status/…`, `/collection/…`, `/subject/…`.
     pub facets: Field,
     /// The document's date (its file's date when known, else when it was added).
     pub date: Field,

@@ -89,12 +89,14 @@ pub struct SearchRequest {
     /// Only documents whose processing ended so (the `status` facet: done, failed,
     /// protected, waiting, pending).
     pub status: Option<String>,
+    /// Only documents about the person with this student or staff number.
+    pub subject: Option<String>,
     pub sort: SortOrder,
     /// The other way round from `sort`'s own direction.
     pub reverse: bool,
     /// Search the trash instead of the active documents.
     pub trashed: bool,
-    /// Count type, tag, year, status and collection facets over all matches.
+    /// Count type, tag, year, status, collection and subject facets over all matches.
     pub facets: bool,
     /// Find a snippet (with its page) for each hit.
     pub snippets: bool,
@@ -112,6 +114,7 @@ impl Default for SearchRequest {
             before: None,
             year: None,
             status: None,
+            subject: None,
             sort: SortOrder::Relevance,
             reverse: false,
             trashed: false,
@@ -148,6 +151,8 @@ pub struct Facets {
     pub year: BTreeMap<String, u64>,
     pub status: BTreeMap<String, u64>,
     pub collection: BTreeMap<String, u64>,
+    /// Student or staff numbers, the [`SUBJECT_FACET_TOP`] with the most matches.
+    pub subject: BTreeMap<String, u64>,
 }
 
 /// What a search found.
@@ -161,19 +166,32 @@ pub struct SearchResults {
     pub fuzzy: bool,
 }
 
-const FACET_GROUPS: [&str; 5] = ["type", "tag", "year", "status", "collection"];
+const FACET_GROUPS: [&str; 6] = ["type", "tag", "year", "status", "collection", "subject"];
+
+/// The most people the subject facet counts: those with the most matches (a library has
+/// thousands of people; a list of them all would help no one).
+pub const SUBJECT_FACET_TOP: usize = 20;
 
 fn facets_of(counts: &tantivy::collector::FacetCounts) -> Facets {
     let mut out = Facets::default();
     for group in FACET_GROUPS {
-        let map = match group {
-            "type" => &mut out.doc_type,
-            "tag" => &mut out.tag,
-            "year" => &mut out.year,
-            "status" => &mut out.status,
-            _ => &mut out.collection,
+        let (map, found) = match group {
+            "subject" => (
+                &mut out.subject,
+                counts.top_k("/subject", SUBJECT_FACET_TOP),
+            ),
+            _ => (
+                match group {
+                    "type" => &mut out.doc_type,
+                    "tag" => &mut out.tag,
+                    "year" => &mut out.year,
+                    "status" => &mut out.status,
+                    _ => &mut out.collection,
+                },
+                counts.get(format!("/{group}").as_str()).collect(),
+            ),
         };
-        for (facet, n) in counts.get(format!("/{group}").as_str()) {
+        for (facet, n) in found {
             if let Some(last) = facet.to_path().last() {
                 map.insert((*last).to_owned(), n);
             }
@@ -201,6 +219,9 @@ fn with_request_filters(mut q: ParsedQuery, req: &SearchRequest) -> ParsedQuery 
     }
     if let Some(s) = &req.status {
         q.must.push(Clause::Filter(Filter::Status(keyword(s))));
+    }
+    if let Some(s) = &req.subject {
+        q.must.push(Clause::Filter(Filter::Subject(keyword(s))));
     }
     // Few documents are trashed: excluding them costs less than requiring "active".
     if req.trashed {

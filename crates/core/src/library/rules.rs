@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::{Library, user_name};
 use crate::error::{Error, Result};
+use crate::format::field_def;
 use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind};
 use crate::format::rule::Rule;
 use crate::format::subject::{ALL_COLLECTION, SubjectKind};
@@ -260,6 +261,10 @@ impl Library {
                 collection: ALL_COLLECTION.to_owned(),
             });
         }
+        let defs = match &doc_type {
+            Some(t) => self.catalog().type_fields(t)?,
+            None => Vec::new(),
+        };
         for (name, value) in &outcome.fields {
             // A rule synced from elsewhere is not checked here: a name that is not a
             // custom field's is passed over, never an error that would stop imports.
@@ -269,9 +274,17 @@ impl Library {
             let FieldKey::Custom(field) = &key else {
                 continue;
             };
-            if !filed.fields.iter().any(|f| f.eq_ignore_ascii_case(field)) {
-                changes.push(format!("{field} = {value}"));
-                ops.push(set(key.clone(), FieldValue::parse_typed(value)));
+            if filed.fields.iter().any(|f| f.eq_ignore_ascii_case(field)) {
+                continue;
+            }
+            // Typed by the field's kind in the document's type; a value the kind does not
+            // take is left unset and said so, never an error that would stop imports.
+            match field_def::typed_value(&defs, field, value) {
+                Ok((name, typed)) => {
+                    changes.push(format!("{name} = {}", typed.display()));
+                    ops.push(set(FieldKey::Custom(name), typed));
+                }
+                Err(e) => changes.push(format!("{e}; left unset")),
             }
         }
         if filed.collection.is_none()

@@ -22,6 +22,7 @@ mod pdf_worker;
 mod rules;
 mod subjects;
 mod suggest;
+mod type_fields;
 mod views;
 
 const PASS: &str = "correct horse battery";
