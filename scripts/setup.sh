@@ -6,6 +6,7 @@ set -euo pipefail
 need=()
 for pkg in build-essential pkg-config gnome-keyring dbus dbus-x11 libsecret-tools restic time \
            python3 python3-pip unzip tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra \
+           libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
            libwebkit2gtk-4.1-dev file libxdo-dev libssl-dev libayatana-appindicator3-dev \
            librsvg2-dev xvfb xauth webkit2gtk-driver imagemagick rclone apache2 poppler-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")

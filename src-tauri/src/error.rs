@@ -159,6 +159,7 @@ impl From<dossier_core::Error> for AppError {
             | E::AlreadyExists(_)
             | E::Query { .. }
             | E::NoPageImages { .. }
+            | E::NotConverted { .. }
             | E::PasswordProtected
             | E::TooLarge { .. }
             | E::NotAFile { .. }

@@ -329,6 +329,9 @@ pub struct Document {
     pub retain_until: Option<String>,
     /// Pages (sheets, slides) of the current version, once its text has been read.
     pub pages: Option<u32>,
+    /// Its pages are shown as images (a PDF, a picture, an office document LibreOffice
+    /// converts here); otherwise as text.
+    pub page_images: bool,
     /// The file is password protected: kept, but not readable.
     pub protected: bool,
     /// Why reading the current version failed (it crashed or stopped the PDF reader, or

@@ -46,6 +46,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::browse::search,
             commands::browse::document,
             commands::browse::document_text,
+            commands::browse::page_marks,
             commands::browse::compare_versions,
             commands::browse::suggest_type,
             commands::edit::edit_metadata,

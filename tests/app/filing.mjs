@@ -3,7 +3,8 @@
 // checklist changes when the missing document is dropped, documents given a person in
 // bulk and found by the Person facet, her whole record exported as a ZIP, a type
 // suggested from what was filed and accepted with one key, typed fields defined and
-// filled in, a search saved as a view and found after a restart, and the keyboard alone.
+// filled in, a search saved as a view and found after a restart, the keyboard alone, and
+// a Word document as pages, opened from a search hit at the hit's page with the words marked.
 // Every screen shot is also checked by axe-core. Run by scripts/test-app.sh after
 // e2e.mjs; screenshots under target/e2e-screens/filing-*.png.
 //
@@ -324,6 +325,49 @@ try {
   await d.actions().keyDown(Key.ALT).sendKeys("2").keyUp(Key.ALT).perform();
   await find(d, "people");
   console.log("  ✓ keyboard");
+
+  // 13. A Word document shows as pages (LibreOffice, in the PDF worker), and a search hit
+  //     on its second page opens at that page with the words marked.
+  const office = join(scratch, "office");
+  mkdirSync(office, { recursive: true });
+  copyFileSync(join(corpus, "Unstructured-IO+unstructured/example-docs/page-breaks.docx"), join(office, "Course outline.docx"));
+  const added = await invoke(d, "import_paths", { paths: [office], allowDuplicates: false });
+  assert.ok(added.ok, `import started: ${JSON.stringify(added.err)}`);
+  let outline = null;
+  await d.wait(
+    async () => {
+      const r = await invoke(d, "search", { query: { ...everything, text: "second", snippets: true } });
+      outline = r.ok?.hits.find((h) => h.file_name === "Course outline.docx");
+      return outline?.page === 2;
+    },
+    TIMEOUT * 2,
+    "the document's second page is searchable",
+  );
+  await (await find(d, "go-documents")).click();
+  await typeInto(await find(d, "search"), "second");
+  await (await d.wait(until.elementLocated(By.css(`[data-testid="row"][data-id="${outline.id}"]`)), TIMEOUT)).click();
+  const second = '[data-testid="pages"] [data-page="2"]';
+  await d.wait(
+    async () => {
+      const page = await d.findElements(By.css(second));
+      return page.length === 1 && Number((await page[0].getAttribute("data-marked")) ?? 0) > 0;
+    },
+    TIMEOUT,
+    "page 2 marks the word",
+  );
+  const drawn = await invoke(d, "document", { id: outline.id });
+  assert.ok(drawn.ok.page_images && drawn.ok.pages > 2, `shown as pages: ${JSON.stringify(drawn.ok?.pages)}`);
+  await d.wait(
+    async () =>
+      d.executeScript(
+        `const page = document.querySelector('${second}').getBoundingClientRect();
+         const view = document.querySelector('.tab-body').getBoundingClientRect();
+         return document.querySelector('${second} img').complete && Math.abs(page.top - view.top) < 40;`,
+      ),
+    TIMEOUT,
+    "opened at page 2",
+  );
+  await shot(d, "office-pages");
 } finally {
   await d.quit();
 }

@@ -29,6 +29,11 @@ export const commands = {
 	 *  while processing has not read it yet.
 	 */
 	documentText: (id: string, version: number | null) => __TAURI_INVOKE<PageText[]>("document_text", { id, version }),
+	/**
+	 *  Where the words of `query` (a search as typed) are on page `page` of a version (the
+	 *  current one when `version` is `None`): what the page shown for a search hit marks.
+	 */
+	pageMarks: (id: string, version: number | null, page: number, query: string) => __TAURI_INVOKE<Mark[]>("page_marks", { id, version, page, query }),
 	/**  Two versions compared: text changes with their pages, and changed properties. */
 	compareVersions: (id: string, older: number, newer: number) => __TAURI_INVOKE<Comparison>("compare_versions", { id, older, newer }),
 	/**
@@ -284,6 +289,11 @@ export type Document = {
 	retain_until: string | null,
 	/**  Pages (sheets, slides) of the current version, once its text has been read. */
 	pages: number | null,
+	/**
+	 *  Its pages are shown as images (a PDF, a picture, an office document LibreOffice
+	 *  converts here); otherwise as text.
+	 */
+	page_images: boolean,
 	/**  The file is password protected: kept, but not readable. */
 	protected: boolean,
 	/**
@@ -471,6 +481,14 @@ export type LibraryState =
 { state: "in_use"; path: string; message: string } | { state: "open"; path: string; documents: number };
 
 export type LineOp = "equal" | "removed" | "added";
+
+/**  A place on a page where a searched word is, as fractions of the page as drawn. */
+export type Mark = {
+	left: number | null,
+	top: number | null,
+	width: number | null,
+	height: number | null,
+};
 
 /**  Metadata the user edits in the document view; `None` leaves a value as it is. */
 export type MetadataEdit = {

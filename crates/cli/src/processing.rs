@@ -224,6 +224,10 @@ pub fn about(tools: &ToolArgs, json: bool, _root: &Path) -> Result<u8> {
                 Ok(v) => serde_json::json!({ "available": true, "detail": v }),
                 Err(why) => serde_json::json!({ "available": false, "detail": why.to_string() }),
             },
+            "office": match &status.office {
+                Ok(()) => serde_json::json!({ "available": true, "detail": "LibreOffice" }),
+                Err(why) => serde_json::json!({ "available": false, "detail": why.to_string() }),
+            },
         }))?;
         return Ok(0);
     }
@@ -235,6 +239,10 @@ pub fn about(tools: &ToolArgs, json: bool, _root: &Path) -> Result<u8> {
     match &status.ocr {
         Ok(v) => println!("OCR: available ({v})"),
         Err(why) => println!("OCR: unavailable: {why}"),
+    }
+    match &status.office {
+        Ok(()) => println!("Office files as pages: available (LibreOffice)"),
+        Err(why) => println!("Office files as pages: unavailable: {why}"),
     }
     Ok(0)
 }

@@ -242,6 +242,11 @@ pub enum Error {
     #[error("there is no page {page}: the document has {pages} page(s)")]
     NoSuchPage { page: u32, pages: u32 },
 
+    /// An office document could not be shown as pages: LibreOffice is missing, could
+    /// not read it, or took too long (its text is still searchable).
+    #[error("{}", problem.describe())]
+    NotConverted { problem: ConvertProblem },
+
     /// The file type has no page images (only a generic icon as its thumbnail).
     #[error("no page images for {mime} files; `dossier text` shows their text")]
     NoPageImages { mime: String },
@@ -568,6 +573,37 @@ fn first_problems(problems: &[RosterProblem]) -> String {
         s.push_str(&format!("; and {more} more"));
     }
     s
+}
+
+/// Why an office document was not converted to pages (by LibreOffice, in the worker).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConvertProblem {
+    /// LibreOffice is not installed (or does not start).
+    Unavailable,
+    /// This system has no private folder in memory to convert in.
+    NoMemoryFolder,
+    /// LibreOffice ran and made no PDF (a damaged or unsupported file).
+    NoOutput,
+    /// The conversion took longer than its limit and was stopped.
+    TimedOut,
+    /// The PDF is larger than the most a conversion may give.
+    TooLarge,
+}
+
+impl ConvertProblem {
+    /// In plain words, for the reason a preview is missing.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Unavailable => "LibreOffice is not installed, so office files show as text",
+            Self::NoMemoryFolder => {
+                "this system has no private memory folder to convert office files in"
+            }
+            Self::NoOutput => "LibreOffice could not read this file",
+            Self::TimedOut => "LibreOffice took too long with this file and was stopped",
+            Self::TooLarge => "the file's pages are too large to show",
+        }
+    }
 }
 
 /// Why the worker could not do what it was asked: the conditions the parent acts on.

@@ -7,6 +7,7 @@
 
 mod ocr;
 mod office;
+pub(crate) mod office_pdf;
 mod pdf;
 mod plain;
 pub mod worker;
@@ -15,12 +16,14 @@ use std::sync::Arc;
 use std::time::Instant;
 
 pub use ocr::{OcrConfig, Tesseract};
+pub(crate) use office::is_protected as office_protected;
 pub use pdf::PdfiumConfig;
 pub(crate) use worker::render_page as render_pdf_page;
 pub use worker::{
     WorkerFailure, WorkerOptions, pdfium_available, run_pdf_worker_if_asked,
     serve as serve_pdf_worker,
 };
+pub(crate) use worker::{convert_office, find_on_page};
 
 use crate::error::{Error, Result};
 use crate::format::extracted::{ExifInfo, ExtractInfo, PageText, TextSource};
@@ -95,6 +98,9 @@ pub struct Tools {
     pub limit_secs: u64,
     /// Parallel OCR processes (one per core by default).
     pub ocr_threads: usize,
+    /// LibreOffice, which draws office documents' pages (`soffice` on the `PATH` unless
+    /// `DOSSIER_SOFFICE` says otherwise).
+    pub office: std::path::PathBuf,
 }
 
 impl Default for Tools {
@@ -106,6 +112,7 @@ impl Default for Tools {
             ocr_threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            office: office_pdf::program(),
         }
     }
 }
@@ -117,6 +124,9 @@ pub struct ToolStatus {
     pub pdf: Result<()>,
     /// Tesseract's version when it works.
     pub ocr: Result<String>,
+    /// Office documents shown as pages (LibreOffice runs, and there is a private memory
+    /// folder to convert in).
+    pub office: Result<()>,
 }
 
 impl Tools {
@@ -124,6 +134,17 @@ impl Tools {
         ToolStatus {
             pdf: pdfium_available(&self.pdfium),
             ocr: Tesseract::find(&self.ocr).map(|t| t.version),
+            office: if office_pdf::memory_folder().is_none() {
+                Err(Error::NotConverted {
+                    problem: office_pdf::ConvertProblem::NoMemoryFolder,
+                })
+            } else if !office_pdf::runs(&self.office) {
+                Err(Error::NotConverted {
+                    problem: office_pdf::ConvertProblem::Unavailable,
+                })
+            } else {
+                Ok(())
+            },
         }
     }
 }

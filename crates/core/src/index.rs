@@ -22,8 +22,7 @@ use std::sync::Arc;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Term};
 
-/// The query parser, for the fuzz target.
-#[cfg(feature = "fuzzing")]
+/// The query parser (for the words a page marks, and the fuzz target).
 pub(crate) use query::parse;
 pub use record::{Card, IndexRecord};
 pub use schema::INDEX_SCHEMA_VERSION;

@@ -35,7 +35,7 @@ pub use catalog::{
     DocumentSummary, Dossier, DossierGroup, Hold, KeysSeen, Listing, SubjectFilter, SubjectRecord,
     TimelineEntry, TimelineEvent, VersionInfo,
 };
-pub use error::{CatalogProblem, Error, Result, RosterIssue, RosterProblem};
+pub use error::{CatalogProblem, ConvertProblem, Error, Result, RosterIssue, RosterProblem};
 pub use extract::{
     OcrConfig, PdfiumConfig, Tesseract, ToolStatus, Tools, WorkerFailure, WorkerOptions, read_text,
     run_pdf_worker_if_asked, serve_pdf_worker,
@@ -67,6 +67,7 @@ pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,
     search_date as parse_search_date, size as parse_size,
 };
+pub use preview::page_images;
 pub use sniff::sniff;
 pub use suggest::{Classifier, Features, Guess, MAX_TEXT_CHARS, SUGGEST_CONFIDENCE, TypeSuggester};
 pub use watch::{FolderWatcher, IMPORTED_DIR, NotMoved, WatchOptions, move_done, move_imported};

@@ -29,9 +29,23 @@ const MAX_DECODE_BYTES: u64 = 512 << 20;
 /// anything is decoded.
 const MAX_PICTURE_SIDE: u32 = 16_384;
 
-/// Whether files of this kind have page images (others get an icon).
-pub(crate) fn has_pages(kind: Kind) -> bool {
-    matches!(kind, Kind::Pdf | Kind::Image)
+/// Whether files of this kind have page images (others get an icon): office documents
+/// do where LibreOffice runs and there is a private memory folder to convert them in.
+pub(crate) fn has_pages(kind: Kind, tools: &Tools) -> bool {
+    match kind {
+        Kind::Pdf | Kind::Image => true,
+        Kind::Office(_) => {
+            extract::office_pdf::memory_folder().is_some()
+                && extract::office_pdf::runs(&tools.office)
+        }
+        _ => false,
+    }
+}
+
+/// Whether a file of this type and name is shown as page images (a PDF, a picture, an
+/// office document LibreOffice can convert here), rather than as its text.
+pub fn page_images(mime: &str, file_name: &str, tools: &Tools) -> bool {
+    has_pages(extract::classify(mime, file_name), tools)
 }
 
 /// The thumbnail of the first page or the picture, fitting in [`THUMBNAIL_SIZE`].

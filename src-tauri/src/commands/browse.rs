@@ -44,6 +44,7 @@ pub async fn search(state: State<'_, AppState>, query: Query) -> AppResult<Resul
 pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Document> {
     let session = state.session()?;
     let doc = doc_id(&id)?;
+    let tools = state.tools();
     session
         .read(move |lib| {
             let catalog = lib.catalog();
@@ -72,6 +73,17 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                 Some(t) => catalog.type_fields(t)?,
                 None => Vec::new(),
             };
+            // A file whose pages could not be drawn (its thumbnail job failed: damaged,
+            // or too slow to convert) shows as text rather than as broken pages.
+            let drawn = match d.current_version {
+                Some(v) => !matches!(
+                    catalog.job_outcome(v, JobKind::Thumbnail)?,
+                    Some((JobState::Failed, _))
+                ),
+                None => false,
+            };
+            let page_images =
+                drawn && dossier_core::page_images(&d.summary.mime, &d.summary.file_name, &tools);
             let s = d.summary;
             Ok(Document {
                 id: s.id.to_string(),
@@ -97,6 +109,7 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                 legal_hold: d.legal_hold,
                 retain_until: d.retain_until,
                 pages: info.as_ref().and_then(|i| i.page_count),
+                page_images,
                 protected: info.as_ref().is_some_and(|i| i.protected),
                 unreadable: match extract {
                     Some((JobState::Failed, reason)) => {
@@ -118,6 +131,45 @@ pub struct PageText {
     /// Read by OCR rather than from the file's own text.
     pub ocr: bool,
     pub text: String,
+}
+
+/// A place on a page where a searched word is, as fractions of the page as drawn.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Mark {
+    pub left: f32,
+    pub top: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// Where the words of `query` (a search as typed) are on page `page` of a version (the
+/// current one when `version` is `None`): what the page shown for a search hit marks.
+#[tauri::command]
+#[specta::specta]
+pub async fn page_marks(
+    state: State<'_, AppState>,
+    id: String,
+    version: Option<u32>,
+    page: u32,
+    query: String,
+) -> AppResult<Vec<Mark>> {
+    let session = state.session()?;
+    let doc = doc_id(&id)?;
+    let tools = state.tools();
+    session
+        .read(move |lib| {
+            Ok(lib
+                .find_on_page(doc, version, page, &query, &tools)?
+                .into_iter()
+                .map(|[left, top, width, height]| Mark {
+                    left,
+                    top,
+                    width,
+                    height,
+                })
+                .collect())
+        })
+        .await
 }
 
 /// The extracted text of a version (the current one when `version` is `None`); empty

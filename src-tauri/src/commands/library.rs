@@ -24,6 +24,9 @@ pub async fn app_info(state: State<'_, AppState>) -> AppResult<AppInfo> {
     if let Err(why) = status.ocr {
         unavailable.push(format!("OCR unavailable: {why}"));
     }
+    if let Err(why) = status.office {
+        unavailable.push(format!("Office files as pages unavailable: {why}"));
+    }
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         default_library: dossier_core::default_library_path().map(|p| p.display().to_string()),

@@ -16,7 +16,7 @@ export function About({ onClose }: { onClose: () => void }) {
           <>
             <p>Version {info.data.version}</p>
             {info.data.unavailable.length === 0 ? (
-              <p className="muted">PDF previews and OCR are available.</p>
+              <p className="muted">PDF previews, OCR and office files as pages are available.</p>
             ) : (
               <ul data-testid="unavailable">
                 {info.data.unavailable.map((u) => (

@@ -25,8 +25,9 @@ interface Props {
   selected: Set<string>;
   searching: boolean;
   onVisible: (range: [number, number]) => void;
-  /** A document picked with the mouse or the keyboard; `order` is the rows on screen. */
-  onPick: (id: string, order: string[], mods: Mods) => void;
+  /** A document picked with the mouse or the keyboard; `order` is the rows on screen,
+   *  `page` the page its search hit is on. */
+  onPick: (id: string, order: string[], mods: Mods, page: number | null) => void;
 }
 
 export function DocumentList({ paged, view, selected, searching, onVisible, onPick }: Props) {
@@ -67,9 +68,9 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onPi
   // The row the keyboard is on (-1: none yet).
   const [active, setActive] = useState(-1);
   const click = useCallback(
-    (id: string, index: number, e: React.MouseEvent) => {
+    (hit: Hit, index: number, e: React.MouseEvent) => {
       setActive(index);
-      onPick(id, order.current, { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey });
+      onPick(hit.id, order.current, { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey }, hit.page);
     },
     [onPick],
   );
@@ -98,7 +99,7 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onPi
     setActive(i);
     v.scrollToIndex(Math.floor(i / perRow));
     const hit = paged.row(i);
-    if (hit) onPick(hit.id, order.current.includes(hit.id) ? order.current : [...order.current, hit.id], mods);
+    if (hit) onPick(hit.id, order.current.includes(hit.id) ? order.current : [...order.current, hit.id], mods, hit.page);
   };
   const activeHit = active >= 0 ? paged.row(active) : undefined;
 
@@ -156,7 +157,7 @@ type ItemProps = {
   index: number;
   active: boolean;
   selected: boolean;
-  onClick: (id: string, index: number, e: React.MouseEvent) => void;
+  onClick: (hit: Hit, index: number, e: React.MouseEvent) => void;
 };
 
 /** One list row; re-rendered only when its hit or selection changes. */
@@ -167,7 +168,7 @@ const Row = memo(function Row({ hit, index, active, selected, onClick }: ItemPro
       role="option"
       aria-selected={selected}
       className={`row${selected ? " selected" : ""}${active ? " active" : ""}`}
-      onClick={(e) => onClick(hit.id, index, e)}
+      onClick={(e) => onClick(hit, index, e)}
       data-testid="row"
       data-id={hit.id}
     >
@@ -193,7 +194,7 @@ const Tile = memo(function Tile({ hit, index, active, selected, onClick }: ItemP
       role="option"
       aria-selected={selected}
       className={`tile${selected ? " selected" : ""}${active ? " active" : ""}`}
-      onClick={(e) => onClick(hit.id, index, e)}
+      onClick={(e) => onClick(hit, index, e)}
       data-testid="tile"
       data-id={hit.id}
     >

@@ -1,6 +1,6 @@
 // One document: preview, metadata, versions and its audit trail.
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, contentUrl, describe, pageUrl } from "../api";
 import type { Document, SyncStatus } from "../bindings";
@@ -13,13 +13,18 @@ import { FieldInputs, FieldsEditor } from "../components/TypedFields";
 
 type Tab = "preview" | "details" | "versions" | "history";
 
+/** Where a document opens: the page of its search hit, with the search's words marked. */
+export type OpenAt = { page: number; query: string };
+
 export function DocumentView({
   id,
+  at = null,
   note,
   onClose,
   onOpenPerson,
 }: {
   id: string;
+  at?: OpenAt | null;
   note: string | null;
   onClose: () => void;
   onOpenPerson: (id: string) => void;
@@ -85,7 +90,7 @@ export function DocumentView({
       </nav>
       {/* Focusable, so its scrolling (long previews) answers the keyboard too. */}
       <div className="tab-body" role="tabpanel" tabIndex={0} aria-label={{ preview: "Preview", details: "Details", versions: "Versions", history: "History" }[tab]}>
-        {tab === "preview" && <Preview doc={d} version={current} />}
+        {tab === "preview" && <Preview doc={d} version={current} at={at} />}
         {tab === "details" && <Details doc={d} />}
         {tab === "versions" && <Versions doc={d} />}
         {tab === "history" && (
@@ -171,7 +176,7 @@ function TrashButton({ doc }: { doc: Document }) {
 
 const PAGE_WIDTH = 900;
 
-function Preview({ doc, version }: { doc: Document; version: number }) {
+function Preview({ doc, version, at }: { doc: Document; version: number; at: OpenAt | null }) {
   const [zoom, setZoom] = useState(1);
   if (doc.protected) return <div className="muted pad">This file is password protected: it is kept, but cannot be shown.</div>;
   if (doc.unreadable !== null) {
@@ -194,23 +199,64 @@ function Preview({ doc, version }: { doc: Document; version: number }) {
       </div>
     );
   }
-  if (doc.pages && doc.pages > 0) {
-    return (
-      <div className="pages" data-testid="pages">
-        {Array.from({ length: doc.pages }, (_, i) => (
-          <img
-            key={i}
-            className="page"
-            loading="lazy"
-            src={pageUrl(doc.id, i + 1, PAGE_WIDTH, version)}
-            alt={`Page ${i + 1}`}
-            data-testid="page-image"
-          />
-        ))}
-      </div>
-    );
+  if (doc.page_images && doc.pages && doc.pages > 0) {
+    return <Pages doc={doc} pages={doc.pages} version={version} at={at} />;
   }
   return <TextPreview id={doc.id} />;
+}
+
+/** The pages as images; opened for a search hit, at the hit's page with its words marked. */
+function Pages({ doc, pages, version, at }: { doc: Document; pages: number; version: number; at: OpenAt | null }) {
+  const target = at && at.page >= 1 && at.page <= pages ? at.page : null;
+  const marks = useQuery({
+    queryKey: ["library", "marks", doc.id, version, target, at?.query],
+    queryFn: () => commands.pageMarks(doc.id, version, target!, at!.query),
+    enabled: target !== null,
+  });
+  const targetRef = useRef<HTMLDivElement>(null);
+  // Until the reader scrolls, the hit's page stays in view as the pages before it load.
+  const [moved, setMoved] = useState(false);
+  const keep = () => {
+    if (!moved) targetRef.current?.scrollIntoView({ block: "start" });
+  };
+  useEffect(() => {
+    setMoved(false);
+  }, [doc.id, target]);
+  useEffect(keep);
+  return (
+    <div className="pages" data-testid="pages" onWheel={() => setMoved(true)} onPointerDown={() => setMoved(true)}>
+      {Array.from({ length: pages }, (_, i) => {
+        const n = i + 1;
+        const here = n === target;
+        return (
+          <div key={n} className="page-wrap" ref={here ? targetRef : undefined} data-page={n} data-marked={here ? (marks.data?.length ?? 0) : undefined}>
+            <img
+              className="page"
+              loading={target !== null && n <= target ? "eager" : "lazy"}
+              src={pageUrl(doc.id, n, PAGE_WIDTH, version)}
+              alt={`Page ${n}`}
+              onLoad={n <= (target ?? 0) ? keep : undefined}
+              data-testid="page-image"
+            />
+            {here &&
+              marks.data?.map((m, k) => (
+                <span
+                  key={k}
+                  className="mark"
+                  style={{
+                    left: `${(m.left ?? 0) * 100}%`,
+                    top: `${(m.top ?? 0) * 100}%`,
+                    width: `${(m.width ?? 0) * 100}%`,
+                    height: `${(m.height ?? 0) * 100}%`,
+                  }}
+                  data-testid="page-mark"
+                />
+              ))}
+          </div>
+        );
+      })}
+    </div>
+  );
 }
 
 function TextPreview({ id }: { id: string }) {

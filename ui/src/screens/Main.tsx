@@ -9,7 +9,7 @@ import { FacetPanel } from "../components/FacetPanel";
 import { Intake } from "../components/Intake";
 import { StatusBar } from "../components/StatusBar";
 import { Shortcuts } from "../components/Shortcuts";
-import { DocumentView } from "./DocumentView";
+import { DocumentView, type OpenAt } from "./DocumentView";
 import { usePagedSearch, type BaseQuery } from "./usePagedSearch";
 import { usePassWhenIdle } from "../lib/latest";
 import { click, empty, type Selection } from "../lib/selection";
@@ -61,6 +61,9 @@ export function Main() {
   const detail = useRef<HTMLElement>(null);
   const [versionNote, setVersionNote] = useState<string | null>(null);
   const [screen, setScreen] = useState<Screen>({ kind: "documents" });
+  // Where the open document opens: its search hit's page and the search, or its start.
+  const [openAt, setOpenAt] = useState<OpenAt | null>(null);
+  const searched = useRef("");
 
   // One file dropped on the open document becomes its new version.
   const claim = (paths: string[], x: number, y: number): boolean => {
@@ -120,6 +123,7 @@ export function Main() {
     snippets: text !== "",
   };
   const paged = usePagedSearch(base, visible[0], visible[1], known);
+  searched.current = text;
   // As you type: search at once, or, while a search runs, for the newest text once it is done.
   usePassWhenIdle(typed.trim(), paged.fetching, setText);
   // Paint results only for what is in the box now: those of an earlier prefix, arriving
@@ -151,12 +155,15 @@ export function Main() {
 
   const openDocument = (id: string) => {
     setOpen(id);
+    setOpenAt(null);
     setVersionNote(null);
   };
 
   const onPick = useCallback(
-    (id: string, order: string[], mods: Mods) => {
+    (id: string, order: string[], mods: Mods, page: number | null) => {
       setSelection((s) => click(s, id, order, mods));
+      // A search hit opens at its page, its words marked there.
+      if (!mods.toggle && !mods.range) setOpenAt(page !== null && searched.current ? { page, query: searched.current } : null);
       if (!mods.toggle && !mods.range) {
         setOpen(id);
         setVersionNote(null);
@@ -290,6 +297,7 @@ export function Main() {
           <section className="detail" ref={detail}>
             <DocumentView
               id={open}
+              at={openAt}
               onOpenPerson={(id) => setScreen({ kind: "person", id })}
               note={versionNote}
               onClose={() => {

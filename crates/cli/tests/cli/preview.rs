@@ -39,11 +39,14 @@ fn thumbnails_and_page_renders_are_cached_encrypted_and_regenerable() {
             "tesseract-ocr+test/testing/phototest.tif",
         ],
     );
+    std::fs::write(input.join("notes.txt"), "Staff room notes\n").unwrap();
     let report = lib.json(&["import", "--json", input.to_str().unwrap()]);
     assert_eq!(report["process"]["failed"], 0, "{report}");
-    // The import made one thumbnail per document that has pages, and nothing readable.
+    // The import made one thumbnail per document that has pages (the DOCX's from the PDF
+    // LibreOffice made of it, kept too), and nothing readable.
     let cached = derived_files(&lib);
-    assert_eq!(cached.len(), 4, "{cached:?}");
+    assert_eq!(cached.len(), 6, "{cached:?}");
+    assert!(cached.iter().any(|f| f.ends_with("rendition.pdf")));
     for f in &cached {
         let body = std::fs::read(f).unwrap();
         assert!(body.starts_with(b"DOSDRV01"), "{f:?}");
@@ -82,10 +85,13 @@ fn thumbnails_and_page_renders_are_cached_encrypted_and_regenerable() {
         (landscape["width"].as_u64(), landscape["height"].as_u64()),
         (Some(256), Some(192))
     );
-    // Types without pages get their icon; a protected PDF gets one with the reason.
+    // A Word document's first page; types without pages get their icon; a protected PDF
+    // gets one with the reason.
     let (docx, _) = thumb("page-breaks.docx");
+    assert_eq!(docx["icon"], false, "{docx}");
+    let (text, _) = thumb("notes.txt");
     assert_eq!(
-        (docx["icon"].as_bool(), docx["reason"].as_str()),
+        (text["icon"].as_bool(), text["reason"].as_str()),
         (Some(true), None)
     );
     let (protected, protected_png) = thumb("libreoffice-writer-password.pdf");
@@ -115,7 +121,7 @@ fn thumbnails_and_page_renders_are_cached_encrypted_and_regenerable() {
     assert_eq!(page2["width"], 600, "{page2}");
     let page2_png = std::fs::read(&out).unwrap();
     assert_eq!(png_size(&page2_png).0, 600);
-    assert_eq!(derived_files(&lib).len(), 5);
+    assert_eq!(derived_files(&lib).len(), 7);
     let before = derived_files(&lib);
     for (args, message) in [
         (
@@ -134,12 +140,7 @@ fn thumbnails_and_page_renders_are_cached_encrypted_and_regenerable() {
         assert_eq!(code(&o), 3, "{}", stderr(&o));
         assert!(stderr(&o).contains(message), "{}", stderr(&o));
     }
-    let o = lib.run(&[
-        "render",
-        &doc_by_name(&lib, "page-breaks.docx"),
-        "-o",
-        out_s,
-    ]);
+    let o = lib.run(&["render", &doc_by_name(&lib, "notes.txt"), "-o", out_s]);
     assert_eq!(code(&o), 3);
     assert!(stderr(&o).contains("no page images for"), "{}", stderr(&o));
     assert_eq!(derived_files(&lib), before);

@@ -90,6 +90,21 @@ pub(crate) struct OfficeText {
     pub sheet_or_slide_names: Vec<String>,
 }
 
+/// Whether an office document is password protected, found without reading its text:
+/// an encrypted OOXML file is an OLE container, an encrypted ODF file says so in its
+/// manifest. (LibreOffice is not given such a file: it could only fail.)
+pub(crate) fn is_protected(data: &[u8], kind: OfficeKind) -> bool {
+    let mut pkg = match Package::open(data) {
+        Ok(p) => p,
+        Err(e) => return matches!(e, Error::PasswordProtected),
+    };
+    matches!(kind, OfficeKind::Odt | OfficeKind::Ods | OfficeKind::Odp)
+        && lenient(pkg.read("META-INF/manifest.xml"))
+            .ok()
+            .flatten()
+            .is_some_and(|m| content_is_encrypted(&m))
+}
+
 /// Extract the text and metadata of an office document held in memory.
 pub(crate) fn extract_office(data: &[u8], kind: OfficeKind) -> Result<OfficeText> {
     let mut pkg = Package::open(data)?;

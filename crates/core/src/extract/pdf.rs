@@ -283,6 +283,76 @@ pub(super) fn render_page(
     }
 }
 
+/// The most places [`find_on_page`] reports on one page.
+const MAX_FOUND: usize = 500;
+
+/// Where on page `page` (1-based) each of `words` is (without regard to case), as
+/// `[left, top, width, height]` fractions of the page as rendered (its rotation applied).
+pub(super) fn find_on_page(pdfium: &Pdfium, bytes: &[u8], page: u32, words: &[String]) -> Reply {
+    let doc = match load(pdfium, bytes) {
+        Ok(d) => d,
+        Err(problem) => return Reply::Failed { problem },
+    };
+    let pages = u32::try_from(doc.pages().len()).unwrap_or(0);
+    let Some(p) = page
+        .checked_sub(1)
+        .filter(|i| *i < pages)
+        .and_then(|i| i32::try_from(i).ok())
+        .and_then(|i| doc.pages().get(i).ok())
+    else {
+        return Reply::NoSuchPage { page, pages };
+    };
+    let Ok(text) = p.text() else {
+        return Reply::Found { boxes: Vec::new() };
+    };
+    // Positions in a render 1000 pixels wide, then as fractions of that render.
+    let config = PdfRenderConfig::new()
+        .set_target_width(1000)
+        .set_maximum_height(8000);
+    let to_pixels = |x: PdfPoints, y: PdfPoints| p.points_to_pixels(x, y, &config).ok();
+    let (Some(a), Some(b)) = (
+        to_pixels(PdfPoints::ZERO, PdfPoints::ZERO),
+        to_pixels(p.width(), p.height()),
+    ) else {
+        return Reply::Found { boxes: Vec::new() };
+    };
+    let (x0, y0) = (a.0.min(b.0) as f32, a.1.min(b.1) as f32);
+    let (w, h) = (
+        (a.0 - b.0).unsigned_abs().max(1) as f32,
+        (a.1 - b.1).unsigned_abs().max(1) as f32,
+    );
+    let options = PdfSearchOptions::new();
+    let mut boxes = Vec::new();
+    for word in words.iter().map(|w| w.trim()).filter(|w| !w.is_empty()) {
+        let Ok(search) = text.search(word, &options) else {
+            continue;
+        };
+        for found in search.iter(PdfSearchDirection::SearchForward) {
+            for segment in found.iter() {
+                let r = segment.bounds();
+                let (Some(c), Some(d)) = (
+                    to_pixels(r.left(), r.top()),
+                    to_pixels(r.right(), r.bottom()),
+                ) else {
+                    continue;
+                };
+                let left = (c.0.min(d.0) as f32 - x0) / w;
+                let top = (c.1.min(d.1) as f32 - y0) / h;
+                boxes.push([
+                    left,
+                    top,
+                    (c.0 - d.0).unsigned_abs() as f32 / w,
+                    (c.1 - d.1).unsigned_abs() as f32 / h,
+                ]);
+                if boxes.len() >= MAX_FOUND {
+                    return Reply::Found { boxes };
+                }
+            }
+        }
+    }
+    Reply::Found { boxes }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

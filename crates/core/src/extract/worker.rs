@@ -393,3 +393,54 @@ pub(crate) fn render_for_ocr(
         }
     })
 }
+
+/// How long past its own limit a conversion's answer is waited for (the worker stops
+/// LibreOffice at the limit, then answers).
+const CONVERT_GRACE: Duration = Duration::from_secs(10);
+
+/// An office document (a file with this `extension`) as a PDF, made by LibreOffice
+/// (`program`) in the worker, within `limit_secs`.
+pub(crate) fn convert_office(
+    config: &PdfiumConfig,
+    bytes: &[u8],
+    extension: &str,
+    program: &std::path::Path,
+    limit_secs: u64,
+) -> Result<Vec<u8>> {
+    with_worker(config, |w| {
+        let request = Request::ConvertOffice {
+            extension: extension.to_owned(),
+            program: program.to_path_buf(),
+            limit_secs,
+        };
+        w.send(&request, bytes)?;
+        let deadline = Instant::now() + Duration::from_secs(limit_secs) + CONVERT_GRACE;
+        match w.next(deadline, limit_secs)? {
+            (Reply::Converted, pdf) => Ok(pdf),
+            (Reply::NotConverted { problem }, _) => Err(Error::NotConverted { problem }),
+            _ => Err(w.garbled()),
+        }
+    })
+}
+
+/// Where on page `page` (1-based) each of `words` is: `[left, top, width, height]`
+/// fractions of the page as drawn.
+pub(crate) fn find_on_page(
+    config: &PdfiumConfig,
+    bytes: Arc<Vec<u8>>,
+    page: u32,
+    words: Vec<String>,
+    limit_secs: u64,
+) -> Result<Vec<[f32; 4]>> {
+    let limit_secs = limit_secs.min(RENDER_LIMIT_SECS);
+    with_worker(config, |w| {
+        w.send(&Request::FindOnPage { page, words }, &bytes)?;
+        let deadline = Instant::now() + Duration::from_secs(limit_secs);
+        match w.next(deadline, limit_secs)? {
+            (Reply::Found { boxes }, _) => Ok(boxes),
+            (Reply::NoSuchPage { page, pages }, _) => Err(Error::NoSuchPage { page, pages }),
+            (Reply::Failed { problem }, _) => Err(problem.into()),
+            _ => Err(w.garbled()),
+        }
+    })
+}

@@ -1,13 +1,14 @@
-//! Derived files: thumbnails and page renders, cached under `derived/` and encrypted like
-//! the store. They are regenerable from the version's content, so a missing or damaged one
+//! Derived files: thumbnails, page renders and the PDF an office document was converted
+//! to, cached under `derived/` and encrypted like the store. They are regenerable from the version's content, so a missing or damaged one
 //! is made again rather than reported.
 //!
 //! Layout (format 1):
 //!
 //! ```text
-//! derived/<version id>/<name>                  name: "thumb-256.png" or "page-<P>-w<W>.png"
+//! derived/<version id>/<name>                  name: "thumb-256.png", "page-<P>-w<W>.png"
+//!                                              or "rendition.pdf"
 //! "DOSDRV01"                                   8-byte magic
-//! nonce(12) | AES-256-GCM(PNG bytes) | tag(16)
+//! nonce(12) | AES-256-GCM(PNG or PDF bytes) | tag(16)
 //! ```
 //!
 //! The associated data is `"dossier derived v1 " + version id + " " + name`, so a file
@@ -25,6 +26,8 @@ pub enum DerivedName {
     Thumbnail { size: u32 },
     /// One page (1-based) rendered `width` pixels wide.
     Page { page: u32, width: u32 },
+    /// An office document as a PDF (made by LibreOffice), whose pages are drawn.
+    Rendition,
 }
 
 impl DerivedName {
@@ -33,6 +36,7 @@ impl DerivedName {
         match self {
             Self::Thumbnail { size } => format!("thumb-{size}.png"),
             Self::Page { page, width } => format!("page-{page}-w{width}.png"),
+            Self::Rendition => "rendition.pdf".into(),
         }
     }
 

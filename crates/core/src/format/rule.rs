@@ -175,7 +175,23 @@ impl Pattern {
     /// The regular expressions that must all match (case-insensitive, bounded): one per
     /// word for [`Pattern::Words`], one otherwise.
     pub fn compile(&self) -> std::result::Result<Vec<regex::Regex>, regex::Error> {
-        let word = |w: &str| format!(r"\b{}\b", regex::escape(w));
+        // A word boundary only at an end that is a word character: `\b` after "C++"
+        // would need a letter to follow, so "C++" (or "(2024)") would never match.
+        let word = |w: &str| {
+            let edge = |c: Option<char>| {
+                if c.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    r"\b"
+                } else {
+                    ""
+                }
+            };
+            format!(
+                "{}{}{}",
+                edge(w.chars().next()),
+                regex::escape(w),
+                edge(w.chars().last())
+            )
+        };
         let sources: Vec<String> = match self {
             Self::Regex(r) => vec![r.clone()],
             Self::Phrase(p) => vec![
@@ -214,5 +230,26 @@ impl Pattern {
                 pattern: s.clone(),
                 source,
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(p: &Pattern, text: &str) -> bool {
+        p.compile().unwrap().iter().all(|r| r.is_match(text))
+    }
+
+    #[test]
+    fn words_and_phrases_match_whole_words_even_with_punctuation_at_their_ends() {
+        let words = Pattern::Words("C++ (2024) transcript".into());
+        assert!(hits(&words, "Grades in C++ for the (2024) Transcript."));
+        assert!(!hits(&words, "Grades in C++ for the (2024) transcripts"));
+        let phrase = Pattern::Phrase("Dr. Okafor".into());
+        assert!(hits(&phrase, "signed, dr. okafor"));
+        assert!(!hits(&phrase, "signed, Dr. Okaforth"));
+        assert!(hits(&Pattern::Phrase("#12".into()), "form #12 attached"));
+        assert!(!hits(&Pattern::Words("script".into()), "transcript"));
     }
 }

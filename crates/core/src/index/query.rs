@@ -79,6 +79,23 @@ impl ParsedQuery {
         self.must.iter().any(|c| matches!(c, Clause::Text(..)))
     }
 
+    /// The words and phrases it looks for in a document's text (not those only in its
+    /// title or file name, not filters, not what it excludes): what a page shows marked.
+    pub fn text_words(&self) -> Vec<String> {
+        self.must
+            .iter()
+            .filter_map(|c| match c {
+                Clause::Text(Target::All | Target::Body, atom) => Some(match atom {
+                    Atom::Word(w) | Atom::Phrase(w) | Atom::Prefix(w) | Atom::Fuzzy(w, _) => {
+                        w.clone()
+                    }
+                }),
+                _ => None,
+            })
+            .filter(|w| !w.trim().is_empty())
+            .collect()
+    }
+
     /// The query with every plain word that `known` says is in no document turned into
     /// a fuzzy word (typo tolerance); `None` when there is no such word to loosen.
     pub fn loosened(&self, known: &mut dyn FnMut(&str) -> bool) -> Option<ParsedQuery> {

@@ -4,6 +4,8 @@
 //! made, else the generic icon of the file's type together with the reason. Page renders
 //! are asked for explicitly, so they fail with the reason instead.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::Library;
@@ -81,6 +83,9 @@ impl Preview {
     }
 }
 
+/// The most words of a search marked on a page.
+const MAX_MARKED_WORDS: usize = 16;
+
 const THUMBNAIL: DerivedName = DerivedName::Thumbnail {
     size: THUMBNAIL_SIZE,
 };
@@ -111,7 +116,7 @@ impl Library {
     pub fn thumbnail(&self, doc: DocId, number: Option<u32>, tools: &Tools) -> Result<Preview> {
         let v = self.version(doc, number)?;
         let kind = extract::classify(&v.mime, &v.file_name);
-        if !preview::has_pages(kind) {
+        if !preview::has_pages(kind, tools) {
             return Preview::icon(kind, None);
         }
         // A thumbnail job that failed (after its bounded attempts: a file that crashes or
@@ -123,7 +128,8 @@ impl Library {
             return Preview::icon(kind, reason);
         }
         let rendered = self.cached_or(v.id, THUMBNAIL, || {
-            preview::thumbnail(kind, &v.mime, self.version_content(&v)?, tools)
+            let (kind, bytes) = self.drawable(&v, kind, tools)?;
+            preview::thumbnail(kind, &v.mime, bytes, tools)
         });
         match rendered {
             // Damage to the library itself is reported, never covered by an icon.
@@ -143,23 +149,89 @@ impl Library {
     ) -> Result<Preview> {
         let v = self.version(doc, number)?;
         let kind = extract::classify(&v.mime, &v.file_name);
-        if !preview::has_pages(kind) {
+        if !preview::has_pages(kind, tools) {
             return Err(Error::NoPageImages { mime: v.mime });
         }
         self.cached_or(v.id, DerivedName::Page { page, width }, || {
-            preview::page(kind, &v.mime, self.version_content(&v)?, page, width, tools)
+            let (kind, bytes) = self.drawable(&v, kind, tools)?;
+            preview::page(kind, &v.mime, bytes, page, width, tools)
         })
+    }
+
+    /// What to draw a version's pages from: its own bytes, or for an office document the
+    /// PDF LibreOffice made of it (converted once, kept sealed in `derived/`).
+    pub(super) fn drawable(
+        &self,
+        v: &crate::catalog::VersionInfo,
+        kind: Kind,
+        tools: &Tools,
+    ) -> Result<(Kind, Arc<Vec<u8>>)> {
+        let Kind::Office(office) = kind else {
+            return Ok((kind, self.version_content(v)?));
+        };
+        let cache = self.derived();
+        if let Some(pdf) = cache.get(self.crypto(), v.id, DerivedName::Rendition) {
+            return Ok((Kind::Pdf, Arc::new(pdf)));
+        }
+        let bytes = self.version_content(v)?;
+        if extract::office_protected(&bytes, office) {
+            return Err(Error::PasswordProtected);
+        }
+        let extension = std::path::Path::new(&v.file_name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("");
+        let pdf = extract::convert_office(
+            &tools.pdfium,
+            &bytes,
+            extension,
+            &tools.office,
+            tools.limit_secs,
+        )?;
+        let _ = cache.put(self.crypto(), v.id, DerivedName::Rendition, &pdf);
+        Ok((Kind::Pdf, Arc::new(pdf)))
+    }
+
+    /// Where on page `page` (1-based) of a version the words of `query` (a search as
+    /// typed) are: `[left, top, width, height]` fractions of the page as drawn, so a page
+    /// shown for a search hit marks them. Pictures and pages without a text layer (scans
+    /// read by OCR) have no places to mark.
+    pub fn find_on_page(
+        &self,
+        doc: DocId,
+        number: Option<u32>,
+        page: u32,
+        query: &str,
+        tools: &Tools,
+    ) -> Result<Vec<[f32; 4]>> {
+        let v = self.version(doc, number)?;
+        let kind = extract::classify(&v.mime, &v.file_name);
+        if !preview::has_pages(kind, tools) {
+            return Err(Error::NoPageImages { mime: v.mime });
+        }
+        let mut is_field = |name: &str| self.catalog().has_field(name).unwrap_or(false);
+        let mut words = crate::index::parse(query, &mut is_field)?.text_words();
+        words.truncate(MAX_MARKED_WORDS);
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (kind, bytes) = self.drawable(&v, kind, tools)?;
+        match kind {
+            Kind::Pdf => extract::find_on_page(&tools.pdfium, bytes, page, words, tools.limit_secs),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Run a thumbnail job: render and cache, or say why the icon stays.
     pub(super) fn thumbnail_job(&self, job: &Job, kind: Kind, tools: &Tools) -> Result<JobResult> {
-        if !preview::has_pages(kind) {
+        if !preview::has_pages(kind, tools) {
             return Ok(JobResult::done());
         }
         let v = self.job_version(job)?;
         Ok(
             match self.cached_or(v.id, THUMBNAIL, || {
-                preview::thumbnail(kind, &v.mime, self.version_content(&v)?, tools)
+                let (kind, bytes) = self.drawable(&v, kind, tools)?;
+                preview::thumbnail(kind, &v.mime, bytes, tools)
             }) {
                 Ok(_) => JobResult::done(),
                 Err(Error::PasswordProtected) => {
@@ -187,6 +259,7 @@ fn is_content_problem(e: &Error) -> bool {
             | Error::Image(_)
             | Error::TooLarge { .. }
             | Error::NoSuchPage { .. }
+            | Error::NotConverted { .. }
     )
 }
 

@@ -16,6 +16,7 @@ use crate::catalog::VersionInfo;
 use crate::catalog::jobs::{ExtractInfo, Job, JobKind, JobResult, JobState};
 use crate::error::{Error, Result};
 use crate::extract::{self, Kind, Tesseract, Tools};
+use crate::preview;
 
 /// A job that stopped the process this many times is failed instead of run again.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -216,6 +217,21 @@ impl Library {
         Ok(Arc::new(out))
     }
 
+    /// What a job reads text from: the version's own bytes, or for an office document
+    /// that LibreOffice converts here, the PDF it made (so that the text's pages are the
+    /// pages the app shows, and pictures in it are read by OCR). A document LibreOffice
+    /// cannot convert is read by Dossier's own office reader.
+    fn readable(&self, job: &Job, kind: Kind, tools: &Tools) -> Result<(Kind, Arc<Vec<u8>>)> {
+        let v = self.job_version(job)?;
+        if matches!(kind, Kind::Office(_))
+            && preview::has_pages(kind, tools)
+            && let Ok(pdf) = self.drawable(&v, kind, tools)
+        {
+            return Ok(pdf);
+        }
+        Ok((kind, self.version_content(&v)?))
+    }
+
     fn run_job(&self, job: &Job, tools: &Tools, ocr: &OcrTool) -> Result<JobResult> {
         let kind = extract::classify(&job.mime, &job.file_name);
         let deadline = Instant::now() + Duration::from_secs(tools.limit_secs);
@@ -231,7 +247,7 @@ impl Library {
                         )
                     });
                 }
-                let bytes = self.version_content(&self.job_version(job)?)?;
+                let (kind, bytes) = self.readable(job, kind, tools)?;
                 Ok(match extract::extract(kind, bytes, tools, deadline) {
                     Ok((info, pages)) => JobResult {
                         then: if info.ocr_pages.is_empty() {
@@ -268,7 +284,7 @@ impl Library {
                     .extraction(job.version)?
                     .map(|i| i.ocr_pages)
                     .unwrap_or_default();
-                let bytes = self.version_content(&self.job_version(job)?)?;
+                let (kind, bytes) = self.readable(job, kind, tools)?;
                 Ok(
                     match extract::ocr(kind, bytes, &pages, tools, &tesseract, deadline) {
                         Ok(pages) => JobResult {

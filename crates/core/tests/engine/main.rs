@@ -18,6 +18,7 @@ mod deleting;
 mod fixtures;
 mod key_objects;
 mod links;
+mod office;
 mod pdf_worker;
 mod rules;
 mod subjects;

@@ -7,7 +7,8 @@
 //!
 //! The parent sends a [`Request`] with the PDF's bytes as the body; the worker answers
 //! with one [`Reply`] (several for [`Request::RenderForOcr`]: one image per page, then
-//! [`Reply::Done`]). The first frame a worker sends is [`Reply::Ready`] or
+//! [`Reply::Done`]; the PDF of an office document for [`Request::ConvertOffice`]). The
+//! first frame a worker sends is [`Reply::Ready`] or
 //! [`Reply::Unavailable`]. Both sides bound what they read: a header of at most
 //! [`MAX_HEADER`] bytes and a body of at most [`MAX_BODY`].
 
@@ -15,10 +16,11 @@ use std::io::{self, Read, Write};
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::extract::office_pdf::ConvertProblem;
 use crate::format::extracted::{ExtractInfo, PageText};
 
 /// The version of this protocol, in [`Reply::Ready`]: a worker of another build is refused.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
 /// The largest header either side reads (page texts travel in headers).
 pub const MAX_HEADER: u32 = 256 << 20;
 /// The largest body either side reads: a PDF up to the extraction limit, or an image.
@@ -38,6 +40,15 @@ pub enum Request {
     },
     /// Pages rendered in grey at `dpi` for OCR, one reply each.
     RenderForOcr { pages: Vec<u32>, dpi: f32 },
+    /// Where on page `page` (1-based) each of `words` is.
+    FindOnPage { page: u32, words: Vec<String> },
+    /// The body, an office document (a file with this `extension`), as a PDF, made by
+    /// LibreOffice (`program`) within `limit_secs`.
+    ConvertOffice {
+        extension: String,
+        program: std::path::PathBuf,
+        limit_secs: u64,
+    },
 }
 
 /// Why the worker could not do what it was asked (defined with the errors it becomes).
@@ -72,6 +83,17 @@ pub enum Reply {
     },
     /// The last reply of a [`Request::RenderForOcr`].
     Done,
+    /// The places [`Request::FindOnPage`] found: `[left, top, width, height]` as
+    /// fractions of the page as it is drawn (so they scale with any render of it).
+    Found {
+        boxes: Vec<[f32; 4]>,
+    },
+    /// The PDF of a [`Request::ConvertOffice`], in the body.
+    Converted,
+    /// Why a [`Request::ConvertOffice`] made no PDF.
+    NotConverted {
+        problem: ConvertProblem,
+    },
     NoSuchPage {
         page: u32,
         pages: u32,

@@ -1,5 +1,6 @@
 //! The PDF worker's side: a process that holds no key, reads requests on its standard
-//! input and answers on its standard output until the input closes.
+//! input and answers on its standard output until the input closes. It also runs
+//! LibreOffice for office documents (under its own limits, which LibreOffice inherits).
 
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -7,7 +8,9 @@ use std::process::ExitCode;
 
 use super::protocol::{PROTOCOL, Reply, Request, read_frame, write_frame};
 use super::{LIBRARY_DIR_ARG, MEMORY_LIMIT_ARG, WORKER_ARG};
-use crate::extract::pdf;
+use std::time::{Duration, Instant};
+
+use crate::extract::{office_pdf, pdf};
 
 /// What a worker was started with.
 #[derive(Debug, Clone, Default)]
@@ -87,6 +90,20 @@ pub fn serve(opts: &WorkerOptions, mut inspect: impl FnMut(&[u8])) -> ExitCode {
             }
             Request::RenderForOcr { pages, dpi } => {
                 pdf::render_for_ocr(&pdfium, &body, &pages, dpi, &mut send)
+            }
+            Request::FindOnPage { page, words } => {
+                send(&pdf::find_on_page(&pdfium, &body, page, &words), &[])
+            }
+            Request::ConvertOffice {
+                extension,
+                program,
+                limit_secs,
+            } => {
+                let deadline = Instant::now() + Duration::from_secs(limit_secs);
+                match office_pdf::convert(&program, &body, &extension, deadline) {
+                    Ok(pdf) => send(&Reply::Converted, &pdf),
+                    Err(problem) => send(&Reply::NotConverted { problem }, &[]),
+                }
             }
         };
         if sent.and_then(|()| output.flush()).is_err() {

@@ -1,0 +1,283 @@
+//! Office documents (Word, OpenDocument, spreadsheets, presentations) as PDF, through
+//! LibreOffice headless, so they show as pages like PDFs do.
+//!
+//! Only the parser worker calls [`convert`] (the worker's memory limit and its deadline
+//! hold for LibreOffice too). Everything LibreOffice reads and writes (the document, its
+//! user profile, its temporary files, the PDF) is in a private folder in memory
+//! ([`memory_folder`]), removed when the conversion ends: no plaintext reaches the disk.
+//! Where the system has no such folder, documents are not converted and their text view
+//! stays. Macros never run and links are never updated: the profile says so before
+//! LibreOffice starts.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+pub use crate::error::ConvertProblem;
+
+/// The program, `soffice` on the `PATH` unless `DOSSIER_SOFFICE` names another.
+pub fn program() -> PathBuf {
+    std::env::var_os("DOSSIER_SOFFICE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("soffice"))
+}
+
+/// Whether `program` runs (`--version` answers), asked once per program.
+pub fn runs(program: &Path) -> bool {
+    static KNOWN: std::sync::Mutex<Vec<(PathBuf, bool)>> = std::sync::Mutex::new(Vec::new());
+    let mut known = KNOWN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, runs)) = known.iter().find(|(p, _)| p == program) {
+        return *runs;
+    }
+    let runs = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    known.push((program.to_path_buf(), runs));
+    runs
+}
+
+/// The largest PDF a conversion may give.
+pub const MAX_PDF: u64 = 512 << 20;
+
+/// A private folder in memory to convert in: on Linux, `/dev/shm` (a tmpfs). Other
+/// systems have none that an unprivileged program can make, so they do not convert.
+pub fn memory_folder() -> Option<PathBuf> {
+    if cfg!(any(target_os = "linux", target_os = "android")) {
+        let shm = Path::new("/dev/shm");
+        return shm.is_dir().then(|| shm.to_path_buf());
+    }
+    None
+}
+
+/// The profile settings LibreOffice reads at start: macros never run (the highest macro
+/// security, and macro execution off), and links to other files or the network are
+/// never updated.
+const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Content/Update"><prop oor:name="Link" oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseLocking" oor:op="fuse"><value>false</value></prop></item>
+</oor:items>
+"#;
+
+/// The document `bytes` (a file with this `extension`, e.g. `docx`) as a PDF, made by
+/// `program` before `deadline`.
+pub fn convert(
+    program: &Path,
+    bytes: &[u8],
+    extension: &str,
+    deadline: Instant,
+) -> Result<Vec<u8>, ConvertProblem> {
+    let base = memory_folder().ok_or(ConvertProblem::NoMemoryFolder)?;
+    convert_in(&base, program, bytes, extension, deadline)
+}
+
+fn convert_in(
+    base: &Path,
+    program: &Path,
+    bytes: &[u8],
+    extension: &str,
+    deadline: Instant,
+) -> Result<Vec<u8>, ConvertProblem> {
+    // Private to this user (0700), removed with everything in it when this returns.
+    let dir = tempfile::Builder::new()
+        .prefix("dossier-office-")
+        .tempdir_in(base)
+        .map_err(|_| ConvertProblem::NoMemoryFolder)?;
+    let ext: String = extension
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(5)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let input = dir.path().join(format!(
+        "document.{}",
+        if ext.is_empty() { "bin" } else { &ext }
+    ));
+    let profile = dir.path().join("profile");
+    let out = dir.path().join("out");
+    let tmp = dir.path().join("tmp");
+    let made = (|| {
+        std::fs::create_dir_all(profile.join("user"))?;
+        std::fs::create_dir_all(&out)?;
+        std::fs::create_dir_all(&tmp)?;
+        std::fs::write(profile.join("user/registrymodifications.xcu"), PROFILE)?;
+        std::fs::write(&input, bytes)
+    })();
+    made.map_err(|_| ConvertProblem::NoMemoryFolder)?;
+    let profile_url = file_url(&profile).ok_or(ConvertProblem::NoMemoryFolder)?;
+    let mut cmd = Command::new(program);
+    cmd.arg("--headless")
+        .arg("--invisible")
+        .arg("--nologo")
+        .arg("--nodefault")
+        .arg("--nofirststartwizard")
+        .arg("--nolockcheck")
+        .arg("--norestore")
+        .arg(format!("-env:UserInstallation={profile_url}"))
+        .arg("--convert-to")
+        .arg("pdf")
+        .arg("--outdir")
+        .arg(&out)
+        .arg(&input)
+        // Its home and temporary files in the same private memory folder.
+        .env_clear()
+        .envs(std::env::var_os("PATH").map(|p| ("PATH", p)))
+        .env("HOME", dir.path())
+        .env("TMPDIR", &tmp)
+        .env("TMP", &tmp)
+        .env("TEMP", &tmp)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Its own process group, so that a stop reaches the processes it starts.
+        cmd.process_group(0);
+    }
+    let mut child = cmd.spawn().map_err(|_| ConvertProblem::Unavailable)?;
+    let (done, ended) = crossbeam_channel::bounded(1);
+    let pid = child.id();
+    let waiter = std::thread::spawn(move || {
+        let status = child.wait();
+        let _ = done.send(());
+        status
+    });
+    if ended.recv_deadline(deadline).is_err() {
+        stop_group(pid);
+        let _ = waiter.join();
+        return Err(ConvertProblem::TimedOut);
+    }
+    let _ = waiter.join();
+    // Whatever it left running (it should leave nothing) goes too.
+    stop_group(pid);
+    let pdf = out.join("document.pdf");
+    let file = std::fs::File::open(&pdf).map_err(|_| ConvertProblem::NoOutput)?;
+    let mut data = Vec::new();
+    file.take(MAX_PDF + 1)
+        .read_to_end(&mut data)
+        .map_err(|_| ConvertProblem::NoOutput)?;
+    if data.len() as u64 > MAX_PDF {
+        return Err(ConvertProblem::TooLarge);
+    }
+    if !data.starts_with(b"%PDF") {
+        return Err(ConvertProblem::NoOutput);
+    }
+    Ok(data)
+}
+
+/// A `file://` URL of an absolute path (LibreOffice takes its profile as one), its
+/// bytes outside the unreserved ones percent-encoded.
+fn file_url(path: &Path) -> Option<String> {
+    let s = path.to_str()?;
+    if !path.is_absolute() {
+        return None;
+    }
+    let mut url = String::from("file://");
+    if !s.starts_with('/') {
+        url.push('/');
+    }
+    for b in s.replace('\\', "/").bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(url)
+}
+
+/// Kill the process group `pid` leads (on Unix); elsewhere the process has ended or was
+/// killed with its handle.
+fn stop_group(pid: u32) {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{Signal, killpg};
+        use nix::unistd::Pid;
+        if let Ok(pid) = i32::try_from(pid) {
+            let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pid;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn corpus(path: &str) -> Vec<u8> {
+        std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/corpus/files")
+                .join(path),
+        )
+        .unwrap()
+    }
+
+    /// Whether LibreOffice runs here; in CI it must.
+    fn soffice() -> bool {
+        let runs = runs(&program());
+        assert!(
+            runs || std::env::var("CI").as_deref() != Ok("true"),
+            "LibreOffice (soffice) is missing: scripts/setup.sh installs it"
+        );
+        runs
+    }
+
+    #[test]
+    fn profile_urls_are_percent_encoded() {
+        assert_eq!(
+            file_url(Path::new("/dev/shm/a b/profile")).as_deref(),
+            Some("file:///dev/shm/a%20b/profile")
+        );
+        assert_eq!(file_url(Path::new("relative")), None);
+    }
+
+    #[test]
+    fn a_docx_becomes_a_pdf_and_nothing_is_left_behind() {
+        if !soffice() {
+            return;
+        }
+        let base = tempfile::tempdir().unwrap();
+        let docx = corpus("Unstructured-IO+unstructured/example-docs/page-breaks.docx");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let pdf = convert_in(base.path(), &program(), &docx, "docx", deadline).unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        assert_eq!(
+            std::fs::read_dir(base.path()).unwrap().count(),
+            0,
+            "the private folder is gone, with the document, the profile and the PDF"
+        );
+        // Not a document LibreOffice can read: no PDF, said so.
+        let junk = convert_in(base.path(), &program(), b"\x00\x01junk", "docx", deadline);
+        assert!(matches!(junk, Err(ConvertProblem::NoOutput)), "{junk:?}");
+    }
+
+    #[test]
+    fn a_conversion_past_its_deadline_is_stopped() {
+        if !soffice() {
+            return;
+        }
+        let base = tempfile::tempdir().unwrap();
+        let docx = corpus("Unstructured-IO+unstructured/example-docs/page-breaks.docx");
+        let started = Instant::now();
+        let r = convert_in(base.path(), &program(), &docx, "docx", started);
+        assert_eq!(r, Err(ConvertProblem::TimedOut));
+        assert!(started.elapsed() < Duration::from_secs(30));
+        assert_eq!(std::fs::read_dir(base.path()).unwrap().count(), 0);
+    }
+}
