@@ -41,6 +41,16 @@ fn processing() -> dossier_core::ProcessOptions {
     opts
 }
 
+/// The library under `dir` with its catalog deleted and rebuilt from the store.
+fn rebuilt_catalog(dir: &Path) -> Library {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(dir.join(format!("lib/catalog.sqlite{suffix}")));
+    }
+    let repair = dossier_core::CatalogRepair::open(&dir.join("lib")).unwrap();
+    let key = repair.unlock(&secret(PASS)).unwrap();
+    repair.rebuild_catalog(key, &mut |_| {}).unwrap().0
+}
+
 fn secret(p: &str) -> Secret {
     Secret::Passphrase(Zeroizing::new(p.to_owned()))
 }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use dossier_core::{
-    CatalogRepair, Error, FieldKey, FieldValue, RosterIssue, RosterOptions, SubjectField,
-    SubjectFilter, SubjectKind,
+    Error, FieldKey, FieldValue, RosterIssue, RosterOptions, SubjectField, SubjectFilter,
+    SubjectKind,
 };
 
 use super::*;
@@ -160,12 +160,7 @@ fn a_roster_of_thousands_imports_once_and_importing_it_again_changes_nothing() {
     let lib = reopen(t.path(), Access::Read);
     assert_eq!(everyone(&lib).len(), STUDENTS + 1);
     drop(lib);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(t.path().join(format!("lib/catalog.sqlite{suffix}")));
-    }
-    let repair = CatalogRepair::open(&t.path().join("lib")).unwrap();
-    let key = repair.unlock(&secret(PASS)).unwrap();
-    let (lib, _) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    let lib = rebuilt_catalog(t.path());
     let rebuilt = everyone(&lib);
     assert_eq!(rebuilt.len(), STUDENTS + 1);
     assert_eq!(lib.catalog().document_subject(doc).unwrap(), Some(ann));

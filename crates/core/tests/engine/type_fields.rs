@@ -2,9 +2,7 @@
 //! checked by them whether a person or a rule sets them, kept through a catalog rebuilt
 //! from the store.
 
-use dossier_core::{
-    Action, CatalogRepair, Condition, Error, FieldDef, FieldKey, FieldKind, FieldValue, Rule,
-};
+use dossier_core::{Action, Condition, Error, FieldDef, FieldKey, FieldKind, FieldValue, Rule};
 
 use super::*;
 
@@ -110,12 +108,7 @@ fn fields_are_typed_by_their_kind_for_people_and_rules_alike() {
 
     // Kept through a catalog rebuilt from the store.
     drop(lib);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(t.path().join(format!("lib/catalog.sqlite{suffix}")));
-    }
-    let repair = CatalogRepair::open(&t.path().join("lib")).unwrap();
-    let key = repair.unlock(&secret(PASS)).unwrap();
-    let (lib, _) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    let lib = rebuilt_catalog(t.path());
     assert_eq!(
         lib.catalog().all_type_fields().unwrap(),
         [("Letter".to_owned(), fields)]

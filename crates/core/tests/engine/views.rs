@@ -1,7 +1,7 @@
 //! Saved views through the public API: saved, changed, deleted, in the audit trail, and
 //! kept through a reopen and a catalog rebuilt from the store.
 
-use dossier_core::{CatalogRepair, Error, View, ViewFilters};
+use dossier_core::{Error, View, ViewFilters};
 
 use super::*;
 
@@ -70,11 +70,6 @@ fn views_are_saved_changed_and_deleted_and_survive_a_rebuild() {
     );
     assert_eq!(before[1].0, a);
     drop(lib);
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(t.path().join(format!("lib/catalog.sqlite{suffix}")));
-    }
-    let repair = CatalogRepair::open(&t.path().join("lib")).unwrap();
-    let key = repair.unlock(&secret(PASS)).unwrap();
-    let (lib, _) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    let lib = rebuilt_catalog(t.path());
     assert_eq!(lib.catalog().views().unwrap(), before);
 }
