@@ -7,6 +7,7 @@
 mod fields;
 mod people;
 mod rules;
+mod suggest;
 mod sync;
 mod views;
 
@@ -18,6 +19,7 @@ use specta::Type;
 pub use fields::{TypeField, TypeFields};
 pub use people::{People, PersonDossier, PersonEdit, Requirements, RosterOutcome};
 pub use rules::{RuleForm, RuleHit, SavedRule};
+pub use suggest::{FilingSuggestions, Suggested, SuggestedPerson};
 pub use sync::{ConcurrentDocument, LastSync, RemoteCredentials, SyncState, SyncStatus};
 pub use views::{SavedView, ViewForm};
 
@@ -340,13 +342,6 @@ pub struct Document {
     /// Newest last.
     pub versions: Vec<Version>,
     pub audit: Vec<AuditEvent>,
-}
-
-/// A type suggested for a document, and how sure the suggestion is (0–1).
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct TypeSuggestion {
-    pub doc_type: String,
-    pub confidence: f64,
 }
 
 /// The person a document is about.

@@ -48,7 +48,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::browse::document_text,
             commands::browse::page_marks,
             commands::browse::compare_versions,
-            commands::browse::suggest_type,
+            commands::browse::suggest_filing,
             commands::edit::edit_metadata,
             commands::edit::trash,
             commands::edit::untrash,

@@ -185,9 +185,10 @@ try {
   }
   console.log("  ✓ person-zip");
 
-  // 9. Suggestions learned from filing: two immunisation records and two consent forms
-  //    filed by hand, then a third immunisation record, untyped, is suggested its type,
-  //    accepted with one key.
+  // 9. Suggestions learned from filing: two immunisation records (tagged Health) and two
+  //    consent forms filed by hand, then a third immunisation record, unfiled, is
+  //    suggested its type and tag, accepted with one key; a note naming a student is
+  //    suggested that student.
   const labels = readFileSync(join(schoolDocs, "labels.tsv"), "utf8")
     .trim()
     .split("\n")
@@ -198,13 +199,15 @@ try {
   const filed = join(scratch, "filed");
   mkdirSync(filed, { recursive: true });
   for (const f of Object.values(shots).flat()) copyFileSync(join(schoolDocs, "files", f), join(filed, f));
+  const note = "bus pass.txt";
+  writeFileSync(join(filed, note), "Bus pass renewal\nStudent: Moreau, Chloé\nRoute 7 from September.\n");
   const more = await invoke(d, "import_paths", { paths: [filed], allowDuplicates: false });
   assert.ok(more.ok, `import started: ${JSON.stringify(more.err)}`);
   // Listed once imported (the import runs after the command answers), then read.
   const everything = { text: "", offset: 0, limit: 100, sort: "date", reverse: false, doc_type: null, tags: [],
                        year: null, from: null, until: null, status: null, trashed: false, snippets: false };
   let listed = null;
-  const names = Object.values(shots).flat();
+  const names = [...Object.values(shots).flat(), note];
   await d.wait(
     async () => {
       listed = await invoke(d, "search", { query: everything });
@@ -229,7 +232,15 @@ try {
     for (const f of files.slice(0, 2)) {
       const r = await invoke(d, "edit_metadata", {
         id: idOf(f),
-        edit: { title: null, doc_type: type, subject_id: null, subject_name: null, add_tags: [], remove_tags: [], fields: {} },
+        edit: {
+          title: null,
+          doc_type: type,
+          subject_id: null,
+          subject_name: null,
+          add_tags: type === "Immunisation record" ? ["Health"] : [],
+          remove_tags: [],
+          fields: {},
+        },
       });
       assert.ok(!r.err, `typed ${f}: ${JSON.stringify(r.err)}`);
     }
@@ -237,7 +248,7 @@ try {
   const untyped = shots["Immunisation record"][2];
   await (await find(d, "go-documents")).click();
   await typeInto(await find(d, "search"), "");
-  await waitForText(d, "count", (t) => t === "9 documents", "every document listed");
+  await waitForText(d, "count", (t) => t === "10 documents", "every document listed");
   const rowOf = async (id) => d.findElement(By.css(`[data-testid="row"][data-id="${id}"]`));
   await (await rowOf(idOf(untyped))).click();
   await d.wait(
@@ -245,11 +256,19 @@ try {
     TIMEOUT,
     "an immunisation record is suggested",
   );
+  assert.equal(await attr(d, "suggestion-tag", "data-tag"), "Health", "with the tag its like carry");
   await shot(d, "suggestion");
   await d.findElement(By.css("body")).sendKeys("y");
   await d.wait(async () => (await d.findElements(byTest("suggestion"))).length === 0, TIMEOUT, "accepted");
   const typed = await invoke(d, "document", { id: idOf(untyped) });
   assert.equal(typed.ok.doc_type, "Immunisation record", "one key filed it");
+  assert.deepEqual(typed.ok.tags, ["Health"], "and tagged it");
+  await (await rowOf(idOf(note))).click();
+  await d.wait(async () => (await attr(d, "suggestion-person", "data-person")) === "2024-0175", TIMEOUT, "Chloé is suggested");
+  await (await find(d, "suggestion-person")).click();
+  await waitForText(d, "doc-person", (t) => t === "Chloé Moreau (2024-0175)", "the note is filed under Chloé");
+  await (await rowOf(idOf(untyped))).click();
+  await waitForText(d, "doc-title", (t) => t === typed.ok.title, "the immunisation record open again");
 
   // 10. Typed fields: every immunisation record gets a number and a choice list, defined
   //     in the document view; a dose that is not a number is refused with what it takes.
@@ -287,6 +306,13 @@ try {
   await typeInto(await find(d, "search"), "vaccinations");
   await waitForText(d, "count", (t) => /^\d+ match/.test(t), "the search ran");
   const matches = await textOf(d, "count");
+  //     Its columns: tags shown, size hidden.
+  await (await find(d, "columns")).click();
+  await (await find(d, "column-tags")).click();
+  await (await find(d, "column-size")).click();
+  await (await find(d, "columns")).click();
+  const cells = async (col) => (await d.findElements(By.css(`[data-testid="row"] [data-col="${col}"]`))).length;
+  await d.wait(async () => (await cells("size")) === 0 && (await cells("tags")) > 0, TIMEOUT, "tags shown, sizes hidden");
   await (await find(d, "view-save")).click();
   await (await find(d, "view-name")).sendKeys("Vaccinations");
   await (await find(d, "view-save-confirm")).click();
@@ -294,16 +320,18 @@ try {
   await d.quit();
   d = await start(app, args);
   await find(d, "search");
+  await d.wait(async () => (await cells("size")) > 0, TIMEOUT, "a new window shows the usual columns");
   const saved = await d.wait(until.elementLocated(By.css('[data-testid="view"][data-name="Vaccinations"] button')), TIMEOUT);
   await shot(d, "saved-view");
   await saved.click();
   await d.wait(async () => (await (await find(d, "search")).getAttribute("value")) === "vaccinations", TIMEOUT, "the view's search");
   await waitForText(d, "count", (t) => t === matches, "the same matches after a restart");
+  await d.wait(async () => (await cells("size")) === 0 && (await cells("tags")) > 0, TIMEOUT, "with the view's columns");
 
   // 12. Keyboard first: the shortcuts sheet, the list moved through with the arrows (each
   //     document opens), a range selected with Shift, Esc closes, Alt+2 goes to People.
   await typeInto(await find(d, "search"), "");
-  await waitForText(d, "count", (t) => t === "9 documents", "every document listed again");
+  await waitForText(d, "count", (t) => t === "10 documents", "every document listed again");
   await d.findElement(By.css("body")).sendKeys("?");
   await find(d, "shortcuts");
   await shot(d, "shortcuts");

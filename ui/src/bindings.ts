@@ -37,10 +37,10 @@ export const commands = {
 	/**  Two versions compared: text changes with their pages, and changed properties. */
 	compareVersions: (id: string, older: number, newer: number) => __TAURI_INVOKE<Comparison>("compare_versions", { id, older, newer }),
 	/**
-	 *  The type Dossier would give a document nobody typed, learned from the library's
-	 *  filing (`None`: it has a type, or nothing is confident enough).
+	 *  What Dossier would file a document as, learned from the library's filing and its
+	 *  people (core's policy: only what the document does not have yet).
 	 */
-	suggestType: (id: string) => __TAURI_INVOKE<TypeSuggestion | null>("suggest_type", { id }),
+	suggestFiling: (id: string) => __TAURI_INVOKE<FilingSuggestions>("suggest_filing", { id }),
 	/**  Apply one edit of the document view (title, type, subject, tags, fields). */
 	editMetadata: (id: string, edit: MetadataEdit) => __TAURI_INVOKE<null>("edit_metadata", { id, edit }),
 	/**  Move documents to the trash (reversible). */
@@ -389,6 +389,16 @@ export type FieldKind = "text" | "number" |
 export type FileOutcome = { outcome: "imported"; doc: string; title: string } | 
 /**  The same content is already in the library. */
 { outcome: "duplicate"; existing: string; existing_title: string } | { outcome: "refused"; reason: string };
+
+/**
+ *  What Dossier would file a document as: a type when it has none, tags it does not
+ *  have, the person it mentions when it is about no one (all empty: nothing to suggest).
+ */
+export type FilingSuggestions = {
+	doc_type: Suggested | null,
+	tags: Suggested[],
+	person: SuggestedPerson | null,
+};
 
 /**  One document in a list or a search. */
 export type Hit = {
@@ -775,6 +785,21 @@ export type SortOrder =
 /**  Document type, A to Z (documents without a type last). */
 "type";
 
+/**  A suggested type or tag, and how sure the suggestion is (0–1). */
+export type Suggested = {
+	label: string,
+	confidence: number | null,
+};
+
+/**  The person a document mentions, and what of them it has. */
+export type SuggestedPerson = {
+	person: PersonLink,
+	/**  Found by their number (else by their name). */
+	by_number: boolean,
+	/**  The number or name as the document has it. */
+	clue: string,
+};
+
 /**  Syncing with the remote moved on (a sync started, progressed, ended or failed). */
 export type SyncChanged = {
 	status: SyncStatus,
@@ -851,12 +876,6 @@ export type TypeField = {
 export type TypeFields = {
 	doc_type: string,
 	fields: TypeField[],
-};
-
-/**  A type suggested for a document, and how sure the suggestion is (0–1). */
-export type TypeSuggestion = {
-	doc_type: string,
-	confidence: number | null,
 };
 
 /**  One version in a document's timeline. */

@@ -134,6 +134,9 @@ pub enum Command {
     /// Intake rules: what to set on new documents from their name, folder, type and text.
     #[command(subcommand)]
     Rules(crate::rules::RulesCommand),
+    /// What a document could be filed as (type, tags, person), learned from what was
+    /// filed before; --accept files it so.
+    Suggest(crate::suggest::SuggestArgs),
     /// Add (+tag or tag) and remove (-tag) tags.
     Tag {
         doc: String,
@@ -526,6 +529,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Subject(cmd) => crate::subject::run(root, cmd),
         Command::Rules(cmd) => crate::rules::run(root, cmd),
         Command::Fields(cmd) => crate::fields::run(root, cmd),
+        Command::Suggest(args) => crate::suggest::run(root, args),
         Command::Set { doc, assignments } => {
             let mut lib = write(root)?;
             let id = resolve(&lib, &doc)?;

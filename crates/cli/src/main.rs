@@ -12,6 +12,7 @@ mod repair;
 mod rules;
 mod search;
 mod subject;
+mod suggest;
 mod sync;
 mod unlock;
 mod watch;

@@ -119,10 +119,15 @@ pub fn office(data: &[u8]) {
     }
 }
 
-/// Text of unknown encoding, and HTML.
+/// Text of unknown encoding, and HTML; and the text as filing suggestions read it.
 pub fn text(data: &[u8]) {
     let text = crate::extract::decode_text(data);
     let _ = crate::extract::html_to_text(&text);
+    // What the filing suggestions read of a document's name and text.
+    let _ = crate::suggest::Features::of(&text, &text);
+    let clues = crate::suggest::Clues::of(&text, &text);
+    let most = crate::suggest::clues::MAX_CLUES;
+    assert!(clues.numbers.len() <= most && clues.names.len() <= most);
 }
 
 /// MIME sniffing of a file's first bytes.

@@ -55,13 +55,13 @@ pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder
 pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
-    ExportAllReport, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome,
-    ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
-    MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, PersonExportReport, Preview, ProcessEvent,
-    ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport, RebuildEvent,
-    RebuildReport, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch,
-    SEGMENT_OPS, SubjectValues, TextState, VerifyReport, VersionDiff, default_library_path,
-    parse_roster,
+    ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,
+    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary,
+    MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, PersonClue, PersonExportReport,
+    PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions,
+    PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, Roster, RosterLine,
+    RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport,
+    VersionDiff, default_library_path, parse_roster,
 };
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,
@@ -69,7 +69,9 @@ pub use parse::{
 };
 pub use preview::page_images;
 pub use sniff::sniff;
-pub use suggest::{Classifier, Features, Guess, MAX_TEXT_CHARS, SUGGEST_CONFIDENCE, TypeSuggester};
+pub use suggest::{
+    Classifier, Features, Filing, Guess, MAX_TEXT_CHARS, SUGGEST_CONFIDENCE, Suggester, Suggestion,
+};
 pub use watch::{FolderWatcher, IMPORTED_DIR, NotMoved, WatchOptions, move_done, move_imported};
 
 // What a library keeps on a remote, for the sync engine: the objects' names, formats and

@@ -51,7 +51,7 @@ pub use roster::{
 };
 pub use rules::RuleMatch;
 pub use subjects::SubjectValues;
-pub use suggest::MAX_LEARNED;
+pub use suggest::{FilingSuggestion, MAX_LEARNED, PersonClue, PersonSuggestion};
 pub use sync::{CacheReport, SEGMENT_OPS};
 pub use verify::{AffectedDocument, VerifyReport};
 

@@ -7,11 +7,19 @@
 //! accurate as logistic regression on short texts with few examples per class, learned by
 //! adding counts (no retraining pass), and a prediction costs one lookup per feature and
 //! class. docs/decisions.md says why; `benches/suggest.rs` measures it beside tf-idf with
-//! logistic regression.
+//! logistic regression. Tags come from the nearest filed documents (`neighbours`), and
+//! the numbers and names a document mentions (`clues`) are looked up among the library's
+//! people.
 
 use std::collections::HashMap;
 
 use crate::ids::DocId;
+
+pub(crate) mod clues;
+mod neighbours;
+
+pub(crate) use clues::Clues;
+use neighbours::Neighbours;
 
 /// The most characters of a document's text looked at (the start says what it is).
 pub const MAX_TEXT_CHARS: usize = 32 * 1024;
@@ -227,51 +235,91 @@ impl Classifier {
     }
 }
 
-/// The least confidence a suggestion is offered with.
+/// The least confidence a type is suggested with.
 pub const SUGGEST_CONFIDENCE: f64 = 0.5;
 
-/// Suggests a type for documents nobody typed: a [`Classifier`] learned from a library's
-/// filing, remembering which label it learned of each document, so that a correction
-/// takes the old one back.
-#[derive(Debug, Clone, Default)]
-pub struct TypeSuggester {
-    model: Classifier,
-    learned: HashMap<DocId, String>,
+/// How a document was filed, as the suggester learns it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filing {
+    pub doc_type: Option<String>,
+    pub tags: Vec<String>,
 }
 
-impl TypeSuggester {
+impl Filing {
+    /// Neither a type nor a tag: nothing to learn.
+    pub fn is_empty(&self) -> bool {
+        self.doc_type.is_none() && self.tags.is_empty()
+    }
+}
+
+/// What to suggest for a document: a type (when one is sure enough) and tags.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Suggestion {
+    pub doc_type: Option<Guess>,
+    pub tags: Vec<Guess>,
+}
+
+/// Suggests a type and tags for documents from a library's filing: a [`Classifier`] of
+/// types and the nearest filed documents' tags, remembering what it learned of each
+/// document, so that a correction takes the old filing back.
+#[derive(Debug, Clone, Default)]
+pub struct Suggester {
+    types: Classifier,
+    typed: HashMap<DocId, String>,
+    tags: Neighbours,
+}
+
+impl Suggester {
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Documents learned from.
     pub fn documents(&self) -> usize {
-        self.learned.len()
+        self.tags.len()
     }
 
-    /// Learn that `doc` (with these features) is a `label`; `None`: it has no type now.
+    /// Learn that `doc` (with these features) is filed so; an empty filing forgets it.
     /// What was learned of it before is taken back first.
-    pub fn teach(&mut self, doc: DocId, features: &Features, label: Option<&str>) {
-        if let Some(old) = self.learned.remove(&doc) {
-            self.model.forget(features, &old);
+    pub fn teach(&mut self, doc: DocId, features: &Features, filing: &Filing) {
+        if let Some(old) = self.typed.remove(&doc) {
+            self.types.forget(features, &old);
         }
-        if let Some(label) = label.map(str::trim).filter(|l| !l.is_empty()) {
-            self.model.learn(features, label);
-            self.learned.insert(doc, label.to_owned());
+        if let Some(label) = filing
+            .doc_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            self.types.learn(features, label);
+            self.typed.insert(doc, label.to_owned());
+        }
+        if filing.is_empty() {
+            self.tags.forget(doc);
+        } else {
+            self.tags.teach(doc, features, &filing.tags);
         }
     }
 
-    /// The type to suggest, when the model knows more than one type and is at least
-    /// [`SUGGEST_CONFIDENCE`] sure.
-    pub fn suggest(&self, features: &Features) -> Option<Guess> {
-        if self.model.labels().nth(1).is_none() || features.is_empty() {
-            return None;
+    /// The type (when the model knows more than one and is at least
+    /// [`SUGGEST_CONFIDENCE`] sure) and the tags to suggest.
+    pub fn suggest(&self, features: &Features) -> Suggestion {
+        if features.is_empty() {
+            return Suggestion::default();
         }
-        self.model
-            .classify(features)
-            .into_iter()
-            .next()
-            .filter(|g| g.confidence >= SUGGEST_CONFIDENCE)
+        let doc_type = if self.types.labels().nth(1).is_some() {
+            self.types
+                .classify(features)
+                .into_iter()
+                .next()
+                .filter(|g| g.confidence >= SUGGEST_CONFIDENCE)
+        } else {
+            None
+        };
+        Suggestion {
+            doc_type,
+            tags: self.tags.suggest(features),
+        }
     }
 }
 
@@ -351,31 +399,60 @@ mod tests {
 
     #[test]
     fn a_suggester_needs_two_types_and_takes_corrections_back() {
-        let mut s = TypeSuggester::new();
+        let mut s = Suggester::new();
         let (a, b, c) = (DocId::new(), DocId::new(), DocId::new());
+        let typed = |t: &str| Filing {
+            doc_type: Some(t.into()),
+            tags: Vec::new(),
+        };
         let transcript = doc("official transcript credits grades");
-        s.teach(a, &transcript, Some("Transcript"));
+        s.teach(a, &transcript, &typed("Transcript"));
         assert_eq!(
-            s.suggest(&doc("transcript credits")),
+            s.suggest(&doc("transcript credits")).doc_type,
             None,
             "one type known: no guess"
         );
         s.teach(
             b,
             &doc("immunization record vaccine doses"),
-            Some("Immunisation"),
+            &typed("Immunisation"),
         );
         assert_eq!(
-            s.suggest(&doc("transcript credits")).unwrap().label,
+            s.suggest(&doc("transcript credits"))
+                .doc_type
+                .unwrap()
+                .label,
             "Transcript"
         );
         // Re-typed: the old label is taken back; cleared: forgotten.
-        s.teach(a, &transcript, Some("Report card"));
-        s.teach(c, &doc("term report comments effort"), Some("Report card"));
+        s.teach(a, &transcript, &typed("Report card"));
+        s.teach(
+            c,
+            &doc("term report comments effort"),
+            &typed("Report card"),
+        );
         assert_eq!(s.documents(), 3);
-        assert_eq!(s.model.labels().count(), 2, "no transcript left");
-        s.teach(c, &doc("term report comments effort"), None);
+        assert_eq!(s.types.labels().count(), 2, "no transcript left");
+        s.teach(c, &doc("term report comments effort"), &Filing::default());
         assert_eq!(s.documents(), 2);
-        assert_eq!(s.suggest(&Features::default()), None);
+        assert_eq!(s.suggest(&Features::default()), Suggestion::default());
+    }
+
+    #[test]
+    fn tags_come_from_documents_filed_with_or_without_a_type() {
+        let mut s = Suggester::new();
+        let tagged = |t: &[&str]| Filing {
+            doc_type: None,
+            tags: t.iter().map(|t| (*t).to_owned()).collect(),
+        };
+        for text in ["bus pass route morning", "bus pass route afternoon stop"] {
+            s.teach(DocId::new(), &doc(text), &tagged(&["Transport"]));
+        }
+        let g = s.suggest(&doc("bus route pass"));
+        assert_eq!(g.doc_type, None, "no types learned");
+        assert_eq!(
+            g.tags.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(),
+            ["Transport"]
+        );
     }
 }

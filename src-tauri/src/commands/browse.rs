@@ -1,6 +1,6 @@
 //! Lists, searches, one document, and its text.
 
-use dossier_core::{JobKind, JobState, SubjectKind};
+use dossier_core::{JobKind, JobState, PersonClue, SubjectKind};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -8,8 +8,8 @@ use tauri::State;
 use super::doc_id;
 use crate::error::AppResult;
 use crate::ipc::{
-    AuditEvent, Comparison, Document, PersonLink, Query, Results, TypeField, TypeSuggestion,
-    Version,
+    AuditEvent, Comparison, Document, FilingSuggestions, PersonLink, Query, Results, Suggested,
+    SuggestedPerson, TypeField, Version,
 };
 use crate::state::AppState;
 
@@ -219,29 +219,43 @@ pub async fn compare_versions(
         .await
 }
 
-/// The type Dossier would give a document nobody typed, learned from the library's
-/// filing (`None`: it has a type, or nothing is confident enough).
+/// What Dossier would file a document as, learned from the library's filing and its
+/// people (core's policy: only what the document does not have yet).
 #[tauri::command]
 #[specta::specta]
-pub async fn suggest_type(
+pub async fn suggest_filing(
     state: State<'_, AppState>,
     id: String,
-) -> AppResult<Option<TypeSuggestion>> {
+) -> AppResult<FilingSuggestions> {
     let doc = doc_id(&id)?;
     let open = state.open()?;
-    let typed = open
-        .session
-        .read(move |lib| Ok(lib.catalog().document(doc)?.summary.doc_type.is_some()))
-        .await?;
-    if typed {
-        return Ok(None);
-    }
-    Ok(open
-        .suggestions
-        .suggest(&open.session, doc)
-        .await?
-        .map(|g| TypeSuggestion {
-            doc_type: g.label,
-            confidence: g.confidence,
-        }))
+    let s = open.suggestions.suggest(&open.session, doc).await?;
+    let person = match s.person {
+        Some(p) => {
+            let subject = p.subject;
+            let r = open
+                .session
+                .read(move |lib| Ok(lib.catalog().subject(subject)?))
+                .await?;
+            let (by_number, clue) = match p.clue {
+                PersonClue::Number(n) => (true, n),
+                PersonClue::Name(n) => (false, n),
+            };
+            Some(SuggestedPerson {
+                person: PersonLink {
+                    id: r.id.to_string(),
+                    number: r.number,
+                    name: r.name,
+                },
+                by_number,
+                clue,
+            })
+        }
+        None => None,
+    };
+    Ok(FilingSuggestions {
+        doc_type: s.doc_type.map(Suggested::from),
+        tags: s.tags.into_iter().map(Suggested::from).collect(),
+        person,
+    })
 }

@@ -26,7 +26,8 @@ pub async fn edit_metadata(
     let open = state.open()?;
     let session = Arc::clone(&open.session);
     let doc = doc_id(&id)?;
-    let new_type = edit.doc_type.clone();
+    let filed =
+        edit.doc_type.is_some() || !edit.add_tags.is_empty() || !edit.remove_tags.is_empty();
     session
         .write(move |lib| {
             let text = |s: &str| {
@@ -72,12 +73,11 @@ pub async fn edit_metadata(
         })
         .await?;
     let _ = LibraryChanged::of([id]).emit(&app);
-    if let Some(t) = new_type {
-        // Learned at once: the next suggestion knows this filing.
-        let label = Some(t.trim().to_owned()).filter(|t| !t.is_empty());
-        // The edit is saved; a suggester that could not learn it only suggests less well.
-        if let Err(e) = open.suggestions.teach(&session, doc, label).await {
-            eprintln!("dossier: the type suggester did not learn an edit: {e}");
+    if filed {
+        // Learned at once: the next suggestion knows this filing. The edit is saved; a
+        // suggester that could not learn it only suggests less well.
+        if let Err(e) = open.suggestions.teach(&session, doc).await {
+            eprintln!("dossier: the filing suggester did not learn an edit: {e}");
         }
     }
     Ok(())

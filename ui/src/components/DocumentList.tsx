@@ -9,6 +9,7 @@ import { formatBytes, formatDate, kindOf } from "../lib/format";
 import { Snippet } from "./Snippet";
 import { pageSpan } from "../lib/paging";
 import { ErrorNote } from "./ErrorNote";
+import type { Column } from "../lib/columns";
 
 const ROW = 64;
 const SEARCH_ROW = 92;
@@ -22,6 +23,8 @@ export type Mods = { toggle: boolean; range: boolean };
 interface Props {
   paged: Paged;
   view: "list" | "grid";
+  /** The details each list row shows, in order. */
+  columns: Column[];
   selected: Set<string>;
   searching: boolean;
   onVisible: (range: [number, number]) => void;
@@ -30,7 +33,7 @@ interface Props {
   onPick: (id: string, order: string[], mods: Mods, page: number | null) => void;
 }
 
-export function DocumentList({ paged, view, selected, searching, onVisible, onPick }: Props) {
+export function DocumentList({ paged, view, columns, selected, searching, onVisible, onPick }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   useEffect(() => {
@@ -142,7 +145,15 @@ export function DocumentList({ paged, view, selected, searching, onVisible, onPi
                 return view === "grid" ? (
                   <Tile key={hit.id} hit={hit} index={i} active={i === active} selected={selected.has(hit.id)} onClick={click} />
                 ) : (
-                  <Row key={hit.id} hit={hit} index={i} active={i === active} selected={selected.has(hit.id)} onClick={click} />
+                  <Row
+                    key={hit.id}
+                    hit={hit}
+                    index={i}
+                    columns={columns}
+                    active={i === active}
+                    selected={selected.has(hit.id)}
+                    onClick={click}
+                  />
                 );
               })}
           </div>
@@ -161,7 +172,7 @@ type ItemProps = {
 };
 
 /** One list row; re-rendered only when its hit or selection changes. */
-const Row = memo(function Row({ hit, index, active, selected, onClick }: ItemProps) {
+const Row = memo(function Row({ hit, index, columns, active, selected, onClick }: ItemProps & { columns: Column[] }) {
   return (
     <div
       id={`doc-${hit.id}`}
@@ -175,9 +186,15 @@ const Row = memo(function Row({ hit, index, active, selected, onClick }: ItemPro
       <img className="thumb" src={thumbnailUrl(hit.id, hit.versions, ROW_THUMB)} alt="" loading="lazy" />
       <div className="row-main">
         <div className="title">{hit.title}</div>
-        <div className="muted small">
-          {hit.doc_type ?? kindOf(hit.mime)}
-          {hit.subject_id ? ` · ${hit.subject_id}` : ""} · {formatDate(hit.date_ms)} · {formatBytes(hit.size)}
+        <div className="muted small meta">
+          {columns
+            .map((c) => [c, cell(hit, c)] as const)
+            .filter(([, v]) => v !== "")
+            .map(([c, v]) => (
+              <span key={c} data-col={c}>
+                {v}
+              </span>
+            ))}
           {hit.status !== "done" && <span className={`badge ${hit.status}`}>{statusWords(hit.status)}</span>}
         </div>
         {hit.snippet && <Snippet hit={hit} />}
@@ -185,6 +202,24 @@ const Row = memo(function Row({ hit, index, active, selected, onClick }: ItemPro
     </div>
   );
 });
+
+/** What a row shows of a document in one column ("": nothing to show). */
+function cell(hit: Hit, column: Column): string {
+  switch (column) {
+    case "type":
+      return hit.doc_type ?? kindOf(hit.mime);
+    case "person":
+      return hit.subject_id ?? "";
+    case "date":
+      return formatDate(hit.date_ms);
+    case "size":
+      return formatBytes(hit.size);
+    case "tags":
+      return hit.tags.join(", ");
+    case "file":
+      return hit.file_name;
+  }
+}
 
 /** One grid tile; re-rendered only when its hit or selection changes. */
 const Tile = memo(function Tile({ hit, index, active, selected, onClick }: ItemProps) {

@@ -10,7 +10,7 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   { keys: ["Space"], what: "Select or unselect the document" },
   { keys: ["Enter"], what: "Open the document" },
   { keys: ["Home", "End"], what: "First or last document" },
-  { keys: ["Y"], what: "Accept the suggested type" },
+  { keys: ["Y"], what: "Accept the suggested type, tags and person" },
   { keys: ["Esc"], what: "Close the document or this sheet" },
   { keys: ["Alt+1", "Alt+2", "Alt+3"], what: "Documents, People, Rules" },
   { keys: ["Tab"], what: "Move between the parts of the window" },

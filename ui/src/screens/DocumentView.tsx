@@ -10,6 +10,7 @@ import { CompareView } from "../components/CompareView";
 import { exportTo } from "../lib/actions";
 import { withoutConcurrent } from "../lib/sync";
 import { FieldInputs, FieldsEditor } from "../components/TypedFields";
+import { Suggestions } from "../components/Suggestions";
 
 type Tab = "preview" | "details" | "versions" | "history";
 
@@ -72,7 +73,7 @@ export function DocumentView({
         </div>
       </header>
       {(note ?? done) && <div className="note small">{note ?? done}</div>}
-      {d.doc_type === null && !d.trashed && <SuggestedType id={d.id} />}
+      {!d.trashed && <Suggestions id={d.id} />}
       {d.concurrent_versions && tab !== "versions" && (
         <div className="note small">
           Changed on two desktops at the same time.{" "}
@@ -106,49 +107,6 @@ export function DocumentView({
           </ul>
         )}
       </div>
-    </div>
-  );
-}
-
-/** The type learned from filing, for a document nobody typed: accepted with one key (Y). */
-function SuggestedType({ id }: { id: string }) {
-  const client = useQueryClient();
-  const guess = useQuery({ queryKey: ["library", "suggest", id], queryFn: () => commands.suggestType(id) });
-  const accept = useMutation({
-    mutationFn: (docType: string) =>
-      commands.editMetadata(id, {
-        title: null,
-        doc_type: docType,
-        subject_id: null,
-        subject_name: null,
-        add_tags: [],
-        remove_tags: [],
-        fields: {},
-      }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
-  });
-  const suggestion = guess.data ?? null;
-  useEffect(() => {
-    if (!suggestion) return;
-    const onKey = (e: KeyboardEvent) => {
-      const t = e.target as HTMLElement | null;
-      const typing = t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
-      if (typing || e.ctrlKey || e.metaKey || e.altKey || e.key.toLowerCase() !== "y") return;
-      e.preventDefault();
-      accept.mutate(suggestion.doc_type);
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [suggestion, accept]);
-  if (!suggestion) return null;
-  return (
-    <div className="note small suggestion" data-testid="suggestion" data-type={suggestion.doc_type}>
-      Looks like <strong>{suggestion.doc_type}</strong> ({Math.round((suggestion.confidence ?? 0) * 100)}% sure, from what was
-      filed before).{" "}
-      <button onClick={() => accept.mutate(suggestion.doc_type)} disabled={accept.isPending} data-testid="suggestion-accept">
-        Accept <kbd>Y</kbd>
-      </button>
-      {accept.isError && <ErrorNote {...describe(accept.error)} />}
     </div>
   );
 }

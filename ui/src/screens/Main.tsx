@@ -20,6 +20,8 @@ import { Person } from "./Person";
 import { Rules } from "./Rules";
 import { SaveView, SavedViews } from "../components/SavedViews";
 import type { ViewForm } from "../bindings";
+import { ColumnsMenu } from "../components/ColumnsMenu";
+import { DEFAULT_COLUMNS, columnsOf, type Column } from "../lib/columns";
 
 /** What the middle of the window shows. */
 type Screen = { kind: "documents" } | { kind: "people" } | { kind: "person"; id: string } | { kind: "rules" };
@@ -53,6 +55,7 @@ export function Main() {
   });
   const [trashed, setTrashed] = useState(false);
   const [view, setView] = useState<"list" | "grid">("list");
+  const [columns, setColumns] = useState<Column[]>(DEFAULT_COLUMNS);
   const [open, setOpen] = useState<string | null>(null);
   const [selection, setSelection] = useState<Selection>(empty());
   const [visible, setVisible] = useState<[number, number]>([0, 50]);
@@ -144,6 +147,7 @@ export function Main() {
     setTrashed(v.trashed);
     setSort((v.sort as SortOrder | null) ?? "relevance");
     setReverse(v.reverse);
+    setColumns(columnsOf(v.columns));
     setSelection(empty());
   };
 
@@ -200,9 +204,10 @@ export function Main() {
               trashed,
               sort,
               reverse,
-              columns: [],
+              columns,
             })}
           />
+          {view === "list" && <ColumnsMenu columns={columns} onChange={setColumns} />}
           <div className="segmented" role="group" aria-label="View">
             <button aria-pressed={view === "list"} onClick={() => setView("list")}>
               List
@@ -275,6 +280,7 @@ export function Main() {
           <DocumentList
             paged={onScreen}
             view={view}
+            columns={columns}
             selected={selection.ids}
             onVisible={setVisible}
             onPick={onPick}

@@ -19,6 +19,7 @@ mod rotated;
 mod rules;
 mod search;
 mod subject;
+mod suggest;
 mod sync;
 mod watch;
 

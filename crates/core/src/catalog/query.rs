@@ -9,6 +9,7 @@ use crate::format::manifest::Manifest;
 use crate::format::op::{FieldValue, Stamp};
 use crate::ids::{ChunkId, ContentHash, DocId, PackId, SubjectId, VersionId};
 use crate::store::ChunkLocation;
+use crate::suggest::Filing;
 
 /// One row of `dossier ls`.
 #[derive(Debug, Clone, Serialize)]
@@ -155,19 +156,29 @@ pub struct Hold {
 impl Catalog {
     /// Documents in creation order.
     /// The newest `limit` active documents with a type, and their type.
-    pub fn typed_documents(&self, limit: usize) -> Result<Vec<(DocId, String)>> {
-        let rows: Vec<(String, String)> = self
+    /// The newest `limit` documents filed with a type or tags (not in the trash), and
+    /// how: what filing suggestions learn from.
+    pub fn filed_documents(&self, limit: usize) -> Result<Vec<(DocId, Filing)>> {
+        let rows: Vec<(String, Option<String>, Option<String>)> = self
             .conn
             .prepare_cached(
-                "SELECT id, doc_type FROM documents WHERE trashed = 0 AND doc_type IS NOT NULL \
-                 ORDER BY updated_ms DESC, id LIMIT ?1",
+                "SELECT d.id, d.doc_type,
+                        (SELECT group_concat(tag, char(31)) FROM (SELECT DISTINCT tag FROM tags t WHERE t.doc = d.id ORDER BY tag))
+                 FROM documents d
+                 WHERE d.trashed = 0 AND (d.doc_type IS NOT NULL OR EXISTS (SELECT 1 FROM tags t WHERE t.doc = d.id))
+                 ORDER BY d.updated_ms DESC, d.id LIMIT ?1",
             )?
             .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
-            .map(|(id, t)| Ok((id.parse()?, t)))
+            .map(|(id, doc_type, tags)| {
+                let tags = tags
+                    .map(|t| t.split('\u{1f}').map(str::to_owned).collect())
+                    .unwrap_or_default();
+                Ok((id.parse()?, Filing { doc_type, tags }))
+            })
             .collect()
     }
 

@@ -17,6 +17,18 @@ use crate::error::{Error, Result};
 use crate::format::op::{FieldValue, Stamp};
 use crate::format::subject::{SubjectField, SubjectKind};
 use crate::ids::{DocId, SubjectId};
+use crate::suggest::Clues;
+
+/// A person a document mentions ([`Catalog::subjects_mentioned`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Mentioned {
+    pub subject: SubjectId,
+    pub student: bool,
+    /// Found by their number, else by their name.
+    pub by_number: bool,
+    /// The number or name as the document has it.
+    pub clue: String,
+}
 
 /// The register of a document that links it to a record.
 pub(super) const LINK_REGISTER: &str = "subject_link";
@@ -549,6 +561,38 @@ impl Catalog {
             .query_row(params![number, kind.as_str()], |r| r.get(0))
             .optional()?;
         id.map(|i| i.parse().map_err(Error::from)).transpose()
+    }
+
+    /// The live people a document mentions: each with its kind and whether it was found
+    /// by number (else by name, without regard to case), one entry per clue found.
+    pub(crate) fn subjects_mentioned(&self, clues: &Clues) -> Result<Vec<Mentioned>> {
+        const LIVE: &str = "NOT EXISTS (SELECT 1 FROM subject_canonical c WHERE c.subject = s.id AND c.canonical <> s.id)";
+        let mut found = Vec::new();
+        let mut by_number = self.conn.prepare_cached(&format!(
+            "SELECT s.id, s.kind FROM subjects s WHERE s.number = ?1 AND {LIVE}"
+        ))?;
+        let mut by_name = self.conn.prepare_cached(&format!(
+            "SELECT s.id, s.kind FROM subjects s WHERE s.name = ?1 COLLATE NOCASE AND {LIVE}"
+        ))?;
+        for (stmt, clues, by_number) in [
+            (&mut by_number, &clues.numbers, true),
+            (&mut by_name, &clues.names, false),
+        ] {
+            for clue in clues {
+                let rows: Vec<(String, String)> = stmt
+                    .query_map([clue], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for (id, kind) in rows {
+                    found.push(Mentioned {
+                        subject: id.parse()?,
+                        student: kind == SubjectKind::Student.as_str(),
+                        by_number,
+                        clue: clue.clone(),
+                    });
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The record a document is shown under, if any.
