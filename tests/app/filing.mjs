@@ -396,6 +396,31 @@ try {
     "opened at page 2",
   );
   await shot(d, "office-pages");
+
+  // 14. A scan's hit marks the words Tesseract read there.
+  const scans = join(scratch, "scans");
+  mkdirSync(scans, { recursive: true });
+  copyFileSync(join(corpus, "tesseract-ocr+test/testing/phototest.tif"), join(scans, "photocopy.tif"));
+  const scanned = await invoke(d, "import_paths", { paths: [scans], allowDuplicates: false });
+  assert.ok(scanned.ok, `import started: ${JSON.stringify(scanned.err)}`);
+  let photocopy = null;
+  await d.wait(
+    async () => {
+      const r = await invoke(d, "search", { query: { ...everything, text: "jumped", snippets: true } });
+      photocopy = r.ok?.hits.find((h) => h.file_name === "photocopy.tif");
+      return photocopy?.page === 1;
+    },
+    TIMEOUT * 2,
+    "the scan is read and searchable",
+  );
+  await typeInto(await find(d, "search"), "jumped");
+  await (await d.wait(until.elementLocated(By.css(`[data-testid="row"][data-id="${photocopy.id}"]`)), TIMEOUT)).click();
+  await d.wait(
+    async () => (await d.findElements(By.css('[data-page="1"] [data-testid="page-mark"]'))).length === 4,
+    TIMEOUT,
+    "the four places it says jumped are marked",
+  );
+  await shot(d, "scan-marks");
 } finally {
   await d.quit();
 }

@@ -5,7 +5,7 @@
 //! tools found at run time); storing results is the job runner's business
 //! (`Library::process`).
 
-mod ocr;
+pub(crate) mod ocr;
 mod office;
 pub(crate) mod office_pdf;
 mod pdf;
@@ -275,6 +275,54 @@ pub(crate) fn exif_info(bytes: &[u8]) -> Option<ExifInfo> {
         orientation,
     };
     (info != ExifInfo::default()).then_some(info)
+}
+
+/// Where `words` are on `page` of a scan (an image, or a PDF page that was read by OCR):
+/// the page recognised again with Tesseract's word boxes, each word that contains one of
+/// `words` or of a phrase's words (without regard to case, like the PDF search), as
+/// fractions of the page.
+pub(crate) fn find_in_scan(
+    kind: Kind,
+    bytes: Arc<Vec<u8>>,
+    page: u32,
+    words: &[String],
+    tools: &Tools,
+    tesseract: &Tesseract,
+) -> Result<Vec<[f32; 4]>> {
+    const MAX_FOUND: usize = 500;
+    let limit = tools.limit_secs.min(worker::RENDER_LIMIT_SECS);
+    let deadline = Instant::now() + std::time::Duration::from_secs(limit);
+    let recognised = match kind {
+        Kind::Image => tesseract
+            .words(&bytes, deadline, limit)?
+            .into_iter()
+            .filter(|w| w.page == page)
+            .collect(),
+        Kind::Pdf => {
+            let (tx, rx) = crossbeam_channel::bounded(1);
+            worker::render_for_ocr(&tools.pdfium, bytes, vec![page], 300.0, tx, deadline, limit)?;
+            match rx.try_recv() {
+                Ok((_, image)) => tesseract.words(&ocr::to_pgm(&image), deadline, limit)?,
+                Err(_) => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
+    };
+    // A phrase's words each (Tesseract's boxes are words).
+    let wanted: Vec<String> = words
+        .iter()
+        .flat_map(|w| w.split_whitespace())
+        .map(str::to_lowercase)
+        .collect();
+    Ok(recognised
+        .into_iter()
+        .filter(|w| {
+            let text = w.text.to_lowercase();
+            wanted.iter().any(|x| text.contains(x.as_str()))
+        })
+        .map(|w| w.bounds)
+        .take(MAX_FOUND)
+        .collect())
 }
 
 /// OCR the pages `info.ocr_pages` of a PDF, or a whole image, in parallel.

@@ -119,7 +119,8 @@ pub fn office(data: &[u8]) {
     }
 }
 
-/// Text of unknown encoding, and HTML; and the text as filing suggestions read it.
+/// Text of unknown encoding, and HTML; and the text as filing suggestions and OCR word
+/// boxes read it.
 pub fn text(data: &[u8]) {
     let text = crate::extract::decode_text(data);
     let _ = crate::extract::html_to_text(&text);
@@ -128,6 +129,10 @@ pub fn text(data: &[u8]) {
     let clues = crate::suggest::Clues::of(&text, &text);
     let most = crate::suggest::clues::MAX_CLUES;
     assert!(clues.numbers.len() <= most && clues.names.len() <= most);
+    // And as Tesseract's word boxes of a hostile scan.
+    for w in crate::extract::ocr::parse_tsv(&text) {
+        assert!(w.bounds.iter().all(|b| b.is_finite()));
+    }
 }
 
 /// MIME sniffing of a file's first bytes.

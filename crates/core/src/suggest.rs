@@ -218,21 +218,26 @@ impl Classifier {
         let top = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let exp: Vec<f64> = scores.iter().map(|s| (s - top).exp()).collect();
         let sum: f64 = exp.iter().sum();
-        let mut guesses: Vec<Guess> = live
-            .iter()
-            .zip(exp)
-            .map(|(c, e)| Guess {
-                label: c.label.clone(),
-                confidence: e / sum,
-            })
-            .collect();
-        guesses.sort_by(|a, b| {
-            b.confidence
-                .total_cmp(&a.confidence)
-                .then(a.label.cmp(&b.label))
-        });
-        guesses
+        surest_first(
+            live.iter()
+                .zip(exp)
+                .map(|(c, e)| Guess {
+                    label: c.label.clone(),
+                    confidence: e / sum,
+                })
+                .collect(),
+        )
     }
+}
+
+/// Guesses surest first, then by label (the same order on every run).
+fn surest_first(mut guesses: Vec<Guess>) -> Vec<Guess> {
+    guesses.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(a.label.cmp(&b.label))
+    });
+    guesses
 }
 
 /// The least confidence a type is suggested with.

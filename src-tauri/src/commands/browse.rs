@@ -84,6 +84,12 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
             };
             let page_images =
                 drawn && dossier_core::page_images(&d.summary.mime, &d.summary.file_name, &tools);
+            // A picture the webview cannot show itself (a TIFF scan) is drawn as its one
+            // page.
+            let pages = info
+                .as_ref()
+                .and_then(|i| i.page_count)
+                .or_else(|| (page_images && d.summary.mime.starts_with("image/")).then_some(1));
             let s = d.summary;
             Ok(Document {
                 id: s.id.to_string(),
@@ -108,7 +114,9 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
                 concurrent_versions: s.concurrent_versions,
                 legal_hold: d.legal_hold,
                 retain_until: d.retain_until,
-                pages: info.as_ref().and_then(|i| i.page_count),
+                // A picture the webview cannot show itself (a TIFF scan) is drawn as its
+                // one page.
+                pages,
                 page_images,
                 protected: info.as_ref().is_some_and(|i| i.protected),
                 unreadable: match extract {

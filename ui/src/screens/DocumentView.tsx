@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, contentUrl, describe, pageUrl } from "../api";
-import type { Document, SyncStatus } from "../bindings";
+import type { Document, Mark, SyncStatus } from "../bindings";
 import { formatBytes, formatDate, isPicture, kindOf } from "../lib/format";
 import { ErrorNote } from "../components/ErrorNote";
 import { CompareView } from "../components/CompareView";
@@ -153,7 +153,7 @@ function Preview({ doc, version, at }: { doc: Document; version: number; at: Ope
           <span>{Math.round(zoom * 100)}%</span>
           <button onClick={() => setZoom((z) => Math.min(8, z * 1.25))}>+</button>
         </div>
-        <img src={contentUrl(doc.id, version)} style={{ width: `${zoom * 100}%` }} alt={doc.title} data-testid="picture" />
+        <Picture doc={doc} version={version} at={at} zoom={zoom} />
       </div>
     );
   }
@@ -163,14 +163,53 @@ function Preview({ doc, version, at }: { doc: Document; version: number; at: Ope
   return <TextPreview id={doc.id} />;
 }
 
+/** Where a search's words are on `page` (null: no page asked about). */
+function useMarks(doc: Document, version: number, page: number | null, query: string | undefined) {
+  return useQuery({
+    queryKey: ["library", "marks", doc.id, version, page, query],
+    queryFn: () => commands.pageMarks(doc.id, version, page!, query!),
+    enabled: page !== null && query !== undefined,
+  });
+}
+
+/** A search's words marked on a page: boxes placed as fractions of the page. */
+function MarkLayer({ marks }: { marks: Mark[] | undefined }) {
+  return (
+    <>
+      {marks?.map((m, k) => (
+        <span
+          key={k}
+          className="mark"
+          style={{
+            left: `${(m.left ?? 0) * 100}%`,
+            top: `${(m.top ?? 0) * 100}%`,
+            width: `${(m.width ?? 0) * 100}%`,
+            height: `${(m.height ?? 0) * 100}%`,
+          }}
+          data-testid="page-mark"
+        />
+      ))}
+    </>
+  );
+}
+
+/** A picture (a scan, a photo) with a search's words marked where it was read by OCR
+ *  (the first page of a multi-page TIFF is the one shown). */
+function Picture({ doc, version, at, zoom }: { doc: Document; version: number; at: OpenAt | null; zoom: number }) {
+  const page = at && at.page === 1 ? 1 : null;
+  const marks = useMarks(doc, version, page, at?.query);
+  return (
+    <div className="page-wrap" style={{ width: `${zoom * 100}%` }} data-page={1} data-marked={page ? (marks.data?.length ?? 0) : undefined}>
+      <img className="page" src={contentUrl(doc.id, version)} style={{ width: "100%" }} alt={doc.title} data-testid="picture" />
+      <MarkLayer marks={marks.data} />
+    </div>
+  );
+}
+
 /** The pages as images; opened for a search hit, at the hit's page with its words marked. */
 function Pages({ doc, pages, version, at }: { doc: Document; pages: number; version: number; at: OpenAt | null }) {
   const target = at && at.page >= 1 && at.page <= pages ? at.page : null;
-  const marks = useQuery({
-    queryKey: ["library", "marks", doc.id, version, target, at?.query],
-    queryFn: () => commands.pageMarks(doc.id, version, target!, at!.query),
-    enabled: target !== null,
-  });
+  const marks = useMarks(doc, version, target, at?.query);
   const targetRef = useRef<HTMLDivElement>(null);
   // Until the reader scrolls, the hit's page stays in view as the pages before it load.
   const [moved, setMoved] = useState(false);
@@ -196,20 +235,7 @@ function Pages({ doc, pages, version, at }: { doc: Document; pages: number; vers
               onLoad={n <= (target ?? 0) ? keep : undefined}
               data-testid="page-image"
             />
-            {here &&
-              marks.data?.map((m, k) => (
-                <span
-                  key={k}
-                  className="mark"
-                  style={{
-                    left: `${(m.left ?? 0) * 100}%`,
-                    top: `${(m.top ?? 0) * 100}%`,
-                    width: `${(m.width ?? 0) * 100}%`,
-                    height: `${(m.height ?? 0) * 100}%`,
-                  }}
-                  data-testid="page-mark"
-                />
-              ))}
+            {here && <MarkLayer marks={marks.data} />}
           </div>
         );
       })}

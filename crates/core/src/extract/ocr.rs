@@ -86,8 +86,35 @@ impl Tesseract {
     /// Recognise the text of an encoded image (PNG, JPEG, TIFF incl. multi-page, BMP,
     /// WebP, GIF, PNM). Multi-page images give pages separated by form feeds.
     pub fn recognize(&self, image: &[u8], deadline: Instant, limit_secs: u64) -> Result<String> {
+        self.run(image, None, deadline, limit_secs)
+    }
+
+    /// The words of an encoded image and where each is ([`parse_tsv`]).
+    pub(crate) fn words(
+        &self,
+        image: &[u8],
+        deadline: Instant,
+        limit_secs: u64,
+    ) -> Result<Vec<OcrWord>> {
+        Ok(parse_tsv(&self.run(
+            image,
+            Some("tsv"),
+            deadline,
+            limit_secs,
+        )?))
+    }
+
+    /// Tesseract on `image`, its output as text or in `output`'s format (`tsv`).
+    fn run(
+        &self,
+        image: &[u8],
+        output: Option<&str>,
+        deadline: Instant,
+        limit_secs: u64,
+    ) -> Result<String> {
         let mut child = command(&self.config)
             .args(["stdin", "stdout", "-l", &self.config.languages])
+            .args(output)
             .stdin(Stdio::piped())
             .spawn()
             .map_err(|source| Error::TesseractUnavailable {
@@ -143,6 +170,68 @@ impl Tesseract {
     }
 }
 
+/// The most words read of one image's TSV (a page of small print has a few thousand).
+const MAX_WORDS: usize = 100_000;
+
+/// A word Tesseract recognised: its page (1-based) and its box as fractions of the page
+/// (left, top, width, height).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OcrWord {
+    pub page: u32,
+    pub text: String,
+    pub bounds: [f32; 4],
+}
+
+/// Tesseract's TSV output: level 1 rows give each page's size, level 5 rows the words
+/// (`level page block par line word left top width height conf text`). Rows that do not
+/// parse are skipped; at most [`MAX_WORDS`] words.
+pub(crate) fn parse_tsv(tsv: &str) -> Vec<OcrWord> {
+    let mut words = Vec::new();
+    let mut size: Option<(u32, f32, f32)> = None;
+    for line in tsv.lines() {
+        let cols: Vec<&str> = line.splitn(12, '\t').collect();
+        let [level, page, _, _, _, _, left, top, width, height, _, text] = cols[..] else {
+            continue;
+        };
+        let number = |s: &str| s.trim().parse::<u32>().ok();
+        let (Some(level), Some(page), Some(left), Some(top), Some(width), Some(height)) = (
+            number(level),
+            number(page),
+            number(left),
+            number(top),
+            number(width),
+            number(height),
+        ) else {
+            continue;
+        };
+        if level == 1 {
+            size = (width > 0 && height > 0).then_some((page, width as f32, height as f32));
+            continue;
+        }
+        let text = text.trim();
+        if level != 5 || text.is_empty() {
+            continue;
+        }
+        let Some((_, w, h)) = size.filter(|(p, _, _)| *p == page) else {
+            continue;
+        };
+        words.push(OcrWord {
+            page,
+            text: text.to_owned(),
+            bounds: [
+                left as f32 / w,
+                top as f32 / h,
+                width as f32 / w,
+                height as f32 / h,
+            ],
+        });
+        if words.len() >= MAX_WORDS {
+            break;
+        }
+    }
+    words
+}
+
 /// Encode a grayscale page as binary PGM (P5): Tesseract reads it directly and it costs
 /// nothing to write, unlike PNG.
 pub(crate) fn to_pgm(image: &image::GrayImage) -> Vec<u8> {
@@ -151,4 +240,39 @@ pub(crate) fn to_pgm(image: &image::GrayImage) -> Vec<u8> {
     out.extend_from_slice(header.as_bytes());
     out.extend_from_slice(image.as_raw());
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_words_are_placed_as_fractions_of_their_page() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   1\t1\t0\t0\t0\t0\t0\t0\t1000\t2000\t-1\t\n\
+                   4\t1\t1\t1\t1\t0\t100\t200\t500\t40\t-1\t\n\
+                   5\t1\t1\t1\t1\t1\t100\t200\t250\t40\t96.5\tTranscript,\n\
+                   5\t1\t1\t1\t1\t2\t400\t200\t100\t40\t91\t \n\
+                   5\t2\t1\t1\t1\t1\t0\t0\t10\t10\t91\tno page size\n\
+                   1\t2\t0\t0\t0\t0\t0\t0\t500\t500\t-1\t\n\
+                   5\t2\t1\t1\t1\t1\t50\t100\t100\t25\t88\tgrades\n\
+                   5\tx\tgarbage\n";
+        let words = parse_tsv(tsv);
+        assert_eq!(
+            words,
+            [
+                OcrWord {
+                    page: 1,
+                    text: "Transcript,".into(),
+                    bounds: [0.1, 0.1, 0.25, 0.02]
+                },
+                OcrWord {
+                    page: 2,
+                    text: "grades".into(),
+                    bounds: [0.1, 0.2, 0.2, 0.05]
+                },
+            ]
+        );
+        assert!(parse_tsv("").is_empty());
+    }
 }

@@ -11,8 +11,9 @@ use serde::Serialize;
 use super::Library;
 use crate::catalog::jobs::{Job, JobKind, JobResult, JobState};
 use crate::error::{Error, Result};
-use crate::extract::{self, Kind, Tools};
+use crate::extract::{self, Kind, Tesseract, Tools};
 use crate::format::derived::DerivedName;
+use crate::format::extracted::TextSource;
 use crate::ids::{DocId, VersionId};
 use crate::preview::{self, THUMBNAIL_SIZE};
 use crate::store::DerivedCache;
@@ -215,8 +216,19 @@ impl Library {
         if words.is_empty() {
             return Ok(Vec::new());
         }
+        let scanned = self
+            .catalog()
+            .texts(v.id)?
+            .iter()
+            .any(|p| p.page == page && p.source == TextSource::Ocr);
         let (kind, bytes) = self.drawable(&v, kind, tools)?;
         match kind {
+            // A scan's words are where Tesseract sees them (it runs again: its boxes are
+            // not kept).
+            Kind::Pdf | Kind::Image if scanned => {
+                let tesseract = Tesseract::find(&tools.ocr)?;
+                extract::find_in_scan(kind, bytes, page, &words, tools, &tesseract)
+            }
             Kind::Pdf => extract::find_on_page(&tools.pdfium, bytes, page, words, tools.limit_secs),
             _ => Ok(Vec::new()),
         }

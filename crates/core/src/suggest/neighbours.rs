@@ -100,20 +100,16 @@ impl Neighbours {
                 e.2 += 1;
             }
         }
-        let mut guesses: Vec<Guess> = votes
-            .into_values()
-            .filter(|(_, w, n)| *n >= MIN_VOTES && w / total >= MIN_SHARE)
-            .map(|(t, w, _)| Guess {
-                label: t.to_owned(),
-                confidence: w / total,
-            })
-            .collect();
-        guesses.sort_by(|a, b| {
-            b.confidence
-                .total_cmp(&a.confidence)
-                .then(a.label.cmp(&b.label))
-        });
-        guesses
+        super::surest_first(
+            votes
+                .into_values()
+                .filter(|(_, w, n)| *n >= MIN_VOTES && w / total >= MIN_SHARE)
+                .map(|(t, w, _)| Guess {
+                    label: t.to_owned(),
+                    confidence: w / total,
+                })
+                .collect(),
+        )
     }
 }
 

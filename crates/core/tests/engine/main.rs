@@ -21,6 +21,7 @@ mod links;
 mod office;
 mod pdf_worker;
 mod rules;
+mod scans;
 mod subjects;
 mod suggest;
 mod type_fields;
