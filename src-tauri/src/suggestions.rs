@@ -53,7 +53,7 @@ impl Suggestions {
                     *this.model() = Some((generation, model));
                 }
                 Ok(lib.suggest_filing(doc, |features| match &*this.model() {
-                    Some((_, model)) => model.suggest(features),
+                    Some((_, model)) => model.suggest(Some(doc), features),
                     None => Default::default(),
                 })?)
             })

@@ -66,11 +66,25 @@ async function launch() {
     // The passphrase stores the key in the keyring; later launches use it.
     await first.sendKeys(passphrase);
     await (await find(d, "unlock")).click();
-    await d.executeAsyncScript(WAIT_INTERACTIVE);
+    await interactive(d);
     return { d, ms: null };
   }
-  const at = await d.executeAsyncScript(WAIT_INTERACTIVE);
+  const at = await interactive(d);
   return { d, ms: at - t0 };
+}
+
+/** When the library view became interactive; what it shows instead if it never does. */
+async function interactive(d) {
+  try {
+    return await d.executeAsyncScript(WAIT_INTERACTIVE);
+  } catch (e) {
+    const shown = await d.executeScript(
+      `const c = document.querySelector("[data-testid=content]");
+       return { resultsFor: c?.getAttribute("data-results-for"), rows: document.querySelectorAll("[data-testid=row]").length,
+                count: document.querySelector("[data-testid=count]")?.textContent, text: document.body.innerText.slice(0, 600) };`,
+    );
+    throw new Error(`the library view never became interactive: ${JSON.stringify(shown)}`, { cause: e });
+  }
 }
 
 /** Scroll the list the way a fast wheel or a dragged scrollbar does, frame by frame. */

@@ -33,7 +33,7 @@ pub fn run(root: &Path, args: SuggestArgs) -> Result<u8> {
     };
     let doc = lib.catalog().resolve(&args.doc)?;
     let model = lib.suggester()?;
-    let s = lib.suggest_filing(doc, |f| model.suggest(f))?;
+    let s = lib.suggest_filing(doc, |f| model.suggest(Some(doc), f))?;
     if args.json {
         crate::output::json(&json(&lib, &s)?)?;
     } else {

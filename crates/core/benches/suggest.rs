@@ -383,7 +383,7 @@ fn main() -> Res<()> {
                 s.teach(DocId::new(), &Features::of(&e.file, &e.text), &filing);
             }
             for e in &test {
-                let tags = s.suggest(&Features::of(&e.file, &e.text)).tags;
+                let tags = s.suggest(None, &Features::of(&e.file, &e.text)).tags;
                 total += 1;
                 suggested += tags.len();
                 let hit = tags.iter().filter(|g| g.label == e.label).count();
@@ -433,7 +433,7 @@ fn main() -> Res<()> {
     for _ in 0..20 {
         for e in &test {
             let t = Instant::now();
-            let g = full.suggest(&Features::of(&e.file, &e.text));
+            let g = full.suggest(None, &Features::of(&e.file, &e.text));
             std::hint::black_box(g);
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }

@@ -61,16 +61,27 @@ impl Rules {
     }
 
     /// What the rules that hold for `c` set. Without text, rules that look at text are
-    /// left for later.
+    /// left for later, and so is what they could set: a later rule does not take a type,
+    /// title, collection, field or person that an earlier rule may set once the text is
+    /// read (tags add up, so they are not held back). Rules keep their order whether the
+    /// text comes at once or afterwards.
     pub fn evaluate(&self, c: &Candidate<'_>) -> Outcome {
         let mut out = Outcome::default();
+        let mut held = Held::default();
         for compiled in &self.0 {
+            if c.text.is_none() && held_for_text(compiled, c) {
+                held.hold(compiled);
+                continue;
+            }
             if !holds(compiled, c) {
                 continue;
             }
             out.rules.push((compiled.id, compiled.rule.name.clone()));
             for action in &compiled.rule.then {
                 match action {
+                    Action::Type { .. } | Action::Title { .. } | Action::Collection { .. }
+                        if held.holds(action) => {}
+                    Action::Field { name, .. } if held.fields.iter().any(|f| f == name.trim()) => {}
                     Action::Type { value } => {
                         out.doc_type.get_or_insert_with(|| value.trim().to_owned());
                     }
@@ -98,6 +109,9 @@ impl Rules {
                 }
             }
             for (from, re) in &compiled.numbers {
+                if held.subject {
+                    break;
+                }
                 let mut look = |s: &str| {
                     for m in re.captures_iter(s).take(MAX_NUMBERS) {
                         let n = m.get(1).or_else(|| m.get(0)).map(|g| g.as_str().trim());
@@ -118,9 +132,64 @@ impl Rules {
                     look(text);
                 }
             }
+            // Its numbers in the text come later, before any later rule's.
+            if c.text.is_none()
+                && compiled
+                    .numbers
+                    .iter()
+                    .any(|(from, _)| !matches!(from, NumberSource::FileName))
+            {
+                held.subject = true;
+            }
         }
         out
     }
+}
+
+/// What rules waiting for the text may still set, held back from later rules.
+#[derive(Default)]
+struct Held {
+    doc_type: bool,
+    title: bool,
+    collection: bool,
+    subject: bool,
+    fields: Vec<String>,
+}
+
+impl Held {
+    fn hold(&mut self, c: &Compiled) {
+        for action in &c.rule.then {
+            match action {
+                Action::Type { .. } => self.doc_type = true,
+                Action::Title { .. } => self.title = true,
+                Action::Collection { .. } => self.collection = true,
+                Action::Subject { .. } => self.subject = true,
+                Action::Field { name, .. } => self.fields.push(name.trim().to_owned()),
+                Action::Tags { .. } => {}
+            }
+        }
+    }
+
+    fn holds(&self, action: &Action) -> bool {
+        match action {
+            Action::Type { .. } => self.doc_type,
+            Action::Title { .. } => self.title,
+            Action::Collection { .. } => self.collection,
+            _ => false,
+        }
+    }
+}
+
+/// Whether `c` looks at text and holds on everything else about `d`: it may hold once the
+/// text is read.
+fn held_for_text(c: &Compiled, d: &Candidate<'_>) -> bool {
+    let is_text =
+        |(cond, _): &&(Condition, Vec<regex::Regex>)| matches!(cond, Condition::Text { .. });
+    c.when.iter().any(|w| is_text(&w))
+        && c.when
+            .iter()
+            .filter(|w| !is_text(w))
+            .all(|w| condition_holds(w, d))
 }
 
 fn compile(id: RuleId, rule: Rule) -> Option<Compiled> {
@@ -155,8 +224,12 @@ fn compile(id: RuleId, rule: Rule) -> Option<Compiled> {
 }
 
 fn holds(c: &Compiled, d: &Candidate<'_>) -> bool {
+    c.when.iter().all(|w| condition_holds(w, d))
+}
+
+fn condition_holds((cond, res): &(Condition, Vec<regex::Regex>), d: &Candidate<'_>) -> bool {
     let all = |res: &[regex::Regex], s: &str| res.iter().all(|r| r.is_match(s));
-    c.when.iter().all(|(cond, res)| match cond {
+    match cond {
         Condition::FileName { .. } => all(res, d.file_name),
         Condition::Folder { .. } => d.folder.is_some_and(|f| all(res, f)),
         Condition::Mime { mime } => {
@@ -168,7 +241,7 @@ fn holds(c: &Compiled, d: &Candidate<'_>) -> bool {
             }
         }
         Condition::Text { .. } => d.text.is_some_and(|t| all(res, t)),
-    })
+    }
 }
 
 /// A title from `template`: `{type}`, `{name}`, `{number}`, `{file_name}`, `{date}`,
@@ -290,11 +363,18 @@ mod tests {
             mime: "image/png",
             text: None,
         };
-        // Without text, only the folder rule holds.
+        // Without text, only the folder rule holds; the type and person wait for the
+        // transcript rule, which comes first and reads the text. Its tags do not wait.
         let o = rules.evaluate(&scan);
-        assert_eq!(o.doc_type.as_deref(), Some("Admission form"));
+        assert_eq!(o.doc_type, None);
         assert_eq!(o.tags, vec!["intake".to_owned()]);
         assert!(o.numbers.is_empty());
+        // Text that is no transcript: the folder rule's type after all.
+        let o = rules.evaluate(&Candidate {
+            text: Some("Admission form, page 1"),
+            ..scan
+        });
+        assert_eq!(o.doc_type.as_deref(), Some("Admission form"));
         // With text, the transcript rule comes first and sets the type; tags still add up.
         let o = rules.evaluate(&Candidate {
             text: Some("OFFICIAL\nTranscript of records for S00077"),

@@ -307,8 +307,9 @@ impl Suggester {
     }
 
     /// The type (when the model knows more than one and is at least
-    /// [`SUGGEST_CONFIDENCE`] sure) and the tags to suggest.
-    pub fn suggest(&self, features: &Features) -> Suggestion {
+    /// [`SUGGEST_CONFIDENCE`] sure) and the tags to suggest for `doc` (when it is in the
+    /// library: it does not vote on its own tags) with these features.
+    pub fn suggest(&self, doc: Option<DocId>, features: &Features) -> Suggestion {
         if features.is_empty() {
             return Suggestion::default();
         }
@@ -323,7 +324,7 @@ impl Suggester {
         };
         Suggestion {
             doc_type,
-            tags: self.tags.suggest(features),
+            tags: self.tags.suggest(features, doc),
         }
     }
 }
@@ -413,7 +414,7 @@ mod tests {
         let transcript = doc("official transcript credits grades");
         s.teach(a, &transcript, &typed("Transcript"));
         assert_eq!(
-            s.suggest(&doc("transcript credits")).doc_type,
+            s.suggest(None, &doc("transcript credits")).doc_type,
             None,
             "one type known: no guess"
         );
@@ -423,7 +424,7 @@ mod tests {
             &typed("Immunisation"),
         );
         assert_eq!(
-            s.suggest(&doc("transcript credits"))
+            s.suggest(None, &doc("transcript credits"))
                 .doc_type
                 .unwrap()
                 .label,
@@ -440,7 +441,7 @@ mod tests {
         assert_eq!(s.types.labels().count(), 2, "no transcript left");
         s.teach(c, &doc("term report comments effort"), &Filing::default());
         assert_eq!(s.documents(), 2);
-        assert_eq!(s.suggest(&Features::default()), Suggestion::default());
+        assert_eq!(s.suggest(None, &Features::default()), Suggestion::default());
     }
 
     #[test]
@@ -453,7 +454,7 @@ mod tests {
         for text in ["bus pass route morning", "bus pass route afternoon stop"] {
             s.teach(DocId::new(), &doc(text), &tagged(&["Transport"]));
         }
-        let g = s.suggest(&doc("bus route pass"));
+        let g = s.suggest(None, &doc("bus route pass"));
         assert_eq!(g.doc_type, None, "no types learned");
         assert_eq!(
             g.tags.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(),

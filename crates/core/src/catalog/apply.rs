@@ -4,7 +4,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::subjects;
+use super::subjects::{self, WrittenBy};
 use crate::error::Result;
 use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::pack::decode_index;
@@ -167,7 +167,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             ..
         } => {
             let values = values.iter().map(|(f, v)| (*f, Some(v.clone()))).collect();
-            subjects::set_fields(tx, *subject, &values, collection, true, s)?;
+            subjects::set_fields(tx, *subject, &values, collection, WrittenBy::Creation, s)?;
         }
         OpKind::SubjectSet {
             subject,
@@ -177,7 +177,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             ..
         } => {
             let values = [(*field, value.clone())].into_iter().collect();
-            subjects::set_fields(tx, *subject, &values, collection, false, s)?;
+            subjects::set_fields(tx, *subject, &values, collection, WrittenBy::Edit, s)?;
         }
         OpKind::SubjectMerged {
             subject,

@@ -299,6 +299,15 @@ const MIGRATIONS: &[&str] = &[
         stamp TEXT NOT NULL
     ) STRICT;
     "#,
+    // 14: a person's registers remember whether a creation wrote them (1) or an edit (0):
+    // an edit outranks any creation. Existing registers are ranked from the operations the
+    // catalog keeps (a register's stamp is the stamp of the operation that wrote it), so a
+    // migrated desktop ranks them as one that applies the whole history does.
+    r#"
+    ALTER TABLE subject_registers ADD COLUMN created INTEGER NOT NULL DEFAULT 0;
+    UPDATE subject_registers SET created = 1
+        WHERE stamp IN (SELECT stamp FROM ops WHERE kind = 'subject_created');
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -360,6 +369,32 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 32);
+    }
+
+    #[test]
+    fn person_registers_are_ranked_by_the_operations_that_wrote_them() {
+        let mut c = Connection::open_in_memory().unwrap();
+        let tx = c.transaction().unwrap();
+        for sql in &MIGRATIONS[..13] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 13).unwrap();
+        tx.execute_batch(
+            "INSERT INTO ops (stamp, kind, body) VALUES ('s1', 'subject_created', '{}'), ('s2', 'subject_set', '{}');
+             INSERT INTO subject_registers (subject, key, value, stamp) VALUES
+                 ('x', 'number', '1001', 's1'), ('x', 'name', 'Ann Lee-Smith', 's2');",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        migrate(&mut c).unwrap();
+        let ranks: Vec<(String, i64)> = c
+            .prepare("SELECT key, created FROM subject_registers ORDER BY key")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ranks, [("name".to_owned(), 0), ("number".to_owned(), 1)]);
     }
 
     #[test]

@@ -35,17 +35,27 @@ pub(super) const LINK_REGISTER: &str = "subject_link";
 const MERGE_REGISTER: &str = "merged_into";
 const COLLECTION_REGISTER: &str = "collection";
 
-/// Record `subject`'s field values (a creation or an edit) and refresh what they change.
+/// What wrote a record's value: its creation (a roster's line, a new record) or an edit.
+/// An edit always outranks a creation, whatever their times: the same roster imported
+/// later on a desktop that had not seen the record yet creates it again, and must not put
+/// back values edited elsewhere. Between two of a kind the later stamp wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WrittenBy {
+    Creation,
+    Edit,
+}
+
+/// Record `subject`'s field values and refresh what they change.
 pub(super) fn set_fields(
     tx: &Transaction<'_>,
     subject: SubjectId,
     values: &BTreeMap<SubjectField, Option<String>>,
     collection: &str,
-    created: bool,
+    by: WrittenBy,
     s: &Stamp,
 ) -> Result<()> {
     let id = subject.to_string();
-    if created {
+    if by == WrittenBy::Creation {
         // Created on two desktops (the same roster imported on both): the first counts.
         tx.execute(
             "INSERT INTO subjects (id, created_stamp, created_ms, updated_ms)
@@ -57,9 +67,16 @@ pub(super) fn set_fields(
         )?;
     }
     for (field, value) in values {
-        set_register(tx, &id, field.as_str(), value.clone(), s)?;
+        set_register(tx, &id, field.as_str(), value.clone(), by, s)?;
     }
-    set_register(tx, &id, COLLECTION_REGISTER, Some(collection.to_owned()), s)?;
+    set_register(
+        tx,
+        &id,
+        COLLECTION_REGISTER,
+        Some(collection.to_owned()),
+        by,
+        s,
+    )?;
     refresh_subject(tx, subject)
 }
 
@@ -72,8 +89,22 @@ pub(super) fn set_merge(
     s: &Stamp,
 ) -> Result<()> {
     let id = subject.to_string();
-    set_register(tx, &id, MERGE_REGISTER, into.map(|i| i.to_string()), s)?;
-    set_register(tx, &id, COLLECTION_REGISTER, Some(collection.to_owned()), s)?;
+    set_register(
+        tx,
+        &id,
+        MERGE_REGISTER,
+        into.map(|i| i.to_string()),
+        WrittenBy::Edit,
+        s,
+    )?;
+    set_register(
+        tx,
+        &id,
+        COLLECTION_REGISTER,
+        Some(collection.to_owned()),
+        WrittenBy::Edit,
+        s,
+    )?;
     let merged: Option<String> = tx
         .query_row(
             "SELECT value FROM subject_registers WHERE subject = ?1 AND key = ?2",
@@ -146,19 +177,24 @@ fn canonical_of(merges: &HashMap<String, String>, start: &str) -> String {
     at.to_owned()
 }
 
+/// One register of a record: the highest (edit over creation, then the later stamp)
+/// write wins, so every desktop keeps the same whatever order writes arrive in.
 fn set_register(
     tx: &Transaction<'_>,
     subject: &str,
     key: &str,
     value: Option<String>,
+    by: WrittenBy,
     s: &Stamp,
 ) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO subject_registers (subject, key, value, stamp) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (subject, key) DO UPDATE SET value = excluded.value, stamp = excluded.stamp
-         WHERE excluded.stamp > subject_registers.stamp",
+        "INSERT INTO subject_registers (subject, key, value, stamp, created) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (subject, key) DO UPDATE
+             SET value = excluded.value, stamp = excluded.stamp, created = excluded.created
+         WHERE excluded.created < subject_registers.created
+            OR (excluded.created = subject_registers.created AND excluded.stamp > subject_registers.stamp)",
     )?
-    .execute(params![subject, key, value, s.key()])?;
+    .execute(params![subject, key, value, s.key(), by == WrittenBy::Creation])?;
     Ok(())
 }
 

@@ -454,6 +454,74 @@ proptest! {
     }
 }
 
+/// A person renamed on one desktop, and the same roster imported later on another that had
+/// not seen the person yet (it creates them again, with the roster's name).
+fn roster_scenario() -> (Vec<Op>, SubjectId) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = catalog(&dir, "a.sqlite", DeviceId::new());
+    let mut b = catalog(&dir, "b.sqlite", DeviceId::new());
+    let mut c = catalog(&dir, "c.sqlite", DeviceId::new());
+    let x = SubjectId::new();
+    let mut ops = a.commit(vec![person(x, "1001", "Ann Lee")]).unwrap();
+    b.apply_ops(&ops).unwrap();
+    let renamed = b
+        .commit(vec![OpKind::SubjectSet {
+            subject: x,
+            field: SubjectField::Name,
+            value: Some("Ann Lee-Smith".into()),
+            author: "test".into(),
+            collection: "all".into(),
+        }])
+        .unwrap();
+    // C's clock is past the rename (it saw something later of B's), not the person.
+    let later = b
+        .commit(vec![OpKind::RequirementsSet {
+            programme: "Grade 9".into(),
+            types: vec!["Transcript".into()],
+            author: "test".into(),
+            collection: "all".into(),
+        }])
+        .unwrap();
+    c.apply_ops(&later).unwrap();
+    let again = c.commit(vec![person(x, "1001", "Ann Lee")]).unwrap();
+    assert!(again[0].stamp > renamed[0].stamp);
+    ops.extend(renamed);
+    ops.extend(later);
+    ops.extend(again);
+    (ops, x)
+}
+
+#[test]
+fn a_roster_imported_later_elsewhere_never_puts_back_an_edit() {
+    let (ops, x) = roster_scenario();
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = catalog(&dir, "c.sqlite", DeviceId::new());
+    c.apply_ops(&ops).unwrap();
+    assert_eq!(c.subject(x).unwrap().name, "Ann Lee-Smith");
+    // An edit after it still wins, and a creation never does.
+    c.commit(vec![OpKind::SubjectSet {
+        subject: x,
+        field: SubjectField::Name,
+        value: Some("Ann Smith".into()),
+        author: "test".into(),
+        collection: "all".into(),
+    }])
+    .unwrap();
+    c.commit(vec![person(x, "1001", "Ann Lee")]).unwrap();
+    assert_eq!(c.subject(x).unwrap().name, "Ann Smith");
+    assert_eq!(c.subject(x).unwrap().number, "1001");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn roster_imports_and_edits_merge_the_same_in_any_order(seed in any::<u64>()) {
+        let (ops, _) = roster_scenario();
+        let (sorted, shuffled) = in_order_and_shuffled(&ops, seed);
+        prop_assert_eq!(sorted, shuffled);
+    }
+}
+
 #[test]
 fn the_clock_never_goes_backwards() {
     let dir = tempfile::tempdir().unwrap();

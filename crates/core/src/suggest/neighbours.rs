@@ -66,12 +66,15 @@ impl Neighbours {
         self.docs.remove(&doc);
     }
 
-    /// Tags most of the nearest documents carry, surest first.
-    pub(super) fn suggest(&self, features: &Features) -> Vec<Guess> {
+    /// Tags most of the nearest documents carry, surest first; `except` (the document
+    /// suggested for) does not vote on itself.
+    pub(super) fn suggest(&self, features: &Features, except: Option<DocId>) -> Vec<Guess> {
         let query: HashMap<u32, f64> = features.iter().map(|(h, w)| (fold(h), w)).collect();
         let mut near: Vec<(f64, &Filed)> = self
             .docs
-            .values()
+            .iter()
+            .filter(|(id, _)| Some(**id) != except)
+            .map(|(_, f)| f)
             .map(|f| {
                 let s = f
                     .sketch
@@ -150,17 +153,20 @@ mod tests {
             &f("field trip consent form signature parent"),
             &[],
         );
-        let g = n.suggest(&f("education plan with accommodations and reading support"));
+        let g = n.suggest(
+            &f("education plan with accommodations and reading support"),
+            None,
+        );
         assert_eq!(g.len(), 1, "{g:?}");
         assert_eq!(g[0].label, "SEN", "spelled as the nearest has it");
         assert!(g[0].confidence > 0.9 && g[0].confidence <= 1.0 + 1e-9);
         // One trip document of two carries a tag: a single vote is not enough.
         assert!(
-            n.suggest(&f("permission slip for the field trip"))
+            n.suggest(&f("permission slip for the field trip"), None)
                 .is_empty()
         );
         // Nothing alike: no neighbours, no tags.
-        assert!(n.suggest(&f("cafeteria menu lunch")).is_empty());
+        assert!(n.suggest(&f("cafeteria menu lunch"), None).is_empty());
     }
 
     #[test]
@@ -169,10 +175,13 @@ mod tests {
         let (a, b) = (DocId::new(), DocId::new());
         n.teach(a, &f("bus pass route morning"), &tags(&["transport"]));
         n.teach(b, &f("bus pass route afternoon"), &tags(&["transport"]));
-        assert_eq!(n.suggest(&f("bus route pass"))[0].label, "transport");
+        assert_eq!(n.suggest(&f("bus route pass"), None)[0].label, "transport");
         n.teach(b, &f("bus pass route afternoon"), &[]);
         assert_eq!(n.len(), 2);
-        assert!(n.suggest(&f("bus route pass")).is_empty(), "one vote left");
+        assert!(
+            n.suggest(&f("bus route pass"), None).is_empty(),
+            "one vote left"
+        );
         n.forget(a);
         n.forget(b);
         assert_eq!(n.len(), 0);

@@ -210,3 +210,59 @@ fn rules_file_new_documents_on_import_and_once_their_text_is_read() {
     lib.delete_rule(id).unwrap();
     assert_eq!(lib.catalog().rules().unwrap().len(), 2);
 }
+
+#[test]
+fn a_rule_on_the_text_keeps_its_place_before_a_rule_on_the_folder() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    lib.set_rule(
+        None,
+        rule(
+            "transcripts",
+            0,
+            vec![Condition::Text {
+                pattern: Pattern::Phrase("official transcript".into()),
+            }],
+            vec![Action::Type {
+                value: "Transcript".into(),
+            }],
+        ),
+    )
+    .unwrap();
+    lib.set_rule(
+        None,
+        rule(
+            "admissions",
+            1,
+            vec![Condition::Folder {
+                pattern: Pattern::Words("admissions".into()),
+            }],
+            vec![
+                Action::Type {
+                    value: "Admission form".into(),
+                },
+                Action::Tags {
+                    values: vec!["intake".into()],
+                },
+            ],
+        ),
+    )
+    .unwrap();
+    let pile = t.path().join("Scans/Admissions");
+    write(&pile, "scan-1.txt", b"Official transcript of grades");
+    write(&pile, "scan-2.txt", b"Application for admission");
+    import(&mut lib, &[pile], &ImportOptions::default());
+    // On import: the folder rule's tag at once; its type waits for the transcript rule,
+    // which comes first and reads the text.
+    for name in ["scan-1.txt", "scan-2.txt"] {
+        let d = by_file(&lib, name);
+        assert_eq!(d.summary.doc_type, None, "{name}");
+        assert_eq!(d.summary.tags, vec!["intake".to_owned()], "{name}");
+    }
+    lib.process(&processing(), &mut |_| {}).unwrap();
+    let transcript = by_file(&lib, "scan-1.txt");
+    assert_eq!(transcript.summary.doc_type.as_deref(), Some("Transcript"));
+    assert_eq!(transcript.summary.tags, vec!["intake".to_owned()]);
+    let form = by_file(&lib, "scan-2.txt");
+    assert_eq!(form.summary.doc_type.as_deref(), Some("Admission form"));
+}

@@ -12,7 +12,8 @@ use dossier_core::{
 use super::*;
 
 fn suggestion(lib: &Library, s: &Suggester, doc: DocId) -> FilingSuggestion {
-    lib.suggest_filing(doc, |f| s.suggest(f)).unwrap()
+    lib.suggest_filing(doc, |f| s.suggest(Some(doc), f))
+        .unwrap()
 }
 
 fn tags(s: &FilingSuggestion) -> Vec<&str> {
@@ -119,7 +120,10 @@ fn a_library_suggests_the_type_and_tags_people_gave_documents_like_it() {
     );
     assert_eq!(s.documents(), 4);
     assert_eq!(
-        s.suggest(&features).doc_type.map(|g| g.label).as_deref(),
+        s.suggest(None, &features)
+            .doc_type
+            .map(|g| g.label)
+            .as_deref(),
         Some("Report card")
     );
     // In the trash: nothing.
