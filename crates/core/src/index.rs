@@ -15,6 +15,7 @@ mod record;
 mod schema;
 mod search;
 mod snippet;
+mod top_people;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -209,6 +210,8 @@ impl SearchIndex {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::format::extracted::{PageText, TextSource};
 
@@ -266,6 +269,69 @@ mod tests {
         let r = record(12);
         index.update(vec![(r.id, Some(r))]).unwrap();
         assert!(index.writer.is_some());
+    }
+
+    #[test]
+    fn the_person_facet_is_the_busiest_people_exactly_across_segments() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = Arc::new(crate::keys::MasterKey::generate().index_key());
+        let mut index = SearchIndex::recreate(dir.path(), &key).unwrap();
+        // Three commits, three segments, each with its own busiest people: some are busy
+        // everywhere without being the busiest of any one segment. The first segment has
+        // few people (looked up one by one), the others many (read in order).
+        let mut expected: BTreeMap<String, u64> = BTreeMap::new();
+        for (s, (docs, people)) in [(90u32, 37u32), (400, 331), (500, 401)]
+            .into_iter()
+            .enumerate()
+        {
+            let s = s as u32;
+            let mut batch = Vec::new();
+            for j in 0..docs {
+                let mut r = record(s * 1000 + j);
+                let person = format!("S-{:03}", (j * (s + 3) + s * 7) % people);
+                *expected.entry(person.clone()).or_default() += 1;
+                r.subject_id = Some(person);
+                batch.push((r.id, Some(r)));
+            }
+            index.update(batch).unwrap();
+        }
+        assert!(index.reader.searcher().segment_readers().len() >= 2);
+        let found = index
+            .search(
+                &SearchRequest {
+                    facets: true,
+                    limit: 1,
+                    ..SearchRequest::default()
+                },
+                &mut |_| false,
+            )
+            .unwrap();
+        let mut busiest: Vec<(String, u64)> = expected.into_iter().collect();
+        busiest.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        busiest.truncate(search::SUBJECT_FACET_TOP);
+        let shown: Vec<(String, u64)> = {
+            let mut v: Vec<_> = found.facets.subject.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v
+        };
+        assert_eq!(shown, busiest);
+        // One person's documents: few people with matches, looked up one by one.
+        let (first, n) = busiest[0].clone();
+        let one = index
+            .search(
+                &SearchRequest {
+                    facets: true,
+                    limit: 1,
+                    subject: Some(first.clone()),
+                    ..SearchRequest::default()
+                },
+                &mut |_| false,
+            )
+            .unwrap();
+        assert_eq!(
+            one.facets.subject.into_iter().collect::<Vec<_>>(),
+            [(first, n)]
+        );
     }
 
     #[test]

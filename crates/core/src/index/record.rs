@@ -141,7 +141,7 @@ impl IndexRecord {
         }
         if let Some(s) = &self.subject_id {
             d.add_text(f.subject, keyword(s));
-            d.add_facet(f.facets, Facet::from_path(["subject", s.trim()]));
+            d.add_text(f.person, s.trim());
         }
         if let Some(c) = &self.collection {
             d.add_facet(f.facets, Facet::from_path(["collection", c.trim()]));

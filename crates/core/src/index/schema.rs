@@ -16,8 +16,9 @@ use tantivy::tokenizer::{
 /// Version 5 seals every file (`IndexDirectory`): an older, plaintext index is replaced.
 /// Version 6 keeps less in memory: the document id as its 16 bytes, no norms for the
 /// fields that only filter, the sort key only as a fast field. Version 7 counts documents
-/// by person (the `/subject/…` facet).
-pub const INDEX_SCHEMA_VERSION: u32 = 7;
+/// by person (the `/subject/…` facet); version 8 by a fast column of the person's number
+/// instead (`person`), which counts only the busiest as text.
+pub const INDEX_SCHEMA_VERSION: u32 = 8;
 
 /// Bytes per compressed block of the stored fields (Tantivy's default is 16 KiB). A hit's
 /// title and page texts (for its snippet) are read by decompressing the whole block that
@@ -88,7 +89,7 @@ pub struct Fields {
     pub field: Field,
     /// `active` or `trashed`.
     pub state: Field,
-    /// `/type/…`, `/tag/…`, `/year/…`, `/status/…`, `/collection/…`, `/subject/…`.
+    /// `/type/…`, `/tag/…`, `/year/…`, `/status/…`, `/collection/…`.
     pub facets: Field,
     /// The document's date (its file's date when known, else when it was added).
     pub date: Field,
@@ -96,6 +97,8 @@ pub struct Fields {
     pub added: Field,
     /// The title lowercased with accents folded, for sorting by name.
     pub sort_name: Field,
+    /// The person's number as written, for counting matches per person.
+    pub person: Field,
     /// Size of the current version in bytes, for sorting by size.
     pub size: Field,
     /// What a hit shows besides its title (`record::Card`, JSON, stored only).
@@ -150,6 +153,11 @@ pub fn build() -> (Schema, Fields) {
         added: b.add_date_field("added", FAST),
         // Only sorted by, never searched: a fast field without terms.
         sort_name: b.add_text_field("sort_name", TextOptions::default().set_fast("raw")),
+        // Only counted (the Person facet): a fast field without terms.
+        person: b.add_text_field(
+            super::top_people::PERSON_FIELD,
+            TextOptions::default().set_fast("raw"),
+        ),
         size: b.add_u64_field("size", FAST),
         card: b.add_text_field("card", STORED),
     };
@@ -176,6 +184,7 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         date: f("date")?,
         added: f("added")?,
         sort_name: f("sort_name")?,
+        person: f(super::top_people::PERSON_FIELD)?,
         size: f("size")?,
         card: f("card")?,
     })

@@ -16,6 +16,7 @@ use super::query::{
 use super::record::Card;
 use super::schema::keyword;
 use super::snippet::{Highlighter, Snippet};
+use super::top_people::TopPeople;
 use crate::error::{Error, Result};
 use crate::format::extracted::{PageText, TextSource};
 use crate::ids::DocId;
@@ -166,37 +167,29 @@ pub struct SearchResults {
     pub fuzzy: bool,
 }
 
-const FACET_GROUPS: [&str; 6] = ["type", "tag", "year", "status", "collection", "subject"];
+const FACET_GROUPS: [&str; 5] = ["type", "tag", "year", "status", "collection"];
 
 /// The most people the subject facet counts: those with the most matches (a library has
 /// thousands of people; a list of them all would help no one).
 pub const SUBJECT_FACET_TOP: usize = 20;
 
-fn facets_of(counts: &tantivy::collector::FacetCounts) -> Facets {
+fn facets_of((counts, people): &(tantivy::collector::FacetCounts, Vec<(String, u64)>)) -> Facets {
     let mut out = Facets::default();
     for group in FACET_GROUPS {
-        let (map, found) = match group {
-            "subject" => (
-                &mut out.subject,
-                counts.top_k("/subject", SUBJECT_FACET_TOP),
-            ),
-            _ => (
-                match group {
-                    "type" => &mut out.doc_type,
-                    "tag" => &mut out.tag,
-                    "year" => &mut out.year,
-                    "status" => &mut out.status,
-                    _ => &mut out.collection,
-                },
-                counts.get(format!("/{group}").as_str()).collect(),
-            ),
+        let map = match group {
+            "type" => &mut out.doc_type,
+            "tag" => &mut out.tag,
+            "year" => &mut out.year,
+            "status" => &mut out.status,
+            _ => &mut out.collection,
         };
-        for (facet, n) in found {
+        for (facet, n) in counts.get(format!("/{group}").as_str()) {
             if let Some(last) = facet.to_path().last() {
                 map.insert((*last).to_owned(), n);
             }
         }
     }
+    out.subject = people.iter().cloned().collect();
     out
 }
 
@@ -357,7 +350,12 @@ impl SearchIndex {
                 for g in FACET_GROUPS {
                     c.add_facet(format!("/{g}").as_str());
                 }
-                c
+                (
+                    c,
+                    TopPeople {
+                        k: SUBJECT_FACET_TOP,
+                    },
+                )
             });
             let top = TopDocs::with_limit(limit).and_offset(req.offset);
             let order = |natural: Order| match (natural, req.reverse) {
