@@ -6,8 +6,8 @@
 //! opens. Commands only adapt: they parse, call a service or the session, and answer.
 //!
 //! **API boundary:** this is the only crate that depends on tauri and specta. The UI's
-//! types are generated from `specta_builder` into `ui/src/bindings.ts` by the
-//! `bindings_are_up_to_date` test.
+//! types are generated from `specta_builder` into `ui/src/bindings.ts` and
+//! `ui/src/bindings/types.ts` by the `bindings_are_up_to_date` test.
 #![forbid(unsafe_code)]
 
 mod commands;
@@ -196,19 +196,63 @@ mod tests {
         assert_eq!(l.settings, Some(PathBuf::from("/tmp/s.json")));
     }
 
-    /// Regenerates `ui/src/bindings.ts`; fails when that changed it, so a change to a
-    /// command or type that was not regenerated and committed fails CI.
+    /// Regenerates `ui/src/bindings.ts` (commands and events) and
+    /// `ui/src/bindings/types.ts` (the types they carry, re-exported by the first); fails
+    /// when that changed either, so a change to a command or type that was not regenerated
+    /// and committed fails CI.
     #[test]
     fn bindings_are_up_to_date() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/bindings.ts");
-        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src");
+        let whole = tempfile::NamedTempFile::new().unwrap();
         super::specta_builder()
-            .export(specta_typescript::Typescript::default(), &path)
+            .export(specta_typescript::Typescript::default(), whole.path())
             .expect("bindings export");
-        let after = std::fs::read_to_string(&path).expect("bindings written");
+        let (commands, types) = split_bindings(&std::fs::read_to_string(whole.path()).unwrap());
+        let mut changed = Vec::new();
+        for (path, text) in [
+            (ui.join("bindings.ts"), commands),
+            (ui.join("bindings/types.ts"), types),
+        ] {
+            if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, text).unwrap();
+                changed.push(path);
+            }
+        }
         assert!(
-            before == after,
-            "ui/src/bindings.ts was out of date and has been regenerated: review and commit it"
+            changed.is_empty(),
+            "{changed:?} were out of date and have been regenerated: review and commit them"
         );
+    }
+
+    /// tauri-specta's one file as two: the commands, events and runtime (importing the
+    /// types they name and re-exporting them all), and the types.
+    fn split_bindings(whole: &str) -> (String, String) {
+        const TYPES: &str = "/* Types */\n";
+        const RUNTIME: &str = "/* Tauri Specta runtime */\n";
+        let (head, rest) = whole.split_at(whole.find(TYPES).expect("a types section"));
+        let (types, runtime) = rest.split_at(rest.find(RUNTIME).expect("a runtime section"));
+        let (header, body) = head.split_at(head.find("\n").map_or(0, |i| i + 1));
+        let names: Vec<&str> = types
+            .lines()
+            .filter_map(|l| l.strip_prefix("export type "))
+            .filter_map(|l| l.split([' ', '<', '=']).next())
+            .collect();
+        let used: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| {
+                body.match_indices(n).any(|(i, _)| {
+                    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+                    !word(body[..i].chars().next_back())
+                        && !word(body[i + n.len()..].chars().next())
+                })
+            })
+            .collect();
+        let commands = format!(
+            "{header}// The types are in bindings/types.ts (generated with this file).\n\nimport type {{ {} }} from \"./bindings/types\";\nexport type * from \"./bindings/types\";\n{body}{runtime}",
+            used.join(", ")
+        );
+        (commands, format!("{header}\n{types}"))
     }
 }
