@@ -356,19 +356,30 @@ try {
 
   // 13. A Word document shows as pages (LibreOffice, in the PDF worker), and a search hit
   //     on its second page opens at that page with the words marked.
-  const office = join(scratch, "office");
-  mkdirSync(office, { recursive: true });
-  copyFileSync(join(corpus, "Unstructured-IO+unstructured/example-docs/page-breaks.docx"), join(office, "Course outline.docx"));
-  const added = await invoke(d, "import_paths", { paths: [office], allowDuplicates: false });
-  assert.ok(added.ok, `import started: ${JSON.stringify(added.err)}`);
-  let outline = null;
-  await d.wait(
-    async () => {
-      const r = await invoke(d, "search", { query: { ...everything, text: "second", snippets: true } });
-      outline = r.ok?.hits.find((h) => h.file_name === "Course outline.docx");
-      return outline?.page === 2;
-    },
-    TIMEOUT * 2,
+  // A file from the corpus added alone, then its search hit for `text` once it is on `page`.
+  const addAndFind = async (from, name, text, page, what) => {
+    const folder = join(scratch, `add-${name}`);
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(join(corpus, from), join(folder, name));
+    const added = await invoke(d, "import_paths", { paths: [folder], allowDuplicates: false });
+    assert.ok(added.ok, `import started: ${JSON.stringify(added.err)}`);
+    let hit = null;
+    await d.wait(
+      async () => {
+        const r = await invoke(d, "search", { query: { ...everything, text, snippets: true } });
+        hit = r.ok?.hits.find((h) => h.file_name === name);
+        return hit?.page === page;
+      },
+      TIMEOUT * 2,
+      what,
+    );
+    return hit;
+  };
+  const outline = await addAndFind(
+    "Unstructured-IO+unstructured/example-docs/page-breaks.docx",
+    "Course outline.docx",
+    "second",
+    2,
     "the document's second page is searchable",
   );
   await (await find(d, "go-documents")).click();
@@ -398,19 +409,11 @@ try {
   await shot(d, "office-pages");
 
   // 14. A scan's hit marks the words Tesseract read there.
-  const scans = join(scratch, "scans");
-  mkdirSync(scans, { recursive: true });
-  copyFileSync(join(corpus, "tesseract-ocr+test/testing/phototest.tif"), join(scans, "photocopy.tif"));
-  const scanned = await invoke(d, "import_paths", { paths: [scans], allowDuplicates: false });
-  assert.ok(scanned.ok, `import started: ${JSON.stringify(scanned.err)}`);
-  let photocopy = null;
-  await d.wait(
-    async () => {
-      const r = await invoke(d, "search", { query: { ...everything, text: "jumped", snippets: true } });
-      photocopy = r.ok?.hits.find((h) => h.file_name === "photocopy.tif");
-      return photocopy?.page === 1;
-    },
-    TIMEOUT * 2,
+  const photocopy = await addAndFind(
+    "tesseract-ocr+test/testing/phototest.tif",
+    "photocopy.tif",
+    "jumped",
+    1,
     "the scan is read and searchable",
   );
   await typeInto(await find(d, "search"), "jumped");

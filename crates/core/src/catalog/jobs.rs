@@ -400,6 +400,33 @@ impl Catalog {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
+    /// How a version's `page` was read, if it has text.
+    pub fn text_source(&self, version: VersionId, page: u32) -> Result<Option<TextSource>> {
+        let source: Option<String> = self
+            .conn
+            .prepare_cached("SELECT source FROM texts WHERE version = ?1 AND page = ?2")?
+            .query_row(params![version.to_string(), page], |r| r.get(0))
+            .optional()?;
+        Ok(source.map(|s| TextSource::from_column(&s)))
+    }
+
+    /// The start of a version's text: its pages in order, each followed by a line break,
+    /// until at least `bytes` are read (the rest is not read from the catalog).
+    pub fn text_start(&self, version: VersionId, bytes: usize) -> Result<String> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT text FROM texts WHERE version = ?1 ORDER BY page")?;
+        let mut rows = stmt.query([version.to_string()])?;
+        let mut text = String::new();
+        while text.len() < bytes
+            && let Some(row) = rows.next()?
+        {
+            text.push_str(&row.get::<_, String>(0)?);
+            text.push('\n');
+        }
+        Ok(text)
+    }
+
     /// What extraction learned about a version, once it ran.
     pub fn extraction(&self, version: VersionId) -> Result<Option<ExtractInfo>> {
         let info: Option<String> = self

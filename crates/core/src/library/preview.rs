@@ -216,11 +216,7 @@ impl Library {
         if words.is_empty() {
             return Ok(Vec::new());
         }
-        let scanned = self
-            .catalog()
-            .texts(v.id)?
-            .iter()
-            .any(|p| p.page == page && p.source == TextSource::Ocr);
+        let scanned = self.catalog().text_source(v.id, page)? == Some(TextSource::Ocr);
         let (kind, bytes) = self.drawable(&v, kind, tools)?;
         match kind {
             // A scan's words are where Tesseract sees them (it runs again: its boxes are

@@ -125,16 +125,9 @@ impl Library {
 
     /// The start of a document's current text (about [`MAX_TEXT_CHARS`]).
     fn start_of_text(&self, d: &DocumentDetail) -> Result<String> {
-        let mut text = String::new();
-        if let Some(v) = d.current_version {
-            for page in self.catalog().texts(v)? {
-                if text.len() >= MAX_TEXT_CHARS * 4 {
-                    break;
-                }
-                text.push_str(&page.text);
-                text.push('\n');
-            }
+        match d.current_version {
+            Some(v) => self.catalog().text_start(v, MAX_TEXT_CHARS * 4),
+            None => Ok(String::new()),
         }
-        Ok(text)
     }
 }
