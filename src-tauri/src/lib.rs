@@ -15,6 +15,7 @@ mod error;
 mod events;
 mod intake;
 mod ipc;
+mod memory;
 mod processing;
 mod protocol;
 mod rendering;
@@ -31,6 +32,7 @@ use tauri::Manager;
 use tauri_specta::{ErrorHandlingMode, collect_commands, collect_events};
 
 pub use error::{AppError, ErrorKind};
+pub use memory::Allocator;
 pub use rendering::environment_switches;
 use state::AppState;
 
@@ -155,7 +157,8 @@ fn initial_state(launch: Launch) -> AppState {
 }
 
 /// Run the app until its window closes.
-pub fn run() {
+pub fn run(allocator: Allocator) {
+    memory::install(allocator);
     let builder = specta_builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

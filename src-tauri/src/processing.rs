@@ -13,6 +13,7 @@ use tauri::AppHandle;
 use tauri_specta::Event;
 
 use crate::events::{LibraryChanged, ProcessingEvent};
+use crate::memory;
 use crate::session::Session;
 
 /// How long one slice runs before the writer takes other work.
@@ -75,6 +76,10 @@ impl Processing {
             }
         }
         self.running.store(false, Ordering::Release);
+        // The work is done: what it allocated and freed goes back to the system.
+        drop(tauri::async_runtime::spawn_blocking(
+            memory::give_back_freed,
+        ));
         // A kick between the last check and now found the loop still running.
         if self.kicked.load(Ordering::Acquire) {
             self.kick();

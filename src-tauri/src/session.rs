@@ -17,6 +17,7 @@ use dossier_sync::{Owned, Replica, Unanswered};
 use tokio::sync::{Notify, Semaphore};
 
 use crate::error::{AppError, AppResult};
+use crate::memory;
 
 /// Read-only handles kept open for searches and previews.
 const READERS: usize = 2;
@@ -104,12 +105,15 @@ impl Session {
         // anyone still waits for the answer.
         let joined = tauri::async_runtime::spawn_blocking(move || {
             let out = catch_unwind(AssertUnwindSafe(|| f(&lib)));
-            readers
-                .idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .push(lib);
+            let quiet = {
+                let mut idle = readers.idle.lock().unwrap_or_else(PoisonError::into_inner);
+                idle.push(lib);
+                idle.len() == READERS
+            };
             drop(permit);
+            if quiet {
+                memory::give_back_freed();
+            }
             out
         })
         .await;
@@ -193,6 +197,29 @@ mod tests {
             assert_eq!(failed.unwrap_err().kind, ErrorKind::Internal);
             assert!(session.write(|lib| Ok(lib.is_writer())).await.unwrap());
         });
+    }
+
+    #[test]
+    fn the_last_read_to_finish_gives_freed_memory_back() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static GIVEN_BACK: AtomicUsize = AtomicUsize::new(0);
+        memory::install(memory::Allocator {
+            give_back_freed: || {
+                GIVEN_BACK.fetch_add(1, Ordering::SeqCst);
+            },
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let (_root, session) = started(dir.path());
+        let before = GIVEN_BACK.load(Ordering::SeqCst);
+        tauri::async_runtime::block_on(async {
+            let freed = session
+                .read(|_| Ok(vec![0u8; 1 << 20].len()))
+                .await
+                .unwrap();
+            assert_eq!(freed, 1 << 20);
+        });
+        // Before: an idle app kept what its searches had freed.
+        assert!(GIVEN_BACK.load(Ordering::SeqCst) > before);
     }
 
     #[test]

@@ -267,6 +267,93 @@ mod tests {
         assert!(matches!(junk, Err(ConvertProblem::NoOutput)), "{junk:?}");
     }
 
+    /// A text document with a Basic macro that runs when it is opened: it writes `marker`
+    /// and quits LibreOffice.
+    fn armed_document(marker: &Path) -> Vec<u8> {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:ooo="http://openoffice.org/2004/office" xmlns:dom="http://www.w3.org/2001/xml-events" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:scripts>
+<office:script script:language="ooo:Basic"><ooo:libraries><ooo:library-embedded ooo:name="Standard"><ooo:module ooo:name="Module1"><ooo:source-code>Sub Main
+  Dim n As Integer
+  n = FreeFile
+  Open "{}" For Output As #n
+  Print #n, "the macro ran"
+  Close #n
+  StarDesktop.terminate()
+End Sub
+</ooo:source-code></ooo:module></ooo:library-embedded></ooo:libraries></office:script>
+<office:event-listeners><script:event-listener script:language="ooo:script" script:event-name="dom:load" xlink:href="vnd.sun.star.script:Standard.Module1.Main?language=Basic&amp;location=document" xlink:type="simple"/></office:event-listeners>
+</office:scripts>
+<office:body><office:text><text:p>A document with a macro</text:p></office:text></office:body>
+</office:document>
+"#,
+            marker.display()
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_document_whose_macro_runs_when_opened_converts_without_running_it() {
+        if !soffice() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("ran");
+        let doc = armed_document(&marker);
+        let deadline = Instant::now() + Duration::from_secs(120);
+
+        // The document is armed: opened by a LibreOffice whose profile allows macros (the
+        // lowest security), its macro runs on load, writes the marker and quits.
+        let low = dir.path().join("low");
+        std::fs::create_dir_all(low.join("user")).unwrap();
+        std::fs::write(
+            low.join("user/registrymodifications.xcu"),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+        )
+        .unwrap();
+        let opened = dir.path().join("opened.fodt");
+        std::fs::write(&opened, &doc).unwrap();
+        let mut open = Command::new(program());
+        open.arg("--headless")
+            .arg("--norestore")
+            .arg(format!("-env:UserInstallation={}", file_url(&low).unwrap()))
+            .arg(&opened)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            open.process_group(0);
+        }
+        let mut child = open.spawn().unwrap();
+        let pid = child.id();
+        let (done, ended) = crossbeam_channel::bounded(1);
+        let waiter = std::thread::spawn(move || {
+            let _ = child.wait();
+            let _ = done.send(());
+        });
+        let quit = ended.recv_deadline(deadline).is_ok();
+        stop_group(pid);
+        waiter.join().unwrap();
+        assert!(quit, "the macro quits LibreOffice");
+        assert!(marker.exists(), "opened with macros allowed, the macro ran");
+        std::fs::remove_file(&marker).unwrap();
+
+        // Converted for a preview, it becomes pages and its macro does not run: LibreOffice
+        // loads a document it converts with macros off, and the profile `convert` gives it
+        // turns them off too.
+        let base = tempfile::tempdir().unwrap();
+        let pdf = convert_in(base.path(), &program(), &doc, "fodt", deadline).unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        assert!(!marker.exists(), "the macro ran during a conversion");
+    }
+
     #[test]
     fn a_conversion_past_its_deadline_is_stopped() {
         if !soffice() {
