@@ -6,6 +6,8 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Catalog;
 use crate::error::{Error, Result};
+use crate::extract::ocr::lookalike_lines;
+use crate::format::extracted::TextSource;
 use crate::format::rule::Rule;
 use crate::ids::{DocId, RuleId, VersionId};
 
@@ -82,10 +84,20 @@ impl Catalog {
         })
     }
 
-    /// A version's extracted text, pages joined, at most [`MAX_RULE_TEXT`] bytes.
+    /// A version's extracted text, pages joined, at most [`MAX_RULE_TEXT`] bytes. A page
+    /// read by OCR is followed by its lines with look-alike characters read as in a
+    /// person's number ([`lookalike_lines`]), so that a rule finds "S26051" in a scan
+    /// Tesseract read as "$26051".
     pub(crate) fn rule_text(&self, version: VersionId) -> Result<String> {
         let mut out = String::new();
-        for p in self.texts(version)? {
+        for mut p in self.texts(version)? {
+            if p.source == TextSource::Ocr {
+                let mended: Vec<String> = lookalike_lines(&p.text).collect();
+                for line in mended {
+                    p.text.push('\n');
+                    p.text.push_str(&line);
+                }
+            }
             if out.len() + p.text.len() > MAX_RULE_TEXT {
                 let room = MAX_RULE_TEXT.saturating_sub(out.len());
                 let cut = (0..=room.min(p.text.len()))

@@ -242,9 +242,46 @@ pub(crate) fn to_pgm(image: &image::GrayImage) -> Vec<u8> {
     out
 }
 
+/// Tesseract's commonest misreading in the numbers schools give people: a capital S read
+/// as a dollar sign ("$26051" for "S26051": every S-number among the scans of
+/// `tests/school-docs`). The lines of `text` with a word that is a `$` and four or more
+/// digits, that `$` read as `S`. A sum of money has the same shape, so callers read these
+/// lines beside the text, never instead of it.
+pub(crate) fn lookalike_lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.lines().filter_map(|line| {
+        let mut out = String::with_capacity(line.len());
+        let mut changed = false;
+        let mut before = None::<char>;
+        for (i, c) in line.char_indices() {
+            let number = c == '$'
+                && !before.is_some_and(char::is_alphanumeric)
+                && line[i + 1..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .count()
+                    >= 4;
+            out.push(if number { 'S' } else { c });
+            changed |= number;
+            before = Some(c);
+        }
+        changed.then_some(out)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dollar_that_begins_a_number_is_also_read_as_an_s() {
+        let text = "Student number: $26051\nFee: $12\nUS$20000 and $2500.00\nNothing here";
+        let lines: Vec<String> = lookalike_lines(text).collect();
+        assert_eq!(
+            lines,
+            vec!["Student number: S26051", "US$20000 and S2500.00"],
+            "$12 has too few digits; US$ is inside a word"
+        );
+    }
 
     #[test]
     fn tsv_words_are_placed_as_fractions_of_their_page() {

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::extract::ocr::lookalike_lines;
+
 /// The most numbers and names looked up for one document (a bound on the lookups).
 pub(crate) const MAX_CLUES: usize = 400;
 
@@ -25,7 +27,9 @@ impl Clues {
             Some((i, _)) => &text[..i],
             None => text,
         };
-        for source in [file_name, text] {
+        // A scan's "S26051" read by Tesseract as "$26051" is looked up as both.
+        let lookalikes = lookalike_lines(text).collect::<Vec<_>>().join("\n");
+        for source in [file_name, text, &lookalikes] {
             for token in source.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
                 let token = token.trim_matches('-');
                 let digits = token.chars().filter(char::is_ascii_digit).count();
@@ -131,6 +135,12 @@ mod tests {
             c.names.iter().all(|x| x.split(' ').count() <= 3),
             "at most three words"
         );
+    }
+
+    #[test]
+    fn a_number_tesseract_read_with_a_dollar_is_also_an_s_number() {
+        let c = Clues::of("scan.jpg", "Student number: $26051");
+        assert_eq!(c.numbers, vec!["26051", "S26051"]);
     }
 
     #[test]

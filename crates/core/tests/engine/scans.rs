@@ -115,3 +115,64 @@ fn a_hit_on_a_scan_marks_the_words_where_tesseract_reads_them() {
         );
     }
 }
+
+/// Scans of the school records set (`tests/school-docs`), read by Tesseract at processing,
+/// land on the student whose number they show by a rule: one numbered "2022-5825", and
+/// one "S26051", which Tesseract reads as "$26051".
+#[test]
+fn a_scan_lands_on_the_student_whose_number_tesseract_reads() {
+    use dossier_core::{
+        Action, Condition, NumberSource, Pattern, RosterOptions, Rule, SubjectKind,
+    };
+    if !tesseract() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let roster = write(
+        t.path(),
+        "roster.csv",
+        b"number,name\nS26051,Carlos Dubois\n2022-5825,Mia Rossi\nS26052,Ana Lima\n",
+    );
+    let opts = RosterOptions {
+        kind: SubjectKind::Student,
+        dry_run: false,
+    };
+    lib.import_roster(&roster, opts).unwrap();
+    for (position, pattern) in [(0, r"\bS\d{5}\b"), (1, r"\b\d{4}-\d{4}\b")] {
+        let rule = Rule {
+            name: format!("student number {position}"),
+            position,
+            enabled: true,
+            when: vec![Condition::Text {
+                pattern: Pattern::Words("student".into()),
+            }],
+            then: vec![Action::Subject {
+                pattern: pattern.into(),
+                from: NumberSource::Text,
+            }],
+        };
+        lib.set_rule(None, rule).unwrap();
+    }
+    let files = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/school-docs/files");
+    let scans = [
+        (files.join("021 image601.jpg"), "S26051"),
+        (files.join("025 scan_2808.jpg"), "2022-5825"),
+    ];
+    let paths: Vec<PathBuf> = scans.iter().map(|(p, _)| p.clone()).collect();
+    let docs = imported(&import(&mut lib, &paths, &ImportOptions::default()));
+    for doc in &docs {
+        let d = lib.catalog().document(*doc).unwrap();
+        assert_eq!(d.summary.subject_id, None, "no text before OCR");
+    }
+    lib.process(&processing(), &mut |_| {}).unwrap();
+    for (doc, (_, number)) in docs.iter().zip(&scans) {
+        let d = lib.catalog().document(*doc).unwrap();
+        assert_eq!(
+            d.summary.subject_id.as_deref(),
+            Some(*number),
+            "{}",
+            d.summary.file_name
+        );
+    }
+}
