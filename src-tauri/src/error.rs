@@ -117,6 +117,10 @@ impl From<dossier_core::Error> for AppError {
             | E::MissingChunk(_)
             | E::MissingPack(_)
             | E::SegmentOutOfOrder { .. } => plain(K::Damaged).with_hint(CHECK_LIBRARY),
+            E::BadSignature { .. } => plain(K::Damaged).with_hint(
+                "Nothing of it was used. Ask your IT administrator: someone who can write to \
+                 the shared storage may have changed it.",
+            ),
             E::HistoryFork { .. } => plain(K::Damaged).with_hint(
                 "Nothing was applied. Ask your IT administrator to check whether a copy of \
                  that desktop's library folder is in use on another computer.",

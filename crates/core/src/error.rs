@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::ids::{ChunkId, PackId};
+use crate::ids::{ChunkId, MemberId, PackId};
 
 /// Everything that can go wrong in the library engine: a variant per condition a caller
 /// acts on. Not `#[non_exhaustive]`: the front ends map every variant to words for people,
@@ -118,6 +118,14 @@ pub enum Error {
         "{object} does not follow the change batch this desktop holds of that device: its history forked (a copy of that desktop's library folder may be in use); nothing of it was applied"
     )]
     HistoryFork { object: String },
+
+    /// A signature does not verify: not made by the member it names, or what was signed
+    /// changed since. Nothing signed by it is used.
+    #[error(
+        "{object} does not carry a valid signature of member {member}: it was not made by \
+         them, or was changed since; nothing of it was used"
+    )]
+    BadSignature { object: String, member: MemberId },
 
     /// A chunk referenced by a version is not in the store.
     #[error("chunk {0} is missing from the store")]

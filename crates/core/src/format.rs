@@ -14,6 +14,7 @@ pub mod derived;
 pub mod export_manifest;
 pub mod extracted;
 pub mod field_def;
+pub mod identity;
 pub mod index_file;
 pub mod index_meta;
 pub mod journal;

@@ -107,6 +107,13 @@ uuid_id!(
     new_v4
 );
 uuid_id!(
+    /// A member of the library: a person who uses it (registrar staff, a records officer,
+    /// an auditor), with their own keys. Not a [`SubjectId`], a person it keeps records
+    /// about.
+    MemberId,
+    new_v4
+);
+uuid_id!(
     /// A saved view (a search with its filters, named).
     ViewId,
     new_v4

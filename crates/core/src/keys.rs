@@ -1,14 +1,16 @@
-//! Keys: the master key, its subkeys, key slots that wrap it, recovery keys and the OS
-//! keyring.
+//! Keys: the master key, its subkeys, key slots that wrap it, recovery keys, the OS
+//! keyring, and members' own identities (signing and encryption key pairs).
 //!
 //! **Invariant:** the master key and subkeys exist only in memory, zeroized on drop; on
 //! disk the master key exists only wrapped in a key slot (or in the OS keyring).
 
+mod identity;
 mod keyring;
 pub(crate) mod master;
 mod recovery;
 mod slots;
 
+pub use identity::{Fingerprint, Identity, Purpose, seal_to, verify as verify_signature};
 pub use keyring::OsKeyring;
 pub(crate) use master::{BlockCipher, CatalogKey, IndexKey};
 pub use master::{Crypto, MasterKey};

@@ -42,6 +42,7 @@ pub use extract::{
 };
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::field_def::{FieldDef, FieldKind};
+pub use format::identity::{IDENTITY_FORMAT, IdentityFile, PublicIdentity};
 pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::op::{FieldKey, FieldValue};
 pub use format::person_export::{PERSON_EXPORT_FORMAT, PersonExport, PersonFile};
@@ -49,10 +50,14 @@ pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use format::view::{View, ViewFilters};
 pub use ids::{
-    ChunkId, ContentHash, DeviceId, DocId, LibraryId, PackId, RuleId, SubjectId, VersionId, ViewId,
+    ChunkId, ContentHash, DeviceId, DocId, LibraryId, MemberId, PackId, RuleId, SubjectId,
+    VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
-pub use keys::{KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};
+pub use keys::{
+    Fingerprint, Identity, KdfParams, MasterKey, OsKeyring, Purpose, RecoveryKey, Secret, seal_to,
+    verify_signature,
+};
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
     ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,

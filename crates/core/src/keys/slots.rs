@@ -44,11 +44,11 @@ impl KdfParams {
     }
 }
 
-fn now_ms() -> i64 {
+pub(super) fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn random<const N: usize>() -> [u8; N] {
+pub(super) fn random<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     crate::fill_random(&mut b);
     b
@@ -60,7 +60,7 @@ fn aad(file: &KeyFile, slot_id: &str) -> Vec<u8> {
     a
 }
 
-fn argon2_key(
+pub(super) fn argon2_key(
     passphrase: &str,
     salt: &[u8],
     m: u32,

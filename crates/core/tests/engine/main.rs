@@ -16,6 +16,7 @@ mod at_rest;
 mod catalog_loss;
 mod deleting;
 mod fixtures;
+mod identities;
 mod key_objects;
 mod links;
 mod office;
