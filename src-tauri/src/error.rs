@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Invalid,
     /// A legal hold or retention period keeps a document.
     Held,
+    /// The signed-in member's role does not allow it.
+    NotPermitted,
     /// Stored data failed its integrity check.
     Damaged,
     /// The remote cannot be reached now; nothing is lost and it is tried again.
@@ -117,6 +119,10 @@ impl From<dossier_core::Error> for AppError {
             | E::MissingChunk(_)
             | E::MissingPack(_)
             | E::SegmentOutOfOrder { .. } => plain(K::Damaged).with_hint(CHECK_LIBRARY),
+            E::NotPermitted { .. } => plain(K::NotPermitted).with_hint(
+                "Ask the library's owner for a role that allows it, or a colleague who has one.",
+            ),
+            E::MemberChangeRefused { .. } => plain(K::Invalid),
             E::BadSignature { .. } => plain(K::Damaged).with_hint(
                 "Nothing of it was used. Ask your IT administrator: someone who can write to \
                  the shared storage may have changed it.",

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::ids::{ChunkId, MemberId, PackId};
+use crate::role::Role;
 
 /// Everything that can go wrong in the library engine: a variant per condition a caller
 /// acts on. Not `#[non_exhaustive]`: the front ends map every variant to words for people,
@@ -126,6 +127,21 @@ pub enum Error {
          them, or was changed since; nothing of it was used"
     )]
     BadSignature { object: String, member: MemberId },
+
+    /// The member's role does not allow this (or they are not a member, `role` `None`).
+    #[error("{} may not {what}", match role {
+        Some(r) => format!("member {member}, as {}", r.name()),
+        None => format!("{member}, not a member of this library,"),
+    })]
+    NotPermitted {
+        member: MemberId,
+        role: Option<Role>,
+        what: &'static str,
+    },
+
+    /// A change to the library's members cannot be made.
+    #[error("this change to the library's members cannot be made: {reason}")]
+    MemberChangeRefused { reason: &'static str },
 
     /// A chunk referenced by a version is not in the store.
     #[error("chunk {0} is missing from the store")]

@@ -23,6 +23,7 @@ pub mod keyring_entry;
 pub mod library_json;
 pub mod lock_json;
 pub mod manifest;
+pub mod member;
 pub mod op;
 pub mod pack;
 pub mod person_export;

@@ -300,7 +300,40 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         b"%PDF-1.4",
     )
     .expect("in memory");
+    let (library, owner) = fuzz_owner();
+    let bo = crate::keys::Identity::from_secrets(
+        "0190f3a2-0000-4000-8000-000000000005"
+            .parse()
+            .expect("a member id"),
+        "Bo".into(),
+        &[6; 32],
+        &[8; 32],
+    );
+    let mut registry = crate::members::Registry::new(library, owner.public().clone());
+    let mut statements = Vec::new();
+    for change in [
+        crate::format::member::Change::Grant {
+            member: bo.public().clone(),
+            role: crate::role::Role::DepartmentStaff,
+            collections: vec!["Science".into()],
+        },
+        crate::format::member::Change::Remove {
+            member: bo.public().member,
+            segments: [(device(), 3)].into(),
+        },
+    ] {
+        statements.push(registry.make(&owner, change, 0).expect("an owner's change"));
+        registry = crate::members::Registry::replay(library, owner.public().clone(), &statements);
+    }
+    let sealed_box = crate::keys::seal_to(
+        owner.public(),
+        crate::keys::Purpose::MemberKeys,
+        b"the key of collection all",
+    )
+    .expect("a well-formed identity");
     let mut out = vec![
+        ("member_statements", "chain", serde_json::to_vec(&statements).expect("serialisable")),
+        ("member_statements", "sealed_box", sealed_box),
         ("journal_segment", "sealed", journal::seal(&c, &segment).expect("sealed")),
         ("journal_segment", "plain", segment_json.clone()),
         ("checkpoint", "sealed", checkpoint::seal(&c, &checkpoint).expect("sealed")),
@@ -396,6 +429,34 @@ fn sealed_index_file(plain: &[u8]) -> Vec<u8> {
     w.write_all(plain).expect("written");
     tantivy::directory::TerminatingWrite::terminate(w).expect("written");
     std::fs::read(dir.path().join("f.idx")).expect("written")
+}
+
+/// The fixed owner and library the members target replays from.
+fn fuzz_owner() -> (crate::ids::LibraryId, crate::keys::Identity) {
+    let member = "0190f3a2-0000-4000-8000-000000000003"
+        .parse()
+        .expect("a member id");
+    let library = "0190f3a2-0000-4000-8000-000000000004"
+        .parse()
+        .expect("a library id");
+    (
+        library,
+        crate::keys::Identity::from_secrets(member, "Owner".into(), &[3; 32], &[5; 32]),
+    )
+}
+
+/// Statements about the library's members as a remote serves them (a JSON list),
+/// replayed from a fixed owner; and the same bytes as a box sealed to that owner.
+pub fn member_statements(data: &[u8]) {
+    let (library, owner) = fuzz_owner();
+    if let Ok(list) = serde_json::from_slice::<Vec<crate::format::member::SignedStatement>>(data) {
+        let _ = crate::members::Registry::replay(
+            library,
+            owner.public().clone(),
+            list.iter().take(1000),
+        );
+    }
+    let _ = owner.open_sealed(crate::keys::Purpose::MemberKeys, data, "fuzzed bytes");
 }
 
 /// A roster file as a school's information system exported it (CSV).

@@ -224,6 +224,11 @@ hash_id!(
     /// Keyed BLAKE3 hash of a whole file's content, used to find duplicates.
     ContentHash
 );
+hash_id!(
+    /// BLAKE3 hash of a signed statement about the library's members (its body and
+    /// signature): how the next statement names it.
+    StatementId
+);
 
 #[cfg(test)]
 mod tests {

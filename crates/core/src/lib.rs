@@ -16,8 +16,10 @@ mod ids;
 mod index;
 mod keys;
 mod library;
+mod members;
 mod parse;
 mod preview;
+mod role;
 mod rules;
 mod sniff;
 mod store;
@@ -44,14 +46,15 @@ pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::field_def::{FieldDef, FieldKind};
 pub use format::identity::{IDENTITY_FORMAT, IdentityFile, PublicIdentity};
 pub use format::keyfile::{KeyFile, SlotKdf};
+pub use format::member::{Change, MEMBER_FORMAT, SignedStatement, Statement};
 pub use format::op::{FieldKey, FieldValue};
 pub use format::person_export::{PERSON_EXPORT_FORMAT, PersonExport, PersonFile};
 pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use format::view::{View, ViewFilters};
 pub use ids::{
-    ChunkId, ContentHash, DeviceId, DocId, LibraryId, MemberId, PackId, RuleId, SubjectId,
-    VersionId, ViewId,
+    ChunkId, ContentHash, DeviceId, DocId, LibraryId, MemberId, PackId, RuleId, StatementId,
+    SubjectId, VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{
@@ -68,11 +71,13 @@ pub use library::{
     RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport,
     VersionDiff, default_library_path, parse_roster,
 };
+pub use members::{Grant, Refusal, Refused, Registry};
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,
     search_date as parse_search_date, size as parse_size,
 };
 pub use preview::page_images;
+pub use role::{Permission, Role};
 pub use sniff::sniff;
 pub use suggest::{
     Classifier, Features, Filing, Guess, MAX_TEXT_CHARS, SUGGEST_CONFIDENCE, Suggester, Suggestion,

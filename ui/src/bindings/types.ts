@@ -167,6 +167,8 @@ export type ErrorKind =
 "invalid" | 
 /**  A legal hold or retention period keeps a document. */
 "held" | 
+/**  The signed-in member's role does not allow it. */
+"not_permitted" | 
 /**  Stored data failed its integrity check. */
 "damaged" | 
 /**  The remote cannot be reached now; nothing is lost and it is tried again. */

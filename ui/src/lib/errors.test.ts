@@ -7,6 +7,7 @@ describe("headingFor", () => {
     expect(headingFor("offline")).toBe("Offline");
     expect(headingFor("unavailable")).toBe("Not available on this desktop");
     expect(headingFor("internal")).toBe("Something went wrong in Dossier");
+    expect(headingFor("not_permitted")).toBe("Not allowed for your role");
   });
 
   it("leaves plain refusals and unknown errors to their message", () => {

@@ -16,6 +16,8 @@ export function headingFor(kind: ErrorKind | null): string | null {
       return "Damaged data";
     case "held":
       return "Kept by a hold";
+    case "not_permitted":
+      return "Not allowed for your role";
     case "internal":
       return "Something went wrong in Dossier";
     case "not_open":

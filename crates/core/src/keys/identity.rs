@@ -28,6 +28,8 @@ use crate::ids::MemberId;
 pub enum Purpose {
     /// Keys sealed to a member (a collection's key, an invitation's).
     MemberKeys,
+    /// A statement about the library's members (`format::member`).
+    MemberStatement,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -37,6 +39,7 @@ impl Purpose {
     fn context(self) -> &'static str {
         match self {
             Self::MemberKeys => "dossier 2026-12 keys sealed to a member",
+            Self::MemberStatement => "dossier 2026-12 statement about members",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }
@@ -78,7 +81,13 @@ impl Identity {
         Ok(Self::from_secrets(member, name.to_owned(), &seed, &secret))
     }
 
-    fn from_secrets(member: MemberId, name: String, seed: &[u8; 32], secret: &[u8; 32]) -> Self {
+    /// The identity these secrets make (a fixed one for the fuzz targets' seeds).
+    pub(crate) fn from_secrets(
+        member: MemberId,
+        name: String,
+        seed: &[u8; 32],
+        secret: &[u8; 32],
+    ) -> Self {
         let signing = SigningKey::from_bytes(seed);
         let encryption = StaticSecret::from(*secret);
         let public = PublicIdentity {

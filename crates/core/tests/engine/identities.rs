@@ -50,3 +50,35 @@ fn identity_fixtures_still_open_verify_and_read_the_same() {
         Err(Error::WrongPassphrase)
     ));
 }
+
+/// The statements of `tests/fixtures/members-v1`, made by the `identity-v1` owner, keep
+/// replaying into the same members, in any order.
+#[test]
+fn member_fixtures_still_replay_into_the_same_registry() {
+    use std::collections::BTreeMap;
+
+    use dossier_core::{LibraryId, Registry, SignedStatement};
+
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let read = |name: &str| std::fs::read(fixtures.join(name)).unwrap();
+    let owner: IdentityFile = serde_json::from_slice(&read("identity-v1/identity.json")).unwrap();
+    let library: LibraryId = String::from_utf8(read("members-v1/library.txt"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let mut statements: Vec<SignedStatement> =
+        serde_json::from_slice(&read("members-v1/statements.json")).unwrap();
+    let want: BTreeMap<String, String> =
+        serde_json::from_slice(&read("members-v1/members.json")).unwrap();
+    for _ in 0..2 {
+        let registry = Registry::replay(library, owner.public.clone(), &statements);
+        assert!(registry.refused().is_empty(), "{:?}", registry.refused());
+        assert_eq!(registry.seq(), 3);
+        let members: BTreeMap<String, String> = registry
+            .members()
+            .map(|g| (g.identity.name.clone(), g.role.name().to_owned()))
+            .collect();
+        assert_eq!(members, want);
+        statements.reverse();
+    }
+}

@@ -1,0 +1,351 @@
+//! The registry of members: chains, forgeries, removals, concurrent owners and roles.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::ids::DeviceId;
+
+struct Office {
+    library: LibraryId,
+    owner: Identity,
+    bo: Identity,
+    cy: Identity,
+    mallory: Identity,
+}
+
+fn office() -> Office {
+    let who = |name| Identity::generate(MemberId::new(), name).unwrap();
+    Office {
+        library: LibraryId::new(),
+        owner: who("Ann Lee"),
+        bo: who("Bo Chen"),
+        cy: who("Cy Park"),
+        mallory: who("Mallory"),
+    }
+}
+
+fn grant(who: &Identity, role: Role, collections: &[&str]) -> Change {
+    Change::Grant {
+        member: who.public().clone(),
+        role,
+        collections: collections.iter().map(|c| (*c).to_owned()).collect(),
+    }
+}
+
+/// Each statement made on the registry the ones before it make.
+fn chain(o: &Office, steps: &[(&Identity, Change)]) -> (Registry, Vec<SignedStatement>) {
+    let mut reg = Registry::new(o.library, o.owner.public().clone());
+    let mut made = Vec::new();
+    for (by, change) in steps {
+        let s = reg.make(by, change.clone(), 0).unwrap();
+        made.push(s);
+        reg = Registry::replay(o.library, o.owner.public().clone(), &made);
+        assert!(reg.refused().is_empty(), "{:?}", reg.refused());
+    }
+    (reg, made)
+}
+
+fn roles(reg: &Registry) -> BTreeMap<MemberId, (Role, Vec<String>)> {
+    reg.members()
+        .map(|g| (g.identity.member, (g.role, g.collections.clone())))
+        .collect()
+}
+
+#[test]
+fn the_owner_gives_roles_and_any_order_of_arrival_gives_the_same_registry() {
+    let o = office();
+    let (reg, made) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::RegistrarStaff, &[])),
+            (&o.owner, grant(&o.cy, Role::DepartmentStaff, &["Science"])),
+            (&o.owner, grant(&o.bo, Role::Owner, &[])),
+            (&o.bo, grant(&o.mallory, Role::Auditor, &[])),
+        ],
+    );
+    assert_eq!(reg.seq(), 4);
+    let want = roles(&reg);
+    assert_eq!(want.len(), 4);
+    assert_eq!(
+        want[&o.cy.public().member],
+        (Role::DepartmentStaff, vec!["Science".into()])
+    );
+    for order in [[3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]] {
+        let mut shuffled: Vec<SignedStatement> = order.iter().map(|i| made[*i].clone()).collect();
+        shuffled.push(made[1].clone()); // a duplicate
+        let r = Registry::replay(o.library, o.owner.public().clone(), &shuffled);
+        assert_eq!(roles(&r), want, "{order:?}");
+        assert_eq!(r.head(), reg.head());
+        assert!(r.refused().is_empty());
+    }
+    // Roles at each point of the chain are kept.
+    assert_eq!(
+        reg.role_at(o.bo.public().member, 1).unwrap().role,
+        Role::RegistrarStaff
+    );
+    assert_eq!(
+        reg.role_at(o.bo.public().member, 3).unwrap().role,
+        Role::Owner
+    );
+    assert!(reg.role_at(o.cy.public().member, 1).is_none());
+}
+
+#[test]
+fn a_forged_statement_is_refused_and_changes_nothing() {
+    let o = office();
+    let (reg, mut made) = chain(&o, &[(&o.owner, grant(&o.bo, Role::RegistrarStaff, &[]))]);
+    // Mallory writes to the bucket a statement in the owner's name, signed by herself.
+    let mut forged = reg
+        .make(&o.owner, grant(&o.mallory, Role::Owner, &[]), 0)
+        .unwrap();
+    forged.signature = o
+        .mallory
+        .sign(Purpose::MemberStatement, forged.body.as_bytes())
+        .to_vec();
+    // And one whose body she changed after the owner signed it.
+    let signed = reg
+        .make(&o.owner, grant(&o.cy, Role::Auditor, &[]), 0)
+        .unwrap();
+    let changed = SignedStatement {
+        body: signed.body.replace("auditor", "owner"),
+        signature: signed.signature.clone(),
+    };
+    made.extend([forged.clone(), changed.clone()]);
+    let r = Registry::replay(o.library, o.owner.public().clone(), &made);
+    assert_eq!(roles(&r), roles(&reg));
+    let reasons: BTreeMap<_, _> = r
+        .refused()
+        .iter()
+        .map(|x| (x.id, x.reason.clone()))
+        .collect();
+    assert_eq!(reasons[&forged.id()], Refusal::BadSignature);
+    assert_eq!(reasons[&changed.id()], Refusal::BadSignature);
+}
+
+#[test]
+fn only_an_owner_of_that_point_may_change_people() {
+    let o = office();
+    let (reg, mut made) = chain(&o, &[(&o.owner, grant(&o.bo, Role::RegistrarStaff, &[]))]);
+    assert!(matches!(
+        reg.make(&o.bo, grant(&o.mallory, Role::Owner, &[]), 0),
+        Err(Error::NotPermitted {
+            role: Some(Role::RegistrarStaff),
+            ..
+        })
+    ));
+    // Bo signs one anyway and puts it in the bucket: refused everywhere.
+    let statement = Statement {
+        format: MEMBER_FORMAT,
+        library: o.library,
+        seq: 2,
+        prev: reg.head(),
+        by: o.bo.public().member,
+        made_ms: 0,
+        change: grant(&o.mallory, Role::Owner, &[]),
+    };
+    let body = serde_json::to_string(&statement).unwrap();
+    let by_bo = SignedStatement {
+        signature: o
+            .bo
+            .sign(Purpose::MemberStatement, body.as_bytes())
+            .to_vec(),
+        body,
+    };
+    made.push(by_bo.clone());
+    let r = Registry::replay(o.library, o.owner.public().clone(), &made);
+    assert!(r.current(o.mallory.public().member).is_none());
+    assert_eq!(
+        r.refused(),
+        [Refused {
+            id: by_bo.id(),
+            reason: Refusal::NotAnOwner {
+                by: o.bo.public().member
+            }
+        }]
+    );
+    // A chain that does not start from the owner: Mallory's own first statement.
+    let mine = Registry::new(o.library, o.mallory.public().clone())
+        .make(&o.mallory, grant(&o.bo, Role::Owner, &[]), 0)
+        .unwrap();
+    let r = Registry::replay(o.library, o.owner.public().clone(), [&mine]);
+    assert_eq!(r.seq(), 0);
+    assert_eq!(
+        r.refused()[0].reason,
+        Refusal::NotAnOwner {
+            by: o.mallory.public().member
+        }
+    );
+}
+
+#[test]
+fn two_owners_at_once_keep_one_change_the_same_everywhere() {
+    let o = office();
+    let (reg, made) = chain(&o, &[(&o.owner, grant(&o.bo, Role::Owner, &[]))]);
+    let by_ann = reg
+        .make(&o.owner, grant(&o.cy, Role::RegistrarStaff, &[]), 0)
+        .unwrap();
+    let by_bo = reg
+        .make(&o.bo, grant(&o.cy, Role::Auditor, &[]), 0)
+        .unwrap();
+    let winner = by_ann.id().min(by_bo.id());
+    let mut results = Vec::new();
+    for pair in [[&by_ann, &by_bo], [&by_bo, &by_ann]] {
+        let all: Vec<&SignedStatement> = made.iter().chain(pair).collect();
+        let r = Registry::replay(o.library, o.owner.public().clone(), all);
+        assert_eq!(r.head(), Some(winner));
+        assert_eq!(r.refused().len(), 1);
+        assert_eq!(r.refused()[0].reason, Refusal::NotOnTheChain);
+        results.push(roles(&r));
+    }
+    assert_eq!(results[0], results[1]);
+}
+
+#[test]
+fn a_removed_member_signs_nothing_more_and_keeps_their_past() {
+    let o = office();
+    let (reg, made) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::Owner, &[])),
+            (&o.bo, grant(&o.cy, Role::RegistrarStaff, &[])),
+            (
+                &o.owner,
+                Change::Remove {
+                    member: o.bo.public().member,
+                    segments: BTreeMap::from([(DeviceId::new(), 7)]),
+                },
+            ),
+        ],
+    );
+    let bo = o.bo.public().member;
+    assert!(reg.current(bo).is_none());
+    assert_eq!(
+        reg.role_at(bo, 2).unwrap().role,
+        Role::Owner,
+        "what Bo did before stands"
+    );
+    assert_eq!(
+        reg.current(o.cy.public().member).unwrap().role,
+        Role::RegistrarStaff
+    );
+    assert!(matches!(
+        reg.make(&o.bo, grant(&o.mallory, Role::Owner, &[]), 0),
+        Err(Error::NotPermitted { role: None, .. })
+    ));
+    // Bo replays his old signature at the next place of the chain: not his to make now.
+    let stale = Statement {
+        format: MEMBER_FORMAT,
+        library: o.library,
+        seq: 4,
+        prev: reg.head(),
+        by: bo,
+        made_ms: 0,
+        change: grant(&o.mallory, Role::Owner, &[]),
+    };
+    let body = serde_json::to_string(&stale).unwrap();
+    let late = SignedStatement {
+        signature: o
+            .bo
+            .sign(Purpose::MemberStatement, body.as_bytes())
+            .to_vec(),
+        body,
+    };
+    // And a replay of his old statement (already on the chain): one statement, once.
+    let all: Vec<&SignedStatement> = made.iter().chain([&late, &made[1]]).collect();
+    let r = Registry::replay(o.library, o.owner.public().clone(), all);
+    assert_eq!(r.seq(), 3);
+    assert_eq!(
+        r.refused(),
+        [Refused {
+            id: late.id(),
+            reason: Refusal::NotAnOwner { by: bo }
+        }]
+    );
+}
+
+#[test]
+fn what_cannot_be_done_is_refused_before_it_is_signed() {
+    let o = office();
+    let reg = Registry::new(o.library, o.owner.public().clone());
+    let owner = o.owner.public().member;
+    for change in [
+        grant(&o.owner, Role::Auditor, &[]),
+        Change::Remove {
+            member: owner,
+            segments: BTreeMap::new(),
+        },
+        Change::Remove {
+            member: o.bo.public().member,
+            segments: BTreeMap::new(),
+        },
+        grant(&o.bo, Role::DepartmentStaff, &[]),
+        grant(&o.bo, Role::RegistrarStaff, &["Science"]),
+        grant(&o.bo, Role::DepartmentStaff, &[" "]),
+    ] {
+        assert!(
+            matches!(
+                reg.make(&o.owner, change.clone(), 0),
+                Err(Error::MemberChangeRefused { .. })
+            ),
+            "{change:?}"
+        );
+    }
+    // Another library's statement is not this library's.
+    let other = Registry::new(LibraryId::new(), o.owner.public().clone())
+        .make(&o.owner, grant(&o.bo, Role::Owner, &[]), 0)
+        .unwrap();
+    let r = Registry::replay(o.library, o.owner.public().clone(), [&other]);
+    assert_eq!(r.refused()[0].reason, Refusal::OtherLibrary);
+    let junk = SignedStatement {
+        body: "{".into(),
+        signature: vec![0; 64],
+    };
+    let r = Registry::replay(o.library, o.owner.public().clone(), [&junk]);
+    assert_eq!(r.refused()[0].reason, Refusal::Unreadable);
+}
+
+#[test]
+fn roles_allow_what_they_say_and_department_staff_only_in_their_collections() {
+    let o = office();
+    let (reg, _) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::Auditor, &[])),
+            (&o.owner, grant(&o.cy, Role::DepartmentStaff, &["Science"])),
+            (&o.owner, grant(&o.mallory, Role::RecordsOfficer, &[])),
+        ],
+    );
+    let (bo, cy, rec) = (
+        o.bo.public().member,
+        o.cy.public().member,
+        o.mallory.public().member,
+    );
+    assert!(reg.may(bo, Permission::Audit, None).is_ok());
+    assert!(reg.may(bo, Permission::Read, Some("Science")).is_ok());
+    assert!(matches!(
+        reg.may(bo, Permission::Edit, None),
+        Err(Error::NotPermitted {
+            role: Some(Role::Auditor),
+            ..
+        })
+    ));
+    assert!(reg.may(cy, Permission::Edit, Some("Science")).is_ok());
+    assert!(reg.may(cy, Permission::Read, Some("Admissions")).is_err());
+    assert!(reg.may(cy, Permission::Read, None).is_err());
+    assert!(reg.may(cy, Permission::Dispose, Some("Science")).is_err());
+    assert!(reg.may(rec, Permission::Dispose, None).is_ok());
+    assert!(reg.may(rec, Permission::ManagePeople, None).is_err());
+    assert!(
+        reg.may(o.owner.public().member, Permission::ManagePeople, None)
+            .is_ok()
+    );
+    assert!(matches!(
+        reg.may(MemberId::new(), Permission::Read, None),
+        Err(Error::NotPermitted { role: None, .. })
+    ));
+    let said = reg.may(bo, Permission::Edit, None).unwrap_err().to_string();
+    assert!(
+        said.contains("as auditor may not add or change records"),
+        "{said}"
+    );
+}
