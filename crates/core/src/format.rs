@@ -10,6 +10,7 @@
 //! format 1 that the integration tests open and read back.
 
 pub mod checkpoint;
+pub mod collection_keys;
 pub mod derived;
 pub mod export_manifest;
 pub mod extracted;
@@ -79,6 +80,29 @@ pub(crate) mod b64 {
         BASE64
             .decode(s.as_bytes())
             .map_err(serde::de::Error::custom)
+    }
+}
+
+/// Optional bytes as base64 (absent or `null`: `None`).
+pub(crate) mod b64_opt {
+    use data_encoding::BASE64;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(b) => s.serialize_some(&BASE64.encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|s| {
+                BASE64
+                    .decode(s.as_bytes())
+                    .map_err(serde::de::Error::custom)
+            })
+            .transpose()
     }
 }
 

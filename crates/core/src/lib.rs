@@ -42,6 +42,7 @@ pub use extract::{
     OcrConfig, PdfiumConfig, Tesseract, ToolStatus, Tools, WorkerFailure, WorkerOptions, read_text,
     run_pdf_worker_if_asked, serve_pdf_worker,
 };
+pub use format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, SignedEpochKeys};
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::field_def::{FieldDef, FieldKind};
 pub use format::identity::{IDENTITY_FORMAT, IdentityFile, PublicIdentity};
@@ -71,7 +72,7 @@ pub use library::{
     RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport,
     VersionDiff, default_library_path, parse_roster,
 };
-pub use members::{Grant, Refusal, Refused, Registry};
+pub use members::{Grant, Refusal, Refused, Registry, open_epochs};
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,
     search_date as parse_search_date, size as parse_size,

@@ -22,6 +22,9 @@ use crate::ids::{LibraryId, MemberId, StatementId};
 use crate::keys::{Identity, Purpose, verify_signature};
 use crate::role::{Permission, Role};
 
+mod epochs;
+pub use epochs::open_epochs;
+
 /// A member's access from one point of the chain on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenure {

@@ -30,6 +30,8 @@ pub enum Purpose {
     MemberKeys,
     /// A statement about the library's members (`format::member`).
     MemberStatement,
+    /// One epoch of a collection's keys (`format::collection_keys`).
+    EpochKeys,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -40,6 +42,7 @@ impl Purpose {
         match self {
             Self::MemberKeys => "dossier 2026-12 keys sealed to a member",
             Self::MemberStatement => "dossier 2026-12 statement about members",
+            Self::EpochKeys => "dossier 2026-12 collection epoch keys",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }

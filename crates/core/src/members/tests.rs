@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::ids::DeviceId;
+use crate::keys::MasterKey;
 
 struct Office {
     library: LibraryId,
@@ -348,4 +349,136 @@ fn roles_allow_what_they_say_and_department_staff_only_in_their_collections() {
         said.contains("as auditor may not add or change records"),
         "{said}"
     );
+}
+
+/// Ann (owner), Bo (registrar staff), Cy (department staff of Science).
+fn staffed(o: &Office) -> Registry {
+    chain(
+        o,
+        &[
+            (&o.owner, grant(&o.bo, Role::RegistrarStaff, &[])),
+            (&o.owner, grant(&o.cy, Role::DepartmentStaff, &["Science"])),
+        ],
+    )
+    .0
+}
+
+#[test]
+fn department_staff_get_their_collections_keys_only() {
+    let o = office();
+    let reg = staffed(&o);
+    let science = MasterKey::generate();
+    let admissions = MasterKey::generate();
+    let objects = [
+        reg.seal_epoch(&o.owner, "Science", 0, &science, None)
+            .unwrap(),
+        reg.seal_epoch(&o.owner, "Admissions", 0, &admissions, None)
+            .unwrap(),
+    ];
+    for (who, collection, want) in [
+        (&o.owner, "Science", &science),
+        (&o.bo, "Science", &science),
+        (&o.cy, "Science", &science),
+        (&o.bo, "Admissions", &admissions),
+    ] {
+        let keys = open_epochs(&reg, who, collection, &objects).unwrap();
+        assert_eq!(keys[&0].expose(), want.expose(), "{collection}");
+    }
+    assert!(matches!(
+        open_epochs(&reg, &o.cy, "Admissions", &objects),
+        Err(Error::NotPermitted {
+            role: Some(Role::DepartmentStaff),
+            ..
+        })
+    ));
+    assert!(
+        reg.seal_epoch(&o.bo, "Science", 0, &science, None).is_err(),
+        "only an owner"
+    );
+}
+
+#[test]
+fn after_a_removal_the_newest_key_opens_the_history_for_those_who_stay_only() {
+    let o = office();
+    let (before, mut made) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::RegistrarStaff, &[])),
+            (&o.owner, grant(&o.cy, Role::RegistrarStaff, &[])),
+        ],
+    );
+    let k0 = MasterKey::generate();
+    let mut objects = vec![before.seal_epoch(&o.owner, "all", 0, &k0, None).unwrap()];
+    made.push(
+        before
+            .make(
+                &o.owner,
+                Change::Remove {
+                    member: o.bo.public().member,
+                    segments: BTreeMap::new(),
+                },
+                0,
+            )
+            .unwrap(),
+    );
+    let after = Registry::replay(o.library, o.owner.public().clone(), &made);
+    let k1 = MasterKey::generate();
+    objects.push(
+        after
+            .seal_epoch(&o.owner, "all", 1, &k1, Some(&k0))
+            .unwrap(),
+    );
+    let cy = open_epochs(&after, &o.cy, "all", &objects).unwrap();
+    assert_eq!(cy.keys().copied().collect::<Vec<_>>(), [0, 1]);
+    assert_eq!(cy[&0].expose(), k0.expose());
+    assert_eq!(cy[&1].expose(), k1.expose());
+    // Bo still opens epoch 0, sealed to him when he was a member: what he could already
+    // read. Nothing written under epoch 1 is his to open.
+    let bo = open_epochs(&after, &o.bo, "all", &objects).unwrap();
+    assert_eq!(bo.keys().copied().collect::<Vec<_>>(), [0]);
+    assert!(
+        !objects[1]
+            .epoch_keys()
+            .unwrap()
+            .members
+            .contains_key(&o.bo.public().member)
+    );
+}
+
+#[test]
+fn epochs_not_signed_by_a_current_owner_or_changed_are_not_used() {
+    let o = office();
+    let (reg, made) = chain(&o, &[(&o.owner, grant(&o.bo, Role::Owner, &[]))]);
+    let k0 = MasterKey::generate();
+    let genuine = reg.seal_epoch(&o.owner, "all", 0, &k0, None).unwrap();
+    // Bo, an owner then, makes an epoch 1 under a key he knows; then he is removed.
+    let his = MasterKey::generate();
+    let by_bo = reg.seal_epoch(&o.bo, "all", 1, &his, Some(&k0)).unwrap();
+    let mut made = made;
+    made.push(
+        reg.make(
+            &o.owner,
+            Change::Remove {
+                member: o.bo.public().member,
+                segments: BTreeMap::new(),
+            },
+            0,
+        )
+        .unwrap(),
+    );
+    let now = Registry::replay(o.library, o.owner.public().clone(), &made);
+    let keys = open_epochs(&now, &o.owner, "all", &[genuine.clone(), by_bo]).unwrap();
+    assert_eq!(
+        keys.len(),
+        1,
+        "his epoch is not used once he is not an owner"
+    );
+    assert_eq!(keys[&0].expose(), k0.expose());
+    // A bucket writer swaps a member's box or the signature: not used either.
+    let mut swapped = genuine.clone();
+    swapped.body = swapped.body.replace("\"all\"", "\"All\"");
+    assert!(open_epochs(&now, &o.owner, "All", &[swapped]).is_err());
+    let mut unsigned = genuine;
+    unsigned.signature[0] ^= 1;
+    assert!(open_epochs(&now, &o.owner, "all", &[unsigned]).is_err());
 }

@@ -82,3 +82,37 @@ fn member_fixtures_still_replay_into_the_same_registry() {
         statements.reverse();
     }
 }
+
+/// Epochs 0 and 1 of collection Science in `tests/fixtures/epochs-v1` keep opening for the
+/// `identity-v1` owner, through the chain, to the same keys.
+#[test]
+fn epoch_fixtures_still_open_to_the_same_keys() {
+    use std::collections::BTreeMap;
+
+    use dossier_core::{LibraryId, Registry, SignedEpochKeys, SignedStatement, open_epochs};
+
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let read = |name: &str| std::fs::read(fixtures.join(name)).unwrap();
+    let file: IdentityFile = serde_json::from_slice(&read("identity-v1/identity.json")).unwrap();
+    let owner = Identity::unwrap(&file, "fixture passphrase").unwrap();
+    let library: LibraryId = String::from_utf8(read("members-v1/library.txt"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let statements: Vec<SignedStatement> =
+        serde_json::from_slice(&read("members-v1/statements.json")).unwrap();
+    let registry = Registry::replay(library, file.public.clone(), &statements);
+    let epochs: Vec<SignedEpochKeys> =
+        serde_json::from_slice(&read("epochs-v1/epochs.json")).unwrap();
+    let want: BTreeMap<u64, String> =
+        serde_json::from_slice(&read("epochs-v1/checks.json")).unwrap();
+    // The newest epoch alone opens both, through the chain.
+    for given in [&epochs[..], &epochs[1..]] {
+        let keys = open_epochs(&registry, &owner, "Science", given).unwrap();
+        let checks: BTreeMap<u64, String> = keys
+            .iter()
+            .map(|(e, k)| (*e, data_encoding::HEXLOWER.encode(&k.check_value())))
+            .collect();
+        assert_eq!(checks, want);
+    }
+}
