@@ -331,8 +331,19 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         b"the key of collection all",
     )
     .expect("a well-formed identity");
+    let k0 = crate::keys::MasterKey::from_bytes(&[11; 32]).expect("32 bytes");
+    let k1 = crate::keys::MasterKey::from_bytes(&[12; 32]).expect("32 bytes");
+    let epochs = [
+        registry
+            .seal_epoch(&owner, "all", 0, &k0, None)
+            .expect("an owner's epoch"),
+        registry
+            .seal_epoch(&owner, "all", 1, &k1, Some(&k0))
+            .expect("an owner's epoch"),
+    ];
     let mut out = vec![
         ("member_statements", "chain", serde_json::to_vec(&statements).expect("serialisable")),
+        ("member_statements", "epochs", serde_json::to_vec(&epochs).expect("serialisable")),
         ("member_statements", "sealed_box", sealed_box),
         ("journal_segment", "sealed", journal::seal(&c, &segment).expect("sealed")),
         ("journal_segment", "plain", segment_json.clone()),
@@ -446,9 +457,16 @@ fn fuzz_owner() -> (crate::ids::LibraryId, crate::keys::Identity) {
 }
 
 /// Statements about the library's members as a remote serves them (a JSON list),
-/// replayed from a fixed owner; and the same bytes as a box sealed to that owner.
+/// replayed from a fixed owner; the same bytes as a collection's epoch keys opened for that
+/// owner, and as a box sealed to them.
 pub fn member_statements(data: &[u8]) {
     let (library, owner) = fuzz_owner();
+    if let Ok(list) =
+        serde_json::from_slice::<Vec<crate::format::collection_keys::SignedEpochKeys>>(data)
+    {
+        let registry = crate::members::Registry::new(library, owner.public().clone());
+        let _ = crate::members::open_epochs(&registry, &owner, "all", &list);
+    }
     if let Ok(list) = serde_json::from_slice::<Vec<crate::format::member::SignedStatement>>(data) {
         let _ = crate::members::Registry::replay(
             library,
