@@ -313,19 +313,25 @@ impl Registry {
         }
     }
 
-    /// The next statement: `change`, made and signed by `by`, who must be an owner now.
-    pub fn make(&self, by: &Identity, change: Change, made_ms: i64) -> Result<SignedStatement> {
+    /// Whether `by` is an owner now, with the keys the registry knows for them (not an
+    /// identity reissued since).
+    fn check_owner(&self, by: &Identity) -> Result<MemberId> {
         let member = by.public().member;
         match self.current(member) {
-            Some(g) if g.role == Role::Owner && g.identity == *by.public() => {}
-            other => {
-                return Err(Error::NotPermitted {
-                    member,
-                    role: other.map(|g| g.role),
-                    what: Permission::ManagePeople.name(),
-                });
+            Some(g) if g.role == Role::Owner && g.identity.binding() == by.public().binding() => {
+                Ok(member)
             }
+            other => Err(Error::NotPermitted {
+                member,
+                role: other.map(|g| g.role),
+                what: Permission::ManagePeople.name(),
+            }),
         }
+    }
+
+    /// The next statement: `change`, made and signed by `by`, who must be an owner now.
+    pub fn make(&self, by: &Identity, change: Change, made_ms: i64) -> Result<SignedStatement> {
+        let member = self.check_owner(by)?;
         self.allowed(&change)
             .map_err(|reason| Error::MemberChangeRefused { reason })?;
         let statement = Statement {

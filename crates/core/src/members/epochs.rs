@@ -45,17 +45,7 @@ impl Registry {
         key: &MasterKey,
         previous: Option<&MasterKey>,
     ) -> Result<SignedEpochKeys> {
-        let owner = by.public().member;
-        match self.current(owner) {
-            Some(g) if g.role == Role::Owner && g.identity == *by.public() => {}
-            other => {
-                return Err(Error::NotPermitted {
-                    member: owner,
-                    role: other.map(|g| g.role),
-                    what: crate::role::Permission::ManagePeople.name(),
-                });
-            }
-        }
+        let owner = self.check_owner(by)?;
         if (epoch == 0) != previous.is_none() {
             return Err(Error::MemberChangeRefused {
                 reason: "an epoch after the first carries the one before it, the first none",

@@ -482,3 +482,34 @@ fn epochs_not_signed_by_a_current_owner_or_changed_are_not_used() {
     unsigned.signature[0] ^= 1;
     assert!(open_epochs(&now, &o.owner, "all", &[unsigned]).is_err());
 }
+
+#[test]
+fn an_owner_whose_identity_was_reissued_signs_with_the_new_keys_only() {
+    let o = office();
+    // Bo forgot his passphrase: Ann issues him a new identity, same member.
+    let new_bo =
+        Identity::from_secrets(o.bo.public().member, "Bo Chen".into(), &[41; 32], &[42; 32]);
+    let (reg, _) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::Owner, &[])),
+            (&o.owner, grant(&new_bo, Role::Owner, &[])),
+        ],
+    );
+    assert_eq!(
+        reg.current(o.bo.public().member).unwrap().identity,
+        *new_bo.public()
+    );
+    assert!(matches!(
+        reg.make(&o.bo, grant(&o.cy, Role::Auditor, &[]), 0),
+        Err(Error::NotPermitted { .. })
+    ));
+    assert!(
+        reg.make(&new_bo, grant(&o.cy, Role::Auditor, &[]), 0)
+            .is_ok()
+    );
+    assert!(
+        reg.seal_epoch(&o.bo, "all", 0, &MasterKey::generate(), None)
+            .is_err()
+    );
+}
