@@ -10,7 +10,9 @@ pub(crate) mod master;
 mod recovery;
 mod slots;
 
-pub use identity::{Fingerprint, Identity, Purpose, seal_to, verify as verify_signature};
+pub use identity::{
+    Fingerprint, Identity, Purpose, seal_to, usable_keys, verify as verify_signature,
+};
 pub use keyring::OsKeyring;
 pub(crate) use master::{BlockCipher, CatalogKey, IndexKey};
 pub use master::{Crypto, MasterKey};

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::format::identity::PublicIdentity;
 use crate::format::member::{Change, MEMBER_FORMAT, SignedStatement, Statement};
 use crate::ids::{LibraryId, MemberId, StatementId};
-use crate::keys::{Identity, Purpose, verify_signature};
+use crate::keys::{Identity, Purpose, usable_keys, verify_signature};
 use crate::role::{Permission, Role};
 
 mod epochs;
@@ -127,22 +127,21 @@ impl Registry {
             }
         }
         let mut head = None;
-        while let Some(mut candidates) = by_prev.remove(&head) {
-            candidates.sort_by_key(|(id, _)| *id);
-            let mut next = None;
+        while let Some(candidates) = by_prev.remove(&head) {
+            let mut valid = Vec::new();
             for (id, s) in candidates {
-                if next.is_some() {
-                    reg.refuse(id, Refusal::NotOnTheChain);
-                    continue;
-                }
                 match reg.judge(s) {
-                    Ok(st) => next = Some((id, st)),
+                    Ok(st) => valid.push((id, st)),
                     Err(reason) => reg.refuse(id, reason),
                 }
             }
-            let Some((id, st)) = next else {
+            let Some(pick) = reg.pick(&valid) else {
                 break;
             };
+            let (id, st) = valid.swap_remove(pick);
+            for (other, _) in valid {
+                reg.refuse(other, Refusal::NotOnTheChain);
+            }
             reg.accept(id, st);
             head = Some(id);
         }
@@ -156,6 +155,53 @@ impl Registry {
 
     fn refuse(&mut self, id: StatementId, reason: Refusal) {
         self.refused.push(Refused { id, reason });
+    }
+
+    /// Which of the valid statements claiming one place stands. A statement whose signer
+    /// another candidate removes or demotes loses (a removed owner cannot take back the
+    /// place of their own removal); of the rest (or of all, when they remove each other),
+    /// the most senior signer's (the library's owner, then whoever has been an owner the
+    /// longest), then the smaller id.
+    fn pick(&self, valid: &[(StatementId, Statement)]) -> Option<usize> {
+        let ousts = |other: &Statement, signer: MemberId| {
+            other.by != signer
+                && match &other.change {
+                    Change::Remove { member, .. } => *member == signer,
+                    Change::Grant { member, role, .. } => {
+                        member.member == signer && *role != Role::Owner
+                    }
+                }
+        };
+        let standing: Vec<usize> = (0..valid.len())
+            .filter(|i| !valid.iter().any(|(_, o)| ousts(o, valid[*i].1.by)))
+            .collect();
+        let pool = if standing.is_empty() {
+            (0..valid.len()).collect()
+        } else {
+            standing
+        };
+        pool.into_iter()
+            .min_by_key(|i| (self.seniority(valid[*i].1.by), valid[*i].0))
+    }
+
+    /// How senior an owner is: the library's owner first, then by the place from which
+    /// they have been an owner without a break.
+    fn seniority(&self, member: MemberId) -> (bool, u64) {
+        let since = self
+            .history
+            .get(&member)
+            .map(|tenures| {
+                let mut since = self.seq();
+                for t in tenures.iter().rev() {
+                    match &t.grant {
+                        Some(g) if g.role == Role::Owner => since = t.from_seq,
+                        _ => break,
+                    }
+                }
+                since
+            })
+            .unwrap_or(u64::MAX);
+        (member != self.owner.member, since)
     }
 
     /// Whether `s` may be the next statement of the chain.
@@ -182,23 +228,32 @@ impl Registry {
             "a statement about members",
         )
         .map_err(|_| Refusal::BadSignature)?;
-        self.allowed(&st.change).map_err(Refusal::NotAllowed)?;
+        self.allowed(st.by, &st.change)
+            .map_err(Refusal::NotAllowed)?;
         Ok(st)
     }
 
-    /// Whether `change` can be made to the registry as it is.
-    fn allowed(&self, change: &Change) -> std::result::Result<(), &'static str> {
+    /// Whether `by` can make `change` to the registry as it is.
+    fn allowed(&self, by: MemberId, change: &Change) -> std::result::Result<(), &'static str> {
         match change {
             Change::Grant {
                 member,
                 role,
                 collections,
             } => {
-                if !member.well_formed() {
-                    return Err("the member's identity is malformed");
+                if !member.well_formed() || !usable_keys(member) {
+                    return Err("the member's identity is malformed or its keys are weak");
                 }
-                if member.member == self.owner.member && *role != Role::Owner {
-                    return Err("the library's owner stays its owner");
+                if member.member == self.owner.member {
+                    if *role != Role::Owner {
+                        return Err("the library's owner stays its owner");
+                    }
+                    let same_keys = self
+                        .current(member.member)
+                        .is_some_and(|g| g.identity.binding() == member.binding());
+                    if by != self.owner.member && !same_keys {
+                        return Err("only the library's owner can give themselves new keys");
+                    }
                 }
                 if (*role == Role::DepartmentStaff) == collections.is_empty() {
                     return Err("department staff, and only they, have collections");
@@ -285,6 +340,20 @@ impl Registry {
             .as_ref()
     }
 
+    /// Every identity with which `member` was ever an owner.
+    pub(crate) fn owner_identities(
+        &self,
+        member: MemberId,
+    ) -> impl Iterator<Item = &PublicIdentity> {
+        self.history
+            .get(&member)
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.grant.as_ref())
+            .filter(|g| g.role == Role::Owner)
+            .map(|g| &g.identity)
+    }
+
     /// The members now, by id (removed ones left out).
     pub fn members(&self) -> impl Iterator<Item = &Grant> {
         self.history.keys().filter_map(|m| self.current(*m))
@@ -332,7 +401,7 @@ impl Registry {
     /// The next statement: `change`, made and signed by `by`, who must be an owner now.
     pub fn make(&self, by: &Identity, change: Change, made_ms: i64) -> Result<SignedStatement> {
         let member = self.check_owner(by)?;
-        self.allowed(&change)
+        self.allowed(member, &change)
             .map_err(|reason| Error::MemberChangeRefused { reason })?;
         let statement = Statement {
             format: MEMBER_FORMAT,

@@ -26,12 +26,14 @@ use crate::ids::MemberId;
 /// one made for one purpose is never accepted for another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
-    /// Keys sealed to a member (a collection's key, an invitation's).
+    /// Keys sealed to a member outside a collection's epochs (an invitation's).
     MemberKeys,
     /// A statement about the library's members (`format::member`).
     MemberStatement,
-    /// One epoch of a collection's keys (`format::collection_keys`).
+    /// One epoch of a collection's keys (`format::collection_keys`), as signed.
     EpochKeys,
+    /// A collection's epoch key sealed to one member, inside a signed epoch.
+    EpochKey,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -43,6 +45,7 @@ impl Purpose {
             Self::MemberKeys => "dossier 2026-12 keys sealed to a member",
             Self::MemberStatement => "dossier 2026-12 statement about members",
             Self::EpochKeys => "dossier 2026-12 collection epoch keys",
+            Self::EpochKey => "dossier 2026-12 collection epoch key for a member",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }
@@ -252,6 +255,24 @@ pub fn verify(
         &Signature::from_bytes(&signature),
     )
     .map_err(|_| bad())
+}
+
+/// Whether an identity's public keys can be used: an Ed25519 key that decodes and is not
+/// of small order, and an X25519 key an agreement with is contributory (no low-order
+/// point, with which every box sealed to it would be refused).
+pub fn usable_keys(identity: &PublicIdentity) -> bool {
+    let (Ok(signing), Ok(encryption)) = (
+        <[u8; 32]>::try_from(identity.signing.as_slice()),
+        <[u8; 32]>::try_from(identity.encryption.as_slice()),
+    ) else {
+        return false;
+    };
+    let strong_signing = VerifyingKey::from_bytes(&signing).is_ok_and(|k| !k.is_weak());
+    let probe = StaticSecret::from([0x5a; 32]);
+    strong_signing
+        && probe
+            .diffie_hellman(&PublicKey::from(encryption))
+            .was_contributory()
 }
 
 /// `plain` sealed so that only `identity` can open it ([`Identity::open_sealed`]): an

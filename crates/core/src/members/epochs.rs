@@ -55,7 +55,7 @@ impl Registry {
         for reader in self.readers(collection) {
             members.insert(
                 reader.member,
-                seal_to(reader, Purpose::MemberKeys, key.expose())?,
+                seal_to(reader, Purpose::EpochKey, key.expose())?,
             );
         }
         let body = EpochKeys {
@@ -79,19 +79,27 @@ impl Registry {
     }
 }
 
+/// The most epoch objects of one collection looked at: a bound on what a bucket writer
+/// can make a desktop read.
+pub const MAX_EPOCH_OBJECTS: usize = 10_000;
+
 /// Every epoch key of `collection` that `me` can open, by epoch: the newest epoch sealed
-/// to them and signed by a current owner, then each older one through the chain. Epochs
-/// that are not this library's and collection's, or not signed by a current owner, are
-/// passed over; none sealed to `me` is [`Error::NotPermitted`].
+/// to them and signed by a current owner (of two such objects for one epoch, the one with
+/// the smaller digest, alike on every desktop), then each older one through the chain,
+/// from objects signed by someone who was an owner. Objects that are not this library's
+/// and collection's, or not so signed, are passed over; none sealed to `me` is
+/// [`Error::NotPermitted`].
 pub fn open_epochs(
     registry: &Registry,
     me: &Identity,
     collection: &str,
     objects: &[SignedEpochKeys],
 ) -> Result<BTreeMap<u64, MasterKey>> {
-    let mut epochs: BTreeMap<u64, Vec<EpochKeys>> = BTreeMap::new();
-    let mut newest: Option<EpochKeys> = None;
-    for object in objects {
+    let mine = me.public().member;
+    // Signed objects of this collection by epoch, each with its digest (the order among
+    // objects of one epoch), and whether its signer is an owner now.
+    let mut epochs: BTreeMap<u64, Vec<([u8; 32], bool, EpochKeys)>> = BTreeMap::new();
+    for object in objects.iter().take(MAX_EPOCH_OBJECTS) {
         let Some(e) = object.epoch_keys() else {
             continue;
         };
@@ -101,70 +109,99 @@ pub fn open_epochs(
         {
             continue;
         }
-        let signed_by_owner = registry
-            .current(e.by)
-            .filter(|g| g.role == Role::Owner)
-            .is_some_and(|g| {
-                verify_signature(
-                    &g.identity,
-                    Purpose::EpochKeys,
-                    object.body.as_bytes(),
-                    &object.signature,
-                    "a collection's keys",
-                )
-                .is_ok()
-            });
-        if signed_by_owner
-            && e.members.contains_key(&me.public().member)
-            && newest.as_ref().is_none_or(|n| e.epoch > n.epoch)
-        {
-            newest = Some(e.clone());
-        }
-        epochs.entry(e.epoch).or_default().push(e);
+        let Some(owner_now) = signed_by_an_owner(registry, object, &e) else {
+            continue;
+        };
+        let digest = *blake3::hash(object.body.as_bytes()).as_bytes();
+        epochs
+            .entry(e.epoch)
+            .or_default()
+            .push((digest, owner_now, e));
     }
-    let Some(newest) = newest else {
-        let role = registry.current(me.public().member).map(|g| g.role);
+    for candidates in epochs.values_mut() {
+        candidates.sort_by_key(|(digest, _, _)| *digest);
+    }
+    let newest = epochs.iter().rev().find_map(|(epoch, candidates)| {
+        candidates
+            .iter()
+            .find(|(_, owner_now, e)| *owner_now && e.members.contains_key(&mine))
+            .map(|(_, _, e)| (*epoch, e))
+    });
+    let Some((newest, object)) = newest else {
+        let role = registry.current(mine).map(|g| g.role);
         return Err(Error::NotPermitted {
-            member: me.public().member,
+            member: mine,
             role,
             what: crate::role::Permission::Read.name(),
         });
     };
-    let object = format!("the keys of collection {collection}");
-    let sealed = &newest.members[&me.public().member];
-    let mut key = MasterKey::from_bytes(&me.open_sealed(Purpose::MemberKeys, sealed, &object)?)?;
+    let what = format!("the keys of collection {collection}");
+    let sealed = &object.members[&mine];
+    let mut key = MasterKey::from_bytes(&me.open_sealed(Purpose::EpochKey, sealed, &what)?)?;
     let mut keys = BTreeMap::new();
-    let mut epoch = newest.epoch;
+    let mut epoch = newest;
     // The newest epoch's own object first: another object of that epoch is not its.
-    let mut candidates = vec![newest];
+    let mut previous: Vec<Vec<u8>> = object.previous.iter().cloned().collect();
     loop {
         keys.insert(epoch, key.clone());
         let Some(before) = epoch.checked_sub(1) else {
             break;
         };
-        // Of the objects claiming this epoch, the one whose previous key opens under its
-        // key (a forged one's cannot).
-        let sealed: Vec<&Vec<u8>> = candidates
-            .iter()
-            .filter_map(|e| e.previous.as_ref())
-            .collect();
-        if sealed.is_empty() {
+        if previous.is_empty() {
             break;
         }
+        // The key an older epoch had is the one sealed under this epoch's key (a forged
+        // object's previous key does not open under it).
         let aad = chain_aad(registry, collection, before);
-        let opened = sealed
+        let opened = previous
             .iter()
             .find_map(|p| open(&chain_cipher(&key), &aad, p))
             .map(Zeroizing::new)
             .ok_or_else(|| Error::Integrity {
-                object: object.clone(),
+                object: what.clone(),
                 detail: "an epoch's previous key does not open under it",
             })?;
         key = MasterKey::from_bytes(&opened)?;
         epoch = before;
-        candidates = epochs.remove(&epoch).unwrap_or_default();
+        previous = epochs
+            .get(&epoch)
+            .map(|c| {
+                c.iter()
+                    .filter_map(|(_, _, e)| e.previous.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
     }
     Ok(keys)
+}
+
+/// Whether `object` is signed by someone who is or was an owner (`Some(true)`: an owner
+/// now; `Some(false)`: only before).
+fn signed_by_an_owner(
+    registry: &Registry,
+    object: &SignedEpochKeys,
+    e: &EpochKeys,
+) -> Option<bool> {
+    let verifies = |identity: &PublicIdentity| {
+        verify_signature(
+            identity,
+            Purpose::EpochKeys,
+            object.body.as_bytes(),
+            &object.signature,
+            "a collection's keys",
+        )
+        .is_ok()
+    };
+    if registry
+        .current(e.by)
+        .is_some_and(|g| g.role == Role::Owner && verifies(&g.identity))
+    {
+        return Some(true);
+    }
+    registry
+        .owner_identities(e.by)
+        .any(verifies)
+        .then_some(false)
 }
 
 fn chain_cipher(key: &MasterKey) -> Cipher {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::ids::DeviceId;
+use crate::ids::StatementId;
 use crate::keys::MasterKey;
 
 struct Office {
@@ -179,7 +180,7 @@ fn only_an_owner_of_that_point_may_change_people() {
 }
 
 #[test]
-fn two_owners_at_once_keep_one_change_the_same_everywhere() {
+fn two_owners_at_once_keep_the_seniors_change_the_same_everywhere() {
     let o = office();
     let (reg, made) = chain(&o, &[(&o.owner, grant(&o.bo, Role::Owner, &[]))]);
     let by_ann = reg
@@ -188,7 +189,8 @@ fn two_owners_at_once_keep_one_change_the_same_everywhere() {
     let by_bo = reg
         .make(&o.bo, grant(&o.cy, Role::Auditor, &[]), 0)
         .unwrap();
-    let winner = by_ann.id().min(by_bo.id());
+    // The library's owner is the most senior: hers stands, whatever the ids.
+    let winner = by_ann.id();
     let mut results = Vec::new();
     for pair in [[&by_ann, &by_bo], [&by_bo, &by_ann]] {
         let all: Vec<&SignedStatement> = made.iter().chain(pair).collect();
@@ -512,4 +514,196 @@ fn an_owner_whose_identity_was_reissued_signs_with_the_new_keys_only() {
         reg.seal_epoch(&o.bo, "all", 0, &MasterKey::generate(), None)
             .is_err()
     );
+}
+
+/// A statement made by hand, as someone holding `by`'s keys could write it to the bucket.
+fn forged(
+    o: &Office,
+    by: &Identity,
+    seq: u64,
+    prev: Option<StatementId>,
+    made_ms: i64,
+    change: Change,
+) -> SignedStatement {
+    let statement = Statement {
+        format: MEMBER_FORMAT,
+        library: o.library,
+        seq,
+        prev,
+        by: by.public().member,
+        made_ms,
+        change,
+    };
+    let body = serde_json::to_string(&statement).unwrap();
+    SignedStatement {
+        signature: by.sign(Purpose::MemberStatement, body.as_bytes()).to_vec(),
+        body,
+    }
+}
+
+#[test]
+fn a_removed_owner_cannot_take_back_the_place_of_their_removal() {
+    let o = office();
+    let (reg, made) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::Owner, &[])),
+            (&o.owner, grant(&o.cy, Role::RegistrarStaff, &[])),
+            (
+                &o.owner,
+                Change::Remove {
+                    member: o.bo.public().member,
+                    segments: BTreeMap::new(),
+                },
+            ),
+        ],
+    );
+    let place = reg.seq();
+    let prev = Some(made[1].id());
+    // Bo writes statements for the place of his removal, trying times until one has a
+    // smaller id than the removal (with the old rule, the smaller id stood).
+    let removal = made[2].id();
+    let counters: Vec<SignedStatement> = (0..64)
+        .map(|t| {
+            forged(
+                &o,
+                &o.bo,
+                place,
+                prev,
+                t,
+                grant(&o.mallory, Role::Owner, &[]),
+            )
+        })
+        .collect();
+    assert!(
+        counters.iter().any(|c| c.id() < removal),
+        "some counter has a smaller id"
+    );
+    for order in [false, true] {
+        let mut all: Vec<&SignedStatement> = made.iter().chain(&counters).collect();
+        if order {
+            all.reverse();
+        }
+        let r = Registry::replay(o.library, o.owner.public().clone(), all);
+        assert_eq!(r.head(), Some(removal));
+        assert!(r.current(o.bo.public().member).is_none());
+        assert!(r.current(o.mallory.public().member).is_none());
+        assert_eq!(r.refused().len(), counters.len());
+    }
+}
+
+#[test]
+fn two_owners_removing_each_other_at_once_keep_the_senior() {
+    let o = office();
+    let (reg, made) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::Owner, &[])),
+            (&o.owner, grant(&o.cy, Role::Owner, &[])),
+        ],
+    );
+    let remove = |m: &Identity| Change::Remove {
+        member: m.public().member,
+        segments: BTreeMap::new(),
+    };
+    let bo_removes_cy = reg.make(&o.bo, remove(&o.cy), 0).unwrap();
+    let cy_removes_bo = reg.make(&o.cy, remove(&o.bo), 0).unwrap();
+    for pair in [
+        [&bo_removes_cy, &cy_removes_bo],
+        [&cy_removes_bo, &bo_removes_cy],
+    ] {
+        let all: Vec<&SignedStatement> = made.iter().chain(pair).collect();
+        let r = Registry::replay(o.library, o.owner.public().clone(), all);
+        assert_eq!(
+            r.head(),
+            Some(bo_removes_cy.id()),
+            "Bo has been an owner longer"
+        );
+        assert!(r.current(o.cy.public().member).is_none());
+    }
+}
+
+#[test]
+fn only_the_owner_gives_the_owner_new_keys_and_weak_keys_are_refused() {
+    let o = office();
+    let (reg, mut made) = chain(&o, &[(&o.owner, grant(&o.bo, Role::Owner, &[]))]);
+    // Bo, a co-owner, puts Mallory's keys under Ann's member id: refused.
+    let mut hijack = o.mallory.public().clone();
+    hijack.member = o.owner.public().member;
+    let take = Change::Grant {
+        member: hijack,
+        role: Role::Owner,
+        collections: Vec::new(),
+    };
+    assert!(matches!(
+        reg.make(&o.bo, take.clone(), 0),
+        Err(Error::MemberChangeRefused { .. })
+    ));
+    made.push(forged(&o, &o.bo, 2, reg.head(), 0, take.clone()));
+    let r = Registry::replay(o.library, o.owner.public().clone(), &made);
+    assert_eq!(
+        r.current(o.owner.public().member).unwrap().identity,
+        *o.owner.public()
+    );
+    assert!(matches!(r.refused()[0].reason, Refusal::NotAllowed(_)));
+    // Ann herself may move to new keys.
+    assert!(reg.make(&o.owner, take, 0).is_ok());
+    // An identity whose keys are of no strength is never granted.
+    let mut weak = o.cy.public().clone();
+    weak.encryption = vec![0; 32];
+    let weak_grant = Change::Grant {
+        member: weak,
+        role: Role::Auditor,
+        collections: Vec::new(),
+    };
+    assert!(matches!(
+        reg.make(&o.owner, weak_grant, 0),
+        Err(Error::MemberChangeRefused { .. })
+    ));
+}
+
+#[test]
+fn a_forged_older_epoch_and_two_owners_rotating_at_once_open_the_same_everywhere() {
+    let o = office();
+    let (reg, made) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::Owner, &[])),
+            (&o.owner, grant(&o.cy, Role::RegistrarStaff, &[])),
+        ],
+    );
+    let (k0, k1, k2, mine) = (
+        MasterKey::generate(),
+        MasterKey::generate(),
+        MasterKey::generate(),
+        MasterKey::generate(),
+    );
+    let e0 = reg.seal_epoch(&o.owner, "all", 0, &k0, None).unwrap();
+    let e1 = reg.seal_epoch(&o.bo, "all", 1, &k1, Some(&k0)).unwrap();
+    // Bo, who knows k1, also signs an epoch 1 whose previous key is his own.
+    let fake1 = reg.seal_epoch(&o.bo, "all", 1, &k1, Some(&mine)).unwrap();
+    // Ann and Bo both rotate to epoch 2 at once.
+    let ann2 = reg.seal_epoch(&o.owner, "all", 2, &k2, Some(&k1)).unwrap();
+    let bo2 = reg.seal_epoch(&o.bo, "all", 2, &mine, Some(&k1)).unwrap();
+    let mut results = Vec::new();
+    for objects in [
+        vec![
+            e0.clone(),
+            e1.clone(),
+            fake1.clone(),
+            ann2.clone(),
+            bo2.clone(),
+        ],
+        vec![bo2, ann2, fake1, e1, e0],
+    ] {
+        let keys = open_epochs(&reg, &o.cy, "all", &objects);
+        let keys: Vec<[u8; 32]> = match keys {
+            Ok(k) => k.values().map(|k| *k.expose()).collect(),
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(keys.len(), 3);
+        results.push(keys);
+    }
+    assert_eq!(results[0], results[1], "the same keys whatever the order");
+    let _ = made;
 }
