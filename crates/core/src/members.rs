@@ -113,8 +113,10 @@ impl Registry {
         statements: impl IntoIterator<Item = &'a SignedStatement>,
     ) -> Self {
         let mut reg = Self::new(library, owner);
-        let mut by_prev: BTreeMap<Option<StatementId>, Vec<(StatementId, &SignedStatement)>> =
-            BTreeMap::new();
+        let mut by_prev: BTreeMap<
+            Option<StatementId>,
+            Vec<(StatementId, &SignedStatement, Statement)>,
+        > = BTreeMap::new();
         let mut seen = BTreeSet::new();
         for s in statements {
             let id = s.id();
@@ -122,15 +124,15 @@ impl Registry {
                 continue;
             }
             match s.statement() {
-                Some(st) => by_prev.entry(st.prev).or_default().push((id, s)),
+                Some(st) => by_prev.entry(st.prev).or_default().push((id, s, st)),
                 None => reg.refuse(id, Refusal::Unreadable),
             }
         }
         let mut head = None;
         while let Some(candidates) = by_prev.remove(&head) {
             let mut valid = Vec::new();
-            for (id, s) in candidates {
-                match reg.judge(s) {
+            for (id, s, st) in candidates {
+                match reg.judge(s, st) {
                     Ok(st) => valid.push((id, st)),
                     Err(reason) => reg.refuse(id, reason),
                 }
@@ -146,7 +148,7 @@ impl Registry {
             head = Some(id);
         }
         // Whatever the walk did not reach follows nothing on the chain.
-        for (id, _) in by_prev.into_values().flatten() {
+        for (id, _, _) in by_prev.into_values().flatten() {
             reg.refuse(id, Refusal::NotOnTheChain);
         }
         reg.refused.sort_by_key(|r| r.id);
@@ -204,9 +206,8 @@ impl Registry {
         (member != self.owner.member, since)
     }
 
-    /// Whether `s` may be the next statement of the chain.
-    fn judge(&self, s: &SignedStatement) -> std::result::Result<Statement, Refusal> {
-        let st = s.statement().ok_or(Refusal::Unreadable)?;
+    /// Whether `st`, the statement `s` holds, may be the next statement of the chain.
+    fn judge(&self, s: &SignedStatement, st: Statement) -> std::result::Result<Statement, Refusal> {
         if st.format > MEMBER_FORMAT {
             return Err(Refusal::TooNew);
         }

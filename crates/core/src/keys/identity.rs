@@ -16,7 +16,7 @@ use zeroize::Zeroizing;
 
 use super::KdfParams;
 use super::master::{Cipher, open, seal};
-use super::slots::{argon2_key, now_ms, random};
+use super::slots::{argon2_key, now_ms, passphrase_key, random};
 use crate::error::{Error, Result};
 use crate::format::identity::{IDENTITY_FORMAT, IdentityFile, MAX_NAME_BYTES, PublicIdentity};
 use crate::format::keyfile::{SlotKdf, costs_within_bounds};
@@ -149,35 +149,14 @@ impl Identity {
 
     /// The identity wrapped by `passphrase` (at least 8 characters), for its file.
     pub fn wrap(&self, passphrase: &str, params: KdfParams) -> Result<IdentityFile> {
-        if passphrase.chars().count() < 8 {
-            return Err(Error::KeySlot("a passphrase needs at least 8 characters"));
-        }
-        if !params.within_bounds() {
-            return Err(Error::KeySlot(
-                "the passphrase's cost parameters are beyond what Dossier accepts \
-                 (at most 1 GiB of memory, 16 passes and 16 lanes)",
-            ));
-        }
-        let salt = random::<16>().to_vec();
-        let key = argon2_key(
-            passphrase,
-            &salt,
-            params.m_cost_kib,
-            params.t_cost,
-            params.p_cost,
-        )?;
+        let (key, kdf) = passphrase_key(passphrase, params)?;
         let mut secrets = Zeroizing::new(self.signing.to_bytes().to_vec());
         secrets.extend_from_slice(self.encryption.as_bytes());
         Ok(IdentityFile {
             format: IDENTITY_FORMAT,
             public: self.public.clone(),
             created_ms: now_ms(),
-            kdf: SlotKdf::Passphrase {
-                m_cost_kib: params.m_cost_kib,
-                t_cost: params.t_cost,
-                p_cost: params.p_cost,
-                salt,
-            },
+            kdf,
             wrapped: seal(&Cipher::new(&key), &self.public.binding(), &secrets),
         })
     }

@@ -101,14 +101,12 @@ fn push_slot(
     id
 }
 
-/// Add a passphrase slot; returns its id.
-pub fn add_passphrase_slot(
-    file: &mut KeyFile,
-    master: &MasterKey,
+/// A new wrapping key from `passphrase` (at least 8 characters) under `params`, with the
+/// [`SlotKdf`] that derives it again: for key slots and members' identities alike.
+pub(super) fn passphrase_key(
     passphrase: &str,
-    label: &str,
     params: KdfParams,
-) -> Result<String> {
+) -> Result<(Zeroizing<[u8; 32]>, SlotKdf)> {
     if passphrase.chars().count() < 8 {
         return Err(Error::KeySlot("a passphrase needs at least 8 characters"));
     }
@@ -132,6 +130,18 @@ pub fn add_passphrase_slot(
         p_cost: params.p_cost,
         salt,
     };
+    Ok((key, kdf))
+}
+
+/// Add a passphrase slot; returns its id.
+pub fn add_passphrase_slot(
+    file: &mut KeyFile,
+    master: &MasterKey,
+    passphrase: &str,
+    label: &str,
+    params: KdfParams,
+) -> Result<String> {
+    let (key, kdf) = passphrase_key(passphrase, params)?;
     Ok(push_slot(file, master, label, kdf, &key))
 }
 
