@@ -122,6 +122,11 @@ impl From<dossier_core::Error> for AppError {
             E::NotPermitted { .. } => plain(K::NotPermitted).with_hint(
                 "Ask the library's owner for a role that allows it, or a colleague who has one.",
             ),
+            E::SignInRequired { .. } => plain(K::NotPermitted)
+                .with_hint("Sign in as yourself, with your own passphrase, and try again."),
+            E::PeopleNotReceived => plain(K::Invalid).with_hint(
+                "Sync with the shared storage first, so this desktop learns who may do what.",
+            ),
             E::MemberChangeRefused { .. } => plain(K::Invalid),
             E::BadSignature { .. } => plain(K::Damaged).with_hint(
                 "Nothing of it was used. Ask your IT administrator: someone who can write to \

@@ -128,6 +128,10 @@ pub enum Command {
     /// document, import a roster.
     #[command(subcommand)]
     Subject(crate::subject::SubjectCommand),
+    /// The library's people (who signs in), their roles and collections: init, ls, add,
+    /// role, remove.
+    #[command(subcommand)]
+    People(crate::people::PeopleCommand),
     /// The custom fields of each document type, with their kinds.
     #[command(subcommand)]
     Fields(crate::fields::FieldsCommand),
@@ -527,6 +531,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             Ok(0)
         }
         Command::Subject(cmd) => crate::subject::run(root, cmd),
+        Command::People(cmd) => crate::people::run(root, cmd),
         Command::Rules(cmd) => crate::rules::run(root, cmd),
         Command::Fields(cmd) => crate::fields::run(root, cmd),
         Command::Suggest(args) => crate::suggest::run(root, args),

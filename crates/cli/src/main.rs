@@ -5,6 +5,7 @@ mod commands;
 mod diff;
 mod fields;
 mod output;
+mod people;
 mod preview;
 mod processing;
 mod prune;
@@ -49,6 +50,16 @@ struct Cli {
     /// The library folder (default: $DOSSIER_LIBRARY, else the platform data folder).
     #[arg(long, global = true, env = "DOSSIER_LIBRARY", value_name = "DIR")]
     library: Option<PathBuf>,
+    /// Sign in as this person (a name or member id) in a library kept by its people; the
+    /// passphrase asked for (or DOSSIER_PASSPHRASE) is then theirs.
+    #[arg(
+        long = "as",
+        id = "sign_in_as",
+        global = true,
+        env = "DOSSIER_PERSON",
+        value_name = "NAME"
+    )]
+    person: Option<String>,
     #[command(flatten)]
     tools: processing::ToolArgs,
     #[command(subcommand)]
@@ -59,6 +70,7 @@ fn main() -> ExitCode {
     // Started as the PDF worker by another `dossier` (or the app): serve, then exit.
     dossier_core::run_pdf_worker_if_asked();
     let cli = Cli::parse();
+    unlock::sign_in_as(cli.person);
     let library = match cli.library.or_else(dossier_core::default_library_path) {
         Some(l) => l,
         None => {
@@ -81,6 +93,7 @@ fn main() -> ExitCode {
                 Some(dossier_core::Error::LibraryInUse { .. }) => exit::IN_USE,
                 Some(
                     dossier_core::Error::WrongPassphrase
+                    | dossier_core::Error::SignInRequired { .. }
                     | dossier_core::Error::NoUsableKeySlot
                     | dossier_core::Error::MalformedRecoveryKey(_),
                 ) => exit::LOCKED,

@@ -24,6 +24,18 @@ impl std::fmt::Display for NoSecret {
 
 impl std::error::Error for NoSecret {}
 
+/// The person to sign in as (`--as`), set once by `main`.
+static PERSON: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// Sign in as `person` whenever a library is unlocked (`None`: unlock as before).
+pub fn sign_in_as(person: Option<String>) {
+    let _ = PERSON.set(person.filter(|p| !p.trim().is_empty()));
+}
+
+fn person() -> Option<&'static str> {
+    PERSON.get().and_then(|p| p.as_deref())
+}
+
 /// A new passphrase from the environment variable `var`, or asked for twice on the
 /// terminal.
 pub fn new_passphrase(var: &str) -> Result<Zeroizing<String>> {
@@ -59,7 +71,7 @@ pub fn unlock_local(root: &Path, access: Access) -> Result<Library> {
 /// Unlock a library folder already opened: the OS keyring first (unless
 /// `DOSSIER_PASSPHRASE` is set), then the passphrase.
 pub fn unlock_folder(locked: LockedLibrary) -> Result<Library> {
-    if std::env::var_os("DOSSIER_PASSPHRASE").is_some() {
+    if person().is_some() || std::env::var_os("DOSSIER_PASSPHRASE").is_some() {
         return Ok(locked.unlock(&typed_secret()?)?);
     }
     match locked.unlock_from_keyring()? {
@@ -79,14 +91,32 @@ pub fn unlock_folder(locked: LockedLibrary) -> Result<Library> {
 /// The library's key from the OS keyring for `dossier repair` (which unlocks before the
 /// catalog exists), unless `DOSSIER_PASSPHRASE` is set or the keyring does not hold it.
 pub fn keyring_key(library: LibraryId) -> Option<MasterKey> {
-    if std::env::var_os("DOSSIER_PASSPHRASE").is_some() {
+    if std::env::var_os("DOSSIER_PASSPHRASE").is_some() || person().is_some() {
         return None;
     }
     OsKeyring.load(library).ok().flatten()
 }
 
-/// The passphrase or recovery key from `DOSSIER_PASSPHRASE`, else asked on the terminal.
+/// A person's passphrase from `DOSSIER_PASSPHRASE`, else asked on the terminal.
+fn typed_passphrase(prompt: &str) -> Result<Zeroizing<String>> {
+    if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
+        return Ok(Zeroizing::new(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(NoSecret.into());
+    }
+    Ok(Zeroizing::new(rpassword::prompt_password(prompt)?))
+}
+
+/// The passphrase or recovery key from `DOSSIER_PASSPHRASE`, else asked on the terminal;
+/// with `--as`, that person's passphrase.
 pub fn typed_secret() -> Result<Secret> {
+    if let Some(who) = person() {
+        return Ok(Secret::Person {
+            who: who.to_owned(),
+            passphrase: typed_passphrase(&format!("{who}'s passphrase: "))?,
+        });
+    }
     if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
         // Read as typed at the prompt: a recovery key there is a recovery key.
         return Ok(Secret::from_input(&Zeroizing::new(p))?);

@@ -11,6 +11,7 @@ mod dossier;
 mod gc;
 mod indexing;
 pub mod jobs;
+mod people;
 mod query;
 mod replica;
 mod rules;

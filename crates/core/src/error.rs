@@ -139,6 +139,23 @@ pub enum Error {
         what: &'static str,
     },
 
+    /// The library is kept by its people (issue 21) and no one is signed in: a passphrase
+    /// or the recovery key alone does not let anyone act as one of them.
+    #[error(
+        "this library is kept by its people: sign in as one of them (the app's sign-in, or \
+         `dossier --as NAME`) to {what}"
+    )]
+    SignInRequired { what: &'static str },
+
+    /// This desktop holds a person's slot but has not yet received the library's people
+    /// (a desktop that joined and has not synced): nothing can be judged, so nothing is
+    /// changed.
+    #[error(
+        "this desktop has not yet received who may do what in this library: sync with the \
+         remote first"
+    )]
+    PeopleNotReceived,
+
     /// A change to the library's members cannot be made.
     #[error("this change to the library's members cannot be made: {reason}")]
     MemberChangeRefused { reason: &'static str },

@@ -93,7 +93,12 @@ pub fn repo_and_keys(data: &[u8]) {
     if let Ok(r) = repo::RepoFile::parse(data) {
         let _ = r.authenticity(1, crypto().key_object_key());
     }
-    let _ = serde_json::from_slice::<crate::format::keyfile::KeyFile>(data);
+    if let Ok(kf) = serde_json::from_slice::<crate::format::keyfile::KeyFile>(data) {
+        for slot in &kf.slots {
+            let _ = (slot.usable(), slot.identity());
+        }
+        let _ = kf.format_needed();
+    }
 }
 
 /// A pack file's trailer and index, and an index's entries once opened.
@@ -361,6 +366,11 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             "repo_and_keys",
             "repo-v2",
             include_bytes!("../tests/fixtures/repo-v2/keys/00000000000000000001").to_vec(),
+        ),
+        (
+            "repo_and_keys",
+            "people-v1",
+            include_bytes!("../tests/fixtures/people-v1/library/keys.json").to_vec(),
         ),
         ("pack_index", "pack", pack.to_vec()),
         ("pack_index", "entries", pack::encode_index(&entries)),

@@ -18,4 +18,7 @@ pub(crate) use master::{BlockCipher, CatalogKey, IndexKey};
 pub use master::{Crypto, MasterKey};
 pub use recovery::{RecoveryKey, Secret};
 pub(crate) use slots::fits;
-pub use slots::{KdfParams, add_passphrase_slot, add_recovery_slot, remove_slot, unwrap_any};
+pub use slots::{
+    KdfParams, add_passphrase_slot, add_person_slot, add_recovery_slot, remove_slot, unwrap_any,
+    unwrap_person,
+};

@@ -66,11 +66,11 @@ pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
     ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,
     ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary,
-    MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, PersonClue, PersonExportReport,
-    PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions,
-    PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, Roster, RosterLine,
-    RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport,
-    VersionDiff, default_library_path, parse_roster,
+    MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, PersonClue, PersonEntry,
+    PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport,
+    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, Roster,
+    RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState,
+    VerifyReport, VersionDiff, default_library_path, parse_roster,
 };
 pub use members::{Grant, Refusal, Refused, Registry, open_epochs};
 pub use parse::{

@@ -13,6 +13,7 @@ mod hold;
 mod import;
 mod key_sync;
 mod lock;
+mod people;
 mod person_export;
 mod preview;
 mod process;
@@ -39,6 +40,7 @@ use zeroize::Zeroizing;
 pub use compare::{CompareOptions, DiffLine, Hunk, LineOp, MetadataChange, TextState, VersionDiff};
 pub use export::ExportAllReport;
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
+pub use people::PersonEntry;
 pub use person_export::PersonExportReport;
 pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
@@ -215,8 +217,19 @@ impl LockedLibrary {
     }
 
     /// Unlock with a passphrase or recovery key. A wrong secret changes nothing.
+    /// In a library kept by its people a passphrase opens nothing: a person signs in
+    /// ([`LockedLibrary::sign_in`]); the recovery key still reads, signed in as no one.
     pub fn unlock(self, secret: &Secret) -> Result<Library> {
-        let key = keys::unwrap_any(&self.key_file()?, secret)?;
+        let kf = self.key_file()?;
+        if let Secret::Person { who, passphrase } = secret {
+            return self.sign_in(who, passphrase);
+        }
+        let key = keys::unwrap_any(&kf, secret).map_err(|e| match (e, secret) {
+            (Error::WrongPassphrase, Secret::Passphrase(_)) if kf.has_people() => {
+                Error::SignInRequired { what: "open it" }
+            }
+            (e, _) => e,
+        })?;
         self.unlock_with_key(key)
     }
 
@@ -234,6 +247,11 @@ impl LockedLibrary {
     /// library comes back still locked (with why the keyring could not be read), for the
     /// passphrase to be asked.
     pub fn unlock_from_keyring(self) -> Result<FromKeyring> {
+        // A library kept by its people is opened by a person signing in, never by
+        // whoever sits at the desktop.
+        if self.has_people()? {
+            return Ok(FromKeyring::Locked(self, None));
+        }
         match OsKeyring.load(self.library_id()) {
             Ok(Some(key)) => Ok(FromKeyring::Unlocked(Box::new(self.unlock_with_key(key)?))),
             Ok(None) => Ok(FromKeyring::Locked(self, None)),
@@ -264,6 +282,8 @@ pub struct Library {
     store: Store,
     /// The last store journal segment on disk (writer only).
     journal_written: u64,
+    /// The person signed in (issue 21), in a library kept by its people.
+    person: Option<keys::Identity>,
 }
 
 impl Library {
@@ -351,6 +371,7 @@ impl Library {
             key,
             store,
             journal_written: 0,
+            person: None,
         };
         if writer {
             // Segments a crash kept from being written after their transaction.
@@ -502,7 +523,17 @@ impl Library {
     pub fn join(root: &Path, key_objects: &[(u64, Vec<u8>)], secret: &Secret) -> Result<Library> {
         sync::check_empty(root)?;
         let (master, keys) = key_sync::choose_for_join(key_objects, secret)?;
-        Self::make(root, &keys, master)
+        let person = match secret {
+            Secret::Person { who, passphrase } => {
+                Some(keys::unwrap_person(&keys, who, passphrase)?.1)
+            }
+            _ => None,
+        };
+        let mut lib = Self::make(root, &keys, master)?;
+        if let Some(person) = person {
+            lib.signed_in(person)?;
+        }
+        Ok(lib)
     }
 
     /// Write a library folder around key slots: `keys.json`, the store, the catalog, and
@@ -554,7 +585,8 @@ impl Library {
     ) -> Result<OpKind> {
         Ok(OpKind::Audit {
             event: AuditEvent {
-                user: user_name(),
+                user: self.who(),
+                member: self.person().map(|p| p.member),
                 action,
                 doc,
                 version,
@@ -574,7 +606,8 @@ impl Library {
     ) -> OpKind {
         OpKind::Audit {
             event: AuditEvent {
-                user: user_name(),
+                user: self.who(),
+                member: self.person().map(|p| p.member),
                 action,
                 doc: None,
                 version: None,
@@ -585,8 +618,10 @@ impl Library {
         }
     }
 
-    /// Commit operations, chaining audit events among them.
+    /// Commit operations, chaining audit events among them; in a library with people, only
+    /// those the signed-in person's role allows ([`Library::check_may`]).
     fn commit(&mut self, kinds: Vec<OpKind>) -> Result<()> {
+        self.check_may(&kinds)?;
         // Audit events in one batch chain to each other: recompute `prev` in order.
         let mut prev = self.catalog.audit_head()?;
         let catalog = self.writer()?;
@@ -617,6 +652,11 @@ impl Library {
     ) -> Result<String> {
         self.writer()?;
         let mut kf = self.key_file()?;
+        if kf.has_people() {
+            return Err(Error::KeySlot(
+                "a library kept by its people has no passphrase slots: add a person instead",
+            ));
+        }
         let id = keys::add_passphrase_slot(&mut kf, &self.key, passphrase, label, kdf)?;
         write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)?;
         let op = self.audit_op(
@@ -633,8 +673,13 @@ impl Library {
     pub fn remove_slot(&mut self, id: &str) -> Result<()> {
         self.writer()?;
         let mut kf = self.key_file()?;
+        if kf.slots.iter().any(|s| s.id == id && s.member().is_some()) {
+            return Err(Error::KeySlot(
+                "a person's slot goes when the person is removed (`dossier people remove`)",
+            ));
+        }
         keys::remove_slot(&mut kf, id)?;
-        write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)?;
+        self.write_key_file(&kf)?;
         let op = self.audit_op(
             AuditAction::KeysChanged,
             None,
@@ -646,6 +691,11 @@ impl Library {
 
     /// Keep this library's key in the OS keyring.
     pub fn store_in_keyring(&self) -> Result<()> {
+        if self.key_file()?.has_people() {
+            return Err(Error::KeySlot(
+                "a library kept by its people is opened by signing in, not from the keyring",
+            ));
+        }
         OsKeyring.store(self.library_id(), &self.key)
     }
 

@@ -13,6 +13,7 @@ use serde_json::Value;
 mod diff;
 mod fields;
 mod pdf_worker;
+mod people;
 mod preview;
 mod repair;
 mod rotated;

@@ -238,6 +238,9 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;
             refresh(tx, *doc)?;
         }
+        // Kept in the journal only: the library's people are replayed from it
+        // (`Catalog::people_ops`), never from a table a later operation could overwrite.
+        OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. } => {}
         OpKind::Audit { event } => {
             tx.execute(
                 "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject)

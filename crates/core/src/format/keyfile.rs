@@ -2,10 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::LibraryId;
+use super::identity::IdentityFile;
+use crate::ids::{LibraryId, MemberId};
 
-/// The key file format this build writes.
-pub const KEYFILE_FORMAT: u32 = 1;
+/// The key file format this build writes when the file has a slot for a person (format 1,
+/// passphrase and recovery slots only, is still written while it has none, so that older
+/// builds keep opening such a library).
+pub const KEYFILE_FORMAT: u32 = 2;
 
 /// Contents of `keys.json` (written 0600).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -49,6 +52,11 @@ pub enum SlotKdf {
         #[serde(with = "super::b64")]
         salt: Vec<u8>,
     },
+    /// A person of the library (issue 21): their identity (its private keys wrapped by
+    /// their own passphrase), and in `wrapped` the master key sealed to its encryption key
+    /// (a sealed box only that identity opens). Their passphrase opens the one, which
+    /// opens the other, on any desktop of the library.
+    Member { identity: Box<IdentityFile> },
 }
 
 /// The most memory a passphrase slot may ask Argon2id for, in KiB: 1 GiB.
@@ -75,6 +83,7 @@ impl KeySlot {
         match self.kdf {
             SlotKdf::Passphrase { .. } => "passphrase",
             SlotKdf::Recovery { .. } => "recovery",
+            SlotKdf::Member { .. } => "person",
         }
     }
 
@@ -91,6 +100,47 @@ impl KeySlot {
                 costs_within_bounds(*m_cost_kib, *t_cost, *p_cost) && SALT_LEN.contains(&salt.len())
             }
             SlotKdf::Recovery { salt } => SALT_LEN.contains(&salt.len()),
+            SlotKdf::Member { identity } => {
+                identity.public.well_formed()
+                    && match &identity.kdf {
+                        SlotKdf::Passphrase {
+                            m_cost_kib,
+                            t_cost,
+                            p_cost,
+                            salt,
+                        } => {
+                            costs_within_bounds(*m_cost_kib, *t_cost, *p_cost)
+                                && SALT_LEN.contains(&salt.len())
+                        }
+                        _ => false,
+                    }
+            }
         }
+    }
+
+    /// The person whose slot this is, if it is a person's.
+    pub fn member(&self) -> Option<MemberId> {
+        self.identity().map(|i| i.public.member)
+    }
+
+    /// The identity of the person whose slot this is, if it is a person's.
+    pub fn identity(&self) -> Option<&IdentityFile> {
+        match &self.kdf {
+            SlotKdf::Member { identity } => Some(identity),
+            _ => None,
+        }
+    }
+}
+
+impl KeyFile {
+    /// Whether a person's slot is in the file: the library is unlocked by its people, and
+    /// a passphrase alone no longer opens it.
+    pub fn has_people(&self) -> bool {
+        self.slots.iter().any(|s| s.member().is_some())
+    }
+
+    /// The format to write the file in: 1 while it has no person's slot.
+    pub fn format_needed(&self) -> u32 {
+        if self.has_people() { KEYFILE_FORMAT } else { 1 }
     }
 }

@@ -12,12 +12,16 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::field_def::FieldDef;
+use super::identity::PublicIdentity;
 use super::manifest::Manifest;
+use super::member::SignedStatement;
 use super::rule::Rule;
 use super::subject::SubjectField;
 use super::view::View;
 use crate::error::{Error, Result};
-use crate::ids::{ContentHash, DeviceId, DocId, PackId, RuleId, SubjectId, VersionId, ViewId};
+use crate::ids::{
+    ContentHash, DeviceId, DocId, MemberId, PackId, RuleId, SubjectId, VersionId, ViewId,
+};
 
 /// Hybrid logical clock value: wall-clock milliseconds plus a counter for ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -222,6 +226,8 @@ pub enum AuditAction {
     RuleChanged,
     ViewChanged,
     TypeFieldsSet,
+    /// A person joined, changed role or left; or the library became owned by a person.
+    PeopleChanged,
 }
 
 impl AuditAction {
@@ -248,6 +254,7 @@ impl AuditAction {
             Self::RuleChanged => "rule_changed",
             Self::ViewChanged => "view_changed",
             Self::TypeFieldsSet => "type_fields_set",
+            Self::PeopleChanged => "people_changed",
         }
     }
 }
@@ -255,7 +262,13 @@ impl AuditAction {
 /// One audit event, hash-chained to the previous event of the same device.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditEvent {
+    /// Who did it, in words: the signed-in person's name, or (in a library without
+    /// people, and in events made before issue 21) the OS user name.
     pub user: String,
+    /// The signed-in person who did it (issue 21; absent in a library without people, so
+    /// that events older builds wrote hash the same).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member: Option<MemberId>,
     pub action: AuditAction,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc: Option<DocId>,
@@ -397,6 +410,16 @@ pub enum OpKind {
         author: String,
         collection: String,
     },
+    /// The library is owned by this person from now on (issue 21): the root every
+    /// statement about its people chains to. The first one a desktop applies is kept; a
+    /// later one naming someone else is refused.
+    LibraryOwned {
+        owner: PublicIdentity,
+    },
+    /// A statement about the library's people (a grant or a removal), signed by an owner.
+    MemberStatement {
+        statement: SignedStatement,
+    },
     /// The document is about `subject` (`None`: about no one).
     DocumentSubjectSet {
         doc: DocId,
@@ -428,7 +451,9 @@ impl OpKind {
             | Self::RequirementsSet { .. }
             | Self::RuleSet { .. }
             | Self::ViewSet { .. }
-            | Self::TypeFieldsSet { .. } => None,
+            | Self::TypeFieldsSet { .. }
+            | Self::LibraryOwned { .. }
+            | Self::MemberStatement { .. } => None,
         }
     }
 
@@ -453,6 +478,8 @@ impl OpKind {
             Self::RuleSet { .. } => "rule_set",
             Self::ViewSet { .. } => "view_set",
             Self::TypeFieldsSet { .. } => "type_fields_set",
+            Self::LibraryOwned { .. } => "library_owned",
+            Self::MemberStatement { .. } => "member_statement",
         }
     }
 }

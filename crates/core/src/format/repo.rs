@@ -31,15 +31,20 @@ pub(crate) trait Tagger {
 pub const REPO_FORMAT: u32 = 2;
 /// Its object name on the remote.
 pub const REPO_OBJECT: &str = "dossier.repo";
-/// The largest key object Dossier reads: 64 slots take about 25 KiB.
-pub const MAX_KEY_OBJECT: usize = 64 * 1024;
-/// The most slots a key object may hold.
-pub const MAX_SLOTS: usize = 64;
+/// The largest key object Dossier reads: a passphrase slot takes about 400 bytes, a
+/// person's slot (with their identity) about 1 KiB.
+pub const MAX_KEY_OBJECT: usize = 8 * 1024 * 1024;
+/// The most slots a key object may hold: a school's staff, each with their own.
+pub const MAX_SLOTS: usize = 5000;
 /// Lengths a slot's fields may have: an id of 4 random bytes in hex, a label typed by a
 /// person, the wrapped key (nonce, 32-byte key, tag).
 const MAX_SLOT_ID: usize = 32;
 const MAX_LABEL: usize = 256;
 const WRAPPED_LEN: usize = 12 + 32 + 16;
+/// A person's slot is a sealed box: an ephemeral public key before the wrapped key.
+const SEALED_LEN: usize = 32 + WRAPPED_LEN;
+/// A person's two private keys wrapped by their passphrase (nonce, 64 bytes, tag).
+const IDENTITY_WRAPPED_LEN: usize = 12 + 64 + 16;
 
 /// The remote object name of key object `seq`: 0 is `dossier.repo`, then `keys/<n>`.
 pub fn key_object_name(seq: u64) -> String {
@@ -177,24 +182,7 @@ impl RepoFile {
             b.bytes(slot.id.as_bytes());
             b.bytes(slot.label.as_bytes());
             b.u64(slot.created_ms as u64);
-            match &slot.kdf {
-                SlotKdf::Passphrase {
-                    m_cost_kib,
-                    t_cost,
-                    p_cost,
-                    salt,
-                } => {
-                    b.bytes(b"passphrase");
-                    b.u64(u64::from(*m_cost_kib));
-                    b.u64(u64::from(*t_cost));
-                    b.u64(u64::from(*p_cost));
-                    b.bytes(salt);
-                }
-                SlotKdf::Recovery { salt } => {
-                    b.bytes(b"recovery");
-                    b.bytes(salt);
-                }
-            }
+            b.kdf(&slot.kdf);
             b.bytes(&slot.wrapped);
         }
         b.0
@@ -204,7 +192,12 @@ impl RepoFile {
 fn slot_within_bounds(slot: &KeySlot) -> bool {
     slot.id.len() <= MAX_SLOT_ID
         && slot.label.len() <= MAX_LABEL
-        && slot.wrapped.len() == WRAPPED_LEN
+        && match &slot.kdf {
+            SlotKdf::Member { identity } => {
+                slot.wrapped.len() == SEALED_LEN && identity.wrapped.len() == IDENTITY_WRAPPED_LEN
+            }
+            _ => slot.wrapped.len() == WRAPPED_LEN,
+        }
 }
 
 /// Length-prefixed fields: no two different objects encode to the same bytes.
@@ -218,6 +211,38 @@ impl Encoder {
     fn bytes(&mut self, b: &[u8]) {
         self.u64(b.len() as u64);
         self.0.extend_from_slice(b);
+    }
+
+    fn kdf(&mut self, kdf: &SlotKdf) {
+        match kdf {
+            SlotKdf::Passphrase {
+                m_cost_kib,
+                t_cost,
+                p_cost,
+                salt,
+            } => {
+                self.bytes(b"passphrase");
+                self.u64(u64::from(*m_cost_kib));
+                self.u64(u64::from(*t_cost));
+                self.u64(u64::from(*p_cost));
+                self.bytes(salt);
+            }
+            SlotKdf::Recovery { salt } => {
+                self.bytes(b"recovery");
+                self.bytes(salt);
+            }
+            SlotKdf::Member { identity } => {
+                self.bytes(b"member");
+                self.u64(u64::from(identity.format));
+                self.bytes(identity.public.member.0.as_bytes());
+                self.bytes(identity.public.name.as_bytes());
+                self.bytes(&identity.public.signing);
+                self.bytes(&identity.public.encryption);
+                self.u64(identity.created_ms as u64);
+                self.kdf(&identity.kdf);
+                self.bytes(&identity.wrapped);
+            }
+        }
     }
 }
 

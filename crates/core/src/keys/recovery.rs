@@ -98,6 +98,12 @@ impl RecoveryKey {
 pub enum Secret {
     Passphrase(Zeroizing<String>),
     RecoveryKey(RecoveryKey),
+    /// A person (their name or member id) and their own passphrase: it opens their
+    /// identity, which opens their slot.
+    Person {
+        who: String,
+        passphrase: Zeroizing<String>,
+    },
 }
 
 impl Secret {

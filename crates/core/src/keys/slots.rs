@@ -3,9 +3,11 @@
 use zeroize::Zeroizing;
 
 use super::Secret;
+use super::identity::{Identity, Purpose, seal_to};
 use super::master::{Cipher, open, seal};
 use super::{MasterKey, RecoveryKey};
 use crate::error::{Error, Result};
+use crate::format::identity::IdentityFile;
 use crate::format::keyfile::{self, KeyFile, KeySlot, SlotKdf};
 
 const RECOVERY_CONTEXT: &str = "dossier 2026-11 recovery key slot";
@@ -157,6 +159,31 @@ pub fn add_recovery_slot(
     push_slot(file, master, label, SlotKdf::Recovery { salt }, &key)
 }
 
+/// Add a slot for a person: their identity file, and the master key sealed to its
+/// encryption key (one slot per person: an earlier one of theirs is replaced, so a
+/// reissued identity leaves no slot for the old keys). Returns its id.
+pub fn add_person_slot(
+    file: &mut KeyFile,
+    master: &MasterKey,
+    person: &IdentityFile,
+    label: &str,
+) -> Result<String> {
+    let wrapped = seal_to(&person.public, Purpose::MemberKeys, master.expose())?;
+    file.slots
+        .retain(|s| s.member() != Some(person.public.member));
+    let id = data_encoding::HEXLOWER.encode(&random::<4>());
+    file.slots.push(KeySlot {
+        id: id.clone(),
+        label: label.to_owned(),
+        created_ms: now_ms(),
+        kdf: SlotKdf::Member {
+            identity: Box::new(person.clone()),
+        },
+        wrapped,
+    });
+    Ok(id)
+}
+
 /// Remove a slot by id. The last slot cannot be removed: that would lose the library.
 pub fn remove_slot(file: &mut KeyFile, id: &str) -> Result<KeySlot> {
     let pos = file
@@ -180,7 +207,39 @@ pub(crate) fn fits(slot: &KeySlot, secret: &Secret) -> bool {
         (&slot.kdf, secret),
         (SlotKdf::Passphrase { .. }, Secret::Passphrase(_))
             | (SlotKdf::Recovery { .. }, Secret::RecoveryKey(_))
-    )
+    ) || matches!((slot.identity(), secret), (Some(identity), Secret::Person { who, .. }) if names(identity, who))
+}
+
+/// Whether `who` (as typed) names the person of `identity`: their member id, or their
+/// name without regard to case or surrounding spaces.
+fn names(identity: &IdentityFile, who: &str) -> bool {
+    let who = who.trim();
+    identity.public.member.to_string() == who || identity.public.name.eq_ignore_ascii_case(who)
+}
+
+/// The master key and the person's identity, from the slot of the person `who` names
+/// that `passphrase` opens. [`Error::WrongPassphrase`] when none does.
+pub fn unwrap_person(file: &KeyFile, who: &str, passphrase: &str) -> Result<(MasterKey, Identity)> {
+    let mut skipped = 0;
+    for slot in &file.slots {
+        let Some(identity) = slot.identity().filter(|i| names(i, who)) else {
+            continue;
+        };
+        if !slot.usable() {
+            skipped += 1;
+            continue;
+        }
+        let Ok(person) = Identity::unwrap(identity, passphrase) else {
+            continue;
+        };
+        let key = person.open_sealed(Purpose::MemberKeys, &slot.wrapped, "a person's key slot")?;
+        return Ok((MasterKey::from_bytes(&key)?, person));
+    }
+    Err(if skipped > 0 {
+        Error::NoUsableKeySlot
+    } else {
+        Error::WrongPassphrase
+    })
 }
 
 /// Try every slot that fits the secret's kind; the first that authenticates wins. A slot
@@ -213,6 +272,17 @@ pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
                 }
             },
             (SlotKdf::Recovery { salt }, Secret::RecoveryKey(rk)) => recovery_key(rk, salt),
+            (SlotKdf::Member { identity }, Secret::Person { passphrase, .. }) => {
+                tried += 1;
+                let Ok(person) = Identity::unwrap(identity, passphrase) else {
+                    continue;
+                };
+                match person.open_sealed(Purpose::MemberKeys, &slot.wrapped, "a person's key slot")
+                {
+                    Ok(bytes) => return MasterKey::from_bytes(&bytes),
+                    Err(_) => continue,
+                }
+            }
             _ => continue,
         };
         tried += 1;

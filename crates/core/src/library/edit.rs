@@ -106,7 +106,7 @@ impl Library {
             mime: old.mime.clone(),
             file_name: old.file_name.clone(),
             file_mtime_ms: old.file_mtime_ms,
-            author: super::user_name(),
+            author: self.who(),
             note: Some(note),
             restored_from: Some(old.id),
         };

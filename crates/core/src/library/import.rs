@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use serde::Serialize;
 
-use super::{Library, user_name};
+use super::Library;
 use crate::error::{Error, Result};
 use crate::format::manifest::Manifest;
 use crate::format::op::{AuditAction, OpKind, VersionRecord};
@@ -480,7 +480,7 @@ impl Committer<'_, '_> {
                 mime: mime.clone(),
                 file_name: file_name.clone(),
                 file_mtime_ms: p.mtime_ms,
-                author: user_name(),
+                author: self.lib.who(),
                 note,
                 restored_from: None,
             }),

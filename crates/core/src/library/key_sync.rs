@@ -12,7 +12,7 @@
 
 use std::collections::HashSet;
 
-use super::{Library, Secret, write_private};
+use super::{Library, Secret};
 use crate::catalog::KeysSeen;
 use crate::error::{Error, Result};
 use crate::format::keyfile::{KeyFile, KeySlot};
@@ -143,12 +143,20 @@ impl Library {
             )
             .cloned()
             .collect();
+        if merged.has_people() {
+            // A library kept by its people opens for a person alone: a passphrase slot
+            // from the remote (an older object, or a desktop that has not heard) is not
+            // taken in.
+            merged
+                .slots
+                .retain(|s| !matches!(s.kdf, crate::format::keyfile::SlotKdf::Passphrase { .. }));
+        }
         if !merged.slots.iter().any(KeySlot::usable) {
             return Err(refused(seq, "taking it in would leave no usable key slot"));
         }
         let changed = merged != local;
         if changed {
-            write_private(&self.keys_path(), &serde_json::to_vec_pretty(&merged)?)?;
+            self.write_key_file(&merged)?;
         }
         let theirs: Vec<String> = theirs.iter().map(|s| (*s).to_owned()).collect();
         self.catalog.set_key_sync(seq, &theirs)?;

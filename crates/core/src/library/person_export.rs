@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use zip::write::SimpleFileOptions;
 
+use super::Library;
 use super::export::{exported, safe_name, unique_name};
-use super::{Library, user_name};
 use crate::catalog::SubjectRecord;
 use crate::error::{Error, IoContext, Result};
 use crate::format::op::AuditAction;
@@ -174,7 +174,7 @@ impl Library {
         let manifest = PersonExport {
             format: PERSON_EXPORT_FORMAT,
             exported_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            exported_by: user_name(),
+            exported_by: self.who(),
             person: ExportedPerson {
                 id: person.id,
                 kind: person.kind.as_str().to_owned(),

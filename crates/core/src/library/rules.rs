@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::{Library, user_name};
+use super::Library;
 use crate::error::{Error, Result};
 use crate::format::field_def;
 use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind};
@@ -81,7 +81,7 @@ impl Library {
             OpKind::RuleSet {
                 rule: id,
                 body: Some(rule),
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             },
             audit,
@@ -103,7 +103,7 @@ impl Library {
             OpKind::RuleSet {
                 rule: id,
                 body: None,
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             },
             audit,
@@ -257,7 +257,7 @@ impl Library {
             ops.push(OpKind::DocumentSubjectSet {
                 doc,
                 subject: Some(*s),
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             });
         }

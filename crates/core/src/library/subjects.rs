@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Library, user_name};
+use super::Library;
 use crate::catalog::SubjectRecord;
 use crate::error::{Error, Result};
 use crate::format::op::{AuditAction, OpKind};
@@ -71,7 +71,7 @@ impl Library {
         if shown(&dup) == shown(&target) {
             return Err(Error::SameSubject);
         }
-        let author = user_name();
+        let author = self.who();
         let mut ops = vec![OpKind::SubjectMerged {
             subject: duplicate,
             into: Some(into),
@@ -112,7 +112,7 @@ impl Library {
             OpKind::SubjectMerged {
                 subject: id,
                 into: None,
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             },
             self.subject_audit_op(
@@ -152,7 +152,7 @@ impl Library {
             ops.push(OpKind::DocumentSubjectSet {
                 doc: *doc,
                 subject: *subject,
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             });
             ops.push(self.audit_op(AuditAction::Edited, Some(*doc), None, Some(detail))?);
@@ -196,7 +196,7 @@ impl Library {
             OpKind::RequirementsSet {
                 programme,
                 types: list,
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             },
             audit,
@@ -212,7 +212,7 @@ impl Library {
         OpKind::SubjectCreated {
             subject: id,
             values,
-            author: user_name(),
+            author: self.who(),
             collection: ALL_COLLECTION.to_owned(),
         }
     }
@@ -251,7 +251,7 @@ impl Library {
                 subject: current.id,
                 field: *field,
                 value,
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             });
         }

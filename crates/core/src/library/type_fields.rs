@@ -1,7 +1,7 @@
 //! The custom fields of document types on a library: defined per type, synced like every
 //! change, and the one place a value typed by a person becomes a field's value.
 
-use super::{Library, user_name};
+use super::Library;
 use crate::error::Result;
 use crate::format::field_def::{self, FieldDef};
 use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind};
@@ -27,7 +27,7 @@ impl Library {
             OpKind::TypeFieldsSet {
                 doc_type,
                 fields,
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             },
             audit,

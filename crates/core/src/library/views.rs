@@ -1,6 +1,6 @@
 //! Saved views on a library: save (make or change) and delete, synced like every change.
 
-use super::{Library, user_name};
+use super::Library;
 use crate::error::Result;
 use crate::format::op::{AuditAction, OpKind};
 use crate::format::subject::ALL_COLLECTION;
@@ -32,7 +32,7 @@ impl Library {
                     name: view.name.trim().to_owned(),
                     ..view
                 }),
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             },
             audit,
@@ -54,7 +54,7 @@ impl Library {
             OpKind::ViewSet {
                 view: id,
                 body: None,
-                author: user_name(),
+                author: self.who(),
                 collection: ALL_COLLECTION.to_owned(),
             },
             audit,

@@ -21,6 +21,7 @@ mod key_objects;
 mod links;
 mod office;
 mod pdf_worker;
+mod people;
 mod rules;
 mod scans;
 mod subjects;

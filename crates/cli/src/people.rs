@@ -1,0 +1,141 @@
+//! `dossier people`: the library's people, their roles and collections (issue 21).
+
+use std::path::Path;
+
+use anyhow::Result;
+use clap::Subcommand;
+use dossier_core::{Access, KdfParams, Role};
+
+use crate::output;
+use crate::unlock::{new_passphrase, unlock_local};
+
+#[derive(Debug, Subcommand)]
+pub enum PeopleCommand {
+    /// Make the library kept by its people, owned by you (NAME): from now on each person
+    /// signs in with their own passphrase (asked for, or DOSSIER_NEW_PASSPHRASE), and the
+    /// library's passphrase opens nothing. The recovery key stays and reads only.
+    Init { name: String },
+    /// List the people, their roles, collections and fingerprints.
+    Ls {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a person who signs in on this desktop; they type their own passphrase (or it
+    /// is read from DOSSIER_NEW_PASSPHRASE). Owners only.
+    Add {
+        name: String,
+        /// owner, records-officer, registrar-staff, department-staff or auditor.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// A department member's collection (repeat for several).
+        #[arg(long = "collection", value_name = "NAME")]
+        collections: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a person another role (and a department member's collections). Owners only.
+    Role {
+        /// A name or the start of a member id.
+        person: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+        #[arg(long = "collection", value_name = "NAME")]
+        collections: Vec<String>,
+    },
+    /// Remove a person: nothing they sign from now on is accepted and their passphrase
+    /// opens nothing. Owners only.
+    Remove { person: String },
+}
+
+/// A role as typed: its name with dashes, underscores or spaces.
+fn parse_role(s: &str) -> std::result::Result<Role, String> {
+    let key = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    serde_json::from_value(serde_json::Value::String(key)).map_err(|_| {
+        "one of owner, records-officer, registrar-staff, department-staff, auditor".to_owned()
+    })
+}
+
+pub fn run(root: &Path, cmd: PeopleCommand) -> Result<u8> {
+    match cmd {
+        PeopleCommand::Init { name } => {
+            let mut lib = unlock_local(root, Access::Write)?;
+            let passphrase = new_passphrase("DOSSIER_NEW_PASSPHRASE")?;
+            let me = lib.become_owner(&name, &passphrase, KdfParams::default())?;
+            println!(
+                "The library is now kept by its people, owned by {}.",
+                me.name
+            );
+            println!(
+                "Sign in with `dossier --as \"{}\"` and your own passphrase; the library's \
+                 passphrase opens nothing any more.",
+                me.name
+            );
+            println!("Fingerprint: {}", dossier_core::Fingerprint::of(&me));
+            Ok(0)
+        }
+        PeopleCommand::Ls { json } => {
+            let lib = unlock_local(root, Access::Read)?;
+            let people = lib.people()?;
+            if json {
+                output::json(&people)?;
+            } else if people.is_empty() {
+                println!("This library has no people yet (`dossier people init NAME`).");
+            } else {
+                for p in &people {
+                    println!(
+                        "{}{:<24} {:<18} {:<20} {}",
+                        if p.signed_in { "* " } else { "  " },
+                        p.name,
+                        p.role.name(),
+                        p.collections.join(", "),
+                        p.fingerprint
+                    );
+                }
+            }
+            Ok(0)
+        }
+        PeopleCommand::Add {
+            name,
+            role,
+            collections,
+            json,
+        } => {
+            let mut lib = unlock_local(root, Access::Write)?;
+            let passphrase = new_passphrase("DOSSIER_NEW_PASSPHRASE")?;
+            let person =
+                lib.add_person(&name, &passphrase, KdfParams::default(), role, &collections)?;
+            let fingerprint = dossier_core::Fingerprint::of(&person);
+            if json {
+                output::json(&serde_json::json!({
+                    "member": person.member,
+                    "name": person.name,
+                    "role": role,
+                    "collections": collections,
+                    "fingerprint": fingerprint.as_str(),
+                }))?;
+            } else {
+                println!("Added {} as {}.", person.name, role.name());
+                println!("Fingerprint: {fingerprint}");
+            }
+            Ok(0)
+        }
+        PeopleCommand::Role {
+            person,
+            role,
+            collections,
+        } => {
+            let mut lib = unlock_local(root, Access::Write)?;
+            let member = lib.resolve_person(&person)?;
+            lib.set_role(member, role, &collections)?;
+            println!("{person} is now {}.", role.name());
+            Ok(0)
+        }
+        PeopleCommand::Remove { person } => {
+            let mut lib = unlock_local(root, Access::Write)?;
+            let member = lib.resolve_person(&person)?;
+            lib.remove_person(member)?;
+            println!("{person} was removed: their passphrase opens nothing here any more.");
+            Ok(0)
+        }
+    }
+}

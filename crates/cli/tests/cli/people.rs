@@ -1,0 +1,185 @@
+//! `dossier people` across three desktops sharing a folder remote (issue 21): the owner
+//! adds a registrar clerk and an auditor; each clones with their own passphrase; the clerk
+//! files, the auditor is refused, and once removed the auditor's passphrase opens nothing.
+
+use super::*;
+
+const ANN: &str = "ann's own passphrase";
+const BEA: &str = "bea's own passphrase";
+const CAL: &str = "cal's own passphrase";
+
+/// `dossier --as WHO ARGS` on `library` with `passphrase` (and `new` for a new person).
+fn as_person(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--library")
+        .arg(library)
+        .args(["--as", who])
+        .args(args)
+        .env("DOSSIER_PASSPHRASE", passphrase)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn ok_as(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> String {
+    let out = as_person(library, who, passphrase, args);
+    assert!(
+        out.status.success(),
+        "dossier --as {who} {args:?}: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+fn add(library: &Path, name: &str, passphrase: &str, role: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--library")
+        .arg(library)
+        .args(["--as", "Ann", "people", "add", name, "--role", role])
+        .env("DOSSIER_PASSPHRASE", ANN)
+        .env("DOSSIER_NEW_PASSPHRASE", passphrase)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Fingerprint: "), "{}", stdout(&out));
+}
+
+#[test]
+fn people_sign_in_on_their_own_desktops_and_their_roles_hold_on_each() {
+    let a = Lib::new();
+    let files = a.work().join("in");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(
+        files.join("letter.txt"),
+        "Dear registrar, the transcript.\n",
+    )
+    .unwrap();
+    a.ok(&["import", "--no-process", files.to_str().unwrap()]);
+    let url = format!("file://{}", a.work().join("remote").display());
+    a.ok(&["remote", "add", &url]);
+
+    // Ann takes the library; the library's passphrase then opens nothing.
+    let out = a
+        .cmd(&["people", "init", "Ann"])
+        .env("DOSSIER_NEW_PASSPHRASE", ANN)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = a.run(&["ls"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("sign in"), "{}", stderr(&out));
+    add(&a.path, "Bea", BEA, "registrar-staff");
+    add(&a.path, "Cal", CAL, "auditor");
+    ok_as(&a.path, "Ann", ANN, &["sync"]);
+
+    let people = |lib: &Path, who, pass| -> Value {
+        serde_json::from_str(&ok_as(lib, who, pass, &["people", "ls", "--json"])).unwrap()
+    };
+    let listed = people(&a.path, "Ann", ANN);
+    let roles: Vec<(&str, &str)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["role"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("Ann", "owner"),
+            ("Bea", "registrar_staff"),
+            ("Cal", "auditor")
+        ]
+    );
+
+    // Each clones on their own desktop with their own passphrase, never the library's.
+    let clone = |dir: &Path, who: &str, pass: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args([
+                "--as",
+                who,
+                "clone",
+                &url,
+                dir.to_str().unwrap(),
+                "--no-process",
+            ])
+            .env("DOSSIER_PASSPHRASE", pass)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "clone as {who}: {}", stderr(&out));
+    };
+    let refused = a.work().join("refused");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["clone", &url, refused.to_str().unwrap()])
+        .env("DOSSIER_PASSPHRASE", PASS)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(!refused.exists());
+    let b = a.work().join("b");
+    let c = a.work().join("c");
+    clone(&b, "Bea", BEA);
+    clone(&c, "Cal", CAL);
+    let on_b = people(&b, "Bea", BEA);
+    assert_eq!(on_b.as_array().unwrap().len(), 3, "{on_b}");
+    assert!(
+        on_b.as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "Bea" && p["signed_in"] == true),
+        "{on_b}"
+    );
+    // The fingerprints on B are the ones A shows.
+    assert_eq!(on_b, {
+        let mut l = listed.clone();
+        for p in l.as_array_mut().unwrap() {
+            p["signed_in"] = Value::Bool(p["name"] == "Bea");
+        }
+        l
+    });
+
+    // Bea files on B, and A sees her name on it.
+    let docs: Value = serde_json::from_str(&ok_as(&b, "Bea", BEA, &["ls", "--json"])).unwrap();
+    let id = docs[0]["id"].as_str().unwrap().to_owned();
+    ok_as(&b, "Bea", BEA, &["tag", &id, "+transcripts"]);
+    ok_as(&b, "Bea", BEA, &["sync"]);
+    // The auditor reads on C and is refused a change, with the role named.
+    ok_as(&c, "Cal", CAL, &["show", &id]);
+    let out = as_person(&c, "Cal", CAL, &["tag", &id, "+mine"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("auditor"), "{}", stderr(&out));
+    // Bea may not manage people.
+    let out = as_person(&b, "Bea", BEA, &["people", "remove", "Cal"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+
+    ok_as(&a.path, "Ann", ANN, &["sync"]);
+    assert!(ok_as(&a.path, "Ann", ANN, &["show", &id]).contains("transcripts"));
+    let audit: Value =
+        serde_json::from_str(&ok_as(&a.path, "Ann", ANN, &["audit", &id, "--json"])).unwrap();
+    assert!(
+        audit
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["user"] == "Bea" && e["detail"].as_str().unwrap().contains("transcripts")),
+        "{audit}"
+    );
+
+    // Ann removes Cal; once C has synced, Cal's passphrase opens nothing there.
+    ok_as(&a.path, "Ann", ANN, &["people", "remove", "cal"]);
+    ok_as(&a.path, "Ann", ANN, &["sync"]);
+    ok_as(&c, "Cal", CAL, &["sync"]);
+    let out = as_person(&c, "Cal", CAL, &["ls"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    let left = people(&b, "Bea", BEA);
+    assert_eq!(
+        left.as_array().unwrap().len(),
+        3,
+        "B has not synced: {left}"
+    );
+    ok_as(&b, "Bea", BEA, &["sync"]);
+    assert_eq!(people(&b, "Bea", BEA).as_array().unwrap().len(), 2);
+}

@@ -1,0 +1,461 @@
+//! The library's people (issue 21): who owns it, who is signed in, and what each may do.
+//! Every change any front end makes reaches [`Library::commit`], which asks
+//! [`Library::check_may`] first: one place judges roles for the app and the CLI alike.
+//!
+//! A library without people works as before (whoever unlocks may do everything). Once it
+//! has an owner ([`Library::become_owner`]), it is unlocked by a person's own passphrase
+//! (their slot in `keys.json`, which opens their identity, which opens the master key),
+//! its passphrase slots are retired, and every change is made by a signed-in person whose
+//! role allows it.
+
+use serde::Serialize;
+
+use super::{Library, LockedLibrary};
+use crate::error::{Error, Result};
+use crate::format::identity::PublicIdentity;
+use crate::format::keyfile::{KeyFile, SlotKdf};
+use crate::format::member::Change;
+use crate::format::op::{AuditAction, AuditEvent, FieldKey, FieldValue, OpKind};
+use crate::format::subject::ALL_COLLECTION;
+use crate::ids::{DocId, MemberId};
+use crate::keys::{self, Fingerprint, Identity, KdfParams};
+use crate::members::Registry;
+use crate::role::{Permission, Role};
+
+/// A person of the library, as `dossier people ls` and the app's People screen show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonEntry {
+    pub member: MemberId,
+    pub name: String,
+    pub role: Role,
+    /// A department member's collections (empty for every other role).
+    pub collections: Vec<String>,
+    /// 24 digits to compare out of band with what the person's own screen shows.
+    pub fingerprint: String,
+    /// Whether this is the person signed in here.
+    pub signed_in: bool,
+}
+
+impl LockedLibrary {
+    /// The people who can sign in (their slots in `keys.json`), for a sign-in screen:
+    /// names and public keys only.
+    pub fn people_here(&self) -> Result<Vec<PublicIdentity>> {
+        Ok(self
+            .key_file()?
+            .slots
+            .iter()
+            .filter_map(|s| s.identity().map(|i| i.public.clone()))
+            .collect())
+    }
+
+    /// Whether the library is kept by its people (a person's slot is in `keys.json`), so
+    /// that [`LockedLibrary::sign_in`] is the way in.
+    pub fn has_people(&self) -> Result<bool> {
+        Ok(self.key_file()?.has_people())
+    }
+
+    /// Unlock as the person `who` names (their name or member id) with their own
+    /// passphrase. Refused ([`Error::NotPermitted`]) when the library's people no longer
+    /// count them (removed, or their identity reissued since).
+    pub fn sign_in(self, who: &str, passphrase: &str) -> Result<Library> {
+        let (key, person) = keys::unwrap_person(&self.key_file()?, who, passphrase)?;
+        let mut lib = self.unlock_with_key(key)?;
+        lib.signed_in(person)?;
+        Ok(lib)
+    }
+}
+
+impl Library {
+    /// The library's people, replayed from the journal: `None` for a library without
+    /// people (or a desktop that has not received them yet).
+    pub fn registry(&self) -> Result<Option<Registry>> {
+        let (owners, statements) = self.catalog.people_ops()?;
+        Ok(owners
+            .into_iter()
+            .next()
+            .map(|owner| Registry::replay(self.library_id(), owner, &statements)))
+    }
+
+    /// The person signed in, if anyone is.
+    pub fn person(&self) -> Option<&PublicIdentity> {
+        self.person.as_ref().map(|p| p.public())
+    }
+
+    /// Sign `person` in on this handle, once the registry counts them with these keys.
+    pub(super) fn signed_in(&mut self, person: Identity) -> Result<()> {
+        if let Some(registry) = self.registry()? {
+            let member = person.public().member;
+            match registry.current(member) {
+                Some(g) if g.identity.binding() == person.public().binding() => {}
+                other => {
+                    return Err(Error::NotPermitted {
+                        member,
+                        role: other.map(|g| g.role),
+                        what: "sign in with these keys (they were removed or reissued)",
+                    });
+                }
+            }
+            self.person = Some(person);
+            self.retire_passphrases()?;
+        } else {
+            self.person = Some(person);
+        }
+        Ok(())
+    }
+
+    /// The people of the library, owner first, then by name.
+    pub fn people(&self) -> Result<Vec<PersonEntry>> {
+        let Some(registry) = self.registry()? else {
+            return Ok(Vec::new());
+        };
+        let me = self.person().map(|p| p.member);
+        let mut out: Vec<PersonEntry> = registry
+            .members()
+            .map(|g| PersonEntry {
+                member: g.identity.member,
+                name: g.identity.name.clone(),
+                role: g.role,
+                collections: g.collections.clone(),
+                fingerprint: Fingerprint::of(&g.identity).as_str().to_owned(),
+                signed_in: Some(g.identity.member) == me,
+            })
+            .collect();
+        let owner = registry.owner().member;
+        out.sort_by(|a, b| {
+            (a.member != owner, a.name.to_lowercase())
+                .cmp(&(b.member != owner, b.name.to_lowercase()))
+        });
+        Ok(out)
+    }
+
+    /// Make the library kept by its people, owned by a new person `name` with their own
+    /// `passphrase`: their slot is added to `keys.json`, the ownership committed, and the
+    /// passphrase slots retired (the recovery key stays: it reads, and signs nothing).
+    /// Crash-safe: `keys.json` keeps its passphrase slots until the ownership is
+    /// committed, and a writer that finds both retires them ([`Library::signed_in`]).
+    pub fn become_owner(
+        &mut self,
+        name: &str,
+        passphrase: &str,
+        kdf: KdfParams,
+    ) -> Result<PublicIdentity> {
+        self.writer()?;
+        if self.registry()?.is_some() {
+            return Err(Error::MemberChangeRefused {
+                reason: "the library already has an owner",
+            });
+        }
+        let mut kf = self.key_file()?;
+        if kf.has_people() && self.root().join("remote.json").exists() {
+            // A desktop that joined has not received its people yet: a second owner
+            // here would split the library.
+            return Err(Error::PeopleNotReceived);
+        }
+        let person = Identity::generate(MemberId::new(), name)?;
+        let file = person.wrap(passphrase, kdf)?;
+        // Slots of a start that was interrupted before its ownership was committed.
+        kf.slots.retain(|s| s.member().is_none());
+        keys::add_person_slot(
+            &mut kf,
+            &self.key,
+            &file,
+            &format!("person: {}", file.public.name),
+        )?;
+        self.write_key_file(&kf)?;
+        let public = person.public().clone();
+        self.person = Some(person);
+        let audit = self.people_audit(format!("{} owns the library", public.name));
+        self.commit(vec![
+            OpKind::LibraryOwned {
+                owner: public.clone(),
+            },
+            audit,
+        ])?;
+        self.retire_passphrases()?;
+        Ok(public)
+    }
+
+    /// Add a person who signs in on this desktop with their own `passphrase` (typed by
+    /// them), with `role` (and a department member's `collections`). Only an owner.
+    pub fn add_person(
+        &mut self,
+        name: &str,
+        passphrase: &str,
+        kdf: KdfParams,
+        role: Role,
+        collections: &[String],
+    ) -> Result<PublicIdentity> {
+        self.writer()?;
+        let person = Identity::generate(MemberId::new(), name)?;
+        let file = person.wrap(passphrase, kdf)?;
+        let public = person.public().clone();
+        let collections = collections.to_vec();
+        self.people_change(
+            Change::Grant {
+                member: public.clone(),
+                role,
+                collections: collections.clone(),
+            },
+            format!(
+                "{} added as {}{}",
+                public.name,
+                role.name(),
+                in_collections(&collections)
+            ),
+        )?;
+        let mut kf = self.key_file()?;
+        keys::add_person_slot(
+            &mut kf,
+            &self.key,
+            &file,
+            &format!("person: {}", public.name),
+        )?;
+        self.write_key_file(&kf)?;
+        Ok(public)
+    }
+
+    /// Give `member` another role (and a department member's `collections`). Only an
+    /// owner.
+    pub fn set_role(&mut self, member: MemberId, role: Role, collections: &[String]) -> Result<()> {
+        self.writer()?;
+        let registry = self.registry()?.ok_or(Error::PeopleNotReceived)?;
+        let grant = registry.current(member).ok_or(Error::MemberChangeRefused {
+            reason: "only a member can be given a role",
+        })?;
+        let name = grant.identity.name.clone();
+        self.people_change(
+            Change::Grant {
+                member: grant.identity.clone(),
+                role,
+                collections: collections.to_vec(),
+            },
+            format!(
+                "{name} is now {}{}",
+                role.name(),
+                in_collections(collections)
+            ),
+        )
+    }
+
+    /// Remove `member`: nothing they sign from now on is accepted, and their slot is
+    /// taken out of `keys.json`, so their passphrase opens nothing here. Only an owner.
+    pub fn remove_person(&mut self, member: MemberId) -> Result<()> {
+        self.writer()?;
+        let registry = self.registry()?.ok_or(Error::PeopleNotReceived)?;
+        let name = registry
+            .current(member)
+            .map(|g| g.identity.name.clone())
+            .unwrap_or_else(|| member.to_string());
+        self.people_change(
+            Change::Remove {
+                member,
+                segments: Default::default(),
+            },
+            format!("{name} removed"),
+        )?;
+        let mut kf = self.key_file()?;
+        kf.slots.retain(|s| s.member() != Some(member));
+        self.write_key_file(&kf)
+    }
+
+    /// Resolve what a person typed (a name, without regard to case, or a member id or its
+    /// prefix) to one member of the library.
+    pub fn resolve_person(&self, who: &str) -> Result<MemberId> {
+        let who = who.trim();
+        let people = self.people()?;
+        let by_name: Vec<_> = people
+            .iter()
+            .filter(|p| p.name.eq_ignore_ascii_case(who))
+            .collect();
+        let found: Vec<_> = if by_name.is_empty() {
+            people
+                .iter()
+                .filter(|p| !who.is_empty() && p.member.to_string().starts_with(who))
+                .collect()
+        } else {
+            by_name
+        };
+        match found.as_slice() {
+            [one] => Ok(one.member),
+            _ => Err(Error::NotUnderstood {
+                input: who.to_owned(),
+                expected: "the name or id of exactly one person of the library",
+            }),
+        }
+    }
+
+    /// A statement `change` made and signed by the signed-in owner, committed with its
+    /// audit entry.
+    fn people_change(&mut self, change: Change, detail: String) -> Result<()> {
+        let registry = self.registry()?.ok_or(Error::PeopleNotReceived)?;
+        let by = self.person.as_ref().ok_or(Error::SignInRequired {
+            what: Permission::ManagePeople.name(),
+        })?;
+        let statement = registry.make(by, change, chrono::Utc::now().timestamp_millis())?;
+        let audit = self.people_audit(detail);
+        self.commit(vec![OpKind::MemberStatement { statement }, audit])
+    }
+
+    fn people_audit(&self, detail: String) -> OpKind {
+        OpKind::Audit {
+            event: AuditEvent {
+                user: self.who(),
+                member: self.person().map(|p| p.member),
+                action: AuditAction::PeopleChanged,
+                doc: None,
+                version: None,
+                subject: None,
+                detail: Some(detail),
+                prev: Vec::new(),
+            },
+        }
+    }
+
+    /// Who acts, in words: the signed-in person's name, else the OS user name.
+    pub(super) fn who(&self) -> String {
+        match self.person() {
+            Some(p) => p.name.clone(),
+            None => super::user_name(),
+        }
+    }
+
+    /// Once the library has an owner, no passphrase slot unlocks it: each is removed
+    /// (the recovery key's slot stays). Finishes a [`Library::become_owner`] a crash
+    /// interrupted, and takes in what another desktop did.
+    fn retire_passphrases(&mut self) -> Result<()> {
+        if !self.is_writer() {
+            return Ok(());
+        }
+        let mut kf = self.key_file()?;
+        let before = kf.slots.len();
+        kf.slots
+            .retain(|s| !matches!(s.kdf, SlotKdf::Passphrase { .. }));
+        if kf.slots.len() != before && kf.has_people() {
+            self.write_key_file(&kf)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn write_key_file(&self, kf: &KeyFile) -> Result<()> {
+        let mut kf = kf.clone();
+        kf.format = kf.format_needed();
+        super::write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)
+    }
+
+    /// Whether the signed-in person may commit `kinds`: nothing is checked in a library
+    /// without people; in one with people, someone must be signed in and their role must
+    /// allow each operation (a department member's, in the collections of the documents
+    /// it changes, as they are and as the operations set them).
+    pub(super) fn check_may(&self, kinds: &[OpKind]) -> Result<()> {
+        let registry = match self.registry()? {
+            Some(r) => r,
+            None if self.key_file()?.has_people() && !kinds.iter().any(is_ownership) => {
+                return Err(Error::PeopleNotReceived);
+            }
+            None => return Ok(()),
+        };
+        let Some(person) = self.person.as_ref() else {
+            let what = kinds
+                .iter()
+                .find(|k| !matches!(k, OpKind::Audit { .. }))
+                .map_or(Permission::Read, needs);
+            return Err(Error::SignInRequired { what: what.name() });
+        };
+        let member = person.public().member;
+        let grant = registry.current(member);
+        if grant.map(|g| g.role) != Some(Role::DepartmentStaff) {
+            for kind in kinds {
+                registry.may(member, needs(kind), None)?;
+            }
+            return Ok(());
+        }
+        // A department member: every document changed must be in one of their
+        // collections, before and after.
+        let docs: Vec<DocId> = kinds.iter().filter_map(doc_of).collect();
+        let mut collection: std::collections::HashMap<DocId, Vec<String>> = self
+            .catalog
+            .collections_of(&docs)?
+            .into_iter()
+            .map(|(d, c)| (d, vec![c.unwrap_or_else(|| ALL_COLLECTION.into())]))
+            .collect();
+        for kind in kinds {
+            if let OpKind::FieldSet {
+                doc,
+                key: FieldKey::Collection,
+                value,
+            } = kind
+            {
+                let to = match value {
+                    Some(FieldValue::Text(c)) => c.clone(),
+                    _ => ALL_COLLECTION.into(),
+                };
+                collection.entry(*doc).or_default().push(to);
+            }
+        }
+        for kind in kinds {
+            let permission = needs(kind);
+            match doc_of(kind) {
+                Some(doc) => match collection.get(&doc) {
+                    Some(all) => {
+                        for c in all {
+                            registry.may(member, permission, Some(c))?;
+                        }
+                    }
+                    // A new document with no collection set: "all".
+                    None => registry.may(member, permission, Some(ALL_COLLECTION))?,
+                },
+                // An audit event about no document goes with the change it records.
+                None if matches!(kind, OpKind::Audit { .. }) => {}
+                None => registry.may(member, permission, subject_collection(kind))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The document an operation changes or (an audit event) is about.
+fn doc_of(kind: &OpKind) -> Option<DocId> {
+    match kind {
+        OpKind::Audit { event } => event.doc,
+        other => other.doc(),
+    }
+}
+
+fn is_ownership(kind: &OpKind) -> bool {
+    matches!(kind, OpKind::LibraryOwned { .. })
+}
+
+/// The collection an operation about people's records or settings names, if any.
+fn subject_collection(kind: &OpKind) -> Option<&str> {
+    match kind {
+        OpKind::SubjectCreated { collection, .. }
+        | OpKind::SubjectSet { collection, .. }
+        | OpKind::SubjectMerged { collection, .. }
+        | OpKind::DocumentSubjectSet { collection, .. } => Some(collection),
+        _ => None,
+    }
+}
+
+/// The permission an operation needs.
+fn needs(kind: &OpKind) -> Permission {
+    match kind {
+        OpKind::Audit { .. } => Permission::Read,
+        OpKind::Purged { .. } => Permission::Dispose,
+        OpKind::FieldSet {
+            key: FieldKey::LegalHold | FieldKey::RetainUntil,
+            ..
+        } => Permission::Dispose,
+        OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. } => Permission::ManagePeople,
+        // Documents, versions, tags, fields, packs, people's records, rules, views,
+        // requirements and document types.
+        _ => Permission::Edit,
+    }
+}
+
+fn in_collections(collections: &[String]) -> String {
+    if collections.is_empty() {
+        String::new()
+    } else {
+        format!(" in {}", collections.join(", "))
+    }
+}

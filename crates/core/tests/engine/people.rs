@@ -1,0 +1,312 @@
+//! A library kept by its people (issue 21): it opens for a person's own passphrase alone,
+//! every change is judged by the signed-in person's role, the audit names them, and a
+//! removed person's passphrase opens nothing, even with their old slot put back.
+
+use dossier_core::{FieldKey, FieldValue, Role};
+
+use super::*;
+
+const ANN: &str = "ann's own passphrase";
+const BEA: &str = "bea's own passphrase";
+const CAL: &str = "cal's own passphrase";
+const DEE: &str = "dee's own passphrase";
+
+fn sign_in(dir: &Path, who: &str, passphrase: &str) -> dossier_core::Result<Library> {
+    LockedLibrary::open(&dir.join("lib"), Access::Write)?.sign_in(who, passphrase)
+}
+
+fn audit_len(dir: &Path) -> usize {
+    let lib = LockedLibrary::open(&dir.join("lib"), Access::Read)
+        .unwrap()
+        .sign_in("Ann", ANN)
+        .unwrap();
+    lib.catalog().audit(None).unwrap().len()
+}
+
+/// A library with one document, owned by Ann, with Bea (registrar staff), Cal (auditor)
+/// and Dee (department staff of "history").
+fn staffed(dir: &Path) -> dossier_core::DocId {
+    let (mut lib, _) = create(dir);
+    let doc = imported(&import(
+        &mut lib,
+        &[write(dir, "report.txt", b"term report of a student")],
+        &ImportOptions::default(),
+    ))[0];
+    let ann = lib.become_owner("Ann", ANN, FAST).unwrap();
+    assert_eq!(lib.person().unwrap(), &ann);
+    lib.add_person("Bea", BEA, FAST, Role::RegistrarStaff, &[])
+        .unwrap();
+    lib.add_person("Cal", CAL, FAST, Role::Auditor, &[])
+        .unwrap();
+    lib.add_person("Dee", DEE, FAST, Role::DepartmentStaff, &["history".into()])
+        .unwrap();
+    doc
+}
+
+#[test]
+fn a_library_kept_by_its_people_opens_for_them_and_judges_each_change_by_role() {
+    let t = tempfile::tempdir().unwrap();
+    let doc = staffed(t.path());
+    let lib_dir = t.path().join("lib");
+
+    // The library passphrase opens nothing any more; the keyring is not asked.
+    let locked = LockedLibrary::open(&lib_dir, Access::Write).unwrap();
+    assert!(locked.has_people().unwrap());
+    let names: Vec<String> = locked
+        .people_here()
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(names, ["Ann", "Bea", "Cal", "Dee"]);
+    assert!(matches!(
+        locked.unlock(&secret(PASS)),
+        Err(Error::SignInRequired { .. })
+    ));
+    let kf: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(lib_dir.join("keys.json")).unwrap()).unwrap();
+    assert_eq!(kf["format"], 2);
+    let kinds: Vec<&str> = kf["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kdf"]["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["recovery", "member", "member", "member", "member"]);
+    // Another person's passphrase does not open someone's slot.
+    assert!(matches!(
+        sign_in(t.path(), "Bea", ANN),
+        Err(Error::WrongPassphrase)
+    ));
+
+    // Registrar staff file records, and the audit names them.
+    let mut bea = sign_in(t.path(), "bea", BEA).unwrap();
+    assert_eq!(bea.person().unwrap().name, "Bea");
+    bea.tag(doc, &["term".into()], &[]).unwrap();
+    let last = bea.catalog().audit(Some(doc)).unwrap().pop().unwrap();
+    assert_eq!(last.user, "Bea");
+    // ... but neither hold records nor manage people.
+    let held = bea.place_legal_hold(doc, Some("subpoena")).unwrap_err();
+    assert!(
+        matches!(
+            held,
+            Error::NotPermitted {
+                role: Some(Role::RegistrarStaff),
+                ..
+            }
+        ),
+        "{held}"
+    );
+    assert!(matches!(
+        bea.add_person("Eve", "eve's own passphrase", FAST, Role::Owner, &[]),
+        Err(Error::NotPermitted { .. })
+    ));
+    drop(bea);
+
+    // The auditor changes nothing, and nothing of a refused change is kept.
+    let before = audit_len(t.path());
+    let mut cal = sign_in(t.path(), "Cal", CAL).unwrap();
+    let refused = cal.tag(doc, &["mine".into()], &[]).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::NotPermitted {
+                role: Some(Role::Auditor),
+                ..
+            }
+        ),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("auditor"), "{refused}");
+    assert!(cal.trash(doc).is_err());
+    drop(cal);
+    assert_eq!(audit_len(t.path()), before);
+
+    // Department staff change their collection's records only, and cannot move one out.
+    let mut dee = sign_in(t.path(), "Dee", DEE).unwrap();
+    assert!(matches!(
+        dee.tag(doc, &["history".into()], &[]),
+        Err(Error::NotPermitted { .. })
+    ));
+    drop(dee);
+    let mut ann = sign_in(t.path(), "Ann", ANN).unwrap();
+    ann.set_field(
+        doc,
+        FieldKey::Collection,
+        Some(FieldValue::Text("history".into())),
+    )
+    .unwrap();
+    drop(ann);
+    let mut dee = sign_in(t.path(), "Dee", DEE).unwrap();
+    dee.tag(doc, &["essay".into()], &[]).unwrap();
+    assert!(matches!(
+        dee.set_field(
+            doc,
+            FieldKey::Collection,
+            Some(FieldValue::Text("maths".into()))
+        ),
+        Err(Error::NotPermitted { .. })
+    ));
+    drop(dee);
+
+    // Without a person, the recovery key reads but changes nothing.
+    let recovery_reader = LockedLibrary::open(&lib_dir, Access::Write).unwrap();
+    let kf = recovery_reader.key_file().unwrap();
+    assert!(kf.slots.iter().all(|s| s.kind_name() != "passphrase"));
+    drop(recovery_reader);
+
+    // A removed person's passphrase opens nothing, even with their old slot put back.
+    let stale_keys = std::fs::read(lib_dir.join("keys.json")).unwrap();
+    let mut ann = sign_in(t.path(), "Ann", ANN).unwrap();
+    let cal = ann.resolve_person("cal").unwrap();
+    ann.remove_person(cal).unwrap();
+    let people: Vec<(String, Role)> = ann
+        .people()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.name, p.role))
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("Ann".into(), Role::Owner),
+            ("Bea".into(), Role::RegistrarStaff),
+            ("Dee".into(), Role::DepartmentStaff)
+        ]
+    );
+    assert!(
+        ann.people().unwrap().iter().all(|p| p
+            .fingerprint
+            .chars()
+            .filter(char::is_ascii_digit)
+            .count()
+            == 24)
+    );
+    drop(ann);
+    assert!(matches!(
+        sign_in(t.path(), "Cal", CAL),
+        Err(Error::WrongPassphrase)
+    ));
+    std::fs::write(lib_dir.join("keys.json"), &stale_keys).unwrap();
+    assert!(matches!(
+        sign_in(t.path(), "Cal", CAL),
+        Err(Error::NotPermitted { role: None, .. })
+    ));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(lib_dir.join("keys.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn the_recovery_key_reads_a_library_kept_by_its_people_and_signs_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, recovery) = create(t.path());
+    let doc = imported(&import(
+        &mut lib,
+        &[write(t.path(), "a.txt", b"a record")],
+        &ImportOptions::default(),
+    ))[0];
+    lib.become_owner("Ann", ANN, FAST).unwrap();
+    drop(lib);
+    let mut lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
+        .unwrap()
+        .unlock(&Secret::RecoveryKey(recovery))
+        .unwrap();
+    assert!(lib.person().is_none());
+    assert_eq!(content(&lib, doc, None), b"a record");
+    let err = lib.tag(doc, &["x".into()], &[]).unwrap_err();
+    assert!(matches!(err, Error::SignInRequired { .. }), "{err}");
+    assert!(lib.add_passphrase("a new passphrase", "x", FAST).is_err());
+    assert!(lib.store_in_keyring().is_err());
+}
+
+/// A start interrupted after the ownership was committed and before the passphrase slots
+/// were retired: the passphrase still reads, changes nothing, and the owner's sign-in
+/// finishes the retirement.
+#[test]
+fn an_interrupted_start_is_finished_by_the_owners_sign_in() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let doc = imported(&import(
+        &mut lib,
+        &[write(t.path(), "a.txt", b"a record")],
+        &ImportOptions::default(),
+    ))[0];
+    let lib_dir = t.path().join("lib");
+    let with_passphrase: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(lib_dir.join("keys.json")).unwrap()).unwrap();
+    lib.become_owner("Ann", ANN, FAST).unwrap();
+    drop(lib);
+    // keys.json as the crash left it: the passphrase slot beside Ann's.
+    let mut kf: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(lib_dir.join("keys.json")).unwrap()).unwrap();
+    let passphrase_slot = with_passphrase["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kdf"]["kind"] == "passphrase")
+        .unwrap()
+        .clone();
+    kf["slots"].as_array_mut().unwrap().push(passphrase_slot);
+    std::fs::write(lib_dir.join("keys.json"), serde_json::to_vec(&kf).unwrap()).unwrap();
+
+    let mut lib = reopen(t.path(), Access::Write);
+    assert!(matches!(
+        lib.tag(doc, &["x".into()], &[]),
+        Err(Error::SignInRequired { .. })
+    ));
+    drop(lib);
+    drop(sign_in(t.path(), "Ann", ANN).unwrap());
+    let locked = LockedLibrary::open(&lib_dir, Access::Read).unwrap();
+    assert!(matches!(
+        locked.unlock(&secret(PASS)),
+        Err(Error::SignInRequired { .. })
+    ));
+}
+
+/// `tests/fixtures/people-v1` (a library kept by its people, written once) keeps opening
+/// for its people alone, with the same people and roles.
+#[test]
+fn the_people_fixture_still_opens_for_its_people() {
+    let t = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/people-v1");
+    copy_dir(&fixture.join("library"), &t.path().join("lib"));
+    assert!(matches!(
+        LockedLibrary::open(&t.path().join("lib"), Access::Read)
+            .unwrap()
+            .unlock(&secret("fixture passphrase")),
+        Err(Error::SignInRequired { .. })
+    ));
+    let mut bea = sign_in(t.path(), "bea cruz", "bea fixture passphrase").unwrap();
+    let people: Vec<(String, Role)> = bea
+        .people()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.name, p.role))
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("Ann Lee".into(), Role::Owner),
+            ("Bea Cruz".into(), Role::RegistrarStaff)
+        ]
+    );
+    let doc = bea.catalog().list(Default::default()).unwrap()[0].id;
+    assert_eq!(
+        content(&bea, doc, None),
+        std::fs::read(fixture.join("content/letter.txt")).unwrap()
+    );
+    bea.tag(doc, &["moved".into()], &[]).unwrap();
+    assert!(matches!(
+        bea.place_legal_hold(doc, None),
+        Err(Error::NotPermitted { .. })
+    ));
+    let report = bea.verify(&mut |_| {}).unwrap();
+    assert!(report.is_clean(), "{report:?}");
+}
