@@ -4,6 +4,7 @@
 
 // Tauri's command macro generates helper items beside each command, so commands are
 // named by their module (`commands::browse::search`), not re-exported.
+pub mod access;
 pub mod browse;
 pub mod edit;
 pub mod fields;

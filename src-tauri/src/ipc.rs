@@ -4,6 +4,7 @@
 //! **API boundary:** the UI sees only these types. Core types stay free of specta and
 //! of the UI's needs; a field the UI needs is added here, converted from core.
 
+mod access;
 mod fields;
 mod people;
 mod rules;
@@ -16,6 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub use access::{Ability, AccessState, StaffMember};
 pub use fields::{TypeField, TypeFields};
 pub use people::{People, PersonDossier, PersonEdit, Requirements, RosterOutcome};
 pub use rules::{RuleForm, RuleHit, SavedRule};
@@ -73,9 +75,12 @@ pub enum LibraryState {
     None {
         path: String,
     },
-    /// A library is there and needs its passphrase (the keyring had no key for it).
+    /// A library is there and needs its passphrase (the keyring had no key for it), or,
+    /// kept by its people, one of them to sign in.
     Locked {
         path: String,
+        /// The people who can sign in (empty: the library's passphrase opens it).
+        people: Vec<String>,
     },
     /// Another program holds the writer lock.
     InUse {

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use dossier_core::Library;
+use dossier_core::{Library, PublicIdentity};
 use dossier_sync::{Owned, Replica, Unanswered};
 use tokio::sync::{Notify, Semaphore};
 
@@ -29,6 +29,8 @@ pub struct Session {
     readers: Arc<Readers>,
     /// A change was made on this desktop (the sync service listens).
     changes: Notify,
+    /// The person signed in on the writer (issue 21), if the library is kept by its people.
+    person: Mutex<Option<PublicIdentity>>,
 }
 
 /// The pool of read-only handles: a permit of `free` for each handle in `idle`.
@@ -46,6 +48,7 @@ impl Session {
         let readers = (0..READERS)
             .map(|_| lib.reader())
             .collect::<Result<Vec<_>, _>>()?;
+        let person = Mutex::new(lib.person().cloned());
         Ok(Arc::new(Self {
             writer: Owned::named(lib, "dossier-writer"),
             readers: Arc::new(Readers {
@@ -53,7 +56,22 @@ impl Session {
                 free: Arc::new(Semaphore::new(READERS)),
             }),
             changes: Notify::new(),
+            person,
         }))
+    }
+
+    /// The person signed in on the writer.
+    pub fn person(&self) -> Option<PublicIdentity> {
+        self.person
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Note who is signed in on the writer now (after the library became kept by its
+    /// people, its first owner signed in on the spot).
+    pub fn set_person(&self, person: Option<PublicIdentity>) {
+        *self.person.lock().unwrap_or_else(PoisonError::into_inner) = person;
     }
 
     /// Finish every change queued so far, then close the library (releasing the writer

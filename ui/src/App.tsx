@@ -27,7 +27,7 @@ export function App() {
     case "none":
       return <FirstRun path={s.path} onDone={refresh} />;
     case "locked":
-      return <Unlock path={s.path} onDone={refresh} />;
+      return <Unlock path={s.path} people={s.people} onDone={refresh} />;
     case "in_use":
       return (
         <div className="center">

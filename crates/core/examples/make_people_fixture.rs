@@ -32,7 +32,13 @@ fn main() -> fixtures::Res<()> {
     )?;
     lib.import(&[content], &ImportOptions::default(), &mut |_| {})?;
     lib.become_owner("Ann Lee", "ann fixture passphrase", kdf)?;
-    lib.add_person("Bea Cruz", "bea fixture passphrase", kdf, Role::RegistrarStaff, &[])?;
+    lib.add_person(
+        "Bea Cruz",
+        "bea fixture passphrase",
+        kdf,
+        Role::RegistrarStaff,
+        &[],
+    )?;
     drop(lib);
     Ok(())
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a member may do, by role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Manages people and roles, and everything else.

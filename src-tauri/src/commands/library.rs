@@ -46,7 +46,8 @@ pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppRes
         return Ok(LibraryState::Open { path, documents });
     }
     if state.is_locked() {
-        return Ok(LibraryState::Locked { path });
+        let people = people_here(root).await?;
+        return Ok(LibraryState::Locked { path, people });
     }
     if !root.join("library.json").is_file() {
         return Ok(LibraryState::None { path });
@@ -67,7 +68,8 @@ pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppRes
         // No entry, or no keyring on this desktop: ask for the passphrase.
         Ok(FromKeyring::Locked(locked, _)) => {
             state.set(Phase::Locked(locked));
-            Ok(LibraryState::Locked { path })
+            let people = people_here(state.root()).await?;
+            Ok(LibraryState::Locked { path, people })
         }
         Err(dossier_core::Error::LibraryInUse { .. }) => Ok(LibraryState::InUse {
             message: "Another Dossier window or command is using this library. Close it, \
@@ -77,6 +79,21 @@ pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppRes
         }),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The names of the people who can sign in to the library at `root` (none: its
+/// passphrase opens it).
+async fn people_here(root: std::path::PathBuf) -> AppResult<Vec<String>> {
+    tauri::async_runtime::spawn_blocking(move || -> dossier_core::Result<Vec<String>> {
+        Ok(LockedLibrary::open(&root, Access::Read)?
+            .people_here()?
+            .into_iter()
+            .map(|p| p.name)
+            .collect())
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(AppError::from)
 }
 
 /// The library opened for writing, unlocked from the keyring when it keeps the key (and
@@ -128,13 +145,15 @@ pub async fn create_library(
     Ok(shown)
 }
 
-/// Unlock with the passphrase or recovery key typed on the lock screen.
+/// Unlock with the passphrase or recovery key typed on the lock screen; in a library kept
+/// by its people, sign in as `person` with their own passphrase.
 #[tauri::command]
 #[specta::specta]
 pub async fn unlock_library(
     app: AppHandle,
     state: State<'_, AppState>,
     secret: String,
+    person: Option<String>,
 ) -> AppResult<LibraryState> {
     let Some(locked) = state.take_locked() else {
         return Err(AppError::not_open());
@@ -143,9 +162,15 @@ pub async fn unlock_library(
     let keyring = state.settings().use_keyring;
     let secret = Zeroizing::new(secret);
     let unlocked = tauri::async_runtime::spawn_blocking(move || -> dossier_core::Result<_> {
-        let secret = match Secret::from_input(&secret) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err((e, locked))),
+        let secret = match person {
+            Some(who) => Secret::Person {
+                who,
+                passphrase: secret,
+            },
+            None => match Secret::from_input(&secret) {
+                Ok(s) => s,
+                Err(e) => return Ok(Err((e, locked))),
+            },
         };
         match locked.unlock(&secret) {
             Ok(lib) => {

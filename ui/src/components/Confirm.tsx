@@ -8,17 +8,22 @@ export function ConfirmButton({
   confirm,
   onConfirm,
   testId,
+  disabled,
+  title,
 }: {
   label: string;
   question: string;
   confirm: string;
   onConfirm: () => void;
   testId?: string;
+  /** Not offered (the reason in `title`). */
+  disabled?: boolean;
+  title?: string;
 }) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (
-      <button className="danger" onClick={() => setAsking(true)} data-testid={testId}>
+      <button className="danger" onClick={() => setAsking(true)} data-testid={testId} disabled={disabled} title={title}>
         {label}
       </button>
     );

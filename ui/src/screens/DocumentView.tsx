@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, contentUrl, describe, pageUrl } from "../api";
 import type { Document, Mark, SyncStatus } from "../bindings";
 import { formatBytes, formatDate, isPicture, kindOf } from "../lib/format";
+import { gate, useAccess } from "../lib/access";
 import { ErrorNote } from "../components/ErrorNote";
 import { CompareView } from "../components/CompareView";
 import { exportTo } from "../lib/actions";
@@ -113,6 +114,7 @@ export function DocumentView({
 
 function TrashButton({ doc }: { doc: Document }) {
   const client = useQueryClient();
+  const access = useAccess();
   const act = useMutation({
     mutationFn: () => (doc.trashed ? commands.untrash([doc.id]) : commands.trash([doc.id])),
     onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
@@ -123,6 +125,7 @@ function TrashButton({ doc }: { doc: Document }) {
         className={doc.trashed ? undefined : "danger"}
         onClick={() => act.mutate()}
         disabled={act.isPending}
+        {...gate(access?.edit)}
         data-testid={doc.trashed ? "untrash" : "trash"}
       >
         {doc.trashed ? "Restore from trash" : "Move to trash"}
@@ -262,6 +265,7 @@ function TextPreview({ id }: { id: string }) {
 
 function Details({ doc }: { doc: Document }) {
   const client = useQueryClient();
+  const access = useAccess();
   const [title, setTitle] = useState(doc.title);
   const [type, setType] = useState(doc.doc_type ?? "");
   const [subjectId, setSubjectId] = useState(doc.subject_id ?? "");
@@ -339,7 +343,7 @@ function Details({ doc }: { doc: Document }) {
           </button>
         ))}
       {save.isError && <ErrorNote {...describe(save.error)} />}
-      <button className="primary" type="submit" disabled={save.isPending} data-testid="save">
+      <button className="primary" type="submit" disabled={save.isPending} {...gate(access?.edit)} data-testid="save">
         {save.isPending ? "Saving…" : save.isSuccess ? "Saved" : "Save"}
       </button>
       <Keeping doc={doc} />
@@ -350,6 +354,7 @@ function Details({ doc }: { doc: Document }) {
 /** Legal hold and retention: what keeps the document from being deleted for good. */
 function Keeping({ doc }: { doc: Document }) {
   const client = useQueryClient();
+  const access = useAccess();
   const [reason, setReason] = useState("");
   const [until, setUntil] = useState(doc.retain_until ?? "");
   useEffect(() => setUntil(doc.retain_until ?? ""), [doc.retain_until]);
@@ -377,7 +382,13 @@ function Keeping({ doc }: { doc: Document }) {
         Reason (kept in the history)
         <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="hold-reason" />
       </label>
-      <button type="button" onClick={() => hold.mutate()} disabled={hold.isPending} data-testid="hold-toggle">
+      <button
+        type="button"
+        onClick={() => hold.mutate()}
+        disabled={hold.isPending}
+        {...gate(access?.dispose)}
+        data-testid="hold-toggle"
+      >
         {doc.legal_hold ? "Lift the legal hold" : "Place a legal hold"}
       </button>
       {hold.isError && <ErrorNote {...describe(hold.error)} />}
@@ -390,6 +401,7 @@ function Keeping({ doc }: { doc: Document }) {
           type="button"
           onClick={() => retain.mutate(until || null)}
           disabled={retain.isPending || until === (doc.retain_until ?? "")}
+          {...gate(access?.dispose)}
           data-testid="retain-save"
         >
           Keep until this date
@@ -406,6 +418,7 @@ function Keeping({ doc }: { doc: Document }) {
 }
 
 function Versions({ doc }: { doc: Document }) {
+  const access = useAccess();
   const client = useQueryClient();
   const [comparing, setComparing] = useState<number | null>(null);
   const restore = useMutation({
@@ -452,7 +465,7 @@ function Versions({ doc }: { doc: Document }) {
           placeholder="What changed (optional)"
           aria-label="Note for the new version"
         />
-        <button onClick={() => upload.mutate()} disabled={upload.isPending} data-testid="upload-version">
+        <button onClick={() => upload.mutate()} disabled={upload.isPending} {...gate(access?.edit)} data-testid="upload-version">
           {upload.isPending ? "Adding…" : "Add a new version…"}
         </button>
       </div>

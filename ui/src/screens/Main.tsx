@@ -18,13 +18,20 @@ import { TrashBar } from "../components/TrashBar";
 import { People } from "./People";
 import { Person } from "./Person";
 import { Rules } from "./Rules";
+import { Access } from "./Access";
+import { SignedIn } from "../components/SignedIn";
 import { SaveView, SavedViews } from "../components/SavedViews";
 import type { ViewForm } from "../bindings";
 import { ColumnsMenu } from "../components/ColumnsMenu";
 import { DEFAULT_COLUMNS, columnsOf, type Column } from "../lib/columns";
 
 /** What the middle of the window shows. */
-type Screen = { kind: "documents" } | { kind: "people" } | { kind: "person"; id: string } | { kind: "rules" };
+type Screen =
+  | { kind: "documents" }
+  | { kind: "people" }
+  | { kind: "person"; id: string }
+  | { kind: "rules" }
+  | { kind: "access" };
 
 export interface Filters {
   doc_type: string | null;
@@ -87,7 +94,12 @@ export function Main() {
   // The shortcuts of the whole window (the sheet lists them: components/Shortcuts).
   const [sheet, setSheet] = useState(false);
   useEffect(() => {
-    const places: Record<string, Screen> = { "1": { kind: "documents" }, "2": { kind: "people" }, "3": { kind: "rules" } };
+    const places: Record<string, Screen> = {
+      "1": { kind: "documents" },
+      "2": { kind: "people" },
+      "3": { kind: "rules" },
+      "4": { kind: "access" },
+    };
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
       const typing = t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
@@ -224,6 +236,7 @@ export function Main() {
                 ["documents", "Documents"],
                 ["people", "People"],
                 ["rules", "Rules"],
+                ["access", "Access"],
               ] as const
             ).map(([kind, label]) => (
               <button
@@ -236,6 +249,7 @@ export function Main() {
               </button>
             ))}
           </nav>
+          <SignedIn />
           <SavedViews onOpen={openView} />
           {screen.kind === "documents" && (
           <FacetPanel
@@ -270,6 +284,11 @@ export function Main() {
         {screen.kind === "rules" && (
           <main className="content">
             <Rules onOpenDocument={openDocument} />
+          </main>
+        )}
+        {screen.kind === "access" && (
+          <main className="content">
+            <Access />
           </main>
         )}
         <main className="content" hidden={screen.kind !== "documents"} data-testid="content" data-results-for={onScreen === paged && paged.current ? text : undefined}>

@@ -330,9 +330,15 @@ impl Library {
         let before = kf.slots.len();
         kf.slots
             .retain(|s| !matches!(s.kdf, SlotKdf::Passphrase { .. }));
-        if kf.slots.len() != before && kf.has_people() {
+        if !kf.has_people() {
+            return Ok(());
+        }
+        if kf.slots.len() != before {
             self.write_key_file(&kf)?;
         }
+        // Nor does the OS keyring keep its key: whoever sits at a shared desktop's session
+        // could take it from there. No keyring on this desktop: nothing kept to forget.
+        let _ = crate::keys::OsKeyring.forget(self.library_id());
         Ok(())
     }
 

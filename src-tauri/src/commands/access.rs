@@ -1,0 +1,158 @@
+//! People and access (issue 21): who is signed in and what they may do, the library's
+//! people, taking the library into its people's keeping, adding, changing and removing
+//! people, and signing out. Every rule is core's (`Library::check_may`, `Registry`); this
+//! only adapts.
+
+use dossier_core::{Access, KdfParams, LockedLibrary, MemberId, Permission, Role};
+use tauri::{AppHandle, State};
+use zeroize::Zeroizing;
+
+use super::{change, parse_id};
+use crate::error::{AppError, AppResult};
+use crate::ipc::{Ability, AccessState, StaffMember};
+use crate::state::{AppState, Phase};
+
+fn member_id(s: &str) -> AppResult<MemberId> {
+    parse_id(s, "person")
+}
+
+/// Who is signed in and what their role lets them do, with the reason for each thing it
+/// does not.
+#[tauri::command]
+#[specta::specta]
+pub async fn access(state: State<'_, AppState>) -> AppResult<AccessState> {
+    let session = state.session()?;
+    let me = session.person().map(|p| p.member);
+    let (kept, person) = session
+        .read(move |lib| {
+            let kept = lib.key_file()?.has_people();
+            let mut people = lib.people()?;
+            let person = people.iter_mut().find(|p| Some(p.member) == me).map(|p| {
+                p.signed_in = true;
+                StaffMember::from(p.clone())
+            });
+            Ok((kept, person))
+        })
+        .await?;
+    let role = person.as_ref().map(|p| p.role);
+    Ok(AccessState {
+        kept_by_people: kept,
+        edit: Ability::of(kept, role, Permission::Edit),
+        dispose: Ability::of(kept, role, Permission::Dispose),
+        manage_people: Ability::of(kept, role, Permission::ManagePeople),
+        person,
+    })
+}
+
+/// The library's people, owner first.
+#[tauri::command]
+#[specta::specta]
+pub async fn staff(state: State<'_, AppState>) -> AppResult<Vec<StaffMember>> {
+    let session = state.session()?;
+    let me = session.person().map(|p| p.member);
+    session
+        .read(move |lib| {
+            Ok(lib
+                .people()?
+                .into_iter()
+                .map(|mut p| {
+                    p.signed_in = Some(p.member) == me;
+                    StaffMember::from(p)
+                })
+                .collect())
+        })
+        .await
+}
+
+/// Keep the library by its people, owned by `name` (who is signed in at once): from now
+/// on each person signs in with their own passphrase.
+#[tauri::command]
+#[specta::specta]
+pub async fn take_ownership(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    passphrase: String,
+) -> AppResult<()> {
+    let passphrase = Zeroizing::new(passphrase);
+    let me = change(&app, &state, move |lib| {
+        lib.become_owner(&name, &passphrase, KdfParams::default())
+    })
+    .await?;
+    state.session()?.set_person(Some(me));
+    Ok(())
+}
+
+/// Add a person who signs in on this desktop with the passphrase they type; returns them
+/// (with the fingerprint to read to them).
+#[tauri::command]
+#[specta::specta]
+pub async fn add_staff(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    passphrase: String,
+    role: Role,
+    collections: Vec<String>,
+) -> AppResult<StaffMember> {
+    let passphrase = Zeroizing::new(passphrase);
+    let added = change(&app, &state, move |lib| {
+        let added = lib.add_person(&name, &passphrase, KdfParams::default(), role, &collections)?;
+        lib.people()
+            .map(|people| people.into_iter().find(|p| p.member == added.member))
+    })
+    .await?;
+    added
+        .map(StaffMember::from)
+        .ok_or_else(|| AppError::internal("the person just added is not among the people"))
+}
+
+/// Give a person another role (and a department member's collections).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_staff_role(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    member: String,
+    role: Role,
+    collections: Vec<String>,
+) -> AppResult<()> {
+    let member = member_id(&member)?;
+    change(&app, &state, move |lib| {
+        lib.set_role(member, role, &collections)
+    })
+    .await
+}
+
+/// Remove a person: nothing they sign from now on is accepted and their passphrase opens
+/// nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_staff(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    member: String,
+) -> AppResult<()> {
+    let member = member_id(&member)?;
+    change(&app, &state, move |lib| lib.remove_person(member)).await
+}
+
+/// Sign out (or lock): finish queued changes, close the library and ask for a person (or
+/// the passphrase) again. Offices share desktops.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> AppResult<()> {
+    let root = state.root();
+    let locked = tauri::async_runtime::spawn_blocking({
+        let app = app.clone();
+        move || {
+            use tauri::Manager;
+            app.state::<AppState>().close();
+            LockedLibrary::open(&root, Access::Write)
+        }
+    })
+    .await
+    .map_err(AppError::internal)??;
+    state.set(Phase::Locked(locked));
+    Ok(())
+}

@@ -1,0 +1,73 @@
+//! Who is signed in, what their role lets them do, and the library's people as the
+//! People and access screen shows them (issue 21).
+
+use serde::Serialize;
+use specta::Type;
+
+use dossier_core::{Permission, Role};
+
+/// A person of the library.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct StaffMember {
+    pub member: String,
+    pub name: String,
+    pub role: Role,
+    /// The role in words.
+    pub role_name: String,
+    /// A department member's collections.
+    pub collections: Vec<String>,
+    /// 24 digits in six groups, to compare out of band with the person's own screen.
+    pub fingerprint: String,
+    pub signed_in: bool,
+}
+
+impl From<dossier_core::PersonEntry> for StaffMember {
+    fn from(p: dossier_core::PersonEntry) -> Self {
+        Self {
+            member: p.member.to_string(),
+            name: p.name,
+            role_name: p.role.name().to_owned(),
+            role: p.role,
+            collections: p.collections,
+            fingerprint: p.fingerprint,
+            signed_in: p.signed_in,
+        }
+    }
+}
+
+/// One thing the signed-in person may or may not do, and why not.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct Ability {
+    pub allowed: bool,
+    /// Why not, in words, when not allowed.
+    pub reason: Option<String>,
+}
+
+/// Who is signed in and what they may do.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AccessState {
+    /// Whether the library is kept by its people (else whoever unlocks may do everything).
+    pub kept_by_people: bool,
+    /// The person signed in (`None` in a library without people).
+    pub person: Option<StaffMember>,
+    /// Add and file records (for department staff, in their collections).
+    pub edit: Ability,
+    /// Holds, retention, deleting for good.
+    pub dispose: Ability,
+    /// Add, change and remove people.
+    pub manage_people: Ability,
+}
+
+impl Ability {
+    /// Whether `role` (`None`: a library without people) allows `permission`.
+    pub fn of(kept_by_people: bool, role: Option<Role>, permission: Permission) -> Self {
+        let allowed = !kept_by_people || role.is_some_and(|r| r.allows(permission));
+        Self {
+            allowed,
+            reason: (!allowed).then(|| match role {
+                Some(r) => format!("As {}, you may not {}.", r.name(), permission.name()),
+                None => format!("Sign in to {}.", permission.name()),
+            }),
+        }
+    }
+}

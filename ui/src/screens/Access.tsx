@@ -1,0 +1,240 @@
+// People and access (issue 21): who keeps the library, their roles and fingerprints; an
+// owner adds people (each types their own passphrase), changes roles and removes people.
+// In a library not yet kept by its people, whoever unlocked can take it into their keeping.
+
+import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { commands, describe } from "../api";
+import type { Role, StaffMember } from "../bindings";
+import { ErrorNote } from "../components/ErrorNote";
+import { ConfirmButton } from "../components/Confirm";
+import { gate, useAccess } from "../lib/access";
+
+const ROLES: [Role, string][] = [
+  ["owner", "Owner: manages people and roles, and everything else"],
+  ["records_officer", "Records officer: retention, holds, deleting for good"],
+  ["registrar_staff", "Registrar staff: reads and files every record"],
+  ["department_staff", "Department staff: their collections' records only"],
+  ["auditor", "Auditor: reads records and the history, changes nothing"],
+];
+
+function collectionsOf(text: string): string[] {
+  return text
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+}
+
+export function Access() {
+  const access = useAccess();
+  const people = useQuery({ queryKey: ["library", "staff"], queryFn: () => commands.staff() });
+  if (!access) return <p className="muted">Loading…</p>;
+  if (!access.kept_by_people) return <TakeOwnership />;
+  return (
+    <section className="access" data-testid="access">
+      <h1>People and access</h1>
+      <p className="muted">
+        Each person signs in with their own passphrase. Compare a new person's fingerprint with the one their own
+        screen shows before they rely on it.
+      </p>
+      {people.isError && <ErrorNote {...describe(people.error)} />}
+      <table className="staff" data-testid="staff">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Role</th>
+            <th>Collections</th>
+            <th>Fingerprint</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {(people.data ?? []).map((p) => (
+            <StaffRow key={p.member} person={p} manage={access.manage_people} />
+          ))}
+        </tbody>
+      </table>
+      {access.manage_people.allowed ? (
+        <AddPerson />
+      ) : (
+        <p className="muted small" data-testid="manage-reason">
+          {access.manage_people.reason}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function StaffRow({ person, manage }: { person: StaffMember; manage: { allowed: boolean; reason: string | null } }) {
+  const client = useQueryClient();
+  const done = () => client.invalidateQueries({ queryKey: ["library"] });
+  const role = useMutation({
+    mutationFn: (next: Role) =>
+      commands.setStaffRole(person.member, next, next === "department_staff" ? person.collections : []),
+    onSuccess: done,
+  });
+  const remove = useMutation({ mutationFn: () => commands.removeStaff(person.member), onSuccess: done });
+  const owner = person.role === "owner" && person.signed_in;
+  return (
+    <tr data-testid={`staff-${person.name}`}>
+      <td>
+        {person.name}
+        {person.signed_in && <span className="muted small"> (you)</span>}
+      </td>
+      <td>
+        <select
+          aria-label={`Role of ${person.name}`}
+          value={person.role}
+          onChange={(e) => role.mutate(e.target.value as Role)}
+          {...gate(owner ? { allowed: false, reason: "You stay the owner." } : manage)}
+        >
+          {ROLES.filter(([r]) => r !== "department_staff" || person.collections.length > 0).map(([r]) => (
+            <option key={r} value={r}>
+              {r.replace("_", " ")}
+            </option>
+          ))}
+        </select>
+        {role.isError && <ErrorNote {...describe(role.error)} />}
+      </td>
+      <td>{person.collections.join(", ")}</td>
+      <td>
+        <code className="fingerprint">{person.fingerprint}</code>
+      </td>
+      <td>
+        {!person.signed_in && (
+          <ConfirmButton
+            label="Remove"
+            question={`Remove ${person.name}? Nothing they do from now on is accepted; what they already downloaded stays with them.`}
+            confirm="Remove"
+            onConfirm={() => remove.mutate()}
+            testId={`remove-${person.name}`}
+            {...gate(manage)}
+          />
+        )}
+        {remove.isError && <ErrorNote {...describe(remove.error)} />}
+      </td>
+    </tr>
+  );
+}
+
+function AddPerson() {
+  const client = useQueryClient();
+  const [name, setName] = useState("");
+  const [passphrase, setPassphrase] = useState("");
+  const [again, setAgain] = useState("");
+  const [role, setRole] = useState<Role>("registrar_staff");
+  const [collections, setCollections] = useState("");
+  const add = useMutation({
+    mutationFn: () =>
+      commands.addStaff(name.trim(), passphrase, role, role === "department_staff" ? collectionsOf(collections) : []),
+    onSuccess: () => {
+      setName("");
+      setPassphrase("");
+      setAgain("");
+      setCollections("");
+      return client.invalidateQueries({ queryKey: ["library"] });
+    },
+  });
+  const mismatch = again !== "" && again !== passphrase;
+  const ready =
+    name.trim() !== "" &&
+    passphrase.length >= 8 &&
+    passphrase === again &&
+    (role !== "department_staff" || collectionsOf(collections).length > 0);
+  return (
+    <form
+      className="card add-person"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) add.mutate();
+      }}
+      data-testid="add-person"
+    >
+      <h2>Add a person</h2>
+      <p className="muted small">They type their own passphrase here; nobody else needs to know it.</p>
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="person-name" />
+      </label>
+      <label>
+        Role
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="person-role">
+          {ROLES.map(([r, words]) => (
+            <option key={r} value={r}>
+              {words}
+            </option>
+          ))}
+        </select>
+      </label>
+      {role === "department_staff" && (
+        <label>
+          Collections (separated by commas)
+          <input value={collections} onChange={(e) => setCollections(e.target.value)} data-testid="person-collections" />
+        </label>
+      )}
+      <label>
+        Their passphrase (at least 8 characters)
+        <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="person-passphrase" />
+      </label>
+      <label>
+        Again
+        <input type="password" value={again} onChange={(e) => setAgain(e.target.value)} data-testid="person-passphrase-again" />
+      </label>
+      {mismatch && <p className="muted small">The two passphrases differ.</p>}
+      {add.isError && <ErrorNote {...describe(add.error)} />}
+      {add.isSuccess && (
+        <p data-testid="added">
+          Added {add.data.name}. Fingerprint: <code className="fingerprint">{add.data.fingerprint}</code>
+        </p>
+      )}
+      <button className="primary" type="submit" disabled={!ready || add.isPending} data-testid="person-add">
+        {add.isPending ? "Adding…" : "Add"}
+      </button>
+    </form>
+  );
+}
+
+function TakeOwnership() {
+  const client = useQueryClient();
+  const [name, setName] = useState("");
+  const [passphrase, setPassphrase] = useState("");
+  const [again, setAgain] = useState("");
+  const take = useMutation({
+    mutationFn: () => commands.takeOwnership(name.trim(), passphrase),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
+  });
+  const ready = name.trim() !== "" && passphrase.length >= 8 && passphrase === again;
+  return (
+    <form
+      className="card narrow"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) take.mutate();
+      }}
+      data-testid="take-ownership"
+    >
+      <h1>Keep this library by its people</h1>
+      <p className="muted">
+        Today anyone with the library's passphrase may do anything, and the history names whoever typed it. Kept by
+        its people, each person signs in with their own passphrase and may do what their role allows; you become its
+        owner. The library's passphrase then opens nothing; the recovery key stays in your safe.
+      </p>
+      <label>
+        Your name
+        <input value={name} onChange={(e) => setName(e.target.value)} data-testid="owner-name" />
+      </label>
+      <label>
+        Your own passphrase (at least 8 characters)
+        <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="owner-passphrase" />
+      </label>
+      <label>
+        Again
+        <input type="password" value={again} onChange={(e) => setAgain(e.target.value)} data-testid="owner-passphrase-again" />
+      </label>
+      {take.isError && <ErrorNote {...describe(take.error)} />}
+      <button className="primary" type="submit" disabled={!ready || take.isPending} data-testid="take">
+        {take.isPending ? "Working…" : "Become the owner"}
+      </button>
+    </form>
+  );
+}
