@@ -49,7 +49,13 @@ pub struct Settings {
     /// Minutes between syncs with the remote (changes made here are also sent soon
     /// after they settle).
     pub sync_minutes: u32,
+    /// In a library kept by its people, sign out after so many minutes without a key
+    /// pressed or the mouse moved (offices share desktops); 0: never.
+    pub lock_after_minutes: u32,
 }
+
+/// Sign out after a quarter of an hour without use, unless the settings say otherwise.
+pub const DEFAULT_LOCK_MINUTES: u32 = 15;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -59,6 +65,7 @@ impl Default for Settings {
             ocr_languages: vec!["eng".into()],
             use_keyring: true,
             sync_minutes: 5,
+            lock_after_minutes: DEFAULT_LOCK_MINUTES,
         }
     }
 }
@@ -123,6 +130,11 @@ impl Settings {
                 "Sync between every minute and once a day (1 to 1440 minutes).".into(),
             ));
         }
+        if self.lock_after_minutes > 24 * 60 {
+            return Err(invalid(
+                "Sign out after at most a day without use (0 to 1440 minutes; 0: never).".into(),
+            ));
+        }
         if self.ocr_languages.is_empty() {
             return Err(invalid("Choose at least one OCR language.".into()));
         }
@@ -172,6 +184,7 @@ mod tests {
             ocr_languages: vec!["eng".into(), "fra".into()],
             use_keyring: false,
             sync_minutes: 30,
+            lock_after_minutes: 5,
         };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
@@ -188,6 +201,7 @@ mod tests {
         assert!(!s.use_keyring);
         assert_eq!(s.ocr_languages, vec!["eng".to_string()]);
         assert_eq!(s.sync_minutes, 5);
+        assert_eq!(s.lock_after_minutes, DEFAULT_LOCK_MINUTES);
     }
 
     #[test]
@@ -220,6 +234,10 @@ mod tests {
             },
             Settings {
                 sync_minutes: 0,
+                ..Settings::default()
+            },
+            Settings {
+                lock_after_minutes: 24 * 60 + 1,
                 ..Settings::default()
             },
             Settings {

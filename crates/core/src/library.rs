@@ -284,6 +284,9 @@ pub struct Library {
     journal_written: u64,
     /// The person signed in (issue 21), in a library kept by its people.
     person: Option<keys::Identity>,
+    /// The registry last replayed, and the newest people operation it was replayed to
+    /// (`Catalog::people_mark`): replayed again only when that moves.
+    people_cache: std::sync::Mutex<Option<(i64, Option<crate::members::Registry>)>>,
 }
 
 impl Library {
@@ -372,6 +375,7 @@ impl Library {
             store,
             journal_written: 0,
             person: None,
+            people_cache: Default::default(),
         };
         if writer {
             // Segments a crash kept from being written after their transaction.

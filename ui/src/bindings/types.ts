@@ -614,6 +614,11 @@ export type Settings = {
 	 *  after they settle).
 	 */
 	sync_minutes?: number,
+	/**
+	 *  In a library kept by its people, sign out after so many minutes without a key
+	 *  pressed or the mouse moved (offices share desktops); 0: never.
+	 */
+	lock_after_minutes?: number,
 };
 
 /**  The settings screen: this desktop's settings and how the watched folders are doing. */

@@ -165,6 +165,7 @@ function Form({ view, onSave, busy }: { view: SettingsView; onSave: (s: Settings
           />{" "}
           Remember the key on this computer, so Dossier opens without the passphrase
         </label>
+        <LockAfter settings={s} onSave={onSave} busy={busy} />
       </section>
 
       <Sharing settings={s} onSave={onSave} busy={busy} />
@@ -231,5 +232,34 @@ function CheckLibrary() {
       )}
       {check.isError && <ErrorNote {...describe(check.error)} />}
     </section>
+  );
+}
+
+/** "Sign out after … minutes without use" (a library kept by its people; 0: never). */
+function LockAfter({ settings, onSave, busy }: { settings: SettingsT; onSave: (s: SettingsT) => void; busy: boolean }) {
+  const saved = settings.lock_after_minutes ?? 15;
+  const [minutes, setMinutes] = useState(String(saved));
+  const n = Number(minutes);
+  const valid = Number.isInteger(n) && n >= 0 && n <= 1440;
+  return (
+    <div className="line">
+      <label className="inline">
+        Sign out after
+        <input
+          type="number"
+          min={0}
+          max={1440}
+          step={1}
+          className="minutes"
+          value={minutes}
+          onChange={(e) => setMinutes(e.target.value)}
+          data-testid="lock-after"
+        />
+        minutes without use (0: never)
+      </label>
+      <button disabled={busy || !valid || n === saved} onClick={() => onSave({ ...settings, lock_after_minutes: n })}>
+        Use this
+      </button>
+    </div>
   );
 }

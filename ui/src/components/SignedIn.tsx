@@ -1,9 +1,11 @@
-// Who is signed in, in the sidebar, and signing out (offices share desktops).
+// Who is signed in, in the sidebar, and signing out: by hand, or after the settings'
+// minutes without use (offices share desktops).
 
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, describe } from "../api";
 import { ErrorNote } from "./ErrorNote";
 import { useAccess } from "../lib/access";
+import { useIdle } from "../lib/idle";
 
 export function SignedIn() {
   const access = useAccess();
@@ -15,6 +17,9 @@ export function SignedIn() {
       return client.invalidateQueries({ queryKey: ["state"] });
     },
   });
+  const settings = useQuery({ queryKey: ["settings"], queryFn: () => commands.getSettings() });
+  const minutes = access?.person ? (settings.data?.settings.lock_after_minutes ?? 15) : null;
+  useIdle(minutes, () => out.mutate());
   if (!access?.person) return null;
   return (
     <div className="signed-in" data-testid="signed-in">

@@ -10,7 +10,17 @@ use crate::format::member::SignedStatement;
 use crate::format::op::{Op, OpKind};
 use crate::ids::DocId;
 
+/// The newest people operation's position, through the `ops_people` index (migration 15).
+const PEOPLE_MARK: &str = "SELECT coalesce(max(seq), 0) FROM ops
+                           WHERE kind IN ('library_owned', 'member_statement')";
+
 impl Catalog {
+    /// The position of the newest operation about the library's people (0: none): the
+    /// registry replayed from them is the same while it is.
+    pub fn people_mark(&self) -> Result<i64> {
+        Ok(self.conn.query_row(PEOPLE_MARK, [], |r| r.get(0))?)
+    }
+
     /// Every `LibraryOwned` owner in the order this catalog applied them (the first is the
     /// library's owner), and every statement about its people.
     pub fn people_ops(&self) -> Result<(Vec<PublicIdentity>, Vec<SignedStatement>)> {
@@ -49,5 +59,47 @@ impl Catalog {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Finding the people operations reads the partial index, never the whole journal.
+
+    use super::*;
+    use crate::format::op::Op;
+    use crate::ids::{DeviceId, MemberId};
+    use crate::keys::{Identity, MasterKey};
+
+    #[test]
+    fn the_people_mark_reads_its_index_not_the_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = Catalog::open(
+            &dir.path().join("c.sqlite"),
+            DeviceId::new(),
+            super::super::CatalogMode::Create,
+            &MasterKey::generate().catalog_key(),
+        )
+        .unwrap();
+        assert_eq!(c.people_mark().unwrap(), 0);
+        let owner = Identity::generate(MemberId::new(), "Ann").unwrap();
+        let op = Op {
+            stamp: c.next_stamp(),
+            kind: OpKind::LibraryOwned {
+                owner: owner.public().clone(),
+            },
+        };
+        c.apply_ops(&[op]).unwrap();
+        assert!(c.people_mark().unwrap() > 0);
+        assert_eq!(c.people_ops().unwrap().0, [owner.public().clone()]);
+        let plan: Vec<String> = c
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {PEOPLE_MARK}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert!(plan.iter().any(|p| p.contains("ops_people")), "{plan:?}");
     }
 }

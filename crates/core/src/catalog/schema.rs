@@ -308,6 +308,11 @@ const MIGRATIONS: &[&str] = &[
     UPDATE subject_registers SET created = 1
         WHERE stamp IN (SELECT stamp FROM ops WHERE kind = 'subject_created');
     "#,
+    // 15: the operations about the library's people (issue 21), found without reading the
+    // whole journal: every change asks who may make it.
+    r#"
+    CREATE INDEX ops_people ON ops(seq) WHERE kind IN ('library_owned', 'member_statement');
+    "#,
 ];
 
 /// The schema version this build creates and understands.

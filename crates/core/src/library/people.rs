@@ -69,11 +69,24 @@ impl Library {
     /// The library's people, replayed from the journal: `None` for a library without
     /// people (or a desktop that has not received them yet).
     pub fn registry(&self) -> Result<Option<Registry>> {
+        let mark = self.catalog.people_mark()?;
+        let cache = || {
+            self.people_cache
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some((seen, registry)) = cache().as_ref()
+            && *seen == mark
+        {
+            return Ok(registry.clone());
+        }
         let (owners, statements) = self.catalog.people_ops()?;
-        Ok(owners
+        let registry = owners
             .into_iter()
             .next()
-            .map(|owner| Registry::replay(self.library_id(), owner, &statements)))
+            .map(|owner| Registry::replay(self.library_id(), owner, &statements));
+        *cache() = Some((mark, registry.clone()));
+        Ok(registry)
     }
 
     /// The person signed in, if anyone is.
