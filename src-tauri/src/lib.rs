@@ -51,6 +51,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::access::add_staff,
             commands::access::set_staff_role,
             commands::access::remove_staff,
+            commands::access::change_passphrase,
+            commands::access::reset_staff,
             commands::access::sign_out,
             commands::browse::search,
             commands::browse::document,

@@ -2,8 +2,8 @@
 // keeping from the Access screen, an auditor added there (typing their own passphrase,
 // shown their fingerprint), signing out, the sign-in screen offering each person, the
 // auditor signed in and every change disabled with the reason (and refused by the
-// backend when asked anyway), the owner back with the wrong passphrase refused, then
-// removing the auditor. Every screen shot is also checked by axe-core. Run by
+// backend when asked anyway), his own passphrase changed, the owner back with the wrong
+// passphrase refused, then removing the auditor. Every screen shot is also checked by axe-core. Run by
 // scripts/test-app.sh; screenshots under target/e2e-screens/access-*.png.
 //
 //   node tests/app/access.mjs <app binary> <scratch dir> <corpus dir>
@@ -108,6 +108,17 @@ try {
   assert.equal(forced.err?.kind, "not_permitted", `the backend refuses too: ${JSON.stringify(forced)}`);
   await (await find(d, "go-access")).click();
   await waitForText(d, "manage-reason", (t) => t.includes("may not manage people"), "the auditor manages nobody");
+  // He changes his own passphrase; the old one opens nothing after.
+  const CAL2 = "cal's second passphrase";
+  await typeInto(await find(d, "change-passphrase-set-new"), CAL2);
+  await typeInto(await find(d, "change-passphrase-set-again"), CAL2);
+  await (await find(d, "change-passphrase-set")).click();
+  await waitForText(d, "change-passphrase", (t) => t.includes("Changed"), "the passphrase is changed");
+  await signOut(d);
+  const stale = await invoke(d, "unlock_library", { secret: CAL, person: "Cal Ortiz" });
+  assert.equal(stale.err?.kind, "wrong_passphrase", `the old passphrase is refused: ${JSON.stringify(stale)}`);
+  await signIn(d, "Cal Ortiz", CAL2);
+  await waitForText(d, "signed-in", (t) => t.includes("Cal Ortiz"), "Cal signs in with his new passphrase");
   await signOut(d);
 
   // 5. Ann: a wrong passphrase is refused; hers lets her in; she removes Cal.

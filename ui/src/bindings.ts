@@ -51,6 +51,13 @@ export const commands = {
 	 *  nothing.
 	 */
 	removeStaff: (member: string) => __TAURI_INVOKE<null>("remove_staff", { member }),
+	/**  Change the signed-in person's own passphrase. */
+	changePassphrase: (passphrase: string) => __TAURI_INVOKE<null>("change_passphrase", { passphrase }),
+	/**
+	 *  Give a person who forgot their passphrase new keys (same role), with the passphrase
+	 *  they type; returns them with the new fingerprint.
+	 */
+	resetStaff: (member: string, passphrase: string) => __TAURI_INVOKE<StaffMember>("reset_staff", { member, passphrase }),
 	/**
 	 *  Sign out (or lock): finish queued changes, close the library and ask for a person (or
 	 *  the passphrase) again. Offices share desktops.

@@ -45,6 +45,15 @@ pub enum PeopleCommand {
     /// Remove a person: nothing they sign from now on is accepted and their passphrase
     /// opens nothing. Owners only.
     Remove { person: String },
+    /// Change your own passphrase (the new one asked for, or DOSSIER_NEW_PASSPHRASE).
+    Passphrase,
+    /// Give a person who forgot their passphrase new keys, with the same role; they type
+    /// the new passphrase (or DOSSIER_NEW_PASSPHRASE). Owners only.
+    Reset {
+        person: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A role as typed: its name with dashes, underscores or spaces.
@@ -128,6 +137,34 @@ pub fn run(root: &Path, cmd: PeopleCommand) -> Result<u8> {
             let member = lib.resolve_person(&person)?;
             lib.set_role(member, role, &collections)?;
             println!("{person} is now {}.", role.name());
+            Ok(0)
+        }
+        PeopleCommand::Passphrase => {
+            let mut lib = unlock_local(root, Access::Write)?;
+            let passphrase = new_passphrase("DOSSIER_NEW_PASSPHRASE")?;
+            lib.change_passphrase(&passphrase, KdfParams::default())?;
+            println!("Your passphrase is changed, on every desktop once they sync.");
+            Ok(0)
+        }
+        PeopleCommand::Reset { person, json } => {
+            let mut lib = unlock_local(root, Access::Write)?;
+            let member = lib.resolve_person(&person)?;
+            let passphrase = new_passphrase("DOSSIER_NEW_PASSPHRASE")?;
+            let renewed = lib.reset_person(member, &passphrase, KdfParams::default())?;
+            let fingerprint = dossier_core::Fingerprint::of(&renewed);
+            if json {
+                output::json(&serde_json::json!({
+                    "member": renewed.member,
+                    "name": renewed.name,
+                    "fingerprint": fingerprint.as_str(),
+                }))?;
+            } else {
+                println!(
+                    "{} has new keys; their old passphrase opens nothing.",
+                    renewed.name
+                );
+                println!("Fingerprint: {fingerprint}");
+            }
             Ok(0)
         }
         PeopleCommand::Remove { person } => {

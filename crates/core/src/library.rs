@@ -250,6 +250,9 @@ impl LockedLibrary {
         // A library kept by its people is opened by a person signing in, never by
         // whoever sits at the desktop.
         if self.has_people()? {
+            // A key kept from before the library had people is forgotten (no keyring
+            // here: nothing kept).
+            let _ = OsKeyring.forget(self.library_id());
             return Ok(FromKeyring::Locked(self, None));
         }
         match OsKeyring.load(self.library_id()) {
@@ -655,6 +658,7 @@ impl Library {
         kdf: KdfParams,
     ) -> Result<String> {
         self.writer()?;
+        self.require(crate::role::Permission::ManagePeople)?;
         let mut kf = self.key_file()?;
         if kf.has_people() {
             return Err(Error::KeySlot(
@@ -662,7 +666,7 @@ impl Library {
             ));
         }
         let id = keys::add_passphrase_slot(&mut kf, &self.key, passphrase, label, kdf)?;
-        write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)?;
+        self.write_key_file(&kf)?;
         let op = self.audit_op(
             AuditAction::KeysChanged,
             None,
@@ -676,6 +680,7 @@ impl Library {
     /// Remove a key slot by id (never the last one).
     pub fn remove_slot(&mut self, id: &str) -> Result<()> {
         self.writer()?;
+        self.require(crate::role::Permission::ManagePeople)?;
         let mut kf = self.key_file()?;
         if kf.slots.iter().any(|s| s.id == id && s.member().is_some()) {
             return Err(Error::KeySlot(

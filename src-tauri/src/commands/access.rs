@@ -137,6 +137,44 @@ pub async fn remove_staff(
     change(&app, &state, move |lib| lib.remove_person(member)).await
 }
 
+/// Change the signed-in person's own passphrase.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_passphrase(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> AppResult<()> {
+    let passphrase = Zeroizing::new(passphrase);
+    change(&app, &state, move |lib| {
+        lib.change_passphrase(&passphrase, KdfParams::default())
+    })
+    .await
+}
+
+/// Give a person who forgot their passphrase new keys (same role), with the passphrase
+/// they type; returns them with the new fingerprint.
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_staff(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    member: String,
+    passphrase: String,
+) -> AppResult<StaffMember> {
+    let member = member_id(&member)?;
+    let passphrase = Zeroizing::new(passphrase);
+    let renewed = change(&app, &state, move |lib| {
+        lib.reset_person(member, &passphrase, KdfParams::default())?;
+        lib.people()
+            .map(|people| people.into_iter().find(|p| p.member == member))
+    })
+    .await?;
+    renewed
+        .map(StaffMember::from)
+        .ok_or_else(|| AppError::internal("the person given new keys is not among the people"))
+}
+
 /// Sign out (or lock): finish queued changes, close the library and ask for a person (or
 /// the passphrase) again. Offices share desktops.
 #[tauri::command]

@@ -54,6 +54,7 @@ export function Access() {
           ))}
         </tbody>
       </table>
+      <ChangePassphrase />
       {access.manage_people.allowed ? (
         <AddPerson />
       ) : (
@@ -112,6 +113,7 @@ function StaffRow({ person, manage }: { person: StaffMember; manage: { allowed: 
           />
         )}
         {remove.isError && <ErrorNote {...describe(remove.error)} />}
+        {manage.allowed && !person.signed_in && <NewKeys person={person} />}
       </td>
     </tr>
   );
@@ -236,5 +238,78 @@ function TakeOwnership() {
         {take.isPending ? "Working…" : "Become the owner"}
       </button>
     </form>
+  );
+}
+
+/** A new passphrase typed twice; `onSet` receives it once both agree. */
+function PassphrasePair({ label, busy, testId, onSet }: { label: string; busy: boolean; testId: string; onSet: (p: string) => void }) {
+  const [passphrase, setPassphrase] = useState("");
+  const [again, setAgain] = useState("");
+  const ready = passphrase.length >= 8 && passphrase === again;
+  return (
+    <form
+      className="line"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (ready) {
+          onSet(passphrase);
+          setPassphrase("");
+          setAgain("");
+        }
+      }}
+    >
+      <label className="inline">
+        New passphrase
+        <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid={`${testId}-new`} />
+      </label>
+      <label className="inline">
+        Again
+        <input type="password" value={again} onChange={(e) => setAgain(e.target.value)} data-testid={`${testId}-again`} />
+      </label>
+      <button type="submit" disabled={!ready || busy} data-testid={testId}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
+/** The signed-in person changes their own passphrase (the same keys). */
+function ChangePassphrase() {
+  const change = useMutation({ mutationFn: (p: string) => commands.changePassphrase(p) });
+  return (
+    <section className="card add-person" data-testid="change-passphrase">
+      <h2>Your passphrase</h2>
+      <PassphrasePair label="Change it" busy={change.isPending} testId="change-passphrase-set" onSet={(p) => change.mutate(p)} />
+      {change.isSuccess && <p className="small">Changed, on every desktop once they sync.</p>}
+      {change.isError && <ErrorNote {...describe(change.error)} />}
+    </section>
+  );
+}
+
+/** An owner gives a person who forgot their passphrase new keys; they type the new one. */
+function NewKeys({ person }: { person: StaffMember }) {
+  const client = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const reset = useMutation({
+    mutationFn: (p: string) => commands.resetStaff(person.member, p),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["library"] }),
+  });
+  if (!open)
+    return (
+      <button className="link small" onClick={() => setOpen(true)} data-testid={`new-keys-${person.name}`}>
+        Forgot their passphrase…
+      </button>
+    );
+  return (
+    <div>
+      <p className="small muted">{person.name} types a new passphrase; their old one opens nothing after.</p>
+      <PassphrasePair label="Give new keys" busy={reset.isPending} testId={`new-keys-${person.name}-set`} onSet={(p) => reset.mutate(p)} />
+      {reset.isSuccess && (
+        <p className="small">
+          New fingerprint: <code className="fingerprint">{reset.data.fingerprint}</code>
+        </p>
+      )}
+      {reset.isError && <ErrorNote {...describe(reset.error)} />}
+    </div>
   );
 }

@@ -152,6 +152,18 @@ impl RepoFile {
         if this.keys.slots.len() > MAX_SLOTS {
             return Err(damaged("it holds more key slots than Dossier allows"));
         }
+        let mut members = std::collections::HashSet::new();
+        if !this
+            .keys
+            .slots
+            .iter()
+            .filter_map(KeySlot::member)
+            .all(|m| members.insert(m))
+        {
+            // Each person has one slot: more would only make a desktop run their
+            // passphrase through Argon2id once for each.
+            return Err(damaged("two key slots are one person's"));
+        }
         if !this.keys.slots.iter().all(slot_within_bounds) {
             return Err(damaged(
                 "a key slot's fields are longer than Dossier writes",

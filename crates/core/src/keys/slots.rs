@@ -210,6 +210,9 @@ pub(crate) fn fits(slot: &KeySlot, secret: &Secret) -> bool {
     ) || matches!((slot.identity(), secret), (Some(identity), Secret::Person { who, .. }) if names(identity, who))
 }
 
+/// The most slots of one name a sign-in tries.
+const MAX_NAMESAKES: usize = 8;
+
 /// Whether `who` (as typed) names the person of `identity`: their member id, or their
 /// name without regard to case or surrounding spaces.
 fn names(identity: &IdentityFile, who: &str) -> bool {
@@ -221,8 +224,15 @@ fn names(identity: &IdentityFile, who: &str) -> bool {
 /// that `passphrase` opens. [`Error::WrongPassphrase`] when none does.
 pub fn unwrap_person(file: &KeyFile, who: &str, passphrase: &str) -> Result<(MasterKey, Identity)> {
     let mut skipped = 0;
-    for slot in &file.slots {
-        let Some(identity) = slot.identity().filter(|i| names(i, who)) else {
+    // At most a few people share a name; a file naming many more (written by someone
+    // who can write to the bucket) would cost one Argon2id run each.
+    for slot in file
+        .slots
+        .iter()
+        .filter(|s| s.identity().is_some_and(|i| names(i, who)))
+        .take(MAX_NAMESAKES)
+    {
+        let Some(identity) = slot.identity() else {
             continue;
         };
         if !slot.usable() {

@@ -135,6 +135,7 @@ impl Library {
     /// Export one version (default: current) of a document to `dest`.
     pub fn export(&mut self, doc: DocId, number: Option<u32>, dest: &Path) -> Result<VersionInfo> {
         self.writer()?;
+        self.may_export(&[doc])?;
         let v = self.version(doc, number)?;
         self.write_file(&v, dest)?;
         let op = self.audit_op(
@@ -169,6 +170,7 @@ impl Library {
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ExportAllReport> {
         self.writer()?;
+        self.may_export(docs)?;
         std::fs::create_dir_all(dir).io("create", dir)?;
         let mut used = HashSet::new();
         for entry in std::fs::read_dir(dir).io("read", dir)? {

@@ -28,7 +28,7 @@ use serde::Serialize;
 use super::Library;
 use crate::error::{Error, Result};
 use crate::format::manifest::Manifest;
-use crate::format::op::{AuditAction, OpKind, VersionRecord};
+use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind, VersionRecord};
 use crate::format::pack::encode_index;
 use crate::ids::{ChunkId, ContentHash, DocId, VersionId};
 use crate::keys::Crypto;
@@ -339,6 +339,9 @@ struct Committer<'l, 'p> {
     session_hashes: HashMap<ContentHash, (DocId, String)>,
     /// The intake rules, run on each new document as it is added.
     rules: crate::rules::Rules,
+    /// The collection a new document is in unless a rule says otherwise: the signed-in
+    /// department member's first (`None`: "all").
+    home: Option<String>,
     last_commit: Instant,
     report: ImportReport,
     progress: &'p mut dyn FnMut(ImportEvent<'_>),
@@ -506,6 +509,24 @@ impl Committer<'_, '_> {
             if let Some(plan) = self.lib.plan(doc, &outcome, &filed)? {
                 ops.extend(plan.ops);
             }
+            // A department member's new document is in their collection unless a rule
+            // put it in another (which they may then not be allowed to file).
+            if !ops.iter().any(|o| {
+                matches!(
+                    o,
+                    OpKind::FieldSet {
+                        key: FieldKey::Collection,
+                        ..
+                    }
+                )
+            }) && let Some(collection) = &self.home
+            {
+                ops.push(OpKind::FieldSet {
+                    doc,
+                    key: FieldKey::Collection,
+                    value: Some(FieldValue::Text(collection.clone())),
+                });
+            }
             Some((doc, folder))
         } else {
             None
@@ -666,6 +687,7 @@ impl Library {
         // Unbounded so the flusher never blocks on a committer that stopped on an error.
         let (done_tx, done_rx) = unbounded::<Result<FinishedPack>>();
         let rules = crate::rules::Rules::new(self.catalog().rules()?);
+        let home = self.home_collection()?;
         let mut c = Committer {
             lib: self,
             target,
@@ -682,6 +704,7 @@ impl Library {
             docs: Default::default(),
             session_hashes: HashMap::new(),
             rules,
+            home,
             last_commit: Instant::now(),
             report: ImportReport::default(),
             progress,

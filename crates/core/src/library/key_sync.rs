@@ -143,10 +143,11 @@ impl Library {
             )
             .cloned()
             .collect();
-        if merged.has_people() {
+        if merged.has_people() && self.registry()?.is_some() {
             // A library kept by its people opens for a person alone: a passphrase slot
             // from the remote (an older object, or a desktop that has not heard) is not
-            // taken in.
+            // taken in. Only once its owner is known here: a person's slot alone (a start
+            // interrupted before its ownership was committed) retires nothing.
             merged
                 .slots
                 .retain(|s| !matches!(s.kdf, crate::format::keyfile::SlotKdf::Passphrase { .. }));
@@ -185,6 +186,11 @@ impl Library {
     }
 }
 
+/// The most distinct slots a join tries with one secret (one Argon2id run each): a
+/// library has a few passphrases and one slot per person; a remote offering more that
+/// fit is someone making desktops work for nothing.
+const MAX_JOIN_TRIES: usize = 16;
+
 /// Which of a remote's key objects a new desktop joins with, and the master key `secret`
 /// unwraps. `objects` are the remote's key objects by number, any order; those that do
 /// not parse are passed over. The newest object that verifies under the master key is
@@ -216,6 +222,10 @@ pub(super) fn choose_for_join(
         for slot in &repo.keys.slots {
             if !keys::fits(slot, secret) || failed.contains(&(repo.library_id, slot)) {
                 continue;
+            }
+            if failed.len() >= MAX_JOIN_TRIES {
+                // Objects written to make a join run Argon2id without end.
+                break 'objects;
             }
             match keys::unwrap_any(&with_slots(&repo.keys, [slot]), secret) {
                 Ok(master) if master.check_value() == repo.keys.key_check => {

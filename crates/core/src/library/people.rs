@@ -159,22 +159,31 @@ impl Library {
             });
         }
         let mut kf = self.key_file()?;
-        if kf.has_people() && self.root().join("remote.json").exists() {
+        // A start interrupted after its slot was written and before the ownership was
+        // committed: the same name and passphrase take it up again.
+        let resumed = keys::unwrap_person(&kf, name, passphrase).ok();
+        if resumed.is_none() && kf.has_people() && self.root().join("remote.json").exists() {
             // A desktop that joined has not received its people yet: a second owner
             // here would split the library.
             return Err(Error::PeopleNotReceived);
         }
-        let person = Identity::generate(MemberId::new(), name)?;
-        let file = person.wrap(passphrase, kdf)?;
-        // Slots of a start that was interrupted before its ownership was committed.
-        kf.slots.retain(|s| s.member().is_none());
-        keys::add_person_slot(
-            &mut kf,
-            &self.key,
-            &file,
-            &format!("person: {}", file.public.name),
-        )?;
-        self.write_key_file(&kf)?;
+        let person = match resumed {
+            Some((_, person)) => person,
+            None => {
+                let person = Identity::generate(MemberId::new(), name)?;
+                let file = person.wrap(passphrase, kdf)?;
+                // Slots of a start that was interrupted and is not taken up again.
+                kf.slots.retain(|s| s.member().is_none());
+                keys::add_person_slot(
+                    &mut kf,
+                    &self.key,
+                    &file,
+                    &format!("person: {}", file.public.name),
+                )?;
+                self.write_key_file(&kf)?;
+                person
+            }
+        };
         let public = person.public().clone();
         self.person = Some(person);
         let audit = self.people_audit(format!("{} owns the library", public.name));
@@ -271,6 +280,66 @@ impl Library {
         self.write_key_file(&kf)
     }
 
+    /// Change the signed-in person's own passphrase: their identity (the same keys)
+    /// wrapped by the new one replaces their slot, on every desktop once synced.
+    pub fn change_passphrase(&mut self, passphrase: &str, kdf: KdfParams) -> Result<()> {
+        self.writer()?;
+        let person = self.person.as_ref().ok_or(Error::SignInRequired {
+            what: "change your passphrase",
+        })?;
+        let file = person.wrap(passphrase, kdf)?;
+        let name = file.public.name.clone();
+        let mut kf = self.key_file()?;
+        keys::add_person_slot(&mut kf, &self.key, &file, &format!("person: {name}"))?;
+        self.write_key_file(&kf)?;
+        let audit = self.people_audit(format!("{name} changed their passphrase"));
+        self.commit(vec![audit])
+    }
+
+    /// A person who forgot their passphrase gets new keys from an owner: a new identity
+    /// under the same member id, with the same role, and a slot for `passphrase` (typed
+    /// by them). Their old keys are no longer theirs from this statement on; no recovery
+    /// path ever held their signing key. Returns the new identity, whose fingerprint the
+    /// person compares on their own screen.
+    pub fn reset_person(
+        &mut self,
+        member: MemberId,
+        passphrase: &str,
+        kdf: KdfParams,
+    ) -> Result<PublicIdentity> {
+        self.writer()?;
+        let registry = self.registry()?.ok_or(Error::PeopleNotReceived)?;
+        let grant = registry
+            .current(member)
+            .ok_or(Error::MemberChangeRefused {
+                reason: "only a member can be given new keys",
+            })?
+            .clone();
+        let person = Identity::generate(member, &grant.identity.name)?;
+        let file = person.wrap(passphrase, kdf)?;
+        let public = person.public().clone();
+        self.people_change(
+            Change::Grant {
+                member: public.clone(),
+                role: grant.role,
+                collections: grant.collections.clone(),
+            },
+            format!(
+                "{} was given new keys (a forgotten passphrase)",
+                public.name
+            ),
+        )?;
+        let mut kf = self.key_file()?;
+        keys::add_person_slot(
+            &mut kf,
+            &self.key,
+            &file,
+            &format!("person: {}", public.name),
+        )?;
+        self.write_key_file(&kf)?;
+        Ok(public)
+    }
+
     /// Resolve what a person typed (a name, without regard to case, or a member id or its
     /// prefix) to one member of the library.
     pub fn resolve_person(&self, who: &str) -> Result<MemberId> {
@@ -361,6 +430,52 @@ impl Library {
         super::write_private(&self.keys_path(), &serde_json::to_vec_pretty(&kf)?)
     }
 
+    /// The collection new documents of the signed-in person are in: a department
+    /// member's first; `None` ("all") for everyone else.
+    pub(super) fn home_collection(&self) -> Result<Option<String>> {
+        let (Some(registry), Some(person)) = (self.registry()?, self.person.as_ref()) else {
+            return Ok(None);
+        };
+        Ok(registry
+            .current(person.public().member)
+            .filter(|g| g.role == Role::DepartmentStaff)
+            .and_then(|g| g.collections.first().cloned()))
+    }
+
+    /// Whether the signed-in person may export `docs` (an export is audited after it is
+    /// written; this asks first, so a refused export writes nothing).
+    pub(super) fn may_export(&self, docs: &[DocId]) -> Result<()> {
+        let probe: Vec<OpKind> = docs
+            .iter()
+            .map(|d| OpKind::Audit {
+                event: AuditEvent {
+                    user: String::new(),
+                    member: None,
+                    action: AuditAction::Exported,
+                    doc: Some(*d),
+                    version: None,
+                    subject: None,
+                    detail: None,
+                    prev: Vec::new(),
+                },
+            })
+            .collect();
+        self.check_may(&probe)
+    }
+
+    /// In a library kept by its people, that the signed-in person may do what
+    /// `permission` allows (outside any one collection); nothing is checked in one
+    /// without people.
+    pub(super) fn require(&self, permission: Permission) -> Result<()> {
+        let Some(registry) = self.registry()? else {
+            return Ok(());
+        };
+        let person = self.person.as_ref().ok_or(Error::SignInRequired {
+            what: permission.name(),
+        })?;
+        registry.may(person.public().member, permission, None)
+    }
+
     /// Whether the signed-in person may commit `kinds`: nothing is checked in a library
     /// without people; in one with people, someone must be signed in and their role must
     /// allow each operation (a department member's, in the collections of the documents
@@ -382,6 +497,14 @@ impl Library {
         };
         let member = person.public().member;
         let grant = registry.current(member);
+        if grant.is_none_or(|g| g.identity.binding() != person.public().binding()) {
+            // Removed, or given new keys since this handle signed in.
+            return Err(Error::NotPermitted {
+                member,
+                role: grant.map(|g| g.role),
+                what: "act with keys the library no longer counts as theirs",
+            });
+        }
         if grant.map(|g| g.role) != Some(Role::DepartmentStaff) {
             for kind in kinds {
                 registry.may(member, needs(kind), None)?;
@@ -413,6 +536,11 @@ impl Library {
         }
         for kind in kinds {
             let permission = needs(kind);
+            if is_housekeeping(kind) {
+                // Packs hold no record of their own: the documents' operations in the
+                // same batch are what is judged.
+                continue;
+            }
             match doc_of(kind) {
                 Some(doc) => match collection.get(&doc) {
                     Some(all) => {
@@ -440,6 +568,11 @@ fn doc_of(kind: &OpKind) -> Option<DocId> {
     }
 }
 
+/// Storage housekeeping: a pack added or given up holds no record of its own.
+fn is_housekeeping(kind: &OpKind) -> bool {
+    matches!(kind, OpKind::PackAdded { .. } | OpKind::PackDropped { .. })
+}
+
 fn is_ownership(kind: &OpKind) -> bool {
     matches!(kind, OpKind::LibraryOwned { .. })
 }
@@ -459,6 +592,8 @@ fn subject_collection(kind: &OpKind) -> Option<&str> {
 fn needs(kind: &OpKind) -> Permission {
     match kind {
         OpKind::Audit { .. } => Permission::Read,
+        // Storage housekeeping (imports, sync, prune): whoever may read may keep it.
+        OpKind::PackAdded { .. } | OpKind::PackDropped { .. } => Permission::Read,
         OpKind::Purged { .. } => Permission::Dispose,
         OpKind::FieldSet {
             key: FieldKey::LegalHold | FieldKey::RetainUntil,

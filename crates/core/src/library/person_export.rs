@@ -18,7 +18,7 @@ use crate::format::person_export::{
     ExportedEvent, ExportedPerson, ExportedRequirement, PERSON_EXPORT_FORMAT, PersonExport,
     PersonFile,
 };
-use crate::ids::SubjectId;
+use crate::ids::{DocId, SubjectId};
 
 /// What [`Library::export_subject`] wrote.
 #[derive(Debug, Clone, Serialize)]
@@ -86,6 +86,12 @@ impl Library {
     ) -> Result<PersonExportReport> {
         self.writer()?;
         let dossier = self.catalog().dossier(subject)?;
+        let docs: Vec<DocId> = dossier
+            .by_type
+            .iter()
+            .flat_map(|g| g.documents.iter().map(|d| d.id))
+            .collect();
+        self.may_export(&docs)?;
         let person = &dossier.person;
         let dir = dest
             .parent()

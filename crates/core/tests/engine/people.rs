@@ -310,3 +310,152 @@ fn the_people_fixture_still_opens_for_its_people() {
     let report = bea.verify(&mut |_| {}).unwrap();
     assert!(report.is_clean(), "{report:?}");
 }
+
+/// A person changes their own passphrase (the same keys); a person who forgot theirs is
+/// given new keys by the owner, and their old passphrase and keys open nothing after.
+#[test]
+fn passphrases_change_and_a_forgotten_one_is_reset_by_the_owner() {
+    let t = tempfile::tempdir().unwrap();
+    let doc = staffed(t.path());
+    let mut bea = sign_in(t.path(), "Bea", BEA).unwrap();
+    let keys_before = bea.person().unwrap().clone();
+    bea.change_passphrase("bea's second passphrase", FAST)
+        .unwrap();
+    drop(bea);
+    assert!(matches!(
+        sign_in(t.path(), "Bea", BEA),
+        Err(Error::WrongPassphrase)
+    ));
+    let bea = sign_in(t.path(), "Bea", "bea's second passphrase").unwrap();
+    assert_eq!(bea.person().unwrap(), &keys_before, "the same keys");
+    drop(bea);
+
+    // Dee forgot hers: only an owner gives new keys, with the same role and collections.
+    let mut bea = sign_in(t.path(), "Bea", "bea's second passphrase").unwrap();
+    let dee = bea.resolve_person("Dee").unwrap();
+    assert!(matches!(
+        bea.reset_person(dee, "dee's new passphrase", FAST),
+        Err(Error::NotPermitted { .. })
+    ));
+    drop(bea);
+    let old_slot = std::fs::read(t.path().join("lib/keys.json")).unwrap();
+    let mut ann = sign_in(t.path(), "Ann", ANN).unwrap();
+    let renewed = ann.reset_person(dee, "dee's new passphrase", FAST).unwrap();
+    assert_eq!(renewed.member, dee);
+    let listed = ann.people().unwrap();
+    let d = listed.iter().find(|p| p.member == dee).unwrap();
+    assert_eq!(
+        (d.role, d.collections.clone()),
+        (Role::DepartmentStaff, vec!["history".to_string()])
+    );
+    assert_eq!(
+        d.fingerprint,
+        dossier_core::Fingerprint::of(&renewed).as_str()
+    );
+    drop(ann);
+    assert!(matches!(
+        sign_in(t.path(), "Dee", DEE),
+        Err(Error::WrongPassphrase)
+    ));
+    let mut dee_lib = sign_in(t.path(), "Dee", "dee's new passphrase").unwrap();
+    assert!(matches!(
+        dee_lib.tag(doc, &["x".into()], &[]),
+        Err(Error::NotPermitted { .. })
+    ));
+    drop(dee_lib);
+    // Her old slot put back opens her old keys, which the library no longer counts.
+    std::fs::write(t.path().join("lib/keys.json"), old_slot).unwrap();
+    assert!(matches!(
+        sign_in(t.path(), "Dee", DEE),
+        Err(Error::NotPermitted { .. })
+    ));
+}
+
+/// What a security review found: the recovery slot is the owner's to remove, a refused
+/// export writes nothing, and a department member's import lands in their collection.
+#[test]
+fn slots_exports_and_imports_are_judged_before_anything_is_written() {
+    let t = tempfile::tempdir().unwrap();
+    let doc = staffed(t.path());
+    let keys = || std::fs::read(t.path().join("lib/keys.json")).unwrap();
+    let before = keys();
+    let mut cal = sign_in(t.path(), "Cal", CAL).unwrap();
+    let recovery = cal
+        .key_file()
+        .unwrap()
+        .slots
+        .iter()
+        .find(|s| s.kind_name() == "recovery")
+        .unwrap()
+        .id
+        .clone();
+    assert!(matches!(
+        cal.remove_slot(&recovery),
+        Err(Error::NotPermitted { .. })
+    ));
+    drop(cal);
+    assert_eq!(keys(), before, "keys.json untouched");
+
+    let mut dee = sign_in(t.path(), "Dee", DEE).unwrap();
+    let out = t.path().join("out.txt");
+    assert!(matches!(
+        dee.export(doc, None, &out),
+        Err(Error::NotPermitted { .. })
+    ));
+    assert!(!out.exists(), "nothing written");
+    let folder = t.path().join("export");
+    assert!(
+        dee.export_documents(&[doc], &folder, &mut |_, _| {})
+            .is_err()
+    );
+    assert!(!folder.exists(), "no folder made");
+    // Her import is hers to file: it lands in her collection.
+    let mine = imported(&import(
+        &mut dee,
+        &[write(t.path(), "essay.txt", b"an essay on the revolution")],
+        &ImportOptions::default(),
+    ))[0];
+    assert_eq!(
+        dee.catalog().document(mine).unwrap().collection.as_deref(),
+        Some("history")
+    );
+    dee.tag(mine, &["essay".into()], &[]).unwrap();
+    dee.export(mine, None, &out).unwrap();
+    assert_eq!(std::fs::read(&out).unwrap(), b"an essay on the revolution");
+}
+
+/// A start that stopped after Ann's slot was written and before her ownership was
+/// committed is taken up again by the same name and passphrase (the same person).
+#[test]
+fn an_owner_start_interrupted_before_its_commit_is_taken_up_again() {
+    let t = tempfile::tempdir().unwrap();
+    let (lib, _) = create(t.path());
+    drop(lib);
+    let lib_dir = t.path().join("lib");
+    let before = tempfile::tempdir().unwrap();
+    copy_dir(&lib_dir, &before.path().join("lib"));
+    let mut lib = reopen(t.path(), Access::Write);
+    let ann = lib.become_owner("Ann", ANN, FAST).unwrap();
+    drop(lib);
+    // The catalog as it was, keys.json with Ann's slot beside the passphrase's.
+    let mut kf: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(lib_dir.join("keys.json")).unwrap()).unwrap();
+    let old: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(before.path().join("lib/keys.json")).unwrap())
+            .unwrap();
+    for slot in old["slots"].as_array().unwrap() {
+        if slot["kdf"]["kind"] == "passphrase" {
+            kf["slots"].as_array_mut().unwrap().push(slot.clone());
+        }
+    }
+    std::fs::remove_dir_all(&lib_dir).unwrap();
+    copy_dir(&before.path().join("lib"), &lib_dir);
+    std::fs::write(lib_dir.join("keys.json"), serde_json::to_vec(&kf).unwrap()).unwrap();
+
+    let mut lib = reopen(t.path(), Access::Write);
+    assert!(lib.registry().unwrap().is_none(), "no owner committed");
+    let again = lib.become_owner("Ann", ANN, FAST).unwrap();
+    assert_eq!(again, ann, "the same person, from her slot");
+    drop(lib);
+    sign_in(t.path(), "Ann", ANN).unwrap();
+}

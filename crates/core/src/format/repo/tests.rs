@@ -159,3 +159,48 @@ fn key_object_names_round_trip() {
         assert_eq!(parse_key_object_name(name), None, "{name}");
     }
 }
+
+/// A person's slot travels with its identity and verifies like any other; two slots for
+/// one person (each a full Argon2id run at sign-in) are refused.
+#[test]
+fn persons_slots_verify_and_one_person_has_one() {
+    let people: KeyFile = serde_json::from_slice(include_bytes!(
+        "../../../tests/fixtures/people-v1/library/keys.json"
+    ))
+    .unwrap();
+    assert!(people.has_people());
+    let key = MasterKey::generate().key_object_key();
+    let repo = RepoFile::seal(people.clone(), 2, &key);
+    assert_eq!(
+        reparsed(&repo).authenticity(2, &key),
+        Authenticity::Authentic
+    );
+    // Changing a person's name in the slot breaks the tag.
+    let mut renamed = reparsed(&repo);
+    if let SlotKdf::Member { identity } = &mut renamed
+        .keys
+        .slots
+        .iter_mut()
+        .find(|s| s.member().is_some())
+        .unwrap()
+        .kdf
+    {
+        identity.public.name = "Mallory".into();
+    }
+    assert_eq!(renamed.authenticity(2, &key), Authenticity::Forged);
+
+    let mut twice = people;
+    let mut copy = twice
+        .slots
+        .iter()
+        .find(|s| s.member().is_some())
+        .unwrap()
+        .clone();
+    copy.id = "feedface".into();
+    twice.slots.push(copy);
+    let doubled = RepoFile::seal(twice, 3, &key);
+    assert!(matches!(
+        RepoFile::parse(&doubled.to_bytes()),
+        Err(Error::Integrity { .. })
+    ));
+}
