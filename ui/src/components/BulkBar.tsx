@@ -6,6 +6,7 @@ import { commands, describe } from "../api";
 import { ErrorNote } from "./ErrorNote";
 import { ConfirmButton } from "./Confirm";
 import { exportTo } from "../lib/actions";
+import { gate, useAccess } from "../lib/access";
 
 export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: boolean; onDone: () => void }) {
   const [tag, setTag] = useState("");
@@ -15,6 +16,9 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
   const [value, setValue] = useState("");
   const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const access = useAccess();
+  const edits = gate(access?.edit);
+  const disposes = gate(access?.dispose);
   const run = async (f: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -44,14 +48,14 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
       {!trashed && (
         <>
           <input placeholder="Tag" value={tag} onChange={(e) => setTag(e.target.value)} />
-          <button disabled={!tag.trim()} onClick={() => void edit({ add_tags: [tag.trim()] })}>
+          <button disabled={!tag.trim()} {...edits} onClick={() => void edit({ add_tags: [tag.trim()] })}>
             Add tag
           </button>
-          <button disabled={!tag.trim()} onClick={() => void edit({ remove_tags: [tag.trim()] })} data-testid="bulk-untag">
+          <button disabled={!tag.trim()} {...edits} onClick={() => void edit({ remove_tags: [tag.trim()] })} data-testid="bulk-untag">
             Remove tag
           </button>
           <input placeholder="Type" value={type} onChange={(e) => setType(e.target.value)} />
-          <button disabled={!type.trim()} onClick={() => void edit({ doc_type: type.trim() })}>
+          <button disabled={!type.trim()} {...edits} onClick={() => void edit({ doc_type: type.trim() })}>
             Set type
           </button>
           <input placeholder="Field" aria-label="Field name" value={field} onChange={(e) => setField(e.target.value)} style={{ width: 90 }} />
@@ -62,7 +66,7 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
             onChange={(e) => setValue(e.target.value)}
             style={{ width: 150 }}
           />
-          <button disabled={!field.trim()} onClick={() => void edit({ fields: { [field.trim()]: value.trim() } })}>
+          <button disabled={!field.trim()} {...edits} onClick={() => void edit({ fields: { [field.trim()]: value.trim() } })}>
             Set field
           </button>
           <input
@@ -72,7 +76,7 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
             onChange={(e) => setPerson(e.target.value)}
             data-testid="bulk-person"
           />
-          <button disabled={!person.trim()} onClick={() => void run(() => commands.setPerson(ids, person.trim()))} data-testid="bulk-person-set">
+          <button disabled={!person.trim()} {...edits} onClick={() => void run(() => commands.setPerson(ids, person.trim()))} data-testid="bulk-person-set">
             Set person
           </button>
           <button
@@ -85,19 +89,20 @@ export function BulkBar({ ids, trashed, onDone }: { ids: string[]; trashed: bool
           >
             Export…
           </button>
-          <button className="danger" onClick={() => void run(() => commands.trash(ids))}>
+          <button className="danger" {...edits} onClick={() => void run(() => commands.trash(ids))}>
             Move to trash
           </button>
         </>
       )}
       {trashed && (
         <>
-          <button onClick={() => void run(() => commands.untrash(ids))}>Restore from trash</button>
+          <button {...edits} onClick={() => void run(() => commands.untrash(ids))}>Restore from trash</button>
           <ConfirmButton
             label="Delete for good"
             question={`Delete these ${ids.length} documents and all their versions for good?`}
             confirm="Delete for good"
             onConfirm={() => void run(() => commands.deleteForGood(ids))}
+            {...disposes}
           />
         </>
       )}

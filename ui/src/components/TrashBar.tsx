@@ -5,11 +5,13 @@ import { commands, describe } from "../api";
 import type { EmptiedTrash } from "../bindings";
 import { ConfirmButton } from "./Confirm";
 import { ErrorNote } from "./ErrorNote";
+import { gate, useAccess } from "../lib/access";
 
 export function TrashBar({ count }: { count: number | null }) {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<EmptiedTrash | null>(null);
   const [error, setError] = useState<ReturnType<typeof describe> | null>(null);
+  const access = useAccess();
   const empty = async () => {
     setBusy(true);
     setError(null);
@@ -37,6 +39,7 @@ export function TrashBar({ count }: { count: number | null }) {
             confirm="Delete for good"
             onConfirm={() => void empty()}
             testId="empty-trash"
+            {...gate(access?.dispose)}
           />
         )
       )}

@@ -8,8 +8,10 @@ import type { PersonEdit, RosterOutcome } from "../bindings";
 import { ErrorNote } from "../components/ErrorNote";
 import { PersonForm } from "../components/PersonForm";
 import { usePassWhenIdle } from "../lib/latest";
+import { gate, useAccess } from "../lib/access";
 
 export function People({ onOpen }: { onOpen: (id: string) => void }) {
+  const access = useAccess();
   const [typed, setTyped] = useState("");
   const [text, setText] = useState("");
   const people = useQuery({
@@ -32,7 +34,7 @@ export function People({ onOpen }: { onOpen: (id: string) => void }) {
           onChange={(e) => setTyped(e.target.value)}
           data-testid="people-search"
         />
-        <button onClick={() => setAdding((a) => !a)} aria-expanded={adding} data-testid="person-add">
+        <button onClick={() => setAdding((a) => !a)} aria-expanded={adding} {...gate(access?.edit)} data-testid="person-add">
           Add person
         </button>
       </header>
@@ -97,6 +99,7 @@ export function People({ onOpen }: { onOpen: (id: string) => void }) {
 
 /** Import a roster: pick the file, see what it would do (or every bad line), then import. */
 function RosterImport() {
+  const access = useAccess();
   const [file, setFile] = useState<string | null>(null);
   const [kind, setKind] = useState("student");
   const [trial, setTrial] = useState<RosterOutcome | null>(null);
@@ -138,7 +141,7 @@ function RosterImport() {
             <option value="staff">staff</option>
           </select>
         </label>
-        <button onClick={() => void choose()} data-testid="roster-pick">
+        <button onClick={() => void choose()} {...gate(access?.edit)} data-testid="roster-pick">
           Import roster…
         </button>
       </div>
@@ -181,6 +184,7 @@ function RosterProblems({ outcome }: { outcome: RosterOutcome }) {
 /** Which document types each programme requires (the checklist on each person). */
 function RequirementsEditor() {
   const client = useQueryClient();
+  const access = useAccess();
   const lists = useQuery({ queryKey: ["library", "requirements"], queryFn: () => commands.requirements() });
   const [programme, setProgramme] = useState("*");
   const [types, setTypes] = useState("");
@@ -233,7 +237,7 @@ function RequirementsEditor() {
           onChange={(e) => setTypes(e.target.value)}
           data-testid="requirements-types"
         />
-        <button onClick={() => void save()} data-testid="requirements-save">
+        <button onClick={() => void save()} {...gate(access?.edit)} data-testid="requirements-save">
           Save
         </button>
       </div>

@@ -7,6 +7,7 @@ import { commands, describe } from "../api";
 import type { RuleAction, RuleCondition, RuleForm, RuleHit, RulePattern, SavedRule } from "../bindings";
 import { ErrorNote } from "../components/ErrorNote";
 import { ConfirmButton } from "../components/Confirm";
+import { gate, useAccess } from "../lib/access";
 
 const blank = (position: number): RuleForm => ({
   name: "",
@@ -17,6 +18,7 @@ const blank = (position: number): RuleForm => ({
 });
 
 export function Rules({ onOpenDocument }: { onOpenDocument: (id: string) => void }) {
+  const access = useAccess();
   const rules = useQuery({ queryKey: ["library", "rules"], queryFn: () => commands.rules() });
   const [editing, setEditing] = useState<{ id: string | null; rule: RuleForm } | null>(null);
   const next = ((rules.data ?? []).reduce((m, r) => Math.max(m, Number(r.rule.position)), 0) || 0) + 10;
@@ -24,7 +26,7 @@ export function Rules({ onOpenDocument }: { onOpenDocument: (id: string) => void
     <div className="screen" data-testid="rules">
       <header className="screen-head">
         <h2 className="grow">Intake rules</h2>
-        <button onClick={() => setEditing({ id: null, rule: blank(next) })} data-testid="rule-new">
+        <button onClick={() => setEditing({ id: null, rule: blank(next) })} {...gate(access?.edit)} data-testid="rule-new">
           New rule
         </button>
       </header>

@@ -7,6 +7,7 @@ use super::*;
 const ANN: &str = "ann's own passphrase";
 const BEA: &str = "bea's own passphrase";
 const CAL: &str = "cal's own passphrase";
+const DEE: &str = "dee's own passphrase";
 
 /// `dossier --as WHO ARGS` on `library` with `passphrase` (and `new` for a new person).
 fn as_person(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> Output {
@@ -33,10 +34,15 @@ fn ok_as(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> String {
 }
 
 fn add(library: &Path, name: &str, passphrase: &str, role: &str) {
+    add_in(library, name, passphrase, role, &[]);
+}
+
+fn add_in(library: &Path, name: &str, passphrase: &str, role: &str, extra: &[&str]) {
     let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .arg("--library")
         .arg(library)
         .args(["--as", "Ann", "people", "add", name, "--role", role])
+        .args(extra)
         .env("DOSSIER_PASSPHRASE", ANN)
         .env("DOSSIER_NEW_PASSPHRASE", passphrase)
         .stdin(Stdio::null())
@@ -182,4 +188,137 @@ fn people_sign_in_on_their_own_desktops_and_their_roles_hold_on_each() {
     );
     ok_as(&b, "Bea", BEA, &["sync"]);
     assert_eq!(people(&b, "Bea", BEA).as_array().unwrap().len(), 2);
+}
+
+/// A department member on her own desktop: she files what is in her collection and
+/// what she adds (which lands in it), never a record of "all", and the owner receives
+/// her work; she changes her passphrase and the owner gives her new keys when she
+/// forgets it.
+#[test]
+fn a_department_member_files_her_collection_only_on_her_own_desktop() {
+    let a = Lib::new();
+    let files = a.work().join("in");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("roll.txt"), "The whole school's roll call.\n").unwrap();
+    a.ok(&["import", "--no-process", files.to_str().unwrap()]);
+    let url = format!("file://{}", a.work().join("remote").display());
+    a.ok(&["remote", "add", &url]);
+    let out = a
+        .cmd(&["people", "init", "Ann"])
+        .env("DOSSIER_NEW_PASSPHRASE", ANN)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    add_in(
+        &a.path,
+        "Dee",
+        DEE,
+        "department-staff",
+        &["--collection", "history"],
+    );
+    ok_as(&a.path, "Ann", ANN, &["sync"]);
+
+    let d = a.work().join("d");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "--as",
+            "Dee",
+            "clone",
+            &url,
+            d.to_str().unwrap(),
+            "--no-process",
+        ])
+        .env("DOSSIER_PASSPHRASE", DEE)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let docs: Value = serde_json::from_str(&ok_as(&d, "Dee", DEE, &["ls", "--json"])).unwrap();
+    let roll = docs[0]["id"].as_str().unwrap().to_owned();
+    let out = as_person(&d, "Dee", DEE, &["tag", &roll, "+history"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("department staff"),
+        "{}",
+        stderr(&out)
+    );
+
+    let essays = a.work().join("essays");
+    std::fs::create_dir_all(&essays).unwrap();
+    std::fs::write(
+        essays.join("essay.txt"),
+        "On the causes of the revolution.\n",
+    )
+    .unwrap();
+    ok_as(
+        &d,
+        "Dee",
+        DEE,
+        &["import", "--no-process", essays.to_str().unwrap()],
+    );
+    let docs: Value = serde_json::from_str(&ok_as(&d, "Dee", DEE, &["ls", "--json"])).unwrap();
+    let essay = docs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["title"].as_str().unwrap().contains("essay"))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ok_as(&d, "Dee", DEE, &["tag", &essay, "+graded"]);
+    ok_as(&d, "Dee", DEE, &["sync"]);
+    ok_as(&a.path, "Ann", ANN, &["sync"]);
+    let shown = ok_as(&a.path, "Ann", ANN, &["show", &essay]);
+    assert!(
+        shown.contains("graded") && shown.contains("history"),
+        "{shown}"
+    );
+
+    // She changes her passphrase; later she forgets it and Ann gives her new keys.
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--library")
+        .arg(&d)
+        .args(["--as", "Dee", "people", "passphrase"])
+        .env("DOSSIER_PASSPHRASE", DEE)
+        .env("DOSSIER_NEW_PASSPHRASE", "dee's second passphrase")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(code(&as_person(&d, "Dee", DEE, &["ls"])), 5);
+    ok_as(&d, "Dee", "dee's second passphrase", &["sync"]);
+    ok_as(&a.path, "Ann", ANN, &["sync"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("--library")
+        .arg(&a.path)
+        .args(["--as", "Ann", "people", "reset", "Dee", "--json"])
+        .env("DOSSIER_PASSPHRASE", ANN)
+        .env("DOSSIER_NEW_PASSPHRASE", "dee's third passphrase")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let renewed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    ok_as(&a.path, "Ann", ANN, &["sync"]);
+    ok_as(&d, "Dee", "dee's second passphrase", &["sync"]);
+    assert_eq!(
+        code(&as_person(&d, "Dee", "dee's second passphrase", &["ls"])),
+        5
+    );
+    let listed: Value = serde_json::from_str(&ok_as(
+        &d,
+        "Dee",
+        "dee's third passphrase",
+        &["people", "ls", "--json"],
+    ))
+    .unwrap();
+    let dee = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "Dee")
+        .unwrap();
+    assert_eq!(dee["fingerprint"], renewed["fingerprint"], "{listed}");
+    assert_eq!(dee["collections"], serde_json::json!(["history"]));
 }
