@@ -102,6 +102,8 @@ try {
   assert.match(await save.getAttribute("title"), /auditor, you may not add or change records/);
   assert.equal(await (await find(d, "trash")).getAttribute("disabled"), "true", "nor trash");
   assert.equal(await (await find(d, "hold-toggle")).getAttribute("disabled"), "true", "nor hold");
+  await waitForText(d, "edit-reason", (t) => t.includes("As auditor, you may not add or change records"), "the reason is shown");
+  await waitForText(d, "dispose-reason", (t) => t.includes("As auditor"), "the reason for holds is shown");
   await shot(d, "auditor-reads");
   const id = await (await find(d, "row")).getAttribute("data-id");
   const forced = await invoke(d, "trash", { ids: [id] });

@@ -343,6 +343,11 @@ function Details({ doc }: { doc: Document }) {
           </button>
         ))}
       {save.isError && <ErrorNote {...describe(save.error)} />}
+      {access?.edit.allowed === false && (
+        <p className="muted small" data-testid="edit-reason">
+          {access.edit.reason}
+        </p>
+      )}
       <button className="primary" type="submit" disabled={save.isPending} {...gate(access?.edit)} data-testid="save">
         {save.isPending ? "Saving…" : save.isSuccess ? "Saved" : "Save"}
       </button>
@@ -373,6 +378,11 @@ function Keeping({ doc }: { doc: Document }) {
   return (
     <fieldset className="keeping" data-testid="keeping">
       <legend>Keeping</legend>
+      {access?.dispose.allowed === false && (
+        <p className="muted small" data-testid="dispose-reason">
+          {access.dispose.reason}
+        </p>
+      )}
       <p className="muted small" data-testid="hold-state">
         {doc.legal_hold
           ? "Under a legal hold: it cannot be deleted for good, on any desktop, until the hold is lifted."
