@@ -239,7 +239,8 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
             refresh(tx, *doc)?;
         }
         // Kept in the journal only: the library's people are replayed from it
-        // (`Catalog::people_ops`), never from a table a later operation could overwrite.
+        // (`Catalog::people_ops`: the earliest owner, then the statements' chain), never
+        // from a table a later operation could overwrite.
         OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. } => {}
         OpKind::Audit { event } => {
             tx.execute(

@@ -21,11 +21,13 @@ impl Catalog {
         Ok(self.conn.query_row(PEOPLE_MARK, [], |r| r.get(0))?)
     }
 
-    /// Every `LibraryOwned` owner in the order this catalog applied them (the first is the
-    /// library's owner), and every statement about its people.
+    /// Every `LibraryOwned` owner, earliest stamp first (the first is the library's owner
+    /// on every desktop alike, whatever order they arrived in), and every statement about
+    /// its people.
     pub fn people_ops(&self) -> Result<(Vec<PublicIdentity>, Vec<SignedStatement>)> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT body FROM ops WHERE kind IN ('library_owned', 'member_statement') ORDER BY seq",
+            "SELECT body FROM ops WHERE kind IN ('library_owned', 'member_statement')
+             ORDER BY stamp",
         )?;
         let mut rows = stmt.query([])?;
         let (mut owners, mut statements) = (Vec::new(), Vec::new());
@@ -92,6 +94,22 @@ mod tests {
         c.apply_ops(&[op]).unwrap();
         assert!(c.people_mark().unwrap() > 0);
         assert_eq!(c.people_ops().unwrap().0, [owner.public().clone()]);
+        // A second owner with an earlier stamp, arriving later (two desktops taking the
+        // library offline): the earliest names the owner, whatever the order of arrival.
+        let earlier = Identity::generate(MemberId::new(), "Bo").unwrap();
+        let mut stamp = c.next_stamp();
+        stamp.hlc.wall_ms = 1;
+        c.apply_ops(&[Op {
+            stamp,
+            kind: OpKind::LibraryOwned {
+                owner: earlier.public().clone(),
+            },
+        }])
+        .unwrap();
+        assert_eq!(
+            c.people_ops().unwrap().0,
+            [earlier.public().clone(), owner.public().clone()]
+        );
         let plan: Vec<String> = c
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {PEOPLE_MARK}"))

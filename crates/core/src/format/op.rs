@@ -411,8 +411,9 @@ pub enum OpKind {
         collection: String,
     },
     /// The library is owned by this person from now on (issue 21): the root every
-    /// statement about its people chains to. The first one a desktop applies is kept; a
-    /// later one naming someone else is refused.
+    /// statement about its people chains to. Of two (two desktops taking the library
+    /// offline), the one with the earlier stamp names the owner on every desktop; the
+    /// other names no one.
     LibraryOwned {
         owner: PublicIdentity,
     },
