@@ -4,8 +4,7 @@
 
 mod fixtures;
 
-use dossier_core::{ImportOptions, InitOptions, KdfParams, Library};
-use zeroize::Zeroizing;
+use dossier_core::ImportOptions;
 
 fn main() -> fixtures::Res<()> {
     let root = fixtures::new_fixture("library-v1")?;
@@ -29,18 +28,7 @@ fn main() -> fixtures::Res<()> {
         noise.push(s as u8);
     }
     std::fs::write(content.join("scan.bin"), noise)?;
-    let kdf = KdfParams {
-        m_cost_kib: 1024,
-        t_cost: 1,
-        p_cost: 1,
-    };
-    let (mut lib, _) = Library::create(
-        &root.join("library"),
-        &InitOptions {
-            passphrase: Zeroizing::new("fixture passphrase".into()),
-            kdf,
-        },
-    )?;
+    let mut lib = fixtures::create_library(&root.join("library"))?;
     lib.import(&[content], &ImportOptions::default(), &mut |_| {})?;
     drop(lib);
     // Fold the WAL into the database so the fixture is one file.

@@ -6,7 +6,7 @@
 
 mod fixtures;
 
-use dossier_core::{Fingerprint, IDENTITY_FORMAT, Identity, KdfParams, MemberId, Purpose, seal_to};
+use dossier_core::{Fingerprint, IDENTITY_FORMAT, Identity, MemberId, Purpose, seal_to};
 
 /// What the fixture's box holds and what its signature signs.
 const SEALED: &[u8] = b"the key of collection all, epoch 0";
@@ -16,14 +16,7 @@ fn main() -> fixtures::Res<()> {
     let out = fixtures::new_fixture(&format!("identity-v{IDENTITY_FORMAT}"))?;
     std::fs::create_dir_all(&out)?;
     let ann = Identity::generate(MemberId::new(), "Ann Lee")?;
-    let file = ann.wrap(
-        "fixture passphrase",
-        KdfParams {
-            m_cost_kib: 1024,
-            t_cost: 1,
-            p_cost: 1,
-        },
-    )?;
+    let file = ann.wrap("fixture passphrase", fixtures::KDF)?;
     std::fs::write(out.join("identity.json"), serde_json::to_vec_pretty(&file)?)?;
     std::fs::write(
         out.join("sealed.bin"),

@@ -7,8 +7,7 @@
 
 mod fixtures;
 
-use dossier_core::{ImportOptions, InitOptions, KdfParams, Library, Role};
-use zeroize::Zeroizing;
+use dossier_core::{ImportOptions, Role};
 
 fn main() -> fixtures::Res<()> {
     let root = fixtures::new_fixture("people-v1")?;
@@ -18,18 +17,8 @@ fn main() -> fixtures::Res<()> {
         content.join("letter.txt"),
         "To the registrar: the transcript of a student who moved.\n",
     )?;
-    let kdf = KdfParams {
-        m_cost_kib: 1024,
-        t_cost: 1,
-        p_cost: 1,
-    };
-    let (mut lib, _) = Library::create(
-        &root.join("library"),
-        &InitOptions {
-            passphrase: Zeroizing::new("fixture passphrase".into()),
-            kdf,
-        },
-    )?;
+    let kdf = fixtures::KDF;
+    let mut lib = fixtures::create_library(&root.join("library"))?;
     lib.import(&[content], &ImportOptions::default(), &mut |_| {})?;
     lib.become_owner("Ann Lee", "ann fixture passphrase", kdf)?;
     lib.add_person(

@@ -220,10 +220,10 @@ impl LockedLibrary {
     /// In a library kept by its people a passphrase opens nothing: a person signs in
     /// ([`LockedLibrary::sign_in`]); the recovery key still reads, signed in as no one.
     pub fn unlock(self, secret: &Secret) -> Result<Library> {
-        let kf = self.key_file()?;
         if let Secret::Person { who, passphrase } = secret {
             return self.sign_in(who, passphrase);
         }
+        let kf = self.key_file()?;
         let key = keys::unwrap_any(&kf, secret).map_err(|e| match (e, secret) {
             (Error::WrongPassphrase, Secret::Passphrase(_)) if kf.has_people() => {
                 Error::SignInRequired { what: "open it" }

@@ -3,7 +3,7 @@
 //! people, and signing out. Every rule is core's (`Library::check_may`, `Registry`); this
 //! only adapts.
 
-use dossier_core::{Access, KdfParams, LockedLibrary, MemberId, Permission, Role};
+use dossier_core::{Access, KdfParams, Library, LockedLibrary, MemberId, Permission, Role};
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
 
@@ -14,6 +14,15 @@ use crate::state::{AppState, Phase};
 
 fn member_id(s: &str) -> AppResult<MemberId> {
     parse_id(s, "person")
+}
+
+/// `member` as the People and access screen lists them, if they are a member.
+fn entry(lib: &Library, member: MemberId) -> dossier_core::Result<Option<StaffMember>> {
+    Ok(lib
+        .people()?
+        .into_iter()
+        .find(|p| p.member == member)
+        .map(StaffMember::from))
 }
 
 /// Who is signed in and what their role lets them do, with the reason for each thing it
@@ -98,13 +107,10 @@ pub async fn add_staff(
     let passphrase = Zeroizing::new(passphrase);
     let added = change(&app, &state, move |lib| {
         let added = lib.add_person(&name, &passphrase, KdfParams::default(), role, &collections)?;
-        lib.people()
-            .map(|people| people.into_iter().find(|p| p.member == added.member))
+        entry(lib, added.member)
     })
     .await?;
-    added
-        .map(StaffMember::from)
-        .ok_or_else(|| AppError::internal("the person just added is not among the people"))
+    added.ok_or_else(|| AppError::internal("the person just added is not among the people"))
 }
 
 /// Give a person another role (and a department member's collections).
@@ -166,13 +172,10 @@ pub async fn reset_staff(
     let passphrase = Zeroizing::new(passphrase);
     let renewed = change(&app, &state, move |lib| {
         lib.reset_person(member, &passphrase, KdfParams::default())?;
-        lib.people()
-            .map(|people| people.into_iter().find(|p| p.member == member))
+        entry(lib, member)
     })
     .await?;
-    renewed
-        .map(StaffMember::from)
-        .ok_or_else(|| AppError::internal("the person given new keys is not among the people"))
+    renewed.ok_or_else(|| AppError::internal("the person given new keys is not among the people"))
 }
 
 /// Sign out (or lock): finish queued changes, close the library and ask for a person (or

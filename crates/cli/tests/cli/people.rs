@@ -9,17 +9,31 @@ const BEA: &str = "bea's own passphrase";
 const CAL: &str = "cal's own passphrase";
 const DEE: &str = "dee's own passphrase";
 
-/// `dossier --as WHO ARGS` on `library` with `passphrase` (and `new` for a new person).
+/// `dossier --as WHO ARGS` on `library` with `passphrase`.
 fn as_person(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--library")
+    with_new_passphrase(library, who, passphrase, None, args)
+}
+
+/// `dossier --as WHO ARGS` with `new` as the new passphrase the command asks for (a new
+/// person's, a changed one, new keys).
+fn with_new_passphrase(
+    library: &Path,
+    who: &str,
+    passphrase: &str,
+    new: Option<&str>,
+    args: &[&str],
+) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    c.arg("--library")
         .arg(library)
         .args(["--as", who])
         .args(args)
         .env("DOSSIER_PASSPHRASE", passphrase)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+        .stdin(Stdio::null());
+    if let Some(new) = new {
+        c.env("DOSSIER_NEW_PASSPHRASE", new);
+    }
+    c.output().unwrap()
 }
 
 fn ok_as(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> String {
@@ -38,16 +52,8 @@ fn add(library: &Path, name: &str, passphrase: &str, role: &str) {
 }
 
 fn add_in(library: &Path, name: &str, passphrase: &str, role: &str, extra: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--library")
-        .arg(library)
-        .args(["--as", "Ann", "people", "add", name, "--role", role])
-        .args(extra)
-        .env("DOSSIER_PASSPHRASE", ANN)
-        .env("DOSSIER_NEW_PASSPHRASE", passphrase)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let args = [&["people", "add", name, "--role", role], extra].concat();
+    let out = with_new_passphrase(library, "Ann", ANN, Some(passphrase), &args);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("Fingerprint: "), "{}", stdout(&out));
 }
@@ -276,28 +282,24 @@ fn a_department_member_files_her_collection_only_on_her_own_desktop() {
     );
 
     // She changes her passphrase; later she forgets it and Ann gives her new keys.
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--library")
-        .arg(&d)
-        .args(["--as", "Dee", "people", "passphrase"])
-        .env("DOSSIER_PASSPHRASE", DEE)
-        .env("DOSSIER_NEW_PASSPHRASE", "dee's second passphrase")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = with_new_passphrase(
+        &d,
+        "Dee",
+        DEE,
+        Some("dee's second passphrase"),
+        &["people", "passphrase"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(code(&as_person(&d, "Dee", DEE, &["ls"])), 5);
     ok_as(&d, "Dee", "dee's second passphrase", &["sync"]);
     ok_as(&a.path, "Ann", ANN, &["sync"]);
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .arg("--library")
-        .arg(&a.path)
-        .args(["--as", "Ann", "people", "reset", "Dee", "--json"])
-        .env("DOSSIER_PASSPHRASE", ANN)
-        .env("DOSSIER_NEW_PASSPHRASE", "dee's third passphrase")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let out = with_new_passphrase(
+        &a.path,
+        "Ann",
+        ANN,
+        Some("dee's third passphrase"),
+        &["people", "reset", "Dee", "--json"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let renewed: Value = serde_json::from_slice(&out.stdout).unwrap();
     ok_as(&a.path, "Ann", ANN, &["sync"]);

@@ -88,34 +88,10 @@ impl KeySlot {
     }
 
     /// Whether the slot may be tried at all: its costs within the bounds and its salt of a
-    /// sane length. An unusable slot is skipped at unlock, never run.
+    /// sane length (a person's: their identity well formed and wrapped by a passphrase
+    /// within the same bounds). An unusable slot is skipped at unlock, never run.
     pub fn usable(&self) -> bool {
-        match &self.kdf {
-            SlotKdf::Passphrase {
-                m_cost_kib,
-                t_cost,
-                p_cost,
-                salt,
-            } => {
-                costs_within_bounds(*m_cost_kib, *t_cost, *p_cost) && SALT_LEN.contains(&salt.len())
-            }
-            SlotKdf::Recovery { salt } => SALT_LEN.contains(&salt.len()),
-            SlotKdf::Member { identity } => {
-                identity.public.well_formed()
-                    && match &identity.kdf {
-                        SlotKdf::Passphrase {
-                            m_cost_kib,
-                            t_cost,
-                            p_cost,
-                            salt,
-                        } => {
-                            costs_within_bounds(*m_cost_kib, *t_cost, *p_cost)
-                                && SALT_LEN.contains(&salt.len())
-                        }
-                        _ => false,
-                    }
-            }
-        }
+        kdf_usable(&self.kdf)
     }
 
     /// The person whose slot this is, if it is a person's.
@@ -132,11 +108,37 @@ impl KeySlot {
     }
 }
 
+fn kdf_usable(kdf: &SlotKdf) -> bool {
+    match kdf {
+        SlotKdf::Passphrase {
+            m_cost_kib,
+            t_cost,
+            p_cost,
+            salt,
+        } => costs_within_bounds(*m_cost_kib, *t_cost, *p_cost) && SALT_LEN.contains(&salt.len()),
+        SlotKdf::Recovery { salt } => SALT_LEN.contains(&salt.len()),
+        SlotKdf::Member { identity } => {
+            identity.public.well_formed()
+                && matches!(identity.kdf, SlotKdf::Passphrase { .. })
+                && kdf_usable(&identity.kdf)
+        }
+    }
+}
+
 impl KeyFile {
     /// Whether a person's slot is in the file: the library is unlocked by its people, and
     /// a passphrase alone no longer opens it.
     pub fn has_people(&self) -> bool {
         self.slots.iter().any(|s| s.member().is_some())
+    }
+
+    /// Take out every passphrase slot (a library kept by its people opens for a person
+    /// alone); `true` when there was one.
+    pub fn drop_passphrase_slots(&mut self) -> bool {
+        let before = self.slots.len();
+        self.slots
+            .retain(|s| !matches!(s.kdf, SlotKdf::Passphrase { .. }));
+        self.slots.len() != before
     }
 
     /// The format to write the file in: 1 while it has no person's slot.

@@ -220,6 +220,22 @@ fn names(identity: &IdentityFile, who: &str) -> bool {
     identity.public.member.to_string() == who || identity.public.name.eq_ignore_ascii_case(who)
 }
 
+/// A person's slot opened with `passphrase`: `None` when it does not open their identity;
+/// else the master key sealed to it and the identity, or why the sealed key is damaged.
+fn open_person_slot(
+    identity: &IdentityFile,
+    wrapped: &[u8],
+    passphrase: &str,
+) -> Option<Result<(MasterKey, Identity)>> {
+    let person = Identity::unwrap(identity, passphrase).ok()?;
+    Some(
+        person
+            .open_sealed(Purpose::MemberKeys, wrapped, "a person's key slot")
+            .and_then(|key| MasterKey::from_bytes(&key))
+            .map(|key| (key, person)),
+    )
+}
+
 /// The master key and the person's identity, from the slot of the person `who` names
 /// that `passphrase` opens. [`Error::WrongPassphrase`] when none does.
 pub fn unwrap_person(file: &KeyFile, who: &str, passphrase: &str) -> Result<(MasterKey, Identity)> {
@@ -239,11 +255,9 @@ pub fn unwrap_person(file: &KeyFile, who: &str, passphrase: &str) -> Result<(Mas
             skipped += 1;
             continue;
         }
-        let Ok(person) = Identity::unwrap(identity, passphrase) else {
-            continue;
-        };
-        let key = person.open_sealed(Purpose::MemberKeys, &slot.wrapped, "a person's key slot")?;
-        return Ok((MasterKey::from_bytes(&key)?, person));
+        if let Some(opened) = open_person_slot(identity, &slot.wrapped, passphrase) {
+            return opened;
+        }
     }
     Err(if skipped > 0 {
         Error::NoUsableKeySlot
@@ -284,13 +298,9 @@ pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
             (SlotKdf::Recovery { salt }, Secret::RecoveryKey(rk)) => recovery_key(rk, salt),
             (SlotKdf::Member { identity }, Secret::Person { passphrase, .. }) => {
                 tried += 1;
-                let Ok(person) = Identity::unwrap(identity, passphrase) else {
-                    continue;
-                };
-                match person.open_sealed(Purpose::MemberKeys, &slot.wrapped, "a person's key slot")
-                {
-                    Ok(bytes) => return MasterKey::from_bytes(&bytes),
-                    Err(_) => continue,
+                match open_person_slot(identity, &slot.wrapped, passphrase) {
+                    Some(Ok((key, _))) => return Ok(key),
+                    _ => continue,
                 }
             }
             _ => continue,

@@ -148,9 +148,7 @@ impl Library {
             // from the remote (an older object, or a desktop that has not heard) is not
             // taken in. Only once its owner is known here: a person's slot alone (a start
             // interrupted before its ownership was committed) retires nothing.
-            merged
-                .slots
-                .retain(|s| !matches!(s.kdf, crate::format::keyfile::SlotKdf::Passphrase { .. }));
+            merged.drop_passphrase_slots();
         }
         if !merged.slots.iter().any(KeySlot::usable) {
             return Err(refused(seq, "taking it in would leave no usable key slot"));

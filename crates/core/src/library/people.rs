@@ -12,14 +12,14 @@ use serde::Serialize;
 
 use super::{Library, LockedLibrary};
 use crate::error::{Error, Result};
-use crate::format::identity::PublicIdentity;
-use crate::format::keyfile::{KeyFile, SlotKdf};
+use crate::format::identity::{IdentityFile, PublicIdentity};
+use crate::format::keyfile::KeyFile;
 use crate::format::member::Change;
-use crate::format::op::{AuditAction, AuditEvent, FieldKey, FieldValue, OpKind};
+use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind};
 use crate::format::subject::ALL_COLLECTION;
 use crate::ids::{DocId, MemberId};
 use crate::keys::{self, Fingerprint, Identity, KdfParams};
-use crate::members::Registry;
+use crate::members::{Grant, Registry};
 use crate::role::{Permission, Role};
 
 /// A person of the library, as `dossier people ls` and the app's People screen show them.
@@ -96,22 +96,17 @@ impl Library {
 
     /// Sign `person` in on this handle, once the registry counts them with these keys.
     pub(super) fn signed_in(&mut self, person: Identity) -> Result<()> {
-        if let Some(registry) = self.registry()? {
-            let member = person.public().member;
-            match registry.current(member) {
-                Some(g) if g.identity.binding() == person.public().binding() => {}
-                other => {
-                    return Err(Error::NotPermitted {
-                        member,
-                        role: other.map(|g| g.role),
-                        what: "sign in with these keys (they were removed or reissued)",
-                    });
-                }
-            }
-            self.person = Some(person);
+        let known = self.registry()?;
+        if let Some(registry) = &known {
+            counted(
+                registry,
+                &person,
+                "sign in with these keys (they were removed or reissued)",
+            )?;
+        }
+        self.person = Some(person);
+        if known.is_some() {
             self.retire_passphrases()?;
-        } else {
-            self.person = Some(person);
         }
         Ok(())
     }
@@ -158,7 +153,7 @@ impl Library {
                 reason: "the library already has an owner",
             });
         }
-        let mut kf = self.key_file()?;
+        let kf = self.key_file()?;
         // A start interrupted after its slot was written and before the ownership was
         // committed: the same name and passphrase take it up again.
         let resumed = keys::unwrap_person(&kf, name, passphrase).ok();
@@ -170,23 +165,18 @@ impl Library {
         let person = match resumed {
             Some((_, person)) => person,
             None => {
+                let mut kf = kf;
                 let person = Identity::generate(MemberId::new(), name)?;
                 let file = person.wrap(passphrase, kdf)?;
                 // Slots of a start that was interrupted and is not taken up again.
                 kf.slots.retain(|s| s.member().is_none());
-                keys::add_person_slot(
-                    &mut kf,
-                    &self.key,
-                    &file,
-                    &format!("person: {}", file.public.name),
-                )?;
-                self.write_key_file(&kf)?;
+                self.write_person_slot(kf, &file)?;
                 person
             }
         };
         let public = person.public().clone();
         self.person = Some(person);
-        let audit = self.people_audit(format!("{} owns the library", public.name));
+        let audit = self.people_audit(format!("{} owns the library", public.name))?;
         self.commit(vec![
             OpKind::LibraryOwned {
                 owner: public.clone(),
@@ -225,14 +215,7 @@ impl Library {
                 in_collections(&collections)
             ),
         )?;
-        let mut kf = self.key_file()?;
-        keys::add_person_slot(
-            &mut kf,
-            &self.key,
-            &file,
-            &format!("person: {}", public.name),
-        )?;
-        self.write_key_file(&kf)?;
+        self.write_person_slot(self.key_file()?, &file)?;
         Ok(public)
     }
 
@@ -289,10 +272,8 @@ impl Library {
         })?;
         let file = person.wrap(passphrase, kdf)?;
         let name = file.public.name.clone();
-        let mut kf = self.key_file()?;
-        keys::add_person_slot(&mut kf, &self.key, &file, &format!("person: {name}"))?;
-        self.write_key_file(&kf)?;
-        let audit = self.people_audit(format!("{name} changed their passphrase"));
+        self.write_person_slot(self.key_file()?, &file)?;
+        let audit = self.people_audit(format!("{name} changed their passphrase"))?;
         self.commit(vec![audit])
     }
 
@@ -329,14 +310,7 @@ impl Library {
                 public.name
             ),
         )?;
-        let mut kf = self.key_file()?;
-        keys::add_person_slot(
-            &mut kf,
-            &self.key,
-            &file,
-            &format!("person: {}", public.name),
-        )?;
-        self.write_key_file(&kf)?;
+        self.write_person_slot(self.key_file()?, &file)?;
         Ok(public)
     }
 
@@ -374,23 +348,12 @@ impl Library {
             what: Permission::ManagePeople.name(),
         })?;
         let statement = registry.make(by, change, chrono::Utc::now().timestamp_millis())?;
-        let audit = self.people_audit(detail);
+        let audit = self.people_audit(detail)?;
         self.commit(vec![OpKind::MemberStatement { statement }, audit])
     }
 
-    fn people_audit(&self, detail: String) -> OpKind {
-        OpKind::Audit {
-            event: AuditEvent {
-                user: self.who(),
-                member: self.person().map(|p| p.member),
-                action: AuditAction::PeopleChanged,
-                doc: None,
-                version: None,
-                subject: None,
-                detail: Some(detail),
-                prev: Vec::new(),
-            },
-        }
+    fn people_audit(&self, detail: String) -> Result<OpKind> {
+        self.audit_op(AuditAction::PeopleChanged, None, None, Some(detail))
     }
 
     /// Who acts, in words: the signed-in person's name, else the OS user name.
@@ -409,19 +372,24 @@ impl Library {
             return Ok(());
         }
         let mut kf = self.key_file()?;
-        let before = kf.slots.len();
-        kf.slots
-            .retain(|s| !matches!(s.kdf, SlotKdf::Passphrase { .. }));
         if !kf.has_people() {
             return Ok(());
         }
-        if kf.slots.len() != before {
+        if kf.drop_passphrase_slots() {
             self.write_key_file(&kf)?;
         }
         // Nor does the OS keyring keep its key: whoever sits at a shared desktop's session
         // could take it from there. No keyring on this desktop: nothing kept to forget.
         let _ = crate::keys::OsKeyring.forget(self.library_id());
         Ok(())
+    }
+
+    /// `kf` with `file`'s slot (replacing the person's earlier one), written as
+    /// `keys.json`.
+    fn write_person_slot(&self, mut kf: KeyFile, file: &IdentityFile) -> Result<()> {
+        let label = format!("person: {}", file.public.name);
+        keys::add_person_slot(&mut kf, &self.key, file, &label)?;
+        self.write_key_file(&kf)
     }
 
     pub(super) fn write_key_file(&self, kf: &KeyFile) -> Result<()> {
@@ -447,19 +415,8 @@ impl Library {
     pub(super) fn may_export(&self, docs: &[DocId]) -> Result<()> {
         let probe: Vec<OpKind> = docs
             .iter()
-            .map(|d| OpKind::Audit {
-                event: AuditEvent {
-                    user: String::new(),
-                    member: None,
-                    action: AuditAction::Exported,
-                    doc: Some(*d),
-                    version: None,
-                    subject: None,
-                    detail: None,
-                    prev: Vec::new(),
-                },
-            })
-            .collect();
+            .map(|d| self.audit_op(AuditAction::Exported, Some(*d), None, None))
+            .collect::<Result<_>>()?;
         self.check_may(&probe)
     }
 
@@ -473,6 +430,7 @@ impl Library {
         let person = self.person.as_ref().ok_or(Error::SignInRequired {
             what: permission.name(),
         })?;
+        counted(&registry, person, KEYS_NOT_COUNTED)?;
         registry.may(person.public().member, permission, None)
     }
 
@@ -496,16 +454,7 @@ impl Library {
             return Err(Error::SignInRequired { what: what.name() });
         };
         let member = person.public().member;
-        let grant = registry.current(member);
-        if grant.is_none_or(|g| g.identity.binding() != person.public().binding()) {
-            // Removed, or given new keys since this handle signed in.
-            return Err(Error::NotPermitted {
-                member,
-                role: grant.map(|g| g.role),
-                what: "act with keys the library no longer counts as theirs",
-            });
-        }
-        if grant.map(|g| g.role) != Some(Role::DepartmentStaff) {
+        if counted(&registry, person, KEYS_NOT_COUNTED)?.role != Role::DepartmentStaff {
             for kind in kinds {
                 registry.may(member, needs(kind), None)?;
             }
@@ -557,6 +506,23 @@ impl Library {
             }
         }
         Ok(())
+    }
+}
+
+/// What a person whose keys the registry no longer counts may not do.
+const KEYS_NOT_COUNTED: &str = "act with keys the library no longer counts as theirs";
+
+/// `person`'s grant, when the registry counts them now with these keys (not removed, not
+/// given new keys since): else [`Error::NotPermitted`] saying they may not `what`.
+fn counted<'r>(registry: &'r Registry, person: &Identity, what: &'static str) -> Result<&'r Grant> {
+    let member = person.public().member;
+    match registry.current(member) {
+        Some(g) if g.identity.binding() == person.public().binding() => Ok(g),
+        other => Err(Error::NotPermitted {
+            member,
+            role: other.map(|g| g.role),
+            what,
+        }),
     }
 }
 

@@ -15,6 +15,15 @@ fn sign_in(dir: &Path, who: &str, passphrase: &str) -> dossier_core::Result<Libr
     LockedLibrary::open(&dir.join("lib"), Access::Write)?.sign_in(who, passphrase)
 }
 
+/// The people of `lib`, by name and role, owner first.
+fn roles(lib: &Library) -> Vec<(String, Role)> {
+    lib.people()
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.name, p.role))
+        .collect()
+}
+
 fn audit_len(dir: &Path) -> usize {
     let lib = LockedLibrary::open(&dir.join("lib"), Access::Read)
         .unwrap()
@@ -160,14 +169,8 @@ fn a_library_kept_by_its_people_opens_for_them_and_judges_each_change_by_role() 
     let mut ann = sign_in(t.path(), "Ann", ANN).unwrap();
     let cal = ann.resolve_person("cal").unwrap();
     ann.remove_person(cal).unwrap();
-    let people: Vec<(String, Role)> = ann
-        .people()
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.name, p.role))
-        .collect();
     assert_eq!(
-        people,
+        roles(&ann),
         [
             ("Ann".into(), Role::Owner),
             ("Bea".into(), Role::RegistrarStaff),
@@ -284,14 +287,8 @@ fn the_people_fixture_still_opens_for_its_people() {
         Err(Error::SignInRequired { .. })
     ));
     let mut bea = sign_in(t.path(), "bea cruz", "bea fixture passphrase").unwrap();
-    let people: Vec<(String, Role)> = bea
-        .people()
-        .unwrap()
-        .into_iter()
-        .map(|p| (p.name, p.role))
-        .collect();
     assert_eq!(
-        people,
+        roles(&bea),
         [
             ("Ann Lee".into(), Role::Owner),
             ("Bea Cruz".into(), Role::RegistrarStaff)
