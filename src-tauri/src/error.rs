@@ -122,6 +122,9 @@ impl From<dossier_core::Error> for AppError {
             E::NotPermitted { .. } => plain(K::NotPermitted).with_hint(
                 "Ask the library's owner for a role that allows it, or a colleague who has one.",
             ),
+            E::BatchRefused { .. } => plain(K::NotPermitted).with_hint(
+                "Ask the library's owner for a role that allows it, or a colleague who has one.",
+            ),
             E::SignInRequired { .. } => plain(K::NotPermitted)
                 .with_hint("Sign in as yourself, with your own passphrase, and try again."),
             E::PeopleNotReceived => plain(K::Invalid).with_hint(

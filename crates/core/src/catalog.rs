@@ -19,6 +19,7 @@ pub mod schema;
 mod store_journal;
 mod subjects;
 mod type_fields;
+mod verdicts;
 mod views;
 
 use std::path::Path;
@@ -33,10 +34,11 @@ pub use query::{AuditEntry, DocumentDetail, DocumentSummary, Hold, Listing, Vers
 pub use store_journal::CatalogState;
 pub(crate) use store_journal::REBUILT_INCOMPLETE;
 pub use subjects::{SubjectFilter, SubjectRecord};
+pub use verdicts::HeldBatch;
 
 use crate::error::{IoContext, Result};
 use crate::format::op::{Hlc, Op, OpKind, Stamp};
-use crate::ids::DeviceId;
+use crate::ids::{DeviceId, LibraryId};
 use crate::keys::CatalogKey;
 
 /// How the catalog is opened.
@@ -60,7 +62,10 @@ const READER_CACHE_KIB: i64 = -512;
 pub struct Catalog {
     conn: Connection,
     device: DeviceId,
+    /// The library it belongs to: what its people's statements and batches must name.
+    library: LibraryId,
     last: Hlc,
+    people: people::PeopleCache,
 }
 
 /// The `meta` table's value of `key` (on the connection or inside a transaction).
@@ -86,6 +91,7 @@ impl Catalog {
     /// is by a reader.
     pub fn open(
         path: &Path,
+        library: LibraryId,
         device: DeviceId,
         mode: CatalogMode,
         key: &CatalogKey,
@@ -149,7 +155,13 @@ impl Catalog {
                 wall_ms: 0,
                 counter: 0,
             });
-        Ok(Self { conn, device, last })
+        Ok(Self {
+            conn,
+            device,
+            library,
+            last,
+            people: Default::default(),
+        })
     }
 
     /// This device's id.
@@ -190,23 +202,36 @@ impl Catalog {
         Ok(ops)
     }
 
-    /// Apply already-stamped operations (local or, later, from other devices) in one
-    /// transaction; returns how many were new.
+    /// Apply operations committed on this desktop in one transaction; returns how many
+    /// were new. In a library kept by its people, a batch its signer may not make is
+    /// refused ([`crate::Error::BatchRefused`]) and nothing is written.
     pub fn apply_ops(&mut self, ops: &[Op]) -> Result<usize> {
+        self.take_ops(ops, verdicts::Origin::Local)
+    }
+
+    /// Apply operations another catalog of this library accepted (a copy of it as it was),
+    /// in one transaction, without judging them again.
+    pub fn apply_accepted(&mut self, ops: &[Op]) -> Result<usize> {
+        self.take_ops(ops, verdicts::Origin::Accepted)
+    }
+
+    fn take_ops(&mut self, ops: &[Op], origin: verdicts::Origin) -> Result<usize> {
+        self.see(ops);
         let tx = self.conn.transaction()?;
         let before = store_journal::last_op(&tx)?;
-        let mut applied = 0;
-        for op in ops {
-            if op.stamp.hlc > self.last {
-                self.last = op.stamp.hlc;
-            }
-            if apply::apply(&tx, op)? {
-                applied += 1;
-            }
-        }
+        let applied = verdicts::take(&tx, &self.people, self.library, ops, origin)?;
         store_journal::record(&tx, before, None, None)?;
         tx.commit()?;
         Ok(applied)
+    }
+
+    /// Keep the clock past every stamp seen.
+    fn see(&mut self, ops: &[Op]) {
+        if let Some(max) = ops.iter().map(|op| op.stamp.hlc).max()
+            && max > self.last
+        {
+            self.last = max;
+        }
     }
 
     /// Free the pages of the connection's cache that are not in use (SQLite's

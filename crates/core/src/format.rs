@@ -9,6 +9,7 @@
 //! and keep reading the old one. `tests/fixtures/` in this crate holds a library written by
 //! format 1 that the integration tests open and read back.
 
+pub mod batch;
 pub mod checkpoint;
 pub mod collection_keys;
 pub mod derived;

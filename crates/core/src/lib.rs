@@ -34,21 +34,22 @@ pub use catalog::jobs::{
 };
 pub use catalog::{
     ANY_PROGRAMME, AuditEntry, Catalog, CatalogState, ChecklistItem, DocumentDetail,
-    DocumentSummary, Dossier, DossierGroup, Hold, KeysSeen, Listing, SubjectFilter, SubjectRecord,
-    TimelineEntry, TimelineEvent, VersionInfo,
+    DocumentSummary, Dossier, DossierGroup, HeldBatch, Hold, KeysSeen, Listing, SubjectFilter,
+    SubjectRecord, TimelineEntry, TimelineEvent, VersionInfo,
 };
 pub use error::{CatalogProblem, ConvertProblem, Error, Result, RosterIssue, RosterProblem};
 pub use extract::{
     OcrConfig, PdfiumConfig, Tesseract, ToolStatus, Tools, WorkerFailure, WorkerOptions, read_text,
     run_pdf_worker_if_asked, serve_pdf_worker,
 };
+pub use format::batch::MAX_BATCH_OPS;
 pub use format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, SignedEpochKeys};
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::field_def::{FieldDef, FieldKind};
 pub use format::identity::{IDENTITY_FORMAT, IdentityFile, PublicIdentity};
 pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::member::{Change, MEMBER_FORMAT, SignedStatement, Statement};
-pub use format::op::{FieldKey, FieldValue};
+pub use format::op::{FieldKey, FieldValue, Hlc, Op, OpKind, Stamp};
 pub use format::person_export::{PERSON_EXPORT_FORMAT, PersonExport, PersonFile};
 pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
@@ -72,7 +73,9 @@ pub use library::{
     RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState,
     VerifyReport, VersionDiff, default_library_path, parse_roster,
 };
-pub use members::{Grant, Refusal, Refused, Registry, open_epochs};
+pub use members::{
+    BatchRefusal, Grant, Refusal, Refused, Registry, Verdict, open_epochs, sign_batch,
+};
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,
     search_date as parse_search_date, size as parse_size,

@@ -287,9 +287,6 @@ pub struct Library {
     journal_written: u64,
     /// The person signed in (issue 21), in a library kept by its people.
     person: Option<keys::Identity>,
-    /// The registry last replayed, and the newest people operation it was replayed to
-    /// (`Catalog::people_mark`): replayed again only when that moves.
-    people_cache: std::sync::Mutex<Option<(i64, Option<crate::members::Registry>)>>,
 }
 
 impl Library {
@@ -333,8 +330,14 @@ impl Library {
         } else {
             CatalogMode::Read
         };
-        let mut catalog =
-            Catalog::open(&catalog_path, meta.device_id, mode, &catalog_key).map_err(damaged)?;
+        let mut catalog = Catalog::open(
+            &catalog_path,
+            meta.library_id,
+            meta.device_id,
+            mode,
+            &catalog_key,
+        )
+        .map_err(damaged)?;
         let mut recovered = Recovery::default();
         let store = if writer {
             let known: std::collections::HashSet<_> = catalog
@@ -378,7 +381,6 @@ impl Library {
             store,
             journal_written: 0,
             person: None,
-            people_cache: Default::default(),
         };
         if writer {
             // Segments a crash kept from being written after their transaction.
@@ -559,6 +561,7 @@ impl Library {
         Store::open(&root.join("store"))?;
         Catalog::open(
             &root.join("catalog.sqlite"),
+            meta.library_id,
             meta.device_id,
             CatalogMode::Create,
             &master.catalog_key(),
@@ -629,11 +632,36 @@ impl Library {
     /// those the signed-in person's role allows ([`Library::check_may`]).
     fn commit(&mut self, kinds: Vec<OpKind>) -> Result<()> {
         self.check_may(&kinds)?;
+        // In a library kept by its people, the signed-in person signs each batch of at
+        // most `MAX_BATCH_OPS` (`check_may` made sure someone is signed in).
+        let signer = match (self.registry()?, self.person.as_ref()) {
+            (Some(registry), Some(person)) => Some((registry.seq(), person)),
+            // Taking the library into its people's keeping: its first owner signs it.
+            (None, Some(person))
+                if kinds
+                    .iter()
+                    .any(|k| matches!(k, OpKind::LibraryOwned { .. })) =>
+            {
+                Some((0, person))
+            }
+            _ => None,
+        };
         // Audit events in one batch chain to each other: recompute `prev` in order.
         let mut prev = self.catalog.audit_head()?;
-        let catalog = self.writer()?;
-        let mut ops = Vec::with_capacity(kinds.len());
-        for kind in kinds {
+        let library = self.library_id();
+        if !self.is_writer() {
+            return Err(Error::ReadOnly);
+        }
+        let catalog = &mut self.catalog;
+        let mut ops = Vec::with_capacity(kinds.len() + 1);
+        let mut batch_start = 0;
+        let batch_len = if signer.is_some() {
+            crate::format::batch::MAX_BATCH_OPS
+        } else {
+            usize::MAX
+        };
+        let mut kinds = kinds.into_iter().peekable();
+        while let Some(kind) = kinds.next() {
             let mut op = crate::format::op::Op {
                 stamp: catalog.next_stamp(),
                 kind,
@@ -643,6 +671,15 @@ impl Library {
                 prev = event.chain_hash(&op.stamp).to_vec();
             }
             ops.push(op);
+            if let Some((at, person)) = signer
+                && (ops.len() - batch_start == batch_len || kinds.peek().is_none())
+            {
+                let stamp = catalog.next_stamp();
+                let closing =
+                    crate::members::sign_batch(person, library, at, &ops[batch_start..], stamp)?;
+                ops.push(closing);
+                batch_start = ops.len();
+            }
         }
         catalog.apply_ops(&ops)?;
         self.flush_store_journal()

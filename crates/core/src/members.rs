@@ -18,12 +18,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::error::{Error, Result};
 use crate::format::identity::PublicIdentity;
 use crate::format::member::{Change, MEMBER_FORMAT, SignedStatement, Statement};
-use crate::ids::{LibraryId, MemberId, StatementId};
+use crate::ids::{DeviceId, LibraryId, MemberId, StatementId};
 use crate::keys::{Identity, Purpose, usable_keys, verify_signature};
 use crate::role::{Permission, Role};
 
 mod epochs;
+mod judge;
 pub use epochs::open_epochs;
+pub(crate) use judge::{Batch, doc_of, needs};
+pub use judge::{BatchRefusal, Verdict, sign_batch};
 
 /// A member's access from one point of the chain on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +35,9 @@ pub struct Tenure {
     pub from_seq: u64,
     /// `None`: removed.
     pub grant: Option<Grant>,
+    /// A removal's cutoff: the last segment of each of the member's desktops whose batches
+    /// still count (empty for a grant).
+    pub cutoff: BTreeMap<DeviceId, u64>,
 }
 
 /// A member's identity and role.
@@ -94,6 +100,7 @@ impl Registry {
                     role: Role::Owner,
                     collections: Vec::new(),
                 }),
+                cutoff: BTreeMap::new(),
             }],
         );
         Self {
@@ -280,7 +287,7 @@ impl Registry {
     }
 
     fn accept(&mut self, id: StatementId, st: Statement) {
-        let (member, grant) = match st.change {
+        let (member, grant, cutoff) = match st.change {
             Change::Grant {
                 member,
                 role,
@@ -292,12 +299,14 @@ impl Registry {
                     role,
                     collections,
                 }),
+                BTreeMap::new(),
             ),
-            Change::Remove { member, .. } => (member, None),
+            Change::Remove { member, segments } => (member, None, segments),
         };
         self.history.entry(member).or_default().push(Tenure {
             from_seq: st.seq,
             grant,
+            cutoff,
         });
         self.chain.push(id);
     }
@@ -355,6 +364,17 @@ impl Registry {
             .map(|g| &g.identity)
     }
 
+    /// The members whose access differs between `self` and `other` at any point (a grant,
+    /// a removal, a statement that lost its place to another).
+    pub fn changed_members(&self, other: &Registry) -> BTreeSet<MemberId> {
+        self.history
+            .keys()
+            .chain(other.history.keys())
+            .filter(|m| self.history.get(m) != other.history.get(m))
+            .copied()
+            .collect()
+    }
+
     /// The members now, by id (removed ones left out).
     pub fn members(&self) -> impl Iterator<Item = &Grant> {
         self.history.keys().filter_map(|m| self.current(*m))
@@ -368,12 +388,24 @@ impl Registry {
         permission: Permission,
         collection: Option<&str>,
     ) -> Result<()> {
+        self.may_at(member, self.seq(), permission, collection)
+    }
+
+    /// Whether `member` might do what `permission` allows, in `collection`, just after
+    /// statement `seq`.
+    pub fn may_at(
+        &self,
+        member: MemberId,
+        seq: u64,
+        permission: Permission,
+        collection: Option<&str>,
+    ) -> Result<()> {
         let denied = |role| Error::NotPermitted {
             member,
             role,
             what: permission.name(),
         };
-        let grant = self.current(member).ok_or_else(|| denied(None))?;
+        let grant = self.role_at(member, seq).ok_or_else(|| denied(None))?;
         let in_scope = grant.role != Role::DepartmentStaff
             || collection.is_some_and(|c| grant.collections.iter().any(|g| g == c));
         if grant.role.allows(permission) && in_scope {

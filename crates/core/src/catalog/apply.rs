@@ -10,17 +10,18 @@ use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::pack::decode_index;
 use crate::ids::{DocId, VersionId};
 
-/// Record `op` in the journal and apply it; `false` when it was already there.
-pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
-    let key = op.stamp.key();
+/// Record `op` in the journal; `false` when it was already there.
+pub(super) fn record(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
     let body = serde_json::to_string(op)?;
-    let inserted = tx.execute(
-        "INSERT OR IGNORE INTO ops (stamp, kind, body) VALUES (?1, ?2, ?3)",
-        params![key, op.kind.name(), body],
-    )?;
-    if inserted == 0 {
-        return Ok(false);
-    }
+    Ok(tx
+        .prepare_cached("INSERT OR IGNORE INTO ops (stamp, kind, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![op.stamp.key(), op.kind.name(), body])?
+        == 1)
+}
+
+/// Apply a recorded `op` to the tables (`catalog::verdicts` decides which are applied).
+pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
+    let key = op.stamp.key();
     let s = &op.stamp;
     if let Some(doc) = op.kind.doc() {
         tx.prepare_cached(
@@ -51,7 +52,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
         }
         OpKind::VersionAdded { doc, version: v } => {
             if is_purged(tx, &v.id.to_string())? {
-                return Ok(true);
+                return Ok(());
             }
             revive(tx, *doc)?;
             tx.execute(
@@ -242,6 +243,8 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
         // (`Catalog::people_ops`: the earliest owner, then the statements' chain), never
         // from a table a later operation could overwrite.
         OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. } => {}
+        // Judged when it arrives (`catalog::verdicts`); it changes no table.
+        OpKind::Signed { .. } => {}
         OpKind::Audit { event } => {
             tx.execute(
                 "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject)
@@ -264,7 +267,7 @@ pub(super) fn apply(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
     if let Some(doc) = op.kind.doc() {
         super::jobs::queue_index(tx, doc)?;
     }
-    Ok(true)
+    Ok(())
 }
 
 fn is_purged(tx: &Transaction<'_>, id: &str) -> Result<bool> {
@@ -284,7 +287,7 @@ fn revive(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
     let created: Option<String> = tx
         .query_row(
             "SELECT stamp FROM ops WHERE kind = 'document_created'
-             AND json_extract(body, '$.doc') = ?1",
+             AND json_extract(body, '$.doc') = ?1 AND verdict IS NULL",
             [&id],
             |r| r.get(0),
         )

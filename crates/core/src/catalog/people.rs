@@ -1,67 +1,153 @@
 //! The library's people as the journal holds them: the owner it names first and every
-//! signed statement, for `members::Registry` to replay.
+//! signed statement, replayed by `members::Registry` (and kept while they are unchanged).
 
-use rusqlite::params_from_iter;
+use rusqlite::{Connection, params_from_iter};
 
 use super::Catalog;
 use crate::error::Result;
 use crate::format::identity::PublicIdentity;
 use crate::format::member::SignedStatement;
-use crate::format::op::{Op, OpKind};
-use crate::ids::DocId;
+use crate::format::op::{Op, OpKind, Stamp};
+use crate::ids::{DocId, LibraryId};
+use crate::members::Registry;
 
 /// The newest people operation's position, through the `ops_people` index (migration 15).
 const PEOPLE_MARK: &str = "SELECT coalesce(max(seq), 0) FROM ops
                            WHERE kind IN ('library_owned', 'member_statement')";
 
+/// The library's people as last replayed, and which people operation was then the newest.
+#[derive(Debug, Default)]
+pub(super) struct PeopleCache(std::sync::Mutex<Option<([u8; 32], Option<People>)>>);
+
+/// The library's people: their registry, and the stamp of the operation that made the
+/// library theirs (changes no one signed count only before it).
+#[derive(Debug, Clone)]
+pub(crate) struct People {
+    pub registry: Registry,
+    pub owned: Stamp,
+}
+
+impl PeopleCache {
+    /// The people `conn`'s journal holds (`None`: a library without people, or one whose
+    /// people have not reached this desktop).
+    pub(super) fn get(&self, conn: &Connection, library: LibraryId) -> Result<Option<People>> {
+        // The set of people operations, by their stamps (an operation's body is the one
+        // first recorded under its stamp): exact even after a transaction rolled back.
+        let mut stmt = conn.prepare_cached(
+            "SELECT stamp FROM ops WHERE kind IN ('library_owned', 'member_statement')
+             ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let (mut h, mut any) = (blake3::Hasher::new(), false);
+        while let Some(row) = rows.next()? {
+            h.update(
+                row.get_ref(0)?
+                    .as_str()
+                    .map_err(rusqlite::Error::from)?
+                    .as_bytes(),
+            );
+            h.update(b"\n");
+            any = true;
+        }
+        if !any {
+            return Ok(None);
+        }
+        let head = *h.finalize().as_bytes();
+        let cache = || {
+            self.0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some((seen, people)) = cache().as_ref()
+            && *seen == head
+        {
+            return Ok(people.clone());
+        }
+        let (owners, statements) = people_ops(conn)?;
+        let people = owners.into_iter().next().map(|(owned, owner)| People {
+            registry: Registry::replay(library, owner, &statements),
+            owned,
+        });
+        *cache() = Some((head, people.clone()));
+        Ok(people)
+    }
+}
+
+/// Every `LibraryOwned` owner with its stamp.
+type Owners = Vec<(Stamp, PublicIdentity)>;
+
+/// Every `LibraryOwned` owner with its stamp, earliest first (the first is the library's
+/// owner on every desktop alike, whatever order they arrived in), and every statement about
+/// its people. Refused batches count too: statements are judged by their own signatures.
+fn people_ops(conn: &Connection) -> Result<(Owners, Vec<SignedStatement>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT body FROM ops WHERE kind IN ('library_owned', 'member_statement')
+         ORDER BY stamp",
+    )?;
+    let mut rows = stmt.query([])?;
+    let (mut owners, mut statements) = (Vec::new(), Vec::new());
+    while let Some(row) = rows.next()? {
+        let op: Op = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        match op.kind {
+            OpKind::LibraryOwned { owner } => owners.push((op.stamp, owner)),
+            OpKind::MemberStatement { statement } => statements.push(statement),
+            _ => {}
+        }
+    }
+    Ok((owners, statements))
+}
+
 impl Catalog {
-    /// The position of the newest operation about the library's people (0: none): the
-    /// registry replayed from them is the same while it is.
+    /// The position of the newest operation about the library's people (0: none).
     pub fn people_mark(&self) -> Result<i64> {
         Ok(self.conn.query_row(PEOPLE_MARK, [], |r| r.get(0))?)
     }
 
-    /// Every `LibraryOwned` owner, earliest stamp first (the first is the library's owner
-    /// on every desktop alike, whatever order they arrived in), and every statement about
-    /// its people.
+    /// The library's people, replayed from the journal (and kept while no people
+    /// operation arrives): `None` for a library without people, or a desktop that has not
+    /// received them yet.
+    pub fn registry(&self) -> Result<Option<Registry>> {
+        Ok(self
+            .people
+            .get(&self.conn, self.library)?
+            .map(|p| p.registry))
+    }
+
+    /// Every `LibraryOwned` owner, earliest stamp first, and every statement about the
+    /// library's people.
     pub fn people_ops(&self) -> Result<(Vec<PublicIdentity>, Vec<SignedStatement>)> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT body FROM ops WHERE kind IN ('library_owned', 'member_statement')
-             ORDER BY stamp",
-        )?;
-        let mut rows = stmt.query([])?;
-        let (mut owners, mut statements) = (Vec::new(), Vec::new());
-        while let Some(row) = rows.next()? {
-            let op: Op = serde_json::from_str(&row.get::<_, String>(0)?)?;
-            match op.kind {
-                OpKind::LibraryOwned { owner } => owners.push(owner),
-                OpKind::MemberStatement { statement } => statements.push(statement),
-                _ => {}
-            }
-        }
-        Ok((owners, statements))
+        let (owners, statements) = people_ops(&self.conn)?;
+        Ok((owners.into_iter().map(|(_, o)| o).collect(), statements))
     }
 
     /// The collection each of `docs` is in now (`None`: not in one, that is "all"), for the
     /// documents the catalog has.
     pub fn collections_of(&self, docs: &[DocId]) -> Result<Vec<(DocId, Option<String>)>> {
-        let mut out = Vec::with_capacity(docs.len());
-        for chunk in docs.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(",");
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT id, collection FROM documents WHERE id IN ({marks})"
-            ))?;
-            let ids = chunk.iter().map(|d| d.to_string());
-            let rows = stmt.query_map(params_from_iter(ids), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-            })?;
-            for row in rows {
-                let (id, collection) = row?;
-                out.push((id.parse()?, collection));
-            }
-        }
-        Ok(out)
+        collections_of(&self.conn, docs)
     }
+}
+
+/// The collection each of `docs` is in now, for the documents `conn` holds.
+pub(super) fn collections_of(
+    conn: &Connection,
+    docs: &[DocId],
+) -> Result<Vec<(DocId, Option<String>)>> {
+    let mut out = Vec::with_capacity(docs.len());
+    for chunk in docs.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut stmt = conn.prepare(&format!(
+            "SELECT id, collection FROM documents WHERE id IN ({marks})"
+        ))?;
+        let ids = chunk.iter().map(|d| d.to_string());
+        let rows = stmt.query_map(params_from_iter(ids), |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (id, collection) = row?;
+            out.push((id.parse()?, collection));
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -78,6 +164,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut c = Catalog::open(
             &dir.path().join("c.sqlite"),
+            crate::ids::LibraryId::new(),
             DeviceId::new(),
             super::super::CatalogMode::Create,
             &MasterKey::generate().catalog_key(),

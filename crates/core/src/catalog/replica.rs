@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{Catalog, apply};
+use super::Catalog;
 use crate::error::{Error, Result};
 use crate::format::journal::{Link, Segment, SegmentDigest, object_name};
 use crate::format::op::Op;
@@ -206,24 +206,30 @@ impl Catalog {
             object: object_name(segment.device, segment.seq),
             detail: "its number is too large",
         })?;
+        if segment
+            .ops
+            .iter()
+            .any(|op| op.stamp.device != segment.device)
+        {
+            return Err(Error::Integrity {
+                object: object_name(segment.device, segment.seq),
+                detail: "holds another device's operation",
+            });
+        }
+        self.see(&segment.ops);
         let tx = self.conn.transaction()?;
         let before = super::store_journal::last_op(&tx)?;
-        let mut applied = 0;
+        // Recorded first, so that each operation's segment is known when it is judged.
+        let applied = super::verdicts::take(
+            &tx,
+            &self.people,
+            self.library,
+            &segment.ops,
+            super::verdicts::Origin::Received(Some(segment.seq)),
+        )?;
         {
             let mut mark = tx.prepare_cached("UPDATE ops SET segment = ?1 WHERE stamp = ?2")?;
             for op in &segment.ops {
-                if op.stamp.device != segment.device {
-                    return Err(Error::Integrity {
-                        object: object_name(segment.device, segment.seq),
-                        detail: "holds another device's operation",
-                    });
-                }
-                if op.stamp.hlc > self.last {
-                    self.last = op.stamp.hlc;
-                }
-                if apply::apply(&tx, op)? {
-                    applied += 1;
-                }
                 mark.execute(params![seq, op.stamp.key()])?;
             }
             let digest = segment.digest()?;
@@ -259,7 +265,7 @@ impl Catalog {
         let bound = format!("{:012x}", until_ms.saturating_add(1));
         let mut stmt = self
             .conn
-            .prepare("SELECT body FROM ops WHERE stamp < ?1 ORDER BY stamp")?;
+            .prepare("SELECT body FROM ops WHERE stamp < ?1 AND verdict IS NULL ORDER BY stamp")?;
         let mut rows = stmt.query([bound])?;
         let mut ops = Vec::with_capacity(batch);
         while let Some(row) = rows.next()? {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, params};
 
-use super::{Catalog, apply, schema};
+use super::{Catalog, schema};
 use crate::error::{CatalogProblem, Error, Result};
 use crate::format::op::Op;
 use crate::format::store_journal::StoreSegment;
@@ -243,17 +243,16 @@ impl Catalog {
     /// them under the segment's own number, and, for operations that came by sync, the
     /// remote segment they arrived in. Returns how many operations were new.
     pub fn apply_store_segment(&mut self, segment: &StoreSegment) -> Result<usize> {
+        self.see(&segment.ops);
         let tx = self.conn.transaction()?;
         let before = last_op(&tx)?;
-        let mut applied = 0;
-        for op in &segment.ops {
-            if op.stamp.hlc > self.last {
-                self.last = op.stamp.hlc;
-            }
-            if apply::apply(&tx, op)? {
-                applied += 1;
-            }
-        }
+        let applied = super::verdicts::take(
+            &tx,
+            &self.people,
+            self.library,
+            &segment.ops,
+            super::verdicts::Origin::Received(segment.received),
+        )?;
         if let Some(remote) = segment.received
             && let Some(device) = segment.ops.first().map(|op| op.stamp.device)
         {

@@ -10,7 +10,14 @@ use crate::ids::{ContentHash, DocId, SubjectId, VersionId};
 
 fn catalog(dir: &tempfile::TempDir, name: &str, device: DeviceId) -> Catalog {
     let key = crate::keys::MasterKey::generate().catalog_key();
-    Catalog::open(&dir.path().join(name), device, CatalogMode::Create, &key).unwrap()
+    Catalog::open(
+        &dir.path().join(name),
+        LibraryId::new(),
+        device,
+        CatalogMode::Create,
+        &key,
+    )
+    .unwrap()
 }
 
 fn version(doc: DocId, parents: Vec<VersionId>, n: u8) -> OpKind {

@@ -428,6 +428,17 @@ pub enum OpKind {
         author: String,
         collection: String,
     },
+    /// Closes a batch in a library kept by its people (issue 21): the `covers` operations
+    /// of this device just before this one were made by `member`, as the registry stood
+    /// after statement `at`, and `signature` is their signature over them
+    /// ([`super::batch::message`]).
+    Signed {
+        member: MemberId,
+        at: u64,
+        covers: u32,
+        #[serde(with = "super::b64")]
+        signature: Vec<u8>,
+    },
 }
 
 impl OpKind {
@@ -454,7 +465,8 @@ impl OpKind {
             | Self::ViewSet { .. }
             | Self::TypeFieldsSet { .. }
             | Self::LibraryOwned { .. }
-            | Self::MemberStatement { .. } => None,
+            | Self::MemberStatement { .. }
+            | Self::Signed { .. } => None,
         }
     }
 
@@ -481,6 +493,7 @@ impl OpKind {
             Self::TypeFieldsSet { .. } => "type_fields_set",
             Self::LibraryOwned { .. } => "library_owned",
             Self::MemberStatement { .. } => "member_statement",
+            Self::Signed { .. } => "signed",
         }
     }
 }

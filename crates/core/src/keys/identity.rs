@@ -34,6 +34,8 @@ pub enum Purpose {
     EpochKeys,
     /// A collection's epoch key sealed to one member, inside a signed epoch.
     EpochKey,
+    /// A batch of operations a member made (`format::batch`).
+    OpBatch,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -46,6 +48,7 @@ impl Purpose {
             Self::MemberStatement => "dossier 2026-12 statement about members",
             Self::EpochKeys => "dossier 2026-12 collection epoch keys",
             Self::EpochKey => "dossier 2026-12 collection epoch key for a member",
+            Self::OpBatch => "dossier 2026-12 batch of operations",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }

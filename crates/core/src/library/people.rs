@@ -15,11 +15,10 @@ use crate::error::{Error, Result};
 use crate::format::identity::{IdentityFile, PublicIdentity};
 use crate::format::keyfile::KeyFile;
 use crate::format::member::Change;
-use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind};
-use crate::format::subject::ALL_COLLECTION;
+use crate::format::op::{AuditAction, OpKind};
 use crate::ids::{DocId, MemberId};
 use crate::keys::{self, Fingerprint, Identity, KdfParams};
-use crate::members::{Grant, Registry};
+use crate::members::{Grant, Registry, doc_of, needs};
 use crate::role::{Permission, Role};
 
 /// A person of the library, as `dossier people ls` and the app's People screen show them.
@@ -69,24 +68,14 @@ impl Library {
     /// The library's people, replayed from the journal: `None` for a library without
     /// people (or a desktop that has not received them yet).
     pub fn registry(&self) -> Result<Option<Registry>> {
-        let mark = self.catalog.people_mark()?;
-        let cache = || {
-            self.people_cache
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        if let Some((seen, registry)) = cache().as_ref()
-            && *seen == mark
-        {
-            return Ok(registry.clone());
-        }
-        let (owners, statements) = self.catalog.people_ops()?;
-        let registry = owners
-            .into_iter()
-            .next()
-            .map(|owner| Registry::replay(self.library_id(), owner, &statements));
-        *cache() = Some((mark, registry.clone()));
-        Ok(registry)
+        self.catalog.registry()
+    }
+
+    /// Changes this desktop holds without applying them: refused ones (not signed, not
+    /// their signer's, or beyond what the signer's role allowed then) with the reason, and
+    /// those made at a point of the people's history that has not reached it yet.
+    pub fn held_batches(&self) -> Result<Vec<crate::catalog::HeldBatch>> {
+        self.catalog.held_batches()
     }
 
     /// The person signed in, if anyone is.
@@ -254,7 +243,7 @@ impl Library {
         self.people_change(
             Change::Remove {
                 member,
-                segments: Default::default(),
+                segments: self.catalog.cutoff_for(member)?,
             },
             format!("{name} removed"),
         )?;
@@ -453,59 +442,11 @@ impl Library {
                 .map_or(Permission::Read, needs);
             return Err(Error::SignInRequired { what: what.name() });
         };
-        let member = person.public().member;
-        if counted(&registry, person, KEYS_NOT_COUNTED)?.role != Role::DepartmentStaff {
-            for kind in kinds {
-                registry.may(member, needs(kind), None)?;
-            }
-            return Ok(());
-        }
-        // A department member: every document changed must be in one of their
-        // collections, before and after.
+        counted(&registry, person, KEYS_NOT_COUNTED)?;
         let docs: Vec<DocId> = kinds.iter().filter_map(doc_of).collect();
-        let mut collection: std::collections::HashMap<DocId, Vec<String>> = self
-            .catalog
-            .collections_of(&docs)?
-            .into_iter()
-            .map(|(d, c)| (d, vec![c.unwrap_or_else(|| ALL_COLLECTION.into())]))
-            .collect();
-        for kind in kinds {
-            if let OpKind::FieldSet {
-                doc,
-                key: FieldKey::Collection,
-                value,
-            } = kind
-            {
-                let to = match value {
-                    Some(FieldValue::Text(c)) => c.clone(),
-                    _ => ALL_COLLECTION.into(),
-                };
-                collection.entry(*doc).or_default().push(to);
-            }
-        }
-        for kind in kinds {
-            let permission = needs(kind);
-            if is_housekeeping(kind) {
-                // Packs hold no record of their own: the documents' operations in the
-                // same batch are what is judged.
-                continue;
-            }
-            match doc_of(kind) {
-                Some(doc) => match collection.get(&doc) {
-                    Some(all) => {
-                        for c in all {
-                            registry.may(member, permission, Some(c))?;
-                        }
-                    }
-                    // A new document with no collection set: "all".
-                    None => registry.may(member, permission, Some(ALL_COLLECTION))?,
-                },
-                // An audit event about no document goes with the change it records.
-                None if matches!(kind, OpKind::Audit { .. }) => {}
-                None => registry.may(member, permission, subject_collection(kind))?,
-            }
-        }
-        Ok(())
+        let collections = self.catalog.collections_of(&docs)?.into_iter().collect();
+        let kinds: Vec<&OpKind> = kinds.iter().collect();
+        registry.allows(person.public().member, registry.seq(), &kinds, &collections)
     }
 }
 
@@ -526,50 +467,8 @@ fn counted<'r>(registry: &'r Registry, person: &Identity, what: &'static str) ->
     }
 }
 
-/// The document an operation changes or (an audit event) is about.
-fn doc_of(kind: &OpKind) -> Option<DocId> {
-    match kind {
-        OpKind::Audit { event } => event.doc,
-        other => other.doc(),
-    }
-}
-
-/// Storage housekeeping: a pack added or given up holds no record of its own.
-fn is_housekeeping(kind: &OpKind) -> bool {
-    matches!(kind, OpKind::PackAdded { .. } | OpKind::PackDropped { .. })
-}
-
 fn is_ownership(kind: &OpKind) -> bool {
     matches!(kind, OpKind::LibraryOwned { .. })
-}
-
-/// The collection an operation about people's records or settings names, if any.
-fn subject_collection(kind: &OpKind) -> Option<&str> {
-    match kind {
-        OpKind::SubjectCreated { collection, .. }
-        | OpKind::SubjectSet { collection, .. }
-        | OpKind::SubjectMerged { collection, .. }
-        | OpKind::DocumentSubjectSet { collection, .. } => Some(collection),
-        _ => None,
-    }
-}
-
-/// The permission an operation needs.
-fn needs(kind: &OpKind) -> Permission {
-    match kind {
-        OpKind::Audit { .. } => Permission::Read,
-        // Storage housekeeping (imports, sync, prune): whoever may read may keep it.
-        OpKind::PackAdded { .. } | OpKind::PackDropped { .. } => Permission::Read,
-        OpKind::Purged { .. } => Permission::Dispose,
-        OpKind::FieldSet {
-            key: FieldKey::LegalHold | FieldKey::RetainUntil,
-            ..
-        } => Permission::Dispose,
-        OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. } => Permission::ManagePeople,
-        // Documents, versions, tags, fields, packs, people's records, rules, views,
-        // requirements and document types.
-        _ => Permission::Edit,
-    }
 }
 
 fn in_collections(collections: &[String]) -> String {

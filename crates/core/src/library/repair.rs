@@ -129,7 +129,13 @@ impl CatalogRepair {
                 Err(e) => return Err(e).io("remove", &leftover),
             }
         }
-        let mut catalog = Catalog::open(&tmp, device, CatalogMode::Create, &key.catalog_key())?;
+        let mut catalog = Catalog::open(
+            &tmp,
+            self.library_id(),
+            device,
+            CatalogMode::Create,
+            &key.catalog_key(),
+        )?;
         catalog.start_rebuild()?;
         for seq in 1..=last {
             let segment = match store.read_journal_segment(device, seq)? {

@@ -63,7 +63,7 @@ impl Library {
                 }
                 report.packs += 1;
             }
-            copy.writer()?.apply_ops(&ops)?;
+            copy.writer()?.apply_accepted(&ops)?;
             copy.flush_store_journal()
         })?;
         let (documents, versions, ..) = copy.catalog.counts()?;

@@ -188,10 +188,15 @@ impl Library {
     /// [`SEGMENT_OPS`]), or `None` when everything was sent. It is only noted as sent by
     /// [`Library::mark_sent`], once it is on the remote with the packs it announces.
     pub fn next_segment(&self) -> Result<Option<Segment>> {
-        let ops = self.catalog.unsent_ops(SEGMENT_OPS)?;
+        // Read past the limit to see where the batches there end: a segment never splits
+        // one (`format::batch`).
+        let mut ops = self
+            .catalog
+            .unsent_ops(SEGMENT_OPS + crate::format::batch::MAX_BATCH_OPS + 1)?;
         if ops.is_empty() {
             return Ok(None);
         }
+        ops.truncate(crate::format::batch::cut(&ops, SEGMENT_OPS));
         let device = self.device_id();
         Ok(Some(Segment {
             device,

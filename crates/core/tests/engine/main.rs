@@ -24,6 +24,7 @@ mod pdf_worker;
 mod people;
 mod rules;
 mod scans;
+mod signed;
 mod subjects;
 mod suggest;
 mod type_fields;

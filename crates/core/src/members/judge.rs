@@ -1,0 +1,296 @@
+//! Judging what a member did (issue 21): whether the role they held allows each operation
+//! of a batch (department staff only in the collections of the documents it changes, as
+//! they were and as the batch sets them), and, for a batch that reached this desktop from
+//! elsewhere, whether it is theirs (their signature over exactly these operations) and was
+//! made before a removal cut them off. The one rule a desktop committing
+//! (`Library::check_may`) and a desktop receiving (the catalog's verdicts) both apply.
+
+use std::collections::HashMap;
+
+use super::Registry;
+use crate::error::{Error, Result};
+use crate::format::batch;
+use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
+use crate::format::subject::ALL_COLLECTION;
+use crate::ids::{DocId, LibraryId, MemberId};
+use crate::keys::{Identity, Purpose, verify_signature};
+use crate::role::{Permission, Role};
+
+/// The collection each document is in as this desktop holds it (`None`: in none, that is
+/// "all"); documents it does not hold are absent.
+pub(crate) type Collections = HashMap<DocId, Option<String>>;
+
+/// What a desktop makes of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Its author's, allowed by their role then: applied.
+    Accepted,
+    /// Made at a place of the people's chain this desktop has not reached: kept, and
+    /// judged again when more statements arrive.
+    Pending,
+    /// Kept in the journal (nothing is lost) but not applied, and reported.
+    Refused(BatchRefusal),
+}
+
+/// Why a batch was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchRefusal {
+    /// Operations no one signed, in a library kept by its people.
+    Unsigned,
+    /// A signature claiming more operations than precede it.
+    Malformed,
+    /// Its signer was not a member when it was made (or it came after their removal).
+    NotAMember { member: MemberId },
+    /// Its signature is not its signer's over these operations.
+    BadSignature { member: MemberId },
+    /// Its signer's role did not allow it.
+    NotPermitted {
+        member: MemberId,
+        role: Role,
+        what: &'static str,
+    },
+}
+
+impl BatchRefusal {
+    /// Why, in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Unsigned => "no one signed these changes".into(),
+            Self::Malformed => "its signature claims changes that are not there".into(),
+            Self::NotAMember { member } => {
+                format!("member {member} was not a member of the library when signing")
+            }
+            Self::BadSignature { member } => {
+                format!("the signature is not member {member}'s over these changes")
+            }
+            Self::NotPermitted { member, role, what } => {
+                format!("member {member}, as {}, may not {what}", role.name())
+            }
+        }
+    }
+}
+
+/// A batch as it lies in the journal: its closing [`OpKind::Signed`], the operations it
+/// covers, and the segment of its device that holds it (`None`: not sent yet).
+pub struct Batch<'a> {
+    pub closing: &'a Op,
+    pub covered: &'a [Op],
+    pub segment: Option<u64>,
+}
+
+impl Registry {
+    /// Whether `member`, as the registry stood after statement `seq`, might make `kinds`;
+    /// `collections` holds the collection of each document they change.
+    pub(crate) fn allows(
+        &self,
+        member: MemberId,
+        seq: u64,
+        kinds: &[&OpKind],
+        collections: &Collections,
+    ) -> Result<()> {
+        let not_member = || Error::NotPermitted {
+            member,
+            role: None,
+            what: "act in this library",
+        };
+        let grant = self.role_at(member, seq).ok_or_else(not_member)?;
+        if grant.role != Role::DepartmentStaff {
+            for kind in kinds {
+                self.may_at(member, seq, needs(kind), None)?;
+            }
+            return Ok(());
+        }
+        // A department member: every document changed must be in one of their
+        // collections, before and after.
+        let mut collection: HashMap<DocId, Vec<String>> = kinds
+            .iter()
+            .filter_map(|k| doc_of(k))
+            .filter_map(|d| {
+                let now = collections.get(&d)?.clone();
+                Some((d, vec![now.unwrap_or_else(|| ALL_COLLECTION.into())]))
+            })
+            .collect();
+        for kind in kinds {
+            if let OpKind::FieldSet {
+                doc,
+                key: FieldKey::Collection,
+                value,
+            } = kind
+            {
+                let to = match value {
+                    Some(FieldValue::Text(c)) => c.clone(),
+                    _ => ALL_COLLECTION.into(),
+                };
+                collection.entry(*doc).or_default().push(to);
+            }
+        }
+        for kind in kinds {
+            if is_housekeeping(kind) {
+                // Packs hold no record of their own: the documents' operations in the
+                // same batch are what is judged.
+                continue;
+            }
+            let permission = needs(kind);
+            match doc_of(kind) {
+                Some(doc) => match collection.get(&doc) {
+                    Some(all) => {
+                        for c in all {
+                            self.may_at(member, seq, permission, Some(c))?;
+                        }
+                    }
+                    // A new document with no collection set: "all".
+                    None => self.may_at(member, seq, permission, Some(ALL_COLLECTION))?,
+                },
+                // An audit event about no document goes with the change it records.
+                None if matches!(kind, OpKind::Audit { .. }) => {}
+                None => self.may_at(member, seq, permission, subject_collection(kind))?,
+            }
+        }
+        Ok(())
+    }
+
+    /// What this desktop makes of `batch` from another desktop (or from its own journal).
+    pub(crate) fn judge_batch(
+        &self,
+        batch: &Batch<'_>,
+        collections: &Collections,
+    ) -> Result<Verdict> {
+        let OpKind::Signed {
+            member,
+            at,
+            signature,
+            ..
+        } = &batch.closing.kind
+        else {
+            return Ok(Verdict::Refused(BatchRefusal::Malformed));
+        };
+        let (member, at) = (*member, *at);
+        if at > self.seq() {
+            return Ok(Verdict::Pending);
+        }
+        let Some(grant) = self.role_at(member, at) else {
+            return Ok(Verdict::Refused(BatchRefusal::NotAMember { member }));
+        };
+        let message = batch::message(
+            self.library,
+            &batch.closing.stamp,
+            member,
+            at,
+            batch.covered,
+        )?;
+        if verify_signature(
+            &grant.identity,
+            Purpose::OpBatch,
+            &message,
+            signature,
+            "a batch of changes",
+        )
+        .is_err()
+        {
+            return Ok(Verdict::Refused(BatchRefusal::BadSignature { member }));
+        }
+        let point = self.cut_off_at(member, at, batch);
+        let kinds: Vec<&OpKind> = batch.covered.iter().map(|op| &op.kind).collect();
+        match self.allows(member, point, &kinds, collections) {
+            Ok(()) => Ok(Verdict::Accepted),
+            Err(Error::NotPermitted {
+                role: Some(role),
+                what,
+                ..
+            }) => Ok(Verdict::Refused(BatchRefusal::NotPermitted {
+                member,
+                role,
+                what,
+            })),
+            Err(Error::NotPermitted { role: None, .. }) => {
+                Ok(Verdict::Refused(BatchRefusal::NotAMember { member }))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The place `batch` is judged at: `at`, unless a later removal of its signer cut off
+    /// the segments of its device before the one holding it (or it was never sent), in
+    /// which case the removal's place: a removed member cannot go behind their removal by
+    /// signing an earlier `at`.
+    fn cut_off_at(&self, member: MemberId, at: u64, batch: &Batch<'_>) -> u64 {
+        let device = batch.closing.stamp.device;
+        self.history
+            .get(&member)
+            .into_iter()
+            .flatten()
+            .filter(|t| t.from_seq > at && t.grant.is_none())
+            .find(|t| match batch.segment {
+                None => true,
+                Some(seq) => t.cutoff.get(&device).is_none_or(|last| seq > *last),
+            })
+            .map_or(at, |t| t.from_seq)
+    }
+}
+
+/// The operation closing the batch `covered` (stamped `stamp`), signed by `by` as the
+/// registry of `library` stood after statement `at`.
+pub fn sign_batch(
+    by: &Identity,
+    library: LibraryId,
+    at: u64,
+    covered: &[Op],
+    stamp: Stamp,
+) -> Result<Op> {
+    let member = by.public().member;
+    let message = batch::message(library, &stamp, member, at, covered)?;
+    Ok(Op {
+        stamp,
+        kind: OpKind::Signed {
+            member,
+            at,
+            covers: u32::try_from(covered.len()).map_err(|_| Error::BatchRefused {
+                refusal: BatchRefusal::Malformed,
+            })?,
+            signature: by.sign(Purpose::OpBatch, &message).to_vec(),
+        },
+    })
+}
+
+/// The document an operation changes or (an audit event) is about.
+pub(crate) fn doc_of(kind: &OpKind) -> Option<DocId> {
+    match kind {
+        OpKind::Audit { event } => event.doc,
+        other => other.doc(),
+    }
+}
+
+/// Storage housekeeping: a pack added or given up holds no record of its own.
+fn is_housekeeping(kind: &OpKind) -> bool {
+    matches!(kind, OpKind::PackAdded { .. } | OpKind::PackDropped { .. })
+}
+
+/// The collection an operation about people's records or settings names, if any.
+fn subject_collection(kind: &OpKind) -> Option<&str> {
+    match kind {
+        OpKind::SubjectCreated { collection, .. }
+        | OpKind::SubjectSet { collection, .. }
+        | OpKind::SubjectMerged { collection, .. }
+        | OpKind::DocumentSubjectSet { collection, .. } => Some(collection),
+        _ => None,
+    }
+}
+
+/// The permission an operation needs.
+pub(crate) fn needs(kind: &OpKind) -> Permission {
+    match kind {
+        // An audit event and a signature go with the change they record or close.
+        OpKind::Audit { .. } | OpKind::Signed { .. } => Permission::Read,
+        // Storage housekeeping (imports, sync, prune): whoever may read may keep it.
+        OpKind::PackAdded { .. } | OpKind::PackDropped { .. } => Permission::Read,
+        OpKind::Purged { .. } => Permission::Dispose,
+        OpKind::FieldSet {
+            key: FieldKey::LegalHold | FieldKey::RetainUntil,
+            ..
+        } => Permission::Dispose,
+        OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. } => Permission::ManagePeople,
+        // Documents, versions, tags, fields, packs, people's records, rules, views,
+        // requirements and document types.
+        _ => Permission::Edit,
+    }
+}
