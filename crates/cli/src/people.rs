@@ -54,6 +54,14 @@ pub enum PeopleCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Changes this desktop received and did not apply: refused ones (no one signed
+    /// them, the signature is not their author's, or their author's role did not allow
+    /// them then, or came after their removal), with the reason, and those waiting for
+    /// news of their author. They are kept, never deleted. Exit 1 when there are any.
+    Held {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A role as typed: its name with dashes, underscores or spaces.
@@ -81,6 +89,36 @@ pub fn run(root: &Path, cmd: PeopleCommand) -> Result<u8> {
             );
             println!("Fingerprint: {}", dossier_core::Fingerprint::of(&me));
             Ok(0)
+        }
+        PeopleCommand::Held { json } => {
+            let lib = unlock_local(root, Access::Read)?;
+            let held = lib.held_batches()?;
+            if json {
+                output::json(&held)?;
+            } else if held.is_empty() {
+                println!("Every change received here was applied.");
+            } else {
+                let names: std::collections::HashMap<_, _> = lib
+                    .people()?
+                    .into_iter()
+                    .map(|p| (p.member, p.name))
+                    .collect();
+                for h in &held {
+                    let who = match h.member {
+                        Some(m) => names.get(&m).cloned().unwrap_or_else(|| m.to_string()),
+                        None => "no one".to_owned(),
+                    };
+                    println!(
+                        "{} {} change(s) signed by {who} on desktop {}, {} document(s): {}",
+                        if h.refused { "refused" } else { "waiting" },
+                        h.operations,
+                        h.device,
+                        h.documents.len(),
+                        h.reason
+                    );
+                }
+            }
+            Ok(if held.is_empty() { 0 } else { 1 })
         }
         PeopleCommand::Ls { json } => {
             let lib = unlock_local(root, Access::Read)?;

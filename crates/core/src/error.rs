@@ -142,9 +142,7 @@ pub enum Error {
     /// A batch of changes made on this desktop that its signer's role does not allow, or
     /// that is not signed as the library's people require: nothing of it was written.
     #[error("these changes cannot be made: {}", refusal.describe())]
-    BatchRefused {
-        refusal: crate::members::BatchRefusal,
-    },
+    BatchRefused { refusal: crate::role::BatchRefusal },
 
     /// The library is kept by its people (issue 21) and no one is signed in: a passphrase
     /// or the recovery key alone does not let anyone act as one of them.

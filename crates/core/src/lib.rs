@@ -73,15 +73,13 @@ pub use library::{
     RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState,
     VerifyReport, VersionDiff, default_library_path, parse_roster,
 };
-pub use members::{
-    BatchRefusal, Grant, Refusal, Refused, Registry, Verdict, open_epochs, sign_batch,
-};
+pub use members::{Grant, Refusal, Refused, Registry, Verdict, open_epochs, sign_batch};
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,
     search_date as parse_search_date, size as parse_size,
 };
 pub use preview::page_images;
-pub use role::{Permission, Role};
+pub use role::{BatchRefusal, Permission, Role};
 pub use sniff::sniff;
 pub use suggest::{
     Classifier, Features, Filing, Guess, MAX_TEXT_CHARS, SUGGEST_CONFIDENCE, Suggester, Suggestion,

@@ -26,7 +26,7 @@ mod epochs;
 mod judge;
 pub use epochs::open_epochs;
 pub(crate) use judge::{Batch, doc_of, needs};
-pub use judge::{BatchRefusal, Verdict, sign_batch};
+pub use judge::{Verdict, sign_batch};
 
 /// A member's access from one point of the chain on.
 #[derive(Debug, Clone, PartialEq, Eq)]

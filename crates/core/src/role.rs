@@ -1,7 +1,9 @@
-//! Roles and what they allow (issue 21): the words of access, below everything that
-//! judges it (`members`) or reports it (`error`).
+//! Roles, what they allow and why a batch was refused (issue 21): the words of access,
+//! below everything that judges it (`members`) or reports it (`error`).
 
 use serde::{Deserialize, Serialize};
+
+use crate::ids::MemberId;
 
 /// What a member may do, by role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -69,6 +71,44 @@ impl Permission {
             Permission::Dispose => "change retention, holds or delete for good",
             Permission::Audit => "read the audit trail",
             Permission::ManagePeople => "manage people and roles",
+        }
+    }
+}
+
+/// Why a batch was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchRefusal {
+    /// Operations no one signed, in a library kept by its people.
+    Unsigned,
+    /// A signature claiming more operations than precede it.
+    Malformed,
+    /// Its signer was not a member when it was made (or it came after their removal).
+    NotAMember { member: MemberId },
+    /// Its signature is not its signer's over these operations.
+    BadSignature { member: MemberId },
+    /// Its signer's role did not allow it.
+    NotPermitted {
+        member: MemberId,
+        role: Role,
+        what: &'static str,
+    },
+}
+
+impl BatchRefusal {
+    /// Why, in words.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Unsigned => "no one signed these changes".into(),
+            Self::Malformed => "its signature claims changes that are not there".into(),
+            Self::NotAMember { member } => {
+                format!("member {member} was not a member of the library when signing")
+            }
+            Self::BadSignature { member } => {
+                format!("the signature is not member {member}'s over these changes")
+            }
+            Self::NotPermitted { member, role, what } => {
+                format!("member {member}, as {}, may not {what}", role.name())
+            }
         }
     }
 }

@@ -194,6 +194,29 @@ fn people_sign_in_on_their_own_desktops_and_their_roles_hold_on_each() {
     );
     ok_as(&b, "Bea", BEA, &["sync"]);
     assert_eq!(people(&b, "Bea", BEA).as_array().unwrap().len(), 2);
+    assert!(ok_as(&a.path, "Ann", ANN, &["people", "held"]).contains("was applied"));
+
+    // Ann removes Bea while B is offline; Bea's later change reaches A and is refused
+    // there, reported with who made it and why.
+    ok_as(&a.path, "Ann", ANN, &["people", "remove", "Bea"]);
+    ok_as(&b, "Bea", BEA, &["tag", &id, "+late"]);
+    ok_as(&b, "Bea", BEA, &["sync"]);
+    ok_as(&a.path, "Ann", ANN, &["sync"]);
+    assert!(!ok_as(&a.path, "Ann", ANN, &["show", &id]).contains("late"));
+    let out = as_person(&a.path, "Ann", ANN, &["people", "held", "--json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let held: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let held = held.as_array().unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0]["refused"], true);
+    assert_eq!(held[0]["documents"], serde_json::json!([id]));
+    assert!(
+        held[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("was not a member"),
+        "{held:?}"
+    );
 }
 
 /// A department member on her own desktop: she files what is in her collection and

@@ -21,8 +21,9 @@ use super::{Catalog, apply};
 use crate::error::{Error, Result};
 use crate::format::batch::{self, Span};
 use crate::format::op::{Op, OpKind, Stamp};
-use crate::ids::{DeviceId, LibraryId, MemberId};
-use crate::members::{Batch, BatchRefusal, Verdict, doc_of};
+use crate::ids::{DeviceId, DocId, LibraryId, MemberId};
+use crate::members::{Batch, Verdict, doc_of};
+use crate::role::BatchRefusal;
 
 const PENDING: i64 = 1;
 const REFUSED: i64 = 2;
@@ -49,6 +50,8 @@ pub struct HeldBatch {
     /// Who signed it, if anyone did.
     pub member: Option<MemberId>,
     pub operations: u64,
+    /// The documents it changes (or would have).
+    pub documents: Vec<DocId>,
     /// `false`: waiting for statements about the people not received yet.
     pub refused: bool,
     pub reason: String,
@@ -495,6 +498,7 @@ impl Catalog {
                         device,
                         member: None,
                         operations: 0,
+                        documents: Vec::new(),
                         refused,
                         reason,
                     });
@@ -503,6 +507,11 @@ impl Catalog {
                 }
             };
             out[at].operations += 1;
+            if let Some(doc) = op.kind.doc()
+                && !out[at].documents.contains(&doc)
+            {
+                out[at].documents.push(doc);
+            }
             if let OpKind::Signed { member, .. } = &op.kind {
                 out[at].member = Some(*member);
                 out[at].stamp = op.stamp.key();

@@ -14,7 +14,7 @@ use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::subject::ALL_COLLECTION;
 use crate::ids::{DocId, LibraryId, MemberId};
 use crate::keys::{Identity, Purpose, verify_signature};
-use crate::role::{Permission, Role};
+use crate::role::{BatchRefusal, Permission, Role};
 
 /// The collection each document is in as this desktop holds it (`None`: in none, that is
 /// "all"); documents it does not hold are absent.
@@ -30,44 +30,6 @@ pub enum Verdict {
     Pending,
     /// Kept in the journal (nothing is lost) but not applied, and reported.
     Refused(BatchRefusal),
-}
-
-/// Why a batch was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BatchRefusal {
-    /// Operations no one signed, in a library kept by its people.
-    Unsigned,
-    /// A signature claiming more operations than precede it.
-    Malformed,
-    /// Its signer was not a member when it was made (or it came after their removal).
-    NotAMember { member: MemberId },
-    /// Its signature is not its signer's over these operations.
-    BadSignature { member: MemberId },
-    /// Its signer's role did not allow it.
-    NotPermitted {
-        member: MemberId,
-        role: Role,
-        what: &'static str,
-    },
-}
-
-impl BatchRefusal {
-    /// Why, in words.
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Unsigned => "no one signed these changes".into(),
-            Self::Malformed => "its signature claims changes that are not there".into(),
-            Self::NotAMember { member } => {
-                format!("member {member} was not a member of the library when signing")
-            }
-            Self::BadSignature { member } => {
-                format!("the signature is not member {member}'s over these changes")
-            }
-            Self::NotPermitted { member, role, what } => {
-                format!("member {member}, as {}, may not {what}", role.name())
-            }
-        }
-    }
 }
 
 /// A batch as it lies in the journal: its closing [`OpKind::Signed`], the operations it
