@@ -47,6 +47,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::library::check_library,
             commands::access::access,
             commands::access::staff,
+            commands::access::held_changes,
             commands::access::take_ownership,
             commands::access::add_staff,
             commands::access::set_staff_role,

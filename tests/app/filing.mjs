@@ -303,6 +303,16 @@ try {
 
   // 11. A saved view: the search on screen saved under a name, found in the sidebar
   //     after a restart, and opened again.
+  //     The record just given its fields is indexed again in the background: wait until
+  //     the index finds it, so the count kept is the one a restart will show.
+  await d.wait(
+    async () => {
+      const r = await invoke(d, "search", { query: { ...everything, text: "vaccinations" } });
+      return r.ok?.hits.some((h) => h.id === idOf(untyped));
+    },
+    TIMEOUT,
+    "the index has the record with its fields",
+  );
   await typeInto(await find(d, "search"), "vaccinations");
   await waitForText(d, "count", (t) => /^\d+ match/.test(t), "the search ran");
   const matches = await textOf(d, "count");

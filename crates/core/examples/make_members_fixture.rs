@@ -29,11 +29,13 @@ fn main() -> fixtures::Res<()> {
             member: bo.public().clone(),
             role: Role::RegistrarStaff,
             collections: Vec::new(),
+            segments: Default::default(),
         },
         Change::Grant {
             member: cy.public().clone(),
             role: Role::DepartmentStaff,
             collections: vec!["Science".into()],
+            segments: Default::default(),
         },
         Change::Remove {
             member: bo.public().member,

@@ -210,7 +210,7 @@ impl Catalog {
     }
 
     /// Apply operations another catalog of this library accepted (a copy of it as it was),
-    /// in one transaction, without judging them again.
+    /// in one transaction, without judging them again (nothing is held, nothing re-judged).
     pub fn apply_accepted(&mut self, ops: &[Op]) -> Result<usize> {
         self.take_ops(ops, verdicts::Origin::Accepted)
     }

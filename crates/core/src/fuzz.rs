@@ -321,6 +321,7 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             member: bo.public().clone(),
             role: crate::role::Role::DepartmentStaff,
             collections: vec!["Science".into()],
+            segments: Default::default(),
         },
         crate::format::member::Change::Remove {
             member: bo.public().member,

@@ -248,6 +248,7 @@ impl Registry {
                 member,
                 role,
                 collections,
+                ..
             } => {
                 if !member.well_formed() || !usable_keys(member) {
                     return Err("the member's identity is malformed or its keys are weak");
@@ -292,6 +293,7 @@ impl Registry {
                 member,
                 role,
                 collections,
+                segments,
             } => (
                 member.member,
                 Some(Grant {
@@ -299,7 +301,7 @@ impl Registry {
                     role,
                     collections,
                 }),
-                BTreeMap::new(),
+                segments,
             ),
             Change::Remove { member, segments } => (member, None, segments),
         };

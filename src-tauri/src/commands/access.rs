@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use super::{change, parse_id};
 use crate::error::{AppError, AppResult};
-use crate::ipc::{Ability, AccessState, StaffMember};
+use crate::ipc::{Ability, AccessState, HeldChange, StaffMember};
 use crate::state::{AppState, Phase};
 
 fn member_id(s: &str) -> AppResult<MemberId> {
@@ -69,6 +69,39 @@ pub async fn staff(state: State<'_, AppState>) -> AppResult<Vec<StaffMember>> {
                     StaffMember::from(p)
                 })
                 .collect())
+        })
+        .await
+}
+
+/// Changes received and not applied: who made them, when, and why they were refused.
+#[tauri::command]
+#[specta::specta]
+pub async fn held_changes(state: State<'_, AppState>) -> AppResult<Vec<HeldChange>> {
+    state
+        .session()?
+        .read(|lib| {
+            let names: std::collections::HashMap<MemberId, String> = lib
+                .people()?
+                .into_iter()
+                .map(|p| (p.member, p.name))
+                .collect();
+            lib.held_batches()?
+                .into_iter()
+                .map(|h| {
+                    let ms = dossier_core::Stamp::parse(&h.stamp)?.wall_ms();
+                    Ok(HeldChange {
+                        when: chrono::DateTime::from_timestamp_millis(ms)
+                            .unwrap_or_default()
+                            .to_rfc3339(),
+                        by: h
+                            .member
+                            .map(|m| names.get(&m).cloned().unwrap_or_else(|| m.to_string())),
+                        refused: h.refused,
+                        reason: h.reason,
+                        documents: u32::try_from(h.documents.len()).unwrap_or(u32::MAX),
+                    })
+                })
+                .collect()
         })
         .await
 }

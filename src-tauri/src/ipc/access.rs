@@ -71,3 +71,19 @@ impl Ability {
         }
     }
 }
+
+/// Changes this desktop received and did not apply (issue 21): refused ones, with the
+/// reason, and those waiting for news of their author. They are kept, never deleted.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct HeldChange {
+    /// When it was signed (or made, when no one signed it), RFC 3339.
+    pub when: String,
+    /// Who signed it: their name when they are a person of the library, else their id
+    /// (`None`: no one signed it).
+    pub by: Option<String>,
+    /// `false`: waiting for statements about the people not received yet.
+    pub refused: bool,
+    pub reason: String,
+    /// How many documents it changes (or would have).
+    pub documents: u32,
+}

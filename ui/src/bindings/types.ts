@@ -244,6 +244,25 @@ export type FilingSuggestions = {
 	person: SuggestedPerson | null,
 };
 
+/**
+ *  Changes this desktop received and did not apply (issue 21): refused ones, with the
+ *  reason, and those waiting for news of their author. They are kept, never deleted.
+ */
+export type HeldChange = {
+	/**  When it was signed (or made, when no one signed it), RFC 3339. */
+	when: string,
+	/**
+	 *  Who signed it: their name when they are a person of the library, else their id
+	 *  (`None`: no one signed it).
+	 */
+	by: string | null,
+	/**  `false`: waiting for statements about the people not received yet. */
+	refused: boolean,
+	reason: string,
+	/**  How many documents it changes (or would have). */
+	documents: number,
+};
+
 /**  One document in a list or a search. */
 export type Hit = {
 	id: string,

@@ -5,10 +5,11 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, describe } from "../api";
-import type { Role, StaffMember } from "../bindings";
+import type { HeldChange, Role, StaffMember } from "../bindings";
 import { ErrorNote } from "../components/ErrorNote";
 import { ConfirmButton } from "../components/Confirm";
 import { gate, useAccess } from "../lib/access";
+import { formatDate } from "../lib/format";
 
 const ROLES: [Role, string][] = [
   ["owner", "Owner: manages people and roles, and everything else"],
@@ -54,6 +55,7 @@ export function Access() {
           ))}
         </tbody>
       </table>
+      <HeldChanges />
       <ChangePassphrase />
       {access.manage_people.allowed ? (
         <AddPerson />
@@ -62,6 +64,31 @@ export function Access() {
           {access.manage_people.reason}
         </p>
       )}
+    </section>
+  );
+}
+
+/** Changes received from other desktops and not applied: refused (with why) or waiting for their author. */
+function HeldChanges() {
+  const held = useQuery({ queryKey: ["library", "held"], queryFn: () => commands.heldChanges() });
+  if (held.isError) return <ErrorNote {...describe(held.error)} />;
+  const list = held.data ?? [];
+  if (list.length === 0) return null;
+  return (
+    <section className="card held-changes" data-testid="held-changes">
+      <h2>Changes not applied</h2>
+      <p className="muted small">
+        These changes reached this desktop but were not applied: they are kept, never deleted. Show them to the
+        library's owner.
+      </p>
+      <ul>
+        {list.map((h: HeldChange, i) => (
+          <li key={`${h.when}-${i}`}>
+            <strong>{h.refused ? "Refused" : "Waiting"}</strong>: {h.by ?? "no one"}, {formatDate(h.when, true)},{" "}
+            {h.documents} document{h.documents === 1 ? "" : "s"}: {h.reason}
+          </li>
+        ))}
+      </ul>
     </section>
   );
 }

@@ -10,12 +10,28 @@ use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::pack::decode_index;
 use crate::ids::{DocId, VersionId};
 
-/// Record `op` in the journal; `false` when it was already there.
-pub(super) fn record(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
+/// Record `op` in the journal, received in `segment` of its device (`None`: made here)
+/// as part of the batch closed by the operation stamped `batch`; `false` when it was
+/// already there.
+pub(super) fn record(
+    tx: &Transaction<'_>,
+    op: &Op,
+    segment: Option<u64>,
+    batch: Option<&str>,
+) -> Result<bool> {
     let body = serde_json::to_string(op)?;
     Ok(tx
-        .prepare_cached("INSERT OR IGNORE INTO ops (stamp, kind, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![op.stamp.key(), op.kind.name(), body])?
+        .prepare_cached(
+            "INSERT OR IGNORE INTO ops (stamp, kind, body, segment, batch)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![
+            op.stamp.key(),
+            op.kind.name(),
+            body,
+            segment.map(|s| i64::try_from(s).unwrap_or(i64::MAX)),
+            batch
+        ])?
         == 1)
 }
 

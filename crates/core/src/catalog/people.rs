@@ -28,6 +28,14 @@ pub(crate) struct People {
 }
 
 impl PeopleCache {
+    /// Forget what was replayed (inside a transaction that is being rolled back).
+    pub(super) fn forget(&self) {
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
     /// The people `conn`'s journal holds (`None`: a library without people, or one whose
     /// people have not reached this desktop).
     pub(super) fn get(&self, conn: &Connection, library: LibraryId) -> Result<Option<People>> {

@@ -618,17 +618,29 @@ impl Catalog {
         Ok(rows)
     }
 
-    /// Hash of this device's latest audit event (zeros when none).
+    /// Hash of this device's latest audit event (zeros when none), from the journal: the
+    /// chain is of every event the device recorded, applied or held (`catalog::verdicts`),
+    /// as `Library::verify` checks it.
     pub fn audit_head(&self) -> Result<Vec<u8>> {
-        Ok(self
+        let last: Option<String> = self
             .conn
             .query_row(
-                "SELECT hash FROM audit WHERE device = ?1 ORDER BY stamp DESC LIMIT 1",
+                "SELECT body FROM ops WHERE kind = 'audit' AND stamp LIKE '%.' || ?1
+                 ORDER BY stamp DESC LIMIT 1",
                 [self.device.to_string()],
-                |r| r.get::<_, Vec<u8>>(0),
+                |r| r.get(0),
             )
-            .optional()?
-            .unwrap_or_else(|| vec![0; 32]))
+            .optional()?;
+        Ok(match last {
+            Some(body) => match serde_json::from_str::<crate::format::op::Op>(&body)? {
+                crate::format::op::Op {
+                    stamp,
+                    kind: crate::format::op::OpKind::Audit { event },
+                } => event.chain_hash(&stamp).to_vec(),
+                _ => vec![0; 32],
+            },
+            None => vec![0; 32],
+        })
     }
 
     /// Counts for `dossier stats`: (documents, versions, logical bytes, chunks, packs).

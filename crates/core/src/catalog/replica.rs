@@ -219,7 +219,7 @@ impl Catalog {
         self.see(&segment.ops);
         let tx = self.conn.transaction()?;
         let before = super::store_journal::last_op(&tx)?;
-        // Recorded first, so that each operation's segment is known when it is judged.
+        // Each operation is recorded with this segment's number, which judging reads.
         let applied = super::verdicts::take(
             &tx,
             &self.people,

@@ -314,14 +314,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX ops_people ON ops(seq) WHERE kind IN ('library_owned', 'member_statement');
     "#,
     // 16: verdicts on operations (issue 21): NULL applied, 1 pending (made at a place of
-    // the people's chain not received yet), 2 refused (`reason` says why). Every operation
-    // older builds recorded was applied. The signed batches of a member are found through
-    // their closing operations.
+    // the people's chain, or about documents, not received yet), 2 refused (`reason` says
+    // why). Every operation older builds recorded was applied. `batch` is the stamp of the
+    // signature closing the batch an operation arrived in, so a batch is judged again as it
+    // came; the signed batches of a member are found through their closing operations.
     r#"
     ALTER TABLE ops ADD COLUMN verdict INTEGER;
     ALTER TABLE ops ADD COLUMN reason TEXT;
+    ALTER TABLE ops ADD COLUMN batch TEXT;
     CREATE INDEX ops_held ON ops(seq) WHERE verdict IS NOT NULL;
     CREATE INDEX ops_signed ON ops(seq) WHERE kind = 'signed';
+    CREATE INDEX ops_batch ON ops(batch) WHERE batch IS NOT NULL;
     "#,
 ];
 

@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::people::{People, PeopleCache, collections_of};
@@ -41,7 +41,7 @@ pub(super) enum Origin {
     Accepted,
 }
 
-/// A batch this desktop holds without applying it, as `dossier people refused` shows it.
+/// A batch this desktop holds without applying it, as `dossier people held` shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct HeldBatch {
     /// The stamp of its closing signature (or of its first operation, when unsigned).
@@ -52,7 +52,8 @@ pub struct HeldBatch {
     pub operations: u64,
     /// The documents it changes (or would have).
     pub documents: Vec<DocId>,
-    /// `false`: waiting for statements about the people not received yet.
+    /// `false`: waiting for statements about the people, or the documents it changes,
+    /// not received yet.
     pub refused: bool,
     pub reason: String,
 }
@@ -93,7 +94,8 @@ fn parts(ops: &[Op]) -> Vec<Part> {
 }
 
 /// Record `ops` and apply those accepted; returns how many were new. Operations already
-/// recorded keep the verdict they had.
+/// recorded keep the verdict they had. A failure forgets the people replayed inside the
+/// transaction, which is rolled back.
 pub(super) fn take(
     tx: &Transaction<'_>,
     people: &PeopleCache,
@@ -101,80 +103,198 @@ pub(super) fn take(
     ops: &[Op],
     origin: Origin,
 ) -> Result<usize> {
-    let before = people.get(tx, library)?;
-    let mut new = vec![false; ops.len()];
-    for (i, op) in ops.iter().enumerate() {
-        new[i] = apply::record(tx, op)?;
+    let taken = take_judged(tx, people, library, ops, origin);
+    if taken.is_err() {
+        people.forget();
     }
-    let count = new.iter().filter(|n| **n).count();
+    taken
+}
+
+fn take_judged(
+    tx: &Transaction<'_>,
+    people: &PeopleCache,
+    library: LibraryId,
+    ops: &[Op],
+    origin: Origin,
+) -> Result<usize> {
+    if origin == Origin::Accepted {
+        let mut count = 0;
+        for op in ops {
+            if apply::record(tx, op, None, None)? {
+                apply::project(tx, op)?;
+                count += 1;
+            }
+        }
+        return Ok(count);
+    }
+    let segment = match origin {
+        Origin::Received(segment) => segment,
+        Origin::Local | Origin::Accepted => None,
+    };
+    let before = people.get(tx, library)?;
+    // Each device's operations in stamp order (a segment is one device's; a local commit
+    // is this desktop's; a store segment may mix them), recorded with the batch each
+    // belongs to, so that judging it again later finds exactly it.
+    let mut by_device: BTreeMap<DeviceId, Vec<usize>> = BTreeMap::new();
+    for (i, op) in ops.iter().enumerate() {
+        by_device.entry(op.stamp.device).or_default().push(i);
+    }
+    let (mut count, mut people_arrived, mut docs_arrived) = (0, false, false);
+    let mut groups = Vec::with_capacity(by_device.len());
+    for indexes in by_device.into_values() {
+        let list: Cow<'_, [Op]> = if indexes.len() == ops.len() {
+            Cow::Borrowed(ops)
+        } else {
+            indexes.iter().map(|i| ops[*i].clone()).collect()
+        };
+        let parts = parts(&list);
+        let mut fresh = vec![false; list.len()];
+        for part in &parts {
+            let (range, key) = match part {
+                Part::Batch(span) => (span.start..span.end + 1, Some(list[span.end].stamp.key())),
+                Part::Unsigned(start, end) => (*start..*end, None),
+                Part::Malformed(i) => (*i..*i + 1, None),
+            };
+            for i in range {
+                fresh[i] = apply::record(tx, &list[i], segment, key.as_deref())?;
+            }
+        }
+        for (op, _) in list.iter().zip(&fresh).filter(|(_, f)| **f) {
+            count += 1;
+            people_arrived |= is_people(op);
+            docs_arrived |= matches!(
+                op.kind,
+                OpKind::DocumentCreated { .. }
+                    | OpKind::FieldSet {
+                        key: crate::format::op::FieldKey::Collection,
+                        ..
+                    }
+            );
+        }
+        groups.push((list, parts, fresh));
+    }
     if count == 0 {
         return Ok(0);
     }
     let known = people.get(tx, library)?;
-    let mut people_arrived = false;
-    // Each device's operations in stamp order (a segment is one device's; a local commit
-    // is this desktop's; a rebuild's copy may mix them).
-    let mut by_device: BTreeMap<DeviceId, Vec<usize>> = BTreeMap::new();
-    for (i, op) in ops.iter().enumerate() {
-        by_device.entry(op.stamp.device).or_default().push(i);
-        people_arrived |= new[i]
-            && matches!(
-                op.kind,
-                OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. }
-            );
-    }
-    for indexes in by_device.into_values() {
-        // One device's operations (a segment, a local commit: all of them, uncopied).
-        let (list, fresh): (Cow<'_, [Op]>, Cow<'_, [bool]>) = if indexes.len() == ops.len() {
-            (Cow::Borrowed(ops), Cow::Borrowed(&new))
-        } else {
-            (
-                indexes.iter().map(|i| ops[*i].clone()).collect(),
-                indexes.iter().map(|i| new[*i]).collect(),
-            )
-        };
-        for part in parts(&list) {
-            let (range, verdict) = match part {
-                _ if origin == Origin::Accepted => (0..list.len(), Verdict::Accepted),
+    for (list, parts, fresh) in &groups {
+        let position = position(tx, list[0].stamp.device, segment)?;
+        for part in parts {
+            let judged: Vec<(usize, Verdict)> = match part {
                 Part::Batch(span) => {
-                    let verdict = match &known {
-                        None => Verdict::Pending,
-                        Some(p) => judge(tx, p, &list, span, origin_segment(origin))?,
+                    let range = span.start..span.end + 1;
+                    let verdict = if !range.clone().all(|i| fresh[i]) {
+                        // A signature over changes recorded before: not a batch as made.
+                        Verdict::Refused(BatchRefusal::Malformed)
+                    } else {
+                        match &known {
+                            None => Verdict::Pending,
+                            Some(p) => judge(tx, p, &list[range.clone()], position)?,
+                        }
                     };
-                    (span.start..span.end + 1, verdict)
+                    range.map(|i| (i, verdict.clone())).collect()
                 }
-                Part::Unsigned(start, end) => (
-                    start..end,
-                    unsigned(known.as_ref().map(|p| &p.owned), &list[start..end]),
-                ),
-                Part::Malformed(i) => (i..i + 1, Verdict::Refused(BatchRefusal::Malformed)),
+                Part::Unsigned(start, end) => (*start..*end)
+                    .map(|i| (i, unsigned(known.as_ref().map(|p| &p.owned), &list[i])))
+                    .collect(),
+                Part::Malformed(i) => vec![(*i, Verdict::Refused(BatchRefusal::Malformed))],
             };
-            if origin == Origin::Local
-                && let Verdict::Refused(refusal) = &verdict
-            {
-                return Err(Error::BatchRefused {
-                    refusal: refusal.clone(),
-                });
-            }
-            for i in range.filter(|i| fresh[*i]) {
-                match &verdict {
+            for (i, verdict) in judged.into_iter().filter(|(i, _)| fresh[*i]) {
+                match verdict {
                     // Recorded just now without a verdict: applied as it is.
                     Verdict::Accepted => apply::project(tx, &list[i])?,
-                    held => settle(tx, &list[i], held)?,
+                    Verdict::Refused(refusal) if origin == Origin::Local => {
+                        return Err(Error::BatchRefused { refusal });
+                    }
+                    held => hold(tx, &list[i], &held)?,
                 }
             }
         }
     }
-    if people_arrived && let Some(after) = &known {
-        settle_pending(tx, after)?;
-        if rejudge(tx, before.as_ref(), after)? {
+    if let Some(after) = &known {
+        if people_arrived || docs_arrived {
+            settle_pending(tx, after)?;
+        }
+        if people_arrived && rejudge(tx, before.as_ref(), after)? {
             reproject(tx)?;
         }
     }
     Ok(count)
 }
 
-/// The column's value for `verdict`.
+fn is_people(op: &Op) -> bool {
+    matches!(
+        op.kind,
+        OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. }
+    )
+}
+
+/// The segment of `device` a batch is in: `segment` when it came in one, else (this
+/// desktop's own, not sent yet) the first it can be sent in.
+fn position(tx: &Transaction<'_>, device: DeviceId, segment: Option<u64>) -> Result<u64> {
+    if let Some(segment) = segment {
+        return Ok(segment);
+    }
+    let last: Option<i64> = tx
+        .prepare_cached("SELECT seq FROM segments WHERE device = ?1")?
+        .query_row([device.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(last.map_or(0, |l| l as u64) + 1)
+}
+
+/// An operation no one signed: accepted in a library without people and, in one with
+/// people, when made before it became theirs; a people statement is judged by its own
+/// signature (`members::Registry`), whoever recorded it.
+fn unsigned(owned: Option<&Stamp>, op: &Op) -> Verdict {
+    match owned {
+        Some(owned) if op.stamp >= *owned && !is_people(op) => {
+            Verdict::Refused(BatchRefusal::Unsigned)
+        }
+        _ => Verdict::Accepted,
+    }
+}
+
+/// Judge the batch `ops` (its covered operations, then its closing signature) at
+/// `position`, with the collections its documents are in now.
+fn judge(tx: &Transaction<'_>, people: &People, ops: &[Op], position: u64) -> Result<Verdict> {
+    let Some((closing, covered)) = ops.split_last() else {
+        return Ok(Verdict::Refused(BatchRefusal::Malformed));
+    };
+    let docs: Vec<_> = covered.iter().filter_map(|op| doc_of(&op.kind)).collect();
+    let collections = collections_of(tx, &docs)?.into_iter().collect();
+    people.registry.judge_batch(
+        &Batch {
+            closing,
+            covered,
+            position,
+        },
+        &collections,
+    )
+}
+
+/// Mark an operation held (pending or refused), with the reason.
+fn hold(tx: &Transaction<'_>, op: &Op, verdict: &Verdict) -> Result<()> {
+    let (state, reason) = match verdict {
+        Verdict::Accepted => return Ok(()),
+        Verdict::Pending => (PENDING, None),
+        Verdict::Refused(r) => (REFUSED, Some(r.describe())),
+    };
+    tx.prepare_cached("UPDATE ops SET verdict = ?2, reason = ?3 WHERE stamp = ?1")?
+        .execute(params![op.stamp.key(), state, reason])?;
+    Ok(())
+}
+
+/// Apply an operation held until now, now accepted, or change why it is held.
+fn settle(tx: &Transaction<'_>, op: &Op, verdict: &Verdict) -> Result<()> {
+    if let Verdict::Accepted = verdict {
+        tx.prepare_cached("UPDATE ops SET verdict = NULL, reason = NULL WHERE stamp = ?1")?
+            .execute([op.stamp.key()])?;
+        return apply::project(tx, op);
+    }
+    hold(tx, op, verdict)
+}
+
+/// The column's value for `verdict` (`None`: accepted).
 fn column(verdict: &Verdict) -> Option<i64> {
     match verdict {
         Verdict::Accepted => None,
@@ -195,10 +315,63 @@ fn change(tx: &Transaction<'_>, ops: &[Op], was: Option<i64>, now: &Verdict) -> 
     Ok(was.is_none())
 }
 
+/// A batch as recorded: its operations in stamp order, with the closing's verdict and
+/// segment.
+struct Recorded {
+    ops: Vec<Op>,
+    was: Option<i64>,
+    segment: Option<u64>,
+}
+
+/// The batch closed by the operation stamped `closing`, as recorded when it arrived.
+fn recorded(tx: &Transaction<'_>, closing: &str) -> Result<Recorded> {
+    let mut stmt = tx
+        .prepare_cached("SELECT body, verdict, segment FROM ops WHERE batch = ?1 ORDER BY stamp")?;
+    let mut rows = stmt.query([closing])?;
+    let mut out = Recorded {
+        ops: Vec::new(),
+        was: None,
+        segment: None,
+    };
+    while let Some(row) = rows.next()? {
+        out.ops
+            .push(serde_json::from_str(&row.get::<_, String>(0)?)?);
+        out.was = row.get(1)?;
+        out.segment = row.get::<_, Option<i64>>(2)?.map(|s| s as u64);
+    }
+    Ok(out)
+}
+
+/// Judge `batch` again and change its verdict; `true` when it was accepted and is not now.
+fn rejudge_batch(tx: &Transaction<'_>, people: &People, batch: &Recorded) -> Result<bool> {
+    let Some(last) = batch.ops.last() else {
+        return Ok(false);
+    };
+    let position = position(tx, last.stamp.device, batch.segment)?;
+    let now = judge(tx, people, &batch.ops, position)?;
+    change(tx, &batch.ops, batch.was, &now)
+}
+
+/// Judge again every pending batch (the people's chain, or the documents they change,
+/// may have arrived).
+fn settle_pending(tx: &Transaction<'_>, known: &People) -> Result<()> {
+    let closings: Vec<String> = tx
+        .prepare_cached("SELECT DISTINCT batch FROM ops WHERE verdict = ?1 AND batch IS NOT NULL")?
+        .query_map([PENDING], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for closing in closings {
+        let batch = recorded(tx, &closing)?;
+        if batch.was == Some(PENDING) {
+            rejudge_batch(tx, known, &batch)?;
+        }
+    }
+    Ok(())
+}
+
 /// After statements about the people arrived: judge again what they may have turned (a
-/// removal that cuts off batches already applied, a statement that lost its place, an
-/// owner arriving after changes no one signed). Returns whether accepted operations are
-/// now held.
+/// removal or a new role that cuts off batches already applied, a statement that lost its
+/// place, an owner arriving after changes no one signed). Returns whether accepted
+/// operations are now held.
 fn rejudge(tx: &Transaction<'_>, before: Option<&People>, after: &People) -> Result<bool> {
     let Some(before) = before.filter(|b| b.owned == after.owned) else {
         // The library became its people's here (or its owner is an earlier one): every
@@ -212,101 +385,53 @@ fn rejudge(tx: &Transaction<'_>, before: Option<&People>, after: &People) -> Res
     Ok(flipped)
 }
 
-/// Judge every operation again, device by device.
+/// Judge every operation again: each batch as recorded, each unsigned operation alone.
 fn rejudge_all(tx: &Transaction<'_>, people: &People) -> Result<bool> {
-    let devices: Vec<String> = tx
-        .prepare("SELECT DISTINCT substr(stamp, 23) FROM ops")?
+    let mut flipped = false;
+    let closings: Vec<String> = tx
+        .prepare("SELECT DISTINCT batch FROM ops WHERE batch IS NOT NULL")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut flipped = false;
-    for device in devices {
-        let mut stmt = tx.prepare_cached(
-            "SELECT body, verdict, segment FROM ops
-             WHERE stamp LIKE '%.' || ?1 ORDER BY stamp",
-        )?;
-        let mut rows = stmt.query([&device])?;
-        let (mut list, mut was, mut segments) = (Vec::new(), Vec::new(), Vec::new());
-        while let Some(row) = rows.next()? {
-            list.push(serde_json::from_str::<Op>(&row.get::<_, String>(0)?)?);
-            was.push(row.get::<_, Option<i64>>(1)?);
-            segments.push(row.get::<_, Option<i64>>(2)?.map(|s| s as u64));
-        }
-        for part in parts(&list) {
-            let (range, now) = match part {
-                Part::Batch(span) => (
-                    span.start..span.end + 1,
-                    judge(tx, people, &list, span, segments[span.end])?,
-                ),
-                Part::Unsigned(start, end) => {
-                    (start..end, unsigned(Some(&people.owned), &list[start..end]))
-                }
-                Part::Malformed(i) => (i..i + 1, Verdict::Refused(BatchRefusal::Malformed)),
-            };
-            for i in range {
-                flipped |= change(tx, &list[i..=i], was[i], &now)?;
-            }
-        }
+    for closing in closings {
+        flipped |= rejudge_batch(tx, people, &recorded(tx, &closing)?)?;
+    }
+    // Unsigned operations (a closing with no batch is malformed, and stays refused).
+    let mut stmt = tx.prepare(
+        "SELECT body, verdict FROM ops WHERE batch IS NULL AND kind != 'signed' ORDER BY stamp",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let op: Op = serde_json::from_str(&row.get::<_, String>(0)?)?;
+        let now = unsigned(Some(&people.owned), &op);
+        flipped |= change(tx, std::slice::from_ref(&op), row.get(1)?, &now)?;
     }
     Ok(flipped)
 }
 
-/// Judge again the batches `member` signed that were accepted or refused.
+/// Judge again the batches `member` signed (accepted or refused).
 fn rejudge_member(tx: &Transaction<'_>, people: &People, member: MemberId) -> Result<bool> {
-    let closings: Vec<(Op, Option<i64>, Option<u64>)> = {
-        let mut stmt = tx.prepare_cached(
-            "SELECT body, verdict, segment FROM ops
-             WHERE kind = 'signed' AND json_extract(body, '$.member') = ?1
-             AND (verdict IS NULL OR verdict = ?2)",
-        )?;
-        let mut rows = stmt.query(params![member.to_string(), REFUSED])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push((
-                serde_json::from_str::<Op>(&row.get::<_, String>(0)?)?,
-                row.get::<_, Option<i64>>(1)?,
-                row.get::<_, Option<i64>>(2)?.map(|s| s as u64),
-            ));
-        }
-        out
-    };
+    let closings: Vec<String> = tx
+        .prepare_cached(
+            "SELECT stamp FROM ops WHERE kind = 'signed' AND batch = stamp
+             AND json_extract(body, '$.member') = ?1",
+        )?
+        .query_map([member.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut flipped = false;
-    for (closing, was, segment) in closings {
-        let OpKind::Signed { covers, .. } = &closing.kind else {
-            continue;
-        };
-        let mut list: Vec<Op> = {
-            let mut stmt = tx.prepare_cached(
-                "SELECT body FROM ops WHERE stamp < ?1 AND stamp LIKE '%.' || ?2
-                 ORDER BY stamp DESC LIMIT ?3",
-            )?;
-            stmt.query_map(
-                params![
-                    closing.stamp.key(),
-                    closing.stamp.device.to_string(),
-                    i64::from(*covers)
-                ],
-                |r| r.get::<_, String>(0),
-            )?
-            .map(|body| Ok(serde_json::from_str(&body?)?))
-            .collect::<Result<_>>()?
-        };
-        list.reverse();
-        list.push(closing);
-        let span = Span {
-            start: 0,
-            end: list.len() - 1,
-        };
-        let now = judge(tx, people, &list, span, segment)?;
-        flipped |= change(tx, &list, was, &now)?;
+    for closing in closings {
+        let batch = recorded(tx, &closing)?;
+        if batch.was != Some(PENDING) {
+            flipped |= rejudge_batch(tx, people, &batch)?;
+        }
     }
     Ok(flipped)
 }
 
 /// The tables every operation projects into, emptied and filled again from the accepted
-/// operations (in stamp order; the merge rules make the order immaterial). Storage facts
-/// (packs, their chunks, packs given up) stay: they are checked against content when
-/// read, and a pack is deleted only once its chunks are all stored elsewhere.
-const PROJECTED: [&str; 16] = [
+/// operations (in stamp order; the merge rules make the order immaterial). Packs and
+/// their chunks stay: where a chunk is stored is a fact checked against its content when
+/// read, whoever announced it.
+const PROJECTED: [&str; 17] = [
     "documents",
     "registers",
     "tags",
@@ -323,6 +448,7 @@ const PROJECTED: [&str; 16] = [
     "rules",
     "views",
     "type_fields",
+    "dropped_packs",
 ];
 
 /// Make the tables again from the accepted operations, when some they reflect are no
@@ -349,112 +475,17 @@ fn reproject(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-fn origin_segment(origin: Origin) -> Option<u64> {
-    match origin {
-        Origin::Local | Origin::Accepted => None,
-        Origin::Received(segment) => segment,
-    }
-}
-
-/// Operations no one signed: accepted in a library without people and, in one with
-/// people, when made before it became theirs; a people statement is judged by its own
-/// signature (`members::Registry`), whoever recorded it.
-fn unsigned(owned: Option<&Stamp>, ops: &[Op]) -> Verdict {
-    let Some(owned) = owned else {
-        return Verdict::Accepted;
-    };
-    let before = ops.iter().all(|op| {
-        op.stamp < *owned
-            || matches!(
-                op.kind,
-                OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. }
-            )
-    });
-    if before {
-        Verdict::Accepted
-    } else {
-        Verdict::Refused(BatchRefusal::Unsigned)
-    }
-}
-
-/// Judge the batch `span` of `list` with the collections its documents are in now.
-fn judge(
-    tx: &Transaction<'_>,
-    people: &People,
-    list: &[Op],
-    span: Span,
-    segment: Option<u64>,
-) -> Result<Verdict> {
-    let covered = &list[span.start..span.end];
-    let docs: Vec<_> = covered.iter().filter_map(|op| doc_of(&op.kind)).collect();
-    let collections = collections_of(tx, &docs)?.into_iter().collect();
-    people.registry.judge_batch(
-        &Batch {
-            closing: &list[span.end],
-            covered,
-            segment,
-        },
-        &collections,
-    )
-}
-
-/// Apply an accepted operation (held until now), or mark it held.
-fn settle(tx: &Transaction<'_>, op: &Op, verdict: &Verdict) -> Result<()> {
-    let (state, reason) = match verdict {
-        Verdict::Accepted => {
-            tx.prepare_cached("UPDATE ops SET verdict = NULL, reason = NULL WHERE stamp = ?1")?
-                .execute([op.stamp.key()])?;
-            return apply::project(tx, op);
-        }
-        Verdict::Pending => (PENDING, None),
-        Verdict::Refused(r) => (REFUSED, Some(r.describe())),
-    };
-    tx.prepare_cached("UPDATE ops SET verdict = ?2, reason = ?3 WHERE stamp = ?1")?
-        .execute(params![op.stamp.key(), state, reason])?;
-    Ok(())
-}
-
-/// Judge again every pending batch (the people's chain may have reached their place).
-fn settle_pending(tx: &Transaction<'_>, known: &People) -> Result<()> {
-    let mut by_device: BTreeMap<DeviceId, Vec<(Op, Option<u64>)>> = BTreeMap::new();
-    {
-        let mut stmt =
-            tx.prepare_cached("SELECT body, segment FROM ops WHERE verdict = ?1 ORDER BY stamp")?;
-        let mut rows = stmt.query([PENDING])?;
-        while let Some(row) = rows.next()? {
-            let op: Op = serde_json::from_str(&row.get::<_, String>(0)?)?;
-            let segment = row.get::<_, Option<i64>>(1)?.map(|s| s as u64);
-            by_device
-                .entry(op.stamp.device)
-                .or_default()
-                .push((op, segment));
-        }
-    }
-    for held in by_device.into_values() {
-        let list: Vec<Op> = held.iter().map(|(op, _)| op.clone()).collect();
-        for part in parts(&list) {
-            // Only whole batches wait; anything else was refused when it came.
-            let Part::Batch(span) = part else { continue };
-            let verdict = judge(tx, known, &list, span, held[span.end].1)?;
-            if verdict != Verdict::Pending {
-                for op in &list[span.start..=span.end] {
-                    settle(tx, op, &verdict)?;
-                }
-            }
-        }
-    }
-    Ok(())
-}
-
 impl Catalog {
     /// A removal's cutoff for `member` (`Change::Remove::segments`): each desktop they
     /// signed batches on, and its last segment whose batches still count: the last this
     /// catalog holds; for this desktop, the last its operations committed so far can
     /// take (each segment holds at least one).
     pub fn cutoff_for(&self, member: MemberId) -> Result<BTreeMap<DeviceId, u64>> {
+        // Accepted closings only: a forged one must not choose the devices.
         let mut stmt = self.conn.prepare(
-            "SELECT DISTINCT substr(stamp, 23) FROM ops
-             WHERE kind = 'signed' AND json_extract(body, '$.member') = ?1",
+            "SELECT DISTINCT substr(stamp, -32) FROM ops
+             WHERE kind = 'signed' AND batch = stamp AND verdict IS NULL
+             AND json_extract(body, '$.member') = ?1",
         )?;
         let devices = stmt
             .query_map([member.to_string()], |r| r.get::<_, String>(0))?
@@ -475,24 +506,28 @@ impl Catalog {
     }
 
     /// Batches this desktop holds without applying them: refused ones with the reason, and
-    /// those waiting for statements about the people.
+    /// those waiting (for statements about the people, or for the documents they change).
+    /// Consecutive unsigned operations of one device count as one.
     pub fn held_batches(&self) -> Result<Vec<HeldBatch>> {
         let mut stmt = self.conn.prepare(
-            "SELECT body, verdict, reason FROM ops WHERE verdict IS NOT NULL ORDER BY stamp",
+            "SELECT body, verdict, reason, batch FROM ops WHERE verdict IS NOT NULL
+             ORDER BY stamp",
         )?;
         let mut rows = stmt.query([])?;
         let mut out: Vec<HeldBatch> = Vec::new();
-        let mut open: BTreeMap<DeviceId, usize> = BTreeMap::new();
+        // Each device's group being filled: its batch (`None`: unsigned) and its place.
+        let mut open: BTreeMap<DeviceId, (Option<String>, usize)> = BTreeMap::new();
         while let Some(row) = rows.next()? {
             let op: Op = serde_json::from_str(&row.get::<_, String>(0)?)?;
             let refused = row.get::<_, i64>(1)? == REFUSED;
-            let reason = row
-                .get::<_, Option<String>>(2)?
-                .unwrap_or_else(|| "made by someone this desktop does not know of yet".into());
+            let reason = row.get::<_, Option<String>>(2)?.unwrap_or_else(|| {
+                "made by someone, or about documents, this desktop does not know of yet".into()
+            });
+            let batch: Option<String> = row.get(3)?;
             let device = op.stamp.device;
             let at = match open.get(&device) {
-                Some(i) => *i,
-                None => {
+                Some((b, at)) if *b == batch => *at,
+                _ => {
                     out.push(HeldBatch {
                         stamp: op.stamp.key(),
                         device,
@@ -502,19 +537,21 @@ impl Catalog {
                         refused,
                         reason,
                     });
-                    open.insert(device, out.len() - 1);
+                    open.insert(device, (batch, out.len() - 1));
                     out.len() - 1
                 }
             };
-            out[at].operations += 1;
-            if let Some(doc) = op.kind.doc()
-                && !out[at].documents.contains(&doc)
+            let held = &mut out[at];
+            held.operations += 1;
+            if let Some(doc) = doc_of(&op.kind)
+                && !held.documents.contains(&doc)
             {
-                out[at].documents.push(doc);
+                held.documents.push(doc);
             }
             if let OpKind::Signed { member, .. } = &op.kind {
-                out[at].member = Some(*member);
-                out[at].stamp = op.stamp.key();
+                // A signature ends its batch (a malformed one, a batch of its own).
+                held.member = Some(*member);
+                held.stamp = op.stamp.key();
                 open.remove(&device);
             }
         }

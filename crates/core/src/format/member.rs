@@ -23,12 +23,19 @@ pub const MAX_STATEMENT_BYTES: usize = 64 * 1024;
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     /// `member` has `role`: a new member, a new role, or a new identity for a member who
-    /// forgot their passphrase (the old keys are no longer theirs from this statement on).
+    /// forgot their passphrase (the old keys are no longer theirs from this statement on,
+    /// beyond `segments`).
     /// `collections` are a department member's; empty for every other role.
     Grant {
         member: PublicIdentity,
         role: Role,
         collections: Vec<String>,
+        /// For a member who had access already: the last segment of each of their
+        /// desktops whose batches are judged by their access before this statement (as
+        /// `Remove::segments`); absent for a new member and in statements older builds
+        /// wrote.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        segments: BTreeMap<DeviceId, u64>,
     },
     /// `member` leaves: nothing they sign after this statement is accepted, and of their
     /// desktops' change batches only those up to `segments` (the last of each device

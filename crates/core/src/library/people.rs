@@ -196,6 +196,7 @@ impl Library {
                 member: public.clone(),
                 role,
                 collections: collections.clone(),
+                segments: Default::default(),
             },
             format!(
                 "{} added as {}{}",
@@ -222,6 +223,7 @@ impl Library {
                 member: grant.identity.clone(),
                 role,
                 collections: collections.to_vec(),
+                segments: self.catalog.cutoff_for(member)?,
             },
             format!(
                 "{name} is now {}{}",
@@ -293,6 +295,7 @@ impl Library {
                 member: public.clone(),
                 role: grant.role,
                 collections: grant.collections.clone(),
+                segments: self.catalog.cutoff_for(member)?,
             },
             format!(
                 "{} was given new keys (a forgotten passphrase)",

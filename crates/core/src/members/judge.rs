@@ -33,11 +33,12 @@ pub enum Verdict {
 }
 
 /// A batch as it lies in the journal: its closing [`OpKind::Signed`], the operations it
-/// covers, and the segment of its device that holds it (`None`: not sent yet).
+/// covers, and the segment of its device that holds it (not sent yet: the first it can
+/// be sent in).
 pub struct Batch<'a> {
     pub closing: &'a Op,
     pub covered: &'a [Op],
-    pub segment: Option<u64>,
+    pub position: u64,
 }
 
 impl Registry {
@@ -152,6 +153,33 @@ impl Registry {
             return Ok(Verdict::Refused(BatchRefusal::BadSignature { member }));
         }
         let point = self.cut_off_at(member, at, batch);
+        let Some(now) = self.role_at(member, point) else {
+            return Ok(Verdict::Refused(BatchRefusal::NotAMember { member }));
+        };
+        if now.identity.binding() != grant.identity.binding() {
+            // Keys given anew since `at`: the old ones count only up to the cut.
+            return Ok(Verdict::Refused(BatchRefusal::BadSignature { member }));
+        }
+        if now.role == Role::DepartmentStaff {
+            // A document this desktop does not hold yet (and the batch does not create)
+            // cannot be placed in a collection: judged when it arrives.
+            let created: Vec<DocId> = batch
+                .covered
+                .iter()
+                .filter_map(|op| match &op.kind {
+                    OpKind::DocumentCreated { doc, .. } => Some(*doc),
+                    _ => None,
+                })
+                .collect();
+            let unknown = batch
+                .covered
+                .iter()
+                .filter_map(|op| doc_of(&op.kind))
+                .any(|d| !collections.contains_key(&d) && !created.contains(&d));
+            if unknown {
+                return Ok(Verdict::Pending);
+            }
+        }
         let kinds: Vec<&OpKind> = batch.covered.iter().map(|op| &op.kind).collect();
         match self.allows(member, point, &kinds, collections) {
             Ok(()) => Ok(Verdict::Accepted),
@@ -171,20 +199,21 @@ impl Registry {
         }
     }
 
-    /// The place `batch` is judged at: `at`, unless a later removal of its signer cut off
-    /// the segments of its device before the one holding it (or it was never sent), in
-    /// which case the removal's place: a removed member cannot go behind their removal by
-    /// signing an earlier `at`.
+    /// The place `batch` is judged at: `at`, unless a later change of its signer's access
+    /// (a removal, a new role, new keys) cut off the segments of its device before the one
+    /// holding it, in which case that change's place: no one can go behind a change to
+    /// their access by signing an earlier `at`.
     fn cut_off_at(&self, member: MemberId, at: u64, batch: &Batch<'_>) -> u64 {
         let device = batch.closing.stamp.device;
         self.history
             .get(&member)
             .into_iter()
             .flatten()
-            .filter(|t| t.from_seq > at && t.grant.is_none())
-            .find(|t| match batch.segment {
-                None => true,
-                Some(seq) => t.cutoff.get(&device).is_none_or(|last| seq > *last),
+            .filter(|t| t.from_seq > at)
+            .find(|t| {
+                t.cutoff
+                    .get(&device)
+                    .is_none_or(|last| batch.position > *last)
             })
             .map_or(at, |t| t.from_seq)
     }

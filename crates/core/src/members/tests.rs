@@ -31,6 +31,7 @@ fn grant(who: &Identity, role: Role, collections: &[&str]) -> Change {
         member: who.public().clone(),
         role,
         collections: collections.iter().map(|c| (*c).to_owned()).collect(),
+        segments: Default::default(),
     }
 }
 
@@ -634,6 +635,7 @@ fn only_the_owner_gives_the_owner_new_keys_and_weak_keys_are_refused() {
         member: hijack,
         role: Role::Owner,
         collections: Vec::new(),
+        segments: Default::default(),
     };
     assert!(matches!(
         reg.make(&o.bo, take.clone(), 0),
@@ -655,6 +657,7 @@ fn only_the_owner_gives_the_owner_new_keys_and_weak_keys_are_refused() {
         member: weak,
         role: Role::Auditor,
         collections: Vec::new(),
+        segments: Default::default(),
     };
     assert!(matches!(
         reg.make(&o.owner, weak_grant, 0),

@@ -280,3 +280,25 @@ fn a_batch_from_someone_not_yet_known_waits_and_is_applied_once_they_are() {
     assert!(third.held_batches().unwrap().is_empty());
     assert_eq!(tags(&third, doc), ["term"]);
 }
+
+#[test]
+fn a_demoted_member_cannot_sign_as_the_role_they_had() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bea, doc, _) = office(t.path());
+    bea.tag(doc, &["before".into()], &[]).unwrap();
+    relay(&mut bea, &mut [&mut ann]);
+    let member = bea.person().unwrap().member;
+    ann.set_role(member, Role::Auditor, &[]).unwrap();
+    // Bea's desktop has not heard of it: she signs as registrar staff, at the place she
+    // knows.
+    bea.tag(doc, &["after".into()], &[]).unwrap();
+    relay(&mut bea, &mut [&mut ann]);
+    assert_eq!(tags(&ann, doc), ["before"]);
+    let held = ann.held_batches().unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert!(held[0].reason.contains("as auditor, may not"), "{held:?}");
+    // Her own desktop comes to the same once it hears of it.
+    relay(&mut ann, &mut [&mut bea]);
+    assert_eq!(tags(&bea, doc), ["before"]);
+    assert_eq!(bea.held_batches().unwrap().len(), 1);
+}
