@@ -178,7 +178,6 @@ fn take_judged(
     }
     let known = people.get(tx, library)?;
     for (list, parts, fresh) in &groups {
-        let position = position(tx, list[0].stamp.device, segment)?;
         for part in parts {
             let judged: Vec<(usize, Verdict)> = match part {
                 Part::Batch(span) => {
@@ -189,7 +188,10 @@ fn take_judged(
                     } else {
                         match &known {
                             None => Verdict::Pending,
-                            Some(p) => judge(tx, p, &list[range.clone()], position)?,
+                            Some(p) => {
+                                let at = position(tx, list[span.end].stamp.device, segment)?;
+                                judge(tx, p, &list[range.clone()], at)?
+                            }
                         }
                     };
                     range.map(|i| (i, verdict.clone())).collect()
