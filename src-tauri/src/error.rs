@@ -131,6 +131,30 @@ impl From<dossier_core::Error> for AppError {
                 "Sync with the shared storage first, so this desktop learns who may do what.",
             ),
             E::MemberChangeRefused { .. } => plain(K::Invalid),
+            E::MalformedInviteCode { .. } => plain(K::Invalid)
+                .with_hint("Check the invitation code against the one you were given."),
+            E::InvitationUnknown => plain(K::NotFound).with_hint(
+                "Check the shared storage's address and the code with the person who invited you.",
+            ),
+            E::InvitationNotAuthentic => plain(K::Damaged).with_hint(
+                "Nothing of it was used. Ask the person who invited you for a new invitation.",
+            ),
+            E::InvitationAnswered => plain(K::Invalid).with_hint(
+                "If that was not you, tell the person who invited you and ask for a new invitation.",
+            ),
+            E::InvitationClosed { .. } => {
+                plain(K::Invalid).with_hint("Ask for (or make) a new invitation.")
+            }
+            E::InvitationNotAnswered { .. } => plain(K::Invalid)
+                .with_hint("They enter the code on their own desktop first; then try again."),
+            E::InvitationNotConfirmed { .. } => plain(K::Invalid).with_hint(
+                "Read your fingerprint to the person who invited you; once they have confirmed \
+                 it, try again.",
+            ),
+            E::FingerprintMismatch { .. } => plain(K::NotPermitted).with_hint(
+                "Nothing was granted. Compare the digits again; if they differ, withdraw the \
+                 invitation and make a new one.",
+            ),
             E::BadSignature { .. } => plain(K::Damaged).with_hint(
                 "Nothing of it was used. Ask your IT administrator: someone who can write to \
                  the shared storage may have changed it.",

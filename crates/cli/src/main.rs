@@ -2,8 +2,10 @@
 //! core function, prints. No reusable logic lives here.
 
 mod commands;
+mod connect;
 mod diff;
 mod fields;
+mod invite;
 mod output;
 mod people;
 mod preview;
@@ -38,6 +40,8 @@ pub mod exit {
     /// The remote lost or hides history (sync): journal segments deleted, rolled back or
     /// missing below later ones.
     pub const HISTORY: u8 = 6;
+    /// Waiting for someone else: an invitation answered and not yet confirmed (clone).
+    pub const WAITING: u8 = 7;
 }
 
 #[derive(Debug, Parser)]

@@ -33,6 +33,40 @@ pub enum PeopleCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Invite a person to join from their own desktop: prints a one-time code to give
+    /// them yourself; they answer with `dossier clone URL FOLDER --invite CODE` and read
+    /// you their fingerprint. Needs the library's remote. Owners only.
+    Invite {
+        name: String,
+        /// owner, records-officer, registrar-staff, department-staff or auditor.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// A department member's collection (repeat for several).
+        #[arg(long = "collection", value_name = "NAME")]
+        collections: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The invitations made, and the fingerprint of each answer waiting to be confirmed.
+    Invitations {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Let an invited person in, once the fingerprint they read you is the one shown
+    /// here (`dossier people invitations`); then sync, so their desktop can join. Owners
+    /// only.
+    Confirm {
+        /// Their name, or the start of the invitation's id.
+        person: String,
+        /// The 24 digits their screen shows (spaces do not matter).
+        #[arg(long)]
+        fingerprint: String,
+    },
+    /// Withdraw an open invitation: its answer is never confirmed. Owners only.
+    Withdraw {
+        /// Their name, or the start of the invitation's id.
+        person: String,
+    },
     /// Give a person another role (and a department member's collections). Owners only.
     Role {
         /// A name or the start of a member id.
@@ -90,6 +124,18 @@ pub fn run(root: &Path, cmd: PeopleCommand) -> Result<u8> {
             println!("Fingerprint: {}", dossier_core::Fingerprint::of(&me));
             Ok(0)
         }
+        PeopleCommand::Invite {
+            name,
+            role,
+            collections,
+            json,
+        } => crate::invite::invite(root, &name, role, &collections, json),
+        PeopleCommand::Invitations { json } => crate::invite::invitations(root, json),
+        PeopleCommand::Confirm {
+            person,
+            fingerprint,
+        } => crate::invite::confirm(root, &person, &fingerprint),
+        PeopleCommand::Withdraw { person } => crate::invite::withdraw(root, &person),
         PeopleCommand::Held { json } => {
             let lib = unlock_local(root, Access::Read)?;
             let held = lib.held_batches()?;

@@ -8,8 +8,8 @@ use anyhow::Result;
 use clap::Args;
 use dossier_core::{Access, PruneOptions, PruneReport};
 
+use crate::connect::{engine, runtime};
 use crate::output;
-use crate::sync::{engine, runtime};
 use crate::unlock::unlock;
 
 /// `dossier prune` arguments.

@@ -6,9 +6,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use dossier_core::{Access, Library};
-use dossier_sync::{Creation, Engine, NextSync, OnDamage, Owned, SyncOptions, SyncReport};
+use dossier_core::Access;
+use dossier_sync::{Creation, NextSync, OnDamage, SyncOptions, SyncReport};
 
+use crate::connect::{engine, runtime};
 use crate::exit;
 use crate::output;
 use crate::processing::{self, RunOptions, Shown, ToolArgs};
@@ -91,12 +92,15 @@ pub struct CloneArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
-}
-
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
+    /// Join by invitation: the one-time code an owner gave you. The first run makes your
+    /// keys (your new passphrase asked for, or DOSSIER_NEW_PASSPHRASE) and shows the
+    /// fingerprint to read to them; once they confirm it, the same command joins (your
+    /// passphrase asked for, or DOSSIER_PASSPHRASE). Exit 7 while it waits.
+    #[arg(long, value_name = "CODE")]
+    invite: Option<String>,
+    /// With --invite: wait for the owner to confirm, instead of ending.
+    #[arg(long, requires = "invite")]
+    wait: bool,
 }
 
 pub fn cache(root: &Path, args: CacheArgs) -> Result<u8> {
@@ -137,15 +141,6 @@ pub fn cache(root: &Path, args: CacheArgs) -> Result<u8> {
         );
     }
     Ok(0)
-}
-
-/// An engine for `lib` and its remote at `url`, on the runtime `rt`.
-pub(crate) fn engine(
-    rt: &tokio::runtime::Runtime,
-    url: &str,
-    lib: Library,
-) -> Result<Engine<Owned>> {
-    Ok(rt.block_on(Engine::connect(url, Owned::new(lib)))?)
 }
 
 /// A remote URL as kept in `remote.json`: never with a password in it.
@@ -388,14 +383,22 @@ fn wait_for_change_or(root: &Path, interval: Duration, settle: Duration) {
 
 pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
     check_no_secret(&args.url)?;
-    let secret = typed_secret()?;
     let rt = runtime()?;
-    let remote = dossier_sync::open(&args.url)?;
-    let mut lib = rt.block_on(dossier_sync::join(
-        remote.as_ref(),
-        args.dir.clone(),
-        secret,
-    ))?;
+    let mut lib = match &args.invite {
+        Some(code) => match crate::invite::join(&args.url, &args.dir, code, args.wait)? {
+            Ok(lib) => lib,
+            Err(waiting) => return Ok(waiting),
+        },
+        None => {
+            let secret = typed_secret()?;
+            let remote = dossier_sync::open(&args.url)?;
+            rt.block_on(dossier_sync::join(
+                remote.as_ref(),
+                args.dir.clone(),
+                secret,
+            ))?
+        }
+    };
     lib.set_remote(&args.url)?;
     dossier_sync::attach_remote_content(&mut lib)?;
     // The catalog first; content is fetched as it is read (processing reads it all).

@@ -98,7 +98,7 @@ pub fn keyring_key(library: LibraryId) -> Option<MasterKey> {
 }
 
 /// A person's passphrase from `DOSSIER_PASSPHRASE`, else asked on the terminal.
-fn typed_passphrase(prompt: &str) -> Result<Zeroizing<String>> {
+pub fn typed_passphrase(prompt: &str) -> Result<Zeroizing<String>> {
     if let Ok(p) = std::env::var("DOSSIER_PASSPHRASE") {
         return Ok(Zeroizing::new(p));
     }

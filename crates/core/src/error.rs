@@ -165,6 +165,65 @@ pub enum Error {
     #[error("this change to the library's members cannot be made: {reason}")]
     MemberChangeRefused { reason: &'static str },
 
+    /// An invitation code was typed with a mistake (bad characters or checksum).
+    #[error(
+        "this invitation code is mistyped ({reason}); check it against the one you were \
+         given"
+    )]
+    MalformedInviteCode { reason: &'static str },
+
+    /// No invitation for this code is on the library's remote: it was never made there,
+    /// or the code belongs to another library's remote.
+    #[error(
+        "no invitation for this code is on this remote: check the remote's address \
+         and the code with the person who invited you"
+    )]
+    InvitationUnknown,
+
+    /// An invitation or its reply does not open with the code: it was changed, or made by
+    /// someone who does not have the code. Nothing of it was used.
+    #[error(
+        "this invitation (or its answer) was not made with its code, or was changed \
+         since: nothing of it was used; ask for a new invitation"
+    )]
+    InvitationNotAuthentic,
+
+    /// The invitation has been answered already (on this code, by someone): a second
+    /// answer is never taken.
+    #[error(
+        "this invitation has been answered already: if that was not you, tell \
+         the person who invited you, and ask for a new one"
+    )]
+    InvitationAnswered,
+
+    /// The invitation is not waiting any more: expired, withdrawn or already confirmed.
+    #[error("this invitation is no longer open ({reason}): ask for a new one")]
+    InvitationClosed { reason: &'static str },
+
+    /// The invitee has not answered yet: there is nothing to confirm.
+    #[error(
+        "{name} has not answered the invitation yet: they enter the code on their desktop \
+         first"
+    )]
+    InvitationNotAnswered { name: String },
+
+    /// The invitee's desktop looked for its slot before an owner confirmed the answer
+    /// (and synced): nothing was made.
+    #[error(
+        "{name} has not confirmed your answer yet: read them your fingerprint, and try \
+         again once they have confirmed it"
+    )]
+    InvitationNotConfirmed { name: String },
+
+    /// The fingerprint typed is not the one of the identity that answered: someone else
+    /// may have answered in the invitee's place. Nothing was granted.
+    #[error(
+        "the fingerprint does not match the one of the identity that answered: nothing was \
+         granted. Compare it again with the digits on {name}'s screen; if they differ, \
+         withdraw the invitation and make a new one"
+    )]
+    FingerprintMismatch { name: String },
+
     /// A chunk referenced by a version is not in the store.
     #[error("chunk {0} is missing from the store")]
     MissingChunk(ChunkId),

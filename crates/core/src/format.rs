@@ -19,6 +19,7 @@ pub mod field_def;
 pub mod identity;
 pub mod index_file;
 pub mod index_meta;
+pub mod invitation;
 pub mod journal;
 pub mod keyfile;
 pub mod keyring_entry;

@@ -229,6 +229,11 @@ hash_id!(
     /// signature): how the next statement names it.
     StatementId
 );
+hash_id!(
+    /// An invitation, derived from its one-time code (`InviteCode::id`): the invitee
+    /// finds the invitation's object on the remote by it, and the name tells nothing.
+    InvitationId
+);
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@
 //! disk the master key exists only wrapped in a key slot (or in the OS keyring).
 
 mod identity;
+mod invite;
 mod keyring;
 pub(crate) mod master;
 mod recovery;
@@ -13,6 +14,7 @@ mod slots;
 pub use identity::{
     Fingerprint, Identity, Purpose, seal_to, usable_keys, verify as verify_signature,
 };
+pub use invite::InviteCode;
 pub use keyring::OsKeyring;
 pub(crate) use master::{BlockCipher, CatalogKey, IndexKey};
 pub use master::{Crypto, MasterKey};

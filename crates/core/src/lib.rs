@@ -47,6 +47,10 @@ pub use format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, SignedEpochKeys}
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::field_def::{FieldDef, FieldKind};
 pub use format::identity::{IDENTITY_FORMAT, IdentityFile, PublicIdentity};
+pub use format::invitation::{
+    INVITATION_DAYS, INVITATION_FORMAT, Invitation, InvitationReply, MAX_INVITATION_BYTES,
+    object_name as invitation_name, reply_name as invitation_reply_name,
+};
 pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::member::{Change, MEMBER_FORMAT, SignedStatement, Statement};
 pub use format::op::{FieldKey, FieldValue, Hlc, Op, OpKind, Stamp};
@@ -55,23 +59,24 @@ pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use format::view::{View, ViewFilters};
 pub use ids::{
-    ChunkId, ContentHash, DeviceId, DocId, LibraryId, MemberId, PackId, RuleId, StatementId,
-    SubjectId, VersionId, ViewId,
+    ChunkId, ContentHash, DeviceId, DocId, InvitationId, LibraryId, MemberId, PackId, RuleId,
+    StatementId, SubjectId, VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{
-    Fingerprint, Identity, KdfParams, MasterKey, OsKeyring, Purpose, RecoveryKey, Secret, seal_to,
-    verify_signature,
+    Fingerprint, Identity, InviteCode, KdfParams, MasterKey, OsKeyring, Purpose, RecoveryKey,
+    Secret, seal_to, verify_signature,
 };
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
     ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,
-    ImportOutcome, ImportReport, InitOptions, Library, LibraryStats, LineOp, LockedLibrary,
-    MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, PersonClue, PersonEntry,
-    PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport,
-    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RestoredLibrary, Roster,
-    RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState,
-    VerifyReport, VersionDiff, default_library_path, parse_roster,
+    ImportOutcome, ImportReport, InitOptions, InvitationEntry, InvitationState, Library,
+    LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,
+    MetadataChange, NewInvitation, PersonClue, PersonEntry, PersonExportReport, PersonSuggestion,
+    Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport,
+    RebuildEvent, RebuildReport, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport,
+    RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport, VersionDiff, answer_invitation,
+    default_library_path, parse_roster,
 };
 pub use members::{Grant, Refusal, Refused, Registry, Verdict, open_epochs, sign_batch};
 pub use parse::{

@@ -11,6 +11,7 @@ mod edit;
 mod export;
 mod hold;
 mod import;
+mod invite;
 mod key_sync;
 mod lock;
 mod people;
@@ -40,6 +41,7 @@ use zeroize::Zeroizing;
 pub use compare::{CompareOptions, DiffLine, Hunk, LineOp, MetadataChange, TextState, VersionDiff};
 pub use export::ExportAllReport;
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
+pub use invite::{InvitationEntry, InvitationState, NewInvitation, answer_invitation};
 pub use people::PersonEntry;
 pub use person_export::PersonExportReport;
 pub use preview::Preview;
@@ -253,12 +255,12 @@ impl LockedLibrary {
             // A key kept from before the library had people is forgotten (no keyring
             // here: nothing kept).
             let _ = OsKeyring.forget(self.library_id());
-            return Ok(FromKeyring::Locked(self, None));
+            return Ok(FromKeyring::Locked(Box::new(self), None));
         }
         match OsKeyring.load(self.library_id()) {
             Ok(Some(key)) => Ok(FromKeyring::Unlocked(Box::new(self.unlock_with_key(key)?))),
-            Ok(None) => Ok(FromKeyring::Locked(self, None)),
-            Err(e) => Ok(FromKeyring::Locked(self, Some(e))),
+            Ok(None) => Ok(FromKeyring::Locked(Box::new(self), None)),
+            Err(e) => Ok(FromKeyring::Locked(Box::new(self), Some(e))),
         }
     }
 }
@@ -268,7 +270,7 @@ impl LockedLibrary {
 pub enum FromKeyring {
     Unlocked(Box<Library>),
     /// Still locked; the error says why the keyring could not be read, when it could not.
-    Locked(LockedLibrary, Option<Error>),
+    Locked(Box<LockedLibrary>, Option<Error>),
 }
 
 /// An open, unlocked library.
@@ -338,6 +340,7 @@ impl Library {
             &catalog_key,
         )
         .map_err(damaged)?;
+        catalog.pin_owner(meta.owner_key.clone());
         let mut recovered = Recovery::default();
         let store = if writer {
             let known: std::collections::HashSet<_> = catalog
@@ -518,7 +521,7 @@ impl Library {
         };
         keys::add_passphrase_slot(&mut kf, &master, &opts.passphrase, "passphrase", opts.kdf)?;
         keys::add_recovery_slot(&mut kf, &master, &recovery, "recovery key");
-        let lib = Self::make(root, &kf, master)?;
+        let lib = Self::make(root, &kf, master, None)?;
         Ok((lib, recovery))
     }
 
@@ -538,7 +541,7 @@ impl Library {
             }
             _ => None,
         };
-        let mut lib = Self::make(root, &keys, master)?;
+        let mut lib = Self::make(root, &keys, master, None)?;
         if let Some(person) = person {
             lib.signed_in(person)?;
         }
@@ -547,7 +550,12 @@ impl Library {
 
     /// Write a library folder around key slots: `keys.json`, the store, the catalog, and
     /// `library.json` last (until it exists the folder is not a library).
-    fn make(root: &Path, kf: &KeyFile, master: MasterKey) -> Result<Library> {
+    fn make(
+        root: &Path,
+        kf: &KeyFile,
+        master: MasterKey,
+        owner_key: Option<Vec<u8>>,
+    ) -> Result<Library> {
         std::fs::create_dir_all(root).io("create", root)?;
         crate::fsx::make_private_dir(root).io("protect", root)?;
         let meta = LibraryJson {
@@ -555,6 +563,7 @@ impl Library {
             library_id: kf.library_id,
             device_id: DeviceId::new(),
             created_ms: chrono::Utc::now().timestamp_millis(),
+            owner_key,
         };
         write_private(&root.join("keys.json"), &serde_json::to_vec_pretty(kf)?)?;
         let lock = lock::WriterLock::acquire(root)?;

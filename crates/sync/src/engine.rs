@@ -12,6 +12,7 @@ mod check;
 mod checkpoint;
 mod history;
 mod keys;
+pub(crate) use keys::all as join_objects;
 mod on_demand;
 mod prune;
 mod pull;

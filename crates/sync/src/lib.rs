@@ -9,6 +9,7 @@
 
 mod engine;
 mod error;
+mod invitations;
 mod remote;
 mod schedule;
 
@@ -18,6 +19,10 @@ pub use engine::{
     SyncReport, Unanswered, attach_remote_content, join,
 };
 pub use error::{Error, Result};
+pub use invitations::{
+    answer as answer_invitation, answered, fetch_invitation, fetch_reply, join_invited,
+    publish_invitation,
+};
 pub use remote::{
     Counters, Creation, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote,
     Resilient, ResilientOptions, check_storable, open, open_with,

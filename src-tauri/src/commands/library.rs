@@ -67,7 +67,7 @@ pub async fn library_state(app: AppHandle, state: State<'_, AppState>) -> AppRes
         }
         // No entry, or no keyring on this desktop: ask for the passphrase.
         Ok(FromKeyring::Locked(locked, _)) => {
-            state.set(Phase::Locked(locked));
+            state.set(Phase::Locked(*locked));
             let people = people_here(state.root()).await?;
             Ok(LibraryState::Locked { path, people })
         }
@@ -101,7 +101,7 @@ async fn people_here(root: std::path::PathBuf) -> AppResult<Vec<String>> {
 fn open_with_keyring(root: &Path, keyring: bool) -> dossier_core::Result<FromKeyring> {
     let locked = LockedLibrary::open(root, Access::Write)?;
     if !keyring {
-        return Ok(FromKeyring::Locked(locked, None));
+        return Ok(FromKeyring::Locked(Box::new(locked), None));
     }
     locked.unlock_from_keyring()
 }

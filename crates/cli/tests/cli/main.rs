@@ -12,6 +12,7 @@ use serde_json::Value;
 
 mod diff;
 mod fields;
+mod invite;
 mod pdf_worker;
 mod people;
 mod preview;

@@ -4,13 +4,13 @@
 
 use super::*;
 
-const ANN: &str = "ann's own passphrase";
+pub(super) const ANN: &str = "ann's own passphrase";
 const BEA: &str = "bea's own passphrase";
 const CAL: &str = "cal's own passphrase";
 const DEE: &str = "dee's own passphrase";
 
 /// `dossier --as WHO ARGS` on `library` with `passphrase`.
-fn as_person(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> Output {
+pub(super) fn as_person(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> Output {
     with_new_passphrase(library, who, passphrase, None, args)
 }
 
@@ -36,7 +36,7 @@ fn with_new_passphrase(
     c.output().unwrap()
 }
 
-fn ok_as(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> String {
+pub(super) fn ok_as(library: &Path, who: &str, passphrase: &str, args: &[&str]) -> String {
     let out = as_person(library, who, passphrase, args);
     assert!(
         out.status.success(),

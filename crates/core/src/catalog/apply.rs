@@ -261,6 +261,8 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
         OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. } => {}
         // Judged when it arrives (`catalog::verdicts`); it changes no table.
         OpKind::Signed { .. } => {}
+        // Kept in the journal only, read from it (`Catalog::invitations`).
+        OpKind::Invited { .. } | OpKind::InvitationWithdrawn { .. } => {}
         OpKind::Audit { event } => {
             tx.execute(
                 "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject)

@@ -15,9 +15,15 @@ use crate::members::Registry;
 const PEOPLE_MARK: &str = "SELECT coalesce(max(seq), 0) FROM ops
                            WHERE kind IN ('library_owned', 'member_statement')";
 
-/// The library's people as last replayed, and which people operation was then the newest.
+/// The library's people as last replayed, and which people operation was then the newest;
+/// and the owner this desktop was told of out of band (an invitation), if any.
 #[derive(Debug, Default)]
-pub(super) struct PeopleCache(std::sync::Mutex<Option<([u8; 32], Option<People>)>>);
+pub(super) struct PeopleCache {
+    replayed: std::sync::Mutex<Option<([u8; 32], Option<People>)>>,
+    /// The pinned owner's Ed25519 public key: a `LibraryOwned` naming anyone else is
+    /// never taken as the library's, whatever its stamp.
+    pin: Option<Vec<u8>>,
+}
 
 /// The library's people: their registry, and the stamp of the operation that made the
 /// library theirs (changes no one signed count only before it).
@@ -31,7 +37,7 @@ impl PeopleCache {
     /// Forget what was replayed (inside a transaction that is being rolled back).
     pub(super) fn forget(&self) {
         *self
-            .0
+            .replayed
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
@@ -62,7 +68,7 @@ impl PeopleCache {
         }
         let head = *h.finalize().as_bytes();
         let cache = || {
-            self.0
+            self.replayed
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
         };
@@ -71,7 +77,7 @@ impl PeopleCache {
         {
             return Ok(people.clone());
         }
-        let (owners, statements) = people_ops(conn)?;
+        let (owners, statements) = people_ops(conn, self.pin.as_deref())?;
         let people = owners.into_iter().next().map(|(owned, owner)| People {
             registry: Registry::replay(library, owner, &statements),
             owned,
@@ -87,7 +93,8 @@ type Owners = Vec<(Stamp, PublicIdentity)>;
 /// Every `LibraryOwned` owner with its stamp, earliest first (the first is the library's
 /// owner on every desktop alike, whatever order they arrived in), and every statement about
 /// its people. Refused batches count too: statements are judged by their own signatures.
-fn people_ops(conn: &Connection) -> Result<(Owners, Vec<SignedStatement>)> {
+/// With a `pin`, only `LibraryOwned` operations naming that signing key count.
+fn people_ops(conn: &Connection, pin: Option<&[u8]>) -> Result<(Owners, Vec<SignedStatement>)> {
     let mut stmt = conn.prepare_cached(
         "SELECT body FROM ops WHERE kind IN ('library_owned', 'member_statement')
          ORDER BY stamp",
@@ -97,7 +104,9 @@ fn people_ops(conn: &Connection) -> Result<(Owners, Vec<SignedStatement>)> {
     while let Some(row) = rows.next()? {
         let op: Op = serde_json::from_str(&row.get::<_, String>(0)?)?;
         match op.kind {
-            OpKind::LibraryOwned { owner } => owners.push((op.stamp, owner)),
+            OpKind::LibraryOwned { owner } if pin.is_none_or(|k| k == owner.signing) => {
+                owners.push((op.stamp, owner))
+            }
             OpKind::MemberStatement { statement } => statements.push(statement),
             _ => {}
         }
@@ -124,8 +133,31 @@ impl Catalog {
     /// Every `LibraryOwned` owner, earliest stamp first, and every statement about the
     /// library's people.
     pub fn people_ops(&self) -> Result<(Vec<PublicIdentity>, Vec<SignedStatement>)> {
-        let (owners, statements) = people_ops(&self.conn)?;
+        let (owners, statements) = people_ops(&self.conn, self.people.pin.as_deref())?;
         Ok((owners.into_iter().map(|(_, o)| o).collect(), statements))
+    }
+
+    /// Pin the library's owner (their Ed25519 public key, from an invitation or from
+    /// taking the library into its people's keeping on this desktop): from now on only a
+    /// `LibraryOwned` naming them counts here.
+    pub fn pin_owner(&mut self, signing: Option<Vec<u8>>) {
+        self.people.pin = signing;
+        self.people.forget();
+    }
+
+    /// The invitations' operations this desktop applied (`Invited`,
+    /// `InvitationWithdrawn`), oldest first.
+    pub fn invitation_ops(&self) -> Result<Vec<Op>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT body FROM ops WHERE kind IN ('invited', 'invitation_withdrawn')
+             AND verdict IS NULL ORDER BY stamp",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for body in rows {
+            out.push(serde_json::from_str(&body?)?);
+        }
+        Ok(out)
     }
 
     /// The collection each of `docs` is in now (`None`: not in one, that is "all"), for the

@@ -326,6 +326,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX ops_signed ON ops(seq) WHERE kind = 'signed';
     CREATE INDEX ops_batch ON ops(batch) WHERE batch IS NOT NULL;
     "#,
+    // 17: invitations (issue 21) are read from the journal, like the people they become.
+    r#"
+    CREATE INDEX ops_invitations ON ops(seq) WHERE kind IN ('invited', 'invitation_withdrawn');
+    "#,
 ];
 
 /// The schema version this build creates and understands.

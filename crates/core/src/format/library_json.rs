@@ -7,8 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, IoContext, Result};
 use crate::ids::{DeviceId, LibraryId};
 
-/// The library folder format this build writes and the newest it reads.
-pub const LIBRARY_FORMAT: u32 = 1;
+/// The newest library folder format this build reads: 2 adds `owner_key`, written only
+/// when it is set (a library without it stays format 1).
+pub const LIBRARY_FORMAT: u32 = 2;
 
 /// Contents of `library.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -18,6 +19,15 @@ pub struct LibraryJson {
     pub device_id: DeviceId,
     /// Milliseconds since the Unix epoch.
     pub created_ms: i64,
+    /// The library owner's Ed25519 public key, pinned on this desktop (issue 21): by the
+    /// invitation it joined with, or when it took the library into its people's keeping.
+    /// Only a `LibraryOwned` naming this key counts here. Not a secret, and no name.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::b64_opt"
+    )]
+    pub owner_key: Option<Vec<u8>>,
 }
 
 impl LibraryJson {
@@ -37,9 +47,53 @@ impl LibraryJson {
         Ok(this)
     }
 
+    /// The format this file needs: 2 with a pinned owner, else 1 (older builds open it).
+    pub fn format_needed(&self) -> u32 {
+        if self.owner_key.is_some() { 2 } else { 1 }
+    }
+
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut v = serde_json::to_vec_pretty(self).expect("serialisable");
+        let mut this = self.clone();
+        this.format = self.format_needed();
+        let mut v = serde_json::to_vec_pretty(&this).expect("serialisable");
         v.push(b'\n');
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pinned_owner_makes_format_2_and_an_unpinned_file_stays_format_1() {
+        let plain = LibraryJson {
+            format: LIBRARY_FORMAT,
+            library_id: LibraryId::new(),
+            device_id: DeviceId::new(),
+            created_ms: 1,
+            owner_key: None,
+        };
+        let written: serde_json::Value = serde_json::from_slice(&plain.to_bytes()).unwrap();
+        assert_eq!(written["format"], 1);
+        assert!(written.get("owner_key").is_none());
+        let pinned = LibraryJson {
+            owner_key: Some(vec![7; 32]),
+            ..plain
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.json");
+        std::fs::write(&path, pinned.to_bytes()).unwrap();
+        let back = LibraryJson::read(&path).unwrap();
+        assert_eq!(back.format, 2);
+        assert_eq!(back.owner_key, Some(vec![7; 32]));
+        // A newer format than this build reads is refused, not half-read.
+        let mut newer: serde_json::Value = serde_json::from_slice(&pinned.to_bytes()).unwrap();
+        newer["format"] = (LIBRARY_FORMAT + 1).into();
+        std::fs::write(&path, newer.to_string()).unwrap();
+        assert!(matches!(
+            LibraryJson::read(&path),
+            Err(Error::TooNew { .. })
+        ));
     }
 }

@@ -20,8 +20,10 @@ use super::subject::SubjectField;
 use super::view::View;
 use crate::error::{Error, Result};
 use crate::ids::{
-    ContentHash, DeviceId, DocId, MemberId, PackId, RuleId, SubjectId, VersionId, ViewId,
+    ContentHash, DeviceId, DocId, InvitationId, MemberId, PackId, RuleId, SubjectId, VersionId,
+    ViewId,
 };
+use crate::role::Role;
 
 /// Hybrid logical clock value: wall-clock milliseconds plus a counter for ties.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -439,6 +441,24 @@ pub enum OpKind {
         #[serde(with = "super::b64")]
         signature: Vec<u8>,
     },
+    /// An owner invited a person to join as `member` (issue 21): the invitation
+    /// ([`super::invitation::Invitation`]) is on the remote, sealed under `code`, which
+    /// every owner's desktop keeps here (inside the sealed journal) to open the reply and
+    /// to show the code again. Open until `expires_ms`, a withdrawal, or `member` joins.
+    Invited {
+        invitation: InvitationId,
+        member: MemberId,
+        name: String,
+        role: Role,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        collections: Vec<String>,
+        code: String,
+        expires_ms: i64,
+    },
+    /// The invitation is withdrawn: its reply is never confirmed.
+    InvitationWithdrawn {
+        invitation: InvitationId,
+    },
 }
 
 impl OpKind {
@@ -466,7 +486,9 @@ impl OpKind {
             | Self::TypeFieldsSet { .. }
             | Self::LibraryOwned { .. }
             | Self::MemberStatement { .. }
-            | Self::Signed { .. } => None,
+            | Self::Signed { .. }
+            | Self::Invited { .. }
+            | Self::InvitationWithdrawn { .. } => None,
         }
     }
 
@@ -494,6 +516,8 @@ impl OpKind {
             Self::LibraryOwned { .. } => "library_owned",
             Self::MemberStatement { .. } => "member_statement",
             Self::Signed { .. } => "signed",
+            Self::Invited { .. } => "invited",
+            Self::InvitationWithdrawn { .. } => "invitation_withdrawn",
         }
     }
 }

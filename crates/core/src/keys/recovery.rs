@@ -39,13 +39,7 @@ impl RecoveryKey {
         let mut raw = Zeroizing::new(Vec::with_capacity(34));
         raw.extend_from_slice(self.0.as_ref());
         raw.extend_from_slice(&checksum(&self.0));
-        let enc = Zeroizing::new(BASE32_NOPAD.encode(&raw));
-        let groups: Vec<&str> = enc
-            .as_bytes()
-            .chunks(5)
-            .map(|c| std::str::from_utf8(c).expect("base32 is ASCII"))
-            .collect();
-        Zeroizing::new(groups.join("-"))
+        grouped(&raw)
     }
 
     /// True when `s` has the shape of a recovery key (so a prompt can accept either a
@@ -64,18 +58,7 @@ impl RecoveryKey {
     /// Parse the printable form; tolerant of case, spaces and dashes, strict about the
     /// checksum so a typo is reported as such rather than as a wrong key.
     pub fn parse(s: &str) -> Result<Self> {
-        let cleaned: Zeroizing<String> = Zeroizing::new(
-            s.chars()
-                .filter(|c| !matches!(c, '-' | ' ' | '\n' | '\t'))
-                .map(|c| c.to_ascii_uppercase())
-                .map(|c| match c {
-                    '0' => 'O',
-                    '1' => 'I',
-                    '8' => 'B',
-                    other => other,
-                })
-                .collect(),
-        );
+        let cleaned = cleaned(s);
         if cleaned.len() != 55 {
             return Err(Error::MalformedRecoveryKey(
                 "it must have 55 letters and digits",
@@ -91,6 +74,34 @@ impl RecoveryKey {
         }
         Ok(Self(key))
     }
+}
+
+/// `raw` in base32, in groups of five joined by dashes (how keys and codes are shown).
+pub(super) fn grouped(raw: &[u8]) -> Zeroizing<String> {
+    let enc = Zeroizing::new(BASE32_NOPAD.encode(raw));
+    let groups: Vec<&str> = enc
+        .as_bytes()
+        .chunks(5)
+        .map(|c| std::str::from_utf8(c).expect("base32 is ASCII"))
+        .collect();
+    Zeroizing::new(groups.join("-"))
+}
+
+/// What a person typed of a [`grouped`] key or code, without dashes and spaces, in upper
+/// case, with the digits base32 does not use read as the letters they look like.
+pub(super) fn cleaned(s: &str) -> Zeroizing<String> {
+    Zeroizing::new(
+        s.chars()
+            .filter(|c| !matches!(c, '-' | ' ' | '\n' | '\t'))
+            .map(|c| c.to_ascii_uppercase())
+            .map(|c| match c {
+                '0' => 'O',
+                '1' => 'I',
+                '8' => 'B',
+                other => other,
+            })
+            .collect(),
+    )
 }
 
 /// What a user types to unlock a library.

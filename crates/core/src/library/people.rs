@@ -165,6 +165,9 @@ impl Library {
         };
         let public = person.public().clone();
         self.person = Some(person);
+        // This desktop knows its owner first hand: pinned before the ownership is
+        // committed, so no later `LibraryOwned` (backdated or not) takes its place here.
+        self.pin_owner(Some(public.signing.clone()))?;
         let audit = self.people_audit(format!("{} owns the library", public.name))?;
         self.commit(vec![
             OpKind::LibraryOwned {
@@ -334,7 +337,7 @@ impl Library {
 
     /// A statement `change` made and signed by the signed-in owner, committed with its
     /// audit entry.
-    fn people_change(&mut self, change: Change, detail: String) -> Result<()> {
+    pub(super) fn people_change(&mut self, change: Change, detail: String) -> Result<()> {
         let registry = self.registry()?.ok_or(Error::PeopleNotReceived)?;
         let by = self.person.as_ref().ok_or(Error::SignInRequired {
             what: Permission::ManagePeople.name(),
@@ -344,7 +347,7 @@ impl Library {
         self.commit(vec![OpKind::MemberStatement { statement }, audit])
     }
 
-    fn people_audit(&self, detail: String) -> Result<OpKind> {
+    pub(super) fn people_audit(&self, detail: String) -> Result<OpKind> {
         self.audit_op(AuditAction::PeopleChanged, None, None, Some(detail))
     }
 
@@ -378,10 +381,20 @@ impl Library {
 
     /// `kf` with `file`'s slot (replacing the person's earlier one), written as
     /// `keys.json`.
-    fn write_person_slot(&self, mut kf: KeyFile, file: &IdentityFile) -> Result<()> {
+    pub(super) fn write_person_slot(&self, mut kf: KeyFile, file: &IdentityFile) -> Result<()> {
         let label = format!("person: {}", file.public.name);
         keys::add_person_slot(&mut kf, &self.key, file, &label)?;
         self.write_key_file(&kf)
+    }
+
+    /// Pin the library's owner on this desktop (`library.json`, then the catalog).
+    fn pin_owner(&mut self, signing: Option<Vec<u8>>) -> Result<()> {
+        let mut meta = self.meta.clone();
+        meta.owner_key = signing;
+        super::write_private(&self.root.join("library.json"), &meta.to_bytes())?;
+        self.catalog.pin_owner(meta.owner_key.clone());
+        self.meta = meta;
+        Ok(())
     }
 
     pub(super) fn write_key_file(&self, kf: &KeyFile) -> Result<()> {
@@ -474,7 +487,7 @@ fn is_ownership(kind: &OpKind) -> bool {
     matches!(kind, OpKind::LibraryOwned { .. })
 }
 
-fn in_collections(collections: &[String]) -> String {
+pub(super) fn in_collections(collections: &[String]) -> String {
     if collections.is_empty() {
         String::new()
     } else {

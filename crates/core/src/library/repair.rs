@@ -136,6 +136,7 @@ impl CatalogRepair {
             CatalogMode::Create,
             &key.catalog_key(),
         )?;
+        catalog.pin_owner(self.meta.owner_key.clone());
         catalog.start_rebuild()?;
         for seq in 1..=last {
             let segment = match store.read_journal_segment(device, seq)? {

@@ -39,7 +39,12 @@ impl Library {
         dest: &Path,
     ) -> Result<(Library, RestoredLibrary)> {
         check_empty(dest)?;
-        let mut copy = Library::make(dest, &self.key_file()?, self.key.clone())?;
+        let mut copy = Library::make(
+            dest,
+            &self.key_file()?,
+            self.key.clone(),
+            self.meta.owner_key.clone(),
+        )?;
         let mut report = RestoredLibrary::default();
         let source = self.store.clone();
         let target = copy.store.clone();

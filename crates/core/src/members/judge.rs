@@ -279,7 +279,10 @@ pub(crate) fn needs(kind: &OpKind) -> Permission {
             key: FieldKey::LegalHold | FieldKey::RetainUntil,
             ..
         } => Permission::Dispose,
-        OpKind::LibraryOwned { .. } | OpKind::MemberStatement { .. } => Permission::ManagePeople,
+        OpKind::LibraryOwned { .. }
+        | OpKind::MemberStatement { .. }
+        | OpKind::Invited { .. }
+        | OpKind::InvitationWithdrawn { .. } => Permission::ManagePeople,
         // Documents, versions, tags, fields, packs, people's records, rules, views,
         // requirements and document types.
         _ => Permission::Edit,

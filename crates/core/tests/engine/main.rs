@@ -17,6 +17,7 @@ mod catalog_loss;
 mod deleting;
 mod fixtures;
 mod identities;
+mod invitations;
 mod key_objects;
 mod links;
 mod office;

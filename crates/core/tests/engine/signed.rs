@@ -14,7 +14,7 @@ const ANN: &str = "ann's own passphrase";
 const BEA: &str = "bea's own passphrase";
 const CAL: &str = "cal's own passphrase";
 
-fn person(who: &str, passphrase: &str) -> Secret {
+pub(super) fn person(who: &str, passphrase: &str) -> Secret {
     Secret::Person {
         who: who.into(),
         passphrase: Zeroizing::new(passphrase.into()),
@@ -22,7 +22,7 @@ fn person(who: &str, passphrase: &str) -> Secret {
 }
 
 /// Send every unsent segment of `from` to each of `to`; returns them.
-fn relay(from: &mut Library, to: &mut [&mut Library]) -> Vec<Segment> {
+pub(super) fn relay(from: &mut Library, to: &mut [&mut Library]) -> Vec<Segment> {
     let mut sent = Vec::new();
     while let Some(segment) = from.next_segment().unwrap() {
         for lib in to.iter_mut() {

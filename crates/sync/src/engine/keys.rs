@@ -46,7 +46,7 @@ async fn fetch(remote: &dyn Remote, seq: u64) -> Result<Option<Vec<u8>>> {
 
 /// Every key object on the remote (the newest [`MAX_JOIN_OBJECTS`]), by number: what a
 /// new desktop chooses its slot set from.
-pub(super) async fn all(remote: &dyn Remote) -> Result<Vec<(u64, Vec<u8>)>> {
+pub(crate) async fn all(remote: &dyn Remote) -> Result<Vec<(u64, Vec<u8>)>> {
     let mut out = Vec::new();
     for seq in listed(remote).await?.into_iter().take(MAX_JOIN_OBJECTS) {
         if let Some(body) = fetch(remote, seq).await? {

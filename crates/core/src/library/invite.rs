@@ -1,0 +1,367 @@
+//! Invitations (issue 21): an owner invites a person by a one-time code; the person's own
+//! desktop makes their identity and answers; the owner grants it once both screens show
+//! the same fingerprint. The invitation names the library's owner, which the new desktop
+//! pins (`LibraryJson::owner_key`), so whoever can write to the bucket can neither put
+//! their key in the invitee's place nor name another owner to them.
+//!
+//! The objects travel through the remote (the sync crate puts and gets them); here they
+//! are made, opened and judged.
+
+use serde::Serialize;
+
+use super::people::in_collections;
+use super::{Library, key_sync, sync};
+use crate::error::{Error, Result};
+use crate::format::identity::{MAX_NAME_BYTES, PublicIdentity};
+use crate::format::invitation::{
+    INVITATION_DAYS, INVITATION_FORMAT, Invitation, InvitationReply, object_name,
+};
+use crate::format::member::Change;
+use crate::format::op::OpKind;
+use crate::format::repo::RepoFile;
+use crate::ids::{InvitationId, MemberId};
+use crate::keys::{self, Fingerprint, Identity, InviteCode, KdfParams, Secret, usable_keys};
+use crate::role::{Permission, Role};
+
+/// An invitation just made: the code to hand the invitee out of band, and the sealed
+/// invitation to put on the remote as [`NewInvitation::object_name`].
+#[derive(Debug)]
+pub struct NewInvitation {
+    pub code: InviteCode,
+    pub invitation: Invitation,
+    pub sealed: Vec<u8>,
+}
+
+impl NewInvitation {
+    /// Where the sealed invitation goes on the remote.
+    pub fn object_name(&self) -> String {
+        object_name(&self.invitation.id)
+    }
+
+    /// The operation that records it.
+    fn op(&self) -> OpKind {
+        let i = &self.invitation;
+        OpKind::Invited {
+            invitation: i.id,
+            member: i.member,
+            name: i.name.clone(),
+            role: i.role,
+            collections: i.collections.clone(),
+            code: self.code.display().to_string(),
+            expires_ms: i.expires_ms,
+        }
+    }
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationState {
+    /// Waiting for the invitee's answer, or for an owner to confirm it.
+    Open,
+    /// The invitee is a member of the library.
+    Joined,
+    Withdrawn,
+    Expired,
+}
+
+/// An invitation as the owners' desktops keep it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InvitationEntry {
+    pub id: InvitationId,
+    pub member: MemberId,
+    pub name: String,
+    pub role: Role,
+    pub collections: Vec<String>,
+    /// The one-time code, to hand the invitee again.
+    pub code: String,
+    pub expires_ms: i64,
+    pub state: InvitationState,
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Only the digits of a fingerprint as typed.
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+impl Library {
+    /// An invitation for `name` to join with `role` (and a department member's
+    /// `collections`), not yet recorded: put [`NewInvitation::sealed`] on the remote, then
+    /// [`Library::record_invitation`] it and hand the code to the invitee (so an
+    /// invitation recorded is always on the remote). Only an owner, in a library kept by
+    /// its people; open for [`INVITATION_DAYS`] days.
+    pub fn prepare_invitation(
+        &self,
+        name: &str,
+        role: Role,
+        collections: &[String],
+    ) -> Result<NewInvitation> {
+        if !self.is_writer() {
+            return Err(Error::ReadOnly);
+        }
+        let name = name.trim();
+        if name.is_empty() || name.len() > MAX_NAME_BYTES {
+            return Err(Error::MemberChangeRefused {
+                reason: "a person's name must have between 1 and 200 bytes",
+            });
+        }
+        if role == Role::DepartmentStaff && collections.is_empty() {
+            return Err(Error::MemberChangeRefused {
+                reason: "department staff are given at least one collection",
+            });
+        }
+        let registry = self.registry()?.ok_or(Error::MemberChangeRefused {
+            reason: "only a library kept by its people invites anyone: take it into your \
+                     keeping first (`dossier people init`)",
+        })?;
+        let by = self
+            .person
+            .as_ref()
+            .ok_or(Error::SignInRequired {
+                what: Permission::ManagePeople.name(),
+            })?
+            .public()
+            .clone();
+        let code = InviteCode::generate();
+        let invitation = Invitation {
+            format: INVITATION_FORMAT,
+            id: code.id(),
+            library: self.library_id(),
+            member: MemberId::new(),
+            name: name.to_owned(),
+            role,
+            collections: collections.to_vec(),
+            owner: registry.owner().clone(),
+            by,
+            head: registry.head(),
+            expires_ms: now_ms() + INVITATION_DAYS * 24 * 3600 * 1000,
+        };
+        let made = NewInvitation {
+            sealed: code.seal_invitation(&invitation)?,
+            code,
+            invitation,
+        };
+        self.check_may(&[made.op()])?;
+        Ok(made)
+    }
+
+    /// Record `made` (once it is on the remote): every owner's desktop lists it and can
+    /// confirm its answer.
+    pub fn record_invitation(&mut self, made: &NewInvitation) -> Result<()> {
+        self.writer()?;
+        let i = &made.invitation;
+        let audit = self.people_audit(format!(
+            "{} invited as {}{}",
+            i.name,
+            i.role.name(),
+            in_collections(&i.collections)
+        ))?;
+        self.commit(vec![made.op(), audit])
+    }
+
+    /// Every invitation made in this library, the newest first, with where it stands.
+    pub fn invitations(&self) -> Result<Vec<InvitationEntry>> {
+        let registry = self.registry()?;
+        let mut out: Vec<InvitationEntry> = Vec::new();
+        for op in self.catalog.invitation_ops()? {
+            match op.kind {
+                OpKind::Invited {
+                    invitation,
+                    member,
+                    name,
+                    role,
+                    collections,
+                    code,
+                    expires_ms,
+                } => out.push(InvitationEntry {
+                    id: invitation,
+                    member,
+                    name,
+                    role,
+                    collections,
+                    code,
+                    expires_ms,
+                    state: InvitationState::Open,
+                }),
+                OpKind::InvitationWithdrawn { invitation } => {
+                    for e in out.iter_mut().filter(|e| e.id == invitation) {
+                        e.state = InvitationState::Withdrawn;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let now = now_ms();
+        for e in &mut out {
+            if registry
+                .as_ref()
+                .is_some_and(|r| r.current(e.member).is_some())
+            {
+                e.state = InvitationState::Joined;
+            } else if e.state == InvitationState::Open && now > e.expires_ms {
+                e.state = InvitationState::Expired;
+            }
+        }
+        out.reverse();
+        Ok(out)
+    }
+
+    /// The open invitation `id`, or why it is not open.
+    fn open_invitation(&self, id: InvitationId) -> Result<InvitationEntry> {
+        let entry = self
+            .invitations()?
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or(Error::InvitationUnknown)?;
+        match entry.state {
+            InvitationState::Open => Ok(entry),
+            InvitationState::Joined => Err(Error::InvitationClosed {
+                reason: "the person has joined already",
+            }),
+            InvitationState::Withdrawn => Err(Error::InvitationClosed {
+                reason: "it was withdrawn",
+            }),
+            InvitationState::Expired => Err(Error::InvitationClosed {
+                reason: "it expired",
+            }),
+        }
+    }
+
+    /// The identity that answered invitation `id` (its sealed `reply` from the remote),
+    /// with its fingerprint, for an owner to compare with the invitee's screen.
+    pub fn invitation_reply(
+        &self,
+        id: InvitationId,
+        reply: &[u8],
+    ) -> Result<(PublicIdentity, Fingerprint)> {
+        let entry = self.open_invitation(id)?;
+        let reply = opened_reply(&entry, reply)?;
+        let fingerprint = Fingerprint::of(&reply.identity.public);
+        Ok((reply.identity.public, fingerprint))
+    }
+
+    /// Grant the identity that answered invitation `id` (its sealed `reply` from the
+    /// remote) the invitation's role, once `fingerprint` (typed by the owner from the
+    /// invitee's screen) is its fingerprint; and give it a slot, so that it opens the
+    /// library on the invitee's desktop after the next sync. A fingerprint that differs
+    /// is [`Error::FingerprintMismatch`] and grants nothing. Only an owner.
+    pub fn confirm_invitation(
+        &mut self,
+        id: InvitationId,
+        reply: &[u8],
+        fingerprint: &str,
+    ) -> Result<PublicIdentity> {
+        self.writer()?;
+        let entry = self.open_invitation(id)?;
+        let reply = opened_reply(&entry, reply)?;
+        let public = reply.identity.public.clone();
+        if digits(Fingerprint::of(&public).as_str()) != digits(fingerprint) {
+            return Err(Error::FingerprintMismatch { name: entry.name });
+        }
+        self.people_change(
+            Change::Grant {
+                member: public.clone(),
+                role: entry.role,
+                collections: entry.collections.clone(),
+                segments: Default::default(),
+            },
+            format!(
+                "{} joined as {}{} (invited; fingerprint {} confirmed)",
+                entry.name,
+                entry.role.name(),
+                in_collections(&entry.collections),
+                Fingerprint::of(&public)
+            ),
+        )?;
+        self.write_person_slot(self.key_file()?, &reply.identity)?;
+        Ok(public)
+    }
+
+    /// Withdraw the open invitation `id`: its answer is never confirmed. Only an owner.
+    pub fn withdraw_invitation(&mut self, id: InvitationId) -> Result<()> {
+        self.writer()?;
+        let entry = self.open_invitation(id)?;
+        let audit = self.people_audit(format!("the invitation of {} withdrawn", entry.name))?;
+        self.commit(vec![OpKind::InvitationWithdrawn { invitation: id }, audit])
+    }
+
+    /// Join, as the invitee, the library `invitation` (opened with its code) invites to: a
+    /// new library in `root` from the remote's `key_objects`, opened by the slot an owner
+    /// gave the identity this desktop made ([`answer_invitation`]) and `passphrase`, with
+    /// the invitation's owner pinned. Before an owner confirmed and synced, there is no
+    /// slot: [`Error::InvitationNotConfirmed`], and nothing is left behind.
+    pub fn join_invited(
+        root: &std::path::Path,
+        key_objects: &[(u64, Vec<u8>)],
+        invitation: &Invitation,
+        passphrase: &str,
+    ) -> Result<Library> {
+        sync::check_empty(root)?;
+        let given = key_objects.iter().any(|(_, body)| {
+            RepoFile::parse(body).is_ok_and(|repo| {
+                repo.keys
+                    .slots
+                    .iter()
+                    .any(|s| s.member() == Some(invitation.member))
+            })
+        });
+        if !given {
+            return Err(Error::InvitationNotConfirmed {
+                name: invitation.by.name.clone(),
+            });
+        }
+        let who = invitation.member.to_string();
+        let secret = Secret::Person {
+            who: who.clone(),
+            passphrase: zeroize::Zeroizing::new(passphrase.to_owned()),
+        };
+        let (master, kf) = key_sync::choose_for_join(key_objects, &secret)?;
+        if kf.library_id != invitation.library {
+            return Err(Error::InvitationNotAuthentic);
+        }
+        let (_, person) = keys::unwrap_person(&kf, &who, passphrase)?;
+        let mut lib = Self::make(root, &kf, master, Some(invitation.owner.signing.clone()))?;
+        lib.signed_in(person)?;
+        Ok(lib)
+    }
+}
+
+/// The reply to the invitation `entry`, opened with its code and checked to be the
+/// identity the invitation was for.
+fn opened_reply(entry: &InvitationEntry, sealed: &[u8]) -> Result<InvitationReply> {
+    let code = InviteCode::parse(&entry.code)?;
+    let reply = code.open_reply(sealed)?;
+    let public = &reply.identity.public;
+    if public.member != entry.member || !usable_keys(public) {
+        return Err(Error::InvitationNotAuthentic);
+    }
+    Ok(reply)
+}
+
+/// Answer `invitation` (opened with `code`) on the invitee's own desktop: make their
+/// identity, under the invitation's member id and name, wrapped by `passphrase` (which
+/// they chose). Returns the sealed reply to put on the remote and the fingerprint to read
+/// to the person who invited them. The private keys never leave this desktop unwrapped.
+pub fn answer_invitation(
+    code: &InviteCode,
+    invitation: &Invitation,
+    passphrase: &str,
+    kdf: KdfParams,
+) -> Result<(Vec<u8>, Fingerprint)> {
+    if now_ms() > invitation.expires_ms {
+        return Err(Error::InvitationClosed {
+            reason: "it expired",
+        });
+    }
+    let identity = Identity::generate(invitation.member, &invitation.name)?;
+    let reply = InvitationReply {
+        format: INVITATION_FORMAT,
+        invitation: invitation.id,
+        identity: identity.wrap(passphrase, kdf)?,
+    };
+    Ok((code.seal_reply(&reply)?, Fingerprint::of(identity.public())))
+}
