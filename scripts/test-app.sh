@@ -47,6 +47,7 @@ start_driver
 node tests/app/e2e.mjs "$app" "$DOSSIER_LIBRARY" "$corpus"
 node tests/app/filing.mjs "$app" "$work/filing" "$corpus"
 node tests/app/access.mjs "$app" "$work/access" "$corpus"
+node tests/app/invite.mjs "$app" "$work/invite" "$corpus"
 export PDFIUM_DYNAMIC_LIB_PATH="${built_pdfium:-$PDFIUM_DYNAMIC_LIB_PATH}"
 export DOSSIER_CLI="$PWD/target/release/dossier"
 

@@ -10,6 +10,7 @@ pub mod edit;
 pub mod fields;
 pub mod files;
 pub mod intake;
+pub mod invitations;
 pub mod library;
 pub mod people;
 pub mod rules;

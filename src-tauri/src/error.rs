@@ -34,6 +34,9 @@ pub enum ErrorKind {
     UpdateNeeded,
     /// A disk, permission or operating-system problem.
     System,
+    /// Someone else must act first (an owner has not confirmed an invitation's answer
+    /// yet); asking again later may succeed.
+    Waiting,
     /// A bug: something this program should never do.
     Internal,
 }
@@ -147,7 +150,7 @@ impl From<dossier_core::Error> for AppError {
             }
             E::InvitationNotAnswered { .. } => plain(K::Invalid)
                 .with_hint("They enter the code on their own desktop first; then try again."),
-            E::InvitationNotConfirmed { .. } => plain(K::Invalid).with_hint(
+            E::InvitationNotConfirmed { .. } => plain(K::Waiting).with_hint(
                 "Read your fingerprint to the person who invited you; once they have confirmed \
                  it, try again.",
             ),

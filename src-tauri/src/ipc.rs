@@ -17,7 +17,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-pub use access::{Ability, AccessState, HeldChange, StaffMember};
+pub use access::{
+    Ability, AccessState, HeldChange, InvitationOffer, InvitationView, NewInvitationView,
+    StaffMember,
+};
 pub use fields::{TypeField, TypeFields};
 pub use people::{People, PersonDossier, PersonEdit, Requirements, RosterOutcome};
 pub use rules::{RuleForm, RuleHit, SavedRule};

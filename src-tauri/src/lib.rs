@@ -55,6 +55,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::access::change_passphrase,
             commands::access::reset_staff,
             commands::access::sign_out,
+            commands::invitations::invite_staff,
+            commands::invitations::invitations,
+            commands::invitations::confirm_invitation,
+            commands::invitations::withdraw_invitation,
+            commands::invitations::open_invitation,
+            commands::invitations::answer_invitation,
             commands::browse::search,
             commands::browse::document,
             commands::browse::document_text,
@@ -101,6 +107,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::sync::sync_now,
             commands::sync::add_remote,
             commands::sync::join_library,
+            commands::sync::join_invited,
         ])
         .events(collect_events![
             events::IntakeEvent,

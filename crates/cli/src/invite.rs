@@ -102,15 +102,16 @@ pub fn invitations(root: &Path, json: bool) -> Result<u8> {
     let rt = runtime()?;
     let mut rows = Vec::new();
     for e in &list {
-        // The identity that answered, for the open ones the remote can tell of.
+        // Whether an answer that opens with the code is there, for the open ones. Its
+        // fingerprint is not shown: the owner types the digits the invitee reads out.
         let answered = match (&remote, e.state) {
             (Some(remote), InvitationState::Open) => {
                 match rt.block_on(dossier_sync::fetch_reply(remote.as_ref(), &e.id))? {
-                    Some(reply) => Some(lib.invitation_reply(e.id, &reply)?.1),
-                    None => None,
+                    Some(reply) => lib.invitation_reply(e.id, &reply).is_ok(),
+                    None => false,
                 }
             }
-            _ => None,
+            _ => false,
         };
         rows.push((e, answered));
     }
@@ -127,7 +128,7 @@ pub fn invitations(root: &Path, json: bool) -> Result<u8> {
                     "code": e.code,
                     "expires_ms": e.expires_ms,
                     "state": e.state,
-                    "answered_fingerprint": answered.as_ref().map(|f| f.as_str()),
+                    "answered": answered,
                 })
             })
             .collect();
@@ -137,10 +138,10 @@ pub fn invitations(root: &Path, json: bool) -> Result<u8> {
     } else {
         for (e, answered) in &rows {
             let state = match (e.state, answered) {
-                (InvitationState::Open, Some(f)) => {
-                    format!("answered, fingerprint {f}: compare it with theirs, then confirm")
-                }
-                (InvitationState::Open, None) => {
+                (InvitationState::Open, true) => "answered: type the digits they read you \
+                                                  (`dossier people confirm NAME --fingerprint`)"
+                    .to_owned(),
+                (InvitationState::Open, false) => {
                     format!("waiting for their answer (code {})", e.code)
                 }
                 (InvitationState::Joined, _) => "joined".to_owned(),

@@ -47,14 +47,14 @@ pub enum PeopleCommand {
         #[arg(long)]
         json: bool,
     },
-    /// The invitations made, and the fingerprint of each answer waiting to be confirmed.
+    /// The invitations made, and which have been answered (confirm an answer with the
+    /// digits the person reads you from their screen).
     Invitations {
         #[arg(long)]
         json: bool,
     },
-    /// Let an invited person in, once the fingerprint they read you is the one shown
-    /// here (`dossier people invitations`); then sync, so their desktop can join. Owners
-    /// only.
+    /// Let an invited person in: type the fingerprint they read you from their screen;
+    /// it must be their answer's. Then a sync, so their desktop can join. Owners only.
     Confirm {
         /// Their name, or the start of the invitation's id.
         person: String,

@@ -17,7 +17,7 @@ fn member_id(s: &str) -> AppResult<MemberId> {
 }
 
 /// `member` as the People and access screen lists them, if they are a member.
-fn entry(lib: &Library, member: MemberId) -> dossier_core::Result<Option<StaffMember>> {
+pub(super) fn entry(lib: &Library, member: MemberId) -> dossier_core::Result<Option<StaffMember>> {
     Ok(lib
         .people()?
         .into_iter()

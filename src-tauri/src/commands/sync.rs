@@ -28,9 +28,24 @@ pub async fn sync_now(state: State<'_, AppState>) -> AppResult<()> {
     Ok(())
 }
 
+/// Where a joined library goes: this desktop's library folder, when nothing is there.
+fn empty_root(state: &AppState) -> AppResult<std::path::PathBuf> {
+    let root = state.root();
+    if state.is_open() || state.is_locked() || root.join("library.json").exists() {
+        return Err(AppError::new(
+            ErrorKind::Invalid,
+            "There is already a library here.",
+        ));
+    }
+    Ok(root)
+}
+
 /// The credentials to use for `url`: those typed (kept in the keyring once they work),
 /// else those of the environment or the keyring.
-async fn credentials_for(url: &str, typed: &RemoteCredentials) -> AppResult<(Credentials, bool)> {
+pub(super) async fn credentials_for(
+    url: &str,
+    typed: &RemoteCredentials,
+) -> AppResult<(Credentials, bool)> {
     let typed = typed.to_credentials();
     if !typed.is_empty() {
         return Ok((typed, true));
@@ -90,20 +105,55 @@ pub async fn join_library(
     credentials: RemoteCredentials,
     secret: String,
 ) -> AppResult<LibraryState> {
-    let root = state.root();
-    if state.is_open() || state.is_locked() || root.join("library.json").exists() {
-        return Err(AppError::new(
-            ErrorKind::Invalid,
-            "There is already a library here.",
-        ));
-    }
+    let root = empty_root(&state)?;
     let url = url.trim().to_owned();
     dossier_sync::check_storable(&url)?;
     let secret = Zeroizing::new(secret);
     let secret = Secret::from_input(&secret)?;
     let (creds, typed) = credentials_for(&url, &credentials).await?;
     let remote = dossier_sync::open_with(&url, &creds)?;
-    let mut lib = dossier_sync::join(remote.as_ref(), root.clone(), secret).await?;
+    let lib = dossier_sync::join(remote.as_ref(), root.clone(), secret).await?;
+    joined(&app, &state, url, creds, typed, lib).await
+}
+
+/// First run by invitation: join the library the invitation `code` names, once the owner
+/// has confirmed this person's answer (before that,
+/// `dossier_core::Error::InvitationNotConfirmed`, and nothing is made: the screen asks
+/// again a little later).
+#[tauri::command]
+#[specta::specta]
+pub async fn join_invited(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    url: String,
+    credentials: RemoteCredentials,
+    code: String,
+    passphrase: String,
+) -> AppResult<LibraryState> {
+    let root = empty_root(&state)?;
+    let url = url.trim().to_owned();
+    dossier_sync::check_storable(&url)?;
+    let passphrase = Zeroizing::new(passphrase);
+    let (creds, typed) = credentials_for(&url, &credentials).await?;
+    let remote = dossier_sync::open_with(&url, &creds)?;
+    let (_, invitation) = super::invitations::offered(remote.as_ref(), &code).await?;
+    let lib =
+        dossier_sync::join_invited(remote.as_ref(), root, &invitation, passphrase.to_string())
+            .await?;
+    joined(&app, &state, url, creds, typed, lib).await
+}
+
+/// A library just joined: keep the credentials typed for `url` (or undo the join when
+/// they cannot be kept), note the remote, and start its session and sync.
+async fn joined(
+    app: &AppHandle,
+    state: &AppState,
+    url: String,
+    creds: Credentials,
+    typed: bool,
+    mut lib: dossier_core::Library,
+) -> AppResult<LibraryState> {
+    let root = state.root();
     if typed && let Err(e) = keep_credentials(&url, creds).await {
         // This desktop could not sync later: leave it as it was before joining.
         drop(lib);
@@ -123,7 +173,7 @@ pub async fn join_library(
     .map_err(AppError::internal)??;
     // The session attaches the remote as its pack source and its sync loop starts with
     // the first download.
-    state.start(&app, lib)?;
+    state.start(app, lib)?;
     Ok(LibraryState::Open {
         path: root.display().to_string(),
         documents: 0,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use specta::Type;
 
-use dossier_core::{Permission, Role};
+use dossier_core::{InvitationState, Permission, Role};
 
 /// A person of the library.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -86,4 +86,47 @@ pub struct HeldChange {
     pub reason: String,
     /// How many documents it changes (or would have).
     pub documents: u32,
+}
+
+/// An invitation just made: the one-time code to hand the person yourself.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct NewInvitationView {
+    pub name: String,
+    /// 29 letters and digits in groups, e.g. `ABCDE-FGHIJ-...`.
+    pub code: String,
+    /// When it stops being open, RFC 3339.
+    pub expires: String,
+}
+
+/// An invitation as an owner's People and access screen lists it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct InvitationView {
+    /// The invitation's id (hex).
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub role_name: String,
+    pub collections: Vec<String>,
+    /// The one-time code, to hand again.
+    pub code: String,
+    /// RFC 3339.
+    pub expires: String,
+    pub state: InvitationState,
+    /// Whether the invitee has answered (the screen asks for the fingerprint they read
+    /// out, and does not show it: the owner compares, never copies).
+    pub answered: bool,
+}
+
+/// What an invitation offers, as the invitee's first run shows it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct InvitationOffer {
+    /// Who invited.
+    pub by: String,
+    /// The name the invitee joins under.
+    pub name: String,
+    pub role: Role,
+    pub role_name: String,
+    pub collections: Vec<String>,
+    /// This person's answer's fingerprint, when they answered already.
+    pub answered_fingerprint: Option<String>,
 }

@@ -200,6 +200,11 @@ export type ErrorKind =
 "update_needed" | 
 /**  A disk, permission or operating-system problem. */
 "system" | 
+/**
+ *  Someone else must act first (an owner has not confirmed an invitation's answer
+ *  yet); asking again later may succeed.
+ */
+"waiting" | 
 /**  A bug: something this program should never do. */
 "internal";
 
@@ -309,6 +314,46 @@ source: string | null } |
 /**  The whole batch failed (e.g. the disk is full); nothing of it was kept. */
 { kind: "failed"; batch: number; message: string };
 
+/**  What an invitation offers, as the invitee's first run shows it. */
+export type InvitationOffer = {
+	/**  Who invited. */
+	by: string,
+	/**  The name the invitee joins under. */
+	name: string,
+	role: Role,
+	role_name: string,
+	collections: string[],
+	/**  This person's answer's fingerprint, when they answered already. */
+	answered_fingerprint: string | null,
+};
+
+/**  Where an invitation stands. */
+export type InvitationState = 
+/**  Waiting for the invitee's answer, or for an owner to confirm it. */
+"open" | 
+/**  The invitee is a member of the library. */
+"joined" | "withdrawn" | "expired";
+
+/**  An invitation as an owner's People and access screen lists it. */
+export type InvitationView = {
+	/**  The invitation's id (hex). */
+	id: string,
+	name: string,
+	role: Role,
+	role_name: string,
+	collections: string[],
+	/**  The one-time code, to hand again. */
+	code: string,
+	/**  RFC 3339. */
+	expires: string,
+	state: InvitationState,
+	/**
+	 *  Whether the invitee has answered (the screen asks for the fingerprint they read
+	 *  out, and does not show it: the owner compares, never copies).
+	 */
+	answered: boolean,
+};
+
 /**  A document a legal hold or retention period keeps in the trash. */
 export type KeptDocument = {
 	id: string,
@@ -379,6 +424,15 @@ export type MetadataEdit = {
 	remove_tags: string[],
 	/**  Custom fields to set; an empty value removes the field. */
 	fields: { [key in string]: string },
+};
+
+/**  An invitation just made: the one-time code to hand the person yourself. */
+export type NewInvitationView = {
+	name: string,
+	/**  29 letters and digits in groups, e.g. `ABCDE-FGHIJ-...`. */
+	code: string,
+	/**  When it stops being open, RFC 3339. */
+	expires: string,
 };
 
 export type NumberSource = "file_name" | "text" | "either";

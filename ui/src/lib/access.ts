@@ -17,3 +17,16 @@ export function gate(ability: Ability | undefined): { disabled?: boolean; title?
   if (!ability || ability.allowed) return {};
   return { disabled: true, title: ability.reason ?? undefined };
 }
+
+/** The collections typed in one field, separated by commas. */
+export function collectionsOf(text: string): string[] {
+  return text
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c !== "");
+}
+
+/** The digits of a fingerprint as typed or read out (spaces and dashes do not matter). */
+export function digitsOf(text: string): string {
+  return text.replace(/\D/g, "");
+}

@@ -20,6 +20,8 @@ export function headingFor(kind: ErrorKind | null): string | null {
       return "Not allowed for your role";
     case "internal":
       return "Something went wrong in Dossier";
+    case "waiting":
+      return "Waiting for someone else";
     case "not_open":
     case "in_use":
     case "wrong_passphrase":

@@ -1,5 +1,6 @@
 // People and access (issue 21): who keeps the library, their roles and fingerprints; an
-// owner adds people (each types their own passphrase), changes roles and removes people.
+// owner invites people (who join from their own desktops) or adds them here (each types
+// their own passphrase), changes roles and removes people.
 // In a library not yet kept by its people, whoever unlocked can take it into their keeping.
 
 import { useState } from "react";
@@ -8,7 +9,8 @@ import { commands, describe } from "../api";
 import type { HeldChange, Role, StaffMember } from "../bindings";
 import { ErrorNote } from "../components/ErrorNote";
 import { ConfirmButton } from "../components/Confirm";
-import { gate, useAccess } from "../lib/access";
+import { InvitationList, InvitePerson } from "../components/Invitations";
+import { collectionsOf, gate, useAccess } from "../lib/access";
 import { formatDate } from "../lib/format";
 
 const ROLES: [Role, string][] = [
@@ -18,13 +20,6 @@ const ROLES: [Role, string][] = [
   ["department_staff", "Department staff: their collections' records only"],
   ["auditor", "Auditor: reads records and the history, changes nothing"],
 ];
-
-function collectionsOf(text: string): string[] {
-  return text
-    .split(",")
-    .map((c) => c.trim())
-    .filter((c) => c !== "");
-}
 
 export function Access() {
   const access = useAccess();
@@ -57,8 +52,12 @@ export function Access() {
       </table>
       <HeldChanges />
       <ChangePassphrase />
+      {access.manage_people.allowed && <InvitationList />}
       {access.manage_people.allowed ? (
-        <AddPerson />
+        <>
+          <InvitePerson roles={ROLES} />
+          <AddPerson />
+        </>
       ) : (
         <p className="muted small" data-testid="manage-reason">
           {access.manage_people.reason}
@@ -179,7 +178,7 @@ function AddPerson() {
       }}
       data-testid="add-person"
     >
-      <h2>Add a person</h2>
+      <h2>Add a person on this desktop</h2>
       <p className="muted small">They type their own passphrase here; nobody else needs to know it.</p>
       <label>
         Name

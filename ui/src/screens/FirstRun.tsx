@@ -1,25 +1,38 @@
 // First run: choose a passphrase, then see the recovery key once and confirm it is kept;
-// or join a library another desktop keeps on a shared drive or in the cloud.
+// or join a library another desktop keeps on a shared drive or in the cloud, with its
+// passphrase or with an invitation code (`JoinInvited`).
 
 import { useState } from "react";
 import { commands } from "../api";
 import { ErrorNote } from "../components/ErrorNote";
 import { CredentialFields, RemoteUrl } from "../components/Credentials";
 import { useStep } from "../lib/step";
+import { JoinInvited } from "./JoinInvited";
 import { NO_CREDENTIALS, toCredentials } from "../lib/sync";
 
 const MIN_LENGTH = 8;
 
 export function FirstRun({ path, onDone }: { path: string; onDone: () => void }) {
-  const [joining, setJoining] = useState(false);
-  return joining ? (
-    <Join path={path} onDone={onDone} onCreate={() => setJoining(false)} />
+  const [mode, setMode] = useState<"create" | "join" | "invited">("create");
+  if (mode === "invited") return <JoinInvited onDone={onDone} onBack={() => setMode("create")} />;
+  return mode === "join" ? (
+    <Join path={path} onDone={onDone} onCreate={() => setMode("create")} />
   ) : (
-    <Create path={path} onDone={onDone} onJoin={() => setJoining(true)} />
+    <Create path={path} onDone={onDone} onJoin={() => setMode("join")} onInvited={() => setMode("invited")} />
   );
 }
 
-function Create({ path, onDone, onJoin }: { path: string; onDone: () => void; onJoin: () => void }) {
+function Create({
+  path,
+  onDone,
+  onJoin,
+  onInvited,
+}: {
+  path: string;
+  onDone: () => void;
+  onJoin: () => void;
+  onInvited: () => void;
+}) {
   const [pass, setPass] = useState("");
   const [again, setAgain] = useState("");
   const { busy, error, run } = useStep();
@@ -110,6 +123,11 @@ function Create({ path, onDone, onJoin }: { path: string; onDone: () => void; on
       <p className="choice">
         <button type="button" className="link" onClick={onJoin} data-testid="join-choose">
           Join a library kept on a shared drive or in the cloud
+        </button>
+      </p>
+      <p className="choice">
+        <button type="button" className="link" onClick={onInvited} data-testid="invited-choose">
+          Join with an invitation code
         </button>
       </p>
     </form>

@@ -55,6 +55,7 @@ impl NewInvitation {
 
 /// Where an invitation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationState {
     /// Waiting for the invitee's answer, or for an owner to confirm it.
