@@ -98,3 +98,10 @@ impl LibraryChanged {
 pub struct SyncChanged {
     pub status: crate::ipc::SyncStatus,
 }
+
+/// The library was locked because the OS session locked (the screen saver or logind):
+/// the UI asks who is signing in.
+#[derive(Debug, Clone, Serialize, Deserialize, Type, Event)]
+pub struct SessionLocked {
+    pub reason: String,
+}

@@ -16,6 +16,7 @@ mod events;
 mod intake;
 mod ipc;
 mod memory;
+mod os_lock;
 mod processing;
 mod protocol;
 mod rendering;
@@ -113,7 +114,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             events::IntakeEvent,
             events::ProcessingEvent,
             events::LibraryChanged,
-            events::SyncChanged
+            events::SyncChanged,
+            events::SessionLocked
         ])
         .error_handling(ErrorHandlingMode::Throw)
         .dangerously_cast_bigints_to_number()
@@ -184,6 +186,7 @@ pub fn run(allocator: Allocator) {
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::handler)
         .setup(move |app| {
             builder.mount_events(app);
+            os_lock::watch(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!())

@@ -3,12 +3,13 @@
 // shown their fingerprint), signing out, the sign-in screen offering each person, the
 // auditor signed in and every change disabled with the reason (and refused by the
 // backend when asked anyway), his own passphrase changed, the owner back with the wrong
-// passphrase refused, then removing the auditor. Every screen shot is also checked by axe-core. Run by
+// passphrase refused, locking the screen signing her out, then removing the auditor. Every screen shot is also checked by axe-core. Run by
 // scripts/test-app.sh; screenshots under target/e2e-screens/access-*.png.
 //
 //   node tests/app/access.mjs <app binary> <scratch dir> <corpus dir>
 
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { By } from "selenium-webdriver";
@@ -131,6 +132,19 @@ try {
   await typeInto(await find(d, "unlock-secret"), ANN);
   await (await find(d, "unlock")).click();
   await waitForText(d, "signed-in", (t) => t.includes("Ann Lee"), "Ann is back");
+  // Locking the screen signs her out (the desktop's screen saver says so on the session
+  // bus, as GNOME and KDE do), and she signs in again.
+  execFileSync("dbus-send", [
+    "--session",
+    "--type=signal",
+    "/org/freedesktop/ScreenSaver",
+    "org.freedesktop.ScreenSaver.ActiveChanged",
+    "boolean:true",
+  ]);
+  await find(d, "sign-in-person");
+  await shot(d, "locked-with-the-screen");
+  await signIn(d, "Ann Lee", ANN);
+  await waitForText(d, "signed-in", (t) => t.includes("Ann Lee"), "Ann is back after the screen lock");
   await (await find(d, "go-access")).click();
   await (await find(d, "remove-Cal Ortiz")).click();
   await (await find(d, "remove-Cal Ortiz-yes")).click();

@@ -216,6 +216,12 @@ pub async fn reset_staff(
 #[tauri::command]
 #[specta::specta]
 pub async fn sign_out(app: AppHandle, state: State<'_, AppState>) -> AppResult<()> {
+    lock_now(&app, &state).await
+}
+
+/// Finish queued changes, close the library and wait locked for the next person: signing
+/// out, and locking when the OS session locks (`os_lock`).
+pub(crate) async fn lock_now(app: &AppHandle, state: &AppState) -> AppResult<()> {
     let root = state.root();
     let locked = tauri::async_runtime::spawn_blocking({
         let app = app.clone();

@@ -670,6 +670,14 @@ export type SavedView = {
 	view: ViewForm,
 };
 
+/**
+ *  The library was locked because the OS session locked (the screen saver or logind):
+ *  the UI asks who is signing in.
+ */
+export type SessionLocked = {
+	reason: string,
+};
+
 /**  The settings of this desktop. */
 export type Settings = {
 	/**  The library to open; `None`: the default folder. */
