@@ -145,6 +145,10 @@ impl From<dossier_core::Error> for AppError {
             E::InvitationAnswered => plain(K::Invalid).with_hint(
                 "If that was not you, tell the person who invited you and ask for a new invitation.",
             ),
+            E::AnswerNotYours => plain(K::NotPermitted).with_hint(
+                "Check your passphrase. If it is right, someone else answered in your place: \
+                 read no digits to anyone, and ask the person who invited you for a new invitation.",
+            ),
             E::InvitationClosed { .. } => {
                 plain(K::Invalid).with_hint("Ask for (or make) a new invitation.")
             }

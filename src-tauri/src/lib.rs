@@ -62,6 +62,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::invitations::withdraw_invitation,
             commands::invitations::open_invitation,
             commands::invitations::answer_invitation,
+            commands::invitations::own_answer,
             commands::browse::search,
             commands::browse::document,
             commands::browse::document_text,

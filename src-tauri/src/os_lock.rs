@@ -103,17 +103,37 @@ mod linux {
         Ok(())
     }
 
+    const LOGIND: &str = "org.freedesktop.login1";
+    const LOGIND_PATH: &str = "/org/freedesktop/login1";
+    const LOGIND_MANAGER: &str = "org.freedesktop.login1.Manager";
+
+    /// The session object path a logind manager call answered with.
+    fn session_path(reply: zbus::Result<zbus::Message>) -> zbus::Result<OwnedObjectPath> {
+        reply?.body().deserialize()
+    }
+
     /// logind's `Lock` signal for this process's session, on the system bus.
     fn logind(app: &AppHandle) -> zbus::Result<()> {
         let conn = Connection::system()?;
-        let reply = conn.call_method(
-            Some("org.freedesktop.login1"),
-            "/org/freedesktop/login1",
-            Some("org.freedesktop.login1.Manager"),
+        // This process's session; an app started in a scope of the user's service manager
+        // (as GNOME and KDE start apps) has none, and then the one the desktop exported.
+        let session = session_path(conn.call_method(
+            Some(LOGIND),
+            LOGIND_PATH,
+            Some(LOGIND_MANAGER),
             "GetSessionByPID",
-            &(std::process::id()),
-        )?;
-        let session: OwnedObjectPath = reply.body().deserialize()?;
+            &(std::process::id(),),
+        ))
+        .or_else(|e| match std::env::var("XDG_SESSION_ID") {
+            Ok(id) => session_path(conn.call_method(
+                Some(LOGIND),
+                LOGIND_PATH,
+                Some(LOGIND_MANAGER),
+                "GetSession",
+                &(id,),
+            )),
+            Err(_) => Err(e),
+        })?;
         let rule = MatchRule::builder()
             .msg_type(Type::Signal)
             .interface("org.freedesktop.login1.Session")?

@@ -102,6 +102,20 @@ impl Session {
         }
     }
 
+    /// Run `f` on the writer thread without telling anyone of a change: for what only the
+    /// signed-in person's keys open (an invitation's code), which the readers do not hold.
+    pub async fn as_person<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Library) -> AppResult<T> + Send + 'static,
+    {
+        match self.writer.call(move |lib: &mut Library| f(lib)).await {
+            Ok(out) => out,
+            Err(Unanswered::Panicked) => Err(AppError::from(dossier_sync::Error::LibraryPanicked)),
+            Err(Unanswered::Closed) => Err(AppError::not_open()),
+        }
+    }
+
     /// Run `f` on a read-only handle, off the async runtime.
     pub async fn read<T, F>(&self, f: F) -> AppResult<T>
     where

@@ -83,8 +83,8 @@ export const commands = {
 	/**  Withdraw an open invitation: its answer is never confirmed. */
 	withdrawInvitation: (id: string) => __TAURI_INVOKE<null>("withdraw_invitation", { id }),
 	/**
-	 *  First run: what the invitation `code` offers, and the fingerprint of the answer when
-	 *  this person has answered already.
+	 *  First run: what the invitation `code` offers, and whether someone has answered it
+	 *  already (then the screen asks for the passphrase chosen then, `own_answer`).
 	 */
 	openInvitation: (url: string, credentials: RemoteCredentials, code: string) => __TAURI_INVOKE<InvitationOffer>("open_invitation", { url, credentials, code }),
 	/**
@@ -92,6 +92,12 @@ export const commands = {
 	 *  made here. Returns the fingerprint they read to the person who invited them.
 	 */
 	answerInvitation: (url: string, credentials: RemoteCredentials, code: string, passphrase: string) => __TAURI_INVOKE<string>("answer_invitation", { url, credentials, code, passphrase }),
+	/**
+	 *  First run, answered before: the digits of this person's own answer, once `passphrase`
+	 *  (the one they chose then) opens it; someone else's answer is
+	 *  `dossier_core::Error::AnswerNotYours` and its digits are never shown.
+	 */
+	ownAnswer: (url: string, credentials: RemoteCredentials, code: string, passphrase: string) => __TAURI_INVOKE<string>("own_answer", { url, credentials, code, passphrase }),
 	/**  A page of the library's documents (empty text) or of a search. */
 	search: (query: Query) => __TAURI_INVOKE<Results>("search", { query }),
 	/**  Everything the document view shows. */

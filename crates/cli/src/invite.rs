@@ -104,9 +104,10 @@ pub fn invitations(root: &Path, json: bool) -> Result<u8> {
     for e in &list {
         // Whether an answer that opens with the code is there, for the open ones. Its
         // fingerprint is not shown: the owner types the digits the invitee reads out.
-        let answered = match (&remote, e.state) {
-            (Some(remote), InvitationState::Open) => {
-                match rt.block_on(dossier_sync::fetch_reply(remote.as_ref(), &e.id))? {
+        let code = e.code.as_deref().map(InviteCode::parse).transpose()?;
+        let answered = match (&remote, &code, e.state) {
+            (Some(remote), Some(code), InvitationState::Open) => {
+                match rt.block_on(dossier_sync::fetch_reply(remote.as_ref(), code))? {
                     Some(reply) => lib.invitation_reply(e.id, &reply).is_ok(),
                     None => false,
                 }
@@ -141,9 +142,10 @@ pub fn invitations(root: &Path, json: bool) -> Result<u8> {
                 (InvitationState::Open, true) => "answered: type the digits they read you \
                                                   (`dossier people confirm NAME --fingerprint`)"
                     .to_owned(),
-                (InvitationState::Open, false) => {
-                    format!("waiting for their answer (code {})", e.code)
-                }
+                (InvitationState::Open, false) => match &e.code {
+                    Some(code) => format!("waiting for their answer (code {code})"),
+                    None => "waiting for their answer".to_owned(),
+                },
                 (InvitationState::Joined, _) => "joined".to_owned(),
                 (InvitationState::Withdrawn, _) => "withdrawn".to_owned(),
                 (InvitationState::Expired, _) => "expired".to_owned(),
@@ -164,10 +166,13 @@ pub fn confirm(root: &Path, who: &str, fingerprint: &str) -> Result<u8> {
     let mut lib = unlock_local(root, Access::Write)?;
     let list = lib.invitations()?;
     let entry = find(&list, who)?.clone();
+    let code = InviteCode::parse(entry.code.as_deref().ok_or(CoreError::InvitationClosed {
+        reason: "only an owner it was made by or for can open its answer",
+    })?)?;
     let (url, remote) = remote_of(&lib)?;
     let rt = runtime()?;
     let reply = rt
-        .block_on(dossier_sync::fetch_reply(remote.as_ref(), &entry.id))?
+        .block_on(dossier_sync::fetch_reply(remote.as_ref(), &code))?
         .ok_or(CoreError::InvitationNotAnswered {
             name: entry.name.clone(),
         })?;
@@ -192,6 +197,18 @@ pub fn withdraw(root: &Path, who: &str) -> Result<u8> {
     let entry = find(&list, who)?.clone();
     lib.withdraw_invitation(entry.id)?;
     println!("The invitation of {} is withdrawn.", entry.name);
+    // Off the remote too, so their desktop stops waiting; it is withdrawn here either way.
+    if let (Some(code), Some(_)) = (&entry.code, lib.remote()?) {
+        let code = InviteCode::parse(code)?;
+        let (url, remote) = remote_of(&lib)?;
+        if let Err(e) =
+            runtime()?.block_on(dossier_sync::unpublish_invitation(remote.as_ref(), &code))
+        {
+            eprintln!(
+                "note: the invitation could not be taken off {url} ({e}); it is withdrawn all the same"
+            );
+        }
+    }
     Ok(0)
 }
 
@@ -218,10 +235,22 @@ pub fn join(
             format!(" ({})", invitation.collections.join(", "))
         }
     );
-    let mut passphrase = None;
-    let fingerprint = match rt.block_on(dossier_sync::answered(remote.as_ref(), &code))? {
-        Some(fingerprint) => fingerprint,
-        None => {
+    // An answer already there is shown only when this person's passphrase opens it:
+    // someone else's must never be read out as theirs.
+    let (fingerprint, passphrase) =
+        if rt.block_on(dossier_sync::answered(remote.as_ref(), &code))? {
+            let passphrase =
+                typed_passphrase("Your passphrase (the one you chose when you answered): ")?;
+            let fingerprint = rt
+                .block_on(dossier_sync::answered_by_me(
+                    remote.as_ref(),
+                    &code,
+                    &invitation,
+                    passphrase.to_string(),
+                ))?
+                .ok_or(CoreError::InvitationUnknown)?;
+            (fingerprint, passphrase)
+        } else {
             let chosen = new_passphrase("DOSSIER_NEW_PASSPHRASE")?;
             let fingerprint = rt.block_on(dossier_sync::answer_invitation(
                 remote.as_ref(),
@@ -230,19 +259,13 @@ pub fn join(
                 chosen.to_string(),
                 KdfParams::default(),
             ))?;
-            passphrase = Some(chosen);
-            fingerprint
-        }
-    };
+            (fingerprint, chosen)
+        };
     println!(
-        "Your fingerprint: {fingerprint}. Read it to {} (in person or by phone): they \
-         confirm it matches the one they see.",
+        "Your fingerprint: {fingerprint}. Read it to {} (in person or by phone): they type \
+         it to let you in.",
         invitation.by.name
     );
-    let passphrase = match passphrase {
-        Some(p) => p,
-        None => typed_passphrase("Your passphrase (the one you chose for this invitation): ")?,
-    };
     loop {
         match rt.block_on(dossier_sync::join_invited(
             remote.as_ref(),
@@ -261,6 +284,8 @@ pub fn join(
                 }
                 // A person confirms: a few seconds between looks cost the remote nothing.
                 std::thread::sleep(std::time::Duration::from_secs(3));
+                // A withdrawn invitation is taken off the remote: stop waiting then.
+                rt.block_on(dossier_sync::fetch_invitation(remote.as_ref(), &code))?;
             }
             Err(e) => return Err(e.into()),
         }

@@ -196,6 +196,15 @@ pub enum Error {
     )]
     InvitationAnswered,
 
+    /// The answer to an invitation found on the remote does not open with the passphrase
+    /// typed: mistyped, or someone else answered in this person's place.
+    #[error(
+        "the answer to this invitation does not open with this passphrase: check it; if it \
+         is right, someone else answered in your place: do not read any digits to anyone, \
+         tell the person who invited you, and ask for a new invitation"
+    )]
+    AnswerNotYours,
+
     /// The invitation is not waiting any more: expired, withdrawn or already confirmed.
     #[error("this invitation is no longer open ({reason}): ask for a new one")]
     InvitationClosed { reason: &'static str },

@@ -127,3 +127,39 @@ mod tests {
         assert_eq!(unzstd(b"not compressed", 1 << 20), Err("not zstd data"));
     }
 }
+
+/// A map of member ids to sealed boxes, the boxes in base64.
+pub(crate) mod sealed_map {
+    use std::collections::BTreeMap;
+
+    use data_encoding::BASE64;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::ids::MemberId;
+
+    pub fn serialize<S: Serializer>(
+        map: &BTreeMap<MemberId, Vec<u8>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        map.iter()
+            .map(|(m, b)| (m.to_string(), BASE64.encode(b)))
+            .collect::<BTreeMap<_, _>>()
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<BTreeMap<MemberId, Vec<u8>>, D::Error> {
+        BTreeMap::<String, String>::deserialize(d)?
+            .into_iter()
+            .map(|(m, b)| {
+                Ok((
+                    m.parse().map_err(serde::de::Error::custom)?,
+                    BASE64
+                        .decode(b.as_bytes())
+                        .map_err(serde::de::Error::custom)?,
+                ))
+            })
+            .collect()
+    }
+}

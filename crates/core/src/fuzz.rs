@@ -347,7 +347,38 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             .seal_epoch(&owner, "all", 1, &k1, Some(&k0))
             .expect("an owner's epoch"),
     ];
+    let code = crate::keys::InviteCode::fixed(9);
+    let invitation = crate::format::invitation::Invitation {
+        format: crate::format::invitation::INVITATION_FORMAT,
+        id: code.id(),
+        library,
+        member: bo.public().member,
+        name: "Bo".into(),
+        role: crate::role::Role::DepartmentStaff,
+        collections: vec!["Science".into()],
+        owner: owner.public().clone(),
+        by: owner.public().clone(),
+        head: None,
+        expires_ms: 1_900_000_000_000,
+    };
+    let reply = crate::format::invitation::InvitationReply {
+        format: crate::format::invitation::INVITATION_FORMAT,
+        invitation: code.id(),
+        identity: bo
+            .wrap(
+                "seed passphrase",
+                crate::keys::KdfParams {
+                    m_cost_kib: 1024,
+                    t_cost: 1,
+                    p_cost: 1,
+                },
+            )
+            .expect("an identity wraps"),
+    };
     let mut out = vec![
+        ("invitations", "invitation", serde_json::to_vec(&invitation).expect("serialisable")),
+        ("invitations", "reply", serde_json::to_vec(&reply).expect("serialisable")),
+        ("invitations", "code", code.display().as_bytes().to_vec()),
         ("member_statements", "chain", serde_json::to_vec(&statements).expect("serialisable")),
         ("member_statements", "epochs", serde_json::to_vec(&epochs).expect("serialisable")),
         ("member_statements", "sealed_box", sealed_box),
@@ -486,6 +517,19 @@ pub fn member_statements(data: &[u8]) {
         );
     }
     let _ = owner.open_sealed(crate::keys::Purpose::MemberKeys, data, "fuzzed bytes");
+}
+
+/// An invitation and its answer as a remote serves them, opened with a fixed code; the
+/// same bytes as what a holder of the code sealed (the JSON and the checks on it); and as
+/// a code typed.
+pub fn invitations(data: &[u8]) {
+    let code = crate::keys::InviteCode::fixed(9);
+    let _ = code.open_invitation(data);
+    let _ = code.open_reply(data);
+    let [invitation, reply] = code.seal_raw(data);
+    let _ = code.open_invitation(&invitation);
+    let _ = code.open_reply(&reply);
+    let _ = crate::keys::InviteCode::parse(&String::from_utf8_lossy(data));
 }
 
 /// A roster file as a school's information system exported it (CSV).

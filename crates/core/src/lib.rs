@@ -76,7 +76,7 @@ pub use library::{
     Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport,
     RebuildEvent, RebuildReport, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport,
     RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport, VersionDiff, answer_invitation,
-    default_library_path, parse_roster,
+    default_library_path, own_answer, parse_roster,
 };
 pub use members::{Grant, Refusal, Refused, Registry, Verdict, open_epochs, sign_batch};
 pub use parse::{

@@ -41,7 +41,7 @@ use zeroize::Zeroizing;
 pub use compare::{CompareOptions, DiffLine, Hunk, LineOp, MetadataChange, TextState, VersionDiff};
 pub use export::ExportAllReport;
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
-pub use invite::{InvitationEntry, InvitationState, NewInvitation, answer_invitation};
+pub use invite::{InvitationEntry, InvitationState, NewInvitation, answer_invitation, own_answer};
 pub use people::PersonEntry;
 pub use person_export::PersonExportReport;
 pub use preview::Preview;

@@ -1,14 +1,16 @@
 //! Invitations on the remote (issue 21): an owner's desktop puts the sealed invitation at
 //! `invitations/<id>` (the id derived from the one-time code); the invitee's desktop finds
-//! it by the code, answers at `invitations/<id>.reply` with the identity it made, and,
-//! once an owner has confirmed the fingerprint and synced, joins with the slot it was
-//! given. Both objects are write-once: a second answer is never taken, so someone who
-//! learns the code after the invitee answered cannot answer in their place.
+//! it by the code, answers at `invitations/<reply id>.reply` (another id derived from the
+//! code, so someone who can only list the bucket cannot take the name first) with the
+//! identity it made, and, once an owner has confirmed the digits and synced, joins with
+//! the slot it was given. Both objects are written once; an answer found later is shown
+//! to its invitee only when their passphrase opens it (`own_answer`), so an answer put
+//! there by someone else is never read out as theirs.
 
 use bytes::Bytes;
 use dossier_core::{
-    Fingerprint, Invitation, InvitationId, InviteCode, KdfParams, Library, MAX_INVITATION_BYTES,
-    NewInvitation, answer_invitation, invitation_name, invitation_reply_name,
+    Fingerprint, Invitation, InviteCode, KdfParams, Library, MAX_INVITATION_BYTES, NewInvitation,
+    answer_invitation, invitation_name, invitation_reply_name, own_answer,
 };
 
 use crate::engine::join_objects;
@@ -46,21 +48,49 @@ pub async fn fetch_invitation(remote: &dyn Remote, code: &InviteCode) -> Result<
     Ok(code.open_invitation(&sealed)?)
 }
 
-/// The sealed reply to invitation `id`, if the invitee has answered.
-pub async fn fetch_reply(remote: &dyn Remote, id: &InvitationId) -> Result<Option<Vec<u8>>> {
-    fetch(remote, &Key::new(invitation_reply_name(id))?).await
+/// The sealed answer to the invitation `code` names, if anyone has answered.
+pub async fn fetch_reply(remote: &dyn Remote, code: &InviteCode) -> Result<Option<Vec<u8>>> {
+    fetch(remote, &Key::new(invitation_reply_name(&code.reply_id()))?).await
 }
 
-/// The fingerprint of the identity that answered the invitation `code` names, if anyone
-/// has: what the invitee's desktop shows again while it waits.
-pub async fn answered(remote: &dyn Remote, code: &InviteCode) -> Result<Option<Fingerprint>> {
-    match fetch_reply(remote, &code.id()).await? {
-        Some(sealed) => {
-            let reply = code.open_reply(&sealed)?;
-            Ok(Some(Fingerprint::of(&reply.identity.public)))
-        }
-        None => Ok(None),
-    }
+/// Whether anyone has answered the invitation `code` names (the invitee's desktop then
+/// asks for the passphrase chosen then, [`answered_by_me`]).
+pub async fn answered(remote: &dyn Remote, code: &InviteCode) -> Result<bool> {
+    Ok(fetch_reply(remote, code).await?.is_some())
+}
+
+/// The digits of this person's own answer to `invitation`, when `passphrase` opens it
+/// (`None`: no one has answered); an answer it does not open is
+/// [`dossier_core::Error::AnswerNotYours`].
+pub async fn answered_by_me(
+    remote: &dyn Remote,
+    code: &InviteCode,
+    invitation: &Invitation,
+    passphrase: String,
+) -> Result<Option<Fingerprint>> {
+    let Some(sealed) = fetch_reply(remote, code).await? else {
+        return Ok(None);
+    };
+    let (code, invitation) = (code.clone(), invitation.clone());
+    // Unwrapping the identity runs Argon2id: off the runtime's threads.
+    let digits = tokio::task::spawn_blocking(move || {
+        let passphrase = zeroize::Zeroizing::new(passphrase);
+        own_answer(&code, &invitation, &sealed, &passphrase)
+    })
+    .await
+    .map_err(|_| Error::LibraryPanicked)??;
+    Ok(Some(digits))
+}
+
+/// Take a withdrawn invitation and its answer off the remote, so the invitee's desktop
+/// stops waiting (`InvitationUnknown`). Absent objects are fine.
+pub async fn unpublish_invitation(remote: &dyn Remote, code: &InviteCode) -> Result<()> {
+    remote
+        .delete(&Key::new(invitation_name(&code.id()))?)
+        .await?;
+    remote
+        .delete(&Key::new(invitation_reply_name(&code.reply_id()))?)
+        .await
 }
 
 /// Answer `invitation` on the invitee's desktop: make their identity, wrapped by the
@@ -74,7 +104,7 @@ pub async fn answer(
     passphrase: String,
     kdf: KdfParams,
 ) -> Result<Fingerprint> {
-    let key = Key::new(invitation_reply_name(&invitation.id))?;
+    let key = Key::new(invitation_reply_name(&code.reply_id()))?;
     if fetch(remote, &key).await?.is_some() {
         return Err(dossier_core::Error::InvitationAnswered.into());
     }
@@ -94,8 +124,9 @@ pub async fn answer(
 
 /// Join the library `invitation` invites to, in `root`, once an owner has confirmed this
 /// desktop's answer and synced: the invitee's slot opens with `passphrase`, and the
-/// invitation's owner is pinned. Before that, [`dossier_core::Error::WrongPassphrase`]
-/// and no folder is left behind. Sync it next.
+/// invitation's owner is pinned. Before that,
+/// [`dossier_core::Error::InvitationNotConfirmed`] (or `InvitationClosed` once it
+/// expired) and no folder is left behind. Sync it next.
 pub async fn join_invited(
     remote: &dyn Remote,
     root: std::path::PathBuf,

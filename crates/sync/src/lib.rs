@@ -20,8 +20,8 @@ pub use engine::{
 };
 pub use error::{Error, Result};
 pub use invitations::{
-    answer as answer_invitation, answered, fetch_invitation, fetch_reply, join_invited,
-    publish_invitation,
+    answer as answer_invitation, answered, answered_by_me, fetch_invitation, fetch_reply,
+    join_invited, publish_invitation, unpublish_invitation,
 };
 pub use remote::{
     Counters, Creation, Credentials, Fault, Folder, Key, Memory, Object, ObjectStore, Put, Remote,

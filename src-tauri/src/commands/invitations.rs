@@ -5,7 +5,7 @@
 //! `Library::confirm_invitation`, `Library::join_invited`); the objects travel through
 //! `dossier_sync`. This only adapts.
 
-use dossier_core::{InvitationId, InvitationState, InviteCode, KdfParams, Role};
+use dossier_core::{InvitationEntry, InvitationId, InvitationState, InviteCode, KdfParams, Role};
 use dossier_sync::Remote;
 use tauri::{AppHandle, State};
 use zeroize::Zeroizing;
@@ -83,7 +83,7 @@ pub async fn invite_staff(
 #[specta::specta]
 pub async fn invitations(state: State<'_, AppState>) -> AppResult<Vec<InvitationView>> {
     let session = state.session()?;
-    let list = session.read(|lib| Ok(lib.invitations()?)).await?;
+    let list = session.as_person(|lib| Ok(lib.invitations()?)).await?;
     let remote = if list.iter().any(|e| e.state == InvitationState::Open) {
         library_remote(&state).await.ok()
     } else {
@@ -92,13 +92,14 @@ pub async fn invitations(state: State<'_, AppState>) -> AppResult<Vec<Invitation
     let mut out = Vec::with_capacity(list.len());
     for e in list {
         let mut answered = false;
-        if let (Some(remote), InvitationState::Open) = (&remote, e.state)
-            && let Ok(Some(reply)) = dossier_sync::fetch_reply(remote.as_ref(), &e.id).await
+        let code = e.code.as_deref().and_then(|c| InviteCode::parse(c).ok());
+        if let (Some(remote), Some(code), InvitationState::Open) = (&remote, &code, e.state)
+            && let Ok(Some(reply)) = dossier_sync::fetch_reply(remote.as_ref(), code).await
         {
             // Only an answer that opens with the code and names the invited member counts.
             let id = e.id;
             answered = session
-                .read(move |lib| Ok(lib.invitation_reply(id, &reply).is_ok()))
+                .as_person(move |lib| Ok(lib.invitation_reply(id, &reply).is_ok()))
                 .await?;
         }
         out.push(InvitationView {
@@ -127,20 +128,10 @@ pub async fn confirm_invitation(
     fingerprint: String,
 ) -> AppResult<StaffMember> {
     let id = invitation_id(&id)?;
+    let invited = invitation(&state, id).await?;
     let remote = library_remote(&state).await?;
-    let Some(reply) = dossier_sync::fetch_reply(remote.as_ref(), &id).await? else {
-        let name = state
-            .session()?
-            .read(move |lib| {
-                Ok(lib
-                    .invitations()?
-                    .into_iter()
-                    .find(|e| e.id == id)
-                    .map(|e| e.name)
-                    .unwrap_or_default())
-            })
-            .await?;
-        return Err(dossier_core::Error::InvitationNotAnswered { name }.into());
+    let Some(reply) = dossier_sync::fetch_reply(remote.as_ref(), &code_of(&invited)?).await? else {
+        return Err(dossier_core::Error::InvitationNotAnswered { name: invited.name }.into());
     };
     let joined = change(&app, &state, move |lib| {
         let person = lib.confirm_invitation(id, &reply, &fingerprint)?;
@@ -160,7 +151,38 @@ pub async fn withdraw_invitation(
     id: String,
 ) -> AppResult<()> {
     let id = invitation_id(&id)?;
-    change(&app, &state, move |lib| lib.withdraw_invitation(id)).await
+    let entry = invitation(&state, id).await?;
+    change(&app, &state, move |lib| lib.withdraw_invitation(id)).await?;
+    // Off the shared storage too, so the invitee's desktop stops waiting; withdrawn here
+    // either way.
+    if let (Ok(code), Ok(remote)) = (code_of(&entry), library_remote(&state).await) {
+        let _ = dossier_sync::unpublish_invitation(remote.as_ref(), &code).await;
+    }
+    Ok(())
+}
+
+/// Invitation `id` as this desktop keeps it.
+async fn invitation(state: &AppState, id: InvitationId) -> AppResult<InvitationEntry> {
+    state
+        .session()?
+        .as_person(move |lib| {
+            lib.invitations()?
+                .into_iter()
+                .find(|e| e.id == id)
+                .ok_or(dossier_core::Error::InvitationUnknown.into())
+        })
+        .await
+}
+
+/// The code of `entry`, which only an owner it was sealed to sees.
+fn code_of(entry: &InvitationEntry) -> AppResult<InviteCode> {
+    let code = entry
+        .code
+        .as_deref()
+        .ok_or(dossier_core::Error::InvitationClosed {
+            reason: "only an owner it was made by or for can open its answer",
+        })?;
+    Ok(InviteCode::parse(code)?)
 }
 
 /// The invitation `code` names on `remote` (first run).
@@ -173,8 +195,8 @@ pub(super) async fn offered(
     Ok((code, invitation))
 }
 
-/// First run: what the invitation `code` offers, and the fingerprint of the answer when
-/// this person has answered already.
+/// First run: what the invitation `code` offers, and whether someone has answered it
+/// already (then the screen asks for the passphrase chosen then, `own_answer`).
 #[tauri::command]
 #[specta::specta]
 pub async fn open_invitation(
@@ -191,8 +213,29 @@ pub async fn open_invitation(
         role_name: invitation.role.name().to_owned(),
         role: invitation.role,
         collections: invitation.collections,
-        answered_fingerprint: answered.map(|f| f.to_string()),
+        answered,
     })
+}
+
+/// First run, answered before: the digits of this person's own answer, once `passphrase`
+/// (the one they chose then) opens it; someone else's answer is
+/// `dossier_core::Error::AnswerNotYours` and its digits are never shown.
+#[tauri::command]
+#[specta::specta]
+pub async fn own_answer(
+    url: String,
+    credentials: RemoteCredentials,
+    code: String,
+    passphrase: String,
+) -> AppResult<String> {
+    let passphrase = Zeroizing::new(passphrase);
+    let remote = remote_at(url.trim(), &credentials).await?;
+    let (code, invitation) = offered(remote.as_ref(), &code).await?;
+    let digits =
+        dossier_sync::answered_by_me(remote.as_ref(), &code, &invitation, passphrase.to_string())
+            .await?
+            .ok_or(dossier_core::Error::InvitationUnknown)?;
+    Ok(digits.to_string())
 }
 
 /// First run: answer the invitation with a passphrase of this person's own; their keys are

@@ -107,8 +107,8 @@ pub struct InvitationView {
     pub role: Role,
     pub role_name: String,
     pub collections: Vec<String>,
-    /// The one-time code, to hand again.
-    pub code: String,
+    /// The one-time code, to hand again (only for an owner it was sealed to).
+    pub code: Option<String>,
     /// RFC 3339.
     pub expires: String,
     pub state: InvitationState,
@@ -127,6 +127,6 @@ pub struct InvitationOffer {
     pub role: Role,
     pub role_name: String,
     pub collections: Vec<String>,
-    /// This person's answer's fingerprint, when they answered already.
-    pub answered_fingerprint: Option<String>,
+    /// Whether someone answered already (this person, if their passphrase opens it).
+    pub answered: bool,
 }

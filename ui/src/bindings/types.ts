@@ -323,8 +323,8 @@ export type InvitationOffer = {
 	role: Role,
 	role_name: string,
 	collections: string[],
-	/**  This person's answer's fingerprint, when they answered already. */
-	answered_fingerprint: string | null,
+	/**  Whether someone answered already (this person, if their passphrase opens it). */
+	answered: boolean,
 };
 
 /**  Where an invitation stands. */
@@ -342,8 +342,8 @@ export type InvitationView = {
 	role: Role,
 	role_name: string,
 	collections: string[],
-	/**  The one-time code, to hand again. */
-	code: string,
+	/**  The one-time code, to hand again (only for an owner it was sealed to). */
+	code: string | null,
 	/**  RFC 3339. */
 	expires: string,
 	state: InvitationState,

@@ -129,7 +129,11 @@ function Invitation({ invitation: i }: { invitation: InvitationView }) {
       {i.state === "open" && !i.answered && (
         <span className="muted small">
           {" "}
-          — waiting for their answer; their code is <code>{i.code}</code>
+          — waiting for their answer{i.code !== null && (
+            <>
+              ; their code is <code>{i.code}</code>
+            </>
+          )}
         </span>
       )}
       {i.state === "open" && i.answered && (

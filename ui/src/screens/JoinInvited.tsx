@@ -74,9 +74,7 @@ export function JoinInvited({ onDone, onBack }: { onDone: () => void; onBack: ()
           e.preventDefault();
           if (!busy && url.trim() && code.trim())
             void step(async () => {
-              const o = await commands.openInvitation(url.trim(), toCredentials(creds), code);
-              setOffer(o);
-              setFingerprint(o.answered_fingerprint);
+              setOffer(await commands.openInvitation(url.trim(), toCredentials(creds), code));
             });
         }}
         data-testid="join-invited"
@@ -110,8 +108,10 @@ export function JoinInvited({ onDone, onBack }: { onDone: () => void; onBack: ()
   }
 
   const role = `${offer.role_name}${offer.collections.length > 0 ? ` (${offer.collections.join(", ")})` : ""}`;
-  const mismatch = again !== "" && again !== pass;
-  const ready = pass.length >= MIN_LENGTH && (fingerprint !== null || pass === again);
+  // Answered before (by this person, if their passphrase opens it): no new passphrase.
+  const choosing = fingerprint === null && !offer.answered;
+  const mismatch = choosing && again !== "" && again !== pass;
+  const ready = pass.length >= MIN_LENGTH && (!choosing || pass === again);
   return (
     <form
       className="card narrow"
@@ -123,7 +123,8 @@ export function JoinInvited({ onDone, onBack }: { onDone: () => void; onBack: ()
           return;
         }
         void step(async () => {
-          setFingerprint(await commands.answerInvitation(url.trim(), toCredentials(creds), code, pass));
+          const answer = offer.answered ? commands.ownAnswer : commands.answerInvitation;
+          setFingerprint(await answer(url.trim(), toCredentials(creds), code, pass));
           setWaiting(true);
         });
       }}
@@ -133,7 +134,11 @@ export function JoinInvited({ onDone, onBack }: { onDone: () => void; onBack: ()
         {offer.by} invites you, {offer.name}, as {role}
       </h1>
       {fingerprint === null ? (
-        <p>Choose your own passphrase: you sign in with it, and nobody else needs to know it.</p>
+        <p>
+          {choosing
+            ? "Choose your own passphrase: you sign in with it, and nobody else needs to know it."
+            : "You answered this invitation before: type the passphrase you chose then."}
+        </p>
       ) : (
         <>
           <p>
@@ -146,17 +151,17 @@ export function JoinInvited({ onDone, onBack }: { onDone: () => void; onBack: ()
       )}
       {!waiting && (
         <label>
-          {fingerprint === null ? `Your passphrase (at least ${MIN_LENGTH} characters)` : "Your passphrase"}
+          {choosing ? `Your passphrase (at least ${MIN_LENGTH} characters)` : "Your passphrase"}
           <input type="password" value={pass} onChange={(e) => setPass(e.target.value)} data-testid="invite-passphrase" />
         </label>
       )}
-      {!waiting && fingerprint === null && (
+      {!waiting && choosing && (
         <label>
           Again
           <input type="password" value={again} onChange={(e) => setAgain(e.target.value)} data-testid="invite-passphrase-again" />
         </label>
       )}
-      {mismatch && fingerprint === null && <p className="muted small">The two passphrases differ.</p>}
+      {mismatch && <p className="muted small">The two passphrases differ.</p>}
       {waiting && (
         <p className="muted" role="status" data-testid="invite-waiting">
           Waiting for {offer.by} to let you in… The library opens here by itself.
@@ -165,7 +170,7 @@ export function JoinInvited({ onDone, onBack }: { onDone: () => void; onBack: ()
       {problem && <ErrorNote {...problem} />}
       {!waiting && (
         <button className="primary" type="submit" disabled={busy || !ready} data-testid="invite-answer">
-          {busy ? "Making your keys…" : fingerprint === null ? "Answer the invitation" : "Continue"}
+          {busy ? "Working…" : choosing ? "Answer the invitation" : "Continue"}
         </button>
       )}
     </form>

@@ -98,6 +98,14 @@ fn an_invited_person_joins_from_their_own_desktop_once_the_fingerprint_is_confir
     let out = clone_invited(&url, &d, &invite_code, &[]).output().unwrap();
     assert_eq!(code(&out), 7, "{}", stderr(&out));
     assert_eq!(fingerprint_in(&stdout(&out)), fingerprint);
+    // The answer found there is shown only to the passphrase that made it.
+    let out = clone_invited(&url, &d, &invite_code, &[])
+        .env("DOSSIER_PASSPHRASE", "not dan's passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("does not open"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains(&fingerprint), "{}", stdout(&out));
 
     // Ann sees the answer's fingerprint, and a wrong one lets no one in.
     let listed: Value = serde_json::from_str(&ok_as(

@@ -26,7 +26,7 @@ pub struct EpochKeys {
     /// The owner who made it.
     pub by: MemberId,
     /// The epoch's key sealed to each member with access (a box only they can open).
-    #[serde(with = "sealed_map")]
+    #[serde(with = "super::sealed_map")]
     pub members: BTreeMap<MemberId, Vec<u8>>,
     /// The previous epoch's key sealed under this one (`None` at epoch 0), so the newest
     /// key opens the collection's whole history.
@@ -49,41 +49,5 @@ impl SignedEpochKeys {
             return None;
         }
         serde_json::from_str(&self.body).ok()
-    }
-}
-
-/// A map of member ids to sealed boxes, the boxes in base64.
-mod sealed_map {
-    use std::collections::BTreeMap;
-
-    use data_encoding::BASE64;
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use crate::ids::MemberId;
-
-    pub fn serialize<S: Serializer>(
-        map: &BTreeMap<MemberId, Vec<u8>>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        map.iter()
-            .map(|(m, b)| (m.to_string(), BASE64.encode(b)))
-            .collect::<BTreeMap<_, _>>()
-            .serialize(s)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<BTreeMap<MemberId, Vec<u8>>, D::Error> {
-        BTreeMap::<String, String>::deserialize(d)?
-            .into_iter()
-            .map(|(m, b)| {
-                Ok((
-                    m.parse().map_err(serde::de::Error::custom)?,
-                    BASE64
-                        .decode(b.as_bytes())
-                        .map_err(serde::de::Error::custom)?,
-                ))
-            })
-            .collect()
     }
 }

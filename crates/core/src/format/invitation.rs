@@ -1,9 +1,10 @@
 //! An invitation to join a library (issue 21) and the invitee's reply, as they travel
 //! through the remote: each sealed under a key only the one-time code gives
 //! (`keys::InviteCode`), so whoever can write to the bucket can neither read nor forge
-//! them. The invitation names the library's owner and the head of its people's chain,
-//! which the invitee's desktop pins; the reply carries the invitee's identity, made on
-//! their own desktop, whose fingerprint both people compare before the owner grants it.
+//! them. The invitation names the library's owner, which the invitee's desktop pins; the
+//! reply carries the invitee's identity, made on their own desktop, whose digits
+//! (`Fingerprint::of_answer`, over that identity, the owner and the invitation) the
+//! invitee reads to the owner, who types them before granting it.
 
 use serde::{Deserialize, Serialize};
 
@@ -38,7 +39,8 @@ pub struct Invitation {
     pub owner: PublicIdentity,
     /// The owner who invited (the owner, or a co-owner).
     pub by: PublicIdentity,
-    /// The newest statement about the library's people when the invitation was made.
+    /// The newest statement about the library's people when the invitation was made (not
+    /// used yet: for the new desktop to pin the chain's head too).
     pub head: Option<StatementId>,
     /// Milliseconds since the Unix epoch after which it is refused.
     pub expires_ms: i64,
@@ -58,7 +60,9 @@ pub fn object_name(id: &InvitationId) -> String {
     format!("invitations/{id}")
 }
 
-/// Where the reply to invitation `id` is kept on the remote.
-pub fn reply_name(id: &InvitationId) -> String {
-    format!("invitations/{id}.reply")
+/// Where a reply is kept on the remote: under its own id, derived from the code like the
+/// invitation's but apart from it (`InviteCode::reply_id`), so someone who can only list
+/// the bucket cannot put something in its place first.
+pub fn reply_name(reply: &InvitationId) -> String {
+    format!("invitations/{reply}.reply")
 }

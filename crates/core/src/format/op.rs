@@ -442,9 +442,11 @@ pub enum OpKind {
         signature: Vec<u8>,
     },
     /// An owner invited a person to join as `member` (issue 21): the invitation
-    /// ([`super::invitation::Invitation`]) is on the remote, sealed under `code`, which
-    /// every owner's desktop keeps here (inside the sealed journal) to open the reply and
-    /// to show the code again. Open until `expires_ms`, a withdrawal, or `member` joins.
+    /// ([`super::invitation::Invitation`]) is on the remote, sealed under its one-time
+    /// code, which is kept here sealed to each owner of the moment (`codes`, by member),
+    /// so that their desktops open the answer and can show the code again, and nobody
+    /// else who reads the journal learns it. Open until `expires_ms`, a withdrawal, or
+    /// `member` joins.
     Invited {
         invitation: InvitationId,
         member: MemberId,
@@ -452,7 +454,8 @@ pub enum OpKind {
         role: Role,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         collections: Vec<String>,
-        code: String,
+        #[serde(with = "super::sealed_map")]
+        codes: BTreeMap<MemberId, Vec<u8>>,
         expires_ms: i64,
     },
     /// The invitation is withdrawn: its reply is never confirmed.

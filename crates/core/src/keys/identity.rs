@@ -36,6 +36,8 @@ pub enum Purpose {
     EpochKey,
     /// A batch of operations a member made (`format::batch`).
     OpBatch,
+    /// An invitation's one-time code sealed to an owner (`OpKind::Invited`).
+    InvitationCode,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -49,6 +51,7 @@ impl Purpose {
             Self::EpochKeys => "dossier 2026-12 collection epoch keys",
             Self::EpochKey => "dossier 2026-12 collection epoch key for a member",
             Self::OpBatch => "dossier 2026-12 batch of operations",
+            Self::InvitationCode => "dossier 2026-12 invitation code for an owner",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }
@@ -57,6 +60,7 @@ impl Purpose {
 
 const SEALED_BOX_KEY: &str = "dossier 2026-12 sealed box key";
 const FINGERPRINT: &str = "dossier 2026-12 identity fingerprint";
+const ANSWER_FINGERPRINT: &str = "dossier 2026-12 invitation answer fingerprint";
 /// An ephemeral public key, then the AES-256-GCM nonce and tag.
 const SEALED_BOX_OVERHEAD: usize = 32 + super::master::NONCE_LEN + super::master::TAG_LEN;
 
@@ -311,7 +315,23 @@ pub struct Fingerprint(String);
 
 impl Fingerprint {
     pub fn of(identity: &PublicIdentity) -> Self {
-        let hash = blake3::derive_key(FINGERPRINT, &identity.binding());
+        Self::digits(&blake3::derive_key(FINGERPRINT, &identity.binding()))
+    }
+
+    /// The digits an invitee reads to the owner for their answer to an invitation: over
+    /// their public identity, the owner the invitation named and the invitation, so the
+    /// owner's desktop, which computes them with the library's owner, finds them equal
+    /// only when both desktops saw the same identity, owner and invitation.
+    pub fn of_answer(identity: &PublicIdentity, owner_signing: &[u8], invitation: &[u8]) -> Self {
+        let mut h = blake3::Hasher::new_derive_key(ANSWER_FINGERPRINT);
+        h.update(&identity.binding());
+        h.update(&(owner_signing.len() as u64).to_le_bytes());
+        h.update(owner_signing);
+        h.update(invitation);
+        Self::digits(h.finalize().as_bytes())
+    }
+
+    fn digits(hash: &[u8; 32]) -> Self {
         let mut first = [0u8; 16];
         first.copy_from_slice(&hash[..16]);
         let digits = format!("{:024}", u128::from_le_bytes(first) % 10u128.pow(24));

@@ -16,6 +16,7 @@ use crate::ids::InvitationId;
 
 const CHECK_CONTEXT: &str = "dossier 2026-12 invitation code checksum";
 const ID_CONTEXT: &str = "dossier 2026-12 invitation id";
+const REPLY_ID_CONTEXT: &str = "dossier 2026-12 invitation reply id";
 const SEAL_CONTEXT: &str = "dossier 2026-12 invitation seal";
 /// Characters in a code as shown, without the dashes: 18 bytes in base32.
 const CODE_CHARS: usize = 29;
@@ -82,6 +83,12 @@ impl InviteCode {
         InvitationId(blake3::derive_key(ID_CONTEXT, self.0.as_ref()))
     }
 
+    /// The name the answer to this code's invitation is kept under: derived from the code
+    /// apart from [`InviteCode::id`], so it cannot be told from the invitation's name.
+    pub fn reply_id(&self) -> InvitationId {
+        InvitationId(blake3::derive_key(REPLY_ID_CONTEXT, self.0.as_ref()))
+    }
+
     fn cipher(&self) -> Cipher {
         Cipher::new(&Zeroizing::new(blake3::derive_key(
             SEAL_CONTEXT,
@@ -122,7 +129,7 @@ impl InviteCode {
         let body = serde_json::to_vec(reply)?;
         Ok(seal(
             &self.cipher(),
-            reply_name(&self.id()).as_bytes(),
+            reply_name(&self.reply_id()).as_bytes(),
             &body,
         ))
     }
@@ -130,7 +137,7 @@ impl InviteCode {
     /// The reply to the invitation this code names. One that does not open with the
     /// code, or names another invitation, is [`Error::InvitationNotAuthentic`].
     pub fn open_reply(&self, sealed: &[u8]) -> Result<InvitationReply> {
-        let reply: InvitationReply = self.open_object(&reply_name(&self.id()), sealed)?;
+        let reply: InvitationReply = self.open_object(&reply_name(&self.reply_id()), sealed)?;
         if reply.format > INVITATION_FORMAT {
             return Err(Error::TooNew {
                 what: "invitation reply",
@@ -152,6 +159,27 @@ impl InviteCode {
             open(&self.cipher(), name.as_bytes(), sealed).ok_or(Error::InvitationNotAuthentic)?,
         );
         serde_json::from_slice(&plain).map_err(|_| Error::InvitationNotAuthentic)
+    }
+}
+
+#[cfg(feature = "fuzzing")]
+impl InviteCode {
+    /// A code of fixed bytes (the fuzz targets').
+    pub(crate) fn fixed(byte: u8) -> Self {
+        Self(Zeroizing::new([byte; 16]))
+    }
+
+    /// `plain` sealed as this code's invitation object and as its reply, as anyone holding
+    /// the code could write them (so the fuzzers reach the JSON and the checks).
+    pub(crate) fn seal_raw(&self, plain: &[u8]) -> [Vec<u8>; 2] {
+        [
+            seal(&self.cipher(), object_name(&self.id()).as_bytes(), plain),
+            seal(
+                &self.cipher(),
+                reply_name(&self.reply_id()).as_bytes(),
+                plain,
+            ),
+        ]
     }
 }
 

@@ -7,6 +7,8 @@
 //! The objects travel through the remote (the sync crate puts and gets them); here they
 //! are made, opened and judged.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::people::in_collections;
@@ -20,7 +22,9 @@ use crate::format::member::Change;
 use crate::format::op::OpKind;
 use crate::format::repo::RepoFile;
 use crate::ids::{InvitationId, MemberId};
-use crate::keys::{self, Fingerprint, Identity, InviteCode, KdfParams, Secret, usable_keys};
+use crate::keys::{
+    self, Fingerprint, Identity, InviteCode, KdfParams, Purpose, Secret, seal_to, usable_keys,
+};
 use crate::role::{Permission, Role};
 
 /// An invitation just made: the code to hand the invitee out of band, and the sealed
@@ -30,6 +34,8 @@ pub struct NewInvitation {
     pub code: InviteCode,
     pub invitation: Invitation,
     pub sealed: Vec<u8>,
+    /// The code sealed to each owner of the moment.
+    codes: BTreeMap<MemberId, Vec<u8>>,
 }
 
 impl NewInvitation {
@@ -47,7 +53,7 @@ impl NewInvitation {
             name: i.name.clone(),
             role: i.role,
             collections: i.collections.clone(),
-            code: self.code.display().to_string(),
+            codes: self.codes.clone(),
             expires_ms: i.expires_ms,
         }
     }
@@ -74,8 +80,9 @@ pub struct InvitationEntry {
     pub name: String,
     pub role: Role,
     pub collections: Vec<String>,
-    /// The one-time code, to hand the invitee again.
-    pub code: String,
+    /// The one-time code, to hand the invitee again: only for an owner it was sealed to
+    /// (an owner when it was made), who alone can open its answer.
+    pub code: Option<String>,
     pub expires_ms: i64,
     pub state: InvitationState,
 }
@@ -141,10 +148,22 @@ impl Library {
             head: registry.head(),
             expires_ms: now_ms() + INVITATION_DAYS * 24 * 3600 * 1000,
         };
+        let mut codes = BTreeMap::new();
+        for owner in registry.members().filter(|g| g.role == Role::Owner) {
+            codes.insert(
+                owner.identity.member,
+                seal_to(
+                    &owner.identity,
+                    Purpose::InvitationCode,
+                    code.display().as_bytes(),
+                )?,
+            );
+        }
         let made = NewInvitation {
             sealed: code.seal_invitation(&invitation)?,
             code,
             invitation,
+            codes,
         };
         self.check_may(&[made.op()])?;
         Ok(made)
@@ -176,7 +195,7 @@ impl Library {
                     name,
                     role,
                     collections,
-                    code,
+                    codes,
                     expires_ms,
                 } => out.push(InvitationEntry {
                     id: invitation,
@@ -184,7 +203,7 @@ impl Library {
                     name,
                     role,
                     collections,
-                    code,
+                    code: self.code_for_me(&codes),
                     expires_ms,
                     state: InvitationState::Open,
                 }),
@@ -198,9 +217,10 @@ impl Library {
         }
         let now = now_ms();
         for e in &mut out {
+            // Joined once, joined for good: a person removed later does not reopen it.
             if registry
                 .as_ref()
-                .is_some_and(|r| r.current(e.member).is_some())
+                .is_some_and(|r| (0..=r.seq()).any(|at| r.role_at(e.member, at).is_some()))
             {
                 e.state = InvitationState::Joined;
             } else if e.state == InvitationState::Open && now > e.expires_ms {
@@ -209,6 +229,16 @@ impl Library {
         }
         out.reverse();
         Ok(out)
+    }
+
+    /// The code sealed to the signed-in person among `codes`, if any.
+    fn code_for_me(&self, codes: &BTreeMap<MemberId, Vec<u8>>) -> Option<String> {
+        let me = self.person.as_ref()?;
+        let sealed = codes.get(&me.public().member)?;
+        let code = me
+            .open_sealed(Purpose::InvitationCode, sealed, "an invitation's code")
+            .ok()?;
+        String::from_utf8(code.to_vec()).ok()
     }
 
     /// The open invitation `id`, or why it is not open.
@@ -241,7 +271,7 @@ impl Library {
     ) -> Result<(PublicIdentity, Fingerprint)> {
         let entry = self.open_invitation(id)?;
         let reply = opened_reply(&entry, reply)?;
-        let fingerprint = Fingerprint::of(&reply.identity.public);
+        let fingerprint = self.answer_digits(&reply.identity.public, id)?;
         Ok((reply.identity.public, fingerprint))
     }
 
@@ -260,7 +290,7 @@ impl Library {
         let entry = self.open_invitation(id)?;
         let reply = opened_reply(&entry, reply)?;
         let public = reply.identity.public.clone();
-        if digits(Fingerprint::of(&public).as_str()) != digits(fingerprint) {
+        if digits(self.answer_digits(&public, id)?.as_str()) != digits(fingerprint) {
             return Err(Error::FingerprintMismatch { name: entry.name });
         }
         self.people_change(
@@ -280,6 +310,16 @@ impl Library {
         )?;
         self.write_person_slot(self.key_file()?, &reply.identity)?;
         Ok(public)
+    }
+
+    /// The digits the invitee of `id` reads out for `identity`, with this library's owner.
+    fn answer_digits(&self, identity: &PublicIdentity, id: InvitationId) -> Result<Fingerprint> {
+        let registry = self.registry()?.ok_or(Error::PeopleNotReceived)?;
+        Ok(Fingerprint::of_answer(
+            identity,
+            &registry.owner().signing,
+            &id.0,
+        ))
     }
 
     /// Withdraw the open invitation `id`: its answer is never confirmed. Only an owner.
@@ -311,8 +351,14 @@ impl Library {
             })
         });
         if !given {
-            return Err(Error::InvitationNotConfirmed {
-                name: invitation.by.name.clone(),
+            return Err(if now_ms() > invitation.expires_ms {
+                Error::InvitationClosed {
+                    reason: "it expired",
+                }
+            } else {
+                Error::InvitationNotConfirmed {
+                    name: invitation.by.name.clone(),
+                }
             });
         }
         let who = invitation.member.to_string();
@@ -334,10 +380,12 @@ impl Library {
 /// The reply to the invitation `entry`, opened with its code and checked to be the
 /// identity the invitation was for.
 fn opened_reply(entry: &InvitationEntry, sealed: &[u8]) -> Result<InvitationReply> {
-    let code = InviteCode::parse(&entry.code)?;
-    let reply = code.open_reply(sealed)?;
+    let code = entry.code.as_deref().ok_or(Error::InvitationClosed {
+        reason: "only an owner it was made by or for can open its answer",
+    })?;
+    let reply = InviteCode::parse(code)?.open_reply(sealed)?;
     let public = &reply.identity.public;
-    if public.member != entry.member || !usable_keys(public) {
+    if public.member != entry.member || public.name != entry.name || !usable_keys(public) {
         return Err(Error::InvitationNotAuthentic);
     }
     Ok(reply)
@@ -364,5 +412,39 @@ pub fn answer_invitation(
         invitation: invitation.id,
         identity: identity.wrap(passphrase, kdf)?,
     };
-    Ok((code.seal_reply(&reply)?, Fingerprint::of(identity.public())))
+    Ok((
+        code.seal_reply(&reply)?,
+        Fingerprint::of_answer(
+            identity.public(),
+            &invitation.owner.signing,
+            &invitation.id.0,
+        ),
+    ))
+}
+
+/// The digits of this person's own answer to `invitation` (the sealed `reply` found on the
+/// remote), once `passphrase` opens the identity in it: what their desktop shows again
+/// while it waits. An answer their passphrase does not open is
+/// [`Error::AnswerNotYours`]: mistyped, or someone else answered in their place, and
+/// then its digits must never be read to anyone.
+pub fn own_answer(
+    code: &InviteCode,
+    invitation: &Invitation,
+    reply: &[u8],
+    passphrase: &str,
+) -> Result<Fingerprint> {
+    let reply = code.open_reply(reply)?;
+    let public = &reply.identity.public;
+    if public.member != invitation.member {
+        return Err(Error::AnswerNotYours);
+    }
+    match Identity::unwrap(&reply.identity, passphrase) {
+        Ok(_) => Ok(Fingerprint::of_answer(
+            public,
+            &invitation.owner.signing,
+            &invitation.id.0,
+        )),
+        Err(Error::WrongPassphrase) => Err(Error::AnswerNotYours),
+        Err(e) => Err(e),
+    }
 }

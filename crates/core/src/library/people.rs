@@ -165,9 +165,6 @@ impl Library {
         };
         let public = person.public().clone();
         self.person = Some(person);
-        // This desktop knows its owner first hand: pinned before the ownership is
-        // committed, so no later `LibraryOwned` (backdated or not) takes its place here.
-        self.pin_owner(Some(public.signing.clone()))?;
         let audit = self.people_audit(format!("{} owns the library", public.name))?;
         self.commit(vec![
             OpKind::LibraryOwned {
@@ -385,16 +382,6 @@ impl Library {
         let label = format!("person: {}", file.public.name);
         keys::add_person_slot(&mut kf, &self.key, file, &label)?;
         self.write_key_file(&kf)
-    }
-
-    /// Pin the library's owner on this desktop (`library.json`, then the catalog).
-    fn pin_owner(&mut self, signing: Option<Vec<u8>>) -> Result<()> {
-        let mut meta = self.meta.clone();
-        meta.owner_key = signing;
-        super::write_private(&self.root.join("library.json"), &meta.to_bytes())?;
-        self.catalog.pin_owner(meta.owner_key.clone());
-        self.meta = meta;
-        Ok(())
     }
 
     pub(super) fn write_key_file(&self, kf: &KeyFile) -> Result<()> {
