@@ -25,7 +25,7 @@ use crate::role::{Permission, Role};
 mod epochs;
 mod judge;
 pub use epochs::open_epochs;
-pub(crate) use judge::{Batch, doc_of, needs};
+pub(crate) use judge::{Batch, Collections, doc_of, needs};
 pub use judge::{Verdict, sign_batch};
 
 /// A member's access from one point of the chain on.

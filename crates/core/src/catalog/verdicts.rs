@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::format::batch::{self, Span};
 use crate::format::op::{Op, OpKind, Stamp};
 use crate::ids::{DeviceId, DocId, LibraryId, MemberId};
-use crate::members::{Batch, Verdict, doc_of};
+use crate::members::{Batch, Collections, Verdict, doc_of};
 use crate::role::BatchRefusal;
 
 const PENDING: i64 = 1;
@@ -263,7 +263,22 @@ fn judge(tx: &Transaction<'_>, people: &People, ops: &[Op], position: u64) -> Re
         return Ok(Verdict::Refused(BatchRefusal::Malformed));
     };
     let docs: Vec<_> = covered.iter().filter_map(|op| doc_of(&op.kind)).collect();
-    let collections = collections_of(tx, &docs)?.into_iter().collect();
+    let mut collections: Collections = collections_of(tx, &docs)?.into_iter().collect();
+    let created: Vec<DocId> = covered
+        .iter()
+        .filter_map(|op| match &op.kind {
+            OpKind::DocumentCreated { doc, .. } => Some(*doc),
+            _ => None,
+        })
+        .collect();
+    for doc in docs {
+        if collections.contains_key(&doc) || created.contains(&doc) {
+            continue;
+        }
+        if let Some(collection) = held_creation(tx, doc)? {
+            collections.insert(doc, collection);
+        }
+    }
     people.registry.judge_batch(
         &Batch {
             closing,
@@ -272,6 +287,47 @@ fn judge(tx: &Transaction<'_>, people: &People, ops: &[Op], position: u64) -> Re
         },
         &collections,
     )
+}
+
+/// For a document whose addition this desktop holds without applying it (refused, or
+/// waiting): the collection the batch that added it gave it (`None`: "all"). A later
+/// change to it is judged in that collection, as on a desktop that applied the addition
+/// before it was refused, rather than waiting for a document that will never come.
+fn held_creation(tx: &Transaction<'_>, doc: DocId) -> Result<Option<Option<String>>> {
+    let id = doc.to_string();
+    let found: Option<Option<String>> = tx
+        .prepare_cached(
+            "SELECT batch FROM ops WHERE verdict IS NOT NULL AND kind = 'document_created'
+             AND json_extract(body, '$.doc') = ?1",
+        )?
+        .query_row([&id], |r| r.get(0))
+        .optional()?;
+    let Some(batch) = found else {
+        return Ok(None);
+    };
+    let mut collection = None;
+    if let Some(batch) = batch {
+        let mut stmt = tx.prepare_cached(
+            "SELECT body FROM ops WHERE batch = ?1 AND kind = 'field_set' ORDER BY stamp",
+        )?;
+        let mut rows = stmt.query([batch])?;
+        while let Some(row) = rows.next()? {
+            let op: Op = serde_json::from_str(&row.get::<_, String>(0)?)?;
+            if let OpKind::FieldSet {
+                doc: d,
+                key: crate::format::op::FieldKey::Collection,
+                value,
+            } = op.kind
+                && d == doc
+            {
+                collection = match value {
+                    Some(crate::format::op::FieldValue::Text(c)) => Some(c),
+                    _ => None,
+                };
+            }
+        }
+    }
+    Ok(Some(collection))
 }
 
 /// Mark an operation held (pending or refused), with the reason.
@@ -346,28 +402,48 @@ fn recorded(tx: &Transaction<'_>, closing: &str) -> Result<Recorded> {
 
 /// Judge `batch` again and change its verdict; `true` when it was accepted and is not now.
 fn rejudge_batch(tx: &Transaction<'_>, people: &People, batch: &Recorded) -> Result<bool> {
-    let Some(last) = batch.ops.last() else {
+    if batch.ops.is_empty() {
         return Ok(false);
+    }
+    let now = judge_recorded(tx, people, batch)?;
+    change(tx, &batch.ops, batch.was, &now)
+}
+
+/// What `batch`, as recorded, is judged now.
+fn judge_recorded(tx: &Transaction<'_>, people: &People, batch: &Recorded) -> Result<Verdict> {
+    let Some(last) = batch.ops.last() else {
+        return Ok(Verdict::Refused(BatchRefusal::Malformed));
     };
     let position = position(tx, last.stamp.device, batch.segment)?;
-    let now = judge(tx, people, &batch.ops, position)?;
-    change(tx, &batch.ops, batch.was, &now)
+    judge(tx, people, &batch.ops, position)
 }
 
 /// Judge again every pending batch (the people's chain, or the documents they change,
 /// may have arrived).
+/// One batch settled may bring a document another waits for, so this goes round, in
+/// stamp order, until a round settles none.
 fn settle_pending(tx: &Transaction<'_>, known: &People) -> Result<()> {
-    let closings: Vec<String> = tx
-        .prepare_cached("SELECT DISTINCT batch FROM ops WHERE verdict = ?1 AND batch IS NOT NULL")?
-        .query_map([PENDING], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for closing in closings {
-        let batch = recorded(tx, &closing)?;
-        if batch.was == Some(PENDING) {
-            rejudge_batch(tx, known, &batch)?;
+    loop {
+        let closings: Vec<String> = tx
+            .prepare_cached(
+                "SELECT DISTINCT batch FROM ops WHERE verdict = ?1 AND batch IS NOT NULL
+                 ORDER BY batch",
+            )?
+            .query_map([PENDING], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut settled = false;
+        for closing in closings {
+            let batch = recorded(tx, &closing)?;
+            if batch.was == Some(PENDING) {
+                let now = judge_recorded(tx, known, &batch)?;
+                change(tx, &batch.ops, batch.was, &now)?;
+                settled |= now != Verdict::Pending;
+            }
+        }
+        if !settled {
+            return Ok(());
         }
     }
-    Ok(())
 }
 
 /// After statements about the people arrived: judge again what they may have turned (a
