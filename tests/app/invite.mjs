@@ -85,7 +85,7 @@ try {
   await shot(d, "invited");
 
   // 2. Dee's desktop answers: her keys are made there; she is shown a fingerprint and waits.
-  const answered = dossier(["clone", remote, dee, "--no-process", "--invite", code], { DOSSIER_NEW_PASSPHRASE: DEE });
+  const answered = dossier(["clone", remote, dee, "--no-process", "--invite"], { DOSSIER_INVITE_CODE: code, DOSSIER_NEW_PASSPHRASE: DEE });
   assert.equal(answered.status, 7, `Dee waits for Ann: ${answered.stdout}${answered.stderr}`);
   const fingerprint = fingerprintIn(answered.stdout);
   assert.ok(!existsSync(join(dee, "library.json")), "nothing is made before Ann confirms");
@@ -113,7 +113,7 @@ try {
 const again = dossier(["--library", library, "--as", "Ann Lee", "people", "invitations", "--json"], { DOSSIER_PASSPHRASE: ANN });
 assert.equal(again.status, 0, again.stderr);
 const code = JSON.parse(again.stdout).find((i) => i.name === "Dee Park").code;
-const deeJoins = dossier(["clone", remote, dee, "--no-process", "--invite", code], { DOSSIER_PASSPHRASE: DEE });
+const deeJoins = dossier(["clone", remote, dee, "--no-process", "--invite"], { DOSSIER_INVITE_CODE: code, DOSSIER_PASSPHRASE: DEE });
 assert.equal(deeJoins.status, 0, `Dee joins: ${deeJoins.stdout}${deeJoins.stderr}`);
 const deePeople = dossier(["--library", dee, "--as", "Dee Park", "people", "ls", "--json"], { DOSSIER_PASSPHRASE: DEE });
 assert.equal(deePeople.status, 0, deePeople.stderr);

@@ -1,7 +1,8 @@
 //! Invitations from the command line (issue 21): `dossier people invite | invitations |
-//! confirm | withdraw` on an owner's desktop, and `dossier clone URL DIR --invite CODE`
+//! confirm | withdraw` on an owner's desktop, and `dossier clone URL DIR --invite`
 //! on the invitee's. The objects travel through the library's remote.
 
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
@@ -9,6 +10,7 @@ use dossier_core::{
     Access, Error as CoreError, InvitationEntry, InvitationState, InviteCode, KdfParams, Library,
 };
 use dossier_sync::SyncOptions;
+use zeroize::Zeroizing;
 
 use crate::connect::{engine, runtime};
 use crate::exit;
@@ -64,7 +66,8 @@ pub fn invite(
         println!("    {}", code.as_str());
         println!();
         println!(
-            "On their desktop: dossier clone {url} FOLDER --invite CODE. They read you a \
+            "On their desktop: dossier clone {url} FOLDER --invite, and the code when asked. \
+             They read you a \
              fingerprint; confirm it with `dossier people confirm \"{}\" --fingerprint \
              DIGITS`. The invitation is open until {}.",
             made.invitation.name,
@@ -184,7 +187,7 @@ pub fn confirm(root: &Path, who: &str, fingerprint: &str) -> Result<u8> {
     report.with_context(|| format!("sending {}'s access to {url}", person.name))?;
     println!(
         "{} is now {} of the library. On their desktop, they run the same \
-         `dossier clone ... --invite CODE` again to join.",
+         `dossier clone ... --invite` again to join.",
         person.name,
         entry.role.name()
     );
@@ -212,16 +215,11 @@ pub fn withdraw(root: &Path, who: &str) -> Result<u8> {
     Ok(0)
 }
 
-/// `dossier clone URL DIR --invite CODE`: answer the invitation (the first time), then join
+/// `dossier clone URL DIR --invite`: answer the invitation (the first time), then join
 /// once an owner has confirmed; with `wait`, wait for that. Returns the joined library, or
 /// `Err(code)` with the exit code to end with while it waits.
-pub fn join(
-    url: &str,
-    dir: &Path,
-    code: &str,
-    wait: bool,
-) -> Result<std::result::Result<Library, u8>> {
-    let code = InviteCode::parse(code)?;
+pub fn join(url: &str, dir: &Path, wait: bool) -> Result<std::result::Result<Library, u8>> {
+    let code = InviteCode::parse(&typed_code()?)?;
     let rt = runtime()?;
     let remote = dossier_sync::open(url)?;
     let invitation = rt.block_on(dossier_sync::fetch_invitation(remote.as_ref(), &code))?;
@@ -290,4 +288,22 @@ pub fn join(
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// The invitation code from `DOSSIER_INVITE_CODE`, else asked on the terminal (shown as
+/// typed: it is long, and its checksum catches a slip, not a hidden one).
+fn typed_code() -> Result<Zeroizing<String>> {
+    if let Ok(code) = std::env::var("DOSSIER_INVITE_CODE") {
+        return Ok(Zeroizing::new(code));
+    }
+    if !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "no invitation code: set DOSSIER_INVITE_CODE or run in a terminal to be asked"
+        );
+    }
+    eprint!("Invitation code: ");
+    std::io::stderr().flush()?;
+    let mut code = Zeroizing::new(String::new());
+    std::io::stdin().read_line(&mut code)?;
+    Ok(code)
 }

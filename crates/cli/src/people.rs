@@ -34,7 +34,7 @@ pub enum PeopleCommand {
         json: bool,
     },
     /// Invite a person to join from their own desktop: prints a one-time code to give
-    /// them yourself; they answer with `dossier clone URL FOLDER --invite CODE` and read
+    /// them yourself; they answer with `dossier clone URL FOLDER --invite` and read
     /// you their fingerprint. Needs the library's remote. Owners only.
     Invite {
         name: String,
@@ -93,6 +93,12 @@ pub enum PeopleCommand {
     /// them then, or came after their removal), with the reason, and those waiting for
     /// news of their author. They are kept, never deleted. Exit 1 when there are any.
     Held {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each collection's key: its newest epoch (a new one whenever who may read it
+    /// changes), who it is sealed to, and whether you can read it.
+    Collections {
         #[arg(long)]
         json: bool,
     },
@@ -165,6 +171,40 @@ pub fn run(root: &Path, cmd: PeopleCommand) -> Result<u8> {
                 }
             }
             Ok(if held.is_empty() { 0 } else { 1 })
+        }
+        PeopleCommand::Collections { json } => {
+            let lib = unlock_local(root, Access::Read)?;
+            let access = lib.collection_access()?;
+            if json {
+                output::json(&access)?;
+            } else if access.is_empty() {
+                println!("No collection has keys of its own yet: every record is in \"all\".");
+            } else {
+                let names: std::collections::HashMap<_, _> = lib
+                    .people()?
+                    .into_iter()
+                    .map(|p| (p.member, p.name))
+                    .collect();
+                for a in &access {
+                    let readers: Vec<String> = a
+                        .readers
+                        .iter()
+                        .map(|m| names.get(m).cloned().unwrap_or_else(|| m.to_string()))
+                        .collect();
+                    println!(
+                        "{:<20} key {:<4} {:<14} sealed to {}",
+                        a.collection,
+                        a.epoch,
+                        if a.readable.is_empty() {
+                            "not yours"
+                        } else {
+                            "you can read"
+                        },
+                        readers.join(", ")
+                    );
+                }
+            }
+            Ok(0)
         }
         PeopleCommand::Ls { json } => {
             let lib = unlock_local(root, Access::Read)?;

@@ -92,12 +92,14 @@ pub struct CloneArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
-    /// Join by invitation: the one-time code an owner gave you. The first run makes your
-    /// keys (your new passphrase asked for, or DOSSIER_NEW_PASSPHRASE) and shows the
-    /// fingerprint to read to them; once they confirm it, the same command joins (your
-    /// passphrase asked for, or DOSSIER_PASSPHRASE). Exit 7 while it waits.
-    #[arg(long, value_name = "CODE")]
-    invite: Option<String>,
+    /// Join by invitation: the one-time code an owner gave you is asked for (or read from
+    /// DOSSIER_INVITE_CODE), so it stays out of the shell's history and the process list.
+    /// The first run makes your keys (your new passphrase asked for, or
+    /// DOSSIER_NEW_PASSPHRASE) and shows the fingerprint to read to them; once they
+    /// confirm it, the same command joins (your passphrase asked for, or
+    /// DOSSIER_PASSPHRASE). Exit 7 while it waits.
+    #[arg(long)]
+    invite: bool,
     /// With --invite: wait for the owner to confirm, instead of ending.
     #[arg(long, requires = "invite")]
     wait: bool,
@@ -384,12 +386,12 @@ fn wait_for_change_or(root: &Path, interval: Duration, settle: Duration) {
 pub fn clone(tools: &ToolArgs, args: CloneArgs) -> Result<u8> {
     check_no_secret(&args.url)?;
     let rt = runtime()?;
-    let mut lib = match &args.invite {
-        Some(code) => match crate::invite::join(&args.url, &args.dir, code, args.wait)? {
+    let mut lib = match args.invite {
+        true => match crate::invite::join(&args.url, &args.dir, args.wait)? {
             Ok(lib) => lib,
             Err(waiting) => return Ok(waiting),
         },
-        None => {
+        false => {
             let secret = typed_secret()?;
             let remote = dossier_sync::open(&args.url)?;
             rt.block_on(dossier_sync::join(

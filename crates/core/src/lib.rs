@@ -68,10 +68,10 @@ pub use keys::{
     Secret, seal_to, verify_signature,
 };
 pub use library::{
-    Access, AffectedDocument, CacheReport, CatalogRepair, CompareOptions, DiffLine,
-    ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,
-    ImportOutcome, ImportReport, InitOptions, InvitationEntry, InvitationState, Library,
-    LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,
+    Access, AffectedDocument, CacheReport, CatalogRepair, CollectionAccess, CompareOptions,
+    DiffLine, ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent,
+    ImportOptions, ImportOutcome, ImportReport, InitOptions, InvitationEntry, InvitationState,
+    Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,
     MetadataChange, NewInvitation, PersonClue, PersonEntry, PersonExportReport, PersonSuggestion,
     Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport,
     RebuildEvent, RebuildReport, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport,

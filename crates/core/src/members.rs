@@ -24,7 +24,7 @@ use crate::role::{Permission, Role};
 
 mod epochs;
 mod judge;
-pub use epochs::open_epochs;
+pub use epochs::{newest_epoch, open_epochs};
 pub(crate) use judge::{Batch, Collections, doc_of, needs};
 pub use judge::{Verdict, sign_batch};
 

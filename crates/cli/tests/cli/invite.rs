@@ -9,8 +9,8 @@ use super::*;
 
 const DAN: &str = "dan's own passphrase";
 
-/// `dossier clone URL DIR --invite CODE` on Dan's desktop, with his passphrase (new, the
-/// first time) in the environment.
+/// `dossier clone URL DIR --invite` on Dan's desktop, with the code and his passphrase
+/// (new, the first time) in the environment.
 fn clone_invited(url: &str, dir: &Path, code: &str, extra: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_dossier"));
     c.args([
@@ -19,9 +19,9 @@ fn clone_invited(url: &str, dir: &Path, code: &str, extra: &[&str]) -> Command {
         dir.to_str().unwrap(),
         "--no-process",
         "--invite",
-        code,
     ])
     .args(extra)
+    .env("DOSSIER_INVITE_CODE", code)
     .env("DOSSIER_NEW_PASSPHRASE", DAN)
     .env("DOSSIER_PASSPHRASE", DAN)
     .stdin(Stdio::null());

@@ -264,6 +264,11 @@ fn a_department_member_files_her_collection_only_on_her_own_desktop() {
     assert!(out.status.success(), "{}", stderr(&out));
     let docs: Value = serde_json::from_str(&ok_as(&d, "Dee", DEE, &["ls", "--json"])).unwrap();
     let roll = docs[0]["id"].as_str().unwrap().to_owned();
+    // Her collection's key reached her desktop, sealed to her.
+    let keys: Value =
+        serde_json::from_str(&ok_as(&d, "Dee", DEE, &["people", "collections", "--json"])).unwrap();
+    assert_eq!(keys[0]["collection"], "history", "{keys}");
+    assert_eq!(keys[0]["readable"], serde_json::json!([0]), "{keys}");
     let out = as_person(&d, "Dee", DEE, &["tag", &roll, "+history"]);
     assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert!(

@@ -263,6 +263,8 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
         OpKind::Signed { .. } => {}
         // Kept in the journal only, read from it (`Catalog::invitations`).
         OpKind::Invited { .. } | OpKind::InvitationWithdrawn { .. } => {}
+        // Kept in the journal only, read from it (`Catalog::collection_keys`).
+        OpKind::CollectionKeys { .. } => {}
         OpKind::Audit { event } => {
             tx.execute(
                 "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject)

@@ -5,6 +5,7 @@ use rusqlite::{Connection, params_from_iter};
 
 use super::Catalog;
 use crate::error::Result;
+use crate::format::collection_keys::SignedEpochKeys;
 use crate::format::identity::PublicIdentity;
 use crate::format::member::SignedStatement;
 use crate::format::op::{Op, OpKind, Stamp};
@@ -156,6 +157,24 @@ impl Catalog {
         let mut out = Vec::new();
         for body in rows {
             out.push(serde_json::from_str(&body?)?);
+        }
+        Ok(out)
+    }
+
+    /// Every collection's keys by epoch this desktop applied (`CollectionKeys`), oldest
+    /// first.
+    pub fn collection_keys(&self) -> Result<Vec<SignedEpochKeys>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT body FROM ops WHERE kind = 'collection_keys' AND verdict IS NULL
+             ORDER BY stamp",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for body in rows {
+            let op: Op = serde_json::from_str(&body?)?;
+            if let OpKind::CollectionKeys { keys } = op.kind {
+                out.push(keys);
+            }
         }
         Ok(out)
     }

@@ -330,6 +330,10 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX ops_invitations ON ops(seq) WHERE kind IN ('invited', 'invitation_withdrawn');
     "#,
+    // 18: collections' keys by epoch (issue 21) are read from the journal too.
+    r#"
+    CREATE INDEX ops_collection_keys ON ops(seq) WHERE kind = 'collection_keys';
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -25,6 +25,11 @@ pub struct EpochKeys {
     pub epoch: u64,
     /// The owner who made it.
     pub by: MemberId,
+    /// The place in the people's chain (the statement's `seq`) whose readers it is sealed
+    /// to, so a desktop sees when one of them has had their keys given anew since
+    /// (0 in epochs older builds made).
+    #[serde(default)]
+    pub at: u64,
     /// The epoch's key sealed to each member with access (a box only they can open).
     #[serde(with = "super::sealed_map")]
     pub members: BTreeMap<MemberId, Vec<u8>>,

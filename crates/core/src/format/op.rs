@@ -11,6 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::collection_keys::SignedEpochKeys;
 use super::field_def::FieldDef;
 use super::identity::PublicIdentity;
 use super::manifest::Manifest;
@@ -462,6 +463,12 @@ pub enum OpKind {
     InvitationWithdrawn {
         invitation: InvitationId,
     },
+    /// One epoch of a collection's key, sealed to each person who may read the
+    /// collection then and signed by the owner who made it (issue 21; opened with
+    /// `members::open_epochs`).
+    CollectionKeys {
+        keys: SignedEpochKeys,
+    },
 }
 
 impl OpKind {
@@ -491,7 +498,8 @@ impl OpKind {
             | Self::MemberStatement { .. }
             | Self::Signed { .. }
             | Self::Invited { .. }
-            | Self::InvitationWithdrawn { .. } => None,
+            | Self::InvitationWithdrawn { .. }
+            | Self::CollectionKeys { .. } => None,
         }
     }
 
@@ -521,6 +529,7 @@ impl OpKind {
             Self::Signed { .. } => "signed",
             Self::Invited { .. } => "invited",
             Self::InvitationWithdrawn { .. } => "invitation_withdrawn",
+            Self::CollectionKeys { .. } => "collection_keys",
         }
     }
 }

@@ -241,6 +241,32 @@ impl Library {
         String::from_utf8(code.to_vec()).ok()
     }
 
+    /// Invitation `id` if it may be confirmed: open (`false`), or (`true`) granted to a
+    /// member who still has it but no slot in this desktop's key file, as when the
+    /// desktop stopped between the grant and the slot: confirming again writes the slot.
+    fn confirmable(&self, id: InvitationId) -> Result<(InvitationEntry, bool)> {
+        let entry = self
+            .invitations()?
+            .into_iter()
+            .find(|e| e.id == id)
+            .ok_or(Error::InvitationUnknown)?;
+        let slotless = || -> Result<bool> {
+            let member = self
+                .registry()?
+                .is_some_and(|r| r.current(entry.member).is_some());
+            let slot = self
+                .key_file()?
+                .slots
+                .iter()
+                .any(|s| s.member() == Some(entry.member));
+            Ok(member && !slot)
+        };
+        if entry.state == InvitationState::Joined && slotless()? {
+            return Ok((entry, true));
+        }
+        self.open_invitation(id).map(|e| (e, false))
+    }
+
     /// The open invitation `id`, or why it is not open.
     fn open_invitation(&self, id: InvitationId) -> Result<InvitationEntry> {
         let entry = self
@@ -287,11 +313,25 @@ impl Library {
         fingerprint: &str,
     ) -> Result<PublicIdentity> {
         self.writer()?;
-        let entry = self.open_invitation(id)?;
+        let (entry, granted) = self.confirmable(id)?;
         let reply = opened_reply(&entry, reply)?;
         let public = reply.identity.public.clone();
         if digits(self.answer_digits(&public, id)?.as_str()) != digits(fingerprint) {
             return Err(Error::FingerprintMismatch { name: entry.name });
+        }
+        if granted {
+            // Only the slot is missing, and only for the identity the grant names.
+            let registry = self.registry()?.ok_or(Error::PeopleNotReceived)?;
+            if registry
+                .current(entry.member)
+                .is_none_or(|g| g.identity.binding() != public.binding())
+            {
+                return Err(Error::InvitationClosed {
+                    reason: "the person has joined already",
+                });
+            }
+            self.write_person_slot(self.key_file()?, &reply.identity)?;
+            return Ok(public);
         }
         self.people_change(
             Change::Grant {

@@ -341,7 +341,8 @@ impl Library {
         })?;
         let statement = registry.make(by, change, chrono::Utc::now().timestamp_millis())?;
         let audit = self.people_audit(detail)?;
-        self.commit(vec![OpKind::MemberStatement { statement }, audit])
+        self.commit(vec![OpKind::MemberStatement { statement }, audit])?;
+        self.rekey_collections()
     }
 
     pub(super) fn people_audit(&self, detail: String) -> Result<OpKind> {

@@ -64,6 +64,7 @@ impl Registry {
             collection: collection.to_owned(),
             epoch,
             by: owner,
+            at: self.seq(),
             members,
             previous: previous.map(|p| {
                 seal(
@@ -96,31 +97,7 @@ pub fn open_epochs(
     objects: &[SignedEpochKeys],
 ) -> Result<BTreeMap<u64, MasterKey>> {
     let mine = me.public().member;
-    // Signed objects of this collection by epoch, each with its digest (the order among
-    // objects of one epoch), and whether its signer is an owner now.
-    let mut epochs: BTreeMap<u64, Vec<([u8; 32], bool, EpochKeys)>> = BTreeMap::new();
-    for object in objects.iter().take(MAX_EPOCH_OBJECTS) {
-        let Some(e) = object.epoch_keys() else {
-            continue;
-        };
-        if e.format > EPOCH_KEYS_FORMAT
-            || e.library != registry.library()
-            || e.collection != collection
-        {
-            continue;
-        }
-        let Some(owner_now) = signed_by_an_owner(registry, object, &e) else {
-            continue;
-        };
-        let digest = *blake3::hash(object.body.as_bytes()).as_bytes();
-        epochs
-            .entry(e.epoch)
-            .or_default()
-            .push((digest, owner_now, e));
-    }
-    for candidates in epochs.values_mut() {
-        candidates.sort_by_key(|(digest, _, _)| *digest);
-    }
+    let epochs = candidates(registry, collection, objects);
     let newest = epochs.iter().rev().find_map(|(epoch, candidates)| {
         candidates
             .iter()
@@ -173,6 +150,51 @@ pub fn open_epochs(
             .unwrap_or_default();
     }
     Ok(keys)
+}
+
+/// Signed objects of `collection` by epoch, each with its digest (the order among objects
+/// of one epoch, smallest first) and whether its signer is an owner now.
+type Candidates = BTreeMap<u64, Vec<([u8; 32], bool, EpochKeys)>>;
+
+fn candidates(registry: &Registry, collection: &str, objects: &[SignedEpochKeys]) -> Candidates {
+    let mut epochs = Candidates::new();
+    for object in objects.iter().take(MAX_EPOCH_OBJECTS) {
+        let Some(e) = object.epoch_keys() else {
+            continue;
+        };
+        if e.format > EPOCH_KEYS_FORMAT
+            || e.library != registry.library()
+            || e.collection != collection
+        {
+            continue;
+        }
+        let Some(owner_now) = signed_by_an_owner(registry, object, &e) else {
+            continue;
+        };
+        let digest = *blake3::hash(object.body.as_bytes()).as_bytes();
+        epochs
+            .entry(e.epoch)
+            .or_default()
+            .push((digest, owner_now, e));
+    }
+    for list in epochs.values_mut() {
+        list.sort_by_key(|(digest, _, _)| *digest);
+    }
+    epochs
+}
+
+/// The newest epoch of `collection` among `objects` signed by an owner now (of two for
+/// one epoch, the one with the smaller digest, alike on every desktop): the one a new
+/// epoch follows and whose readers say whether one is due.
+pub fn newest_epoch(
+    registry: &Registry,
+    collection: &str,
+    objects: &[SignedEpochKeys],
+) -> Option<EpochKeys> {
+    candidates(registry, collection, objects)
+        .into_values()
+        .rev()
+        .find_map(|list| list.into_iter().find(|(_, now, _)| *now).map(|(_, _, e)| e))
 }
 
 /// Whether `object` is signed by someone who is or was an owner (`Some(true)`: an owner

@@ -282,7 +282,8 @@ pub(crate) fn needs(kind: &OpKind) -> Permission {
         OpKind::LibraryOwned { .. }
         | OpKind::MemberStatement { .. }
         | OpKind::Invited { .. }
-        | OpKind::InvitationWithdrawn { .. } => Permission::ManagePeople,
+        | OpKind::InvitationWithdrawn { .. }
+        | OpKind::CollectionKeys { .. } => Permission::ManagePeople,
         // Documents, versions, tags, fields, packs, people's records, rules, views,
         // requirements and document types.
         _ => Permission::Edit,

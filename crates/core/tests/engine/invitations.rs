@@ -339,3 +339,50 @@ fn invitation_fixtures_still_open_to_the_same() {
     let bo = dossier_core::Identity::unwrap(&reply.identity, "fixture passphrase").unwrap();
     assert_eq!(bo.public(), &reply.identity.public);
 }
+
+#[test]
+fn a_confirmation_cut_short_before_the_slot_is_finished_by_confirming_again() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _) = owned(t.path());
+    let made = invite(&mut ann, "Dan", Role::Auditor, &[]).unwrap();
+    let code = InviteCode::parse(&made.code.display()).unwrap();
+    let invitation = code.open_invitation(&made.sealed).unwrap();
+    let (reply, fingerprint) = answer_invitation(&code, &invitation, DAN, FAST).unwrap();
+    ann.confirm_invitation(invitation.id, &reply, fingerprint.as_str())
+        .unwrap();
+    // The desktop stopped after the grant, before Dan's slot was written.
+    let keys_json = t.path().join("lib/keys.json");
+    let mut kf: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&keys_json).unwrap()).unwrap();
+    let slots = kf["slots"].as_array_mut().unwrap();
+    let before = slots.len();
+    slots.retain(|s| !s.to_string().contains(&invitation.member.to_string()));
+    assert_eq!(slots.len(), before - 1, "Dan's slot was there to take out");
+    std::fs::write(&keys_json, serde_json::to_vec(&kf).unwrap()).unwrap();
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let dan_dir = t.path().join("dan");
+    assert!(matches!(
+        Library::join_invited(&dan_dir, &objects, &invitation, DAN),
+        Err(Error::InvitationNotConfirmed { .. })
+    ));
+    assert_eq!(ann.invitations().unwrap()[0].state, InvitationState::Joined);
+
+    // Confirming again needs the digits again, and writes only the slot.
+    assert!(matches!(
+        ann.confirm_invitation(invitation.id, &reply, "0000 1111 2222 3333 4444 5555"),
+        Err(Error::FingerprintMismatch { .. })
+    ));
+    let statements = ann.people().unwrap().len();
+    ann.confirm_invitation(invitation.id, &reply, fingerprint.as_str())
+        .unwrap();
+    assert_eq!(ann.people().unwrap().len(), statements);
+    assert_eq!(role_of(&ann, "Dan"), Some(Role::Auditor));
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let dan = Library::join_invited(&dan_dir, &objects, &invitation, DAN).unwrap();
+    assert_eq!(dan.person().unwrap().member, invitation.member);
+    // With the slot there, the invitation is closed as before.
+    assert!(matches!(
+        ann.confirm_invitation(invitation.id, &reply, fingerprint.as_str()),
+        Err(Error::InvitationClosed { .. })
+    ));
+}

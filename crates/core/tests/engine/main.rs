@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 mod at_rest;
 mod catalog_loss;
+mod collection_keys;
 mod deleting;
 mod fixtures;
 mod identities;

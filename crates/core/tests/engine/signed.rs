@@ -58,7 +58,7 @@ fn tags(lib: &Library, doc: DocId) -> Vec<String> {
     lib.catalog().document(doc).unwrap().summary.tags
 }
 
-fn stamp(device: DeviceId, counter: u32) -> Stamp {
+pub(super) fn stamp(device: DeviceId, counter: u32) -> Stamp {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -73,7 +73,7 @@ fn stamp(device: DeviceId, counter: u32) -> Stamp {
 }
 
 /// The identity in `lib`'s key slots named `name`, opened with `passphrase`.
-fn identity(lib: &Library, name: &str, passphrase: &str) -> Identity {
+pub(super) fn identity(lib: &Library, name: &str, passphrase: &str) -> Identity {
     let kf = lib.key_file().unwrap();
     let file = kf
         .slots

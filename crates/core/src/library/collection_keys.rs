@@ -1,0 +1,174 @@
+//! Collections' keys on a desktop (issue 21, step 3): an owner's desktop keeps each
+//! collection's key sealed to exactly the people who may read it now, and makes a new
+//! epoch whenever they change (someone given the collection, moved from it, removed, or
+//! given new keys), so a person who leaves is sealed nothing that follows; every desktop
+//! opens the epochs sealed to its signed-in person.
+//!
+//! **Invariant:** the newest epoch of a collection is sealed to its readers as the
+//! people's chain stood when it was made; an owner's people change is followed by the
+//! epochs it calls for ([`Library::rekey_collections`]), and one a crash cut short is made
+//! by the next.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::Library;
+use crate::error::Result;
+use crate::format::collection_keys::{EpochKeys, SignedEpochKeys};
+use crate::format::op::OpKind;
+use crate::format::subject::ALL_COLLECTION;
+use crate::ids::MemberId;
+use crate::keys::{Identity, MasterKey};
+use crate::members::{Registry, newest_epoch, open_epochs};
+use crate::role::Role;
+
+/// A collection's keys as this desktop holds them (`dossier people collections`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CollectionAccess {
+    pub collection: String,
+    /// Its newest epoch (0 for its first key).
+    pub epoch: u64,
+    /// Who its newest epoch is sealed to.
+    pub readers: Vec<MemberId>,
+    /// The epochs the signed-in person can open (none: this desktop cannot read the
+    /// collection's records).
+    pub readable: Vec<u64>,
+}
+
+impl Library {
+    /// Every collection with keys, with who may read it and what the signed-in person
+    /// can open. "all" is not listed: its key is the library's own.
+    pub fn collection_access(&self) -> Result<Vec<CollectionAccess>> {
+        let Some(registry) = self.registry()? else {
+            return Ok(Vec::new());
+        };
+        let objects = self.catalog().collection_keys()?;
+        let mut out = Vec::new();
+        for collection in keyed(&registry, &objects) {
+            let Some(newest) = newest_epoch(&registry, &collection, &objects) else {
+                continue;
+            };
+            let readable = match &self.person {
+                Some(me) => open_epochs(&registry, me, &collection, &objects)
+                    .map(|keys| keys.into_keys().collect())
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            out.push(CollectionAccess {
+                collection,
+                epoch: newest.epoch,
+                readers: newest.members.keys().copied().collect(),
+                readable,
+            });
+        }
+        Ok(out)
+    }
+
+    /// On an owner's desktop: a new epoch for each collection whose readers are not the
+    /// ones its newest epoch is sealed to (the first for a collection a grant names), in
+    /// one batch. Elsewhere, nothing.
+    pub(super) fn rekey_collections(&mut self) -> Result<()> {
+        let Some(registry) = self.registry()? else {
+            return Ok(());
+        };
+        let made = match &self.person {
+            Some(me)
+                if registry
+                    .current(me.public().member)
+                    .is_some_and(|g| g.role == Role::Owner) =>
+            {
+                due_epochs(&registry, me, &self.catalog().collection_keys()?)?
+            }
+            _ => return Ok(()),
+        };
+        if made.is_empty() {
+            return Ok(());
+        }
+        let names: Vec<String> = made
+            .iter()
+            .filter_map(|k| {
+                k.epoch_keys()
+                    .map(|e| format!("{} ({})", e.collection, e.epoch))
+            })
+            .collect();
+        let mut ops: Vec<OpKind> = made
+            .into_iter()
+            .map(|keys| OpKind::CollectionKeys { keys })
+            .collect();
+        ops.push(self.people_audit(format!(
+            "new keys for the collections {} sealed to the people who may read them",
+            names.join(", ")
+        ))?);
+        self.commit(ops)
+    }
+}
+
+/// The collections to keep keys for: those a department member's grant names and those
+/// keyed before (a collection whose last member left keeps being keyed: its records stay).
+fn keyed(registry: &Registry, objects: &[SignedEpochKeys]) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = registry
+        .members()
+        .filter(|g| g.role == Role::DepartmentStaff)
+        .flat_map(|g| g.collections.iter().cloned())
+        .collect();
+    names.extend(
+        objects
+            .iter()
+            .filter_map(SignedEpochKeys::epoch_keys)
+            .filter(|e| e.library == registry.library())
+            .map(|e| e.collection),
+    );
+    names.remove(ALL_COLLECTION);
+    names
+}
+
+/// The epochs `me`, an owner, makes now: one per collection whose newest epoch is sealed
+/// to other people than its readers, or to keys one of them no longer has.
+fn due_epochs(
+    registry: &Registry,
+    me: &Identity,
+    objects: &[SignedEpochKeys],
+) -> Result<Vec<SignedEpochKeys>> {
+    let mut made = Vec::new();
+    for collection in keyed(registry, objects) {
+        let (epoch, previous) = match newest_epoch(registry, &collection, objects) {
+            None => (0, None),
+            Some(newest) if !stale(registry, &collection, &newest) => continue,
+            Some(newest) => {
+                // The new key carries the newest one, so its readers open the history.
+                let Ok(keys) = open_epochs(registry, me, &collection, objects) else {
+                    continue;
+                };
+                let Some(key) = keys.get(&newest.epoch) else {
+                    // Sealed before this owner could read it: another owner makes it.
+                    continue;
+                };
+                (newest.epoch + 1, Some(key.clone()))
+            }
+        };
+        let key = MasterKey::generate();
+        made.push(registry.seal_epoch(me, &collection, epoch, &key, previous.as_ref())?);
+    }
+    Ok(made)
+}
+
+/// Whether `newest` is sealed to other people than those who may read `collection` now,
+/// or to keys one of them was given anew since.
+fn stale(registry: &Registry, collection: &str, newest: &EpochKeys) -> bool {
+    let readers: BTreeSet<MemberId> = registry
+        .readers(collection)
+        .iter()
+        .map(|i| i.member)
+        .collect();
+    if readers != newest.members.keys().copied().collect() {
+        return true;
+    }
+    readers.iter().any(|m| {
+        let then = registry
+            .role_at(*m, newest.at)
+            .map(|g| g.identity.binding());
+        let now = registry.current(*m).map(|g| g.identity.binding());
+        then != now
+    })
+}
