@@ -128,6 +128,10 @@ impl From<dossier_core::Error> for AppError {
             E::BatchRefused { .. } => plain(K::NotPermitted).with_hint(
                 "Ask the library's owner for a role that allows it, or a colleague who has one.",
             ),
+            E::CollectionKeyUnavailable { .. } => plain(K::NotPermitted).with_hint(
+                "Only the people given this collection can open its records. If you were \
+                 given it just now, sync first.",
+            ),
             E::SignInRequired { .. } => plain(K::NotPermitted)
                 .with_hint("Sign in as yourself, with your own passphrase, and try again."),
             E::PeopleNotReceived => plain(K::Invalid).with_hint(

@@ -237,6 +237,13 @@ pub fn verify(r: &VerifyReport) {
             r.not_downloaded_packs
         );
     }
+    if r.sealed_elsewhere_packs > 0 {
+        println!(
+            "{} pack(s) hold records of collections you were not given: their bytes were \
+             checked, their content is for those who can open it.",
+            r.sealed_elsewhere_packs
+        );
+    }
     if r.is_clean() {
         println!("No problems found.");
     } else {

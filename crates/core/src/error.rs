@@ -139,6 +139,14 @@ pub enum Error {
         what: &'static str,
     },
 
+    /// A record of a collection whose key was not sealed to the person signed in (or has
+    /// not reached this desktop yet): its content cannot be read or written here.
+    #[error(
+        "the records of collection {collection} cannot be opened on this desktop: its key \
+         was not given to the person signed in, or has not arrived yet (sync, then try again)"
+    )]
+    CollectionKeyUnavailable { collection: String },
+
     /// A batch of changes made on this desktop that its signer's role does not allow, or
     /// that is not signed as the library's people require: nothing of it was written.
     #[error("these changes cannot be made: {}", refusal.describe())]

@@ -291,6 +291,10 @@ pub struct Library {
     journal_written: u64,
     /// The person signed in (issue 21), in a library kept by its people.
     person: Option<keys::Identity>,
+    /// Collections' keys opened for the person signed in, by epoch.
+    content_keys: std::sync::Mutex<
+        std::collections::HashMap<crate::format::collection_keys::ContentKey, Arc<Crypto>>,
+    >,
 }
 
 impl Library {
@@ -386,6 +390,7 @@ impl Library {
             store,
             journal_written: 0,
             person: None,
+            content_keys: Default::default(),
         };
         if writer {
             // Segments a crash kept from being written after their transaction.
@@ -579,10 +584,6 @@ impl Library {
         )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;
         LockedLibrary::with_lock(root, Some(lock))?.unlock_with_key(master)
-    }
-
-    pub(crate) fn crypto(&self) -> &Crypto {
-        &self.crypto
     }
 
     pub(crate) fn store(&self) -> &Store {

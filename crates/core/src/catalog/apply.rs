@@ -73,8 +73,9 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             revive(tx, *doc)?;
             tx.execute(
                 "INSERT OR IGNORE INTO versions (id, doc, stamp, parents, manifest, size, content_hash, mime,
-                     file_name, file_mtime_ms, author, device, created_ms, note, restored_from)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                     file_name, file_mtime_ms, author, device, created_ms, note, restored_from,
+                     content_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 params![
                     v.id.to_string(),
                     doc.to_string(),
@@ -91,6 +92,7 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                     s.wall_ms(),
                     v.note,
                     v.restored_from.map(|r| r.to_string()),
+                    v.key.as_ref().map(serde_json::to_string).transpose()?,
                 ],
             )?;
             super::jobs::queue_version(tx, v.id, s.wall_ms())?;
@@ -147,15 +149,25 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             refresh(tx, *doc)?;
         }
         OpKind::Purged { doc, versions } => purge(tx, *doc, versions)?,
-        OpKind::PackAdded { pack, size, index } => {
+        OpKind::PackAdded {
+            pack,
+            size,
+            index,
+            key: sealed_under,
+        } => {
             let entries = decode_index(index, pack)?;
             tx.execute(
-                "INSERT OR IGNORE INTO packs (id, size, chunks, added_stamp) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT OR IGNORE INTO packs (id, size, chunks, added_stamp, content_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
                     &pack.0[..],
                     i64::try_from(*size).unwrap_or(i64::MAX),
                     entries.len() as i64,
-                    key
+                    key,
+                    sealed_under
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()?,
                 ],
             )?;
             let mut stmt = tx.prepare_cached(

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Catalog;
 use crate::error::{Error, Result};
+use crate::format::collection_keys::ContentKey;
 use crate::format::manifest::Manifest;
 use crate::format::op::{FieldValue, Stamp};
 use crate::ids::{ChunkId, ContentHash, DocId, PackId, SubjectId, VersionId};
@@ -75,6 +76,9 @@ pub struct VersionInfo {
     pub file_mtime_ms: Option<i64>,
     #[serde(skip)]
     pub restored_from_id: Option<VersionId>,
+    /// The collection key its content is under (`None`: the library's own).
+    #[serde(skip)]
+    pub content_key: Option<ContentKey>,
 }
 
 /// One audit event in `dossier audit`.
@@ -354,7 +358,7 @@ impl Catalog {
                 reference: doc.to_string(),
             })?;
         let mut stmt = self.conn.prepare(
-            "SELECT id, size, mime, file_name, created_ms, author, device, note, restored_from, manifest, content_hash, file_mtime_ms, parents
+            "SELECT id, size, mime, file_name, created_ms, author, device, note, restored_from, manifest, content_hash, file_mtime_ms, parents, content_key
              FROM versions WHERE doc = ?1 ORDER BY stamp",
         )?;
         let mut out: Vec<VersionInfo> = Vec::new();
@@ -373,6 +377,7 @@ impl Catalog {
                 r.get::<_, Vec<u8>>(10)?,
                 r.get::<_, Option<i64>>(11)?,
                 r.get::<_, String>(12)?,
+                r.get::<_, Option<String>>(13)?,
             ))
         })?;
         for row in rows {
@@ -390,6 +395,7 @@ impl Catalog {
                 hash,
                 mtime,
                 parents,
+                content_key,
             ) = row?;
             let restored_from_id: Option<VersionId> = restored.map(|r| r.parse()).transpose()?;
             let restored_from =
@@ -412,6 +418,10 @@ impl Catalog {
                 manifest: Manifest::from_bytes(&manifest)?,
                 content_hash: ContentHash::from_slice(&hash)?,
                 file_mtime_ms: mtime,
+                content_key: content_key
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()?,
             });
         }
         let descended: std::collections::HashSet<VersionId> =
@@ -508,6 +518,23 @@ impl Catalog {
             })
             .collect::<Result<_>>()?;
         Ok(packs)
+    }
+
+    /// The packs sealed under a collection's key, with it (every other pack is under the
+    /// library's own).
+    pub fn pack_keys(&self) -> Result<std::collections::HashMap<PackId, ContentKey>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, content_key FROM packs WHERE content_key IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (id, key) = row?;
+            out.insert(PackId::from_slice(&id)?, serde_json::from_str(&key)?);
+        }
+        Ok(out)
     }
 
     /// Chunks stored in one pack, with their locations.

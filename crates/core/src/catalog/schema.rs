@@ -334,6 +334,12 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX ops_collection_keys ON ops(seq) WHERE kind = 'collection_keys';
     "#,
+    // 19: the collection key a version's content and a pack are sealed under (JSON of
+    // `ContentKey`; NULL: the library's own).
+    r#"
+    ALTER TABLE versions ADD COLUMN content_key TEXT;
+    ALTER TABLE packs ADD COLUMN content_key TEXT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -35,6 +35,7 @@ fn version(doc: DocId, parents: Vec<VersionId>, n: u8) -> OpKind {
             author: "test".into(),
             note: None,
             restored_from: None,
+            key: None,
         }),
     }
 }

@@ -56,3 +56,12 @@ impl SignedEpochKeys {
         serde_json::from_str(&self.body).ok()
     }
 }
+
+/// The key a version's content, or a pack, is sealed under: a collection's at one epoch
+/// (issue 21). Absent where it is recorded: the library's own key (collection "all" at
+/// epoch 0), as for everything written before collections had keys.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ContentKey {
+    pub collection: String,
+    pub epoch: u64,
+}

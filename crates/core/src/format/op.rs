@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::collection_keys::SignedEpochKeys;
+use super::collection_keys::{ContentKey, SignedEpochKeys};
 use super::field_def::FieldDef;
 use super::identity::PublicIdentity;
 use super::manifest::Manifest;
@@ -202,6 +202,10 @@ pub struct VersionRecord {
     pub note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restored_from: Option<VersionId>,
+    /// The collection key its content (chunk ids, sealing, content hash) is under; absent:
+    /// the library's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<ContentKey>,
 }
 
 /// What an audit event says happened.
@@ -347,6 +351,9 @@ pub enum OpKind {
         size: u64,
         #[serde(with = "super::b64")]
         index: Vec<u8>,
+        /// The collection key its chunks are sealed under; absent: the library's own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<ContentKey>,
     },
     /// The pack is given up (garbage collection, first phase): no chunk is read from it
     /// any more, and it is deleted once a grace period has passed and a re-check finds

@@ -9,17 +9,18 @@
 //! epochs it calls for ([`Library::rekey_collections`]), and one a crash cut short is made
 //! by the next.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::Library;
-use crate::error::Result;
-use crate::format::collection_keys::{EpochKeys, SignedEpochKeys};
+use crate::error::{Error, Result};
+use crate::format::collection_keys::{ContentKey, EpochKeys, SignedEpochKeys};
 use crate::format::op::OpKind;
 use crate::format::subject::ALL_COLLECTION;
 use crate::ids::MemberId;
-use crate::keys::{Identity, MasterKey};
+use crate::keys::{Crypto, Identity, MasterKey};
 use crate::members::{Registry, newest_epoch, open_epochs};
 use crate::role::Role;
 
@@ -63,6 +64,99 @@ impl Library {
             });
         }
         Ok(out)
+    }
+
+    /// What opens content sealed under `key` (`None`: the library's own key), or
+    /// [`Error::CollectionKeyUnavailable`] when it was not sealed to the person signed in.
+    pub(crate) fn crypto_for(&self, key: Option<&ContentKey>) -> Result<Arc<Crypto>> {
+        let Some(key) = key else {
+            return Ok(Arc::clone(&self.crypto));
+        };
+        if let Some(found) = self.cached_key(key) {
+            return Ok(found);
+        }
+        let opened = self.open_collection(&key.collection)?;
+        let mut cache = self.content_keys.lock().unwrap_or_else(|e| e.into_inner());
+        for (epoch, k) in opened {
+            cache
+                .entry(ContentKey {
+                    collection: key.collection.clone(),
+                    epoch,
+                })
+                .or_insert_with(|| Arc::new(k.crypto()));
+        }
+        cache
+            .get(key)
+            .cloned()
+            .ok_or_else(|| Error::CollectionKeyUnavailable {
+                collection: key.collection.clone(),
+            })
+    }
+
+    fn cached_key(&self, key: &ContentKey) -> Option<Arc<Crypto>> {
+        let cache = self.content_keys.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get(key).cloned()
+    }
+
+    /// Forget the collections' keys opened so far (another person signs in).
+    pub(super) fn forget_content_keys(&self) {
+        self.content_keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+    }
+
+    /// Every epoch of `collection` sealed to the person signed in.
+    fn open_collection(&self, collection: &str) -> Result<BTreeMap<u64, MasterKey>> {
+        let unavailable = || Error::CollectionKeyUnavailable {
+            collection: collection.to_owned(),
+        };
+        let (Some(registry), Some(me)) = (self.registry()?, self.person.as_ref()) else {
+            return Err(unavailable());
+        };
+        open_epochs(
+            &registry,
+            me,
+            collection,
+            &self.catalog().collection_keys()?,
+        )
+        .map_err(|e| match e {
+            Error::NotPermitted { .. } => unavailable(),
+            other => other,
+        })
+    }
+
+    /// The key new content of `collection` (`None`: "all") is sealed under: the newest
+    /// epoch of a collection with keys; the library's own for one without (a library
+    /// without people, or a collection no department member was given). A collection
+    /// that should have keys and whose keys have not reached this desktop is
+    /// [`Error::CollectionKeyUnavailable`], never sealed under the library's key.
+    pub(crate) fn sealing_for(
+        &self,
+        collection: Option<&str>,
+    ) -> Result<(Option<ContentKey>, Arc<Crypto>)> {
+        let own = || Ok((None, Arc::clone(&self.crypto)));
+        let Some(collection) = collection.filter(|c| *c != ALL_COLLECTION) else {
+            return own();
+        };
+        let Some(registry) = self.registry()? else {
+            return own();
+        };
+        let objects = self.catalog().collection_keys()?;
+        let Some(newest) = newest_epoch(&registry, collection, &objects) else {
+            if keyed(&registry, &objects).contains(collection) {
+                return Err(Error::CollectionKeyUnavailable {
+                    collection: collection.to_owned(),
+                });
+            }
+            return own();
+        };
+        let key = ContentKey {
+            collection: collection.to_owned(),
+            epoch: newest.epoch,
+        };
+        let crypto = self.crypto_for(Some(&key))?;
+        Ok((Some(key), crypto))
     }
 
     /// On an owner's desktop: a new epoch for each collection whose readers are not the

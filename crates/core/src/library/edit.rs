@@ -109,6 +109,8 @@ impl Library {
             author: self.who(),
             note: Some(note),
             restored_from: Some(old.id),
+            // The same chunks: under the same key.
+            key: old.content_key.clone(),
         };
         let audit = self.audit_op(
             AuditAction::Restored,

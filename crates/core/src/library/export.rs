@@ -93,12 +93,13 @@ pub(super) fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
 impl Library {
     /// Stream a version's content into `out`, checking every chunk and the whole-file hash.
     pub fn write_version(&self, v: &VersionInfo, out: &mut dyn Write) -> Result<()> {
+        let crypto = self.crypto_for(v.content_key.as_ref())?;
         let mut reader = PackReader::new(self.store());
-        let mut hasher = self.crypto().content_hasher();
+        let mut hasher = crypto.content_hasher();
         for (id, len) in &v.manifest.chunks {
             let loc = self.catalog().chunk(id)?.ok_or(Error::MissingChunk(*id))?;
             let sealed = reader.read(&loc)?;
-            let data = open_chunk(self.crypto(), id, &sealed, *len)?;
+            let data = open_chunk(&crypto, id, &sealed, *len)?;
             hasher.update(&data);
             out.write_all(&data).map_err(|source| Error::Io {
                 action: "write",

@@ -27,6 +27,7 @@ use serde::Serialize;
 
 use super::Library;
 use crate::error::{Error, Result};
+use crate::format::collection_keys::ContentKey;
 use crate::format::manifest::Manifest;
 use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind, VersionRecord};
 use crate::format::pack::encode_index;
@@ -342,6 +343,8 @@ struct Committer<'l, 'p> {
     /// The collection a new document is in unless a rule says otherwise: the signed-in
     /// department member's first (`None`: "all").
     home: Option<String>,
+    /// The collection key the content is sealed under (`None`: the library's own).
+    content_key: Option<ContentKey>,
     last_commit: Instant,
     report: ImportReport,
     progress: &'p mut dyn FnMut(ImportEvent<'_>),
@@ -486,6 +489,7 @@ impl Committer<'_, '_> {
                 author: self.lib.who(),
                 note,
                 restored_from: None,
+                key: self.content_key.clone(),
             }),
         });
         let action = if created {
@@ -607,6 +611,7 @@ impl Committer<'_, '_> {
                 pack: done.id,
                 size: done.size,
                 index: encode_index(&done.entries),
+                key: self.content_key.clone(),
             })
             .collect();
         let ready = self
@@ -682,12 +687,22 @@ impl Library {
         } else {
             opts.workers
         };
-        let crypto = Arc::clone(&self.crypto);
+        let home = self.home_collection()?;
+        // One key for the whole run: a document's content is sealed under its
+        // collection's key (a new version, under the collection its document is in).
+        let collection = match &target {
+            Target::NewDocuments => home.clone(),
+            Target::NewVersion { doc, .. } => self
+                .catalog()
+                .collections_of(&[*doc])?
+                .into_iter()
+                .find_map(|(_, c)| c),
+        };
+        let (content_key, crypto) = self.sealing_for(collection.as_deref())?;
         let (pack_tx, pack_rx) = bounded::<PackWriter>(PACKS_IN_FLIGHT - 1);
         // Unbounded so the flusher never blocks on a committer that stopped on an error.
         let (done_tx, done_rx) = unbounded::<Result<FinishedPack>>();
         let rules = crate::rules::Rules::new(self.catalog().rules()?);
-        let home = self.home_collection()?;
         let mut c = Committer {
             lib: self,
             target,
@@ -705,6 +720,7 @@ impl Library {
             session_hashes: HashMap::new(),
             rules,
             home,
+            content_key,
             last_commit: Instant::now(),
             report: ImportReport::default(),
             progress,

@@ -94,6 +94,7 @@ impl Library {
             )?;
         }
         self.person = Some(person);
+        self.forget_content_keys();
         if known.is_some() {
             self.retire_passphrases()?;
         }

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::extract::{self, Kind, Tesseract, Tools};
 use crate::format::derived::DerivedName;
 use crate::format::extracted::TextSource;
-use crate::ids::{DocId, VersionId};
+use crate::ids::DocId;
 use crate::preview::{self, THUMBNAIL_SIZE};
 use crate::store::DerivedCache;
 
@@ -100,16 +100,18 @@ impl Library {
     /// render next time: the cache is regenerable).
     fn cached_or(
         &self,
-        version: VersionId,
+        v: &crate::catalog::VersionInfo,
         name: DerivedName,
         make: impl FnOnce() -> Result<image::RgbaImage>,
     ) -> Result<Preview> {
         let cache = self.derived();
-        if let Some(png) = cache.get(self.crypto(), version, name) {
+        // Sealed under the key of the version's collection, like its content.
+        let crypto = self.crypto_for(v.content_key.as_ref())?;
+        if let Some(png) = cache.get(&crypto, v.id, name) {
             return Preview::cached(png);
         }
         let preview = Preview::of(&make()?)?;
-        let _ = cache.put(self.crypto(), version, name, &preview.png);
+        let _ = cache.put(&crypto, v.id, name, &preview.png);
         Ok(preview)
     }
 
@@ -124,11 +126,14 @@ impl Library {
         // hangs the PDF worker) is not tried again each time the list is shown.
         if let Some((JobState::Failed, reason)) =
             self.catalog().job_outcome(v.id, JobKind::Thumbnail)?
-            && self.derived().get(self.crypto(), v.id, THUMBNAIL).is_none()
+            && self
+                .derived()
+                .get(&*self.crypto_for(v.content_key.as_ref())?, v.id, THUMBNAIL)
+                .is_none()
         {
             return Preview::icon(kind, reason);
         }
-        let rendered = self.cached_or(v.id, THUMBNAIL, || {
+        let rendered = self.cached_or(&v, THUMBNAIL, || {
             let (kind, bytes) = self.drawable(&v, kind, tools)?;
             preview::thumbnail(kind, &v.mime, bytes, tools)
         });
@@ -153,7 +158,7 @@ impl Library {
         if !preview::has_pages(kind, tools) {
             return Err(Error::NoPageImages { mime: v.mime });
         }
-        self.cached_or(v.id, DerivedName::Page { page, width }, || {
+        self.cached_or(&v, DerivedName::Page { page, width }, || {
             let (kind, bytes) = self.drawable(&v, kind, tools)?;
             preview::page(kind, &v.mime, bytes, page, width, tools)
         })
@@ -171,7 +176,8 @@ impl Library {
             return Ok((kind, self.version_content(v)?));
         };
         let cache = self.derived();
-        if let Some(pdf) = cache.get(self.crypto(), v.id, DerivedName::Rendition) {
+        let crypto = self.crypto_for(v.content_key.as_ref())?;
+        if let Some(pdf) = cache.get(&crypto, v.id, DerivedName::Rendition) {
             return Ok((Kind::Pdf, Arc::new(pdf)));
         }
         let bytes = self.version_content(v)?;
@@ -189,7 +195,7 @@ impl Library {
             &tools.office,
             tools.limit_secs,
         )?;
-        let _ = cache.put(self.crypto(), v.id, DerivedName::Rendition, &pdf);
+        let _ = cache.put(&crypto, v.id, DerivedName::Rendition, &pdf);
         Ok((Kind::Pdf, Arc::new(pdf)))
     }
 
@@ -237,7 +243,7 @@ impl Library {
         }
         let v = self.job_version(job)?;
         Ok(
-            match self.cached_or(v.id, THUMBNAIL, || {
+            match self.cached_or(&v, THUMBNAIL, || {
                 let (kind, bytes) = self.drawable(&v, kind, tools)?;
                 preview::thumbnail(kind, &v.mime, bytes, tools)
             }) {

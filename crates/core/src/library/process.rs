@@ -233,6 +233,16 @@ impl Library {
     }
 
     fn run_job(&self, job: &Job, tools: &Tools, ocr: &OcrTool) -> Result<JobResult> {
+        match self.run_job_here(job, tools, ocr) {
+            // A record of a collection this desktop cannot open: not a failure of the file.
+            Err(e @ Error::CollectionKeyUnavailable { .. }) => {
+                Ok(JobResult::ended(JobState::Waiting, e.to_string()))
+            }
+            other => other,
+        }
+    }
+
+    fn run_job_here(&self, job: &Job, tools: &Tools, ocr: &OcrTool) -> Result<JobResult> {
         let kind = extract::classify(&job.mime, &job.file_name);
         let deadline = Instant::now() + Duration::from_secs(tools.limit_secs);
         match job.kind {

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use super::Library;
 use crate::error::{Error, IoContext, Result};
+use crate::format::collection_keys::ContentKey;
 use crate::format::op::OpKind;
 use crate::format::pack::encode_index;
 use crate::ids::{ChunkId, PackId};
@@ -105,6 +106,7 @@ impl Library {
         }
         let mut drop = Vec::new();
         let mut compacting = 0;
+        let keys = self.catalog.pack_keys()?;
         for (pack, _size) in self.catalog.packs()? {
             if dropped.contains_key(&pack) {
                 continue;
@@ -115,8 +117,10 @@ impl Library {
             if in_use.is_empty() {
                 drop.push(pack);
             } else if (used_bytes as f64) < opts.compact_below * total as f64
-                // Compaction reads the pack: only where it is (others compact theirs).
+                // Compaction reads the pack: only where it is (others compact theirs),
+                // and only with its key (a desktop that can read it compacts it).
                 && self.store().pack_path(&pack).is_file()
+                && self.crypto_for(keys.get(&pack)).is_ok()
             {
                 drop.push(pack);
                 report.compacted_packs += 1;
@@ -225,17 +229,27 @@ impl Library {
         Ok((canonical, homeless))
     }
 
-    /// Write the sealed chunks (checked on the way) into new packs; their `PackAdded`s.
-    /// A chunk marked not needed (out of a dropped pack) is skipped when it cannot be read.
+    /// Write the sealed chunks (checked on the way) into new packs, each with the key of
+    /// the pack it comes from (a pack holds one collection's chunks); their `PackAdded`s.
+    /// A chunk marked not needed (out of a dropped pack) is skipped when it cannot be
+    /// read, or is under a key this desktop does not hold (a desktop that holds it copies
+    /// it out).
     fn copy_chunks(
         &self,
         chunks: &[(ChunkId, ChunkLocation, bool)],
         report: &mut PruneReport,
     ) -> Result<Vec<OpKind>> {
         let mut ops = Vec::new();
+        let keys = self.catalog.pack_keys()?;
         let mut reader = PackReader::new(self.store());
-        let mut writer: Option<PackWriter> = None;
+        let mut writers: HashMap<Option<ContentKey>, PackWriter> = HashMap::new();
         for (id, loc, need) in chunks {
+            let key = keys.get(&loc.pack).cloned();
+            let crypto = match self.crypto_for(key.as_ref()) {
+                Ok(c) => c,
+                Err(Error::CollectionKeyUnavailable { .. }) if !need => continue,
+                Err(e) => return Err(e),
+            };
             let sealed = match reader.read(loc) {
                 Ok(s) => s,
                 // A dropped pack this desktop never had and the remote no longer gives:
@@ -243,10 +257,12 @@ impl Library {
                 Err(Error::Fetch { .. } | Error::MissingPack(_)) if !need => continue,
                 Err(e) => return Err(e),
             };
-            open_chunk(self.crypto(), id, &sealed, loc.plain_len)?;
-            let w = match &mut writer {
-                Some(w) => w,
-                None => writer.insert(self.store().pack_writer()?),
+            open_chunk(&crypto, id, &sealed, loc.plain_len)?;
+            let w = match writers.entry(key.clone()) {
+                std::collections::hash_map::Entry::Occupied(w) => w.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(self.store().pack_writer()?)
+                }
             };
             report.copied_chunks += 1;
             w.add(&SealedChunk {
@@ -255,23 +271,31 @@ impl Library {
                 sealed,
             })?;
             if w.len() >= PACK_TARGET {
-                let full = writer.take().expect("set above");
-                ops.push(self.finish_pack(full, report)?);
+                let full = writers.remove(&key).expect("inserted above");
+                ops.push(self.finish_pack(full, key, report)?);
             }
         }
-        if let Some(w) = writer {
-            ops.push(self.finish_pack(w, report)?);
+        let mut rest: Vec<_> = writers.into_iter().collect();
+        rest.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, w) in rest {
+            ops.push(self.finish_pack(w, key, report)?);
         }
         Ok(ops)
     }
 
-    fn finish_pack(&self, w: PackWriter, report: &mut PruneReport) -> Result<OpKind> {
-        let done = w.finish(self.crypto())?;
+    fn finish_pack(
+        &self,
+        w: PackWriter,
+        key: Option<ContentKey>,
+        report: &mut PruneReport,
+    ) -> Result<OpKind> {
+        let done = w.finish(&*self.crypto_for(key.as_ref())?)?;
         report.new_packs += 1;
         Ok(OpKind::PackAdded {
             pack: done.id,
             size: done.size,
             index: encode_index(&done.entries),
+            key,
         })
     }
 

@@ -163,3 +163,128 @@ fn collection_keys_from_anyone_but_an_owner_are_refused_everywhere() {
     }
     assert_eq!((readable(&ann), readable(&bo)), before);
 }
+
+/// Copy every pack file `from` holds into `to`'s store (what sync does through the remote).
+fn share_packs(from: &Library, to: &Library) {
+    let (src, dst) = (
+        from.root().join("store/packs"),
+        to.root().join("store/packs"),
+    );
+    for file in super::walk(&src) {
+        let target = dst.join(file.strip_prefix(&src).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&file, &target).unwrap();
+    }
+}
+
+#[test]
+fn a_collections_content_is_sealed_under_its_key_and_opens_only_for_its_readers() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bo, mut cy) = school(t.path());
+    let text = b"titration results of the chemistry lab, term 2";
+    let report = import(
+        &mut bo,
+        &[write(t.path(), "lab.txt", text)],
+        &ImportOptions::default(),
+    );
+    let doc = imported(&report)[0];
+    relay(&mut bo, &mut [&mut ann, &mut cy]);
+    share_packs(&bo, &ann);
+    share_packs(&bo, &cy);
+
+    // Bo's record is in Science, its content sealed under Science's newest key.
+    let science = newest(&ann, "Science").epoch;
+    let v = ann.version(doc, None).unwrap();
+    let key = v.content_key.clone().unwrap();
+    assert_eq!((key.collection.as_str(), key.epoch), ("Science", science));
+    // Its readers open it: Bo, and Ann (an owner reads every collection).
+    assert_eq!(content(&bo, doc, None), text);
+    assert_eq!(content(&ann, doc, None), text);
+    // Cy (Admissions) holds the pack and the library's own key, and opens nothing of it.
+    let theirs = cy.version(doc, None).unwrap();
+    let refused = cy.write_version(&theirs, &mut Vec::new());
+    assert!(
+        matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "Science"),
+        "{refused:?}"
+    );
+    // Her desktop checks the pack's bytes against its id and leaves its content be: not
+    // damage. Ann's opens every chunk of it.
+    let hers = cy.verify(&mut |_| {}).unwrap();
+    assert!(hers.is_clean(), "{hers:?}");
+    assert_eq!(hers.sealed_elsewhere_packs, 1);
+    let owners = ann.verify(&mut |_| {}).unwrap();
+    assert!(owners.is_clean(), "{owners:?}");
+    assert_eq!(owners.sealed_elsewhere_packs, 0);
+    // The same file filed in "all" by the owner is sealed under the library's key: the
+    // content is not shared across the collection's edge.
+    let report = import(
+        &mut ann,
+        &[write(t.path(), "copy.txt", text)],
+        &ImportOptions::default(),
+    );
+    let copy = imported(&report)[0];
+    assert_ne!(
+        copy, doc,
+        "not taken for a duplicate of a record in another collection"
+    );
+    assert_eq!(ann.version(copy, None).unwrap().content_key, None);
+    relay(&mut ann, &mut [&mut cy]);
+    share_packs(&ann, &cy);
+    assert_eq!(content(&cy, copy, None), text);
+
+    // A new version of Bo's record stays under Science's key, also when Ann adds it.
+    let v2 = write(t.path(), "lab-v2.txt", b"titration results, corrected");
+    ann.add_version(doc, &v2, None, &mut |_| {}).unwrap();
+    assert_eq!(
+        ann.version(doc, None)
+            .unwrap()
+            .content_key
+            .unwrap()
+            .collection,
+        "Science"
+    );
+}
+
+/// `tests/fixtures/collections-v1` (written once: Science with keys, a record Bo filed
+/// there and one of "all") keeps opening: each record for those who may read it, under
+/// the key it was sealed with.
+#[test]
+fn the_collections_fixture_still_opens_each_record_for_its_readers() {
+    let t = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/collections-v1");
+    copy_dir(&fixture.join("library"), &t.path().join("lib"));
+    let open = |who: &str, passphrase: &str| {
+        LockedLibrary::open(&t.path().join("lib"), Access::Write)
+            .unwrap()
+            .sign_in(who, passphrase)
+            .unwrap()
+    };
+    let lab = std::fs::read(fixture.join("content/science/lab.txt")).unwrap();
+    let roll = std::fs::read(fixture.join("content/all/roll.txt")).unwrap();
+    let find = |lib: &Library, title: &str| {
+        lib.catalog()
+            .list(Default::default())
+            .unwrap()
+            .into_iter()
+            .find(|d| d.title == title)
+            .unwrap()
+            .id
+    };
+    for (who, passphrase) in [
+        ("Ann Lee", "ann fixture passphrase"),
+        ("Bo Park", "bo fixture passphrase"),
+    ] {
+        let lib = open(who, passphrase);
+        assert_eq!(readable(&lib)["Science"], [0], "{who}");
+        let doc = find(&lib, "lab");
+        let key = lib.version(doc, None).unwrap().content_key.unwrap();
+        assert_eq!((key.collection.as_str(), key.epoch), ("Science", 0));
+        assert_eq!(content(&lib, doc, None), lab, "{who}");
+        if who == "Ann Lee" {
+            assert_eq!(content(&lib, find(&lib, "roll"), None), roll);
+        }
+        let report = lib.verify(&mut |_| {}).unwrap();
+        assert!(report.is_clean(), "{who}: {report:?}");
+        assert_eq!(report.sealed_elsewhere_packs, 0, "{who}");
+    }
+}
