@@ -459,6 +459,8 @@ impl Library {
         let mut reader = Library::open(folder, self.key.clone(), shared)?;
         // The same source for content kept on the remote.
         reader.store = self.store.clone();
+        // The same person, so it opens the same collections.
+        reader.person = self.person.as_ref().map(keys::Identity::duplicate);
         Ok(reader)
     }
 

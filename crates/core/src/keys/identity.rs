@@ -116,6 +116,17 @@ impl Identity {
         }
     }
 
+    /// The same keys in a second value, for a read handle of the library the person
+    /// signed in to (it opens their collections' keys; it commits nothing). Not `Clone`,
+    /// so secrets are not copied by accident.
+    pub(crate) fn duplicate(&self) -> Self {
+        Self {
+            public: self.public.clone(),
+            signing: self.signing.clone(),
+            encryption: self.encryption.clone(),
+        }
+    }
+
     pub fn public(&self) -> &PublicIdentity {
         &self.public
     }

@@ -200,6 +200,8 @@ fn a_collections_content_is_sealed_under_its_key_and_opens_only_for_its_readers(
     // Its readers open it: Bo, and Ann (an owner reads every collection).
     assert_eq!(content(&bo, doc, None), text);
     assert_eq!(content(&ann, doc, None), text);
+    // So do the read handles the app previews with, opened from a signed-in handle.
+    assert_eq!(content(&ann.reader().unwrap(), doc, None), text);
     // Cy (Admissions) holds the pack and the library's own key, and opens nothing of it.
     let theirs = cy.version(doc, None).unwrap();
     let refused = cy.write_version(&theirs, &mut Vec::new());
