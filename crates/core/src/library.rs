@@ -22,6 +22,7 @@ mod process;
 mod prune;
 mod purge;
 mod repair;
+mod reseal;
 mod restore_at;
 mod roster;
 mod rules;

@@ -51,6 +51,9 @@ pub struct SyncReport {
     pub packs_evicted: u64,
     /// Chunks in use copied out of packs another desktop dropped.
     pub chunks_rehomed: u64,
+    /// Documents whose content this desktop sealed again under the key of the collection
+    /// they are in now.
+    pub documents_resealed: u64,
     /// Key slots changed on another desktop were taken in; this desktop's changes were
     /// published.
     pub keys_received: bool,
@@ -362,7 +365,10 @@ impl<L: Replica> Engine<L> {
             // desktop uses (it used it before hearing of the drop): copy it out and send
             // the copy before that pack is deleted.
             report.chunks_rehomed = self.local.run(|l| l.rehome()).await?;
-            if report.chunks_rehomed > 0 {
+            // Records moved, or filed in a collection given keys, on a desktop that could
+            // not re-seal them: this one does, when it can.
+            report.documents_resealed = self.local.run(|l| l.reconcile_sealing()).await?;
+            if report.chunks_rehomed > 0 || report.documents_resealed > 0 {
                 push::push(self, &mut report).await?;
             }
         }

@@ -96,7 +96,42 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                 ],
             )?;
             super::jobs::queue_version(tx, v.id, s.wall_ms())?;
+            // A re-sealing of it that arrived first (made on a desktop that had it).
+            let later: Option<String> = tx
+                .prepare_cached(
+                    "SELECT body FROM ops WHERE kind = 'version_resealed' AND verdict IS NULL
+                     AND json_extract(body, '$.version') = ?1 ORDER BY stamp DESC LIMIT 1",
+                )?
+                .query_row([v.id.to_string()], |r| r.get(0))
+                .optional()?;
+            if let Some(body) = later {
+                project(tx, &serde_json::from_str(&body)?)?;
+            }
             refresh(tx, *doc)?;
+        }
+        OpKind::VersionResealed {
+            doc: _,
+            version,
+            manifest,
+            content_hash,
+            key: sealed_under,
+        } => {
+            // The later re-sealing wins, whatever order they arrive in.
+            tx.execute(
+                "UPDATE versions SET manifest = ?2, content_hash = ?3, content_key = ?4,
+                     sealed_stamp = ?5
+                 WHERE id = ?1 AND (sealed_stamp IS NULL OR sealed_stamp < ?5)",
+                params![
+                    version.to_string(),
+                    manifest.to_bytes(),
+                    &content_hash.0[..],
+                    sealed_under
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()?,
+                    key,
+                ],
+            )?;
         }
         OpKind::FieldSet {
             doc,

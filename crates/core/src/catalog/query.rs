@@ -520,6 +520,39 @@ impl Catalog {
         Ok(packs)
     }
 
+    /// Documents with a version whose content is under another collection's key than the
+    /// one the document is in (`None`: "all"), where that collection is one of `keyed`
+    /// or the content is under a collection's key: what re-sealing would change.
+    pub fn missealed(
+        &self,
+        keyed: &std::collections::BTreeSet<String>,
+    ) -> Result<Vec<(DocId, Option<String>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT v.doc, d.collection, json_extract(v.content_key, '$.collection')
+             FROM versions v JOIN documents d ON d.id = v.doc
+             WHERE coalesce(json_extract(v.content_key, '$.collection'), 'all')
+                 != coalesce(d.collection, 'all')
+             ORDER BY v.doc",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        let mut out: Vec<(DocId, Option<String>)> = Vec::new();
+        for row in rows {
+            let (doc, collection, sealed) = row?;
+            let due = sealed.is_some() || collection.as_ref().is_some_and(|c| keyed.contains(c));
+            let doc: DocId = doc.parse()?;
+            if due && out.last().is_none_or(|(d, _)| *d != doc) {
+                out.push((doc, collection));
+            }
+        }
+        Ok(out)
+    }
+
     /// The packs sealed under a collection's key, with it (every other pack is under the
     /// library's own).
     pub fn pack_keys(&self) -> Result<std::collections::HashMap<PackId, ContentKey>> {

@@ -340,6 +340,12 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE versions ADD COLUMN content_key TEXT;
     ALTER TABLE packs ADD COLUMN content_key TEXT;
     "#,
+    // 20: the stamp of the re-sealing a version's content is (NULL: as it was added);
+    // re-sealings are found again when their version arrives after them.
+    r#"
+    ALTER TABLE versions ADD COLUMN sealed_stamp TEXT;
+    CREATE INDEX ops_resealed ON ops(seq) WHERE kind = 'version_resealed';
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -727,3 +727,41 @@ fn a_segment_off_its_devices_chain_is_refused() {
         Some(linked.digest().unwrap())
     );
 }
+
+/// Two re-sealings of one version (a record moved twice, on two desktops) and the version
+/// itself, in any order: the later re-sealing is the version's content everywhere.
+#[test]
+fn the_later_resealing_counts_whatever_order_it_arrives_in() {
+    use crate::format::collection_keys::ContentKey;
+    let (dir, _ca, mut cb, doc, v1, mut ops) = shared_document(|_| Vec::new());
+    let reseal = |n: u8, collection: &str| OpKind::VersionResealed {
+        doc,
+        version: v1,
+        manifest: Manifest::default(),
+        content_hash: ContentHash([n; 32]),
+        key: Some(ContentKey {
+            collection: collection.into(),
+            epoch: 0,
+        }),
+    };
+    ops.extend(cb.commit(vec![reseal(7, "Science")]).unwrap());
+    // The second desktop had the first re-sealing: its own is later.
+    let mut cc = catalog(&dir, "c.sqlite", DeviceId::new());
+    cc.apply_ops(&ops).unwrap();
+    ops.extend(cc.commit(vec![reseal(8, "History")]).unwrap());
+    for seed in 1..12u64 {
+        let mut shuffled = ops.clone();
+        let mut s = seed;
+        for i in (1..shuffled.len()).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let mut c = catalog(&dir, &format!("s{seed}.sqlite"), DeviceId::new());
+        for op in &shuffled {
+            c.apply_ops(std::slice::from_ref(op)).unwrap();
+        }
+        let v = c.versions(doc).unwrap().pop().unwrap();
+        assert_eq!(v.content_hash, ContentHash([8; 32]), "seed {seed}");
+        assert_eq!(v.content_key.unwrap().collection, "History", "seed {seed}");
+    }
+}

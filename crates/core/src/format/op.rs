@@ -476,6 +476,18 @@ pub enum OpKind {
     CollectionKeys {
         keys: SignedEpochKeys,
     },
+    /// The content of `version` is now the copy sealed under `key` (a collection's, or
+    /// the library's own when `None`): the chunks of `manifest`, hashing to
+    /// `content_hash` under that key. Made when a document moves to another collection;
+    /// of two for one version, the later stamp's counts.
+    VersionResealed {
+        doc: DocId,
+        version: VersionId,
+        manifest: Manifest,
+        content_hash: ContentHash,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        key: Option<ContentKey>,
+    },
 }
 
 impl OpKind {
@@ -490,7 +502,8 @@ impl OpKind {
             | Self::Trashed { doc, .. }
             | Self::Untrashed { doc, .. }
             | Self::Purged { doc, .. }
-            | Self::DocumentSubjectSet { doc, .. } => Some(*doc),
+            | Self::DocumentSubjectSet { doc, .. }
+            | Self::VersionResealed { doc, .. } => Some(*doc),
             Self::PackAdded { .. }
             | Self::PackDropped { .. }
             | Self::Audit { .. }
@@ -537,6 +550,7 @@ impl OpKind {
             Self::Invited { .. } => "invited",
             Self::InvitationWithdrawn { .. } => "invitation_withdrawn",
             Self::CollectionKeys { .. } => "collection_keys",
+            Self::VersionResealed { .. } => "version_resealed",
         }
     }
 }

@@ -194,13 +194,16 @@ impl Library {
             "new keys for the collections {} sealed to the people who may read them",
             names.join(", ")
         ))?);
-        self.commit(ops)
+        self.commit(ops)?;
+        // Records filed in a collection before it had keys go under its first one.
+        self.reconcile_sealing()?;
+        Ok(())
     }
 }
 
 /// The collections to keep keys for: those a department member's grant names and those
 /// keyed before (a collection whose last member left keeps being keyed: its records stay).
-fn keyed(registry: &Registry, objects: &[SignedEpochKeys]) -> BTreeSet<String> {
+pub(super) fn keyed(registry: &Registry, objects: &[SignedEpochKeys]) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = registry
         .members()
         .filter(|g| g.role == Role::DepartmentStaff)

@@ -186,8 +186,18 @@ impl Library {
             (FieldKey::Custom(_), v) => v,
             (_, v) => v.map(|v| FieldValue::Text(v.display())),
         };
-        let audit = self.audit_op(AuditAction::Edited, Some(doc), None, Some(detail))?;
-        self.commit(vec![OpKind::FieldSet { doc, key, value }, audit])
+        // Moving a record to another collection re-seals its content under that
+        // collection's key, in the same commit.
+        let mut ops = match (&key, &value) {
+            (FieldKey::Collection, v) => {
+                let to = v.as_ref().map(FieldValue::display);
+                self.reseal_ops(doc, to.as_deref())?
+            }
+            _ => Vec::new(),
+        };
+        ops.push(OpKind::FieldSet { doc, key, value });
+        ops.push(self.audit_op(AuditAction::Edited, Some(doc), None, Some(detail))?);
+        self.commit(ops)
     }
 
     /// Move a document to the trash (reversible).

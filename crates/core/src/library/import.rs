@@ -767,6 +767,10 @@ impl Library {
             c.to_flusher = None;
             result
         })?;
-        Ok(c.report)
+        let report = c.report;
+        // A rule that filed a new record into another collection than the one its content
+        // was sealed for: re-sealed now, on the desktop that has it.
+        self.reconcile_sealing()?;
+        Ok(report)
     }
 }

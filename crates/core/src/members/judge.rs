@@ -74,17 +74,23 @@ impl Registry {
             })
             .collect();
         for kind in kinds {
-            if let OpKind::FieldSet {
-                doc,
-                key: FieldKey::Collection,
-                value,
-            } = kind
-            {
-                let to = match value {
+            let to = match kind {
+                OpKind::FieldSet {
+                    key: FieldKey::Collection,
+                    value,
+                    ..
+                } => match value {
                     Some(FieldValue::Text(c)) => c.clone(),
                     _ => ALL_COLLECTION.into(),
-                };
-                collection.entry(*doc).or_default().push(to);
+                },
+                // Content sealed under a collection's key goes to that collection.
+                OpKind::VersionResealed { key, .. } => key
+                    .as_ref()
+                    .map_or_else(|| ALL_COLLECTION.into(), |k| k.collection.clone()),
+                _ => continue,
+            };
+            if let Some(doc) = doc_of(kind) {
+                collection.entry(doc).or_default().push(to);
             }
         }
         for kind in kinds {

@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use dossier_core::{DeviceId, Op, OpKind, Role, Segment, open_epochs, sign_batch};
+use dossier_core::{
+    DeviceId, FieldKey, FieldValue, Op, OpKind, Role, Segment, open_epochs, sign_batch,
+};
 
 use super::signed::{identity, person, relay, stamp};
 use super::*;
@@ -289,4 +291,74 @@ fn the_collections_fixture_still_opens_each_record_for_its_readers() {
         assert!(report.is_clean(), "{who}: {report:?}");
         assert_eq!(report.sealed_elsewhere_packs, 0, "{who}");
     }
+}
+
+#[test]
+fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bo, mut cy) = school(t.path());
+    let text = b"minutes of the science department meeting";
+    let doc = imported(&import(
+        &mut ann,
+        &[write(t.path(), "minutes.txt", text)],
+        &ImportOptions::default(),
+    ))[0];
+    assert_eq!(ann.version(doc, None).unwrap().content_key, None);
+
+    // Ann moves it to Science: in the same commit, its content is copied under Science's
+    // key; Cy, who could read it in "all", opens nothing of it now; Bo does.
+    ann.set_field(
+        doc,
+        FieldKey::Collection,
+        Some(FieldValue::Text("Science".into())),
+    )
+    .unwrap();
+    let key = ann.version(doc, None).unwrap().content_key.unwrap();
+    assert_eq!(key.collection, "Science");
+    relay(&mut ann, &mut [&mut bo, &mut cy]);
+    share_packs(&ann, &bo);
+    share_packs(&ann, &cy);
+    assert_eq!(content(&bo, doc, None), text);
+    assert_eq!(content(&ann, doc, None), text);
+    let theirs = cy.version(doc, None).unwrap();
+    assert_eq!(theirs.content_key, Some(key));
+    assert!(matches!(
+        cy.write_version(&theirs, &mut Vec::new()),
+        Err(Error::CollectionKeyUnavailable { .. })
+    ));
+    assert!(cy.held_batches().unwrap().is_empty());
+    assert!(bo.verify(&mut |_| {}).unwrap().is_clean());
+
+    // A record filed in a collection before it had keys is sealed under its first key
+    // once a department member is given it.
+    let report = import(
+        &mut ann,
+        &[write(t.path(), "recital.txt", b"spring recital programme")],
+        &ImportOptions::default(),
+    );
+    let recital = imported(&report)[0];
+    ann.set_field(
+        recital,
+        FieldKey::Collection,
+        Some(FieldValue::Text("Music".into())),
+    )
+    .unwrap();
+    assert_eq!(ann.version(recital, None).unwrap().content_key, None);
+    ann.add_person(
+        "Di",
+        "di's own passphrase",
+        FAST,
+        Role::DepartmentStaff,
+        &["Music".into()],
+    )
+    .unwrap();
+    let key = ann.version(recital, None).unwrap().content_key.unwrap();
+    assert_eq!((key.collection.as_str(), key.epoch), ("Music", 0));
+    assert_eq!(content(&ann, recital, None), b"spring recital programme");
+    relay(&mut ann, &mut [&mut cy]);
+    share_packs(&ann, &cy);
+    assert!(matches!(
+        cy.write_version(&cy.version(recital, None).unwrap(), &mut Vec::new()),
+        Err(Error::CollectionKeyUnavailable { .. })
+    ));
 }

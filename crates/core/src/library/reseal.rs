@@ -1,0 +1,127 @@
+//! Moving a record between collections re-seals it (issue 21, step 3): each version whose
+//! content is under another collection's key than its document's is copied, chunk by
+//! chunk, under the key of the collection it is in now (new chunk ids, a new keyed content
+//! hash, new packs of that collection only), and `OpKind::VersionResealed` points the
+//! version at the copy. The old chunks are left to prune.
+//!
+//! **Invariant:** a version's content is readable by exactly the readers of its
+//! document's collection once the move is committed: the re-sealed copies are durable
+//! before the operations naming them, and a move made here commits its re-sealing with it.
+
+use super::Library;
+use crate::error::{Error, Result};
+use crate::format::collection_keys::ContentKey;
+use crate::format::manifest::Manifest;
+use crate::format::op::{AuditAction, OpKind};
+use crate::format::pack::encode_index;
+use crate::format::subject::ALL_COLLECTION;
+use crate::ids::DocId;
+use crate::store::{PACK_TARGET, PackReader, PackWriter, open_chunk, seal_chunk};
+
+impl Library {
+    /// The operations that re-seal every version of `doc` whose content is not under the
+    /// key of `collection` (`None`: "all"): the new packs' `PackAdded`s, then one
+    /// `VersionResealed` per version. The packs are written and durable on return.
+    pub(super) fn reseal_ops(&self, doc: DocId, collection: Option<&str>) -> Result<Vec<OpKind>> {
+        let (key, crypto) = self.sealing_for(collection)?;
+        let target = key.as_ref().map(|k| k.collection.as_str());
+        let mut packs = Vec::new();
+        let mut resealed = Vec::new();
+        let mut reader = PackReader::new(self.store());
+        let mut writer: Option<PackWriter> = None;
+        for v in self.catalog().versions(doc)? {
+            if v.content_key.as_ref().map(|k| k.collection.as_str()) == target {
+                continue;
+            }
+            let old = self.crypto_for(v.content_key.as_ref())?;
+            let mut hasher = crypto.content_hasher();
+            let mut manifest = Manifest::default();
+            for (id, len) in &v.manifest.chunks {
+                let loc = self.catalog().chunk(id)?.ok_or(Error::MissingChunk(*id))?;
+                let data = open_chunk(&old, id, &reader.read(&loc)?, *len)?;
+                hasher.update(&data);
+                let sealed = seal_chunk(&crypto, crypto.chunk_id(&data), &data);
+                manifest.chunks.push((sealed.id, *len));
+                let w = match &mut writer {
+                    Some(w) => w,
+                    None => writer.insert(self.store().pack_writer()?),
+                };
+                w.add(&sealed)?;
+                if w.len() >= PACK_TARGET {
+                    let full = writer.take().expect("set above");
+                    packs.push(self.finished(full, &key)?);
+                }
+            }
+            resealed.push(OpKind::VersionResealed {
+                doc,
+                version: v.id,
+                manifest,
+                content_hash: hasher.finalize(),
+                key: key.clone(),
+            });
+        }
+        if let Some(w) = writer {
+            packs.push(self.finished(w, &key)?);
+        }
+        packs.extend(resealed);
+        Ok(packs)
+    }
+
+    fn finished(&self, w: PackWriter, key: &Option<ContentKey>) -> Result<OpKind> {
+        let done = w.finish(&*self.crypto_for(key.as_ref())?)?;
+        Ok(OpKind::PackAdded {
+            pack: done.id,
+            size: done.size,
+            index: encode_index(&done.entries),
+            key: key.clone(),
+        })
+    }
+
+    /// Re-seal, in one commit with an audit event each, the documents whose content is
+    /// not under the key of the collection they are in now (filed there by a rule, moved
+    /// on a desktop that could not re-seal them, or in a collection given keys since) and
+    /// that this desktop can re-seal: it opens both keys, holds (or can fetch) the
+    /// content, and its person may file the document there. The others are left to a
+    /// desktop that can. Returns how many were re-sealed.
+    pub fn reconcile_sealing(&mut self) -> Result<u64> {
+        if !self.is_writer() || self.person.is_none() {
+            return Ok(0);
+        }
+        let Some(registry) = self.registry()? else {
+            return Ok(0);
+        };
+        let keyed = super::collection_keys::keyed(&registry, &self.catalog().collection_keys()?);
+        let mut ops = Vec::new();
+        let mut count = 0;
+        for (doc, collection) in self.catalog().missealed(&keyed)? {
+            let made = match self.reseal_ops(doc, collection.as_deref()) {
+                Ok(made) => made,
+                Err(
+                    Error::CollectionKeyUnavailable { .. }
+                    | Error::MissingChunk(_)
+                    | Error::MissingPack(_)
+                    | Error::Fetch { .. },
+                ) => continue,
+                Err(e) => return Err(e),
+            };
+            if made.is_empty() || self.check_may(&made).is_err() {
+                continue;
+            }
+            count += 1;
+            ops.extend(made);
+            ops.push(self.audit_op(
+                AuditAction::KeysChanged,
+                Some(doc),
+                None,
+                Some(format!(
+                    "content sealed under the key of collection {}",
+                    collection.as_deref().unwrap_or(ALL_COLLECTION)
+                )),
+            )?);
+        }
+        if !ops.is_empty() {
+            self.commit(ops)?;
+        }
+        Ok(count)
+    }
+}
