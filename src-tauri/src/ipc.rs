@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 pub use access::{
-    Ability, AccessState, HeldChange, InvitationOffer, InvitationView, NewInvitationView,
-    StaffMember,
+    Ability, AccessState, CollectionKeysView, HeldChange, InvitationOffer, InvitationView,
+    NewInvitationView, StaffMember,
 };
 pub use fields::{TypeField, TypeFields};
 pub use people::{People, PersonDossier, PersonEdit, Requirements, RosterOutcome};

@@ -49,6 +49,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::access::access,
             commands::access::staff,
             commands::access::held_changes,
+            commands::access::collection_keys,
             commands::access::take_ownership,
             commands::access::add_staff,
             commands::access::set_staff_role,

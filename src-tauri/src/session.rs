@@ -69,9 +69,33 @@ impl Session {
     }
 
     /// Note who is signed in on the writer now (after the library became kept by its
-    /// people, its first owner signed in on the spot).
-    pub fn set_person(&self, person: Option<PublicIdentity>) {
+    /// people, its first owner signed in on the spot), and open the readers again from
+    /// the writer, so they open the collections that person was given.
+    pub async fn set_person(&self, person: Option<PublicIdentity>) -> AppResult<()> {
         *self.person.lock().unwrap_or_else(PoisonError::into_inner) = person;
+        let fresh = self
+            .as_person(|lib| {
+                (0..READERS)
+                    .map(|_| lib.reader().map_err(AppError::from))
+                    .collect::<AppResult<Vec<_>>>()
+            })
+            .await?;
+        // Every reader back in the pool first: none is in use while they are swapped.
+        let all = Arc::clone(&self.readers.free)
+            .acquire_many_owned(READERS as u32)
+            .await
+            .map_err(|_| AppError::not_open())?;
+        let old = std::mem::replace(
+            &mut *self
+                .readers
+                .idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+            fresh,
+        );
+        drop(all);
+        drop(old);
+        Ok(())
     }
 
     /// Finish every change queued so far, then close the library (releasing the writer

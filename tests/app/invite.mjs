@@ -104,6 +104,13 @@ try {
   await waitForText(d, "staff", (t) => t.includes("Dee Park") && t.includes("science"), "Dee is let in");
   await waitForText(d, "invitations", (t) => t.includes("joined"), "the invitation is used");
   await waitForText(d, "sync-status", (t) => t.startsWith("Synced"), "her access reached the shared storage");
+  // Science has a key of its own, given to Dee and to Ann, whose desktop can open it.
+  await waitForText(
+    d,
+    "collection-keys",
+    (t) => t.includes("science") && t.includes("Dee Park") && t.includes("Ann Lee") && t.includes("can read"),
+    "the collection's key is shown",
+  );
   await shot(d, "confirmed");
 } finally {
   await d.quit();

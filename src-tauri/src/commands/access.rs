@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 
 use super::{change, parse_id};
 use crate::error::{AppError, AppResult};
-use crate::ipc::{Ability, AccessState, HeldChange, StaffMember};
+use crate::ipc::{Ability, AccessState, CollectionKeysView, HeldChange, StaffMember};
 use crate::state::{AppState, Phase};
 
 fn member_id(s: &str) -> AppResult<MemberId> {
@@ -106,6 +106,37 @@ pub async fn held_changes(state: State<'_, AppState>) -> AppResult<Vec<HeldChang
         .await
 }
 
+/// Each collection with keys of its own: its newest key, who it is sealed to, and whether
+/// the person signed in can open it.
+#[tauri::command]
+#[specta::specta]
+pub async fn collection_keys(state: State<'_, AppState>) -> AppResult<Vec<CollectionKeysView>> {
+    state
+        .session()?
+        .read(|lib| {
+            let names: std::collections::HashMap<MemberId, String> = lib
+                .people()?
+                .into_iter()
+                .map(|p| (p.member, p.name))
+                .collect();
+            Ok(lib
+                .collection_access()?
+                .into_iter()
+                .map(|a| CollectionKeysView {
+                    epoch: u32::try_from(a.epoch).unwrap_or(u32::MAX),
+                    readers: a
+                        .readers
+                        .iter()
+                        .map(|m| names.get(m).cloned().unwrap_or_else(|| m.to_string()))
+                        .collect(),
+                    readable: !a.readable.is_empty(),
+                    collection: a.collection,
+                })
+                .collect())
+        })
+        .await
+}
+
 /// Keep the library by its people, owned by `name` (who is signed in at once): from now
 /// on each person signs in with their own passphrase.
 #[tauri::command]
@@ -121,7 +152,7 @@ pub async fn take_ownership(
         lib.become_owner(&name, &passphrase, KdfParams::default())
     })
     .await?;
-    state.session()?.set_person(Some(me));
+    state.session()?.set_person(Some(me)).await?;
     Ok(())
 }
 

@@ -88,6 +88,18 @@ pub struct HeldChange {
     pub documents: u32,
 }
 
+/// A collection's keys as the People and access screen shows them.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CollectionKeysView {
+    pub collection: String,
+    /// Its newest key: 0 for the first, one more each time who may read it changed.
+    pub epoch: u32,
+    /// Who its newest key is sealed to, by name.
+    pub readers: Vec<String>,
+    /// Whether the person signed in here can open its records.
+    pub readable: bool,
+}
+
 /// An invitation just made: the one-time code to hand the person yourself.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct NewInvitationView {

@@ -74,6 +74,17 @@ export type ChecklistItem = {
 	documents: string[],
 };
 
+/**  A collection's keys as the People and access screen shows them. */
+export type CollectionKeysView = {
+	collection: string,
+	/**  Its newest key: 0 for the first, one more each time who may read it changed. */
+	epoch: number,
+	/**  Who its newest key is sealed to, by name. */
+	readers: string[],
+	/**  Whether the person signed in here can open its records. */
+	readable: boolean,
+};
+
 /**  Two versions side by side. */
 export type Comparison = {
 	old: Version,

@@ -6,7 +6,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, describe } from "../api";
-import type { HeldChange, Role, StaffMember } from "../bindings";
+import type { CollectionKeysView, HeldChange, Role, StaffMember } from "../bindings";
 import { ErrorNote } from "../components/ErrorNote";
 import { ConfirmButton } from "../components/Confirm";
 import { InvitationList, InvitePerson } from "../components/Invitations";
@@ -51,6 +51,7 @@ export function Access() {
         </tbody>
       </table>
       <HeldChanges />
+      <CollectionKeys />
       <ChangePassphrase />
       {access.manage_people.allowed && <InvitationList />}
       {access.manage_people.allowed ? (
@@ -88,6 +89,43 @@ function HeldChanges() {
           </li>
         ))}
       </ul>
+    </section>
+  );
+}
+
+/** Each collection's own key: who it is sealed to, and whether this person can open its records. */
+function CollectionKeys() {
+  const keys = useQuery({ queryKey: ["library", "collection-keys"], queryFn: () => commands.collectionKeys() });
+  if (keys.isError) return <ErrorNote {...describe(keys.error)} />;
+  const list = keys.data ?? [];
+  if (list.length === 0) return null;
+  return (
+    <section className="card collection-keys" data-testid="collection-keys">
+      <h2>Collections and their keys</h2>
+      <p className="muted small">
+        A collection's records are sealed with its own key, given only to the people who may read them. When someone
+        leaves or moves, the collection gets a new key for everything written after.
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th>Collection</th>
+            <th>Key</th>
+            <th>Given to</th>
+            <th>You</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((k: CollectionKeysView) => (
+            <tr key={k.collection} data-collection={k.collection}>
+              <td>{k.collection}</td>
+              <td>{k.epoch + 1}</td>
+              <td>{k.readers.join(", ")}</td>
+              <td data-testid="readable">{k.readable ? "can read" : "cannot read"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -753,7 +753,9 @@ fn the_later_resealing_counts_whatever_order_it_arrives_in() {
         let mut shuffled = ops.clone();
         let mut s = seed;
         for i in (1..shuffled.len()).rev() {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             shuffled.swap(i, (s >> 33) as usize % (i + 1));
         }
         let mut c = catalog(&dir, &format!("s{seed}.sqlite"), DeviceId::new());
