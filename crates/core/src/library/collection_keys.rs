@@ -39,7 +39,8 @@ pub struct CollectionAccess {
 
 impl Library {
     /// Every collection with keys, with who may read it and what the signed-in person
-    /// can open. "all" is not listed: its key is the library's own.
+    /// can open. "all" is listed once it has keys of its own (someone who held the
+    /// library's key left); until then its key is the library's.
     pub fn collection_access(&self) -> Result<Vec<CollectionAccess>> {
         let Some(registry) = self.registry()? else {
             return Ok(Vec::new());
@@ -128,17 +129,16 @@ impl Library {
 
     /// The key new content of `collection` (`None`: "all") is sealed under: the newest
     /// epoch of a collection with keys; the library's own for one without (a library
-    /// without people, or a collection no department member was given). A collection
-    /// that should have keys and whose keys have not reached this desktop is
+    /// without people, a collection no department member was given, "all" while everyone
+    /// given the library's key still reads every record). A collection that should have
+    /// keys and whose keys have not reached this desktop is
     /// [`Error::CollectionKeyUnavailable`], never sealed under the library's key.
     pub(crate) fn sealing_for(
         &self,
         collection: Option<&str>,
     ) -> Result<(Option<ContentKey>, Arc<Crypto>)> {
         let own = || Ok((None, Arc::clone(&self.crypto)));
-        let Some(collection) = collection.filter(|c| *c != ALL_COLLECTION) else {
-            return own();
-        };
+        let collection = collection.unwrap_or(ALL_COLLECTION);
         let Some(registry) = self.registry()? else {
             return own();
         };
@@ -201,14 +201,21 @@ impl Library {
     }
 }
 
-/// The collections to keep keys for: those a department member's grant names and those
-/// keyed before (a collection whose last member left keeps being keyed: its records stay).
+/// The collections to keep keys for: those a department member's grant names, those
+/// keyed before (a collection whose last member left keeps being keyed: its records stay),
+/// and "all" once someone given the library's own key left
+/// ([`Registry::outlived_library_key`]).
 pub(super) fn keyed(registry: &Registry, objects: &[SignedEpochKeys]) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = registry
         .members()
         .filter(|g| g.role == Role::DepartmentStaff)
         .flat_map(|g| g.collections.iter().cloned())
         .collect();
+    if registry.outlived_library_key() {
+        names.insert(ALL_COLLECTION.to_owned());
+    } else {
+        names.remove(ALL_COLLECTION);
+    }
     names.extend(
         objects
             .iter()
@@ -216,7 +223,6 @@ pub(super) fn keyed(registry: &Registry, objects: &[SignedEpochKeys]) -> BTreeSe
             .filter(|e| e.library == registry.library())
             .map(|e| e.collection),
     );
-    names.remove(ALL_COLLECTION);
     names
 }
 

@@ -698,6 +698,9 @@ impl Library {
                 .into_iter()
                 .find_map(|(_, c)| c),
         };
+        // Someone who may not file there (removed, or another department's) hears that,
+        // rather than that its key was not given to them.
+        self.may_edit_in(collection.as_deref())?;
         let (content_key, crypto) = self.sealing_for(collection.as_deref())?;
         let (pack_tx, pack_rx) = bounded::<PackWriter>(PACKS_IN_FLIGHT - 1);
         // Unbounded so the flusher never blocks on a committer that stopped on an error.

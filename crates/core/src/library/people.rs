@@ -404,6 +404,22 @@ impl Library {
             .and_then(|g| g.collections.first().cloned()))
     }
 
+    /// In a library kept by its people, that the signed-in person may add and change
+    /// records in `collection` (`None`: "all"); nothing is checked in one without people.
+    pub(super) fn may_edit_in(&self, collection: Option<&str>) -> Result<()> {
+        let Some(registry) = self.registry()? else {
+            return Ok(());
+        };
+        let person = self.person.as_ref().ok_or(Error::SignInRequired {
+            what: Permission::Edit.name(),
+        })?;
+        registry.may(
+            person.public().member,
+            Permission::Edit,
+            Some(collection.unwrap_or(crate::format::subject::ALL_COLLECTION)),
+        )
+    }
+
     /// Whether the signed-in person may export `docs` (an export is audited after it is
     /// written; this asks first, so a refused export writes nothing).
     pub(super) fn may_export(&self, docs: &[DocId]) -> Result<()> {

@@ -34,6 +34,28 @@ impl Registry {
             .collect()
     }
 
+    /// Whether someone who was given the library's own key (every member is, through the
+    /// key slot their desktop joins with) is no longer a member with those keys, or no
+    /// longer reads every record: from then on, records filed in "all" need a key of
+    /// their own, rotated like a collection's, so what is written after is sealed to
+    /// the people who read every record now and to no one who left.
+    pub fn outlived_library_key(&self) -> bool {
+        let reads_all = |g: &super::Grant| g.role != Role::DepartmentStaff;
+        self.history.iter().any(|(member, tenures)| {
+            let now = self.current(*member);
+            tenures
+                .iter()
+                .filter_map(|t| t.grant.as_ref())
+                .any(|then| match now {
+                    None => true,
+                    Some(now) => {
+                        now.identity.binding() != then.identity.binding()
+                            || (reads_all(then) && !reads_all(now))
+                    }
+                })
+        })
+    }
+
     /// Epoch `epoch` of `collection`'s key: `key` sealed to each of its
     /// [`Registry::readers`], and `previous` (epoch `epoch - 1`'s key) sealed under it,
     /// made and signed by `by`, an owner now.

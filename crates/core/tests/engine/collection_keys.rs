@@ -106,8 +106,17 @@ fn each_collection_is_sealed_to_its_readers_and_sealed_anew_when_they_change() {
 
     // Bo leaves: Science is sealed anew without him; Admissions, which he never read,
     // is not. His keys open the epoch he had, and nothing after.
+    // Bo held the library's own key, so "all" gets keys of its own too (see
+    // `once_someone_leaves_...`).
     ann.remove_person(bo_id).unwrap();
-    assert_eq!(readable(&ann), both(upto(s + 1), upto(a)));
+    let with_all = |mut m: BTreeMap<String, Vec<u64>>, all: Vec<u64>| {
+        m.insert("all".into(), all);
+        m
+    };
+    assert_eq!(
+        readable(&ann),
+        with_all(both(upto(s + 1), upto(a)), vec![0])
+    );
     assert!(!newest(&ann, "Science").readers.contains(&bo_id));
     let registry = ann.registry().unwrap().unwrap();
     let objects = ann.catalog().collection_keys().unwrap();
@@ -122,8 +131,11 @@ fn each_collection_is_sealed_to_its_readers_and_sealed_anew_when_they_change() {
     ann.set_role(cy_id, Role::DepartmentStaff, &science())
         .unwrap();
     relay(&mut ann, &mut [&mut cy]);
-    assert_eq!(readable(&cy), both(upto(s + 2), upto(a)));
-    assert_eq!(readable(&ann), both(upto(s + 2), upto(a + 1)));
+    assert_eq!(readable(&cy), with_all(both(upto(s + 2), upto(a)), vec![]));
+    assert_eq!(
+        readable(&ann),
+        with_all(both(upto(s + 2), upto(a + 1)), vec![0])
+    );
     assert!(cy.held_batches().unwrap().is_empty());
 }
 
@@ -361,4 +373,88 @@ fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
         cy.write_version(&cy.version(recital, None).unwrap(), &mut Vec::new()),
         Err(Error::CollectionKeyUnavailable { .. })
     ));
+}
+
+/// Everyone who joins is given the library's own key, under which "all" was sealed. Once
+/// one of them leaves, "all" gets keys of its own, sealed to the people who read every
+/// record now: what is filed after is unreadable to the person who left (their copy of
+/// the library's key opens only what came before), and to department staff.
+#[test]
+fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not_given() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bo, _) = school(t.path());
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut dan = Library::join(&t.path().join("dan"), &objects, &person("Dan", DAN)).unwrap();
+    // Dan's desktop catches up with what Ann's had sent before it joined.
+    let device = ann.device_id();
+    for seq in 1..=ann.segments().unwrap()[&device] {
+        let body = ann.rebuild_segment(device, seq).unwrap().unwrap();
+        let segment = dan.open_segment(device, seq, &body).unwrap();
+        dan.apply_segment(&segment).unwrap();
+    }
+    relay(&mut ann, &mut [&mut dan, &mut bo]);
+    let before = b"class list of year 9, autumn term";
+    let old = imported(&import(
+        &mut ann,
+        &[write(t.path(), "before.txt", before)],
+        &ImportOptions::default(),
+    ))[0];
+    // While everyone given the library's key still reads every record, "all" has none.
+    assert_eq!(ann.version(old, None).unwrap().content_key, None);
+    assert!(!readable(&ann).contains_key("all"));
+
+    let dan_id = dan.person().unwrap().member;
+    let dan_keys = identity(&ann, "Dan", DAN);
+    ann.remove_person(dan_id).unwrap();
+    let all = newest(&ann, "all");
+    assert_eq!(all.epoch, 0);
+    assert!(!all.readers.contains(&dan_id));
+    assert!(!all.readers.contains(&bo.person().unwrap().member));
+    assert_eq!(all.readable, [0]);
+
+    let after = b"disciplinary note filed after Dan left";
+    let new = imported(&import(
+        &mut ann,
+        &[write(t.path(), "after.txt", after)],
+        &ImportOptions::default(),
+    ))[0];
+    let key = ann.version(new, None).unwrap().content_key.unwrap();
+    assert_eq!((key.collection.as_str(), key.epoch), ("all", 0));
+    assert_eq!(content(&ann, new, None), after);
+    // A new version of a record filed before is sealed under the new key too.
+    let v2 = write(
+        t.path(),
+        "before-v2.txt",
+        b"class list of year 9, corrected",
+    );
+    ann.add_version(old, &v2, None, &mut |_| {}).unwrap();
+    assert_eq!(
+        ann.version(old, None).unwrap().content_key,
+        Some(key.clone())
+    );
+
+    // Dan's desktop receives everything (as from a bucket he still has credentials for):
+    // what was filed before still opens with his copy of the library's key; nothing
+    // after does, and on the bytes his own keys open no key of "all".
+    relay(&mut ann, &mut [&mut dan, &mut bo]);
+    share_packs(&ann, &dan);
+    share_packs(&ann, &bo);
+    assert_eq!(content(&dan, old, Some(1)), before);
+    for (lib, who) in [(&dan, "Dan"), (&bo, "Bo")] {
+        for doc in [new, old] {
+            let refused = lib.write_version(&lib.version(doc, None).unwrap(), &mut Vec::new());
+            assert!(
+                matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
+                "{who}: {refused:?}"
+            );
+        }
+    }
+    let registry = ann.registry().unwrap().unwrap();
+    let sealed = ann.catalog().collection_keys().unwrap();
+    assert!(matches!(
+        open_epochs(&registry, &dan_keys, "all", &sealed),
+        Err(Error::NotPermitted { .. })
+    ));
+    // Nothing to re-seal: the records filed before stay under the library's key.
+    assert_eq!(ann.reconcile_sealing().unwrap(), 0);
 }

@@ -78,8 +78,11 @@ pub fn engine(remote: Box<dyn Remote>, lib: Library) -> Engine<Owned> {
     )
 }
 
+/// How [`state`] shows a version whose content this desktop's person may not open.
+pub const SEALED: &str = "(sealed)";
+
 /// Everything a user sees of a library: documents, tags, fields, versions and the bytes
-/// of every version.
+/// of every version ([`SEALED`] for one its person may not open).
 pub async fn state(e: &Engine<Owned>) -> String {
     e.local()
         .run(|l| {
@@ -96,13 +99,15 @@ pub async fn state(e: &Engine<Owned>) -> String {
                 );
                 for v in l.catalog().versions(d.id)? {
                     let mut bytes = Vec::new();
-                    l.write_version(&v, &mut bytes)?;
-                    out += &format!(
-                        "  {} {} {}\n",
-                        v.id,
-                        v.file_name,
-                        blake3::hash(&bytes).to_hex()
-                    );
+                    // Content under a key not sealed to the person here: `SEALED`.
+                    let content = match l.write_version(&v, &mut bytes) {
+                        Ok(_) => blake3::hash(&bytes).to_hex().to_string(),
+                        Err(dossier_core::Error::CollectionKeyUnavailable { .. }) => {
+                            SEALED.to_owned()
+                        }
+                        Err(e) => return Err(e),
+                    };
+                    out += &format!("  {} {} {content}\n", v.id, v.file_name);
                 }
             }
             let people = l.catalog().subjects(&dossier_core::SubjectFilter {
