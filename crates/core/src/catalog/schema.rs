@@ -346,6 +346,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE versions ADD COLUMN sealed_stamp TEXT;
     CREATE INDEX ops_resealed ON ops(seq) WHERE kind = 'version_resealed';
     "#,
+    // 21: every commit reads this device's newest audit event (`Catalog::audit_head`):
+    // found from the newest audit events down, not by sorting every operation.
+    r#"
+    CREATE INDEX ops_audit ON ops(stamp) WHERE kind = 'audit';
+    "#,
 ];
 
 /// The schema version this build creates and understands.
