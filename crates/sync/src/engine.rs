@@ -365,9 +365,10 @@ impl<L: Replica> Engine<L> {
             // desktop uses (it used it before hearing of the drop): copy it out and send
             // the copy before that pack is deleted.
             report.chunks_rehomed = self.local.run(|l| l.rehome()).await?;
-            // Records moved, or filed in a collection given keys, on a desktop that could
-            // not re-seal them: this one does, when it can.
-            report.documents_resealed = self.local.run(|l| l.reconcile_sealing()).await?;
+            // Epochs a people change received from elsewhere calls for (on an owner's
+            // desktop), and records moved, or filed in a collection given keys, on a
+            // desktop that could not re-seal them: this one does, when it can.
+            report.documents_resealed = self.local.run(|l| l.keep_keys()).await?;
             if report.chunks_rehomed > 0 || report.documents_resealed > 0 {
                 push::push(self, &mut report).await?;
             }

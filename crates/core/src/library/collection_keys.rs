@@ -159,6 +159,18 @@ impl Library {
         Ok((Some(key), crypto))
     }
 
+    /// Keep collections' keys and what is sealed under them as the people's chain asks:
+    /// on an owner's desktop, the epochs that are due (also those a crash, or a change
+    /// received from another owner's desktop, left unmade); then the records to seal
+    /// again ([`Library::reconcile_sealing`]). Returns how many records were re-sealed.
+    pub fn keep_keys(&mut self) -> Result<u64> {
+        if !self.is_writer() {
+            return Ok(0);
+        }
+        self.rekey_collections()?;
+        self.reconcile_sealing()
+    }
+
     /// On an owner's desktop: a new epoch for each collection whose readers are not the
     /// ones its newest epoch is sealed to (the first for a collection a grant names), in
     /// one batch. Elsewhere, nothing.
@@ -167,10 +179,12 @@ impl Library {
             return Ok(());
         };
         let made = match &self.person {
+            // An owner with the keys the registry knows: one whose keys were just given
+            // anew (an owner resetting their own) makes the epochs after signing in again.
             Some(me)
-                if registry
-                    .current(me.public().member)
-                    .is_some_and(|g| g.role == Role::Owner) =>
+                if registry.current(me.public().member).is_some_and(|g| {
+                    g.role == Role::Owner && g.identity.binding() == me.public().binding()
+                }) =>
             {
                 due_epochs(&registry, me, &self.catalog().collection_keys()?)?
             }

@@ -281,6 +281,13 @@ impl Library {
         kdf: KdfParams,
     ) -> Result<PublicIdentity> {
         self.writer()?;
+        if self.person.as_ref().map(|p| p.public().member) == Some(member) {
+            // Signed with the keys the statement retires, the change would be refused.
+            return Err(Error::MemberChangeRefused {
+                reason: "you cannot give yourself new keys: change your passphrase instead, \
+                         or ask another owner",
+            });
+        }
         let registry = self.registry()?.ok_or(Error::PeopleNotReceived)?;
         let grant = registry
             .current(member)

@@ -458,3 +458,20 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
     // Nothing to re-seal: the records filed before stay under the library's key.
     assert_eq!(ann.reconcile_sealing().unwrap(), 0);
 }
+
+/// An owner cannot give themself new keys (the statement would be signed with the keys it
+/// retires, and refused): they are told so, and nothing changes.
+#[test]
+fn an_owner_is_told_to_change_their_passphrase_rather_than_give_themself_new_keys() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _, _) = school(t.path());
+    let me = ann.person().unwrap().member;
+    let before = ann.registry().unwrap().unwrap().seq();
+    let refused = ann.reset_person(me, "ann's new passphrase", FAST);
+    assert!(
+        matches!(&refused, Err(Error::MemberChangeRefused { reason }) if reason.contains("change your passphrase")),
+        "{refused:?}"
+    );
+    assert_eq!(ann.registry().unwrap().unwrap().seq(), before);
+    assert!(ann.held_batches().unwrap().is_empty());
+}
