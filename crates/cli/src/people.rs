@@ -150,11 +150,7 @@ pub fn run(root: &Path, cmd: PeopleCommand) -> Result<u8> {
             } else if held.is_empty() {
                 println!("Every change received here was applied.");
             } else {
-                let names: std::collections::HashMap<_, _> = lib
-                    .people()?
-                    .into_iter()
-                    .map(|p| (p.member, p.name))
-                    .collect();
+                let names = lib.names_by_member()?;
                 for h in &held {
                     let who = match h.member {
                         Some(m) => names.get(&m).cloned().unwrap_or_else(|| m.to_string()),
@@ -180,11 +176,7 @@ pub fn run(root: &Path, cmd: PeopleCommand) -> Result<u8> {
             } else if access.is_empty() {
                 println!("No collection has keys of its own yet: every record is in \"all\".");
             } else {
-                let names: std::collections::HashMap<_, _> = lib
-                    .people()?
-                    .into_iter()
-                    .map(|p| (p.member, p.name))
-                    .collect();
+                let names = lib.names_by_member()?;
                 for a in &access {
                     let readers: Vec<String> = a
                         .readers

@@ -244,6 +244,19 @@ impl Catalog {
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
+
+    /// How SQLite runs `sql` with `params` (the detail of each step of `EXPLAIN QUERY
+    /// PLAN`): what tests check to see a query reads its index.
+    #[cfg(test)]
+    pub(crate) fn query_plan(&self, sql: &str, params: impl rusqlite::Params) -> Vec<String> {
+        self.conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(params, |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap()
+    }
 }
 
 #[cfg(test)]

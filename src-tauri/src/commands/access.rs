@@ -80,11 +80,7 @@ pub async fn held_changes(state: State<'_, AppState>) -> AppResult<Vec<HeldChang
     state
         .session()?
         .read(|lib| {
-            let names: std::collections::HashMap<MemberId, String> = lib
-                .people()?
-                .into_iter()
-                .map(|p| (p.member, p.name))
-                .collect();
+            let names = lib.names_by_member()?;
             lib.held_batches()?
                 .into_iter()
                 .map(|h| {
@@ -114,11 +110,7 @@ pub async fn collection_keys(state: State<'_, AppState>) -> AppResult<Vec<Collec
     state
         .session()?
         .read(|lib| {
-            let names: std::collections::HashMap<MemberId, String> = lib
-                .people()?
-                .into_iter()
-                .map(|p| (p.member, p.name))
-                .collect();
+            let names = lib.names_by_member()?;
             Ok(lib
                 .collection_access()?
                 .into_iter()

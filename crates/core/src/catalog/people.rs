@@ -256,14 +256,7 @@ mod tests {
             c.people_ops().unwrap().0,
             [earlier.public().clone(), owner.public().clone()]
         );
-        let plan: Vec<String> = c
-            .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {PEOPLE_MARK}"))
-            .unwrap()
-            .query_map([], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<std::result::Result<_, _>>()
-            .unwrap();
+        let plan = c.query_plan(PEOPLE_MARK, []);
         assert!(plan.iter().any(|p| p.contains("ops_people")), "{plan:?}");
     }
 }

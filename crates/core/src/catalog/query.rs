@@ -744,14 +744,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.audit_head().unwrap(), vec![0; 32]);
-        let plan: Vec<String> = c
-            .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {AUDIT_HEAD}"))
-            .unwrap()
-            .query_map(["x"], |r| r.get::<_, String>(3))
-            .unwrap()
-            .collect::<std::result::Result<_, _>>()
-            .unwrap();
+        let plan = c.query_plan(AUDIT_HEAD, ["x"]);
         assert!(plan.iter().any(|p| p.contains("ops_audit")), "{plan:?}");
         assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
     }

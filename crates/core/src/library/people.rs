@@ -101,6 +101,15 @@ impl Library {
         Ok(())
     }
 
+    /// Each current member's name by id, for showing who made or may read something.
+    pub fn names_by_member(&self) -> Result<std::collections::HashMap<MemberId, String>> {
+        Ok(self
+            .people()?
+            .into_iter()
+            .map(|p| (p.member, p.name))
+            .collect())
+    }
+
     /// The people of the library, owner first, then by name.
     pub fn people(&self) -> Result<Vec<PersonEntry>> {
         let Some(registry) = self.registry()? else {
