@@ -24,6 +24,7 @@ use crate::role::{Permission, Role};
 
 mod epochs;
 mod judge;
+pub(crate) use epochs::sealing_collection;
 pub use epochs::{newest_epoch, open_epochs};
 pub(crate) use judge::{Batch, Collections, doc_of, needs};
 pub use judge::{Verdict, sign_batch};
@@ -350,20 +351,6 @@ impl Registry {
             .find(|a| a.from_seq <= seq)?
             .grant
             .as_ref()
-    }
-
-    /// Every identity with which `member` was ever an owner.
-    pub(crate) fn owner_identities(
-        &self,
-        member: MemberId,
-    ) -> impl Iterator<Item = &PublicIdentity> {
-        self.history
-            .get(&member)
-            .into_iter()
-            .flatten()
-            .filter_map(|t| t.grant.as_ref())
-            .filter(|g| g.role == Role::Owner)
-            .map(|g| &g.identity)
     }
 
     /// The members whose access differs between `self` and `other` at any point (a grant,

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::format::collection_keys::ContentKey;
 use crate::format::manifest::Manifest;
 use crate::format::op::{FieldValue, Stamp};
+use crate::format::subject::ALL_COLLECTION;
 use crate::ids::{ChunkId, ContentHash, DocId, PackId, SubjectId, VersionId};
 use crate::store::ChunkLocation;
 use crate::suggest::Filing;
@@ -520,9 +521,10 @@ impl Catalog {
         Ok(packs)
     }
 
-    /// Documents with a version whose content is under another collection's key than the
-    /// one the document is in (`None`: "all"), where that collection is one of `keyed`
-    /// or the content is under a collection's key: what re-sealing would change.
+    /// Documents with a version whose content is not under the keys of the collection
+    /// that seals the one the document is in (`None`: "all"), given the collections with
+    /// keys (`keyed`; `members::sealing_collection`): what re-sealing would change.
+    /// Content under the library's key counts as sealed in "all".
     pub fn missealed(
         &self,
         keyed: &std::collections::BTreeSet<String>,
@@ -544,7 +546,8 @@ impl Catalog {
         let mut out: Vec<(DocId, Option<String>)> = Vec::new();
         for row in rows {
             let (doc, collection, sealed) = row?;
-            let due = sealed.is_some() || collection.as_ref().is_some_and(|c| keyed.contains(c));
+            let target = crate::members::sealing_collection(keyed, collection.as_deref());
+            let due = sealed.as_deref().unwrap_or(ALL_COLLECTION) != target;
             let doc: DocId = doc.parse()?;
             if due && out.last().is_none_or(|(d, _)| *d != doc) {
                 out.push((doc, collection));

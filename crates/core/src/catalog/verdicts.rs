@@ -245,14 +245,17 @@ fn position(tx: &Transaction<'_>, device: DeviceId, segment: Option<u64>) -> Res
 }
 
 /// An operation no one signed: accepted in a library without people and, in one with
-/// people, when made before it became theirs; a people statement is judged by its own
-/// signature (`members::Registry`), whoever recorded it.
+/// people, when made before it became theirs (never a collection's keys); a people
+/// statement is judged by its own signature (`members::Registry`), whoever recorded it.
 fn unsigned(owned: Option<&Stamp>, op: &Op) -> Verdict {
-    match owned {
-        Some(owned) if op.stamp >= *owned && !is_people(op) => {
-            Verdict::Refused(BatchRefusal::Unsigned)
-        }
-        _ => Verdict::Accepted,
+    // Collections' keys exist only in a library with people, each made by an owner in a
+    // batch they sign: one no one signed never counts, whatever stamp it claims (a
+    // removed owner could otherwise backdate one made with their old keys).
+    let after_owned = owned.is_some_and(|owned| op.stamp >= *owned);
+    if (after_owned || matches!(op.kind, OpKind::CollectionKeys { .. })) && !is_people(op) {
+        Verdict::Refused(BatchRefusal::Unsigned)
+    } else {
+        Verdict::Accepted
     }
 }
 

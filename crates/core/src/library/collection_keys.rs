@@ -21,7 +21,7 @@ use crate::format::op::OpKind;
 use crate::format::subject::ALL_COLLECTION;
 use crate::ids::MemberId;
 use crate::keys::{Crypto, Identity, MasterKey};
-use crate::members::{Registry, newest_epoch, open_epochs};
+use crate::members::{Registry, newest_epoch, open_epochs, sealing_collection};
 use crate::role::Role;
 
 /// A collection's keys as this desktop holds them (`dossier people collections`).
@@ -128,31 +128,32 @@ impl Library {
     }
 
     /// The key new content of `collection` (`None`: "all") is sealed under: the newest
-    /// epoch of a collection with keys; the library's own for one without (a library
-    /// without people, a collection no department member was given, "all" while everyone
-    /// given the library's key still reads every record). A collection that should have
-    /// keys and whose keys have not reached this desktop is
+    /// epoch of the collection whose keys seal it ([`sealing_collection`]: itself when it
+    /// has keys, otherwise "all"); the library's own key while "all" has none (a library
+    /// without people, or everyone given the library's key still reads every record). A
+    /// collection that should have keys and whose keys have not reached this desktop is
     /// [`Error::CollectionKeyUnavailable`], never sealed under the library's key.
     pub(crate) fn sealing_for(
         &self,
         collection: Option<&str>,
     ) -> Result<(Option<ContentKey>, Arc<Crypto>)> {
         let own = || Ok((None, Arc::clone(&self.crypto)));
-        let collection = collection.unwrap_or(ALL_COLLECTION);
         let Some(registry) = self.registry()? else {
             return own();
         };
         let objects = self.catalog().collection_keys()?;
-        let Some(newest) = newest_epoch(&registry, collection, &objects) else {
-            if keyed(&registry, &objects).contains(collection) {
-                return Err(Error::CollectionKeyUnavailable {
-                    collection: collection.to_owned(),
-                });
-            }
+        let keyed = keyed(&registry, &objects);
+        let target = sealing_collection(&keyed, collection);
+        if !keyed.contains(target) {
             return own();
-        };
+        }
+        let newest = newest_epoch(&registry, target, &objects).ok_or_else(|| {
+            Error::CollectionKeyUnavailable {
+                collection: target.to_owned(),
+            }
+        })?;
         let key = ContentKey {
-            collection: collection.to_owned(),
+            collection: target.to_owned(),
             epoch: newest.epoch,
         };
         let crypto = self.crypto_for(Some(&key))?;

@@ -24,13 +24,13 @@ impl Library {
     /// `VersionResealed` per version. The packs are written and durable on return.
     pub(super) fn reseal_ops(&self, doc: DocId, collection: Option<&str>) -> Result<Vec<OpKind>> {
         let (key, crypto) = self.sealing_for(collection)?;
-        let target = key.as_ref().map(|k| k.collection.as_str());
+        let target = sealed_in(key.as_ref());
         let mut packs = Vec::new();
         let mut resealed = Vec::new();
         let mut reader = PackReader::new(self.store());
         let mut writer: Option<PackWriter> = None;
         for v in self.catalog().versions(doc)? {
-            if v.content_key.as_ref().map(|k| k.collection.as_str()) == target {
+            if sealed_in(v.content_key.as_ref()) == target {
                 continue;
             }
             let old = self.crypto_for(v.content_key.as_ref())?;
@@ -124,4 +124,10 @@ impl Library {
         }
         Ok(count)
     }
+}
+
+/// The collection content under `key` is sealed in. Content under the library's key counts
+/// as sealed in "all": records filed before "all" had keys of its own stay as they are.
+fn sealed_in(key: Option<&ContentKey>) -> &str {
+    key.map_or(ALL_COLLECTION, |k| k.collection.as_str())
 }

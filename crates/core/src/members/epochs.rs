@@ -4,11 +4,15 @@
 //! whole history ([`open_epochs`]), and a member left out of an epoch (removed, or moved
 //! to another department) gets nothing written under it.
 //!
-//! **Invariant:** the newest epoch a member trusts is signed by an owner of the registry as
-//! it is now; older epochs are reached only through the chain sealed under it, so an epoch
-//! a removed owner makes (even signed with their old key) is never used.
+//! **Invariant:** an epoch counts only if it was made by an owner as the people's chain
+//! stood when it was made (its `at`) and signed with the keys they had then. An epoch
+//! reaches a desktop only in a batch judged at its place in the chain (a removed owner's
+//! later batches are refused, whatever place they claim), so one made after its maker was
+//! removed is never used, and an owner's epochs keep counting after they step down (the
+//! records sealed under them stay readable). Older epochs are reached only through the
+//! chain sealed under the newest one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use zeroize::Zeroizing;
 
@@ -16,6 +20,7 @@ use super::Registry;
 use crate::error::{Error, Result};
 use crate::format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, SignedEpochKeys};
 use crate::format::identity::PublicIdentity;
+use crate::format::subject::ALL_COLLECTION;
 use crate::keys::master::{Cipher, open, seal};
 use crate::keys::{Identity, MasterKey, Purpose, seal_to, verify_signature};
 use crate::role::Role;
@@ -102,16 +107,29 @@ impl Registry {
     }
 }
 
+/// The collection whose keys seal what is filed in `collection` (`None`: "all"), given
+/// the collections with keys (`keyed`): itself when it has keys; otherwise "all",
+/// whose readers are the same people (every member but department staff), sealed
+/// under its own keys once it has them and under the library's until then.
+pub(crate) fn sealing_collection<'a>(
+    keyed: &BTreeSet<String>,
+    collection: Option<&'a str>,
+) -> &'a str {
+    match collection {
+        Some(c) if keyed.contains(c) => c,
+        _ => ALL_COLLECTION,
+    }
+}
+
 /// The most epoch objects of one collection looked at: a bound on what a bucket writer
 /// can make a desktop read.
 pub const MAX_EPOCH_OBJECTS: usize = 10_000;
 
 /// Every epoch key of `collection` that `me` can open, by epoch: the newest epoch sealed
-/// to them and signed by a current owner (of two such objects for one epoch, the one with
-/// the smaller digest, alike on every desktop), then each older one through the chain,
-/// from objects signed by someone who was an owner. Objects that are not this library's
-/// and collection's, or not so signed, are passed over; none sealed to `me` is
-/// [`Error::NotPermitted`].
+/// to them (of two such objects for one epoch, the one with the smaller digest, alike on
+/// every desktop), then each older one through the chain. Objects that are not this
+/// library's and collection's, or not made by an owner then, are passed over; none sealed
+/// to `me` is [`Error::NotPermitted`].
 pub fn open_epochs(
     registry: &Registry,
     me: &Identity,
@@ -123,8 +141,8 @@ pub fn open_epochs(
     let newest = epochs.iter().rev().find_map(|(epoch, candidates)| {
         candidates
             .iter()
-            .find(|(_, owner_now, e)| *owner_now && e.members.contains_key(&mine))
-            .map(|(_, _, e)| (*epoch, e))
+            .find(|(_, e)| e.members.contains_key(&mine))
+            .map(|(_, e)| (*epoch, e))
     });
     let Some((newest, object)) = newest else {
         let role = registry.current(mine).map(|g| g.role);
@@ -164,19 +182,15 @@ pub fn open_epochs(
         epoch = before;
         previous = epochs
             .get(&epoch)
-            .map(|c| {
-                c.iter()
-                    .filter_map(|(_, _, e)| e.previous.clone())
-                    .collect()
-            })
+            .map(|c| c.iter().filter_map(|(_, e)| e.previous.clone()).collect())
             .unwrap_or_default();
     }
     Ok(keys)
 }
 
-/// Signed objects of `collection` by epoch, each with its digest (the order among objects
-/// of one epoch, smallest first) and whether its signer is an owner now.
-type Candidates = BTreeMap<u64, Vec<([u8; 32], bool, EpochKeys)>>;
+/// The objects of `collection` made by an owner then, by epoch, each with its digest (the
+/// order among objects of one epoch, smallest first).
+type Candidates = BTreeMap<u64, Vec<([u8; 32], EpochKeys)>>;
 
 fn candidates(registry: &Registry, collection: &str, objects: &[SignedEpochKeys]) -> Candidates {
     let mut epochs = Candidates::new();
@@ -190,24 +204,21 @@ fn candidates(registry: &Registry, collection: &str, objects: &[SignedEpochKeys]
         {
             continue;
         }
-        let Some(owner_now) = signed_by_an_owner(registry, object, &e) else {
+        if !made_by_an_owner(registry, object, &e) {
             continue;
-        };
+        }
         let digest = *blake3::hash(object.body.as_bytes()).as_bytes();
-        epochs
-            .entry(e.epoch)
-            .or_default()
-            .push((digest, owner_now, e));
+        epochs.entry(e.epoch).or_default().push((digest, e));
     }
     for list in epochs.values_mut() {
-        list.sort_by_key(|(digest, _, _)| *digest);
+        list.sort_by_key(|(digest, _)| *digest);
     }
     epochs
 }
 
-/// The newest epoch of `collection` among `objects` signed by an owner now (of two for
-/// one epoch, the one with the smaller digest, alike on every desktop): the one a new
-/// epoch follows and whose readers say whether one is due.
+/// The newest epoch of `collection` among `objects` made by an owner then (of two for one
+/// epoch, the one with the smaller digest, alike on every desktop): the one a new epoch
+/// follows and whose readers say whether one is due.
 pub fn newest_epoch(
     registry: &Registry,
     collection: &str,
@@ -216,36 +227,24 @@ pub fn newest_epoch(
     candidates(registry, collection, objects)
         .into_values()
         .rev()
-        .find_map(|list| list.into_iter().find(|(_, now, _)| *now).map(|(_, _, e)| e))
+        .find_map(|list| list.into_iter().next().map(|(_, e)| e))
 }
 
-/// Whether `object` is signed by someone who is or was an owner (`Some(true)`: an owner
-/// now; `Some(false)`: only before).
-fn signed_by_an_owner(
-    registry: &Registry,
-    object: &SignedEpochKeys,
-    e: &EpochKeys,
-) -> Option<bool> {
-    let verifies = |identity: &PublicIdentity| {
-        verify_signature(
-            identity,
-            Purpose::EpochKeys,
-            object.body.as_bytes(),
-            &object.signature,
-            "a collection's keys",
-        )
-        .is_ok()
-    };
-    if registry
-        .current(e.by)
-        .is_some_and(|g| g.role == Role::Owner && verifies(&g.identity))
-    {
-        return Some(true);
-    }
-    registry
-        .owner_identities(e.by)
-        .any(verifies)
-        .then_some(false)
+/// Whether `object` was made by an owner as the people's chain stood when it was made
+/// (`at`, a place this desktop has reached), signed with the keys they had then.
+fn made_by_an_owner(registry: &Registry, object: &SignedEpochKeys, e: &EpochKeys) -> bool {
+    e.at <= registry.seq()
+        && registry.role_at(e.by, e.at).is_some_and(|g| {
+            g.role == Role::Owner
+                && verify_signature(
+                    &g.identity,
+                    Purpose::EpochKeys,
+                    object.body.as_bytes(),
+                    &object.signature,
+                    "a collection's keys",
+                )
+                .is_ok()
+        })
 }
 
 fn chain_cipher(key: &MasterKey) -> Cipher {

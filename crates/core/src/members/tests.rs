@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::*;
+use crate::format::collection_keys::SignedEpochKeys;
 use crate::ids::DeviceId;
 use crate::ids::StatementId;
 use crate::keys::MasterKey;
@@ -448,13 +449,23 @@ fn after_a_removal_the_newest_key_opens_the_history_for_those_who_stay_only() {
     );
 }
 
+/// `object` as made by `by` at place `at` of the people's chain, signed by them.
+fn replaced_at(object: &SignedEpochKeys, at: u64, by: &Identity) -> SignedEpochKeys {
+    let mut body = object.epoch_keys().unwrap();
+    body.at = at;
+    body.by = by.public().member;
+    let body = serde_json::to_string(&body).unwrap();
+    let signature = by.sign(Purpose::EpochKeys, body.as_bytes()).to_vec();
+    SignedEpochKeys { body, signature }
+}
+
 #[test]
-fn epochs_not_signed_by_a_current_owner_or_changed_are_not_used() {
+fn epochs_count_only_as_made_by_an_owner_then_and_unchanged() {
     let o = office();
     let (reg, made) = chain(&o, &[(&o.owner, grant(&o.bo, Role::Owner, &[]))]);
     let k0 = MasterKey::generate();
     let genuine = reg.seal_epoch(&o.owner, "all", 0, &k0, None).unwrap();
-    // Bo, an owner then, makes an epoch 1 under a key he knows; then he is removed.
+    // Bo, an owner then, makes an epoch 1; then he is removed.
     let his = MasterKey::generate();
     let by_bo = reg.seal_epoch(&o.bo, "all", 1, &his, Some(&k0)).unwrap();
     let mut made = made;
@@ -470,13 +481,36 @@ fn epochs_not_signed_by_a_current_owner_or_changed_are_not_used() {
         .unwrap(),
     );
     let now = Registry::replay(o.library, o.owner.public().clone(), &made);
-    let keys = open_epochs(&now, &o.owner, "all", &[genuine.clone(), by_bo]).unwrap();
+    // What he made while an owner keeps counting: the records sealed under it stay
+    // readable, and the next epoch follows it.
+    let objects = [genuine.clone(), by_bo.clone()];
+    let keys = open_epochs(&now, &o.owner, "all", &objects).unwrap();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[&1].expose(), his.expose());
+    assert_eq!(newest_epoch(&now, "all", &objects).unwrap().epoch, 1);
+    // An epoch 2 he signs at a place after his removal, or at one no desktop has reached,
+    // is not used (one backdated to when he was an owner is the journal's to refuse: a
+    // batch is judged at his removal, whatever place it claims).
+    let later = reg
+        .seal_epoch(&o.bo, "all", 2, &MasterKey::generate(), Some(&his))
+        .unwrap();
+    for at in [now.seq(), now.seq() + 1] {
+        let mut objects = objects.to_vec();
+        objects.push(replaced_at(&later, at, &o.bo));
+        assert_eq!(
+            open_epochs(&now, &o.owner, "all", &objects).unwrap().len(),
+            2,
+            "at {at}"
+        );
+    }
+    // Nor one by a member who was never an owner.
+    let by_cy = replaced_at(&later, reg.seq(), &o.cy);
+    let mut objects = objects.to_vec();
+    objects.push(by_cy);
     assert_eq!(
-        keys.len(),
-        1,
-        "his epoch is not used once he is not an owner"
+        open_epochs(&now, &o.owner, "all", &objects).unwrap().len(),
+        2
     );
-    assert_eq!(keys[&0].expose(), k0.expose());
     // A bucket writer swaps a member's box or the signature: not used either.
     let mut swapped = genuine.clone();
     swapped.body = swapped.body.replace("\"all\"", "\"All\"");

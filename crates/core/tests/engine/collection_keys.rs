@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use dossier_core::{
-    DeviceId, FieldKey, FieldValue, Op, OpKind, Role, Segment, open_epochs, sign_batch,
+    DeviceId, FieldKey, FieldValue, MasterKey, Op, OpKind, Role, Segment, open_epochs, sign_batch,
 };
 
 use super::signed::{identity, person, relay, stamp};
@@ -16,6 +16,7 @@ const ANN: &str = "ann's own passphrase";
 const BO: &str = "bo's own passphrase";
 const CY: &str = "cy's own passphrase";
 const DAN: &str = "dan's own passphrase";
+const EVE: &str = "eve's own passphrase";
 
 /// What `lib`'s signed-in person can open of each collection, by name.
 fn readable(lib: &Library) -> BTreeMap<String, Vec<u64>> {
@@ -176,6 +177,61 @@ fn collection_keys_from_anyone_but_an_owner_are_refused_everywhere() {
         assert!(held[0].refused && held[0].reason.contains("registrar staff, may not"));
     }
     assert_eq!((readable(&ann), readable(&bo)), before);
+}
+
+/// An owner's keys count for the epochs they made while an owner; once removed, they
+/// cannot pass off a new one as made then: not in a batch they sign (judged at their
+/// removal, see `signed`), nor in an operation no one signed, stamped before the library
+/// had people, with an epoch of a collection of their own sealed to themselves.
+#[test]
+fn a_removed_owner_cannot_backdate_a_collections_keys() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bo, _) = school(t.path());
+    let dan = identity(&ann, "Dan", DAN);
+    let dan_id = dan.public().member;
+    ann.set_role(dan_id, Role::Owner, &[]).unwrap();
+    let then = ann.registry().unwrap().unwrap();
+    ann.remove_person(dan_id).unwrap();
+    relay(&mut ann, &mut [&mut bo]);
+
+    let key = MasterKey::generate();
+    let keys = then.seal_epoch(&dan, "Ledger", 0, &key, None).unwrap();
+    let device = DeviceId::new();
+    let mut early = stamp(device, 0);
+    early.hlc.wall_ms = 1;
+    let forged = Segment {
+        device,
+        seq: 1,
+        ops: vec![Op {
+            stamp: early,
+            kind: OpKind::CollectionKeys { keys },
+        }],
+        link: None,
+    };
+    for lib in [&mut ann, &mut bo] {
+        assert_eq!(lib.apply_segment(&forged).unwrap(), 1);
+        let held = lib.held_batches().unwrap();
+        assert_eq!(held.len(), 1, "{held:?}");
+        assert!(held[0].refused && held[0].member.is_none(), "{held:?}");
+        assert!(!readable(lib).contains_key("Ledger"));
+    }
+    // A record filed in Ledger is not sealed under his key.
+    let doc = imported(&import(
+        &mut ann,
+        &[write(t.path(), "ledger.txt", b"petty cash, december")],
+        &ImportOptions::default(),
+    ))[0];
+    ann.set_field(
+        doc,
+        FieldKey::Collection,
+        Some(FieldValue::Text("Ledger".into())),
+    )
+    .unwrap();
+    let sealed = ann.version(doc, None).unwrap().content_key;
+    assert!(
+        sealed.as_ref().is_none_or(|k| k.collection == "all"),
+        "{sealed:?}"
+    );
 }
 
 /// Copy every pack file `from` holds into `to`'s store (what sync does through the remote).
@@ -383,15 +439,7 @@ fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
 fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not_given() {
     let t = tempfile::tempdir().unwrap();
     let (mut ann, mut bo, _) = school(t.path());
-    let objects = [(0, ann.key_object(0).unwrap())];
-    let mut dan = Library::join(&t.path().join("dan"), &objects, &person("Dan", DAN)).unwrap();
-    // Dan's desktop catches up with what Ann's had sent before it joined.
-    let device = ann.device_id();
-    for seq in 1..=ann.segments().unwrap()[&device] {
-        let body = ann.rebuild_segment(device, seq).unwrap().unwrap();
-        let segment = dan.open_segment(device, seq, &body).unwrap();
-        dan.apply_segment(&segment).unwrap();
-    }
+    let mut dan = joined(&mut ann, &t.path().join("dan"), "Dan", DAN);
     relay(&mut ann, &mut [&mut dan, &mut bo]);
     let before = b"class list of year 9, autumn term";
     let old = imported(&import(
@@ -399,8 +447,23 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
         &[write(t.path(), "before.txt", before)],
         &ImportOptions::default(),
     ))[0];
+    // A record filed in Finance, a collection no department member was given: sealed
+    // like "all", whose readers are the same people.
+    let budget = imported(&import(
+        &mut ann,
+        &[write(t.path(), "budget.txt", b"budget 2026, first draft")],
+        &ImportOptions::default(),
+    ))[0];
+    ann.set_field(
+        budget,
+        FieldKey::Collection,
+        Some(FieldValue::Text("Finance".into())),
+    )
+    .unwrap();
     // While everyone given the library's key still reads every record, "all" has none.
-    assert_eq!(ann.version(old, None).unwrap().content_key, None);
+    for doc in [old, budget] {
+        assert_eq!(ann.version(doc, None).unwrap().content_key, None);
+    }
     assert!(!readable(&ann).contains_key("all"));
 
     let dan_id = dan.person().unwrap().member;
@@ -432,6 +495,14 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
         ann.version(old, None).unwrap().content_key,
         Some(key.clone())
     );
+    // So is one of a record in Finance, which has no keys of its own.
+    let b2 = write(t.path(), "budget-v2.txt", b"budget 2026, as voted");
+    ann.add_version(budget, &b2, None, &mut |_| {}).unwrap();
+    assert_eq!(
+        ann.version(budget, None).unwrap().content_key,
+        Some(key.clone())
+    );
+    assert!(!readable(&ann).contains_key("Finance"));
 
     // Dan's desktop receives everything (as from a bucket he still has credentials for):
     // what was filed before still opens with his copy of the library's key; nothing
@@ -441,7 +512,8 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
     share_packs(&ann, &bo);
     assert_eq!(content(&dan, old, Some(1)), before);
     for (lib, who) in [(&dan, "Dan"), (&bo, "Bo")] {
-        for doc in [new, old] {
+        assert_eq!(content(lib, budget, Some(1)), b"budget 2026, first draft");
+        for doc in [new, old, budget] {
             let refused = lib.write_version(&lib.version(doc, None).unwrap(), &mut Vec::new());
             assert!(
                 matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
@@ -457,6 +529,120 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
     ));
     // Nothing to re-seal: the records filed before stay under the library's key.
     assert_eq!(ann.reconcile_sealing().unwrap(), 0);
+}
+
+/// A desktop signed in as `who`, joined with `ann`'s key object, that has applied every
+/// segment `ann`'s desktop had sent before it joined.
+fn joined(ann: &mut Library, dir: &Path, who: &str, passphrase: &str) -> Library {
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut lib = Library::join(dir, &objects, &person(who, passphrase)).unwrap();
+    let device = ann.device_id();
+    let sent = ann.segments().unwrap().get(&device).copied().unwrap_or(0);
+    for seq in 1..=sent {
+        let body = ann.rebuild_segment(device, seq).unwrap().unwrap();
+        let segment = lib.open_segment(device, seq, &body).unwrap();
+        lib.apply_segment(&segment).unwrap();
+    }
+    lib
+}
+
+/// `lib` closed and opened again by `who`: no key opened before counts.
+fn signed_in_again(lib: Library, who: &str, passphrase: &str) -> Library {
+    let root = lib.root().to_path_buf();
+    drop(lib);
+    LockedLibrary::open(&root, Access::Write)
+        .unwrap()
+        .unlock(&person(who, passphrase))
+        .unwrap()
+}
+
+/// The keys an owner made keep counting once they step down: the records sealed under
+/// them stay readable to every reader, and the next epoch, if one is due, follows them
+/// (a new first key would leave those records sealed under a key no one is given).
+#[test]
+fn a_collections_keys_keep_counting_after_the_owner_who_made_them_steps_down() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _, _) = school(t.path());
+    let registry = ann.registry().unwrap().unwrap();
+    let dan_id = registry
+        .members()
+        .find(|g| g.identity.name == "Dan")
+        .unwrap()
+        .identity
+        .member;
+    ann.set_role(dan_id, Role::Owner, &[]).unwrap();
+    let mut dan = joined(&mut ann, &t.path().join("dan"), "Dan", DAN);
+    relay(&mut ann, &mut [&mut dan]);
+
+    // Dan, an owner, gives Eve History: his desktop makes History's first key, and he
+    // files a record there.
+    let history = vec!["History".to_string()];
+    dan.add_person("Eve", EVE, FAST, Role::DepartmentStaff, &history)
+        .unwrap();
+    let text = b"history department trip consent forms";
+    let doc = imported(&import(
+        &mut dan,
+        &[write(t.path(), "consent.txt", text)],
+        &ImportOptions::default(),
+    ))[0];
+    dan.set_field(
+        doc,
+        FieldKey::Collection,
+        Some(FieldValue::Text("History".into())),
+    )
+    .unwrap();
+    let first = newest(&dan, "History");
+    let key = dan.version(doc, None).unwrap().content_key.unwrap();
+    assert_eq!(
+        (key.collection.as_str(), key.epoch),
+        ("History", first.epoch)
+    );
+    relay(&mut dan, &mut [&mut ann]);
+    share_packs(&dan, &ann);
+    assert_eq!(content(&ann, doc, None), text);
+
+    // Ann makes Dan registrar staff: he still reads History, so no new key is due, and
+    // the keys he made still open its records.
+    let objects = |lib: &Library| lib.catalog().collection_keys().unwrap().len();
+    let before = objects(&ann);
+    ann.set_role(dan_id, Role::RegistrarStaff, &[]).unwrap();
+    ann.keep_keys().unwrap();
+    assert_eq!(objects(&ann), before);
+    assert_eq!(newest(&ann, "History"), first);
+    // Opened afresh, so no key opened before counts.
+    let mut ann = signed_in_again(ann, "Ann", ANN);
+    assert_eq!(content(&ann, doc, None), text);
+    relay(&mut ann, &mut [&mut dan]);
+    let mut dan = signed_in_again(dan, "Dan", DAN);
+    assert_eq!(content(&dan, doc, None), text);
+
+    // Eve leaves: Ann's desktop makes the next epoch on top of Dan's, so one history
+    // opens, and a new version goes under the new key.
+    let eve_id = ann
+        .registry()
+        .unwrap()
+        .unwrap()
+        .members()
+        .find(|g| g.identity.name == "Eve")
+        .unwrap()
+        .identity
+        .member;
+    ann.remove_person(eve_id).unwrap();
+    let next = first.epoch + 1;
+    assert_eq!(newest(&ann, "History").epoch, next);
+    assert_eq!(readable(&ann)["History"], (0..=next).collect::<Vec<_>>());
+    let later = b"history department trip consent forms, spring";
+    let v2 = write(t.path(), "consent-2.txt", later);
+    ann.add_version(doc, &v2, None, &mut |_| {}).unwrap();
+    let key = ann.version(doc, None).unwrap().content_key.unwrap();
+    assert_eq!((key.collection.as_str(), key.epoch), ("History", next));
+    relay(&mut ann, &mut [&mut dan]);
+    share_packs(&ann, &dan);
+    let dan = signed_in_again(dan, "Dan", DAN);
+    assert_eq!(content(&dan, doc, Some(1)), text);
+    assert_eq!(content(&dan, doc, None), later);
+    assert!(dan.held_batches().unwrap().is_empty());
+    assert!(ann.held_batches().unwrap().is_empty());
 }
 
 /// An owner cannot give themself new keys (the statement would be signed with the keys it
