@@ -24,10 +24,12 @@ use crate::role::{Permission, Role};
 
 mod epochs;
 mod judge;
+mod precheck;
 pub(crate) use epochs::sealing_collection;
 pub use epochs::{newest_epoch, open_epochs};
 pub(crate) use judge::{Batch, Collections, doc_of, needs};
 pub use judge::{Verdict, sign_batch};
+pub(crate) use precheck::Prechecked;
 
 /// A member's access from one point of the chain on.
 #[derive(Debug, Clone, PartialEq, Eq)]

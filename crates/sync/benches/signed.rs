@@ -2,7 +2,7 @@
 //! beside the clone of the same kind of journal in a library without people, which no one
 //! signs and nothing verifies.
 //!
-//! `cargo bench -p dossier-sync --bench signed -- [--ops N] [--per-commit K]` (or
+//! `cargo bench -p dossier-sync --bench signed -- [--ops N] [--per-commit K] [--reps R]` (or
 //! `./scripts/bench-signed.sh`). For each kind of library it makes N operations (commits of
 //! K tags on a few hundred documents, each with its audit event, and in the library kept
 //! by its people its signature), syncs them to a folder remote, then times a new desktop's
@@ -37,10 +37,13 @@ fn arg(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-struct Run {
+/// A library made and sent to its remote, ready to be cloned.
+struct Made {
     ops: u64,
     commits: usize,
-    clone_s: f64,
+    url: String,
+    people: bool,
+    dir: std::path::PathBuf,
 }
 
 fn engine<R: Replica>(url: &str, local: R) -> Res<Engine<R>> {
@@ -50,9 +53,9 @@ fn engine<R: Replica>(url: &str, local: R) -> Res<Engine<R>> {
     ))
 }
 
-/// The library of `ops` operations, kept by its people or not; returns the secret that
-/// opens it on a new desktop.
-fn make(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<(Library, Secret, usize)> {
+/// The library of `ops` operations, kept by its people or not, and how many commits made
+/// them.
+fn make(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<(Library, usize)> {
     std::fs::create_dir_all(dir.join("files"))?;
     let (mut a, _) = Library::create(
         &dir.join("a"),
@@ -69,7 +72,7 @@ fn make(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<(Library
         })
         .collect::<Res<_>>()?;
     a.import(&files, &ImportOptions::default(), &mut |_| {})?;
-    let secret = if people {
+    if people {
         a.become_owner("Ann", ANN, FAST)?;
         a.add_person(
             "Bea",
@@ -78,13 +81,7 @@ fn make(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<(Library
             Role::RegistrarStaff,
             &[],
         )?;
-        Secret::Person {
-            who: "Ann".into(),
-            passphrase: zeroize::Zeroizing::new(ANN.into()),
-        }
-    } else {
-        Secret::Passphrase(zeroize::Zeroizing::new(PASS.into()))
-    };
+    }
     let docs: Vec<_> = a
         .catalog()
         .list(Listing::All)?
@@ -98,12 +95,26 @@ fn make(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<(Library
         made += per_commit + 1;
         n += 1;
     }
-    Ok((a, secret, n))
+    Ok((a, n))
 }
 
-async fn run(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<Run> {
+/// What opens the library on a new desktop: Ann's own passphrase in the one kept by its
+/// people, the library's in the other.
+fn secret(people: bool) -> Secret {
+    if people {
+        Secret::Person {
+            who: "Ann".into(),
+            passphrase: zeroize::Zeroizing::new(ANN.into()),
+        }
+    } else {
+        Secret::Passphrase(zeroize::Zeroizing::new(PASS.into()))
+    }
+}
+
+/// The library of `ops` operations, kept by its people or not, sent to a folder remote.
+async fn prepare(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<Made> {
     let _ = std::fs::remove_dir_all(dir);
-    let (a, secret, commits) = make(dir, people, ops, per_commit)?;
+    let (a, commits) = make(dir, people, ops, per_commit)?;
     let sent = a.catalog().unsent_count()?;
     let remote = dir.join("remote");
     std::fs::create_dir_all(&remote)?;
@@ -111,12 +122,23 @@ async fn run(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<Run
     let sender = engine(&url, Owned::new(a))?;
     sender.add_remote(&url).await?;
     sender.sync().await?;
-    drop(sender);
+    Ok(Made {
+        ops: sent,
+        commits,
+        url,
+        people,
+        dir: dir.to_path_buf(),
+    })
+}
 
+/// Time one new desktop's whole clone of `made`: join, then the first sync.
+async fn clone_once(made: &Made) -> Res<f64> {
+    let target = made.dir.join("b");
+    let _ = std::fs::remove_dir_all(&target);
     let start = Instant::now();
-    let joined = join(open(&url)?.as_ref(), dir.join("b"), secret).await?;
+    let joined = join(open(&made.url)?.as_ref(), target, secret(made.people)).await?;
     let local = Arc::new(Owned::new(joined));
-    engine(&url, Arc::clone(&local))?.sync().await?;
+    engine(&made.url, Arc::clone(&local))?.sync().await?;
     let clone_s = start.elapsed().as_secs_f64();
 
     let (held, docs) = local
@@ -130,11 +152,12 @@ async fn run(dir: &Path, people: bool, ops: usize, per_commit: usize) -> Res<Run
     if held > 0 || docs != DOCS {
         return Err(format!("the clone holds {docs} records and {held} held batches").into());
     }
-    Ok(Run {
-        ops: sent,
-        commits,
-        clone_s,
-    })
+    Ok(clone_s)
+}
+
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
 
 fn main() -> Res<()> {
@@ -144,21 +167,31 @@ fn main() -> Res<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let plain = rt.block_on(run(&root.join("plain"), false, ops, per_commit))?;
-    let people = rt.block_on(run(&root.join("people"), true, ops, per_commit))?;
-    println!("signed history: a new desktop's whole clone ({per_commit} tags per commit)");
-    for (name, r) in [
-        ("without people (nothing signed)", &plain),
-        ("kept by its people (verified)", &people),
+    let reps = arg("--reps", 3).max(1);
+    let plain = rt.block_on(prepare(&root.join("plain"), false, ops, per_commit))?;
+    let people = rt.block_on(prepare(&root.join("people"), true, ops, per_commit))?;
+    // Alternately, so that a machine busier at one moment weighs on both alike.
+    let (mut plain_s, mut people_s) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        plain_s.push(rt.block_on(clone_once(&plain))?);
+        people_s.push(rt.block_on(clone_once(&people))?);
+    }
+    let (plain_s, people_s) = (median(plain_s), median(people_s));
+    println!(
+        "signed history: a new desktop's whole clone ({per_commit} tags per commit, median of {reps})"
+    );
+    for (name, r, t) in [
+        ("without people (nothing signed)", &plain, plain_s),
+        ("kept by its people (verified)", &people, people_s),
     ] {
         println!(
-            "  {name:<34} {:>7} ops {:>6} commits  clone {:>7.2} s",
-            r.ops, r.commits, r.clone_s,
+            "  {name:<34} {:>7} ops {:>6} commits  clone {t:>7.2} s",
+            r.ops, r.commits,
         );
     }
     println!(
         "  verification's share of the clone: {:.1}% ((people - without) / people)",
-        (people.clone_s - plain.clone_s) / people.clone_s * 100.0
+        (people_s - plain_s) / people_s * 100.0
     );
     Ok(())
 }

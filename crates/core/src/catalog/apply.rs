@@ -10,16 +10,21 @@ use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::pack::decode_index;
 use crate::ids::{DocId, VersionId};
 
-/// Record `op` in the journal, received in `segment` of its device (`None`: made here)
-/// as part of the batch closed by the operation stamped `batch`; `false` when it was
-/// already there.
+/// The newest applied re-sealing of a version (`?1`), from the re-sealings alone.
+pub(super) const RESEALED_LATER: &str = "SELECT body FROM ops
+     WHERE kind = 'version_resealed' AND verdict IS NULL
+     AND json_extract(body, '$.version') = ?1 ORDER BY stamp DESC LIMIT 1";
+
+/// Record `op` (`body`: its JSON) in the journal, received in `segment` of its device
+/// (`None`: made here) as part of the batch closed by the operation stamped `batch`;
+/// `false` when it was already there.
 pub(super) fn record(
     tx: &Transaction<'_>,
     op: &Op,
+    body: &str,
     segment: Option<u64>,
     batch: Option<&str>,
 ) -> Result<bool> {
-    let body = serde_json::to_string(op)?;
     Ok(tx
         .prepare_cached(
             "INSERT OR IGNORE INTO ops (stamp, kind, body, segment, batch)
@@ -98,10 +103,7 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             super::jobs::queue_version(tx, v.id, s.wall_ms())?;
             // A re-sealing of it that arrived first (made on a desktop that had it).
             let later: Option<String> = tx
-                .prepare_cached(
-                    "SELECT body FROM ops WHERE kind = 'version_resealed' AND verdict IS NULL
-                     AND json_extract(body, '$.version') = ?1 ORDER BY stamp DESC LIMIT 1",
-                )?
+                .prepare_cached(RESEALED_LATER)?
                 .query_row([v.id.to_string()], |r| r.get(0))
                 .optional()?;
             if let Some(body) = later {

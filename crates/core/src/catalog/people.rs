@@ -115,6 +115,14 @@ fn people_ops(conn: &Connection, pin: Option<&[u8]>) -> Result<(Owners, Vec<Sign
     Ok((owners, statements))
 }
 
+/// Every applied collection's keys, oldest first (`Catalog::collection_keys`).
+const COLLECTION_KEYS: &str = "SELECT body FROM ops WHERE kind = 'collection_keys'
+     AND verdict IS NULL ORDER BY stamp";
+
+/// Every applied invitation's operation, oldest first (`Catalog::invitation_ops`).
+const INVITATION_OPS: &str = "SELECT body FROM ops
+     WHERE kind IN ('invited', 'invitation_withdrawn') AND verdict IS NULL ORDER BY stamp";
+
 impl Catalog {
     /// The position of the newest operation about the library's people (0: none).
     pub fn people_mark(&self) -> Result<i64> {
@@ -149,10 +157,7 @@ impl Catalog {
     /// The invitations' operations this desktop applied (`Invited`,
     /// `InvitationWithdrawn`), oldest first.
     pub fn invitation_ops(&self) -> Result<Vec<Op>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT body FROM ops WHERE kind IN ('invited', 'invitation_withdrawn')
-             AND verdict IS NULL ORDER BY stamp",
-        )?;
+        let mut stmt = self.conn.prepare_cached(INVITATION_OPS)?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for body in rows {
@@ -164,10 +169,7 @@ impl Catalog {
     /// Every collection's keys by epoch this desktop applied (`CollectionKeys`), oldest
     /// first.
     pub fn collection_keys(&self) -> Result<Vec<SignedEpochKeys>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT body FROM ops WHERE kind = 'collection_keys' AND verdict IS NULL
-             ORDER BY stamp",
-        )?;
+        let mut stmt = self.conn.prepare_cached(COLLECTION_KEYS)?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for body in rows {
@@ -219,7 +221,7 @@ mod tests {
     use crate::keys::{Identity, MasterKey};
 
     #[test]
-    fn the_people_mark_reads_its_index_not_the_journal() {
+    fn people_and_keys_are_read_from_their_indexes_not_the_whole_journal() {
         let dir = tempfile::tempdir().unwrap();
         let mut c = Catalog::open(
             &dir.path().join("c.sqlite"),
@@ -258,5 +260,19 @@ mod tests {
         );
         let plan = c.query_plan(PEOPLE_MARK, []);
         assert!(plan.iter().any(|p| p.contains("ops_people")), "{plan:?}");
+        // Read at every import and sync: their own indexes, never the whole journal.
+        for (sql, index, params) in [
+            (COLLECTION_KEYS, "ops_collection_keys", vec![]),
+            (INVITATION_OPS, "ops_invitations", vec![]),
+            (
+                crate::catalog::apply::RESEALED_LATER,
+                "ops_resealed",
+                vec!["v"],
+            ),
+        ] {
+            let plan = c.query_plan(sql, rusqlite::params_from_iter(params));
+            assert!(plan.iter().any(|p| p.contains(index)), "{plan:?}");
+            assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
+        }
     }
 }

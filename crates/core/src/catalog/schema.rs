@@ -351,6 +351,18 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX ops_audit ON ops(stamp) WHERE kind = 'audit';
     "#,
+    // 22: collections' keys (read at every import and sync), invitations and re-sealings
+    // (one looked for at each version received) are read in stamp order: indexed by
+    // stamp, so that SQLite does not walk the whole journal for them.
+    r#"
+    DROP INDEX ops_collection_keys;
+    CREATE INDEX ops_collection_keys ON ops(stamp) WHERE kind = 'collection_keys';
+    DROP INDEX ops_invitations;
+    CREATE INDEX ops_invitations ON ops(stamp)
+        WHERE kind IN ('invited', 'invitation_withdrawn');
+    DROP INDEX ops_resealed;
+    CREATE INDEX ops_resealed ON ops(stamp) WHERE kind = 'version_resealed';
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::format::batch::{self, Span};
 use crate::format::op::{Op, OpKind, Stamp};
 use crate::ids::{DeviceId, DocId, LibraryId, MemberId};
-use crate::members::{Batch, Collections, Verdict, doc_of};
+use crate::members::{Batch, Collections, Prechecked, Verdict, doc_of};
 use crate::role::BatchRefusal;
 
 const PENDING: i64 = 1;
@@ -120,7 +120,7 @@ fn take_judged(
     if origin == Origin::Accepted {
         let mut count = 0;
         for op in ops {
-            if apply::record(tx, op, None, None)? {
+            if apply::record(tx, op, &serde_json::to_string(op)?, None, None)? {
                 apply::project(tx, op)?;
                 count += 1;
             }
@@ -148,6 +148,11 @@ fn take_judged(
             indexes.iter().map(|i| ops[*i].clone()).collect()
         };
         let parts = parts(&list);
+        // Each operation's JSON, recorded as it is and signed over by its batch.
+        let bodies = list
+            .iter()
+            .map(serde_json::to_string)
+            .collect::<std::result::Result<Vec<_>, _>>()?;
         let mut fresh = vec![false; list.len()];
         for part in &parts {
             let (range, key) = match part {
@@ -156,7 +161,7 @@ fn take_judged(
                 Part::Malformed(i) => (*i..*i + 1, None),
             };
             for i in range {
-                fresh[i] = apply::record(tx, &list[i], segment, key.as_deref())?;
+                fresh[i] = apply::record(tx, &list[i], &bodies[i], segment, key.as_deref())?;
             }
         }
         for (op, _) in list.iter().zip(&fresh).filter(|(_, f)| **f) {
@@ -171,13 +176,29 @@ fn take_judged(
                     }
             );
         }
-        groups.push((list, parts, fresh));
+        groups.push((list, bodies, parts, fresh));
     }
     if count == 0 {
         return Ok(0);
     }
     let known = people.get(tx, library)?;
-    for (list, parts, fresh) in &groups {
+    // Received batches' signatures are checked ahead on another core while this one
+    // records and applies what comes before them.
+    let mut prechecked = match (&known, origin) {
+        (Some(p), Origin::Received(_)) => Prechecked::start(
+            &p.registry,
+            groups.iter().flat_map(|(list, bodies, parts, fresh)| {
+                parts.iter().filter_map(move |part| match part {
+                    Part::Batch(span) if (span.start..=span.end).all(|i| fresh[i]) => {
+                        Some((&list[span.end], &bodies[span.start..span.end]))
+                    }
+                    _ => None,
+                })
+            }),
+        ),
+        _ => Prechecked::none(),
+    };
+    for (list, bodies, parts, fresh) in &groups {
         for part in parts {
             let judged: Vec<(usize, Verdict)> = match part {
                 Part::Batch(span) => {
@@ -190,7 +211,14 @@ fn take_judged(
                             None => Verdict::Pending,
                             Some(p) => {
                                 let at = position(tx, list[span.end].stamp.device, segment)?;
-                                judge(tx, p, &list[range.clone()], at)?
+                                judge(
+                                    tx,
+                                    p,
+                                    &list[range.clone()],
+                                    &bodies[range.clone()],
+                                    at,
+                                    &mut prechecked,
+                                )?
                             }
                         }
                     };
@@ -259,12 +287,36 @@ fn unsigned(owned: Option<&Stamp>, op: &Op) -> Verdict {
     }
 }
 
-/// Judge the batch `ops` (its covered operations, then its closing signature) at
-/// `position`, with the collections its documents are in now.
-fn judge(tx: &Transaction<'_>, people: &People, ops: &[Op], position: u64) -> Result<Verdict> {
-    let Some((closing, covered)) = ops.split_last() else {
+/// Judge the batch `ops` (its covered operations, then its closing signature; `bodies`:
+/// the JSON of each, as recorded) at `position`, with the collections its documents are
+/// in now; `prechecked` holds signatures checked ahead.
+fn judge(
+    tx: &Transaction<'_>,
+    people: &People,
+    ops: &[Op],
+    bodies: &[String],
+    position: u64,
+    prechecked: &mut Prechecked,
+) -> Result<Verdict> {
+    let (Some((closing, covered)), Some((_, bodies))) = (ops.split_last(), bodies.split_last())
+    else {
         return Ok(Verdict::Refused(BatchRefusal::Malformed));
     };
+    people.registry.judge_batch(
+        &Batch {
+            closing,
+            covered,
+            bodies,
+            position,
+        },
+        prechecked,
+        || collections(tx, covered),
+    )
+}
+
+/// The collection each document `covered` changes is in on this desktop: as it holds it,
+/// or (a document whose addition it holds without applying) as that addition set it.
+fn collections(tx: &Transaction<'_>, covered: &[Op]) -> Result<Collections> {
     let docs: Vec<_> = covered.iter().filter_map(|op| doc_of(&op.kind)).collect();
     let mut collections: Collections = collections_of(tx, &docs)?.into_iter().collect();
     let created: Vec<DocId> = covered
@@ -282,14 +334,7 @@ fn judge(tx: &Transaction<'_>, people: &People, ops: &[Op], position: u64) -> Re
             collections.insert(doc, collection);
         }
     }
-    people.registry.judge_batch(
-        &Batch {
-            closing,
-            covered,
-            position,
-        },
-        &collections,
-    )
+    Ok(collections)
 }
 
 /// For a document whose addition this desktop holds without applying it (refused, or
@@ -380,6 +425,8 @@ fn change(tx: &Transaction<'_>, ops: &[Op], was: Option<i64>, now: &Verdict) -> 
 /// segment.
 struct Recorded {
     ops: Vec<Op>,
+    /// The JSON of each, as recorded.
+    bodies: Vec<String>,
     was: Option<i64>,
     segment: Option<u64>,
 }
@@ -391,12 +438,14 @@ fn recorded(tx: &Transaction<'_>, closing: &str) -> Result<Recorded> {
     let mut rows = stmt.query([closing])?;
     let mut out = Recorded {
         ops: Vec::new(),
+        bodies: Vec::new(),
         was: None,
         segment: None,
     };
     while let Some(row) = rows.next()? {
-        out.ops
-            .push(serde_json::from_str(&row.get::<_, String>(0)?)?);
+        let body: String = row.get(0)?;
+        out.ops.push(serde_json::from_str(&body)?);
+        out.bodies.push(body);
         out.was = row.get(1)?;
         out.segment = row.get::<_, Option<i64>>(2)?.map(|s| s as u64);
     }
@@ -418,7 +467,14 @@ fn judge_recorded(tx: &Transaction<'_>, people: &People, batch: &Recorded) -> Re
         return Ok(Verdict::Refused(BatchRefusal::Malformed));
     };
     let position = position(tx, last.stamp.device, batch.segment)?;
-    judge(tx, people, &batch.ops, position)
+    judge(
+        tx,
+        people,
+        &batch.ops,
+        &batch.bodies,
+        position,
+        &mut Prechecked::none(),
+    )
 }
 
 /// Judge again every pending batch (the people's chain, or the documents they change,

@@ -10,7 +10,6 @@
 //! end ([`spans`] finds them again in any list of one device's operations).
 
 use super::op::{Op, OpKind, Stamp};
-use crate::error::Result;
 use crate::ids::{LibraryId, MemberId};
 
 /// The most operations one signature covers; with the signature, a batch fits in one
@@ -19,16 +18,18 @@ pub const MAX_BATCH_OPS: usize = 4_999;
 
 const CONTEXT: &[u8] = b"dossier 2026-12 signed batch v1";
 
-/// The bytes `member` signs for the batch `covered`, closed by the operation stamped
-/// `closing`, made when the registry stood after statement `at`.
+/// The bytes `member` signs for the batch `covered` (the JSON of each operation it
+/// covers), closed by the operation stamped `closing`, made when the registry stood after
+/// statement `at`.
 pub fn message(
     library: LibraryId,
     closing: &Stamp,
     member: MemberId,
     at: u64,
-    covered: &[Op],
-) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(256 + covered.len() * 256);
+    covered: &[impl AsRef<[u8]>],
+) -> Vec<u8> {
+    let size: usize = covered.iter().map(|op| op.as_ref().len() + 8).sum();
+    let mut out = Vec::with_capacity(256 + size);
     let mut field = |bytes: &[u8]| {
         out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
         out.extend_from_slice(bytes);
@@ -40,9 +41,9 @@ pub fn message(
     field(&at.to_le_bytes());
     field(&(covered.len() as u64).to_le_bytes());
     for op in covered {
-        field(&serde_json::to_vec(op)?);
+        field(op.as_ref());
     }
-    Ok(out)
+    out
 }
 
 /// Where a batch lies in a list of one device's operations in stamp order.
@@ -165,26 +166,36 @@ mod tests {
         let list = ops(&[None, None, Some(2)]);
         let library = LibraryId::new();
         let member = MemberId::new();
-        let base = message(library, &list[2].stamp, member, 3, &list[..2]).unwrap();
+        let json: Vec<Vec<u8>> = list
+            .iter()
+            .map(|o| serde_json::to_vec(o).unwrap())
+            .collect();
+        let base = message(library, &list[2].stamp, member, 3, &json[..2]);
         assert_ne!(
             base,
-            message(LibraryId::new(), &list[2].stamp, member, 3, &list[..2]).unwrap()
+            message(LibraryId::new(), &list[2].stamp, member, 3, &json[..2])
         );
         assert_ne!(
             base,
-            message(library, &list[1].stamp, member, 3, &list[..2]).unwrap()
+            message(library, &list[1].stamp, member, 3, &json[..2])
         );
         assert_ne!(
             base,
-            message(library, &list[2].stamp, MemberId::new(), 3, &list[..2]).unwrap()
+            message(library, &list[2].stamp, MemberId::new(), 3, &json[..2])
         );
         assert_ne!(
             base,
-            message(library, &list[2].stamp, member, 4, &list[..2]).unwrap()
+            message(library, &list[2].stamp, member, 4, &json[..2])
         );
         assert_ne!(
             base,
-            message(library, &list[2].stamp, member, 3, &list[1..2]).unwrap()
+            message(library, &list[2].stamp, member, 3, &json[1..2])
+        );
+        let mut changed = json.clone();
+        changed[1][0] ^= 1;
+        assert_ne!(
+            base,
+            message(library, &list[2].stamp, member, 3, &changed[..2])
         );
     }
 }

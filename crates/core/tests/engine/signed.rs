@@ -106,6 +106,36 @@ fn a_batch_is_signed_by_its_author_and_applied_on_another_desktop() {
     assert!(bea.held_batches().unwrap().is_empty());
 }
 
+/// A segment of many batches has their signatures checked ahead on another core: one
+/// forged among them is refused all the same, and only it.
+#[test]
+fn a_forged_batch_among_many_is_refused_alone() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bea, doc, _) = office(t.path());
+    for i in 0..12 {
+        bea.tag(doc, &[format!("week-{i}")], &[]).unwrap();
+    }
+    let mut segment = bea.next_segment().unwrap().unwrap();
+    let mut signed = segment.ops.iter_mut().filter_map(|op| match &mut op.kind {
+        OpKind::Signed { signature, .. } => Some(signature),
+        _ => None,
+    });
+    let forged = signed.nth(4).unwrap();
+    forged[10] ^= 1;
+    ann.apply_segment(&segment).unwrap();
+    let held = ann.held_batches().unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert!(held[0].refused, "{held:?}");
+    let mut want: Vec<String> = (0..12)
+        .filter(|i| *i != 4)
+        .map(|i| format!("week-{i}"))
+        .collect();
+    want.sort();
+    let mut have = tags(&ann, doc);
+    have.sort();
+    assert_eq!(have, want);
+}
+
 #[test]
 fn forged_unsigned_and_unallowed_batches_are_kept_but_never_applied() {
     let t = tempfile::tempdir().unwrap();
