@@ -72,8 +72,8 @@ pub enum InvitationState {
     Expired,
 }
 
-/// An invitation as the owners' desktops keep it.
-#[derive(Debug, Clone, Serialize)]
+/// An invitation as the owners' desktops keep it. Its `Debug` never shows the code.
+#[derive(Clone, Serialize)]
 pub struct InvitationEntry {
     pub id: InvitationId,
     pub member: MemberId,
@@ -85,6 +85,21 @@ pub struct InvitationEntry {
     pub code: Option<String>,
     pub expires_ms: i64,
     pub state: InvitationState,
+}
+
+impl std::fmt::Debug for InvitationEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InvitationEntry")
+            .field("id", &self.id)
+            .field("member", &self.member)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("collections", &self.collections)
+            .field("code", &self.code.as_ref().map(|_| "<one-time code>"))
+            .field("expires_ms", &self.expires_ms)
+            .field("state", &self.state)
+            .finish()
+    }
 }
 
 fn now_ms() -> i64 {

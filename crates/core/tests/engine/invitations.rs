@@ -75,6 +75,9 @@ fn an_invited_person_joins_with_keys_made_on_their_own_desktop() {
     let listed = ann.invitations().unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].state, InvitationState::Open);
+    // Ann's desktop can show her the code again, and never writes it in a log line.
+    let again = listed[0].code.clone().unwrap();
+    assert!(!format!("{:?}", listed[0]).contains(&again));
     let (public, shown_to_ann) = ann.invitation_reply(invitation.id, &reply).unwrap();
     assert_eq!(shown_to_ann, fingerprint);
     assert_eq!(public.member, invitation.member);
