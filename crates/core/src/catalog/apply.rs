@@ -134,6 +134,8 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                     key,
                 ],
             )?;
+            // Sealed anew: this desktop may open it now.
+            super::jobs::retry_needing_keys(tx, Some(*version))?;
         }
         OpKind::FieldSet {
             doc,
@@ -313,7 +315,8 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
         // Kept in the journal only, read from it (`Catalog::invitations`).
         OpKind::Invited { .. } | OpKind::InvitationWithdrawn { .. } => {}
         // Kept in the journal only, read from it (`Catalog::collection_keys`).
-        OpKind::CollectionKeys { .. } => {}
+        // Records of a collection this desktop could not open may open now.
+        OpKind::CollectionKeys { .. } => super::jobs::retry_needing_keys(tx, None)?,
         OpKind::Audit { event } => {
             tx.execute(
                 "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject)

@@ -148,6 +148,9 @@ pub struct JobResult {
     pub info: Option<ExtractInfo>,
     /// Jobs to queue for the same version.
     pub then: Vec<JobKind>,
+    /// Waiting for the key of this collection: tried again when keys arrive, not at
+    /// every run.
+    pub needs_key: Option<String>,
 }
 
 impl JobResult {
@@ -158,6 +161,7 @@ impl JobResult {
             pages: Vec::new(),
             info: None,
             then: Vec::new(),
+            needs_key: None,
         }
     }
 
@@ -168,6 +172,25 @@ impl JobResult {
             ..Self::done()
         }
     }
+
+    /// Waiting for the key of `collection`, which this desktop's person was not given.
+    pub fn needs_key(collection: &str, reason: impl Into<String>) -> Self {
+        Self {
+            needs_key: Some(collection.to_owned()),
+            ..Self::ended(JobState::Waiting, reason)
+        }
+    }
+}
+
+/// Put the jobs that waited for a collection's key back in the queue (`version`: only
+/// that version's): keys arrived, someone else signed in, or its content was sealed anew.
+pub(super) fn retry_needing_keys(tx: &Transaction<'_>, version: Option<VersionId>) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE jobs SET state = 'pending', reason = NULL, needs_key = NULL
+         WHERE needs_key IS NOT NULL AND (?1 IS NULL OR version = ?1)",
+    )?
+    .execute([version.map(|v| v.to_string())])?;
+    Ok(())
 }
 
 /// Counts by state, for progress and `dossier stats`.
@@ -277,8 +300,16 @@ impl Catalog {
         self.derived(|tx| {
         let v = version.to_string();
         tx.execute(
-            "UPDATE jobs SET state = ?3, reason = ?4, updated_ms = ?5 WHERE version = ?1 AND kind = ?2",
-            params![v, kind.as_str(), result.state.as_str(), result.reason, now_ms()],
+            "UPDATE jobs SET state = ?3, reason = ?4, updated_ms = ?5, needs_key = ?6
+             WHERE version = ?1 AND kind = ?2",
+            params![
+                v,
+                kind.as_str(),
+                result.state.as_str(),
+                result.reason,
+                now_ms(),
+                result.needs_key
+            ],
         )?;
         {
             let mut stmt = tx.prepare_cached(
@@ -313,12 +344,22 @@ impl Catalog {
         })
     }
 
+    /// Put the jobs that waited for a collection's key back in the queue (another person
+    /// signed in here).
+    pub fn retry_needing_keys(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        retry_needing_keys(&tx, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Put jobs that waited for a tool back in the queue; returns how many.
     pub fn retry_waiting(&mut self, kinds: &[JobKind]) -> Result<usize> {
         let mut n = 0;
         for kind in kinds {
             n += self.conn.execute(
-                "UPDATE jobs SET state = 'pending', reason = NULL WHERE state = 'waiting' AND kind = ?1",
+                "UPDATE jobs SET state = 'pending', reason = NULL
+                 WHERE state = 'waiting' AND kind = ?1 AND needs_key IS NULL",
                 [kind.as_str()],
             )?;
         }

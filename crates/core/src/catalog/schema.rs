@@ -363,6 +363,12 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX ops_resealed;
     CREATE INDEX ops_resealed ON ops(stamp) WHERE kind = 'version_resealed';
     "#,
+    // 23: a job waiting for a collection's key (a record this desktop's person may not
+    // open) names that collection, and is tried again only when keys or its content's
+    // sealing change, not at every run.
+    r#"
+    ALTER TABLE jobs ADD COLUMN needs_key TEXT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -235,8 +235,11 @@ impl Library {
     fn run_job(&self, job: &Job, tools: &Tools, ocr: &OcrTool) -> Result<JobResult> {
         match self.run_job_here(job, tools, ocr) {
             // A record of a collection this desktop cannot open: not a failure of the file.
-            Err(e @ Error::CollectionKeyUnavailable { .. }) => {
-                Ok(JobResult::ended(JobState::Waiting, e.to_string()))
+            Err(Error::CollectionKeyUnavailable { collection }) => {
+                let why = Error::CollectionKeyUnavailable {
+                    collection: collection.clone(),
+                };
+                Ok(JobResult::needs_key(&collection, why.to_string()))
             }
             other => other,
         }

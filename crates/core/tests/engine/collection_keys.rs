@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use dossier_core::{
-    DeviceId, FieldKey, FieldValue, MasterKey, Op, OpKind, Role, Segment, open_epochs, sign_batch,
+    DeviceId, DocId, FieldKey, FieldValue, JobFilter, JobKind, JobState, MasterKey, Op, OpKind,
+    Role, Segment, open_epochs, sign_batch,
 };
 
 use super::signed::{identity, person, relay, stamp};
@@ -232,6 +233,65 @@ fn a_removed_owner_cannot_backdate_a_collections_keys() {
         sealed.as_ref().is_none_or(|k| k.collection == "all"),
         "{sealed:?}"
     );
+}
+
+/// The documents whose jobs a processing run of `lib` started.
+fn processed(lib: &mut Library) -> Vec<DocId> {
+    let mut started = Vec::new();
+    lib.process(&super::processing(), &mut |e| {
+        if let dossier_core::ProcessEvent::Started { job } = e {
+            started.push(job.doc);
+        }
+    })
+    .unwrap();
+    started
+}
+
+/// A department desktop does not try, at every run, to extract records it cannot open:
+/// their jobs wait for the collection's key, and run once it is given.
+#[test]
+fn jobs_for_records_a_desktop_cannot_open_wait_for_their_key() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bo, _) = school(t.path());
+    let doc = imported(&import(
+        &mut ann,
+        &[write(t.path(), "offer.txt", b"admission offer letter")],
+        &ImportOptions::default(),
+    ))[0];
+    ann.set_field(
+        doc,
+        FieldKey::Collection,
+        Some(FieldValue::Text("Admissions".into())),
+    )
+    .unwrap();
+    relay(&mut ann, &mut [&mut bo]);
+    share_packs(&ann, &bo);
+    assert!(processed(&mut bo).contains(&doc));
+    let extract = |lib: &Library| {
+        let jobs = lib
+            .catalog()
+            .job_statuses(JobFilter::Document(doc))
+            .unwrap();
+        let job = jobs.iter().find(|j| j.kind == JobKind::Extract).unwrap();
+        (job.state, job.reason.clone())
+    };
+    let (state, reason) = extract(&bo);
+    assert_eq!(state, JobState::Waiting);
+    assert!(reason.unwrap().contains("Admissions"));
+    // Nothing changed: the next run leaves them be.
+    assert!(!processed(&mut bo).contains(&doc));
+
+    // Bo is given Admissions too: its new key reaches his desktop, and the jobs run.
+    let bo_id = bo.person().unwrap().member;
+    ann.set_role(
+        bo_id,
+        Role::DepartmentStaff,
+        &["Science".into(), "Admissions".into()],
+    )
+    .unwrap();
+    relay(&mut ann, &mut [&mut bo]);
+    assert!(processed(&mut bo).contains(&doc));
+    assert_eq!(extract(&bo), (JobState::Done, None));
 }
 
 /// Copy every pack file `from` holds into `to`'s store (what sync does through the remote).
