@@ -183,7 +183,7 @@ fn take_judged(
     }
     let known = people.get(tx, library)?;
     // Received batches' signatures are checked ahead on another core while this one
-    // records and applies what comes before them.
+    // applies the batches before them.
     let mut prechecked = match (&known, origin) {
         (Some(p), Origin::Received(_)) => Prechecked::start(
             &p.registry,

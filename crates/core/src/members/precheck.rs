@@ -1,7 +1,8 @@
 //! Batch signatures checked ahead, on a thread of their own (issue 21, the cost of
-//! verifying a clone): while a desktop records and applies the operations of a segment,
-//! which is mostly SQLite's work on one core, another core checks the signatures of the
-//! batches after them, so judging a batch rarely waits for its signature.
+//! verifying a clone): once a segment's operations are recorded, while a desktop applies
+//! its batches one by one (mostly SQLite's work on one core), another core checks the
+//! signatures of the batches after them, so judging a batch rarely waits for its
+//! signature.
 //!
 //! **Invariant:** this is a memo, never a judge. [`Registry::judge_batch`] takes an
 //! answer only for the very signing key, signature and message it would check itself,

@@ -217,22 +217,34 @@ fn a_removed_owner_cannot_backdate_a_collections_keys() {
         assert!(!readable(lib).contains_key("Ledger"));
     }
     // A record filed in Ledger is not sealed under his key.
-    let doc = imported(&import(
+    let doc = filed(
         &mut ann,
-        &[write(t.path(), "ledger.txt", b"petty cash, december")],
-        &ImportOptions::default(),
-    ))[0];
-    ann.set_field(
-        doc,
-        FieldKey::Collection,
-        Some(FieldValue::Text("Ledger".into())),
-    )
-    .unwrap();
+        t.path(),
+        "ledger.txt",
+        b"petty cash, december",
+        "Ledger",
+    );
     let sealed = ann.version(doc, None).unwrap().content_key;
     assert!(
         sealed.as_ref().is_none_or(|k| k.collection == "all"),
         "{sealed:?}"
     );
+}
+
+/// A record of `bytes` imported on `lib`'s desktop and filed in `collection`.
+fn filed(lib: &mut Library, dir: &Path, name: &str, bytes: &[u8], collection: &str) -> DocId {
+    let doc = imported(&import(
+        lib,
+        &[write(dir, name, bytes)],
+        &ImportOptions::default(),
+    ))[0];
+    lib.set_field(
+        doc,
+        FieldKey::Collection,
+        Some(FieldValue::Text(collection.into())),
+    )
+    .unwrap();
+    doc
 }
 
 /// The documents whose jobs a processing run of `lib` started.
@@ -253,17 +265,13 @@ fn processed(lib: &mut Library) -> Vec<DocId> {
 fn jobs_for_records_a_desktop_cannot_open_wait_for_their_key() {
     let t = tempfile::tempdir().unwrap();
     let (mut ann, mut bo, _) = school(t.path());
-    let doc = imported(&import(
+    let doc = filed(
         &mut ann,
-        &[write(t.path(), "offer.txt", b"admission offer letter")],
-        &ImportOptions::default(),
-    ))[0];
-    ann.set_field(
-        doc,
-        FieldKey::Collection,
-        Some(FieldValue::Text("Admissions".into())),
-    )
-    .unwrap();
+        t.path(),
+        "offer.txt",
+        b"admission offer letter",
+        "Admissions",
+    );
     relay(&mut ann, &mut [&mut bo]);
     share_packs(&ann, &bo);
     assert!(processed(&mut bo).contains(&doc));
@@ -509,17 +517,13 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
     ))[0];
     // A record filed in Finance, a collection no department member was given: sealed
     // like "all", whose readers are the same people.
-    let budget = imported(&import(
+    let budget = filed(
         &mut ann,
-        &[write(t.path(), "budget.txt", b"budget 2026, first draft")],
-        &ImportOptions::default(),
-    ))[0];
-    ann.set_field(
-        budget,
-        FieldKey::Collection,
-        Some(FieldValue::Text("Finance".into())),
-    )
-    .unwrap();
+        t.path(),
+        "budget.txt",
+        b"budget 2026, first draft",
+        "Finance",
+    );
     // While everyone given the library's key still reads every record, "all" has none.
     for doc in [old, budget] {
         assert_eq!(ann.version(doc, None).unwrap().content_key, None);
@@ -640,17 +644,7 @@ fn a_collections_keys_keep_counting_after_the_owner_who_made_them_steps_down() {
     dan.add_person("Eve", EVE, FAST, Role::DepartmentStaff, &history)
         .unwrap();
     let text = b"history department trip consent forms";
-    let doc = imported(&import(
-        &mut dan,
-        &[write(t.path(), "consent.txt", text)],
-        &ImportOptions::default(),
-    ))[0];
-    dan.set_field(
-        doc,
-        FieldKey::Collection,
-        Some(FieldValue::Text("History".into())),
-    )
-    .unwrap();
+    let doc = filed(&mut dan, t.path(), "consent.txt", text, "History");
     let first = newest(&dan, "History");
     let key = dan.version(doc, None).unwrap().content_key.unwrap();
     assert_eq!(
