@@ -132,6 +132,14 @@ impl From<dossier_core::Error> for AppError {
                 "Only the people given this collection can open its records. If you were \
                  given it just now, sync first.",
             ),
+            E::JournalKeyUnavailable { .. } => plain(K::NotPermitted).with_hint(
+                "Only the library's members can read what is written to it. If you were \
+                 added just now, sync again once the owner's desktop has synced.",
+            ),
+            E::JournalKeyOutdated => plain(K::Invalid).with_hint(
+                "Nothing is lost: your changes are kept here. Sync the library's owner's \
+                 desktop, then sync this one again.",
+            ),
             E::SignInRequired { .. } => plain(K::NotPermitted)
                 .with_hint("Sign in as yourself, with your own passphrase, and try again."),
             E::PeopleNotReceived => plain(K::Invalid).with_hint(

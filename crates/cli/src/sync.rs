@@ -318,6 +318,13 @@ fn print_report(report: &SyncReport, json: bool) -> Result<()> {
             report.segments_compacted
         );
     }
+    if report.sending_waits_for_keys {
+        println!(
+            "Changes made here wait to be sent: someone who held the library's keys has left, \
+             and an owner's desktop has not given the members new ones yet. Nothing is lost; \
+             sync the owner's desktop, then this one."
+        );
+    }
     for r in &report.refused {
         println!("refused {}: {}", r.key, r.reason);
     }

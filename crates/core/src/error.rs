@@ -147,6 +147,26 @@ pub enum Error {
     )]
     CollectionKeyUnavailable { collection: String },
 
+    /// Part of the library's journal (`object`) is sealed under a key of the journal that
+    /// was not given to the person signed in: they are no longer a member, or the key
+    /// has not reached this desktop yet.
+    #[error(
+        "{object} cannot be read on this desktop: it is sealed under keys of the library \
+         that were not given to the person signed in (removed from the library, or the \
+         keys have not arrived yet: sync again later, or ask the library's owner)"
+    )]
+    JournalKeyUnavailable { object: String },
+
+    /// The journal's newest key was given to someone who has since left, and no newer
+    /// one has reached this desktop: it sends nothing until an owner's desktop has given
+    /// the members new keys (nothing is lost; the changes wait here).
+    #[error(
+        "changes made here wait to be sent: someone who held the library's keys has left, \
+         and an owner's desktop has not given the members new ones yet (sync the owner's \
+         desktop, then this one)"
+    )]
+    JournalKeyOutdated,
+
     /// A batch of changes made on this desktop that its signer's role does not allow, or
     /// that is not signed as the library's people require: nothing of it was written.
     #[error("these changes cannot be made: {}", refusal.describe())]

@@ -10,7 +10,7 @@ use tantivy::directory::Directory;
 
 use crate::extract::OfficeKind;
 use crate::format::sealed::SealKind;
-use crate::format::{checkpoint, index_file, journal, pack, repo, store_journal};
+use crate::format::{checkpoint, collection_keys, index_file, journal, pack, repo, store_journal};
 use crate::ids::{DeviceId, PackId};
 use crate::keys::{Crypto, MasterKey};
 
@@ -42,6 +42,20 @@ pub fn journal_segment(data: &[u8]) {
     for plain in as_plaintexts(data) {
         let sealed = journal::SEGMENT_CODEC.seal(&c, &journal::aad(device(), 1), &plain);
         let _ = journal::open(&c, device(), 1, &sealed);
+        // Format 2: under an epoch of the journal's own key.
+        let sealed = crate::format::sealed::seal_in_epoch(
+            &c,
+            journal::JOURNAL_MAGIC_2,
+            7,
+            &journal::aad_2(device(), 1, 7),
+            &plain,
+        );
+        let _ = journal::open(&c, device(), 1, &sealed);
+        // An epoch object of the journal, as a key holder sealed it.
+        let name = format!("epochs/{}", "ab".repeat(32));
+        let _ = collection_keys::open_object(&c, &name, data);
+        let sealed = collection_keys::EPOCH_OBJECT_CODEC.seal(&c, name.as_bytes(), &plain);
+        let _ = collection_keys::open_object(&c, &name, &sealed);
     }
     let _ = journal::parse_object_name(&String::from_utf8_lossy(data));
 }
@@ -59,7 +73,7 @@ pub fn checkpoint(data: &[u8]) {
         // Format 2: the same plaintext as a header, then as a body after a good header.
         let header = c.seal(
             SealKind::Journal,
-            &checkpoint::header_aad(3, device()),
+            &checkpoint::header_aad(3, device(), None),
             &plain,
         );
         let mut with_header = checkpoint::CHECKPOINT_MAGIC.to_vec();
@@ -68,10 +82,27 @@ pub fn checkpoint(data: &[u8]) {
         let _ = checkpoint::open_heads(&c, 3, device(), &with_header);
         with_header.extend_from_slice(&c.seal(
             SealKind::Journal,
-            &checkpoint::aad(3, device()),
+            &checkpoint::aad(3, device(), None),
             &plain,
         ));
         let _ = checkpoint::open(&c, 3, device(), &with_header);
+        // Format 3: the same under an epoch of the journal's own key.
+        let header = c.seal(
+            SealKind::Journal,
+            &checkpoint::header_aad(3, device(), Some(5)),
+            &plain,
+        );
+        let mut in_epoch = checkpoint::CHECKPOINT_MAGIC_3.to_vec();
+        in_epoch.extend_from_slice(&5u64.to_le_bytes());
+        in_epoch.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        in_epoch.extend_from_slice(&header);
+        let _ = checkpoint::open_heads(&c, 3, device(), &in_epoch);
+        in_epoch.extend_from_slice(&c.seal(
+            SealKind::Journal,
+            &checkpoint::aad(3, device(), Some(5)),
+            &plain,
+        ));
+        let _ = checkpoint::open(&c, 3, device(), &in_epoch);
     }
     let _ = checkpoint::parse_object_name(&String::from_utf8_lossy(data));
 }
@@ -382,9 +413,11 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         ("member_statements", "chain", serde_json::to_vec(&statements).expect("serialisable")),
         ("member_statements", "epochs", serde_json::to_vec(&epochs).expect("serialisable")),
         ("member_statements", "sealed_box", sealed_box),
-        ("journal_segment", "sealed", journal::seal(&c, &segment).expect("sealed")),
+        ("journal_segment", "sealed", journal::seal(&c, None, &segment).expect("sealed")),
+        ("journal_segment", "sealed-v2", journal::seal(&c, Some(7), &segment).expect("sealed")),
         ("journal_segment", "plain", segment_json.clone()),
-        ("checkpoint", "sealed", checkpoint::seal(&c, &checkpoint).expect("sealed")),
+        ("checkpoint", "sealed", checkpoint::seal(&c, None, &checkpoint).expect("sealed")),
+        ("checkpoint", "sealed-v3", checkpoint::seal(&c, Some(5), &checkpoint).expect("sealed")),
         ("checkpoint", "plain", serde_json::to_vec(&checkpoint).expect("serialisable")),
         ("store_segment", "sealed", store_journal::seal(&c, &store_segment).expect("sealed")),
         ("store_segment", "plain", serde_json::to_vec(&store_segment).expect("serialisable")),

@@ -43,7 +43,7 @@ pub use extract::{
     run_pdf_worker_if_asked, serve_pdf_worker,
 };
 pub use format::batch::MAX_BATCH_OPS;
-pub use format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, SignedEpochKeys};
+pub use format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, JOURNAL_SCOPE, SignedEpochKeys};
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::field_def::{FieldDef, FieldKind};
 pub use format::identity::{IDENTITY_FORMAT, IdentityFile, PublicIdentity};
@@ -78,7 +78,9 @@ pub use library::{
     RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport, VersionDiff, answer_invitation,
     default_library_path, own_answer, parse_roster,
 };
-pub use members::{Grant, Refusal, Refused, Registry, Verdict, open_epochs, sign_batch};
+pub use members::{
+    Grant, Refusal, Refused, Registry, Verdict, open_epochs, open_sealed_to, sign_batch,
+};
 pub use parse::{
     day as parse_day, interval as parse_interval, moment as parse_moment,
     search_date as parse_search_date, size as parse_size,
@@ -98,6 +100,7 @@ pub use format::checkpoint::{
     header_end as checkpoint_header_end, heads_of as checkpoint_heads,
     object_name as checkpoint_name, parse_object_name as parse_checkpoint_name,
 };
+pub use format::collection_keys::{EPOCH_OBJECT_PREFIX, MAX_EPOCH_BYTES, is_epoch_object_name};
 pub use format::journal::{
     Link, Segment, object_name as segment_name, parse_object_name as parse_segment_name,
 };

@@ -13,6 +13,7 @@ mod export;
 mod hold;
 mod import;
 mod invite;
+mod journal_keys;
 mod key_sync;
 mod lock;
 mod people;
@@ -296,6 +297,8 @@ pub struct Library {
     content_keys: std::sync::Mutex<
         std::collections::HashMap<crate::format::collection_keys::ContentKey, Arc<Crypto>>,
     >,
+    /// The journal's keys read and opened for the person signed in.
+    journal_keys: std::sync::Mutex<journal_keys::JournalKeys>,
 }
 
 impl Library {
@@ -392,6 +395,7 @@ impl Library {
             journal_written: 0,
             person: None,
             content_keys: Default::default(),
+            journal_keys: Default::default(),
         };
         if writer {
             // Segments a crash kept from being written after their transaction.

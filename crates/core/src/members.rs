@@ -16,6 +16,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Error, Result};
+use crate::format::collection_keys::JOURNAL_SCOPE;
 use crate::format::identity::PublicIdentity;
 use crate::format::member::{Change, MEMBER_FORMAT, SignedStatement, Statement};
 use crate::ids::{DeviceId, LibraryId, MemberId, StatementId};
@@ -26,7 +27,7 @@ mod epochs;
 mod judge;
 mod precheck;
 pub(crate) use epochs::sealing_collection;
-pub use epochs::{newest_epoch, open_epochs};
+pub use epochs::{newest_epoch, open_epochs, open_sealed_to};
 pub(crate) use judge::{Batch, Collections, doc_of, needs};
 pub use judge::{Verdict, sign_batch};
 pub(crate) use precheck::Prechecked;
@@ -275,6 +276,9 @@ impl Registry {
                     .any(|c| c.trim().is_empty() || c.len() > 200)
                 {
                     return Err("a collection needs a name of at most 200 bytes");
+                }
+                if collections.iter().any(|c| c == JOURNAL_SCOPE) {
+                    return Err("that name is kept for the journal's own keys");
                 }
                 Ok(())
             }

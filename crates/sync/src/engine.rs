@@ -58,6 +58,9 @@ pub struct SyncReport {
     /// published.
     pub keys_received: bool,
     pub keys_sent: bool,
+    /// This desktop's changes wait to be sent: someone given the journal's newest key
+    /// has left, and an owner's desktop has not given the members new keys yet.
+    pub sending_waits_for_keys: bool,
     /// Journal segments on the remote (all devices).
     pub segments_on_remote: u64,
     /// Of those, how many the newest checkpoint does not cover.
@@ -109,6 +112,8 @@ mod limit {
     pub const SEGMENT: u64 = max_sealed(MAX_SEGMENT_JSON);
     pub const CHECKPOINT: u64 = max_sealed(MAX_CHECKPOINT_JSON);
     pub const PACK: u64 = dossier_core::MAX_PACK;
+    /// An epoch of the journal's keys: its body and signature, sealed.
+    pub const EPOCH_OBJECT: u64 = 2 * dossier_core::MAX_EPOCH_BYTES as u64 + 4096;
 }
 
 /// How [`Engine::sync_with`] syncs.
@@ -353,6 +358,7 @@ impl<L: Replica> Engine<L> {
         let start = self.counters.snapshot();
         let mut report = SyncReport::default();
         keys::sync_keys(self, &mut report).await?;
+        keys::fetch_journal_keys(self, &mut report).await?;
         // Before sending: a desktop whose own segments were compacted away (its catalog
         // rebuilt) takes them from the checkpoint rather than numbering them again.
         let newest = checkpoint::survey(self, &mut report).await?;
@@ -360,7 +366,10 @@ impl<L: Replica> Engine<L> {
         push::push(self, &mut report).await?;
         pull::pull(self, newest.as_ref(), &mut report).await?;
         checkpoint::maybe_write(self, opts.checkpoint_every, newest.as_ref(), &mut report).await?;
-        if report.ops_applied > 0 {
+        // Changes waiting for the journal's new keys: an owner's desktop makes them now
+        // (a crash may have come between a removal and its keys), another may have
+        // received them.
+        if report.ops_applied > 0 || report.sending_waits_for_keys {
             // A pack another desktop dropped may hold the only copy of a chunk this
             // desktop uses (it used it before hearing of the drop): copy it out and send
             // the copy before that pack is deleted.
@@ -369,7 +378,10 @@ impl<L: Replica> Engine<L> {
             // desktop), and records moved, or filed in a collection given keys, on a
             // desktop that could not re-seal them: this one does, when it can.
             report.documents_resealed = self.local.run(|l| l.keep_keys()).await?;
-            if report.chunks_rehomed > 0 || report.documents_resealed > 0 {
+            if report.chunks_rehomed > 0
+                || report.documents_resealed > 0
+                || report.sending_waits_for_keys
+            {
                 push::push(self, &mut report).await?;
             }
         }

@@ -4,11 +4,13 @@
 //! deleted from the remote once a newer one exists (compaction): a checkpoint is the
 //! only thing that accounts for history no longer listed.
 //!
-//! Layout (format 2):
+//! Layout (format 2, sealed under the library's own key; format 3, under an epoch of the
+//! journal's own key, as [`super::journal`]'s format 2):
 //!
 //! ```text
 //! checkpoints/<segments covered, 12 digits>-<device id>   object name on the remote
-//! "DOSCKPT2"                                              8-byte magic
+//! "DOSCKPT2"                                              8-byte magic (format 2)
+//! "DOSCKPT3" | epoch, u64 little-endian                   (format 3)
 //! header length, u32 little-endian
 //! nonce(12) | AES-256-GCM(JSON header) | tag(16)          what it covers
 //! nonce(12) | AES-256-GCM(zstd(JSON checkpoint)) | tag(16)
@@ -20,9 +22,9 @@
 //! [Segment…]}`: every segment of every device its writer held, each device's from 1
 //! without a gap; its last segments must be the header's heads. The associated data is
 //! `"dossier checkpoint header v2 " + device + " " + covered` for the header and
-//! `"dossier checkpoint v2 " + device + " " + covered` for the body. Format 1 (magic
-//! `DOSCKPT1`, no header, `"dossier checkpoint v1 …"`) is still read; its heads come from
-//! its segments.
+//! `"dossier checkpoint v2 " + device + " " + covered` for the body (format 3: `v3`, and
+//! `" " + epoch` after `covered`). Format 1 (magic `DOSCKPT1`, no header, `"dossier
+//! checkpoint v1 …"`) is still read; its heads come from its segments.
 
 use std::collections::BTreeMap;
 
@@ -36,10 +38,13 @@ use crate::ids::DeviceId;
 pub const CHECKPOINT_MAGIC: &[u8; 8] = b"DOSCKPT2";
 /// Format 1's magic: no header.
 pub const CHECKPOINT_MAGIC_1: &[u8; 8] = b"DOSCKPT1";
-/// The format this build writes.
+/// Format 3's magic: sealed under an epoch of the journal's own key.
+pub const CHECKPOINT_MAGIC_3: &[u8; 8] = b"DOSCKPT3";
+/// The format this build writes under the library's own key (format 3 under an epoch).
 pub const CHECKPOINT_FORMAT: u32 = 2;
-/// How many bytes of a checkpoint's start give its format and header length.
-pub const PREFIX_LEN: usize = 12;
+/// How many bytes of a checkpoint's start give its format, key and header length (a
+/// format-2 checkpoint's header starts within them: it is always longer).
+pub const PREFIX_LEN: usize = 20;
 /// The longest header read (heads of tens of thousands of devices).
 pub const MAX_HEADER: u32 = 16 * 1024 * 1024;
 
@@ -101,19 +106,47 @@ pub fn parse_object_name(name: &str) -> Option<(u64, DeviceId)> {
     Some((covered.parse().ok()?, device.parse().ok()?))
 }
 
-pub(crate) fn aad(covered: u64, device: DeviceId) -> Vec<u8> {
-    format!("dossier checkpoint v2 {device} {covered}").into_bytes()
+pub(crate) fn aad(covered: u64, device: DeviceId, epoch: Option<u64>) -> Vec<u8> {
+    match epoch {
+        None => format!("dossier checkpoint v2 {device} {covered}"),
+        Some(e) => format!("dossier checkpoint v3 {device} {covered} {e}"),
+    }
+    .into_bytes()
 }
 
 pub(crate) fn aad_1(covered: u64, device: DeviceId) -> Vec<u8> {
     format!("dossier checkpoint v1 {device} {covered}").into_bytes()
 }
 
-pub(crate) fn header_aad(covered: u64, device: DeviceId) -> Vec<u8> {
-    format!("dossier checkpoint header v2 {device} {covered}").into_bytes()
+pub(crate) fn header_aad(covered: u64, device: DeviceId, epoch: Option<u64>) -> Vec<u8> {
+    match epoch {
+        None => format!("dossier checkpoint header v2 {device} {covered}"),
+        Some(e) => format!("dossier checkpoint header v3 {device} {covered} {e}"),
+    }
+    .into_bytes()
 }
 
-pub(crate) fn seal(crypto: &dyn Sealer, checkpoint: &Checkpoint) -> Result<Vec<u8>> {
+/// Which key sealed a checkpoint, from its first [`PREFIX_LEN`] bytes: `None` for the
+/// library's own (formats 1 and 2), the epoch of the journal's own key for format 3.
+pub fn sealed_epoch(covered: u64, device: DeviceId, prefix: &[u8]) -> Result<Option<u64>> {
+    if prefix.starts_with(CHECKPOINT_MAGIC_1) {
+        return Ok(None);
+    }
+    super::sealed::epoch_of(
+        prefix,
+        CHECKPOINT_MAGIC,
+        CHECKPOINT_MAGIC_3,
+        &object_name(covered, device),
+    )
+}
+
+/// Seal a checkpoint under the library's own key (`epoch` `None`, format 2) or the
+/// journal's key of `epoch` (format 3): `crypto` is that key's.
+pub(crate) fn seal(
+    crypto: &dyn Sealer,
+    epoch: Option<u64>,
+    checkpoint: &Checkpoint,
+) -> Result<Vec<u8>> {
     let name = object_name(checkpoint.covered, checkpoint.device);
     let header = serde_json::to_vec(&Header {
         device: checkpoint.device,
@@ -122,13 +155,13 @@ pub(crate) fn seal(crypto: &dyn Sealer, checkpoint: &Checkpoint) -> Result<Vec<u
     })?;
     let header = crypto.seal(
         SealKind::Journal,
-        &header_aad(checkpoint.covered, checkpoint.device),
+        &header_aad(checkpoint.covered, checkpoint.device, epoch),
         &header,
     );
     let plain = to_zjson(checkpoint, LEVEL, &name)?;
     let sealed = crypto.seal(
         SealKind::Journal,
-        &aad(checkpoint.covered, checkpoint.device),
+        &aad(checkpoint.covered, checkpoint.device, epoch),
         &plain,
     );
     let len = u32::try_from(header.len())
@@ -139,7 +172,13 @@ pub(crate) fn seal(crypto: &dyn Sealer, checkpoint: &Checkpoint) -> Result<Vec<u
             limit: u64::from(MAX_HEADER),
         })?;
     let mut out = Vec::with_capacity(PREFIX_LEN + header.len() + sealed.len());
-    out.extend_from_slice(CHECKPOINT_MAGIC);
+    match epoch {
+        None => out.extend_from_slice(CHECKPOINT_MAGIC),
+        Some(e) => {
+            out.extend_from_slice(CHECKPOINT_MAGIC_3);
+            out.extend_from_slice(&e.to_le_bytes());
+        }
+    }
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(&header);
     out.extend_from_slice(&sealed);
@@ -150,6 +189,11 @@ pub(crate) fn seal(crypto: &dyn Sealer, checkpoint: &Checkpoint) -> Result<Vec<u
 /// [`PREFIX_LEN`] bytes: `None` for format 1 (no header; its heads come from the whole
 /// object), an error for anything that is no checkpoint.
 pub fn header_end(covered: u64, device: DeviceId, prefix: &[u8]) -> Result<Option<usize>> {
+    Ok(header_at(covered, device, prefix)?.map(|(start, len)| start + len))
+}
+
+/// Where a format-2 or -3 checkpoint's sealed header starts, and its length.
+fn header_at(covered: u64, device: DeviceId, prefix: &[u8]) -> Result<Option<(usize, usize)>> {
     let damaged = |detail| Error::Integrity {
         object: object_name(covered, device),
         detail,
@@ -157,14 +201,18 @@ pub fn header_end(covered: u64, device: DeviceId, prefix: &[u8]) -> Result<Optio
     if prefix.starts_with(CHECKPOINT_MAGIC_1) {
         return Ok(None);
     }
-    if !prefix.starts_with(CHECKPOINT_MAGIC) || prefix.len() < PREFIX_LEN {
-        return Err(damaged("not a checkpoint (wrong magic)"));
-    }
-    let len = u32::from_le_bytes(prefix[8..PREFIX_LEN].try_into().expect("four bytes"));
+    let start = match sealed_epoch(covered, device, prefix)? {
+        None => CHECKPOINT_MAGIC.len() + 4,
+        Some(_) => PREFIX_LEN,
+    };
+    let Some(len) = prefix.get(start - 4..start) else {
+        return Err(damaged("cut short before its header"));
+    };
+    let len = u32::from_le_bytes(len.try_into().expect("four bytes"));
     if len > MAX_HEADER {
         return Err(damaged("its header is longer than any checkpoint's"));
     }
-    Ok(Some(PREFIX_LEN + len as usize))
+    Ok(Some((start, len as usize)))
 }
 
 /// A format-2 checkpoint's heads from the start of its object (at least up to
@@ -176,17 +224,18 @@ pub(crate) fn open_heads(
     start: &[u8],
 ) -> Result<Heads> {
     let object = object_name(covered, device);
-    let end = header_end(covered, device, start)?.ok_or_else(|| Error::Integrity {
+    let (at, len) = header_at(covered, device, start)?.ok_or_else(|| Error::Integrity {
         object: object.clone(),
         detail: "a format-1 checkpoint has no header",
     })?;
-    let sealed = start.get(PREFIX_LEN..end).ok_or_else(|| Error::Integrity {
+    let sealed = start.get(at..at + len).ok_or_else(|| Error::Integrity {
         object: object.clone(),
         detail: "cut short inside its header",
     })?;
+    let epoch = sealed_epoch(covered, device, start)?;
     let json = crypto.open(
         SealKind::Journal,
-        &header_aad(covered, device),
+        &header_aad(covered, device, epoch),
         sealed,
         &object,
     )?;
@@ -224,7 +273,8 @@ pub(crate) fn open(
         ),
         Some(end) => {
             let heads = open_heads(crypto, covered, device, body)?;
-            (&body[end..], aad(covered, device), Some(heads))
+            let epoch = sealed_epoch(covered, device, body)?;
+            (&body[end..], aad(covered, device, epoch), Some(heads))
         }
     };
     let plain = crypto.open(SealKind::Journal, &aad, sealed, &object)?;
@@ -288,7 +338,7 @@ mod tests {
         let crypto = crate::keys::MasterKey::generate().crypto();
         let d = DeviceId::new();
         let c = checkpoint(d);
-        let body = seal(&crypto, &c).unwrap();
+        let body = seal(&crypto, None, &c).unwrap();
         assert!(!body.windows(7).any(|w| w == b"of Ada"));
         assert_eq!(open(&crypto, 3, d, &body).unwrap(), c);
         // The heads come from the start of the object alone.
@@ -319,6 +369,7 @@ mod tests {
         fewer.covered = 2;
         let mut fewer = seal(
             &crypto,
+            None,
             &Checkpoint {
                 covered: 3,
                 ..fewer
@@ -337,5 +388,41 @@ mod tests {
         let mut long = CHECKPOINT_MAGIC.to_vec();
         long.extend_from_slice(&(MAX_HEADER + 1).to_le_bytes());
         assert!(header_end(3, d, &long).is_err());
+    }
+
+    #[test]
+    fn a_checkpoint_under_an_epoch_of_the_journals_key_names_it_and_is_bound_to_it() {
+        let epoch_key = crate::keys::MasterKey::generate().crypto();
+        let library_key = crate::keys::MasterKey::generate().crypto();
+        let d = DeviceId::new();
+        let c = checkpoint(d);
+        let body = seal(&epoch_key, Some(2), &c).unwrap();
+        assert!(body.starts_with(CHECKPOINT_MAGIC_3));
+        assert_eq!(sealed_epoch(3, d, &body[..PREFIX_LEN]).unwrap(), Some(2));
+        assert!(!body.windows(7).any(|w| w == b"of Ada"));
+        assert_eq!(open(&epoch_key, 3, d, &body).unwrap(), c);
+        let end = header_end(3, d, &body[..PREFIX_LEN]).unwrap().unwrap();
+        assert_eq!(
+            open_heads(&epoch_key, 3, d, &body[..end]).unwrap(),
+            heads_of(&c.segments).unwrap()
+        );
+        // The library's own key, or the header naming another epoch: refused.
+        let mut other_epoch = body.clone();
+        other_epoch[8..16].copy_from_slice(&1u64.to_le_bytes());
+        for (crypto, b) in [(&library_key, &body), (&epoch_key, &other_epoch)] {
+            assert!(matches!(
+                open_heads(crypto, 3, d, b),
+                Err(Error::Integrity { .. })
+            ));
+            assert!(matches!(
+                open(crypto, 3, d, b),
+                Err(Error::Integrity { .. })
+            ));
+        }
+        // A format-2 checkpoint still says where its header ends from the same prefix.
+        let two = seal(&library_key, None, &c).unwrap();
+        assert_eq!(sealed_epoch(3, d, &two[..PREFIX_LEN]).unwrap(), None);
+        let end = header_end(3, d, &two[..PREFIX_LEN]).unwrap().unwrap();
+        assert!(open_heads(&library_key, 3, d, &two[..end]).is_ok());
     }
 }

@@ -6,10 +6,16 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Error, Result};
 use crate::ids::{LibraryId, MemberId};
 
 /// The epoch keys format this build writes.
 pub const EPOCH_KEYS_FORMAT: u32 = 1;
+
+/// The scope whose epochs are the journal's own keys (segments and checkpoints sealed
+/// under them are format 2 and 3), read by every member. No collection may have this
+/// name.
+pub const JOURNAL_SCOPE: &str = "dossier:journal";
 
 /// The largest epoch body Dossier reads: a sealed key is under 100 bytes, and a library
 /// has at most a few thousand members.
@@ -64,4 +70,77 @@ impl SignedEpochKeys {
 pub struct ContentKey {
     pub collection: String,
     pub epoch: u64,
+}
+
+/// The journal's epochs also travel as objects of their own on a remote, so that a
+/// desktop holds the key of a segment before it opens it:
+///
+/// ```text
+/// epochs/<BLAKE3 of the epoch's body, 64 hex digits>   written once, never changed
+/// "DOSEPOC1" | nonce(12) | AES-256-GCM(JSON SignedEpochKeys) | tag(16)
+/// ```
+///
+/// sealed under the library's own journal key, bound (associated data) to the name, which
+/// must be the digest of the body it holds: only a holder of the library's key writes one
+/// that opens, and what it holds is still judged by its owner's signature before
+/// anything is sealed under it.
+pub(crate) const EPOCH_OBJECT_CODEC: super::sealed::Codec = super::sealed::Codec {
+    magic: b"DOSEPOC1",
+    kind: super::sealed::SealKind::Journal,
+    wrong_magic: "not an epoch object (wrong magic)",
+};
+
+/// The prefix of epoch objects on a remote.
+pub const EPOCH_OBJECT_PREFIX: &str = "epochs/";
+
+impl SignedEpochKeys {
+    /// Its digest: BLAKE3 of its body, which names it on a remote.
+    pub fn digest(&self) -> [u8; 32] {
+        *blake3::hash(self.body.as_bytes()).as_bytes()
+    }
+
+    /// Its object name on a remote.
+    pub fn object_name(&self) -> String {
+        format!(
+            "{EPOCH_OBJECT_PREFIX}{}",
+            data_encoding::HEXLOWER.encode(&self.digest())
+        )
+    }
+}
+
+/// Whether `name` is an epoch object's name.
+pub fn is_epoch_object_name(name: &str) -> bool {
+    name.strip_prefix(EPOCH_OBJECT_PREFIX)
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The body of `keys`' remote object.
+pub(crate) fn seal_object(
+    crypto: &dyn super::sealed::Sealer,
+    keys: &SignedEpochKeys,
+) -> Result<Vec<u8>> {
+    let name = keys.object_name();
+    Ok(EPOCH_OBJECT_CODEC.seal(crypto, name.as_bytes(), &serde_json::to_vec(keys)?))
+}
+
+/// The epoch an object named `name` holds: authenticated, and the one its name says.
+pub(crate) fn open_object(
+    crypto: &dyn super::sealed::Sealer,
+    name: &str,
+    body: &[u8],
+) -> Result<SignedEpochKeys> {
+    let damaged = |detail| Error::Integrity {
+        object: name.to_owned(),
+        detail,
+    };
+    if !is_epoch_object_name(name) {
+        return Err(damaged("not an epoch object's name"));
+    }
+    let plain = EPOCH_OBJECT_CODEC.open(crypto, name.as_bytes(), body, name)?;
+    let keys: SignedEpochKeys =
+        serde_json::from_slice(&plain).map_err(|_| damaged("not an epoch object"))?;
+    if keys.object_name() != name {
+        return Err(damaged("holds another epoch than its name says"));
+    }
+    Ok(keys)
 }

@@ -1,18 +1,22 @@
 //! Journal segments: a device's catalog operations, in batches, as sync uploads them.
 //! Each segment is written once by one device and never changed.
 //!
-//! Layout (format 1):
+//! Layout (format 1, sealed under the library's own key; format 2, under an epoch of
+//! the journal's own key, which a library's owner gives anew when someone leaves):
 //!
 //! ```text
 //! journal/<device id>/<sequence, 12 digits>    object name on the remote
-//! "DOSJRNL1"                                   8-byte magic
+//! "DOSJRNL1"                                   8-byte magic (format 1)
+//! "DOSJRNL2" | epoch, u64 little-endian        (format 2)
 //! nonce(12) | AES-256-GCM(zstd(JSON segment)) | tag(16)
 //! ```
 //!
 //! The JSON segment is `{"device", "seq", "ops": [Op…], "link"}` (operations as in
-//! [`super::op`]). The associated data is `"dossier journal v1 " + device + " " + seq`,
-//! so a segment renamed to another device or sequence does not open, and the decoded
-//! segment must name the same device and sequence.
+//! [`super::op`]). The associated data is `"dossier journal v1 " + device + " " + seq`
+//! (format 2: `"dossier journal v2 " + device + " " + seq + " " + epoch`), so a segment
+//! renamed to another device or sequence, or to another epoch, does not open, and the
+//! decoded segment must name the same device and sequence. [`sealed_epoch`] says which
+//! key a body needs before it is opened.
 //!
 //! `link` (since December 2026; absent from older segments, which builds before it
 //! ignore) places the segment in history: the digest of its device's previous segment
@@ -32,6 +36,10 @@ use crate::error::{Error, Result};
 use crate::ids::{DeviceId, PackId};
 
 pub const JOURNAL_MAGIC: &[u8; 8] = b"DOSJRNL1";
+/// Format 2's magic: sealed under an epoch of the journal's own key.
+pub const JOURNAL_MAGIC_2: &[u8; 8] = b"DOSJRNL2";
+/// How many bytes of a body say which key sealed it ([`sealed_epoch`]).
+pub const EPOCH_PREFIX_LEN: usize = 16;
 /// zstd level of a segment's JSON (operations compress about tenfold).
 const LEVEL: i32 = 6;
 
@@ -170,20 +178,48 @@ pub fn from_plain(device: DeviceId, seq: u64, plain: &[u8]) -> Result<Segment> {
     Ok(segment)
 }
 
-/// Seal a segment into its object body.
-pub(crate) fn seal(crypto: &dyn Sealer, segment: &Segment) -> Result<Vec<u8>> {
-    let plain = to_plain(segment)?;
-    Ok(SEGMENT_CODEC.seal(crypto, &aad(segment.device, segment.seq), &plain))
+/// Format 2's associated data: the name and the epoch of the key.
+pub(crate) fn aad_2(device: DeviceId, seq: u64, epoch: u64) -> Vec<u8> {
+    format!("dossier journal v2 {device} {seq} {epoch}").into_bytes()
 }
 
-/// Open the object body of `device`'s segment `seq`: authenticated, bound to its name.
+/// Which key sealed a body: `None` for the library's own (format 1), the epoch of the
+/// journal's own key for format 2; an integrity error naming `object` for anything else.
+pub fn sealed_epoch(body: &[u8], object: &str) -> Result<Option<u64>> {
+    super::sealed::epoch_of(body, JOURNAL_MAGIC, JOURNAL_MAGIC_2, object)
+}
+
+/// Seal a segment into its object body, under the library's own key (`epoch` `None`,
+/// format 1) or the journal's key of `epoch` (format 2): `crypto` is that key's.
+pub(crate) fn seal(crypto: &dyn Sealer, epoch: Option<u64>, segment: &Segment) -> Result<Vec<u8>> {
+    let plain = to_plain(segment)?;
+    let (device, seq) = (segment.device, segment.seq);
+    Ok(match epoch {
+        None => SEGMENT_CODEC.seal(crypto, &aad(device, seq), &plain),
+        Some(e) => {
+            super::sealed::seal_in_epoch(crypto, JOURNAL_MAGIC_2, e, &aad_2(device, seq, e), &plain)
+        }
+    })
+}
+
+/// Open the object body of `device`'s segment `seq` (either format; `crypto` is the key
+/// [`sealed_epoch`] names): authenticated, bound to its name and epoch.
 pub(crate) fn open(
     crypto: &dyn Sealer,
     device: DeviceId,
     seq: u64,
     body: &[u8],
 ) -> Result<Segment> {
-    let plain = SEGMENT_CODEC.open(crypto, &aad(device, seq), body, &object_name(device, seq))?;
+    let object = object_name(device, seq);
+    let plain = match sealed_epoch(body, &object)? {
+        None => SEGMENT_CODEC.open(crypto, &aad(device, seq), body, &object)?,
+        Some(e) => crypto.open(
+            SealKind::Journal,
+            &aad_2(device, seq, e),
+            &body[EPOCH_PREFIX_LEN..],
+            &object,
+        )?,
+    };
     from_plain(device, seq, &plain)
 }
 
@@ -300,7 +336,8 @@ mod tests {
         let crypto = crate::keys::MasterKey::generate().crypto();
         let d = DeviceId::new();
         let s = segment(d, 9);
-        let body = seal(&crypto, &s).unwrap();
+        let body = seal(&crypto, None, &s).unwrap();
+        assert_eq!(sealed_epoch(&body, "o").unwrap(), None);
         assert_eq!(open(&crypto, d, 9, &body).unwrap(), s);
         // Nothing readable: the title is not in the object.
         assert!(!body.windows(11).any(|w| w == b"Report card"));
@@ -309,6 +346,35 @@ mod tests {
             open(&crypto, d, 10, &body),
             Err(Error::Integrity { .. })
         ));
+    }
+
+    #[test]
+    fn a_segment_under_an_epoch_of_the_journals_key_names_it_and_is_bound_to_it() {
+        let epoch_key = crate::keys::MasterKey::generate().crypto();
+        let library_key = crate::keys::MasterKey::generate().crypto();
+        let d = DeviceId::new();
+        let s = segment(d, 9);
+        let body = seal(&epoch_key, Some(3), &s).unwrap();
+        assert!(body.starts_with(JOURNAL_MAGIC_2));
+        assert_eq!(sealed_epoch(&body, "o").unwrap(), Some(3));
+        assert_eq!(open(&epoch_key, d, 9, &body).unwrap(), s);
+        assert!(!body.windows(11).any(|w| w == b"Report card"));
+        // Another key (the library's own), another name, another epoch in the header,
+        // a header cut short: refused.
+        let mut other_epoch = body.clone();
+        other_epoch[8..16].copy_from_slice(&4u64.to_le_bytes());
+        for (crypto, seq, b) in [
+            (&library_key, 9, body.clone()),
+            (&epoch_key, 10, body.clone()),
+            (&epoch_key, 9, other_epoch),
+            (&epoch_key, 9, body[..12].to_vec()),
+        ] {
+            assert!(matches!(
+                open(crypto, d, seq, &b),
+                Err(Error::Integrity { .. })
+            ));
+        }
+        assert!(sealed_epoch(b"DOSPACK1........", "o").is_err());
     }
 
     #[test]

@@ -79,6 +79,46 @@ impl<T: Sealer + ?Sized> Sealer for std::sync::Arc<T> {
     }
 }
 
+/// The epoch an object sealed under a scope's key by epoch names: `None` when it starts
+/// with `magic` (the library's own key), `Some` when it starts with `epoch_magic` and the
+/// epoch (u64 little-endian); an integrity error naming `object` for anything else.
+pub(crate) fn epoch_of(
+    body: &[u8],
+    magic: &[u8; 8],
+    epoch_magic: &[u8; 8],
+    object: &str,
+) -> Result<Option<u64>> {
+    if body.starts_with(magic) {
+        return Ok(None);
+    }
+    match body.strip_prefix(epoch_magic.as_slice()) {
+        Some(rest) if rest.len() >= 8 => Ok(Some(u64::from_le_bytes(
+            rest[..8].try_into().expect("eight bytes"),
+        ))),
+        _ => Err(Error::Integrity {
+            object: object.to_owned(),
+            detail: "not an object of this kind (wrong magic or cut short)",
+        }),
+    }
+}
+
+/// `epoch_magic | epoch (u64 little-endian) | sealed(plain)`, under the journal key
+/// `crypto` holds (that epoch's).
+pub(crate) fn seal_in_epoch(
+    crypto: &dyn Sealer,
+    epoch_magic: &[u8; 8],
+    epoch: u64,
+    aad: &[u8],
+    plain: &[u8],
+) -> Vec<u8> {
+    let sealed = crypto.seal(SealKind::Journal, aad, plain);
+    let mut out = Vec::with_capacity(16 + sealed.len());
+    out.extend_from_slice(epoch_magic);
+    out.extend_from_slice(&epoch.to_le_bytes());
+    out.extend_from_slice(&sealed);
+    out
+}
+
 /// A value as JSON compressed at zstd `level`, the plaintext of a structured sealed
 /// object.
 pub(crate) fn to_zjson<T: Serialize>(value: &T, level: i32, object: &str) -> Result<Vec<u8>> {

@@ -148,6 +148,7 @@ mod tests {
         // A remote segment of the same number does not pass for a store segment.
         let remote = crate::format::journal::seal(
             &crypto,
+            None,
             &crate::format::journal::Segment {
                 device: d,
                 seq: 9,

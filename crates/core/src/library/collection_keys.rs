@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::Library;
 use crate::error::{Error, Result};
-use crate::format::collection_keys::{ContentKey, EpochKeys, SignedEpochKeys};
+use crate::format::collection_keys::{ContentKey, EpochKeys, JOURNAL_SCOPE, SignedEpochKeys};
 use crate::format::op::OpKind;
 use crate::format::subject::ALL_COLLECTION;
 use crate::ids::MemberId;
@@ -48,6 +48,9 @@ impl Library {
         let objects = self.catalog().collection_keys()?;
         let mut out = Vec::new();
         for collection in keyed(&registry, &objects) {
+            if collection == JOURNAL_SCOPE {
+                continue;
+            }
             let Some(newest) = newest_epoch(&registry, &collection, &objects) else {
                 continue;
             };
@@ -197,8 +200,10 @@ impl Library {
         let names: Vec<String> = made
             .iter()
             .filter_map(|k| {
-                k.epoch_keys()
-                    .map(|e| format!("{} ({})", e.collection, e.epoch))
+                k.epoch_keys().map(|e| match e.collection.as_str() {
+                    JOURNAL_SCOPE => format!("the journal ({})", e.epoch),
+                    c => format!("{c} ({})", e.epoch),
+                })
             })
             .collect();
         let mut ops: Vec<OpKind> = made
@@ -230,6 +235,10 @@ pub(super) fn keyed(registry: &Registry, objects: &[SignedEpochKeys]) -> BTreeSe
         names.insert(ALL_COLLECTION.to_owned());
     } else {
         names.remove(ALL_COLLECTION);
+    }
+    // The journal's own keys, once someone given the library's key left.
+    if registry.outlived_journal_key() {
+        names.insert(JOURNAL_SCOPE.to_owned());
     }
     names.extend(
         objects
@@ -279,14 +288,6 @@ fn stale(registry: &Registry, collection: &str, newest: &EpochKeys) -> bool {
         .iter()
         .map(|i| i.member)
         .collect();
-    if readers != newest.members.keys().copied().collect() {
-        return true;
-    }
-    readers.iter().any(|m| {
-        let then = registry
-            .role_at(*m, newest.at)
-            .map(|g| g.identity.binding());
-        let now = registry.current(*m).map(|g| g.identity.binding());
-        then != now
-    })
+    readers != newest.members.keys().copied().collect()
+        || registry.outlived_epoch(collection, newest)
 }

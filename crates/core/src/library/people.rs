@@ -95,6 +95,7 @@ impl Library {
         }
         self.person = Some(person);
         self.forget_content_keys();
+        self.forget_journal_keys();
         if self.is_writer() {
             // The records another person could not open may open for this one.
             self.writer()?.retry_needing_keys()?;

@@ -80,12 +80,15 @@ impl Library {
         if let Some(heads) = self.catalog.checkpoint_heads(&name)? {
             return Ok(heads);
         }
-        let heads = match checkpoint::header_end(covered, device, start)? {
-            Some(_) => checkpoint::open_heads(&self.crypto, covered, device, start)?,
-            None => checkpoint::heads_of(
-                &checkpoint::open(&self.crypto, covered, device, start)?.segments,
-            )?,
-        };
+        let epoch = checkpoint::sealed_epoch(covered, device, start)?;
+        let heads = self.open_journal(epoch, &name, |crypto| {
+            match checkpoint::header_end(covered, device, start)? {
+                Some(_) => checkpoint::open_heads(crypto, covered, device, start),
+                None => checkpoint::heads_of(
+                    &checkpoint::open(crypto, covered, device, start)?.segments,
+                ),
+            }
+        })?;
         self.writer()?.note_checkpoint_heads(&name, &heads)?;
         Ok(heads)
     }
@@ -223,28 +226,42 @@ impl Library {
     }
 
     /// `device`'s segment `seq` rebuilt from the operations this library holds, sealed
-    /// as its remote object; `None` when this library does not hold that segment.
+    /// as its remote object; `None` when this library does not hold that segment, or
+    /// cannot seal it yet (the journal's newest key was given to someone who has left).
     pub fn rebuild_segment(&self, device: DeviceId, seq: u64) -> Result<Option<Vec<u8>>> {
         match self.catalog.segment(device, seq)? {
-            Some(segment) => self.seal_segment(&segment).map(Some),
+            Some(segment) => match self.seal_segment(&segment) {
+                Err(Error::JournalKeyOutdated) => Ok(None),
+                sealed => sealed.map(Some),
+            },
             None => Ok(None),
         }
     }
 
-    /// Seal a segment into the body of its remote object.
+    /// Seal a segment into the body of its remote object, under the journal's newest key
+    /// (`Library::journal_sealing`): [`crate::Error::JournalKeyOutdated`] while that key
+    /// was given to someone who has left (the segment waits).
     pub fn seal_segment(&self, segment: &Segment) -> Result<Vec<u8>> {
-        journal::seal(&self.crypto, segment)
+        let (epoch, crypto) = self.journal_sealing()?;
+        journal::seal(&*crypto, epoch, segment)
     }
 
     /// Open the body of `device`'s segment `seq`: [`crate::Error::Integrity`] when it is
-    /// damaged, tampered with, sealed with another library's key or under another name.
+    /// damaged, tampered with, sealed with another library's key or under another name;
+    /// [`crate::Error::JournalKeyUnavailable`] when it is sealed under a key of the journal
+    /// not given to the person signed in.
     pub fn open_segment(&self, device: DeviceId, seq: u64, body: &[u8]) -> Result<Segment> {
-        journal::open(&self.crypto, device, seq, body)
+        let name = journal::object_name(device, seq);
+        let epoch = journal::sealed_epoch(body, &name)?;
+        self.open_journal(epoch, &name, |crypto| {
+            journal::open(crypto, device, seq, body)
+        })
     }
 
-    /// Every segment this library holds, as a sealed checkpoint object: its name and
-    /// body; `None` when it holds none, or when a device's segments have a gap (then the
-    /// next sync, which fills it, may write one).
+    /// Every segment this library holds, as a sealed checkpoint object (under the
+    /// journal's newest key): its name and body; `None` when it holds none, when a
+    /// device's segments have a gap (then the next sync, which fills it, may write one),
+    /// or while the journal's newest key was given to someone who has left.
     pub fn seal_checkpoint(&self) -> Result<Option<(String, Vec<u8>)>> {
         let segments = self.catalog.held_segments()?;
         let mut expected: HashMap<DeviceId, u64> = HashMap::new();
@@ -264,7 +281,11 @@ impl Library {
             segments,
         };
         let name = checkpoint::object_name(c.covered, c.device);
-        Ok(Some((name, checkpoint::seal(&self.crypto, &c)?)))
+        let (epoch, crypto) = match self.journal_sealing() {
+            Err(Error::JournalKeyOutdated) => return Ok(None),
+            sealing => sealing?,
+        };
+        Ok(Some((name, checkpoint::seal(&*crypto, epoch, &c)?)))
     }
 
     /// Open a checkpoint's object body (named by `covered` and `device`) into its
@@ -275,7 +296,12 @@ impl Library {
         device: DeviceId,
         body: &[u8],
     ) -> Result<Vec<Segment>> {
-        Ok(checkpoint::open(&self.crypto, covered, device, body)?.segments)
+        let name = checkpoint::object_name(covered, device);
+        let epoch = checkpoint::sealed_epoch(covered, device, body)?;
+        let c = self.open_journal(epoch, &name, |crypto| {
+            checkpoint::open(crypto, covered, device, body)
+        })?;
+        Ok(c.segments)
     }
 
     /// The bytes of a pack of the local store, for upload.

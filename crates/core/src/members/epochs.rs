@@ -18,9 +18,12 @@ use zeroize::Zeroizing;
 
 use super::Registry;
 use crate::error::{Error, Result};
-use crate::format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, SignedEpochKeys};
+use crate::format::collection_keys::{
+    EPOCH_KEYS_FORMAT, EpochKeys, JOURNAL_SCOPE, SignedEpochKeys,
+};
 use crate::format::identity::PublicIdentity;
 use crate::format::subject::ALL_COLLECTION;
+use crate::ids::{LibraryId, MemberId};
 use crate::keys::master::{Cipher, open, seal};
 use crate::keys::{Identity, MasterKey, Purpose, seal_to, verify_signature};
 use crate::role::Role;
@@ -29,14 +32,41 @@ const EPOCH_CHAIN: &str = "dossier 2026-12 collection epoch chain";
 
 impl Registry {
     /// The identities of the members who may read `collection` now: every member but the
-    /// department staff of other collections.
+    /// department staff of other collections (of [`JOURNAL_SCOPE`], the journal's own
+    /// key, every member).
     pub fn readers(&self, collection: &str) -> Vec<&PublicIdentity> {
         self.members()
             .filter(|g| {
-                g.role != Role::DepartmentStaff || g.collections.iter().any(|c| c == collection)
+                collection == JOURNAL_SCOPE
+                    || g.role != Role::DepartmentStaff
+                    || g.collections.iter().any(|c| c == collection)
             })
             .map(|g| &g.identity)
             .collect()
+    }
+
+    /// Whether someone who was given the journal's key of the library (every member is)
+    /// is no longer a member with those keys: from then on the journal is sealed under
+    /// keys of its own ([`JOURNAL_SCOPE`]), given anew whenever its readers change.
+    pub fn outlived_journal_key(&self) -> bool {
+        self.history.iter().any(|(member, tenures)| {
+            let now = self.current(*member).map(|g| g.identity.binding());
+            tenures
+                .iter()
+                .filter_map(|t| t.grant.as_ref())
+                .any(|then| Some(then.identity.binding()) != now)
+        })
+    }
+
+    /// Whether `epoch` of `scope` was sealed to someone who may not read it now, or to
+    /// keys one of its readers no longer has: nothing more may be sealed under it.
+    pub fn outlived_epoch(&self, scope: &str, epoch: &EpochKeys) -> bool {
+        let readers: BTreeSet<MemberId> = self.readers(scope).iter().map(|i| i.member).collect();
+        epoch.members.keys().any(|m| {
+            !readers.contains(m)
+                || self.role_at(*m, epoch.at).map(|g| g.identity.binding())
+                    != self.current(*m).map(|g| g.identity.binding())
+        })
     }
 
     /// Whether someone who was given the library's own key (every member is, through the
@@ -96,7 +126,7 @@ impl Registry {
             previous: previous.map(|p| {
                 seal(
                     &chain_cipher(key),
-                    &chain_aad(self, collection, epoch - 1),
+                    &chain_aad(self.library(), collection, epoch - 1),
                     p.expose(),
                 )
             }),
@@ -116,7 +146,8 @@ pub(crate) fn sealing_collection<'a>(
     collection: Option<&'a str>,
 ) -> &'a str {
     match collection {
-        Some(c) if keyed.contains(c) => c,
+        // The journal's key is every member's: a record is never sealed under it.
+        Some(c) if keyed.contains(c) && c != JOURNAL_SCOPE => c,
         _ => ALL_COLLECTION,
     }
 }
@@ -169,7 +200,7 @@ pub fn open_epochs(
         }
         // The key an older epoch had is the one sealed under this epoch's key (a forged
         // object's previous key does not open under it).
-        let aad = chain_aad(registry, collection, before);
+        let aad = chain_aad(registry.library(), collection, before);
         let opened = previous
             .iter()
             .find_map(|p| open(&chain_cipher(&key), &aad, p))
@@ -247,12 +278,84 @@ fn made_by_an_owner(registry: &Registry, object: &SignedEpochKeys, e: &EpochKeys
         })
 }
 
+/// Every key of `scope` that `me` can open among `objects`, by epoch, whoever made them:
+/// each one sealed to `me`, then the keys sealed under those (the epochs before). For
+/// *opening* what is sealed: a key proves nothing about what it opens (operations are
+/// judged by their signatures), so an epoch not yet known to be an owner's (a new
+/// desktop holds no people yet) still opens. Nothing is ever *sealed* under a key that
+/// is not the newest an owner made ([`newest_epoch`]). Several keys for one epoch are
+/// possible (two owners' desktops at once, or a forgery): each is kept.
+pub fn open_sealed_to(
+    library: LibraryId,
+    me: &Identity,
+    scope: &str,
+    objects: &[SignedEpochKeys],
+) -> BTreeMap<u64, Vec<MasterKey>> {
+    let mine = me.public().member;
+    let epochs: Vec<EpochKeys> = objects
+        .iter()
+        .take(MAX_EPOCH_OBJECTS)
+        .filter_map(SignedEpochKeys::epoch_keys)
+        .filter(|e| e.format <= EPOCH_KEYS_FORMAT && e.library == library && e.collection == scope)
+        .collect();
+    let mut keys: BTreeMap<u64, Vec<MasterKey>> = BTreeMap::new();
+    let mut todo: Vec<(u64, MasterKey, Option<Vec<u8>>)> = Vec::new();
+    for e in &epochs {
+        let Some(sealed) = e.members.get(&mine) else {
+            continue;
+        };
+        let Ok(plain) = me.open_sealed(Purpose::EpochKey, sealed, "an epoch's key") else {
+            continue;
+        };
+        if let Ok(key) = MasterKey::from_bytes(&plain) {
+            todo.push((e.epoch, key, e.previous.clone()));
+        }
+    }
+    // Each step goes one epoch back; a previous key opens only under its own object's
+    // key, so only that object's chain goes on. Bounded all the same.
+    let mut steps = 0;
+    while let Some((epoch, key, previous)) = todo.pop() {
+        steps += 1;
+        if steps > 4 * MAX_EPOCH_OBJECTS {
+            break;
+        }
+        let known = keys.entry(epoch).or_default();
+        if !known.iter().any(|k| k.expose() == key.expose()) {
+            known.push(key.clone());
+        }
+        let (Some(previous), Some(before)) = (previous, epoch.checked_sub(1)) else {
+            continue;
+        };
+        let Some(opened) = open(
+            &chain_cipher(&key),
+            &chain_aad(library, scope, before),
+            &previous,
+        ) else {
+            continue;
+        };
+        let opened = Zeroizing::new(opened);
+        let Ok(older) = MasterKey::from_bytes(&opened) else {
+            continue;
+        };
+        // The object of the epoch before whose own key this is carries the one before it
+        // (which object that is shows only in what opens).
+        todo.push((before, older.clone(), None));
+        for e in epochs
+            .iter()
+            .filter(|e| e.epoch == before && e.previous.is_some())
+        {
+            todo.push((before, older.clone(), e.previous.clone()));
+        }
+    }
+    keys
+}
+
 fn chain_cipher(key: &MasterKey) -> Cipher {
     Cipher::new(&blake3::derive_key(EPOCH_CHAIN, key.expose()))
 }
 
-fn chain_aad(registry: &Registry, collection: &str, epoch: u64) -> Vec<u8> {
-    let mut aad = registry.library().0.as_bytes().to_vec();
+fn chain_aad(library: LibraryId, collection: &str, epoch: u64) -> Vec<u8> {
+    let mut aad = library.0.as_bytes().to_vec();
     aad.extend_from_slice(&epoch.to_le_bytes());
     aad.extend_from_slice(collection.as_bytes());
     aad

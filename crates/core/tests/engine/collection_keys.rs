@@ -13,11 +13,11 @@ use dossier_core::{
 use super::signed::{identity, person, relay, stamp};
 use super::*;
 
-const ANN: &str = "ann's own passphrase";
-const BO: &str = "bo's own passphrase";
-const CY: &str = "cy's own passphrase";
-const DAN: &str = "dan's own passphrase";
-const EVE: &str = "eve's own passphrase";
+pub(super) const ANN: &str = "ann's own passphrase";
+pub(super) const BO: &str = "bo's own passphrase";
+pub(super) const CY: &str = "cy's own passphrase";
+pub(super) const DAN: &str = "dan's own passphrase";
+pub(super) const EVE: &str = "eve's own passphrase";
 
 /// What `lib`'s signed-in person can open of each collection, by name.
 fn readable(lib: &Library) -> BTreeMap<String, Vec<u64>> {
@@ -42,7 +42,7 @@ fn science() -> Vec<String> {
 
 /// Ann (owner) with Bo (Science), Cy (Admissions) and Dan (registrar staff); Bo's and
 /// Cy's desktops have joined and received everything.
-fn school(dir: &Path) -> (Library, Library, Library) {
+pub(super) fn school(dir: &Path) -> (Library, Library, Library) {
     let (mut ann, _) = create(dir);
     ann.become_owner("Ann", ANN, FAST).unwrap();
     ann.add_person("Bo", BO, FAST, Role::DepartmentStaff, &science())

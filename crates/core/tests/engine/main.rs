@@ -19,6 +19,7 @@ mod deleting;
 mod fixtures;
 mod identities;
 mod invitations;
+mod journal_keys;
 mod key_objects;
 mod links;
 mod office;

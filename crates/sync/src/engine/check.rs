@@ -38,6 +38,8 @@ fn object_limit(name: &str) -> Option<u64> {
         Some(limit::SEGMENT)
     } else if name.starts_with("packs/") {
         Some(limit::PACK)
+    } else if dossier_core::is_epoch_object_name(name) {
+        Some(limit::EPOCH_OBJECT)
     } else {
         None
     }
@@ -124,7 +126,8 @@ impl<L: Replica> Engine<L> {
                 let opened = self
                     .local
                     .run(move |l| match l.open_checkpoint(covered, device, &body) {
-                        Ok(_) => Ok(None),
+                        // Sealed under keys this person was not given: not theirs to judge.
+                        Ok(_) | Err(dossier_core::Error::JournalKeyUnavailable { .. }) => Ok(None),
                         Err(e @ dossier_core::Error::Integrity { .. }) => Ok(Some(e.to_string())),
                         Err(e) => Err(e),
                     })
@@ -146,12 +149,37 @@ impl<L: Replica> Engine<L> {
                 let checked = self
                     .local
                     .run(move |l| match l.open_segment(device, seq, &body) {
-                        Ok(_) => Ok(None),
+                        Ok(_) | Err(dossier_core::Error::JournalKeyUnavailable { .. }) => Ok(None),
                         Err(e @ dossier_core::Error::Integrity { .. }) => {
                             Ok(Some((e.to_string(), l.rebuild_segment(device, seq)?)))
                         }
                         Err(e) => Err(e),
                     })
+                    .await?;
+                match checked {
+                    None => (None, None),
+                    Some((why, good)) => (Some(why), good),
+                }
+            } else if dossier_core::is_epoch_object_name(&name) {
+                // One of the journal's keys: sealed by a holder of the library's key, and
+                // what its name says. A damaged one is put back from here if held.
+                let checked_name = name.clone();
+                let checked = self
+                    .local
+                    .run(
+                        move |l| match l.take_journal_key_object(&checked_name, &body) {
+                            Ok(()) => Ok(None),
+                            Err(e @ dossier_core::Error::Integrity { .. }) => {
+                                let good = l
+                                    .journal_key_objects()?
+                                    .into_iter()
+                                    .find(|(n, _)| *n == checked_name)
+                                    .map(|(_, b)| b);
+                                Ok(Some((e.to_string(), good)))
+                            }
+                            Err(e) => Err(e),
+                        },
+                    )
                     .await?;
                 match checked {
                     None => (None, None),

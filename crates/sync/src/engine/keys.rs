@@ -156,3 +156,89 @@ pub(super) async fn sync_keys<L: Replica>(
     }
     Ok(())
 }
+
+/// Read the journal's epochs (`epochs/`) this desktop does not hold yet, so that the
+/// segments and checkpoints sealed under them open. One that the library's key did not
+/// seal, or that is not what its name says, is refused and reported.
+pub(super) async fn fetch_journal_keys<L: Replica>(
+    engine: &Engine<L>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let listed = engine
+        .remote
+        .list(dossier_core::EPOCH_OBJECT_PREFIX)
+        .await?;
+    for object in listed {
+        let name = object.key.to_string();
+        if !dossier_core::is_epoch_object_name(&name) {
+            continue;
+        }
+        let check = name.clone();
+        if engine
+            .local
+            .run(move |l| l.holds_journal_key_object(&check))
+            .await?
+        {
+            continue;
+        }
+        let body = match engine.remote.get(&object.key, limit::EPOCH_OBJECT).await {
+            Ok(body) => body,
+            // Listed a moment ago and gone: what it held is in the journal as well.
+            Err(Error::NotFound { .. }) => continue,
+            Err(e @ Error::TooLarge { .. }) => {
+                report.refused.push(Refused::new(name, e));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        report.objects_down += 1;
+        let taken = name.clone();
+        match engine
+            .local
+            .run(move |l| l.take_journal_key_object(&taken, &body))
+            .await
+        {
+            Ok(()) => {}
+            Err(Error::Library(e @ dossier_core::Error::Integrity { .. })) => {
+                report.refused.push(Refused::new(name, e));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Put each of the journal's epochs this desktop holds that the remote does not list:
+/// before any segment sealed under one goes up, so every member can open it. Written
+/// once, under the name of its digest; a desktop that finds one missing (deleted by
+/// whoever can write to the bucket) puts it back.
+pub(super) async fn publish_journal_keys<L: Replica>(
+    engine: &Engine<L>,
+    report: &mut SyncReport,
+) -> Result<()> {
+    let held = engine.local.run(|l| l.journal_key_objects()).await?;
+    if held.is_empty() {
+        return Ok(());
+    }
+    let listed: std::collections::HashSet<String> = engine
+        .remote
+        .list(dossier_core::EPOCH_OBJECT_PREFIX)
+        .await?
+        .into_iter()
+        .map(|o| o.key.to_string())
+        .collect();
+    for (name, body) in held {
+        if listed.contains(&name) {
+            continue;
+        }
+        if engine
+            .remote
+            .put_if_absent(&Key::new(&name)?, body.into())
+            .await?
+            == Put::Created
+        {
+            report.objects_up += 1;
+        }
+    }
+    Ok(())
+}

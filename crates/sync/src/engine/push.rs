@@ -24,7 +24,14 @@ pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
     let mut on_remote: Option<HashMap<PackId, u64>> = None;
     let total = engine.local.run(|l| l.catalog().unsent_count()).await?;
     let mut done = 0;
+    let mut keys_published = false;
+    report.sending_waits_for_keys = false;
     while let Some(segment) = engine.local.run(|l| l.next_segment()).await? {
+        if !keys_published {
+            // The journal's keys before anything sealed under them.
+            super::keys::publish_journal_keys(engine, report).await?;
+            keys_published = true;
+        }
         engine.report_progress(SyncPhase::Sending, done, total);
         // A segment adopted from an earlier, interrupted sync may hold more.
         done = (done + segment.ops.len() as u64).min(total);
@@ -65,7 +72,15 @@ pub(super) async fn push<L: Replica>(engine: &Engine<L>, report: &mut SyncReport
                 }
             }
         }
-        send_segment(engine, segment, report).await?;
+        match send_segment(engine, segment, report).await {
+            // Someone given the journal's newest key left and no newer one is here: the
+            // changes wait (kept, unsent) until an owner's desktop gives new keys.
+            Err(crate::Error::Library(dossier_core::Error::JournalKeyOutdated)) => {
+                report.sending_waits_for_keys = true;
+                break;
+            }
+            sent => sent?,
+        }
     }
     if total > 0 {
         engine.report_progress(SyncPhase::Sending, total, total);

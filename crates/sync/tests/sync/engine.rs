@@ -13,6 +13,7 @@ use dossier_sync::{
 
 mod deleting;
 mod joining;
+mod leaving;
 mod subjects;
 
 pub const PASSPHRASE: &str = "correct horse battery staple";

@@ -1,0 +1,192 @@
+//! The journal's own keys on a desktop (issue 21): segments and checkpoints are sealed
+//! under the library's key until someone who held it leaves; from then on under epochs
+//! of [`JOURNAL_SCOPE`], each sealed to the members of its moment and given anew by an
+//! owner's desktop whenever they change (the rule collections' keys follow,
+//! `Library::rekey_collections`), so a person who left cannot read the journal written
+//! after, with their desktop or with the bucket's credentials.
+//!
+//! **Invariant:** a desktop seals the journal only under the newest epoch an owner made
+//! and only while no one it was given to has left ([`Library::journal_sealing`]);
+//! otherwise its changes wait, unsent. Opening takes any key sealed to the person signed
+//! in (a new desktop holds no people yet to judge an epoch by): a key proves nothing
+//! about what it opens, whose operations are judged by their signatures.
+//!
+//! **API boundary:** the epochs travel twice: as `CollectionKeys` operations (judged,
+//! kept in the catalog, what sealing uses) and as `epochs/` objects on the remote
+//! ([`Library::journal_key_objects`], [`Library::take_journal_key_object`]), which a
+//! desktop reads before the segments sealed under them.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::Library;
+use crate::error::{Error, Result};
+use crate::format::collection_keys::{self, JOURNAL_SCOPE, SignedEpochKeys};
+use crate::keys::Crypto;
+use crate::members::{newest_epoch, open_epochs, open_sealed_to};
+
+/// The journal's keys a desktop was given: epoch objects read from the remote (not yet
+/// in the catalog), and the keys opened for the person signed in, by epoch.
+#[derive(Default)]
+pub(super) struct JournalKeys {
+    fetched: Vec<SignedEpochKeys>,
+    opened: BTreeMap<u64, Vec<Arc<Crypto>>>,
+}
+
+impl std::fmt::Debug for JournalKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JournalKeys")
+            .field("fetched", &self.fetched.len())
+            .field("epochs_opened", &self.opened.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Library {
+    /// The key this desktop seals journal segments and checkpoints under: the library's
+    /// own (`None`) until someone who held it left; then the newest epoch of the
+    /// journal's keys an owner made. [`Error::JournalKeyOutdated`] while that key (or the
+    /// library's) was given to someone who has left since and no newer one has reached
+    /// this desktop; [`Error::JournalKeyUnavailable`] when the newest was not sealed to
+    /// the person signed in.
+    pub(crate) fn journal_sealing(&self) -> Result<(Option<u64>, Arc<Crypto>)> {
+        let Some(registry) = self.registry()? else {
+            return Ok((None, Arc::clone(&self.crypto)));
+        };
+        let objects = self.catalog().collection_keys()?;
+        let Some(newest) = newest_epoch(&registry, JOURNAL_SCOPE, &objects) else {
+            if registry.outlived_journal_key() {
+                return Err(Error::JournalKeyOutdated);
+            }
+            return Ok((None, Arc::clone(&self.crypto)));
+        };
+        if registry.outlived_epoch(JOURNAL_SCOPE, &newest) {
+            return Err(Error::JournalKeyOutdated);
+        }
+        let unavailable = || Error::JournalKeyUnavailable {
+            object: format!("the journal's keys of epoch {}", newest.epoch),
+        };
+        let me = self.person.as_ref().ok_or_else(unavailable)?;
+        let key = open_epochs(&registry, me, JOURNAL_SCOPE, &objects)
+            .map_err(|e| match e {
+                Error::NotPermitted { .. } => unavailable(),
+                other => other,
+            })?
+            .remove(&newest.epoch)
+            .ok_or_else(unavailable)?;
+        Ok((Some(newest.epoch), Arc::new(key.crypto())))
+    }
+
+    /// Open a journal object (`object`, for errors) sealed under `epoch` with `open`:
+    /// the library's own key for `None`, otherwise each key of that epoch sealed to the
+    /// person signed in until one opens it.
+    pub(crate) fn open_journal<T>(
+        &self,
+        epoch: Option<u64>,
+        object: &str,
+        open: impl Fn(&Crypto) -> Result<T>,
+    ) -> Result<T> {
+        let Some(epoch) = epoch else {
+            return open(&self.crypto);
+        };
+        let mut failed = None;
+        let mut try_keys = |keys: Vec<Arc<Crypto>>| {
+            for key in keys {
+                match open(&key) {
+                    Err(e @ Error::Integrity { .. }) => failed = Some(e),
+                    other => return Some(other),
+                }
+            }
+            None
+        };
+        if let Some(done) = try_keys(self.journal_keys_of(epoch)) {
+            return done;
+        }
+        // A key of that epoch that arrived since (or another owner's of the same epoch).
+        self.open_journal_keys()?;
+        if let Some(done) = try_keys(self.journal_keys_of(epoch)) {
+            return done;
+        }
+        Err(failed.unwrap_or_else(|| Error::JournalKeyUnavailable {
+            object: object.to_owned(),
+        }))
+    }
+
+    fn journal_keys_of(&self, epoch: u64) -> Vec<Arc<Crypto>> {
+        let keys = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
+        keys.opened.get(&epoch).cloned().unwrap_or_default()
+    }
+
+    /// Open every key of the journal sealed to the person signed in, from the catalog's
+    /// epochs and those read from the remote.
+    fn open_journal_keys(&self) -> Result<()> {
+        let Some(me) = self.person.as_ref() else {
+            return Ok(());
+        };
+        let mut objects = self.catalog().collection_keys()?;
+        let mut keys = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
+        objects.extend(keys.fetched.iter().cloned());
+        keys.opened = open_sealed_to(self.library_id(), me, JOURNAL_SCOPE, &objects)
+            .into_iter()
+            .map(|(epoch, ks)| (epoch, ks.iter().map(|k| Arc::new(k.crypto())).collect()))
+            .collect();
+        Ok(())
+    }
+
+    /// Forget the journal's keys opened so far (another person signs in).
+    pub(super) fn forget_journal_keys(&self) {
+        self.journal_keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .opened
+            .clear();
+    }
+
+    /// The journal's epochs this desktop holds, as remote objects (name, body): sync puts
+    /// each one the remote does not list, before segments sealed under it.
+    pub fn journal_key_objects(&self) -> Result<Vec<(String, Vec<u8>)>> {
+        self.catalog()
+            .collection_keys()?
+            .into_iter()
+            .filter(|k| {
+                k.epoch_keys().is_some_and(|e| {
+                    e.collection == JOURNAL_SCOPE && e.library == self.library_id()
+                })
+            })
+            .map(|k| {
+                Ok((
+                    k.object_name(),
+                    collection_keys::seal_object(&*self.crypto, &k)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Whether the epoch object `name` is one this desktop holds already (in its catalog,
+    /// or read from the remote before): no need to download it.
+    pub fn holds_journal_key_object(&self, name: &str) -> Result<bool> {
+        let fetched = {
+            let keys = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
+            keys.fetched.iter().any(|k| k.object_name() == name)
+        };
+        Ok(fetched
+            || self
+                .catalog()
+                .collection_keys()?
+                .iter()
+                .any(|k| k.object_name() == name))
+    }
+
+    /// Keep an epoch object read from the remote (`name`, `body`), so segments sealed
+    /// under its key open: [`Error::Integrity`] when it is not one the library's key
+    /// sealed, or not the one its name says.
+    pub fn take_journal_key_object(&self, name: &str, body: &[u8]) -> Result<()> {
+        let keys = collection_keys::open_object(&*self.crypto, name, body)?;
+        let mut held = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
+        if !held.fetched.contains(&keys) {
+            held.fetched.push(keys);
+            // Opened again when a segment asks for an epoch not opened yet.
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,238 @@
+//! The journal's own keys (issue 21): once someone leaves, the journal written after
+//! (segments and checkpoints: titles, fields, who did what) is sealed under keys they
+//! were not given, checked on the bytes with every key their desktop holds; the members
+//! who stay read all of it, and so does someone who joins later.
+
+use dossier_core::{JOURNAL_SCOPE, Listing, OpKind, Role, Segment, open_sealed_to};
+
+use super::collection_keys::{ANN, BO, EVE, school};
+use super::signed::{identity, person};
+use super::*;
+
+/// `lib`'s unsent changes, sealed as a sync sends them.
+fn sealed(lib: &mut Library) -> Vec<(Segment, Vec<u8>)> {
+    let mut out = Vec::new();
+    while let Some(s) = lib.next_segment().unwrap() {
+        let body = lib.seal_segment(&s).unwrap();
+        lib.mark_sent(&s).unwrap();
+        out.push((s, body));
+    }
+    out
+}
+
+/// What a sync gives `to`: the journal's keys `from` holds (the remote's `epochs/`),
+/// then each segment opened from its body and applied.
+fn deliver(
+    from: &Library,
+    sent: &[(Segment, Vec<u8>)],
+    to: &mut Library,
+) -> dossier_core::Result<()> {
+    for (name, body) in from.journal_key_objects()? {
+        to.take_journal_key_object(&name, &body)?;
+    }
+    for (s, body) in sent {
+        let opened = to.open_segment(s.device, s.seq, body)?;
+        assert_eq!(&opened, s);
+        to.apply_segment(&opened)?;
+    }
+    Ok(())
+}
+
+fn titles(lib: &Library) -> Vec<String> {
+    let mut t: Vec<String> = lib
+        .catalog()
+        .list(Listing::All)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.title)
+        .collect();
+    t.sort();
+    t
+}
+
+#[test]
+fn once_someone_leaves_the_journal_written_after_is_sealed_under_keys_they_were_not_given() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let (mut ann, mut bo, mut cy) = school(dir);
+    let library = ann.library_id();
+
+    // Before anyone left: the library's own key, as always (format 1).
+    import(
+        &mut ann,
+        &[write(dir, "before-bo-left.txt", b"a record everyone saw")],
+        &ImportOptions::default(),
+    );
+    let before = sealed(&mut ann);
+    assert!(before.iter().all(|(_, b)| b.starts_with(b"DOSJRNL1")));
+    deliver(&ann, &before, &mut bo).unwrap();
+    deliver(&ann, &before, &mut cy).unwrap();
+
+    // Bo leaves; Ann files a record after.
+    let bo_id = bo.person().unwrap().member;
+    let bo_keys = identity(&ann, "Bo", BO);
+    ann.remove_person(bo_id).unwrap();
+    import(
+        &mut ann,
+        &[write(
+            dir,
+            "quimby-after-bo-left.txt",
+            b"written after Bo left",
+        )],
+        &ImportOptions::default(),
+    );
+    let after = sealed(&mut ann);
+    assert!(!after.is_empty());
+    for (_, body) in &after {
+        assert!(
+            body.starts_with(b"DOSJRNL2"),
+            "sealed under the journal's own key"
+        );
+        assert!(!body.windows(6).any(|w| w == b"quimby"));
+    }
+
+    // Bo's desktop, with every key it holds (the library's, and whatever is sealed to
+    // his identity), opens none of it, and learns nothing: not even that he was removed.
+    let objects = ann.catalog().collection_keys().unwrap();
+    assert!(open_sealed_to(library, &bo_keys, JOURNAL_SCOPE, &objects).is_empty());
+    let bo_titles = titles(&bo);
+    match deliver(&ann, &after, &mut bo) {
+        Err(Error::JournalKeyUnavailable { object }) => assert!(object.starts_with("journal/")),
+        other => panic!("Bo's desktop read the journal written after he left: {other:?}"),
+    }
+    assert_eq!(titles(&bo), bo_titles);
+    assert!(bo.registry().unwrap().unwrap().current(bo_id).is_some());
+
+    // Cy, who stays, reads all of it; what she writes is sealed under the same keys,
+    // and Ann reads it.
+    deliver(&ann, &after, &mut cy).unwrap();
+    assert!(titles(&cy).contains(&"quimby-after-bo-left".to_string()));
+    assert!(cy.registry().unwrap().unwrap().current(bo_id).is_none());
+    import(
+        &mut cy,
+        &[write(dir, "admissions-note.txt", b"an admissions note")],
+        &ImportOptions::default(),
+    );
+    let hers = sealed(&mut cy);
+    assert!(hers.iter().all(|(_, b)| b.starts_with(b"DOSJRNL2")));
+    assert!(
+        hers.iter()
+            .all(|(s, b)| bo.open_segment(s.device, s.seq, b).is_err())
+    );
+    deliver(&cy, &hers, &mut ann).unwrap();
+    assert_eq!(titles(&ann), titles(&cy));
+
+    // A checkpoint written now is sealed the same way: Cy opens it, Bo does not.
+    let (name, body) = ann.seal_checkpoint().unwrap().unwrap();
+    assert!(body.starts_with(b"DOSCKPT3"));
+    let (covered, device) = dossier_core::parse_checkpoint_name(&name).unwrap();
+    assert!(cy.open_checkpoint(covered, device, &body).is_ok());
+    assert!(matches!(
+        bo.open_checkpoint(covered, device, &body),
+        Err(Error::JournalKeyUnavailable { .. })
+    ));
+
+    // Eve joins later: a new key of the journal, sealed to her too, which opens the
+    // history through the one before; she reads everything from the checkpoint.
+    ann.add_person("Eve", EVE, FAST, Role::RegistrarStaff, &[])
+        .unwrap();
+    let objects = ann.catalog().collection_keys().unwrap();
+    let journal_epochs: Vec<u64> = open_sealed_to(
+        library,
+        &identity(&ann, "Ann", ANN),
+        JOURNAL_SCOPE,
+        &objects,
+    )
+    .into_keys()
+    .collect();
+    assert_eq!(journal_epochs, vec![0, 1]);
+    let welcome = sealed(&mut ann);
+    let (name, body) = ann.seal_checkpoint().unwrap().unwrap();
+    let (covered, device) = dossier_core::parse_checkpoint_name(&name).unwrap();
+    let mut eve = Library::join(
+        &dir.join("eve"),
+        &[(0, ann.key_object(0).unwrap())],
+        &person("Eve", EVE),
+    )
+    .unwrap();
+    for (name, key) in ann.journal_key_objects().unwrap() {
+        eve.take_journal_key_object(&name, &key).unwrap();
+    }
+    for s in eve.open_checkpoint(covered, device, &body).unwrap() {
+        eve.apply_segment(&s).unwrap();
+    }
+    assert_eq!(titles(&eve), titles(&ann));
+    assert!(
+        welcome
+            .iter()
+            .all(|(s, b)| eve.open_segment(s.device, s.seq, b).is_ok())
+    );
+    // Bo, still without a key, reads none of it.
+    assert!(matches!(
+        bo.open_checkpoint(covered, device, &body),
+        Err(Error::JournalKeyUnavailable { .. })
+    ));
+}
+
+#[test]
+fn a_desktop_that_learns_of_a_removal_before_the_new_keys_sends_nothing_until_they_come() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let (mut ann, bo, mut cy) = school(dir);
+    ann.remove_person(bo.person().unwrap().member).unwrap();
+    // Ann's desktop synced between the removal and its keys (or stopped between them):
+    // Cy receives the removal alone first.
+    let whole = ann.next_segment().unwrap().unwrap();
+    let cut = whole
+        .ops
+        .iter()
+        .position(|op| matches!(op.kind, OpKind::Signed { .. }))
+        .unwrap()
+        + 1;
+    assert!(
+        whole.ops[cut..]
+            .iter()
+            .any(|op| matches!(op.kind, OpKind::CollectionKeys { .. }))
+    );
+    let removal = Segment {
+        ops: whole.ops[..cut].to_vec(),
+        ..whole.clone()
+    };
+    let keys = Segment {
+        seq: whole.seq + 1,
+        ops: whole.ops[cut..].to_vec(),
+        link: None,
+        ..whole.clone()
+    };
+    cy.apply_segment(&removal).unwrap();
+
+    // Cy files a record: kept here, not sent under a key Bo holds.
+    import(
+        &mut cy,
+        &[write(
+            dir,
+            "waiting.txt",
+            b"filed while the keys were on their way",
+        )],
+        &ImportOptions::default(),
+    );
+    let waiting = cy.next_segment().unwrap().unwrap();
+    assert!(matches!(
+        cy.seal_segment(&waiting),
+        Err(Error::JournalKeyOutdated)
+    ));
+    assert!(cy.seal_checkpoint().unwrap().is_none());
+    let unsent = cy.catalog().unsent_count().unwrap();
+    assert!(unsent > 0);
+
+    // The keys arrive: the same changes go, under the journal's new key.
+    cy.apply_segment(&keys).unwrap();
+    assert_eq!(cy.catalog().unsent_count().unwrap(), unsent);
+    let body = cy.seal_segment(&waiting).unwrap();
+    assert!(body.starts_with(b"DOSJRNL2"));
+    assert!(ann.open_segment(waiting.device, waiting.seq, &body).is_ok());
+    assert!(matches!(
+        bo.open_segment(waiting.device, waiting.seq, &body),
+        Err(Error::JournalKeyUnavailable { .. })
+    ));
+}

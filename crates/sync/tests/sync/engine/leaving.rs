@@ -1,0 +1,198 @@
+//! Someone leaves (issue 21): three desktops through a real remote; after the owner
+//! removes Bo, what is written is sealed under the journal's own keys, put on the remote
+//! before the segments sealed under them. Bo's desktop cannot read it (its syncs stop
+//! with that error, and it learns nothing more, not even that he was removed); Cy, who
+//! stays, and Dee, who joins later, read everything.
+
+use dossier_core::{Role, Secret};
+
+use super::*;
+
+const OWNER: (&str, &str) = ("Ann", "ann's own passphrase");
+const BO: (&str, &str) = ("Bo", "bo's own passphrase");
+const CY: (&str, &str) = ("Cy", "cy's own passphrase");
+const DEE: (&str, &str) = ("Dee", "dee's own passphrase");
+
+fn as_person((who, passphrase): (&str, &str)) -> Secret {
+    Secret::Person {
+        who: who.into(),
+        passphrase: zeroize::Zeroizing::new(passphrase.into()),
+    }
+}
+
+async fn titles(e: &Engine<Owned>) -> Vec<String> {
+    e.local()
+        .run(|l| {
+            let mut t: Vec<String> = l
+                .catalog()
+                .list(Listing::All)?
+                .into_iter()
+                .map(|d| d.title)
+                .collect();
+            t.sort();
+            Ok(t)
+        })
+        .await
+        .unwrap()
+}
+
+async fn file(e: &Engine<Owned>, dir: &Path, name: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, format!("the record {name}")).unwrap();
+    e.local()
+        .run(move |l| {
+            l.import(&[p], &ImportOptions::default(), &mut |_| {})
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+}
+
+async fn joined_as(
+    remote: Box<dyn Remote>,
+    make: &impl Fn() -> Box<dyn Remote>,
+    root: PathBuf,
+    who: (&str, &str),
+) -> Engine<Owned> {
+    let lib = dossier_sync::join(remote.as_ref(), root, as_person(who))
+        .await
+        .unwrap();
+    engine(make(), lib)
+}
+
+/// The journal segments on the remote (name, body).
+async fn segments(remote: &dyn Remote) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for o in remote.list("journal/").await.unwrap() {
+        let body = remote.get(&o.key, 1 << 30).await.unwrap();
+        out.push((o.key.to_string(), body.to_vec()));
+    }
+    out
+}
+
+async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let files = dir.join("files");
+    let mut lib = create(&dir.join("ann"));
+    lib.become_owner(OWNER.0, OWNER.1, quick_kdf()).unwrap();
+    for who in [BO, CY] {
+        lib.add_person(who.0, who.1, quick_kdf(), Role::RegistrarStaff, &[])
+            .unwrap();
+    }
+    let ann = engine(make(), lib);
+    ann.attach().await.unwrap();
+    file(&ann, &files, "before.txt").await;
+    ann.sync().await.unwrap();
+    let bo = joined_as(make(), &make, dir.join("bo"), BO).await;
+    let cy = joined_as(make(), &make, dir.join("cy"), CY).await;
+    for e in [&bo, &cy] {
+        e.sync().await.unwrap();
+        assert_eq!(titles(e).await, vec!["before".to_string()]);
+    }
+    let before: std::collections::BTreeSet<String> = segments(make().as_ref())
+        .await
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(make().list("epochs/").await.unwrap().is_empty());
+
+    // Ann removes Bo and files a record.
+    ann.local()
+        .run(|l| {
+            let bo = l.resolve_person(BO.0)?;
+            l.remove_person(bo)
+        })
+        .await
+        .unwrap();
+    file(&ann, &files, "quimby-after.txt").await;
+    let r = ann.sync().await.unwrap();
+    assert!(r.segments_sent >= 1 && !r.sending_waits_for_keys, "{r:?}");
+    // The journal's key is on the remote, and everything written after is under it.
+    assert!(!make().list("epochs/").await.unwrap().is_empty());
+    let after: Vec<(String, Vec<u8>)> = segments(make().as_ref())
+        .await
+        .into_iter()
+        .filter(|(n, _)| !before.contains(n))
+        .collect();
+    assert!(!after.is_empty());
+    for (name, body) in &after {
+        assert!(body.starts_with(b"DOSJRNL2"), "{name}");
+    }
+
+    // Bo's desktop: every key it holds opens none of it; its sync stops with that, and
+    // it learns nothing written after.
+    for (name, body) in after.clone() {
+        let (device, seq) = dossier_core::parse_segment_name(&name).unwrap();
+        let opened = bo
+            .local()
+            .run(move |l| Ok(l.open_segment(device, seq, &body)))
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                opened,
+                Err(dossier_core::Error::JournalKeyUnavailable { .. })
+            ),
+            "{name}: {opened:?}"
+        );
+    }
+    match bo.sync().await {
+        Err(Error::Library(dossier_core::Error::JournalKeyUnavailable { .. })) => {}
+        other => panic!("Bo's desktop read on after his removal: {other:?}"),
+    }
+    assert_eq!(titles(&bo).await, vec!["before".to_string()]);
+    // What he cannot read is not damage to him: checking reports none of it.
+    let check = bo.check_remote(OnDamage::Report).await.unwrap();
+    assert!(check.damaged.is_empty(), "{check:?}");
+
+    // Cy reads everything; what she files goes under the same key, and Ann reads it.
+    cy.sync().await.unwrap();
+    assert_eq!(
+        titles(&cy).await,
+        vec!["before".to_string(), "quimby-after".to_string()]
+    );
+    file(&cy, &files, "cy-after.txt").await;
+    cy.sync().await.unwrap();
+    ann.sync().await.unwrap();
+    assert_eq!(titles(&ann).await, titles(&cy).await);
+    let check = cy.check_remote(OnDamage::Report).await.unwrap();
+    assert!(check.damaged.is_empty(), "{check:?}");
+
+    // Dee joins later and reads the whole history.
+    ann.local()
+        .run(|l| {
+            l.add_person(DEE.0, DEE.1, quick_kdf(), Role::RegistrarStaff, &[])
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+    ann.sync().await.unwrap();
+    let dee = joined_as(make(), &make, dir.join("dee"), DEE).await;
+    dee.sync().await.unwrap();
+    assert_eq!(titles(&dee).await, titles(&ann).await);
+    assert!(matches!(
+        bo.sync().await,
+        Err(Error::Library(
+            dossier_core::Error::JournalKeyUnavailable { .. }
+        ))
+    ));
+}
+
+#[tokio::test]
+async fn someone_leaves_through_a_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    someone_leaves(move || Box::new(Folder::new(&path).unwrap())).await;
+}
+
+#[tokio::test]
+async fn someone_leaves_through_s3() {
+    let Some(server) = dossier_e2e::servers::s3() else {
+        return;
+    };
+    let keys = crate::s3_keys();
+    let url = server.s3_url("school-leaving");
+    someone_leaves(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
+}
