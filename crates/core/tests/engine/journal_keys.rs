@@ -236,3 +236,63 @@ fn a_desktop_that_learns_of_a_removal_before_the_new_keys_sends_nothing_until_th
         Err(Error::JournalKeyUnavailable { .. })
     ));
 }
+
+/// `tests/fixtures/journal-keys-v1` (written once: Bo Park removed, a segment from before
+/// under the library's key, one from after, the journal's epoch object and a checkpoint
+/// under its key) keeps opening for Ann Lee: each object under the key it names.
+#[test]
+fn the_journal_keys_fixture_still_opens_for_its_members() {
+    let t = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/journal-keys-v1");
+    copy_dir(&fixture.join("library"), &t.path().join("lib"));
+    let ann = LockedLibrary::open(&t.path().join("lib"), Access::Write)
+        .unwrap()
+        .sign_in("Ann Lee", "ann fixture passphrase")
+        .unwrap();
+    let remote = fixture.join("remote");
+    let files = |dir: &str| -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = walk(&remote.join(dir))
+            .into_iter()
+            .map(|p| {
+                let name = p
+                    .strip_prefix(&remote)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                (name, std::fs::read(&p).unwrap())
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let epochs = files("epochs");
+    assert_eq!(epochs.len(), 1);
+    for (name, body) in &epochs {
+        ann.take_journal_key_object(name, body).unwrap();
+    }
+    let segments = files("journal");
+    let formats: Vec<&[u8]> = segments.iter().map(|(_, b)| &b[..8]).collect();
+    assert_eq!(formats, [b"DOSJRNL1".as_slice(), b"DOSJRNL2".as_slice()]);
+    let mut titles = Vec::new();
+    for (name, body) in &segments {
+        let (device, seq) = dossier_core::parse_segment_name(name).unwrap();
+        let segment = ann.open_segment(device, seq, body).unwrap();
+        titles.extend(segment.ops.iter().filter_map(|op| match &op.kind {
+            OpKind::DocumentCreated { title, .. } => Some(title.clone()),
+            _ => None,
+        }));
+    }
+    assert_eq!(titles, ["roll", "minutes"]);
+    let [(name, body)] = files("checkpoints").try_into().unwrap();
+    assert!(body.starts_with(b"DOSCKPT3"));
+    let (covered, device) = dossier_core::parse_checkpoint_name(&name).unwrap();
+    let held = ann.open_checkpoint(covered, device, &body).unwrap();
+    assert_eq!(held.len(), 2);
+    // The epoch object opens only under its own name.
+    let (name, body) = &epochs[0];
+    let renamed = name.replace(&name[7..9], if &name[7..9] == "00" { "11" } else { "00" });
+    assert!(matches!(
+        ann.take_journal_key_object(&renamed, body),
+        Err(Error::Integrity { .. })
+    ));
+}
