@@ -30,6 +30,9 @@ use crate::members::{newest_epoch, open_epochs, open_sealed_to};
 #[derive(Default)]
 pub(super) struct JournalKeys {
     fetched: Vec<SignedEpochKeys>,
+    /// Names of epoch objects refused (not the library's, or not what the name says):
+    /// not read again while this library is open.
+    refused: std::collections::HashSet<String>,
     opened: BTreeMap<u64, Vec<Arc<Crypto>>>,
 }
 
@@ -37,6 +40,7 @@ impl std::fmt::Debug for JournalKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JournalKeys")
             .field("fetched", &self.fetched.len())
+            .field("refused", &self.refused.len())
             .field("epochs_opened", &self.opened.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -163,11 +167,11 @@ impl Library {
     }
 
     /// Whether the epoch object `name` is one this desktop holds already (in its catalog,
-    /// or read from the remote before): no need to download it.
-    pub fn holds_journal_key_object(&self, name: &str) -> Result<bool> {
+    /// or read from the remote before) or refused before: no need to download it.
+    pub fn knows_journal_key_object(&self, name: &str) -> Result<bool> {
         let fetched = {
             let keys = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
-            keys.fetched.iter().any(|k| k.object_name() == name)
+            keys.refused.contains(name) || keys.fetched.iter().any(|k| k.object_name() == name)
         };
         Ok(fetched
             || self
@@ -181,8 +185,15 @@ impl Library {
     /// under its key open: [`Error::Integrity`] when it is not one the library's key
     /// sealed, or not the one its name says.
     pub fn take_journal_key_object(&self, name: &str, body: &[u8]) -> Result<()> {
-        let keys = collection_keys::open_object(&*self.crypto, name, body)?;
+        let opened = collection_keys::open_object(&*self.crypto, name, body);
         let mut held = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
+        let keys = match opened {
+            Ok(keys) => keys,
+            Err(e) => {
+                held.refused.insert(name.to_owned());
+                return Err(e);
+            }
+        };
         if !held.fetched.contains(&keys) {
             held.fetched.push(keys);
             // Opened again when a segment asks for an epoch not opened yet.

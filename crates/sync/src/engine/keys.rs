@@ -157,6 +157,11 @@ pub(super) async fn sync_keys<L: Replica>(
     Ok(())
 }
 
+/// The most epoch objects one sync downloads: a library makes one each time its people
+/// change after someone left; more is a bucket writer's flood. The rest waits for the
+/// next sync, which passes over those refused (`Library::knows_journal_key_object`).
+const MAX_EPOCHS_FETCHED: usize = 1024;
+
 /// Read the journal's epochs (`epochs/`) this desktop does not hold yet, so that the
 /// segments and checkpoints sealed under them open. One that the library's key did not
 /// seal, or that is not what its name says, is refused and reported.
@@ -168,7 +173,11 @@ pub(super) async fn fetch_journal_keys<L: Replica>(
         .remote
         .list(dossier_core::EPOCH_OBJECT_PREFIX)
         .await?;
+    let mut fetched = 0;
     for object in listed {
+        if fetched == MAX_EPOCHS_FETCHED {
+            break;
+        }
         let name = object.key.to_string();
         if !dossier_core::is_epoch_object_name(&name) {
             continue;
@@ -176,7 +185,7 @@ pub(super) async fn fetch_journal_keys<L: Replica>(
         let check = name.clone();
         if engine
             .local
-            .run(move |l| l.holds_journal_key_object(&check))
+            .run(move |l| l.knows_journal_key_object(&check))
             .await?
         {
             continue;
@@ -192,6 +201,7 @@ pub(super) async fn fetch_journal_keys<L: Replica>(
             Err(e) => return Err(e),
         };
         report.objects_down += 1;
+        fetched += 1;
         let taken = name.clone();
         match engine
             .local

@@ -196,3 +196,66 @@ async fn someone_leaves_through_s3() {
     let url = server.s3_url("school-leaving");
     someone_leaves(move || dossier_sync::open_with(&url, &keys).unwrap()).await;
 }
+
+/// Epoch objects that are not what their name says (a genuine one copied under another
+/// name) or not the library's (junk), even a flood of them, are refused and reported,
+/// at most 1024 read per sync and none read twice; the genuine one
+/// still opens what is sealed under it.
+#[tokio::test]
+async fn forged_or_flooded_journal_keys_are_refused_and_passed_over() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let memory = Arc::new(Memory::new());
+    let make = || Box::new(Arc::clone(&memory)) as Box<dyn Remote>;
+    let mut lib = create(&dir.join("ann"));
+    lib.become_owner(OWNER.0, OWNER.1, quick_kdf()).unwrap();
+    for who in [BO, CY] {
+        lib.add_person(who.0, who.1, quick_kdf(), Role::RegistrarStaff, &[])
+            .unwrap();
+    }
+    let ann = engine(make(), lib);
+    ann.attach().await.unwrap();
+    ann.sync().await.unwrap();
+    let cy = joined_as(make(), &make, dir.join("cy"), CY).await;
+    cy.sync().await.unwrap();
+    ann.local()
+        .run(|l| {
+            let bo = l.resolve_person(BO.0)?;
+            l.remove_person(bo)
+        })
+        .await
+        .unwrap();
+    file(&ann, &dir.join("files"), "after.txt").await;
+    ann.sync().await.unwrap();
+    let genuine = memory.list("epochs/").await.unwrap();
+    assert_eq!(genuine.len(), 1);
+    let body = memory.get(&genuine[0].key, 1 << 30).await.unwrap();
+    assert!(!genuine[0].key.as_str().starts_with("epochs/fffff"));
+    let renamed = format!("epochs/{}", "e".repeat(64));
+    memory
+        .put_if_absent(&Key::new(&renamed).unwrap(), body)
+        .await
+        .unwrap();
+    for i in 0..1100u32 {
+        let name = format!("epochs/fffff{i:059x}");
+        memory
+            .put_if_absent(&Key::new(&name).unwrap(), b"junk".to_vec().into())
+            .await
+            .unwrap();
+    }
+    let refused = |r: &dossier_sync::SyncReport| {
+        r.refused
+            .iter()
+            .filter(|x| x.key.starts_with("epochs/"))
+            .count()
+    };
+    // The genuine one and the copy first (by name), then junk up to 1024 read.
+    let r = cy.sync().await.unwrap();
+    assert_eq!(refused(&r), 1023, "{:?}", &r.refused[..3]);
+    assert!(r.refused.iter().any(|x| x.key == renamed));
+    assert_eq!(titles(&cy).await, vec!["after".to_string()]);
+    let r = cy.sync().await.unwrap();
+    assert_eq!(refused(&r), 1100 - 1022);
+    let r = cy.sync().await.unwrap();
+    assert_eq!(refused(&r), 0, "none read twice");
+}
