@@ -71,6 +71,9 @@ pub struct LastSync {
     /// History the remote lost or hides, in plain words (segments deleted or rolled
     /// back, sent again from here; holes below later ones).
     pub history: Vec<String>,
+    /// Changes made here wait to be sent: someone who held the library's keys has left
+    /// and an owner's desktop has not given the members new ones yet.
+    pub waiting_for_keys: bool,
 }
 
 impl LastSync {
@@ -84,6 +87,7 @@ impl LastSync {
             changes_received: r.ops_applied,
             refused: u32::try_from(r.refused.len()).unwrap_or(u32::MAX),
             history: r.history.iter().map(ToString::to_string).collect(),
+            waiting_for_keys: r.sending_waits_for_keys,
         }
     }
 }

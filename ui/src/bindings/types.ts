@@ -389,6 +389,11 @@ export type LastSync = {
 	 *  back, sent again from here; holes below later ones).
 	 */
 	history: string[],
+	/**
+	 *  Changes made here wait to be sent: someone who held the library's keys has left
+	 *  and an owner's desktop has not given the members new ones yet.
+	 */
+	waiting_for_keys: boolean,
 };
 
 /**

@@ -27,6 +27,7 @@ const base: SyncStatus = {
     changes_received: 0,
     refused: 0,
     history: [],
+    waiting_for_keys: false,
   },
   pending_changes: 0,
   error: null,
@@ -94,6 +95,12 @@ describe("describeSync", () => {
     });
     expect(describeSync({ ...base, last: { ...base.last!, refused: 2 } }, now)).toEqual({
       text: "Synced 5 minutes ago · 2 items on the shared storage failed their check and were not used",
+      tone: "warn",
+    });
+  });
+  it("waiting: changes held until the owner's desktop gives the members new keys", () => {
+    expect(describeSync({ ...base, pending_changes: 2, last: { ...base.last!, waiting_for_keys: true } }, now)).toEqual({
+      text: "Synced 5 minutes ago · 2 changes wait to be sent: someone who held the library's keys has left, and the owner's desktop has not synced since",
       tone: "warn",
     });
   });

@@ -67,6 +67,13 @@ export function describeSync(status: SyncStatus, nowMs: number): { text: string;
         // The shared storage lost or hides changes: say what, in the backend's words.
         return { text: `${when} · Changes are missing from the shared storage: ${last.history[0]}`, tone: "warn" };
       }
+      if (last !== null && last.waiting_for_keys) {
+        // Nothing is lost: the changes stay here until an owner's desktop gives new keys.
+        return {
+          text: `${when} · ${plural(status.pending_changes, "change")} wait to be sent: someone who held the library's keys has left, and the owner's desktop has not synced since`,
+          tone: "warn",
+        };
+      }
       if (last !== null && last.refused > 0) {
         const objects = plural(last.refused, "item");
         return { text: `${when} · ${objects} on the shared storage failed their check and were not used`, tone: "warn" };
