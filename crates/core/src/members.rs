@@ -343,6 +343,25 @@ impl Registry {
         &self.refused
     }
 
+    /// Whether `identity`'s keys can no longer act in this library: its member was removed,
+    /// or was given other keys after these. Keys this registry has never seen are not
+    /// superseded: they may be newer ones an owner gave in history not received here yet
+    /// (the journal after them is sealed to them), and act only once that history arrives.
+    pub fn superseded(&self, identity: &PublicIdentity) -> bool {
+        let Some(tenures) = self.history.get(&identity.member) else {
+            return false;
+        };
+        let binding = identity.binding();
+        match self.current(identity.member) {
+            None => true,
+            Some(g) if g.identity.binding() == binding => false,
+            Some(_) => tenures
+                .iter()
+                .filter_map(|t| t.grant.as_ref())
+                .any(|g| g.identity.binding() == binding),
+        }
+    }
+
     /// `member`'s role and identity now (`None`: not a member, or removed).
     pub fn current(&self, member: MemberId) -> Option<&Grant> {
         self.role_at(member, self.seq())

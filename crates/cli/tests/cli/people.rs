@@ -180,10 +180,17 @@ fn people_sign_in_on_their_own_desktops_and_their_roles_hold_on_each() {
         "{audit}"
     );
 
-    // Ann removes Cal; once C has synced, Cal's passphrase opens nothing there.
+    // Ann removes Cal; once C has synced, Cal's passphrase opens nothing there. What was
+    // written after is sealed under keys Cal was not given: that sync says so.
     ok_as(&a.path, "Ann", ANN, &["people", "remove", "cal"]);
     ok_as(&a.path, "Ann", ANN, &["sync"]);
-    ok_as(&c, "Cal", CAL, &["sync"]);
+    let out = as_person(&c, "Cal", CAL, &["sync"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not given to the person signed in"),
+        "{}",
+        stderr(&out)
+    );
     let out = as_person(&c, "Cal", CAL, &["ls"]);
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     let left = people(&b, "Bea", BEA);
@@ -331,11 +338,15 @@ fn a_department_member_files_her_collection_only_on_her_own_desktop() {
     assert!(out.status.success(), "{}", stderr(&out));
     let renewed: Value = serde_json::from_slice(&out.stdout).unwrap();
     ok_as(&a.path, "Ann", ANN, &["sync"]);
-    ok_as(&d, "Dee", "dee's second passphrase", &["sync"]);
+    // Her old keys take in the new slots, and read nothing written after the reset.
+    let out = as_person(&d, "Dee", "dee's second passphrase", &["sync"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
     assert_eq!(
         code(&as_person(&d, "Dee", "dee's second passphrase", &["ls"])),
         5
     );
+    // With her new keys she signs in and receives it.
+    ok_as(&d, "Dee", "dee's third passphrase", &["sync"]);
     let listed: Value = serde_json::from_str(&ok_as(
         &d,
         "Dee",

@@ -83,15 +83,20 @@ impl Library {
         self.person.as_ref().map(|p| p.public())
     }
 
-    /// Sign `person` in on this handle, once the registry counts them with these keys.
+    /// Sign `person` in on this handle, unless the registry knows these keys were removed
+    /// or replaced. Keys it has not seen yet (given anew in history this desktop has not
+    /// received, which is sealed to them) sign in to receive it, and act once they count.
     pub(super) fn signed_in(&mut self, person: Identity) -> Result<()> {
         let known = self.registry()?;
-        if let Some(registry) = &known {
-            counted(
-                registry,
-                &person,
-                "sign in with these keys (they were removed or reissued)",
-            )?;
+        if let Some(registry) = &known
+            && registry.superseded(person.public())
+        {
+            let member = person.public().member;
+            return Err(Error::NotPermitted {
+                member,
+                role: registry.current(member).map(|g| g.role),
+                what: "sign in with these keys (they were removed or reissued)",
+            });
         }
         self.person = Some(person);
         self.forget_content_keys();

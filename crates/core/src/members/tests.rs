@@ -551,6 +551,44 @@ fn an_owner_whose_identity_was_reissued_signs_with_the_new_keys_only() {
     );
 }
 
+#[test]
+fn keys_removed_or_reissued_are_superseded_and_keys_not_seen_yet_are_not() {
+    let o = office();
+    let keys = |seed| {
+        Identity::from_secrets(
+            o.bo.public().member,
+            "Bo Chen".into(),
+            &[seed; 32],
+            &[seed + 1; 32],
+        )
+    };
+    let (second, third) = (keys(41), keys(51));
+    let (reg, _) = chain(
+        &o,
+        &[
+            (&o.owner, grant(&o.bo, Role::RegistrarStaff, &[])),
+            (&o.owner, grant(&second, Role::RegistrarStaff, &[])),
+            (&o.owner, grant(&o.cy, Role::Auditor, &[])),
+            (
+                &o.owner,
+                Change::Remove {
+                    member: o.cy.public().member,
+                    segments: Default::default(),
+                },
+            ),
+        ],
+    );
+    // Bo's first keys were replaced; his second count; a third, given in history this
+    // registry has not received, may sign in to receive it.
+    assert!(reg.superseded(o.bo.public()));
+    assert!(!reg.superseded(second.public()));
+    assert!(!reg.superseded(third.public()));
+    // Cy was removed; Mallory was never a member (nothing to supersede).
+    assert!(reg.superseded(o.cy.public()));
+    assert!(!reg.superseded(o.mallory.public()));
+    assert!(!reg.superseded(o.owner.public()));
+}
+
 /// A statement made by hand, as someone holding `by`'s keys could write it to the bucket.
 fn forged(
     o: &Office,
