@@ -117,8 +117,11 @@ impl Library {
     }
 
     fn journal_keys_of(&self, epoch: u64) -> Vec<Arc<Crypto>> {
-        let keys = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
-        keys.opened.get(&epoch).cloned().unwrap_or_default()
+        self.lock_journal_keys()
+            .opened
+            .get(&epoch)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Open every key of the journal sealed to the person signed in, from the catalog's
@@ -128,22 +131,23 @@ impl Library {
             return Ok(());
         };
         let mut objects = self.catalog().collection_keys()?;
-        let mut keys = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
-        objects.extend(keys.fetched.iter().cloned());
-        keys.opened = open_sealed_to(self.library_id(), me, JOURNAL_SCOPE, &objects)
+        objects.extend(self.lock_journal_keys().fetched.iter().cloned());
+        // Opened without the lock held: each is a key agreement.
+        let opened = open_sealed_to(self.library_id(), me, JOURNAL_SCOPE, &objects)
             .into_iter()
             .map(|(epoch, ks)| (epoch, ks.iter().map(|k| Arc::new(k.crypto())).collect()))
             .collect();
+        self.lock_journal_keys().opened = opened;
         Ok(())
+    }
+
+    fn lock_journal_keys(&self) -> std::sync::MutexGuard<'_, JournalKeys> {
+        self.journal_keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Forget the journal's keys opened so far (another person signs in).
     pub(super) fn forget_journal_keys(&self) {
-        self.journal_keys
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .opened
-            .clear();
+        self.lock_journal_keys().opened.clear();
     }
 
     /// The journal's epochs this desktop holds, as remote objects (name, body): sync puts
@@ -170,7 +174,7 @@ impl Library {
     /// or read from the remote before) or refused before: no need to download it.
     pub fn knows_journal_key_object(&self, name: &str) -> Result<bool> {
         let fetched = {
-            let keys = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
+            let keys = self.lock_journal_keys();
             keys.refused.contains(name) || keys.fetched.iter().any(|k| k.object_name() == name)
         };
         Ok(fetched
@@ -186,7 +190,7 @@ impl Library {
     /// sealed, or not the one its name says.
     pub fn take_journal_key_object(&self, name: &str, body: &[u8]) -> Result<()> {
         let opened = collection_keys::open_object(&*self.crypto, name, body);
-        let mut held = self.journal_keys.lock().unwrap_or_else(|e| e.into_inner());
+        let mut held = self.lock_journal_keys();
         let keys = match opened {
             Ok(keys) => keys,
             Err(e) => {
