@@ -301,6 +301,28 @@ async fn prune(desk: &Engine<Owned>, people: bool) -> Option<dossier_sync::Prune
     }
 }
 
+/// Every desktop syncs, twice around, so everyone has everyone's last changes; a desktop
+/// that can no longer read the journal goes into `cut_off`.
+async fn twice_around(
+    desks: &[Engine<Owned>],
+    people: bool,
+    cut_off: &mut BTreeSet<usize>,
+) -> Result<(), TestCaseError> {
+    for _ in 0..2 {
+        for (i, desk) in desks.iter().enumerate() {
+            match sync(desk, people).await {
+                Some(r) => {
+                    prop_assert!(r.refused.is_empty() && r.history.is_empty(), "{:?}", r)
+                }
+                None => {
+                    cut_off.insert(i);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Sync `desk`; `None` when it can no longer read the journal (its person was removed:
 /// what was written after is sealed under keys they were not given).
 async fn sync(desk: &Engine<Owned>, people: bool) -> Option<dossier_sync::SyncReport> {
@@ -436,34 +458,12 @@ async fn run_schedule(schedule: Vec<(usize, Action)>, people: bool) -> Result<()
     }
     // Final round: twice around, so everyone has everyone's last changes.
     let mut cut_off = BTreeSet::new();
-    for _ in 0..2 {
-        for (i, desk) in desks.iter().enumerate() {
-            match sync(desk, people).await {
-                Some(r) => {
-                    prop_assert!(r.refused.is_empty() && r.history.is_empty(), "{:?}", r)
-                }
-                None => {
-                    cut_off.insert(i);
-                }
-            }
-        }
-    }
+    twice_around(&desks, people, &mut cut_off).await?;
     // Then everyone prunes, and syncs twice around again: nothing kept may go.
     for desk in &desks {
         prune(desk, people).await;
     }
-    for _ in 0..2 {
-        for (i, desk) in desks.iter().enumerate() {
-            match sync(desk, people).await {
-                Some(r) => {
-                    prop_assert!(r.refused.is_empty() && r.history.is_empty(), "{:?}", r)
-                }
-                None => {
-                    cut_off.insert(i);
-                }
-            }
-        }
-    }
+    twice_around(&desks, people, &mut cut_off).await?;
     // Only a removed person's desktop is cut off, and the owner's never.
     for &i in &cut_off {
         prop_assert!(i != 0);

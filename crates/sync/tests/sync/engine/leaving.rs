@@ -71,18 +71,35 @@ async fn segments(remote: &dyn Remote) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
-    let t = tempfile::tempdir().unwrap();
-    let dir = t.path();
-    let files = dir.join("files");
+/// Ann's desktop, owner of a library with Bo and Cy (registrar staff), kept on `remote`.
+async fn owners_desktop(dir: &Path, remote: Box<dyn Remote>) -> Engine<Owned> {
     let mut lib = create(&dir.join("ann"));
     lib.become_owner(OWNER.0, OWNER.1, quick_kdf()).unwrap();
     for who in [BO, CY] {
         lib.add_person(who.0, who.1, quick_kdf(), Role::RegistrarStaff, &[])
             .unwrap();
     }
-    let ann = engine(make(), lib);
+    let ann = engine(remote, lib);
     ann.attach().await.unwrap();
+    ann
+}
+
+/// Ann removes Bo.
+async fn remove_bo(ann: &Engine<Owned>) {
+    ann.local()
+        .run(|l| {
+            let bo = l.resolve_person(BO.0)?;
+            l.remove_person(bo)
+        })
+        .await
+        .unwrap();
+}
+
+async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let files = dir.join("files");
+    let ann = owners_desktop(dir, make()).await;
     file(&ann, &files, "before.txt").await;
     ann.sync().await.unwrap();
     let bo = joined_as(make(), &make, dir.join("bo"), BO).await;
@@ -99,13 +116,7 @@ async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
     assert!(make().list("epochs/").await.unwrap().is_empty());
 
     // Ann removes Bo and files a record.
-    ann.local()
-        .run(|l| {
-            let bo = l.resolve_person(BO.0)?;
-            l.remove_person(bo)
-        })
-        .await
-        .unwrap();
+    remove_bo(&ann).await;
     file(&ann, &files, "quimby-after.txt").await;
     let r = ann.sync().await.unwrap();
     assert!(r.segments_sent >= 1 && !r.sending_waits_for_keys, "{r:?}");
@@ -199,32 +210,19 @@ async fn someone_leaves_through_s3() {
 
 /// Epoch objects that are not what their name says (a genuine one copied under another
 /// name) or not the library's (junk), even a flood of them, are refused and reported,
-/// at most 1024 read per sync and none read twice; the genuine one
-/// still opens what is sealed under it.
+/// at most 1024 read per sync and none read twice; the genuine one still opens what is
+/// sealed under it.
 #[tokio::test]
 async fn forged_or_flooded_journal_keys_are_refused_and_passed_over() {
     let t = tempfile::tempdir().unwrap();
     let dir = t.path();
     let memory = Arc::new(Memory::new());
     let make = || Box::new(Arc::clone(&memory)) as Box<dyn Remote>;
-    let mut lib = create(&dir.join("ann"));
-    lib.become_owner(OWNER.0, OWNER.1, quick_kdf()).unwrap();
-    for who in [BO, CY] {
-        lib.add_person(who.0, who.1, quick_kdf(), Role::RegistrarStaff, &[])
-            .unwrap();
-    }
-    let ann = engine(make(), lib);
-    ann.attach().await.unwrap();
+    let ann = owners_desktop(dir, make()).await;
     ann.sync().await.unwrap();
     let cy = joined_as(make(), &make, dir.join("cy"), CY).await;
     cy.sync().await.unwrap();
-    ann.local()
-        .run(|l| {
-            let bo = l.resolve_person(BO.0)?;
-            l.remove_person(bo)
-        })
-        .await
-        .unwrap();
+    remove_bo(&ann).await;
     file(&ann, &dir.join("files"), "after.txt").await;
     ann.sync().await.unwrap();
     let genuine = memory.list("epochs/").await.unwrap();
