@@ -170,19 +170,19 @@ impl Library {
             .collect()
     }
 
-    /// Whether the epoch object `name` is one this desktop holds already (in its catalog,
-    /// or read from the remote before) or refused before: no need to download it.
-    pub fn knows_journal_key_object(&self, name: &str) -> Result<bool> {
-        let fetched = {
-            let keys = self.lock_journal_keys();
-            keys.refused.contains(name) || keys.fetched.iter().any(|k| k.object_name() == name)
-        };
-        Ok(fetched
-            || self
-                .catalog()
-                .collection_keys()?
-                .iter()
-                .any(|k| k.object_name() == name))
+    /// The names of the epoch objects this desktop holds already (in its catalog, or read
+    /// from the remote before) or refused before: none of them needs downloading.
+    pub fn known_journal_key_objects(&self) -> Result<std::collections::HashSet<String>> {
+        let mut known: std::collections::HashSet<String> = self
+            .catalog()
+            .collection_keys()?
+            .iter()
+            .map(SignedEpochKeys::object_name)
+            .collect();
+        let keys = self.lock_journal_keys();
+        known.extend(keys.refused.iter().cloned());
+        known.extend(keys.fetched.iter().map(SignedEpochKeys::object_name));
+        Ok(known)
     }
 
     /// Keep an epoch object read from the remote (`name`, `body`), so segments sealed

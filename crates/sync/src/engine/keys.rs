@@ -159,7 +159,7 @@ pub(super) async fn sync_keys<L: Replica>(
 
 /// The most epoch objects one sync downloads: a library makes one each time its people
 /// change after someone left; more is a bucket writer's flood. The rest waits for the
-/// next sync, which passes over those refused (`Library::knows_journal_key_object`).
+/// next sync, which passes over those refused (`Library::known_journal_key_objects`).
 const MAX_EPOCHS_FETCHED: usize = 1024;
 
 /// Read the journal's epochs (`epochs/`) this desktop does not hold yet, so that the
@@ -173,6 +173,8 @@ pub(super) async fn fetch_journal_keys<L: Replica>(
         .remote
         .list(dossier_core::EPOCH_OBJECT_PREFIX)
         .await?;
+    // Looked up once: the catalog's epochs are read in one query, not one per object.
+    let known = engine.local.run(|l| l.known_journal_key_objects()).await?;
     let mut fetched = 0;
     for object in listed {
         if fetched == MAX_EPOCHS_FETCHED {
@@ -182,12 +184,7 @@ pub(super) async fn fetch_journal_keys<L: Replica>(
         if !dossier_core::is_epoch_object_name(&name) {
             continue;
         }
-        let check = name.clone();
-        if engine
-            .local
-            .run(move |l| l.knows_journal_key_object(&check))
-            .await?
-        {
+        if known.contains(&name) {
             continue;
         }
         let body = match engine.remote.get(&object.key, limit::EPOCH_OBJECT).await {
