@@ -665,6 +665,12 @@ impl Library {
             }
             _ => None,
         };
+        // Signed as one batch per scope (`members::by_scope`), each whole in one journal.
+        let count = kinds.len();
+        let groups = match signer {
+            Some(_) => self.by_scope(kinds)?,
+            None => vec![kinds],
+        };
         // Audit events in one batch chain to each other: recompute `prev` in order.
         let mut prev = self.catalog.audit_head()?;
         let library = self.library_id();
@@ -672,32 +678,39 @@ impl Library {
             return Err(Error::ReadOnly);
         }
         let catalog = &mut self.catalog;
-        let mut ops = Vec::with_capacity(kinds.len() + 1);
+        let mut ops = Vec::with_capacity(count + 1);
         let mut batch_start = 0;
         let batch_len = if signer.is_some() {
             crate::format::batch::MAX_BATCH_OPS
         } else {
             usize::MAX
         };
-        let mut kinds = kinds.into_iter().peekable();
-        while let Some(kind) = kinds.next() {
-            let mut op = crate::format::op::Op {
-                stamp: catalog.next_stamp(),
-                kind,
-            };
-            if let OpKind::Audit { event } = &mut op.kind {
-                event.prev = prev;
-                prev = event.chain_hash(&op.stamp).to_vec();
-            }
-            ops.push(op);
-            if let Some((at, person)) = signer
-                && (ops.len() - batch_start == batch_len || kinds.peek().is_none())
-            {
-                let stamp = catalog.next_stamp();
-                let closing =
-                    crate::members::sign_batch(person, library, at, &ops[batch_start..], stamp)?;
-                ops.push(closing);
-                batch_start = ops.len();
+        for group in groups {
+            let mut kinds = group.into_iter().peekable();
+            while let Some(kind) = kinds.next() {
+                let mut op = crate::format::op::Op {
+                    stamp: catalog.next_stamp(),
+                    kind,
+                };
+                if let OpKind::Audit { event } = &mut op.kind {
+                    event.prev = prev;
+                    prev = event.chain_hash(&op.stamp).to_vec();
+                }
+                ops.push(op);
+                if let Some((at, person)) = signer
+                    && (ops.len() - batch_start == batch_len || kinds.peek().is_none())
+                {
+                    let stamp = catalog.next_stamp();
+                    let closing = crate::members::sign_batch(
+                        person,
+                        library,
+                        at,
+                        &ops[batch_start..],
+                        stamp,
+                    )?;
+                    ops.push(closing);
+                    batch_start = ops.len();
+                }
             }
         }
         catalog.apply_ops(&ops)?;

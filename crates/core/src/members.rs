@@ -26,11 +26,13 @@ use crate::role::{Permission, Role};
 mod epochs;
 mod judge;
 mod precheck;
+mod scope;
 pub(crate) use epochs::sealing_collection;
 pub use epochs::{newest_epoch, open_epochs, open_sealed_to};
 pub(crate) use judge::{Batch, Collections, doc_of, needs};
 pub use judge::{Verdict, sign_batch};
 pub(crate) use precheck::Prechecked;
+pub(crate) use scope::by_scope;
 
 /// A member's access from one point of the chain on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -495,6 +495,24 @@ impl Library {
         let kinds: Vec<&OpKind> = kinds.iter().collect();
         registry.allows(person.public().member, registry.seq(), &kinds, &collections)
     }
+
+    /// `kinds` in groups of one scope each, in the order `members::by_scope` gives.
+    pub(super) fn by_scope(&self, kinds: Vec<OpKind>) -> Result<Vec<Vec<OpKind>>> {
+        let docs: Vec<DocId> = kinds.iter().filter_map(crate::members::doc_of).collect();
+        let before = self.catalog.collections_of(&docs)?.into_iter().collect();
+        let packs = if kinds
+            .iter()
+            .any(|k| matches!(k, OpKind::PackDropped { .. }))
+        {
+            self.catalog.pack_keys()?
+        } else {
+            std::collections::HashMap::new()
+        };
+        let groups = crate::members::by_scope(kinds, &before, |p| {
+            packs.get(p).map(|k| k.collection.clone())
+        });
+        Ok(groups.into_iter().map(|(_, ops)| ops).collect())
+    }
 }
 
 /// What a person whose keys the registry no longer counts may not do.

@@ -10,8 +10,7 @@ use std::collections::HashMap;
 use super::{Prechecked, Registry};
 use crate::error::{Error, Result};
 use crate::format::batch;
-use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
-use crate::format::subject::ALL_COLLECTION;
+use crate::format::op::{FieldKey, Op, OpKind, Stamp};
 use crate::ids::{DocId, LibraryId, MemberId};
 use crate::keys::{Identity, Purpose, verify_signature};
 use crate::role::{BatchRefusal, Permission, Role};
@@ -66,34 +65,7 @@ impl Registry {
         }
         // A department member: every document changed must be in one of their
         // collections, before and after.
-        let mut collection: HashMap<DocId, Vec<String>> = kinds
-            .iter()
-            .filter_map(|k| doc_of(k))
-            .filter_map(|d| {
-                let now = collections.get(&d)?.clone();
-                Some((d, vec![now.unwrap_or_else(|| ALL_COLLECTION.into())]))
-            })
-            .collect();
-        for kind in kinds {
-            let to = match kind {
-                OpKind::FieldSet {
-                    key: FieldKey::Collection,
-                    value,
-                    ..
-                } => match value {
-                    Some(FieldValue::Text(c)) => c.clone(),
-                    _ => ALL_COLLECTION.into(),
-                },
-                // Content sealed under a collection's key goes to that collection.
-                OpKind::VersionResealed { key, .. } => key
-                    .as_ref()
-                    .map_or_else(|| ALL_COLLECTION.into(), |k| k.collection.clone()),
-                _ => continue,
-            };
-            if let Some(doc) = doc_of(kind) {
-                collection.entry(doc).or_default().push(to);
-            }
-        }
+        let collection = super::scope::touched_collections(kinds, collections);
         for kind in kinds {
             if is_housekeeping(kind) {
                 // Packs hold no record of their own: the documents' operations in the
@@ -102,15 +74,11 @@ impl Registry {
             }
             let permission = needs(kind);
             match doc_of(kind) {
-                Some(doc) => match collection.get(&doc) {
-                    Some(all) => {
-                        for c in all {
-                            self.may_at(member, seq, permission, Some(c))?;
-                        }
+                Some(doc) => {
+                    for c in collection.get(&doc).into_iter().flatten() {
+                        self.may_at(member, seq, permission, Some(c))?;
                     }
-                    // A new document with no collection set: "all".
-                    None => self.may_at(member, seq, permission, Some(ALL_COLLECTION))?,
-                },
+                }
                 // An audit event about no document goes with the change it records.
                 None if matches!(kind, OpKind::Audit { .. }) => {}
                 None => self.may_at(member, seq, permission, subject_collection(kind))?,

@@ -232,7 +232,13 @@ fn a_removed_owner_cannot_backdate_a_collections_keys() {
 }
 
 /// A record of `bytes` imported on `lib`'s desktop and filed in `collection`.
-fn filed(lib: &mut Library, dir: &Path, name: &str, bytes: &[u8], collection: &str) -> DocId {
+pub(super) fn filed(
+    lib: &mut Library,
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    collection: &str,
+) -> DocId {
     let doc = imported(&import(
         lib,
         &[write(dir, name, bytes)],

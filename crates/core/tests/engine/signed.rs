@@ -332,3 +332,61 @@ fn a_demoted_member_cannot_sign_as_the_role_they_had() {
     assert_eq!(tags(&bea, doc), ["before"]);
     assert_eq!(bea.held_batches().unwrap().len(), 1);
 }
+
+#[test]
+fn a_commit_about_records_of_two_collections_is_signed_as_one_batch_for_each() {
+    use dossier_core::{Action, Condition};
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bo, mut cy) = super::collection_keys::school(t.path());
+    let filed = super::collection_keys::filed;
+    let science = filed(&mut ann, t.path(), "lab.txt", b"lab report", "Science");
+    let admissions = filed(
+        &mut ann,
+        t.path(),
+        "form.txt",
+        b"an application",
+        "Admissions",
+    );
+    relay(&mut ann, &mut [&mut bo, &mut cy]);
+    let tag = dossier_core::Rule {
+        name: "reviewed".into(),
+        position: 0,
+        enabled: true,
+        when: vec![Condition::Mime {
+            mime: "text/plain".into(),
+        }],
+        then: vec![Action::Tags {
+            values: vec!["reviewed".into()],
+        }],
+    };
+    let id = ann.set_rule(None, tag).unwrap();
+    // One commit tags both records.
+    assert_eq!(ann.apply_rule(id).unwrap().len(), 2);
+    let sent = relay(&mut ann, &mut [&mut bo, &mut cy]);
+    // Each batch that tags a record covers that record's operations only: a desktop that
+    // reads one collection can verify it without the other's.
+    let ops: Vec<&Op> = sent.iter().flat_map(|s| &s.ops).collect();
+    let mut tagging = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        if let OpKind::Signed { covers, .. } = op.kind {
+            let covered = &ops[i - covers as usize..i];
+            if covered
+                .iter()
+                .any(|o| matches!(o.kind, OpKind::TagAdded { .. }))
+            {
+                let mut docs: Vec<DocId> = covered.iter().filter_map(|o| o.kind.doc()).collect();
+                docs.dedup();
+                tagging.push(docs);
+            }
+        }
+    }
+    tagging.sort();
+    let mut expected = vec![vec![science], vec![admissions]];
+    expected.sort();
+    assert_eq!(tagging, expected);
+    // Every desktop verified and applied both.
+    for lib in [&ann, &bo, &cy] {
+        assert!(tags(lib, science).contains(&"reviewed".to_string()));
+        assert!(tags(lib, admissions).contains(&"reviewed".to_string()));
+    }
+}
