@@ -9,7 +9,9 @@
 //! and only while no one it was given to has left ([`Library::journal_sealing`]);
 //! otherwise its changes wait, unsent. Opening takes any key sealed to the person signed
 //! in (a new desktop holds no people yet to judge an epoch by): a key proves nothing
-//! about what it opens, whose operations are judged by their signatures.
+//! about what it opens, whose operations are judged by their signatures. An object
+//! naming an epoch no owner made, as far as this desktop knows, is damaged
+//! ([`Error::Integrity`]), never a reason to stop reading the rest.
 //!
 //! **API boundary:** the epochs travel twice: as `CollectionKeys` operations (judged,
 //! kept in the catalog, what sealing uses) and as `epochs/` objects on the remote
@@ -111,9 +113,36 @@ impl Library {
         if let Some(done) = try_keys(self.journal_keys_of(epoch)) {
             return done;
         }
-        Err(failed.unwrap_or_else(|| Error::JournalKeyUnavailable {
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        // No owner made that epoch, as far as this desktop knows after reading every
+        // epoch the remote holds: the header was changed (or the epoch hidden), which
+        // is damage to that object, not a key withheld from this person.
+        if !self.journal_epoch_known(epoch)? {
+            return Err(Error::Integrity {
+                object: object.to_owned(),
+                detail: "sealed under keys of the journal no owner made",
+            });
+        }
+        Err(Error::JournalKeyUnavailable {
             object: object.to_owned(),
-        }))
+        })
+    }
+
+    /// Whether an epoch `epoch` of the journal's keys is among those this desktop holds
+    /// or read from the remote.
+    fn journal_epoch_known(&self, epoch: u64) -> Result<bool> {
+        let library = self.library_id();
+        let of_epoch = |k: &SignedEpochKeys| {
+            k.epoch_keys().is_some_and(|e| {
+                e.collection == JOURNAL_SCOPE && e.library == library && e.epoch == epoch
+            })
+        };
+        if self.lock_journal_keys().fetched.iter().any(of_epoch) {
+            return Ok(true);
+        }
+        Ok(self.catalog().collection_keys()?.iter().any(of_epoch))
     }
 
     fn journal_keys_of(&self, epoch: u64) -> Vec<Arc<Crypto>> {

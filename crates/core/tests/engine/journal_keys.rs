@@ -127,6 +127,9 @@ fn once_someone_leaves_the_journal_written_after_is_sealed_under_keys_they_were_
     assert!(body.starts_with(b"DOSCKPT3"));
     let (covered, device) = dossier_core::parse_checkpoint_name(&name).unwrap();
     assert!(cy.open_checkpoint(covered, device, &body).is_ok());
+    // Bo's desktop holds every epoch (as its sync reads them from the remote): none of
+    // them is sealed to him.
+    epoch_objects(&ann, &bo);
     assert!(matches!(
         bo.open_checkpoint(covered, device, &body),
         Err(Error::JournalKeyUnavailable { .. })
@@ -155,9 +158,7 @@ fn once_someone_leaves_the_journal_written_after_is_sealed_under_keys_they_were_
         &person("Eve", EVE),
     )
     .unwrap();
-    for (name, key) in ann.journal_key_objects().unwrap() {
-        eve.take_journal_key_object(&name, &key).unwrap();
-    }
+    epoch_objects(&ann, &eve);
     for s in eve.open_checkpoint(covered, device, &body).unwrap() {
         eve.apply_segment(&s).unwrap();
     }
@@ -168,10 +169,19 @@ fn once_someone_leaves_the_journal_written_after_is_sealed_under_keys_they_were_
             .all(|(s, b)| eve.open_segment(s.device, s.seq, b).is_ok())
     );
     // Bo, still without a key, reads none of it.
+    epoch_objects(&ann, &bo);
     assert!(matches!(
         bo.open_checkpoint(covered, device, &body),
         Err(Error::JournalKeyUnavailable { .. })
     ));
+}
+
+/// `to` reads the epoch objects of the journal's keys `from` holds, as a sync does from
+/// the remote before the segments.
+fn epoch_objects(from: &Library, to: &Library) {
+    for (name, key) in from.journal_key_objects().unwrap() {
+        to.take_journal_key_object(&name, &key).unwrap();
+    }
 }
 
 #[test]
@@ -231,6 +241,7 @@ fn a_desktop_that_learns_of_a_removal_before_the_new_keys_sends_nothing_until_th
     let body = cy.seal_segment(&waiting).unwrap();
     assert!(body.starts_with(b"DOSJRNL2"));
     assert!(ann.open_segment(waiting.device, waiting.seq, &body).is_ok());
+    epoch_objects(&ann, &bo);
     assert!(matches!(
         bo.open_segment(waiting.device, waiting.seq, &body),
         Err(Error::JournalKeyUnavailable { .. })

@@ -132,8 +132,12 @@ async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
         assert!(body.starts_with(b"DOSJRNL2"), "{name}");
     }
 
-    // Bo's desktop: every key it holds opens none of it; its sync stops with that, and
-    // it learns nothing written after.
+    // Bo's desktop: its sync stops for want of keys, and every key it holds (the keys it
+    // read on the remote too) opens none of what was written after.
+    match bo.sync().await {
+        Err(Error::Library(dossier_core::Error::JournalKeyUnavailable { .. })) => {}
+        other => panic!("Bo's desktop read on after his removal: {other:?}"),
+    }
     for (name, body) in after.clone() {
         let (device, seq) = dossier_core::parse_segment_name(&name).unwrap();
         let opened = bo
@@ -148,10 +152,6 @@ async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
             ),
             "{name}: {opened:?}"
         );
-    }
-    match bo.sync().await {
-        Err(Error::Library(dossier_core::Error::JournalKeyUnavailable { .. })) => {}
-        other => panic!("Bo's desktop read on after his removal: {other:?}"),
     }
     assert_eq!(titles(&bo).await, vec!["before".to_string()]);
     // What he cannot read is not damage to him: checking reports none of it.
@@ -256,4 +256,69 @@ async fn forged_or_flooded_journal_keys_are_refused_and_passed_over() {
     assert_eq!(refused(&r), 1100 - 1022);
     let r = cy.sync().await.unwrap();
     assert_eq!(refused(&r), 0, "none read twice");
+}
+
+/// A provider that changes the epoch a segment's header names (to keys no owner made)
+/// cannot stop anyone's sync: that segment is refused and reported, as damage, and
+/// everything else is read; the author's desktop writes it again from its operations.
+#[tokio::test]
+async fn a_segment_naming_keys_no_one_made_is_refused_and_the_rest_is_read() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let files = dir.join("files");
+    let memory = Arc::new(Memory::new());
+    let make = || Box::new(Arc::clone(&memory)) as Box<dyn Remote>;
+    let ann = owners_desktop(dir, make()).await;
+    ann.sync().await.unwrap();
+    let cy = joined_as(make(), &make, dir.join("cy"), CY).await;
+    cy.sync().await.unwrap();
+    remove_bo(&ann).await;
+    ann.sync().await.unwrap();
+    let before: std::collections::BTreeSet<String> = segments(make().as_ref())
+        .await
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    file(&ann, &files, "ann-after.txt").await;
+    ann.sync().await.unwrap();
+    // The provider names epoch 999 in Ann's new segment.
+    let (name, mut body) = segments(make().as_ref())
+        .await
+        .into_iter()
+        .find(|(n, _)| !before.contains(n))
+        .unwrap();
+    assert!(body.starts_with(b"DOSJRNL2"));
+    body[8..16].copy_from_slice(&999u64.to_le_bytes());
+    let key = Key::new(&name).unwrap();
+    memory.delete(&key).await.unwrap();
+    memory.put_if_absent(&key, body.into()).await.unwrap();
+
+    // A new member's desktop reads everything else, and reports that segment.
+    ann.local()
+        .run(|l| {
+            l.add_person(DEE.0, DEE.1, quick_kdf(), Role::RegistrarStaff, &[])
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+    ann.sync().await.unwrap();
+    let dee = joined_as(make(), &make, dir.join("dee"), DEE).await;
+    file(&cy, &files, "cy-after.txt").await;
+    let r = cy.sync().await.unwrap();
+    assert!(r.refused.iter().any(|x| x.key == name), "{r:?}");
+    let r = dee.sync().await.unwrap();
+    assert!(r.refused.iter().any(|x| x.key == name), "{r:?}");
+    assert!(titles(&dee).await.contains(&"cy-after".to_string()));
+    assert!(!titles(&dee).await.contains(&"ann-after".to_string()));
+    // Checking reports it as damage; Ann's desktop writes it again, and all read it.
+    let check = cy.check_remote(OnDamage::Report).await.unwrap();
+    assert!(check.damaged.iter().any(|x| x.key == name), "{check:?}");
+    let check = ann.check_remote(OnDamage::Repair).await.unwrap();
+    assert!(check.repaired.contains(&name), "{check:?}");
+    ann.sync().await.unwrap();
+    for e in [&cy, &dee] {
+        let r = e.sync().await.unwrap();
+        assert!(r.refused.is_empty(), "{r:?}");
+        assert_eq!(titles(e).await, titles(&ann).await);
+    }
 }
