@@ -61,7 +61,7 @@ pub struct SyncReport {
     /// This desktop's changes wait to be sent: someone given the journal's newest key
     /// has left, and an owner's desktop has not given the members new keys yet.
     pub sending_waits_for_keys: bool,
-    /// Journal segments on the remote (all devices).
+    /// Journal segments on the remote (all devices), once this sync has sent its own.
     pub segments_on_remote: u64,
     /// Of those, how many the newest checkpoint does not cover.
     pub segments_since_checkpoint: u64,
@@ -363,13 +363,20 @@ impl<L: Replica> Engine<L> {
         // rebuilt) takes them from the checkpoint rather than numbering them again.
         let newest = checkpoint::survey(self, &mut report).await?;
         checkpoint::bootstrap(self, newest.as_ref(), &mut report).await?;
-        push::push(self, &mut report).await?;
-        pull::pull(self, newest.as_ref(), &mut report).await?;
-        checkpoint::maybe_write(self, opts.checkpoint_every, newest.as_ref(), &mut report).await?;
-        // Changes waiting for the journal's new keys: an owner's desktop makes them now
-        // (a crash may have come between a removal and its keys), another may have
-        // received them.
-        if report.ops_applied > 0 || report.sending_waits_for_keys {
+        // Receiving before sending: a desktop learns of a removal (and the journal's new
+        // keys) before it seals what it wrote meanwhile, so nothing it sends after is
+        // readable to the person who left. Its own segments are sending's business.
+        match pull::pull(self, newest.as_ref(), &mut report).await {
+            Err(e @ Error::Library(dossier_core::Error::JournalKeyUnavailable { .. })) => {
+                // Cut off (removed): what this desktop wrote before it could learn of it
+                // still goes, as before, to be judged (and refused) by the others; the
+                // sync stops with the reason.
+                push::push(self, &mut report).await?;
+                return Err(e);
+            }
+            pulled => pulled?,
+        }
+        if report.ops_applied > 0 {
             // A pack another desktop dropped may hold the only copy of a chunk this
             // desktop uses (it used it before hearing of the drop): copy it out and send
             // the copy before that pack is deleted.
@@ -378,13 +385,15 @@ impl<L: Replica> Engine<L> {
             // desktop), and records moved, or filed in a collection given keys, on a
             // desktop that could not re-seal them: this one does, when it can.
             report.documents_resealed = self.local.run(|l| l.keep_keys()).await?;
-            if report.chunks_rehomed > 0
-                || report.documents_resealed > 0
-                || report.sending_waits_for_keys
-            {
-                push::push(self, &mut report).await?;
-            }
         }
+        push::push(self, &mut report).await?;
+        // Changes waiting for the journal's new keys: an owner's desktop makes them now (a
+        // crash may have come between a removal and its keys).
+        if report.sending_waits_for_keys {
+            report.documents_resealed += self.local.run(|l| l.keep_keys()).await?;
+            push::push(self, &mut report).await?;
+        }
+        checkpoint::maybe_write(self, opts.checkpoint_every, newest.as_ref(), &mut report).await?;
         if opts.fetch_content {
             pull::fetch_packs(self, &mut report).await?;
         }

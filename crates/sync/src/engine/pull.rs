@@ -33,9 +33,15 @@ pub(super) async fn pull<L: Replica>(
         problem.restored = engine.restore_segments(&problem).await?;
         report.history.push(problem);
     }
+    let own = engine.local.run(|l| Ok(l.device_id())).await?;
     let mut runs = Vec::new();
     for (device, seqs) in &listed {
         let device = *device;
+        if device == own {
+            // Sent by this desktop (a sync cut short before it noted them): sending
+            // adopts them.
+            continue;
+        }
         // Only the unbroken run after the last segment held: after a gap (reported
         // above) nothing of that device can be applied in order.
         let first = held.get(&device).copied().unwrap_or(0) + 1;

@@ -150,6 +150,9 @@ async fn send_segment<L: Replica>(
         Put::Created => {
             engine.local.run(move |l| l.mark_sent(&segment)).await?;
             report.objects_up += 1;
+            // On the remote now, after receiving listed what was there.
+            report.segments_on_remote += 1;
+            report.segments_since_checkpoint += 1;
         }
         Put::Existed => {
             // A sync stopped after this upload and before noting it: the segment there

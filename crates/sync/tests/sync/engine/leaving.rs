@@ -115,7 +115,8 @@ async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
         .collect();
     assert!(make().list("epochs/").await.unwrap().is_empty());
 
-    // Ann removes Bo and files a record.
+    // Ann removes Bo and files a record; meanwhile Cy, who has not heard of it, files one.
+    file(&cy, &files, "cy-meanwhile.txt").await;
     remove_bo(&ann).await;
     file(&ann, &files, "quimby-after.txt").await;
     let r = ann.sync().await.unwrap();
@@ -158,12 +159,36 @@ async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
     let check = bo.check_remote(OnDamage::Report).await.unwrap();
     assert!(check.damaged.is_empty(), "{check:?}");
 
-    // Cy reads everything; what she files goes under the same key, and Ann reads it.
+    // Cy reads everything, and hears of the removal before she sends what she filed
+    // meanwhile: it goes under the journal's new key too.
     cy.sync().await.unwrap();
     assert_eq!(
         titles(&cy).await,
-        vec!["before".to_string(), "quimby-after".to_string()]
+        ["before", "cy-meanwhile", "quimby-after"].map(String::from)
     );
+    let known: std::collections::BTreeSet<&String> = after.iter().map(|(n, _)| n).collect();
+    let hers: Vec<(String, Vec<u8>)> = segments(make().as_ref())
+        .await
+        .into_iter()
+        .filter(|(n, _)| !before.contains(n) && !known.contains(n))
+        .collect();
+    assert!(!hers.is_empty());
+    for (name, body) in hers {
+        assert!(body.starts_with(b"DOSJRNL2"), "{name}");
+        let (device, seq) = dossier_core::parse_segment_name(&name).unwrap();
+        let opened = bo
+            .local()
+            .run(move |l| Ok(l.open_segment(device, seq, &body)))
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                opened,
+                Err(dossier_core::Error::JournalKeyUnavailable { .. })
+            ),
+            "{name}: {opened:?}"
+        );
+    }
     file(&cy, &files, "cy-after.txt").await;
     cy.sync().await.unwrap();
     ann.sync().await.unwrap();
