@@ -225,6 +225,12 @@ hash_id!(
     ContentHash
 );
 hash_id!(
+    /// BLAKE3 hash of the body of one epoch of a collection's keys: names its object on a
+    /// remote and, in a `ContentKey`, the very epoch content is sealed under (two owners'
+    /// desktops may make the same epoch at once).
+    EpochObjectId
+);
+hash_id!(
     /// BLAKE3 hash of a signed statement about the library's members (its body and
     /// signature): how the next statement names it.
     StatementId

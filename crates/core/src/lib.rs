@@ -59,8 +59,8 @@ pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use format::view::{View, ViewFilters};
 pub use ids::{
-    ChunkId, ContentHash, DeviceId, DocId, InvitationId, LibraryId, MemberId, PackId, RuleId,
-    StatementId, SubjectId, VersionId, ViewId,
+    ChunkId, ContentHash, DeviceId, DocId, EpochObjectId, InvitationId, LibraryId, MemberId,
+    PackId, RuleId, StatementId, SubjectId, VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{

@@ -742,6 +742,7 @@ fn the_later_resealing_counts_whatever_order_it_arrives_in() {
         key: Some(ContentKey {
             collection: collection.into(),
             epoch: 0,
+            object: None,
         }),
     };
     ops.extend(cb.commit(vec![reseal(7, "Science")]).unwrap());

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::ids::{LibraryId, MemberId};
+use crate::ids::{EpochObjectId, LibraryId, MemberId};
 
 /// The epoch keys format this build writes.
 pub const EPOCH_KEYS_FORMAT: u32 = 1;
@@ -70,6 +70,11 @@ impl SignedEpochKeys {
 pub struct ContentKey {
     pub collection: String,
     pub epoch: u64,
+    /// The epoch's object (since session 31; absent before): of two made for one epoch
+    /// at once, the one whose key sealed this, which opens it even where the other is
+    /// the one chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object: Option<EpochObjectId>,
 }
 
 /// The journal's epochs also travel as objects of their own on a remote, so that a
@@ -97,6 +102,11 @@ impl SignedEpochKeys {
     /// Its digest: BLAKE3 of its body, which names it on a remote.
     pub fn digest(&self) -> [u8; 32] {
         *blake3::hash(self.body.as_bytes()).as_bytes()
+    }
+
+    /// Its id: its digest, as a `ContentKey` names it.
+    pub fn id(&self) -> EpochObjectId {
+        EpochObjectId(self.digest())
     }
 
     /// Its object name on a remote.

@@ -21,7 +21,7 @@ use crate::format::op::OpKind;
 use crate::format::subject::ALL_COLLECTION;
 use crate::ids::MemberId;
 use crate::keys::{Crypto, Identity, MasterKey};
-use crate::members::{Registry, newest_epoch, open_epochs, sealing_collection};
+use crate::members::{Registry, newest_epoch, open_epochs, open_sealed_to_me, sealing_collection};
 use crate::role::Role;
 
 /// A collection's keys as this desktop holds them (`dossier people collections`).
@@ -79,22 +79,54 @@ impl Library {
         if let Some(found) = self.cached_key(key) {
             return Ok(found);
         }
+        // The very epoch it names, when that is sealed to the person signed in: of two
+        // made for one epoch at once, the one not chosen opens too.
+        if let Some(k) = self.open_epoch_object(key)? {
+            let k = Arc::new(k.crypto());
+            let mut cache = self.content_keys.lock().unwrap_or_else(|e| e.into_inner());
+            cache.insert(key.clone(), Arc::clone(&k));
+            return Ok(k);
+        }
+        // Otherwise through the chain of the chosen epochs (an older epoch's key is
+        // sealed under the next one's).
         let opened = self.open_collection(&key.collection)?;
+        let by_chain = |epoch| ContentKey {
+            collection: key.collection.clone(),
+            epoch,
+            object: None,
+        };
         let mut cache = self.content_keys.lock().unwrap_or_else(|e| e.into_inner());
         for (epoch, k) in opened {
             cache
-                .entry(ContentKey {
-                    collection: key.collection.clone(),
-                    epoch,
-                })
+                .entry(by_chain(epoch))
                 .or_insert_with(|| Arc::new(k.crypto()));
         }
-        cache
-            .get(key)
-            .cloned()
-            .ok_or_else(|| Error::CollectionKeyUnavailable {
+        let found = cache.get(&by_chain(key.epoch)).cloned().ok_or_else(|| {
+            Error::CollectionKeyUnavailable {
                 collection: key.collection.clone(),
+            }
+        })?;
+        cache.insert(key.clone(), Arc::clone(&found));
+        Ok(found)
+    }
+
+    /// The key of the epoch object `key` names, if this desktop holds that object and it
+    /// is sealed to the person signed in.
+    fn open_epoch_object(&self, key: &ContentKey) -> Result<Option<MasterKey>> {
+        let (Some(id), Some(me)) = (key.object, self.person.as_ref()) else {
+            return Ok(None);
+        };
+        let library = self.library_id();
+        Ok(self
+            .catalog()
+            .collection_keys()?
+            .iter()
+            .filter(|o| o.id() == id)
+            .filter_map(SignedEpochKeys::epoch_keys)
+            .find(|e| {
+                e.library == library && e.collection == key.collection && e.epoch == key.epoch
             })
+            .and_then(|e| open_sealed_to_me(me, &e)))
     }
 
     fn cached_key(&self, key: &ContentKey) -> Option<Arc<Crypto>> {
@@ -158,6 +190,10 @@ impl Library {
         let key = ContentKey {
             collection: target.to_owned(),
             epoch: newest.epoch,
+            object: objects
+                .iter()
+                .find(|o| o.epoch_keys().as_ref() == Some(&newest))
+                .map(SignedEpochKeys::id),
         };
         let crypto = self.crypto_for(Some(&key))?;
         Ok((Some(key), crypto))

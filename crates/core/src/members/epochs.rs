@@ -291,7 +291,6 @@ pub fn open_sealed_to(
     scope: &str,
     objects: &[SignedEpochKeys],
 ) -> BTreeMap<u64, Vec<MasterKey>> {
-    let mine = me.public().member;
     let epochs: Vec<EpochKeys> = objects
         .iter()
         .take(MAX_EPOCH_OBJECTS)
@@ -301,13 +300,7 @@ pub fn open_sealed_to(
     let mut keys: BTreeMap<u64, Vec<MasterKey>> = BTreeMap::new();
     let mut todo: Vec<(u64, MasterKey, Option<Vec<u8>>)> = Vec::new();
     for e in &epochs {
-        let Some(sealed) = e.members.get(&mine) else {
-            continue;
-        };
-        let Ok(plain) = me.open_sealed(Purpose::EpochKey, sealed, "an epoch's key") else {
-            continue;
-        };
-        if let Ok(key) = MasterKey::from_bytes(&plain) {
+        if let Some(key) = open_sealed_to_me(me, e) {
             todo.push((e.epoch, key, e.previous.clone()));
         }
     }
@@ -348,6 +341,15 @@ pub fn open_sealed_to(
         }
     }
     keys
+}
+
+/// The key of the one epoch `e`, when it is sealed to `me`.
+pub(crate) fn open_sealed_to_me(me: &Identity, e: &EpochKeys) -> Option<MasterKey> {
+    let sealed = e.members.get(&me.public().member)?;
+    let plain = me
+        .open_sealed(Purpose::EpochKey, sealed, "an epoch's key")
+        .ok()?;
+    MasterKey::from_bytes(&plain).ok()
 }
 
 fn chain_cipher(key: &MasterKey) -> Cipher {

@@ -309,7 +309,7 @@ fn jobs_for_records_a_desktop_cannot_open_wait_for_their_key() {
 }
 
 /// Copy every pack file `from` holds into `to`'s store (what sync does through the remote).
-fn share_packs(from: &Library, to: &Library) {
+pub(super) fn share_packs(from: &Library, to: &Library) {
     let (src, dst) = (
         from.root().join("store/packs"),
         to.root().join("store/packs"),

@@ -30,6 +30,7 @@ mod scans;
 mod signed;
 mod subjects;
 mod suggest;
+mod two_owners;
 mod type_fields;
 mod views;
 
