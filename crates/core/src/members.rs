@@ -28,7 +28,7 @@ mod judge;
 mod precheck;
 mod scope;
 pub use epochs::{newest_epoch, open_epochs, open_sealed_to};
-pub(crate) use epochs::{open_sealed_to_me, sealing_collection};
+pub(crate) use epochs::{newest_epoch_object, open_sealed_to_me, sealing_collection};
 pub(crate) use judge::{Batch, Collections, doc_of, needs};
 pub use judge::{Verdict, sign_batch};
 pub(crate) use precheck::Prechecked;

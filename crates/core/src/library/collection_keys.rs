@@ -21,7 +21,9 @@ use crate::format::op::OpKind;
 use crate::format::subject::ALL_COLLECTION;
 use crate::ids::MemberId;
 use crate::keys::{Crypto, Identity, MasterKey};
-use crate::members::{Registry, newest_epoch, open_epochs, open_sealed_to_me, sealing_collection};
+use crate::members::{
+    Registry, newest_epoch, newest_epoch_object, open_epochs, open_sealed_to_me, sealing_collection,
+};
 use crate::role::Role;
 
 /// A collection's keys as this desktop holds them (`dossier people collections`).
@@ -182,18 +184,16 @@ impl Library {
         if !keyed.contains(target) {
             return own();
         }
-        let newest = newest_epoch(&registry, target, &objects).ok_or_else(|| {
-            Error::CollectionKeyUnavailable {
-                collection: target.to_owned(),
-            }
-        })?;
+        let (object, newest) =
+            newest_epoch_object(&registry, target, &objects).ok_or_else(|| {
+                Error::CollectionKeyUnavailable {
+                    collection: target.to_owned(),
+                }
+            })?;
         let key = ContentKey {
             collection: target.to_owned(),
             epoch: newest.epoch,
-            object: objects
-                .iter()
-                .find(|o| o.epoch_keys().as_ref() == Some(&newest))
-                .map(SignedEpochKeys::id),
+            object: Some(object),
         };
         let crypto = self.crypto_for(Some(&key))?;
         Ok((Some(key), crypto))

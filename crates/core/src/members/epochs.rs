@@ -23,7 +23,7 @@ use crate::format::collection_keys::{
 };
 use crate::format::identity::PublicIdentity;
 use crate::format::subject::ALL_COLLECTION;
-use crate::ids::{LibraryId, MemberId};
+use crate::ids::{EpochObjectId, LibraryId, MemberId};
 use crate::keys::master::{Cipher, open, seal};
 use crate::keys::{Identity, MasterKey, Purpose, seal_to, verify_signature};
 use crate::role::Role;
@@ -238,8 +238,10 @@ fn candidates(registry: &Registry, collection: &str, objects: &[SignedEpochKeys]
         if !made_by_an_owner(registry, object, &e) {
             continue;
         }
-        let digest = *blake3::hash(object.body.as_bytes()).as_bytes();
-        epochs.entry(e.epoch).or_default().push((digest, e));
+        epochs
+            .entry(e.epoch)
+            .or_default()
+            .push((object.digest(), e));
     }
     for list in epochs.values_mut() {
         list.sort_by_key(|(digest, _)| *digest);
@@ -255,10 +257,20 @@ pub fn newest_epoch(
     collection: &str,
     objects: &[SignedEpochKeys],
 ) -> Option<EpochKeys> {
+    newest_epoch_object(registry, collection, objects).map(|(_, e)| e)
+}
+
+/// [`newest_epoch`] and the id of its object, which content sealed under it names.
+pub(crate) fn newest_epoch_object(
+    registry: &Registry,
+    collection: &str,
+    objects: &[SignedEpochKeys],
+) -> Option<(EpochObjectId, EpochKeys)> {
     candidates(registry, collection, objects)
         .into_values()
         .rev()
-        .find_map(|list| list.into_iter().next().map(|(_, e)| e))
+        .find_map(|list| list.into_iter().next())
+        .map(|(digest, e)| (EpochObjectId(digest), e))
 }
 
 /// Whether `object` was made by an owner as the people's chain stood when it was made

@@ -71,6 +71,26 @@ async fn segments(remote: &dyn Remote) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// No key `e`'s desktop holds opens any of `written` (segments: name, body): each is
+/// sealed under keys not given to its person.
+async fn none_opens(e: &Engine<Owned>, written: Vec<(String, Vec<u8>)>) {
+    for (name, body) in written {
+        let (device, seq) = dossier_core::parse_segment_name(&name).unwrap();
+        let opened = e
+            .local()
+            .run(move |l| Ok(l.open_segment(device, seq, &body)))
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                opened,
+                Err(dossier_core::Error::JournalKeyUnavailable { .. })
+            ),
+            "{name}: {opened:?}"
+        );
+    }
+}
+
 /// Ann's desktop, owner of a library with Bo and Cy (registrar staff), kept on `remote`.
 async fn owners_desktop(dir: &Path, remote: Box<dyn Remote>) -> Engine<Owned> {
     let mut lib = create(&dir.join("ann"));
@@ -139,21 +159,7 @@ async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
         Err(Error::Library(dossier_core::Error::JournalKeyUnavailable { .. })) => {}
         other => panic!("Bo's desktop read on after his removal: {other:?}"),
     }
-    for (name, body) in after.clone() {
-        let (device, seq) = dossier_core::parse_segment_name(&name).unwrap();
-        let opened = bo
-            .local()
-            .run(move |l| Ok(l.open_segment(device, seq, &body)))
-            .await
-            .unwrap();
-        assert!(
-            matches!(
-                opened,
-                Err(dossier_core::Error::JournalKeyUnavailable { .. })
-            ),
-            "{name}: {opened:?}"
-        );
-    }
+    none_opens(&bo, after.clone()).await;
     assert_eq!(titles(&bo).await, vec!["before".to_string()]);
     // What he cannot read is not damage to him: checking reports none of it.
     let check = bo.check_remote(OnDamage::Report).await.unwrap();
@@ -173,22 +179,10 @@ async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
         .filter(|(n, _)| !before.contains(n) && !known.contains(n))
         .collect();
     assert!(!hers.is_empty());
-    for (name, body) in hers {
+    for (name, body) in &hers {
         assert!(body.starts_with(b"DOSJRNL2"), "{name}");
-        let (device, seq) = dossier_core::parse_segment_name(&name).unwrap();
-        let opened = bo
-            .local()
-            .run(move |l| Ok(l.open_segment(device, seq, &body)))
-            .await
-            .unwrap();
-        assert!(
-            matches!(
-                opened,
-                Err(dossier_core::Error::JournalKeyUnavailable { .. })
-            ),
-            "{name}: {opened:?}"
-        );
     }
+    none_opens(&bo, hers).await;
     file(&cy, &files, "cy-after.txt").await;
     cy.sync().await.unwrap();
     ann.sync().await.unwrap();
