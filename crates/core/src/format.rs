@@ -34,6 +34,7 @@ pub mod remote_json;
 pub mod repo;
 pub mod rule;
 pub(crate) mod sealed;
+pub mod sections;
 pub mod store_journal;
 pub mod subject;
 pub mod view;

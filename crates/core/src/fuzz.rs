@@ -10,7 +10,9 @@ use tantivy::directory::Directory;
 
 use crate::extract::OfficeKind;
 use crate::format::sealed::SealKind;
-use crate::format::{checkpoint, collection_keys, index_file, journal, pack, repo, store_journal};
+use crate::format::{
+    checkpoint, collection_keys, index_file, journal, pack, repo, sections, store_journal,
+};
 use crate::ids::{DeviceId, PackId};
 use crate::keys::{Crypto, MasterKey};
 
@@ -38,6 +40,12 @@ fn as_plaintexts(data: &[u8]) -> [Vec<u8>; 2] {
 pub fn journal_segment(data: &[u8]) {
     let c = crypto();
     let _ = journal::open(&c, device(), 1, data);
+    let mut part_keys = |_: &collection_keys::ContentKey| {
+        Ok(vec![
+            Arc::new(crypto()) as Arc<dyn crate::format::sealed::Sealer>
+        ])
+    };
+    let _ = sections::open(&c, device(), 1, data, &mut part_keys);
     let _ = journal::from_plain(device(), 1, data);
     for plain in as_plaintexts(data) {
         let sealed = journal::SEGMENT_CODEC.seal(&c, &journal::aad(device(), 1), &plain);
@@ -51,6 +59,18 @@ pub fn journal_segment(data: &[u8]) {
             &plain,
         );
         let _ = journal::open(&c, device(), 1, &sealed);
+        // Format 3: a header a key holder sealed, and the rest of `data` as its parts.
+        let mut body = sections::JOURNAL_MAGIC_3.to_vec();
+        body.extend_from_slice(&7u64.to_le_bytes());
+        let header = c.seal(
+            SealKind::Journal,
+            &sections::header_aad(device(), 1, Some(7)),
+            &plain,
+        );
+        body.extend_from_slice(&(header.len() as u32).to_le_bytes());
+        body.extend_from_slice(&header);
+        body.extend_from_slice(data);
+        let _ = sections::open(&c, device(), 1, &body, &mut part_keys);
         // An epoch object of the journal, as a key holder sealed it.
         let name = format!("epochs/{}", "ab".repeat(32));
         let _ = collection_keys::open_object(&c, &name, data);
@@ -58,6 +78,22 @@ pub fn journal_segment(data: &[u8]) {
         let _ = collection_keys::open_object(&c, &name, &sealed);
     }
     let _ = journal::parse_object_name(&String::from_utf8_lossy(data));
+}
+
+/// `segment` sealed in parts: its operations in a part under a collection's key.
+fn in_parts(segment: &journal::Segment) -> Vec<u8> {
+    let key = collection_keys::ContentKey {
+        collection: "Science".into(),
+        epoch: 1,
+        object: None,
+    };
+    sections::seal(sections::Plan {
+        segment,
+        header: (Some(7), &crypto()),
+        library: Vec::new(),
+        parts: vec![(key, Arc::new(crypto()), segment.ops.clone())],
+    })
+    .expect("sealed")
 }
 
 /// A checkpoint object, as served and as sealed by a key holder.
@@ -279,12 +315,14 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
             prev: Some(journal::SegmentDigest([9; 32])),
             seen: [(device(), 4)].into(),
         }),
+        withheld: None,
     };
     let segment_json = serde_json::to_vec(&segment).expect("serialisable");
     let checkpoint = checkpoint::Checkpoint {
         device: device(),
         covered: 1,
         segments: vec![segment.clone()],
+        sealed: Vec::new(),
     };
     let store_segment = store_journal::StoreSegment {
         device: device(),
@@ -415,6 +453,7 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         ("member_statements", "sealed_box", sealed_box),
         ("journal_segment", "sealed", journal::seal(&c, None, &segment).expect("sealed")),
         ("journal_segment", "sealed-v2", journal::seal(&c, Some(7), &segment).expect("sealed")),
+        ("journal_segment", "sealed-v3", in_parts(&segment)),
         ("journal_segment", "plain", segment_json.clone()),
         ("checkpoint", "sealed", checkpoint::seal(&c, None, &checkpoint).expect("sealed")),
         ("checkpoint", "sealed-v3", checkpoint::seal(&c, Some(5), &checkpoint).expect("sealed")),

@@ -103,6 +103,7 @@ pub use format::checkpoint::{
 pub use format::collection_keys::{EPOCH_OBJECT_PREFIX, MAX_EPOCH_BYTES, is_epoch_object_name};
 pub use format::journal::{
     Link, Segment, object_name as segment_name, parse_object_name as parse_segment_name,
+    sealed_epoch as segment_sealed_epoch,
 };
 pub use format::repo::{
     Authenticity, MAX_KEY_OBJECT, REPO_FORMAT, REPO_OBJECT, RepoFile, key_object_name,

@@ -14,6 +14,7 @@ mod hold;
 mod import;
 mod invite;
 mod journal_keys;
+mod journal_parts;
 mod key_sync;
 mod lock;
 mod people;
@@ -297,6 +298,10 @@ pub struct Library {
     content_keys: std::sync::Mutex<
         std::collections::HashMap<crate::format::collection_keys::ContentKey, Arc<Crypto>>,
     >,
+    /// Collections' keys found not given to the person signed in, until keys or people
+    /// change (journal parts under them stay withheld without trying each again).
+    unavailable_keys:
+        std::sync::Mutex<std::collections::HashSet<crate::format::collection_keys::ContentKey>>,
     /// The journal's keys read and opened for the person signed in.
     journal_keys: std::sync::Mutex<journal_keys::JournalKeys>,
 }
@@ -395,6 +400,7 @@ impl Library {
             journal_written: 0,
             person: None,
             content_keys: Default::default(),
+            unavailable_keys: Default::default(),
             journal_keys: Default::default(),
         };
         if writer {
@@ -669,7 +675,7 @@ impl Library {
         let count = kinds.len();
         let groups = match signer {
             Some(_) => self.by_scope(kinds)?,
-            None => vec![kinds],
+            None => vec![(crate::members::BatchScope::default(), kinds)],
         };
         // Audit events in one batch chain to each other: recompute `prev` in order.
         let mut prev = self.catalog.audit_head()?;
@@ -685,7 +691,7 @@ impl Library {
         } else {
             usize::MAX
         };
-        for group in groups {
+        for (scope, group) in groups {
             let mut kinds = group.into_iter().peekable();
             while let Some(kind) = kinds.next() {
                 let mut op = crate::format::op::Op {
@@ -701,13 +707,16 @@ impl Library {
                     && (ops.len() - batch_start == batch_len || kinds.peek().is_none())
                 {
                     let stamp = catalog.next_stamp();
-                    let closing = crate::members::sign_batch(
+                    let mut closing = crate::members::sign_batch(
                         person,
                         library,
                         at,
                         &ops[batch_start..],
                         stamp,
                     )?;
+                    if let OpKind::Signed { scope: names, .. } = &mut closing.kind {
+                        *names = scope.names();
+                    }
                     ops.push(closing);
                     batch_start = ops.len();
                 }

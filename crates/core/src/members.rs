@@ -32,7 +32,7 @@ pub(crate) use epochs::{newest_epoch_object, open_sealed_to_me, sealing_collecti
 pub(crate) use judge::{Batch, Collections, doc_of, needs};
 pub use judge::{Verdict, sign_batch};
 pub(crate) use precheck::Prechecked;
-pub(crate) use scope::by_scope;
+pub(crate) use scope::{BatchScope, by_scope};
 
 /// A member's access from one point of the chain on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,7 @@ use super::Catalog;
 use crate::error::{Error, Result};
 use crate::format::journal::{Link, Segment, SegmentDigest, object_name};
 use crate::format::op::Op;
+use crate::format::sections::Withheld;
 use crate::ids::{DeviceId, PackId};
 
 impl Catalog {
@@ -243,6 +244,7 @@ impl Catalog {
             if let Some(link) = &segment.link {
                 note_link(&tx, segment.device, segment.seq, link)?;
             }
+            note_withheld(&tx, segment)?;
         }
         let received = (segment.device != self.device).then_some(segment.seq);
         super::store_journal::record(&tx, before, received, None)?;
@@ -294,7 +296,8 @@ impl Catalog {
             .query_map(params![at, device.to_string()], |r| r.get::<_, String>(0))?
             .map(|body| Ok(serde_json::from_str(&body?)?))
             .collect::<Result<Vec<Op>>>()?;
-        if ops.is_empty() {
+        let withheld = self.withheld(device, seq)?;
+        if ops.is_empty() && withheld.is_none() {
             return Ok(None);
         }
         let link: Option<String> = self
@@ -310,7 +313,60 @@ impl Catalog {
             seq,
             ops,
             link: link.map(|l| serde_json::from_str(&l)).transpose()?,
+            withheld,
         }))
+    }
+
+    /// The parts of `device`'s segment `seq` this desktop could not open, if any.
+    pub fn withheld(&self, device: DeviceId, seq: u64) -> Result<Option<Withheld>> {
+        let at = i64::try_from(seq).unwrap_or(i64::MAX);
+        self.conn
+            .query_row(
+                "SELECT digest, parts FROM withheld_parts WHERE device = ?1 AND seq = ?2",
+                params![device.to_string(), at],
+                |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(digest, parts)| withheld_of(device, seq, &digest, &parts))
+            .transpose()
+    }
+
+    /// Every segment held with parts this desktop could not open: what a key given
+    /// since may open ([`Catalog::take_opened_parts`]).
+    pub fn withheld_segments(&self) -> Result<Vec<(DeviceId, u64, Withheld)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT device, seq, digest, parts FROM withheld_parts ORDER BY device, seq",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .map(|row| {
+                let (device, seq, digest, parts) = row?;
+                let device: DeviceId = device.parse()?;
+                let seq = seq as u64;
+                Ok((device, seq, withheld_of(device, seq, &digest, &parts)?))
+            })
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Record the operations of parts of a held segment opened since it was applied
+    /// (`segment`: those operations, its link, and in `withheld` its digest and the
+    /// parts still not opened). Returns how many operations were new.
+    pub fn take_opened_parts(&mut self, segment: &Segment) -> Result<usize> {
+        if segment.withheld.is_none() {
+            return Err(Error::Integrity {
+                object: object_name(segment.device, segment.seq),
+                detail: "opened parts come without the digest of their segment",
+            });
+        }
+        self.take_segment(segment)
     }
 
     /// The link of the next segment this device writes: the digest of its last one, and
@@ -341,6 +397,12 @@ impl Catalog {
                 .or_default()
                 .push(op);
         }
+        // A segment of which this desktop opened nothing is held all the same.
+        let mut withheld: HashMap<(DeviceId, u64), Withheld> = HashMap::new();
+        for (device, seq, w) in self.withheld_segments()? {
+            by.entry((device, seq)).or_default();
+            withheld.insert((device, seq), w);
+        }
         let mut links: HashMap<(DeviceId, u64), Link> = HashMap::new();
         let mut stmt = self
             .conn
@@ -362,9 +424,43 @@ impl Catalog {
                 seq,
                 ops,
                 link: links.remove(&(device, seq)),
+                withheld: withheld.remove(&(device, seq)),
             })
             .collect())
     }
+}
+
+/// Keep the parts of `segment` not opened here (none left: forget the row).
+fn note_withheld(tx: &rusqlite::Transaction<'_>, segment: &Segment) -> Result<()> {
+    let at = i64::try_from(segment.seq).unwrap_or(i64::MAX);
+    let device = segment.device.to_string();
+    match &segment.withheld {
+        Some(w) if !w.parts.is_empty() => tx.execute(
+            "INSERT OR REPLACE INTO withheld_parts (device, seq, digest, parts)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                device,
+                at,
+                w.digest.0.as_slice(),
+                serde_json::to_string(&w.parts)?
+            ],
+        )?,
+        _ => tx.execute(
+            "DELETE FROM withheld_parts WHERE device = ?1 AND seq = ?2",
+            params![device, at],
+        )?,
+    };
+    Ok(())
+}
+
+fn withheld_of(device: DeviceId, seq: u64, digest: &[u8], parts: &str) -> Result<Withheld> {
+    Ok(Withheld {
+        digest: SegmentDigest::from_slice(digest).ok_or_else(|| Error::Integrity {
+            object: object_name(device, seq),
+            detail: "its digest as kept here is not 32 bytes",
+        })?,
+        parts: serde_json::from_str(parts)?,
+    })
 }
 
 /// Keep `device`'s segment `seq`'s link, and raise the heads it names as seen.

@@ -369,6 +369,19 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE jobs ADD COLUMN needs_key TEXT;
     "#,
+    // 24: the parts of format-3 journal segments this desktop cannot open (issue 21,
+    // `format::sections`): per segment, the digest its header gives and each part's key
+    // and sealed bytes (JSON of `SealedPart`s), kept until a key given here opens them
+    // and so that the segment can be sent again, or carried by a checkpoint, as it came.
+    r#"
+    CREATE TABLE withheld_parts (
+        device TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        digest BLOB NOT NULL,
+        parts TEXT NOT NULL,
+        PRIMARY KEY (device, seq)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -429,7 +442,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 32);
+        assert_eq!(n, 33);
     }
 
     #[test]

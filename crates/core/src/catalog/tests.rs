@@ -550,6 +550,7 @@ fn segment_of(device: DeviceId, seq: u64, ops: Vec<Op>) -> crate::format::journa
         seq,
         ops,
         link: None,
+        withheld: None,
     }
 }
 

@@ -121,6 +121,7 @@ mod tests {
                         at: 0,
                         covers: *covers,
                         signature: vec![0; 64],
+                        scope: Vec::new(),
                     },
                     None => OpKind::Untrashed { doc: DocId::new() },
                 },

@@ -69,17 +69,15 @@ struct Header {
 pub fn heads_of(segments: &[Segment]) -> Result<Heads> {
     let mut heads = Heads::new();
     for s in segments {
-        if heads.get(&s.device).is_none_or(|h| h.seq < s.seq) {
-            heads.insert(
-                s.device,
-                Head {
-                    seq: s.seq,
-                    digest: s.digest()?,
-                },
-            );
-        }
+        raise(&mut heads, s.device, s.seq, s.digest()?);
     }
     Ok(heads)
+}
+
+fn raise(heads: &mut Heads, device: DeviceId, seq: u64, digest: SegmentDigest) {
+    if heads.get(&device).is_none_or(|h| h.seq < seq) {
+        heads.insert(device, Head { seq, digest });
+    }
 }
 const LEVEL: i32 = 6;
 
@@ -91,6 +89,32 @@ pub struct Checkpoint {
     /// How many segments it holds (all devices together).
     pub covered: u64,
     pub segments: Vec<Segment>,
+    /// Segments with parts sealed under collections' keys ([`super::sections`]), as
+    /// their sealed objects: a checkpoint opens for every member, and each part of them
+    /// only for its readers (since December 2026; absent before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sealed: Vec<SealedSegment>,
+}
+
+/// A segment as its sealed object, with the digest its header gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SealedSegment {
+    pub device: DeviceId,
+    pub seq: u64,
+    pub digest: SegmentDigest,
+    #[serde(with = "super::b64")]
+    pub body: Vec<u8>,
+}
+
+impl Checkpoint {
+    /// Per device, the last segment it holds and that segment's digest.
+    pub fn heads(&self) -> Result<Heads> {
+        let mut heads = heads_of(&self.segments)?;
+        for s in &self.sealed {
+            raise(&mut heads, s.device, s.seq, s.digest);
+        }
+        Ok(heads)
+    }
 }
 
 pub fn object_name(covered: u64, device: DeviceId) -> String {
@@ -151,7 +175,7 @@ pub(crate) fn seal(
     let header = serde_json::to_vec(&Header {
         device: checkpoint.device,
         covered: checkpoint.covered,
-        heads: heads_of(&checkpoint.segments)?,
+        heads: checkpoint.heads()?,
     })?;
     let header = crypto.seal(
         SealKind::Journal,
@@ -284,10 +308,13 @@ pub(crate) fn open(
         &object,
         "not a checkpoint",
     )?;
-    if c.device != device || c.covered != covered || c.segments.len() as u64 != covered {
+    if c.device != device
+        || c.covered != covered
+        || (c.segments.len() + c.sealed.len()) as u64 != covered
+    {
         return Err(damaged("holds other segments than its name says"));
     }
-    if heads.is_some_and(|h| heads_of(&c.segments).ok() != Some(h)) {
+    if heads.is_some_and(|h| c.heads().ok() != Some(h)) {
         return Err(damaged("holds other segments than its header says"));
     }
     if c.segments
@@ -322,6 +349,7 @@ mod tests {
                 prev,
                 seen: Default::default(),
             }),
+            withheld: None,
         };
         let first = seg(device, 1, None);
         let second = seg(device, 2, Some(first.digest().unwrap()));
@@ -330,6 +358,7 @@ mod tests {
             device,
             covered: segments.len() as u64,
             segments,
+            sealed: Vec::new(),
         }
     }
 

@@ -53,6 +53,11 @@ pub struct Segment {
     /// Where it stands in history; `None` in segments written before links existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
+    /// The parts of a format-3 segment ([`super::sections`]) this desktop cannot open,
+    /// as they came, with the digest its header gives; `None` when it holds every
+    /// operation (never part of the JSON: a part is sealed on its own).
+    #[serde(skip)]
+    pub withheld: Option<super::sections::Withheld>,
 }
 
 /// What a segment's author knew of history when it wrote it.
@@ -108,8 +113,12 @@ impl SegmentDigest {
 }
 
 impl Segment {
-    /// The digest of the segment: BLAKE3 over its JSON, link included.
+    /// The digest of the segment: BLAKE3 over its JSON, link included (of a segment with
+    /// parts withheld here, the one its header gives).
     pub fn digest(&self) -> Result<SegmentDigest> {
+        if let Some(w) = &self.withheld {
+            return Ok(w.digest);
+        }
         let json = serde_json::to_vec(self)?;
         let mut h = blake3::Hasher::new_derive_key(DIGEST_CONTEXT);
         h.update(&json);
@@ -183,9 +192,13 @@ pub(crate) fn aad_2(device: DeviceId, seq: u64, epoch: u64) -> Vec<u8> {
     format!("dossier journal v2 {device} {seq} {epoch}").into_bytes()
 }
 
-/// Which key sealed a body: `None` for the library's own (format 1), the epoch of the
-/// journal's own key for format 2; an integrity error naming `object` for anything else.
+/// Which key sealed a body (of format 3: its header): `None` for the library's own
+/// (format 1), the epoch of the journal's own key for format 2; an integrity error naming
+/// `object` for anything else.
 pub fn sealed_epoch(body: &[u8], object: &str) -> Result<Option<u64>> {
+    if body.starts_with(super::sections::JOURNAL_MAGIC_3) {
+        return super::sections::header_epoch(body, object);
+    }
     super::sealed::epoch_of(body, JOURNAL_MAGIC, JOURNAL_MAGIC_2, object)
 }
 
@@ -246,6 +259,7 @@ mod tests {
                 prev: None,
                 seen: BTreeMap::from([(DeviceId::new(), 4)]),
             }),
+            withheld: None,
         }
     }
 

@@ -441,13 +441,18 @@ pub enum OpKind {
     /// Closes a batch in a library kept by its people (issue 21): the `covers` operations
     /// of this device just before this one were made by `member`, as the registry stood
     /// after statement `at`, and `signature` is their signature over them
-    /// ([`super::batch::message`]).
+    /// ([`super::batch::message`]). `scope` names the collections the batch is about
+    /// (`members::BatchScope`; none: the library's own), so that it travels in the part
+    /// of a segment sealed under their keys ([`super::sections`]); it is not signed: the
+    /// part's key and the segment's digest bind it, and judging reads the operations.
     Signed {
         member: MemberId,
         at: u64,
         covers: u32,
         #[serde(with = "super::b64")]
         signature: Vec<u8>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        scope: Vec<String>,
     },
     /// An owner invited a person to join as `member` (issue 21): the invitation
     /// ([`super::invitation::Invitation`]) is on the remote, sealed under its one-time

@@ -154,6 +154,7 @@ mod tests {
                 seq: 9,
                 ops: s.ops.clone(),
                 link: None,
+                withheld: None,
             },
         )
         .unwrap();

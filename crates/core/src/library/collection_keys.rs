@@ -112,16 +112,17 @@ impl Library {
         Ok(found)
     }
 
-    /// The key of the epoch object `key` names, if this desktop holds that object and it
-    /// is sealed to the person signed in.
+    /// The key of the epoch object `key` names, if this desktop holds that object (in its
+    /// catalog, or read from the remote before the segments sealed under it) and it is
+    /// sealed to the person signed in.
     fn open_epoch_object(&self, key: &ContentKey) -> Result<Option<MasterKey>> {
         let (Some(id), Some(me)) = (key.object, self.person.as_ref()) else {
             return Ok(None);
         };
         let library = self.library_id();
-        Ok(self
-            .catalog()
-            .collection_keys()?
+        let mut objects = self.catalog().collection_keys()?;
+        objects.extend(self.fetched_epoch_objects());
+        Ok(objects
             .iter()
             .filter(|o| o.id() == id)
             .filter_map(SignedEpochKeys::epoch_keys)
@@ -142,6 +143,7 @@ impl Library {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clear();
+        self.forget_unavailable_keys();
     }
 
     /// Every epoch of `collection` sealed to the person signed in.

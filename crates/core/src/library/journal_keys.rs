@@ -170,6 +170,11 @@ impl Library {
         Ok(())
     }
 
+    /// The epoch objects read from the remote and not (yet) in the catalog.
+    pub(super) fn fetched_epoch_objects(&self) -> Vec<SignedEpochKeys> {
+        self.lock_journal_keys().fetched.clone()
+    }
+
     fn lock_journal_keys(&self) -> std::sync::MutexGuard<'_, JournalKeys> {
         self.journal_keys.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -179,16 +184,16 @@ impl Library {
         self.lock_journal_keys().opened.clear();
     }
 
-    /// The journal's epochs this desktop holds, as remote objects (name, body): sync puts
-    /// each one the remote does not list, before segments sealed under it.
+    /// The epochs this desktop holds (the journal's, and the collections' that seal
+    /// parts of segments), as remote objects (name, body): sync puts each one the remote
+    /// does not list, before segments sealed under it.
     pub fn journal_key_objects(&self) -> Result<Vec<(String, Vec<u8>)>> {
         self.catalog()
             .collection_keys()?
             .into_iter()
             .filter(|k| {
-                k.epoch_keys().is_some_and(|e| {
-                    e.collection == JOURNAL_SCOPE && e.library == self.library_id()
-                })
+                k.epoch_keys()
+                    .is_some_and(|e| e.library == self.library_id())
             })
             .map(|k| {
                 Ok((
@@ -230,6 +235,8 @@ impl Library {
         if !held.fetched.contains(&keys) {
             held.fetched.push(keys);
             // Opened again when a segment asks for an epoch not opened yet.
+            drop(held);
+            self.forget_unavailable_keys();
         }
         Ok(())
     }

@@ -497,7 +497,10 @@ impl Library {
     }
 
     /// `kinds` in groups of one scope each, in the order `members::by_scope` gives.
-    pub(super) fn by_scope(&self, kinds: Vec<OpKind>) -> Result<Vec<Vec<OpKind>>> {
+    pub(super) fn by_scope(
+        &self,
+        kinds: Vec<OpKind>,
+    ) -> Result<Vec<(crate::members::BatchScope, Vec<OpKind>)>> {
         let docs: Vec<DocId> = kinds.iter().filter_map(crate::members::doc_of).collect();
         let before = self.catalog.collections_of(&docs)?.into_iter().collect();
         let packs = if kinds
@@ -511,7 +514,7 @@ impl Library {
         let groups = crate::members::by_scope(kinds, &before, |p| {
             packs.get(p).map(|k| k.collection.clone())
         });
-        Ok(groups.into_iter().map(|(_, ops)| ops).collect())
+        Ok(groups)
     }
 }
 

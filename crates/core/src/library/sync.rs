@@ -13,8 +13,9 @@ use serde::Serialize;
 
 use super::{Library, write_private};
 use crate::error::{Error, IoContext, Result};
-use crate::format::checkpoint::{self, Checkpoint};
-use crate::format::journal::{self, Segment};
+use crate::format::checkpoint::{self, Checkpoint, SealedSegment};
+use crate::format::journal::Segment;
+use crate::format::op::OpKind;
 use crate::format::remote_json::RemoteJson;
 use crate::ids::{DeviceId, PackId};
 use crate::store::PackSource;
@@ -84,9 +85,7 @@ impl Library {
         let heads = self.open_journal(epoch, &name, |crypto| {
             match checkpoint::header_end(covered, device, start)? {
                 Some(_) => checkpoint::open_heads(crypto, covered, device, start),
-                None => checkpoint::heads_of(
-                    &checkpoint::open(crypto, covered, device, start)?.segments,
-                ),
+                None => checkpoint::open(crypto, covered, device, start)?.heads(),
             }
         })?;
         self.writer()?.note_checkpoint_heads(&name, &heads)?;
@@ -206,6 +205,7 @@ impl Library {
             seq: self.catalog.last_segment(device)? + 1,
             ops,
             link: Some(self.catalog.next_link()?),
+            withheld: None,
         }))
     }
 
@@ -220,8 +220,20 @@ impl Library {
     /// Apply another device's segment; the next one of that device must follow it.
     /// Returns how many operations were new.
     pub fn apply_segment(&mut self, segment: &Segment) -> Result<usize> {
-        let applied = self.writer()?.apply_segment(segment)?;
+        let mut applied = self.writer()?.apply_segment(segment)?;
         self.flush_store_journal()?;
+        // Keys or people changed: parts withheld so far may open now; and this segment's
+        // may, when keys came after it was opened.
+        if segment.ops.iter().any(|op| {
+            matches!(
+                op.kind,
+                OpKind::CollectionKeys { .. } | OpKind::MemberStatement { .. }
+            )
+        }) {
+            applied += self.open_withheld()?;
+        } else if let Some(w) = &segment.withheld {
+            applied += self.take_parts(segment.device, segment.seq, w)?;
+        }
         Ok(applied)
     }
 
@@ -236,26 +248,6 @@ impl Library {
             },
             None => Ok(None),
         }
-    }
-
-    /// Seal a segment into the body of its remote object, under the journal's newest key
-    /// (`Library::journal_sealing`): [`crate::Error::JournalKeyOutdated`] while that key
-    /// was given to someone who has left (the segment waits).
-    pub fn seal_segment(&self, segment: &Segment) -> Result<Vec<u8>> {
-        let (epoch, crypto) = self.journal_sealing()?;
-        journal::seal(&*crypto, epoch, segment)
-    }
-
-    /// Open the body of `device`'s segment `seq`: [`crate::Error::Integrity`] when it is
-    /// damaged, tampered with, sealed with another library's key or under another name;
-    /// [`crate::Error::JournalKeyUnavailable`] when it is sealed under a key of the journal
-    /// not given to the person signed in.
-    pub fn open_segment(&self, device: DeviceId, seq: u64, body: &[u8]) -> Result<Segment> {
-        let name = journal::object_name(device, seq);
-        let epoch = journal::sealed_epoch(body, &name)?;
-        self.open_journal(epoch, &name, |crypto| {
-            journal::open(crypto, device, seq, body)
-        })
     }
 
     /// Every segment this library holds, as a sealed checkpoint object (under the
@@ -275,16 +267,29 @@ impl Library {
         if segments.is_empty() {
             return Ok(None);
         }
-        let c = Checkpoint {
-            device: self.device_id(),
-            covered: segments.len() as u64,
-            segments,
-        };
-        let name = checkpoint::object_name(c.covered, c.device);
         let (epoch, crypto) = match self.journal_sealing() {
             Err(Error::JournalKeyOutdated) => return Ok(None),
             sealing => sealing?,
         };
+        let mut c = Checkpoint {
+            device: self.device_id(),
+            covered: segments.len() as u64,
+            segments: Vec::new(),
+            sealed: Vec::new(),
+        };
+        // A segment with parts goes as its sealed object: each part only for its readers.
+        for s in segments {
+            match self.seal_in_parts(&s, epoch, &*crypto)? {
+                Some(body) => c.sealed.push(SealedSegment {
+                    device: s.device,
+                    seq: s.seq,
+                    digest: s.digest()?,
+                    body,
+                }),
+                None => c.segments.push(s),
+            }
+        }
+        let name = checkpoint::object_name(c.covered, c.device);
         Ok(Some((name, checkpoint::seal(&*crypto, epoch, &c)?)))
     }
 
@@ -301,7 +306,19 @@ impl Library {
         let c = self.open_journal(epoch, &name, |crypto| {
             checkpoint::open(crypto, covered, device, body)
         })?;
-        Ok(c.segments)
+        let mut segments = c.segments;
+        for s in c.sealed {
+            let segment = self.open_segment(s.device, s.seq, &s.body)?;
+            if segment.digest()? != s.digest {
+                return Err(Error::Integrity {
+                    object: name,
+                    detail: "holds a segment other than the digest it gives",
+                });
+            }
+            segments.push(segment);
+        }
+        segments.sort_by_key(|s| (s.device, s.seq));
+        Ok(segments)
     }
 
     /// The bytes of a pack of the local store, for upload.

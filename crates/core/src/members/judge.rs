@@ -228,6 +228,7 @@ pub fn sign_batch(
                 refusal: BatchRefusal::Malformed,
             })?,
             signature: by.sign(Purpose::OpBatch, &message).to_vec(),
+            scope: Vec::new(),
         },
     })
 }

@@ -23,6 +23,11 @@ use crate::ids::{DocId, PackId};
 pub struct BatchScope(BTreeSet<String>);
 
 impl BatchScope {
+    /// The collections' names, in order (none: the library's own scope).
+    pub fn names(&self) -> Vec<String> {
+        self.0.iter().cloned().collect()
+    }
+
     /// The scope of records in these collections.
     pub fn of<I: IntoIterator<Item = S>, S: Into<String>>(collections: I) -> Self {
         Self(collections.into_iter().map(Into::into).collect())

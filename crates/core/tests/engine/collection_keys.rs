@@ -169,6 +169,7 @@ fn collection_keys_from_anyone_but_an_owner_are_refused_everywhere() {
         seq: 1,
         ops,
         link: None,
+        withheld: None,
     };
     let before = (readable(&ann), readable(&bo));
     for lib in [&mut ann, &mut bo] {
@@ -208,6 +209,7 @@ fn a_removed_owner_cannot_backdate_a_collections_keys() {
             kind: OpKind::CollectionKeys { keys },
         }],
         link: None,
+        withheld: None,
     };
     for lib in [&mut ann, &mut bo] {
         assert_eq!(lib.apply_segment(&forged).unwrap(), 1);

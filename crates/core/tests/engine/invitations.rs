@@ -302,6 +302,7 @@ fn the_invited_desktop_keeps_the_owner_its_invitation_named() {
             },
         }],
         link: None,
+        withheld: None,
     };
     bea.apply_segment(&forged).unwrap();
     dan.apply_segment(&forged).unwrap();

@@ -20,6 +20,7 @@ mod fixtures;
 mod identities;
 mod invitations;
 mod journal_keys;
+mod journal_parts;
 mod key_objects;
 mod links;
 mod office;
@@ -517,6 +518,7 @@ fn journal_segments_open_only_in_their_own_library() {
         seq: 1,
         ops: Vec::new(),
         link: None,
+        withheld: None,
     };
     let body = lib.seal_segment(&segment).unwrap();
     // The same library (another handle on it) opens it; another library does not.

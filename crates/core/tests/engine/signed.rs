@@ -204,6 +204,7 @@ fn forged_unsigned_and_unallowed_batches_are_kept_but_never_applied() {
         seq: 1,
         ops: ops.clone(),
         link: None,
+        withheld: None,
     };
     assert_eq!(ann.apply_segment(&forged).unwrap(), ops.len());
 

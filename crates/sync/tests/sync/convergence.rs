@@ -24,7 +24,7 @@ use dossier_core::{
 use dossier_sync::{Engine, Memory, Owned, Replica, Resilient, ResilientOptions};
 use proptest::prelude::*;
 
-use crate::engine::{PASSPHRASE, SEALED, create, quick_kdf, secret, state};
+use crate::engine::{PASSPHRASE, SEALED, create, quick_kdf, secret, state, state_of};
 
 const DEVICES: usize = 3;
 
@@ -349,6 +349,46 @@ fn same_but_sealed(theirs: &str, reference: &str) -> bool {
         })
 }
 
+/// The collections of the person signed in on `desk` when they are department staff now.
+async fn department(desk: &Engine<Owned>) -> Option<Vec<String>> {
+    desk.local()
+        .run(|l| {
+            Ok(match (l.registry()?, l.person()) {
+                (Some(registry), Some(me)) => registry
+                    .current(me.member)
+                    .filter(|g| g.role == dossier_core::Role::DepartmentStaff)
+                    .map(|g| g.collections.clone()),
+                _ => None,
+            })
+        })
+        .await
+        .unwrap()
+}
+
+/// The records `desk` holds that are in one of `collections`.
+async fn in_collections(
+    desk: &Engine<Owned>,
+    collections: Vec<String>,
+) -> BTreeSet<dossier_core::DocId> {
+    desk.local()
+        .run(move |l| {
+            let ids: Vec<_> = l
+                .catalog()
+                .list(Listing::All)?
+                .into_iter()
+                .map(|d| d.id)
+                .collect();
+            Ok(l.catalog()
+                .collections_of(&ids)?
+                .into_iter()
+                .filter(|(_, c)| c.as_ref().is_some_and(|c| collections.contains(c)))
+                .map(|(id, _)| id)
+                .collect())
+        })
+        .await
+        .unwrap()
+}
+
 /// Whether the person signed in on `desk` is a member who reads every record now (a
 /// library without people: anyone who unlocks it).
 async fn reads_every_record(desk: &Engine<Owned>) -> bool {
@@ -495,6 +535,28 @@ async fn run_schedule(schedule: Vec<(usize, Action)>, people: bool) -> Result<()
             prop_assert!(report.is_clean(), "{:?}", report);
             continue;
         }
+        let report = desk.local().run(|l| l.verify(&mut |_| {})).await.unwrap();
+        prop_assert!(report.is_clean(), "{:?}", report);
+        if let Some(mine) = department(desk).await {
+            // Department staff: the records of their collections as everyone sees them;
+            // of the others only what reached them before (sealed apart since), never
+            // a version no one made, and no refusal the owner's desktop did not make.
+            let docs = in_collections(&desks[0], mine).await;
+            let theirs = state_of(desk, Some(docs.clone())).await;
+            let ours = state_of(&desks[0], Some(docs)).await;
+            prop_assert!(same_but_sealed(&theirs, &ours), "{theirs}\n!=\n{ours}");
+            let have = desk.local().run(|l| versions(l)).await.unwrap();
+            prop_assert!(have.is_subset(&ledger.seen));
+            let theirs = desk.local().run(|l| l.held_batches()).await.unwrap();
+            prop_assert!(
+                theirs
+                    .iter()
+                    .all(|t| held.iter().any(|h| h.stamp == t.stamp && h.refused)),
+                "refused here, not on the owner's desktop: {:?}",
+                theirs
+            );
+            continue;
+        }
         let theirs = state(desk).await;
         prop_assert!(
             same_but_sealed(&theirs, &reference),
@@ -531,8 +593,6 @@ async fn run_schedule(schedule: Vec<(usize, Action)>, people: bool) -> Result<()
                 lost
             );
         }
-        let report = desk.local().run(|l| l.verify(&mut |_| {})).await.unwrap();
-        prop_assert!(report.is_clean(), "{:?}", report);
     }
     Ok(())
 }

@@ -85,10 +85,21 @@ pub const SEALED: &str = "(sealed)";
 /// Everything a user sees of a library: documents, tags, fields, versions and the bytes
 /// of every version ([`SEALED`] for one its person may not open).
 pub async fn state(e: &Engine<Owned>) -> String {
+    state_of(e, None).await
+}
+
+/// [`state`], of the documents in `only` alone when given.
+pub async fn state_of(
+    e: &Engine<Owned>,
+    only: Option<std::collections::BTreeSet<dossier_core::DocId>>,
+) -> String {
     e.local()
-        .run(|l| {
+        .run(move |l| {
             let mut out = String::new();
             for d in l.catalog().list(Listing::All)? {
+                if only.as_ref().is_some_and(|o| !o.contains(&d.id)) {
+                    continue;
+                }
                 out += &serde_json::to_string(&d)?;
                 let detail = l.catalog().document(d.id)?;
                 out += &format!(

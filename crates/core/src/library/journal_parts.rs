@@ -1,0 +1,268 @@
+//! Journal segments sealed in parts (issue 21, format in [`crate::format::sections`]):
+//! each batch about records of a collection with keys of its own travels in a part
+//! sealed under that collection's newest key, so that a desktop opens only what its person
+//! may read; everything else is in the header, under the journal's key. A part this
+//! desktop cannot open is kept as it came and opened once its key is given
+//! ([`Library::open_withheld`]).
+//!
+//! **Invariant:** an operation about a record of a keyed collection never travels under a
+//! key its readers do not hold alone: not the journal's, not another collection's.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use super::Library;
+use crate::error::{Error, Result};
+use crate::format::batch::spans;
+use crate::format::collection_keys::ContentKey;
+use crate::format::journal::{self, Segment};
+use crate::format::op::{Op, OpKind};
+use crate::format::sealed::Sealer;
+use crate::format::sections::{self, JOURNAL_MAGIC_3, Plan, Withheld};
+use crate::ids::DeviceId;
+use crate::keys::Crypto;
+use crate::members::open_sealed_to;
+
+/// A segment's operations by who reads them: the library's own, then per collection key.
+type Split = (Vec<Op>, Vec<(ContentKey, Arc<Crypto>, Vec<Op>)>);
+
+impl Library {
+    /// Seal a segment into the body of its remote object, under the journal's newest key
+    /// (`Library::journal_sealing`), its batches about records of keyed collections in
+    /// parts under those collections' newest keys: [`crate::Error::JournalKeyOutdated`]
+    /// while the journal's key was given to someone who has left (the segment waits).
+    pub fn seal_segment(&self, segment: &Segment) -> Result<Vec<u8>> {
+        let (epoch, crypto) = self.journal_sealing()?;
+        match self.seal_in_parts(segment, epoch, &*crypto)? {
+            Some(body) => Ok(body),
+            None => journal::seal(&*crypto, epoch, segment),
+        }
+    }
+
+    /// `segment` sealed in parts (format 3, its header under the journal's key of
+    /// `epoch`, `crypto`), when it has any: parts withheld here, or batches about records
+    /// of keyed collections; `None` when every operation is the library's own.
+    pub(super) fn seal_in_parts(
+        &self,
+        segment: &Segment,
+        epoch: Option<u64>,
+        crypto: &dyn Sealer,
+    ) -> Result<Option<Vec<u8>>> {
+        let (library, parts) = self.split(segment)?;
+        if parts.is_empty() && segment.withheld.is_none() {
+            return Ok(None);
+        }
+        sections::seal(Plan {
+            segment,
+            header: (epoch, crypto),
+            library,
+            parts: parts
+                .into_iter()
+                .map(|(key, crypto, ops)| (key, crypto as Arc<dyn Sealer>, ops))
+                .collect(),
+        })
+        .map(Some)
+    }
+
+    /// Open the body of `device`'s segment `seq`: [`crate::Error::Integrity`] when it is
+    /// damaged, tampered with, sealed with another library's key or under another name;
+    /// [`crate::Error::JournalKeyUnavailable`] when it is sealed under a key of the journal
+    /// not given to the person signed in. Parts sealed under a collection's key not
+    /// given to that person are withheld ([`Segment::withheld`]).
+    pub fn open_segment(&self, device: DeviceId, seq: u64, body: &[u8]) -> Result<Segment> {
+        let name = journal::object_name(device, seq);
+        let epoch = journal::sealed_epoch(body, &name)?;
+        if !body.starts_with(JOURNAL_MAGIC_3) {
+            return self.open_journal(epoch, &name, |crypto| {
+                journal::open(crypto, device, seq, body)
+            });
+        }
+        self.open_journal(epoch, &name, |crypto| {
+            sections::open(crypto, device, seq, body, &mut |key| self.part_keys(key))
+        })
+    }
+
+    /// Open what keys given since let this desktop open of the parts it holds withheld,
+    /// and apply their operations. Returns how many operations were new.
+    pub fn open_withheld(&mut self) -> Result<usize> {
+        self.forget_unavailable_keys();
+        let held = self.catalog.withheld_segments()?;
+        let mut applied = 0;
+        for (device, seq, withheld) in held {
+            applied += self.take_parts(device, seq, &withheld)?;
+        }
+        Ok(applied)
+    }
+
+    /// Open and apply the parts of one held segment that open now (keys applied since
+    /// the segment was opened, as when a checkpoint's segments are opened all at once).
+    pub(super) fn take_parts(
+        &mut self,
+        device: DeviceId,
+        seq: u64,
+        withheld: &Withheld,
+    ) -> Result<usize> {
+        let Some(opened) = self.open_parts(device, seq, withheld)? else {
+            return Ok(0);
+        };
+        let applied = self.writer()?.take_opened_parts(&opened)?;
+        self.flush_store_journal()?;
+        Ok(applied)
+    }
+
+    /// The operations of the parts of `withheld` that open now, as a segment holding
+    /// only them and the parts still withheld; `None` when none opens.
+    fn open_parts(
+        &self,
+        device: DeviceId,
+        seq: u64,
+        withheld: &Withheld,
+    ) -> Result<Option<Segment>> {
+        let object = journal::object_name(device, seq);
+        let mut ops = Vec::new();
+        let mut still = Vec::new();
+        for part in &withheld.parts {
+            let keys = self.part_keys(&part.key)?;
+            if keys.is_empty() {
+                still.push(part.clone());
+                continue;
+            }
+            ops.extend(sections::open_part(
+                &keys,
+                device,
+                seq,
+                &withheld.digest,
+                part,
+                &object,
+            )?);
+        }
+        if still.len() == withheld.parts.len() {
+            return Ok(None);
+        }
+        ops.sort_by_key(|op| op.stamp.key());
+        ops.dedup_by(|a, b| a.stamp == b.stamp);
+        let link = self.catalog.segment(device, seq)?.and_then(|s| s.link);
+        Ok(Some(Segment {
+            device,
+            seq,
+            ops,
+            link,
+            withheld: Some(Withheld {
+                digest: withheld.digest,
+                parts: still,
+            }),
+        }))
+    }
+
+    /// The key a part about records of `collection` is sealed under: its newest
+    /// ([`Library::sealing_for`]); for a batch its author made before learning that key
+    /// is not theirs (their access narrowed), the newest they hold, under which its
+    /// content is sealed too; `None`, the header, when they hold none (its content is
+    /// under the library's key).
+    fn part_sealing(&self, collection: &str) -> Result<Option<(ContentKey, Arc<Crypto>)>> {
+        let target = match self.sealing_for(Some(collection)) {
+            Ok((key, crypto)) => return Ok(key.map(|k| (k, crypto))),
+            Err(Error::CollectionKeyUnavailable { collection }) => collection,
+            Err(e) => return Err(e),
+        };
+        let held = self
+            .collection_access()?
+            .into_iter()
+            .find(|a| a.collection == target)
+            .and_then(|a| a.readable.into_iter().max());
+        let Some(epoch) = held else {
+            return Ok(None);
+        };
+        let key = ContentKey {
+            collection: target,
+            epoch,
+            object: None,
+        };
+        let crypto = self.crypto_for(Some(&key))?;
+        Ok(Some((key, crypto)))
+    }
+
+    /// The keys that may open a part: its epoch's, as content is opened
+    /// ([`Library::crypto_for`]); failing that, any key of that epoch sealed to the
+    /// person signed in among the epochs held or read from the remote (a desktop whose
+    /// journal has not yet brought the operations carrying them). None: withheld.
+    fn part_keys(&self, key: &ContentKey) -> Result<Vec<Arc<dyn Sealer>>> {
+        if self.lock_unavailable().contains(key) {
+            return Ok(Vec::new());
+        }
+        match self.crypto_for(Some(key)) {
+            Ok(crypto) => return Ok(vec![crypto as Arc<dyn Sealer>]),
+            Err(Error::CollectionKeyUnavailable { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let found = match self.person.as_ref() {
+            Some(me) => {
+                let mut objects = self.catalog().collection_keys()?;
+                objects.extend(self.fetched_epoch_objects());
+                open_sealed_to(self.library_id(), me, &key.collection, &objects)
+                    .remove(&key.epoch)
+                    .unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        if found.is_empty() {
+            self.lock_unavailable().insert(key.clone());
+        }
+        Ok(found
+            .into_iter()
+            .map(|k| Arc::new(k.crypto()) as Arc<dyn Sealer>)
+            .collect())
+    }
+
+    fn lock_unavailable(&self) -> std::sync::MutexGuard<'_, HashSet<ContentKey>> {
+        self.unavailable_keys
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Try every key again: keys or people changed.
+    pub(super) fn forget_unavailable_keys(&self) {
+        self.lock_unavailable().clear();
+    }
+
+    /// `segment`'s operations by who reads them: each signed batch whose scope names
+    /// collections goes to the part of each one's newest key; a batch of a collection
+    /// sealed under the library's own key (no keys of its own, nor "all"), and every
+    /// operation outside a signed batch, to the library's own.
+    fn split(&self, segment: &Segment) -> Result<Split> {
+        let mut library = Vec::new();
+        let mut parts: Vec<(ContentKey, Arc<Crypto>, Vec<Op>)> = Vec::new();
+        let mut keys: HashMap<String, Option<(ContentKey, Arc<Crypto>)>> = HashMap::new();
+        let (batches, _) = spans(&segment.ops);
+        let mut next = 0;
+        for span in batches {
+            library.extend_from_slice(&segment.ops[next..span.start]);
+            next = span.end + 1;
+            let batch = &segment.ops[span.start..next];
+            let OpKind::Signed { scope, .. } = &segment.ops[span.end].kind else {
+                library.extend_from_slice(batch);
+                continue;
+            };
+            let mut sealing = Vec::new();
+            for collection in scope {
+                if !keys.contains_key(collection) {
+                    keys.insert(collection.clone(), self.part_sealing(collection)?);
+                }
+                sealing.push(keys[collection].clone());
+            }
+            // Under the library's key anyway: the header is as private as it.
+            if sealing.is_empty() || sealing.iter().any(Option::is_none) {
+                library.extend_from_slice(batch);
+                continue;
+            }
+            for (key, crypto) in sealing.into_iter().flatten() {
+                match parts.iter_mut().find(|(k, _, _)| *k == key) {
+                    Some((_, _, ops)) => ops.extend_from_slice(batch),
+                    None => parts.push((key, crypto, batch.to_vec())),
+                }
+            }
+        }
+        library.extend_from_slice(&segment.ops[next..]);
+        Ok((library, parts))
+    }
+}

@@ -1,0 +1,111 @@
+//! Journal segments in parts (issue 21, "a journal per scope"): department staff hold
+//! every segment and open only the library's own operations and their collections'
+//! parts; another collection's records, titles included, are neither in what they can
+//! open, nor in their catalog or search. A part they could not open is kept as it came:
+//! their desktop sends the segment again, or a checkpoint of it, unchanged, and opens
+//! the part once they are given its collection.
+
+use dossier_core::{MemberId, Role, SearchRequest};
+
+use super::collection_keys::school;
+use super::journal_keys::{deliver, sealed, titles};
+use super::*;
+
+/// How many records `lib`'s search finds for `words`, once its jobs ran (indexing).
+fn found(lib: &mut Library, words: &str) -> u64 {
+    lib.process(&super::processing(), &mut |_| {}).unwrap();
+    lib.search(&SearchRequest {
+        query: words.into(),
+        ..Default::default()
+    })
+    .unwrap()
+    .total
+}
+
+fn member(lib: &Library, name: &str) -> MemberId {
+    lib.people()
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap()
+        .member
+}
+
+#[test]
+fn department_staff_open_only_the_parts_of_their_collections() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let (mut ann, mut bo, mut cy) = school(dir);
+    // Cy (Admissions) files a letter; Bo (Science) a lab report.
+    import(
+        &mut cy,
+        &[write(
+            dir,
+            "quimby-admission-letter.txt",
+            b"offer of a place",
+        )],
+        &ImportOptions::default(),
+    );
+    let hers = sealed(&mut cy);
+    import(
+        &mut bo,
+        &[write(dir, "titration-lab-report.txt", b"titration results")],
+        &ImportOptions::default(),
+    );
+    let his = sealed(&mut bo);
+
+    // On the bytes: the title is in no segment; Bo's desktop opens Cy's with the
+    // Admissions part withheld, and nothing of the letter in what it opened.
+    for (s, body) in &hers {
+        assert!(!body.windows(6).any(|w| w == b"quimby"));
+        let opened = bo.open_segment(s.device, s.seq, body).unwrap();
+        let w = opened.withheld.as_ref().expect("a part sealed to others");
+        assert!(w.parts.iter().all(|p| p.key.collection == "Admissions"));
+        let json = serde_json::to_string(&opened.ops).unwrap();
+        assert!(!json.contains("quimby"), "{json}");
+    }
+    deliver(&cy, &hers, &mut bo).unwrap();
+    deliver(&bo, &his, &mut cy).unwrap();
+    // Neither sees the other's record: not in the catalog, not in search.
+    assert!(!titles(&bo).contains(&"quimby-admission-letter".to_string()));
+    assert_eq!(found(&mut bo, "quimby"), 0);
+    assert!(!titles(&cy).contains(&"titration-lab-report".to_string()));
+    assert_eq!(found(&mut cy, "titration"), 0);
+    // Their own records they see.
+    assert_eq!(found(&mut bo, "titration"), 1);
+    assert_eq!(found(&mut cy, "quimby"), 1);
+    // The owner reads both, every part opened and checked against the digest.
+    deliver(&cy, &hers, &mut ann).unwrap();
+    deliver(&bo, &his, &mut ann).unwrap();
+    assert_eq!(found(&mut ann, "quimby"), 1);
+    assert_eq!(found(&mut ann, "titration"), 1);
+
+    // Bo's desktop sends Cy's segment again as it came (a provider lost it), and writes
+    // a checkpoint of it: the owner opens both whole.
+    let (s, _) = &hers[0];
+    let again = bo.rebuild_segment(s.device, s.seq).unwrap().unwrap();
+    let opened = ann.open_segment(s.device, s.seq, &again).unwrap();
+    assert!(opened.withheld.is_none());
+    assert_eq!(&opened, s);
+    let (name, body) = bo.seal_checkpoint().unwrap().unwrap();
+    assert!(!body.windows(6).any(|w| w == b"quimby"));
+    let (covered, device) = dossier_core::parse_checkpoint_name(&name).unwrap();
+    let whole = ann.open_checkpoint(covered, device, &body).unwrap();
+    assert!(whole.iter().all(|s| s.withheld.is_none()));
+    assert!(whole.contains(s));
+
+    // Bo is given Admissions too: once the keys reach his desktop, the part opens.
+    let bo_id = member(&ann, "Bo");
+    ann.set_role(
+        bo_id,
+        Role::DepartmentStaff,
+        &["Science".into(), "Admissions".into()],
+    )
+    .unwrap();
+    let grant = sealed(&mut ann);
+    deliver(&ann, &grant, &mut bo).unwrap();
+    assert!(titles(&bo).contains(&"quimby-admission-letter".to_string()));
+    assert_eq!(found(&mut bo, "quimby"), 1);
+    assert!(bo.catalog().withheld_segments().unwrap().is_empty());
+    assert!(bo.verify(&mut |_| {}).unwrap().is_clean());
+}
