@@ -220,7 +220,7 @@ impl Catalog {
         let tx = self.conn.transaction()?;
         let before = store_journal::last_op(&tx)?;
         let applied = verdicts::take(&tx, &self.people, self.library, ops, origin)?;
-        store_journal::record(&tx, before, None, None)?;
+        store_journal::record(&tx, before, None, None, store_journal::Keep::IfNew)?;
         tx.commit()?;
         Ok(applied)
     }

@@ -330,6 +330,8 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         received: None,
         ops,
         link: segment.link.clone(),
+        from: None,
+        withheld: None,
     };
     let keys: &[u8] = include_bytes!("../tests/fixtures/library-v1/library/keys.json");
     let pack: &[u8] = include_bytes!(

@@ -244,10 +244,15 @@ impl Catalog {
             if let Some(link) = &segment.link {
                 note_link(&tx, segment.device, segment.seq, link)?;
             }
-            note_withheld(&tx, segment)?;
+            note_withheld(&tx, segment.device, segment.seq, segment.withheld.as_ref())?;
         }
-        let received = (segment.device != self.device).then_some(segment.seq);
-        super::store_journal::record(&tx, before, received, None)?;
+        let received = (segment.device != self.device).then_some((segment.device, segment.seq));
+        // A segment with parts withheld is noted even when nothing of it opened here.
+        let keep = match segment.withheld {
+            Some(_) => super::store_journal::Keep::Always,
+            None => super::store_journal::Keep::IfNew,
+        };
+        super::store_journal::record(&tx, before, received, None, keep)?;
         tx.commit()?;
         Ok(applied)
     }
@@ -329,13 +334,30 @@ impl Catalog {
             .optional()?
             .map(|(digest, parts)| withheld_of(device, seq, &digest, &parts))
             .transpose()
+            .map(|w| w.filter(|w| !w.parts.is_empty()))
+    }
+
+    /// The row of `device`'s segment `seq` as kept, parts or none (what the store journal
+    /// carries, so a rebuilt catalog keeps the segment's digest).
+    pub(super) fn withheld_row(&self, device: DeviceId, seq: u64) -> Result<Option<Withheld>> {
+        let at = i64::try_from(seq).unwrap_or(i64::MAX);
+        self.conn
+            .query_row(
+                "SELECT digest, parts FROM withheld_parts WHERE device = ?1 AND seq = ?2",
+                params![device.to_string(), at],
+                |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()?
+            .map(|(digest, parts)| withheld_of(device, seq, &digest, &parts))
+            .transpose()
     }
 
     /// Every segment held with parts this desktop could not open: what a key given
     /// since may open ([`Catalog::take_opened_parts`]).
     pub fn withheld_segments(&self) -> Result<Vec<(DeviceId, u64, Withheld)>> {
         let mut stmt = self.conn.prepare(
-            "SELECT device, seq, digest, parts FROM withheld_parts ORDER BY device, seq",
+            "SELECT device, seq, digest, parts FROM withheld_parts
+             WHERE parts != '[]' ORDER BY device, seq",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -430,26 +452,28 @@ impl Catalog {
     }
 }
 
-/// Keep the parts of `segment` not opened here (none left: forget the row).
-fn note_withheld(tx: &rusqlite::Transaction<'_>, segment: &Segment) -> Result<()> {
-    let at = i64::try_from(segment.seq).unwrap_or(i64::MAX);
-    let device = segment.device.to_string();
-    match &segment.withheld {
-        Some(w) if !w.parts.is_empty() => tx.execute(
-            "INSERT OR REPLACE INTO withheld_parts (device, seq, digest, parts)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![
-                device,
-                at,
-                w.digest.0.as_slice(),
-                serde_json::to_string(&w.parts)?
-            ],
-        )?,
-        _ => tx.execute(
-            "DELETE FROM withheld_parts WHERE device = ?1 AND seq = ?2",
-            params![device, at],
-        )?,
+/// Keep the parts of `device`'s segment `seq` not opened here, and its digest (all
+/// opened: the row stays, with none, so a catalog rebuilt keeps the digest).
+pub(super) fn note_withheld(
+    tx: &rusqlite::Transaction<'_>,
+    device: DeviceId,
+    seq: u64,
+    withheld: Option<&Withheld>,
+) -> Result<()> {
+    let Some(w) = withheld else {
+        return Ok(());
     };
+    let at = i64::try_from(seq).unwrap_or(i64::MAX);
+    tx.execute(
+        "INSERT OR REPLACE INTO withheld_parts (device, seq, digest, parts)
+         VALUES (?1, ?2, ?3, ?4)",
+        params![
+            device.to_string(),
+            at,
+            w.digest.0.as_slice(),
+            serde_json::to_string(&w.parts)?
+        ],
+    )?;
     Ok(())
 }
 

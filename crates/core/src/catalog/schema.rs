@@ -372,8 +372,11 @@ const MIGRATIONS: &[&str] = &[
     // 24: the parts of format-3 journal segments this desktop cannot open (issue 21,
     // `format::sections`): per segment, the digest its header gives and each part's key
     // and sealed bytes (JSON of `SealedPart`s), kept until a key given here opens them
-    // and so that the segment can be sent again, or carried by a checkpoint, as it came.
+    // and so that the segment can be sent again, or carried by a checkpoint, as it came
+    // (a row whose parts all opened keeps the digest, with none). The store journal names
+    // the device of the remote segment a row took in, which may bring no operation here.
     r#"
+    ALTER TABLE store_journal ADD COLUMN received_from TEXT;
     CREATE TABLE withheld_parts (
         device TEXT NOT NULL,
         seq INTEGER NOT NULL,

@@ -16,6 +16,7 @@ use super::{Catalog, schema};
 use crate::error::{CatalogProblem, Error, Result};
 use crate::format::op::Op;
 use crate::format::store_journal::StoreSegment;
+use crate::ids::DeviceId;
 use crate::keys::CatalogKey;
 
 /// `meta.journal_incomplete` after a rebuild that lacked store segments: the catalog may
@@ -27,16 +28,27 @@ pub(super) fn last_op(tx: &Transaction<'_>) -> Result<i64> {
     Ok(tx.query_row("SELECT coalesce(max(seq), 0) FROM ops", [], |r| r.get(0))?)
 }
 
+/// Whether a transaction that applied no new operation is a store segment all the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// Only with new operations.
+    IfNew,
+    /// Always (a remote segment with parts withheld here: its digest and parts).
+    Always,
+}
+
 /// Note, inside the transaction that applied them, the operations after `before` as the
-/// next store segment (nothing when there are none).
+/// next store segment (nothing when there are none, unless `keep` says otherwise), and
+/// the remote segment (device, number) they came in.
 pub(super) fn record(
     tx: &Transaction<'_>,
     before: i64,
-    received: Option<u64>,
+    received: Option<(DeviceId, u64)>,
     seq: Option<u64>,
+    keep: Keep,
 ) -> Result<()> {
     let last = last_op(tx)?;
-    if last <= before && seq.is_none() {
+    if last <= before && seq.is_none() && keep == Keep::IfNew {
         return Ok(());
     }
     let seq = match seq {
@@ -48,8 +60,15 @@ pub(super) fn record(
         )?,
     };
     tx.execute(
-        "INSERT INTO store_journal (seq, first_op, last_op, received) VALUES (?1, ?2, ?3, ?4)",
-        params![seq, before + 1, last, received.map(to_i64).transpose()?],
+        "INSERT INTO store_journal (seq, first_op, last_op, received, received_from)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            seq,
+            before + 1,
+            last,
+            received.map(|(_, s)| to_i64(s)).transpose()?,
+            received.map(|(d, _)| d.to_string())
+        ],
     )?;
     Ok(())
 }
@@ -184,17 +203,19 @@ impl Catalog {
 
     /// Store segment `seq` as this catalog holds it; `None` when it has no such segment.
     pub fn store_segment(&self, seq: u64) -> Result<Option<StoreSegment>> {
-        let row: Option<(i64, i64, Option<i64>)> = self
+        let row: Option<(i64, i64, Option<i64>, Option<String>)> = self
             .conn
             .query_row(
-                "SELECT first_op, last_op, received FROM store_journal WHERE seq = ?1",
+                "SELECT first_op, last_op, received, received_from FROM store_journal
+                 WHERE seq = ?1",
                 [to_i64(seq)?],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?;
-        let Some((first, last, received)) = row else {
+        let Some((first, last, received, from)) = row else {
             return Ok(None);
         };
+        let from: Option<DeviceId> = from.map(|d| d.parse()).transpose()?;
         let mut stmt = self
             .conn
             .prepare_cached("SELECT body FROM ops WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
@@ -203,18 +224,21 @@ impl Catalog {
             .map(|body| Ok(serde_json::from_str(&body?)?))
             .collect::<Result<Vec<Op>>>()?;
         let received = received.map(|r| r as u64);
-        let link = match (received, ops.first()) {
-            (Some(remote), Some(op)) => self
-                .conn
-                .query_row(
-                    "SELECT link FROM segment_links WHERE device = ?1 AND seq = ?2",
-                    params![op.stamp.device.to_string(), to_i64(remote)?],
-                    |r| r.get::<_, String>(0),
-                )
-                .optional()?
-                .map(|l| serde_json::from_str(&l))
-                .transpose()?,
-            _ => None,
+        let device = from.or_else(|| ops.first().map(|op| op.stamp.device));
+        let (link, withheld) = match (received, device) {
+            (Some(remote), Some(device)) => (
+                self.conn
+                    .query_row(
+                        "SELECT link FROM segment_links WHERE device = ?1 AND seq = ?2",
+                        params![device.to_string(), to_i64(remote)?],
+                        |r| r.get::<_, String>(0),
+                    )
+                    .optional()?
+                    .map(|l| serde_json::from_str(&l))
+                    .transpose()?,
+                self.withheld_row(device, remote)?,
+            ),
+            _ => (None, None),
         };
         Ok(Some(StoreSegment {
             device: self.device,
@@ -222,6 +246,8 @@ impl Catalog {
             received,
             ops,
             link,
+            from,
+            withheld,
         }))
     }
 
@@ -253,8 +279,11 @@ impl Catalog {
             &segment.ops,
             super::verdicts::Origin::Received(segment.received),
         )?;
+        let from = segment
+            .from
+            .or_else(|| segment.ops.first().map(|op| op.stamp.device));
         if let Some(remote) = segment.received
-            && let Some(device) = segment.ops.first().map(|op| op.stamp.device)
+            && let Some(device) = from
         {
             let remote = to_i64(remote)?;
             tx.execute(
@@ -269,8 +298,21 @@ impl Catalog {
             if let Some(link) = &segment.link {
                 super::replica::note_link(&tx, device, remote as u64, link)?;
             }
+            super::replica::note_withheld(&tx, device, remote as u64, segment.withheld.as_ref())?;
+            // Its digest, which a segment of it held in part cannot give again.
+            if let Some(w) = &segment.withheld {
+                tx.execute(
+                    "UPDATE segments SET digest = ?3 WHERE device = ?1 AND seq = ?2",
+                    params![device.to_string(), remote, w.digest.0.as_slice()],
+                )?;
+            }
         }
-        record(&tx, before, segment.received, Some(segment.seq))?;
+        let received = segment.received.zip(from).map(|(s, d)| (d, s));
+        let keep = match segment.withheld {
+            Some(_) => Keep::Always,
+            None => Keep::IfNew,
+        };
+        record(&tx, before, received, Some(segment.seq), keep)?;
         tx.commit()?;
         Ok(applied)
     }

@@ -49,7 +49,7 @@ const LEVEL: i32 = 6;
 
 /// The parts of a segment a desktop could not open, as they came, and the digest the
 /// header gave (what the next segment of its device names).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Withheld {
     pub digest: SegmentDigest,
     pub parts: Vec<SealedPart>,

@@ -41,6 +41,14 @@ pub struct StoreSegment {
     /// The link of the remote segment they arrived in, if it had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<Link>,
+    /// The device of that remote segment (since December 2026; before, the device of
+    /// its first operation): named when none of its operations opened here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DeviceId>,
+    /// The parts of that segment not opened here, with its digest
+    /// ([`super::sections`]), as they stood after the transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<super::sections::Withheld>,
 }
 
 /// The file name of segment `seq` in its device's folder.
@@ -114,6 +122,8 @@ mod tests {
                 },
             }],
             link: None,
+            from: None,
+            withheld: None,
         }
     }
 

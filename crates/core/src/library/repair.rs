@@ -168,6 +168,8 @@ impl CatalogRepair {
                         received: None,
                         ops: Vec::new(),
                         link: None,
+                        from: None,
+                        withheld: None,
                     })?;
                 }
             }

@@ -7,8 +7,9 @@
 
 use dossier_core::{MemberId, Role, SearchRequest};
 
-use super::collection_keys::school;
+use super::collection_keys::{BO, school};
 use super::journal_keys::{deliver, sealed, titles};
+use super::signed::person;
 use super::*;
 
 /// How many records `lib`'s search finds for `words`, once its jobs ran (indexing).
@@ -79,6 +80,27 @@ fn department_staff_open_only_the_parts_of_their_collections() {
     deliver(&bo, &his, &mut ann).unwrap();
     assert_eq!(found(&mut ann, "quimby"), 1);
     assert_eq!(found(&mut ann, "titration"), 1);
+
+    // Bo's catalog is lost and rebuilt from his store journal: the part withheld and the
+    // segment's digest are still there (what follows sends the segment again from them).
+    let withheld = bo.catalog().withheld_segments().unwrap();
+    assert_eq!(withheld.len(), hers.len());
+    let root = bo.root().to_path_buf();
+    drop(bo);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(root.join(format!("catalog.sqlite{suffix}")));
+    }
+    let repair = dossier_core::CatalogRepair::open(&root).unwrap();
+    let key = repair.unlock(&person("Bo", BO)).unwrap();
+    let (rebuilt, report) = repair.rebuild_catalog(key, &mut |_| {}).unwrap();
+    assert!(report.missing_segments.is_empty(), "{report:?}");
+    drop(rebuilt);
+    let mut bo = LockedLibrary::open(&root, Access::Write)
+        .unwrap()
+        .unlock(&person("Bo", BO))
+        .unwrap();
+    assert_eq!(bo.catalog().withheld_segments().unwrap(), withheld);
+    assert_eq!(found(&mut bo, "titration"), 1);
 
     // Bo's desktop sends Cy's segment again as it came (a provider lost it), and writes
     // a checkpoint of it: the owner opens both whole.
