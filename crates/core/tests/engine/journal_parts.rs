@@ -131,3 +131,46 @@ fn department_staff_open_only_the_parts_of_their_collections() {
     assert!(bo.catalog().withheld_segments().unwrap().is_empty());
     assert!(bo.verify(&mut |_| {}).unwrap().is_clean());
 }
+
+/// `tests/fixtures/journal-parts-v1` (written once: a segment of format 3 in which Bo
+/// Park's record of Science is in a part under Science's key) keeps opening: whole for
+/// the owner and for Bo, with Science's part withheld for Cy Diaz (Admissions), who finds
+/// nothing of the record in what she opens.
+#[test]
+fn the_journal_parts_fixture_still_opens_for_each_reader_as_before() {
+    let t = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/journal-parts-v1");
+    copy_dir(&fixture.join("library"), &t.path().join("lib"));
+    let journal = fixture.join("journal");
+    let device_dir = std::fs::read_dir(&journal)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    let device: dossier_core::DeviceId = device_dir.file_name().to_str().unwrap().parse().unwrap();
+    let body = std::fs::read(device_dir.path().join("000000000001")).unwrap();
+    assert!(body.starts_with(b"DOSJRNL3"));
+    assert!(!body.windows(6).any(|w| w == b"quimby"));
+    for (who, passphrase, whole) in [
+        ("Ann Lee", "ann fixture passphrase", true),
+        ("Bo Park", "bo fixture passphrase", true),
+        ("Cy Diaz", "cy fixture passphrase", false),
+    ] {
+        let lib = LockedLibrary::open(&t.path().join("lib"), Access::Write)
+            .unwrap()
+            .sign_in(who, passphrase)
+            .unwrap();
+        let opened = lib.open_segment(device, 1, &body).unwrap();
+        let sent = lib.next_segment().unwrap().unwrap();
+        assert_eq!(opened.digest().unwrap(), sent.digest().unwrap(), "{who}");
+        if whole {
+            assert_eq!(opened, sent, "{who}");
+        } else {
+            let w = opened.withheld.as_ref().expect("Science's part withheld");
+            assert!(w.parts.iter().all(|p| p.key.collection == "Science"));
+            assert!(opened.ops.iter().all(|op| sent.ops.contains(op)));
+            let json = serde_json::to_string(&opened.ops).unwrap();
+            assert!(!json.contains("quimby"), "{json}");
+        }
+    }
+}
