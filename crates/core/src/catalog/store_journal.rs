@@ -298,14 +298,8 @@ impl Catalog {
             if let Some(link) = &segment.link {
                 super::replica::note_link(&tx, device, remote as u64, link)?;
             }
+            // Its digest too, which the segment held in part cannot give again.
             super::replica::note_withheld(&tx, device, remote as u64, segment.withheld.as_ref())?;
-            // Its digest, which a segment of it held in part cannot give again.
-            if let Some(w) = &segment.withheld {
-                tx.execute(
-                    "UPDATE segments SET digest = ?3 WHERE device = ?1 AND seq = ?2",
-                    params![device.to_string(), remote, w.digest.0.as_slice()],
-                )?;
-            }
         }
         let received = segment.received.zip(from).map(|(s, d)| (d, s));
         let keep = match segment.withheld {

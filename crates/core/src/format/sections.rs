@@ -14,10 +14,13 @@
 //!                                              of the lengths the header gives
 //! ```
 //!
-//! The header is `{"device", "seq", "link", "digest", "ops", "parts": [{"key", "len"}]}`:
+//! The header is `{"device", "seq", "link", "digest", "ops", "parts": [{"key", "len",
+//! "hash"}]}`:
 //! the library's own operations (people, keys, rules, views, types, the roster), the
 //! segment's digest ([`Segment::digest`] of the whole segment, every part's operations
-//! included) and, per part, the collection key ([`ContentKey`]) that seals it. A part is
+//! included) and, per part, the collection key ([`ContentKey`]) that seals it and the
+//! BLAKE3 of its sealed bytes (checked by every desktop, those that cannot open it too,
+//! before keeping it). A part is
 //! `{"ops": [Op…]}`: the batches about records of that collection (a batch about two
 //! collections, a move, is in both parts). The header's associated data is `"dossier
 //! journal v3 " + device + " " + seq + " " + epoch` (`library` for the library's own key),
@@ -78,6 +81,14 @@ struct Header {
 struct PartEntry {
     key: ContentKey,
     len: u64,
+    /// BLAKE3 of the part's sealed bytes: a desktop that cannot open the part still
+    /// knows it is the one its author wrote before keeping and passing it on.
+    #[serde(with = "super::b64")]
+    hash: Vec<u8>,
+}
+
+fn part_hash(body: &[u8]) -> Vec<u8> {
+    blake3::hash(body).as_bytes().to_vec()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -171,6 +182,7 @@ pub(crate) fn seal(plan: Plan<'_>) -> Result<Vec<u8>> {
             .map(|p| PartEntry {
                 key: p.key.clone(),
                 len: p.body.len() as u64,
+                hash: part_hash(&p.body),
             })
             .collect(),
     };
@@ -273,6 +285,9 @@ pub(crate) fn open(
             .ok_or_else(|| damaged("cut short"))?;
         let sealed = &body[at..end];
         at = end;
+        if part_hash(sealed) != entry.hash {
+            return Err(damaged("a part is not the one its header names"));
+        }
         let part = SealedPart {
             key: entry.key,
             body: sealed.to_vec(),
@@ -461,6 +476,15 @@ mod tests {
         let mut flipped = body.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
+        // Also for a desktop that cannot open that part (Admissions', the last): it is
+        // not the part the header names, so it is not kept and passed on.
+        assert!(matches!(
+            open(&k.journal, d, 5, &flipped, &mut science_only(&k)),
+            Err(Error::Integrity {
+                detail: "a part is not the one its header names",
+                ..
+            })
+        ));
         assert!(matches!(
             open(&k.journal, d, 5, &flipped, &mut every),
             Err(Error::Integrity { .. })

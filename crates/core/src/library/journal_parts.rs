@@ -26,6 +26,16 @@ use crate::members::open_sealed_to;
 /// A segment's operations by who reads them: the library's own, then per collection key.
 type Split = (Vec<Op>, Vec<(ContentKey, Arc<Crypto>, Vec<Op>)>);
 
+/// Where a batch about a collection's records goes.
+enum PartSealing {
+    /// A part under this key.
+    Part(ContentKey, Arc<Crypto>),
+    /// The header: the collection is sealed under the library's own key.
+    Header,
+    /// The collection has keys, none given to the person here.
+    NotHeld,
+}
+
 impl Library {
     /// Seal a segment into the body of its remote object, under the journal's newest key
     /// (`Library::journal_sealing`), its batches about records of keyed collections in
@@ -89,7 +99,13 @@ impl Library {
         let held = self.catalog.withheld_segments()?;
         let mut applied = 0;
         for (device, seq, withheld) in held {
-            applied += self.take_parts(device, seq, &withheld)?;
+            // A part its key does not open stays withheld (damaged, or sealed by someone
+            // with other keys): the others still open.
+            match self.take_parts(device, seq, &withheld) {
+                Ok(n) => applied += n,
+                Err(Error::Integrity { .. }) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(applied)
     }
@@ -155,13 +171,14 @@ impl Library {
     }
 
     /// The key a part about records of `collection` is sealed under: its newest
-    /// ([`Library::sealing_for`]); for a batch its author made before learning that key
-    /// is not theirs (their access narrowed), the newest they hold, under which its
-    /// content is sealed too; `None`, the header, when they hold none (its content is
-    /// under the library's key).
-    fn part_sealing(&self, collection: &str) -> Result<Option<(ContentKey, Arc<Crypto>)>> {
+    /// ([`Library::sealing_for`]); when that is not given to the person here, the
+    /// newest they hold (for a batch they made before learning their access narrowed:
+    /// its content is under it too); [`PartSealing::Header`] for a collection sealed
+    /// under the library's own key.
+    fn part_sealing(&self, collection: &str) -> Result<PartSealing> {
         let target = match self.sealing_for(Some(collection)) {
-            Ok((key, crypto)) => return Ok(key.map(|k| (k, crypto))),
+            Ok((Some(key), crypto)) => return Ok(PartSealing::Part(key, crypto)),
+            Ok((None, _)) => return Ok(PartSealing::Header),
             Err(Error::CollectionKeyUnavailable { collection }) => collection,
             Err(e) => return Err(e),
         };
@@ -171,7 +188,7 @@ impl Library {
             .find(|a| a.collection == target)
             .and_then(|a| a.readable.into_iter().max());
         let Some(epoch) = held else {
-            return Ok(None);
+            return Ok(PartSealing::NotHeld);
         };
         let key = ContentKey {
             collection: target,
@@ -179,7 +196,7 @@ impl Library {
             object: None,
         };
         let crypto = self.crypto_for(Some(&key))?;
-        Ok(Some((key, crypto)))
+        Ok(PartSealing::Part(key, crypto))
     }
 
     /// The keys that may open a part: its epoch's, as content is opened
@@ -232,7 +249,14 @@ impl Library {
     fn split(&self, segment: &Segment) -> Result<Split> {
         let mut library = Vec::new();
         let mut parts: Vec<(ContentKey, Arc<Crypto>, Vec<Op>)> = Vec::new();
-        let mut keys: HashMap<String, Option<(ContentKey, Arc<Crypto>)>> = HashMap::new();
+        let mut keys: HashMap<String, PartSealing> = HashMap::new();
+        let own = segment.device == self.device_id();
+        let carried = |collection: &str| {
+            segment
+                .withheld
+                .as_ref()
+                .is_some_and(|w| w.parts.iter().any(|p| p.key.collection == collection))
+        };
         let (batches, _) = spans(&segment.ops);
         let mut next = 0;
         for span in batches {
@@ -244,18 +268,35 @@ impl Library {
                 continue;
             };
             let mut sealing = Vec::new();
+            let mut header = scope.is_empty();
             for collection in scope {
                 if !keys.contains_key(collection) {
                     keys.insert(collection.clone(), self.part_sealing(collection)?);
                 }
-                sealing.push(keys[collection].clone());
+                match &keys[collection] {
+                    PartSealing::Part(key, crypto) => {
+                        sealing.push((key.clone(), Arc::clone(crypto)))
+                    }
+                    // Under the library's key anyway: the header is as private as it.
+                    PartSealing::Header => header = true,
+                    // Its author's own batch, made before they learned the key is not
+                    // theirs: its content is under the library's key too.
+                    PartSealing::NotHeld if own => header = true,
+                    // Another desktop's batch travels in that collection's part, which
+                    // this desktop keeps as it came; never in the header.
+                    PartSealing::NotHeld if carried(collection) => {}
+                    PartSealing::NotHeld => {
+                        return Err(Error::CollectionKeyUnavailable {
+                            collection: collection.clone(),
+                        });
+                    }
+                }
             }
-            // Under the library's key anyway: the header is as private as it.
-            if sealing.is_empty() || sealing.iter().any(Option::is_none) {
+            if header {
                 library.extend_from_slice(batch);
                 continue;
             }
-            for (key, crypto) in sealing.into_iter().flatten() {
+            for (key, crypto) in sealing {
                 match parts.iter_mut().find(|(k, _, _)| *k == key) {
                     Some((_, _, ops)) => ops.extend_from_slice(batch),
                     None => parts.push((key, crypto, batch.to_vec())),

@@ -243,7 +243,9 @@ impl Library {
     pub fn rebuild_segment(&self, device: DeviceId, seq: u64) -> Result<Option<Vec<u8>>> {
         match self.catalog.segment(device, seq)? {
             Some(segment) => match self.seal_segment(&segment) {
-                Err(Error::JournalKeyOutdated) => Ok(None),
+                // The journal's key outdated, or a batch of a collection whose part this
+                // desktop cannot seal: a desktop that can sends it.
+                Err(Error::JournalKeyOutdated | Error::CollectionKeyUnavailable { .. }) => Ok(None),
                 sealed => sealed.map(Some),
             },
             None => Ok(None),
@@ -279,7 +281,13 @@ impl Library {
         };
         // A segment with parts goes as its sealed object: each part only for its readers.
         for s in segments {
-            match self.seal_in_parts(&s, epoch, &*crypto)? {
+            let sealed = match self.seal_in_parts(&s, epoch, &*crypto) {
+                // A batch of a collection whose part this desktop cannot seal: a desktop
+                // that can writes the checkpoint.
+                Err(Error::CollectionKeyUnavailable { .. }) => return Ok(None),
+                sealed => sealed?,
+            };
+            match sealed {
                 Some(body) => c.sealed.push(SealedSegment {
                     device: s.device,
                     seq: s.seq,

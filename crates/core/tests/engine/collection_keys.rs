@@ -605,7 +605,7 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
 
 /// A desktop signed in as `who`, joined with `ann`'s key object, that has applied every
 /// segment `ann`'s desktop had sent before it joined.
-fn joined(ann: &mut Library, dir: &Path, who: &str, passphrase: &str) -> Library {
+pub(super) fn joined(ann: &mut Library, dir: &Path, who: &str, passphrase: &str) -> Library {
     let objects = [(0, ann.key_object(0).unwrap())];
     let mut lib = Library::join(dir, &objects, &person(who, passphrase)).unwrap();
     let device = ann.device_id();

@@ -11,6 +11,7 @@ use super::collection_keys::{BO, school};
 use super::journal_keys::{deliver, sealed, titles};
 use super::signed::person;
 use super::*;
+use dossier_core::Segment;
 
 /// How many records `lib`'s search finds for `words`, once its jobs ran (indexing).
 fn found(lib: &mut Library, words: &str) -> u64 {
@@ -173,4 +174,71 @@ fn the_journal_parts_fixture_still_opens_for_each_reader_as_before() {
             assert!(!json.contains("quimby"), "{json}");
         }
     }
+}
+
+/// A desktop holding a move in its own collection's part, and the other collection's
+/// part as it came, sends the segment again, and writes a checkpoint of it, with the move
+/// in those two parts: never in the header, which every member opens.
+#[test]
+fn a_desktop_sending_a_move_again_keeps_it_out_of_the_header() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let (mut ann, mut bo, mut cy) = school(dir);
+    ann.add_person(
+        "Hal",
+        "hal's own passphrase",
+        FAST,
+        Role::DepartmentStaff,
+        &["History".into()],
+    )
+    .unwrap();
+    let hal =
+        super::collection_keys::joined(&mut ann, &dir.join("hal"), "Hal", "hal's own passphrase");
+    let keys = sealed(&mut ann);
+    deliver(&ann, &keys, &mut bo).unwrap();
+    deliver(&ann, &keys, &mut cy).unwrap();
+    let doc = imported(&import(
+        &mut bo,
+        &[write(dir, "lab-safety.txt", b"lab safety rules")],
+        &ImportOptions::default(),
+    ))[0];
+    let his = sealed(&mut bo);
+    deliver(&bo, &his, &mut ann).unwrap();
+    super::collection_keys::share_packs(&bo, &ann);
+    // Ann moves Bo's record to Admissions: one batch, in Science's and Admissions' parts.
+    ann.set_field(
+        doc,
+        dossier_core::FieldKey::Collection,
+        Some(dossier_core::FieldValue::Text("Admissions".into())),
+    )
+    .unwrap();
+    let moved = sealed(&mut ann);
+    deliver(&ann, &moved, &mut bo).unwrap();
+    let about = |lib: &Library, s: &Segment, body: &[u8]| {
+        let opened = lib.open_segment(s.device, s.seq, body).unwrap();
+        serde_json::to_string(&opened.ops)
+            .unwrap()
+            .contains(&doc.to_string())
+    };
+    let mut again = 0;
+    for (s, body) in &moved {
+        assert!(!about(&hal, s, body));
+        let Some(rebuilt) = bo.rebuild_segment(s.device, s.seq).unwrap() else {
+            continue;
+        };
+        again += 1;
+        assert!(!about(&hal, s, &rebuilt), "the move reached the header");
+        assert_eq!(&ann.open_segment(s.device, s.seq, &rebuilt).unwrap(), s);
+    }
+    assert!(again > 0);
+    let (name, body) = bo.seal_checkpoint().unwrap().unwrap();
+    let (covered, device) = dossier_core::parse_checkpoint_name(&name).unwrap();
+    let hals = hal.open_checkpoint(covered, device, &body).unwrap();
+    assert!(
+        !serde_json::to_string(&hals)
+            .unwrap()
+            .contains(&doc.to_string())
+    );
+    let whole = ann.open_checkpoint(covered, device, &body).unwrap();
+    assert!(moved.iter().all(|(s, _)| whole.contains(s)));
 }
