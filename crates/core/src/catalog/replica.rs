@@ -324,17 +324,9 @@ impl Catalog {
 
     /// The parts of `device`'s segment `seq` this desktop could not open, if any.
     pub fn withheld(&self, device: DeviceId, seq: u64) -> Result<Option<Withheld>> {
-        let at = i64::try_from(seq).unwrap_or(i64::MAX);
-        self.conn
-            .query_row(
-                "SELECT digest, parts FROM withheld_parts WHERE device = ?1 AND seq = ?2",
-                params![device.to_string(), at],
-                |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?)),
-            )
-            .optional()?
-            .map(|(digest, parts)| withheld_of(device, seq, &digest, &parts))
-            .transpose()
-            .map(|w| w.filter(|w| !w.parts.is_empty()))
+        Ok(self
+            .withheld_row(device, seq)?
+            .filter(|w| !w.parts.is_empty()))
     }
 
     /// The row of `device`'s segment `seq` as kept, parts or none (what the store journal
