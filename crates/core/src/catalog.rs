@@ -30,7 +30,9 @@ pub use dossier::{
     ANY_PROGRAMME, ChecklistItem, Dossier, DossierGroup, TimelineEntry, TimelineEvent,
 };
 pub use gc::KeysSeen;
-pub use query::{AuditEntry, DocumentDetail, DocumentSummary, Hold, Listing, VersionInfo};
+pub use query::{
+    AuditEntry, DocumentDetail, DocumentSummary, Hold, LibraryKeyContent, Listing, VersionInfo,
+};
 pub use store_journal::CatalogState;
 pub(crate) use store_journal::REBUILT_INCOMPLETE;
 pub use subjects::{SubjectFilter, SubjectRecord};

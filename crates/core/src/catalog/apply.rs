@@ -112,7 +112,7 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             refresh(tx, *doc)?;
         }
         OpKind::VersionResealed {
-            doc: _,
+            doc,
             version,
             manifest,
             content_hash,
@@ -136,6 +136,8 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             )?;
             // Sealed anew: this desktop may open it now.
             super::jobs::retry_needing_keys(tx, Some(*version))?;
+            // Its document's time of last change, alike whatever order things came in.
+            refresh(tx, *doc)?;
         }
         OpKind::FieldSet {
             doc,
@@ -188,6 +190,15 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             refresh(tx, *doc)?;
         }
         OpKind::Purged { doc, versions } => purge(tx, *doc, versions)?,
+        OpKind::RecordCarried { doc, history } => {
+            // Only what makes this record's state: nothing about another one, no
+            // history carried within it.
+            for carried in history {
+                if carried.kind.doc() == Some(*doc) && carried.kind.is_record_state() {
+                    project(tx, carried)?;
+                }
+            }
+        }
         OpKind::PackAdded {
             pack,
             size,

@@ -158,6 +158,17 @@ pub struct Hold {
     pub retained_until_ms: Option<i64>,
 }
 
+/// What content under the library's own key counts as, for [`Catalog::missealed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LibraryKeyContent {
+    /// Sealed in "all": every member holds that key and reads every record, or someone
+    /// who left may have kept what it opens (sealing it again would not take it back).
+    InAll,
+    /// Due to be sealed again under "all"'s own keys: someone who may not read every
+    /// record holds the library's key.
+    SealAgain,
+}
+
 impl Catalog {
     /// Documents in creation order.
     /// The newest `limit` active documents with a type, and their type.
@@ -524,19 +535,22 @@ impl Catalog {
     /// Documents with a version whose content is not under the keys of the collection
     /// that seals the one the document is in (`None`: "all"), given the collections with
     /// keys (`keyed`; `members::sealing_collection`): what re-sealing would change.
-    /// Content under the library's key counts as sealed in "all".
+    /// Content under the library's key counts as sealed in "all" as `library_key` says.
     pub fn missealed(
         &self,
         keyed: &std::collections::BTreeSet<String>,
+        library_key: LibraryKeyContent,
     ) -> Result<Vec<(DocId, Option<String>)>> {
         let mut stmt = self.conn.prepare(
             "SELECT DISTINCT v.doc, d.collection, json_extract(v.content_key, '$.collection')
              FROM versions v JOIN documents d ON d.id = v.doc
              WHERE coalesce(json_extract(v.content_key, '$.collection'), 'all')
                  != coalesce(d.collection, 'all')
+                 OR (?1 AND v.content_key IS NULL)
              ORDER BY v.doc",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let again = library_key == LibraryKeyContent::SealAgain;
+        let rows = stmt.query_map([again], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, Option<String>>(1)?,
@@ -547,7 +561,10 @@ impl Catalog {
         for row in rows {
             let (doc, collection, sealed) = row?;
             let target = crate::members::sealing_collection(keyed, collection.as_deref());
-            let due = sealed.as_deref().unwrap_or(ALL_COLLECTION) != target;
+            let due = match (sealed.as_deref(), library_key) {
+                (None, LibraryKeyContent::SealAgain) => keyed.contains(target),
+                (sealed, _) => sealed.unwrap_or(ALL_COLLECTION) != target,
+            };
             let doc: DocId = doc.parse()?;
             if due && out.last().is_none_or(|(d, _)| *d != doc) {
                 out.push((doc, collection));

@@ -11,16 +11,16 @@
 //! **Invariant:** another device's segment is applied only when its link's `prev` is the
 //! digest of the segment of that device held here (or it has none to check).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{OptionalExtension, params};
 
 use super::Catalog;
 use crate::error::{Error, Result};
 use crate::format::journal::{Link, Segment, SegmentDigest, object_name};
-use crate::format::op::Op;
+use crate::format::op::{Op, OpKind, RECORD_STATE_KINDS};
 use crate::format::sections::Withheld;
-use crate::ids::{DeviceId, PackId};
+use crate::ids::{DeviceId, DocId, PackId};
 
 impl Catalog {
     /// This device's operations that no segment holds yet, oldest first, at most `max`.
@@ -289,6 +289,37 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// The accepted operations that made `doc`'s state ([`OpKind::is_record_state`]),
+    /// those a move carried here included, in stamp order: what moving it carries
+    /// ([`OpKind::RecordCarried`]).
+    pub fn record_history(&self, doc: DocId) -> Result<Vec<Op>> {
+        let kinds = RECORD_STATE_KINDS
+            .iter()
+            .chain(["record_carried"].iter())
+            .map(|k| format!("'{k}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT body FROM ops WHERE verdict IS NULL AND kind IN ({kinds})
+                 AND json_extract(body, '$.doc') = ?1"
+        ))?;
+        let mut history: BTreeMap<String, Op> = BTreeMap::new();
+        let mut rows = stmt.query([doc.to_string()])?;
+        while let Some(row) = rows.next()? {
+            let op: Op = serde_json::from_str(&row.get::<_, String>(0)?)?;
+            let ops = match op.kind {
+                OpKind::RecordCarried { history, .. } => history,
+                _ => vec![op],
+            };
+            for op in ops {
+                if op.kind.doc() == Some(doc) && op.kind.is_record_state() {
+                    history.insert(op.stamp.key(), op);
+                }
+            }
+        }
+        Ok(history.into_values().collect())
+    }
+
     /// `device`'s segment `seq` as this catalog holds it: its operations in stamp order
     /// and its link (`None` when it does not hold that segment). Enough to write the
     /// segment again, the same, if the remote's copy is lost or damaged.

@@ -493,9 +493,39 @@ pub enum OpKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         key: Option<ContentKey>,
     },
+    /// The record's history as the desktop that moved it to another collection held it:
+    /// the operations that made its state ([`OpKind::is_record_state`]; not its audit
+    /// events), each with its own stamp, so that readers of the collection it is moved
+    /// to, who may hold none of them, hold the record. Each is projected as it would be
+    /// on its own (where it is held already, that changes nothing). They are vouched
+    /// for by the signer of the batch that carries them, who may change the record.
+    RecordCarried {
+        doc: DocId,
+        history: Vec<Op>,
+    },
 }
 
+/// The kinds of operation that make a record's state ([`OpKind::is_record_state`]), by
+/// name.
+pub const RECORD_STATE_KINDS: [&str; 9] = [
+    "document_created",
+    "version_added",
+    "field_set",
+    "tag_added",
+    "tag_removed",
+    "trashed",
+    "untrashed",
+    "document_subject_set",
+    "version_resealed",
+];
+
 impl OpKind {
+    /// Whether this operation makes part of its record's state: what a move carries
+    /// ([`OpKind::RecordCarried`]).
+    pub fn is_record_state(&self) -> bool {
+        RECORD_STATE_KINDS.contains(&self.name())
+    }
+
     /// The document this operation changes, if any (audit events change none).
     pub fn doc(&self) -> Option<DocId> {
         match self {
@@ -508,7 +538,8 @@ impl OpKind {
             | Self::Untrashed { doc, .. }
             | Self::Purged { doc, .. }
             | Self::DocumentSubjectSet { doc, .. }
-            | Self::VersionResealed { doc, .. } => Some(*doc),
+            | Self::VersionResealed { doc, .. }
+            | Self::RecordCarried { doc, .. } => Some(*doc),
             Self::PackAdded { .. }
             | Self::PackDropped { .. }
             | Self::Audit { .. }
@@ -556,6 +587,7 @@ impl OpKind {
             Self::InvitationWithdrawn { .. } => "invitation_withdrawn",
             Self::CollectionKeys { .. } => "collection_keys",
             Self::VersionResealed { .. } => "version_resealed",
+            Self::RecordCarried { .. } => "record_carried",
         }
     }
 }

@@ -261,15 +261,15 @@ impl Library {
 
 /// The collections to keep keys for: those a department member's grant names, those
 /// keyed before (a collection whose last member left keeps being keyed: its records stay),
-/// and "all" once someone given the library's own key left
-/// ([`Registry::outlived_library_key`]).
+/// and "all" once a member may not read every record or someone given the library's own
+/// key left ([`Registry::all_needs_keys`]).
 pub(super) fn keyed(registry: &Registry, objects: &[SignedEpochKeys]) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = registry
         .members()
         .filter(|g| g.role == Role::DepartmentStaff)
         .flat_map(|g| g.collections.iter().cloned())
         .collect();
-    if registry.outlived_library_key() {
+    if registry.all_needs_keys() {
         names.insert(ALL_COLLECTION.to_owned());
     } else {
         names.remove(ALL_COLLECTION);

@@ -186,16 +186,28 @@ impl Library {
             (FieldKey::Custom(_), v) => v,
             (_, v) => v.map(|v| FieldValue::Text(v.display())),
         };
+        let set = OpKind::FieldSet {
+            doc,
+            key: key.clone(),
+            value: value.clone(),
+        };
         // Moving a record to another collection re-seals its content under that
-        // collection's key, in the same commit.
+        // collection's key, in the same commit; whether this person may move it is
+        // judged first (a key they lack is not the reason they are given).
+        // The move carries the record's history, so readers of the collection it goes to
+        // hold it, before the re-sealing that names its versions.
         let mut ops = match (&key, &value) {
             (FieldKey::Collection, v) => {
+                self.check_may(std::slice::from_ref(&set))?;
                 let to = v.as_ref().map(FieldValue::display);
-                self.reseal_ops(doc, to.as_deref())?
+                let history = self.catalog().record_history(doc)?;
+                let mut ops = vec![OpKind::RecordCarried { doc, history }];
+                ops.extend(self.reseal_ops(doc, to.as_deref())?);
+                ops
             }
             _ => Vec::new(),
         };
-        ops.push(OpKind::FieldSet { doc, key, value });
+        ops.push(set);
         ops.push(self.audit_op(AuditAction::Edited, Some(doc), None, Some(detail))?);
         self.commit(ops)
     }

@@ -9,6 +9,7 @@
 //! before the operations naming them, and a move made here commits its re-sealing with it.
 
 use super::Library;
+use crate::catalog::LibraryKeyContent;
 use crate::error::{Error, Result};
 use crate::format::collection_keys::ContentKey;
 use crate::format::manifest::Manifest;
@@ -24,6 +25,7 @@ impl Library {
     /// `VersionResealed` per version. The packs are written and durable on return.
     pub(super) fn reseal_ops(&self, doc: DocId, collection: Option<&str>) -> Result<Vec<OpKind>> {
         let (key, crypto) = self.sealing_for(collection)?;
+        // Content under the library's own key is not under "all"'s keys.
         let target = sealed_in(key.as_ref());
         let mut packs = Vec::new();
         let mut resealed = Vec::new();
@@ -91,9 +93,17 @@ impl Library {
             return Ok(0);
         };
         let keyed = super::collection_keys::keyed(&registry, &self.catalog().collection_keys()?);
+        // A department member holds the library's key (through their key slot): records
+        // of "all" still under it are sealed again under "all"'s own keys. Once only
+        // someone who left held it, they are not (they may have kept what it opens).
+        let library_key = if registry.has_department_staff() {
+            LibraryKeyContent::SealAgain
+        } else {
+            LibraryKeyContent::InAll
+        };
         let mut ops = Vec::new();
         let mut count = 0;
-        for (doc, collection) in self.catalog().missealed(&keyed)? {
+        for (doc, collection) in self.catalog().missealed(&keyed, library_key)? {
             let made = match self.reseal_ops(doc, collection.as_deref()) {
                 Ok(made) => made,
                 Err(
@@ -128,6 +138,7 @@ impl Library {
 
 /// The collection content under `key` is sealed in. Content under the library's key counts
 /// as sealed in "all": records filed before "all" had keys of its own stay as they are.
-fn sealed_in(key: Option<&ContentKey>) -> &str {
-    key.map_or(ALL_COLLECTION, |k| k.collection.as_str())
+/// The collection whose keys seal content under `key` (`None`: the library's own key).
+fn sealed_in(key: Option<&ContentKey>) -> Option<&str> {
+    key.map(|k| k.collection.as_str())
 }

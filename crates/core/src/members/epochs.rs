@@ -91,6 +91,20 @@ impl Registry {
         })
     }
 
+    /// Whether records filed in "all" need keys of their own: once the library's key
+    /// reached someone who may not read every record (a member of department staff holds
+    /// it through the key slot their desktop joins with), or someone given it left
+    /// ([`Registry::outlived_library_key`]).
+    pub fn all_needs_keys(&self) -> bool {
+        self.has_department_staff() || self.outlived_library_key()
+    }
+
+    /// Whether a member is department staff now: someone who holds the library's own key
+    /// (through their key slot) and may not read every record.
+    pub fn has_department_staff(&self) -> bool {
+        self.members().any(|g| g.role == Role::DepartmentStaff)
+    }
+
     /// Epoch `epoch` of `collection`'s key: `key` sealed to each of its
     /// [`Registry::readers`], and `previous` (epoch `epoch - 1`'s key) sealed under it,
     /// made and signed by `by`, an owner now.

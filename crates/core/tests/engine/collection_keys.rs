@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use dossier_core::{
-    DeviceId, DocId, FieldKey, FieldValue, JobFilter, JobKind, JobState, MasterKey, Op, OpKind,
-    Role, Segment, open_epochs, sign_batch,
+    DeviceId, DocId, FieldKey, FieldValue, JobFilter, JobKind, JobState, Listing, MasterKey, Op,
+    OpKind, Role, Segment, open_epochs, sign_batch,
 };
 
 use super::signed::{identity, person, relay, stamp};
@@ -68,19 +68,29 @@ pub(super) fn school(dir: &Path) -> (Library, Library, Library) {
 fn each_collection_is_sealed_to_its_readers_and_sealed_anew_when_they_change() {
     let t = tempfile::tempdir().unwrap();
     let (mut ann, bo, mut cy) = school(t.path());
-    let both = |s: Vec<u64>, a: Vec<u64>| {
-        BTreeMap::from([("Admissions".to_string(), a), ("Science".to_string(), s)])
+    // "all" has keys of its own from the first department member on: they hold the
+    // library's key (through their key slot) and may not read every record.
+    let both = |s: Vec<u64>, a: Vec<u64>, all: Vec<u64>| {
+        BTreeMap::from([
+            ("Admissions".to_string(), a),
+            ("Science".to_string(), s),
+            ("all".to_string(), all),
+        ])
     };
     // Each person given a collection (Dan too, who reads every one) made a new epoch.
-    let (s, a) = (
+    let (s, a, al) = (
         newest(&ann, "Science").epoch,
         newest(&ann, "Admissions").epoch,
+        newest(&ann, "all").epoch,
     );
-    assert!(s >= 1 && a >= 1);
+    assert!(s >= 1 && a >= 1 && al >= 1);
     let upto = |n: u64| (0..=n).collect::<Vec<u64>>();
-    assert_eq!(readable(&ann), both(upto(s), upto(a)));
-    assert_eq!(readable(&bo), both(upto(s), vec![]));
-    assert_eq!(readable(&cy), both(vec![], upto(a)));
+    assert_eq!(readable(&ann), both(upto(s), upto(a), upto(al)));
+    assert_eq!(readable(&bo), both(upto(s), vec![], vec![]));
+    assert_eq!(readable(&cy), both(vec![], upto(a), vec![]));
+    let all_readers = newest(&ann, "all").readers;
+    assert!(!all_readers.contains(&bo.person().unwrap().member));
+    assert!(!all_readers.contains(&cy.person().unwrap().member));
     let registry = ann.registry().unwrap().unwrap();
     let dan = registry
         .members()
@@ -104,21 +114,12 @@ fn each_collection_is_sealed_to_its_readers_and_sealed_anew_when_they_change() {
 
     // Dan's role changes without changing who reads what: no new key.
     ann.set_role(dan, Role::Auditor, &[]).unwrap();
-    assert_eq!(readable(&ann), both(upto(s), upto(a)));
+    assert_eq!(readable(&ann), both(upto(s), upto(a), upto(al)));
 
-    // Bo leaves: Science is sealed anew without him; Admissions, which he never read,
-    // is not. His keys open the epoch he had, and nothing after.
-    // Bo held the library's own key, so "all" gets keys of its own too (see
-    // `once_someone_leaves_...`).
+    // Bo leaves: Science is sealed anew without him; Admissions and "all", which he
+    // never read, are not. His keys open the epoch he had, and nothing after.
     ann.remove_person(bo_id).unwrap();
-    let with_all = |mut m: BTreeMap<String, Vec<u64>>, all: Vec<u64>| {
-        m.insert("all".into(), all);
-        m
-    };
-    assert_eq!(
-        readable(&ann),
-        with_all(both(upto(s + 1), upto(a)), vec![0])
-    );
+    assert_eq!(readable(&ann), both(upto(s + 1), upto(a), upto(al)));
     assert!(!newest(&ann, "Science").readers.contains(&bo_id));
     let registry = ann.registry().unwrap().unwrap();
     let objects = ann.catalog().collection_keys().unwrap();
@@ -133,11 +134,8 @@ fn each_collection_is_sealed_to_its_readers_and_sealed_anew_when_they_change() {
     ann.set_role(cy_id, Role::DepartmentStaff, &science())
         .unwrap();
     relay(&mut ann, &mut [&mut cy]);
-    assert_eq!(readable(&cy), with_all(both(upto(s + 2), upto(a)), vec![]));
-    assert_eq!(
-        readable(&ann),
-        with_all(both(upto(s + 2), upto(a + 1)), vec![0])
-    );
+    assert_eq!(readable(&cy), both(upto(s + 2), upto(a), vec![]));
+    assert_eq!(readable(&ann), both(upto(s + 2), upto(a + 1), upto(al)));
     assert!(cy.held_batches().unwrap().is_empty());
 }
 
@@ -363,8 +361,9 @@ fn a_collections_content_is_sealed_under_its_key_and_opens_only_for_its_readers(
     let owners = ann.verify(&mut |_| {}).unwrap();
     assert!(owners.is_clean(), "{owners:?}");
     assert_eq!(owners.sealed_elsewhere_packs, 0);
-    // The same file filed in "all" by the owner is sealed under the library's key: the
-    // content is not shared across the collection's edge.
+    // The same file filed in "all" by the owner is sealed under "all"'s key: the
+    // content is not shared across the collection's edge, and department staff, who
+    // hold the library's own key, open nothing of it either.
     let report = import(
         &mut ann,
         &[write(t.path(), "copy.txt", text)],
@@ -375,10 +374,24 @@ fn a_collections_content_is_sealed_under_its_key_and_opens_only_for_its_readers(
         copy, doc,
         "not taken for a duplicate of a record in another collection"
     );
-    assert_eq!(ann.version(copy, None).unwrap().content_key, None);
-    relay(&mut ann, &mut [&mut cy]);
+    let key = ann.version(copy, None).unwrap().content_key.unwrap();
+    assert_eq!(key.collection, "all");
+    assert_eq!(content(&ann, copy, None), text);
+    let sent = super::journal_keys::sealed(&mut ann);
+    super::journal_keys::deliver(&ann, &sent, &mut cy).unwrap();
     share_packs(&ann, &cy);
-    assert_eq!(content(&cy, copy, None), text);
+    assert!(
+        !cy.catalog()
+            .list(Listing::All)
+            .unwrap()
+            .iter()
+            .any(|d| d.id == copy)
+    );
+    let refused = cy.write_version(&ann.version(copy, None).unwrap(), &mut Vec::new());
+    assert!(
+        matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
+        "{refused:?}"
+    );
 
     // A new version of Bo's record stays under Science's key, also when Ann adds it.
     let v2 = write(t.path(), "lab-v2.txt", b"titration results, corrected");
@@ -447,10 +460,21 @@ fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
         &[write(t.path(), "minutes.txt", text)],
         &ImportOptions::default(),
     ))[0];
-    assert_eq!(ann.version(doc, None).unwrap().content_key, None);
+    let in_all = |lib: &Library, doc| lib.version(doc, None).unwrap().content_key.unwrap();
+    assert_eq!(in_all(&ann, doc).collection, "all");
+    // Two versions, a tag and a field, before the move, all in "all"'s part.
+    let v2 = write(t.path(), "minutes-v2.txt", b"minutes, approved");
+    ann.add_version(doc, &v2, None, &mut |_| {}).unwrap();
+    ann.tag(doc, &["minutes".into()], &[]).unwrap();
+    ann.set_field(
+        doc,
+        FieldKey::Type,
+        Some(FieldValue::Text("Minutes".into())),
+    )
+    .unwrap();
 
     // Ann moves it to Science: in the same commit, its content is copied under Science's
-    // key; Cy, who could read it in "all", opens nothing of it now; Bo does.
+    // key; Cy opens nothing of it; Bo does.
     ann.set_field(
         doc,
         FieldKey::Collection,
@@ -459,12 +483,38 @@ fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
     .unwrap();
     let key = ann.version(doc, None).unwrap().content_key.unwrap();
     assert_eq!(key.collection, "Science");
-    relay(&mut ann, &mut [&mut bo, &mut cy]);
+    let sent = super::journal_keys::sealed(&mut ann);
+    for lib in [&mut bo, &mut cy] {
+        super::journal_keys::deliver(&ann, &sent, lib).unwrap();
+    }
     share_packs(&ann, &bo);
     share_packs(&ann, &cy);
-    assert_eq!(content(&bo, doc, None), text);
-    assert_eq!(content(&ann, doc, None), text);
-    let theirs = cy.version(doc, None).unwrap();
+    assert_eq!(content(&bo, doc, None), b"minutes, approved");
+    assert_eq!(content(&ann, doc, Some(1)), text);
+    // Cy's desktop never learnt of it: the move is in the parts of "all" and Science.
+    let listed = |lib: &Library, doc| {
+        lib.catalog()
+            .list(Listing::All)
+            .unwrap()
+            .iter()
+            .any(|d| d.id == doc)
+    };
+    assert!(listed(&bo, doc) && !listed(&cy, doc));
+    // The move carried the record's history: Bo holds it as Ann does, every version.
+    let detail = |lib: &Library| {
+        let d = lib.catalog().document(doc).unwrap();
+        (
+            d.summary.title,
+            d.summary.tags,
+            d.summary.doc_type,
+            d.collection,
+            d.summary.versions,
+        )
+    };
+    assert_eq!(detail(&bo), detail(&ann));
+    assert_eq!(detail(&bo).4, 2);
+    assert_eq!(content(&bo, doc, Some(1)), text);
+    let theirs = ann.version(doc, None).unwrap();
     assert_eq!(theirs.content_key, Some(key));
     assert!(matches!(
         cy.write_version(&theirs, &mut Vec::new()),
@@ -487,7 +537,7 @@ fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
         Some(FieldValue::Text("Music".into())),
     )
     .unwrap();
-    assert_eq!(ann.version(recital, None).unwrap().content_key, None);
+    assert_eq!(in_all(&ann, recital).collection, "all");
     ann.add_person(
         "Di",
         "di's own passphrase",
@@ -499,24 +549,95 @@ fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
     let key = ann.version(recital, None).unwrap().content_key.unwrap();
     assert_eq!((key.collection.as_str(), key.epoch), ("Music", 0));
     assert_eq!(content(&ann, recital, None), b"spring recital programme");
-    relay(&mut ann, &mut [&mut cy]);
+    let sent = super::journal_keys::sealed(&mut ann);
+    super::journal_keys::deliver(&ann, &sent, &mut cy).unwrap();
     share_packs(&ann, &cy);
+    assert!(!listed(&cy, recital));
     assert!(matches!(
-        cy.write_version(&cy.version(recital, None).unwrap(), &mut Vec::new()),
+        cy.write_version(&ann.version(recital, None).unwrap(), &mut Vec::new()),
         Err(Error::CollectionKeyUnavailable { .. })
     ));
 }
 
-/// Everyone who joins is given the library's own key, under which "all" was sealed. Once
-/// one of them leaves, "all" gets keys of its own, sealed to the people who read every
-/// record now: what is filed after is unreadable to the person who left (their copy of
-/// the library's key opens only what came before), and to department staff.
+/// A department member holds the library's own key (through the key slot their desktop
+/// joins with): from the first one on, "all" has keys of its own, not sealed to them, and
+/// records filed in it before are sealed again under those keys, so a department
+/// member's desktop that joins from a checkpoint learns nothing of them, title or content.
+#[test]
+fn from_the_first_department_member_on_records_filed_in_all_are_sealed_under_its_own_keys() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    let text = b"year 11 exam results, every subject";
+    let doc = imported(&import(
+        &mut ann,
+        &[write(t.path(), "quimby-results.txt", text)],
+        &ImportOptions::default(),
+    ))[0];
+    assert_eq!(ann.version(doc, None).unwrap().content_key, None);
+    assert!(!readable(&ann).contains_key("all"));
+
+    ann.add_person("Bo", BO, FAST, Role::DepartmentStaff, &science())
+        .unwrap();
+    let key = ann.version(doc, None).unwrap().content_key.unwrap();
+    assert_eq!((key.collection.as_str(), key.epoch), ("all", 0));
+    assert_eq!(content(&ann, doc, None), text);
+    let registry = ann.registry().unwrap().unwrap();
+    let bo_id = registry
+        .members()
+        .find(|g| g.identity.name == "Bo")
+        .unwrap()
+        .identity
+        .member;
+    assert!(!newest(&ann, "all").readers.contains(&bo_id));
+
+    // Bo's desktop joins from a checkpoint written once Ann's desktop sent everything,
+    // with every epoch object.
+    super::journal_keys::sealed(&mut ann);
+    let (name, body) = ann.seal_checkpoint().unwrap().unwrap();
+    let (covered, device) = dossier_core::parse_checkpoint_name(&name).unwrap();
+    let mut bo = Library::join(
+        &t.path().join("bo"),
+        &[(0, ann.key_object(0).unwrap())],
+        &person("Bo", BO),
+    )
+    .unwrap();
+    super::journal_keys::epoch_objects(&ann, &bo);
+    for s in bo.open_checkpoint(covered, device, &body).unwrap() {
+        bo.apply_segment(&s).unwrap();
+    }
+    assert!(bo.registry().unwrap().unwrap().current(bo_id).is_some());
+    assert!(super::journal_keys::titles(&bo).is_empty());
+    share_packs(&ann, &bo);
+    let refused = bo.write_version(&ann.version(doc, None).unwrap(), &mut Vec::new());
+    assert!(
+        matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
+        "{refused:?}"
+    );
+    // On the bytes: his own keys open no key of "all".
+    let objects = ann.catalog().collection_keys().unwrap();
+    assert!(matches!(
+        open_epochs(&registry, &identity(&ann, "Bo", BO), "all", &objects),
+        Err(Error::NotPermitted { .. })
+    ));
+}
+
+/// Everyone who joins is given the library's own key, under which "all" is sealed while
+/// every member reads every record. Once one of them leaves, "all" gets keys of its own,
+/// sealed to the people who read every record now: what is filed after is unreadable to
+/// the person who left (their copy of the library's key opens only what came before).
 #[test]
 fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not_given() {
     let t = tempfile::tempdir().unwrap();
-    let (mut ann, mut bo, _) = school(t.path());
+    let (mut ann, _) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    for (name, passphrase) in [("Dan", DAN), ("Eve", EVE)] {
+        ann.add_person(name, passphrase, FAST, Role::RegistrarStaff, &[])
+            .unwrap();
+    }
     let mut dan = joined(&mut ann, &t.path().join("dan"), "Dan", DAN);
-    relay(&mut ann, &mut [&mut dan, &mut bo]);
+    let mut eve = joined(&mut ann, &t.path().join("eve"), "Eve", EVE);
+    relay(&mut ann, &mut [&mut dan, &mut eve]);
     let before = b"class list of year 9, autumn term";
     let old = imported(&import(
         &mut ann,
@@ -544,7 +665,7 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
     let all = newest(&ann, "all");
     assert_eq!(all.epoch, 0);
     assert!(!all.readers.contains(&dan_id));
-    assert!(!all.readers.contains(&bo.person().unwrap().member));
+    assert!(all.readers.contains(&eve.person().unwrap().member));
     assert_eq!(all.readable, [0]);
 
     let after = b"disciplinary note filed after Dan left";
@@ -579,20 +700,22 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
     // Dan's desktop receives everything (as from a bucket he still has credentials for):
     // what was filed before still opens with his copy of the library's key; nothing
     // after does, and on the bytes his own keys open no key of "all".
-    relay(&mut ann, &mut [&mut dan, &mut bo]);
+    // Eve, who stays, reads all of it.
+    relay(&mut ann, &mut [&mut dan, &mut eve]);
     share_packs(&ann, &dan);
-    share_packs(&ann, &bo);
+    share_packs(&ann, &eve);
     assert_eq!(content(&dan, old, Some(1)), before);
-    for (lib, who) in [(&dan, "Dan"), (&bo, "Bo")] {
-        assert_eq!(content(lib, budget, Some(1)), b"budget 2026, first draft");
-        for doc in [new, old, budget] {
-            let refused = lib.write_version(&lib.version(doc, None).unwrap(), &mut Vec::new());
-            assert!(
-                matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
-                "{who}: {refused:?}"
-            );
-        }
+    assert_eq!(content(&dan, budget, Some(1)), b"budget 2026, first draft");
+    for doc in [new, old, budget] {
+        let version = ann.version(doc, None).unwrap();
+        let refused = dan.write_version(&version, &mut Vec::new());
+        assert!(
+            matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
+            "{refused:?}"
+        );
+        assert_eq!(content(&eve, doc, None), content(&ann, doc, None));
     }
+    assert_eq!(content(&eve, new, None), after);
     let registry = ann.registry().unwrap().unwrap();
     let sealed = ann.catalog().collection_keys().unwrap();
     assert!(matches!(
