@@ -2,16 +2,17 @@
 // the app and the invitee is another desktop (the `dossier` CLI, $DOSSIER_CLI): the code
 // shown in the app is answered there, the answer's fingerprint appears in the app, a
 // wrong one lets no one in, the right one does, and the CLI joins as that person. Then the
-// owner is the CLI and the invitee the app's first run: "Join with an invitation code",
-// a passphrase of their own, the fingerprint shown, and the library opens by itself once
-// the owner confirmed. Every screen shot is also checked by axe-core. Run by
+// owner is the CLI and the invitee the app's first run, department staff of science: "Join
+// with an invitation code", a passphrase of their own, the fingerprint shown, and the
+// library opens by itself once the owner confirmed, with science's record only (the
+// letter, filed in "all", is sealed under a key that was not given to them). Every screen shot is also checked by axe-core. Run by
 // scripts/test-app.sh; screenshots under target/e2e-screens/invite-*.png.
 //
 //   node tests/app/invite.mjs <app binary> <scratch dir> <corpus dir>
 
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { By } from "selenium-webdriver";
@@ -128,10 +129,23 @@ const me = JSON.parse(deePeople.stdout).find((p) => p.signed_in);
 assert.equal(me?.name, "Dee Park");
 assert.equal(me?.role, "department_staff");
 
-// Part 2: the owner is the CLI; the invitee is the app's first run.
-const made = dossier(["--library", library, "--as", "Ann Lee", "people", "invite", "Eve Ross", "--role", "auditor", "--json"], {
-  DOSSIER_PASSPHRASE: ANN,
-});
+// Part 2: the owner is the CLI; the invitee is the app's first run. Ann files a lab report
+// in science first, and shares it.
+const asAnn = (args) => dossier(["--library", library, "--as", "Ann Lee", ...args], { DOSSIER_PASSPHRASE: ANN });
+const lab = join(scratch, "lab");
+mkdirSync(lab, { recursive: true });
+writeFileSync(join(lab, "titration lab report.txt"), "titration of acetic acid, year 10 chemistry, term 2\n");
+const imported = asAnn(["import", lab, "--no-process"]);
+assert.equal(imported.status, 0, imported.stderr);
+const listedDocs = asAnn(["ls", "--json"]);
+assert.equal(listedDocs.status, 0, listedDocs.stderr);
+const labDoc = JSON.parse(listedDocs.stdout).find((doc) => doc.title === "titration lab report");
+assert.ok(labDoc, `the lab report is listed: ${listedDocs.stdout}`);
+const filed = asAnn(["set", labDoc.id, "collection=science"]);
+assert.equal(filed.status, 0, filed.stderr);
+const synced = asAnn(["sync"]);
+assert.equal(synced.status, 0, `${synced.stdout}${synced.stderr}`);
+const made = asAnn(["people", "invite", "Eve Ross", "--role", "department_staff", "--collection", "science", "--json"]);
 assert.equal(made.status, 0, made.stderr);
 const eveCode = JSON.parse(made.stdout).code;
 d = await start(app, ["--library", join(scratch, "eve"), "--settings", join(scratch, "eve-settings.json")]);
@@ -141,7 +155,12 @@ try {
   await typeInto(await find(d, "invite-code-typed"), eveCode.toLowerCase());
   await shot(d, "join-with-code");
   await (await find(d, "invite-open")).click();
-  await waitForText(d, "invitation-offer", (t) => t.includes("Ann Lee invites you, Eve Ross, as auditor"), "the offer is shown");
+  await waitForText(
+    d,
+    "invitation-offer",
+    (t) => t.includes("Ann Lee invites you, Eve Ross, as department staff (science)"),
+    "the offer is shown",
+  );
   await typeInto(await find(d, "invite-passphrase"), EVE);
   await typeInto(await find(d, "invite-passphrase-again"), EVE);
   await (await find(d, "invite-answer")).click();
@@ -158,8 +177,26 @@ try {
   });
   assert.equal(confirmed.status, 0, confirmed.stderr);
   await find(d, "search");
-  await waitForText(d, "signed-in", (t) => t.includes("Eve Ross") && t.includes("auditor"), "Eve is signed in");
-  await waitForText(d, "count", (t) => t === "1 document", "the library's document arrived");
+  await waitForText(d, "signed-in", (t) => t.includes("Eve Ross") && t.includes("department staff"), "Eve is signed in");
+  // Science's record arrived, and only it: the letter home, filed in "all", is not listed,
+  // not even its title, and a search for it finds nothing.
+  await waitForText(d, "count", (t) => t === "1 document", "science's record arrived");
+  const rows = await d.wait(async () => {
+    const found = await d.findElements(By.css('[data-testid="row"]'));
+    return found.length > 0 ? found : null;
+  }, 60_000);
+  const shownRows = await Promise.all(rows.map((r) => r.getAttribute("textContent")));
+  assert.equal(shownRows.length, 1, `one row: ${shownRows}`);
+  assert.ok(shownRows[0].includes("titration lab report"), `the lab report is listed: ${shownRows}`);
+  const page = await d.findElement(By.css("body")).getAttribute("textContent");
+  assert.ok(!page.includes("letter home"), "the letter's title is not shown");
+  const query = { text: "letter", offset: 0, limit: 100, sort: "date", reverse: false, doc_type: null, tags: [],
+                  year: null, from: null, until: null, status: null, trashed: false, snippets: false };
+  const found = await invoke(d, "search", { query });
+  assert.ok(found.ok, JSON.stringify(found.err));
+  assert.equal(found.ok.hits.length, 0, `a search finds nothing of the letter: ${JSON.stringify(found.ok)}`);
+  const all = await invoke(d, "search", { query: { ...query, text: "" } });
+  assert.deepEqual(all.ok.hits.map((h) => h.title), ["titration lab report"]);
   await shot(d, "joined");
   console.log("invite: ok");
 } finally {

@@ -361,7 +361,15 @@ impl<L: Replica> Engine<L> {
         keys::fetch_journal_keys(self, &mut report).await?;
         // Before sending: a desktop whose own segments were compacted away (its catalog
         // rebuilt) takes them from the checkpoint rather than numbering them again.
-        let newest = checkpoint::survey(self, &mut report).await?;
+        let newest = match checkpoint::survey(self, &mut report).await {
+            Err(e @ Error::Library(dossier_core::Error::JournalKeyUnavailable { .. })) => {
+                // Checkpoints under keys this desktop is not given, the segments they
+                // stand for compacted: cut off (removed), as below.
+                push::push(self, &mut report).await?;
+                return Err(e);
+            }
+            newest => newest?,
+        };
         checkpoint::bootstrap(self, newest.as_ref(), &mut report).await?;
         // Receiving before sending: a desktop learns of a removal (and the journal's new
         // keys) before it seals what it wrote meanwhile, so nothing it sends after is

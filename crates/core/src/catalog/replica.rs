@@ -17,8 +17,9 @@ use rusqlite::{OptionalExtension, params};
 
 use super::Catalog;
 use crate::error::{Error, Result};
+use crate::format::checkpoint::Heads;
 use crate::format::journal::{Link, Segment, SegmentDigest, object_name};
-use crate::format::op::{Op, OpKind, RECORD_STATE_KINDS};
+use crate::format::op::{Op, OpKind, RECORD_STATE_KINDS, Stamp};
 use crate::format::sections::Withheld;
 use crate::ids::{DeviceId, DocId, PackId};
 
@@ -289,6 +290,28 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Whether an accepted `CollectionKeys` operation is in no segment `heads` covers
+    /// (`None`: no checkpoint), or in none yet ([`crate::Library::keys_changed_since`]).
+    pub fn keys_changed_since(&self, heads: Option<&Heads>) -> Result<bool> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT stamp, segment FROM ops WHERE kind = 'collection_keys' AND verdict IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let stamp = Stamp::parse(&row.get::<_, String>(0)?)?;
+            let covered = match (row.get::<_, Option<i64>>(1)?, heads) {
+                (Some(seq), Some(heads)) => heads
+                    .get(&stamp.device)
+                    .is_some_and(|h| u64::try_from(seq).is_ok_and(|s| s <= h.seq)),
+                _ => false,
+            };
+            if !covered {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The accepted operations that made `doc`'s state ([`OpKind::is_record_state`]),
     /// those a move carried here included, in stamp order: what moving it carries
     /// ([`OpKind::RecordCarried`]).

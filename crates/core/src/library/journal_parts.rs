@@ -19,9 +19,10 @@ use crate::format::journal::{self, Segment};
 use crate::format::op::{Op, OpKind};
 use crate::format::sealed::Sealer;
 use crate::format::sections::{self, JOURNAL_MAGIC_3, Plan, Withheld};
-use crate::ids::DeviceId;
+use crate::format::subject::ALL_COLLECTION;
+use crate::ids::{DeviceId, DocId};
 use crate::keys::Crypto;
-use crate::members::open_sealed_to;
+use crate::members::{doc_of, open_sealed_to};
 
 /// A segment's operations by who reads them: the library's own, then per collection key.
 type Split = (Vec<Op>, Vec<(ContentKey, Arc<Crypto>, Vec<Op>)>);
@@ -242,10 +243,10 @@ impl Library {
         self.lock_unavailable().clear();
     }
 
-    /// `segment`'s operations by who reads them: each signed batch whose scope names
-    /// collections goes to the part of each one's newest key; a batch of a collection
-    /// sealed under the library's own key (no keys of its own, nor "all"), and every
-    /// operation outside a signed batch, to the library's own.
+    /// `segment`'s operations by who reads them ([`units`]): each unit about records goes
+    /// to the part of the newest key of each collection it is about; one about a
+    /// collection sealed under the library's own key (no keys of its own, nor "all"), or
+    /// about no record, to the library's own.
     fn split(&self, segment: &Segment) -> Result<Split> {
         let mut library = Vec::new();
         let mut parts: Vec<(ContentKey, Arc<Crypto>, Vec<Op>)> = Vec::new();
@@ -257,19 +258,21 @@ impl Library {
                 .as_ref()
                 .is_some_and(|w| w.parts.iter().any(|p| p.key.collection == collection))
         };
-        let (batches, _) = spans(&segment.ops);
-        let mut next = 0;
-        for span in batches {
-            library.extend_from_slice(&segment.ops[next..span.start]);
-            next = span.end + 1;
-            let batch = &segment.ops[span.start..next];
-            let OpKind::Signed { scope, .. } = &segment.ops[span.end].kind else {
-                library.extend_from_slice(batch);
-                continue;
-            };
+        let docs: Vec<DocId> = segment
+            .ops
+            .iter()
+            .filter_map(|op| doc_of(&op.kind))
+            .collect();
+        let now: HashMap<DocId, String> = self
+            .catalog()
+            .collections_of(&docs)?
+            .into_iter()
+            .map(|(doc, c)| (doc, c.unwrap_or_else(|| ALL_COLLECTION.to_owned())))
+            .collect();
+        for (unit, scope) in units(&segment.ops, &now) {
             let mut sealing = Vec::new();
             let mut header = scope.is_empty();
-            for collection in scope {
+            for collection in &scope {
                 if !keys.contains_key(collection) {
                     keys.insert(collection.clone(), self.part_sealing(collection)?);
                 }
@@ -293,17 +296,59 @@ impl Library {
                 }
             }
             if header {
-                library.extend_from_slice(batch);
+                library.extend_from_slice(unit);
                 continue;
             }
             for (key, crypto) in sealing {
                 match parts.iter_mut().find(|(k, _, _)| *k == key) {
-                    Some((_, _, ops)) => ops.extend_from_slice(batch),
-                    None => parts.push((key, crypto, batch.to_vec())),
+                    Some((_, _, ops)) => ops.extend_from_slice(unit),
+                    None => parts.push((key, crypto, unit.to_vec())),
                 }
             }
         }
-        library.extend_from_slice(&segment.ops[next..]);
         Ok((library, parts))
     }
+}
+
+/// `ops` in the units that travel whole, each with the collections it is about (none:
+/// the library's own): a signed batch with the scope it names, or, naming none (made by a
+/// build before batches named it), the collections its records are in now (`now`, by
+/// record; "all" for one not held); each operation outside a signed batch (made before
+/// the library had people) alone, with its record's collection now. So records filed
+/// before "all" or their collection had keys leave the header when a segment is sealed
+/// again (in a checkpoint).
+fn units<'a>(ops: &'a [Op], now: &HashMap<DocId, String>) -> Vec<(&'a [Op], Vec<String>)> {
+    let about = |unit: &[Op]| -> Vec<String> {
+        let mut names: Vec<String> = unit
+            .iter()
+            .filter_map(|op| doc_of(&op.kind))
+            .map(|doc| {
+                now.get(&doc)
+                    .map_or(ALL_COLLECTION, String::as_str)
+                    .to_owned()
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    };
+    let mut out = Vec::new();
+    let mut next = 0;
+    let (batches, _) = spans(ops);
+    for span in batches {
+        out.extend(ops[next..span.start].chunks(1).map(|op| (op, about(op))));
+        next = span.end + 1;
+        let batch = &ops[span.start..next];
+        let scope = match &ops[span.end].kind {
+            OpKind::Signed { scope, .. } if !scope.is_empty() => scope.clone(),
+            OpKind::Signed { .. } => about(batch),
+            _ => {
+                out.extend(batch.chunks(1).map(|op| (op, about(op))));
+                continue;
+            }
+        };
+        out.push((batch, scope));
+    }
+    out.extend(ops[next..].chunks(1).map(|op| (op, about(op))));
+    out
 }

@@ -106,6 +106,16 @@ impl Library {
     pub fn note_checkpoint_seen(&mut self, covered: u64, device: DeviceId) -> Result<()> {
         self.writer()?.note_checkpoint_seen(covered, device)
     }
+
+    /// Whether a collection was given new keys in operations the checkpoint with `heads`
+    /// (`None`: there is none) does not cover. A checkpoint written now seals the
+    /// records of that collection under them, where the older one (and the segments it
+    /// stands for) left them under keys people who may not read them hold, as records
+    /// filed in "all" before the first department member joined: one is due at once,
+    /// whatever the cadence, so a desktop that joins reads no further back than it.
+    pub fn keys_changed_since(&self, heads: Option<&checkpoint::Heads>) -> Result<bool> {
+        self.catalog.keys_changed_since(heads)
+    }
 }
 
 impl Library {
@@ -353,6 +363,18 @@ impl Library {
             .into_iter()
             .filter(|(id, _)| !dropped.contains_key(id) && !self.store.pack_path(id).is_file())
             .collect())
+    }
+
+    /// Whether a version held here uses a chunk of `pack`: a pack no version uses (its
+    /// records purged, its chunks copied elsewhere) may be gone from the remote without
+    /// loss, as when another desktop deleted it after a drop that was later refused.
+    pub fn pack_in_use(&self, pack: &PackId) -> Result<bool> {
+        let used = self.catalog.referenced_chunks()?;
+        Ok(self
+            .catalog
+            .chunks_in_pack(pack)?
+            .iter()
+            .any(|(id, _)| used.contains(id)))
     }
 
     /// Packs this desktop holds that the remote must hold too: announced by a segment on

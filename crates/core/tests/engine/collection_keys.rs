@@ -567,6 +567,17 @@ fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
 fn from_the_first_department_member_on_records_filed_in_all_are_sealed_under_its_own_keys() {
     let t = tempfile::tempdir().unwrap();
     let (mut ann, _) = create(t.path());
+    // One record filed before the library had people (its operations signed by no one),
+    // one after.
+    let early = imported(&import(
+        &mut ann,
+        &[write(
+            t.path(),
+            "quimby-roll.txt",
+            b"roll of year 7, before people",
+        )],
+        &ImportOptions::default(),
+    ))[0];
     ann.become_owner("Ann", ANN, FAST).unwrap();
     let text = b"year 11 exam results, every subject";
     let doc = imported(&import(
@@ -579,8 +590,10 @@ fn from_the_first_department_member_on_records_filed_in_all_are_sealed_under_its
 
     ann.add_person("Bo", BO, FAST, Role::DepartmentStaff, &science())
         .unwrap();
-    let key = ann.version(doc, None).unwrap().content_key.unwrap();
-    assert_eq!((key.collection.as_str(), key.epoch), ("all", 0));
+    for d in [doc, early] {
+        let key = ann.version(d, None).unwrap().content_key.unwrap();
+        assert_eq!((key.collection.as_str(), key.epoch), ("all", 0));
+    }
     assert_eq!(content(&ann, doc, None), text);
     let registry = ann.registry().unwrap().unwrap();
     let bo_id = registry
@@ -609,11 +622,13 @@ fn from_the_first_department_member_on_records_filed_in_all_are_sealed_under_its
     assert!(bo.registry().unwrap().unwrap().current(bo_id).is_some());
     assert!(super::journal_keys::titles(&bo).is_empty());
     share_packs(&ann, &bo);
-    let refused = bo.write_version(&ann.version(doc, None).unwrap(), &mut Vec::new());
-    assert!(
-        matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
-        "{refused:?}"
-    );
+    for d in [doc, early] {
+        let refused = bo.write_version(&ann.version(d, None).unwrap(), &mut Vec::new());
+        assert!(
+            matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
+            "{refused:?}"
+        );
+    }
     // On the bytes: his own keys open no key of "all".
     let objects = ann.catalog().collection_keys().unwrap();
     assert!(matches!(

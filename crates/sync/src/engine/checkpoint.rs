@@ -30,6 +30,8 @@ pub(super) struct Newest {
     pub covered: u64,
     pub device: DeviceId,
     pub heads: Heads,
+    /// A newer one is listed that this desktop cannot open yet.
+    pub superseded: bool,
 }
 
 impl Newest {
@@ -90,17 +92,36 @@ async fn heads<L: Replica>(engine: &Engine<L>, covered: u64, device: DeviceId) -
 }
 
 /// The newest checkpoint listed and what it covers; `None` when there is none. A newest
-/// one that fails its check is [`Error::Library`] `Integrity`.
+/// one that fails its check is [`Error::Library`] `Integrity`. One sealed under keys this
+/// desktop does not count yet (made after a people change it has not applied: the
+/// segments bring it) gives way to the one before it, which compaction keeps
+/// ([`Newest::superseded`]); when that one does not open either, the newest's
+/// `JournalKeyUnavailable`, or none when only one is listed (nothing was compacted yet:
+/// the segments serve).
 pub(super) async fn read_newest<L: Replica>(engine: &Engine<L>) -> Result<Option<Newest>> {
-    let Some(&(covered, device)) = listed(engine).await?.last() else {
-        return Ok(None);
-    };
-    let heads = heads(engine, covered, device).await?;
-    Ok(Some(Newest {
-        covered,
-        device,
-        heads,
-    }))
+    let listed = listed(engine).await?;
+    let mut first_error = None;
+    for (n, &(covered, device)) in listed.iter().rev().take(2).enumerate() {
+        match heads(engine, covered, device).await {
+            Ok(heads) => {
+                return Ok(Some(Newest {
+                    covered,
+                    device,
+                    heads,
+                    superseded: n > 0,
+                }));
+            }
+            Err(e @ Error::Library(dossier_core::Error::JournalKeyUnavailable { .. })) => {
+                first_error.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match first_error {
+        Some(_) if listed.len() < 2 => Ok(None),
+        Some(e) => Err(e),
+        None => Ok(None),
+    }
 }
 
 /// The first step of a sync: the newest checkpoint, checked against the newest this
@@ -122,6 +143,10 @@ pub(super) async fn survey<L: Replica>(
         }
         Err(e) => return Err(e),
     };
+    if newest.as_ref().is_some_and(|n| n.superseded) {
+        // The newest is read once its keys count: nothing to compare with yet.
+        return Ok(newest);
+    }
     let seen = engine.local.run(|l| l.checkpoint_seen()).await?;
     match (seen, &newest) {
         (Some((seen, by)), listed) if listed.as_ref().is_none_or(|n| n.covered < seen) => {
@@ -223,7 +248,19 @@ pub(super) async fn maybe_write<L: Replica>(
     newest: Option<&Newest>,
     report: &mut SyncReport,
 ) -> Result<()> {
-    if every == 0 || report.segments_since_checkpoint < every {
+    // Not while a newer checkpoint than the one read is listed: a desktop that reads it
+    // writes the next.
+    if every == 0 || newest.is_some_and(|n| n.superseded) {
+        return Ok(());
+    }
+    // New keys of a collection: a checkpoint now, whatever the cadence
+    // (`Library::keys_changed_since`).
+    let heads = newest.map(|n| n.heads.clone());
+    let rekeyed = engine
+        .local
+        .run(move |l| l.keys_changed_since(heads.as_ref()))
+        .await?;
+    if report.segments_since_checkpoint < every && !rekeyed {
         return Ok(());
     }
     let held = engine.local.run(|l| l.segments()).await?;
@@ -240,7 +277,7 @@ pub(super) async fn maybe_write<L: Replica>(
     let Some((mine, writer)) = parse_checkpoint_name(&name) else {
         return Ok(());
     };
-    if newest.is_some_and(|n| mine < n.covered + every) {
+    if newest.is_some_and(|n| mine <= n.covered || (mine < n.covered + every && !rekeyed)) {
         return Ok(());
     }
     engine

@@ -18,6 +18,9 @@ pub struct PruneSummary {
     #[serde(flatten)]
     pub local: PruneReport,
     pub remote_deleted_packs: u64,
+    /// Packs were not deleted from the remote because changes of this desktop (the
+    /// drops among them) were not all sent: the next prune deletes them.
+    pub remote_deletion_deferred: bool,
     pub before: SyncReport,
     pub after: SyncReport,
 }
@@ -39,6 +42,14 @@ impl<L: Replica> Engine<L> {
             ..PruneSummary::default()
         };
         if summary.local.deletable.is_empty() {
+            return Ok(summary);
+        }
+        // A pack leaves the remote only once every change of this desktop is there: the
+        // drops, and the packs now holding the chunks it held. Until then (sending waits
+        // for keys, or was cut short) other desktops would still read it.
+        let unsent = self.local.run(|l| l.catalog().unsent_count()).await?;
+        if unsent > 0 || summary.after.sending_waits_for_keys {
+            summary.remote_deletion_deferred = true;
             return Ok(summary);
         }
         // Only what is still there: packs deleted by an earlier run are not asked again.

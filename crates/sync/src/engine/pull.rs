@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use dossier_core::DeviceId;
 use dossier_core::segment_name;
+use dossier_core::{DeviceId, PackId};
 
 use super::ahead::Ahead;
 use super::checkpoint::Newest;
@@ -157,8 +157,14 @@ pub(super) async fn fetch_packs<L: Replica>(
     while let Some(got) = ahead.next().await {
         let (id, key, body) = match got {
             Ok(got) => got,
-            // Announced but not (yet) there: the next sync tries again.
+            // Announced but not (yet) there: the next sync tries again. One no version
+            // here uses is no loss (its chunks are elsewhere, or its records purged).
             Err(Error::NotFound { key }) => {
+                if let Ok(id) = PackId::from_hex(key.rsplit('/').next().unwrap_or_default())
+                    && !engine.local.run(move |l| l.pack_in_use(&id)).await?
+                {
+                    continue;
+                }
                 report.refused.push(Refused {
                     key,
                     reason: "announced by a journal segment but not on the remote".into(),

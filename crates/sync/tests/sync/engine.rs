@@ -12,6 +12,7 @@ use dossier_sync::{
 };
 
 mod deleting;
+mod departments;
 mod joining;
 mod leaving;
 mod subjects;

@@ -13,14 +13,14 @@ const BO: (&str, &str) = ("Bo", "bo's own passphrase");
 const CY: (&str, &str) = ("Cy", "cy's own passphrase");
 const DEE: (&str, &str) = ("Dee", "dee's own passphrase");
 
-fn as_person((who, passphrase): (&str, &str)) -> Secret {
+pub(super) fn as_person((who, passphrase): (&str, &str)) -> Secret {
     Secret::Person {
         who: who.into(),
         passphrase: zeroize::Zeroizing::new(passphrase.into()),
     }
 }
 
-async fn titles(e: &Engine<Owned>) -> Vec<String> {
+pub(super) async fn titles(e: &Engine<Owned>) -> Vec<String> {
     e.local()
         .run(|l| {
             let mut t: Vec<String> = l
@@ -36,7 +36,7 @@ async fn titles(e: &Engine<Owned>) -> Vec<String> {
         .unwrap()
 }
 
-async fn file(e: &Engine<Owned>, dir: &Path, name: &str) {
+pub(super) async fn file(e: &Engine<Owned>, dir: &Path, name: &str) {
     std::fs::create_dir_all(dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, format!("the record {name}")).unwrap();
@@ -49,7 +49,7 @@ async fn file(e: &Engine<Owned>, dir: &Path, name: &str) {
         .unwrap();
 }
 
-async fn joined_as(
+pub(super) async fn joined_as(
     remote: Box<dyn Remote>,
     make: &impl Fn() -> Box<dyn Remote>,
     root: PathBuf,
@@ -304,6 +304,15 @@ async fn a_segment_naming_keys_no_one_made_is_refused_and_the_rest_is_read() {
     cy.sync().await.unwrap();
     remove_bo(&ann).await;
     ann.sync().await.unwrap();
+    // Dee is added: the keys her arrival calls for bring a checkpoint at once.
+    ann.local()
+        .run(|l| {
+            l.add_person(DEE.0, DEE.1, quick_kdf(), Role::RegistrarStaff, &[])
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+    assert!(ann.sync().await.unwrap().checkpoint_written);
     let before: std::collections::BTreeSet<String> = segments(make().as_ref())
         .await
         .into_iter()
@@ -326,20 +335,14 @@ async fn a_segment_naming_keys_no_one_made_is_refused_and_the_rest_is_read() {
     memory.delete(&key).await.unwrap();
     memory.put_if_absent(&key, body.into()).await.unwrap();
 
-    // A new member's desktop reads everything else, and reports that segment.
-    ann.local()
-        .run(|l| {
-            l.add_person(DEE.0, DEE.1, quick_kdf(), Role::RegistrarStaff, &[])
-                .map(|_| ())
-        })
-        .await
-        .unwrap();
-    ann.sync().await.unwrap();
+    // Cy's desktop and Dee's, which starts from the checkpoint, read everything else,
+    // and report that segment.
     let dee = joined_as(make(), &make, dir.join("dee"), DEE).await;
     file(&cy, &files, "cy-after.txt").await;
     let r = cy.sync().await.unwrap();
     assert!(r.refused.iter().any(|x| x.key == name), "{r:?}");
     let r = dee.sync().await.unwrap();
+    assert!(r.checkpoint_used, "{r:?}");
     assert!(r.refused.iter().any(|x| x.key == name), "{r:?}");
     assert!(titles(&dee).await.contains(&"cy-after".to_string()));
     assert!(!titles(&dee).await.contains(&"ann-after".to_string()));
