@@ -104,6 +104,17 @@ async fn owners_desktop(dir: &Path, remote: Box<dyn Remote>) -> Engine<Owned> {
     ann
 }
 
+/// Ann adds Dee (registrar staff).
+async fn add_dee(ann: &Engine<Owned>) {
+    ann.local()
+        .run(|l| {
+            l.add_person(DEE.0, DEE.1, quick_kdf(), Role::RegistrarStaff, &[])
+                .map(|_| ())
+        })
+        .await
+        .unwrap();
+}
+
 /// Ann removes Bo.
 async fn remove_bo(ann: &Engine<Owned>) {
     ann.local()
@@ -197,13 +208,7 @@ async fn someone_leaves(make: impl Fn() -> Box<dyn Remote>) {
     assert!(check.damaged.is_empty(), "{check:?}");
 
     // Dee joins later and reads the whole history.
-    ann.local()
-        .run(|l| {
-            l.add_person(DEE.0, DEE.1, quick_kdf(), Role::RegistrarStaff, &[])
-                .map(|_| ())
-        })
-        .await
-        .unwrap();
+    add_dee(&ann).await;
     ann.sync().await.unwrap();
     let dee = joined_as(make(), &make, dir.join("dee"), DEE).await;
     dee.sync().await.unwrap();
@@ -305,13 +310,7 @@ async fn a_segment_naming_keys_no_one_made_is_refused_and_the_rest_is_read() {
     remove_bo(&ann).await;
     ann.sync().await.unwrap();
     // Dee is added: the keys her arrival calls for bring a checkpoint at once.
-    ann.local()
-        .run(|l| {
-            l.add_person(DEE.0, DEE.1, quick_kdf(), Role::RegistrarStaff, &[])
-                .map(|_| ())
-        })
-        .await
-        .unwrap();
+    add_dee(&ann).await;
     assert!(ann.sync().await.unwrap().checkpoint_written);
     let before: std::collections::BTreeSet<String> = segments(make().as_ref())
         .await
