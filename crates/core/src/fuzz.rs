@@ -74,8 +74,13 @@ pub fn journal_segment(data: &[u8]) {
         // An epoch object of the journal, as a key holder sealed it.
         let name = format!("epochs/{}", "ab".repeat(32));
         let _ = collection_keys::open_object(&c, &name, data);
-        let sealed = collection_keys::EPOCH_OBJECT_CODEC.seal(&c, name.as_bytes(), &plain);
-        let _ = collection_keys::open_object(&c, &name, &sealed);
+        for codec in [
+            collection_keys::EPOCH_OBJECT_CODEC,
+            collection_keys::EPOCH_OBJECT_CODEC_1,
+        ] {
+            let sealed = codec.seal(&c, name.as_bytes(), &plain);
+            let _ = collection_keys::open_object(&c, &name, &sealed);
+        }
     }
     let _ = journal::parse_object_name(&String::from_utf8_lossy(data));
 }

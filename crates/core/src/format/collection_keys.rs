@@ -82,14 +82,24 @@ pub struct ContentKey {
 ///
 /// ```text
 /// epochs/<BLAKE3 of the epoch's body, 64 hex digits>   written once, never changed
-/// "DOSEPOC1" | nonce(12) | AES-256-GCM(JSON SignedEpochKeys) | tag(16)
+/// "DOSEPOC2" | nonce(12) | AES-256-GCM(JSON SignedEpochKeys) | tag(16)
 /// ```
 ///
-/// sealed under the library's own journal key, bound (associated data) to the name, which
-/// must be the digest of the body it holds: only a holder of the library's key writes one
-/// that opens, and what it holds is still judged by its owner's signature before
-/// anything is sealed under it.
+/// sealed under the key of epoch objects (derived from the key every member holds,
+/// department staff included, who must read the keys sealed to them without the key
+/// that opens the library's older history), bound (associated data) to the name, which
+/// must be the digest of the body it holds: only a member writes one that opens, and
+/// what it holds is still judged by its owner's signature before anything is sealed
+/// under it. Objects written before session 34 are `DOSEPOC1`, the same under the
+/// library's own journal key ([`EPOCH_OBJECT_CODEC_1`]); they still open.
 pub(crate) const EPOCH_OBJECT_CODEC: super::sealed::Codec = super::sealed::Codec {
+    magic: b"DOSEPOC2",
+    kind: super::sealed::SealKind::EpochObject,
+    wrong_magic: "not an epoch object (wrong magic)",
+};
+
+/// Epoch objects as written before session 34: under the library's own journal key.
+pub(crate) const EPOCH_OBJECT_CODEC_1: super::sealed::Codec = super::sealed::Codec {
     magic: b"DOSEPOC1",
     kind: super::sealed::SealKind::Journal,
     wrong_magic: "not an epoch object (wrong magic)",
@@ -146,7 +156,12 @@ pub(crate) fn open_object(
     if !is_epoch_object_name(name) {
         return Err(damaged("not an epoch object's name"));
     }
-    let plain = EPOCH_OBJECT_CODEC.open(crypto, name.as_bytes(), body, name)?;
+    let codec = if body.starts_with(EPOCH_OBJECT_CODEC_1.magic) {
+        EPOCH_OBJECT_CODEC_1
+    } else {
+        EPOCH_OBJECT_CODEC
+    };
+    let plain = codec.open(crypto, name.as_bytes(), body, name)?;
     let keys: SignedEpochKeys =
         serde_json::from_slice(&plain).map_err(|_| damaged("not an epoch object"))?;
     if keys.object_name() != name {

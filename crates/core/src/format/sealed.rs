@@ -20,6 +20,8 @@ pub(crate) enum SealKind {
     Derived,
     /// Journal segments on a remote.
     Journal,
+    /// Epoch objects on a remote (`DOSEPOC2`), under a key every member holds.
+    EpochObject,
 }
 
 /// Authenticated encryption under the library's subkeys: what sealing needs of the keys

@@ -21,6 +21,11 @@ mod context {
     pub const CATALOG: &str = "dossier 2026-12 catalog encryption";
     pub const INDEX: &str = "dossier 2026-12 index encryption";
     pub const KEY_OBJECT: &str = "dossier 2026-12 key object authentication";
+    /// The key every member holds (department staff included), from which the keys of
+    /// what every member must open are derived: today, epoch objects.
+    pub const MEMBERS: &str = "dossier 2026-12 members' key";
+    /// Under the members' key: the key epoch objects are sealed with.
+    pub const EPOCH_OBJECT: &str = "dossier 2026-12 epoch object encryption";
 }
 
 /// Length of the random nonce prefixed to every sealed object.
@@ -94,6 +99,10 @@ impl MasterKey {
             pack_index: cipher(context::PACK_INDEX),
             derived: cipher(context::DERIVED),
             journal: cipher(context::JOURNAL),
+            epoch_object: Cipher::new(&Zeroizing::new(blake3::derive_key(
+                context::EPOCH_OBJECT,
+                self.derive(context::MEMBERS).as_ref(),
+            ))),
             key_object: self.key_object_key(),
         }
     }
@@ -203,6 +212,7 @@ pub struct Crypto {
     pack_index: Cipher,
     derived: Cipher,
     journal: Cipher,
+    epoch_object: Cipher,
     key_object: KeyObjectKey,
 }
 
@@ -297,6 +307,7 @@ impl Crypto {
             SealKind::PackIndex => &self.pack_index,
             SealKind::Derived => &self.derived,
             SealKind::Journal => &self.journal,
+            SealKind::EpochObject => &self.epoch_object,
         }
     }
 }

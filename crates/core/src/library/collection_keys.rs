@@ -274,8 +274,9 @@ pub(super) fn keyed(registry: &Registry, objects: &[SignedEpochKeys]) -> BTreeSe
     } else {
         names.remove(ALL_COLLECTION);
     }
-    // The journal's own keys, once someone given the library's key left.
-    if registry.outlived_journal_key() {
+    // The journal's own keys, from the first department member on or once someone
+    // given the library's key left.
+    if registry.journal_needs_keys() {
         names.insert(JOURNAL_SCOPE.to_owned());
     }
     names.extend(

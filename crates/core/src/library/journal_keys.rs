@@ -61,7 +61,7 @@ impl Library {
         };
         let objects = self.catalog().collection_keys()?;
         let Some(newest) = newest_epoch(&registry, JOURNAL_SCOPE, &objects) else {
-            if registry.outlived_journal_key() {
+            if registry.journal_needs_keys() {
                 return Err(Error::JournalKeyOutdated);
             }
             return Ok((None, Arc::clone(&self.crypto)));

@@ -99,6 +99,14 @@ impl Registry {
         self.has_department_staff() || self.outlived_library_key()
     }
 
+    /// Whether the journal needs keys of its own ([`JOURNAL_SCOPE`]): once a member may
+    /// not read every record (department staff must be able to open the journal without
+    /// the library's key, which opens the history of every collection), or someone given
+    /// the journal's key left ([`Registry::outlived_journal_key`]).
+    pub fn journal_needs_keys(&self) -> bool {
+        self.has_department_staff() || self.outlived_journal_key()
+    }
+
     /// Whether a member is department staff now: someone who holds the library's own key
     /// (through their key slot) and may not read every record.
     pub fn has_department_staff(&self) -> bool {

@@ -746,6 +746,7 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
 pub(super) fn joined(ann: &mut Library, dir: &Path, who: &str, passphrase: &str) -> Library {
     let objects = [(0, ann.key_object(0).unwrap())];
     let mut lib = Library::join(dir, &objects, &person(who, passphrase)).unwrap();
+    super::journal_keys::epoch_objects(ann, &lib);
     let device = ann.device_id();
     let sent = ann.segments().unwrap().get(&device).copied().unwrap_or(0);
     for seq in 1..=sent {

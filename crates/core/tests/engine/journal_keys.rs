@@ -65,16 +65,18 @@ fn once_someone_leaves_the_journal_written_after_is_sealed_under_keys_they_were_
     let (mut ann, mut bo, mut cy) = school(dir);
     let library = ann.library_id();
 
-    // Before anyone left: the journal's header under the library's own key, as always;
-    // a record filed in "all" is in the part under "all"'s key, which department staff
-    // are not given (they hold the library's key, through their key slot).
+    // Before anyone left: the journal's header is under keys of its own already (from
+    // the first department member on), sealed to every member; a record filed in "all"
+    // is in the part under "all"'s key, which department staff are not given.
     import(
         &mut ann,
         &[write(dir, "before-bo-left.txt", b"a record of all")],
         &ImportOptions::default(),
     );
     let before = sealed(&mut ann);
-    assert!(before.iter().all(|(_, b)| !under_a_journal_epoch(b)));
+    assert!(before.iter().all(|(_, b)| under_a_journal_epoch(b)));
+    let epochs_before = journal_epochs(&ann, "Ann", ANN);
+    assert!(!epochs_before.is_empty());
     deliver(&ann, &before, &mut bo).unwrap();
     deliver(&ann, &before, &mut cy).unwrap();
     for lib in [&bo, &cy] {
@@ -107,7 +109,10 @@ fn once_someone_leaves_the_journal_written_after_is_sealed_under_keys_they_were_
     // Bo's desktop, with every key it holds (the library's, and whatever is sealed to
     // his identity), opens none of it, and learns nothing: not even that he was removed.
     let objects = ann.catalog().collection_keys().unwrap();
-    assert!(open_sealed_to(library, &bo_keys, JOURNAL_SCOPE, &objects).is_empty());
+    let his: Vec<u64> = open_sealed_to(library, &bo_keys, JOURNAL_SCOPE, &objects)
+        .into_keys()
+        .collect();
+    assert_eq!(his, epochs_before, "no key made after his removal is his");
     let bo_titles = titles(&bo);
     match deliver(&ann, &after, &mut bo) {
         Err(Error::JournalKeyUnavailable { object }) => assert!(object.starts_with("journal/")),
@@ -155,16 +160,12 @@ fn once_someone_leaves_the_journal_written_after_is_sealed_under_keys_they_were_
     // history through the one before; she reads everything from the checkpoint.
     ann.add_person("Eve", EVE, FAST, Role::RegistrarStaff, &[])
         .unwrap();
-    let objects = ann.catalog().collection_keys().unwrap();
-    let journal_epochs: Vec<u64> = open_sealed_to(
-        library,
-        &identity(&ann, "Ann", ANN),
-        JOURNAL_SCOPE,
-        &objects,
-    )
-    .into_keys()
-    .collect();
-    assert_eq!(journal_epochs, vec![0, 1]);
+    let newest = *epochs_before.last().unwrap();
+    assert_eq!(
+        journal_epochs(&ann, "Ann", ANN),
+        (0..=newest + 2).collect::<Vec<u64>>(),
+        "one key more when Bo left, one more when Eve joined"
+    );
     let welcome = sealed(&mut ann);
     let (name, body) = ann.seal_checkpoint().unwrap().unwrap();
     let (covered, device) = dossier_core::parse_checkpoint_name(&name).unwrap();
@@ -190,6 +191,19 @@ fn once_someone_leaves_the_journal_written_after_is_sealed_under_keys_they_were_
         bo.open_checkpoint(covered, device, &body),
         Err(Error::JournalKeyUnavailable { .. })
     ));
+}
+
+/// The epochs of the journal's keys sealed to `who`, as `lib` holds them.
+fn journal_epochs(lib: &Library, who: &str, passphrase: &str) -> Vec<u64> {
+    let objects = lib.catalog().collection_keys().unwrap();
+    open_sealed_to(
+        lib.library_id(),
+        &identity(lib, who, passphrase),
+        JOURNAL_SCOPE,
+        &objects,
+    )
+    .into_keys()
+    .collect()
 }
 
 /// `to` reads the epoch objects of the journal's keys `from` holds, as a sync does from
@@ -295,7 +309,14 @@ fn the_journal_keys_fixture_still_opens_for_its_members() {
     let epochs = files("epochs");
     assert_eq!(epochs.len(), 1);
     for (name, body) in &epochs {
+        assert!(body.starts_with(b"DOSEPOC1"), "under the library's journal key");
         ann.take_journal_key_object(name, body).unwrap();
+    }
+    // Written again today, an epoch object is under the key of epoch objects (one every
+    // member holds), and opens.
+    for (name, body) in ann.journal_key_objects().unwrap() {
+        assert!(body.starts_with(b"DOSEPOC2"));
+        ann.take_journal_key_object(&name, &body).unwrap();
     }
     let segments = files("journal");
     let formats: Vec<&[u8]> = segments.iter().map(|(_, b)| &b[..8]).collect();
