@@ -132,6 +132,12 @@ impl From<dossier_core::Error> for AppError {
                 "Only the people given this collection can open its records. If you were \
                  given it just now, sync first.",
             ),
+            E::LibraryKeyWithheld { .. } => plain(K::NotPermitted).with_hint(
+                "Ask the library's owner, or a colleague who reads every record.",
+            ),
+            E::FolderReadsMore => plain(K::NotPermitted).with_hint(
+                "Use your own desktop, or choose a new folder and join the library again                  with your invitation's name and passphrase.",
+            ),
             E::JournalKeyUnavailable { .. } => plain(K::NotPermitted).with_hint(
                 "Only the library's members can read what is written to it. If you were \
                  added just now, sync again once the owner's desktop has synced.",

@@ -100,6 +100,20 @@ pub enum Error {
     #[error("{0}")]
     KeySlot(&'static str),
 
+    /// A department member signed in on a library folder made by someone who reads every
+    /// record: its catalog holds what they may not read, and their keys do not open it.
+    #[error(
+        "this desktop's copy of the library was made by someone who may read every record,          and holds records you may not read: sign in on your own desktop, or join the          library in a new folder here"
+    )]
+    FolderReadsMore,
+
+    /// Something only the library's own key does, asked of a desktop signed in as
+    /// department staff, whose slot holds the members' key in its place.
+    #[error(
+        "only someone who may read every record can {what}: department staff are not          given the library's own key"
+    )]
+    LibraryKeyWithheld { what: &'static str },
+
     /// The OS keyring is not available (no Secret Service, locked, not supported).
     #[error("the OS keyring is unavailable: {0}")]
     KeyringUnavailable(#[source] keyring_core::Error),

@@ -7,6 +7,7 @@
 mod identity;
 mod invite;
 mod keyring;
+mod library_key;
 pub(crate) mod master;
 mod recovery;
 mod slots;
@@ -16,11 +17,12 @@ pub use identity::{
 };
 pub use invite::InviteCode;
 pub use keyring::OsKeyring;
+pub use library_key::LibraryKey;
 pub(crate) use master::{BlockCipher, CatalogKey, IndexKey};
-pub use master::{Crypto, MasterKey};
+pub use master::{Crypto, MasterKey, MembersKey};
 pub use recovery::{RecoveryKey, Secret};
 pub(crate) use slots::fits;
 pub use slots::{
-    KdfParams, add_passphrase_slot, add_person_slot, add_recovery_slot, remove_slot, unwrap_any,
-    unwrap_person,
+    KdfParams, add_passphrase_slot, add_person_slot, add_recovery_slot, remove_slot,
+    rewrap_person_slot, unwrap_any, unwrap_person,
 };

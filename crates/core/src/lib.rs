@@ -64,8 +64,8 @@ pub use ids::{
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{
-    Fingerprint, Identity, InviteCode, KdfParams, MasterKey, OsKeyring, Purpose, RecoveryKey,
-    Secret, seal_to, verify_signature,
+    Fingerprint, Identity, InviteCode, KdfParams, LibraryKey, MasterKey, MembersKey, OsKeyring,
+    Purpose, RecoveryKey, Secret, seal_to, verify_signature,
 };
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CollectionAccess, CompareOptions,

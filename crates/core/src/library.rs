@@ -15,6 +15,7 @@ mod import;
 mod invite;
 mod journal_keys;
 mod journal_parts;
+mod key_slots;
 mod key_sync;
 mod lock;
 mod people;
@@ -70,7 +71,9 @@ use crate::format::keyfile::{KEYFILE_FORMAT, KeyFile};
 use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
 use crate::format::op::{AuditAction, AuditEvent, OpKind};
 use crate::ids::{DeviceId, DocId, LibraryId, SubjectId, VersionId};
-use crate::keys::{self, CatalogKey, Crypto, KdfParams, MasterKey, OsKeyring, RecoveryKey, Secret};
+use crate::keys::{
+    self, CatalogKey, Crypto, KdfParams, LibraryKey, MasterKey, OsKeyring, RecoveryKey, Secret,
+};
 use crate::store::{Recovery, Store};
 
 /// Whether the library is opened for reading or holds the writer lock.
@@ -237,13 +240,19 @@ impl LockedLibrary {
             }
             (e, _) => e,
         })?;
-        self.unlock_with_key(key)
+        self.unlock_with(key)
     }
 
     /// Unlock with a raw master key, checked against the key file; then open the catalog
     /// and (for the writer) recover the store.
     pub fn unlock_with_key(self, key: MasterKey) -> Result<Library> {
-        if self.key_file()?.key_check != key.check_value() {
+        self.unlock_with(LibraryKey::Library(key))
+    }
+
+    /// Unlock with the key a slot opened (the library's, or the members' for department
+    /// staff), checked against the key file.
+    pub(crate) fn unlock_with(self, key: LibraryKey) -> Result<Library> {
+        if !key.fits(&self.key_file()?) {
             return Err(Error::WrongPassphrase);
         }
         Library::open(self, key, None)
@@ -287,8 +296,15 @@ pub struct Library {
     catalog: Catalog,
     recovered: Recovery,
     index: search::IndexState,
-    key: MasterKey,
+    /// The key a slot opened.
+    key: LibraryKey,
+    /// The key of this folder's own files (catalog, index, store journal).
+    local: LibraryKey,
+    /// Ciphers of this folder's own files, epoch objects and key objects.
     crypto: Arc<Crypto>,
+    /// Ciphers of what is sealed under the library's key; `None` for department staff,
+    /// who hold the members' key in its place.
+    library_crypto: Option<Arc<Crypto>>,
     store: Store,
     /// The last store journal segment on disk (writer only).
     journal_written: u64,
@@ -312,12 +328,13 @@ impl Library {
     /// instead of opening the index again (readers of the same process).
     fn open(
         folder: LockedLibrary,
-        key: MasterKey,
+        key: LibraryKey,
         index: Option<crate::index::SearchIndex>,
     ) -> Result<Self> {
         let LockedLibrary { root, meta, lock } = folder;
         let writer = lock.is_some();
-        let catalog_key = key.catalog_key();
+        let local = key.local(meta.keys).ok_or(Error::FolderReadsMore)?;
+        let catalog_key = local.catalog_key();
         let catalog_path = root.join("catalog.sqlite");
         if writer {
             check_catalog(
@@ -374,7 +391,7 @@ impl Library {
             Some(shared) => search::IndexState::Ready(shared),
             None => {
                 let access = if writer { Access::Write } else { Access::Read };
-                search::open_index(&root, &key, &mut catalog, access)?
+                search::open_index(&root, &local, &mut catalog, access)?
             }
         };
         if writer {
@@ -394,8 +411,10 @@ impl Library {
             catalog,
             recovered,
             index,
-            crypto: Arc::new(key.crypto()),
+            crypto: Arc::new(local.crypto()),
+            library_crypto: key.library().map(|k| Arc::new(k.crypto())),
             key,
+            local,
             store,
             journal_written: 0,
             person: None,
@@ -537,11 +556,12 @@ impl Library {
             format: KEYFILE_FORMAT,
             library_id,
             key_check: master.check_value(),
+            members_check: None,
             slots: vec![],
         };
         keys::add_passphrase_slot(&mut kf, &master, &opts.passphrase, "passphrase", opts.kdf)?;
         keys::add_recovery_slot(&mut kf, &master, &recovery, "recovery key");
-        let lib = Self::make(root, &kf, master, None)?;
+        let lib = Self::make(root, &kf, LibraryKey::Library(master), None)?;
         Ok((lib, recovery))
     }
 
@@ -554,14 +574,14 @@ impl Library {
     /// catalog and content.
     pub fn join(root: &Path, key_objects: &[(u64, Vec<u8>)], secret: &Secret) -> Result<Library> {
         sync::check_empty(root)?;
-        let (master, keys) = key_sync::choose_for_join(key_objects, secret)?;
+        let (key, keys) = key_sync::choose_for_join(key_objects, secret)?;
         let person = match secret {
             Secret::Person { who, passphrase } => {
                 Some(keys::unwrap_person(&keys, who, passphrase)?.1)
             }
             _ => None,
         };
-        let mut lib = Self::make(root, &keys, master, None)?;
+        let mut lib = Self::make(root, &keys, key, None)?;
         if let Some(person) = person {
             lib.signed_in(person)?;
         }
@@ -573,7 +593,7 @@ impl Library {
     fn make(
         root: &Path,
         kf: &KeyFile,
-        master: MasterKey,
+        key: LibraryKey,
         owner_key: Option<Vec<u8>>,
     ) -> Result<Library> {
         std::fs::create_dir_all(root).io("create", root)?;
@@ -584,6 +604,7 @@ impl Library {
             device_id: DeviceId::new(),
             created_ms: chrono::Utc::now().timestamp_millis(),
             owner_key,
+            keys: key.folder(),
         };
         write_private(&root.join("keys.json"), &serde_json::to_vec_pretty(kf)?)?;
         let lock = lock::WriterLock::acquire(root)?;
@@ -593,10 +614,10 @@ impl Library {
             meta.library_id,
             meta.device_id,
             CatalogMode::Create,
-            &master.catalog_key(),
+            &key.catalog_key(),
         )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;
-        LockedLibrary::with_lock(root, Some(lock))?.unlock_with_key(master)
+        LockedLibrary::with_lock(root, Some(lock))?.unlock_with(key)
     }
 
     pub(crate) fn store(&self) -> &Store {
@@ -724,70 +745,5 @@ impl Library {
         }
         catalog.apply_ops(&ops)?;
         self.flush_store_journal()
-    }
-
-    // ----- keys -----
-
-    /// Add a passphrase slot; returns its id.
-    pub fn add_passphrase(
-        &mut self,
-        passphrase: &str,
-        label: &str,
-        kdf: KdfParams,
-    ) -> Result<String> {
-        self.writer()?;
-        self.require(crate::role::Permission::ManagePeople)?;
-        let mut kf = self.key_file()?;
-        if kf.has_people() {
-            return Err(Error::KeySlot(
-                "a library kept by its people has no passphrase slots: add a person instead",
-            ));
-        }
-        let id = keys::add_passphrase_slot(&mut kf, &self.key, passphrase, label, kdf)?;
-        self.write_key_file(&kf)?;
-        let op = self.audit_op(
-            AuditAction::KeysChanged,
-            None,
-            None,
-            Some(format!("added passphrase slot {id}")),
-        )?;
-        self.commit(vec![op])?;
-        Ok(id)
-    }
-
-    /// Remove a key slot by id (never the last one).
-    pub fn remove_slot(&mut self, id: &str) -> Result<()> {
-        self.writer()?;
-        self.require(crate::role::Permission::ManagePeople)?;
-        let mut kf = self.key_file()?;
-        if kf.slots.iter().any(|s| s.id == id && s.member().is_some()) {
-            return Err(Error::KeySlot(
-                "a person's slot goes when the person is removed (`dossier people remove`)",
-            ));
-        }
-        keys::remove_slot(&mut kf, id)?;
-        self.write_key_file(&kf)?;
-        let op = self.audit_op(
-            AuditAction::KeysChanged,
-            None,
-            None,
-            Some(format!("removed key slot {id}")),
-        )?;
-        self.commit(vec![op])
-    }
-
-    /// Keep this library's key in the OS keyring.
-    pub fn store_in_keyring(&self) -> Result<()> {
-        if self.key_file()?.has_people() {
-            return Err(Error::KeySlot(
-                "a library kept by its people is opened by signing in, not from the keyring",
-            ));
-        }
-        OsKeyring.store(self.library_id(), &self.key)
-    }
-
-    /// Remove this library's key from the OS keyring; `false` when it was not there.
-    pub fn forget_keyring(&self) -> Result<bool> {
-        OsKeyring.forget(self.library_id())
     }
 }

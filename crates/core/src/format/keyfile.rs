@@ -19,6 +19,14 @@ pub struct KeyFile {
     /// wrong one without revealing anything.
     #[serde(with = "super::b64")]
     pub key_check: Vec<u8>,
+    /// The same of the members' key (`MembersKey`), which department staff's slots wrap
+    /// in place of the library's: written with the first such slot.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "super::b64_opt"
+    )]
+    pub members_check: Option<Vec<u8>>,
     pub slots: Vec<KeySlot>,
 }
 

@@ -8,8 +8,28 @@ use crate::error::{Error, IoContext, Result};
 use crate::ids::{DeviceId, LibraryId};
 
 /// The newest library folder format this build reads: 2 adds `owner_key`, written only
-/// when it is set (a library without it stays format 1).
-pub const LIBRARY_FORMAT: u32 = 2;
+/// when it is set (a library without it stays format 1); 3 adds `keys`, written only for
+/// a folder under the members' key.
+pub const LIBRARY_FORMAT: u32 = 3;
+
+/// Which key a folder's own files (catalog, index, store journal) are sealed under.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FolderKeys {
+    /// The library's own key: a folder made by someone who reads every record (and every
+    /// folder made before session 34).
+    #[default]
+    Library,
+    /// The members' key: a folder a department member joined with, which opens without
+    /// the library's key (and with it: a person who reads every record derives it).
+    Members,
+}
+
+impl FolderKeys {
+    fn is_library(&self) -> bool {
+        *self == Self::Library
+    }
+}
 
 /// Contents of `library.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -28,6 +48,9 @@ pub struct LibraryJson {
         with = "super::b64_opt"
     )]
     pub owner_key: Option<Vec<u8>>,
+    /// Which key this folder's own files are under.
+    #[serde(default, skip_serializing_if = "FolderKeys::is_library")]
+    pub keys: FolderKeys,
 }
 
 impl LibraryJson {
@@ -47,9 +70,16 @@ impl LibraryJson {
         Ok(this)
     }
 
-    /// The format this file needs: 2 with a pinned owner, else 1 (older builds open it).
+    /// The format this file needs: 3 under the members' key, 2 with a pinned owner, else
+    /// 1 (older builds open it).
     pub fn format_needed(&self) -> u32 {
-        if self.owner_key.is_some() { 2 } else { 1 }
+        if !self.keys.is_library() {
+            3
+        } else if self.owner_key.is_some() {
+            2
+        } else {
+            1
+        }
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -73,6 +103,7 @@ mod tests {
             device_id: DeviceId::new(),
             created_ms: 1,
             owner_key: None,
+            keys: FolderKeys::Library,
         };
         let written: serde_json::Value = serde_json::from_slice(&plain.to_bytes()).unwrap();
         assert_eq!(written["format"], 1);
@@ -87,6 +118,16 @@ mod tests {
         let back = LibraryJson::read(&path).unwrap();
         assert_eq!(back.format, 2);
         assert_eq!(back.owner_key, Some(vec![7; 32]));
+        assert_eq!(back.keys, FolderKeys::Library);
+        // A folder under the members' key is format 3: a build that would read it as
+        // under the library's key refuses it.
+        let members = LibraryJson {
+            keys: FolderKeys::Members,
+            ..pinned.clone()
+        };
+        std::fs::write(&path, members.to_bytes()).unwrap();
+        let back = LibraryJson::read(&path).unwrap();
+        assert_eq!((back.format, back.keys), (3, FolderKeys::Members));
         // A newer format than this build reads is refused, not half-read.
         let mut newer: serde_json::Value = serde_json::from_slice(&pinned.to_bytes()).unwrap();
         newer["format"] = (LIBRARY_FORMAT + 1).into();

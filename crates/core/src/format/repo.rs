@@ -43,6 +43,9 @@ const MAX_LABEL: usize = 256;
 const WRAPPED_LEN: usize = 12 + 32 + 16;
 /// A person's slot is a sealed box: an ephemeral public key before the wrapped key.
 const SEALED_LEN: usize = 32 + WRAPPED_LEN;
+/// A department member's slot: the same around the members' key and the key objects'
+/// key (64 bytes) in place of the library's key.
+const SEALED_MEMBERS_LEN: usize = SEALED_LEN + 32;
 /// A person's two private keys wrapped by their passphrase (nonce, 64 bytes, tag).
 const IDENTITY_WRAPPED_LEN: usize = 12 + 64 + 16;
 
@@ -164,6 +167,14 @@ impl RepoFile {
             // passphrase through Argon2id once for each.
             return Err(damaged("two key slots are one person's"));
         }
+        if this
+            .keys
+            .members_check
+            .as_ref()
+            .is_some_and(|c| c.len() != blake3::OUT_LEN)
+        {
+            return Err(damaged("its members' key check is not 32 bytes"));
+        }
         if !this.keys.slots.iter().all(slot_within_bounds) {
             return Err(damaged(
                 "a key slot's fields are longer than Dossier writes",
@@ -197,6 +208,11 @@ impl RepoFile {
             b.kdf(&slot.kdf);
             b.bytes(&slot.wrapped);
         }
+        // Last, and only when present: objects written before it keep their tags.
+        if let Some(check) = &self.keys.members_check {
+            b.bytes(b"members check");
+            b.bytes(check);
+        }
         b.0
     }
 }
@@ -206,7 +222,8 @@ fn slot_within_bounds(slot: &KeySlot) -> bool {
         && slot.label.len() <= MAX_LABEL
         && match &slot.kdf {
             SlotKdf::Member { identity } => {
-                slot.wrapped.len() == SEALED_LEN && identity.wrapped.len() == IDENTITY_WRAPPED_LEN
+                [SEALED_LEN, SEALED_MEMBERS_LEN].contains(&slot.wrapped.len())
+                    && identity.wrapped.len() == IDENTITY_WRAPPED_LEN
             }
             _ => slot.wrapped.len() == WRAPPED_LEN,
         }

@@ -91,20 +91,111 @@ impl MasterKey {
 
     /// Build the ciphers and hash keys used by the store.
     pub fn crypto(&self) -> Crypto {
-        let cipher = |ctx| Cipher::new(&self.derive(ctx));
-        Crypto {
-            chunk_id_key: self.derive(context::CHUNK_ID),
-            content_key: self.derive(context::CONTENT_HASH),
-            chunk: cipher(context::CHUNK_SEAL),
-            pack_index: cipher(context::PACK_INDEX),
-            derived: cipher(context::DERIVED),
-            journal: cipher(context::JOURNAL),
-            epoch_object: Cipher::new(&Zeroizing::new(blake3::derive_key(
-                context::EPOCH_OBJECT,
-                self.derive(context::MEMBERS).as_ref(),
-            ))),
-            key_object: self.key_object_key(),
+        crypto_from(
+            &self.0,
+            &self.derive(context::MEMBERS),
+            self.key_object_key(),
+        )
+    }
+
+    /// What a department member's key slot holds in place of this key.
+    pub(crate) fn members_key(&self) -> MembersKey {
+        MembersKey {
+            members: self.derive(context::MEMBERS),
+            key_object: self.derive(context::KEY_OBJECT),
         }
+    }
+}
+
+/// The ciphers and hash keys derived from `root`, with the key of epoch objects from
+/// `members` and `key_object` for key objects' tags.
+fn crypto_from(root: &[u8; 32], members: &[u8; 32], key_object: KeyObjectKey) -> Crypto {
+    let derive = |ctx| Zeroizing::new(blake3::derive_key(ctx, root));
+    let cipher = |ctx| Cipher::new(&derive(ctx));
+    Crypto {
+        chunk_id_key: derive(context::CHUNK_ID),
+        content_key: derive(context::CONTENT_HASH),
+        chunk: cipher(context::CHUNK_SEAL),
+        pack_index: cipher(context::PACK_INDEX),
+        derived: cipher(context::DERIVED),
+        journal: cipher(context::JOURNAL),
+        epoch_object: Cipher::new(&Zeroizing::new(blake3::derive_key(
+            context::EPOCH_OBJECT,
+            members,
+        ))),
+        key_object,
+    }
+}
+
+/// What a department member's key slot holds in place of the library's key (issue 21):
+/// the members' key (derived from the library's; it seals epoch objects and this
+/// desktop's own catalog, index and store journal) and the key of key objects' tags. It
+/// opens no content, segment or checkpoint sealed under the library's key: a
+/// department member reads only what their collections' and the journal's keys open.
+/// Zeroized on drop; never printed.
+#[derive(Clone)]
+pub struct MembersKey {
+    members: Zeroizing<[u8; 32]>,
+    key_object: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for MembersKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MembersKey(..)")
+    }
+}
+
+impl MembersKey {
+    /// The bytes a slot wraps: the members' key, then the key objects' key.
+    pub(crate) fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::with_capacity(64));
+        out.extend_from_slice(self.members.as_ref());
+        out.extend_from_slice(self.key_object.as_ref());
+        out
+    }
+
+    /// From the 64 bytes a department member's slot wraps.
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let damaged = || Error::Integrity {
+            object: "members' key".into(),
+            detail: "not 64 bytes",
+        };
+        let (members, key_object) = bytes.split_at_checked(32).ok_or_else(damaged)?;
+        Ok(Self {
+            members: Zeroizing::new(members.try_into().map_err(|_| damaged())?),
+            key_object: Zeroizing::new(key_object.try_into().map_err(|_| damaged())?),
+        })
+    }
+
+    /// A check value that identifies this key without revealing it (`KeyFile::members_check`).
+    pub fn check_value(&self) -> Vec<u8> {
+        blake3::derive_key(context::KEY_CHECK, self.members.as_ref()).to_vec()
+    }
+
+    fn derive(&self, context: &str) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(blake3::derive_key(context, self.members.as_ref()))
+    }
+
+    /// The key SQLCipher encrypts a department member's desktop's catalog with.
+    pub(crate) fn catalog_key(&self) -> CatalogKey {
+        CatalogKey(self.derive(context::CATALOG))
+    }
+
+    /// The key of key objects' tags, as the library's key derives it.
+    pub(crate) fn key_object_key(&self) -> KeyObjectKey {
+        KeyObjectKey(self.key_object.clone())
+    }
+
+    /// The key such a desktop's search index is sealed with.
+    pub(crate) fn index_key(&self) -> IndexKey {
+        IndexKey(self.derive(context::INDEX))
+    }
+
+    /// The ciphers of such a desktop's own files (its store journal), epoch objects and
+    /// key objects. What it seals under its content and journal subkeys no one else
+    /// opens: it is never used for anything shared.
+    pub(crate) fn crypto(&self) -> Crypto {
+        crypto_from(&self.members, &self.members, self.key_object_key())
     }
 }
 

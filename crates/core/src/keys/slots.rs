@@ -5,7 +5,7 @@ use zeroize::Zeroizing;
 use super::Secret;
 use super::identity::{Identity, Purpose, seal_to};
 use super::master::{Cipher, open, seal};
-use super::{MasterKey, RecoveryKey};
+use super::{LibraryKey, MasterKey, RecoveryKey};
 use crate::error::{Error, Result};
 use crate::format::identity::IdentityFile;
 use crate::format::keyfile::{self, KeyFile, KeySlot, SlotKdf};
@@ -159,16 +159,22 @@ pub fn add_recovery_slot(
     push_slot(file, master, label, SlotKdf::Recovery { salt }, &key)
 }
 
-/// Add a slot for a person: their identity file, and the master key sealed to its
-/// encryption key (one slot per person: an earlier one of theirs is replaced, so a
-/// reissued identity leaves no slot for the old keys). Returns its id.
+/// Add a slot for a person: their identity file, and `key` sealed to its encryption key
+/// (the library's key, or for department staff the members' key; one slot per person:
+/// an earlier one of theirs is replaced, so a reissued identity leaves no slot for the
+/// old keys). Returns its id.
 pub fn add_person_slot(
     file: &mut KeyFile,
-    master: &MasterKey,
+    key: &LibraryKey,
     person: &IdentityFile,
     label: &str,
 ) -> Result<String> {
-    let wrapped = seal_to(&person.public, Purpose::MemberKeys, master.expose())?;
+    let wrapped = seal_to(&person.public, Purpose::MemberKeys, &key.to_bytes())?;
+    if let LibraryKey::Members(members) = key
+        && file.members_check.is_none()
+    {
+        file.members_check = Some(members.check_value());
+    }
     file.slots
         .retain(|s| s.member() != Some(person.public.member));
     let id = data_encoding::HEXLOWER.encode(&random::<4>());
@@ -182,6 +188,27 @@ pub fn add_person_slot(
         wrapped,
     });
     Ok(id)
+}
+
+/// Put `person` (their identity, wrapped by a new passphrase) in place of the identity
+/// in their slot, keeping the key it wraps (sealed to the same keys): changing one's own
+/// passphrase never changes what one's slot opens.
+pub fn rewrap_person_slot(file: &mut KeyFile, person: &IdentityFile) -> Result<()> {
+    let slot = file
+        .slots
+        .iter_mut()
+        .find(|s| s.member() == Some(person.public.member))
+        .ok_or(Error::KeySlot("this person has no key slot here"))?;
+    match &mut slot.kdf {
+        SlotKdf::Member { identity } if identity.public == person.public => {
+            **identity = person.clone();
+            slot.created_ms = now_ms();
+            Ok(())
+        }
+        _ => Err(Error::KeySlot(
+            "the key slot here is for other keys of this person",
+        )),
+    }
 }
 
 /// Remove a slot by id. The last slot cannot be removed: that would lose the library.
@@ -221,24 +248,29 @@ fn names(identity: &IdentityFile, who: &str) -> bool {
 }
 
 /// A person's slot opened with `passphrase`: `None` when it does not open their identity;
-/// else the master key sealed to it and the identity, or why the sealed key is damaged.
+/// else the key sealed to it and the identity, or why the sealed key is damaged.
 fn open_person_slot(
     identity: &IdentityFile,
     wrapped: &[u8],
     passphrase: &str,
-) -> Option<Result<(MasterKey, Identity)>> {
+) -> Option<Result<(LibraryKey, Identity)>> {
     let person = Identity::unwrap(identity, passphrase).ok()?;
     Some(
         person
             .open_sealed(Purpose::MemberKeys, wrapped, "a person's key slot")
-            .and_then(|key| MasterKey::from_bytes(&key))
+            .and_then(|key| LibraryKey::from_bytes(&key))
             .map(|key| (key, person)),
     )
 }
 
-/// The master key and the person's identity, from the slot of the person `who` names
-/// that `passphrase` opens. [`Error::WrongPassphrase`] when none does.
-pub fn unwrap_person(file: &KeyFile, who: &str, passphrase: &str) -> Result<(MasterKey, Identity)> {
+/// The key (the library's, or the members' for department staff) and the person's
+/// identity, from the slot of the person `who` names that `passphrase` opens.
+/// [`Error::WrongPassphrase`] when none does.
+pub fn unwrap_person(
+    file: &KeyFile,
+    who: &str,
+    passphrase: &str,
+) -> Result<(LibraryKey, Identity)> {
     let mut skipped = 0;
     // At most a few people share a name; a file naming many more (written by someone
     // who can write to the bucket) would cost one Argon2id run each.
@@ -268,8 +300,9 @@ pub fn unwrap_person(file: &KeyFile, who: &str, passphrase: &str) -> Result<(Mas
 
 /// Try every slot that fits the secret's kind; the first that authenticates wins. A slot
 /// that cannot be used ([`KeySlot::usable`]: costs beyond the bounds, a salt of an odd
-/// length) is skipped, never tried and never fatal.
-pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
+/// length) is skipped, never tried and never fatal. Passphrase and recovery slots wrap
+/// the library's key; a person's, the library's or the members'.
+pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<LibraryKey> {
     let (mut tried, mut skipped) = (0, 0);
     for slot in &file.slots {
         if !fits(slot, secret) {
@@ -309,7 +342,7 @@ pub fn unwrap_any(file: &KeyFile, secret: &Secret) -> Result<MasterKey> {
         let cipher = Cipher::new(&key);
         if let Some(bytes) = open(&cipher, &aad(file, &slot.id), &slot.wrapped) {
             let bytes = Zeroizing::new(bytes);
-            return MasterKey::from_bytes(&bytes);
+            return MasterKey::from_bytes(&bytes).map(LibraryKey::Library);
         }
     }
     if tried == 0 && skipped > 0 {
@@ -334,6 +367,7 @@ mod tests {
             format: 1,
             library_id: LibraryId::new(),
             key_check: vec![],
+            members_check: None,
             slots: vec![],
         }
     }
@@ -347,8 +381,8 @@ mod tests {
         add_recovery_slot(&mut f, &mk, &rk, "recovery");
         let a = unwrap_any(&f, &Secret::Passphrase("correct horse".to_owned().into())).unwrap();
         let b = unwrap_any(&f, &Secret::RecoveryKey(rk)).unwrap();
-        assert_eq!(a.expose(), mk.expose());
-        assert_eq!(b.expose(), mk.expose());
+        assert_eq!(a.library().unwrap().expose(), mk.expose());
+        assert_eq!(b.library().unwrap().expose(), mk.expose());
         assert!(matches!(
             unwrap_any(&f, &Secret::Passphrase("wrong horse".to_owned().into())),
             Err(Error::WrongPassphrase)
@@ -400,9 +434,16 @@ mod tests {
         slot_asking(&mut f, 256, 1_000_000_000, 1);
         slot_asking(&mut f, 256, 1, 0);
         let pass = Secret::Passphrase("correct horse".to_owned().into());
-        assert_eq!(unwrap_any(&f, &pass).unwrap().expose(), mk.expose());
         assert_eq!(
-            unwrap_any(&f, &Secret::RecoveryKey(rk)).unwrap().expose(),
+            unwrap_any(&f, &pass).unwrap().library().unwrap().expose(),
+            mk.expose()
+        );
+        assert_eq!(
+            unwrap_any(&f, &Secret::RecoveryKey(rk))
+                .unwrap()
+                .library()
+                .unwrap()
+                .expose(),
             mk.expose()
         );
         // Only unusable slots for this kind of secret: said so, not "wrong passphrase".

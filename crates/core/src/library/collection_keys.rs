@@ -76,7 +76,9 @@ impl Library {
     /// [`Error::CollectionKeyUnavailable`] when it was not sealed to the person signed in.
     pub(crate) fn crypto_for(&self, key: Option<&ContentKey>) -> Result<Arc<Crypto>> {
         let Some(key) = key else {
-            return Ok(Arc::clone(&self.crypto));
+            return self.library_crypto(|| Error::CollectionKeyUnavailable {
+                collection: ALL_COLLECTION.to_owned(),
+            });
         };
         if let Some(found) = self.cached_key(key) {
             return Ok(found);
@@ -176,7 +178,12 @@ impl Library {
         &self,
         collection: Option<&str>,
     ) -> Result<(Option<ContentKey>, Arc<Crypto>)> {
-        let own = || Ok((None, Arc::clone(&self.crypto)));
+        let own = || {
+            let crypto = self.library_crypto(|| Error::CollectionKeyUnavailable {
+                collection: ALL_COLLECTION.to_owned(),
+            })?;
+            Ok((None, crypto))
+        };
         let Some(registry) = self.registry()? else {
             return own();
         };

@@ -421,12 +421,12 @@ impl Library {
             who: who.clone(),
             passphrase: zeroize::Zeroizing::new(passphrase.to_owned()),
         };
-        let (master, kf) = key_sync::choose_for_join(key_objects, &secret)?;
+        let (key, kf) = key_sync::choose_for_join(key_objects, &secret)?;
         if kf.library_id != invitation.library {
             return Err(Error::InvitationNotAuthentic);
         }
         let (_, person) = keys::unwrap_person(&kf, &who, passphrase)?;
-        let mut lib = Self::make(root, &kf, master, Some(invitation.owner.signing.clone()))?;
+        let mut lib = Self::make(root, &kf, key, Some(invitation.owner.signing.clone()))?;
         lib.signed_in(person)?;
         Ok(lib)
     }

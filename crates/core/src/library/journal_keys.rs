@@ -32,8 +32,9 @@ use crate::members::{newest_epoch, open_epochs, open_sealed_to};
 #[derive(Default)]
 pub(super) struct JournalKeys {
     fetched: Vec<SignedEpochKeys>,
-    /// Names of epoch objects refused (not the library's, or not what the name says):
-    /// not read again while this library is open.
+    /// Names of epoch objects refused (not the library's, or not what the name says) or
+    /// sealed under the library's key this desktop does not hold: not read again while
+    /// this library is open.
     refused: std::collections::HashSet<String>,
     opened: BTreeMap<u64, Vec<Arc<Crypto>>>,
 }
@@ -56,15 +57,21 @@ impl Library {
     /// this desktop; [`Error::JournalKeyUnavailable`] when the newest was not sealed to
     /// the person signed in.
     pub(crate) fn journal_sealing(&self) -> Result<(Option<u64>, Arc<Crypto>)> {
+        let under_library_key = || {
+            let crypto = self.library_crypto(|| Error::JournalKeyUnavailable {
+                object: "the journal's keys".to_owned(),
+            })?;
+            Ok((None, crypto))
+        };
         let Some(registry) = self.registry()? else {
-            return Ok((None, Arc::clone(&self.crypto)));
+            return under_library_key();
         };
         let objects = self.catalog().collection_keys()?;
         let Some(newest) = newest_epoch(&registry, JOURNAL_SCOPE, &objects) else {
             if registry.journal_needs_keys() {
                 return Err(Error::JournalKeyOutdated);
             }
-            return Ok((None, Arc::clone(&self.crypto)));
+            return under_library_key();
         };
         if registry.outlived_epoch(JOURNAL_SCOPE, &newest) {
             return Err(Error::JournalKeyOutdated);
@@ -93,7 +100,9 @@ impl Library {
         open: impl Fn(&Crypto) -> Result<T>,
     ) -> Result<T> {
         let Some(epoch) = epoch else {
-            return open(&self.crypto);
+            return open(&*self.library_crypto(|| Error::JournalKeyUnavailable {
+                object: object.to_owned(),
+            })?);
         };
         let mut failed = None;
         let mut try_keys = |keys: Vec<Arc<Crypto>>| {
@@ -220,10 +229,23 @@ impl Library {
     }
 
     /// Keep an epoch object read from the remote (`name`, `body`), so segments sealed
-    /// under its key open: [`Error::Integrity`] when it is not one the library's key
-    /// sealed, or not the one its name says.
+    /// under its key open: [`Error::Integrity`] when it is not one a member sealed, or
+    /// not the one its name says. One written before session 34, under the library's
+    /// key, is passed over on a department member's desktop (it holds older keys only,
+    /// reached through the newer epochs sealed to them).
     pub fn take_journal_key_object(&self, name: &str, body: &[u8]) -> Result<()> {
-        let opened = collection_keys::open_object(&*self.crypto, name, body);
+        let sealer = if collection_keys::under_library_key(body) {
+            match &self.library_crypto {
+                Some(library) => Arc::clone(library),
+                None => {
+                    self.lock_journal_keys().refused.insert(name.to_owned());
+                    return Ok(());
+                }
+            }
+        } else {
+            Arc::clone(&self.crypto)
+        };
+        let opened = collection_keys::open_object(&*sealer, name, body);
         let mut held = self.lock_journal_keys();
         let keys = match opened {
             Ok(keys) => keys,

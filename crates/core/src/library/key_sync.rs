@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::format::keyfile::{KeyFile, KeySlot};
 use crate::format::repo::{Authenticity, RepoFile, key_object_name};
 use crate::ids::LibraryId;
-use crate::keys::{self, MasterKey};
+use crate::keys::{self, LibraryKey};
 
 /// What a merge takes as the slots last seen on the remote.
 #[derive(Clone, Copy)]
@@ -143,6 +143,11 @@ impl Library {
             )
             .cloned()
             .collect();
+        one_slot_per_person(&mut merged.slots, self.registry()?.as_ref());
+        // Derived from the library's key: the same wherever it was written.
+        if merged.members_check.is_none() {
+            merged.members_check.clone_from(&remote.keys.members_check);
+        }
         if merged.has_people() && self.registry()?.is_some() {
             // A library kept by its people opens for a person alone: a passphrase slot
             // from the remote (an older object, or a desktop that has not heard) is not
@@ -189,8 +194,8 @@ impl Library {
 /// fit is someone making desktops work for nothing.
 const MAX_JOIN_TRIES: usize = 16;
 
-/// Which of a remote's key objects a new desktop joins with, and the master key `secret`
-/// unwraps. `objects` are the remote's key objects by number, any order; those that do
+/// Which of a remote's key objects a new desktop joins with, and the key `secret`
+/// unwraps (the library's, or the members' for department staff). `objects` are the remote's key objects by number, any order; those that do
 /// not parse are passed over. The newest object that verifies under the master key is
 /// the library's slot set, and the secret must open one of *its* slots: a passphrase
 /// removed since cannot join through an older object. Only when no object verifies (a
@@ -199,7 +204,7 @@ const MAX_JOIN_TRIES: usize = 16;
 pub(super) fn choose_for_join(
     objects: &[(u64, Vec<u8>)],
     secret: &Secret,
-) -> Result<(MasterKey, KeyFile)> {
+) -> Result<(LibraryKey, KeyFile)> {
     let mut parsed: Vec<(u64, RepoFile)> = objects
         .iter()
         .filter_map(|(seq, body)| Some((*seq, RepoFile::parse(body).ok()?)))
@@ -226,8 +231,8 @@ pub(super) fn choose_for_join(
                 break 'objects;
             }
             match keys::unwrap_any(&with_slots(&repo.keys, [slot]), secret) {
-                Ok(master) if master.check_value() == repo.keys.key_check => {
-                    found = Some((master, slot, repo.library_id));
+                Ok(key) if key.fits(&repo.keys) => {
+                    found = Some((key, slot, repo.library_id));
                     break 'objects;
                 }
                 // The slot opens, but this object's key check is not its key's: an
@@ -243,15 +248,14 @@ pub(super) fn choose_for_join(
             failed.push((repo.library_id, slot));
         }
     }
-    let Some((master, opener, library_id)) = found else {
+    let Some((key, opener, library_id)) = found else {
         return Err(if only_unusable {
             Error::NoUsableKeySlot
         } else {
             Error::WrongPassphrase
         });
     };
-    let key = master.key_object_key();
-    let check = master.check_value();
+    let tags = key.key_object_key();
     // Whether the secret opens one of this object's slots: the one that opened the key,
     // or one not tried yet.
     let opens = |file: &KeyFile| {
@@ -269,19 +273,52 @@ pub(super) fn choose_for_join(
     };
     let ours = parsed
         .iter()
-        .filter(|(_, repo)| repo.library_id == library_id && repo.keys.key_check == check);
+        .filter(|(_, repo)| repo.library_id == library_id && key.fits(&repo.keys));
     let authentic = ours
         .clone()
-        .find(|(seq, repo)| repo.authenticity(*seq, &key) == Authenticity::Authentic);
+        .find(|(seq, repo)| repo.authenticity(*seq, &tags) == Authenticity::Authentic);
     let chosen = match authentic {
         Some((_, repo)) => Some(repo).filter(|repo| opens(&repo.keys)),
         None => ours
-            .filter(|(seq, repo)| repo.authenticity(*seq, &key) == Authenticity::Legacy)
+            .filter(|(seq, repo)| repo.authenticity(*seq, &tags) == Authenticity::Legacy)
             .map(|(_, repo)| repo)
             .find(|repo| opens(&repo.keys)),
     };
     let chosen = chosen.ok_or(Error::WrongPassphrase)?;
-    Ok((master, chosen.keys.clone()))
+    Ok((key, chosen.keys.clone()))
+}
+
+/// One slot per person, as a key object must hold: where two desktops each wrote a new
+/// slot for one person (a role changed, keys reset) before either saw the other's, the
+/// slot for the keys the library counts now stays, else the newer.
+fn one_slot_per_person(slots: &mut Vec<KeySlot>, registry: Option<&crate::members::Registry>) {
+    let rank = |slot: &KeySlot| {
+        let counts = slot.identity().is_some_and(|i| {
+            registry
+                .and_then(|r| r.current(i.public.member))
+                .is_some_and(|g| g.identity.binding() == i.public.binding())
+        });
+        (counts, slot.created_ms)
+    };
+    let mut chosen: std::collections::HashMap<crate::ids::MemberId, usize> =
+        std::collections::HashMap::new();
+    for (i, slot) in slots.iter().enumerate() {
+        let Some(member) = slot.member() else {
+            continue;
+        };
+        match chosen.get(&member) {
+            Some(&j) if rank(&slots[j]) >= rank(slot) => {}
+            _ => {
+                chosen.insert(member, i);
+            }
+        }
+    }
+    let mut i = 0;
+    slots.retain(|slot| {
+        let keep = slot.member().is_none_or(|m| chosen.get(&m) == Some(&i));
+        i += 1;
+        keep
+    });
 }
 
 /// `file` with only `slots`.
@@ -290,6 +327,7 @@ fn with_slots<'a>(file: &KeyFile, slots: impl IntoIterator<Item = &'a KeySlot>) 
         format: file.format,
         library_id: file.library_id,
         key_check: file.key_check.clone(),
+        members_check: file.members_check.clone(),
         slots: slots.into_iter().cloned().collect(),
     }
 }

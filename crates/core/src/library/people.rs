@@ -17,7 +17,7 @@ use crate::format::keyfile::KeyFile;
 use crate::format::member::Change;
 use crate::format::op::{AuditAction, OpKind};
 use crate::ids::{DocId, MemberId};
-use crate::keys::{self, Fingerprint, Identity, KdfParams};
+use crate::keys::{self, Fingerprint, Identity, KdfParams, LibraryKey};
 use crate::members::{Grant, Registry, doc_of, needs};
 use crate::role::{Permission, Role};
 
@@ -58,7 +58,7 @@ impl LockedLibrary {
     /// count them (removed, or their identity reissued since).
     pub fn sign_in(self, who: &str, passphrase: &str) -> Result<Library> {
         let (key, person) = keys::unwrap_person(&self.key_file()?, who, passphrase)?;
-        let mut lib = self.unlock_with_key(key)?;
+        let mut lib = self.unlock_with(key)?;
         lib.signed_in(person)?;
         Ok(lib)
     }
@@ -250,7 +250,20 @@ impl Library {
                 role.name(),
                 in_collections(collections)
             ),
-        )
+        )?;
+        // Their slot wraps what the new role is given: the members' key for department
+        // staff, the library's for everyone else.
+        let kf = self.key_file()?;
+        let theirs = kf
+            .slots
+            .iter()
+            .find(|s| s.member() == Some(member))
+            .and_then(|s| s.identity())
+            .cloned();
+        match theirs {
+            Some(identity) => self.write_person_slot(kf, &identity),
+            None => Ok(()),
+        }
     }
 
     /// Remove `member`: nothing they sign from now on is accepted, and their slot is
@@ -283,7 +296,9 @@ impl Library {
         })?;
         let file = person.wrap(passphrase, kdf)?;
         let name = file.public.name.clone();
-        self.write_person_slot(self.key_file()?, &file)?;
+        let mut kf = self.key_file()?;
+        keys::rewrap_person_slot(&mut kf, &file)?;
+        self.write_key_file(&kf)?;
         let audit = self.people_audit(format!("{name} changed their passphrase"))?;
         self.commit(vec![audit])
     }
@@ -405,10 +420,22 @@ impl Library {
     }
 
     /// `kf` with `file`'s slot (replacing the person's earlier one), written as
-    /// `keys.json`.
+    /// `keys.json`: wrapping the members' key for a member of department staff, the
+    /// library's key for anyone else (and for a person not a member yet: an owner
+    /// taking the library into their keeping).
     pub(super) fn write_person_slot(&self, mut kf: KeyFile, file: &IdentityFile) -> Result<()> {
         let label = format!("person: {}", file.public.name);
-        keys::add_person_slot(&mut kf, &self.key, file, &label)?;
+        let department = self.registry()?.is_some_and(|r| {
+            r.current(file.public.member)
+                .is_some_and(|g| g.role == Role::DepartmentStaff)
+        });
+        let library = self.library_key()?;
+        let key = if department {
+            LibraryKey::Members(library.members_key())
+        } else {
+            LibraryKey::Library(library.clone())
+        };
+        keys::add_person_slot(&mut kf, &key, file, &label)?;
         self.write_key_file(&kf)
     }
 

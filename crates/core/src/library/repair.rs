@@ -18,7 +18,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::format::library_json::LibraryJson;
 use crate::format::store_journal::{self, StoreSegment};
 use crate::ids::LibraryId;
-use crate::keys::{self, MasterKey};
+use crate::keys::{self, LibraryKey, MasterKey};
 use crate::store::{Store, sync_dir};
 
 /// The catalog's files, in the order they are set aside.
@@ -84,15 +84,19 @@ impl CatalogRepair {
         self.meta.library_id
     }
 
-    /// The master key from a passphrase or recovery key.
-    pub fn unlock(&self, secret: &Secret) -> Result<MasterKey> {
+    /// The key a passphrase, recovery key or person's sign-in opens.
+    pub fn unlock(&self, secret: &Secret) -> Result<LibraryKey> {
         let key = keys::unwrap_any(&read_key_file(&self.root, self.library_id())?, secret)?;
-        self.check_key(key)
+        self.checked(key)
     }
 
     /// A key from elsewhere (the OS keyring), checked against the key slots.
-    pub fn check_key(&self, key: MasterKey) -> Result<MasterKey> {
-        if read_key_file(&self.root, self.library_id())?.key_check != key.check_value() {
+    pub fn check_key(&self, key: MasterKey) -> Result<LibraryKey> {
+        self.checked(LibraryKey::Library(key))
+    }
+
+    fn checked(&self, key: LibraryKey) -> Result<LibraryKey> {
+        if !key.fits(&read_key_file(&self.root, self.library_id())?) {
             return Err(Error::WrongPassphrase);
         }
         Ok(key)
@@ -103,11 +107,12 @@ impl CatalogRepair {
     /// processing and indexing again).
     pub fn rebuild_catalog(
         self,
-        key: MasterKey,
+        key: LibraryKey,
         progress: &mut dyn FnMut(RebuildEvent),
     ) -> Result<(Library, RebuildReport)> {
-        let key = self.check_key(key)?;
-        let crypto = key.crypto();
+        let key = self.checked(key)?;
+        let local = key.local(self.meta.keys).ok_or(Error::FolderReadsMore)?;
+        let crypto = local.crypto();
         let device = self.meta.device_id;
         let store = Store::open(&self.root.join("store"))?;
         let on_disk = store.journal_segments(device)?;
@@ -134,7 +139,7 @@ impl CatalogRepair {
             self.library_id(),
             device,
             CatalogMode::Create,
-            &key.catalog_key(),
+            &local.catalog_key(),
         )?;
         catalog.pin_owner(self.meta.owner_key.clone());
         catalog.start_rebuild()?;
@@ -195,8 +200,7 @@ impl CatalogRepair {
         sync_dir(&self.root)?;
         progress(RebuildEvent::Replaced);
 
-        let mut lib =
-            LockedLibrary::with_lock(&self.root, Some(self.lock))?.unlock_with_key(key)?;
+        let mut lib = LockedLibrary::with_lock(&self.root, Some(self.lock))?.unlock_with(key)?;
         lib.reindex()?;
         let (documents, versions, ..) = lib.catalog.counts()?;
         report.documents = documents;

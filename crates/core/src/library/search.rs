@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::Library;
 use crate::error::{Error, Result};
 use crate::index::{SearchIndex, SearchRequest, SearchResults, Unusable};
-use crate::keys::MasterKey;
+use crate::keys::LibraryKey;
 
 /// Documents indexed per commit.
 const INDEX_BATCH: usize = 512;
@@ -80,7 +80,7 @@ impl Library {
         self.index = IndexState::Unusable;
         self.index = IndexState::Ready(SearchIndex::recreate(
             &index_dir(&self.root),
-            &Arc::new(self.key.index_key()),
+            &Arc::new(self.local.index_key()),
         )?);
         self.refresh_index()
     }
@@ -99,7 +99,7 @@ impl Library {
             }
             IndexState::Unusable => {
                 reopened =
-                    SearchIndex::open(&index_dir(&self.root), &Arc::new(self.key.index_key()))
+                    SearchIndex::open(&index_dir(&self.root), &Arc::new(self.local.index_key()))
                         .map_err(Unusable::into_error)?;
                 &reopened
             }
@@ -112,7 +112,7 @@ impl Library {
 /// Open (or, for the writer, rebuild) the index of a library being opened.
 pub(crate) fn open_index(
     root: &std::path::Path,
-    key: &MasterKey,
+    key: &LibraryKey,
     catalog: &mut crate::catalog::Catalog,
     access: super::Access,
 ) -> Result<IndexState> {

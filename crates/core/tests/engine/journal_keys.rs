@@ -38,7 +38,9 @@ pub(super) fn deliver(
             Some(w) => {
                 assert_eq!(w.digest, s.digest()?);
                 assert!(opened.ops.iter().all(|op| s.ops.contains(op)));
-                assert!(opened.ops.len() < s.ops.len());
+                // Fewer, unless all the withheld part holds is also in one opened (a
+                // move's batch, in the parts of both collections).
+                assert!(opened.ops.len() <= s.ops.len());
             }
         }
         to.apply_segment(&opened)?;
@@ -309,7 +311,10 @@ fn the_journal_keys_fixture_still_opens_for_its_members() {
     let epochs = files("epochs");
     assert_eq!(epochs.len(), 1);
     for (name, body) in &epochs {
-        assert!(body.starts_with(b"DOSEPOC1"), "under the library's journal key");
+        assert!(
+            body.starts_with(b"DOSEPOC1"),
+            "under the library's journal key"
+        );
         ann.take_journal_key_object(name, body).unwrap();
     }
     // Written again today, an epoch object is under the key of epoch objects (one every

@@ -23,6 +23,7 @@ mod journal_keys;
 mod journal_parts;
 mod key_objects;
 mod links;
+mod members_key;
 mod office;
 mod pdf_worker;
 mod people;

@@ -4,6 +4,8 @@
 
 use dossier_core::{FieldKey, FieldValue, Role};
 
+use super::journal_keys::{deliver, sealed, titles};
+use super::signed::person;
 use super::*;
 
 const ANN: &str = "ann's own passphrase";
@@ -34,6 +36,16 @@ fn audit_len(dir: &Path) -> usize {
 
 /// A library with one document, owned by Ann, with Bea (registrar staff), Cal (auditor)
 /// and Dee (department staff of "history").
+/// Dee's own desktop (department staff sign in only on a desktop of their own), joined
+/// and given what Ann's desktop has written so far, as a sync would.
+fn dee_desktop(dir: &Path, ann: &mut Library, passphrase: &str) -> Library {
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut dee = Library::join(&dir.join("dee"), &objects, &person("Dee", passphrase)).unwrap();
+    let sent = sealed(ann);
+    deliver(ann, &sent, &mut dee).unwrap();
+    dee
+}
+
 fn staffed(dir: &Path) -> dossier_core::DocId {
     let (mut lib, _) = create(dir);
     let doc = imported(&import(
@@ -131,22 +143,28 @@ fn a_library_kept_by_its_people_opens_for_them_and_judges_each_change_by_role() 
     drop(cal);
     assert_eq!(audit_len(t.path()), before);
 
-    // Department staff change their collection's records only, and cannot move one out.
-    let mut dee = sign_in(t.path(), "Dee", DEE).unwrap();
+    // Department staff sign in only on a desktop of their own: this one, made by someone
+    // who reads every record, holds records they may not read, and their slot's key (the
+    // members', not the library's) does not open it.
     assert!(matches!(
-        dee.tag(doc, &["history".into()], &[]),
-        Err(Error::NotPermitted { .. })
+        sign_in(t.path(), "Dee", DEE),
+        Err(Error::FolderReadsMore)
     ));
-    drop(dee);
+    // Department staff change their collection's records only, and cannot move one out.
     let mut ann = sign_in(t.path(), "Ann", ANN).unwrap();
+    let mut dee = dee_desktop(t.path(), &mut ann, DEE);
+    assert!(!titles(&dee).contains(&"report".to_string()));
+    assert!(dee.tag(doc, &["history".into()], &[]).is_err());
     ann.set_field(
         doc,
         FieldKey::Collection,
         Some(FieldValue::Text("history".into())),
     )
     .unwrap();
+    let sent = sealed(&mut ann);
+    deliver(&ann, &sent, &mut dee).unwrap();
     drop(ann);
-    let mut dee = sign_in(t.path(), "Dee", DEE).unwrap();
+    assert!(titles(&dee).contains(&"report".to_string()));
     dee.tag(doc, &["essay".into()], &[]).unwrap();
     assert!(matches!(
         dee.set_field(
@@ -354,16 +372,25 @@ fn passphrases_change_and_a_forgotten_one_is_reset_by_the_owner() {
         sign_in(t.path(), "Dee", DEE),
         Err(Error::WrongPassphrase)
     ));
-    let mut dee_lib = sign_in(t.path(), "Dee", "dee's new passphrase").unwrap();
+    // Her new passphrase opens her slot, which holds the members' key: not enough for
+    // a desktop made by someone who reads every record. On her own she signs in, and
+    // still changes nothing that is not hers.
     assert!(matches!(
-        dee_lib.tag(doc, &["x".into()], &[]),
-        Err(Error::NotPermitted { .. })
+        sign_in(t.path(), "Dee", "dee's new passphrase"),
+        Err(Error::FolderReadsMore)
     ));
+    let mut ann = sign_in(t.path(), "Ann", ANN).unwrap();
+    let mut dee_lib = dee_desktop(t.path(), &mut ann, "dee's new passphrase");
+    drop(ann);
+    assert!(!titles(&dee_lib).contains(&"report".to_string()));
+    assert!(dee_lib.tag(doc, &["x".into()], &[]).is_err());
     drop(dee_lib);
     // Her old slot put back opens her old keys, which the library no longer counts.
-    std::fs::write(t.path().join("lib/keys.json"), old_slot).unwrap();
+    std::fs::write(t.path().join("dee/keys.json"), old_slot).unwrap();
     assert!(matches!(
-        sign_in(t.path(), "Dee", DEE),
+        LockedLibrary::open(&t.path().join("dee"), Access::Write)
+            .unwrap()
+            .sign_in("Dee", DEE),
         Err(Error::NotPermitted { .. })
     ));
 }
@@ -393,7 +420,9 @@ fn slots_exports_and_imports_are_judged_before_anything_is_written() {
     drop(cal);
     assert_eq!(keys(), before, "keys.json untouched");
 
-    let mut dee = sign_in(t.path(), "Dee", DEE).unwrap();
+    let mut ann = sign_in(t.path(), "Ann", ANN).unwrap();
+    let mut dee = dee_desktop(t.path(), &mut ann, DEE);
+    drop(ann);
     let out = t.path().join("out.txt");
     assert!(matches!(
         dee.export(doc, None, &out),

@@ -15,6 +15,7 @@ fn keys() -> KeyFile {
         format: 1,
         library_id: LibraryId::new(),
         key_check: vec![1; 32],
+        members_check: None,
         slots: vec![
             slot(
                 "0a0b0c0d",

@@ -1,0 +1,164 @@
+//! A department member's desktop holds no library key (issue 21): their key slot wraps
+//! the members' key in its place, so with every key their desktop holds they open
+//! nothing sealed under the library's key (the journal, checkpoints and content from
+//! before the library had department staff), checked on the bytes. A role change wraps
+//! the other key in their slot.
+
+use dossier_core::{Role, parse_checkpoint_name};
+
+use super::collection_keys::{ANN, BO, DAN, share_packs};
+use super::journal_keys::{deliver, epoch_objects, sealed, titles};
+use super::signed::person;
+use super::*;
+
+/// Which key a library folder's own files are under, as its `library.json` says.
+fn folder_keys(lib: &Library) -> serde_json::Value {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(lib.root().join("library.json")).unwrap()).unwrap();
+    meta["keys"].clone()
+}
+
+/// `lib` closed and signed in again by `who` after taking in `from`'s key slots (what
+/// key sync does through the remote).
+fn signed_in_again(
+    lib: Library,
+    from: &Library,
+    who: &str,
+    passphrase: &str,
+) -> dossier_core::Result<Library> {
+    let root = lib.root().to_path_buf();
+    drop(lib);
+    std::fs::copy(from.root().join("keys.json"), root.join("keys.json")).unwrap();
+    LockedLibrary::open(&root, Access::Write)?.sign_in(who, passphrase)
+}
+
+#[test]
+fn a_department_members_desktop_opens_nothing_sealed_under_the_librarys_key() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let (mut ann, _) = create(dir);
+    let text = b"class roll of 2019, every pupil's name";
+    let roll = imported(&import(
+        &mut ann,
+        &[write(dir, "roll-2019.txt", text)],
+        &ImportOptions::default(),
+    ))[0];
+    // What the remote holds from before the library had people: the journal and a
+    // checkpoint, under the library's key.
+    let before = sealed(&mut ann);
+    assert!(!before.is_empty());
+    assert!(before.iter().all(|(_, b)| b.starts_with(b"DOSJRNL1")));
+    let (name, checkpoint) = ann.seal_checkpoint().unwrap().unwrap();
+    let (covered, device) = parse_checkpoint_name(&name).unwrap();
+    let v = ann.version(roll, None).unwrap();
+    assert!(v.content_key.is_none(), "under the library's key");
+
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    ann.add_person("Bo", BO, FAST, Role::DepartmentStaff, &["Science".into()])
+        .unwrap();
+    ann.add_person("Dan", DAN, FAST, Role::RegistrarStaff, &[])
+        .unwrap();
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut bo = Library::join(&dir.join("bo"), &objects, &person("Bo", BO)).unwrap();
+    let mut dan = Library::join(&dir.join("dan"), &objects, &person("Dan", DAN)).unwrap();
+    // Bo's desktop is a folder under the members' key; Dan's, under the library's.
+    assert_eq!(folder_keys(&bo), "members");
+    assert!(folder_keys(&dan).is_null());
+
+    // The segments and the checkpoint from before: Dan's desktop reads them, Bo's none.
+    epoch_objects(&ann, &bo);
+    for (s, body) in &before {
+        assert!(matches!(
+            bo.open_segment(s.device, s.seq, body),
+            Err(Error::JournalKeyUnavailable { .. })
+        ));
+    }
+    assert!(matches!(
+        bo.open_checkpoint(covered, device, &checkpoint),
+        Err(Error::JournalKeyUnavailable { .. })
+    ));
+    deliver(&ann, &before, &mut dan).unwrap();
+    assert!(dan.open_checkpoint(covered, device, &checkpoint).is_ok());
+
+    // The roll's content as it was filed, its pack on his desktop and its version record
+    // in hand: Bo's desktop opens nothing of it; Dan's does. (Ann's desktop has sealed
+    // it again under "all"'s own keys since, which Bo is not given either.)
+    share_packs(&ann, &bo);
+    share_packs(&ann, &dan);
+    let refused = bo.write_version(&v, &mut Vec::new());
+    assert!(
+        matches!(&refused, Err(Error::CollectionKeyUnavailable { collection }) if collection == "all"),
+        "{refused:?}"
+    );
+    let mut out = Vec::new();
+    dan.write_version(&v, &mut out).unwrap();
+    assert_eq!(out, text);
+
+    // What the library's people write now is sealed under keys Bo's desktop holds where
+    // he may read it: his desktop starts from a checkpoint written now, and holds the
+    // people, not the roll.
+    sealed(&mut ann);
+    let (name, now) = ann.seal_checkpoint().unwrap().unwrap();
+    let (now_covered, now_device) = parse_checkpoint_name(&name).unwrap();
+    epoch_objects(&ann, &bo);
+    for s in bo.open_checkpoint(now_covered, now_device, &now).unwrap() {
+        bo.apply_segment(&s).unwrap();
+    }
+    let bo_id = bo.person().unwrap().member;
+    assert!(bo.registry().unwrap().unwrap().current(bo_id).is_some());
+    assert!(!titles(&bo).contains(&"roll-2019".to_string()));
+
+    // Made registrar staff, Bo's slot wraps the library's key: signed in again on his
+    // own desktop (a folder under the members' key, which the library's key derives),
+    // he reads what was written before. Dan, made department staff, is given the
+    // members' key, which does not open his desktop's folder (it holds every record).
+    let dan_id = dan.person().unwrap().member;
+    ann.set_role(bo_id, Role::RegistrarStaff, &[]).unwrap();
+    ann.set_role(dan_id, Role::DepartmentStaff, &["Science".into()])
+        .unwrap();
+    let bo = signed_in_again(bo, &ann, "Bo", BO).unwrap();
+    for (s, body) in &before {
+        assert!(bo.open_segment(s.device, s.seq, body).is_ok());
+    }
+    assert!(bo.open_checkpoint(covered, device, &checkpoint).is_ok());
+    assert!(matches!(
+        signed_in_again(dan, &ann, "Dan", DAN),
+        Err(Error::FolderReadsMore)
+    ));
+}
+
+/// Found by the convergence test: a person's slot written again (a role change) before
+/// this desktop first took in the remote's key object left two slots of one person,
+/// and the key object published then was refused everywhere. The merge keeps one: the
+/// one for the keys the library counts, the newer of two.
+#[test]
+fn a_slot_written_again_before_the_first_merge_stays_the_persons_only_one() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    ann.add_person("Bo", BO, FAST, Role::DepartmentStaff, &["Science".into()])
+        .unwrap();
+    let remote = ann.key_object(0).unwrap();
+    let bo = ann.resolve_person("Bo").unwrap();
+    let slot_of_bo = |lib: &Library| {
+        lib.key_file()
+            .unwrap()
+            .slots
+            .into_iter()
+            .filter(|s| s.member() == Some(bo))
+            .collect::<Vec<_>>()
+    };
+    let before = slot_of_bo(&ann);
+    ann.set_role(bo, Role::RegistrarStaff, &[]).unwrap();
+    let after = slot_of_bo(&ann);
+    assert_eq!(after.len(), 1);
+    assert_ne!(after[0].id, before[0].id, "written again");
+    // His slot wrapped the members' key; now the library's, in a smaller sealed box.
+    assert!(after[0].wrapped.len() < before[0].wrapped.len());
+
+    ann.merge_remote_keys(0, &remote).unwrap();
+    let merged = slot_of_bo(&ann);
+    assert_eq!(merged.len(), 1, "one slot per person");
+    assert_eq!(merged[0].id, after[0].id, "the newer");
+    dossier_core::RepoFile::parse(&ann.key_object(1).unwrap()).unwrap();
+}
