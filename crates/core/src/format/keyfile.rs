@@ -107,6 +107,12 @@ impl KeySlot {
         self.identity().map(|i| i.public.member)
     }
 
+    /// Whether this person's slot wraps the members' key (a department member's: 64
+    /// bytes in its sealed box) rather than the library's (32).
+    pub fn wraps_members_key(&self) -> bool {
+        self.identity().is_some() && self.wrapped.len() > 32 + 12 + 32 + 16
+    }
+
     /// The identity of the person whose slot this is, if it is a person's.
     pub fn identity(&self) -> Option<&IdentityFile> {
         match &self.kdf {

@@ -27,8 +27,10 @@ pub(crate) trait Tagger {
     fn verify(&self, message: &[u8], tag: &[u8]) -> bool;
 }
 
-/// The repo file format this build writes and the newest it reads.
-pub const REPO_FORMAT: u32 = 2;
+/// The newest repo file format this build reads: 3 is written only for slots with the
+/// members' key (`KeyFile::members_check`), which builds before it would take for
+/// damage and cover with their own slot set: they stop instead (`Error::TooNew`).
+pub const REPO_FORMAT: u32 = 3;
 /// Its object name on the remote.
 pub const REPO_OBJECT: &str = "dossier.repo";
 /// The largest key object Dossier reads: a passphrase slot takes about 400 bytes, a
@@ -99,7 +101,7 @@ impl RepoFile {
     /// Key object `seq` of these slots, authenticated with `key`.
     pub(crate) fn seal(keys: KeyFile, seq: u64, key: &dyn Tagger) -> Self {
         let mut this = Self {
-            format: REPO_FORMAT,
+            format: if keys.members_check.is_some() { 3 } else { 2 },
             library_id: keys.library_id,
             created_ms: chrono::Utc::now().timestamp_millis(),
             keys,

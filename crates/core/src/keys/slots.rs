@@ -192,7 +192,9 @@ pub fn add_person_slot(
 
 /// Put `person` (their identity, wrapped by a new passphrase) in place of the identity
 /// in their slot, keeping the key it wraps (sealed to the same keys): changing one's own
-/// passphrase never changes what one's slot opens.
+/// passphrase never changes what one's slot opens. The slot takes a new id, as any slot
+/// written again does: key sync tells slots apart by id, so the change is published and
+/// no merge puts the old one back.
 pub fn rewrap_person_slot(file: &mut KeyFile, person: &IdentityFile) -> Result<()> {
     let slot = file
         .slots
@@ -202,6 +204,7 @@ pub fn rewrap_person_slot(file: &mut KeyFile, person: &IdentityFile) -> Result<(
     match &mut slot.kdf {
         SlotKdf::Member { identity } if identity.public == person.public => {
             **identity = person.clone();
+            slot.id = data_encoding::HEXLOWER.encode(&random::<4>());
             slot.created_ms = now_ms();
             Ok(())
         }

@@ -209,13 +209,16 @@ impl Library {
     }
 
     /// Keep collections' keys and what is sealed under them as the people's chain asks:
-    /// on an owner's desktop, the epochs that are due (also those a crash, or a change
-    /// received from another owner's desktop, left unmade); then the records to seal
-    /// again ([`Library::reconcile_sealing`]). Returns how many records were re-sealed.
+    /// on an owner's desktop, people's slots of the wrong kind written again
+    /// ([`Library::keep_slots`]) and the epochs that are due (also those a crash, or a
+    /// change received from another owner's desktop, left unmade); then the records to
+    /// seal again ([`Library::reconcile_sealing`]). Returns how many records were
+    /// re-sealed.
     pub fn keep_keys(&mut self) -> Result<u64> {
         if !self.is_writer() {
             return Ok(0);
         }
+        self.keep_slots()?;
         self.rekey_collections()?;
         self.reconcile_sealing()
     }

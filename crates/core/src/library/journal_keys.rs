@@ -36,6 +36,9 @@ pub(super) struct JournalKeys {
     /// sealed under the library's key this desktop does not hold: not read again while
     /// this library is open.
     refused: std::collections::HashSet<String>,
+    /// Whether an epoch object under the library's key was passed over (a department
+    /// member's desktop): an epoch it does not know may be in one.
+    passed_over: bool,
     opened: BTreeMap<u64, Vec<Arc<Crypto>>>,
 }
 
@@ -44,6 +47,7 @@ impl std::fmt::Debug for JournalKeys {
         f.debug_struct("JournalKeys")
             .field("fetched", &self.fetched.len())
             .field("refused", &self.refused.len())
+            .field("passed_over", &self.passed_over)
             .field("epochs_opened", &self.opened.keys().collect::<Vec<_>>())
             .finish()
     }
@@ -127,8 +131,10 @@ impl Library {
         }
         // No owner made that epoch, as far as this desktop knows after reading every
         // epoch the remote holds: the header was changed (or the epoch hidden), which
-        // is damage to that object, not a key withheld from this person.
-        if !self.journal_epoch_known(epoch)? {
+        // is damage to that object, not a key withheld from this person. Unless this
+        // desktop passed over epoch objects under the library's key, which it does not
+        // hold (a department member's): the epoch may be in one of them.
+        if !self.journal_epoch_known(epoch)? && !self.lock_journal_keys().passed_over {
             return Err(Error::Integrity {
                 object: object.to_owned(),
                 detail: "sealed under keys of the journal no owner made",
@@ -238,7 +244,9 @@ impl Library {
             match &self.library_crypto {
                 Some(library) => Arc::clone(library),
                 None => {
-                    self.lock_journal_keys().refused.insert(name.to_owned());
+                    let mut held = self.lock_journal_keys();
+                    held.refused.insert(name.to_owned());
+                    held.passed_over = true;
                     return Ok(());
                 }
             }

@@ -290,15 +290,20 @@ pub(super) fn choose_for_join(
 
 /// One slot per person, as a key object must hold: where two desktops each wrote a new
 /// slot for one person (a role changed, keys reset) before either saw the other's, the
-/// slot for the keys the library counts now stays, else the newer.
+/// slot for the keys the library counts now stays, then one wrapping the key their role
+/// is given, then the newer (an owner's desktop writes a slot of the wrong kind again,
+/// `Library::keep_keys`).
 fn one_slot_per_person(slots: &mut Vec<KeySlot>, registry: Option<&crate::members::Registry>) {
     let rank = |slot: &KeySlot| {
-        let counts = slot.identity().is_some_and(|i| {
+        let grant = slot.identity().and_then(|i| {
             registry
                 .and_then(|r| r.current(i.public.member))
-                .is_some_and(|g| g.identity.binding() == i.public.binding())
+                .filter(|g| g.identity.binding() == i.public.binding())
         });
-        (counts, slot.created_ms)
+        let fits_role = grant.is_some_and(|g| {
+            slot.wraps_members_key() == (g.role == crate::role::Role::DepartmentStaff)
+        });
+        (grant.is_some(), fits_role, slot.created_ms, slot.id.clone())
     };
     let mut chosen: std::collections::HashMap<crate::ids::MemberId, usize> =
         std::collections::HashMap::new();

@@ -93,9 +93,10 @@ impl Library {
             return Ok(0);
         };
         let keyed = super::collection_keys::keyed(&registry, &self.catalog().collection_keys()?);
-        // A department member holds the library's key (through their key slot): records
-        // of "all" still under it are sealed again under "all"'s own keys. Once only
-        // someone who left held it, they are not (they may have kept what it opens).
+        // With department staff, records of "all" still under the library's key are
+        // sealed again under "all"'s own keys (a member given the library's key by a
+        // build before session 34 may hold it still). Once only someone who left held
+        // it, they are not (they may have kept what it opens).
         let library_key = if registry.has_department_staff() {
             LibraryKeyContent::SealAgain
         } else {

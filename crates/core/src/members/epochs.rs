@@ -91,10 +91,10 @@ impl Registry {
         })
     }
 
-    /// Whether records filed in "all" need keys of their own: once the library's key
-    /// reached someone who may not read every record (a member of department staff holds
-    /// it through the key slot their desktop joins with), or someone given it left
-    /// ([`Registry::outlived_library_key`]).
+    /// Whether records filed in "all" need keys of their own: once a member may not read
+    /// every record (department staff are given the members' key, not the library's, so
+    /// what is filed for everyone else must be under keys they are not given), or
+    /// someone given the library's key left ([`Registry::outlived_library_key`]).
     pub fn all_needs_keys(&self) -> bool {
         self.has_department_staff() || self.outlived_library_key()
     }
@@ -107,8 +107,8 @@ impl Registry {
         self.has_department_staff() || self.outlived_journal_key()
     }
 
-    /// Whether a member is department staff now: someone who holds the library's own key
-    /// (through their key slot) and may not read every record.
+    /// Whether a member is department staff now: someone who may not read every record
+    /// (their key slot wraps the members' key, not the library's).
     pub fn has_department_staff(&self) -> bool {
         self.members().any(|g| g.role == Role::DepartmentStaff)
     }
