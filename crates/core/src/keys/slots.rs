@@ -33,6 +33,14 @@ impl Default for KdfParams {
 }
 
 impl KdfParams {
+    /// Costs small enough for tests (never a real slot's).
+    #[cfg(test)]
+    pub(crate) const FAST: KdfParams = KdfParams {
+        m_cost_kib: 256,
+        t_cost: 1,
+        p_cost: 1,
+    };
+
     /// The most memory a slot may ask for: 1 GiB (the default asks for 64 MiB).
     pub const MAX_M_COST_KIB: u32 = keyfile::MAX_M_COST_KIB;
     /// The most passes a slot may ask for (the default makes 3).
@@ -359,11 +367,7 @@ mod tests {
     use super::*;
     use crate::ids::LibraryId;
 
-    const FAST: KdfParams = KdfParams {
-        m_cost_kib: 256,
-        t_cost: 1,
-        p_cost: 1,
-    };
+    const FAST: KdfParams = KdfParams::FAST;
 
     fn file() -> KeyFile {
         KeyFile {

@@ -132,11 +132,7 @@ mod tests {
     use crate::keys::LibraryKey;
     use crate::library::InitOptions;
 
-    const FAST: KdfParams = KdfParams {
-        m_cost_kib: 256,
-        t_cost: 1,
-        p_cost: 1,
-    };
+    const FAST: KdfParams = KdfParams::FAST;
 
     /// A department member's slot that wraps the library's key (written by a build
     /// before session 34) is written again by the owner's desktop, wrapping the members'

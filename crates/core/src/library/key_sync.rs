@@ -143,12 +143,13 @@ impl Library {
             )
             .cloned()
             .collect();
-        one_slot_per_person(&mut merged.slots, self.registry()?.as_ref());
+        let registry = self.registry()?;
+        one_slot_per_person(&mut merged.slots, registry.as_ref());
         // Derived from the library's key: the same wherever it was written.
         if merged.members_check.is_none() {
             merged.members_check.clone_from(&remote.keys.members_check);
         }
-        if merged.has_people() && self.registry()?.is_some() {
+        if merged.has_people() && registry.is_some() {
             // A library kept by its people opens for a person alone: a passphrase slot
             // from the remote (an older object, or a desktop that has not heard) is not
             // taken in. Only once its owner is known here: a person's slot alone (a start
