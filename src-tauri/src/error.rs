@@ -136,11 +136,16 @@ impl From<dossier_core::Error> for AppError {
                 "Ask the library's owner, or a colleague who reads every record.",
             ),
             E::FolderReadsMore => plain(K::NotPermitted).with_hint(
-                "Use your own desktop, or choose a new folder and join the library again                  with your invitation's name and passphrase.",
+                "Use your own desktop, or choose a new folder and join the library again \
+                 with your invitation's name and passphrase.",
             ),
             E::JournalKeyUnavailable { .. } => plain(K::NotPermitted).with_hint(
                 "Only the library's members can read what is written to it. If you were \
                  added just now, sync again once the owner's desktop has synced.",
+            ),
+            E::JournalUnderLibraryKey { .. } => plain(K::Invalid).with_hint(
+                "Nothing is lost: it arrives once a desktop that reads every record (the \
+                 owner's, or registrar staff's) has synced. Sync again later.",
             ),
             E::JournalKeyOutdated => plain(K::Invalid).with_hint(
                 "Nothing is lost: your changes are kept here. Sync the library's owner's \

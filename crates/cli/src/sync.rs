@@ -325,6 +325,14 @@ fn print_report(report: &SyncReport, json: bool) -> Result<()> {
              sync the owner's desktop, then this one."
         );
     }
+    if report.segments_waiting > 0 {
+        println!(
+            "{} change batch(es) from other desktops wait: they were sealed under the \
+             library's own key, which department staff are not given. They arrive once a \
+             desktop that reads every record has synced.",
+            report.segments_waiting
+        );
+    }
     for r in &report.refused {
         println!("refused {}: {}", r.key, r.reason);
     }

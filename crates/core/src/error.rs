@@ -103,14 +103,17 @@ pub enum Error {
     /// A department member signed in on a library folder made by someone who reads every
     /// record: its catalog holds what they may not read, and their keys do not open it.
     #[error(
-        "this desktop's copy of the library was made by someone who may read every record,          and holds records you may not read: sign in on your own desktop, or join the          library in a new folder here"
+        "this desktop's copy of the library was made by someone who may read every record, \
+         and holds records you may not read: sign in on your own desktop, or join the \
+         library in a new folder here"
     )]
     FolderReadsMore,
 
     /// Something only the library's own key does, asked of a desktop signed in as
     /// department staff, whose slot holds the members' key in its place.
     #[error(
-        "only someone who may read every record can {what}: department staff are not          given the library's own key"
+        "only someone who may read every record can {what}: department staff are not \
+         given the library's own key"
     )]
     LibraryKeyWithheld { what: &'static str },
 
@@ -173,6 +176,18 @@ pub enum Error {
          keys have not arrived yet: sync again later, or ask the library's owner)"
     )]
     JournalKeyUnavailable { object: String },
+
+    /// Another desktop's journal segment (`object`) sealed under the library's own key
+    /// after the journal had keys of its own (its writer had not heard of them yet), on
+    /// a desktop not given that key (department staff). Sync waits for it: a desktop
+    /// that reads every record seals it again in a checkpoint, which this one takes it
+    /// from.
+    #[error(
+        "{object} is sealed under the library's own key, which department staff are not \
+         given: it waits until a desktop that reads every record seals it again (sync \
+         again later)"
+    )]
+    JournalUnderLibraryKey { object: String },
 
     /// The journal's newest key was given to someone who has since left, and no newer
     /// one has reached this desktop: it sends nothing until an owner's desktop has given

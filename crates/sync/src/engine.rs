@@ -61,6 +61,13 @@ pub struct SyncReport {
     /// This desktop's changes wait to be sent: someone given the journal's newest key
     /// has left, and an owner's desktop has not given the members new keys yet.
     pub sending_waits_for_keys: bool,
+    /// Other desktops' segments this desktop waits for: sealed under the library's own
+    /// key, which it is not given (department staff), by a desktop that had not heard
+    /// the journal has keys of its own; a checkpoint that seals them again brings them.
+    pub segments_waiting: u64,
+    /// Other desktops' segments applied here that were sealed so: a checkpoint, which
+    /// seals them again, is written at once.
+    pub segments_under_library_key: u64,
     /// Journal segments on the remote (all devices), once this sync has sent its own.
     pub segments_on_remote: u64,
     /// Of those, how many the newest checkpoint does not cover.

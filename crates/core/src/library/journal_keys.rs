@@ -54,6 +54,14 @@ impl std::fmt::Debug for JournalKeys {
 }
 
 impl Library {
+    /// Whether the journal is sealed under keys of its own, not the library's: from the
+    /// first department member on, or once someone who held the library's key has
+    /// left. Another desktop's segment under the library's key after that was sealed
+    /// before its writer heard: readers without that key take it from a checkpoint.
+    pub fn journal_has_keys(&self) -> Result<bool> {
+        Ok(self.registry()?.is_some_and(|r| r.journal_needs_keys()))
+    }
+
     /// The key this desktop seals journal segments and checkpoints under: the library's
     /// own (`None`) until someone who held it left; then the newest epoch of the
     /// journal's keys an owner made. [`Error::JournalKeyOutdated`] while that key (or the

@@ -78,11 +78,16 @@ impl Library {
     /// Open the body of `device`'s segment `seq`: [`crate::Error::Integrity`] when it is
     /// damaged, tampered with, sealed with another library's key or under another name;
     /// [`crate::Error::JournalKeyUnavailable`] when it is sealed under a key of the journal
-    /// not given to the person signed in. Parts sealed under a collection's key not
+    /// not given to the person signed in; [`crate::Error::JournalUnderLibraryKey`] when
+    /// it is under the library's own key and this desktop holds the members' key in its
+    /// place. Parts sealed under a collection's key not
     /// given to that person are withheld ([`Segment::withheld`]).
     pub fn open_segment(&self, device: DeviceId, seq: u64, body: &[u8]) -> Result<Segment> {
         let name = journal::object_name(device, seq);
         let epoch = journal::sealed_epoch(body, &name)?;
+        if epoch.is_none() && self.key.library().is_none() {
+            return Err(Error::JournalUnderLibraryKey { object: name });
+        }
         if !body.starts_with(JOURNAL_MAGIC_3) {
             return self.open_journal(epoch, &name, |crypto| {
                 journal::open(crypto, device, seq, body)

@@ -81,7 +81,7 @@ fn a_department_members_desktop_opens_nothing_sealed_under_the_librarys_key() {
     for (s, body) in &before {
         assert!(matches!(
             bo.open_segment(s.device, s.seq, body),
-            Err(Error::JournalKeyUnavailable { .. })
+            Err(Error::JournalUnderLibraryKey { .. })
         ));
     }
     assert!(matches!(

@@ -149,7 +149,11 @@ impl<L: Replica> Engine<L> {
                 let checked = self
                     .local
                     .run(move |l| match l.open_segment(device, seq, &body) {
-                        Ok(_) | Err(dossier_core::Error::JournalKeyUnavailable { .. }) => Ok(None),
+                        Ok(_)
+                        | Err(
+                            dossier_core::Error::JournalKeyUnavailable { .. }
+                            | dossier_core::Error::JournalUnderLibraryKey { .. },
+                        ) => Ok(None),
                         Err(e @ dossier_core::Error::Integrity { .. }) => {
                             Ok(Some((e.to_string(), l.rebuild_segment(device, seq)?)))
                         }

@@ -203,7 +203,16 @@ pub(super) async fn bootstrap<L: Replica>(
             return Ok(());
         }
     }
-    // The newest, or, when it fails its check, the one before it (kept for this).
+    apply(engine, n, report).await
+}
+
+/// Apply checkpoint `n`, or, when it fails its check, the one before it (kept for this):
+/// the segments it holds apply like any others (those held already are passed over).
+pub(super) async fn apply<L: Replica>(
+    engine: &Engine<L>,
+    n: &Newest,
+    report: &mut SyncReport,
+) -> Result<()> {
     let mut candidates = listed(engine).await?;
     candidates.retain(|c| *c <= (n.covered, n.device));
     for (covered, device) in candidates.into_iter().rev().take(2) {
@@ -260,6 +269,9 @@ pub(super) async fn maybe_write<L: Replica>(
         .local
         .run(move |l| l.keys_changed_since(heads.as_ref()))
         .await?;
+    // Another desktop's segments sealed under the library's key after the journal had
+    // keys of its own: sealed again in a checkpoint at once, for those not given it.
+    let rekeyed = rekeyed || report.segments_under_library_key > 0;
     if report.segments_since_checkpoint < every && !rekeyed {
         return Ok(());
     }

@@ -1,13 +1,14 @@
 //! Receiving: every device's segments newer than the last one held, applied in order
 //! per device; and the packs they announced, when content is downloaded up front.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use dossier_core::segment_name;
+use dossier_core::{segment_name, segment_sealed_epoch};
 use dossier_core::{DeviceId, PackId};
 
 use super::ahead::Ahead;
-use super::checkpoint::Newest;
+use super::checkpoint::{self, Newest};
 use super::history::{self, HistoryKind};
 use super::push::pack_key;
 use super::{Engine, Refused, Replica, SyncPhase, SyncReport, limit};
@@ -33,9 +34,47 @@ pub(super) async fn pull<L: Replica>(
         problem.restored = engine.restore_segments(&problem).await?;
         report.history.push(problem);
     }
+    let keyed = engine.local.run(|l| l.journal_has_keys()).await?;
+    let mut waiting = apply_runs(engine, &listed, keyed, report).await?;
+    if let Some(n) = newest
+        && waiting
+            .iter()
+            .any(|(d, seq)| covered.get(d).is_some_and(|c| c >= seq))
+    {
+        // What this desktop waits for, sealed again in the newest checkpoint: taken
+        // from it, then what follows.
+        checkpoint::apply(engine, n, report).await?;
+        waiting = apply_runs(engine, &listed, keyed, report).await?;
+    }
+    report.segments_waiting = waiting
+        .iter()
+        .map(|(d, seq)| listed.get(d).map_or(0, |s| s.range(seq..).count() as u64))
+        .sum();
+    // What the segments applied (now or before) say was written, against the listing.
+    let (held, seen) = engine
+        .local
+        .run(|l| Ok((l.segments()?, l.seen_heads()?)))
+        .await?;
+    let seen = seen.into_iter().map(|(d, (seq, _))| (d, seq)).collect();
+    report
+        .history
+        .extend(history::unreachable(&held, &listed, &seen));
+    Ok(())
+}
+
+/// Apply, per device, the unbroken run of listed segments after the last one held.
+/// Returns the devices whose run stopped at a segment under the library's key this
+/// desktop is not given (`keyed`: the journal has keys of its own), with that segment.
+async fn apply_runs<L: Replica>(
+    engine: &Engine<L>,
+    listed: &BTreeMap<DeviceId, BTreeSet<u64>>,
+    keyed: bool,
+    report: &mut SyncReport,
+) -> Result<Vec<(DeviceId, u64)>> {
+    let held = engine.local.run(|l| l.segments()).await?;
     let own = engine.local.run(|l| Ok(l.device_id())).await?;
     let mut runs = Vec::new();
-    for (device, seqs) in &listed {
+    for (device, seqs) in listed {
         let device = *device;
         if device == own {
             // Sent by this desktop (a sync cut short before it noted them): sending
@@ -58,19 +97,13 @@ pub(super) async fn pull<L: Replica>(
         }
     }
     let total = runs.iter().map(|(_, seqs)| seqs.len() as u64).sum();
+    let mut waiting = Vec::new();
     for (device, wanted) in runs {
-        apply_segments(engine, device, wanted, total, report).await?;
+        if let Some(seq) = apply_segments(engine, device, wanted, total, keyed, report).await? {
+            waiting.push((device, seq));
+        }
     }
-    // What the segments applied (now or before) say was written, against the listing.
-    let (held, seen) = engine
-        .local
-        .run(|l| Ok((l.segments()?, l.seen_heads()?)))
-        .await?;
-    let seen = seen.into_iter().map(|(d, (seq, _))| (d, seq)).collect();
-    report
-        .history
-        .extend(history::unreachable(&held, &listed, &seen));
-    Ok(())
+    Ok(waiting)
 }
 
 async fn apply_segments<L: Replica>(
@@ -78,8 +111,9 @@ async fn apply_segments<L: Replica>(
     device: DeviceId,
     seqs: Vec<u64>,
     total: u64,
+    keyed: bool,
     report: &mut SyncReport,
-) -> Result<()> {
+) -> Result<Option<u64>> {
     let downloads = seqs.into_iter().map(|seq| {
         let remote = Arc::clone(&engine.remote);
         async move {
@@ -100,12 +134,17 @@ async fn apply_segments<L: Replica>(
         let applied = engine
             .local
             .run(move |l| {
+                let name = segment_name(device, seq);
+                let late = keyed && segment_sealed_epoch(&body, &name)?.is_none();
                 let segment = l.open_segment(device, seq, &body)?;
-                l.apply_segment(&segment)
+                Ok((l.apply_segment(&segment)?, late))
             })
             .await;
         match applied {
-            Ok(n) => {
+            Ok((n, late)) => {
+                if late {
+                    report.segments_under_library_key += 1;
+                }
                 report.segments_applied += 1;
                 report.ops_applied += n as u64;
                 engine.report_progress(SyncPhase::Receiving, report.segments_applied, total);
@@ -121,6 +160,12 @@ async fn apply_segments<L: Replica>(
                 });
                 break;
             }
+            Err(Error::Library(dossier_core::Error::JournalUnderLibraryKey { .. })) => {
+                // Sealed before its writer heard the journal has keys, under the one key
+                // this desktop is not given: it waits for a checkpoint that seals it
+                // again, and what follows it, for it.
+                return Ok(Some(seq));
+            }
             Err(Error::Library(dossier_core::Error::HistoryFork { .. })) => {
                 report.history.push(history::HistoryProblem::new(
                     HistoryKind::Fork,
@@ -133,7 +178,7 @@ async fn apply_segments<L: Replica>(
             Err(e) => return Err(e),
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Download every pack the catalog knows and the store lacks.
