@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::keyfile::{KeyFile, KeySlot, SlotKdf};
 use crate::error::{Error, Result};
-use crate::ids::LibraryId;
+use crate::ids::{LibraryId, MemberId};
 
 /// Key objects' authentication tags under the master key's key-object subkey: what this
 /// format needs of the keys module's `KeyObjectKey`.
@@ -84,6 +84,21 @@ pub struct RepoFile {
     /// format 1.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_b64")]
     pub auth: Option<Vec<u8>>,
+    /// Who published this slot set, signed (objects written before session 35, and by
+    /// desktops without people, have none). The tag says a holder of the library's or
+    /// the members' key wrote it; this says which person: a desktop takes in from it
+    /// only the changes that person may make (`Library::merge_remote_keys`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ObjectSignature>,
+}
+
+/// A person's signature of a key object: of the bytes its tag covers
+/// ([`RepoFile::signed_bytes`]), for the purpose of key objects.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ObjectSignature {
+    pub by: MemberId,
+    #[serde(with = "super::b64")]
+    pub signature: Vec<u8>,
 }
 
 /// Whether a key object can be trusted, once checked with the master key.
@@ -106,6 +121,7 @@ impl RepoFile {
             created_ms: chrono::Utc::now().timestamp_millis(),
             keys,
             auth: None,
+            signature: None,
         };
         this.auth = Some(key.tag(&this.signed_bytes(seq)).to_vec());
         this
@@ -182,6 +198,13 @@ impl RepoFile {
                 "a key slot's fields are longer than Dossier writes",
             ));
         }
+        if this
+            .signature
+            .as_ref()
+            .is_some_and(|s| s.signature.len() != 64)
+        {
+            return Err(damaged("its signature is not 64 bytes"));
+        }
         match (this.format, &this.auth) {
             (1, None) => Ok(this),
             (1, Some(_)) => Err(damaged("a format 1 key object with a tag")),
@@ -192,7 +215,7 @@ impl RepoFile {
 
     /// The bytes the tag covers: every field, each length-prefixed, with the object's
     /// number (so a copy under another name does not verify).
-    fn signed_bytes(&self, seq: u64) -> Vec<u8> {
+    pub(crate) fn signed_bytes(&self, seq: u64) -> Vec<u8> {
         let mut b = Encoder(Vec::with_capacity(256 + 160 * self.keys.slots.len()));
         b.bytes(b"dossier key object v2");
         b.u64(seq);

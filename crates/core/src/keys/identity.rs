@@ -38,6 +38,8 @@ pub enum Purpose {
     OpBatch,
     /// An invitation's one-time code sealed to an owner (`OpKind::Invited`).
     InvitationCode,
+    /// A key object (`format::repo`): whose slot set it is.
+    KeyObject,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -52,6 +54,7 @@ impl Purpose {
             Self::EpochKey => "dossier 2026-12 collection epoch key for a member",
             Self::OpBatch => "dossier 2026-12 batch of operations",
             Self::InvitationCode => "dossier 2026-12 invitation code for an owner",
+            Self::KeyObject => "dossier 2026-12 key object",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }

@@ -16,9 +16,10 @@ use super::{Library, Secret};
 use crate::catalog::KeysSeen;
 use crate::error::{Error, Result};
 use crate::format::keyfile::{KeyFile, KeySlot};
-use crate::format::repo::{Authenticity, RepoFile, key_object_name};
-use crate::ids::LibraryId;
-use crate::keys::{self, LibraryKey};
+use crate::format::repo::{Authenticity, ObjectSignature, RepoFile, key_object_name};
+use crate::ids::{LibraryId, MemberId};
+use crate::keys::{self, LibraryKey, Purpose};
+use crate::role::Role;
 
 /// What a merge takes as the slots last seen on the remote.
 #[derive(Clone, Copy)]
@@ -27,6 +28,14 @@ enum Seen {
     AsRecorded,
     /// Unknown: only the slots on both sides count as seen.
     Unknown,
+}
+
+/// Whose slot changes a key object brings ([`Library::vouched_for`]).
+enum Vouched {
+    /// Every slot's: an owner signed it, or the library has no people.
+    Every,
+    /// Only the slots of this person (`None`: nobody's).
+    Own(Option<MemberId>),
 }
 
 fn refused(seq: u64, detail: &'static str) -> Error {
@@ -43,9 +52,54 @@ impl Library {
         self.catalog.key_sync()
     }
 
-    /// This desktop's key slots as key object `seq`, authenticated: the bytes to publish.
+    /// This desktop's key slots as key object `seq`, authenticated, and signed by the
+    /// person signed in: the bytes to publish.
     pub fn key_object(&self, seq: u64) -> Result<Vec<u8>> {
-        Ok(RepoFile::seal(self.key_file()?, seq, self.crypto.key_object_key()).to_bytes())
+        let mut repo = RepoFile::seal(self.key_file()?, seq, self.crypto.key_object_key());
+        if let Some(person) = &self.person {
+            repo.signature = Some(ObjectSignature {
+                by: person.public().member,
+                signature: person
+                    .sign(Purpose::KeyObject, &repo.signed_bytes(seq))
+                    .to_vec(),
+            });
+        }
+        Ok(repo.to_bytes())
+    }
+
+    /// Whose changes key object `seq` may bring here: anyone's in a library without
+    /// people (only a holder of its key can tag it); otherwise those of the current
+    /// member who signed it, every slot's when an owner did, and nobody's when it is
+    /// unsigned, or signed by someone removed or by a key that is not theirs. A desktop
+    /// of people that holds no people's history yet (joined, before its first sync
+    /// receives it) cannot judge a signer: nobody's, until it can.
+    fn vouched_for(&self, seq: u64, repo: &RepoFile) -> Result<Vouched> {
+        let Some(registry) = self.registry()? else {
+            return Ok(if self.key_file()?.has_people() {
+                Vouched::Own(None)
+            } else {
+                Vouched::Every
+            });
+        };
+        let Some(signed) = &repo.signature else {
+            return Ok(Vouched::Own(None));
+        };
+        let Some(grant) = registry.current(signed.by) else {
+            return Ok(Vouched::Own(None));
+        };
+        let name = key_object_name(seq);
+        match keys::verify_signature(
+            &grant.identity,
+            Purpose::KeyObject,
+            &repo.signed_bytes(seq),
+            &signed.signature,
+            &name,
+        ) {
+            Ok(()) if grant.role == Role::Owner => Ok(Vouched::Every),
+            Ok(()) => Ok(Vouched::Own(Some(signed.by))),
+            Err(Error::BadSignature { .. }) => Ok(Vouched::Own(None)),
+            Err(e) => Err(e),
+        }
     }
 
     /// Read key object `seq` and check it: it must parse, name this library, wrap this
@@ -143,6 +197,21 @@ impl Library {
             )
             .cloned()
             .collect();
+        if let Vouched::Own(signer) = self.vouched_for(seq, &remote)? {
+            // Someone who is not an owner changes their own slot only: every other slot
+            // stays as this desktop holds it (a member with the bucket's credentials
+            // and the members' key cannot lock colleagues out by leaving their slots
+            // out, nor replace them).
+            let theirs = |slot: &&KeySlot| signer.is_some() && slot.member() == signer;
+            let before: Vec<&KeySlot> = local.slots.iter().filter(theirs).collect();
+            let after: Vec<KeySlot> = merged.slots.iter().filter(theirs).cloned().collect();
+            merged.slots = if before.iter().copied().eq(after.iter()) {
+                local.slots.clone()
+            } else {
+                let others = local.slots.iter().filter(|slot| !theirs(slot)).cloned();
+                others.chain(after).collect()
+            };
+        }
         let registry = self.registry()?;
         one_slot_per_person(&mut merged.slots, registry.as_ref());
         // Derived from the library's key: the same wherever it was written.
@@ -169,14 +238,35 @@ impl Library {
     }
 
     /// This desktop's slots as key object `next`, when they differ from the newest object
-    /// seen or that one was not authenticated (so the remote gets an authentic one).
+    /// seen or that one was not authenticated (so the remote gets an authentic one). In
+    /// a library with people, only in the slots the person signed in vouches for (every
+    /// slot for an owner, their own for anyone else): others would pass over the rest,
+    /// and two desktops that differ there would publish in turn for ever.
     pub fn keys_to_publish(&self, next: u64) -> Result<Option<Vec<u8>>> {
         let Some(seen) = self.catalog.key_sync()? else {
             return Ok(None);
         };
-        let here: HashSet<String> = self.key_file()?.slots.into_iter().map(|s| s.id).collect();
+        let mine = match (self.registry()?, &self.person) {
+            (Some(registry), Some(me)) => registry
+                .current(me.public().member)
+                .filter(|g| g.role != Role::Owner)
+                .map(|_| me.public().member),
+            _ => None,
+        };
+        let here: HashSet<String> = self
+            .key_file()?
+            .slots
+            .into_iter()
+            .filter(|s| mine.is_none() || s.member() == mine)
+            .map(|s| s.id)
+            .collect();
         let ids: HashSet<String> = seen.ids.into_iter().collect();
-        if ids == here && seen.authentic {
+        let differs = match mine {
+            None => here != ids,
+            // Their new slot not there yet (the one it replaced goes with it).
+            Some(_) => !here.is_subset(&ids),
+        };
+        if !differs && seen.authentic {
             return Ok(None);
         }
         self.key_object(next).map(Some)

@@ -217,3 +217,110 @@ fn a_changed_passphrase_reaches_the_remote_and_the_old_one_opens_nothing() {
             .is_ok()
     );
 }
+
+/// A department member's desktop holds the key that tags key objects (the members' key
+/// carries it), so with the bucket's credentials they can publish a slot set written as
+/// they like, and their desktop signs it. Found in review (session 35): one that left a
+/// colleague's slot out, or put another in its place, was taken in everywhere, and that
+/// colleague could no longer sign in on a new desktop. A key object now brings only the
+/// changes to its signer's own slot, unless an owner signed it.
+#[test]
+fn a_key_object_a_department_member_alters_changes_no_one_elses_slot() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let (mut ann, _) = create(dir);
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    ann.add_person("Bo", BO, FAST, Role::DepartmentStaff, &["Science".into()])
+        .unwrap();
+    ann.add_person("Dan", DAN, FAST, Role::RegistrarStaff, &[])
+        .unwrap();
+    let first = ann.key_object(0).unwrap();
+    ann.keys_published(0).unwrap();
+    let joined = |name: &str, who: &str, passphrase: &str| {
+        let mut lib = Library::join(
+            &dir.join(name),
+            &[(0, first.clone())],
+            &person(who, passphrase),
+        )
+        .unwrap();
+        lib.merge_remote_keys(0, &first).unwrap();
+        lib
+    };
+    let bo = joined("bo", "Bo", BO);
+    let mut dan = joined("dan", "Dan", DAN);
+    starts_from_a_checkpoint(&mut ann, &mut dan);
+
+    // Bo's desktop, altered: Dan's slot left out, and Ann's replaced by a newer one that
+    // her passphrase does not open.
+    let (ann_id, dan_id) = (
+        ann.resolve_person("Ann").unwrap(),
+        ann.resolve_person("Dan").unwrap(),
+    );
+    let path = bo.root().join("keys.json");
+    drop(bo);
+    let mut keys: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let slots = keys["slots"].as_array_mut().unwrap();
+    let member = |s: &serde_json::Value| s["kdf"]["identity"]["public"]["member"].clone();
+    let bos_wrapped = slots
+        .iter()
+        .find(|s| member(s) == serde_json::json!(ann.resolve_person("Bo").unwrap()))
+        .unwrap()["kdf"]["identity"]["wrapped"]
+        .clone();
+    slots.retain(|s| member(s) != serde_json::json!(dan_id));
+    let anns = slots
+        .iter_mut()
+        .find(|s| member(s) == serde_json::json!(ann_id))
+        .unwrap();
+    anns["id"] = "feedface".into();
+    anns["created_ms"] = (anns["created_ms"].as_i64().unwrap() + 86_400_000).into();
+    anns["kdf"]["identity"]["wrapped"] = bos_wrapped;
+    std::fs::write(&path, serde_json::to_vec(&keys).unwrap()).unwrap();
+    let bo = LockedLibrary::open(&dir.join("bo"), Access::Write)
+        .unwrap()
+        .sign_in("Bo", BO)
+        .unwrap();
+    let altered = bo.key_object(1).unwrap();
+    let parsed = dossier_core::RepoFile::parse(&altered).unwrap();
+    assert!(parsed.signature.is_some(), "signed by Bo");
+
+    // As Bo's desktop signed it, unsigned, and signed in Ann's name: no slot changes on
+    // Ann's desktop nor on Dan's.
+    let mut unsigned: serde_json::Value = serde_json::from_slice(&altered).unwrap();
+    unsigned.as_object_mut().unwrap().remove("signature");
+    let mut as_ann: serde_json::Value = serde_json::from_slice(&altered).unwrap();
+    as_ann["signature"]["by"] = serde_json::json!(ann_id);
+    let slot_ids = |lib: &Library| {
+        let mut ids: Vec<String> = lib
+            .key_file()
+            .unwrap()
+            .slots
+            .into_iter()
+            .map(|s| s.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    for body in [
+        altered.clone(),
+        serde_json::to_vec(&unsigned).unwrap(),
+        serde_json::to_vec(&as_ann).unwrap(),
+    ] {
+        for lib in [&mut ann, &mut dan] {
+            let before = slot_ids(lib);
+            assert!(!lib.merge_remote_keys(1, &body).unwrap());
+            assert_eq!(slot_ids(lib), before);
+        }
+    }
+
+    // Ann's desktop publishes its slots again: Ann and Dan join with their passphrases.
+    let again = ann.keys_to_publish(2).unwrap().expect("published again");
+    for (name, who, passphrase) in [("ann2", "Ann", ANN), ("dan2", "Dan", DAN)] {
+        Library::join(
+            &dir.join(name),
+            &[(1, altered.clone()), (2, again.clone())],
+            &person(who, passphrase),
+        )
+        .unwrap();
+    }
+}

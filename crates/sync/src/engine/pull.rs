@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use dossier_core::{segment_name, segment_sealed_epoch};
 use dossier_core::{DeviceId, PackId};
+use dossier_core::{segment_name, segment_sealed_epoch};
 
 use super::ahead::Ahead;
 use super::checkpoint::{self, Newest};
