@@ -197,7 +197,8 @@ impl Library {
             )
             .cloned()
             .collect();
-        if let Vouched::Own(signer) = self.vouched_for(seq, &remote)? {
+        let vouched = self.vouched_for(seq, &remote)?;
+        if let Vouched::Own(signer) = vouched {
             // Someone who is not an owner changes their own slot only: every other slot
             // stays as this desktop holds it (a member with the bucket's credentials
             // and the members' key cannot lock colleagues out by leaving their slots
@@ -214,8 +215,8 @@ impl Library {
         }
         let registry = self.registry()?;
         one_slot_per_person(&mut merged.slots, registry.as_ref());
-        // Derived from the library's key: the same wherever it was written.
-        if merged.members_check.is_none() {
+        // Derived from the library's key: the same wherever an owner wrote it.
+        if merged.members_check.is_none() && matches!(vouched, Vouched::Every) {
             merged.members_check.clone_from(&remote.keys.members_check);
         }
         if merged.has_people() && registry.is_some() {

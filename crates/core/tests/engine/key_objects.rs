@@ -237,3 +237,55 @@ fn altered_copies_of_a_key_object_do_not_spoil_its_slots() {
         assert_eq!(lib.library_id(), a.library_id());
     }
 }
+
+/// `tests/fixtures/repo-v3` (written once, see `make_repo_fixture`): the key objects of
+/// the `people-v1` library after its owner made Cy Dunn department staff, each signed by
+/// her. Cy joins with the members' key and Ann with the library's; a desktop of the
+/// fixture library takes in the slot the owner's signature vouches for, and nothing from
+/// a copy whose signature was altered.
+#[test]
+fn the_repo_v3_fixture_joins_its_people_and_its_signatures_still_verify() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let objects: Vec<(u64, Vec<u8>)> = [(0, "dossier.repo"), (1, "keys/00000000000000000001")]
+        .into_iter()
+        .map(|(seq, name)| (seq, std::fs::read(fixtures.join("repo-v3").join(name)).unwrap()))
+        .collect();
+    let newest = RepoFile::parse(&objects[1].1).unwrap();
+    assert_eq!(newest.format, 3);
+    assert!(newest.keys.members_check.is_some());
+    let t = tempfile::tempdir().unwrap();
+    for (who, passphrase) in [
+        ("Cy Dunn", "cy fixture passphrase"),
+        ("Ann Lee", "ann fixture passphrase"),
+    ] {
+        let lib = Library::join(
+            &t.path().join(who),
+            &objects,
+            &super::signed::person(who, passphrase),
+        )
+        .unwrap();
+        assert_eq!(lib.library_id(), newest.library_id);
+    }
+
+    let mut altered = newest.clone();
+    let signature = &mut altered.signature.as_mut().expect("signed").signature;
+    signature[0] ^= 1;
+    let altered = altered.to_bytes();
+    for (body, taken) in [(&altered, false), (&objects[1].1, true)] {
+        let dir = t.path().join(format!("bea-{taken}"));
+        copy_dir(&fixtures.join("people-v1/library"), &dir);
+        let mut bea = LockedLibrary::open(&dir, Access::Write)
+            .unwrap()
+            .sign_in("Bea Cruz", "bea fixture passphrase")
+            .unwrap();
+        bea.merge_remote_keys(0, &objects[0].1).unwrap();
+        assert_eq!(bea.merge_remote_keys(1, body).unwrap(), taken);
+        let has_cy = bea
+            .key_file()
+            .unwrap()
+            .slots
+            .iter()
+            .any(|s| s.identity().is_some_and(|i| i.public.name == "Cy Dunn"));
+        assert_eq!(has_cy, taken);
+    }
+}
