@@ -74,6 +74,10 @@ pub struct LastSync {
     /// Changes made here wait to be sent: someone who held the library's keys has left
     /// and an owner's desktop has not given the members new ones yet.
     pub waiting_for_keys: bool,
+    /// Other desktops' change batches this desktop waits for: sealed under the library's
+    /// own key, which the person signed in is not given; they arrive once a desktop that
+    /// reads every record has synced.
+    pub batches_waiting: u64,
 }
 
 impl LastSync {
@@ -88,6 +92,7 @@ impl LastSync {
             refused: u32::try_from(r.refused.len()).unwrap_or(u32::MAX),
             history: r.history.iter().map(ToString::to_string).collect(),
             waiting_for_keys: r.sending_waits_for_keys,
+            batches_waiting: r.segments_waiting,
         }
     }
 }

@@ -394,6 +394,12 @@ export type LastSync = {
 	 *  and an owner's desktop has not given the members new ones yet.
 	 */
 	waiting_for_keys: boolean,
+	/**
+	 *  Other desktops' change batches this desktop waits for: sealed under the library's
+	 *  own key, which the person signed in is not given; they arrive once a desktop that
+	 *  reads every record has synced.
+	 */
+	batches_waiting: number,
 };
 
 /**

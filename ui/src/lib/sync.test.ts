@@ -28,6 +28,7 @@ const base: SyncStatus = {
     refused: 0,
     history: [],
     waiting_for_keys: false,
+    batches_waiting: 0,
   },
   pending_changes: 0,
   error: null,
@@ -102,6 +103,12 @@ describe("describeSync", () => {
     expect(describeSync({ ...base, pending_changes: 2, last: { ...base.last!, waiting_for_keys: true } }, now)).toEqual({
       text: "Synced 5 minutes ago · 2 changes wait to be sent: someone who held the library's keys has left, and the owner's desktop has not synced since",
       tone: "warn",
+    });
+  });
+  it("waiting: colleagues' changes a desktop that reads every record has to seal again", () => {
+    expect(describeSync({ ...base, last: { ...base.last!, batches_waiting: 3 } }, now)).toEqual({
+      text: "Synced 5 minutes ago · Some changes from colleagues arrive once the owner's or registrar's desktop has synced",
+      tone: "busy",
     });
   });
   it("waiting before any sync", () => {

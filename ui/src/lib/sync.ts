@@ -74,6 +74,14 @@ export function describeSync(status: SyncStatus, nowMs: number): { text: string;
           tone: "warn",
         };
       }
+      if (last !== null && last.batches_waiting > 0) {
+        // Colleagues' changes sealed before their desktop heard of the department's
+        // keys: a desktop that reads every record seals them again for this one.
+        return {
+          text: `${when} · Some changes from colleagues arrive once the owner's or registrar's desktop has synced`,
+          tone: "busy",
+        };
+      }
       if (last !== null && last.refused > 0) {
         const objects = plural(last.refused, "item");
         return { text: `${when} · ${objects} on the shared storage failed their check and were not used`, tone: "warn" };

@@ -248,7 +248,12 @@ fn the_repo_v3_fixture_joins_its_people_and_its_signatures_still_verify() {
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let objects: Vec<(u64, Vec<u8>)> = [(0, "dossier.repo"), (1, "keys/00000000000000000001")]
         .into_iter()
-        .map(|(seq, name)| (seq, std::fs::read(fixtures.join("repo-v3").join(name)).unwrap()))
+        .map(|(seq, name)| {
+            (
+                seq,
+                std::fs::read(fixtures.join("repo-v3").join(name)).unwrap(),
+            )
+        })
         .collect();
     let newest = RepoFile::parse(&objects[1].1).unwrap();
     assert_eq!(newest.format, 3);
