@@ -19,6 +19,7 @@ use crate::format::keyfile::{KeyFile, KeySlot};
 use crate::format::repo::{Authenticity, ObjectSignature, RepoFile, key_object_name};
 use crate::ids::{LibraryId, MemberId};
 use crate::keys::{self, LibraryKey, Purpose};
+use crate::members::Registry;
 use crate::role::Role;
 
 /// What a merge takes as the slots last seen on the remote.
@@ -30,7 +31,7 @@ enum Seen {
     Unknown,
 }
 
-/// Whose slot changes a key object brings ([`Library::vouched_for`]).
+/// Whose slot changes a key object brings ([`vouched_for`]).
 enum Vouched {
     /// Every slot's: an owner signed it, or the library has no people.
     Every,
@@ -65,41 +66,6 @@ impl Library {
             });
         }
         Ok(repo.to_bytes())
-    }
-
-    /// Whose changes key object `seq` may bring here: anyone's in a library without
-    /// people (only a holder of its key can tag it); otherwise those of the current
-    /// member who signed it, every slot's when an owner did, and nobody's when it is
-    /// unsigned, or signed by someone removed or by a key that is not theirs. A desktop
-    /// of people that holds no people's history yet (joined, before its first sync
-    /// receives it) cannot judge a signer: nobody's, until it can.
-    fn vouched_for(&self, seq: u64, repo: &RepoFile) -> Result<Vouched> {
-        let Some(registry) = self.registry()? else {
-            return Ok(if self.key_file()?.has_people() {
-                Vouched::Own(None)
-            } else {
-                Vouched::Every
-            });
-        };
-        let Some(signed) = &repo.signature else {
-            return Ok(Vouched::Own(None));
-        };
-        let Some(grant) = registry.current(signed.by) else {
-            return Ok(Vouched::Own(None));
-        };
-        let name = key_object_name(seq);
-        match keys::verify_signature(
-            &grant.identity,
-            Purpose::KeyObject,
-            &repo.signed_bytes(seq),
-            &signed.signature,
-            &name,
-        ) {
-            Ok(()) if grant.role == Role::Owner => Ok(Vouched::Every),
-            Ok(()) => Ok(Vouched::Own(Some(signed.by))),
-            Err(Error::BadSignature { .. }) => Ok(Vouched::Own(None)),
-            Err(e) => Err(e),
-        }
     }
 
     /// Read key object `seq` and check it: it must parse, name this library, wrap this
@@ -197,7 +163,8 @@ impl Library {
             )
             .cloned()
             .collect();
-        let vouched = self.vouched_for(seq, &remote)?;
+        let registry = self.registry()?;
+        let vouched = vouched_for(seq, &remote, registry.as_ref(), &local)?;
         if let Vouched::Own(signer) = vouched {
             // Someone who is not an owner changes their own slot only: every other slot
             // stays as this desktop holds it (a member with the bucket's credentials
@@ -213,7 +180,6 @@ impl Library {
                 others.chain(after).collect()
             };
         }
-        let registry = self.registry()?;
         one_slot_per_person(&mut merged.slots, registry.as_ref());
         // Derived from the library's key: the same wherever an owner wrote it.
         if merged.members_check.is_none() && matches!(vouched, Vouched::Every) {
@@ -278,6 +244,46 @@ impl Library {
         self.writer()?;
         let ids: Vec<String> = self.key_file()?.slots.into_iter().map(|s| s.id).collect();
         self.catalog.set_key_sync(seq, &ids)
+    }
+}
+
+/// Whose changes key object `seq` (`repo`) may bring to a desktop whose people are
+/// `registry` and whose slots are `local`: anyone's in a library without people (only a
+/// holder of its key can tag it); otherwise those of the current member who signed it,
+/// every slot's when an owner did, and nobody's when it is unsigned, or signed by
+/// someone removed or by a key that is not theirs. A desktop of people that holds no
+/// people's history yet (joined, before its first sync receives it) cannot judge a
+/// signer: nobody's, until it can.
+fn vouched_for(
+    seq: u64,
+    repo: &RepoFile,
+    registry: Option<&Registry>,
+    local: &KeyFile,
+) -> Result<Vouched> {
+    let Some(registry) = registry else {
+        return Ok(if local.has_people() {
+            Vouched::Own(None)
+        } else {
+            Vouched::Every
+        });
+    };
+    let Some(signed) = &repo.signature else {
+        return Ok(Vouched::Own(None));
+    };
+    let Some(grant) = registry.current(signed.by) else {
+        return Ok(Vouched::Own(None));
+    };
+    match keys::verify_signature(
+        &grant.identity,
+        Purpose::KeyObject,
+        &repo.signed_bytes(seq),
+        &signed.signature,
+        &key_object_name(seq),
+    ) {
+        Ok(()) if grant.role == Role::Owner => Ok(Vouched::Every),
+        Ok(()) => Ok(Vouched::Own(Some(signed.by))),
+        Err(Error::BadSignature { .. }) => Ok(Vouched::Own(None)),
+        Err(e) => Err(e),
     }
 }
 
@@ -385,7 +391,7 @@ pub(super) fn choose_for_join(
 /// slot for the keys the library counts now stays, then one wrapping the key their role
 /// is given, then the newer (an owner's desktop writes a slot of the wrong kind again,
 /// `Library::keep_keys`).
-fn one_slot_per_person(slots: &mut Vec<KeySlot>, registry: Option<&crate::members::Registry>) {
+fn one_slot_per_person(slots: &mut Vec<KeySlot>, registry: Option<&Registry>) {
     let rank = |slot: &KeySlot| {
         let grant = slot.identity().and_then(|i| {
             registry
