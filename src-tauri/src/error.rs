@@ -135,9 +135,13 @@ impl From<dossier_core::Error> for AppError {
             E::LibraryKeyWithheld { .. } => plain(K::NotPermitted).with_hint(
                 "Ask the library's owner, or a colleague who reads every record.",
             ),
-            E::FolderReadsMore => plain(K::NotPermitted).with_hint(
+            E::FolderReadsMore | E::FolderOfAnotherPerson => plain(K::NotPermitted).with_hint(
                 "Use your own desktop, or choose a new folder and join the library again \
                  with your invitation's name and passphrase.",
+            ),
+            E::FolderOfOtherKeys => plain(K::NotPermitted).with_hint(
+                "Choose a new folder and join the library again with your name and new \
+                 passphrase. Nothing in this folder is changed.",
             ),
             E::JournalKeyUnavailable { .. } => plain(K::NotPermitted).with_hint(
                 "Only the library's members can read what is written to it. If you were \

@@ -99,7 +99,10 @@ fn main() -> ExitCode {
                     dossier_core::Error::WrongPassphrase
                     | dossier_core::Error::SignInRequired { .. }
                     | dossier_core::Error::NoUsableKeySlot
-                    | dossier_core::Error::MalformedRecoveryKey(_),
+                    | dossier_core::Error::MalformedRecoveryKey(_)
+                    | dossier_core::Error::FolderReadsMore
+                    | dossier_core::Error::FolderOfAnotherPerson
+                    | dossier_core::Error::FolderOfOtherKeys,
                 ) => exit::LOCKED,
                 None if e.downcast_ref::<unlock::NoSecret>().is_some() => exit::LOCKED,
                 _ => exit::ERROR,

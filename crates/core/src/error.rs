@@ -109,6 +109,23 @@ pub enum Error {
     )]
     FolderReadsMore,
 
+    /// Someone signed in on a department member's own folder (or opened it signed in as
+    /// no one): its key is sealed to that member alone.
+    #[error(
+        "this desktop's copy of the library belongs to another person, and only they can \
+         open it: sign in on your own desktop, or join the library in a new folder here"
+    )]
+    FolderOfAnotherPerson,
+
+    /// A department member signed in on their own folder with other keys than it was
+    /// made with (their identity was reissued since): its key is sealed to those.
+    #[error(
+        "this desktop's copy of the library was made with other keys of yours (they were \
+         reissued since), which alone open it: join the library in a new folder here (this \
+         folder is left as it is)"
+    )]
+    FolderOfOtherKeys,
+
     /// Something only the library's own key does, asked of a desktop signed in as
     /// department staff, whose slot holds the members' key in its place.
     #[error(

@@ -252,6 +252,7 @@ pub fn index_file(data: &[u8]) {
     let key = Arc::new(
         MasterKey::from_bytes(&[7; 32])
             .expect("32 bytes")
+            .folder_key()
             .index_key(),
     );
     let Ok(d) = crate::index::directory::IndexDirectory::open(dir.path(), key) else {
@@ -554,6 +555,7 @@ fn sealed_index_file(plain: &[u8]) -> Vec<u8> {
     let key = Arc::new(
         MasterKey::from_bytes(&[7; 32])
             .expect("32 bytes")
+            .folder_key()
             .index_key(),
     );
     let d = crate::index::directory::IndexDirectory::open(dir.path(), key).expect("a folder");

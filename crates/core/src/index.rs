@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn settle_merges_the_segments_of_many_small_commits() {
         let dir = tempfile::tempdir().unwrap();
-        let key = Arc::new(crate::keys::MasterKey::generate().index_key());
+        let key = Arc::new(crate::keys::MasterKey::generate().folder_key().index_key());
         let mut index = SearchIndex::recreate(dir.path(), &key).unwrap();
         for n in 0..12 {
             let r = record(n);
@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn the_person_facet_is_the_busiest_people_exactly_across_segments() {
         let dir = tempfile::tempdir().unwrap();
-        let key = Arc::new(crate::keys::MasterKey::generate().index_key());
+        let key = Arc::new(crate::keys::MasterKey::generate().folder_key().index_key());
         let mut index = SearchIndex::recreate(dir.path(), &key).unwrap();
         // Three commits, three segments, each with its own busiest people: some are busy
         // everywhere without being the busiest of any one segment. The first segment has
@@ -337,7 +337,7 @@ mod tests {
     #[test]
     fn an_index_opens_only_with_its_key_and_holds_no_plain_text() {
         let dir = tempfile::tempdir().unwrap();
-        let key = Arc::new(crate::keys::MasterKey::generate().index_key());
+        let key = Arc::new(crate::keys::MasterKey::generate().folder_key().index_key());
         let mut index = SearchIndex::recreate(dir.path(), &key).unwrap();
         let r = record(1);
         index.update(vec![(r.id, Some(r))]).unwrap();
@@ -360,7 +360,7 @@ mod tests {
             .unwrap();
         assert_eq!(found.total, 1);
         drop(again);
-        let other = Arc::new(crate::keys::MasterKey::generate().index_key());
+        let other = Arc::new(crate::keys::MasterKey::generate().folder_key().index_key());
         assert!(matches!(
             SearchIndex::open(dir.path(), &other),
             Err(Unusable::Damaged(_))

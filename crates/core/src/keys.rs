@@ -18,7 +18,7 @@ pub use identity::{
 pub use invite::InviteCode;
 pub use keyring::OsKeyring;
 pub use library_key::LibraryKey;
-pub(crate) use master::{BlockCipher, CatalogKey, IndexKey};
+pub(crate) use master::{BlockCipher, CatalogKey, FolderKey, IndexKey};
 pub use master::{Crypto, MasterKey, MembersKey};
 pub use recovery::{RecoveryKey, Secret};
 pub(crate) use slots::fits;

@@ -74,9 +74,9 @@ pub use library::{
     Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,
     MetadataChange, NewInvitation, PersonClue, PersonEntry, PersonExportReport, PersonSuggestion,
     Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport,
-    RebuildEvent, RebuildReport, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport,
-    RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport, VersionDiff, answer_invitation,
-    default_library_path, own_answer, parse_roster,
+    RebuildEvent, RebuildReport, RepairKey, RestoredLibrary, Roster, RosterLine, RosterOptions,
+    RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport, VersionDiff,
+    answer_invitation, default_library_path, own_answer, parse_roster,
 };
 pub use members::{
     Grant, Refusal, Refused, Registry, Verdict, open_epochs, open_sealed_to, sign_batch,

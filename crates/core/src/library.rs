@@ -54,7 +54,7 @@ pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
 pub use prune::{PruneOptions, PruneReport};
 pub use purge::{HeldDocument, PurgeReport};
-pub use repair::{CatalogRepair, RebuildEvent, RebuildReport};
+pub use repair::{CatalogRepair, RebuildEvent, RebuildReport, RepairKey};
 pub use restore_at::RestoredLibrary;
 pub use roster::{
     MAX_ROSTER_PEOPLE, Roster, RosterLine, RosterOptions, RosterReport, parse_roster,
@@ -72,7 +72,8 @@ use crate::format::library_json::{LIBRARY_FORMAT, LibraryJson};
 use crate::format::op::{AuditAction, AuditEvent, OpKind};
 use crate::ids::{DeviceId, DocId, LibraryId, SubjectId, VersionId};
 use crate::keys::{
-    self, CatalogKey, Crypto, KdfParams, LibraryKey, MasterKey, OsKeyring, RecoveryKey, Secret,
+    self, CatalogKey, Crypto, FolderKey, Identity, KdfParams, LibraryKey, MasterKey, OsKeyring,
+    RecoveryKey, Secret,
 };
 use crate::store::{Recovery, Store};
 
@@ -240,22 +241,29 @@ impl LockedLibrary {
             }
             (e, _) => e,
         })?;
-        self.unlock_with(key)
+        self.unlock_with(key, None)
     }
 
     /// Unlock with a raw master key, checked against the key file; then open the catalog
     /// and (for the writer) recover the store.
     pub fn unlock_with_key(self, key: MasterKey) -> Result<Library> {
-        self.unlock_with(LibraryKey::Library(key))
+        self.unlock_with(LibraryKey::Library(key), None)
     }
 
     /// Unlock with the key a slot opened (the library's, or the members' for department
     /// staff), checked against the key file.
-    pub(crate) fn unlock_with(self, key: LibraryKey) -> Result<Library> {
+    /// `person`: who signs in with it, when a person does ([`Library::signed_in`]); a
+    /// department member's own folder opens only with their identity.
+    pub(crate) fn unlock_with(self, key: LibraryKey, person: Option<Identity>) -> Result<Library> {
         if !key.fits(&self.key_file()?) {
             return Err(Error::WrongPassphrase);
         }
-        Library::open(self, key, None)
+        let local = key.local(&self.meta.keys, person.as_ref())?;
+        let mut lib = Library::open(self, key, local, None)?;
+        if let Some(person) = person {
+            lib.signed_in(person)?;
+        }
+        Ok(lib)
     }
 
     /// Unlock with the key this desktop's OS keyring keeps for the library, the first
@@ -299,7 +307,7 @@ pub struct Library {
     /// The key a slot opened.
     key: LibraryKey,
     /// The key of this folder's own files (catalog, index, store journal).
-    local: LibraryKey,
+    local: FolderKey,
     /// Ciphers of this folder's own files, epoch objects and key objects.
     crypto: Arc<Crypto>,
     /// Ciphers of what is sealed under the library's key; `None` for department staff,
@@ -329,11 +337,11 @@ impl Library {
     fn open(
         folder: LockedLibrary,
         key: LibraryKey,
+        local: FolderKey,
         index: Option<crate::index::SearchIndex>,
     ) -> Result<Self> {
         let LockedLibrary { root, meta, lock } = folder;
         let writer = lock.is_some();
-        let local = key.local(meta.keys).ok_or(Error::FolderReadsMore)?;
         let catalog_key = local.catalog_key();
         let catalog_path = root.join("catalog.sqlite");
         if writer {
@@ -486,7 +494,7 @@ impl Library {
             search::IndexState::Unusable => None,
         };
         let folder = LockedLibrary::with_lock(&self.root, None)?;
-        let mut reader = Library::open(folder, self.key.clone(), shared)?;
+        let mut reader = Library::open(folder, self.key.clone(), self.local.clone(), shared)?;
         // The same source for content kept on the remote.
         reader.store = self.store.clone();
         // The same person, so it opens the same collections.
@@ -561,7 +569,7 @@ impl Library {
         };
         keys::add_passphrase_slot(&mut kf, &master, &opts.passphrase, "passphrase", opts.kdf)?;
         keys::add_recovery_slot(&mut kf, &master, &recovery, "recovery key");
-        let lib = Self::make(root, &kf, LibraryKey::Library(master), None)?;
+        let lib = Self::make(root, &kf, LibraryKey::Library(master), None, None)?;
         Ok((lib, recovery))
     }
 
@@ -581,21 +589,21 @@ impl Library {
             }
             _ => None,
         };
-        let mut lib = Self::make(root, &keys, key, None)?;
-        if let Some(person) = person {
-            lib.signed_in(person)?;
-        }
-        Ok(lib)
+        Self::make(root, &keys, key, person, None)
     }
 
     /// Write a library folder around key slots: `keys.json`, the store, the catalog, and
-    /// `library.json` last (until it exists the folder is not a library).
+    /// `library.json` last (until it exists the folder is not a library). `person`: who
+    /// makes it, signed in on it (a department member's folder has a key of its own,
+    /// sealed to them).
     fn make(
         root: &Path,
         kf: &KeyFile,
         key: LibraryKey,
+        person: Option<Identity>,
         owner_key: Option<Vec<u8>>,
     ) -> Result<Library> {
+        let (folder, local) = key.new_folder(person.as_ref())?;
         std::fs::create_dir_all(root).io("create", root)?;
         crate::fsx::make_private_dir(root).io("protect", root)?;
         let meta = LibraryJson {
@@ -604,7 +612,7 @@ impl Library {
             device_id: DeviceId::new(),
             created_ms: chrono::Utc::now().timestamp_millis(),
             owner_key,
-            keys: key.folder(),
+            keys: folder,
         };
         write_private(&root.join("keys.json"), &serde_json::to_vec_pretty(kf)?)?;
         let lock = lock::WriterLock::acquire(root)?;
@@ -614,10 +622,10 @@ impl Library {
             meta.library_id,
             meta.device_id,
             CatalogMode::Create,
-            &key.catalog_key(),
+            &local.catalog_key(),
         )?;
         write_private(&root.join("library.json"), &meta.to_bytes())?;
-        LockedLibrary::with_lock(root, Some(lock))?.unlock_with(key)
+        LockedLibrary::with_lock(root, Some(lock))?.unlock_with(key, person)
     }
 
     pub(crate) fn store(&self) -> &Store {

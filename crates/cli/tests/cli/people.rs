@@ -358,10 +358,29 @@ fn a_department_member_files_her_collection_only_on_her_own_desktop() {
         code(&as_person(&d, "Dee", "dee's second passphrase", &["ls"])),
         5
     );
-    // With her new keys she signs in and receives it.
-    ok_as(&d, "Dee", "dee's third passphrase", &["sync"]);
+    // Her new keys do not open the desktop she made with her old ones (its key is
+    // sealed to those): it is left as it was, and she clones again with them, which
+    // receives it.
+    let out = as_person(&d, "Dee", "dee's third passphrase", &["sync"]);
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(stderr(&out).contains("new folder"), "{}", stderr(&out));
+    let d2 = a.work().join("d2");
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "--as",
+            "Dee",
+            "clone",
+            &url,
+            d2.to_str().unwrap(),
+            "--no-process",
+        ])
+        .env("DOSSIER_PASSPHRASE", "dee's third passphrase")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
     let listed: Value = serde_json::from_str(&ok_as(
-        &d,
+        &d2,
         "Dee",
         "dee's third passphrase",
         &["people", "ls", "--json"],

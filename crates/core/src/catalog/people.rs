@@ -228,7 +228,7 @@ mod tests {
             crate::ids::LibraryId::new(),
             DeviceId::new(),
             super::super::CatalogMode::Create,
-            &MasterKey::generate().catalog_key(),
+            &MasterKey::generate().folder_key().catalog_key(),
         )
         .unwrap();
         assert_eq!(c.people_mark().unwrap(), 0);

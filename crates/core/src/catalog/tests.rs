@@ -9,7 +9,9 @@ use crate::format::subject::SubjectField;
 use crate::ids::{ContentHash, DocId, SubjectId, VersionId};
 
 fn catalog(dir: &tempfile::TempDir, name: &str, device: DeviceId) -> Catalog {
-    let key = crate::keys::MasterKey::generate().catalog_key();
+    let key = crate::keys::MasterKey::generate()
+        .folder_key()
+        .catalog_key();
     Catalog::open(
         &dir.path().join(name),
         LibraryId::new(),

@@ -5,24 +5,45 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoContext, Result};
-use crate::ids::{DeviceId, LibraryId};
+use crate::ids::{DeviceId, LibraryId, MemberId};
 
 /// The newest library folder format this build reads: 2 adds `owner_key`, written only
 /// when it is set (a library without it stays format 1); 3 adds `keys`, written only for
-/// a folder under the members' key.
-pub const LIBRARY_FORMAT: u32 = 3;
+/// a folder under the members' key; 4, a department member's folder under a key of its
+/// own sealed to them.
+pub const LIBRARY_FORMAT: u32 = 4;
 
 /// Which key a folder's own files (catalog, index, store journal) are sealed under.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FolderKeys {
     /// The library's own key: a folder made by someone who reads every record (and every
     /// folder made before session 34).
     #[default]
     Library,
-    /// The members' key: a folder a department member joined with, which opens without
-    /// the library's key (and with it: a person who reads every record derives it).
+    /// The members' key: a department member's folder made in sessions 34 and 35, which
+    /// every department member's key opens (and the library's key, which derives it).
     Members,
+    /// A key of the folder's own sealed to the department member who made it: only their
+    /// identity opens it (made since session 36).
+    Person(SealedFolderKey),
+}
+
+/// A folder's own key sealed to its person ([`crate::keys::seal_to`], for
+/// `Purpose::FolderKey`).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedFolderKey {
+    pub member: MemberId,
+    #[serde(with = "super::b64")]
+    pub sealed: Vec<u8>,
+}
+
+impl std::fmt::Debug for SealedFolderKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SealedFolderKey")
+            .field("member", &self.member)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FolderKeys {
@@ -70,10 +91,12 @@ impl LibraryJson {
         Ok(this)
     }
 
-    /// The format this file needs: 3 under the members' key, 2 with a pinned owner, else
-    /// 1 (older builds open it).
+    /// The format this file needs: 4 under a person's own key, 3 under the members'
+    /// key, 2 with a pinned owner, else 1 (older builds open it).
     pub fn format_needed(&self) -> u32 {
-        if !self.keys.is_library() {
+        if matches!(self.keys, FolderKeys::Person(_)) {
+            4
+        } else if !self.keys.is_library() {
             3
         } else if self.owner_key.is_some() {
             2
@@ -128,6 +151,18 @@ mod tests {
         std::fs::write(&path, members.to_bytes()).unwrap();
         let back = LibraryJson::read(&path).unwrap();
         assert_eq!((back.format, back.keys), (3, FolderKeys::Members));
+        // One under its person's own key is format 4, and keeps what is sealed.
+        let sealed = SealedFolderKey {
+            member: MemberId::new(),
+            sealed: vec![9; 80],
+        };
+        let person = LibraryJson {
+            keys: FolderKeys::Person(sealed.clone()),
+            ..pinned.clone()
+        };
+        std::fs::write(&path, person.to_bytes()).unwrap();
+        let back = LibraryJson::read(&path).unwrap();
+        assert_eq!((back.format, back.keys), (4, FolderKeys::Person(sealed)));
         // A newer format than this build reads is refused, not half-read.
         let mut newer: serde_json::Value = serde_json::from_slice(&pinned.to_bytes()).unwrap();
         newer["format"] = (LIBRARY_FORMAT + 1).into();

@@ -40,6 +40,8 @@ pub enum Purpose {
     InvitationCode,
     /// A key object (`format::repo`): whose slot set it is.
     KeyObject,
+    /// A department member's own folder key (`format::library_json`), sealed to them.
+    FolderKey,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -55,6 +57,7 @@ impl Purpose {
             Self::OpBatch => "dossier 2026-12 batch of operations",
             Self::InvitationCode => "dossier 2026-12 invitation code for an owner",
             Self::KeyObject => "dossier 2026-12 key object",
+            Self::FolderKey => "dossier 2026-12 library folder key",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }

@@ -3,11 +3,12 @@
 
 use zeroize::Zeroizing;
 
-use super::master::{CatalogKey, IndexKey, KeyObjectKey, MembersKey};
-use super::{Crypto, MasterKey};
-use crate::error::Result;
+use super::MasterKey;
+use super::identity::{Identity, Purpose, seal_to};
+use super::master::{FolderKey, KeyObjectKey, MembersKey};
+use crate::error::{Error, Result};
 use crate::format::keyfile::KeyFile;
-use crate::format::library_json::FolderKeys;
+use crate::format::library_json::{FolderKeys, SealedFolderKey};
 
 /// What a key slot opened: the library's key (owners, records officers, registrar staff,
 /// auditors, and every passphrase and recovery slot) or, for department staff, the
@@ -53,23 +54,60 @@ impl LibraryKey {
         }
     }
 
-    /// The key of a folder's own files (catalog, index, store journal) whose folder is
-    /// under `folder`'s: `None` when this key cannot open them (the members' key, in a
-    /// folder made by someone who reads every record).
-    pub(crate) fn local(&self, folder: FolderKeys) -> Option<LibraryKey> {
+    /// The key of the own files (catalog, index, store journal) of a folder whose
+    /// `library.json` names `folder`, opened with this key and, for a department member's
+    /// own folder, the identity of the person signing in.
+    pub(crate) fn local(
+        &self,
+        folder: &FolderKeys,
+        person: Option<&Identity>,
+    ) -> Result<FolderKey> {
         match (self, folder) {
-            (Self::Library(key), FolderKeys::Library) => Some(Self::Library(key.clone())),
-            (Self::Library(key), FolderKeys::Members) => Some(Self::Members(key.members_key())),
-            (Self::Members(key), FolderKeys::Members) => Some(Self::Members(key.clone())),
-            (Self::Members(_), FolderKeys::Library) => None,
+            (Self::Library(key), FolderKeys::Library) => Ok(key.folder_key()),
+            (Self::Library(key), FolderKeys::Members) => Ok(key.members_key().folder_key()),
+            (Self::Members(key), FolderKeys::Members) => Ok(key.folder_key()),
+            (Self::Members(_), FolderKeys::Library) => Err(Error::FolderReadsMore),
+            (_, FolderKeys::Person(sealed)) => {
+                let person = person
+                    .filter(|p| p.public().member == sealed.member)
+                    .ok_or(Error::FolderOfAnotherPerson)?;
+                let root = person
+                    .open_sealed(Purpose::FolderKey, &sealed.sealed, "this folder's key")
+                    .map_err(|_| Error::FolderOfOtherKeys)?;
+                let root: [u8; 32] = root.as_slice().try_into().map_err(|_| Error::Integrity {
+                    object: "this folder's key".into(),
+                    detail: "not 32 bytes",
+                })?;
+                Ok(FolderKey::new(Zeroizing::new(root), self.members_key()))
+            }
         }
     }
 
-    /// Which folder this key makes: one under the members' key for department staff.
-    pub(crate) fn folder(&self) -> FolderKeys {
+    /// The keys of a new folder made with this key by `person`: the library's own for
+    /// someone who reads every record; for a department member, a new key of the
+    /// folder's own sealed to them, which no one else's keys open.
+    pub(crate) fn new_folder(&self, person: Option<&Identity>) -> Result<(FolderKeys, FolderKey)> {
+        match (self, person) {
+            (Self::Library(key), _) => Ok((FolderKeys::Library, key.folder_key())),
+            (Self::Members(key), Some(person)) => {
+                let folder = FolderKey::generate(key.clone());
+                let sealed = SealedFolderKey {
+                    member: person.public().member,
+                    sealed: seal_to(person.public(), Purpose::FolderKey, folder.root())?,
+                };
+                Ok((FolderKeys::Person(sealed), folder))
+            }
+            (Self::Members(_), None) => Err(Error::SignInRequired {
+                what: "make a copy of the library on this desktop",
+            }),
+        }
+    }
+
+    /// The members' key: held, or derived from the library's.
+    fn members_key(&self) -> MembersKey {
         match self {
-            Self::Library(_) => FolderKeys::Library,
-            Self::Members(_) => FolderKeys::Members,
+            Self::Library(key) => key.members_key(),
+            Self::Members(key) => key.clone(),
         }
     }
 
@@ -78,27 +116,6 @@ impl LibraryKey {
         match self {
             Self::Library(key) => key.key_object_key(),
             Self::Members(key) => key.key_object_key(),
-        }
-    }
-
-    pub(crate) fn catalog_key(&self) -> CatalogKey {
-        match self {
-            Self::Library(key) => key.catalog_key(),
-            Self::Members(key) => key.catalog_key(),
-        }
-    }
-
-    pub(crate) fn index_key(&self) -> IndexKey {
-        match self {
-            Self::Library(key) => key.index_key(),
-            Self::Members(key) => key.index_key(),
-        }
-    }
-
-    pub(crate) fn crypto(&self) -> Crypto {
-        match self {
-            Self::Library(key) => key.crypto(),
-            Self::Members(key) => key.crypto(),
         }
     }
 }

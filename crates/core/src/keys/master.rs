@@ -74,16 +74,6 @@ impl MasterKey {
         self.derive(context::KEY_CHECK).to_vec()
     }
 
-    /// The key SQLCipher encrypts `catalog.sqlite` with.
-    pub(crate) fn catalog_key(&self) -> CatalogKey {
-        CatalogKey(self.derive(context::CATALOG))
-    }
-
-    /// The key the search index's files are sealed with.
-    pub(crate) fn index_key(&self) -> IndexKey {
-        IndexKey(self.derive(context::INDEX))
-    }
-
     /// The key that authenticates key objects on a remote ([`crate::format::repo`]).
     pub(crate) fn key_object_key(&self) -> KeyObjectKey {
         KeyObjectKey(self.derive(context::KEY_OBJECT))
@@ -96,6 +86,11 @@ impl MasterKey {
             &self.derive(context::MEMBERS),
             self.key_object_key(),
         )
+    }
+
+    /// The key of a folder made with this key: this key itself.
+    pub(crate) fn folder_key(&self) -> FolderKey {
+        FolderKey::new(self.0.clone(), self.members_key())
     }
 
     /// What a department member's key slot holds in place of this key.
@@ -172,30 +167,76 @@ impl MembersKey {
         blake3::derive_key(context::KEY_CHECK, self.members.as_ref()).to_vec()
     }
 
-    fn derive(&self, context: &str) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(blake3::derive_key(context, self.members.as_ref()))
-    }
-
-    /// The key SQLCipher encrypts a department member's desktop's catalog with.
-    pub(crate) fn catalog_key(&self) -> CatalogKey {
-        CatalogKey(self.derive(context::CATALOG))
-    }
-
     /// The key of key objects' tags, as the library's key derives it.
     pub(crate) fn key_object_key(&self) -> KeyObjectKey {
         KeyObjectKey(self.key_object.clone())
     }
 
-    /// The key such a desktop's search index is sealed with.
+    /// The key of a department member's folder made in sessions 34 and 35: this key
+    /// itself (every department member holds it; later folders have a key of their own).
+    pub(crate) fn folder_key(&self) -> FolderKey {
+        FolderKey::new(self.members.clone(), self.clone())
+    }
+}
+
+/// The key of one library folder's own files (catalog, search index, store journal),
+/// with the members' key and key objects' key its ciphers carry for epoch and key
+/// objects: the library's key in a folder made by someone who reads every record, the
+/// members' key in a department member's folder made in sessions 34 and 35, and a random
+/// key sealed to its person in one made since (`FolderKeys`). Zeroized on drop; never
+/// printed.
+#[derive(Clone)]
+pub(crate) struct FolderKey {
+    root: Zeroizing<[u8; 32]>,
+    members: MembersKey,
+}
+
+impl std::fmt::Debug for FolderKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FolderKey(..)")
+    }
+}
+
+impl FolderKey {
+    /// A folder under `root`, of a library whose members' key is `members`.
+    pub(crate) fn new(root: Zeroizing<[u8; 32]>, members: MembersKey) -> Self {
+        Self { root, members }
+    }
+
+    /// A new random key, for a person's own folder.
+    pub(crate) fn generate(members: MembersKey) -> Self {
+        let mut root = Zeroizing::new([0u8; 32]);
+        crate::fill_random(root.as_mut());
+        Self::new(root, members)
+    }
+
+    /// The bytes sealed to the folder's person.
+    pub(crate) fn root(&self) -> &[u8; 32] {
+        &self.root
+    }
+
+    fn derive(&self, context: &str) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(blake3::derive_key(context, self.root.as_ref()))
+    }
+
+    /// The key SQLCipher encrypts the folder's `catalog.sqlite` with.
+    pub(crate) fn catalog_key(&self) -> CatalogKey {
+        CatalogKey(self.derive(context::CATALOG))
+    }
+
+    /// The key the folder's search index files are sealed with.
     pub(crate) fn index_key(&self) -> IndexKey {
         IndexKey(self.derive(context::INDEX))
     }
 
-    /// The ciphers of such a desktop's own files (its store journal), epoch objects and
-    /// key objects. What it seals under its content and journal subkeys no one else
-    /// opens: it is never used for anything shared.
+    /// The ciphers of the folder's own files (its store journal), epoch objects and key
+    /// objects.
     pub(crate) fn crypto(&self) -> Crypto {
-        crypto_from(&self.members, &self.members, self.key_object_key())
+        crypto_from(
+            &self.root,
+            &self.members.members,
+            self.members.key_object_key(),
+        )
     }
 }
 

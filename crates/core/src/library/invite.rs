@@ -426,9 +426,13 @@ impl Library {
             return Err(Error::InvitationNotAuthentic);
         }
         let (_, person) = keys::unwrap_person(&kf, &who, passphrase)?;
-        let mut lib = Self::make(root, &kf, key, Some(invitation.owner.signing.clone()))?;
-        lib.signed_in(person)?;
-        Ok(lib)
+        Self::make(
+            root,
+            &kf,
+            key,
+            Some(person),
+            Some(invitation.owner.signing.clone()),
+        )
     }
 }
 

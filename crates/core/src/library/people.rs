@@ -58,9 +58,7 @@ impl LockedLibrary {
     /// count them (removed, or their identity reissued since).
     pub fn sign_in(self, who: &str, passphrase: &str) -> Result<Library> {
         let (key, person) = keys::unwrap_person(&self.key_file()?, who, passphrase)?;
-        let mut lib = self.unlock_with(key)?;
-        lib.signed_in(person)?;
-        Ok(lib)
+        self.unlock_with(key, Some(person))
     }
 }
 

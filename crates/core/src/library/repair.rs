@@ -18,7 +18,7 @@ use crate::error::{Error, IoContext, Result};
 use crate::format::library_json::LibraryJson;
 use crate::format::store_journal::{self, StoreSegment};
 use crate::ids::LibraryId;
-use crate::keys::{self, LibraryKey, MasterKey};
+use crate::keys::{self, Identity, LibraryKey, MasterKey};
 use crate::store::{Store, sync_dir};
 
 /// The catalog's files, in the order they are set aside.
@@ -56,6 +56,14 @@ pub enum RebuildEvent {
     Replaced,
 }
 
+/// What a secret opened for [`CatalogRepair::rebuild_catalog`]: the library's key (or
+/// the members' key) and, when a person signed in, their identity.
+#[derive(Debug)]
+pub struct RepairKey {
+    key: LibraryKey,
+    person: Option<Identity>,
+}
+
 /// A library opened for repair: the writer lock and the key slots, but not the catalog
 /// (which may be missing or damaged).
 #[derive(Debug)]
@@ -84,19 +92,30 @@ impl CatalogRepair {
         self.meta.library_id
     }
 
-    /// The key a passphrase, recovery key or person's sign-in opens.
-    pub fn unlock(&self, secret: &Secret) -> Result<LibraryKey> {
-        let key = keys::unwrap_any(&read_key_file(&self.root, self.library_id())?, secret)?;
-        self.checked(key)
+    /// The key a passphrase, recovery key or person's sign-in opens (with the person's
+    /// identity, which opens a department member's own folder).
+    pub fn unlock(&self, secret: &Secret) -> Result<RepairKey> {
+        let file = read_key_file(&self.root, self.library_id())?;
+        let (key, person) = match secret {
+            Secret::Person { who, passphrase } => {
+                let (key, person) = keys::unwrap_person(&file, who, passphrase)?;
+                (key, Some(person))
+            }
+            _ => (keys::unwrap_any(&file, secret)?, None),
+        };
+        self.checked(RepairKey { key, person })
     }
 
     /// A key from elsewhere (the OS keyring), checked against the key slots.
-    pub fn check_key(&self, key: MasterKey) -> Result<LibraryKey> {
-        self.checked(LibraryKey::Library(key))
+    pub fn check_key(&self, key: MasterKey) -> Result<RepairKey> {
+        self.checked(RepairKey {
+            key: LibraryKey::Library(key),
+            person: None,
+        })
     }
 
-    fn checked(&self, key: LibraryKey) -> Result<LibraryKey> {
-        if !key.fits(&read_key_file(&self.root, self.library_id())?) {
+    fn checked(&self, key: RepairKey) -> Result<RepairKey> {
+        if !key.key.fits(&read_key_file(&self.root, self.library_id())?) {
             return Err(Error::WrongPassphrase);
         }
         Ok(key)
@@ -107,11 +126,11 @@ impl CatalogRepair {
     /// processing and indexing again).
     pub fn rebuild_catalog(
         self,
-        key: LibraryKey,
+        key: RepairKey,
         progress: &mut dyn FnMut(RebuildEvent),
     ) -> Result<(Library, RebuildReport)> {
-        let key = self.checked(key)?;
-        let local = key.local(self.meta.keys).ok_or(Error::FolderReadsMore)?;
+        let RepairKey { key, person } = self.checked(key)?;
+        let local = key.local(&self.meta.keys, person.as_ref())?;
         let crypto = local.crypto();
         let device = self.meta.device_id;
         let store = Store::open(&self.root.join("store"))?;
@@ -200,7 +219,8 @@ impl CatalogRepair {
         sync_dir(&self.root)?;
         progress(RebuildEvent::Replaced);
 
-        let mut lib = LockedLibrary::with_lock(&self.root, Some(self.lock))?.unlock_with(key)?;
+        let mut lib =
+            LockedLibrary::with_lock(&self.root, Some(self.lock))?.unlock_with(key, person)?;
         lib.reindex()?;
         let (documents, versions, ..) = lib.catalog.counts()?;
         report.documents = documents;

@@ -43,6 +43,7 @@ impl Library {
             dest,
             &self.key_file()?,
             self.key.clone(),
+            self.person.as_ref().map(crate::keys::Identity::duplicate),
             self.meta.owner_key.clone(),
         )?;
         let mut report = RestoredLibrary::default();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::Library;
 use crate::error::{Error, Result};
 use crate::index::{SearchIndex, SearchRequest, SearchResults, Unusable};
-use crate::keys::LibraryKey;
+use crate::keys::FolderKey;
 
 /// Documents indexed per commit.
 const INDEX_BATCH: usize = 512;
@@ -112,7 +112,7 @@ impl Library {
 /// Open (or, for the writer, rebuild) the index of a library being opened.
 pub(crate) fn open_index(
     root: &std::path::Path,
-    key: &LibraryKey,
+    key: &FolderKey,
     catalog: &mut crate::catalog::Catalog,
     access: super::Access,
 ) -> Result<IndexState> {

@@ -6,7 +6,7 @@
 
 use dossier_core::{Role, parse_checkpoint_name};
 
-use super::collection_keys::{ANN, BO, DAN, share_packs};
+use super::collection_keys::{ANN, BO, CY, DAN, school, share_packs};
 use super::journal_keys::{deliver, epoch_objects, sealed, titles};
 use super::signed::person;
 use super::*;
@@ -72,8 +72,10 @@ fn a_department_members_desktop_opens_nothing_sealed_under_the_librarys_key() {
     let objects = [(0, ann.key_object(0).unwrap())];
     let mut bo = Library::join(&dir.join("bo"), &objects, &person("Bo", BO)).unwrap();
     let mut dan = Library::join(&dir.join("dan"), &objects, &person("Dan", DAN)).unwrap();
-    // Bo's desktop is a folder under the members' key; Dan's, under the library's.
-    assert_eq!(folder_keys(&bo), "members");
+    // Bo's desktop is a folder under a key of its own sealed to him; Dan's, under the
+    // library's.
+    let bo_id = bo.person().unwrap().member;
+    assert_eq!(folder_keys(&bo)["person"]["member"], bo_id.to_string());
     assert!(folder_keys(&dan).is_null());
 
     // The segments and the checkpoint from before: Dan's desktop reads them, Bo's none.
@@ -109,13 +111,11 @@ fn a_department_members_desktop_opens_nothing_sealed_under_the_librarys_key() {
     // he may read it: his desktop starts from a checkpoint written now, and holds the
     // people, not the roll.
     starts_from_a_checkpoint(&mut ann, &mut bo);
-    let bo_id = bo.person().unwrap().member;
     assert!(bo.registry().unwrap().unwrap().current(bo_id).is_some());
     assert!(!titles(&bo).contains(&"roll-2019".to_string()));
 
     // Made registrar staff, Bo's slot wraps the library's key: signed in again on his
-    // own desktop (a folder under the members' key, which the library's key derives),
-    // he reads what was written before. Dan, made department staff, is given the
+    // own desktop (its key sealed to him), he reads what was written before. Dan, made department staff, is given the
     // members' key, which does not open his desktop's folder (it holds every record).
     let dan_id = dan.person().unwrap().member;
     ann.set_role(bo_id, Role::RegistrarStaff, &[]).unwrap();
@@ -323,4 +323,86 @@ fn a_key_object_a_department_member_alters_changes_no_one_elses_slot() {
         )
         .unwrap();
     }
+}
+
+/// A department member's desktop folder (its catalog, index and store journal) is under
+/// a key of its own sealed to them: a copy of it opens for no one else, not a colleague
+/// of another department (who holds the members' key every department member holds),
+/// not the owner, and not their own keys once reissued. Before, it was under the
+/// members' key, and any department member signed in on a copy read its titles.
+#[test]
+fn a_department_members_folder_opens_only_with_their_own_keys() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let (mut ann, mut bo, _cy) = school(dir);
+    // Bo files a record: it lands in Science.
+    import(
+        &mut bo,
+        &[write(dir, "lab-report.txt", b"titration results")],
+        &ImportOptions::default(),
+    );
+    assert!(titles(&bo).contains(&"lab-report".to_string()));
+    let bo_id = bo.person().unwrap().member;
+    let bo_root = bo.root().to_path_buf();
+    drop(bo);
+
+    // The folder copied (a stolen laptop, a backup), with every person's slot.
+    let copy = dir.join("copy");
+    super::copy_dir(&bo_root, &copy);
+    std::fs::copy(ann.root().join("keys.json"), copy.join("keys.json")).unwrap();
+    let before = std::fs::read(copy.join("library.json")).unwrap();
+    let signed_in = |who: &str, passphrase: &str| {
+        LockedLibrary::open(&copy, Access::Write)?.sign_in(who, passphrase)
+    };
+    assert!(matches!(
+        signed_in("Cy", CY),
+        Err(Error::FolderOfAnotherPerson)
+    ));
+    assert!(matches!(
+        signed_in("Ann", ANN),
+        Err(Error::FolderOfAnotherPerson)
+    ));
+    // Bo's own keys open it, and it holds what he was given.
+    let bo = signed_in("Bo", BO).unwrap();
+    assert!(titles(&bo).contains(&"lab-report".to_string()));
+    drop(bo);
+    // So does a catalog rebuilt from its store journal: with his keys, and no one else's.
+    let rebuilt = |who: &str, passphrase: &str| {
+        let repair = dossier_core::CatalogRepair::open(&copy)?;
+        let key = repair.unlock(&person(who, passphrase))?;
+        repair.rebuild_catalog(key, &mut |_| {})
+    };
+    assert!(matches!(
+        rebuilt("Cy", CY),
+        Err(Error::FolderOfAnotherPerson)
+    ));
+    let (bo, _) = rebuilt("Bo", BO).unwrap();
+    assert!(titles(&bo).contains(&"lab-report".to_string()));
+    drop(bo);
+
+    // Given new keys (a forgotten passphrase), Bo opens it no more: he joins again in a
+    // new folder, and this one is left as it was.
+    let old_slots = std::fs::read(ann.root().join("keys.json")).unwrap();
+    ann.reset_person(bo_id, "bo's new passphrase", FAST)
+        .unwrap();
+    std::fs::copy(ann.root().join("keys.json"), copy.join("keys.json")).unwrap();
+    assert!(matches!(
+        signed_in("Bo", "bo's new passphrase"),
+        Err(Error::FolderOfOtherKeys)
+    ));
+    assert_eq!(std::fs::read(copy.join("library.json")).unwrap(), before);
+
+    // On a desktop that reads every record (a shared PC), keys the library no longer
+    // counts are refused by its people's history: Dan's, reissued, put back.
+    let dan = ann.resolve_person("Dan").unwrap();
+    ann.reset_person(dan, "dan's new passphrase", FAST).unwrap();
+    let shared = ann.root().to_path_buf();
+    drop(ann);
+    std::fs::write(shared.join("keys.json"), old_slots).unwrap();
+    assert!(matches!(
+        LockedLibrary::open(&shared, Access::Write)
+            .unwrap()
+            .sign_in("Dan", DAN),
+        Err(Error::NotPermitted { .. })
+    ));
 }

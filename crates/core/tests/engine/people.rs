@@ -385,13 +385,14 @@ fn passphrases_change_and_a_forgotten_one_is_reset_by_the_owner() {
     assert!(!titles(&dee_lib).contains(&"report".to_string()));
     assert!(dee_lib.tag(doc, &["x".into()], &[]).is_err());
     drop(dee_lib);
-    // Her old slot put back opens her old keys, which the library no longer counts.
+    // Her old slot put back opens her old keys, which open nothing of a desktop made
+    // with her new ones.
     std::fs::write(t.path().join("dee/keys.json"), old_slot).unwrap();
     assert!(matches!(
         LockedLibrary::open(&t.path().join("dee"), Access::Write)
             .unwrap()
             .sign_in("Dee", DEE),
-        Err(Error::NotPermitted { .. })
+        Err(Error::FolderOfOtherKeys)
     ));
 }
 

@@ -187,5 +187,5 @@ macro_rules! suite {
 suite!(ram, |_: &Path| Box::new(RamDirectory::create()));
 suite!(mmap, |p: &Path| Box::new(MmapDirectory::open(p).unwrap()));
 suite!(sealed, |p: &Path| Box::new(
-    IndexDirectory::open(p, Arc::new(MasterKey::generate().index_key())).unwrap()
+    IndexDirectory::open(p, Arc::new(MasterKey::generate().folder_key().index_key())).unwrap()
 ));

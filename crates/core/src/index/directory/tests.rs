@@ -4,7 +4,7 @@ use super::*;
 use crate::keys::MasterKey;
 
 fn key() -> Arc<IndexKey> {
-    Arc::new(MasterKey::generate().index_key())
+    Arc::new(MasterKey::generate().folder_key().index_key())
 }
 
 /// Deterministic text-like bytes with a marker that must never be found on disk.
