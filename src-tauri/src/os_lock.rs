@@ -7,9 +7,11 @@
 //! saver on the session bus (`ActiveChanged(true)` of `org.freedesktop.ScreenSaver` and
 //! the GNOME, MATE and Cinnamon names), and logind's `Lock` signal for this session on
 //! the system bus (`loginctl lock-session`, and what desktops send when they lock). A
-//! machine without one of the buses goes on without it. Windows (WTS session
-//! notifications) and macOS (`com.apple.screenIsLocked`) are not watched yet; there the
-//! idle lock applies (docs/decisions.md, "Locking with the OS session").
+//! machine without one of the buses goes on without it. On Windows and macOS a thread
+//! asks the system every two seconds whether the session's screen is locked
+//! (`dossier_winsys::session_is_locked`: the session's flags, the window server's session
+//! dictionary) and locks on each change to locked ([`on_each_lock`]); the idle lock
+//! applies everywhere (docs/decisions.md, "Locking with the OS session").
 
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
@@ -43,8 +45,119 @@ fn locked(app: &AppHandle) {
 pub fn watch(app: &AppHandle) {
     #[cfg(target_os = "linux")]
     linux::watch(app);
-    #[cfg(not(target_os = "linux"))]
+    #[cfg(any(windows, target_os = "macos"))]
+    asked::watch(app);
+    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     let _ = app;
+}
+
+/// Call `on_lock` each time `is_locked` turns from unlocked to locked (once per locking,
+/// however long it stays locked), calling `wait` between two questions until it returns
+/// false. An answer that fails (`on_error`, with it) leaves the last known state as it
+/// was: a lock is never missed for a question that failed before it.
+#[cfg(any(windows, target_os = "macos", test))]
+fn on_each_lock(
+    mut is_locked: impl FnMut() -> std::io::Result<bool>,
+    mut on_lock: impl FnMut(),
+    mut on_error: impl FnMut(std::io::Error),
+    mut wait: impl FnMut() -> bool,
+) {
+    let mut was_locked = false;
+    loop {
+        match is_locked() {
+            Ok(locked) => {
+                if locked && !was_locked {
+                    on_lock();
+                }
+                was_locked = locked;
+            }
+            Err(e) => on_error(e),
+        }
+        if !wait() {
+            return;
+        }
+    }
+}
+
+#[cfg(any(windows, target_os = "macos"))]
+mod asked {
+    use std::time::Duration;
+
+    use tauri::AppHandle;
+
+    /// How often the system is asked: a PC left locked is signed out within this.
+    const EVERY: Duration = Duration::from_secs(2);
+
+    pub fn watch(app: &AppHandle) {
+        let app = app.clone();
+        let _ = std::thread::Builder::new()
+            .name("dossier-session-lock".into())
+            .spawn(move || {
+                let mut told = false;
+                super::on_each_lock(
+                    dossier_winsys::session_is_locked,
+                    || super::locked(&app),
+                    |e| {
+                        // Said once: a system that cannot tell keeps failing the same way.
+                        if !std::mem::replace(&mut told, true) {
+                            eprintln!("dossier: cannot tell whether the screen is locked: {e}");
+                        }
+                    },
+                    || {
+                        std::thread::sleep(EVERY);
+                        true
+                    },
+                );
+            });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::io;
+
+    use super::on_each_lock;
+
+    /// How many times the answers `script` give lock the app.
+    fn locks(script: Vec<io::Result<bool>>) -> (usize, usize) {
+        let mut answers: VecDeque<_> = script.into();
+        let (mut locked, mut errors) = (0, 0);
+        let mut left = answers.len();
+        on_each_lock(
+            || answers.pop_front().expect("asked once per answer"),
+            || locked += 1,
+            |_| errors += 1,
+            || {
+                left -= 1;
+                left > 0
+            },
+        );
+        (locked, errors)
+    }
+
+    fn failed() -> io::Result<bool> {
+        Err(io::Error::other("no session"))
+    }
+
+    #[test]
+    fn each_locking_locks_once_however_long_it_lasts() {
+        assert_eq!(locks(vec![Ok(false), Ok(false)]), (0, 0));
+        assert_eq!(locks(vec![Ok(true), Ok(true), Ok(true)]), (1, 0));
+        assert_eq!(
+            locks(vec![Ok(false), Ok(true), Ok(true), Ok(false), Ok(true)]),
+            (2, 0)
+        );
+    }
+
+    #[test]
+    fn a_failed_question_neither_locks_nor_hides_a_locking() {
+        // Locked across a failed question: still the same locking.
+        assert_eq!(locks(vec![Ok(true), failed(), Ok(true)]), (1, 1));
+        // Unlocked, then a failure, then locked: locks.
+        assert_eq!(locks(vec![Ok(false), failed(), Ok(true)]), (1, 1));
+        assert_eq!(locks(vec![failed(), failed()]), (0, 2));
+    }
 }
 
 #[cfg(target_os = "linux")]

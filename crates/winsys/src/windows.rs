@@ -1,4 +1,4 @@
-//! Security descriptors and job objects.
+//! Security descriptors, job objects and the session's lock state.
 #![allow(unsafe_code)]
 
 use std::ffi::c_void;
@@ -26,6 +26,10 @@ use windows_sys::Win32::System::JobObjects::{
     AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_DIE_ON_UNHANDLED_EXCEPTION,
     JOB_OBJECT_LIMIT_PROCESS_MEMORY, JOBOBJECT_EXTENDED_LIMIT_INFORMATION,
     JobObjectExtendedLimitInformation, SetInformationJobObject,
+};
+use windows_sys::Win32::System::RemoteDesktop::{
+    WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTS_SESSIONSTATE_LOCK, WTSFreeMemory,
+    WTSINFOEXW, WTSQuerySessionInformationW, WTSSessionInfoEx,
 };
 use windows_sys::Win32::System::Threading::GetCurrentProcess;
 
@@ -247,4 +251,59 @@ mod tests {
             b"x"
         );
     }
+}
+
+/// Memory the Remote Desktop Services API allocated, freed on drop.
+struct WtsMemory(*mut u16);
+
+impl Drop for WtsMemory {
+    fn drop(&mut self) {
+        if !self.0.is_null() {
+            // SAFETY: the buffer was allocated by WTSQuerySessionInformationW, whose
+            // documentation says to free it with WTSFreeMemory, and is freed once.
+            unsafe { WTSFreeMemory(self.0.cast()) };
+        }
+    }
+}
+
+/// Whether this process's Windows session is locked (the lock screen is up): the
+/// session's `WTSINFOEX_LEVEL1_W::SessionFlags` (Windows 8 and later; Windows 7 had the
+/// two values the other way round, and is not supported).
+pub fn session_is_locked() -> io::Result<bool> {
+    let mut buffer: *mut u16 = ptr::null_mut();
+    let mut bytes: u32 = 0;
+    // SAFETY: the current server and session are the documented pseudo-values; both
+    // out-parameters are locals, and the buffer the system allocates is freed by
+    // `WtsMemory`.
+    let ok = unsafe {
+        WTSQuerySessionInformationW(
+            WTS_CURRENT_SERVER_HANDLE,
+            WTS_CURRENT_SESSION,
+            WTSSessionInfoEx,
+            &mut buffer,
+            &mut bytes,
+        )
+    };
+    if ok == 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let buffer = WtsMemory(buffer);
+    if buffer.0.is_null() || (bytes as usize) < std::mem::size_of::<WTSINFOEXW>() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the session's information is shorter than documented",
+        ));
+    }
+    // SAFETY: the system filled at least a WTSINFOEXW (checked above); read unaligned, as
+    // the buffer is only u16-aligned by its type.
+    let info = unsafe { ptr::read_unaligned(buffer.0.cast::<WTSINFOEXW>()) };
+    if info.Level != 1 {
+        return Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "the session's information is of an unknown level",
+        ));
+    }
+    // SAFETY: level 1 says the union holds its level-1 member.
+    let flags = unsafe { info.Data.WTSInfoExLevel1.SessionFlags };
+    Ok(flags == WTS_SESSIONSTATE_LOCK as i32)
 }
