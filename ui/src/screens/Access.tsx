@@ -366,7 +366,11 @@ function NewKeys({ person }: { person: StaffMember }) {
     );
   return (
     <div>
-      <p className="small muted">{person.name} types a new passphrase; their old one opens nothing after.</p>
+      <p className="small muted">
+        {person.name} types a new passphrase; their old one opens nothing after.
+        {person.role === "department_staff" &&
+          " Their own desktop's copy opens only with their old keys: with the new ones they join the library again there, in a new folder."}
+      </p>
       <PassphrasePair label="Give new keys" busy={reset.isPending} testId={`new-keys-${person.name}-set`} onSet={(p) => reset.mutate(p)} />
       {reset.isSuccess && (
         <p className="small">
