@@ -13,6 +13,9 @@ npm run build --silent
 npm test --silent
 # One release build of everything: the tests below and the app's end-to-end tests use it.
 cargo build --release --workspace --all-targets --locked
+# dossier-winsys's Windows and macOS code, which no target here builds, type-checked and
+# linted (a few seconds).
+./scripts/check-os-calls.sh
 # The .deb and .rpm of the app with the CLI inside; test-app.sh installs the .deb.
 ./scripts/package.sh
 

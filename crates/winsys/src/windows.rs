@@ -225,34 +225,6 @@ pub fn limit_own_memory(bytes: u64) -> io::Result<()> {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_folder_made_private_is_seen_as_private_and_its_files_inherit() {
-        let dir = tempfile::tempdir().expect("a temporary folder");
-        let lib = dir.path().join("library");
-        std::fs::create_dir(&lib).expect("a folder");
-        assert!(
-            !is_private_to_owner(&lib).expect("read"),
-            "inherits from %TEMP%"
-        );
-        std::fs::write(lib.join("before.txt"), "x").expect("a file");
-        make_private_to_owner(&lib).expect("set");
-        assert!(is_private_to_owner(&lib).expect("read"));
-        std::fs::write(lib.join("after.txt"), "x").expect("a file");
-        assert_eq!(
-            std::fs::read(lib.join("before.txt")).expect("owner reads"),
-            b"x"
-        );
-        assert_eq!(
-            std::fs::read(lib.join("after.txt")).expect("owner reads"),
-            b"x"
-        );
-    }
-}
-
 /// Memory the Remote Desktop Services API allocated, freed on drop.
 struct WtsMemory(*mut u16);
 
@@ -306,4 +278,32 @@ pub fn session_is_locked() -> io::Result<bool> {
     // SAFETY: level 1 says the union holds its level-1 member.
     let flags = unsafe { info.Data.WTSInfoExLevel1.SessionFlags };
     Ok(flags == WTS_SESSIONSTATE_LOCK as i32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_made_private_is_seen_as_private_and_its_files_inherit() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let lib = dir.path().join("library");
+        std::fs::create_dir(&lib).expect("a folder");
+        assert!(
+            !is_private_to_owner(&lib).expect("read"),
+            "inherits from %TEMP%"
+        );
+        std::fs::write(lib.join("before.txt"), "x").expect("a file");
+        make_private_to_owner(&lib).expect("set");
+        assert!(is_private_to_owner(&lib).expect("read"));
+        std::fs::write(lib.join("after.txt"), "x").expect("a file");
+        assert_eq!(
+            std::fs::read(lib.join("before.txt")).expect("owner reads"),
+            b"x"
+        );
+        assert_eq!(
+            std::fs::read(lib.join("after.txt")).expect("owner reads"),
+            b"x"
+        );
+    }
 }
