@@ -20,15 +20,15 @@ use crate::events::SessionLocked;
 use crate::state::AppState;
 
 /// Sign out the person of the open library (when it is kept by its people) and tell the
-/// UI, which then asks who is signing in.
-fn locked(app: &AppHandle) {
+/// UI, which then asks who is signing in. False when signing out failed.
+fn locked(app: &AppHandle) -> bool {
     let state = app.state::<AppState>();
     let signed_in = state
         .session()
         .map(|s| s.person().is_some())
         .unwrap_or(false);
     if !signed_in {
-        return;
+        return true;
     }
     match tauri::async_runtime::block_on(crate::commands::access::lock_now(app, &state)) {
         Ok(()) => {
@@ -36,8 +36,12 @@ fn locked(app: &AppHandle) {
                 reason: "the screen was locked".into(),
             }
             .emit(app);
+            true
         }
-        Err(e) => eprintln!("dossier: could not lock with the screen: {}", e.message),
+        Err(e) => {
+            eprintln!("dossier: could not lock with the screen: {}", e.message);
+            false
+        }
     }
 }
 
@@ -52,25 +56,21 @@ pub fn watch(app: &AppHandle) {
 }
 
 /// Call `on_lock` each time `is_locked` turns from unlocked to locked (once per locking,
-/// however long it stays locked), calling `wait` between two questions until it returns
-/// false. An answer that fails (`on_error`, with it) leaves the last known state as it
-/// was: a lock is never missed for a question that failed before it.
+/// however long it stays locked, unless it fails: then again at the next question),
+/// calling `wait` between two questions until it returns false. An answer that fails
+/// (`on_error`, with it) leaves the last known state as it was: a lock is never missed
+/// for a question that failed before it.
 #[cfg(any(windows, target_os = "macos", test))]
 fn on_each_lock(
     mut is_locked: impl FnMut() -> std::io::Result<bool>,
-    mut on_lock: impl FnMut(),
+    mut on_lock: impl FnMut() -> bool,
     mut on_error: impl FnMut(std::io::Error),
     mut wait: impl FnMut() -> bool,
 ) {
     let mut was_locked = false;
     loop {
         match is_locked() {
-            Ok(locked) => {
-                if locked && !was_locked {
-                    on_lock();
-                }
-                was_locked = locked;
-            }
+            Ok(locked) => was_locked = locked && (was_locked || on_lock()),
             Err(e) => on_error(e),
         }
         if !wait() {
@@ -119,14 +119,19 @@ mod tests {
 
     use super::on_each_lock;
 
-    /// How many times the answers `script` give lock the app.
-    fn locks(script: Vec<io::Result<bool>>) -> (usize, usize) {
+    /// How many times the answers `script` give lock the app (and how many questions
+    /// failed), each signing out succeeding or not as `signs_out` says in turn.
+    fn locks_with(script: Vec<io::Result<bool>>, signs_out: Vec<bool>) -> (usize, usize) {
         let mut answers: VecDeque<_> = script.into();
+        let mut outcomes: VecDeque<_> = signs_out.into();
         let (mut locked, mut errors) = (0, 0);
         let mut left = answers.len();
         on_each_lock(
             || answers.pop_front().expect("asked once per answer"),
-            || locked += 1,
+            || {
+                locked += 1;
+                outcomes.pop_front().unwrap_or(true)
+            },
             |_| errors += 1,
             || {
                 left -= 1;
@@ -134,6 +139,10 @@ mod tests {
             },
         );
         (locked, errors)
+    }
+
+    fn locks(script: Vec<io::Result<bool>>) -> (usize, usize) {
+        locks_with(script, Vec::new())
     }
 
     fn failed() -> io::Result<bool> {
@@ -157,6 +166,20 @@ mod tests {
         // Unlocked, then a failure, then locked: locks.
         assert_eq!(locks(vec![Ok(false), failed(), Ok(true)]), (1, 1));
         assert_eq!(locks(vec![failed(), failed()]), (0, 2));
+    }
+
+    #[test]
+    fn a_signing_out_that_failed_is_tried_again_while_locked() {
+        // Failed at the first answer, done at the second; then once per locking again.
+        assert_eq!(
+            locks_with(vec![Ok(true), Ok(true), Ok(true)], vec![false, true]),
+            (2, 0)
+        );
+        // Failed, then unlocked before the next question: nothing left to sign out for.
+        assert_eq!(
+            locks_with(vec![Ok(true), Ok(false), Ok(false)], vec![false]),
+            (1, 0)
+        );
     }
 }
 

@@ -116,7 +116,13 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         std::io::Write::write_all(&mut f, bytes).io("write", &tmp)?;
         f.sync_all().io("sync", &tmp)?;
     }
-    std::fs::rename(&tmp, path).io("rename", path)
+    std::fs::rename(&tmp, path).io("rename", path)?;
+    // The rename itself made durable: `library.json` is what makes a folder a library,
+    // and a department member's holds the only copy of its key.
+    match path.parent() {
+        Some(dir) => crate::store::sync_dir(dir),
+        None => Ok(()),
+    }
 }
 
 /// `keys.json` of the library `library_id` in `root`.
@@ -258,7 +264,7 @@ impl LockedLibrary {
         if !key.fits(&self.key_file()?) {
             return Err(Error::WrongPassphrase);
         }
-        let local = key.local(&self.meta.keys, person.as_ref())?;
+        let local = key.local(&self.meta, person.as_ref())?;
         let mut lib = Library::open(self, key, local, None)?;
         if let Some(person) = person {
             lib.signed_in(person)?;
@@ -603,13 +609,14 @@ impl Library {
         person: Option<Identity>,
         owner_key: Option<Vec<u8>>,
     ) -> Result<Library> {
-        let (folder, local) = key.new_folder(person.as_ref())?;
         std::fs::create_dir_all(root).io("create", root)?;
         crate::fsx::make_private_dir(root).io("protect", root)?;
+        let device_id = DeviceId::new();
+        let (folder, local) = key.new_folder(person.as_ref(), kf.library_id, device_id)?;
         let meta = LibraryJson {
             format: LIBRARY_FORMAT,
             library_id: kf.library_id,
-            device_id: DeviceId::new(),
+            device_id,
             created_ms: chrono::Utc::now().timestamp_millis(),
             owner_key,
             keys: folder,

@@ -11,7 +11,8 @@ const SCREEN_IS_LOCKED: &str = "CGSSessionScreenIsLocked";
 
 /// Whether this process's login session has its screen locked: the window server's
 /// session dictionary (`CGSessionCopyCurrentDictionary`) holds `CGSSessionScreenIsLocked`
-/// set to true.
+/// (an undocumented key, true while locked, absent otherwise, which screen-lock tools
+/// have long relied on).
 pub fn session_is_locked() -> io::Result<bool> {
     let session = CGSessionCopyCurrentDictionary().ok_or_else(|| {
         io::Error::new(
@@ -23,8 +24,13 @@ pub fn session_is_locked() -> io::Result<bool> {
     // objects (CGSession.h); the reference does not outlive `session`, which is not
     // mutated.
     let session: &CFDictionary<CFString, CFType> = unsafe { session.cast_unchecked() };
-    let locked = session
+    // Present means locked, unless it says false: a value of another type than the
+    // boolean it has always been errs on the side of locking.
+    Ok(session
         .get(&CFString::from_static_str(SCREEN_IS_LOCKED))
-        .and_then(|value| value.downcast_ref::<CFBoolean>().map(CFBoolean::as_bool));
-    Ok(locked.unwrap_or(false))
+        .is_some_and(|value| {
+            value
+                .downcast_ref::<CFBoolean>()
+                .is_none_or(CFBoolean::as_bool)
+        }))
 }

@@ -28,8 +28,8 @@ use windows_sys::Win32::System::JobObjects::{
     JobObjectExtendedLimitInformation, SetInformationJobObject,
 };
 use windows_sys::Win32::System::RemoteDesktop::{
-    WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTS_SESSIONSTATE_LOCK, WTSFreeMemory,
-    WTSINFOEXW, WTSQuerySessionInformationW, WTSSessionInfoEx,
+    WTS_CURRENT_SERVER_HANDLE, WTS_CURRENT_SESSION, WTS_SESSIONSTATE_LOCK, WTSDisconnected,
+    WTSFreeMemory, WTSINFOEXW, WTSQuerySessionInformationW, WTSSessionInfoEx,
 };
 use windows_sys::Win32::System::Threading::GetCurrentProcess;
 
@@ -238,9 +238,10 @@ impl Drop for WtsMemory {
     }
 }
 
-/// Whether this process's Windows session is locked (the lock screen is up): the
-/// session's `WTSINFOEX_LEVEL1_W::SessionFlags` (Windows 8 and later; Windows 7 had the
-/// two values the other way round, and is not supported).
+/// Whether this process's Windows session is locked (the lock screen is up) or, a remote
+/// session, disconnected: the session's `WTSINFOEX_LEVEL1_W::SessionFlags` (Windows 8
+/// and later; Windows 7 had the two values the other way round, and is not supported)
+/// and `SessionState`.
 pub fn session_is_locked() -> io::Result<bool> {
     let mut buffer: *mut u16 = ptr::null_mut();
     let mut bytes: u32 = 0;
@@ -276,8 +277,11 @@ pub fn session_is_locked() -> io::Result<bool> {
         ));
     }
     // SAFETY: level 1 says the union holds its level-1 member.
-    let flags = unsafe { info.Data.WTSInfoExLevel1.SessionFlags };
-    Ok(flags == WTS_SESSIONSTATE_LOCK as i32)
+    let level1 = unsafe { info.Data.WTSInfoExLevel1 };
+    // A remote session disconnected is as good as locked: no one is at it, and only its
+    // user's credentials connect it again.
+    Ok(level1.SessionFlags == WTS_SESSIONSTATE_LOCK as i32
+        || level1.SessionState == WTSDisconnected)
 }
 
 #[cfg(test)]

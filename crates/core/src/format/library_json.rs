@@ -30,12 +30,31 @@ pub enum FolderKeys {
 }
 
 /// A folder's own key sealed to its person ([`crate::keys::seal_to`], for
-/// `Purpose::FolderKey`).
+/// `Purpose::FolderKey`), and signed by them with the folder's library and device
+/// ([`SealedFolderKey::signed_message`]): whoever can write to the folder cannot put in
+/// a key of their choosing sealed to the same person.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedFolderKey {
     pub member: MemberId,
     #[serde(with = "super::b64")]
     pub sealed: Vec<u8>,
+    #[serde(with = "super::b64")]
+    pub signature: Vec<u8>,
+}
+
+impl SealedFolderKey {
+    /// What the person signs: the folder's library and device, their member id and the
+    /// sealed key.
+    pub fn signed_message(
+        library: LibraryId,
+        device: DeviceId,
+        member: MemberId,
+        sealed: &[u8],
+    ) -> Vec<u8> {
+        let mut m = format!("{library}\n{device}\n{member}\n").into_bytes();
+        m.extend_from_slice(sealed);
+        m
+    }
 }
 
 impl std::fmt::Debug for SealedFolderKey {
@@ -155,6 +174,7 @@ mod tests {
         let sealed = SealedFolderKey {
             member: MemberId::new(),
             sealed: vec![9; 80],
+            signature: vec![3; 64],
         };
         let person = LibraryJson {
             keys: FolderKeys::Person(sealed.clone()),

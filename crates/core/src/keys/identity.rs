@@ -40,7 +40,8 @@ pub enum Purpose {
     InvitationCode,
     /// A key object (`format::repo`): whose slot set it is.
     KeyObject,
-    /// A department member's own folder key (`format::library_json`), sealed to them.
+    /// A department member's own folder key (`format::library_json`), sealed to them
+    /// and signed by them with the folder's library and device.
     FolderKey,
     /// Test vectors only.
     #[cfg(test)]

@@ -4,11 +4,15 @@
 use zeroize::Zeroizing;
 
 use super::MasterKey;
-use super::identity::{Identity, Purpose, seal_to};
+use super::identity::{Identity, Purpose, seal_to, verify as verify_signature};
 use super::master::{FolderKey, KeyObjectKey, MembersKey};
 use crate::error::{Error, Result};
 use crate::format::keyfile::KeyFile;
-use crate::format::library_json::{FolderKeys, SealedFolderKey};
+use crate::format::library_json::{FolderKeys, LibraryJson, SealedFolderKey};
+use crate::ids::{DeviceId, LibraryId};
+
+/// A department member's folder key, as errors name it.
+const FOLDER_KEY: &str = "this folder's key";
 
 /// What a key slot opened: the library's key (owners, records officers, registrar staff,
 /// auditors, and every passphrase and recovery slot) or, for department staff, the
@@ -54,15 +58,11 @@ impl LibraryKey {
         }
     }
 
-    /// The key of the own files (catalog, index, store journal) of a folder whose
-    /// `library.json` names `folder`, opened with this key and, for a department member's
-    /// own folder, the identity of the person signing in.
-    pub(crate) fn local(
-        &self,
-        folder: &FolderKeys,
-        person: Option<&Identity>,
-    ) -> Result<FolderKey> {
-        match (self, folder) {
+    /// The key of the own files (catalog, index, store journal) of the folder whose
+    /// `library.json` is `meta`, opened with this key and, for a department member's own
+    /// folder, the identity of the person signing in.
+    pub(crate) fn local(&self, meta: &LibraryJson, person: Option<&Identity>) -> Result<FolderKey> {
+        match (self, &meta.keys) {
             (Self::Library(key), FolderKeys::Library) => Ok(key.folder_key()),
             (Self::Library(key), FolderKeys::Members) => Ok(key.members_key().folder_key()),
             (Self::Members(key), FolderKeys::Members) => Ok(key.folder_key()),
@@ -71,31 +71,66 @@ impl LibraryKey {
                 let person = person
                     .filter(|p| p.public().member == sealed.member)
                     .ok_or(Error::FolderOfAnotherPerson)?;
-                let root = person
-                    .open_sealed(Purpose::FolderKey, &sealed.sealed, "this folder's key")
+                let opened = person
+                    .open_sealed(Purpose::FolderKey, &sealed.sealed, FOLDER_KEY)
                     .map_err(|_| Error::FolderOfOtherKeys)?;
-                let root: [u8; 32] = root.as_slice().try_into().map_err(|_| Error::Integrity {
-                    object: "this folder's key".into(),
-                    detail: "not 32 bytes",
-                })?;
-                Ok(FolderKey::new(Zeroizing::new(root), self.members_key()))
+                // Sealed to these keys, so signed with them: a key someone else sealed to
+                // them and put in this folder is refused.
+                verify_signature(
+                    person.public(),
+                    Purpose::FolderKey,
+                    &SealedFolderKey::signed_message(
+                        meta.library_id,
+                        meta.device_id,
+                        sealed.member,
+                        &sealed.sealed,
+                    ),
+                    &sealed.signature,
+                    FOLDER_KEY,
+                )?;
+                let mut root = Zeroizing::new([0u8; 32]);
+                if opened.len() != root.len() {
+                    return Err(Error::Integrity {
+                        object: FOLDER_KEY.into(),
+                        detail: "not 32 bytes",
+                    });
+                }
+                root.copy_from_slice(&opened);
+                Ok(FolderKey::new(root, self.members_key()))
             }
         }
     }
 
     /// The keys of a new folder made with this key by `person`: the library's own for
     /// someone who reads every record; for a department member, a new key of the
-    /// folder's own sealed to them, which no one else's keys open.
-    pub(crate) fn new_folder(&self, person: Option<&Identity>) -> Result<(FolderKeys, FolderKey)> {
+    /// folder's own sealed to them and signed by them with the folder's `library` and
+    /// `device`, which no one else's keys open.
+    pub(crate) fn new_folder(
+        &self,
+        person: Option<&Identity>,
+        library: LibraryId,
+        device: DeviceId,
+    ) -> Result<(FolderKeys, FolderKey)> {
         match (self, person) {
             (Self::Library(key), _) => Ok((FolderKeys::Library, key.folder_key())),
             (Self::Members(key), Some(person)) => {
                 let folder = FolderKey::generate(key.clone());
-                let sealed = SealedFolderKey {
-                    member: person.public().member,
-                    sealed: seal_to(person.public(), Purpose::FolderKey, folder.root())?,
-                };
-                Ok((FolderKeys::Person(sealed), folder))
+                let member = person.public().member;
+                let sealed = seal_to(person.public(), Purpose::FolderKey, folder.root())?;
+                let signature = person
+                    .sign(
+                        Purpose::FolderKey,
+                        &SealedFolderKey::signed_message(library, device, member, &sealed),
+                    )
+                    .to_vec();
+                Ok((
+                    FolderKeys::Person(SealedFolderKey {
+                        member,
+                        sealed,
+                        signature,
+                    }),
+                    folder,
+                ))
             }
             (Self::Members(_), None) => Err(Error::SignInRequired {
                 what: "make a copy of the library on this desktop",

@@ -520,6 +520,39 @@ pub(crate) fn open(cipher: &Cipher, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>
 mod tests {
     use super::*;
 
+    /// The keys of a folder's own files are derived as before `FolderKey` (session 36):
+    /// a folder under the library's key, or under the members' key (sessions 34 and 35,
+    /// no fixture of which is checked in), opens with the same catalog key, index key and
+    /// journal cipher.
+    #[test]
+    fn folder_keys_derive_what_the_library_and_members_keys_derived() {
+        let master = MasterKey::generate();
+        let derive = |ctx, root: &[u8; 32]| blake3::derive_key(ctx, root);
+        let library = master.folder_key();
+        assert_eq!(
+            *library.catalog_key().0,
+            derive(context::CATALOG, &master.0)
+        );
+        assert_eq!(*library.index_key().0, derive(context::INDEX, &master.0));
+        let members = derive(context::MEMBERS, &master.0);
+        let folder = master.members_key().folder_key();
+        assert_eq!(*folder.catalog_key().0, derive(context::CATALOG, &members));
+        assert_eq!(*folder.index_key().0, derive(context::INDEX, &members));
+        // The journal cipher of each: what the root's own subkey seals, it opens.
+        let journal = Cipher::new(&Zeroizing::new(derive(context::JOURNAL, &members)));
+        let sealed = seal(&journal, b"aad", b"a store journal segment");
+        assert_eq!(
+            open(&folder.crypto().journal, b"aad", &sealed).as_deref(),
+            Some(&b"a store journal segment"[..])
+        );
+        let journal = Cipher::new(&Zeroizing::new(derive(context::JOURNAL, &master.0)));
+        let sealed = seal(&journal, b"aad", b"a store journal segment");
+        assert_eq!(
+            open(&library.crypto().journal, b"aad", &sealed).as_deref(),
+            Some(&b"a store journal segment"[..])
+        );
+    }
+
     #[test]
     fn chunks_round_trip_and_are_bound_to_their_id() {
         let c = MasterKey::generate().crypto();

@@ -130,7 +130,7 @@ impl CatalogRepair {
         progress: &mut dyn FnMut(RebuildEvent),
     ) -> Result<(Library, RebuildReport)> {
         let RepairKey { key, person } = self.checked(key)?;
-        let local = key.local(&self.meta.keys, person.as_ref())?;
+        let local = key.local(&self.meta, person.as_ref())?;
         let crypto = local.crypto();
         let device = self.meta.device_id;
         let store = Store::open(&self.root.join("store"))?;

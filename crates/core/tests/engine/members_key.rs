@@ -362,6 +362,26 @@ fn a_department_members_folder_opens_only_with_their_own_keys() {
         signed_in("Ann", ANN),
         Err(Error::FolderOfAnotherPerson)
     ));
+    // A key of someone else's choosing sealed to Bo (his public keys are no secret) and
+    // put in the copy is refused: he signed the one his desktop made.
+    let bo_public = ann
+        .registry()
+        .unwrap()
+        .unwrap()
+        .current(bo_id)
+        .unwrap()
+        .identity
+        .clone();
+    let forged =
+        dossier_core::seal_to(&bo_public, dossier_core::Purpose::FolderKey, &[7; 32]).unwrap();
+    let mut meta: serde_json::Value = serde_json::from_slice(&before).unwrap();
+    meta["keys"]["person"]["sealed"] = data_encoding::BASE64.encode(&forged).into();
+    std::fs::write(copy.join("library.json"), meta.to_string()).unwrap();
+    assert!(matches!(
+        signed_in("Bo", BO),
+        Err(Error::BadSignature { .. })
+    ));
+    std::fs::write(copy.join("library.json"), &before).unwrap();
     // Bo's own keys open it, and it holds what he was given.
     let bo = signed_in("Bo", BO).unwrap();
     assert!(titles(&bo).contains(&"lab-report".to_string()));
