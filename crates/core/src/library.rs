@@ -588,13 +588,7 @@ impl Library {
     /// catalog and content.
     pub fn join(root: &Path, key_objects: &[(u64, Vec<u8>)], secret: &Secret) -> Result<Library> {
         sync::check_empty(root)?;
-        let (key, keys) = key_sync::choose_for_join(key_objects, secret)?;
-        let person = match secret {
-            Secret::Person { who, passphrase } => {
-                Some(keys::unwrap_person(&keys, who, passphrase)?.1)
-            }
-            _ => None,
-        };
+        let (key, keys, person) = key_sync::choose_for_join(key_objects, secret)?;
         Self::make(root, &keys, key, person, None)
     }
 

@@ -23,7 +23,7 @@ use crate::format::op::OpKind;
 use crate::format::repo::RepoFile;
 use crate::ids::{InvitationId, MemberId};
 use crate::keys::{
-    self, Fingerprint, Identity, InviteCode, KdfParams, Purpose, Secret, seal_to, usable_keys,
+    Fingerprint, Identity, InviteCode, KdfParams, Purpose, Secret, seal_to, usable_keys,
 };
 use crate::role::{Permission, Role};
 
@@ -421,16 +421,15 @@ impl Library {
             who: who.clone(),
             passphrase: zeroize::Zeroizing::new(passphrase.to_owned()),
         };
-        let (key, kf) = key_sync::choose_for_join(key_objects, &secret)?;
+        let (key, kf, person) = key_sync::choose_for_join(key_objects, &secret)?;
         if kf.library_id != invitation.library {
             return Err(Error::InvitationNotAuthentic);
         }
-        let (_, person) = keys::unwrap_person(&kf, &who, passphrase)?;
         Self::make(
             root,
             &kf,
             key,
-            Some(person),
+            person,
             Some(invitation.owner.signing.clone()),
         )
     }

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::format::keyfile::{KeyFile, KeySlot};
 use crate::format::repo::{Authenticity, ObjectSignature, RepoFile, key_object_name};
 use crate::ids::{LibraryId, MemberId};
-use crate::keys::{self, LibraryKey, Purpose};
+use crate::keys::{self, Identity, LibraryKey, Purpose};
 use crate::members::Registry;
 use crate::role::Role;
 
@@ -302,7 +302,7 @@ const MAX_JOIN_TRIES: usize = 16;
 pub(super) fn choose_for_join(
     objects: &[(u64, Vec<u8>)],
     secret: &Secret,
-) -> Result<(LibraryKey, KeyFile)> {
+) -> Result<(LibraryKey, KeyFile, Option<Identity>)> {
     let mut parsed: Vec<(u64, RepoFile)> = objects
         .iter()
         .filter_map(|(seq, body)| Some((*seq, RepoFile::parse(body).ok()?)))
@@ -328,9 +328,9 @@ pub(super) fn choose_for_join(
                 // Objects written to make a join run Argon2id without end.
                 break 'objects;
             }
-            match keys::unwrap_any(&with_slots(&repo.keys, [slot]), secret) {
-                Ok(key) if key.fits(&repo.keys) => {
-                    found = Some((key, slot, repo.library_id));
+            match unwrap_with_person(&with_slots(&repo.keys, [slot]), secret) {
+                Ok((key, person)) if key.fits(&repo.keys) => {
+                    found = Some((key, slot, repo.library_id, person));
                     break 'objects;
                 }
                 // The slot opens, but this object's key check is not its key's: an
@@ -346,7 +346,7 @@ pub(super) fn choose_for_join(
             failed.push((repo.library_id, slot));
         }
     }
-    let Some((key, opener, library_id)) = found else {
+    let Some((key, opener, library_id, person)) = found else {
         return Err(if only_unusable {
             Error::NoUsableKeySlot
         } else {
@@ -383,7 +383,25 @@ pub(super) fn choose_for_join(
             .find(|repo| opens(&repo.keys)),
     };
     let chosen = chosen.ok_or(Error::WrongPassphrase)?;
-    Ok((key, chosen.keys.clone()))
+    // The person's identity as the chosen object's slot holds it: the one already
+    // unwrapped when that slot is the one that opened (one Argon2id run in all).
+    let person = if chosen.keys.slots.contains(opener) {
+        person
+    } else {
+        unwrap_with_person(&chosen.keys, secret)?.1
+    };
+    Ok((key, chosen.keys.clone(), person))
+}
+
+/// The key `secret` unwraps from `file`'s slots and, when it is a person's sign-in, their
+/// identity (which their slot wraps, and which they sign in with).
+fn unwrap_with_person(file: &KeyFile, secret: &Secret) -> Result<(LibraryKey, Option<Identity>)> {
+    match secret {
+        Secret::Person { who, passphrase } => {
+            keys::unwrap_person(file, who, passphrase).map(|(key, person)| (key, Some(person)))
+        }
+        _ => keys::unwrap_any(file, secret).map(|key| (key, None)),
+    }
 }
 
 /// One slot per person, as a key object must hold: where two desktops each wrote a new
