@@ -24,5 +24,5 @@ pub use recovery::{RecoveryKey, Secret};
 pub(crate) use slots::fits;
 pub use slots::{
     KdfParams, add_passphrase_slot, add_person_slot, add_recovery_slot, remove_slot,
-    rewrap_person_slot, unwrap_any, unwrap_person,
+    rewrap_person_slot, unwrap_any, unwrap_person, unwrap_with_person,
 };

@@ -47,6 +47,24 @@ pub(super) fn ok_as(library: &Path, who: &str, passphrase: &str, args: &[&str]) 
     stdout(&out)
 }
 
+/// `dossier --as WHO clone URL DIR --no-process` with `passphrase`, which must succeed.
+fn clone_as(url: &str, dir: &Path, who: &str, passphrase: &str) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args([
+            "--as",
+            who,
+            "clone",
+            url,
+            dir.to_str().unwrap(),
+            "--no-process",
+        ])
+        .env("DOSSIER_PASSPHRASE", passphrase)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "clone as {who}: {}", stderr(&out));
+}
+
 fn add(library: &Path, name: &str, passphrase: &str, role: &str) {
     add_in(library, name, passphrase, role, &[]);
 }
@@ -106,22 +124,7 @@ fn people_sign_in_on_their_own_desktops_and_their_roles_hold_on_each() {
     );
 
     // Each clones on their own desktop with their own passphrase, never the library's.
-    let clone = |dir: &Path, who: &str, pass: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-            .args([
-                "--as",
-                who,
-                "clone",
-                &url,
-                dir.to_str().unwrap(),
-                "--no-process",
-            ])
-            .env("DOSSIER_PASSPHRASE", pass)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "clone as {who}: {}", stderr(&out));
-    };
+    let clone = |dir: &Path, who: &str, pass: &str| clone_as(&url, dir, who, pass);
     let refused = a.work().join("refused");
     let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["clone", &url, refused.to_str().unwrap()])
@@ -255,20 +258,7 @@ fn a_department_member_files_her_collection_only_on_her_own_desktop() {
     ok_as(&a.path, "Ann", ANN, &["sync"]);
 
     let d = a.work().join("d");
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args([
-            "--as",
-            "Dee",
-            "clone",
-            &url,
-            d.to_str().unwrap(),
-            "--no-process",
-        ])
-        .env("DOSSIER_PASSPHRASE", DEE)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    clone_as(&url, &d, "Dee", DEE);
     // The roll, filed in "all" before she joined, never reached her desktop: not even
     // its title ("all" has keys of its own from the first department member on).
     let docs: Value = serde_json::from_str(&ok_as(&d, "Dee", DEE, &["ls", "--json"])).unwrap();
@@ -365,20 +355,7 @@ fn a_department_member_files_her_collection_only_on_her_own_desktop() {
     assert_eq!(code(&out), 5, "{}", stderr(&out));
     assert!(stderr(&out).contains("new folder"), "{}", stderr(&out));
     let d2 = a.work().join("d2");
-    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args([
-            "--as",
-            "Dee",
-            "clone",
-            &url,
-            d2.to_str().unwrap(),
-            "--no-process",
-        ])
-        .env("DOSSIER_PASSPHRASE", "dee's third passphrase")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+    clone_as(&url, &d2, "Dee", "dee's third passphrase");
     let listed: Value = serde_json::from_str(&ok_as(
         &d2,
         "Dee",

@@ -274,6 +274,21 @@ fn open_person_slot(
     )
 }
 
+/// The key `secret` unwraps from `file`'s slots ([`unwrap_any`]) and, when it is a
+/// person's sign-in, their identity, which their slot wraps ([`unwrap_person`]): what
+/// opens a department member's own folder.
+pub fn unwrap_with_person(
+    file: &KeyFile,
+    secret: &Secret,
+) -> Result<(LibraryKey, Option<Identity>)> {
+    match secret {
+        Secret::Person { who, passphrase } => {
+            unwrap_person(file, who, passphrase).map(|(key, person)| (key, Some(person)))
+        }
+        _ => unwrap_any(file, secret).map(|key| (key, None)),
+    }
+}
+
 /// The key (the library's, or the members' for department staff) and the person's
 /// identity, from the slot of the person `who` names that `passphrase` opens.
 /// [`Error::WrongPassphrase`] when none does.

@@ -328,7 +328,7 @@ pub(super) fn choose_for_join(
                 // Objects written to make a join run Argon2id without end.
                 break 'objects;
             }
-            match unwrap_with_person(&with_slots(&repo.keys, [slot]), secret) {
+            match keys::unwrap_with_person(&with_slots(&repo.keys, [slot]), secret) {
                 Ok((key, person)) if key.fits(&repo.keys) => {
                     found = Some((key, slot, repo.library_id, person));
                     break 'objects;
@@ -388,20 +388,9 @@ pub(super) fn choose_for_join(
     let person = if chosen.keys.slots.contains(opener) {
         person
     } else {
-        unwrap_with_person(&chosen.keys, secret)?.1
+        keys::unwrap_with_person(&chosen.keys, secret)?.1
     };
     Ok((key, chosen.keys.clone(), person))
-}
-
-/// The key `secret` unwraps from `file`'s slots and, when it is a person's sign-in, their
-/// identity (which their slot wraps, and which they sign in with).
-fn unwrap_with_person(file: &KeyFile, secret: &Secret) -> Result<(LibraryKey, Option<Identity>)> {
-    match secret {
-        Secret::Person { who, passphrase } => {
-            keys::unwrap_person(file, who, passphrase).map(|(key, person)| (key, Some(person)))
-        }
-        _ => keys::unwrap_any(file, secret).map(|key| (key, None)),
-    }
 }
 
 /// One slot per person, as a key object must hold: where two desktops each wrote a new

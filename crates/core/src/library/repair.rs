@@ -95,14 +95,8 @@ impl CatalogRepair {
     /// The key a passphrase, recovery key or person's sign-in opens (with the person's
     /// identity, which opens a department member's own folder).
     pub fn unlock(&self, secret: &Secret) -> Result<RepairKey> {
-        let file = read_key_file(&self.root, self.library_id())?;
-        let (key, person) = match secret {
-            Secret::Person { who, passphrase } => {
-                let (key, person) = keys::unwrap_person(&file, who, passphrase)?;
-                (key, Some(person))
-            }
-            _ => (keys::unwrap_any(&file, secret)?, None),
-        };
+        let (key, person) =
+            keys::unwrap_with_person(&read_key_file(&self.root, self.library_id())?, secret)?;
         self.checked(RepairKey { key, person })
     }
 
