@@ -7,7 +7,7 @@
 //!
 //! **API boundary:** this is the only crate that depends on tauri and specta. The UI's
 //! types are generated from `specta_builder` into `ui/src/bindings.ts` and
-//! `ui/src/bindings/types.ts` by the `bindings_are_up_to_date` test.
+//! `ui/src/bindings/` (by area) by the `bindings_are_up_to_date` test.
 #![forbid(unsafe_code)]
 
 mod commands;
@@ -221,10 +221,10 @@ mod tests {
         assert_eq!(l.settings, Some(PathBuf::from("/tmp/s.json")));
     }
 
-    /// Regenerates `ui/src/bindings.ts` (commands and events) and
-    /// `ui/src/bindings/types.ts` (the types they carry, re-exported by the first); fails
-    /// when that changed either, so a change to a command or type that was not regenerated
-    /// and committed fails CI.
+    /// Regenerates `ui/src/bindings.ts` (commands and events) and the types they carry in
+    /// `ui/src/bindings/` (one file per area, re-exported by the first); fails when that
+    /// changed any of them, so a change to a command or type that was not regenerated and
+    /// committed fails CI.
     #[test]
     fn bindings_are_up_to_date() {
         let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src");
@@ -232,12 +232,10 @@ mod tests {
         super::specta_builder()
             .export(specta_typescript::Typescript::default(), whole.path())
             .expect("bindings export");
-        let (commands, types) = split_bindings(&std::fs::read_to_string(whole.path()).unwrap());
+        let files = split_bindings(&std::fs::read_to_string(whole.path()).unwrap());
         let mut changed = Vec::new();
-        for (path, text) in [
-            (ui.join("bindings.ts"), commands),
-            (ui.join("bindings/types.ts"), types),
-        ] {
+        for (path, text) in files {
+            let path = ui.join(path);
             if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
                 std::fs::write(&path, text).unwrap();
@@ -250,34 +248,171 @@ mod tests {
         );
     }
 
-    /// tauri-specta's one file as two: the commands, events and runtime (importing the
-    /// types they name and re-exporting them all), and the types.
-    fn split_bindings(whole: &str) -> (String, String) {
+    /// The types of each area but the rest (`bindings/types.ts`), by file under
+    /// `ui/src/bindings/`. A new type goes to the rest until it is named here.
+    const AREAS: [(&str, &[&str]); 3] = [
+        (
+            "access",
+            &[
+                "Ability",
+                "AccessState",
+                "CollectionKeysView",
+                "HeldChange",
+                "InvitationOffer",
+                "InvitationState",
+                "InvitationView",
+                "NewInvitationView",
+                "Role",
+                "SessionLocked",
+                "StaffMember",
+            ],
+        ),
+        (
+            "people",
+            &[
+                "ChecklistItem",
+                "DossierDocument",
+                "DossierGroup",
+                "KeptDocument",
+                "NumberSource",
+                "People",
+                "Person",
+                "PersonDossier",
+                "PersonEdit",
+                "PersonLink",
+                "Requirements",
+                "RosterOutcome",
+                "SuggestedPerson",
+                "TimelineEntry",
+                "TimelineEvent",
+            ],
+        ),
+        (
+            "sync",
+            &[
+                "AfterImport",
+                "LastSync",
+                "RemoteCredentials",
+                "Settings",
+                "SettingsView",
+                "SyncChanged",
+                "SyncProgress",
+                "SyncState",
+                "SyncStatus",
+                "SyncStep",
+                "WatchState",
+                "WatchStatus",
+                "WatchedFolder",
+            ],
+        ),
+    ];
+
+    /// `text` without its `/* */` comments (doc comments name types in words).
+    fn code_of(text: &str) -> String {
+        let mut code = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("/*") {
+            code.push_str(&rest[..start]);
+            rest = rest[start..]
+                .find("*/")
+                .map_or("", |end| &rest[start + end + 2..]);
+        }
+        code.push_str(rest);
+        code
+    }
+
+    /// Whether `text` names `name` as a whole word.
+    fn mentions(text: &str, name: &str) -> bool {
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        text.match_indices(name).any(|(i, _)| {
+            !word(text[..i].chars().next_back()) && !word(text[i + name.len()..].chars().next())
+        })
+    }
+
+    /// tauri-specta's one file as several, by path under `ui/src`: `bindings.ts`, the
+    /// commands, events and runtime (importing the types they name and re-exporting them
+    /// all), and the types by area under `bindings/` ([`AREAS`]; the rest in `types.ts`,
+    /// which re-exports the others), each importing what it names of the others.
+    fn split_bindings(whole: &str) -> Vec<(String, String)> {
         const TYPES: &str = "/* Types */\n";
         const RUNTIME: &str = "/* Tauri Specta runtime */\n";
         let (head, rest) = whole.split_at(whole.find(TYPES).expect("a types section"));
         let (types, runtime) = rest.split_at(rest.find(RUNTIME).expect("a runtime section"));
         let (header, body) = head.split_at(head.find("\n").map_or(0, |i| i + 1));
-        let names: Vec<&str> = types
-            .lines()
-            .filter_map(|l| l.strip_prefix("export type "))
-            .filter_map(|l| l.split([' ', '<', '=']).next())
-            .collect();
-        let used: Vec<&str> = names
-            .iter()
-            .copied()
-            .filter(|n| {
-                body.match_indices(n).any(|(i, _)| {
-                    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-                    !word(body[..i].chars().next_back())
-                        && !word(body[i + n.len()..].chars().next())
-                })
+        // Each type is one block (its doc comment and definition) between blank lines.
+        let blocks: Vec<(&str, &str)> = types[TYPES.len()..]
+            .split("\n\n")
+            .filter(|b| !b.trim().is_empty())
+            .map(|b| {
+                let name = b
+                    .lines()
+                    .find_map(|l| l.strip_prefix("export type "))
+                    .and_then(|l| l.split([' ', '<', '=']).next())
+                    .expect("each block defines a type");
+                (name, b)
             })
             .collect();
+        let area_of = |name: &str| {
+            AREAS
+                .iter()
+                .find(|(_, names)| names.contains(&name))
+                .map_or("types", |(area, _)| area)
+        };
+        for (area, names) in AREAS {
+            for name in names {
+                assert!(
+                    blocks.iter().any(|(n, _)| n == name),
+                    "AREAS puts {name} in {area}, and no such type is generated"
+                );
+            }
+        }
+        let areas: Vec<&str> = std::iter::once("types")
+            .chain(AREAS.iter().map(|(a, _)| *a))
+            .collect();
+        let mut files = Vec::new();
+        for area in &areas {
+            let own: Vec<&str> = blocks
+                .iter()
+                .filter(|(n, _)| area_of(n) == *area)
+                .map(|(_, b)| *b)
+                .collect();
+            let text = own.join("\n\n");
+            let code = code_of(&text);
+            let mut imports = String::new();
+            for other in areas.iter().filter(|a| *a != area) {
+                let named: Vec<&str> = blocks
+                    .iter()
+                    .filter(|(n, _)| area_of(n) == *other && mentions(&code, n))
+                    .map(|(n, _)| *n)
+                    .collect();
+                if !named.is_empty() {
+                    imports += &format!(
+                        "import type {{ {} }} from \"./{other}\";\n",
+                        named.join(", ")
+                    );
+                }
+            }
+            if *area == "types" {
+                for other in areas.iter().filter(|a| *a != area) {
+                    imports += &format!("export type * from \"./{other}\";\n");
+                }
+            }
+            files.push((
+                format!("bindings/{area}.ts"),
+                format!("{header}\n{imports}\n{TYPES}{text}\n"),
+            ));
+        }
+        let body_code = code_of(body);
+        let used: Vec<&str> = blocks
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| mentions(&body_code, n))
+            .collect();
         let commands = format!(
-            "{header}// The types are in bindings/types.ts (generated with this file).\n\nimport type {{ {} }} from \"./bindings/types\";\nexport type * from \"./bindings/types\";\n{body}{runtime}",
+            "{header}// The types are in bindings/ (generated with this file), by area.\n\nimport type {{ {} }} from \"./bindings/types\";\nexport type * from \"./bindings/types\";\n{body}{runtime}",
             used.join(", ")
         );
-        (commands, format!("{header}\n{types}"))
+        files.push(("bindings.ts".to_owned(), commands));
+        files
     }
 }
