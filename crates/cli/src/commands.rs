@@ -193,12 +193,8 @@ pub enum Command {
         #[arg(long)]
         clear: bool,
     },
-    /// Show the audit trail (of one document, or all).
-    Audit {
-        doc: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
+    /// Show the audit trail (of one document, or all); `audit verify` checks it.
+    Audit(crate::audit::AuditArgs),
     /// Decrypt and check every chunk, pack, version and the audit chain.
     Verify {
         #[arg(long)]
@@ -635,17 +631,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             println!("Restored from the trash");
             Ok(0)
         }
-        Command::Audit { doc, json } => {
-            let lib = unlock_local(root, Access::Read)?;
-            let id = doc.map(|d| resolve(&lib, &d)).transpose()?;
-            let events = lib.catalog().audit(id)?;
-            if json {
-                output::json(&events)?
-            } else {
-                output::audit(&events)
-            }
-            Ok(0)
-        }
+        Command::Audit(args) => crate::audit::run(root, args),
         Command::Verify { json } => {
             let lib = unlock(root, Access::Read)?;
             let mut progress = Progress::new(!json);

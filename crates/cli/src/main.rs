@@ -1,6 +1,7 @@
 //! `dossier`: the command line over `dossier-core`. Parses arguments, unlocks, calls one
 //! core function, prints. No reusable logic lives here.
 
+mod audit;
 mod commands;
 mod connect;
 mod diff;
@@ -27,7 +28,8 @@ use clap::Parser;
 
 /// Exit codes scripts can rely on.
 pub mod exit {
-    /// Some inputs were refused (import) or damage was found (verify).
+    /// Some inputs were refused (import), damage was found (verify), or tampering (audit
+    /// verify).
     pub const PARTIAL: u8 = 1;
     /// A usage error (clap also uses 2).
     pub const USAGE: u8 = 2;

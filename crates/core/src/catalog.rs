@@ -6,6 +6,8 @@
 //! the derived tables of [`jobs`] (jobs, extracted text, index queue) change outside it.
 
 mod apply;
+mod audit;
+mod audit_check;
 mod cipher;
 mod dossier;
 mod gc;
@@ -26,13 +28,13 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+pub use audit::AuditEntry;
+pub use audit_check::{AuditCheck, AuditFinding, Tampering};
 pub use dossier::{
     ANY_PROGRAMME, ChecklistItem, Dossier, DossierGroup, TimelineEntry, TimelineEvent,
 };
 pub use gc::KeysSeen;
-pub use query::{
-    AuditEntry, DocumentDetail, DocumentSummary, Hold, LibraryKeyContent, Listing, VersionInfo,
-};
+pub use query::{DocumentDetail, DocumentSummary, Hold, LibraryKeyContent, Listing, VersionInfo};
 pub use store_journal::CatalogState;
 pub(crate) use store_journal::REBUILT_INCOMPLETE;
 pub use subjects::{SubjectFilter, SubjectRecord};
@@ -243,6 +245,8 @@ impl Catalog {
         Ok(())
     }
 
+    /// The connection, for tests that change the catalog behind its back.
+    #[cfg(test)]
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -320,6 +320,10 @@ pub fn seeds() -> Vec<(&'static str, &'static str, Vec<u8>)> {
         link: Some(journal::Link {
             prev: Some(journal::SegmentDigest([9; 32])),
             seen: [(device(), 4)].into(),
+            audit: Some(journal::AuditHead {
+                events: 3,
+                hash: journal::AuditHash([7; 32]),
+            }),
         }),
         withheld: None,
     };

@@ -33,9 +33,9 @@ pub use catalog::jobs::{
     TextSource,
 };
 pub use catalog::{
-    ANY_PROGRAMME, AuditEntry, Catalog, CatalogState, ChecklistItem, DocumentDetail,
-    DocumentSummary, Dossier, DossierGroup, HeldBatch, Hold, KeysSeen, Listing, SubjectFilter,
-    SubjectRecord, TimelineEntry, TimelineEvent, VersionInfo,
+    ANY_PROGRAMME, AuditCheck, AuditEntry, AuditFinding, Catalog, CatalogState, ChecklistItem,
+    DocumentDetail, DocumentSummary, Dossier, DossierGroup, HeldBatch, Hold, KeysSeen, Listing,
+    SubjectFilter, SubjectRecord, Tampering, TimelineEntry, TimelineEvent, VersionInfo,
 };
 pub use error::{CatalogProblem, ConvertProblem, Error, Result, RosterIssue, RosterProblem};
 pub use extract::{
@@ -102,8 +102,8 @@ pub use format::checkpoint::{
 };
 pub use format::collection_keys::{EPOCH_OBJECT_PREFIX, MAX_EPOCH_BYTES, is_epoch_object_name};
 pub use format::journal::{
-    Link, Segment, object_name as segment_name, parse_object_name as parse_segment_name,
-    sealed_epoch as segment_sealed_epoch,
+    AuditHash, AuditHead, Link, Segment, object_name as segment_name,
+    parse_object_name as parse_segment_name, sealed_epoch as segment_sealed_epoch,
 };
 pub use format::repo::{
     Authenticity, MAX_KEY_OBJECT, REPO_FORMAT, REPO_OBJECT, RepoFile, key_object_name,

@@ -182,6 +182,14 @@ fn people_sign_in_on_their_own_desktops_and_their_roles_hold_on_each() {
             .any(|e| e["user"] == "Bea" && e["detail"].as_str().unwrap().contains("transcripts")),
         "{audit}"
     );
+    // Both desktops' trails are the ones signed, each segment's head matching.
+    for (dir, who, pass) in [(a.path.as_path(), "Ann", ANN), (b.as_path(), "Bea", BEA)] {
+        let check: Value =
+            serde_json::from_str(&ok_as(dir, who, pass, &["audit", "verify", "--json"])).unwrap();
+        assert_eq!(check["findings"], serde_json::json!([]), "{check}");
+        assert!(check["signed"].as_u64().unwrap() > 0, "{check}");
+        assert!(check["devices"].as_u64().unwrap() >= 2, "{check}");
+    }
 
     // Ann removes Cal; once C has synced, Cal's passphrase opens nothing there. What was
     // written after is sealed under keys Cal was not given: that sync says so.

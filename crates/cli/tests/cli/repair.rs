@@ -105,6 +105,8 @@ fn a_deleted_catalog_loses_nothing_and_repair_brings_every_document_back() {
     assert_eq!(report["documents"], before_ls.as_array().unwrap().len());
     assert_eq!(lib.json(&["ls", "--json"]), before_ls);
     assert_eq!(lib.json(&["audit", "--json"]), before_audit);
+    let check = lib.json(&["audit", "verify", "--json"]);
+    assert_eq!(check["findings"], serde_json::json!([]), "{check}");
     assert_eq!(exported(&lib, "after"), before_files);
     let verify = lib.json(&["verify", "--json"]);
     assert!(

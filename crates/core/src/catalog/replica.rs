@@ -359,21 +359,27 @@ impl Catalog {
         if ops.is_empty() && withheld.is_none() {
             return Ok(None);
         }
-        let link: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT link FROM segment_links WHERE device = ?1 AND seq = ?2",
-                params![device.to_string(), at],
-                |r| r.get(0),
-            )
-            .optional()?;
         Ok(Some(Segment {
             device,
             seq,
             ops,
-            link: link.map(|l| serde_json::from_str(&l)).transpose()?,
+            link: self.segment_link(device, seq)?,
             withheld,
         }))
+    }
+
+    /// The link `device`'s segment `seq` carried, as kept (`None`: not held, or written
+    /// before links).
+    pub(super) fn segment_link(&self, device: DeviceId, seq: u64) -> Result<Option<Link>> {
+        let link: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT link FROM segment_links WHERE device = ?1 AND seq = ?2",
+                params![device.to_string(), i64::try_from(seq).unwrap_or(i64::MAX)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(link.map(|l| serde_json::from_str(&l)).transpose()?)
     }
 
     /// The parts of `device`'s segment `seq` this desktop could not open, if any.
@@ -438,7 +444,8 @@ impl Catalog {
     }
 
     /// The link of the next segment this device writes: the digest of its last one, and
-    /// the last segment of every other device held here.
+    /// the last segment of every other device held here (its audit head depends on the
+    /// segment's operations: `Catalog::audit_head_after`).
     pub fn next_link(&self) -> Result<Link> {
         let mut seen: std::collections::BTreeMap<DeviceId, u64> =
             self.segments()?.into_iter().collect();
@@ -448,7 +455,30 @@ impl Catalog {
         } else {
             self.segment_digest(self.device, last)?
         };
-        Ok(Link { prev, seen })
+        Ok(Link {
+            prev,
+            seen,
+            audit: None,
+        })
+    }
+
+    /// The link of every segment held, by device and sequence.
+    pub(super) fn segment_links(&self) -> Result<HashMap<(DeviceId, u64), Link>> {
+        let mut links = HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT device, seq, link FROM segment_links")?;
+        for row in stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (device, seq, link) = row?;
+            links.insert((device.parse()?, seq as u64), serde_json::from_str(&link)?);
+        }
+        Ok(links)
     }
 
     /// Every segment this catalog holds, rebuilt from its operations: per device in
@@ -471,20 +501,7 @@ impl Catalog {
             by.entry((device, seq)).or_default();
             withheld.insert((device, seq), w);
         }
-        let mut links: HashMap<(DeviceId, u64), Link> = HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT device, seq, link FROM segment_links")?;
-        for row in stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })? {
-            let (device, seq, link) = row?;
-            links.insert((device.parse()?, seq as u64), serde_json::from_str(&link)?);
-        }
+        let mut links = self.segment_links()?;
         Ok(by
             .into_iter()
             .map(|((device, seq), ops)| Segment {

@@ -708,6 +708,7 @@ fn a_segment_off_its_devices_chain_is_refused() {
     forked.link = Some(crate::format::journal::Link {
         prev: Some(crate::format::journal::SegmentDigest([1; 32])),
         seen: [(third, 7)].into(),
+        audit: None,
     });
     assert!(matches!(
         c.apply_segment(&forked),

@@ -25,8 +25,8 @@ use crate::ids::{DeviceId, DocId, LibraryId, MemberId};
 use crate::members::{Batch, Collections, Prechecked, Verdict, doc_of};
 use crate::role::BatchRefusal;
 
-const PENDING: i64 = 1;
-const REFUSED: i64 = 2;
+pub(super) const PENDING: i64 = 1;
+pub(super) const REFUSED: i64 = 2;
 
 /// Where operations come from, which decides what a refusal means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -423,16 +423,16 @@ fn change(tx: &Transaction<'_>, ops: &[Op], was: Option<i64>, now: &Verdict) -> 
 
 /// A batch as recorded: its operations in stamp order, with the closing's verdict and
 /// segment.
-struct Recorded {
-    ops: Vec<Op>,
+pub(super) struct Recorded {
+    pub(super) ops: Vec<Op>,
     /// The JSON of each, as recorded.
-    bodies: Vec<String>,
+    pub(super) bodies: Vec<String>,
     was: Option<i64>,
     segment: Option<u64>,
 }
 
 /// The batch closed by the operation stamped `closing`, as recorded when it arrived.
-fn recorded(tx: &Transaction<'_>, closing: &str) -> Result<Recorded> {
+pub(super) fn recorded(tx: &rusqlite::Connection, closing: &str) -> Result<Recorded> {
     let mut stmt = tx
         .prepare_cached("SELECT body, verdict, segment FROM ops WHERE batch = ?1 ORDER BY stamp")?;
     let mut rows = stmt.query([closing])?;

@@ -348,6 +348,7 @@ mod tests {
             link: Some(Link {
                 prev,
                 seen: Default::default(),
+                audit: None,
             }),
             withheld: None,
         };

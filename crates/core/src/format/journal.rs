@@ -70,47 +70,79 @@ pub struct Link {
     /// The newest segment of every other device its author held.
     #[serde(default)]
     pub seen: BTreeMap<DeviceId, u64>,
+    /// Where its device's audit chain stood at the segment's end (issue 22; `None` in
+    /// segments written before, which are not checked against one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit: Option<AuditHead>,
+}
+
+/// A device's audit chain at the end of one of its segments: how many audit events the
+/// device had made by then, and the chain hash of the newest ([`AuditEvent::chain_hash`];
+/// zeros before the first). A desktop that holds the segment finds events removed, added
+/// or changed at the chain's end (`dossier audit verify`), where no later event's `prev`
+/// would tell.
+///
+/// [`AuditEvent::chain_hash`]: super::op::AuditEvent::chain_hash
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditHead {
+    pub events: u64,
+    pub hash: AuditHash,
 }
 
 /// BLAKE3 context of [`Segment::digest`].
 pub const DIGEST_CONTEXT: &str = "dossier 2026-12 journal segment digest";
 
-/// A segment's digest: what the next segment of its device names as `prev`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SegmentDigest(pub [u8; 32]);
+/// A 32-byte hash kept as lowercase hex in JSON.
+macro_rules! hex_hash {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub [u8; 32]);
 
-impl std::fmt::Debug for SegmentDigest {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "SegmentDigest({})",
-            data_encoding::HEXLOWER.encode(&self.0)
-        )
-    }
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(
+                    f,
+                    concat!(stringify!($name), "({})"),
+                    data_encoding::HEXLOWER.encode(&self.0)
+                )
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(&data_encoding::HEXLOWER.encode(&self.0))
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                let bytes = data_encoding::HEXLOWER
+                    .decode(text.as_bytes())
+                    .map_err(serde::de::Error::custom)?;
+                Self::from_slice(&bytes).ok_or_else(|| serde::de::Error::custom("not a 32-byte hash"))
+            }
+        }
+
+        impl $name {
+            /// From 32 bytes (as the catalog keeps it); `None` for any other length.
+            pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+                Some(Self(bytes.try_into().ok()?))
+            }
+        }
+    };
 }
 
-impl Serialize for SegmentDigest {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&data_encoding::HEXLOWER.encode(&self.0))
-    }
-}
+hex_hash!(
+    /// A segment's digest: what the next segment of its device names as `prev`.
+    SegmentDigest
+);
 
-impl<'de> Deserialize<'de> for SegmentDigest {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        let bytes = data_encoding::HEXLOWER
-            .decode(text.as_bytes())
-            .map_err(serde::de::Error::custom)?;
-        Self::from_slice(&bytes).ok_or_else(|| serde::de::Error::custom("not a 32-byte digest"))
-    }
-}
-
-impl SegmentDigest {
-    /// From 32 bytes (as the catalog keeps it); `None` for any other length.
-    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
-        Some(Self(bytes.try_into().ok()?))
-    }
-}
+hex_hash!(
+    /// The chain hash of an audit event ([`super::op::AuditEvent::chain_hash`]).
+    AuditHash
+);
 
 impl Segment {
     /// The digest of the segment: BLAKE3 over its JSON, link included (of a segment with
@@ -258,6 +290,7 @@ mod tests {
             link: Some(Link {
                 prev: None,
                 seen: BTreeMap::from([(DeviceId::new(), 4)]),
+                audit: None,
             }),
             withheld: None,
         }

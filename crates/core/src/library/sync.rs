@@ -210,11 +210,15 @@ impl Library {
         }
         ops.truncate(crate::format::batch::cut(&ops, SEGMENT_OPS));
         let device = self.device_id();
+        let link = crate::format::journal::Link {
+            audit: Some(self.catalog.audit_head_after(&ops)?),
+            ..self.catalog.next_link()?
+        };
         Ok(Some(Segment {
             device,
             seq: self.catalog.last_segment(device)? + 1,
             ops,
-            link: Some(self.catalog.next_link()?),
+            link: Some(link),
             withheld: None,
         }))
     }

@@ -1,12 +1,12 @@
-//! `verify`: check every pack, every chunk, every version's manifest and the audit chain.
+//! `verify`: check every pack, every chunk, every version's manifest and the audit trail.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
 use super::Library;
+use crate::catalog::AuditCheck;
 use crate::error::{Error, Result};
-use crate::format::op::{Op, OpKind};
 use crate::format::pack::{INDEX_AAD, decode_index, index_range};
 use crate::format::sealed::SealKind;
 use crate::ids::{ChunkId, DocId, PackId};
@@ -220,46 +220,17 @@ impl Library {
         Ok(r)
     }
 
-    /// Each device's audit events must chain: `prev` is the previous event's hash. Where
-    /// a segment between two of them holds parts sealed to others (about records its
-    /// person may not read), the events there are not here: the chain resumes after.
+    /// The audit trail checked against what its authors signed (`dossier audit
+    /// verify`): each device's chain, each batch's signature, each segment's head, and
+    /// the table the app shows.
+    pub fn check_audit(&self) -> Result<AuditCheck> {
+        self.catalog().check_audit()
+    }
+
     fn verify_audit(&self, r: &mut VerifyReport) -> Result<()> {
-        let mut withheld: HashMap<String, Vec<u64>> = HashMap::new();
-        for (device, seq, _) in self.catalog().withheld_segments()? {
-            withheld.entry(device.to_string()).or_default().push(seq);
-        }
-        let mut stmt = self
-            .catalog()
-            .conn()
-            .prepare("SELECT body, segment FROM ops WHERE kind = 'audit' ORDER BY stamp")?;
-        let mut heads: HashMap<String, (Vec<u8>, u64)> = HashMap::new();
-        let rows = stmt.query_map([], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, Option<i64>>(1)?))
-        })?;
-        for row in rows {
-            let (body, segment) = row?;
-            let op: Op = serde_json::from_str(&body)?;
-            let OpKind::Audit { event } = &op.kind else {
-                continue;
-            };
-            r.audit_events += 1;
-            let device = op.stamp.device.to_string();
-            let segment = segment.map_or(u64::MAX, |s| s as u64);
-            let (expected, since) = heads
-                .get(&device)
-                .cloned()
-                .unwrap_or_else(|| (vec![0; 32], 0));
-            let unseen_between = withheld
-                .get(&device)
-                .is_some_and(|seqs| seqs.iter().any(|s| (since..=segment).contains(s)));
-            if event.prev != expected && !unseen_between {
-                r.audit_problems.push(format!(
-                    "audit event {} of device {device} does not chain to the one before it",
-                    op.stamp.key()
-                ));
-            }
-            heads.insert(device, (event.chain_hash(&op.stamp).to_vec(), segment));
-        }
+        let check = self.check_audit()?;
+        r.audit_events = check.events;
+        r.audit_problems = check.findings.iter().map(ToString::to_string).collect();
         Ok(())
     }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::{Prechecked, Registry};
+use super::{Grant, Prechecked, Registry};
 use crate::error::{Error, Result};
 use crate::format::batch;
 use crate::format::op::{FieldKey, Op, OpKind, Stamp};
@@ -96,41 +96,10 @@ impl Registry {
         prechecked: &mut Prechecked,
         collections: impl FnOnce() -> Result<Collections>,
     ) -> Result<Verdict> {
-        let OpKind::Signed {
-            member,
-            at,
-            signature,
-            ..
-        } = &batch.closing.kind
-        else {
-            return Ok(Verdict::Refused(BatchRefusal::Malformed));
+        let (member, at, grant) = match self.signer(batch, prechecked) {
+            Ok(signer) => signer,
+            Err(verdict) => return Ok(verdict),
         };
-        let (member, at) = (*member, *at);
-        if at > self.seq() {
-            return Ok(Verdict::Pending);
-        }
-        let Some(grant) = self.role_at(member, at) else {
-            return Ok(Verdict::Refused(BatchRefusal::NotAMember { member }));
-        };
-        let message = batch::message(self.library, &batch.closing.stamp, member, at, batch.bodies);
-        let checked = prechecked.verified(
-            &batch.closing.stamp.key(),
-            &grant.identity,
-            signature,
-            &message,
-        );
-        if !checked
-            && verify_signature(
-                &grant.identity,
-                Purpose::OpBatch,
-                &message,
-                signature,
-                "a batch of changes",
-            )
-            .is_err()
-        {
-            return Ok(Verdict::Refused(BatchRefusal::BadSignature { member }));
-        }
         let point = self.cut_off_at(member, at, batch);
         let Some(now) = self.role_at(member, point) else {
             return Ok(Verdict::Refused(BatchRefusal::NotAMember { member }));
@@ -182,6 +151,54 @@ impl Registry {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Whose `batch` is: its signer and the place of the people's chain they signed at,
+    /// when the signature is theirs (with the keys they held there) over exactly its
+    /// operations; otherwise what it is instead (pending, or refused). The half of
+    /// [`Registry::judge_batch`] that `dossier audit verify` asks again of the batches
+    /// the catalog holds.
+    pub(crate) fn signer(
+        &self,
+        batch: &Batch<'_>,
+        prechecked: &mut Prechecked,
+    ) -> std::result::Result<(MemberId, u64, &Grant), Verdict> {
+        let OpKind::Signed {
+            member,
+            at,
+            signature,
+            ..
+        } = &batch.closing.kind
+        else {
+            return Err(Verdict::Refused(BatchRefusal::Malformed));
+        };
+        let (member, at) = (*member, *at);
+        if at > self.seq() {
+            return Err(Verdict::Pending);
+        }
+        let Some(grant) = self.role_at(member, at) else {
+            return Err(Verdict::Refused(BatchRefusal::NotAMember { member }));
+        };
+        let message = batch::message(self.library, &batch.closing.stamp, member, at, batch.bodies);
+        let checked = prechecked.verified(
+            &batch.closing.stamp.key(),
+            &grant.identity,
+            signature,
+            &message,
+        );
+        if !checked
+            && verify_signature(
+                &grant.identity,
+                Purpose::OpBatch,
+                &message,
+                signature,
+                "a batch of changes",
+            )
+            .is_err()
+        {
+            return Err(Verdict::Refused(BatchRefusal::BadSignature { member }));
+        }
+        Ok((member, at, grant))
     }
 
     /// The place `batch` is judged at: `at`, unless a later change of its signer's access

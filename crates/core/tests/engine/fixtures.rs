@@ -104,6 +104,31 @@ fn journal_2_fixture_still_opens_and_links() {
     assert_eq!(Some(ops), lib.next_segment().unwrap().map(|s| s.ops));
 }
 
+/// The segments checked in under `tests/fixtures/journal-v3` carry their audit chain's
+/// head (issue 22): it keeps reading back, and a build computes the same head from the
+/// same operations.
+#[test]
+fn journal_3_fixture_carries_the_audit_head_a_build_computes() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let t = tempfile::tempdir().unwrap();
+    let lib = fixture_library(t.path());
+    let device = lib.device_id();
+    let open = |seq| {
+        let name = dossier_core::segment_name(device, seq);
+        let body = std::fs::read(fixtures.join("journal-v3").join(&name)).unwrap();
+        lib.open_segment(device, seq, &body).unwrap()
+    };
+    let (first, second) = (open(1), open(2));
+    let (one, two) = (
+        first.link.unwrap().audit.unwrap(),
+        second.link.unwrap().audit.unwrap(),
+    );
+    assert!(0 < one.events && one.events < two.events, "{one:?} {two:?}");
+    let made = lib.next_segment().unwrap().unwrap();
+    assert_eq!(made.link.unwrap().audit, Some(two));
+    assert_eq!(made.ops.len(), first.ops.len() + second.ops.len());
+}
+
 /// The checkpoints checked in under `tests/fixtures/checkpoint-v1` (no header) and
 /// `checkpoint-v2` (a header naming its heads): the fixture library's operations as two
 /// linked segments of its device. Both keep opening; a format-2 one's heads read from its
