@@ -391,3 +391,64 @@ fn a_commit_about_records_of_two_collections_is_signed_as_one_batch_for_each() {
         assert!(tags(lib, admissions).contains(&"reviewed".to_string()));
     }
 }
+
+/// A segment whose newest changes were cut out on the way (by someone holding the
+/// journal's key: its link, and the head it carries, left as they were) reaches another
+/// desktop, whose `audit verify` says how many of that device's events are missing and in
+/// which segment; one whose event was rewritten is refused there, and reported too.
+#[test]
+fn events_cut_or_forged_on_the_remote_are_found_on_every_desktop() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bea, doc, _) = office(t.path());
+    assert!(bea.check_audit().unwrap().is_clean());
+    for tag in ["one", "two", "three"] {
+        ann.tag(doc, &[tag.into()], &[]).unwrap();
+    }
+    let mut segment = ann.next_segment().unwrap().unwrap();
+    let head = segment.link.as_ref().unwrap().audit.unwrap();
+    // The last batch (its tag, its event, its signature) goes.
+    let signatures: Vec<usize> = segment
+        .ops
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| matches!(op.kind, OpKind::Signed { .. }))
+        .map(|(i, _)| i)
+        .collect();
+    let cut = signatures[signatures.len() - 2] + 1;
+    segment.ops.truncate(cut);
+    bea.apply_segment(&segment).unwrap();
+    let check = bea.check_audit().unwrap();
+    assert_eq!(check.findings.len(), 1, "{:#?}", check.findings);
+    let f = &check.findings[0];
+    assert_eq!(f.kind, dossier_core::Tampering::Removed);
+    assert_eq!(f.device, Some(ann.device_id()));
+    assert_eq!(f.segment, Some(segment.seq));
+    assert!(
+        f.detail
+            .contains(&format!("its head counts {}", head.events)),
+        "{f}"
+    );
+
+    // A segment of another office, one event's words changed on the way: the other
+    // desktop refuses the batch, and its trail says so.
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, mut bea, doc, _) = office(t.path());
+    ann.tag(doc, &["four".into()], &[]).unwrap();
+    let mut next = ann.next_segment().unwrap().unwrap();
+    for op in &mut next.ops {
+        if let OpKind::Audit { event } = &mut op.kind {
+            event.detail = Some("nothing to see".into());
+        }
+    }
+    bea.apply_segment(&next).unwrap();
+    let check = bea.check_audit().unwrap();
+    assert!(
+        !check.findings.is_empty()
+            && check
+                .findings
+                .iter()
+                .all(|f| f.kind == dossier_core::Tampering::Refused && f.segment == Some(next.seq)),
+        "{:#?}",
+        check.findings
+    );
+}
