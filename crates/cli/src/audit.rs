@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dossier_core::{Access, AuditCheck};
+use dossier_core::{Access, AccessFilter, AuditCheck};
 
 use crate::exit;
 use crate::output;
@@ -29,6 +29,28 @@ pub enum AuditCommand {
     /// show. Says exactly what was changed, removed, moved or added, and where; exits 1
     /// when anything was.
     Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who looked at what: each sitting's view of a document (one per person, document
+    /// and sitting), each print and each export, with who, the version, when and from
+    /// which desktop. For records officers, auditors and owners.
+    Access {
+        /// Of one document.
+        #[arg(long)]
+        doc: Option<String>,
+        /// By one person of the library (name or member id).
+        #[arg(long)]
+        person: Option<String>,
+        /// Of the documents about one student or staff member (number, name or id).
+        #[arg(long)]
+        subject: Option<String>,
+        /// From this day on.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = dossier_core::parse_day)]
+        since: Option<chrono::NaiveDate>,
+        /// Up to and including this day.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = dossier_core::parse_day)]
+        until: Option<chrono::NaiveDate>,
         #[arg(long)]
         json: bool,
     },
@@ -56,6 +78,49 @@ pub fn run(root: &Path, args: AuditArgs) -> Result<u8> {
                 print_check(&check)
             }
             Ok(if check.is_clean() { 0 } else { exit::PARTIAL })
+        }
+        Some(AuditCommand::Access {
+            doc,
+            person,
+            subject,
+            since,
+            until,
+            json,
+        }) => {
+            let lib = unlock_local(root, Access::Read)?;
+            let day = |d: chrono::NaiveDate| {
+                d.and_hms_opt(0, 0, 0)
+                    .map(|t| t.and_utc().timestamp_millis())
+            };
+            let filter = AccessFilter {
+                doc: doc.map(|d| lib.catalog().resolve(&d)).transpose()?,
+                member: person.map(|p| lib.resolve_person(&p)).transpose()?,
+                subject: subject
+                    .map(|s| lib.catalog().resolve_subject(&s))
+                    .transpose()?,
+                since_ms: since.and_then(day),
+                until_ms: until.and_then(|d| d.succ_opt()).and_then(day),
+            };
+            let log = lib.access_log(&filter)?;
+            if json {
+                output::json(&log)?
+            } else {
+                for e in &log {
+                    let a = &e.event;
+                    println!(
+                        "{}  {:<12}  {:<8}  {:<24}  {}",
+                        output::short_time(&a.time),
+                        a.user,
+                        a.action,
+                        e.title.as_deref().unwrap_or("(no longer here)"),
+                        a.detail.as_deref().unwrap_or("")
+                    );
+                }
+                if log.is_empty() {
+                    println!("No views, prints or exports.");
+                }
+            }
+            Ok(0)
         }
     }
 }

@@ -380,8 +380,9 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             Ok(if report.failed > 0 { exit::PARTIAL } else { 0 })
         }
         Command::Text { doc, version, json } => {
-            let lib = write(root)?;
+            let mut lib = write(root)?;
             let id = resolve(&lib, &doc)?;
+            lib.note_view(id, version, dossier_core::Viewing::Text)?;
             processing::text(&lib, id, version, json)
         }
         Command::Jobs { doc, all, json } => {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
-use dossier_core::{Access, CompareOptions, LineOp, TextState, VersionDiff, VersionInfo};
+use dossier_core::{Access, CompareOptions, LineOp, TextState, VersionDiff, VersionInfo, Viewing};
 
 use crate::output;
 use crate::unlock::unlock_local;
@@ -26,8 +26,12 @@ pub struct DiffArgs {
 }
 
 pub fn diff(root: &Path, args: DiffArgs) -> Result<u8> {
-    let lib = unlock_local(root, Access::Read)?;
+    let mut lib = unlock_local(root, Access::Write)?;
     let doc = lib.catalog().resolve(&args.doc)?;
+    // Both versions' text is shown.
+    for number in [args.old, args.new] {
+        lib.note_view(doc, Some(number), Viewing::Text)?;
+    }
     let d = lib.compare(
         doc,
         args.old,

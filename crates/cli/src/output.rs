@@ -57,7 +57,7 @@ pub fn time(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-fn short_time(rfc3339: &str) -> String {
+pub(crate) fn short_time(rfc3339: &str) -> String {
     rfc3339
         .get(..16)
         .map(|s| s.replace('T', " "))

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use clap::Args;
-use dossier_core::{Access, Preview};
+use dossier_core::{Access, Preview, Viewing};
 
 use crate::output;
 use crate::processing::ToolArgs;
@@ -45,8 +45,9 @@ pub struct RenderArgs {
 }
 
 pub fn thumbnail(root: &Path, tools: &ToolArgs, args: ThumbnailArgs) -> Result<u8> {
-    let lib = unlock(root, Access::Read)?;
+    let mut lib = unlock(root, Access::Write)?;
     let doc = lib.catalog().resolve(&args.doc)?;
+    lib.note_view(doc, args.version, Viewing::Preview)?;
     let preview = lib.thumbnail(doc, args.version, &tools.tools())?;
     if let Some(why) = &preview.reason {
         eprintln!("No thumbnail could be made ({why}); wrote the generic icon for this type.");
@@ -55,8 +56,9 @@ pub fn thumbnail(root: &Path, tools: &ToolArgs, args: ThumbnailArgs) -> Result<u
 }
 
 pub fn render(root: &Path, tools: &ToolArgs, args: RenderArgs) -> Result<u8> {
-    let lib = unlock(root, Access::Read)?;
+    let mut lib = unlock(root, Access::Write)?;
     let doc = lib.catalog().resolve(&args.doc)?;
+    lib.note_view(doc, args.version, Viewing::Preview)?;
     let preview = lib.render_page(doc, args.version, args.page, args.width, &tools.tools())?;
     emit(&preview, &args.output, args.json)
 }

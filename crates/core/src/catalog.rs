@@ -28,7 +28,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-pub use audit::AuditEntry;
+pub use audit::{AccessEntry, AccessFilter, AuditEntry};
 pub use audit_check::{AuditCheck, AuditFinding, Tampering};
 pub use dossier::{
     ANY_PROGRAMME, ChecklistItem, Dossier, DossierGroup, TimelineEntry, TimelineEvent,

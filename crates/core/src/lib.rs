@@ -33,9 +33,10 @@ pub use catalog::jobs::{
     TextSource,
 };
 pub use catalog::{
-    ANY_PROGRAMME, AuditCheck, AuditEntry, AuditFinding, Catalog, CatalogState, ChecklistItem,
-    DocumentDetail, DocumentSummary, Dossier, DossierGroup, HeldBatch, Hold, KeysSeen, Listing,
-    SubjectFilter, SubjectRecord, Tampering, TimelineEntry, TimelineEvent, VersionInfo,
+    ANY_PROGRAMME, AccessEntry, AccessFilter, AuditCheck, AuditEntry, AuditFinding, Catalog,
+    CatalogState, ChecklistItem, DocumentDetail, DocumentSummary, Dossier, DossierGroup, HeldBatch,
+    Hold, KeysSeen, Listing, SubjectFilter, SubjectRecord, Tampering, TimelineEntry, TimelineEvent,
+    VersionInfo,
 };
 pub use error::{CatalogProblem, ConvertProblem, Error, Result, RosterIssue, RosterProblem};
 pub use extract::{
@@ -75,8 +76,8 @@ pub use library::{
     MetadataChange, NewInvitation, PersonClue, PersonEntry, PersonExportReport, PersonSuggestion,
     Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport,
     RebuildEvent, RebuildReport, RepairKey, RestoredLibrary, Roster, RosterLine, RosterOptions,
-    RosterReport, RuleMatch, SEGMENT_OPS, SubjectValues, TextState, VerifyReport, VersionDiff,
-    answer_invitation, default_library_path, own_answer, parse_roster,
+    RosterReport, RuleMatch, SEGMENT_OPS, SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport,
+    VersionDiff, Viewing, answer_invitation, default_library_path, own_answer, parse_roster,
 };
 pub use members::{
     Grant, Refusal, Refused, Registry, Verdict, open_epochs, open_sealed_to, sign_batch,

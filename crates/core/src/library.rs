@@ -6,6 +6,7 @@
 //! **Invariant:** only a process holding the [`WriterLock`](lock::WriterLock) migrates the
 //! catalog, writes packs, commits operations or cleans up after a crash.
 
+mod access;
 mod collection_keys;
 mod compare;
 mod edit;
@@ -43,6 +44,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+pub use access::{SITTING_IDLE_MS, Viewing};
 pub use collection_keys::CollectionAccess;
 pub use compare::{CompareOptions, DiffLine, Hunk, LineOp, MetadataChange, TextState, VersionDiff};
 pub use export::ExportAllReport;

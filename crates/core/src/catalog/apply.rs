@@ -330,8 +330,8 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
         OpKind::CollectionKeys { .. } => super::jobs::retry_needing_keys(tx, None)?,
         OpKind::Audit { event } => {
             tx.execute(
-                "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject, member)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     key,
                     s.device.to_string(),
@@ -343,6 +343,7 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                     event.prev,
                     &event.chain_hash(s)[..],
                     event.subject.map(|x| x.to_string()),
+                    event.member.map(|m| m.to_string()),
                 ],
             )?;
         }

@@ -10,7 +10,7 @@ use super::query::rfc3339;
 use crate::error::Result;
 use crate::format::journal::{AuditHash, AuditHead};
 use crate::format::op::{Op, OpKind, Stamp};
-use crate::ids::{DocId, SubjectId};
+use crate::ids::{DocId, MemberId, SubjectId, VersionId};
 
 /// One audit event in `dossier audit`.
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +18,9 @@ pub struct AuditEntry {
     pub time: String,
     pub device: String,
     pub user: String,
+    /// The signed-in person who did it (absent in a library without people).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
     pub action: String,
     pub doc: Option<String>,
     pub version: Option<String>,
@@ -33,6 +36,66 @@ pub struct AuditEntry {
     pub hash: Vec<u8>,
 }
 
+/// Which views, prints and exports to list (`dossier audit access`).
+#[derive(Debug, Clone, Default)]
+pub struct AccessFilter {
+    pub doc: Option<DocId>,
+    /// The person (a member) who looked.
+    pub member: Option<MemberId>,
+    /// The documents about this person's record (a student's).
+    pub subject: Option<SubjectId>,
+    /// From this time on (milliseconds since the Unix epoch).
+    pub since_ms: Option<i64>,
+    /// Before this time.
+    pub until_ms: Option<i64>,
+}
+
+/// One access: a sitting's view, a print or an export, with the document's title.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessEntry {
+    #[serde(flatten)]
+    pub event: AuditEntry,
+    pub title: Option<String>,
+}
+
+/// The columns [`entry`] reads, in its order.
+const AUDIT_COLUMNS: [&str; 11] = [
+    "stamp", "device", "user", "action", "doc", "version", "detail", "prev", "hash", "subject",
+    "member",
+];
+
+/// [`AUDIT_COLUMNS`] for a `SELECT`, each named through `table`.
+fn columns(table: &str) -> String {
+    AUDIT_COLUMNS
+        .iter()
+        .map(|c| format!("{table}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An audit table row as [`AUDIT_COLUMNS`] selects it.
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
+    let stamp: String = r.get(0)?;
+    let e = AuditEntry {
+        time: String::new(),
+        device: r.get(1)?,
+        user: r.get(2)?,
+        member: r.get(10)?,
+        action: r.get(3)?,
+        doc: r.get(4)?,
+        version: r.get(5)?,
+        subject: r.get(9)?,
+        detail: r.get(6)?,
+        stamp: stamp.clone(),
+        prev: r.get(7)?,
+        hash: r.get(8)?,
+    };
+    Ok(Stamp::parse(&stamp).map(|s| AuditEntry {
+        time: rfc3339(s.wall_ms()),
+        ..e
+    }))
+}
+
 impl Catalog {
     /// Audit events, oldest first, optionally of one document.
     pub fn audit(&self, doc: Option<DocId>) -> Result<Vec<AuditEntry>> {
@@ -46,36 +109,91 @@ impl Catalog {
 
     fn audit_where(&self, condition: &str, arg: Option<String>) -> Result<Vec<AuditEntry>> {
         let sql = format!(
-            "SELECT stamp, device, user, action, doc, version, detail, prev, hash, subject FROM audit
-             WHERE {condition} ORDER BY stamp"
+            "SELECT {} FROM audit WHERE {condition} ORDER BY stamp",
+            columns("audit")
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt
-            .query_map([arg], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    AuditEntry {
-                        time: String::new(),
-                        device: r.get(1)?,
-                        user: r.get(2)?,
-                        action: r.get(3)?,
-                        doc: r.get(4)?,
-                        version: r.get(5)?,
-                        subject: r.get(9)?,
-                        detail: r.get(6)?,
-                        stamp: r.get(0)?,
-                        prev: r.get(7)?,
-                        hash: r.get(8)?,
-                    },
-                ))
-            })?
-            .map(|row| {
-                let (stamp, mut e) = row?;
-                e.time = rfc3339(Stamp::parse(&stamp)?.wall_ms());
-                Ok(e)
-            })
+            .query_map([arg], entry)?
+            .map(|row| row?)
             .collect::<Result<_>>()?;
         Ok(rows)
+    }
+
+    /// Views, prints and exports that `filter` selects, oldest first, each with the
+    /// title of its document as this desktop holds it.
+    pub fn access_log(&self, filter: &AccessFilter) -> Result<Vec<AccessEntry>> {
+        let sql = format!(
+            "SELECT {}, d.title FROM audit a LEFT JOIN documents d ON d.id = a.doc
+             WHERE a.action IN ('viewed', 'printed', 'exported')
+               AND (?1 IS NULL OR a.doc = ?1) AND (?2 IS NULL OR a.member = ?2)
+               AND (?3 IS NULL OR d.subject = ?3)
+               AND (?4 IS NULL OR a.stamp >= ?4) AND (?5 IS NULL OR a.stamp < ?5)
+             ORDER BY a.stamp",
+            columns("a")
+        );
+        let key = |ms: Option<i64>| ms.map(|ms| format!("{:012x}", ms.max(0)));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(
+                rusqlite::params![
+                    filter.doc.map(|d| d.to_string()),
+                    filter.member.map(|m| m.to_string()),
+                    filter.subject.map(|s| s.to_string()),
+                    key(filter.since_ms),
+                    key(filter.until_ms),
+                ],
+                |r| {
+                    let title: Option<String> = r.get(AUDIT_COLUMNS.len())?;
+                    Ok(entry(r)?.map(|event| AccessEntry { event, title }))
+                },
+            )?
+            .map(|row| row?)
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The open sitting of `viewer` on `doc`: the version viewed and the last view's time.
+    pub(crate) fn sitting(&self, doc: DocId, viewer: &str) -> Result<Option<(VersionId, i64)>> {
+        let row: Option<(String, i64)> = self
+            .conn
+            .prepare_cached("SELECT version, last_ms FROM sittings WHERE doc = ?1 AND viewer = ?2")?
+            .query_row(rusqlite::params![doc.to_string(), viewer], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        row.map(|(v, last)| Ok((v.parse()?, last))).transpose()
+    }
+
+    /// Keep `viewer`'s sitting on `doc` open, viewing `version`, as of `now_ms`.
+    pub(crate) fn keep_sitting(
+        &self,
+        doc: DocId,
+        viewer: &str,
+        version: VersionId,
+        now_ms: i64,
+    ) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sittings (doc, viewer, version, last_ms) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (doc, viewer) DO UPDATE SET version = excluded.version,
+                     last_ms = excluded.last_ms",
+            )?
+            .execute(rusqlite::params![
+                doc.to_string(),
+                viewer,
+                version.to_string(),
+                now_ms
+            ])?;
+        Ok(())
+    }
+
+    /// End `viewer`'s sitting on `doc`.
+    pub(crate) fn end_sitting(&self, doc: DocId, viewer: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM sittings WHERE doc = ?1 AND viewer = ?2")?
+            .execute(rusqlite::params![doc.to_string(), viewer])?;
+        Ok(())
     }
 
     /// Hash of this device's latest audit event (zeros when none), from the journal: the

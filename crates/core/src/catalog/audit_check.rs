@@ -644,7 +644,7 @@ fn table<'a>(
         .map(|e| (e.stamp.key(), e))
         .collect();
     let mut stmt = tx.prepare(
-        "SELECT stamp, device, user, action, doc, version, detail, prev, hash, subject
+        "SELECT stamp, device, user, action, doc, version, detail, prev, hash, subject, member
          FROM audit ORDER BY stamp",
     )?;
     let mut rows = stmt.query([])?;
@@ -661,6 +661,7 @@ fn table<'a>(
             prev: r.get(7)?,
             hash: r.get(8)?,
             subject: r.get(9)?,
+            member: r.get(10)?,
         };
         match expected.get(&stamp) {
             Some(e) if shown.differences(e).is_empty() => {
@@ -761,6 +762,7 @@ struct Row {
     prev: Vec<u8>,
     hash: Vec<u8>,
     subject: Option<String>,
+    member: Option<String>,
 }
 
 impl Row {
@@ -769,7 +771,10 @@ impl Row {
         let ev = &e.event;
         [
             ("device", self.device == e.stamp.device.to_string()),
-            ("who", self.user == ev.user),
+            (
+                "who",
+                self.user == ev.user && self.member == ev.member.map(|m| m.to_string()),
+            ),
             ("action", self.action == ev.action.as_str()),
             ("document", self.doc == ev.doc.map(|d| d.to_string())),
             ("version", self.version == ev.version.map(|v| v.to_string())),

@@ -385,6 +385,25 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (device, seq)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 25: the access log (issue 22). `audit.member` is the signed-in person an event
+    // names, so that a person's views are found; `audit_access` finds views, prints and
+    // exports by time. `sittings` is local, never synced: per document and viewer (a
+    // member id, or `user:` and the OS user's name), the version viewed and when it was
+    // last looked at, so that one "viewed" event stands for a sitting.
+    r#"
+    ALTER TABLE audit ADD COLUMN member TEXT;
+    UPDATE audit SET member = (SELECT json_extract(body, '$.event.member') FROM ops
+                               WHERE ops.stamp = audit.stamp);
+    CREATE INDEX audit_by_member ON audit(member, stamp) WHERE member IS NOT NULL;
+    CREATE INDEX audit_access ON audit(stamp) WHERE action IN ('viewed', 'printed', 'exported');
+    CREATE TABLE sittings (
+        doc TEXT NOT NULL,
+        viewer TEXT NOT NULL,
+        version TEXT NOT NULL,
+        last_ms INTEGER NOT NULL,
+        PRIMARY KEY (doc, viewer)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -445,7 +464,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 33);
+        assert_eq!(n, 34);
     }
 
     #[test]

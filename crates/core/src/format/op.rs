@@ -219,7 +219,10 @@ pub enum AuditAction {
     Trashed,
     Untrashed,
     Exported,
+    /// The first view of a sitting (issue 22): `detail` says what was looked at first.
     Viewed,
+    /// Printed from the app (issue 22).
+    Printed,
     KeysChanged,
     Purged,
     HoldPlaced,
@@ -248,6 +251,7 @@ impl AuditAction {
             Self::Untrashed => "untrashed",
             Self::Exported => "exported",
             Self::Viewed => "viewed",
+            Self::Printed => "printed",
             Self::KeysChanged => "keys_changed",
             Self::Purged => "purged",
             Self::HoldPlaced => "hold_placed",
