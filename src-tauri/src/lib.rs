@@ -66,6 +66,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::invitations::own_answer,
             commands::browse::search,
             commands::browse::document,
+            commands::browse::document_opened,
+            commands::browse::document_closed,
             commands::browse::document_text,
             commands::browse::page_marks,
             commands::browse::compare_versions,

@@ -3,7 +3,7 @@
 //! `dossier_core::AssetUrl`'s (parsed in core); URLs that name a version are immutable
 //! and cached by the webview.
 
-use dossier_core::AssetUrl;
+use dossier_core::{AssetUrl, Viewing};
 use tauri::http::{Request, Response, StatusCode, header};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
@@ -71,6 +71,18 @@ async fn serve(
     let immutable = asset.is_immutable();
     let session = state.session()?;
     let tools = state.tools();
+    // A page or the content is a view (a thumbnail is browsing): recorded before it is
+    // served. The webview keeps what names a version, so opening a document again is
+    // recorded by the view itself (`document_opened`).
+    match asset {
+        AssetUrl::Page { doc, version, .. } => {
+            session.note_view(doc, version, Viewing::Preview).await?
+        }
+        AssetUrl::Content { doc, version } => {
+            session.note_view(doc, version, Viewing::Content).await?
+        }
+        AssetUrl::Thumbnail { .. } => {}
+    }
     session
         .read(move |lib| match asset {
             AssetUrl::Thumbnail { doc, version, size } => {

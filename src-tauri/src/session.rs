@@ -12,7 +12,7 @@ use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use dossier_core::{Library, PublicIdentity};
+use dossier_core::{DocId, Library, PublicIdentity, Viewing};
 use dossier_sync::{Owned, Replica, Unanswered};
 use tokio::sync::{Notify, Semaphore};
 
@@ -31,6 +31,15 @@ pub struct Session {
     changes: Notify,
     /// The person signed in on the writer (issue 21), if the library is kept by its people.
     person: Mutex<Option<PublicIdentity>>,
+}
+
+/// What the writer thread answered.
+fn answered<T>(answer: Result<AppResult<T>, Unanswered>) -> AppResult<T> {
+    match answer {
+        Ok(out) => out,
+        Err(Unanswered::Panicked) => Err(AppError::from(dossier_sync::Error::LibraryPanicked)),
+        Err(Unanswered::Closed) => Err(AppError::not_open()),
+    }
 }
 
 /// The pool of read-only handles: a permit of `free` for each handle in `idle`.
@@ -117,13 +126,10 @@ impl Session {
         T: Send + 'static,
         F: FnOnce(&mut Library) -> AppResult<T> + Send + 'static,
     {
+        // Queued before the listeners are told.
         let answer = self.writer.call(f);
         self.changes.notify_one();
-        match answer.await {
-            Ok(out) => out,
-            Err(Unanswered::Panicked) => Err(AppError::from(dossier_sync::Error::LibraryPanicked)),
-            Err(Unanswered::Closed) => Err(AppError::not_open()),
-        }
+        answered(answer.await)
     }
 
     /// Run `f` on the writer thread without telling anyone of a change: for what only the
@@ -133,11 +139,34 @@ impl Session {
         T: Send + 'static,
         F: FnOnce(&Library) -> AppResult<T> + Send + 'static,
     {
-        match self.writer.call(move |lib: &mut Library| f(lib)).await {
-            Ok(out) => out,
-            Err(Unanswered::Panicked) => Err(AppError::from(dossier_sync::Error::LibraryPanicked)),
-            Err(Unanswered::Closed) => Err(AppError::not_open()),
+        self.on_writer(move |lib: &mut Library| f(lib)).await
+    }
+
+    /// Record a view of `doc`'s version `number` in the access log before it is shown
+    /// (core's rule of sittings: only a sitting's first view is a change, and only then
+    /// are the listeners of [`Session::changes`] told).
+    pub async fn note_view(&self, doc: DocId, number: Option<u32>, what: Viewing) -> AppResult<()> {
+        let recorded = self
+            .on_writer(move |lib| Ok(lib.note_view(doc, number, what)?))
+            .await?;
+        if recorded {
+            self.changes.notify_one();
         }
+        Ok(())
+    }
+
+    /// The document view closed `doc`: its sitting ends (nothing synced changes).
+    pub async fn end_sitting(&self, doc: DocId) -> AppResult<()> {
+        self.on_writer(move |lib| Ok(lib.end_sitting(doc)?)).await
+    }
+
+    /// Run `f` on the writer thread, telling no one.
+    async fn on_writer<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Library) -> AppResult<T> + Send + 'static,
+    {
+        answered(self.writer.call(f).await)
     }
 
     /// Run `f` on a read-only handle, off the async runtime.

@@ -223,7 +223,12 @@ try {
   await waitForText(d, "emptied", (t) => t.startsWith("0 deleted for good") && t.includes("legal hold"), "the hold kept it");
   await waitForText(d, "count", (t) => t === "1 document", "still in the trash");
   await (await find(d, "tab-history")).click();
-  await waitForText(d, "audit", (t) => t.includes("hold_placed") && t.includes("records request 12"), "the history has the hold");
+  await waitForText(
+    d,
+    "audit",
+    (t) => t.includes("hold_placed") && t.includes("records request 12") && t.includes("viewed"),
+    "the history has the hold, and the view of the scan (its access log)",
+  );
   await (await find(d, "tab-details")).click();
   await (await find(d, "hold-toggle")).click();
   await waitForText(d, "hold-state", (t) => t === "No legal hold.", "the hold is lifted");

@@ -108,8 +108,15 @@ export const commands = {
 	/**  Everything the document view shows. */
 	document: (id: string) => __TAURI_INVOKE<Document>("document", { id }),
 	/**
+	 *  The document view opened `id` at `version` (the current one when `None`): recorded in
+	 *  the access log (a sitting's first view) before anything of it is shown.
+	 */
+	documentOpened: (id: string, version: number | null) => __TAURI_INVOKE<null>("document_opened", { id, version }),
+	/**  The document view closed `id`: its sitting ends, and opening it again is a new view. */
+	documentClosed: (id: string) => __TAURI_INVOKE<null>("document_closed", { id }),
+	/**
 	 *  The extracted text of a version (the current one when `version` is `None`); empty
-	 *  while processing has not read it yet.
+	 *  while processing has not read it yet. Recorded in the access log.
 	 */
 	documentText: (id: string, version: number | null) => __TAURI_INVOKE<PageText[]>("document_text", { id, version }),
 	/**
@@ -117,7 +124,10 @@ export const commands = {
 	 *  current one when `version` is `None`): what the page shown for a search hit marks.
 	 */
 	pageMarks: (id: string, version: number | null, page: number, query: string) => __TAURI_INVOKE<Mark[]>("page_marks", { id, version, page, query }),
-	/**  Two versions compared: text changes with their pages, and changed properties. */
+	/**
+	 *  Two versions compared: text changes with their pages, and changed properties (both
+	 *  versions' views recorded in the access log).
+	 */
 	compareVersions: (id: string, older: number, newer: number) => __TAURI_INVOKE<Comparison>("compare_versions", { id, older, newer }),
 	/**
 	 *  What Dossier would file a document as, learned from the library's filing and its

@@ -1,6 +1,6 @@
 //! Lists, searches, one document, and its text.
 
-use dossier_core::{JobKind, JobState, PersonClue, SubjectKind};
+use dossier_core::{JobKind, JobState, PersonClue, SubjectKind, Viewing};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -180,8 +180,32 @@ pub async fn page_marks(
         .await
 }
 
+/// The document view opened `id` at `version` (the current one when `None`): recorded in
+/// the access log (a sitting's first view) before anything of it is shown.
+#[tauri::command]
+#[specta::specta]
+pub async fn document_opened(
+    state: State<'_, AppState>,
+    id: String,
+    version: Option<u32>,
+) -> AppResult<()> {
+    let doc = doc_id(&id)?;
+    state
+        .session()?
+        .note_view(doc, version, Viewing::Preview)
+        .await
+}
+
+/// The document view closed `id`: its sitting ends, and opening it again is a new view.
+#[tauri::command]
+#[specta::specta]
+pub async fn document_closed(state: State<'_, AppState>, id: String) -> AppResult<()> {
+    let doc = doc_id(&id)?;
+    state.session()?.end_sitting(doc).await
+}
+
 /// The extracted text of a version (the current one when `version` is `None`); empty
-/// while processing has not read it yet.
+/// while processing has not read it yet. Recorded in the access log.
 #[tauri::command]
 #[specta::specta]
 pub async fn document_text(
@@ -191,6 +215,7 @@ pub async fn document_text(
 ) -> AppResult<Vec<PageText>> {
     let session = state.session()?;
     let doc = doc_id(&id)?;
+    session.note_view(doc, version, Viewing::Text).await?;
     session
         .read(move |lib| {
             let v = lib.version(doc, version)?;
@@ -208,7 +233,8 @@ pub async fn document_text(
         .await
 }
 
-/// Two versions compared: text changes with their pages, and changed properties.
+/// Two versions compared: text changes with their pages, and changed properties (both
+/// versions' views recorded in the access log).
 #[tauri::command]
 #[specta::specta]
 pub async fn compare_versions(
@@ -219,6 +245,9 @@ pub async fn compare_versions(
 ) -> AppResult<Comparison> {
     let session = state.session()?;
     let doc = doc_id(&id)?;
+    for number in [older, newer] {
+        session.note_view(doc, Some(number), Viewing::Text).await?;
+    }
     session
         .read(move |lib| {
             let diff = lib.compare(doc, older, newer, &dossier_core::CompareOptions::default())?;

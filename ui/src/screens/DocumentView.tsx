@@ -32,6 +32,7 @@ export function DocumentView({
   onOpenPerson: (id: string) => void;
 }) {
   const doc = useQuery({ queryKey: ["library", "document", id], queryFn: () => commands.document(id) });
+  const sitting = useSitting(id);
   const [tab, setTab] = useState<Tab>("preview");
   const [done, setDone] = useState<string | null>(null);
   if (doc.isPending) return <div className="muted pad">Loading…</div>;
@@ -92,7 +93,14 @@ export function DocumentView({
       </nav>
       {/* Focusable, so its scrolling (long previews) answers the keyboard too. */}
       <div className="tab-body" role="tabpanel" tabIndex={0} aria-label={{ preview: "Preview", details: "Details", versions: "Versions", history: "History" }[tab]}>
-        {tab === "preview" && <Preview doc={d} version={current} at={at} />}
+        {tab === "preview" &&
+          (sitting.error ? (
+            <ErrorNote {...sitting.error} />
+          ) : sitting.open ? (
+            <Preview doc={d} version={current} at={at} />
+          ) : (
+            <div className="muted pad">Opening…</div>
+          ))}
         {tab === "details" && <Details doc={d} />}
         {tab === "versions" && <Versions doc={d} />}
         {tab === "history" && (
@@ -110,6 +118,28 @@ export function DocumentView({
       </div>
     </div>
   );
+}
+
+/** The document's sitting: opened with the view, before anything of it is shown (the
+ *  access log records a sitting's first view), and ended when the view closes. */
+function useSitting(id: string): { open: boolean; error: ReturnType<typeof describe> | null } {
+  const [state, setState] = useState<{ open: boolean; error: ReturnType<typeof describe> | null }>({
+    open: false,
+    error: null,
+  });
+  useEffect(() => {
+    let live = true;
+    setState({ open: false, error: null });
+    commands.documentOpened(id, null).then(
+      () => live && setState({ open: true, error: null }),
+      (e: unknown) => live && setState({ open: false, error: describe(e) }),
+    );
+    return () => {
+      live = false;
+      void commands.documentClosed(id).catch(() => undefined);
+    };
+  }, [id]);
+  return state;
 }
 
 function TrashButton({ doc }: { doc: Document }) {

@@ -19,7 +19,10 @@ fn views_are_logged_once_per_sitting_and_exports_each_time() {
     let png = lib.work().join("page.png");
     let png = png.to_str().unwrap();
     // One sitting on the transcript: its text twice, then a page.
-    assert!(lib.ok(&["text", &transcript]).contains("Transcript of records"));
+    assert!(
+        lib.ok(&["text", &transcript])
+            .contains("Transcript of records")
+    );
     lib.ok(&["text", &transcript]);
     lib.ok(&["thumbnail", &transcript, "-o", png]);
     // One on the letter.
