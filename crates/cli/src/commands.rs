@@ -135,6 +135,9 @@ pub enum Command {
     /// The custom fields of each document type, with their kinds.
     #[command(subcommand)]
     Fields(crate::fields::FieldsCommand),
+    /// Record series and retention rules by document type, and the disposition queue.
+    #[command(subcommand)]
+    Retention(crate::retention::RetentionCommand),
     /// Intake rules: what to set on new documents from their name, folder, type and text.
     #[command(subcommand)]
     Rules(crate::rules::RulesCommand),
@@ -423,10 +426,27 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             let id = resolve(&lib, &doc)?;
             let detail = lib.catalog().document(id)?;
             let versions = lib.catalog().versions(id)?;
+            let disposition = lib.disposition(id, chrono::Utc::now().date_naive())?;
             if json {
-                output::json(&serde_json::json!({ "document": detail, "versions": versions }))?;
+                output::json(&serde_json::json!({
+                    "document": detail,
+                    "versions": versions,
+                    "disposition": disposition,
+                }))?;
             } else {
                 output::document(&detail, &versions);
+                if let Some(d) = disposition {
+                    println!(
+                        "Series:     {} ({}): {}",
+                        d.series,
+                        dossier_core::describe_rule(d.rule),
+                        match (&d.due, d.held_by.is_empty()) {
+                            (_, false) => format!("held by {}", d.held_by.join(", ")),
+                            (Some(due), true) => format!("may be destroyed from {due}"),
+                            (None, true) => "no date yet".to_owned(),
+                        }
+                    );
+                }
             }
             Ok(0)
         }
@@ -531,6 +551,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::People(cmd) => crate::people::run(root, cmd),
         Command::Rules(cmd) => crate::rules::run(root, cmd),
         Command::Fields(cmd) => crate::fields::run(root, cmd),
+        Command::Retention(cmd) => crate::retention::run(root, cmd),
         Command::Suggest(args) => crate::suggest::run(root, args),
         Command::Set { doc, assignments } => {
             let mut lib = write(root)?;

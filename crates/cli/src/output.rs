@@ -64,7 +64,7 @@ pub(crate) fn short_time(rfc3339: &str) -> String {
         .unwrap_or_default()
 }
 
-fn short_id(id: &impl ToString) -> String {
+pub(crate) fn short_id(id: &impl ToString) -> String {
     id.to_string()[..12].to_owned()
 }
 

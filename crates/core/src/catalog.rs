@@ -18,6 +18,7 @@ mod query;
 mod replica;
 mod rules;
 pub mod schema;
+mod series;
 mod store_journal;
 mod subjects;
 mod type_fields;
@@ -35,6 +36,7 @@ pub use dossier::{
 };
 pub use gc::KeysSeen;
 pub use query::{DocumentDetail, DocumentSummary, Hold, LibraryKeyContent, Listing, VersionInfo};
+pub(crate) use series::RetentionFacts;
 pub use store_journal::CatalogState;
 pub(crate) use store_journal::REBUILT_INCOMPLETE;
 pub use subjects::{SubjectFilter, SubjectRecord};

@@ -35,6 +35,7 @@ pub mod repo;
 pub mod rule;
 pub(crate) mod sealed;
 pub mod sections;
+pub mod series;
 pub mod store_journal;
 pub mod subject;
 pub mod view;

@@ -57,6 +57,7 @@ pub use format::member::{Change, MEMBER_FORMAT, SignedStatement, Statement};
 pub use format::op::{FieldKey, FieldValue, Hlc, Op, OpKind, Stamp};
 pub use format::person_export::{PERSON_EXPORT_FORMAT, PersonExport, PersonFile};
 pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
+pub use format::series::{RecordSeries, RetentionEvent, RetentionRule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use format::view::{View, ViewFilters};
 pub use ids::{
@@ -70,14 +71,15 @@ pub use keys::{
 };
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CollectionAccess, CompareOptions,
-    DiffLine, ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent,
-    ImportOptions, ImportOutcome, ImportReport, InitOptions, InvitationEntry, InvitationState,
-    Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,
-    MetadataChange, NewInvitation, PersonClue, PersonEntry, PersonExportReport, PersonSuggestion,
-    Preview, ProcessEvent, ProcessOptions, ProcessReport, PruneOptions, PruneReport, PurgeReport,
-    RebuildEvent, RebuildReport, RepairKey, RestoredLibrary, Roster, RosterLine, RosterOptions,
-    RosterReport, RuleMatch, SEGMENT_OPS, SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport,
-    VersionDiff, Viewing, answer_invitation, default_library_path, own_answer, parse_roster,
+    DiffLine, Disposition, DispositionState, ExportAllReport, FilingSuggestion, FromKeyring,
+    HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
+    InvitationEntry, InvitationState, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
+    MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, NewInvitation, PersonClue, PersonEntry,
+    PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport,
+    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RepairKey,
+    RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS,
+    SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff, Viewing,
+    answer_invitation, default_library_path, describe_rule, own_answer, parse_roster,
 };
 pub use members::{
     Grant, Refusal, Refused, Registry, Verdict, open_epochs, open_sealed_to, sign_batch,

@@ -28,6 +28,7 @@ mod purge;
 mod repair;
 mod reseal;
 mod restore_at;
+mod retention;
 mod roster;
 mod rules;
 mod search;
@@ -58,6 +59,7 @@ pub use prune::{PruneOptions, PruneReport};
 pub use purge::{HeldDocument, PurgeReport};
 pub use repair::{CatalogRepair, RebuildEvent, RebuildReport, RepairKey};
 pub use restore_at::RestoredLibrary;
+pub use retention::{Disposition, DispositionState, describe as describe_rule};
 pub use roster::{
     MAX_ROSTER_PEOPLE, Roster, RosterLine, RosterOptions, RosterReport, parse_roster,
 };

@@ -10,13 +10,13 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-mod access;
 mod diff;
 mod fields;
 mod invite;
 mod pdf_worker;
 mod people;
 mod preview;
+mod records;
 mod repair;
 mod rotated;
 mod rules;

@@ -312,6 +312,16 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                 params![doc_type, serde_json::to_string(fields)?, key],
             )?;
         }
+        OpKind::SeriesSet { doc_type, series } => {
+            let body = series.as_ref().map(serde_json::to_string).transpose()?;
+            tx.execute(
+                "INSERT INTO record_series (doc_type, body, stamp) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (doc_type) DO UPDATE SET doc_type = excluded.doc_type,
+                     body = excluded.body, stamp = excluded.stamp
+                 WHERE excluded.stamp > record_series.stamp",
+                params![doc_type, body, key],
+            )?;
+        }
         OpKind::DocumentSubjectSet { doc, subject, .. } => {
             let value = subject.as_ref().map(serde_json::to_string).transpose()?;
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;

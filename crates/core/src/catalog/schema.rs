@@ -404,6 +404,17 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (doc, viewer)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 26: record series (issue 22), projecting the `SeriesSet` operations (last writer
+    // wins per document type; a type taken out of every series keeps its row with no
+    // body); documents found by type for the disposition queue.
+    r#"
+    CREATE TABLE record_series (
+        doc_type TEXT PRIMARY KEY COLLATE NOCASE,
+        body TEXT,
+        stamp TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX documents_by_type ON documents(doc_type COLLATE NOCASE);
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -464,7 +475,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 34);
+        assert_eq!(n, 35);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use super::identity::PublicIdentity;
 use super::manifest::Manifest;
 use super::member::SignedStatement;
 use super::rule::Rule;
+use super::series::RecordSeries;
 use super::subject::SubjectField;
 use super::view::View;
 use crate::error::{Error, Result};
@@ -236,6 +237,8 @@ pub enum AuditAction {
     RuleChanged,
     ViewChanged,
     TypeFieldsSet,
+    /// A document type's record series or retention rule changed (issue 22).
+    SeriesSet,
     /// A person joined, changed role or left; or the library became owned by a person.
     PeopleChanged,
 }
@@ -265,6 +268,7 @@ impl AuditAction {
             Self::RuleChanged => "rule_changed",
             Self::ViewChanged => "view_changed",
             Self::TypeFieldsSet => "type_fields_set",
+            Self::SeriesSet => "series_set",
             Self::PeopleChanged => "people_changed",
         }
     }
@@ -424,6 +428,12 @@ pub enum OpKind {
         author: String,
         collection: String,
     },
+    /// The record series of a document type and its retention rule (issue 22; last
+    /// writer wins per type, case aside; `None` takes the type out of every series).
+    SeriesSet {
+        doc_type: String,
+        series: Option<RecordSeries>,
+    },
     /// The library is owned by this person from now on (issue 21): the root every
     /// statement about its people chains to. Of two (two desktops taking the library
     /// offline), the one with the earlier stamp names the owner on every desktop; the
@@ -554,6 +564,7 @@ impl OpKind {
             | Self::RuleSet { .. }
             | Self::ViewSet { .. }
             | Self::TypeFieldsSet { .. }
+            | Self::SeriesSet { .. }
             | Self::LibraryOwned { .. }
             | Self::MemberStatement { .. }
             | Self::Signed { .. }
@@ -584,6 +595,7 @@ impl OpKind {
             Self::RuleSet { .. } => "rule_set",
             Self::ViewSet { .. } => "view_set",
             Self::TypeFieldsSet { .. } => "type_fields_set",
+            Self::SeriesSet { .. } => "series_set",
             Self::LibraryOwned { .. } => "library_owned",
             Self::MemberStatement { .. } => "member_statement",
             Self::Signed { .. } => "signed",

@@ -27,6 +27,7 @@ mod members_key;
 mod office;
 mod pdf_worker;
 mod people;
+mod retention;
 mod rules;
 mod scans;
 mod signed;

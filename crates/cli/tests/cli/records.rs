@@ -1,0 +1,151 @@
+//! Records management on the command line (issue 22). The access log: a document's text,
+//! pages or content shown is one "viewed" entry per sitting, each export an entry of its
+//! own, read per document, in a trail that verifies. Retention: a series on a type dates
+//! its documents from their people's events, and the queue lists what is due.
+
+use super::*;
+
+#[test]
+fn views_are_logged_once_per_sitting_and_exports_each_time() {
+    let lib = Lib::new();
+    let input = lib.work().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::write(input.join("transcript.txt"), "Transcript of records\n").unwrap();
+    std::fs::write(input.join("letter.txt"), "Dear parent\n").unwrap();
+    lib.ok(&["import", input.to_str().unwrap()]);
+    let (transcript, letter) = (
+        doc_by_name(&lib, "transcript.txt"),
+        doc_by_name(&lib, "letter.txt"),
+    );
+    let png = lib.work().join("page.png");
+    let png = png.to_str().unwrap();
+    // One sitting on the transcript: its text twice, then a page.
+    assert!(
+        lib.ok(&["text", &transcript])
+            .contains("Transcript of records")
+    );
+    lib.ok(&["text", &transcript]);
+    lib.ok(&["thumbnail", &transcript, "-o", png]);
+    // One on the letter.
+    lib.ok(&["thumbnail", &letter, "-o", png]);
+    // Two exports of the transcript.
+    for name in ["one.txt", "two.txt"] {
+        let out = lib.work().join(name);
+        lib.ok(&["export", &transcript, "-o", out.to_str().unwrap()]);
+    }
+
+    let log = lib.json(&["audit", "access", "--json"]);
+    let entries: Vec<(&str, &str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["doc"].as_str().unwrap(),
+                e["title"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("viewed", transcript.as_str(), "transcript"),
+            ("viewed", letter.as_str(), "letter"),
+            ("exported", transcript.as_str(), "transcript"),
+            ("exported", transcript.as_str(), "transcript"),
+        ],
+        "{log}"
+    );
+    assert_eq!(log[0]["detail"], "text");
+    assert!(log[0]["version"].is_string() && log[0]["device"].is_string());
+    let of_letter = lib.json(&["audit", "access", "--doc", &letter, "--json"]);
+    assert_eq!(of_letter.as_array().unwrap().len(), 1, "{of_letter}");
+    let none = lib.json(&["audit", "access", "--until", "2000-01-01", "--json"]);
+    assert_eq!(none, serde_json::json!([]));
+    assert!(lib.ok(&["audit", "access"]).contains("transcript"));
+
+    let check = lib.json(&["audit", "verify", "--json"]);
+    assert_eq!(check["findings"], serde_json::json!([]), "{check}");
+    assert!(lib.ok(&["audit", "verify"]).contains("Nothing was changed"));
+}
+
+#[test]
+fn a_series_dates_documents_from_their_persons_leaving_and_the_queue_lists_the_due() {
+    let lib = Lib::new();
+    let input = lib.work().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for name in ["t1.txt", "t2.txt"] {
+        std::fs::write(input.join(name), format!("Transcript {name}\n")).unwrap();
+    }
+    lib.ok(&["import", input.to_str().unwrap()]);
+    let (t1, t2) = (doc_by_name(&lib, "t1.txt"), doc_by_name(&lib, "t2.txt"));
+    lib.ok(&[
+        "subject",
+        "add",
+        "--number",
+        "1001",
+        "--name",
+        "Ann Lee",
+        "--left",
+        "2019-06-30",
+    ]);
+    lib.ok(&["subject", "add", "--number", "1002", "--name", "Bo Park"]);
+    for (doc, number) in [(&t1, "1001"), (&t2, "1002")] {
+        lib.ok(&["set", doc, "type=Transcript"]);
+        lib.ok(&["subject", "link", doc, number]);
+    }
+    lib.ok(&[
+        "retention",
+        "set",
+        "Transcript",
+        "--series",
+        "Academic records",
+        "--years",
+        "5",
+        "--after",
+        "graduation",
+    ]);
+    let series = lib.json(&["retention", "ls", "--json"]);
+    assert_eq!(
+        series,
+        serde_json::json!([{
+            "type": "Transcript",
+            "series": "Academic records",
+            "rule": { "keep": "years", "years": 5, "after": "left" }
+        }])
+    );
+    let queue = lib.json(&["retention", "queue", "--on", "2026-12-07", "--json"]);
+    assert_eq!(queue.as_array().unwrap().len(), 1, "{queue}");
+    assert_eq!(queue[0]["doc"], t1.as_str());
+    assert_eq!(queue[0]["due"], "2024-06-30");
+    assert_eq!(queue[0]["state"], "due");
+    let all = lib.json(&[
+        "retention",
+        "queue",
+        "--on",
+        "2026-12-07",
+        "--all",
+        "--json",
+    ]);
+    assert_eq!(all[1]["state"], "waiting", "{all}");
+    let shown = lib.json(&["show", &t1, "--json"]);
+    assert_eq!(shown["disposition"]["due"], "2024-06-30");
+    assert!(
+        lib.ok(&["show", &t1])
+            .contains("may be destroyed from 2024-06-30")
+    );
+
+    // A hold wins; without the series nothing is due.
+    lib.ok(&["hold", &t1, "--reason", "records request 3"]);
+    let queue = lib.json(&["retention", "queue", "--on", "2026-12-07", "--json"]);
+    assert_eq!(queue[0]["state"], "held");
+    assert_eq!(queue[0]["held_by"], serde_json::json!(["a legal hold"]));
+    lib.ok(&["retention", "unset", "Transcript"]);
+    assert!(
+        lib.ok(&["retention", "queue", "--on", "2026-12-07"])
+            .contains("Nothing is due")
+    );
+    let out = lib.run(&["retention", "set", "Letter", "--series", "Letters"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+}
