@@ -138,6 +138,10 @@ pub enum Command {
     /// Record series and retention rules by document type, and the disposition queue.
     #[command(subcommand)]
     Retention(crate::retention::RetentionCommand),
+    /// Requests about a student's records: to inspect them (held until fulfilled) or to
+    /// amend them.
+    #[command(subcommand)]
+    Request(crate::requests::RequestCommand),
     /// Intake rules: what to set on new documents from their name, folder, type and text.
     #[command(subcommand)]
     Rules(crate::rules::RulesCommand),
@@ -436,16 +440,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             } else {
                 output::document(&detail, &versions);
                 if let Some(d) = disposition {
-                    println!(
-                        "Series:     {} ({}): {}",
-                        d.series,
-                        dossier_core::describe_rule(d.rule),
-                        match (&d.due, d.held_by.is_empty()) {
-                            (_, false) => format!("held by {}", d.held_by.join(", ")),
-                            (Some(due), true) => format!("may be destroyed from {due}"),
-                            (None, true) => "no date yet".to_owned(),
-                        }
-                    );
+                    output::disposition(&d);
                 }
             }
             Ok(0)
@@ -552,6 +547,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Rules(cmd) => crate::rules::run(root, cmd),
         Command::Fields(cmd) => crate::fields::run(root, cmd),
         Command::Retention(cmd) => crate::retention::run(root, cmd),
+        Command::Request(cmd) => crate::requests::run(root, cmd),
         Command::Suggest(args) => crate::suggest::run(root, args),
         Command::Set { doc, assignments } => {
             let mut lib = write(root)?;

@@ -13,6 +13,7 @@ mod preview;
 mod processing;
 mod prune;
 mod repair;
+mod requests;
 mod retention;
 mod rules;
 mod search;

@@ -153,6 +153,20 @@ pub fn versions(vs: &[VersionInfo]) {
     }
 }
 
+/// A document's series and disposition, under `dossier show`.
+pub fn disposition(d: &dossier_core::Disposition) {
+    println!(
+        "Series:     {} ({}): {}",
+        d.series,
+        dossier_core::describe_rule(d.rule),
+        match (&d.due, d.held_by.is_empty()) {
+            (_, false) => format!("held by {}", d.held_by.join(", ")),
+            (Some(due), true) => format!("may be destroyed from {due}"),
+            (None, true) => "no date yet".to_owned(),
+        }
+    );
+}
+
 pub fn audit(events: &[AuditEntry]) {
     for e in events {
         let doc = e.doc.as_deref().map(|d| &d[..12]).unwrap_or("-");

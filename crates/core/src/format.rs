@@ -32,6 +32,7 @@ pub mod pack;
 pub mod person_export;
 pub mod remote_json;
 pub mod repo;
+pub mod request;
 pub mod rule;
 pub(crate) mod sealed;
 pub mod sections;

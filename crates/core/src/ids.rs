@@ -124,6 +124,11 @@ uuid_id!(
     new_v4
 );
 uuid_id!(
+    /// A request about a student's records (issue 22): to inspect them, or amend them.
+    RequestId,
+    new_v4
+);
+uuid_id!(
     /// One desktop's identity within a library.
     DeviceId,
     new_v4

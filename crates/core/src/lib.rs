@@ -56,13 +56,16 @@ pub use format::keyfile::{KeyFile, SlotKdf};
 pub use format::member::{Change, MEMBER_FORMAT, SignedStatement, Statement};
 pub use format::op::{FieldKey, FieldValue, Hlc, Op, OpKind, Stamp};
 pub use format::person_export::{PERSON_EXPORT_FORMAT, PersonExport, PersonFile};
+pub use format::request::{
+    Decision, INSPECTION_DAYS, RecordRequest, Relation, RequestKind, RequestState,
+};
 pub use format::rule::{Action, Condition, NumberSource, Pattern, Rule};
 pub use format::series::{RecordSeries, RetentionEvent, RetentionRule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use format::view::{View, ViewFilters};
 pub use ids::{
     ChunkId, ContentHash, DeviceId, DocId, EpochObjectId, InvitationId, LibraryId, MemberId,
-    PackId, RuleId, StatementId, SubjectId, VersionId, ViewId,
+    PackId, RequestId, RuleId, StatementId, SubjectId, VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{
@@ -74,11 +77,11 @@ pub use library::{
     DiffLine, Disposition, DispositionState, ExportAllReport, FilingSuggestion, FromKeyring,
     HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
     InvitationEntry, InvitationState, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
-    MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, NewInvitation, PersonClue, PersonEntry,
-    PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport,
-    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RepairKey,
-    RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS,
-    SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff, Viewing,
+    MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, NewInvitation, NewRequest, PersonClue,
+    PersonEntry, PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions,
+    ProcessReport, PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RepairKey,
+    RequestEntry, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch,
+    SEGMENT_OPS, SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff, Viewing,
     answer_invitation, default_library_path, describe_rule, own_answer, parse_roster,
 };
 pub use members::{

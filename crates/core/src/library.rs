@@ -26,6 +26,7 @@ mod process;
 mod prune;
 mod purge;
 mod repair;
+mod requests;
 mod reseal;
 mod restore_at;
 mod retention;
@@ -58,6 +59,7 @@ pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
 pub use prune::{PruneOptions, PruneReport};
 pub use purge::{HeldDocument, PurgeReport};
 pub use repair::{CatalogRepair, RebuildEvent, RebuildReport, RepairKey};
+pub use requests::{NewRequest, RequestEntry};
 pub use restore_at::RestoredLibrary;
 pub use retention::{Disposition, DispositionState, describe as describe_rule};
 pub use roster::{

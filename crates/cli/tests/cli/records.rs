@@ -149,3 +149,79 @@ fn a_series_dates_documents_from_their_persons_leaving_and_the_queue_lists_the_d
     let out = lib.run(&["retention", "set", "Letter", "--series", "Letters"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
 }
+
+#[test]
+fn an_inspection_request_holds_the_students_records_until_fulfilled() {
+    let lib = Lib::new();
+    let f = lib.work().join("report.txt");
+    std::fs::write(&f, "report card").unwrap();
+    lib.ok(&["import", f.to_str().unwrap()]);
+    let doc = doc_by_name(&lib, "report.txt");
+    lib.ok(&["subject", "add", "--number", "2001", "--name", "Dee Ray"]);
+    lib.ok(&["subject", "link", &doc, "2001"]);
+    let logged = lib.json(&[
+        "request",
+        "log",
+        "2001",
+        "--by",
+        "Fay Ray",
+        "--relation",
+        "parent",
+        "--received",
+        "2026-12-01",
+        "--json",
+    ]);
+    let id = logged["id"].as_str().unwrap().to_owned();
+    assert_eq!(logged["request"]["due"], "2027-01-15");
+    let open = lib.json(&["request", "ls", "--json"]);
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["student"], "Dee Ray (2001)");
+    assert_eq!(open[0]["kind"], "inspection");
+
+    lib.ok(&["trash", &doc]);
+    let out = lib.ok(&["trash", "--empty"]);
+    assert!(
+        out.contains("Deleted 0 document(s)") && out.contains("inspection request"),
+        "{out}"
+    );
+    lib.ok(&["request", "fulfil", &id, "--on", "2026-12-10"]);
+    assert!(lib.ok(&["request", "ls"]).contains("No open requests"));
+    let all = lib.json(&["request", "ls", "--all", "--json"]);
+    assert_eq!(all[0]["state"]["state"], "fulfilled", "{all}");
+    let out = lib.ok(&["trash", "--empty"]);
+    assert!(out.contains("Deleted 1 document(s)"), "{out}");
+
+    // An amendment refused keeps the student's statement.
+    let asked = lib.json(&[
+        "request",
+        "log",
+        "2001",
+        "--by",
+        "Dee Ray",
+        "--relation",
+        "student",
+        "--amend",
+        "the grade in History",
+        "--json",
+    ]);
+    let id = asked["id"].as_str().unwrap().to_owned();
+    let out = lib.run(&["request", "statement", &id, "I disagree"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    lib.ok(&[
+        "request",
+        "decide",
+        &id,
+        "--reason",
+        "the grade was recorded as given",
+    ]);
+    lib.ok(&["request", "statement", &id, "I disagree with the grade"]);
+    let all = lib.json(&["request", "ls", "--all", "--json"]);
+    let amendment = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "amendment")
+        .unwrap();
+    assert_eq!(amendment["decision"]["amended"], false);
+    assert_eq!(amendment["statement"], "I disagree with the grade");
+}

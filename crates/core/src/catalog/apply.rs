@@ -322,6 +322,25 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                 params![doc_type, body, key],
             )?;
         }
+        OpKind::RequestSet { request, body } => {
+            tx.execute(
+                "INSERT INTO requests (id, subject, kind, state, due, body, stamp)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (id) DO UPDATE SET subject = excluded.subject,
+                     kind = excluded.kind, state = excluded.state, due = excluded.due,
+                     body = excluded.body, stamp = excluded.stamp
+                 WHERE excluded.stamp > requests.stamp",
+                params![
+                    request.to_string(),
+                    body.subject.to_string(),
+                    body.kind.as_str(),
+                    body.state.as_str(),
+                    body.due,
+                    serde_json::to_string(body)?,
+                    key
+                ],
+            )?;
+        }
         OpKind::DocumentSubjectSet { doc, subject, .. } => {
             let value = subject.as_ref().map(serde_json::to_string).transpose()?;
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;

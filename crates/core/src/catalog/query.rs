@@ -130,12 +130,19 @@ pub enum Listing {
 }
 
 /// What keeps a document from being deleted for good ([`Catalog::hold`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hold {
     pub legal_hold: bool,
     /// The end of its retention period, in milliseconds since the epoch.
     pub retained_until_ms: Option<i64>,
+    /// An inspection request about its student is open, due on this day (the earliest).
+    pub inspection_due: Option<String>,
 }
+
+/// The due day of the earliest open inspection request about the student a document `d`
+/// is about (issue 22): such a request holds the student's records until fulfilled.
+pub(crate) const INSPECTION_DUE: &str = "(SELECT min(r.due) FROM requests r
+    WHERE r.subject = d.subject AND r.kind = 'inspection' AND r.state = 'open')";
 
 /// What content under the library's own key counts as, for [`Catalog::missealed`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -207,12 +214,16 @@ impl Catalog {
     pub fn hold(&self, doc: DocId) -> Result<Hold> {
         self.conn
             .query_row(
-                "SELECT legal_hold, retention_until_ms FROM documents WHERE id = ?1",
+                &format!(
+                    "SELECT legal_hold, retention_until_ms, {INSPECTION_DUE} FROM documents d
+                     WHERE id = ?1"
+                ),
                 [doc.to_string()],
                 |r| {
                     Ok(Hold {
                         legal_hold: r.get::<_, i64>(0)? != 0,
                         retained_until_ms: r.get(1)?,
+                        inspection_due: r.get(2)?,
                     })
                 },
             )

@@ -415,6 +415,21 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX documents_by_type ON documents(doc_type COLLATE NOCASE);
     "#,
+    // 27: requests about students' records (issue 22), projecting the `RequestSet`
+    // operations (last writer wins per request); an open inspection request holds its
+    // student's documents.
+    r#"
+    CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        subject TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        due TEXT NOT NULL,
+        body TEXT NOT NULL,
+        stamp TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX requests_open ON requests(subject, due) WHERE state = 'open';
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -475,7 +490,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 35);
+        assert_eq!(n, 36);
     }
 
     #[test]

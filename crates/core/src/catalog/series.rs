@@ -1,12 +1,15 @@
-//! Record series in the catalog (issue 22): a projection of `SeriesSet` operations, and
-//! what the disposition of a series' documents is computed from.
+//! Records management in the catalog (issue 22): record series (a projection of
+//! `SeriesSet` operations), what the disposition of a series' documents is computed from,
+//! and requests about students' records (a projection of `RequestSet` operations).
 
 use rusqlite::OptionalExtension;
 
 use super::Catalog;
+use super::query::INSPECTION_DUE;
 use crate::error::Result;
+use crate::format::request::RecordRequest;
 use crate::format::series::RecordSeries;
-use crate::ids::{DocId, SubjectId};
+use crate::ids::{DocId, RequestId, SubjectId};
 
 /// What a document's disposition date is computed from, as the catalog holds it.
 #[derive(Debug, Clone)]
@@ -19,6 +22,8 @@ pub struct RetentionFacts {
     pub legal_hold: bool,
     /// The document's own retention period's end (milliseconds since the epoch).
     pub retained_until_ms: Option<i64>,
+    /// The due day of an open inspection request about its student (the earliest).
+    pub inspection_due: Option<String>,
     /// The person it is about: id, name, number, enrolment and leaving dates as typed.
     pub subject: Option<SubjectDates>,
 }
@@ -34,8 +39,9 @@ pub struct SubjectDates {
 }
 
 const FACTS: &str = "SELECT d.id, d.title, d.doc_type, d.created_ms, d.trashed, d.legal_hold,
-        d.retention_until_ms, s.id, s.name, s.number, s.enrolled, s.left_on
-    FROM documents d LEFT JOIN subjects s ON s.id = d.subject";
+        d.retention_until_ms, s.id, s.name, s.number, s.enrolled, s.left_on,";
+
+const FROM: &str = "FROM documents d LEFT JOIN subjects s ON s.id = d.subject";
 
 impl Catalog {
     /// Every document type in a series, by type, with its series.
@@ -69,13 +75,16 @@ impl Catalog {
 
     /// What the disposition of each document of `doc_type` is computed from.
     pub fn retention_facts(&self, doc_type: &str) -> Result<Vec<RetentionFacts>> {
-        let sql = format!("{FACTS} WHERE d.doc_type = ?1 COLLATE NOCASE ORDER BY d.created_ms");
+        let sql = format!(
+            "{FACTS} {INSPECTION_DUE} {FROM} WHERE d.doc_type = ?1 COLLATE NOCASE
+             ORDER BY d.created_ms"
+        );
         self.facts(&sql, doc_type)
     }
 
     /// What one document's disposition is computed from.
     pub fn retention_facts_of(&self, doc: DocId) -> Result<Option<RetentionFacts>> {
-        let sql = format!("{FACTS} WHERE d.id = ?1");
+        let sql = format!("{FACTS} {INSPECTION_DUE} {FROM} WHERE d.id = ?1");
         Ok(self.facts(&sql, &doc.to_string())?.pop())
     }
 
@@ -101,10 +110,11 @@ impl Catalog {
                     r.get(6)?,
                 );
                 let person: Person = (r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?);
-                Ok((raw, person))
+                Ok((raw, person, r.get::<_, Option<String>>(12)?))
             })?
             .map(|row| {
-                let ((id, title, doc_type, created_ms, trashed, hold, until), person) = row?;
+                let ((id, title, doc_type, created_ms, trashed, hold, until), person, inspection) =
+                    row?;
                 let (subject, name, number, enrolled, left) = person;
                 Ok(RetentionFacts {
                     doc: id.parse()?,
@@ -114,6 +124,7 @@ impl Catalog {
                     trashed: trashed != 0,
                     legal_hold: hold != 0,
                     retained_until_ms: until,
+                    inspection_due: inspection,
                     subject: subject
                         .map(|s| -> Result<SubjectDates> {
                             Ok(SubjectDates {
@@ -129,5 +140,34 @@ impl Catalog {
             })
             .collect::<Result<_>>()?;
         Ok(rows)
+    }
+}
+
+impl Catalog {
+    /// Requests about students' records, by due date (only open ones unless `all`).
+    pub fn requests(&self, all: bool) -> Result<Vec<(RequestId, RecordRequest)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, body FROM requests WHERE ?1 OR state = 'open' ORDER BY due, id",
+        )?;
+        let rows = stmt
+            .query_map([all], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .map(|row| {
+                let (id, body) = row?;
+                Ok((id.parse()?, serde_json::from_str(&body)?))
+            })
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// One request as it stands.
+    pub fn request(&self, id: RequestId) -> Result<Option<RecordRequest>> {
+        let body: Option<String> = self
+            .conn
+            .prepare_cached("SELECT body FROM requests WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(body.map(|b| serde_json::from_str(&b)).transpose()?)
     }
 }

@@ -16,14 +16,15 @@ use super::field_def::FieldDef;
 use super::identity::PublicIdentity;
 use super::manifest::Manifest;
 use super::member::SignedStatement;
+use super::request::RecordRequest;
 use super::rule::Rule;
 use super::series::RecordSeries;
 use super::subject::SubjectField;
 use super::view::View;
 use crate::error::{Error, Result};
 use crate::ids::{
-    ContentHash, DeviceId, DocId, InvitationId, MemberId, PackId, RuleId, SubjectId, VersionId,
-    ViewId,
+    ContentHash, DeviceId, DocId, InvitationId, MemberId, PackId, RequestId, RuleId, SubjectId,
+    VersionId, ViewId,
 };
 use crate::role::Role;
 
@@ -239,6 +240,8 @@ pub enum AuditAction {
     TypeFieldsSet,
     /// A document type's record series or retention rule changed (issue 22).
     SeriesSet,
+    /// A request about a student's records was logged or changed (issue 22).
+    RequestChanged,
     /// A person joined, changed role or left; or the library became owned by a person.
     PeopleChanged,
 }
@@ -269,6 +272,7 @@ impl AuditAction {
             Self::ViewChanged => "view_changed",
             Self::TypeFieldsSet => "type_fields_set",
             Self::SeriesSet => "series_set",
+            Self::RequestChanged => "request_changed",
             Self::PeopleChanged => "people_changed",
         }
     }
@@ -434,6 +438,12 @@ pub enum OpKind {
         doc_type: String,
         series: Option<RecordSeries>,
     },
+    /// A request about a student's records, as it stands (issue 22; last writer wins per
+    /// request).
+    RequestSet {
+        request: RequestId,
+        body: RecordRequest,
+    },
     /// The library is owned by this person from now on (issue 21): the root every
     /// statement about its people chains to. Of two (two desktops taking the library
     /// offline), the one with the earlier stamp names the owner on every desktop; the
@@ -565,6 +575,7 @@ impl OpKind {
             | Self::ViewSet { .. }
             | Self::TypeFieldsSet { .. }
             | Self::SeriesSet { .. }
+            | Self::RequestSet { .. }
             | Self::LibraryOwned { .. }
             | Self::MemberStatement { .. }
             | Self::Signed { .. }
@@ -596,6 +607,7 @@ impl OpKind {
             Self::ViewSet { .. } => "view_set",
             Self::TypeFieldsSet { .. } => "type_fields_set",
             Self::SeriesSet { .. } => "series_set",
+            Self::RequestSet { .. } => "request_set",
             Self::LibraryOwned { .. } => "library_owned",
             Self::MemberStatement { .. } => "member_statement",
             Self::Signed { .. } => "signed",

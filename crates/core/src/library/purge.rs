@@ -47,6 +47,11 @@ impl Library {
         if hold.legal_hold {
             return Err(held("it is under a legal hold".into()));
         }
+        if let Some(due) = hold.inspection_due {
+            return Err(held(format!(
+                "an inspection request about its student is open (due {due})"
+            )));
+        }
         if hold
             .retained_until_ms
             .is_some_and(|u| u > chrono::Utc::now().timestamp_millis())

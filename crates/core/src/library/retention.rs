@@ -1,8 +1,8 @@
 //! Retention schedules and the disposition queue (issue 22). Each document type may be in
 //! a record series with a rule (`format::series`); a document's disposition date is
 //! computed from it, the person it is about, and its own retention period, and what is
-//! due is listed for the records officer. A legal hold always wins: a held document is
-//! never due, whatever its dates.
+//! due is listed for the records officer. A legal hold or an open inspection request
+//! about its student always wins: a held document is never due, whatever its dates.
 //!
 //! **Invariant:** the disposition of a document is computed in one place
 //! ([`disposition`]), from the catalog as it is now: the queue, the document view and
@@ -92,6 +92,9 @@ pub(crate) fn disposition(
     let mut held_by = Vec::new();
     if facts.legal_hold {
         held_by.push("a legal hold".to_owned());
+    }
+    if let Some(due) = &facts.inspection_due {
+        held_by.push(format!("an open inspection request (due {due})"));
     }
     let state = if !held_by.is_empty() {
         DispositionState::Held

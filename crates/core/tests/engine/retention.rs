@@ -175,3 +175,138 @@ fn a_schedule_on_a_type_computes_each_documents_date_from_its_persons_events() {
         Err(Error::NotPermitted { .. })
     ));
 }
+
+/// An inspection request logged on one desktop reaches the others with the next sync,
+/// and on each it holds the student's records (never purged, never due) until fulfilled;
+/// the open ones are listed by due date, 45 days after receipt.
+#[test]
+fn an_inspection_request_holds_the_students_records_on_every_desktop_until_fulfilled() {
+    use dossier_core::{NewRequest, Relation, RequestKind, RequestState};
+
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    ann.add_person("Bea", BEA, FAST, Role::RegistrarStaff, &[])
+        .unwrap();
+    let student = |lib: &mut Library, number: &str, name: &str| {
+        lib.add_subject(
+            &[
+                (SubjectField::Kind, "student".to_owned()),
+                (SubjectField::Number, number.to_owned()),
+                (SubjectField::Name, name.to_owned()),
+                (SubjectField::Left, "2015-06-30".to_owned()),
+            ]
+            .into(),
+        )
+        .unwrap()
+    };
+    let asked_about = student(&mut ann, "2001", "Dee Ray");
+    let other = student(&mut ann, "2002", "Eli Fox");
+    let dir = t.path().join("in");
+    let mut docs = Vec::new();
+    for (name, subject) in [("d.txt", asked_about), ("e.txt", other)] {
+        let d = imported(&import(
+            &mut ann,
+            &[write(&dir, name, name.as_bytes())],
+            &ImportOptions::default(),
+        ))[0];
+        ann.set_field(
+            d,
+            FieldKey::Type,
+            Some(FieldValue::Text("Transcript".into())),
+        )
+        .unwrap();
+        ann.set_document_subject(d, Some(subject)).unwrap();
+        docs.push(d);
+    }
+    ann.set_series(
+        "Transcript",
+        series(
+            "Academic records",
+            RetentionRule::Years {
+                years: 5,
+                after: RetentionEvent::Left,
+            },
+        ),
+    )
+    .unwrap();
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut bea = Library::join(
+        &t.path().join("bea"),
+        &objects,
+        &super::signed::person("Bea", BEA),
+    )
+    .unwrap();
+    super::signed::relay(&mut ann, &mut [&mut bea]);
+
+    // Registrar staff log a parent's request at the counter.
+    let id = bea
+        .log_request(NewRequest {
+            subject: asked_about,
+            kind: RequestKind::Inspection,
+            requester: "Fay Ray".into(),
+            relation: Relation::Parent,
+            received: day("2026-12-01"),
+            note: Some("asked at the front desk".into()),
+            asked: None,
+        })
+        .unwrap();
+    super::signed::relay(&mut bea, &mut [&mut ann]);
+    let today = day("2026-12-07");
+    for lib in [&ann, &bea] {
+        let open = lib.requests(false, today).unwrap();
+        assert_eq!(open.len(), 1);
+        assert_eq!(open[0].request.due, "2027-01-15");
+        assert_eq!(open[0].student, "Dee Ray (2001)");
+        assert!(!open[0].overdue);
+        assert!(lib.requests(false, day("2027-01-16")).unwrap()[0].overdue);
+        assert_eq!(
+            lib.catalog()
+                .hold(docs[0])
+                .unwrap()
+                .inspection_due
+                .as_deref(),
+            Some("2027-01-15")
+        );
+        assert_eq!(lib.catalog().hold(docs[1]).unwrap().inspection_due, None);
+    }
+    let held = ann.disposition(docs[0], today).unwrap().unwrap();
+    assert_eq!(held.state, DispositionState::Held);
+    assert_eq!(
+        held.held_by,
+        ["an open inspection request (due 2027-01-15)"]
+    );
+    assert_eq!(
+        ann.disposition(docs[1], today).unwrap().unwrap().state,
+        DispositionState::Due
+    );
+    for d in &docs {
+        ann.trash(*d).unwrap();
+    }
+    assert!(matches!(ann.purge(docs[0]), Err(Error::Held { .. })));
+    ann.purge(docs[1]).unwrap();
+
+    // Fulfilled on Bea's desktop: the hold ends on Ann's at the next sync.
+    bea.fulfil_request(id, day("2026-12-10")).unwrap();
+    super::signed::relay(&mut bea, &mut [&mut ann]);
+    assert_eq!(
+        ann.request(id).unwrap().state,
+        RequestState::Fulfilled {
+            on: "2026-12-10".into()
+        }
+    );
+    assert!(ann.requests(false, today).unwrap().is_empty());
+    assert_eq!(ann.requests(true, today).unwrap().len(), 1);
+    ann.purge(docs[0]).unwrap();
+    // The request's history is the student's.
+    let history = ann.catalog().subject_audit(asked_about).unwrap();
+    assert!(
+        history
+            .iter()
+            .filter(|e| e.action == "request_changed")
+            .count()
+            == 2,
+        "{history:?}"
+    );
+    assert!(ann.check_audit().unwrap().is_clean());
+}
