@@ -13,6 +13,7 @@ pub mod intake;
 pub mod invitations;
 pub mod library;
 pub mod people;
+pub mod records;
 pub mod rules;
 pub mod settings;
 pub mod sync;

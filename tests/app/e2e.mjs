@@ -239,6 +239,19 @@ try {
   await shot(d, "trash-emptied");
   await (await find(d, "show-library")).click();
   await waitForText(d, "count", (t) => t === `${total - 1} documents`, "the rest is still there");
+  //    The records screen: a schedule on transcripts (kept a year after they were added)
+  //    dates the transcript.
+  await (await find(d, "go-records")).click();
+  await typeInto(await find(d, "series-type"), "Transcript");
+  await typeInto(await find(d, "series-name"), "Academic records");
+  await typeInto(await find(d, "series-years"), "1");
+  await (await find(d, "series-after")).findElement(By.css('option[value="created"]')).click();
+  await (await find(d, "series-save")).click();
+  await waitForText(d, "series", (t) => t.includes("Academic records") && t.includes("kept 1 year after it was added"), "the schedule is set");
+  await (await find(d, "disposition-all")).click();
+  await waitForText(d, "disposition", (t) => t.includes("Kept") && t.includes("Academic records"), "the transcript is dated");
+  await shot(d, "records");
+  await (await find(d, "go-documents")).click();
   await d.quit();
 
   // 9. Reopen: the keyring unlocks it, and everything is as it was left.

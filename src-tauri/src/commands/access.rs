@@ -48,6 +48,7 @@ pub async fn access(state: State<'_, AppState>) -> AppResult<AccessState> {
         kept_by_people: kept,
         edit: Ability::of(kept, role, Permission::Edit),
         dispose: Ability::of(kept, role, Permission::Dispose),
+        audit: Ability::of(kept, role, Permission::Audit),
         manage_people: Ability::of(kept, role, Permission::ManagePeople),
         person,
     })

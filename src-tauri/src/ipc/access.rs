@@ -54,6 +54,8 @@ pub struct AccessState {
     pub edit: Ability,
     /// Holds, retention, deleting for good.
     pub dispose: Ability,
+    /// Read the audit trail and the access log.
+    pub audit: Ability,
     /// Add, change and remove people.
     pub manage_people: Ability,
 }

@@ -19,6 +19,8 @@ export type AccessState = {
 	edit: Ability,
 	/**  Holds, retention, deleting for good. */
 	dispose: Ability,
+	/**  Read the audit trail and the access log. */
+	audit: Ability,
 	/**  Add, change and remove people. */
 	manage_people: Ability,
 };

@@ -6,6 +6,12 @@ export type * from "./people";
 export type * from "./sync";
 
 /* Types */
+/**  One access in the log: a sitting's view, a print or an export. */
+export type AccessRow = {
+	doc: string | null,
+	title: string | null,
+} & AuditEvent;
+
 /**  An error as the UI shows it. */
 export type AppError = {
 	kind: ErrorKind,
@@ -63,6 +69,13 @@ export type ConcurrentDocument = {
 	title: string,
 };
 
+/**  The decision on an amendment request. */
+export type Decision = {
+	amended: boolean,
+	on: string,
+	reason: string,
+};
+
 /**  One line of a change. */
 export type DiffLine = {
 	op: LineOp,
@@ -72,6 +85,46 @@ export type DiffLine = {
 	/**  Changed words, `[start, end)` in characters. */
 	changes: ([number, number])[],
 };
+
+/**  A document's disposition under its series' rule. */
+export type Disposition = {
+	doc: string,
+	title: string,
+	doc_type: string,
+	series: string,
+	rule: RetentionRule,
+	/**  The person it is about, as "name (number)". */
+	person: string | null,
+	subject: string | null,
+	/**  The date its rule runs from, when known (`YYYY-MM-DD`). */
+	event: string | null,
+	/**
+	 *  From when it may be destroyed (`YYYY-MM-DD`): the later of its rule's date and the
+	 *  day after its own retention period ends (`None`: permanent, or waiting for the
+	 *  event).
+	 */
+	due: string | null,
+	state: DispositionState,
+	/**  Why it is kept whatever its dates. */
+	held_by: string[],
+	trashed: boolean,
+};
+
+/**  Where a document stands with its series' rule. */
+export type DispositionState = 
+/**  Its series keeps it permanently. */
+"permanent" | 
+/**
+ *  The event its rule runs from has not happened (or is not known): the person has
+ *  not left, or it is about no one.
+ */
+"waiting" | 
+/**  Kept until its due date. */
+"kept" | 
+/**  Due: it may be destroyed once the records officer approves. */
+"due" | 
+/**  Due or not, a legal hold keeps it. */
+"held";
 
 /**  Everything the document view shows. */
 export type Document = {
@@ -344,6 +397,72 @@ export type Query = {
 	snippets: boolean,
 };
 
+/**  One request, as it stands. */
+export type RecordRequest = {
+	/**  The student whose records it is about. */
+	subject: string,
+	kind: RequestKind,
+	/**  Who asked, in words. */
+	requester: string,
+	relation: Relation,
+	/**  When it was received (`YYYY-MM-DD`). */
+	received: string,
+	/**  When it must be answered by (`YYYY-MM-DD`). */
+	due: string,
+	state: RequestState,
+	note?: string | null,
+	/**  An amendment request: what the requester asks to change. */
+	asked?: string | null,
+	/**  An amendment request: what was decided. */
+	decision?: Decision | null,
+	/**  An amendment refused: the student's statement, kept and disclosed with the record. */
+	statement?: string | null,
+};
+
+/**  A record series: its name and its rule. */
+export type RecordSeries = {
+	name: string,
+	rule: RetentionRule,
+};
+
+/**  Who the requester is to the student. */
+export type Relation = 
+/**  The student, 18 or in postsecondary education (an eligible student). */
+"student" | "parent" | 
+/**  Someone acting for them (a guardian, a lawyer with consent). */
+"other";
+
+/**  A request as the dashboard lists it. */
+export type RequestEntry = {
+	id: string,
+	/**  The student, as "name (number)". */
+	student: string,
+	/**  Open past its due date. */
+	overdue: boolean,
+} & RecordRequest;
+
+/**  A request as the form gives it. */
+export type RequestForm = {
+	/**  The student: a number, a name or an id. */
+	student: string,
+	kind: RequestKind,
+	requester: string,
+	relation: Relation,
+	note: string | null,
+	/**  An amendment: what to change. */
+	asked: string | null,
+};
+
+export type RequestKind = 
+/**  To inspect and review the records (99.10): holds them until fulfilled. */
+"inspection" | 
+/**  To amend them (99.20). */
+"amendment";
+
+export type RequestState = { state: "open" } | 
+/**  Answered: the records were shown (inspection) or the decision given (amendment). */
+{ state: "fulfilled"; on: string } | { state: "withdrawn"; on: string };
+
 /**  A page of hits. */
 export type Results = {
 	/**  Matches in all, not only this page. */
@@ -353,6 +472,20 @@ export type Results = {
 	/**  Nothing matched as typed; these are close spellings. */
 	fuzzy: boolean,
 };
+
+/**  What a retention period runs from. */
+export type RetentionEvent = 
+/**  The document was added to the library. */
+"created" | 
+/**  The person it is about enrolled (or was employed). */
+"enrolled" | 
+/**  The person it is about left: graduated, withdrew, or last attended. */
+"left";
+
+/**  How long a series' documents are kept. */
+export type RetentionRule = { keep: "permanently" } | 
+/**  `years` full years after `after`. */
+{ keep: "years"; years: number; after: RetentionEvent };
 
 /**  What a rule sets (only where nothing is set yet). */
 export type RuleAction = { set: "type"; value: string } | { set: "tags"; values: string[] } | 
@@ -411,6 +544,14 @@ export type SavedRule = {
 export type SavedView = {
 	id: string,
 	view: ViewForm,
+};
+
+/**  A document type in a record series. */
+export type SeriesEntry = {
+	doc_type: string,
+	series: RecordSeries,
+	/**  The rule in words. */
+	rule: string,
 };
 
 /**

@@ -12,7 +12,7 @@ export const SHORTCUTS: { keys: string[]; what: string }[] = [
   { keys: ["Home", "End"], what: "First or last document" },
   { keys: ["Y"], what: "Accept the suggested type, tags and person" },
   { keys: ["Esc"], what: "Close the document or this sheet" },
-  { keys: ["Alt+1", "Alt+2", "Alt+3", "Alt+4"], what: "Documents, People, Rules, Access" },
+  { keys: ["Alt+1", "Alt+2", "Alt+3", "Alt+4", "Alt+5"], what: "Documents, People, Rules, Records, Access" },
   { keys: ["Tab"], what: "Move between the parts of the window" },
   { keys: ["?"], what: "These shortcuts" },
 ];

@@ -19,6 +19,7 @@ import { People } from "./People";
 import { Person } from "./Person";
 import { Rules } from "./Rules";
 import { Access } from "./Access";
+import { Records } from "./Records";
 import { SignedIn } from "../components/SignedIn";
 import { SaveView, SavedViews } from "../components/SavedViews";
 import type { ViewForm } from "../bindings";
@@ -31,6 +32,7 @@ type Screen =
   | { kind: "people" }
   | { kind: "person"; id: string }
   | { kind: "rules" }
+  | { kind: "records" }
   | { kind: "access" };
 
 export interface Filters {
@@ -98,7 +100,8 @@ export function Main() {
       "1": { kind: "documents" },
       "2": { kind: "people" },
       "3": { kind: "rules" },
-      "4": { kind: "access" },
+      "4": { kind: "records" },
+      "5": { kind: "access" },
     };
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
@@ -236,6 +239,7 @@ export function Main() {
                 ["documents", "Documents"],
                 ["people", "People"],
                 ["rules", "Rules"],
+                ["records", "Records"],
                 ["access", "Access"],
               ] as const
             ).map(([kind, label]) => (
@@ -284,6 +288,11 @@ export function Main() {
         {screen.kind === "rules" && (
           <main className="content">
             <Rules onOpenDocument={openDocument} />
+          </main>
+        )}
+        {screen.kind === "records" && (
+          <main className="content">
+            <Records onOpenDocument={openDocument} />
           </main>
         )}
         {screen.kind === "access" && (

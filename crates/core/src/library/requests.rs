@@ -21,7 +21,6 @@ pub struct RequestEntry {
     #[cfg_attr(feature = "specta", specta(type = String))]
     pub id: RequestId,
     #[serde(flatten)]
-    #[cfg_attr(feature = "specta", specta(flatten))]
     pub request: RecordRequest,
     /// The student, as "name (number)".
     pub student: String,
