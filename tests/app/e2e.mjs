@@ -241,6 +241,8 @@ try {
   await waitForText(d, "count", (t) => t === `${total - 1} documents`, "the rest is still there");
   //    The records screen: a schedule on transcripts (kept a year after they were added)
   //    dates the transcript.
+  //    (The document emptied from the trash is still open: its pane says it is gone.)
+  for (const close of await d.findElements(By.css("button.icon[title=Close]"))) await close.click();
   await (await find(d, "go-records")).click();
   await typeInto(await find(d, "series-type"), "Transcript");
   await typeInto(await find(d, "series-name"), "Academic records");

@@ -37,8 +37,21 @@ export function DocumentView({
   const [done, setDone] = useState<string | null>(null);
   if (doc.isPending) return <div className="muted pad">Loading…</div>;
   if (doc.isError) {
+    // Gone (deleted for good here or on another desktop) or unreadable: said, and closable.
     const e = describe(doc.error);
-    return <ErrorNote {...e} />;
+    return (
+      <div className="document">
+        <header>
+          <div />
+          <div className="actions">
+            <button className="icon" title="Close" onClick={onClose}>
+              ×
+            </button>
+          </div>
+        </header>
+        <ErrorNote {...e} />
+      </div>
+    );
   }
   const d = doc.data;
   const current = d.versions.find((v) => v.current)?.number ?? d.versions.length;
