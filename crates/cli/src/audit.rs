@@ -127,7 +127,7 @@ pub fn run(root: &Path, args: AuditArgs) -> Result<u8> {
 
 fn print_check(check: &AuditCheck) {
     println!(
-        "Checked {} audit events of {} desktop(s): {} signed by their authors, {} from before the library had people{}.",
+        "Checked {} audit events of {} desktop(s): {} signed by their authors, {} unsigned (a library without people, or before it had them){}.",
         check.events,
         check.devices,
         check.signed,
