@@ -61,7 +61,7 @@ pub fn run(root: &Path, args: AuditArgs) -> Result<u8> {
         None => {
             let lib = unlock_local(root, Access::Read)?;
             let id = args.doc.map(|d| lib.catalog().resolve(&d)).transpose()?;
-            let events = lib.catalog().audit(id)?;
+            let events = lib.audit_trail(id)?;
             if args.json {
                 output::json(&events)?
             } else {
@@ -138,6 +138,12 @@ fn print_check(check: &AuditCheck) {
             String::new()
         }
     );
+    if check.refused > 0 {
+        println!(
+            "{} event(s) came with changes this desktop refused by the people's rules (kept, not shown): `dossier people held` lists them.",
+            check.refused
+        );
+    }
     if check.withheld_segments > 0 {
         println!(
             "{} journal segment(s) hold records this desktop may not read: their events are checked on a desktop that may.",

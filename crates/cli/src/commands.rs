@@ -430,7 +430,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             let id = resolve(&lib, &doc)?;
             let detail = lib.catalog().document(id)?;
             let versions = lib.catalog().versions(id)?;
-            let disposition = lib.disposition(id, chrono::Utc::now().date_naive())?;
+            let disposition = lib.disposition(id, chrono::Local::now().date_naive())?;
             if json {
                 output::json(&serde_json::json!({
                     "document": detail,

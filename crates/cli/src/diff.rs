@@ -28,10 +28,6 @@ pub struct DiffArgs {
 pub fn diff(root: &Path, args: DiffArgs) -> Result<u8> {
     let mut lib = unlock_local(root, Access::Write)?;
     let doc = lib.catalog().resolve(&args.doc)?;
-    // Both versions' text is shown.
-    for number in [args.old, args.new] {
-        lib.note_view(doc, Some(number), Viewing::Text)?;
-    }
     let d = lib.compare(
         doc,
         args.old,
@@ -40,6 +36,10 @@ pub fn diff(root: &Path, args: DiffArgs) -> Result<u8> {
             context: args.context,
         },
     )?;
+    // Both versions' text is about to be shown.
+    for number in [args.old, args.new] {
+        lib.note_view(doc, Some(number), Viewing::Text)?;
+    }
     if args.json {
         output::json(&d)?;
     } else {

@@ -68,7 +68,7 @@ pub enum RequestCommand {
 }
 
 pub fn run(root: &Path, cmd: RequestCommand) -> Result<u8> {
-    let today = chrono::Utc::now().date_naive();
+    let today = chrono::Local::now().date_naive();
     match cmd {
         RequestCommand::Log {
             student,

@@ -103,7 +103,7 @@ pub fn run(root: &Path, cmd: RetentionCommand) -> Result<u8> {
         }
         RetentionCommand::Queue { on, all, json } => {
             let lib = unlock_local(root, Access::Read)?;
-            let today = on.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            let today = on.unwrap_or_else(|| chrono::Local::now().date_naive());
             let today_iso = today.format("%Y-%m-%d").to_string();
             let queue: Vec<Disposition> = lib
                 .disposition_queue(today)?

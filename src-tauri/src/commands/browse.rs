@@ -50,7 +50,7 @@ pub async fn document(state: State<'_, AppState>, id: String) -> AppResult<Docum
             let catalog = lib.catalog();
             let d = catalog.document(doc)?;
             let versions = catalog.versions(doc)?;
-            let audit = catalog.audit(Some(doc))?;
+            let audit = lib.audit_trail(Some(doc))?;
             let (info, extract) = match d.current_version {
                 Some(v) => (
                     catalog.extraction(v)?,
@@ -245,15 +245,17 @@ pub async fn compare_versions(
 ) -> AppResult<Comparison> {
     let session = state.session()?;
     let doc = doc_id(&id)?;
-    for number in [older, newer] {
-        session.note_view(doc, Some(number), Viewing::Text).await?;
-    }
-    session
+    let comparison = session
         .read(move |lib| {
             let diff = lib.compare(doc, older, newer, &dossier_core::CompareOptions::default())?;
             Ok(Comparison::from(diff))
         })
-        .await
+        .await?;
+    // Both versions' text is about to be shown.
+    for number in [older, newer] {
+        session.note_view(doc, Some(number), Viewing::Text).await?;
+    }
+    Ok(comparison)
 }
 
 /// What Dossier would file a document as, learned from the library's filing and its

@@ -32,7 +32,7 @@ pub struct AccessRow {
 }
 
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    chrono::Local::now().date_naive()
 }
 
 /// Every document type in a series.

@@ -70,7 +70,7 @@ function Requests({ edit }: { edit: Ability }) {
                 </td>
                 <td>{r.state.state}</td>
                 <td>
-                  {r.state.state === "open" && (
+                  {r.state.state === "open" && r.kind === "inspection" && (
                     <button
                       onClick={() => fulfil.mutate(r.id)}
                       disabled={fulfil.isPending}

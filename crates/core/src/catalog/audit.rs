@@ -153,19 +153,26 @@ impl Catalog {
         Ok(rows)
     }
 
-    /// The open sitting of `viewer` on `doc`: the version viewed and the last view's time.
-    pub(crate) fn sitting(&self, doc: DocId, viewer: &str) -> Result<Option<(VersionId, i64)>> {
-        let row: Option<(String, i64)> = self
+    /// When `viewer` last looked at `version` of `doc` in a sitting not ended.
+    pub(crate) fn sitting(
+        &self,
+        doc: DocId,
+        viewer: &str,
+        version: VersionId,
+    ) -> Result<Option<i64>> {
+        Ok(self
             .conn
-            .prepare_cached("SELECT version, last_ms FROM sittings WHERE doc = ?1 AND viewer = ?2")?
-            .query_row(rusqlite::params![doc.to_string(), viewer], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        row.map(|(v, last)| Ok((v.parse()?, last))).transpose()
+            .prepare_cached(
+                "SELECT last_ms FROM sittings WHERE doc = ?1 AND viewer = ?2 AND version = ?3",
+            )?
+            .query_row(
+                rusqlite::params![doc.to_string(), viewer, version.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
-    /// Keep `viewer`'s sitting on `doc` open, viewing `version`, as of `now_ms`.
+    /// Keep `viewer`'s sitting on `version` of `doc` open as of `now_ms`.
     pub(crate) fn keep_sitting(
         &self,
         doc: DocId,
@@ -176,8 +183,7 @@ impl Catalog {
         self.conn
             .prepare_cached(
                 "INSERT INTO sittings (doc, viewer, version, last_ms) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (doc, viewer) DO UPDATE SET version = excluded.version,
-                     last_ms = excluded.last_ms",
+                 ON CONFLICT (doc, viewer, version) DO UPDATE SET last_ms = excluded.last_ms",
             )?
             .execute(rusqlite::params![
                 doc.to_string(),
@@ -188,7 +194,7 @@ impl Catalog {
         Ok(())
     }
 
-    /// End `viewer`'s sitting on `doc`.
+    /// End `viewer`'s sittings on `doc` (every version).
     pub(crate) fn end_sitting(&self, doc: DocId, viewer: &str) -> Result<()> {
         self.conn
             .prepare_cached("DELETE FROM sittings WHERE doc = ?1 AND viewer = ?2")?

@@ -22,6 +22,7 @@ use crate::format::journal::AuditHead;
 use crate::format::op::{AuditEvent, Op, OpKind, Stamp};
 use crate::ids::DeviceId;
 use crate::members::{Batch, Prechecked, Verdict};
+use crate::role::BatchRefusal;
 
 /// What was done to the trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -39,8 +40,8 @@ pub enum Tampering {
     Added,
     /// The `audit` table the app and the CLI show says other than the signed journal.
     TableAltered,
-    /// An event arrived in a batch this desktop refused (forged, unsigned, or not its
-    /// signer's to make): kept in the journal, never shown.
+    /// An event arrived in a batch this desktop refused as not its author's (forged,
+    /// unsigned, or changed on the way): kept in the journal, never shown.
     Refused,
 }
 
@@ -108,6 +109,10 @@ pub struct AuditCheck {
     pub unsigned: usize,
     /// Events waiting for statements about the people not received yet.
     pub pending: usize,
+    /// Events of changes their authors signed and this desktop refused by the people's
+    /// rules (a role that did not allow them, or made after their author was removed):
+    /// kept, never shown; `dossier people held` lists them.
+    pub refused: usize,
     /// Segments holding parts sealed to others: the chain resumes after each, at the
     /// head it carries.
     pub withheld_segments: usize,
@@ -148,13 +153,19 @@ enum Signed {
     /// A library without people, or made before it had them.
     NotNeeded,
     Pending,
-    Refused,
+    /// In a batch this desktop refused: `forged` when the signature is not its author's
+    /// over it (or there is none), else its author's role or tenure did not allow it.
+    Refused {
+        forged: bool,
+    },
     /// No one signed it, though it was made after the library had people.
     Missing,
     /// Its batch no longer matches the signature: `fewer` when operations it covered are
-    /// gone.
+    /// gone; `by_rule` when what fails is not the signature but its signer's place in the
+    /// people's chain (not a member where it says, or not allowed).
     Broken {
         fewer: bool,
+        by_rule: bool,
         why: String,
     },
 }
@@ -182,7 +193,8 @@ impl Catalog {
                 Signed::Yes => check.signed += 1,
                 Signed::NotNeeded => check.unsigned += 1,
                 Signed::Pending => check.pending += 1,
-                Signed::Refused | Signed::Missing | Signed::Broken { .. } => {}
+                Signed::Refused { forged: false } => check.refused += 1,
+                Signed::Refused { .. } | Signed::Missing | Signed::Broken { .. } => {}
             }
             signed.insert(e.row.clone(), s);
         }
@@ -217,7 +229,7 @@ impl Catalog {
             .filter(|(_, s)| matches!(s, Signed::Broken { .. } | Signed::Missing))
             .map(|(row, _)| row.as_str())
             .collect();
-        table(tx, devices.values().flatten(), &unauthentic, &mut check)?;
+        table::compare(tx, devices.values().flatten(), &unauthentic, &mut check)?;
         drop(snapshot);
         Ok(check)
     }
@@ -298,14 +310,34 @@ fn signature(
     e: &Event,
     batches: &mut HashMap<String, Option<Signed>>,
 ) -> Result<Signed> {
-    match e.verdict {
-        Some(REFUSED) => return Ok(Signed::Refused),
-        Some(PENDING) => return Ok(Signed::Pending),
-        _ => {}
+    if e.verdict == Some(PENDING) {
+        return Ok(Signed::Pending);
     }
+    let refused = e.verdict == Some(REFUSED);
     let Some(people) = people else {
-        return Ok(Signed::NotNeeded);
+        return Ok(if refused {
+            Signed::Refused { forged: true }
+        } else {
+            Signed::NotNeeded
+        });
     };
+    if refused {
+        let forged = match &e.batch {
+            Some(batch) => {
+                if !batches.contains_key(batch) {
+                    let outcome = batch_signer(tx, people, batch)?;
+                    batches.insert(batch.clone(), outcome);
+                }
+                match &batches[batch] {
+                    None => false,
+                    Some(Signed::Broken { by_rule, .. }) => !by_rule,
+                    Some(_) => true,
+                }
+            }
+            None => true,
+        };
+        return Ok(Signed::Refused { forged });
+    }
     let Some(batch) = &e.batch else {
         return Ok(
             if e.stamp >= people.owned && e.stamp.hlc.wall_ms >= SIGNED_SINCE_MS {
@@ -334,6 +366,7 @@ fn batch_signer(tx: &Connection, people: &People, closing: &str) -> Result<Optio
     let broken = |fewer, why: &str| {
         Some(Signed::Broken {
             fewer,
+            by_rule: false,
             why: why.to_owned(),
         })
     };
@@ -358,7 +391,14 @@ fn batch_signer(tx: &Connection, people: &People, closing: &str) -> Result<Optio
     Ok(
         match people.registry.signer(&batch, &mut Prechecked::none()) {
             Ok(_) => None,
-            Err(Verdict::Refused(refusal)) => broken(fewer, &refusal.describe()),
+            Err(Verdict::Refused(refusal)) => Some(Signed::Broken {
+                fewer,
+                by_rule: matches!(
+                    refusal,
+                    BatchRefusal::NotAMember { .. } | BatchRefusal::NotPermitted { .. }
+                ),
+                why: refusal.describe(),
+            }),
             Err(_) => broken(
                 fewer,
                 "its signature names a place of the people's chain not reached",
@@ -383,7 +423,7 @@ impl Chain<'_> {
         let flagged = |e: &Event| {
             matches!(
                 status(e),
-                Signed::Refused | Signed::Missing | Signed::Broken { .. }
+                Signed::Refused { forged: true } | Signed::Missing | Signed::Broken { .. }
             )
         };
         // The events of each segment (unsent ones last), and the segments only a head
@@ -470,7 +510,7 @@ impl Chain<'_> {
             .collect();
         for i in broken {
             let e = &self.events[i];
-            let Signed::Broken { fewer, why } = status(e) else {
+            let Signed::Broken { fewer, why, .. } = status(e) else {
                 continue;
             };
             let batch = e.batch.as_deref().unwrap_or_default();
@@ -510,7 +550,7 @@ impl Chain<'_> {
                         self.what(e)
                     ),
                 )),
-                Signed::Refused => findings.push(self.finding(
+                Signed::Refused { forged: true } => findings.push(self.finding(
                     Tampering::Refused,
                     e,
                     format!(
@@ -631,163 +671,7 @@ impl Chain<'_> {
     }
 }
 
-/// The `audit` table against the applied events (`unauthentic`: events changed in the
-/// journal or signed by no one, already reported).
-fn table<'a>(
-    tx: &Connection,
-    events: impl Iterator<Item = &'a Event>,
-    unauthentic: &HashSet<&str>,
-    check: &mut AuditCheck,
-) -> Result<()> {
-    let mut expected: HashMap<String, &Event> = events
-        .filter(|e| e.verdict.is_none() && !unauthentic.contains(e.row.as_str()))
-        .map(|e| (e.stamp.key(), e))
-        .collect();
-    let mut stmt = tx.prepare(
-        "SELECT stamp, device, user, action, doc, version, detail, prev, hash, subject, member
-         FROM audit ORDER BY stamp",
-    )?;
-    let mut rows = stmt.query([])?;
-    let mut differing = Vec::new();
-    while let Some(r) = rows.next()? {
-        let stamp: String = r.get(0)?;
-        let shown = Row {
-            device: r.get(1)?,
-            user: r.get(2)?,
-            action: r.get(3)?,
-            doc: r.get(4)?,
-            version: r.get(5)?,
-            detail: r.get(6)?,
-            prev: r.get(7)?,
-            hash: r.get(8)?,
-            subject: r.get(9)?,
-            member: r.get(10)?,
-        };
-        match expected.get(&stamp) {
-            Some(e) if shown.differences(e).is_empty() => {
-                expected.remove(&stamp);
-            }
-            _ if unauthentic.contains(stamp.as_str()) => {}
-            _ => differing.push((stamp, shown)),
-        }
-    }
-    // A row showing an event kept under another stamp was moved; else it was changed,
-    // or no event backs it.
-    let by_hash: HashMap<Vec<u8>, String> = expected
-        .iter()
-        .map(|(k, e)| (e.hash.to_vec(), k.clone()))
-        .collect();
-    for (stamp, shown) in differing {
-        let kept = Stamp::parse(&stamp).ok();
-        let time = kept.map(|k| rfc3339(k.wall_ms()));
-        if let Some(e) = by_hash
-            .get(&shown.hash)
-            .filter(|k| **k != stamp)
-            .and_then(|k| expected.remove(k))
-        {
-            check.findings.push(AuditFinding {
-                kind: Tampering::Reordered,
-                device: Some(e.stamp.device),
-                event: Some(e.row.clone()),
-                time: Some(rfc3339(e.stamp.wall_ms())),
-                segment: e.segment,
-                detail: format!(
-                    "the audit table shows the \"{}\" event by {} at {} though it was made at {}",
-                    e.event.action.as_str(),
-                    e.event.user,
-                    time.unwrap_or(stamp),
-                    rfc3339(e.stamp.wall_ms())
-                ),
-            });
-            continue;
-        }
-        if let Some(e) = expected.get(&stamp) {
-            let differ = shown.differences(e);
-            check.findings.push(table_finding(
-                e,
-                format!(
-                    "the audit table shows {} other than the signed event says",
-                    differ.join(", ")
-                ),
-            ));
-            expected.remove(&stamp);
-            continue;
-        }
-        check.findings.push(AuditFinding {
-            kind: Tampering::TableAltered,
-            device: kept.map(|k| k.device),
-            event: Some(stamp),
-            time,
-            segment: None,
-            detail: format!(
-                "the audit table shows a \"{}\" event by {} that no event of the journal backs",
-                shown.action, shown.user
-            ),
-        });
-    }
-    let mut missing: Vec<&Event> = expected.into_values().collect();
-    missing.sort_by_key(|e| e.stamp);
-    for e in missing {
-        check.findings.push(table_finding(
-            e,
-            format!(
-                "the \"{}\" event by {} is missing from the audit table",
-                e.event.action.as_str(),
-                e.event.user
-            ),
-        ));
-    }
-    Ok(())
-}
-
-fn table_finding(e: &Event, detail: String) -> AuditFinding {
-    AuditFinding {
-        kind: Tampering::TableAltered,
-        device: Some(e.stamp.device),
-        event: Some(e.row.clone()),
-        time: Some(rfc3339(e.stamp.wall_ms())),
-        segment: e.segment,
-        detail,
-    }
-}
-
-/// A row of the `audit` table.
-struct Row {
-    device: String,
-    user: String,
-    action: String,
-    doc: Option<String>,
-    version: Option<String>,
-    detail: Option<String>,
-    prev: Vec<u8>,
-    hash: Vec<u8>,
-    subject: Option<String>,
-    member: Option<String>,
-}
-
-impl Row {
-    /// The columns in which this row says other than `e`.
-    fn differences(&self, e: &Event) -> Vec<&'static str> {
-        let ev = &e.event;
-        [
-            ("device", self.device == e.stamp.device.to_string()),
-            (
-                "who",
-                self.user == ev.user && self.member == ev.member.map(|m| m.to_string()),
-            ),
-            ("action", self.action == ev.action.as_str()),
-            ("document", self.doc == ev.doc.map(|d| d.to_string())),
-            ("version", self.version == ev.version.map(|v| v.to_string())),
-            ("detail", self.detail == ev.detail),
-            ("chain", self.prev == ev.prev && self.hash == e.hash),
-            ("person", self.subject == ev.subject.map(|s| s.to_string())),
-        ]
-        .into_iter()
-        .filter(|(_, same)| !same)
-        .map(|(name, _)| name)
-        .collect()
-    }
-}
+mod table;
 
 #[cfg(test)]
 mod tests;

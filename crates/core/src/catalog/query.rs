@@ -140,9 +140,12 @@ pub struct Hold {
 }
 
 /// The due day of the earliest open inspection request about the student a document `d`
-/// is about (issue 22): such a request holds the student's records until fulfilled.
+/// is about (issue 22), logged against that record or one merged into it since: such a
+/// request holds the student's records until fulfilled.
 pub(crate) const INSPECTION_DUE: &str = "(SELECT min(r.due) FROM requests r
-    WHERE r.subject = d.subject AND r.kind = 'inspection' AND r.state = 'open')";
+    WHERE r.kind = 'inspection' AND r.state = 'open'
+      AND (r.subject = d.subject OR r.subject IN
+           (SELECT c.subject FROM subject_canonical c WHERE c.canonical = d.subject)))";
 
 /// What content under the library's own key counts as, for [`Catalog::missealed`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -430,6 +430,18 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX requests_open ON requests(subject, due) WHERE state = 'open';
     "#,
+    // 28: a sitting per version (comparing two versions side by side is one sitting on
+    // each, not a new one at every switch). Local, so dropped and made again.
+    r#"
+    DROP TABLE sittings;
+    CREATE TABLE sittings (
+        doc TEXT NOT NULL,
+        viewer TEXT NOT NULL,
+        version TEXT NOT NULL,
+        last_ms INTEGER NOT NULL,
+        PRIMARY KEY (doc, viewer, version)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build creates and understands.

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Library;
+use super::retention::iso;
 use crate::error::{Error, Result};
 use crate::format::op::{AuditAction, OpKind};
 use crate::format::request::{
@@ -39,10 +40,6 @@ pub struct NewRequest {
     pub note: Option<String>,
     /// An amendment: what to change.
     pub asked: Option<String>,
-}
-
-fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
 }
 
 impl Library {
@@ -79,6 +76,12 @@ impl Library {
     /// The request fulfilled on `on` (an inspection: the records were shown).
     pub fn fulfil_request(&mut self, id: RequestId, on: NaiveDate) -> Result<()> {
         let mut body = self.open_request(id)?;
+        if body.kind == RequestKind::Amendment {
+            return Err(Error::NotUnderstood {
+                input: id.to_string(),
+                expected: "an inspection request (an amendment request is answered by its decision)",
+            });
+        }
         body.state = RequestState::Fulfilled { on: iso(on) };
         self.commit_request(id, body, format!("fulfilled on {}", iso(on)))
     }

@@ -195,7 +195,8 @@ impl Library {
     }
 }
 
-fn iso(d: NaiveDate) -> String {
+/// A day as `YYYY-MM-DD`.
+pub(super) fn iso(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 

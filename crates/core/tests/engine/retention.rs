@@ -270,6 +270,18 @@ fn an_inspection_request_holds_the_students_records_on_every_desktop_until_fulfi
         );
         assert_eq!(lib.catalog().hold(docs[1]).unwrap().inspection_due, None);
     }
+    // The student's record merged into another (a duplicate found later): the hold
+    // follows the documents to it.
+    let kept = student(&mut ann, "2001-B", "Dee Ray");
+    ann.merge_subjects(asked_about, kept).unwrap();
+    assert_eq!(
+        ann.catalog()
+            .hold(docs[0])
+            .unwrap()
+            .inspection_due
+            .as_deref(),
+        Some("2027-01-15")
+    );
     let held = ann.disposition(docs[0], today).unwrap().unwrap();
     assert_eq!(held.state, DispositionState::Held);
     assert_eq!(
