@@ -6,6 +6,7 @@
 // named by their module (`commands::browse::search`), not re-exported.
 pub mod access;
 pub mod browse;
+pub mod disclosures;
 pub mod edit;
 pub mod fields;
 pub mod files;

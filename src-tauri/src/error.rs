@@ -229,6 +229,10 @@ impl From<dossier_core::Error> for AppError {
             E::Held { .. } => {
                 plain(K::Held).with_hint("Ask your records officer whether the hold can be lifted.")
             }
+            E::DirectoryOptOut { .. } => plain(K::NotPermitted).with_hint(
+                "Disclose it under another basis (the student's written consent, or an exception \
+                 that applies), or leave this student out.",
+            ),
             E::ReadOnly => plain(K::InUse),
             E::NoRemote => plain(K::Invalid).with_hint("Add a remote in Settings → Sync first."),
             E::NotUnderstood { .. }

@@ -1,7 +1,9 @@
 // Filing in the real app (issue 20): a roster imported, the documents a programme
 // requires, an intake rule made and tested on the rules screen, a person's dossier whose
 // checklist changes when the missing document is dropped, documents given a person in
-// bulk and found by the Person facet, her whole record exported as a ZIP, a type
+// bulk and found by the Person facet, her whole record exported as a ZIP, her transcript
+// disclosed to another school (the form asks for the party; the disclosure is in her
+// report), a type
 // suggested from what was filed and accepted with one key, typed fields defined and
 // filled in, a search saved as a view and found after a restart, the keyboard alone, and
 // a Word document as pages, opened from a search hit at the hit's page with the words marked.
@@ -11,7 +13,7 @@
 //   node tests/app/filing.mjs <app binary> <scratch dir> <corpus dir>
 
 import { strict as assert } from "node:assert";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { By, Key, until } from "selenium-webdriver";
 import { TIMEOUT, accessible, byTest, find, invoke, screenshot, session as start, textOf, typeInto, waitForText } from "./driver.mjs";
@@ -184,6 +186,41 @@ try {
     assert.ok(zip.includes(Buffer.from(name)), `${name} is in the ZIP`);
   }
   console.log("  ✓ person-zip");
+
+  // 8b. Her transcript disclosed to another school (34 CFR 99.32): the form asks for the
+  //     party, their interest and the basis before it writes anything; the ZIP is
+  //     encrypted with a password shown once; the disclosure is in her list and in the
+  //     report she may inspect.
+  await (await find(d, "disclose")).click();
+  await find(d, "disclose-form");
+  const write = await find(d, "disclose-export");
+  assert.equal(await write.isEnabled(), false, "nothing is written before the party is named");
+  await typeInto(await find(d, "disclose-party"), "Northside High School, registrar");
+  await typeInto(await find(d, "disclose-interest"), "Ada is enrolling there");
+  await (await d.findElement(By.css("[data-testid='disclose-basis'] option[value='other_school']"))).click();
+  await (
+    await d.findElement(By.xpath("//*[@data-testid='disclose-form']//label[contains(., 'Transcript 2024-0173')]/input"))
+  ).click();
+  const disclosed = join(scratch, "disclosed");
+  mkdirSync(disclosed, { recursive: true });
+  await typeInto(await find(d, "disclose-folder"), disclosed);
+  await d.wait(async () => write.isEnabled(), TIMEOUT, "the form is complete");
+  await shot(d, "disclose-form");
+  await write.click();
+  await waitForText(d, "disclosure-password", (t) => /^[a-z2-9]{5}(-[a-z2-9]{5}){4}$/.test(t), "a password shown once");
+  const archives = readdirSync(disclosed);
+  assert.deepEqual(archives, [`Disclosure to Northside High School, registrar (${new Date().toLocaleDateString("en-CA")}).zip`]);
+  const archive = readFileSync(join(disclosed, archives[0]));
+  assert.ok(!archive.includes(Buffer.from("Transcript")), "the encrypted archive's names say nothing");
+  await shot(d, "disclosure-made");
+  await (await d.findElement(By.xpath("//*[@data-testid='disclosure-made']//button[.='Done']"))).click();
+  await waitForText(d, "disclosure-list", (t) => t.includes("Northside High School, registrar"), "the disclosure is listed");
+  const report = await invoke(d, "write_report", { report: { report: "disclosures", student: person }, folder: disclosed, form: "csv" });
+  assert.ok(report.ok, `report written: ${JSON.stringify(report.err)}`);
+  const csv = readFileSync(report.ok, "utf8").trim().split("\n");
+  assert.equal(csv.length, 2, `one disclosure in the report: ${csv}`);
+  assert.ok(csv[1].includes("Northside High School, registrar") && csv[1].includes("Transcript 2024-0173"), csv[1]);
+  console.log("  ✓ disclosure-report");
 
   // 9. Suggestions learned from filing: two immunisation records (tagged Health) and two
   //    consent forms filed by hand, then a third immunisation record, unfiled, is

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use dossier_core::{Access, AccessFilter, AuditCheck};
+use dossier_core::{Access, AccessFilter, AuditCheck, Library};
 
 use crate::exit;
 use crate::output;
@@ -36,24 +36,51 @@ pub enum AuditCommand {
     /// and sitting), each print and each export, with who, the version, when and from
     /// which desktop. For records officers, auditors and owners.
     Access {
-        /// Of one document.
-        #[arg(long)]
-        doc: Option<String>,
-        /// By one person of the library (name or member id).
-        #[arg(long)]
-        person: Option<String>,
-        /// Of the documents about one student or staff member (number, name or id).
-        #[arg(long)]
-        subject: Option<String>,
-        /// From this day on.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = dossier_core::parse_day)]
-        since: Option<chrono::NaiveDate>,
-        /// Up to and including this day.
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = dossier_core::parse_day)]
-        until: Option<chrono::NaiveDate>,
+        #[command(flatten)]
+        filter: AccessArgs,
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Which accesses to list.
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    /// Of one document.
+    #[arg(long)]
+    doc: Option<String>,
+    /// By one person of the library (name or member id).
+    #[arg(long)]
+    person: Option<String>,
+    /// Of the documents about one student or staff member (number, name or id).
+    #[arg(long)]
+    subject: Option<String>,
+    /// From this day on.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = dossier_core::parse_day)]
+    since: Option<chrono::NaiveDate>,
+    /// Up to and including this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = dossier_core::parse_day)]
+    until: Option<chrono::NaiveDate>,
+}
+
+impl AccessArgs {
+    /// The filter, with the references resolved in `lib`.
+    pub fn filter(self, lib: &Library) -> Result<AccessFilter> {
+        let day = |d: chrono::NaiveDate| {
+            d.and_hms_opt(0, 0, 0)
+                .map(|t| t.and_utc().timestamp_millis())
+        };
+        Ok(AccessFilter {
+            doc: self.doc.map(|d| lib.catalog().resolve(&d)).transpose()?,
+            member: self.person.map(|p| lib.resolve_person(&p)).transpose()?,
+            subject: self
+                .subject
+                .map(|s| lib.catalog().resolve_subject(&s))
+                .transpose()?,
+            since_ms: self.since.and_then(day),
+            until_ms: self.until.and_then(|d| d.succ_opt()).and_then(day),
+        })
+    }
 }
 
 pub fn run(root: &Path, args: AuditArgs) -> Result<u8> {
@@ -79,28 +106,9 @@ pub fn run(root: &Path, args: AuditArgs) -> Result<u8> {
             }
             Ok(if check.is_clean() { 0 } else { exit::PARTIAL })
         }
-        Some(AuditCommand::Access {
-            doc,
-            person,
-            subject,
-            since,
-            until,
-            json,
-        }) => {
+        Some(AuditCommand::Access { filter, json }) => {
             let lib = unlock_local(root, Access::Read)?;
-            let day = |d: chrono::NaiveDate| {
-                d.and_hms_opt(0, 0, 0)
-                    .map(|t| t.and_utc().timestamp_millis())
-            };
-            let filter = AccessFilter {
-                doc: doc.map(|d| lib.catalog().resolve(&d)).transpose()?,
-                member: person.map(|p| lib.resolve_person(&p)).transpose()?,
-                subject: subject
-                    .map(|s| lib.catalog().resolve_subject(&s))
-                    .transpose()?,
-                since_ms: since.and_then(day),
-                until_ms: until.and_then(|d| d.succ_opt()).and_then(day),
-            };
+            let filter = filter.filter(&lib)?;
             let log = lib.access_log(&filter)?;
             if json {
                 output::json(&log)?

@@ -142,6 +142,12 @@ pub enum Command {
     /// amend them.
     #[command(subcommand)]
     Request(crate::requests::RequestCommand),
+    /// Disclose a student's records (34 CFR 99.32): --out writes a ZIP for the party
+    /// (--encrypt: with a password sent separately); without it, only recorded.
+    Disclose(crate::disclose::DiscloseArgs),
+    /// Reports as CSV, PDF or --json: disclosures, access, retention, directory.
+    #[command(subcommand)]
+    Report(crate::disclose::ReportCommand),
     /// Intake rules: what to set on new documents from their name, folder, type and text.
     #[command(subcommand)]
     Rules(crate::rules::RulesCommand),
@@ -548,6 +554,8 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Fields(cmd) => crate::fields::run(root, cmd),
         Command::Retention(cmd) => crate::retention::run(root, cmd),
         Command::Request(cmd) => crate::requests::run(root, cmd),
+        Command::Disclose(args) => crate::disclose::disclose(root, args),
+        Command::Report(cmd) => crate::disclose::report(root, cmd),
         Command::Suggest(args) => crate::suggest::run(root, args),
         Command::Set { doc, assignments } => {
             let mut lib = write(root)?;

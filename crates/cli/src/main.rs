@@ -5,6 +5,7 @@ mod audit;
 mod commands;
 mod connect;
 mod diff;
+mod disclose;
 mod fields;
 mod invite;
 mod output;

@@ -442,6 +442,13 @@ pub enum Error {
     #[error("no page images for {mime} files; `dossier text` shows their text")]
     NoPageImages { mime: String },
 
+    /// Directory information asked of a student who opted out of its disclosure (34 CFR
+    /// 99.37).
+    #[error(
+        "{student} opted out of directory information on {since}: it cannot be disclosed as directory information"
+    )]
+    DirectoryOptOut { student: String, since: String },
+
     /// A legal hold or a retention period keeps the document from being deleted for good.
     #[error("\"{title}\" cannot be deleted for good: {why}")]
     Held { title: String, why: String },

@@ -13,6 +13,8 @@ pub mod batch;
 pub mod checkpoint;
 pub mod collection_keys;
 pub mod derived;
+pub mod disclosure;
+pub mod disclosure_export;
 pub mod export_manifest;
 pub mod extracted;
 pub mod field_def;

@@ -2,9 +2,12 @@
 //! (a FIFO or a device is refused, never waited on) and, where asked, without following
 //! a link; paths found inside a folder must not pass through a link out of it.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io;
 use std::path::Path;
+
+use crate::error::{IoContext, Result};
 
 /// Whether the last component of a path may be a link that is followed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,4 +253,55 @@ mod tests {
             &root.join("sub/../link/diary.txt")
         ));
     }
+}
+
+/// A file name safe on Windows, macOS and Linux.
+pub(crate) fn safe_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim().trim_end_matches('.').to_owned();
+    if trimmed.is_empty() || trimmed == "." || trimmed == ".." {
+        "document".into()
+    } else {
+        trimmed
+    }
+}
+
+/// `name`, or `stem (2).ext`, `stem (3).ext`... whichever is free (case-insensitively, for
+/// case-insensitive file systems).
+pub(crate) fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
+    let p = Path::new(name);
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_owned());
+    let ext = p
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut candidate = name.to_owned();
+    let mut n = 2;
+    while !used.insert(candidate.to_lowercase()) {
+        candidate = format!("{stem} ({n}){ext}");
+        n += 1;
+    }
+    candidate
+}
+
+/// The names in `dir`, lower-cased.
+pub(crate) fn used_names(dir: &Path) -> Result<HashSet<String>> {
+    let mut used = HashSet::new();
+    for entry in std::fs::read_dir(dir).io("read", dir)? {
+        let entry = entry.io("read", dir)?;
+        used.insert(entry.file_name().to_string_lossy().to_lowercase());
+    }
+    Ok(used)
 }

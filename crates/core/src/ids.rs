@@ -129,6 +129,11 @@ uuid_id!(
     new_v4
 );
 uuid_id!(
+    /// A disclosure of a student's records (issue 22, 34 CFR 99.32).
+    DisclosureId,
+    new_v4
+);
+uuid_id!(
     /// One desktop's identity within a library.
     DeviceId,
     new_v4

@@ -19,6 +19,7 @@ mod library;
 mod members;
 mod parse;
 mod preview;
+mod report;
 mod role;
 mod rules;
 mod sniff;
@@ -45,6 +46,9 @@ pub use extract::{
 };
 pub use format::batch::MAX_BATCH_OPS;
 pub use format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, JOURNAL_SCOPE, SignedEpochKeys};
+pub use format::disclosure::{
+    Basis, DisclosedItem, Disclosure, DisclosureExport, Exception as DisclosureException,
+};
 pub use format::export_manifest::{ExportedDocument, ExportedFile};
 pub use format::field_def::{FieldDef, FieldKind};
 pub use format::identity::{IDENTITY_FORMAT, IdentityFile, PublicIdentity};
@@ -64,8 +68,8 @@ pub use format::series::{RecordSeries, RetentionEvent, RetentionRule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use format::view::{View, ViewFilters};
 pub use ids::{
-    ChunkId, ContentHash, DeviceId, DocId, EpochObjectId, InvitationId, LibraryId, MemberId,
-    PackId, RequestId, RuleId, StatementId, SubjectId, VersionId, ViewId,
+    ChunkId, ContentHash, DeviceId, DisclosureId, DocId, EpochObjectId, InvitationId, LibraryId,
+    MemberId, PackId, RequestId, RuleId, StatementId, SubjectId, VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{
@@ -74,15 +78,17 @@ pub use keys::{
 };
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CollectionAccess, CompareOptions,
-    DiffLine, Disposition, DispositionState, ExportAllReport, FilingSuggestion, FromKeyring,
-    HeldDocument, Hunk, ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions,
-    InvitationEntry, InvitationState, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS,
-    MAX_LEARNED, MAX_ROSTER_PEOPLE, MetadataChange, NewInvitation, NewRequest, PersonClue,
+    DiffLine, DisclosureEntry, DisclosureExportOptions, DisclosureExportReport, Disposition,
+    DispositionState, ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk,
+    ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions, InvitationEntry,
+    InvitationState, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED,
+    MAX_ROSTER_PEOPLE, MetadataChange, NewDisclosure, NewInvitation, NewRequest, PersonClue,
     PersonEntry, PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions,
     ProcessReport, PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RepairKey,
     RequestEntry, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch,
     SEGMENT_OPS, SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff, Viewing,
-    answer_invitation, default_library_path, describe_rule, own_answer, parse_roster,
+    answer_invitation, default_library_path, describe_rule, new_archive_password, own_answer,
+    parse_roster,
 };
 pub use members::{
     Grant, Refusal, Refused, Registry, Verdict, open_epochs, open_sealed_to, sign_batch,
@@ -92,6 +98,7 @@ pub use parse::{
     search_date as parse_search_date, size as parse_size,
 };
 pub use preview::page_images;
+pub use report::{Column, Report, ReportForm};
 pub use role::{BatchRefusal, Permission, Role};
 pub use sniff::sniff;
 pub use suggest::{

@@ -9,6 +9,7 @@
 mod access;
 mod collection_keys;
 mod compare;
+mod disclosures;
 mod edit;
 mod export;
 mod hold;
@@ -26,6 +27,7 @@ mod process;
 mod prune;
 mod purge;
 mod repair;
+mod reports;
 mod requests;
 mod reseal;
 mod restore_at;
@@ -49,6 +51,10 @@ use zeroize::Zeroizing;
 pub use access::{SITTING_IDLE_MS, Viewing};
 pub use collection_keys::CollectionAccess;
 pub use compare::{CompareOptions, DiffLine, Hunk, LineOp, MetadataChange, TextState, VersionDiff};
+pub use disclosures::{
+    DisclosureEntry, DisclosureExportOptions, DisclosureExportReport, NewDisclosure,
+    new_archive_password,
+};
 pub use export::ExportAllReport;
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use invite::{InvitationEntry, InvitationState, NewInvitation, answer_invitation, own_answer};

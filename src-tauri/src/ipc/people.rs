@@ -22,6 +22,8 @@ pub struct Person {
     pub enrolled: Option<String>,
     pub left: Option<String>,
     pub status: Option<String>,
+    /// When they opted out of directory information (34 CFR 99.37), if they have.
+    pub directory_opt_out: Option<String>,
     /// The record this one is a duplicate of.
     pub merged_into: Option<String>,
     /// The record shown in its place (the end of its merges), when another.
@@ -42,6 +44,7 @@ impl From<dossier_core::SubjectRecord> for Person {
             enrolled: r.enrolled,
             left: r.left,
             status: r.status,
+            directory_opt_out: r.directory_opt_out,
             merged_into: r.merged_into.map(|i| i.to_string()),
             shown_as: r.shown_as.map(|i| i.to_string()),
             documents: u32::try_from(r.documents).unwrap_or(u32::MAX),
@@ -71,6 +74,8 @@ pub struct PersonEdit {
     pub enrolled: Option<String>,
     pub left: Option<String>,
     pub status: Option<String>,
+    /// The day they opted out of directory information; empty: they have not.
+    pub directory_opt_out: Option<String>,
 }
 
 impl PersonEdit {
@@ -85,6 +90,7 @@ impl PersonEdit {
             (SubjectField::Enrolled, &self.enrolled),
             (SubjectField::Left, &self.left),
             (SubjectField::Status, &self.status),
+            (SubjectField::DirectoryOptOut, &self.directory_opt_out),
         ]
         .into_iter()
         .filter_map(|(f, v)| v.as_ref().map(|v| (f, v.clone())))

@@ -59,6 +59,8 @@ export type Person = {
 	enrolled: string | null,
 	left: string | null,
 	status: string | null,
+	/**  When they opted out of directory information (34 CFR 99.37), if they have. */
+	directory_opt_out: string | null,
 	/**  The record this one is a duplicate of. */
 	merged_into: string | null,
 	/**  The record shown in its place (the end of its merges), when another. */
@@ -96,6 +98,8 @@ export type PersonEdit = {
 	enrolled: string | null,
 	left: string | null,
 	status: string | null,
+	/**  The day they opted out of directory information; empty: they have not. */
+	directory_opt_out: string | null,
 };
 
 /**  The person a document is about. */

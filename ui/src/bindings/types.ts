@@ -39,6 +39,13 @@ export type AuditEvent = {
 	detail: string | null,
 };
 
+/**  The legal basis of a disclosure. */
+export type Basis = 
+/**  The written consent of the parent or eligible student (99.30), signed on `signed`. */
+{ basis: "consent"; signed: string } | 
+/**  An exception of 99.31(a) that needs no consent. */
+{ basis: "exception"; exception: Exception };
+
 /**  The result of checking the library (every chunk decrypted and its hash checked). */
 export type Checked = {
 	clean: boolean,
@@ -85,6 +92,86 @@ export type DiffLine = {
 	/**  Changed words, `[start, end)` in characters. */
 	changes: ([number, number])[],
 };
+
+/**  One document disclosed, at the version disclosed. */
+export type DisclosedItem = {
+	doc: string,
+	version: string,
+	/**  The version's number, as the document's history shows it. */
+	number: number,
+	/**  The document's title when it was disclosed. */
+	title: string,
+	doc_type?: string | null,
+};
+
+/**  One disclosure, as recorded. */
+export type Disclosure = {
+	/**  The student whose records were disclosed. */
+	subject: string,
+	/**  Who received them, in words ("Northside High School, registrar"). */
+	party: string,
+	/**  Their legitimate interest in the records. */
+	interest: string,
+	basis: Basis,
+	/**  When they were disclosed (`YYYY-MM-DD`). */
+	date: string,
+	/**
+	 *  What was disclosed, document by document (empty: recorded by hand, described in
+	 *  the note).
+	 */
+	items?: DisclosedItem[],
+	/**
+	 *  Parties the receiver may disclose them to again, each with their interest
+	 *  (99.32(b)).
+	 */
+	redisclosure?: string[],
+	note?: string | null,
+	/**  How the records left, when Dossier wrote them out. */
+	export?: DisclosureExport | null,
+};
+
+/**  A disclosure as the report lists it. */
+export type DisclosureEntry = {
+	id: string,
+} & Disclosure;
+
+/**  The file a disclosure was written to. */
+export type DisclosureExport = {
+	/**  The file's name (not its folder). */
+	file_name: string,
+	/**  BLAKE3 of the whole file, hex. */
+	blake3: string,
+	/**  Encrypted with a password given to the party separately. */
+	encrypted: boolean,
+};
+
+/**  A disclosure as its form gives it. */
+export type DisclosureForm = {
+	/**  The student's id. */
+	student: string,
+	party: string,
+	interest: string,
+	basis: Basis,
+	/**  The documents disclosed (their current versions). */
+	documents: string[],
+	/**  Parties it may be disclosed to again. */
+	redisclosure: string[],
+	note: string | null,
+};
+
+/**  A disclosure made: the file written and its password (shown once, kept nowhere). */
+export type DisclosureMade = {
+	id: string,
+	file: string | null,
+	password: string | null,
+};
+
+/**  How the disclosure is made. */
+export type DisclosureWay = 
+/**  Written as a ZIP into `folder`, encrypted with a new password when asked. */
+{ how: "export"; folder: string; encrypt: boolean } | 
+/**  Made another way (on paper, by phone): recorded only. */
+{ how: "recorded" };
 
 /**  A document's disposition under its series' rule. */
 export type Disposition = {
@@ -212,6 +299,46 @@ export type ErrorKind =
 "waiting" | 
 /**  A bug: something this program should never do. */
 "internal";
+
+/**  The exceptions of 34 CFR 99.31(a) under which records may be disclosed without consent. */
+export type Exception = 
+/**  (a)(1): school officials with a legitimate educational interest. */
+"school_official" | 
+/**  (a)(2): another school where the student seeks or intends to enrol. */
+"other_school" | 
+/**  (a)(3): authorised representatives, for an audit or evaluation (99.35). */
+"audit_or_evaluation" | 
+/**  (a)(4): in connection with financial aid. */
+"financial_aid" | 
+/**  (a)(5): state and local officials under a state statute (juvenile justice). */
+"juvenile_justice" | 
+/**  (a)(6): organisations conducting studies for the school. */
+"studies" | 
+/**  (a)(7): accrediting organisations. */
+"accreditation" | 
+/**  (a)(8): parents of a dependent student. */
+"dependent_student" | 
+/**  (a)(9): a judicial order or lawfully issued subpoena. */
+"court_order" | 
+/**  (a)(10): a health or safety emergency (99.36). */
+"health_or_safety" | 
+/**  (a)(11): directory information (99.37), not for a student who opted out. */
+"directory_information" | 
+/**  (a)(12): to the parent of a student under 18, or to the student. */
+"parent_or_student" | 
+/**
+ *  (a)(13)-(15): results of disciplinary proceedings, and alcohol or drug violations
+ *  to parents (postsecondary).
+ */
+"disciplinary" | 
+/**  (a)(16): information about registered sex offenders. */
+"sex_offender";
+
+/**  An exception of 34 CFR 99.31 with its words. */
+export type ExceptionChoice = {
+	exception: Exception,
+	label: string,
+};
 
 /**  What an export wrote. */
 export type Exported = {
@@ -431,6 +558,15 @@ export type Relation =
 "student" | "parent" | 
 /**  Someone acting for them (a guardian, a lawyer with consent). */
 "other";
+
+/**  The reports a records officer writes. */
+export type ReportChoice = 
+/**  A student's disclosures. */
+{ report: "disclosures"; student: string } | 
+/**  Every view, print and export. */
+{ report: "access" } | 
+/**  Each document under a retention rule. */
+{ report: "retention" };
 
 /**  A request as the dashboard lists it. */
 export type RequestEntry = {

@@ -17,6 +17,12 @@ const FIELDS: { key: Key; label: string; type?: "date"; hint?: string }[] = [
   { key: "enrolled", label: "Enrolled (or started)", type: "date" },
   { key: "left", label: "Graduated or left", type: "date" },
   { key: "status", label: "Status", hint: "applicant, active, on leave, graduated, withdrawn or left" },
+  {
+    key: "directory_opt_out",
+    label: "Opted out of directory information on",
+    type: "date",
+    hint: "34 CFR 99.37; empty: not opted out",
+  },
 ];
 
 function valuesOf(p: Person | null): Record<Key, string> {
@@ -30,6 +36,7 @@ function valuesOf(p: Person | null): Record<Key, string> {
     enrolled: p?.enrolled ?? "",
     left: p?.left ?? "",
     status: p?.status ?? "",
+    directory_opt_out: p?.directory_opt_out ?? "",
   };
 }
 

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { commands, describe } from "../api";
 import type { PersonDossier, TimelineEvent } from "../bindings";
+import { Disclosures } from "../components/Disclosures";
 import { ErrorNote } from "../components/ErrorNote";
 import { PersonForm } from "../components/PersonForm";
 import { formatDate } from "../lib/format";
@@ -40,6 +41,12 @@ export function Person({
             {p.status && ` · ${p.status.replace("_", " ")}`}
             {p.other_names.length > 0 && ` · also ${p.other_names.join(", ")}`}
           </div>
+          {p.directory_opt_out && (
+            <div className="small" data-testid="directory-opt-out">
+              Opted out of directory information on {p.directory_opt_out}: it is never disclosed as directory
+              information.
+            </div>
+          )}
         </div>
         <ExportRecord id={p.id} />
         <button onClick={() => setEditing((e) => !e)} aria-expanded={editing} data-testid="person-edit">
@@ -92,6 +99,7 @@ export function Person({
             </div>
           ))}
         </section>
+        {p.kind === "student" && <Disclosures dossier={d} />}
         <section data-testid="person-timeline">
           <h3>Timeline</h3>
           <ol className="timeline">

@@ -11,6 +11,7 @@ use std::process::{Command, Output, Stdio};
 use serde_json::Value;
 
 mod diff;
+mod disclosures;
 mod fields;
 mod invite;
 mod pdf_worker;

@@ -341,6 +341,24 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                 ],
             )?;
         }
+        OpKind::DisclosureRecorded { disclosure, body } => {
+            // Recorded once; of two operations under one id (never made so), the
+            // earlier holds on every desktop.
+            tx.execute(
+                "INSERT INTO disclosures (id, subject, date, body, stamp)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET subject = excluded.subject,
+                     date = excluded.date, body = excluded.body, stamp = excluded.stamp
+                 WHERE excluded.stamp < disclosures.stamp",
+                params![
+                    disclosure.to_string(),
+                    body.subject.to_string(),
+                    body.date,
+                    serde_json::to_string(body)?,
+                    key
+                ],
+            )?;
+        }
         OpKind::DocumentSubjectSet { doc, subject, .. } => {
             let value = subject.as_ref().map(serde_json::to_string).transpose()?;
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;

@@ -442,6 +442,20 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (doc, viewer, version)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 29: disclosures of students' records (issue 22), projecting the
+    // `DisclosureRecorded` operations (each recorded once); directory-information
+    // opt-outs on people's records.
+    r#"
+    CREATE TABLE disclosures (
+        id TEXT PRIMARY KEY,
+        subject TEXT NOT NULL,
+        date TEXT NOT NULL,
+        body TEXT NOT NULL,
+        stamp TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX disclosures_by_subject ON disclosures(subject, date);
+    ALTER TABLE subjects ADD COLUMN directory_opt_out TEXT;
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -502,7 +516,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 36);
+        assert_eq!(n, 37);
     }
 
     #[test]

@@ -1,15 +1,17 @@
 //! Records management in the catalog (issue 22): record series (a projection of
 //! `SeriesSet` operations), what the disposition of a series' documents is computed from,
-//! and requests about students' records (a projection of `RequestSet` operations).
+//! requests about students' records (a projection of `RequestSet` operations) and
+//! disclosures of them (of `DisclosureRecorded` ones).
 
 use rusqlite::OptionalExtension;
 
 use super::Catalog;
 use super::query::INSPECTION_DUE;
 use crate::error::Result;
+use crate::format::disclosure::Disclosure;
 use crate::format::request::RecordRequest;
 use crate::format::series::RecordSeries;
-use crate::ids::{DocId, RequestId, SubjectId};
+use crate::ids::{DisclosureId, DocId, RequestId, SubjectId};
 
 /// What a document's disposition date is computed from, as the catalog holds it.
 #[derive(Debug, Clone)]
@@ -151,6 +153,27 @@ impl Catalog {
         )?;
         let rows = stmt
             .query_map([all], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .map(|row| {
+                let (id, body) = row?;
+                Ok((id.parse()?, serde_json::from_str(&body)?))
+            })
+            .collect::<Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// The disclosures of `student`'s records (and of the records merged into theirs),
+    /// by date.
+    pub fn disclosures(&self, student: SubjectId) -> Result<Vec<(DisclosureId, Disclosure)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, body FROM disclosures
+             WHERE subject = ?1
+                OR subject IN (SELECT subject FROM subject_canonical WHERE canonical = ?1)
+             ORDER BY date, id",
+        )?;
+        let rows = stmt
+            .query_map([student.to_string()], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?
             .map(|row| {

@@ -217,10 +217,11 @@ fn refresh_subject(tx: &Transaction<'_>, subject: SubjectId) -> Result<()> {
         .collect::<rusqlite::Result<_>>()?;
     let mut take = |f: SubjectField| regs.remove(f.as_str()).flatten();
     let number = take(SubjectField::Number).unwrap_or_default();
+    let opt_out = take(SubjectField::DirectoryOptOut);
     tx.prepare_cached(
         "UPDATE subjects SET kind = ?2, number = ?3, name = ?4, other_names = ?5, birth_date = ?6,
              programme = ?7, enrolled = ?8, left_on = ?9, status = ?10,
-             collection = coalesce(?11, collection), merged_into = ?12
+             collection = coalesce(?11, collection), merged_into = ?12, directory_opt_out = ?13
          WHERE id = ?1",
     )?
     .execute(params![
@@ -236,6 +237,7 @@ fn refresh_subject(tx: &Transaction<'_>, subject: SubjectId) -> Result<()> {
         take(SubjectField::Status),
         regs.remove(COLLECTION_REGISTER).flatten(),
         regs.remove(MERGE_REGISTER).flatten(),
+        opt_out,
     ])?;
     touch(tx, &id)?;
     refresh_documents_naming(tx, &id)?;
@@ -393,6 +395,8 @@ pub struct SubjectRecord {
     pub enrolled: Option<String>,
     pub left: Option<String>,
     pub status: Option<String>,
+    /// When they opted out of directory information (34 CFR 99.37), if they have.
+    pub directory_opt_out: Option<String>,
     /// The record this one is a duplicate of (directly).
     pub merged_into: Option<SubjectId>,
     /// The record its merges lead to, when that is another (`None`: this record is the
@@ -421,6 +425,7 @@ impl SubjectRecord {
             SubjectField::Enrolled => self.enrolled.clone(),
             SubjectField::Left => self.left.clone(),
             SubjectField::Status => self.status.clone(),
+            SubjectField::DirectoryOptOut => self.directory_opt_out.clone(),
         }
     }
 }
@@ -440,7 +445,8 @@ pub struct SubjectFilter {
 const RECORD_SELECT: &str = "
     SELECT s.id, s.kind, s.number, s.name, s.other_names, s.birth_date, s.programme, s.enrolled,
            s.left_on, s.status, s.merged_into, nullif(c.canonical, s.id), s.collection, s.created_ms, s.updated_ms,
-           (SELECT count(*) FROM documents d WHERE d.subject = s.id AND d.trashed = 0)
+           (SELECT count(*) FROM documents d WHERE d.subject = s.id AND d.trashed = 0),
+           s.directory_opt_out
     FROM subjects s LEFT JOIN subject_canonical c ON c.subject = s.id";
 
 fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubjectRecord> {
@@ -476,6 +482,7 @@ fn record(r: &rusqlite::Row<'_>) -> rusqlite::Result<SubjectRecord> {
         enrolled: r.get(7)?,
         left: r.get(8)?,
         status: r.get(9)?,
+        directory_opt_out: r.get(16)?,
         merged_into: id(10)?,
         shown_as: id(11)?,
         collection: r.get(12)?,

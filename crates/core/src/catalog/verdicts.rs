@@ -568,7 +568,7 @@ fn rejudge_member(tx: &Transaction<'_>, people: &People, member: MemberId) -> Re
 /// operations (in stamp order; the merge rules make the order immaterial). Packs and
 /// their chunks stay: where a chunk is stored is a fact checked against its content when
 /// read, whoever announced it.
-const PROJECTED: [&str; 19] = [
+const PROJECTED: [&str; 20] = [
     "documents",
     "registers",
     "tags",
@@ -587,6 +587,7 @@ const PROJECTED: [&str; 19] = [
     "type_fields",
     "record_series",
     "requests",
+    "disclosures",
     "dropped_packs",
 ];
 

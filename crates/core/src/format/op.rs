@@ -12,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::collection_keys::{ContentKey, SignedEpochKeys};
+use super::disclosure::Disclosure;
 use super::field_def::FieldDef;
 use super::identity::PublicIdentity;
 use super::manifest::Manifest;
@@ -23,8 +24,8 @@ use super::subject::SubjectField;
 use super::view::View;
 use crate::error::{Error, Result};
 use crate::ids::{
-    ContentHash, DeviceId, DocId, InvitationId, MemberId, PackId, RequestId, RuleId, SubjectId,
-    VersionId, ViewId,
+    ContentHash, DeviceId, DisclosureId, DocId, InvitationId, MemberId, PackId, RequestId, RuleId,
+    SubjectId, VersionId, ViewId,
 };
 use crate::role::Role;
 
@@ -225,6 +226,8 @@ pub enum AuditAction {
     Viewed,
     /// Printed from the app (issue 22).
     Printed,
+    /// Disclosed to a party outside the school (issue 22, 34 CFR 99.32).
+    Disclosed,
     KeysChanged,
     Purged,
     HoldPlaced,
@@ -258,6 +261,7 @@ impl AuditAction {
             Self::Exported => "exported",
             Self::Viewed => "viewed",
             Self::Printed => "printed",
+            Self::Disclosed => "disclosed",
             Self::KeysChanged => "keys_changed",
             Self::Purged => "purged",
             Self::HoldPlaced => "hold_placed",
@@ -444,6 +448,12 @@ pub enum OpKind {
         request: RequestId,
         body: RecordRequest,
     },
+    /// A disclosure of a student's records (issue 22, 34 CFR 99.32), recorded once and
+    /// never changed.
+    DisclosureRecorded {
+        disclosure: DisclosureId,
+        body: Disclosure,
+    },
     /// The library is owned by this person from now on (issue 21): the root every
     /// statement about its people chains to. Of two (two desktops taking the library
     /// offline), the one with the earlier stamp names the owner on every desktop; the
@@ -576,6 +586,7 @@ impl OpKind {
             | Self::TypeFieldsSet { .. }
             | Self::SeriesSet { .. }
             | Self::RequestSet { .. }
+            | Self::DisclosureRecorded { .. }
             | Self::LibraryOwned { .. }
             | Self::MemberStatement { .. }
             | Self::Signed { .. }
@@ -608,6 +619,7 @@ impl OpKind {
             Self::TypeFieldsSet { .. } => "type_fields_set",
             Self::SeriesSet { .. } => "series_set",
             Self::RequestSet { .. } => "request_set",
+            Self::DisclosureRecorded { .. } => "disclosure_recorded",
             Self::LibraryOwned { .. } => "library_owned",
             Self::MemberStatement { .. } => "member_statement",
             Self::Signed { .. } => "signed",

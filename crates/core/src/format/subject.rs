@@ -101,10 +101,14 @@ pub enum SubjectField {
     /// When the person graduated or left (ISO date).
     Left,
     Status,
+    /// When the student (or parent) asked that their directory information not be
+    /// disclosed (34 CFR 99.37; ISO date): exports of directory information leave them
+    /// out. Cleared when they withdraw the opt-out.
+    DirectoryOptOut,
 }
 
 impl SubjectField {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Kind,
         Self::Number,
         Self::Name,
@@ -114,6 +118,7 @@ impl SubjectField {
         Self::Enrolled,
         Self::Left,
         Self::Status,
+        Self::DirectoryOptOut,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -127,6 +132,7 @@ impl SubjectField {
             Self::Enrolled => "enrolled",
             Self::Left => "left",
             Self::Status => "status",
+            Self::DirectoryOptOut => "directory_opt_out",
         }
     }
 
@@ -150,6 +156,11 @@ impl SubjectField {
             "left" | "leaving_date" | "exit_date" | "graduation_date" | "graduated"
             | "end_date" => Self::Left,
             "status" => Self::Status,
+            "directory_opt_out"
+            | "opt_out"
+            | "directory_opted_out"
+            | "ferpa_opt_out"
+            | "directory_information_opt_out" => Self::DirectoryOptOut,
             _ => return None,
         })
     }
@@ -163,6 +174,16 @@ impl SubjectField {
     /// `YYYY-MM-DD`, statuses and kinds their one spelling, other names `; `-separated.
     pub fn normalise(self, raw: &str) -> Result<Option<String>> {
         let v = raw.trim();
+        if self == Self::DirectoryOptOut {
+            // A roster's yes or no column: yes is today, no clears it.
+            match v.to_ascii_lowercase().as_str() {
+                "no" | "n" | "false" | "0" => return Ok(None),
+                "yes" | "y" | "true" | "x" | "1" => {
+                    return Ok(Some(chrono::Local::now().format("%Y-%m-%d").to_string()));
+                }
+                _ => {}
+            }
+        }
         if v.is_empty() {
             return if self.required() {
                 Err(bad(self, raw, "a value (it cannot be left empty)"))
@@ -209,7 +230,7 @@ impl SubjectField {
                 }
                 names.join("; ")
             }
-            Self::BirthDate | Self::Enrolled | Self::Left => date(v)
+            Self::BirthDate | Self::Enrolled | Self::Left | Self::DirectoryOptOut => date(v)
                 .ok_or_else(|| bad(self, raw, "a date like 2031-06-30"))?
                 .format("%Y-%m-%d")
                 .to_string(),

@@ -12,6 +12,7 @@ use crate::catalog::{DocumentDetail, Listing, VersionInfo};
 use crate::error::{Error, IoContext, Result};
 use crate::format::export_manifest::{ExportedDocument, ExportedFile};
 use crate::format::op::AuditAction;
+use crate::fsx::{safe_name, unique_name};
 use crate::ids::DocId;
 use crate::store::{PackReader, open_chunk};
 
@@ -47,47 +48,6 @@ pub(super) fn exported(d: DocumentDetail) -> ExportedDocument {
         legal_hold: d.legal_hold,
         retain_until: d.retain_until,
     }
-}
-
-/// A file name safe on Windows, macOS and Linux.
-pub(super) fn safe_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
-                '_'
-            } else {
-                c
-            }
-        })
-        .collect();
-    let trimmed = cleaned.trim().trim_end_matches('.').to_owned();
-    if trimmed.is_empty() || trimmed == "." || trimmed == ".." {
-        "document".into()
-    } else {
-        trimmed
-    }
-}
-
-/// `name`, or `stem (2).ext`, `stem (3).ext`... whichever is free (case-insensitively, for
-/// case-insensitive file systems).
-pub(super) fn unique_name(name: &str, used: &mut HashSet<String>) -> String {
-    let p = Path::new(name);
-    let stem = p
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| name.to_owned());
-    let ext = p
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    let mut candidate = name.to_owned();
-    let mut n = 2;
-    while !used.insert(candidate.to_lowercase()) {
-        candidate = format!("{stem} ({n}){ext}");
-        n += 1;
-    }
-    candidate
 }
 
 impl Library {
@@ -215,6 +175,36 @@ impl Library {
             bytes,
             manifest,
         })
+    }
+}
+
+/// Hashes what passes through to the ZIP entry.
+pub(super) struct Hashing<'a, W: Write> {
+    pub(super) out: &'a mut W,
+    pub(super) hasher: blake3::Hasher,
+}
+
+impl<W: Write> Write for Hashing<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+pub(super) fn zip_error(dest: &Path, e: zip::result::ZipError) -> Error {
+    let source = match e {
+        zip::result::ZipError::Io(io) => io,
+        other => std::io::Error::other(other),
+    };
+    Error::Io {
+        action: "write",
+        path: dest.to_owned(),
+        source,
     }
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use zip::write::SimpleFileOptions;
 
 use super::Library;
-use super::export::{exported, safe_name, unique_name};
+use super::export::{Hashing, exported, zip_error};
 use crate::catalog::SubjectRecord;
 use crate::error::{Error, IoContext, Result};
 use crate::format::op::AuditAction;
@@ -18,6 +18,7 @@ use crate::format::person_export::{
     ExportedEvent, ExportedPerson, ExportedRequirement, PERSON_EXPORT_FORMAT, PersonExport,
     PersonFile,
 };
+use crate::fsx::{safe_name, unique_name, used_names};
 use crate::ids::{DocId, SubjectId};
 
 /// What [`Library::export_subject`] wrote.
@@ -28,24 +29,6 @@ pub struct PersonExportReport {
     pub files: usize,
     pub bytes: u64,
     pub zip: PathBuf,
-}
-
-/// Hashes what passes through to the ZIP entry.
-struct Hashing<'a, W: Write> {
-    out: &'a mut W,
-    hasher: blake3::Hasher,
-}
-
-impl<W: Write> Write for Hashing<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.out.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
 }
 
 impl Library {
@@ -66,12 +49,7 @@ impl Library {
         dir: &Path,
     ) -> Result<PersonExportReport> {
         let name = Self::person_export_name(&self.catalog().subject(subject)?);
-        let mut used = HashSet::new();
-        for entry in std::fs::read_dir(dir).io("read", dir)? {
-            let entry = entry.io("read", dir)?;
-            used.insert(entry.file_name().to_string_lossy().to_lowercase());
-        }
-        let dest = dir.join(unique_name(&name, &mut used));
+        let dest = dir.join(unique_name(&name, &mut used_names(dir)?));
         self.export_subject(subject, &dest)
     }
 
@@ -235,17 +213,5 @@ impl Library {
             bytes,
             zip: dest.to_owned(),
         })
-    }
-}
-
-fn zip_error(dest: &Path, e: zip::result::ZipError) -> Error {
-    let source = match e {
-        zip::result::ZipError::Io(io) => io,
-        other => std::io::Error::other(other),
-    };
-    Error::Io {
-        action: "write",
-        path: dest.to_owned(),
-        source,
     }
 }
