@@ -253,6 +253,20 @@ try {
   await (await find(d, "disposition-all")).click();
   await waitForText(d, "disposition", (t) => t.includes("Kept") && t.includes("Academic records"), "the transcript is dated");
   await shot(d, "records");
+  //    Its reports, as the Records screen's PDF and CSV buttons write them once a folder
+  //    is picked: the retention report lists the transcript's series, the access report
+  //    the views of this run.
+  const reports = join(library, "..", "reports");
+  mkdirSync(reports, { recursive: true });
+  for (const [report, form, expect] of [
+    [{ report: "retention" }, "csv", "Academic records"],
+    [{ report: "access" }, "csv", "viewed"],
+    [{ report: "retention" }, "pdf", "%PDF-1.4"],
+  ]) {
+    const written = await invoke(d, "write_report", { report, folder: reports, form });
+    assert.ok(written.ok, `report written: ${JSON.stringify(written.err)}`);
+    assert.ok(readFileSync(written.ok, "latin1").includes(expect), `${written.ok} has ${expect}`);
+  }
   await (await find(d, "go-documents")).click();
   await d.quit();
 

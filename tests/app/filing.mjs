@@ -204,6 +204,7 @@ try {
   const disclosed = join(scratch, "disclosed");
   mkdirSync(disclosed, { recursive: true });
   await typeInto(await find(d, "disclose-folder"), disclosed);
+  await (await find(d, "disclose-redact")).click();
   await d.wait(async () => write.isEnabled(), TIMEOUT, "the form is complete");
   await shot(d, "disclose-form");
   await write.click();

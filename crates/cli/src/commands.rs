@@ -554,7 +554,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Fields(cmd) => crate::fields::run(root, cmd),
         Command::Retention(cmd) => crate::retention::run(root, cmd),
         Command::Request(cmd) => crate::requests::run(root, cmd),
-        Command::Disclose(args) => crate::disclose::disclose(root, args),
+        Command::Disclose(args) => crate::disclose::disclose(root, tools, args),
         Command::Report(cmd) => crate::disclose::report(root, cmd),
         Command::Suggest(args) => crate::suggest::run(root, args),
         Command::Set { doc, assignments } => {

@@ -15,6 +15,7 @@ use dossier_core::{
 };
 
 use crate::output;
+use crate::processing::ToolArgs;
 use crate::unlock::{unlock, unlock_local};
 
 #[derive(Debug, Args)]
@@ -57,6 +58,10 @@ pub struct DiscloseArgs {
     /// another way than the file.
     #[arg(long, requires = "out")]
     encrypt: bool,
+    /// Black out other people's names and numbers in the copies written (pages become
+    /// pictures); the records themselves are untouched.
+    #[arg(long, requires = "out")]
+    redact: bool,
     #[arg(long)]
     json: bool,
 }
@@ -106,7 +111,7 @@ pub struct ReportOut {
     json: bool,
 }
 
-pub fn disclose(root: &Path, args: DiscloseArgs) -> Result<u8> {
+pub fn disclose(root: &Path, tools: &ToolArgs, args: DiscloseArgs) -> Result<u8> {
     let mut lib = unlock(root, Access::Write)?;
     let subject = lib.catalog().resolve_subject(&args.student)?;
     let basis = match (args.consent, args.exception) {
@@ -140,6 +145,7 @@ pub fn disclose(root: &Path, args: DiscloseArgs) -> Result<u8> {
                 &out,
                 &DisclosureExportOptions {
                     password: password.clone(),
+                    redact_others: args.redact.then(|| tools.tools()),
                 },
             )?;
             if args.json {

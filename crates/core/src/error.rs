@@ -442,6 +442,12 @@ pub enum Error {
     #[error("no page images for {mime} files; `dossier text` shows their text")]
     NoPageImages { mime: String },
 
+    /// A document must be read (its text extracted) before its copy can be redacted.
+    #[error(
+        "\"{title}\" has not been read yet, so other people's names in it cannot be found; wait until processing finishes and try again"
+    )]
+    NotReadYet { title: String },
+
     /// Directory information asked of a student who opted out of its disclosure (34 CFR
     /// 99.37).
     #[error(

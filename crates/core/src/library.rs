@@ -26,6 +26,7 @@ mod preview;
 mod process;
 mod prune;
 mod purge;
+mod redact;
 mod repair;
 mod reports;
 mod requests;

@@ -7,6 +7,8 @@
 
 mod pdf;
 
+pub(crate) use pdf::image_pdf;
+
 use serde::Serialize;
 
 use std::io::Write;

@@ -42,8 +42,13 @@ pub struct DisclosureForm {
 #[derive(Debug, Clone, Deserialize, Type)]
 #[serde(tag = "how", rename_all = "snake_case")]
 pub enum DisclosureWay {
-    /// Written as a ZIP into `folder`, encrypted with a new password when asked.
-    Export { folder: String, encrypt: bool },
+    /// Written as a ZIP into `folder`, encrypted with a new password when asked, other
+    /// people's names and numbers blacked out in the copies when asked.
+    Export {
+        folder: String,
+        encrypt: bool,
+        redact: bool,
+    },
     /// Made another way (on paper, by phone): recorded only.
     Recorded,
 }
@@ -111,6 +116,7 @@ pub async fn disclose(
         .iter()
         .map(|d| Ok((doc_id(d)?, None)))
         .collect::<AppResult<Vec<_>>>()?;
+    let tools = state.tools();
     change(&app, &state, move |lib| {
         let new = NewDisclosure {
             subject: lib.catalog().resolve_subject(&form.student)?,
@@ -123,13 +129,18 @@ pub async fn disclose(
             note: form.note,
         };
         match way {
-            DisclosureWay::Export { folder, encrypt } => {
+            DisclosureWay::Export {
+                folder,
+                encrypt,
+                redact,
+            } => {
                 let password = encrypt.then(dossier_core::new_archive_password);
                 let report = lib.export_for_disclosure_into(
                     new,
                     &PathBuf::from(folder),
                     &DisclosureExportOptions {
                         password: password.clone(),
+                        redact_others: redact.then_some(tools),
                     },
                 )?;
                 Ok(DisclosureMade {

@@ -102,6 +102,11 @@ export type DisclosedItem = {
 	/**  The document's title when it was disclosed. */
 	title: string,
 	doc_type?: string | null,
+	/**
+	 *  In the copy disclosed, the places where other people's names or numbers were
+	 *  blacked out (`None`: not redacted).
+	 */
+	redacted?: number | null,
 };
 
 /**  One disclosure, as recorded. */
@@ -168,8 +173,11 @@ export type DisclosureMade = {
 
 /**  How the disclosure is made. */
 export type DisclosureWay = 
-/**  Written as a ZIP into `folder`, encrypted with a new password when asked. */
-{ how: "export"; folder: string; encrypt: boolean } | 
+/**
+ *  Written as a ZIP into `folder`, encrypted with a new password when asked, other
+ *  people's names and numbers blacked out in the copies when asked.
+ */
+{ how: "export"; folder: string; encrypt: boolean; redact: boolean } | 
 /**  Made another way (on paper, by phone): recorded only. */
 { how: "recorded" };
 

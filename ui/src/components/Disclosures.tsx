@@ -7,7 +7,7 @@
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, describe } from "../api";
-import type { Basis, DisclosureMade, DisclosureWay, Exception, PersonDossier } from "../bindings";
+import type { Basis, DisclosureMade, DisclosureWay, Exception, PersonDossier, ReportChoice } from "../bindings";
 import { ErrorNote } from "./ErrorNote";
 
 export function Disclosures({ dossier }: { dossier: PersonDossier }) {
@@ -52,26 +52,27 @@ export function Disclosures({ dossier }: { dossier: PersonDossier }) {
           </tbody>
         </table>
       )}
-      <ReportButtons student={student} />
+      <ReportButtons report={{ report: "disclosures", student }} label="The report the student may inspect" />
     </section>
   );
 }
 
-function ReportButtons({ student }: { student: string }) {
+/** A report written as PDF or CSV into a folder the user picks. */
+export function ReportButtons({ report, label }: { report: ReportChoice; label: string }) {
   const [note, setNote] = useState<string | null>(null);
   const write = async (form: "pdf" | "csv") => {
     setNote(null);
     try {
-      const folder = await commands.pick("folder", "Save the disclosure report into which folder?");
+      const folder = await commands.pick("folder", "Save the report into which folder?");
       if (folder === null) return;
-      setNote(`Written: ${await commands.writeReport({ report: "disclosures", student }, folder, form)}`);
+      setNote(`Written: ${await commands.writeReport(report, folder, form)}`);
     } catch (e) {
       setNote(describe(e).message);
     }
   };
   return (
     <p className="small">
-      The report the student may inspect:{" "}
+      {label}:{" "}
       <button className="link" onClick={() => void write("pdf")}>
         PDF…
       </button>{" "}
@@ -99,6 +100,7 @@ function DiscloseForm({ dossier, onDone }: { dossier: PersonDossier; onDone: () 
   const [again, setAgain] = useState("");
   const [folder, setFolder] = useState("");
   const [encrypt, setEncrypt] = useState(true);
+  const [redact, setRedact] = useState(false);
   const [made, setMade] = useState<DisclosureMade | null>(null);
   const documents = dossier.groups.flatMap((g) => g.documents);
   const submit = useMutation({
@@ -210,13 +212,22 @@ function DiscloseForm({ dossier, onDone }: { dossier: PersonDossier; onDone: () 
           <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} /> Encrypt with a
           password to send separately
         </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={redact}
+            onChange={(e) => setRedact(e.target.checked)}
+            data-testid="disclose-redact"
+          />{" "}
+          Black out other students' names and numbers in the copies (the records stay as they are)
+        </label>
       </div>
       {submit.isError && <ErrorNote {...describe(submit.error)} />}
       <div className="actions">
         <button
           type="button"
           disabled={!ready || chosen.length === 0 || folder === "" || submit.isPending}
-          onClick={() => submit.mutate({ how: "export", folder, encrypt })}
+          onClick={() => submit.mutate({ how: "export", folder, encrypt, redact })}
           data-testid="disclose-export"
         >
           Write for the party

@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, describe } from "../api";
 import type { Ability, Disposition, Relation, RequestKind, RetentionEvent, RetentionRule } from "../bindings";
+import { ReportButtons } from "../components/Disclosures";
 import { ErrorNote } from "../components/ErrorNote";
 import { gate, useAccess } from "../lib/access";
 import { formatDate } from "../lib/format";
@@ -18,8 +19,18 @@ export function Records({ onOpenDocument }: { onOpenDocument: (id: string) => vo
       <h1>Records</h1>
       <Requests edit={access.edit} />
       <Series dispose={access.dispose} />
-      {(access.dispose.allowed || access.audit.allowed) && <Queue onOpenDocument={onOpenDocument} />}
-      {access.audit.allowed && <AccessLog />}
+      {(access.dispose.allowed || access.audit.allowed) && (
+        <>
+          <Queue onOpenDocument={onOpenDocument} />
+          <ReportButtons report={{ report: "retention" }} label="Retention and disposition report" />
+        </>
+      )}
+      {access.audit.allowed && (
+        <>
+          <AccessLog />
+          <ReportButtons report={{ report: "access" }} label="Access report" />
+        </>
+      )}
     </section>
   );
 }

@@ -170,3 +170,43 @@ fn a_disclosure_is_written_recorded_and_reported() {
     let shown = lib.ok(&["subject", "show", "3002"]);
     assert!(shown.contains("2026-09-01"), "{shown}");
 }
+
+#[test]
+fn a_disclosure_can_black_out_other_students() {
+    let lib = Lib::new();
+    let f = lib.work().join("class.txt");
+    std::fs::write(&f, "Chemistry: Ada Quill (3001), Ben Stroud (3002)\n").unwrap();
+    lib.ok(&["import", f.to_str().unwrap()]);
+    let doc = doc_by_name(&lib, "class.txt");
+    lib.ok(&["subject", "add", "--number", "3001", "--name", "Ada Quill"]);
+    lib.ok(&["subject", "add", "--number", "3002", "--name", "Ben Stroud"]);
+    let zip = lib.work().join("redacted.zip");
+    lib.ok(&[
+        "disclose",
+        "3001",
+        "--party",
+        "County attendance office",
+        "--interest",
+        "attendance",
+        "--exception",
+        "audit_or_evaluation",
+        "--doc",
+        &doc,
+        "--out",
+        zip.to_str().unwrap(),
+        "--redact",
+    ]);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&zip).unwrap()).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("class (redacted).txt").unwrap(),
+        &mut text,
+    )
+    .unwrap();
+    assert_eq!(
+        text.trim(),
+        "Chemistry: Ada Quill (3001), ██████████ (████)"
+    );
+    // The record is untouched.
+    assert!(lib.ok(&["text", &doc]).contains("Ben Stroud (3002)"));
+}

@@ -58,6 +58,10 @@ pub struct DisclosedItem {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doc_type: Option<String>,
+    /// In the copy disclosed, the places where other people's names or numbers were
+    /// blacked out (`None`: not redacted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<u32>,
 }
 
 /// The file a disclosure was written to.

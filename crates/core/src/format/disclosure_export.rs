@@ -51,6 +51,10 @@ pub struct DisclosedFile {
     pub size: u64,
     /// BLAKE3 of the file, hex.
     pub blake3: String,
+    /// Places where other people's names or numbers were blacked out in this copy
+    /// (`None`: the record as it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redacted: Option<u32>,
 }
 
 /// An amendment refused, with the student's statement (99.21(c)).

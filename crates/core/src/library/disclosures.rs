@@ -19,6 +19,7 @@ use super::export::{Hashing, zip_error};
 use super::retention::iso;
 use crate::catalog::SubjectRecord;
 use crate::error::{Error, IoContext, Result};
+use crate::extract::Tools;
 use crate::format::disclosure::{Basis, DisclosedItem, Disclosure, DisclosureExport, Exception};
 use crate::format::disclosure_export::{
     AmendmentStatement, DISCLOSURE_EXPORT_FORMAT, DisclosedFile, DisclosedStudent,
@@ -60,6 +61,9 @@ pub struct DisclosureExportOptions {
     /// Encrypt every file in the archive (AES-256) with this password, which the party
     /// gets another way. The archive's file names say nothing of the student then.
     pub password: Option<Zeroizing<String>>,
+    /// Black out other people's names and numbers in the copies (pages drawn with these
+    /// tools); the records themselves are untouched.
+    pub redact_others: Option<Tools>,
 }
 
 /// What [`Library::export_for_disclosure`] wrote.
@@ -177,21 +181,39 @@ impl Library {
         let mut files = Vec::new();
         let mut used = HashSet::new();
         let mut bytes = 0;
-        for (i, item) in body.items.iter().enumerate() {
+        let others = match &options.redact_others {
+            Some(_) => self.other_people(student.id)?,
+            None => Vec::new(),
+        };
+        for (i, item) in body.items.iter_mut().enumerate() {
             let v = self
                 .catalog()
                 .versions(item.doc)?
                 .into_iter()
                 .find(|v| v.id == item.version)
                 .ok_or_else(|| no_version(item.version))?;
-            let ext = Path::new(&v.file_name)
-                .extension()
-                .map(|e| format!(".{}", safe_name(&e.to_string_lossy())))
-                .unwrap_or_default();
+            let redacted = options
+                .redact_others
+                .as_ref()
+                .map(|tools| self.redacted(item.doc, &v, &others, tools))
+                .transpose()?;
+            item.redacted = redacted.as_ref().map(|r| r.regions);
+            let ext = match &redacted {
+                Some(r) => format!(".{}", r.extension),
+                None => Path::new(&v.file_name)
+                    .extension()
+                    .map(|e| format!(".{}", safe_name(&e.to_string_lossy())))
+                    .unwrap_or_default(),
+            };
             // An encrypted archive's names are readable without its password: they name
             // nothing then.
             let path = if password.is_some() {
                 format!("document-{:02}{ext}", i + 1)
+            } else if redacted.is_some() {
+                let stem = Path::new(&v.file_name)
+                    .file_stem()
+                    .map_or("document".into(), |s| s.to_string_lossy().into_owned());
+                unique_name(&safe_name(&format!("{stem} (redacted){ext}")), &mut used)
             } else {
                 unique_name(&safe_name(&v.file_name), &mut used)
             };
@@ -201,8 +223,17 @@ impl Library {
                 out: &mut zip,
                 hasher: blake3::Hasher::new(),
             };
-            self.write_version(&v, &mut hashing)?;
-            bytes += v.size;
+            let size = match &redacted {
+                Some(r) => {
+                    hashing.write_all(&r.bytes).io("write", dest)?;
+                    r.bytes.len() as u64
+                }
+                None => {
+                    self.write_version(&v, &mut hashing)?;
+                    v.size
+                }
+            };
+            bytes += size;
             files.push(DisclosedFile {
                 blake3: hashing.hasher.finalize().to_hex().to_string(),
                 path,
@@ -210,8 +241,13 @@ impl Library {
                 doc_type: item.doc_type.clone(),
                 version: item.number,
                 original_file_name: v.file_name.clone(),
-                mime: v.mime.clone(),
-                size: v.size,
+                mime: match redacted.as_ref().map(|r| r.extension.as_str()) {
+                    Some("pdf") => "application/pdf".into(),
+                    Some(_) => "text/plain".into(),
+                    None => v.mime.clone(),
+                },
+                size,
+                redacted: item.redacted,
             });
         }
         let package = DisclosurePackage {
@@ -313,6 +349,7 @@ impl Library {
                 number: v.number,
                 title: detail.summary.title,
                 doc_type: detail.summary.doc_type,
+                redacted: None,
             });
         }
         let trim = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");

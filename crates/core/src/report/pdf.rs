@@ -270,6 +270,47 @@ fn assemble(title: &str, pages: &[Page]) -> Vec<u8> {
         stream.extend_from_slice(b"\nendstream");
         objects.push(stream);
     }
+    file(&objects, 5)
+}
+
+/// Pages that are each one JPEG picture (`(bytes, width, height)` in pixels, drawn at
+/// 200 dots per inch): a redacted copy, with no text layer to hide anything in.
+pub(crate) fn image_pdf(pages: &[(Vec<u8>, u32, u32)]) -> Vec<u8> {
+    let mut objects: Vec<Vec<u8>> = Vec::new();
+    let kids: String = (0..pages.len())
+        .map(|i| format!("{} 0 R", 3 + 3 * i))
+        .collect::<Vec<_>>()
+        .join(" ");
+    objects.push(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec());
+    objects.push(format!("<< /Type /Pages /Kids [{kids}] /Count {} >>", pages.len()).into_bytes());
+    for (i, (jpeg, w, h)) in pages.iter().enumerate() {
+        let (pw, ph) = (*w as f32 * 72.0 / 200.0, *h as f32 * 72.0 / 200.0);
+        let (content, image) = (4 + 3 * i, 5 + 3 * i);
+        objects.push(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw:.2} {ph:.2}] \
+                 /Resources << /XObject << /P {image} 0 R >> >> /Contents {content} 0 R >>"
+            )
+            .into_bytes(),
+        );
+        let ops = format!("q {pw:.2} 0 0 {ph:.2} 0 0 cm /P Do Q");
+        objects.push(format!("<< /Length {} >>\nstream\n{ops}\nendstream", ops.len()).into_bytes());
+        let mut stream = format!(
+            "<< /Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace /DeviceRGB \
+             /BitsPerComponent 8 /Filter /DCTDecode /Length {} >>\nstream\n",
+            jpeg.len()
+        )
+        .into_bytes();
+        stream.extend_from_slice(jpeg);
+        stream.extend_from_slice(b"\nendstream");
+        objects.push(stream);
+    }
+    file(&objects, 0)
+}
+
+/// The file: header, each object numbered from 1, the cross-reference table, and the
+/// trailer (`info`: the info dictionary's object number, 0 for none).
+fn file(objects: &[Vec<u8>], info: usize) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::with_capacity(objects.len());
     for (i, body) in objects.iter().enumerate() {
@@ -287,8 +328,13 @@ fn assemble(title: &str, pages: &[Page]) -> Vec<u8> {
     }
     out.extend_from_slice(
         format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
+            "trailer\n<< /Size {} /Root 1 0 R {}>>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1,
+            if info > 0 {
+                format!("/Info {info} 0 R ")
+            } else {
+                String::new()
+            }
         )
         .as_bytes(),
     );

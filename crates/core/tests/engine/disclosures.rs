@@ -142,6 +142,7 @@ fn a_disclosure_export_is_recorded_and_the_students_report_lists_exactly_the_dis
             &zip_path,
             &DisclosureExportOptions {
                 password: Some(password.clone()),
+                redact_others: None,
             },
         )
         .unwrap();
@@ -304,4 +305,110 @@ fn a_disclosure_export_is_recorded_and_the_students_report_lists_exactly_the_dis
     let names: Vec<&str> = directory.rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(names, ["Ada Quill"]);
     assert!(directory.about[0].starts_with("1 student who opted out"));
+}
+
+/// A class list disclosed for one student has every other student's name and number
+/// blacked out in the copy: read again by OCR, the copy names her and no one else; the
+/// record itself is untouched.
+#[test]
+fn a_disclosure_copy_can_redact_other_students() {
+    use dossier_core::{Report, SearchRequest};
+
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let student = |lib: &mut Library, number: &str, name: &str| {
+        lib.add_subject(
+            &[
+                (SubjectField::Kind, "student".to_owned()),
+                (SubjectField::Number, number.to_owned()),
+                (SubjectField::Name, name.to_owned()),
+            ]
+            .into(),
+        )
+        .unwrap()
+    };
+    let ada = student(&mut lib, "3001", "Ada Quill");
+    student(&mut lib, "3002", "Ben Stroud");
+    student(&mut lib, "3003", "Cleo Marchetti");
+    // A class list about all three, as a PDF with a text layer.
+    let mut list = Report::new("Chemistry class list", &[("Number", 1.0), ("Student", 2.0)]);
+    for (n, name) in [
+        ("3001", "Ada Quill"),
+        ("3002", "Ben Stroud"),
+        ("3003", "Cleo Marchetti"),
+    ] {
+        list.rows.push(vec![n.into(), name.into()]);
+    }
+    let pdf = list.write(ReportForm::Pdf).unwrap();
+    let dir = t.path().join("in");
+    let doc = imported(&import(
+        &mut lib,
+        &[write(&dir, "class list.pdf", &pdf)],
+        &ImportOptions::default(),
+    ))[0];
+    let opts = processing();
+    let new = || NewDisclosure {
+        subject: ada,
+        party: "County attendance office".into(),
+        interest: "Ada's attendance".into(),
+        basis: Basis::Exception {
+            exception: DisclosureException::AuditOrEvaluation,
+        },
+        date: day("2026-12-07"),
+        documents: vec![(doc, None)],
+        redisclosure: Vec::new(),
+        note: None,
+    };
+    let redact = DisclosureExportOptions {
+        password: None,
+        redact_others: Some(opts.tools.clone()),
+    };
+    // Not read yet: its names cannot be found, and nothing is written or recorded.
+    let early = t.path().join("early.zip");
+    assert!(matches!(
+        lib.export_for_disclosure(new(), &early, &redact),
+        Err(Error::NotReadYet { .. })
+    ));
+    assert!(!early.exists() && lib.disclosures(ada).unwrap().is_empty());
+    lib.process(&opts, &mut |_| {}).unwrap();
+
+    let zip_path = t.path().join("attendance.zip");
+    lib.export_for_disclosure(new(), &zip_path, &redact)
+        .unwrap();
+    let copy = unzip(&zip_path, "class list (redacted).pdf", None).unwrap();
+    assert!(copy.starts_with(b"%PDF"));
+    for hidden in ["Stroud", "Marchetti", "3002"] {
+        assert!(!copy.windows(hidden.len()).any(|w| w == hidden.as_bytes()));
+    }
+    let made = lib.disclosures(ada).unwrap();
+    // Each line of another student is blacked out (one box or more per line).
+    assert!(made[0].disclosure.items[0].redacted >= Some(2), "{made:?}");
+
+    // Read back by OCR, the copy names Ada and neither of the others.
+    let back = imported(&import(
+        &mut lib,
+        &[write(&dir, "copy.pdf", &copy)],
+        &ImportOptions::default(),
+    ))[0];
+    lib.process(&opts, &mut |_| {}).unwrap();
+    let v = lib.catalog().versions(back).unwrap()[0].id;
+    let text: String = lib
+        .catalog()
+        .texts(v)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    assert!(text.contains("Quill"), "OCR read the copy: {text:?}");
+    for hidden in ["Stroud", "Marchetti", "Ben", "Cleo", "3002", "3003"] {
+        assert!(!text.contains(hidden), "{hidden} in {text:?}");
+    }
+    // The record is as it was: its text still names everyone.
+    let hits = lib
+        .search(&SearchRequest {
+            query: "Stroud".into(),
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert!(hits.hits.iter().any(|h| h.id == doc));
 }
