@@ -229,6 +229,7 @@ impl From<dossier_core::Error> for AppError {
             E::Held { .. } => {
                 plain(K::Held).with_hint("Ask your records officer whether the hold can be lifted.")
             }
+            E::NotTheirRecord { .. } => plain(K::Invalid),
             E::NotReadYet { .. } => plain(K::Unavailable)
                 .with_hint("Processing reads each document once; try again when it is done."),
             E::DirectoryOptOut { .. } => plain(K::NotPermitted).with_hint(

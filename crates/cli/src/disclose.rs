@@ -4,7 +4,6 @@
 //! disclosures, the access log, retention, directory information) as CSV or PDF, or
 //! `--json`.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -250,19 +249,7 @@ fn write_report(report: &Report, path: &Path) -> Result<()> {
     let Some(form) = ReportForm::from_path(path) else {
         bail!("{} should end in .csv or .pdf", path.display());
     };
-    let bytes = report.write(form)?;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("could not create {}", path.display()))?;
-    let written = file.write_all(&bytes).and_then(|()| file.sync_all());
-    if written.is_err() {
-        // Nothing half-written is left behind.
-        drop(file);
-        let _ = std::fs::remove_file(path);
-    }
-    written.with_context(|| format!("could not write {}", path.display()))
+    Ok(report.write_to(path, form)?)
 }
 
 fn print_report(report: &Report) {

@@ -448,10 +448,16 @@ pub enum Error {
     )]
     NotReadYet { title: String },
 
+    /// A document filed under another person, named in a student's disclosure.
+    #[error(
+        "\"{title}\" is filed under someone else, not {student}: disclose it from its own person's record"
+    )]
+    NotTheirRecord { title: String, student: String },
+
     /// Directory information asked of a student who opted out of its disclosure (34 CFR
     /// 99.37).
     #[error(
-        "{student} opted out of directory information on {since}: it cannot be disclosed as directory information"
+        "{student} opted out of directory information ({since}): it cannot be disclosed as directory information"
     )]
     DirectoryOptOut { student: String, since: String },
 

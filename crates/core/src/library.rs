@@ -39,6 +39,8 @@ mod search;
 mod subjects;
 mod suggest;
 mod sync;
+#[cfg(test)]
+pub(crate) mod test_support;
 mod type_fields;
 mod verify;
 mod views;

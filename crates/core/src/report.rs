@@ -36,7 +36,9 @@ pub struct Report {
 }
 
 /// The forms a report is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub enum ReportForm {
     Csv,
     Pdf,
@@ -80,16 +82,27 @@ impl Report {
         let mut used = used_names(dir)?;
         let name = unique_name(&safe_name(&format!("{}.{ext}", self.title)), &mut used);
         let dest = dir.join(name);
+        self.write_to(&dest, form)?;
+        Ok(dest)
+    }
+
+    /// Write the report in `form` to the file `dest`, which must not exist yet: written
+    /// beside it and renamed, so a failure leaves nothing half-written.
+    pub fn write_to(&self, dest: &Path, form: ReportForm) -> Result<()> {
         let bytes = self.write(form)?;
+        let dir = dest
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let mut tmp = tempfile::NamedTempFile::new_in(dir).io("create a file in", dir)?;
         tmp.write_all(&bytes).io("write", tmp.path())?;
         tmp.as_file().sync_all().io("sync", tmp.path())?;
-        tmp.persist_noclobber(&dest).map_err(|e| Error::Io {
+        tmp.persist_noclobber(dest).map_err(|e| Error::Io {
             action: "write",
-            path: dest.clone(),
+            path: dest.to_owned(),
             source: e.error,
         })?;
-        Ok(dest)
+        Ok(())
     }
 
     /// The report in `form`.

@@ -12,9 +12,10 @@ use crate::ids::MemberId;
 pub enum Role {
     /// Manages people and roles, and everything else.
     Owner,
-    /// Retention, legal holds, disposition and disclosures, besides reading and filing.
+    /// Retention, legal holds and disposition, besides reading and filing (and disclosing,
+    /// as registrar staff do).
     RecordsOfficer,
-    /// Reads and files every record.
+    /// Reads, files and discloses every record.
     RegistrarStaff,
     /// Reads and files the records of their collections only.
     DepartmentStaff,

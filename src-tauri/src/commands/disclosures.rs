@@ -13,7 +13,7 @@ use specta::Type;
 use tauri::{AppHandle, State};
 
 use super::{change, doc_id};
-use crate::error::{AppError, AppResult, ErrorKind};
+use crate::error::AppResult;
 use crate::state::AppState;
 
 /// An exception of 34 CFR 99.31 with its words.
@@ -159,20 +159,15 @@ pub async fn disclose(
     .await
 }
 
-/// Write a report into `folder` as `form` ("csv" or "pdf"); returns the file written.
+/// Write a report into `folder` as `form`; returns the file written.
 #[tauri::command]
 #[specta::specta]
 pub async fn write_report(
     state: State<'_, AppState>,
     report: ReportChoice,
     folder: String,
-    form: String,
+    form: ReportForm,
 ) -> AppResult<String> {
-    let form = match form.as_str() {
-        "csv" => ReportForm::Csv,
-        "pdf" => ReportForm::Pdf,
-        _ => return Err(AppError::new(ErrorKind::Invalid, "A report is CSV or PDF.")),
-    };
     state
         .session()?
         .read(move |lib| {

@@ -576,6 +576,9 @@ export type ReportChoice =
 /**  Each document under a retention rule. */
 { report: "retention" };
 
+/**  The forms a report is written in. */
+export type ReportForm = "csv" | "pdf";
+
 /**  A request as the dashboard lists it. */
 export type RequestEntry = {
 	id: string,

@@ -43,7 +43,7 @@ export function Person({
           </div>
           {p.directory_opt_out && (
             <div className="small" data-testid="directory-opt-out">
-              Opted out of directory information on {p.directory_opt_out}: it is never disclosed as directory
+              Opted out of directory information ({p.directory_opt_out}): it is never disclosed as directory
               information.
             </div>
           )}

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::Catalog;
 use super::query::rfc3339;
 use crate::error::Result;
-use crate::format::journal::{AuditHash, AuditHead};
+use crate::format::journal::AuditHead;
 use crate::format::op::{Op, OpKind, Stamp};
 use crate::ids::{DocId, MemberId, SubjectId, VersionId};
 
@@ -65,7 +65,7 @@ const AUDIT_COLUMNS: [&str; 11] = [
 ];
 
 /// [`AUDIT_COLUMNS`] for a `SELECT`, each named through `table`.
-fn columns(table: &str) -> String {
+pub(super) fn columns(table: &str) -> String {
     AUDIT_COLUMNS
         .iter()
         .map(|c| format!("{table}.{c}"))
@@ -73,10 +73,10 @@ fn columns(table: &str) -> String {
         .join(", ")
 }
 
-/// An audit table row as [`AUDIT_COLUMNS`] selects it.
-fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
-    let stamp: String = r.get(0)?;
-    let e = AuditEntry {
+/// An audit table row as [`AUDIT_COLUMNS`] selects it, its time not yet read from its
+/// stamp (left empty).
+pub(super) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
         time: String::new(),
         device: r.get(1)?,
         user: r.get(2)?,
@@ -86,11 +86,16 @@ fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
         version: r.get(5)?,
         subject: r.get(9)?,
         detail: r.get(6)?,
-        stamp: stamp.clone(),
+        stamp: r.get(0)?,
         prev: r.get(7)?,
         hash: r.get(8)?,
-    };
-    Ok(Stamp::parse(&stamp).map(|s| AuditEntry {
+    })
+}
+
+/// An audit table row as [`AUDIT_COLUMNS`] selects it, with its time.
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
+    let e = row(r)?;
+    Ok(Stamp::parse(&e.stamp).map(|s| AuditEntry {
         time: rfc3339(s.wall_ms()),
         ..e
     }))
@@ -239,12 +244,7 @@ impl Catalog {
             None => self.sent_audit_head()?,
         };
         for op in ops {
-            if let OpKind::Audit { event } = &op.kind {
-                head = AuditHead {
-                    events: head.events + 1,
-                    hash: AuditHash(event.chain_hash(&op.stamp)),
-                };
-            }
+            head = head.after(op);
         }
         Ok(head)
     }
@@ -255,21 +255,9 @@ impl Catalog {
             "SELECT body FROM ops WHERE kind = 'audit' AND segment IS NOT NULL
              AND stamp LIKE '%.' || ?1 ORDER BY stamp",
         )?;
-        let mut head = AuditHead {
-            events: 0,
-            hash: AuditHash([0; 32]),
-        };
+        let mut head = AuditHead::START;
         for body in stmt.query_map([self.device.to_string()], |r| r.get::<_, String>(0))? {
-            if let Op {
-                stamp,
-                kind: OpKind::Audit { event },
-            } = serde_json::from_str(&body?)?
-            {
-                head = AuditHead {
-                    events: head.events + 1,
-                    hash: AuditHash(event.chain_hash(&stamp)),
-                };
-            }
+            head = head.after(&serde_json::from_str::<Op>(&body?)?);
         }
         Ok(head)
     }

@@ -170,7 +170,7 @@ impl Catalog {
             "SELECT id, body FROM disclosures
              WHERE subject = ?1
                 OR subject IN (SELECT subject FROM subject_canonical WHERE canonical = ?1)
-             ORDER BY date, id",
+             ORDER BY date, stamp",
         )?;
         let rows = stmt
             .query_map([student.to_string()], |r| {

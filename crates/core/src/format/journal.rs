@@ -89,6 +89,25 @@ pub struct AuditHead {
     pub hash: AuditHash,
 }
 
+impl AuditHead {
+    /// The head before a device's first event.
+    pub const START: Self = Self {
+        events: 0,
+        hash: AuditHash([0; 32]),
+    };
+
+    /// The head after `op`, when it is an audit event (otherwise as it was).
+    pub fn after(self, op: &Op) -> Self {
+        match &op.kind {
+            OpKind::Audit { event } => Self {
+                events: self.events + 1,
+                hash: AuditHash(event.chain_hash(&op.stamp)),
+            },
+            _ => self,
+        }
+    }
+}
+
 /// BLAKE3 context of [`Segment::digest`].
 pub const DIGEST_CONTEXT: &str = "dossier 2026-12 journal segment digest";
 

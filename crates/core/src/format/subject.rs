@@ -175,12 +175,11 @@ impl SubjectField {
     pub fn normalise(self, raw: &str) -> Result<Option<String>> {
         let v = raw.trim();
         if self == Self::DirectoryOptOut {
-            // A roster's yes or no column: yes is today, no clears it.
+            // A roster's yes or no column: yes is kept as "yes" (the same at every
+            // import), no clears it; otherwise the day of the opt-out.
             match v.to_ascii_lowercase().as_str() {
                 "no" | "n" | "false" | "0" => return Ok(None),
-                "yes" | "y" | "true" | "x" | "1" => {
-                    return Ok(Some(chrono::Local::now().format("%Y-%m-%d").to_string()));
-                }
+                "yes" | "y" | "true" | "x" | "1" => return Ok(Some("yes".into())),
                 _ => {}
             }
         }

@@ -116,12 +116,10 @@ impl Library {
 
 #[cfg(test)]
 mod tests {
-    use zeroize::Zeroizing;
-
     use super::*;
     use crate::catalog::AccessFilter;
     use crate::keys::KdfParams;
-    use crate::library::{ImportOptions, ImportOutcome, InitOptions};
+    use crate::library::test_support::{import_text, owned_library};
     use crate::role::Role;
 
     const MINUTE: i64 = 60 * 1000;
@@ -138,28 +136,11 @@ mod tests {
     /// A library kept by Ann (owner), signed in, with a document of two versions and one
     /// of one.
     fn office(dir: &std::path::Path) -> (Library, DocId, DocId) {
-        let (mut lib, _) = Library::create(
-            &dir.join("lib"),
-            &InitOptions {
-                passphrase: Zeroizing::new("the library's passphrase".into()),
-                kdf: KdfParams::FAST,
-            },
-        )
-        .unwrap();
-        lib.become_owner("Ann", "ann's own passphrase", KdfParams::FAST)
-            .unwrap();
-        let mut docs = Vec::new();
-        for (name, text) in [("report.txt", "term report"), ("letter.txt", "a letter")] {
-            let file = dir.join(name);
-            std::fs::write(&file, text).unwrap();
-            let r = lib
-                .import(&[file], &ImportOptions::default(), &mut |_| {})
-                .unwrap();
-            match &r.files[0] {
-                ImportOutcome::Imported { doc, .. } => docs.push(*doc),
-                other => panic!("{other:?}"),
-            }
-        }
+        let mut lib = owned_library(dir);
+        let docs = [
+            import_text(&mut lib, dir, "report.txt", "term report"),
+            import_text(&mut lib, dir, "letter.txt", "a letter"),
+        ];
         let second = dir.join("report-2.txt");
         std::fs::write(&second, "term report, corrected").unwrap();
         lib.add_version(docs[0], &second, None, &mut |_| {})

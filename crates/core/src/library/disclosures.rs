@@ -16,6 +16,7 @@ use zip::write::SimpleFileOptions;
 
 use super::Library;
 use super::export::{Hashing, zip_error};
+use super::redact::redact_words;
 use super::retention::iso;
 use crate::catalog::SubjectRecord;
 use crate::error::{Error, IoContext, Result};
@@ -159,6 +160,11 @@ impl Library {
         self.may_export(&docs)?;
         let (student, mut body) = self.disclosure_body(&new)?;
         let id = DisclosureId::new();
+        // Judged before anything is drawn or written.
+        self.check_may(&[OpKind::DisclosureRecorded {
+            disclosure: id,
+            body: body.clone(),
+        }])?;
         let dir = dest
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -179,7 +185,7 @@ impl Library {
             }
         };
         let mut files = Vec::new();
-        let mut used = HashSet::new();
+        let mut used = HashSet::from(["disclosure.json".to_owned()]);
         let mut bytes = 0;
         let others = match &options.redact_others {
             Some(_) => self.other_people(student.id)?,
@@ -205,15 +211,12 @@ impl Library {
                     .map(|e| format!(".{}", safe_name(&e.to_string_lossy())))
                     .unwrap_or_default(),
             };
-            // An encrypted archive's names are readable without its password: they name
-            // nothing then.
+            // An encrypted archive's names are readable without its password, and a
+            // redacted copy's original name may name others: neither says anything.
             let path = if password.is_some() {
                 format!("document-{:02}{ext}", i + 1)
             } else if redacted.is_some() {
-                let stem = Path::new(&v.file_name)
-                    .file_stem()
-                    .map_or("document".into(), |s| s.to_string_lossy().into_owned());
-                unique_name(&safe_name(&format!("{stem} (redacted){ext}")), &mut used)
+                format!("document-{:02} (redacted){ext}", i + 1)
             } else {
                 unique_name(&safe_name(&v.file_name), &mut used)
             };
@@ -237,10 +240,16 @@ impl Library {
             files.push(DisclosedFile {
                 blake3: hashing.hasher.finalize().to_hex().to_string(),
                 path,
-                title: item.title.clone(),
+                title: match &redacted {
+                    Some(_) => redact_words(&item.title, &others),
+                    None => item.title.clone(),
+                },
                 doc_type: item.doc_type.clone(),
                 version: item.number,
-                original_file_name: v.file_name.clone(),
+                original_file_name: match &redacted {
+                    Some(_) => redact_words(&v.file_name, &others),
+                    None => v.file_name.clone(),
+                },
                 mime: match redacted.as_ref().map(|r| r.extension.as_str()) {
                     Some("pdf") => "application/pdf".into(),
                     Some(_) => "text/plain".into(),
@@ -300,6 +309,7 @@ impl Library {
 
     /// The disclosures of `student`'s records, by date: what the student may inspect.
     pub fn disclosures(&self, student: SubjectId) -> Result<Vec<DisclosureEntry>> {
+        self.require(crate::role::Permission::Read)?;
         let canonical = self.catalog().subject(student)?;
         Ok(self
             .catalog()
@@ -317,21 +327,34 @@ impl Library {
             Some(shown) => self.catalog().subject(shown)?,
             None => named,
         };
+        // An opt-out on any record merged into the student's holds.
+        let opted_out = self.opted_out()?.remove(&student.id);
         if let (
             Basis::Exception {
                 exception: Exception::DirectoryInformation,
             },
             Some(since),
-        ) = (&new.basis, &student.directory_opt_out)
+        ) = (&new.basis, opted_out)
         {
             return Err(Error::DirectoryOptOut {
                 student: format!("{} ({})", student.name, student.number),
-                since: since.clone(),
+                since,
             });
         }
         let mut items = Vec::with_capacity(new.documents.len());
         for (doc, version) in &new.documents {
             let detail = self.catalog().document(*doc)?;
+            // A document about no one (a class list) may go with anyone's disclosure;
+            // one filed under another person is theirs.
+            if let Some(of) = self.catalog().document_subject(*doc)? {
+                let shown = self.catalog().subject(of)?;
+                if shown.shown_as.unwrap_or(shown.id) != student.id {
+                    return Err(Error::NotTheirRecord {
+                        title: detail.summary.title,
+                        student: format!("{} ({})", student.name, student.number),
+                    });
+                }
+            }
             let versions = self.catalog().versions(*doc)?;
             let v = match version {
                 Some(id) => versions.iter().find(|v| v.id == *id),
@@ -401,7 +424,14 @@ impl Library {
                 Some(detail.clone()),
             )?);
         }
-        ops.push(self.subject_audit_op(AuditAction::Disclosed, student.id, Some(detail)));
+        // The student's own trail is read library-wide: it says a disclosure was made,
+        // not what went to whom (that is in the documents' trails and the record).
+        let of_student = format!(
+            "{} document(s) disclosed on {}",
+            body.items.len(),
+            body.date
+        );
+        ops.push(self.subject_audit_op(AuditAction::Disclosed, student.id, Some(of_student)));
         ops.insert(
             0,
             OpKind::DisclosureRecorded {
@@ -410,6 +440,19 @@ impl Library {
             },
         );
         self.commit(ops)
+    }
+
+    /// The students who opted out of directory information, with the day: a record
+    /// merged into another counts for the one shown.
+    pub(super) fn opted_out(&self) -> Result<std::collections::HashMap<SubjectId, String>> {
+        let all = self.catalog().subjects(&crate::catalog::SubjectFilter {
+            include_merged: true,
+            ..Default::default()
+        })?;
+        Ok(all
+            .into_iter()
+            .filter_map(|p| Some((p.shown_as.unwrap_or(p.id), p.directory_opt_out?)))
+            .collect())
     }
 
     /// The student's statements on amendments refused, which go with every disclosure.

@@ -28,19 +28,27 @@ pub(super) struct Redacted {
     pub regions: u32,
 }
 
-/// The names (and other names) and numbers of people other than `student` that appear
-/// in `text`, lower-cased.
+/// Every word (of three characters or more) of other people's names, other names and
+/// numbers that appears in `text` as a word of its own, whatever its case: each is
+/// redacted wherever it appears, so a name broken across lines or written surname first
+/// is found too.
 fn others_in(text: &str, others: &[SubjectRecord]) -> Vec<String> {
-    let lower = text.to_lowercase();
+    let words: std::collections::HashSet<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
     let mut found = Vec::new();
     for p in others {
-        for key in std::iter::once(&p.name)
+        let keys = std::iter::once(&p.name)
             .chain(&p.other_names)
-            .chain(std::iter::once(&p.number))
-        {
-            let key = key.trim().to_lowercase();
-            if key.chars().count() >= 3 && lower.contains(&key) && !found.contains(&key) {
-                found.push(key);
+            .chain(std::iter::once(&p.number));
+        for key in keys {
+            for part in key.split(|c: char| !c.is_alphanumeric()) {
+                let part = part.to_lowercase();
+                if part.chars().count() >= 3 && words.contains(&part) && !found.contains(&part) {
+                    found.push(part);
+                }
             }
         }
     }
@@ -85,7 +93,7 @@ impl Library {
                 .join("\n");
             let mut regions = 0;
             for key in others_in(&text, others) {
-                let (replaced, n) = replace_caseless(&text, &key);
+                let (replaced, n) = replace_word(&text, &key);
                 text = replaced;
                 regions += n;
             }
@@ -105,46 +113,55 @@ impl Library {
                 title: v.file_name.clone(),
             });
         }
+        // Words of other people anywhere in the document: an office document's text is
+        // one block (or one per sheet), not one per page drawn.
+        let all_text: String = texts.iter().map(|t| format!("{}\n", t.text)).collect();
+        let in_document = others_in(&all_text, others);
+        let per_page = matches!(kind, Kind::Pdf | Kind::Image);
         let mut pages = Vec::new();
         let mut regions = 0;
         let mut page = 1;
-        while page <= MAX_PAGES {
+        loop {
+            if page > MAX_PAGES {
+                return Err(Error::TooLarge {
+                    what: "pages to redact",
+                    limit: u64::from(MAX_PAGES),
+                });
+            }
             let drawn = match self.render_page(doc, Some(v.number), page, PAGE_WIDTH, tools) {
                 Ok(p) => p,
-                Err(Error::NoSuchPage { .. }) => break,
+                Err(Error::NoSuchPage { .. }) if page > 1 => break,
                 Err(e) => return Err(e),
             };
-            let mut image = image::load_from_memory(&drawn.png)
-                .map_err(|e| Error::Io {
-                    action: "draw",
-                    path: v.file_name.clone().into(),
-                    source: std::io::Error::other(e),
-                })?
-                .to_rgba8();
-            let text = texts
-                .iter()
-                .filter(|t| t.page == page)
-                .map(|t| t.text.as_str())
-                .collect::<Vec<_>>()
-                .join("\n");
-            let found = others_in(&text, others);
-            if !found.is_empty() {
-                let query = found
+            let mut image = image::load_from_memory(&drawn.png)?.to_rgba8();
+            let marks = if per_page {
+                let text = texts
                     .iter()
-                    .map(|k| format!("\"{}\"", k.replace('"', " ")))
+                    .filter(|t| t.page == page)
+                    .map(|t| t.text.as_str())
                     .collect::<Vec<_>>()
-                    .join(" ");
-                let mut marks = self.find_on_page(doc, Some(v.number), page, &query, tools)?;
-                if marks.is_empty() {
-                    // Words in the text that cannot be placed: the whole page is
-                    // blacked out rather than one of them shown.
-                    marks.push([0.0, 0.0, 1.0, 1.0]);
+                    .join("\n");
+                if text.trim().is_empty() && !in_document.is_empty() {
+                    // A page of a document that names others, with no words read on it:
+                    // what it shows cannot be checked, so none of it goes out.
+                    vec![WHOLE_PAGE]
+                } else {
+                    self.placed(
+                        doc,
+                        v.number,
+                        page,
+                        &others_in(&text, others),
+                        OnPage::Each,
+                        tools,
+                    )?
                 }
-                for mark in &marks {
-                    black_out(&mut image, *mark);
-                }
-                regions += u32::try_from(marks.len()).unwrap_or(u32::MAX);
+            } else {
+                self.placed(doc, v.number, page, &in_document, OnPage::Some, tools)?
+            };
+            for mark in &marks {
+                black_out(&mut image, *mark);
             }
+            regions += u32::try_from(marks.len()).unwrap_or(u32::MAX);
             pages.push(jpeg(&image)?);
             page += 1;
         }
@@ -153,6 +170,44 @@ impl Library {
             extension: "pdf".into(),
             regions,
         })
+    }
+}
+
+/// The whole page, as a mark.
+const WHOLE_PAGE: [f32; 4] = [0.0, 0.0, 1.0, 1.0];
+
+/// What is known of the words looked for on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OnPage {
+    /// Each is in the page's own text: one that cannot be placed blacks out the page.
+    Each,
+    /// Each is somewhere in the document (its text is not kept page by page).
+    Some,
+}
+
+impl Library {
+    /// Where each of `words` is on `page`, one search per word (a page search marks a
+    /// few words at a time). Words known to be on the page ([`OnPage::Each`]) that cannot
+    /// be placed black out the whole page rather than stay readable.
+    fn placed(
+        &self,
+        doc: DocId,
+        number: u32,
+        page: u32,
+        words: &[String],
+        known: OnPage,
+        tools: &Tools,
+    ) -> Result<Vec<[f32; 4]>> {
+        let mut marks = Vec::new();
+        for word in words {
+            let found =
+                self.find_on_page(doc, Some(number), page, &format!("\"{word}\""), tools)?;
+            if found.is_empty() && known == OnPage::Each {
+                return Ok(vec![WHOLE_PAGE]);
+            }
+            marks.extend(found);
+        }
+        Ok(marks)
     }
 }
 
@@ -176,35 +231,42 @@ fn black_out(image: &mut RgbaImage, [left, top, width, height]: [f32; 4]) {
 fn jpeg(image: &RgbaImage) -> Result<(Vec<u8>, u32, u32)> {
     let rgb = DynamicImage::ImageRgba8(image.clone()).to_rgb8();
     let mut out = Cursor::new(Vec::new());
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(&rgb)
-        .map_err(|e| Error::Io {
-            action: "draw",
-            path: "redacted page".into(),
-            source: std::io::Error::other(e),
-        })?;
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&rgb)?;
     Ok((out.into_inner(), rgb.width(), rgb.height()))
 }
 
-/// `text` with every case-insensitive occurrence of `key` (lower-case) replaced by
-/// blocks, and how many there were.
-fn replace_caseless(text: &str, key: &str) -> (String, u32) {
-    let lower = text.to_lowercase();
-    // Lower-casing can change lengths outside ASCII: replace only where it did not.
-    if lower.len() != text.len() {
-        let n = u32::try_from(lower.matches(key).count()).unwrap_or(u32::MAX);
-        return (text.replace(key, &"█".repeat(key.chars().count())), n);
-    }
-    let mut out = String::with_capacity(text.len());
+/// `text` with every word of other people's names and numbers blacked out (a title, a
+/// file name).
+pub(super) fn redact_words(text: &str, others: &[SubjectRecord]) -> String {
+    others_in(text, others)
+        .iter()
+        .fold(text.to_owned(), |t, key| replace_word(&t, key).0)
+}
+
+/// `text` with every occurrence of the word `key` (lower-case), whatever its case,
+/// replaced by blocks, and how many there were.
+fn replace_word(text: &str, key: &str) -> (String, u32) {
     let mut n = 0;
-    let mut at = 0;
-    while let Some(i) = lower[at..].find(key) {
-        out.push_str(&text[at..at + i]);
-        out.push_str(&"█".repeat(key.chars().count()));
-        at += i + key.len();
-        n += 1;
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let mut flush = |word: &mut String, out: &mut String| {
+        if word.to_lowercase() == key {
+            out.push_str(&"█".repeat(word.chars().count()));
+            n += 1;
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
     }
-    out.push_str(&text[at..]);
+    flush(&mut word, &mut out);
     (out, n)
 }
 
@@ -213,9 +275,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_are_replaced_whatever_their_case() {
-        let (t, n) = replace_caseless("Ben Stroud and BEN STROUD met Ada", "ben stroud");
-        assert_eq!(n, 2);
-        assert_eq!(t, "██████████ and ██████████ met Ada");
+    fn words_are_replaced_whatever_their_case_and_only_whole() {
+        let (t, n) = replace_word("Stroud, Ben and BEN met Benedict (ben)", "ben");
+        assert_eq!(n, 3);
+        assert_eq!(t, "Stroud, ███ and ███ met Benedict (███)");
+        let ben = SubjectRecord {
+            name: "Ben Stroud".into(),
+            number: "3002".into(),
+            ..test_record()
+        };
+        assert_eq!(
+            others_in("STROUD,\nBen — no. 3002; Benedict", &[ben]),
+            ["ben", "stroud", "3002"]
+        );
+    }
+
+    fn test_record() -> SubjectRecord {
+        SubjectRecord {
+            id: SubjectId::new(),
+            kind: crate::format::subject::SubjectKind::Student,
+            number: String::new(),
+            name: String::new(),
+            other_names: Vec::new(),
+            birth_date: None,
+            programme: None,
+            enrolled: None,
+            left: None,
+            status: None,
+            directory_opt_out: None,
+            merged_into: None,
+            shown_as: None,
+            collection: "all".into(),
+            created: String::new(),
+            updated: String::new(),
+            documents: 0,
+        }
     }
 }

@@ -40,17 +40,16 @@ impl Library {
         ]);
         for entry in self.disclosures(student)? {
             let d = entry.disclosure;
-            let records = if d.items.is_empty() {
-                d.note
-                    .clone()
-                    .unwrap_or_else(|| "(described by hand)".into())
-            } else {
-                d.items
-                    .iter()
-                    .map(|i| format!("{} (version {})", i.title, i.number))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            };
+            let mut records: Vec<String> = d
+                .items
+                .iter()
+                .map(|i| match i.redacted {
+                    Some(_) => format!("{} (version {}, others redacted)", i.title, i.number),
+                    None => format!("{} (version {})", i.title, i.number),
+                })
+                .collect();
+            records.extend(d.note.clone());
+            let records = records.join("; ");
             let how = match &d.export {
                 Some(e) if e.encrypted => format!("{} (encrypted)", e.file_name),
                 Some(e) => e.file_name.clone(),
@@ -162,10 +161,12 @@ impl Library {
     /// count left out is in the report's description). The export is in the audit trail.
     pub fn directory_report(&mut self, filter: &SubjectFilter) -> Result<Report> {
         self.writer()?;
+        self.require(crate::role::Permission::Edit)?;
         let mut filter = filter.clone();
         filter.kind = Some(SubjectKind::Student);
         filter.include_merged = false;
         let people = self.catalog().subjects(&filter)?;
+        let opted_out = self.opted_out()?;
         let mut report = Report::new(
             "Directory information",
             &[
@@ -178,7 +179,7 @@ impl Library {
         );
         let mut withheld = 0;
         for p in people {
-            if p.directory_opt_out.is_some() {
+            if opted_out.contains_key(&p.id) {
                 withheld += 1;
                 continue;
             }

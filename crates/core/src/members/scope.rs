@@ -101,6 +101,16 @@ pub(crate) fn by_scope(
             (OpKind::PackDropped { pack: id }, None) => {
                 pack(id).map_or_else(all, |c| BatchScope::of([c]))
             }
+            // A disclosure goes where its documents are: who may not read them does not
+            // learn their titles, nor to whom they went.
+            (OpKind::DisclosureRecorded { body, .. }, None) if !body.items.is_empty() => {
+                BatchScope(
+                    body.items
+                        .iter()
+                        .flat_map(|i| touched.get(&i.doc).into_iter().flatten().cloned())
+                        .collect(),
+                )
+            }
             _ => BatchScope::default(),
         };
         match groups.iter_mut().find(|(s, _)| *s == scope) {

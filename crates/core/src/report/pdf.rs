@@ -22,8 +22,15 @@ const WIDTHS: [u16; 95] = [
     556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p..~
 ];
 
+/// Helvetica or its bold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Font {
+    Regular,
+    Bold,
+}
+
 /// The width of `text` at `size` points (bold is drawn about a tenth wider).
-fn width(text: &str, size: f32, bold: bool) -> f32 {
+fn width(text: &str, size: f32, font: Font) -> f32 {
     let em: u32 = text
         .chars()
         .map(|c| {
@@ -36,12 +43,15 @@ fn width(text: &str, size: f32, bold: bool) -> f32 {
         })
         .sum();
     let w = em as f32 * size / 1000.0;
-    if bold { w * 1.1 } else { w }
+    match font {
+        Font::Regular => w,
+        Font::Bold => w * 1.1,
+    }
 }
 
 /// `text` in lines no wider than `max`: broken at spaces, and inside words too long for
 /// a line.
-fn wrap(text: &str, max: f32, bold: bool) -> Vec<String> {
+fn wrap(text: &str, max: f32, font: Font) -> Vec<String> {
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
@@ -51,7 +61,7 @@ fn wrap(text: &str, max: f32, bold: bool) -> Vec<String> {
             } else {
                 format!("{line} {word}")
             };
-            if width(&candidate, SIZE, bold) <= max {
+            if width(&candidate, SIZE, font) <= max {
                 line = candidate;
                 continue;
             }
@@ -59,7 +69,7 @@ fn wrap(text: &str, max: f32, bold: bool) -> Vec<String> {
                 lines.push(std::mem::take(&mut line));
             }
             for c in word.chars() {
-                if !line.is_empty() && width(&format!("{line}{c}"), SIZE, bold) > max {
+                if !line.is_empty() && width(&format!("{line}{c}"), SIZE, font) > max {
                     lines.push(std::mem::take(&mut line));
                 }
                 line.push(c);
@@ -119,8 +129,11 @@ struct Page {
 }
 
 impl Page {
-    fn text(&mut self, x: f32, y: f32, size: f32, bold: bool, text: &str) {
-        let font = if bold { "F2" } else { "F1" };
+    fn text(&mut self, x: f32, y: f32, size: f32, font: Font, text: &str) {
+        let font = match font {
+            Font::Regular => "F1",
+            Font::Bold => "F2",
+        };
         self.ops
             .extend_from_slice(format!("BT /{font} {size} Tf {x:.2} {y:.2} Td ").as_bytes());
         self.ops.extend_from_slice(&literal(text));
@@ -155,28 +168,37 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
             Some(at)
         })
         .collect();
-    let cells = |row: &[String], bold: bool| -> Vec<Vec<String>> {
+    // A cell longer than a page holds is cut there (the CSV keeps all of it).
+    let most = ((PAGE_H - 2.0 * MARGIN - 80.0) / LEADING) as usize;
+    let cells = |row: &[String], font: Font| -> Vec<Vec<String>> {
         widths
             .iter()
             .enumerate()
-            .map(|(i, w)| wrap(row.get(i).map_or("", String::as_str), w - PAD, bold))
+            .map(|(i, w)| {
+                let mut lines = wrap(row.get(i).map_or("", String::as_str), w - PAD, font);
+                if lines.len() > most {
+                    lines.truncate(most);
+                    lines.push("… (continued in the CSV)".into());
+                }
+                lines
+            })
             .collect()
     };
     let headings: Vec<String> = report.columns.iter().map(|c| c.heading.clone()).collect();
-    let head_cells = cells(&headings, true);
+    let head_cells = cells(&headings, Font::Bold);
     let head_lines = head_cells.iter().map(Vec::len).max().unwrap_or(1);
 
     let mut pages: Vec<Page> = Vec::new();
-    let new_page = |pages: &mut Vec<Page>, first: bool| -> f32 {
+    let new_page = |pages: &mut Vec<Page>, about: &[String]| -> f32 {
         let mut page = Page { ops: Vec::new() };
         let mut y = PAGE_H - MARGIN - 14.0;
-        page.text(MARGIN, y, 14.0, true, &report.title);
+        page.text(MARGIN, y, 14.0, Font::Bold, &report.title);
         y -= 8.0;
-        if first {
-            for line in &report.about {
-                for part in wrap(line, usable * SIZE / 9.0, false) {
+        if !about.is_empty() {
+            for line in about {
+                for part in wrap(line, usable * SIZE / 9.0, Font::Regular) {
                     y -= 12.0;
-                    page.text(MARGIN, y, 9.0, false, &part);
+                    page.text(MARGIN, y, 9.0, Font::Regular, &part);
                 }
             }
             y -= 6.0;
@@ -184,7 +206,7 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
         y -= LEADING + 2.0;
         for (i, lines) in head_cells.iter().enumerate() {
             for (j, line) in lines.iter().enumerate() {
-                page.text(xs[i], y - j as f32 * LEADING, SIZE, true, line);
+                page.text(xs[i], y - j as f32 * LEADING, SIZE, Font::Bold, line);
             }
         }
         y -= (head_lines - 1) as f32 * LEADING + 4.0;
@@ -192,23 +214,23 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
         pages.push(page);
         y - LEADING
     };
-    let mut y = new_page(&mut pages, true);
+    let mut y = new_page(&mut pages, &report.about);
     if report.rows.is_empty()
         && let Some(page) = pages.last_mut()
     {
-        page.text(MARGIN, y, SIZE, false, "Nothing to report.");
+        page.text(MARGIN, y, SIZE, Font::Regular, "Nothing to report.");
     }
     for row in &report.rows {
-        let row_cells = cells(row, false);
+        let row_cells = cells(row, Font::Regular);
         let lines = row_cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let height = lines as f32 * LEADING;
         if y - height < MARGIN + 20.0 {
-            y = new_page(&mut pages, false);
+            y = new_page(&mut pages, &[]);
         }
         let Some(page) = pages.last_mut() else { break };
         for (i, cell) in row_cells.iter().enumerate() {
             for (j, line) in cell.iter().enumerate() {
-                page.text(xs[i], y - j as f32 * LEADING, SIZE, false, line);
+                page.text(xs[i], y - j as f32 * LEADING, SIZE, Font::Regular, line);
             }
         }
         y -= height;
@@ -217,7 +239,7 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
     let count = pages.len();
     for (n, page) in pages.iter_mut().enumerate() {
         let foot = format!("{} · page {} of {count}", report.title, n + 1);
-        page.text(MARGIN, MARGIN - 12.0, 7.0, false, &foot);
+        page.text(MARGIN, MARGIN - 12.0, 7.0, Font::Regular, &foot);
     }
     assemble(&report.title, &pages)
 }
@@ -347,11 +369,12 @@ mod tests {
 
     #[test]
     fn long_cells_wrap_within_their_column() {
-        let lines = wrap("a very long party name that goes on and on", 60.0, false);
+        let r = Font::Regular;
+        let lines = wrap("a very long party name that goes on and on", 60.0, r);
         assert!(lines.len() > 2, "{lines:?}");
-        assert!(lines.iter().all(|l| width(l, SIZE, false) <= 60.0));
-        let word = wrap(&"x".repeat(80), 50.0, false);
-        assert!(word.len() > 1 && word.iter().all(|l| width(l, SIZE, false) <= 50.0));
+        assert!(lines.iter().all(|l| width(l, SIZE, r) <= 60.0));
+        let word = wrap(&"x".repeat(80), 50.0, r);
+        assert!(word.len() > 1 && word.iter().all(|l| width(l, SIZE, r) <= 50.0));
         assert_eq!(literal("a(b)\\ é ✓"), b"(a\\(b\\)\\\\ \xe9 ?)".to_vec());
     }
 }

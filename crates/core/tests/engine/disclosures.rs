@@ -229,6 +229,28 @@ fn a_disclosure_export_is_recorded_and_the_students_report_lists_exactly_the_dis
         Err(Error::DirectoryOptOut { .. })
     ));
     assert_eq!(ann.disclosures(ben).unwrap().len(), before);
+    // A document filed under someone else is not the student's to disclose.
+    let bens = imported(&import(
+        &mut ann,
+        &[write(&dir, "bens.txt", b"Ben's report card")],
+        &ImportOptions::default(),
+    ))[0];
+    ann.set_document_subject(bens, Some(ben)).unwrap();
+    assert!(matches!(
+        ann.record_disclosure(NewDisclosure {
+            subject: ada,
+            party: "Northside High School".into(),
+            interest: "x".into(),
+            basis: Basis::Consent {
+                signed: "2026-12-01".into(),
+            },
+            date: day("2026-12-08"),
+            documents: vec![(bens, None)],
+            redisclosure: Vec::new(),
+            note: None,
+        }),
+        Err(Error::NotTheirRecord { .. })
+    ));
 
     super::signed::relay(&mut bea, &mut [&mut ann]);
     super::signed::relay(&mut ann, &mut [&mut bea]);
@@ -375,7 +397,7 @@ fn a_disclosure_copy_can_redact_other_students() {
     let zip_path = t.path().join("attendance.zip");
     lib.export_for_disclosure(new(), &zip_path, &redact)
         .unwrap();
-    let copy = unzip(&zip_path, "class list (redacted).pdf", None).unwrap();
+    let copy = unzip(&zip_path, "document-01 (redacted).pdf", None).unwrap();
     assert!(copy.starts_with(b"%PDF"));
     for hidden in ["Stroud", "Marchetti", "3002"] {
         assert!(!copy.windows(hidden.len()).any(|w| w == hidden.as_bytes()));

@@ -6,6 +6,8 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::Connection;
 
 use super::{AuditCheck, AuditFinding, Event, Tampering};
+use crate::catalog::AuditEntry;
+use crate::catalog::audit::{columns, row};
 use crate::catalog::query::rfc3339;
 use crate::error::Result;
 use crate::format::op::Stamp;
@@ -22,28 +24,17 @@ pub(super) fn compare<'a>(
         .filter(|e| e.verdict.is_none() && !unauthentic.contains(e.row.as_str()))
         .map(|e| (e.stamp.key(), e))
         .collect();
-    let mut stmt = tx.prepare(
-        "SELECT stamp, device, user, action, doc, version, detail, prev, hash, subject, member
-         FROM audit ORDER BY stamp",
-    )?;
+    let mut stmt = tx.prepare(&format!(
+        "SELECT {} FROM audit ORDER BY stamp",
+        columns("audit")
+    ))?;
     let mut rows = stmt.query([])?;
     let mut differing = Vec::new();
     while let Some(r) = rows.next()? {
-        let stamp: String = r.get(0)?;
-        let shown = Row {
-            device: r.get(1)?,
-            user: r.get(2)?,
-            action: r.get(3)?,
-            doc: r.get(4)?,
-            version: r.get(5)?,
-            detail: r.get(6)?,
-            prev: r.get(7)?,
-            hash: r.get(8)?,
-            subject: r.get(9)?,
-            member: r.get(10)?,
-        };
+        let shown = row(r)?;
+        let stamp = shown.stamp.clone();
         match expected.get(&stamp) {
-            Some(e) if shown.differences(e).is_empty() => {
+            Some(e) if differences(&shown, e).is_empty() => {
                 expected.remove(&stamp);
             }
             _ if unauthentic.contains(stamp.as_str()) => {}
@@ -81,7 +72,7 @@ pub(super) fn compare<'a>(
             continue;
         }
         if let Some(e) = expected.get(&stamp) {
-            let differ = shown.differences(e);
+            let differ = differences(&shown, e);
             check.findings.push(table_finding(
                 e,
                 format!(
@@ -130,40 +121,27 @@ fn table_finding(e: &Event, detail: String) -> AuditFinding {
     }
 }
 
-/// A row of the `audit` table.
-struct Row {
-    device: String,
-    user: String,
-    action: String,
-    doc: Option<String>,
-    version: Option<String>,
-    detail: Option<String>,
-    prev: Vec<u8>,
-    hash: Vec<u8>,
-    subject: Option<String>,
-    member: Option<String>,
-}
-
-impl Row {
-    /// The columns in which this row says other than `e`.
-    fn differences(&self, e: &Event) -> Vec<&'static str> {
-        let ev = &e.event;
-        [
-            ("device", self.device == e.stamp.device.to_string()),
-            (
-                "who",
-                self.user == ev.user && self.member == ev.member.map(|m| m.to_string()),
-            ),
-            ("action", self.action == ev.action.as_str()),
-            ("document", self.doc == ev.doc.map(|d| d.to_string())),
-            ("version", self.version == ev.version.map(|v| v.to_string())),
-            ("detail", self.detail == ev.detail),
-            ("chain", self.prev == ev.prev && self.hash == e.hash),
-            ("person", self.subject == ev.subject.map(|s| s.to_string())),
-        ]
-        .into_iter()
-        .filter(|(_, same)| !same)
-        .map(|(name, _)| name)
-        .collect()
-    }
+/// The columns in which a row of the `audit` table says other than `e`.
+fn differences(shown: &AuditEntry, e: &Event) -> Vec<&'static str> {
+    let ev = &e.event;
+    [
+        ("device", shown.device == e.stamp.device.to_string()),
+        (
+            "who",
+            shown.user == ev.user && shown.member == ev.member.map(|m| m.to_string()),
+        ),
+        ("action", shown.action == ev.action.as_str()),
+        ("document", shown.doc == ev.doc.map(|d| d.to_string())),
+        (
+            "version",
+            shown.version == ev.version.map(|v| v.to_string()),
+        ),
+        ("detail", shown.detail == ev.detail),
+        ("chain", shown.prev == ev.prev && shown.hash == e.hash),
+        ("person", shown.subject == ev.subject.map(|s| s.to_string())),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(name, _)| name)
+    .collect()
 }

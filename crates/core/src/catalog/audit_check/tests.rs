@@ -3,26 +3,17 @@
 //! as what it is, at the event and segment it is at.
 
 use rusqlite::params;
-use zeroize::Zeroizing;
 
 use super::*;
 use crate::keys::KdfParams;
-use crate::library::{ImportOptions, InitOptions, Library};
+use crate::library::Library;
+use crate::library::test_support::{import_text, owned_library};
 use crate::role::Role;
 
 /// An owned library: one document tagged in three segments' worth of batches (two sent,
 /// the third not), each tag an audit event signed by Ann.
 fn office(dir: &std::path::Path) -> Library {
-    let (mut lib, _) = Library::create(
-        &dir.join("lib"),
-        &InitOptions {
-            passphrase: Zeroizing::new("the library's passphrase".into()),
-            kdf: KdfParams::FAST,
-        },
-    )
-    .unwrap();
-    lib.become_owner("Ann", "ann's own passphrase", KdfParams::FAST)
-        .unwrap();
+    let mut lib = owned_library(dir);
     lib.add_person(
         "Bea",
         "bea's own passphrase",
@@ -31,15 +22,7 @@ fn office(dir: &std::path::Path) -> Library {
         &[],
     )
     .unwrap();
-    let file = dir.join("report.txt");
-    std::fs::write(&file, b"term report of a student").unwrap();
-    let report = lib
-        .import(&[file], &ImportOptions::default(), &mut |_| {})
-        .unwrap();
-    let doc = match &report.files[0] {
-        crate::library::ImportOutcome::Imported { doc, .. } => *doc,
-        other => panic!("{other:?}"),
-    };
+    let doc = import_text(&mut lib, dir, "report.txt", "term report of a student");
     for round in ["a", "b", "c"] {
         for i in 0..3 {
             lib.tag(doc, &[format!("{round}{i}")], &[]).unwrap();
