@@ -108,9 +108,12 @@ export type NewInvitationView = {
 export type Role = 
 /**  Manages people and roles, and everything else. */
 "owner" | 
-/**  Retention, legal holds, disposition and disclosures, besides reading and filing. */
+/**
+ *  Retention, legal holds and disposition, besides reading and filing (and disclosing,
+ *  as registrar staff do).
+ */
 "records_officer" | 
-/**  Reads and files every record. */
+/**  Reads, files and discloses every record. */
 "registrar_staff" | 
 /**  Reads and files the records of their collections only. */
 "department_staff" | 
