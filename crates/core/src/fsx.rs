@@ -305,3 +305,14 @@ pub(crate) fn used_names(dir: &Path) -> Result<HashSet<String>> {
     }
     Ok(used)
 }
+
+/// A finished temporary file put in place at `dest`, never replacing a file there.
+pub(crate) fn persist_new(tmp: tempfile::NamedTempFile, dest: &Path) -> Result<()> {
+    tmp.persist_noclobber(dest)
+        .map_err(|e| crate::error::Error::Io {
+            action: "write",
+            path: dest.to_owned(),
+            source: e.error,
+        })?;
+    Ok(())
+}

@@ -97,11 +97,7 @@ impl Report {
         let mut tmp = tempfile::NamedTempFile::new_in(dir).io("create a file in", dir)?;
         tmp.write_all(&bytes).io("write", tmp.path())?;
         tmp.as_file().sync_all().io("sync", tmp.path())?;
-        tmp.persist_noclobber(dest).map_err(|e| Error::Io {
-            action: "write",
-            path: dest.to_owned(),
-            source: e.error,
-        })?;
+        crate::fsx::persist_new(tmp, dest)?;
         Ok(())
     }
 

@@ -293,11 +293,7 @@ impl Library {
             encrypted: password.is_some(),
         });
         self.commit_disclosure(id, &student, body)?;
-        tmp.persist_noclobber(dest).map_err(|e| Error::Io {
-            action: "write",
-            path: dest.to_owned(),
-            source: e.error,
-        })?;
+        crate::fsx::persist_new(tmp, dest)?;
         Ok(DisclosureExportReport {
             id,
             files: package.files.len(),

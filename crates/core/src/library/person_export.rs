@@ -12,7 +12,7 @@ use zip::write::SimpleFileOptions;
 use super::Library;
 use super::export::{Hashing, exported, zip_error};
 use crate::catalog::SubjectRecord;
-use crate::error::{Error, IoContext, Result};
+use crate::error::{IoContext, Result};
 use crate::format::op::AuditAction;
 use crate::format::person_export::{
     ExportedEvent, ExportedPerson, ExportedRequirement, PERSON_EXPORT_FORMAT, PersonExport,
@@ -199,11 +199,7 @@ impl Library {
             .io("write", dest)?;
         zip.finish().map_err(|e| zip_error(dest, e))?;
         tmp.as_file().sync_all().io("sync", tmp.path())?;
-        tmp.persist_noclobber(dest).map_err(|e| Error::Io {
-            action: "write",
-            path: dest.to_owned(),
-            source: e.error,
-        })?;
+        crate::fsx::persist_new(tmp, dest)?;
         if !audit.is_empty() {
             self.commit(audit)?;
         }
