@@ -229,6 +229,11 @@ impl From<dossier_core::Error> for AppError {
             E::Held { .. } => {
                 plain(K::Held).with_hint("Ask your records officer whether the hold can be lifted.")
             }
+            E::NotDue { .. } => plain(K::Invalid).with_hint(
+                "Only what the disposition list shows as due can be destroyed; leave it out of \
+                 the batch.",
+            ),
+            E::NoSuchDestruction { .. } => plain(K::NotFound),
             E::NotTheirRecord { .. } => plain(K::Invalid),
             E::NotReadYet { .. } => plain(K::Unavailable)
                 .with_hint("Processing reads each document once; try again when it is done."),

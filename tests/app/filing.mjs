@@ -6,7 +6,8 @@
 // report), a type
 // suggested from what was filed and accepted with one key, typed fields defined and
 // filled in, a search saved as a view and found after a restart, the keyboard alone, and
-// a Word document as pages, opened from a search hit at the hit's page with the words marked.
+// a Word document as pages, opened from a search hit at the hit's page with the words
+// marked, and a due record destroyed from the Records screen with its certificate opened.
 // Every screen shot is also checked by axe-core. Run by scripts/test-app.sh after
 // e2e.mjs; screenshots under target/e2e-screens/filing-*.png.
 //
@@ -472,6 +473,54 @@ try {
     "the four places it says jumped are marked",
   );
   await shot(d, "scan-marks");
+
+  // 15. Destruction under the retention schedule (issue 22): Bo left in 2015, and letters
+  //     are kept a year after their person leaves, so his letter is due. The records
+  //     officer sets the schedule, approves the batch (asked once more), and opens the
+  //     certificate, which names no title or student; the letter is gone, the rest kept.
+  const boId = (await invoke(d, "people", { text: "2024-0174" })).ok.people[0].id;
+  const boDossier = (await invoke(d, "person", { id: boId })).ok;
+  const boLetter = boDossier.groups.flatMap((g) => g.documents).find((x) => x.file_name === "letter home.pdf");
+  assert.ok(boLetter, `Bo's letter: ${JSON.stringify(boDossier.groups)}`);
+  const edits = [
+    ["edit_metadata", { id: boLetter.id, edit: { title: null, doc_type: "Letter", subject_id: null, subject_name: null, add_tags: [], remove_tags: [], fields: {} } }],
+    ["edit_person", { id: boId, values: { kind: null, number: null, name: null, other_names: null, birth_date: null, programme: null, enrolled: null, left: "2015-06-30", status: null, directory_opt_out: null } }],
+  ];
+  for (const [command, args] of edits) {
+    const done = await invoke(d, command, args);
+    assert.ok(!done.err, `${command}: ${JSON.stringify(done.err)}`);
+  }
+  await (await find(d, "go-records")).click();
+  await typeInto(await find(d, "series-type"), "Letter");
+  await typeInto(await find(d, "series-name"), "Correspondence");
+  await typeInto(await find(d, "series-years"), "1");
+  await (await find(d, "series-after")).findElement(By.css('option[value="left"]')).click();
+  await (await find(d, "series-save")).click();
+  await waitForText(d, "disposition", (t) => t.includes("Due") && t.includes("Correspondence"), "the letter is due");
+  await (await find(d, "disposition-choose")).click();
+  await (await find(d, "disposition-destroy")).click();
+  await shot(d, "destroy-confirm");
+  await (await d.findElement(By.xpath("//button[.='Destroy for good']"))).click();
+  await waitForText(d, "destroyed", (t) => t.startsWith("Destroyed 1 document"), "the batch is destroyed");
+  await (await find(d, "destruction-open")).click();
+  await waitForText(d, "certificate", (t) => t.includes("1 record destroyed") && t.includes("Correspondence"), "the certificate opened");
+  const certificate = await textOf(d, "certificate");
+  for (const secret of ["letter home", "Lindqvist", "2024-0174"]) {
+    assert.ok(!certificate.includes(secret), `the certificate does not name ${secret}`);
+  }
+  await shot(d, "certificate");
+  const gone = await invoke(d, "document", { id: boLetter.id });
+  assert.ok(gone.err, "the letter is gone");
+  const kept = (await invoke(d, "person", { id: boId })).ok.groups.flatMap((g) => g.documents);
+  assert.deepEqual(kept.map((x) => x.file_name), ["photo.jpg"], "Bo's photo is kept");
+  const certs = join(scratch, "certificates");
+  mkdirSync(certs, { recursive: true });
+  const batch = (await invoke(d, "destructions", {})).ok[0].destruction.batch;
+  const pdf = await invoke(d, "write_report", { report: { report: "certificate", batch }, folder: certs, form: "pdf" });
+  assert.ok(readFileSync(pdf.ok, "latin1").startsWith("%PDF"), `the certificate as PDF: ${JSON.stringify(pdf)}`);
+  const json = await invoke(d, "write_certificate", { batch, folder: certs });
+  assert.equal(JSON.parse(readFileSync(json.ok, "utf8")).format, 1, "the signed certificate as JSON");
+  console.log("  ✓ destruction");
 } finally {
   await d.quit();
 }

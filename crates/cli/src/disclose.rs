@@ -89,6 +89,12 @@ pub enum ReportCommand {
         #[command(flatten)]
         out: ReportOut,
     },
+    /// Every destruction of records: when, by whom, how many, and whether the remote was
+    /// found clear of them.
+    Destruction {
+        #[command(flatten)]
+        out: ReportOut,
+    },
     /// Directory information (names, programmes, dates of attendance) of the students,
     /// leaving out those who opted out (34 CFR 99.37).
     Directory {
@@ -224,6 +230,10 @@ pub fn report(root: &Path, cmd: ReportCommand) -> Result<u8> {
             let lib = unlock_local(root, Access::Read)?;
             (lib.retention_report(on.unwrap_or(today))?, out)
         }
+        ReportCommand::Destruction { out } => {
+            let lib = unlock_local(root, Access::Read)?;
+            (lib.destruction_report()?, out)
+        }
         ReportCommand::Directory { programme, out } => {
             let mut lib = unlock(root, Access::Write)?;
             let filter = SubjectFilter {
@@ -245,7 +255,7 @@ pub fn report(root: &Path, cmd: ReportCommand) -> Result<u8> {
 }
 
 /// The report to `path`, as its extension says; an existing file is never replaced.
-fn write_report(report: &Report, path: &Path) -> Result<()> {
+pub(crate) fn write_report(report: &Report, path: &Path) -> Result<()> {
     let Some(form) = ReportForm::from_path(path) else {
         bail!("{} should end in .csv or .pdf", path.display());
     };

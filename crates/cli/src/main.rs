@@ -4,6 +4,7 @@
 mod audit;
 mod commands;
 mod connect;
+mod destroy;
 mod diff;
 mod disclose;
 mod fields;

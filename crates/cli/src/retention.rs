@@ -55,10 +55,33 @@ pub enum RetentionCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Destroy due documents (approving the batch): on every desktop and the remote, for
+    /// good, with a certificate signed by you.
+    Destroy(crate::destroy::DestroyArgs),
+    /// The destructions made, each with its batch id.
+    Destructions {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A destruction's certificate, signed: JSON (to keep), PDF or CSV.
+    Certificate(crate::destroy::CertificateArgs),
+    /// Check a certificate file's signatures against this library's people.
+    CheckCertificate {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(root: &Path, cmd: RetentionCommand) -> Result<u8> {
     match cmd {
+        RetentionCommand::Destroy(args) => crate::destroy::destroy(root, args),
+        RetentionCommand::Destructions { json } => crate::destroy::destructions(root, json),
+        RetentionCommand::Certificate(args) => crate::destroy::certificate(root, args),
+        RetentionCommand::CheckCertificate { file, json } => {
+            crate::destroy::check_certificate(root, &file, json)
+        }
         RetentionCommand::Set {
             doc_type,
             series,

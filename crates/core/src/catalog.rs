@@ -141,6 +141,9 @@ impl Catalog {
                 // FULL: a commit that returned survives power loss, not only a crash.
                 conn.pragma_update(None, "synchronous", "FULL")?;
                 conn.pragma_update(None, "foreign_keys", "ON")?;
+                // What is deleted (a destroyed or purged record) is overwritten, not left
+                // in free pages that the catalog's key would still open.
+                conn.pragma_update(None, "secure_delete", "ON")?;
                 schema::migrate(&mut conn)?;
             }
             CatalogMode::Read => {

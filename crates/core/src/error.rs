@@ -5,7 +5,12 @@ use std::path::PathBuf;
 use crate::ids::{ChunkId, MemberId, PackId};
 use crate::role::Role;
 
+mod catalog;
+mod roster;
 mod worker;
+pub use catalog::CatalogProblem;
+use roster::first_problems;
+pub use roster::{RosterIssue, RosterProblem};
 pub use worker::{ConvertProblem, PdfProblem, WorkerFailure};
 
 /// Everything that can go wrong in the library engine: a variant per condition a caller
@@ -465,6 +470,14 @@ pub enum Error {
     #[error("\"{title}\" cannot be deleted for good: {why}")]
     Held { title: String, why: String },
 
+    /// A document asked to be destroyed whose series' rule does not make it due.
+    #[error("\"{title}\" is not due for destruction: {why}")]
+    NotDue { title: String, why: String },
+
+    /// No destruction of this library has this id.
+    #[error("no destruction {batch} is recorded in this library")]
+    NoSuchDestruction { batch: String },
+
     /// A change synced from another desktop was made by a newer version of Dossier, with
     /// a kind of operation this one does not know.
     #[error(
@@ -671,42 +684,6 @@ pub enum Error {
     },
 }
 
-/// What is wrong with a catalog that [`Error::CatalogUnusable`] refuses.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum CatalogProblem {
-    /// `catalog.sqlite` is not there.
-    #[error("is missing")]
-    Missing,
-    /// The file is there but empty (zero bytes, or no tables).
-    #[error("is empty")]
-    Empty,
-    /// The store journal has transactions the catalog does not: an older copy (a
-    /// backup, a sync conflict, a copy without its `-wal` file).
-    #[error(
-        "is older than the library's store: it holds {catalog} of the {store} transactions \
-         recorded there (a copy from a backup, or one without its -wal file)"
-    )]
-    Behind { catalog: u64, store: u64 },
-    /// A catalog from before the store journal that holds nothing while packs exist.
-    #[error("holds no records while the store holds {packs} pack(s)")]
-    NoRecords { packs: usize },
-    /// SQLite cannot read it (not a database, or damaged).
-    #[error("cannot be read ({0})")]
-    Unreadable(#[source] rusqlite::Error),
-}
-
-impl CatalogProblem {
-    /// The problem for a SQLite error that means the file itself is damaged.
-    pub(crate) fn from_sqlite(e: rusqlite::Error) -> std::result::Result<Self, rusqlite::Error> {
-        use rusqlite::ErrorCode;
-        match e.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => Ok(Self::Unreadable(e)),
-            _ => Err(e),
-        }
-    }
-}
-
 /// pdfium's refusals in plain words.
 fn pdf_problem(p: PdfProblem) -> &'static str {
     use PdfProblem as P;
@@ -734,55 +711,6 @@ impl<T> IoContext<T> for std::io::Result<T> {
             source,
         })
     }
-}
-
-/// One line of a roster that cannot be imported, with why.
-#[derive(Debug, thiserror::Error)]
-#[error("line {line}: {issue}")]
-pub struct RosterProblem {
-    /// 1-based line of the file (the heading is line 1).
-    pub line: u64,
-    pub issue: RosterIssue,
-}
-
-/// What is wrong with a roster line.
-#[derive(Debug, thiserror::Error)]
-pub enum RosterIssue {
-    /// The file is not CSV this reader understands (or not UTF-8).
-    #[error("this is not readable CSV ({0})")]
-    Unreadable(#[source] csv::Error),
-    /// The heading lacks a column every person needs.
-    #[error("the heading has no {0} column")]
-    MissingColumn(&'static str),
-    /// A value that cannot be used.
-    #[error("{field} {value:?} is not usable: expected {expected}")]
-    BadValue {
-        field: &'static str,
-        value: String,
-        expected: &'static str,
-    },
-    /// The same person twice in one file.
-    #[error("{number} is already on line {first_line}")]
-    Repeated { number: String, first_line: u64 },
-    /// Too many lines for one import.
-    #[error("more than {limit} people in one file; split it")]
-    TooLong { limit: usize },
-    /// A file larger than a roster can be.
-    #[error("the file is larger than {limit_mib} MiB; split it")]
-    TooBig { limit_mib: u64 },
-    /// Two headings that name the same field.
-    #[error("the headings {first:?} and {second:?} both name one field; keep one")]
-    SameColumnTwice { first: String, second: String },
-}
-
-fn first_problems(problems: &[RosterProblem]) -> String {
-    let shown: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
-    let more = problems.len().saturating_sub(shown.len());
-    let mut s = shown.join("; ");
-    if more > 0 {
-        s.push_str(&format!("; and {more} more"));
-    }
-    s
 }
 
 impl From<crate::ids::BadId> for Error {

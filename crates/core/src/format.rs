@@ -13,6 +13,7 @@ pub mod batch;
 pub mod checkpoint;
 pub mod collection_keys;
 pub mod derived;
+pub mod destruction;
 pub mod disclosure;
 pub mod disclosure_export;
 pub mod export_manifest;

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{IoContext, Result};
 
@@ -315,4 +315,27 @@ pub(crate) fn persist_new(tmp: tempfile::NamedTempFile, dest: &Path) -> Result<(
             source: e.error,
         })?;
     Ok(())
+}
+
+/// Write `bytes` to the file `dest`, which must not exist yet: written beside it, synced
+/// and renamed, so a failure leaves nothing half-written and nothing is replaced.
+pub(crate) fn write_new(dest: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = dest
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).io("create a file in", dir)?;
+    tmp.write_all(bytes).io("write", tmp.path())?;
+    tmp.as_file().sync_all().io("sync", tmp.path())?;
+    persist_new(tmp, dest)
+}
+
+/// [`write_new`] into the folder `dir` as `name` (made safe; ` (2)`... when taken);
+/// returns the file written.
+pub(crate) fn write_new_into(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let mut used = used_names(dir)?;
+    let dest = dir.join(unique_name(&safe_name(name), &mut used));
+    write_new(&dest, bytes)?;
+    Ok(dest)
 }

@@ -134,6 +134,11 @@ uuid_id!(
     new_v4
 );
 uuid_id!(
+    /// A destruction of records a records officer approved (issue 22).
+    DestructionId,
+    new_v4
+);
+uuid_id!(
     /// One desktop's identity within a library.
     DeviceId,
     new_v4

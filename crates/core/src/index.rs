@@ -170,25 +170,49 @@ impl SearchIndex {
         if docs.is_empty() {
             return Ok(());
         }
-        let writer = match &mut self.writer {
-            Some(w) => w,
-            None => {
-                let w: IndexWriter = self.index.writer_with_num_threads(1, WRITER_MEMORY)?;
-                let mut policy = LogMergePolicy::default();
-                policy.set_min_num_segments(MERGE_AT_SEGMENTS);
-                w.set_merge_policy(Box::new(policy));
-                self.writer.insert(w)
-            }
-        };
+        let fields = self.fields.clone();
+        let writer = self.writer()?;
         for (id, record) in docs {
-            writer.delete_term(Term::from_field_bytes(self.fields.id, id.0.as_bytes()));
+            writer.delete_term(Term::from_field_bytes(fields.id, id.0.as_bytes()));
             if let Some(r) = record {
-                writer.add_document(r.to_document(&self.fields))?;
+                writer.add_document(r.to_document(&fields))?;
             }
         }
         writer.commit()?;
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// This handle's writer, opened on first use.
+    fn writer(&mut self) -> Result<&mut IndexWriter> {
+        if self.writer.is_none() {
+            let w: IndexWriter = self.index.writer_with_num_threads(1, WRITER_MEMORY)?;
+            let mut policy = LogMergePolicy::default();
+            policy.set_min_num_segments(MERGE_AT_SEGMENTS);
+            w.set_merge_policy(Box::new(policy));
+            self.writer = Some(w);
+        }
+        Ok(self.writer.as_mut().expect("opened above"))
+    }
+
+    /// Rewrite every segment that holds deleted documents without them and delete the
+    /// files it replaces: after a destruction, no index file keeps a destroyed record's
+    /// words (a deletion alone only marks them).
+    pub fn expunge(&mut self) -> Result<()> {
+        let with_deletes: Vec<_> = self
+            .index
+            .searchable_segment_metas()?
+            .into_iter()
+            .filter(|m| m.has_deletes())
+            .map(|m| m.id())
+            .collect();
+        let writer = self.writer()?;
+        if !with_deletes.is_empty() {
+            writer.merge(&with_deletes).wait()?;
+        }
+        self.settle()?;
+        self.writer()?.garbage_collect_files().wait()?;
+        self.settle()
     }
 
     /// See the latest commit (of this or another handle on the index).

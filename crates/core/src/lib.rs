@@ -46,6 +46,10 @@ pub use extract::{
 };
 pub use format::batch::MAX_BATCH_OPS;
 pub use format::collection_keys::{EPOCH_KEYS_FORMAT, EpochKeys, JOURNAL_SCOPE, SignedEpochKeys};
+pub use format::destruction::{
+    CERTIFICATE_FORMAT, Certificate, DestroyedRecord, Destruction, Method as DestructionMethod,
+    RemoteCheck, Signed as SignedPart, hashed_id,
+};
 pub use format::disclosure::{
     Basis, DisclosedItem, Disclosure, DisclosureExport, Exception as DisclosureException,
 };
@@ -68,8 +72,9 @@ pub use format::series::{RecordSeries, RetentionEvent, RetentionRule};
 pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStatus};
 pub use format::view::{View, ViewFilters};
 pub use ids::{
-    ChunkId, ContentHash, DeviceId, DisclosureId, DocId, EpochObjectId, InvitationId, LibraryId,
-    MemberId, PackId, RequestId, RuleId, StatementId, SubjectId, VersionId, ViewId,
+    ChunkId, ContentHash, DestructionId, DeviceId, DisclosureId, DocId, EpochObjectId,
+    InvitationId, LibraryId, MemberId, PackId, RequestId, RuleId, StatementId, SubjectId,
+    VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{
@@ -77,16 +82,17 @@ pub use keys::{
     Purpose, RecoveryKey, Secret, seal_to, verify_signature,
 };
 pub use library::{
-    Access, AffectedDocument, CacheReport, CatalogRepair, CollectionAccess, CompareOptions,
-    DiffLine, DisclosureEntry, DisclosureExportOptions, DisclosureExportReport, Disposition,
-    DispositionState, ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk,
-    ImportEvent, ImportOptions, ImportOutcome, ImportReport, InitOptions, InvitationEntry,
-    InvitationState, Library, LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED,
-    MAX_ROSTER_PEOPLE, MetadataChange, NewDisclosure, NewInvitation, NewRequest, PersonClue,
-    PersonEntry, PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions,
-    ProcessReport, PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RepairKey,
-    RequestEntry, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch,
-    SEGMENT_OPS, SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff, Viewing,
+    Access, AffectedDocument, CacheReport, CatalogRepair, CertificateCheck, CollectionAccess,
+    CompareOptions, DestructionEntry, DestructionReport, DiffLine, DisclosureEntry,
+    DisclosureExportOptions, DisclosureExportReport, Disposition, DispositionState,
+    ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,
+    ImportOutcome, ImportReport, InitOptions, InvitationEntry, InvitationState, Library,
+    LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,
+    MetadataChange, NewDisclosure, NewInvitation, NewRequest, PersonClue, PersonEntry,
+    PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport,
+    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RepairKey, RequestEntry,
+    RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS,
+    SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff, Viewing,
     answer_invitation, default_library_path, describe_rule, new_archive_password, own_answer,
     parse_roster,
 };

@@ -9,6 +9,7 @@
 mod access;
 mod collection_keys;
 mod compare;
+mod destroy;
 mod disclosures;
 mod edit;
 mod export;
@@ -54,6 +55,7 @@ use zeroize::Zeroizing;
 pub use access::{SITTING_IDLE_MS, Viewing};
 pub use collection_keys::CollectionAccess;
 pub use compare::{CompareOptions, DiffLine, Hunk, LineOp, MetadataChange, TextState, VersionDiff};
+pub use destroy::{CertificateCheck, DestructionEntry, DestructionReport};
 pub use disclosures::{
     DisclosureEntry, DisclosureExportOptions, DisclosureExportReport, NewDisclosure,
     new_archive_password,

@@ -364,6 +364,19 @@ impl Registry {
         }
     }
 
+    /// Whether `identity`'s keys were ever given to its member (the owner's included):
+    /// what they signed was signed by someone the library admitted.
+    pub fn ever_granted(&self, identity: &PublicIdentity) -> bool {
+        let binding = identity.binding();
+        self.owner().binding() == binding
+            || self.history.get(&identity.member).is_some_and(|tenures| {
+                tenures
+                    .iter()
+                    .filter_map(|t| t.grant.as_ref())
+                    .any(|g| g.identity.binding() == binding)
+            })
+    }
+
     /// `member`'s role and identity now (`None`: not a member, or removed).
     pub fn current(&self, member: MemberId) -> Option<&Grant> {
         self.role_at(member, self.seq())

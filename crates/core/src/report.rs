@@ -11,11 +11,10 @@ pub(crate) use pdf::image_pdf;
 
 use serde::Serialize;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, IoContext, Result};
-use crate::fsx::{safe_name, unique_name, used_names};
+use crate::error::{Error, Result};
+use crate::fsx::{write_new, write_new_into};
 
 /// One column: its heading and its share of the page's width.
 #[derive(Debug, Clone, Serialize)]
@@ -79,26 +78,13 @@ impl Report {
             ReportForm::Csv => "csv",
             ReportForm::Pdf => "pdf",
         };
-        let mut used = used_names(dir)?;
-        let name = unique_name(&safe_name(&format!("{}.{ext}", self.title)), &mut used);
-        let dest = dir.join(name);
-        self.write_to(&dest, form)?;
-        Ok(dest)
+        write_new_into(dir, &format!("{}.{ext}", self.title), &self.write(form)?)
     }
 
     /// Write the report in `form` to the file `dest`, which must not exist yet: written
     /// beside it and renamed, so a failure leaves nothing half-written.
     pub fn write_to(&self, dest: &Path, form: ReportForm) -> Result<()> {
-        let bytes = self.write(form)?;
-        let dir = dest
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).io("create a file in", dir)?;
-        tmp.write_all(&bytes).io("write", tmp.path())?;
-        tmp.as_file().sync_all().io("sync", tmp.path())?;
-        crate::fsx::persist_new(tmp, dest)?;
-        Ok(())
+        write_new(dest, &self.write(form)?)
     }
 
     /// The report in `form`.

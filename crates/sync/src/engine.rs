@@ -51,6 +51,11 @@ pub struct SyncReport {
     pub packs_evicted: u64,
     /// Chunks in use copied out of packs another desktop dropped.
     pub chunks_rehomed: u64,
+    /// Records were destroyed (here or elsewhere) and this desktop rewrote or deleted
+    /// what it held of them (packs, derived files, index entries).
+    pub shredding: bool,
+    /// Packs holding content of destroyed records deleted from the remote.
+    pub packs_shredded: u64,
     /// Documents whose content this desktop sealed again under the key of the collection
     /// they are in now.
     pub documents_resealed: u64,
@@ -401,6 +406,18 @@ impl<L: Replica> Engine<L> {
             // desktop that could not re-seal them: this one does, when it can.
             report.documents_resealed = self.local.run(|l| l.keep_keys()).await?;
         }
+        // Records destroyed here or received destroyed: what this desktop holds of them
+        // goes before it sends (the new packs and drops go with this push).
+        report.shredding = self
+            .local
+            .run(|l| {
+                if l.shredding_pending()? {
+                    l.shred().map(|_| true)
+                } else {
+                    Ok(false)
+                }
+            })
+            .await?;
         push::push(self, &mut report).await?;
         // Changes waiting for the journal's new keys: an owner's desktop makes them now (a
         // crash may have come between a removal and its keys).
@@ -408,6 +425,7 @@ impl<L: Replica> Engine<L> {
             report.documents_resealed += self.local.run(|l| l.keep_keys()).await?;
             push::push(self, &mut report).await?;
         }
+        self.settle_destructions(&mut report).await?;
         checkpoint::maybe_write(self, opts.checkpoint_every, newest.as_ref(), &mut report).await?;
         if opts.fetch_content {
             pull::fetch_packs(self, &mut report).await?;

@@ -71,6 +71,10 @@ pub enum ReportChoice {
     Access,
     /// Each document under a retention rule.
     Retention,
+    /// Every destruction made.
+    Destruction,
+    /// One destruction's certificate.
+    Certificate { batch: String },
 }
 
 /// The exceptions of 99.31, in its order.
@@ -178,6 +182,11 @@ pub async fn write_report(
                 }
                 ReportChoice::Access => lib.access_report(&AccessFilter::default())?,
                 ReportChoice::Retention => lib.retention_report(today)?,
+                ReportChoice::Destruction => lib.destruction_report()?,
+                ReportChoice::Certificate { batch } => {
+                    let batch = super::parse_id(&batch, "destruction")?;
+                    lib.certificate_report(&lib.destruction_certificate(batch)?)?
+                }
             };
             Ok(report
                 .write_into(&PathBuf::from(folder), form)?

@@ -1,8 +1,9 @@
-//! Records management (issue 22): record series and the disposition queue, requests
-//! about students' records, and the access log.
+//! Records management (issue 22): record series, the disposition queue and destruction
+//! with its certificates, requests about students' records, and the access log.
 
 use dossier_core::{
-    AccessFilter, Disposition, NewRequest, RecordSeries, Relation, RequestEntry, RequestKind,
+    AccessFilter, DestructionEntry, Disposition, NewRequest, RecordSeries, Relation, RequestEntry,
+    RequestKind,
 };
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -74,6 +75,115 @@ pub async fn disposition_queue(state: State<'_, AppState>) -> AppResult<Vec<Disp
     state
         .session()?
         .read(|lib| Ok(lib.disposition_queue(today())?))
+        .await
+}
+
+/// What destroying an approved batch did.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DestroyedBatch {
+    pub batch: String,
+    pub destroyed: u32,
+    /// Each document a hold kept: its title and why.
+    pub held: Vec<String>,
+}
+
+/// Destroy `ids` (each due under its series' rule), approved by the person signed in;
+/// what a hold keeps is left. Every desktop and the remote follow at their next sync.
+#[tauri::command]
+#[specta::specta]
+pub async fn destroy_records(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> AppResult<DestroyedBatch> {
+    let ids = ids
+        .iter()
+        .map(|id| super::doc_id(id))
+        .collect::<AppResult<Vec<_>>>()?;
+    let report = change(&app, &state, move |lib| lib.destroy(&ids, today())).await?;
+    Ok(DestroyedBatch {
+        batch: report.batch.to_string(),
+        destroyed: report.destroyed as u32,
+        held: report
+            .held
+            .into_iter()
+            .map(|h| format!("{}: {}", h.title, h.why))
+            .collect(),
+    })
+}
+
+/// Every destruction made, oldest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn destructions(state: State<'_, AppState>) -> AppResult<Vec<DestructionEntry>> {
+    state.session()?.read(|lib| Ok(lib.destructions()?)).await
+}
+
+/// A destruction's certificate as checked here: what it certifies, who signed it (the
+/// signature verified), and the checks of the remote.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CertificateView {
+    pub destruction: dossier_core::Destruction,
+    /// Who signed it (`None`: a library without people has no one to sign).
+    pub approver: Option<String>,
+    /// Each check of the remote, in words.
+    pub remote_checks: Vec<String>,
+    /// Whether a check found nothing of the records left on the remote.
+    pub remote_confirmed: bool,
+}
+
+/// The certificate of destruction `batch`, its signatures checked.
+#[tauri::command]
+#[specta::specta]
+pub async fn destruction_certificate(
+    state: State<'_, AppState>,
+    batch: String,
+) -> AppResult<CertificateView> {
+    let batch = parse_id(&batch, "destruction")?;
+    state
+        .session()?
+        .read(move |lib| {
+            let check = lib.check_certificate(&lib.destruction_certificate(batch)?)?;
+            Ok(CertificateView {
+                remote_checks: check
+                    .remote_checks
+                    .iter()
+                    .map(|(c, _)| {
+                        format!(
+                            "{} by {}: {} pack(s) listed, {} removed, {} still holding it",
+                            c.checked_at,
+                            c.checked_by,
+                            c.packs_listed,
+                            c.packs_removed,
+                            c.packs_holding
+                        )
+                    })
+                    .collect(),
+                destruction: check.destruction,
+                approver: check.approver,
+                remote_confirmed: check.remote_confirmed,
+            })
+        })
+        .await
+}
+
+/// Write the certificate of `batch` as signed JSON into `folder`; returns the file.
+#[tauri::command]
+#[specta::specta]
+pub async fn write_certificate(
+    state: State<'_, AppState>,
+    batch: String,
+    folder: String,
+) -> AppResult<String> {
+    let batch = parse_id(&batch, "destruction")?;
+    state
+        .session()?
+        .read(move |lib| {
+            Ok(lib
+                .write_certificate_into(batch, std::path::Path::new(&folder))?
+                .display()
+                .to_string())
+        })
         .await
 }
 

@@ -1,12 +1,14 @@
 // Records management (issue 22), for the records officer: requests about students'
 // records by due date (an open inspection request holds the student's records), the
-// record series and their retention rules, the disposition queue, and the access log.
+// record series and their retention rules, the disposition queue with destruction and
+// its certificates, and the access log.
 
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { commands, describe } from "../api";
-import type { Ability, Disposition, Relation, RequestKind, RetentionEvent, RetentionRule } from "../bindings";
+import type { Ability, Relation, RequestKind, RetentionEvent, RetentionRule } from "../bindings";
 import { ReportButtons } from "../components/Disclosures";
+import { Destructions, Queue } from "../components/Disposition";
 import { ErrorNote } from "../components/ErrorNote";
 import { gate, useAccess } from "../lib/access";
 import { formatDate } from "../lib/format";
@@ -21,8 +23,9 @@ export function Records({ onOpenDocument }: { onOpenDocument: (id: string) => vo
       <Series dispose={access.dispose} />
       {(access.dispose.allowed || access.audit.allowed) && (
         <>
-          <Queue onOpenDocument={onOpenDocument} />
+          <Queue dispose={access.dispose} onOpenDocument={onOpenDocument} />
           <ReportButtons report={{ report: "retention" }} label="Retention and disposition report" />
+          <Destructions />
         </>
       )}
       {access.audit.allowed && (
@@ -261,59 +264,6 @@ function Series({ dispose }: { dispose: Ability }) {
         </button>
       </form>
       {(save.error ?? remove.error) && <ErrorNote {...describe(save.error ?? remove.error)} />}
-    </>
-  );
-}
-
-const STATES: Record<Disposition["state"], string> = {
-  due: "Due",
-  held: "Held",
-  kept: "Kept",
-  waiting: "Waiting",
-  permanent: "Permanent",
-};
-
-function Queue({ onOpenDocument }: { onOpenDocument: (id: string) => void }) {
-  const [all, setAll] = useState(false);
-  const queue = useQuery({ queryKey: ["library", "disposition"], queryFn: () => commands.dispositionQueue() });
-  const shown = (queue.data ?? []).filter((d) => all || d.state === "due" || d.state === "held");
-  return (
-    <>
-      <h2>Disposition</h2>
-      <label className="small">
-        <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} data-testid="disposition-all" />{" "}
-        Every document in a series
-      </label>
-      {queue.isError && <ErrorNote {...describe(queue.error)} />}
-      {queue.data && shown.length === 0 && <p className="muted">Nothing is due for destruction.</p>}
-      {shown.length > 0 && (
-        <table data-testid="disposition">
-          <thead>
-            <tr>
-              <th>State</th>
-              <th>From</th>
-              <th>Document</th>
-              <th>Series</th>
-              <th>Person</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((d) => (
-              <tr key={d.doc} data-testid="disposition-row">
-                <td title={d.held_by.join(", ") || undefined}>{STATES[d.state]}</td>
-                <td>{d.due ?? "—"}</td>
-                <td>
-                  <button className="link" onClick={() => onOpenDocument(d.doc)}>
-                    {d.title}
-                  </button>
-                </td>
-                <td>{d.series}</td>
-                <td>{d.person ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
     </>
   );
 }

@@ -225,3 +225,138 @@ fn an_inspection_request_holds_the_students_records_until_fulfilled() {
     assert_eq!(amendment["decision"]["amended"], false);
     assert_eq!(amendment["statement"], "I disagree with the grade");
 }
+
+/// Destruction on the command line: `retention destroy` lists what it would destroy and
+/// stops; with `--yes` it destroys the due document (a held one is kept), and the
+/// certificate is written as JSON that `check-certificate` verifies and as a PDF; a
+/// certificate changed afterwards is refused. The destruction report lists the batch.
+#[test]
+fn a_due_document_is_destroyed_with_a_certificate() {
+    let lib = Lib::new();
+    let input = lib.work().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    for name in ["t1.txt", "t2.txt"] {
+        std::fs::write(
+            input.join(name),
+            format!("Transcript {name} of Zoltan Vexley\n"),
+        )
+        .unwrap();
+    }
+    lib.ok(&["import", input.to_str().unwrap()]);
+    let (t1, t2) = (doc_by_name(&lib, "t1.txt"), doc_by_name(&lib, "t2.txt"));
+    for number in ["ZV-1", "ZV-2"] {
+        lib.ok(&[
+            "subject",
+            "add",
+            "--number",
+            number,
+            "--name",
+            "Zoltan Vexley",
+            "--left",
+            "2015-06-30",
+        ]);
+    }
+    for (doc, number) in [(&t1, "ZV-1"), (&t2, "ZV-2")] {
+        lib.ok(&["set", doc, "type=Transcript"]);
+        lib.ok(&["subject", "link", doc, number]);
+    }
+    lib.ok(&[
+        "retention",
+        "set",
+        "Transcript",
+        "--series",
+        "Academic records",
+        "--years",
+        "5",
+        "--after",
+        "left",
+    ]);
+    lib.ok(&["hold", &t2, "--reason", "court order 4"]);
+
+    // Without --yes: listed, nothing destroyed.
+    let out = lib.run(&["retention", "destroy", &t1, &t2, "--on", "2026-12-07"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stdout(&out).contains("Add --yes"), "{}", stdout(&out));
+    assert!(lib.json(&["show", &t1, "--json"])["document"]["title"].is_string());
+
+    let done = lib.json(&[
+        "retention",
+        "destroy",
+        &t1,
+        &t2,
+        "--on",
+        "2026-12-07",
+        "--yes",
+        "--json",
+    ]);
+    assert_eq!(done["destruction"]["destroyed"], 1, "{done}");
+    assert_eq!(done["destruction"]["held"][0]["title"], "t2", "{done}");
+    let batch = done["destruction"]["batch"].as_str().unwrap().to_owned();
+    let gone = lib.run(&["show", &t1]);
+    assert_ne!(code(&gone), 0, "the destroyed document is gone");
+    assert!(
+        lib.json(&["show", &t2, "--json"])["document"]["title"].is_string(),
+        "the held one is kept"
+    );
+    let json = lib.work().join("certificate.json");
+    let pdf = lib.work().join("certificate.pdf");
+    lib.ok(&[
+        "retention",
+        "certificate",
+        &batch[..8],
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    lib.ok(&[
+        "retention",
+        "certificate",
+        &batch,
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let text = std::fs::read_to_string(&json).unwrap();
+    for secret in ["Vexley", "ZV-1", "t1.txt", t1.as_str()] {
+        assert!(!text.contains(secret), "the certificate names {secret}");
+    }
+    let check = lib.json(&[
+        "retention",
+        "check-certificate",
+        json.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(
+        check["destruction"]["records"].as_array().unwrap().len(),
+        1,
+        "{check}"
+    );
+    assert_eq!(check["destruction"]["held"], 1);
+    // Changed after it was made: refused.
+    let forged = lib.work().join("forged.json");
+    std::fs::write(
+        &forged,
+        text.replace("\\\"held\\\": 1", "\\\"held\\\": 0")
+            .replace("\\\"held\\\":1", "\\\"held\\\":0"),
+    )
+    .unwrap();
+    assert_ne!(std::fs::read_to_string(&forged).unwrap(), text);
+    let out = lib.run(&["retention", "check-certificate", forged.to_str().unwrap()]);
+    assert_ne!(code(&out), 0, "{}", stdout(&out));
+    // Never replaced: writing it again to the same file is refused.
+    let again = lib.run(&[
+        "retention",
+        "certificate",
+        &batch,
+        "--out",
+        json.to_str().unwrap(),
+    ]);
+    assert_ne!(code(&again), 0);
+
+    let report = lib.json(&["report", "destruction", "--json"]);
+    assert_eq!(report["rows"].as_array().unwrap().len(), 1, "{report}");
+    assert_eq!(report["rows"][0][2], batch.as_str());
+    let listed = lib.json(&["retention", "destructions", "--json"]);
+    assert_eq!(listed[0]["destruction"]["batch"], batch.as_str());
+    let check = lib.json(&["audit", "verify", "--json"]);
+    assert_eq!(check["findings"], serde_json::json!([]), "{check}");
+}

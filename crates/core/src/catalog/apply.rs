@@ -44,6 +44,16 @@ pub(super) fn record(
 pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
     let key = op.stamp.key();
     let s = &op.stamp;
+    // A destroyed document stays destroyed: nothing about it made anywhere, before or
+    // after, is applied again.
+    if let Some(doc) = op.kind.doc()
+        && !matches!(op.kind, OpKind::Destroyed { .. })
+        && tx
+            .prepare_cached("SELECT 1 FROM destroyed WHERE doc = ?1")?
+            .exists([doc.to_string()])?
+    {
+        return Ok(());
+    }
     if let Some(doc) = op.kind.doc() {
         tx.prepare_cached(
             "INSERT INTO doc_clock (doc, ms) VALUES (?1, ?2)
@@ -190,6 +200,7 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             refresh(tx, *doc)?;
         }
         OpKind::Purged { doc, versions } => purge(tx, *doc, versions)?,
+        OpKind::Destroyed { doc, batch } => destroy(tx, *doc, &batch.to_string(), &key)?,
         OpKind::RecordCarried { doc, history } => {
             // Only what makes this record's state: nothing about another one, no
             // history carried within it.
@@ -231,6 +242,16 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                     e.sealed_len,
                     e.plain_len
                 ])?;
+            }
+            // A pack from a desktop that had not heard of a destruction, holding what it
+            // destroyed: rewritten without it too.
+            let shredded: bool = tx
+                .prepare_cached(
+                    "SELECT 1 FROM chunks c JOIN shredded s ON s.chunk = c.id WHERE c.pack = ?1",
+                )?
+                .exists([&pack.0[..]])?;
+            if shredded {
+                tx.execute(SHRED, [])?;
             }
         }
         OpKind::PackDropped { pack } => {
@@ -359,6 +380,21 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                 ],
             )?;
         }
+        OpKind::DestructionRecorded { batch, signed } => {
+            // Recorded once; of two under one id (never made so), the earlier holds.
+            tx.execute(
+                "INSERT INTO destructions (id, body, stamp) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, stamp = excluded.stamp
+                 WHERE excluded.stamp < destructions.stamp",
+                params![batch.to_string(), serde_json::to_string(signed)?, key],
+            )?;
+        }
+        OpKind::RemoteChecked { batch, signed } => {
+            tx.execute(
+                "INSERT OR IGNORE INTO remote_checks (stamp, batch, body) VALUES (?1, ?2, ?3)",
+                params![key, batch.to_string(), serde_json::to_string(signed)?],
+            )?;
+        }
         OpKind::DocumentSubjectSet { doc, subject, .. } => {
             let value = subject.as_ref().map(serde_json::to_string).transpose()?;
             set_register_raw(tx, *doc, subjects::LINK_REGISTER, value, s)?;
@@ -434,19 +470,72 @@ fn revive(tx: &Transaction<'_>, doc: DocId) -> Result<()> {
     Ok(())
 }
 
+/// Destroy `doc` in `batch`: its versions (their chunks noted as shredded, so the packs
+/// holding them are rewritten and deleted), everything derived from them, its row,
+/// registers, tags and sittings. Its id stays in `destroyed`, so nothing about it is
+/// applied again.
+fn destroy(tx: &Transaction<'_>, doc: DocId, batch: &str, key: &str) -> Result<()> {
+    let id = doc.to_string();
+    tx.execute(
+        "INSERT OR IGNORE INTO destroyed (doc, batch, stamp) VALUES (?1, ?2, ?3)",
+        params![id, batch, key],
+    )?;
+    tx.execute(SHRED, [])?;
+    let mut versions = Vec::new();
+    {
+        let mut stmt = tx.prepare_cached("SELECT id, manifest FROM versions WHERE doc = ?1")?;
+        let mut rows = stmt.query([&id])?;
+        while let Some(row) = rows.next()? {
+            let manifest =
+                crate::format::manifest::Manifest::from_bytes(&row.get::<_, Vec<u8>>(1)?)?;
+            for (chunk, _) in manifest.chunks {
+                tx.prepare_cached("INSERT OR IGNORE INTO shredded (chunk) VALUES (?1)")?
+                    .execute([&chunk.0[..]])?;
+            }
+            versions.push(row.get::<_, String>(0)?);
+        }
+    }
+    for v in &versions {
+        tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [v])?;
+        for sql in PER_VERSION {
+            tx.execute(sql, [v])?;
+        }
+    }
+    tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&id])?;
+    for sql in [
+        "DELETE FROM documents WHERE id = ?1",
+        "DELETE FROM registers WHERE doc = ?1",
+        "DELETE FROM tags WHERE doc = ?1",
+        "DELETE FROM doc_clock WHERE doc = ?1",
+        "DELETE FROM sittings WHERE doc = ?1",
+    ] {
+        tx.execute(sql, [&id])?;
+    }
+    Ok(())
+}
+
+/// Note that `Library::shred` has work: packs holding content of destroyed records to
+/// rewrite, derived files of versions deleted for good, index segments to rewrite.
+const SHRED: &str = "INSERT OR REPLACE INTO meta (key, value) VALUES ('shred', '1')";
+
+/// What goes with a version deleted for good: the row and what was derived from it.
+const PER_VERSION: [&str; 5] = [
+    "INSERT OR IGNORE INTO derived_to_remove (version) VALUES (?1)",
+    "DELETE FROM versions WHERE id = ?1",
+    "DELETE FROM jobs WHERE version = ?1",
+    "DELETE FROM texts WHERE version = ?1",
+    "DELETE FROM extractions WHERE version = ?1",
+];
+
 /// Delete `versions` of `doc` and everything derived from them; the document's row goes
 /// too when none of its versions is left. Its registers and tags stay (hidden), so a
 /// version added concurrently brings it back the same whatever the order of arrival.
 fn purge(tx: &Transaction<'_>, doc: DocId, versions: &[VersionId]) -> Result<()> {
+    tx.execute(SHRED, [])?;
     for v in versions {
         let v = v.to_string();
         tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&v])?;
-        for sql in [
-            "DELETE FROM versions WHERE id = ?1",
-            "DELETE FROM jobs WHERE version = ?1",
-            "DELETE FROM texts WHERE version = ?1",
-            "DELETE FROM extractions WHERE version = ?1",
-        ] {
+        for sql in PER_VERSION {
             tx.execute(sql, [&v])?;
         }
     }

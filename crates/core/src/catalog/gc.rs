@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use super::Catalog;
 use crate::error::Result;
 use crate::format::manifest::Manifest;
-use crate::ids::{ChunkId, PackId};
+use crate::ids::{ChunkId, PackId, VersionId};
 use crate::store::ChunkLocation;
 
 impl Catalog {
@@ -23,6 +23,70 @@ impl Catalog {
             );
         }
         Ok(out)
+    }
+
+    /// Packs holding a chunk of a destroyed document that no version in `used` uses:
+    /// each is rewritten without it and deleted, here and on the remote
+    /// (`Library::shred`), dropped or not.
+    pub fn shredding_packs(&self, used: &HashSet<ChunkId>) -> Result<HashSet<PackId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT c.id, c.pack FROM chunks c JOIN shredded s ON s.chunk = c.id")?;
+        let mut out = HashSet::new();
+        for row in stmt.query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })? {
+            let (chunk, pack) = row?;
+            if !used.contains(&ChunkId::from_slice(&chunk)?) {
+                out.insert(PackId::from_slice(&pack)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Write the WAL back into the catalog and empty it, so the old copies of pages a
+    /// destruction overwrote leave it too (best effort: a reader still inside a
+    /// transaction keeps some frames until the next checkpoint).
+    pub fn truncate_wal(&self) -> Result<()> {
+        let _busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        Ok(())
+    }
+
+    /// Versions purged or destroyed (here or on another desktop) whose derived files
+    /// this desktop has not deleted yet.
+    pub fn derived_to_remove(&self) -> Result<Vec<VersionId>> {
+        let mut stmt = self.conn.prepare("SELECT version FROM derived_to_remove")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.map(|v| Ok(v?.parse()?)).collect()
+    }
+
+    /// Their derived files are deleted.
+    pub fn derived_removed(&self, versions: &[VersionId]) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("DELETE FROM derived_to_remove WHERE version = ?1")?;
+        for v in versions {
+            stmt.execute([v.to_string()])?;
+        }
+        Ok(())
+    }
+
+    /// Whether `Library::shred` has work: a record destroyed or purged, or a pack
+    /// holding destroyed content, since it last finished.
+    pub fn shred_wanted(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM meta WHERE key = 'shred'")?
+            .exists([])?)
+    }
+
+    /// `Library::shred` finished its work.
+    pub fn shred_done(&self) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = 'shred'", [])?;
+        Ok(())
     }
 
     /// Dropped packs, with the time they were dropped (ms since 1970).

@@ -456,6 +456,32 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX disclosures_by_subject ON disclosures(subject, date);
     ALTER TABLE subjects ADD COLUMN directory_opt_out TEXT;
     "#,
+    // 30: destructions (issue 22). `destroyed` holds each destroyed document (no later
+    // operation about it is applied); `shredded` the chunks its versions used, so that
+    // the packs holding them are rewritten and deleted everywhere; `destructions` and
+    // `remote_checks` the signed bodies of each approved batch and each check of the
+    // remote since; `derived_to_remove` the versions, destroyed or purged on any desktop,
+    // whose thumbnails and page renders this desktop still has to delete.
+    r#"
+    CREATE TABLE destroyed (
+        doc TEXT PRIMARY KEY,
+        batch TEXT NOT NULL,
+        stamp TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE shredded (chunk BLOB PRIMARY KEY) STRICT, WITHOUT ROWID;
+    CREATE TABLE destructions (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL,
+        stamp TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE remote_checks (
+        stamp TEXT PRIMARY KEY,
+        batch TEXT NOT NULL,
+        body TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX remote_checks_by_batch ON remote_checks(batch);
+    CREATE TABLE derived_to_remove (version TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build creates and understands.

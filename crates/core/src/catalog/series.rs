@@ -1,17 +1,19 @@
 //! Records management in the catalog (issue 22): record series (a projection of
 //! `SeriesSet` operations), what the disposition of a series' documents is computed from,
 //! requests about students' records (a projection of `RequestSet` operations) and
-//! disclosures of them (of `DisclosureRecorded` ones).
+//! disclosures of them (of `DisclosureRecorded` ones), and destructions (`DestructionRecorded`,
+//! `RemoteChecked`).
 
 use rusqlite::OptionalExtension;
 
 use super::Catalog;
 use super::query::INSPECTION_DUE;
 use crate::error::Result;
+use crate::format::destruction::Signed;
 use crate::format::disclosure::Disclosure;
 use crate::format::request::RecordRequest;
 use crate::format::series::RecordSeries;
-use crate::ids::{DisclosureId, DocId, RequestId, SubjectId};
+use crate::ids::{DestructionId, DisclosureId, DocId, RequestId, SubjectId};
 
 /// What a document's disposition date is computed from, as the catalog holds it.
 #[derive(Debug, Clone)]
@@ -148,32 +150,47 @@ impl Catalog {
 impl Catalog {
     /// Requests about students' records, by due date (only open ones unless `all`).
     pub fn requests(&self, all: bool) -> Result<Vec<(RequestId, RecordRequest)>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.id_bodies(
             "SELECT id, body FROM requests WHERE ?1 OR state = 'open' ORDER BY due, id",
-        )?;
-        let rows = stmt
-            .query_map([all], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-            })?
-            .map(|row| {
-                let (id, body) = row?;
-                Ok((id.parse()?, serde_json::from_str(&body)?))
-            })
-            .collect::<Result<_>>()?;
-        Ok(rows)
+            [all],
+        )
     }
 
     /// The disclosures of `student`'s records (and of the records merged into theirs),
     /// by date.
     pub fn disclosures(&self, student: SubjectId) -> Result<Vec<(DisclosureId, Disclosure)>> {
-        let mut stmt = self.conn.prepare_cached(
+        self.id_bodies(
             "SELECT id, body FROM disclosures
              WHERE subject = ?1
                 OR subject IN (SELECT subject FROM subject_canonical WHERE canonical = ?1)
              ORDER BY date, stamp",
+            [student.to_string()],
+        )
+    }
+
+    /// Every destruction recorded, oldest first, as its approver signed it.
+    pub fn destructions(&self) -> Result<Vec<(DestructionId, Signed)>> {
+        self.id_bodies("SELECT id, body FROM destructions ORDER BY stamp", [])
+    }
+
+    /// The checks of the remote recorded after destruction `batch`, oldest first.
+    pub fn remote_checks(&self, batch: DestructionId) -> Result<Vec<Signed>> {
+        let rows: Vec<(DestructionId, Signed)> = self.id_bodies(
+            "SELECT batch, body FROM remote_checks WHERE batch = ?1 ORDER BY stamp",
+            [batch.to_string()],
         )?;
+        Ok(rows.into_iter().map(|(_, s)| s).collect())
+    }
+
+    /// Rows of an id and a JSON body, as `sql` selects them.
+    fn id_bodies<I, T>(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<(I, T)>>
+    where
+        I: std::str::FromStr<Err = crate::ids::BadId>,
+        T: serde::de::DeserializeOwned,
+    {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt
-            .query_map([student.to_string()], |r| {
+            .query_map(params, |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })?
             .map(|row| {

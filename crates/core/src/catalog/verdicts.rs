@@ -568,7 +568,7 @@ fn rejudge_member(tx: &Transaction<'_>, people: &People, member: MemberId) -> Re
 /// operations (in stamp order; the merge rules make the order immaterial). Packs and
 /// their chunks stay: where a chunk is stored is a fact checked against its content when
 /// read, whoever announced it.
-const PROJECTED: [&str; 20] = [
+const PROJECTED: [&str; 24] = [
     "documents",
     "registers",
     "tags",
@@ -589,6 +589,10 @@ const PROJECTED: [&str; 20] = [
     "requests",
     "disclosures",
     "dropped_packs",
+    "destroyed",
+    "shredded",
+    "destructions",
+    "remote_checks",
 ];
 
 /// Make the tables again from the accepted operations, when some they reflect are no

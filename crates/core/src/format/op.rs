@@ -12,6 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::collection_keys::{ContentKey, SignedEpochKeys};
+use super::destruction::Signed;
 use super::disclosure::Disclosure;
 use super::field_def::FieldDef;
 use super::identity::PublicIdentity;
@@ -24,8 +25,8 @@ use super::subject::SubjectField;
 use super::view::View;
 use crate::error::{Error, Result};
 use crate::ids::{
-    ContentHash, DeviceId, DisclosureId, DocId, InvitationId, MemberId, PackId, RequestId, RuleId,
-    SubjectId, VersionId, ViewId,
+    ContentHash, DestructionId, DeviceId, DisclosureId, DocId, InvitationId, MemberId, PackId,
+    RequestId, RuleId, SubjectId, VersionId, ViewId,
 };
 use crate::role::Role;
 
@@ -228,6 +229,8 @@ pub enum AuditAction {
     Printed,
     /// Disclosed to a party outside the school (issue 22, 34 CFR 99.32).
     Disclosed,
+    /// Destroyed under its series' rule, in a batch a records officer approved (issue 22).
+    Destroyed,
     KeysChanged,
     Purged,
     HoldPlaced,
@@ -262,6 +265,7 @@ impl AuditAction {
             Self::Viewed => "viewed",
             Self::Printed => "printed",
             Self::Disclosed => "disclosed",
+            Self::Destroyed => "destroyed",
             Self::KeysChanged => "keys_changed",
             Self::Purged => "purged",
             Self::HoldPlaced => "hold_placed",
@@ -361,6 +365,14 @@ pub enum OpKind {
         doc: DocId,
         versions: Vec<VersionId>,
     },
+    /// The document is destroyed (issue 22), in the approved batch `batch`: every version,
+    /// register, tag, text and derived file goes, and no later operation about it (one
+    /// made on a desktop that had not heard of it) is applied again. Final, unlike
+    /// [`OpKind::Purged`].
+    Destroyed {
+        doc: DocId,
+        batch: DestructionId,
+    },
     /// A pack's index: which chunks it holds and where.
     PackAdded {
         pack: PackId,
@@ -453,6 +465,18 @@ pub enum OpKind {
     DisclosureRecorded {
         disclosure: DisclosureId,
         body: Disclosure,
+    },
+    /// An approved destruction as its approver signed it (issue 22): the body of a
+    /// certificate, recorded once (of two under one id, the earlier holds).
+    DestructionRecorded {
+        batch: DestructionId,
+        signed: Signed,
+    },
+    /// A check, after a sync, that the remote holds nothing of a destruction's records
+    /// (issue 22), as its author signed it.
+    RemoteChecked {
+        batch: DestructionId,
+        signed: Signed,
     },
     /// The library is owned by this person from now on (issue 21): the root every
     /// statement about its people chains to. Of two (two desktops taking the library
@@ -571,6 +595,7 @@ impl OpKind {
             | Self::Trashed { doc, .. }
             | Self::Untrashed { doc, .. }
             | Self::Purged { doc, .. }
+            | Self::Destroyed { doc, .. }
             | Self::DocumentSubjectSet { doc, .. }
             | Self::VersionResealed { doc, .. }
             | Self::RecordCarried { doc, .. } => Some(*doc),
@@ -587,6 +612,8 @@ impl OpKind {
             | Self::SeriesSet { .. }
             | Self::RequestSet { .. }
             | Self::DisclosureRecorded { .. }
+            | Self::DestructionRecorded { .. }
+            | Self::RemoteChecked { .. }
             | Self::LibraryOwned { .. }
             | Self::MemberStatement { .. }
             | Self::Signed { .. }
@@ -606,6 +633,7 @@ impl OpKind {
             Self::Trashed { .. } => "trashed",
             Self::Untrashed { .. } => "untrashed",
             Self::Purged { .. } => "purged",
+            Self::Destroyed { .. } => "destroyed",
             Self::PackAdded { .. } => "pack_added",
             Self::PackDropped { .. } => "pack_dropped",
             Self::Audit { .. } => "audit",
@@ -620,6 +648,8 @@ impl OpKind {
             Self::SeriesSet { .. } => "series_set",
             Self::RequestSet { .. } => "request_set",
             Self::DisclosureRecorded { .. } => "disclosure_recorded",
+            Self::DestructionRecorded { .. } => "destruction_recorded",
+            Self::RemoteChecked { .. } => "remote_checked",
             Self::LibraryOwned { .. } => "library_owned",
             Self::MemberStatement { .. } => "member_statement",
             Self::Signed { .. } => "signed",

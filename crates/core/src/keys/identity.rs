@@ -43,6 +43,9 @@ pub enum Purpose {
     /// A department member's own folder key (`format::library_json`), sealed to them
     /// and signed by them with the folder's library and device.
     FolderKey,
+    /// A destruction certificate's parts (`format::destruction`): the approved batch, a
+    /// check of the remote.
+    Destruction,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -59,6 +62,7 @@ impl Purpose {
             Self::InvitationCode => "dossier 2026-12 invitation code for an owner",
             Self::KeyObject => "dossier 2026-12 key object",
             Self::FolderKey => "dossier 2026-12 library folder key",
+            Self::Destruction => "dossier 2026-12 destruction certificate",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }

@@ -77,10 +77,71 @@ pub struct PruneReport {
     pub deletable: Vec<PackId>,
 }
 
+/// What one collection looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Collect {
+    /// Every pack (`dossier prune`).
+    All,
+    /// Only packs holding content of destroyed records (after a destruction, here or
+    /// received by sync).
+    Shredding,
+}
+
 impl Library {
     /// Collect unused packs: drop and compact now, delete what was dropped long enough
-    /// ago (see [`PruneOptions`]).
+    /// ago (see [`PruneOptions`]). Packs holding content of destroyed records are
+    /// rewritten and deleted at once, whatever the options say ([`Library::shred`]).
     pub fn prune(&mut self, opts: &PruneOptions) -> Result<PruneReport> {
+        self.collect(opts, Collect::All)
+    }
+
+    /// Rewrite every pack holding content of a destroyed record that no surviving
+    /// version uses without it, and delete it from this desktop at once (no grace
+    /// period: a destruction is final); delete the thumbnails and page renders of
+    /// versions deleted for good anywhere; rewrite the search index's segments without
+    /// the entries deleted. The report's `deletable` are packs sync deletes from the
+    /// remote. Does nothing unless something was destroyed or purged since it last ran
+    /// ([`Library::shredding_pending`]).
+    pub fn shred(&mut self) -> Result<PruneReport> {
+        if !self.shredding_pending()? {
+            return Ok(PruneReport::default());
+        }
+        let report = self.collect(&PruneOptions::default(), Collect::Shredding)?;
+        let gone = self.catalog.derived_to_remove()?;
+        if !gone.is_empty() {
+            let derived = self.derived();
+            for v in &gone {
+                derived.remove(*v)?;
+            }
+            self.catalog.derived_removed(&gone)?;
+        }
+        self.refresh_index()?;
+        self.expunge_index()?;
+        self.catalog.truncate_wal()?;
+        // Done unless a pack could not be rewritten here (under a key this desktop does
+        // not hold: a desktop that holds it does) or waits for a re-check.
+        let used = self.catalog.referenced_chunks()?;
+        let dropped = self.catalog.dropped_packs()?;
+        let keys = self.catalog.pack_keys()?;
+        let mut left = false;
+        for p in self.catalog.shredding_packs(&used)? {
+            left |= match dropped.contains_key(&p) {
+                true => self.store().pack_path(&p).is_file(),
+                false => self.crypto_for(keys.get(&p)).is_ok(),
+            };
+        }
+        if !left {
+            self.catalog.shred_done()?;
+        }
+        Ok(report)
+    }
+
+    /// Whether [`Library::shred`] has work (one flag in the catalog: cheap).
+    pub fn shredding_pending(&self) -> Result<bool> {
+        self.catalog.shred_wanted()
+    }
+
+    fn collect(&mut self, opts: &PruneOptions, what: Collect) -> Result<PruneReport> {
         self.writer()?;
         let mut report = PruneReport::default();
         if self.catalog.journal_incomplete()?.as_deref() == Some(crate::catalog::REBUILT_INCOMPLETE)
@@ -92,6 +153,10 @@ impl Library {
             return Ok(report);
         }
         let used = self.catalog.referenced_chunks()?;
+        let shred = self.catalog.shredding_packs(&used)?;
+        if what == Collect::Shredding && shred.is_empty() {
+            return Ok(report);
+        }
         let (canonical, homeless) = self.locate(&used)?;
         let mut to_copy: Vec<_> = homeless.into_iter().map(|(id, l)| (id, l, false)).collect();
         let dropped = self.catalog.dropped_packs()?;
@@ -108,19 +173,23 @@ impl Library {
         let mut compacting = 0;
         let keys = self.catalog.pack_keys()?;
         for (pack, _size) in self.catalog.packs()? {
-            if dropped.contains_key(&pack) {
+            if dropped.contains_key(&pack) || (what == Collect::Shredding && !shred.contains(&pack))
+            {
                 continue;
             }
             let in_use = live.remove(&pack).unwrap_or_default();
             let used_bytes: u64 = in_use.iter().map(|(_, l)| u64::from(l.sealed_len)).sum();
             let total = stored.get(&pack).copied().unwrap_or(0);
+            let readable = self.crypto_for(keys.get(&pack)).is_ok();
             if in_use.is_empty() {
                 drop.push(pack);
-            } else if (used_bytes as f64) < opts.compact_below * total as f64
+            } else if shred.contains(&pack) && readable
+                || (used_bytes as f64) < opts.compact_below * total as f64
                 // Compaction reads the pack: only where it is (others compact theirs),
-                // and only with its key (a desktop that can read it compacts it).
+                // and only with its key (a desktop that can read it compacts it). A pack
+                // holding destroyed content is rewritten wherever it is (fetched).
                 && self.store().pack_path(&pack).is_file()
-                && self.crypto_for(keys.get(&pack)).is_ok()
+                && readable
             {
                 drop.push(pack);
                 report.compacted_packs += 1;
@@ -137,8 +206,10 @@ impl Library {
         if !ops.is_empty() {
             self.commit(ops)?;
         }
-        self.delete_dropped(opts, &used, &mut report)?;
-        self.reclaim_quarantine(&mut report)?;
+        self.delete_dropped(opts, &used, &shred, what, &mut report)?;
+        if what == Collect::All {
+            self.reclaim_quarantine(&mut report)?;
+        }
         Ok(report)
     }
 
@@ -299,12 +370,50 @@ impl Library {
         })
     }
 
+    /// Whether every chunk in use that the dropped `pack` holds has a copy in a pack that
+    /// is not dropped.
+    fn safe_to_delete(
+        &self,
+        pack: &PackId,
+        used: &HashSet<ChunkId>,
+        copies: &HashMap<ChunkId, Vec<ChunkLocation>>,
+        dropped: &HashMap<PackId, i64>,
+    ) -> Result<bool> {
+        Ok(self.catalog.chunks_in_pack(pack)?.iter().all(|(id, _)| {
+            !used.contains(id)
+                || copies
+                    .get(id)
+                    .is_some_and(|c| c.iter().any(|l| !dropped.contains_key(&l.pack)))
+        }))
+    }
+
+    /// Of `listed` (the packs on the remote), those holding content of destroyed records
+    /// that are given up and safe to delete: what sync deletes from the remote at once.
+    pub fn shredded_on_remote(&self, listed: &HashSet<PackId>) -> Result<Vec<PackId>> {
+        let used = self.catalog.referenced_chunks()?;
+        let dropped = self.catalog.dropped_packs()?;
+        let copies = self.catalog.chunk_copies()?;
+        let mut out = Vec::new();
+        for pack in self.catalog.shredding_packs(&used)? {
+            if listed.contains(&pack)
+                && dropped.contains_key(&pack)
+                && self.safe_to_delete(&pack, &used, &copies, &dropped)?
+            {
+                out.push(pack);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// Delete dropped packs past their grace period whose chunks in use all have a copy
     /// in a pack that is not dropped.
     fn delete_dropped(
         &mut self,
         opts: &PruneOptions,
         used: &HashSet<ChunkId>,
+        shred: &HashSet<PackId>,
+        what: Collect,
         report: &mut PruneReport,
     ) -> Result<()> {
         let now = chrono::Utc::now().timestamp_millis();
@@ -316,17 +425,15 @@ impl Library {
         let dropped = self.catalog.dropped_packs()?;
         let copies = self.catalog.chunk_copies()?;
         for (pack, at) in &dropped {
-            if now.saturating_sub(*at) < grace {
+            let shredding = shred.contains(pack);
+            if what == Collect::Shredding && !shredding {
+                continue;
+            }
+            if !shredding && now.saturating_sub(*at) < grace {
                 report.waiting_packs += 1;
                 continue;
             }
-            let safe = self.catalog.chunks_in_pack(pack)?.iter().all(|(id, _)| {
-                !used.contains(id)
-                    || copies
-                        .get(id)
-                        .is_some_and(|c| c.iter().any(|l| !dropped.contains_key(&l.pack)))
-            });
-            if !safe {
+            if !self.safe_to_delete(pack, used, &copies, &dropped)? {
                 // Used again since it was dropped: the next run copies it out first.
                 report.waiting_packs += 1;
                 continue;

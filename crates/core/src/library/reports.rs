@@ -145,7 +145,7 @@ impl Library {
     }
 
     /// `about`, then who made the report and when.
-    fn made_by(&self, mut about: Vec<String>) -> Vec<String> {
+    pub(super) fn made_by(&self, mut about: Vec<String>) -> Vec<String> {
         about.push(format!(
             "Made {} by {}",
             chrono::Local::now().format("%Y-%m-%d %H:%M"),

@@ -70,6 +70,15 @@ impl Library {
         }
     }
 
+    /// Rewrite the index's segments without the entries deleted from them (after a
+    /// destruction), so no index file keeps their words.
+    pub(super) fn expunge_index(&mut self) -> Result<()> {
+        match &mut self.index {
+            IndexState::Ready(index) => index.expunge(),
+            _ => Err(Error::Stopped("writer without a search index")),
+        }
+    }
+
     /// Throw the index away and build it again from the catalog (writer only).
     pub fn reindex(&mut self) -> Result<u64> {
         if !self.is_writer() {

@@ -281,7 +281,11 @@ pub(crate) fn needs(kind: &OpKind) -> Permission {
         OpKind::Audit { .. } | OpKind::Signed { .. } => Permission::Read,
         // Storage housekeeping (imports, sync, prune): whoever may read may keep it.
         OpKind::PackAdded { .. } | OpKind::PackDropped { .. } => Permission::Read,
-        OpKind::Purged { .. } | OpKind::SeriesSet { .. } => Permission::Dispose,
+        OpKind::Purged { .. }
+        | OpKind::SeriesSet { .. }
+        | OpKind::Destroyed { .. }
+        | OpKind::DestructionRecorded { .. }
+        | OpKind::RemoteChecked { .. } => Permission::Dispose,
         OpKind::FieldSet {
             key: FieldKey::LegalHold | FieldKey::RetainUntil,
             ..

@@ -16,6 +16,7 @@ mod at_rest;
 mod catalog_loss;
 mod collection_keys;
 mod deleting;
+mod destruction;
 mod disclosures;
 mod fixtures;
 mod identities;

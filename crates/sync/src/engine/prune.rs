@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use dossier_core::{PruneOptions, PruneReport};
+use dossier_core::{PackId, PruneOptions, PruneReport};
 
 use super::push::pack_key;
 use super::{Engine, Replica, SyncOptions, SyncReport};
@@ -44,32 +44,88 @@ impl<L: Replica> Engine<L> {
         if summary.local.deletable.is_empty() {
             return Ok(summary);
         }
-        // A pack leaves the remote only once every change of this desktop is there: the
-        // drops, and the packs now holding the chunks it held. Until then (sending waits
-        // for keys, or was cut short) other desktops would still read it.
-        let unsent = self.local.run(|l| l.catalog().unsent_count()).await?;
-        if unsent > 0 || summary.after.sending_waits_for_keys {
+        if !self.may_delete_packs(&summary.after).await? {
             summary.remote_deletion_deferred = true;
             return Ok(summary);
         }
         // Only what is still there: packs deleted by an earlier run are not asked again.
-        let listed: HashSet<String> = self
+        let listed = self.listed_packs().await?;
+        let deletable: Vec<PackId> = summary
+            .local
+            .deletable
+            .iter()
+            .filter(|p| listed.contains(p))
+            .copied()
+            .collect();
+        summary.remote_deleted_packs = self.delete_packs(&deletable).await?;
+        Ok(summary)
+    }
+
+    /// A pack leaves the remote only once every change of this desktop is there: the
+    /// drops, and the packs now holding the chunks it held. Until then (sending waits
+    /// for keys, or was cut short) other desktops would still read it.
+    async fn may_delete_packs(&self, last: &SyncReport) -> Result<bool> {
+        let unsent = self.local.run(|l| l.catalog().unsent_count()).await?;
+        Ok(unsent == 0 && !last.sending_waits_for_keys)
+    }
+
+    /// The packs listed on the remote.
+    async fn listed_packs(&self) -> Result<HashSet<PackId>> {
+        Ok(self
             .remote
             .list("packs/")
             .await?
             .into_iter()
-            .map(|o| o.key.as_str().to_owned())
-            .collect();
-        for pack in &summary.local.deletable {
-            let key = pack_key(pack)?;
-            if !listed.contains(key.as_str()) {
-                continue;
-            }
-            match self.remote.delete(&key).await {
-                Ok(()) | Err(Error::NotFound { .. }) => summary.remote_deleted_packs += 1,
+            .filter_map(|o| {
+                let name = o.key.as_str().rsplit('/').next()?.to_owned();
+                PackId::from_hex(&name).ok()
+            })
+            .collect())
+    }
+
+    /// Delete `packs` from the remote; how many are gone.
+    async fn delete_packs(&self, packs: &[PackId]) -> Result<u64> {
+        let mut deleted = 0;
+        for pack in packs {
+            match self.remote.delete(&pack_key(pack)?).await {
+                Ok(()) | Err(Error::NotFound { .. }) => deleted += 1,
                 Err(e) => return Err(e),
             }
         }
-        Ok(summary)
+        Ok(deleted)
+    }
+
+    /// After a sync sent what it had: the packs holding content of destroyed records
+    /// (here or on any desktop) that are given up are deleted from the remote at once,
+    /// and, on the desktop of someone who may dispose, the remote is checked for any
+    /// left and the check recorded (the certificate's confirmation) and sent.
+    pub(super) async fn settle_destructions(&self, report: &mut SyncReport) -> Result<()> {
+        let check_due = self.local.run(|l| l.remote_check_due()).await?;
+        if !check_due && !report.shredding {
+            return Ok(());
+        }
+        let mut listed = self.listed_packs().await?;
+        if self.may_delete_packs(report).await? {
+            let gone = {
+                let listed = listed.clone();
+                self.local
+                    .run(move |l| l.shredded_on_remote(&listed))
+                    .await?
+            };
+            report.packs_shredded += self.delete_packs(&gone).await?;
+            for p in &gone {
+                listed.remove(p);
+            }
+        }
+        if check_due {
+            let checks = self
+                .local
+                .run(move |l| l.check_remote_after_destruction(&listed))
+                .await?;
+            if !checks.is_empty() {
+                super::push::push(self, report).await?;
+            }
+        }
+        Ok(())
     }
 }

@@ -131,3 +131,124 @@ async fn prune_keeps_what_another_desktop_still_uses() {
     }
     assert_eq!(state(&a).await, state(&b).await);
 }
+
+/// Destruction across desktops (issue 22). A destroys a record its series makes due; its
+/// sync deletes from the remote the pack that held it and records the check that none
+/// is left (the certificate's confirmation); B's sync takes it out of B, its local copy
+/// of that pack included. Both agree, verify clean, and keep everything else.
+#[tokio::test]
+async fn a_destruction_reaches_every_desktop_and_leaves_no_pack_on_the_remote() {
+    use dossier_core::{FieldKey, FieldValue, RecordSeries, RetentionEvent, RetentionRule};
+
+    let t = tempfile::tempdir().unwrap();
+    let memory = Arc::new(Memory::new());
+    let a = synced_desktop(t.path(), &memory).await;
+    // A record of its own, so its content is in a pack of its own.
+    let file = t.path().join("zed-transcript.bin");
+    let body: Vec<u8> = (0..300_000u32)
+        .map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8)
+        .collect();
+    std::fs::write(&file, body).unwrap();
+    let doc = import_one(&a, file).await;
+    a.local()
+        .run(move |l| {
+            let zed = l.add_subject(
+                &[
+                    (dossier_core::SubjectField::Kind, "student".to_owned()),
+                    (dossier_core::SubjectField::Number, "7001".to_owned()),
+                    (dossier_core::SubjectField::Name, "Zed Quill".to_owned()),
+                    (dossier_core::SubjectField::Left, "2015-06-30".to_owned()),
+                ]
+                .into(),
+            )?;
+            l.set_document_subject(doc, Some(zed))?;
+            l.set_field(
+                doc,
+                FieldKey::Type,
+                Some(FieldValue::Text("Transcript".into())),
+            )?;
+            l.set_series(
+                "Transcript",
+                Some(RecordSeries {
+                    name: "Academic records".into(),
+                    rule: RetentionRule::Years {
+                        years: 5,
+                        after: RetentionEvent::Left,
+                    },
+                }),
+            )
+        })
+        .await
+        .unwrap();
+    a.sync().await.unwrap();
+    let b = joined(t.path(), "b", &memory).await;
+    b.sync().await.unwrap();
+    let listed = |m: Arc<Memory>| async move {
+        m.list("packs/")
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| o.key.as_str().to_owned())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let before = listed(Arc::clone(&memory)).await;
+    let packs_on_b = |dir: &Path| -> std::collections::BTreeSet<String> {
+        walk(&dir.join("b/store/packs"))
+            .into_iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect()
+    };
+    let on_b_before = packs_on_b(t.path());
+
+    let today = dossier_core::parse_day("2026-12-07").unwrap();
+    let destroyed = a
+        .local()
+        .run(move |l| l.destroy(&[doc], today))
+        .await
+        .unwrap();
+    assert_eq!(destroyed.destroyed, 1);
+    let r = a.sync().await.unwrap();
+    assert!(r.packs_shredded >= 1, "{r:?}");
+    let after = listed(Arc::clone(&memory)).await;
+    let removed: Vec<_> = before.difference(&after).collect();
+    assert!(
+        !removed.is_empty(),
+        "the pack that held it is gone from the remote"
+    );
+    let entries = a.local().run(|l| l.destructions()).await.unwrap();
+    assert!(entries[0].remote_confirmed.is_some(), "{entries:?}");
+
+    let r = b.sync().await.unwrap();
+    assert!(r.shredding, "{r:?}");
+    let gone = b
+        .local()
+        .run(move |l| Ok(l.catalog().document(doc).is_err()))
+        .await
+        .unwrap();
+    assert!(gone, "the destruction reached B");
+    let on_b = packs_on_b(t.path());
+    for key in removed {
+        let id = key.rsplit('/').next().unwrap();
+        if on_b_before.contains(id) {
+            assert!(!on_b.contains(id), "B's copy of {id} is gone");
+        }
+    }
+    a.sync().await.unwrap();
+    assert_eq!(state(&a).await, state(&b).await);
+    assert!(
+        state(&b).await.contains("enrolment-a.txt"),
+        "the rest is kept"
+    );
+    verify_clean(&a).await;
+    verify_clean(&b).await;
+    // The certificate, confirmed, as B's records officer would read it too.
+    let check = b
+        .local()
+        .run(move |l| {
+            let c = l.destruction_certificate(destroyed.batch)?;
+            l.check_certificate(&c)
+        })
+        .await
+        .unwrap();
+    assert!(check.remote_confirmed);
+}
