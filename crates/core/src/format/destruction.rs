@@ -104,7 +104,9 @@ pub struct RemoteCheck {
 
 /// A body (the JSON of a [`Destruction`] or a [`RemoteCheck`]) exactly as signed, with
 /// the signer's public identity and signature. In a library without people there is no
-/// one to sign: both are absent and the certificate says so.
+/// one to sign: both are absent, the certificate says so, and `tag` (BLAKE3 keyed with
+/// the library's key-object key, [`TAG_CONTEXT`] first) lets whoever holds the library's
+/// key check it was not changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signed {
     pub body: String,
@@ -113,7 +115,13 @@ pub struct Signed {
     /// Ed25519, hex.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    /// An unsigned part's keyed hash, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
 }
+
+/// What an unsigned part's tag is over: this, then the body.
+pub const TAG_CONTEXT: &[u8] = b"dossier 2026-12 unsigned destruction certificate part\0";
 
 /// A destruction certificate as written to a file: the approved destruction and the
 /// remote checks made since, each as signed.
@@ -189,7 +197,7 @@ mod tests {
     use super::*;
 
     /// A certificate as this build writes it; every later build must read it.
-    const FIXTURE: &str = r#"{"format":1,"destruction":{"body":"{\"library\":\"5d2b9f0e6c1a4b7d8e9f0a1b2c3d4e5f\",\"batch\":\"8a7b6c5d4e3f4a1b9c8d7e6f5a4b3c2d\",\"approved_at\":\"2026-12-07T10:00:00Z\",\"approver\":\"Rosa Records\",\"method\":\"purge\",\"records\":[{\"id\":\"4c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d\",\"series\":\"Admissions\",\"doc_type\":\"Application\",\"rule\":\"kept 5 years after the person left\",\"due\":\"2026-07-01\",\"created\":\"2019-03-04\",\"versions\":2}],\"held\":1}"},"remote_checks":[{"body":"{\"batch\":\"8a7b6c5d4e3f4a1b9c8d7e6f5a4b3c2d\",\"checked_at\":\"2026-12-07T10:01:00Z\",\"checked_by\":\"Rosa Records\",\"packs_listed\":12,\"packs_removed\":3,\"packs_holding\":0}"}]}"#;
+    const FIXTURE: &str = r#"{"format":1,"destruction":{"body":"{\"library\":\"5d2b9f0e6c1a4b7d8e9f0a1b2c3d4e5f\",\"batch\":\"8a7b6c5d4e3f4a1b9c8d7e6f5a4b3c2d\",\"approved_at\":\"2026-12-07T10:00:00Z\",\"approver\":\"Rosa Records\",\"method\":\"purge\",\"records\":[{\"id\":\"4c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d\",\"series\":\"Admissions\",\"doc_type\":\"Application\",\"rule\":\"kept 5 years after the person left\",\"due\":\"2026-07-01\",\"created\":\"2019-03-04\",\"versions\":2}],\"held\":1}","tag":"9f2c"},"remote_checks":[{"body":"{\"batch\":\"8a7b6c5d4e3f4a1b9c8d7e6f5a4b3c2d\",\"checked_at\":\"2026-12-07T10:01:00Z\",\"checked_by\":\"Rosa Records\",\"packs_listed\":12,\"packs_removed\":3,\"packs_holding\":0}","tag":"77ab"}]}"#;
 
     #[test]
     fn yesterdays_certificates_read() {

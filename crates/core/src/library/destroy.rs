@@ -21,7 +21,7 @@ use super::retention::{describe, disposition, iso};
 use crate::error::{Error, Result};
 use crate::format::destruction::{
     CERTIFICATE_FORMAT, Certificate, DestroyedRecord, Destruction, Method, RemoteCheck, Signed,
-    hashed_id,
+    TAG_CONTEXT, hashed_id,
 };
 use crate::format::op::{AuditAction, OpKind};
 use crate::ids::{DestructionId, DocId, PackId};
@@ -429,7 +429,8 @@ impl Library {
         Ok(())
     }
 
-    /// `body` signed by the person signed in (unsigned without one).
+    /// `body` signed by the person signed in; without one (a library without people),
+    /// tagged with the library's key-object key.
     fn sign_part(&self, body: String) -> Signed {
         match &self.person {
             Some(person) => Signed {
@@ -438,9 +439,14 @@ impl Library {
                         .encode(&person.sign(Purpose::Destruction, body.as_bytes())),
                 ),
                 signer: Some(person.public().clone()),
+                tag: None,
                 body,
             },
             None => Signed {
+                tag: Some(
+                    data_encoding::HEXLOWER
+                        .encode(&self.crypto.key_object_key().tag(&tagged(&body))),
+                ),
                 body,
                 signer: None,
                 signature: None,
@@ -452,9 +458,19 @@ impl Library {
     /// knows for them; `None` for an unsigned part of a library without people.
     fn check_part(&self, part: &Signed, what: &str) -> Result<Option<String>> {
         let (Some(signer), Some(signature)) = (&part.signer, &part.signature) else {
-            return match self.registry()? {
-                None => Ok(None),
-                Some(_) => Err(Error::NotUnderstood {
+            // Unsigned: only from a library without people, and tagged by its key.
+            let tagged = part
+                .tag
+                .as_deref()
+                .and_then(|t| data_encoding::HEXLOWER.decode(t.as_bytes()).ok())
+                .is_some_and(|t| self.crypto.key_object_key().verify(&tagged(&part.body), &t));
+            return match (self.registry()?, tagged) {
+                (None, true) => Ok(None),
+                (None, false) => Err(Error::Integrity {
+                    object: what.to_owned(),
+                    detail: "its tag does not match: it was changed after it was made",
+                }),
+                (Some(_), _) => Err(Error::NotUnderstood {
                     input: what.to_owned(),
                     expected: "a part signed by a member of this library",
                 }),
@@ -482,4 +498,11 @@ impl Library {
         }
         Ok(Some(signer.name.clone()))
     }
+}
+
+/// What an unsigned part's tag is over: [`TAG_CONTEXT`], then the body.
+fn tagged(body: &str) -> Vec<u8> {
+    let mut message = TAG_CONTEXT.to_vec();
+    message.extend_from_slice(body.as_bytes());
+    message
 }
