@@ -46,6 +46,20 @@ export type Basis =
 /**  An exception of 99.31(a) that needs no consent. */
 { basis: "exception"; exception: Exception };
 
+/**
+ *  A destruction's certificate as checked here: what it certifies, who signed it (the
+ *  signature verified), and the checks of the remote.
+ */
+export type CertificateView = {
+	destruction: Destruction,
+	/**  Who signed it (`None`: a library without people has no one to sign). */
+	approver: string | null,
+	/**  Each check of the remote, in words. */
+	remote_checks: string[],
+	/**  Whether a check found nothing of the records left on the remote. */
+	remote_confirmed: boolean,
+};
+
 /**  The result of checking the library (every chunk decrypted and its hash checked). */
 export type Checked = {
 	clean: boolean,
@@ -81,6 +95,66 @@ export type Decision = {
 	amended: boolean,
 	on: string,
 	reason: string,
+};
+
+/**  What destroying an approved batch did. */
+export type DestroyedBatch = {
+	batch: string,
+	destroyed: number,
+	/**  Each document a hold kept: its title and why. */
+	held: string[],
+};
+
+/**  One record destroyed. */
+export type DestroyedRecord = {
+	/**
+	 *  [`hashed_id`] of the document: whoever holds the id (an old export's manifest)
+	 *  can find it here; no one learns it from here.
+	 */
+	id: string,
+	series: string,
+	doc_type: string,
+	/**  The series' rule in words ("kept 5 years after the person left"). */
+	rule: string,
+	/**  The day it became due (`YYYY-MM-DD`). */
+	due: string,
+	/**  The day it was added (`YYYY-MM-DD`). */
+	created: string,
+	/**  How many versions it had. */
+	versions: number,
+};
+
+/**  An approved destruction, as its approver signed it. */
+export type Destruction = {
+	library: string,
+	batch: string,
+	/**  When it was approved (RFC 3339, UTC). */
+	approved_at: string,
+	/**
+	 *  Who approved it, in words (the person signed in, or the OS user in a library
+	 *  without people).
+	 */
+	approver: string,
+	method: Method,
+	/**  What was destroyed, record by record. */
+	records: DestroyedRecord[],
+	/**
+	 *  Records the batch asked for that a hold kept (a legal hold or an open inspection
+	 *  request wins): counted, not named.
+	 */
+	held: number,
+};
+
+/**  One destruction as the records officer's list shows it. */
+export type DestructionEntry = {
+	destruction: Destruction,
+	/**  Whether the approver signed it (a library without people has no one to sign). */
+	signed: boolean,
+	/**
+	 *  When the remote was last found to hold nothing of it (`None`: not yet, or the
+	 *  library has no remote).
+	 */
+	remote_confirmed: string | null,
 };
 
 /**  One line of a change. */
@@ -481,6 +555,15 @@ export type MetadataEdit = {
 	fields: { [key in string]: string },
 };
 
+/**  How the records were destroyed. */
+export type Method = 
+/**
+ *  Every row, version, text, thumbnail and index entry deleted on every desktop,
+ *  and every pack holding content no surviving record uses rewritten without it and
+ *  deleted, here and on the remote.
+ */
+"purge";
+
 /**  One page of a version's extracted text. */
 export type PageText = {
 	page: number,
@@ -574,7 +657,11 @@ export type ReportChoice =
 /**  Every view, print and export. */
 { report: "access" } | 
 /**  Each document under a retention rule. */
-{ report: "retention" };
+{ report: "retention" } | 
+/**  Every destruction made. */
+{ report: "destruction" } | 
+/**  One destruction's certificate. */
+{ report: "certificate"; batch: string };
 
 /**  The forms a report is written in. */
 export type ReportForm = "csv" | "pdf";
