@@ -490,6 +490,7 @@ try {
     const done = await invoke(d, command, args);
     assert.ok(!done.err, `${command}: ${JSON.stringify(done.err)}`);
   }
+  for (const close of await d.findElements(By.css("button.icon[title=Close]"))) await close.click();
   await (await find(d, "go-records")).click();
   await typeInto(await find(d, "series-type"), "Letter");
   await typeInto(await find(d, "series-name"), "Correspondence");
@@ -497,7 +498,9 @@ try {
   await (await find(d, "series-after")).findElement(By.css('option[value="left"]')).click();
   await (await find(d, "series-save")).click();
   await waitForText(d, "disposition", (t) => t.includes("Due") && t.includes("Correspondence"), "the letter is due");
-  await (await find(d, "disposition-choose")).click();
+  const choose = await find(d, "disposition-choose");
+  await d.executeScript("arguments[0].scrollIntoView({ block: 'center' })", choose);
+  await choose.click();
   await (await find(d, "disposition-destroy")).click();
   await shot(d, "destroy-confirm");
   await (await d.findElement(By.xpath("//button[.='Destroy for good']"))).click();

@@ -130,6 +130,8 @@ pub struct CertificateView {
     pub remote_checks: Vec<String>,
     /// Whether a check found nothing of the records left on the remote.
     pub remote_confirmed: bool,
+    /// Whether the library is kept on a remote at all.
+    pub has_remote: bool,
 }
 
 /// The certificate of destruction `batch`, its signatures checked.
@@ -162,6 +164,7 @@ pub async fn destruction_certificate(
                 destruction: check.destruction,
                 approver: check.approver,
                 remote_confirmed: check.remote_confirmed,
+                has_remote: lib.remote()?.is_some(),
             })
         })
         .await

@@ -58,6 +58,8 @@ export type CertificateView = {
 	remote_checks: string[],
 	/**  Whether a check found nothing of the records left on the remote. */
 	remote_confirmed: boolean,
+	/**  Whether the library is kept on a remote at all. */
+	has_remote: boolean,
 };
 
 /**  The result of checking the library (every chunk decrypted and its hash checked). */

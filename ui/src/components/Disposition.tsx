@@ -182,7 +182,9 @@ function Certificate({ batch, onClose }: { batch: string; onClose: () => void })
       <p data-testid="certificate-remote">
         {c.remote_confirmed
           ? "The remote was checked: no object holding these records is left."
-          : "The remote has not been checked yet; it is after the next sync."}
+          : c.has_remote
+            ? "The remote has not been checked yet; it is after the next sync."
+            : "This library is kept on this desktop only: there is no remote to check."}
       </p>
       <table>
         <thead>

@@ -280,3 +280,143 @@ fn an_approved_destruction_leaves_nothing_of_the_records_and_is_certified() {
     assert!(ann.check_audit().unwrap().is_clean());
     assert!(bea.check_audit().unwrap().is_clean());
 }
+
+/// Roles that may not: an auditor reads what was destroyed and checks its certificate,
+/// but destroys nothing, records no disclosure and writes no directory information;
+/// department staff do none of these and do not read destructions.
+#[test]
+fn roles_without_the_right_neither_destroy_nor_disclose() {
+    use dossier_core::{Basis, DisclosureException, LockedLibrary, NewDisclosure, SubjectFilter};
+
+    const CAL: &str = "cal's own passphrase";
+    const DEE: &str = "dee's own passphrase";
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    ann.add_person("Cal", CAL, FAST, Role::Auditor, &[])
+        .unwrap();
+    ann.add_person(
+        "Dee",
+        DEE,
+        FAST,
+        Role::DepartmentStaff,
+        &["Science".to_owned()],
+    )
+    .unwrap();
+    let student = ann
+        .add_subject(
+            &[
+                (SubjectField::Kind, "student".to_owned()),
+                (SubjectField::Number, "QX-1".to_owned()),
+                (SubjectField::Name, "Quincy Xu".to_owned()),
+                (SubjectField::Left, "2010-06-30".to_owned()),
+            ]
+            .into(),
+        )
+        .unwrap();
+    let dir = t.path().join("in");
+    let docs = imported(&import(
+        &mut ann,
+        &[
+            write(&dir, "old.txt", b"an old transcript"),
+            write(&dir, "older.txt", b"an older transcript"),
+        ],
+        &ImportOptions::default(),
+    ));
+    for d in &docs {
+        ann.set_field(
+            *d,
+            FieldKey::Type,
+            Some(FieldValue::Text("Transcript".into())),
+        )
+        .unwrap();
+        ann.set_document_subject(*d, Some(student)).unwrap();
+    }
+    ann.set_series(
+        "Transcript",
+        Some(RecordSeries {
+            name: "Academic records".into(),
+            rule: RetentionRule::Years {
+                years: 5,
+                after: RetentionEvent::Left,
+            },
+        }),
+    )
+    .unwrap();
+    let today = day("2026-12-07");
+    let batch = ann.destroy(&docs[..1], today).unwrap().batch;
+    // Department staff work on a desktop of their own.
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut dee = Library::join(
+        &t.path().join("dee"),
+        &objects,
+        &super::signed::person("Dee", DEE),
+    )
+    .unwrap();
+    super::signed::relay(&mut ann, &mut [&mut dee]);
+    drop(ann);
+    let disclosure = || NewDisclosure {
+        subject: student,
+        party: "Northside High School".into(),
+        interest: "enrolment".into(),
+        basis: Basis::Exception {
+            exception: DisclosureException::OtherSchool,
+        },
+        date: today,
+        documents: vec![(docs[1], None)],
+        redisclosure: Vec::new(),
+        note: None,
+    };
+    let open = |who: &str, passphrase: &str| {
+        LockedLibrary::open(&t.path().join("lib"), Access::Write)
+            .unwrap()
+            .sign_in(who, passphrase)
+            .unwrap()
+    };
+
+    let mut cal = open("Cal", CAL);
+    assert!(matches!(
+        cal.destroy(&docs[1..], today),
+        Err(Error::NotPermitted { .. })
+    ));
+    assert!(matches!(
+        cal.record_disclosure(disclosure()),
+        Err(Error::NotPermitted { .. })
+    ));
+    assert!(matches!(
+        cal.directory_report(&SubjectFilter::default()),
+        Err(Error::NotPermitted { .. })
+    ));
+    assert_eq!(cal.destructions().unwrap().len(), 1);
+    let check = cal
+        .check_certificate(&cal.destruction_certificate(batch).unwrap())
+        .unwrap();
+    assert_eq!(check.approver.as_deref(), Some("Ann"));
+    assert!(
+        cal.disclosures(student).unwrap().is_empty(),
+        "nothing was recorded"
+    );
+    drop(cal);
+
+    assert!(matches!(
+        dee.destroy(&docs[1..], today),
+        Err(Error::NotPermitted { .. })
+    ));
+    assert!(matches!(
+        dee.record_disclosure(disclosure()),
+        Err(Error::NotPermitted { .. })
+    ));
+    assert!(matches!(
+        dee.directory_report(&SubjectFilter::default()),
+        Err(Error::NotPermitted { .. })
+    ));
+    assert!(matches!(
+        dee.destructions(),
+        Err(Error::NotPermitted { .. })
+    ));
+    drop(dee);
+    let ann = open("Ann", ANN);
+    assert!(ann.catalog().document(docs[1]).is_ok(), "still there");
+    assert!(ann.disclosures(student).unwrap().is_empty());
+    assert!(ann.check_audit().unwrap().is_clean());
+}
