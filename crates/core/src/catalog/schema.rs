@@ -542,7 +542,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 37);
+        assert_eq!(n, 42);
     }
 
     #[test]
