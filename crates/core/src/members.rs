@@ -364,17 +364,25 @@ impl Registry {
         }
     }
 
-    /// Whether `identity`'s keys were ever given to its member (the owner's included):
-    /// what they signed was signed by someone the library admitted.
-    pub fn ever_granted(&self, identity: &PublicIdentity) -> bool {
+    /// The identity as the library granted it, if `identity`'s keys were ever given to
+    /// its member (the owner's included) with a role that allows `permission`: what they
+    /// signed was signed by someone the library admitted to do it. Its name is the
+    /// registry's, not the one a signed object carries.
+    pub fn granted(
+        &self,
+        identity: &PublicIdentity,
+        permission: crate::role::Permission,
+    ) -> Option<&PublicIdentity> {
         let binding = identity.binding();
-        self.owner().binding() == binding
-            || self.history.get(&identity.member).is_some_and(|tenures| {
-                tenures
-                    .iter()
-                    .filter_map(|t| t.grant.as_ref())
-                    .any(|g| g.identity.binding() == binding)
-            })
+        if self.owner().binding() == binding {
+            return Some(self.owner());
+        }
+        self.history
+            .get(&identity.member)?
+            .iter()
+            .filter_map(|t| t.grant.as_ref())
+            .find(|g| g.identity.binding() == binding && g.role.allows(permission))
+            .map(|g| &g.identity)
     }
 
     /// `member`'s role and identity now (`None`: not a member, or removed).

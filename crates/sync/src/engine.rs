@@ -56,6 +56,9 @@ pub struct SyncReport {
     pub shredding: bool,
     /// Packs holding content of destroyed records deleted from the remote.
     pub packs_shredded: u64,
+    /// Some of what a destruction calls for could not be read yet (a pack not on the
+    /// remote yet): a later sync finishes it.
+    pub shredding_waits: bool,
     /// Documents whose content this desktop sealed again under the key of the collection
     /// they are in now.
     pub documents_resealed: u64,
@@ -408,14 +411,21 @@ impl<L: Replica> Engine<L> {
         }
         // Records destroyed here or received destroyed: what this desktop holds of them
         // goes before it sends (the new packs and drops go with this push).
-        report.shredding = self
+        // A pack it cannot read now (another desktop's, not on the remote yet) waits for
+        // a later sync; it does not stop this one.
+        (report.shredding, report.shredding_waits) = self
             .local
             .run(|l| {
-                if l.shredding_pending()? {
-                    l.shred().map(|_| true)
-                } else {
-                    Ok(false)
+                if !l.shredding_pending()? {
+                    return Ok((false, false));
                 }
+                Ok(match l.shred() {
+                    Ok(_) => (true, false),
+                    Err(
+                        dossier_core::Error::Fetch { .. } | dossier_core::Error::MissingPack(_),
+                    ) => (true, true),
+                    Err(e) => return Err(e),
+                })
             })
             .await?;
         push::push(self, &mut report).await?;

@@ -42,7 +42,7 @@ export function Queue({ dispose, onOpenDocument }: { dispose: Ability; onOpenDoc
       <h2>Disposition</h2>
       <label className="small">
         <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} data-testid="disposition-all" />{" "}
-        Every document in a series
+        Show every document in a series
       </label>
       {queue.isError && <ErrorNote {...describe(queue.error)} />}
       {queue.data && shown.length === 0 && <p className="muted">Nothing is due for destruction.</p>}
@@ -99,7 +99,7 @@ export function Queue({ dispose, onOpenDocument }: { dispose: Ability; onOpenDoc
         <p>
           <ConfirmButton
             label={`Destroy ${chosen.length} document${chosen.length === 1 ? "" : "s"}…`}
-            question={`Destroy ${chosen.length} document${chosen.length === 1 ? "" : "s"} for good, on every desktop and on the remote? This cannot be undone; a certificate signed by you records it.`}
+            question={`Destroy ${chosen.length} document${chosen.length === 1 ? "" : "s"} for good, on every desktop and on the remote? This cannot be undone; a certificate records it.`}
             confirm="Destroy for good"
             onConfirm={() => destroy.mutate(chosen)}
             testId="disposition-destroy"
@@ -135,9 +135,7 @@ export function Destructions() {
                 {formatDate(e.destruction.approved_at, true)}: {e.destruction.records.length} record
                 {e.destruction.records.length === 1 ? "" : "s"} by {e.destruction.approver}
               </button>{" "}
-              <span className="muted small">
-                {e.remote_confirmed ? "remote confirmed clear" : "remote not confirmed yet"}
-              </span>
+              {e.remote_confirmed && <span className="muted small">remote confirmed clear</span>}
             </li>
           ))}
         </ul>
@@ -181,9 +179,9 @@ function Certificate({ batch, onClose }: { batch: string; onClose: () => void })
       </p>
       <p data-testid="certificate-remote">
         {c.remote_confirmed
-          ? "The remote was checked: no object holding these records is left."
+          ? "The remote was checked: no storage pack holding these records is left on it."
           : c.has_remote
-            ? "The remote has not been checked yet; it is after the next sync."
+            ? "The remote has not been checked yet: a records officer's next sync checks it."
             : "This library is kept on this desktop only: there is no remote to check."}
       </p>
       <table>

@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::subjects::{self, WrittenBy};
 use crate::error::Result;
+use crate::format::manifest::Manifest;
 use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::pack::decode_index;
 use crate::ids::{DocId, VersionId};
@@ -45,13 +46,23 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
     let key = op.stamp.key();
     let s = &op.stamp;
     // A destroyed document stays destroyed: nothing about it made anywhere, before or
-    // after, is applied again.
+    // after, is applied again; content a late version brings is shredded too.
     if let Some(doc) = op.kind.doc()
         && !matches!(op.kind, OpKind::Destroyed { .. })
         && tx
             .prepare_cached("SELECT 1 FROM destroyed WHERE doc = ?1")?
             .exists([doc.to_string()])?
     {
+        let late = match &op.kind {
+            OpKind::VersionAdded { version, .. } => Some(&version.manifest),
+            OpKind::VersionResealed { manifest, .. } => Some(manifest),
+            _ => None,
+        };
+        if let Some(manifest) = late {
+            shred_chunks(tx, manifest)?;
+            tx.execute(SHRED, [])?;
+            tx.execute(SHRED_REMOTE, [])?;
+        }
         return Ok(());
     }
     if let Some(doc) = op.kind.doc() {
@@ -252,6 +263,7 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                 .exists([&pack.0[..]])?;
             if shredded {
                 tx.execute(SHRED, [])?;
+                tx.execute(SHRED_REMOTE, [])?;
             }
         }
         OpKind::PackDropped { pack } => {
@@ -481,17 +493,14 @@ fn destroy(tx: &Transaction<'_>, doc: DocId, batch: &str, key: &str) -> Result<(
         params![id, batch, key],
     )?;
     tx.execute(SHRED, [])?;
+    tx.execute(SHRED_REMOTE, [])?;
     let mut versions = Vec::new();
     {
         let mut stmt = tx.prepare_cached("SELECT id, manifest FROM versions WHERE doc = ?1")?;
         let mut rows = stmt.query([&id])?;
         while let Some(row) = rows.next()? {
-            let manifest =
-                crate::format::manifest::Manifest::from_bytes(&row.get::<_, Vec<u8>>(1)?)?;
-            for (chunk, _) in manifest.chunks {
-                tx.prepare_cached("INSERT OR IGNORE INTO shredded (chunk) VALUES (?1)")?
-                    .execute([&chunk.0[..]])?;
-            }
+            let manifest = Manifest::from_bytes(&row.get::<_, Vec<u8>>(1)?)?;
+            shred_chunks(tx, &manifest)?;
             versions.push(row.get::<_, String>(0)?);
         }
     }
@@ -517,6 +526,18 @@ fn destroy(tx: &Transaction<'_>, doc: DocId, batch: &str, key: &str) -> Result<(
 /// Note that `Library::shred` has work: packs holding content of destroyed records to
 /// rewrite, derived files of versions deleted for good, index segments to rewrite.
 const SHRED: &str = "INSERT OR REPLACE INTO meta (key, value) VALUES ('shred', '1')";
+/// Note that packs holding content of a destroyed record may be on the remote: sync lists
+/// it until none is (`Engine::settle_destructions`).
+const SHRED_REMOTE: &str = "INSERT OR REPLACE INTO meta (key, value) VALUES ('shred_remote', '1')";
+
+/// Note `manifest`'s chunks as content of a destroyed record.
+fn shred_chunks(tx: &Transaction<'_>, manifest: &Manifest) -> Result<()> {
+    let mut stmt = tx.prepare_cached("INSERT OR IGNORE INTO shredded (chunk) VALUES (?1)")?;
+    for (chunk, _) in &manifest.chunks {
+        stmt.execute([&chunk.0[..]])?;
+    }
+    Ok(())
+}
 
 /// What goes with a version deleted for good: the row and what was derived from it.
 const PER_VERSION: [&str; 5] = [

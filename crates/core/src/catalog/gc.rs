@@ -82,6 +82,21 @@ impl Catalog {
             .exists([])?)
     }
 
+    /// Whether packs holding content of a destroyed record may still be on the remote.
+    pub fn remote_shred_wanted(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM meta WHERE key = 'shred_remote'")?
+            .exists([])?)
+    }
+
+    /// The remote was listed and holds none.
+    pub fn remote_shred_done(&self) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = 'shred_remote'", [])?;
+        Ok(())
+    }
+
     /// `Library::shred` finished its work.
     pub fn shred_done(&self) -> Result<()> {
         self.conn

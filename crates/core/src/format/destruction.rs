@@ -84,7 +84,8 @@ impl Method {
     }
 }
 
-/// The check, after a sync, that the remote holds nothing of a destruction's records.
+/// The check, after a sync, that no pack on the remote holds content of a destruction's
+/// records (nor of any destroyed before it: the counts are the library's).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RemoteCheck {
@@ -96,9 +97,10 @@ pub struct RemoteCheck {
     pub checked_by: String,
     /// Packs listed on the remote.
     pub packs_listed: u64,
-    /// Packs that held content of the destroyed records and are gone from the remote.
+    /// Packs that held content of destroyed records (this destruction's and earlier
+    /// ones') and are not on the remote: deleted, or never sent.
     pub packs_removed: u64,
-    /// Listed packs that still hold such content (a certificate confirms only at 0).
+    /// Listed packs that still hold such content (a check is recorded only at 0).
     pub packs_holding: u64,
 }
 

@@ -39,8 +39,9 @@ pub struct DestructionReport {
     pub destroyed: usize,
     /// Documents asked for that a hold kept, with why (they are not destroyed).
     pub held: Vec<HeldDocument>,
-    /// The packs rewritten and deleted on this desktop.
-    pub shredded: PruneReport,
+    /// The packs rewritten and deleted on this desktop (`None`: some could not be read
+    /// now, offline; the next sync finishes).
+    pub shredded: Option<PruneReport>,
 }
 
 /// One destruction as the records officer's list shows it.
@@ -75,6 +76,13 @@ impl Library {
     pub fn destroy(&mut self, docs: &[DocId], today: NaiveDate) -> Result<DestructionReport> {
         self.writer()?;
         self.require(Permission::Dispose)?;
+        // What is due is judged as of today or before, never a day to come.
+        if today > chrono::Local::now().date_naive() {
+            return Err(Error::NotUnderstood {
+                input: iso(today),
+                expected: "today or an earlier day (records are destroyed only once due)",
+            });
+        }
         let mut seen = HashSet::new();
         let mut records = Vec::new();
         let mut held = Vec::new();
@@ -161,7 +169,13 @@ impl Library {
         self.commit(ops)?;
         // Packs rewritten, derived files and index entries gone, here; every other
         // desktop does the same when the operations reach it (`Library::shred`).
-        let shredded = self.shred()?;
+        // A pack to rewrite that cannot be fetched now (offline) waits: the destruction
+        // is committed, and the next sync shreds what is left (its flag stays set).
+        let shredded = match self.shred() {
+            Ok(r) => Some(r),
+            Err(Error::Fetch { .. } | Error::MissingPack(_)) => None,
+            Err(e) => return Err(e),
+        };
         Ok(DestructionReport {
             batch,
             destroyed: records.len(),
@@ -301,7 +315,12 @@ impl Library {
             ),
         ];
         if checked.remote_checks.is_empty() {
-            about.push("Remote: not checked yet (sync, then make the certificate again)".into());
+            about.push(match self.remote()? {
+                Some(_) => "Remote: not checked yet (a records officer's sync checks it; then \
+                            make the certificate again)"
+                    .into(),
+                None => "Remote: none (this library is kept on this desktop only)".into(),
+            });
         }
         for (c, who) in &checked.remote_checks {
             about.push(format!(
@@ -351,6 +370,10 @@ impl Library {
              signed certificate (dossier retention certificate BATCH)."
                 .to_owned(),
         ]);
+        let unconfirmed = match self.remote()? {
+            Some(_) => "not yet",
+            None => "no remote",
+        };
         for e in self.destructions()? {
             let d = e.destruction;
             let mut series: Vec<&str> = d.records.iter().map(|r| r.series.as_str()).collect();
@@ -364,7 +387,7 @@ impl Library {
                 series.join(", "),
                 d.held.to_string(),
                 if e.signed { "yes" } else { "no" }.into(),
-                e.remote_confirmed.unwrap_or_else(|| "not yet".into()),
+                e.remote_confirmed.unwrap_or_else(|| unconfirmed.into()),
             ]);
         }
         Ok(report)
@@ -390,6 +413,11 @@ impl Library {
         let used = self.catalog().referenced_chunks()?;
         let shredding = self.catalog().shredding_packs(&used)?;
         let holding = shredding.intersection(listed).count() as u64;
+        // Only a confirmation is recorded: a check that still finds some is the next
+        // sync's to repeat, not a signed statement per sync.
+        if holding > 0 {
+            return Ok(Vec::new());
+        }
         let checked_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut checks = Vec::new();
         let mut ops = Vec::new();
@@ -429,6 +457,16 @@ impl Library {
         Ok(())
     }
 
+    /// Whether `part` is one this library's journal recorded, exactly.
+    fn recorded(&self, part: &Signed) -> Result<bool> {
+        for (batch, signed) in self.catalog().destructions()? {
+            if signed == *part || self.catalog().remote_checks(batch)?.contains(part) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// `body` signed by the person signed in; without one (a library without people),
     /// tagged with the library's key-object key.
     fn sign_part(&self, body: String) -> Signed {
@@ -454,25 +492,32 @@ impl Library {
         }
     }
 
-    /// The name of the member who signed `part`, checked against the keys this library
-    /// knows for them; `None` for an unsigned part of a library without people.
+    /// The name of the member who signed `part` (as the registry knows them), checked
+    /// against keys the library gave them with a role that may dispose of records;
+    /// `None` for an unsigned part of a library without people, checked by its tag.
     fn check_part(&self, part: &Signed, what: &str) -> Result<Option<String>> {
-        let (Some(signer), Some(signature)) = (&part.signer, &part.signature) else {
-            // Unsigned: only from a library without people, and tagged by its key.
-            let tagged = part
+        let registry = self.registry()?;
+        let (Some(signer), Some(signature), Some(registry)) =
+            (&part.signer, &part.signature, &registry)
+        else {
+            // Unsigned: it counts by the library's tag, and in a library with people (who
+            // all hold the key of that tag) only as this library's journal recorded it,
+            // made before it had people.
+            let tag_matches = part
                 .tag
                 .as_deref()
                 .and_then(|t| data_encoding::HEXLOWER.decode(t.as_bytes()).ok())
                 .is_some_and(|t| self.crypto.key_object_key().verify(&tagged(&part.body), &t));
-            return match (self.registry()?, tagged) {
-                (None, true) => Ok(None),
-                (None, false) => Err(Error::Integrity {
-                    object: what.to_owned(),
-                    detail: "its tag does not match: it was changed after it was made",
-                }),
-                (Some(_), _) => Err(Error::NotUnderstood {
+            return match (tag_matches, &registry) {
+                (true, None) => Ok(None),
+                (true, Some(_)) if self.recorded(part)? => Ok(None),
+                (true, Some(_)) => Err(Error::NotUnderstood {
                     input: what.to_owned(),
                     expected: "a part signed by a member of this library",
+                }),
+                (false, _) => Err(Error::Integrity {
+                    object: what.to_owned(),
+                    detail: "its tag does not match: it was changed after it was made",
                 }),
             };
         };
@@ -490,13 +535,11 @@ impl Library {
             &signature,
             what,
         )?;
-        // The key must be one the library's people gave this member.
-        if let Some(registry) = self.registry()?
-            && !registry.ever_granted(signer)
-        {
-            return Err(bad());
-        }
-        Ok(Some(signer.name.clone()))
+        // Keys the library's people gave this member, with a role that disposes.
+        let granted = registry
+            .granted(signer, Permission::Dispose)
+            .ok_or_else(bad)?;
+        Ok(Some(granted.name.clone()))
     }
 }
 

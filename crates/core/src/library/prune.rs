@@ -387,6 +387,23 @@ impl Library {
         }))
     }
 
+    /// Whether packs holding content of a destroyed record may still be on the remote
+    /// (a destruction here or received since the remote was last found clear of them).
+    pub fn remote_shred_pending(&self) -> Result<bool> {
+        self.catalog.remote_shred_wanted()
+    }
+
+    /// `listed` (the packs on the remote) was checked: when none of them holds content
+    /// of a destroyed record, the remote is clear and sync stops listing it for that.
+    pub fn remote_shred_checked(&mut self, listed: &HashSet<PackId>) -> Result<()> {
+        self.writer()?;
+        let used = self.catalog.referenced_chunks()?;
+        if self.catalog.shredding_packs(&used)?.is_disjoint(listed) {
+            self.catalog.remote_shred_done()?;
+        }
+        Ok(())
+    }
+
     /// Of `listed` (the packs on the remote), those holding content of destroyed records
     /// that are given up and safe to delete: what sync deletes from the remote at once.
     pub fn shredded_on_remote(&self, listed: &HashSet<PackId>) -> Result<Vec<PackId>> {

@@ -154,6 +154,11 @@ fn an_approved_destruction_leaves_nothing_of_the_records_and_is_certified() {
         Err(Error::NotDue { .. })
     ));
     assert!(ann.catalog().document(zed_doc).is_ok());
+    // Nor as of a day to come.
+    assert!(matches!(
+        ann.destroy(&[zed_doc], day("2999-01-01")),
+        Err(Error::NotUnderstood { .. })
+    ));
     // Bea, not yet told, renames Zed's record on her desktop (offline).
     bea.set_field(
         zed_doc,
@@ -171,11 +176,14 @@ fn an_approved_destruction_leaves_nothing_of_the_records_and_is_certified() {
         "{:?}",
         report.held
     );
-    assert!(report.shredded.dropped_packs >= 1, "{:?}", report.shredded);
-    assert!(report.shredded.deleted_packs >= 1, "{:?}", report.shredded);
+    let shredded = report
+        .shredded
+        .clone()
+        .expect("shredded at once: the packs are here");
+    assert!(shredded.dropped_packs >= 1, "{shredded:?}");
+    assert!(shredded.deleted_packs >= 1, "{shredded:?}");
     assert!(
-        walk(&t.path().join("lib/store/packs")).len()
-            < packs_before + report.shredded.new_packs as usize
+        walk(&t.path().join("lib/store/packs")).len() < packs_before + shredded.new_packs as usize
     );
     assert!(!ann.shredding_pending().unwrap());
 
@@ -245,6 +253,13 @@ fn an_approved_destruction_leaves_nothing_of_the_records_and_is_certified() {
         ann.check_certificate(&Certificate::parse(forged.as_bytes()).unwrap()),
         Err(Error::BadSignature { .. })
     ));
+    // The signer's name is the library's, not what a file says.
+    let renamed = json.replace("\"name\":\"Ann\"", "\"name\":\"The Principal\"");
+    assert_ne!(renamed, json);
+    let check = ann
+        .check_certificate(&Certificate::parse(renamed.as_bytes()).unwrap())
+        .unwrap();
+    assert_eq!(check.approver.as_deref(), Some("Ann"));
     // The remote found clear (as sync records it): the certificate confirms it, signed.
     let checks = ann.check_remote_after_destruction(&HashSet::new()).unwrap();
     assert_eq!(checks.len(), 1);

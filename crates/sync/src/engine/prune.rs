@@ -100,8 +100,11 @@ impl<L: Replica> Engine<L> {
     /// and, on the desktop of someone who may dispose, the remote is checked for any
     /// left and the check recorded (the certificate's confirmation) and sent.
     pub(super) async fn settle_destructions(&self, report: &mut SyncReport) -> Result<()> {
-        let check_due = self.local.run(|l| l.remote_check_due()).await?;
-        if !check_due && !report.shredding {
+        let (check_due, pending) = self
+            .local
+            .run(|l| Ok((l.remote_check_due()?, l.remote_shred_pending()?)))
+            .await?;
+        if !check_due && !pending && !report.shredding {
             return Ok(());
         }
         let mut listed = self.listed_packs().await?;
@@ -116,6 +119,12 @@ impl<L: Replica> Engine<L> {
             for p in &gone {
                 listed.remove(p);
             }
+        }
+        {
+            let listed = listed.clone();
+            self.local
+                .run(move |l| l.remote_shred_checked(&listed))
+                .await?;
         }
         if check_due {
             let checks = self
