@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::Library;
 use super::purge::HeldDocument;
-use super::retention::{describe, disposition, iso};
+use super::retention::{DispositionState, describe, disposition, iso};
 use crate::error::{Error, Result};
 use crate::format::destruction::{
     CERTIFICATE_FORMAT, Certificate, DestroyedRecord, Destruction, Method, RemoteCheck, Signed,
@@ -104,8 +104,8 @@ impl Library {
                 .unwrap_or_default();
             let d = disposition(facts.clone(), &series, today);
             match d.state {
-                crate::library::DispositionState::Due => {}
-                crate::library::DispositionState::Held => {
+                DispositionState::Due => {}
+                DispositionState::Held => {
                     held.push(HeldDocument {
                         doc,
                         title: d.title,
@@ -410,8 +410,7 @@ impl Library {
             .filter(|e| e.remote_confirmed.is_none())
             .map(|e| e.destruction.batch)
             .collect();
-        let used = self.catalog().referenced_chunks()?;
-        let shredding = self.catalog().shredding_packs(&used)?;
+        let shredding = self.shredding_packs()?;
         let holding = shredding.intersection(listed).count() as u64;
         // Only a confirmation is recorded: a check that still finds some is the next
         // sync's to repeat, not a signed statement per sync.

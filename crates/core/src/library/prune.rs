@@ -120,11 +120,10 @@ impl Library {
         self.catalog.truncate_wal()?;
         // Done unless a pack could not be rewritten here (under a key this desktop does
         // not hold: a desktop that holds it does) or waits for a re-check.
-        let used = self.catalog.referenced_chunks()?;
         let dropped = self.catalog.dropped_packs()?;
         let keys = self.catalog.pack_keys()?;
         let mut left = false;
-        for p in self.catalog.shredding_packs(&used)? {
+        for p in self.shredding_packs()? {
             left |= match dropped.contains_key(&p) {
                 true => self.store().pack_path(&p).is_file(),
                 false => self.crypto_for(keys.get(&p)).is_ok(),
@@ -134,6 +133,12 @@ impl Library {
             self.catalog.shred_done()?;
         }
         Ok(report)
+    }
+
+    /// Packs holding content of a destroyed record that no version uses, dropped or not.
+    pub(super) fn shredding_packs(&self) -> Result<HashSet<PackId>> {
+        self.catalog
+            .shredding_packs(&self.catalog.referenced_chunks()?)
     }
 
     /// Whether [`Library::shred`] has work (one flag in the catalog: cheap).
@@ -397,8 +402,7 @@ impl Library {
     /// of a destroyed record, the remote is clear and sync stops listing it for that.
     pub fn remote_shred_checked(&mut self, listed: &HashSet<PackId>) -> Result<()> {
         self.writer()?;
-        let used = self.catalog.referenced_chunks()?;
-        if self.catalog.shredding_packs(&used)?.is_disjoint(listed) {
+        if self.shredding_packs()?.is_disjoint(listed) {
             self.catalog.remote_shred_done()?;
         }
         Ok(())

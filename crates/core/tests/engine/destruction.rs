@@ -37,6 +37,21 @@ fn hits(lib: &Library, q: &str) -> u64 {
         .sum()
 }
 
+/// Transcripts in the series "Academic records", kept 5 years after their person left.
+fn transcripts_kept_five_years(lib: &mut Library) {
+    lib.set_series(
+        "Transcript",
+        Some(RecordSeries {
+            name: "Academic records".into(),
+            rule: RetentionRule::Years {
+                years: 5,
+                after: RetentionEvent::Left,
+            },
+        }),
+    )
+    .unwrap();
+}
+
 /// Whether any file under `dir` holds `needle` as plain bytes.
 fn any_file_holds(dir: &Path, needle: &[u8]) -> Option<PathBuf> {
     walk(dir).into_iter().find(|p| {
@@ -97,17 +112,7 @@ fn an_approved_destruction_leaves_nothing_of_the_records_and_is_certified() {
     ann.add_version(zed_doc, &text, None, &mut |_| {}).unwrap();
     let dee_doc = transcript(&mut ann, "dee.txt", b"Transcript of Dee Ray: Art A.", dee);
     let bo_doc = transcript(&mut ann, "bo.txt", b"Transcript of Bo Park: Music B.", bo);
-    ann.set_series(
-        "Transcript",
-        Some(RecordSeries {
-            name: "Academic records".into(),
-            rule: RetentionRule::Years {
-                years: 5,
-                after: RetentionEvent::Left,
-            },
-        }),
-    )
-    .unwrap();
+    transcripts_kept_five_years(&mut ann);
     ann.place_legal_hold(dee_doc, Some("court order 12"))
         .unwrap();
     ann.process(&processing(), &mut |_| {}).unwrap();
@@ -347,17 +352,7 @@ fn roles_without_the_right_neither_destroy_nor_disclose() {
         .unwrap();
         ann.set_document_subject(*d, Some(student)).unwrap();
     }
-    ann.set_series(
-        "Transcript",
-        Some(RecordSeries {
-            name: "Academic records".into(),
-            rule: RetentionRule::Years {
-                years: 5,
-                after: RetentionEvent::Left,
-            },
-        }),
-    )
-    .unwrap();
+    transcripts_kept_five_years(&mut ann);
     let today = day("2026-12-07");
     let batch = ann.destroy(&docs[..1], today).unwrap().batch;
     // Department staff work on a desktop of their own.
