@@ -251,6 +251,11 @@ hash_id!(
     StatementId
 );
 hash_id!(
+    /// An erasure epoch (issue 22), a hash of its key that reveals nothing of it
+    /// (`ErasureKey::epoch`).
+    ErasureEpochId
+);
+hash_id!(
     /// An invitation, derived from its one-time code (`InviteCode::id`): the invitee
     /// finds the invitation's object on the remote by it, and the name tells nothing.
     InvitationId

@@ -4,6 +4,7 @@
 //! **Invariant:** the master key and subkeys exist only in memory, zeroized on drop; on
 //! disk the master key exists only wrapped in a key slot (or in the OS keyring).
 
+mod erasure;
 mod identity;
 mod invite;
 mod keyring;
@@ -12,6 +13,8 @@ pub(crate) mod master;
 mod recovery;
 mod slots;
 
+pub use erasure::ErasureKey;
+pub(crate) use erasure::HandoverKey;
 pub use identity::{
     Fingerprint, Identity, Purpose, seal_to, usable_keys, verify as verify_signature,
 };

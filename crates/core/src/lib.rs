@@ -73,18 +73,18 @@ pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStat
 pub use format::view::{View, ViewFilters};
 pub use ids::{
     ChunkId, ContentHash, DestructionId, DeviceId, DisclosureId, DocId, EpochObjectId,
-    InvitationId, LibraryId, MemberId, PackId, RequestId, RuleId, StatementId, SubjectId,
-    VersionId, ViewId,
+    ErasureEpochId, InvitationId, LibraryId, MemberId, PackId, RequestId, RuleId, StatementId,
+    SubjectId, VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{
-    Fingerprint, Identity, InviteCode, KdfParams, LibraryKey, MasterKey, MembersKey, OsKeyring,
-    Purpose, RecoveryKey, Secret, seal_to, verify_signature,
+    ErasureKey, Fingerprint, Identity, InviteCode, KdfParams, LibraryKey, MasterKey, MembersKey,
+    OsKeyring, Purpose, RecoveryKey, Secret, seal_to, verify_signature,
 };
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CertificateCheck, CollectionAccess,
     CompareOptions, DestructionEntry, DestructionReport, DiffLine, DisclosureEntry,
-    DisclosureExportOptions, DisclosureExportReport, Disposition, DispositionState,
+    DisclosureExportOptions, DisclosureExportReport, Disposition, DispositionState, ErasureStatus,
     ExportAllReport, FilingSuggestion, FromKeyring, HeldDocument, Hunk, ImportEvent, ImportOptions,
     ImportOutcome, ImportReport, InitOptions, InvitationEntry, InvitationState, Library,
     LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,

@@ -12,6 +12,7 @@ mod compare;
 mod destroy;
 mod disclosures;
 mod edit;
+mod erasure;
 mod export;
 mod hold;
 mod import;
@@ -60,6 +61,7 @@ pub use disclosures::{
     DisclosureEntry, DisclosureExportOptions, DisclosureExportReport, NewDisclosure,
     new_archive_password,
 };
+pub use erasure::ErasureStatus;
 pub use export::ExportAllReport;
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use invite::{InvitationEntry, InvitationState, NewInvitation, answer_invitation, own_answer};

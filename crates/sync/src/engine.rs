@@ -59,6 +59,9 @@ pub struct SyncReport {
     /// Some of what a destruction calls for could not be read yet (a pack not on the
     /// remote yet): a later sync finishes it.
     pub shredding_waits: bool,
+    /// The library's erasure keys as this desktop holds them after this sync (`None`: no
+    /// keyring to ask here).
+    pub erasure: Option<dossier_core::ErasureStatus>,
     /// Documents whose content this desktop sealed again under the key of the collection
     /// they are in now.
     pub documents_resealed: u64,
@@ -428,6 +431,14 @@ impl<L: Replica> Engine<L> {
                 })
             })
             .await?;
+        // Erasure keys: move to the current epoch and forget older ones, give the key to
+        // desktops that asked, ask for it, begin an epoch after a destruction (issue 22).
+        // A desktop without a keyring holds none, and its sync goes on.
+        report.erasure = match self.local.run(|l| l.settle_erasure()).await {
+            Ok(status) => Some(status),
+            Err(Error::Library(dossier_core::Error::KeyringUnavailable(_))) => None,
+            Err(e) => return Err(e),
+        };
         push::push(self, &mut report).await?;
         // Changes waiting for the journal's new keys: an owner's desktop makes them now (a
         // crash may have come between a removal and its keys).

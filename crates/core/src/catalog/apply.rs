@@ -423,6 +423,10 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
         // Kept in the journal only, read from it (`Catalog::collection_keys`).
         // Records of a collection this desktop could not open may open now.
         OpKind::CollectionKeys { .. } => super::jobs::retry_needing_keys(tx, None)?,
+        // Kept in the journal only, read from it (`Catalog::erasure_ops`).
+        OpKind::ErasureEpoch { .. }
+        | OpKind::ErasureKeyWanted { .. }
+        | OpKind::ErasureKeyGiven { .. } => {}
         OpKind::Audit { event } => {
             tx.execute(
                 "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject, member)

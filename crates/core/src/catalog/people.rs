@@ -123,6 +123,11 @@ const COLLECTION_KEYS: &str = "SELECT body FROM ops WHERE kind = 'collection_key
 const INVITATION_OPS: &str = "SELECT body FROM ops
      WHERE kind IN ('invited', 'invitation_withdrawn') AND verdict IS NULL ORDER BY stamp";
 
+/// Every applied operation about erasure keys (`Catalog::erasure_ops`).
+const ERASURE_OPS: &str = "SELECT body FROM ops
+     WHERE kind IN ('erasure_epoch', 'erasure_key_wanted', 'erasure_key_given')
+     AND verdict IS NULL ORDER BY stamp";
+
 impl Catalog {
     /// The position of the newest operation about the library's people (0: none).
     pub fn people_mark(&self) -> Result<i64> {
@@ -158,6 +163,18 @@ impl Catalog {
     /// `InvitationWithdrawn`), oldest first.
     pub fn invitation_ops(&self) -> Result<Vec<Op>> {
         let mut stmt = self.conn.prepare_cached(INVITATION_OPS)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for body in rows {
+            out.push(serde_json::from_str(&body?)?);
+        }
+        Ok(out)
+    }
+
+    /// Every applied operation about erasure keys (epochs begun, keys asked for and
+    /// given), oldest first.
+    pub fn erasure_ops(&self) -> Result<Vec<Op>> {
+        let mut stmt = self.conn.prepare_cached(ERASURE_OPS)?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for body in rows {

@@ -482,6 +482,12 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX remote_checks_by_batch ON remote_checks(batch);
     CREATE TABLE derived_to_remove (version TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
     "#,
+    // 31: erasure keys (issue 22). Their operations stay in the journal only; every sync
+    // reads them (`Catalog::erasure_ops`), through this index rather than every operation.
+    r#"
+    CREATE INDEX ops_erasure ON ops(stamp)
+        WHERE kind IN ('erasure_epoch', 'erasure_key_wanted', 'erasure_key_given');
+    "#,
 ];
 
 /// The schema version this build creates and understands.

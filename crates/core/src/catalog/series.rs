@@ -173,6 +173,13 @@ impl Catalog {
         self.id_bodies("SELECT id, body FROM destructions ORDER BY stamp", [])
     }
 
+    /// The stamp (as its key) of the newest destruction recorded, if any.
+    pub fn newest_destruction(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT MAX(stamp) FROM destructions", [], |r| r.get(0))?)
+    }
+
     /// The checks of the remote recorded after destruction `batch`, oldest first.
     pub fn remote_checks(&self, batch: DestructionId) -> Result<Vec<Signed>> {
         let rows: Vec<(DestructionId, Signed)> = self.id_bodies(

@@ -25,8 +25,8 @@ use super::subject::SubjectField;
 use super::view::View;
 use crate::error::{Error, Result};
 use crate::ids::{
-    ContentHash, DestructionId, DeviceId, DisclosureId, DocId, InvitationId, MemberId, PackId,
-    RequestId, RuleId, SubjectId, VersionId, ViewId,
+    ContentHash, DestructionId, DeviceId, DisclosureId, DocId, ErasureEpochId, InvitationId,
+    MemberId, PackId, RequestId, RuleId, SubjectId, VersionId, ViewId,
 };
 use crate::role::Role;
 
@@ -561,6 +561,33 @@ pub enum OpKind {
         doc: DocId,
         history: Vec<Op>,
     },
+    /// An erasure epoch began (issue 22): a desktop made a new erasure key
+    /// (`keys::ErasureKey`), named here by its id. The first epoch has none before it
+    /// (`sealed` is empty); each later one carries its key sealed under the key of the
+    /// epoch before it, so that a desktop holding that one moves on and forgets it.
+    ErasureEpoch {
+        epoch: ErasureEpochId,
+        number: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<ErasureEpochId>,
+        #[serde(with = "super::b64")]
+        sealed: Vec<u8>,
+    },
+    /// A desktop holds no key of the current erasure epoch and asks for it: the public
+    /// half of its one-time key.
+    ErasureKeyWanted {
+        #[serde(with = "super::b64")]
+        public: Vec<u8>,
+    },
+    /// The key of erasure `epoch` sealed to the one-time key `to` asked with
+    /// [`OpKind::ErasureKeyWanted`].
+    ErasureKeyGiven {
+        #[serde(with = "super::b64")]
+        to: Vec<u8>,
+        epoch: ErasureEpochId,
+        #[serde(with = "super::b64")]
+        sealed: Vec<u8>,
+    },
 }
 
 /// The kinds of operation that make a record's state ([`OpKind::is_record_state`]), by
@@ -619,7 +646,10 @@ impl OpKind {
             | Self::Signed { .. }
             | Self::Invited { .. }
             | Self::InvitationWithdrawn { .. }
-            | Self::CollectionKeys { .. } => None,
+            | Self::CollectionKeys { .. }
+            | Self::ErasureEpoch { .. }
+            | Self::ErasureKeyWanted { .. }
+            | Self::ErasureKeyGiven { .. } => None,
         }
     }
 
@@ -658,6 +688,9 @@ impl OpKind {
             Self::CollectionKeys { .. } => "collection_keys",
             Self::VersionResealed { .. } => "version_resealed",
             Self::RecordCarried { .. } => "record_carried",
+            Self::ErasureEpoch { .. } => "erasure_epoch",
+            Self::ErasureKeyWanted { .. } => "erasure_key_wanted",
+            Self::ErasureKeyGiven { .. } => "erasure_key_given",
         }
     }
 }

@@ -46,6 +46,8 @@ pub enum Purpose {
     /// A destruction certificate's parts (`format::destruction`): the approved batch, a
     /// check of the remote.
     Destruction,
+    /// An erasure epoch's key given to one desktop's one-time key (`keys::erasure`).
+    ErasureKey,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -63,6 +65,7 @@ impl Purpose {
             Self::KeyObject => "dossier 2026-12 key object",
             Self::FolderKey => "dossier 2026-12 library folder key",
             Self::Destruction => "dossier 2026-12 destruction certificate",
+            Self::ErasureKey => "dossier 2026-12 erasure key for a desktop",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }
@@ -157,23 +160,13 @@ impl Identity {
         sealed: &[u8],
         object: &str,
     ) -> Result<Zeroizing<Vec<u8>>> {
-        let damaged = |detail| Error::Integrity {
-            object: object.to_owned(),
-            detail,
-        };
-        if sealed.len() < SEALED_BOX_OVERHEAD {
-            return Err(damaged("too short to be a sealed box"));
-        }
-        let (ephemeral, body) = sealed.split_at(32);
-        let ephemeral: [u8; 32] = ephemeral.try_into().map_err(|_| damaged("no key"))?;
-        let shared = self.encryption.diffie_hellman(&PublicKey::from(ephemeral));
-        if !shared.was_contributory() {
-            return Err(damaged("sealed to a key of no strength"));
-        }
-        let key = box_key(shared.as_bytes(), &ephemeral, &self.public.encryption);
-        open(&Cipher::new(&key), purpose.context().as_bytes(), body)
-            .map(Zeroizing::new)
-            .ok_or_else(|| damaged("not sealed to this member, or changed since"))
+        open_box(
+            &self.encryption,
+            &self.public.encryption,
+            purpose,
+            sealed,
+            object,
+        )
     }
 
     /// The identity wrapped by `passphrase` (at least 8 characters), for its file.
@@ -296,23 +289,57 @@ pub fn seal_to(identity: &PublicIdentity, purpose: Purpose, plain: &[u8]) -> Res
                 object: format!("the identity of {}", identity.member),
                 detail: "its encryption key has the wrong size",
             })?;
+    seal_box(&recipient, purpose, plain).ok_or_else(|| Error::Integrity {
+        object: format!("the identity of {}", identity.member),
+        detail: "its encryption key has no strength",
+    })
+}
+
+/// `plain` sealed to the X25519 key `recipient` for `purpose` (an ephemeral key, BLAKE3
+/// `derive_key`, AES-256-GCM); `None` when `recipient` is a key of no strength.
+pub(super) fn seal_box(recipient: &[u8; 32], purpose: Purpose, plain: &[u8]) -> Option<Vec<u8>> {
     let ephemeral = StaticSecret::from(*Zeroizing::new(random::<32>()));
     let ephemeral_public = PublicKey::from(&ephemeral).to_bytes();
-    let shared = ephemeral.diffie_hellman(&PublicKey::from(recipient));
+    let shared = ephemeral.diffie_hellman(&PublicKey::from(*recipient));
     if !shared.was_contributory() {
-        return Err(Error::Integrity {
-            object: format!("the identity of {}", identity.member),
-            detail: "its encryption key has no strength",
-        });
+        return None;
     }
-    let key = box_key(shared.as_bytes(), &ephemeral_public, &recipient);
+    let key = box_key(shared.as_bytes(), &ephemeral_public, recipient);
     let mut out = ephemeral_public.to_vec();
     out.extend(seal(
         &Cipher::new(&key),
         purpose.context().as_bytes(),
         plain,
     ));
-    Ok(out)
+    Some(out)
+}
+
+/// Open a box [`seal_box`] sealed to `public`, whose secret is `secret`. `object` names
+/// it in the error.
+pub(super) fn open_box(
+    secret: &StaticSecret,
+    public: &[u8],
+    purpose: Purpose,
+    sealed: &[u8],
+    object: &str,
+) -> Result<Zeroizing<Vec<u8>>> {
+    let damaged = |detail| Error::Integrity {
+        object: object.to_owned(),
+        detail,
+    };
+    if sealed.len() < SEALED_BOX_OVERHEAD {
+        return Err(damaged("too short to be a sealed box"));
+    }
+    let (ephemeral, body) = sealed.split_at(32);
+    let ephemeral: [u8; 32] = ephemeral.try_into().map_err(|_| damaged("no key"))?;
+    let shared = secret.diffie_hellman(&PublicKey::from(ephemeral));
+    if !shared.was_contributory() {
+        return Err(damaged("sealed to a key of no strength"));
+    }
+    let key = box_key(shared.as_bytes(), &ephemeral, public);
+    open(&Cipher::new(&key), purpose.context().as_bytes(), body)
+        .map(Zeroizing::new)
+        .ok_or_else(|| damaged("not sealed to this key, or changed since"))
 }
 
 fn box_key(shared: &[u8; 32], ephemeral: &[u8; 32], recipient: &[u8]) -> Zeroizing<[u8; 32]> {

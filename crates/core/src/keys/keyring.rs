@@ -9,9 +9,10 @@ use zeroize::Zeroizing;
 use super::MasterKey;
 use crate::error::{Error, Result};
 use crate::format::keyring_entry::{
-    self as format, SERVICE, decode_key, decode_remote_secret, encode_key,
+    self as format, HeldErasure, SERVICE, decode_erasure, decode_key, decode_remote_secret,
+    encode_erasure, encode_key,
 };
-use crate::ids::LibraryId;
+use crate::ids::{DeviceId, LibraryId};
 
 /// Access to the platform keyring. Creating it is cheap; the platform store is set up once
 /// per process on first use.
@@ -72,6 +73,11 @@ fn entry(library: LibraryId) -> Result<Entry> {
     Entry::new(SERVICE, &format::library_entry(library)).map_err(Error::KeyringUnavailable)
 }
 
+fn erasure_entry(library: LibraryId, device: DeviceId) -> Result<Entry> {
+    init_store()?;
+    Entry::new(SERVICE, &format::erasure_entry(library, device)).map_err(Error::KeyringUnavailable)
+}
+
 fn remote_entry(url: &str) -> Result<Entry> {
     init_store()?;
     Entry::new(SERVICE, &format::remote_entry(url)).map_err(Error::KeyringUnavailable)
@@ -104,6 +110,36 @@ impl OsKeyring {
             Err(keyring_core::Error::NoEntry) => Ok(false),
             Err(e) => Err(Error::KeyringUnavailable(e)),
         }
+    }
+
+    /// The erasure keys this desktop's folder of `library` holds (none when it has no
+    /// entry yet).
+    pub(crate) fn load_erasure(&self, library: LibraryId, device: DeviceId) -> Result<HeldErasure> {
+        match erasure_entry(library, device)?.get_secret() {
+            Ok(secret) => decode_erasure(&Zeroizing::new(secret)),
+            Err(keyring_core::Error::NoEntry) => Ok(HeldErasure::default()),
+            Err(e) => Err(Error::KeyringUnavailable(e)),
+        }
+    }
+
+    /// Replace the erasure keys this desktop's folder of `library` holds; holding none
+    /// removes the entry.
+    pub(crate) fn store_erasure(
+        &self,
+        library: LibraryId,
+        device: DeviceId,
+        held: &HeldErasure,
+    ) -> Result<()> {
+        let entry = erasure_entry(library, device)?;
+        if held.keys.is_empty() && held.handover.is_none() {
+            return match entry.delete_credential() {
+                Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+                Err(e) => Err(Error::KeyringUnavailable(e)),
+            };
+        }
+        entry
+            .set_secret(encode_erasure(held).as_bytes())
+            .map_err(Error::KeyringUnavailable)
     }
 
     /// Keep a secret for reaching a remote (its credentials, as the sync layer encodes

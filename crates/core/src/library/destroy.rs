@@ -24,7 +24,7 @@ use crate::format::destruction::{
     TAG_CONTEXT, hashed_id,
 };
 use crate::format::op::{AuditAction, OpKind};
-use crate::ids::{DestructionId, DocId, PackId};
+use crate::ids::{DestructionId, DocId, ErasureEpochId, PackId};
 use crate::keys::{Purpose, verify_signature as verify};
 use crate::report::Report;
 use crate::role::Permission;
@@ -42,6 +42,9 @@ pub struct DestructionReport {
     /// The packs rewritten and deleted on this desktop (`None`: some could not be read
     /// now, offline; the next sync finishes).
     pub shredded: Option<PruneReport>,
+    /// The erasure epoch this desktop holds now, begun after the destruction (`None`:
+    /// no keyring here; a desktop with one begins it at its next sync).
+    pub erasure: Option<ErasureEpochId>,
 }
 
 /// One destruction as the records officer's list shows it.
@@ -176,11 +179,20 @@ impl Library {
             Err(Error::Fetch { .. } | Error::MissingPack(_)) => None,
             Err(e) => return Err(e),
         };
+        // The erasure epoch ends: a new key, and this desktop forgets the old one (every
+        // other does once it holds the new one). Without a keyring here, a desktop with
+        // one does it at its next sync.
+        let erasure = match self.settle_erasure() {
+            Ok(status) => status.current.filter(|_| status.settled()).map(|(e, _)| e),
+            Err(Error::KeyringUnavailable(_)) => None,
+            Err(e) => return Err(e),
+        };
         Ok(DestructionReport {
             batch,
             destroyed: records.len(),
             held,
             shredded,
+            erasure,
         })
     }
 

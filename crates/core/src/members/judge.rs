@@ -281,6 +281,13 @@ pub(crate) fn needs(kind: &OpKind) -> Permission {
         OpKind::Audit { .. } | OpKind::Signed { .. } => Permission::Read,
         // Storage housekeeping (imports, sync, prune): whoever may read may keep it.
         OpKind::PackAdded { .. } | OpKind::PackDropped { .. } => Permission::Read,
+        // Every member's desktop holds the erasure key (it opens nothing alone): asks for
+        // it, gives it, and makes the first epoch; a later one ends the epoch before it
+        // (a destruction), which is the records officer's.
+        OpKind::ErasureKeyWanted { .. }
+        | OpKind::ErasureKeyGiven { .. }
+        | OpKind::ErasureEpoch { previous: None, .. } => Permission::Read,
+        OpKind::ErasureEpoch { .. } => Permission::Dispose,
         OpKind::Purged { .. }
         | OpKind::SeriesSet { .. }
         | OpKind::Destroyed { .. }

@@ -18,6 +18,7 @@ mod collection_keys;
 mod deleting;
 mod destruction;
 mod disclosures;
+mod erasure;
 mod fixtures;
 mod identities;
 mod invitations;

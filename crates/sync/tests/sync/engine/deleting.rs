@@ -251,4 +251,18 @@ async fn a_destruction_reaches_every_desktop_and_leaves_no_pack_on_the_remote() 
         .await
         .unwrap();
     assert!(check.remote_confirmed);
+    // The erasure key (in each desktop's keyring): the destruction began an epoch on A;
+    // B asked for its key at its sync, A gave it at its own, B holds it now.
+    let r = b.sync().await.unwrap();
+    match (destroyed.erasure, r.erasure) {
+        (Some(epoch), Some(status)) => {
+            assert!(status.settled(), "{status:?}");
+            assert_eq!(status.held, vec![epoch]);
+        }
+        (None, None) => assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI must run this test with a keyring"
+        ),
+        other => panic!("{other:?}"),
+    }
 }

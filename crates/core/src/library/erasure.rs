@@ -1,0 +1,314 @@
+//! Erasure epochs (issue 22): each desktop holds the current erasure key in its OS
+//! keyring and nowhere else; a destruction begins a new epoch, and every desktop, once it
+//! holds the new key, forgets the one before.
+//!
+//! The epochs travel as operations kept in the journal only (`Catalog::erasure_ops`): an
+//! epoch begun (`OpKind::ErasureEpoch`, its key sealed under the one before), a desktop
+//! asking for the current key (`OpKind::ErasureKeyWanted`, with a one-time public key)
+//! and a desktop giving it (`OpKind::ErasureKeyGiven`). Of two epochs begun at once the
+//! one with the higher number counts, then the smaller id; a desktop that cannot reach it
+//! from a key it holds asks for it.
+
+use serde::Serialize;
+
+use super::Library;
+use crate::error::{Error, Result};
+use crate::format::keyring_entry::HeldErasure;
+use crate::format::op::{Op, OpKind};
+use crate::ids::ErasureEpochId;
+use crate::keys::{ErasureKey, HandoverKey, OsKeyring};
+
+/// What this desktop knows of the library's erasure keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ErasureStatus {
+    /// The library's current epoch and its number (`None`: none began yet).
+    pub current: Option<(ErasureEpochId, u64)>,
+    /// The epochs whose keys this desktop's keyring holds.
+    pub held: Vec<ErasureEpochId>,
+    /// This desktop asked for the current key and waits for another desktop to give it.
+    pub waiting: bool,
+    /// How many desktops' requests for the key this one answered just now.
+    pub given: usize,
+}
+
+impl ErasureStatus {
+    /// Whether this desktop holds the current epoch's key and no other.
+    pub fn settled(&self) -> bool {
+        matches!(self.current, Some((c, _)) if self.held == [c])
+    }
+}
+
+/// An epoch as its operation told it.
+struct Epoch {
+    /// Its operation's stamp, as its key.
+    stamp: String,
+    id: ErasureEpochId,
+    number: u64,
+    previous: Option<ErasureEpochId>,
+    sealed: Vec<u8>,
+}
+
+/// The erasure operations the catalog holds.
+#[derive(Default)]
+struct Epochs {
+    epochs: Vec<Epoch>,
+    /// One-time public keys desktops asked with.
+    wanted: Vec<Vec<u8>>,
+    /// Keys given: to which one-time key, of which epoch, sealed.
+    given: Vec<(Vec<u8>, ErasureEpochId, Vec<u8>)>,
+}
+
+impl Epochs {
+    fn read(ops: Vec<Op>) -> Self {
+        let mut out = Self::default();
+        for op in ops {
+            match op.kind {
+                OpKind::ErasureEpoch {
+                    epoch,
+                    number,
+                    previous,
+                    sealed,
+                } => out.epochs.push(Epoch {
+                    stamp: op.stamp.key(),
+                    id: epoch,
+                    number,
+                    previous,
+                    sealed,
+                }),
+                OpKind::ErasureKeyWanted { public } => out.wanted.push(public),
+                OpKind::ErasureKeyGiven { to, epoch, sealed } => {
+                    out.given.push((to, epoch, sealed))
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The epoch that counts: the highest number, then the smallest id.
+    fn current(&self) -> Option<&Epoch> {
+        self.epochs
+            .iter()
+            .max_by(|a, b| a.number.cmp(&b.number).then(b.id.cmp(&a.id)))
+    }
+}
+
+/// The keys a keyring entry held, as keys.
+fn keys_of(held: &HeldErasure) -> Result<Vec<ErasureKey>> {
+    held.keys
+        .iter()
+        .map(|k| ErasureKey::from_bytes(k.as_ref()))
+        .collect()
+}
+
+fn entry_of(keys: &[ErasureKey], handover: Option<&HandoverKey>) -> HeldErasure {
+    HeldErasure {
+        keys: keys
+            .iter()
+            .map(|k| zeroize::Zeroizing::new(*k.expose()))
+            .collect(),
+        handover: handover.map(HandoverKey::expose),
+    }
+}
+
+/// Add to `keys` every epoch's key reachable from one already there.
+fn walk(epochs: &Epochs, keys: &mut Vec<ErasureKey>) {
+    loop {
+        let before = keys.len();
+        for e in &epochs.epochs {
+            if keys.iter().any(|k| k.epoch() == e.id) {
+                continue;
+            }
+            let opened = e
+                .previous
+                .and_then(|p| keys.iter().find(|k| k.epoch() == p))
+                .and_then(|p| p.open_next(e.id, &e.sealed).ok());
+            if let Some(key) = opened {
+                keys.push(key);
+            }
+        }
+        if keys.len() == before {
+            return;
+        }
+    }
+}
+
+impl Library {
+    fn erasure_epochs(&self) -> Result<Epochs> {
+        Ok(Epochs::read(self.catalog.erasure_ops()?))
+    }
+
+    fn keep_erasure(&self, keys: &[ErasureKey], handover: Option<&HandoverKey>) -> Result<()> {
+        OsKeyring.store_erasure(
+            self.library_id(),
+            self.device_id(),
+            &entry_of(keys, handover),
+        )
+    }
+
+    /// What this desktop knows of the library's erasure keys (its keyring is asked only
+    /// once an epoch began).
+    pub fn erasure_status(&self) -> Result<ErasureStatus> {
+        let epochs = self.erasure_epochs()?;
+        let Some(current) = epochs.current() else {
+            return Ok(ErasureStatus::default());
+        };
+        let held = OsKeyring.load_erasure(self.library_id(), self.device_id())?;
+        Ok(ErasureStatus {
+            current: Some((current.id, current.number)),
+            held: keys_of(&held)?.iter().map(ErasureKey::epoch).collect(),
+            waiting: held.handover.is_some(),
+            given: 0,
+        })
+    }
+
+    /// Hold the current erasure epoch's key and forget every other (from a key held, by
+    /// the epochs' chain, or from the key another desktop gave), answer other desktops
+    /// that asked for it, or ask for it; and begin a new epoch after a destruction (the
+    /// first with the first destruction). What every sync and every destruction does.
+    /// Nothing happens, and the keyring is not asked, while there is no epoch to hold or
+    /// begin. [`Error::KeyringUnavailable`] when there is no keyring to ask. What the
+    /// person signed in may not do (begin an epoch after a destruction takes one who may
+    /// dispose of records) is left to a desktop where someone may.
+    pub fn settle_erasure(&mut self) -> Result<ErasureStatus> {
+        let epochs = self.erasure_epochs()?;
+        let newest_destruction = self.catalog.newest_destruction()?;
+        let Some(current) = epochs.current() else {
+            if newest_destruction.is_some()
+                && let Some(first) = self.begin_epoch(None)?
+            {
+                return Ok(ErasureStatus {
+                    current: Some((first.epoch(), 0)),
+                    held: vec![first.epoch()],
+                    ..Default::default()
+                });
+            }
+            return Ok(ErasureStatus::default());
+        };
+        let entry = OsKeyring.load_erasure(self.library_id(), self.device_id())?;
+        let mut keys = keys_of(&entry)?;
+        let handover = entry
+            .handover
+            .as_ref()
+            .map(|h| HandoverKey::from_bytes(h.as_ref()))
+            .transpose()?;
+        walk(&epochs, &mut keys);
+        if let Some(h) = &handover
+            && !keys.iter().any(|k| k.epoch() == current.id)
+        {
+            let public = h.public();
+            for (to, epoch, sealed) in &epochs.given {
+                if to[..] == public[..]
+                    && !keys.iter().any(|k| k.epoch() == *epoch)
+                    && let Ok(key) = h.open(*epoch, sealed)
+                {
+                    keys.push(key);
+                }
+            }
+            walk(&epochs, &mut keys);
+        }
+        let mut status = ErasureStatus {
+            current: Some((current.id, current.number)),
+            ..Default::default()
+        };
+        let Some(key) = keys.iter().find(|k| k.epoch() == current.id).cloned() else {
+            // Ask, once, with a one-time key kept in the keyring until it is answered.
+            let asked = handover.as_ref().is_some_and(|h| {
+                let public = h.public();
+                epochs.wanted.iter().any(|w| w[..] == public[..])
+            });
+            if !asked {
+                let h = handover.unwrap_or_else(HandoverKey::generate);
+                let ask = OpKind::ErasureKeyWanted {
+                    public: h.public().to_vec(),
+                };
+                if self.may_commit(&ask)? {
+                    self.keep_erasure(&keys, Some(&h))?;
+                    self.commit(vec![ask])?;
+                }
+            }
+            status.held = keys.iter().map(ErasureKey::epoch).collect();
+            status.waiting = true;
+            return Ok(status);
+        };
+        if keys.len() != 1 || handover.is_some() {
+            self.keep_erasure(std::slice::from_ref(&key), None)?;
+        }
+        status.held = vec![key.epoch()];
+        // Answer every desktop that asked and was given nothing yet.
+        let answers: Vec<OpKind> = epochs
+            .wanted
+            .iter()
+            .filter(|w| !epochs.given.iter().any(|(to, _, _)| to == *w))
+            .filter_map(|w| {
+                Some(OpKind::ErasureKeyGiven {
+                    to: w.clone(),
+                    epoch: key.epoch(),
+                    sealed: HandoverKey::seal_to(w, &key)?,
+                })
+            })
+            .collect();
+        if let Some(first) = answers.first()
+            && self.may_commit(first)?
+        {
+            status.given = answers.len();
+            self.commit(answers)?;
+        }
+        // A destruction since the current epoch began ends it.
+        if newest_destruction.is_some_and(|d| d > current.stamp)
+            && let Some(next) = self.begin_epoch(Some((&key, current.number)))?
+        {
+            status.current = Some((next.epoch(), current.number + 1));
+            status.held = vec![next.epoch()];
+        }
+        Ok(status)
+    }
+
+    /// Begin the epoch after `current` (its key and number; `None`: the first). The new
+    /// key is in the keyring before the operation is committed, and the old one is
+    /// forgotten only after. `None` when the person signed in may not.
+    fn begin_epoch(&mut self, current: Option<(&ErasureKey, u64)>) -> Result<Option<ErasureKey>> {
+        let next = ErasureKey::generate();
+        let (kind, kept) = match current {
+            None => (
+                OpKind::ErasureEpoch {
+                    epoch: next.epoch(),
+                    number: 0,
+                    previous: None,
+                    sealed: Vec::new(),
+                },
+                vec![next.clone()],
+            ),
+            Some((key, number)) => (
+                OpKind::ErasureEpoch {
+                    epoch: next.epoch(),
+                    number: number + 1,
+                    previous: Some(key.epoch()),
+                    sealed: key.seal_next(&next),
+                },
+                vec![key.clone(), next.clone()],
+            ),
+        };
+        if !self.may_commit(&kind)? {
+            return Ok(None);
+        }
+        self.keep_erasure(&kept, None)?;
+        self.commit(vec![kind])?;
+        self.keep_erasure(std::slice::from_ref(&next), None)?;
+        Ok(Some(next))
+    }
+
+    /// Whether the person signed in may commit `kind` (an error only when that cannot be
+    /// told).
+    fn may_commit(&self, kind: &OpKind) -> Result<bool> {
+        match self.check_may(std::slice::from_ref(kind)) {
+            Ok(()) => Ok(true),
+            Err(
+                Error::NotPermitted { .. }
+                | Error::SignInRequired { .. }
+                | Error::PeopleNotReceived,
+            ) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! Erasure epochs (issue 22) against the OS keyring (a real Secret Service in CI): the
+//! first destruction begins the first epoch, a desktop without its key asks for it and
+//! is given it, a later destruction begins the next one, and every desktop, once it holds
+//! that one, forgets every key before it.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use dossier_core::{
+    ErasureStatus, FieldKey, FieldValue, OsKeyring, RecordSeries, RetentionEvent, RetentionRule,
+    Role, SubjectField,
+};
+
+use super::*;
+
+const ANN: &str = "ann's own passphrase";
+const BEA: &str = "bea's own passphrase";
+
+/// Whether this machine has a keyring to test against; CI must.
+pub(super) fn keyring_here() -> bool {
+    match OsKeyring.load_remote_secret("dossier-test probe") {
+        Ok(_) => true,
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI must run this test with a keyring (a Secret Service): {e}"
+            );
+            eprintln!("no keyring here ({e}): run through .ci/run to test erasure keys");
+            false
+        }
+    }
+}
+
+/// A transcript of a student who left in 2015, kept five years after: due now.
+fn due_transcript(lib: &mut Library, dir: &Path, name: &str) -> dossier_core::DocId {
+    let v: BTreeMap<SubjectField, String> = [
+        (SubjectField::Kind, "student".to_owned()),
+        (SubjectField::Number, format!("N-{}", name.len())),
+        (SubjectField::Name, name.to_owned()),
+        (SubjectField::Left, "2015-06-30".to_owned()),
+    ]
+    .into();
+    let student = lib.add_subject(&v).unwrap();
+    let doc = imported(&import(
+        lib,
+        &[write(dir, &format!("{name}.txt"), name.as_bytes())],
+        &ImportOptions::default(),
+    ))[0];
+    lib.set_field(
+        doc,
+        FieldKey::Type,
+        Some(FieldValue::Text("Transcript".into())),
+    )
+    .unwrap();
+    lib.set_document_subject(doc, Some(student)).unwrap();
+    doc
+}
+
+fn settled_on(status: &ErasureStatus) -> dossier_core::ErasureEpochId {
+    assert!(status.settled(), "{status:?}");
+    status.held[0]
+}
+
+#[test]
+fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_before() {
+    if !keyring_here() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    ann.add_person("Bea", BEA, FAST, Role::RegistrarStaff, &[])
+        .unwrap();
+    ann.set_series(
+        "Transcript",
+        Some(RecordSeries {
+            name: "Academic records".into(),
+            rule: RetentionRule::Years {
+                years: 5,
+                after: RetentionEvent::Left,
+            },
+        }),
+    )
+    .unwrap();
+    let dir = t.path().join("in");
+    let first = due_transcript(&mut ann, &dir, "Ida First");
+    let second = due_transcript(&mut ann, &dir, "Ole Second");
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut bea = Library::join(
+        &t.path().join("bea"),
+        &objects,
+        &super::signed::person("Bea", BEA),
+    )
+    .unwrap();
+    let (mut ann_log, mut bea_log) = (Vec::new(), Vec::new());
+    ann_log.extend(super::signed::relay(&mut ann, &mut [&mut bea]));
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+
+    // No destruction yet: no epoch, and the keyring is not even asked.
+    assert_eq!(ann.settle_erasure().unwrap(), ErasureStatus::default());
+    assert!(ann.next_segment().unwrap().is_none());
+
+    // The first destruction begins the first epoch on Ann's desktop.
+    let report = ann.destroy(&[first], today).unwrap();
+    let e0 = report.erasure.expect("an epoch began");
+    assert_eq!(settled_on(&ann.erasure_status().unwrap()), e0);
+
+    // Bea's desktop has no key of it: it asks, with a one-time key.
+    ann_log.extend(super::signed::relay(&mut ann, &mut [&mut bea]));
+    let asked = bea.settle_erasure().unwrap();
+    assert!(asked.waiting && asked.held.is_empty(), "{asked:?}");
+    assert_eq!(asked.current, Some((e0, 0)));
+    // Asking again adds nothing.
+    bea_log.extend(super::signed::relay(&mut bea, &mut [&mut ann]));
+    assert!(bea.settle_erasure().unwrap().waiting);
+    assert!(bea.next_segment().unwrap().is_none());
+    // Ann's desktop gives it; Bea's takes it and forgets its one-time key.
+    let gave = ann.settle_erasure().unwrap();
+    assert_eq!(gave.given, 1, "{gave:?}");
+    ann_log.extend(super::signed::relay(&mut ann, &mut [&mut bea]));
+    let taken = bea.settle_erasure().unwrap();
+    assert_eq!(settled_on(&taken), e0);
+    assert!(!taken.waiting);
+    // Given once: Ann's next settle gives nothing more.
+    assert_eq!(ann.settle_erasure().unwrap().given, 0);
+    assert!(ann.next_segment().unwrap().is_none());
+
+    // The second destruction begins the next epoch; Ann's desktop forgets the first.
+    let report = ann.destroy(&[second], today).unwrap();
+    let e1 = report.erasure.expect("the next epoch began");
+    assert_ne!(e1, e0);
+    let ann_now = ann.erasure_status().unwrap();
+    assert_eq!(settled_on(&ann_now), e1);
+    assert_eq!(ann_now.current, Some((e1, 1)));
+    // Bea's desktop moves on by the chain, without asking, and forgets the first.
+    ann_log.extend(super::signed::relay(&mut ann, &mut [&mut bea]));
+    let moved = bea.settle_erasure().unwrap();
+    assert_eq!(settled_on(&moved), e1);
+    assert!(!moved.waiting);
+    assert!(bea.next_segment().unwrap().is_none());
+    for lib in [&ann, &bea] {
+        let status = lib.erasure_status().unwrap();
+        assert_eq!(
+            status.held,
+            vec![e1],
+            "no desktop keeps the first epoch's key"
+        );
+        assert!(!status.waiting, "no one-time key is left");
+    }
+    // What a desktop did not hold cannot be had from the journal: a third desktop of
+    // Bea's, joining now, holds nothing and asks.
+    let mut bea2 = Library::join(
+        &t.path().join("bea2"),
+        &objects,
+        &super::signed::person("Bea", BEA),
+    )
+    .unwrap();
+    for segment in ann_log.iter().chain(&bea_log) {
+        bea2.apply_segment(segment).unwrap();
+    }
+    let fresh = bea2.settle_erasure().unwrap();
+    assert!(fresh.waiting && fresh.held.is_empty(), "{fresh:?}");
+    // Bea's first desktop, holding the key, gives it.
+    super::signed::relay(&mut bea2, &mut [&mut bea, &mut ann]);
+    assert_eq!(bea.settle_erasure().unwrap().given, 1);
+    super::signed::relay(&mut bea, &mut [&mut bea2, &mut ann]);
+    assert_eq!(settled_on(&bea2.settle_erasure().unwrap()), e1);
+    assert_eq!(ann.settle_erasure().unwrap().given, 0);
+}
