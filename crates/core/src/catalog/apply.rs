@@ -6,6 +6,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::subjects::{self, WrittenBy};
 use crate::error::Result;
+use crate::format::disclosure::Disclosure;
 use crate::format::manifest::Manifest;
 use crate::format::op::{FieldKey, FieldValue, Op, OpKind, Stamp};
 use crate::format::pack::decode_index;
@@ -375,6 +376,7 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             )?;
         }
         OpKind::DisclosureRecorded { disclosure, body } => {
+            let body = &without_destroyed_titles(tx, body.clone())?;
             // Recorded once; of two operations under one id (never made so), the
             // earlier holds on every desktop.
             tx.execute(
@@ -515,6 +517,18 @@ fn destroy(tx: &Transaction<'_>, doc: DocId, batch: &str, key: &str) -> Result<(
         }
     }
     tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&id])?;
+    // The disclosures that named it keep that it was disclosed, not its title.
+    let named: Vec<(String, String)> = tx
+        .prepare_cached("SELECT id, body FROM disclosures WHERE instr(body, ?1) > 0")?
+        .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (disclosure, body) in named {
+        let body = without_destroyed_titles(tx, serde_json::from_str(&body)?)?;
+        tx.execute(
+            "UPDATE disclosures SET body = ?2 WHERE id = ?1",
+            params![disclosure, serde_json::to_string(&body)?],
+        )?;
+    }
     for sql in [
         "DELETE FROM documents WHERE id = ?1",
         "DELETE FROM registers WHERE doc = ?1",
@@ -525,6 +539,22 @@ fn destroy(tx: &Transaction<'_>, doc: DocId, batch: &str, key: &str) -> Result<(
         tx.execute(sql, [&id])?;
     }
     Ok(())
+}
+
+/// What a disclosure record says of a destroyed document in place of its title.
+const DESTROYED_TITLE: &str = "(destroyed record)";
+
+/// `body` with the title of each document it names that was destroyed replaced: the
+/// record of the disclosure stays (when, to whom, which document and version), the
+/// destroyed record's title does not.
+fn without_destroyed_titles(tx: &Transaction<'_>, mut body: Disclosure) -> Result<Disclosure> {
+    let mut stmt = tx.prepare_cached("SELECT 1 FROM destroyed WHERE doc = ?1")?;
+    for item in &mut body.items {
+        if stmt.exists([item.doc.to_string()])? {
+            item.title = DESTROYED_TITLE.to_owned();
+        }
+    }
+    Ok(body)
 }
 
 /// Note that `Library::shred` has work: packs holding content of destroyed records to

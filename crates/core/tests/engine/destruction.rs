@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::NaiveDate;
 use dossier_core::{
-    Certificate, FieldKey, FieldValue, RecordSeries, RetentionEvent, RetentionRule, Role,
-    SearchRequest, SubjectField, hashed_id,
+    Basis, Certificate, DisclosureException, FieldKey, FieldValue, NewDisclosure, RecordSeries,
+    RetentionEvent, RetentionRule, Role, SearchRequest, SubjectField, hashed_id,
 };
 
 use super::*;
@@ -116,6 +116,23 @@ fn an_approved_destruction_leaves_nothing_of_the_records_and_is_certified() {
     ann.place_legal_hold(dee_doc, Some("court order 12"))
         .unwrap();
     ann.process(&processing(), &mut |_| {}).unwrap();
+    // Zed's record and Dee's were disclosed.
+    let zed_title = ann.catalog().document(zed_doc).unwrap().summary.title;
+    for (subject, doc) in [(zed, zed_doc), (dee, dee_doc)] {
+        ann.record_disclosure(NewDisclosure {
+            subject,
+            party: "Northside High School, registrar".into(),
+            interest: "enrolling there".into(),
+            basis: Basis::Exception {
+                exception: DisclosureException::OtherSchool,
+            },
+            date: day("2016-01-10"),
+            documents: vec![(doc, None)],
+            redisclosure: Vec::new(),
+            note: None,
+        })
+        .unwrap();
+    }
     ann.refresh_index().unwrap();
     assert_eq!(hits(&ann, MARKER), 1);
     let zed_versions: Vec<_> = ann
@@ -288,6 +305,19 @@ fn an_approved_destruction_leaves_nothing_of_the_records_and_is_certified() {
     assert_eq!(report.rows.len(), 1);
     assert_eq!(report.rows[0][3], "1");
 
+    // The record of the disclosure stays, on both desktops, without the destroyed
+    // record's title; the kept record's is still there.
+    for lib in [&ann, &bea] {
+        let told = lib.disclosures(zed).unwrap();
+        assert_eq!(told.len(), 1);
+        let item = &told[0].disclosure.items[0];
+        assert_eq!(item.doc, zed_doc);
+        assert_eq!(item.title, "(destroyed record)");
+        assert_ne!(item.title, zed_title);
+        let kept = &lib.disclosures(dee).unwrap()[0].disclosure.items[0];
+        assert_eq!(kept.doc, dee_doc);
+        assert_ne!(kept.title, "(destroyed record)");
+    }
     // The trail keeps that it happened, not what it was; it still verifies.
     let trail = ann.catalog().audit(None).unwrap();
     let destroyed: Vec<_> = trail.iter().filter(|e| e.action == "destroyed").collect();
