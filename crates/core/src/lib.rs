@@ -90,11 +90,11 @@ pub use library::{
     LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,
     MetadataChange, NewDisclosure, NewInvitation, NewRequest, PersonClue, PersonEntry,
     PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport,
-    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RepairKey, RequestEntry,
-    RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport, RuleMatch, SEGMENT_OPS,
-    SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff, Viewing,
-    answer_invitation, default_library_path, describe_rule, new_archive_password, own_answer,
-    parse_roster,
+    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RemoteShredding,
+    RepairKey, RequestEntry, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport,
+    RuleMatch, SEGMENT_OPS, SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff,
+    Viewing, answer_invitation, default_library_path, describe_rule, new_archive_password,
+    own_answer, parse_roster,
 };
 pub use members::{
     Grant, Refusal, Refused, Registry, Verdict, open_epochs, open_sealed_to, sign_batch,

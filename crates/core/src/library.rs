@@ -69,7 +69,7 @@ pub use people::PersonEntry;
 pub use person_export::PersonExportReport;
 pub use preview::Preview;
 pub use process::{MAX_ATTEMPTS, ProcessEvent, ProcessOptions, ProcessReport};
-pub use prune::{PruneOptions, PruneReport};
+pub use prune::{PruneOptions, PruneReport, RemoteShredding};
 pub use purge::{HeldDocument, PurgeReport};
 pub use repair::{CatalogRepair, RebuildEvent, RebuildReport, RepairKey};
 pub use requests::{NewRequest, RequestEntry};

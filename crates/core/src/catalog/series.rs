@@ -173,6 +173,13 @@ impl Catalog {
         self.id_bodies("SELECT id, body FROM destructions ORDER BY stamp", [])
     }
 
+    /// The highest operation number so far: what changed since a reading is told by it.
+    pub fn last_op(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(seq), 0) FROM ops", [], |r| r.get(0))?)
+    }
+
     /// The stamp (as its key) of the newest destruction recorded, if any.
     pub fn newest_destruction(&self) -> Result<Option<String>> {
         Ok(self

@@ -29,7 +29,7 @@ use crate::keys::{Purpose, verify_signature as verify};
 use crate::report::Report;
 use crate::role::Permission;
 
-use super::prune::PruneReport;
+use super::prune::{PruneReport, RemoteShredding};
 
 /// What [`Library::destroy`] did.
 #[derive(Debug, Clone, Serialize)]
@@ -412,6 +412,7 @@ impl Library {
     pub fn check_remote_after_destruction(
         &mut self,
         listed: &HashSet<PackId>,
+        seen: &RemoteShredding,
     ) -> Result<Vec<RemoteCheck>> {
         if !self.remote_check_due()? {
             return Ok(Vec::new());
@@ -422,7 +423,7 @@ impl Library {
             .filter(|e| e.remote_confirmed.is_none())
             .map(|e| e.destruction.batch)
             .collect();
-        let shredding = self.shredding_packs()?;
+        let shredding = self.still_shredding(seen)?;
         let holding = shredding.intersection(listed).count() as u64;
         // Only a confirmation is recorded: a check that still finds some is the next
         // sync's to repeat, not a signed statement per sync.

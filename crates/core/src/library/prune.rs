@@ -44,6 +44,24 @@ impl Default for PruneOptions {
     }
 }
 
+/// What a listing of the remote holds of destroyed records ([`Library::remote_shredding`]).
+#[derive(Debug, Clone)]
+pub struct RemoteShredding {
+    /// The catalog's last operation when it was read.
+    as_of: i64,
+    /// Every pack holding content of destroyed records.
+    shredding: HashSet<PackId>,
+    /// Of those listed, the ones sync deletes from the remote at once.
+    deletable: Vec<PackId>,
+}
+
+impl RemoteShredding {
+    /// The listed packs sync may delete from the remote now.
+    pub fn deletable(&self) -> &[PackId] {
+        &self.deletable
+    }
+}
+
 /// What [`Library::prune`] did.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PruneReport {
@@ -398,33 +416,55 @@ impl Library {
         self.catalog.remote_shred_wanted()
     }
 
-    /// `listed` (the packs on the remote) was checked: when none of them holds content
-    /// of a destroyed record, the remote is clear and sync stops listing it for that.
-    pub fn remote_shred_checked(&mut self, listed: &HashSet<PackId>) -> Result<()> {
+    /// `listed` (the packs on the remote, less those just deleted) was checked against
+    /// `seen`: when none of them holds content of a destroyed record, the remote is
+    /// clear and sync stops listing it for that.
+    pub fn remote_shred_checked(
+        &mut self,
+        listed: &HashSet<PackId>,
+        seen: &RemoteShredding,
+    ) -> Result<()> {
         self.writer()?;
-        if self.shredding_packs()?.is_disjoint(listed) {
+        if self.still_shredding(seen)?.is_disjoint(listed) {
             self.catalog.remote_shred_done()?;
         }
         Ok(())
     }
 
-    /// Of `listed` (the packs on the remote), those holding content of destroyed records
-    /// that are given up and safe to delete: what sync deletes from the remote at once.
-    pub fn shredded_on_remote(&self, listed: &HashSet<PackId>) -> Result<Vec<PackId>> {
+    /// What `listed` (the packs on the remote) holds of destroyed records, read once for
+    /// a sync's steps: the packs that hold any, and those of them sync may delete at
+    /// once (given up, every chunk in use kept elsewhere).
+    pub fn remote_shredding(&self, listed: &HashSet<PackId>) -> Result<RemoteShredding> {
+        let as_of = self.catalog.last_op()?;
         let used = self.catalog.referenced_chunks()?;
+        let shredding = self.catalog.shredding_packs(&used)?;
         let dropped = self.catalog.dropped_packs()?;
         let copies = self.catalog.chunk_copies()?;
-        let mut out = Vec::new();
-        for pack in self.catalog.shredding_packs(&used)? {
-            if listed.contains(&pack)
-                && dropped.contains_key(&pack)
-                && self.safe_to_delete(&pack, &used, &copies, &dropped)?
+        let mut deletable = Vec::new();
+        for pack in &shredding {
+            if listed.contains(pack)
+                && dropped.contains_key(pack)
+                && self.safe_to_delete(pack, &used, &copies, &dropped)?
             {
-                out.push(pack);
+                deletable.push(*pack);
             }
         }
-        out.sort();
-        Ok(out)
+        deletable.sort();
+        Ok(RemoteShredding {
+            as_of,
+            shredding,
+            deletable,
+        })
+    }
+
+    /// The packs holding content of destroyed records: as `seen` read them, or read again
+    /// when operations came since (a destruction committed in between).
+    pub(super) fn still_shredding(&self, seen: &RemoteShredding) -> Result<HashSet<PackId>> {
+        if self.catalog.last_op()? == seen.as_of {
+            Ok(seen.shredding.clone())
+        } else {
+            self.shredding_packs()
+        }
     }
 
     /// Delete dropped packs past their grace period whose chunks in use all have a copy

@@ -283,11 +283,15 @@ fn an_approved_destruction_leaves_nothing_of_the_records_and_is_certified() {
         .unwrap();
     assert_eq!(check.approver.as_deref(), Some("Ann"));
     // The remote found clear (as sync records it): the certificate confirms it, signed.
-    let checks = ann.check_remote_after_destruction(&HashSet::new()).unwrap();
+    let seen = ann.remote_shredding(&HashSet::new()).unwrap();
+    assert!(seen.deletable().is_empty());
+    let checks = ann
+        .check_remote_after_destruction(&HashSet::new(), &seen)
+        .unwrap();
     assert_eq!(checks.len(), 1);
     assert_eq!(checks[0].packs_holding, 0);
     assert!(
-        ann.check_remote_after_destruction(&HashSet::new())
+        ann.check_remote_after_destruction(&HashSet::new(), &seen)
             .unwrap()
             .is_empty()
     );

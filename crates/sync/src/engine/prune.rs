@@ -108,28 +108,27 @@ impl<L: Replica> Engine<L> {
             return Ok(());
         }
         let mut listed = self.listed_packs().await?;
+        // What the listing holds of destroyed records, read once for every step below.
+        let seen = {
+            let listed = listed.clone();
+            self.local.run(move |l| l.remote_shredding(&listed)).await?
+        };
         if self.may_delete_packs(report).await? {
-            let gone = {
-                let listed = listed.clone();
-                self.local
-                    .run(move |l| l.shredded_on_remote(&listed))
-                    .await?
-            };
-            report.packs_shredded += self.delete_packs(&gone).await?;
-            for p in &gone {
+            report.packs_shredded += self.delete_packs(seen.deletable()).await?;
+            for p in seen.deletable() {
                 listed.remove(p);
             }
         }
         {
-            let listed = listed.clone();
+            let (listed, seen) = (listed.clone(), seen.clone());
             self.local
-                .run(move |l| l.remote_shred_checked(&listed))
+                .run(move |l| l.remote_shred_checked(&listed, &seen))
                 .await?;
         }
         if check_due {
             let checks = self
                 .local
-                .run(move |l| l.check_remote_after_destruction(&listed))
+                .run(move |l| l.check_remote_after_destruction(&listed, &seen))
                 .await?;
             if !checks.is_empty() {
                 super::push::push(self, report).await?;
