@@ -333,6 +333,21 @@ fn print_report(report: &SyncReport, json: bool) -> Result<()> {
             report.segments_waiting
         );
     }
+    if let Some(erasure) = &report.erasure {
+        if erasure.given > 0 {
+            println!(
+                "Gave the library's erasure key to {} desktop(s) that asked for it.",
+                erasure.given
+            );
+        }
+        if erasure.waiting {
+            println!(
+                "This desktop has asked for the library's erasure key (kept only in each \
+                 desktop's keyring); another of the library's desktops gives it when it next \
+                 syncs."
+            );
+        }
+    }
     for r in &report.refused {
         println!("refused {}: {}", r.key, r.reason);
     }
