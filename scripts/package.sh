@@ -38,6 +38,8 @@ case "$(uname -s)" in
     ;;
 esac
 cp -r .deps/pdfium/licenses "$stage/pdfium-licenses"
+# The fonts reports embed (built into the binaries): their licence ships beside them.
+cp crates/core/assets/fonts/LICENSE "$stage/dejavu-fonts-LICENSE"
 chmod -R go-w "$stage"
 
 CARGO_TARGET_DIR="$stage" npx --no-install tauri bundle --ci --bundles "$bundles" \

@@ -5,6 +5,7 @@
 //! **API boundary:** a report is built from the catalog by the library
 //! (`Library::disclosure_report` and the others); the front ends only choose the form.
 
+mod font;
 mod pdf;
 
 pub(crate) use pdf::image_pdf;

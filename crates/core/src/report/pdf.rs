@@ -1,9 +1,16 @@
-//! A report as a PDF: landscape A4 pages of text in the standard Helvetica fonts (no font
-//! embedded, nothing but text and rules), the table's cells wrapped to their columns, the
-//! heading repeated on every page, "page N of M" at the foot. Characters outside Windows
-//! code page 1252 print as `?`; the CSV keeps every value exact.
+//! A report as a PDF: landscape A4 pages of text in DejaVu Sans (`report::font`, the
+//! glyphs used embedded), the table's cells wrapped to their columns, the heading
+//! repeated on every page, "page N of M" at the foot. Latin, Greek and Cyrillic letters
+//! print as spelled; a character the font lacks (Chinese, Japanese, Korean, Indic)
+//! prints as a box, Hebrew and Arabic left to right and unjoined (no bidirectional
+//! layout or shaping); the CSV keeps every value exact. The text is extractable (each font's
+//! `ToUnicode` map), so a report filed in a library is found by its words.
+
+use std::collections::BTreeMap;
+use std::io::Write as _;
 
 use super::Report;
+use super::font::Font;
 
 const PAGE_W: f32 = 842.0;
 const PAGE_H: f32 = 595.0;
@@ -12,41 +19,9 @@ const SIZE: f32 = 8.0;
 const LEADING: f32 = 10.0;
 const PAD: f32 = 4.0;
 
-/// Helvetica's advance widths (per 1000 em) for ASCII 32 to 126.
-const WIDTHS: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // ' '../
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0..?
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // @..O
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // P.._
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // `..o
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // p..~
-];
-
-/// Helvetica or its bold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Font {
-    Regular,
-    Bold,
-}
-
-/// The width of `text` at `size` points (bold is drawn about a tenth wider).
+/// The width of `text` at `size` points.
 fn width(text: &str, size: f32, font: Font) -> f32 {
-    let em: u32 = text
-        .chars()
-        .map(|c| {
-            let i = c as u32;
-            if (32..127).contains(&i) {
-                u32::from(WIDTHS[(i - 32) as usize])
-            } else {
-                600
-            }
-        })
-        .sum();
-    let w = em as f32 * size / 1000.0;
-    match font {
-        Font::Regular => w,
-        Font::Bold => w * 1.1,
-    }
+    font.face().width(text, size)
 }
 
 /// `text` in lines no wider than `max`: broken at spaces, and inside words too long for
@@ -80,48 +55,18 @@ fn wrap(text: &str, max: f32, font: Font) -> Vec<String> {
     lines
 }
 
-/// A PDF string literal of `text` in WinAnsi encoding.
-fn literal(text: &str) -> Vec<u8> {
-    let mut out = vec![b'('];
-    for c in text.chars() {
-        let b = win_ansi(c);
-        if matches!(b, b'(' | b')' | b'\\') {
-            out.push(b'\\');
-        }
-        out.push(b);
+/// A PDF text string (the info dictionary's): UTF-16BE with its byte order mark, in hex.
+fn text_string(text: &str) -> Vec<u8> {
+    let mut out = b"<FEFF".to_vec();
+    for unit in text.encode_utf16() {
+        out.extend_from_slice(format!("{unit:04X}").as_bytes());
     }
-    out.push(b')');
+    out.push(b'>');
     out
 }
 
-fn win_ansi(c: char) -> u8 {
-    let i = c as u32;
-    match i {
-        0x20..=0x7e | 0xa0..=0xff => i as u8,
-        _ => match c {
-            '€' => 0x80,
-            '‚' => 0x82,
-            '„' => 0x84,
-            '…' => 0x85,
-            '‘' => 0x91,
-            '’' => 0x92,
-            '“' => 0x93,
-            '”' => 0x94,
-            '•' => 0x95,
-            '–' => 0x96,
-            '—' => 0x97,
-            'Š' => 0x8a,
-            'Œ' => 0x8c,
-            'Ž' => 0x8e,
-            'š' => 0x9a,
-            'œ' => 0x9c,
-            'ž' => 0x9e,
-            'Ÿ' => 0x9f,
-            '\t' => b' ',
-            _ => b'?',
-        },
-    }
-}
+/// The glyphs a file uses, by font, each with the character it stands for.
+type Used = [BTreeMap<u16, char>; 2];
 
 /// One page's drawing operations.
 struct Page {
@@ -129,15 +74,22 @@ struct Page {
 }
 
 impl Page {
-    fn text(&mut self, x: f32, y: f32, size: f32, font: Font, text: &str) {
-        let font = match font {
-            Font::Regular => "F1",
-            Font::Bold => "F2",
+    /// `text` as the font's glyph ids (two bytes each, in hex), noting the glyphs used.
+    fn text(&mut self, used: &mut Used, x: f32, y: f32, size: f32, font: Font, text: &str) {
+        let face = font.face();
+        let (name, used) = match font {
+            Font::Regular => ("F1", &mut used[0]),
+            Font::Bold => ("F2", &mut used[1]),
         };
         self.ops
-            .extend_from_slice(format!("BT /{font} {size} Tf {x:.2} {y:.2} Td ").as_bytes());
-        self.ops.extend_from_slice(&literal(text));
-        self.ops.extend_from_slice(b" Tj ET\n");
+            .extend_from_slice(format!("BT /{name} {size} Tf {x:.2} {y:.2} Td <").as_bytes());
+        for c in text.chars() {
+            let glyph = face.glyph(c);
+            used.entry(glyph).or_insert(c);
+            self.ops
+                .extend_from_slice(format!("{glyph:04X}").as_bytes());
+        }
+        self.ops.extend_from_slice(b"> Tj ET\n");
     }
 
     fn rule(&mut self, y: f32, grey: f32) {
@@ -189,16 +141,17 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
     let head_lines = head_cells.iter().map(Vec::len).max().unwrap_or(1);
 
     let mut pages: Vec<Page> = Vec::new();
-    let new_page = |pages: &mut Vec<Page>, about: &[String]| -> f32 {
+    let mut used: Used = Default::default();
+    let new_page = |pages: &mut Vec<Page>, used: &mut Used, about: &[String]| -> f32 {
         let mut page = Page { ops: Vec::new() };
         let mut y = PAGE_H - MARGIN - 14.0;
-        page.text(MARGIN, y, 14.0, Font::Bold, &report.title);
+        page.text(used, MARGIN, y, 14.0, Font::Bold, &report.title);
         y -= 8.0;
         if !about.is_empty() {
             for line in about {
                 for part in wrap(line, usable * SIZE / 9.0, Font::Regular) {
                     y -= 12.0;
-                    page.text(MARGIN, y, 9.0, Font::Regular, &part);
+                    page.text(used, MARGIN, y, 9.0, Font::Regular, &part);
                 }
             }
             y -= 6.0;
@@ -206,7 +159,7 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
         y -= LEADING + 2.0;
         for (i, lines) in head_cells.iter().enumerate() {
             for (j, line) in lines.iter().enumerate() {
-                page.text(xs[i], y - j as f32 * LEADING, SIZE, Font::Bold, line);
+                page.text(used, xs[i], y - j as f32 * LEADING, SIZE, Font::Bold, line);
             }
         }
         y -= (head_lines - 1) as f32 * LEADING + 4.0;
@@ -214,23 +167,37 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
         pages.push(page);
         y - LEADING
     };
-    let mut y = new_page(&mut pages, &report.about);
+    let mut y = new_page(&mut pages, &mut used, &report.about);
     if report.rows.is_empty()
         && let Some(page) = pages.last_mut()
     {
-        page.text(MARGIN, y, SIZE, Font::Regular, "Nothing to report.");
+        page.text(
+            &mut used,
+            MARGIN,
+            y,
+            SIZE,
+            Font::Regular,
+            "Nothing to report.",
+        );
     }
     for row in &report.rows {
         let row_cells = cells(row, Font::Regular);
         let lines = row_cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let height = lines as f32 * LEADING;
         if y - height < MARGIN + 20.0 {
-            y = new_page(&mut pages, &[]);
+            y = new_page(&mut pages, &mut used, &[]);
         }
         let Some(page) = pages.last_mut() else { break };
         for (i, cell) in row_cells.iter().enumerate() {
             for (j, line) in cell.iter().enumerate() {
-                page.text(xs[i], y - j as f32 * LEADING, SIZE, Font::Regular, line);
+                page.text(
+                    &mut used,
+                    xs[i],
+                    y - j as f32 * LEADING,
+                    SIZE,
+                    Font::Regular,
+                    line,
+                );
             }
         }
         y -= height;
@@ -239,14 +206,15 @@ pub(super) fn render(report: &Report) -> Vec<u8> {
     let count = pages.len();
     for (n, page) in pages.iter_mut().enumerate() {
         let foot = format!("{} · page {} of {count}", report.title, n + 1);
-        page.text(MARGIN, MARGIN - 12.0, 7.0, Font::Regular, &foot);
+        page.text(&mut used, MARGIN, MARGIN - 12.0, 7.0, Font::Regular, &foot);
     }
-    assemble(&report.title, &pages)
+    assemble(&report.title, &pages, &used)
 }
 
 /// The objects of the file: catalog, page tree, two fonts, the info dictionary, then a
-/// page and its contents for each page; with the cross-reference table.
-fn assemble(title: &str, pages: &[Page]) -> Vec<u8> {
+/// page and its contents for each page, then each font's parts; with the cross-reference
+/// table.
+fn assemble(title: &str, pages: &[Page], used: &Used) -> Vec<u8> {
     let mut objects: Vec<Vec<u8>> = Vec::new();
     let kids: String = (0..pages.len())
         .map(|i| format!("{} 0 R", 6 + 2 * i))
@@ -260,16 +228,29 @@ fn assemble(title: &str, pages: &[Page]) -> Vec<u8> {
         )
         .into_bytes(),
     );
-    for font in ["Helvetica", "Helvetica-Bold"] {
+    // Each font's parts follow the pages: its CID font, descriptor, file and map.
+    let parts = |k: usize| 6 + 2 * pages.len() + 4 * k;
+    let fonts = [Font::Regular, Font::Bold];
+    let tags: Vec<String> = fonts
+        .iter()
+        .zip(used)
+        .map(|(font, used)| subset_tag(font.face().name, used))
+        .collect();
+    for (k, font) in fonts.iter().enumerate() {
         objects.push(
             format!(
-                "<< /Type /Font /Subtype /Type1 /BaseFont /{font} /Encoding /WinAnsiEncoding >>"
+                "<< /Type /Font /Subtype /Type0 /BaseFont /{}+{} /Encoding /Identity-H \
+                 /DescendantFonts [{} 0 R] /ToUnicode {} 0 R >>",
+                tags[k],
+                font.face().name,
+                parts(k),
+                parts(k) + 3
             )
             .into_bytes(),
         );
     }
     let mut info = b"<< /Producer (Dossier) /Title ".to_vec();
-    info.extend_from_slice(&literal(title));
+    info.extend_from_slice(&text_string(title));
     info.extend_from_slice(
         format!(
             " /CreationDate (D:{}Z) >>",
@@ -287,12 +268,106 @@ fn assemble(title: &str, pages: &[Page]) -> Vec<u8> {
             )
             .into_bytes(),
         );
-        let mut stream = format!("<< /Length {} >>\nstream\n", page.ops.len()).into_bytes();
-        stream.extend_from_slice(&page.ops);
-        stream.extend_from_slice(b"\nendstream");
-        objects.push(stream);
+        objects.push(stream("", &page.ops));
+    }
+    for (k, (font, used)) in fonts.iter().zip(used).enumerate() {
+        let face = font.face();
+        let name = format!("{}+{}", tags[k], face.name);
+        let widths: String = used
+            .keys()
+            .map(|&g| format!("{g} [{}]", face.advance(g)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        objects.push(
+            format!(
+                "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} \
+                 /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> \
+                 /FontDescriptor {} 0 R /CIDToGIDMap /Identity /DW 1000 /W [{widths}] >>",
+                parts(k) + 1
+            )
+            .into_bytes(),
+        );
+        let ([x0, y0, x1, y1], ascent, descent, cap) = face.metrics();
+        objects.push(
+            format!(
+                "<< /Type /FontDescriptor /FontName /{name} /Flags 32 \
+                 /FontBBox [{x0} {y0} {x1} {y1}] /ItalicAngle 0 /Ascent {ascent} \
+                 /Descent {descent} /CapHeight {cap} /StemV 80 /FontFile2 {} 0 R >>",
+                parts(k) + 2
+            )
+            .into_bytes(),
+        );
+        let file = face.subset(&used.keys().copied().collect());
+        objects.push(stream(
+            &format!("/Length1 {} ", file.len()),
+            &deflate(&file),
+        ));
+        objects.push(stream("", &to_unicode(used)));
     }
     file(&objects, 5)
+}
+
+/// A stream object of `data`, compressed already when `extra` says so (a font file).
+fn stream(extra: &str, data: &[u8]) -> Vec<u8> {
+    let filter = if extra.is_empty() {
+        ""
+    } else {
+        "/Filter /FlateDecode "
+    };
+    let mut out = format!("<< {extra}{filter}/Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+fn deflate(data: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(data)
+        .and_then(|()| z.finish())
+        .expect("compressing into memory cannot fail")
+}
+
+/// The six capital letters naming a subset (the PDF convention), from the glyphs in it.
+fn subset_tag(name: &str, used: &BTreeMap<u16, char>) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(name.as_bytes());
+    for g in used.keys() {
+        h.update(&g.to_be_bytes());
+    }
+    h.finalize().as_bytes()[..6]
+        .iter()
+        .map(|b| char::from(b'A' + b % 26))
+        .collect()
+}
+
+/// The map from each glyph used back to its character, so that text can be copied and
+/// searched.
+fn to_unicode(used: &BTreeMap<u16, char>) -> Vec<u8> {
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /Adobe-Identity-UCS def /CMapType 2 def\n\
+         1 begincodespacerange <0000> <FFFF> endcodespacerange\n",
+    );
+    let mapped: Vec<(u16, char)> = used
+        .iter()
+        .filter(|(g, _)| **g != 0)
+        .map(|(g, c)| (*g, *c))
+        .collect();
+    for block in mapped.chunks(100) {
+        cmap.push_str(&format!("{} beginbfchar\n", block.len()));
+        for (g, c) in block {
+            let units: String = c
+                .encode_utf16(&mut [0; 2])
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            cmap.push_str(&format!("<{g:04X}> <{units}>\n"));
+        }
+        cmap.push_str("endbfchar\n");
+    }
+    cmap.push_str("endcmap CMapName currentdict /CMap defineresource pop end end\n");
+    cmap.into_bytes()
 }
 
 /// Pages that are each one JPEG picture (`(bytes, width, height)` in pixels, drawn at
@@ -375,6 +450,26 @@ mod tests {
         assert!(lines.iter().all(|l| width(l, SIZE, r) <= 60.0));
         let word = wrap(&"x".repeat(80), 50.0, r);
         assert!(word.len() > 1 && word.iter().all(|l| width(l, SIZE, r) <= 50.0));
-        assert_eq!(literal("a(b)\\ é ✓"), b"(a\\(b\\)\\\\ \xe9 ?)".to_vec());
+        assert_eq!(text_string("Aé✓"), b"<FEFF004100E92713>".to_vec());
+    }
+
+    #[test]
+    fn names_print_as_spelled_and_map_back_to_their_letters() {
+        let mut used: Used = Default::default();
+        let mut page = Page { ops: Vec::new() };
+        page.text(&mut used, 0.0, 0.0, SIZE, Font::Regular, "Żółć Дмитрий 漢");
+        let glyph = |c| Font::Regular.face().glyph(c);
+        assert!(used[0].contains_key(&glyph('Ż')) && used[0].contains_key(&glyph('Д')));
+        assert_eq!(
+            used[0].get(&0),
+            Some(&'漢'),
+            "a character the font lacks is the box"
+        );
+        let cmap = String::from_utf8(to_unicode(&used[0])).unwrap();
+        assert!(
+            cmap.contains(&format!("<{:04X}> <017B>", glyph('Ż'))),
+            "{cmap}"
+        );
+        assert!(!cmap.contains("<6F22>"), "the box maps to nothing");
     }
 }

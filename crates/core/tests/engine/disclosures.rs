@@ -434,3 +434,59 @@ fn a_disclosure_copy_can_redact_other_students() {
         .unwrap();
     assert!(hits.hits.iter().any(|h| h.id == doc));
 }
+
+/// Reports print students' names as they are spelled, in any Latin, Greek or Cyrillic
+/// script, as text a reader finds again: pdfium reads them back from the PDF.
+#[test]
+fn a_report_prints_names_in_their_own_letters() {
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    let names = [
+        "Łukasz Żółć",
+        "Nguyễn Thị Hương",
+        "Дмитрий Соколов",
+        "Ἀθηνᾶ Παππᾶ",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        lib.add_subject(
+            &[
+                (SubjectField::Kind, "student".to_owned()),
+                (SubjectField::Number, format!("70{i}")),
+                (SubjectField::Name, (*name).to_owned()),
+            ]
+            .into(),
+        )
+        .unwrap();
+    }
+    let pdf = lib
+        .directory_report(&SubjectFilter::default())
+        .unwrap()
+        .write(ReportForm::Pdf)
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let dir = t.path().join("in");
+    let report_doc = imported(&import(
+        &mut lib,
+        &[write(&dir, "directory.pdf", &pdf)],
+        &ImportOptions::default(),
+    ))[0];
+    lib.process(&processing(), &mut |_| {}).unwrap();
+    let version = lib.catalog().versions(report_doc).unwrap()[0].id;
+    let text: String = lib
+        .catalog()
+        .texts(version)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.text)
+        .collect();
+    for name in names {
+        assert!(text.contains(name), "{name} in the report's text: {text}");
+    }
+    let hits = lib
+        .search(&dossier_core::SearchRequest {
+            query: "Дмитрий".into(),
+            ..dossier_core::SearchRequest::default()
+        })
+        .unwrap();
+    assert!(hits.hits.iter().any(|h| h.id == report_doc), "{hits:?}");
+}
