@@ -333,6 +333,9 @@ fn print_report(report: &SyncReport, json: bool) -> Result<()> {
             report.segments_waiting
         );
     }
+    if let Some(problem) = &report.erasure_problem {
+        println!("This desktop holds no erasure key: {problem}.");
+    }
     if let Some(erasure) = &report.erasure {
         if erasure.given > 0 {
             println!(

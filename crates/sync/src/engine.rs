@@ -62,6 +62,9 @@ pub struct SyncReport {
     /// The library's erasure keys as this desktop holds them after this sync (`None`: no
     /// keyring to ask here).
     pub erasure: Option<dossier_core::ErasureStatus>,
+    /// Why this desktop could not ask its keyring for the erasure key (none here, or an
+    /// entry that is not Dossier's); the sync went on.
+    pub erasure_problem: Option<String>,
     /// Documents whose content this desktop sealed again under the key of the collection
     /// they are in now.
     pub documents_resealed: u64,
@@ -436,7 +439,13 @@ impl<L: Replica> Engine<L> {
         // A desktop without a keyring holds none, and its sync goes on.
         report.erasure = match self.local.run(|l| l.settle_erasure()).await {
             Ok(status) => Some(status),
-            Err(Error::Library(dossier_core::Error::KeyringUnavailable(_))) => None,
+            Err(Error::Library(
+                e @ (dossier_core::Error::KeyringUnavailable(_)
+                | dossier_core::Error::Integrity { .. }),
+            )) => {
+                report.erasure_problem = Some(e.to_string());
+                None
+            }
             Err(e) => return Err(e),
         };
         push::push(self, &mut report).await?;

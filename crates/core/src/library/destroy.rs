@@ -180,13 +180,14 @@ impl Library {
             Err(e) => return Err(e),
         };
         // The erasure epoch ends: a new key, and this desktop forgets the old one (every
-        // other does once it holds the new one). Without a keyring here, a desktop with
-        // one does it at its next sync.
-        let erasure = match self.settle_erasure() {
-            Ok(status) => status.current.filter(|_| status.settled()).map(|(e, _)| e),
-            Err(Error::KeyringUnavailable(_)) => None,
-            Err(e) => return Err(e),
-        };
+        // other does once it holds the new one). The destruction is committed whatever
+        // happens here: without a keyring (or with a damaged entry) here, the next sync
+        // says why, and a desktop with one begins the epoch.
+        let erasure = self
+            .settle_erasure()
+            .ok()
+            .and_then(|status| status.current.filter(|_| status.settled()))
+            .map(|(e, _)| e);
         Ok(DestructionReport {
             batch,
             destroyed: records.len(),

@@ -85,11 +85,50 @@ impl Epochs {
         out
     }
 
-    /// The epoch that counts: the highest number, then the smallest id.
+    /// The epoch that counts: of those on a chain from a first epoch (an epoch that names
+    /// no epoch before it counts only as number 0, any other only after the one it
+    /// names, numbered one more), the highest number, then the smallest id.
     fn current(&self) -> Option<&Epoch> {
-        self.epochs
-            .iter()
+        self.chained()
+            .into_iter()
             .max_by(|a, b| a.number.cmp(&b.number).then(b.id.cmp(&a.id)))
+    }
+
+    /// `epoch` and every epoch before it on its chain: those whose key reaches its key.
+    fn up_to(&self, epoch: &Epoch) -> Vec<ErasureEpochId> {
+        let mut out = vec![epoch.id];
+        let mut at = epoch;
+        while let Some(previous) = at.previous
+            && let Some(e) = self.epochs.iter().find(|e| e.id == previous)
+            && !out.contains(&e.id)
+        {
+            out.push(e.id);
+            at = e;
+        }
+        out
+    }
+
+    fn chained(&self) -> Vec<&Epoch> {
+        let mut on: Vec<&Epoch> = self
+            .epochs
+            .iter()
+            .filter(|e| e.previous.is_none() && e.number == 0)
+            .collect();
+        loop {
+            let before = on.len();
+            for e in &self.epochs {
+                let follows = e.previous.is_some_and(|p| {
+                    on.iter()
+                        .any(|o| o.id == p && o.number.checked_add(1) == Some(e.number))
+                });
+                if follows && !on.iter().any(|o| o.id == e.id) {
+                    on.push(e);
+                }
+            }
+            if on.len() == before {
+                return on;
+            }
+        }
     }
 }
 
@@ -212,34 +251,51 @@ impl Library {
             ..Default::default()
         };
         let Some(key) = keys.iter().find(|k| k.epoch() == current.id).cloned() else {
-            // Ask, once, with a one-time key kept in the keyring until it is answered.
-            let asked = handover.as_ref().is_some_and(|h| {
-                let public = h.public();
-                epochs.wanted.iter().any(|w| w[..] == public[..])
-            });
-            if !asked {
-                let h = handover.unwrap_or_else(HandoverKey::generate);
-                let ask = OpKind::ErasureKeyWanted {
-                    public: h.public().to_vec(),
-                };
-                if self.may_commit(&ask)? {
-                    self.keep_erasure(&keys, Some(&h))?;
-                    self.commit(vec![ask])?;
-                }
-            }
+            // Ask, with a one-time key kept in the keyring until it is answered; again,
+            // with a fresh one, when what was given does not reach the current epoch (an
+            // epoch another desktop began at the same time won, or a key did not open).
+            let public = handover.as_ref().map(HandoverKey::public);
+            let mine = |to: &Vec<u8>| public.is_some_and(|p| to[..] == p[..]);
+            let asked = epochs.wanted.iter().any(mine);
+            let answered = epochs.given.iter().any(|(to, _, _)| mine(to));
             status.held = keys.iter().map(ErasureKey::epoch).collect();
-            status.waiting = true;
+            if asked && !answered {
+                status.waiting = true;
+                return Ok(status);
+            }
+            let h = match handover {
+                Some(h) if !asked => h,
+                _ => HandoverKey::generate(),
+            };
+            let ask = OpKind::ErasureKeyWanted {
+                public: h.public().to_vec(),
+            };
+            if self.may_commit(&ask)? {
+                self.keep_erasure(&keys, Some(&h))?;
+                self.commit(vec![ask])?;
+                status.waiting = true;
+            }
             return Ok(status);
         };
+        let own = handover.as_ref().map(HandoverKey::public);
         if keys.len() != 1 || handover.is_some() {
             self.keep_erasure(std::slice::from_ref(&key), None)?;
         }
         status.held = vec![key.epoch()];
-        // Answer every desktop that asked and was given nothing yet.
+        // Answer every desktop that asked and was given no key from which the current
+        // epoch's is reached (none, or one of an epoch begun at the same time as one on
+        // the chain, which lost).
+        let reaching = epochs.up_to(current);
         let answers: Vec<OpKind> = epochs
             .wanted
             .iter()
-            .filter(|w| !epochs.given.iter().any(|(to, _, _)| to == *w))
+            .filter(|w| own.is_none_or(|o| w[..] != o[..]))
+            .filter(|w| {
+                !epochs
+                    .given
+                    .iter()
+                    .any(|(to, epoch, _)| to == *w && reaching.contains(epoch))
+            })
             .filter_map(|w| {
                 Some(OpKind::ErasureKeyGiven {
                     to: w.clone(),
@@ -258,7 +314,7 @@ impl Library {
         if newest_destruction.is_some_and(|d| d > current.stamp)
             && let Some(next) = self.begin_epoch(Some((&key, current.number)))?
         {
-            status.current = Some((next.epoch(), current.number + 1));
+            status.current = Some((next.epoch(), current.number.saturating_add(1)));
             status.held = vec![next.epoch()];
         }
         Ok(status)
@@ -282,7 +338,7 @@ impl Library {
             Some((key, number)) => (
                 OpKind::ErasureEpoch {
                     epoch: next.epoch(),
-                    number: number + 1,
+                    number: number.saturating_add(1),
                     previous: Some(key.epoch()),
                     sealed: key.seal_next(&next),
                 },
@@ -310,5 +366,59 @@ impl Library {
             ) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn epoch(id: u8, number: u64, previous: Option<u8>) -> Epoch {
+        Epoch {
+            stamp: String::new(),
+            id: ErasureEpochId([id; 32]),
+            number,
+            previous: previous.map(|p| ErasureEpochId([p; 32])),
+            sealed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn only_an_epoch_on_the_chain_counts() {
+        let mut epochs = Epochs::default();
+        assert!(epochs.current().is_none());
+        epochs.epochs = vec![
+            epoch(5, 0, None),
+            epoch(6, 1, Some(5)),
+            // Not on the chain: a first epoch numbered past 0, one after an epoch no one
+            // began, one numbered other than one more than the epoch it follows.
+            epoch(1, u64::MAX, None),
+            epoch(2, 7, Some(9)),
+            epoch(3, 9, Some(6)),
+        ];
+        assert_eq!(epochs.current().unwrap().id, ErasureEpochId([6; 32]));
+        // Of two begun at once after the same epoch, the smaller id.
+        epochs.epochs.push(epoch(4, 1, Some(5)));
+        assert_eq!(epochs.current().unwrap().id, ErasureEpochId([4; 32]));
+        // A chain goes on from either.
+        epochs.epochs.push(epoch(8, 2, Some(6)));
+        assert_eq!(epochs.current().unwrap().id, ErasureEpochId([8; 32]));
+    }
+
+    #[test]
+    fn only_someone_who_disposes_of_records_begins_an_epoch() {
+        use crate::members::needs;
+        use crate::role::Permission;
+        let first = OpKind::ErasureEpoch {
+            epoch: ErasureEpochId([1; 32]),
+            number: 0,
+            previous: None,
+            sealed: Vec::new(),
+        };
+        assert_eq!(needs(&first), Permission::Dispose);
+        let ask = OpKind::ErasureKeyWanted {
+            public: vec![7; 32],
+        };
+        assert_eq!(needs(&ask), Permission::Read);
     }
 }

@@ -69,7 +69,8 @@ impl Registry {
         for kind in kinds {
             if is_housekeeping(kind) {
                 // Packs hold no record of their own: the documents' operations in the
-                // same batch are what is judged.
+                // same batch are what is judged. Every member's desktop asks for and
+                // gives the erasure key, in no collection.
                 continue;
             }
             let permission = needs(kind);
@@ -260,7 +261,13 @@ pub(crate) fn doc_of(kind: &OpKind) -> Option<DocId> {
 
 /// Storage housekeeping: a pack added or given up holds no record of its own.
 fn is_housekeeping(kind: &OpKind) -> bool {
-    matches!(kind, OpKind::PackAdded { .. } | OpKind::PackDropped { .. })
+    matches!(
+        kind,
+        OpKind::PackAdded { .. }
+            | OpKind::PackDropped { .. }
+            | OpKind::ErasureKeyWanted { .. }
+            | OpKind::ErasureKeyGiven { .. }
+    )
 }
 
 /// The collection an operation about people's records or settings names, if any.
@@ -282,11 +289,9 @@ pub(crate) fn needs(kind: &OpKind) -> Permission {
         // Storage housekeeping (imports, sync, prune): whoever may read may keep it.
         OpKind::PackAdded { .. } | OpKind::PackDropped { .. } => Permission::Read,
         // Every member's desktop holds the erasure key (it opens nothing alone): asks for
-        // it, gives it, and makes the first epoch; a later one ends the epoch before it
-        // (a destruction), which is the records officer's.
-        OpKind::ErasureKeyWanted { .. }
-        | OpKind::ErasureKeyGiven { .. }
-        | OpKind::ErasureEpoch { previous: None, .. } => Permission::Read,
+        // it and gives it. An epoch begins with a destruction, which is the records
+        // officer's.
+        OpKind::ErasureKeyWanted { .. } | OpKind::ErasureKeyGiven { .. } => Permission::Read,
         OpKind::ErasureEpoch { .. } => Permission::Dispose,
         OpKind::Purged { .. }
         | OpKind::SeriesSet { .. }

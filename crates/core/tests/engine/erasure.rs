@@ -15,6 +15,7 @@ use super::*;
 
 const ANN: &str = "ann's own passphrase";
 const BEA: &str = "bea's own passphrase";
+const DAN: &str = "dan's own passphrase";
 
 /// Whether this machine has a keyring to test against; CI must.
 pub(super) fn keyring_here() -> bool {
@@ -70,6 +71,8 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
     let (mut ann, _) = create(t.path());
     ann.become_owner("Ann", ANN, FAST).unwrap();
     ann.add_person("Bea", BEA, FAST, Role::RegistrarStaff, &[])
+        .unwrap();
+    ann.add_person("Dan", DAN, FAST, Role::DepartmentStaff, &["Science".into()])
         .unwrap();
     ann.set_series(
         "Transcript",
@@ -147,23 +150,24 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
         );
         assert!(!status.waiting, "no one-time key is left");
     }
-    // What a desktop did not hold cannot be had from the journal: a third desktop of
-    // Bea's, joining now, holds nothing and asks.
-    let mut bea2 = Library::join(
-        &t.path().join("bea2"),
+    // What a desktop did not hold cannot be had from the journal: Dan's desktop
+    // (department staff, who read one collection), joining now, holds nothing and asks.
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut dan = Library::join(
+        &t.path().join("dan"),
         &objects,
-        &super::signed::person("Bea", BEA),
+        &super::signed::person("Dan", DAN),
     )
     .unwrap();
     for segment in ann_log.iter().chain(&bea_log) {
-        bea2.apply_segment(segment).unwrap();
+        dan.apply_segment(segment).unwrap();
     }
-    let fresh = bea2.settle_erasure().unwrap();
+    let fresh = dan.settle_erasure().unwrap();
     assert!(fresh.waiting && fresh.held.is_empty(), "{fresh:?}");
-    // Bea's first desktop, holding the key, gives it.
-    super::signed::relay(&mut bea2, &mut [&mut bea, &mut ann]);
+    // Bea's desktop, holding the key, gives it.
+    super::signed::relay(&mut dan, &mut [&mut bea, &mut ann]);
     assert_eq!(bea.settle_erasure().unwrap().given, 1);
-    super::signed::relay(&mut bea, &mut [&mut bea2, &mut ann]);
-    assert_eq!(settled_on(&bea2.settle_erasure().unwrap()), e1);
+    super::signed::relay(&mut bea, &mut [&mut dan, &mut ann]);
+    assert_eq!(settled_on(&dan.settle_erasure().unwrap()), e1);
     assert_eq!(ann.settle_erasure().unwrap().given, 0);
 }
