@@ -435,12 +435,14 @@ try {
   await typeInto(await find(d, "search"), "second");
   await (await d.wait(until.elementLocated(By.css(`[data-testid="row"][data-id="${outline.id}"]`)), TIMEOUT)).click();
   const second = '[data-testid="pages"] [data-page="2"]';
+  // Drawing an office document's page goes through LibreOffice in the worker, like
+  // reading its text above: the same allowance.
   await d.wait(
     async () => {
       const page = await d.findElements(By.css(second));
       return page.length === 1 && Number((await page[0].getAttribute("data-marked")) ?? 0) > 0;
     },
-    TIMEOUT,
+    TIMEOUT * 2,
     "page 2 marks the word",
   );
   const drawn = await invoke(d, "document", { id: outline.id });
