@@ -162,19 +162,18 @@ impl Catalog {
     /// The invitations' operations this desktop applied (`Invited`,
     /// `InvitationWithdrawn`), oldest first.
     pub fn invitation_ops(&self) -> Result<Vec<Op>> {
-        let mut stmt = self.conn.prepare_cached(INVITATION_OPS)?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for body in rows {
-            out.push(serde_json::from_str(&body?)?);
-        }
-        Ok(out)
+        self.ops_kept(INVITATION_OPS)
     }
 
     /// Every applied operation about erasure keys (epochs begun, keys asked for and
     /// given), oldest first.
     pub fn erasure_ops(&self) -> Result<Vec<Op>> {
-        let mut stmt = self.conn.prepare_cached(ERASURE_OPS)?;
+        self.ops_kept(ERASURE_OPS)
+    }
+
+    /// The operations `sql` selects (their bodies), kept in the journal only.
+    fn ops_kept(&self, sql: &str) -> Result<Vec<Op>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();
         for body in rows {

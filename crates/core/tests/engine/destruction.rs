@@ -38,7 +38,7 @@ fn hits(lib: &Library, q: &str) -> u64 {
 }
 
 /// Transcripts in the series "Academic records", kept 5 years after their person left.
-fn transcripts_kept_five_years(lib: &mut Library) {
+pub(super) fn transcripts_kept_five_years(lib: &mut Library) {
     lib.set_series(
         "Transcript",
         Some(RecordSeries {

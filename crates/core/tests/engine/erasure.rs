@@ -6,10 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use dossier_core::{
-    ErasureStatus, FieldKey, FieldValue, OsKeyring, RecordSeries, RetentionEvent, RetentionRule,
-    Role, SubjectField,
-};
+use dossier_core::{ErasureStatus, FieldKey, FieldValue, OsKeyring, Role, SubjectField};
 
 use super::*;
 
@@ -74,17 +71,7 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
         .unwrap();
     ann.add_person("Dan", DAN, FAST, Role::DepartmentStaff, &["Science".into()])
         .unwrap();
-    ann.set_series(
-        "Transcript",
-        Some(RecordSeries {
-            name: "Academic records".into(),
-            rule: RetentionRule::Years {
-                years: 5,
-                after: RetentionEvent::Left,
-            },
-        }),
-    )
-    .unwrap();
+    super::destruction::transcripts_kept_five_years(&mut ann);
     let dir = t.path().join("in");
     let first = due_transcript(&mut ann, &dir, "Ida First");
     let second = due_transcript(&mut ann, &dir, "Ole Second");
