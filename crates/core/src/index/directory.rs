@@ -214,7 +214,19 @@ impl Directory for IndexDirectory {
             .truncate(false)
             .open(self.root.join(&lock.filepath))
             .map_err(LockError::wrap_io_error)?;
-        self.plain.acquire_lock(lock)
+        // A lock just released can still be held for a moment by a child process being
+        // started from another thread (between fork and exec it holds a copy of every
+        // descriptor, and so of the lock): wait that out rather than fail a writer that
+        // is alone. A lock really held stays busy past the patience and is refused.
+        let deadline = std::time::Instant::now() + LOCK_PATIENCE;
+        loop {
+            match self.plain.acquire_lock(lock) {
+                Err(LockError::LockBusy) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(LOCK_RETRY);
+                }
+                other => return other,
+            }
+        }
     }
 
     fn watch(&self, _: WatchCallback) -> tantivy::Result<WatchHandle> {
@@ -222,6 +234,10 @@ impl Directory for IndexDirectory {
         Ok(WatchHandle::empty())
     }
 }
+
+/// How long a busy lock is tried again before it is refused, and how often.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+const LOCK_RETRY: std::time::Duration = std::time::Duration::from_millis(5);
 
 /// Options creating a file only its owner can read (0600 on Unix).
 fn private_options() -> OpenOptions {

@@ -266,3 +266,38 @@ fn postings_and_positions_are_kept_decrypted_while_their_file_is_open() {
         &other[10..5000]
     );
 }
+
+#[test]
+fn a_lock_released_a_moment_later_is_waited_for_and_one_kept_is_refused() {
+    // As when a child process started from another thread holds a copy of the lock's
+    // descriptor between fork and exec.
+    let dir = tempfile::tempdir().unwrap();
+    let d = IndexDirectory::open(dir.path(), key()).unwrap();
+    let lock = Lock {
+        filepath: "writer.lock".into(),
+        is_blocking: false,
+    };
+    let held = d.acquire_lock(&lock).unwrap();
+    let (taken, waiting) = std::sync::mpsc::channel();
+    let other = {
+        let d = d.clone();
+        let lock = Lock {
+            filepath: lock.filepath.clone(),
+            is_blocking: false,
+        };
+        std::thread::spawn(move || {
+            taken.send(()).unwrap();
+            d.acquire_lock(&lock).map(drop)
+        })
+    };
+    waiting.recv().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    drop(held);
+    other.join().unwrap().expect("taken once released");
+
+    let kept = d.acquire_lock(&lock).unwrap();
+    let started = std::time::Instant::now();
+    assert!(matches!(d.acquire_lock(&lock), Err(LockError::LockBusy)));
+    assert!(started.elapsed() >= LOCK_PATIENCE);
+    drop(kept);
+}
