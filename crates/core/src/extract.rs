@@ -17,6 +17,7 @@ use std::time::Instant;
 
 pub use ocr::{OcrConfig, Tesseract};
 pub(crate) use office::is_protected as office_protected;
+pub(crate) use office_pdf::OfficeFile;
 pub use pdf::PdfiumConfig;
 pub(crate) use worker::render_page as render_pdf_page;
 pub use worker::{

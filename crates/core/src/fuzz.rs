@@ -236,11 +236,17 @@ pub fn asset_url(data: &[u8]) {
 
 /// Frames from the PDF worker (what a compromised worker could send) and to it.
 pub fn worker_frames(data: &[u8]) {
-    use crate::extract::worker::protocol::{Reply, Request, read_frame};
+    use crate::extract::worker::protocol::{Reply, Request, office_parts, read_frame};
     let mut input = data;
     while let Ok(Some(_)) = read_frame::<Reply>(&mut input) {}
     let mut input = data;
-    while let Ok(Some(_)) = read_frame::<Request>(&mut input) {}
+    while let Ok(Some((request, body))) = read_frame::<Request>(&mut input) {
+        if let Request::ConvertOffice { files, .. } = request
+            && let Some(parts) = office_parts(&files, &body)
+        {
+            assert_eq!(parts.iter().map(|p| p.bytes.len()).sum::<usize>(), body.len());
+        }
+    }
 }
 
 /// A sealed index file as found on disk: opened and read in a few ranges.

@@ -353,6 +353,10 @@ pub struct Library {
         std::sync::Mutex<std::collections::HashSet<crate::format::collection_keys::ContentKey>>,
     /// The journal's keys read and opened for the person signed in.
     journal_keys: std::sync::Mutex<journal_keys::JournalKeys>,
+    /// Office versions LibreOffice could not read (damaged or not what they claim): not
+    /// given to it again while this library stays open.
+    unconvertible:
+        std::sync::Mutex<std::collections::HashMap<VersionId, crate::error::ConvertProblem>>,
 }
 
 impl Library {
@@ -453,6 +457,7 @@ impl Library {
             person: None,
             content_keys: Default::default(),
             unavailable_keys: Default::default(),
+            unconvertible: Default::default(),
             journal_keys: Default::default(),
         };
         if writer {

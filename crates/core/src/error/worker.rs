@@ -17,9 +17,17 @@ pub enum ConvertProblem {
     TimedOut,
     /// The PDF is larger than the most a conversion may give.
     TooLarge,
+    /// LibreOffice stopped (crashed) before it made this document's PDF.
+    Crashed,
 }
 
 impl ConvertProblem {
+    /// Whether the file is the cause (not the system: LibreOffice missing, no memory
+    /// folder), so converting it again would end the same way.
+    pub fn of_the_file(self) -> bool {
+        !matches!(self, Self::Unavailable | Self::NoMemoryFolder)
+    }
+
     /// In plain words, for the reason a preview is missing.
     pub fn describe(self) -> &'static str {
         match self {
@@ -30,6 +38,7 @@ impl ConvertProblem {
             Self::NoOutput => "LibreOffice could not read this file",
             Self::TimedOut => "LibreOffice took too long with this file and was stopped",
             Self::TooLarge => "the file's pages are too large to show",
+            Self::Crashed => "LibreOffice stopped working while converting this file",
         }
     }
 }

@@ -70,40 +70,56 @@ const PROFILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 "#;
 
-/// The document `bytes` (a file with this `extension`, e.g. `docx`) as a PDF, made by
-/// `program` before `deadline`.
+/// An office document to convert: its bytes, and its file's extension (e.g. `docx`).
+#[derive(Debug, Clone, Copy)]
+pub struct OfficeFile<'a> {
+    pub bytes: &'a [u8],
+    pub extension: &'a str,
+}
+
+/// What a conversion gave for each document: its PDF, or why there is none.
+pub type Converted = Vec<Result<Vec<u8>, ConvertProblem>>;
+
+/// Each of `files` as a PDF (or why not), made by one start of `program` before
+/// `deadline`. Starting LibreOffice is most of the time a small document takes, so many
+/// convert for little more than one. A file LibreOffice cannot read, or did not reach
+/// before the deadline, has its own problem and the others are converted; `Err` when
+/// none could be tried.
 pub fn convert(
     program: &Path,
-    bytes: &[u8],
-    extension: &str,
+    files: &[OfficeFile<'_>],
     deadline: Instant,
-) -> Result<Vec<u8>, ConvertProblem> {
+) -> Result<Converted, ConvertProblem> {
     let base = memory_folder().ok_or(ConvertProblem::NoMemoryFolder)?;
-    convert_in(&base, program, bytes, extension, deadline)
+    convert_in(&base, program, files, deadline)
 }
 
 fn convert_in(
     base: &Path,
     program: &Path,
-    bytes: &[u8],
-    extension: &str,
+    files: &[OfficeFile<'_>],
     deadline: Instant,
-) -> Result<Vec<u8>, ConvertProblem> {
+) -> Result<Converted, ConvertProblem> {
     // Private to this user (0700), removed with everything in it when this returns.
     let dir = tempfile::Builder::new()
         .prefix("dossier-office-")
         .tempdir_in(base)
         .map_err(|_| ConvertProblem::NoMemoryFolder)?;
-    let ext: String = extension
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(5)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let input = dir.path().join(format!(
-        "document.{}",
-        if ext.is_empty() { "bin" } else { &ext }
-    ));
+    let inputs: Vec<PathBuf> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let ext: String = f
+                .extension
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(5)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let ext = if ext.is_empty() { "bin".into() } else { ext };
+            dir.path().join("in").join(format!("document-{i}.{ext}"))
+        })
+        .collect();
     let profile = dir.path().join("profile");
     let out = dir.path().join("out");
     let tmp = dir.path().join("tmp");
@@ -111,8 +127,12 @@ fn convert_in(
         std::fs::create_dir_all(profile.join("user"))?;
         std::fs::create_dir_all(&out)?;
         std::fs::create_dir_all(&tmp)?;
+        std::fs::create_dir_all(dir.path().join("in"))?;
         std::fs::write(profile.join("user/registrymodifications.xcu"), PROFILE)?;
-        std::fs::write(&input, bytes)
+        for (input, f) in inputs.iter().zip(files) {
+            std::fs::write(input, f.bytes)?;
+        }
+        Ok::<_, std::io::Error>(())
     })();
     made.map_err(|_| ConvertProblem::NoMemoryFolder)?;
     let profile_url = file_url(&profile).ok_or(ConvertProblem::NoMemoryFolder)?;
@@ -129,7 +149,7 @@ fn convert_in(
         .arg("pdf")
         .arg("--outdir")
         .arg(&out)
-        .arg(&input)
+        .args(&inputs)
         // Its home and temporary files in the same private memory folder.
         .env_clear()
         .envs(std::env::var_os("PATH").map(|p| ("PATH", p)))
@@ -154,27 +174,40 @@ fn convert_in(
         let _ = done.send(());
         status
     });
-    if ended.recv_deadline(deadline).is_err() {
-        stop_group(pid);
-        let _ = waiter.join();
-        return Err(ConvertProblem::TimedOut);
-    }
-    let _ = waiter.join();
-    // Whatever it left running (it should leave nothing) goes too.
+    let timed_out = ended.recv_deadline(deadline).is_err();
+    // Whatever it left running (it should leave nothing) goes too; past the deadline,
+    // all of it.
     stop_group(pid);
-    let pdf = out.join("document.pdf");
-    let file = std::fs::File::open(&pdf).map_err(|_| ConvertProblem::NoOutput)?;
+    let status = waiter.join();
+    // LibreOffice ends well after a file it cannot read, and goes on to the next: a
+    // document without a PDF was unreadable only when it did.
+    let missing = match status {
+        _ if timed_out => ConvertProblem::TimedOut,
+        Ok(Ok(status)) if status.success() => ConvertProblem::NoOutput,
+        _ => ConvertProblem::Crashed,
+    };
+    Ok(inputs
+        .iter()
+        .map(|input| {
+            let pdf = input.with_extension("pdf");
+            let name = pdf.file_name().expect("every input is named above");
+            read_pdf(&out.join(name)).unwrap_or(Err(missing))
+        })
+        .collect())
+}
+
+/// The PDF LibreOffice wrote at `path`: `None` when there is none or it is not whole (cut
+/// short when LibreOffice was stopped), a problem when it is too large.
+fn read_pdf(path: &Path) -> Option<Result<Vec<u8>, ConvertProblem>> {
+    let file = std::fs::File::open(path).ok()?;
     let mut data = Vec::new();
-    file.take(MAX_PDF + 1)
-        .read_to_end(&mut data)
-        .map_err(|_| ConvertProblem::NoOutput)?;
+    file.take(MAX_PDF + 1).read_to_end(&mut data).ok()?;
     if data.len() as u64 > MAX_PDF {
-        return Err(ConvertProblem::TooLarge);
+        return Some(Err(ConvertProblem::TooLarge));
     }
-    if !data.starts_with(b"%PDF") {
-        return Err(ConvertProblem::NoOutput);
-    }
-    Ok(data)
+    let tail = &data[data.len().saturating_sub(1024)..];
+    let whole = data.starts_with(b"%PDF") && tail.windows(5).any(|w| w == b"%%EOF");
+    whole.then_some(Ok(data))
 }
 
 /// A `file://` URL of an absolute path (LibreOffice takes its profile as one), its
@@ -255,7 +288,7 @@ mod tests {
         let base = tempfile::tempdir().unwrap();
         let docx = corpus("Unstructured-IO+unstructured/example-docs/page-breaks.docx");
         let deadline = Instant::now() + Duration::from_secs(120);
-        let pdf = convert_in(base.path(), &program(), &docx, "docx", deadline).unwrap();
+        let pdf = one(base.path(), &docx, "docx", deadline).unwrap();
         assert!(pdf.starts_with(b"%PDF"));
         assert_eq!(
             std::fs::read_dir(base.path()).unwrap().count(),
@@ -263,8 +296,77 @@ mod tests {
             "the private folder is gone, with the document, the profile and the PDF"
         );
         // Not a document LibreOffice can read: no PDF, said so.
-        let junk = convert_in(base.path(), &program(), b"\x00\x01junk", "docx", deadline);
+        let junk = one(base.path(), b"\x00\x01junk", "docx", deadline);
         assert!(matches!(junk, Err(ConvertProblem::NoOutput)), "{junk:?}");
+    }
+
+    /// One document converted alone.
+    fn one(
+        base: &Path,
+        bytes: &[u8],
+        extension: &str,
+        deadline: Instant,
+    ) -> Result<Vec<u8>, ConvertProblem> {
+        let files = [OfficeFile { bytes, extension }];
+        let mut converted = convert_in(base, &program(), &files, deadline)?;
+        assert_eq!(converted.len(), 1);
+        converted.remove(0)
+    }
+
+    #[test]
+    fn documents_convert_together_each_to_its_own_pdf_and_one_unreadable_fails_alone() {
+        if !soffice() {
+            return;
+        }
+        let base = tempfile::tempdir().unwrap();
+        let docx = corpus("Unstructured-IO+unstructured/example-docs/page-breaks.docx");
+        // Documents titled so that each PDF names its own (LibreOffice writes the title
+        // in the PDF's information, in UTF-16 as hexadecimal digits).
+        let fodt = |title: &str| {
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:meta><dc:title>{title}</dc:title></office:meta>
+<office:body><office:text><text:p>{title}</text:p></office:text></office:body>
+</office:document>
+"#
+            )
+            .into_bytes()
+        };
+        let titled = |pdf: &[u8], title: &str| {
+            let hex: String = title.encode_utf16().map(|u| format!("{u:04X}")).collect();
+            let wanted = format!("/Title<FEFF{hex}>");
+            pdf.windows(wanted.len()).any(|w| w == wanted.as_bytes())
+        };
+        let (first, second) = (fodt("Quetzal"), fodt("Zanzibar"));
+        let files = [
+            OfficeFile {
+                bytes: &first,
+                extension: "fodt",
+            },
+            OfficeFile {
+                bytes: b"\x00\x01junk",
+                extension: "docx",
+            },
+            OfficeFile {
+                bytes: &docx,
+                extension: "docx",
+            },
+            OfficeFile {
+                bytes: &second,
+                extension: "fodt",
+            },
+        ];
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let converted = convert_in(base.path(), &program(), &files, deadline).unwrap();
+        assert_eq!(converted.len(), 4);
+        assert_eq!(converted[1], Err(ConvertProblem::NoOutput));
+        let pdf = |i: usize| converted[i].as_deref().unwrap();
+        assert!([0, 2, 3].iter().all(|&i| pdf(i).starts_with(b"%PDF")));
+        assert!(titled(pdf(0), "Quetzal") && !titled(pdf(0), "Zanzibar"));
+        assert!(titled(pdf(3), "Zanzibar") && !titled(pdf(3), "Quetzal"));
+        assert!(!titled(pdf(2), "Quetzal") && !titled(pdf(2), "Zanzibar"));
+        assert_eq!(std::fs::read_dir(base.path()).unwrap().count(), 0);
     }
 
     /// A text document with a Basic macro that runs when it is opened: it writes `marker`
@@ -349,7 +451,7 @@ End Sub
         // loads a document it converts with macros off, and the profile `convert` gives it
         // turns them off too.
         let base = tempfile::tempdir().unwrap();
-        let pdf = convert_in(base.path(), &program(), &doc, "fodt", deadline).unwrap();
+        let pdf = one(base.path(), &doc, "fodt", deadline).unwrap();
         assert!(pdf.starts_with(b"%PDF"));
         assert!(!marker.exists(), "the macro ran during a conversion");
     }
@@ -362,7 +464,7 @@ End Sub
         let base = tempfile::tempdir().unwrap();
         let docx = corpus("Unstructured-IO+unstructured/example-docs/page-breaks.docx");
         let started = Instant::now();
-        let r = convert_in(base.path(), &program(), &docx, "docx", started);
+        let r = one(base.path(), &docx, "docx", started);
         assert_eq!(r, Err(ConvertProblem::TimedOut));
         assert!(started.elapsed() < Duration::from_secs(30));
         assert_eq!(std::fs::read_dir(base.path()).unwrap().count(), 0);

@@ -20,9 +20,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::PdfiumConfig;
+use super::office_pdf::OfficeFile;
 use crate::error::{Error, Result};
 use crate::format::extracted::{ExtractInfo, PageText};
-use protocol::{PROTOCOL, PdfProblem, Reply, Request, read_frame, write_frame};
+use protocol::{OfficePart, PROTOCOL, PdfProblem, Reply, Request, read_frame, write_frame};
 pub use serve::{WorkerOptions, run_pdf_worker_if_asked, serve};
 
 /// The first argument of a worker's command line.
@@ -398,28 +399,42 @@ pub(crate) fn render_for_ocr(
 /// LibreOffice at the limit, then answers).
 const CONVERT_GRACE: Duration = Duration::from_secs(10);
 
-/// An office document (a file with this `extension`) as a PDF, made by LibreOffice
-/// (`program`) in the worker, within `limit_secs`.
+/// Each of `files` as a PDF (or why not: [`Error::NotConverted`]), made by one start of
+/// LibreOffice (`program`) in the worker, within `limit_secs`. `Err` when the worker
+/// failed, and then none is converted.
 pub(crate) fn convert_office(
     config: &PdfiumConfig,
-    bytes: &[u8],
-    extension: &str,
+    files: &[OfficeFile<'_>],
     program: &std::path::Path,
     limit_secs: u64,
-) -> Result<Vec<u8>> {
+) -> Result<Vec<Result<Vec<u8>>>> {
     with_worker(config, |w| {
         let request = Request::ConvertOffice {
-            extension: extension.to_owned(),
+            files: files
+                .iter()
+                .map(|f| OfficePart {
+                    extension: f.extension.to_owned(),
+                    length: f.bytes.len() as u64,
+                })
+                .collect(),
             program: program.to_path_buf(),
             limit_secs,
         };
-        w.send(&request, bytes)?;
-        let deadline = Instant::now() + Duration::from_secs(limit_secs) + CONVERT_GRACE;
-        match w.next(deadline, limit_secs)? {
-            (Reply::Converted, pdf) => Ok(pdf),
-            (Reply::NotConverted { problem }, _) => Err(Error::NotConverted { problem }),
-            _ => Err(w.garbled()),
+        let mut body = Vec::with_capacity(files.iter().map(|f| f.bytes.len()).sum());
+        for f in files {
+            body.extend_from_slice(f.bytes);
         }
+        w.send(&request, &body)?;
+        let deadline = Instant::now() + Duration::from_secs(limit_secs) + CONVERT_GRACE;
+        let mut converted = Vec::with_capacity(files.len());
+        for _ in files {
+            converted.push(match w.next(deadline, limit_secs)? {
+                (Reply::Converted, pdf) => Ok(pdf),
+                (Reply::NotConverted { problem }, _) => Err(Error::NotConverted { problem }),
+                _ => return Err(w.garbled()),
+            });
+        }
+        Ok(converted)
     })
 }
 

@@ -9,12 +9,15 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Library;
+use crate::catalog::VersionInfo;
 use crate::catalog::jobs::{Job, JobKind, JobResult, JobState};
+use crate::error::ConvertProblem;
 use crate::error::{Error, Result};
-use crate::extract::{self, Kind, Tesseract, Tools};
+use crate::extract::{self, Kind, OfficeFile, Tesseract, Tools};
 use crate::format::derived::DerivedName;
 use crate::format::extracted::TextSource;
-use crate::ids::DocId;
+use crate::ids::{DocId, VersionId};
+use crate::keys::Crypto;
 use crate::preview::{self, THUMBNAIL_SIZE};
 use crate::store::DerivedCache;
 
@@ -180,23 +183,108 @@ impl Library {
         if let Some(pdf) = cache.get(&crypto, v.id, DerivedName::Rendition) {
             return Ok((Kind::Pdf, Arc::new(pdf)));
         }
+        if let Some(&problem) = self.unconvertible().get(&v.id) {
+            return Err(Error::NotConverted { problem });
+        }
         let bytes = self.version_content(v)?;
         if extract::office_protected(&bytes, office) {
             return Err(Error::PasswordProtected);
         }
-        let extension = std::path::Path::new(&v.file_name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("");
-        let pdf = extract::convert_office(
-            &tools.pdfium,
-            &bytes,
-            extension,
-            &tools.office,
-            tools.limit_secs,
-        )?;
+        let file = OfficeFile {
+            bytes: &bytes,
+            extension: extension_of(&v.file_name),
+        };
+        let pdf = extract::convert_office(&tools.pdfium, &[file], &tools.office, tools.limit_secs)?
+            .pop()
+            .expect("one conversion asked for, one answered")
+            .inspect_err(|e| {
+                // Alone, whatever stopped it was this file.
+                if let Error::NotConverted { problem } = e
+                    && problem.of_the_file()
+                {
+                    self.unconvertible().insert(v.id, *problem);
+                }
+            })?;
         let _ = cache.put(&crypto, v.id, DerivedName::Rendition, &pdf);
         Ok((Kind::Pdf, Arc::new(pdf)))
+    }
+
+    /// Convert, a batch at a time, the office documents among `versions` whose pages are
+    /// not kept yet, and keep them as [`Library::drawable`] does, so that their jobs find
+    /// them drawn: one start of LibreOffice for many documents instead of one for each
+    /// (starting it is most of the time a small document takes). What a batch does not
+    /// convert is left to the job, which tries it alone, so a file that makes LibreOffice
+    /// fail or hang fails only itself. Returns how many were converted.
+    pub(super) fn convert_ahead(&self, versions: &[VersionInfo], tools: &Tools) -> usize {
+        let mut wanted: Vec<ToConvert<'_>> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        let cache = self.derived();
+        for v in versions {
+            let Kind::Office(office) = extract::classify(&v.mime, &v.file_name) else {
+                continue;
+            };
+            if !seen.insert(v.id)
+                || !preview::has_pages(Kind::Office(office), tools)
+                || self.unconvertible().contains_key(&v.id)
+            {
+                continue;
+            }
+            let Ok(crypto) = self.crypto_for(v.content_key.as_ref()) else {
+                continue;
+            };
+            if cache.has(v.id, DerivedName::Rendition) {
+                continue;
+            }
+            match self.version_content(v) {
+                Ok(bytes) if !extract::office_protected(&bytes, office) => {
+                    wanted.push((v, crypto, bytes));
+                }
+                _ => {}
+            }
+        }
+        let mut converted = 0;
+        for batch in batches(&wanted, |(_, _, bytes)| bytes.len()) {
+            let files: Vec<OfficeFile<'_>> = batch
+                .iter()
+                .map(|(v, _, bytes)| OfficeFile {
+                    bytes,
+                    extension: extension_of(&v.file_name),
+                })
+                .collect();
+            let Ok(pdfs) =
+                extract::convert_office(&tools.pdfium, &files, &tools.office, tools.limit_secs)
+            else {
+                continue;
+            };
+            for ((v, crypto, _), pdf) in batch.iter().zip(pdfs) {
+                match pdf {
+                    Ok(pdf) => {
+                        if cache
+                            .put(crypto, v.id, DerivedName::Rendition, &pdf)
+                            .is_ok()
+                        {
+                            converted += 1;
+                        }
+                    }
+                    // In a batch, a crash or a stop may have been another file's.
+                    Err(Error::NotConverted {
+                        problem: problem @ (ConvertProblem::NoOutput | ConvertProblem::TooLarge),
+                    }) => {
+                        self.unconvertible().insert(v.id, problem);
+                    }
+                    Err(_) => {}
+                }
+            }
+        }
+        converted
+    }
+
+    fn unconvertible(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<VersionId, ConvertProblem>> {
+        self.unconvertible
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Where on page `page` (1-based) of a version the words of `query` (a search as
@@ -277,6 +365,40 @@ fn is_content_problem(e: &Error) -> bool {
     )
 }
 
+/// An office version to convert ahead: what it is, its key, its content.
+type ToConvert<'a> = (&'a VersionInfo, Arc<Crypto>, Arc<Vec<u8>>);
+
+/// The most documents LibreOffice converts in one start, and the most bytes of them.
+const OFFICE_BATCH: usize = 16;
+const OFFICE_BATCH_BYTES: usize = 64 << 20;
+
+/// `items` cut into batches of at most [`OFFICE_BATCH`] items and [`OFFICE_BATCH_BYTES`]
+/// bytes (an item larger than that alone).
+fn batches<T>(items: &[T], size: impl Fn(&T) -> usize) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, item) in items.iter().enumerate() {
+        let n = size(item);
+        if i > start && (i - start == OFFICE_BATCH || bytes + n > OFFICE_BATCH_BYTES) {
+            out.push(&items[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += n;
+    }
+    if start < items.len() {
+        out.push(&items[start..]);
+    }
+    out
+}
+
+/// The extension of a file's name (`docx`), or nothing.
+fn extension_of(file_name: &str) -> &str {
+    std::path::Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,5 +419,21 @@ mod tests {
         assert_eq!(icon.width.max(icon.height), 64);
         let same = wide.clone().fit(300).unwrap();
         assert_eq!(same.png, wide.png);
+    }
+
+    #[test]
+    fn batches_hold_at_most_sixteen_documents_and_64_mib() {
+        let sizes = |v: &[usize]| {
+            batches(v, |n| *n)
+                .into_iter()
+                .map(<[usize]>::len)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sizes(&[]), Vec::<usize>::new());
+        assert_eq!(sizes(&[1; 40]), [16, 16, 8]);
+        let mib = 1 << 20;
+        assert_eq!(sizes(&[30 * mib, 30 * mib, 30 * mib, 1]), [2, 2]);
+        // One larger than a batch goes alone.
+        assert_eq!(sizes(&[1, 100 * mib, 1]), [1, 1, 1]);
     }
 }

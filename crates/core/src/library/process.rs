@@ -124,6 +124,9 @@ impl Library {
             if jobs.is_empty() {
                 break;
             }
+            if opts.budget.is_none_or(|b| started.elapsed() < b) {
+                self.convert_ahead(&self.office_versions(&jobs), tools);
+            }
             for job in &jobs {
                 if opts.budget.is_some_and(|b| started.elapsed() >= b) {
                     report.more_pending = true;
@@ -193,6 +196,17 @@ impl Library {
         report.indexed += self.refresh_index()?;
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
+    }
+
+    /// The versions of office documents that `jobs` read, with their content here (what
+    /// cannot be fetched now is left to its job).
+    fn office_versions(&self, jobs: &[Job]) -> Vec<VersionInfo> {
+        jobs.iter()
+            .filter(|j| j.attempts < MAX_ATTEMPTS)
+            .filter(|j| matches!(extract::classify(&j.mime, &j.file_name), Kind::Office(_)))
+            .filter_map(|j| self.job_version(j).ok())
+            .filter(|v| self.ensure_local(v).is_ok())
+            .collect()
     }
 
     /// The version a job is about.

@@ -39,6 +39,11 @@ impl DerivedCache {
             .ok()
     }
 
+    /// Whether a file is kept for `name` (authentic or not: [`DerivedCache::get`] says).
+    pub fn has(&self, version: VersionId, name: DerivedName) -> bool {
+        self.path(version, name).is_file()
+    }
+
     /// Seal and store `plain` (replacing what was there).
     pub fn put(
         &self,

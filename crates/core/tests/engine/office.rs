@@ -17,6 +17,14 @@ fn soffice_runs() -> bool {
     runs
 }
 
+/// The office tests one at a time: each checks that no conversion folder is left in
+/// `/dev/shm`, which another's conversion in progress would fail.
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static HELD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    HELD.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn leftovers() -> Vec<String> {
     std::fs::read_dir("/dev/shm")
         .map(|d| {
@@ -33,6 +41,7 @@ fn a_docx_shows_as_pages_converted_in_memory_and_kept_sealed() {
     if !cfg!(target_os = "linux") || !soffice_runs() {
         return;
     }
+    let _alone = one_at_a_time();
     let t = tempfile::tempdir().unwrap();
     let (mut lib, _) = create(t.path());
     let docx = Path::new(env!("CARGO_MANIFEST_DIR")).join(
@@ -116,4 +125,163 @@ fn walk_names(dir: &Path) -> Vec<String> {
         }
     }
     out
+}
+
+#[test]
+fn office_documents_processed_together_start_libreoffice_once_and_a_bad_one_fails_alone() {
+    if !cfg!(unix) || !soffice_runs() {
+        return;
+    }
+    let _alone = one_at_a_time();
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().unwrap();
+    let (mut lib, _) = create(t.path());
+    // LibreOffice itself, behind a script that notes each start (a check of its version
+    // aside).
+    let starts = t.path().join("starts");
+    let shim = t.path().join("soffice-counted");
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\n[ \"$1\" = --version ] || echo start >> '{}'\nexec soffice \"$@\"\n",
+            starts.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/files");
+    let mut files = Vec::new();
+    for (source, name) in [
+        (
+            "Unstructured-IO+unstructured/example-docs/page-breaks.docx",
+            "Course outline.docx",
+        ),
+        (
+            "Unstructured-IO+unstructured/example-docs/simple.odt",
+            "Minutes.odt",
+        ),
+        (
+            "Unstructured-IO+unstructured/example-docs/sample-presentation.pptx",
+            "Assembly.pptx",
+        ),
+    ] {
+        files.push(t.path().join("in").join(name));
+        std::fs::create_dir_all(t.path().join("in")).unwrap();
+        std::fs::copy(corpus.join(source), files.last().unwrap()).unwrap();
+    }
+    files.push(write(
+        t.path(),
+        "in/Damaged.docx",
+        b"PK\x03\x04 not a document at all",
+    ));
+    let docs = imported(&import(&mut lib, &files, &ImportOptions::default()));
+    assert_eq!(docs.len(), 4);
+
+    let mut opts = processing();
+    opts.tools.office = shim.clone();
+    let mut failed = Vec::new();
+    lib.process(&opts, &mut |e| {
+        if let dossier_core::ProcessEvent::Finished {
+            job,
+            state: dossier_core::JobState::Failed,
+            ..
+        } = e
+        {
+            failed.push(job.file_name.clone());
+        }
+    })
+    .unwrap();
+    assert_eq!(
+        failed,
+        ["Damaged.docx", "Damaged.docx"],
+        "its text and its thumbnail, and nothing else"
+    );
+    let started = || std::fs::read_to_string(&starts).unwrap().lines().count();
+    assert_eq!(
+        started(),
+        1,
+        "once for all four; the damaged one, which it read and made nothing of, is not \
+         tried again"
+    );
+    for &doc in &docs[..3] {
+        let thumb = lib.thumbnail(doc, None, &opts.tools).unwrap();
+        assert!(!thumb.icon, "a page, not the icon: {:?}", thumb.reason);
+    }
+    // Each document's text is read from its own pages: "second" is on the outline's
+    // second page, the minutes' only one and the presentation's third slide.
+    let hits = lib
+        .search(&dossier_core::SearchRequest {
+            query: "second".into(),
+            ..dossier_core::SearchRequest::default()
+        })
+        .unwrap();
+    let mut pages: Vec<_> = hits.hits.iter().map(|h| (h.id, h.page)).collect();
+    pages.sort();
+    let mut wanted = vec![(docs[0], Some(2)), (docs[1], Some(1)), (docs[2], Some(3))];
+    wanted.sort();
+    assert_eq!(pages, wanted);
+    assert!(lib.render_page(docs[0], None, 2, 200, &opts.tools).is_ok());
+    assert!(matches!(
+        lib.render_page(docs[1], None, 2, 200, &opts.tools),
+        Err(dossier_core::Error::NoSuchPage { .. })
+    ));
+    assert_eq!(leftovers(), Vec::<String>::new());
+
+    // A file that makes LibreOffice crash stops the batch it is in: each of its documents
+    // is then converted alone, and only the hostile one fails (once: it is not given to
+    // LibreOffice again).
+    std::fs::write(
+        &shim,
+        format!(
+            "#!/bin/sh\n[ \"$1\" = --version ] || echo start >> '{}'\n\
+             for f in \"$@\"; do [ -f \"$f\" ] && grep -q CRASH-LIBREOFFICE \"$f\" && kill -SEGV $$; done\n\
+             exec soffice \"$@\"\n",
+            starts.display()
+        ),
+    )
+    .unwrap();
+    let mut more = Vec::new();
+    for (source, name) in [
+        (
+            "Unstructured-IO+unstructured/example-docs/language-docs/eng_spa_mult.docx",
+            "Languages.docx",
+        ),
+        (
+            "Unstructured-IO+unstructured/example-docs/teams_chat.docx",
+            "Chat.docx",
+        ),
+    ] {
+        more.push(t.path().join("in").join(name));
+        std::fs::copy(corpus.join(source), more.last().unwrap()).unwrap();
+    }
+    more.push(write(
+        t.path(),
+        "in/Hostile.docx",
+        b"PK\x03\x04 CRASH-LIBREOFFICE",
+    ));
+    let docs = imported(&import(&mut lib, &more, &ImportOptions::default()));
+    let before = started();
+    let mut failed = Vec::new();
+    lib.process(&opts, &mut |e| {
+        if let dossier_core::ProcessEvent::Finished {
+            job,
+            state: dossier_core::JobState::Failed,
+            ..
+        } = e
+        {
+            failed.push(job.file_name.clone());
+        }
+    })
+    .unwrap();
+    assert_eq!(failed, ["Hostile.docx", "Hostile.docx"]);
+    assert_eq!(
+        started() - before,
+        4,
+        "the batch, then each of its three alone"
+    );
+    for &doc in &docs[..2] {
+        let thumb = lib.thumbnail(doc, None, &opts.tools).unwrap();
+        assert!(!thumb.icon, "a page, not the icon: {:?}", thumb.reason);
+    }
+    assert_eq!(leftovers(), Vec::<String>::new());
 }

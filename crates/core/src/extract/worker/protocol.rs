@@ -7,7 +7,7 @@
 //!
 //! The parent sends a [`Request`] with the PDF's bytes as the body; the worker answers
 //! with one [`Reply`] (several for [`Request::RenderForOcr`]: one image per page, then
-//! [`Reply::Done`]; the PDF of an office document for [`Request::ConvertOffice`]). The
+//! [`Reply::Done`]; a PDF or a problem per office document for [`Request::ConvertOffice`]). The
 //! first frame a worker sends is [`Reply::Ready`] or
 //! [`Reply::Unavailable`]. Both sides bound what they read: a header of at most
 //! [`MAX_HEADER`] bytes and a body of at most [`MAX_BODY`].
@@ -20,7 +20,7 @@ pub use crate::extract::office_pdf::ConvertProblem;
 use crate::format::extracted::{ExtractInfo, PageText};
 
 /// The version of this protocol, in [`Reply::Ready`]: a worker of another build is refused.
-pub const PROTOCOL: u32 = 2;
+pub const PROTOCOL: u32 = 3;
 /// The largest header either side reads (page texts travel in headers).
 pub const MAX_HEADER: u32 = 256 << 20;
 /// The largest body either side reads: a PDF up to the extraction limit, or an image.
@@ -42,13 +42,42 @@ pub enum Request {
     RenderForOcr { pages: Vec<u32>, dpi: f32 },
     /// Where on page `page` (1-based) each of `words` is.
     FindOnPage { page: u32, words: Vec<String> },
-    /// The body, an office document (a file with this `extension`), as a PDF, made by
-    /// LibreOffice (`program`) within `limit_secs`.
+    /// The office documents in the body, one after the other, each as a PDF, made by one
+    /// start of LibreOffice (`program`) within `limit_secs`: one reply per document, in
+    /// their order.
     ConvertOffice {
-        extension: String,
+        files: Vec<OfficePart>,
         program: std::path::PathBuf,
         limit_secs: u64,
     },
+}
+
+/// One document of a [`Request::ConvertOffice`]: its file's extension (e.g. `docx`) and
+/// how many bytes of the body it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficePart {
+    pub extension: String,
+    pub length: u64,
+}
+
+/// The documents a [`Request::ConvertOffice`] body holds; `None` when the lengths do not
+/// add up to the body.
+pub(crate) fn office_parts<'a>(
+    parts: &'a [OfficePart],
+    body: &'a [u8],
+) -> Option<Vec<crate::extract::office_pdf::OfficeFile<'a>>> {
+    let mut rest = body;
+    let mut files = Vec::with_capacity(parts.len());
+    for part in parts {
+        let length = usize::try_from(part.length).ok()?;
+        let (bytes, after) = rest.split_at_checked(length)?;
+        files.push(crate::extract::office_pdf::OfficeFile {
+            bytes,
+            extension: &part.extension,
+        });
+        rest = after;
+    }
+    rest.is_empty().then_some(files)
 }
 
 /// Why the worker could not do what it was asked (defined with the errors it becomes).
@@ -88,9 +117,9 @@ pub enum Reply {
     Found {
         boxes: Vec<[f32; 4]>,
     },
-    /// The PDF of a [`Request::ConvertOffice`], in the body.
+    /// The PDF of one document of a [`Request::ConvertOffice`], in the body.
     Converted,
-    /// Why a [`Request::ConvertOffice`] made no PDF.
+    /// Why one document of a [`Request::ConvertOffice`] made no PDF.
     NotConverted {
         problem: ConvertProblem,
     },
@@ -160,6 +189,28 @@ fn invalid(what: &'static str) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn office_documents_are_cut_from_the_body_only_when_their_lengths_add_up() {
+        let part = |extension: &str, length| OfficePart {
+            extension: extension.into(),
+            length,
+        };
+        let body = b"first.docxsecond";
+        let parts = [part("docx", 10), part("odt", 6)];
+        let files = office_parts(&parts, body).unwrap();
+        assert_eq!(files.len(), 2);
+        assert_eq!((files[0].bytes, files[0].extension), (&b"first.docx"[..], "docx"));
+        assert_eq!((files[1].bytes, files[1].extension), (&b"second"[..], "odt"));
+        for wrong in [
+            vec![part("docx", 10)],
+            vec![part("docx", 10), part("odt", 7)],
+            vec![part("docx", u64::MAX), part("odt", 6)],
+        ] {
+            assert!(office_parts(&wrong, body).is_none(), "{wrong:?}");
+        }
+        assert!(office_parts(&[], b"").unwrap().is_empty());
+    }
 
     #[test]
     fn frames_round_trip_and_bad_ones_are_errors() {

@@ -6,7 +6,7 @@ use std::io::{self, BufReader, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::protocol::{PROTOCOL, Reply, Request, read_frame, write_frame};
+use super::protocol::{PROTOCOL, Reply, Request, office_parts, read_frame, write_frame};
 use super::{LIBRARY_DIR_ARG, MEMORY_LIMIT_ARG, WORKER_ARG};
 use std::time::{Duration, Instant};
 
@@ -95,15 +95,21 @@ pub fn serve(opts: &WorkerOptions, mut inspect: impl FnMut(&[u8])) -> ExitCode {
                 send(&pdf::find_on_page(&pdfium, &body, page, &words), &[])
             }
             Request::ConvertOffice {
-                extension,
+                files,
                 program,
                 limit_secs,
             } => {
+                // A request whose lengths do not add up is not one this program sends.
+                let Some(files) = office_parts(&files, &body) else {
+                    return ExitCode::FAILURE;
+                };
                 let deadline = Instant::now() + Duration::from_secs(limit_secs);
-                match office_pdf::convert(&program, &body, &extension, deadline) {
-                    Ok(pdf) => send(&Reply::Converted, &pdf),
-                    Err(problem) => send(&Reply::NotConverted { problem }, &[]),
-                }
+                let converted = office_pdf::convert(&program, &files, deadline)
+                    .unwrap_or_else(|problem| vec![Err(problem); files.len()]);
+                converted.iter().try_for_each(|c| match c {
+                    Ok(pdf) => send(&Reply::Converted, pdf),
+                    Err(problem) => send(&Reply::NotConverted { problem: *problem }, &[]),
+                })
             }
         };
         if sent.and_then(|()| output.flush()).is_err() {
