@@ -244,7 +244,10 @@ pub fn worker_frames(data: &[u8]) {
         if let Request::ConvertOffice { files, .. } = request
             && let Some(parts) = office_parts(&files, &body)
         {
-            assert_eq!(parts.iter().map(|p| p.bytes.len()).sum::<usize>(), body.len());
+            assert_eq!(
+                parts.iter().map(|p| p.bytes.len()).sum::<usize>(),
+                body.len()
+            );
         }
     }
 }

@@ -200,8 +200,14 @@ mod tests {
         let parts = [part("docx", 10), part("odt", 6)];
         let files = office_parts(&parts, body).unwrap();
         assert_eq!(files.len(), 2);
-        assert_eq!((files[0].bytes, files[0].extension), (&b"first.docx"[..], "docx"));
-        assert_eq!((files[1].bytes, files[1].extension), (&b"second"[..], "odt"));
+        assert_eq!(
+            (files[0].bytes, files[0].extension),
+            (&b"first.docx"[..], "docx")
+        );
+        assert_eq!(
+            (files[1].bytes, files[1].extension),
+            (&b"second"[..], "odt")
+        );
         for wrong in [
             vec![part("docx", 10)],
             vec![part("docx", 10), part("odt", 7)],
