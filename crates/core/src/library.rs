@@ -353,8 +353,9 @@ pub struct Library {
         std::sync::Mutex<std::collections::HashSet<crate::format::collection_keys::ContentKey>>,
     /// The journal's keys read and opened for the person signed in.
     journal_keys: std::sync::Mutex<journal_keys::JournalKeys>,
-    /// Office versions LibreOffice could not read (damaged or not what they claim): not
-    /// given to it again while this library stays open.
+    /// Office versions LibreOffice made nothing of (read and gave no PDF, or, converted
+    /// alone, crashed or ran past its deadline): not given to it again while this library
+    /// stays open.
     unconvertible:
         std::sync::Mutex<std::collections::HashMap<VersionId, crate::error::ConvertProblem>>,
 }

@@ -25,6 +25,23 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Process `lib`; the file names of the jobs that failed, in order.
+fn failed_files(lib: &mut Library, opts: &dossier_core::ProcessOptions) -> Vec<String> {
+    let mut failed = Vec::new();
+    lib.process(opts, &mut |e| {
+        if let dossier_core::ProcessEvent::Finished {
+            job,
+            state: dossier_core::JobState::Failed,
+            ..
+        } = e
+        {
+            failed.push(job.file_name.clone());
+        }
+    })
+    .unwrap();
+    failed
+}
+
 fn leftovers() -> Vec<String> {
     std::fs::read_dir("/dev/shm")
         .map(|d| {
@@ -179,18 +196,7 @@ fn office_documents_processed_together_start_libreoffice_once_and_a_bad_one_fail
 
     let mut opts = processing();
     opts.tools.office = shim.clone();
-    let mut failed = Vec::new();
-    lib.process(&opts, &mut |e| {
-        if let dossier_core::ProcessEvent::Finished {
-            job,
-            state: dossier_core::JobState::Failed,
-            ..
-        } = e
-        {
-            failed.push(job.file_name.clone());
-        }
-    })
-    .unwrap();
+    let failed = failed_files(&mut lib, &opts);
     assert_eq!(
         failed,
         ["Damaged.docx", "Damaged.docx"],
@@ -261,18 +267,7 @@ fn office_documents_processed_together_start_libreoffice_once_and_a_bad_one_fail
     ));
     let docs = imported(&import(&mut lib, &more, &ImportOptions::default()));
     let before = started();
-    let mut failed = Vec::new();
-    lib.process(&opts, &mut |e| {
-        if let dossier_core::ProcessEvent::Finished {
-            job,
-            state: dossier_core::JobState::Failed,
-            ..
-        } = e
-        {
-            failed.push(job.file_name.clone());
-        }
-    })
-    .unwrap();
+    let failed = failed_files(&mut lib, &opts);
     assert_eq!(failed, ["Hostile.docx", "Hostile.docx"]);
     assert_eq!(
         started() - before,
