@@ -33,6 +33,7 @@ pub mod member;
 pub mod op;
 pub mod pack;
 pub mod person_export;
+pub mod record_keys;
 pub mod remote_json;
 pub mod repo;
 pub mod request;

@@ -10,6 +10,7 @@ mod invite;
 mod keyring;
 mod library_key;
 pub(crate) mod master;
+mod record;
 mod recovery;
 mod slots;
 
@@ -23,6 +24,7 @@ pub use keyring::OsKeyring;
 pub use library_key::LibraryKey;
 pub(crate) use master::{BlockCipher, CatalogKey, FolderKey, IndexKey};
 pub use master::{Crypto, MasterKey, MembersKey};
+pub use record::RecordKey;
 pub use recovery::{RecoveryKey, Secret};
 pub(crate) use slots::fits;
 pub use slots::{

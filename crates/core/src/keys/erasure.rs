@@ -12,10 +12,12 @@ use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
 
 use super::Purpose;
+use super::RecordKey;
 use super::identity::{open_box, seal_box};
 use super::master::{Cipher, open, seal};
 use crate::error::{Error, Result};
-use crate::ids::ErasureEpochId;
+use crate::format::record_keys;
+use crate::ids::{DocId, ErasureEpochId};
 
 /// BLAKE3 `derive_key` contexts. Never change these.
 mod context {
@@ -23,6 +25,8 @@ mod context {
     pub const EPOCH_ID: &str = "dossier 2026-12 erasure epoch id";
     /// Under an epoch's key: the key the next epoch's key is sealed with.
     pub const CHAIN: &str = "dossier 2026-12 erasure epoch chain";
+    /// Under an epoch's key: the key tables of records' keys are sealed with.
+    pub const RECORD_KEYS: &str = "dossier 2026-12 erasure record keys";
 }
 
 /// One erasure epoch's 256-bit key. Zeroized on drop; never printed.
@@ -62,11 +66,45 @@ impl ErasureKey {
         ErasureEpochId(blake3::derive_key(context::EPOCH_ID, self.0.as_ref()))
     }
 
-    fn chain_cipher(&self) -> Cipher {
+    /// `keys` sealed under this epoch's key (bound to its id).
+    pub(crate) fn seal_record_keys(&self, keys: &[(DocId, RecordKey)]) -> Vec<u8> {
+        let table: Vec<_> = keys
+            .iter()
+            .map(|(doc, key)| (*doc, Zeroizing::new(*key.expose())))
+            .collect();
+        seal(
+            &self.cipher(context::RECORD_KEYS),
+            &self.epoch().0,
+            &record_keys::encode(&table),
+        )
+    }
+
+    /// The records' keys [`ErasureKey::seal_record_keys`] sealed under this epoch's key.
+    pub(crate) fn open_record_keys(&self, sealed: &[u8]) -> Result<Vec<(DocId, RecordKey)>> {
+        let plain = open(&self.cipher(context::RECORD_KEYS), &self.epoch().0, sealed)
+            .map(Zeroizing::new)
+            .ok_or_else(|| Error::Integrity {
+                object: format!(
+                    "records' keys of erasure epoch {}",
+                    &self.epoch().to_hex()[..16]
+                ),
+                detail: "do not open under that epoch's key",
+            })?;
+        record_keys::decode(&plain)?
+            .into_iter()
+            .map(|(doc, key)| Ok((doc, RecordKey::from_bytes(key.as_ref())?)))
+            .collect()
+    }
+
+    fn cipher(&self, context: &str) -> Cipher {
         Cipher::new(&Zeroizing::new(blake3::derive_key(
-            context::CHAIN,
+            context,
             self.0.as_ref(),
         )))
+    }
+
+    fn chain_cipher(&self) -> Cipher {
+        self.cipher(context::CHAIN)
     }
 
     /// `next`'s key sealed under this one (bound to both epochs' ids).
@@ -192,5 +230,23 @@ mod tests {
         assert!(HandoverKey::seal_to(&[0u8; 31], &b).is_none());
         assert!(HandoverKey::seal_to(&[0u8; 32], &b).is_none());
         assert!(!format!("{a:?}").contains(&data_encoding::HEXLOWER.encode(a.expose())));
+    }
+
+    #[test]
+    fn records_keys_open_under_their_epoch_only() {
+        let (a, b) = (ErasureKey::generate(), ErasureKey::generate());
+        let keys: Vec<_> = (0..3)
+            .map(|_| (DocId::new(), RecordKey::generate()))
+            .collect();
+        let sealed = a.seal_record_keys(&keys);
+        assert_eq!(a.open_record_keys(&sealed).unwrap(), keys);
+        assert!(b.open_record_keys(&sealed).is_err());
+        let mut changed = sealed.clone();
+        *changed.last_mut().unwrap() ^= 1;
+        assert!(a.open_record_keys(&changed).is_err());
+        // Nothing of a key shows in the sealed table.
+        for (_, k) in &keys {
+            assert!(!sealed.windows(32).any(|w| w == k.expose()));
+        }
     }
 }

@@ -26,6 +26,14 @@ mod context {
     pub const MEMBERS: &str = "dossier 2026-12 members' key";
     /// Under the members' key: the key epoch objects are sealed with.
     pub const EPOCH_OBJECT: &str = "dossier 2026-12 epoch object encryption";
+    /// Under a content key: the key drawn, with each record's own key, into that record's
+    /// ciphers.
+    pub const RECORD: &str = "dossier 2026-12 record content";
+    /// Under the record key and a record's own key: its chunks' ids, their sealing, its
+    /// derived files' sealing.
+    pub const RECORD_CHUNK_ID: &str = "dossier 2026-12 record chunk id";
+    pub const RECORD_CHUNK_SEAL: &str = "dossier 2026-12 record chunk encryption";
+    pub const RECORD_DERIVED: &str = "dossier 2026-12 record derived file encryption";
 }
 
 /// Length of the random nonce prefixed to every sealed object.
@@ -119,6 +127,7 @@ fn crypto_from(root: &[u8; 32], members: &[u8; 32], key_object: KeyObjectKey) ->
             members,
         ))),
         key_object,
+        record: derive(context::RECORD),
     }
 }
 
@@ -283,6 +292,7 @@ impl IndexKey {
 }
 
 /// The key of key objects' tags (BLAKE3 keyed hash). Zeroized on drop; never printed.
+#[derive(Clone)]
 pub(crate) struct KeyObjectKey(Zeroizing<[u8; 32]>);
 
 impl std::fmt::Debug for KeyObjectKey {
@@ -338,6 +348,8 @@ impl BlockCipher {
 /// Ciphers and keyed hashes of one unlocked library. Cheap to share by reference across
 /// worker threads.
 pub struct Crypto {
+    /// Drawn, with a record's own key, into that record's ciphers ([`Crypto::for_record`]).
+    record: Zeroizing<[u8; 32]>,
     chunk_id_key: Zeroizing<[u8; 32]>,
     content_key: Zeroizing<[u8; 32]>,
     chunk: Cipher,
@@ -377,6 +389,30 @@ impl Tagger for KeyObjectKey {
 }
 
 impl Crypto {
+    /// The ciphers of one record's content under this key: its chunks' ids and sealing and
+    /// its derived files' sealing are drawn from both this key and the record's own, so
+    /// that neither alone opens them; the rest (pack indexes, the content hash, journal,
+    /// epoch and key objects) is this key's.
+    pub fn for_record(&self, record: &super::RecordKey) -> Crypto {
+        let derive = |ctx| {
+            let mut h = blake3::Hasher::new_derive_key(ctx);
+            h.update(self.record.as_ref());
+            h.update(record.expose());
+            Zeroizing::new(*h.finalize().as_bytes())
+        };
+        Crypto {
+            record: self.record.clone(),
+            chunk_id_key: derive(context::RECORD_CHUNK_ID),
+            content_key: self.content_key.clone(),
+            chunk: Cipher::new(&derive(context::RECORD_CHUNK_SEAL)),
+            pack_index: self.pack_index.clone(),
+            derived: Cipher::new(&derive(context::RECORD_DERIVED)),
+            journal: self.journal.clone(),
+            epoch_object: self.epoch_object.clone(),
+            key_object: self.key_object.clone(),
+        }
+    }
+
     /// The key of key objects' tags.
     pub(crate) fn key_object_key(&self) -> &KeyObjectKey {
         &self.key_object
@@ -459,6 +495,7 @@ impl ContentHasher {
 
 /// An AES-256-GCM key (ring's implementation: AES-NI/ARMv8 and carry-less multiply
 /// assembly on every desktop platform).
+#[derive(Clone)]
 pub(crate) struct Cipher(LessSafeKey);
 
 impl Cipher {
@@ -519,6 +556,49 @@ pub(crate) fn open(cipher: &Cipher, aad: &[u8], sealed: &[u8]) -> Option<Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_records_ciphers_need_both_its_collections_key_and_its_own() {
+        let (collection, other) = (
+            MasterKey::generate().crypto(),
+            MasterKey::generate().crypto(),
+        );
+        let (r, s) = (
+            crate::keys::RecordKey::generate(),
+            crate::keys::RecordKey::generate(),
+        );
+        let record = collection.for_record(&r);
+        let plain = b"transcript of Ada Lovelace";
+        let id = record.chunk_id(plain);
+        assert_ne!(id, collection.chunk_id(plain), "ids are the record's own");
+        assert_ne!(id, collection.for_record(&s).chunk_id(plain));
+        assert_eq!(id, collection.for_record(&r.clone()).chunk_id(plain));
+        let sealed = record.seal_chunk(&id, plain);
+        assert_eq!(record.open_chunk(&id, &sealed).unwrap(), plain);
+        for wrong in [
+            &collection,
+            &collection.for_record(&s),
+            &other.for_record(&r),
+        ] {
+            assert!(wrong.open_chunk(&id, &sealed).is_err());
+        }
+        let derived = record.seal(SealKind::Derived, b"aad", plain);
+        assert!(
+            collection
+                .open(SealKind::Derived, b"aad", &derived, "x")
+                .is_err()
+        );
+        // What is the collection's stays the collection's: pack indexes, content hashes.
+        let index = collection.seal(SealKind::PackIndex, b"i", plain);
+        assert_eq!(
+            record.open(SealKind::PackIndex, b"i", &index, "x").unwrap(),
+            plain
+        );
+        let (mut h1, mut h2) = (record.content_hasher(), collection.content_hasher());
+        h1.update(plain);
+        h2.update(plain);
+        assert_eq!(h1.finalize(), h2.finalize());
+    }
 
     /// The keys of a folder's own files are derived as before `FolderKey` (session 36):
     /// a folder under the library's key, or under the members' key (sessions 34 and 35,
