@@ -256,6 +256,12 @@ hash_id!(
     ErasureEpochId
 );
 hash_id!(
+    /// A record's own key (issue 22), a hash of it that reveals nothing of it
+    /// (`RecordKey::id`): a version names the key its content is under, so a key given
+    /// for its record under another id is not taken for it.
+    RecordKeyId
+);
+hash_id!(
     /// An invitation, derived from its one-time code (`InviteCode::id`): the invitee
     /// finds the invitation's object on the remote by it, and the name tells nothing.
     InvitationId

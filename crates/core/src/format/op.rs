@@ -210,6 +210,10 @@ pub struct VersionRecord {
     /// the library's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<ContentKey>,
+    /// The record's own key its content is also under (issue 22: `Crypto::for_record`),
+    /// given in [`OpKind::RecordKeys`]; absent: the content key's alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordKeyId>,
 }
 
 /// What an audit event says happened.
@@ -588,6 +592,15 @@ pub enum OpKind {
         #[serde(with = "super::b64")]
         sealed: Vec<u8>,
     },
+    /// Records' own keys sealed under the key of erasure `epoch`
+    /// (`ErasureKey::seal_record_keys`): those of records just added, or every kept
+    /// record's again when an epoch begins, so that the keys of destroyed ones are under
+    /// no epoch that is still held.
+    RecordKeys {
+        epoch: ErasureEpochId,
+        #[serde(with = "super::b64")]
+        sealed: Vec<u8>,
+    },
 }
 
 /// The kinds of operation that make a record's state ([`OpKind::is_record_state`]), by
@@ -649,7 +662,8 @@ impl OpKind {
             | Self::CollectionKeys { .. }
             | Self::ErasureEpoch { .. }
             | Self::ErasureKeyWanted { .. }
-            | Self::ErasureKeyGiven { .. } => None,
+            | Self::ErasureKeyGiven { .. }
+            | Self::RecordKeys { .. } => None,
         }
     }
 
@@ -691,6 +705,7 @@ impl OpKind {
             Self::ErasureEpoch { .. } => "erasure_epoch",
             Self::ErasureKeyWanted { .. } => "erasure_key_wanted",
             Self::ErasureKeyGiven { .. } => "erasure_key_given",
+            Self::RecordKeys { .. } => "record_keys",
         }
     }
 }

@@ -10,6 +10,10 @@
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::ids::RecordKeyId;
+
+/// BLAKE3 `derive_key` context of a key's id. Never change it.
+const ID: &str = "dossier 2026-12 record key id";
 
 /// One record's 256-bit key. Zeroized on drop; never printed.
 #[derive(Clone)]
@@ -45,6 +49,11 @@ impl RecordKey {
             detail: "not 32 bytes",
         })?;
         Ok(Self(Zeroizing::new(arr)))
+    }
+
+    /// Its id: a hash of it that reveals nothing of it.
+    pub fn id(&self) -> RecordKeyId {
+        RecordKeyId(blake3::derive_key(ID, self.0.as_ref()))
     }
 
     /// The raw bytes, for sealing and the catalog.
