@@ -15,6 +15,7 @@ mod indexing;
 pub mod jobs;
 mod people;
 mod query;
+mod record_keys;
 mod replica;
 mod rules;
 pub mod schema;

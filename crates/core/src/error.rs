@@ -189,6 +189,15 @@ pub enum Error {
     )]
     CollectionKeyUnavailable { collection: String },
 
+    /// A record's own key (issue 22) has not reached this desktop: it travels sealed
+    /// under the current erasure epoch's key, which another desktop of the library gives
+    /// this one at its next sync.
+    #[error(
+        "this record's content cannot be opened on this desktop yet: its key comes from \
+         another desktop of the library once that one syncs (sync again later)"
+    )]
+    RecordKeyUnavailable { key: crate::ids::RecordKeyId },
+
     /// Part of the library's journal (`object`) is sealed under a key of the journal that
     /// was not given to the person signed in: they are no longer a member, or the key
     /// has not reached this desktop yet.

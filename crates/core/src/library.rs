@@ -8,6 +8,7 @@
 
 mod access;
 mod collection_keys;
+mod chunk_keys;
 mod compare;
 mod destroy;
 mod disclosures;

@@ -101,8 +101,8 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
             tx.execute(
                 "INSERT OR IGNORE INTO versions (id, doc, stamp, parents, manifest, size, content_hash, mime,
                      file_name, file_mtime_ms, author, device, created_ms, note, restored_from,
-                     content_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                     content_key, record_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 params![
                     v.id.to_string(),
                     doc.to_string(),
@@ -120,6 +120,7 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
                     v.note,
                     v.restored_from.map(|r| r.to_string()),
                     v.key.as_ref().map(serde_json::to_string).transpose()?,
+                    v.record.as_ref().map(|r| r.0.to_vec()),
                 ],
             )?;
             super::jobs::queue_version(tx, v.id, s.wall_ms())?;
@@ -426,9 +427,12 @@ pub(super) fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
         // Records of a collection this desktop could not open may open now.
         OpKind::CollectionKeys { .. } => super::jobs::retry_needing_keys(tx, None)?,
         // Kept in the journal only, read from it (`Catalog::erasure_ops`).
+        // (And `Catalog::record_key_ops`: opened by `Library::settle_erasure`, which holds
+        // the erasure keys.)
         OpKind::ErasureEpoch { .. }
         | OpKind::ErasureKeyWanted { .. }
-        | OpKind::ErasureKeyGiven { .. } => {}
+        | OpKind::ErasureKeyGiven { .. }
+        | OpKind::RecordKeys { .. } => {}
         OpKind::Audit { event } => {
             tx.execute(
                 "INSERT OR IGNORE INTO audit (stamp, device, user, action, doc, version, detail, prev, hash, subject, member)
@@ -517,6 +521,9 @@ fn destroy(tx: &Transaction<'_>, doc: DocId, batch: &str, key: &str) -> Result<(
         }
     }
     tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&id])?;
+    // Its own key goes with it: once the erasure epochs it was sealed under are
+    // forgotten too, nothing opens a copy of its content kept anywhere.
+    tx.execute("DELETE FROM record_keys WHERE doc = ?1", [&id])?;
     // The disclosures that named it keep that it was disclosed, not its title.
     let named: Vec<(String, String)> = tx
         .prepare_cached("SELECT id, body FROM disclosures WHERE instr(body, ?1) > 0")?

@@ -9,7 +9,7 @@ use crate::format::collection_keys::ContentKey;
 use crate::format::manifest::Manifest;
 use crate::format::op::{FieldValue, Stamp};
 use crate::format::subject::ALL_COLLECTION;
-use crate::ids::{ChunkId, ContentHash, DocId, PackId, SubjectId, VersionId};
+use crate::ids::{ChunkId, ContentHash, DocId, PackId, RecordKeyId, SubjectId, VersionId};
 use crate::store::ChunkLocation;
 use crate::suggest::Filing;
 
@@ -80,6 +80,9 @@ pub struct VersionInfo {
     /// The collection key its content is under (`None`: the library's own).
     #[serde(skip)]
     pub content_key: Option<ContentKey>,
+    /// The record's own key its content is also under (`None`: the content key's alone).
+    #[serde(skip)]
+    pub record_key: Option<RecordKeyId>,
 }
 
 pub(crate) fn rfc3339(ms: i64) -> String {
@@ -363,7 +366,7 @@ impl Catalog {
                 reference: doc.to_string(),
             })?;
         let mut stmt = self.conn.prepare(
-            "SELECT id, size, mime, file_name, created_ms, author, device, note, restored_from, manifest, content_hash, file_mtime_ms, parents, content_key
+            "SELECT id, size, mime, file_name, created_ms, author, device, note, restored_from, manifest, content_hash, file_mtime_ms, parents, content_key, record_key
              FROM versions WHERE doc = ?1 ORDER BY stamp",
         )?;
         let mut out: Vec<VersionInfo> = Vec::new();
@@ -383,6 +386,7 @@ impl Catalog {
                 r.get::<_, Option<i64>>(11)?,
                 r.get::<_, String>(12)?,
                 r.get::<_, Option<String>>(13)?,
+                r.get::<_, Option<Vec<u8>>>(14)?,
             ))
         })?;
         for row in rows {
@@ -401,6 +405,7 @@ impl Catalog {
                 mtime,
                 parents,
                 content_key,
+                record_key,
             ) = row?;
             let restored_from_id: Option<VersionId> = restored.map(|r| r.parse()).transpose()?;
             let restored_from =
@@ -426,6 +431,10 @@ impl Catalog {
                 content_key: content_key
                     .as_deref()
                     .map(serde_json::from_str)
+                    .transpose()?,
+                record_key: record_key
+                    .as_deref()
+                    .map(RecordKeyId::from_slice)
                     .transpose()?,
             });
         }

@@ -488,6 +488,21 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX ops_erasure ON ops(stamp)
         WHERE kind IN ('erasure_epoch', 'erasure_key_wanted', 'erasure_key_given');
     "#,
+    // 32: records' own keys (issue 22). A version names the key its content is also under;
+    // the keys this desktop opened (from `RecordKeys` operations, kept in the journal only
+    // and read through the index) are kept by id, with the newest epoch each was seen
+    // sealed under, so that one under an older epoch is given again under the current.
+    r#"
+    ALTER TABLE versions ADD COLUMN record_key BLOB;
+    CREATE TABLE record_keys (
+        id BLOB PRIMARY KEY,
+        doc TEXT NOT NULL,
+        key BLOB NOT NULL,
+        epoch BLOB NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX record_keys_by_doc ON record_keys(doc);
+    CREATE INDEX ops_record_keys ON ops(seq) WHERE kind = 'record_keys';
+    "#,
 ];
 
 /// The schema version this build creates and understands.
@@ -548,7 +563,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 42);
+        assert_eq!(n, 43);
     }
 
     #[test]

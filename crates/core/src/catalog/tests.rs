@@ -38,6 +38,7 @@ fn version(doc: DocId, parents: Vec<VersionId>, n: u8) -> OpKind {
             note: None,
             restored_from: None,
             key: None,
+            record: None,
         }),
     }
 }

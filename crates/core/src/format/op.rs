@@ -26,7 +26,7 @@ use super::view::View;
 use crate::error::{Error, Result};
 use crate::ids::{
     ContentHash, DestructionId, DeviceId, DisclosureId, DocId, ErasureEpochId, InvitationId,
-    MemberId, PackId, RequestId, RuleId, SubjectId, VersionId, ViewId,
+    MemberId, PackId, RecordKeyId, RequestId, RuleId, SubjectId, VersionId, ViewId,
 };
 use crate::role::Role;
 

@@ -20,7 +20,7 @@ use crate::format::collection_keys::{ContentKey, EpochKeys, JOURNAL_SCOPE, Signe
 use crate::format::op::OpKind;
 use crate::format::subject::ALL_COLLECTION;
 use crate::ids::MemberId;
-use crate::keys::{Crypto, Identity, MasterKey};
+use crate::keys::{Crypto, Identity, MasterKey, RecordKey};
 use crate::members::{
     Registry, newest_epoch, newest_epoch_object, open_epochs, open_sealed_to_me, sealing_collection,
 };
@@ -112,6 +112,39 @@ impl Library {
         })?;
         cache.insert(key.clone(), Arc::clone(&found));
         Ok(found)
+    }
+
+    /// What opens the content of version `v`: its content key's ciphers, drawn with its
+    /// record's own key when it has one ([`Crypto::for_record`]);
+    /// [`Error::RecordKeyUnavailable`] while that key has not reached this desktop.
+    pub(crate) fn content_crypto(&self, v: &crate::VersionInfo) -> Result<Arc<Crypto>> {
+        self.with_record_key(&self.crypto_for(v.content_key.as_ref())?, v)
+    }
+
+    /// The own key of `doc`'s record (that of its newest version that names one), when
+    /// this desktop holds it.
+    pub(crate) fn record_key_of(&self, doc: crate::ids::DocId) -> Result<Option<RecordKey>> {
+        let versions = self.catalog.versions(doc)?;
+        match versions.iter().rev().find_map(|v| v.record_key) {
+            Some(id) => self.catalog.record_key(&id),
+            None => Ok(None),
+        }
+    }
+
+    /// `crypto` drawn with the own key of version `v`'s record, when it has one.
+    pub(crate) fn with_record_key(
+        &self,
+        crypto: &Arc<Crypto>,
+        v: &crate::VersionInfo,
+    ) -> Result<Arc<Crypto>> {
+        let Some(id) = &v.record_key else {
+            return Ok(Arc::clone(crypto));
+        };
+        let key = self
+            .catalog
+            .record_key(id)?
+            .ok_or(Error::RecordKeyUnavailable { key: *id })?;
+        Ok(Arc::new(crypto.for_record(&key)))
     }
 
     /// The key of the epoch object `key` names, if this desktop holds that object (in its

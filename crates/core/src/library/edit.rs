@@ -109,8 +109,9 @@ impl Library {
             author: self.who(),
             note: Some(note),
             restored_from: Some(old.id),
-            // The same chunks: under the same key.
+            // The same chunks: under the same keys.
             key: old.content_key.clone(),
+            record: old.record_key,
         };
         let audit = self.audit_op(
             AuditAction::Restored,

@@ -18,6 +18,9 @@ use crate::format::op::{Op, OpKind};
 use crate::ids::ErasureEpochId;
 use crate::keys::{ErasureKey, HandoverKey, OsKeyring};
 
+/// The most records' keys one operation gives (48 bytes each, sealed: about 0.5 MiB).
+const RECORD_KEYS_PER_OP: usize = 10_000;
+
 /// What this desktop knows of the library's erasure keys.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ErasureStatus {
@@ -213,9 +216,9 @@ impl Library {
         let epochs = self.erasure_epochs()?;
         let newest_destruction = self.catalog.newest_destruction()?;
         let Some(current) = epochs.current() else {
-            if newest_destruction.is_some()
-                && let Some(first) = self.begin_epoch(None)?
-            {
+            // The first epoch begins with the library's first records, so that every
+            // record's own key is under one.
+            if let Some(first) = self.begin_epoch(None)? {
                 return Ok(ErasureStatus {
                     current: Some((first.epoch(), 0)),
                     held: vec![first.epoch()],
@@ -310,14 +313,79 @@ impl Library {
             status.given = answers.len();
             self.commit(answers)?;
         }
+        self.open_record_keys(&key)?;
         // A destruction since the current epoch began ends it.
+        let mut key = key;
         if newest_destruction.is_some_and(|d| d > current.stamp)
             && let Some(next) = self.begin_epoch(Some((&key, current.number)))?
         {
             status.current = Some((next.epoch(), current.number.saturating_add(1)));
             status.held = vec![next.epoch()];
+            key = next;
         }
+        self.give_record_keys_again(&key)?;
         Ok(status)
+    }
+
+    /// Keep the records' keys given under the current epoch (`key`) since this was last
+    /// done. Those under an epoch before it were given again under it by whoever held
+    /// them; those under one that lost to it, likewise.
+    fn open_record_keys(&mut self, key: &ErasureKey) -> Result<()> {
+        let (ops, mark) = self.catalog.record_key_ops()?;
+        for op in ops {
+            if let OpKind::RecordKeys { epoch, sealed } = op.kind
+                && epoch == key.epoch()
+            {
+                // One that does not open was made up or damaged: the keys the versions
+                // name come in another.
+                if let Ok(keys) = key.open_record_keys(&sealed) {
+                    self.writer()?.keep_record_keys(&keys, epoch)?;
+                }
+            }
+        }
+        self.writer()?.record_key_ops_read(mark)
+    }
+
+    /// Give again, under the current epoch (`key`), every record's key this desktop keeps
+    /// that was last given under another (an epoch began: every kept record's key goes
+    /// under it, and the destroyed ones' under none; or this desktop gave it under an
+    /// epoch that lost).
+    fn give_record_keys_again(&mut self, key: &ErasureKey) -> Result<()> {
+        let stale = self.catalog.record_keys_not_under(key.epoch())?;
+        if stale.is_empty() {
+            return Ok(());
+        }
+        let ops: Vec<OpKind> = stale
+            .chunks(RECORD_KEYS_PER_OP)
+            .map(|part| OpKind::RecordKeys {
+                epoch: key.epoch(),
+                sealed: key.seal_record_keys(part),
+            })
+            .collect();
+        if !self.may_commit(&ops[0])? {
+            return Ok(());
+        }
+        self.commit(ops)?;
+        self.writer()?.keep_record_keys(&stale, key.epoch())
+    }
+
+    /// The current erasure epoch's key, to seal new records' keys under: beginning the
+    /// first epoch when there is none. `None` when this desktop does not hold it (it
+    /// waits to be given it, or has no keyring): records added then are under their
+    /// content key alone.
+    pub(super) fn record_sealing(&mut self) -> Option<ErasureKey> {
+        let status = self.settle_erasure().ok()?;
+        let (current, _) = status.current?;
+        if !status.held.contains(&current) {
+            return None;
+        }
+        let entry = OsKeyring
+            .load_erasure(self.library_id(), self.device_id())
+            .ok()?;
+        keys_of(&entry)
+            .ok()?
+            .into_iter()
+            .find(|k| k.epoch() == current)
     }
 
     /// Begin the epoch after `current` (its key and number; `None`: the first). The new

@@ -32,8 +32,8 @@ use crate::format::manifest::Manifest;
 use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind, VersionRecord};
 use crate::format::pack::encode_index;
 use crate::ids::{ChunkId, ContentHash, DocId, VersionId};
-use crate::keys::Crypto;
 use crate::keys::master::ContentHasher;
+use crate::keys::{Crypto, ErasureKey, RecordKey};
 use crate::sniff::{SNIFF_LEN, sniff};
 use crate::store::{FinishedPack, PACK_TARGET, PackWriter, SealedChunk, seal_chunk};
 
@@ -278,8 +278,16 @@ fn read_files(planned: &[Planned], crypto: &Crypto, work: &Sender<Work>, out: &S
     }
 }
 
-fn seal_work(crypto: &Crypto, known: &HashSet<ChunkId>, work: &Receiver<Work>, out: &Sender<Msg>) {
+/// Chunk ids and sealing, each file's under its own ciphers (`sealing[file]`: its
+/// record's, drawn from its collection's key and its own).
+fn seal_work(
+    sealing: &[Arc<Crypto>],
+    known: &HashSet<ChunkId>,
+    work: &Receiver<Work>,
+    out: &Sender<Msg>,
+) {
     for w in work {
+        let crypto = &*sealing[w.file];
         let id = crypto.chunk_id(&w.data);
         let sealed = (!known.contains(&id)).then(|| seal_chunk(crypto, id, &w.data));
         if out
@@ -305,6 +313,8 @@ struct PendingDoc {
     outcome: ImportOutcome,
     /// A new document, and the folder it came from (for intake rules).
     source: Option<(DocId, Option<String>)>,
+    /// The record's own key, when its content is under one made by this import.
+    record: Option<(DocId, RecordKey)>,
 }
 
 /// Full packs queued for the flusher; bounded so that a slow disk slows the import down.
@@ -345,6 +355,12 @@ struct Committer<'l, 'p> {
     home: Option<String>,
     /// The collection key the content is sealed under (`None`: the library's own).
     content_key: Option<ContentKey>,
+    /// Each planned file's record key (made by this import, or its document's), taken
+    /// when the file is done.
+    records: Vec<Option<(RecordKey, bool)>>,
+    /// The current erasure epoch's key, which this import's new records' keys are sealed
+    /// under.
+    erasure: Option<ErasureKey>,
     last_commit: Instant,
     report: ImportReport,
     progress: &'p mut dyn FnMut(ImportEvent<'_>),
@@ -391,7 +407,8 @@ impl Committer<'_, '_> {
                 ..
             } => {
                 let manifest = self.manifests.remove(&file).unwrap_or_default();
-                self.file_done(&planned[file], manifest, hash, size, &head)?;
+                let record = self.records[file].take();
+                self.file_done(&planned[file], manifest, hash, size, &head, record)?;
             }
         }
         self.collect_flushed(false)?;
@@ -416,6 +433,7 @@ impl Committer<'_, '_> {
         hash: ContentHash,
         size: u64,
         head: &[u8],
+        record: Option<(RecordKey, bool)>,
     ) -> Result<()> {
         let file_name = p
             .path
@@ -490,6 +508,7 @@ impl Committer<'_, '_> {
                 note,
                 restored_from: None,
                 key: self.content_key.clone(),
+                record: record.as_ref().map(|(k, _)| k.id()),
             }),
         });
         let action = if created {
@@ -549,6 +568,8 @@ impl Committer<'_, '_> {
                 mime,
             },
             source,
+            // A key made here goes out with the version; one its document had is out.
+            record: record.and_then(|(key, made)| made.then_some((doc, key))),
         });
         Ok(())
     }
@@ -620,6 +641,15 @@ impl Committer<'_, '_> {
             .take_while(|d| d.needs <= self.durable)
             .count();
         let docs: Vec<PendingDoc> = self.docs.drain(..ready).collect();
+        let keys: Vec<(DocId, RecordKey)> = docs.iter().filter_map(|d| d.record.clone()).collect();
+        if let (Some(erasure), false) = (&self.erasure, keys.is_empty()) {
+            // Kept here first: a version committed without its key here would not open.
+            self.lib.writer()?.keep_record_keys(&keys, erasure.epoch())?;
+            ops.push(OpKind::RecordKeys {
+                epoch: erasure.epoch(),
+                sealed: erasure.seal_record_keys(&keys),
+            });
+        }
         for d in &docs {
             ops.extend(d.ops.iter().cloned());
         }
@@ -702,6 +732,28 @@ impl Library {
         // rather than that its key was not given to them.
         self.may_edit_in(collection.as_deref())?;
         let (content_key, crypto) = self.sealing_for(collection.as_deref())?;
+        // Each record's content is also under its own key, given to the other desktops
+        // under the current erasure epoch's (issue 22), when this desktop holds it.
+        let erasure = self.record_sealing();
+        let existing = match &target {
+            Target::NewVersion { doc, .. } => self.record_key_of(*doc)?,
+            Target::NewDocuments => None,
+        };
+        let records: Vec<Option<(RecordKey, bool)>> = planned
+            .iter()
+            .map(|_| match (&existing, &erasure) {
+                (Some(key), _) => Some((key.clone(), false)),
+                (None, Some(_)) => Some((RecordKey::generate(), true)),
+                (None, None) => None,
+            })
+            .collect();
+        let sealing: Vec<Arc<Crypto>> = records
+            .iter()
+            .map(|r| match r {
+                Some((key, _)) => Arc::new(crypto.for_record(key)),
+                None => Arc::clone(&crypto),
+            })
+            .collect();
         let (pack_tx, pack_rx) = bounded::<PackWriter>(PACKS_IN_FLIGHT - 1);
         // Unbounded so the flusher never blocks on a committer that stopped on an error.
         let (done_tx, done_rx) = unbounded::<Result<FinishedPack>>();
@@ -724,6 +776,8 @@ impl Library {
             rules,
             home,
             content_key,
+            records,
+            erasure,
             last_commit: Instant::now(),
             report: ImportReport::default(),
             progress,
@@ -744,13 +798,9 @@ impl Library {
                 s.spawn(move || flush_packs(&crypto, &pack_rx, &done_tx));
             }
             for _ in 0..workers {
-                let (crypto, known, work_rx, out_tx) = (
-                    Arc::clone(&crypto),
-                    Arc::clone(&known),
-                    work_rx.clone(),
-                    out_tx.clone(),
-                );
-                s.spawn(move || seal_work(&crypto, &known, &work_rx, &out_tx));
+                let (sealing, known, work_rx, out_tx) =
+                    (&sealing, Arc::clone(&known), work_rx.clone(), out_tx.clone());
+                s.spawn(move || seal_work(sealing, &known, &work_rx, &out_tx));
             }
             drop((work_rx, out_tx));
             // Reorder by sequence so chunks are appended and files end in reading order.

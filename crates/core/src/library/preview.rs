@@ -109,7 +109,7 @@ impl Library {
     ) -> Result<Preview> {
         let cache = self.derived();
         // Sealed under the key of the version's collection, like its content.
-        let crypto = self.crypto_for(v.content_key.as_ref())?;
+        let crypto = self.content_crypto(&v)?;
         if let Some(png) = cache.get(&crypto, v.id, name) {
             return Preview::cached(png);
         }
@@ -131,7 +131,7 @@ impl Library {
             self.catalog().job_outcome(v.id, JobKind::Thumbnail)?
             && self
                 .derived()
-                .get(&*self.crypto_for(v.content_key.as_ref())?, v.id, THUMBNAIL)
+                .get(&*self.content_crypto(&v)?, v.id, THUMBNAIL)
                 .is_none()
         {
             return Preview::icon(kind, reason);
@@ -179,7 +179,7 @@ impl Library {
             return Ok((kind, self.version_content(v)?));
         };
         let cache = self.derived();
-        let crypto = self.crypto_for(v.content_key.as_ref())?;
+        let crypto = self.content_crypto(&v)?;
         if let Some(pdf) = cache.get(&crypto, v.id, DerivedName::Rendition) {
             return Ok((Kind::Pdf, Arc::new(pdf)));
         }
@@ -229,7 +229,7 @@ impl Library {
             {
                 continue;
             }
-            let Ok(crypto) = self.crypto_for(v.content_key.as_ref()) else {
+            let Ok(crypto) = self.content_crypto(&v) else {
                 continue;
             };
             if cache.has(v.id, DerivedName::Rendition) {

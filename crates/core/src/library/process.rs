@@ -255,6 +255,10 @@ impl Library {
                 };
                 Ok(JobResult::needs_key(&collection, why.to_string()))
             }
+            // Nor one whose own key has not arrived: tried again when keys do.
+            Err(e @ Error::RecordKeyUnavailable { .. }) => {
+                Ok(JobResult::needs_key("(record key)", e.to_string()))
+            }
             other => other,
         }
     }

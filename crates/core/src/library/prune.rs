@@ -16,6 +16,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::Library;
+use super::chunk_keys::ChunkKeys;
 use crate::error::{Error, IoContext, Result};
 use crate::format::collection_keys::ContentKey;
 use crate::format::op::OpKind;
@@ -195,6 +196,7 @@ impl Library {
         let mut drop = Vec::new();
         let mut compacting = 0;
         let keys = self.catalog.pack_keys()?;
+        let mut openers = ChunkKeys::read(self)?;
         for (pack, _size) in self.catalog.packs()? {
             if dropped.contains_key(&pack) || (what == Collect::Shredding && !shred.contains(&pack))
             {
@@ -203,7 +205,12 @@ impl Library {
             let in_use = live.remove(&pack).unwrap_or_default();
             let used_bytes: u64 = in_use.iter().map(|(_, l)| u64::from(l.sealed_len)).sum();
             let total = stored.get(&pack).copied().unwrap_or(0);
-            let readable = self.crypto_for(keys.get(&pack)).is_ok();
+            // Readable here: its key, and the own key of every record whose chunks in it
+            // are in use, are held here.
+            let readable = self.crypto_for(keys.get(&pack)).is_ok()
+                && in_use
+                    .iter()
+                    .all(|(id, _)| openers.crypto(self, keys.get(&pack), id).is_ok());
             if in_use.is_empty() {
                 drop.push(pack);
             } else if shred.contains(&pack) && readable
@@ -335,13 +342,18 @@ impl Library {
     ) -> Result<Vec<OpKind>> {
         let mut ops = Vec::new();
         let keys = self.catalog.pack_keys()?;
+        let mut openers = ChunkKeys::read(self)?;
         let mut reader = PackReader::new(self.store());
         let mut writers: HashMap<Option<ContentKey>, PackWriter> = HashMap::new();
         for (id, loc, need) in chunks {
             let key = keys.get(&loc.pack).cloned();
-            let crypto = match self.crypto_for(key.as_ref()) {
+            let crypto = match openers.crypto(self, key.as_ref(), id) {
                 Ok(c) => c,
-                Err(Error::CollectionKeyUnavailable { .. }) if !need => continue,
+                Err(Error::CollectionKeyUnavailable { .. } | Error::RecordKeyUnavailable { .. })
+                    if !need =>
+                {
+                    continue;
+                }
                 Err(e) => return Err(e),
             };
             let sealed = match reader.read(loc) {

@@ -35,14 +35,16 @@ impl Library {
             if sealed_in(v.content_key.as_ref()) == target {
                 continue;
             }
-            let old = self.crypto_for(v.content_key.as_ref())?;
+            let old = self.content_crypto(&v)?;
+            // Under the new collection's key, still with the record's own.
+            let new = self.with_record_key(&crypto, &v)?;
             let mut hasher = crypto.content_hasher();
             let mut manifest = Manifest::default();
             for (id, len) in &v.manifest.chunks {
                 let loc = self.catalog().chunk(id)?.ok_or(Error::MissingChunk(*id))?;
                 let data = open_chunk(&old, id, &reader.read(&loc)?, *len)?;
                 hasher.update(&data);
-                let sealed = seal_chunk(&crypto, crypto.chunk_id(&data), &data);
+                let sealed = seal_chunk(&new, new.chunk_id(&data), &data);
                 manifest.chunks.push((sealed.id, *len));
                 let w = match &mut writer {
                     Some(w) => w,

@@ -267,6 +267,7 @@ fn is_housekeeping(kind: &OpKind) -> bool {
             | OpKind::PackDropped { .. }
             | OpKind::ErasureKeyWanted { .. }
             | OpKind::ErasureKeyGiven { .. }
+            | OpKind::RecordKeys { .. }
     )
 }
 
@@ -292,6 +293,10 @@ pub(crate) fn needs(kind: &OpKind) -> Permission {
         // it and gives it. An epoch begins with a destruction, which is the records
         // officer's.
         OpKind::ErasureKeyWanted { .. } | OpKind::ErasureKeyGiven { .. } => Permission::Read,
+        // Whoever adds a record gives its key (department staff too). A key given for a
+        // record under another id than its versions name is never taken for it, so a
+        // made-up one costs nothing but its bytes.
+        OpKind::RecordKeys { .. } => Permission::Read,
         OpKind::ErasureEpoch { .. } => Permission::Dispose,
         OpKind::Purged { .. }
         | OpKind::SeriesSet { .. }

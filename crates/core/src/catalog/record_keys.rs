@@ -1,0 +1,123 @@
+//! Records' own keys (issue 22) this desktop opened, by id: what a version's content is
+//! also under (`VersionInfo::record_key`), and which of them are under an erasure epoch
+//! older than the current one.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::Catalog;
+use crate::error::Result;
+use crate::format::op::Op;
+use crate::ids::{DocId, ErasureEpochId, RecordKeyId};
+use crate::keys::RecordKey;
+
+/// The `meta` key of the last `RecordKeys` operation read (its `seq`).
+const READ_MARK: &str = "record_keys_read";
+
+impl Catalog {
+    /// The applied operations giving records' keys that arrived since
+    /// [`Catalog::record_key_ops_read`] was last told, in the order they arrived, and the
+    /// mark to tell it.
+    pub fn record_key_ops(&self) -> Result<(Vec<Op>, i64)> {
+        let since: i64 = super::meta(&self.conn, READ_MARK)?
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, body FROM ops
+             WHERE kind = 'record_keys' AND verdict IS NULL AND seq > ?1 ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([since], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let (mut ops, mut mark) = (Vec::new(), since);
+        for row in rows {
+            let (seq, body) = row?;
+            ops.push(serde_json::from_str(&body)?);
+            mark = seq;
+        }
+        Ok((ops, mark))
+    }
+
+    /// The operations [`Catalog::record_key_ops`] gave up to `mark` were read.
+    pub fn record_key_ops_read(&self, mark: i64) -> Result<()> {
+        super::set_meta(&self.conn, READ_MARK, &mark.to_string())
+    }
+
+    /// The key `id`, when this desktop opened it.
+    pub fn record_key(&self, id: &RecordKeyId) -> Result<Option<RecordKey>> {
+        let bytes: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT key FROM record_keys WHERE id = ?1")?
+            .query_row([&id.0[..]], |r| r.get(0))
+            .optional()?;
+        bytes.map(|b| RecordKey::from_bytes(&b)).transpose()
+    }
+
+    /// Keep `keys`, seen sealed under `epoch` (a key kept already takes that epoch).
+    /// Keys of records destroyed here are not kept again.
+    pub fn keep_record_keys(
+        &mut self,
+        keys: &[(DocId, RecordKey)],
+        epoch: ErasureEpochId,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO record_keys (id, doc, key, epoch)
+                 SELECT ?1, ?2, ?3, ?4
+                 WHERE NOT EXISTS (SELECT 1 FROM destroyed WHERE doc = ?2)
+                 ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch",
+            )?;
+            for (doc, key) in keys {
+                put.execute(params![
+                    &key.id().0[..],
+                    doc.to_string(),
+                    &key.expose()[..],
+                    &epoch.0[..]
+                ])?;
+            }
+        }
+        // What waited for a key may open now.
+        super::jobs::retry_needing_keys(&tx, None)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The keys kept here that were last seen under another epoch than `current`: to be
+    /// given again under it.
+    pub fn record_keys_not_under(
+        &self,
+        current: ErasureEpochId,
+    ) -> Result<Vec<(DocId, RecordKey)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT doc, key FROM record_keys WHERE epoch != ?1")?;
+        let rows = stmt.query_map([&current.0[..]], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (doc, key) = row?;
+            out.push((doc.parse()?, RecordKey::from_bytes(&key)?));
+        }
+        Ok(out)
+    }
+}
+
+impl Catalog {
+    /// The record key each chunk of a version that names one is also under.
+    pub fn record_keyed_chunks(
+        &self,
+    ) -> Result<std::collections::HashMap<crate::ids::ChunkId, RecordKeyId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT manifest, record_key FROM versions WHERE record_key IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (manifest, key) = row?;
+            let key = RecordKeyId::from_slice(&key)?;
+            for (chunk, _) in crate::format::manifest::Manifest::from_bytes(&manifest)?.chunks {
+                out.insert(chunk, key);
+            }
+        }
+        Ok(out)
+    }
+}
