@@ -7,8 +7,8 @@
 //! catalog, writes packs, commits operations or cleans up after a crash.
 
 mod access;
-mod collection_keys;
 mod chunk_keys;
+mod collection_keys;
 mod compare;
 mod destroy;
 mod disclosures;
@@ -473,6 +473,12 @@ impl Library {
                 && lib.store.journal_incomplete()?.is_none()
             {
                 lib.store.mark_journal_incomplete(&why)?;
+            }
+            // A catalog rebuilt (or restored) from the journal takes its records' keys
+            // from it, under the erasure key this desktop's keyring holds; a desktop
+            // without it is given it at a sync.
+            if lib.catalog.record_keys_missing()? {
+                let _ = lib.settle_erasure();
             }
         }
         Ok(lib)

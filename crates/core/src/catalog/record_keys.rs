@@ -25,7 +25,9 @@ impl Catalog {
             "SELECT seq, body FROM ops
              WHERE kind = 'record_keys' AND verdict IS NULL AND seq > ?1 ORDER BY seq",
         )?;
-        let rows = stmt.query_map([since], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([since], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
         let (mut ops, mut mark) = (Vec::new(), since);
         for row in rows {
             let (seq, body) = row?;
@@ -38,6 +40,18 @@ impl Catalog {
     /// The operations [`Catalog::record_key_ops`] gave up to `mark` were read.
     pub fn record_key_ops_read(&self, mark: i64) -> Result<()> {
         super::set_meta(&self.conn, READ_MARK, &mark.to_string())
+    }
+
+    /// Whether a version names a record key this desktop has not opened.
+    pub fn record_keys_missing(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM versions v WHERE v.record_key IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM record_keys k WHERE k.id = v.record_key)
+                 LIMIT 1",
+            )?
+            .exists([])?)
     }
 
     /// The key `id`, when this desktop opened it.
@@ -80,6 +94,30 @@ impl Catalog {
         Ok(())
     }
 
+    /// Every key kept here, by the epoch each was last seen under.
+    pub fn record_keys_all(
+        &self,
+    ) -> Result<std::collections::BTreeMap<ErasureEpochId, Vec<(DocId, RecordKey)>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc, key, epoch FROM record_keys")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+            ))
+        })?;
+        let mut out: std::collections::BTreeMap<_, Vec<_>> = Default::default();
+        for row in rows {
+            let (doc, key, epoch) = row?;
+            out.entry(ErasureEpochId::from_slice(&epoch)?)
+                .or_default()
+                .push((doc.parse()?, RecordKey::from_bytes(&key)?));
+        }
+        Ok(out)
+    }
+
     /// The keys kept here that were last seen under another epoch than `current`: to be
     /// given again under it.
     pub fn record_keys_not_under(
@@ -109,7 +147,9 @@ impl Catalog {
         let mut stmt = self
             .conn
             .prepare("SELECT manifest, record_key FROM versions WHERE record_key IS NOT NULL")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, Vec<u8>>(1)?))
+        })?;
         let mut out = std::collections::HashMap::new();
         for row in rows {
             let (manifest, key) = row?;

@@ -14,6 +14,8 @@ use crate::keys::Crypto;
 /// The record keys of a library's chunks, and the ciphers opened so far.
 pub(super) struct ChunkKeys {
     records: HashMap<ChunkId, RecordKeyId>,
+    /// Every chunk a version uses.
+    used: std::collections::HashSet<ChunkId>,
     opened: HashMap<(Option<ContentKey>, RecordKeyId), Arc<Crypto>>,
 }
 
@@ -21,8 +23,15 @@ impl ChunkKeys {
     pub(super) fn read(lib: &Library) -> Result<Self> {
         Ok(Self {
             records: lib.catalog.record_keyed_chunks()?,
+            used: lib.catalog.referenced_chunks()?,
             opened: HashMap::new(),
         })
+    }
+
+    /// Whether a version uses `chunk` (one no version uses may be of a record deleted
+    /// for good, whose key is gone with it: it waits for prune, unopened).
+    pub(super) fn used(&self, chunk: &ChunkId) -> bool {
+        self.used.contains(chunk)
     }
 
     /// What opens `chunk`, kept in a pack sealed under `key`:

@@ -644,7 +644,9 @@ impl Committer<'_, '_> {
         let keys: Vec<(DocId, RecordKey)> = docs.iter().filter_map(|d| d.record.clone()).collect();
         if let (Some(erasure), false) = (&self.erasure, keys.is_empty()) {
             // Kept here first: a version committed without its key here would not open.
-            self.lib.writer()?.keep_record_keys(&keys, erasure.epoch())?;
+            self.lib
+                .writer()?
+                .keep_record_keys(&keys, erasure.epoch())?;
             ops.push(OpKind::RecordKeys {
                 epoch: erasure.epoch(),
                 sealed: erasure.seal_record_keys(&keys),
@@ -798,8 +800,12 @@ impl Library {
                 s.spawn(move || flush_packs(&crypto, &pack_rx, &done_tx));
             }
             for _ in 0..workers {
-                let (sealing, known, work_rx, out_tx) =
-                    (&sealing, Arc::clone(&known), work_rx.clone(), out_tx.clone());
+                let (sealing, known, work_rx, out_tx) = (
+                    &sealing,
+                    Arc::clone(&known),
+                    work_rx.clone(),
+                    out_tx.clone(),
+                );
                 s.spawn(move || seal_work(sealing, &known, &work_rx, &out_tx));
             }
             drop((work_rx, out_tx));

@@ -349,9 +349,9 @@ impl Library {
             let key = keys.get(&loc.pack).cloned();
             let crypto = match openers.crypto(self, key.as_ref(), id) {
                 Ok(c) => c,
-                Err(Error::CollectionKeyUnavailable { .. } | Error::RecordKeyUnavailable { .. })
-                    if !need =>
-                {
+                Err(
+                    Error::CollectionKeyUnavailable { .. } | Error::RecordKeyUnavailable { .. },
+                ) if !need => {
                     continue;
                 }
                 Err(e) => return Err(e),

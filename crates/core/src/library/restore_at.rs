@@ -72,6 +72,11 @@ impl Library {
             copy.writer()?.apply_accepted(&ops)?;
             copy.flush_store_journal()
         })?;
+        // The records' own keys, which the copy's desktop holds no erasure key to open.
+        let keys = self.catalog.record_keys_all()?;
+        for (epoch, keys) in keys {
+            copy.writer()?.keep_record_keys(&keys, epoch)?;
+        }
         let (documents, versions, ..) = copy.catalog.counts()?;
         report.documents = documents;
         report.versions = versions;

@@ -158,6 +158,9 @@ impl Library {
                 r.chunks += 1;
                 let start = loc.offset as usize;
                 let end = start + loc.sealed_len as usize;
+                if !openers.used(id) {
+                    continue;
+                }
                 let crypto = match openers.crypto(self, keys.get(&pack), id) {
                     Ok(c) => c,
                     Err(Error::RecordKeyUnavailable { .. }) => {
