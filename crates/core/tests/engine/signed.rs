@@ -34,6 +34,30 @@ pub(super) fn relay(from: &mut Library, to: &mut [&mut Library]) -> Vec<Segment>
     sent
 }
 
+/// What syncing does for the erasure keys, between desktops that exchange everything:
+/// each settles (asks for the current key, gives it, opens the records' keys given under
+/// it) and passes on what that committed, until nothing more is committed. Where a
+/// keyring holds the keys, records' content then opens on every desktop.
+pub(super) fn settle_erasure(libs: &mut [&mut Library]) {
+    for _ in 0..4 {
+        let mut sent = 0;
+        for i in 0..libs.len() {
+            let _ = libs[i].settle_erasure();
+            let (before, rest) = libs.split_at_mut(i);
+            let (from, after) = rest.split_first_mut().expect("i is in range");
+            let mut others: Vec<&mut Library> = before
+                .iter_mut()
+                .chain(after.iter_mut())
+                .map(|l| &mut **l)
+                .collect();
+            sent += relay(from, &mut others).len();
+        }
+        if sent == 0 {
+            return;
+        }
+    }
+}
+
 /// Ann's library with one document, Bea (registrar staff) and Cal (auditor); Bea's own
 /// desktop has joined and received everything. Returns Ann's segments too.
 fn office(dir: &Path) -> (Library, Library, DocId, Vec<Segment>) {

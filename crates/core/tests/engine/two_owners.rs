@@ -6,7 +6,7 @@
 use dossier_core::Role;
 
 use super::collection_keys::{ANN, BO, CY, DAN, filed, share_packs};
-use super::signed::{person, relay};
+use super::signed::{person, relay, settle_erasure};
 use super::*;
 
 const ZOE: &str = "zoe's own passphrase";
@@ -58,6 +58,7 @@ fn content_sealed_under_either_of_two_epochs_made_at_once_opens_everywhere() {
 
     relay(&mut ann, &mut [&mut zoe, &mut bo]);
     relay(&mut zoe, &mut [&mut ann, &mut bo]);
+    settle_erasure(&mut [&mut ann, &mut zoe, &mut bo]);
     for (from, to) in [(&ann, &zoe), (&ann, &bo), (&zoe, &ann), (&zoe, &bo)] {
         share_packs(from, to);
     }
