@@ -447,6 +447,20 @@ impl Catalog {
     }
 
     /// The document (and its title) that already holds this exact content, if any.
+    /// The content hashes of every document's versions (what [`Catalog::find_content`]
+    /// finds).
+    pub fn content_hashes(&self) -> Result<std::collections::HashSet<ContentHash>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT v.content_hash FROM versions v JOIN documents d ON d.id = v.doc",
+        )?;
+        let rows = stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
+        let mut out = std::collections::HashSet::new();
+        for hash in rows {
+            out.insert(ContentHash::from_slice(&hash?)?);
+        }
+        Ok(out)
+    }
+
     pub fn find_content(&self, hash: &ContentHash) -> Result<Option<(DocId, String)>> {
         self.conn
             .query_row(

@@ -158,6 +158,8 @@ enum Msg {
         hash: ContentHash,
         size: u64,
         head: Vec<u8>,
+        /// Its content was found held already and nothing of it was sealed.
+        unsealed: bool,
     },
     Failed {
         seq: u64,
@@ -201,7 +203,18 @@ impl<R: Read> Read for Tap<R> {
     }
 }
 
-fn read_files(planned: &[Planned], crypto: &Crypto, work: &Sender<Work>, out: &Sender<Msg>) {
+/// Files up to this size are read whole first, so that one whose content the library
+/// holds already is known before any of it is sealed (each record's chunks are under its
+/// own key: a duplicate sealed would be stored again, until prune).
+const CHECKED_FIRST: u64 = 16 << 20;
+
+fn read_files(
+    planned: &[Planned],
+    crypto: &Crypto,
+    held: &HashSet<ContentHash>,
+    work: &Sender<Work>,
+    out: &Sender<Msg>,
+) {
     let mut seq = 0u64;
     let mut next = || {
         seq += 1;
@@ -210,7 +223,7 @@ fn read_files(planned: &[Planned], crypto: &Crypto, work: &Sender<Work>, out: &S
     for (idx, p) in planned.iter().enumerate() {
         // Opened without blocking: a file swapped for a FIFO since it was planned is
         // refused, not waited on.
-        let file = match crate::fsx::open_regular(&p.path, p.links) {
+        let mut file = match crate::fsx::open_regular(&p.path, p.links) {
             Ok(f) => f,
             Err(e) => {
                 if out
@@ -226,56 +239,114 @@ fn read_files(planned: &[Planned], crypto: &Crypto, work: &Sender<Work>, out: &S
                 continue;
             }
         };
-        let mut tap = Tap {
-            inner: file,
-            hasher: crypto.content_hasher(),
-            head: Vec::new(),
-            size: 0,
-        };
-        let mut failed = None;
-        for chunk in fastcdc::v2020::StreamCDC::new(&mut tap, CHUNK_MIN, CHUNK_AVG, CHUNK_MAX) {
-            match chunk {
-                Ok(c) => {
-                    if work
-                        .send(Work {
+        let sent = if p.size <= CHECKED_FIRST && !held.is_empty() {
+            let mut whole = Vec::new();
+            match (&mut file).take(CHECKED_FIRST + 1).read_to_end(&mut whole) {
+                Ok(_) if whole.len() as u64 <= CHECKED_FIRST => {
+                    let mut hasher = crypto.content_hasher();
+                    hasher.update(&whole);
+                    let hash = hasher.finalize();
+                    if held.contains(&hash) {
+                        // Held already: nothing of it is sealed (the committer reports it).
+                        out.send(Msg::End {
                             seq: next(),
                             file: idx,
-                            data: c.data,
+                            hash,
+                            size: whole.len() as u64,
+                            head: whole[..whole.len().min(SNIFF_LEN)].to_vec(),
+                            unsealed: true,
                         })
-                        .is_err()
-                    {
-                        return;
+                        .is_ok()
+                    } else {
+                        chunked(
+                            std::io::Cursor::new(whole),
+                            crypto,
+                            idx,
+                            &mut next,
+                            work,
+                            out,
+                        )
                     }
                 }
-                Err(e) => {
-                    failed = Some(format!("reading stopped part way: {e}"));
-                    break;
-                }
+                // Grown past the size it was planned at, or unreadable: read as it comes.
+                Ok(_) | Err(_) => match crate::fsx::open_regular(&p.path, p.links) {
+                    Ok(again) => chunked(again, crypto, idx, &mut next, work, out),
+                    Err(e) => out
+                        .send(Msg::Failed {
+                            seq: next(),
+                            file: idx,
+                            reason: describe_io(&e),
+                        })
+                        .is_ok(),
+                },
             }
-        }
-        let msg = match failed {
-            Some(reason) => Msg::Failed {
-                seq: next(),
-                file: idx,
-                reason,
-            },
-            None if tap.size == 0 => Msg::Failed {
-                seq: next(),
-                file: idx,
-                reason: "empty file (0 bytes)".into(),
-            },
-            None => Msg::End {
-                seq: next(),
-                file: idx,
-                hash: tap.hasher.finalize(),
-                size: tap.size,
-                head: std::mem::take(&mut tap.head),
-            },
+        } else {
+            chunked(file, crypto, idx, &mut next, work, out)
         };
-        if out.send(msg).is_err() {
+        if !sent {
             return;
         }
     }
+}
+
+/// Chunk file `idx` read from `input` for sealing, then say how it ended; `false` once
+/// nobody listens.
+fn chunked(
+    input: impl Read,
+    crypto: &Crypto,
+    idx: usize,
+    next: &mut impl FnMut() -> u64,
+    work: &Sender<Work>,
+    out: &Sender<Msg>,
+) -> bool {
+    let mut tap = Tap {
+        inner: input,
+        hasher: crypto.content_hasher(),
+        head: Vec::new(),
+        size: 0,
+    };
+    let mut failed = None;
+    for chunk in fastcdc::v2020::StreamCDC::new(&mut tap, CHUNK_MIN, CHUNK_AVG, CHUNK_MAX) {
+        match chunk {
+            Ok(c) => {
+                if work
+                    .send(Work {
+                        seq: next(),
+                        file: idx,
+                        data: c.data,
+                    })
+                    .is_err()
+                {
+                    return false;
+                }
+            }
+            Err(e) => {
+                failed = Some(format!("reading stopped part way: {e}"));
+                break;
+            }
+        }
+    }
+    let msg = match failed {
+        Some(reason) => Msg::Failed {
+            seq: next(),
+            file: idx,
+            reason,
+        },
+        None if tap.size == 0 => Msg::Failed {
+            seq: next(),
+            file: idx,
+            reason: "empty file (0 bytes)".into(),
+        },
+        None => Msg::End {
+            seq: next(),
+            file: idx,
+            hash: tap.hasher.finalize(),
+            size: tap.size,
+            head: std::mem::take(&mut tap.head),
+            unsealed: false,
+        },
+    };
+    out.send(msg).is_ok()
 }
 
 /// Chunk ids and sealing, each file's under its own ciphers (`sealing[file]`: its
@@ -404,11 +475,21 @@ impl Committer<'_, '_> {
                 hash,
                 size,
                 head,
+                unsealed,
                 ..
             } => {
                 let manifest = self.manifests.remove(&file).unwrap_or_default();
                 let record = self.records[file].take();
-                self.file_done(&planned[file], manifest, hash, size, &head, record)?;
+                let p = &planned[file];
+                if unsealed && self.held_now(&hash)?.is_none() {
+                    // Found held when read, gone since: nothing of it was stored.
+                    self.finish(refuse(
+                        &p.path,
+                        "its content was in the library when it was read and is not now; import it again",
+                    ));
+                } else {
+                    self.file_done(p, manifest, hash, size, &head, record)?;
+                }
             }
         }
         self.collect_flushed(false)?;
@@ -445,10 +526,7 @@ impl Committer<'_, '_> {
         let (doc, parents, note, title, mut ops) = match &self.target {
             Target::NewDocuments => {
                 if !self.opts.allow_duplicates {
-                    let existing = match self.session_hashes.get(&hash) {
-                        Some(found) => Some(found.clone()),
-                        None => self.lib.catalog().find_content(&hash)?,
-                    };
+                    let existing = self.held_now(&hash)?;
                     if let Some((existing, existing_title)) = existing {
                         self.finish(ImportOutcome::Duplicate {
                             path: p.path.clone(),
@@ -572,6 +650,14 @@ impl Committer<'_, '_> {
             record: record.and_then(|(key, made)| made.then_some((doc, key))),
         });
         Ok(())
+    }
+
+    /// The document holding content `hash` already (imported by this run or before).
+    fn held_now(&self, hash: &ContentHash) -> Result<Option<(DocId, String)>> {
+        match self.session_hashes.get(hash) {
+            Some(found) => Ok(Some(found.clone())),
+            None => self.lib.catalog().find_content(hash),
+        }
     }
 
     fn finish(&mut self, o: ImportOutcome) {
@@ -749,6 +835,11 @@ impl Library {
                 (None, None) => None,
             })
             .collect();
+        // The content the library holds, to know a duplicate before sealing it.
+        let held = match (&target, opts.allow_duplicates) {
+            (Target::NewDocuments, false) => self.catalog().content_hashes()?,
+            _ => HashSet::new(),
+        };
         let sealing: Vec<Arc<Crypto>> = records
             .iter()
             .map(|r| match r {
@@ -792,8 +883,8 @@ impl Library {
             let (work_tx, work_rx) = bounded::<Work>(workers * 4);
             let (out_tx, out_rx) = bounded::<Msg>(workers * 8);
             {
-                let (crypto, out_tx) = (Arc::clone(&crypto), out_tx.clone());
-                s.spawn(move || read_files(planned, &crypto, &work_tx, &out_tx));
+                let (crypto, out_tx, held) = (Arc::clone(&crypto), out_tx.clone(), &held);
+                s.spawn(move || read_files(planned, &crypto, held, &work_tx, &out_tx));
             }
             {
                 let crypto = Arc::clone(&crypto);

@@ -1,7 +1,8 @@
 //! Erasure epochs (issue 22) against the OS keyring (a real Secret Service in CI): the
-//! first destruction begins the first epoch, a desktop without its key asks for it and
-//! is given it, a later destruction begins the next one, and every desktop, once it holds
-//! that one, forgets every key before it.
+//! first records begin the first epoch and their own keys go under it, a desktop without
+//! its key asks for it and is given it, a destruction begins the next one, under which
+//! the kept records' keys go again and the destroyed one's not, and every desktop, once it
+//! holds that one, forgets every key before it.
 
 use std::collections::BTreeMap;
 
@@ -86,14 +87,15 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
     ann_log.extend(super::signed::relay(&mut ann, &mut [&mut bea]));
     let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
 
-    // No destruction yet: no epoch, and the keyring is not even asked.
-    assert_eq!(ann.settle_erasure().unwrap(), ErasureStatus::default());
+    // The first records began the first epoch on Ann's desktop, and each has a key of its
+    // own under it. Settling again commits nothing.
+    let e0 = settled_on(&ann.erasure_status().unwrap());
+    assert_eq!(ann.erasure_status().unwrap().current, Some((e0, 0)));
+    let own = |lib: &Library, doc| lib.version(doc, None).unwrap().record_key.unwrap();
+    let (first_key, second_key) = (own(&ann, first), own(&ann, second));
+    assert_ne!(first_key, second_key);
+    ann.settle_erasure().unwrap();
     assert!(ann.next_segment().unwrap().is_none());
-
-    // The first destruction begins the first epoch on Ann's desktop.
-    let report = ann.destroy(&[first], today).unwrap();
-    let e0 = report.erasure.expect("an epoch began");
-    assert_eq!(settled_on(&ann.erasure_status().unwrap()), e0);
 
     // Bea's desktop has no key of it: it asks, with a one-time key.
     ann_log.extend(super::signed::relay(&mut ann, &mut [&mut bea]));
@@ -114,9 +116,13 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
     // Given once: Ann's next settle gives nothing more.
     assert_eq!(ann.settle_erasure().unwrap().given, 0);
     assert!(ann.next_segment().unwrap().is_none());
+    // With the epoch's key, Bea's desktop opened the records' own keys, and their content.
+    super::collection_keys::share_packs(&ann, &bea);
+    assert_eq!(content(&bea, first, None), b"Ida First");
+    assert_eq!(content(&bea, second, None), b"Ole Second");
 
-    // The second destruction begins the next epoch; Ann's desktop forgets the first.
-    let report = ann.destroy(&[second], today).unwrap();
+    // A destruction begins the next epoch; Ann's desktop forgets the first.
+    let report = ann.destroy(&[first], today).unwrap();
     let e1 = report.erasure.expect("the next epoch began");
     assert_ne!(e1, e0);
     let ann_now = ann.erasure_status().unwrap();
@@ -157,4 +163,11 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
     super::signed::relay(&mut bea, &mut [&mut dan, &mut ann]);
     assert_eq!(settled_on(&dan.settle_erasure().unwrap()), e1);
     assert_eq!(ann.settle_erasure().unwrap().given, 0);
+    // The kept record's key reached Dan's desktop under the new epoch, the only one it
+    // ever held; the destroyed one's is on no desktop.
+    assert!(dan.catalog().record_key(&second_key).unwrap().is_some());
+    for lib in [&ann, &bea, &dan] {
+        assert!(lib.catalog().record_key(&first_key).unwrap().is_none());
+        assert!(lib.catalog().record_key(&second_key).unwrap().is_some());
+    }
 }
