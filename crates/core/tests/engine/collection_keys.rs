@@ -10,7 +10,7 @@ use dossier_core::{
     OpKind, Role, Segment, open_epochs, sign_batch,
 };
 
-use super::signed::{identity, person, relay, stamp};
+use super::signed::{identity, person, relay, settle_erasure, stamp};
 use super::*;
 
 pub(super) const ANN: &str = "ann's own passphrase";
@@ -304,6 +304,8 @@ fn jobs_for_records_a_desktop_cannot_open_wait_for_their_key() {
     )
     .unwrap();
     relay(&mut ann, &mut [&mut bo]);
+    // (And the record's own key, where a keyring holds the erasure keys.)
+    settle_erasure(&mut [&mut ann, &mut bo]);
     assert!(processed(&mut bo).contains(&doc));
     assert_eq!(extract(&bo), (JobState::Done, None));
 }
@@ -487,6 +489,7 @@ fn moving_a_record_to_another_collection_seals_it_again_under_that_key() {
     for lib in [&mut bo, &mut cy] {
         super::journal_keys::deliver(&ann, &sent, lib).unwrap();
     }
+    super::journal_keys::settle_erasure(&mut [&mut ann, &mut bo, &mut cy]);
     share_packs(&ann, &bo);
     share_packs(&ann, &cy);
     assert_eq!(content(&bo, doc, None), b"minutes, approved");
@@ -673,6 +676,9 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
         assert_eq!(ann.version(doc, None).unwrap().content_key, None);
     }
     assert!(!readable(&ann).contains_key("all"));
+    // Every desktop holds the erasure key while Dan is still a member (where a keyring
+    // holds them): records' own keys reach his desktop as they reach Eve's.
+    settle_erasure(&mut [&mut ann, &mut dan, &mut eve]);
 
     let dan_id = dan.person().unwrap().member;
     let dan_keys = identity(&ann, "Dan", DAN);
@@ -717,6 +723,7 @@ fn once_someone_leaves_records_filed_in_all_are_sealed_under_a_key_they_were_not
     // after does, and on the bytes his own keys open no key of "all".
     // Eve, who stays, reads all of it.
     relay(&mut ann, &mut [&mut dan, &mut eve]);
+    settle_erasure(&mut [&mut ann, &mut dan, &mut eve]);
     share_packs(&ann, &dan);
     share_packs(&ann, &eve);
     assert_eq!(content(&dan, old, Some(1)), before);
@@ -799,6 +806,7 @@ fn a_collections_keys_keep_counting_after_the_owner_who_made_them_steps_down() {
         ("History", first.epoch)
     );
     relay(&mut dan, &mut [&mut ann]);
+    settle_erasure(&mut [&mut dan, &mut ann]);
     share_packs(&dan, &ann);
     assert_eq!(content(&ann, doc, None), text);
 

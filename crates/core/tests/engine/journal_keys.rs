@@ -20,6 +20,26 @@ pub(super) fn sealed(lib: &mut Library) -> Vec<(Segment, Vec<u8>)> {
     out
 }
 
+/// [`super::signed::settle_erasure`] through sealed segments, as a sync passes them.
+pub(super) fn settle_erasure(libs: &mut [&mut Library]) {
+    for _ in 0..4 {
+        let mut sent_any = false;
+        for i in 0..libs.len() {
+            let _ = libs[i].settle_erasure();
+            let sent = sealed(libs[i]);
+            sent_any |= !sent.is_empty();
+            let (before, rest) = libs.split_at_mut(i);
+            let (from, after) = rest.split_first_mut().expect("i is in range");
+            for to in before.iter_mut().chain(after.iter_mut()) {
+                deliver(from, &sent, to).unwrap();
+            }
+        }
+        if !sent_any {
+            return;
+        }
+    }
+}
+
 /// What a sync gives `to`: the journal's keys `from` holds (the remote's `epochs/`),
 /// then each segment opened from its body and applied.
 pub(super) fn deliver(

@@ -92,6 +92,9 @@ fn a_department_members_desktop_opens_nothing_sealed_under_the_librarys_key() {
     ));
     deliver(&ann, &before, &mut dan).unwrap();
     assert!(dan.open_checkpoint(covered, device, &checkpoint).is_ok());
+    // (Dan's desktop is given the erasure key, and so the roll's own key, where a keyring
+    // holds them.)
+    super::journal_keys::settle_erasure(&mut [&mut ann, &mut dan]);
 
     // The roll's content as it was filed, its pack on his desktop and its version record
     // in hand: Bo's desktop opens nothing of it; Dan's does. (Ann's desktop has sealed
