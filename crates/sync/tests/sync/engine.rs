@@ -80,6 +80,23 @@ pub fn engine(remote: Box<dyn Remote>, lib: Library) -> Engine<Owned> {
     )
 }
 
+/// Sync each desktop in turn until every one holds the current erasure key (where a
+/// keyring holds them): a desktop that joined asks at its sync, one that holds the key
+/// gives it at its next, and the first takes it, with its records' own keys, at its
+/// next. At most four rounds.
+pub async fn settle_erasure(engines: &[&Engine<Owned>]) {
+    for _ in 0..4 {
+        let mut settled = true;
+        for e in engines {
+            let report = e.sync().await.unwrap();
+            settled &= report.erasure.as_ref().is_none_or(|s| s.settled());
+        }
+        if settled {
+            return;
+        }
+    }
+}
+
 /// How [`state`] shows a version whose content this desktop's person may not open.
 pub const SEALED: &str = "(sealed)";
 
@@ -172,6 +189,7 @@ async fn two_desktops(make: impl Fn() -> Box<dyn Remote>) {
         got.segments_applied >= 1 && got.packs_fetched >= 1,
         "{got:?}"
     );
+    settle_erasure(&[&a, &b]).await;
     assert_eq!(state(&a).await, state(&b).await);
 
     // Offline on both: B tags the enrolment and adds a version of the transcript, A
