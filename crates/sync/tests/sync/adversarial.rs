@@ -11,7 +11,7 @@ use dossier_sync::{
     Engine, Error, Folder, HistoryKind, Key, Memory, OnDamage, Owned, Remote, Replica,
 };
 
-use crate::engine::{PASSPHRASE, quick_kdf, secret, state, write_files};
+use crate::engine::{PASSPHRASE, quick_kdf, secret, settle_erasure, state, write_files};
 
 /// The three tests of one attack suite: on a folder, on s3s-fs, on rclone's WebDAV.
 macro_rules! on_every_remote {
@@ -172,6 +172,7 @@ async fn key_objects_under_attack(make: impl Fn() -> Box<dyn Remote>) {
         r.refused.is_empty(),
         "B starts above the refused objects: {r:?}"
     );
+    settle_erasure(&[&a, &b]).await;
     assert_eq!(state(&b).await, state(&a).await);
 
     // A removes the old passphrase; a replay of an older set that still holds it
@@ -224,6 +225,7 @@ async fn key_objects_under_attack(make: impl Fn() -> Box<dyn Remote>) {
         let c = engine(make(), lib);
         let r = c.sync().await.unwrap();
         assert!(r.refused.is_empty(), "{r:?}");
+        settle_erasure(&[&a, &c]).await;
         assert_eq!(state(&c).await, state(&a).await);
     }
     let report = a.check_remote(OnDamage::Report).await.unwrap();
@@ -381,6 +383,7 @@ async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     assert!(a.sync().await.unwrap().history.is_empty(), "restored");
     let r = b.sync().await.unwrap();
     assert_eq!(r.segments_applied, 1, "{r:?}");
+    settle_erasure(&[&a, &b]).await;
     assert_eq!(state(&b).await, state(&a).await);
 
     // A segment deleted below a later one: B reports the gap and applies nothing after
@@ -405,6 +408,7 @@ async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     assert_eq!(check.repaired, [key.to_string()], "{check:?}");
     let r = b.sync().await.unwrap();
     assert!(r.history.is_empty() && r.segments_applied == 2, "{r:?}");
+    settle_erasure(&[&a, &b]).await;
     assert_eq!(state(&b).await, state(&a).await);
 
     // A pack deleted: `remote check` names it, `--repair` sends A's copy again, and a new
@@ -431,6 +435,7 @@ async fn history_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     );
     let r = c.sync().await.unwrap();
     assert!(r.history.is_empty() && r.refused.is_empty(), "{r:?}");
+    settle_erasure(&[&a, &c]).await;
     assert_eq!(state(&c).await, state(&a).await);
     let clean = a.check_remote(OnDamage::Report).await.unwrap();
     assert!(clean.damaged.is_empty(), "{clean:?}");
@@ -516,6 +521,7 @@ async fn history_rolled_back(make: impl Fn() -> Box<dyn Remote>) {
     attacker.put_if_absent(&key, body).await.unwrap();
     let r = c.sync().await.unwrap();
     assert!(r.history.is_empty() && r.segments_applied == 1, "{r:?}");
+    settle_erasure(&[&b, &c]).await;
     assert_eq!(state(&c).await, state(&b).await);
 
     // Rolled back: every segment written after this point goes.
@@ -559,7 +565,9 @@ async fn history_rolled_back(make: impl Fn() -> Box<dyn Remote>) {
     );
     let r = d.sync().await.unwrap();
     assert!(r.history.is_empty() && r.refused.is_empty(), "{r:?}");
+    settle_erasure(&[&a, &d]).await;
     assert_eq!(state(&d).await, state(&a).await);
+    settle_erasure(&[&a, &b]).await;
     assert_eq!(state(&b).await, state(&a).await);
 
     // An older checkpoint: A writes two; B sees the newer; the newer goes.
@@ -583,6 +591,7 @@ async fn history_rolled_back(make: impl Fn() -> Box<dyn Remote>) {
         [HistoryKind::OldCheckpoint],
         "{r:?}"
     );
+    settle_erasure(&[&a, &b]).await;
     assert_eq!(state(&b).await, state(&a).await);
 }
 
@@ -646,6 +655,7 @@ async fn packs_under_attack(make: impl Fn() -> Box<dyn Remote>) {
     assert_eq!(check.repaired.len(), 2, "{check:?}");
     let r = b.sync().await.unwrap();
     assert!(r.refused.is_empty() && r.packs_fetched == 2, "{r:?}");
+    settle_erasure(&[&a, &b]).await;
     assert_eq!(state(&b).await, state(&a).await);
     let verified = b.local().run(|l| l.verify(&mut |_| {})).await.unwrap();
     assert!(verified.is_clean(), "{verified:?}");
