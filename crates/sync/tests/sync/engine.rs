@@ -415,6 +415,7 @@ async fn interrupted_and_tampered_objects() {
     let b = joined(t.path(), "b", &memory).await;
     let r = b.sync().await.unwrap();
     assert!(r.refused.is_empty(), "{r:?}");
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
 
     let more = write_files(&t.path().join("in2"), "later");
@@ -588,6 +589,7 @@ async fn content_comes_on_demand_and_leaves_under_a_budget() {
     let missing = b.local().run(|l| l.missing_packs()).await.unwrap().len();
     assert!(missing > 0);
     // Reading every version fetches what it needs.
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     assert!(
         b.local()
@@ -619,6 +621,7 @@ async fn content_comes_on_demand_and_leaves_under_a_budget() {
     let evicted = b.evict().await.unwrap();
     assert_eq!(evicted.kept_packs, 0, "{evicted:?}");
     verify_clean(&b).await;
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     // The desktop that made the packs keeps what is not on the remote yet.
     let more = write_files(&t.path().join("in2"), "later");
@@ -676,6 +679,7 @@ async fn damaged_remote_objects_are_repaired_from_a_good_copy() {
     let c = joined(t.path(), "c", &memory).await;
     let r = c.sync().await.unwrap();
     assert!(r.refused.is_empty(), "{r:?}");
+    settle_erasure(&[&c, &a]).await;
     assert_eq!(state(&a).await, state(&c).await);
 }
 
@@ -698,6 +702,7 @@ async fn concurrent_versions_are_kept_and_flagged() {
     for e in [&a, &b, &a] {
         e.sync().await.unwrap();
     }
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     for e in [&a, &b] {
         let (summary, versions) = e
@@ -748,6 +753,7 @@ async fn concurrent_versions_are_kept_and_flagged() {
     for e in [&b, &a] {
         e.sync().await.unwrap();
     }
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     for e in [&a, &b] {
         let (summary, versions, text) = e

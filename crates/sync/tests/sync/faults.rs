@@ -10,7 +10,7 @@ use dossier_e2e::proxy::FaultProxy;
 use dossier_e2e::servers::{s3, s3_url};
 use dossier_sync::{Engine, Key, Owned, Remote, Replica, Resilient, ResilientOptions};
 
-use crate::engine::{PASSPHRASE, create, secret, state, write_files};
+use crate::engine::{PASSPHRASE, create, secret, settle_erasure, state, write_files};
 
 fn impatient() -> ResilientOptions {
     ResilientOptions {
@@ -119,6 +119,7 @@ async fn faults_are_retried_and_everyone_converges_once_they_stop() {
             assert!(r.refused.is_empty(), "{r:?}");
         }
     }
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     assert!(state(&a).await.contains("reviewed"));
     eprintln!(
@@ -219,6 +220,7 @@ async fn a_pack_upload_cut_mid_body_is_sent_again_before_its_copy_goes() {
         .unwrap();
     let b = through_webdav(&url, b_lib);
     assert_eq!(sync_until_ok(&b, 1).await, 0);
+    settle_erasure(&[&a, &b]).await;
     assert_eq!(state(&b).await, state(&a).await);
     let a_listing = a
         .local()

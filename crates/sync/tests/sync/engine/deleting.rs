@@ -44,6 +44,7 @@ async fn a_legal_hold_placed_on_one_desktop_holds_on_every_desktop() {
     b.prune(opts).await.unwrap();
     b.sync().await.unwrap();
     a.sync().await.unwrap();
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     assert!(state(&b).await.contains("appeal.txt"));
     verify_clean(&b).await;
@@ -64,6 +65,7 @@ async fn a_legal_hold_placed_on_one_desktop_holds_on_every_desktop() {
         .await
         .unwrap();
     assert!(gone, "the purge reached A");
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
 }
 
@@ -119,6 +121,7 @@ async fn prune_keeps_what_another_desktop_still_uses() {
     assert!(r.chunks_rehomed > 0, "{r:?}");
     assert_eq!(r.packs_sent, 1, "the copy was sent: {r:?}");
     a.sync().await.unwrap();
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     let report = state(&a).await;
     assert!(
@@ -129,6 +132,7 @@ async fn prune_keeps_what_another_desktop_still_uses() {
         e.prune(opts).await.unwrap();
         verify_clean(e).await;
     }
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
 }
 
@@ -234,6 +238,7 @@ async fn a_destruction_reaches_every_desktop_and_leaves_no_pack_on_the_remote() 
         }
     }
     a.sync().await.unwrap();
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     assert!(
         state(&b).await.contains("enrolment-a.txt"),

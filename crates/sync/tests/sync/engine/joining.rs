@@ -72,6 +72,7 @@ async fn key_slot_changes_reach_every_desktop() {
             .unwrap();
         let e = engine(Box::new(Arc::clone(&memory)), lib);
         e.sync().await.unwrap();
+        settle_erasure(&[&a, &e]).await;
         assert_eq!(state(&e).await, state(&a).await);
         assert!(
             !e.sync().await.unwrap().keys_sent,
@@ -181,6 +182,7 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
         2 + r.segments_since_checkpoint + r.packs_fetched,
         "{r:?}"
     );
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     verify_clean(&b).await;
 
@@ -199,6 +201,7 @@ async fn a_new_desktop_starts_from_a_checkpoint() {
         [key.as_str()],
         "{r:?}"
     );
+    settle_erasure(&[&c, &a]).await;
     assert_eq!(state(&a).await, state(&c).await);
     let check = a.check_remote(OnDamage::Report).await.unwrap();
     assert_eq!(check.damaged.len(), 1, "{check:?}");
@@ -231,6 +234,7 @@ async fn compaction_removes_history_only_through_a_checkpoint() {
         r.checkpoint_used && r.history.is_empty() && r.refused.is_empty(),
         "{r:?}"
     );
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     // Nothing compacted is missing, or sent back.
     let check = a.check_remote(OnDamage::Repair).await.unwrap();
@@ -256,6 +260,7 @@ async fn compaction_removes_history_only_through_a_checkpoint() {
     assert_eq!((r.segments_sent, r.objects_up), (1, 1), "{r:?}");
     let r = b.sync().await.unwrap();
     assert!(r.history.is_empty() && r.segments_applied == 1, "{r:?}");
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
 
     // The remote deletes the newest checkpoint: reported; the segments it covered that
@@ -278,6 +283,7 @@ async fn compaction_removes_history_only_through_a_checkpoint() {
     let d = joined(t.path(), "d", &memory).await;
     let r = d.sync().await.unwrap();
     assert!(r.checkpoint_used && r.history.is_empty(), "{r:?}");
+    settle_erasure(&[&a, &d]).await;
     assert_eq!(state(&d).await, state(&a).await);
 }
 
@@ -329,6 +335,7 @@ async fn a_catalog_rebuilt_from_the_store_syncs_on_as_before() {
     import_one(&a, from_a[0].clone()).await;
     a.sync().await.unwrap();
     b.sync().await.unwrap();
+    settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
     assert_ne!(state(&a).await, before);
 }
