@@ -70,8 +70,8 @@ async fn a_legal_hold_placed_on_one_desktop_holds_on_every_desktop() {
 }
 
 /// Prune across desktops. A deletes a document for good and prunes with no grace period,
-/// deleting its pack from the remote; B, before hearing of it, had imported the same file
-/// again (reusing the chunks it had). B's next sync copies them out of the dropped pack
+/// deleting its pack from the remote; B, before hearing of it, had filed a new version
+/// of that document (reusing most of the chunks it had: one record, one record key). B's next sync copies them out of the dropped pack
 /// and sends the copy: nothing is lost, both desktops read everything and verify clean,
 /// and the dropped pack is gone from the remote.
 #[tokio::test]
@@ -84,11 +84,13 @@ async fn prune_keeps_what_another_desktop_still_uses() {
     let body: Vec<u8> = (0..300_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    std::fs::write(&file, body).unwrap();
+    std::fs::write(&file, &body).unwrap();
     let doc = import_one(&a, file.clone()).await;
     a.sync().await.unwrap();
     let b = joined(t.path(), "b", &memory).await;
     b.sync().await.unwrap();
+    // B holds the record's key, to file a version under it.
+    settle_erasure(&[&a, &b]).await;
     let packs_before = memory.list("packs/").await.unwrap().len();
 
     a.local()
@@ -98,14 +100,15 @@ async fn prune_keeps_what_another_desktop_still_uses() {
         })
         .await
         .unwrap();
-    // B files the same report again (an import "anyway", reusing the chunks it has).
+    // B files the report with a postscript as a new version (reusing the chunks it has
+    // of all but its end); the purge on A does not name that version, so it and its
+    // document survive.
+    let mut amended = body;
+    amended.extend_from_slice(b"postscript");
+    std::fs::write(&file, amended).unwrap();
     let f = file.clone();
-    let again = ImportOptions {
-        allow_duplicates: true,
-        ..ImportOptions::default()
-    };
     b.local()
-        .run(move |l| l.import(&[f], &again, &mut |_| {}).map(|_| ()))
+        .run(move |l| l.add_version(doc, &f, None, &mut |_| {}).map(|_| ()))
         .await
         .unwrap();
     let opts = dossier_core::PruneOptions {
@@ -119,7 +122,10 @@ async fn prune_keeps_what_another_desktop_still_uses() {
 
     let r = b.sync().await.unwrap();
     assert!(r.chunks_rehomed > 0, "{r:?}");
-    assert_eq!(r.packs_sent, 1, "the copy was sent: {r:?}");
+    assert_eq!(
+        r.packs_sent, 2,
+        "the new version's end, and the copy: {r:?}"
+    );
     a.sync().await.unwrap();
     settle_erasure(&[&b, &a]).await;
     assert_eq!(state(&a).await, state(&b).await);
