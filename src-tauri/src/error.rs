@@ -235,6 +235,10 @@ impl From<dossier_core::Error> for AppError {
             ),
             E::NoSuchDestruction { .. } => plain(K::NotFound),
             E::NotTheirRecord { .. } => plain(K::Invalid),
+            E::RecordKeyUnavailable { .. } => plain(K::Unavailable).with_hint(
+                "Nothing is lost: this record's key arrives once another desktop of the \
+                 library has synced. Sync again later.",
+            ),
             E::NotReadYet { .. } => plain(K::Unavailable)
                 .with_hint("Processing reads each document once; try again when it is done."),
             E::DirectoryOptOut { .. } => plain(K::NotPermitted).with_hint(

@@ -101,6 +101,31 @@ pub enum Error {
     #[error("this recovery key is mistyped ({0}); check it against the printed copy")]
     MalformedRecoveryKey(&'static str),
 
+    /// An erasure recovery code was typed with a mistake (bad characters or checksum), or
+    /// something else (the library's recovery key) was typed in its place.
+    #[error(
+        "this erasure recovery code is mistyped ({0}); check it against the printed sheet \
+         (it is not the library's recovery key)"
+    )]
+    MalformedErasureCode(&'static str),
+
+    /// An erasure recovery code well typed, but none this library was given its erasure
+    /// key for (another library's, or one made after the last sync of the desktop that made
+    /// it).
+    #[error(
+        "this erasure recovery code is not one of this library's: no key was given for it \
+         (check it is this library's newest sheet)"
+    )]
+    ErasureCodeUnknown,
+
+    /// This desktop does not hold the current erasure key, so it cannot make a recovery
+    /// code for it.
+    #[error(
+        "this desktop does not hold the library's erasure key yet: sync, and make the code \
+         once another desktop has given it the key"
+    )]
+    ErasureKeyNotHeld,
+
     /// A key slot operation was refused.
     #[error("{0}")]
     KeySlot(&'static str),

@@ -78,8 +78,8 @@ pub use ids::{
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{
-    ErasureKey, Fingerprint, Identity, InviteCode, KdfParams, LibraryKey, MasterKey, MembersKey,
-    OsKeyring, Purpose, RecoveryKey, Secret, seal_to, verify_signature,
+    ErasureKey, ErasureRecoveryCode, Fingerprint, Identity, InviteCode, KdfParams, LibraryKey,
+    MasterKey, MembersKey, OsKeyring, Purpose, RecoveryKey, Secret, seal_to, verify_signature,
 };
 pub use library::{
     Access, AffectedDocument, CacheReport, CatalogRepair, CertificateCheck, CollectionAccess,
@@ -90,11 +90,11 @@ pub use library::{
     LibraryStats, LineOp, LockedLibrary, MAX_ATTEMPTS, MAX_LEARNED, MAX_ROSTER_PEOPLE,
     MetadataChange, NewDisclosure, NewInvitation, NewRequest, PersonClue, PersonEntry,
     PersonExportReport, PersonSuggestion, Preview, ProcessEvent, ProcessOptions, ProcessReport,
-    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RemoteShredding,
-    RepairKey, RequestEntry, RestoredLibrary, Roster, RosterLine, RosterOptions, RosterReport,
-    RuleMatch, SEGMENT_OPS, SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport, VersionDiff,
-    Viewing, answer_invitation, default_library_path, describe_rule, new_archive_password,
-    own_answer, parse_roster,
+    PruneOptions, PruneReport, PurgeReport, RebuildEvent, RebuildReport, RecoveryCodeState,
+    RemoteShredding, RepairKey, RequestEntry, RestoredLibrary, Roster, RosterLine, RosterOptions,
+    RosterReport, RuleMatch, SEGMENT_OPS, SITTING_IDLE_MS, SubjectValues, TextState, VerifyReport,
+    VersionDiff, Viewing, answer_invitation, default_library_path, describe_rule,
+    new_archive_password, own_answer, parse_roster,
 };
 pub use members::{
     Grant, Refusal, Refused, Registry, Verdict, open_epochs, open_sealed_to, sign_batch,

@@ -62,7 +62,7 @@ pub use disclosures::{
     DisclosureEntry, DisclosureExportOptions, DisclosureExportReport, NewDisclosure,
     new_archive_password,
 };
-pub use erasure::ErasureStatus;
+pub use erasure::{ErasureStatus, RecoveryCodeState};
 pub use export::ExportAllReport;
 pub use import::{ImportEvent, ImportOptions, ImportOutcome, ImportReport};
 pub use invite::{InvitationEntry, InvitationState, NewInvitation, answer_invitation, own_answer};

@@ -578,10 +578,13 @@ pub enum OpKind {
         sealed: Vec<u8>,
     },
     /// A desktop holds no key of the current erasure epoch and asks for it: the public
-    /// half of its one-time key.
+    /// half of its one-time key. With `code`, the one-time key is an erasure recovery
+    /// code's, printed for the records officer (`keys::ErasureRecoveryCode`).
     ErasureKeyWanted {
         #[serde(with = "super::b64")]
         public: Vec<u8>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        code: bool,
     },
     /// The key of erasure `epoch` sealed to the one-time key `to` asked with
     /// [`OpKind::ErasureKeyWanted`].

@@ -203,6 +203,48 @@ impl HandoverKey {
     }
 }
 
+/// The checksum context of erasure recovery codes (so a library recovery key typed where
+/// a code is asked is told apart).
+const RECOVERY_CODE_CHECK: &str = "dossier 2026-12 erasure recovery code checksum";
+
+/// An erasure recovery code: the secret of a one-time key that asked for the erasure key
+/// as a desktop does and was given it, printed for the person who disposes of records to
+/// keep on paper, away from the computers. With it, a library whose every desktop was lost
+/// takes its erasure key back from the journal. It reaches every later epoch by the chain,
+/// so after a destruction a new code is made and the old sheet shredded: the old one would
+/// still open a copy of the journal taken before the destruction. Zeroized on drop.
+pub struct ErasureRecoveryCode(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for ErasureRecoveryCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ErasureRecoveryCode(..)")
+    }
+}
+
+impl ErasureRecoveryCode {
+    pub(crate) fn generate() -> Self {
+        Self(Zeroizing::new(super::slots::random::<32>()))
+    }
+
+    /// The printable form: 55 base32 characters in groups of five.
+    pub fn display(&self) -> Zeroizing<String> {
+        super::recovery::printable(RECOVERY_CODE_CHECK, &self.0)
+    }
+
+    /// Parse the printable form; tolerant of case, spaces and dashes, strict about the
+    /// checksum (a typo, or the library's recovery key given instead, is caught).
+    pub fn parse(s: &str) -> Result<Self> {
+        super::recovery::from_printable(RECOVERY_CODE_CHECK, s)
+            .map(Self)
+            .map_err(Error::MalformedErasureCode)
+    }
+
+    /// The one-time key it is the secret of.
+    pub(crate) fn handover(&self) -> HandoverKey {
+        HandoverKey(StaticSecret::from(*self.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

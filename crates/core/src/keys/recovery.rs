@@ -17,9 +17,40 @@ impl std::fmt::Debug for RecoveryKey {
     }
 }
 
-fn checksum(bytes: &[u8; 32]) -> [u8; 2] {
-    let h = blake3::derive_key(CHECK_CONTEXT, bytes);
+fn checksum(context: &str, bytes: &[u8; 32]) -> [u8; 2] {
+    let h = blake3::derive_key(context, bytes);
     [h[0], h[1]]
+}
+
+/// 32 secret bytes and their checksum (under `context`, so one kind of key typed where
+/// another is asked is caught), in base32 groups of five.
+pub(super) fn printable(context: &str, secret: &[u8; 32]) -> Zeroizing<String> {
+    let mut raw = Zeroizing::new(Vec::with_capacity(34));
+    raw.extend_from_slice(secret);
+    raw.extend_from_slice(&checksum(context, secret));
+    grouped(&raw)
+}
+
+/// The 32 secret bytes of a [`printable`] key; what is wrong with it, else.
+pub(super) fn from_printable(
+    context: &str,
+    s: &str,
+) -> std::result::Result<Zeroizing<[u8; 32]>, &'static str> {
+    let cleaned = cleaned(s);
+    if cleaned.len() != 55 {
+        return Err("it must have 55 letters and digits");
+    }
+    let raw = Zeroizing::new(
+        BASE32_NOPAD
+            .decode(cleaned.as_bytes())
+            .map_err(|_| "it holds characters that are not used in these keys")?,
+    );
+    let mut key = Zeroizing::new([0u8; 32]);
+    key.copy_from_slice(&raw[..32]);
+    if checksum(context, &key) != raw[32..34] {
+        return Err("its checksum does not match");
+    }
+    Ok(key)
 }
 
 impl RecoveryKey {
@@ -36,10 +67,7 @@ impl RecoveryKey {
 
     /// The printable form: 55 base32 characters in groups of five, e.g. `ABCDE-FGHIJ-...`.
     pub fn display(&self) -> Zeroizing<String> {
-        let mut raw = Zeroizing::new(Vec::with_capacity(34));
-        raw.extend_from_slice(self.0.as_ref());
-        raw.extend_from_slice(&checksum(&self.0));
-        grouped(&raw)
+        printable(CHECK_CONTEXT, &self.0)
     }
 
     /// True when `s` has the shape of a recovery key (so a prompt can accept either a
@@ -58,21 +86,9 @@ impl RecoveryKey {
     /// Parse the printable form; tolerant of case, spaces and dashes, strict about the
     /// checksum so a typo is reported as such rather than as a wrong key.
     pub fn parse(s: &str) -> Result<Self> {
-        let cleaned = cleaned(s);
-        if cleaned.len() != 55 {
-            return Err(Error::MalformedRecoveryKey(
-                "it must have 55 letters and digits",
-            ));
-        }
-        let raw = Zeroizing::new(BASE32_NOPAD.decode(cleaned.as_bytes()).map_err(|_| {
-            Error::MalformedRecoveryKey("it holds characters that are not used in recovery keys")
-        })?);
-        let mut key = Zeroizing::new([0u8; 32]);
-        key.copy_from_slice(&raw[..32]);
-        if checksum(&key) != raw[32..34] {
-            return Err(Error::MalformedRecoveryKey("its checksum does not match"));
-        }
-        Ok(Self(key))
+        from_printable(CHECK_CONTEXT, s)
+            .map(Self)
+            .map_err(Error::MalformedRecoveryKey)
     }
 }
 

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::format::keyring_entry::HeldErasure;
 use crate::format::op::{Op, OpKind};
 use crate::ids::ErasureEpochId;
-use crate::keys::{ErasureKey, HandoverKey, OsKeyring};
+use crate::keys::{ErasureKey, ErasureRecoveryCode, HandoverKey, OsKeyring};
 
 /// The most records' keys one operation gives (48 bytes each, sealed: about 0.5 MiB).
 const RECORD_KEYS_PER_OP: usize = 10_000;
@@ -32,6 +32,24 @@ pub struct ErasureStatus {
     pub waiting: bool,
     /// How many desktops' requests for the key this one answered just now.
     pub given: usize,
+    /// Whether a printed erasure recovery code reaches the current key.
+    pub recovery_code: RecoveryCodeState,
+}
+
+/// Where the library's erasure recovery codes stand (`Library::new_erasure_recovery_code`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryCodeState {
+    /// No code was made (or none was given a key yet): if every desktop is lost, the
+    /// records' content is lost with them.
+    #[default]
+    None,
+    /// The newest code was given a key before the last destruction: it still recovers the
+    /// library, and still opens copies taken before that destruction. Make a new one and
+    /// shred the old sheet.
+    Outdated,
+    /// A code was given the current epoch's key.
+    Current,
 }
 
 impl ErasureStatus {
@@ -57,6 +75,8 @@ struct Epochs {
     epochs: Vec<Epoch>,
     /// One-time public keys desktops asked with.
     wanted: Vec<Vec<u8>>,
+    /// Those of them that are erasure recovery codes'.
+    codes: Vec<Vec<u8>>,
     /// Keys given: to which one-time key, of which epoch, sealed.
     given: Vec<(Vec<u8>, ErasureEpochId, Vec<u8>)>,
 }
@@ -78,7 +98,12 @@ impl Epochs {
                     previous,
                     sealed,
                 }),
-                OpKind::ErasureKeyWanted { public } => out.wanted.push(public),
+                OpKind::ErasureKeyWanted { public, code } => {
+                    if code {
+                        out.codes.push(public.clone());
+                    }
+                    out.wanted.push(public)
+                }
                 OpKind::ErasureKeyGiven { to, epoch, sealed } => {
                     out.given.push((to, epoch, sealed))
                 }
@@ -109,6 +134,20 @@ impl Epochs {
             at = e;
         }
         out
+    }
+
+    /// Whether a recovery code was given the key of `current`, or only older ones.
+    fn code_state(&self, current: ErasureEpochId) -> RecoveryCodeState {
+        let mut state = RecoveryCodeState::None;
+        for (to, epoch, _) in &self.given {
+            if self.codes.contains(to) {
+                if *epoch == current {
+                    return RecoveryCodeState::Current;
+                }
+                state = RecoveryCodeState::Outdated;
+            }
+        }
+        state
     }
 
     fn chained(&self) -> Vec<&Epoch> {
@@ -201,6 +240,7 @@ impl Library {
             held: keys_of(&held)?.iter().map(ErasureKey::epoch).collect(),
             waiting: held.handover.is_some(),
             given: 0,
+            recovery_code: epochs.code_state(current.id),
         })
     }
 
@@ -272,6 +312,7 @@ impl Library {
             };
             let ask = OpKind::ErasureKeyWanted {
                 public: h.public().to_vec(),
+                code: false,
             };
             if self.may_commit(&ask)? {
                 self.keep_erasure(&keys, Some(&h))?;
@@ -324,7 +365,62 @@ impl Library {
             key = next;
         }
         self.give_record_keys_again(&key)?;
+        if let Some((current, _)) = status.current {
+            status.recovery_code = self.erasure_epochs()?.code_state(current);
+        }
         Ok(status)
+    }
+
+    /// Make an erasure recovery code for the records officer to print: it asks for the
+    /// erasure key as a desktop does, and this desktop, which holds it, gives it at once
+    /// (it reaches the other desktops at the next sync). Someone who may dispose of
+    /// records makes it, again after each destruction. The code is shown once and kept
+    /// nowhere: [`Error::ErasureKeyNotHeld`] when this desktop does not hold the key.
+    pub fn new_erasure_recovery_code(&mut self) -> Result<ErasureRecoveryCode> {
+        self.writer()?;
+        let status = self.settle_erasure()?;
+        if !status.settled() {
+            return Err(Error::ErasureKeyNotHeld);
+        }
+        let code = ErasureRecoveryCode::generate();
+        let ask = OpKind::ErasureKeyWanted {
+            public: code.handover().public().to_vec(),
+            code: true,
+        };
+        self.check_may(std::slice::from_ref(&ask))?;
+        self.commit(vec![ask])?;
+        let status = self.settle_erasure()?;
+        if status.recovery_code != RecoveryCodeState::Current {
+            return Err(Error::ErasureKeyNotHeld);
+        }
+        Ok(code)
+    }
+
+    /// Take the erasure key back with a recovery code (every desktop that held it was
+    /// lost): the key given to the code opens, the epochs' chain leads from it to the
+    /// current one, and the records' keys given under that open. Nothing changes when
+    /// the code is not this library's ([`Error::ErasureCodeUnknown`]).
+    pub fn recover_erasure(&mut self, code: &ErasureRecoveryCode) -> Result<ErasureStatus> {
+        self.writer()?;
+        let epochs = self.erasure_epochs()?;
+        let one_time = code.handover();
+        let public = one_time.public();
+        let mut keys: Vec<ErasureKey> = epochs
+            .given
+            .iter()
+            .filter(|(to, _, _)| to[..] == public[..])
+            .filter_map(|(_, epoch, sealed)| one_time.open(*epoch, sealed).ok())
+            .collect();
+        if keys.is_empty() {
+            return Err(Error::ErasureCodeUnknown);
+        }
+        let held = OsKeyring.load_erasure(self.library_id(), self.device_id())?;
+        keys.extend(keys_of(&held)?);
+        walk(&epochs, &mut keys);
+        // A request of this desktop's own still open is dropped with its one-time key; if
+        // the code does not reach the current epoch, the settle asks again.
+        self.keep_erasure(&keys, None)?;
+        self.settle_erasure()
     }
 
     /// Keep the records' keys given under the current epoch (`key`) since this was last
@@ -486,7 +582,13 @@ mod tests {
         assert_eq!(needs(&first), Permission::Dispose);
         let ask = OpKind::ErasureKeyWanted {
             public: vec![7; 32],
+            code: false,
         };
         assert_eq!(needs(&ask), Permission::Read);
+        let code = OpKind::ErasureKeyWanted {
+            public: vec![7; 32],
+            code: true,
+        };
+        assert_eq!(needs(&code), Permission::Dispose);
     }
 }

@@ -291,7 +291,8 @@ pub(crate) fn needs(kind: &OpKind) -> Permission {
         OpKind::PackAdded { .. } | OpKind::PackDropped { .. } => Permission::Read,
         // Every member's desktop holds the erasure key (it opens nothing alone): asks for
         // it and gives it. An epoch begins with a destruction, which is the records
-        // officer's.
+        // officer's; so is the recovery code that must be made again after one.
+        OpKind::ErasureKeyWanted { code: true, .. } => Permission::Dispose,
         OpKind::ErasureKeyWanted { .. } | OpKind::ErasureKeyGiven { .. } => Permission::Read,
         // Whoever adds a record gives its key (department staff too). A key given for a
         // record under another id than its versions name is never taken for it, so a

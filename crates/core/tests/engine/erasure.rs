@@ -171,3 +171,97 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
         assert!(lib.catalog().record_key(&second_key).unwrap().is_some());
     }
 }
+
+/// Every desktop lost: the records officer's printed erasure recovery code gives the
+/// library's content back to a new desktop, which otherwise has no one to ask. A typo, the
+/// library's recovery key typed in its place, and another library's code are refused and
+/// change nothing. After a destruction the code is outdated (it would still open copies
+/// taken before it) until a new one is made.
+#[test]
+fn when_every_desktop_is_lost_the_erasure_recovery_code_opens_the_records_again() {
+    use dossier_core::{ErasureRecoveryCode, Error, RecoveryCodeState};
+    if !keyring_here() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, recovery_key) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    super::destruction::transcripts_kept_five_years(&mut ann);
+    let dir = t.path().join("in");
+    let first = due_transcript(&mut ann, &dir, "Ida First");
+    let second = due_transcript(&mut ann, &dir, "Ole Second");
+    assert_eq!(
+        ann.erasure_status().unwrap().recovery_code,
+        RecoveryCodeState::None
+    );
+    let code = ann.new_erasure_recovery_code().unwrap();
+    assert_eq!(
+        ann.erasure_status().unwrap().recovery_code,
+        RecoveryCodeState::Current
+    );
+    let printed = code.display();
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut log = Vec::new();
+    // Ann's desktop is lost; a new one joins from what the remote holds.
+    let mut again = Library::join(
+        &t.path().join("again"),
+        &objects,
+        &super::signed::person("Ann", ANN),
+    )
+    .unwrap();
+    log.extend(super::signed::relay(&mut ann, &mut [&mut again]));
+    super::collection_keys::share_packs(&ann, &again);
+    drop(ann);
+    let alone = again.settle_erasure().unwrap();
+    assert!(alone.waiting && alone.held.is_empty(), "{alone:?}");
+    let v = again.version(first, None).unwrap();
+    assert!(matches!(
+        again.write_version(&v, &mut Vec::new()),
+        Err(Error::RecordKeyUnavailable { .. })
+    ));
+
+    // What is not this library's code is refused, and nothing changes.
+    let mut typo: Vec<char> = printed.chars().collect();
+    typo[2] = if typo[2] == 'A' { 'B' } else { 'A' };
+    let typo: String = typo.into_iter().collect();
+    assert!(matches!(
+        ErasureRecoveryCode::parse(&typo),
+        Err(Error::MalformedErasureCode(_))
+    ));
+    assert!(matches!(
+        ErasureRecoveryCode::parse(&recovery_key.display()),
+        Err(Error::MalformedErasureCode(_))
+    ));
+    let (mut other, _) = create(&t.path().join("other"));
+    other.become_owner("Ann", ANN, FAST).unwrap();
+    due_transcript(&mut other, &dir, "Somebody Else");
+    let elsewhere = other.new_erasure_recovery_code().unwrap();
+    let before = again.erasure_status().unwrap();
+    assert!(matches!(
+        again.recover_erasure(&ErasureRecoveryCode::parse(&elsewhere.display()).unwrap()),
+        Err(Error::ErasureCodeUnknown)
+    ));
+    assert_eq!(again.erasure_status().unwrap(), before);
+
+    // The code as printed, typed in lower case: the key, and the records, are back.
+    let typed = ErasureRecoveryCode::parse(&printed.to_lowercase()).unwrap();
+    let back = again.recover_erasure(&typed).unwrap();
+    assert!(back.settled() && !back.waiting, "{back:?}");
+    assert_eq!(content(&again, first, None), b"Ida First");
+    assert_eq!(content(&again, second, None), b"Ole Second");
+
+    // A destruction: the code still reaches the new epoch, so it is outdated until a
+    // new one is made (and the old sheet shredded).
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    again.destroy(&[first], today).unwrap();
+    assert_eq!(
+        again.erasure_status().unwrap().recovery_code,
+        RecoveryCodeState::Outdated
+    );
+    let newer = again.new_erasure_recovery_code().unwrap();
+    assert_ne!(newer.display(), printed);
+    assert_eq!(
+        again.erasure_status().unwrap().recovery_code,
+        RecoveryCodeState::Current
+    );
+}
