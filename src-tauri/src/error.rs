@@ -102,6 +102,13 @@ impl From<dossier_core::Error> for AppError {
             E::LibraryInUse { .. } => plain(K::InUse).with_hint(
                 "Close the other Dossier window or command using this library, then try again.",
             ),
+            E::MalformedErasureCode(_) | E::ErasureCodeUnknown => plain(K::Invalid).with_hint(
+                "Type the erasure recovery code from the newest printed sheet (not the \
+                 library's recovery key).",
+            ),
+            E::ErasureKeyNotHeld => plain(K::Unavailable).with_hint(
+                "Sync, and make the code once another desktop has given this one the key.",
+            ),
             E::WrongPassphrase | E::MalformedRecoveryKey(_) | E::NoUsableKeySlot => {
                 plain(K::WrongPassphrase)
                     .with_hint("Check the passphrase (or recovery key) and try again.")

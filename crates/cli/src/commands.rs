@@ -138,6 +138,10 @@ pub enum Command {
     /// Record series and retention rules by document type, and the disposition queue.
     #[command(subcommand)]
     Retention(crate::retention::RetentionCommand),
+    /// The erasure key, held only in desktops' keyrings: status, a recovery code to
+    /// print, recovery with it.
+    #[command(subcommand)]
+    Erasure(crate::erasure::ErasureCommand),
     /// Requests about a student's records: to inspect them (held until fulfilled) or to
     /// amend them.
     #[command(subcommand)]
@@ -553,6 +557,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
         Command::Rules(cmd) => crate::rules::run(root, cmd),
         Command::Fields(cmd) => crate::fields::run(root, cmd),
         Command::Retention(cmd) => crate::retention::run(root, cmd),
+        Command::Erasure(cmd) => crate::erasure::run(root, cmd),
         Command::Request(cmd) => crate::requests::run(root, cmd),
         Command::Disclose(args) => crate::disclose::disclose(root, tools, args),
         Command::Report(cmd) => crate::disclose::report(root, cmd),

@@ -7,6 +7,7 @@ mod connect;
 mod destroy;
 mod diff;
 mod disclose;
+mod erasure;
 mod fields;
 mod invite;
 mod output;
@@ -106,6 +107,8 @@ fn main() -> ExitCode {
                     | dossier_core::Error::SignInRequired { .. }
                     | dossier_core::Error::NoUsableKeySlot
                     | dossier_core::Error::MalformedRecoveryKey(_)
+                    | dossier_core::Error::MalformedErasureCode(_)
+                    | dossier_core::Error::ErasureCodeUnknown
                     | dossier_core::Error::FolderReadsMore
                     | dossier_core::Error::FolderOfAnotherPerson
                     | dossier_core::Error::FolderOfOtherKeys,

@@ -347,7 +347,14 @@ fn print_report(report: &SyncReport, json: bool) -> Result<()> {
             println!(
                 "This desktop has asked for the library's erasure key (kept only in each \
                  desktop's keyring); another of the library's desktops gives it when it next \
-                 syncs."
+                 syncs. If every other desktop is lost: `dossier erasure recover` with the \
+                 records officer's erasure recovery code."
+            );
+        }
+        if erasure.recovery_code == dossier_core::RecoveryCodeState::Outdated {
+            println!(
+                "A destruction since the erasure recovery code was made: make a new one \
+                 (`dossier erasure code`) and shred the old sheet."
             );
         }
     }

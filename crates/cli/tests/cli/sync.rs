@@ -88,7 +88,17 @@ fn a_second_desktop_clones_and_both_sync() {
         path: b_dir,
     };
     assert_eq!(b.json(&["ls", "--json"]), a.json(&["ls", "--json"]));
-    // Processed on arrival: B finds the letter by its words.
+    // B asked for the erasure key at clone (its records' own keys are under it): A gives
+    // it at its next sync, and B's next sync opens them and processes what waited.
+    let waits = b.json(&["erasure", "status", "--json"]);
+    assert_eq!(waits["waiting"], true, "{waits}");
+    let gave = a.json(&["sync", "--json"]);
+    assert_eq!(gave["erasure"]["given"], 1, "{gave}");
+    b.ok(&["sync"]);
+    let holds = b.json(&["erasure", "status", "--json"]);
+    assert_eq!(holds["held"][0], holds["current"][0], "{holds}");
+    assert_eq!(holds["waiting"], false, "{holds}");
+    // Processed once the key came: B finds the letter by its words.
     let hits = b.json(&["search", "transcript", "--json"]);
     assert_eq!(hits["total"], 1, "{hits}");
 
@@ -128,6 +138,69 @@ fn a_second_desktop_clones_and_both_sync() {
     assert!(a.ok(&["show", &id]).contains("incoming"));
     a.ok(&["verify"]);
     b.ok(&["verify"]);
+}
+
+/// Every desktop lost: a desktop cloned from the remote waits for an erasure key no one
+/// is left to give, until the records officer's printed recovery code brings it back.
+#[test]
+fn the_erasure_recovery_code_opens_a_library_whose_desktops_are_lost() {
+    let a = Lib::new();
+    let files = a.work().join("in");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join("minutes.txt"), "The board's March minutes.\n").unwrap();
+    a.ok(&["import", "--no-process", files.to_str().unwrap()]);
+    let status = a.ok(&["erasure", "status"]);
+    assert!(status.contains("No recovery code"), "{status}");
+    let shown = a.ok(&["erasure", "code"]);
+    let code = shown
+        .split_whitespace()
+        .find(|w| w.len() == 65 && w.matches('-').count() == 10)
+        .unwrap_or_else(|| panic!("no code in: {shown}"))
+        .to_owned();
+    assert_eq!(
+        a.json(&["erasure", "status", "--json"])["recovery_code"],
+        "current"
+    );
+    let remote = tempfile::tempdir().unwrap();
+    let url = url_of(&remote.path().join("remote"));
+    a.ok(&["remote", "add", &url]);
+    a.ok(&["sync"]);
+    // A's desktop is lost: its folder goes, and its keyring entry is its own device's.
+    drop(a);
+
+    let c_dir = tempfile::tempdir().unwrap();
+    let c = Lib {
+        path: c_dir.path().join("c"),
+        _dir: c_dir,
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["clone", &url, c.path.to_str().unwrap()])
+        .env("DOSSIER_PASSPHRASE", PASS)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(c.json(&["erasure", "status", "--json"])["waiting"], true);
+    assert_eq!(c.json(&["search", "March", "--json"])["total"], 0);
+    let recover = |typed: &str| {
+        c.cmd(&["erasure", "recover", "--json"])
+            .env("DOSSIER_ERASURE_CODE", typed)
+            .output()
+            .unwrap()
+    };
+    // A typo: refused as locked (exit 5), and nothing changes.
+    let typo = code.replacen(&code[..1], if &code[..1] == "A" { "B" } else { "A" }, 1);
+    let out = recover(&typo);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("mistyped"), "{}", stderr(&out));
+    assert_eq!(c.json(&["erasure", "status", "--json"])["waiting"], true);
+
+    let out = recover(&code.to_lowercase());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let back: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(back["held"][0], back["current"][0], "{back}");
+    c.ok(&["process"]);
+    assert_eq!(c.json(&["search", "March", "--json"])["total"], 1);
 }
 
 #[test]

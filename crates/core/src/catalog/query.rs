@@ -670,6 +670,14 @@ impl Catalog {
         Ok(rows)
     }
 
+    /// Whether any version is here (a library with records).
+    pub fn holds_versions(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM versions LIMIT 1")?
+            .exists([])?)
+    }
+
     /// Counts for `dossier stats`: (documents, versions, logical bytes, chunks, packs).
     pub fn counts(&self) -> Result<(u64, u64, u64, u64, u64)> {
         Ok(self.conn.query_row(

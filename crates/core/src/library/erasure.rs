@@ -59,6 +59,13 @@ impl ErasureStatus {
     }
 }
 
+/// Whether records are about to be added (the first epoch begins with the first).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RecordsComing {
+    Yes,
+    No,
+}
+
 /// An epoch as its operation told it.
 struct Epoch {
     /// Its operation's stamp, as its key.
@@ -253,12 +260,19 @@ impl Library {
     /// person signed in may not do (begin an epoch after a destruction takes one who may
     /// dispose of records) is left to a desktop where someone may.
     pub fn settle_erasure(&mut self) -> Result<ErasureStatus> {
+        self.settle(RecordsComing::No)
+    }
+
+    /// [`Library::settle_erasure`]; with records about to be added, the first epoch
+    /// begins even though the library holds none yet.
+    fn settle(&mut self, coming: RecordsComing) -> Result<ErasureStatus> {
         let epochs = self.erasure_epochs()?;
         let newest_destruction = self.catalog.newest_destruction()?;
         let Some(current) = epochs.current() else {
             // The first epoch begins with the library's first records, so that every
             // record's own key is under one.
-            if let Some(first) = self.begin_epoch(None)? {
+            let records = coming == RecordsComing::Yes || self.catalog.holds_versions()?;
+            if records && let Some(first) = self.begin_epoch(None)? {
                 return Ok(ErasureStatus {
                     current: Some((first.epoch(), 0)),
                     held: vec![first.epoch()],
@@ -470,7 +484,7 @@ impl Library {
     /// waits to be given it, or has no keyring): records added then are under their
     /// content key alone.
     pub(super) fn record_sealing(&mut self) -> Option<ErasureKey> {
-        let status = self.settle_erasure().ok()?;
+        let status = self.settle(RecordsComing::Yes).ok()?;
         let (current, _) = status.current?;
         if !status.held.contains(&current) {
             return None;
