@@ -8,6 +8,7 @@ pub mod access;
 pub mod browse;
 pub mod disclosures;
 pub mod edit;
+pub mod erasure;
 pub mod fields;
 pub mod files;
 pub mod intake;

@@ -526,6 +526,24 @@ try {
   const json = await invoke(d, "write_certificate", { batch, folder: certs });
   assert.equal(JSON.parse(readFileSync(json.ok, "utf8")).format, 1, "the signed certificate as JSON");
   console.log("  ✓ destruction");
+
+  // 16. The erasure recovery code: records' own keys are under a key only desktops'
+  //     keyrings hold, so the records officer prints a code that brings it back if every
+  //     desktop is lost; the Records screen says none was made, makes one, shows it once.
+  const erasure = await find(d, "erasure-state");
+  await d.executeScript("arguments[0].scrollIntoView({ block: 'center' })", erasure);
+  assert.equal(await erasure.getAttribute("data-state"), "none", "no code made yet");
+  await (await find(d, "erasure-make")).click();
+  await waitForText(d, "erasure-code", (t) => /^([A-Z2-7]{5}-){10}[A-Z2-7]{5}$/.test(t.trim()), "the code shown once");
+  await shot(d, "erasure-code");
+  await (await find(d, "erasure-code-kept")).click();
+  await d.wait(
+    async () => (await (await find(d, "erasure-state")).getAttribute("data-state")) === "current",
+    TIMEOUT,
+    "the code reaches the current key",
+  );
+  assert.equal((await d.findElements(By.css('[data-testid="erasure-code"]'))).length, 0, "the code is shown no more");
+  console.log("  ✓ erasure recovery code");
 } finally {
   await d.quit();
 }

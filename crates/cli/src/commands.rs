@@ -224,7 +224,7 @@ pub enum Command {
     },
     /// Manage key slots and the OS keyring.
     #[command(subcommand)]
-    Keys(KeysCommand),
+    Keys(crate::keys::KeysCommand),
     /// The remote this library is kept on, shared with other desktops.
     #[command(subcommand)]
     Remote(crate::sync::RemoteCommand),
@@ -271,27 +271,6 @@ pub struct ExportArgs {
     /// Export the current version of every document into this folder, with manifest.json.
     #[arg(long, value_name = "DIR")]
     all: Option<PathBuf>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum KeysCommand {
-    /// List key slots.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Add a passphrase slot (the new passphrase is asked for, or read from
-    /// DOSSIER_NEW_PASSPHRASE).
-    AddPassphrase {
-        #[arg(long, default_value = "passphrase")]
-        label: String,
-    },
-    /// Remove a key slot by id.
-    Remove { slot: String },
-    /// Keep the key in the OS keyring of this desktop.
-    KeyringStore,
-    /// Remove the key from the OS keyring of this desktop.
-    KeyringForget,
 }
 
 fn resolve(lib: &dossier_core::Library, doc: &str) -> Result<DocId> {
@@ -686,7 +665,7 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             }
             Ok(0)
         }
-        Command::Keys(k) => keys(root, k),
+        Command::Keys(k) => crate::keys::run(root, k),
         Command::Remote(r) => crate::sync::remote(root, r),
         Command::Sync(args) => crate::sync::sync(root, tools, args),
         Command::Clone(args) => crate::sync::clone(tools, args),
@@ -735,71 +714,6 @@ pub fn run(root: &Path, tools: &ToolArgs, cmd: Command) -> Result<u8> {
             } else {
                 0
             })
-        }
-    }
-}
-
-fn keys(root: &Path, cmd: KeysCommand) -> Result<u8> {
-    match cmd {
-        KeysCommand::List { json } => {
-            let lib = unlock_local(root, Access::Read)?;
-            let kf = lib.key_file()?;
-            let slots: Vec<_> = kf
-                .slots
-                .iter()
-                .map(|s| serde_json::json!({ "id": s.id, "kind": s.kind_name(), "label": s.label, "created": output::time(s.created_ms), "usable": s.usable() }))
-                .collect();
-            if json {
-                output::json(&slots)?;
-            } else {
-                for s in &kf.slots {
-                    println!(
-                        "{}  {:<10}  {:<20}  {}{}",
-                        s.id,
-                        s.kind_name(),
-                        s.label,
-                        output::time(s.created_ms),
-                        if s.usable() {
-                            ""
-                        } else {
-                            "  (unusable: damaged, or asks for more than Dossier allows)"
-                        }
-                    );
-                }
-            }
-            Ok(0)
-        }
-        KeysCommand::AddPassphrase { label } => {
-            let mut lib = write(root)?;
-            let new = new_passphrase("DOSSIER_NEW_PASSPHRASE")?;
-            let id = lib.add_passphrase(&new, &label, KdfParams::default())?;
-            println!("Added passphrase slot {id}");
-            Ok(0)
-        }
-        KeysCommand::Remove { slot } => {
-            let mut lib = write(root)?;
-            lib.remove_slot(&slot)?;
-            println!("Removed key slot {slot}");
-            Ok(0)
-        }
-        KeysCommand::KeyringStore => {
-            let lib = unlock(root, Access::Read)?;
-            lib.store_in_keyring()?;
-            println!("The key is now kept in this desktop's keyring");
-            Ok(0)
-        }
-        KeysCommand::KeyringForget => {
-            let lib = unlock_local(root, Access::Read)?;
-            let removed = dossier_core::OsKeyring.forget(lib.library_id())?;
-            println!(
-                "{}",
-                if removed {
-                    "The key was removed from this desktop's keyring"
-                } else {
-                    "The keyring held no key for this library"
-                }
-            );
-            Ok(0)
         }
     }
 }

@@ -10,6 +10,7 @@ mod disclose;
 mod erasure;
 mod fields;
 mod invite;
+mod keys;
 mod output;
 mod people;
 mod preview;

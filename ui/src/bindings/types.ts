@@ -73,6 +73,9 @@ export type Checked = {
 	audit_problems: string[],
 };
 
+/**  [`RecoveryCodeState`], for the UI. */
+export type CodeState = "none" | "outdated" | "current";
+
 /**  Two versions side by side. */
 export type Comparison = {
 	old: Version,
@@ -347,6 +350,18 @@ export type EmptiedTrash = {
 	deleted: number,
 	/**  Documents left in the trash because a hold keeps them. */
 	kept: KeptDocument[],
+};
+
+/**  Where the erasure key stands on this desktop. */
+export type ErasureState = {
+	/**  An epoch began (the library holds records with keys of their own). */
+	begun: boolean,
+	/**  This desktop holds the current erasure key. */
+	held: boolean,
+	/**  This desktop asked for it and waits for another to give it. */
+	waiting: boolean,
+	/**  Whether a printed recovery code reaches the current key. */
+	recovery_code: CodeState,
 };
 
 /**  What went wrong, for the UI to choose how to show it. */

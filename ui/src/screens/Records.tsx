@@ -9,6 +9,7 @@ import { commands, describe } from "../api";
 import type { Ability, Relation, RequestKind, RetentionEvent, RetentionRule } from "../bindings";
 import { ReportButtons } from "../components/Disclosures";
 import { Destructions, Queue } from "../components/Disposition";
+import { ErasureCode } from "../components/ErasureCode";
 import { ErrorNote } from "../components/ErrorNote";
 import { gate, useAccess } from "../lib/access";
 import { formatDate } from "../lib/format";
@@ -26,6 +27,7 @@ export function Records({ onOpenDocument }: { onOpenDocument: (id: string) => vo
           <Queue dispose={access.dispose} onOpenDocument={onOpenDocument} />
           <ReportButtons report={{ report: "retention" }} label="Retention and disposition report" />
           <Destructions />
+          <ErasureCode dispose={access.dispose} />
         </>
       )}
       {access.audit.allowed && (
