@@ -160,7 +160,7 @@ pub fn store_segment(data: &[u8]) {
 }
 
 /// `dossier.repo` and key objects (authenticated JSON on the remote), parsed and
-/// checked.
+/// checked; and tables of records' keys (`format::record_keys`).
 pub fn repo_and_keys(data: &[u8]) {
     if let Ok(r) = repo::RepoFile::parse(data) {
         let _ = r.authenticity(1, crypto().key_object_key());
@@ -170,6 +170,11 @@ pub fn repo_and_keys(data: &[u8]) {
             let _ = (slot.usable(), slot.identity());
         }
         let _ = kf.format_needed();
+    }
+    // A table of records' keys, as an erasure key opens it; one that decodes encodes
+    // back to the same bytes.
+    if let Ok(keys) = crate::format::record_keys::decode(data) {
+        assert_eq!(&crate::format::record_keys::encode(&keys)[..], data);
     }
 }
 

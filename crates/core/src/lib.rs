@@ -73,8 +73,8 @@ pub use format::subject::{ALL_COLLECTION, SubjectField, SubjectKind, SubjectStat
 pub use format::view::{View, ViewFilters};
 pub use ids::{
     ChunkId, ContentHash, DestructionId, DeviceId, DisclosureId, DocId, EpochObjectId,
-    ErasureEpochId, InvitationId, LibraryId, MemberId, PackId, RequestId, RuleId, StatementId,
-    SubjectId, VersionId, ViewId,
+    ErasureEpochId, InvitationId, LibraryId, MemberId, PackId, RecordKeyId, RequestId, RuleId,
+    StatementId, SubjectId, VersionId, ViewId,
 };
 pub use index::{Card, Facets, SearchHit, SearchRequest, SearchResults, SortOrder};
 pub use keys::{

@@ -53,7 +53,7 @@ pub(super) fn exported(d: DocumentDetail) -> ExportedDocument {
 impl Library {
     /// Stream a version's content into `out`, checking every chunk and the whole-file hash.
     pub fn write_version(&self, v: &VersionInfo, out: &mut dyn Write) -> Result<()> {
-        let crypto = self.content_crypto(&v)?;
+        let crypto = self.content_crypto(v)?;
         let mut reader = PackReader::new(self.store());
         let mut hasher = crypto.content_hasher();
         for (id, len) in &v.manifest.chunks {

@@ -109,7 +109,7 @@ impl Library {
     ) -> Result<Preview> {
         let cache = self.derived();
         // Sealed under the key of the version's collection, like its content.
-        let crypto = self.content_crypto(&v)?;
+        let crypto = self.content_crypto(v)?;
         if let Some(png) = cache.get(&crypto, v.id, name) {
             return Preview::cached(png);
         }
@@ -179,7 +179,7 @@ impl Library {
             return Ok((kind, self.version_content(v)?));
         };
         let cache = self.derived();
-        let crypto = self.content_crypto(&v)?;
+        let crypto = self.content_crypto(v)?;
         if let Some(pdf) = cache.get(&crypto, v.id, DerivedName::Rendition) {
             return Ok((Kind::Pdf, Arc::new(pdf)));
         }
@@ -229,7 +229,7 @@ impl Library {
             {
                 continue;
             }
-            let Ok(crypto) = self.content_crypto(&v) else {
+            let Ok(crypto) = self.content_crypto(v) else {
                 continue;
             };
             if cache.has(v.id, DerivedName::Rendition) {
