@@ -10,10 +10,7 @@ cd "$(dirname "$0")/.."
 docs="${1:-100000}"
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
   # A D-Bus session with an unlocked keyring of its own, as on a desktop.
-  scratch=$(mktemp -d)
-  export XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
-  mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
-  exec dbus-run-session -- bash -c 'echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$0" "$@"' "$0" "$@"
+  exec ./scripts/keyring-session.sh "$0" "$@"
 fi
 source scripts/setup.sh
 app="${DOSSIER_APP:-}"

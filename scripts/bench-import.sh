@@ -6,6 +6,10 @@
 # run ("baseline" rows), to compare a change with the code before it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then
+  # With a keyring, as on a desktop: each record's own key is measured too.
+  exec ./scripts/keyring-session.sh "$0" "$@"
+fi
 source scripts/setup.sh
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null; }
 cargo build --release -p dossier-cli -q

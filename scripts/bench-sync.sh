@@ -11,4 +11,6 @@ cargo build --release -p dossier-cli -q
 if [ -z "${DOSSIER_BENCH_CORPUS:-}" ] && [ -d ../shared/corpus/files ]; then
   export DOSSIER_BENCH_CORPUS="$(cd ../shared/corpus/files && pwd)"
 fi
-cargo bench -q -p dossier-e2e --bench sync
+# With a keyring, as on a desktop: records' own keys, and the erasure key given to the
+# new desktop, are measured too.
+./scripts/keyring-session.sh cargo bench -q -p dossier-e2e --bench sync

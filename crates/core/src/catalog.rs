@@ -37,6 +37,7 @@ pub use dossier::{
 };
 pub use gc::KeysSeen;
 pub use query::{DocumentDetail, DocumentSummary, Hold, LibraryKeyContent, Listing, VersionInfo};
+pub use record_keys::{KeepKey, KeyOps};
 pub(crate) use series::RetentionFacts;
 pub use store_journal::CatalogState;
 pub(crate) use store_journal::REBUILT_INCOMPLETE;

@@ -504,6 +504,19 @@ fn destroy(tx: &Transaction<'_>, doc: DocId, batch: &str, key: &str) -> Result<(
     )?;
     tx.execute(SHRED, [])?;
     tx.execute(SHRED_REMOTE, [])?;
+    // Its own key goes with it (by the id its versions name too, whatever record an
+    // operation listed it under): once the erasure epochs it was sealed under are
+    // forgotten too, nothing opens a copy of its content kept anywhere. The epoch it was
+    // last given under is tainted: one that still holds it must end.
+    for sql in [
+        "INSERT OR IGNORE INTO erasure_tainted (epoch)
+         SELECT epoch FROM record_keys WHERE epoch IS NOT NULL AND (doc = ?1
+            OR id IN (SELECT record_key FROM versions WHERE doc = ?1))",
+        "DELETE FROM record_keys WHERE doc = ?1
+            OR id IN (SELECT record_key FROM versions WHERE doc = ?1)",
+    ] {
+        tx.execute(sql, [&id])?;
+    }
     let mut versions = Vec::new();
     {
         let mut stmt = tx.prepare_cached("SELECT id, manifest FROM versions WHERE doc = ?1")?;
@@ -521,9 +534,6 @@ fn destroy(tx: &Transaction<'_>, doc: DocId, batch: &str, key: &str) -> Result<(
         }
     }
     tx.execute("INSERT OR IGNORE INTO purged (id) VALUES (?1)", [&id])?;
-    // Its own key goes with it: once the erasure epochs it was sealed under are
-    // forgotten too, nothing opens a copy of its content kept anywhere.
-    tx.execute("DELETE FROM record_keys WHERE doc = ?1", [&id])?;
     // The disclosures that named it keep that it was disclosed, not its title.
     let named: Vec<(String, String)> = tx
         .prepare_cached("SELECT id, body FROM disclosures WHERE instr(body, ?1) > 0")?

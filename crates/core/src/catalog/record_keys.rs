@@ -13,14 +13,35 @@ use crate::keys::RecordKey;
 /// The `meta` key of the last `RecordKeys` operation read (its `seq`).
 const READ_MARK: &str = "record_keys_read";
 
+/// Which operations giving records' keys to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOps {
+    /// Those that arrived since [`Catalog::record_key_ops_read`] was last told.
+    Unread,
+    /// Every one: a version names a key not kept here, whose operation may have been read
+    /// before (accepted later than one after it, or under an epoch not known then).
+    All,
+}
+
+/// How [`Catalog::keep_record_keys`] treats a key kept already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepKey {
+    /// It takes the epoch it was seen under now (given under the current one).
+    Update,
+    /// It stays as it is (seen again under an older epoch).
+    IfNew,
+}
+
 impl Catalog {
-    /// The applied operations giving records' keys that arrived since
-    /// [`Catalog::record_key_ops_read`] was last told, in the order they arrived, and the
-    /// mark to tell it.
-    pub fn record_key_ops(&self) -> Result<(Vec<Op>, i64)> {
-        let since: i64 = super::meta(&self.conn, READ_MARK)?
-            .and_then(|m| m.parse().ok())
-            .unwrap_or(0);
+    /// The applied operations giving records' keys (`which`), in the order they arrived,
+    /// and the mark to tell [`Catalog::record_key_ops_read`].
+    pub fn record_key_ops(&self, which: KeyOps) -> Result<(Vec<Op>, i64)> {
+        let since: i64 = match which {
+            KeyOps::All => 0,
+            KeyOps::Unread => super::meta(&self.conn, READ_MARK)?
+                .and_then(|m| m.parse().ok())
+                .unwrap_or(0),
+        };
         let mut stmt = self.conn.prepare_cached(
             "SELECT seq, body FROM ops
              WHERE kind = 'record_keys' AND verdict IS NULL AND seq > ?1 ORDER BY seq",
@@ -64,34 +85,59 @@ impl Catalog {
         bytes.map(|b| RecordKey::from_bytes(&b)).transpose()
     }
 
-    /// Keep `keys`, seen sealed under `epoch` (a key kept already takes that epoch).
-    /// Keys of records destroyed here are not kept again.
+    /// Keep `keys`, seen sealed under `epoch` (`how`: whether a key kept already takes
+    /// that epoch). Keys of records destroyed here are not kept again, and `epoch`, which
+    /// still gives one, is tainted ([`Catalog::erasure_tainted`]).
     pub fn keep_record_keys(
         &mut self,
         keys: &[(DocId, RecordKey)],
         epoch: ErasureEpochId,
+        how: KeepKey,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
-            let mut put = tx.prepare_cached(
-                "INSERT INTO record_keys (id, doc, key, epoch)
-                 SELECT ?1, ?2, ?3, ?4
-                 WHERE NOT EXISTS (SELECT 1 FROM destroyed WHERE doc = ?2)
-                 ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch",
+            let mut put = tx.prepare_cached(match how {
+                KeepKey::Update => {
+                    "INSERT INTO record_keys (id, doc, key, epoch)
+                     SELECT ?1, ?2, ?3, ?4
+                     WHERE NOT EXISTS (SELECT 1 FROM destroyed WHERE doc = ?2)
+                     ON CONFLICT (id) DO UPDATE SET epoch = excluded.epoch"
+                }
+                KeepKey::IfNew => {
+                    "INSERT INTO record_keys (id, doc, key, epoch)
+                     SELECT ?1, ?2, ?3, ?4
+                     WHERE NOT EXISTS (SELECT 1 FROM destroyed WHERE doc = ?2)
+                     ON CONFLICT (id) DO NOTHING"
+                }
+            })?;
+            let mut taint = tx.prepare_cached(
+                "INSERT OR IGNORE INTO erasure_tainted (epoch)
+                 SELECT ?1 WHERE EXISTS (SELECT 1 FROM destroyed WHERE doc = ?2)",
             )?;
             for (doc, key) in keys {
+                let doc = doc.to_string();
                 put.execute(params![
                     &key.id().0[..],
-                    doc.to_string(),
+                    &doc,
                     &key.expose()[..],
                     &epoch.0[..]
                 ])?;
+                taint.execute(params![&epoch.0[..], &doc])?;
             }
         }
         // What waited for a key may open now.
         super::jobs::retry_needing_keys(&tx, None)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Whether a destroyed record's key was given under `epoch` (so it must end, however
+    /// the destruction and the epoch's beginning were ordered).
+    pub fn erasure_tainted(&self, epoch: ErasureEpochId) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM erasure_tainted WHERE epoch = ?1")?
+            .exists([&epoch.0[..]])?)
     }
 
     /// Every key kept here, by the epoch each was last seen under.

@@ -491,7 +491,10 @@ const MIGRATIONS: &[&str] = &[
     // 32: records' own keys (issue 22). A version names the key its content is also under;
     // the keys this desktop opened (from `RecordKeys` operations, kept in the journal only
     // and read through the index) are kept by id, with the newest epoch each was seen
-    // sealed under, so that one under an older epoch is given again under the current.
+    // sealed under, so that one under an older epoch is given again under the current;
+    // and the epochs a destroyed record's key was given under (`erasure_tainted`), which
+    // must end even when the destruction is older than the epoch (it crossed a desktop
+    // that gave every key again under it).
     r#"
     ALTER TABLE versions ADD COLUMN record_key BLOB;
     CREATE TABLE record_keys (
@@ -502,6 +505,7 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX record_keys_by_doc ON record_keys(doc);
     CREATE INDEX ops_record_keys ON ops(seq) WHERE kind = 'record_keys';
+    CREATE TABLE erasure_tainted (epoch BLOB PRIMARY KEY) STRICT, WITHOUT ROWID;
     "#,
 ];
 
@@ -563,7 +567,7 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!(n, 43);
+        assert_eq!(n, 44);
     }
 
     #[test]

@@ -28,8 +28,8 @@ impl ChunkKeys {
         })
     }
 
-    /// Whether a version uses `chunk` (one no version uses may be of a record deleted
-    /// for good, whose key is gone with it: it waits for prune, unopened).
+    /// Whether a version uses `chunk` (one no version uses may be of a record destroyed,
+    /// whose key is gone with it: it waits for prune, unopened).
     pub(super) fn used(&self, chunk: &ChunkId) -> bool {
         self.used.contains(chunk)
     }

@@ -12,6 +12,7 @@
 use serde::Serialize;
 
 use super::Library;
+use crate::catalog::{KeepKey, KeyOps};
 use crate::error::{Error, Result};
 use crate::format::keyring_entry::HeldErasure;
 use crate::format::op::{Op, OpKind};
@@ -336,6 +337,9 @@ impl Library {
             return Ok(status);
         };
         let own = handover.as_ref().map(HandoverKey::public);
+        // Records' keys first, with every epoch's key in hand, before the old ones are
+        // forgotten: one given under an epoch this desktop just moved on from opens still.
+        self.open_record_keys(&keys, current.id)?;
         if keys.len() != 1 || handover.is_some() {
             self.keep_erasure(std::slice::from_ref(&key), None)?;
         }
@@ -368,12 +372,13 @@ impl Library {
             status.given = answers.len();
             self.commit(answers)?;
         }
-        self.open_record_keys(&key)?;
-        // A destruction since the current epoch began ends it.
+        // A destruction since the current epoch began ends it; so does one older, when a
+        // key of what it destroyed was given under the epoch anyway (the destruction
+        // crossed the desktop that gave every key again under it).
         let mut key = key;
-        if newest_destruction.is_some_and(|d| d > current.stamp)
-            && let Some(next) = self.begin_epoch(Some((&key, current.number)))?
-        {
+        let ended = newest_destruction.is_some_and(|d| d > current.stamp)
+            || self.catalog.erasure_tainted(current.id)?;
+        if ended && let Some(next) = self.begin_epoch(Some((&key, current.number)))? {
             status.current = Some((next.epoch(), current.number.saturating_add(1)));
             status.held = vec![next.epoch()];
             key = next;
@@ -393,21 +398,34 @@ impl Library {
     pub fn new_erasure_recovery_code(&mut self) -> Result<ErasureRecoveryCode> {
         self.writer()?;
         let status = self.settle_erasure()?;
-        if !status.settled() {
-            return Err(Error::ErasureKeyNotHeld);
+        let key = match status.current {
+            Some((current, _)) if status.settled() => self.held_key(current)?,
+            _ => None,
         }
+        .ok_or(Error::ErasureKeyNotHeld)?;
         let code = ErasureRecoveryCode::generate();
-        let ask = OpKind::ErasureKeyWanted {
-            public: code.handover().public().to_vec(),
-            code: true,
-        };
-        self.check_may(std::slice::from_ref(&ask))?;
-        self.commit(vec![ask])?;
-        let status = self.settle_erasure()?;
-        if status.recovery_code != RecoveryCodeState::Current {
-            return Err(Error::ErasureKeyNotHeld);
-        }
+        let public = code.handover().public();
+        // Asked and answered in one commit: a code is never counted that was not shown.
+        let ops = vec![
+            OpKind::ErasureKeyWanted {
+                public: public.to_vec(),
+                code: true,
+            },
+            OpKind::ErasureKeyGiven {
+                to: public.to_vec(),
+                epoch: key.epoch(),
+                sealed: HandoverKey::seal_to(&public, &key).ok_or(Error::ErasureKeyNotHeld)?,
+            },
+        ];
+        self.check_may(&ops)?;
+        self.commit(ops)?;
         Ok(code)
+    }
+
+    /// The key of epoch `epoch`, if this desktop's keyring holds it.
+    fn held_key(&self, epoch: ErasureEpochId) -> Result<Option<ErasureKey>> {
+        let entry = OsKeyring.load_erasure(self.library_id(), self.device_id())?;
+        Ok(keys_of(&entry)?.into_iter().find(|k| k.epoch() == epoch))
     }
 
     /// Take the erasure key back with a recovery code (every desktop that held it was
@@ -437,21 +455,36 @@ impl Library {
         self.settle_erasure()
     }
 
-    /// Keep the records' keys given under the current epoch (`key`) since this was last
-    /// done. Those under an epoch before it were given again under it by whoever held
-    /// them; those under one that lost to it, likewise.
-    fn open_record_keys(&mut self, key: &ErasureKey) -> Result<()> {
-        let (ops, mark) = self.catalog.record_key_ops()?;
+    /// Keep the records' keys given since this was last done, under any epoch whose key
+    /// is in hand (`keys`; the `current` one's take its epoch, an older one's are kept
+    /// only when new here, and given again under the current). When a version names a
+    /// key not kept here, every such operation is read again: its own may have been read
+    /// before it could open (under an epoch not known yet, or accepted after a later one).
+    fn open_record_keys(&mut self, keys: &[ErasureKey], current: ErasureEpochId) -> Result<()> {
+        let which = if self.catalog.record_keys_missing()? {
+            KeyOps::All
+        } else {
+            KeyOps::Unread
+        };
+        let (ops, mark) = self.catalog.record_key_ops(which)?;
         for op in ops {
-            if let OpKind::RecordKeys { epoch, sealed } = op.kind
-                && epoch == key.epoch()
-            {
-                // One that does not open was made up or damaged: the keys the versions
-                // name come in another.
-                if let Ok(keys) = key.open_record_keys(&sealed) {
-                    self.writer()?.keep_record_keys(&keys, epoch)?;
-                }
-            }
+            let OpKind::RecordKeys { epoch, sealed } = op.kind else {
+                continue;
+            };
+            let Some(key) = keys.iter().find(|k| k.epoch() == epoch) else {
+                continue;
+            };
+            // One that does not open was made up or damaged: the keys the versions name
+            // come in another.
+            let Ok(opened) = key.open_record_keys(&sealed) else {
+                continue;
+            };
+            let how = if epoch == current {
+                KeepKey::Update
+            } else {
+                KeepKey::IfNew
+            };
+            self.writer()?.keep_record_keys(&opened, epoch, how)?;
         }
         self.writer()?.record_key_ops_read(mark)
     }
@@ -476,7 +509,8 @@ impl Library {
             return Ok(());
         }
         self.commit(ops)?;
-        self.writer()?.keep_record_keys(&stale, key.epoch())
+        self.writer()?
+            .keep_record_keys(&stale, key.epoch(), KeepKey::Update)
     }
 
     /// The current erasure epoch's key, to seal new records' keys under: beginning the
@@ -489,13 +523,7 @@ impl Library {
         if !status.held.contains(&current) {
             return None;
         }
-        let entry = OsKeyring
-            .load_erasure(self.library_id(), self.device_id())
-            .ok()?;
-        keys_of(&entry)
-            .ok()?
-            .into_iter()
-            .find(|k| k.epoch() == current)
+        self.held_key(current).ok().flatten()
     }
 
     /// Begin the epoch after `current` (its key and number; `None`: the first). The new

@@ -497,9 +497,11 @@ impl Committer<'_, '_> {
         let keys: Vec<(DocId, RecordKey)> = docs.iter().filter_map(|d| d.record.clone()).collect();
         if let (Some(erasure), false) = (&self.erasure, keys.is_empty()) {
             // Kept here first: a version committed without its key here would not open.
-            self.lib
-                .writer()?
-                .keep_record_keys(&keys, erasure.epoch())?;
+            self.lib.writer()?.keep_record_keys(
+                &keys,
+                erasure.epoch(),
+                crate::catalog::KeepKey::Update,
+            )?;
             ops.push(OpKind::RecordKeys {
                 epoch: erasure.epoch(),
                 sealed: erasure.seal_record_keys(&keys),

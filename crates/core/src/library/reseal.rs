@@ -111,6 +111,7 @@ impl Library {
                 Ok(made) => made,
                 Err(
                     Error::CollectionKeyUnavailable { .. }
+                    | Error::RecordKeyUnavailable { .. }
                     | Error::MissingChunk(_)
                     | Error::MissingPack(_)
                     | Error::Fetch { .. },

@@ -75,7 +75,8 @@ impl Library {
         // The records' own keys, which the copy's desktop holds no erasure key to open.
         let keys = self.catalog.record_keys_all()?;
         for (epoch, keys) in keys {
-            copy.writer()?.keep_record_keys(&keys, epoch)?;
+            copy.writer()?
+                .keep_record_keys(&keys, epoch, crate::catalog::KeepKey::Update)?;
         }
         let (documents, versions, ..) = copy.catalog.counts()?;
         report.documents = documents;

@@ -167,7 +167,8 @@ impl Library {
                         r.sealed_elsewhere_chunks += 1;
                         continue;
                     }
-                    Err(_) => std::sync::Arc::clone(&crypto),
+                    Err(Error::CollectionKeyUnavailable { .. }) => std::sync::Arc::clone(&crypto),
+                    Err(e) => return Err(e),
                 };
                 let outcome = match bytes.get(start..end) {
                     Some(sealed) => open_chunk(&crypto, id, sealed, loc.plain_len).map(|_| ()),

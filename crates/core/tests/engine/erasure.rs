@@ -265,3 +265,124 @@ fn when_every_desktop_is_lost_the_erasure_recovery_code_opens_the_records_again(
         RecoveryCodeState::Current
     );
 }
+
+/// A record's key given under an epoch that ends before a desktop hears of it still
+/// reaches that desktop: Bea files a record under the first epoch while Ann, not having
+/// heard of it, destroys another and begins the next; Cy's desktop takes both at once and
+/// opens the new record's key with the first epoch's key before forgetting it, then gives
+/// it again under the new epoch, so Ann's desktop has it too.
+#[test]
+fn a_record_key_given_under_an_epoch_that_just_ended_still_opens() {
+    if !keyring_here() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    ann.add_person("Bea", BEA, FAST, Role::RegistrarStaff, &[])
+        .unwrap();
+    super::destruction::transcripts_kept_five_years(&mut ann);
+    let dir = t.path().join("in");
+    let due = due_transcript(&mut ann, &dir, "Ida First");
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut bea = Library::join(
+        &t.path().join("bea"),
+        &objects,
+        &super::signed::person("Bea", BEA),
+    )
+    .unwrap();
+    let mut cy = Library::join(
+        &t.path().join("cy"),
+        &objects,
+        &super::signed::person("Ann", ANN),
+    )
+    .unwrap();
+    super::signed::relay(&mut ann, &mut [&mut bea, &mut cy]);
+    super::signed::settle_erasure(&mut [&mut ann, &mut bea, &mut cy]);
+    let e0 = settled_on(&cy.erasure_status().unwrap());
+
+    let filed = imported(&import(
+        &mut bea,
+        &[write(
+            &dir,
+            "enrolment.txt",
+            b"Enrolment form of Ole Second",
+        )],
+        &ImportOptions::default(),
+    ))[0];
+    let filed_key = bea.version(filed, None).unwrap().record_key.unwrap();
+    let from_bea = super::signed::relay(&mut bea, &mut []);
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let e1 = ann.destroy(&[due], today).unwrap().erasure.unwrap();
+    assert_ne!(e1, e0);
+    let from_ann = super::signed::relay(&mut ann, &mut []);
+    for segment in from_bea.iter().chain(&from_ann) {
+        cy.apply_segment(segment).unwrap();
+    }
+    assert_eq!(settled_on(&cy.settle_erasure().unwrap()), e1);
+    assert!(
+        cy.catalog().record_key(&filed_key).unwrap().is_some(),
+        "the key given under the epoch that ended opened before it was forgotten"
+    );
+    super::collection_keys::share_packs(&bea, &cy);
+    assert_eq!(content(&cy, filed, None), b"Enrolment form of Ole Second");
+    // Given again under the new epoch: Ann's desktop, which never held it, opens it.
+    for segment in &from_bea {
+        ann.apply_segment(segment).unwrap();
+    }
+    super::signed::relay(&mut cy, &mut [&mut ann, &mut bea]);
+    assert_eq!(settled_on(&ann.settle_erasure().unwrap()), e1);
+    assert!(ann.catalog().record_key(&filed_key).unwrap().is_some());
+}
+
+/// A destruction that crossed the beginning of an epoch ends that epoch too: Rita (the
+/// records officer, on a desktop not yet given the erasure key) destroys one record while
+/// Ann, not having heard of it, destroys another and gives every kept key again under the
+/// epoch she begins, the one Rita destroyed among them. Once each hears of the other, that
+/// epoch ends (though Rita's destruction is the older), and the destroyed key is under no
+/// epoch a desktop holds.
+#[test]
+fn a_destruction_that_crossed_the_beginning_of_an_epoch_ends_it_too() {
+    if !keyring_here() {
+        return;
+    }
+    let t = tempfile::tempdir().unwrap();
+    let (mut ann, _) = create(t.path());
+    ann.become_owner("Ann", ANN, FAST).unwrap();
+    ann.add_person("Rita", BEA, FAST, Role::RecordsOfficer, &[])
+        .unwrap();
+    super::destruction::transcripts_kept_five_years(&mut ann);
+    let dir = t.path().join("in");
+    let first = due_transcript(&mut ann, &dir, "Ida First");
+    let second = due_transcript(&mut ann, &dir, "Ole Second");
+    let second_key = ann.version(second, None).unwrap().record_key.unwrap();
+    let objects = [(0, ann.key_object(0).unwrap())];
+    let mut rita = Library::join(
+        &t.path().join("rita"),
+        &objects,
+        &super::signed::person("Rita", BEA),
+    )
+    .unwrap();
+    super::signed::relay(&mut ann, &mut [&mut rita]);
+    assert!(rita.settle_erasure().unwrap().waiting);
+
+    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    rita.destroy(&[second], today).unwrap();
+    let report = ann.destroy(&[first], today).unwrap();
+    let e1 = report.erasure.expect("Ann's destruction began an epoch");
+    assert_eq!(ann.erasure_status().unwrap().current, Some((e1, 1)));
+    super::signed::relay(&mut rita, &mut [&mut ann]);
+    super::signed::relay(&mut ann, &mut [&mut rita]);
+    super::signed::settle_erasure(&mut [&mut ann, &mut rita]);
+    let now = ann.erasure_status().unwrap();
+    let (current, number) = now.current.unwrap();
+    assert_eq!(
+        number, 2,
+        "the epoch that gave a destroyed key again ended: {now:?}"
+    );
+    for lib in [&ann, &rita] {
+        assert_eq!(settled_on(&lib.erasure_status().unwrap()), current);
+        assert!(lib.catalog().record_key(&second_key).unwrap().is_none());
+        assert!(lib.catalog().document(second).is_err());
+    }
+}
