@@ -315,6 +315,17 @@ try {
   await (await find(d, "join-submit")).click();
   await waitForText(d, "count", (t) => t === `${total - 1} documents`, "the catalog came down");
   await synced(d, "the first download finished");
+  // Each record's content is also under a key of its own, which comes under the erasure
+  // key that only desktops' keyrings hold: this desktop asked for it at its first sync,
+  // and the first desktop (its CLI here, while its app is closed) gives it at its next.
+  const gave = JSON.parse(dossier("sync", "--no-process", "--json"));
+  assert.equal(gave.erasure?.given, 1, `the first desktop gave the erasure key: ${JSON.stringify(gave.erasure)}`);
+  await (await find(d, "sync-now")).click();
+  await d.wait(async () => (await invoke(d, "erasure_state", {})).ok?.held === true, TIMEOUT, "the erasure key came");
+  // Processing, which waited for the records' keys, reads them now.
+  const query = { text: '"Huardest gefburn"', offset: 0, limit: 10, sort: "date", reverse: false, doc_type: null,
+                  tags: [], year: null, from: null, until: null, status: null, trashed: false, snippets: false };
+  await d.wait(async () => (await invoke(d, "search", { query })).ok?.hits.length > 0, TIMEOUT * 3, "searchable");
   await processingDone(d);
   await typeInto(await find(d, "search"), '"Huardest gefburn"');
   await d.wait(until.elementLocated(byTest("snippet")), TIMEOUT);
