@@ -55,6 +55,12 @@ fn due_transcript(lib: &mut Library, dir: &Path, name: &str) -> dossier_core::Do
     doc
 }
 
+/// A desktop of `who` joining the library of Ann's desktop (from its key object).
+fn joined(ann: &Library, root: &Path, who: &str, passphrase: &str) -> Library {
+    let objects = [(0, ann.key_object(0).unwrap())];
+    Library::join(root, &objects, &super::signed::person(who, passphrase)).unwrap()
+}
+
 fn settled_on(status: &ErasureStatus) -> dossier_core::ErasureEpochId {
     assert!(status.settled(), "{status:?}");
     status.held[0]
@@ -76,13 +82,7 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
     let dir = t.path().join("in");
     let first = due_transcript(&mut ann, &dir, "Ida First");
     let second = due_transcript(&mut ann, &dir, "Ole Second");
-    let objects = [(0, ann.key_object(0).unwrap())];
-    let mut bea = Library::join(
-        &t.path().join("bea"),
-        &objects,
-        &super::signed::person("Bea", BEA),
-    )
-    .unwrap();
+    let mut bea = joined(&ann, &t.path().join("bea"), "Bea", BEA);
     let (mut ann_log, mut bea_log) = (Vec::new(), Vec::new());
     ann_log.extend(super::signed::relay(&mut ann, &mut [&mut bea]));
     let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
@@ -145,13 +145,7 @@ fn each_destruction_begins_an_erasure_epoch_and_every_desktop_forgets_the_one_be
     }
     // What a desktop did not hold cannot be had from the journal: Dan's desktop
     // (department staff, who read one collection), joining now, holds nothing and asks.
-    let objects = [(0, ann.key_object(0).unwrap())];
-    let mut dan = Library::join(
-        &t.path().join("dan"),
-        &objects,
-        &super::signed::person("Dan", DAN),
-    )
-    .unwrap();
+    let mut dan = joined(&ann, &t.path().join("dan"), "Dan", DAN);
     for segment in ann_log.iter().chain(&bea_log) {
         dan.apply_segment(segment).unwrap();
     }
@@ -200,15 +194,9 @@ fn when_every_desktop_is_lost_the_erasure_recovery_code_opens_the_records_again(
         RecoveryCodeState::Current
     );
     let printed = code.display();
-    let objects = [(0, ann.key_object(0).unwrap())];
     let mut log = Vec::new();
     // Ann's desktop is lost; a new one joins from what the remote holds.
-    let mut again = Library::join(
-        &t.path().join("again"),
-        &objects,
-        &super::signed::person("Ann", ANN),
-    )
-    .unwrap();
+    let mut again = joined(&ann, &t.path().join("again"), "Ann", ANN);
     log.extend(super::signed::relay(&mut ann, &mut [&mut again]));
     super::collection_keys::share_packs(&ann, &again);
     drop(ann);
@@ -284,19 +272,8 @@ fn a_record_key_given_under_an_epoch_that_just_ended_still_opens() {
     super::destruction::transcripts_kept_five_years(&mut ann);
     let dir = t.path().join("in");
     let due = due_transcript(&mut ann, &dir, "Ida First");
-    let objects = [(0, ann.key_object(0).unwrap())];
-    let mut bea = Library::join(
-        &t.path().join("bea"),
-        &objects,
-        &super::signed::person("Bea", BEA),
-    )
-    .unwrap();
-    let mut cy = Library::join(
-        &t.path().join("cy"),
-        &objects,
-        &super::signed::person("Ann", ANN),
-    )
-    .unwrap();
+    let mut bea = joined(&ann, &t.path().join("bea"), "Bea", BEA);
+    let mut cy = joined(&ann, &t.path().join("cy"), "Ann", ANN);
     super::signed::relay(&mut ann, &mut [&mut bea, &mut cy]);
     super::signed::settle_erasure(&mut [&mut ann, &mut bea, &mut cy]);
     let e0 = settled_on(&cy.erasure_status().unwrap());
@@ -356,13 +333,7 @@ fn a_destruction_that_crossed_the_beginning_of_an_epoch_ends_it_too() {
     let first = due_transcript(&mut ann, &dir, "Ida First");
     let second = due_transcript(&mut ann, &dir, "Ole Second");
     let second_key = ann.version(second, None).unwrap().record_key.unwrap();
-    let objects = [(0, ann.key_object(0).unwrap())];
-    let mut rita = Library::join(
-        &t.path().join("rita"),
-        &objects,
-        &super::signed::person("Rita", BEA),
-    )
-    .unwrap();
+    let mut rita = joined(&ann, &t.path().join("rita"), "Rita", BEA);
     super::signed::relay(&mut ann, &mut [&mut rita]);
     assert!(rita.settle_erasure().unwrap().waiting);
 
