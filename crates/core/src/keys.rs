@@ -14,8 +14,8 @@ mod record;
 mod recovery;
 mod slots;
 
+pub(crate) use erasure::HandoverKey;
 pub use erasure::{ErasureKey, ErasureRecoveryCode};
-pub(crate) use erasure::{HandoverKey, RecordKeysSealer};
 pub use identity::{
     Fingerprint, Identity, Purpose, seal_to, usable_keys, verify as verify_signature,
 };

@@ -569,8 +569,6 @@ pub enum OpKind {
     /// (`keys::ErasureKey`), named here by its id. The first epoch has none before it
     /// (`sealed` is empty); each later one carries its key sealed under the key of the
     /// epoch before it, so that a desktop holding that one moves on and forgets it.
-    /// `public` (absent from epochs begun before December 7, 2026) is the epoch's
-    /// public half, to which any desktop seals records' keys, its key held or not.
     ErasureEpoch {
         epoch: ErasureEpochId,
         number: u64,
@@ -578,12 +576,6 @@ pub enum OpKind {
         previous: Option<ErasureEpochId>,
         #[serde(with = "super::b64")]
         sealed: Vec<u8>,
-        #[serde(
-            default,
-            skip_serializing_if = "Option::is_none",
-            with = "super::b64_opt"
-        )]
-        public: Option<Vec<u8>>,
     },
     /// A desktop holds no key of the current erasure epoch and asks for it: the public
     /// half of its one-time key. With `code`, the one-time key is an erasure recovery
@@ -603,8 +595,8 @@ pub enum OpKind {
         #[serde(with = "super::b64")]
         sealed: Vec<u8>,
     },
-    /// Records' own keys sealed to erasure `epoch` (`keys::RecordKeysSealer`: to its
-    /// public half; by builds before epochs had one, under its key): those of records just added, or every kept
+    /// Records' own keys sealed under the key of erasure `epoch`
+    /// (`ErasureKey::seal_record_keys`): those of records just added, or every kept
     /// record's again when an epoch begins, so that the keys of destroyed ones are under
     /// no epoch that is still held.
     RecordKeys {

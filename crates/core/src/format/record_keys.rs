@@ -1,5 +1,5 @@
-//! A table of records' keys (issue 22): what is sealed to an erasure epoch for the
-//! desktops that hold its key (`keys::RecordKeysSealer`).
+//! A table of records' keys (issue 22): what an erasure epoch's key seals for the
+//! desktops that hold it ([`crate::keys::ErasureKey::seal_record_keys`]).
 //!
 //! ```text
 //! "DRK1" | count (u32 LE) | count × (document id, 16 bytes | record key, 32 bytes)

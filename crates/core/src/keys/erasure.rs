@@ -7,10 +7,6 @@
 //! it. So once every desktop holds the next epoch's key and has forgotten this one, no key
 //! that survives (the library's, a collection's, a person's) opens anything sealed under
 //! it, wherever a copy of it was kept.
-//!
-//! Records' own keys are sealed to an epoch's public half ([`RecordKeysSealer`]), which
-//! every desktop reads in the epoch's operation: a desktop still waiting for the epoch's
-//! key files records under keys of their own too, and the desktops that hold it open them.
 
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
@@ -29,12 +25,8 @@ mod context {
     pub const EPOCH_ID: &str = "dossier 2026-12 erasure epoch id";
     /// Under an epoch's key: the key the next epoch's key is sealed with.
     pub const CHAIN: &str = "dossier 2026-12 erasure epoch chain";
-    /// Under an epoch's key: the key tables of records' keys were sealed with before
-    /// epochs had a public half (opened still, never written).
+    /// Under an epoch's key: the key tables of records' keys are sealed with.
     pub const RECORD_KEYS: &str = "dossier 2026-12 erasure record keys";
-    /// Under an epoch's key: the X25519 secret whose public half records' keys are
-    /// sealed to.
-    pub const PUBLIC: &str = "dossier 2026-12 erasure epoch public key";
 }
 
 /// One erasure epoch's 256-bit key. Zeroized on drop; never printed.
@@ -74,44 +66,30 @@ impl ErasureKey {
         ErasureEpochId(blake3::derive_key(context::EPOCH_ID, self.0.as_ref()))
     }
 
-    /// The X25519 secret of this epoch's public half, drawn from its key.
-    fn secret(&self) -> StaticSecret {
-        StaticSecret::from(blake3::derive_key(context::PUBLIC, self.0.as_ref()))
+    /// `keys` sealed under this epoch's key (bound to its id).
+    pub(crate) fn seal_record_keys(&self, keys: &[(DocId, RecordKey)]) -> Vec<u8> {
+        let table: Vec<_> = keys
+            .iter()
+            .map(|(doc, key)| (*doc, Zeroizing::new(*key.expose())))
+            .collect();
+        seal(
+            &self.cipher(context::RECORD_KEYS),
+            &self.epoch().0,
+            &record_keys::encode(&table),
+        )
     }
 
-    /// This epoch's public half, which its operation carries: records' keys are sealed
-    /// to it.
-    pub(crate) fn public(&self) -> [u8; 32] {
-        PublicKey::from(&self.secret()).to_bytes()
-    }
-
-    /// What seals records' keys under this epoch.
-    pub(crate) fn sealer(&self) -> RecordKeysSealer {
-        RecordKeysSealer {
-            epoch: self.epoch(),
-            public: self.public(),
-        }
-    }
-
-    /// The records' keys [`RecordKeysSealer::seal`] sealed to this epoch's public half
-    /// (or, by a build before epochs had one, under its key).
+    /// The records' keys [`ErasureKey::seal_record_keys`] sealed under this epoch's key.
     pub(crate) fn open_record_keys(&self, sealed: &[u8]) -> Result<Vec<(DocId, RecordKey)>> {
-        let object = format!(
-            "records' keys of erasure epoch {}",
-            &self.epoch().to_hex()[..16]
-        );
-        let plain = match open_box(
-            &self.secret(),
-            &self.public(),
-            Purpose::RecordKeys,
-            sealed,
-            &object,
-        ) {
-            Ok(plain) => plain,
-            Err(e) => open(&self.cipher(context::RECORD_KEYS), &self.epoch().0, sealed)
-                .map(Zeroizing::new)
-                .ok_or(e)?,
-        };
+        let plain = open(&self.cipher(context::RECORD_KEYS), &self.epoch().0, sealed)
+            .map(Zeroizing::new)
+            .ok_or_else(|| Error::Integrity {
+                object: format!(
+                    "records' keys of erasure epoch {}",
+                    &self.epoch().to_hex()[..16]
+                ),
+                detail: "do not open under that epoch's key",
+            })?;
         record_keys::decode(&plain)?
             .into_iter()
             .map(|(doc, key)| Ok((doc, RecordKey::from_bytes(key.as_ref())?)))
@@ -153,45 +131,6 @@ impl ErasureKey {
             return Err(damaged());
         }
         Ok(key)
-    }
-}
-
-/// Seals records' keys to one erasure epoch's public half: from the epoch's key where this
-/// desktop holds it, or from the epoch's operation where it does not (yet), so that its
-/// records are under keys of their own either way. Only a desktop holding the epoch's key
-/// opens what it seals.
-#[derive(Debug, Clone)]
-pub(crate) struct RecordKeysSealer {
-    epoch: ErasureEpochId,
-    public: [u8; 32],
-}
-
-impl RecordKeysSealer {
-    /// The sealer of `epoch` whose operation gave `public`; `None` when that is not a
-    /// usable X25519 public key.
-    pub(crate) fn of_epoch(epoch: ErasureEpochId, public: &[u8]) -> Option<Self> {
-        let public: [u8; 32] = public.try_into().ok()?;
-        // A key of small order makes every box open to anyone: refused here, once.
-        seal_box(&public, Purpose::RecordKeys, &[])?;
-        Some(Self { epoch, public })
-    }
-
-    pub(crate) fn epoch(&self) -> ErasureEpochId {
-        self.epoch
-    }
-
-    /// `keys` sealed to the epoch's public half.
-    pub(crate) fn seal(&self, keys: &[(DocId, RecordKey)]) -> Vec<u8> {
-        let table: Vec<_> = keys
-            .iter()
-            .map(|(doc, key)| (*doc, Zeroizing::new(*key.expose())))
-            .collect();
-        seal_box(
-            &self.public,
-            Purpose::RecordKeys,
-            &record_keys::encode(&table),
-        )
-        .expect("a public key checked when the sealer was made")
     }
 }
 
@@ -341,28 +280,9 @@ mod tests {
         let keys: Vec<_> = (0..3)
             .map(|_| (DocId::new(), RecordKey::generate()))
             .collect();
-        // Sealed from the key, or from the public half alone: the same to open.
-        let sealed = a.sealer().seal(&keys);
-        let from_public = RecordKeysSealer::of_epoch(a.epoch(), &a.public())
-            .unwrap()
-            .seal(&keys);
+        let sealed = a.seal_record_keys(&keys);
         assert_eq!(a.open_record_keys(&sealed).unwrap(), keys);
-        assert_eq!(a.open_record_keys(&from_public).unwrap(), keys);
         assert!(b.open_record_keys(&sealed).is_err());
-        assert!(RecordKeysSealer::of_epoch(a.epoch(), &[0u8; 32]).is_none());
-        assert!(RecordKeysSealer::of_epoch(a.epoch(), &[9u8; 31]).is_none());
-        // Tables sealed under the key itself, before epochs had a public half, open too.
-        let table: Vec<_> = keys
-            .iter()
-            .map(|(doc, key)| (*doc, Zeroizing::new(*key.expose())))
-            .collect();
-        let legacy = seal(
-            &a.cipher(context::RECORD_KEYS),
-            &a.epoch().0,
-            &record_keys::encode(&table),
-        );
-        assert_eq!(a.open_record_keys(&legacy).unwrap(), keys);
-        assert!(b.open_record_keys(&legacy).is_err());
         let mut changed = sealed.clone();
         *changed.last_mut().unwrap() ^= 1;
         assert!(a.open_record_keys(&changed).is_err());

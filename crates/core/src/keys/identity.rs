@@ -48,8 +48,6 @@ pub enum Purpose {
     Destruction,
     /// An erasure epoch's key given to one desktop's one-time key (`keys::erasure`).
     ErasureKey,
-    /// Records' own keys sealed to an erasure epoch's public half (`keys::erasure`).
-    RecordKeys,
     /// Test vectors only.
     #[cfg(test)]
     Test,
@@ -68,7 +66,6 @@ impl Purpose {
             Self::FolderKey => "dossier 2026-12 library folder key",
             Self::Destruction => "dossier 2026-12 destruction certificate",
             Self::ErasureKey => "dossier 2026-12 erasure key for a desktop",
-            Self::RecordKeys => "dossier 2026-12 records' keys for an erasure epoch",
             #[cfg(test)]
             Self::Test => "dossier 2026-12 test",
         }

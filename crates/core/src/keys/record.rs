@@ -1,11 +1,11 @@
 //! A record's own key (issue 22, cryptographic erase): random, one per document, drawn
 //! into its content's ciphers together with its collection's key
 //! ([`Crypto::for_record`](super::Crypto::for_record)), and given to other desktops only
-//! sealed to an erasure epoch ([`RecordKeysSealer`]). Once a destroyed record's key is
-//! forgotten, and the epochs it was sealed under with it, no key that survives opens its
-//! content, wherever a copy of it was kept.
+//! sealed under an erasure epoch's key ([`ErasureKey::seal_record_keys`]). Once a
+//! destroyed record's key is forgotten, and the epochs it was sealed under with it, no key
+//! that survives opens its content, wherever a copy of it was kept.
 //!
-//! [`RecordKeysSealer`]: super::RecordKeysSealer
+//! [`ErasureKey::seal_record_keys`]: super::ErasureKey::seal_record_keys
 
 use zeroize::Zeroizing;
 

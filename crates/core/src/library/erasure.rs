@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::format::keyring_entry::HeldErasure;
 use crate::format::op::{Op, OpKind};
 use crate::ids::ErasureEpochId;
-use crate::keys::{ErasureKey, ErasureRecoveryCode, HandoverKey, OsKeyring, RecordKeysSealer};
+use crate::keys::{ErasureKey, ErasureRecoveryCode, HandoverKey, OsKeyring};
 
 /// The most records' keys one operation gives (48 bytes each, sealed: about 0.5 MiB).
 const RECORD_KEYS_PER_OP: usize = 10_000;
@@ -75,9 +75,6 @@ struct Epoch {
     number: u64,
     previous: Option<ErasureEpochId>,
     sealed: Vec<u8>,
-    /// Its public half, which records' keys are sealed to (`None`: begun by a build
-    /// before epochs had one).
-    public: Option<Vec<u8>>,
 }
 
 /// The erasure operations the catalog holds.
@@ -102,14 +99,12 @@ impl Epochs {
                     number,
                     previous,
                     sealed,
-                    public,
                 } => out.epochs.push(Epoch {
                     stamp: op.stamp.key(),
                     id: epoch,
                     number,
                     previous,
                     sealed,
-                    public,
                 }),
                 OpKind::ErasureKeyWanted { public, code } => {
                     if code {
@@ -507,7 +502,7 @@ impl Library {
             .chunks(RECORD_KEYS_PER_OP)
             .map(|part| OpKind::RecordKeys {
                 epoch: key.epoch(),
-                sealed: key.sealer().seal(part),
+                sealed: key.seal_record_keys(part),
             })
             .collect();
         if !self.may_commit(&ops[0])? {
@@ -518,22 +513,17 @@ impl Library {
             .keep_record_keys(&stale, key.epoch(), KeepKey::Update)
     }
 
-    /// What seals new records' keys to the current erasure epoch, beginning the first
-    /// epoch when there is none: its key, where this desktop holds it, or else its
-    /// public half (a desktop waiting to be given the key seals its records' keys to it,
-    /// and the desktops that hold the key open them). `None` when there is no epoch (no
-    /// keyring here, or no one here may begin the first) or it was begun by a build
-    /// before epochs had a public half and its key is not held: records added then are
-    /// under their content key alone.
-    pub(super) fn record_sealing(&mut self) -> Option<RecordKeysSealer> {
+    /// The current erasure epoch's key, to seal new records' keys under: beginning the
+    /// first epoch when there is none. `None` when this desktop does not hold it (it
+    /// waits to be given it, or has no keyring): records added then are under their
+    /// content key alone.
+    pub(super) fn record_sealing(&mut self) -> Option<ErasureKey> {
         let status = self.settle(RecordsComing::Yes).ok()?;
         let (current, _) = status.current?;
-        if status.held.contains(&current) {
-            return self.held_key(current).ok().flatten().map(|k| k.sealer());
+        if !status.held.contains(&current) {
+            return None;
         }
-        let epochs = self.erasure_epochs().ok()?;
-        let public = epochs.current()?.public.as_deref()?;
-        RecordKeysSealer::of_epoch(current, public)
+        self.held_key(current).ok().flatten()
     }
 
     /// Begin the epoch after `current` (its key and number; `None`: the first). The new
@@ -548,7 +538,6 @@ impl Library {
                     number: 0,
                     previous: None,
                     sealed: Vec::new(),
-                    public: Some(next.public().to_vec()),
                 },
                 vec![next.clone()],
             ),
@@ -558,7 +547,6 @@ impl Library {
                     number: number.saturating_add(1),
                     previous: Some(key.epoch()),
                     sealed: key.seal_next(&next),
-                    public: Some(next.public().to_vec()),
                 },
                 vec![key.clone(), next.clone()],
             ),
@@ -598,7 +586,6 @@ mod tests {
             number,
             previous: previous.map(|p| ErasureEpochId([p; 32])),
             sealed: Vec::new(),
-            public: None,
         }
     }
 
@@ -633,7 +620,6 @@ mod tests {
             number: 0,
             previous: None,
             sealed: Vec::new(),
-            public: None,
         };
         assert_eq!(needs(&first), Permission::Dispose);
         let ask = OpKind::ErasureKeyWanted {

@@ -31,7 +31,7 @@ use crate::format::manifest::Manifest;
 use crate::format::op::{AuditAction, FieldKey, FieldValue, OpKind, VersionRecord};
 use crate::format::pack::encode_index;
 use crate::ids::{ChunkId, ContentHash, DocId, VersionId};
-use crate::keys::{Crypto, RecordKey, RecordKeysSealer};
+use crate::keys::{Crypto, ErasureKey, RecordKey};
 use crate::sniff::sniff;
 use crate::store::{FinishedPack, PACK_TARGET, PackWriter};
 
@@ -196,8 +196,9 @@ struct Committer<'l, 'p> {
     /// Each planned file's record key (made by this import, or its document's), taken
     /// when the file is done.
     records: Vec<Option<(RecordKey, bool)>>,
-    /// What seals this import's new records' keys to the current erasure epoch.
-    erasure: Option<RecordKeysSealer>,
+    /// The current erasure epoch's key, which this import's new records' keys are sealed
+    /// under.
+    erasure: Option<ErasureKey>,
     last_commit: Instant,
     report: ImportReport,
     progress: &'p mut dyn FnMut(ImportEvent<'_>),
@@ -503,7 +504,7 @@ impl Committer<'_, '_> {
             )?;
             ops.push(OpKind::RecordKeys {
                 epoch: erasure.epoch(),
-                sealed: erasure.seal(&keys),
+                sealed: erasure.seal_record_keys(&keys),
             });
         }
         for d in &docs {
@@ -589,7 +590,7 @@ impl Library {
         self.may_edit_in(collection.as_deref())?;
         let (content_key, crypto) = self.sealing_for(collection.as_deref())?;
         // Each record's content is also under its own key, given to the other desktops
-        // sealed to the current erasure epoch (issue 22), its key held here or not.
+        // under the current erasure epoch's (issue 22), when this desktop holds it.
         let erasure = self.record_sealing();
         let existing = match &target {
             Target::NewVersion { doc, .. } => self.record_key_of(*doc)?,

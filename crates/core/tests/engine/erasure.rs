@@ -312,58 +312,6 @@ fn a_record_key_given_under_an_epoch_that_just_ended_still_opens() {
     assert!(ann.catalog().record_key(&filed_key).unwrap().is_some());
 }
 
-/// A desktop still waiting for the erasure key files records under keys of their own
-/// too, sealed to the epoch's public half: the desktops that hold the key open them and
-/// read the records, and a destruction leaves the key nowhere (before, such records were
-/// under their content key alone, which survives every destruction).
-#[test]
-fn a_desktop_waiting_for_the_erasure_key_files_records_under_keys_of_their_own() {
-    if !keyring_here() {
-        return;
-    }
-    let t = tempfile::tempdir().unwrap();
-    let (mut ann, _) = create(t.path());
-    ann.become_owner("Ann", ANN, FAST).unwrap();
-    ann.add_person("Bea", BEA, FAST, Role::RegistrarStaff, &[])
-        .unwrap();
-    super::destruction::transcripts_kept_five_years(&mut ann);
-    let dir = t.path().join("in");
-    due_transcript(&mut ann, &dir, "Ida First");
-    let mut bea = joined(&ann, &t.path().join("bea"), "Bea", BEA);
-    super::signed::relay(&mut ann, &mut [&mut bea]);
-    let e0 = settled_on(&ann.erasure_status().unwrap());
-
-    // Bea's desktop has asked for the key and not been given it when she files.
-    let filed = due_transcript(&mut bea, &dir, "Ole Second");
-    let waiting = bea.erasure_status().unwrap();
-    assert!(waiting.waiting && waiting.held.is_empty(), "{waiting:?}");
-    let key = bea
-        .version(filed, None)
-        .unwrap()
-        .record_key
-        .expect("a record filed while waiting has a key of its own");
-    assert_eq!(content(&bea, filed, None), b"Ole Second");
-
-    // Ann's desktop, which holds the epoch's key, opens it and reads the record.
-    super::signed::relay(&mut bea, &mut [&mut ann]);
-    assert_eq!(ann.settle_erasure().unwrap().given, 1);
-    assert!(ann.catalog().record_key(&key).unwrap().is_some());
-    super::collection_keys::share_packs(&bea, &ann);
-    assert_eq!(content(&ann, filed, None), b"Ole Second");
-    super::signed::relay(&mut ann, &mut [&mut bea]);
-    assert_eq!(settled_on(&bea.settle_erasure().unwrap()), e0);
-
-    // Destroyed: its key is on no desktop, and the epoch it was sealed to is forgotten.
-    let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-    let e1 = ann.destroy(&[filed], today).unwrap().erasure.unwrap();
-    super::signed::relay(&mut ann, &mut [&mut bea]);
-    assert_eq!(settled_on(&bea.settle_erasure().unwrap()), e1);
-    for lib in [&ann, &bea] {
-        assert!(lib.catalog().record_key(&key).unwrap().is_none());
-        assert_eq!(lib.erasure_status().unwrap().held, vec![e1]);
-    }
-}
-
 /// A destruction that crossed the beginning of an epoch ends that epoch too: Rita (the
 /// records officer, on a desktop not yet given the erasure key) destroys one record while
 /// Ann, not having heard of it, destroys another and gives every kept key again under the

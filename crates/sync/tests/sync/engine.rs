@@ -100,6 +100,10 @@ pub async fn settle_erasure(engines: &[&Engine<Owned>]) {
 /// How [`state`] shows a version whose content this desktop's person may not open.
 pub const SEALED: &str = "(sealed)";
 
+/// How [`state`] shows a version whose record's own key reached no desktop here: the
+/// only desktop that held it was cut off (see the convergence test).
+pub const KEY_LOST: &str = "(record key lost)";
+
 /// Everything a user sees of a library: documents, tags, fields, versions and the bytes
 /// of every version ([`SEALED`] for one its person may not open).
 pub async fn state(e: &Engine<Owned>) -> String {
@@ -134,6 +138,9 @@ pub async fn state_of(
                         Ok(_) => blake3::hash(&bytes).to_hex().to_string(),
                         Err(dossier_core::Error::CollectionKeyUnavailable { .. }) => {
                             SEALED.to_owned()
+                        }
+                        Err(dossier_core::Error::RecordKeyUnavailable { .. }) => {
+                            KEY_LOST.to_owned()
                         }
                         Err(e) => return Err(e),
                     };
