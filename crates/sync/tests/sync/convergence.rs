@@ -305,9 +305,9 @@ async fn prune(desk: &Engine<Owned>, people: bool) -> Option<dossier_sync::Prune
 /// around again until a round in which no desktop sends anything or gives the erasure key:
 /// records' keys sealed to an epoch that lost to one begun at the same time are given
 /// again under the winner by the desktop that filed them once it holds that, which the
-/// others read a round later. (A desktop may wait for good: for an epoch only a removed
-/// person's desktop held, whose records were refused anyway.) A desktop that can no
-/// longer read the journal goes into `cut_off`.
+/// others read a round later. (A desktop may wait for good: for an epoch only a cut-off
+/// desktop holds; see [`KEY_LOST`].) A desktop that can no longer read the journal goes
+/// into `cut_off`.
 async fn twice_around(
     desks: &[Engine<Owned>],
     people: bool,
@@ -364,16 +364,10 @@ fn cut_off(e: &dossier_core::Error) -> bool {
     matches!(e, dossier_core::Error::JournalKeyUnavailable { .. })
 }
 
-/// Whether `theirs` is `reference` but for versions shown as [`SEALED`], and, with
-/// `key_lost` (a desktop was cut off), as [`KEY_LOST`]: a record's own key given only
-/// under an erasure epoch that a cut-off desktop began first reaches no other desktop (a
-/// known limit, docs/decisions.md, "Records' own keys").
-fn same_but_sealed(theirs: &str, reference: &str, key_lost: bool) -> bool {
-    same_but(theirs, reference, &[SEALED], key_lost)
-}
-
-/// Whether `theirs` is `reference` but, with `key_lost`, for versions shown as
-/// [`KEY_LOST`] (and for those shown as one of `markers`).
+/// Whether `theirs` is `reference` but for versions shown as one of `markers` ([`SEALED`])
+/// and, with `key_lost` (a desktop was cut off), as [`KEY_LOST`]: a record's own key given
+/// only under an erasure epoch that a cut-off desktop began first reaches no other desktop
+/// (a known limit, docs/decisions.md, "Records' own keys").
 fn same_but(theirs: &str, reference: &str, markers: &[&str], key_lost: bool) -> bool {
     let unreadable = |t: &str, r: &str, marker: &str| {
         t.strip_suffix(marker)
@@ -569,7 +563,7 @@ async fn run_schedule(schedule: Vec<(usize, Action)>, people: bool) -> Result<()
     prop_assert!(!reference.contains(SEALED), "{}", reference);
     // A record's own key is lost only with a desktop cut off: one whose person was
     // removed while, not knowing it yet, it filed the library's first records and so
-    // began the first erasure epoch, whose key no other desktop was given (a known limit,
+    // began the first erasure epoch, which no other desktop is ever given (a known limit,
     // docs/decisions.md, "Records' own keys").
     prop_assert!(
         !reference.contains(KEY_LOST) || !cut_off.is_empty(),
@@ -592,7 +586,7 @@ async fn run_schedule(schedule: Vec<(usize, Action)>, people: bool) -> Result<()
             let theirs = state_of(desk, Some(docs.clone())).await;
             let ours = state_of(&desks[0], Some(docs)).await;
             prop_assert!(
-                same_but_sealed(&theirs, &ours, !cut_off.is_empty()),
+                same_but(&theirs, &ours, &[SEALED], !cut_off.is_empty()),
                 "{theirs}\n!=\n{ours}"
             );
             let have = desk.local().run(|l| versions(l)).await.unwrap();
@@ -609,7 +603,7 @@ async fn run_schedule(schedule: Vec<(usize, Action)>, people: bool) -> Result<()
         }
         let theirs = state(desk).await;
         prop_assert!(
-            same_but_sealed(&theirs, &reference, !cut_off.is_empty()),
+            same_but(&theirs, &reference, &[SEALED], !cut_off.is_empty()),
             "{theirs}\n!=\n{reference}"
         );
         if reads_every_record(desk).await {
